@@ -1,0 +1,7 @@
+//! The hand-written, unversioned half of dockwright.
+//!
+//! Every generated crate (`dockwright-v1-25` … `dockwright-v1-55`) is a thin layer of
+//! types and request descriptions over this crate. Keeping transports, errors, query
+//! encoding and stream decoding here means one fix reaches all 31 API versions.
+
+pub mod filters;
