@@ -1,1 +1,20 @@
+//! dockwright's generator: Docker Engine API Swagger 2.0 specs in, one typed Rust crate per
+//! API version out.
+//!
+//! The pipeline, one module per stage:
+//!
+//! 1. [`swagger`] loads a spec into a small, tolerant Swagger 2.0 model;
+//! 2. [`fixups`] applies the named, per-version repairs of known upstream spec bugs;
+//! 3. [`upgrade`] turns the repaired spec into an [`openapiv3::OpenAPI`] document;
+//! 4. [`ir`] lowers that into the intermediate representation every later stage reads:
+//!    types with ids, operations with located parameters, stream kinds and filter keys;
+//! 5. [`emit`] writes Rust with `quote!`, parsed into a `syn::File` and printed by
+//!    `prettyplease`.
+//!
+//! The API differ ([`diff`]) reads only the IR.
 
+pub mod error;
+pub mod manifest;
+pub mod version;
+
+pub use error::{Error, Result};

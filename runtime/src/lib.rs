@@ -5,3 +5,10 @@
 //! encoding and stream decoding here means one fix reaches all 31 API versions.
 
 pub mod filters;
+
+// Stream decoders (multiplexed frames, NDJSON, progress messages): owned by the streaming work.
+#[cfg(feature = "client")]
+pub mod stream;
+// Tar build contexts honouring .dockerignore: owned by the streaming work.
+#[cfg(feature = "client")]
+pub mod build_context;

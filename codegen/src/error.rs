@@ -1,0 +1,54 @@
+//! Every way the generator can refuse its input. Each message names the file, and where the
+//! problem is inside a spec, the JSON pointer and the rule that was broken.
+
+use std::path::PathBuf;
+
+/// Result of every fallible generator step.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A generator failure. Never a panic: malformed specs end up here.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A file could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The spec file is not valid YAML.
+    #[error("{}: malformed YAML: {message}", file.display())]
+    Yaml { file: PathBuf, message: String },
+    /// The spec is valid YAML but breaks a rule of the Swagger 2.0 subset we accept.
+    #[error("{}: at {pointer}: {rule}", file.display())]
+    Spec {
+        file: PathBuf,
+        /// JSON pointer (RFC 6901) into the spec.
+        pointer: String,
+        /// What was expected there.
+        rule: String,
+    },
+    /// A named fix-up no longer finds what it repairs: upstream changed, review the fix-up.
+    #[error("{}: fix-up `{fixup}` found nothing to repair at {pointer}: {expected}", file.display())]
+    FixupStale {
+        file: PathBuf,
+        fixup: &'static str,
+        pointer: String,
+        expected: String,
+    },
+    /// `spec/versions.toml` is malformed.
+    #[error("{}: invalid manifest: {message}", path.display())]
+    Manifest { path: PathBuf, message: String },
+    /// A version string not in the manifest.
+    #[error("unknown API version `{requested}`; the manifest knows {}", known.join(", "))]
+    UnknownVersion {
+        requested: String,
+        known: Vec<String>,
+    },
+    /// A spec file the manifest names is not where it should be.
+    #[error("{}: spec file missing ({hint})", path.display())]
+    MissingSpec { path: PathBuf, hint: String },
+    /// The emitter produced tokens that are not valid Rust (a generator bug).
+    #[error("generated code for {what} does not parse: {message}")]
+    Emit { what: String, message: String },
+}

@@ -1,0 +1,1 @@
+//! `cargo xtask fetch-specs`: not written yet.

@@ -1,0 +1,3 @@
+//! The project's automation, run as `cargo xtask …` (see `.cargo/config.toml`).
+
+pub mod fetch;
