@@ -6,6 +6,47 @@
 
 pub mod filters;
 
+// HTTP client: transports, requests, errors, configuration from the environment.
+pub mod auth;
+#[cfg(feature = "client")]
+mod body;
+#[cfg(feature = "client")]
+mod config;
+#[cfg(feature = "client")]
+pub mod error;
+#[cfg(feature = "client")]
+mod path;
+#[cfg(feature = "client")]
+mod ping;
+#[cfg(feature = "client")]
+mod query;
+#[cfg(feature = "client")]
+mod request;
+#[cfg(feature = "client")]
+mod response;
+#[cfg(feature = "client")]
+mod tls;
+#[cfg(feature = "client")]
+mod transport;
+#[cfg(feature = "client")]
+mod version;
+
+pub use auth::AuthConfig;
+#[cfg(feature = "client")]
+pub use {
+    body::Body,
+    error::{Error, Result, TransportErrorKind},
+    http::Method,
+    path::encode_path_segment,
+    ping::PingInfo,
+    query::QueryValue,
+    request::RequestBuilder,
+    response::{decode_json, ByteStream, Response, Upgraded},
+    tls::TlsConfig,
+    transport::{Transport, TransportBuilder, DEFAULT_CONNECT_TIMEOUT},
+    version::{check_api_version, compare_api_versions},
+};
+
 // Stream decoders (multiplexed frames, NDJSON, progress messages): owned by the streaming work.
 #[cfg(feature = "client")]
 pub mod stream;
