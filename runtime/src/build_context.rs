@@ -1,1 +1,899 @@
-//! Build contexts.
+//! Build contexts: a directory as the tar archive `ImageBuild` expects, filtered by its
+//! `.dockerignore` the way the Docker CLI filters it.
+//!
+//! Matching follows the CLI's rules rather than `.gitignore`'s, because users write the
+//! file for `docker build` and expect the same files to reach the daemon:
+//! - a pattern is anchored at the context root (`foo` is not `**/foo`), a leading `/` is
+//!   dropped and the pattern is cleaned (`a/./b/` is `a/b`);
+//! - `*` and `?` do not cross `/`, `**` does (`**/x` is `x` at any depth), `[a-z]`/`[^…]`
+//!   are character classes, `\` escapes;
+//! - a pattern that matches a directory excludes everything below it;
+//! - `!pattern` re-includes, and the last matching pattern wins, so a file inside an
+//!   excluded directory can be brought back;
+//! - lines starting with `#` are comments; the Dockerfile and `.dockerignore` are always
+//!   sent, as the daemon needs them.
+//!
+//! Archives are deterministic for a given tree: entries in sorted order (each directory
+//! before its contents), owner 0:0 as the CLI sends, permissions and modification times
+//! (whole seconds) preserved, nothing else from the host (no user names, no access
+//! times). Symbolic links are archived as links, never followed; sockets, FIFOs and
+//! devices are skipped.
+
+use std::collections::HashSet;
+use std::fs::{self, File, Metadata};
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::UNIX_EPOCH;
+
+use bytes::{Bytes, BytesMut};
+use futures_util::stream::{FusedStream, Stream};
+
+/// A `.dockerignore` pattern that cannot be compiled.
+///
+/// The CLI refuses such files too, so the build would fail there as well; reporting the
+/// line beats silently sending files the user meant to exclude.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(".dockerignore line {line}: {reason}: {pattern:?}")]
+pub struct IgnoreError {
+    /// 1-based line (or position in the pattern list).
+    pub line: usize,
+    /// The pattern as written.
+    pub pattern: String,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+/// Parsed `.dockerignore` rules.
+#[derive(Clone, Debug, Default)]
+pub struct DockerIgnore {
+    patterns: Vec<Pattern>,
+}
+
+#[derive(Clone, Debug)]
+struct Pattern {
+    // Cleaned pattern text without the `!`.
+    text: String,
+    exclusion: bool,
+    matcher: Matcher,
+}
+
+#[derive(Clone, Debug)]
+enum Matcher {
+    // The daemon-side matcher treats `**` followed by only literal text as a plain
+    // suffix test (so `**foo` matches `xfoo`); kept for fidelity.
+    Suffix(String),
+    Tokens(Vec<Token>),
+}
+
+#[derive(Clone, Debug)]
+enum Token {
+    Literal(char),
+    // `?`: one character other than `/`.
+    AnyChar,
+    // `*`: any run of characters other than `/`.
+    Star,
+    // `**` (and `**/`) before more pattern: nothing, or anything ending in `/`.
+    GlobstarPrefix,
+    // `**` at the end: anything at all.
+    GlobstarRest,
+    Class {
+        negated: bool,
+        ranges: Vec<(char, char)>,
+    },
+}
+
+impl DockerIgnore {
+    /// Parses the contents of a `.dockerignore` file.
+    pub fn parse(text: &str) -> Result<Self, IgnoreError> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let mut patterns = Vec::new();
+        for (index, line) in text.split('\n').enumerate() {
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            // Only a `#` in the first column starts a comment, as in the CLI.
+            if line.starts_with('#') {
+                continue;
+            }
+            if let Some(p) = compile_line(line).map_err(|reason| IgnoreError {
+                line: index + 1,
+                pattern: line.to_owned(),
+                reason,
+            })? {
+                patterns.push(p);
+            }
+        }
+        Ok(DockerIgnore { patterns })
+    }
+
+    /// Builds the rules from individual patterns (as an API caller's exclude list).
+    pub fn from_patterns<I, P>(patterns: I) -> Result<Self, IgnoreError>
+    where
+        I: IntoIterator<Item = P>,
+        P: AsRef<str>,
+    {
+        let mut out = Vec::new();
+        for (index, p) in patterns.into_iter().enumerate() {
+            let p = p.as_ref();
+            if let Some(p) = compile_line(p).map_err(|reason| IgnoreError {
+                line: index + 1,
+                pattern: p.to_owned(),
+                reason,
+            })? {
+                out.push(p);
+            }
+        }
+        Ok(DockerIgnore { patterns: out })
+    }
+
+    /// True when there are no rules, i.e. everything is sent.
+    pub fn is_empty(&self) -> bool {
+        self.patterns.is_empty()
+    }
+
+    /// The cleaned patterns, `!` included, in order.
+    pub fn patterns(&self) -> impl Iterator<Item = String> + '_ {
+        self.patterns.iter().map(|p| {
+            if p.exclusion {
+                format!("!{}", p.text)
+            } else {
+                p.text.clone()
+            }
+        })
+    }
+
+    /// Whether `path` (relative to the context root, `/`-separated) is left out.
+    ///
+    /// A path is left out when the last pattern matching it or one of its parent
+    /// directories is not a `!` pattern.
+    pub fn is_excluded(&self, path: &str) -> bool {
+        let path = clean(path);
+        if path == "." || self.patterns.is_empty() {
+            return false;
+        }
+        let path_chars: Vec<char> = path.chars().collect();
+        // Char indices of every `/`: each one ends a parent directory.
+        let parent_ends: Vec<usize> = path_chars
+            .iter()
+            .enumerate()
+            .filter(|(_, &c)| c == '/')
+            .map(|(i, _)| i)
+            .collect();
+        let mut excluded = false;
+        for p in &self.patterns {
+            // A pattern can only flip the current verdict.
+            if p.exclusion != excluded {
+                continue;
+            }
+            let hit = p.matches(&path_chars)
+                || parent_ends.iter().any(|&end| p.matches(&path_chars[..end]));
+            if hit {
+                excluded = !p.exclusion;
+            }
+        }
+        excluded
+    }
+
+    /// Whether some `!` pattern could re-include a path below the excluded directory
+    /// `dir`; when none can, the walk skips the directory (`node_modules` and the like)
+    /// instead of visiting every file in it.
+    fn may_reinclude_below(&self, dir: &str) -> bool {
+        let dir_parts: Vec<&str> = dir.split('/').collect();
+        self.patterns.iter().filter(|p| p.exclusion).any(|p| {
+            for (pat_part, dir_part) in p.text.split('/').zip(&dir_parts) {
+                if pat_part.contains(['*', '?', '[', '\\']) {
+                    return true;
+                }
+                if pat_part != *dir_part {
+                    return false;
+                }
+            }
+            true
+        })
+    }
+}
+
+/// Turns one line into a pattern; `Ok(None)` for blank lines.
+fn compile_line(line: &str) -> Result<Option<Pattern>, String> {
+    let mut text = line.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let exclusion = text.starts_with('!');
+    if exclusion {
+        text = text[1..].trim();
+        if text.is_empty() {
+            return Err("`!` without a pattern".to_owned());
+        }
+    }
+    let mut cleaned = clean(text);
+    if cleaned.len() > 1 && cleaned.starts_with('/') {
+        cleaned.remove(0);
+    }
+    let matcher = compile(&cleaned)?;
+    Ok(Some(Pattern {
+        text: cleaned,
+        exclusion,
+        matcher,
+    }))
+}
+
+/// Lexical path cleaning with `/` separators: the same normal form the CLI gives both
+/// patterns and paths, so `./a//b/` and `a/b` are one thing.
+fn clean(path: &str) -> String {
+    let rooted = path.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if parts.last().is_some_and(|last| *last != "..") {
+                    parts.pop();
+                } else if !rooted {
+                    parts.push("..");
+                }
+            }
+            other => parts.push(other),
+        }
+    }
+    let joined = parts.join("/");
+    match (rooted, joined.is_empty()) {
+        (true, _) => format!("/{joined}"),
+        (false, true) => ".".to_owned(),
+        (false, false) => joined,
+    }
+}
+
+fn compile(pattern: &str) -> Result<Matcher, String> {
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut tokens = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        i += 1;
+        match c {
+            '*' if chars.get(i) == Some(&'*') => {
+                i += 1;
+                if chars.get(i) == Some(&'/') {
+                    i += 1;
+                }
+                tokens.push(if i == chars.len() {
+                    Token::GlobstarRest
+                } else {
+                    Token::GlobstarPrefix
+                });
+            }
+            '*' => tokens.push(Token::Star),
+            '?' => tokens.push(Token::AnyChar),
+            '\\' => match chars.get(i) {
+                Some(&next) => {
+                    tokens.push(Token::Literal(next));
+                    i += 1;
+                }
+                None => return Err("pattern ends with an escaping `\\`".to_owned()),
+            },
+            '[' => {
+                let (token, next) = compile_class(&chars, i)?;
+                tokens.push(token);
+                i = next;
+            }
+            other => tokens.push(Token::Literal(other)),
+        }
+    }
+    if let Some(rest) = pattern.strip_prefix("**") {
+        if !rest.contains(['*', '?', '[', ']', '\\']) {
+            return Ok(Matcher::Suffix(rest.to_owned()));
+        }
+    }
+    Ok(Matcher::Tokens(tokens))
+}
+
+/// Parses a class whose `[` ends just before `start`; returns the token and the index
+/// after its `]`.
+fn compile_class(chars: &[char], start: usize) -> Result<(Token, usize), String> {
+    let mut i = start;
+    let negated = chars.get(i) == Some(&'^');
+    if negated {
+        i += 1;
+    }
+    let mut ranges = Vec::new();
+    let unterminated = || "unterminated character class `[`".to_owned();
+    loop {
+        let c = *chars.get(i).ok_or_else(unterminated)?;
+        if c == ']' && !ranges.is_empty() {
+            return Ok((Token::Class { negated, ranges }, i + 1));
+        }
+        let (lo, next) = class_char(chars, i)?;
+        i = next;
+        let mut hi = lo;
+        if chars.get(i) == Some(&'-') {
+            let (h, next) = class_char(chars, i + 1)?;
+            if h < lo {
+                return Err(format!("character range `{lo}-{h}` is reversed"));
+            }
+            hi = h;
+            i = next;
+        }
+        ranges.push((lo, hi));
+    }
+}
+
+fn class_char(chars: &[char], i: usize) -> Result<(char, usize), String> {
+    match chars.get(i) {
+        None => Err("unterminated character class `[`".to_owned()),
+        Some('-') | Some(']') => Err("empty or malformed character class".to_owned()),
+        Some('\\') => match chars.get(i + 1) {
+            Some(&c) => Ok((c, i + 2)),
+            None => Err("unterminated character class `[`".to_owned()),
+        },
+        Some(&c) => Ok((c, i + 1)),
+    }
+}
+
+impl Pattern {
+    fn matches(&self, path: &[char]) -> bool {
+        match &self.matcher {
+            Matcher::Suffix(suffix) => {
+                let suffix: Vec<char> = suffix.chars().collect();
+                path.ends_with(&suffix) || (suffix.first() == Some(&'/') && path == &suffix[1..])
+            }
+            Matcher::Tokens(tokens) => matches_tokens(tokens, path),
+        }
+    }
+}
+
+/// Runs the pattern as a set-of-positions automaton: `reach[j]` says the tokens so far
+/// can consume exactly `path[..j]`. Time is tokens × path length whatever the pattern,
+/// so hostile patterns (`*a*a*a*…`) cannot make matching exponential.
+fn matches_tokens(tokens: &[Token], path: &[char]) -> bool {
+    let n = path.len();
+    let mut reach = vec![false; n + 1];
+    reach[0] = true;
+    let mut next = vec![false; n + 1];
+    for token in tokens {
+        next.iter_mut().for_each(|r| *r = false);
+        match token {
+            Token::Literal(c) => {
+                for j in 0..n {
+                    next[j + 1] = reach[j] && path[j] == *c;
+                }
+            }
+            Token::AnyChar => {
+                for j in 0..n {
+                    next[j + 1] = reach[j] && path[j] != '/';
+                }
+            }
+            Token::Class { negated, ranges } => {
+                for j in 0..n {
+                    let inside = ranges
+                        .iter()
+                        .any(|&(lo, hi)| lo <= path[j] && path[j] <= hi);
+                    next[j + 1] = reach[j] && inside != *negated;
+                }
+            }
+            Token::Star => {
+                next[0] = reach[0];
+                for j in 1..=n {
+                    next[j] = reach[j] || (next[j - 1] && path[j - 1] != '/');
+                }
+            }
+            Token::GlobstarPrefix => {
+                let mut seen = false;
+                for j in 0..=n {
+                    // Any start `i < j` followed by text ending in `/`.
+                    next[j] = reach[j] || (seen && path[j - 1] == '/');
+                    seen |= reach[j];
+                }
+            }
+            Token::GlobstarRest => {
+                let mut seen = false;
+                for j in 0..=n {
+                    seen |= reach[j];
+                    next[j] = seen;
+                }
+            }
+        }
+        std::mem::swap(&mut reach, &mut next);
+        if !reach.iter().any(|&r| r) {
+            return false;
+        }
+    }
+    reach[n]
+}
+
+/// A directory to be sent as a build context.
+#[derive(Clone, Debug)]
+pub struct BuildContext {
+    root: PathBuf,
+    dockerfile: String,
+    ignore: Option<DockerIgnore>,
+}
+
+#[derive(Debug)]
+enum Kind {
+    Dir,
+    File,
+    Symlink,
+}
+
+#[derive(Debug)]
+struct Entry {
+    // `/`-separated, relative to the root, for matching and for the archive name.
+    name: String,
+    // Relative path as the file system spells it (names need not be UTF-8).
+    rel: PathBuf,
+    kind: Kind,
+    meta: Metadata,
+}
+
+impl BuildContext {
+    /// The directory `root`, with its `Dockerfile` and its `.dockerignore` (if any).
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        BuildContext {
+            root: root.into(),
+            dockerfile: "Dockerfile".to_owned(),
+            ignore: None,
+        }
+    }
+
+    /// Names the Dockerfile (relative to the root), which is sent even if ignored.
+    pub fn dockerfile(mut self, path: impl Into<String>) -> Self {
+        self.dockerfile = path.into();
+        self
+    }
+
+    /// Uses these rules instead of reading `<root>/.dockerignore`.
+    pub fn ignore(mut self, rules: DockerIgnore) -> Self {
+        self.ignore = Some(rules);
+        self
+    }
+
+    /// The archive entry names, in archive order, directories ending in `/`.
+    ///
+    /// Lets a caller show (or a test check) what would be sent without building it.
+    pub fn entries(&self) -> io::Result<Vec<String>> {
+        Ok(self
+            .collect()?
+            .into_iter()
+            .map(|e| match e.kind {
+                Kind::Dir => format!("{}/", e.name),
+                _ => e.name,
+            })
+            .collect())
+    }
+
+    /// Writes the archive into `out` and returns it.
+    pub fn write_tar<W: Write>(&self, out: W) -> io::Result<W> {
+        let entries = self.collect()?;
+        let mut builder = tar::Builder::new(out);
+        for entry in &entries {
+            append(&mut builder, &self.root, entry)?;
+        }
+        builder.into_inner()
+    }
+
+    /// The whole archive in memory; for small contexts.
+    pub fn to_vec(&self) -> io::Result<Vec<u8>> {
+        self.write_tar(Vec::new())
+    }
+
+    /// The archive as a stream of chunks, produced on a background thread.
+    ///
+    /// File reads block, and a context can be gigabytes, so the archive is written by
+    /// a dedicated thread into a small bounded channel: memory stays at a few chunks
+    /// and the walk advances only as fast as the daemon reads. Dropping the stream
+    /// stops the thread at its next write. Errors (an unreadable file, a bad
+    /// `.dockerignore`) arrive as the last item.
+    pub fn into_stream(self) -> TarStream {
+        let (tx, rx) = tokio::sync::mpsc::channel(CHANNEL_CHUNKS);
+        let worker_tx = tx.clone();
+        let spawned = std::thread::Builder::new()
+            .name("dockwright-build-context".to_owned())
+            .spawn(move || {
+                let writer = ChannelWriter {
+                    tx: worker_tx.clone(),
+                    buf: BytesMut::new(),
+                };
+                let result = self.write_tar(writer).and_then(|mut w| w.send_buffered());
+                if let Err(err) = result {
+                    // The receiver may be gone; then nobody needs the error.
+                    let _ = worker_tx.blocking_send(Err(err));
+                }
+            });
+        if let Err(err) = spawned {
+            // Nothing else holds a sender yet, so this cannot block or fail.
+            let _ = tx.try_send(Err(err));
+        }
+        TarStream { rx, done: false }
+    }
+
+    fn ignore_rules(&self) -> io::Result<DockerIgnore> {
+        if let Some(rules) = &self.ignore {
+            return Ok(rules.clone());
+        }
+        match fs::read(self.root.join(".dockerignore")) {
+            Ok(bytes) => DockerIgnore::parse(&String::from_utf8_lossy(&bytes))
+                .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e)),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(DockerIgnore::default()),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn collect(&self) -> io::Result<Vec<Entry>> {
+        let rules = self.ignore_rules()?;
+        let dockerfile = clean(&self.dockerfile.replace('\\', "/"));
+        if dockerfile == "."
+            || dockerfile.starts_with("../")
+            || dockerfile == ".."
+            || dockerfile.starts_with('/')
+        {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!(
+                    "the Dockerfile {:?} must be a path inside the context directory",
+                    self.dockerfile
+                ),
+            ));
+        }
+        let forced = [dockerfile, ".dockerignore".to_owned()];
+        let mut entries = Vec::new();
+        walk(&self.root, Path::new(""), "", &rules, &forced, &mut entries)?;
+
+        // Keep included entries, plus the directories leading to them so that a file
+        // re-included inside an excluded directory keeps its parents' metadata.
+        let mut needed: HashSet<&str> = HashSet::new();
+        for (entry, excluded) in &entries {
+            if !excluded {
+                let mut name = entry.name.as_str();
+                while let Some(slash) = name.rfind('/') {
+                    name = &name[..slash];
+                    if !needed.insert(name) {
+                        break;
+                    }
+                }
+            }
+        }
+        let needed: HashSet<String> = needed.into_iter().map(str::to_owned).collect();
+        Ok(entries
+            .into_iter()
+            .filter(|(e, excluded)| !excluded || needed.contains(&e.name))
+            .map(|(e, _)| e)
+            .collect())
+    }
+}
+
+fn walk(
+    root: &Path,
+    rel: &Path,
+    name: &str,
+    rules: &DockerIgnore,
+    forced: &[String],
+    out: &mut Vec<(Entry, bool)>,
+) -> io::Result<()> {
+    let dir = root.join(rel);
+    let mut children = fs::read_dir(&dir)
+        .map_err(|e| io::Error::new(e.kind(), format!("reading {}: {e}", dir.display())))?
+        .map(|r| r.map(|entry| entry.file_name()))
+        .collect::<io::Result<Vec<_>>>()?;
+    children.sort();
+    for child in children {
+        let child_rel = rel.join(&child);
+        let child_name = if name.is_empty() {
+            child.to_string_lossy().into_owned()
+        } else {
+            format!("{name}/{}", child.to_string_lossy())
+        };
+        let abs = root.join(&child_rel);
+        let meta = fs::symlink_metadata(&abs)
+            .map_err(|e| io::Error::new(e.kind(), format!("reading {}: {e}", abs.display())))?;
+        let file_type = meta.file_type();
+        let kind = if file_type.is_dir() {
+            Kind::Dir
+        } else if file_type.is_file() {
+            Kind::File
+        } else if file_type.is_symlink() {
+            Kind::Symlink
+        } else {
+            continue;
+        };
+        let excluded = rules.is_excluded(&child_name) && !forced.contains(&child_name);
+        let descend = matches!(kind, Kind::Dir)
+            && (!excluded
+                || rules.may_reinclude_below(&child_name)
+                || forced.iter().any(|f| {
+                    f.len() > child_name.len()
+                        && f.starts_with(&child_name)
+                        && f.as_bytes()[child_name.len()] == b'/'
+                }));
+        out.push((
+            Entry {
+                name: child_name.clone(),
+                rel: child_rel.clone(),
+                kind,
+                meta,
+            },
+            excluded,
+        ));
+        if descend {
+            walk(root, &child_rel, &child_name, rules, forced, out)?;
+        }
+    }
+    Ok(())
+}
+
+fn append<W: Write>(builder: &mut tar::Builder<W>, root: &Path, entry: &Entry) -> io::Result<()> {
+    let mut header = tar::Header::new_gnu();
+    let mtime = entry
+        .meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_secs());
+    header.set_mtime(mtime);
+    header.set_uid(0);
+    header.set_gid(0);
+    header.set_mode(permissions(&entry.meta));
+    let abs = root.join(&entry.rel);
+    match entry.kind {
+        Kind::Dir => {
+            header.set_entry_type(tar::EntryType::Directory);
+            header.set_size(0);
+            builder.append_data(&mut header, &entry.rel, io::empty())
+        }
+        Kind::File => {
+            let len = entry.meta.len();
+            header.set_entry_type(tar::EntryType::Regular);
+            header.set_size(len);
+            let file = File::open(&abs)
+                .map_err(|e| io::Error::new(e.kind(), format!("opening {}: {e}", abs.display())))?;
+            let reader = ExactReader {
+                inner: file.take(len),
+                remaining: len,
+                path: &abs,
+            };
+            builder.append_data(&mut header, &entry.rel, reader)
+        }
+        Kind::Symlink => {
+            let target = fs::read_link(&abs)?;
+            header.set_entry_type(tar::EntryType::Symlink);
+            header.set_size(0);
+            builder.append_link(&mut header, &entry.rel, target)
+        }
+    }
+}
+
+#[cfg(unix)]
+fn permissions(meta: &Metadata) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    meta.permissions().mode() & 0o7777
+}
+
+#[cfg(not(unix))]
+fn permissions(_meta: &Metadata) -> u32 {
+    // Without Unix modes, the CLI marks everything executable so scripts still run.
+    0o755
+}
+
+/// Reads exactly the size already written into the tar header.
+///
+/// A file that shrinks while being archived would otherwise leave a corrupt archive
+/// (the header promises bytes that never come); growth is cut off at the header size.
+struct ExactReader<'a, R> {
+    inner: R,
+    remaining: u64,
+    path: &'a Path,
+}
+
+impl<R: Read> Read for ExactReader<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.remaining == 0 || buf.is_empty() {
+            return Ok(0);
+        }
+        let n = self.inner.read(buf)?;
+        if n == 0 {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                format!("{} shrank while being archived", self.path.display()),
+            ));
+        }
+        self.remaining -= n as u64;
+        Ok(n)
+    }
+}
+
+const CHUNK_LEN: usize = 64 * 1024;
+const CHANNEL_CHUNKS: usize = 4;
+
+struct ChannelWriter {
+    tx: tokio::sync::mpsc::Sender<io::Result<Bytes>>,
+    buf: BytesMut,
+}
+
+impl ChannelWriter {
+    fn send_buffered(&mut self) -> io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let chunk = self.buf.split().freeze();
+        self.tx
+            .blocking_send(Ok(chunk))
+            .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "build context stream dropped"))
+    }
+}
+
+impl Write for ChannelWriter {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        if self.buf.capacity() == 0 {
+            self.buf.reserve(CHUNK_LEN);
+        }
+        let n = data.len().min(CHUNK_LEN - self.buf.len().min(CHUNK_LEN));
+        self.buf.extend_from_slice(&data[..n]);
+        if self.buf.len() >= CHUNK_LEN {
+            self.send_buffered()?;
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A build context archive as a stream of byte chunks (see
+/// [`BuildContext::into_stream`]).
+#[derive(Debug)]
+pub struct TarStream {
+    rx: tokio::sync::mpsc::Receiver<io::Result<Bytes>>,
+    done: bool,
+}
+
+impl Stream for TarStream {
+    type Item = io::Result<Bytes>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        if self.done {
+            return Poll::Ready(None);
+        }
+        match self.rx.poll_recv(cx) {
+            Poll::Ready(Some(Err(e))) => {
+                self.done = true;
+                Poll::Ready(Some(Err(e)))
+            }
+            Poll::Ready(None) => {
+                self.done = true;
+                Poll::Ready(None)
+            }
+            other => other,
+        }
+    }
+}
+
+impl FusedStream for TarStream {
+    fn is_terminated(&self) -> bool {
+        self.done
+    }
+}
+
+/// The build context of `dir` (its `Dockerfile`, honouring its `.dockerignore`) as one
+/// in-memory archive; for small contexts.
+pub fn tar_directory(dir: impl AsRef<Path>) -> io::Result<Vec<u8>> {
+    BuildContext::new(dir.as_ref()).to_vec()
+}
+
+/// The build context of `dir` as a stream of chunks, never held whole in memory.
+pub fn tar_directory_stream(dir: impl Into<PathBuf>) -> TarStream {
+    BuildContext::new(dir).into_stream()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn excluded(rules: &str, path: &str) -> bool {
+        DockerIgnore::parse(rules).unwrap().is_excluded(path)
+    }
+
+    #[test]
+    fn cleaning() {
+        assert_eq!(clean("a/./b//c/"), "a/b/c");
+        assert_eq!(clean("./"), ".");
+        assert_eq!(clean("a/../.."), "..");
+        assert_eq!(clean("/../a"), "/a");
+        assert_eq!(clean("a/b/../c"), "a/c");
+    }
+
+    #[test]
+    fn single_patterns() {
+        let cases: &[(&str, &str, bool)] = &[
+            ("foo", "foo", true),
+            ("foo", "foo/bar", true),
+            ("foo", "a/foo", false),
+            ("/foo", "foo", true),
+            ("./foo/", "foo/x", true),
+            ("*.md", "README.md", true),
+            ("*.md", "docs/README.md", false),
+            ("*/*.md", "docs/README.md", true),
+            ("**/*.md", "README.md", true),
+            ("**/*.md", "a/b/c.md", true),
+            ("**/*.md", "a/b/c.mdx", false),
+            ("a/**/b", "a/b", true),
+            ("a/**/b", "a/x/y/b", true),
+            ("a/**/b", "a/xb", false),
+            ("a/**", "a/x", true),
+            ("a/**", "a", false),
+            ("a**", "abc/d", true),
+            ("**", "anything/at/all", true),
+            ("**foo", "xfoo", true),
+            ("**/foo", "xfoo", false),
+            ("**/foo", "x/foo", true),
+            ("**/foo", "foo", true),
+            ("?.txt", "a.txt", true),
+            ("?.txt", "ab.txt", false),
+            ("?", "/", false),
+            ("[a-c].txt", "b.txt", true),
+            ("[a-c].txt", "d.txt", false),
+            ("[^a-c].txt", "d.txt", true),
+            ("[^a-c].txt", "a.txt", false),
+            ("\\*.txt", "*.txt", true),
+            ("\\*.txt", "a.txt", false),
+            ("a.b", "axb", false),
+            ("a+(b)", "a+(b)", true),
+            ("*", "x/y", true),
+            ("ünï*", "ünïcode", true),
+        ];
+        for &(pattern, path, want) in cases {
+            assert_eq!(
+                excluded(pattern, path),
+                want,
+                "pattern {pattern:?} path {path:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn exceptions_and_order() {
+        let rules = "*\n!keep\n!src/**/*.rs\nsrc/gen\n";
+        assert!(excluded(rules, "other"));
+        assert!(!excluded(rules, "keep"));
+        assert!(!excluded(rules, "keep/inner"));
+        assert!(!excluded(rules, "src/a/b.rs"));
+        assert!(excluded(rules, "src/a/b.txt"));
+        assert!(excluded(rules, "src/gen/x.rs"), "a later pattern wins");
+    }
+
+    #[test]
+    fn comments_whitespace_and_errors() {
+        let rules = "\u{feff}# comment\r\n  \r\n  spaced  \r\n #notacomment\n! neg \n";
+        let d = DockerIgnore::parse(rules).unwrap();
+        assert_eq!(
+            d.patterns().collect::<Vec<_>>(),
+            ["spaced", "#notacomment", "!neg"]
+        );
+        let err = DockerIgnore::parse("ok\n[abc\n").unwrap_err();
+        assert_eq!(err.line, 2);
+        assert!(DockerIgnore::parse("!").is_err());
+        assert!(DockerIgnore::parse("[]").is_err());
+        assert!(DockerIgnore::parse("[z-a]").is_err());
+        assert!(DockerIgnore::parse("a\\").is_err());
+        assert!(DockerIgnore::parse("[\\]]").is_ok());
+    }
+
+    #[test]
+    fn hostile_pattern_is_fast() {
+        let pattern = "*a".repeat(200) + "b";
+        let rules = DockerIgnore::parse(&pattern).unwrap();
+        let path = "a".repeat(2000);
+        let start = std::time::Instant::now();
+        assert!(!rules.is_excluded(&path));
+        assert!(start.elapsed().as_secs() < 2);
+    }
+
+    #[test]
+    fn pruning_is_conservative() {
+        let d = DockerIgnore::parse("node_modules\n!node_modules/keep\n!x*/y").unwrap();
+        assert!(d.may_reinclude_below("node_modules"));
+        assert!(d.may_reinclude_below("xa"));
+        let d = DockerIgnore::parse("node_modules\n!src/keep").unwrap();
+        assert!(!d.may_reinclude_below("node_modules"));
+    }
+}

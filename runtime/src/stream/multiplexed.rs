@@ -1,0 +1,609 @@
+//! Container output: the daemon's 8-byte-header framing ("stdcopy") and raw TTY bytes.
+//!
+//! A container without a TTY has separate stdout and stderr pipes, and the daemon
+//! interleaves them on one connection as frames:
+//!
+//! ```text
+//! [stream type: u8][0][0][0][payload length: u32 big-endian][payload …]
+//! ```
+//!
+//! with stream type 0 = stdin, 1 = stdout, 2 = stderr, 3 = a daemon error. A container
+//! *with* a TTY has a single pseudo-terminal, so the daemon sends its bytes as they come,
+//! unframed. Which of the two a response is cannot be told reliably from the bytes, so
+//! the caller picks (see [`Framing::detect`]).
+
+use std::borrow::Cow;
+use std::collections::VecDeque;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use bytes::{Bytes, BytesMut};
+use futures_util::stream::{FusedStream, Stream};
+
+use super::{BoxError, Decoded, Decoder, StreamError};
+
+/// Default for [`MultiplexedDecoder::with_max_frame_len`]: 16 MiB.
+///
+/// The daemon cuts frames at its copy-buffer size (32 KiB) and log messages at 16 KiB, so
+/// anything near this limit is not a real frame: it is almost always TTY output read as
+/// multiplexed, where four text bytes are taken for a length. The limit turns that into
+/// a prompt error instead of waiting for gigabytes that will never come.
+pub const DEFAULT_MAX_FRAME_LEN: usize = 16 * 1024 * 1024;
+
+const HEADER_LEN: usize = 8;
+
+/// Which of a container's streams a [`LogFrame`] came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum StdStream {
+    /// Stream type 0. The daemon uses it only when echoing stdin on attach.
+    Stdin,
+    /// Stream type 1.
+    Stdout,
+    /// Stream type 2.
+    Stderr,
+    /// Output of a TTY container: stdout and stderr share one terminal, so the daemon
+    /// cannot tell them apart either.
+    Console,
+}
+
+/// One piece of container output.
+///
+/// In multiplexed mode a frame is exactly one frame the daemon sent (for `docker logs`
+/// that is usually one log line, with its timestamp when requested). In raw mode it is
+/// whatever chunk the transport delivered: TTY output has no boundaries to preserve.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct LogFrame {
+    /// Where the bytes came from.
+    pub stream: StdStream,
+    /// The payload, never empty.
+    pub bytes: Bytes,
+}
+
+impl LogFrame {
+    /// Builds a frame (mainly for tests and fakes of the daemon).
+    pub fn new(stream: StdStream, bytes: impl Into<Bytes>) -> Self {
+        LogFrame {
+            stream,
+            bytes: bytes.into(),
+        }
+    }
+
+    /// The payload as text; container output is not guaranteed to be UTF-8.
+    pub fn text_lossy(&self) -> Cow<'_, str> {
+        String::from_utf8_lossy(&self.bytes)
+    }
+}
+
+/// Sans-IO decoder of multiplexed ("stdcopy") frames.
+///
+/// - Zero-length frames are skipped: they carry nothing, and yielding empty frames
+///   would force every consumer to filter them.
+/// - A frame on stream type 3 (the daemon's system-error stream) becomes
+///   [`StreamError::Daemon`] with its text; decoding continues because the framing
+///   is intact.
+/// - The three padding bytes of the header are not checked, like the daemon's own
+///   reader does, so that a daemon that one day uses them does not break this client.
+/// - Frames are delivered whole. A frame whose header announces more than the maximum
+///   is an error ([`StreamError::FrameTooLarge`]) raised as soon as the header arrives,
+///   and the decoder never reserves memory for announced bytes: it only holds bytes
+///   actually received. Payloads that arrive in one chunk are sliced out of it without
+///   copying.
+#[derive(Debug)]
+pub struct MultiplexedDecoder {
+    // Received, not yet consumed input; every chunk is non-empty.
+    input: VecDeque<Bytes>,
+    buffered: usize,
+    max_frame_len: usize,
+    ended: bool,
+    finished: bool,
+}
+
+impl Default for MultiplexedDecoder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl MultiplexedDecoder {
+    /// A decoder with the [default frame limit](DEFAULT_MAX_FRAME_LEN).
+    pub fn new() -> Self {
+        MultiplexedDecoder {
+            input: VecDeque::new(),
+            buffered: 0,
+            max_frame_len: DEFAULT_MAX_FRAME_LEN,
+            ended: false,
+            finished: false,
+        }
+    }
+
+    /// Sets the largest payload accepted in one frame; it bounds the memory one
+    /// incomplete frame can hold.
+    pub fn with_max_frame_len(mut self, max: usize) -> Self {
+        self.max_frame_len = max;
+        self
+    }
+
+    /// The configured frame limit.
+    pub fn max_frame_len(&self) -> usize {
+        self.max_frame_len
+    }
+
+    /// Bytes currently held for an incomplete frame.
+    ///
+    /// Exposed so callers (and tests) can verify that memory follows the bytes
+    /// received, never the lengths announced.
+    pub fn retained_bytes(&self) -> usize {
+        self.buffered
+    }
+
+    fn fail(&mut self, err: StreamError) -> Option<Result<LogFrame, StreamError>> {
+        self.finished = true;
+        self.input = VecDeque::new();
+        self.buffered = 0;
+        Some(Err(err))
+    }
+
+    fn peek_header(&self) -> [u8; HEADER_LEN] {
+        let mut header = [0u8; HEADER_LEN];
+        let mut filled = 0;
+        for chunk in &self.input {
+            let n = (HEADER_LEN - filled).min(chunk.len());
+            header[filled..filled + n].copy_from_slice(&chunk[..n]);
+            filled += n;
+            if filled == HEADER_LEN {
+                break;
+            }
+        }
+        debug_assert_eq!(filled, HEADER_LEN);
+        header
+    }
+
+    /// Removes the next `n` bytes (which must be buffered), copying only when they span
+    /// several chunks.
+    fn take(&mut self, n: usize) -> Bytes {
+        debug_assert!(n <= self.buffered);
+        if n == 0 {
+            return Bytes::new();
+        }
+        self.buffered -= n;
+        let front_len = self.input.front().map_or(0, Bytes::len);
+        if front_len > n {
+            return self.input.front_mut().expect("non-empty").split_to(n);
+        }
+        if front_len == n {
+            return self.input.pop_front().expect("non-empty");
+        }
+        // `n` bytes have been received, so this allocation is backed by real input.
+        let mut out = BytesMut::with_capacity(n);
+        while out.len() < n {
+            let need = n - out.len();
+            let front = self.input.front_mut().expect("enough bytes buffered");
+            if front.len() <= need {
+                out.extend_from_slice(&self.input.pop_front().expect("non-empty"));
+            } else {
+                out.extend_from_slice(&front.split_to(need));
+            }
+        }
+        out.freeze()
+    }
+}
+
+impl Decoder for MultiplexedDecoder {
+    type Item = LogFrame;
+
+    fn push(&mut self, chunk: Bytes) {
+        if self.finished || self.ended || chunk.is_empty() {
+            return;
+        }
+        self.buffered += chunk.len();
+        self.input.push_back(chunk);
+    }
+
+    fn end(&mut self) {
+        self.ended = true;
+    }
+
+    fn next_item(&mut self) -> Option<Result<LogFrame, StreamError>> {
+        loop {
+            if self.finished {
+                return None;
+            }
+            if self.buffered < HEADER_LEN {
+                if !self.ended {
+                    return None;
+                }
+                if self.buffered == 0 {
+                    self.finished = true;
+                    return None;
+                }
+                let received = self.buffered as u64;
+                return self.fail(StreamError::Truncated {
+                    expected: HEADER_LEN as u64,
+                    received,
+                });
+            }
+            let header = self.peek_header();
+            let stream = match header[0] {
+                0 => Some(StdStream::Stdin),
+                1 => Some(StdStream::Stdout),
+                2 => Some(StdStream::Stderr),
+                3 => None,
+                other => return self.fail(StreamError::InvalidStreamType(other)),
+            };
+            let len = u64::from(u32::from_be_bytes([
+                header[4], header[5], header[6], header[7],
+            ]));
+            if len > self.max_frame_len as u64 {
+                return self.fail(StreamError::FrameTooLarge {
+                    len,
+                    max: self.max_frame_len,
+                });
+            }
+            // Fits: len <= max_frame_len, a usize.
+            let len = len as usize;
+            let available = self.buffered - HEADER_LEN;
+            if available < len {
+                if !self.ended {
+                    return None;
+                }
+                return self.fail(StreamError::Truncated {
+                    expected: len as u64,
+                    received: available as u64,
+                });
+            }
+            self.take(HEADER_LEN);
+            let payload = self.take(len);
+            match stream {
+                None => {
+                    let text = String::from_utf8_lossy(&payload);
+                    let text = text.trim_end();
+                    let message = if text.is_empty() {
+                        "unspecified error (empty system-error frame)".to_owned()
+                    } else {
+                        text.to_owned()
+                    };
+                    return Some(Err(StreamError::Daemon { message }));
+                }
+                Some(_) if payload.is_empty() => continue,
+                Some(stream) => {
+                    return Some(Ok(LogFrame {
+                        stream,
+                        bytes: payload,
+                    }))
+                }
+            }
+        }
+    }
+
+    fn is_finished(&self) -> bool {
+        self.finished || (self.ended && self.buffered == 0)
+    }
+}
+
+/// Sans-IO "decoder" for TTY output: every non-empty chunk becomes one
+/// [`StdStream::Console`] frame, unchanged and uncopied.
+///
+/// There is nothing to decode, but routing raw output through the same [`Decoder`]
+/// interface lets [`LogStream`] hand out one item type for both cases.
+#[derive(Debug, Default)]
+pub struct RawDecoder {
+    queue: VecDeque<Bytes>,
+    ended: bool,
+}
+
+impl RawDecoder {
+    /// A new raw decoder.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+impl Decoder for RawDecoder {
+    type Item = LogFrame;
+
+    fn push(&mut self, chunk: Bytes) {
+        if !self.ended && !chunk.is_empty() {
+            self.queue.push_back(chunk);
+        }
+    }
+
+    fn end(&mut self) {
+        self.ended = true;
+    }
+
+    fn next_item(&mut self) -> Option<Result<LogFrame, StreamError>> {
+        self.queue.pop_front().map(|bytes| {
+            Ok(LogFrame {
+                stream: StdStream::Console,
+                bytes,
+            })
+        })
+    }
+
+    fn is_finished(&self) -> bool {
+        self.ended && self.queue.is_empty()
+    }
+}
+
+/// How a log or attach response is framed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Framing {
+    /// 8-byte-header frames: the container has no TTY.
+    Multiplexed,
+    /// Unframed bytes: the container has a TTY.
+    Raw,
+}
+
+impl Framing {
+    /// Content type the daemon (API 1.42+) sends for multiplexed streams.
+    pub const MULTIPLEXED_CONTENT_TYPE: &'static str = "application/vnd.docker.multiplexed-stream";
+    /// Content type of raw streams, and of *every* attach stream before API 1.42.
+    pub const RAW_CONTENT_TYPE: &'static str = "application/vnd.docker.raw-stream";
+
+    /// The framing a container's output uses, from its `Config.Tty`.
+    pub fn from_tty(tty: bool) -> Framing {
+        if tty {
+            Framing::Raw
+        } else {
+            Framing::Multiplexed
+        }
+    }
+
+    /// Decides the framing from the response's `Content-Type` and the caller's
+    /// knowledge of the container's TTY setting.
+    ///
+    /// Only `application/vnd.docker.multiplexed-stream` is trusted: daemons before API
+    /// 1.42 label multiplexed attach streams `raw-stream` too, and some versions send no
+    /// content type for logs at all. Anything else defers to `tty_hint`; without one
+    /// this fails with [`StreamError::UnknownFraming`] rather than sniffing the first
+    /// byte, which would misread TTY output that starts with a byte 0–3.
+    pub fn detect(
+        content_type: Option<&str>,
+        tty_hint: Option<bool>,
+    ) -> Result<Framing, StreamError> {
+        let essence = content_type.map(|ct| ct.split(';').next().unwrap_or("").trim());
+        if essence.is_some_and(|e| e.eq_ignore_ascii_case(Self::MULTIPLEXED_CONTENT_TYPE)) {
+            return Ok(Framing::Multiplexed);
+        }
+        match tty_hint {
+            Some(tty) => Ok(Framing::from_tty(tty)),
+            None => Err(StreamError::UnknownFraming {
+                content_type: content_type.map(str::to_owned),
+            }),
+        }
+    }
+}
+
+/// A [`MultiplexedDecoder`] or a [`RawDecoder`], chosen at run time.
+#[derive(Debug)]
+pub enum LogDecoder {
+    /// Non-TTY output.
+    Multiplexed(MultiplexedDecoder),
+    /// TTY output.
+    Raw(RawDecoder),
+}
+
+impl LogDecoder {
+    /// A decoder for the given framing, with default limits.
+    pub fn new(framing: Framing) -> Self {
+        match framing {
+            Framing::Multiplexed => LogDecoder::Multiplexed(MultiplexedDecoder::new()),
+            Framing::Raw => LogDecoder::Raw(RawDecoder::new()),
+        }
+    }
+
+    /// Which framing this decoder reads.
+    pub fn framing(&self) -> Framing {
+        match self {
+            LogDecoder::Multiplexed(_) => Framing::Multiplexed,
+            LogDecoder::Raw(_) => Framing::Raw,
+        }
+    }
+}
+
+impl Decoder for LogDecoder {
+    type Item = LogFrame;
+
+    fn push(&mut self, chunk: Bytes) {
+        match self {
+            LogDecoder::Multiplexed(d) => d.push(chunk),
+            LogDecoder::Raw(d) => d.push(chunk),
+        }
+    }
+
+    fn end(&mut self) {
+        match self {
+            LogDecoder::Multiplexed(d) => d.end(),
+            LogDecoder::Raw(d) => d.end(),
+        }
+    }
+
+    fn next_item(&mut self) -> Option<Result<LogFrame, StreamError>> {
+        match self {
+            LogDecoder::Multiplexed(d) => d.next_item(),
+            LogDecoder::Raw(d) => d.next_item(),
+        }
+    }
+
+    fn is_finished(&self) -> bool {
+        match self {
+            LogDecoder::Multiplexed(d) => d.is_finished(),
+            LogDecoder::Raw(d) => d.is_finished(),
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// Container output (logs, attach, exec) as a stream of [`LogFrame`]s.
+    ///
+    /// Wraps any body stream of `Result<Bytes, E>`. The stream ends when the body ends,
+    /// or right after an error that loses the framing; dropping it drops the body (and
+    /// so closes a hijacked attach connection).
+    #[derive(Debug)]
+    pub struct LogStream<S> {
+        #[pin]
+        inner: Decoded<S, LogDecoder>,
+    }
+}
+
+impl<S> LogStream<S> {
+    /// Decodes `stream` with the given framing.
+    pub fn new(framing: Framing, stream: S) -> Self {
+        LogStream {
+            inner: Decoded::new(stream, LogDecoder::new(framing)),
+        }
+    }
+
+    /// Output of a container without a TTY.
+    pub fn multiplexed(stream: S) -> Self {
+        Self::new(Framing::Multiplexed, stream)
+    }
+
+    /// Output of a container with a TTY.
+    pub fn raw(stream: S) -> Self {
+        Self::new(Framing::Raw, stream)
+    }
+
+    /// Picks the framing with [`Framing::detect`]; fails when neither the content type
+    /// nor the hint decides it.
+    pub fn from_content_type(
+        content_type: Option<&str>,
+        tty_hint: Option<bool>,
+        stream: S,
+    ) -> Result<Self, StreamError> {
+        Ok(Self::new(Framing::detect(content_type, tty_hint)?, stream))
+    }
+
+    /// Sets the largest accepted frame payload (multiplexed only; raw chunks are
+    /// passed through whatever their size).
+    pub fn with_max_frame_len(mut self, max: usize) -> Self {
+        if let LogDecoder::Multiplexed(d) = &mut self.inner.decoder {
+            d.max_frame_len = max;
+        }
+        self
+    }
+
+    /// The framing being decoded.
+    pub fn framing(&self) -> Framing {
+        self.inner.decoder.framing()
+    }
+}
+
+impl<S, E> Stream for LogStream<S>
+where
+    S: Stream<Item = Result<Bytes, E>>,
+    E: Into<BoxError>,
+{
+    type Item = Result<LogFrame, StreamError>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.project().inner.poll_next(cx)
+    }
+}
+
+impl<S, E> FusedStream for LogStream<S>
+where
+    S: Stream<Item = Result<Bytes, E>>,
+    E: Into<BoxError>,
+{
+    fn is_terminated(&self) -> bool {
+        self.inner.is_terminated()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(kind: u8, payload: &[u8]) -> Vec<u8> {
+        let mut out = vec![kind, 0, 0, 0];
+        out.extend_from_slice(&(payload.len() as u32).to_be_bytes());
+        out.extend_from_slice(payload);
+        out
+    }
+
+    fn drain(d: &mut impl Decoder<Item = LogFrame>) -> Vec<Result<LogFrame, String>> {
+        std::iter::from_fn(|| d.next_item())
+            .map(|r| r.map_err(|e| e.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn payload_within_one_chunk_is_not_copied() {
+        let input = Bytes::from(frame(1, b"hello"));
+        let mut d = MultiplexedDecoder::new();
+        d.push(input.clone());
+        let f = d.next_item().unwrap().unwrap();
+        assert_eq!(f.bytes, "hello");
+        // Same allocation: the payload is a slice of the pushed chunk.
+        assert_eq!(f.bytes.as_ptr(), input[8..].as_ptr());
+    }
+
+    #[test]
+    fn header_split_across_three_chunks() {
+        let input = frame(2, b"oops");
+        let mut d = MultiplexedDecoder::new();
+        d.push(Bytes::copy_from_slice(&input[..3]));
+        assert!(d.next_item().is_none());
+        d.push(Bytes::copy_from_slice(&input[3..7]));
+        assert!(d.next_item().is_none());
+        d.push(Bytes::copy_from_slice(&input[7..]));
+        assert_eq!(
+            drain(&mut d),
+            vec![Ok(LogFrame::new(StdStream::Stderr, "oops"))]
+        );
+        d.end();
+        assert!(d.next_item().is_none());
+        assert!(d.is_finished());
+    }
+
+    #[test]
+    fn pushes_after_a_fatal_error_are_ignored() {
+        let mut d = MultiplexedDecoder::new();
+        d.push(Bytes::from_static(b"\x09\0\0\0\0\0\0\x01x"));
+        assert!(matches!(
+            d.next_item(),
+            Some(Err(StreamError::InvalidStreamType(9)))
+        ));
+        d.push(Bytes::from(frame(1, b"later")));
+        assert!(d.next_item().is_none());
+        assert_eq!(d.retained_bytes(), 0);
+        assert!(d.is_finished());
+    }
+
+    #[test]
+    fn framing_detection() {
+        let m = Framing::detect(
+            Some("application/vnd.docker.multiplexed-stream; charset=utf-8"),
+            Some(true),
+        );
+        assert_eq!(
+            m.unwrap(),
+            Framing::Multiplexed,
+            "content type wins over a hint"
+        );
+        assert_eq!(
+            Framing::detect(Some("Application/VND.Docker.Multiplexed-Stream"), None).unwrap(),
+            Framing::Multiplexed
+        );
+        // Before 1.42, raw-stream is sent for multiplexed streams too: only the hint decides.
+        assert_eq!(
+            Framing::detect(Some(Framing::RAW_CONTENT_TYPE), Some(false)).unwrap(),
+            Framing::Multiplexed
+        );
+        assert_eq!(
+            Framing::detect(Some(Framing::RAW_CONTENT_TYPE), Some(true)).unwrap(),
+            Framing::Raw
+        );
+        assert_eq!(Framing::detect(None, Some(true)).unwrap(), Framing::Raw);
+        let err = Framing::detect(Some(Framing::RAW_CONTENT_TYPE), None).unwrap_err();
+        assert!(
+            matches!(&err, StreamError::UnknownFraming { content_type: Some(ct) } if ct == Framing::RAW_CONTENT_TYPE),
+            "{err:?}"
+        );
+        assert!(matches!(
+            Framing::detect(None, None),
+            Err(StreamError::UnknownFraming { content_type: None })
+        ));
+    }
+}
