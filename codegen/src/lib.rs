@@ -11,10 +11,19 @@
 //! 5. [`emit`] writes Rust with `quote!`, parsed into a `syn::File` and printed by
 //!    `prettyplease`.
 //!
-//! The API differ ([`diff`]) reads only the IR.
+//! [`pipeline`] runs the stages for one spec file.
 
+pub mod emit;
 pub mod error;
+pub mod filter_keys;
+pub mod fixups;
+pub mod ir;
 pub mod manifest;
+pub mod names;
+pub mod pipeline;
+pub mod stream_kinds;
+pub mod swagger;
+pub mod upgrade;
 pub mod version;
 
 pub use error::{Error, Result};

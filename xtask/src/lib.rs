@@ -1,3 +1,4 @@
 //! The project's automation, run as `cargo xtask …` (see `.cargo/config.toml`).
 
+pub mod codegen;
 pub mod fetch;

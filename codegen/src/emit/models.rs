@@ -1,0 +1,251 @@
+//! IR types → `models.rs`: one Rust item per [`TypeDef`].
+//!
+//! Structs ignore unknown JSON fields (the API's objects are open), put every field under
+//! an explicit `#[serde(rename)]` (JSON casing is mixed), and make a field `Option` unless
+//! the spec both requires it and never sends null. Enums keep values they do not know in a
+//! catch-all variant and serialize them back unchanged, so a newer daemon never breaks
+//! decoding.
+
+use std::collections::HashMap;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::sanitize;
+use super::ident;
+use crate::ir::{Api, IntWidth, TypeDef, TypeId, TypeKind, TypeRef};
+
+/// The tokens of the whole `models` module.
+pub fn models(api: &Api) -> TokenStream {
+    let defaults = DefaultTable::new(api);
+    let items = api.types.iter().map(|t| type_def(api, t, &defaults));
+    quote! { #(#items)* }
+}
+
+/// The Rust type of a value shape, as used inside the `models` module.
+pub fn rust_type(api: &Api, ty: &TypeRef) -> TokenStream {
+    rust_type_in(api, ty, &quote!())
+}
+
+/// The same, with named types reached through `prefix` (`crate::models::`).
+pub fn rust_type_in(api: &Api, ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
+    match ty {
+        TypeRef::Named(id) => {
+            let name = ident(&api.ty(*id).name);
+            quote!(#prefix #name)
+        }
+        TypeRef::String => quote!(String),
+        TypeRef::Bool => quote!(bool),
+        TypeRef::Integer(w) => match w {
+            IntWidth::I32 => quote!(i32),
+            IntWidth::I64 => quote!(i64),
+            IntWidth::U8 => quote!(u8),
+            IntWidth::U16 => quote!(u16),
+            IntWidth::U32 => quote!(u32),
+            IntWidth::U64 => quote!(u64),
+        },
+        TypeRef::Float => quote!(f64),
+        TypeRef::Array(inner) => {
+            let inner = rust_type_in(api, inner, prefix);
+            quote!(Vec<#inner>)
+        }
+        TypeRef::Map(inner) => {
+            let inner = rust_type_in(api, inner, prefix);
+            quote!(std::collections::HashMap<String, #inner>)
+        }
+        TypeRef::Nullable(inner) => {
+            let inner = rust_type_in(api, inner, prefix);
+            quote!(Option<#inner>)
+        }
+        TypeRef::EmptyObject => quote!(dockwright_runtime::model::EmptyObject),
+        TypeRef::Json => quote!(serde_json::Value),
+    }
+}
+
+pub(super) fn doc_attr(text: Option<&str>) -> TokenStream {
+    match text.and_then(sanitize) {
+        Some(d) => {
+            // One `#[doc]` per line, as rustdoc would write it: prettyplease prints
+            // them as `///` comments.
+            let lines = d.lines().map(|l| format!(" {l}"));
+            quote!(#(#[doc = #lines])*)
+        }
+        None => quote!(),
+    }
+}
+
+fn type_def(api: &Api, t: &TypeDef, defaults: &DefaultTable) -> TokenStream {
+    let name = ident(&t.name);
+    let docs = doc_attr(t.docs.as_deref());
+    match &t.kind {
+        TypeKind::Struct(s) => {
+            let fields = s.fields.iter().map(|f| {
+                let fname = ident(&f.rust_name);
+                let json = &f.json_name;
+                let docs = doc_attr(f.docs.as_deref());
+                let inner = rust_type(api, &f.ty);
+                if f.optional {
+                    quote! {
+                        #docs
+                        #[serde(rename = #json, default, skip_serializing_if = "Option::is_none")]
+                        pub #fname: Option<#inner>,
+                    }
+                } else {
+                    quote! {
+                        #docs
+                        #[serde(rename = #json)]
+                        pub #fname: #inner,
+                    }
+                }
+            });
+            let default = defaults.has_default(t.id).then(|| quote!(Default,));
+            quote! {
+                #docs
+                #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+                pub struct #name {
+                    #(#fields)*
+                }
+            }
+        }
+        TypeKind::StringEnum(variants) => {
+            let idents: Vec<_> = variants.iter().map(|v| ident(&v.rust_name)).collect();
+            let values: Vec<_> = variants.iter().map(|v| v.value.as_str()).collect();
+            let variant_docs = values.iter().map(|v| format!(" `{v:?}`"));
+            quote! {
+                #docs
+                #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+                pub enum #name {
+                    #( #[doc = #variant_docs] #idents, )*
+                    /// A value this API version does not list; kept as sent, and sent back unchanged.
+                    Other(String),
+                }
+                impl #name {
+                    /// The value as the daemon spells it.
+                    pub fn as_str(&self) -> &str {
+                        match self {
+                            #( Self::#idents => #values, )*
+                            Self::Other(value) => value,
+                        }
+                    }
+                }
+                impl From<&str> for #name {
+                    fn from(value: &str) -> Self {
+                        match value {
+                            #( #values => Self::#idents, )*
+                            other => Self::Other(other.to_owned()),
+                        }
+                    }
+                }
+                impl std::fmt::Display for #name {
+                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(self.as_str())
+                    }
+                }
+                impl serde::Serialize for #name {
+                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                        serializer.serialize_str(self.as_str())
+                    }
+                }
+                impl<'de> serde::Deserialize<'de> for #name {
+                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        dockwright_runtime::model::deserialize_str_enum(deserializer)
+                    }
+                }
+            }
+        }
+        TypeKind::IntegerEnum(variants) => {
+            let idents: Vec<_> = variants.iter().map(|v| ident(&v.rust_name)).collect();
+            let values: Vec<_> = variants.iter().map(|v| v.value).collect();
+            let variant_docs = variants.iter().map(|v| match &v.docs {
+                Some(d) => format!(" `{}`: {d}", v.value),
+                None => format!(" `{}`", v.value),
+            });
+            quote! {
+                #docs
+                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+                pub enum #name {
+                    #( #[doc = #variant_docs] #idents, )*
+                    /// A value this API version does not list; kept as sent.
+                    Other(i64),
+                }
+                impl #name {
+                    /// The value as the daemon sends it.
+                    pub fn as_i64(self) -> i64 {
+                        match self {
+                            #( Self::#idents => #values, )*
+                            Self::Other(value) => value,
+                        }
+                    }
+                }
+                impl From<i64> for #name {
+                    fn from(value: i64) -> Self {
+                        match value {
+                            #( #values => Self::#idents, )*
+                            other => Self::Other(other),
+                        }
+                    }
+                }
+                impl serde::Serialize for #name {
+                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                        serializer.serialize_i64(self.as_i64())
+                    }
+                }
+                impl<'de> serde::Deserialize<'de> for #name {
+                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+                    }
+                }
+            }
+        }
+        TypeKind::Alias(target) => {
+            let target = rust_type(api, target);
+            quote! {
+                #docs
+                pub type #name = #target;
+            }
+        }
+    }
+}
+
+/// Which named types implement `Default` (so that a struct of them can derive it).
+struct DefaultTable(HashMap<TypeId, bool>);
+
+impl DefaultTable {
+    fn new(api: &Api) -> Self {
+        let mut table = HashMap::new();
+        for t in &api.types {
+            Self::compute(api, t.id, &mut table, 0);
+        }
+        Self(table)
+    }
+
+    fn has_default(&self, id: TypeId) -> bool {
+        self.0.get(&id).copied().unwrap_or(false)
+    }
+
+    fn compute(api: &Api, id: TypeId, table: &mut HashMap<TypeId, bool>, depth: usize) -> bool {
+        if let Some(v) = table.get(&id) {
+            return *v;
+        }
+        if depth > 64 {
+            return false;
+        }
+        let value = match &api.ty(id).kind {
+            TypeKind::Struct(s) => s
+                .fields
+                .iter()
+                .all(|f| f.optional || Self::ref_default(api, &f.ty, table, depth + 1)),
+            TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) => false,
+            TypeKind::Alias(t) => Self::ref_default(api, t, table, depth + 1),
+        };
+        table.insert(id, value);
+        value
+    }
+
+    fn ref_default(api: &Api, t: &TypeRef, table: &mut HashMap<TypeId, bool>, depth: usize) -> bool {
+        match t {
+            TypeRef::Named(id) => Self::compute(api, *id, table, depth),
+            _ => true,
+        }
+    }
+}

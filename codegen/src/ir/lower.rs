@@ -1,0 +1,753 @@
+//! OpenAPI 3 document → IR.
+//!
+//! Definitions get their ids first, so a `$ref` resolves no matter where the definition
+//! sits in the file. Inline schemas are named `{Parent}{Property}`, `…Item` (array items),
+//! `…Value` (map values), `{OperationId}Body` / `{OperationId}Response`; a name already
+//! taken (by a definition or an earlier inline type) gets `Inline`, then a number, appended.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use openapiv3 as oa;
+use serde_json::Value;
+
+use super::*;
+use crate::error::{Error, Result};
+use crate::names;
+use crate::upgrade::{EXT_COLLECTION_FORMAT, EXT_EMPTY_OBJECT, EXT_GO_TYPE};
+use crate::{filter_keys, stream_kinds};
+
+/// Lowers an upgraded spec.
+pub fn lower(
+    doc: &oa::OpenAPI,
+    version: ApiVersion,
+    file: &Path,
+    spec_sha256: &str,
+    fixups: Vec<&'static str>,
+) -> Result<Api> {
+    let schemas = doc
+        .components
+        .as_ref()
+        .map(|c| c.schemas.clone())
+        .unwrap_or_default();
+    let mut cx = Lowering {
+        file,
+        schemas: &schemas,
+        types: Vec::new(),
+        definition_ids: BTreeMap::new(),
+        taken: BTreeSet::new(),
+    };
+    // Ids before conversion.
+    for name in schemas.keys() {
+        let id = TypeId(cx.types.len());
+        let rust = cx.unique_name(names::type_ident(name));
+        cx.types.push(TypeDef {
+            id,
+            name: rust,
+            origin: TypeOrigin::Definition(name.clone()),
+            docs: None,
+            kind: TypeKind::Alias(TypeRef::Json),
+        });
+        cx.definition_ids.insert(name.clone(), id);
+    }
+    for (name, schema) in &schemas {
+        let id = cx.definition_ids[name];
+        let pointer = format!("/definitions/{}", crate::swagger::escape_pointer(name));
+        let (kind, docs) = match schema {
+            oa::ReferenceOr::Reference { reference } => {
+                (TypeKind::Alias(cx.reference(reference, &pointer)?), None)
+            }
+            oa::ReferenceOr::Item(s) => {
+                let type_name = cx.types[id.0].name.clone();
+                (
+                    cx.kind_of(s, &type_name, &pointer)?,
+                    s.schema_data.description.clone(),
+                )
+            }
+        };
+        cx.types[id.0].kind = kind;
+        cx.types[id.0].docs = docs;
+    }
+    let mut operations = Vec::new();
+    for (path, item) in &doc.paths.paths {
+        let oa::ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        for (method, op) in [
+            ("GET", &item.get),
+            ("HEAD", &item.head),
+            ("POST", &item.post),
+            ("PUT", &item.put),
+            ("PATCH", &item.patch),
+            ("DELETE", &item.delete),
+            ("OPTIONS", &item.options),
+        ] {
+            if let Some(op) = op {
+                let pointer = format!(
+                    "/paths/{}/{}",
+                    crate::swagger::escape_pointer(path),
+                    method.to_lowercase()
+                );
+                operations.push(cx.operation(path, method, op, &pointer)?);
+            }
+        }
+    }
+    let mut seen = BTreeSet::new();
+    for op in &operations {
+        if !seen.insert(op.rust_name.clone()) {
+            return Err(Error::Spec {
+                file: file.to_owned(),
+                pointer: "/paths".into(),
+                rule: format!("two operations map to the method name `{}`", op.rust_name),
+            });
+        }
+    }
+    Ok(Api {
+        version,
+        spec_file: file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        spec_sha256: spec_sha256.to_owned(),
+        fixups,
+        types: cx.types,
+        operations,
+    })
+}
+
+struct Lowering<'a> {
+    file: &'a Path,
+    schemas: &'a indexmap::IndexMap<String, oa::ReferenceOr<oa::Schema>>,
+    types: Vec<TypeDef>,
+    definition_ids: BTreeMap<String, TypeId>,
+    taken: BTreeSet<String>,
+}
+
+impl Lowering<'_> {
+    fn err(&self, pointer: &str, rule: impl Into<String>) -> Error {
+        Error::Spec {
+            file: self.file.to_owned(),
+            pointer: pointer.to_owned(),
+            rule: rule.into(),
+        }
+    }
+
+    /// Reserves a type name; a taken one gets `Inline`, then `Inline2`, ... appended.
+    fn unique_name(&mut self, candidate: String) -> String {
+        let mut name = candidate.clone();
+        let mut n = 1;
+        while self.taken.contains(&name) {
+            name = if n == 1 {
+                format!("{candidate}Inline")
+            } else {
+                format!("{candidate}Inline{n}")
+            };
+            n += 1;
+        }
+        self.taken.insert(name.clone());
+        name
+    }
+
+    fn reference(&self, reference: &str, pointer: &str) -> Result<TypeRef> {
+        let name = reference.trim_start_matches("#/definitions/");
+        let name = name.trim_start_matches("#/components/schemas/");
+        self.definition_ids
+            .get(name)
+            .map(|id| TypeRef::Named(*id))
+            .ok_or_else(|| {
+                self.err(
+                    &format!("{pointer}/$ref"),
+                    format!("`{reference}` points to no definition"),
+                )
+            })
+    }
+
+    /// Adds an inline type and returns a reference to it.
+    fn inline(&mut self, hint: &str, schema: &oa::Schema, pointer: &str) -> Result<TypeRef> {
+        let name = self.unique_name(names::camel_ident(hint));
+        let id = TypeId(self.types.len());
+        self.types.push(TypeDef {
+            id,
+            name: name.clone(),
+            origin: TypeOrigin::Inline(pointer.to_owned()),
+            docs: schema.schema_data.description.clone(),
+            kind: TypeKind::Alias(TypeRef::Json),
+        });
+        let kind = self.kind_of(schema, &name, pointer)?;
+        self.types[id.0].kind = kind;
+        Ok(TypeRef::Named(id))
+    }
+
+    /// The kind of a named type (definition or inline) built from `schema`.
+    fn kind_of(&mut self, schema: &oa::Schema, name: &str, pointer: &str) -> Result<TypeKind> {
+        match &schema.schema_kind {
+            oa::SchemaKind::Type(oa::Type::Object(obj))
+                if !obj.properties.is_empty() && !is_empty_object(schema) =>
+            {
+                Ok(TypeKind::Struct(self.fields(
+                    &obj.properties,
+                    &obj.required,
+                    name,
+                    pointer,
+                )?))
+            }
+            oa::SchemaKind::Type(oa::Type::String(s)) if !s.enumeration.is_empty() => {
+                Ok(TypeKind::StringEnum(string_variants(&s.enumeration)))
+            }
+            oa::SchemaKind::Type(oa::Type::Integer(i)) if !i.enumeration.is_empty() => Ok(
+                TypeKind::IntegerEnum(integer_variants(&i.enumeration, &schema.schema_data)),
+            ),
+            oa::SchemaKind::AllOf { all_of } if !is_ref_wrapper(all_of) => {
+                let mut properties = indexmap::IndexMap::new();
+                let mut required = Vec::new();
+                for (i, part) in all_of.iter().enumerate() {
+                    self.collect_all_of(
+                        part,
+                        &format!("{pointer}/allOf/{i}"),
+                        &mut properties,
+                        &mut required,
+                        0,
+                    )?;
+                }
+                Ok(TypeKind::Struct(self.fields(
+                    &properties,
+                    &required,
+                    name,
+                    pointer,
+                )?))
+            }
+            _ => Ok(TypeKind::Alias(self.type_ref_of_schema(schema, name, pointer, true)?)),
+        }
+    }
+
+    /// Flattens one `allOf` part into `properties`, following references to definitions.
+    fn collect_all_of(
+        &self,
+        part: &oa::ReferenceOr<oa::Schema>,
+        pointer: &str,
+        properties: &mut indexmap::IndexMap<String, oa::ReferenceOr<Box<oa::Schema>>>,
+        required: &mut Vec<String>,
+        depth: usize,
+    ) -> Result<()> {
+        if depth > 16 {
+            return Err(self.err(pointer, "allOf nests too deeply (a reference cycle?)"));
+        }
+        let schema = match part {
+            oa::ReferenceOr::Reference { reference } => {
+                let name = reference.trim_start_matches("#/definitions/");
+                match self.schemas.get(name) {
+                    Some(oa::ReferenceOr::Item(s)) => s,
+                    _ => {
+                        return Err(self.err(
+                            &format!("{pointer}/$ref"),
+                            format!("`{reference}` points to no definition"),
+                        ))
+                    }
+                }
+            }
+            oa::ReferenceOr::Item(s) => s,
+        };
+        match &schema.schema_kind {
+            oa::SchemaKind::Type(oa::Type::Object(obj)) => {
+                for (k, v) in &obj.properties {
+                    properties.insert(k.clone(), v.clone());
+                }
+                for r in &obj.required {
+                    if !required.contains(r) {
+                        required.push(r.clone());
+                    }
+                }
+                Ok(())
+            }
+            oa::SchemaKind::AllOf { all_of } => {
+                for (i, p) in all_of.iter().enumerate() {
+                    self.collect_all_of(
+                        p,
+                        &format!("{pointer}/allOf/{i}"),
+                        properties,
+                        required,
+                        depth + 1,
+                    )?;
+                }
+                Ok(())
+            }
+            // A free-form part adds nothing we can type.
+            oa::SchemaKind::Any(_) => Ok(()),
+            _ => Err(self.err(pointer, "allOf parts must be objects")),
+        }
+    }
+
+    fn fields(
+        &mut self,
+        properties: &indexmap::IndexMap<String, oa::ReferenceOr<Box<oa::Schema>>>,
+        required: &[String],
+        parent: &str,
+        pointer: &str,
+    ) -> Result<Struct> {
+        let mut fields = Vec::new();
+        let mut used = BTreeSet::new();
+        for (json_name, prop) in properties {
+            let pp = format!("{pointer}/properties/{}", crate::swagger::escape_pointer(json_name));
+            let hint = format!("{parent}{}", names::camel_ident(json_name));
+            let (ty, nullable, docs) = match prop {
+                oa::ReferenceOr::Reference { reference } => {
+                    (self.reference(reference, &pp)?, false, None)
+                }
+                oa::ReferenceOr::Item(s) => (
+                    self.type_ref_of_schema(s, &hint, &pp, false)?,
+                    s.schema_data.nullable,
+                    s.schema_data.description.clone(),
+                ),
+            };
+            let mut rust_name = names::snake_ident(json_name);
+            // `Id` and `ID` in one object both want `id`.
+            if !used.insert(rust_name.clone()) {
+                let mut n = 2;
+                while !used.insert(format!("{rust_name}_{n}")) {
+                    n += 1;
+                }
+                rust_name = format!("{rust_name}_{n}");
+            }
+            let is_required = required.iter().any(|r| r == json_name);
+            fields.push(Field {
+                json_name: json_name.clone(),
+                rust_name,
+                ty,
+                required: is_required,
+                optional: !is_required || nullable,
+                docs,
+            });
+        }
+        Ok(Struct { fields })
+    }
+
+    fn type_ref(
+        &mut self,
+        schema: &oa::ReferenceOr<Box<oa::Schema>>,
+        hint: &str,
+        pointer: &str,
+    ) -> Result<TypeRef> {
+        match schema {
+            oa::ReferenceOr::Reference { reference } => self.reference(reference, pointer),
+            oa::ReferenceOr::Item(s) => self.type_ref_of_schema(s, hint, pointer, false),
+        }
+    }
+
+    fn type_ref_unboxed(
+        &mut self,
+        schema: &oa::ReferenceOr<oa::Schema>,
+        hint: &str,
+        pointer: &str,
+    ) -> Result<TypeRef> {
+        match schema {
+            oa::ReferenceOr::Reference { reference } => self.reference(reference, pointer),
+            oa::ReferenceOr::Item(s) => self.type_ref_of_schema(s, hint, pointer, false),
+        }
+    }
+
+    /// The shape of an inline schema. `naming` is true when the caller is already
+    /// defining a named type for this very schema (so it must not name it again).
+    fn type_ref_of_schema(
+        &mut self,
+        schema: &oa::Schema,
+        hint: &str,
+        pointer: &str,
+        naming: bool,
+    ) -> Result<TypeRef> {
+        if let Some(go) = schema.schema_data.extensions.get(EXT_GO_TYPE) {
+            if matches!(schema.schema_kind, oa::SchemaKind::Any(_)) {
+                return Ok(self.go_type(go));
+            }
+        }
+        match &schema.schema_kind {
+            oa::SchemaKind::AllOf { all_of } if is_ref_wrapper(all_of) => {
+                self.type_ref_unboxed(&all_of[0], hint, &format!("{pointer}/allOf/0"))
+            }
+            oa::SchemaKind::AllOf { .. } => {
+                if naming {
+                    // Cannot happen: kind_of handles allOf before calling us.
+                    return Err(self.err(pointer, "allOf cannot be an alias"));
+                }
+                self.inline(hint, schema, pointer)
+            }
+            oa::SchemaKind::Type(oa::Type::Object(obj)) => {
+                if is_empty_object(schema) {
+                    return Ok(TypeRef::EmptyObject);
+                }
+                if !obj.properties.is_empty() {
+                    if naming {
+                        return Err(self.err(pointer, "an object cannot be an alias"));
+                    }
+                    return self.inline(hint, schema, pointer);
+                }
+                match &obj.additional_properties {
+                    Some(oa::AdditionalProperties::Schema(value)) => {
+                        let value_pointer = format!("{pointer}/additionalProperties");
+                        let value_hint = format!("{hint}Value");
+                        let (ty, nullable) = match value.as_ref() {
+                            oa::ReferenceOr::Reference { reference } => {
+                                (self.reference(reference, &value_pointer)?, false)
+                            }
+                            oa::ReferenceOr::Item(s) => (
+                                self.type_ref_of_schema(s, &value_hint, &value_pointer, false)?,
+                                s.schema_data.nullable,
+                            ),
+                        };
+                        let ty = if nullable {
+                            TypeRef::Nullable(Box::new(ty))
+                        } else {
+                            ty
+                        };
+                        Ok(TypeRef::Map(Box::new(ty)))
+                    }
+                    _ => Ok(TypeRef::Json),
+                }
+            }
+            oa::SchemaKind::Type(oa::Type::String(s)) => {
+                if !s.enumeration.is_empty() && !naming {
+                    return self.inline(hint, schema, pointer);
+                }
+                Ok(TypeRef::String)
+            }
+            oa::SchemaKind::Type(oa::Type::Integer(i)) => {
+                if !i.enumeration.is_empty() && !naming {
+                    return self.inline(hint, schema, pointer);
+                }
+                Ok(TypeRef::Integer(int_width(&i.format)))
+            }
+            oa::SchemaKind::Type(oa::Type::Number(_)) => Ok(TypeRef::Float),
+            oa::SchemaKind::Type(oa::Type::Boolean(_)) => Ok(TypeRef::Bool),
+            oa::SchemaKind::Type(oa::Type::Array(a)) => match &a.items {
+                Some(items) => {
+                    let item_pointer = format!("{pointer}/items");
+                    let item_hint = format!("{hint}Item");
+                    let nullable = matches!(items, oa::ReferenceOr::Item(s) if s.schema_data.nullable);
+                    let ty = self.type_ref(items, &item_hint, &item_pointer)?;
+                    Ok(TypeRef::Array(Box::new(if nullable {
+                        TypeRef::Nullable(Box::new(ty))
+                    } else {
+                        ty
+                    })))
+                }
+                None => Ok(TypeRef::Array(Box::new(TypeRef::Json))),
+            },
+            oa::SchemaKind::Any(_) => Ok(TypeRef::Json),
+            oa::SchemaKind::OneOf { .. } | oa::SchemaKind::AnyOf { .. } | oa::SchemaKind::Not { .. } => {
+                Err(self.err(pointer, "oneOf/anyOf/not are not supported"))
+            }
+        }
+    }
+
+    /// `x-go-type` without a JSON type: the named definition if the spec has one, else a
+    /// free JSON value (the Go type is outside the spec).
+    fn go_type(&self, go: &Value) -> TypeRef {
+        let name = go.get("type").and_then(Value::as_str).unwrap_or_default();
+        match self.definition_ids.get(name) {
+            Some(id) => TypeRef::Named(*id),
+            None => TypeRef::Json,
+        }
+    }
+
+    fn operation(
+        &mut self,
+        path: &str,
+        method: &str,
+        op: &oa::Operation,
+        pointer: &str,
+    ) -> Result<Operation> {
+        let id = op
+            .operation_id
+            .clone()
+            .ok_or_else(|| self.err(pointer, "every operation needs an operationId"))?;
+        let type_prefix = names::camel_ident(&id);
+        let mut params = Vec::new();
+        for (i, p) in op.parameters.iter().enumerate() {
+            let pp = format!("{pointer}/parameters/{i}");
+            let oa::ReferenceOr::Item(p) = p else {
+                return Err(self.err(&pp, "parameter `$ref` is not supported"));
+            };
+            let (data, location) = match p {
+                oa::Parameter::Query { parameter_data, .. } => (parameter_data, ParamLocation::Query),
+                oa::Parameter::Path { parameter_data, .. } => (parameter_data, ParamLocation::Path),
+                oa::Parameter::Header { parameter_data, .. } => {
+                    (parameter_data, ParamLocation::Header)
+                }
+                oa::Parameter::Cookie { .. } => {
+                    return Err(self.err(&pp, "cookie parameters are not supported"))
+                }
+            };
+            let oa::ParameterSchemaOrContent::Schema(schema) = &data.format else {
+                return Err(self.err(&pp, "parameters need a schema"));
+            };
+            let hint = format!("{type_prefix}{}", names::camel_ident(&data.name));
+            let ty = self.type_ref_unboxed(schema, &hint, &pp)?;
+            let (collection_format, default) = match schema {
+                oa::ReferenceOr::Item(s) => (
+                    s.schema_data
+                        .extensions
+                        .get(EXT_COLLECTION_FORMAT)
+                        .and_then(Value::as_str)
+                        .map(str::to_owned),
+                    s.schema_data.default.clone(),
+                ),
+                _ => (None, None),
+            };
+            let docs = data.description.clone();
+            let is_filters = location == ParamLocation::Query && data.name == "filters";
+            let encoding = if location != ParamLocation::Query {
+                QueryEncoding::Plain
+            } else if matches!(ty, TypeRef::Array(_)) {
+                match collection_format.as_deref() {
+                    None | Some("multi") => QueryEncoding::Repeated,
+                    Some(other) => {
+                        return Err(self.err(
+                            &pp,
+                            format!("collectionFormat `{other}` is not supported (multi)"),
+                        ))
+                    }
+                }
+            } else if is_filters || is_json_encoded(docs.as_deref()) {
+                QueryEncoding::Json
+            } else {
+                QueryEncoding::Plain
+            };
+            params.push(Param {
+                wire_name: data.name.clone(),
+                rust_name: names::snake_ident(&data.name),
+                location,
+                ty,
+                required: data.required,
+                docs,
+                default,
+                encoding,
+                filter_keys: is_filters
+                    .then(|| filter_keys::parse(data.description.as_deref().unwrap_or_default())),
+            });
+        }
+        let body = match &op.request_body {
+            None => None,
+            Some(oa::ReferenceOr::Reference { .. }) => {
+                return Err(self.err(pointer, "request body `$ref` is not supported"))
+            }
+            Some(oa::ReferenceOr::Item(rb)) => {
+                let name = rb
+                    .extensions
+                    .get("x-body-name")
+                    .and_then(Value::as_str)
+                    .unwrap_or("body")
+                    .to_owned();
+                let (media_type, mt) = rb
+                    .content
+                    .iter()
+                    .find(|(k, _)| k.as_str() == "application/json")
+                    .or_else(|| rb.content.first())
+                    .ok_or_else(|| self.err(pointer, "a request body needs a media type"))?;
+                let ty = match (&mt.schema, media_type.as_str()) {
+                    (Some(schema), "application/json") if !is_binary(schema) => BodyType::Json(
+                        self.type_ref_unboxed(
+                            schema,
+                            &format!("{type_prefix}Body"),
+                            &format!("{pointer}/requestBody"),
+                        )?,
+                    ),
+                    _ => BodyType::Bytes,
+                };
+                Some(Body {
+                    name,
+                    media_type: media_type.clone(),
+                    ty,
+                    required: rb.required,
+                    docs: rb.description.clone(),
+                })
+            }
+        };
+        let mut success_codes = Vec::new();
+        let mut response = ResponseKind::Empty;
+        for (code, r) in &op.responses.responses {
+            let oa::StatusCode::Code(code) = code else {
+                continue;
+            };
+            if !(100..300).contains(code) {
+                continue;
+            }
+            success_codes.push(*code);
+            let oa::ReferenceOr::Item(r) = r else {
+                continue;
+            };
+            if response != ResponseKind::Empty {
+                continue;
+            }
+            let Some((media_type, mt)) = r
+                .content
+                .iter()
+                .find(|(k, _)| k.as_str() == "application/json")
+                .or_else(|| r.content.first())
+            else {
+                continue;
+            };
+            let Some(schema) = &mt.schema else {
+                continue;
+            };
+            response = if is_binary(schema) {
+                ResponseKind::Bytes
+            } else if media_type == "text/plain" && is_plain_string(schema) {
+                ResponseKind::Text
+            } else {
+                ResponseKind::Json(self.type_ref_unboxed(
+                    schema,
+                    &format!("{type_prefix}Response"),
+                    &format!("{pointer}/responses/{code}"),
+                )?)
+            };
+        }
+        let produces = op
+            .extensions
+            .get("x-produces")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok(Operation {
+            rust_name: names::snake_ident(&id),
+            stream: stream_kinds::lookup(&id).map(|e| e.kind),
+            id,
+            method: method.to_owned(),
+            path: path.to_owned(),
+            summary: op.summary.clone(),
+            docs: op.description.clone(),
+            tags: op.tags.clone(),
+            params,
+            body,
+            response,
+            produces,
+            success_codes,
+            deprecated: op.deprecated,
+        })
+    }
+}
+
+/// `allOf: [$ref]` is how the upgrade keeps siblings of a `$ref`: it is the referenced type.
+fn is_ref_wrapper(all_of: &[oa::ReferenceOr<oa::Schema>]) -> bool {
+    all_of.len() == 1 && matches!(all_of[0], oa::ReferenceOr::Reference { .. })
+}
+
+fn is_empty_object(schema: &oa::Schema) -> bool {
+    schema.schema_data.extensions.get(EXT_EMPTY_OBJECT) == Some(&Value::Bool(true))
+}
+
+fn is_binary(schema: &oa::ReferenceOr<oa::Schema>) -> bool {
+    matches!(schema, oa::ReferenceOr::Item(oa::Schema {
+        schema_kind: oa::SchemaKind::Type(oa::Type::String(s)), ..
+    }) if matches!(s.format, oa::VariantOrUnknownOrEmpty::Item(oa::StringFormat::Binary)))
+}
+
+fn is_plain_string(schema: &oa::ReferenceOr<oa::Schema>) -> bool {
+    matches!(
+        schema,
+        oa::ReferenceOr::Item(oa::Schema {
+            schema_kind: oa::SchemaKind::Type(oa::Type::String(_)),
+            ..
+        })
+    )
+}
+
+/// Query parameters whose value the daemon JSON-decodes say so in their description
+/// (`buildargs`, `labels`, `cachefrom`, `outputs`, `platform` of the image endpoints).
+fn is_json_encoded(docs: Option<&str>) -> bool {
+    let Some(docs) = docs else { return false };
+    let lower = docs.to_lowercase();
+    lower.contains("json map")
+        || lower.contains("json-encoded")
+        || lower.contains("json encoded")
+        || lower.contains("json array")
+}
+
+fn int_width(format: &oa::VariantOrUnknownOrEmpty<oa::IntegerFormat>) -> IntWidth {
+    match format {
+        oa::VariantOrUnknownOrEmpty::Item(oa::IntegerFormat::Int32) => IntWidth::I32,
+        oa::VariantOrUnknownOrEmpty::Item(oa::IntegerFormat::Int64) => IntWidth::I64,
+        oa::VariantOrUnknownOrEmpty::Unknown(u) => match u.as_str() {
+            "uint64" => IntWidth::U64,
+            "uint32" => IntWidth::U32,
+            "uint16" => IntWidth::U16,
+            "uint8" => IntWidth::U8,
+            // `int` (1.52+) is Go's int: 64 bits on every platform the daemon runs on.
+            _ => IntWidth::I64,
+        },
+        oa::VariantOrUnknownOrEmpty::Empty => IntWidth::I64,
+    }
+}
+
+fn string_variants(values: &[Option<String>]) -> Vec<EnumVariant> {
+    let mut used = BTreeSet::new();
+    let mut out = Vec::new();
+    for value in values.iter().flatten() {
+        if out.iter().any(|v: &EnumVariant| &v.value == value) {
+            continue;
+        }
+        let mut rust_name = names::variant_ident(value);
+        // `Other` is the catch-all's name.
+        if rust_name == "Other" {
+            rust_name = "OtherValue".into();
+        }
+        if !used.insert(rust_name.clone()) {
+            let mut n = 2;
+            while !used.insert(format!("{rust_name}{n}")) {
+                n += 1;
+            }
+            rust_name = format!("{rust_name}{n}");
+        }
+        out.push(EnumVariant {
+            value: value.clone(),
+            rust_name,
+        });
+    }
+    out
+}
+
+/// Integer enums name their variants from a `N: Word` list in the description
+/// (`ChangeType`: "0: Modified, 1: Added, 2: Deleted"), else `V{n}`.
+fn integer_variants(values: &[Option<i64>], data: &oa::SchemaData) -> Vec<IntegerVariant> {
+    let docs = data.description.clone().unwrap_or_default();
+    let mut used = BTreeSet::new();
+    let mut out = Vec::new();
+    for value in values.iter().flatten() {
+        let word = find_meaning(&docs, *value);
+        let mut rust_name = word
+            .as_deref()
+            .map(names::variant_ident)
+            .unwrap_or_else(|| format!("V{value}").replace('-', "Minus"));
+        if rust_name == "Other" || !used.insert(rust_name.clone()) {
+            rust_name = format!("V{value}").replace('-', "Minus");
+            used.insert(rust_name.clone());
+        }
+        out.push(IntegerVariant {
+            value: *value,
+            rust_name,
+            docs: word,
+        });
+    }
+    out
+}
+
+fn find_meaning(docs: &str, value: i64) -> Option<String> {
+    let needle = format!("{value}:");
+    for line in docs.split([',', '\n']) {
+        let line = line.trim().trim_start_matches('-').trim();
+        if let Some(rest) = line.strip_prefix(&needle) {
+            let word: String = rest
+                .trim()
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect();
+            if !word.is_empty() {
+                return Some(word);
+            }
+        }
+    }
+    None
+}

@@ -1,0 +1,115 @@
+//! The one table of operations that are not plain JSON request/response.
+//!
+//! The specs describe these operations as if they returned one JSON value (or nothing);
+//! in reality they stream, hijack the connection, or carry their result in a header.
+//! Every such operation is one line here; the IR carries the kind and the emitters
+//! generate the typed method from it. No other module special-cases an operation.
+
+/// How an operation's response (and sometimes request) really travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum StreamKind {
+    /// stdout/stderr in 8-byte-header frames, or raw when the container has a TTY.
+    Logs,
+    /// `Upgrade: tcp` hijack: stdin goes up, framed output comes down.
+    Hijack,
+    /// WebSocket attach: left to a WebSocket client, returned raw.
+    WebSocket,
+    /// Newline-delimited JSON values of the operation's declared response type.
+    JsonLines,
+    /// Newline-delimited progress messages of the named definition; a message with
+    /// `error`/`errorDetail` means failure although the HTTP status was 200.
+    Progress(&'static str),
+    /// An opaque byte stream (tar archives).
+    Bytes,
+    /// The result is in the `X-Docker-Container-Path-Stat` header (base64 JSON).
+    PathStatHeader,
+    /// A long poll: must not be cut by a client timeout.
+    LongPoll,
+    /// The result is in response headers (`Api-Version`, `OSType`, ...).
+    PingHeaders,
+}
+
+/// One line of the table.
+#[derive(Debug, Clone, Copy)]
+pub struct StreamEntry {
+    /// operationId; renamed operations are listed under every name they had.
+    pub operation: &'static str,
+    pub kind: StreamKind,
+    /// The request body is streamed in (tar, octets), never buffered whole.
+    pub body_in: bool,
+}
+
+const fn entry(operation: &'static str, kind: StreamKind, body_in: bool) -> StreamEntry {
+    StreamEntry {
+        operation,
+        kind,
+        body_in,
+    }
+}
+
+use StreamKind::*;
+
+/// The table. Sources: ../shared/notes/spec-catalogue.md, "Operations that are not plain JSON".
+pub const TABLE: &[StreamEntry] = &[
+    // Multiplexed unless the container has a TTY; endless with `follow`. The daemon names
+    // the framing in Content-Type only from 1.42 (moby/moby#39812).
+    entry("ContainerLogs", Logs, false),
+    entry("ServiceLogs", Logs, false),
+    entry("TaskLogs", Logs, false),
+    // Hijacked with `Upgrade: tcp` / 101; ExecStart's spec never mentions the upgrade.
+    entry("ContainerAttach", Hijack, false),
+    entry("ExecStart", Hijack, false),
+    // A WebSocket endpoint; stdin/stdout/stderr query parameters from 1.42.
+    entry("ContainerAttachWebsocket", WebSocket, false),
+    // Endless NDJSON; also offered as json-seq (1.52) and jsonl (1.53).
+    entry("SystemEvents", JsonLines, false),
+    // NDJSON with `stream=true` (the default); a single value with stream=false / one-shot.
+    entry("ContainerStats", JsonLines, false),
+    // Progress streams (moby/moby#16925: served as application/json, really NDJSON).
+    // `fromSrc=-` makes ImageCreate take a rootfs tar as its body.
+    entry("ImageCreate", Progress("CreateImageInfo"), true),
+    entry("ImagePush", Progress("PushImageInfo"), false),
+    entry("ImageBuild", Progress("BuildInfo"), true),
+    entry("ImageLoad", Progress("CreateImageInfo"), true),
+    // Declared 204, but stream progress with 200.
+    entry("PluginPull", Progress("CreateImageInfo"), false),
+    entry("PluginUpgrade", Progress("CreateImageInfo"), false),
+    entry("PluginPush", Progress("PushImageInfo"), false),
+    // Tar bodies in; the response is empty.
+    entry("PutContainerArchive", LongPoll, true),
+    entry("ContainerPutArchive", LongPoll, true), // name before 1.28
+    entry("PluginCreate", LongPoll, true),
+    // Tar bodies out.
+    entry("ContainerExport", Bytes, false),
+    entry("ImageGet", Bytes, false),
+    entry("ImageGetAll", Bytes, false),
+    entry("ContainerArchive", Bytes, false),
+    entry("ContainerGetArchive", Bytes, false), // name before 1.28
+    // HEAD: the path stat is only in a header.
+    entry("ContainerArchiveInfo", PathStatHeader, false),
+    entry("ContainerArchiveHead", PathStatHeader, false), // name before 1.28
+    // Blocks until the container stops: no client timeout.
+    entry("ContainerWait", LongPoll, false),
+    // Ping answers `OK`; the information is in the headers.
+    entry("SystemPing", PingHeaders, false),
+    entry("SystemPingHead", PingHeaders, false),
+];
+
+/// The table's line for an operation, if it has one.
+pub fn lookup(operation_id: &str) -> Option<&'static StreamEntry> {
+    TABLE.iter().find(|e| e.operation == operation_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_operation_is_listed_once() {
+        let mut names: Vec<_> = TABLE.iter().map(|e| e.operation).collect();
+        names.sort_unstable();
+        let len = names.len();
+        names.dedup();
+        assert_eq!(names.len(), len, "an operation is listed twice");
+    }
+}
