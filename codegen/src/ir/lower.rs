@@ -736,17 +736,19 @@ fn integer_variants(values: &[Option<i64>], data: &oa::SchemaData) -> Vec<Intege
 
 fn find_meaning(docs: &str, value: i64) -> Option<String> {
     let needle = format!("{value}:");
-    for line in docs.split([',', '\n']) {
-        let line = line.trim().trim_start_matches('-').trim();
-        if let Some(rest) = line.strip_prefix(&needle) {
-            let word: String = rest
-                .trim()
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric())
-                .collect();
-            if !word.is_empty() {
-                return Some(word);
-            }
+    let docs = docs.replace('`', "");
+    for (at, _) in docs.match_indices(&needle) {
+        let before = docs[..at].chars().next_back();
+        if before.is_some_and(|c| c.is_ascii_digit() || c == '-') {
+            continue;
+        }
+        let word: String = docs[at + needle.len()..]
+            .trim_start()
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        if !word.is_empty() {
+            return Some(word);
         }
     }
     None

@@ -1,0 +1,96 @@
+//! The hand-written edge-case spec (tests/specs/edge-cases.yaml) against its checked-in
+//! generated crate (tests/snapshots/edge-cases/, a workspace member, so it is compiled,
+//! linted and documented with everything else).
+
+use std::path::Path;
+
+use dockwright_codegen::emit::RuntimeDependency;
+use dockwright_codegen::pipeline;
+
+fn generate() -> Vec<dockwright_codegen::emit::GeneratedFile> {
+    let root = dockwright_tests::workspace_root();
+    let api = pipeline::load_api(&root.join("tests/specs/edge-cases.yaml")).expect("edge cases generate");
+    pipeline::generate_crate(&api, &RuntimeDependency::Workspace).expect("edge cases emit")
+}
+
+#[test]
+fn snapshot_is_fresh() {
+    let mut problems = Vec::new();
+    for file in generate() {
+        let path = Path::new("tests/snapshots/edge-cases").join(&file.path);
+        if let Err(e) = dockwright_tests::check_snapshot(&path, &file.contents) {
+            problems.push(e);
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+fn models() -> String {
+    generate().into_iter().find(|f| f.path == "src/models.rs").unwrap().contents
+}
+
+#[test]
+fn inline_name_colliding_with_a_definition_is_renamed_deterministically() {
+    let m = models();
+    assert!(m.contains("pub struct ThingCreateResponse {"), "the definition keeps its name");
+    assert!(m.contains("pub struct ThingCreateResponseInline {"), "the inline schema gets `Inline`");
+    let client = generate().into_iter().find(|f| f.path == "src/client.rs").unwrap().contents;
+    assert!(
+        client.contains("dockwright_runtime::Result<crate::models::ThingCreateResponseInline>"),
+        "the operation returns the inline type"
+    );
+}
+
+#[test]
+fn identifiers_follow_the_naming_table() {
+    let m = models();
+    for (json, field) in [
+        ("Type", "pub type_: Option<String>"),
+        ("For", "pub for_: Option<String>"),
+        ("os.version", "pub os_version: Option<String>"),
+        ("DeviceIDs", "pub device_ids: Option<Vec<String>>"),
+        ("IPv6Address", "pub ipv6_address: Option<String>"),
+        ("NanoCPUs", "pub nano_cpus: Option<i64>"),
+        ("Small", "pub small: Option<u16>"),
+    ] {
+        assert!(m.contains(&format!("rename = \"{json}\"")), "{json} keeps its JSON name");
+        assert!(m.contains(field), "{json} becomes `{field}`");
+    }
+}
+
+#[test]
+fn all_of_is_merged_and_nullable_refs_are_options() {
+    let m = models();
+    let thing = &m[m.find("pub struct Thing {").unwrap()..];
+    let thing = &thing[..thing.find("\n}\n").unwrap()];
+    assert!(thing.contains("pub kind: String,"), "required field from the allOf base: {thing}");
+    assert!(thing.contains("pub parent: Option<Base>,"), "{thing}");
+    assert!(thing.contains("pub ports: Option<\n        std::collections::HashMap<String, Option<Vec<Base>>>,\n    >,") || thing.contains("pub ports: Option<std::collections::HashMap<String, Option<Vec<Base>>>>,"), "{thing}");
+    assert!(thing.contains("dockwright_runtime::model::EmptyObject"), "{thing}");
+    assert!(thing.contains("pub free: Option<serde_json::Value>,"), "{thing}");
+    assert!(thing.contains("pub nested: Option<ThingNested>,"), "{thing}");
+    assert!(m.contains("pub struct ThingNestedDeep {"));
+}
+
+#[test]
+fn enums_name_odd_values() {
+    let m = models();
+    let mode = &m[m.find("pub enum ThingMode {").unwrap()..];
+    let mode = &mode[..mode.find('}').unwrap()];
+    for variant in ["Empty,", "V1,", "V2,", "OnFailure,", "OtherValue,", "Other(String),"] {
+        assert!(mode.contains(variant), "{variant} in {mode}");
+    }
+    let change = &m[m.find("pub enum ChangeType {").unwrap()..];
+    for variant in ["Modified,", "Added,", "Deleted,", "Other(i64),"] {
+        assert!(change.contains(variant), "{variant} in ChangeType");
+    }
+}
+
+#[test]
+fn descriptions_become_warning_free_docs() {
+    let m = models();
+    assert!(m.contains("&lt;placeholders&gt;"), "HTML-like text is escaped");
+    assert!(m.contains("\\[brackets\\]"), "brackets are not intra-doc links");
+    assert!(m.contains("<https://example.com>"), "bare URLs are wrapped");
+    assert!(!m.contains("///     an indented"), "no indented code block (a doctest)");
+}
