@@ -54,7 +54,9 @@ mod tests {
     use std::collections::BTreeMap;
 
     fn decode(header: &str) -> serde_json::Value {
-        let raw = base64::engine::general_purpose::URL_SAFE.decode(header).unwrap();
+        let raw = base64::engine::general_purpose::URL_SAFE
+            .decode(header)
+            .unwrap();
         serde_json::from_slice(&raw).unwrap()
     }
 

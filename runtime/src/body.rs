@@ -20,7 +20,9 @@ impl Body {
     where
         S: Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static,
     {
-        Body(reqwest::Body::wrap_stream(stream.map_err(|e| -> Box<dyn std::error::Error + Send + Sync> { Box::new(e) })))
+        Body(reqwest::Body::wrap_stream(stream.map_err(
+            |e| -> Box<dyn std::error::Error + Send + Sync> { Box::new(e) },
+        )))
     }
 }
 

@@ -33,7 +33,9 @@ pub enum Error {
     /// (`..`, `.`, `//`) to the cleaned path, i.e. to a *different* route (`/containers/./json`
     /// becomes the container list). No Docker object can have such a name, so the
     /// runtime refuses the request and [`Error::is_not_found`] reports it as a miss.
-    #[error("{method} {path}: no object can be addressed by this path ({reason}); request not sent")]
+    #[error(
+        "{method} {path}: no object can be addressed by this path ({reason}); request not sent"
+    )]
     UnroutablePath {
         method: http::Method,
         path: String,
@@ -161,7 +163,10 @@ impl Error {
 
     /// True for a 404 from the daemon, and for a path that cannot name any object.
     pub fn is_not_found(&self) -> bool {
-        matches!(self, Error::Api { status: 404, .. } | Error::UnroutablePath { .. })
+        matches!(
+            self,
+            Error::Api { status: 404, .. } | Error::UnroutablePath { .. }
+        )
     }
 
     /// True for a 409 (name in use, container running, ...).
@@ -202,7 +207,11 @@ impl Error {
         }
     }
 
-    pub(crate) fn tls(file: Option<PathBuf>, message: impl Into<String>, source: Option<BoxError>) -> Self {
+    pub(crate) fn tls(
+        file: Option<PathBuf>,
+        message: impl Into<String>,
+        source: Option<BoxError>,
+    ) -> Self {
         Error::Tls {
             file,
             message: message.into(),

@@ -28,14 +28,18 @@ pub struct PingInfo {
 impl Transport {
     /// Pings the daemon and reads its capability headers.
     pub async fn ping(&self) -> Result<PingInfo, Error> {
-        let resp = self.request(http::Method::GET, "/_ping".to_owned()).send().await?;
+        let resp = self
+            .request(http::Method::GET, "/_ping".to_owned())
+            .send()
+            .await?;
         let get = |name: &str| resp.header_str(name).map(str::to_owned);
         let info = PingInfo {
             api_version: get("api-version"),
             os_type: get("ostype"),
             builder_version: get("builder-version"),
             swarm: get("swarm"),
-            experimental: get("docker-experimental").is_some_and(|v| v.eq_ignore_ascii_case("true")),
+            experimental: get("docker-experimental")
+                .is_some_and(|v| v.eq_ignore_ascii_case("true")),
             server: get("server"),
         };
         // Drain "OK" so the connection goes back to the pool.

@@ -37,7 +37,10 @@ impl std::fmt::Debug for RequestBuilder {
             .field("method", &self.method)
             .field("path", &self.path)
             .field("query", &self.query)
-            .field("headers", &self.headers.iter().map(|(k, _)| k).collect::<Vec<_>>())
+            .field(
+                "headers",
+                &self.headers.iter().map(|(k, _)| k).collect::<Vec<_>>(),
+            )
             .finish()
     }
 }
@@ -80,13 +83,19 @@ impl RequestBuilder {
     pub fn query_json(self, key: &str, value: &impl serde::Serialize) -> Self {
         match serde_json::to_string(value) {
             Ok(json) => self.query(key, json),
-            Err(e) => self.fail(Error::config(format!("query parameter {key}: cannot encode as JSON: {e}"))),
+            Err(e) => self.fail(Error::config(format!(
+                "query parameter {key}: cannot encode as JSON: {e}"
+            ))),
         }
     }
 
     /// Adds `key=a&key=b...`, the daemon's encoding for string lists such as `cachefrom`
     /// on old versions or `changes` on commit.
-    pub fn query_repeated<V: QueryValue>(mut self, key: &str, values: impl IntoIterator<Item = V>) -> Self {
+    pub fn query_repeated<V: QueryValue>(
+        mut self,
+        key: &str,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
         for v in values {
             push_pair(&mut self.query, key, &v.to_query_value());
         }
@@ -119,7 +128,9 @@ impl RequestBuilder {
     pub fn json_body(self, value: &impl serde::Serialize) -> Self {
         match serde_json::to_vec(value) {
             Ok(json) => self.body(Body::from(json), "application/json"),
-            Err(e) => self.fail(Error::config(format!("request body: cannot encode as JSON: {e}"))),
+            Err(e) => self.fail(Error::config(format!(
+                "request body: cannot encode as JSON: {e}"
+            ))),
         }
     }
 
@@ -159,18 +170,25 @@ impl RequestBuilder {
             url.push('?');
             url.push_str(&self.query);
         }
-        let url = reqwest::Url::parse(&url)
-            .map_err(|e| Error::config(format!("{} {}: not a valid URL: {e}", self.method, self.path)))?;
+        let url = reqwest::Url::parse(&url).map_err(|e| {
+            Error::config(format!(
+                "{} {}: not a valid URL: {e}",
+                self.method, self.path
+            ))
+        })?;
         let mut req = inner.client.request(self.method.clone(), url);
         for (name, value) in &self.headers {
             let name = http::HeaderName::from_bytes(name.as_bytes())
                 .map_err(|e| Error::config(format!("header name {name:?}: {e}")))?;
-            let value = http::HeaderValue::from_str(value)
-                .map_err(|e| Error::config(format!("header {name}: value not allowed in HTTP: {e}")))?;
+            let value = http::HeaderValue::from_str(value).map_err(|e| {
+                Error::config(format!("header {name}: value not allowed in HTTP: {e}"))
+            })?;
             req = req.header(name, value);
         }
         if let Some((body, content_type)) = self.body {
-            req = req.header(http::header::CONTENT_TYPE, content_type).body(body.0);
+            req = req
+                .header(http::header::CONTENT_TYPE, content_type)
+                .body(body.0);
         }
         if let Some(t) = self.timeout.unwrap_or(inner.default_timeout) {
             req = req.timeout(t);
@@ -254,7 +272,11 @@ impl RequestInfo {
     }
 }
 
-async fn check_status(resp: reqwest::Response, info: RequestInfo, accept_304: bool) -> Result<Response, Error> {
+async fn check_status(
+    resp: reqwest::Response,
+    info: RequestInfo,
+    accept_304: bool,
+) -> Result<Response, Error> {
     let status = resp.status().as_u16();
     if (200..300).contains(&status) || (accept_304 && status == 304) {
         return Ok(Response::new(resp, info));

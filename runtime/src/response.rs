@@ -156,7 +156,10 @@ pub(crate) fn api_error(status: u16, body: &[u8], info: &RequestInfo) -> Error {
         return Error::VersionTooNew { client, daemon_max };
     }
     // Go's TLS server answers a plain-HTTP request with this 400 before any routing.
-    if status == 400 && !info.transport.inner.is_tls && message.contains("HTTP request to an HTTPS server") {
+    if status == 400
+        && !info.transport.inner.is_tls
+        && message.contains("HTTP request to an HTTPS server")
+    {
         return info
             .transport
             .transport_error(TransportErrorKind::TlsRequired, message.into());
@@ -203,13 +206,21 @@ impl Upgraded {
 }
 
 impl AsyncRead for Upgraded {
-    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<std::io::Result<()>> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
         Pin::new(&mut self.io).poll_read(cx, buf)
     }
 }
 
 impl AsyncWrite for Upgraded {
-    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<std::io::Result<usize>> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
         Pin::new(&mut self.io).poll_write(cx, buf)
     }
 
@@ -244,7 +255,12 @@ mod tests {
         let body = br#"[{"Ports":[]},{"Ports":[{"PublicPort":80},{"PublicPort":70000}]}]"#;
         let err = decode_json::<Vec<Container>>(body, "GET /v1.41/containers/json").unwrap_err();
         match &err {
-            Error::Decode { path, excerpt, request, .. } => {
+            Error::Decode {
+                path,
+                excerpt,
+                request,
+                ..
+            } => {
                 assert_eq!(path, "[1].Ports[1].PublicPort");
                 assert!(excerpt.contains("70000"), "{excerpt}");
                 assert_eq!(request, "GET /v1.41/containers/json");
@@ -252,13 +268,19 @@ mod tests {
             other => panic!("unexpected {other:?}"),
         }
         let msg = err.to_string();
-        assert!(msg.contains("[1].Ports[1].PublicPort") && msg.contains("GET /v1.41/containers/json"), "{msg}");
+        assert!(
+            msg.contains("[1].Ports[1].PublicPort") && msg.contains("GET /v1.41/containers/json"),
+            "{msg}"
+        );
     }
 
     #[test]
     fn trailing_garbage_is_an_error() {
         let err = decode_json::<serde_json::Value>(b"{} x", "GET /x").unwrap_err();
-        assert!(matches!(err, Error::Decode { ref path, .. } if path == "."), "{err:?}");
+        assert!(
+            matches!(err, Error::Decode { ref path, .. } if path == "."),
+            "{err:?}"
+        );
     }
 
     #[test]
@@ -267,7 +289,9 @@ mod tests {
         body.extend_from_slice(b"{\"a\": tru }");
         body.extend(std::iter::repeat_n(b' ', 500));
         let err = decode_json::<serde_json::Value>(&body, "GET /x").unwrap_err();
-        let Error::Decode { excerpt, .. } = err else { panic!() };
+        let Error::Decode { excerpt, .. } = err else {
+            panic!()
+        };
         assert!(excerpt.contains("tru"), "{excerpt:?}");
         assert!(excerpt.chars().count() <= 122, "{}", excerpt.len());
     }

@@ -44,7 +44,11 @@ fn read_optional(path: &Path) -> Result<Option<Vec<u8>>, Error> {
     match std::fs::read(path) {
         Ok(bytes) => Ok(Some(bytes)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(Error::tls(Some(path.to_owned()), "cannot read", Some(Box::new(e)))),
+        Err(e) => Err(Error::tls(
+            Some(path.to_owned()),
+            "cannot read",
+            Some(Box::new(e)),
+        )),
     }
 }
 
@@ -63,7 +67,11 @@ impl TlsConfig {
                 None,
             ));
         }
-        let (ca, cert, key) = (dir.join("ca.pem"), dir.join("cert.pem"), dir.join("key.pem"));
+        let (ca, cert, key) = (
+            dir.join("ca.pem"),
+            dir.join("cert.pem"),
+            dir.join("key.pem"),
+        );
         let config = TlsConfig {
             ca_pem: read_optional(&ca)?,
             cert_pem: read_optional(&cert)?,
@@ -78,8 +86,12 @@ impl TlsConfig {
                     None,
                 ))
             }
-            (_, Some(_), None) => return Err(Error::tls(Some(key), "missing (cert.pem is present)", None)),
-            (_, None, Some(_)) => return Err(Error::tls(Some(cert), "missing (key.pem is present)", None)),
+            (_, Some(_), None) => {
+                return Err(Error::tls(Some(key), "missing (cert.pem is present)", None))
+            }
+            (_, None, Some(_)) => {
+                return Err(Error::tls(Some(cert), "missing (key.pem is present)", None))
+            }
             _ => {}
         }
         if let Some(pem) = &config.ca_pem {
@@ -107,14 +119,19 @@ impl TlsConfig {
         } else if let Some(ca) = &self.ca_pem {
             let mut roots = rustls::RootCertStore::empty();
             for cert in parse_certs(ca, None, "ca_pem")? {
-                roots
-                    .add(cert)
-                    .map_err(|e| Error::tls(None, "ca_pem: unusable CA certificate", Some(Box::new(e))))?;
+                roots.add(cert).map_err(|e| {
+                    Error::tls(None, "ca_pem: unusable CA certificate", Some(Box::new(e)))
+                })?;
             }
             builder.with_root_certificates(roots)
         } else {
-            let verifier = rustls_platform_verifier::Verifier::new(provider)
-                .map_err(|e| Error::tls(None, "cannot load the system's root certificates", Some(Box::new(e))))?;
+            let verifier = rustls_platform_verifier::Verifier::new(provider).map_err(|e| {
+                Error::tls(
+                    None,
+                    "cannot load the system's root certificates",
+                    Some(Box::new(e)),
+                )
+            })?;
             builder
                 .dangerous()
                 .with_custom_certificate_verifier(Arc::new(verifier))
@@ -124,7 +141,11 @@ impl TlsConfig {
                 let chain = parse_certs(cert, None, "cert_pem")?;
                 let key = parse_key(key, None)?;
                 builder.with_client_auth_cert(chain, key).map_err(|e| {
-                    Error::tls(None, "client certificate and key do not match", Some(Box::new(e)))
+                    Error::tls(
+                        None,
+                        "client certificate and key do not match",
+                        Some(Box::new(e)),
+                    )
                 })?
             }
             (None, None) => builder.with_no_client_auth(),
@@ -162,7 +183,13 @@ fn parse_certs(
 ) -> Result<Vec<CertificateDer<'static>>, Error> {
     let certs = CertificateDer::pem_slice_iter(pem)
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| Error::tls(file.map(PathBuf::from), format!("{what}: invalid PEM"), Some(Box::new(e))))?;
+        .map_err(|e| {
+            Error::tls(
+                file.map(PathBuf::from),
+                format!("{what}: invalid PEM"),
+                Some(Box::new(e)),
+            )
+        })?;
     if certs.is_empty() {
         return Err(Error::tls(
             file.map(PathBuf::from),
@@ -206,7 +233,12 @@ impl ServerCertVerifier for AcceptAnyServerCert {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
     }
 
     fn verify_tls13_signature(
@@ -215,7 +247,12 @@ impl ServerCertVerifier for AcceptAnyServerCert {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
@@ -228,7 +265,8 @@ mod tests {
     use super::*;
 
     fn temp_dir(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("dockwright-tls-{name}-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("dockwright-tls-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         dir
@@ -237,7 +275,10 @@ mod tests {
     #[test]
     fn missing_folder_is_named() {
         let err = TlsConfig::from_cert_dir("/nonexistent/dockwright-certs").unwrap_err();
-        assert!(err.to_string().contains("/nonexistent/dockwright-certs"), "{err}");
+        assert!(
+            err.to_string().contains("/nonexistent/dockwright-certs"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -258,7 +299,10 @@ mod tests {
         let dir = temp_dir("nokey");
         std::fs::write(dir.join("cert.pem"), "x").unwrap();
         let err = TlsConfig::from_cert_dir(&dir).unwrap_err();
-        assert!(matches!(&err, Error::Tls { file: Some(f), .. } if f.ends_with("key.pem")), "{err:?}");
+        assert!(
+            matches!(&err, Error::Tls { file: Some(f), .. } if f.ends_with("key.pem")),
+            "{err:?}"
+        );
         std::fs::remove_dir_all(dir).unwrap();
     }
 

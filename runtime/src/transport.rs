@@ -111,42 +111,56 @@ impl Transport {
     }
 }
 
+/// Every error in the chain, including those wrapped inside an `io::Error`, whose
+/// `source()` skips the wrapped error itself (rustls errors travel that way).
+fn chain<'a>(
+    err: &'a (dyn std::error::Error + 'static),
+    out: &mut Vec<&'a (dyn std::error::Error + 'static)>,
+) {
+    out.push(err);
+    if let Some(inner) = err
+        .downcast_ref::<std::io::Error>()
+        .and_then(|io| io.get_ref())
+    {
+        chain(inner, out);
+    }
+    if let Some(next) = err.source() {
+        chain(next, out);
+    }
+}
+
 fn classify(err: &reqwest::Error, is_unix: bool) -> TransportErrorKind {
     use std::io::ErrorKind as Io;
-    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(err);
-    let mut saw_hyper_closed = false;
-    while let Some(e) = cur {
-        if e.downcast_ref::<rustls::Error>().is_some() {
-            return TransportErrorKind::TlsHandshake;
-        }
+    let mut errors = Vec::new();
+    chain(err, &mut errors);
+    if errors
+        .iter()
+        .any(|e| e.downcast_ref::<rustls::Error>().is_some())
+    {
+        return TransportErrorKind::TlsHandshake;
+    }
+    for e in &errors {
         if let Some(io) = e.downcast_ref::<std::io::Error>() {
-            if io
-                .get_ref()
-                .is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some())
-            {
-                return TransportErrorKind::TlsHandshake;
-            }
             match io.kind() {
                 Io::NotFound if is_unix => return TransportErrorKind::SocketMissing,
                 Io::ConnectionRefused => return TransportErrorKind::ConnectionRefused,
                 Io::PermissionDenied => return TransportErrorKind::PermissionDenied,
                 Io::TimedOut if err.is_connect() => return TransportErrorKind::ConnectTimeout,
-                Io::ConnectionReset | Io::ConnectionAborted | Io::BrokenPipe | Io::UnexpectedEof => {
-                    return TransportErrorKind::ConnectionClosed
-                }
+                Io::ConnectionReset
+                | Io::ConnectionAborted
+                | Io::BrokenPipe
+                | Io::UnexpectedEof => return TransportErrorKind::ConnectionClosed,
                 _ => {}
             }
         }
-        if let Some(h) = e.downcast_ref::<hyper::Error>() {
-            if h.is_incomplete_message() || h.is_closed() || h.is_canceled() {
-                saw_hyper_closed = true;
-            }
-        }
-        cur = e.source();
     }
+    let hyper_closed = errors.iter().any(|e| {
+        e.downcast_ref::<hyper::Error>()
+            .is_some_and(|h| h.is_incomplete_message() || h.is_closed() || h.is_canceled())
+    });
     if err.is_connect() && err.is_timeout() {
         TransportErrorKind::ConnectTimeout
-    } else if saw_hyper_closed || err.is_body() || err.is_decode() {
+    } else if hyper_closed || err.is_body() || err.is_decode() {
         TransportErrorKind::ConnectionClosed
     } else {
         TransportErrorKind::Other
@@ -263,7 +277,13 @@ impl TransportBuilder {
                 let endpoint = format!("unix://{}", path.display());
                 client = client.unix_socket(path);
                 // The host name is ignored on a unix socket but must be a valid URL.
-                ("http://localhost".to_owned(), endpoint, true, false, tls::unused_config())
+                (
+                    "http://localhost".to_owned(),
+                    endpoint,
+                    true,
+                    false,
+                    tls::unused_config(),
+                )
             }
             Target::Url(url) => {
                 let parsed = parse_tcp(&url, self.tls.is_some())?;
@@ -278,7 +298,9 @@ impl TransportBuilder {
         let client = client
             .tls_backend_preconfigured(tls_config)
             .build()
-            .map_err(|e| Error::config(format!("cannot create the HTTP client for {endpoint}: {e}")))?;
+            .map_err(|e| {
+                Error::config(format!("cannot create the HTTP client for {endpoint}: {e}"))
+            })?;
         Ok(Transport {
             inner: Arc::new(Inner {
                 client,
@@ -300,9 +322,11 @@ struct TcpTarget {
 
 /// `tcp://`, `http://` or `https://` → the URL requests are built on.
 fn parse_tcp(url: &str, have_tls: bool) -> Result<TcpTarget, Error> {
-    let (scheme, rest) = url
-        .split_once("://")
-        .ok_or_else(|| Error::config(format!("{url:?} is not a Docker host address (expected unix://, tcp://, http:// or https://)")))?;
+    let (scheme, rest) = url.split_once("://").ok_or_else(|| {
+        Error::config(format!(
+            "{url:?} is not a Docker host address (expected unix://, tcp://, http:// or https://)"
+        ))
+    })?;
     let tls = match scheme {
         "tcp" => have_tls,
         "http" if have_tls => {
@@ -331,22 +355,32 @@ fn parse_tcp(url: &str, have_tls: bool) -> Result<TcpTarget, Error> {
         return Err(Error::config(format!("{url:?} has no host")));
     }
     // Docker's convention: 2376 for TLS, 2375 for plain, when the port is left out.
-    let has_port = authority
-        .rsplit_once(':')
-        .is_some_and(|(host, port)| !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) && (!host.starts_with('[') || host.ends_with(']')));
+    let has_port = authority.rsplit_once(':').is_some_and(|(host, port)| {
+        !port.is_empty()
+            && port.bytes().all(|b| b.is_ascii_digit())
+            && (!host.starts_with('[') || host.ends_with(']'))
+    });
     let authority = if has_port {
         authority.to_owned()
     } else {
         format!("{authority}:{}", if tls { 2376 } else { 2375 })
     };
-    let base = format!("{}://{authority}{prefix}", if tls { "https" } else { "http" });
-    reqwest::Url::parse(&base).map_err(|e| Error::config(format!("{url:?} is not a valid address: {e}")))?;
+    let base = format!(
+        "{}://{authority}{prefix}",
+        if tls { "https" } else { "http" }
+    );
+    reqwest::Url::parse(&base)
+        .map_err(|e| Error::config(format!("{url:?} is not a valid address: {e}")))?;
     let endpoint = match scheme {
         "tcp" if tls => format!("tcp://{authority}{prefix} (TLS)"),
         "tcp" => format!("tcp://{authority}{prefix}"),
         _ => base.clone(),
     };
-    Ok(TcpTarget { base, endpoint, tls })
+    Ok(TcpTarget {
+        base,
+        endpoint,
+        tls,
+    })
 }
 
 #[cfg(test)]
@@ -356,13 +390,22 @@ mod tests {
     #[test]
     fn tcp_addresses() {
         let t = parse_tcp("tcp://127.0.0.1:2375", false).unwrap();
-        assert_eq!((t.base.as_str(), t.endpoint.as_str(), t.tls), ("http://127.0.0.1:2375", "tcp://127.0.0.1:2375", false));
+        assert_eq!(
+            (t.base.as_str(), t.endpoint.as_str(), t.tls),
+            ("http://127.0.0.1:2375", "tcp://127.0.0.1:2375", false)
+        );
         let t = parse_tcp("tcp://127.0.0.1:2376", true).unwrap();
-        assert_eq!((t.base.as_str(), t.endpoint.as_str(), t.tls), ("https://127.0.0.1:2376", "tcp://127.0.0.1:2376 (TLS)", true));
+        assert_eq!(
+            (t.base.as_str(), t.endpoint.as_str(), t.tls),
+            ("https://127.0.0.1:2376", "tcp://127.0.0.1:2376 (TLS)", true)
+        );
         let t = parse_tcp("tcp://docker.example", false).unwrap();
         assert_eq!(t.base, "http://docker.example:2375");
         let t = parse_tcp("https://docker.example", false).unwrap();
-        assert_eq!((t.base.as_str(), t.tls), ("https://docker.example:2376", true));
+        assert_eq!(
+            (t.base.as_str(), t.tls),
+            ("https://docker.example:2376", true)
+        );
         let t = parse_tcp("http://[::1]:2375/prefix/", false).unwrap();
         assert_eq!(t.base, "http://[::1]:2375/prefix");
         let t = parse_tcp("tcp://[::1]", false).unwrap();
@@ -380,7 +423,9 @@ mod tests {
             ("tcp://", false, "no host"),
         ] {
             match parse_tcp(url, tls) {
-                Err(Error::Config { message }) => assert!(message.contains(needle), "{url}: {message}"),
+                Err(Error::Config { message }) => {
+                    assert!(message.contains(needle), "{url}: {message}")
+                }
                 Err(other) => panic!("{url}: unexpected {other:?}"),
                 Ok(_) => panic!("{url}: accepted"),
             }
@@ -391,7 +436,10 @@ mod tests {
     fn endpoints_are_human_readable() {
         let t = Transport::unix("/run/docker.sock").unwrap();
         assert_eq!(t.endpoint(), "unix:///run/docker.sock");
-        let t = Transport::builder().host("unix:///tmp/x.sock").build().unwrap();
+        let t = Transport::builder()
+            .host("unix:///tmp/x.sock")
+            .build()
+            .unwrap();
         assert_eq!(t.endpoint(), "unix:///tmp/x.sock");
         let t = Transport::tcp("tcp://127.0.0.1:2375").unwrap();
         assert_eq!(t.endpoint(), "tcp://127.0.0.1:2375");

@@ -11,7 +11,11 @@ fn parse(v: &str) -> Result<Vec<u64>, Error> {
     v.split('.')
         .map(|part| part.parse::<u64>())
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|_| Error::config(format!("{v:?} is not an API version (expected e.g. \"1.41\")")))
+        .map_err(|_| {
+            Error::config(format!(
+                "{v:?} is not an API version (expected e.g. \"1.41\")"
+            ))
+        })
 }
 
 /// Compares two API versions numerically; missing components count as 0.
@@ -83,18 +87,25 @@ mod tests {
         assert!(check_api_version("1.41", "1.41").is_ok());
         assert!(check_api_version("1.9", "1.10").is_ok());
         let err = check_api_version("1.51", "1.41").unwrap_err();
-        assert!(matches!(&err, Error::VersionTooNew { client, daemon_max } if client == "1.51" && daemon_max == "1.41"));
+        assert!(
+            matches!(&err, Error::VersionTooNew { client, daemon_max } if client == "1.51" && daemon_max == "1.41")
+        );
         assert_eq!(
             err.to_string(),
             "this crate speaks API v1.51 but the daemon supports at most 1.41"
         );
-        assert!(matches!(check_api_version("1.x", "1.41"), Err(Error::Config { .. })));
+        assert!(matches!(
+            check_api_version("1.x", "1.41"),
+            Err(Error::Config { .. })
+        ));
     }
 
     #[test]
     fn recognises_the_daemon_message() {
         assert_eq!(
-            parse_too_new_message("client version 1.51 is too new. Maximum supported API version is 1.41"),
+            parse_too_new_message(
+                "client version 1.51 is too new. Maximum supported API version is 1.41"
+            ),
             Some(("1.51".into(), "1.41".into()))
         );
         assert_eq!(
@@ -102,6 +113,9 @@ mod tests {
             Some(("1.99".into(), "1.51".into()))
         );
         assert_eq!(parse_too_new_message("No such container: abc"), None);
-        assert_eq!(parse_too_new_message("client version 1.51 is too new"), None);
+        assert_eq!(
+            parse_too_new_message("client version 1.51 is too new"),
+            None
+        );
     }
 }

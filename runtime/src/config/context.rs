@@ -46,7 +46,12 @@ fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Option<T>, Err
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(Error::config(format!("cannot read {}: {e}", path.display()))),
+        Err(e) => {
+            return Err(Error::config(format!(
+                "cannot read {}: {e}",
+                path.display()
+            )))
+        }
     };
     serde_json::from_slice(&bytes)
         .map(Some)
@@ -67,7 +72,11 @@ pub(crate) fn current_context(config_dir: &Option<PathBuf>) -> Result<Option<Str
 /// Loads a named (non-default) context.
 pub(crate) fn load(config_dir: &Path, name: &str) -> Result<Resolved, Error> {
     let id = context_id(name);
-    let meta_path = config_dir.join("contexts").join("meta").join(&id).join("meta.json");
+    let meta_path = config_dir
+        .join("contexts")
+        .join("meta")
+        .join(&id)
+        .join("meta.json");
     let meta: Meta = read_json(&meta_path)?.ok_or_else(|| {
         Error::config(format!(
             "Docker context {name:?} not found (no {})",
@@ -90,7 +99,11 @@ pub(crate) fn load(config_dir: &Path, name: &str) -> Result<Resolved, Error> {
                 meta_path.display()
             ))
         })?;
-    let tls_dir = config_dir.join("contexts").join("tls").join(&id).join("docker");
+    let tls_dir = config_dir
+        .join("contexts")
+        .join("tls")
+        .join(&id)
+        .join("docker");
     // Like the CLI: TLS when the context stores certificates or asks to skip verification.
     let tls = if host.starts_with("unix://") {
         None
@@ -122,7 +135,10 @@ mod tests {
         let dir = config_dir.join("contexts/meta").join(context_id(name));
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("meta.json"), meta.to_string()).unwrap();
-        config_dir.join("contexts/tls").join(context_id(name)).join("docker")
+        config_dir
+            .join("contexts/tls")
+            .join(context_id(name))
+            .join("docker")
     }
 
     #[test]
@@ -144,7 +160,11 @@ mod tests {
             "remote",
             serde_json::json!({"Name": "remote", "Metadata": {}, "Endpoints": {"docker": {"Host": "tcp://192.0.2.10:2375", "SkipTLSVerify": false}}}),
         );
-        std::fs::write(cfg.join("config.json"), r#"{"auths": {}, "currentContext": "remote"}"#).unwrap();
+        std::fs::write(
+            cfg.join("config.json"),
+            r#"{"auths": {}, "currentContext": "remote"}"#,
+        )
+        .unwrap();
         let r = resolve_with(&env(&[("DOCKER_CONFIG", cfg.to_str().unwrap())])).unwrap();
         assert_eq!(r.context, "remote");
         assert_eq!(r.host, "tcp://192.0.2.10:2375");
@@ -207,7 +227,10 @@ mod tests {
         ]))
         .unwrap_err();
         let msg = err.to_string();
-        assert!(msg.contains("\"nope\"") && msg.contains(&context_id("nope")), "{msg}");
+        assert!(
+            msg.contains("\"nope\"") && msg.contains(&context_id("nope")),
+            "{msg}"
+        );
     }
 
     #[test]

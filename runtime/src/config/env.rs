@@ -23,7 +23,11 @@ pub(crate) fn config_dir(lookup: Lookup<'_>) -> Result<PathBuf, Error> {
     }
     var(lookup, "HOME")
         .map(|home| PathBuf::from(home).join(".docker"))
-        .ok_or_else(|| Error::config("neither DOCKER_CONFIG nor HOME is set: cannot find the Docker config folder"))
+        .ok_or_else(|| {
+            Error::config(
+                "neither DOCKER_CONFIG nor HOME is set: cannot find the Docker config folder",
+            )
+        })
 }
 
 /// Resolves the daemon the Docker CLI would talk to in this environment.
@@ -175,7 +179,8 @@ pub(crate) mod tests {
 
     /// A fresh, empty temporary folder unique to this test process.
     pub(crate) fn tempdir(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("dockwright-env-{name}-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("dockwright-env-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         dir
