@@ -175,7 +175,6 @@ pub struct TransportBuilder {
     default_timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     user_agent: String,
-    error: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -192,7 +191,6 @@ impl Default for TransportBuilder {
             default_timeout: None,
             connect_timeout: Some(DEFAULT_CONNECT_TIMEOUT),
             user_agent: concat!("dockwright/", env!("CARGO_PKG_VERSION")).to_owned(),
-            error: None,
         }
     }
 }
@@ -254,9 +252,6 @@ impl TransportBuilder {
 
     /// Creates the transport; fails on an unsupported address or unusable TLS material.
     pub fn build(self) -> Result<Transport, Error> {
-        if let Some(message) = self.error {
-            return Err(Error::config(message));
-        }
         let target = self.target.unwrap_or_else(|| {
             Target::Unix(PathBuf::from(
                 config::env::DEFAULT_HOST.trim_start_matches("unix://"),
@@ -292,6 +287,11 @@ impl TransportBuilder {
                     (None, true) => TlsConfig::default().to_rustls()?,
                     (None, false) => tls::unused_config(),
                 };
+                // HTTP(S)_PROXY applies to remote daemons as with the Docker CLI, but like
+                // Go's ProxyFromEnvironment never to loopback addresses.
+                if is_loopback(&parsed.base) {
+                    client = client.no_proxy();
+                }
                 (parsed.base, parsed.endpoint, false, parsed.tls, tls_config)
             }
         };
@@ -312,6 +312,19 @@ impl TransportBuilder {
             }),
         })
     }
+}
+
+fn is_loopback(base: &str) -> bool {
+    let Some(host) = reqwest::Url::parse(base).ok().and_then(|u| {
+        u.host_str()
+            .map(|h| h.trim_start_matches('[').trim_end_matches(']').to_owned())
+    }) else {
+        return false;
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 struct TcpTarget {
@@ -410,6 +423,16 @@ mod tests {
         assert_eq!(t.base, "http://[::1]:2375/prefix");
         let t = parse_tcp("tcp://[::1]", false).unwrap();
         assert_eq!(t.base, "http://[::1]:2375");
+    }
+
+    #[test]
+    fn loopback_detection() {
+        assert!(is_loopback("http://127.0.0.1:2375"));
+        assert!(is_loopback("https://127.1.2.3:2376"));
+        assert!(is_loopback("http://[::1]:2375"));
+        assert!(is_loopback("http://LOCALHOST:2375"));
+        assert!(!is_loopback("http://192.0.2.1:2375"));
+        assert!(!is_loopback("https://docker.example:2376"));
     }
 
     #[test]
