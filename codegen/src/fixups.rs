@@ -31,6 +31,18 @@ pub const FIXUPS: &[Fixup] = &[
         apply: image_summary_null_lists,
     },
     Fixup {
+        name: "graph_driver_data_may_be_null",
+        first: (1, 28),
+        last: (1, 55),
+        apply: graph_driver_data_may_be_null,
+    },
+    Fixup {
+        name: "volume_options_may_be_null",
+        first: (1, 25),
+        last: (1, 55),
+        apply: volume_options_may_be_null,
+    },
+    Fixup {
         name: "exec_ids_is_an_array",
         first: (1, 25),
         last: (1, 37),
@@ -142,6 +154,40 @@ fn image_summary_null_lists(spec: &mut Spec, stale: &Stale) -> Result<()> {
         prop.x_nullable = Some(true);
     }
     Ok(())
+}
+
+/// Marks a required, non-nullable property as nullable, or reports the pattern stale.
+fn make_nullable(spec: &mut Spec, definition_name: &str, property_name: &str, stale: &Stale) -> Result<()> {
+    let pointer = format!("/definitions/{definition_name}");
+    let schema = definition(spec, definition_name, stale)?;
+    if !schema.required.iter().any(|r| r == property_name) {
+        return Err(stale.at(&format!("{pointer}/required"), &format!("`{property_name}` listed as required")));
+    }
+    let prop = property(schema, property_name, &pointer, stale)?;
+    if prop.x_nullable == Some(true) {
+        return Err(stale.at(&format!("{pointer}/properties/{property_name}/x-nullable"), "x-nullable not already true"));
+    }
+    prop.x_nullable = Some(true);
+    Ok(())
+}
+
+/// The graph driver's `Data` is required and not nullable, yet engines 20.10, 26.1 and
+/// 28.5 send `"Data": null` for drivers without data (`vfs`): see
+/// tests/fixtures/responses/*/container-inspect.json. Before 1.28 `Data` was optional; the
+/// definition is `GraphDriverData` from 1.28 and `DriverData` later.
+fn graph_driver_data_may_be_null(spec: &mut Spec, stale: &Stale) -> Result<()> {
+    let name = ["GraphDriverData", "DriverData"]
+        .into_iter()
+        .find(|n| spec.definitions.contains_key(*n))
+        .ok_or_else(|| stale.at("/definitions/DriverData", "a graph driver definition"))?;
+    make_nullable(spec, name, "Data", stale)
+}
+
+/// A volume's `Options` is required and not nullable, yet engines 20.10, 26.1 and 28.5
+/// send `"Options": null` for a volume created without options: see
+/// tests/fixtures/responses/*/volume-inspect.json.
+fn volume_options_may_be_null(spec: &mut Spec, stale: &Stale) -> Result<()> {
+    make_nullable(spec, "Volume", "Options", stale)
 }
 
 /// moby/moby#36933: `ExecIDs` in the container inspect response is a list of ids, not a
