@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The one command that runs every test of dockwright (README.md names it; .ci/run calls it).
+#
+# It installs and starts what the tests need (Debian packages, three real Docker engines
+# and a TLS endpoint, see tests/engines/engines.sh), runs the checks and tests, and stops
+# the engines it started, whatever the outcome.
+#
+# Specs are read from $DOCKER_ENGINE_SPECS, default ../shared/engine-api beside the checkout.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT="$(pwd)"
+
+export DOCKER_ENGINE_SPECS="${DOCKER_ENGINE_SPECS:-$ROOT/../shared/engine-api}"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+[[ -f "$DOCKER_ENGINE_SPECS/v1.25.yaml" ]] || {
+    echo "no spec files in $DOCKER_ENGINE_SPECS (set DOCKER_ENGINE_SPECS, or run: cargo xtask fetch-specs && export DOCKER_ENGINE_SPECS=$ROOT/spec/cache)" >&2
+    exit 1
+}
+
+step() { printf '\n==> %s (%ss)\n' "$*" "$SECONDS" >&2; }
+
+step "starting the Docker engines"
+bash tests/engines/engines.sh up
+trap 'step "stopping the Docker engines"; bash tests/engines/engines.sh down' EXIT
+set -a
+# shellcheck disable=SC1091
+. tests/engines/state/env
+set +a
+
+step "generated/ is fresh"
+cargo xtask codegen --check
+
+step "clippy over the workspace, all 31 generated crates included"
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+step "the models build without the client feature"
+cargo check --quiet -p dockwright-v1-25 -p dockwright-v1-55 --no-default-features
+
+step "rustdoc over the workspace, warning-free"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet
+
+step "tests (unit, snapshots, real engines)"
+cargo test --workspace --exclude 'dockwright-v1-*' 2>&1 | tee target/test-output.txt
+
+step "done"
