@@ -194,25 +194,45 @@ impl DockerIgnore {
 }
 
 /// Turns one line into a pattern; `Ok(None)` for blank lines.
+///
+/// Two passes, because the CLI normalises the line when reading the file and the
+/// daemon-side matcher normalises the result again; quirks of the second pass (a
+/// `/!x` line becomes the exception `!x`, whitespace left at an end by cleaning is
+/// trimmed) are kept so the same files are sent.
 fn compile_line(line: &str) -> Result<Option<Pattern>, String> {
-    let mut text = line.trim();
+    let text = line.trim();
     if text.is_empty() {
         return Ok(None);
     }
-    let exclusion = text.starts_with('!');
-    if exclusion {
-        text = text[1..].trim();
-        if text.is_empty() {
-            return Err("`!` without a pattern".to_owned());
-        }
+    let (invert, body) = match text.strip_prefix('!') {
+        Some(rest) => (true, rest.trim()),
+        None => (false, text),
+    };
+    let mut body = if body.is_empty() {
+        String::new()
+    } else {
+        clean(body)
+    };
+    if body.len() > 1 && body.starts_with('/') {
+        body.remove(0);
     }
-    let mut cleaned = clean(text);
-    if cleaned.len() > 1 && cleaned.starts_with('/') {
-        cleaned.remove(0);
+    let joined = if invert { format!("!{body}") } else { body };
+
+    let joined = joined.trim();
+    if joined.is_empty() {
+        return Ok(None);
     }
-    let matcher = compile(&cleaned)?;
+    let joined = clean(joined);
+    let (exclusion, pattern) = match joined.strip_prefix('!') {
+        Some(rest) => (true, rest),
+        None => (false, joined.as_str()),
+    };
+    if pattern.is_empty() {
+        return Err("`!` without a pattern".to_owned());
+    }
+    let matcher = compile(pattern)?;
     Ok(Some(Pattern {
-        text: cleaned,
+        text: pattern.to_owned(),
         exclusion,
         matcher,
     }))
@@ -876,6 +896,11 @@ mod tests {
         assert!(DockerIgnore::parse("[z-a]").is_err());
         assert!(DockerIgnore::parse("a\\").is_err());
         assert!(DockerIgnore::parse("[\\]]").is_ok());
+        // Quirks of the daemon-side second normalisation, kept for fidelity.
+        let d = DockerIgnore::parse("/!keep\n!./x/../y\n").unwrap();
+        assert_eq!(d.patterns().collect::<Vec<_>>(), ["!keep", "!y"]);
+        assert!(DockerIgnore::parse("/!").is_err());
+        assert!(DockerIgnore::parse("!/").is_err());
     }
 
     #[test]
