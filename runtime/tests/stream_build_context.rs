@@ -1,4 +1,5 @@
 //! Build contexts: what is sent, in which order, with which metadata, and streaming.
+#![cfg(feature = "client")]
 
 use std::fs;
 use std::io::Read;

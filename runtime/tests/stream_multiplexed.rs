@@ -1,5 +1,6 @@
 //! Multiplexed ("stdcopy") and raw container output: exact frames, every chunking,
 //! and the framing failures other clients got wrong.
+#![cfg(feature = "client")]
 
 use bytes::Bytes;
 use dockwright_runtime::stream::{

@@ -1,5 +1,6 @@
 //! NDJSON and progress streams: exact values, every chunking, CRLF, missing final
 //! newline, json-seq, limits and garbage.
+#![cfg(feature = "client")]
 
 use bytes::Bytes;
 use dockwright_runtime::stream::{

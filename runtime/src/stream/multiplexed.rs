@@ -32,6 +32,9 @@ pub const DEFAULT_MAX_FRAME_LEN: usize = 16 * 1024 * 1024;
 
 const HEADER_LEN: usize = 8;
 
+// Chunks shorter than this are copied together rather than queued (see `small`).
+const SMALL_CHUNK: usize = 1024;
+
 /// Which of a container's streams a [`LogFrame`] came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum StdStream {
@@ -86,12 +89,19 @@ impl LogFrame {
 /// - Frames are delivered whole. A frame whose header announces more than the maximum
 ///   is an error ([`StreamError::FrameTooLarge`]) raised as soon as the header arrives,
 ///   and the decoder never reserves memory for announced bytes: it only holds bytes
-///   actually received. Payloads that arrive in one chunk are sliced out of it without
-///   copying.
+///   actually received. Payloads that arrive within one chunk of at least 1 KiB are
+///   sliced out of it without copying; smaller chunks are coalesced, so input trickled
+///   in tiny pieces costs no more memory than the bytes themselves.
 #[derive(Debug)]
 pub struct MultiplexedDecoder {
-    // Received, not yet consumed input; every chunk is non-empty.
+    // Received, not yet consumed input, oldest first: `input` then `small`. Every chunk
+    // in `input` is non-empty.
     input: VecDeque<Bytes>,
+    // Small chunks are appended here instead of being queued one by one: a peer that
+    // trickles a frame byte by byte must not cost a queue entry (and an allocation) per
+    // byte. Moved into `input` once a whole frame is available.
+    small: BytesMut,
+    // Total of `input` and `small`.
     buffered: usize,
     max_frame_len: usize,
     ended: bool,
@@ -109,6 +119,7 @@ impl MultiplexedDecoder {
     pub fn new() -> Self {
         MultiplexedDecoder {
             input: VecDeque::new(),
+            small: BytesMut::new(),
             buffered: 0,
             max_frame_len: DEFAULT_MAX_FRAME_LEN,
             ended: false,
@@ -139,6 +150,7 @@ impl MultiplexedDecoder {
     fn fail(&mut self, err: StreamError) -> Option<Result<LogFrame, StreamError>> {
         self.finished = true;
         self.input = VecDeque::new();
+        self.small = BytesMut::new();
         self.buffered = 0;
         Some(Err(err))
     }
@@ -146,7 +158,7 @@ impl MultiplexedDecoder {
     fn peek_header(&self) -> [u8; HEADER_LEN] {
         let mut header = [0u8; HEADER_LEN];
         let mut filled = 0;
-        for chunk in &self.input {
+        for chunk in self.input.iter().map(|c| &c[..]).chain([&self.small[..]]) {
             let n = (HEADER_LEN - filled).min(chunk.len());
             header[filled..filled + n].copy_from_slice(&chunk[..n]);
             filled += n;
@@ -158,10 +170,16 @@ impl MultiplexedDecoder {
         header
     }
 
-    /// Removes the next `n` bytes (which must be buffered), copying only when they span
-    /// several chunks.
+    fn flush_small(&mut self) {
+        if !self.small.is_empty() {
+            self.input.push_back(self.small.split().freeze());
+        }
+    }
+
+    /// Removes the next `n` bytes (which must be buffered, and flushed into `input`),
+    /// copying only when they span several chunks.
     fn take(&mut self, n: usize) -> Bytes {
-        debug_assert!(n <= self.buffered);
+        debug_assert!(n <= self.buffered && self.small.is_empty());
         if n == 0 {
             return Bytes::new();
         }
@@ -196,7 +214,12 @@ impl Decoder for MultiplexedDecoder {
             return;
         }
         self.buffered += chunk.len();
-        self.input.push_back(chunk);
+        if chunk.len() < SMALL_CHUNK {
+            self.small.extend_from_slice(&chunk);
+        } else {
+            self.flush_small();
+            self.input.push_back(chunk);
+        }
     }
 
     fn end(&mut self) {
@@ -251,6 +274,7 @@ impl Decoder for MultiplexedDecoder {
                     received: available as u64,
                 });
             }
+            self.flush_small();
             self.take(HEADER_LEN);
             let payload = self.take(len);
             match stream {
@@ -530,13 +554,36 @@ mod tests {
 
     #[test]
     fn payload_within_one_chunk_is_not_copied() {
-        let input = Bytes::from(frame(1, b"hello"));
+        let payload = vec![b'h'; SMALL_CHUNK];
+        let input = Bytes::from(frame(1, &payload));
         let mut d = MultiplexedDecoder::new();
         d.push(input.clone());
         let f = d.next_item().unwrap().unwrap();
-        assert_eq!(f.bytes, "hello");
+        assert_eq!(f.bytes, payload);
         // Same allocation: the payload is a slice of the pushed chunk.
         assert_eq!(f.bytes.as_ptr(), input[8..].as_ptr());
+    }
+
+    #[test]
+    fn trickled_bytes_do_not_cost_a_queue_entry_each() {
+        let mut d = MultiplexedDecoder::new();
+        let input = frame(1, &vec![b'x'; 100_000]);
+        for b in &input[..input.len() - 1] {
+            d.push(Bytes::copy_from_slice(&[*b]));
+            assert!(d.next_item().is_none());
+        }
+        assert!(d.input.is_empty());
+        assert!(d.small.capacity() < 4 * input.len());
+        d.push(Bytes::copy_from_slice(&input[input.len() - 1..]));
+        assert_eq!(d.next_item().unwrap().unwrap().bytes.len(), 100_000);
+        assert_eq!(d.retained_bytes(), 0);
+        // Large chunks are still queued, not copied.
+        let big = Bytes::from(frame(2, &vec![b'y'; 5000]));
+        d.push(Bytes::from_static(b"\x02\0\0"));
+        d.push(big.slice(3..));
+        assert_eq!(d.input.len(), 2);
+        let f = d.next_item().unwrap().unwrap();
+        assert_eq!(f.bytes.as_ptr(), big[8..].as_ptr());
     }
 
     #[test]
