@@ -18,7 +18,10 @@ fuzz_target!(|data: &[u8]| {
     let none = DockerIgnore::parse(&format!("{rules}\n**\n!**")).expect("valid rules plus `!**`");
     for path in paths.lines() {
         let _ = parsed.is_excluded(path);
-        assert!(all.is_excluded(path) || is_root(path), "{path:?} not excluded by `**`");
+        assert!(
+            all.is_excluded(path) || is_root(path),
+            "{path:?} not excluded by `**`"
+        );
         assert!(!none.is_excluded(path), "{path:?} excluded despite `!**`");
     }
 });

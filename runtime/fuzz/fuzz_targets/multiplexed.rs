@@ -19,8 +19,18 @@ fuzz_target!(|data: &[u8]| {
     };
     let input = &data[5..];
     let new = || MultiplexedDecoder::new().with_max_frame_len(max);
-    let whole = drive(new(), &[input], MultiplexedDecoder::retained_bytes, input.len());
-    let split = drive(new(), &chunks(input, seed), MultiplexedDecoder::retained_bytes, input.len());
+    let whole = drive(
+        new(),
+        &[input],
+        MultiplexedDecoder::retained_bytes,
+        input.len(),
+    );
+    let split = drive(
+        new(),
+        &chunks(input, seed),
+        MultiplexedDecoder::retained_bytes,
+        input.len(),
+    );
     assert_eq!(whole, split);
 
     let mut raw = RawDecoder::new();
