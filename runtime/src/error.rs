@@ -87,6 +87,19 @@ pub enum Error {
     #[error("{request}: the daemon did not upgrade the connection: {message}")]
     Upgrade { request: String, message: String },
 
+    /// Decoding a streamed answer failed, or the daemon reported a failure inside it
+    /// (a progress message's `errorDetail`: [`StreamError::Daemon`](crate::stream::StreamError::Daemon)).
+    #[error(transparent)]
+    Stream(#[from] crate::stream::StreamError),
+
+    /// A response header that carries the result could not be read.
+    #[error("{request}: cannot read the {name} header: {message}")]
+    Header {
+        request: String,
+        name: &'static str,
+        message: String,
+    },
+
     /// Invalid configuration: an unsupported `DOCKER_HOST`, a missing context, bad header text.
     #[error("configuration: {message}")]
     Config { message: String },

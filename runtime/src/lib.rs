@@ -53,3 +53,14 @@ pub mod stream;
 // Tar build contexts honouring .dockerignore: owned by the streaming work.
 #[cfg(feature = "client")]
 pub mod build_context;
+// Typed sending of the non-JSON operations (logs, attach, events, progress, archives).
+#[cfg(feature = "client")]
+mod streaming;
+#[cfg(feature = "client")]
+pub use streaming::{
+    collect_bytes, split_output, Archive, AttachInput, AttachOutput, AttachReader, Attached,
+    FramingRule, JsonStream, LogOutput, PathStat, Progress, ProgressReport,
+    FRAMING_CONTENT_TYPE_SINCE,
+};
+#[cfg(feature = "client")]
+pub use stream::{LogFrame, ProgressMessage, StdStream, StreamError};

@@ -147,13 +147,23 @@ impl RequestBuilder {
         self
     }
 
+    /// The HTTP method.
+    pub fn method(&self) -> &http::Method {
+        &self.method
+    }
+
+    /// The path, with its `/vX.Y` prefix, without the query.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
     /// `METHOD /path` for messages.
     fn describe(&self) -> String {
         format!("{} {}", self.method, self.path)
     }
 
     /// Sends the request and returns the raw reqwest answer, whatever its status.
-    async fn dispatch(self) -> Result<(reqwest::Response, RequestInfo), Error> {
+    pub(crate) async fn dispatch(self) -> Result<(reqwest::Response, RequestInfo), Error> {
         if let Some(err) = self.error {
             return Err(err);
         }
@@ -272,7 +282,7 @@ impl RequestInfo {
     }
 }
 
-async fn check_status(
+pub(crate) async fn check_status(
     resp: reqwest::Response,
     info: RequestInfo,
     accept_304: bool,
