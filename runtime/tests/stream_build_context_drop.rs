@@ -3,7 +3,6 @@
 //! A separate test binary because it counts the process's threads by name, which tests
 //! running in parallel in the same process would disturb.
 #![cfg(feature = "client")]
-#![cfg(feature = "client")]
 
 use std::time::{Duration, Instant};
 

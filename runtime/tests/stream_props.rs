@@ -4,7 +4,6 @@
 //! Case counts are kept modest so `cargo test` stays fast; the fuzz targets in
 //! `runtime/fuzz` explore the same properties for longer.
 #![cfg(feature = "client")]
-#![cfg(feature = "client")]
 
 use bytes::Bytes;
 use dockwright_runtime::build_context::DockerIgnore;
