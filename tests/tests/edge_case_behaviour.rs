@@ -65,3 +65,17 @@ fn typed_filters_encode_the_daemon_format() {
         r#"{"is-task":["true"],"label":["app=web"],"node.label":["zone"],"x":["1"]}"#
     );
 }
+
+#[test]
+fn keys_decode_whether_borrowed_escaped_or_streamed() {
+    // An escaped key cannot be borrowed from the input; a reader cannot lend at all.
+    let escaped: Thing = serde_json::from_str(r#"{"K\u0069nd": "k", "os\u002eversion": "1"}"#).unwrap();
+    assert_eq!(escaped.kind, "k");
+    assert_eq!(escaped.os_version.as_deref(), Some("1"));
+    let streamed: Thing = serde_json::from_reader(&br#"{"Kind": "r", "Small": 7}"#[..]).unwrap();
+    assert_eq!((streamed.kind.as_str(), streamed.small), ("r", Some(7)));
+    let null_required = serde_json::from_str::<Thing>(r#"{"Kind": null}"#).unwrap_err().to_string();
+    assert!(null_required.contains("invalid type: null"), "{null_required}");
+    let not_an_object = serde_json::from_str::<Thing>("[1]").unwrap_err().to_string();
+    assert!(not_an_object.contains("an object `Thing`"), "{not_an_object}");
+}

@@ -53,7 +53,8 @@ fn identifiers_follow_the_naming_table() {
         ("NanoCPUs", "pub nano_cpus: Option<i64>"),
         ("Small", "pub small: Option<u16>"),
     ] {
-        assert!(m.contains(&format!("rename = \"{json}\"")), "{json} keeps its JSON name");
+        assert!(m.contains(&format!("map.serialize_entry(\"{json}\"")), "{json} is written under its JSON name");
+        assert!(m.contains(&format!("\"{json}\" => field_")), "{json} is read under its JSON name");
         assert!(m.contains(field), "{json} becomes `{field}`");
     }
 }

@@ -1,7 +1,7 @@
 //! IR types → `models.rs`: one Rust item per [`TypeDef`].
 //!
-//! Structs ignore unknown JSON fields (the API's objects are open), put every field under
-//! an explicit `#[serde(rename)]` (JSON casing is mixed), and make a field `Option` unless
+//! Structs ignore unknown JSON fields (the API's objects are open), read and write every
+//! field under the spec's own key (JSON casing is mixed), and make a field `Option` unless
 //! the spec both requires it and never sends null. Enums keep values they do not know in a
 //! catch-all variant and serialize them back unchanged, so a newer daemon never breaks
 //! decoding.
@@ -81,30 +81,23 @@ fn type_def(api: &Api, t: &TypeDef, defaults: &DefaultTable) -> TokenStream {
         TypeKind::Struct(s) => {
             let fields = s.fields.iter().map(|f| {
                 let fname = ident(&f.rust_name);
-                let json = &f.json_name;
                 let docs = doc_attr(f.docs.as_deref());
                 let inner = rust_type(api, &f.ty);
-                if f.optional {
-                    quote! {
-                        #docs
-                        #[serde(rename = #json, default, skip_serializing_if = "Option::is_none")]
-                        pub #fname: Option<#inner>,
-                    }
-                } else {
-                    quote! {
-                        #docs
-                        #[serde(rename = #json)]
-                        pub #fname: #inner,
-                    }
+                let ty = if f.optional { quote!(Option<#inner>) } else { inner };
+                quote! {
+                    #docs
+                    pub #fname: #ty,
                 }
             });
             let default = defaults.has_default(t.id).then(|| quote!(Default,));
+            let serde_impls = struct_serde(api, t);
             quote! {
                 #docs
-                #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+                #[derive(Debug, Clone, PartialEq, #default)]
                 pub struct #name {
                     #(#fields)*
                 }
+                #serde_impls
             }
         }
         TypeKind::StringEnum(variants) => {
@@ -202,6 +195,81 @@ fn type_def(api: &Api, t: &TypeDef, defaults: &DefaultTable) -> TokenStream {
             quote! {
                 #docs
                 pub type #name = #target;
+            }
+        }
+    }
+}
+
+/// `Serialize`/`Deserialize` for a struct, written out instead of derived.
+///
+/// serde's derive emits a field enum, its own visitor, and a sequence visitor for every
+/// struct; JSON objects need none of that, and expanding and type-checking it was most of
+/// a generated crate's compile time. What is left: one map visitor that matches keys as
+/// borrowed strings, skips keys it does not know, and names a missing required key; and a
+/// serializer that writes the spec's key for every field that is set.
+fn struct_serde(api: &Api, t: &TypeDef) -> TokenStream {
+    let TypeKind::Struct(s) = &t.kind else {
+        return quote!();
+    };
+    let name = ident(&t.name);
+    let expecting = format!("an object `{}`", t.name);
+    let mut writes = Vec::new();
+    let mut slots = Vec::new();
+    let mut reads = Vec::new();
+    let mut finishes = Vec::new();
+    for (i, f) in s.fields.iter().enumerate() {
+        let fname = ident(&f.rust_name);
+        let json = &f.json_name;
+        let slot = ident(&format!("field_{i}"));
+        let inner = rust_type(api, &f.ty);
+        slots.push(quote!(let mut #slot: Option<#inner> = None;));
+        if f.optional {
+            writes.push(quote! {
+                if let Some(value) = &self.#fname {
+                    map.serialize_entry(#json, value)?;
+                }
+            });
+            reads.push(quote!(#json => #slot = map.next_value::<Option<#inner>>()?,));
+            finishes.push(quote!(#fname: #slot,));
+        } else {
+            writes.push(quote!(map.serialize_entry(#json, &self.#fname)?;));
+            reads.push(quote!(#json => #slot = Some(map.next_value::<#inner>()?),));
+            finishes.push(quote! {
+                #fname: #slot.ok_or_else(|| dockwright_runtime::model::missing_field::<A::Error>(#json))?,
+            });
+        }
+    }
+    quote! {
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeMap as _;
+                let mut map = serializer.serialize_map(None)?;
+                #(#writes)*
+                map.end()
+            }
+        }
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct Visitor;
+                impl<'de> serde::de::Visitor<'de> for Visitor {
+                    type Value = #name;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
+                        #(#slots)*
+                        while let Some(key) = map.next_key::<dockwright_runtime::model::FieldKey<'de>>()? {
+                            match key.as_str() {
+                                #(#reads)*
+                                _ => {
+                                    map.next_value::<serde::de::IgnoredAny>()?;
+                                }
+                            }
+                        }
+                        Ok(#name { #(#finishes)* })
+                    }
+                }
+                deserializer.deserialize_map(Visitor)
             }
         }
     }

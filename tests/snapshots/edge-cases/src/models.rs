@@ -3,10 +3,53 @@
 // Fix-ups applied: none.
 // Do not edit: run `cargo xtask codegen` to regenerate.
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Base {
-    #[serde(rename = "Kind")]
     pub kind: String,
+}
+impl serde::Serialize for Base {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("Kind", &self.kind)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Base {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Base;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Base`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Base, A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Kind" => field_0 = Some(map.next_value::<String>()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Base {
+                    kind: field_0
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Kind"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Kind of change: `0`: Modified, `1`: Added, `2`: Deleted
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -53,56 +96,288 @@ impl<'de> serde::Deserialize<'de> for ChangeType {
         <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ErrorResponse {
-    #[serde(rename = "message")]
     pub message: String,
+}
+impl serde::Serialize for ErrorResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("message", &self.message)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ErrorResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ErrorResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ErrorResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ErrorResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "message" => field_0 = Some(map.next_value::<String>()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ErrorResponse {
+                    message: field_0
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("message"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// A thing with every hazard: &lt;placeholders&gt;, \[brackets\], <https://example.com> and
 ///
 /// an indented example that must not become a doctest
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Thing {
-    #[serde(rename = "Kind")]
     pub kind: String,
-    #[serde(rename = "Change", default, skip_serializing_if = "Option::is_none")]
     pub change: Option<ChangeType>,
-    #[serde(rename = "DeviceIDs", default, skip_serializing_if = "Option::is_none")]
     pub device_ids: Option<Vec<String>>,
-    #[serde(rename = "For", default, skip_serializing_if = "Option::is_none")]
     pub for_: Option<String>,
-    #[serde(rename = "Free", default, skip_serializing_if = "Option::is_none")]
     pub free: Option<serde_json::Value>,
-    #[serde(rename = "IPv6Address", default, skip_serializing_if = "Option::is_none")]
     pub ipv6_address: Option<String>,
-    #[serde(rename = "Labels", default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<std::collections::HashMap<String, String>>,
-    #[serde(rename = "Mode", default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<ThingMode>,
-    #[serde(rename = "NanoCPUs", default, skip_serializing_if = "Option::is_none")]
     pub nano_cpus: Option<i64>,
-    #[serde(rename = "Nested", default, skip_serializing_if = "Option::is_none")]
     pub nested: Option<ThingNested>,
     /// A nullable $ref with siblings.
-    #[serde(rename = "Parent", default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<Base>,
-    #[serde(rename = "Ports", default, skip_serializing_if = "Option::is_none")]
     pub ports: Option<std::collections::HashMap<String, Option<Vec<Base>>>>,
-    #[serde(rename = "Small", default, skip_serializing_if = "Option::is_none")]
     pub small: Option<u16>,
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
-    #[serde(rename = "Volumes", default, skip_serializing_if = "Option::is_none")]
     pub volumes: Option<
         std::collections::HashMap<String, dockwright_runtime::model::EmptyObject>,
     >,
-    #[serde(rename = "os.version", default, skip_serializing_if = "Option::is_none")]
     pub os_version: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for Thing {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("Kind", &self.kind)?;
+        if let Some(value) = &self.change {
+            map.serialize_entry("Change", value)?;
+        }
+        if let Some(value) = &self.device_ids {
+            map.serialize_entry("DeviceIDs", value)?;
+        }
+        if let Some(value) = &self.for_ {
+            map.serialize_entry("For", value)?;
+        }
+        if let Some(value) = &self.free {
+            map.serialize_entry("Free", value)?;
+        }
+        if let Some(value) = &self.ipv6_address {
+            map.serialize_entry("IPv6Address", value)?;
+        }
+        if let Some(value) = &self.labels {
+            map.serialize_entry("Labels", value)?;
+        }
+        if let Some(value) = &self.mode {
+            map.serialize_entry("Mode", value)?;
+        }
+        if let Some(value) = &self.nano_cpus {
+            map.serialize_entry("NanoCPUs", value)?;
+        }
+        if let Some(value) = &self.nested {
+            map.serialize_entry("Nested", value)?;
+        }
+        if let Some(value) = &self.parent {
+            map.serialize_entry("Parent", value)?;
+        }
+        if let Some(value) = &self.ports {
+            map.serialize_entry("Ports", value)?;
+        }
+        if let Some(value) = &self.small {
+            map.serialize_entry("Small", value)?;
+        }
+        if let Some(value) = &self.type_ {
+            map.serialize_entry("Type", value)?;
+        }
+        if let Some(value) = &self.volumes {
+            map.serialize_entry("Volumes", value)?;
+        }
+        if let Some(value) = &self.os_version {
+            map.serialize_entry("os.version", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Thing {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Thing;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Thing`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Thing, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<ChangeType> = None;
+                let mut field_2: Option<Vec<String>> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<serde_json::Value> = None;
+                let mut field_5: Option<String> = None;
+                let mut field_6: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_7: Option<ThingMode> = None;
+                let mut field_8: Option<i64> = None;
+                let mut field_9: Option<ThingNested> = None;
+                let mut field_10: Option<Base> = None;
+                let mut field_11: Option<
+                    std::collections::HashMap<String, Option<Vec<Base>>>,
+                > = None;
+                let mut field_12: Option<u16> = None;
+                let mut field_13: Option<String> = None;
+                let mut field_14: Option<
+                    std::collections::HashMap<
+                        String,
+                        dockwright_runtime::model::EmptyObject,
+                    >,
+                > = None;
+                let mut field_15: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Kind" => field_0 = Some(map.next_value::<String>()?),
+                        "Change" => field_1 = map.next_value::<Option<ChangeType>>()?,
+                        "DeviceIDs" => field_2 = map.next_value::<Option<Vec<String>>>()?,
+                        "For" => field_3 = map.next_value::<Option<String>>()?,
+                        "Free" => {
+                            field_4 = map.next_value::<Option<serde_json::Value>>()?;
+                        }
+                        "IPv6Address" => field_5 = map.next_value::<Option<String>>()?,
+                        "Labels" => {
+                            field_6 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "Mode" => field_7 = map.next_value::<Option<ThingMode>>()?,
+                        "NanoCPUs" => field_8 = map.next_value::<Option<i64>>()?,
+                        "Nested" => field_9 = map.next_value::<Option<ThingNested>>()?,
+                        "Parent" => field_10 = map.next_value::<Option<Base>>()?,
+                        "Ports" => {
+                            field_11 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, Option<Vec<Base>>>>,
+                                >()?;
+                        }
+                        "Small" => field_12 = map.next_value::<Option<u16>>()?,
+                        "Type" => field_13 = map.next_value::<Option<String>>()?,
+                        "Volumes" => {
+                            field_14 = map
+                                .next_value::<
+                                    Option<
+                                        std::collections::HashMap<
+                                            String,
+                                            dockwright_runtime::model::EmptyObject,
+                                        >,
+                                    >,
+                                >()?;
+                        }
+                        "os.version" => field_15 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Thing {
+                    kind: field_0
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Kind"))?,
+                    change: field_1,
+                    device_ids: field_2,
+                    for_: field_3,
+                    free: field_4,
+                    ipv6_address: field_5,
+                    labels: field_6,
+                    mode: field_7,
+                    nano_cpus: field_8,
+                    nested: field_9,
+                    parent: field_10,
+                    ports: field_11,
+                    small: field_12,
+                    type_: field_13,
+                    volumes: field_14,
+                    os_version: field_15,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThingCreateResponse {
-    #[serde(rename = "Warnings", default, skip_serializing_if = "Option::is_none")]
     pub warnings: Option<Vec<String>>,
+}
+impl serde::Serialize for ThingCreateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.warnings {
+            map.serialize_entry("Warnings", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ThingCreateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ThingCreateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ThingCreateResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ThingCreateResponse, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Warnings" => field_0 = map.next_value::<Option<Vec<String>>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ThingCreateResponse {
+                    warnings: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ThingMode {
@@ -161,26 +436,188 @@ impl<'de> serde::Deserialize<'de> for ThingMode {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThingNested {
-    #[serde(rename = "Deep", default, skip_serializing_if = "Option::is_none")]
     pub deep: Option<ThingNestedDeep>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ThingNested {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.deep {
+            map.serialize_entry("Deep", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ThingNested {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ThingNested;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ThingNested`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ThingNested, A::Error> {
+                let mut field_0: Option<ThingNestedDeep> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Deep" => field_0 = map.next_value::<Option<ThingNestedDeep>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ThingNested { deep: field_0 })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThingNestedDeep {
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ThingNestedDeep {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.value {
+            map.serialize_entry("Value", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ThingNestedDeep {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ThingNestedDeep;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ThingNestedDeep`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ThingNestedDeep, A::Error> {
+                let mut field_0: Option<f64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Value" => field_0 = map.next_value::<Option<f64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ThingNestedDeep { value: field_0 })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThingCreateBody {
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+impl serde::Serialize for ThingCreateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ThingCreateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ThingCreateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ThingCreateBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ThingCreateBody, A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Name" => field_0 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ThingCreateBody { name: field_0 })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Collides with the definition of the same name.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThingCreateResponseInline {
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+}
+impl serde::Serialize for ThingCreateResponseInline {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("Id", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ThingCreateResponseInline {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ThingCreateResponseInline;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ThingCreateResponseInline`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ThingCreateResponseInline, A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Id" => field_0 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ThingCreateResponseInline {
+                    id: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ThingInspectType {
@@ -227,10 +664,57 @@ impl<'de> serde::Deserialize<'de> for ThingInspectType {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThingInspectResponse {
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(rename = "Thing", default, skip_serializing_if = "Option::is_none")]
     pub thing: Option<Thing>,
+}
+impl serde::Serialize for ThingInspectResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("Id", value)?;
+        }
+        if let Some(value) = &self.thing {
+            map.serialize_entry("Thing", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ThingInspectResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ThingInspectResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ThingInspectResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ThingInspectResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Thing> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Id" => field_0 = map.next_value::<Option<String>>()?,
+                        "Thing" => field_1 = map.next_value::<Option<Thing>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ThingInspectResponse {
+                    id: field_0,
+                    thing: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }

@@ -1,0 +1,99 @@
+//! Support for generated models; builds without the `client` feature.
+
+use std::fmt;
+
+/// The value of the `Volumes` / `ExposedPorts` maps: the spec's `enum: [{}]`, always `{}`.
+///
+/// A dedicated type (rather than `serde_json::Value`) says in the signature that only the
+/// keys of those maps carry information.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EmptyObject {}
+
+impl serde::Serialize for EmptyObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EmptyObject {
+    /// Accepts any object (and null) and drops its content: daemons have been seen to
+    /// send `{}` and `null`, and nothing the spec describes lives inside.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let _ = <serde::de::IgnoredAny as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(EmptyObject {})
+    }
+}
+
+/// Deserializes a string enum through `From<&str>`, borrowing the input where the format
+/// allows it, so that known values never allocate.
+pub fn deserialize_str_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: for<'a> From<&'a str>,
+{
+    struct Visitor<T>(std::marker::PhantomData<T>);
+    impl<'de, T: for<'a> From<&'a str>> serde::de::Visitor<'de> for Visitor<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
+            Ok(T::from(v))
+        }
+    }
+    deserializer.deserialize_str(Visitor(std::marker::PhantomData))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_object_round_trip() {
+        let v: EmptyObject = serde_json::from_str(r#"{"ignored": 1}"#).unwrap();
+        assert_eq!(serde_json::to_string(&v).unwrap(), "{}");
+        assert!(serde_json::from_str::<EmptyObject>("null").is_ok());
+    }
+}
+
+/// A JSON object key, borrowed from the input where the format allows it.
+///
+/// Generated `Deserialize` impls match keys as strings; borrowing means a response decodes
+/// without allocating one `String` per key.
+#[derive(Debug)]
+pub struct FieldKey<'de>(std::borrow::Cow<'de, str>);
+
+impl FieldKey<'_> {
+    /// The key.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FieldKey<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = FieldKey<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object key")
+            }
+            fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(FieldKey(std::borrow::Cow::Borrowed(v)))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(FieldKey(std::borrow::Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(FieldKey(std::borrow::Cow::Owned(v)))
+            }
+        }
+        deserializer.deserialize_str(Visitor)
+    }
+}
+
+/// The error for a required key the input lacks (what serde's derive would say).
+pub fn missing_field<E: serde::de::Error>(name: &'static str) -> E {
+    E::missing_field(name)
+}
