@@ -5,6 +5,7 @@
 //! encoding and stream decoding here means one fix reaches all 31 API versions.
 
 pub mod filters;
+pub mod model;
 
 // HTTP client: transports, requests, errors, configuration from the environment.
 pub mod auth;
