@@ -42,4 +42,7 @@ RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet
 step "tests (unit, snapshots, real engines)"
 cargo test --workspace --exclude 'dockwright-v1-*' 2>&1 | tee target/test-output.txt
 
+step "fuzzing the stream decoders (bounded: 20 s per target)"
+FUZZ_TOOLCHAIN=stable bash runtime/fuzz/run.sh 20
+
 step "done"
