@@ -4,7 +4,10 @@
 //! cargo xtask codegen [--version 1.47] [--check] [--specs DIR]
 //! cargo xtask codegen --spec PATH --out DIR
 //! cargo xtask fetch-specs [--version 1.47] [--from URL] [--dest DIR]
+//! cargo xtask diff 1.41 1.47 [--format markdown|json] [--specs DIR] [--out FILE]
 //! ```
+
+mod diff;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -16,6 +19,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("codegen") => run_codegen(&args[1..]),
         Some("fetch-specs") => run_fetch(&args[1..]),
+        Some("diff") => diff::run(&args[1..]),
         _ => Err(USAGE.to_owned()),
     };
     match result {
@@ -30,7 +34,8 @@ fn main() -> ExitCode {
 const USAGE: &str = "usage:
   cargo xtask codegen [--version 1.47] [--check] [--specs DIR]
   cargo xtask codegen --spec PATH --out DIR
-  cargo xtask fetch-specs [--version 1.47] [--from URL] [--dest DIR]";
+  cargo xtask fetch-specs [--version 1.47] [--from URL] [--dest DIR]
+  cargo xtask diff 1.41 1.47 [--format markdown|json] [--specs DIR] [--out FILE]";
 
 /// Minimal flag parsing: `--name value` pairs and bare `--flag`s, nothing else.
 struct Flags {

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::model::*;
 use super::renames;
 use super::rust::{self, RustNames};
-use crate::ir::{Api, Operation, Param, ParamLocation, TypeDef, TypeKind};
+use crate::ir::{Api, Field, Operation, Param, ParamLocation, TypeDef, TypeKind, TypeOrigin};
 
 /// Compares two versions' IRs. Deterministic: every list is sorted.
 pub fn diff(old: &Api, new: &Api) -> ApiDiff {
@@ -86,7 +86,7 @@ fn summary(names: &RustNames<'_>, op: &Operation) -> OperationSummary {
 }
 
 fn param_info(names: &RustNames<'_>, op: &Operation, p: &Param) -> ParamInfo {
-    let (item, passed_as) = names.param_item(op, p);
+    let (item, passed_as, rust_name) = names.param_item(op, p);
     ParamInfo {
         wire_name: p.wire_name.clone(),
         location: rust::location(p.location).to_owned(),
@@ -95,6 +95,7 @@ fn param_info(names: &RustNames<'_>, op: &Operation, p: &Param) -> ParamInfo {
         encoding: rust::encoding(&p.encoding).to_owned(),
         item,
         passed_as: passed_as.to_owned(),
+        rust_name,
     }
 }
 
@@ -287,7 +288,9 @@ fn field_info(names: &RustNames<'_>, owner: &str, f: &crate::ir::Field) -> Field
     }
 }
 
-/// Whether more than half of the members on each side are gone / new (or retyped).
+/// Whether more than half of the old members are gone and more than half of the new ones
+/// are new: the name now stands for another object. Retyped fields do not count (a field
+/// becoming required, or its type renamed, keeps its meaning).
 fn meaning_changed(old_len: usize, new_len: usize, gone: usize, fresh: usize) -> bool {
     old_len > 0 && new_len > 0 && 2 * gone > old_len && 2 * fresh > new_len
 }
@@ -296,10 +299,9 @@ fn meaning_changed(old_len: usize, new_len: usize, gone: usize, fresh: usize) ->
 fn type_diff(o: &RustNames<'_>, n: &RustNames<'_>, a: &TypeDef, b: &TypeDef) -> Option<TypeDiff> {
     let mut out = Vec::new();
     let mut changed_meaning = false;
-    let origin_changed = match (&a.origin, &b.origin) {
-        (crate::ir::TypeOrigin::Inline(_), crate::ir::TypeOrigin::Inline(_)) => false,
-        (x, y) => x != y,
-    };
+    // Only a move between definition and inline schema is worth a line: inline pointers
+    // move with the spec's layout, and a definition's name is the type's name.
+    let origin_changed = matches!(a.origin, TypeOrigin::Definition(_)) != matches!(b.origin, TypeOrigin::Definition(_));
     if origin_changed {
         out.push(TypeChange::OriginChanged {
             from: rust::origin(&a.origin),
@@ -308,39 +310,7 @@ fn type_diff(o: &RustNames<'_>, n: &RustNames<'_>, a: &TypeDef, b: &TypeDef) -> 
     }
     match (&a.kind, &b.kind) {
         (TypeKind::Struct(sa), TypeKind::Struct(sb)) => {
-            let fa: BTreeMap<&str, _> = sa.fields.iter().map(|f| (f.json_name.as_str(), f)).collect();
-            let fb: BTreeMap<&str, _> = sb.fields.iter().map(|f| (f.json_name.as_str(), f)).collect();
-            let (mut gone, mut fresh) = (0, 0);
-            let all: BTreeSet<&str> = fa.keys().chain(fb.keys()).copied().collect();
-            for k in all {
-                match (fa.get(k), fb.get(k)) {
-                    (Some(x), None) => {
-                        gone += 1;
-                        out.push(TypeChange::FieldRemoved {
-                            field: field_info(o, &a.name, x),
-                        });
-                    }
-                    (None, Some(y)) => {
-                        fresh += 1;
-                        out.push(TypeChange::FieldAdded {
-                            field: field_info(n, &b.name, y),
-                        });
-                    }
-                    (Some(x), Some(y)) => {
-                        let (x, y) = (field_info(o, &a.name, x), field_info(n, &b.name, y));
-                        if x.rust_type != y.rust_type {
-                            gone += 1;
-                            fresh += 1;
-                        }
-                        if (&x.rust_name, &x.rust_type, x.required)
-                            != (&y.rust_name, &y.rust_type, y.required)
-                        {
-                            out.push(TypeChange::FieldChanged { from: x, to: y });
-                        }
-                    }
-                    (None, None) => {}
-                }
-            }
+            let (gone, fresh) = fields(o, n, a, b, &sa.fields, &sb.fields, &mut out);
             changed_meaning = meaning_changed(sa.fields.len(), sb.fields.len(), gone, fresh);
         }
         (TypeKind::StringEnum(va), TypeKind::StringEnum(vb)) => {
@@ -350,7 +320,7 @@ fn type_diff(o: &RustNames<'_>, n: &RustNames<'_>, a: &TypeDef, b: &TypeDef) -> 
                 l.sort();
                 l
             };
-            changed_meaning = variants(o, n, a, b, &list(va), &list(vb), &mut out);
+            variants(o, n, a, b, &list(va), &list(vb), &mut out);
         }
         (TypeKind::IntegerEnum(va), TypeKind::IntegerEnum(vb)) => {
             // Numeric order, not text order.
@@ -359,7 +329,7 @@ fn type_diff(o: &RustNames<'_>, n: &RustNames<'_>, a: &TypeDef, b: &TypeDef) -> 
                 l.sort();
                 l.into_iter().map(|(v, r)| (v.to_string(), r)).collect::<Vec<_>>()
             };
-            changed_meaning = variants(o, n, a, b, &list(va), &list(vb), &mut out);
+            variants(o, n, a, b, &list(va), &list(vb), &mut out);
         }
         (TypeKind::Alias(ta), TypeKind::Alias(tb)) => {
             let (x, y) = (o.type_ref(ta), n.type_ref(tb));
@@ -381,8 +351,71 @@ fn type_diff(o: &RustNames<'_>, n: &RustNames<'_>, a: &TypeDef, b: &TypeDef) -> 
     })
 }
 
-/// Variants added and removed, by wire value (lists in display order); returns whether
-/// the meaning changed.
+/// Fields added, removed and changed, by JSON key; a key whose spelling only changed case
+/// (`NanoCpus` → `NanoCPUs`) is the same field. Returns how many old fields are gone and
+/// how many new ones are new.
+fn fields(
+    o: &RustNames<'_>,
+    n: &RustNames<'_>,
+    a: &TypeDef,
+    b: &TypeDef,
+    fa: &[Field],
+    fb: &[Field],
+    out: &mut Vec<TypeChange>,
+) -> (usize, usize) {
+    let ma: BTreeMap<&str, &Field> = fa.iter().map(|f| (f.json_name.as_str(), f)).collect();
+    let mb: BTreeMap<&str, &Field> = fb.iter().map(|f| (f.json_name.as_str(), f)).collect();
+    // Old key → new key, exact first, then equal but for case (one-to-one).
+    let mut pairs: BTreeMap<&str, &str> = ma.keys().filter(|k| mb.contains_key(*k)).map(|k| (*k, *k)).collect();
+    let mut taken: BTreeSet<&str> = pairs.values().copied().collect();
+    for k in ma.keys() {
+        if pairs.contains_key(k) {
+            continue;
+        }
+        if let Some(m) = mb
+            .keys()
+            .find(|m| !taken.contains(*m) && !ma.contains_key(*m) && m.eq_ignore_ascii_case(k))
+        {
+            pairs.insert(k, m);
+            taken.insert(m);
+        }
+    }
+    // Reported in the newer key order, removals at their old key.
+    let mut lines: BTreeMap<(String, u8), TypeChange> = BTreeMap::new();
+    let (mut gone, mut fresh) = (0, 0);
+    for (k, x) in &ma {
+        match pairs.get(k) {
+            None => {
+                gone += 1;
+                lines.insert(
+                    (k.to_string(), 0),
+                    TypeChange::FieldRemoved { field: field_info(o, &a.name, x) },
+                );
+            }
+            Some(m) => {
+                let (x, y) = (field_info(o, &a.name, x), field_info(n, &b.name, mb[m]));
+                if (&x.json_name, &x.rust_name, &x.rust_type, x.required)
+                    != (&y.json_name, &y.rust_name, &y.rust_type, y.required)
+                {
+                    lines.insert((m.to_string(), 1), TypeChange::FieldChanged { from: x, to: y });
+                }
+            }
+        }
+    }
+    for (m, y) in &mb {
+        if !taken.contains(m) {
+            fresh += 1;
+            lines.insert(
+                (m.to_string(), 2),
+                TypeChange::FieldAdded { field: field_info(n, &b.name, y) },
+            );
+        }
+    }
+    out.extend(lines.into_values());
+    (gone, fresh)
+}
+
+/// Variants added and removed, by wire value (lists in display order).
 fn variants(
     o: &RustNames<'_>,
     n: &RustNames<'_>,
@@ -391,13 +424,11 @@ fn variants(
     la: &[(String, String)],
     lb: &[(String, String)],
     out: &mut Vec<TypeChange>,
-) -> bool {
+) {
     let sa: BTreeSet<&str> = la.iter().map(|(v, _)| v.as_str()).collect();
     let sb: BTreeSet<&str> = lb.iter().map(|(v, _)| v.as_str()).collect();
-    let (mut gone, mut fresh) = (0, 0);
     for (value, rust_name) in la {
         if !sb.contains(value.as_str()) {
-            gone += 1;
             out.push(TypeChange::VariantRemoved {
                 variant: VariantInfo {
                     value: value.clone(),
@@ -408,7 +439,6 @@ fn variants(
     }
     for (value, rust_name) in lb {
         if !sa.contains(value.as_str()) {
-            fresh += 1;
             out.push(TypeChange::VariantAdded {
                 variant: VariantInfo {
                     value: value.clone(),
@@ -417,5 +447,4 @@ fn variants(
             });
         }
     }
-    meaning_changed(sa.len(), sb.len(), gone, fresh)
 }

@@ -27,6 +27,25 @@ impl ApiDiff {
             && self.types.changed.is_empty()
     }
 
+    /// True when the schemas say the same: no operation or type added, removed or changed,
+    /// except for the `filters` keys, which the specs document only in prose (a new key
+    /// in a description is still a new method on the filter type).
+    pub fn schema_unchanged(&self) -> bool {
+        self.operations.added.is_empty()
+            && self.operations.removed.is_empty()
+            && self.types.added.is_empty()
+            && self.types.removed.is_empty()
+            && self.types.changed.is_empty()
+            && self.operations.changed.iter().all(|o| {
+                o.changes.iter().all(|c| {
+                    matches!(
+                        c,
+                        OperationChange::FilterKeyAdded { .. } | OperationChange::FilterKeyRemoved { .. }
+                    )
+                })
+            })
+    }
+
     /// The changed operation at `method` + `path` (the newer version's path).
     pub fn operation(&self, method: &str, path: &str) -> Option<&OperationDiff> {
         self.operations
@@ -175,11 +194,14 @@ pub struct ParamInfo {
     pub required: bool,
     /// `plain`, `json` or `repeated`.
     pub encoding: String,
-    /// Where it is set: the client method (positional argument) or the request builder's
-    /// setter (`dockwright_v1_42::client::ImageListRequest::shared_size`).
+    /// Where it is set: the client method (`dockwright_v1_42::client::Client::volume_update`)
+    /// for a positional argument, else the request builder's setter
+    /// (`dockwright_v1_42::client::ImageListRequest::shared_size`).
     pub item: String,
     /// `argument` (positional in the client method) or `setter` (builder method).
     pub passed_as: String,
+    /// The argument's or setter's Rust name (`shared_size`).
+    pub rust_name: String,
 }
 
 /// A request body.
@@ -222,8 +244,8 @@ pub struct TypeDiff {
     pub item: String,
     /// The older version's Rust name when the type was renamed.
     pub renamed_from: Option<String>,
-    /// More than half of the old fields are gone or retyped *and* more than half of the
-    /// new fields are new or retyped: the same name now means something else
+    /// More than half of the old fields (or enum values) are gone *and* more than half of
+    /// the new ones are new: the same name now means something else
     /// (`Config`: container config up to 1.29, swarm config from 1.30).
     pub changed_meaning: bool,
     pub changes: Vec<TypeChange>,

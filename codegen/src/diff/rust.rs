@@ -64,9 +64,9 @@ impl<'a> RustNames<'a> {
         format!("{}Filters", names::camel_ident(&op.id))
     }
 
-    /// Where a parameter is set, and whether it is a positional argument of the client
-    /// method or a setter of the request builder.
-    pub fn param_item(&self, op: &Operation, param: &Param) -> (String, &'static str) {
+    /// Where a parameter is set: (item, `argument` or `setter`, Rust name). A positional
+    /// argument's item is the client method; a setter's is the request builder's method.
+    pub fn param_item(&self, op: &Operation, param: &Param) -> (String, &'static str, String) {
         // The request builder's field names: the parameter's name, made unique against
         // the builder's own members (as `emit::client` does).
         let mut used = vec!["client".to_owned(), "send".to_owned(), "body".to_owned()];
@@ -83,11 +83,12 @@ impl<'a> RustNames<'a> {
             }
         }
         if param.required && param.filter_keys.is_none() {
-            (format!("{} (argument `{field}`)", self.method(op)), "argument")
+            (self.method(op), "argument", field)
         } else {
             (
                 format!("{}::client::{}::{field}", self.krate, Self::request_type(op)),
                 "setter",
+                field,
             )
         }
     }
@@ -227,15 +228,5 @@ pub(super) fn shape(names: &RustNames<'_>, kind: &TypeKind) -> String {
         TypeKind::StringEnum(v) => format!("string enum ({})", plural(v.len(), "variant")),
         TypeKind::IntegerEnum(v) => format!("integer enum ({})", plural(v.len(), "variant")),
         TypeKind::Alias(t) => format!("alias of {}", names.type_ref(t)),
-    }
-}
-
-/// The shape's category, for deciding whether two kinds compare member by member.
-pub(super) fn shape_category(kind: &TypeKind) -> &'static str {
-    match kind {
-        TypeKind::Struct(_) => "struct",
-        TypeKind::StringEnum(_) => "string enum",
-        TypeKind::IntegerEnum(_) => "integer enum",
-        TypeKind::Alias(_) => "alias",
     }
 }

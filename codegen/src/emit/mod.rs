@@ -108,6 +108,24 @@ fn lib_rs(api: &Api) -> TokenStream {
         api.operations.len(),
         api.types.len()
     );
+    // What changed against the previous version, for the published specs (a spec given
+    // with `--spec PATH` has no checked-in report).
+    let changes: Vec<String> = match crate::diff::previous_version(v) {
+        Some(prev) if api.spec_file == format!("v{v}.yaml") => vec![
+            String::new(),
+            format!(
+                " **Changes against API v{prev}** (operations, parameters, filter keys, types,"
+            ),
+            " fields and enum variants, each named by its Rust item) are listed in the dockwright"
+                .to_owned(),
+            format!(
+                " repository at `{}`; `cargo xtask diff {prev} {v}`",
+                crate::diff::snapshot_path(prev, v)
+            ),
+            " prints them (`--format json` for a machine-readable form).".to_owned(),
+        ],
+        _ => Vec::new(),
+    };
     quote! {
         #![doc = #title]
         //!
@@ -118,6 +136,7 @@ fn lib_rs(api: &Api) -> TokenStream {
         #![doc = #stats]
         //! The `client` feature (on by default) adds the client; without it only the
         //! models and filter types build, with no networking dependencies.
+        #(#![doc = #changes])*
 
         pub mod models;
         pub mod filters;

@@ -3,263 +3,1108 @@
 // Fix-ups applied: image_summary_null_lists, volume_options_may_be_null, exec_ids_is_an_array, ipam_options_is_a_map, restart_policy_accepts_no, cmd_multi_type_is_an_array, volumes_misplaced_additional_properties, swarm_healthcheck_spelling.
 // Do not edit: run `cargo xtask codegen` to regenerate.
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuthConfig {
     /// Email is an optional value associated with the username.
     ///
     /// > **Deprecated**: This field is deprecated since docker 1.11 (API v1.23) and will be removed in a future release.
-    #[serde(rename = "email", default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    #[serde(rename = "password", default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
-    #[serde(rename = "serveraddress", default, skip_serializing_if = "Option::is_none")]
     pub serveraddress: Option<String>,
-    #[serde(rename = "username", default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for AuthConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.email {
+            map.serialize_entry("email", value)?;
+        }
+        if let Some(value) = &self.password {
+            map.serialize_entry("password", value)?;
+        }
+        if let Some(value) = &self.serveraddress {
+            map.serialize_entry("serveraddress", value)?;
+        }
+        if let Some(value) = &self.username {
+            map.serialize_entry("username", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AuthConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AuthConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AuthConfig`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AuthConfig, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "email" => field_0 = map.next_value::<Option<String>>()?,
+                        "password" => field_1 = map.next_value::<Option<String>>()?,
+                        "serveraddress" => field_2 = map.next_value::<Option<String>>()?,
+                        "username" => field_3 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AuthConfig {
+                    email: field_0,
+                    password: field_1,
+                    serveraddress: field_2,
+                    username: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BuildInfo {
-    #[serde(rename = "error", default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    #[serde(rename = "errorDetail", default, skip_serializing_if = "Option::is_none")]
     pub error_detail: Option<ErrorDetail>,
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(rename = "progress", default, skip_serializing_if = "Option::is_none")]
     pub progress: Option<String>,
-    #[serde(rename = "progressDetail", default, skip_serializing_if = "Option::is_none")]
     pub progress_detail: Option<ProgressDetail>,
-    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    #[serde(rename = "stream", default, skip_serializing_if = "Option::is_none")]
     pub stream: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for BuildInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.error {
+            map.serialize_entry("error", value)?;
+        }
+        if let Some(value) = &self.error_detail {
+            map.serialize_entry("errorDetail", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.progress {
+            map.serialize_entry("progress", value)?;
+        }
+        if let Some(value) = &self.progress_detail {
+            map.serialize_entry("progressDetail", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.stream {
+            map.serialize_entry("stream", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for BuildInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = BuildInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `BuildInfo`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BuildInfo, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<ErrorDetail> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<ProgressDetail> = None;
+                let mut field_5: Option<String> = None;
+                let mut field_6: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "error" => field_0 = map.next_value::<Option<String>>()?,
+                        "errorDetail" => {
+                            field_1 = map.next_value::<Option<ErrorDetail>>()?;
+                        }
+                        "id" => field_2 = map.next_value::<Option<String>>()?,
+                        "progress" => field_3 = map.next_value::<Option<String>>()?,
+                        "progressDetail" => {
+                            field_4 = map.next_value::<Option<ProgressDetail>>()?;
+                        }
+                        "status" => field_5 = map.next_value::<Option<String>>()?,
+                        "stream" => field_6 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(BuildInfo {
+                    error: field_0,
+                    error_detail: field_1,
+                    id: field_2,
+                    progress: field_3,
+                    progress_detail: field_4,
+                    status: field_5,
+                    stream: field_6,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClusterInfo {
-    #[serde(rename = "CreatedAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The ID of the swarm.
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(rename = "Spec", default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<SwarmSpec>,
-    #[serde(rename = "UpdatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     pub version: Option<ObjectVersion>,
 }
+impl serde::Serialize for ClusterInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("CreatedAt", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("ID", value)?;
+        }
+        if let Some(value) = &self.spec {
+            map.serialize_entry("Spec", value)?;
+        }
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("UpdatedAt", value)?;
+        }
+        if let Some(value) = &self.version {
+            map.serialize_entry("Version", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ClusterInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ClusterInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ClusterInfo`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ClusterInfo, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<SwarmSpec> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<ObjectVersion> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "CreatedAt" => field_0 = map.next_value::<Option<String>>()?,
+                        "ID" => field_1 = map.next_value::<Option<String>>()?,
+                        "Spec" => field_2 = map.next_value::<Option<SwarmSpec>>()?,
+                        "UpdatedAt" => field_3 = map.next_value::<Option<String>>()?,
+                        "Version" => field_4 = map.next_value::<Option<ObjectVersion>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ClusterInfo {
+                    created_at: field_0,
+                    id: field_1,
+                    spec: field_2,
+                    updated_at: field_3,
+                    version: field_4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Configuration for a container that is portable between hosts
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Config {
     /// Command is already escaped (Windows only)
-    #[serde(rename = "ArgsEscaped", default, skip_serializing_if = "Option::is_none")]
     pub args_escaped: Option<bool>,
     /// Whether to attach to `stderr`.
-    #[serde(rename = "AttachStderr", default, skip_serializing_if = "Option::is_none")]
     pub attach_stderr: Option<bool>,
     /// Whether to attach to `stdin`.
-    #[serde(rename = "AttachStdin", default, skip_serializing_if = "Option::is_none")]
     pub attach_stdin: Option<bool>,
     /// Whether to attach to `stdout`.
-    #[serde(rename = "AttachStdout", default, skip_serializing_if = "Option::is_none")]
     pub attach_stdout: Option<bool>,
     /// Command to run specified as a string or an array of strings.
-    #[serde(rename = "Cmd", default, skip_serializing_if = "Option::is_none")]
     pub cmd: Option<Vec<String>>,
     /// The domain name to use for the container.
-    #[serde(rename = "Domainname", default, skip_serializing_if = "Option::is_none")]
     pub domainname: Option<String>,
     /// The entry point for the container as a string or an array of strings.
     ///
     /// If the array consists of exactly one empty string (`[""]`) then the entry point is reset to system default (i.e., the entry point used by docker when there is no `ENTRYPOINT` instruction in the `Dockerfile`).
-    #[serde(rename = "Entrypoint", default, skip_serializing_if = "Option::is_none")]
     pub entrypoint: Option<Vec<String>>,
     /// A list of environment variables to set inside the container in the form `["VAR=value", ...]`
-    #[serde(rename = "Env", default, skip_serializing_if = "Option::is_none")]
     pub env: Option<Vec<String>>,
     /// An object mapping ports to an empty object in the form:
     ///
     /// `{"<port>/<tcp|udp>": {}}`
-    #[serde(rename = "ExposedPorts", default, skip_serializing_if = "Option::is_none")]
     pub exposed_ports: Option<
         std::collections::HashMap<String, dockwright_runtime::model::EmptyObject>,
     >,
-    #[serde(rename = "Healthcheck", default, skip_serializing_if = "Option::is_none")]
     pub healthcheck: Option<HealthConfig>,
     /// The hostname to use for the container, as a valid RFC 1123 hostname.
-    #[serde(rename = "Hostname", default, skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
     /// The name of the image to use when creating the container
-    #[serde(rename = "Image", default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// User-defined key/value metadata.
-    #[serde(rename = "Labels", default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<std::collections::HashMap<String, String>>,
     /// MAC address of the container.
-    #[serde(rename = "MacAddress", default, skip_serializing_if = "Option::is_none")]
     pub mac_address: Option<String>,
     /// Disable networking for the container.
-    #[serde(
-        rename = "NetworkDisabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub network_disabled: Option<bool>,
     /// `ONBUILD` metadata that were defined in the image's `Dockerfile`.
-    #[serde(rename = "OnBuild", default, skip_serializing_if = "Option::is_none")]
     pub on_build: Option<Vec<String>>,
     /// Open `stdin`
-    #[serde(rename = "OpenStdin", default, skip_serializing_if = "Option::is_none")]
     pub open_stdin: Option<bool>,
     /// Shell for when `RUN`, `CMD`, and `ENTRYPOINT` uses a shell.
-    #[serde(rename = "Shell", default, skip_serializing_if = "Option::is_none")]
     pub shell: Option<Vec<String>>,
     /// Close `stdin` after one attached client disconnects
-    #[serde(rename = "StdinOnce", default, skip_serializing_if = "Option::is_none")]
     pub stdin_once: Option<bool>,
     /// Signal to stop a container as a string or unsigned integer.
-    #[serde(rename = "StopSignal", default, skip_serializing_if = "Option::is_none")]
     pub stop_signal: Option<String>,
     /// Timeout to stop a container in seconds. If omitted, the daemon-wide
     /// default is used.
-    #[serde(rename = "StopTimeout", default, skip_serializing_if = "Option::is_none")]
     pub stop_timeout: Option<i64>,
     /// Attach standard streams to a TTY, including `stdin` if it is not closed.
-    #[serde(rename = "Tty", default, skip_serializing_if = "Option::is_none")]
     pub tty: Option<bool>,
     /// The user that commands are run as inside the container.
-    #[serde(rename = "User", default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// An object mapping mount point paths inside the container to empty objects.
-    #[serde(rename = "Volumes", default, skip_serializing_if = "Option::is_none")]
     pub volumes: Option<
         std::collections::HashMap<String, dockwright_runtime::model::EmptyObject>,
     >,
     /// The working directory for commands to run in.
-    #[serde(rename = "WorkingDir", default, skip_serializing_if = "Option::is_none")]
     pub working_dir: Option<String>,
 }
+impl serde::Serialize for Config {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.args_escaped {
+            map.serialize_entry("ArgsEscaped", value)?;
+        }
+        if let Some(value) = &self.attach_stderr {
+            map.serialize_entry("AttachStderr", value)?;
+        }
+        if let Some(value) = &self.attach_stdin {
+            map.serialize_entry("AttachStdin", value)?;
+        }
+        if let Some(value) = &self.attach_stdout {
+            map.serialize_entry("AttachStdout", value)?;
+        }
+        if let Some(value) = &self.cmd {
+            map.serialize_entry("Cmd", value)?;
+        }
+        if let Some(value) = &self.domainname {
+            map.serialize_entry("Domainname", value)?;
+        }
+        if let Some(value) = &self.entrypoint {
+            map.serialize_entry("Entrypoint", value)?;
+        }
+        if let Some(value) = &self.env {
+            map.serialize_entry("Env", value)?;
+        }
+        if let Some(value) = &self.exposed_ports {
+            map.serialize_entry("ExposedPorts", value)?;
+        }
+        if let Some(value) = &self.healthcheck {
+            map.serialize_entry("Healthcheck", value)?;
+        }
+        if let Some(value) = &self.hostname {
+            map.serialize_entry("Hostname", value)?;
+        }
+        if let Some(value) = &self.image {
+            map.serialize_entry("Image", value)?;
+        }
+        if let Some(value) = &self.labels {
+            map.serialize_entry("Labels", value)?;
+        }
+        if let Some(value) = &self.mac_address {
+            map.serialize_entry("MacAddress", value)?;
+        }
+        if let Some(value) = &self.network_disabled {
+            map.serialize_entry("NetworkDisabled", value)?;
+        }
+        if let Some(value) = &self.on_build {
+            map.serialize_entry("OnBuild", value)?;
+        }
+        if let Some(value) = &self.open_stdin {
+            map.serialize_entry("OpenStdin", value)?;
+        }
+        if let Some(value) = &self.shell {
+            map.serialize_entry("Shell", value)?;
+        }
+        if let Some(value) = &self.stdin_once {
+            map.serialize_entry("StdinOnce", value)?;
+        }
+        if let Some(value) = &self.stop_signal {
+            map.serialize_entry("StopSignal", value)?;
+        }
+        if let Some(value) = &self.stop_timeout {
+            map.serialize_entry("StopTimeout", value)?;
+        }
+        if let Some(value) = &self.tty {
+            map.serialize_entry("Tty", value)?;
+        }
+        if let Some(value) = &self.user {
+            map.serialize_entry("User", value)?;
+        }
+        if let Some(value) = &self.volumes {
+            map.serialize_entry("Volumes", value)?;
+        }
+        if let Some(value) = &self.working_dir {
+            map.serialize_entry("WorkingDir", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Config {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Config;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Config`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Config, A::Error> {
+                let mut field_0: Option<bool> = None;
+                let mut field_1: Option<bool> = None;
+                let mut field_2: Option<bool> = None;
+                let mut field_3: Option<bool> = None;
+                let mut field_4: Option<Vec<String>> = None;
+                let mut field_5: Option<String> = None;
+                let mut field_6: Option<Vec<String>> = None;
+                let mut field_7: Option<Vec<String>> = None;
+                let mut field_8: Option<
+                    std::collections::HashMap<
+                        String,
+                        dockwright_runtime::model::EmptyObject,
+                    >,
+                > = None;
+                let mut field_9: Option<HealthConfig> = None;
+                let mut field_10: Option<String> = None;
+                let mut field_11: Option<String> = None;
+                let mut field_12: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_13: Option<String> = None;
+                let mut field_14: Option<bool> = None;
+                let mut field_15: Option<Vec<String>> = None;
+                let mut field_16: Option<bool> = None;
+                let mut field_17: Option<Vec<String>> = None;
+                let mut field_18: Option<bool> = None;
+                let mut field_19: Option<String> = None;
+                let mut field_20: Option<i64> = None;
+                let mut field_21: Option<bool> = None;
+                let mut field_22: Option<String> = None;
+                let mut field_23: Option<
+                    std::collections::HashMap<
+                        String,
+                        dockwright_runtime::model::EmptyObject,
+                    >,
+                > = None;
+                let mut field_24: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "ArgsEscaped" => field_0 = map.next_value::<Option<bool>>()?,
+                        "AttachStderr" => field_1 = map.next_value::<Option<bool>>()?,
+                        "AttachStdin" => field_2 = map.next_value::<Option<bool>>()?,
+                        "AttachStdout" => field_3 = map.next_value::<Option<bool>>()?,
+                        "Cmd" => field_4 = map.next_value::<Option<Vec<String>>>()?,
+                        "Domainname" => field_5 = map.next_value::<Option<String>>()?,
+                        "Entrypoint" => {
+                            field_6 = map.next_value::<Option<Vec<String>>>()?;
+                        }
+                        "Env" => field_7 = map.next_value::<Option<Vec<String>>>()?,
+                        "ExposedPorts" => {
+                            field_8 = map
+                                .next_value::<
+                                    Option<
+                                        std::collections::HashMap<
+                                            String,
+                                            dockwright_runtime::model::EmptyObject,
+                                        >,
+                                    >,
+                                >()?;
+                        }
+                        "Healthcheck" => {
+                            field_9 = map.next_value::<Option<HealthConfig>>()?;
+                        }
+                        "Hostname" => field_10 = map.next_value::<Option<String>>()?,
+                        "Image" => field_11 = map.next_value::<Option<String>>()?,
+                        "Labels" => {
+                            field_12 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "MacAddress" => field_13 = map.next_value::<Option<String>>()?,
+                        "NetworkDisabled" => field_14 = map.next_value::<Option<bool>>()?,
+                        "OnBuild" => field_15 = map.next_value::<Option<Vec<String>>>()?,
+                        "OpenStdin" => field_16 = map.next_value::<Option<bool>>()?,
+                        "Shell" => field_17 = map.next_value::<Option<Vec<String>>>()?,
+                        "StdinOnce" => field_18 = map.next_value::<Option<bool>>()?,
+                        "StopSignal" => field_19 = map.next_value::<Option<String>>()?,
+                        "StopTimeout" => field_20 = map.next_value::<Option<i64>>()?,
+                        "Tty" => field_21 = map.next_value::<Option<bool>>()?,
+                        "User" => field_22 = map.next_value::<Option<String>>()?,
+                        "Volumes" => {
+                            field_23 = map
+                                .next_value::<
+                                    Option<
+                                        std::collections::HashMap<
+                                            String,
+                                            dockwright_runtime::model::EmptyObject,
+                                        >,
+                                    >,
+                                >()?;
+                        }
+                        "WorkingDir" => field_24 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Config {
+                    args_escaped: field_0,
+                    attach_stderr: field_1,
+                    attach_stdin: field_2,
+                    attach_stdout: field_3,
+                    cmd: field_4,
+                    domainname: field_5,
+                    entrypoint: field_6,
+                    env: field_7,
+                    exposed_ports: field_8,
+                    healthcheck: field_9,
+                    hostname: field_10,
+                    image: field_11,
+                    labels: field_12,
+                    mac_address: field_13,
+                    network_disabled: field_14,
+                    on_build: field_15,
+                    open_stdin: field_16,
+                    shell: field_17,
+                    stdin_once: field_18,
+                    stop_signal: field_19,
+                    stop_timeout: field_20,
+                    tty: field_21,
+                    user: field_22,
+                    volumes: field_23,
+                    working_dir: field_24,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 pub type ContainerSummary = Vec<ContainerSummaryItem>;
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateImageInfo {
-    #[serde(rename = "error", default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    #[serde(rename = "progress", default, skip_serializing_if = "Option::is_none")]
     pub progress: Option<String>,
-    #[serde(rename = "progressDetail", default, skip_serializing_if = "Option::is_none")]
     pub progress_detail: Option<ProgressDetail>,
-    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
+impl serde::Serialize for CreateImageInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.error {
+            map.serialize_entry("error", value)?;
+        }
+        if let Some(value) = &self.progress {
+            map.serialize_entry("progress", value)?;
+        }
+        if let Some(value) = &self.progress_detail {
+            map.serialize_entry("progressDetail", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateImageInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateImageInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CreateImageInfo`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateImageInfo, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<ProgressDetail> = None;
+                let mut field_3: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "error" => field_0 = map.next_value::<Option<String>>()?,
+                        "progress" => field_1 = map.next_value::<Option<String>>()?,
+                        "progressDetail" => {
+                            field_2 = map.next_value::<Option<ProgressDetail>>()?;
+                        }
+                        "status" => field_3 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateImageInfo {
+                    error: field_0,
+                    progress: field_1,
+                    progress_detail: field_2,
+                    status: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// A device mapping between the host and container
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceMapping {
-    #[serde(
-        rename = "CgroupPermissions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub cgroup_permissions: Option<String>,
-    #[serde(
-        rename = "PathInContainer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub path_in_container: Option<String>,
-    #[serde(rename = "PathOnHost", default, skip_serializing_if = "Option::is_none")]
     pub path_on_host: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for DeviceMapping {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.cgroup_permissions {
+            map.serialize_entry("CgroupPermissions", value)?;
+        }
+        if let Some(value) = &self.path_in_container {
+            map.serialize_entry("PathInContainer", value)?;
+        }
+        if let Some(value) = &self.path_on_host {
+            map.serialize_entry("PathOnHost", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeviceMapping {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DeviceMapping;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `DeviceMapping`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeviceMapping, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "CgroupPermissions" => {
+                            field_0 = map.next_value::<Option<String>>()?;
+                        }
+                        "PathInContainer" => {
+                            field_1 = map.next_value::<Option<String>>()?;
+                        }
+                        "PathOnHost" => field_2 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(DeviceMapping {
+                    cgroup_permissions: field_0,
+                    path_in_container: field_1,
+                    path_on_host: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EndpointPortConfig {
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<EndpointPortConfigProtocol>,
     /// The port on the swarm hosts.
-    #[serde(rename = "PublishedPort", default, skip_serializing_if = "Option::is_none")]
     pub published_port: Option<i64>,
     /// The port inside the container.
-    #[serde(rename = "TargetPort", default, skip_serializing_if = "Option::is_none")]
     pub target_port: Option<i64>,
 }
+impl serde::Serialize for EndpointPortConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        if let Some(value) = &self.protocol {
+            map.serialize_entry("Protocol", value)?;
+        }
+        if let Some(value) = &self.published_port {
+            map.serialize_entry("PublishedPort", value)?;
+        }
+        if let Some(value) = &self.target_port {
+            map.serialize_entry("TargetPort", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for EndpointPortConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = EndpointPortConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `EndpointPortConfig`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EndpointPortConfig, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<EndpointPortConfigProtocol> = None;
+                let mut field_2: Option<i64> = None;
+                let mut field_3: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Name" => field_0 = map.next_value::<Option<String>>()?,
+                        "Protocol" => {
+                            field_1 = map
+                                .next_value::<Option<EndpointPortConfigProtocol>>()?;
+                        }
+                        "PublishedPort" => field_2 = map.next_value::<Option<i64>>()?,
+                        "TargetPort" => field_3 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(EndpointPortConfig {
+                    name: field_0,
+                    protocol: field_1,
+                    published_port: field_2,
+                    target_port: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Configuration for a network endpoint.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EndpointSettings {
-    #[serde(rename = "Aliases", default, skip_serializing_if = "Option::is_none")]
     pub aliases: Option<Vec<String>>,
-    #[serde(rename = "EndpointID", default, skip_serializing_if = "Option::is_none")]
     pub endpoint_id: Option<String>,
-    #[serde(rename = "Gateway", default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<String>,
-    #[serde(
-        rename = "GlobalIPv6Address",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub global_ipv6_address: Option<String>,
-    #[serde(
-        rename = "GlobalIPv6PrefixLen",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub global_ipv6_prefix_len: Option<i64>,
     /// IPAM configurations for the endpoint
-    #[serde(rename = "IPAMConfig", default, skip_serializing_if = "Option::is_none")]
     pub ipam_config: Option<EndpointSettingsIpamConfig>,
-    #[serde(rename = "IPAddress", default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
-    #[serde(rename = "IPPrefixLen", default, skip_serializing_if = "Option::is_none")]
     pub ip_prefix_len: Option<i64>,
-    #[serde(rename = "IPv6Gateway", default, skip_serializing_if = "Option::is_none")]
     pub ipv6_gateway: Option<String>,
-    #[serde(rename = "Links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<String>>,
-    #[serde(rename = "MacAddress", default, skip_serializing_if = "Option::is_none")]
     pub mac_address: Option<String>,
-    #[serde(rename = "NetworkID", default, skip_serializing_if = "Option::is_none")]
     pub network_id: Option<String>,
 }
+impl serde::Serialize for EndpointSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.aliases {
+            map.serialize_entry("Aliases", value)?;
+        }
+        if let Some(value) = &self.endpoint_id {
+            map.serialize_entry("EndpointID", value)?;
+        }
+        if let Some(value) = &self.gateway {
+            map.serialize_entry("Gateway", value)?;
+        }
+        if let Some(value) = &self.global_ipv6_address {
+            map.serialize_entry("GlobalIPv6Address", value)?;
+        }
+        if let Some(value) = &self.global_ipv6_prefix_len {
+            map.serialize_entry("GlobalIPv6PrefixLen", value)?;
+        }
+        if let Some(value) = &self.ipam_config {
+            map.serialize_entry("IPAMConfig", value)?;
+        }
+        if let Some(value) = &self.ip_address {
+            map.serialize_entry("IPAddress", value)?;
+        }
+        if let Some(value) = &self.ip_prefix_len {
+            map.serialize_entry("IPPrefixLen", value)?;
+        }
+        if let Some(value) = &self.ipv6_gateway {
+            map.serialize_entry("IPv6Gateway", value)?;
+        }
+        if let Some(value) = &self.links {
+            map.serialize_entry("Links", value)?;
+        }
+        if let Some(value) = &self.mac_address {
+            map.serialize_entry("MacAddress", value)?;
+        }
+        if let Some(value) = &self.network_id {
+            map.serialize_entry("NetworkID", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for EndpointSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = EndpointSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `EndpointSettings`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EndpointSettings, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<i64> = None;
+                let mut field_5: Option<EndpointSettingsIpamConfig> = None;
+                let mut field_6: Option<String> = None;
+                let mut field_7: Option<i64> = None;
+                let mut field_8: Option<String> = None;
+                let mut field_9: Option<Vec<String>> = None;
+                let mut field_10: Option<String> = None;
+                let mut field_11: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Aliases" => field_0 = map.next_value::<Option<Vec<String>>>()?,
+                        "EndpointID" => field_1 = map.next_value::<Option<String>>()?,
+                        "Gateway" => field_2 = map.next_value::<Option<String>>()?,
+                        "GlobalIPv6Address" => {
+                            field_3 = map.next_value::<Option<String>>()?;
+                        }
+                        "GlobalIPv6PrefixLen" => {
+                            field_4 = map.next_value::<Option<i64>>()?;
+                        }
+                        "IPAMConfig" => {
+                            field_5 = map
+                                .next_value::<Option<EndpointSettingsIpamConfig>>()?;
+                        }
+                        "IPAddress" => field_6 = map.next_value::<Option<String>>()?,
+                        "IPPrefixLen" => field_7 = map.next_value::<Option<i64>>()?,
+                        "IPv6Gateway" => field_8 = map.next_value::<Option<String>>()?,
+                        "Links" => field_9 = map.next_value::<Option<Vec<String>>>()?,
+                        "MacAddress" => field_10 = map.next_value::<Option<String>>()?,
+                        "NetworkID" => field_11 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(EndpointSettings {
+                    aliases: field_0,
+                    endpoint_id: field_1,
+                    gateway: field_2,
+                    global_ipv6_address: field_3,
+                    global_ipv6_prefix_len: field_4,
+                    ipam_config: field_5,
+                    ip_address: field_6,
+                    ip_prefix_len: field_7,
+                    ipv6_gateway: field_8,
+                    links: field_9,
+                    mac_address: field_10,
+                    network_id: field_11,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Properties that can be configured to access and load balance a service.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EndpointSpec {
     /// The mode of resolution to use for internal load balancing between tasks.
-    #[serde(rename = "Mode", default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<EndpointSpecMode>,
     /// List of exposed ports that this service is accessible on from the outside. Ports can only be provided if `vip` resolution mode is used.
-    #[serde(rename = "Ports", default, skip_serializing_if = "Option::is_none")]
     pub ports: Option<Vec<EndpointPortConfig>>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for EndpointSpec {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.mode {
+            map.serialize_entry("Mode", value)?;
+        }
+        if let Some(value) = &self.ports {
+            map.serialize_entry("Ports", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for EndpointSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = EndpointSpec;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `EndpointSpec`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EndpointSpec, A::Error> {
+                let mut field_0: Option<EndpointSpecMode> = None;
+                let mut field_1: Option<Vec<EndpointPortConfig>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Mode" => field_0 = map.next_value::<Option<EndpointSpecMode>>()?,
+                        "Ports" => {
+                            field_1 = map
+                                .next_value::<Option<Vec<EndpointPortConfig>>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(EndpointSpec {
+                    mode: field_0,
+                    ports: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ErrorDetail {
-    #[serde(rename = "code", default, skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+impl serde::Serialize for ErrorDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.code {
+            map.serialize_entry("code", value)?;
+        }
+        if let Some(value) = &self.message {
+            map.serialize_entry("message", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ErrorDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ErrorDetail;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ErrorDetail`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ErrorDetail, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "code" => field_0 = map.next_value::<Option<i64>>()?,
+                        "message" => field_1 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ErrorDetail {
+                    code: field_0,
+                    message: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Represents an error.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ErrorResponse {
     /// The error message.
-    #[serde(rename = "message")]
     pub message: String,
 }
+impl serde::Serialize for ErrorResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("message", &self.message)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ErrorResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ErrorResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ErrorResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ErrorResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "message" => field_0 = Some(map.next_value::<String>()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ErrorResponse {
+                    message: field_0
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("message"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Information about this container's graph driver.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GraphDriver {
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
     pub data: Option<std::collections::HashMap<String, String>>,
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+impl serde::Serialize for GraphDriver {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("Data", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for GraphDriver {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GraphDriver;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `GraphDriver`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GraphDriver, A::Error> {
+                let mut field_0: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Data" => {
+                            field_0 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "Name" => field_1 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(GraphDriver {
+                    data: field_0,
+                    name: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// A test to perform to check that the container is healthy.
 /// Healthcheck commands should be side-effect free.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct HealthConfig {
     /// The time to wait between checks in nanoseconds. 0 means inherit.
-    #[serde(rename = "Interval", default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<i64>,
     /// The number of consecutive failures needed to consider a container as unhealthy. 0 means inherit.
-    #[serde(rename = "Retries", default, skip_serializing_if = "Option::is_none")]
     pub retries: Option<i64>,
     /// The test to perform. Possible values are:
     ///
@@ -273,145 +1118,135 @@ pub struct HealthConfig {
     /// - `1` unhealthy
     /// - `2` reserved (treated as unhealthy)
     /// - other values: error running probe
-    #[serde(rename = "Test", default, skip_serializing_if = "Option::is_none")]
     pub test: Option<Vec<String>>,
     /// The time to wait before considering the check to have hung. 0 means inherit.
-    #[serde(rename = "Timeout", default, skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
 }
+impl serde::Serialize for HealthConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.interval {
+            map.serialize_entry("Interval", value)?;
+        }
+        if let Some(value) = &self.retries {
+            map.serialize_entry("Retries", value)?;
+        }
+        if let Some(value) = &self.test {
+            map.serialize_entry("Test", value)?;
+        }
+        if let Some(value) = &self.timeout {
+            map.serialize_entry("Timeout", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for HealthConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = HealthConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `HealthConfig`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<HealthConfig, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<i64> = None;
+                let mut field_2: Option<Vec<String>> = None;
+                let mut field_3: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Interval" => field_0 = map.next_value::<Option<i64>>()?,
+                        "Retries" => field_1 = map.next_value::<Option<i64>>()?,
+                        "Test" => field_2 = map.next_value::<Option<Vec<String>>>()?,
+                        "Timeout" => field_3 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(HealthConfig {
+                    interval: field_0,
+                    retries: field_1,
+                    test: field_2,
+                    timeout: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Container configuration that depends on the host we are running on
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostConfig {
     /// Limit read rate (bytes per second) from a device, in the form `[{"Path": "device_path", "Rate": rate}]`.
-    #[serde(
-        rename = "BlkioDeviceReadBps",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub blkio_device_read_bps: Option<Vec<ThrottleDevice>>,
     /// Limit read rate (IO per second) from a device, in the form `[{"Path": "device_path", "Rate": rate}]`.
-    #[serde(
-        rename = "BlkioDeviceReadIOps",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub blkio_device_read_i_ops: Option<Vec<ThrottleDevice>>,
     /// Limit write rate (bytes per second) to a device, in the form `[{"Path": "device_path", "Rate": rate}]`.
-    #[serde(
-        rename = "BlkioDeviceWriteBps",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub blkio_device_write_bps: Option<Vec<ThrottleDevice>>,
     /// Limit write rate (IO per second) to a device, in the form `[{"Path": "device_path", "Rate": rate}]`.
-    #[serde(
-        rename = "BlkioDeviceWriteIOps",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub blkio_device_write_i_ops: Option<Vec<ThrottleDevice>>,
     /// Block IO weight (relative weight).
-    #[serde(rename = "BlkioWeight", default, skip_serializing_if = "Option::is_none")]
     pub blkio_weight: Option<i64>,
     /// Block IO weight (relative device weight) in the form `[{"Path": "device_path", "Weight": weight}]`.
-    #[serde(
-        rename = "BlkioWeightDevice",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub blkio_weight_device: Option<Vec<HostConfigBlkioWeightDeviceItem>>,
     /// Path to `cgroups` under which the container's `cgroup` is created. If the path is not absolute, the path is considered to be relative to the `cgroups` path of the init process. Cgroups are created if they do not already exist.
-    #[serde(rename = "CgroupParent", default, skip_serializing_if = "Option::is_none")]
     pub cgroup_parent: Option<String>,
     /// The number of usable CPUs (Windows only).
     ///
     /// On Windows Server containers, the processor resource controls are mutually exclusive. The order of precedence is `CPUCount` first, then `CPUShares`, and `CPUPercent` last.
-    #[serde(rename = "CpuCount", default, skip_serializing_if = "Option::is_none")]
     pub cpu_count: Option<i64>,
     /// The usable percentage of the available CPUs (Windows only).
     ///
     /// On Windows Server containers, the processor resource controls are mutually exclusive. The order of precedence is `CPUCount` first, then `CPUShares`, and `CPUPercent` last.
-    #[serde(rename = "CpuPercent", default, skip_serializing_if = "Option::is_none")]
     pub cpu_percent: Option<i64>,
     /// The length of a CPU period in microseconds.
-    #[serde(rename = "CpuPeriod", default, skip_serializing_if = "Option::is_none")]
     pub cpu_period: Option<i64>,
     /// Microseconds of CPU time that the container can get in a CPU period.
-    #[serde(rename = "CpuQuota", default, skip_serializing_if = "Option::is_none")]
     pub cpu_quota: Option<i64>,
     /// The length of a CPU real-time period in microseconds. Set to 0 to allocate no time allocated to real-time tasks.
-    #[serde(
-        rename = "CpuRealtimePeriod",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub cpu_realtime_period: Option<i64>,
     /// The length of a CPU real-time runtime in microseconds. Set to 0 to allocate no time allocated to real-time tasks.
-    #[serde(
-        rename = "CpuRealtimeRuntime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub cpu_realtime_runtime: Option<i64>,
     /// An integer value representing this container's relative CPU weight versus other containers.
-    #[serde(rename = "CpuShares", default, skip_serializing_if = "Option::is_none")]
     pub cpu_shares: Option<i64>,
     /// CPUs in which to allow execution (e.g., `0-3`, `0,1`)
-    #[serde(rename = "CpusetCpus", default, skip_serializing_if = "Option::is_none")]
     pub cpuset_cpus: Option<String>,
     /// Memory nodes (MEMs) in which to allow execution (0-3, 0,1). Only effective on NUMA systems.
-    #[serde(rename = "CpusetMems", default, skip_serializing_if = "Option::is_none")]
     pub cpuset_mems: Option<String>,
     /// A list of devices to add to the container.
-    #[serde(rename = "Devices", default, skip_serializing_if = "Option::is_none")]
     pub devices: Option<Vec<DeviceMapping>>,
     /// Disk limit (in bytes).
-    #[serde(rename = "DiskQuota", default, skip_serializing_if = "Option::is_none")]
     pub disk_quota: Option<i64>,
     /// Maximum IO in bytes per second for the container system drive (Windows only)
-    #[serde(
-        rename = "IOMaximumBandwidth",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub io_maximum_bandwidth: Option<i64>,
     /// Maximum IOps for the container system drive (Windows only)
-    #[serde(rename = "IOMaximumIOps", default, skip_serializing_if = "Option::is_none")]
     pub io_maximum_i_ops: Option<i64>,
     /// Memory limit in bytes.
-    #[serde(rename = "Memory", default, skip_serializing_if = "Option::is_none")]
     pub memory: Option<i64>,
     /// Memory soft limit in bytes.
-    #[serde(
-        rename = "MemoryReservation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub memory_reservation: Option<i64>,
     /// Total memory limit (memory + swap). Set as `-1` to enable unlimited swap.
-    #[serde(rename = "MemorySwap", default, skip_serializing_if = "Option::is_none")]
     pub memory_swap: Option<i64>,
     /// Tune a container's memory swappiness behavior. Accepts an integer between 0 and 100.
-    #[serde(
-        rename = "MemorySwappiness",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub memory_swappiness: Option<i64>,
     /// CPU quota in units of 10&lt;sup&gt;-9&lt;/sup&gt; CPUs.
-    #[serde(rename = "NanoCPUs", default, skip_serializing_if = "Option::is_none")]
     pub nano_cpus: Option<i64>,
     /// Disable OOM Killer for the container.
-    #[serde(rename = "OomKillDisable", default, skip_serializing_if = "Option::is_none")]
     pub oom_kill_disable: Option<bool>,
     /// Tune a container's pids limit. Set -1 for unlimited.
-    #[serde(rename = "PidsLimit", default, skip_serializing_if = "Option::is_none")]
     pub pids_limit: Option<i64>,
     /// A list of resource limits to set in the container. For example: `{"Name": "nofile", "Soft": 1024, "Hard": 2048}`"
-    #[serde(rename = "Ulimits", default, skip_serializing_if = "Option::is_none")]
     pub ulimits: Option<Vec<HostConfigUlimitsItem>>,
     /// Automatically remove the container when the container's process exits. This has no effect if `RestartPolicy` is set.
-    #[serde(rename = "AutoRemove", default, skip_serializing_if = "Option::is_none")]
     pub auto_remove: Option<bool>,
     /// A list of volume bindings for this container. Each volume binding is a string in one of these forms:
     ///
@@ -419,286 +1254,1254 @@ pub struct HostConfig {
     /// - `host-src:container-dest:ro` to make the bind-mount read-only inside the container. Both `host-src`, and `container-dest` must be an _absolute_ path.
     /// - `volume-name:container-dest` to bind-mount a volume managed by a volume driver into the container. `container-dest` must be an _absolute_ path.
     /// - `volume-name:container-dest:ro` to mount the volume read-only inside the container.  `container-dest` must be an _absolute_ path.
-    #[serde(rename = "Binds", default, skip_serializing_if = "Option::is_none")]
     pub binds: Option<Vec<String>>,
     /// A list of kernel capabilities to add to the container.
-    #[serde(rename = "CapAdd", default, skip_serializing_if = "Option::is_none")]
     pub cap_add: Option<Vec<String>>,
     /// A list of kernel capabilities to drop from the container.
-    #[serde(rename = "CapDrop", default, skip_serializing_if = "Option::is_none")]
     pub cap_drop: Option<Vec<String>>,
     /// Cgroup to use for the container.
-    #[serde(rename = "Cgroup", default, skip_serializing_if = "Option::is_none")]
     pub cgroup: Option<String>,
     /// Initial console size, as an `[height, width]` array. (Windows only)
-    #[serde(rename = "ConsoleSize", default, skip_serializing_if = "Option::is_none")]
     pub console_size: Option<Vec<i64>>,
     /// Path to a file where the container ID is written
-    #[serde(
-        rename = "ContainerIDFile",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub container_id_file: Option<String>,
     /// A list of DNS servers for the container to use.
-    #[serde(rename = "Dns", default, skip_serializing_if = "Option::is_none")]
     pub dns: Option<Vec<String>>,
     /// A list of DNS options.
-    #[serde(rename = "DnsOptions", default, skip_serializing_if = "Option::is_none")]
     pub dns_options: Option<Vec<String>>,
     /// A list of DNS search domains.
-    #[serde(rename = "DnsSearch", default, skip_serializing_if = "Option::is_none")]
     pub dns_search: Option<Vec<String>>,
     /// A list of hostnames/IP mappings to add to the container's `/etc/hosts` file. Specified in the form `["hostname:IP"]`.
-    #[serde(rename = "ExtraHosts", default, skip_serializing_if = "Option::is_none")]
     pub extra_hosts: Option<Vec<String>>,
     /// A list of additional groups that the container process will run as.
-    #[serde(rename = "GroupAdd", default, skip_serializing_if = "Option::is_none")]
     pub group_add: Option<Vec<String>>,
     /// IPC namespace to use for the container.
-    #[serde(rename = "IpcMode", default, skip_serializing_if = "Option::is_none")]
     pub ipc_mode: Option<String>,
     /// Isolation technology of the container. (Windows only)
-    #[serde(rename = "Isolation", default, skip_serializing_if = "Option::is_none")]
     pub isolation: Option<HostConfigIsolation>,
     /// A list of links for the container in the form `container_name:alias`.
-    #[serde(rename = "Links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<String>>,
     /// The logging configuration for this container
-    #[serde(rename = "LogConfig", default, skip_serializing_if = "Option::is_none")]
     pub log_config: Option<HostConfigLogConfig>,
     /// Specification for mounts to be added to the container.
-    #[serde(rename = "Mounts", default, skip_serializing_if = "Option::is_none")]
     pub mounts: Option<Vec<Mount>>,
     /// Network mode to use for this container. Supported standard values are: `bridge`, `host`, `none`, and `container:<name|id>`. Any other value is taken as a custom network's name to which this container should connect to.
-    #[serde(rename = "NetworkMode", default, skip_serializing_if = "Option::is_none")]
     pub network_mode: Option<String>,
     /// An integer value containing the score given to the container in order to tune OOM killer preferences.
-    #[serde(rename = "OomScoreAdj", default, skip_serializing_if = "Option::is_none")]
     pub oom_score_adj: Option<i64>,
     /// Set the PID (Process) Namespace mode for the container. It can be either:
     ///
     /// - `"container:<name|id>"`: joins another container's PID namespace
     /// - `"host"`: use the host's PID namespace inside the container
-    #[serde(rename = "PidMode", default, skip_serializing_if = "Option::is_none")]
     pub pid_mode: Option<String>,
     /// A map of exposed container ports and the host port they should map to.
-    #[serde(rename = "PortBindings", default, skip_serializing_if = "Option::is_none")]
     pub port_bindings: Option<
         std::collections::HashMap<String, HostConfigPortBindingsValue>,
     >,
     /// Gives the container full access to the host.
-    #[serde(rename = "Privileged", default, skip_serializing_if = "Option::is_none")]
     pub privileged: Option<bool>,
     /// Allocates a random host port for all of a container's exposed ports.
-    #[serde(
-        rename = "PublishAllPorts",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub publish_all_ports: Option<bool>,
     /// Mount the container's root filesystem as read only.
-    #[serde(rename = "ReadonlyRootfs", default, skip_serializing_if = "Option::is_none")]
     pub readonly_rootfs: Option<bool>,
-    #[serde(rename = "RestartPolicy", default, skip_serializing_if = "Option::is_none")]
     pub restart_policy: Option<RestartPolicy>,
     /// Runtime to use with this container.
-    #[serde(rename = "Runtime", default, skip_serializing_if = "Option::is_none")]
     pub runtime: Option<String>,
     /// A list of string values to customize labels for MLS systems, such as SELinux.
-    #[serde(rename = "SecurityOpt", default, skip_serializing_if = "Option::is_none")]
     pub security_opt: Option<Vec<String>>,
     /// Size of `/dev/shm` in bytes. If omitted, the system uses 64MB.
-    #[serde(rename = "ShmSize", default, skip_serializing_if = "Option::is_none")]
     pub shm_size: Option<i64>,
     /// Storage driver options for this container, in the form `{"size": "120G"}`.
-    #[serde(rename = "StorageOpt", default, skip_serializing_if = "Option::is_none")]
     pub storage_opt: Option<std::collections::HashMap<String, String>>,
     /// A list of kernel parameters (sysctls) to set in the container. For example: `{"net.ipv4.ip_forward": "1"}`
-    #[serde(rename = "Sysctls", default, skip_serializing_if = "Option::is_none")]
     pub sysctls: Option<std::collections::HashMap<String, String>>,
     /// A map of container directories which should be replaced by tmpfs mounts, and their corresponding mount options. For example: `{ "/run": "rw,noexec,nosuid,size=65536k" }`.
-    #[serde(rename = "Tmpfs", default, skip_serializing_if = "Option::is_none")]
     pub tmpfs: Option<std::collections::HashMap<String, String>>,
     /// UTS namespace to use for the container.
-    #[serde(rename = "UTSMode", default, skip_serializing_if = "Option::is_none")]
     pub uts_mode: Option<String>,
     /// Sets the usernamespace mode for the container when usernamespace remapping option is enabled.
-    #[serde(rename = "UsernsMode", default, skip_serializing_if = "Option::is_none")]
     pub userns_mode: Option<String>,
     /// Driver that this container uses to mount volumes.
-    #[serde(rename = "VolumeDriver", default, skip_serializing_if = "Option::is_none")]
     pub volume_driver: Option<String>,
     /// A list of volumes to inherit from another container, specified in the form `<container name>[:<ro|rw>]`.
-    #[serde(rename = "VolumesFrom", default, skip_serializing_if = "Option::is_none")]
     pub volumes_from: Option<Vec<String>>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for HostConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.blkio_device_read_bps {
+            map.serialize_entry("BlkioDeviceReadBps", value)?;
+        }
+        if let Some(value) = &self.blkio_device_read_i_ops {
+            map.serialize_entry("BlkioDeviceReadIOps", value)?;
+        }
+        if let Some(value) = &self.blkio_device_write_bps {
+            map.serialize_entry("BlkioDeviceWriteBps", value)?;
+        }
+        if let Some(value) = &self.blkio_device_write_i_ops {
+            map.serialize_entry("BlkioDeviceWriteIOps", value)?;
+        }
+        if let Some(value) = &self.blkio_weight {
+            map.serialize_entry("BlkioWeight", value)?;
+        }
+        if let Some(value) = &self.blkio_weight_device {
+            map.serialize_entry("BlkioWeightDevice", value)?;
+        }
+        if let Some(value) = &self.cgroup_parent {
+            map.serialize_entry("CgroupParent", value)?;
+        }
+        if let Some(value) = &self.cpu_count {
+            map.serialize_entry("CpuCount", value)?;
+        }
+        if let Some(value) = &self.cpu_percent {
+            map.serialize_entry("CpuPercent", value)?;
+        }
+        if let Some(value) = &self.cpu_period {
+            map.serialize_entry("CpuPeriod", value)?;
+        }
+        if let Some(value) = &self.cpu_quota {
+            map.serialize_entry("CpuQuota", value)?;
+        }
+        if let Some(value) = &self.cpu_realtime_period {
+            map.serialize_entry("CpuRealtimePeriod", value)?;
+        }
+        if let Some(value) = &self.cpu_realtime_runtime {
+            map.serialize_entry("CpuRealtimeRuntime", value)?;
+        }
+        if let Some(value) = &self.cpu_shares {
+            map.serialize_entry("CpuShares", value)?;
+        }
+        if let Some(value) = &self.cpuset_cpus {
+            map.serialize_entry("CpusetCpus", value)?;
+        }
+        if let Some(value) = &self.cpuset_mems {
+            map.serialize_entry("CpusetMems", value)?;
+        }
+        if let Some(value) = &self.devices {
+            map.serialize_entry("Devices", value)?;
+        }
+        if let Some(value) = &self.disk_quota {
+            map.serialize_entry("DiskQuota", value)?;
+        }
+        if let Some(value) = &self.io_maximum_bandwidth {
+            map.serialize_entry("IOMaximumBandwidth", value)?;
+        }
+        if let Some(value) = &self.io_maximum_i_ops {
+            map.serialize_entry("IOMaximumIOps", value)?;
+        }
+        if let Some(value) = &self.memory {
+            map.serialize_entry("Memory", value)?;
+        }
+        if let Some(value) = &self.memory_reservation {
+            map.serialize_entry("MemoryReservation", value)?;
+        }
+        if let Some(value) = &self.memory_swap {
+            map.serialize_entry("MemorySwap", value)?;
+        }
+        if let Some(value) = &self.memory_swappiness {
+            map.serialize_entry("MemorySwappiness", value)?;
+        }
+        if let Some(value) = &self.nano_cpus {
+            map.serialize_entry("NanoCPUs", value)?;
+        }
+        if let Some(value) = &self.oom_kill_disable {
+            map.serialize_entry("OomKillDisable", value)?;
+        }
+        if let Some(value) = &self.pids_limit {
+            map.serialize_entry("PidsLimit", value)?;
+        }
+        if let Some(value) = &self.ulimits {
+            map.serialize_entry("Ulimits", value)?;
+        }
+        if let Some(value) = &self.auto_remove {
+            map.serialize_entry("AutoRemove", value)?;
+        }
+        if let Some(value) = &self.binds {
+            map.serialize_entry("Binds", value)?;
+        }
+        if let Some(value) = &self.cap_add {
+            map.serialize_entry("CapAdd", value)?;
+        }
+        if let Some(value) = &self.cap_drop {
+            map.serialize_entry("CapDrop", value)?;
+        }
+        if let Some(value) = &self.cgroup {
+            map.serialize_entry("Cgroup", value)?;
+        }
+        if let Some(value) = &self.console_size {
+            map.serialize_entry("ConsoleSize", value)?;
+        }
+        if let Some(value) = &self.container_id_file {
+            map.serialize_entry("ContainerIDFile", value)?;
+        }
+        if let Some(value) = &self.dns {
+            map.serialize_entry("Dns", value)?;
+        }
+        if let Some(value) = &self.dns_options {
+            map.serialize_entry("DnsOptions", value)?;
+        }
+        if let Some(value) = &self.dns_search {
+            map.serialize_entry("DnsSearch", value)?;
+        }
+        if let Some(value) = &self.extra_hosts {
+            map.serialize_entry("ExtraHosts", value)?;
+        }
+        if let Some(value) = &self.group_add {
+            map.serialize_entry("GroupAdd", value)?;
+        }
+        if let Some(value) = &self.ipc_mode {
+            map.serialize_entry("IpcMode", value)?;
+        }
+        if let Some(value) = &self.isolation {
+            map.serialize_entry("Isolation", value)?;
+        }
+        if let Some(value) = &self.links {
+            map.serialize_entry("Links", value)?;
+        }
+        if let Some(value) = &self.log_config {
+            map.serialize_entry("LogConfig", value)?;
+        }
+        if let Some(value) = &self.mounts {
+            map.serialize_entry("Mounts", value)?;
+        }
+        if let Some(value) = &self.network_mode {
+            map.serialize_entry("NetworkMode", value)?;
+        }
+        if let Some(value) = &self.oom_score_adj {
+            map.serialize_entry("OomScoreAdj", value)?;
+        }
+        if let Some(value) = &self.pid_mode {
+            map.serialize_entry("PidMode", value)?;
+        }
+        if let Some(value) = &self.port_bindings {
+            map.serialize_entry("PortBindings", value)?;
+        }
+        if let Some(value) = &self.privileged {
+            map.serialize_entry("Privileged", value)?;
+        }
+        if let Some(value) = &self.publish_all_ports {
+            map.serialize_entry("PublishAllPorts", value)?;
+        }
+        if let Some(value) = &self.readonly_rootfs {
+            map.serialize_entry("ReadonlyRootfs", value)?;
+        }
+        if let Some(value) = &self.restart_policy {
+            map.serialize_entry("RestartPolicy", value)?;
+        }
+        if let Some(value) = &self.runtime {
+            map.serialize_entry("Runtime", value)?;
+        }
+        if let Some(value) = &self.security_opt {
+            map.serialize_entry("SecurityOpt", value)?;
+        }
+        if let Some(value) = &self.shm_size {
+            map.serialize_entry("ShmSize", value)?;
+        }
+        if let Some(value) = &self.storage_opt {
+            map.serialize_entry("StorageOpt", value)?;
+        }
+        if let Some(value) = &self.sysctls {
+            map.serialize_entry("Sysctls", value)?;
+        }
+        if let Some(value) = &self.tmpfs {
+            map.serialize_entry("Tmpfs", value)?;
+        }
+        if let Some(value) = &self.uts_mode {
+            map.serialize_entry("UTSMode", value)?;
+        }
+        if let Some(value) = &self.userns_mode {
+            map.serialize_entry("UsernsMode", value)?;
+        }
+        if let Some(value) = &self.volume_driver {
+            map.serialize_entry("VolumeDriver", value)?;
+        }
+        if let Some(value) = &self.volumes_from {
+            map.serialize_entry("VolumesFrom", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for HostConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = HostConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `HostConfig`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<HostConfig, A::Error> {
+                let mut field_0: Option<Vec<ThrottleDevice>> = None;
+                let mut field_1: Option<Vec<ThrottleDevice>> = None;
+                let mut field_2: Option<Vec<ThrottleDevice>> = None;
+                let mut field_3: Option<Vec<ThrottleDevice>> = None;
+                let mut field_4: Option<i64> = None;
+                let mut field_5: Option<Vec<HostConfigBlkioWeightDeviceItem>> = None;
+                let mut field_6: Option<String> = None;
+                let mut field_7: Option<i64> = None;
+                let mut field_8: Option<i64> = None;
+                let mut field_9: Option<i64> = None;
+                let mut field_10: Option<i64> = None;
+                let mut field_11: Option<i64> = None;
+                let mut field_12: Option<i64> = None;
+                let mut field_13: Option<i64> = None;
+                let mut field_14: Option<String> = None;
+                let mut field_15: Option<String> = None;
+                let mut field_16: Option<Vec<DeviceMapping>> = None;
+                let mut field_17: Option<i64> = None;
+                let mut field_18: Option<i64> = None;
+                let mut field_19: Option<i64> = None;
+                let mut field_20: Option<i64> = None;
+                let mut field_21: Option<i64> = None;
+                let mut field_22: Option<i64> = None;
+                let mut field_23: Option<i64> = None;
+                let mut field_24: Option<i64> = None;
+                let mut field_25: Option<bool> = None;
+                let mut field_26: Option<i64> = None;
+                let mut field_27: Option<Vec<HostConfigUlimitsItem>> = None;
+                let mut field_28: Option<bool> = None;
+                let mut field_29: Option<Vec<String>> = None;
+                let mut field_30: Option<Vec<String>> = None;
+                let mut field_31: Option<Vec<String>> = None;
+                let mut field_32: Option<String> = None;
+                let mut field_33: Option<Vec<i64>> = None;
+                let mut field_34: Option<String> = None;
+                let mut field_35: Option<Vec<String>> = None;
+                let mut field_36: Option<Vec<String>> = None;
+                let mut field_37: Option<Vec<String>> = None;
+                let mut field_38: Option<Vec<String>> = None;
+                let mut field_39: Option<Vec<String>> = None;
+                let mut field_40: Option<String> = None;
+                let mut field_41: Option<HostConfigIsolation> = None;
+                let mut field_42: Option<Vec<String>> = None;
+                let mut field_43: Option<HostConfigLogConfig> = None;
+                let mut field_44: Option<Vec<Mount>> = None;
+                let mut field_45: Option<String> = None;
+                let mut field_46: Option<i64> = None;
+                let mut field_47: Option<String> = None;
+                let mut field_48: Option<
+                    std::collections::HashMap<String, HostConfigPortBindingsValue>,
+                > = None;
+                let mut field_49: Option<bool> = None;
+                let mut field_50: Option<bool> = None;
+                let mut field_51: Option<bool> = None;
+                let mut field_52: Option<RestartPolicy> = None;
+                let mut field_53: Option<String> = None;
+                let mut field_54: Option<Vec<String>> = None;
+                let mut field_55: Option<i64> = None;
+                let mut field_56: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_57: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_58: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_59: Option<String> = None;
+                let mut field_60: Option<String> = None;
+                let mut field_61: Option<String> = None;
+                let mut field_62: Option<Vec<String>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "BlkioDeviceReadBps" => {
+                            field_0 = map.next_value::<Option<Vec<ThrottleDevice>>>()?;
+                        }
+                        "BlkioDeviceReadIOps" => {
+                            field_1 = map.next_value::<Option<Vec<ThrottleDevice>>>()?;
+                        }
+                        "BlkioDeviceWriteBps" => {
+                            field_2 = map.next_value::<Option<Vec<ThrottleDevice>>>()?;
+                        }
+                        "BlkioDeviceWriteIOps" => {
+                            field_3 = map.next_value::<Option<Vec<ThrottleDevice>>>()?;
+                        }
+                        "BlkioWeight" => field_4 = map.next_value::<Option<i64>>()?,
+                        "BlkioWeightDevice" => {
+                            field_5 = map
+                                .next_value::<
+                                    Option<Vec<HostConfigBlkioWeightDeviceItem>>,
+                                >()?;
+                        }
+                        "CgroupParent" => field_6 = map.next_value::<Option<String>>()?,
+                        "CpuCount" => field_7 = map.next_value::<Option<i64>>()?,
+                        "CpuPercent" => field_8 = map.next_value::<Option<i64>>()?,
+                        "CpuPeriod" => field_9 = map.next_value::<Option<i64>>()?,
+                        "CpuQuota" => field_10 = map.next_value::<Option<i64>>()?,
+                        "CpuRealtimePeriod" => {
+                            field_11 = map.next_value::<Option<i64>>()?;
+                        }
+                        "CpuRealtimeRuntime" => {
+                            field_12 = map.next_value::<Option<i64>>()?;
+                        }
+                        "CpuShares" => field_13 = map.next_value::<Option<i64>>()?,
+                        "CpusetCpus" => field_14 = map.next_value::<Option<String>>()?,
+                        "CpusetMems" => field_15 = map.next_value::<Option<String>>()?,
+                        "Devices" => {
+                            field_16 = map.next_value::<Option<Vec<DeviceMapping>>>()?;
+                        }
+                        "DiskQuota" => field_17 = map.next_value::<Option<i64>>()?,
+                        "IOMaximumBandwidth" => {
+                            field_18 = map.next_value::<Option<i64>>()?;
+                        }
+                        "IOMaximumIOps" => field_19 = map.next_value::<Option<i64>>()?,
+                        "Memory" => field_20 = map.next_value::<Option<i64>>()?,
+                        "MemoryReservation" => {
+                            field_21 = map.next_value::<Option<i64>>()?;
+                        }
+                        "MemorySwap" => field_22 = map.next_value::<Option<i64>>()?,
+                        "MemorySwappiness" => field_23 = map.next_value::<Option<i64>>()?,
+                        "NanoCPUs" => field_24 = map.next_value::<Option<i64>>()?,
+                        "OomKillDisable" => field_25 = map.next_value::<Option<bool>>()?,
+                        "PidsLimit" => field_26 = map.next_value::<Option<i64>>()?,
+                        "Ulimits" => {
+                            field_27 = map
+                                .next_value::<Option<Vec<HostConfigUlimitsItem>>>()?;
+                        }
+                        "AutoRemove" => field_28 = map.next_value::<Option<bool>>()?,
+                        "Binds" => field_29 = map.next_value::<Option<Vec<String>>>()?,
+                        "CapAdd" => field_30 = map.next_value::<Option<Vec<String>>>()?,
+                        "CapDrop" => field_31 = map.next_value::<Option<Vec<String>>>()?,
+                        "Cgroup" => field_32 = map.next_value::<Option<String>>()?,
+                        "ConsoleSize" => field_33 = map.next_value::<Option<Vec<i64>>>()?,
+                        "ContainerIDFile" => {
+                            field_34 = map.next_value::<Option<String>>()?;
+                        }
+                        "Dns" => field_35 = map.next_value::<Option<Vec<String>>>()?,
+                        "DnsOptions" => {
+                            field_36 = map.next_value::<Option<Vec<String>>>()?;
+                        }
+                        "DnsSearch" => {
+                            field_37 = map.next_value::<Option<Vec<String>>>()?;
+                        }
+                        "ExtraHosts" => {
+                            field_38 = map.next_value::<Option<Vec<String>>>()?;
+                        }
+                        "GroupAdd" => field_39 = map.next_value::<Option<Vec<String>>>()?,
+                        "IpcMode" => field_40 = map.next_value::<Option<String>>()?,
+                        "Isolation" => {
+                            field_41 = map.next_value::<Option<HostConfigIsolation>>()?;
+                        }
+                        "Links" => field_42 = map.next_value::<Option<Vec<String>>>()?,
+                        "LogConfig" => {
+                            field_43 = map.next_value::<Option<HostConfigLogConfig>>()?;
+                        }
+                        "Mounts" => field_44 = map.next_value::<Option<Vec<Mount>>>()?,
+                        "NetworkMode" => field_45 = map.next_value::<Option<String>>()?,
+                        "OomScoreAdj" => field_46 = map.next_value::<Option<i64>>()?,
+                        "PidMode" => field_47 = map.next_value::<Option<String>>()?,
+                        "PortBindings" => {
+                            field_48 = map
+                                .next_value::<
+                                    Option<
+                                        std::collections::HashMap<
+                                            String,
+                                            HostConfigPortBindingsValue,
+                                        >,
+                                    >,
+                                >()?;
+                        }
+                        "Privileged" => field_49 = map.next_value::<Option<bool>>()?,
+                        "PublishAllPorts" => field_50 = map.next_value::<Option<bool>>()?,
+                        "ReadonlyRootfs" => field_51 = map.next_value::<Option<bool>>()?,
+                        "RestartPolicy" => {
+                            field_52 = map.next_value::<Option<RestartPolicy>>()?;
+                        }
+                        "Runtime" => field_53 = map.next_value::<Option<String>>()?,
+                        "SecurityOpt" => {
+                            field_54 = map.next_value::<Option<Vec<String>>>()?;
+                        }
+                        "ShmSize" => field_55 = map.next_value::<Option<i64>>()?,
+                        "StorageOpt" => {
+                            field_56 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "Sysctls" => {
+                            field_57 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "Tmpfs" => {
+                            field_58 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "UTSMode" => field_59 = map.next_value::<Option<String>>()?,
+                        "UsernsMode" => field_60 = map.next_value::<Option<String>>()?,
+                        "VolumeDriver" => field_61 = map.next_value::<Option<String>>()?,
+                        "VolumesFrom" => {
+                            field_62 = map.next_value::<Option<Vec<String>>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(HostConfig {
+                    blkio_device_read_bps: field_0,
+                    blkio_device_read_i_ops: field_1,
+                    blkio_device_write_bps: field_2,
+                    blkio_device_write_i_ops: field_3,
+                    blkio_weight: field_4,
+                    blkio_weight_device: field_5,
+                    cgroup_parent: field_6,
+                    cpu_count: field_7,
+                    cpu_percent: field_8,
+                    cpu_period: field_9,
+                    cpu_quota: field_10,
+                    cpu_realtime_period: field_11,
+                    cpu_realtime_runtime: field_12,
+                    cpu_shares: field_13,
+                    cpuset_cpus: field_14,
+                    cpuset_mems: field_15,
+                    devices: field_16,
+                    disk_quota: field_17,
+                    io_maximum_bandwidth: field_18,
+                    io_maximum_i_ops: field_19,
+                    memory: field_20,
+                    memory_reservation: field_21,
+                    memory_swap: field_22,
+                    memory_swappiness: field_23,
+                    nano_cpus: field_24,
+                    oom_kill_disable: field_25,
+                    pids_limit: field_26,
+                    ulimits: field_27,
+                    auto_remove: field_28,
+                    binds: field_29,
+                    cap_add: field_30,
+                    cap_drop: field_31,
+                    cgroup: field_32,
+                    console_size: field_33,
+                    container_id_file: field_34,
+                    dns: field_35,
+                    dns_options: field_36,
+                    dns_search: field_37,
+                    extra_hosts: field_38,
+                    group_add: field_39,
+                    ipc_mode: field_40,
+                    isolation: field_41,
+                    links: field_42,
+                    log_config: field_43,
+                    mounts: field_44,
+                    network_mode: field_45,
+                    oom_score_adj: field_46,
+                    pid_mode: field_47,
+                    port_bindings: field_48,
+                    privileged: field_49,
+                    publish_all_ports: field_50,
+                    readonly_rootfs: field_51,
+                    restart_policy: field_52,
+                    runtime: field_53,
+                    security_opt: field_54,
+                    shm_size: field_55,
+                    storage_opt: field_56,
+                    sysctls: field_57,
+                    tmpfs: field_58,
+                    uts_mode: field_59,
+                    userns_mode: field_60,
+                    volume_driver: field_61,
+                    volumes_from: field_62,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IPAM {
     /// List of IPAM configuration options, specified as a map: `{"Subnet": <CIDR>, "IPRange": <CIDR>, "Gateway": <IP address>, "AuxAddress": <device_name:IP address>}`
-    #[serde(rename = "Config", default, skip_serializing_if = "Option::is_none")]
     pub config: Option<Vec<std::collections::HashMap<String, String>>>,
     /// Name of the IPAM driver to use.
-    #[serde(rename = "Driver", default, skip_serializing_if = "Option::is_none")]
     pub driver: Option<String>,
     /// Driver-specific options, specified as a map.
-    #[serde(rename = "Options", default, skip_serializing_if = "Option::is_none")]
     pub options: Option<std::collections::HashMap<String, String>>,
 }
+impl serde::Serialize for IPAM {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.config {
+            map.serialize_entry("Config", value)?;
+        }
+        if let Some(value) = &self.driver {
+            map.serialize_entry("Driver", value)?;
+        }
+        if let Some(value) = &self.options {
+            map.serialize_entry("Options", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for IPAM {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = IPAM;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `IPAM`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<IPAM, A::Error> {
+                let mut field_0: Option<
+                    Vec<std::collections::HashMap<String, String>>,
+                > = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<std::collections::HashMap<String, String>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Config" => {
+                            field_0 = map
+                                .next_value::<
+                                    Option<Vec<std::collections::HashMap<String, String>>>,
+                                >()?;
+                        }
+                        "Driver" => field_1 = map.next_value::<Option<String>>()?,
+                        "Options" => {
+                            field_2 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(IPAM {
+                    config: field_0,
+                    driver: field_1,
+                    options: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Response to an API call that returns just an Id
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IdResponse {
     /// The id of the newly created object.
-    #[serde(rename = "Id")]
     pub id: String,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for IdResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("Id", &self.id)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for IdResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = IdResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `IdResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<IdResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Id" => field_0 = Some(map.next_value::<String>()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(IdResponse {
+                    id: field_0
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Id"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Image {
-    #[serde(rename = "Architecture", default, skip_serializing_if = "Option::is_none")]
     pub architecture: Option<String>,
-    #[serde(rename = "Author", default, skip_serializing_if = "Option::is_none")]
     pub author: Option<String>,
-    #[serde(rename = "Comment", default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    #[serde(rename = "Config", default, skip_serializing_if = "Option::is_none")]
     pub config: Option<Config>,
-    #[serde(rename = "Container", default, skip_serializing_if = "Option::is_none")]
     pub container: Option<String>,
-    #[serde(
-        rename = "ContainerConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub container_config: Option<Config>,
-    #[serde(rename = "Created", default, skip_serializing_if = "Option::is_none")]
     pub created: Option<String>,
-    #[serde(rename = "DockerVersion", default, skip_serializing_if = "Option::is_none")]
     pub docker_version: Option<String>,
-    #[serde(rename = "GraphDriver", default, skip_serializing_if = "Option::is_none")]
     pub graph_driver: Option<GraphDriver>,
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(rename = "Os", default, skip_serializing_if = "Option::is_none")]
     pub os: Option<String>,
-    #[serde(rename = "Parent", default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
-    #[serde(rename = "RepoDigests", default, skip_serializing_if = "Option::is_none")]
     pub repo_digests: Option<Vec<String>>,
-    #[serde(rename = "RepoTags", default, skip_serializing_if = "Option::is_none")]
     pub repo_tags: Option<Vec<String>>,
-    #[serde(rename = "RootFS", default, skip_serializing_if = "Option::is_none")]
     pub root_fs: Option<ImageRootFs>,
-    #[serde(rename = "Size", default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
-    #[serde(rename = "VirtualSize", default, skip_serializing_if = "Option::is_none")]
     pub virtual_size: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for Image {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.architecture {
+            map.serialize_entry("Architecture", value)?;
+        }
+        if let Some(value) = &self.author {
+            map.serialize_entry("Author", value)?;
+        }
+        if let Some(value) = &self.comment {
+            map.serialize_entry("Comment", value)?;
+        }
+        if let Some(value) = &self.config {
+            map.serialize_entry("Config", value)?;
+        }
+        if let Some(value) = &self.container {
+            map.serialize_entry("Container", value)?;
+        }
+        if let Some(value) = &self.container_config {
+            map.serialize_entry("ContainerConfig", value)?;
+        }
+        if let Some(value) = &self.created {
+            map.serialize_entry("Created", value)?;
+        }
+        if let Some(value) = &self.docker_version {
+            map.serialize_entry("DockerVersion", value)?;
+        }
+        if let Some(value) = &self.graph_driver {
+            map.serialize_entry("GraphDriver", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("Id", value)?;
+        }
+        if let Some(value) = &self.os {
+            map.serialize_entry("Os", value)?;
+        }
+        if let Some(value) = &self.parent {
+            map.serialize_entry("Parent", value)?;
+        }
+        if let Some(value) = &self.repo_digests {
+            map.serialize_entry("RepoDigests", value)?;
+        }
+        if let Some(value) = &self.repo_tags {
+            map.serialize_entry("RepoTags", value)?;
+        }
+        if let Some(value) = &self.root_fs {
+            map.serialize_entry("RootFS", value)?;
+        }
+        if let Some(value) = &self.size {
+            map.serialize_entry("Size", value)?;
+        }
+        if let Some(value) = &self.virtual_size {
+            map.serialize_entry("VirtualSize", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Image {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Image;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Image`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Image, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<Config> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<Config> = None;
+                let mut field_6: Option<String> = None;
+                let mut field_7: Option<String> = None;
+                let mut field_8: Option<GraphDriver> = None;
+                let mut field_9: Option<String> = None;
+                let mut field_10: Option<String> = None;
+                let mut field_11: Option<String> = None;
+                let mut field_12: Option<Vec<String>> = None;
+                let mut field_13: Option<Vec<String>> = None;
+                let mut field_14: Option<ImageRootFs> = None;
+                let mut field_15: Option<i64> = None;
+                let mut field_16: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Architecture" => field_0 = map.next_value::<Option<String>>()?,
+                        "Author" => field_1 = map.next_value::<Option<String>>()?,
+                        "Comment" => field_2 = map.next_value::<Option<String>>()?,
+                        "Config" => field_3 = map.next_value::<Option<Config>>()?,
+                        "Container" => field_4 = map.next_value::<Option<String>>()?,
+                        "ContainerConfig" => {
+                            field_5 = map.next_value::<Option<Config>>()?;
+                        }
+                        "Created" => field_6 = map.next_value::<Option<String>>()?,
+                        "DockerVersion" => field_7 = map.next_value::<Option<String>>()?,
+                        "GraphDriver" => {
+                            field_8 = map.next_value::<Option<GraphDriver>>()?;
+                        }
+                        "Id" => field_9 = map.next_value::<Option<String>>()?,
+                        "Os" => field_10 = map.next_value::<Option<String>>()?,
+                        "Parent" => field_11 = map.next_value::<Option<String>>()?,
+                        "RepoDigests" => {
+                            field_12 = map.next_value::<Option<Vec<String>>>()?;
+                        }
+                        "RepoTags" => field_13 = map.next_value::<Option<Vec<String>>>()?,
+                        "RootFS" => field_14 = map.next_value::<Option<ImageRootFs>>()?,
+                        "Size" => field_15 = map.next_value::<Option<i64>>()?,
+                        "VirtualSize" => field_16 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Image {
+                    architecture: field_0,
+                    author: field_1,
+                    comment: field_2,
+                    config: field_3,
+                    container: field_4,
+                    container_config: field_5,
+                    created: field_6,
+                    docker_version: field_7,
+                    graph_driver: field_8,
+                    id: field_9,
+                    os: field_10,
+                    parent: field_11,
+                    repo_digests: field_12,
+                    repo_tags: field_13,
+                    root_fs: field_14,
+                    size: field_15,
+                    virtual_size: field_16,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageDeleteResponse {
     /// The image ID of an image that was deleted
-    #[serde(rename = "Deleted", default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<String>,
     /// The image ID of an image that was untagged
-    #[serde(rename = "Untagged", default, skip_serializing_if = "Option::is_none")]
     pub untagged: Option<String>,
 }
+impl serde::Serialize for ImageDeleteResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.deleted {
+            map.serialize_entry("Deleted", value)?;
+        }
+        if let Some(value) = &self.untagged {
+            map.serialize_entry("Untagged", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ImageDeleteResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ImageDeleteResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ImageDeleteResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ImageDeleteResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Deleted" => field_0 = map.next_value::<Option<String>>()?,
+                        "Untagged" => field_1 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ImageDeleteResponse {
+                    deleted: field_0,
+                    untagged: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// individual image layer information in response to ImageHistory operation
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageHistoryResponseItem {
-    #[serde(rename = "Comment")]
     pub comment: String,
-    #[serde(rename = "Created")]
     pub created: i64,
-    #[serde(rename = "CreatedBy")]
     pub created_by: String,
-    #[serde(rename = "Id")]
     pub id: String,
-    #[serde(rename = "Size")]
     pub size: i64,
-    #[serde(rename = "Tags")]
     pub tags: Vec<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ImageHistoryResponseItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("Comment", &self.comment)?;
+        map.serialize_entry("Created", &self.created)?;
+        map.serialize_entry("CreatedBy", &self.created_by)?;
+        map.serialize_entry("Id", &self.id)?;
+        map.serialize_entry("Size", &self.size)?;
+        map.serialize_entry("Tags", &self.tags)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ImageHistoryResponseItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ImageHistoryResponseItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ImageHistoryResponseItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ImageHistoryResponseItem, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<i64> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<i64> = None;
+                let mut field_5: Option<Vec<String>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Comment" => field_0 = Some(map.next_value::<String>()?),
+                        "Created" => field_1 = Some(map.next_value::<i64>()?),
+                        "CreatedBy" => field_2 = Some(map.next_value::<String>()?),
+                        "Id" => field_3 = Some(map.next_value::<String>()?),
+                        "Size" => field_4 = Some(map.next_value::<i64>()?),
+                        "Tags" => field_5 = Some(map.next_value::<Vec<String>>()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ImageHistoryResponseItem {
+                    comment: field_0
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Comment"))?,
+                    created: field_1
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Created"))?,
+                    created_by: field_2
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("CreatedBy"))?,
+                    id: field_3
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Id"))?,
+                    size: field_4
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Size"))?,
+                    tags: field_5
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Tags"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageSummary {
-    #[serde(rename = "Containers")]
     pub containers: i64,
-    #[serde(rename = "Created")]
     pub created: i64,
-    #[serde(rename = "Id")]
     pub id: String,
-    #[serde(rename = "Labels", default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<std::collections::HashMap<String, String>>,
-    #[serde(rename = "ParentId")]
     pub parent_id: String,
-    #[serde(rename = "RepoDigests", default, skip_serializing_if = "Option::is_none")]
     pub repo_digests: Option<Vec<String>>,
-    #[serde(rename = "RepoTags", default, skip_serializing_if = "Option::is_none")]
     pub repo_tags: Option<Vec<String>>,
-    #[serde(rename = "SharedSize")]
     pub shared_size: i64,
-    #[serde(rename = "Size")]
     pub size: i64,
-    #[serde(rename = "VirtualSize")]
     pub virtual_size: i64,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ImageSummary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("Containers", &self.containers)?;
+        map.serialize_entry("Created", &self.created)?;
+        map.serialize_entry("Id", &self.id)?;
+        if let Some(value) = &self.labels {
+            map.serialize_entry("Labels", value)?;
+        }
+        map.serialize_entry("ParentId", &self.parent_id)?;
+        if let Some(value) = &self.repo_digests {
+            map.serialize_entry("RepoDigests", value)?;
+        }
+        if let Some(value) = &self.repo_tags {
+            map.serialize_entry("RepoTags", value)?;
+        }
+        map.serialize_entry("SharedSize", &self.shared_size)?;
+        map.serialize_entry("Size", &self.size)?;
+        map.serialize_entry("VirtualSize", &self.virtual_size)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ImageSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ImageSummary;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ImageSummary`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ImageSummary, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<i64> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<Vec<String>> = None;
+                let mut field_6: Option<Vec<String>> = None;
+                let mut field_7: Option<i64> = None;
+                let mut field_8: Option<i64> = None;
+                let mut field_9: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Containers" => field_0 = Some(map.next_value::<i64>()?),
+                        "Created" => field_1 = Some(map.next_value::<i64>()?),
+                        "Id" => field_2 = Some(map.next_value::<String>()?),
+                        "Labels" => {
+                            field_3 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "ParentId" => field_4 = Some(map.next_value::<String>()?),
+                        "RepoDigests" => {
+                            field_5 = map.next_value::<Option<Vec<String>>>()?;
+                        }
+                        "RepoTags" => field_6 = map.next_value::<Option<Vec<String>>>()?,
+                        "SharedSize" => field_7 = Some(map.next_value::<i64>()?),
+                        "Size" => field_8 = Some(map.next_value::<i64>()?),
+                        "VirtualSize" => field_9 = Some(map.next_value::<i64>()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ImageSummary {
+                    containers: field_0
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Containers"))?,
+                    created: field_1
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Created"))?,
+                    id: field_2
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Id"))?,
+                    labels: field_3,
+                    parent_id: field_4
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("ParentId"))?,
+                    repo_digests: field_5,
+                    repo_tags: field_6,
+                    shared_size: field_7
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("SharedSize"))?,
+                    size: field_8
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Size"))?,
+                    virtual_size: field_9
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("VirtualSize"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Mount {
     /// Optional configuration for the `bind` type.
-    #[serde(rename = "BindOptions", default, skip_serializing_if = "Option::is_none")]
     pub bind_options: Option<MountBindOptions>,
     /// Whether the mount should be read-only.
-    #[serde(rename = "ReadOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
     /// Mount source (e.g. a volume name, a host path). The source cannot be
     /// specified when using `Type=tmpfs`. For `Type=bind`, the source path
     /// must exist prior to creating the container.
-    #[serde(rename = "Source", default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// Container path.
-    #[serde(rename = "Target", default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
     /// Optional configuration for the `tmpfs` type.
-    #[serde(rename = "TmpfsOptions", default, skip_serializing_if = "Option::is_none")]
     pub tmpfs_options: Option<MountTmpfsOptions>,
     /// The mount type. Available types:
     ///
     /// - `bind` Mounts a file or directory from the host into the container. The `Source` must exist prior to creating the container.
     /// - `tmpfs` Create a tmpfs with the given options. The mount `Source` cannot be specified for tmpfs.
     /// - `volume` Creates a volume with the given name and options (or uses a pre-existing volume with the same name and options). These are **not** removed when the container is removed.
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<MountType>,
     /// Optional configuration for the `volume` type.
-    #[serde(rename = "VolumeOptions", default, skip_serializing_if = "Option::is_none")]
     pub volume_options: Option<MountVolumeOptions>,
+}
+impl serde::Serialize for Mount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.bind_options {
+            map.serialize_entry("BindOptions", value)?;
+        }
+        if let Some(value) = &self.read_only {
+            map.serialize_entry("ReadOnly", value)?;
+        }
+        if let Some(value) = &self.source {
+            map.serialize_entry("Source", value)?;
+        }
+        if let Some(value) = &self.target {
+            map.serialize_entry("Target", value)?;
+        }
+        if let Some(value) = &self.tmpfs_options {
+            map.serialize_entry("TmpfsOptions", value)?;
+        }
+        if let Some(value) = &self.type_ {
+            map.serialize_entry("Type", value)?;
+        }
+        if let Some(value) = &self.volume_options {
+            map.serialize_entry("VolumeOptions", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Mount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Mount;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Mount`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Mount, A::Error> {
+                let mut field_0: Option<MountBindOptions> = None;
+                let mut field_1: Option<bool> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<MountTmpfsOptions> = None;
+                let mut field_5: Option<MountType> = None;
+                let mut field_6: Option<MountVolumeOptions> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "BindOptions" => {
+                            field_0 = map.next_value::<Option<MountBindOptions>>()?;
+                        }
+                        "ReadOnly" => field_1 = map.next_value::<Option<bool>>()?,
+                        "Source" => field_2 = map.next_value::<Option<String>>()?,
+                        "Target" => field_3 = map.next_value::<Option<String>>()?,
+                        "TmpfsOptions" => {
+                            field_4 = map.next_value::<Option<MountTmpfsOptions>>()?;
+                        }
+                        "Type" => field_5 = map.next_value::<Option<MountType>>()?,
+                        "VolumeOptions" => {
+                            field_6 = map.next_value::<Option<MountVolumeOptions>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Mount {
+                    bind_options: field_0,
+                    read_only: field_1,
+                    source: field_2,
+                    target: field_3,
+                    tmpfs_options: field_4,
+                    type_: field_5,
+                    volume_options: field_6,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// MountPoint represents a mount point configuration inside the container.
 /// This is used for reporting the mountpoints in use by a container.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MountPoint {
     /// Destination is the path relative to the container root (`/`) where
     /// the `Source` is mounted inside the container.
-    #[serde(rename = "Destination", default, skip_serializing_if = "Option::is_none")]
     pub destination: Option<String>,
     /// Driver is the volume driver used to create the volume (if it is a volume).
-    #[serde(rename = "Driver", default, skip_serializing_if = "Option::is_none")]
     pub driver: Option<String>,
     /// Mode is a comma separated list of options supplied by the user when
     /// creating the bind/volume mount.
     ///
     /// The default is platform-specific (`"z"` on Linux, empty on Windows).
-    #[serde(rename = "Mode", default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
     /// Name is the name reference to the underlying data defined by `Source`
     /// e.g., the volume name.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Propagation describes how mounts are propagated from the host into the
     /// mount point, and vice-versa. Refer to the [Linux kernel documentation](https://www.kernel.org/doc/Documentation/filesystems/sharedsubtree.txt)
     /// for details. This field is not used on Windows.
-    #[serde(rename = "Propagation", default, skip_serializing_if = "Option::is_none")]
     pub propagation: Option<String>,
     /// Whether the mount is mounted writable (read-write).
-    #[serde(rename = "RW", default, skip_serializing_if = "Option::is_none")]
     pub rw: Option<bool>,
     /// Source location of the mount.
     ///
@@ -706,15 +2509,98 @@ pub struct MountPoint {
     /// `/var/lib/docker/volumes/`). For bind-mounts, and `npipe`, this contains
     /// the source (host) part of the bind-mount. For `tmpfs` mount points, this
     /// field is empty.
-    #[serde(rename = "Source", default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// The mount type:
     ///
     /// - `bind` a mount of a file or directory from the host into the container.
     /// - `tmpfs` a `tmpfs`.
     /// - `volume` a docker volume with the given `Name`.
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<MountType>,
+}
+impl serde::Serialize for MountPoint {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.destination {
+            map.serialize_entry("Destination", value)?;
+        }
+        if let Some(value) = &self.driver {
+            map.serialize_entry("Driver", value)?;
+        }
+        if let Some(value) = &self.mode {
+            map.serialize_entry("Mode", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        if let Some(value) = &self.propagation {
+            map.serialize_entry("Propagation", value)?;
+        }
+        if let Some(value) = &self.rw {
+            map.serialize_entry("RW", value)?;
+        }
+        if let Some(value) = &self.source {
+            map.serialize_entry("Source", value)?;
+        }
+        if let Some(value) = &self.type_ {
+            map.serialize_entry("Type", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for MountPoint {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MountPoint;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `MountPoint`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MountPoint, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<bool> = None;
+                let mut field_6: Option<String> = None;
+                let mut field_7: Option<MountType> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Destination" => field_0 = map.next_value::<Option<String>>()?,
+                        "Driver" => field_1 = map.next_value::<Option<String>>()?,
+                        "Mode" => field_2 = map.next_value::<Option<String>>()?,
+                        "Name" => field_3 = map.next_value::<Option<String>>()?,
+                        "Propagation" => field_4 = map.next_value::<Option<String>>()?,
+                        "RW" => field_5 = map.next_value::<Option<bool>>()?,
+                        "Source" => field_6 = map.next_value::<Option<String>>()?,
+                        "Type" => field_7 = map.next_value::<Option<MountType>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(MountPoint {
+                    destination: field_0,
+                    driver: field_1,
+                    mode: field_2,
+                    name: field_3,
+                    propagation: field_4,
+                    rw: field_5,
+                    source: field_6,
+                    type_: field_7,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// The mount type. Available types:
 ///
@@ -770,103 +2656,526 @@ impl<'de> serde::Deserialize<'de> for MountType {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Network {
-    #[serde(rename = "Attachable", default, skip_serializing_if = "Option::is_none")]
     pub attachable: Option<bool>,
-    #[serde(rename = "Containers", default, skip_serializing_if = "Option::is_none")]
     pub containers: Option<std::collections::HashMap<String, NetworkContainer>>,
-    #[serde(rename = "Created", default, skip_serializing_if = "Option::is_none")]
     pub created: Option<String>,
-    #[serde(rename = "Driver", default, skip_serializing_if = "Option::is_none")]
     pub driver: Option<String>,
-    #[serde(rename = "EnableIPv6", default, skip_serializing_if = "Option::is_none")]
     pub enable_ipv6: Option<bool>,
-    #[serde(rename = "IPAM", default, skip_serializing_if = "Option::is_none")]
     pub ipam: Option<IPAM>,
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(rename = "Internal", default, skip_serializing_if = "Option::is_none")]
     pub internal: Option<bool>,
-    #[serde(rename = "Labels", default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<std::collections::HashMap<String, String>>,
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "Options", default, skip_serializing_if = "Option::is_none")]
     pub options: Option<std::collections::HashMap<String, String>>,
-    #[serde(rename = "Scope", default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
+}
+impl serde::Serialize for Network {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.attachable {
+            map.serialize_entry("Attachable", value)?;
+        }
+        if let Some(value) = &self.containers {
+            map.serialize_entry("Containers", value)?;
+        }
+        if let Some(value) = &self.created {
+            map.serialize_entry("Created", value)?;
+        }
+        if let Some(value) = &self.driver {
+            map.serialize_entry("Driver", value)?;
+        }
+        if let Some(value) = &self.enable_ipv6 {
+            map.serialize_entry("EnableIPv6", value)?;
+        }
+        if let Some(value) = &self.ipam {
+            map.serialize_entry("IPAM", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("Id", value)?;
+        }
+        if let Some(value) = &self.internal {
+            map.serialize_entry("Internal", value)?;
+        }
+        if let Some(value) = &self.labels {
+            map.serialize_entry("Labels", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        if let Some(value) = &self.options {
+            map.serialize_entry("Options", value)?;
+        }
+        if let Some(value) = &self.scope {
+            map.serialize_entry("Scope", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Network {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Network;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Network`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Network, A::Error> {
+                let mut field_0: Option<bool> = None;
+                let mut field_1: Option<
+                    std::collections::HashMap<String, NetworkContainer>,
+                > = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<bool> = None;
+                let mut field_5: Option<IPAM> = None;
+                let mut field_6: Option<String> = None;
+                let mut field_7: Option<bool> = None;
+                let mut field_8: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_9: Option<String> = None;
+                let mut field_10: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_11: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Attachable" => field_0 = map.next_value::<Option<bool>>()?,
+                        "Containers" => {
+                            field_1 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, NetworkContainer>>,
+                                >()?;
+                        }
+                        "Created" => field_2 = map.next_value::<Option<String>>()?,
+                        "Driver" => field_3 = map.next_value::<Option<String>>()?,
+                        "EnableIPv6" => field_4 = map.next_value::<Option<bool>>()?,
+                        "IPAM" => field_5 = map.next_value::<Option<IPAM>>()?,
+                        "Id" => field_6 = map.next_value::<Option<String>>()?,
+                        "Internal" => field_7 = map.next_value::<Option<bool>>()?,
+                        "Labels" => {
+                            field_8 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "Name" => field_9 = map.next_value::<Option<String>>()?,
+                        "Options" => {
+                            field_10 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "Scope" => field_11 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Network {
+                    attachable: field_0,
+                    containers: field_1,
+                    created: field_2,
+                    driver: field_3,
+                    enable_ipv6: field_4,
+                    ipam: field_5,
+                    id: field_6,
+                    internal: field_7,
+                    labels: field_8,
+                    name: field_9,
+                    options: field_10,
+                    scope: field_11,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Specifies how a task is attached to a network, and the addresses the
 /// task was assigned on that network.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkAttachment {
     /// The IP addresses (in CIDR notation) assigned to the task on this
     /// network. To maintain backward compatibility this field accepts CIDR
     /// notation, but only the IP address is used.
-    #[serde(rename = "Addresses", default, skip_serializing_if = "Option::is_none")]
     pub addresses: Option<Vec<String>>,
-    #[serde(rename = "Network", default, skip_serializing_if = "Option::is_none")]
     pub network: Option<Network>,
 }
+impl serde::Serialize for NetworkAttachment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.addresses {
+            map.serialize_entry("Addresses", value)?;
+        }
+        if let Some(value) = &self.network {
+            map.serialize_entry("Network", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NetworkAttachment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = NetworkAttachment;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `NetworkAttachment`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NetworkAttachment, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                let mut field_1: Option<Network> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Addresses" => field_0 = map.next_value::<Option<Vec<String>>>()?,
+                        "Network" => field_1 = map.next_value::<Option<Network>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(NetworkAttachment {
+                    addresses: field_0,
+                    network: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// TODO: check is correct
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkConfig {
-    #[serde(rename = "Address", default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
-    #[serde(rename = "Bridge", default, skip_serializing_if = "Option::is_none")]
     pub bridge: Option<String>,
-    #[serde(rename = "Gateway", default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<String>,
-    #[serde(rename = "IPPrefixLen", default, skip_serializing_if = "Option::is_none")]
     pub ip_prefix_len: Option<i64>,
-    #[serde(rename = "MacAddress", default, skip_serializing_if = "Option::is_none")]
     pub mac_address: Option<String>,
-    #[serde(rename = "PortMapping", default, skip_serializing_if = "Option::is_none")]
     pub port_mapping: Option<String>,
-    #[serde(rename = "Ports", default, skip_serializing_if = "Option::is_none")]
     pub ports: Option<Vec<Port>>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for NetworkConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.address {
+            map.serialize_entry("Address", value)?;
+        }
+        if let Some(value) = &self.bridge {
+            map.serialize_entry("Bridge", value)?;
+        }
+        if let Some(value) = &self.gateway {
+            map.serialize_entry("Gateway", value)?;
+        }
+        if let Some(value) = &self.ip_prefix_len {
+            map.serialize_entry("IPPrefixLen", value)?;
+        }
+        if let Some(value) = &self.mac_address {
+            map.serialize_entry("MacAddress", value)?;
+        }
+        if let Some(value) = &self.port_mapping {
+            map.serialize_entry("PortMapping", value)?;
+        }
+        if let Some(value) = &self.ports {
+            map.serialize_entry("Ports", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NetworkConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = NetworkConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `NetworkConfig`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NetworkConfig, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<i64> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<String> = None;
+                let mut field_6: Option<Vec<Port>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Address" => field_0 = map.next_value::<Option<String>>()?,
+                        "Bridge" => field_1 = map.next_value::<Option<String>>()?,
+                        "Gateway" => field_2 = map.next_value::<Option<String>>()?,
+                        "IPPrefixLen" => field_3 = map.next_value::<Option<i64>>()?,
+                        "MacAddress" => field_4 = map.next_value::<Option<String>>()?,
+                        "PortMapping" => field_5 = map.next_value::<Option<String>>()?,
+                        "Ports" => field_6 = map.next_value::<Option<Vec<Port>>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(NetworkConfig {
+                    address: field_0,
+                    bridge: field_1,
+                    gateway: field_2,
+                    ip_prefix_len: field_3,
+                    mac_address: field_4,
+                    port_mapping: field_5,
+                    ports: field_6,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkContainer {
-    #[serde(rename = "EndpointID", default, skip_serializing_if = "Option::is_none")]
     pub endpoint_id: Option<String>,
-    #[serde(rename = "IPv4Address", default, skip_serializing_if = "Option::is_none")]
     pub ipv4_address: Option<String>,
-    #[serde(rename = "IPv6Address", default, skip_serializing_if = "Option::is_none")]
     pub ipv6_address: Option<String>,
-    #[serde(rename = "MacAddress", default, skip_serializing_if = "Option::is_none")]
     pub mac_address: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for NetworkContainer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.endpoint_id {
+            map.serialize_entry("EndpointID", value)?;
+        }
+        if let Some(value) = &self.ipv4_address {
+            map.serialize_entry("IPv4Address", value)?;
+        }
+        if let Some(value) = &self.ipv6_address {
+            map.serialize_entry("IPv6Address", value)?;
+        }
+        if let Some(value) = &self.mac_address {
+            map.serialize_entry("MacAddress", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NetworkContainer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = NetworkContainer;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `NetworkContainer`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NetworkContainer, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "EndpointID" => field_0 = map.next_value::<Option<String>>()?,
+                        "IPv4Address" => field_1 = map.next_value::<Option<String>>()?,
+                        "IPv6Address" => field_2 = map.next_value::<Option<String>>()?,
+                        "MacAddress" => field_3 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(NetworkContainer {
+                    endpoint_id: field_0,
+                    ipv4_address: field_1,
+                    ipv6_address: field_2,
+                    mac_address: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Node {
-    #[serde(rename = "CreatedAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<NodeDescription>,
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(rename = "Spec", default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<NodeSpec>,
-    #[serde(rename = "UpdatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     pub version: Option<ObjectVersion>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for Node {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("CreatedAt", value)?;
+        }
+        if let Some(value) = &self.description {
+            map.serialize_entry("Description", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("ID", value)?;
+        }
+        if let Some(value) = &self.spec {
+            map.serialize_entry("Spec", value)?;
+        }
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("UpdatedAt", value)?;
+        }
+        if let Some(value) = &self.version {
+            map.serialize_entry("Version", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Node {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Node;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Node`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Node, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<NodeDescription> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<NodeSpec> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<ObjectVersion> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "CreatedAt" => field_0 = map.next_value::<Option<String>>()?,
+                        "Description" => {
+                            field_1 = map.next_value::<Option<NodeDescription>>()?;
+                        }
+                        "ID" => field_2 = map.next_value::<Option<String>>()?,
+                        "Spec" => field_3 = map.next_value::<Option<NodeSpec>>()?,
+                        "UpdatedAt" => field_4 = map.next_value::<Option<String>>()?,
+                        "Version" => field_5 = map.next_value::<Option<ObjectVersion>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Node {
+                    created_at: field_0,
+                    description: field_1,
+                    id: field_2,
+                    spec: field_3,
+                    updated_at: field_4,
+                    version: field_5,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NodeSpec {
     /// Availability of the node.
-    #[serde(rename = "Availability", default, skip_serializing_if = "Option::is_none")]
     pub availability: Option<NodeSpecAvailability>,
     /// User-defined key/value metadata.
-    #[serde(rename = "Labels", default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<std::collections::HashMap<String, String>>,
     /// Name for the node.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Role of the node.
-    #[serde(rename = "Role", default, skip_serializing_if = "Option::is_none")]
     pub role: Option<NodeSpecRole>,
+}
+impl serde::Serialize for NodeSpec {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.availability {
+            map.serialize_entry("Availability", value)?;
+        }
+        if let Some(value) = &self.labels {
+            map.serialize_entry("Labels", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        if let Some(value) = &self.role {
+            map.serialize_entry("Role", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NodeSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = NodeSpec;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `NodeSpec`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NodeSpec, A::Error> {
+                let mut field_0: Option<NodeSpecAvailability> = None;
+                let mut field_1: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<NodeSpecRole> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Availability" => {
+                            field_0 = map.next_value::<Option<NodeSpecAvailability>>()?;
+                        }
+                        "Labels" => {
+                            field_1 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "Name" => field_2 = map.next_value::<Option<String>>()?,
+                        "Role" => field_3 = map.next_value::<Option<NodeSpecRole>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(NodeSpec {
+                    availability: field_0,
+                    labels: field_1,
+                    name: field_2,
+                    role: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// The version number of the object such as node, service, etc. This is needed to avoid conflicting writes.
 /// The client must send the version number along with the modified specification when updating these objects.
@@ -875,443 +3184,1848 @@ pub struct NodeSpec {
 /// if two update requests specify the same base version, only one of the requests can succeed.
 /// As a result, two separate update requests that happen at the same time will not
 /// unintentionally overwrite each other.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ObjectVersion {
-    #[serde(rename = "Index", default, skip_serializing_if = "Option::is_none")]
     pub index: Option<i64>,
 }
+impl serde::Serialize for ObjectVersion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.index {
+            map.serialize_entry("Index", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ObjectVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ObjectVersion;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ObjectVersion`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ObjectVersion, A::Error> {
+                let mut field_0: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Index" => field_0 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ObjectVersion { index: field_0 })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// A plugin for the Engine API
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Plugin {
     /// The config of a plugin.
-    #[serde(rename = "Config")]
     pub config: PluginConfig,
     /// True when the plugin is running. False when the plugin is not running, only installed.
-    #[serde(rename = "Enabled")]
     pub enabled: bool,
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(rename = "Name")]
     pub name: String,
     /// plugin remote reference used to push/pull the plugin
-    #[serde(
-        rename = "PluginReference",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub plugin_reference: Option<String>,
     /// Settings that can be modified by users.
-    #[serde(rename = "Settings")]
     pub settings: PluginSettings,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for Plugin {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("Config", &self.config)?;
+        map.serialize_entry("Enabled", &self.enabled)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("Id", value)?;
+        }
+        map.serialize_entry("Name", &self.name)?;
+        if let Some(value) = &self.plugin_reference {
+            map.serialize_entry("PluginReference", value)?;
+        }
+        map.serialize_entry("Settings", &self.settings)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Plugin {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Plugin;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Plugin`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Plugin, A::Error> {
+                let mut field_0: Option<PluginConfig> = None;
+                let mut field_1: Option<bool> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<PluginSettings> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Config" => field_0 = Some(map.next_value::<PluginConfig>()?),
+                        "Enabled" => field_1 = Some(map.next_value::<bool>()?),
+                        "Id" => field_2 = map.next_value::<Option<String>>()?,
+                        "Name" => field_3 = Some(map.next_value::<String>()?),
+                        "PluginReference" => {
+                            field_4 = map.next_value::<Option<String>>()?;
+                        }
+                        "Settings" => field_5 = Some(map.next_value::<PluginSettings>()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Plugin {
+                    config: field_0
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Config"))?,
+                    enabled: field_1
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Enabled"))?,
+                    id: field_2,
+                    name: field_3
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Name"))?,
+                    plugin_reference: field_4,
+                    settings: field_5
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Settings"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginDevice {
-    #[serde(rename = "Description")]
     pub description: String,
-    #[serde(rename = "Name")]
     pub name: String,
-    #[serde(rename = "Path")]
     pub path: String,
-    #[serde(rename = "Settable")]
     pub settable: Vec<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for PluginDevice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("Description", &self.description)?;
+        map.serialize_entry("Name", &self.name)?;
+        map.serialize_entry("Path", &self.path)?;
+        map.serialize_entry("Settable", &self.settable)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PluginDevice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PluginDevice;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PluginDevice`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PluginDevice, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<Vec<String>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Description" => field_0 = Some(map.next_value::<String>()?),
+                        "Name" => field_1 = Some(map.next_value::<String>()?),
+                        "Path" => field_2 = Some(map.next_value::<String>()?),
+                        "Settable" => field_3 = Some(map.next_value::<Vec<String>>()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PluginDevice {
+                    description: field_0
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Description"))?,
+                    name: field_1
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Name"))?,
+                    path: field_2
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Path"))?,
+                    settable: field_3
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Settable"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginEnv {
-    #[serde(rename = "Description")]
     pub description: String,
-    #[serde(rename = "Name")]
     pub name: String,
-    #[serde(rename = "Settable")]
     pub settable: Vec<String>,
-    #[serde(rename = "Value")]
     pub value: String,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for PluginEnv {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("Description", &self.description)?;
+        map.serialize_entry("Name", &self.name)?;
+        map.serialize_entry("Settable", &self.settable)?;
+        map.serialize_entry("Value", &self.value)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PluginEnv {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PluginEnv;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PluginEnv`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PluginEnv, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Vec<String>> = None;
+                let mut field_3: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Description" => field_0 = Some(map.next_value::<String>()?),
+                        "Name" => field_1 = Some(map.next_value::<String>()?),
+                        "Settable" => field_2 = Some(map.next_value::<Vec<String>>()?),
+                        "Value" => field_3 = Some(map.next_value::<String>()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PluginEnv {
+                    description: field_0
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Description"))?,
+                    name: field_1
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Name"))?,
+                    settable: field_2
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Settable"))?,
+                    value: field_3
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Value"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginInterfaceType {
-    #[serde(rename = "Capability")]
     pub capability: String,
-    #[serde(rename = "Prefix")]
     pub prefix: String,
-    #[serde(rename = "Version")]
     pub version: String,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for PluginInterfaceType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("Capability", &self.capability)?;
+        map.serialize_entry("Prefix", &self.prefix)?;
+        map.serialize_entry("Version", &self.version)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PluginInterfaceType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PluginInterfaceType;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PluginInterfaceType`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PluginInterfaceType, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Capability" => field_0 = Some(map.next_value::<String>()?),
+                        "Prefix" => field_1 = Some(map.next_value::<String>()?),
+                        "Version" => field_2 = Some(map.next_value::<String>()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PluginInterfaceType {
+                    capability: field_0
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Capability"))?,
+                    prefix: field_1
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Prefix"))?,
+                    version: field_2
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Version"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginMount {
-    #[serde(rename = "Description")]
     pub description: String,
-    #[serde(rename = "Destination")]
     pub destination: String,
-    #[serde(rename = "Name")]
     pub name: String,
-    #[serde(rename = "Options")]
     pub options: Vec<String>,
-    #[serde(rename = "Settable")]
     pub settable: Vec<String>,
-    #[serde(rename = "Source")]
     pub source: String,
-    #[serde(rename = "Type")]
     pub type_: String,
 }
+impl serde::Serialize for PluginMount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("Description", &self.description)?;
+        map.serialize_entry("Destination", &self.destination)?;
+        map.serialize_entry("Name", &self.name)?;
+        map.serialize_entry("Options", &self.options)?;
+        map.serialize_entry("Settable", &self.settable)?;
+        map.serialize_entry("Source", &self.source)?;
+        map.serialize_entry("Type", &self.type_)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PluginMount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PluginMount;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PluginMount`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PluginMount, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<Vec<String>> = None;
+                let mut field_4: Option<Vec<String>> = None;
+                let mut field_5: Option<String> = None;
+                let mut field_6: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Description" => field_0 = Some(map.next_value::<String>()?),
+                        "Destination" => field_1 = Some(map.next_value::<String>()?),
+                        "Name" => field_2 = Some(map.next_value::<String>()?),
+                        "Options" => field_3 = Some(map.next_value::<Vec<String>>()?),
+                        "Settable" => field_4 = Some(map.next_value::<Vec<String>>()?),
+                        "Source" => field_5 = Some(map.next_value::<String>()?),
+                        "Type" => field_6 = Some(map.next_value::<String>()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PluginMount {
+                    description: field_0
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Description"))?,
+                    destination: field_1
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Destination"))?,
+                    name: field_2
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Name"))?,
+                    options: field_3
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Options"))?,
+                    settable: field_4
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Settable"))?,
+                    source: field_5
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Source"))?,
+                    type_: field_6
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// An open port on a container
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Port {
-    #[serde(rename = "IP", default, skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
     /// Port on the container
-    #[serde(rename = "PrivatePort")]
     pub private_port: u16,
     /// Port exposed on the host
-    #[serde(rename = "PublicPort", default, skip_serializing_if = "Option::is_none")]
     pub public_port: Option<u16>,
-    #[serde(rename = "Type")]
     pub type_: PortType,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for Port {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.ip {
+            map.serialize_entry("IP", value)?;
+        }
+        map.serialize_entry("PrivatePort", &self.private_port)?;
+        if let Some(value) = &self.public_port {
+            map.serialize_entry("PublicPort", value)?;
+        }
+        map.serialize_entry("Type", &self.type_)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Port {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Port;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Port`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Port, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<u16> = None;
+                let mut field_2: Option<u16> = None;
+                let mut field_3: Option<PortType> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "IP" => field_0 = map.next_value::<Option<String>>()?,
+                        "PrivatePort" => field_1 = Some(map.next_value::<u16>()?),
+                        "PublicPort" => field_2 = map.next_value::<Option<u16>>()?,
+                        "Type" => field_3 = Some(map.next_value::<PortType>()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Port {
+                    ip: field_0,
+                    private_port: field_1
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("PrivatePort"))?,
+                    public_port: field_2,
+                    type_: field_3
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProcessConfig {
-    #[serde(rename = "arguments", default, skip_serializing_if = "Option::is_none")]
     pub arguments: Option<Vec<String>>,
-    #[serde(rename = "entrypoint", default, skip_serializing_if = "Option::is_none")]
     pub entrypoint: Option<String>,
-    #[serde(rename = "privileged", default, skip_serializing_if = "Option::is_none")]
     pub privileged: Option<bool>,
-    #[serde(rename = "tty", default, skip_serializing_if = "Option::is_none")]
     pub tty: Option<bool>,
-    #[serde(rename = "user", default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ProcessConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.arguments {
+            map.serialize_entry("arguments", value)?;
+        }
+        if let Some(value) = &self.entrypoint {
+            map.serialize_entry("entrypoint", value)?;
+        }
+        if let Some(value) = &self.privileged {
+            map.serialize_entry("privileged", value)?;
+        }
+        if let Some(value) = &self.tty {
+            map.serialize_entry("tty", value)?;
+        }
+        if let Some(value) = &self.user {
+            map.serialize_entry("user", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ProcessConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ProcessConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ProcessConfig`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ProcessConfig, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<bool> = None;
+                let mut field_3: Option<bool> = None;
+                let mut field_4: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "arguments" => field_0 = map.next_value::<Option<Vec<String>>>()?,
+                        "entrypoint" => field_1 = map.next_value::<Option<String>>()?,
+                        "privileged" => field_2 = map.next_value::<Option<bool>>()?,
+                        "tty" => field_3 = map.next_value::<Option<bool>>()?,
+                        "user" => field_4 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ProcessConfig {
+                    arguments: field_0,
+                    entrypoint: field_1,
+                    privileged: field_2,
+                    tty: field_3,
+                    user: field_4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProgressDetail {
-    #[serde(rename = "code", default, skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ProgressDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.code {
+            map.serialize_entry("code", value)?;
+        }
+        if let Some(value) = &self.message {
+            map.serialize_entry("message", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ProgressDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ProgressDetail;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ProgressDetail`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ProgressDetail, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "code" => field_0 = map.next_value::<Option<i64>>()?,
+                        "message" => field_1 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ProgressDetail {
+                    code: field_0,
+                    message: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PushImageInfo {
-    #[serde(rename = "error", default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    #[serde(rename = "progress", default, skip_serializing_if = "Option::is_none")]
     pub progress: Option<String>,
-    #[serde(rename = "progressDetail", default, skip_serializing_if = "Option::is_none")]
     pub progress_detail: Option<ProgressDetail>,
-    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
+impl serde::Serialize for PushImageInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.error {
+            map.serialize_entry("error", value)?;
+        }
+        if let Some(value) = &self.progress {
+            map.serialize_entry("progress", value)?;
+        }
+        if let Some(value) = &self.progress_detail {
+            map.serialize_entry("progressDetail", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PushImageInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PushImageInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PushImageInfo`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PushImageInfo, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<ProgressDetail> = None;
+                let mut field_3: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "error" => field_0 = map.next_value::<Option<String>>()?,
+                        "progress" => field_1 = map.next_value::<Option<String>>()?,
+                        "progressDetail" => {
+                            field_2 = map.next_value::<Option<ProgressDetail>>()?;
+                        }
+                        "status" => field_3 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PushImageInfo {
+                    error: field_0,
+                    progress: field_1,
+                    progress_detail: field_2,
+                    status: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// A container's resources (cgroups config, ulimits, etc)
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Resources {
     /// Limit read rate (bytes per second) from a device, in the form `[{"Path": "device_path", "Rate": rate}]`.
-    #[serde(
-        rename = "BlkioDeviceReadBps",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub blkio_device_read_bps: Option<Vec<ThrottleDevice>>,
     /// Limit read rate (IO per second) from a device, in the form `[{"Path": "device_path", "Rate": rate}]`.
-    #[serde(
-        rename = "BlkioDeviceReadIOps",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub blkio_device_read_i_ops: Option<Vec<ThrottleDevice>>,
     /// Limit write rate (bytes per second) to a device, in the form `[{"Path": "device_path", "Rate": rate}]`.
-    #[serde(
-        rename = "BlkioDeviceWriteBps",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub blkio_device_write_bps: Option<Vec<ThrottleDevice>>,
     /// Limit write rate (IO per second) to a device, in the form `[{"Path": "device_path", "Rate": rate}]`.
-    #[serde(
-        rename = "BlkioDeviceWriteIOps",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub blkio_device_write_i_ops: Option<Vec<ThrottleDevice>>,
     /// Block IO weight (relative weight).
-    #[serde(rename = "BlkioWeight", default, skip_serializing_if = "Option::is_none")]
     pub blkio_weight: Option<i64>,
     /// Block IO weight (relative device weight) in the form `[{"Path": "device_path", "Weight": weight}]`.
-    #[serde(
-        rename = "BlkioWeightDevice",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub blkio_weight_device: Option<Vec<ResourcesBlkioWeightDeviceItem>>,
     /// Path to `cgroups` under which the container's `cgroup` is created. If the path is not absolute, the path is considered to be relative to the `cgroups` path of the init process. Cgroups are created if they do not already exist.
-    #[serde(rename = "CgroupParent", default, skip_serializing_if = "Option::is_none")]
     pub cgroup_parent: Option<String>,
     /// The number of usable CPUs (Windows only).
     ///
     /// On Windows Server containers, the processor resource controls are mutually exclusive. The order of precedence is `CPUCount` first, then `CPUShares`, and `CPUPercent` last.
-    #[serde(rename = "CpuCount", default, skip_serializing_if = "Option::is_none")]
     pub cpu_count: Option<i64>,
     /// The usable percentage of the available CPUs (Windows only).
     ///
     /// On Windows Server containers, the processor resource controls are mutually exclusive. The order of precedence is `CPUCount` first, then `CPUShares`, and `CPUPercent` last.
-    #[serde(rename = "CpuPercent", default, skip_serializing_if = "Option::is_none")]
     pub cpu_percent: Option<i64>,
     /// The length of a CPU period in microseconds.
-    #[serde(rename = "CpuPeriod", default, skip_serializing_if = "Option::is_none")]
     pub cpu_period: Option<i64>,
     /// Microseconds of CPU time that the container can get in a CPU period.
-    #[serde(rename = "CpuQuota", default, skip_serializing_if = "Option::is_none")]
     pub cpu_quota: Option<i64>,
     /// The length of a CPU real-time period in microseconds. Set to 0 to allocate no time allocated to real-time tasks.
-    #[serde(
-        rename = "CpuRealtimePeriod",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub cpu_realtime_period: Option<i64>,
     /// The length of a CPU real-time runtime in microseconds. Set to 0 to allocate no time allocated to real-time tasks.
-    #[serde(
-        rename = "CpuRealtimeRuntime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub cpu_realtime_runtime: Option<i64>,
     /// An integer value representing this container's relative CPU weight versus other containers.
-    #[serde(rename = "CpuShares", default, skip_serializing_if = "Option::is_none")]
     pub cpu_shares: Option<i64>,
     /// CPUs in which to allow execution (e.g., `0-3`, `0,1`)
-    #[serde(rename = "CpusetCpus", default, skip_serializing_if = "Option::is_none")]
     pub cpuset_cpus: Option<String>,
     /// Memory nodes (MEMs) in which to allow execution (0-3, 0,1). Only effective on NUMA systems.
-    #[serde(rename = "CpusetMems", default, skip_serializing_if = "Option::is_none")]
     pub cpuset_mems: Option<String>,
     /// A list of devices to add to the container.
-    #[serde(rename = "Devices", default, skip_serializing_if = "Option::is_none")]
     pub devices: Option<Vec<DeviceMapping>>,
     /// Disk limit (in bytes).
-    #[serde(rename = "DiskQuota", default, skip_serializing_if = "Option::is_none")]
     pub disk_quota: Option<i64>,
     /// Maximum IO in bytes per second for the container system drive (Windows only)
-    #[serde(
-        rename = "IOMaximumBandwidth",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub io_maximum_bandwidth: Option<i64>,
     /// Maximum IOps for the container system drive (Windows only)
-    #[serde(rename = "IOMaximumIOps", default, skip_serializing_if = "Option::is_none")]
     pub io_maximum_i_ops: Option<i64>,
     /// Memory limit in bytes.
-    #[serde(rename = "Memory", default, skip_serializing_if = "Option::is_none")]
     pub memory: Option<i64>,
     /// Memory soft limit in bytes.
-    #[serde(
-        rename = "MemoryReservation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub memory_reservation: Option<i64>,
     /// Total memory limit (memory + swap). Set as `-1` to enable unlimited swap.
-    #[serde(rename = "MemorySwap", default, skip_serializing_if = "Option::is_none")]
     pub memory_swap: Option<i64>,
     /// Tune a container's memory swappiness behavior. Accepts an integer between 0 and 100.
-    #[serde(
-        rename = "MemorySwappiness",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub memory_swappiness: Option<i64>,
     /// CPU quota in units of 10&lt;sup&gt;-9&lt;/sup&gt; CPUs.
-    #[serde(rename = "NanoCPUs", default, skip_serializing_if = "Option::is_none")]
     pub nano_cpus: Option<i64>,
     /// Disable OOM Killer for the container.
-    #[serde(rename = "OomKillDisable", default, skip_serializing_if = "Option::is_none")]
     pub oom_kill_disable: Option<bool>,
     /// Tune a container's pids limit. Set -1 for unlimited.
-    #[serde(rename = "PidsLimit", default, skip_serializing_if = "Option::is_none")]
     pub pids_limit: Option<i64>,
     /// A list of resource limits to set in the container. For example: `{"Name": "nofile", "Soft": 1024, "Hard": 2048}`"
-    #[serde(rename = "Ulimits", default, skip_serializing_if = "Option::is_none")]
     pub ulimits: Option<Vec<ResourcesUlimitsItem>>,
+}
+impl serde::Serialize for Resources {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.blkio_device_read_bps {
+            map.serialize_entry("BlkioDeviceReadBps", value)?;
+        }
+        if let Some(value) = &self.blkio_device_read_i_ops {
+            map.serialize_entry("BlkioDeviceReadIOps", value)?;
+        }
+        if let Some(value) = &self.blkio_device_write_bps {
+            map.serialize_entry("BlkioDeviceWriteBps", value)?;
+        }
+        if let Some(value) = &self.blkio_device_write_i_ops {
+            map.serialize_entry("BlkioDeviceWriteIOps", value)?;
+        }
+        if let Some(value) = &self.blkio_weight {
+            map.serialize_entry("BlkioWeight", value)?;
+        }
+        if let Some(value) = &self.blkio_weight_device {
+            map.serialize_entry("BlkioWeightDevice", value)?;
+        }
+        if let Some(value) = &self.cgroup_parent {
+            map.serialize_entry("CgroupParent", value)?;
+        }
+        if let Some(value) = &self.cpu_count {
+            map.serialize_entry("CpuCount", value)?;
+        }
+        if let Some(value) = &self.cpu_percent {
+            map.serialize_entry("CpuPercent", value)?;
+        }
+        if let Some(value) = &self.cpu_period {
+            map.serialize_entry("CpuPeriod", value)?;
+        }
+        if let Some(value) = &self.cpu_quota {
+            map.serialize_entry("CpuQuota", value)?;
+        }
+        if let Some(value) = &self.cpu_realtime_period {
+            map.serialize_entry("CpuRealtimePeriod", value)?;
+        }
+        if let Some(value) = &self.cpu_realtime_runtime {
+            map.serialize_entry("CpuRealtimeRuntime", value)?;
+        }
+        if let Some(value) = &self.cpu_shares {
+            map.serialize_entry("CpuShares", value)?;
+        }
+        if let Some(value) = &self.cpuset_cpus {
+            map.serialize_entry("CpusetCpus", value)?;
+        }
+        if let Some(value) = &self.cpuset_mems {
+            map.serialize_entry("CpusetMems", value)?;
+        }
+        if let Some(value) = &self.devices {
+            map.serialize_entry("Devices", value)?;
+        }
+        if let Some(value) = &self.disk_quota {
+            map.serialize_entry("DiskQuota", value)?;
+        }
+        if let Some(value) = &self.io_maximum_bandwidth {
+            map.serialize_entry("IOMaximumBandwidth", value)?;
+        }
+        if let Some(value) = &self.io_maximum_i_ops {
+            map.serialize_entry("IOMaximumIOps", value)?;
+        }
+        if let Some(value) = &self.memory {
+            map.serialize_entry("Memory", value)?;
+        }
+        if let Some(value) = &self.memory_reservation {
+            map.serialize_entry("MemoryReservation", value)?;
+        }
+        if let Some(value) = &self.memory_swap {
+            map.serialize_entry("MemorySwap", value)?;
+        }
+        if let Some(value) = &self.memory_swappiness {
+            map.serialize_entry("MemorySwappiness", value)?;
+        }
+        if let Some(value) = &self.nano_cpus {
+            map.serialize_entry("NanoCPUs", value)?;
+        }
+        if let Some(value) = &self.oom_kill_disable {
+            map.serialize_entry("OomKillDisable", value)?;
+        }
+        if let Some(value) = &self.pids_limit {
+            map.serialize_entry("PidsLimit", value)?;
+        }
+        if let Some(value) = &self.ulimits {
+            map.serialize_entry("Ulimits", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Resources {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Resources;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Resources`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Resources, A::Error> {
+                let mut field_0: Option<Vec<ThrottleDevice>> = None;
+                let mut field_1: Option<Vec<ThrottleDevice>> = None;
+                let mut field_2: Option<Vec<ThrottleDevice>> = None;
+                let mut field_3: Option<Vec<ThrottleDevice>> = None;
+                let mut field_4: Option<i64> = None;
+                let mut field_5: Option<Vec<ResourcesBlkioWeightDeviceItem>> = None;
+                let mut field_6: Option<String> = None;
+                let mut field_7: Option<i64> = None;
+                let mut field_8: Option<i64> = None;
+                let mut field_9: Option<i64> = None;
+                let mut field_10: Option<i64> = None;
+                let mut field_11: Option<i64> = None;
+                let mut field_12: Option<i64> = None;
+                let mut field_13: Option<i64> = None;
+                let mut field_14: Option<String> = None;
+                let mut field_15: Option<String> = None;
+                let mut field_16: Option<Vec<DeviceMapping>> = None;
+                let mut field_17: Option<i64> = None;
+                let mut field_18: Option<i64> = None;
+                let mut field_19: Option<i64> = None;
+                let mut field_20: Option<i64> = None;
+                let mut field_21: Option<i64> = None;
+                let mut field_22: Option<i64> = None;
+                let mut field_23: Option<i64> = None;
+                let mut field_24: Option<i64> = None;
+                let mut field_25: Option<bool> = None;
+                let mut field_26: Option<i64> = None;
+                let mut field_27: Option<Vec<ResourcesUlimitsItem>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "BlkioDeviceReadBps" => {
+                            field_0 = map.next_value::<Option<Vec<ThrottleDevice>>>()?;
+                        }
+                        "BlkioDeviceReadIOps" => {
+                            field_1 = map.next_value::<Option<Vec<ThrottleDevice>>>()?;
+                        }
+                        "BlkioDeviceWriteBps" => {
+                            field_2 = map.next_value::<Option<Vec<ThrottleDevice>>>()?;
+                        }
+                        "BlkioDeviceWriteIOps" => {
+                            field_3 = map.next_value::<Option<Vec<ThrottleDevice>>>()?;
+                        }
+                        "BlkioWeight" => field_4 = map.next_value::<Option<i64>>()?,
+                        "BlkioWeightDevice" => {
+                            field_5 = map
+                                .next_value::<
+                                    Option<Vec<ResourcesBlkioWeightDeviceItem>>,
+                                >()?;
+                        }
+                        "CgroupParent" => field_6 = map.next_value::<Option<String>>()?,
+                        "CpuCount" => field_7 = map.next_value::<Option<i64>>()?,
+                        "CpuPercent" => field_8 = map.next_value::<Option<i64>>()?,
+                        "CpuPeriod" => field_9 = map.next_value::<Option<i64>>()?,
+                        "CpuQuota" => field_10 = map.next_value::<Option<i64>>()?,
+                        "CpuRealtimePeriod" => {
+                            field_11 = map.next_value::<Option<i64>>()?;
+                        }
+                        "CpuRealtimeRuntime" => {
+                            field_12 = map.next_value::<Option<i64>>()?;
+                        }
+                        "CpuShares" => field_13 = map.next_value::<Option<i64>>()?,
+                        "CpusetCpus" => field_14 = map.next_value::<Option<String>>()?,
+                        "CpusetMems" => field_15 = map.next_value::<Option<String>>()?,
+                        "Devices" => {
+                            field_16 = map.next_value::<Option<Vec<DeviceMapping>>>()?;
+                        }
+                        "DiskQuota" => field_17 = map.next_value::<Option<i64>>()?,
+                        "IOMaximumBandwidth" => {
+                            field_18 = map.next_value::<Option<i64>>()?;
+                        }
+                        "IOMaximumIOps" => field_19 = map.next_value::<Option<i64>>()?,
+                        "Memory" => field_20 = map.next_value::<Option<i64>>()?,
+                        "MemoryReservation" => {
+                            field_21 = map.next_value::<Option<i64>>()?;
+                        }
+                        "MemorySwap" => field_22 = map.next_value::<Option<i64>>()?,
+                        "MemorySwappiness" => field_23 = map.next_value::<Option<i64>>()?,
+                        "NanoCPUs" => field_24 = map.next_value::<Option<i64>>()?,
+                        "OomKillDisable" => field_25 = map.next_value::<Option<bool>>()?,
+                        "PidsLimit" => field_26 = map.next_value::<Option<i64>>()?,
+                        "Ulimits" => {
+                            field_27 = map
+                                .next_value::<Option<Vec<ResourcesUlimitsItem>>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Resources {
+                    blkio_device_read_bps: field_0,
+                    blkio_device_read_i_ops: field_1,
+                    blkio_device_write_bps: field_2,
+                    blkio_device_write_i_ops: field_3,
+                    blkio_weight: field_4,
+                    blkio_weight_device: field_5,
+                    cgroup_parent: field_6,
+                    cpu_count: field_7,
+                    cpu_percent: field_8,
+                    cpu_period: field_9,
+                    cpu_quota: field_10,
+                    cpu_realtime_period: field_11,
+                    cpu_realtime_runtime: field_12,
+                    cpu_shares: field_13,
+                    cpuset_cpus: field_14,
+                    cpuset_mems: field_15,
+                    devices: field_16,
+                    disk_quota: field_17,
+                    io_maximum_bandwidth: field_18,
+                    io_maximum_i_ops: field_19,
+                    memory: field_20,
+                    memory_reservation: field_21,
+                    memory_swap: field_22,
+                    memory_swappiness: field_23,
+                    nano_cpus: field_24,
+                    oom_kill_disable: field_25,
+                    pids_limit: field_26,
+                    ulimits: field_27,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// The behavior to apply when the container exits. The default is not to restart.
 ///
 /// An ever increasing delay (double the previous delay, starting at 100ms) is added before each restart to prevent flooding the server.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RestartPolicy {
     /// If `on-failure` is used, the number of times to retry before giving up
-    #[serde(
-        rename = "MaximumRetryCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub maximum_retry_count: Option<i64>,
     /// - `always` Always restart
     /// - `unless-stopped` Restart always except when the user has manually stopped the container
     /// - `on-failure` Restart only when the container exit code is non-zero
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<RestartPolicyName>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for RestartPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.maximum_retry_count {
+            map.serialize_entry("MaximumRetryCount", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RestartPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RestartPolicy;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `RestartPolicy`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RestartPolicy, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<RestartPolicyName> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "MaximumRetryCount" => field_0 = map.next_value::<Option<i64>>()?,
+                        "Name" => {
+                            field_1 = map.next_value::<Option<RestartPolicyName>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(RestartPolicy {
+                    maximum_retry_count: field_0,
+                    name: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Secret {
-    #[serde(rename = "CreatedAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(rename = "Spec", default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<ServiceSpec>,
-    #[serde(rename = "UpdatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     pub version: Option<ObjectVersion>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for Secret {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("CreatedAt", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("ID", value)?;
+        }
+        if let Some(value) = &self.spec {
+            map.serialize_entry("Spec", value)?;
+        }
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("UpdatedAt", value)?;
+        }
+        if let Some(value) = &self.version {
+            map.serialize_entry("Version", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Secret;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Secret`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Secret, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<ServiceSpec> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<ObjectVersion> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "CreatedAt" => field_0 = map.next_value::<Option<String>>()?,
+                        "ID" => field_1 = map.next_value::<Option<String>>()?,
+                        "Spec" => field_2 = map.next_value::<Option<ServiceSpec>>()?,
+                        "UpdatedAt" => field_3 = map.next_value::<Option<String>>()?,
+                        "Version" => field_4 = map.next_value::<Option<ObjectVersion>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Secret {
+                    created_at: field_0,
+                    id: field_1,
+                    spec: field_2,
+                    updated_at: field_3,
+                    version: field_4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SecretSpec {
     /// Base64-url-safe-encoded secret data
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<String>>,
     /// User-defined key/value metadata.
-    #[serde(rename = "Labels", default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<std::collections::HashMap<String, String>>,
     /// User-defined name of the secret.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for SecretSpec {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("Data", value)?;
+        }
+        if let Some(value) = &self.labels {
+            map.serialize_entry("Labels", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SecretSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SecretSpec;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SecretSpec`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SecretSpec, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                let mut field_1: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_2: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Data" => field_0 = map.next_value::<Option<Vec<String>>>()?,
+                        "Labels" => {
+                            field_1 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "Name" => field_2 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SecretSpec {
+                    data: field_0,
+                    labels: field_1,
+                    name: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Service {
-    #[serde(rename = "CreatedAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(rename = "Endpoint", default, skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<ServiceEndpoint>,
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(rename = "Spec", default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<ServiceSpec>,
     /// The status of a service update.
-    #[serde(rename = "UpdateStatus", default, skip_serializing_if = "Option::is_none")]
     pub update_status: Option<ServiceUpdateStatus>,
-    #[serde(rename = "UpdatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     pub version: Option<ObjectVersion>,
 }
+impl serde::Serialize for Service {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("CreatedAt", value)?;
+        }
+        if let Some(value) = &self.endpoint {
+            map.serialize_entry("Endpoint", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("ID", value)?;
+        }
+        if let Some(value) = &self.spec {
+            map.serialize_entry("Spec", value)?;
+        }
+        if let Some(value) = &self.update_status {
+            map.serialize_entry("UpdateStatus", value)?;
+        }
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("UpdatedAt", value)?;
+        }
+        if let Some(value) = &self.version {
+            map.serialize_entry("Version", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Service {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Service;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Service`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Service, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<ServiceEndpoint> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<ServiceSpec> = None;
+                let mut field_4: Option<ServiceUpdateStatus> = None;
+                let mut field_5: Option<String> = None;
+                let mut field_6: Option<ObjectVersion> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "CreatedAt" => field_0 = map.next_value::<Option<String>>()?,
+                        "Endpoint" => {
+                            field_1 = map.next_value::<Option<ServiceEndpoint>>()?;
+                        }
+                        "ID" => field_2 = map.next_value::<Option<String>>()?,
+                        "Spec" => field_3 = map.next_value::<Option<ServiceSpec>>()?,
+                        "UpdateStatus" => {
+                            field_4 = map.next_value::<Option<ServiceUpdateStatus>>()?;
+                        }
+                        "UpdatedAt" => field_5 = map.next_value::<Option<String>>()?,
+                        "Version" => field_6 = map.next_value::<Option<ObjectVersion>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Service {
+                    created_at: field_0,
+                    endpoint: field_1,
+                    id: field_2,
+                    spec: field_3,
+                    update_status: field_4,
+                    updated_at: field_5,
+                    version: field_6,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// User modifiable configuration for a service.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceSpec {
-    #[serde(rename = "EndpointSpec", default, skip_serializing_if = "Option::is_none")]
     pub endpoint_spec: Option<EndpointSpec>,
     /// User-defined key/value metadata.
-    #[serde(rename = "Labels", default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<std::collections::HashMap<String, String>>,
     /// Scheduling mode for the service.
-    #[serde(rename = "Mode", default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<ServiceSpecMode>,
     /// Name of the service.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Array of network names or IDs to attach the service to.
-    #[serde(rename = "Networks", default, skip_serializing_if = "Option::is_none")]
     pub networks: Option<Vec<ServiceSpecNetworksItem>>,
-    #[serde(rename = "TaskTemplate", default, skip_serializing_if = "Option::is_none")]
     pub task_template: Option<TaskSpec>,
     /// Specification for the update strategy of the service.
-    #[serde(rename = "UpdateConfig", default, skip_serializing_if = "Option::is_none")]
     pub update_config: Option<ServiceSpecUpdateConfig>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ServiceSpec {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.endpoint_spec {
+            map.serialize_entry("EndpointSpec", value)?;
+        }
+        if let Some(value) = &self.labels {
+            map.serialize_entry("Labels", value)?;
+        }
+        if let Some(value) = &self.mode {
+            map.serialize_entry("Mode", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        if let Some(value) = &self.networks {
+            map.serialize_entry("Networks", value)?;
+        }
+        if let Some(value) = &self.task_template {
+            map.serialize_entry("TaskTemplate", value)?;
+        }
+        if let Some(value) = &self.update_config {
+            map.serialize_entry("UpdateConfig", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServiceSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ServiceSpec;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServiceSpec`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ServiceSpec, A::Error> {
+                let mut field_0: Option<EndpointSpec> = None;
+                let mut field_1: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_2: Option<ServiceSpecMode> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<Vec<ServiceSpecNetworksItem>> = None;
+                let mut field_5: Option<TaskSpec> = None;
+                let mut field_6: Option<ServiceSpecUpdateConfig> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "EndpointSpec" => {
+                            field_0 = map.next_value::<Option<EndpointSpec>>()?;
+                        }
+                        "Labels" => {
+                            field_1 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "Mode" => field_2 = map.next_value::<Option<ServiceSpecMode>>()?,
+                        "Name" => field_3 = map.next_value::<Option<String>>()?,
+                        "Networks" => {
+                            field_4 = map
+                                .next_value::<Option<Vec<ServiceSpecNetworksItem>>>()?;
+                        }
+                        "TaskTemplate" => field_5 = map.next_value::<Option<TaskSpec>>()?,
+                        "UpdateConfig" => {
+                            field_6 = map
+                                .next_value::<Option<ServiceSpecUpdateConfig>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ServiceSpec {
+                    endpoint_spec: field_0,
+                    labels: field_1,
+                    mode: field_2,
+                    name: field_3,
+                    networks: field_4,
+                    task_template: field_5,
+                    update_config: field_6,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceUpdateResponse {
     /// Optional warning messages
-    #[serde(rename = "Warnings", default, skip_serializing_if = "Option::is_none")]
     pub warnings: Option<Vec<String>>,
 }
+impl serde::Serialize for ServiceUpdateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.warnings {
+            map.serialize_entry("Warnings", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServiceUpdateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ServiceUpdateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServiceUpdateResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ServiceUpdateResponse, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Warnings" => field_0 = map.next_value::<Option<Vec<String>>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ServiceUpdateResponse {
+                    warnings: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// User modifiable swarm configuration.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpec {
     /// CA configuration.
-    #[serde(rename = "CAConfig", default, skip_serializing_if = "Option::is_none")]
     pub ca_config: Option<SwarmSpecCaConfig>,
     /// Dispatcher configuration.
-    #[serde(rename = "Dispatcher", default, skip_serializing_if = "Option::is_none")]
     pub dispatcher: Option<SwarmSpecDispatcher>,
     /// Parameters related to encryption-at-rest.
-    #[serde(
-        rename = "EncryptionConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub encryption_config: Option<SwarmSpecEncryptionConfig>,
     /// User-defined key/value metadata.
-    #[serde(rename = "Labels", default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<std::collections::HashMap<String, String>>,
     /// Name of the swarm.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Orchestration configuration.
-    #[serde(rename = "Orchestration", default, skip_serializing_if = "Option::is_none")]
     pub orchestration: Option<SwarmSpecOrchestration>,
     /// Raft configuration.
-    #[serde(rename = "Raft", default, skip_serializing_if = "Option::is_none")]
     pub raft: Option<SwarmSpecRaft>,
     /// Defaults for creating tasks in this cluster.
-    #[serde(rename = "TaskDefaults", default, skip_serializing_if = "Option::is_none")]
     pub task_defaults: Option<SwarmSpecTaskDefaults>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for SwarmSpec {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.ca_config {
+            map.serialize_entry("CAConfig", value)?;
+        }
+        if let Some(value) = &self.dispatcher {
+            map.serialize_entry("Dispatcher", value)?;
+        }
+        if let Some(value) = &self.encryption_config {
+            map.serialize_entry("EncryptionConfig", value)?;
+        }
+        if let Some(value) = &self.labels {
+            map.serialize_entry("Labels", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        if let Some(value) = &self.orchestration {
+            map.serialize_entry("Orchestration", value)?;
+        }
+        if let Some(value) = &self.raft {
+            map.serialize_entry("Raft", value)?;
+        }
+        if let Some(value) = &self.task_defaults {
+            map.serialize_entry("TaskDefaults", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SwarmSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SwarmSpec;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SwarmSpec`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SwarmSpec, A::Error> {
+                let mut field_0: Option<SwarmSpecCaConfig> = None;
+                let mut field_1: Option<SwarmSpecDispatcher> = None;
+                let mut field_2: Option<SwarmSpecEncryptionConfig> = None;
+                let mut field_3: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<SwarmSpecOrchestration> = None;
+                let mut field_6: Option<SwarmSpecRaft> = None;
+                let mut field_7: Option<SwarmSpecTaskDefaults> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "CAConfig" => {
+                            field_0 = map.next_value::<Option<SwarmSpecCaConfig>>()?;
+                        }
+                        "Dispatcher" => {
+                            field_1 = map.next_value::<Option<SwarmSpecDispatcher>>()?;
+                        }
+                        "EncryptionConfig" => {
+                            field_2 = map
+                                .next_value::<Option<SwarmSpecEncryptionConfig>>()?;
+                        }
+                        "Labels" => {
+                            field_3 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "Name" => field_4 = map.next_value::<Option<String>>()?,
+                        "Orchestration" => {
+                            field_5 = map.next_value::<Option<SwarmSpecOrchestration>>()?;
+                        }
+                        "Raft" => field_6 = map.next_value::<Option<SwarmSpecRaft>>()?,
+                        "TaskDefaults" => {
+                            field_7 = map.next_value::<Option<SwarmSpecTaskDefaults>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SwarmSpec {
+                    ca_config: field_0,
+                    dispatcher: field_1,
+                    encryption_config: field_2,
+                    labels: field_3,
+                    name: field_4,
+                    orchestration: field_5,
+                    raft: field_6,
+                    task_defaults: field_7,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Task {
-    #[serde(rename = "CreatedAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(rename = "DesiredState", default, skip_serializing_if = "Option::is_none")]
     pub desired_state: Option<TaskState>,
     /// The ID of the task.
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// User-defined key/value metadata.
-    #[serde(rename = "Labels", default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<std::collections::HashMap<String, String>>,
     /// Name of the task.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The networks that this task is attached to, and the addresses the
     /// task was assigned on each of them.
-    #[serde(
-        rename = "NetworksAttachments",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub networks_attachments: Option<Vec<NetworkAttachment>>,
     /// The ID of the node that this task is on.
-    #[serde(rename = "NodeID", default, skip_serializing_if = "Option::is_none")]
     pub node_id: Option<String>,
     /// The ID of the service this task is part of.
-    #[serde(rename = "ServiceID", default, skip_serializing_if = "Option::is_none")]
     pub service_id: Option<String>,
-    #[serde(rename = "Slot", default, skip_serializing_if = "Option::is_none")]
     pub slot: Option<i64>,
-    #[serde(rename = "Spec", default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<TaskSpec>,
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<TaskStatus>,
-    #[serde(rename = "UpdatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     pub version: Option<ObjectVersion>,
 }
+impl serde::Serialize for Task {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("CreatedAt", value)?;
+        }
+        if let Some(value) = &self.desired_state {
+            map.serialize_entry("DesiredState", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("ID", value)?;
+        }
+        if let Some(value) = &self.labels {
+            map.serialize_entry("Labels", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        if let Some(value) = &self.networks_attachments {
+            map.serialize_entry("NetworksAttachments", value)?;
+        }
+        if let Some(value) = &self.node_id {
+            map.serialize_entry("NodeID", value)?;
+        }
+        if let Some(value) = &self.service_id {
+            map.serialize_entry("ServiceID", value)?;
+        }
+        if let Some(value) = &self.slot {
+            map.serialize_entry("Slot", value)?;
+        }
+        if let Some(value) = &self.spec {
+            map.serialize_entry("Spec", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("Status", value)?;
+        }
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("UpdatedAt", value)?;
+        }
+        if let Some(value) = &self.version {
+            map.serialize_entry("Version", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Task {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Task;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Task`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Task, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<TaskState> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<Vec<NetworkAttachment>> = None;
+                let mut field_6: Option<String> = None;
+                let mut field_7: Option<String> = None;
+                let mut field_8: Option<i64> = None;
+                let mut field_9: Option<TaskSpec> = None;
+                let mut field_10: Option<TaskStatus> = None;
+                let mut field_11: Option<String> = None;
+                let mut field_12: Option<ObjectVersion> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "CreatedAt" => field_0 = map.next_value::<Option<String>>()?,
+                        "DesiredState" => {
+                            field_1 = map.next_value::<Option<TaskState>>()?;
+                        }
+                        "ID" => field_2 = map.next_value::<Option<String>>()?,
+                        "Labels" => {
+                            field_3 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "Name" => field_4 = map.next_value::<Option<String>>()?,
+                        "NetworksAttachments" => {
+                            field_5 = map.next_value::<Option<Vec<NetworkAttachment>>>()?;
+                        }
+                        "NodeID" => field_6 = map.next_value::<Option<String>>()?,
+                        "ServiceID" => field_7 = map.next_value::<Option<String>>()?,
+                        "Slot" => field_8 = map.next_value::<Option<i64>>()?,
+                        "Spec" => field_9 = map.next_value::<Option<TaskSpec>>()?,
+                        "Status" => field_10 = map.next_value::<Option<TaskStatus>>()?,
+                        "UpdatedAt" => field_11 = map.next_value::<Option<String>>()?,
+                        "Version" => {
+                            field_12 = map.next_value::<Option<ObjectVersion>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Task {
+                    created_at: field_0,
+                    desired_state: field_1,
+                    id: field_2,
+                    labels: field_3,
+                    name: field_4,
+                    networks_attachments: field_5,
+                    node_id: field_6,
+                    service_id: field_7,
+                    slot: field_8,
+                    spec: field_9,
+                    status: field_10,
+                    updated_at: field_11,
+                    version: field_12,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// User modifiable task configuration.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpec {
-    #[serde(rename = "ContainerSpec", default, skip_serializing_if = "Option::is_none")]
     pub container_spec: Option<TaskSpecContainerSpec>,
     /// A counter that triggers an update even if no relevant parameters have been changed.
-    #[serde(rename = "ForceUpdate", default, skip_serializing_if = "Option::is_none")]
     pub force_update: Option<u64>,
     /// Specifies the log driver to use for tasks created from this spec. If not present, the default one for the swarm will be used, finally falling back to the engine default if not specified.
-    #[serde(rename = "LogDriver", default, skip_serializing_if = "Option::is_none")]
     pub log_driver: Option<TaskSpecLogDriver>,
-    #[serde(rename = "Networks", default, skip_serializing_if = "Option::is_none")]
     pub networks: Option<Vec<TaskSpecNetworksItem>>,
-    #[serde(rename = "Placement", default, skip_serializing_if = "Option::is_none")]
     pub placement: Option<TaskSpecPlacement>,
     /// Resource requirements which apply to each individual container created as part of the service.
-    #[serde(rename = "Resources", default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<TaskSpecResources>,
     /// Specification for the restart policy which applies to containers created as part of this service.
-    #[serde(rename = "RestartPolicy", default, skip_serializing_if = "Option::is_none")]
     pub restart_policy: Option<TaskSpecRestartPolicy>,
+}
+impl serde::Serialize for TaskSpec {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.container_spec {
+            map.serialize_entry("ContainerSpec", value)?;
+        }
+        if let Some(value) = &self.force_update {
+            map.serialize_entry("ForceUpdate", value)?;
+        }
+        if let Some(value) = &self.log_driver {
+            map.serialize_entry("LogDriver", value)?;
+        }
+        if let Some(value) = &self.networks {
+            map.serialize_entry("Networks", value)?;
+        }
+        if let Some(value) = &self.placement {
+            map.serialize_entry("Placement", value)?;
+        }
+        if let Some(value) = &self.resources {
+            map.serialize_entry("Resources", value)?;
+        }
+        if let Some(value) = &self.restart_policy {
+            map.serialize_entry("RestartPolicy", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TaskSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TaskSpec;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TaskSpec`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TaskSpec, A::Error> {
+                let mut field_0: Option<TaskSpecContainerSpec> = None;
+                let mut field_1: Option<u64> = None;
+                let mut field_2: Option<TaskSpecLogDriver> = None;
+                let mut field_3: Option<Vec<TaskSpecNetworksItem>> = None;
+                let mut field_4: Option<TaskSpecPlacement> = None;
+                let mut field_5: Option<TaskSpecResources> = None;
+                let mut field_6: Option<TaskSpecRestartPolicy> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "ContainerSpec" => {
+                            field_0 = map.next_value::<Option<TaskSpecContainerSpec>>()?;
+                        }
+                        "ForceUpdate" => field_1 = map.next_value::<Option<u64>>()?,
+                        "LogDriver" => {
+                            field_2 = map.next_value::<Option<TaskSpecLogDriver>>()?;
+                        }
+                        "Networks" => {
+                            field_3 = map
+                                .next_value::<Option<Vec<TaskSpecNetworksItem>>>()?;
+                        }
+                        "Placement" => {
+                            field_4 = map.next_value::<Option<TaskSpecPlacement>>()?;
+                        }
+                        "Resources" => {
+                            field_5 = map.next_value::<Option<TaskSpecResources>>()?;
+                        }
+                        "RestartPolicy" => {
+                            field_6 = map.next_value::<Option<TaskSpecRestartPolicy>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TaskSpec {
+                    container_spec: field_0,
+                    force_update: field_1,
+                    log_driver: field_2,
+                    networks: field_3,
+                    placement: field_4,
+                    resources: field_5,
+                    restart_policy: field_6,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TaskState {
@@ -1402,34 +5116,75 @@ impl<'de> serde::Deserialize<'de> for TaskState {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThrottleDevice {
     /// Device path
-    #[serde(rename = "Path", default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// Rate
-    #[serde(rename = "Rate", default, skip_serializing_if = "Option::is_none")]
     pub rate: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ThrottleDevice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.path {
+            map.serialize_entry("Path", value)?;
+        }
+        if let Some(value) = &self.rate {
+            map.serialize_entry("Rate", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ThrottleDevice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ThrottleDevice;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ThrottleDevice`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ThrottleDevice, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Path" => field_0 = map.next_value::<Option<String>>()?,
+                        "Rate" => field_1 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ThrottleDevice {
+                    path: field_0,
+                    rate: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq)]
 pub struct Volume {
     /// Name of the volume driver used by the volume.
-    #[serde(rename = "Driver")]
     pub driver: String,
     /// User-defined key/value metadata.
-    #[serde(rename = "Labels")]
     pub labels: std::collections::HashMap<String, String>,
     /// Mount path of the volume on the host.
-    #[serde(rename = "Mountpoint")]
     pub mountpoint: String,
     /// Name of the volume.
-    #[serde(rename = "Name")]
     pub name: String,
     /// The driver specific options used when creating the volume.
-    #[serde(rename = "Options", default, skip_serializing_if = "Option::is_none")]
     pub options: Option<std::collections::HashMap<String, String>>,
     /// The level at which the volume exists. Either `global` for cluster-wide, or `local` for machine level.
-    #[serde(rename = "Scope")]
     pub scope: VolumeScope,
     /// Low-level details about the volume, provided by the volume driver.
     /// Details are returned as a map with key/value pairs:
@@ -1437,71 +5192,392 @@ pub struct Volume {
     ///
     /// The `Status` field is optional, and is omitted if the volume driver
     /// does not support this feature.
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<std::collections::HashMap<String, serde_json::Value>>,
-    #[serde(rename = "UsageData", default, skip_serializing_if = "Option::is_none")]
     pub usage_data: Option<VolumeUsageData>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for Volume {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("Driver", &self.driver)?;
+        map.serialize_entry("Labels", &self.labels)?;
+        map.serialize_entry("Mountpoint", &self.mountpoint)?;
+        map.serialize_entry("Name", &self.name)?;
+        if let Some(value) = &self.options {
+            map.serialize_entry("Options", value)?;
+        }
+        map.serialize_entry("Scope", &self.scope)?;
+        if let Some(value) = &self.status {
+            map.serialize_entry("Status", value)?;
+        }
+        if let Some(value) = &self.usage_data {
+            map.serialize_entry("UsageData", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Volume {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Volume;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Volume`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Volume, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_5: Option<VolumeScope> = None;
+                let mut field_6: Option<
+                    std::collections::HashMap<String, serde_json::Value>,
+                > = None;
+                let mut field_7: Option<VolumeUsageData> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Driver" => field_0 = Some(map.next_value::<String>()?),
+                        "Labels" => {
+                            field_1 = Some(
+                                map
+                                    .next_value::<std::collections::HashMap<String, String>>()?,
+                            );
+                        }
+                        "Mountpoint" => field_2 = Some(map.next_value::<String>()?),
+                        "Name" => field_3 = Some(map.next_value::<String>()?),
+                        "Options" => {
+                            field_4 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "Scope" => field_5 = Some(map.next_value::<VolumeScope>()?),
+                        "Status" => {
+                            field_6 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, serde_json::Value>>,
+                                >()?;
+                        }
+                        "UsageData" => {
+                            field_7 = map.next_value::<Option<VolumeUsageData>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Volume {
+                    driver: field_0
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Driver"))?,
+                    labels: field_1
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Labels"))?,
+                    mountpoint: field_2
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Mountpoint"))?,
+                    name: field_3
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Name"))?,
+                    options: field_4,
+                    scope: field_5
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Scope"))?,
+                    status: field_6,
+                    usage_data: field_7,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerSummaryItem {
     /// Command to run when starting the container
-    #[serde(rename = "Command", default, skip_serializing_if = "Option::is_none")]
     pub command: Option<String>,
     /// When the container was created
-    #[serde(rename = "Created", default, skip_serializing_if = "Option::is_none")]
     pub created: Option<i64>,
-    #[serde(rename = "HostConfig", default, skip_serializing_if = "Option::is_none")]
     pub host_config: Option<ContainerSummaryItemHostConfig>,
     /// The ID of this container
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The name of the image used when creating this container
-    #[serde(rename = "Image", default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// The ID of the image that this container was created from
-    #[serde(rename = "ImageID", default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// User-defined key/value metadata.
-    #[serde(rename = "Labels", default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<std::collections::HashMap<String, String>>,
-    #[serde(rename = "Mounts", default, skip_serializing_if = "Option::is_none")]
     pub mounts: Option<Vec<MountPoint>>,
     /// The names that this container has been given
-    #[serde(rename = "Names", default, skip_serializing_if = "Option::is_none")]
     pub names: Option<Vec<String>>,
     /// A summary of the container's network settings
-    #[serde(
-        rename = "NetworkSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub network_settings: Option<ContainerSummaryItemNetworkSettings>,
     /// The ports exposed by this container
-    #[serde(rename = "Ports", default, skip_serializing_if = "Option::is_none")]
     pub ports: Option<Vec<Port>>,
     /// The total size of all the files in this container
-    #[serde(rename = "SizeRootFs", default, skip_serializing_if = "Option::is_none")]
     pub size_root_fs: Option<i64>,
     /// The size of files that have been created or changed by this container
-    #[serde(rename = "SizeRw", default, skip_serializing_if = "Option::is_none")]
     pub size_rw: Option<i64>,
     /// The state of this container (e.g. `Exited`)
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Additional human-readable status of this container (e.g. `Exit 0`)
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ContainerSummaryItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.command {
+            map.serialize_entry("Command", value)?;
+        }
+        if let Some(value) = &self.created {
+            map.serialize_entry("Created", value)?;
+        }
+        if let Some(value) = &self.host_config {
+            map.serialize_entry("HostConfig", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("Id", value)?;
+        }
+        if let Some(value) = &self.image {
+            map.serialize_entry("Image", value)?;
+        }
+        if let Some(value) = &self.image_id {
+            map.serialize_entry("ImageID", value)?;
+        }
+        if let Some(value) = &self.labels {
+            map.serialize_entry("Labels", value)?;
+        }
+        if let Some(value) = &self.mounts {
+            map.serialize_entry("Mounts", value)?;
+        }
+        if let Some(value) = &self.names {
+            map.serialize_entry("Names", value)?;
+        }
+        if let Some(value) = &self.network_settings {
+            map.serialize_entry("NetworkSettings", value)?;
+        }
+        if let Some(value) = &self.ports {
+            map.serialize_entry("Ports", value)?;
+        }
+        if let Some(value) = &self.size_root_fs {
+            map.serialize_entry("SizeRootFs", value)?;
+        }
+        if let Some(value) = &self.size_rw {
+            map.serialize_entry("SizeRw", value)?;
+        }
+        if let Some(value) = &self.state {
+            map.serialize_entry("State", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("Status", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContainerSummaryItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ContainerSummaryItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ContainerSummaryItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContainerSummaryItem, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<i64> = None;
+                let mut field_2: Option<ContainerSummaryItemHostConfig> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<String> = None;
+                let mut field_6: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_7: Option<Vec<MountPoint>> = None;
+                let mut field_8: Option<Vec<String>> = None;
+                let mut field_9: Option<ContainerSummaryItemNetworkSettings> = None;
+                let mut field_10: Option<Vec<Port>> = None;
+                let mut field_11: Option<i64> = None;
+                let mut field_12: Option<i64> = None;
+                let mut field_13: Option<String> = None;
+                let mut field_14: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Command" => field_0 = map.next_value::<Option<String>>()?,
+                        "Created" => field_1 = map.next_value::<Option<i64>>()?,
+                        "HostConfig" => {
+                            field_2 = map
+                                .next_value::<Option<ContainerSummaryItemHostConfig>>()?;
+                        }
+                        "Id" => field_3 = map.next_value::<Option<String>>()?,
+                        "Image" => field_4 = map.next_value::<Option<String>>()?,
+                        "ImageID" => field_5 = map.next_value::<Option<String>>()?,
+                        "Labels" => {
+                            field_6 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "Mounts" => {
+                            field_7 = map.next_value::<Option<Vec<MountPoint>>>()?;
+                        }
+                        "Names" => field_8 = map.next_value::<Option<Vec<String>>>()?,
+                        "NetworkSettings" => {
+                            field_9 = map
+                                .next_value::<
+                                    Option<ContainerSummaryItemNetworkSettings>,
+                                >()?;
+                        }
+                        "Ports" => field_10 = map.next_value::<Option<Vec<Port>>>()?,
+                        "SizeRootFs" => field_11 = map.next_value::<Option<i64>>()?,
+                        "SizeRw" => field_12 = map.next_value::<Option<i64>>()?,
+                        "State" => field_13 = map.next_value::<Option<String>>()?,
+                        "Status" => field_14 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ContainerSummaryItem {
+                    command: field_0,
+                    created: field_1,
+                    host_config: field_2,
+                    id: field_3,
+                    image: field_4,
+                    image_id: field_5,
+                    labels: field_6,
+                    mounts: field_7,
+                    names: field_8,
+                    network_settings: field_9,
+                    ports: field_10,
+                    size_root_fs: field_11,
+                    size_rw: field_12,
+                    state: field_13,
+                    status: field_14,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerSummaryItemHostConfig {
-    #[serde(rename = "NetworkMode", default, skip_serializing_if = "Option::is_none")]
     pub network_mode: Option<String>,
 }
+impl serde::Serialize for ContainerSummaryItemHostConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.network_mode {
+            map.serialize_entry("NetworkMode", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContainerSummaryItemHostConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ContainerSummaryItemHostConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ContainerSummaryItemHostConfig`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContainerSummaryItemHostConfig, A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "NetworkMode" => field_0 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ContainerSummaryItemHostConfig {
+                    network_mode: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// A summary of the container's network settings
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerSummaryItemNetworkSettings {
-    #[serde(rename = "Networks", default, skip_serializing_if = "Option::is_none")]
     pub networks: Option<std::collections::HashMap<String, EndpointSettings>>,
+}
+impl serde::Serialize for ContainerSummaryItemNetworkSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.networks {
+            map.serialize_entry("Networks", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContainerSummaryItemNetworkSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ContainerSummaryItemNetworkSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ContainerSummaryItemNetworkSettings`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContainerSummaryItemNetworkSettings, A::Error> {
+                let mut field_0: Option<
+                    std::collections::HashMap<String, EndpointSettings>,
+                > = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Networks" => {
+                            field_0 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, EndpointSettings>>,
+                                >()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ContainerSummaryItemNetworkSettings {
+                    networks: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EndpointPortConfigProtocol {
@@ -1549,14 +5625,68 @@ impl<'de> serde::Deserialize<'de> for EndpointPortConfigProtocol {
     }
 }
 /// IPAM configurations for the endpoint
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EndpointSettingsIpamConfig {
-    #[serde(rename = "IPv4Address", default, skip_serializing_if = "Option::is_none")]
     pub ipv4_address: Option<String>,
-    #[serde(rename = "IPv6Address", default, skip_serializing_if = "Option::is_none")]
     pub ipv6_address: Option<String>,
-    #[serde(rename = "LinkLocalIPs", default, skip_serializing_if = "Option::is_none")]
     pub link_local_ips: Option<Vec<String>>,
+}
+impl serde::Serialize for EndpointSettingsIpamConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.ipv4_address {
+            map.serialize_entry("IPv4Address", value)?;
+        }
+        if let Some(value) = &self.ipv6_address {
+            map.serialize_entry("IPv6Address", value)?;
+        }
+        if let Some(value) = &self.link_local_ips {
+            map.serialize_entry("LinkLocalIPs", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for EndpointSettingsIpamConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = EndpointSettingsIpamConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `EndpointSettingsIpamConfig`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EndpointSettingsIpamConfig, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Vec<String>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "IPv4Address" => field_0 = map.next_value::<Option<String>>()?,
+                        "IPv6Address" => field_1 = map.next_value::<Option<String>>()?,
+                        "LinkLocalIPs" => {
+                            field_2 = map.next_value::<Option<Vec<String>>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(EndpointSettingsIpamConfig {
+                    ipv4_address: field_0,
+                    ipv6_address: field_1,
+                    link_local_ips: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// The mode of resolution to use for internal load balancing between tasks.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1604,24 +5734,123 @@ impl<'de> serde::Deserialize<'de> for EndpointSpecMode {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostConfigBlkioWeightDeviceItem {
-    #[serde(rename = "Path", default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    #[serde(rename = "Weight", default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for HostConfigBlkioWeightDeviceItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.path {
+            map.serialize_entry("Path", value)?;
+        }
+        if let Some(value) = &self.weight {
+            map.serialize_entry("Weight", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for HostConfigBlkioWeightDeviceItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = HostConfigBlkioWeightDeviceItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `HostConfigBlkioWeightDeviceItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<HostConfigBlkioWeightDeviceItem, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Path" => field_0 = map.next_value::<Option<String>>()?,
+                        "Weight" => field_1 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(HostConfigBlkioWeightDeviceItem {
+                    path: field_0,
+                    weight: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostConfigUlimitsItem {
     /// Hard limit
-    #[serde(rename = "Hard", default, skip_serializing_if = "Option::is_none")]
     pub hard: Option<i64>,
     /// Name of ulimit
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Soft limit
-    #[serde(rename = "Soft", default, skip_serializing_if = "Option::is_none")]
     pub soft: Option<i64>,
+}
+impl serde::Serialize for HostConfigUlimitsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.hard {
+            map.serialize_entry("Hard", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        if let Some(value) = &self.soft {
+            map.serialize_entry("Soft", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for HostConfigUlimitsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = HostConfigUlimitsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `HostConfigUlimitsItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<HostConfigUlimitsItem, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Hard" => field_0 = map.next_value::<Option<i64>>()?,
+                        "Name" => field_1 = map.next_value::<Option<String>>()?,
+                        "Soft" => field_2 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(HostConfigUlimitsItem {
+                    hard: field_0,
+                    name: field_1,
+                    soft: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Isolation technology of the container. (Windows only)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1678,12 +5907,67 @@ impl<'de> serde::Deserialize<'de> for HostConfigIsolation {
     }
 }
 /// The logging configuration for this container
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostConfigLogConfig {
-    #[serde(rename = "Config", default, skip_serializing_if = "Option::is_none")]
     pub config: Option<std::collections::HashMap<String, String>>,
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<HostConfigLogConfigType>,
+}
+impl serde::Serialize for HostConfigLogConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.config {
+            map.serialize_entry("Config", value)?;
+        }
+        if let Some(value) = &self.type_ {
+            map.serialize_entry("Type", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for HostConfigLogConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = HostConfigLogConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `HostConfigLogConfig`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<HostConfigLogConfig, A::Error> {
+                let mut field_0: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_1: Option<HostConfigLogConfigType> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Config" => {
+                            field_0 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "Type" => {
+                            field_1 = map
+                                .next_value::<Option<HostConfigLogConfigType>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(HostConfigLogConfig {
+                    config: field_0,
+                    type_: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum HostConfigLogConfigType {
@@ -1758,104 +6042,669 @@ impl<'de> serde::Deserialize<'de> for HostConfigLogConfigType {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostConfigPortBindingsValue {
     /// The host IP address
-    #[serde(rename = "HostIp", default, skip_serializing_if = "Option::is_none")]
     pub host_ip: Option<String>,
     /// The host port number, as a string
-    #[serde(rename = "HostPort", default, skip_serializing_if = "Option::is_none")]
     pub host_port: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for HostConfigPortBindingsValue {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.host_ip {
+            map.serialize_entry("HostIp", value)?;
+        }
+        if let Some(value) = &self.host_port {
+            map.serialize_entry("HostPort", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for HostConfigPortBindingsValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = HostConfigPortBindingsValue;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `HostConfigPortBindingsValue`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<HostConfigPortBindingsValue, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "HostIp" => field_0 = map.next_value::<Option<String>>()?,
+                        "HostPort" => field_1 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(HostConfigPortBindingsValue {
+                    host_ip: field_0,
+                    host_port: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageRootFs {
-    #[serde(rename = "Layers", default, skip_serializing_if = "Option::is_none")]
     pub layers: Option<Vec<String>>,
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
+impl serde::Serialize for ImageRootFs {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.layers {
+            map.serialize_entry("Layers", value)?;
+        }
+        if let Some(value) = &self.type_ {
+            map.serialize_entry("Type", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ImageRootFs {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ImageRootFs;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ImageRootFs`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ImageRootFs, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Layers" => field_0 = map.next_value::<Option<Vec<String>>>()?,
+                        "Type" => field_1 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ImageRootFs {
+                    layers: field_0,
+                    type_: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Optional configuration for the `bind` type.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MountBindOptions {
     /// A propagation mode with the value `[r]private`, `[r]shared`, or `[r]slave`.
-    #[serde(rename = "Propagation", default, skip_serializing_if = "Option::is_none")]
     pub propagation: Option<serde_json::Value>,
 }
+impl serde::Serialize for MountBindOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.propagation {
+            map.serialize_entry("Propagation", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for MountBindOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MountBindOptions;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `MountBindOptions`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MountBindOptions, A::Error> {
+                let mut field_0: Option<serde_json::Value> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Propagation" => {
+                            field_0 = map.next_value::<Option<serde_json::Value>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(MountBindOptions {
+                    propagation: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Optional configuration for the `tmpfs` type.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MountTmpfsOptions {
     /// The permission mode for the tmpfs mount in an integer.
     /// The value must not be in octal format (e.g. 755) but rather
     /// the decimal representation of the octal value (e.g. 493).
-    #[serde(rename = "Mode", default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<i64>,
     /// The size for the tmpfs mount in bytes.
-    #[serde(rename = "SizeBytes", default, skip_serializing_if = "Option::is_none")]
     pub size_bytes: Option<i64>,
 }
+impl serde::Serialize for MountTmpfsOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.mode {
+            map.serialize_entry("Mode", value)?;
+        }
+        if let Some(value) = &self.size_bytes {
+            map.serialize_entry("SizeBytes", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for MountTmpfsOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MountTmpfsOptions;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `MountTmpfsOptions`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MountTmpfsOptions, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Mode" => field_0 = map.next_value::<Option<i64>>()?,
+                        "SizeBytes" => field_1 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(MountTmpfsOptions {
+                    mode: field_0,
+                    size_bytes: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Optional configuration for the `volume` type.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MountVolumeOptions {
     /// Map of driver specific options
-    #[serde(rename = "DriverConfig", default, skip_serializing_if = "Option::is_none")]
     pub driver_config: Option<MountVolumeOptionsDriverConfig>,
     /// User-defined key/value metadata.
-    #[serde(rename = "Labels", default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<std::collections::HashMap<String, String>>,
     /// Populate volume with data from the target.
-    #[serde(rename = "NoCopy", default, skip_serializing_if = "Option::is_none")]
     pub no_copy: Option<bool>,
 }
+impl serde::Serialize for MountVolumeOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.driver_config {
+            map.serialize_entry("DriverConfig", value)?;
+        }
+        if let Some(value) = &self.labels {
+            map.serialize_entry("Labels", value)?;
+        }
+        if let Some(value) = &self.no_copy {
+            map.serialize_entry("NoCopy", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for MountVolumeOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MountVolumeOptions;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `MountVolumeOptions`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MountVolumeOptions, A::Error> {
+                let mut field_0: Option<MountVolumeOptionsDriverConfig> = None;
+                let mut field_1: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_2: Option<bool> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "DriverConfig" => {
+                            field_0 = map
+                                .next_value::<Option<MountVolumeOptionsDriverConfig>>()?;
+                        }
+                        "Labels" => {
+                            field_1 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "NoCopy" => field_2 = map.next_value::<Option<bool>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(MountVolumeOptions {
+                    driver_config: field_0,
+                    labels: field_1,
+                    no_copy: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Map of driver specific options
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MountVolumeOptionsDriverConfig {
     /// Name of the driver to use to create the volume.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// key/value map of driver specific options.
-    #[serde(rename = "Options", default, skip_serializing_if = "Option::is_none")]
     pub options: Option<std::collections::HashMap<String, String>>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for MountVolumeOptionsDriverConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        if let Some(value) = &self.options {
+            map.serialize_entry("Options", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for MountVolumeOptionsDriverConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MountVolumeOptionsDriverConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `MountVolumeOptionsDriverConfig`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MountVolumeOptionsDriverConfig, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<std::collections::HashMap<String, String>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Name" => field_0 = map.next_value::<Option<String>>()?,
+                        "Options" => {
+                            field_1 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(MountVolumeOptionsDriverConfig {
+                    name: field_0,
+                    options: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NodeDescription {
-    #[serde(rename = "Engine", default, skip_serializing_if = "Option::is_none")]
     pub engine: Option<NodeDescriptionEngine>,
-    #[serde(rename = "Hostname", default, skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
-    #[serde(rename = "Platform", default, skip_serializing_if = "Option::is_none")]
     pub platform: Option<NodeDescriptionPlatform>,
-    #[serde(rename = "Resources", default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<NodeDescriptionResources>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for NodeDescription {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.engine {
+            map.serialize_entry("Engine", value)?;
+        }
+        if let Some(value) = &self.hostname {
+            map.serialize_entry("Hostname", value)?;
+        }
+        if let Some(value) = &self.platform {
+            map.serialize_entry("Platform", value)?;
+        }
+        if let Some(value) = &self.resources {
+            map.serialize_entry("Resources", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NodeDescription {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = NodeDescription;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `NodeDescription`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NodeDescription, A::Error> {
+                let mut field_0: Option<NodeDescriptionEngine> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<NodeDescriptionPlatform> = None;
+                let mut field_3: Option<NodeDescriptionResources> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Engine" => {
+                            field_0 = map.next_value::<Option<NodeDescriptionEngine>>()?;
+                        }
+                        "Hostname" => field_1 = map.next_value::<Option<String>>()?,
+                        "Platform" => {
+                            field_2 = map
+                                .next_value::<Option<NodeDescriptionPlatform>>()?;
+                        }
+                        "Resources" => {
+                            field_3 = map
+                                .next_value::<Option<NodeDescriptionResources>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(NodeDescription {
+                    engine: field_0,
+                    hostname: field_1,
+                    platform: field_2,
+                    resources: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NodeDescriptionEngine {
-    #[serde(rename = "EngineVersion", default, skip_serializing_if = "Option::is_none")]
     pub engine_version: Option<String>,
-    #[serde(rename = "Labels", default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<std::collections::HashMap<String, String>>,
-    #[serde(rename = "Plugins", default, skip_serializing_if = "Option::is_none")]
     pub plugins: Option<Vec<NodeDescriptionEnginePluginsItem>>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for NodeDescriptionEngine {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.engine_version {
+            map.serialize_entry("EngineVersion", value)?;
+        }
+        if let Some(value) = &self.labels {
+            map.serialize_entry("Labels", value)?;
+        }
+        if let Some(value) = &self.plugins {
+            map.serialize_entry("Plugins", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NodeDescriptionEngine {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = NodeDescriptionEngine;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `NodeDescriptionEngine`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NodeDescriptionEngine, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_2: Option<Vec<NodeDescriptionEnginePluginsItem>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "EngineVersion" => field_0 = map.next_value::<Option<String>>()?,
+                        "Labels" => {
+                            field_1 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "Plugins" => {
+                            field_2 = map
+                                .next_value::<
+                                    Option<Vec<NodeDescriptionEnginePluginsItem>>,
+                                >()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(NodeDescriptionEngine {
+                    engine_version: field_0,
+                    labels: field_1,
+                    plugins: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NodeDescriptionEnginePluginsItem {
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for NodeDescriptionEnginePluginsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        if let Some(value) = &self.type_ {
+            map.serialize_entry("Type", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NodeDescriptionEnginePluginsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = NodeDescriptionEnginePluginsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `NodeDescriptionEnginePluginsItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NodeDescriptionEnginePluginsItem, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Name" => field_0 = map.next_value::<Option<String>>()?,
+                        "Type" => field_1 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(NodeDescriptionEnginePluginsItem {
+                    name: field_0,
+                    type_: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NodeDescriptionPlatform {
-    #[serde(rename = "Architecture", default, skip_serializing_if = "Option::is_none")]
     pub architecture: Option<String>,
-    #[serde(rename = "OS", default, skip_serializing_if = "Option::is_none")]
     pub os: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for NodeDescriptionPlatform {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.architecture {
+            map.serialize_entry("Architecture", value)?;
+        }
+        if let Some(value) = &self.os {
+            map.serialize_entry("OS", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NodeDescriptionPlatform {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = NodeDescriptionPlatform;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `NodeDescriptionPlatform`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NodeDescriptionPlatform, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Architecture" => field_0 = map.next_value::<Option<String>>()?,
+                        "OS" => field_1 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(NodeDescriptionPlatform {
+                    architecture: field_0,
+                    os: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NodeDescriptionResources {
-    #[serde(rename = "MemoryBytes", default, skip_serializing_if = "Option::is_none")]
     pub memory_bytes: Option<i64>,
-    #[serde(rename = "NanoCpus", default, skip_serializing_if = "Option::is_none")]
     pub nano_cpus: Option<i64>,
+}
+impl serde::Serialize for NodeDescriptionResources {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.memory_bytes {
+            map.serialize_entry("MemoryBytes", value)?;
+        }
+        if let Some(value) = &self.nano_cpus {
+            map.serialize_entry("NanoCpus", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NodeDescriptionResources {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = NodeDescriptionResources;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `NodeDescriptionResources`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NodeDescriptionResources, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "MemoryBytes" => field_0 = map.next_value::<Option<i64>>()?,
+                        "NanoCpus" => field_1 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(NodeDescriptionResources {
+                    memory_bytes: field_0,
+                    nano_cpus: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Availability of the node.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1954,94 +6803,586 @@ impl<'de> serde::Deserialize<'de> for NodeSpecRole {
     }
 }
 /// The config of a plugin.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginConfig {
-    #[serde(rename = "Args")]
     pub args: PluginConfigArgs,
-    #[serde(rename = "Description")]
     pub description: String,
-    #[serde(rename = "Documentation")]
     pub documentation: String,
-    #[serde(rename = "Entrypoint")]
     pub entrypoint: Vec<String>,
-    #[serde(rename = "Env")]
     pub env: Vec<PluginEnv>,
     /// The interface between Docker and the plugin
-    #[serde(rename = "Interface")]
     pub interface: PluginConfigInterface,
-    #[serde(rename = "Linux")]
     pub linux: PluginConfigLinux,
-    #[serde(rename = "Mounts")]
     pub mounts: Vec<PluginMount>,
-    #[serde(rename = "Network")]
     pub network: PluginConfigNetwork,
-    #[serde(rename = "PropagatedMount")]
     pub propagated_mount: String,
-    #[serde(rename = "User", default, skip_serializing_if = "Option::is_none")]
     pub user: Option<PluginConfigUser>,
-    #[serde(rename = "WorkDir")]
     pub work_dir: String,
-    #[serde(rename = "rootfs", default, skip_serializing_if = "Option::is_none")]
     pub rootfs: Option<PluginConfigRootfs>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for PluginConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("Args", &self.args)?;
+        map.serialize_entry("Description", &self.description)?;
+        map.serialize_entry("Documentation", &self.documentation)?;
+        map.serialize_entry("Entrypoint", &self.entrypoint)?;
+        map.serialize_entry("Env", &self.env)?;
+        map.serialize_entry("Interface", &self.interface)?;
+        map.serialize_entry("Linux", &self.linux)?;
+        map.serialize_entry("Mounts", &self.mounts)?;
+        map.serialize_entry("Network", &self.network)?;
+        map.serialize_entry("PropagatedMount", &self.propagated_mount)?;
+        if let Some(value) = &self.user {
+            map.serialize_entry("User", value)?;
+        }
+        map.serialize_entry("WorkDir", &self.work_dir)?;
+        if let Some(value) = &self.rootfs {
+            map.serialize_entry("rootfs", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PluginConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PluginConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PluginConfig`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PluginConfig, A::Error> {
+                let mut field_0: Option<PluginConfigArgs> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<Vec<String>> = None;
+                let mut field_4: Option<Vec<PluginEnv>> = None;
+                let mut field_5: Option<PluginConfigInterface> = None;
+                let mut field_6: Option<PluginConfigLinux> = None;
+                let mut field_7: Option<Vec<PluginMount>> = None;
+                let mut field_8: Option<PluginConfigNetwork> = None;
+                let mut field_9: Option<String> = None;
+                let mut field_10: Option<PluginConfigUser> = None;
+                let mut field_11: Option<String> = None;
+                let mut field_12: Option<PluginConfigRootfs> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Args" => field_0 = Some(map.next_value::<PluginConfigArgs>()?),
+                        "Description" => field_1 = Some(map.next_value::<String>()?),
+                        "Documentation" => field_2 = Some(map.next_value::<String>()?),
+                        "Entrypoint" => field_3 = Some(map.next_value::<Vec<String>>()?),
+                        "Env" => field_4 = Some(map.next_value::<Vec<PluginEnv>>()?),
+                        "Interface" => {
+                            field_5 = Some(map.next_value::<PluginConfigInterface>()?);
+                        }
+                        "Linux" => field_6 = Some(map.next_value::<PluginConfigLinux>()?),
+                        "Mounts" => field_7 = Some(map.next_value::<Vec<PluginMount>>()?),
+                        "Network" => {
+                            field_8 = Some(map.next_value::<PluginConfigNetwork>()?);
+                        }
+                        "PropagatedMount" => field_9 = Some(map.next_value::<String>()?),
+                        "User" => {
+                            field_10 = map.next_value::<Option<PluginConfigUser>>()?;
+                        }
+                        "WorkDir" => field_11 = Some(map.next_value::<String>()?),
+                        "rootfs" => {
+                            field_12 = map.next_value::<Option<PluginConfigRootfs>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PluginConfig {
+                    args: field_0
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Args"))?,
+                    description: field_1
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Description"))?,
+                    documentation: field_2
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Documentation"))?,
+                    entrypoint: field_3
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Entrypoint"))?,
+                    env: field_4
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Env"))?,
+                    interface: field_5
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Interface"))?,
+                    linux: field_6
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Linux"))?,
+                    mounts: field_7
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Mounts"))?,
+                    network: field_8
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Network"))?,
+                    propagated_mount: field_9
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("PropagatedMount"))?,
+                    user: field_10,
+                    work_dir: field_11
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("WorkDir"))?,
+                    rootfs: field_12,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginConfigArgs {
-    #[serde(rename = "Description")]
     pub description: String,
-    #[serde(rename = "Name")]
     pub name: String,
-    #[serde(rename = "Settable")]
     pub settable: Vec<String>,
-    #[serde(rename = "Value")]
     pub value: Vec<String>,
 }
+impl serde::Serialize for PluginConfigArgs {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("Description", &self.description)?;
+        map.serialize_entry("Name", &self.name)?;
+        map.serialize_entry("Settable", &self.settable)?;
+        map.serialize_entry("Value", &self.value)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PluginConfigArgs {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PluginConfigArgs;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PluginConfigArgs`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PluginConfigArgs, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Vec<String>> = None;
+                let mut field_3: Option<Vec<String>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Description" => field_0 = Some(map.next_value::<String>()?),
+                        "Name" => field_1 = Some(map.next_value::<String>()?),
+                        "Settable" => field_2 = Some(map.next_value::<Vec<String>>()?),
+                        "Value" => field_3 = Some(map.next_value::<Vec<String>>()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PluginConfigArgs {
+                    description: field_0
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Description"))?,
+                    name: field_1
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Name"))?,
+                    settable: field_2
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Settable"))?,
+                    value: field_3
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Value"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// The interface between Docker and the plugin
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginConfigInterface {
-    #[serde(rename = "Socket")]
     pub socket: String,
-    #[serde(rename = "Types")]
     pub types: Vec<PluginInterfaceType>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for PluginConfigInterface {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("Socket", &self.socket)?;
+        map.serialize_entry("Types", &self.types)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PluginConfigInterface {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PluginConfigInterface;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PluginConfigInterface`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PluginConfigInterface, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Vec<PluginInterfaceType>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Socket" => field_0 = Some(map.next_value::<String>()?),
+                        "Types" => {
+                            field_1 = Some(map.next_value::<Vec<PluginInterfaceType>>()?);
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PluginConfigInterface {
+                    socket: field_0
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Socket"))?,
+                    types: field_1
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Types"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginConfigLinux {
-    #[serde(rename = "AllowAllDevices")]
     pub allow_all_devices: bool,
-    #[serde(rename = "Capabilities")]
     pub capabilities: Vec<String>,
-    #[serde(rename = "Devices")]
     pub devices: Vec<PluginDevice>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for PluginConfigLinux {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("AllowAllDevices", &self.allow_all_devices)?;
+        map.serialize_entry("Capabilities", &self.capabilities)?;
+        map.serialize_entry("Devices", &self.devices)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PluginConfigLinux {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PluginConfigLinux;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PluginConfigLinux`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PluginConfigLinux, A::Error> {
+                let mut field_0: Option<bool> = None;
+                let mut field_1: Option<Vec<String>> = None;
+                let mut field_2: Option<Vec<PluginDevice>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "AllowAllDevices" => field_0 = Some(map.next_value::<bool>()?),
+                        "Capabilities" => {
+                            field_1 = Some(map.next_value::<Vec<String>>()?);
+                        }
+                        "Devices" => {
+                            field_2 = Some(map.next_value::<Vec<PluginDevice>>()?);
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PluginConfigLinux {
+                    allow_all_devices: field_0
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("AllowAllDevices"))?,
+                    capabilities: field_1
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Capabilities"))?,
+                    devices: field_2
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Devices"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginConfigNetwork {
-    #[serde(rename = "Type")]
     pub type_: String,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for PluginConfigNetwork {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("Type", &self.type_)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PluginConfigNetwork {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PluginConfigNetwork;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PluginConfigNetwork`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PluginConfigNetwork, A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Type" => field_0 = Some(map.next_value::<String>()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PluginConfigNetwork {
+                    type_: field_0
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginConfigUser {
-    #[serde(rename = "GID", default, skip_serializing_if = "Option::is_none")]
     pub gid: Option<u32>,
-    #[serde(rename = "UID", default, skip_serializing_if = "Option::is_none")]
     pub uid: Option<u32>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for PluginConfigUser {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.gid {
+            map.serialize_entry("GID", value)?;
+        }
+        if let Some(value) = &self.uid {
+            map.serialize_entry("UID", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PluginConfigUser {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PluginConfigUser;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PluginConfigUser`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PluginConfigUser, A::Error> {
+                let mut field_0: Option<u32> = None;
+                let mut field_1: Option<u32> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "GID" => field_0 = map.next_value::<Option<u32>>()?,
+                        "UID" => field_1 = map.next_value::<Option<u32>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PluginConfigUser {
+                    gid: field_0,
+                    uid: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginConfigRootfs {
-    #[serde(rename = "diff_ids", default, skip_serializing_if = "Option::is_none")]
     pub diff_ids: Option<Vec<String>>,
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
+impl serde::Serialize for PluginConfigRootfs {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.diff_ids {
+            map.serialize_entry("diff_ids", value)?;
+        }
+        if let Some(value) = &self.type_ {
+            map.serialize_entry("type", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PluginConfigRootfs {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PluginConfigRootfs;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PluginConfigRootfs`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PluginConfigRootfs, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "diff_ids" => field_0 = map.next_value::<Option<Vec<String>>>()?,
+                        "type" => field_1 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PluginConfigRootfs {
+                    diff_ids: field_0,
+                    type_: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Settings that can be modified by users.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginSettings {
-    #[serde(rename = "Args")]
     pub args: Vec<String>,
-    #[serde(rename = "Devices")]
     pub devices: Vec<PluginDevice>,
-    #[serde(rename = "Env")]
     pub env: Vec<String>,
-    #[serde(rename = "Mounts")]
     pub mounts: Vec<PluginMount>,
+}
+impl serde::Serialize for PluginSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("Args", &self.args)?;
+        map.serialize_entry("Devices", &self.devices)?;
+        map.serialize_entry("Env", &self.env)?;
+        map.serialize_entry("Mounts", &self.mounts)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PluginSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PluginSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PluginSettings`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PluginSettings, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                let mut field_1: Option<Vec<PluginDevice>> = None;
+                let mut field_2: Option<Vec<String>> = None;
+                let mut field_3: Option<Vec<PluginMount>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Args" => field_0 = Some(map.next_value::<Vec<String>>()?),
+                        "Devices" => {
+                            field_1 = Some(map.next_value::<Vec<PluginDevice>>()?);
+                        }
+                        "Env" => field_2 = Some(map.next_value::<Vec<String>>()?),
+                        "Mounts" => field_3 = Some(map.next_value::<Vec<PluginMount>>()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PluginSettings {
+                    args: field_0
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Args"))?,
+                    devices: field_1
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Devices"))?,
+                    env: field_2
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Env"))?,
+                    mounts: field_3
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Mounts"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PortType {
@@ -2088,24 +7429,123 @@ impl<'de> serde::Deserialize<'de> for PortType {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourcesBlkioWeightDeviceItem {
-    #[serde(rename = "Path", default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    #[serde(rename = "Weight", default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ResourcesBlkioWeightDeviceItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.path {
+            map.serialize_entry("Path", value)?;
+        }
+        if let Some(value) = &self.weight {
+            map.serialize_entry("Weight", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ResourcesBlkioWeightDeviceItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ResourcesBlkioWeightDeviceItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ResourcesBlkioWeightDeviceItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ResourcesBlkioWeightDeviceItem, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Path" => field_0 = map.next_value::<Option<String>>()?,
+                        "Weight" => field_1 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ResourcesBlkioWeightDeviceItem {
+                    path: field_0,
+                    weight: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourcesUlimitsItem {
     /// Hard limit
-    #[serde(rename = "Hard", default, skip_serializing_if = "Option::is_none")]
     pub hard: Option<i64>,
     /// Name of ulimit
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Soft limit
-    #[serde(rename = "Soft", default, skip_serializing_if = "Option::is_none")]
     pub soft: Option<i64>,
+}
+impl serde::Serialize for ResourcesUlimitsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.hard {
+            map.serialize_entry("Hard", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        if let Some(value) = &self.soft {
+            map.serialize_entry("Soft", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ResourcesUlimitsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ResourcesUlimitsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ResourcesUlimitsItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ResourcesUlimitsItem, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Hard" => field_0 = map.next_value::<Option<i64>>()?,
+                        "Name" => field_1 = map.next_value::<Option<String>>()?,
+                        "Soft" => field_2 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ResourcesUlimitsItem {
+                    hard: field_0,
+                    name: field_1,
+                    soft: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// - `always` Always restart
 /// - `unless-stopped` Restart always except when the user has manually stopped the container
@@ -2167,33 +7607,198 @@ impl<'de> serde::Deserialize<'de> for RestartPolicyName {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceEndpoint {
-    #[serde(rename = "Ports", default, skip_serializing_if = "Option::is_none")]
     pub ports: Option<Vec<EndpointPortConfig>>,
-    #[serde(rename = "Spec", default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<EndpointSpec>,
-    #[serde(rename = "VirtualIPs", default, skip_serializing_if = "Option::is_none")]
     pub virtual_ips: Option<Vec<ServiceEndpointVirtualIpsItem>>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ServiceEndpoint {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.ports {
+            map.serialize_entry("Ports", value)?;
+        }
+        if let Some(value) = &self.spec {
+            map.serialize_entry("Spec", value)?;
+        }
+        if let Some(value) = &self.virtual_ips {
+            map.serialize_entry("VirtualIPs", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServiceEndpoint {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ServiceEndpoint;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServiceEndpoint`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ServiceEndpoint, A::Error> {
+                let mut field_0: Option<Vec<EndpointPortConfig>> = None;
+                let mut field_1: Option<EndpointSpec> = None;
+                let mut field_2: Option<Vec<ServiceEndpointVirtualIpsItem>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Ports" => {
+                            field_0 = map
+                                .next_value::<Option<Vec<EndpointPortConfig>>>()?;
+                        }
+                        "Spec" => field_1 = map.next_value::<Option<EndpointSpec>>()?,
+                        "VirtualIPs" => {
+                            field_2 = map
+                                .next_value::<Option<Vec<ServiceEndpointVirtualIpsItem>>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ServiceEndpoint {
+                    ports: field_0,
+                    spec: field_1,
+                    virtual_ips: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceEndpointVirtualIpsItem {
-    #[serde(rename = "Addr", default, skip_serializing_if = "Option::is_none")]
     pub addr: Option<String>,
-    #[serde(rename = "NetworkID", default, skip_serializing_if = "Option::is_none")]
     pub network_id: Option<String>,
 }
+impl serde::Serialize for ServiceEndpointVirtualIpsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.addr {
+            map.serialize_entry("Addr", value)?;
+        }
+        if let Some(value) = &self.network_id {
+            map.serialize_entry("NetworkID", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServiceEndpointVirtualIpsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ServiceEndpointVirtualIpsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServiceEndpointVirtualIpsItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ServiceEndpointVirtualIpsItem, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Addr" => field_0 = map.next_value::<Option<String>>()?,
+                        "NetworkID" => field_1 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ServiceEndpointVirtualIpsItem {
+                    addr: field_0,
+                    network_id: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// The status of a service update.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceUpdateStatus {
-    #[serde(rename = "CompletedAt", default, skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    #[serde(rename = "StartedAt", default, skip_serializing_if = "Option::is_none")]
     pub started_at: Option<String>,
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<ServiceUpdateStatusState>,
+}
+impl serde::Serialize for ServiceUpdateStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.completed_at {
+            map.serialize_entry("CompletedAt", value)?;
+        }
+        if let Some(value) = &self.message {
+            map.serialize_entry("Message", value)?;
+        }
+        if let Some(value) = &self.started_at {
+            map.serialize_entry("StartedAt", value)?;
+        }
+        if let Some(value) = &self.state {
+            map.serialize_entry("State", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServiceUpdateStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ServiceUpdateStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServiceUpdateStatus`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ServiceUpdateStatus, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<ServiceUpdateStatusState> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "CompletedAt" => field_0 = map.next_value::<Option<String>>()?,
+                        "Message" => field_1 = map.next_value::<Option<String>>()?,
+                        "StartedAt" => field_2 = map.next_value::<Option<String>>()?,
+                        "State" => {
+                            field_3 = map
+                                .next_value::<Option<ServiceUpdateStatusState>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ServiceUpdateStatus {
+                    completed_at: field_0,
+                    message: field_1,
+                    started_at: field_2,
+                    state: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServiceUpdateStatusState {
@@ -2245,47 +7850,251 @@ impl<'de> serde::Deserialize<'de> for ServiceUpdateStatusState {
     }
 }
 /// Scheduling mode for the service.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceSpecMode {
-    #[serde(rename = "Global", default, skip_serializing_if = "Option::is_none")]
     pub global: Option<serde_json::Value>,
-    #[serde(rename = "Replicated", default, skip_serializing_if = "Option::is_none")]
     pub replicated: Option<ServiceSpecModeReplicated>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ServiceSpecMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.global {
+            map.serialize_entry("Global", value)?;
+        }
+        if let Some(value) = &self.replicated {
+            map.serialize_entry("Replicated", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServiceSpecMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ServiceSpecMode;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServiceSpecMode`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ServiceSpecMode, A::Error> {
+                let mut field_0: Option<serde_json::Value> = None;
+                let mut field_1: Option<ServiceSpecModeReplicated> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Global" => {
+                            field_0 = map.next_value::<Option<serde_json::Value>>()?;
+                        }
+                        "Replicated" => {
+                            field_1 = map
+                                .next_value::<Option<ServiceSpecModeReplicated>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ServiceSpecMode {
+                    global: field_0,
+                    replicated: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceSpecModeReplicated {
-    #[serde(rename = "Replicas", default, skip_serializing_if = "Option::is_none")]
     pub replicas: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ServiceSpecModeReplicated {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.replicas {
+            map.serialize_entry("Replicas", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServiceSpecModeReplicated {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ServiceSpecModeReplicated;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServiceSpecModeReplicated`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ServiceSpecModeReplicated, A::Error> {
+                let mut field_0: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Replicas" => field_0 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ServiceSpecModeReplicated {
+                    replicas: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceSpecNetworksItem {
-    #[serde(rename = "Aliases", default, skip_serializing_if = "Option::is_none")]
     pub aliases: Option<Vec<String>>,
-    #[serde(rename = "Target", default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
 }
+impl serde::Serialize for ServiceSpecNetworksItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.aliases {
+            map.serialize_entry("Aliases", value)?;
+        }
+        if let Some(value) = &self.target {
+            map.serialize_entry("Target", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServiceSpecNetworksItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ServiceSpecNetworksItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServiceSpecNetworksItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ServiceSpecNetworksItem, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Aliases" => field_0 = map.next_value::<Option<Vec<String>>>()?,
+                        "Target" => field_1 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ServiceSpecNetworksItem {
+                    aliases: field_0,
+                    target: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Specification for the update strategy of the service.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceSpecUpdateConfig {
     /// Amount of time between updates, in nanoseconds.
-    #[serde(rename = "Delay", default, skip_serializing_if = "Option::is_none")]
     pub delay: Option<i64>,
     /// Action to take if an updated task fails to run, or stops running during the update.
-    #[serde(rename = "FailureAction", default, skip_serializing_if = "Option::is_none")]
     pub failure_action: Option<ServiceSpecUpdateConfigFailureAction>,
     /// The fraction of tasks that may fail during an update before the failure action is invoked, specified as a floating point number between 0 and 1.
-    #[serde(
-        rename = "MaxFailureRatio",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub max_failure_ratio: Option<f64>,
     /// Amount of time to monitor each updated task for failures, in nanoseconds.
-    #[serde(rename = "Monitor", default, skip_serializing_if = "Option::is_none")]
     pub monitor: Option<i64>,
     /// Maximum number of tasks to be updated in one iteration (0 means unlimited parallelism).
-    #[serde(rename = "Parallelism", default, skip_serializing_if = "Option::is_none")]
     pub parallelism: Option<i64>,
+}
+impl serde::Serialize for ServiceSpecUpdateConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.delay {
+            map.serialize_entry("Delay", value)?;
+        }
+        if let Some(value) = &self.failure_action {
+            map.serialize_entry("FailureAction", value)?;
+        }
+        if let Some(value) = &self.max_failure_ratio {
+            map.serialize_entry("MaxFailureRatio", value)?;
+        }
+        if let Some(value) = &self.monitor {
+            map.serialize_entry("Monitor", value)?;
+        }
+        if let Some(value) = &self.parallelism {
+            map.serialize_entry("Parallelism", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServiceSpecUpdateConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ServiceSpecUpdateConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServiceSpecUpdateConfig`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ServiceSpecUpdateConfig, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<ServiceSpecUpdateConfigFailureAction> = None;
+                let mut field_2: Option<f64> = None;
+                let mut field_3: Option<i64> = None;
+                let mut field_4: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Delay" => field_0 = map.next_value::<Option<i64>>()?,
+                        "FailureAction" => {
+                            field_1 = map
+                                .next_value::<
+                                    Option<ServiceSpecUpdateConfigFailureAction>,
+                                >()?;
+                        }
+                        "MaxFailureRatio" => field_2 = map.next_value::<Option<f64>>()?,
+                        "Monitor" => field_3 = map.next_value::<Option<i64>>()?,
+                        "Parallelism" => field_4 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ServiceSpecUpdateConfig {
+                    delay: field_0,
+                    failure_action: field_1,
+                    max_failure_ratio: field_2,
+                    monitor: field_3,
+                    parallelism: field_4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Action to take if an updated task fails to run, or stops running during the update.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2334,26 +8143,140 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecUpdateConfigFailureAction {
     }
 }
 /// CA configuration.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecCaConfig {
     /// Configuration for forwarding signing requests to an external certificate authority.
-    #[serde(rename = "ExternalCAs", default, skip_serializing_if = "Option::is_none")]
     pub external_cas: Option<Vec<SwarmSpecCaConfigExternalCasItem>>,
     /// The duration node certificates are issued for.
-    #[serde(rename = "NodeCertExpiry", default, skip_serializing_if = "Option::is_none")]
     pub node_cert_expiry: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for SwarmSpecCaConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.external_cas {
+            map.serialize_entry("ExternalCAs", value)?;
+        }
+        if let Some(value) = &self.node_cert_expiry {
+            map.serialize_entry("NodeCertExpiry", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SwarmSpecCaConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SwarmSpecCaConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SwarmSpecCaConfig`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SwarmSpecCaConfig, A::Error> {
+                let mut field_0: Option<Vec<SwarmSpecCaConfigExternalCasItem>> = None;
+                let mut field_1: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "ExternalCAs" => {
+                            field_0 = map
+                                .next_value::<
+                                    Option<Vec<SwarmSpecCaConfigExternalCasItem>>,
+                                >()?;
+                        }
+                        "NodeCertExpiry" => field_1 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SwarmSpecCaConfig {
+                    external_cas: field_0,
+                    node_cert_expiry: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecCaConfigExternalCasItem {
     /// An object with key/value pairs that are interpreted as protocol-specific options for the external CA driver.
-    #[serde(rename = "Options", default, skip_serializing_if = "Option::is_none")]
     pub options: Option<std::collections::HashMap<String, String>>,
     /// Protocol for communication with the external CA (currently only `cfssl` is supported).
-    #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<SwarmSpecCaConfigExternalCasItemProtocol>,
     /// URL where certificate signing requests should be sent.
-    #[serde(rename = "URL", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+}
+impl serde::Serialize for SwarmSpecCaConfigExternalCasItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.options {
+            map.serialize_entry("Options", value)?;
+        }
+        if let Some(value) = &self.protocol {
+            map.serialize_entry("Protocol", value)?;
+        }
+        if let Some(value) = &self.url {
+            map.serialize_entry("URL", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SwarmSpecCaConfigExternalCasItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SwarmSpecCaConfigExternalCasItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SwarmSpecCaConfigExternalCasItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SwarmSpecCaConfigExternalCasItem, A::Error> {
+                let mut field_0: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_1: Option<SwarmSpecCaConfigExternalCasItemProtocol> = None;
+                let mut field_2: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Options" => {
+                            field_0 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "Protocol" => {
+                            field_1 = map
+                                .next_value::<
+                                    Option<SwarmSpecCaConfigExternalCasItemProtocol>,
+                                >()?;
+                        }
+                        "URL" => field_2 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SwarmSpecCaConfigExternalCasItem {
+                    options: field_0,
+                    protocol: field_1,
+                    url: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Protocol for communication with the external CA (currently only `cfssl` is supported).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2398,289 +8321,1323 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecCaConfigExternalCasItemProtocol {
     }
 }
 /// Dispatcher configuration.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecDispatcher {
     /// The delay for an agent to send a heartbeat to the dispatcher.
-    #[serde(
-        rename = "HeartbeatPeriod",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub heartbeat_period: Option<i64>,
 }
+impl serde::Serialize for SwarmSpecDispatcher {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.heartbeat_period {
+            map.serialize_entry("HeartbeatPeriod", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SwarmSpecDispatcher {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SwarmSpecDispatcher;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SwarmSpecDispatcher`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SwarmSpecDispatcher, A::Error> {
+                let mut field_0: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "HeartbeatPeriod" => field_0 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SwarmSpecDispatcher {
+                    heartbeat_period: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Parameters related to encryption-at-rest.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecEncryptionConfig {
     /// If set, generate a key and use it to lock data stored on the managers.
-    #[serde(
-        rename = "AutoLockManagers",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub auto_lock_managers: Option<bool>,
 }
+impl serde::Serialize for SwarmSpecEncryptionConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.auto_lock_managers {
+            map.serialize_entry("AutoLockManagers", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SwarmSpecEncryptionConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SwarmSpecEncryptionConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SwarmSpecEncryptionConfig`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SwarmSpecEncryptionConfig, A::Error> {
+                let mut field_0: Option<bool> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "AutoLockManagers" => field_0 = map.next_value::<Option<bool>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SwarmSpecEncryptionConfig {
+                    auto_lock_managers: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Orchestration configuration.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecOrchestration {
     /// The number of historic tasks to keep per instance or node. If negative, never remove completed or failed tasks.
-    #[serde(
-        rename = "TaskHistoryRetentionLimit",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub task_history_retention_limit: Option<i64>,
 }
+impl serde::Serialize for SwarmSpecOrchestration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.task_history_retention_limit {
+            map.serialize_entry("TaskHistoryRetentionLimit", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SwarmSpecOrchestration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SwarmSpecOrchestration;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SwarmSpecOrchestration`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SwarmSpecOrchestration, A::Error> {
+                let mut field_0: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "TaskHistoryRetentionLimit" => {
+                            field_0 = map.next_value::<Option<i64>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SwarmSpecOrchestration {
+                    task_history_retention_limit: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Raft configuration.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecRaft {
     /// The number of ticks that a follower will wait for a message from the leader before becoming a candidate and starting an election. `ElectionTick` must be greater than `HeartbeatTick`.
     ///
     /// A tick currently defaults to one second, so these translate directly to seconds currently, but this is NOT guaranteed.
-    #[serde(rename = "ElectionTick", default, skip_serializing_if = "Option::is_none")]
     pub election_tick: Option<i64>,
     /// The number of ticks between heartbeats. Every HeartbeatTick ticks, the leader will send a heartbeat to the followers.
     ///
     /// A tick currently defaults to one second, so these translate directly to seconds currently, but this is NOT guaranteed.
-    #[serde(rename = "HeartbeatTick", default, skip_serializing_if = "Option::is_none")]
     pub heartbeat_tick: Option<i64>,
     /// The number of snapshots to keep beyond the current snapshot.
-    #[serde(
-        rename = "KeepOldSnapshots",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub keep_old_snapshots: Option<i64>,
     /// The number of log entries to keep around to sync up slow followers after a snapshot is created.
-    #[serde(
-        rename = "LogEntriesForSlowFollowers",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub log_entries_for_slow_followers: Option<i64>,
     /// The number of log entries between snapshots.
-    #[serde(
-        rename = "SnapshotInterval",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub snapshot_interval: Option<i64>,
 }
+impl serde::Serialize for SwarmSpecRaft {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.election_tick {
+            map.serialize_entry("ElectionTick", value)?;
+        }
+        if let Some(value) = &self.heartbeat_tick {
+            map.serialize_entry("HeartbeatTick", value)?;
+        }
+        if let Some(value) = &self.keep_old_snapshots {
+            map.serialize_entry("KeepOldSnapshots", value)?;
+        }
+        if let Some(value) = &self.log_entries_for_slow_followers {
+            map.serialize_entry("LogEntriesForSlowFollowers", value)?;
+        }
+        if let Some(value) = &self.snapshot_interval {
+            map.serialize_entry("SnapshotInterval", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SwarmSpecRaft {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SwarmSpecRaft;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SwarmSpecRaft`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SwarmSpecRaft, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<i64> = None;
+                let mut field_2: Option<i64> = None;
+                let mut field_3: Option<i64> = None;
+                let mut field_4: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "ElectionTick" => field_0 = map.next_value::<Option<i64>>()?,
+                        "HeartbeatTick" => field_1 = map.next_value::<Option<i64>>()?,
+                        "KeepOldSnapshots" => field_2 = map.next_value::<Option<i64>>()?,
+                        "LogEntriesForSlowFollowers" => {
+                            field_3 = map.next_value::<Option<i64>>()?;
+                        }
+                        "SnapshotInterval" => field_4 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SwarmSpecRaft {
+                    election_tick: field_0,
+                    heartbeat_tick: field_1,
+                    keep_old_snapshots: field_2,
+                    log_entries_for_slow_followers: field_3,
+                    snapshot_interval: field_4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Defaults for creating tasks in this cluster.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecTaskDefaults {
     /// The log driver to use for tasks created in the orchestrator if unspecified by a service.
     ///
     /// Updating this value will only have an affect on new tasks. Old tasks will continue use their previously configured log driver until recreated.
-    #[serde(rename = "LogDriver", default, skip_serializing_if = "Option::is_none")]
     pub log_driver: Option<SwarmSpecTaskDefaultsLogDriver>,
+}
+impl serde::Serialize for SwarmSpecTaskDefaults {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.log_driver {
+            map.serialize_entry("LogDriver", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SwarmSpecTaskDefaults {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SwarmSpecTaskDefaults;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SwarmSpecTaskDefaults`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SwarmSpecTaskDefaults, A::Error> {
+                let mut field_0: Option<SwarmSpecTaskDefaultsLogDriver> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "LogDriver" => {
+                            field_0 = map
+                                .next_value::<Option<SwarmSpecTaskDefaultsLogDriver>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SwarmSpecTaskDefaults {
+                    log_driver: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// The log driver to use for tasks created in the orchestrator if unspecified by a service.
 ///
 /// Updating this value will only have an affect on new tasks. Old tasks will continue use their previously configured log driver until recreated.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecTaskDefaultsLogDriver {
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "Options", default, skip_serializing_if = "Option::is_none")]
     pub options: Option<std::collections::HashMap<String, String>>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for SwarmSpecTaskDefaultsLogDriver {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        if let Some(value) = &self.options {
+            map.serialize_entry("Options", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SwarmSpecTaskDefaultsLogDriver {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SwarmSpecTaskDefaultsLogDriver;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SwarmSpecTaskDefaultsLogDriver`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SwarmSpecTaskDefaultsLogDriver, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<std::collections::HashMap<String, String>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Name" => field_0 = map.next_value::<Option<String>>()?,
+                        "Options" => {
+                            field_1 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SwarmSpecTaskDefaultsLogDriver {
+                    name: field_0,
+                    options: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskStatus {
-    #[serde(
-        rename = "ContainerStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub container_status: Option<TaskStatusContainerStatus>,
-    #[serde(rename = "Err", default, skip_serializing_if = "Option::is_none")]
     pub err: Option<String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<TaskState>,
-    #[serde(rename = "Timestamp", default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for TaskStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.container_status {
+            map.serialize_entry("ContainerStatus", value)?;
+        }
+        if let Some(value) = &self.err {
+            map.serialize_entry("Err", value)?;
+        }
+        if let Some(value) = &self.message {
+            map.serialize_entry("Message", value)?;
+        }
+        if let Some(value) = &self.state {
+            map.serialize_entry("State", value)?;
+        }
+        if let Some(value) = &self.timestamp {
+            map.serialize_entry("Timestamp", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TaskStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TaskStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TaskStatus`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TaskStatus, A::Error> {
+                let mut field_0: Option<TaskStatusContainerStatus> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<TaskState> = None;
+                let mut field_4: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "ContainerStatus" => {
+                            field_0 = map
+                                .next_value::<Option<TaskStatusContainerStatus>>()?;
+                        }
+                        "Err" => field_1 = map.next_value::<Option<String>>()?,
+                        "Message" => field_2 = map.next_value::<Option<String>>()?,
+                        "State" => field_3 = map.next_value::<Option<TaskState>>()?,
+                        "Timestamp" => field_4 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TaskStatus {
+                    container_status: field_0,
+                    err: field_1,
+                    message: field_2,
+                    state: field_3,
+                    timestamp: field_4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskStatusContainerStatus {
-    #[serde(rename = "ContainerID", default, skip_serializing_if = "Option::is_none")]
     pub container_id: Option<String>,
-    #[serde(rename = "ExitCode", default, skip_serializing_if = "Option::is_none")]
     pub exit_code: Option<i64>,
-    #[serde(rename = "PID", default, skip_serializing_if = "Option::is_none")]
     pub pid: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for TaskStatusContainerStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.container_id {
+            map.serialize_entry("ContainerID", value)?;
+        }
+        if let Some(value) = &self.exit_code {
+            map.serialize_entry("ExitCode", value)?;
+        }
+        if let Some(value) = &self.pid {
+            map.serialize_entry("PID", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TaskStatusContainerStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TaskStatusContainerStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TaskStatusContainerStatus`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TaskStatusContainerStatus, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<i64> = None;
+                let mut field_2: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "ContainerID" => field_0 = map.next_value::<Option<String>>()?,
+                        "ExitCode" => field_1 = map.next_value::<Option<i64>>()?,
+                        "PID" => field_2 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TaskStatusContainerStatus {
+                    container_id: field_0,
+                    exit_code: field_1,
+                    pid: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpec {
     /// Arguments to the command.
-    #[serde(rename = "Args", default, skip_serializing_if = "Option::is_none")]
     pub args: Option<Vec<String>>,
     /// The command to be run in the image.
-    #[serde(rename = "Command", default, skip_serializing_if = "Option::is_none")]
     pub command: Option<Vec<String>>,
     /// Specification for DNS related configurations in resolver configuration file (`resolv.conf`).
-    #[serde(rename = "DNSConfig", default, skip_serializing_if = "Option::is_none")]
     pub dns_config: Option<TaskSpecContainerSpecDnsConfig>,
     /// The working directory for commands to run in.
-    #[serde(rename = "Dir", default, skip_serializing_if = "Option::is_none")]
     pub dir: Option<String>,
     /// A list of environment variables in the form `VAR=value`.
-    #[serde(rename = "Env", default, skip_serializing_if = "Option::is_none")]
     pub env: Option<Vec<String>>,
     /// A list of additional groups that the container process will run as.
-    #[serde(rename = "Groups", default, skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<String>>,
-    #[serde(rename = "Healthcheck", default, skip_serializing_if = "Option::is_none")]
     pub healthcheck: Option<HealthConfig>,
     /// The hostname to use for the container, as a valid RFC 1123 hostname.
-    #[serde(rename = "Hostname", default, skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
     /// A list of hostnames/IP mappings to add to the container's `/etc/hosts` file.
     /// The format of extra hosts on swarmkit is specified in:
     /// <http://man7.org/linux/man-pages/man5/hosts.5.html>
     /// IP_address canonical_hostname \[aliases...\]
-    #[serde(rename = "Hosts", default, skip_serializing_if = "Option::is_none")]
     pub hosts: Option<Vec<String>>,
     /// The image name to use for the container.
-    #[serde(rename = "Image", default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// User-defined key/value data.
-    #[serde(rename = "Labels", default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<std::collections::HashMap<String, String>>,
     /// Specification for mounts to be added to containers created as part of the service.
-    #[serde(rename = "Mounts", default, skip_serializing_if = "Option::is_none")]
     pub mounts: Option<Vec<Mount>>,
     /// Open `stdin`
-    #[serde(rename = "OpenStdin", default, skip_serializing_if = "Option::is_none")]
     pub open_stdin: Option<bool>,
     /// Mount the container's root filesystem as read only.
-    #[serde(rename = "ReadOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
     /// Secrets contains references to zero or more secrets that will be exposed to the service.
-    #[serde(rename = "Secrets", default, skip_serializing_if = "Option::is_none")]
     pub secrets: Option<Vec<TaskSpecContainerSpecSecretsItem>>,
     /// Amount of time to wait for the container to terminate before forcefully killing it.
-    #[serde(
-        rename = "StopGracePeriod",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub stop_grace_period: Option<i64>,
     /// Whether a pseudo-TTY should be allocated.
-    #[serde(rename = "TTY", default, skip_serializing_if = "Option::is_none")]
     pub tty: Option<bool>,
     /// The user inside the container.
-    #[serde(rename = "User", default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
 }
+impl serde::Serialize for TaskSpecContainerSpec {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.args {
+            map.serialize_entry("Args", value)?;
+        }
+        if let Some(value) = &self.command {
+            map.serialize_entry("Command", value)?;
+        }
+        if let Some(value) = &self.dns_config {
+            map.serialize_entry("DNSConfig", value)?;
+        }
+        if let Some(value) = &self.dir {
+            map.serialize_entry("Dir", value)?;
+        }
+        if let Some(value) = &self.env {
+            map.serialize_entry("Env", value)?;
+        }
+        if let Some(value) = &self.groups {
+            map.serialize_entry("Groups", value)?;
+        }
+        if let Some(value) = &self.healthcheck {
+            map.serialize_entry("Healthcheck", value)?;
+        }
+        if let Some(value) = &self.hostname {
+            map.serialize_entry("Hostname", value)?;
+        }
+        if let Some(value) = &self.hosts {
+            map.serialize_entry("Hosts", value)?;
+        }
+        if let Some(value) = &self.image {
+            map.serialize_entry("Image", value)?;
+        }
+        if let Some(value) = &self.labels {
+            map.serialize_entry("Labels", value)?;
+        }
+        if let Some(value) = &self.mounts {
+            map.serialize_entry("Mounts", value)?;
+        }
+        if let Some(value) = &self.open_stdin {
+            map.serialize_entry("OpenStdin", value)?;
+        }
+        if let Some(value) = &self.read_only {
+            map.serialize_entry("ReadOnly", value)?;
+        }
+        if let Some(value) = &self.secrets {
+            map.serialize_entry("Secrets", value)?;
+        }
+        if let Some(value) = &self.stop_grace_period {
+            map.serialize_entry("StopGracePeriod", value)?;
+        }
+        if let Some(value) = &self.tty {
+            map.serialize_entry("TTY", value)?;
+        }
+        if let Some(value) = &self.user {
+            map.serialize_entry("User", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TaskSpecContainerSpec;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TaskSpecContainerSpec`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TaskSpecContainerSpec, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                let mut field_1: Option<Vec<String>> = None;
+                let mut field_2: Option<TaskSpecContainerSpecDnsConfig> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<Vec<String>> = None;
+                let mut field_5: Option<Vec<String>> = None;
+                let mut field_6: Option<HealthConfig> = None;
+                let mut field_7: Option<String> = None;
+                let mut field_8: Option<Vec<String>> = None;
+                let mut field_9: Option<String> = None;
+                let mut field_10: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_11: Option<Vec<Mount>> = None;
+                let mut field_12: Option<bool> = None;
+                let mut field_13: Option<bool> = None;
+                let mut field_14: Option<Vec<TaskSpecContainerSpecSecretsItem>> = None;
+                let mut field_15: Option<i64> = None;
+                let mut field_16: Option<bool> = None;
+                let mut field_17: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Args" => field_0 = map.next_value::<Option<Vec<String>>>()?,
+                        "Command" => field_1 = map.next_value::<Option<Vec<String>>>()?,
+                        "DNSConfig" => {
+                            field_2 = map
+                                .next_value::<Option<TaskSpecContainerSpecDnsConfig>>()?;
+                        }
+                        "Dir" => field_3 = map.next_value::<Option<String>>()?,
+                        "Env" => field_4 = map.next_value::<Option<Vec<String>>>()?,
+                        "Groups" => field_5 = map.next_value::<Option<Vec<String>>>()?,
+                        "Healthcheck" => {
+                            field_6 = map.next_value::<Option<HealthConfig>>()?;
+                        }
+                        "Hostname" => field_7 = map.next_value::<Option<String>>()?,
+                        "Hosts" => field_8 = map.next_value::<Option<Vec<String>>>()?,
+                        "Image" => field_9 = map.next_value::<Option<String>>()?,
+                        "Labels" => {
+                            field_10 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "Mounts" => field_11 = map.next_value::<Option<Vec<Mount>>>()?,
+                        "OpenStdin" => field_12 = map.next_value::<Option<bool>>()?,
+                        "ReadOnly" => field_13 = map.next_value::<Option<bool>>()?,
+                        "Secrets" => {
+                            field_14 = map
+                                .next_value::<
+                                    Option<Vec<TaskSpecContainerSpecSecretsItem>>,
+                                >()?;
+                        }
+                        "StopGracePeriod" => field_15 = map.next_value::<Option<i64>>()?,
+                        "TTY" => field_16 = map.next_value::<Option<bool>>()?,
+                        "User" => field_17 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TaskSpecContainerSpec {
+                    args: field_0,
+                    command: field_1,
+                    dns_config: field_2,
+                    dir: field_3,
+                    env: field_4,
+                    groups: field_5,
+                    healthcheck: field_6,
+                    hostname: field_7,
+                    hosts: field_8,
+                    image: field_9,
+                    labels: field_10,
+                    mounts: field_11,
+                    open_stdin: field_12,
+                    read_only: field_13,
+                    secrets: field_14,
+                    stop_grace_period: field_15,
+                    tty: field_16,
+                    user: field_17,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Specification for DNS related configurations in resolver configuration file (`resolv.conf`).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpecDnsConfig {
     /// The IP addresses of the name servers.
-    #[serde(rename = "Nameservers", default, skip_serializing_if = "Option::is_none")]
     pub nameservers: Option<Vec<String>>,
     /// A list of internal resolver variables to be modified (e.g., `debug`, `ndots:3`, etc.).
-    #[serde(rename = "Options", default, skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<String>>,
     /// A search list for host-name lookup.
-    #[serde(rename = "Search", default, skip_serializing_if = "Option::is_none")]
     pub search: Option<Vec<String>>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for TaskSpecContainerSpecDnsConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.nameservers {
+            map.serialize_entry("Nameservers", value)?;
+        }
+        if let Some(value) = &self.options {
+            map.serialize_entry("Options", value)?;
+        }
+        if let Some(value) = &self.search {
+            map.serialize_entry("Search", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecDnsConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TaskSpecContainerSpecDnsConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TaskSpecContainerSpecDnsConfig`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TaskSpecContainerSpecDnsConfig, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                let mut field_1: Option<Vec<String>> = None;
+                let mut field_2: Option<Vec<String>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Nameservers" => {
+                            field_0 = map.next_value::<Option<Vec<String>>>()?;
+                        }
+                        "Options" => field_1 = map.next_value::<Option<Vec<String>>>()?,
+                        "Search" => field_2 = map.next_value::<Option<Vec<String>>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TaskSpecContainerSpecDnsConfig {
+                    nameservers: field_0,
+                    options: field_1,
+                    search: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpecSecretsItem {
     /// File represents a specific target that is backed by a file.
-    #[serde(rename = "File", default, skip_serializing_if = "Option::is_none")]
     pub file: Option<TaskSpecContainerSpecSecretsItemFile>,
     /// SecretID represents the ID of the specific secret that we're referencing.
-    #[serde(rename = "SecretID", default, skip_serializing_if = "Option::is_none")]
     pub secret_id: Option<String>,
     /// SecretName is the name of the secret that this references, but this is just provided for
     /// lookup/display purposes. The secret in the reference will be identified by its ID.
-    #[serde(rename = "SecretName", default, skip_serializing_if = "Option::is_none")]
     pub secret_name: Option<String>,
 }
+impl serde::Serialize for TaskSpecContainerSpecSecretsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.file {
+            map.serialize_entry("File", value)?;
+        }
+        if let Some(value) = &self.secret_id {
+            map.serialize_entry("SecretID", value)?;
+        }
+        if let Some(value) = &self.secret_name {
+            map.serialize_entry("SecretName", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecSecretsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TaskSpecContainerSpecSecretsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TaskSpecContainerSpecSecretsItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TaskSpecContainerSpecSecretsItem, A::Error> {
+                let mut field_0: Option<TaskSpecContainerSpecSecretsItemFile> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "File" => {
+                            field_0 = map
+                                .next_value::<
+                                    Option<TaskSpecContainerSpecSecretsItemFile>,
+                                >()?;
+                        }
+                        "SecretID" => field_1 = map.next_value::<Option<String>>()?,
+                        "SecretName" => field_2 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TaskSpecContainerSpecSecretsItem {
+                    file: field_0,
+                    secret_id: field_1,
+                    secret_name: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// File represents a specific target that is backed by a file.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpecSecretsItemFile {
     /// GID represents the file GID.
-    #[serde(rename = "GID", default, skip_serializing_if = "Option::is_none")]
     pub gid: Option<String>,
     /// Mode represents the FileMode of the file.
-    #[serde(rename = "Mode", default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<u32>,
     /// Name represents the final filename in the filesystem.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// UID represents the file UID.
-    #[serde(rename = "UID", default, skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
 }
+impl serde::Serialize for TaskSpecContainerSpecSecretsItemFile {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.gid {
+            map.serialize_entry("GID", value)?;
+        }
+        if let Some(value) = &self.mode {
+            map.serialize_entry("Mode", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        if let Some(value) = &self.uid {
+            map.serialize_entry("UID", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecSecretsItemFile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TaskSpecContainerSpecSecretsItemFile;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TaskSpecContainerSpecSecretsItemFile`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TaskSpecContainerSpecSecretsItemFile, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<u32> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "GID" => field_0 = map.next_value::<Option<String>>()?,
+                        "Mode" => field_1 = map.next_value::<Option<u32>>()?,
+                        "Name" => field_2 = map.next_value::<Option<String>>()?,
+                        "UID" => field_3 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TaskSpecContainerSpecSecretsItemFile {
+                    gid: field_0,
+                    mode: field_1,
+                    name: field_2,
+                    uid: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Specifies the log driver to use for tasks created from this spec. If not present, the default one for the swarm will be used, finally falling back to the engine default if not specified.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecLogDriver {
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "Options", default, skip_serializing_if = "Option::is_none")]
     pub options: Option<std::collections::HashMap<String, String>>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for TaskSpecLogDriver {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        if let Some(value) = &self.options {
+            map.serialize_entry("Options", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TaskSpecLogDriver {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TaskSpecLogDriver;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TaskSpecLogDriver`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TaskSpecLogDriver, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<std::collections::HashMap<String, String>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Name" => field_0 = map.next_value::<Option<String>>()?,
+                        "Options" => {
+                            field_1 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TaskSpecLogDriver {
+                    name: field_0,
+                    options: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecNetworksItem {
-    #[serde(rename = "Aliases", default, skip_serializing_if = "Option::is_none")]
     pub aliases: Option<Vec<String>>,
-    #[serde(rename = "Target", default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for TaskSpecNetworksItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.aliases {
+            map.serialize_entry("Aliases", value)?;
+        }
+        if let Some(value) = &self.target {
+            map.serialize_entry("Target", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TaskSpecNetworksItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TaskSpecNetworksItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TaskSpecNetworksItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TaskSpecNetworksItem, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Aliases" => field_0 = map.next_value::<Option<Vec<String>>>()?,
+                        "Target" => field_1 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TaskSpecNetworksItem {
+                    aliases: field_0,
+                    target: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecPlacement {
     /// An array of constraints.
-    #[serde(rename = "Constraints", default, skip_serializing_if = "Option::is_none")]
     pub constraints: Option<Vec<String>>,
 }
+impl serde::Serialize for TaskSpecPlacement {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.constraints {
+            map.serialize_entry("Constraints", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TaskSpecPlacement {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TaskSpecPlacement;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TaskSpecPlacement`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TaskSpecPlacement, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Constraints" => {
+                            field_0 = map.next_value::<Option<Vec<String>>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TaskSpecPlacement {
+                    constraints: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Resource requirements which apply to each individual container created as part of the service.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecResources {
     /// Define resources limits.
-    #[serde(rename = "Limits", default, skip_serializing_if = "Option::is_none")]
     pub limits: Option<TaskSpecResourcesLimits>,
     /// Define resources reservation.
-    #[serde(rename = "Reservations", default, skip_serializing_if = "Option::is_none")]
     pub reservations: Option<TaskSpecResourcesReservations>,
 }
+impl serde::Serialize for TaskSpecResources {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.limits {
+            map.serialize_entry("Limits", value)?;
+        }
+        if let Some(value) = &self.reservations {
+            map.serialize_entry("Reservations", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TaskSpecResources {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TaskSpecResources;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TaskSpecResources`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TaskSpecResources, A::Error> {
+                let mut field_0: Option<TaskSpecResourcesLimits> = None;
+                let mut field_1: Option<TaskSpecResourcesReservations> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Limits" => {
+                            field_0 = map
+                                .next_value::<Option<TaskSpecResourcesLimits>>()?;
+                        }
+                        "Reservations" => {
+                            field_1 = map
+                                .next_value::<Option<TaskSpecResourcesReservations>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TaskSpecResources {
+                    limits: field_0,
+                    reservations: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Define resources limits.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecResourcesLimits {
     /// Memory limit in Bytes.
-    #[serde(rename = "MemoryBytes", default, skip_serializing_if = "Option::is_none")]
     pub memory_bytes: Option<i64>,
     /// CPU limit in units of 10&lt;sup&gt;-9&lt;/sup&gt; CPU shares.
-    #[serde(rename = "NanoCPUs", default, skip_serializing_if = "Option::is_none")]
     pub nano_cpus: Option<i64>,
+}
+impl serde::Serialize for TaskSpecResourcesLimits {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.memory_bytes {
+            map.serialize_entry("MemoryBytes", value)?;
+        }
+        if let Some(value) = &self.nano_cpus {
+            map.serialize_entry("NanoCPUs", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TaskSpecResourcesLimits {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TaskSpecResourcesLimits;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TaskSpecResourcesLimits`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TaskSpecResourcesLimits, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "MemoryBytes" => field_0 = map.next_value::<Option<i64>>()?,
+                        "NanoCPUs" => field_1 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TaskSpecResourcesLimits {
+                    memory_bytes: field_0,
+                    nano_cpus: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Define resources reservation.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecResourcesReservations {
     /// Memory reservation in Bytes.
-    #[serde(rename = "MemoryBytes", default, skip_serializing_if = "Option::is_none")]
     pub memory_bytes: Option<i64>,
     /// CPU reservation in units of 10&lt;sup&gt;-9&lt;/sup&gt; CPU shares.
-    #[serde(rename = "NanoCPUs", default, skip_serializing_if = "Option::is_none")]
     pub nano_cpus: Option<i64>,
 }
+impl serde::Serialize for TaskSpecResourcesReservations {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.memory_bytes {
+            map.serialize_entry("MemoryBytes", value)?;
+        }
+        if let Some(value) = &self.nano_cpus {
+            map.serialize_entry("NanoCPUs", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TaskSpecResourcesReservations {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TaskSpecResourcesReservations;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TaskSpecResourcesReservations`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TaskSpecResourcesReservations, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "MemoryBytes" => field_0 = map.next_value::<Option<i64>>()?,
+                        "NanoCPUs" => field_1 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TaskSpecResourcesReservations {
+                    memory_bytes: field_0,
+                    nano_cpus: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Specification for the restart policy which applies to containers created as part of this service.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecRestartPolicy {
     /// Condition for restart.
-    #[serde(rename = "Condition", default, skip_serializing_if = "Option::is_none")]
     pub condition: Option<TaskSpecRestartPolicyCondition>,
     /// Delay between restart attempts.
-    #[serde(rename = "Delay", default, skip_serializing_if = "Option::is_none")]
     pub delay: Option<i64>,
     /// Maximum attempts to restart a given container before giving up (default value is 0, which is ignored).
-    #[serde(rename = "MaxAttempts", default, skip_serializing_if = "Option::is_none")]
     pub max_attempts: Option<i64>,
     /// Windows is the time window used to evaluate the restart policy (default value is 0, which is unbounded).
-    #[serde(rename = "Window", default, skip_serializing_if = "Option::is_none")]
     pub window: Option<i64>,
+}
+impl serde::Serialize for TaskSpecRestartPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.condition {
+            map.serialize_entry("Condition", value)?;
+        }
+        if let Some(value) = &self.delay {
+            map.serialize_entry("Delay", value)?;
+        }
+        if let Some(value) = &self.max_attempts {
+            map.serialize_entry("MaxAttempts", value)?;
+        }
+        if let Some(value) = &self.window {
+            map.serialize_entry("Window", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TaskSpecRestartPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TaskSpecRestartPolicy;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TaskSpecRestartPolicy`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TaskSpecRestartPolicy, A::Error> {
+                let mut field_0: Option<TaskSpecRestartPolicyCondition> = None;
+                let mut field_1: Option<i64> = None;
+                let mut field_2: Option<i64> = None;
+                let mut field_3: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Condition" => {
+                            field_0 = map
+                                .next_value::<Option<TaskSpecRestartPolicyCondition>>()?;
+                        }
+                        "Delay" => field_1 = map.next_value::<Option<i64>>()?,
+                        "MaxAttempts" => field_2 = map.next_value::<Option<i64>>()?,
+                        "Window" => field_3 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TaskSpecRestartPolicy {
+                    condition: field_0,
+                    delay: field_1,
+                    max_attempts: field_2,
+                    window: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Condition for restart.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2778,23 +9735,120 @@ impl<'de> serde::Deserialize<'de> for VolumeScope {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VolumeUsageData {
     /// The number of containers referencing this volume.
-    #[serde(rename = "RefCount")]
     pub ref_count: i64,
     /// The disk space used by the volume (local driver only)
-    #[serde(rename = "Size")]
     pub size: i64,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for VolumeUsageData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("RefCount", &self.ref_count)?;
+        map.serialize_entry("Size", &self.size)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for VolumeUsageData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = VolumeUsageData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `VolumeUsageData`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VolumeUsageData, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "RefCount" => field_0 = Some(map.next_value::<i64>()?),
+                        "Size" => field_1 = Some(map.next_value::<i64>()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(VolumeUsageData {
+                    ref_count: field_0
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("RefCount"))?,
+                    size: field_1
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Size"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemAuthResponse {
     /// An opaque token used to authenticate a user after a successful login
-    #[serde(rename = "IdentityToken", default, skip_serializing_if = "Option::is_none")]
     pub identity_token: Option<String>,
     /// The status of the authentication
-    #[serde(rename = "Status")]
     pub status: String,
+}
+impl serde::Serialize for SystemAuthResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.identity_token {
+            map.serialize_entry("IdentityToken", value)?;
+        }
+        map.serialize_entry("Status", &self.status)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SystemAuthResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SystemAuthResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SystemAuthResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SystemAuthResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "IdentityToken" => field_0 = map.next_value::<Option<String>>()?,
+                        "Status" => field_1 = Some(map.next_value::<String>()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SystemAuthResponse {
+                    identity_token: field_0,
+                    status: field_1
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Status"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ImageBuildContentType {
@@ -2837,146 +9891,545 @@ impl<'de> serde::Deserialize<'de> for ImageBuildContentType {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerCreateBody {
     /// Command is already escaped (Windows only)
-    #[serde(rename = "ArgsEscaped", default, skip_serializing_if = "Option::is_none")]
     pub args_escaped: Option<bool>,
     /// Whether to attach to `stderr`.
-    #[serde(rename = "AttachStderr", default, skip_serializing_if = "Option::is_none")]
     pub attach_stderr: Option<bool>,
     /// Whether to attach to `stdin`.
-    #[serde(rename = "AttachStdin", default, skip_serializing_if = "Option::is_none")]
     pub attach_stdin: Option<bool>,
     /// Whether to attach to `stdout`.
-    #[serde(rename = "AttachStdout", default, skip_serializing_if = "Option::is_none")]
     pub attach_stdout: Option<bool>,
     /// Command to run specified as a string or an array of strings.
-    #[serde(rename = "Cmd", default, skip_serializing_if = "Option::is_none")]
     pub cmd: Option<Vec<String>>,
     /// The domain name to use for the container.
-    #[serde(rename = "Domainname", default, skip_serializing_if = "Option::is_none")]
     pub domainname: Option<String>,
     /// The entry point for the container as a string or an array of strings.
     ///
     /// If the array consists of exactly one empty string (`[""]`) then the entry point is reset to system default (i.e., the entry point used by docker when there is no `ENTRYPOINT` instruction in the `Dockerfile`).
-    #[serde(rename = "Entrypoint", default, skip_serializing_if = "Option::is_none")]
     pub entrypoint: Option<Vec<String>>,
     /// A list of environment variables to set inside the container in the form `["VAR=value", ...]`
-    #[serde(rename = "Env", default, skip_serializing_if = "Option::is_none")]
     pub env: Option<Vec<String>>,
     /// An object mapping ports to an empty object in the form:
     ///
     /// `{"<port>/<tcp|udp>": {}}`
-    #[serde(rename = "ExposedPorts", default, skip_serializing_if = "Option::is_none")]
     pub exposed_ports: Option<
         std::collections::HashMap<String, dockwright_runtime::model::EmptyObject>,
     >,
-    #[serde(rename = "Healthcheck", default, skip_serializing_if = "Option::is_none")]
     pub healthcheck: Option<HealthConfig>,
     /// The hostname to use for the container, as a valid RFC 1123 hostname.
-    #[serde(rename = "Hostname", default, skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
     /// The name of the image to use when creating the container
-    #[serde(rename = "Image", default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// User-defined key/value metadata.
-    #[serde(rename = "Labels", default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<std::collections::HashMap<String, String>>,
     /// MAC address of the container.
-    #[serde(rename = "MacAddress", default, skip_serializing_if = "Option::is_none")]
     pub mac_address: Option<String>,
     /// Disable networking for the container.
-    #[serde(
-        rename = "NetworkDisabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub network_disabled: Option<bool>,
     /// `ONBUILD` metadata that were defined in the image's `Dockerfile`.
-    #[serde(rename = "OnBuild", default, skip_serializing_if = "Option::is_none")]
     pub on_build: Option<Vec<String>>,
     /// Open `stdin`
-    #[serde(rename = "OpenStdin", default, skip_serializing_if = "Option::is_none")]
     pub open_stdin: Option<bool>,
     /// Shell for when `RUN`, `CMD`, and `ENTRYPOINT` uses a shell.
-    #[serde(rename = "Shell", default, skip_serializing_if = "Option::is_none")]
     pub shell: Option<Vec<String>>,
     /// Close `stdin` after one attached client disconnects
-    #[serde(rename = "StdinOnce", default, skip_serializing_if = "Option::is_none")]
     pub stdin_once: Option<bool>,
     /// Signal to stop a container as a string or unsigned integer.
-    #[serde(rename = "StopSignal", default, skip_serializing_if = "Option::is_none")]
     pub stop_signal: Option<String>,
     /// Timeout to stop a container in seconds. If omitted, the daemon-wide
     /// default is used.
-    #[serde(rename = "StopTimeout", default, skip_serializing_if = "Option::is_none")]
     pub stop_timeout: Option<i64>,
     /// Attach standard streams to a TTY, including `stdin` if it is not closed.
-    #[serde(rename = "Tty", default, skip_serializing_if = "Option::is_none")]
     pub tty: Option<bool>,
     /// The user that commands are run as inside the container.
-    #[serde(rename = "User", default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// An object mapping mount point paths inside the container to empty objects.
-    #[serde(rename = "Volumes", default, skip_serializing_if = "Option::is_none")]
     pub volumes: Option<
         std::collections::HashMap<String, dockwright_runtime::model::EmptyObject>,
     >,
     /// The working directory for commands to run in.
-    #[serde(rename = "WorkingDir", default, skip_serializing_if = "Option::is_none")]
     pub working_dir: Option<String>,
-    #[serde(rename = "HostConfig", default, skip_serializing_if = "Option::is_none")]
     pub host_config: Option<HostConfig>,
     /// This container's networking configuration.
-    #[serde(
-        rename = "NetworkingConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub networking_config: Option<ContainerCreateBodyNetworkingConfig>,
 }
+impl serde::Serialize for ContainerCreateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.args_escaped {
+            map.serialize_entry("ArgsEscaped", value)?;
+        }
+        if let Some(value) = &self.attach_stderr {
+            map.serialize_entry("AttachStderr", value)?;
+        }
+        if let Some(value) = &self.attach_stdin {
+            map.serialize_entry("AttachStdin", value)?;
+        }
+        if let Some(value) = &self.attach_stdout {
+            map.serialize_entry("AttachStdout", value)?;
+        }
+        if let Some(value) = &self.cmd {
+            map.serialize_entry("Cmd", value)?;
+        }
+        if let Some(value) = &self.domainname {
+            map.serialize_entry("Domainname", value)?;
+        }
+        if let Some(value) = &self.entrypoint {
+            map.serialize_entry("Entrypoint", value)?;
+        }
+        if let Some(value) = &self.env {
+            map.serialize_entry("Env", value)?;
+        }
+        if let Some(value) = &self.exposed_ports {
+            map.serialize_entry("ExposedPorts", value)?;
+        }
+        if let Some(value) = &self.healthcheck {
+            map.serialize_entry("Healthcheck", value)?;
+        }
+        if let Some(value) = &self.hostname {
+            map.serialize_entry("Hostname", value)?;
+        }
+        if let Some(value) = &self.image {
+            map.serialize_entry("Image", value)?;
+        }
+        if let Some(value) = &self.labels {
+            map.serialize_entry("Labels", value)?;
+        }
+        if let Some(value) = &self.mac_address {
+            map.serialize_entry("MacAddress", value)?;
+        }
+        if let Some(value) = &self.network_disabled {
+            map.serialize_entry("NetworkDisabled", value)?;
+        }
+        if let Some(value) = &self.on_build {
+            map.serialize_entry("OnBuild", value)?;
+        }
+        if let Some(value) = &self.open_stdin {
+            map.serialize_entry("OpenStdin", value)?;
+        }
+        if let Some(value) = &self.shell {
+            map.serialize_entry("Shell", value)?;
+        }
+        if let Some(value) = &self.stdin_once {
+            map.serialize_entry("StdinOnce", value)?;
+        }
+        if let Some(value) = &self.stop_signal {
+            map.serialize_entry("StopSignal", value)?;
+        }
+        if let Some(value) = &self.stop_timeout {
+            map.serialize_entry("StopTimeout", value)?;
+        }
+        if let Some(value) = &self.tty {
+            map.serialize_entry("Tty", value)?;
+        }
+        if let Some(value) = &self.user {
+            map.serialize_entry("User", value)?;
+        }
+        if let Some(value) = &self.volumes {
+            map.serialize_entry("Volumes", value)?;
+        }
+        if let Some(value) = &self.working_dir {
+            map.serialize_entry("WorkingDir", value)?;
+        }
+        if let Some(value) = &self.host_config {
+            map.serialize_entry("HostConfig", value)?;
+        }
+        if let Some(value) = &self.networking_config {
+            map.serialize_entry("NetworkingConfig", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContainerCreateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ContainerCreateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ContainerCreateBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContainerCreateBody, A::Error> {
+                let mut field_0: Option<bool> = None;
+                let mut field_1: Option<bool> = None;
+                let mut field_2: Option<bool> = None;
+                let mut field_3: Option<bool> = None;
+                let mut field_4: Option<Vec<String>> = None;
+                let mut field_5: Option<String> = None;
+                let mut field_6: Option<Vec<String>> = None;
+                let mut field_7: Option<Vec<String>> = None;
+                let mut field_8: Option<
+                    std::collections::HashMap<
+                        String,
+                        dockwright_runtime::model::EmptyObject,
+                    >,
+                > = None;
+                let mut field_9: Option<HealthConfig> = None;
+                let mut field_10: Option<String> = None;
+                let mut field_11: Option<String> = None;
+                let mut field_12: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_13: Option<String> = None;
+                let mut field_14: Option<bool> = None;
+                let mut field_15: Option<Vec<String>> = None;
+                let mut field_16: Option<bool> = None;
+                let mut field_17: Option<Vec<String>> = None;
+                let mut field_18: Option<bool> = None;
+                let mut field_19: Option<String> = None;
+                let mut field_20: Option<i64> = None;
+                let mut field_21: Option<bool> = None;
+                let mut field_22: Option<String> = None;
+                let mut field_23: Option<
+                    std::collections::HashMap<
+                        String,
+                        dockwright_runtime::model::EmptyObject,
+                    >,
+                > = None;
+                let mut field_24: Option<String> = None;
+                let mut field_25: Option<HostConfig> = None;
+                let mut field_26: Option<ContainerCreateBodyNetworkingConfig> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "ArgsEscaped" => field_0 = map.next_value::<Option<bool>>()?,
+                        "AttachStderr" => field_1 = map.next_value::<Option<bool>>()?,
+                        "AttachStdin" => field_2 = map.next_value::<Option<bool>>()?,
+                        "AttachStdout" => field_3 = map.next_value::<Option<bool>>()?,
+                        "Cmd" => field_4 = map.next_value::<Option<Vec<String>>>()?,
+                        "Domainname" => field_5 = map.next_value::<Option<String>>()?,
+                        "Entrypoint" => {
+                            field_6 = map.next_value::<Option<Vec<String>>>()?;
+                        }
+                        "Env" => field_7 = map.next_value::<Option<Vec<String>>>()?,
+                        "ExposedPorts" => {
+                            field_8 = map
+                                .next_value::<
+                                    Option<
+                                        std::collections::HashMap<
+                                            String,
+                                            dockwright_runtime::model::EmptyObject,
+                                        >,
+                                    >,
+                                >()?;
+                        }
+                        "Healthcheck" => {
+                            field_9 = map.next_value::<Option<HealthConfig>>()?;
+                        }
+                        "Hostname" => field_10 = map.next_value::<Option<String>>()?,
+                        "Image" => field_11 = map.next_value::<Option<String>>()?,
+                        "Labels" => {
+                            field_12 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "MacAddress" => field_13 = map.next_value::<Option<String>>()?,
+                        "NetworkDisabled" => field_14 = map.next_value::<Option<bool>>()?,
+                        "OnBuild" => field_15 = map.next_value::<Option<Vec<String>>>()?,
+                        "OpenStdin" => field_16 = map.next_value::<Option<bool>>()?,
+                        "Shell" => field_17 = map.next_value::<Option<Vec<String>>>()?,
+                        "StdinOnce" => field_18 = map.next_value::<Option<bool>>()?,
+                        "StopSignal" => field_19 = map.next_value::<Option<String>>()?,
+                        "StopTimeout" => field_20 = map.next_value::<Option<i64>>()?,
+                        "Tty" => field_21 = map.next_value::<Option<bool>>()?,
+                        "User" => field_22 = map.next_value::<Option<String>>()?,
+                        "Volumes" => {
+                            field_23 = map
+                                .next_value::<
+                                    Option<
+                                        std::collections::HashMap<
+                                            String,
+                                            dockwright_runtime::model::EmptyObject,
+                                        >,
+                                    >,
+                                >()?;
+                        }
+                        "WorkingDir" => field_24 = map.next_value::<Option<String>>()?,
+                        "HostConfig" => {
+                            field_25 = map.next_value::<Option<HostConfig>>()?;
+                        }
+                        "NetworkingConfig" => {
+                            field_26 = map
+                                .next_value::<
+                                    Option<ContainerCreateBodyNetworkingConfig>,
+                                >()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ContainerCreateBody {
+                    args_escaped: field_0,
+                    attach_stderr: field_1,
+                    attach_stdin: field_2,
+                    attach_stdout: field_3,
+                    cmd: field_4,
+                    domainname: field_5,
+                    entrypoint: field_6,
+                    env: field_7,
+                    exposed_ports: field_8,
+                    healthcheck: field_9,
+                    hostname: field_10,
+                    image: field_11,
+                    labels: field_12,
+                    mac_address: field_13,
+                    network_disabled: field_14,
+                    on_build: field_15,
+                    open_stdin: field_16,
+                    shell: field_17,
+                    stdin_once: field_18,
+                    stop_signal: field_19,
+                    stop_timeout: field_20,
+                    tty: field_21,
+                    user: field_22,
+                    volumes: field_23,
+                    working_dir: field_24,
+                    host_config: field_25,
+                    networking_config: field_26,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// This container's networking configuration.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerCreateBodyNetworkingConfig {
     /// A mapping of network name to endpoint configuration for that network.
-    #[serde(
-        rename = "EndpointsConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub endpoints_config: Option<std::collections::HashMap<String, EndpointSettings>>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ContainerCreateBodyNetworkingConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.endpoints_config {
+            map.serialize_entry("EndpointsConfig", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContainerCreateBodyNetworkingConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ContainerCreateBodyNetworkingConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ContainerCreateBodyNetworkingConfig`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContainerCreateBodyNetworkingConfig, A::Error> {
+                let mut field_0: Option<
+                    std::collections::HashMap<String, EndpointSettings>,
+                > = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "EndpointsConfig" => {
+                            field_0 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, EndpointSettings>>,
+                                >()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ContainerCreateBodyNetworkingConfig {
+                    endpoints_config: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerCreateResponse {
     /// The ID of the created container
-    #[serde(rename = "Id")]
     pub id: String,
     /// Warnings encountered when creating the container
-    #[serde(rename = "Warnings")]
     pub warnings: Vec<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ContainerCreateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("Id", &self.id)?;
+        map.serialize_entry("Warnings", &self.warnings)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContainerCreateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ContainerCreateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ContainerCreateResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContainerCreateResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Vec<String>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Id" => field_0 = Some(map.next_value::<String>()?),
+                        "Warnings" => field_1 = Some(map.next_value::<Vec<String>>()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ContainerCreateResponse {
+                    id: field_0
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Id"))?,
+                    warnings: field_1
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Warnings"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerPruneResponse {
     /// Container IDs that were deleted
-    #[serde(
-        rename = "ContainersDeleted",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub containers_deleted: Option<Vec<String>>,
     /// Disk space reclaimed in bytes
-    #[serde(rename = "SpaceReclaimed", default, skip_serializing_if = "Option::is_none")]
     pub space_reclaimed: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ContainerPruneResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.containers_deleted {
+            map.serialize_entry("ContainersDeleted", value)?;
+        }
+        if let Some(value) = &self.space_reclaimed {
+            map.serialize_entry("SpaceReclaimed", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContainerPruneResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ContainerPruneResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ContainerPruneResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContainerPruneResponse, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                let mut field_1: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "ContainersDeleted" => {
+                            field_0 = map.next_value::<Option<Vec<String>>>()?;
+                        }
+                        "SpaceReclaimed" => field_1 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ContainerPruneResponse {
+                    containers_deleted: field_0,
+                    space_reclaimed: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerChangesResponseItem {
     /// Kind of change
-    #[serde(rename = "Kind", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<ContainerChangesResponseItemKind>,
     /// Path to file that has changed
-    #[serde(rename = "Path", default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
+}
+impl serde::Serialize for ContainerChangesResponseItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.kind {
+            map.serialize_entry("Kind", value)?;
+        }
+        if let Some(value) = &self.path {
+            map.serialize_entry("Path", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContainerChangesResponseItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ContainerChangesResponseItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ContainerChangesResponseItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContainerChangesResponseItem, A::Error> {
+                let mut field_0: Option<ContainerChangesResponseItemKind> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Kind" => {
+                            field_0 = map
+                                .next_value::<Option<ContainerChangesResponseItemKind>>()?;
+                        }
+                        "Path" => field_1 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ContainerChangesResponseItem {
+                    kind: field_0,
+                    path: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Kind of change
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -3023,712 +10476,2987 @@ impl<'de> serde::Deserialize<'de> for ContainerChangesResponseItemKind {
         <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerExecBody {
     /// Attach to `stderr` of the exec command.
-    #[serde(rename = "AttachStderr", default, skip_serializing_if = "Option::is_none")]
     pub attach_stderr: Option<bool>,
     /// Attach to `stdin` of the exec command.
-    #[serde(rename = "AttachStdin", default, skip_serializing_if = "Option::is_none")]
     pub attach_stdin: Option<bool>,
     /// Attach to `stdout` of the exec command.
-    #[serde(rename = "AttachStdout", default, skip_serializing_if = "Option::is_none")]
     pub attach_stdout: Option<bool>,
     /// Command to run, as a string or array of strings.
-    #[serde(rename = "Cmd", default, skip_serializing_if = "Option::is_none")]
     pub cmd: Option<Vec<String>>,
     /// Override the key sequence for detaching a container. Format is a single character `[a-Z]` or `ctrl-<value>` where `<value>` is one of: `a-z`, `@`, `^`, `[`, `,` or `_`.
-    #[serde(rename = "DetachKeys", default, skip_serializing_if = "Option::is_none")]
     pub detach_keys: Option<String>,
     /// A list of environment variables in the form `["VAR=value", ...]`.
-    #[serde(rename = "Env", default, skip_serializing_if = "Option::is_none")]
     pub env: Option<Vec<String>>,
     /// Runs the exec process with extended privileges.
-    #[serde(rename = "Privileged", default, skip_serializing_if = "Option::is_none")]
     pub privileged: Option<bool>,
     /// Allocate a pseudo-TTY.
-    #[serde(rename = "Tty", default, skip_serializing_if = "Option::is_none")]
     pub tty: Option<bool>,
     /// The user, and optionally, group to run the exec process inside the container. Format is one of: `user`, `user:group`, `uid`, or `uid:gid`.
-    #[serde(rename = "User", default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ContainerExecBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.attach_stderr {
+            map.serialize_entry("AttachStderr", value)?;
+        }
+        if let Some(value) = &self.attach_stdin {
+            map.serialize_entry("AttachStdin", value)?;
+        }
+        if let Some(value) = &self.attach_stdout {
+            map.serialize_entry("AttachStdout", value)?;
+        }
+        if let Some(value) = &self.cmd {
+            map.serialize_entry("Cmd", value)?;
+        }
+        if let Some(value) = &self.detach_keys {
+            map.serialize_entry("DetachKeys", value)?;
+        }
+        if let Some(value) = &self.env {
+            map.serialize_entry("Env", value)?;
+        }
+        if let Some(value) = &self.privileged {
+            map.serialize_entry("Privileged", value)?;
+        }
+        if let Some(value) = &self.tty {
+            map.serialize_entry("Tty", value)?;
+        }
+        if let Some(value) = &self.user {
+            map.serialize_entry("User", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContainerExecBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ContainerExecBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ContainerExecBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContainerExecBody, A::Error> {
+                let mut field_0: Option<bool> = None;
+                let mut field_1: Option<bool> = None;
+                let mut field_2: Option<bool> = None;
+                let mut field_3: Option<Vec<String>> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<Vec<String>> = None;
+                let mut field_6: Option<bool> = None;
+                let mut field_7: Option<bool> = None;
+                let mut field_8: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "AttachStderr" => field_0 = map.next_value::<Option<bool>>()?,
+                        "AttachStdin" => field_1 = map.next_value::<Option<bool>>()?,
+                        "AttachStdout" => field_2 = map.next_value::<Option<bool>>()?,
+                        "Cmd" => field_3 = map.next_value::<Option<Vec<String>>>()?,
+                        "DetachKeys" => field_4 = map.next_value::<Option<String>>()?,
+                        "Env" => field_5 = map.next_value::<Option<Vec<String>>>()?,
+                        "Privileged" => field_6 = map.next_value::<Option<bool>>()?,
+                        "Tty" => field_7 = map.next_value::<Option<bool>>()?,
+                        "User" => field_8 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ContainerExecBody {
+                    attach_stderr: field_0,
+                    attach_stdin: field_1,
+                    attach_stdout: field_2,
+                    cmd: field_3,
+                    detach_keys: field_4,
+                    env: field_5,
+                    privileged: field_6,
+                    tty: field_7,
+                    user: field_8,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerInspectResponse {
-    #[serde(
-        rename = "AppArmorProfile",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub app_armor_profile: Option<String>,
     /// The arguments to the command being run
-    #[serde(rename = "Args", default, skip_serializing_if = "Option::is_none")]
     pub args: Option<Vec<String>>,
-    #[serde(rename = "Config", default, skip_serializing_if = "Option::is_none")]
     pub config: Option<Config>,
     /// The time the container was created
-    #[serde(rename = "Created", default, skip_serializing_if = "Option::is_none")]
     pub created: Option<String>,
-    #[serde(rename = "Driver", default, skip_serializing_if = "Option::is_none")]
     pub driver: Option<String>,
-    #[serde(rename = "ExecIDs", default, skip_serializing_if = "Option::is_none")]
     pub exec_ids: Option<Vec<String>>,
-    #[serde(rename = "GraphDriver", default, skip_serializing_if = "Option::is_none")]
     pub graph_driver: Option<GraphDriver>,
-    #[serde(rename = "HostConfig", default, skip_serializing_if = "Option::is_none")]
     pub host_config: Option<HostConfig>,
-    #[serde(rename = "HostnamePath", default, skip_serializing_if = "Option::is_none")]
     pub hostname_path: Option<String>,
-    #[serde(rename = "HostsPath", default, skip_serializing_if = "Option::is_none")]
     pub hosts_path: Option<String>,
     /// The ID of the container
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The container's image
-    #[serde(rename = "Image", default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
-    #[serde(rename = "LogPath", default, skip_serializing_if = "Option::is_none")]
     pub log_path: Option<String>,
-    #[serde(rename = "MountLabel", default, skip_serializing_if = "Option::is_none")]
     pub mount_label: Option<String>,
-    #[serde(rename = "Mounts", default, skip_serializing_if = "Option::is_none")]
     pub mounts: Option<Vec<MountPoint>>,
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(
-        rename = "NetworkSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub network_settings: Option<NetworkConfig>,
     /// TODO
-    #[serde(rename = "Node", default, skip_serializing_if = "Option::is_none")]
     pub node: Option<serde_json::Value>,
     /// The path to the command being run
-    #[serde(rename = "Path", default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    #[serde(rename = "ProcessLabel", default, skip_serializing_if = "Option::is_none")]
     pub process_label: Option<String>,
-    #[serde(rename = "ResolvConfPath", default, skip_serializing_if = "Option::is_none")]
     pub resolv_conf_path: Option<String>,
-    #[serde(rename = "RestartCount", default, skip_serializing_if = "Option::is_none")]
     pub restart_count: Option<i64>,
     /// The total size of all the files in this container.
-    #[serde(rename = "SizeRootFs", default, skip_serializing_if = "Option::is_none")]
     pub size_root_fs: Option<i64>,
     /// The size of files that have been created or changed by this container.
-    #[serde(rename = "SizeRw", default, skip_serializing_if = "Option::is_none")]
     pub size_rw: Option<i64>,
     /// The state of the container.
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<ContainerInspectResponseState>,
 }
+impl serde::Serialize for ContainerInspectResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_armor_profile {
+            map.serialize_entry("AppArmorProfile", value)?;
+        }
+        if let Some(value) = &self.args {
+            map.serialize_entry("Args", value)?;
+        }
+        if let Some(value) = &self.config {
+            map.serialize_entry("Config", value)?;
+        }
+        if let Some(value) = &self.created {
+            map.serialize_entry("Created", value)?;
+        }
+        if let Some(value) = &self.driver {
+            map.serialize_entry("Driver", value)?;
+        }
+        if let Some(value) = &self.exec_ids {
+            map.serialize_entry("ExecIDs", value)?;
+        }
+        if let Some(value) = &self.graph_driver {
+            map.serialize_entry("GraphDriver", value)?;
+        }
+        if let Some(value) = &self.host_config {
+            map.serialize_entry("HostConfig", value)?;
+        }
+        if let Some(value) = &self.hostname_path {
+            map.serialize_entry("HostnamePath", value)?;
+        }
+        if let Some(value) = &self.hosts_path {
+            map.serialize_entry("HostsPath", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("Id", value)?;
+        }
+        if let Some(value) = &self.image {
+            map.serialize_entry("Image", value)?;
+        }
+        if let Some(value) = &self.log_path {
+            map.serialize_entry("LogPath", value)?;
+        }
+        if let Some(value) = &self.mount_label {
+            map.serialize_entry("MountLabel", value)?;
+        }
+        if let Some(value) = &self.mounts {
+            map.serialize_entry("Mounts", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        if let Some(value) = &self.network_settings {
+            map.serialize_entry("NetworkSettings", value)?;
+        }
+        if let Some(value) = &self.node {
+            map.serialize_entry("Node", value)?;
+        }
+        if let Some(value) = &self.path {
+            map.serialize_entry("Path", value)?;
+        }
+        if let Some(value) = &self.process_label {
+            map.serialize_entry("ProcessLabel", value)?;
+        }
+        if let Some(value) = &self.resolv_conf_path {
+            map.serialize_entry("ResolvConfPath", value)?;
+        }
+        if let Some(value) = &self.restart_count {
+            map.serialize_entry("RestartCount", value)?;
+        }
+        if let Some(value) = &self.size_root_fs {
+            map.serialize_entry("SizeRootFs", value)?;
+        }
+        if let Some(value) = &self.size_rw {
+            map.serialize_entry("SizeRw", value)?;
+        }
+        if let Some(value) = &self.state {
+            map.serialize_entry("State", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContainerInspectResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ContainerInspectResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ContainerInspectResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContainerInspectResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Vec<String>> = None;
+                let mut field_2: Option<Config> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<Vec<String>> = None;
+                let mut field_6: Option<GraphDriver> = None;
+                let mut field_7: Option<HostConfig> = None;
+                let mut field_8: Option<String> = None;
+                let mut field_9: Option<String> = None;
+                let mut field_10: Option<String> = None;
+                let mut field_11: Option<String> = None;
+                let mut field_12: Option<String> = None;
+                let mut field_13: Option<String> = None;
+                let mut field_14: Option<Vec<MountPoint>> = None;
+                let mut field_15: Option<String> = None;
+                let mut field_16: Option<NetworkConfig> = None;
+                let mut field_17: Option<serde_json::Value> = None;
+                let mut field_18: Option<String> = None;
+                let mut field_19: Option<String> = None;
+                let mut field_20: Option<String> = None;
+                let mut field_21: Option<i64> = None;
+                let mut field_22: Option<i64> = None;
+                let mut field_23: Option<i64> = None;
+                let mut field_24: Option<ContainerInspectResponseState> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "AppArmorProfile" => {
+                            field_0 = map.next_value::<Option<String>>()?;
+                        }
+                        "Args" => field_1 = map.next_value::<Option<Vec<String>>>()?,
+                        "Config" => field_2 = map.next_value::<Option<Config>>()?,
+                        "Created" => field_3 = map.next_value::<Option<String>>()?,
+                        "Driver" => field_4 = map.next_value::<Option<String>>()?,
+                        "ExecIDs" => field_5 = map.next_value::<Option<Vec<String>>>()?,
+                        "GraphDriver" => {
+                            field_6 = map.next_value::<Option<GraphDriver>>()?;
+                        }
+                        "HostConfig" => field_7 = map.next_value::<Option<HostConfig>>()?,
+                        "HostnamePath" => field_8 = map.next_value::<Option<String>>()?,
+                        "HostsPath" => field_9 = map.next_value::<Option<String>>()?,
+                        "Id" => field_10 = map.next_value::<Option<String>>()?,
+                        "Image" => field_11 = map.next_value::<Option<String>>()?,
+                        "LogPath" => field_12 = map.next_value::<Option<String>>()?,
+                        "MountLabel" => field_13 = map.next_value::<Option<String>>()?,
+                        "Mounts" => {
+                            field_14 = map.next_value::<Option<Vec<MountPoint>>>()?;
+                        }
+                        "Name" => field_15 = map.next_value::<Option<String>>()?,
+                        "NetworkSettings" => {
+                            field_16 = map.next_value::<Option<NetworkConfig>>()?;
+                        }
+                        "Node" => {
+                            field_17 = map.next_value::<Option<serde_json::Value>>()?;
+                        }
+                        "Path" => field_18 = map.next_value::<Option<String>>()?,
+                        "ProcessLabel" => field_19 = map.next_value::<Option<String>>()?,
+                        "ResolvConfPath" => {
+                            field_20 = map.next_value::<Option<String>>()?;
+                        }
+                        "RestartCount" => field_21 = map.next_value::<Option<i64>>()?,
+                        "SizeRootFs" => field_22 = map.next_value::<Option<i64>>()?,
+                        "SizeRw" => field_23 = map.next_value::<Option<i64>>()?,
+                        "State" => {
+                            field_24 = map
+                                .next_value::<Option<ContainerInspectResponseState>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ContainerInspectResponse {
+                    app_armor_profile: field_0,
+                    args: field_1,
+                    config: field_2,
+                    created: field_3,
+                    driver: field_4,
+                    exec_ids: field_5,
+                    graph_driver: field_6,
+                    host_config: field_7,
+                    hostname_path: field_8,
+                    hosts_path: field_9,
+                    id: field_10,
+                    image: field_11,
+                    log_path: field_12,
+                    mount_label: field_13,
+                    mounts: field_14,
+                    name: field_15,
+                    network_settings: field_16,
+                    node: field_17,
+                    path: field_18,
+                    process_label: field_19,
+                    resolv_conf_path: field_20,
+                    restart_count: field_21,
+                    size_root_fs: field_22,
+                    size_rw: field_23,
+                    state: field_24,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// The state of the container.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerInspectResponseState {
-    #[serde(rename = "Dead", default, skip_serializing_if = "Option::is_none")]
     pub dead: Option<bool>,
-    #[serde(rename = "Error", default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// The last exit code of this container
-    #[serde(rename = "ExitCode", default, skip_serializing_if = "Option::is_none")]
     pub exit_code: Option<i64>,
     /// The time when this container last exited.
-    #[serde(rename = "FinishedAt", default, skip_serializing_if = "Option::is_none")]
     pub finished_at: Option<String>,
     /// Whether this container has been killed because it ran out of memory.
-    #[serde(rename = "OOMKilled", default, skip_serializing_if = "Option::is_none")]
     pub oom_killed: Option<bool>,
     /// Whether this container is paused.
-    #[serde(rename = "Paused", default, skip_serializing_if = "Option::is_none")]
     pub paused: Option<bool>,
     /// The process ID of this container
-    #[serde(rename = "Pid", default, skip_serializing_if = "Option::is_none")]
     pub pid: Option<i64>,
     /// Whether this container is restarting.
-    #[serde(rename = "Restarting", default, skip_serializing_if = "Option::is_none")]
     pub restarting: Option<bool>,
     /// Whether this container is running.
-    #[serde(rename = "Running", default, skip_serializing_if = "Option::is_none")]
     pub running: Option<bool>,
     /// The time when this container was last started.
-    #[serde(rename = "StartedAt", default, skip_serializing_if = "Option::is_none")]
     pub started_at: Option<String>,
     /// The status of the container. For example, `running` or `exited`.
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ContainerInspectResponseState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.dead {
+            map.serialize_entry("Dead", value)?;
+        }
+        if let Some(value) = &self.error {
+            map.serialize_entry("Error", value)?;
+        }
+        if let Some(value) = &self.exit_code {
+            map.serialize_entry("ExitCode", value)?;
+        }
+        if let Some(value) = &self.finished_at {
+            map.serialize_entry("FinishedAt", value)?;
+        }
+        if let Some(value) = &self.oom_killed {
+            map.serialize_entry("OOMKilled", value)?;
+        }
+        if let Some(value) = &self.paused {
+            map.serialize_entry("Paused", value)?;
+        }
+        if let Some(value) = &self.pid {
+            map.serialize_entry("Pid", value)?;
+        }
+        if let Some(value) = &self.restarting {
+            map.serialize_entry("Restarting", value)?;
+        }
+        if let Some(value) = &self.running {
+            map.serialize_entry("Running", value)?;
+        }
+        if let Some(value) = &self.started_at {
+            map.serialize_entry("StartedAt", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("Status", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContainerInspectResponseState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ContainerInspectResponseState;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ContainerInspectResponseState`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContainerInspectResponseState, A::Error> {
+                let mut field_0: Option<bool> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<i64> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<bool> = None;
+                let mut field_5: Option<bool> = None;
+                let mut field_6: Option<i64> = None;
+                let mut field_7: Option<bool> = None;
+                let mut field_8: Option<bool> = None;
+                let mut field_9: Option<String> = None;
+                let mut field_10: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Dead" => field_0 = map.next_value::<Option<bool>>()?,
+                        "Error" => field_1 = map.next_value::<Option<String>>()?,
+                        "ExitCode" => field_2 = map.next_value::<Option<i64>>()?,
+                        "FinishedAt" => field_3 = map.next_value::<Option<String>>()?,
+                        "OOMKilled" => field_4 = map.next_value::<Option<bool>>()?,
+                        "Paused" => field_5 = map.next_value::<Option<bool>>()?,
+                        "Pid" => field_6 = map.next_value::<Option<i64>>()?,
+                        "Restarting" => field_7 = map.next_value::<Option<bool>>()?,
+                        "Running" => field_8 = map.next_value::<Option<bool>>()?,
+                        "StartedAt" => field_9 = map.next_value::<Option<String>>()?,
+                        "Status" => field_10 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ContainerInspectResponseState {
+                    dead: field_0,
+                    error: field_1,
+                    exit_code: field_2,
+                    finished_at: field_3,
+                    oom_killed: field_4,
+                    paused: field_5,
+                    pid: field_6,
+                    restarting: field_7,
+                    running: field_8,
+                    started_at: field_9,
+                    status: field_10,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerTopResponse {
     /// Each process running in the container, where each is process is an array of values corresponding to the titles
-    #[serde(rename = "Processes", default, skip_serializing_if = "Option::is_none")]
     pub processes: Option<Vec<Vec<String>>>,
     /// The ps column titles
-    #[serde(rename = "Titles", default, skip_serializing_if = "Option::is_none")]
     pub titles: Option<Vec<String>>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ContainerTopResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.processes {
+            map.serialize_entry("Processes", value)?;
+        }
+        if let Some(value) = &self.titles {
+            map.serialize_entry("Titles", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContainerTopResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ContainerTopResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ContainerTopResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContainerTopResponse, A::Error> {
+                let mut field_0: Option<Vec<Vec<String>>> = None;
+                let mut field_1: Option<Vec<String>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Processes" => {
+                            field_0 = map.next_value::<Option<Vec<Vec<String>>>>()?;
+                        }
+                        "Titles" => field_1 = map.next_value::<Option<Vec<String>>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ContainerTopResponse {
+                    processes: field_0,
+                    titles: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerUpdateBody {
     /// Limit read rate (bytes per second) from a device, in the form `[{"Path": "device_path", "Rate": rate}]`.
-    #[serde(
-        rename = "BlkioDeviceReadBps",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub blkio_device_read_bps: Option<Vec<ThrottleDevice>>,
     /// Limit read rate (IO per second) from a device, in the form `[{"Path": "device_path", "Rate": rate}]`.
-    #[serde(
-        rename = "BlkioDeviceReadIOps",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub blkio_device_read_i_ops: Option<Vec<ThrottleDevice>>,
     /// Limit write rate (bytes per second) to a device, in the form `[{"Path": "device_path", "Rate": rate}]`.
-    #[serde(
-        rename = "BlkioDeviceWriteBps",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub blkio_device_write_bps: Option<Vec<ThrottleDevice>>,
     /// Limit write rate (IO per second) to a device, in the form `[{"Path": "device_path", "Rate": rate}]`.
-    #[serde(
-        rename = "BlkioDeviceWriteIOps",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub blkio_device_write_i_ops: Option<Vec<ThrottleDevice>>,
     /// Block IO weight (relative weight).
-    #[serde(rename = "BlkioWeight", default, skip_serializing_if = "Option::is_none")]
     pub blkio_weight: Option<i64>,
     /// Block IO weight (relative device weight) in the form `[{"Path": "device_path", "Weight": weight}]`.
-    #[serde(
-        rename = "BlkioWeightDevice",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub blkio_weight_device: Option<Vec<ContainerUpdateBodyBlkioWeightDeviceItem>>,
     /// Path to `cgroups` under which the container's `cgroup` is created. If the path is not absolute, the path is considered to be relative to the `cgroups` path of the init process. Cgroups are created if they do not already exist.
-    #[serde(rename = "CgroupParent", default, skip_serializing_if = "Option::is_none")]
     pub cgroup_parent: Option<String>,
     /// The number of usable CPUs (Windows only).
     ///
     /// On Windows Server containers, the processor resource controls are mutually exclusive. The order of precedence is `CPUCount` first, then `CPUShares`, and `CPUPercent` last.
-    #[serde(rename = "CpuCount", default, skip_serializing_if = "Option::is_none")]
     pub cpu_count: Option<i64>,
     /// The usable percentage of the available CPUs (Windows only).
     ///
     /// On Windows Server containers, the processor resource controls are mutually exclusive. The order of precedence is `CPUCount` first, then `CPUShares`, and `CPUPercent` last.
-    #[serde(rename = "CpuPercent", default, skip_serializing_if = "Option::is_none")]
     pub cpu_percent: Option<i64>,
     /// The length of a CPU period in microseconds.
-    #[serde(rename = "CpuPeriod", default, skip_serializing_if = "Option::is_none")]
     pub cpu_period: Option<i64>,
     /// Microseconds of CPU time that the container can get in a CPU period.
-    #[serde(rename = "CpuQuota", default, skip_serializing_if = "Option::is_none")]
     pub cpu_quota: Option<i64>,
     /// The length of a CPU real-time period in microseconds. Set to 0 to allocate no time allocated to real-time tasks.
-    #[serde(
-        rename = "CpuRealtimePeriod",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub cpu_realtime_period: Option<i64>,
     /// The length of a CPU real-time runtime in microseconds. Set to 0 to allocate no time allocated to real-time tasks.
-    #[serde(
-        rename = "CpuRealtimeRuntime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub cpu_realtime_runtime: Option<i64>,
     /// An integer value representing this container's relative CPU weight versus other containers.
-    #[serde(rename = "CpuShares", default, skip_serializing_if = "Option::is_none")]
     pub cpu_shares: Option<i64>,
     /// CPUs in which to allow execution (e.g., `0-3`, `0,1`)
-    #[serde(rename = "CpusetCpus", default, skip_serializing_if = "Option::is_none")]
     pub cpuset_cpus: Option<String>,
     /// Memory nodes (MEMs) in which to allow execution (0-3, 0,1). Only effective on NUMA systems.
-    #[serde(rename = "CpusetMems", default, skip_serializing_if = "Option::is_none")]
     pub cpuset_mems: Option<String>,
     /// A list of devices to add to the container.
-    #[serde(rename = "Devices", default, skip_serializing_if = "Option::is_none")]
     pub devices: Option<Vec<DeviceMapping>>,
     /// Disk limit (in bytes).
-    #[serde(rename = "DiskQuota", default, skip_serializing_if = "Option::is_none")]
     pub disk_quota: Option<i64>,
     /// Maximum IO in bytes per second for the container system drive (Windows only)
-    #[serde(
-        rename = "IOMaximumBandwidth",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub io_maximum_bandwidth: Option<i64>,
     /// Maximum IOps for the container system drive (Windows only)
-    #[serde(rename = "IOMaximumIOps", default, skip_serializing_if = "Option::is_none")]
     pub io_maximum_i_ops: Option<i64>,
     /// Memory limit in bytes.
-    #[serde(rename = "Memory", default, skip_serializing_if = "Option::is_none")]
     pub memory: Option<i64>,
     /// Memory soft limit in bytes.
-    #[serde(
-        rename = "MemoryReservation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub memory_reservation: Option<i64>,
     /// Total memory limit (memory + swap). Set as `-1` to enable unlimited swap.
-    #[serde(rename = "MemorySwap", default, skip_serializing_if = "Option::is_none")]
     pub memory_swap: Option<i64>,
     /// Tune a container's memory swappiness behavior. Accepts an integer between 0 and 100.
-    #[serde(
-        rename = "MemorySwappiness",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub memory_swappiness: Option<i64>,
     /// CPU quota in units of 10&lt;sup&gt;-9&lt;/sup&gt; CPUs.
-    #[serde(rename = "NanoCPUs", default, skip_serializing_if = "Option::is_none")]
     pub nano_cpus: Option<i64>,
     /// Disable OOM Killer for the container.
-    #[serde(rename = "OomKillDisable", default, skip_serializing_if = "Option::is_none")]
     pub oom_kill_disable: Option<bool>,
     /// Tune a container's pids limit. Set -1 for unlimited.
-    #[serde(rename = "PidsLimit", default, skip_serializing_if = "Option::is_none")]
     pub pids_limit: Option<i64>,
     /// A list of resource limits to set in the container. For example: `{"Name": "nofile", "Soft": 1024, "Hard": 2048}`"
-    #[serde(rename = "Ulimits", default, skip_serializing_if = "Option::is_none")]
     pub ulimits: Option<Vec<ContainerUpdateBodyUlimitsItem>>,
-    #[serde(rename = "RestartPolicy", default, skip_serializing_if = "Option::is_none")]
     pub restart_policy: Option<RestartPolicy>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ContainerUpdateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.blkio_device_read_bps {
+            map.serialize_entry("BlkioDeviceReadBps", value)?;
+        }
+        if let Some(value) = &self.blkio_device_read_i_ops {
+            map.serialize_entry("BlkioDeviceReadIOps", value)?;
+        }
+        if let Some(value) = &self.blkio_device_write_bps {
+            map.serialize_entry("BlkioDeviceWriteBps", value)?;
+        }
+        if let Some(value) = &self.blkio_device_write_i_ops {
+            map.serialize_entry("BlkioDeviceWriteIOps", value)?;
+        }
+        if let Some(value) = &self.blkio_weight {
+            map.serialize_entry("BlkioWeight", value)?;
+        }
+        if let Some(value) = &self.blkio_weight_device {
+            map.serialize_entry("BlkioWeightDevice", value)?;
+        }
+        if let Some(value) = &self.cgroup_parent {
+            map.serialize_entry("CgroupParent", value)?;
+        }
+        if let Some(value) = &self.cpu_count {
+            map.serialize_entry("CpuCount", value)?;
+        }
+        if let Some(value) = &self.cpu_percent {
+            map.serialize_entry("CpuPercent", value)?;
+        }
+        if let Some(value) = &self.cpu_period {
+            map.serialize_entry("CpuPeriod", value)?;
+        }
+        if let Some(value) = &self.cpu_quota {
+            map.serialize_entry("CpuQuota", value)?;
+        }
+        if let Some(value) = &self.cpu_realtime_period {
+            map.serialize_entry("CpuRealtimePeriod", value)?;
+        }
+        if let Some(value) = &self.cpu_realtime_runtime {
+            map.serialize_entry("CpuRealtimeRuntime", value)?;
+        }
+        if let Some(value) = &self.cpu_shares {
+            map.serialize_entry("CpuShares", value)?;
+        }
+        if let Some(value) = &self.cpuset_cpus {
+            map.serialize_entry("CpusetCpus", value)?;
+        }
+        if let Some(value) = &self.cpuset_mems {
+            map.serialize_entry("CpusetMems", value)?;
+        }
+        if let Some(value) = &self.devices {
+            map.serialize_entry("Devices", value)?;
+        }
+        if let Some(value) = &self.disk_quota {
+            map.serialize_entry("DiskQuota", value)?;
+        }
+        if let Some(value) = &self.io_maximum_bandwidth {
+            map.serialize_entry("IOMaximumBandwidth", value)?;
+        }
+        if let Some(value) = &self.io_maximum_i_ops {
+            map.serialize_entry("IOMaximumIOps", value)?;
+        }
+        if let Some(value) = &self.memory {
+            map.serialize_entry("Memory", value)?;
+        }
+        if let Some(value) = &self.memory_reservation {
+            map.serialize_entry("MemoryReservation", value)?;
+        }
+        if let Some(value) = &self.memory_swap {
+            map.serialize_entry("MemorySwap", value)?;
+        }
+        if let Some(value) = &self.memory_swappiness {
+            map.serialize_entry("MemorySwappiness", value)?;
+        }
+        if let Some(value) = &self.nano_cpus {
+            map.serialize_entry("NanoCPUs", value)?;
+        }
+        if let Some(value) = &self.oom_kill_disable {
+            map.serialize_entry("OomKillDisable", value)?;
+        }
+        if let Some(value) = &self.pids_limit {
+            map.serialize_entry("PidsLimit", value)?;
+        }
+        if let Some(value) = &self.ulimits {
+            map.serialize_entry("Ulimits", value)?;
+        }
+        if let Some(value) = &self.restart_policy {
+            map.serialize_entry("RestartPolicy", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContainerUpdateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ContainerUpdateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ContainerUpdateBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContainerUpdateBody, A::Error> {
+                let mut field_0: Option<Vec<ThrottleDevice>> = None;
+                let mut field_1: Option<Vec<ThrottleDevice>> = None;
+                let mut field_2: Option<Vec<ThrottleDevice>> = None;
+                let mut field_3: Option<Vec<ThrottleDevice>> = None;
+                let mut field_4: Option<i64> = None;
+                let mut field_5: Option<Vec<ContainerUpdateBodyBlkioWeightDeviceItem>> = None;
+                let mut field_6: Option<String> = None;
+                let mut field_7: Option<i64> = None;
+                let mut field_8: Option<i64> = None;
+                let mut field_9: Option<i64> = None;
+                let mut field_10: Option<i64> = None;
+                let mut field_11: Option<i64> = None;
+                let mut field_12: Option<i64> = None;
+                let mut field_13: Option<i64> = None;
+                let mut field_14: Option<String> = None;
+                let mut field_15: Option<String> = None;
+                let mut field_16: Option<Vec<DeviceMapping>> = None;
+                let mut field_17: Option<i64> = None;
+                let mut field_18: Option<i64> = None;
+                let mut field_19: Option<i64> = None;
+                let mut field_20: Option<i64> = None;
+                let mut field_21: Option<i64> = None;
+                let mut field_22: Option<i64> = None;
+                let mut field_23: Option<i64> = None;
+                let mut field_24: Option<i64> = None;
+                let mut field_25: Option<bool> = None;
+                let mut field_26: Option<i64> = None;
+                let mut field_27: Option<Vec<ContainerUpdateBodyUlimitsItem>> = None;
+                let mut field_28: Option<RestartPolicy> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "BlkioDeviceReadBps" => {
+                            field_0 = map.next_value::<Option<Vec<ThrottleDevice>>>()?;
+                        }
+                        "BlkioDeviceReadIOps" => {
+                            field_1 = map.next_value::<Option<Vec<ThrottleDevice>>>()?;
+                        }
+                        "BlkioDeviceWriteBps" => {
+                            field_2 = map.next_value::<Option<Vec<ThrottleDevice>>>()?;
+                        }
+                        "BlkioDeviceWriteIOps" => {
+                            field_3 = map.next_value::<Option<Vec<ThrottleDevice>>>()?;
+                        }
+                        "BlkioWeight" => field_4 = map.next_value::<Option<i64>>()?,
+                        "BlkioWeightDevice" => {
+                            field_5 = map
+                                .next_value::<
+                                    Option<Vec<ContainerUpdateBodyBlkioWeightDeviceItem>>,
+                                >()?;
+                        }
+                        "CgroupParent" => field_6 = map.next_value::<Option<String>>()?,
+                        "CpuCount" => field_7 = map.next_value::<Option<i64>>()?,
+                        "CpuPercent" => field_8 = map.next_value::<Option<i64>>()?,
+                        "CpuPeriod" => field_9 = map.next_value::<Option<i64>>()?,
+                        "CpuQuota" => field_10 = map.next_value::<Option<i64>>()?,
+                        "CpuRealtimePeriod" => {
+                            field_11 = map.next_value::<Option<i64>>()?;
+                        }
+                        "CpuRealtimeRuntime" => {
+                            field_12 = map.next_value::<Option<i64>>()?;
+                        }
+                        "CpuShares" => field_13 = map.next_value::<Option<i64>>()?,
+                        "CpusetCpus" => field_14 = map.next_value::<Option<String>>()?,
+                        "CpusetMems" => field_15 = map.next_value::<Option<String>>()?,
+                        "Devices" => {
+                            field_16 = map.next_value::<Option<Vec<DeviceMapping>>>()?;
+                        }
+                        "DiskQuota" => field_17 = map.next_value::<Option<i64>>()?,
+                        "IOMaximumBandwidth" => {
+                            field_18 = map.next_value::<Option<i64>>()?;
+                        }
+                        "IOMaximumIOps" => field_19 = map.next_value::<Option<i64>>()?,
+                        "Memory" => field_20 = map.next_value::<Option<i64>>()?,
+                        "MemoryReservation" => {
+                            field_21 = map.next_value::<Option<i64>>()?;
+                        }
+                        "MemorySwap" => field_22 = map.next_value::<Option<i64>>()?,
+                        "MemorySwappiness" => field_23 = map.next_value::<Option<i64>>()?,
+                        "NanoCPUs" => field_24 = map.next_value::<Option<i64>>()?,
+                        "OomKillDisable" => field_25 = map.next_value::<Option<bool>>()?,
+                        "PidsLimit" => field_26 = map.next_value::<Option<i64>>()?,
+                        "Ulimits" => {
+                            field_27 = map
+                                .next_value::<
+                                    Option<Vec<ContainerUpdateBodyUlimitsItem>>,
+                                >()?;
+                        }
+                        "RestartPolicy" => {
+                            field_28 = map.next_value::<Option<RestartPolicy>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ContainerUpdateBody {
+                    blkio_device_read_bps: field_0,
+                    blkio_device_read_i_ops: field_1,
+                    blkio_device_write_bps: field_2,
+                    blkio_device_write_i_ops: field_3,
+                    blkio_weight: field_4,
+                    blkio_weight_device: field_5,
+                    cgroup_parent: field_6,
+                    cpu_count: field_7,
+                    cpu_percent: field_8,
+                    cpu_period: field_9,
+                    cpu_quota: field_10,
+                    cpu_realtime_period: field_11,
+                    cpu_realtime_runtime: field_12,
+                    cpu_shares: field_13,
+                    cpuset_cpus: field_14,
+                    cpuset_mems: field_15,
+                    devices: field_16,
+                    disk_quota: field_17,
+                    io_maximum_bandwidth: field_18,
+                    io_maximum_i_ops: field_19,
+                    memory: field_20,
+                    memory_reservation: field_21,
+                    memory_swap: field_22,
+                    memory_swappiness: field_23,
+                    nano_cpus: field_24,
+                    oom_kill_disable: field_25,
+                    pids_limit: field_26,
+                    ulimits: field_27,
+                    restart_policy: field_28,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerUpdateBodyBlkioWeightDeviceItem {
-    #[serde(rename = "Path", default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    #[serde(rename = "Weight", default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ContainerUpdateBodyBlkioWeightDeviceItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.path {
+            map.serialize_entry("Path", value)?;
+        }
+        if let Some(value) = &self.weight {
+            map.serialize_entry("Weight", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContainerUpdateBodyBlkioWeightDeviceItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ContainerUpdateBodyBlkioWeightDeviceItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ContainerUpdateBodyBlkioWeightDeviceItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContainerUpdateBodyBlkioWeightDeviceItem, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Path" => field_0 = map.next_value::<Option<String>>()?,
+                        "Weight" => field_1 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ContainerUpdateBodyBlkioWeightDeviceItem {
+                    path: field_0,
+                    weight: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerUpdateBodyUlimitsItem {
     /// Hard limit
-    #[serde(rename = "Hard", default, skip_serializing_if = "Option::is_none")]
     pub hard: Option<i64>,
     /// Name of ulimit
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Soft limit
-    #[serde(rename = "Soft", default, skip_serializing_if = "Option::is_none")]
     pub soft: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ContainerUpdateBodyUlimitsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.hard {
+            map.serialize_entry("Hard", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        if let Some(value) = &self.soft {
+            map.serialize_entry("Soft", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContainerUpdateBodyUlimitsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ContainerUpdateBodyUlimitsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ContainerUpdateBodyUlimitsItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContainerUpdateBodyUlimitsItem, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Hard" => field_0 = map.next_value::<Option<i64>>()?,
+                        "Name" => field_1 = map.next_value::<Option<String>>()?,
+                        "Soft" => field_2 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ContainerUpdateBodyUlimitsItem {
+                    hard: field_0,
+                    name: field_1,
+                    soft: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerUpdateResponse {
-    #[serde(rename = "Warnings", default, skip_serializing_if = "Option::is_none")]
     pub warnings: Option<Vec<String>>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ContainerUpdateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.warnings {
+            map.serialize_entry("Warnings", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContainerUpdateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ContainerUpdateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ContainerUpdateResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContainerUpdateResponse, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Warnings" => field_0 = map.next_value::<Option<Vec<String>>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ContainerUpdateResponse {
+                    warnings: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerWaitResponse {
     /// Exit code of the container
-    #[serde(rename = "StatusCode")]
     pub status_code: i64,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ContainerWaitResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("StatusCode", &self.status_code)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContainerWaitResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ContainerWaitResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ContainerWaitResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContainerWaitResponse, A::Error> {
+                let mut field_0: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "StatusCode" => field_0 = Some(map.next_value::<i64>()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ContainerWaitResponse {
+                    status_code: field_0
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("StatusCode"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemEventsResponse {
     /// The type of event
-    #[serde(rename = "Action", default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
-    #[serde(rename = "Actor", default, skip_serializing_if = "Option::is_none")]
     pub actor: Option<SystemEventsResponseActor>,
     /// The type of object emitting the event
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Timestamp of event
-    #[serde(rename = "time", default, skip_serializing_if = "Option::is_none")]
     pub time: Option<i64>,
     /// Timestamp of event, with nanosecond accuracy
-    #[serde(rename = "timeNano", default, skip_serializing_if = "Option::is_none")]
     pub time_nano: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for SystemEventsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.action {
+            map.serialize_entry("Action", value)?;
+        }
+        if let Some(value) = &self.actor {
+            map.serialize_entry("Actor", value)?;
+        }
+        if let Some(value) = &self.type_ {
+            map.serialize_entry("Type", value)?;
+        }
+        if let Some(value) = &self.time {
+            map.serialize_entry("time", value)?;
+        }
+        if let Some(value) = &self.time_nano {
+            map.serialize_entry("timeNano", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SystemEventsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SystemEventsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SystemEventsResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SystemEventsResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<SystemEventsResponseActor> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<i64> = None;
+                let mut field_4: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Action" => field_0 = map.next_value::<Option<String>>()?,
+                        "Actor" => {
+                            field_1 = map
+                                .next_value::<Option<SystemEventsResponseActor>>()?;
+                        }
+                        "Type" => field_2 = map.next_value::<Option<String>>()?,
+                        "time" => field_3 = map.next_value::<Option<i64>>()?,
+                        "timeNano" => field_4 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SystemEventsResponse {
+                    action: field_0,
+                    actor: field_1,
+                    type_: field_2,
+                    time: field_3,
+                    time_nano: field_4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemEventsResponseActor {
     /// Various key/value attributes of the object, depending on its type
-    #[serde(rename = "Attributes", default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<std::collections::HashMap<String, String>>,
     /// The ID of the object emitting the event
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for SystemEventsResponseActor {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.attributes {
+            map.serialize_entry("Attributes", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("ID", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SystemEventsResponseActor {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SystemEventsResponseActor;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SystemEventsResponseActor`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SystemEventsResponseActor, A::Error> {
+                let mut field_0: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Attributes" => {
+                            field_0 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "ID" => field_1 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SystemEventsResponseActor {
+                    attributes: field_0,
+                    id: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExecInspectResponse {
-    #[serde(rename = "ContainerID", default, skip_serializing_if = "Option::is_none")]
     pub container_id: Option<String>,
-    #[serde(rename = "ExitCode", default, skip_serializing_if = "Option::is_none")]
     pub exit_code: Option<i64>,
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(rename = "OpenStderr", default, skip_serializing_if = "Option::is_none")]
     pub open_stderr: Option<bool>,
-    #[serde(rename = "OpenStdin", default, skip_serializing_if = "Option::is_none")]
     pub open_stdin: Option<bool>,
-    #[serde(rename = "OpenStdout", default, skip_serializing_if = "Option::is_none")]
     pub open_stdout: Option<bool>,
     /// The system process ID for the exec process.
-    #[serde(rename = "Pid", default, skip_serializing_if = "Option::is_none")]
     pub pid: Option<i64>,
-    #[serde(rename = "ProcessConfig", default, skip_serializing_if = "Option::is_none")]
     pub process_config: Option<ProcessConfig>,
-    #[serde(rename = "Running", default, skip_serializing_if = "Option::is_none")]
     pub running: Option<bool>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ExecInspectResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.container_id {
+            map.serialize_entry("ContainerID", value)?;
+        }
+        if let Some(value) = &self.exit_code {
+            map.serialize_entry("ExitCode", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("ID", value)?;
+        }
+        if let Some(value) = &self.open_stderr {
+            map.serialize_entry("OpenStderr", value)?;
+        }
+        if let Some(value) = &self.open_stdin {
+            map.serialize_entry("OpenStdin", value)?;
+        }
+        if let Some(value) = &self.open_stdout {
+            map.serialize_entry("OpenStdout", value)?;
+        }
+        if let Some(value) = &self.pid {
+            map.serialize_entry("Pid", value)?;
+        }
+        if let Some(value) = &self.process_config {
+            map.serialize_entry("ProcessConfig", value)?;
+        }
+        if let Some(value) = &self.running {
+            map.serialize_entry("Running", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExecInspectResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ExecInspectResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ExecInspectResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExecInspectResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<i64> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<bool> = None;
+                let mut field_4: Option<bool> = None;
+                let mut field_5: Option<bool> = None;
+                let mut field_6: Option<i64> = None;
+                let mut field_7: Option<ProcessConfig> = None;
+                let mut field_8: Option<bool> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "ContainerID" => field_0 = map.next_value::<Option<String>>()?,
+                        "ExitCode" => field_1 = map.next_value::<Option<i64>>()?,
+                        "ID" => field_2 = map.next_value::<Option<String>>()?,
+                        "OpenStderr" => field_3 = map.next_value::<Option<bool>>()?,
+                        "OpenStdin" => field_4 = map.next_value::<Option<bool>>()?,
+                        "OpenStdout" => field_5 = map.next_value::<Option<bool>>()?,
+                        "Pid" => field_6 = map.next_value::<Option<i64>>()?,
+                        "ProcessConfig" => {
+                            field_7 = map.next_value::<Option<ProcessConfig>>()?;
+                        }
+                        "Running" => field_8 = map.next_value::<Option<bool>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ExecInspectResponse {
+                    container_id: field_0,
+                    exit_code: field_1,
+                    id: field_2,
+                    open_stderr: field_3,
+                    open_stdin: field_4,
+                    open_stdout: field_5,
+                    pid: field_6,
+                    process_config: field_7,
+                    running: field_8,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExecStartBody {
     /// Detach from the command.
-    #[serde(rename = "Detach", default, skip_serializing_if = "Option::is_none")]
     pub detach: Option<bool>,
     /// Allocate a pseudo-TTY.
-    #[serde(rename = "Tty", default, skip_serializing_if = "Option::is_none")]
     pub tty: Option<bool>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ExecStartBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.detach {
+            map.serialize_entry("Detach", value)?;
+        }
+        if let Some(value) = &self.tty {
+            map.serialize_entry("Tty", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExecStartBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ExecStartBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ExecStartBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExecStartBody, A::Error> {
+                let mut field_0: Option<bool> = None;
+                let mut field_1: Option<bool> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Detach" => field_0 = map.next_value::<Option<bool>>()?,
+                        "Tty" => field_1 = map.next_value::<Option<bool>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ExecStartBody {
+                    detach: field_0,
+                    tty: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImagePruneResponse {
     /// Images that were deleted
-    #[serde(rename = "ImagesDeleted", default, skip_serializing_if = "Option::is_none")]
     pub images_deleted: Option<Vec<ImageDeleteResponse>>,
     /// Disk space reclaimed in bytes
-    #[serde(rename = "SpaceReclaimed", default, skip_serializing_if = "Option::is_none")]
     pub space_reclaimed: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ImagePruneResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.images_deleted {
+            map.serialize_entry("ImagesDeleted", value)?;
+        }
+        if let Some(value) = &self.space_reclaimed {
+            map.serialize_entry("SpaceReclaimed", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ImagePruneResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ImagePruneResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ImagePruneResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ImagePruneResponse, A::Error> {
+                let mut field_0: Option<Vec<ImageDeleteResponse>> = None;
+                let mut field_1: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "ImagesDeleted" => {
+                            field_0 = map
+                                .next_value::<Option<Vec<ImageDeleteResponse>>>()?;
+                        }
+                        "SpaceReclaimed" => field_1 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ImagePruneResponse {
+                    images_deleted: field_0,
+                    space_reclaimed: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageSearchResponseItem {
-    #[serde(rename = "description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(rename = "is_automated", default, skip_serializing_if = "Option::is_none")]
     pub is_automated: Option<bool>,
-    #[serde(rename = "is_official", default, skip_serializing_if = "Option::is_none")]
     pub is_official: Option<bool>,
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "star_count", default, skip_serializing_if = "Option::is_none")]
     pub star_count: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ImageSearchResponseItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.is_automated {
+            map.serialize_entry("is_automated", value)?;
+        }
+        if let Some(value) = &self.is_official {
+            map.serialize_entry("is_official", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.star_count {
+            map.serialize_entry("star_count", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ImageSearchResponseItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ImageSearchResponseItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ImageSearchResponseItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ImageSearchResponseItem, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<bool> = None;
+                let mut field_2: Option<bool> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "description" => field_0 = map.next_value::<Option<String>>()?,
+                        "is_automated" => field_1 = map.next_value::<Option<bool>>()?,
+                        "is_official" => field_2 = map.next_value::<Option<bool>>()?,
+                        "name" => field_3 = map.next_value::<Option<String>>()?,
+                        "star_count" => field_4 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ImageSearchResponseItem {
+                    description: field_0,
+                    is_automated: field_1,
+                    is_official: field_2,
+                    name: field_3,
+                    star_count: field_4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemInfoResponse {
-    #[serde(rename = "Architecture", default, skip_serializing_if = "Option::is_none")]
     pub architecture: Option<String>,
-    #[serde(rename = "Containers", default, skip_serializing_if = "Option::is_none")]
     pub containers: Option<i64>,
-    #[serde(
-        rename = "ContainersPaused",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub containers_paused: Option<i64>,
-    #[serde(
-        rename = "ContainersRunning",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub containers_running: Option<i64>,
-    #[serde(
-        rename = "ContainersStopped",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub containers_stopped: Option<i64>,
-    #[serde(rename = "CpuCfsPeriod", default, skip_serializing_if = "Option::is_none")]
     pub cpu_cfs_period: Option<bool>,
-    #[serde(rename = "CpuCfsQuota", default, skip_serializing_if = "Option::is_none")]
     pub cpu_cfs_quota: Option<bool>,
-    #[serde(rename = "Debug", default, skip_serializing_if = "Option::is_none")]
     pub debug: Option<bool>,
-    #[serde(
-        rename = "DiscoveryBackend",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub discovery_backend: Option<String>,
-    #[serde(rename = "DockerRootDir", default, skip_serializing_if = "Option::is_none")]
     pub docker_root_dir: Option<String>,
-    #[serde(rename = "Driver", default, skip_serializing_if = "Option::is_none")]
     pub driver: Option<String>,
-    #[serde(rename = "DriverStatus", default, skip_serializing_if = "Option::is_none")]
     pub driver_status: Option<Vec<Vec<String>>>,
-    #[serde(
-        rename = "ExperimentalBuild",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub experimental_build: Option<bool>,
-    #[serde(rename = "HttpProxy", default, skip_serializing_if = "Option::is_none")]
     pub http_proxy: Option<String>,
-    #[serde(rename = "HttpsProxy", default, skip_serializing_if = "Option::is_none")]
     pub https_proxy: Option<String>,
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(rename = "IPv4Forwarding", default, skip_serializing_if = "Option::is_none")]
     pub ipv4_forwarding: Option<bool>,
-    #[serde(rename = "Images", default, skip_serializing_if = "Option::is_none")]
     pub images: Option<i64>,
-    #[serde(
-        rename = "IndexServerAddress",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub index_server_address: Option<String>,
-    #[serde(rename = "InitPath", default, skip_serializing_if = "Option::is_none")]
     pub init_path: Option<String>,
-    #[serde(rename = "InitSha1", default, skip_serializing_if = "Option::is_none")]
     pub init_sha1: Option<String>,
-    #[serde(rename = "KernelVersion", default, skip_serializing_if = "Option::is_none")]
     pub kernel_version: Option<String>,
-    #[serde(rename = "Labels", default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<String>>,
-    #[serde(rename = "MemTotal", default, skip_serializing_if = "Option::is_none")]
     pub mem_total: Option<i64>,
-    #[serde(rename = "MemoryLimit", default, skip_serializing_if = "Option::is_none")]
     pub memory_limit: Option<bool>,
-    #[serde(rename = "NCPU", default, skip_serializing_if = "Option::is_none")]
     pub ncpu: Option<i64>,
-    #[serde(
-        rename = "NEventsListener",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub n_events_listener: Option<i64>,
-    #[serde(rename = "NFd", default, skip_serializing_if = "Option::is_none")]
     pub n_fd: Option<i64>,
-    #[serde(rename = "NGoroutines", default, skip_serializing_if = "Option::is_none")]
     pub n_goroutines: Option<i64>,
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "NoProxy", default, skip_serializing_if = "Option::is_none")]
     pub no_proxy: Option<String>,
-    #[serde(rename = "OSType", default, skip_serializing_if = "Option::is_none")]
     pub os_type: Option<String>,
-    #[serde(rename = "OomKillDisable", default, skip_serializing_if = "Option::is_none")]
     pub oom_kill_disable: Option<bool>,
-    #[serde(rename = "OomScoreAdj", default, skip_serializing_if = "Option::is_none")]
     pub oom_score_adj: Option<i64>,
-    #[serde(
-        rename = "OperatingSystem",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub operating_system: Option<String>,
-    #[serde(rename = "Plugins", default, skip_serializing_if = "Option::is_none")]
     pub plugins: Option<SystemInfoResponsePlugins>,
-    #[serde(rename = "RegistryConfig", default, skip_serializing_if = "Option::is_none")]
     pub registry_config: Option<SystemInfoResponseRegistryConfig>,
-    #[serde(rename = "ServerVersion", default, skip_serializing_if = "Option::is_none")]
     pub server_version: Option<String>,
-    #[serde(rename = "SwapLimit", default, skip_serializing_if = "Option::is_none")]
     pub swap_limit: Option<bool>,
-    #[serde(rename = "SystemStatus", default, skip_serializing_if = "Option::is_none")]
     pub system_status: Option<Vec<Vec<String>>>,
-    #[serde(rename = "SystemTime", default, skip_serializing_if = "Option::is_none")]
     pub system_time: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for SystemInfoResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.architecture {
+            map.serialize_entry("Architecture", value)?;
+        }
+        if let Some(value) = &self.containers {
+            map.serialize_entry("Containers", value)?;
+        }
+        if let Some(value) = &self.containers_paused {
+            map.serialize_entry("ContainersPaused", value)?;
+        }
+        if let Some(value) = &self.containers_running {
+            map.serialize_entry("ContainersRunning", value)?;
+        }
+        if let Some(value) = &self.containers_stopped {
+            map.serialize_entry("ContainersStopped", value)?;
+        }
+        if let Some(value) = &self.cpu_cfs_period {
+            map.serialize_entry("CpuCfsPeriod", value)?;
+        }
+        if let Some(value) = &self.cpu_cfs_quota {
+            map.serialize_entry("CpuCfsQuota", value)?;
+        }
+        if let Some(value) = &self.debug {
+            map.serialize_entry("Debug", value)?;
+        }
+        if let Some(value) = &self.discovery_backend {
+            map.serialize_entry("DiscoveryBackend", value)?;
+        }
+        if let Some(value) = &self.docker_root_dir {
+            map.serialize_entry("DockerRootDir", value)?;
+        }
+        if let Some(value) = &self.driver {
+            map.serialize_entry("Driver", value)?;
+        }
+        if let Some(value) = &self.driver_status {
+            map.serialize_entry("DriverStatus", value)?;
+        }
+        if let Some(value) = &self.experimental_build {
+            map.serialize_entry("ExperimentalBuild", value)?;
+        }
+        if let Some(value) = &self.http_proxy {
+            map.serialize_entry("HttpProxy", value)?;
+        }
+        if let Some(value) = &self.https_proxy {
+            map.serialize_entry("HttpsProxy", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("ID", value)?;
+        }
+        if let Some(value) = &self.ipv4_forwarding {
+            map.serialize_entry("IPv4Forwarding", value)?;
+        }
+        if let Some(value) = &self.images {
+            map.serialize_entry("Images", value)?;
+        }
+        if let Some(value) = &self.index_server_address {
+            map.serialize_entry("IndexServerAddress", value)?;
+        }
+        if let Some(value) = &self.init_path {
+            map.serialize_entry("InitPath", value)?;
+        }
+        if let Some(value) = &self.init_sha1 {
+            map.serialize_entry("InitSha1", value)?;
+        }
+        if let Some(value) = &self.kernel_version {
+            map.serialize_entry("KernelVersion", value)?;
+        }
+        if let Some(value) = &self.labels {
+            map.serialize_entry("Labels", value)?;
+        }
+        if let Some(value) = &self.mem_total {
+            map.serialize_entry("MemTotal", value)?;
+        }
+        if let Some(value) = &self.memory_limit {
+            map.serialize_entry("MemoryLimit", value)?;
+        }
+        if let Some(value) = &self.ncpu {
+            map.serialize_entry("NCPU", value)?;
+        }
+        if let Some(value) = &self.n_events_listener {
+            map.serialize_entry("NEventsListener", value)?;
+        }
+        if let Some(value) = &self.n_fd {
+            map.serialize_entry("NFd", value)?;
+        }
+        if let Some(value) = &self.n_goroutines {
+            map.serialize_entry("NGoroutines", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        if let Some(value) = &self.no_proxy {
+            map.serialize_entry("NoProxy", value)?;
+        }
+        if let Some(value) = &self.os_type {
+            map.serialize_entry("OSType", value)?;
+        }
+        if let Some(value) = &self.oom_kill_disable {
+            map.serialize_entry("OomKillDisable", value)?;
+        }
+        if let Some(value) = &self.oom_score_adj {
+            map.serialize_entry("OomScoreAdj", value)?;
+        }
+        if let Some(value) = &self.operating_system {
+            map.serialize_entry("OperatingSystem", value)?;
+        }
+        if let Some(value) = &self.plugins {
+            map.serialize_entry("Plugins", value)?;
+        }
+        if let Some(value) = &self.registry_config {
+            map.serialize_entry("RegistryConfig", value)?;
+        }
+        if let Some(value) = &self.server_version {
+            map.serialize_entry("ServerVersion", value)?;
+        }
+        if let Some(value) = &self.swap_limit {
+            map.serialize_entry("SwapLimit", value)?;
+        }
+        if let Some(value) = &self.system_status {
+            map.serialize_entry("SystemStatus", value)?;
+        }
+        if let Some(value) = &self.system_time {
+            map.serialize_entry("SystemTime", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SystemInfoResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SystemInfoResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SystemInfoResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SystemInfoResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<i64> = None;
+                let mut field_2: Option<i64> = None;
+                let mut field_3: Option<i64> = None;
+                let mut field_4: Option<i64> = None;
+                let mut field_5: Option<bool> = None;
+                let mut field_6: Option<bool> = None;
+                let mut field_7: Option<bool> = None;
+                let mut field_8: Option<String> = None;
+                let mut field_9: Option<String> = None;
+                let mut field_10: Option<String> = None;
+                let mut field_11: Option<Vec<Vec<String>>> = None;
+                let mut field_12: Option<bool> = None;
+                let mut field_13: Option<String> = None;
+                let mut field_14: Option<String> = None;
+                let mut field_15: Option<String> = None;
+                let mut field_16: Option<bool> = None;
+                let mut field_17: Option<i64> = None;
+                let mut field_18: Option<String> = None;
+                let mut field_19: Option<String> = None;
+                let mut field_20: Option<String> = None;
+                let mut field_21: Option<String> = None;
+                let mut field_22: Option<Vec<String>> = None;
+                let mut field_23: Option<i64> = None;
+                let mut field_24: Option<bool> = None;
+                let mut field_25: Option<i64> = None;
+                let mut field_26: Option<i64> = None;
+                let mut field_27: Option<i64> = None;
+                let mut field_28: Option<i64> = None;
+                let mut field_29: Option<String> = None;
+                let mut field_30: Option<String> = None;
+                let mut field_31: Option<String> = None;
+                let mut field_32: Option<bool> = None;
+                let mut field_33: Option<i64> = None;
+                let mut field_34: Option<String> = None;
+                let mut field_35: Option<SystemInfoResponsePlugins> = None;
+                let mut field_36: Option<SystemInfoResponseRegistryConfig> = None;
+                let mut field_37: Option<String> = None;
+                let mut field_38: Option<bool> = None;
+                let mut field_39: Option<Vec<Vec<String>>> = None;
+                let mut field_40: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Architecture" => field_0 = map.next_value::<Option<String>>()?,
+                        "Containers" => field_1 = map.next_value::<Option<i64>>()?,
+                        "ContainersPaused" => field_2 = map.next_value::<Option<i64>>()?,
+                        "ContainersRunning" => field_3 = map.next_value::<Option<i64>>()?,
+                        "ContainersStopped" => field_4 = map.next_value::<Option<i64>>()?,
+                        "CpuCfsPeriod" => field_5 = map.next_value::<Option<bool>>()?,
+                        "CpuCfsQuota" => field_6 = map.next_value::<Option<bool>>()?,
+                        "Debug" => field_7 = map.next_value::<Option<bool>>()?,
+                        "DiscoveryBackend" => {
+                            field_8 = map.next_value::<Option<String>>()?;
+                        }
+                        "DockerRootDir" => field_9 = map.next_value::<Option<String>>()?,
+                        "Driver" => field_10 = map.next_value::<Option<String>>()?,
+                        "DriverStatus" => {
+                            field_11 = map.next_value::<Option<Vec<Vec<String>>>>()?;
+                        }
+                        "ExperimentalBuild" => {
+                            field_12 = map.next_value::<Option<bool>>()?;
+                        }
+                        "HttpProxy" => field_13 = map.next_value::<Option<String>>()?,
+                        "HttpsProxy" => field_14 = map.next_value::<Option<String>>()?,
+                        "ID" => field_15 = map.next_value::<Option<String>>()?,
+                        "IPv4Forwarding" => field_16 = map.next_value::<Option<bool>>()?,
+                        "Images" => field_17 = map.next_value::<Option<i64>>()?,
+                        "IndexServerAddress" => {
+                            field_18 = map.next_value::<Option<String>>()?;
+                        }
+                        "InitPath" => field_19 = map.next_value::<Option<String>>()?,
+                        "InitSha1" => field_20 = map.next_value::<Option<String>>()?,
+                        "KernelVersion" => field_21 = map.next_value::<Option<String>>()?,
+                        "Labels" => field_22 = map.next_value::<Option<Vec<String>>>()?,
+                        "MemTotal" => field_23 = map.next_value::<Option<i64>>()?,
+                        "MemoryLimit" => field_24 = map.next_value::<Option<bool>>()?,
+                        "NCPU" => field_25 = map.next_value::<Option<i64>>()?,
+                        "NEventsListener" => field_26 = map.next_value::<Option<i64>>()?,
+                        "NFd" => field_27 = map.next_value::<Option<i64>>()?,
+                        "NGoroutines" => field_28 = map.next_value::<Option<i64>>()?,
+                        "Name" => field_29 = map.next_value::<Option<String>>()?,
+                        "NoProxy" => field_30 = map.next_value::<Option<String>>()?,
+                        "OSType" => field_31 = map.next_value::<Option<String>>()?,
+                        "OomKillDisable" => field_32 = map.next_value::<Option<bool>>()?,
+                        "OomScoreAdj" => field_33 = map.next_value::<Option<i64>>()?,
+                        "OperatingSystem" => {
+                            field_34 = map.next_value::<Option<String>>()?;
+                        }
+                        "Plugins" => {
+                            field_35 = map
+                                .next_value::<Option<SystemInfoResponsePlugins>>()?;
+                        }
+                        "RegistryConfig" => {
+                            field_36 = map
+                                .next_value::<Option<SystemInfoResponseRegistryConfig>>()?;
+                        }
+                        "ServerVersion" => field_37 = map.next_value::<Option<String>>()?,
+                        "SwapLimit" => field_38 = map.next_value::<Option<bool>>()?,
+                        "SystemStatus" => {
+                            field_39 = map.next_value::<Option<Vec<Vec<String>>>>()?;
+                        }
+                        "SystemTime" => field_40 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SystemInfoResponse {
+                    architecture: field_0,
+                    containers: field_1,
+                    containers_paused: field_2,
+                    containers_running: field_3,
+                    containers_stopped: field_4,
+                    cpu_cfs_period: field_5,
+                    cpu_cfs_quota: field_6,
+                    debug: field_7,
+                    discovery_backend: field_8,
+                    docker_root_dir: field_9,
+                    driver: field_10,
+                    driver_status: field_11,
+                    experimental_build: field_12,
+                    http_proxy: field_13,
+                    https_proxy: field_14,
+                    id: field_15,
+                    ipv4_forwarding: field_16,
+                    images: field_17,
+                    index_server_address: field_18,
+                    init_path: field_19,
+                    init_sha1: field_20,
+                    kernel_version: field_21,
+                    labels: field_22,
+                    mem_total: field_23,
+                    memory_limit: field_24,
+                    ncpu: field_25,
+                    n_events_listener: field_26,
+                    n_fd: field_27,
+                    n_goroutines: field_28,
+                    name: field_29,
+                    no_proxy: field_30,
+                    os_type: field_31,
+                    oom_kill_disable: field_32,
+                    oom_score_adj: field_33,
+                    operating_system: field_34,
+                    plugins: field_35,
+                    registry_config: field_36,
+                    server_version: field_37,
+                    swap_limit: field_38,
+                    system_status: field_39,
+                    system_time: field_40,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemInfoResponsePlugins {
-    #[serde(rename = "Network", default, skip_serializing_if = "Option::is_none")]
     pub network: Option<Vec<String>>,
-    #[serde(rename = "Volume", default, skip_serializing_if = "Option::is_none")]
     pub volume: Option<Vec<String>>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for SystemInfoResponsePlugins {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.network {
+            map.serialize_entry("Network", value)?;
+        }
+        if let Some(value) = &self.volume {
+            map.serialize_entry("Volume", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SystemInfoResponsePlugins {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SystemInfoResponsePlugins;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SystemInfoResponsePlugins`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SystemInfoResponsePlugins, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                let mut field_1: Option<Vec<String>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Network" => field_0 = map.next_value::<Option<Vec<String>>>()?,
+                        "Volume" => field_1 = map.next_value::<Option<Vec<String>>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SystemInfoResponsePlugins {
+                    network: field_0,
+                    volume: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemInfoResponseRegistryConfig {
-    #[serde(rename = "IndexConfigs", default, skip_serializing_if = "Option::is_none")]
     pub index_configs: Option<
         std::collections::HashMap<
             String,
             SystemInfoResponseRegistryConfigIndexConfigsValue,
         >,
     >,
-    #[serde(
-        rename = "InsecureRegistryCIDRs",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub insecure_registry_cid_rs: Option<Vec<String>>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for SystemInfoResponseRegistryConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.index_configs {
+            map.serialize_entry("IndexConfigs", value)?;
+        }
+        if let Some(value) = &self.insecure_registry_cid_rs {
+            map.serialize_entry("InsecureRegistryCIDRs", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SystemInfoResponseRegistryConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SystemInfoResponseRegistryConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SystemInfoResponseRegistryConfig`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SystemInfoResponseRegistryConfig, A::Error> {
+                let mut field_0: Option<
+                    std::collections::HashMap<
+                        String,
+                        SystemInfoResponseRegistryConfigIndexConfigsValue,
+                    >,
+                > = None;
+                let mut field_1: Option<Vec<String>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "IndexConfigs" => {
+                            field_0 = map
+                                .next_value::<
+                                    Option<
+                                        std::collections::HashMap<
+                                            String,
+                                            SystemInfoResponseRegistryConfigIndexConfigsValue,
+                                        >,
+                                    >,
+                                >()?;
+                        }
+                        "InsecureRegistryCIDRs" => {
+                            field_1 = map.next_value::<Option<Vec<String>>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SystemInfoResponseRegistryConfig {
+                    index_configs: field_0,
+                    insecure_registry_cid_rs: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemInfoResponseRegistryConfigIndexConfigsValue {
-    #[serde(rename = "Mirrors", default, skip_serializing_if = "Option::is_none")]
     pub mirrors: Option<Vec<String>>,
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "Official", default, skip_serializing_if = "Option::is_none")]
     pub official: Option<bool>,
-    #[serde(rename = "Secure", default, skip_serializing_if = "Option::is_none")]
     pub secure: Option<bool>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for SystemInfoResponseRegistryConfigIndexConfigsValue {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.mirrors {
+            map.serialize_entry("Mirrors", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        if let Some(value) = &self.official {
+            map.serialize_entry("Official", value)?;
+        }
+        if let Some(value) = &self.secure {
+            map.serialize_entry("Secure", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SystemInfoResponseRegistryConfigIndexConfigsValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SystemInfoResponseRegistryConfigIndexConfigsValue;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "an object `SystemInfoResponseRegistryConfigIndexConfigsValue`",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SystemInfoResponseRegistryConfigIndexConfigsValue, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<bool> = None;
+                let mut field_3: Option<bool> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Mirrors" => field_0 = map.next_value::<Option<Vec<String>>>()?,
+                        "Name" => field_1 = map.next_value::<Option<String>>()?,
+                        "Official" => field_2 = map.next_value::<Option<bool>>()?,
+                        "Secure" => field_3 = map.next_value::<Option<bool>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SystemInfoResponseRegistryConfigIndexConfigsValue {
+                    mirrors: field_0,
+                    name: field_1,
+                    official: field_2,
+                    secure: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkCreateBody {
     /// Globally scoped network is manually attachable by regular containers from workers in swarm mode.
-    #[serde(rename = "Attachable", default, skip_serializing_if = "Option::is_none")]
     pub attachable: Option<bool>,
     /// Check for networks with duplicate names.
-    #[serde(rename = "CheckDuplicate", default, skip_serializing_if = "Option::is_none")]
     pub check_duplicate: Option<bool>,
     /// Name of the network driver plugin to use.
-    #[serde(rename = "Driver", default, skip_serializing_if = "Option::is_none")]
     pub driver: Option<String>,
     /// Enable IPv6 on the network.
-    #[serde(rename = "EnableIPv6", default, skip_serializing_if = "Option::is_none")]
     pub enable_ipv6: Option<bool>,
     /// Optional custom IP scheme for the network.
-    #[serde(rename = "IPAM", default, skip_serializing_if = "Option::is_none")]
     pub ipam: Option<IPAM>,
     /// Restrict external access to the network.
-    #[serde(rename = "Internal", default, skip_serializing_if = "Option::is_none")]
     pub internal: Option<bool>,
     /// User-defined key/value metadata.
-    #[serde(rename = "Labels", default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<std::collections::HashMap<String, String>>,
     /// The network's name.
-    #[serde(rename = "Name")]
     pub name: String,
     /// Network specific options to be used by the drivers.
-    #[serde(rename = "Options", default, skip_serializing_if = "Option::is_none")]
     pub options: Option<std::collections::HashMap<String, String>>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for NetworkCreateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.attachable {
+            map.serialize_entry("Attachable", value)?;
+        }
+        if let Some(value) = &self.check_duplicate {
+            map.serialize_entry("CheckDuplicate", value)?;
+        }
+        if let Some(value) = &self.driver {
+            map.serialize_entry("Driver", value)?;
+        }
+        if let Some(value) = &self.enable_ipv6 {
+            map.serialize_entry("EnableIPv6", value)?;
+        }
+        if let Some(value) = &self.ipam {
+            map.serialize_entry("IPAM", value)?;
+        }
+        if let Some(value) = &self.internal {
+            map.serialize_entry("Internal", value)?;
+        }
+        if let Some(value) = &self.labels {
+            map.serialize_entry("Labels", value)?;
+        }
+        map.serialize_entry("Name", &self.name)?;
+        if let Some(value) = &self.options {
+            map.serialize_entry("Options", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NetworkCreateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = NetworkCreateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `NetworkCreateBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NetworkCreateBody, A::Error> {
+                let mut field_0: Option<bool> = None;
+                let mut field_1: Option<bool> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<bool> = None;
+                let mut field_4: Option<IPAM> = None;
+                let mut field_5: Option<bool> = None;
+                let mut field_6: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_7: Option<String> = None;
+                let mut field_8: Option<std::collections::HashMap<String, String>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Attachable" => field_0 = map.next_value::<Option<bool>>()?,
+                        "CheckDuplicate" => field_1 = map.next_value::<Option<bool>>()?,
+                        "Driver" => field_2 = map.next_value::<Option<String>>()?,
+                        "EnableIPv6" => field_3 = map.next_value::<Option<bool>>()?,
+                        "IPAM" => field_4 = map.next_value::<Option<IPAM>>()?,
+                        "Internal" => field_5 = map.next_value::<Option<bool>>()?,
+                        "Labels" => {
+                            field_6 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "Name" => field_7 = Some(map.next_value::<String>()?),
+                        "Options" => {
+                            field_8 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(NetworkCreateBody {
+                    attachable: field_0,
+                    check_duplicate: field_1,
+                    driver: field_2,
+                    enable_ipv6: field_3,
+                    ipam: field_4,
+                    internal: field_5,
+                    labels: field_6,
+                    name: field_7
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Name"))?,
+                    options: field_8,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkCreateResponse {
     /// The ID of the created network.
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(rename = "Warning", default, skip_serializing_if = "Option::is_none")]
     pub warning: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for NetworkCreateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("Id", value)?;
+        }
+        if let Some(value) = &self.warning {
+            map.serialize_entry("Warning", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NetworkCreateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = NetworkCreateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `NetworkCreateResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NetworkCreateResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Id" => field_0 = map.next_value::<Option<String>>()?,
+                        "Warning" => field_1 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(NetworkCreateResponse {
+                    id: field_0,
+                    warning: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkPruneResponse {
     /// Networks that were deleted
-    #[serde(
-        rename = "NetworksDeleted",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub networks_deleted: Option<Vec<String>>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for NetworkPruneResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.networks_deleted {
+            map.serialize_entry("NetworksDeleted", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NetworkPruneResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = NetworkPruneResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `NetworkPruneResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NetworkPruneResponse, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "NetworksDeleted" => {
+                            field_0 = map.next_value::<Option<Vec<String>>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(NetworkPruneResponse {
+                    networks_deleted: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkDisconnectBody {
     /// The ID or name of the container to disconnect from the network.
-    #[serde(rename = "Container", default, skip_serializing_if = "Option::is_none")]
     pub container: Option<String>,
     /// Force the container to disconnect from the network.
-    #[serde(rename = "Force", default, skip_serializing_if = "Option::is_none")]
     pub force: Option<bool>,
 }
+impl serde::Serialize for NetworkDisconnectBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.container {
+            map.serialize_entry("Container", value)?;
+        }
+        if let Some(value) = &self.force {
+            map.serialize_entry("Force", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NetworkDisconnectBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = NetworkDisconnectBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `NetworkDisconnectBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NetworkDisconnectBody, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<bool> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Container" => field_0 = map.next_value::<Option<String>>()?,
+                        "Force" => field_1 = map.next_value::<Option<bool>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(NetworkDisconnectBody {
+                    container: field_0,
+                    force: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Describes a permission the user has to accept upon installing the plugin.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetPluginPrivilegesResponseItem {
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Vec<String>>,
 }
+impl serde::Serialize for GetPluginPrivilegesResponseItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("Description", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        if let Some(value) = &self.value {
+            map.serialize_entry("Value", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetPluginPrivilegesResponseItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetPluginPrivilegesResponseItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `GetPluginPrivilegesResponseItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetPluginPrivilegesResponseItem, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Vec<String>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Description" => field_0 = map.next_value::<Option<String>>()?,
+                        "Name" => field_1 = map.next_value::<Option<String>>()?,
+                        "Value" => field_2 = map.next_value::<Option<Vec<String>>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(GetPluginPrivilegesResponseItem {
+                    description: field_0,
+                    name: field_1,
+                    value: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Describes a permission accepted by the user upon installing the plugin.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginPullBodyItem {
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Vec<String>>,
+}
+impl serde::Serialize for PluginPullBodyItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("Description", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        if let Some(value) = &self.value {
+            map.serialize_entry("Value", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PluginPullBodyItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PluginPullBodyItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PluginPullBodyItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PluginPullBodyItem, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Vec<String>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Description" => field_0 = map.next_value::<Option<String>>()?,
+                        "Name" => field_1 = map.next_value::<Option<String>>()?,
+                        "Value" => field_2 = map.next_value::<Option<Vec<String>>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PluginPullBodyItem {
+                    description: field_0,
+                    name: field_1,
+                    value: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Describes a permission accepted by the user upon installing the plugin.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginUpgradeBodyItem {
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Vec<String>>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for PluginUpgradeBodyItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("Description", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        if let Some(value) = &self.value {
+            map.serialize_entry("Value", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PluginUpgradeBodyItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PluginUpgradeBodyItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PluginUpgradeBodyItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PluginUpgradeBodyItem, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Vec<String>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Description" => field_0 = map.next_value::<Option<String>>()?,
+                        "Name" => field_1 = map.next_value::<Option<String>>()?,
+                        "Value" => field_2 = map.next_value::<Option<Vec<String>>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PluginUpgradeBodyItem {
+                    description: field_0,
+                    name: field_1,
+                    value: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SecretCreateBody {
     /// Base64-url-safe-encoded secret data
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<String>>,
     /// User-defined key/value metadata.
-    #[serde(rename = "Labels", default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<std::collections::HashMap<String, String>>,
     /// User-defined name of the secret.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for SecretCreateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("Data", value)?;
+        }
+        if let Some(value) = &self.labels {
+            map.serialize_entry("Labels", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SecretCreateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SecretCreateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SecretCreateBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SecretCreateBody, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                let mut field_1: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_2: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Data" => field_0 = map.next_value::<Option<Vec<String>>>()?,
+                        "Labels" => {
+                            field_1 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "Name" => field_2 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SecretCreateBody {
+                    data: field_0,
+                    labels: field_1,
+                    name: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SecretCreateResponse {
     /// The ID of the created secret.
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for SecretCreateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("ID", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SecretCreateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SecretCreateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SecretCreateResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SecretCreateResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "ID" => field_0 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SecretCreateResponse {
+                    id: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceCreateBody {
-    #[serde(rename = "EndpointSpec", default, skip_serializing_if = "Option::is_none")]
     pub endpoint_spec: Option<EndpointSpec>,
     /// User-defined key/value metadata.
-    #[serde(rename = "Labels", default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<std::collections::HashMap<String, String>>,
     /// Scheduling mode for the service.
-    #[serde(rename = "Mode", default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<ServiceCreateBodyMode>,
     /// Name of the service.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Array of network names or IDs to attach the service to.
-    #[serde(rename = "Networks", default, skip_serializing_if = "Option::is_none")]
     pub networks: Option<Vec<ServiceCreateBodyNetworksItem>>,
-    #[serde(rename = "TaskTemplate", default, skip_serializing_if = "Option::is_none")]
     pub task_template: Option<TaskSpec>,
     /// Specification for the update strategy of the service.
-    #[serde(rename = "UpdateConfig", default, skip_serializing_if = "Option::is_none")]
     pub update_config: Option<ServiceCreateBodyUpdateConfig>,
 }
+impl serde::Serialize for ServiceCreateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.endpoint_spec {
+            map.serialize_entry("EndpointSpec", value)?;
+        }
+        if let Some(value) = &self.labels {
+            map.serialize_entry("Labels", value)?;
+        }
+        if let Some(value) = &self.mode {
+            map.serialize_entry("Mode", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        if let Some(value) = &self.networks {
+            map.serialize_entry("Networks", value)?;
+        }
+        if let Some(value) = &self.task_template {
+            map.serialize_entry("TaskTemplate", value)?;
+        }
+        if let Some(value) = &self.update_config {
+            map.serialize_entry("UpdateConfig", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServiceCreateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ServiceCreateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServiceCreateBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ServiceCreateBody, A::Error> {
+                let mut field_0: Option<EndpointSpec> = None;
+                let mut field_1: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_2: Option<ServiceCreateBodyMode> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<Vec<ServiceCreateBodyNetworksItem>> = None;
+                let mut field_5: Option<TaskSpec> = None;
+                let mut field_6: Option<ServiceCreateBodyUpdateConfig> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "EndpointSpec" => {
+                            field_0 = map.next_value::<Option<EndpointSpec>>()?;
+                        }
+                        "Labels" => {
+                            field_1 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "Mode" => {
+                            field_2 = map.next_value::<Option<ServiceCreateBodyMode>>()?;
+                        }
+                        "Name" => field_3 = map.next_value::<Option<String>>()?,
+                        "Networks" => {
+                            field_4 = map
+                                .next_value::<Option<Vec<ServiceCreateBodyNetworksItem>>>()?;
+                        }
+                        "TaskTemplate" => field_5 = map.next_value::<Option<TaskSpec>>()?,
+                        "UpdateConfig" => {
+                            field_6 = map
+                                .next_value::<Option<ServiceCreateBodyUpdateConfig>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ServiceCreateBody {
+                    endpoint_spec: field_0,
+                    labels: field_1,
+                    mode: field_2,
+                    name: field_3,
+                    networks: field_4,
+                    task_template: field_5,
+                    update_config: field_6,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Scheduling mode for the service.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceCreateBodyMode {
-    #[serde(rename = "Global", default, skip_serializing_if = "Option::is_none")]
     pub global: Option<serde_json::Value>,
-    #[serde(rename = "Replicated", default, skip_serializing_if = "Option::is_none")]
     pub replicated: Option<ServiceCreateBodyModeReplicated>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ServiceCreateBodyMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.global {
+            map.serialize_entry("Global", value)?;
+        }
+        if let Some(value) = &self.replicated {
+            map.serialize_entry("Replicated", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServiceCreateBodyMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ServiceCreateBodyMode;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServiceCreateBodyMode`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ServiceCreateBodyMode, A::Error> {
+                let mut field_0: Option<serde_json::Value> = None;
+                let mut field_1: Option<ServiceCreateBodyModeReplicated> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Global" => {
+                            field_0 = map.next_value::<Option<serde_json::Value>>()?;
+                        }
+                        "Replicated" => {
+                            field_1 = map
+                                .next_value::<Option<ServiceCreateBodyModeReplicated>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ServiceCreateBodyMode {
+                    global: field_0,
+                    replicated: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceCreateBodyModeReplicated {
-    #[serde(rename = "Replicas", default, skip_serializing_if = "Option::is_none")]
     pub replicas: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ServiceCreateBodyModeReplicated {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.replicas {
+            map.serialize_entry("Replicas", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServiceCreateBodyModeReplicated {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ServiceCreateBodyModeReplicated;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServiceCreateBodyModeReplicated`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ServiceCreateBodyModeReplicated, A::Error> {
+                let mut field_0: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Replicas" => field_0 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ServiceCreateBodyModeReplicated {
+                    replicas: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceCreateBodyNetworksItem {
-    #[serde(rename = "Aliases", default, skip_serializing_if = "Option::is_none")]
     pub aliases: Option<Vec<String>>,
-    #[serde(rename = "Target", default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
 }
+impl serde::Serialize for ServiceCreateBodyNetworksItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.aliases {
+            map.serialize_entry("Aliases", value)?;
+        }
+        if let Some(value) = &self.target {
+            map.serialize_entry("Target", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServiceCreateBodyNetworksItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ServiceCreateBodyNetworksItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServiceCreateBodyNetworksItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ServiceCreateBodyNetworksItem, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Aliases" => field_0 = map.next_value::<Option<Vec<String>>>()?,
+                        "Target" => field_1 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ServiceCreateBodyNetworksItem {
+                    aliases: field_0,
+                    target: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Specification for the update strategy of the service.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceCreateBodyUpdateConfig {
     /// Amount of time between updates, in nanoseconds.
-    #[serde(rename = "Delay", default, skip_serializing_if = "Option::is_none")]
     pub delay: Option<i64>,
     /// Action to take if an updated task fails to run, or stops running during the update.
-    #[serde(rename = "FailureAction", default, skip_serializing_if = "Option::is_none")]
     pub failure_action: Option<ServiceCreateBodyUpdateConfigFailureAction>,
     /// The fraction of tasks that may fail during an update before the failure action is invoked, specified as a floating point number between 0 and 1.
-    #[serde(
-        rename = "MaxFailureRatio",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub max_failure_ratio: Option<f64>,
     /// Amount of time to monitor each updated task for failures, in nanoseconds.
-    #[serde(rename = "Monitor", default, skip_serializing_if = "Option::is_none")]
     pub monitor: Option<i64>,
     /// Maximum number of tasks to be updated in one iteration (0 means unlimited parallelism).
-    #[serde(rename = "Parallelism", default, skip_serializing_if = "Option::is_none")]
     pub parallelism: Option<i64>,
+}
+impl serde::Serialize for ServiceCreateBodyUpdateConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.delay {
+            map.serialize_entry("Delay", value)?;
+        }
+        if let Some(value) = &self.failure_action {
+            map.serialize_entry("FailureAction", value)?;
+        }
+        if let Some(value) = &self.max_failure_ratio {
+            map.serialize_entry("MaxFailureRatio", value)?;
+        }
+        if let Some(value) = &self.monitor {
+            map.serialize_entry("Monitor", value)?;
+        }
+        if let Some(value) = &self.parallelism {
+            map.serialize_entry("Parallelism", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServiceCreateBodyUpdateConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ServiceCreateBodyUpdateConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServiceCreateBodyUpdateConfig`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ServiceCreateBodyUpdateConfig, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<ServiceCreateBodyUpdateConfigFailureAction> = None;
+                let mut field_2: Option<f64> = None;
+                let mut field_3: Option<i64> = None;
+                let mut field_4: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Delay" => field_0 = map.next_value::<Option<i64>>()?,
+                        "FailureAction" => {
+                            field_1 = map
+                                .next_value::<
+                                    Option<ServiceCreateBodyUpdateConfigFailureAction>,
+                                >()?;
+                        }
+                        "MaxFailureRatio" => field_2 = map.next_value::<Option<f64>>()?,
+                        "Monitor" => field_3 = map.next_value::<Option<i64>>()?,
+                        "Parallelism" => field_4 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ServiceCreateBodyUpdateConfig {
+                    delay: field_0,
+                    failure_action: field_1,
+                    max_failure_ratio: field_2,
+                    monitor: field_3,
+                    parallelism: field_4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Action to take if an updated task fails to run, or stops running during the update.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -3776,79 +13504,417 @@ impl<'de> serde::Deserialize<'de> for ServiceCreateBodyUpdateConfigFailureAction
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceCreateResponse {
     /// The ID of the created service.
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Optional warning message
-    #[serde(rename = "Warning", default, skip_serializing_if = "Option::is_none")]
     pub warning: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ServiceCreateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("ID", value)?;
+        }
+        if let Some(value) = &self.warning {
+            map.serialize_entry("Warning", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServiceCreateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ServiceCreateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServiceCreateResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ServiceCreateResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "ID" => field_0 = map.next_value::<Option<String>>()?,
+                        "Warning" => field_1 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ServiceCreateResponse {
+                    id: field_0,
+                    warning: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceUpdateBody {
-    #[serde(rename = "EndpointSpec", default, skip_serializing_if = "Option::is_none")]
     pub endpoint_spec: Option<EndpointSpec>,
     /// User-defined key/value metadata.
-    #[serde(rename = "Labels", default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<std::collections::HashMap<String, String>>,
     /// Scheduling mode for the service.
-    #[serde(rename = "Mode", default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<ServiceUpdateBodyMode>,
     /// Name of the service.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Array of network names or IDs to attach the service to.
-    #[serde(rename = "Networks", default, skip_serializing_if = "Option::is_none")]
     pub networks: Option<Vec<ServiceUpdateBodyNetworksItem>>,
-    #[serde(rename = "TaskTemplate", default, skip_serializing_if = "Option::is_none")]
     pub task_template: Option<TaskSpec>,
     /// Specification for the update strategy of the service.
-    #[serde(rename = "UpdateConfig", default, skip_serializing_if = "Option::is_none")]
     pub update_config: Option<ServiceUpdateBodyUpdateConfig>,
 }
+impl serde::Serialize for ServiceUpdateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.endpoint_spec {
+            map.serialize_entry("EndpointSpec", value)?;
+        }
+        if let Some(value) = &self.labels {
+            map.serialize_entry("Labels", value)?;
+        }
+        if let Some(value) = &self.mode {
+            map.serialize_entry("Mode", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        if let Some(value) = &self.networks {
+            map.serialize_entry("Networks", value)?;
+        }
+        if let Some(value) = &self.task_template {
+            map.serialize_entry("TaskTemplate", value)?;
+        }
+        if let Some(value) = &self.update_config {
+            map.serialize_entry("UpdateConfig", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServiceUpdateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ServiceUpdateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServiceUpdateBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ServiceUpdateBody, A::Error> {
+                let mut field_0: Option<EndpointSpec> = None;
+                let mut field_1: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_2: Option<ServiceUpdateBodyMode> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<Vec<ServiceUpdateBodyNetworksItem>> = None;
+                let mut field_5: Option<TaskSpec> = None;
+                let mut field_6: Option<ServiceUpdateBodyUpdateConfig> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "EndpointSpec" => {
+                            field_0 = map.next_value::<Option<EndpointSpec>>()?;
+                        }
+                        "Labels" => {
+                            field_1 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "Mode" => {
+                            field_2 = map.next_value::<Option<ServiceUpdateBodyMode>>()?;
+                        }
+                        "Name" => field_3 = map.next_value::<Option<String>>()?,
+                        "Networks" => {
+                            field_4 = map
+                                .next_value::<Option<Vec<ServiceUpdateBodyNetworksItem>>>()?;
+                        }
+                        "TaskTemplate" => field_5 = map.next_value::<Option<TaskSpec>>()?,
+                        "UpdateConfig" => {
+                            field_6 = map
+                                .next_value::<Option<ServiceUpdateBodyUpdateConfig>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ServiceUpdateBody {
+                    endpoint_spec: field_0,
+                    labels: field_1,
+                    mode: field_2,
+                    name: field_3,
+                    networks: field_4,
+                    task_template: field_5,
+                    update_config: field_6,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Scheduling mode for the service.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceUpdateBodyMode {
-    #[serde(rename = "Global", default, skip_serializing_if = "Option::is_none")]
     pub global: Option<serde_json::Value>,
-    #[serde(rename = "Replicated", default, skip_serializing_if = "Option::is_none")]
     pub replicated: Option<ServiceUpdateBodyModeReplicated>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ServiceUpdateBodyMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.global {
+            map.serialize_entry("Global", value)?;
+        }
+        if let Some(value) = &self.replicated {
+            map.serialize_entry("Replicated", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServiceUpdateBodyMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ServiceUpdateBodyMode;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServiceUpdateBodyMode`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ServiceUpdateBodyMode, A::Error> {
+                let mut field_0: Option<serde_json::Value> = None;
+                let mut field_1: Option<ServiceUpdateBodyModeReplicated> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Global" => {
+                            field_0 = map.next_value::<Option<serde_json::Value>>()?;
+                        }
+                        "Replicated" => {
+                            field_1 = map
+                                .next_value::<Option<ServiceUpdateBodyModeReplicated>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ServiceUpdateBodyMode {
+                    global: field_0,
+                    replicated: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceUpdateBodyModeReplicated {
-    #[serde(rename = "Replicas", default, skip_serializing_if = "Option::is_none")]
     pub replicas: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ServiceUpdateBodyModeReplicated {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.replicas {
+            map.serialize_entry("Replicas", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServiceUpdateBodyModeReplicated {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ServiceUpdateBodyModeReplicated;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServiceUpdateBodyModeReplicated`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ServiceUpdateBodyModeReplicated, A::Error> {
+                let mut field_0: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Replicas" => field_0 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ServiceUpdateBodyModeReplicated {
+                    replicas: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceUpdateBodyNetworksItem {
-    #[serde(rename = "Aliases", default, skip_serializing_if = "Option::is_none")]
     pub aliases: Option<Vec<String>>,
-    #[serde(rename = "Target", default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
 }
+impl serde::Serialize for ServiceUpdateBodyNetworksItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.aliases {
+            map.serialize_entry("Aliases", value)?;
+        }
+        if let Some(value) = &self.target {
+            map.serialize_entry("Target", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServiceUpdateBodyNetworksItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ServiceUpdateBodyNetworksItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServiceUpdateBodyNetworksItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ServiceUpdateBodyNetworksItem, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Aliases" => field_0 = map.next_value::<Option<Vec<String>>>()?,
+                        "Target" => field_1 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ServiceUpdateBodyNetworksItem {
+                    aliases: field_0,
+                    target: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Specification for the update strategy of the service.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceUpdateBodyUpdateConfig {
     /// Amount of time between updates, in nanoseconds.
-    #[serde(rename = "Delay", default, skip_serializing_if = "Option::is_none")]
     pub delay: Option<i64>,
     /// Action to take if an updated task fails to run, or stops running during the update.
-    #[serde(rename = "FailureAction", default, skip_serializing_if = "Option::is_none")]
     pub failure_action: Option<ServiceUpdateBodyUpdateConfigFailureAction>,
     /// The fraction of tasks that may fail during an update before the failure action is invoked, specified as a floating point number between 0 and 1.
-    #[serde(
-        rename = "MaxFailureRatio",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub max_failure_ratio: Option<f64>,
     /// Amount of time to monitor each updated task for failures, in nanoseconds.
-    #[serde(rename = "Monitor", default, skip_serializing_if = "Option::is_none")]
     pub monitor: Option<i64>,
     /// Maximum number of tasks to be updated in one iteration (0 means unlimited parallelism).
-    #[serde(rename = "Parallelism", default, skip_serializing_if = "Option::is_none")]
     pub parallelism: Option<i64>,
+}
+impl serde::Serialize for ServiceUpdateBodyUpdateConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.delay {
+            map.serialize_entry("Delay", value)?;
+        }
+        if let Some(value) = &self.failure_action {
+            map.serialize_entry("FailureAction", value)?;
+        }
+        if let Some(value) = &self.max_failure_ratio {
+            map.serialize_entry("MaxFailureRatio", value)?;
+        }
+        if let Some(value) = &self.monitor {
+            map.serialize_entry("Monitor", value)?;
+        }
+        if let Some(value) = &self.parallelism {
+            map.serialize_entry("Parallelism", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServiceUpdateBodyUpdateConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ServiceUpdateBodyUpdateConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServiceUpdateBodyUpdateConfig`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ServiceUpdateBodyUpdateConfig, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<ServiceUpdateBodyUpdateConfigFailureAction> = None;
+                let mut field_2: Option<f64> = None;
+                let mut field_3: Option<i64> = None;
+                let mut field_4: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Delay" => field_0 = map.next_value::<Option<i64>>()?,
+                        "FailureAction" => {
+                            field_1 = map
+                                .next_value::<
+                                    Option<ServiceUpdateBodyUpdateConfigFailureAction>,
+                                >()?;
+                        }
+                        "MaxFailureRatio" => field_2 = map.next_value::<Option<f64>>()?,
+                        "Monitor" => field_3 = map.next_value::<Option<i64>>()?,
+                        "Parallelism" => field_4 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ServiceUpdateBodyUpdateConfig {
+                    delay: field_0,
+                    failure_action: field_1,
+                    max_failure_ratio: field_2,
+                    monitor: field_3,
+                    parallelism: field_4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Action to take if an updated task fails to run, or stops running during the update.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -3896,52 +13962,222 @@ impl<'de> serde::Deserialize<'de> for ServiceUpdateBodyUpdateConfigFailureAction
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmInspectResponse {
-    #[serde(rename = "CreatedAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The ID of the swarm.
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(rename = "Spec", default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<SwarmSpec>,
-    #[serde(rename = "UpdatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     pub version: Option<ObjectVersion>,
     /// The tokens workers and managers need to join the swarm.
-    #[serde(rename = "JoinTokens", default, skip_serializing_if = "Option::is_none")]
     pub join_tokens: Option<SwarmInspectResponseJoinTokens>,
 }
+impl serde::Serialize for SwarmInspectResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("CreatedAt", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("ID", value)?;
+        }
+        if let Some(value) = &self.spec {
+            map.serialize_entry("Spec", value)?;
+        }
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("UpdatedAt", value)?;
+        }
+        if let Some(value) = &self.version {
+            map.serialize_entry("Version", value)?;
+        }
+        if let Some(value) = &self.join_tokens {
+            map.serialize_entry("JoinTokens", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SwarmInspectResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SwarmInspectResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SwarmInspectResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SwarmInspectResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<SwarmSpec> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<ObjectVersion> = None;
+                let mut field_5: Option<SwarmInspectResponseJoinTokens> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "CreatedAt" => field_0 = map.next_value::<Option<String>>()?,
+                        "ID" => field_1 = map.next_value::<Option<String>>()?,
+                        "Spec" => field_2 = map.next_value::<Option<SwarmSpec>>()?,
+                        "UpdatedAt" => field_3 = map.next_value::<Option<String>>()?,
+                        "Version" => field_4 = map.next_value::<Option<ObjectVersion>>()?,
+                        "JoinTokens" => {
+                            field_5 = map
+                                .next_value::<Option<SwarmInspectResponseJoinTokens>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SwarmInspectResponse {
+                    created_at: field_0,
+                    id: field_1,
+                    spec: field_2,
+                    updated_at: field_3,
+                    version: field_4,
+                    join_tokens: field_5,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// The tokens workers and managers need to join the swarm.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmInspectResponseJoinTokens {
     /// The token managers can use to join the swarm.
-    #[serde(rename = "Manager", default, skip_serializing_if = "Option::is_none")]
     pub manager: Option<String>,
     /// The token workers can use to join the swarm.
-    #[serde(rename = "Worker", default, skip_serializing_if = "Option::is_none")]
     pub worker: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for SwarmInspectResponseJoinTokens {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.manager {
+            map.serialize_entry("Manager", value)?;
+        }
+        if let Some(value) = &self.worker {
+            map.serialize_entry("Worker", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SwarmInspectResponseJoinTokens {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SwarmInspectResponseJoinTokens;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SwarmInspectResponseJoinTokens`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SwarmInspectResponseJoinTokens, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Manager" => field_0 = map.next_value::<Option<String>>()?,
+                        "Worker" => field_1 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SwarmInspectResponseJoinTokens {
+                    manager: field_0,
+                    worker: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmInitBody {
     /// Externally reachable address advertised to other nodes. This can either be an address/port combination in the form `192.168.1.1:4567`, or an interface followed by a port number, like `eth0:4567`. If the port number is omitted, the port number from the listen address is used. If `AdvertiseAddr` is not specified, it will be automatically detected when possible.
-    #[serde(rename = "AdvertiseAddr", default, skip_serializing_if = "Option::is_none")]
     pub advertise_addr: Option<String>,
     /// Force creation of a new swarm.
-    #[serde(
-        rename = "ForceNewCluster",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub force_new_cluster: Option<bool>,
     /// Listen address used for inter-manager communication, as well as determining the networking interface used for the VXLAN Tunnel Endpoint (VTEP). This can either be an address/port combination in the form `192.168.1.1:4567`, or an interface followed by a port number, like `eth0:4567`. If the port number is omitted, the default swarm listening port is used.
-    #[serde(rename = "ListenAddr", default, skip_serializing_if = "Option::is_none")]
     pub listen_addr: Option<String>,
-    #[serde(rename = "Spec", default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<SwarmSpec>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for SwarmInitBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.advertise_addr {
+            map.serialize_entry("AdvertiseAddr", value)?;
+        }
+        if let Some(value) = &self.force_new_cluster {
+            map.serialize_entry("ForceNewCluster", value)?;
+        }
+        if let Some(value) = &self.listen_addr {
+            map.serialize_entry("ListenAddr", value)?;
+        }
+        if let Some(value) = &self.spec {
+            map.serialize_entry("Spec", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SwarmInitBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SwarmInitBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SwarmInitBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SwarmInitBody, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<bool> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<SwarmSpec> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "AdvertiseAddr" => field_0 = map.next_value::<Option<String>>()?,
+                        "ForceNewCluster" => field_1 = map.next_value::<Option<bool>>()?,
+                        "ListenAddr" => field_2 = map.next_value::<Option<String>>()?,
+                        "Spec" => field_3 = map.next_value::<Option<SwarmSpec>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SwarmInitBody {
+                    advertise_addr: field_0,
+                    force_new_cluster: field_1,
+                    listen_addr: field_2,
+                    spec: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmJoinBody {
     /// Externally reachable address advertised to other nodes. This
     /// can either be an address/port combination in the form
@@ -3949,98 +14185,555 @@ pub struct SwarmJoinBody {
     /// like `eth0:4567`. If the port number is omitted, the port
     /// number from the listen address is used. If `AdvertiseAddr` is
     /// not specified, it will be automatically detected when possible.
-    #[serde(rename = "AdvertiseAddr", default, skip_serializing_if = "Option::is_none")]
     pub advertise_addr: Option<String>,
     /// Secret token for joining this swarm.
-    #[serde(rename = "JoinToken")]
     pub join_token: String,
     /// Listen address used for inter-manager communication if the node
     /// gets promoted to manager, as well as determining the networking
     /// interface used for the VXLAN Tunnel Endpoint (VTEP). This is
     /// required for joining a swarm. If the port number is omitted,
     /// the default swarm listening port is used.
-    #[serde(rename = "ListenAddr")]
     pub listen_addr: String,
     /// Addresses of manager nodes already participating in the swarm.
-    #[serde(rename = "RemoteAddrs")]
     pub remote_addrs: Vec<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for SwarmJoinBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.advertise_addr {
+            map.serialize_entry("AdvertiseAddr", value)?;
+        }
+        map.serialize_entry("JoinToken", &self.join_token)?;
+        map.serialize_entry("ListenAddr", &self.listen_addr)?;
+        map.serialize_entry("RemoteAddrs", &self.remote_addrs)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SwarmJoinBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SwarmJoinBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SwarmJoinBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SwarmJoinBody, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<Vec<String>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "AdvertiseAddr" => field_0 = map.next_value::<Option<String>>()?,
+                        "JoinToken" => field_1 = Some(map.next_value::<String>()?),
+                        "ListenAddr" => field_2 = Some(map.next_value::<String>()?),
+                        "RemoteAddrs" => field_3 = Some(map.next_value::<Vec<String>>()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SwarmJoinBody {
+                    advertise_addr: field_0,
+                    join_token: field_1
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("JoinToken"))?,
+                    listen_addr: field_2
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("ListenAddr"))?,
+                    remote_addrs: field_3
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("RemoteAddrs"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmUnlockBody {
     /// The swarm's unlock key.
-    #[serde(rename = "UnlockKey", default, skip_serializing_if = "Option::is_none")]
     pub unlock_key: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for SwarmUnlockBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.unlock_key {
+            map.serialize_entry("UnlockKey", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SwarmUnlockBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SwarmUnlockBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SwarmUnlockBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SwarmUnlockBody, A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "UnlockKey" => field_0 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SwarmUnlockBody {
+                    unlock_key: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmUnlockkeyResponse {
     /// The swarm's unlock key.
-    #[serde(rename = "UnlockKey", default, skip_serializing_if = "Option::is_none")]
     pub unlock_key: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for SwarmUnlockkeyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.unlock_key {
+            map.serialize_entry("UnlockKey", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SwarmUnlockkeyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SwarmUnlockkeyResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SwarmUnlockkeyResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SwarmUnlockkeyResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "UnlockKey" => field_0 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SwarmUnlockkeyResponse {
+                    unlock_key: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemDataUsageResponse {
-    #[serde(rename = "Containers", default, skip_serializing_if = "Option::is_none")]
     pub containers: Option<Vec<ContainerSummary>>,
-    #[serde(rename = "Images", default, skip_serializing_if = "Option::is_none")]
     pub images: Option<Vec<ImageSummary>>,
-    #[serde(rename = "LayersSize", default, skip_serializing_if = "Option::is_none")]
     pub layers_size: Option<i64>,
-    #[serde(rename = "Volumes", default, skip_serializing_if = "Option::is_none")]
     pub volumes: Option<Vec<Volume>>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for SystemDataUsageResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.containers {
+            map.serialize_entry("Containers", value)?;
+        }
+        if let Some(value) = &self.images {
+            map.serialize_entry("Images", value)?;
+        }
+        if let Some(value) = &self.layers_size {
+            map.serialize_entry("LayersSize", value)?;
+        }
+        if let Some(value) = &self.volumes {
+            map.serialize_entry("Volumes", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SystemDataUsageResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SystemDataUsageResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SystemDataUsageResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SystemDataUsageResponse, A::Error> {
+                let mut field_0: Option<Vec<ContainerSummary>> = None;
+                let mut field_1: Option<Vec<ImageSummary>> = None;
+                let mut field_2: Option<i64> = None;
+                let mut field_3: Option<Vec<Volume>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Containers" => {
+                            field_0 = map.next_value::<Option<Vec<ContainerSummary>>>()?;
+                        }
+                        "Images" => {
+                            field_1 = map.next_value::<Option<Vec<ImageSummary>>>()?;
+                        }
+                        "LayersSize" => field_2 = map.next_value::<Option<i64>>()?,
+                        "Volumes" => field_3 = map.next_value::<Option<Vec<Volume>>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SystemDataUsageResponse {
+                    containers: field_0,
+                    images: field_1,
+                    layers_size: field_2,
+                    volumes: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemVersionResponse {
-    #[serde(rename = "ApiVersion", default, skip_serializing_if = "Option::is_none")]
     pub api_version: Option<String>,
-    #[serde(rename = "Arch", default, skip_serializing_if = "Option::is_none")]
     pub arch: Option<String>,
-    #[serde(rename = "BuildTime", default, skip_serializing_if = "Option::is_none")]
     pub build_time: Option<String>,
-    #[serde(rename = "Experimental", default, skip_serializing_if = "Option::is_none")]
     pub experimental: Option<bool>,
-    #[serde(rename = "GitCommit", default, skip_serializing_if = "Option::is_none")]
     pub git_commit: Option<String>,
-    #[serde(rename = "GoVersion", default, skip_serializing_if = "Option::is_none")]
     pub go_version: Option<String>,
-    #[serde(rename = "KernelVersion", default, skip_serializing_if = "Option::is_none")]
     pub kernel_version: Option<String>,
-    #[serde(rename = "MinAPIVersion", default, skip_serializing_if = "Option::is_none")]
     pub min_api_version: Option<String>,
-    #[serde(rename = "Os", default, skip_serializing_if = "Option::is_none")]
     pub os: Option<String>,
-    #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for SystemVersionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.api_version {
+            map.serialize_entry("ApiVersion", value)?;
+        }
+        if let Some(value) = &self.arch {
+            map.serialize_entry("Arch", value)?;
+        }
+        if let Some(value) = &self.build_time {
+            map.serialize_entry("BuildTime", value)?;
+        }
+        if let Some(value) = &self.experimental {
+            map.serialize_entry("Experimental", value)?;
+        }
+        if let Some(value) = &self.git_commit {
+            map.serialize_entry("GitCommit", value)?;
+        }
+        if let Some(value) = &self.go_version {
+            map.serialize_entry("GoVersion", value)?;
+        }
+        if let Some(value) = &self.kernel_version {
+            map.serialize_entry("KernelVersion", value)?;
+        }
+        if let Some(value) = &self.min_api_version {
+            map.serialize_entry("MinAPIVersion", value)?;
+        }
+        if let Some(value) = &self.os {
+            map.serialize_entry("Os", value)?;
+        }
+        if let Some(value) = &self.version {
+            map.serialize_entry("Version", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SystemVersionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SystemVersionResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SystemVersionResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SystemVersionResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<bool> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<String> = None;
+                let mut field_6: Option<String> = None;
+                let mut field_7: Option<String> = None;
+                let mut field_8: Option<String> = None;
+                let mut field_9: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "ApiVersion" => field_0 = map.next_value::<Option<String>>()?,
+                        "Arch" => field_1 = map.next_value::<Option<String>>()?,
+                        "BuildTime" => field_2 = map.next_value::<Option<String>>()?,
+                        "Experimental" => field_3 = map.next_value::<Option<bool>>()?,
+                        "GitCommit" => field_4 = map.next_value::<Option<String>>()?,
+                        "GoVersion" => field_5 = map.next_value::<Option<String>>()?,
+                        "KernelVersion" => field_6 = map.next_value::<Option<String>>()?,
+                        "MinAPIVersion" => field_7 = map.next_value::<Option<String>>()?,
+                        "Os" => field_8 = map.next_value::<Option<String>>()?,
+                        "Version" => field_9 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SystemVersionResponse {
+                    api_version: field_0,
+                    arch: field_1,
+                    build_time: field_2,
+                    experimental: field_3,
+                    git_commit: field_4,
+                    go_version: field_5,
+                    kernel_version: field_6,
+                    min_api_version: field_7,
+                    os: field_8,
+                    version: field_9,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VolumeListResponse {
     /// List of volumes
-    #[serde(rename = "Volumes")]
     pub volumes: Vec<Volume>,
     /// Warnings that occurred when fetching the list of volumes
-    #[serde(rename = "Warnings")]
     pub warnings: Vec<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for VolumeListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("Volumes", &self.volumes)?;
+        map.serialize_entry("Warnings", &self.warnings)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for VolumeListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = VolumeListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `VolumeListResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VolumeListResponse, A::Error> {
+                let mut field_0: Option<Vec<Volume>> = None;
+                let mut field_1: Option<Vec<String>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Volumes" => field_0 = Some(map.next_value::<Vec<Volume>>()?),
+                        "Warnings" => field_1 = Some(map.next_value::<Vec<String>>()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(VolumeListResponse {
+                    volumes: field_0
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Volumes"))?,
+                    warnings: field_1
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Warnings"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VolumeCreateBody {
     /// Name of the volume driver to use.
-    #[serde(rename = "Driver", default, skip_serializing_if = "Option::is_none")]
     pub driver: Option<String>,
     /// A mapping of driver options and values. These options are passed directly to the driver and are driver specific.
-    #[serde(rename = "DriverOpts", default, skip_serializing_if = "Option::is_none")]
     pub driver_opts: Option<std::collections::HashMap<String, String>>,
     /// User-defined key/value metadata.
-    #[serde(rename = "Labels", default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<std::collections::HashMap<String, String>>,
     /// The new volume's name. If not specified, Docker generates a name.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for VolumeCreateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.driver {
+            map.serialize_entry("Driver", value)?;
+        }
+        if let Some(value) = &self.driver_opts {
+            map.serialize_entry("DriverOpts", value)?;
+        }
+        if let Some(value) = &self.labels {
+            map.serialize_entry("Labels", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for VolumeCreateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = VolumeCreateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `VolumeCreateBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VolumeCreateBody, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_2: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_3: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Driver" => field_0 = map.next_value::<Option<String>>()?,
+                        "DriverOpts" => {
+                            field_1 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "Labels" => {
+                            field_2 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "Name" => field_3 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(VolumeCreateBody {
+                    driver: field_0,
+                    driver_opts: field_1,
+                    labels: field_2,
+                    name: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VolumePruneResponse {
     /// Disk space reclaimed in bytes
-    #[serde(rename = "SpaceReclaimed", default, skip_serializing_if = "Option::is_none")]
     pub space_reclaimed: Option<i64>,
     /// Volumes that were deleted
-    #[serde(rename = "VolumesDeleted", default, skip_serializing_if = "Option::is_none")]
     pub volumes_deleted: Option<Vec<String>>,
+}
+impl serde::Serialize for VolumePruneResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.space_reclaimed {
+            map.serialize_entry("SpaceReclaimed", value)?;
+        }
+        if let Some(value) = &self.volumes_deleted {
+            map.serialize_entry("VolumesDeleted", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for VolumePruneResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = VolumePruneResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `VolumePruneResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VolumePruneResponse, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<Vec<String>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "SpaceReclaimed" => field_0 = map.next_value::<Option<i64>>()?,
+                        "VolumesDeleted" => {
+                            field_1 = map.next_value::<Option<Vec<String>>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(VolumePruneResponse {
+                    space_reclaimed: field_0,
+                    volumes_deleted: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }

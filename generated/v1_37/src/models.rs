@@ -4,121 +4,547 @@
 // Do not edit: run `cargo xtask codegen` to regenerate.
 
 /// Address represents an IPv4 or IPv6 IP address.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Address {
     /// IP address.
-    #[serde(rename = "Addr", default, skip_serializing_if = "Option::is_none")]
     pub addr: Option<String>,
     /// Mask length of the IP address.
-    #[serde(rename = "PrefixLen", default, skip_serializing_if = "Option::is_none")]
     pub prefix_len: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for Address {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.addr {
+            map.serialize_entry("Addr", value)?;
+        }
+        if let Some(value) = &self.prefix_len {
+            map.serialize_entry("PrefixLen", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Address {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Address;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Address`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Address, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Addr" => field_0 = map.next_value::<Option<String>>()?,
+                        "PrefixLen" => field_1 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Address {
+                    addr: field_0,
+                    prefix_len: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuthConfig {
     /// Email is an optional value associated with the username.
     ///
     /// > **Deprecated**: This field is deprecated since docker 1.11 (API v1.23) and will be removed in a future release.
-    #[serde(rename = "email", default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    #[serde(rename = "password", default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
-    #[serde(rename = "serveraddress", default, skip_serializing_if = "Option::is_none")]
     pub serveraddress: Option<String>,
-    #[serde(rename = "username", default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for AuthConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.email {
+            map.serialize_entry("email", value)?;
+        }
+        if let Some(value) = &self.password {
+            map.serialize_entry("password", value)?;
+        }
+        if let Some(value) = &self.serveraddress {
+            map.serialize_entry("serveraddress", value)?;
+        }
+        if let Some(value) = &self.username {
+            map.serialize_entry("username", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AuthConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AuthConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AuthConfig`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AuthConfig, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "email" => field_0 = map.next_value::<Option<String>>()?,
+                        "password" => field_1 = map.next_value::<Option<String>>()?,
+                        "serveraddress" => field_2 = map.next_value::<Option<String>>()?,
+                        "username" => field_3 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AuthConfig {
+                    email: field_0,
+                    password: field_1,
+                    serveraddress: field_2,
+                    username: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BuildInfo {
-    #[serde(rename = "aux", default, skip_serializing_if = "Option::is_none")]
     pub aux: Option<ImageID>,
-    #[serde(rename = "error", default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    #[serde(rename = "errorDetail", default, skip_serializing_if = "Option::is_none")]
     pub error_detail: Option<ErrorDetail>,
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(rename = "progress", default, skip_serializing_if = "Option::is_none")]
     pub progress: Option<String>,
-    #[serde(rename = "progressDetail", default, skip_serializing_if = "Option::is_none")]
     pub progress_detail: Option<ProgressDetail>,
-    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    #[serde(rename = "stream", default, skip_serializing_if = "Option::is_none")]
     pub stream: Option<String>,
+}
+impl serde::Serialize for BuildInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.aux {
+            map.serialize_entry("aux", value)?;
+        }
+        if let Some(value) = &self.error {
+            map.serialize_entry("error", value)?;
+        }
+        if let Some(value) = &self.error_detail {
+            map.serialize_entry("errorDetail", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.progress {
+            map.serialize_entry("progress", value)?;
+        }
+        if let Some(value) = &self.progress_detail {
+            map.serialize_entry("progressDetail", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.stream {
+            map.serialize_entry("stream", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for BuildInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = BuildInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `BuildInfo`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BuildInfo, A::Error> {
+                let mut field_0: Option<ImageID> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<ErrorDetail> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<ProgressDetail> = None;
+                let mut field_6: Option<String> = None;
+                let mut field_7: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "aux" => field_0 = map.next_value::<Option<ImageID>>()?,
+                        "error" => field_1 = map.next_value::<Option<String>>()?,
+                        "errorDetail" => {
+                            field_2 = map.next_value::<Option<ErrorDetail>>()?;
+                        }
+                        "id" => field_3 = map.next_value::<Option<String>>()?,
+                        "progress" => field_4 = map.next_value::<Option<String>>()?,
+                        "progressDetail" => {
+                            field_5 = map.next_value::<Option<ProgressDetail>>()?;
+                        }
+                        "status" => field_6 = map.next_value::<Option<String>>()?,
+                        "stream" => field_7 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(BuildInfo {
+                    aux: field_0,
+                    error: field_1,
+                    error_detail: field_2,
+                    id: field_3,
+                    progress: field_4,
+                    progress_detail: field_5,
+                    status: field_6,
+                    stream: field_7,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// ClusterInfo represents information about the swarm as is returned by the
 /// "/info" endpoint. Join-tokens are not included.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClusterInfo {
     /// Date and time at which the swarm was initialised in
     /// [RFC 3339](https://www.ietf.org/rfc/rfc3339.txt) format with nano-seconds.
-    #[serde(rename = "CreatedAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The ID of the swarm.
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Whether there is currently a root CA rotation in progress for the swarm
-    #[serde(
-        rename = "RootRotationInProgress",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub root_rotation_in_progress: Option<bool>,
-    #[serde(rename = "Spec", default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<SwarmSpec>,
-    #[serde(rename = "TLSInfo", default, skip_serializing_if = "Option::is_none")]
     pub tls_info: Option<TLSInfo>,
     /// Date and time at which the swarm was last updated in
     /// [RFC 3339](https://www.ietf.org/rfc/rfc3339.txt) format with nano-seconds.
-    #[serde(rename = "UpdatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     pub version: Option<ObjectVersion>,
+}
+impl serde::Serialize for ClusterInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("CreatedAt", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("ID", value)?;
+        }
+        if let Some(value) = &self.root_rotation_in_progress {
+            map.serialize_entry("RootRotationInProgress", value)?;
+        }
+        if let Some(value) = &self.spec {
+            map.serialize_entry("Spec", value)?;
+        }
+        if let Some(value) = &self.tls_info {
+            map.serialize_entry("TLSInfo", value)?;
+        }
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("UpdatedAt", value)?;
+        }
+        if let Some(value) = &self.version {
+            map.serialize_entry("Version", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ClusterInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ClusterInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ClusterInfo`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ClusterInfo, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<bool> = None;
+                let mut field_3: Option<SwarmSpec> = None;
+                let mut field_4: Option<TLSInfo> = None;
+                let mut field_5: Option<String> = None;
+                let mut field_6: Option<ObjectVersion> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "CreatedAt" => field_0 = map.next_value::<Option<String>>()?,
+                        "ID" => field_1 = map.next_value::<Option<String>>()?,
+                        "RootRotationInProgress" => {
+                            field_2 = map.next_value::<Option<bool>>()?;
+                        }
+                        "Spec" => field_3 = map.next_value::<Option<SwarmSpec>>()?,
+                        "TLSInfo" => field_4 = map.next_value::<Option<TLSInfo>>()?,
+                        "UpdatedAt" => field_5 = map.next_value::<Option<String>>()?,
+                        "Version" => field_6 = map.next_value::<Option<ObjectVersion>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ClusterInfo {
+                    created_at: field_0,
+                    id: field_1,
+                    root_rotation_in_progress: field_2,
+                    spec: field_3,
+                    tls_info: field_4,
+                    updated_at: field_5,
+                    version: field_6,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Commit holds the Git-commit (SHA1) that a binary was built from, as
 /// reported in the version-string of external tools, such as `containerd`,
 /// or `runC`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Commit {
     /// Commit ID of external tool expected by dockerd as set at build time.
-    #[serde(rename = "Expected", default, skip_serializing_if = "Option::is_none")]
     pub expected: Option<String>,
     /// Actual commit ID of external tool.
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for Commit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.expected {
+            map.serialize_entry("Expected", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("ID", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Commit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Commit;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Commit`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Commit, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Expected" => field_0 = map.next_value::<Option<String>>()?,
+                        "ID" => field_1 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Commit {
+                    expected: field_0,
+                    id: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Config {
-    #[serde(rename = "CreatedAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(rename = "Spec", default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<ConfigSpec>,
-    #[serde(rename = "UpdatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     pub version: Option<ObjectVersion>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for Config {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("CreatedAt", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("ID", value)?;
+        }
+        if let Some(value) = &self.spec {
+            map.serialize_entry("Spec", value)?;
+        }
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("UpdatedAt", value)?;
+        }
+        if let Some(value) = &self.version {
+            map.serialize_entry("Version", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Config {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Config;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Config`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Config, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<ConfigSpec> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<ObjectVersion> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "CreatedAt" => field_0 = map.next_value::<Option<String>>()?,
+                        "ID" => field_1 = map.next_value::<Option<String>>()?,
+                        "Spec" => field_2 = map.next_value::<Option<ConfigSpec>>()?,
+                        "UpdatedAt" => field_3 = map.next_value::<Option<String>>()?,
+                        "Version" => field_4 = map.next_value::<Option<ObjectVersion>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Config {
+                    created_at: field_0,
+                    id: field_1,
+                    spec: field_2,
+                    updated_at: field_3,
+                    version: field_4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfigSpec {
     /// Data is the data to store as a config, formatted as a standard base64-encoded
     /// ([RFC 4648](https://tools.ietf.org/html/rfc4648#section-4)) string.
     /// The maximum allowed size is 1000KB, as defined in [MaxConfigSize](https://pkg.go.dev/github.com/moby/swarmkit/v2@v2.0.0-20250103191802-8c1959736554/manager/controlapi#MaxConfigSize).
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
     pub data: Option<String>,
     /// User-defined key/value metadata.
-    #[serde(rename = "Labels", default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<std::collections::HashMap<String, String>>,
     /// User-defined name of the config.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Templating driver, if applicable
     ///
     /// Templating controls whether and how to evaluate the config payload as
     /// a template. If no driver is set, no templating is used.
-    #[serde(rename = "Templating", default, skip_serializing_if = "Option::is_none")]
     pub templating: Option<Driver>,
+}
+impl serde::Serialize for ConfigSpec {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("Data", value)?;
+        }
+        if let Some(value) = &self.labels {
+            map.serialize_entry("Labels", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        if let Some(value) = &self.templating {
+            map.serialize_entry("Templating", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ConfigSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ConfigSpec;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ConfigSpec`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ConfigSpec, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<Driver> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Data" => field_0 = map.next_value::<Option<String>>()?,
+                        "Labels" => {
+                            field_1 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "Name" => field_2 = map.next_value::<Option<String>>()?,
+                        "Templating" => field_3 = map.next_value::<Option<Driver>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ConfigSpec {
+                    data: field_0,
+                    labels: field_1,
+                    name: field_2,
+                    templating: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Configuration for a container that is portable between hosts.
 ///
@@ -128,153 +554,567 @@ pub struct ConfigSpec {
 ///
 /// Previous versions of Docker builder used this field to store build cache,
 /// and it is not in active use anymore.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerConfig {
     /// Command is already escaped (Windows only)
-    #[serde(rename = "ArgsEscaped", default, skip_serializing_if = "Option::is_none")]
     pub args_escaped: Option<bool>,
     /// Whether to attach to `stderr`.
-    #[serde(rename = "AttachStderr", default, skip_serializing_if = "Option::is_none")]
     pub attach_stderr: Option<bool>,
     /// Whether to attach to `stdin`.
-    #[serde(rename = "AttachStdin", default, skip_serializing_if = "Option::is_none")]
     pub attach_stdin: Option<bool>,
     /// Whether to attach to `stdout`.
-    #[serde(rename = "AttachStdout", default, skip_serializing_if = "Option::is_none")]
     pub attach_stdout: Option<bool>,
     /// Command to run specified as a string or an array of strings.
-    #[serde(rename = "Cmd", default, skip_serializing_if = "Option::is_none")]
     pub cmd: Option<Vec<String>>,
     /// The domain name to use for the container.
-    #[serde(rename = "Domainname", default, skip_serializing_if = "Option::is_none")]
     pub domainname: Option<String>,
     /// The entry point for the container as a string or an array of strings.
     ///
     /// If the array consists of exactly one empty string (`[""]`) then the entry point is reset to system default (i.e., the entry point used by docker when there is no `ENTRYPOINT` instruction in the `Dockerfile`).
-    #[serde(rename = "Entrypoint", default, skip_serializing_if = "Option::is_none")]
     pub entrypoint: Option<Vec<String>>,
     /// A list of environment variables to set inside the container in the form `["VAR=value", ...]`. A variable without `=` is removed from the environment, rather than to have an empty value.
-    #[serde(rename = "Env", default, skip_serializing_if = "Option::is_none")]
     pub env: Option<Vec<String>>,
     /// An object mapping ports to an empty object in the form:
     ///
     /// `{"<port>/<tcp|udp|sctp>": {}}`
-    #[serde(rename = "ExposedPorts", default, skip_serializing_if = "Option::is_none")]
     pub exposed_ports: Option<
         std::collections::HashMap<String, dockwright_runtime::model::EmptyObject>,
     >,
-    #[serde(rename = "Healthcheck", default, skip_serializing_if = "Option::is_none")]
     pub healthcheck: Option<HealthConfig>,
     /// The hostname to use for the container, as a valid RFC 1123 hostname.
-    #[serde(rename = "Hostname", default, skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
     /// The name of the image to use when creating the container
-    #[serde(rename = "Image", default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// User-defined key/value metadata.
-    #[serde(rename = "Labels", default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<std::collections::HashMap<String, String>>,
     /// MAC address of the container.
-    #[serde(rename = "MacAddress", default, skip_serializing_if = "Option::is_none")]
     pub mac_address: Option<String>,
     /// Disable networking for the container.
-    #[serde(
-        rename = "NetworkDisabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub network_disabled: Option<bool>,
     /// `ONBUILD` metadata that were defined in the image's `Dockerfile`.
-    #[serde(rename = "OnBuild", default, skip_serializing_if = "Option::is_none")]
     pub on_build: Option<Vec<String>>,
     /// Open `stdin`
-    #[serde(rename = "OpenStdin", default, skip_serializing_if = "Option::is_none")]
     pub open_stdin: Option<bool>,
     /// Shell for when `RUN`, `CMD`, and `ENTRYPOINT` uses a shell.
-    #[serde(rename = "Shell", default, skip_serializing_if = "Option::is_none")]
     pub shell: Option<Vec<String>>,
     /// Close `stdin` after one attached client disconnects
-    #[serde(rename = "StdinOnce", default, skip_serializing_if = "Option::is_none")]
     pub stdin_once: Option<bool>,
     /// Signal to stop a container as a string or unsigned integer.
-    #[serde(rename = "StopSignal", default, skip_serializing_if = "Option::is_none")]
     pub stop_signal: Option<String>,
     /// Timeout to stop a container in seconds. If omitted, the daemon-wide
     /// default is used.
-    #[serde(rename = "StopTimeout", default, skip_serializing_if = "Option::is_none")]
     pub stop_timeout: Option<i64>,
     /// Attach standard streams to a TTY, including `stdin` if it is not closed.
-    #[serde(rename = "Tty", default, skip_serializing_if = "Option::is_none")]
     pub tty: Option<bool>,
     /// The user that commands are run as inside the container.
-    #[serde(rename = "User", default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// An object mapping mount point paths inside the container to empty objects.
-    #[serde(rename = "Volumes", default, skip_serializing_if = "Option::is_none")]
     pub volumes: Option<
         std::collections::HashMap<String, dockwright_runtime::model::EmptyObject>,
     >,
     /// The working directory for commands to run in.
-    #[serde(rename = "WorkingDir", default, skip_serializing_if = "Option::is_none")]
     pub working_dir: Option<String>,
 }
+impl serde::Serialize for ContainerConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.args_escaped {
+            map.serialize_entry("ArgsEscaped", value)?;
+        }
+        if let Some(value) = &self.attach_stderr {
+            map.serialize_entry("AttachStderr", value)?;
+        }
+        if let Some(value) = &self.attach_stdin {
+            map.serialize_entry("AttachStdin", value)?;
+        }
+        if let Some(value) = &self.attach_stdout {
+            map.serialize_entry("AttachStdout", value)?;
+        }
+        if let Some(value) = &self.cmd {
+            map.serialize_entry("Cmd", value)?;
+        }
+        if let Some(value) = &self.domainname {
+            map.serialize_entry("Domainname", value)?;
+        }
+        if let Some(value) = &self.entrypoint {
+            map.serialize_entry("Entrypoint", value)?;
+        }
+        if let Some(value) = &self.env {
+            map.serialize_entry("Env", value)?;
+        }
+        if let Some(value) = &self.exposed_ports {
+            map.serialize_entry("ExposedPorts", value)?;
+        }
+        if let Some(value) = &self.healthcheck {
+            map.serialize_entry("Healthcheck", value)?;
+        }
+        if let Some(value) = &self.hostname {
+            map.serialize_entry("Hostname", value)?;
+        }
+        if let Some(value) = &self.image {
+            map.serialize_entry("Image", value)?;
+        }
+        if let Some(value) = &self.labels {
+            map.serialize_entry("Labels", value)?;
+        }
+        if let Some(value) = &self.mac_address {
+            map.serialize_entry("MacAddress", value)?;
+        }
+        if let Some(value) = &self.network_disabled {
+            map.serialize_entry("NetworkDisabled", value)?;
+        }
+        if let Some(value) = &self.on_build {
+            map.serialize_entry("OnBuild", value)?;
+        }
+        if let Some(value) = &self.open_stdin {
+            map.serialize_entry("OpenStdin", value)?;
+        }
+        if let Some(value) = &self.shell {
+            map.serialize_entry("Shell", value)?;
+        }
+        if let Some(value) = &self.stdin_once {
+            map.serialize_entry("StdinOnce", value)?;
+        }
+        if let Some(value) = &self.stop_signal {
+            map.serialize_entry("StopSignal", value)?;
+        }
+        if let Some(value) = &self.stop_timeout {
+            map.serialize_entry("StopTimeout", value)?;
+        }
+        if let Some(value) = &self.tty {
+            map.serialize_entry("Tty", value)?;
+        }
+        if let Some(value) = &self.user {
+            map.serialize_entry("User", value)?;
+        }
+        if let Some(value) = &self.volumes {
+            map.serialize_entry("Volumes", value)?;
+        }
+        if let Some(value) = &self.working_dir {
+            map.serialize_entry("WorkingDir", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContainerConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ContainerConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ContainerConfig`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContainerConfig, A::Error> {
+                let mut field_0: Option<bool> = None;
+                let mut field_1: Option<bool> = None;
+                let mut field_2: Option<bool> = None;
+                let mut field_3: Option<bool> = None;
+                let mut field_4: Option<Vec<String>> = None;
+                let mut field_5: Option<String> = None;
+                let mut field_6: Option<Vec<String>> = None;
+                let mut field_7: Option<Vec<String>> = None;
+                let mut field_8: Option<
+                    std::collections::HashMap<
+                        String,
+                        dockwright_runtime::model::EmptyObject,
+                    >,
+                > = None;
+                let mut field_9: Option<HealthConfig> = None;
+                let mut field_10: Option<String> = None;
+                let mut field_11: Option<String> = None;
+                let mut field_12: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_13: Option<String> = None;
+                let mut field_14: Option<bool> = None;
+                let mut field_15: Option<Vec<String>> = None;
+                let mut field_16: Option<bool> = None;
+                let mut field_17: Option<Vec<String>> = None;
+                let mut field_18: Option<bool> = None;
+                let mut field_19: Option<String> = None;
+                let mut field_20: Option<i64> = None;
+                let mut field_21: Option<bool> = None;
+                let mut field_22: Option<String> = None;
+                let mut field_23: Option<
+                    std::collections::HashMap<
+                        String,
+                        dockwright_runtime::model::EmptyObject,
+                    >,
+                > = None;
+                let mut field_24: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "ArgsEscaped" => field_0 = map.next_value::<Option<bool>>()?,
+                        "AttachStderr" => field_1 = map.next_value::<Option<bool>>()?,
+                        "AttachStdin" => field_2 = map.next_value::<Option<bool>>()?,
+                        "AttachStdout" => field_3 = map.next_value::<Option<bool>>()?,
+                        "Cmd" => field_4 = map.next_value::<Option<Vec<String>>>()?,
+                        "Domainname" => field_5 = map.next_value::<Option<String>>()?,
+                        "Entrypoint" => {
+                            field_6 = map.next_value::<Option<Vec<String>>>()?;
+                        }
+                        "Env" => field_7 = map.next_value::<Option<Vec<String>>>()?,
+                        "ExposedPorts" => {
+                            field_8 = map
+                                .next_value::<
+                                    Option<
+                                        std::collections::HashMap<
+                                            String,
+                                            dockwright_runtime::model::EmptyObject,
+                                        >,
+                                    >,
+                                >()?;
+                        }
+                        "Healthcheck" => {
+                            field_9 = map.next_value::<Option<HealthConfig>>()?;
+                        }
+                        "Hostname" => field_10 = map.next_value::<Option<String>>()?,
+                        "Image" => field_11 = map.next_value::<Option<String>>()?,
+                        "Labels" => {
+                            field_12 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "MacAddress" => field_13 = map.next_value::<Option<String>>()?,
+                        "NetworkDisabled" => field_14 = map.next_value::<Option<bool>>()?,
+                        "OnBuild" => field_15 = map.next_value::<Option<Vec<String>>>()?,
+                        "OpenStdin" => field_16 = map.next_value::<Option<bool>>()?,
+                        "Shell" => field_17 = map.next_value::<Option<Vec<String>>>()?,
+                        "StdinOnce" => field_18 = map.next_value::<Option<bool>>()?,
+                        "StopSignal" => field_19 = map.next_value::<Option<String>>()?,
+                        "StopTimeout" => field_20 = map.next_value::<Option<i64>>()?,
+                        "Tty" => field_21 = map.next_value::<Option<bool>>()?,
+                        "User" => field_22 = map.next_value::<Option<String>>()?,
+                        "Volumes" => {
+                            field_23 = map
+                                .next_value::<
+                                    Option<
+                                        std::collections::HashMap<
+                                            String,
+                                            dockwright_runtime::model::EmptyObject,
+                                        >,
+                                    >,
+                                >()?;
+                        }
+                        "WorkingDir" => field_24 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ContainerConfig {
+                    args_escaped: field_0,
+                    attach_stderr: field_1,
+                    attach_stdin: field_2,
+                    attach_stdout: field_3,
+                    cmd: field_4,
+                    domainname: field_5,
+                    entrypoint: field_6,
+                    env: field_7,
+                    exposed_ports: field_8,
+                    healthcheck: field_9,
+                    hostname: field_10,
+                    image: field_11,
+                    labels: field_12,
+                    mac_address: field_13,
+                    network_disabled: field_14,
+                    on_build: field_15,
+                    open_stdin: field_16,
+                    shell: field_17,
+                    stdin_once: field_18,
+                    stop_signal: field_19,
+                    stop_timeout: field_20,
+                    tty: field_21,
+                    user: field_22,
+                    volumes: field_23,
+                    working_dir: field_24,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 pub type ContainerSummary = Vec<ContainerSummaryItem>;
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateImageInfo {
-    #[serde(rename = "error", default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(rename = "progress", default, skip_serializing_if = "Option::is_none")]
     pub progress: Option<String>,
-    #[serde(rename = "progressDetail", default, skip_serializing_if = "Option::is_none")]
     pub progress_detail: Option<ProgressDetail>,
-    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
+impl serde::Serialize for CreateImageInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.error {
+            map.serialize_entry("error", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.progress {
+            map.serialize_entry("progress", value)?;
+        }
+        if let Some(value) = &self.progress_detail {
+            map.serialize_entry("progressDetail", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateImageInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateImageInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CreateImageInfo`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateImageInfo, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<ProgressDetail> = None;
+                let mut field_4: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "error" => field_0 = map.next_value::<Option<String>>()?,
+                        "id" => field_1 = map.next_value::<Option<String>>()?,
+                        "progress" => field_2 = map.next_value::<Option<String>>()?,
+                        "progressDetail" => {
+                            field_3 = map.next_value::<Option<ProgressDetail>>()?;
+                        }
+                        "status" => field_4 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateImageInfo {
+                    error: field_0,
+                    id: field_1,
+                    progress: field_2,
+                    progress_detail: field_3,
+                    status: field_4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// A device mapping between the host and container
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceMapping {
-    #[serde(
-        rename = "CgroupPermissions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub cgroup_permissions: Option<String>,
-    #[serde(
-        rename = "PathInContainer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub path_in_container: Option<String>,
-    #[serde(rename = "PathOnHost", default, skip_serializing_if = "Option::is_none")]
     pub path_on_host: Option<String>,
 }
+impl serde::Serialize for DeviceMapping {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.cgroup_permissions {
+            map.serialize_entry("CgroupPermissions", value)?;
+        }
+        if let Some(value) = &self.path_in_container {
+            map.serialize_entry("PathInContainer", value)?;
+        }
+        if let Some(value) = &self.path_on_host {
+            map.serialize_entry("PathOnHost", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeviceMapping {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DeviceMapping;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `DeviceMapping`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeviceMapping, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "CgroupPermissions" => {
+                            field_0 = map.next_value::<Option<String>>()?;
+                        }
+                        "PathInContainer" => {
+                            field_1 = map.next_value::<Option<String>>()?;
+                        }
+                        "PathOnHost" => field_2 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(DeviceMapping {
+                    cgroup_permissions: field_0,
+                    path_in_container: field_1,
+                    path_on_host: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Driver represents a driver (network, logging, secrets).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Driver {
     /// Name of the driver.
-    #[serde(rename = "Name")]
     pub name: String,
     /// Key/value map of driver-specific options.
-    #[serde(rename = "Options", default, skip_serializing_if = "Option::is_none")]
     pub options: Option<std::collections::HashMap<String, String>>,
 }
+impl serde::Serialize for Driver {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("Name", &self.name)?;
+        if let Some(value) = &self.options {
+            map.serialize_entry("Options", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Driver {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Driver;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Driver`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Driver, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<std::collections::HashMap<String, String>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Name" => field_0 = Some(map.next_value::<String>()?),
+                        "Options" => {
+                            field_1 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Driver {
+                    name: field_0
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Name"))?,
+                    options: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// EndpointIPAMConfig represents an endpoint's IPAM configuration.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EndpointIPAMConfig {
-    #[serde(rename = "IPv4Address", default, skip_serializing_if = "Option::is_none")]
     pub ipv4_address: Option<String>,
-    #[serde(rename = "IPv6Address", default, skip_serializing_if = "Option::is_none")]
     pub ipv6_address: Option<String>,
-    #[serde(rename = "LinkLocalIPs", default, skip_serializing_if = "Option::is_none")]
     pub link_local_ips: Option<Vec<String>>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for EndpointIPAMConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.ipv4_address {
+            map.serialize_entry("IPv4Address", value)?;
+        }
+        if let Some(value) = &self.ipv6_address {
+            map.serialize_entry("IPv6Address", value)?;
+        }
+        if let Some(value) = &self.link_local_ips {
+            map.serialize_entry("LinkLocalIPs", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for EndpointIPAMConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = EndpointIPAMConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `EndpointIPAMConfig`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EndpointIPAMConfig, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Vec<String>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "IPv4Address" => field_0 = map.next_value::<Option<String>>()?,
+                        "IPv6Address" => field_1 = map.next_value::<Option<String>>()?,
+                        "LinkLocalIPs" => {
+                            field_2 = map.next_value::<Option<Vec<String>>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(EndpointIPAMConfig {
+                    ipv4_address: field_0,
+                    ipv6_address: field_1,
+                    link_local_ips: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EndpointPortConfig {
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<EndpointPortConfigProtocol>,
     /// The mode in which port is published.
     ///
@@ -285,120 +1125,545 @@ pub struct EndpointPortConfig {
     ///   that node or not.
     /// - "host" bypasses the routing mesh and publish the port directly on
     ///   the swarm node where that service is running.
-    #[serde(rename = "PublishMode", default, skip_serializing_if = "Option::is_none")]
     pub publish_mode: Option<EndpointPortConfigPublishMode>,
     /// The port on the swarm hosts.
-    #[serde(rename = "PublishedPort", default, skip_serializing_if = "Option::is_none")]
     pub published_port: Option<i64>,
     /// The port inside the container.
-    #[serde(rename = "TargetPort", default, skip_serializing_if = "Option::is_none")]
     pub target_port: Option<i64>,
 }
+impl serde::Serialize for EndpointPortConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        if let Some(value) = &self.protocol {
+            map.serialize_entry("Protocol", value)?;
+        }
+        if let Some(value) = &self.publish_mode {
+            map.serialize_entry("PublishMode", value)?;
+        }
+        if let Some(value) = &self.published_port {
+            map.serialize_entry("PublishedPort", value)?;
+        }
+        if let Some(value) = &self.target_port {
+            map.serialize_entry("TargetPort", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for EndpointPortConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = EndpointPortConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `EndpointPortConfig`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EndpointPortConfig, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<EndpointPortConfigProtocol> = None;
+                let mut field_2: Option<EndpointPortConfigPublishMode> = None;
+                let mut field_3: Option<i64> = None;
+                let mut field_4: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Name" => field_0 = map.next_value::<Option<String>>()?,
+                        "Protocol" => {
+                            field_1 = map
+                                .next_value::<Option<EndpointPortConfigProtocol>>()?;
+                        }
+                        "PublishMode" => {
+                            field_2 = map
+                                .next_value::<Option<EndpointPortConfigPublishMode>>()?;
+                        }
+                        "PublishedPort" => field_3 = map.next_value::<Option<i64>>()?,
+                        "TargetPort" => field_4 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(EndpointPortConfig {
+                    name: field_0,
+                    protocol: field_1,
+                    publish_mode: field_2,
+                    published_port: field_3,
+                    target_port: field_4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Configuration for a network endpoint.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EndpointSettings {
-    #[serde(rename = "Aliases", default, skip_serializing_if = "Option::is_none")]
     pub aliases: Option<Vec<String>>,
     /// DriverOpts is a mapping of driver options and values. These options
     /// are passed directly to the driver and are driver specific.
-    #[serde(rename = "DriverOpts", default, skip_serializing_if = "Option::is_none")]
     pub driver_opts: Option<std::collections::HashMap<String, String>>,
     /// Unique ID for the service endpoint in a Sandbox.
-    #[serde(rename = "EndpointID", default, skip_serializing_if = "Option::is_none")]
     pub endpoint_id: Option<String>,
     /// Gateway address for this network.
-    #[serde(rename = "Gateway", default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<String>,
     /// Global IPv6 address.
-    #[serde(
-        rename = "GlobalIPv6Address",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub global_ipv6_address: Option<String>,
     /// Mask length of the global IPv6 address.
-    #[serde(
-        rename = "GlobalIPv6PrefixLen",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub global_ipv6_prefix_len: Option<i64>,
-    #[serde(rename = "IPAMConfig", default, skip_serializing_if = "Option::is_none")]
     pub ipam_config: Option<EndpointIPAMConfig>,
     /// IPv4 address.
-    #[serde(rename = "IPAddress", default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// Mask length of the IPv4 address.
-    #[serde(rename = "IPPrefixLen", default, skip_serializing_if = "Option::is_none")]
     pub ip_prefix_len: Option<i64>,
     /// IPv6 gateway address.
-    #[serde(rename = "IPv6Gateway", default, skip_serializing_if = "Option::is_none")]
     pub ipv6_gateway: Option<String>,
-    #[serde(rename = "Links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<String>>,
     /// MAC address for the endpoint on this network.
-    #[serde(rename = "MacAddress", default, skip_serializing_if = "Option::is_none")]
     pub mac_address: Option<String>,
     /// Unique ID of the network.
-    #[serde(rename = "NetworkID", default, skip_serializing_if = "Option::is_none")]
     pub network_id: Option<String>,
 }
+impl serde::Serialize for EndpointSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.aliases {
+            map.serialize_entry("Aliases", value)?;
+        }
+        if let Some(value) = &self.driver_opts {
+            map.serialize_entry("DriverOpts", value)?;
+        }
+        if let Some(value) = &self.endpoint_id {
+            map.serialize_entry("EndpointID", value)?;
+        }
+        if let Some(value) = &self.gateway {
+            map.serialize_entry("Gateway", value)?;
+        }
+        if let Some(value) = &self.global_ipv6_address {
+            map.serialize_entry("GlobalIPv6Address", value)?;
+        }
+        if let Some(value) = &self.global_ipv6_prefix_len {
+            map.serialize_entry("GlobalIPv6PrefixLen", value)?;
+        }
+        if let Some(value) = &self.ipam_config {
+            map.serialize_entry("IPAMConfig", value)?;
+        }
+        if let Some(value) = &self.ip_address {
+            map.serialize_entry("IPAddress", value)?;
+        }
+        if let Some(value) = &self.ip_prefix_len {
+            map.serialize_entry("IPPrefixLen", value)?;
+        }
+        if let Some(value) = &self.ipv6_gateway {
+            map.serialize_entry("IPv6Gateway", value)?;
+        }
+        if let Some(value) = &self.links {
+            map.serialize_entry("Links", value)?;
+        }
+        if let Some(value) = &self.mac_address {
+            map.serialize_entry("MacAddress", value)?;
+        }
+        if let Some(value) = &self.network_id {
+            map.serialize_entry("NetworkID", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for EndpointSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = EndpointSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `EndpointSettings`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EndpointSettings, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                let mut field_1: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<i64> = None;
+                let mut field_6: Option<EndpointIPAMConfig> = None;
+                let mut field_7: Option<String> = None;
+                let mut field_8: Option<i64> = None;
+                let mut field_9: Option<String> = None;
+                let mut field_10: Option<Vec<String>> = None;
+                let mut field_11: Option<String> = None;
+                let mut field_12: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Aliases" => field_0 = map.next_value::<Option<Vec<String>>>()?,
+                        "DriverOpts" => {
+                            field_1 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "EndpointID" => field_2 = map.next_value::<Option<String>>()?,
+                        "Gateway" => field_3 = map.next_value::<Option<String>>()?,
+                        "GlobalIPv6Address" => {
+                            field_4 = map.next_value::<Option<String>>()?;
+                        }
+                        "GlobalIPv6PrefixLen" => {
+                            field_5 = map.next_value::<Option<i64>>()?;
+                        }
+                        "IPAMConfig" => {
+                            field_6 = map.next_value::<Option<EndpointIPAMConfig>>()?;
+                        }
+                        "IPAddress" => field_7 = map.next_value::<Option<String>>()?,
+                        "IPPrefixLen" => field_8 = map.next_value::<Option<i64>>()?,
+                        "IPv6Gateway" => field_9 = map.next_value::<Option<String>>()?,
+                        "Links" => field_10 = map.next_value::<Option<Vec<String>>>()?,
+                        "MacAddress" => field_11 = map.next_value::<Option<String>>()?,
+                        "NetworkID" => field_12 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(EndpointSettings {
+                    aliases: field_0,
+                    driver_opts: field_1,
+                    endpoint_id: field_2,
+                    gateway: field_3,
+                    global_ipv6_address: field_4,
+                    global_ipv6_prefix_len: field_5,
+                    ipam_config: field_6,
+                    ip_address: field_7,
+                    ip_prefix_len: field_8,
+                    ipv6_gateway: field_9,
+                    links: field_10,
+                    mac_address: field_11,
+                    network_id: field_12,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Properties that can be configured to access and load balance a service.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EndpointSpec {
     /// The mode of resolution to use for internal load balancing between tasks.
-    #[serde(rename = "Mode", default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<EndpointSpecMode>,
     /// List of exposed ports that this service is accessible on from the outside. Ports can only be provided if `vip` resolution mode is used.
-    #[serde(rename = "Ports", default, skip_serializing_if = "Option::is_none")]
     pub ports: Option<Vec<EndpointPortConfig>>,
 }
+impl serde::Serialize for EndpointSpec {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.mode {
+            map.serialize_entry("Mode", value)?;
+        }
+        if let Some(value) = &self.ports {
+            map.serialize_entry("Ports", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for EndpointSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = EndpointSpec;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `EndpointSpec`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EndpointSpec, A::Error> {
+                let mut field_0: Option<EndpointSpecMode> = None;
+                let mut field_1: Option<Vec<EndpointPortConfig>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Mode" => field_0 = map.next_value::<Option<EndpointSpecMode>>()?,
+                        "Ports" => {
+                            field_1 = map
+                                .next_value::<Option<Vec<EndpointPortConfig>>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(EndpointSpec {
+                    mode: field_0,
+                    ports: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// EngineDescription provides information about an engine.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EngineDescription {
-    #[serde(rename = "EngineVersion", default, skip_serializing_if = "Option::is_none")]
     pub engine_version: Option<String>,
-    #[serde(rename = "Labels", default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<std::collections::HashMap<String, String>>,
-    #[serde(rename = "Plugins", default, skip_serializing_if = "Option::is_none")]
     pub plugins: Option<Vec<EngineDescriptionPluginsItem>>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for EngineDescription {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.engine_version {
+            map.serialize_entry("EngineVersion", value)?;
+        }
+        if let Some(value) = &self.labels {
+            map.serialize_entry("Labels", value)?;
+        }
+        if let Some(value) = &self.plugins {
+            map.serialize_entry("Plugins", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for EngineDescription {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = EngineDescription;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `EngineDescription`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EngineDescription, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_2: Option<Vec<EngineDescriptionPluginsItem>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "EngineVersion" => field_0 = map.next_value::<Option<String>>()?,
+                        "Labels" => {
+                            field_1 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "Plugins" => {
+                            field_2 = map
+                                .next_value::<Option<Vec<EngineDescriptionPluginsItem>>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(EngineDescription {
+                    engine_version: field_0,
+                    labels: field_1,
+                    plugins: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ErrorDetail {
-    #[serde(rename = "code", default, skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+impl serde::Serialize for ErrorDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.code {
+            map.serialize_entry("code", value)?;
+        }
+        if let Some(value) = &self.message {
+            map.serialize_entry("message", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ErrorDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ErrorDetail;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ErrorDetail`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ErrorDetail, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "code" => field_0 = map.next_value::<Option<i64>>()?,
+                        "message" => field_1 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ErrorDetail {
+                    code: field_0,
+                    message: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Represents an error.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ErrorResponse {
     /// The error message.
-    #[serde(rename = "message")]
     pub message: String,
+}
+impl serde::Serialize for ErrorResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("message", &self.message)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ErrorResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ErrorResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ErrorResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ErrorResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "message" => field_0 = Some(map.next_value::<String>()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ErrorResponse {
+                    message: field_0
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("message"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// User-defined resources can be either Integer resources (e.g, `SSD=3`) or String resources (e.g, `GPU=UUID1`)
 pub type GenericResources = Vec<GenericResourcesItem>;
 /// Information about a container's graph driver.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GraphDriverData {
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
     pub data: Option<std::collections::HashMap<String, String>>,
-    #[serde(rename = "Name")]
     pub name: String,
+}
+impl serde::Serialize for GraphDriverData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("Data", value)?;
+        }
+        map.serialize_entry("Name", &self.name)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for GraphDriverData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GraphDriverData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `GraphDriverData`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GraphDriverData, A::Error> {
+                let mut field_0: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Data" => {
+                            field_0 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "Name" => field_1 = Some(map.next_value::<String>()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(GraphDriverData {
+                    data: field_0,
+                    name: field_1
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Name"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// A test to perform to check that the container is healthy.
 /// Healthcheck commands should be side-effect free.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct HealthConfig {
     /// The time to wait between checks in nanoseconds. It should be 0 or at least 1000000 (1 ms). 0 means inherit.
-    #[serde(rename = "Interval", default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<i64>,
     /// The number of consecutive failures needed to consider a container as unhealthy. 0 means inherit.
-    #[serde(rename = "Retries", default, skip_serializing_if = "Option::is_none")]
     pub retries: Option<i64>,
     /// Start period for the container to initialize before starting health-retries countdown in nanoseconds. It should be 0 or at least 1000000 (1 ms). 0 means inherit.
-    #[serde(rename = "StartPeriod", default, skip_serializing_if = "Option::is_none")]
     pub start_period: Option<i64>,
     /// The test to perform. Possible values are:
     ///
@@ -412,158 +1677,147 @@ pub struct HealthConfig {
     /// - `1` unhealthy
     /// - `2` reserved (treated as unhealthy)
     /// - other values: error running probe
-    #[serde(rename = "Test", default, skip_serializing_if = "Option::is_none")]
     pub test: Option<Vec<String>>,
     /// The time to wait before considering the check to have hung. It should be 0 or at least 1000000 (1 ms). 0 means inherit.
-    #[serde(rename = "Timeout", default, skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
 }
+impl serde::Serialize for HealthConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.interval {
+            map.serialize_entry("Interval", value)?;
+        }
+        if let Some(value) = &self.retries {
+            map.serialize_entry("Retries", value)?;
+        }
+        if let Some(value) = &self.start_period {
+            map.serialize_entry("StartPeriod", value)?;
+        }
+        if let Some(value) = &self.test {
+            map.serialize_entry("Test", value)?;
+        }
+        if let Some(value) = &self.timeout {
+            map.serialize_entry("Timeout", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for HealthConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = HealthConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `HealthConfig`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<HealthConfig, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<i64> = None;
+                let mut field_2: Option<i64> = None;
+                let mut field_3: Option<Vec<String>> = None;
+                let mut field_4: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Interval" => field_0 = map.next_value::<Option<i64>>()?,
+                        "Retries" => field_1 = map.next_value::<Option<i64>>()?,
+                        "StartPeriod" => field_2 = map.next_value::<Option<i64>>()?,
+                        "Test" => field_3 = map.next_value::<Option<Vec<String>>>()?,
+                        "Timeout" => field_4 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(HealthConfig {
+                    interval: field_0,
+                    retries: field_1,
+                    start_period: field_2,
+                    test: field_3,
+                    timeout: field_4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Container configuration that depends on the host we are running on
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostConfig {
     /// Limit read rate (bytes per second) from a device, in the form `[{"Path": "device_path", "Rate": rate}]`.
-    #[serde(
-        rename = "BlkioDeviceReadBps",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub blkio_device_read_bps: Option<Vec<ThrottleDevice>>,
     /// Limit read rate (IO per second) from a device, in the form `[{"Path": "device_path", "Rate": rate}]`.
-    #[serde(
-        rename = "BlkioDeviceReadIOps",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub blkio_device_read_i_ops: Option<Vec<ThrottleDevice>>,
     /// Limit write rate (bytes per second) to a device, in the form `[{"Path": "device_path", "Rate": rate}]`.
-    #[serde(
-        rename = "BlkioDeviceWriteBps",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub blkio_device_write_bps: Option<Vec<ThrottleDevice>>,
     /// Limit write rate (IO per second) to a device, in the form `[{"Path": "device_path", "Rate": rate}]`.
-    #[serde(
-        rename = "BlkioDeviceWriteIOps",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub blkio_device_write_i_ops: Option<Vec<ThrottleDevice>>,
     /// Block IO weight (relative weight).
-    #[serde(rename = "BlkioWeight", default, skip_serializing_if = "Option::is_none")]
     pub blkio_weight: Option<i64>,
     /// Block IO weight (relative device weight) in the form `[{"Path": "device_path", "Weight": weight}]`.
-    #[serde(
-        rename = "BlkioWeightDevice",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub blkio_weight_device: Option<Vec<HostConfigBlkioWeightDeviceItem>>,
     /// Path to `cgroups` under which the container's `cgroup` is created. If the path is not absolute, the path is considered to be relative to the `cgroups` path of the init process. Cgroups are created if they do not already exist.
-    #[serde(rename = "CgroupParent", default, skip_serializing_if = "Option::is_none")]
     pub cgroup_parent: Option<String>,
     /// The number of usable CPUs (Windows only).
     ///
     /// On Windows Server containers, the processor resource controls are mutually exclusive. The order of precedence is `CPUCount` first, then `CPUShares`, and `CPUPercent` last.
-    #[serde(rename = "CpuCount", default, skip_serializing_if = "Option::is_none")]
     pub cpu_count: Option<i64>,
     /// The usable percentage of the available CPUs (Windows only).
     ///
     /// On Windows Server containers, the processor resource controls are mutually exclusive. The order of precedence is `CPUCount` first, then `CPUShares`, and `CPUPercent` last.
-    #[serde(rename = "CpuPercent", default, skip_serializing_if = "Option::is_none")]
     pub cpu_percent: Option<i64>,
     /// The length of a CPU period in microseconds.
-    #[serde(rename = "CpuPeriod", default, skip_serializing_if = "Option::is_none")]
     pub cpu_period: Option<i64>,
     /// Microseconds of CPU time that the container can get in a CPU period.
-    #[serde(rename = "CpuQuota", default, skip_serializing_if = "Option::is_none")]
     pub cpu_quota: Option<i64>,
     /// The length of a CPU real-time period in microseconds. Set to 0 to allocate no time allocated to real-time tasks.
-    #[serde(
-        rename = "CpuRealtimePeriod",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub cpu_realtime_period: Option<i64>,
     /// The length of a CPU real-time runtime in microseconds. Set to 0 to allocate no time allocated to real-time tasks.
-    #[serde(
-        rename = "CpuRealtimeRuntime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub cpu_realtime_runtime: Option<i64>,
     /// An integer value representing this container's relative CPU weight versus other containers.
-    #[serde(rename = "CpuShares", default, skip_serializing_if = "Option::is_none")]
     pub cpu_shares: Option<i64>,
     /// CPUs in which to allow execution (e.g., `0-3`, `0,1`)
-    #[serde(rename = "CpusetCpus", default, skip_serializing_if = "Option::is_none")]
     pub cpuset_cpus: Option<String>,
     /// Memory nodes (MEMs) in which to allow execution (0-3, 0,1). Only effective on NUMA systems.
-    #[serde(rename = "CpusetMems", default, skip_serializing_if = "Option::is_none")]
     pub cpuset_mems: Option<String>,
     /// a list of cgroup rules to apply to the container
-    #[serde(
-        rename = "DeviceCgroupRules",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub device_cgroup_rules: Option<Vec<String>>,
     /// A list of devices to add to the container.
-    #[serde(rename = "Devices", default, skip_serializing_if = "Option::is_none")]
     pub devices: Option<Vec<DeviceMapping>>,
     /// Disk limit (in bytes).
-    #[serde(rename = "DiskQuota", default, skip_serializing_if = "Option::is_none")]
     pub disk_quota: Option<i64>,
     /// Maximum IO in bytes per second for the container system drive (Windows only)
-    #[serde(
-        rename = "IOMaximumBandwidth",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub io_maximum_bandwidth: Option<i64>,
     /// Maximum IOps for the container system drive (Windows only)
-    #[serde(rename = "IOMaximumIOps", default, skip_serializing_if = "Option::is_none")]
     pub io_maximum_i_ops: Option<i64>,
     /// Run an init inside the container that forwards signals and reaps processes. This field is omitted if empty, and the default (as configured on the daemon) is used.
-    #[serde(rename = "Init", default, skip_serializing_if = "Option::is_none")]
     pub init: Option<bool>,
     /// Kernel memory limit in bytes.
-    #[serde(rename = "KernelMemory", default, skip_serializing_if = "Option::is_none")]
     pub kernel_memory: Option<i64>,
     /// Memory limit in bytes.
-    #[serde(rename = "Memory", default, skip_serializing_if = "Option::is_none")]
     pub memory: Option<i64>,
     /// Memory soft limit in bytes.
-    #[serde(
-        rename = "MemoryReservation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub memory_reservation: Option<i64>,
     /// Total memory limit (memory + swap). Set as `-1` to enable unlimited swap.
-    #[serde(rename = "MemorySwap", default, skip_serializing_if = "Option::is_none")]
     pub memory_swap: Option<i64>,
     /// Tune a container's memory swappiness behavior. Accepts an integer between 0 and 100.
-    #[serde(
-        rename = "MemorySwappiness",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub memory_swappiness: Option<i64>,
     /// CPU quota in units of 10&lt;sup&gt;-9&lt;/sup&gt; CPUs.
-    #[serde(rename = "NanoCpus", default, skip_serializing_if = "Option::is_none")]
     pub nano_cpus: Option<i64>,
     /// Disable OOM Killer for the container.
-    #[serde(rename = "OomKillDisable", default, skip_serializing_if = "Option::is_none")]
     pub oom_kill_disable: Option<bool>,
     /// Tune a container's pids limit. Set -1 for unlimited.
-    #[serde(rename = "PidsLimit", default, skip_serializing_if = "Option::is_none")]
     pub pids_limit: Option<i64>,
     /// A list of resource limits to set in the container. For example: `{"Name": "nofile", "Soft": 1024, "Hard": 2048}`"
-    #[serde(rename = "Ulimits", default, skip_serializing_if = "Option::is_none")]
     pub ulimits: Option<Vec<HostConfigUlimitsItem>>,
     /// Automatically remove the container when the container's process exits. This has no effect if `RestartPolicy` is set.
-    #[serde(rename = "AutoRemove", default, skip_serializing_if = "Option::is_none")]
     pub auto_remove: Option<bool>,
     /// A list of volume bindings for this container. Each volume binding is a string in one of these forms:
     ///
@@ -571,41 +1825,26 @@ pub struct HostConfig {
     /// - `host-src:container-dest:ro` to make the bind mount read-only inside the container. Both `host-src`, and `container-dest` must be an _absolute_ path.
     /// - `volume-name:container-dest` to bind-mount a volume managed by a volume driver into the container. `container-dest` must be an _absolute_ path.
     /// - `volume-name:container-dest:ro` to mount the volume read-only inside the container.  `container-dest` must be an _absolute_ path.
-    #[serde(rename = "Binds", default, skip_serializing_if = "Option::is_none")]
     pub binds: Option<Vec<String>>,
     /// A list of kernel capabilities to add to the container.
-    #[serde(rename = "CapAdd", default, skip_serializing_if = "Option::is_none")]
     pub cap_add: Option<Vec<String>>,
     /// A list of kernel capabilities to drop from the container.
-    #[serde(rename = "CapDrop", default, skip_serializing_if = "Option::is_none")]
     pub cap_drop: Option<Vec<String>>,
     /// Cgroup to use for the container.
-    #[serde(rename = "Cgroup", default, skip_serializing_if = "Option::is_none")]
     pub cgroup: Option<String>,
     /// Initial console size, as an `[height, width]` array. (Windows only)
-    #[serde(rename = "ConsoleSize", default, skip_serializing_if = "Option::is_none")]
     pub console_size: Option<Vec<i64>>,
     /// Path to a file where the container ID is written
-    #[serde(
-        rename = "ContainerIDFile",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub container_id_file: Option<String>,
     /// A list of DNS servers for the container to use.
-    #[serde(rename = "Dns", default, skip_serializing_if = "Option::is_none")]
     pub dns: Option<Vec<String>>,
     /// A list of DNS options.
-    #[serde(rename = "DnsOptions", default, skip_serializing_if = "Option::is_none")]
     pub dns_options: Option<Vec<String>>,
     /// A list of DNS search domains.
-    #[serde(rename = "DnsSearch", default, skip_serializing_if = "Option::is_none")]
     pub dns_search: Option<Vec<String>>,
     /// A list of hostnames/IP mappings to add to the container's `/etc/hosts` file. Specified in the form `["hostname:IP"]`.
-    #[serde(rename = "ExtraHosts", default, skip_serializing_if = "Option::is_none")]
     pub extra_hosts: Option<Vec<String>>,
     /// A list of additional groups that the container process will run as.
-    #[serde(rename = "GroupAdd", default, skip_serializing_if = "Option::is_none")]
     pub group_add: Option<Vec<String>>,
     /// IPC sharing mode for the container. Possible values are:
     ///
@@ -617,36 +1856,26 @@ pub struct HostConfig {
     ///
     /// If not specified, daemon default is used, which can either be `"private"`
     /// or `"shareable"`, depending on daemon version and configuration.
-    #[serde(rename = "IpcMode", default, skip_serializing_if = "Option::is_none")]
     pub ipc_mode: Option<String>,
     /// Isolation technology of the container. (Windows only)
-    #[serde(rename = "Isolation", default, skip_serializing_if = "Option::is_none")]
     pub isolation: Option<HostConfigIsolation>,
     /// A list of links for the container in the form `container_name:alias`.
-    #[serde(rename = "Links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<String>>,
     /// The logging configuration for this container
-    #[serde(rename = "LogConfig", default, skip_serializing_if = "Option::is_none")]
     pub log_config: Option<HostConfigLogConfig>,
     /// Specification for mounts to be added to the container.
-    #[serde(rename = "Mounts", default, skip_serializing_if = "Option::is_none")]
     pub mounts: Option<Vec<Mount>>,
     /// Network mode to use for this container. Supported standard values are: `bridge`, `host`, `none`, and `container:<name|id>`. Any other value is taken as a custom network's name to which this container should connect to.
-    #[serde(rename = "NetworkMode", default, skip_serializing_if = "Option::is_none")]
     pub network_mode: Option<String>,
     /// An integer value containing the score given to the container in order to tune OOM killer preferences.
-    #[serde(rename = "OomScoreAdj", default, skip_serializing_if = "Option::is_none")]
     pub oom_score_adj: Option<i64>,
     /// Set the PID (Process) Namespace mode for the container. It can be either:
     ///
     /// - `"container:<name|id>"`: joins another container's PID namespace
     /// - `"host"`: use the host's PID namespace inside the container
-    #[serde(rename = "PidMode", default, skip_serializing_if = "Option::is_none")]
     pub pid_mode: Option<String>,
-    #[serde(rename = "PortBindings", default, skip_serializing_if = "Option::is_none")]
     pub port_bindings: Option<PortMap>,
     /// Gives the container full access to the host.
-    #[serde(rename = "Privileged", default, skip_serializing_if = "Option::is_none")]
     pub privileged: Option<bool>,
     /// Allocates an ephemeral host port for all of a container's
     /// exposed ports.
@@ -656,177 +1885,1170 @@ pub struct HostConfig {
     ///
     /// The port is selected from the ephemeral port range that depends on the kernel.
     /// For example, on Linux the range is defined by `/proc/sys/net/ipv4/ip_local_port_range`.
-    #[serde(
-        rename = "PublishAllPorts",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub publish_all_ports: Option<bool>,
     /// Mount the container's root filesystem as read only.
-    #[serde(rename = "ReadonlyRootfs", default, skip_serializing_if = "Option::is_none")]
     pub readonly_rootfs: Option<bool>,
-    #[serde(rename = "RestartPolicy", default, skip_serializing_if = "Option::is_none")]
     pub restart_policy: Option<RestartPolicy>,
     /// Runtime to use with this container.
-    #[serde(rename = "Runtime", default, skip_serializing_if = "Option::is_none")]
     pub runtime: Option<String>,
     /// A list of string values to customize labels for MLS systems, such as SELinux.
-    #[serde(rename = "SecurityOpt", default, skip_serializing_if = "Option::is_none")]
     pub security_opt: Option<Vec<String>>,
     /// Size of `/dev/shm` in bytes. If omitted, the system uses 64MB.
-    #[serde(rename = "ShmSize", default, skip_serializing_if = "Option::is_none")]
     pub shm_size: Option<i64>,
     /// Storage driver options for this container, in the form `{"size": "120G"}`.
-    #[serde(rename = "StorageOpt", default, skip_serializing_if = "Option::is_none")]
     pub storage_opt: Option<std::collections::HashMap<String, String>>,
     /// A list of kernel parameters (sysctls) to set in the container. For example: `{"net.ipv4.ip_forward": "1"}`
-    #[serde(rename = "Sysctls", default, skip_serializing_if = "Option::is_none")]
     pub sysctls: Option<std::collections::HashMap<String, String>>,
     /// A map of container directories which should be replaced by tmpfs mounts, and their corresponding mount options. For example: `{ "/run": "rw,noexec,nosuid,size=65536k" }`.
-    #[serde(rename = "Tmpfs", default, skip_serializing_if = "Option::is_none")]
     pub tmpfs: Option<std::collections::HashMap<String, String>>,
     /// UTS namespace to use for the container.
-    #[serde(rename = "UTSMode", default, skip_serializing_if = "Option::is_none")]
     pub uts_mode: Option<String>,
     /// Sets the usernamespace mode for the container when usernamespace remapping option is enabled.
-    #[serde(rename = "UsernsMode", default, skip_serializing_if = "Option::is_none")]
     pub userns_mode: Option<String>,
     /// Driver that this container uses to mount volumes.
-    #[serde(rename = "VolumeDriver", default, skip_serializing_if = "Option::is_none")]
     pub volume_driver: Option<String>,
     /// A list of volumes to inherit from another container, specified in the form `<container name>[:<ro|rw>]`.
-    #[serde(rename = "VolumesFrom", default, skip_serializing_if = "Option::is_none")]
     pub volumes_from: Option<Vec<String>>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for HostConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.blkio_device_read_bps {
+            map.serialize_entry("BlkioDeviceReadBps", value)?;
+        }
+        if let Some(value) = &self.blkio_device_read_i_ops {
+            map.serialize_entry("BlkioDeviceReadIOps", value)?;
+        }
+        if let Some(value) = &self.blkio_device_write_bps {
+            map.serialize_entry("BlkioDeviceWriteBps", value)?;
+        }
+        if let Some(value) = &self.blkio_device_write_i_ops {
+            map.serialize_entry("BlkioDeviceWriteIOps", value)?;
+        }
+        if let Some(value) = &self.blkio_weight {
+            map.serialize_entry("BlkioWeight", value)?;
+        }
+        if let Some(value) = &self.blkio_weight_device {
+            map.serialize_entry("BlkioWeightDevice", value)?;
+        }
+        if let Some(value) = &self.cgroup_parent {
+            map.serialize_entry("CgroupParent", value)?;
+        }
+        if let Some(value) = &self.cpu_count {
+            map.serialize_entry("CpuCount", value)?;
+        }
+        if let Some(value) = &self.cpu_percent {
+            map.serialize_entry("CpuPercent", value)?;
+        }
+        if let Some(value) = &self.cpu_period {
+            map.serialize_entry("CpuPeriod", value)?;
+        }
+        if let Some(value) = &self.cpu_quota {
+            map.serialize_entry("CpuQuota", value)?;
+        }
+        if let Some(value) = &self.cpu_realtime_period {
+            map.serialize_entry("CpuRealtimePeriod", value)?;
+        }
+        if let Some(value) = &self.cpu_realtime_runtime {
+            map.serialize_entry("CpuRealtimeRuntime", value)?;
+        }
+        if let Some(value) = &self.cpu_shares {
+            map.serialize_entry("CpuShares", value)?;
+        }
+        if let Some(value) = &self.cpuset_cpus {
+            map.serialize_entry("CpusetCpus", value)?;
+        }
+        if let Some(value) = &self.cpuset_mems {
+            map.serialize_entry("CpusetMems", value)?;
+        }
+        if let Some(value) = &self.device_cgroup_rules {
+            map.serialize_entry("DeviceCgroupRules", value)?;
+        }
+        if let Some(value) = &self.devices {
+            map.serialize_entry("Devices", value)?;
+        }
+        if let Some(value) = &self.disk_quota {
+            map.serialize_entry("DiskQuota", value)?;
+        }
+        if let Some(value) = &self.io_maximum_bandwidth {
+            map.serialize_entry("IOMaximumBandwidth", value)?;
+        }
+        if let Some(value) = &self.io_maximum_i_ops {
+            map.serialize_entry("IOMaximumIOps", value)?;
+        }
+        if let Some(value) = &self.init {
+            map.serialize_entry("Init", value)?;
+        }
+        if let Some(value) = &self.kernel_memory {
+            map.serialize_entry("KernelMemory", value)?;
+        }
+        if let Some(value) = &self.memory {
+            map.serialize_entry("Memory", value)?;
+        }
+        if let Some(value) = &self.memory_reservation {
+            map.serialize_entry("MemoryReservation", value)?;
+        }
+        if let Some(value) = &self.memory_swap {
+            map.serialize_entry("MemorySwap", value)?;
+        }
+        if let Some(value) = &self.memory_swappiness {
+            map.serialize_entry("MemorySwappiness", value)?;
+        }
+        if let Some(value) = &self.nano_cpus {
+            map.serialize_entry("NanoCpus", value)?;
+        }
+        if let Some(value) = &self.oom_kill_disable {
+            map.serialize_entry("OomKillDisable", value)?;
+        }
+        if let Some(value) = &self.pids_limit {
+            map.serialize_entry("PidsLimit", value)?;
+        }
+        if let Some(value) = &self.ulimits {
+            map.serialize_entry("Ulimits", value)?;
+        }
+        if let Some(value) = &self.auto_remove {
+            map.serialize_entry("AutoRemove", value)?;
+        }
+        if let Some(value) = &self.binds {
+            map.serialize_entry("Binds", value)?;
+        }
+        if let Some(value) = &self.cap_add {
+            map.serialize_entry("CapAdd", value)?;
+        }
+        if let Some(value) = &self.cap_drop {
+            map.serialize_entry("CapDrop", value)?;
+        }
+        if let Some(value) = &self.cgroup {
+            map.serialize_entry("Cgroup", value)?;
+        }
+        if let Some(value) = &self.console_size {
+            map.serialize_entry("ConsoleSize", value)?;
+        }
+        if let Some(value) = &self.container_id_file {
+            map.serialize_entry("ContainerIDFile", value)?;
+        }
+        if let Some(value) = &self.dns {
+            map.serialize_entry("Dns", value)?;
+        }
+        if let Some(value) = &self.dns_options {
+            map.serialize_entry("DnsOptions", value)?;
+        }
+        if let Some(value) = &self.dns_search {
+            map.serialize_entry("DnsSearch", value)?;
+        }
+        if let Some(value) = &self.extra_hosts {
+            map.serialize_entry("ExtraHosts", value)?;
+        }
+        if let Some(value) = &self.group_add {
+            map.serialize_entry("GroupAdd", value)?;
+        }
+        if let Some(value) = &self.ipc_mode {
+            map.serialize_entry("IpcMode", value)?;
+        }
+        if let Some(value) = &self.isolation {
+            map.serialize_entry("Isolation", value)?;
+        }
+        if let Some(value) = &self.links {
+            map.serialize_entry("Links", value)?;
+        }
+        if let Some(value) = &self.log_config {
+            map.serialize_entry("LogConfig", value)?;
+        }
+        if let Some(value) = &self.mounts {
+            map.serialize_entry("Mounts", value)?;
+        }
+        if let Some(value) = &self.network_mode {
+            map.serialize_entry("NetworkMode", value)?;
+        }
+        if let Some(value) = &self.oom_score_adj {
+            map.serialize_entry("OomScoreAdj", value)?;
+        }
+        if let Some(value) = &self.pid_mode {
+            map.serialize_entry("PidMode", value)?;
+        }
+        if let Some(value) = &self.port_bindings {
+            map.serialize_entry("PortBindings", value)?;
+        }
+        if let Some(value) = &self.privileged {
+            map.serialize_entry("Privileged", value)?;
+        }
+        if let Some(value) = &self.publish_all_ports {
+            map.serialize_entry("PublishAllPorts", value)?;
+        }
+        if let Some(value) = &self.readonly_rootfs {
+            map.serialize_entry("ReadonlyRootfs", value)?;
+        }
+        if let Some(value) = &self.restart_policy {
+            map.serialize_entry("RestartPolicy", value)?;
+        }
+        if let Some(value) = &self.runtime {
+            map.serialize_entry("Runtime", value)?;
+        }
+        if let Some(value) = &self.security_opt {
+            map.serialize_entry("SecurityOpt", value)?;
+        }
+        if let Some(value) = &self.shm_size {
+            map.serialize_entry("ShmSize", value)?;
+        }
+        if let Some(value) = &self.storage_opt {
+            map.serialize_entry("StorageOpt", value)?;
+        }
+        if let Some(value) = &self.sysctls {
+            map.serialize_entry("Sysctls", value)?;
+        }
+        if let Some(value) = &self.tmpfs {
+            map.serialize_entry("Tmpfs", value)?;
+        }
+        if let Some(value) = &self.uts_mode {
+            map.serialize_entry("UTSMode", value)?;
+        }
+        if let Some(value) = &self.userns_mode {
+            map.serialize_entry("UsernsMode", value)?;
+        }
+        if let Some(value) = &self.volume_driver {
+            map.serialize_entry("VolumeDriver", value)?;
+        }
+        if let Some(value) = &self.volumes_from {
+            map.serialize_entry("VolumesFrom", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for HostConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = HostConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `HostConfig`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<HostConfig, A::Error> {
+                let mut field_0: Option<Vec<ThrottleDevice>> = None;
+                let mut field_1: Option<Vec<ThrottleDevice>> = None;
+                let mut field_2: Option<Vec<ThrottleDevice>> = None;
+                let mut field_3: Option<Vec<ThrottleDevice>> = None;
+                let mut field_4: Option<i64> = None;
+                let mut field_5: Option<Vec<HostConfigBlkioWeightDeviceItem>> = None;
+                let mut field_6: Option<String> = None;
+                let mut field_7: Option<i64> = None;
+                let mut field_8: Option<i64> = None;
+                let mut field_9: Option<i64> = None;
+                let mut field_10: Option<i64> = None;
+                let mut field_11: Option<i64> = None;
+                let mut field_12: Option<i64> = None;
+                let mut field_13: Option<i64> = None;
+                let mut field_14: Option<String> = None;
+                let mut field_15: Option<String> = None;
+                let mut field_16: Option<Vec<String>> = None;
+                let mut field_17: Option<Vec<DeviceMapping>> = None;
+                let mut field_18: Option<i64> = None;
+                let mut field_19: Option<i64> = None;
+                let mut field_20: Option<i64> = None;
+                let mut field_21: Option<bool> = None;
+                let mut field_22: Option<i64> = None;
+                let mut field_23: Option<i64> = None;
+                let mut field_24: Option<i64> = None;
+                let mut field_25: Option<i64> = None;
+                let mut field_26: Option<i64> = None;
+                let mut field_27: Option<i64> = None;
+                let mut field_28: Option<bool> = None;
+                let mut field_29: Option<i64> = None;
+                let mut field_30: Option<Vec<HostConfigUlimitsItem>> = None;
+                let mut field_31: Option<bool> = None;
+                let mut field_32: Option<Vec<String>> = None;
+                let mut field_33: Option<Vec<String>> = None;
+                let mut field_34: Option<Vec<String>> = None;
+                let mut field_35: Option<String> = None;
+                let mut field_36: Option<Vec<i64>> = None;
+                let mut field_37: Option<String> = None;
+                let mut field_38: Option<Vec<String>> = None;
+                let mut field_39: Option<Vec<String>> = None;
+                let mut field_40: Option<Vec<String>> = None;
+                let mut field_41: Option<Vec<String>> = None;
+                let mut field_42: Option<Vec<String>> = None;
+                let mut field_43: Option<String> = None;
+                let mut field_44: Option<HostConfigIsolation> = None;
+                let mut field_45: Option<Vec<String>> = None;
+                let mut field_46: Option<HostConfigLogConfig> = None;
+                let mut field_47: Option<Vec<Mount>> = None;
+                let mut field_48: Option<String> = None;
+                let mut field_49: Option<i64> = None;
+                let mut field_50: Option<String> = None;
+                let mut field_51: Option<PortMap> = None;
+                let mut field_52: Option<bool> = None;
+                let mut field_53: Option<bool> = None;
+                let mut field_54: Option<bool> = None;
+                let mut field_55: Option<RestartPolicy> = None;
+                let mut field_56: Option<String> = None;
+                let mut field_57: Option<Vec<String>> = None;
+                let mut field_58: Option<i64> = None;
+                let mut field_59: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_60: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_61: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_62: Option<String> = None;
+                let mut field_63: Option<String> = None;
+                let mut field_64: Option<String> = None;
+                let mut field_65: Option<Vec<String>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "BlkioDeviceReadBps" => {
+                            field_0 = map.next_value::<Option<Vec<ThrottleDevice>>>()?;
+                        }
+                        "BlkioDeviceReadIOps" => {
+                            field_1 = map.next_value::<Option<Vec<ThrottleDevice>>>()?;
+                        }
+                        "BlkioDeviceWriteBps" => {
+                            field_2 = map.next_value::<Option<Vec<ThrottleDevice>>>()?;
+                        }
+                        "BlkioDeviceWriteIOps" => {
+                            field_3 = map.next_value::<Option<Vec<ThrottleDevice>>>()?;
+                        }
+                        "BlkioWeight" => field_4 = map.next_value::<Option<i64>>()?,
+                        "BlkioWeightDevice" => {
+                            field_5 = map
+                                .next_value::<
+                                    Option<Vec<HostConfigBlkioWeightDeviceItem>>,
+                                >()?;
+                        }
+                        "CgroupParent" => field_6 = map.next_value::<Option<String>>()?,
+                        "CpuCount" => field_7 = map.next_value::<Option<i64>>()?,
+                        "CpuPercent" => field_8 = map.next_value::<Option<i64>>()?,
+                        "CpuPeriod" => field_9 = map.next_value::<Option<i64>>()?,
+                        "CpuQuota" => field_10 = map.next_value::<Option<i64>>()?,
+                        "CpuRealtimePeriod" => {
+                            field_11 = map.next_value::<Option<i64>>()?;
+                        }
+                        "CpuRealtimeRuntime" => {
+                            field_12 = map.next_value::<Option<i64>>()?;
+                        }
+                        "CpuShares" => field_13 = map.next_value::<Option<i64>>()?,
+                        "CpusetCpus" => field_14 = map.next_value::<Option<String>>()?,
+                        "CpusetMems" => field_15 = map.next_value::<Option<String>>()?,
+                        "DeviceCgroupRules" => {
+                            field_16 = map.next_value::<Option<Vec<String>>>()?;
+                        }
+                        "Devices" => {
+                            field_17 = map.next_value::<Option<Vec<DeviceMapping>>>()?;
+                        }
+                        "DiskQuota" => field_18 = map.next_value::<Option<i64>>()?,
+                        "IOMaximumBandwidth" => {
+                            field_19 = map.next_value::<Option<i64>>()?;
+                        }
+                        "IOMaximumIOps" => field_20 = map.next_value::<Option<i64>>()?,
+                        "Init" => field_21 = map.next_value::<Option<bool>>()?,
+                        "KernelMemory" => field_22 = map.next_value::<Option<i64>>()?,
+                        "Memory" => field_23 = map.next_value::<Option<i64>>()?,
+                        "MemoryReservation" => {
+                            field_24 = map.next_value::<Option<i64>>()?;
+                        }
+                        "MemorySwap" => field_25 = map.next_value::<Option<i64>>()?,
+                        "MemorySwappiness" => field_26 = map.next_value::<Option<i64>>()?,
+                        "NanoCpus" => field_27 = map.next_value::<Option<i64>>()?,
+                        "OomKillDisable" => field_28 = map.next_value::<Option<bool>>()?,
+                        "PidsLimit" => field_29 = map.next_value::<Option<i64>>()?,
+                        "Ulimits" => {
+                            field_30 = map
+                                .next_value::<Option<Vec<HostConfigUlimitsItem>>>()?;
+                        }
+                        "AutoRemove" => field_31 = map.next_value::<Option<bool>>()?,
+                        "Binds" => field_32 = map.next_value::<Option<Vec<String>>>()?,
+                        "CapAdd" => field_33 = map.next_value::<Option<Vec<String>>>()?,
+                        "CapDrop" => field_34 = map.next_value::<Option<Vec<String>>>()?,
+                        "Cgroup" => field_35 = map.next_value::<Option<String>>()?,
+                        "ConsoleSize" => field_36 = map.next_value::<Option<Vec<i64>>>()?,
+                        "ContainerIDFile" => {
+                            field_37 = map.next_value::<Option<String>>()?;
+                        }
+                        "Dns" => field_38 = map.next_value::<Option<Vec<String>>>()?,
+                        "DnsOptions" => {
+                            field_39 = map.next_value::<Option<Vec<String>>>()?;
+                        }
+                        "DnsSearch" => {
+                            field_40 = map.next_value::<Option<Vec<String>>>()?;
+                        }
+                        "ExtraHosts" => {
+                            field_41 = map.next_value::<Option<Vec<String>>>()?;
+                        }
+                        "GroupAdd" => field_42 = map.next_value::<Option<Vec<String>>>()?,
+                        "IpcMode" => field_43 = map.next_value::<Option<String>>()?,
+                        "Isolation" => {
+                            field_44 = map.next_value::<Option<HostConfigIsolation>>()?;
+                        }
+                        "Links" => field_45 = map.next_value::<Option<Vec<String>>>()?,
+                        "LogConfig" => {
+                            field_46 = map.next_value::<Option<HostConfigLogConfig>>()?;
+                        }
+                        "Mounts" => field_47 = map.next_value::<Option<Vec<Mount>>>()?,
+                        "NetworkMode" => field_48 = map.next_value::<Option<String>>()?,
+                        "OomScoreAdj" => field_49 = map.next_value::<Option<i64>>()?,
+                        "PidMode" => field_50 = map.next_value::<Option<String>>()?,
+                        "PortBindings" => field_51 = map.next_value::<Option<PortMap>>()?,
+                        "Privileged" => field_52 = map.next_value::<Option<bool>>()?,
+                        "PublishAllPorts" => field_53 = map.next_value::<Option<bool>>()?,
+                        "ReadonlyRootfs" => field_54 = map.next_value::<Option<bool>>()?,
+                        "RestartPolicy" => {
+                            field_55 = map.next_value::<Option<RestartPolicy>>()?;
+                        }
+                        "Runtime" => field_56 = map.next_value::<Option<String>>()?,
+                        "SecurityOpt" => {
+                            field_57 = map.next_value::<Option<Vec<String>>>()?;
+                        }
+                        "ShmSize" => field_58 = map.next_value::<Option<i64>>()?,
+                        "StorageOpt" => {
+                            field_59 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "Sysctls" => {
+                            field_60 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "Tmpfs" => {
+                            field_61 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "UTSMode" => field_62 = map.next_value::<Option<String>>()?,
+                        "UsernsMode" => field_63 = map.next_value::<Option<String>>()?,
+                        "VolumeDriver" => field_64 = map.next_value::<Option<String>>()?,
+                        "VolumesFrom" => {
+                            field_65 = map.next_value::<Option<Vec<String>>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(HostConfig {
+                    blkio_device_read_bps: field_0,
+                    blkio_device_read_i_ops: field_1,
+                    blkio_device_write_bps: field_2,
+                    blkio_device_write_i_ops: field_3,
+                    blkio_weight: field_4,
+                    blkio_weight_device: field_5,
+                    cgroup_parent: field_6,
+                    cpu_count: field_7,
+                    cpu_percent: field_8,
+                    cpu_period: field_9,
+                    cpu_quota: field_10,
+                    cpu_realtime_period: field_11,
+                    cpu_realtime_runtime: field_12,
+                    cpu_shares: field_13,
+                    cpuset_cpus: field_14,
+                    cpuset_mems: field_15,
+                    device_cgroup_rules: field_16,
+                    devices: field_17,
+                    disk_quota: field_18,
+                    io_maximum_bandwidth: field_19,
+                    io_maximum_i_ops: field_20,
+                    init: field_21,
+                    kernel_memory: field_22,
+                    memory: field_23,
+                    memory_reservation: field_24,
+                    memory_swap: field_25,
+                    memory_swappiness: field_26,
+                    nano_cpus: field_27,
+                    oom_kill_disable: field_28,
+                    pids_limit: field_29,
+                    ulimits: field_30,
+                    auto_remove: field_31,
+                    binds: field_32,
+                    cap_add: field_33,
+                    cap_drop: field_34,
+                    cgroup: field_35,
+                    console_size: field_36,
+                    container_id_file: field_37,
+                    dns: field_38,
+                    dns_options: field_39,
+                    dns_search: field_40,
+                    extra_hosts: field_41,
+                    group_add: field_42,
+                    ipc_mode: field_43,
+                    isolation: field_44,
+                    links: field_45,
+                    log_config: field_46,
+                    mounts: field_47,
+                    network_mode: field_48,
+                    oom_score_adj: field_49,
+                    pid_mode: field_50,
+                    port_bindings: field_51,
+                    privileged: field_52,
+                    publish_all_ports: field_53,
+                    readonly_rootfs: field_54,
+                    restart_policy: field_55,
+                    runtime: field_56,
+                    security_opt: field_57,
+                    shm_size: field_58,
+                    storage_opt: field_59,
+                    sysctls: field_60,
+                    tmpfs: field_61,
+                    uts_mode: field_62,
+                    userns_mode: field_63,
+                    volume_driver: field_64,
+                    volumes_from: field_65,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IPAM {
     /// List of IPAM configuration options, specified as a map: `{"Subnet": <CIDR>, "IPRange": <CIDR>, "Gateway": <IP address>, "AuxAddress": <device_name:IP address>}`
-    #[serde(rename = "Config", default, skip_serializing_if = "Option::is_none")]
     pub config: Option<Vec<std::collections::HashMap<String, String>>>,
     /// Name of the IPAM driver to use.
-    #[serde(rename = "Driver", default, skip_serializing_if = "Option::is_none")]
     pub driver: Option<String>,
     /// Driver-specific options, specified as a map.
-    #[serde(rename = "Options", default, skip_serializing_if = "Option::is_none")]
     pub options: Option<std::collections::HashMap<String, String>>,
 }
+impl serde::Serialize for IPAM {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.config {
+            map.serialize_entry("Config", value)?;
+        }
+        if let Some(value) = &self.driver {
+            map.serialize_entry("Driver", value)?;
+        }
+        if let Some(value) = &self.options {
+            map.serialize_entry("Options", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for IPAM {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = IPAM;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `IPAM`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<IPAM, A::Error> {
+                let mut field_0: Option<
+                    Vec<std::collections::HashMap<String, String>>,
+                > = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<std::collections::HashMap<String, String>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Config" => {
+                            field_0 = map
+                                .next_value::<
+                                    Option<Vec<std::collections::HashMap<String, String>>>,
+                                >()?;
+                        }
+                        "Driver" => field_1 = map.next_value::<Option<String>>()?,
+                        "Options" => {
+                            field_2 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(IPAM {
+                    config: field_0,
+                    driver: field_1,
+                    options: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Response to an API call that returns just an Id
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IdResponse {
     /// The id of the newly created object.
-    #[serde(rename = "Id")]
     pub id: String,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for IdResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("Id", &self.id)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for IdResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = IdResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `IdResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<IdResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Id" => field_0 = Some(map.next_value::<String>()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(IdResponse {
+                    id: field_0
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Id"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Image {
-    #[serde(rename = "Architecture")]
     pub architecture: String,
-    #[serde(rename = "Author")]
     pub author: String,
-    #[serde(rename = "Comment")]
     pub comment: String,
-    #[serde(rename = "Config", default, skip_serializing_if = "Option::is_none")]
     pub config: Option<ContainerConfig>,
-    #[serde(rename = "Container")]
     pub container: String,
-    #[serde(
-        rename = "ContainerConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub container_config: Option<ContainerConfig>,
-    #[serde(rename = "Created")]
     pub created: String,
-    #[serde(rename = "DockerVersion")]
     pub docker_version: String,
-    #[serde(rename = "GraphDriver")]
     pub graph_driver: GraphDriverData,
-    #[serde(rename = "Id")]
     pub id: String,
-    #[serde(rename = "Metadata", default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ImageMetadata>,
-    #[serde(rename = "Os")]
     pub os: String,
-    #[serde(rename = "OsVersion", default, skip_serializing_if = "Option::is_none")]
     pub os_version: Option<String>,
-    #[serde(rename = "Parent")]
     pub parent: String,
-    #[serde(rename = "RepoDigests", default, skip_serializing_if = "Option::is_none")]
     pub repo_digests: Option<Vec<String>>,
-    #[serde(rename = "RepoTags", default, skip_serializing_if = "Option::is_none")]
     pub repo_tags: Option<Vec<String>>,
-    #[serde(rename = "RootFS")]
     pub root_fs: ImageRootFs,
-    #[serde(rename = "Size")]
     pub size: i64,
-    #[serde(rename = "VirtualSize")]
     pub virtual_size: i64,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for Image {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("Architecture", &self.architecture)?;
+        map.serialize_entry("Author", &self.author)?;
+        map.serialize_entry("Comment", &self.comment)?;
+        if let Some(value) = &self.config {
+            map.serialize_entry("Config", value)?;
+        }
+        map.serialize_entry("Container", &self.container)?;
+        if let Some(value) = &self.container_config {
+            map.serialize_entry("ContainerConfig", value)?;
+        }
+        map.serialize_entry("Created", &self.created)?;
+        map.serialize_entry("DockerVersion", &self.docker_version)?;
+        map.serialize_entry("GraphDriver", &self.graph_driver)?;
+        map.serialize_entry("Id", &self.id)?;
+        if let Some(value) = &self.metadata {
+            map.serialize_entry("Metadata", value)?;
+        }
+        map.serialize_entry("Os", &self.os)?;
+        if let Some(value) = &self.os_version {
+            map.serialize_entry("OsVersion", value)?;
+        }
+        map.serialize_entry("Parent", &self.parent)?;
+        if let Some(value) = &self.repo_digests {
+            map.serialize_entry("RepoDigests", value)?;
+        }
+        if let Some(value) = &self.repo_tags {
+            map.serialize_entry("RepoTags", value)?;
+        }
+        map.serialize_entry("RootFS", &self.root_fs)?;
+        map.serialize_entry("Size", &self.size)?;
+        map.serialize_entry("VirtualSize", &self.virtual_size)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Image {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Image;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Image`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Image, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<ContainerConfig> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<ContainerConfig> = None;
+                let mut field_6: Option<String> = None;
+                let mut field_7: Option<String> = None;
+                let mut field_8: Option<GraphDriverData> = None;
+                let mut field_9: Option<String> = None;
+                let mut field_10: Option<ImageMetadata> = None;
+                let mut field_11: Option<String> = None;
+                let mut field_12: Option<String> = None;
+                let mut field_13: Option<String> = None;
+                let mut field_14: Option<Vec<String>> = None;
+                let mut field_15: Option<Vec<String>> = None;
+                let mut field_16: Option<ImageRootFs> = None;
+                let mut field_17: Option<i64> = None;
+                let mut field_18: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Architecture" => field_0 = Some(map.next_value::<String>()?),
+                        "Author" => field_1 = Some(map.next_value::<String>()?),
+                        "Comment" => field_2 = Some(map.next_value::<String>()?),
+                        "Config" => {
+                            field_3 = map.next_value::<Option<ContainerConfig>>()?;
+                        }
+                        "Container" => field_4 = Some(map.next_value::<String>()?),
+                        "ContainerConfig" => {
+                            field_5 = map.next_value::<Option<ContainerConfig>>()?;
+                        }
+                        "Created" => field_6 = Some(map.next_value::<String>()?),
+                        "DockerVersion" => field_7 = Some(map.next_value::<String>()?),
+                        "GraphDriver" => {
+                            field_8 = Some(map.next_value::<GraphDriverData>()?);
+                        }
+                        "Id" => field_9 = Some(map.next_value::<String>()?),
+                        "Metadata" => {
+                            field_10 = map.next_value::<Option<ImageMetadata>>()?;
+                        }
+                        "Os" => field_11 = Some(map.next_value::<String>()?),
+                        "OsVersion" => field_12 = map.next_value::<Option<String>>()?,
+                        "Parent" => field_13 = Some(map.next_value::<String>()?),
+                        "RepoDigests" => {
+                            field_14 = map.next_value::<Option<Vec<String>>>()?;
+                        }
+                        "RepoTags" => field_15 = map.next_value::<Option<Vec<String>>>()?,
+                        "RootFS" => field_16 = Some(map.next_value::<ImageRootFs>()?),
+                        "Size" => field_17 = Some(map.next_value::<i64>()?),
+                        "VirtualSize" => field_18 = Some(map.next_value::<i64>()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Image {
+                    architecture: field_0
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Architecture"))?,
+                    author: field_1
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Author"))?,
+                    comment: field_2
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Comment"))?,
+                    config: field_3,
+                    container: field_4
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Container"))?,
+                    container_config: field_5,
+                    created: field_6
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Created"))?,
+                    docker_version: field_7
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("DockerVersion"))?,
+                    graph_driver: field_8
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("GraphDriver"))?,
+                    id: field_9
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Id"))?,
+                    metadata: field_10,
+                    os: field_11
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Os"))?,
+                    os_version: field_12,
+                    parent: field_13
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Parent"))?,
+                    repo_digests: field_14,
+                    repo_tags: field_15,
+                    root_fs: field_16
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("RootFS"))?,
+                    size: field_17
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Size"))?,
+                    virtual_size: field_18
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("VirtualSize"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageDeleteResponseItem {
     /// The image ID of an image that was deleted
-    #[serde(rename = "Deleted", default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<String>,
     /// The image ID of an image that was untagged
-    #[serde(rename = "Untagged", default, skip_serializing_if = "Option::is_none")]
     pub untagged: Option<String>,
 }
+impl serde::Serialize for ImageDeleteResponseItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.deleted {
+            map.serialize_entry("Deleted", value)?;
+        }
+        if let Some(value) = &self.untagged {
+            map.serialize_entry("Untagged", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ImageDeleteResponseItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ImageDeleteResponseItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ImageDeleteResponseItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ImageDeleteResponseItem, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Deleted" => field_0 = map.next_value::<Option<String>>()?,
+                        "Untagged" => field_1 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ImageDeleteResponseItem {
+                    deleted: field_0,
+                    untagged: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// individual image layer information in response to ImageHistory operation
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageHistoryResponseItem {
-    #[serde(rename = "Comment")]
     pub comment: String,
-    #[serde(rename = "Created")]
     pub created: i64,
-    #[serde(rename = "CreatedBy")]
     pub created_by: String,
-    #[serde(rename = "Id")]
     pub id: String,
-    #[serde(rename = "Size")]
     pub size: i64,
-    #[serde(rename = "Tags")]
     pub tags: Vec<String>,
 }
+impl serde::Serialize for ImageHistoryResponseItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("Comment", &self.comment)?;
+        map.serialize_entry("Created", &self.created)?;
+        map.serialize_entry("CreatedBy", &self.created_by)?;
+        map.serialize_entry("Id", &self.id)?;
+        map.serialize_entry("Size", &self.size)?;
+        map.serialize_entry("Tags", &self.tags)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ImageHistoryResponseItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ImageHistoryResponseItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ImageHistoryResponseItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ImageHistoryResponseItem, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<i64> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<i64> = None;
+                let mut field_5: Option<Vec<String>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Comment" => field_0 = Some(map.next_value::<String>()?),
+                        "Created" => field_1 = Some(map.next_value::<i64>()?),
+                        "CreatedBy" => field_2 = Some(map.next_value::<String>()?),
+                        "Id" => field_3 = Some(map.next_value::<String>()?),
+                        "Size" => field_4 = Some(map.next_value::<i64>()?),
+                        "Tags" => field_5 = Some(map.next_value::<Vec<String>>()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ImageHistoryResponseItem {
+                    comment: field_0
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Comment"))?,
+                    created: field_1
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Created"))?,
+                    created_by: field_2
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("CreatedBy"))?,
+                    id: field_3
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Id"))?,
+                    size: field_4
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Size"))?,
+                    tags: field_5
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Tags"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Image ID or Digest
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageID {
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ImageID {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("ID", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ImageID {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ImageID;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ImageID`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ImageID, A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "ID" => field_0 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ImageID { id: field_0 })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageSummary {
-    #[serde(rename = "Containers")]
     pub containers: i64,
-    #[serde(rename = "Created")]
     pub created: i64,
-    #[serde(rename = "Id")]
     pub id: String,
-    #[serde(rename = "Labels", default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<std::collections::HashMap<String, String>>,
-    #[serde(rename = "ParentId")]
     pub parent_id: String,
-    #[serde(rename = "RepoDigests", default, skip_serializing_if = "Option::is_none")]
     pub repo_digests: Option<Vec<String>>,
-    #[serde(rename = "RepoTags", default, skip_serializing_if = "Option::is_none")]
     pub repo_tags: Option<Vec<String>>,
-    #[serde(rename = "SharedSize")]
     pub shared_size: i64,
-    #[serde(rename = "Size")]
     pub size: i64,
-    #[serde(rename = "VirtualSize")]
     pub virtual_size: i64,
 }
+impl serde::Serialize for ImageSummary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("Containers", &self.containers)?;
+        map.serialize_entry("Created", &self.created)?;
+        map.serialize_entry("Id", &self.id)?;
+        if let Some(value) = &self.labels {
+            map.serialize_entry("Labels", value)?;
+        }
+        map.serialize_entry("ParentId", &self.parent_id)?;
+        if let Some(value) = &self.repo_digests {
+            map.serialize_entry("RepoDigests", value)?;
+        }
+        if let Some(value) = &self.repo_tags {
+            map.serialize_entry("RepoTags", value)?;
+        }
+        map.serialize_entry("SharedSize", &self.shared_size)?;
+        map.serialize_entry("Size", &self.size)?;
+        map.serialize_entry("VirtualSize", &self.virtual_size)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ImageSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ImageSummary;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ImageSummary`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ImageSummary, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<i64> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<Vec<String>> = None;
+                let mut field_6: Option<Vec<String>> = None;
+                let mut field_7: Option<i64> = None;
+                let mut field_8: Option<i64> = None;
+                let mut field_9: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Containers" => field_0 = Some(map.next_value::<i64>()?),
+                        "Created" => field_1 = Some(map.next_value::<i64>()?),
+                        "Id" => field_2 = Some(map.next_value::<String>()?),
+                        "Labels" => {
+                            field_3 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "ParentId" => field_4 = Some(map.next_value::<String>()?),
+                        "RepoDigests" => {
+                            field_5 = map.next_value::<Option<Vec<String>>>()?;
+                        }
+                        "RepoTags" => field_6 = map.next_value::<Option<Vec<String>>>()?,
+                        "SharedSize" => field_7 = Some(map.next_value::<i64>()?),
+                        "Size" => field_8 = Some(map.next_value::<i64>()?),
+                        "VirtualSize" => field_9 = Some(map.next_value::<i64>()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ImageSummary {
+                    containers: field_0
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Containers"))?,
+                    created: field_1
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Created"))?,
+                    id: field_2
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Id"))?,
+                    labels: field_3,
+                    parent_id: field_4
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("ParentId"))?,
+                    repo_digests: field_5,
+                    repo_tags: field_6,
+                    shared_size: field_7
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("SharedSize"))?,
+                    size: field_8
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Size"))?,
+                    virtual_size: field_9
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("VirtualSize"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// IndexInfo contains information about a registry.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IndexInfo {
     /// List of mirrors, expressed as URIs.
-    #[serde(rename = "Mirrors", default, skip_serializing_if = "Option::is_none")]
     pub mirrors: Option<Vec<String>>,
     /// Name of the registry, such as "docker.io".
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Indicates whether this is an official registry (i.e., Docker Hub / docker.io)
-    #[serde(rename = "Official", default, skip_serializing_if = "Option::is_none")]
     pub official: Option<bool>,
     /// Indicates if the registry is part of the list of insecure
     /// registries.
@@ -840,18 +3062,125 @@ pub struct IndexInfo {
     /// > it should ONLY be enabled for testing purposes. For increased
     /// > security, users should add their CA to their system's list of
     /// > trusted CAs instead of enabling this option.
-    #[serde(rename = "Secure", default, skip_serializing_if = "Option::is_none")]
     pub secure: Option<bool>,
 }
+impl serde::Serialize for IndexInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.mirrors {
+            map.serialize_entry("Mirrors", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        if let Some(value) = &self.official {
+            map.serialize_entry("Official", value)?;
+        }
+        if let Some(value) = &self.secure {
+            map.serialize_entry("Secure", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for IndexInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = IndexInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `IndexInfo`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<IndexInfo, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<bool> = None;
+                let mut field_3: Option<bool> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Mirrors" => field_0 = map.next_value::<Option<Vec<String>>>()?,
+                        "Name" => field_1 = map.next_value::<Option<String>>()?,
+                        "Official" => field_2 = map.next_value::<Option<bool>>()?,
+                        "Secure" => field_3 = map.next_value::<Option<bool>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(IndexInfo {
+                    mirrors: field_0,
+                    name: field_1,
+                    official: field_2,
+                    secure: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// JoinTokens contains the tokens workers and managers need to join the swarm.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct JoinTokens {
     /// The token managers can use to join the swarm.
-    #[serde(rename = "Manager", default, skip_serializing_if = "Option::is_none")]
     pub manager: Option<String>,
     /// The token workers can use to join the swarm.
-    #[serde(rename = "Worker", default, skip_serializing_if = "Option::is_none")]
     pub worker: Option<String>,
+}
+impl serde::Serialize for JoinTokens {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.manager {
+            map.serialize_entry("Manager", value)?;
+        }
+        if let Some(value) = &self.worker {
+            map.serialize_entry("Worker", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for JoinTokens {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = JoinTokens;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `JoinTokens`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<JoinTokens, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Manager" => field_0 = map.next_value::<Option<String>>()?,
+                        "Worker" => field_1 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(JoinTokens {
+                    manager: field_0,
+                    worker: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Current local status of this node.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -919,39 +3248,87 @@ impl<'de> serde::Deserialize<'de> for LocalNodeState {
 ///
 /// It provides the current status of a node's manager component, if the node
 /// is a manager.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ManagerStatus {
     /// The IP address and port at which the manager is reachable.
-    #[serde(rename = "Addr", default, skip_serializing_if = "Option::is_none")]
     pub addr: Option<String>,
-    #[serde(rename = "Leader", default, skip_serializing_if = "Option::is_none")]
     pub leader: Option<bool>,
-    #[serde(rename = "Reachability", default, skip_serializing_if = "Option::is_none")]
     pub reachability: Option<Reachability>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ManagerStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.addr {
+            map.serialize_entry("Addr", value)?;
+        }
+        if let Some(value) = &self.leader {
+            map.serialize_entry("Leader", value)?;
+        }
+        if let Some(value) = &self.reachability {
+            map.serialize_entry("Reachability", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ManagerStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ManagerStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ManagerStatus`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ManagerStatus, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<bool> = None;
+                let mut field_2: Option<Reachability> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Addr" => field_0 = map.next_value::<Option<String>>()?,
+                        "Leader" => field_1 = map.next_value::<Option<bool>>()?,
+                        "Reachability" => {
+                            field_2 = map.next_value::<Option<Reachability>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ManagerStatus {
+                    addr: field_0,
+                    leader: field_1,
+                    reachability: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Mount {
     /// Optional configuration for the `bind` type.
-    #[serde(rename = "BindOptions", default, skip_serializing_if = "Option::is_none")]
     pub bind_options: Option<MountBindOptions>,
     /// The consistency requirement for the mount: `default`, `consistent`, `cached`, or `delegated`.
-    #[serde(rename = "Consistency", default, skip_serializing_if = "Option::is_none")]
     pub consistency: Option<String>,
     /// Whether the mount should be read-only.
-    #[serde(rename = "ReadOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
     /// Mount source (e.g. a volume name, a host path). The source cannot be
     /// specified when using `Type=tmpfs`. For `Type=bind`, the source path
     /// must exist prior to creating the container.
     ///
     /// For `Type=npipe`, the pipe must exist prior to creating the container.
-    #[serde(rename = "Source", default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// Container path.
-    #[serde(rename = "Target", default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
     /// Optional configuration for the `tmpfs` type.
-    #[serde(rename = "TmpfsOptions", default, skip_serializing_if = "Option::is_none")]
     pub tmpfs_options: Option<MountTmpfsOptions>,
     /// The mount type. Available types:
     ///
@@ -959,40 +3336,123 @@ pub struct Mount {
     /// - `npipe` Mounts a named pipe from the host into the container. The `Source` must exist prior to creating the container.
     /// - `tmpfs` Create a tmpfs with the given options. The mount `Source` cannot be specified for tmpfs.
     /// - `volume` Creates a volume with the given name and options (or uses a pre-existing volume with the same name and options). These are **not** removed when the container is removed.
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<MountType>,
     /// Optional configuration for the `volume` type.
-    #[serde(rename = "VolumeOptions", default, skip_serializing_if = "Option::is_none")]
     pub volume_options: Option<MountVolumeOptions>,
+}
+impl serde::Serialize for Mount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.bind_options {
+            map.serialize_entry("BindOptions", value)?;
+        }
+        if let Some(value) = &self.consistency {
+            map.serialize_entry("Consistency", value)?;
+        }
+        if let Some(value) = &self.read_only {
+            map.serialize_entry("ReadOnly", value)?;
+        }
+        if let Some(value) = &self.source {
+            map.serialize_entry("Source", value)?;
+        }
+        if let Some(value) = &self.target {
+            map.serialize_entry("Target", value)?;
+        }
+        if let Some(value) = &self.tmpfs_options {
+            map.serialize_entry("TmpfsOptions", value)?;
+        }
+        if let Some(value) = &self.type_ {
+            map.serialize_entry("Type", value)?;
+        }
+        if let Some(value) = &self.volume_options {
+            map.serialize_entry("VolumeOptions", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Mount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Mount;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Mount`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Mount, A::Error> {
+                let mut field_0: Option<MountBindOptions> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<bool> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<MountTmpfsOptions> = None;
+                let mut field_6: Option<MountType> = None;
+                let mut field_7: Option<MountVolumeOptions> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "BindOptions" => {
+                            field_0 = map.next_value::<Option<MountBindOptions>>()?;
+                        }
+                        "Consistency" => field_1 = map.next_value::<Option<String>>()?,
+                        "ReadOnly" => field_2 = map.next_value::<Option<bool>>()?,
+                        "Source" => field_3 = map.next_value::<Option<String>>()?,
+                        "Target" => field_4 = map.next_value::<Option<String>>()?,
+                        "TmpfsOptions" => {
+                            field_5 = map.next_value::<Option<MountTmpfsOptions>>()?;
+                        }
+                        "Type" => field_6 = map.next_value::<Option<MountType>>()?,
+                        "VolumeOptions" => {
+                            field_7 = map.next_value::<Option<MountVolumeOptions>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Mount {
+                    bind_options: field_0,
+                    consistency: field_1,
+                    read_only: field_2,
+                    source: field_3,
+                    target: field_4,
+                    tmpfs_options: field_5,
+                    type_: field_6,
+                    volume_options: field_7,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// MountPoint represents a mount point configuration inside the container.
 /// This is used for reporting the mountpoints in use by a container.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MountPoint {
     /// Destination is the path relative to the container root (`/`) where
     /// the `Source` is mounted inside the container.
-    #[serde(rename = "Destination", default, skip_serializing_if = "Option::is_none")]
     pub destination: Option<String>,
     /// Driver is the volume driver used to create the volume (if it is a volume).
-    #[serde(rename = "Driver", default, skip_serializing_if = "Option::is_none")]
     pub driver: Option<String>,
     /// Mode is a comma separated list of options supplied by the user when
     /// creating the bind/volume mount.
     ///
     /// The default is platform-specific (`"z"` on Linux, empty on Windows).
-    #[serde(rename = "Mode", default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
     /// Name is the name reference to the underlying data defined by `Source`
     /// e.g., the volume name.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Propagation describes how mounts are propagated from the host into the
     /// mount point, and vice-versa. Refer to the [Linux kernel documentation](https://www.kernel.org/doc/Documentation/filesystems/sharedsubtree.txt)
     /// for details. This field is not used on Windows.
-    #[serde(rename = "Propagation", default, skip_serializing_if = "Option::is_none")]
     pub propagation: Option<String>,
     /// Whether the mount is mounted writable (read-write).
-    #[serde(rename = "RW", default, skip_serializing_if = "Option::is_none")]
     pub rw: Option<bool>,
     /// Source location of the mount.
     ///
@@ -1000,7 +3460,6 @@ pub struct MountPoint {
     /// `/var/lib/docker/volumes/`). For bind-mounts, and `npipe`, this contains
     /// the source (host) part of the bind-mount. For `tmpfs` mount points, this
     /// field is empty.
-    #[serde(rename = "Source", default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// The mount type:
     ///
@@ -1008,8 +3467,92 @@ pub struct MountPoint {
     /// - `npipe` a named pipe from the host into the container.
     /// - `tmpfs` a `tmpfs`.
     /// - `volume` a docker volume with the given `Name`.
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<MountType>,
+}
+impl serde::Serialize for MountPoint {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.destination {
+            map.serialize_entry("Destination", value)?;
+        }
+        if let Some(value) = &self.driver {
+            map.serialize_entry("Driver", value)?;
+        }
+        if let Some(value) = &self.mode {
+            map.serialize_entry("Mode", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        if let Some(value) = &self.propagation {
+            map.serialize_entry("Propagation", value)?;
+        }
+        if let Some(value) = &self.rw {
+            map.serialize_entry("RW", value)?;
+        }
+        if let Some(value) = &self.source {
+            map.serialize_entry("Source", value)?;
+        }
+        if let Some(value) = &self.type_ {
+            map.serialize_entry("Type", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for MountPoint {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MountPoint;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `MountPoint`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MountPoint, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<bool> = None;
+                let mut field_6: Option<String> = None;
+                let mut field_7: Option<MountType> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Destination" => field_0 = map.next_value::<Option<String>>()?,
+                        "Driver" => field_1 = map.next_value::<Option<String>>()?,
+                        "Mode" => field_2 = map.next_value::<Option<String>>()?,
+                        "Name" => field_3 = map.next_value::<Option<String>>()?,
+                        "Propagation" => field_4 = map.next_value::<Option<String>>()?,
+                        "RW" => field_5 = map.next_value::<Option<bool>>()?,
+                        "Source" => field_6 = map.next_value::<Option<String>>()?,
+                        "Type" => field_7 = map.next_value::<Option<MountType>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(MountPoint {
+                    destination: field_0,
+                    driver: field_1,
+                    mode: field_2,
+                    name: field_3,
+                    propagation: field_4,
+                    rw: field_5,
+                    source: field_6,
+                    type_: field_7,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// The mount type. Available types:
 ///
@@ -1070,65 +3613,292 @@ impl<'de> serde::Deserialize<'de> for MountType {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Network {
-    #[serde(rename = "Attachable", default, skip_serializing_if = "Option::is_none")]
     pub attachable: Option<bool>,
-    #[serde(rename = "Containers", default, skip_serializing_if = "Option::is_none")]
     pub containers: Option<std::collections::HashMap<String, NetworkContainer>>,
-    #[serde(rename = "Created", default, skip_serializing_if = "Option::is_none")]
     pub created: Option<String>,
-    #[serde(rename = "Driver", default, skip_serializing_if = "Option::is_none")]
     pub driver: Option<String>,
-    #[serde(rename = "EnableIPv6", default, skip_serializing_if = "Option::is_none")]
     pub enable_ipv6: Option<bool>,
-    #[serde(rename = "IPAM", default, skip_serializing_if = "Option::is_none")]
     pub ipam: Option<IPAM>,
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(rename = "Ingress", default, skip_serializing_if = "Option::is_none")]
     pub ingress: Option<bool>,
-    #[serde(rename = "Internal", default, skip_serializing_if = "Option::is_none")]
     pub internal: Option<bool>,
-    #[serde(rename = "Labels", default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<std::collections::HashMap<String, String>>,
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "Options", default, skip_serializing_if = "Option::is_none")]
     pub options: Option<std::collections::HashMap<String, String>>,
-    #[serde(rename = "Scope", default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
+}
+impl serde::Serialize for Network {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.attachable {
+            map.serialize_entry("Attachable", value)?;
+        }
+        if let Some(value) = &self.containers {
+            map.serialize_entry("Containers", value)?;
+        }
+        if let Some(value) = &self.created {
+            map.serialize_entry("Created", value)?;
+        }
+        if let Some(value) = &self.driver {
+            map.serialize_entry("Driver", value)?;
+        }
+        if let Some(value) = &self.enable_ipv6 {
+            map.serialize_entry("EnableIPv6", value)?;
+        }
+        if let Some(value) = &self.ipam {
+            map.serialize_entry("IPAM", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("Id", value)?;
+        }
+        if let Some(value) = &self.ingress {
+            map.serialize_entry("Ingress", value)?;
+        }
+        if let Some(value) = &self.internal {
+            map.serialize_entry("Internal", value)?;
+        }
+        if let Some(value) = &self.labels {
+            map.serialize_entry("Labels", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        if let Some(value) = &self.options {
+            map.serialize_entry("Options", value)?;
+        }
+        if let Some(value) = &self.scope {
+            map.serialize_entry("Scope", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Network {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Network;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Network`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Network, A::Error> {
+                let mut field_0: Option<bool> = None;
+                let mut field_1: Option<
+                    std::collections::HashMap<String, NetworkContainer>,
+                > = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<bool> = None;
+                let mut field_5: Option<IPAM> = None;
+                let mut field_6: Option<String> = None;
+                let mut field_7: Option<bool> = None;
+                let mut field_8: Option<bool> = None;
+                let mut field_9: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_10: Option<String> = None;
+                let mut field_11: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_12: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Attachable" => field_0 = map.next_value::<Option<bool>>()?,
+                        "Containers" => {
+                            field_1 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, NetworkContainer>>,
+                                >()?;
+                        }
+                        "Created" => field_2 = map.next_value::<Option<String>>()?,
+                        "Driver" => field_3 = map.next_value::<Option<String>>()?,
+                        "EnableIPv6" => field_4 = map.next_value::<Option<bool>>()?,
+                        "IPAM" => field_5 = map.next_value::<Option<IPAM>>()?,
+                        "Id" => field_6 = map.next_value::<Option<String>>()?,
+                        "Ingress" => field_7 = map.next_value::<Option<bool>>()?,
+                        "Internal" => field_8 = map.next_value::<Option<bool>>()?,
+                        "Labels" => {
+                            field_9 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "Name" => field_10 = map.next_value::<Option<String>>()?,
+                        "Options" => {
+                            field_11 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "Scope" => field_12 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Network {
+                    attachable: field_0,
+                    containers: field_1,
+                    created: field_2,
+                    driver: field_3,
+                    enable_ipv6: field_4,
+                    ipam: field_5,
+                    id: field_6,
+                    ingress: field_7,
+                    internal: field_8,
+                    labels: field_9,
+                    name: field_10,
+                    options: field_11,
+                    scope: field_12,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Specifies how a task is attached to a network, and the addresses the
 /// task was assigned on that network.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkAttachment {
     /// The IP addresses (in CIDR notation) assigned to the task on this
     /// network. To maintain backward compatibility this field accepts CIDR
     /// notation, but only the IP address is used.
-    #[serde(rename = "Addresses", default, skip_serializing_if = "Option::is_none")]
     pub addresses: Option<Vec<String>>,
-    #[serde(rename = "Network", default, skip_serializing_if = "Option::is_none")]
     pub network: Option<Network>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for NetworkAttachment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.addresses {
+            map.serialize_entry("Addresses", value)?;
+        }
+        if let Some(value) = &self.network {
+            map.serialize_entry("Network", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NetworkAttachment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = NetworkAttachment;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `NetworkAttachment`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NetworkAttachment, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                let mut field_1: Option<Network> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Addresses" => field_0 = map.next_value::<Option<Vec<String>>>()?,
+                        "Network" => field_1 = map.next_value::<Option<Network>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(NetworkAttachment {
+                    addresses: field_0,
+                    network: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkContainer {
-    #[serde(rename = "EndpointID", default, skip_serializing_if = "Option::is_none")]
     pub endpoint_id: Option<String>,
-    #[serde(rename = "IPv4Address", default, skip_serializing_if = "Option::is_none")]
     pub ipv4_address: Option<String>,
-    #[serde(rename = "IPv6Address", default, skip_serializing_if = "Option::is_none")]
     pub ipv6_address: Option<String>,
-    #[serde(rename = "MacAddress", default, skip_serializing_if = "Option::is_none")]
     pub mac_address: Option<String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+impl serde::Serialize for NetworkContainer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.endpoint_id {
+            map.serialize_entry("EndpointID", value)?;
+        }
+        if let Some(value) = &self.ipv4_address {
+            map.serialize_entry("IPv4Address", value)?;
+        }
+        if let Some(value) = &self.ipv6_address {
+            map.serialize_entry("IPv6Address", value)?;
+        }
+        if let Some(value) = &self.mac_address {
+            map.serialize_entry("MacAddress", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NetworkContainer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = NetworkContainer;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `NetworkContainer`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NetworkContainer, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "EndpointID" => field_0 = map.next_value::<Option<String>>()?,
+                        "IPv4Address" => field_1 = map.next_value::<Option<String>>()?,
+                        "IPv6Address" => field_2 = map.next_value::<Option<String>>()?,
+                        "MacAddress" => field_3 = map.next_value::<Option<String>>()?,
+                        "Name" => field_4 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(NetworkContainer {
+                    endpoint_id: field_0,
+                    ipv4_address: field_1,
+                    ipv6_address: field_2,
+                    mac_address: field_3,
+                    name: field_4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// NetworkSettings exposes the network settings in the API
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkSettings {
     /// Name of the network's bridge (for example, `docker0`).
-    #[serde(rename = "Bridge", default, skip_serializing_if = "Option::is_none")]
     pub bridge: Option<String>,
     /// EndpointID uniquely represents a service endpoint in a Sandbox.
     ///
@@ -1139,7 +3909,6 @@ pub struct NetworkSettings {
     /// > network inside the `Networks` map instead, which contains the same
     /// > information. This field was deprecated in Docker 1.9 and is scheduled
     /// > to be removed in Docker 17.12.0
-    #[serde(rename = "EndpointID", default, skip_serializing_if = "Option::is_none")]
     pub endpoint_id: Option<String>,
     /// Gateway address for the default "bridge" network.
     ///
@@ -1150,7 +3919,6 @@ pub struct NetworkSettings {
     /// > network inside the `Networks` map instead, which contains the same
     /// > information. This field was deprecated in Docker 1.9 and is scheduled
     /// > to be removed in Docker 17.12.0
-    #[serde(rename = "Gateway", default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<String>,
     /// Global IPv6 address for the default "bridge" network.
     ///
@@ -1161,11 +3929,6 @@ pub struct NetworkSettings {
     /// > network inside the `Networks` map instead, which contains the same
     /// > information. This field was deprecated in Docker 1.9 and is scheduled
     /// > to be removed in Docker 17.12.0
-    #[serde(
-        rename = "GlobalIPv6Address",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub global_ipv6_address: Option<String>,
     /// Mask length of the global IPv6 address.
     ///
@@ -1176,14 +3939,8 @@ pub struct NetworkSettings {
     /// > network inside the `Networks` map instead, which contains the same
     /// > information. This field was deprecated in Docker 1.9 and is scheduled
     /// > to be removed in Docker 17.12.0
-    #[serde(
-        rename = "GlobalIPv6PrefixLen",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub global_ipv6_prefix_len: Option<i64>,
     /// Indicates if hairpin NAT should be enabled on the virtual interface.
-    #[serde(rename = "HairpinMode", default, skip_serializing_if = "Option::is_none")]
     pub hairpin_mode: Option<bool>,
     /// IPv4 address for the default "bridge" network.
     ///
@@ -1194,7 +3951,6 @@ pub struct NetworkSettings {
     /// > network inside the `Networks` map instead, which contains the same
     /// > information. This field was deprecated in Docker 1.9 and is scheduled
     /// > to be removed in Docker 17.12.0
-    #[serde(rename = "IPAddress", default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// Mask length of the IPv4 address.
     ///
@@ -1205,7 +3961,6 @@ pub struct NetworkSettings {
     /// > network inside the `Networks` map instead, which contains the same
     /// > information. This field was deprecated in Docker 1.9 and is scheduled
     /// > to be removed in Docker 17.12.0
-    #[serde(rename = "IPPrefixLen", default, skip_serializing_if = "Option::is_none")]
     pub ip_prefix_len: Option<i64>,
     /// IPv6 gateway address for this network.
     ///
@@ -1216,21 +3971,10 @@ pub struct NetworkSettings {
     /// > network inside the `Networks` map instead, which contains the same
     /// > information. This field was deprecated in Docker 1.9 and is scheduled
     /// > to be removed in Docker 17.12.0
-    #[serde(rename = "IPv6Gateway", default, skip_serializing_if = "Option::is_none")]
     pub ipv6_gateway: Option<String>,
     /// IPv6 unicast address using the link-local prefix.
-    #[serde(
-        rename = "LinkLocalIPv6Address",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub link_local_ipv6_address: Option<String>,
     /// Prefix length of the IPv6 unicast address.
-    #[serde(
-        rename = "LinkLocalIPv6PrefixLen",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub link_local_ipv6_prefix_len: Option<i64>,
     /// MAC address for the container on the default "bridge" network.
     ///
@@ -1241,84 +3985,444 @@ pub struct NetworkSettings {
     /// > network inside the `Networks` map instead, which contains the same
     /// > information. This field was deprecated in Docker 1.9 and is scheduled
     /// > to be removed in Docker 17.12.0
-    #[serde(rename = "MacAddress", default, skip_serializing_if = "Option::is_none")]
     pub mac_address: Option<String>,
     /// Information about all networks that the container is connected to.
-    #[serde(rename = "Networks", default, skip_serializing_if = "Option::is_none")]
     pub networks: Option<std::collections::HashMap<String, EndpointSettings>>,
-    #[serde(rename = "Ports", default, skip_serializing_if = "Option::is_none")]
     pub ports: Option<PortMap>,
     /// SandboxID uniquely represents a container's network stack.
-    #[serde(rename = "SandboxID", default, skip_serializing_if = "Option::is_none")]
     pub sandbox_id: Option<String>,
     /// SandboxKey identifies the sandbox
-    #[serde(rename = "SandboxKey", default, skip_serializing_if = "Option::is_none")]
     pub sandbox_key: Option<String>,
-    #[serde(
-        rename = "SecondaryIPAddresses",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub secondary_ip_addresses: Option<Vec<Address>>,
-    #[serde(
-        rename = "SecondaryIPv6Addresses",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub secondary_ipv6_addresses: Option<Vec<Address>>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for NetworkSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.bridge {
+            map.serialize_entry("Bridge", value)?;
+        }
+        if let Some(value) = &self.endpoint_id {
+            map.serialize_entry("EndpointID", value)?;
+        }
+        if let Some(value) = &self.gateway {
+            map.serialize_entry("Gateway", value)?;
+        }
+        if let Some(value) = &self.global_ipv6_address {
+            map.serialize_entry("GlobalIPv6Address", value)?;
+        }
+        if let Some(value) = &self.global_ipv6_prefix_len {
+            map.serialize_entry("GlobalIPv6PrefixLen", value)?;
+        }
+        if let Some(value) = &self.hairpin_mode {
+            map.serialize_entry("HairpinMode", value)?;
+        }
+        if let Some(value) = &self.ip_address {
+            map.serialize_entry("IPAddress", value)?;
+        }
+        if let Some(value) = &self.ip_prefix_len {
+            map.serialize_entry("IPPrefixLen", value)?;
+        }
+        if let Some(value) = &self.ipv6_gateway {
+            map.serialize_entry("IPv6Gateway", value)?;
+        }
+        if let Some(value) = &self.link_local_ipv6_address {
+            map.serialize_entry("LinkLocalIPv6Address", value)?;
+        }
+        if let Some(value) = &self.link_local_ipv6_prefix_len {
+            map.serialize_entry("LinkLocalIPv6PrefixLen", value)?;
+        }
+        if let Some(value) = &self.mac_address {
+            map.serialize_entry("MacAddress", value)?;
+        }
+        if let Some(value) = &self.networks {
+            map.serialize_entry("Networks", value)?;
+        }
+        if let Some(value) = &self.ports {
+            map.serialize_entry("Ports", value)?;
+        }
+        if let Some(value) = &self.sandbox_id {
+            map.serialize_entry("SandboxID", value)?;
+        }
+        if let Some(value) = &self.sandbox_key {
+            map.serialize_entry("SandboxKey", value)?;
+        }
+        if let Some(value) = &self.secondary_ip_addresses {
+            map.serialize_entry("SecondaryIPAddresses", value)?;
+        }
+        if let Some(value) = &self.secondary_ipv6_addresses {
+            map.serialize_entry("SecondaryIPv6Addresses", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NetworkSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = NetworkSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `NetworkSettings`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NetworkSettings, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<i64> = None;
+                let mut field_5: Option<bool> = None;
+                let mut field_6: Option<String> = None;
+                let mut field_7: Option<i64> = None;
+                let mut field_8: Option<String> = None;
+                let mut field_9: Option<String> = None;
+                let mut field_10: Option<i64> = None;
+                let mut field_11: Option<String> = None;
+                let mut field_12: Option<
+                    std::collections::HashMap<String, EndpointSettings>,
+                > = None;
+                let mut field_13: Option<PortMap> = None;
+                let mut field_14: Option<String> = None;
+                let mut field_15: Option<String> = None;
+                let mut field_16: Option<Vec<Address>> = None;
+                let mut field_17: Option<Vec<Address>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Bridge" => field_0 = map.next_value::<Option<String>>()?,
+                        "EndpointID" => field_1 = map.next_value::<Option<String>>()?,
+                        "Gateway" => field_2 = map.next_value::<Option<String>>()?,
+                        "GlobalIPv6Address" => {
+                            field_3 = map.next_value::<Option<String>>()?;
+                        }
+                        "GlobalIPv6PrefixLen" => {
+                            field_4 = map.next_value::<Option<i64>>()?;
+                        }
+                        "HairpinMode" => field_5 = map.next_value::<Option<bool>>()?,
+                        "IPAddress" => field_6 = map.next_value::<Option<String>>()?,
+                        "IPPrefixLen" => field_7 = map.next_value::<Option<i64>>()?,
+                        "IPv6Gateway" => field_8 = map.next_value::<Option<String>>()?,
+                        "LinkLocalIPv6Address" => {
+                            field_9 = map.next_value::<Option<String>>()?;
+                        }
+                        "LinkLocalIPv6PrefixLen" => {
+                            field_10 = map.next_value::<Option<i64>>()?;
+                        }
+                        "MacAddress" => field_11 = map.next_value::<Option<String>>()?,
+                        "Networks" => {
+                            field_12 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, EndpointSettings>>,
+                                >()?;
+                        }
+                        "Ports" => field_13 = map.next_value::<Option<PortMap>>()?,
+                        "SandboxID" => field_14 = map.next_value::<Option<String>>()?,
+                        "SandboxKey" => field_15 = map.next_value::<Option<String>>()?,
+                        "SecondaryIPAddresses" => {
+                            field_16 = map.next_value::<Option<Vec<Address>>>()?;
+                        }
+                        "SecondaryIPv6Addresses" => {
+                            field_17 = map.next_value::<Option<Vec<Address>>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(NetworkSettings {
+                    bridge: field_0,
+                    endpoint_id: field_1,
+                    gateway: field_2,
+                    global_ipv6_address: field_3,
+                    global_ipv6_prefix_len: field_4,
+                    hairpin_mode: field_5,
+                    ip_address: field_6,
+                    ip_prefix_len: field_7,
+                    ipv6_gateway: field_8,
+                    link_local_ipv6_address: field_9,
+                    link_local_ipv6_prefix_len: field_10,
+                    mac_address: field_11,
+                    networks: field_12,
+                    ports: field_13,
+                    sandbox_id: field_14,
+                    sandbox_key: field_15,
+                    secondary_ip_addresses: field_16,
+                    secondary_ipv6_addresses: field_17,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Node {
     /// Date and time at which the node was added to the swarm in
     /// [RFC 3339](https://www.ietf.org/rfc/rfc3339.txt) format with nano-seconds.
-    #[serde(rename = "CreatedAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<NodeDescription>,
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(rename = "ManagerStatus", default, skip_serializing_if = "Option::is_none")]
     pub manager_status: Option<ManagerStatus>,
-    #[serde(rename = "Spec", default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<NodeSpec>,
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<NodeStatus>,
     /// Date and time at which the node was last updated in
     /// [RFC 3339](https://www.ietf.org/rfc/rfc3339.txt) format with nano-seconds.
-    #[serde(rename = "UpdatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     pub version: Option<ObjectVersion>,
+}
+impl serde::Serialize for Node {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("CreatedAt", value)?;
+        }
+        if let Some(value) = &self.description {
+            map.serialize_entry("Description", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("ID", value)?;
+        }
+        if let Some(value) = &self.manager_status {
+            map.serialize_entry("ManagerStatus", value)?;
+        }
+        if let Some(value) = &self.spec {
+            map.serialize_entry("Spec", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("Status", value)?;
+        }
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("UpdatedAt", value)?;
+        }
+        if let Some(value) = &self.version {
+            map.serialize_entry("Version", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Node {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Node;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Node`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Node, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<NodeDescription> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<ManagerStatus> = None;
+                let mut field_4: Option<NodeSpec> = None;
+                let mut field_5: Option<NodeStatus> = None;
+                let mut field_6: Option<String> = None;
+                let mut field_7: Option<ObjectVersion> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "CreatedAt" => field_0 = map.next_value::<Option<String>>()?,
+                        "Description" => {
+                            field_1 = map.next_value::<Option<NodeDescription>>()?;
+                        }
+                        "ID" => field_2 = map.next_value::<Option<String>>()?,
+                        "ManagerStatus" => {
+                            field_3 = map.next_value::<Option<ManagerStatus>>()?;
+                        }
+                        "Spec" => field_4 = map.next_value::<Option<NodeSpec>>()?,
+                        "Status" => field_5 = map.next_value::<Option<NodeStatus>>()?,
+                        "UpdatedAt" => field_6 = map.next_value::<Option<String>>()?,
+                        "Version" => field_7 = map.next_value::<Option<ObjectVersion>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Node {
+                    created_at: field_0,
+                    description: field_1,
+                    id: field_2,
+                    manager_status: field_3,
+                    spec: field_4,
+                    status: field_5,
+                    updated_at: field_6,
+                    version: field_7,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// NodeDescription encapsulates the properties of the Node as reported by the
 /// agent.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NodeDescription {
-    #[serde(rename = "Engine", default, skip_serializing_if = "Option::is_none")]
     pub engine: Option<EngineDescription>,
-    #[serde(rename = "Hostname", default, skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
-    #[serde(rename = "Platform", default, skip_serializing_if = "Option::is_none")]
     pub platform: Option<Platform>,
-    #[serde(rename = "Resources", default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<ResourceObject>,
-    #[serde(rename = "TLSInfo", default, skip_serializing_if = "Option::is_none")]
     pub tls_info: Option<TLSInfo>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for NodeDescription {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.engine {
+            map.serialize_entry("Engine", value)?;
+        }
+        if let Some(value) = &self.hostname {
+            map.serialize_entry("Hostname", value)?;
+        }
+        if let Some(value) = &self.platform {
+            map.serialize_entry("Platform", value)?;
+        }
+        if let Some(value) = &self.resources {
+            map.serialize_entry("Resources", value)?;
+        }
+        if let Some(value) = &self.tls_info {
+            map.serialize_entry("TLSInfo", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NodeDescription {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = NodeDescription;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `NodeDescription`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NodeDescription, A::Error> {
+                let mut field_0: Option<EngineDescription> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Platform> = None;
+                let mut field_3: Option<ResourceObject> = None;
+                let mut field_4: Option<TLSInfo> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Engine" => {
+                            field_0 = map.next_value::<Option<EngineDescription>>()?;
+                        }
+                        "Hostname" => field_1 = map.next_value::<Option<String>>()?,
+                        "Platform" => field_2 = map.next_value::<Option<Platform>>()?,
+                        "Resources" => {
+                            field_3 = map.next_value::<Option<ResourceObject>>()?;
+                        }
+                        "TLSInfo" => field_4 = map.next_value::<Option<TLSInfo>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(NodeDescription {
+                    engine: field_0,
+                    hostname: field_1,
+                    platform: field_2,
+                    resources: field_3,
+                    tls_info: field_4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NodeSpec {
     /// Availability of the node.
-    #[serde(rename = "Availability", default, skip_serializing_if = "Option::is_none")]
     pub availability: Option<NodeSpecAvailability>,
     /// User-defined key/value metadata.
-    #[serde(rename = "Labels", default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<std::collections::HashMap<String, String>>,
     /// Name for the node.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Role of the node.
-    #[serde(rename = "Role", default, skip_serializing_if = "Option::is_none")]
     pub role: Option<NodeSpecRole>,
+}
+impl serde::Serialize for NodeSpec {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.availability {
+            map.serialize_entry("Availability", value)?;
+        }
+        if let Some(value) = &self.labels {
+            map.serialize_entry("Labels", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        if let Some(value) = &self.role {
+            map.serialize_entry("Role", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NodeSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = NodeSpec;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `NodeSpec`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NodeSpec, A::Error> {
+                let mut field_0: Option<NodeSpecAvailability> = None;
+                let mut field_1: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<NodeSpecRole> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Availability" => {
+                            field_0 = map.next_value::<Option<NodeSpecAvailability>>()?;
+                        }
+                        "Labels" => {
+                            field_1 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "Name" => field_2 = map.next_value::<Option<String>>()?,
+                        "Role" => field_3 = map.next_value::<Option<NodeSpecRole>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(NodeSpec {
+                    availability: field_0,
+                    labels: field_1,
+                    name: field_2,
+                    role: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// NodeState represents the state of a node.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1377,15 +4481,67 @@ impl<'de> serde::Deserialize<'de> for NodeState {
 /// NodeStatus represents the status of a node.
 ///
 /// It provides the current status of the node, as seen by the manager.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NodeStatus {
     /// IP address of the node.
-    #[serde(rename = "Addr", default, skip_serializing_if = "Option::is_none")]
     pub addr: Option<String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<NodeState>,
+}
+impl serde::Serialize for NodeStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.addr {
+            map.serialize_entry("Addr", value)?;
+        }
+        if let Some(value) = &self.message {
+            map.serialize_entry("Message", value)?;
+        }
+        if let Some(value) = &self.state {
+            map.serialize_entry("State", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NodeStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = NodeStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `NodeStatus`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NodeStatus, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<NodeState> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Addr" => field_0 = map.next_value::<Option<String>>()?,
+                        "Message" => field_1 = map.next_value::<Option<String>>()?,
+                        "State" => field_2 = map.next_value::<Option<NodeState>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(NodeStatus {
+                    addr: field_0,
+                    message: field_1,
+                    state: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// The version number of the object such as node, service, etc. This is needed to avoid conflicting writes.
 /// The client must send the version number along with the modified specification when updating these objects.
@@ -1394,103 +4550,562 @@ pub struct NodeStatus {
 /// if two update requests specify the same base version, only one of the requests can succeed.
 /// As a result, two separate update requests that happen at the same time will not
 /// unintentionally overwrite each other.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ObjectVersion {
-    #[serde(rename = "Index", default, skip_serializing_if = "Option::is_none")]
     pub index: Option<u64>,
 }
+impl serde::Serialize for ObjectVersion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.index {
+            map.serialize_entry("Index", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ObjectVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ObjectVersion;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ObjectVersion`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ObjectVersion, A::Error> {
+                let mut field_0: Option<u64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Index" => field_0 = map.next_value::<Option<u64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ObjectVersion { index: field_0 })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Represents a peer-node in the swarm
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PeerNode {
     /// IP address and ports at which this node can be reached.
-    #[serde(rename = "Addr", default, skip_serializing_if = "Option::is_none")]
     pub addr: Option<String>,
     /// Unique identifier of for this node in the swarm.
-    #[serde(rename = "NodeID", default, skip_serializing_if = "Option::is_none")]
     pub node_id: Option<String>,
 }
+impl serde::Serialize for PeerNode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.addr {
+            map.serialize_entry("Addr", value)?;
+        }
+        if let Some(value) = &self.node_id {
+            map.serialize_entry("NodeID", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PeerNode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PeerNode;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PeerNode`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PeerNode, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Addr" => field_0 = map.next_value::<Option<String>>()?,
+                        "NodeID" => field_1 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PeerNode {
+                    addr: field_0,
+                    node_id: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Platform represents the platform (Arch/OS).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Platform {
     /// Architecture represents the hardware architecture (for example,
     /// `x86_64`).
-    #[serde(rename = "Architecture", default, skip_serializing_if = "Option::is_none")]
     pub architecture: Option<String>,
     /// OS represents the Operating System (for example, `linux` or `windows`).
-    #[serde(rename = "OS", default, skip_serializing_if = "Option::is_none")]
     pub os: Option<String>,
 }
+impl serde::Serialize for Platform {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.architecture {
+            map.serialize_entry("Architecture", value)?;
+        }
+        if let Some(value) = &self.os {
+            map.serialize_entry("OS", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Platform {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Platform;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Platform`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Platform, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Architecture" => field_0 = map.next_value::<Option<String>>()?,
+                        "OS" => field_1 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Platform {
+                    architecture: field_0,
+                    os: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// A plugin for the Engine API
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Plugin {
     /// The config of a plugin.
-    #[serde(rename = "Config")]
     pub config: PluginConfig,
     /// True if the plugin is running. False if the plugin is not running, only installed.
-    #[serde(rename = "Enabled")]
     pub enabled: bool,
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(rename = "Name")]
     pub name: String,
     /// plugin remote reference used to push/pull the plugin
-    #[serde(
-        rename = "PluginReference",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub plugin_reference: Option<String>,
     /// Settings that can be modified by users.
-    #[serde(rename = "Settings")]
     pub settings: PluginSettings,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for Plugin {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("Config", &self.config)?;
+        map.serialize_entry("Enabled", &self.enabled)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("Id", value)?;
+        }
+        map.serialize_entry("Name", &self.name)?;
+        if let Some(value) = &self.plugin_reference {
+            map.serialize_entry("PluginReference", value)?;
+        }
+        map.serialize_entry("Settings", &self.settings)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Plugin {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Plugin;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Plugin`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Plugin, A::Error> {
+                let mut field_0: Option<PluginConfig> = None;
+                let mut field_1: Option<bool> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<PluginSettings> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Config" => field_0 = Some(map.next_value::<PluginConfig>()?),
+                        "Enabled" => field_1 = Some(map.next_value::<bool>()?),
+                        "Id" => field_2 = map.next_value::<Option<String>>()?,
+                        "Name" => field_3 = Some(map.next_value::<String>()?),
+                        "PluginReference" => {
+                            field_4 = map.next_value::<Option<String>>()?;
+                        }
+                        "Settings" => field_5 = Some(map.next_value::<PluginSettings>()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Plugin {
+                    config: field_0
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Config"))?,
+                    enabled: field_1
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Enabled"))?,
+                    id: field_2,
+                    name: field_3
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Name"))?,
+                    plugin_reference: field_4,
+                    settings: field_5
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Settings"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginDevice {
-    #[serde(rename = "Description")]
     pub description: String,
-    #[serde(rename = "Name")]
     pub name: String,
-    #[serde(rename = "Path")]
     pub path: String,
-    #[serde(rename = "Settable")]
     pub settable: Vec<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for PluginDevice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("Description", &self.description)?;
+        map.serialize_entry("Name", &self.name)?;
+        map.serialize_entry("Path", &self.path)?;
+        map.serialize_entry("Settable", &self.settable)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PluginDevice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PluginDevice;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PluginDevice`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PluginDevice, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<Vec<String>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Description" => field_0 = Some(map.next_value::<String>()?),
+                        "Name" => field_1 = Some(map.next_value::<String>()?),
+                        "Path" => field_2 = Some(map.next_value::<String>()?),
+                        "Settable" => field_3 = Some(map.next_value::<Vec<String>>()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PluginDevice {
+                    description: field_0
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Description"))?,
+                    name: field_1
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Name"))?,
+                    path: field_2
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Path"))?,
+                    settable: field_3
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Settable"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginEnv {
-    #[serde(rename = "Description")]
     pub description: String,
-    #[serde(rename = "Name")]
     pub name: String,
-    #[serde(rename = "Settable")]
     pub settable: Vec<String>,
-    #[serde(rename = "Value")]
     pub value: String,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for PluginEnv {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("Description", &self.description)?;
+        map.serialize_entry("Name", &self.name)?;
+        map.serialize_entry("Settable", &self.settable)?;
+        map.serialize_entry("Value", &self.value)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PluginEnv {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PluginEnv;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PluginEnv`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PluginEnv, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Vec<String>> = None;
+                let mut field_3: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Description" => field_0 = Some(map.next_value::<String>()?),
+                        "Name" => field_1 = Some(map.next_value::<String>()?),
+                        "Settable" => field_2 = Some(map.next_value::<Vec<String>>()?),
+                        "Value" => field_3 = Some(map.next_value::<String>()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PluginEnv {
+                    description: field_0
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Description"))?,
+                    name: field_1
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Name"))?,
+                    settable: field_2
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Settable"))?,
+                    value: field_3
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Value"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginInterfaceType {
-    #[serde(rename = "Capability")]
     pub capability: String,
-    #[serde(rename = "Prefix")]
     pub prefix: String,
-    #[serde(rename = "Version")]
     pub version: String,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for PluginInterfaceType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("Capability", &self.capability)?;
+        map.serialize_entry("Prefix", &self.prefix)?;
+        map.serialize_entry("Version", &self.version)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PluginInterfaceType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PluginInterfaceType;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PluginInterfaceType`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PluginInterfaceType, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Capability" => field_0 = Some(map.next_value::<String>()?),
+                        "Prefix" => field_1 = Some(map.next_value::<String>()?),
+                        "Version" => field_2 = Some(map.next_value::<String>()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PluginInterfaceType {
+                    capability: field_0
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Capability"))?,
+                    prefix: field_1
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Prefix"))?,
+                    version: field_2
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Version"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginMount {
-    #[serde(rename = "Description")]
     pub description: String,
-    #[serde(rename = "Destination")]
     pub destination: String,
-    #[serde(rename = "Name")]
     pub name: String,
-    #[serde(rename = "Options")]
     pub options: Vec<String>,
-    #[serde(rename = "Settable")]
     pub settable: Vec<String>,
-    #[serde(rename = "Source")]
     pub source: String,
-    #[serde(rename = "Type")]
     pub type_: String,
+}
+impl serde::Serialize for PluginMount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("Description", &self.description)?;
+        map.serialize_entry("Destination", &self.destination)?;
+        map.serialize_entry("Name", &self.name)?;
+        map.serialize_entry("Options", &self.options)?;
+        map.serialize_entry("Settable", &self.settable)?;
+        map.serialize_entry("Source", &self.source)?;
+        map.serialize_entry("Type", &self.type_)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PluginMount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PluginMount;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PluginMount`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PluginMount, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<Vec<String>> = None;
+                let mut field_4: Option<Vec<String>> = None;
+                let mut field_5: Option<String> = None;
+                let mut field_6: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Description" => field_0 = Some(map.next_value::<String>()?),
+                        "Destination" => field_1 = Some(map.next_value::<String>()?),
+                        "Name" => field_2 = Some(map.next_value::<String>()?),
+                        "Options" => field_3 = Some(map.next_value::<Vec<String>>()?),
+                        "Settable" => field_4 = Some(map.next_value::<Vec<String>>()?),
+                        "Source" => field_5 = Some(map.next_value::<String>()?),
+                        "Type" => field_6 = Some(map.next_value::<String>()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PluginMount {
+                    description: field_0
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Description"))?,
+                    destination: field_1
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Destination"))?,
+                    name: field_2
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Name"))?,
+                    options: field_3
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Options"))?,
+                    settable: field_4
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Settable"))?,
+                    source: field_5
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Source"))?,
+                    type_: field_6
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Available plugins per type.
 ///
@@ -1499,45 +5114,210 @@ pub struct PluginMount {
 /// > **Note**: Only unmanaged (V1) plugins are included in this list.
 /// > V1 plugins are "lazily" loaded, and are not returned in this list
 /// > if there is no resource using the plugin.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginsInfo {
     /// Names of available authorization plugins.
-    #[serde(rename = "Authorization", default, skip_serializing_if = "Option::is_none")]
     pub authorization: Option<Vec<String>>,
     /// Names of available logging-drivers, and logging-driver plugins.
-    #[serde(rename = "Log", default, skip_serializing_if = "Option::is_none")]
     pub log: Option<Vec<String>>,
     /// Names of available network-drivers, and network-driver plugins.
-    #[serde(rename = "Network", default, skip_serializing_if = "Option::is_none")]
     pub network: Option<Vec<String>>,
     /// Names of available volume-drivers, and network-driver plugins.
-    #[serde(rename = "Volume", default, skip_serializing_if = "Option::is_none")]
     pub volume: Option<Vec<String>>,
 }
+impl serde::Serialize for PluginsInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.authorization {
+            map.serialize_entry("Authorization", value)?;
+        }
+        if let Some(value) = &self.log {
+            map.serialize_entry("Log", value)?;
+        }
+        if let Some(value) = &self.network {
+            map.serialize_entry("Network", value)?;
+        }
+        if let Some(value) = &self.volume {
+            map.serialize_entry("Volume", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PluginsInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PluginsInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PluginsInfo`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PluginsInfo, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                let mut field_1: Option<Vec<String>> = None;
+                let mut field_2: Option<Vec<String>> = None;
+                let mut field_3: Option<Vec<String>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Authorization" => {
+                            field_0 = map.next_value::<Option<Vec<String>>>()?;
+                        }
+                        "Log" => field_1 = map.next_value::<Option<Vec<String>>>()?,
+                        "Network" => field_2 = map.next_value::<Option<Vec<String>>>()?,
+                        "Volume" => field_3 = map.next_value::<Option<Vec<String>>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PluginsInfo {
+                    authorization: field_0,
+                    log: field_1,
+                    network: field_2,
+                    volume: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// An open port on a container
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Port {
-    #[serde(rename = "IP", default, skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
     /// Port on the container
-    #[serde(rename = "PrivatePort")]
     pub private_port: u16,
     /// Port exposed on the host
-    #[serde(rename = "PublicPort", default, skip_serializing_if = "Option::is_none")]
     pub public_port: Option<u16>,
-    #[serde(rename = "Type")]
     pub type_: PortType,
+}
+impl serde::Serialize for Port {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.ip {
+            map.serialize_entry("IP", value)?;
+        }
+        map.serialize_entry("PrivatePort", &self.private_port)?;
+        if let Some(value) = &self.public_port {
+            map.serialize_entry("PublicPort", value)?;
+        }
+        map.serialize_entry("Type", &self.type_)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Port {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Port;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Port`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Port, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<u16> = None;
+                let mut field_2: Option<u16> = None;
+                let mut field_3: Option<PortType> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "IP" => field_0 = map.next_value::<Option<String>>()?,
+                        "PrivatePort" => field_1 = Some(map.next_value::<u16>()?),
+                        "PublicPort" => field_2 = map.next_value::<Option<u16>>()?,
+                        "Type" => field_3 = Some(map.next_value::<PortType>()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Port {
+                    ip: field_0,
+                    private_port: field_1
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("PrivatePort"))?,
+                    public_port: field_2,
+                    type_: field_3
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// PortBinding represents a binding between a host IP address and a host
 /// port.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortBinding {
     /// Host IP address that the container's port is mapped to.
-    #[serde(rename = "HostIp", default, skip_serializing_if = "Option::is_none")]
     pub host_ip: Option<String>,
     /// Host port number that the container's port is mapped to.
-    #[serde(rename = "HostPort", default, skip_serializing_if = "Option::is_none")]
     pub host_port: Option<String>,
+}
+impl serde::Serialize for PortBinding {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.host_ip {
+            map.serialize_entry("HostIp", value)?;
+        }
+        if let Some(value) = &self.host_port {
+            map.serialize_entry("HostPort", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortBinding {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PortBinding;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PortBinding`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortBinding, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "HostIp" => field_0 = map.next_value::<Option<String>>()?,
+                        "HostPort" => field_1 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PortBinding {
+                    host_ip: field_0,
+                    host_port: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// PortMap describes the mapping of container ports to host ports, using the
 /// container's port-number and protocol as key in the format `<port>/<protocol>`,
@@ -1546,36 +5326,204 @@ pub struct PortBinding {
 /// If a container's port is mapped for multiple protocols, separate entries
 /// are added to the mapping table.
 pub type PortMap = std::collections::HashMap<String, Vec<PortBinding>>;
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProcessConfig {
-    #[serde(rename = "arguments", default, skip_serializing_if = "Option::is_none")]
     pub arguments: Option<Vec<String>>,
-    #[serde(rename = "entrypoint", default, skip_serializing_if = "Option::is_none")]
     pub entrypoint: Option<String>,
-    #[serde(rename = "privileged", default, skip_serializing_if = "Option::is_none")]
     pub privileged: Option<bool>,
-    #[serde(rename = "tty", default, skip_serializing_if = "Option::is_none")]
     pub tty: Option<bool>,
-    #[serde(rename = "user", default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ProcessConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.arguments {
+            map.serialize_entry("arguments", value)?;
+        }
+        if let Some(value) = &self.entrypoint {
+            map.serialize_entry("entrypoint", value)?;
+        }
+        if let Some(value) = &self.privileged {
+            map.serialize_entry("privileged", value)?;
+        }
+        if let Some(value) = &self.tty {
+            map.serialize_entry("tty", value)?;
+        }
+        if let Some(value) = &self.user {
+            map.serialize_entry("user", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ProcessConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ProcessConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ProcessConfig`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ProcessConfig, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<bool> = None;
+                let mut field_3: Option<bool> = None;
+                let mut field_4: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "arguments" => field_0 = map.next_value::<Option<Vec<String>>>()?,
+                        "entrypoint" => field_1 = map.next_value::<Option<String>>()?,
+                        "privileged" => field_2 = map.next_value::<Option<bool>>()?,
+                        "tty" => field_3 = map.next_value::<Option<bool>>()?,
+                        "user" => field_4 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ProcessConfig {
+                    arguments: field_0,
+                    entrypoint: field_1,
+                    privileged: field_2,
+                    tty: field_3,
+                    user: field_4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProgressDetail {
-    #[serde(rename = "current", default, skip_serializing_if = "Option::is_none")]
     pub current: Option<i64>,
-    #[serde(rename = "total", default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ProgressDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.current {
+            map.serialize_entry("current", value)?;
+        }
+        if let Some(value) = &self.total {
+            map.serialize_entry("total", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ProgressDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ProgressDetail;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ProgressDetail`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ProgressDetail, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "current" => field_0 = map.next_value::<Option<i64>>()?,
+                        "total" => field_1 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ProgressDetail {
+                    current: field_0,
+                    total: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PushImageInfo {
-    #[serde(rename = "error", default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    #[serde(rename = "progress", default, skip_serializing_if = "Option::is_none")]
     pub progress: Option<String>,
-    #[serde(rename = "progressDetail", default, skip_serializing_if = "Option::is_none")]
     pub progress_detail: Option<ProgressDetail>,
-    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+}
+impl serde::Serialize for PushImageInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.error {
+            map.serialize_entry("error", value)?;
+        }
+        if let Some(value) = &self.progress {
+            map.serialize_entry("progress", value)?;
+        }
+        if let Some(value) = &self.progress_detail {
+            map.serialize_entry("progressDetail", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PushImageInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PushImageInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PushImageInfo`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PushImageInfo, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<ProgressDetail> = None;
+                let mut field_3: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "error" => field_0 = map.next_value::<Option<String>>()?,
+                        "progress" => field_1 = map.next_value::<Option<String>>()?,
+                        "progressDetail" => {
+                            field_2 = map.next_value::<Option<ProgressDetail>>()?;
+                        }
+                        "status" => field_3 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PushImageInfo {
+                    error: field_0,
+                    progress: field_1,
+                    progress_detail: field_2,
+                    status: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Reachability represents the reachability of a node.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1628,7 +5576,7 @@ impl<'de> serde::Deserialize<'de> for Reachability {
     }
 }
 /// RegistryServiceConfig stores daemon registry services configuration.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RegistryServiceConfig {
     /// List of IP ranges to which nondistributable artifacts can be pushed,
     /// using the CIDR syntax [RFC 4632](https://tools.ietf.org/html/4632).
@@ -1637,11 +5585,6 @@ pub struct RegistryServiceConfig {
     ///
     /// > **Deprecated**: Pushing nondistributable artifacts is now always enabled
     /// > and this field is always `null`.
-    #[serde(
-        rename = "AllowNondistributableArtifactsCIDRs",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub allow_nondistributable_artifacts_cid_rs: Option<Vec<String>>,
     /// List of registry hostnames to which nondistributable artifacts can be
     /// pushed, using the format `<hostname>[:<port>]` or `<IP address>[:<port>]`.
@@ -1650,13 +5593,7 @@ pub struct RegistryServiceConfig {
     ///
     /// > **Deprecated**: Pushing nondistributable artifacts is now always enabled
     /// > and this field is always `null`.
-    #[serde(
-        rename = "AllowNondistributableArtifactsHostnames",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub allow_nondistributable_artifacts_hostnames: Option<Vec<String>>,
-    #[serde(rename = "IndexConfigs", default, skip_serializing_if = "Option::is_none")]
     pub index_configs: Option<std::collections::HashMap<String, IndexInfo>>,
     /// List of IP ranges of insecure registries, using the CIDR syntax
     /// ([RFC 4632](https://tools.ietf.org/html/4632)). Insecure registries
@@ -1681,194 +5618,537 @@ pub struct RegistryServiceConfig {
     /// > should therefore ONLY be used for testing purposes. For increased
     /// > security, users should add their CA to their system's list of trusted
     /// > CAs instead of enabling this option.
-    #[serde(
-        rename = "InsecureRegistryCIDRs",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub insecure_registry_cid_rs: Option<Vec<String>>,
     /// List of registry URLs that act as a mirror for the official
     /// (`docker.io`) registry.
-    #[serde(rename = "Mirrors", default, skip_serializing_if = "Option::is_none")]
     pub mirrors: Option<Vec<String>>,
 }
+impl serde::Serialize for RegistryServiceConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.allow_nondistributable_artifacts_cid_rs {
+            map.serialize_entry("AllowNondistributableArtifactsCIDRs", value)?;
+        }
+        if let Some(value) = &self.allow_nondistributable_artifacts_hostnames {
+            map.serialize_entry("AllowNondistributableArtifactsHostnames", value)?;
+        }
+        if let Some(value) = &self.index_configs {
+            map.serialize_entry("IndexConfigs", value)?;
+        }
+        if let Some(value) = &self.insecure_registry_cid_rs {
+            map.serialize_entry("InsecureRegistryCIDRs", value)?;
+        }
+        if let Some(value) = &self.mirrors {
+            map.serialize_entry("Mirrors", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RegistryServiceConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RegistryServiceConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `RegistryServiceConfig`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RegistryServiceConfig, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                let mut field_1: Option<Vec<String>> = None;
+                let mut field_2: Option<std::collections::HashMap<String, IndexInfo>> = None;
+                let mut field_3: Option<Vec<String>> = None;
+                let mut field_4: Option<Vec<String>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "AllowNondistributableArtifactsCIDRs" => {
+                            field_0 = map.next_value::<Option<Vec<String>>>()?;
+                        }
+                        "AllowNondistributableArtifactsHostnames" => {
+                            field_1 = map.next_value::<Option<Vec<String>>>()?;
+                        }
+                        "IndexConfigs" => {
+                            field_2 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, IndexInfo>>,
+                                >()?;
+                        }
+                        "InsecureRegistryCIDRs" => {
+                            field_3 = map.next_value::<Option<Vec<String>>>()?;
+                        }
+                        "Mirrors" => field_4 = map.next_value::<Option<Vec<String>>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(RegistryServiceConfig {
+                    allow_nondistributable_artifacts_cid_rs: field_0,
+                    allow_nondistributable_artifacts_hostnames: field_1,
+                    index_configs: field_2,
+                    insecure_registry_cid_rs: field_3,
+                    mirrors: field_4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// An object describing the resources which can be advertised by a node and requested by a task
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourceObject {
-    #[serde(
-        rename = "GenericResources",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub generic_resources: Option<GenericResources>,
-    #[serde(rename = "MemoryBytes", default, skip_serializing_if = "Option::is_none")]
     pub memory_bytes: Option<i64>,
-    #[serde(rename = "NanoCPUs", default, skip_serializing_if = "Option::is_none")]
     pub nano_cpus: Option<i64>,
 }
+impl serde::Serialize for ResourceObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.generic_resources {
+            map.serialize_entry("GenericResources", value)?;
+        }
+        if let Some(value) = &self.memory_bytes {
+            map.serialize_entry("MemoryBytes", value)?;
+        }
+        if let Some(value) = &self.nano_cpus {
+            map.serialize_entry("NanoCPUs", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ResourceObject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ResourceObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ResourceObject`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ResourceObject, A::Error> {
+                let mut field_0: Option<GenericResources> = None;
+                let mut field_1: Option<i64> = None;
+                let mut field_2: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "GenericResources" => {
+                            field_0 = map.next_value::<Option<GenericResources>>()?;
+                        }
+                        "MemoryBytes" => field_1 = map.next_value::<Option<i64>>()?,
+                        "NanoCPUs" => field_2 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ResourceObject {
+                    generic_resources: field_0,
+                    memory_bytes: field_1,
+                    nano_cpus: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// A container's resources (cgroups config, ulimits, etc)
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Resources {
     /// Limit read rate (bytes per second) from a device, in the form `[{"Path": "device_path", "Rate": rate}]`.
-    #[serde(
-        rename = "BlkioDeviceReadBps",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub blkio_device_read_bps: Option<Vec<ThrottleDevice>>,
     /// Limit read rate (IO per second) from a device, in the form `[{"Path": "device_path", "Rate": rate}]`.
-    #[serde(
-        rename = "BlkioDeviceReadIOps",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub blkio_device_read_i_ops: Option<Vec<ThrottleDevice>>,
     /// Limit write rate (bytes per second) to a device, in the form `[{"Path": "device_path", "Rate": rate}]`.
-    #[serde(
-        rename = "BlkioDeviceWriteBps",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub blkio_device_write_bps: Option<Vec<ThrottleDevice>>,
     /// Limit write rate (IO per second) to a device, in the form `[{"Path": "device_path", "Rate": rate}]`.
-    #[serde(
-        rename = "BlkioDeviceWriteIOps",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub blkio_device_write_i_ops: Option<Vec<ThrottleDevice>>,
     /// Block IO weight (relative weight).
-    #[serde(rename = "BlkioWeight", default, skip_serializing_if = "Option::is_none")]
     pub blkio_weight: Option<i64>,
     /// Block IO weight (relative device weight) in the form `[{"Path": "device_path", "Weight": weight}]`.
-    #[serde(
-        rename = "BlkioWeightDevice",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub blkio_weight_device: Option<Vec<ResourcesBlkioWeightDeviceItem>>,
     /// Path to `cgroups` under which the container's `cgroup` is created. If the path is not absolute, the path is considered to be relative to the `cgroups` path of the init process. Cgroups are created if they do not already exist.
-    #[serde(rename = "CgroupParent", default, skip_serializing_if = "Option::is_none")]
     pub cgroup_parent: Option<String>,
     /// The number of usable CPUs (Windows only).
     ///
     /// On Windows Server containers, the processor resource controls are mutually exclusive. The order of precedence is `CPUCount` first, then `CPUShares`, and `CPUPercent` last.
-    #[serde(rename = "CpuCount", default, skip_serializing_if = "Option::is_none")]
     pub cpu_count: Option<i64>,
     /// The usable percentage of the available CPUs (Windows only).
     ///
     /// On Windows Server containers, the processor resource controls are mutually exclusive. The order of precedence is `CPUCount` first, then `CPUShares`, and `CPUPercent` last.
-    #[serde(rename = "CpuPercent", default, skip_serializing_if = "Option::is_none")]
     pub cpu_percent: Option<i64>,
     /// The length of a CPU period in microseconds.
-    #[serde(rename = "CpuPeriod", default, skip_serializing_if = "Option::is_none")]
     pub cpu_period: Option<i64>,
     /// Microseconds of CPU time that the container can get in a CPU period.
-    #[serde(rename = "CpuQuota", default, skip_serializing_if = "Option::is_none")]
     pub cpu_quota: Option<i64>,
     /// The length of a CPU real-time period in microseconds. Set to 0 to allocate no time allocated to real-time tasks.
-    #[serde(
-        rename = "CpuRealtimePeriod",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub cpu_realtime_period: Option<i64>,
     /// The length of a CPU real-time runtime in microseconds. Set to 0 to allocate no time allocated to real-time tasks.
-    #[serde(
-        rename = "CpuRealtimeRuntime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub cpu_realtime_runtime: Option<i64>,
     /// An integer value representing this container's relative CPU weight versus other containers.
-    #[serde(rename = "CpuShares", default, skip_serializing_if = "Option::is_none")]
     pub cpu_shares: Option<i64>,
     /// CPUs in which to allow execution (e.g., `0-3`, `0,1`)
-    #[serde(rename = "CpusetCpus", default, skip_serializing_if = "Option::is_none")]
     pub cpuset_cpus: Option<String>,
     /// Memory nodes (MEMs) in which to allow execution (0-3, 0,1). Only effective on NUMA systems.
-    #[serde(rename = "CpusetMems", default, skip_serializing_if = "Option::is_none")]
     pub cpuset_mems: Option<String>,
     /// a list of cgroup rules to apply to the container
-    #[serde(
-        rename = "DeviceCgroupRules",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub device_cgroup_rules: Option<Vec<String>>,
     /// A list of devices to add to the container.
-    #[serde(rename = "Devices", default, skip_serializing_if = "Option::is_none")]
     pub devices: Option<Vec<DeviceMapping>>,
     /// Disk limit (in bytes).
-    #[serde(rename = "DiskQuota", default, skip_serializing_if = "Option::is_none")]
     pub disk_quota: Option<i64>,
     /// Maximum IO in bytes per second for the container system drive (Windows only)
-    #[serde(
-        rename = "IOMaximumBandwidth",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub io_maximum_bandwidth: Option<i64>,
     /// Maximum IOps for the container system drive (Windows only)
-    #[serde(rename = "IOMaximumIOps", default, skip_serializing_if = "Option::is_none")]
     pub io_maximum_i_ops: Option<i64>,
     /// Run an init inside the container that forwards signals and reaps processes. This field is omitted if empty, and the default (as configured on the daemon) is used.
-    #[serde(rename = "Init", default, skip_serializing_if = "Option::is_none")]
     pub init: Option<bool>,
     /// Kernel memory limit in bytes.
-    #[serde(rename = "KernelMemory", default, skip_serializing_if = "Option::is_none")]
     pub kernel_memory: Option<i64>,
     /// Memory limit in bytes.
-    #[serde(rename = "Memory", default, skip_serializing_if = "Option::is_none")]
     pub memory: Option<i64>,
     /// Memory soft limit in bytes.
-    #[serde(
-        rename = "MemoryReservation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub memory_reservation: Option<i64>,
     /// Total memory limit (memory + swap). Set as `-1` to enable unlimited swap.
-    #[serde(rename = "MemorySwap", default, skip_serializing_if = "Option::is_none")]
     pub memory_swap: Option<i64>,
     /// Tune a container's memory swappiness behavior. Accepts an integer between 0 and 100.
-    #[serde(
-        rename = "MemorySwappiness",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub memory_swappiness: Option<i64>,
     /// CPU quota in units of 10&lt;sup&gt;-9&lt;/sup&gt; CPUs.
-    #[serde(rename = "NanoCpus", default, skip_serializing_if = "Option::is_none")]
     pub nano_cpus: Option<i64>,
     /// Disable OOM Killer for the container.
-    #[serde(rename = "OomKillDisable", default, skip_serializing_if = "Option::is_none")]
     pub oom_kill_disable: Option<bool>,
     /// Tune a container's pids limit. Set -1 for unlimited.
-    #[serde(rename = "PidsLimit", default, skip_serializing_if = "Option::is_none")]
     pub pids_limit: Option<i64>,
     /// A list of resource limits to set in the container. For example: `{"Name": "nofile", "Soft": 1024, "Hard": 2048}`"
-    #[serde(rename = "Ulimits", default, skip_serializing_if = "Option::is_none")]
     pub ulimits: Option<Vec<ResourcesUlimitsItem>>,
+}
+impl serde::Serialize for Resources {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.blkio_device_read_bps {
+            map.serialize_entry("BlkioDeviceReadBps", value)?;
+        }
+        if let Some(value) = &self.blkio_device_read_i_ops {
+            map.serialize_entry("BlkioDeviceReadIOps", value)?;
+        }
+        if let Some(value) = &self.blkio_device_write_bps {
+            map.serialize_entry("BlkioDeviceWriteBps", value)?;
+        }
+        if let Some(value) = &self.blkio_device_write_i_ops {
+            map.serialize_entry("BlkioDeviceWriteIOps", value)?;
+        }
+        if let Some(value) = &self.blkio_weight {
+            map.serialize_entry("BlkioWeight", value)?;
+        }
+        if let Some(value) = &self.blkio_weight_device {
+            map.serialize_entry("BlkioWeightDevice", value)?;
+        }
+        if let Some(value) = &self.cgroup_parent {
+            map.serialize_entry("CgroupParent", value)?;
+        }
+        if let Some(value) = &self.cpu_count {
+            map.serialize_entry("CpuCount", value)?;
+        }
+        if let Some(value) = &self.cpu_percent {
+            map.serialize_entry("CpuPercent", value)?;
+        }
+        if let Some(value) = &self.cpu_period {
+            map.serialize_entry("CpuPeriod", value)?;
+        }
+        if let Some(value) = &self.cpu_quota {
+            map.serialize_entry("CpuQuota", value)?;
+        }
+        if let Some(value) = &self.cpu_realtime_period {
+            map.serialize_entry("CpuRealtimePeriod", value)?;
+        }
+        if let Some(value) = &self.cpu_realtime_runtime {
+            map.serialize_entry("CpuRealtimeRuntime", value)?;
+        }
+        if let Some(value) = &self.cpu_shares {
+            map.serialize_entry("CpuShares", value)?;
+        }
+        if let Some(value) = &self.cpuset_cpus {
+            map.serialize_entry("CpusetCpus", value)?;
+        }
+        if let Some(value) = &self.cpuset_mems {
+            map.serialize_entry("CpusetMems", value)?;
+        }
+        if let Some(value) = &self.device_cgroup_rules {
+            map.serialize_entry("DeviceCgroupRules", value)?;
+        }
+        if let Some(value) = &self.devices {
+            map.serialize_entry("Devices", value)?;
+        }
+        if let Some(value) = &self.disk_quota {
+            map.serialize_entry("DiskQuota", value)?;
+        }
+        if let Some(value) = &self.io_maximum_bandwidth {
+            map.serialize_entry("IOMaximumBandwidth", value)?;
+        }
+        if let Some(value) = &self.io_maximum_i_ops {
+            map.serialize_entry("IOMaximumIOps", value)?;
+        }
+        if let Some(value) = &self.init {
+            map.serialize_entry("Init", value)?;
+        }
+        if let Some(value) = &self.kernel_memory {
+            map.serialize_entry("KernelMemory", value)?;
+        }
+        if let Some(value) = &self.memory {
+            map.serialize_entry("Memory", value)?;
+        }
+        if let Some(value) = &self.memory_reservation {
+            map.serialize_entry("MemoryReservation", value)?;
+        }
+        if let Some(value) = &self.memory_swap {
+            map.serialize_entry("MemorySwap", value)?;
+        }
+        if let Some(value) = &self.memory_swappiness {
+            map.serialize_entry("MemorySwappiness", value)?;
+        }
+        if let Some(value) = &self.nano_cpus {
+            map.serialize_entry("NanoCpus", value)?;
+        }
+        if let Some(value) = &self.oom_kill_disable {
+            map.serialize_entry("OomKillDisable", value)?;
+        }
+        if let Some(value) = &self.pids_limit {
+            map.serialize_entry("PidsLimit", value)?;
+        }
+        if let Some(value) = &self.ulimits {
+            map.serialize_entry("Ulimits", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Resources {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Resources;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Resources`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Resources, A::Error> {
+                let mut field_0: Option<Vec<ThrottleDevice>> = None;
+                let mut field_1: Option<Vec<ThrottleDevice>> = None;
+                let mut field_2: Option<Vec<ThrottleDevice>> = None;
+                let mut field_3: Option<Vec<ThrottleDevice>> = None;
+                let mut field_4: Option<i64> = None;
+                let mut field_5: Option<Vec<ResourcesBlkioWeightDeviceItem>> = None;
+                let mut field_6: Option<String> = None;
+                let mut field_7: Option<i64> = None;
+                let mut field_8: Option<i64> = None;
+                let mut field_9: Option<i64> = None;
+                let mut field_10: Option<i64> = None;
+                let mut field_11: Option<i64> = None;
+                let mut field_12: Option<i64> = None;
+                let mut field_13: Option<i64> = None;
+                let mut field_14: Option<String> = None;
+                let mut field_15: Option<String> = None;
+                let mut field_16: Option<Vec<String>> = None;
+                let mut field_17: Option<Vec<DeviceMapping>> = None;
+                let mut field_18: Option<i64> = None;
+                let mut field_19: Option<i64> = None;
+                let mut field_20: Option<i64> = None;
+                let mut field_21: Option<bool> = None;
+                let mut field_22: Option<i64> = None;
+                let mut field_23: Option<i64> = None;
+                let mut field_24: Option<i64> = None;
+                let mut field_25: Option<i64> = None;
+                let mut field_26: Option<i64> = None;
+                let mut field_27: Option<i64> = None;
+                let mut field_28: Option<bool> = None;
+                let mut field_29: Option<i64> = None;
+                let mut field_30: Option<Vec<ResourcesUlimitsItem>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "BlkioDeviceReadBps" => {
+                            field_0 = map.next_value::<Option<Vec<ThrottleDevice>>>()?;
+                        }
+                        "BlkioDeviceReadIOps" => {
+                            field_1 = map.next_value::<Option<Vec<ThrottleDevice>>>()?;
+                        }
+                        "BlkioDeviceWriteBps" => {
+                            field_2 = map.next_value::<Option<Vec<ThrottleDevice>>>()?;
+                        }
+                        "BlkioDeviceWriteIOps" => {
+                            field_3 = map.next_value::<Option<Vec<ThrottleDevice>>>()?;
+                        }
+                        "BlkioWeight" => field_4 = map.next_value::<Option<i64>>()?,
+                        "BlkioWeightDevice" => {
+                            field_5 = map
+                                .next_value::<
+                                    Option<Vec<ResourcesBlkioWeightDeviceItem>>,
+                                >()?;
+                        }
+                        "CgroupParent" => field_6 = map.next_value::<Option<String>>()?,
+                        "CpuCount" => field_7 = map.next_value::<Option<i64>>()?,
+                        "CpuPercent" => field_8 = map.next_value::<Option<i64>>()?,
+                        "CpuPeriod" => field_9 = map.next_value::<Option<i64>>()?,
+                        "CpuQuota" => field_10 = map.next_value::<Option<i64>>()?,
+                        "CpuRealtimePeriod" => {
+                            field_11 = map.next_value::<Option<i64>>()?;
+                        }
+                        "CpuRealtimeRuntime" => {
+                            field_12 = map.next_value::<Option<i64>>()?;
+                        }
+                        "CpuShares" => field_13 = map.next_value::<Option<i64>>()?,
+                        "CpusetCpus" => field_14 = map.next_value::<Option<String>>()?,
+                        "CpusetMems" => field_15 = map.next_value::<Option<String>>()?,
+                        "DeviceCgroupRules" => {
+                            field_16 = map.next_value::<Option<Vec<String>>>()?;
+                        }
+                        "Devices" => {
+                            field_17 = map.next_value::<Option<Vec<DeviceMapping>>>()?;
+                        }
+                        "DiskQuota" => field_18 = map.next_value::<Option<i64>>()?,
+                        "IOMaximumBandwidth" => {
+                            field_19 = map.next_value::<Option<i64>>()?;
+                        }
+                        "IOMaximumIOps" => field_20 = map.next_value::<Option<i64>>()?,
+                        "Init" => field_21 = map.next_value::<Option<bool>>()?,
+                        "KernelMemory" => field_22 = map.next_value::<Option<i64>>()?,
+                        "Memory" => field_23 = map.next_value::<Option<i64>>()?,
+                        "MemoryReservation" => {
+                            field_24 = map.next_value::<Option<i64>>()?;
+                        }
+                        "MemorySwap" => field_25 = map.next_value::<Option<i64>>()?,
+                        "MemorySwappiness" => field_26 = map.next_value::<Option<i64>>()?,
+                        "NanoCpus" => field_27 = map.next_value::<Option<i64>>()?,
+                        "OomKillDisable" => field_28 = map.next_value::<Option<bool>>()?,
+                        "PidsLimit" => field_29 = map.next_value::<Option<i64>>()?,
+                        "Ulimits" => {
+                            field_30 = map
+                                .next_value::<Option<Vec<ResourcesUlimitsItem>>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Resources {
+                    blkio_device_read_bps: field_0,
+                    blkio_device_read_i_ops: field_1,
+                    blkio_device_write_bps: field_2,
+                    blkio_device_write_i_ops: field_3,
+                    blkio_weight: field_4,
+                    blkio_weight_device: field_5,
+                    cgroup_parent: field_6,
+                    cpu_count: field_7,
+                    cpu_percent: field_8,
+                    cpu_period: field_9,
+                    cpu_quota: field_10,
+                    cpu_realtime_period: field_11,
+                    cpu_realtime_runtime: field_12,
+                    cpu_shares: field_13,
+                    cpuset_cpus: field_14,
+                    cpuset_mems: field_15,
+                    device_cgroup_rules: field_16,
+                    devices: field_17,
+                    disk_quota: field_18,
+                    io_maximum_bandwidth: field_19,
+                    io_maximum_i_ops: field_20,
+                    init: field_21,
+                    kernel_memory: field_22,
+                    memory: field_23,
+                    memory_reservation: field_24,
+                    memory_swap: field_25,
+                    memory_swappiness: field_26,
+                    nano_cpus: field_27,
+                    oom_kill_disable: field_28,
+                    pids_limit: field_29,
+                    ulimits: field_30,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// The behavior to apply when the container exits. The default is not to restart.
 ///
 /// An ever increasing delay (double the previous delay, starting at 100ms) is added before each restart to prevent flooding the server.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RestartPolicy {
     /// If `on-failure` is used, the number of times to retry before giving up
-    #[serde(
-        rename = "MaximumRetryCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub maximum_retry_count: Option<i64>,
     /// - Empty string means not to restart
     /// - `always` Always restart
     /// - `unless-stopped` Restart always except when the user has manually stopped the container
     /// - `on-failure` Restart only when the container exit code is non-zero
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<RestartPolicyName>,
+}
+impl serde::Serialize for RestartPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.maximum_retry_count {
+            map.serialize_entry("MaximumRetryCount", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RestartPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RestartPolicy;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `RestartPolicy`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RestartPolicy, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<RestartPolicyName> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "MaximumRetryCount" => field_0 = map.next_value::<Option<i64>>()?,
+                        "Name" => {
+                            field_1 = map.next_value::<Option<RestartPolicyName>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(RestartPolicy {
+                    maximum_retry_count: field_0,
+                    name: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Runtime describes an [OCI compliant](https://github.com/opencontainers/runtime-spec)
 /// runtime.
@@ -1876,32 +6156,143 @@ pub struct RestartPolicy {
 /// The runtime is invoked by the daemon via the `containerd` daemon. OCI
 /// runtimes act as an interface to the Linux kernel namespaces, cgroups,
 /// and SELinux.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Runtime {
     /// Name and, optional, path, of the OCI executable binary.
     ///
     /// If the path is omitted, the daemon searches the host's `$PATH` for the
     /// binary and uses the first result.
-    #[serde(rename = "path", default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// List of command-line arguments to pass to the runtime when invoked.
-    #[serde(rename = "runtimeArgs", default, skip_serializing_if = "Option::is_none")]
     pub runtime_args: Option<Vec<String>>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for Runtime {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.path {
+            map.serialize_entry("path", value)?;
+        }
+        if let Some(value) = &self.runtime_args {
+            map.serialize_entry("runtimeArgs", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Runtime {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Runtime;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Runtime`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Runtime, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Vec<String>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "path" => field_0 = map.next_value::<Option<String>>()?,
+                        "runtimeArgs" => {
+                            field_1 = map.next_value::<Option<Vec<String>>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Runtime {
+                    path: field_0,
+                    runtime_args: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Secret {
-    #[serde(rename = "CreatedAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(rename = "Spec", default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<SecretSpec>,
-    #[serde(rename = "UpdatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     pub version: Option<ObjectVersion>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for Secret {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("CreatedAt", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("ID", value)?;
+        }
+        if let Some(value) = &self.spec {
+            map.serialize_entry("Spec", value)?;
+        }
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("UpdatedAt", value)?;
+        }
+        if let Some(value) = &self.version {
+            map.serialize_entry("Version", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Secret;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Secret`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Secret, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<SecretSpec> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<ObjectVersion> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "CreatedAt" => field_0 = map.next_value::<Option<String>>()?,
+                        "ID" => field_1 = map.next_value::<Option<String>>()?,
+                        "Spec" => field_2 = map.next_value::<Option<SecretSpec>>()?,
+                        "UpdatedAt" => field_3 = map.next_value::<Option<String>>()?,
+                        "Version" => field_4 = map.next_value::<Option<ObjectVersion>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Secret {
+                    created_at: field_0,
+                    id: field_1,
+                    spec: field_2,
+                    updated_at: field_3,
+                    version: field_4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SecretSpec {
     /// Data is the data to store as a secret, formatted as a standard base64-encoded
     /// ([RFC 4648](https://tools.ietf.org/html/rfc4648#section-4)) string.
@@ -1911,168 +6302,692 @@ pub struct SecretSpec {
     ///
     /// This field is only used to _create_ a secret, and is not returned by
     /// other endpoints.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
     pub data: Option<String>,
     /// Name of the secrets driver used to fetch the secret's value from an external secret store
-    #[serde(rename = "Driver", default, skip_serializing_if = "Option::is_none")]
     pub driver: Option<Driver>,
     /// User-defined key/value metadata.
-    #[serde(rename = "Labels", default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<std::collections::HashMap<String, String>>,
     /// User-defined name of the secret.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Templating driver, if applicable
     ///
     /// Templating controls whether and how to evaluate the config payload as
     /// a template. If no driver is set, no templating is used.
-    #[serde(rename = "Templating", default, skip_serializing_if = "Option::is_none")]
     pub templating: Option<Driver>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for SecretSpec {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("Data", value)?;
+        }
+        if let Some(value) = &self.driver {
+            map.serialize_entry("Driver", value)?;
+        }
+        if let Some(value) = &self.labels {
+            map.serialize_entry("Labels", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        if let Some(value) = &self.templating {
+            map.serialize_entry("Templating", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SecretSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SecretSpec;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SecretSpec`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SecretSpec, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Driver> = None;
+                let mut field_2: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<Driver> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Data" => field_0 = map.next_value::<Option<String>>()?,
+                        "Driver" => field_1 = map.next_value::<Option<Driver>>()?,
+                        "Labels" => {
+                            field_2 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "Name" => field_3 = map.next_value::<Option<String>>()?,
+                        "Templating" => field_4 = map.next_value::<Option<Driver>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SecretSpec {
+                    data: field_0,
+                    driver: field_1,
+                    labels: field_2,
+                    name: field_3,
+                    templating: field_4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Service {
-    #[serde(rename = "CreatedAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(rename = "Endpoint", default, skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<ServiceEndpoint>,
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(rename = "Spec", default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<ServiceSpec>,
     /// The status of a service update.
-    #[serde(rename = "UpdateStatus", default, skip_serializing_if = "Option::is_none")]
     pub update_status: Option<ServiceUpdateStatus>,
-    #[serde(rename = "UpdatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     pub version: Option<ObjectVersion>,
 }
+impl serde::Serialize for Service {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("CreatedAt", value)?;
+        }
+        if let Some(value) = &self.endpoint {
+            map.serialize_entry("Endpoint", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("ID", value)?;
+        }
+        if let Some(value) = &self.spec {
+            map.serialize_entry("Spec", value)?;
+        }
+        if let Some(value) = &self.update_status {
+            map.serialize_entry("UpdateStatus", value)?;
+        }
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("UpdatedAt", value)?;
+        }
+        if let Some(value) = &self.version {
+            map.serialize_entry("Version", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Service {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Service;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Service`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Service, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<ServiceEndpoint> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<ServiceSpec> = None;
+                let mut field_4: Option<ServiceUpdateStatus> = None;
+                let mut field_5: Option<String> = None;
+                let mut field_6: Option<ObjectVersion> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "CreatedAt" => field_0 = map.next_value::<Option<String>>()?,
+                        "Endpoint" => {
+                            field_1 = map.next_value::<Option<ServiceEndpoint>>()?;
+                        }
+                        "ID" => field_2 = map.next_value::<Option<String>>()?,
+                        "Spec" => field_3 = map.next_value::<Option<ServiceSpec>>()?,
+                        "UpdateStatus" => {
+                            field_4 = map.next_value::<Option<ServiceUpdateStatus>>()?;
+                        }
+                        "UpdatedAt" => field_5 = map.next_value::<Option<String>>()?,
+                        "Version" => field_6 = map.next_value::<Option<ObjectVersion>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Service {
+                    created_at: field_0,
+                    endpoint: field_1,
+                    id: field_2,
+                    spec: field_3,
+                    update_status: field_4,
+                    updated_at: field_5,
+                    version: field_6,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// User modifiable configuration for a service.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceSpec {
-    #[serde(rename = "EndpointSpec", default, skip_serializing_if = "Option::is_none")]
     pub endpoint_spec: Option<EndpointSpec>,
     /// User-defined key/value metadata.
-    #[serde(rename = "Labels", default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<std::collections::HashMap<String, String>>,
     /// Scheduling mode for the service.
-    #[serde(rename = "Mode", default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<ServiceSpecMode>,
     /// Name of the service.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Array of network names or IDs to attach the service to.
-    #[serde(rename = "Networks", default, skip_serializing_if = "Option::is_none")]
     pub networks: Option<Vec<ServiceSpecNetworksItem>>,
     /// Specification for the rollback strategy of the service.
-    #[serde(rename = "RollbackConfig", default, skip_serializing_if = "Option::is_none")]
     pub rollback_config: Option<ServiceSpecRollbackConfig>,
-    #[serde(rename = "TaskTemplate", default, skip_serializing_if = "Option::is_none")]
     pub task_template: Option<TaskSpec>,
     /// Specification for the update strategy of the service.
-    #[serde(rename = "UpdateConfig", default, skip_serializing_if = "Option::is_none")]
     pub update_config: Option<ServiceSpecUpdateConfig>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ServiceSpec {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.endpoint_spec {
+            map.serialize_entry("EndpointSpec", value)?;
+        }
+        if let Some(value) = &self.labels {
+            map.serialize_entry("Labels", value)?;
+        }
+        if let Some(value) = &self.mode {
+            map.serialize_entry("Mode", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        if let Some(value) = &self.networks {
+            map.serialize_entry("Networks", value)?;
+        }
+        if let Some(value) = &self.rollback_config {
+            map.serialize_entry("RollbackConfig", value)?;
+        }
+        if let Some(value) = &self.task_template {
+            map.serialize_entry("TaskTemplate", value)?;
+        }
+        if let Some(value) = &self.update_config {
+            map.serialize_entry("UpdateConfig", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServiceSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ServiceSpec;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServiceSpec`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ServiceSpec, A::Error> {
+                let mut field_0: Option<EndpointSpec> = None;
+                let mut field_1: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_2: Option<ServiceSpecMode> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<Vec<ServiceSpecNetworksItem>> = None;
+                let mut field_5: Option<ServiceSpecRollbackConfig> = None;
+                let mut field_6: Option<TaskSpec> = None;
+                let mut field_7: Option<ServiceSpecUpdateConfig> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "EndpointSpec" => {
+                            field_0 = map.next_value::<Option<EndpointSpec>>()?;
+                        }
+                        "Labels" => {
+                            field_1 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "Mode" => field_2 = map.next_value::<Option<ServiceSpecMode>>()?,
+                        "Name" => field_3 = map.next_value::<Option<String>>()?,
+                        "Networks" => {
+                            field_4 = map
+                                .next_value::<Option<Vec<ServiceSpecNetworksItem>>>()?;
+                        }
+                        "RollbackConfig" => {
+                            field_5 = map
+                                .next_value::<Option<ServiceSpecRollbackConfig>>()?;
+                        }
+                        "TaskTemplate" => field_6 = map.next_value::<Option<TaskSpec>>()?,
+                        "UpdateConfig" => {
+                            field_7 = map
+                                .next_value::<Option<ServiceSpecUpdateConfig>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ServiceSpec {
+                    endpoint_spec: field_0,
+                    labels: field_1,
+                    mode: field_2,
+                    name: field_3,
+                    networks: field_4,
+                    rollback_config: field_5,
+                    task_template: field_6,
+                    update_config: field_7,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceUpdateResponse {
     /// Optional warning messages
-    #[serde(rename = "Warnings", default, skip_serializing_if = "Option::is_none")]
     pub warnings: Option<Vec<String>>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ServiceUpdateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.warnings {
+            map.serialize_entry("Warnings", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServiceUpdateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ServiceUpdateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServiceUpdateResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ServiceUpdateResponse, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Warnings" => field_0 = map.next_value::<Option<Vec<String>>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ServiceUpdateResponse {
+                    warnings: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Swarm {
     /// Date and time at which the swarm was initialised in
     /// [RFC 3339](https://www.ietf.org/rfc/rfc3339.txt) format with nano-seconds.
-    #[serde(rename = "CreatedAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The ID of the swarm.
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Whether there is currently a root CA rotation in progress for the swarm
-    #[serde(
-        rename = "RootRotationInProgress",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub root_rotation_in_progress: Option<bool>,
-    #[serde(rename = "Spec", default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<SwarmSpec>,
-    #[serde(rename = "TLSInfo", default, skip_serializing_if = "Option::is_none")]
     pub tls_info: Option<TLSInfo>,
     /// Date and time at which the swarm was last updated in
     /// [RFC 3339](https://www.ietf.org/rfc/rfc3339.txt) format with nano-seconds.
-    #[serde(rename = "UpdatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     pub version: Option<ObjectVersion>,
-    #[serde(rename = "JoinTokens", default, skip_serializing_if = "Option::is_none")]
     pub join_tokens: Option<JoinTokens>,
 }
+impl serde::Serialize for Swarm {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("CreatedAt", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("ID", value)?;
+        }
+        if let Some(value) = &self.root_rotation_in_progress {
+            map.serialize_entry("RootRotationInProgress", value)?;
+        }
+        if let Some(value) = &self.spec {
+            map.serialize_entry("Spec", value)?;
+        }
+        if let Some(value) = &self.tls_info {
+            map.serialize_entry("TLSInfo", value)?;
+        }
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("UpdatedAt", value)?;
+        }
+        if let Some(value) = &self.version {
+            map.serialize_entry("Version", value)?;
+        }
+        if let Some(value) = &self.join_tokens {
+            map.serialize_entry("JoinTokens", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Swarm {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Swarm;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Swarm`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Swarm, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<bool> = None;
+                let mut field_3: Option<SwarmSpec> = None;
+                let mut field_4: Option<TLSInfo> = None;
+                let mut field_5: Option<String> = None;
+                let mut field_6: Option<ObjectVersion> = None;
+                let mut field_7: Option<JoinTokens> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "CreatedAt" => field_0 = map.next_value::<Option<String>>()?,
+                        "ID" => field_1 = map.next_value::<Option<String>>()?,
+                        "RootRotationInProgress" => {
+                            field_2 = map.next_value::<Option<bool>>()?;
+                        }
+                        "Spec" => field_3 = map.next_value::<Option<SwarmSpec>>()?,
+                        "TLSInfo" => field_4 = map.next_value::<Option<TLSInfo>>()?,
+                        "UpdatedAt" => field_5 = map.next_value::<Option<String>>()?,
+                        "Version" => field_6 = map.next_value::<Option<ObjectVersion>>()?,
+                        "JoinTokens" => field_7 = map.next_value::<Option<JoinTokens>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Swarm {
+                    created_at: field_0,
+                    id: field_1,
+                    root_rotation_in_progress: field_2,
+                    spec: field_3,
+                    tls_info: field_4,
+                    updated_at: field_5,
+                    version: field_6,
+                    join_tokens: field_7,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Represents generic information about swarm.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmInfo {
-    #[serde(rename = "Cluster", default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<ClusterInfo>,
-    #[serde(
-        rename = "ControlAvailable",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub control_available: Option<bool>,
-    #[serde(rename = "Error", default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    #[serde(rename = "LocalNodeState", default, skip_serializing_if = "Option::is_none")]
     pub local_node_state: Option<LocalNodeState>,
     /// Total number of managers in the swarm.
-    #[serde(rename = "Managers", default, skip_serializing_if = "Option::is_none")]
     pub managers: Option<i64>,
     /// IP address at which this node can be reached by other nodes in the
     /// swarm.
-    #[serde(rename = "NodeAddr", default, skip_serializing_if = "Option::is_none")]
     pub node_addr: Option<String>,
     /// Unique identifier of for this node in the swarm.
-    #[serde(rename = "NodeID", default, skip_serializing_if = "Option::is_none")]
     pub node_id: Option<String>,
     /// Total number of nodes in the swarm.
-    #[serde(rename = "Nodes", default, skip_serializing_if = "Option::is_none")]
     pub nodes: Option<i64>,
     /// List of ID's and addresses of other managers in the swarm.
-    #[serde(rename = "RemoteManagers", default, skip_serializing_if = "Option::is_none")]
     pub remote_managers: Option<Vec<PeerNode>>,
 }
+impl serde::Serialize for SwarmInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.cluster {
+            map.serialize_entry("Cluster", value)?;
+        }
+        if let Some(value) = &self.control_available {
+            map.serialize_entry("ControlAvailable", value)?;
+        }
+        if let Some(value) = &self.error {
+            map.serialize_entry("Error", value)?;
+        }
+        if let Some(value) = &self.local_node_state {
+            map.serialize_entry("LocalNodeState", value)?;
+        }
+        if let Some(value) = &self.managers {
+            map.serialize_entry("Managers", value)?;
+        }
+        if let Some(value) = &self.node_addr {
+            map.serialize_entry("NodeAddr", value)?;
+        }
+        if let Some(value) = &self.node_id {
+            map.serialize_entry("NodeID", value)?;
+        }
+        if let Some(value) = &self.nodes {
+            map.serialize_entry("Nodes", value)?;
+        }
+        if let Some(value) = &self.remote_managers {
+            map.serialize_entry("RemoteManagers", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SwarmInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SwarmInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SwarmInfo`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SwarmInfo, A::Error> {
+                let mut field_0: Option<ClusterInfo> = None;
+                let mut field_1: Option<bool> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<LocalNodeState> = None;
+                let mut field_4: Option<i64> = None;
+                let mut field_5: Option<String> = None;
+                let mut field_6: Option<String> = None;
+                let mut field_7: Option<i64> = None;
+                let mut field_8: Option<Vec<PeerNode>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Cluster" => field_0 = map.next_value::<Option<ClusterInfo>>()?,
+                        "ControlAvailable" => field_1 = map.next_value::<Option<bool>>()?,
+                        "Error" => field_2 = map.next_value::<Option<String>>()?,
+                        "LocalNodeState" => {
+                            field_3 = map.next_value::<Option<LocalNodeState>>()?;
+                        }
+                        "Managers" => field_4 = map.next_value::<Option<i64>>()?,
+                        "NodeAddr" => field_5 = map.next_value::<Option<String>>()?,
+                        "NodeID" => field_6 = map.next_value::<Option<String>>()?,
+                        "Nodes" => field_7 = map.next_value::<Option<i64>>()?,
+                        "RemoteManagers" => {
+                            field_8 = map.next_value::<Option<Vec<PeerNode>>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SwarmInfo {
+                    cluster: field_0,
+                    control_available: field_1,
+                    error: field_2,
+                    local_node_state: field_3,
+                    managers: field_4,
+                    node_addr: field_5,
+                    node_id: field_6,
+                    nodes: field_7,
+                    remote_managers: field_8,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// User modifiable swarm configuration.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpec {
     /// CA configuration.
-    #[serde(rename = "CAConfig", default, skip_serializing_if = "Option::is_none")]
     pub ca_config: Option<SwarmSpecCaConfig>,
     /// Dispatcher configuration.
-    #[serde(rename = "Dispatcher", default, skip_serializing_if = "Option::is_none")]
     pub dispatcher: Option<SwarmSpecDispatcher>,
     /// Parameters related to encryption-at-rest.
-    #[serde(
-        rename = "EncryptionConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub encryption_config: Option<SwarmSpecEncryptionConfig>,
     /// User-defined key/value metadata.
-    #[serde(rename = "Labels", default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<std::collections::HashMap<String, String>>,
     /// Name of the swarm.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Orchestration configuration.
-    #[serde(rename = "Orchestration", default, skip_serializing_if = "Option::is_none")]
     pub orchestration: Option<SwarmSpecOrchestration>,
     /// Raft configuration.
-    #[serde(rename = "Raft", default, skip_serializing_if = "Option::is_none")]
     pub raft: Option<SwarmSpecRaft>,
     /// Defaults for creating tasks in this cluster.
-    #[serde(rename = "TaskDefaults", default, skip_serializing_if = "Option::is_none")]
     pub task_defaults: Option<SwarmSpecTaskDefaults>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for SwarmSpec {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.ca_config {
+            map.serialize_entry("CAConfig", value)?;
+        }
+        if let Some(value) = &self.dispatcher {
+            map.serialize_entry("Dispatcher", value)?;
+        }
+        if let Some(value) = &self.encryption_config {
+            map.serialize_entry("EncryptionConfig", value)?;
+        }
+        if let Some(value) = &self.labels {
+            map.serialize_entry("Labels", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        if let Some(value) = &self.orchestration {
+            map.serialize_entry("Orchestration", value)?;
+        }
+        if let Some(value) = &self.raft {
+            map.serialize_entry("Raft", value)?;
+        }
+        if let Some(value) = &self.task_defaults {
+            map.serialize_entry("TaskDefaults", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SwarmSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SwarmSpec;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SwarmSpec`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SwarmSpec, A::Error> {
+                let mut field_0: Option<SwarmSpecCaConfig> = None;
+                let mut field_1: Option<SwarmSpecDispatcher> = None;
+                let mut field_2: Option<SwarmSpecEncryptionConfig> = None;
+                let mut field_3: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<SwarmSpecOrchestration> = None;
+                let mut field_6: Option<SwarmSpecRaft> = None;
+                let mut field_7: Option<SwarmSpecTaskDefaults> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "CAConfig" => {
+                            field_0 = map.next_value::<Option<SwarmSpecCaConfig>>()?;
+                        }
+                        "Dispatcher" => {
+                            field_1 = map.next_value::<Option<SwarmSpecDispatcher>>()?;
+                        }
+                        "EncryptionConfig" => {
+                            field_2 = map
+                                .next_value::<Option<SwarmSpecEncryptionConfig>>()?;
+                        }
+                        "Labels" => {
+                            field_3 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "Name" => field_4 = map.next_value::<Option<String>>()?,
+                        "Orchestration" => {
+                            field_5 = map.next_value::<Option<SwarmSpecOrchestration>>()?;
+                        }
+                        "Raft" => field_6 = map.next_value::<Option<SwarmSpecRaft>>()?,
+                        "TaskDefaults" => {
+                            field_7 = map.next_value::<Option<SwarmSpecTaskDefaults>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SwarmSpec {
+                    ca_config: field_0,
+                    dispatcher: field_1,
+                    encryption_config: field_2,
+                    labels: field_3,
+                    name: field_4,
+                    orchestration: field_5,
+                    raft: field_6,
+                    task_defaults: field_7,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemInfo {
     /// Hardware architecture of the host, as returned by the operating system.
     /// This is equivalent to the output of `uname -m` on Linux.
@@ -2081,32 +6996,18 @@ pub struct SystemInfo {
     /// architecture, which can differ from the Go runtime architecture when
     /// running a binary compiled for a different architecture (for example,
     /// a 32-bit binary running on 64-bit hardware).
-    #[serde(rename = "Architecture", default, skip_serializing_if = "Option::is_none")]
     pub architecture: Option<String>,
     /// Indicates if `bridge-nf-call-ip6tables` is available on the host.
-    #[serde(
-        rename = "BridgeNfIp6tables",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub bridge_nf_ip6tables: Option<bool>,
     /// Indicates if `bridge-nf-call-iptables` is available on the host.
-    #[serde(
-        rename = "BridgeNfIptables",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub bridge_nf_iptables: Option<bool>,
     /// Indicates if CPUsets (cpuset.cpus, cpuset.mems) are supported by the host.
     ///
     /// See [cpuset(7)](https://www.kernel.org/doc/Documentation/cgroup-v1/cpusets.txt)
-    #[serde(rename = "CPUSet", default, skip_serializing_if = "Option::is_none")]
     pub cpu_set: Option<bool>,
     /// Indicates if CPU Shares limiting is supported by the host.
-    #[serde(rename = "CPUShares", default, skip_serializing_if = "Option::is_none")]
     pub cpu_shares: Option<bool>,
     /// The driver to use for managing cgroups.
-    #[serde(rename = "CgroupDriver", default, skip_serializing_if = "Option::is_none")]
     pub cgroup_driver: Option<SystemInfoCgroupDriver>,
     /// The network endpoint that the Engine advertises for the purpose of
     /// node discovery. ClusterAdvertise is a `host:port` combination on which
@@ -2118,11 +7019,6 @@ pub struct SystemInfo {
     /// > mode, and overlay networking using an external k/v store. Overlay
     /// > networks with Swarm mode enabled use the built-in raft store, and
     /// > this field will be empty.
-    #[serde(
-        rename = "ClusterAdvertise",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub cluster_advertise: Option<String>,
     /// URL of the distributed storage backend.
     ///
@@ -2136,60 +7032,32 @@ pub struct SystemInfo {
     /// > mode, and overlay networking using an external k/v store. Overlay
     /// > networks with Swarm mode enabled use the built-in raft store, and
     /// > this field will be empty.
-    #[serde(rename = "ClusterStore", default, skip_serializing_if = "Option::is_none")]
     pub cluster_store: Option<String>,
-    #[serde(
-        rename = "ContainerdCommit",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub containerd_commit: Option<Commit>,
     /// Total number of containers on the host.
-    #[serde(rename = "Containers", default, skip_serializing_if = "Option::is_none")]
     pub containers: Option<i64>,
     /// Number of containers with status `"paused"`.
-    #[serde(
-        rename = "ContainersPaused",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub containers_paused: Option<i64>,
     /// Number of containers with status `"running"`.
-    #[serde(
-        rename = "ContainersRunning",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub containers_running: Option<i64>,
     /// Number of containers with status `"stopped"`.
-    #[serde(
-        rename = "ContainersStopped",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub containers_stopped: Option<i64>,
     /// Indicates if CPU CFS(Completely Fair Scheduler) period is supported by the host.
-    #[serde(rename = "CpuCfsPeriod", default, skip_serializing_if = "Option::is_none")]
     pub cpu_cfs_period: Option<bool>,
     /// Indicates if CPU CFS(Completely Fair Scheduler) quota is supported by the host.
-    #[serde(rename = "CpuCfsQuota", default, skip_serializing_if = "Option::is_none")]
     pub cpu_cfs_quota: Option<bool>,
     /// Indicates if the daemon is running in debug-mode / with debug-level logging enabled.
-    #[serde(rename = "Debug", default, skip_serializing_if = "Option::is_none")]
     pub debug: Option<bool>,
     /// Name of the default OCI runtime that is used when starting containers.
     ///
     /// The default can be overridden per-container at create time.
-    #[serde(rename = "DefaultRuntime", default, skip_serializing_if = "Option::is_none")]
     pub default_runtime: Option<String>,
     /// Root directory of persistent Docker state.
     ///
     /// Defaults to `/var/lib/docker` on Linux, and `C:\ProgramData\docker`
     /// on Windows.
-    #[serde(rename = "DockerRootDir", default, skip_serializing_if = "Option::is_none")]
     pub docker_root_dir: Option<String>,
     /// Name of the storage driver in use.
-    #[serde(rename = "Driver", default, skip_serializing_if = "Option::is_none")]
     pub driver: Option<String>,
     /// Information specific to the storage driver, provided as
     /// "label" / "value" pairs.
@@ -2203,32 +7071,19 @@ pub struct SystemInfo {
     /// > **Note**: The information returned in this field, including the
     /// > formatting of values and labels, should not be considered stable,
     /// > and may change without notice.
-    #[serde(rename = "DriverStatus", default, skip_serializing_if = "Option::is_none")]
     pub driver_status: Option<Vec<Vec<String>>>,
     /// Indicates if experimental features are enabled on the daemon.
-    #[serde(
-        rename = "ExperimentalBuild",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub experimental_build: Option<bool>,
-    #[serde(
-        rename = "GenericResources",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub generic_resources: Option<GenericResources>,
     /// HTTP-proxy configured for the daemon. This value is obtained from the
     /// [`HTTP_PROXY`](https://www.gnu.org/software/wget/manual/html_node/Proxies.html) environment variable.
     ///
     /// Containers do not automatically inherit this configuration.
-    #[serde(rename = "HttpProxy", default, skip_serializing_if = "Option::is_none")]
     pub http_proxy: Option<String>,
     /// HTTPS-proxy configured for the daemon. This value is obtained from the
     /// [`HTTPS_PROXY`](https://www.gnu.org/software/wget/manual/html_node/Proxies.html) environment variable.
     ///
     /// Containers do not automatically inherit this configuration.
-    #[serde(rename = "HttpsProxy", default, skip_serializing_if = "Option::is_none")]
     pub https_proxy: Option<String>,
     /// Unique identifier of the daemon.
     ///
@@ -2236,31 +7091,21 @@ pub struct SystemInfo {
     ///
     /// > **Note**: The format of the ID itself is not part of the API, and
     /// > should not be considered stable.
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Indicates IPv4 forwarding is enabled.
-    #[serde(rename = "IPv4Forwarding", default, skip_serializing_if = "Option::is_none")]
     pub ipv4_forwarding: Option<bool>,
     /// Total number of images on the host.
     ///
     /// Both _tagged_ and _untagged_ (dangling) images are counted.
-    #[serde(rename = "Images", default, skip_serializing_if = "Option::is_none")]
     pub images: Option<i64>,
     /// Address / URL of the index server that is used for image search,
     /// and as a default for user authentication for Docker Hub and Docker Cloud.
-    #[serde(
-        rename = "IndexServerAddress",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub index_server_address: Option<String>,
     /// Name and, optional, path of the `docker-init` binary.
     ///
     /// If the path is omitted, the daemon searches the host's `$PATH` for the
     /// binary and uses the first result.
-    #[serde(rename = "InitBinary", default, skip_serializing_if = "Option::is_none")]
     pub init_binary: Option<String>,
-    #[serde(rename = "InitCommit", default, skip_serializing_if = "Option::is_none")]
     pub init_commit: Option<Commit>,
     /// Represents the isolation technology to use as a default for containers.
     /// The supported values are platform-specific.
@@ -2269,17 +7114,14 @@ pub struct SystemInfo {
     /// the default is `hyperv`, and on Windows server, the default is `process`.
     ///
     /// This option is currently not used on other platforms.
-    #[serde(rename = "Isolation", default, skip_serializing_if = "Option::is_none")]
     pub isolation: Option<SystemInfoIsolation>,
     /// Indicates if the host has kernel memory limit support enabled.
-    #[serde(rename = "KernelMemory", default, skip_serializing_if = "Option::is_none")]
     pub kernel_memory: Option<bool>,
     /// Kernel version of the host.
     ///
     /// On Linux, this information obtained from `uname`. On Windows this
     /// information is queried from the &lt;kbd&gt;HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\&lt;/kbd&gt;
     /// registry value, for example _"10.0 14393 (14393.1198.amd64fre.rs1_release_sec.170427-1353)"_.
-    #[serde(rename = "KernelVersion", default, skip_serializing_if = "Option::is_none")]
     pub kernel_version: Option<String>,
     /// User-defined labels (key/value metadata) as set on the daemon.
     ///
@@ -2290,84 +7132,55 @@ pub struct SystemInfo {
     /// > manager node in the Swarm. Node labels are not included in this
     /// > field. Node labels can be retrieved using the `/nodes/(id)` endpoint
     /// > on a manager node in the Swarm.
-    #[serde(rename = "Labels", default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<String>>,
     /// Indicates if live restore is enabled.
     ///
     /// If enabled, containers are kept running when the daemon is shutdown
     /// or upon daemon start if running containers are detected.
-    #[serde(
-        rename = "LiveRestoreEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub live_restore_enabled: Option<bool>,
     /// The logging driver to use as a default for new containers.
-    #[serde(rename = "LoggingDriver", default, skip_serializing_if = "Option::is_none")]
     pub logging_driver: Option<String>,
     /// Total amount of physical memory available on the host, in bytes.
-    #[serde(rename = "MemTotal", default, skip_serializing_if = "Option::is_none")]
     pub mem_total: Option<i64>,
     /// Indicates if the host has memory limit support enabled.
-    #[serde(rename = "MemoryLimit", default, skip_serializing_if = "Option::is_none")]
     pub memory_limit: Option<bool>,
     /// The number of logical CPUs usable by the daemon.
     ///
     /// The number of available CPUs is checked by querying the operating
     /// system when the daemon starts. Changes to operating system CPU
     /// allocation after the daemon is started are not reflected.
-    #[serde(rename = "NCPU", default, skip_serializing_if = "Option::is_none")]
     pub ncpu: Option<i64>,
     /// Number of event listeners subscribed.
-    #[serde(
-        rename = "NEventsListener",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub n_events_listener: Option<i64>,
     /// The total number of file Descriptors in use by the daemon process.
     ///
     /// This information is only returned if debug-mode is enabled.
-    #[serde(rename = "NFd", default, skip_serializing_if = "Option::is_none")]
     pub n_fd: Option<i64>,
     /// The  number of goroutines that currently exist.
     ///
     /// This information is only returned if debug-mode is enabled.
-    #[serde(rename = "NGoroutines", default, skip_serializing_if = "Option::is_none")]
     pub n_goroutines: Option<i64>,
     /// Hostname of the host.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Comma-separated list of domain extensions for which no proxy should be
     /// used. This value is obtained from the [`NO_PROXY`](https://www.gnu.org/software/wget/manual/html_node/Proxies.html)
     /// environment variable.
     ///
     /// Containers do not automatically inherit this configuration.
-    #[serde(rename = "NoProxy", default, skip_serializing_if = "Option::is_none")]
     pub no_proxy: Option<String>,
     /// Generic type of the operating system of the host, as returned by the
     /// Go runtime (`GOOS`).
     ///
     /// Currently returned values are "linux" and "windows". A full list of
     /// possible values can be found in the [Go documentation](https://go.dev/doc/install/source#environment).
-    #[serde(rename = "OSType", default, skip_serializing_if = "Option::is_none")]
     pub os_type: Option<String>,
     /// Indicates if OOM killer disable is supported on the host.
-    #[serde(rename = "OomKillDisable", default, skip_serializing_if = "Option::is_none")]
     pub oom_kill_disable: Option<bool>,
     /// Name of the host's operating system, for example: "Ubuntu 16.04.2 LTS"
     /// or "Windows Server 2016 Datacenter"
-    #[serde(
-        rename = "OperatingSystem",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub operating_system: Option<String>,
-    #[serde(rename = "Plugins", default, skip_serializing_if = "Option::is_none")]
     pub plugins: Option<PluginsInfo>,
-    #[serde(rename = "RegistryConfig", default, skip_serializing_if = "Option::is_none")]
     pub registry_config: Option<RegistryServiceConfig>,
-    #[serde(rename = "RuncCommit", default, skip_serializing_if = "Option::is_none")]
     pub runc_commit: Option<Commit>,
     /// List of [OCI compliant](https://github.com/opencontainers/runtime-spec)
     /// runtimes configured on the daemon. Keys hold the "name" used to
@@ -2379,7 +7192,6 @@ pub struct SystemInfo {
     ///
     /// The default runtime is `runc`, and automatically configured. Additional
     /// runtimes can be configured by the user and will be listed here.
-    #[serde(rename = "Runtimes", default, skip_serializing_if = "Option::is_none")]
     pub runtimes: Option<std::collections::HashMap<String, Runtime>>,
     /// List of security features that are enabled on the daemon, such as
     /// apparmor, seccomp, SELinux, and user-namespaces (userns).
@@ -2387,19 +7199,11 @@ pub struct SystemInfo {
     /// Additional configuration options for each security feature may
     /// be present, and are included as a comma-separated list of key/value
     /// pairs.
-    #[serde(
-        rename = "SecurityOptions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub security_options: Option<Vec<String>>,
     /// Version string of the daemon.
-    #[serde(rename = "ServerVersion", default, skip_serializing_if = "Option::is_none")]
     pub server_version: Option<String>,
     /// Indicates if the host has memory swap limit support enabled.
-    #[serde(rename = "SwapLimit", default, skip_serializing_if = "Option::is_none")]
     pub swap_limit: Option<bool>,
-    #[serde(rename = "Swarm", default, skip_serializing_if = "Option::is_none")]
     pub swarm: Option<SwarmInfo>,
     /// Status information about this node (standalone Swarm API).
     ///
@@ -2408,108 +7212,781 @@ pub struct SystemInfo {
     /// > **Note**: The information returned in this field is only propagated
     /// > by the Swarm standalone API, and is empty (`null`) when using
     /// > built-in swarm mode.
-    #[serde(rename = "SystemStatus", default, skip_serializing_if = "Option::is_none")]
     pub system_status: Option<Vec<Vec<String>>>,
     /// Current system-time in [RFC 3339](https://www.ietf.org/rfc/rfc3339.txt)
     /// format with nano-seconds.
-    #[serde(rename = "SystemTime", default, skip_serializing_if = "Option::is_none")]
     pub system_time: Option<String>,
 }
+impl serde::Serialize for SystemInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.architecture {
+            map.serialize_entry("Architecture", value)?;
+        }
+        if let Some(value) = &self.bridge_nf_ip6tables {
+            map.serialize_entry("BridgeNfIp6tables", value)?;
+        }
+        if let Some(value) = &self.bridge_nf_iptables {
+            map.serialize_entry("BridgeNfIptables", value)?;
+        }
+        if let Some(value) = &self.cpu_set {
+            map.serialize_entry("CPUSet", value)?;
+        }
+        if let Some(value) = &self.cpu_shares {
+            map.serialize_entry("CPUShares", value)?;
+        }
+        if let Some(value) = &self.cgroup_driver {
+            map.serialize_entry("CgroupDriver", value)?;
+        }
+        if let Some(value) = &self.cluster_advertise {
+            map.serialize_entry("ClusterAdvertise", value)?;
+        }
+        if let Some(value) = &self.cluster_store {
+            map.serialize_entry("ClusterStore", value)?;
+        }
+        if let Some(value) = &self.containerd_commit {
+            map.serialize_entry("ContainerdCommit", value)?;
+        }
+        if let Some(value) = &self.containers {
+            map.serialize_entry("Containers", value)?;
+        }
+        if let Some(value) = &self.containers_paused {
+            map.serialize_entry("ContainersPaused", value)?;
+        }
+        if let Some(value) = &self.containers_running {
+            map.serialize_entry("ContainersRunning", value)?;
+        }
+        if let Some(value) = &self.containers_stopped {
+            map.serialize_entry("ContainersStopped", value)?;
+        }
+        if let Some(value) = &self.cpu_cfs_period {
+            map.serialize_entry("CpuCfsPeriod", value)?;
+        }
+        if let Some(value) = &self.cpu_cfs_quota {
+            map.serialize_entry("CpuCfsQuota", value)?;
+        }
+        if let Some(value) = &self.debug {
+            map.serialize_entry("Debug", value)?;
+        }
+        if let Some(value) = &self.default_runtime {
+            map.serialize_entry("DefaultRuntime", value)?;
+        }
+        if let Some(value) = &self.docker_root_dir {
+            map.serialize_entry("DockerRootDir", value)?;
+        }
+        if let Some(value) = &self.driver {
+            map.serialize_entry("Driver", value)?;
+        }
+        if let Some(value) = &self.driver_status {
+            map.serialize_entry("DriverStatus", value)?;
+        }
+        if let Some(value) = &self.experimental_build {
+            map.serialize_entry("ExperimentalBuild", value)?;
+        }
+        if let Some(value) = &self.generic_resources {
+            map.serialize_entry("GenericResources", value)?;
+        }
+        if let Some(value) = &self.http_proxy {
+            map.serialize_entry("HttpProxy", value)?;
+        }
+        if let Some(value) = &self.https_proxy {
+            map.serialize_entry("HttpsProxy", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("ID", value)?;
+        }
+        if let Some(value) = &self.ipv4_forwarding {
+            map.serialize_entry("IPv4Forwarding", value)?;
+        }
+        if let Some(value) = &self.images {
+            map.serialize_entry("Images", value)?;
+        }
+        if let Some(value) = &self.index_server_address {
+            map.serialize_entry("IndexServerAddress", value)?;
+        }
+        if let Some(value) = &self.init_binary {
+            map.serialize_entry("InitBinary", value)?;
+        }
+        if let Some(value) = &self.init_commit {
+            map.serialize_entry("InitCommit", value)?;
+        }
+        if let Some(value) = &self.isolation {
+            map.serialize_entry("Isolation", value)?;
+        }
+        if let Some(value) = &self.kernel_memory {
+            map.serialize_entry("KernelMemory", value)?;
+        }
+        if let Some(value) = &self.kernel_version {
+            map.serialize_entry("KernelVersion", value)?;
+        }
+        if let Some(value) = &self.labels {
+            map.serialize_entry("Labels", value)?;
+        }
+        if let Some(value) = &self.live_restore_enabled {
+            map.serialize_entry("LiveRestoreEnabled", value)?;
+        }
+        if let Some(value) = &self.logging_driver {
+            map.serialize_entry("LoggingDriver", value)?;
+        }
+        if let Some(value) = &self.mem_total {
+            map.serialize_entry("MemTotal", value)?;
+        }
+        if let Some(value) = &self.memory_limit {
+            map.serialize_entry("MemoryLimit", value)?;
+        }
+        if let Some(value) = &self.ncpu {
+            map.serialize_entry("NCPU", value)?;
+        }
+        if let Some(value) = &self.n_events_listener {
+            map.serialize_entry("NEventsListener", value)?;
+        }
+        if let Some(value) = &self.n_fd {
+            map.serialize_entry("NFd", value)?;
+        }
+        if let Some(value) = &self.n_goroutines {
+            map.serialize_entry("NGoroutines", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        if let Some(value) = &self.no_proxy {
+            map.serialize_entry("NoProxy", value)?;
+        }
+        if let Some(value) = &self.os_type {
+            map.serialize_entry("OSType", value)?;
+        }
+        if let Some(value) = &self.oom_kill_disable {
+            map.serialize_entry("OomKillDisable", value)?;
+        }
+        if let Some(value) = &self.operating_system {
+            map.serialize_entry("OperatingSystem", value)?;
+        }
+        if let Some(value) = &self.plugins {
+            map.serialize_entry("Plugins", value)?;
+        }
+        if let Some(value) = &self.registry_config {
+            map.serialize_entry("RegistryConfig", value)?;
+        }
+        if let Some(value) = &self.runc_commit {
+            map.serialize_entry("RuncCommit", value)?;
+        }
+        if let Some(value) = &self.runtimes {
+            map.serialize_entry("Runtimes", value)?;
+        }
+        if let Some(value) = &self.security_options {
+            map.serialize_entry("SecurityOptions", value)?;
+        }
+        if let Some(value) = &self.server_version {
+            map.serialize_entry("ServerVersion", value)?;
+        }
+        if let Some(value) = &self.swap_limit {
+            map.serialize_entry("SwapLimit", value)?;
+        }
+        if let Some(value) = &self.swarm {
+            map.serialize_entry("Swarm", value)?;
+        }
+        if let Some(value) = &self.system_status {
+            map.serialize_entry("SystemStatus", value)?;
+        }
+        if let Some(value) = &self.system_time {
+            map.serialize_entry("SystemTime", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SystemInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SystemInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SystemInfo`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SystemInfo, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<bool> = None;
+                let mut field_2: Option<bool> = None;
+                let mut field_3: Option<bool> = None;
+                let mut field_4: Option<bool> = None;
+                let mut field_5: Option<SystemInfoCgroupDriver> = None;
+                let mut field_6: Option<String> = None;
+                let mut field_7: Option<String> = None;
+                let mut field_8: Option<Commit> = None;
+                let mut field_9: Option<i64> = None;
+                let mut field_10: Option<i64> = None;
+                let mut field_11: Option<i64> = None;
+                let mut field_12: Option<i64> = None;
+                let mut field_13: Option<bool> = None;
+                let mut field_14: Option<bool> = None;
+                let mut field_15: Option<bool> = None;
+                let mut field_16: Option<String> = None;
+                let mut field_17: Option<String> = None;
+                let mut field_18: Option<String> = None;
+                let mut field_19: Option<Vec<Vec<String>>> = None;
+                let mut field_20: Option<bool> = None;
+                let mut field_21: Option<GenericResources> = None;
+                let mut field_22: Option<String> = None;
+                let mut field_23: Option<String> = None;
+                let mut field_24: Option<String> = None;
+                let mut field_25: Option<bool> = None;
+                let mut field_26: Option<i64> = None;
+                let mut field_27: Option<String> = None;
+                let mut field_28: Option<String> = None;
+                let mut field_29: Option<Commit> = None;
+                let mut field_30: Option<SystemInfoIsolation> = None;
+                let mut field_31: Option<bool> = None;
+                let mut field_32: Option<String> = None;
+                let mut field_33: Option<Vec<String>> = None;
+                let mut field_34: Option<bool> = None;
+                let mut field_35: Option<String> = None;
+                let mut field_36: Option<i64> = None;
+                let mut field_37: Option<bool> = None;
+                let mut field_38: Option<i64> = None;
+                let mut field_39: Option<i64> = None;
+                let mut field_40: Option<i64> = None;
+                let mut field_41: Option<i64> = None;
+                let mut field_42: Option<String> = None;
+                let mut field_43: Option<String> = None;
+                let mut field_44: Option<String> = None;
+                let mut field_45: Option<bool> = None;
+                let mut field_46: Option<String> = None;
+                let mut field_47: Option<PluginsInfo> = None;
+                let mut field_48: Option<RegistryServiceConfig> = None;
+                let mut field_49: Option<Commit> = None;
+                let mut field_50: Option<std::collections::HashMap<String, Runtime>> = None;
+                let mut field_51: Option<Vec<String>> = None;
+                let mut field_52: Option<String> = None;
+                let mut field_53: Option<bool> = None;
+                let mut field_54: Option<SwarmInfo> = None;
+                let mut field_55: Option<Vec<Vec<String>>> = None;
+                let mut field_56: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Architecture" => field_0 = map.next_value::<Option<String>>()?,
+                        "BridgeNfIp6tables" => {
+                            field_1 = map.next_value::<Option<bool>>()?;
+                        }
+                        "BridgeNfIptables" => field_2 = map.next_value::<Option<bool>>()?,
+                        "CPUSet" => field_3 = map.next_value::<Option<bool>>()?,
+                        "CPUShares" => field_4 = map.next_value::<Option<bool>>()?,
+                        "CgroupDriver" => {
+                            field_5 = map.next_value::<Option<SystemInfoCgroupDriver>>()?;
+                        }
+                        "ClusterAdvertise" => {
+                            field_6 = map.next_value::<Option<String>>()?;
+                        }
+                        "ClusterStore" => field_7 = map.next_value::<Option<String>>()?,
+                        "ContainerdCommit" => {
+                            field_8 = map.next_value::<Option<Commit>>()?;
+                        }
+                        "Containers" => field_9 = map.next_value::<Option<i64>>()?,
+                        "ContainersPaused" => field_10 = map.next_value::<Option<i64>>()?,
+                        "ContainersRunning" => {
+                            field_11 = map.next_value::<Option<i64>>()?;
+                        }
+                        "ContainersStopped" => {
+                            field_12 = map.next_value::<Option<i64>>()?;
+                        }
+                        "CpuCfsPeriod" => field_13 = map.next_value::<Option<bool>>()?,
+                        "CpuCfsQuota" => field_14 = map.next_value::<Option<bool>>()?,
+                        "Debug" => field_15 = map.next_value::<Option<bool>>()?,
+                        "DefaultRuntime" => {
+                            field_16 = map.next_value::<Option<String>>()?;
+                        }
+                        "DockerRootDir" => field_17 = map.next_value::<Option<String>>()?,
+                        "Driver" => field_18 = map.next_value::<Option<String>>()?,
+                        "DriverStatus" => {
+                            field_19 = map.next_value::<Option<Vec<Vec<String>>>>()?;
+                        }
+                        "ExperimentalBuild" => {
+                            field_20 = map.next_value::<Option<bool>>()?;
+                        }
+                        "GenericResources" => {
+                            field_21 = map.next_value::<Option<GenericResources>>()?;
+                        }
+                        "HttpProxy" => field_22 = map.next_value::<Option<String>>()?,
+                        "HttpsProxy" => field_23 = map.next_value::<Option<String>>()?,
+                        "ID" => field_24 = map.next_value::<Option<String>>()?,
+                        "IPv4Forwarding" => field_25 = map.next_value::<Option<bool>>()?,
+                        "Images" => field_26 = map.next_value::<Option<i64>>()?,
+                        "IndexServerAddress" => {
+                            field_27 = map.next_value::<Option<String>>()?;
+                        }
+                        "InitBinary" => field_28 = map.next_value::<Option<String>>()?,
+                        "InitCommit" => field_29 = map.next_value::<Option<Commit>>()?,
+                        "Isolation" => {
+                            field_30 = map.next_value::<Option<SystemInfoIsolation>>()?;
+                        }
+                        "KernelMemory" => field_31 = map.next_value::<Option<bool>>()?,
+                        "KernelVersion" => field_32 = map.next_value::<Option<String>>()?,
+                        "Labels" => field_33 = map.next_value::<Option<Vec<String>>>()?,
+                        "LiveRestoreEnabled" => {
+                            field_34 = map.next_value::<Option<bool>>()?;
+                        }
+                        "LoggingDriver" => field_35 = map.next_value::<Option<String>>()?,
+                        "MemTotal" => field_36 = map.next_value::<Option<i64>>()?,
+                        "MemoryLimit" => field_37 = map.next_value::<Option<bool>>()?,
+                        "NCPU" => field_38 = map.next_value::<Option<i64>>()?,
+                        "NEventsListener" => field_39 = map.next_value::<Option<i64>>()?,
+                        "NFd" => field_40 = map.next_value::<Option<i64>>()?,
+                        "NGoroutines" => field_41 = map.next_value::<Option<i64>>()?,
+                        "Name" => field_42 = map.next_value::<Option<String>>()?,
+                        "NoProxy" => field_43 = map.next_value::<Option<String>>()?,
+                        "OSType" => field_44 = map.next_value::<Option<String>>()?,
+                        "OomKillDisable" => field_45 = map.next_value::<Option<bool>>()?,
+                        "OperatingSystem" => {
+                            field_46 = map.next_value::<Option<String>>()?;
+                        }
+                        "Plugins" => field_47 = map.next_value::<Option<PluginsInfo>>()?,
+                        "RegistryConfig" => {
+                            field_48 = map.next_value::<Option<RegistryServiceConfig>>()?;
+                        }
+                        "RuncCommit" => field_49 = map.next_value::<Option<Commit>>()?,
+                        "Runtimes" => {
+                            field_50 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, Runtime>>,
+                                >()?;
+                        }
+                        "SecurityOptions" => {
+                            field_51 = map.next_value::<Option<Vec<String>>>()?;
+                        }
+                        "ServerVersion" => field_52 = map.next_value::<Option<String>>()?,
+                        "SwapLimit" => field_53 = map.next_value::<Option<bool>>()?,
+                        "Swarm" => field_54 = map.next_value::<Option<SwarmInfo>>()?,
+                        "SystemStatus" => {
+                            field_55 = map.next_value::<Option<Vec<Vec<String>>>>()?;
+                        }
+                        "SystemTime" => field_56 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SystemInfo {
+                    architecture: field_0,
+                    bridge_nf_ip6tables: field_1,
+                    bridge_nf_iptables: field_2,
+                    cpu_set: field_3,
+                    cpu_shares: field_4,
+                    cgroup_driver: field_5,
+                    cluster_advertise: field_6,
+                    cluster_store: field_7,
+                    containerd_commit: field_8,
+                    containers: field_9,
+                    containers_paused: field_10,
+                    containers_running: field_11,
+                    containers_stopped: field_12,
+                    cpu_cfs_period: field_13,
+                    cpu_cfs_quota: field_14,
+                    debug: field_15,
+                    default_runtime: field_16,
+                    docker_root_dir: field_17,
+                    driver: field_18,
+                    driver_status: field_19,
+                    experimental_build: field_20,
+                    generic_resources: field_21,
+                    http_proxy: field_22,
+                    https_proxy: field_23,
+                    id: field_24,
+                    ipv4_forwarding: field_25,
+                    images: field_26,
+                    index_server_address: field_27,
+                    init_binary: field_28,
+                    init_commit: field_29,
+                    isolation: field_30,
+                    kernel_memory: field_31,
+                    kernel_version: field_32,
+                    labels: field_33,
+                    live_restore_enabled: field_34,
+                    logging_driver: field_35,
+                    mem_total: field_36,
+                    memory_limit: field_37,
+                    ncpu: field_38,
+                    n_events_listener: field_39,
+                    n_fd: field_40,
+                    n_goroutines: field_41,
+                    name: field_42,
+                    no_proxy: field_43,
+                    os_type: field_44,
+                    oom_kill_disable: field_45,
+                    operating_system: field_46,
+                    plugins: field_47,
+                    registry_config: field_48,
+                    runc_commit: field_49,
+                    runtimes: field_50,
+                    security_options: field_51,
+                    server_version: field_52,
+                    swap_limit: field_53,
+                    swarm: field_54,
+                    system_status: field_55,
+                    system_time: field_56,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Information about the issuer of leaf TLS certificates and the trusted root CA certificate
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TLSInfo {
     /// The base64-url-safe-encoded raw public key bytes of the issuer
-    #[serde(
-        rename = "CertIssuerPublicKey",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub cert_issuer_public_key: Option<String>,
     /// The base64-url-safe-encoded raw subject bytes of the issuer
-    #[serde(
-        rename = "CertIssuerSubject",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub cert_issuer_subject: Option<String>,
     /// The root CA certificate(s) that are used to validate leaf TLS certificates
-    #[serde(rename = "TrustRoot", default, skip_serializing_if = "Option::is_none")]
     pub trust_root: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for TLSInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.cert_issuer_public_key {
+            map.serialize_entry("CertIssuerPublicKey", value)?;
+        }
+        if let Some(value) = &self.cert_issuer_subject {
+            map.serialize_entry("CertIssuerSubject", value)?;
+        }
+        if let Some(value) = &self.trust_root {
+            map.serialize_entry("TrustRoot", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TLSInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TLSInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TLSInfo`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TLSInfo, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "CertIssuerPublicKey" => {
+                            field_0 = map.next_value::<Option<String>>()?;
+                        }
+                        "CertIssuerSubject" => {
+                            field_1 = map.next_value::<Option<String>>()?;
+                        }
+                        "TrustRoot" => field_2 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TLSInfo {
+                    cert_issuer_public_key: field_0,
+                    cert_issuer_subject: field_1,
+                    trust_root: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Task {
-    #[serde(
-        rename = "AssignedGenericResources",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub assigned_generic_resources: Option<GenericResources>,
-    #[serde(rename = "CreatedAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(rename = "DesiredState", default, skip_serializing_if = "Option::is_none")]
     pub desired_state: Option<TaskState>,
     /// The ID of the task.
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// User-defined key/value metadata.
-    #[serde(rename = "Labels", default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<std::collections::HashMap<String, String>>,
     /// Name of the task.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The networks that this task is attached to, and the addresses the
     /// task was assigned on each of them.
-    #[serde(
-        rename = "NetworksAttachments",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub networks_attachments: Option<Vec<NetworkAttachment>>,
     /// The ID of the node that this task is on.
-    #[serde(rename = "NodeID", default, skip_serializing_if = "Option::is_none")]
     pub node_id: Option<String>,
     /// The ID of the service this task is part of.
-    #[serde(rename = "ServiceID", default, skip_serializing_if = "Option::is_none")]
     pub service_id: Option<String>,
-    #[serde(rename = "Slot", default, skip_serializing_if = "Option::is_none")]
     pub slot: Option<i64>,
-    #[serde(rename = "Spec", default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<TaskSpec>,
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<TaskStatus>,
-    #[serde(rename = "UpdatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     pub version: Option<ObjectVersion>,
 }
+impl serde::Serialize for Task {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.assigned_generic_resources {
+            map.serialize_entry("AssignedGenericResources", value)?;
+        }
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("CreatedAt", value)?;
+        }
+        if let Some(value) = &self.desired_state {
+            map.serialize_entry("DesiredState", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("ID", value)?;
+        }
+        if let Some(value) = &self.labels {
+            map.serialize_entry("Labels", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        if let Some(value) = &self.networks_attachments {
+            map.serialize_entry("NetworksAttachments", value)?;
+        }
+        if let Some(value) = &self.node_id {
+            map.serialize_entry("NodeID", value)?;
+        }
+        if let Some(value) = &self.service_id {
+            map.serialize_entry("ServiceID", value)?;
+        }
+        if let Some(value) = &self.slot {
+            map.serialize_entry("Slot", value)?;
+        }
+        if let Some(value) = &self.spec {
+            map.serialize_entry("Spec", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("Status", value)?;
+        }
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("UpdatedAt", value)?;
+        }
+        if let Some(value) = &self.version {
+            map.serialize_entry("Version", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Task {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Task;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Task`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Task, A::Error> {
+                let mut field_0: Option<GenericResources> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<TaskState> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_5: Option<String> = None;
+                let mut field_6: Option<Vec<NetworkAttachment>> = None;
+                let mut field_7: Option<String> = None;
+                let mut field_8: Option<String> = None;
+                let mut field_9: Option<i64> = None;
+                let mut field_10: Option<TaskSpec> = None;
+                let mut field_11: Option<TaskStatus> = None;
+                let mut field_12: Option<String> = None;
+                let mut field_13: Option<ObjectVersion> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "AssignedGenericResources" => {
+                            field_0 = map.next_value::<Option<GenericResources>>()?;
+                        }
+                        "CreatedAt" => field_1 = map.next_value::<Option<String>>()?,
+                        "DesiredState" => {
+                            field_2 = map.next_value::<Option<TaskState>>()?;
+                        }
+                        "ID" => field_3 = map.next_value::<Option<String>>()?,
+                        "Labels" => {
+                            field_4 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "Name" => field_5 = map.next_value::<Option<String>>()?,
+                        "NetworksAttachments" => {
+                            field_6 = map.next_value::<Option<Vec<NetworkAttachment>>>()?;
+                        }
+                        "NodeID" => field_7 = map.next_value::<Option<String>>()?,
+                        "ServiceID" => field_8 = map.next_value::<Option<String>>()?,
+                        "Slot" => field_9 = map.next_value::<Option<i64>>()?,
+                        "Spec" => field_10 = map.next_value::<Option<TaskSpec>>()?,
+                        "Status" => field_11 = map.next_value::<Option<TaskStatus>>()?,
+                        "UpdatedAt" => field_12 = map.next_value::<Option<String>>()?,
+                        "Version" => {
+                            field_13 = map.next_value::<Option<ObjectVersion>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Task {
+                    assigned_generic_resources: field_0,
+                    created_at: field_1,
+                    desired_state: field_2,
+                    id: field_3,
+                    labels: field_4,
+                    name: field_5,
+                    networks_attachments: field_6,
+                    node_id: field_7,
+                    service_id: field_8,
+                    slot: field_9,
+                    spec: field_10,
+                    status: field_11,
+                    updated_at: field_12,
+                    version: field_13,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// User modifiable task configuration.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpec {
     /// Invalid when specified with `PluginSpec`.
-    #[serde(rename = "ContainerSpec", default, skip_serializing_if = "Option::is_none")]
     pub container_spec: Option<TaskSpecContainerSpec>,
     /// A counter that triggers an update even if no relevant parameters have been changed.
-    #[serde(rename = "ForceUpdate", default, skip_serializing_if = "Option::is_none")]
     pub force_update: Option<u64>,
     /// Specifies the log driver to use for tasks created from this spec. If not present, the default one for the swarm will be used, finally falling back to the engine default if not specified.
-    #[serde(rename = "LogDriver", default, skip_serializing_if = "Option::is_none")]
     pub log_driver: Option<TaskSpecLogDriver>,
-    #[serde(rename = "Networks", default, skip_serializing_if = "Option::is_none")]
     pub networks: Option<Vec<TaskSpecNetworksItem>>,
-    #[serde(rename = "Placement", default, skip_serializing_if = "Option::is_none")]
     pub placement: Option<TaskSpecPlacement>,
     /// Invalid when specified with `ContainerSpec`. *(Experimental release only.)*
-    #[serde(rename = "PluginSpec", default, skip_serializing_if = "Option::is_none")]
     pub plugin_spec: Option<TaskSpecPluginSpec>,
     /// Resource requirements which apply to each individual container created as part of the service.
-    #[serde(rename = "Resources", default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<TaskSpecResources>,
     /// Specification for the restart policy which applies to containers created as part of this service.
-    #[serde(rename = "RestartPolicy", default, skip_serializing_if = "Option::is_none")]
     pub restart_policy: Option<TaskSpecRestartPolicy>,
     /// Runtime is the type of runtime specified for the task executor.
-    #[serde(rename = "Runtime", default, skip_serializing_if = "Option::is_none")]
     pub runtime: Option<String>,
+}
+impl serde::Serialize for TaskSpec {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.container_spec {
+            map.serialize_entry("ContainerSpec", value)?;
+        }
+        if let Some(value) = &self.force_update {
+            map.serialize_entry("ForceUpdate", value)?;
+        }
+        if let Some(value) = &self.log_driver {
+            map.serialize_entry("LogDriver", value)?;
+        }
+        if let Some(value) = &self.networks {
+            map.serialize_entry("Networks", value)?;
+        }
+        if let Some(value) = &self.placement {
+            map.serialize_entry("Placement", value)?;
+        }
+        if let Some(value) = &self.plugin_spec {
+            map.serialize_entry("PluginSpec", value)?;
+        }
+        if let Some(value) = &self.resources {
+            map.serialize_entry("Resources", value)?;
+        }
+        if let Some(value) = &self.restart_policy {
+            map.serialize_entry("RestartPolicy", value)?;
+        }
+        if let Some(value) = &self.runtime {
+            map.serialize_entry("Runtime", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TaskSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TaskSpec;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TaskSpec`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TaskSpec, A::Error> {
+                let mut field_0: Option<TaskSpecContainerSpec> = None;
+                let mut field_1: Option<u64> = None;
+                let mut field_2: Option<TaskSpecLogDriver> = None;
+                let mut field_3: Option<Vec<TaskSpecNetworksItem>> = None;
+                let mut field_4: Option<TaskSpecPlacement> = None;
+                let mut field_5: Option<TaskSpecPluginSpec> = None;
+                let mut field_6: Option<TaskSpecResources> = None;
+                let mut field_7: Option<TaskSpecRestartPolicy> = None;
+                let mut field_8: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "ContainerSpec" => {
+                            field_0 = map.next_value::<Option<TaskSpecContainerSpec>>()?;
+                        }
+                        "ForceUpdate" => field_1 = map.next_value::<Option<u64>>()?,
+                        "LogDriver" => {
+                            field_2 = map.next_value::<Option<TaskSpecLogDriver>>()?;
+                        }
+                        "Networks" => {
+                            field_3 = map
+                                .next_value::<Option<Vec<TaskSpecNetworksItem>>>()?;
+                        }
+                        "Placement" => {
+                            field_4 = map.next_value::<Option<TaskSpecPlacement>>()?;
+                        }
+                        "PluginSpec" => {
+                            field_5 = map.next_value::<Option<TaskSpecPluginSpec>>()?;
+                        }
+                        "Resources" => {
+                            field_6 = map.next_value::<Option<TaskSpecResources>>()?;
+                        }
+                        "RestartPolicy" => {
+                            field_7 = map.next_value::<Option<TaskSpecRestartPolicy>>()?;
+                        }
+                        "Runtime" => field_8 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TaskSpec {
+                    container_spec: field_0,
+                    force_update: field_1,
+                    log_driver: field_2,
+                    networks: field_3,
+                    placement: field_4,
+                    plugin_spec: field_5,
+                    resources: field_6,
+                    restart_policy: field_7,
+                    runtime: field_8,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TaskState {
@@ -2608,37 +8085,77 @@ impl<'de> serde::Deserialize<'de> for TaskState {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThrottleDevice {
     /// Device path
-    #[serde(rename = "Path", default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// Rate
-    #[serde(rename = "Rate", default, skip_serializing_if = "Option::is_none")]
     pub rate: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ThrottleDevice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.path {
+            map.serialize_entry("Path", value)?;
+        }
+        if let Some(value) = &self.rate {
+            map.serialize_entry("Rate", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ThrottleDevice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ThrottleDevice;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ThrottleDevice`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ThrottleDevice, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Path" => field_0 = map.next_value::<Option<String>>()?,
+                        "Rate" => field_1 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ThrottleDevice {
+                    path: field_0,
+                    rate: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq)]
 pub struct Volume {
     /// Date/Time the volume was created.
-    #[serde(rename = "CreatedAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Name of the volume driver used by the volume.
-    #[serde(rename = "Driver")]
     pub driver: String,
     /// User-defined key/value metadata.
-    #[serde(rename = "Labels")]
     pub labels: std::collections::HashMap<String, String>,
     /// Mount path of the volume on the host.
-    #[serde(rename = "Mountpoint")]
     pub mountpoint: String,
     /// Name of the volume.
-    #[serde(rename = "Name")]
     pub name: String,
     /// The driver specific options used when creating the volume.
-    #[serde(rename = "Options", default, skip_serializing_if = "Option::is_none")]
     pub options: Option<std::collections::HashMap<String, String>>,
     /// The level at which the volume exists. Either `global` for cluster-wide, or `local` for machine level.
-    #[serde(rename = "Scope")]
     pub scope: VolumeScope,
     /// Low-level details about the volume, provided by the volume driver.
     /// Details are returned as a map with key/value pairs:
@@ -2646,73 +8163,400 @@ pub struct Volume {
     ///
     /// The `Status` field is optional, and is omitted if the volume driver
     /// does not support this feature.
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<std::collections::HashMap<String, serde_json::Value>>,
     /// Usage details about the volume. This information is used by the
     /// `GET /system/df` endpoint, and omitted in other endpoints.
-    #[serde(rename = "UsageData", default, skip_serializing_if = "Option::is_none")]
     pub usage_data: Option<VolumeUsageData>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for Volume {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("CreatedAt", value)?;
+        }
+        map.serialize_entry("Driver", &self.driver)?;
+        map.serialize_entry("Labels", &self.labels)?;
+        map.serialize_entry("Mountpoint", &self.mountpoint)?;
+        map.serialize_entry("Name", &self.name)?;
+        if let Some(value) = &self.options {
+            map.serialize_entry("Options", value)?;
+        }
+        map.serialize_entry("Scope", &self.scope)?;
+        if let Some(value) = &self.status {
+            map.serialize_entry("Status", value)?;
+        }
+        if let Some(value) = &self.usage_data {
+            map.serialize_entry("UsageData", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Volume {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Volume;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Volume`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Volume, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_6: Option<VolumeScope> = None;
+                let mut field_7: Option<
+                    std::collections::HashMap<String, serde_json::Value>,
+                > = None;
+                let mut field_8: Option<VolumeUsageData> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "CreatedAt" => field_0 = map.next_value::<Option<String>>()?,
+                        "Driver" => field_1 = Some(map.next_value::<String>()?),
+                        "Labels" => {
+                            field_2 = Some(
+                                map
+                                    .next_value::<std::collections::HashMap<String, String>>()?,
+                            );
+                        }
+                        "Mountpoint" => field_3 = Some(map.next_value::<String>()?),
+                        "Name" => field_4 = Some(map.next_value::<String>()?),
+                        "Options" => {
+                            field_5 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "Scope" => field_6 = Some(map.next_value::<VolumeScope>()?),
+                        "Status" => {
+                            field_7 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, serde_json::Value>>,
+                                >()?;
+                        }
+                        "UsageData" => {
+                            field_8 = map.next_value::<Option<VolumeUsageData>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Volume {
+                    created_at: field_0,
+                    driver: field_1
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Driver"))?,
+                    labels: field_2
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Labels"))?,
+                    mountpoint: field_3
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Mountpoint"))?,
+                    name: field_4
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Name"))?,
+                    options: field_5,
+                    scope: field_6
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Scope"))?,
+                    status: field_7,
+                    usage_data: field_8,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerSummaryItem {
     /// Command to run when starting the container
-    #[serde(rename = "Command", default, skip_serializing_if = "Option::is_none")]
     pub command: Option<String>,
     /// When the container was created
-    #[serde(rename = "Created", default, skip_serializing_if = "Option::is_none")]
     pub created: Option<i64>,
-    #[serde(rename = "HostConfig", default, skip_serializing_if = "Option::is_none")]
     pub host_config: Option<ContainerSummaryItemHostConfig>,
     /// The ID of this container
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The name of the image used when creating this container
-    #[serde(rename = "Image", default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// The ID of the image that this container was created from
-    #[serde(rename = "ImageID", default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// User-defined key/value metadata.
-    #[serde(rename = "Labels", default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<std::collections::HashMap<String, String>>,
-    #[serde(rename = "Mounts", default, skip_serializing_if = "Option::is_none")]
     pub mounts: Option<Vec<MountPoint>>,
     /// The names that this container has been given
-    #[serde(rename = "Names", default, skip_serializing_if = "Option::is_none")]
     pub names: Option<Vec<String>>,
     /// A summary of the container's network settings
-    #[serde(
-        rename = "NetworkSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub network_settings: Option<ContainerSummaryItemNetworkSettings>,
     /// The ports exposed by this container
-    #[serde(rename = "Ports", default, skip_serializing_if = "Option::is_none")]
     pub ports: Option<Vec<Port>>,
     /// The total size of all the files in this container
-    #[serde(rename = "SizeRootFs", default, skip_serializing_if = "Option::is_none")]
     pub size_root_fs: Option<i64>,
     /// The size of files that have been created or changed by this container
-    #[serde(rename = "SizeRw", default, skip_serializing_if = "Option::is_none")]
     pub size_rw: Option<i64>,
     /// The state of this container (e.g. `Exited`)
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Additional human-readable status of this container (e.g. `Exit 0`)
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ContainerSummaryItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.command {
+            map.serialize_entry("Command", value)?;
+        }
+        if let Some(value) = &self.created {
+            map.serialize_entry("Created", value)?;
+        }
+        if let Some(value) = &self.host_config {
+            map.serialize_entry("HostConfig", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("Id", value)?;
+        }
+        if let Some(value) = &self.image {
+            map.serialize_entry("Image", value)?;
+        }
+        if let Some(value) = &self.image_id {
+            map.serialize_entry("ImageID", value)?;
+        }
+        if let Some(value) = &self.labels {
+            map.serialize_entry("Labels", value)?;
+        }
+        if let Some(value) = &self.mounts {
+            map.serialize_entry("Mounts", value)?;
+        }
+        if let Some(value) = &self.names {
+            map.serialize_entry("Names", value)?;
+        }
+        if let Some(value) = &self.network_settings {
+            map.serialize_entry("NetworkSettings", value)?;
+        }
+        if let Some(value) = &self.ports {
+            map.serialize_entry("Ports", value)?;
+        }
+        if let Some(value) = &self.size_root_fs {
+            map.serialize_entry("SizeRootFs", value)?;
+        }
+        if let Some(value) = &self.size_rw {
+            map.serialize_entry("SizeRw", value)?;
+        }
+        if let Some(value) = &self.state {
+            map.serialize_entry("State", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("Status", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContainerSummaryItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ContainerSummaryItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ContainerSummaryItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContainerSummaryItem, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<i64> = None;
+                let mut field_2: Option<ContainerSummaryItemHostConfig> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<String> = None;
+                let mut field_6: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_7: Option<Vec<MountPoint>> = None;
+                let mut field_8: Option<Vec<String>> = None;
+                let mut field_9: Option<ContainerSummaryItemNetworkSettings> = None;
+                let mut field_10: Option<Vec<Port>> = None;
+                let mut field_11: Option<i64> = None;
+                let mut field_12: Option<i64> = None;
+                let mut field_13: Option<String> = None;
+                let mut field_14: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Command" => field_0 = map.next_value::<Option<String>>()?,
+                        "Created" => field_1 = map.next_value::<Option<i64>>()?,
+                        "HostConfig" => {
+                            field_2 = map
+                                .next_value::<Option<ContainerSummaryItemHostConfig>>()?;
+                        }
+                        "Id" => field_3 = map.next_value::<Option<String>>()?,
+                        "Image" => field_4 = map.next_value::<Option<String>>()?,
+                        "ImageID" => field_5 = map.next_value::<Option<String>>()?,
+                        "Labels" => {
+                            field_6 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "Mounts" => {
+                            field_7 = map.next_value::<Option<Vec<MountPoint>>>()?;
+                        }
+                        "Names" => field_8 = map.next_value::<Option<Vec<String>>>()?,
+                        "NetworkSettings" => {
+                            field_9 = map
+                                .next_value::<
+                                    Option<ContainerSummaryItemNetworkSettings>,
+                                >()?;
+                        }
+                        "Ports" => field_10 = map.next_value::<Option<Vec<Port>>>()?,
+                        "SizeRootFs" => field_11 = map.next_value::<Option<i64>>()?,
+                        "SizeRw" => field_12 = map.next_value::<Option<i64>>()?,
+                        "State" => field_13 = map.next_value::<Option<String>>()?,
+                        "Status" => field_14 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ContainerSummaryItem {
+                    command: field_0,
+                    created: field_1,
+                    host_config: field_2,
+                    id: field_3,
+                    image: field_4,
+                    image_id: field_5,
+                    labels: field_6,
+                    mounts: field_7,
+                    names: field_8,
+                    network_settings: field_9,
+                    ports: field_10,
+                    size_root_fs: field_11,
+                    size_rw: field_12,
+                    state: field_13,
+                    status: field_14,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerSummaryItemHostConfig {
-    #[serde(rename = "NetworkMode", default, skip_serializing_if = "Option::is_none")]
     pub network_mode: Option<String>,
 }
+impl serde::Serialize for ContainerSummaryItemHostConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.network_mode {
+            map.serialize_entry("NetworkMode", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContainerSummaryItemHostConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ContainerSummaryItemHostConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ContainerSummaryItemHostConfig`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContainerSummaryItemHostConfig, A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "NetworkMode" => field_0 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ContainerSummaryItemHostConfig {
+                    network_mode: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// A summary of the container's network settings
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerSummaryItemNetworkSettings {
-    #[serde(rename = "Networks", default, skip_serializing_if = "Option::is_none")]
     pub networks: Option<std::collections::HashMap<String, EndpointSettings>>,
+}
+impl serde::Serialize for ContainerSummaryItemNetworkSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.networks {
+            map.serialize_entry("Networks", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContainerSummaryItemNetworkSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ContainerSummaryItemNetworkSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ContainerSummaryItemNetworkSettings`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContainerSummaryItemNetworkSettings, A::Error> {
+                let mut field_0: Option<
+                    std::collections::HashMap<String, EndpointSettings>,
+                > = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Networks" => {
+                            field_0 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, EndpointSettings>>,
+                                >()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ContainerSummaryItemNetworkSettings {
+                    networks: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EndpointPortConfigProtocol {
@@ -2863,60 +8707,349 @@ impl<'de> serde::Deserialize<'de> for EndpointSpecMode {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EngineDescriptionPluginsItem {
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for EngineDescriptionPluginsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        if let Some(value) = &self.type_ {
+            map.serialize_entry("Type", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for EngineDescriptionPluginsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = EngineDescriptionPluginsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `EngineDescriptionPluginsItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EngineDescriptionPluginsItem, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Name" => field_0 = map.next_value::<Option<String>>()?,
+                        "Type" => field_1 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(EngineDescriptionPluginsItem {
+                    name: field_0,
+                    type_: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GenericResourcesItem {
-    #[serde(
-        rename = "DiscreteResourceSpec",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub discrete_resource_spec: Option<GenericResourcesItemDiscreteResourceSpec>,
-    #[serde(
-        rename = "NamedResourceSpec",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub named_resource_spec: Option<GenericResourcesItemNamedResourceSpec>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for GenericResourcesItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.discrete_resource_spec {
+            map.serialize_entry("DiscreteResourceSpec", value)?;
+        }
+        if let Some(value) = &self.named_resource_spec {
+            map.serialize_entry("NamedResourceSpec", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for GenericResourcesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GenericResourcesItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `GenericResourcesItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GenericResourcesItem, A::Error> {
+                let mut field_0: Option<GenericResourcesItemDiscreteResourceSpec> = None;
+                let mut field_1: Option<GenericResourcesItemNamedResourceSpec> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "DiscreteResourceSpec" => {
+                            field_0 = map
+                                .next_value::<
+                                    Option<GenericResourcesItemDiscreteResourceSpec>,
+                                >()?;
+                        }
+                        "NamedResourceSpec" => {
+                            field_1 = map
+                                .next_value::<
+                                    Option<GenericResourcesItemNamedResourceSpec>,
+                                >()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(GenericResourcesItem {
+                    discrete_resource_spec: field_0,
+                    named_resource_spec: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GenericResourcesItemDiscreteResourceSpec {
-    #[serde(rename = "Kind", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for GenericResourcesItemDiscreteResourceSpec {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.kind {
+            map.serialize_entry("Kind", value)?;
+        }
+        if let Some(value) = &self.value {
+            map.serialize_entry("Value", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for GenericResourcesItemDiscreteResourceSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GenericResourcesItemDiscreteResourceSpec;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `GenericResourcesItemDiscreteResourceSpec`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GenericResourcesItemDiscreteResourceSpec, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Kind" => field_0 = map.next_value::<Option<String>>()?,
+                        "Value" => field_1 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(GenericResourcesItemDiscreteResourceSpec {
+                    kind: field_0,
+                    value: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GenericResourcesItemNamedResourceSpec {
-    #[serde(rename = "Kind", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for GenericResourcesItemNamedResourceSpec {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.kind {
+            map.serialize_entry("Kind", value)?;
+        }
+        if let Some(value) = &self.value {
+            map.serialize_entry("Value", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for GenericResourcesItemNamedResourceSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GenericResourcesItemNamedResourceSpec;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `GenericResourcesItemNamedResourceSpec`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GenericResourcesItemNamedResourceSpec, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Kind" => field_0 = map.next_value::<Option<String>>()?,
+                        "Value" => field_1 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(GenericResourcesItemNamedResourceSpec {
+                    kind: field_0,
+                    value: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostConfigBlkioWeightDeviceItem {
-    #[serde(rename = "Path", default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    #[serde(rename = "Weight", default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for HostConfigBlkioWeightDeviceItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.path {
+            map.serialize_entry("Path", value)?;
+        }
+        if let Some(value) = &self.weight {
+            map.serialize_entry("Weight", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for HostConfigBlkioWeightDeviceItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = HostConfigBlkioWeightDeviceItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `HostConfigBlkioWeightDeviceItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<HostConfigBlkioWeightDeviceItem, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Path" => field_0 = map.next_value::<Option<String>>()?,
+                        "Weight" => field_1 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(HostConfigBlkioWeightDeviceItem {
+                    path: field_0,
+                    weight: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostConfigUlimitsItem {
     /// Hard limit
-    #[serde(rename = "Hard", default, skip_serializing_if = "Option::is_none")]
     pub hard: Option<i64>,
     /// Name of ulimit
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Soft limit
-    #[serde(rename = "Soft", default, skip_serializing_if = "Option::is_none")]
     pub soft: Option<i64>,
+}
+impl serde::Serialize for HostConfigUlimitsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.hard {
+            map.serialize_entry("Hard", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        if let Some(value) = &self.soft {
+            map.serialize_entry("Soft", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for HostConfigUlimitsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = HostConfigUlimitsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `HostConfigUlimitsItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<HostConfigUlimitsItem, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Hard" => field_0 = map.next_value::<Option<i64>>()?,
+                        "Name" => field_1 = map.next_value::<Option<String>>()?,
+                        "Soft" => field_2 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(HostConfigUlimitsItem {
+                    hard: field_0,
+                    name: field_1,
+                    soft: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Isolation technology of the container. (Windows only)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2973,12 +9106,67 @@ impl<'de> serde::Deserialize<'de> for HostConfigIsolation {
     }
 }
 /// The logging configuration for this container
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostConfigLogConfig {
-    #[serde(rename = "Config", default, skip_serializing_if = "Option::is_none")]
     pub config: Option<std::collections::HashMap<String, String>>,
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<HostConfigLogConfigType>,
+}
+impl serde::Serialize for HostConfigLogConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.config {
+            map.serialize_entry("Config", value)?;
+        }
+        if let Some(value) = &self.type_ {
+            map.serialize_entry("Type", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for HostConfigLogConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = HostConfigLogConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `HostConfigLogConfig`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<HostConfigLogConfig, A::Error> {
+                let mut field_0: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_1: Option<HostConfigLogConfigType> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Config" => {
+                            field_0 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "Type" => {
+                            field_1 = map
+                                .next_value::<Option<HostConfigLogConfigType>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(HostConfigLogConfig {
+                    config: field_0,
+                    type_: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum HostConfigLogConfigType {
@@ -3053,24 +9241,159 @@ impl<'de> serde::Deserialize<'de> for HostConfigLogConfigType {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageMetadata {
-    #[serde(rename = "LastTagTime", default, skip_serializing_if = "Option::is_none")]
     pub last_tag_time: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ImageMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.last_tag_time {
+            map.serialize_entry("LastTagTime", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ImageMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ImageMetadata;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ImageMetadata`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ImageMetadata, A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "LastTagTime" => field_0 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ImageMetadata {
+                    last_tag_time: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageRootFs {
-    #[serde(rename = "Layers", default, skip_serializing_if = "Option::is_none")]
     pub layers: Option<Vec<String>>,
-    #[serde(rename = "Type")]
     pub type_: String,
 }
+impl serde::Serialize for ImageRootFs {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.layers {
+            map.serialize_entry("Layers", value)?;
+        }
+        map.serialize_entry("Type", &self.type_)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ImageRootFs {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ImageRootFs;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ImageRootFs`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ImageRootFs, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Layers" => field_0 = map.next_value::<Option<Vec<String>>>()?,
+                        "Type" => field_1 = Some(map.next_value::<String>()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ImageRootFs {
+                    layers: field_0,
+                    type_: field_1
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Optional configuration for the `bind` type.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MountBindOptions {
     /// A propagation mode with the value `[r]private`, `[r]shared`, or `[r]slave`.
-    #[serde(rename = "Propagation", default, skip_serializing_if = "Option::is_none")]
     pub propagation: Option<MountBindOptionsPropagation>,
+}
+impl serde::Serialize for MountBindOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.propagation {
+            map.serialize_entry("Propagation", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for MountBindOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MountBindOptions;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `MountBindOptions`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MountBindOptions, A::Error> {
+                let mut field_0: Option<MountBindOptionsPropagation> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Propagation" => {
+                            field_0 = map
+                                .next_value::<Option<MountBindOptionsPropagation>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(MountBindOptions {
+                    propagation: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// A propagation mode with the value `[r]private`, `[r]shared`, or `[r]slave`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -3135,39 +9458,198 @@ impl<'de> serde::Deserialize<'de> for MountBindOptionsPropagation {
     }
 }
 /// Optional configuration for the `tmpfs` type.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MountTmpfsOptions {
     /// The permission mode for the tmpfs mount in an integer.
     /// The value must not be in octal format (e.g. 755) but rather
     /// the decimal representation of the octal value (e.g. 493).
-    #[serde(rename = "Mode", default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<i64>,
     /// The size for the tmpfs mount in bytes.
-    #[serde(rename = "SizeBytes", default, skip_serializing_if = "Option::is_none")]
     pub size_bytes: Option<i64>,
 }
+impl serde::Serialize for MountTmpfsOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.mode {
+            map.serialize_entry("Mode", value)?;
+        }
+        if let Some(value) = &self.size_bytes {
+            map.serialize_entry("SizeBytes", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for MountTmpfsOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MountTmpfsOptions;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `MountTmpfsOptions`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MountTmpfsOptions, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Mode" => field_0 = map.next_value::<Option<i64>>()?,
+                        "SizeBytes" => field_1 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(MountTmpfsOptions {
+                    mode: field_0,
+                    size_bytes: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Optional configuration for the `volume` type.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MountVolumeOptions {
     /// Map of driver specific options
-    #[serde(rename = "DriverConfig", default, skip_serializing_if = "Option::is_none")]
     pub driver_config: Option<MountVolumeOptionsDriverConfig>,
     /// User-defined key/value metadata.
-    #[serde(rename = "Labels", default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<std::collections::HashMap<String, String>>,
     /// Populate volume with data from the target.
-    #[serde(rename = "NoCopy", default, skip_serializing_if = "Option::is_none")]
     pub no_copy: Option<bool>,
 }
+impl serde::Serialize for MountVolumeOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.driver_config {
+            map.serialize_entry("DriverConfig", value)?;
+        }
+        if let Some(value) = &self.labels {
+            map.serialize_entry("Labels", value)?;
+        }
+        if let Some(value) = &self.no_copy {
+            map.serialize_entry("NoCopy", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for MountVolumeOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MountVolumeOptions;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `MountVolumeOptions`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MountVolumeOptions, A::Error> {
+                let mut field_0: Option<MountVolumeOptionsDriverConfig> = None;
+                let mut field_1: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_2: Option<bool> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "DriverConfig" => {
+                            field_0 = map
+                                .next_value::<Option<MountVolumeOptionsDriverConfig>>()?;
+                        }
+                        "Labels" => {
+                            field_1 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "NoCopy" => field_2 = map.next_value::<Option<bool>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(MountVolumeOptions {
+                    driver_config: field_0,
+                    labels: field_1,
+                    no_copy: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Map of driver specific options
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MountVolumeOptionsDriverConfig {
     /// Name of the driver to use to create the volume.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// key/value map of driver specific options.
-    #[serde(rename = "Options", default, skip_serializing_if = "Option::is_none")]
     pub options: Option<std::collections::HashMap<String, String>>,
+}
+impl serde::Serialize for MountVolumeOptionsDriverConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        if let Some(value) = &self.options {
+            map.serialize_entry("Options", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for MountVolumeOptionsDriverConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MountVolumeOptionsDriverConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `MountVolumeOptionsDriverConfig`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MountVolumeOptionsDriverConfig, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<std::collections::HashMap<String, String>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Name" => field_0 = map.next_value::<Option<String>>()?,
+                        "Options" => {
+                            field_1 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(MountVolumeOptionsDriverConfig {
+                    name: field_0,
+                    options: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Availability of the node.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -3266,101 +9748,610 @@ impl<'de> serde::Deserialize<'de> for NodeSpecRole {
     }
 }
 /// The config of a plugin.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginConfig {
-    #[serde(rename = "Args")]
     pub args: PluginConfigArgs,
-    #[serde(rename = "Description")]
     pub description: String,
     /// Docker Version used to create the plugin
-    #[serde(rename = "DockerVersion", default, skip_serializing_if = "Option::is_none")]
     pub docker_version: Option<String>,
-    #[serde(rename = "Documentation")]
     pub documentation: String,
-    #[serde(rename = "Entrypoint")]
     pub entrypoint: Vec<String>,
-    #[serde(rename = "Env")]
     pub env: Vec<PluginEnv>,
     /// The interface between Docker and the plugin
-    #[serde(rename = "Interface")]
     pub interface: PluginConfigInterface,
-    #[serde(rename = "IpcHost")]
     pub ipc_host: bool,
-    #[serde(rename = "Linux")]
     pub linux: PluginConfigLinux,
-    #[serde(rename = "Mounts")]
     pub mounts: Vec<PluginMount>,
-    #[serde(rename = "Network")]
     pub network: PluginConfigNetwork,
-    #[serde(rename = "PidHost")]
     pub pid_host: bool,
-    #[serde(rename = "PropagatedMount")]
     pub propagated_mount: String,
-    #[serde(rename = "User", default, skip_serializing_if = "Option::is_none")]
     pub user: Option<PluginConfigUser>,
-    #[serde(rename = "WorkDir")]
     pub work_dir: String,
-    #[serde(rename = "rootfs", default, skip_serializing_if = "Option::is_none")]
     pub rootfs: Option<PluginConfigRootfs>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for PluginConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("Args", &self.args)?;
+        map.serialize_entry("Description", &self.description)?;
+        if let Some(value) = &self.docker_version {
+            map.serialize_entry("DockerVersion", value)?;
+        }
+        map.serialize_entry("Documentation", &self.documentation)?;
+        map.serialize_entry("Entrypoint", &self.entrypoint)?;
+        map.serialize_entry("Env", &self.env)?;
+        map.serialize_entry("Interface", &self.interface)?;
+        map.serialize_entry("IpcHost", &self.ipc_host)?;
+        map.serialize_entry("Linux", &self.linux)?;
+        map.serialize_entry("Mounts", &self.mounts)?;
+        map.serialize_entry("Network", &self.network)?;
+        map.serialize_entry("PidHost", &self.pid_host)?;
+        map.serialize_entry("PropagatedMount", &self.propagated_mount)?;
+        if let Some(value) = &self.user {
+            map.serialize_entry("User", value)?;
+        }
+        map.serialize_entry("WorkDir", &self.work_dir)?;
+        if let Some(value) = &self.rootfs {
+            map.serialize_entry("rootfs", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PluginConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PluginConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PluginConfig`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PluginConfig, A::Error> {
+                let mut field_0: Option<PluginConfigArgs> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<Vec<String>> = None;
+                let mut field_5: Option<Vec<PluginEnv>> = None;
+                let mut field_6: Option<PluginConfigInterface> = None;
+                let mut field_7: Option<bool> = None;
+                let mut field_8: Option<PluginConfigLinux> = None;
+                let mut field_9: Option<Vec<PluginMount>> = None;
+                let mut field_10: Option<PluginConfigNetwork> = None;
+                let mut field_11: Option<bool> = None;
+                let mut field_12: Option<String> = None;
+                let mut field_13: Option<PluginConfigUser> = None;
+                let mut field_14: Option<String> = None;
+                let mut field_15: Option<PluginConfigRootfs> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Args" => field_0 = Some(map.next_value::<PluginConfigArgs>()?),
+                        "Description" => field_1 = Some(map.next_value::<String>()?),
+                        "DockerVersion" => field_2 = map.next_value::<Option<String>>()?,
+                        "Documentation" => field_3 = Some(map.next_value::<String>()?),
+                        "Entrypoint" => field_4 = Some(map.next_value::<Vec<String>>()?),
+                        "Env" => field_5 = Some(map.next_value::<Vec<PluginEnv>>()?),
+                        "Interface" => {
+                            field_6 = Some(map.next_value::<PluginConfigInterface>()?);
+                        }
+                        "IpcHost" => field_7 = Some(map.next_value::<bool>()?),
+                        "Linux" => field_8 = Some(map.next_value::<PluginConfigLinux>()?),
+                        "Mounts" => field_9 = Some(map.next_value::<Vec<PluginMount>>()?),
+                        "Network" => {
+                            field_10 = Some(map.next_value::<PluginConfigNetwork>()?);
+                        }
+                        "PidHost" => field_11 = Some(map.next_value::<bool>()?),
+                        "PropagatedMount" => field_12 = Some(map.next_value::<String>()?),
+                        "User" => {
+                            field_13 = map.next_value::<Option<PluginConfigUser>>()?;
+                        }
+                        "WorkDir" => field_14 = Some(map.next_value::<String>()?),
+                        "rootfs" => {
+                            field_15 = map.next_value::<Option<PluginConfigRootfs>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PluginConfig {
+                    args: field_0
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Args"))?,
+                    description: field_1
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Description"))?,
+                    docker_version: field_2,
+                    documentation: field_3
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Documentation"))?,
+                    entrypoint: field_4
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Entrypoint"))?,
+                    env: field_5
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Env"))?,
+                    interface: field_6
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Interface"))?,
+                    ipc_host: field_7
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("IpcHost"))?,
+                    linux: field_8
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Linux"))?,
+                    mounts: field_9
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Mounts"))?,
+                    network: field_10
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Network"))?,
+                    pid_host: field_11
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("PidHost"))?,
+                    propagated_mount: field_12
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("PropagatedMount"))?,
+                    user: field_13,
+                    work_dir: field_14
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("WorkDir"))?,
+                    rootfs: field_15,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginConfigArgs {
-    #[serde(rename = "Description")]
     pub description: String,
-    #[serde(rename = "Name")]
     pub name: String,
-    #[serde(rename = "Settable")]
     pub settable: Vec<String>,
-    #[serde(rename = "Value")]
     pub value: Vec<String>,
 }
+impl serde::Serialize for PluginConfigArgs {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("Description", &self.description)?;
+        map.serialize_entry("Name", &self.name)?;
+        map.serialize_entry("Settable", &self.settable)?;
+        map.serialize_entry("Value", &self.value)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PluginConfigArgs {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PluginConfigArgs;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PluginConfigArgs`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PluginConfigArgs, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Vec<String>> = None;
+                let mut field_3: Option<Vec<String>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Description" => field_0 = Some(map.next_value::<String>()?),
+                        "Name" => field_1 = Some(map.next_value::<String>()?),
+                        "Settable" => field_2 = Some(map.next_value::<Vec<String>>()?),
+                        "Value" => field_3 = Some(map.next_value::<Vec<String>>()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PluginConfigArgs {
+                    description: field_0
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Description"))?,
+                    name: field_1
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Name"))?,
+                    settable: field_2
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Settable"))?,
+                    value: field_3
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Value"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// The interface between Docker and the plugin
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginConfigInterface {
-    #[serde(rename = "Socket")]
     pub socket: String,
-    #[serde(rename = "Types")]
     pub types: Vec<PluginInterfaceType>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for PluginConfigInterface {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("Socket", &self.socket)?;
+        map.serialize_entry("Types", &self.types)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PluginConfigInterface {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PluginConfigInterface;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PluginConfigInterface`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PluginConfigInterface, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Vec<PluginInterfaceType>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Socket" => field_0 = Some(map.next_value::<String>()?),
+                        "Types" => {
+                            field_1 = Some(map.next_value::<Vec<PluginInterfaceType>>()?);
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PluginConfigInterface {
+                    socket: field_0
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Socket"))?,
+                    types: field_1
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Types"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginConfigLinux {
-    #[serde(rename = "AllowAllDevices")]
     pub allow_all_devices: bool,
-    #[serde(rename = "Capabilities")]
     pub capabilities: Vec<String>,
-    #[serde(rename = "Devices")]
     pub devices: Vec<PluginDevice>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for PluginConfigLinux {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("AllowAllDevices", &self.allow_all_devices)?;
+        map.serialize_entry("Capabilities", &self.capabilities)?;
+        map.serialize_entry("Devices", &self.devices)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PluginConfigLinux {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PluginConfigLinux;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PluginConfigLinux`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PluginConfigLinux, A::Error> {
+                let mut field_0: Option<bool> = None;
+                let mut field_1: Option<Vec<String>> = None;
+                let mut field_2: Option<Vec<PluginDevice>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "AllowAllDevices" => field_0 = Some(map.next_value::<bool>()?),
+                        "Capabilities" => {
+                            field_1 = Some(map.next_value::<Vec<String>>()?);
+                        }
+                        "Devices" => {
+                            field_2 = Some(map.next_value::<Vec<PluginDevice>>()?);
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PluginConfigLinux {
+                    allow_all_devices: field_0
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("AllowAllDevices"))?,
+                    capabilities: field_1
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Capabilities"))?,
+                    devices: field_2
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Devices"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginConfigNetwork {
-    #[serde(rename = "Type")]
     pub type_: String,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for PluginConfigNetwork {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("Type", &self.type_)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PluginConfigNetwork {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PluginConfigNetwork;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PluginConfigNetwork`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PluginConfigNetwork, A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Type" => field_0 = Some(map.next_value::<String>()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PluginConfigNetwork {
+                    type_: field_0
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginConfigUser {
-    #[serde(rename = "GID", default, skip_serializing_if = "Option::is_none")]
     pub gid: Option<u32>,
-    #[serde(rename = "UID", default, skip_serializing_if = "Option::is_none")]
     pub uid: Option<u32>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for PluginConfigUser {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.gid {
+            map.serialize_entry("GID", value)?;
+        }
+        if let Some(value) = &self.uid {
+            map.serialize_entry("UID", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PluginConfigUser {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PluginConfigUser;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PluginConfigUser`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PluginConfigUser, A::Error> {
+                let mut field_0: Option<u32> = None;
+                let mut field_1: Option<u32> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "GID" => field_0 = map.next_value::<Option<u32>>()?,
+                        "UID" => field_1 = map.next_value::<Option<u32>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PluginConfigUser {
+                    gid: field_0,
+                    uid: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginConfigRootfs {
-    #[serde(rename = "diff_ids", default, skip_serializing_if = "Option::is_none")]
     pub diff_ids: Option<Vec<String>>,
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
+impl serde::Serialize for PluginConfigRootfs {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.diff_ids {
+            map.serialize_entry("diff_ids", value)?;
+        }
+        if let Some(value) = &self.type_ {
+            map.serialize_entry("type", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PluginConfigRootfs {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PluginConfigRootfs;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PluginConfigRootfs`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PluginConfigRootfs, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "diff_ids" => field_0 = map.next_value::<Option<Vec<String>>>()?,
+                        "type" => field_1 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PluginConfigRootfs {
+                    diff_ids: field_0,
+                    type_: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Settings that can be modified by users.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginSettings {
-    #[serde(rename = "Args")]
     pub args: Vec<String>,
-    #[serde(rename = "Devices")]
     pub devices: Vec<PluginDevice>,
-    #[serde(rename = "Env")]
     pub env: Vec<String>,
-    #[serde(rename = "Mounts")]
     pub mounts: Vec<PluginMount>,
+}
+impl serde::Serialize for PluginSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("Args", &self.args)?;
+        map.serialize_entry("Devices", &self.devices)?;
+        map.serialize_entry("Env", &self.env)?;
+        map.serialize_entry("Mounts", &self.mounts)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PluginSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PluginSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PluginSettings`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PluginSettings, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                let mut field_1: Option<Vec<PluginDevice>> = None;
+                let mut field_2: Option<Vec<String>> = None;
+                let mut field_3: Option<Vec<PluginMount>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Args" => field_0 = Some(map.next_value::<Vec<String>>()?),
+                        "Devices" => {
+                            field_1 = Some(map.next_value::<Vec<PluginDevice>>()?);
+                        }
+                        "Env" => field_2 = Some(map.next_value::<Vec<String>>()?),
+                        "Mounts" => field_3 = Some(map.next_value::<Vec<PluginMount>>()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PluginSettings {
+                    args: field_0
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Args"))?,
+                    devices: field_1
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Devices"))?,
+                    env: field_2
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Env"))?,
+                    mounts: field_3
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Mounts"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PortType {
@@ -3411,24 +10402,123 @@ impl<'de> serde::Deserialize<'de> for PortType {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourcesBlkioWeightDeviceItem {
-    #[serde(rename = "Path", default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    #[serde(rename = "Weight", default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ResourcesBlkioWeightDeviceItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.path {
+            map.serialize_entry("Path", value)?;
+        }
+        if let Some(value) = &self.weight {
+            map.serialize_entry("Weight", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ResourcesBlkioWeightDeviceItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ResourcesBlkioWeightDeviceItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ResourcesBlkioWeightDeviceItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ResourcesBlkioWeightDeviceItem, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Path" => field_0 = map.next_value::<Option<String>>()?,
+                        "Weight" => field_1 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ResourcesBlkioWeightDeviceItem {
+                    path: field_0,
+                    weight: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourcesUlimitsItem {
     /// Hard limit
-    #[serde(rename = "Hard", default, skip_serializing_if = "Option::is_none")]
     pub hard: Option<i64>,
     /// Name of ulimit
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Soft limit
-    #[serde(rename = "Soft", default, skip_serializing_if = "Option::is_none")]
     pub soft: Option<i64>,
+}
+impl serde::Serialize for ResourcesUlimitsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.hard {
+            map.serialize_entry("Hard", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        if let Some(value) = &self.soft {
+            map.serialize_entry("Soft", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ResourcesUlimitsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ResourcesUlimitsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ResourcesUlimitsItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ResourcesUlimitsItem, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Hard" => field_0 = map.next_value::<Option<i64>>()?,
+                        "Name" => field_1 = map.next_value::<Option<String>>()?,
+                        "Soft" => field_2 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ResourcesUlimitsItem {
+                    hard: field_0,
+                    name: field_1,
+                    soft: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// - Empty string means not to restart
 /// - `always` Always restart
@@ -3491,33 +10581,198 @@ impl<'de> serde::Deserialize<'de> for RestartPolicyName {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceEndpoint {
-    #[serde(rename = "Ports", default, skip_serializing_if = "Option::is_none")]
     pub ports: Option<Vec<EndpointPortConfig>>,
-    #[serde(rename = "Spec", default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<EndpointSpec>,
-    #[serde(rename = "VirtualIPs", default, skip_serializing_if = "Option::is_none")]
     pub virtual_ips: Option<Vec<ServiceEndpointVirtualIpsItem>>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ServiceEndpoint {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.ports {
+            map.serialize_entry("Ports", value)?;
+        }
+        if let Some(value) = &self.spec {
+            map.serialize_entry("Spec", value)?;
+        }
+        if let Some(value) = &self.virtual_ips {
+            map.serialize_entry("VirtualIPs", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServiceEndpoint {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ServiceEndpoint;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServiceEndpoint`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ServiceEndpoint, A::Error> {
+                let mut field_0: Option<Vec<EndpointPortConfig>> = None;
+                let mut field_1: Option<EndpointSpec> = None;
+                let mut field_2: Option<Vec<ServiceEndpointVirtualIpsItem>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Ports" => {
+                            field_0 = map
+                                .next_value::<Option<Vec<EndpointPortConfig>>>()?;
+                        }
+                        "Spec" => field_1 = map.next_value::<Option<EndpointSpec>>()?,
+                        "VirtualIPs" => {
+                            field_2 = map
+                                .next_value::<Option<Vec<ServiceEndpointVirtualIpsItem>>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ServiceEndpoint {
+                    ports: field_0,
+                    spec: field_1,
+                    virtual_ips: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceEndpointVirtualIpsItem {
-    #[serde(rename = "Addr", default, skip_serializing_if = "Option::is_none")]
     pub addr: Option<String>,
-    #[serde(rename = "NetworkID", default, skip_serializing_if = "Option::is_none")]
     pub network_id: Option<String>,
 }
+impl serde::Serialize for ServiceEndpointVirtualIpsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.addr {
+            map.serialize_entry("Addr", value)?;
+        }
+        if let Some(value) = &self.network_id {
+            map.serialize_entry("NetworkID", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServiceEndpointVirtualIpsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ServiceEndpointVirtualIpsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServiceEndpointVirtualIpsItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ServiceEndpointVirtualIpsItem, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Addr" => field_0 = map.next_value::<Option<String>>()?,
+                        "NetworkID" => field_1 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ServiceEndpointVirtualIpsItem {
+                    addr: field_0,
+                    network_id: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// The status of a service update.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceUpdateStatus {
-    #[serde(rename = "CompletedAt", default, skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    #[serde(rename = "StartedAt", default, skip_serializing_if = "Option::is_none")]
     pub started_at: Option<String>,
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<ServiceUpdateStatusState>,
+}
+impl serde::Serialize for ServiceUpdateStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.completed_at {
+            map.serialize_entry("CompletedAt", value)?;
+        }
+        if let Some(value) = &self.message {
+            map.serialize_entry("Message", value)?;
+        }
+        if let Some(value) = &self.started_at {
+            map.serialize_entry("StartedAt", value)?;
+        }
+        if let Some(value) = &self.state {
+            map.serialize_entry("State", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServiceUpdateStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ServiceUpdateStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServiceUpdateStatus`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ServiceUpdateStatus, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<ServiceUpdateStatusState> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "CompletedAt" => field_0 = map.next_value::<Option<String>>()?,
+                        "Message" => field_1 = map.next_value::<Option<String>>()?,
+                        "StartedAt" => field_2 = map.next_value::<Option<String>>()?,
+                        "State" => {
+                            field_3 = map
+                                .next_value::<Option<ServiceUpdateStatusState>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ServiceUpdateStatus {
+                    completed_at: field_0,
+                    message: field_1,
+                    started_at: field_2,
+                    state: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServiceUpdateStatusState {
@@ -3569,50 +10824,262 @@ impl<'de> serde::Deserialize<'de> for ServiceUpdateStatusState {
     }
 }
 /// Scheduling mode for the service.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceSpecMode {
-    #[serde(rename = "Global", default, skip_serializing_if = "Option::is_none")]
     pub global: Option<serde_json::Value>,
-    #[serde(rename = "Replicated", default, skip_serializing_if = "Option::is_none")]
     pub replicated: Option<ServiceSpecModeReplicated>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ServiceSpecMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.global {
+            map.serialize_entry("Global", value)?;
+        }
+        if let Some(value) = &self.replicated {
+            map.serialize_entry("Replicated", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServiceSpecMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ServiceSpecMode;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServiceSpecMode`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ServiceSpecMode, A::Error> {
+                let mut field_0: Option<serde_json::Value> = None;
+                let mut field_1: Option<ServiceSpecModeReplicated> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Global" => {
+                            field_0 = map.next_value::<Option<serde_json::Value>>()?;
+                        }
+                        "Replicated" => {
+                            field_1 = map
+                                .next_value::<Option<ServiceSpecModeReplicated>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ServiceSpecMode {
+                    global: field_0,
+                    replicated: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceSpecModeReplicated {
-    #[serde(rename = "Replicas", default, skip_serializing_if = "Option::is_none")]
     pub replicas: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ServiceSpecModeReplicated {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.replicas {
+            map.serialize_entry("Replicas", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServiceSpecModeReplicated {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ServiceSpecModeReplicated;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServiceSpecModeReplicated`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ServiceSpecModeReplicated, A::Error> {
+                let mut field_0: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Replicas" => field_0 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ServiceSpecModeReplicated {
+                    replicas: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceSpecNetworksItem {
-    #[serde(rename = "Aliases", default, skip_serializing_if = "Option::is_none")]
     pub aliases: Option<Vec<String>>,
-    #[serde(rename = "Target", default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
 }
+impl serde::Serialize for ServiceSpecNetworksItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.aliases {
+            map.serialize_entry("Aliases", value)?;
+        }
+        if let Some(value) = &self.target {
+            map.serialize_entry("Target", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServiceSpecNetworksItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ServiceSpecNetworksItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServiceSpecNetworksItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ServiceSpecNetworksItem, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Aliases" => field_0 = map.next_value::<Option<Vec<String>>>()?,
+                        "Target" => field_1 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ServiceSpecNetworksItem {
+                    aliases: field_0,
+                    target: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Specification for the rollback strategy of the service.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceSpecRollbackConfig {
     /// Amount of time between rollback iterations, in nanoseconds.
-    #[serde(rename = "Delay", default, skip_serializing_if = "Option::is_none")]
     pub delay: Option<i64>,
     /// Action to take if an rolled back task fails to run, or stops running during the rollback.
-    #[serde(rename = "FailureAction", default, skip_serializing_if = "Option::is_none")]
     pub failure_action: Option<ServiceSpecRollbackConfigFailureAction>,
     /// The fraction of tasks that may fail during a rollback before the failure action is invoked, specified as a floating point number between 0 and 1.
-    #[serde(
-        rename = "MaxFailureRatio",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub max_failure_ratio: Option<f64>,
     /// Amount of time to monitor each rolled back task for failures, in nanoseconds.
-    #[serde(rename = "Monitor", default, skip_serializing_if = "Option::is_none")]
     pub monitor: Option<i64>,
     /// The order of operations when rolling back a task. Either the old task is shut down before the new task is started, or the new task is started before the old task is shut down.
-    #[serde(rename = "Order", default, skip_serializing_if = "Option::is_none")]
     pub order: Option<ServiceSpecRollbackConfigOrder>,
     /// Maximum number of tasks to be rolled back in one iteration (0 means unlimited parallelism).
-    #[serde(rename = "Parallelism", default, skip_serializing_if = "Option::is_none")]
     pub parallelism: Option<i64>,
+}
+impl serde::Serialize for ServiceSpecRollbackConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.delay {
+            map.serialize_entry("Delay", value)?;
+        }
+        if let Some(value) = &self.failure_action {
+            map.serialize_entry("FailureAction", value)?;
+        }
+        if let Some(value) = &self.max_failure_ratio {
+            map.serialize_entry("MaxFailureRatio", value)?;
+        }
+        if let Some(value) = &self.monitor {
+            map.serialize_entry("Monitor", value)?;
+        }
+        if let Some(value) = &self.order {
+            map.serialize_entry("Order", value)?;
+        }
+        if let Some(value) = &self.parallelism {
+            map.serialize_entry("Parallelism", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServiceSpecRollbackConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ServiceSpecRollbackConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServiceSpecRollbackConfig`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ServiceSpecRollbackConfig, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<ServiceSpecRollbackConfigFailureAction> = None;
+                let mut field_2: Option<f64> = None;
+                let mut field_3: Option<i64> = None;
+                let mut field_4: Option<ServiceSpecRollbackConfigOrder> = None;
+                let mut field_5: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Delay" => field_0 = map.next_value::<Option<i64>>()?,
+                        "FailureAction" => {
+                            field_1 = map
+                                .next_value::<
+                                    Option<ServiceSpecRollbackConfigFailureAction>,
+                                >()?;
+                        }
+                        "MaxFailureRatio" => field_2 = map.next_value::<Option<f64>>()?,
+                        "Monitor" => field_3 = map.next_value::<Option<i64>>()?,
+                        "Order" => {
+                            field_4 = map
+                                .next_value::<Option<ServiceSpecRollbackConfigOrder>>()?;
+                        }
+                        "Parallelism" => field_5 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ServiceSpecRollbackConfig {
+                    delay: field_0,
+                    failure_action: field_1,
+                    max_failure_ratio: field_2,
+                    monitor: field_3,
+                    order: field_4,
+                    parallelism: field_5,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Action to take if an rolled back task fails to run, or stops running during the rollback.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -3707,30 +11174,101 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecRollbackConfigOrder {
     }
 }
 /// Specification for the update strategy of the service.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceSpecUpdateConfig {
     /// Amount of time between updates, in nanoseconds.
-    #[serde(rename = "Delay", default, skip_serializing_if = "Option::is_none")]
     pub delay: Option<i64>,
     /// Action to take if an updated task fails to run, or stops running during the update.
-    #[serde(rename = "FailureAction", default, skip_serializing_if = "Option::is_none")]
     pub failure_action: Option<ServiceSpecUpdateConfigFailureAction>,
     /// The fraction of tasks that may fail during an update before the failure action is invoked, specified as a floating point number between 0 and 1.
-    #[serde(
-        rename = "MaxFailureRatio",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub max_failure_ratio: Option<f64>,
     /// Amount of time to monitor each updated task for failures, in nanoseconds.
-    #[serde(rename = "Monitor", default, skip_serializing_if = "Option::is_none")]
     pub monitor: Option<i64>,
     /// The order of operations when rolling out an updated task. Either the old task is shut down before the new task is started, or the new task is started before the old task is shut down.
-    #[serde(rename = "Order", default, skip_serializing_if = "Option::is_none")]
     pub order: Option<ServiceSpecUpdateConfigOrder>,
     /// Maximum number of tasks to be updated in one iteration (0 means unlimited parallelism).
-    #[serde(rename = "Parallelism", default, skip_serializing_if = "Option::is_none")]
     pub parallelism: Option<i64>,
+}
+impl serde::Serialize for ServiceSpecUpdateConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.delay {
+            map.serialize_entry("Delay", value)?;
+        }
+        if let Some(value) = &self.failure_action {
+            map.serialize_entry("FailureAction", value)?;
+        }
+        if let Some(value) = &self.max_failure_ratio {
+            map.serialize_entry("MaxFailureRatio", value)?;
+        }
+        if let Some(value) = &self.monitor {
+            map.serialize_entry("Monitor", value)?;
+        }
+        if let Some(value) = &self.order {
+            map.serialize_entry("Order", value)?;
+        }
+        if let Some(value) = &self.parallelism {
+            map.serialize_entry("Parallelism", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServiceSpecUpdateConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ServiceSpecUpdateConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServiceSpecUpdateConfig`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ServiceSpecUpdateConfig, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<ServiceSpecUpdateConfigFailureAction> = None;
+                let mut field_2: Option<f64> = None;
+                let mut field_3: Option<i64> = None;
+                let mut field_4: Option<ServiceSpecUpdateConfigOrder> = None;
+                let mut field_5: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Delay" => field_0 = map.next_value::<Option<i64>>()?,
+                        "FailureAction" => {
+                            field_1 = map
+                                .next_value::<
+                                    Option<ServiceSpecUpdateConfigFailureAction>,
+                                >()?;
+                        }
+                        "MaxFailureRatio" => field_2 = map.next_value::<Option<f64>>()?,
+                        "Monitor" => field_3 = map.next_value::<Option<i64>>()?,
+                        "Order" => {
+                            field_4 = map
+                                .next_value::<Option<ServiceSpecUpdateConfigOrder>>()?;
+                        }
+                        "Parallelism" => field_5 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ServiceSpecUpdateConfig {
+                    delay: field_0,
+                    failure_action: field_1,
+                    max_failure_ratio: field_2,
+                    monitor: field_3,
+                    order: field_4,
+                    parallelism: field_5,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Action to take if an updated task fails to run, or stops running during the update.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -3829,38 +11367,172 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecUpdateConfigOrder {
     }
 }
 /// CA configuration.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecCaConfig {
     /// Configuration for forwarding signing requests to an external certificate authority.
-    #[serde(rename = "ExternalCAs", default, skip_serializing_if = "Option::is_none")]
     pub external_cas: Option<Vec<SwarmSpecCaConfigExternalCasItem>>,
     /// An integer whose purpose is to force swarm to generate a new signing CA certificate and key, if none have been specified in `SigningCACert` and `SigningCAKey`
-    #[serde(rename = "ForceRotate", default, skip_serializing_if = "Option::is_none")]
     pub force_rotate: Option<u64>,
     /// The duration node certificates are issued for.
-    #[serde(rename = "NodeCertExpiry", default, skip_serializing_if = "Option::is_none")]
     pub node_cert_expiry: Option<i64>,
     /// The desired signing CA certificate for all swarm node TLS leaf certificates, in PEM format.
-    #[serde(rename = "SigningCACert", default, skip_serializing_if = "Option::is_none")]
     pub signing_ca_cert: Option<String>,
     /// The desired signing CA key for all swarm node TLS leaf certificates, in PEM format.
-    #[serde(rename = "SigningCAKey", default, skip_serializing_if = "Option::is_none")]
     pub signing_ca_key: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for SwarmSpecCaConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.external_cas {
+            map.serialize_entry("ExternalCAs", value)?;
+        }
+        if let Some(value) = &self.force_rotate {
+            map.serialize_entry("ForceRotate", value)?;
+        }
+        if let Some(value) = &self.node_cert_expiry {
+            map.serialize_entry("NodeCertExpiry", value)?;
+        }
+        if let Some(value) = &self.signing_ca_cert {
+            map.serialize_entry("SigningCACert", value)?;
+        }
+        if let Some(value) = &self.signing_ca_key {
+            map.serialize_entry("SigningCAKey", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SwarmSpecCaConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SwarmSpecCaConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SwarmSpecCaConfig`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SwarmSpecCaConfig, A::Error> {
+                let mut field_0: Option<Vec<SwarmSpecCaConfigExternalCasItem>> = None;
+                let mut field_1: Option<u64> = None;
+                let mut field_2: Option<i64> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "ExternalCAs" => {
+                            field_0 = map
+                                .next_value::<
+                                    Option<Vec<SwarmSpecCaConfigExternalCasItem>>,
+                                >()?;
+                        }
+                        "ForceRotate" => field_1 = map.next_value::<Option<u64>>()?,
+                        "NodeCertExpiry" => field_2 = map.next_value::<Option<i64>>()?,
+                        "SigningCACert" => field_3 = map.next_value::<Option<String>>()?,
+                        "SigningCAKey" => field_4 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SwarmSpecCaConfig {
+                    external_cas: field_0,
+                    force_rotate: field_1,
+                    node_cert_expiry: field_2,
+                    signing_ca_cert: field_3,
+                    signing_ca_key: field_4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecCaConfigExternalCasItem {
     /// The root CA certificate (in PEM format) this external CA uses to issue TLS certificates (assumed to be to the current swarm root CA certificate if not provided).
-    #[serde(rename = "CACert", default, skip_serializing_if = "Option::is_none")]
     pub ca_cert: Option<String>,
     /// An object with key/value pairs that are interpreted as protocol-specific options for the external CA driver.
-    #[serde(rename = "Options", default, skip_serializing_if = "Option::is_none")]
     pub options: Option<std::collections::HashMap<String, String>>,
     /// Protocol for communication with the external CA (currently only `cfssl` is supported).
-    #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<SwarmSpecCaConfigExternalCasItemProtocol>,
     /// URL where certificate signing requests should be sent.
-    #[serde(rename = "URL", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+}
+impl serde::Serialize for SwarmSpecCaConfigExternalCasItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.ca_cert {
+            map.serialize_entry("CACert", value)?;
+        }
+        if let Some(value) = &self.options {
+            map.serialize_entry("Options", value)?;
+        }
+        if let Some(value) = &self.protocol {
+            map.serialize_entry("Protocol", value)?;
+        }
+        if let Some(value) = &self.url {
+            map.serialize_entry("URL", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SwarmSpecCaConfigExternalCasItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SwarmSpecCaConfigExternalCasItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SwarmSpecCaConfigExternalCasItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SwarmSpecCaConfigExternalCasItem, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_2: Option<SwarmSpecCaConfigExternalCasItemProtocol> = None;
+                let mut field_3: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "CACert" => field_0 = map.next_value::<Option<String>>()?,
+                        "Options" => {
+                            field_1 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "Protocol" => {
+                            field_2 = map
+                                .next_value::<
+                                    Option<SwarmSpecCaConfigExternalCasItemProtocol>,
+                                >()?;
+                        }
+                        "URL" => field_3 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SwarmSpecCaConfigExternalCasItem {
+                    ca_cert: field_0,
+                    options: field_1,
+                    protocol: field_2,
+                    url: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Protocol for communication with the external CA (currently only `cfssl` is supported).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -3905,98 +11577,363 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecCaConfigExternalCasItemProtocol {
     }
 }
 /// Dispatcher configuration.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecDispatcher {
     /// The delay for an agent to send a heartbeat to the dispatcher.
-    #[serde(
-        rename = "HeartbeatPeriod",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub heartbeat_period: Option<i64>,
 }
+impl serde::Serialize for SwarmSpecDispatcher {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.heartbeat_period {
+            map.serialize_entry("HeartbeatPeriod", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SwarmSpecDispatcher {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SwarmSpecDispatcher;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SwarmSpecDispatcher`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SwarmSpecDispatcher, A::Error> {
+                let mut field_0: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "HeartbeatPeriod" => field_0 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SwarmSpecDispatcher {
+                    heartbeat_period: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Parameters related to encryption-at-rest.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecEncryptionConfig {
     /// If set, generate a key and use it to lock data stored on the managers.
-    #[serde(
-        rename = "AutoLockManagers",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub auto_lock_managers: Option<bool>,
 }
+impl serde::Serialize for SwarmSpecEncryptionConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.auto_lock_managers {
+            map.serialize_entry("AutoLockManagers", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SwarmSpecEncryptionConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SwarmSpecEncryptionConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SwarmSpecEncryptionConfig`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SwarmSpecEncryptionConfig, A::Error> {
+                let mut field_0: Option<bool> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "AutoLockManagers" => field_0 = map.next_value::<Option<bool>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SwarmSpecEncryptionConfig {
+                    auto_lock_managers: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Orchestration configuration.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecOrchestration {
     /// The number of historic tasks to keep per instance or node. If negative, never remove completed or failed tasks.
-    #[serde(
-        rename = "TaskHistoryRetentionLimit",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub task_history_retention_limit: Option<i64>,
 }
+impl serde::Serialize for SwarmSpecOrchestration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.task_history_retention_limit {
+            map.serialize_entry("TaskHistoryRetentionLimit", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SwarmSpecOrchestration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SwarmSpecOrchestration;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SwarmSpecOrchestration`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SwarmSpecOrchestration, A::Error> {
+                let mut field_0: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "TaskHistoryRetentionLimit" => {
+                            field_0 = map.next_value::<Option<i64>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SwarmSpecOrchestration {
+                    task_history_retention_limit: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Raft configuration.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecRaft {
     /// The number of ticks that a follower will wait for a message from the leader before becoming a candidate and starting an election. `ElectionTick` must be greater than `HeartbeatTick`.
     ///
     /// A tick currently defaults to one second, so these translate directly to seconds currently, but this is NOT guaranteed.
-    #[serde(rename = "ElectionTick", default, skip_serializing_if = "Option::is_none")]
     pub election_tick: Option<i64>,
     /// The number of ticks between heartbeats. Every HeartbeatTick ticks, the leader will send a heartbeat to the followers.
     ///
     /// A tick currently defaults to one second, so these translate directly to seconds currently, but this is NOT guaranteed.
-    #[serde(rename = "HeartbeatTick", default, skip_serializing_if = "Option::is_none")]
     pub heartbeat_tick: Option<i64>,
     /// The number of snapshots to keep beyond the current snapshot.
-    #[serde(
-        rename = "KeepOldSnapshots",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub keep_old_snapshots: Option<u64>,
     /// The number of log entries to keep around to sync up slow followers after a snapshot is created.
-    #[serde(
-        rename = "LogEntriesForSlowFollowers",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub log_entries_for_slow_followers: Option<u64>,
     /// The number of log entries between snapshots.
-    #[serde(
-        rename = "SnapshotInterval",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub snapshot_interval: Option<u64>,
 }
+impl serde::Serialize for SwarmSpecRaft {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.election_tick {
+            map.serialize_entry("ElectionTick", value)?;
+        }
+        if let Some(value) = &self.heartbeat_tick {
+            map.serialize_entry("HeartbeatTick", value)?;
+        }
+        if let Some(value) = &self.keep_old_snapshots {
+            map.serialize_entry("KeepOldSnapshots", value)?;
+        }
+        if let Some(value) = &self.log_entries_for_slow_followers {
+            map.serialize_entry("LogEntriesForSlowFollowers", value)?;
+        }
+        if let Some(value) = &self.snapshot_interval {
+            map.serialize_entry("SnapshotInterval", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SwarmSpecRaft {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SwarmSpecRaft;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SwarmSpecRaft`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SwarmSpecRaft, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<i64> = None;
+                let mut field_2: Option<u64> = None;
+                let mut field_3: Option<u64> = None;
+                let mut field_4: Option<u64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "ElectionTick" => field_0 = map.next_value::<Option<i64>>()?,
+                        "HeartbeatTick" => field_1 = map.next_value::<Option<i64>>()?,
+                        "KeepOldSnapshots" => field_2 = map.next_value::<Option<u64>>()?,
+                        "LogEntriesForSlowFollowers" => {
+                            field_3 = map.next_value::<Option<u64>>()?;
+                        }
+                        "SnapshotInterval" => field_4 = map.next_value::<Option<u64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SwarmSpecRaft {
+                    election_tick: field_0,
+                    heartbeat_tick: field_1,
+                    keep_old_snapshots: field_2,
+                    log_entries_for_slow_followers: field_3,
+                    snapshot_interval: field_4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Defaults for creating tasks in this cluster.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecTaskDefaults {
     /// The log driver to use for tasks created in the orchestrator if
     /// unspecified by a service.
     ///
     /// Updating this value only affects new tasks. Existing tasks continue
     /// to use their previously configured log driver until recreated.
-    #[serde(rename = "LogDriver", default, skip_serializing_if = "Option::is_none")]
     pub log_driver: Option<SwarmSpecTaskDefaultsLogDriver>,
+}
+impl serde::Serialize for SwarmSpecTaskDefaults {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.log_driver {
+            map.serialize_entry("LogDriver", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SwarmSpecTaskDefaults {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SwarmSpecTaskDefaults;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SwarmSpecTaskDefaults`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SwarmSpecTaskDefaults, A::Error> {
+                let mut field_0: Option<SwarmSpecTaskDefaultsLogDriver> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "LogDriver" => {
+                            field_0 = map
+                                .next_value::<Option<SwarmSpecTaskDefaultsLogDriver>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SwarmSpecTaskDefaults {
+                    log_driver: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// The log driver to use for tasks created in the orchestrator if
 /// unspecified by a service.
 ///
 /// Updating this value only affects new tasks. Existing tasks continue
 /// to use their previously configured log driver until recreated.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecTaskDefaultsLogDriver {
     /// The log driver to use as a default for new tasks.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Driver-specific options for the selected log driver, specified
     /// as key/value pairs.
-    #[serde(rename = "Options", default, skip_serializing_if = "Option::is_none")]
     pub options: Option<std::collections::HashMap<String, String>>,
+}
+impl serde::Serialize for SwarmSpecTaskDefaultsLogDriver {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        if let Some(value) = &self.options {
+            map.serialize_entry("Options", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SwarmSpecTaskDefaultsLogDriver {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SwarmSpecTaskDefaultsLogDriver;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SwarmSpecTaskDefaultsLogDriver`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SwarmSpecTaskDefaultsLogDriver, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<std::collections::HashMap<String, String>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Name" => field_0 = map.next_value::<Option<String>>()?,
+                        "Options" => {
+                            field_1 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SwarmSpecTaskDefaultsLogDriver {
+                    name: field_0,
+                    options: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// The driver to use for managing cgroups.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -4104,60 +12041,164 @@ impl<'de> serde::Deserialize<'de> for SystemInfoIsolation {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskStatus {
-    #[serde(
-        rename = "ContainerStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub container_status: Option<TaskStatusContainerStatus>,
-    #[serde(rename = "Err", default, skip_serializing_if = "Option::is_none")]
     pub err: Option<String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<TaskState>,
-    #[serde(rename = "Timestamp", default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for TaskStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.container_status {
+            map.serialize_entry("ContainerStatus", value)?;
+        }
+        if let Some(value) = &self.err {
+            map.serialize_entry("Err", value)?;
+        }
+        if let Some(value) = &self.message {
+            map.serialize_entry("Message", value)?;
+        }
+        if let Some(value) = &self.state {
+            map.serialize_entry("State", value)?;
+        }
+        if let Some(value) = &self.timestamp {
+            map.serialize_entry("Timestamp", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TaskStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TaskStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TaskStatus`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TaskStatus, A::Error> {
+                let mut field_0: Option<TaskStatusContainerStatus> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<TaskState> = None;
+                let mut field_4: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "ContainerStatus" => {
+                            field_0 = map
+                                .next_value::<Option<TaskStatusContainerStatus>>()?;
+                        }
+                        "Err" => field_1 = map.next_value::<Option<String>>()?,
+                        "Message" => field_2 = map.next_value::<Option<String>>()?,
+                        "State" => field_3 = map.next_value::<Option<TaskState>>()?,
+                        "Timestamp" => field_4 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TaskStatus {
+                    container_status: field_0,
+                    err: field_1,
+                    message: field_2,
+                    state: field_3,
+                    timestamp: field_4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskStatusContainerStatus {
-    #[serde(rename = "ContainerID", default, skip_serializing_if = "Option::is_none")]
     pub container_id: Option<String>,
-    #[serde(rename = "ExitCode", default, skip_serializing_if = "Option::is_none")]
     pub exit_code: Option<i64>,
-    #[serde(rename = "PID", default, skip_serializing_if = "Option::is_none")]
     pub pid: Option<i64>,
 }
+impl serde::Serialize for TaskStatusContainerStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.container_id {
+            map.serialize_entry("ContainerID", value)?;
+        }
+        if let Some(value) = &self.exit_code {
+            map.serialize_entry("ExitCode", value)?;
+        }
+        if let Some(value) = &self.pid {
+            map.serialize_entry("PID", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TaskStatusContainerStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TaskStatusContainerStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TaskStatusContainerStatus`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TaskStatusContainerStatus, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<i64> = None;
+                let mut field_2: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "ContainerID" => field_0 = map.next_value::<Option<String>>()?,
+                        "ExitCode" => field_1 = map.next_value::<Option<i64>>()?,
+                        "PID" => field_2 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TaskStatusContainerStatus {
+                    container_id: field_0,
+                    exit_code: field_1,
+                    pid: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Invalid when specified with `PluginSpec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpec {
     /// Arguments to the command.
-    #[serde(rename = "Args", default, skip_serializing_if = "Option::is_none")]
     pub args: Option<Vec<String>>,
     /// The command to be run in the image.
-    #[serde(rename = "Command", default, skip_serializing_if = "Option::is_none")]
     pub command: Option<Vec<String>>,
     /// Configs contains references to zero or more configs that will be exposed to the service.
-    #[serde(rename = "Configs", default, skip_serializing_if = "Option::is_none")]
     pub configs: Option<Vec<TaskSpecContainerSpecConfigsItem>>,
     /// Specification for DNS related configurations in resolver configuration file (`resolv.conf`).
-    #[serde(rename = "DNSConfig", default, skip_serializing_if = "Option::is_none")]
     pub dns_config: Option<TaskSpecContainerSpecDnsConfig>,
     /// The working directory for commands to run in.
-    #[serde(rename = "Dir", default, skip_serializing_if = "Option::is_none")]
     pub dir: Option<String>,
     /// A list of environment variables in the form `VAR=value`.
-    #[serde(rename = "Env", default, skip_serializing_if = "Option::is_none")]
     pub env: Option<Vec<String>>,
     /// A list of additional groups that the container process will run as.
-    #[serde(rename = "Groups", default, skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<String>>,
-    #[serde(rename = "Healthcheck", default, skip_serializing_if = "Option::is_none")]
     pub healthcheck: Option<HealthConfig>,
     /// The hostname to use for the container, as a valid RFC 1123 hostname.
-    #[serde(rename = "Hostname", default, skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
     /// A list of hostname/IP mappings to add to the container's `hosts`
     /// file. The format of extra hosts is specified in the
@@ -4165,90 +12206,436 @@ pub struct TaskSpecContainerSpec {
     /// man page:
     ///
     /// IP_address canonical_hostname \[aliases...\]
-    #[serde(rename = "Hosts", default, skip_serializing_if = "Option::is_none")]
     pub hosts: Option<Vec<String>>,
     /// The image name to use for the container
-    #[serde(rename = "Image", default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// Isolation technology of the containers running the service. (Windows only)
-    #[serde(rename = "Isolation", default, skip_serializing_if = "Option::is_none")]
     pub isolation: Option<TaskSpecContainerSpecIsolation>,
     /// User-defined key/value data.
-    #[serde(rename = "Labels", default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<std::collections::HashMap<String, String>>,
     /// Specification for mounts to be added to containers created as part of the service.
-    #[serde(rename = "Mounts", default, skip_serializing_if = "Option::is_none")]
     pub mounts: Option<Vec<Mount>>,
     /// Open `stdin`
-    #[serde(rename = "OpenStdin", default, skip_serializing_if = "Option::is_none")]
     pub open_stdin: Option<bool>,
     /// Security options for the container
-    #[serde(rename = "Privileges", default, skip_serializing_if = "Option::is_none")]
     pub privileges: Option<TaskSpecContainerSpecPrivileges>,
     /// Mount the container's root filesystem as read only.
-    #[serde(rename = "ReadOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
     /// Secrets contains references to zero or more secrets that will be exposed to the service.
-    #[serde(rename = "Secrets", default, skip_serializing_if = "Option::is_none")]
     pub secrets: Option<Vec<TaskSpecContainerSpecSecretsItem>>,
     /// Amount of time to wait for the container to terminate before forcefully killing it.
-    #[serde(
-        rename = "StopGracePeriod",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub stop_grace_period: Option<i64>,
     /// Signal to stop the container.
-    #[serde(rename = "StopSignal", default, skip_serializing_if = "Option::is_none")]
     pub stop_signal: Option<String>,
     /// Whether a pseudo-TTY should be allocated.
-    #[serde(rename = "TTY", default, skip_serializing_if = "Option::is_none")]
     pub tty: Option<bool>,
     /// The user inside the container.
-    #[serde(rename = "User", default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for TaskSpecContainerSpec {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.args {
+            map.serialize_entry("Args", value)?;
+        }
+        if let Some(value) = &self.command {
+            map.serialize_entry("Command", value)?;
+        }
+        if let Some(value) = &self.configs {
+            map.serialize_entry("Configs", value)?;
+        }
+        if let Some(value) = &self.dns_config {
+            map.serialize_entry("DNSConfig", value)?;
+        }
+        if let Some(value) = &self.dir {
+            map.serialize_entry("Dir", value)?;
+        }
+        if let Some(value) = &self.env {
+            map.serialize_entry("Env", value)?;
+        }
+        if let Some(value) = &self.groups {
+            map.serialize_entry("Groups", value)?;
+        }
+        if let Some(value) = &self.healthcheck {
+            map.serialize_entry("Healthcheck", value)?;
+        }
+        if let Some(value) = &self.hostname {
+            map.serialize_entry("Hostname", value)?;
+        }
+        if let Some(value) = &self.hosts {
+            map.serialize_entry("Hosts", value)?;
+        }
+        if let Some(value) = &self.image {
+            map.serialize_entry("Image", value)?;
+        }
+        if let Some(value) = &self.isolation {
+            map.serialize_entry("Isolation", value)?;
+        }
+        if let Some(value) = &self.labels {
+            map.serialize_entry("Labels", value)?;
+        }
+        if let Some(value) = &self.mounts {
+            map.serialize_entry("Mounts", value)?;
+        }
+        if let Some(value) = &self.open_stdin {
+            map.serialize_entry("OpenStdin", value)?;
+        }
+        if let Some(value) = &self.privileges {
+            map.serialize_entry("Privileges", value)?;
+        }
+        if let Some(value) = &self.read_only {
+            map.serialize_entry("ReadOnly", value)?;
+        }
+        if let Some(value) = &self.secrets {
+            map.serialize_entry("Secrets", value)?;
+        }
+        if let Some(value) = &self.stop_grace_period {
+            map.serialize_entry("StopGracePeriod", value)?;
+        }
+        if let Some(value) = &self.stop_signal {
+            map.serialize_entry("StopSignal", value)?;
+        }
+        if let Some(value) = &self.tty {
+            map.serialize_entry("TTY", value)?;
+        }
+        if let Some(value) = &self.user {
+            map.serialize_entry("User", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TaskSpecContainerSpec;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TaskSpecContainerSpec`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TaskSpecContainerSpec, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                let mut field_1: Option<Vec<String>> = None;
+                let mut field_2: Option<Vec<TaskSpecContainerSpecConfigsItem>> = None;
+                let mut field_3: Option<TaskSpecContainerSpecDnsConfig> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<Vec<String>> = None;
+                let mut field_6: Option<Vec<String>> = None;
+                let mut field_7: Option<HealthConfig> = None;
+                let mut field_8: Option<String> = None;
+                let mut field_9: Option<Vec<String>> = None;
+                let mut field_10: Option<String> = None;
+                let mut field_11: Option<TaskSpecContainerSpecIsolation> = None;
+                let mut field_12: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_13: Option<Vec<Mount>> = None;
+                let mut field_14: Option<bool> = None;
+                let mut field_15: Option<TaskSpecContainerSpecPrivileges> = None;
+                let mut field_16: Option<bool> = None;
+                let mut field_17: Option<Vec<TaskSpecContainerSpecSecretsItem>> = None;
+                let mut field_18: Option<i64> = None;
+                let mut field_19: Option<String> = None;
+                let mut field_20: Option<bool> = None;
+                let mut field_21: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Args" => field_0 = map.next_value::<Option<Vec<String>>>()?,
+                        "Command" => field_1 = map.next_value::<Option<Vec<String>>>()?,
+                        "Configs" => {
+                            field_2 = map
+                                .next_value::<
+                                    Option<Vec<TaskSpecContainerSpecConfigsItem>>,
+                                >()?;
+                        }
+                        "DNSConfig" => {
+                            field_3 = map
+                                .next_value::<Option<TaskSpecContainerSpecDnsConfig>>()?;
+                        }
+                        "Dir" => field_4 = map.next_value::<Option<String>>()?,
+                        "Env" => field_5 = map.next_value::<Option<Vec<String>>>()?,
+                        "Groups" => field_6 = map.next_value::<Option<Vec<String>>>()?,
+                        "Healthcheck" => {
+                            field_7 = map.next_value::<Option<HealthConfig>>()?;
+                        }
+                        "Hostname" => field_8 = map.next_value::<Option<String>>()?,
+                        "Hosts" => field_9 = map.next_value::<Option<Vec<String>>>()?,
+                        "Image" => field_10 = map.next_value::<Option<String>>()?,
+                        "Isolation" => {
+                            field_11 = map
+                                .next_value::<Option<TaskSpecContainerSpecIsolation>>()?;
+                        }
+                        "Labels" => {
+                            field_12 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "Mounts" => field_13 = map.next_value::<Option<Vec<Mount>>>()?,
+                        "OpenStdin" => field_14 = map.next_value::<Option<bool>>()?,
+                        "Privileges" => {
+                            field_15 = map
+                                .next_value::<Option<TaskSpecContainerSpecPrivileges>>()?;
+                        }
+                        "ReadOnly" => field_16 = map.next_value::<Option<bool>>()?,
+                        "Secrets" => {
+                            field_17 = map
+                                .next_value::<
+                                    Option<Vec<TaskSpecContainerSpecSecretsItem>>,
+                                >()?;
+                        }
+                        "StopGracePeriod" => field_18 = map.next_value::<Option<i64>>()?,
+                        "StopSignal" => field_19 = map.next_value::<Option<String>>()?,
+                        "TTY" => field_20 = map.next_value::<Option<bool>>()?,
+                        "User" => field_21 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TaskSpecContainerSpec {
+                    args: field_0,
+                    command: field_1,
+                    configs: field_2,
+                    dns_config: field_3,
+                    dir: field_4,
+                    env: field_5,
+                    groups: field_6,
+                    healthcheck: field_7,
+                    hostname: field_8,
+                    hosts: field_9,
+                    image: field_10,
+                    isolation: field_11,
+                    labels: field_12,
+                    mounts: field_13,
+                    open_stdin: field_14,
+                    privileges: field_15,
+                    read_only: field_16,
+                    secrets: field_17,
+                    stop_grace_period: field_18,
+                    stop_signal: field_19,
+                    tty: field_20,
+                    user: field_21,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpecConfigsItem {
     /// ConfigID represents the ID of the specific config that we're referencing.
-    #[serde(rename = "ConfigID", default, skip_serializing_if = "Option::is_none")]
     pub config_id: Option<String>,
     /// ConfigName is the name of the config that this references, but this is just provided for
     /// lookup/display purposes. The config in the reference will be identified by its ID.
-    #[serde(rename = "ConfigName", default, skip_serializing_if = "Option::is_none")]
     pub config_name: Option<String>,
     /// File represents a specific target that is backed by a file.
-    #[serde(rename = "File", default, skip_serializing_if = "Option::is_none")]
     pub file: Option<TaskSpecContainerSpecConfigsItemFile>,
 }
+impl serde::Serialize for TaskSpecContainerSpecConfigsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.config_id {
+            map.serialize_entry("ConfigID", value)?;
+        }
+        if let Some(value) = &self.config_name {
+            map.serialize_entry("ConfigName", value)?;
+        }
+        if let Some(value) = &self.file {
+            map.serialize_entry("File", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecConfigsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TaskSpecContainerSpecConfigsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TaskSpecContainerSpecConfigsItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TaskSpecContainerSpecConfigsItem, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<TaskSpecContainerSpecConfigsItemFile> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "ConfigID" => field_0 = map.next_value::<Option<String>>()?,
+                        "ConfigName" => field_1 = map.next_value::<Option<String>>()?,
+                        "File" => {
+                            field_2 = map
+                                .next_value::<
+                                    Option<TaskSpecContainerSpecConfigsItemFile>,
+                                >()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TaskSpecContainerSpecConfigsItem {
+                    config_id: field_0,
+                    config_name: field_1,
+                    file: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// File represents a specific target that is backed by a file.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpecConfigsItemFile {
     /// GID represents the file GID.
-    #[serde(rename = "GID", default, skip_serializing_if = "Option::is_none")]
     pub gid: Option<String>,
     /// Mode represents the FileMode of the file.
-    #[serde(rename = "Mode", default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<u32>,
     /// Name represents the final filename in the filesystem.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// UID represents the file UID.
-    #[serde(rename = "UID", default, skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
 }
+impl serde::Serialize for TaskSpecContainerSpecConfigsItemFile {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.gid {
+            map.serialize_entry("GID", value)?;
+        }
+        if let Some(value) = &self.mode {
+            map.serialize_entry("Mode", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        if let Some(value) = &self.uid {
+            map.serialize_entry("UID", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecConfigsItemFile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TaskSpecContainerSpecConfigsItemFile;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TaskSpecContainerSpecConfigsItemFile`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TaskSpecContainerSpecConfigsItemFile, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<u32> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "GID" => field_0 = map.next_value::<Option<String>>()?,
+                        "Mode" => field_1 = map.next_value::<Option<u32>>()?,
+                        "Name" => field_2 = map.next_value::<Option<String>>()?,
+                        "UID" => field_3 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TaskSpecContainerSpecConfigsItemFile {
+                    gid: field_0,
+                    mode: field_1,
+                    name: field_2,
+                    uid: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Specification for DNS related configurations in resolver configuration file (`resolv.conf`).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpecDnsConfig {
     /// The IP addresses of the name servers.
-    #[serde(rename = "Nameservers", default, skip_serializing_if = "Option::is_none")]
     pub nameservers: Option<Vec<String>>,
     /// A list of internal resolver variables to be modified (e.g., `debug`, `ndots:3`, etc.).
-    #[serde(rename = "Options", default, skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<String>>,
     /// A search list for host-name lookup.
-    #[serde(rename = "Search", default, skip_serializing_if = "Option::is_none")]
     pub search: Option<Vec<String>>,
+}
+impl serde::Serialize for TaskSpecContainerSpecDnsConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.nameservers {
+            map.serialize_entry("Nameservers", value)?;
+        }
+        if let Some(value) = &self.options {
+            map.serialize_entry("Options", value)?;
+        }
+        if let Some(value) = &self.search {
+            map.serialize_entry("Search", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecDnsConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TaskSpecContainerSpecDnsConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TaskSpecContainerSpecDnsConfig`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TaskSpecContainerSpecDnsConfig, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                let mut field_1: Option<Vec<String>> = None;
+                let mut field_2: Option<Vec<String>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Nameservers" => {
+                            field_0 = map.next_value::<Option<Vec<String>>>()?;
+                        }
+                        "Options" => field_1 = map.next_value::<Option<Vec<String>>>()?,
+                        "Search" => field_2 = map.next_value::<Option<Vec<String>>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TaskSpecContainerSpecDnsConfig {
+                    nameservers: field_0,
+                    options: field_1,
+                    search: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Isolation technology of the containers running the service. (Windows only)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -4305,17 +12692,74 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecIsolation {
     }
 }
 /// Security options for the container
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpecPrivileges {
     /// CredentialSpec for managed service account (Windows only)
-    #[serde(rename = "CredentialSpec", default, skip_serializing_if = "Option::is_none")]
     pub credential_spec: Option<TaskSpecContainerSpecPrivilegesCredentialSpec>,
     /// SELinux labels of the container
-    #[serde(rename = "SELinuxContext", default, skip_serializing_if = "Option::is_none")]
     pub se_linux_context: Option<TaskSpecContainerSpecPrivilegesSeLinuxContext>,
 }
+impl serde::Serialize for TaskSpecContainerSpecPrivileges {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.credential_spec {
+            map.serialize_entry("CredentialSpec", value)?;
+        }
+        if let Some(value) = &self.se_linux_context {
+            map.serialize_entry("SELinuxContext", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivileges {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TaskSpecContainerSpecPrivileges;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TaskSpecContainerSpecPrivileges`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TaskSpecContainerSpecPrivileges, A::Error> {
+                let mut field_0: Option<TaskSpecContainerSpecPrivilegesCredentialSpec> = None;
+                let mut field_1: Option<TaskSpecContainerSpecPrivilegesSeLinuxContext> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "CredentialSpec" => {
+                            field_0 = map
+                                .next_value::<
+                                    Option<TaskSpecContainerSpecPrivilegesCredentialSpec>,
+                                >()?;
+                        }
+                        "SELinuxContext" => {
+                            field_1 = map
+                                .next_value::<
+                                    Option<TaskSpecContainerSpecPrivilegesSeLinuxContext>,
+                                >()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TaskSpecContainerSpecPrivileges {
+                    credential_spec: field_0,
+                    se_linux_context: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// CredentialSpec for managed service account (Windows only)
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpecPrivilegesCredentialSpec {
     /// Load credential spec from this file. The file is read by the daemon, and must be present in the
     /// `CredentialSpecs` subdirectory in the docker data directory, which defaults to
@@ -4326,7 +12770,6 @@ pub struct TaskSpecContainerSpecPrivilegesCredentialSpec {
     /// &lt;p&gt;&lt;br /&gt;&lt;/p&gt;
     ///
     /// > **Note**: `CredentialSpec.File` and `CredentialSpec.Registry` are mutually exclusive.
-    #[serde(rename = "File", default, skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
     /// Load credential spec from this value in the Windows registry. The specified registry value must be
     /// located in:
@@ -4337,156 +12780,846 @@ pub struct TaskSpecContainerSpecPrivilegesCredentialSpec {
     ///
     ///
     /// > **Note**: `CredentialSpec.File` and `CredentialSpec.Registry` are mutually exclusive.
-    #[serde(rename = "Registry", default, skip_serializing_if = "Option::is_none")]
     pub registry: Option<String>,
 }
+impl serde::Serialize for TaskSpecContainerSpecPrivilegesCredentialSpec {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.file {
+            map.serialize_entry("File", value)?;
+        }
+        if let Some(value) = &self.registry {
+            map.serialize_entry("Registry", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivilegesCredentialSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TaskSpecContainerSpecPrivilegesCredentialSpec;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TaskSpecContainerSpecPrivilegesCredentialSpec`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TaskSpecContainerSpecPrivilegesCredentialSpec, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "File" => field_0 = map.next_value::<Option<String>>()?,
+                        "Registry" => field_1 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TaskSpecContainerSpecPrivilegesCredentialSpec {
+                    file: field_0,
+                    registry: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// SELinux labels of the container
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpecPrivilegesSeLinuxContext {
     /// Disable SELinux
-    #[serde(rename = "Disable", default, skip_serializing_if = "Option::is_none")]
     pub disable: Option<bool>,
     /// SELinux level label
-    #[serde(rename = "Level", default, skip_serializing_if = "Option::is_none")]
     pub level: Option<String>,
     /// SELinux role label
-    #[serde(rename = "Role", default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// SELinux type label
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// SELinux user label
-    #[serde(rename = "User", default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for TaskSpecContainerSpecPrivilegesSeLinuxContext {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.disable {
+            map.serialize_entry("Disable", value)?;
+        }
+        if let Some(value) = &self.level {
+            map.serialize_entry("Level", value)?;
+        }
+        if let Some(value) = &self.role {
+            map.serialize_entry("Role", value)?;
+        }
+        if let Some(value) = &self.type_ {
+            map.serialize_entry("Type", value)?;
+        }
+        if let Some(value) = &self.user {
+            map.serialize_entry("User", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivilegesSeLinuxContext {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TaskSpecContainerSpecPrivilegesSeLinuxContext;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TaskSpecContainerSpecPrivilegesSeLinuxContext`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TaskSpecContainerSpecPrivilegesSeLinuxContext, A::Error> {
+                let mut field_0: Option<bool> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Disable" => field_0 = map.next_value::<Option<bool>>()?,
+                        "Level" => field_1 = map.next_value::<Option<String>>()?,
+                        "Role" => field_2 = map.next_value::<Option<String>>()?,
+                        "Type" => field_3 = map.next_value::<Option<String>>()?,
+                        "User" => field_4 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TaskSpecContainerSpecPrivilegesSeLinuxContext {
+                    disable: field_0,
+                    level: field_1,
+                    role: field_2,
+                    type_: field_3,
+                    user: field_4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpecSecretsItem {
     /// File represents a specific target that is backed by a file.
-    #[serde(rename = "File", default, skip_serializing_if = "Option::is_none")]
     pub file: Option<TaskSpecContainerSpecSecretsItemFile>,
     /// SecretID represents the ID of the specific secret that we're referencing.
-    #[serde(rename = "SecretID", default, skip_serializing_if = "Option::is_none")]
     pub secret_id: Option<String>,
     /// SecretName is the name of the secret that this references, but this is just provided for
     /// lookup/display purposes. The secret in the reference will be identified by its ID.
-    #[serde(rename = "SecretName", default, skip_serializing_if = "Option::is_none")]
     pub secret_name: Option<String>,
 }
+impl serde::Serialize for TaskSpecContainerSpecSecretsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.file {
+            map.serialize_entry("File", value)?;
+        }
+        if let Some(value) = &self.secret_id {
+            map.serialize_entry("SecretID", value)?;
+        }
+        if let Some(value) = &self.secret_name {
+            map.serialize_entry("SecretName", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecSecretsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TaskSpecContainerSpecSecretsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TaskSpecContainerSpecSecretsItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TaskSpecContainerSpecSecretsItem, A::Error> {
+                let mut field_0: Option<TaskSpecContainerSpecSecretsItemFile> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "File" => {
+                            field_0 = map
+                                .next_value::<
+                                    Option<TaskSpecContainerSpecSecretsItemFile>,
+                                >()?;
+                        }
+                        "SecretID" => field_1 = map.next_value::<Option<String>>()?,
+                        "SecretName" => field_2 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TaskSpecContainerSpecSecretsItem {
+                    file: field_0,
+                    secret_id: field_1,
+                    secret_name: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// File represents a specific target that is backed by a file.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpecSecretsItemFile {
     /// GID represents the file GID.
-    #[serde(rename = "GID", default, skip_serializing_if = "Option::is_none")]
     pub gid: Option<String>,
     /// Mode represents the FileMode of the file.
-    #[serde(rename = "Mode", default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<u32>,
     /// Name represents the final filename in the filesystem.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// UID represents the file UID.
-    #[serde(rename = "UID", default, skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
 }
+impl serde::Serialize for TaskSpecContainerSpecSecretsItemFile {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.gid {
+            map.serialize_entry("GID", value)?;
+        }
+        if let Some(value) = &self.mode {
+            map.serialize_entry("Mode", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        if let Some(value) = &self.uid {
+            map.serialize_entry("UID", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecSecretsItemFile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TaskSpecContainerSpecSecretsItemFile;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TaskSpecContainerSpecSecretsItemFile`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TaskSpecContainerSpecSecretsItemFile, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<u32> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "GID" => field_0 = map.next_value::<Option<String>>()?,
+                        "Mode" => field_1 = map.next_value::<Option<u32>>()?,
+                        "Name" => field_2 = map.next_value::<Option<String>>()?,
+                        "UID" => field_3 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TaskSpecContainerSpecSecretsItemFile {
+                    gid: field_0,
+                    mode: field_1,
+                    name: field_2,
+                    uid: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Specifies the log driver to use for tasks created from this spec. If not present, the default one for the swarm will be used, finally falling back to the engine default if not specified.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecLogDriver {
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "Options", default, skip_serializing_if = "Option::is_none")]
     pub options: Option<std::collections::HashMap<String, String>>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for TaskSpecLogDriver {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        if let Some(value) = &self.options {
+            map.serialize_entry("Options", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TaskSpecLogDriver {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TaskSpecLogDriver;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TaskSpecLogDriver`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TaskSpecLogDriver, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<std::collections::HashMap<String, String>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Name" => field_0 = map.next_value::<Option<String>>()?,
+                        "Options" => {
+                            field_1 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TaskSpecLogDriver {
+                    name: field_0,
+                    options: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecNetworksItem {
-    #[serde(rename = "Aliases", default, skip_serializing_if = "Option::is_none")]
     pub aliases: Option<Vec<String>>,
-    #[serde(rename = "Target", default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for TaskSpecNetworksItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.aliases {
+            map.serialize_entry("Aliases", value)?;
+        }
+        if let Some(value) = &self.target {
+            map.serialize_entry("Target", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TaskSpecNetworksItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TaskSpecNetworksItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TaskSpecNetworksItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TaskSpecNetworksItem, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Aliases" => field_0 = map.next_value::<Option<Vec<String>>>()?,
+                        "Target" => field_1 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TaskSpecNetworksItem {
+                    aliases: field_0,
+                    target: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecPlacement {
     /// An array of constraints.
-    #[serde(rename = "Constraints", default, skip_serializing_if = "Option::is_none")]
     pub constraints: Option<Vec<String>>,
     /// Platforms stores all the platforms that the service's image can
     /// run on. This field is used in the platform filter for scheduling.
     /// If empty, then the platform filter is off, meaning there are no
     /// scheduling restrictions.
-    #[serde(rename = "Platforms", default, skip_serializing_if = "Option::is_none")]
     pub platforms: Option<Vec<Platform>>,
     /// Preferences provide a way to make the scheduler aware of factors such as topology. They are provided in order from highest to lowest precedence.
-    #[serde(rename = "Preferences", default, skip_serializing_if = "Option::is_none")]
     pub preferences: Option<Vec<TaskSpecPlacementPreferencesItem>>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for TaskSpecPlacement {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.constraints {
+            map.serialize_entry("Constraints", value)?;
+        }
+        if let Some(value) = &self.platforms {
+            map.serialize_entry("Platforms", value)?;
+        }
+        if let Some(value) = &self.preferences {
+            map.serialize_entry("Preferences", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TaskSpecPlacement {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TaskSpecPlacement;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TaskSpecPlacement`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TaskSpecPlacement, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                let mut field_1: Option<Vec<Platform>> = None;
+                let mut field_2: Option<Vec<TaskSpecPlacementPreferencesItem>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Constraints" => {
+                            field_0 = map.next_value::<Option<Vec<String>>>()?;
+                        }
+                        "Platforms" => {
+                            field_1 = map.next_value::<Option<Vec<Platform>>>()?;
+                        }
+                        "Preferences" => {
+                            field_2 = map
+                                .next_value::<
+                                    Option<Vec<TaskSpecPlacementPreferencesItem>>,
+                                >()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TaskSpecPlacement {
+                    constraints: field_0,
+                    platforms: field_1,
+                    preferences: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecPlacementPreferencesItem {
-    #[serde(rename = "Spread", default, skip_serializing_if = "Option::is_none")]
     pub spread: Option<TaskSpecPlacementPreferencesItemSpread>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for TaskSpecPlacementPreferencesItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.spread {
+            map.serialize_entry("Spread", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TaskSpecPlacementPreferencesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TaskSpecPlacementPreferencesItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TaskSpecPlacementPreferencesItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TaskSpecPlacementPreferencesItem, A::Error> {
+                let mut field_0: Option<TaskSpecPlacementPreferencesItemSpread> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Spread" => {
+                            field_0 = map
+                                .next_value::<
+                                    Option<TaskSpecPlacementPreferencesItemSpread>,
+                                >()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TaskSpecPlacementPreferencesItem {
+                    spread: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecPlacementPreferencesItemSpread {
     /// label descriptor, such as engine.labels.az
-    #[serde(
-        rename = "SpreadDescriptor",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub spread_descriptor: Option<String>,
 }
+impl serde::Serialize for TaskSpecPlacementPreferencesItemSpread {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.spread_descriptor {
+            map.serialize_entry("SpreadDescriptor", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TaskSpecPlacementPreferencesItemSpread {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TaskSpecPlacementPreferencesItemSpread;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TaskSpecPlacementPreferencesItemSpread`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TaskSpecPlacementPreferencesItemSpread, A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "SpreadDescriptor" => {
+                            field_0 = map.next_value::<Option<String>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TaskSpecPlacementPreferencesItemSpread {
+                    spread_descriptor: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Invalid when specified with `ContainerSpec`. *(Experimental release only.)*
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecPluginSpec {
     /// Disable the plugin once scheduled.
-    #[serde(rename = "Disabled", default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
     /// The name or 'alias' to use for the plugin.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(
-        rename = "PluginPrivilege",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub plugin_privilege: Option<Vec<TaskSpecPluginSpecPluginPrivilegeItem>>,
     /// The plugin image reference to use.
-    #[serde(rename = "Remote", default, skip_serializing_if = "Option::is_none")]
     pub remote: Option<String>,
 }
+impl serde::Serialize for TaskSpecPluginSpec {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.disabled {
+            map.serialize_entry("Disabled", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        if let Some(value) = &self.plugin_privilege {
+            map.serialize_entry("PluginPrivilege", value)?;
+        }
+        if let Some(value) = &self.remote {
+            map.serialize_entry("Remote", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TaskSpecPluginSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TaskSpecPluginSpec;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TaskSpecPluginSpec`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TaskSpecPluginSpec, A::Error> {
+                let mut field_0: Option<bool> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Vec<TaskSpecPluginSpecPluginPrivilegeItem>> = None;
+                let mut field_3: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Disabled" => field_0 = map.next_value::<Option<bool>>()?,
+                        "Name" => field_1 = map.next_value::<Option<String>>()?,
+                        "PluginPrivilege" => {
+                            field_2 = map
+                                .next_value::<
+                                    Option<Vec<TaskSpecPluginSpecPluginPrivilegeItem>>,
+                                >()?;
+                        }
+                        "Remote" => field_3 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TaskSpecPluginSpec {
+                    disabled: field_0,
+                    name: field_1,
+                    plugin_privilege: field_2,
+                    remote: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Describes a permission accepted by the user upon installing the plugin.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecPluginSpecPluginPrivilegeItem {
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Vec<String>>,
 }
+impl serde::Serialize for TaskSpecPluginSpecPluginPrivilegeItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("Description", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        if let Some(value) = &self.value {
+            map.serialize_entry("Value", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TaskSpecPluginSpecPluginPrivilegeItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TaskSpecPluginSpecPluginPrivilegeItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TaskSpecPluginSpecPluginPrivilegeItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TaskSpecPluginSpecPluginPrivilegeItem, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Vec<String>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Description" => field_0 = map.next_value::<Option<String>>()?,
+                        "Name" => field_1 = map.next_value::<Option<String>>()?,
+                        "Value" => field_2 = map.next_value::<Option<Vec<String>>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TaskSpecPluginSpecPluginPrivilegeItem {
+                    description: field_0,
+                    name: field_1,
+                    value: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Resource requirements which apply to each individual container created as part of the service.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecResources {
     /// Define resources limits.
-    #[serde(rename = "Limits", default, skip_serializing_if = "Option::is_none")]
     pub limits: Option<ResourceObject>,
     /// Define resources reservation.
-    #[serde(rename = "Reservations", default, skip_serializing_if = "Option::is_none")]
     pub reservations: Option<ResourceObject>,
 }
+impl serde::Serialize for TaskSpecResources {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.limits {
+            map.serialize_entry("Limits", value)?;
+        }
+        if let Some(value) = &self.reservations {
+            map.serialize_entry("Reservations", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TaskSpecResources {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TaskSpecResources;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TaskSpecResources`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TaskSpecResources, A::Error> {
+                let mut field_0: Option<ResourceObject> = None;
+                let mut field_1: Option<ResourceObject> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Limits" => field_0 = map.next_value::<Option<ResourceObject>>()?,
+                        "Reservations" => {
+                            field_1 = map.next_value::<Option<ResourceObject>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TaskSpecResources {
+                    limits: field_0,
+                    reservations: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Specification for the restart policy which applies to containers created as part of this service.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecRestartPolicy {
     /// Condition for restart.
-    #[serde(rename = "Condition", default, skip_serializing_if = "Option::is_none")]
     pub condition: Option<TaskSpecRestartPolicyCondition>,
     /// Delay between restart attempts.
-    #[serde(rename = "Delay", default, skip_serializing_if = "Option::is_none")]
     pub delay: Option<i64>,
     /// Maximum attempts to restart a given container before giving up (default value is 0, which is ignored).
-    #[serde(rename = "MaxAttempts", default, skip_serializing_if = "Option::is_none")]
     pub max_attempts: Option<i64>,
     /// Windows is the time window used to evaluate the restart policy (default value is 0, which is unbounded).
-    #[serde(rename = "Window", default, skip_serializing_if = "Option::is_none")]
     pub window: Option<i64>,
+}
+impl serde::Serialize for TaskSpecRestartPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.condition {
+            map.serialize_entry("Condition", value)?;
+        }
+        if let Some(value) = &self.delay {
+            map.serialize_entry("Delay", value)?;
+        }
+        if let Some(value) = &self.max_attempts {
+            map.serialize_entry("MaxAttempts", value)?;
+        }
+        if let Some(value) = &self.window {
+            map.serialize_entry("Window", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TaskSpecRestartPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TaskSpecRestartPolicy;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TaskSpecRestartPolicy`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TaskSpecRestartPolicy, A::Error> {
+                let mut field_0: Option<TaskSpecRestartPolicyCondition> = None;
+                let mut field_1: Option<i64> = None;
+                let mut field_2: Option<i64> = None;
+                let mut field_3: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Condition" => {
+                            field_0 = map
+                                .next_value::<Option<TaskSpecRestartPolicyCondition>>()?;
+                        }
+                        "Delay" => field_1 = map.next_value::<Option<i64>>()?,
+                        "MaxAttempts" => field_2 = map.next_value::<Option<i64>>()?,
+                        "Window" => field_3 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TaskSpecRestartPolicy {
+                    condition: field_0,
+                    delay: field_1,
+                    max_attempts: field_2,
+                    window: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Condition for restart.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -4586,27 +13719,124 @@ impl<'de> serde::Deserialize<'de> for VolumeScope {
 }
 /// Usage details about the volume. This information is used by the
 /// `GET /system/df` endpoint, and omitted in other endpoints.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VolumeUsageData {
     /// The number of containers referencing this volume. This field
     /// is set to `-1` if the reference-count is not available.
-    #[serde(rename = "RefCount")]
     pub ref_count: i64,
     /// Amount of disk space used by the volume (in bytes). This information
     /// is only available for volumes created with the `"local"` volume
     /// driver. For volumes created with other volume drivers, this field
     /// is set to `-1` ("not available")
-    #[serde(rename = "Size")]
     pub size: i64,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for VolumeUsageData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("RefCount", &self.ref_count)?;
+        map.serialize_entry("Size", &self.size)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for VolumeUsageData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = VolumeUsageData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `VolumeUsageData`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VolumeUsageData, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "RefCount" => field_0 = Some(map.next_value::<i64>()?),
+                        "Size" => field_1 = Some(map.next_value::<i64>()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(VolumeUsageData {
+                    ref_count: field_0
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("RefCount"))?,
+                    size: field_1
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Size"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemAuthResponse {
     /// An opaque token used to authenticate a user after a successful login
-    #[serde(rename = "IdentityToken", default, skip_serializing_if = "Option::is_none")]
     pub identity_token: Option<String>,
     /// The status of the authentication
-    #[serde(rename = "Status")]
     pub status: String,
+}
+impl serde::Serialize for SystemAuthResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.identity_token {
+            map.serialize_entry("IdentityToken", value)?;
+        }
+        map.serialize_entry("Status", &self.status)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SystemAuthResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SystemAuthResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SystemAuthResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SystemAuthResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "IdentityToken" => field_0 = map.next_value::<Option<String>>()?,
+                        "Status" => field_1 = Some(map.next_value::<String>()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SystemAuthResponse {
+                    identity_token: field_0,
+                    status: field_1
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Status"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ImageBuildContentType {
@@ -4649,174 +13879,680 @@ impl<'de> serde::Deserialize<'de> for ImageBuildContentType {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BuildPruneResponse {
     /// Disk space reclaimed in bytes
-    #[serde(rename = "SpaceReclaimed", default, skip_serializing_if = "Option::is_none")]
     pub space_reclaimed: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for BuildPruneResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.space_reclaimed {
+            map.serialize_entry("SpaceReclaimed", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for BuildPruneResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = BuildPruneResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `BuildPruneResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BuildPruneResponse, A::Error> {
+                let mut field_0: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "SpaceReclaimed" => field_0 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(BuildPruneResponse {
+                    space_reclaimed: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfigCreateBody {
     /// Data is the data to store as a config, formatted as a standard base64-encoded
     /// ([RFC 4648](https://tools.ietf.org/html/rfc4648#section-4)) string.
     /// The maximum allowed size is 1000KB, as defined in [MaxConfigSize](https://pkg.go.dev/github.com/moby/swarmkit/v2@v2.0.0-20250103191802-8c1959736554/manager/controlapi#MaxConfigSize).
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
     pub data: Option<String>,
     /// User-defined key/value metadata.
-    #[serde(rename = "Labels", default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<std::collections::HashMap<String, String>>,
     /// User-defined name of the config.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Templating driver, if applicable
     ///
     /// Templating controls whether and how to evaluate the config payload as
     /// a template. If no driver is set, no templating is used.
-    #[serde(rename = "Templating", default, skip_serializing_if = "Option::is_none")]
     pub templating: Option<Driver>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ConfigCreateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("Data", value)?;
+        }
+        if let Some(value) = &self.labels {
+            map.serialize_entry("Labels", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        if let Some(value) = &self.templating {
+            map.serialize_entry("Templating", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ConfigCreateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ConfigCreateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ConfigCreateBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ConfigCreateBody, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<Driver> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Data" => field_0 = map.next_value::<Option<String>>()?,
+                        "Labels" => {
+                            field_1 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "Name" => field_2 = map.next_value::<Option<String>>()?,
+                        "Templating" => field_3 = map.next_value::<Option<Driver>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ConfigCreateBody {
+                    data: field_0,
+                    labels: field_1,
+                    name: field_2,
+                    templating: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerCreateBody {
     /// Command is already escaped (Windows only)
-    #[serde(rename = "ArgsEscaped", default, skip_serializing_if = "Option::is_none")]
     pub args_escaped: Option<bool>,
     /// Whether to attach to `stderr`.
-    #[serde(rename = "AttachStderr", default, skip_serializing_if = "Option::is_none")]
     pub attach_stderr: Option<bool>,
     /// Whether to attach to `stdin`.
-    #[serde(rename = "AttachStdin", default, skip_serializing_if = "Option::is_none")]
     pub attach_stdin: Option<bool>,
     /// Whether to attach to `stdout`.
-    #[serde(rename = "AttachStdout", default, skip_serializing_if = "Option::is_none")]
     pub attach_stdout: Option<bool>,
     /// Command to run specified as a string or an array of strings.
-    #[serde(rename = "Cmd", default, skip_serializing_if = "Option::is_none")]
     pub cmd: Option<Vec<String>>,
     /// The domain name to use for the container.
-    #[serde(rename = "Domainname", default, skip_serializing_if = "Option::is_none")]
     pub domainname: Option<String>,
     /// The entry point for the container as a string or an array of strings.
     ///
     /// If the array consists of exactly one empty string (`[""]`) then the entry point is reset to system default (i.e., the entry point used by docker when there is no `ENTRYPOINT` instruction in the `Dockerfile`).
-    #[serde(rename = "Entrypoint", default, skip_serializing_if = "Option::is_none")]
     pub entrypoint: Option<Vec<String>>,
     /// A list of environment variables to set inside the container in the form `["VAR=value", ...]`. A variable without `=` is removed from the environment, rather than to have an empty value.
-    #[serde(rename = "Env", default, skip_serializing_if = "Option::is_none")]
     pub env: Option<Vec<String>>,
     /// An object mapping ports to an empty object in the form:
     ///
     /// `{"<port>/<tcp|udp|sctp>": {}}`
-    #[serde(rename = "ExposedPorts", default, skip_serializing_if = "Option::is_none")]
     pub exposed_ports: Option<
         std::collections::HashMap<String, dockwright_runtime::model::EmptyObject>,
     >,
-    #[serde(rename = "Healthcheck", default, skip_serializing_if = "Option::is_none")]
     pub healthcheck: Option<HealthConfig>,
     /// The hostname to use for the container, as a valid RFC 1123 hostname.
-    #[serde(rename = "Hostname", default, skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
     /// The name of the image to use when creating the container
-    #[serde(rename = "Image", default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// User-defined key/value metadata.
-    #[serde(rename = "Labels", default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<std::collections::HashMap<String, String>>,
     /// MAC address of the container.
-    #[serde(rename = "MacAddress", default, skip_serializing_if = "Option::is_none")]
     pub mac_address: Option<String>,
     /// Disable networking for the container.
-    #[serde(
-        rename = "NetworkDisabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub network_disabled: Option<bool>,
     /// `ONBUILD` metadata that were defined in the image's `Dockerfile`.
-    #[serde(rename = "OnBuild", default, skip_serializing_if = "Option::is_none")]
     pub on_build: Option<Vec<String>>,
     /// Open `stdin`
-    #[serde(rename = "OpenStdin", default, skip_serializing_if = "Option::is_none")]
     pub open_stdin: Option<bool>,
     /// Shell for when `RUN`, `CMD`, and `ENTRYPOINT` uses a shell.
-    #[serde(rename = "Shell", default, skip_serializing_if = "Option::is_none")]
     pub shell: Option<Vec<String>>,
     /// Close `stdin` after one attached client disconnects
-    #[serde(rename = "StdinOnce", default, skip_serializing_if = "Option::is_none")]
     pub stdin_once: Option<bool>,
     /// Signal to stop a container as a string or unsigned integer.
-    #[serde(rename = "StopSignal", default, skip_serializing_if = "Option::is_none")]
     pub stop_signal: Option<String>,
     /// Timeout to stop a container in seconds. If omitted, the daemon-wide
     /// default is used.
-    #[serde(rename = "StopTimeout", default, skip_serializing_if = "Option::is_none")]
     pub stop_timeout: Option<i64>,
     /// Attach standard streams to a TTY, including `stdin` if it is not closed.
-    #[serde(rename = "Tty", default, skip_serializing_if = "Option::is_none")]
     pub tty: Option<bool>,
     /// The user that commands are run as inside the container.
-    #[serde(rename = "User", default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// An object mapping mount point paths inside the container to empty objects.
-    #[serde(rename = "Volumes", default, skip_serializing_if = "Option::is_none")]
     pub volumes: Option<
         std::collections::HashMap<String, dockwright_runtime::model::EmptyObject>,
     >,
     /// The working directory for commands to run in.
-    #[serde(rename = "WorkingDir", default, skip_serializing_if = "Option::is_none")]
     pub working_dir: Option<String>,
-    #[serde(rename = "HostConfig", default, skip_serializing_if = "Option::is_none")]
     pub host_config: Option<HostConfig>,
     /// This container's networking configuration.
-    #[serde(
-        rename = "NetworkingConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub networking_config: Option<ContainerCreateBodyNetworkingConfig>,
 }
+impl serde::Serialize for ContainerCreateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.args_escaped {
+            map.serialize_entry("ArgsEscaped", value)?;
+        }
+        if let Some(value) = &self.attach_stderr {
+            map.serialize_entry("AttachStderr", value)?;
+        }
+        if let Some(value) = &self.attach_stdin {
+            map.serialize_entry("AttachStdin", value)?;
+        }
+        if let Some(value) = &self.attach_stdout {
+            map.serialize_entry("AttachStdout", value)?;
+        }
+        if let Some(value) = &self.cmd {
+            map.serialize_entry("Cmd", value)?;
+        }
+        if let Some(value) = &self.domainname {
+            map.serialize_entry("Domainname", value)?;
+        }
+        if let Some(value) = &self.entrypoint {
+            map.serialize_entry("Entrypoint", value)?;
+        }
+        if let Some(value) = &self.env {
+            map.serialize_entry("Env", value)?;
+        }
+        if let Some(value) = &self.exposed_ports {
+            map.serialize_entry("ExposedPorts", value)?;
+        }
+        if let Some(value) = &self.healthcheck {
+            map.serialize_entry("Healthcheck", value)?;
+        }
+        if let Some(value) = &self.hostname {
+            map.serialize_entry("Hostname", value)?;
+        }
+        if let Some(value) = &self.image {
+            map.serialize_entry("Image", value)?;
+        }
+        if let Some(value) = &self.labels {
+            map.serialize_entry("Labels", value)?;
+        }
+        if let Some(value) = &self.mac_address {
+            map.serialize_entry("MacAddress", value)?;
+        }
+        if let Some(value) = &self.network_disabled {
+            map.serialize_entry("NetworkDisabled", value)?;
+        }
+        if let Some(value) = &self.on_build {
+            map.serialize_entry("OnBuild", value)?;
+        }
+        if let Some(value) = &self.open_stdin {
+            map.serialize_entry("OpenStdin", value)?;
+        }
+        if let Some(value) = &self.shell {
+            map.serialize_entry("Shell", value)?;
+        }
+        if let Some(value) = &self.stdin_once {
+            map.serialize_entry("StdinOnce", value)?;
+        }
+        if let Some(value) = &self.stop_signal {
+            map.serialize_entry("StopSignal", value)?;
+        }
+        if let Some(value) = &self.stop_timeout {
+            map.serialize_entry("StopTimeout", value)?;
+        }
+        if let Some(value) = &self.tty {
+            map.serialize_entry("Tty", value)?;
+        }
+        if let Some(value) = &self.user {
+            map.serialize_entry("User", value)?;
+        }
+        if let Some(value) = &self.volumes {
+            map.serialize_entry("Volumes", value)?;
+        }
+        if let Some(value) = &self.working_dir {
+            map.serialize_entry("WorkingDir", value)?;
+        }
+        if let Some(value) = &self.host_config {
+            map.serialize_entry("HostConfig", value)?;
+        }
+        if let Some(value) = &self.networking_config {
+            map.serialize_entry("NetworkingConfig", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContainerCreateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ContainerCreateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ContainerCreateBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContainerCreateBody, A::Error> {
+                let mut field_0: Option<bool> = None;
+                let mut field_1: Option<bool> = None;
+                let mut field_2: Option<bool> = None;
+                let mut field_3: Option<bool> = None;
+                let mut field_4: Option<Vec<String>> = None;
+                let mut field_5: Option<String> = None;
+                let mut field_6: Option<Vec<String>> = None;
+                let mut field_7: Option<Vec<String>> = None;
+                let mut field_8: Option<
+                    std::collections::HashMap<
+                        String,
+                        dockwright_runtime::model::EmptyObject,
+                    >,
+                > = None;
+                let mut field_9: Option<HealthConfig> = None;
+                let mut field_10: Option<String> = None;
+                let mut field_11: Option<String> = None;
+                let mut field_12: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_13: Option<String> = None;
+                let mut field_14: Option<bool> = None;
+                let mut field_15: Option<Vec<String>> = None;
+                let mut field_16: Option<bool> = None;
+                let mut field_17: Option<Vec<String>> = None;
+                let mut field_18: Option<bool> = None;
+                let mut field_19: Option<String> = None;
+                let mut field_20: Option<i64> = None;
+                let mut field_21: Option<bool> = None;
+                let mut field_22: Option<String> = None;
+                let mut field_23: Option<
+                    std::collections::HashMap<
+                        String,
+                        dockwright_runtime::model::EmptyObject,
+                    >,
+                > = None;
+                let mut field_24: Option<String> = None;
+                let mut field_25: Option<HostConfig> = None;
+                let mut field_26: Option<ContainerCreateBodyNetworkingConfig> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "ArgsEscaped" => field_0 = map.next_value::<Option<bool>>()?,
+                        "AttachStderr" => field_1 = map.next_value::<Option<bool>>()?,
+                        "AttachStdin" => field_2 = map.next_value::<Option<bool>>()?,
+                        "AttachStdout" => field_3 = map.next_value::<Option<bool>>()?,
+                        "Cmd" => field_4 = map.next_value::<Option<Vec<String>>>()?,
+                        "Domainname" => field_5 = map.next_value::<Option<String>>()?,
+                        "Entrypoint" => {
+                            field_6 = map.next_value::<Option<Vec<String>>>()?;
+                        }
+                        "Env" => field_7 = map.next_value::<Option<Vec<String>>>()?,
+                        "ExposedPorts" => {
+                            field_8 = map
+                                .next_value::<
+                                    Option<
+                                        std::collections::HashMap<
+                                            String,
+                                            dockwright_runtime::model::EmptyObject,
+                                        >,
+                                    >,
+                                >()?;
+                        }
+                        "Healthcheck" => {
+                            field_9 = map.next_value::<Option<HealthConfig>>()?;
+                        }
+                        "Hostname" => field_10 = map.next_value::<Option<String>>()?,
+                        "Image" => field_11 = map.next_value::<Option<String>>()?,
+                        "Labels" => {
+                            field_12 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "MacAddress" => field_13 = map.next_value::<Option<String>>()?,
+                        "NetworkDisabled" => field_14 = map.next_value::<Option<bool>>()?,
+                        "OnBuild" => field_15 = map.next_value::<Option<Vec<String>>>()?,
+                        "OpenStdin" => field_16 = map.next_value::<Option<bool>>()?,
+                        "Shell" => field_17 = map.next_value::<Option<Vec<String>>>()?,
+                        "StdinOnce" => field_18 = map.next_value::<Option<bool>>()?,
+                        "StopSignal" => field_19 = map.next_value::<Option<String>>()?,
+                        "StopTimeout" => field_20 = map.next_value::<Option<i64>>()?,
+                        "Tty" => field_21 = map.next_value::<Option<bool>>()?,
+                        "User" => field_22 = map.next_value::<Option<String>>()?,
+                        "Volumes" => {
+                            field_23 = map
+                                .next_value::<
+                                    Option<
+                                        std::collections::HashMap<
+                                            String,
+                                            dockwright_runtime::model::EmptyObject,
+                                        >,
+                                    >,
+                                >()?;
+                        }
+                        "WorkingDir" => field_24 = map.next_value::<Option<String>>()?,
+                        "HostConfig" => {
+                            field_25 = map.next_value::<Option<HostConfig>>()?;
+                        }
+                        "NetworkingConfig" => {
+                            field_26 = map
+                                .next_value::<
+                                    Option<ContainerCreateBodyNetworkingConfig>,
+                                >()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ContainerCreateBody {
+                    args_escaped: field_0,
+                    attach_stderr: field_1,
+                    attach_stdin: field_2,
+                    attach_stdout: field_3,
+                    cmd: field_4,
+                    domainname: field_5,
+                    entrypoint: field_6,
+                    env: field_7,
+                    exposed_ports: field_8,
+                    healthcheck: field_9,
+                    hostname: field_10,
+                    image: field_11,
+                    labels: field_12,
+                    mac_address: field_13,
+                    network_disabled: field_14,
+                    on_build: field_15,
+                    open_stdin: field_16,
+                    shell: field_17,
+                    stdin_once: field_18,
+                    stop_signal: field_19,
+                    stop_timeout: field_20,
+                    tty: field_21,
+                    user: field_22,
+                    volumes: field_23,
+                    working_dir: field_24,
+                    host_config: field_25,
+                    networking_config: field_26,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// This container's networking configuration.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerCreateBodyNetworkingConfig {
     /// A mapping of network name to endpoint configuration for that network.
-    #[serde(
-        rename = "EndpointsConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub endpoints_config: Option<std::collections::HashMap<String, EndpointSettings>>,
 }
+impl serde::Serialize for ContainerCreateBodyNetworkingConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.endpoints_config {
+            map.serialize_entry("EndpointsConfig", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContainerCreateBodyNetworkingConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ContainerCreateBodyNetworkingConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ContainerCreateBodyNetworkingConfig`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContainerCreateBodyNetworkingConfig, A::Error> {
+                let mut field_0: Option<
+                    std::collections::HashMap<String, EndpointSettings>,
+                > = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "EndpointsConfig" => {
+                            field_0 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, EndpointSettings>>,
+                                >()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ContainerCreateBodyNetworkingConfig {
+                    endpoints_config: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// OK response to ContainerCreate operation
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerCreateResponse {
     /// The ID of the created container
-    #[serde(rename = "Id")]
     pub id: String,
     /// Warnings encountered when creating the container
-    #[serde(rename = "Warnings")]
     pub warnings: Vec<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ContainerCreateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("Id", &self.id)?;
+        map.serialize_entry("Warnings", &self.warnings)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContainerCreateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ContainerCreateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ContainerCreateResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContainerCreateResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Vec<String>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Id" => field_0 = Some(map.next_value::<String>()?),
+                        "Warnings" => field_1 = Some(map.next_value::<Vec<String>>()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ContainerCreateResponse {
+                    id: field_0
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Id"))?,
+                    warnings: field_1
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Warnings"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerPruneResponse {
     /// Container IDs that were deleted
-    #[serde(
-        rename = "ContainersDeleted",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub containers_deleted: Option<Vec<String>>,
     /// Disk space reclaimed in bytes
-    #[serde(rename = "SpaceReclaimed", default, skip_serializing_if = "Option::is_none")]
     pub space_reclaimed: Option<i64>,
 }
+impl serde::Serialize for ContainerPruneResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.containers_deleted {
+            map.serialize_entry("ContainersDeleted", value)?;
+        }
+        if let Some(value) = &self.space_reclaimed {
+            map.serialize_entry("SpaceReclaimed", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContainerPruneResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ContainerPruneResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ContainerPruneResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContainerPruneResponse, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                let mut field_1: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "ContainersDeleted" => {
+                            field_0 = map.next_value::<Option<Vec<String>>>()?;
+                        }
+                        "SpaceReclaimed" => field_1 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ContainerPruneResponse {
+                    containers_deleted: field_0,
+                    space_reclaimed: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// change item in response to ContainerChanges operation
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ContainerChangesResponseItem {
     /// Kind of change
-    #[serde(rename = "Kind")]
     pub kind: ContainerChangesResponseItemKind,
     /// Path to file that has changed
-    #[serde(rename = "Path")]
     pub path: String,
+}
+impl serde::Serialize for ContainerChangesResponseItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("Kind", &self.kind)?;
+        map.serialize_entry("Path", &self.path)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContainerChangesResponseItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ContainerChangesResponseItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ContainerChangesResponseItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContainerChangesResponseItem, A::Error> {
+                let mut field_0: Option<ContainerChangesResponseItemKind> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Kind" => {
+                            field_0 = Some(
+                                map.next_value::<ContainerChangesResponseItemKind>()?,
+                            );
+                        }
+                        "Path" => field_1 = Some(map.next_value::<String>()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ContainerChangesResponseItem {
+                    kind: field_0
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Kind"))?,
+                    path: field_1
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Path"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Kind of change
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -4863,133 +14599,383 @@ impl<'de> serde::Deserialize<'de> for ContainerChangesResponseItemKind {
         <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerExecBody {
     /// Attach to `stderr` of the exec command.
-    #[serde(rename = "AttachStderr", default, skip_serializing_if = "Option::is_none")]
     pub attach_stderr: Option<bool>,
     /// Attach to `stdin` of the exec command.
-    #[serde(rename = "AttachStdin", default, skip_serializing_if = "Option::is_none")]
     pub attach_stdin: Option<bool>,
     /// Attach to `stdout` of the exec command.
-    #[serde(rename = "AttachStdout", default, skip_serializing_if = "Option::is_none")]
     pub attach_stdout: Option<bool>,
     /// Command to run, as a string or array of strings.
-    #[serde(rename = "Cmd", default, skip_serializing_if = "Option::is_none")]
     pub cmd: Option<Vec<String>>,
     /// Override the key sequence for detaching a container. Format is a single character `[a-Z]` or `ctrl-<value>` where `<value>` is one of: `a-z`, `@`, `^`, `[`, `,` or `_`.
-    #[serde(rename = "DetachKeys", default, skip_serializing_if = "Option::is_none")]
     pub detach_keys: Option<String>,
     /// A list of environment variables in the form `["VAR=value", ...]`.
-    #[serde(rename = "Env", default, skip_serializing_if = "Option::is_none")]
     pub env: Option<Vec<String>>,
     /// Runs the exec process with extended privileges.
-    #[serde(rename = "Privileged", default, skip_serializing_if = "Option::is_none")]
     pub privileged: Option<bool>,
     /// Allocate a pseudo-TTY.
-    #[serde(rename = "Tty", default, skip_serializing_if = "Option::is_none")]
     pub tty: Option<bool>,
     /// The user, and optionally, group to run the exec process inside the container. Format is one of: `user`, `user:group`, `uid`, or `uid:gid`.
-    #[serde(rename = "User", default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// The working directory for the exec process inside the container.
-    #[serde(rename = "WorkingDir", default, skip_serializing_if = "Option::is_none")]
     pub working_dir: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ContainerExecBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.attach_stderr {
+            map.serialize_entry("AttachStderr", value)?;
+        }
+        if let Some(value) = &self.attach_stdin {
+            map.serialize_entry("AttachStdin", value)?;
+        }
+        if let Some(value) = &self.attach_stdout {
+            map.serialize_entry("AttachStdout", value)?;
+        }
+        if let Some(value) = &self.cmd {
+            map.serialize_entry("Cmd", value)?;
+        }
+        if let Some(value) = &self.detach_keys {
+            map.serialize_entry("DetachKeys", value)?;
+        }
+        if let Some(value) = &self.env {
+            map.serialize_entry("Env", value)?;
+        }
+        if let Some(value) = &self.privileged {
+            map.serialize_entry("Privileged", value)?;
+        }
+        if let Some(value) = &self.tty {
+            map.serialize_entry("Tty", value)?;
+        }
+        if let Some(value) = &self.user {
+            map.serialize_entry("User", value)?;
+        }
+        if let Some(value) = &self.working_dir {
+            map.serialize_entry("WorkingDir", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContainerExecBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ContainerExecBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ContainerExecBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContainerExecBody, A::Error> {
+                let mut field_0: Option<bool> = None;
+                let mut field_1: Option<bool> = None;
+                let mut field_2: Option<bool> = None;
+                let mut field_3: Option<Vec<String>> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<Vec<String>> = None;
+                let mut field_6: Option<bool> = None;
+                let mut field_7: Option<bool> = None;
+                let mut field_8: Option<String> = None;
+                let mut field_9: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "AttachStderr" => field_0 = map.next_value::<Option<bool>>()?,
+                        "AttachStdin" => field_1 = map.next_value::<Option<bool>>()?,
+                        "AttachStdout" => field_2 = map.next_value::<Option<bool>>()?,
+                        "Cmd" => field_3 = map.next_value::<Option<Vec<String>>>()?,
+                        "DetachKeys" => field_4 = map.next_value::<Option<String>>()?,
+                        "Env" => field_5 = map.next_value::<Option<Vec<String>>>()?,
+                        "Privileged" => field_6 = map.next_value::<Option<bool>>()?,
+                        "Tty" => field_7 = map.next_value::<Option<bool>>()?,
+                        "User" => field_8 = map.next_value::<Option<String>>()?,
+                        "WorkingDir" => field_9 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ContainerExecBody {
+                    attach_stderr: field_0,
+                    attach_stdin: field_1,
+                    attach_stdout: field_2,
+                    cmd: field_3,
+                    detach_keys: field_4,
+                    env: field_5,
+                    privileged: field_6,
+                    tty: field_7,
+                    user: field_8,
+                    working_dir: field_9,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerInspectResponse {
-    #[serde(
-        rename = "AppArmorProfile",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub app_armor_profile: Option<String>,
     /// The arguments to the command being run
-    #[serde(rename = "Args", default, skip_serializing_if = "Option::is_none")]
     pub args: Option<Vec<String>>,
-    #[serde(rename = "Config", default, skip_serializing_if = "Option::is_none")]
     pub config: Option<ContainerConfig>,
     /// The time the container was created
-    #[serde(rename = "Created", default, skip_serializing_if = "Option::is_none")]
     pub created: Option<String>,
-    #[serde(rename = "Driver", default, skip_serializing_if = "Option::is_none")]
     pub driver: Option<String>,
-    #[serde(rename = "ExecIDs", default, skip_serializing_if = "Option::is_none")]
     pub exec_ids: Option<Vec<String>>,
-    #[serde(rename = "GraphDriver", default, skip_serializing_if = "Option::is_none")]
     pub graph_driver: Option<GraphDriverData>,
-    #[serde(rename = "HostConfig", default, skip_serializing_if = "Option::is_none")]
     pub host_config: Option<HostConfig>,
-    #[serde(rename = "HostnamePath", default, skip_serializing_if = "Option::is_none")]
     pub hostname_path: Option<String>,
-    #[serde(rename = "HostsPath", default, skip_serializing_if = "Option::is_none")]
     pub hosts_path: Option<String>,
     /// The ID of the container
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The container's image
-    #[serde(rename = "Image", default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
-    #[serde(rename = "LogPath", default, skip_serializing_if = "Option::is_none")]
     pub log_path: Option<String>,
-    #[serde(rename = "MountLabel", default, skip_serializing_if = "Option::is_none")]
     pub mount_label: Option<String>,
-    #[serde(rename = "Mounts", default, skip_serializing_if = "Option::is_none")]
     pub mounts: Option<Vec<MountPoint>>,
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(
-        rename = "NetworkSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub network_settings: Option<NetworkSettings>,
     /// TODO
-    #[serde(rename = "Node", default, skip_serializing_if = "Option::is_none")]
     pub node: Option<serde_json::Value>,
     /// The path to the command being run
-    #[serde(rename = "Path", default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    #[serde(rename = "ProcessLabel", default, skip_serializing_if = "Option::is_none")]
     pub process_label: Option<String>,
-    #[serde(rename = "ResolvConfPath", default, skip_serializing_if = "Option::is_none")]
     pub resolv_conf_path: Option<String>,
-    #[serde(rename = "RestartCount", default, skip_serializing_if = "Option::is_none")]
     pub restart_count: Option<i64>,
     /// The total size of all the files in this container.
-    #[serde(rename = "SizeRootFs", default, skip_serializing_if = "Option::is_none")]
     pub size_root_fs: Option<i64>,
     /// The size of files that have been created or changed by this container.
-    #[serde(rename = "SizeRw", default, skip_serializing_if = "Option::is_none")]
     pub size_rw: Option<i64>,
     /// The state of the container.
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<ContainerInspectResponseState>,
 }
+impl serde::Serialize for ContainerInspectResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_armor_profile {
+            map.serialize_entry("AppArmorProfile", value)?;
+        }
+        if let Some(value) = &self.args {
+            map.serialize_entry("Args", value)?;
+        }
+        if let Some(value) = &self.config {
+            map.serialize_entry("Config", value)?;
+        }
+        if let Some(value) = &self.created {
+            map.serialize_entry("Created", value)?;
+        }
+        if let Some(value) = &self.driver {
+            map.serialize_entry("Driver", value)?;
+        }
+        if let Some(value) = &self.exec_ids {
+            map.serialize_entry("ExecIDs", value)?;
+        }
+        if let Some(value) = &self.graph_driver {
+            map.serialize_entry("GraphDriver", value)?;
+        }
+        if let Some(value) = &self.host_config {
+            map.serialize_entry("HostConfig", value)?;
+        }
+        if let Some(value) = &self.hostname_path {
+            map.serialize_entry("HostnamePath", value)?;
+        }
+        if let Some(value) = &self.hosts_path {
+            map.serialize_entry("HostsPath", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("Id", value)?;
+        }
+        if let Some(value) = &self.image {
+            map.serialize_entry("Image", value)?;
+        }
+        if let Some(value) = &self.log_path {
+            map.serialize_entry("LogPath", value)?;
+        }
+        if let Some(value) = &self.mount_label {
+            map.serialize_entry("MountLabel", value)?;
+        }
+        if let Some(value) = &self.mounts {
+            map.serialize_entry("Mounts", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        if let Some(value) = &self.network_settings {
+            map.serialize_entry("NetworkSettings", value)?;
+        }
+        if let Some(value) = &self.node {
+            map.serialize_entry("Node", value)?;
+        }
+        if let Some(value) = &self.path {
+            map.serialize_entry("Path", value)?;
+        }
+        if let Some(value) = &self.process_label {
+            map.serialize_entry("ProcessLabel", value)?;
+        }
+        if let Some(value) = &self.resolv_conf_path {
+            map.serialize_entry("ResolvConfPath", value)?;
+        }
+        if let Some(value) = &self.restart_count {
+            map.serialize_entry("RestartCount", value)?;
+        }
+        if let Some(value) = &self.size_root_fs {
+            map.serialize_entry("SizeRootFs", value)?;
+        }
+        if let Some(value) = &self.size_rw {
+            map.serialize_entry("SizeRw", value)?;
+        }
+        if let Some(value) = &self.state {
+            map.serialize_entry("State", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContainerInspectResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ContainerInspectResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ContainerInspectResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContainerInspectResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Vec<String>> = None;
+                let mut field_2: Option<ContainerConfig> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<Vec<String>> = None;
+                let mut field_6: Option<GraphDriverData> = None;
+                let mut field_7: Option<HostConfig> = None;
+                let mut field_8: Option<String> = None;
+                let mut field_9: Option<String> = None;
+                let mut field_10: Option<String> = None;
+                let mut field_11: Option<String> = None;
+                let mut field_12: Option<String> = None;
+                let mut field_13: Option<String> = None;
+                let mut field_14: Option<Vec<MountPoint>> = None;
+                let mut field_15: Option<String> = None;
+                let mut field_16: Option<NetworkSettings> = None;
+                let mut field_17: Option<serde_json::Value> = None;
+                let mut field_18: Option<String> = None;
+                let mut field_19: Option<String> = None;
+                let mut field_20: Option<String> = None;
+                let mut field_21: Option<i64> = None;
+                let mut field_22: Option<i64> = None;
+                let mut field_23: Option<i64> = None;
+                let mut field_24: Option<ContainerInspectResponseState> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "AppArmorProfile" => {
+                            field_0 = map.next_value::<Option<String>>()?;
+                        }
+                        "Args" => field_1 = map.next_value::<Option<Vec<String>>>()?,
+                        "Config" => {
+                            field_2 = map.next_value::<Option<ContainerConfig>>()?;
+                        }
+                        "Created" => field_3 = map.next_value::<Option<String>>()?,
+                        "Driver" => field_4 = map.next_value::<Option<String>>()?,
+                        "ExecIDs" => field_5 = map.next_value::<Option<Vec<String>>>()?,
+                        "GraphDriver" => {
+                            field_6 = map.next_value::<Option<GraphDriverData>>()?;
+                        }
+                        "HostConfig" => field_7 = map.next_value::<Option<HostConfig>>()?,
+                        "HostnamePath" => field_8 = map.next_value::<Option<String>>()?,
+                        "HostsPath" => field_9 = map.next_value::<Option<String>>()?,
+                        "Id" => field_10 = map.next_value::<Option<String>>()?,
+                        "Image" => field_11 = map.next_value::<Option<String>>()?,
+                        "LogPath" => field_12 = map.next_value::<Option<String>>()?,
+                        "MountLabel" => field_13 = map.next_value::<Option<String>>()?,
+                        "Mounts" => {
+                            field_14 = map.next_value::<Option<Vec<MountPoint>>>()?;
+                        }
+                        "Name" => field_15 = map.next_value::<Option<String>>()?,
+                        "NetworkSettings" => {
+                            field_16 = map.next_value::<Option<NetworkSettings>>()?;
+                        }
+                        "Node" => {
+                            field_17 = map.next_value::<Option<serde_json::Value>>()?;
+                        }
+                        "Path" => field_18 = map.next_value::<Option<String>>()?,
+                        "ProcessLabel" => field_19 = map.next_value::<Option<String>>()?,
+                        "ResolvConfPath" => {
+                            field_20 = map.next_value::<Option<String>>()?;
+                        }
+                        "RestartCount" => field_21 = map.next_value::<Option<i64>>()?,
+                        "SizeRootFs" => field_22 = map.next_value::<Option<i64>>()?,
+                        "SizeRw" => field_23 = map.next_value::<Option<i64>>()?,
+                        "State" => {
+                            field_24 = map
+                                .next_value::<Option<ContainerInspectResponseState>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ContainerInspectResponse {
+                    app_armor_profile: field_0,
+                    args: field_1,
+                    config: field_2,
+                    created: field_3,
+                    driver: field_4,
+                    exec_ids: field_5,
+                    graph_driver: field_6,
+                    host_config: field_7,
+                    hostname_path: field_8,
+                    hosts_path: field_9,
+                    id: field_10,
+                    image: field_11,
+                    log_path: field_12,
+                    mount_label: field_13,
+                    mounts: field_14,
+                    name: field_15,
+                    network_settings: field_16,
+                    node: field_17,
+                    path: field_18,
+                    process_label: field_19,
+                    resolv_conf_path: field_20,
+                    restart_count: field_21,
+                    size_root_fs: field_22,
+                    size_rw: field_23,
+                    state: field_24,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// The state of the container.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerInspectResponseState {
-    #[serde(rename = "Dead", default, skip_serializing_if = "Option::is_none")]
     pub dead: Option<bool>,
-    #[serde(rename = "Error", default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// The last exit code of this container
-    #[serde(rename = "ExitCode", default, skip_serializing_if = "Option::is_none")]
     pub exit_code: Option<i64>,
     /// The time when this container last exited.
-    #[serde(rename = "FinishedAt", default, skip_serializing_if = "Option::is_none")]
     pub finished_at: Option<String>,
     /// Whether this container has been killed because it ran out of memory.
-    #[serde(rename = "OOMKilled", default, skip_serializing_if = "Option::is_none")]
     pub oom_killed: Option<bool>,
     /// Whether this container is paused.
-    #[serde(rename = "Paused", default, skip_serializing_if = "Option::is_none")]
     pub paused: Option<bool>,
     /// The process ID of this container
-    #[serde(rename = "Pid", default, skip_serializing_if = "Option::is_none")]
     pub pid: Option<i64>,
     /// Whether this container is restarting.
-    #[serde(rename = "Restarting", default, skip_serializing_if = "Option::is_none")]
     pub restarting: Option<bool>,
     /// Whether this container is running.
     ///
@@ -5001,14 +14987,119 @@ pub struct ContainerInspectResponseState {
     /// be running. As a result, paused containers are both `Running` _and_ `Paused`.
     ///
     /// Use the `Status` field instead to determine if a container's state is "running".
-    #[serde(rename = "Running", default, skip_serializing_if = "Option::is_none")]
     pub running: Option<bool>,
     /// The time when this container was last started.
-    #[serde(rename = "StartedAt", default, skip_serializing_if = "Option::is_none")]
     pub started_at: Option<String>,
     /// The status of the container. For example, `"running"` or `"exited"`.
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ContainerInspectResponseStateStatus>,
+}
+impl serde::Serialize for ContainerInspectResponseState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.dead {
+            map.serialize_entry("Dead", value)?;
+        }
+        if let Some(value) = &self.error {
+            map.serialize_entry("Error", value)?;
+        }
+        if let Some(value) = &self.exit_code {
+            map.serialize_entry("ExitCode", value)?;
+        }
+        if let Some(value) = &self.finished_at {
+            map.serialize_entry("FinishedAt", value)?;
+        }
+        if let Some(value) = &self.oom_killed {
+            map.serialize_entry("OOMKilled", value)?;
+        }
+        if let Some(value) = &self.paused {
+            map.serialize_entry("Paused", value)?;
+        }
+        if let Some(value) = &self.pid {
+            map.serialize_entry("Pid", value)?;
+        }
+        if let Some(value) = &self.restarting {
+            map.serialize_entry("Restarting", value)?;
+        }
+        if let Some(value) = &self.running {
+            map.serialize_entry("Running", value)?;
+        }
+        if let Some(value) = &self.started_at {
+            map.serialize_entry("StartedAt", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("Status", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContainerInspectResponseState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ContainerInspectResponseState;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ContainerInspectResponseState`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContainerInspectResponseState, A::Error> {
+                let mut field_0: Option<bool> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<i64> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<bool> = None;
+                let mut field_5: Option<bool> = None;
+                let mut field_6: Option<i64> = None;
+                let mut field_7: Option<bool> = None;
+                let mut field_8: Option<bool> = None;
+                let mut field_9: Option<String> = None;
+                let mut field_10: Option<ContainerInspectResponseStateStatus> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Dead" => field_0 = map.next_value::<Option<bool>>()?,
+                        "Error" => field_1 = map.next_value::<Option<String>>()?,
+                        "ExitCode" => field_2 = map.next_value::<Option<i64>>()?,
+                        "FinishedAt" => field_3 = map.next_value::<Option<String>>()?,
+                        "OOMKilled" => field_4 = map.next_value::<Option<bool>>()?,
+                        "Paused" => field_5 = map.next_value::<Option<bool>>()?,
+                        "Pid" => field_6 = map.next_value::<Option<i64>>()?,
+                        "Restarting" => field_7 = map.next_value::<Option<bool>>()?,
+                        "Running" => field_8 = map.next_value::<Option<bool>>()?,
+                        "StartedAt" => field_9 = map.next_value::<Option<String>>()?,
+                        "Status" => {
+                            field_10 = map
+                                .next_value::<
+                                    Option<ContainerInspectResponseStateStatus>,
+                                >()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ContainerInspectResponseState {
+                    dead: field_0,
+                    error: field_1,
+                    exit_code: field_2,
+                    finished_at: field_3,
+                    oom_killed: field_4,
+                    paused: field_5,
+                    pid: field_6,
+                    restarting: field_7,
+                    running: field_8,
+                    started_at: field_9,
+                    status: field_10,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// The status of the container. For example, `"running"` or `"exited"`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -5077,185 +15168,560 @@ impl<'de> serde::Deserialize<'de> for ContainerInspectResponseStateStatus {
     }
 }
 /// OK response to ContainerTop operation
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerTopResponse {
     /// Each process running in the container, where each is process is an array of values corresponding to the titles
-    #[serde(rename = "Processes", default, skip_serializing_if = "Option::is_none")]
     pub processes: Option<Vec<Vec<String>>>,
     /// The ps column titles
-    #[serde(rename = "Titles", default, skip_serializing_if = "Option::is_none")]
     pub titles: Option<Vec<String>>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ContainerTopResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.processes {
+            map.serialize_entry("Processes", value)?;
+        }
+        if let Some(value) = &self.titles {
+            map.serialize_entry("Titles", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContainerTopResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ContainerTopResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ContainerTopResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContainerTopResponse, A::Error> {
+                let mut field_0: Option<Vec<Vec<String>>> = None;
+                let mut field_1: Option<Vec<String>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Processes" => {
+                            field_0 = map.next_value::<Option<Vec<Vec<String>>>>()?;
+                        }
+                        "Titles" => field_1 = map.next_value::<Option<Vec<String>>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ContainerTopResponse {
+                    processes: field_0,
+                    titles: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerUpdateBody {
     /// Limit read rate (bytes per second) from a device, in the form `[{"Path": "device_path", "Rate": rate}]`.
-    #[serde(
-        rename = "BlkioDeviceReadBps",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub blkio_device_read_bps: Option<Vec<ThrottleDevice>>,
     /// Limit read rate (IO per second) from a device, in the form `[{"Path": "device_path", "Rate": rate}]`.
-    #[serde(
-        rename = "BlkioDeviceReadIOps",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub blkio_device_read_i_ops: Option<Vec<ThrottleDevice>>,
     /// Limit write rate (bytes per second) to a device, in the form `[{"Path": "device_path", "Rate": rate}]`.
-    #[serde(
-        rename = "BlkioDeviceWriteBps",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub blkio_device_write_bps: Option<Vec<ThrottleDevice>>,
     /// Limit write rate (IO per second) to a device, in the form `[{"Path": "device_path", "Rate": rate}]`.
-    #[serde(
-        rename = "BlkioDeviceWriteIOps",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub blkio_device_write_i_ops: Option<Vec<ThrottleDevice>>,
     /// Block IO weight (relative weight).
-    #[serde(rename = "BlkioWeight", default, skip_serializing_if = "Option::is_none")]
     pub blkio_weight: Option<i64>,
     /// Block IO weight (relative device weight) in the form `[{"Path": "device_path", "Weight": weight}]`.
-    #[serde(
-        rename = "BlkioWeightDevice",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub blkio_weight_device: Option<Vec<ContainerUpdateBodyBlkioWeightDeviceItem>>,
     /// Path to `cgroups` under which the container's `cgroup` is created. If the path is not absolute, the path is considered to be relative to the `cgroups` path of the init process. Cgroups are created if they do not already exist.
-    #[serde(rename = "CgroupParent", default, skip_serializing_if = "Option::is_none")]
     pub cgroup_parent: Option<String>,
     /// The number of usable CPUs (Windows only).
     ///
     /// On Windows Server containers, the processor resource controls are mutually exclusive. The order of precedence is `CPUCount` first, then `CPUShares`, and `CPUPercent` last.
-    #[serde(rename = "CpuCount", default, skip_serializing_if = "Option::is_none")]
     pub cpu_count: Option<i64>,
     /// The usable percentage of the available CPUs (Windows only).
     ///
     /// On Windows Server containers, the processor resource controls are mutually exclusive. The order of precedence is `CPUCount` first, then `CPUShares`, and `CPUPercent` last.
-    #[serde(rename = "CpuPercent", default, skip_serializing_if = "Option::is_none")]
     pub cpu_percent: Option<i64>,
     /// The length of a CPU period in microseconds.
-    #[serde(rename = "CpuPeriod", default, skip_serializing_if = "Option::is_none")]
     pub cpu_period: Option<i64>,
     /// Microseconds of CPU time that the container can get in a CPU period.
-    #[serde(rename = "CpuQuota", default, skip_serializing_if = "Option::is_none")]
     pub cpu_quota: Option<i64>,
     /// The length of a CPU real-time period in microseconds. Set to 0 to allocate no time allocated to real-time tasks.
-    #[serde(
-        rename = "CpuRealtimePeriod",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub cpu_realtime_period: Option<i64>,
     /// The length of a CPU real-time runtime in microseconds. Set to 0 to allocate no time allocated to real-time tasks.
-    #[serde(
-        rename = "CpuRealtimeRuntime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub cpu_realtime_runtime: Option<i64>,
     /// An integer value representing this container's relative CPU weight versus other containers.
-    #[serde(rename = "CpuShares", default, skip_serializing_if = "Option::is_none")]
     pub cpu_shares: Option<i64>,
     /// CPUs in which to allow execution (e.g., `0-3`, `0,1`)
-    #[serde(rename = "CpusetCpus", default, skip_serializing_if = "Option::is_none")]
     pub cpuset_cpus: Option<String>,
     /// Memory nodes (MEMs) in which to allow execution (0-3, 0,1). Only effective on NUMA systems.
-    #[serde(rename = "CpusetMems", default, skip_serializing_if = "Option::is_none")]
     pub cpuset_mems: Option<String>,
     /// a list of cgroup rules to apply to the container
-    #[serde(
-        rename = "DeviceCgroupRules",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub device_cgroup_rules: Option<Vec<String>>,
     /// A list of devices to add to the container.
-    #[serde(rename = "Devices", default, skip_serializing_if = "Option::is_none")]
     pub devices: Option<Vec<DeviceMapping>>,
     /// Disk limit (in bytes).
-    #[serde(rename = "DiskQuota", default, skip_serializing_if = "Option::is_none")]
     pub disk_quota: Option<i64>,
     /// Maximum IO in bytes per second for the container system drive (Windows only)
-    #[serde(
-        rename = "IOMaximumBandwidth",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub io_maximum_bandwidth: Option<i64>,
     /// Maximum IOps for the container system drive (Windows only)
-    #[serde(rename = "IOMaximumIOps", default, skip_serializing_if = "Option::is_none")]
     pub io_maximum_i_ops: Option<i64>,
     /// Run an init inside the container that forwards signals and reaps processes. This field is omitted if empty, and the default (as configured on the daemon) is used.
-    #[serde(rename = "Init", default, skip_serializing_if = "Option::is_none")]
     pub init: Option<bool>,
     /// Kernel memory limit in bytes.
-    #[serde(rename = "KernelMemory", default, skip_serializing_if = "Option::is_none")]
     pub kernel_memory: Option<i64>,
     /// Memory limit in bytes.
-    #[serde(rename = "Memory", default, skip_serializing_if = "Option::is_none")]
     pub memory: Option<i64>,
     /// Memory soft limit in bytes.
-    #[serde(
-        rename = "MemoryReservation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub memory_reservation: Option<i64>,
     /// Total memory limit (memory + swap). Set as `-1` to enable unlimited swap.
-    #[serde(rename = "MemorySwap", default, skip_serializing_if = "Option::is_none")]
     pub memory_swap: Option<i64>,
     /// Tune a container's memory swappiness behavior. Accepts an integer between 0 and 100.
-    #[serde(
-        rename = "MemorySwappiness",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub memory_swappiness: Option<i64>,
     /// CPU quota in units of 10&lt;sup&gt;-9&lt;/sup&gt; CPUs.
-    #[serde(rename = "NanoCpus", default, skip_serializing_if = "Option::is_none")]
     pub nano_cpus: Option<i64>,
     /// Disable OOM Killer for the container.
-    #[serde(rename = "OomKillDisable", default, skip_serializing_if = "Option::is_none")]
     pub oom_kill_disable: Option<bool>,
     /// Tune a container's pids limit. Set -1 for unlimited.
-    #[serde(rename = "PidsLimit", default, skip_serializing_if = "Option::is_none")]
     pub pids_limit: Option<i64>,
     /// A list of resource limits to set in the container. For example: `{"Name": "nofile", "Soft": 1024, "Hard": 2048}`"
-    #[serde(rename = "Ulimits", default, skip_serializing_if = "Option::is_none")]
     pub ulimits: Option<Vec<ContainerUpdateBodyUlimitsItem>>,
-    #[serde(rename = "RestartPolicy", default, skip_serializing_if = "Option::is_none")]
     pub restart_policy: Option<RestartPolicy>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ContainerUpdateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.blkio_device_read_bps {
+            map.serialize_entry("BlkioDeviceReadBps", value)?;
+        }
+        if let Some(value) = &self.blkio_device_read_i_ops {
+            map.serialize_entry("BlkioDeviceReadIOps", value)?;
+        }
+        if let Some(value) = &self.blkio_device_write_bps {
+            map.serialize_entry("BlkioDeviceWriteBps", value)?;
+        }
+        if let Some(value) = &self.blkio_device_write_i_ops {
+            map.serialize_entry("BlkioDeviceWriteIOps", value)?;
+        }
+        if let Some(value) = &self.blkio_weight {
+            map.serialize_entry("BlkioWeight", value)?;
+        }
+        if let Some(value) = &self.blkio_weight_device {
+            map.serialize_entry("BlkioWeightDevice", value)?;
+        }
+        if let Some(value) = &self.cgroup_parent {
+            map.serialize_entry("CgroupParent", value)?;
+        }
+        if let Some(value) = &self.cpu_count {
+            map.serialize_entry("CpuCount", value)?;
+        }
+        if let Some(value) = &self.cpu_percent {
+            map.serialize_entry("CpuPercent", value)?;
+        }
+        if let Some(value) = &self.cpu_period {
+            map.serialize_entry("CpuPeriod", value)?;
+        }
+        if let Some(value) = &self.cpu_quota {
+            map.serialize_entry("CpuQuota", value)?;
+        }
+        if let Some(value) = &self.cpu_realtime_period {
+            map.serialize_entry("CpuRealtimePeriod", value)?;
+        }
+        if let Some(value) = &self.cpu_realtime_runtime {
+            map.serialize_entry("CpuRealtimeRuntime", value)?;
+        }
+        if let Some(value) = &self.cpu_shares {
+            map.serialize_entry("CpuShares", value)?;
+        }
+        if let Some(value) = &self.cpuset_cpus {
+            map.serialize_entry("CpusetCpus", value)?;
+        }
+        if let Some(value) = &self.cpuset_mems {
+            map.serialize_entry("CpusetMems", value)?;
+        }
+        if let Some(value) = &self.device_cgroup_rules {
+            map.serialize_entry("DeviceCgroupRules", value)?;
+        }
+        if let Some(value) = &self.devices {
+            map.serialize_entry("Devices", value)?;
+        }
+        if let Some(value) = &self.disk_quota {
+            map.serialize_entry("DiskQuota", value)?;
+        }
+        if let Some(value) = &self.io_maximum_bandwidth {
+            map.serialize_entry("IOMaximumBandwidth", value)?;
+        }
+        if let Some(value) = &self.io_maximum_i_ops {
+            map.serialize_entry("IOMaximumIOps", value)?;
+        }
+        if let Some(value) = &self.init {
+            map.serialize_entry("Init", value)?;
+        }
+        if let Some(value) = &self.kernel_memory {
+            map.serialize_entry("KernelMemory", value)?;
+        }
+        if let Some(value) = &self.memory {
+            map.serialize_entry("Memory", value)?;
+        }
+        if let Some(value) = &self.memory_reservation {
+            map.serialize_entry("MemoryReservation", value)?;
+        }
+        if let Some(value) = &self.memory_swap {
+            map.serialize_entry("MemorySwap", value)?;
+        }
+        if let Some(value) = &self.memory_swappiness {
+            map.serialize_entry("MemorySwappiness", value)?;
+        }
+        if let Some(value) = &self.nano_cpus {
+            map.serialize_entry("NanoCpus", value)?;
+        }
+        if let Some(value) = &self.oom_kill_disable {
+            map.serialize_entry("OomKillDisable", value)?;
+        }
+        if let Some(value) = &self.pids_limit {
+            map.serialize_entry("PidsLimit", value)?;
+        }
+        if let Some(value) = &self.ulimits {
+            map.serialize_entry("Ulimits", value)?;
+        }
+        if let Some(value) = &self.restart_policy {
+            map.serialize_entry("RestartPolicy", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContainerUpdateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ContainerUpdateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ContainerUpdateBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContainerUpdateBody, A::Error> {
+                let mut field_0: Option<Vec<ThrottleDevice>> = None;
+                let mut field_1: Option<Vec<ThrottleDevice>> = None;
+                let mut field_2: Option<Vec<ThrottleDevice>> = None;
+                let mut field_3: Option<Vec<ThrottleDevice>> = None;
+                let mut field_4: Option<i64> = None;
+                let mut field_5: Option<Vec<ContainerUpdateBodyBlkioWeightDeviceItem>> = None;
+                let mut field_6: Option<String> = None;
+                let mut field_7: Option<i64> = None;
+                let mut field_8: Option<i64> = None;
+                let mut field_9: Option<i64> = None;
+                let mut field_10: Option<i64> = None;
+                let mut field_11: Option<i64> = None;
+                let mut field_12: Option<i64> = None;
+                let mut field_13: Option<i64> = None;
+                let mut field_14: Option<String> = None;
+                let mut field_15: Option<String> = None;
+                let mut field_16: Option<Vec<String>> = None;
+                let mut field_17: Option<Vec<DeviceMapping>> = None;
+                let mut field_18: Option<i64> = None;
+                let mut field_19: Option<i64> = None;
+                let mut field_20: Option<i64> = None;
+                let mut field_21: Option<bool> = None;
+                let mut field_22: Option<i64> = None;
+                let mut field_23: Option<i64> = None;
+                let mut field_24: Option<i64> = None;
+                let mut field_25: Option<i64> = None;
+                let mut field_26: Option<i64> = None;
+                let mut field_27: Option<i64> = None;
+                let mut field_28: Option<bool> = None;
+                let mut field_29: Option<i64> = None;
+                let mut field_30: Option<Vec<ContainerUpdateBodyUlimitsItem>> = None;
+                let mut field_31: Option<RestartPolicy> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "BlkioDeviceReadBps" => {
+                            field_0 = map.next_value::<Option<Vec<ThrottleDevice>>>()?;
+                        }
+                        "BlkioDeviceReadIOps" => {
+                            field_1 = map.next_value::<Option<Vec<ThrottleDevice>>>()?;
+                        }
+                        "BlkioDeviceWriteBps" => {
+                            field_2 = map.next_value::<Option<Vec<ThrottleDevice>>>()?;
+                        }
+                        "BlkioDeviceWriteIOps" => {
+                            field_3 = map.next_value::<Option<Vec<ThrottleDevice>>>()?;
+                        }
+                        "BlkioWeight" => field_4 = map.next_value::<Option<i64>>()?,
+                        "BlkioWeightDevice" => {
+                            field_5 = map
+                                .next_value::<
+                                    Option<Vec<ContainerUpdateBodyBlkioWeightDeviceItem>>,
+                                >()?;
+                        }
+                        "CgroupParent" => field_6 = map.next_value::<Option<String>>()?,
+                        "CpuCount" => field_7 = map.next_value::<Option<i64>>()?,
+                        "CpuPercent" => field_8 = map.next_value::<Option<i64>>()?,
+                        "CpuPeriod" => field_9 = map.next_value::<Option<i64>>()?,
+                        "CpuQuota" => field_10 = map.next_value::<Option<i64>>()?,
+                        "CpuRealtimePeriod" => {
+                            field_11 = map.next_value::<Option<i64>>()?;
+                        }
+                        "CpuRealtimeRuntime" => {
+                            field_12 = map.next_value::<Option<i64>>()?;
+                        }
+                        "CpuShares" => field_13 = map.next_value::<Option<i64>>()?,
+                        "CpusetCpus" => field_14 = map.next_value::<Option<String>>()?,
+                        "CpusetMems" => field_15 = map.next_value::<Option<String>>()?,
+                        "DeviceCgroupRules" => {
+                            field_16 = map.next_value::<Option<Vec<String>>>()?;
+                        }
+                        "Devices" => {
+                            field_17 = map.next_value::<Option<Vec<DeviceMapping>>>()?;
+                        }
+                        "DiskQuota" => field_18 = map.next_value::<Option<i64>>()?,
+                        "IOMaximumBandwidth" => {
+                            field_19 = map.next_value::<Option<i64>>()?;
+                        }
+                        "IOMaximumIOps" => field_20 = map.next_value::<Option<i64>>()?,
+                        "Init" => field_21 = map.next_value::<Option<bool>>()?,
+                        "KernelMemory" => field_22 = map.next_value::<Option<i64>>()?,
+                        "Memory" => field_23 = map.next_value::<Option<i64>>()?,
+                        "MemoryReservation" => {
+                            field_24 = map.next_value::<Option<i64>>()?;
+                        }
+                        "MemorySwap" => field_25 = map.next_value::<Option<i64>>()?,
+                        "MemorySwappiness" => field_26 = map.next_value::<Option<i64>>()?,
+                        "NanoCpus" => field_27 = map.next_value::<Option<i64>>()?,
+                        "OomKillDisable" => field_28 = map.next_value::<Option<bool>>()?,
+                        "PidsLimit" => field_29 = map.next_value::<Option<i64>>()?,
+                        "Ulimits" => {
+                            field_30 = map
+                                .next_value::<
+                                    Option<Vec<ContainerUpdateBodyUlimitsItem>>,
+                                >()?;
+                        }
+                        "RestartPolicy" => {
+                            field_31 = map.next_value::<Option<RestartPolicy>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ContainerUpdateBody {
+                    blkio_device_read_bps: field_0,
+                    blkio_device_read_i_ops: field_1,
+                    blkio_device_write_bps: field_2,
+                    blkio_device_write_i_ops: field_3,
+                    blkio_weight: field_4,
+                    blkio_weight_device: field_5,
+                    cgroup_parent: field_6,
+                    cpu_count: field_7,
+                    cpu_percent: field_8,
+                    cpu_period: field_9,
+                    cpu_quota: field_10,
+                    cpu_realtime_period: field_11,
+                    cpu_realtime_runtime: field_12,
+                    cpu_shares: field_13,
+                    cpuset_cpus: field_14,
+                    cpuset_mems: field_15,
+                    device_cgroup_rules: field_16,
+                    devices: field_17,
+                    disk_quota: field_18,
+                    io_maximum_bandwidth: field_19,
+                    io_maximum_i_ops: field_20,
+                    init: field_21,
+                    kernel_memory: field_22,
+                    memory: field_23,
+                    memory_reservation: field_24,
+                    memory_swap: field_25,
+                    memory_swappiness: field_26,
+                    nano_cpus: field_27,
+                    oom_kill_disable: field_28,
+                    pids_limit: field_29,
+                    ulimits: field_30,
+                    restart_policy: field_31,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerUpdateBodyBlkioWeightDeviceItem {
-    #[serde(rename = "Path", default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    #[serde(rename = "Weight", default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ContainerUpdateBodyBlkioWeightDeviceItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.path {
+            map.serialize_entry("Path", value)?;
+        }
+        if let Some(value) = &self.weight {
+            map.serialize_entry("Weight", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContainerUpdateBodyBlkioWeightDeviceItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ContainerUpdateBodyBlkioWeightDeviceItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ContainerUpdateBodyBlkioWeightDeviceItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContainerUpdateBodyBlkioWeightDeviceItem, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Path" => field_0 = map.next_value::<Option<String>>()?,
+                        "Weight" => field_1 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ContainerUpdateBodyBlkioWeightDeviceItem {
+                    path: field_0,
+                    weight: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerUpdateBodyUlimitsItem {
     /// Hard limit
-    #[serde(rename = "Hard", default, skip_serializing_if = "Option::is_none")]
     pub hard: Option<i64>,
     /// Name of ulimit
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Soft limit
-    #[serde(rename = "Soft", default, skip_serializing_if = "Option::is_none")]
     pub soft: Option<i64>,
 }
+impl serde::Serialize for ContainerUpdateBodyUlimitsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.hard {
+            map.serialize_entry("Hard", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        if let Some(value) = &self.soft {
+            map.serialize_entry("Soft", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContainerUpdateBodyUlimitsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ContainerUpdateBodyUlimitsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ContainerUpdateBodyUlimitsItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContainerUpdateBodyUlimitsItem, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Hard" => field_0 = map.next_value::<Option<i64>>()?,
+                        "Name" => field_1 = map.next_value::<Option<String>>()?,
+                        "Soft" => field_2 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ContainerUpdateBodyUlimitsItem {
+                    hard: field_0,
+                    name: field_1,
+                    soft: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// OK response to ContainerUpdate operation
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerUpdateResponse {
-    #[serde(rename = "Warnings", default, skip_serializing_if = "Option::is_none")]
     pub warnings: Option<Vec<String>>,
+}
+impl serde::Serialize for ContainerUpdateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.warnings {
+            map.serialize_entry("Warnings", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContainerUpdateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ContainerUpdateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ContainerUpdateResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContainerUpdateResponse, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Warnings" => field_0 = map.next_value::<Option<Vec<String>>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ContainerUpdateResponse {
+                    warnings: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ContainerWaitCondition {
@@ -5307,240 +15773,1326 @@ impl<'de> serde::Deserialize<'de> for ContainerWaitCondition {
     }
 }
 /// OK response to ContainerWait operation
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerWaitResponse {
     /// container waiting error, if any
-    #[serde(rename = "Error", default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ContainerWaitResponseError>,
     /// Exit code of the container
-    #[serde(rename = "StatusCode")]
     pub status_code: i64,
 }
+impl serde::Serialize for ContainerWaitResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.error {
+            map.serialize_entry("Error", value)?;
+        }
+        map.serialize_entry("StatusCode", &self.status_code)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContainerWaitResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ContainerWaitResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ContainerWaitResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContainerWaitResponse, A::Error> {
+                let mut field_0: Option<ContainerWaitResponseError> = None;
+                let mut field_1: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Error" => {
+                            field_0 = map
+                                .next_value::<Option<ContainerWaitResponseError>>()?;
+                        }
+                        "StatusCode" => field_1 = Some(map.next_value::<i64>()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ContainerWaitResponse {
+                    error: field_0,
+                    status_code: field_1
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("StatusCode"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// container waiting error, if any
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerWaitResponseError {
     /// Details of an error
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ContainerWaitResponseError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.message {
+            map.serialize_entry("Message", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContainerWaitResponseError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ContainerWaitResponseError;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ContainerWaitResponseError`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContainerWaitResponseError, A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Message" => field_0 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ContainerWaitResponseError {
+                    message: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DistributionInspectResponse {
     /// A descriptor struct containing digest, media type, and size
-    #[serde(rename = "Descriptor")]
     pub descriptor: DistributionInspectResponseDescriptor,
     /// An array containing all platforms supported by the image
-    #[serde(rename = "Platforms")]
     pub platforms: Vec<DistributionInspectResponsePlatformsItem>,
 }
+impl serde::Serialize for DistributionInspectResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("Descriptor", &self.descriptor)?;
+        map.serialize_entry("Platforms", &self.platforms)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for DistributionInspectResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DistributionInspectResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `DistributionInspectResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DistributionInspectResponse, A::Error> {
+                let mut field_0: Option<DistributionInspectResponseDescriptor> = None;
+                let mut field_1: Option<Vec<DistributionInspectResponsePlatformsItem>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Descriptor" => {
+                            field_0 = Some(
+                                map.next_value::<DistributionInspectResponseDescriptor>()?,
+                            );
+                        }
+                        "Platforms" => {
+                            field_1 = Some(
+                                map
+                                    .next_value::<
+                                        Vec<DistributionInspectResponsePlatformsItem>,
+                                    >()?,
+                            );
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(DistributionInspectResponse {
+                    descriptor: field_0
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Descriptor"))?,
+                    platforms: field_1
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Platforms"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// A descriptor struct containing digest, media type, and size
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DistributionInspectResponseDescriptor {
-    #[serde(rename = "Digest", default, skip_serializing_if = "Option::is_none")]
     pub digest: Option<String>,
-    #[serde(rename = "MediaType", default, skip_serializing_if = "Option::is_none")]
     pub media_type: Option<String>,
-    #[serde(rename = "Size", default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
-    #[serde(rename = "URLs", default, skip_serializing_if = "Option::is_none")]
     pub urls: Option<Vec<String>>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for DistributionInspectResponseDescriptor {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.digest {
+            map.serialize_entry("Digest", value)?;
+        }
+        if let Some(value) = &self.media_type {
+            map.serialize_entry("MediaType", value)?;
+        }
+        if let Some(value) = &self.size {
+            map.serialize_entry("Size", value)?;
+        }
+        if let Some(value) = &self.urls {
+            map.serialize_entry("URLs", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for DistributionInspectResponseDescriptor {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DistributionInspectResponseDescriptor;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `DistributionInspectResponseDescriptor`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DistributionInspectResponseDescriptor, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<i64> = None;
+                let mut field_3: Option<Vec<String>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Digest" => field_0 = map.next_value::<Option<String>>()?,
+                        "MediaType" => field_1 = map.next_value::<Option<String>>()?,
+                        "Size" => field_2 = map.next_value::<Option<i64>>()?,
+                        "URLs" => field_3 = map.next_value::<Option<Vec<String>>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(DistributionInspectResponseDescriptor {
+                    digest: field_0,
+                    media_type: field_1,
+                    size: field_2,
+                    urls: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DistributionInspectResponsePlatformsItem {
-    #[serde(rename = "Architecture", default, skip_serializing_if = "Option::is_none")]
     pub architecture: Option<String>,
-    #[serde(rename = "Features", default, skip_serializing_if = "Option::is_none")]
     pub features: Option<Vec<String>>,
-    #[serde(rename = "OS", default, skip_serializing_if = "Option::is_none")]
     pub os: Option<String>,
-    #[serde(rename = "OSFeatures", default, skip_serializing_if = "Option::is_none")]
     pub os_features: Option<Vec<String>>,
-    #[serde(rename = "OSVersion", default, skip_serializing_if = "Option::is_none")]
     pub os_version: Option<String>,
-    #[serde(rename = "Variant", default, skip_serializing_if = "Option::is_none")]
     pub variant: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for DistributionInspectResponsePlatformsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.architecture {
+            map.serialize_entry("Architecture", value)?;
+        }
+        if let Some(value) = &self.features {
+            map.serialize_entry("Features", value)?;
+        }
+        if let Some(value) = &self.os {
+            map.serialize_entry("OS", value)?;
+        }
+        if let Some(value) = &self.os_features {
+            map.serialize_entry("OSFeatures", value)?;
+        }
+        if let Some(value) = &self.os_version {
+            map.serialize_entry("OSVersion", value)?;
+        }
+        if let Some(value) = &self.variant {
+            map.serialize_entry("Variant", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for DistributionInspectResponsePlatformsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DistributionInspectResponsePlatformsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `DistributionInspectResponsePlatformsItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DistributionInspectResponsePlatformsItem, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Vec<String>> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<Vec<String>> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Architecture" => field_0 = map.next_value::<Option<String>>()?,
+                        "Features" => field_1 = map.next_value::<Option<Vec<String>>>()?,
+                        "OS" => field_2 = map.next_value::<Option<String>>()?,
+                        "OSFeatures" => {
+                            field_3 = map.next_value::<Option<Vec<String>>>()?;
+                        }
+                        "OSVersion" => field_4 = map.next_value::<Option<String>>()?,
+                        "Variant" => field_5 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(DistributionInspectResponsePlatformsItem {
+                    architecture: field_0,
+                    features: field_1,
+                    os: field_2,
+                    os_features: field_3,
+                    os_version: field_4,
+                    variant: field_5,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemEventsResponse {
     /// The type of event
-    #[serde(rename = "Action", default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
-    #[serde(rename = "Actor", default, skip_serializing_if = "Option::is_none")]
     pub actor: Option<SystemEventsResponseActor>,
     /// The type of object emitting the event
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Timestamp of event
-    #[serde(rename = "time", default, skip_serializing_if = "Option::is_none")]
     pub time: Option<i64>,
     /// Timestamp of event, with nanosecond accuracy
-    #[serde(rename = "timeNano", default, skip_serializing_if = "Option::is_none")]
     pub time_nano: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for SystemEventsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.action {
+            map.serialize_entry("Action", value)?;
+        }
+        if let Some(value) = &self.actor {
+            map.serialize_entry("Actor", value)?;
+        }
+        if let Some(value) = &self.type_ {
+            map.serialize_entry("Type", value)?;
+        }
+        if let Some(value) = &self.time {
+            map.serialize_entry("time", value)?;
+        }
+        if let Some(value) = &self.time_nano {
+            map.serialize_entry("timeNano", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SystemEventsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SystemEventsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SystemEventsResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SystemEventsResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<SystemEventsResponseActor> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<i64> = None;
+                let mut field_4: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Action" => field_0 = map.next_value::<Option<String>>()?,
+                        "Actor" => {
+                            field_1 = map
+                                .next_value::<Option<SystemEventsResponseActor>>()?;
+                        }
+                        "Type" => field_2 = map.next_value::<Option<String>>()?,
+                        "time" => field_3 = map.next_value::<Option<i64>>()?,
+                        "timeNano" => field_4 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SystemEventsResponse {
+                    action: field_0,
+                    actor: field_1,
+                    type_: field_2,
+                    time: field_3,
+                    time_nano: field_4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemEventsResponseActor {
     /// Various key/value attributes of the object, depending on its type
-    #[serde(rename = "Attributes", default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<std::collections::HashMap<String, String>>,
     /// The ID of the object emitting the event
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for SystemEventsResponseActor {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.attributes {
+            map.serialize_entry("Attributes", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("ID", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SystemEventsResponseActor {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SystemEventsResponseActor;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SystemEventsResponseActor`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SystemEventsResponseActor, A::Error> {
+                let mut field_0: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Attributes" => {
+                            field_0 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "ID" => field_1 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SystemEventsResponseActor {
+                    attributes: field_0,
+                    id: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExecInspectResponse {
-    #[serde(rename = "CanRemove", default, skip_serializing_if = "Option::is_none")]
     pub can_remove: Option<bool>,
-    #[serde(rename = "ContainerID", default, skip_serializing_if = "Option::is_none")]
     pub container_id: Option<String>,
-    #[serde(rename = "DetachKeys", default, skip_serializing_if = "Option::is_none")]
     pub detach_keys: Option<String>,
-    #[serde(rename = "ExitCode", default, skip_serializing_if = "Option::is_none")]
     pub exit_code: Option<i64>,
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(rename = "OpenStderr", default, skip_serializing_if = "Option::is_none")]
     pub open_stderr: Option<bool>,
-    #[serde(rename = "OpenStdin", default, skip_serializing_if = "Option::is_none")]
     pub open_stdin: Option<bool>,
-    #[serde(rename = "OpenStdout", default, skip_serializing_if = "Option::is_none")]
     pub open_stdout: Option<bool>,
     /// The system process ID for the exec process.
-    #[serde(rename = "Pid", default, skip_serializing_if = "Option::is_none")]
     pub pid: Option<i64>,
-    #[serde(rename = "ProcessConfig", default, skip_serializing_if = "Option::is_none")]
     pub process_config: Option<ProcessConfig>,
-    #[serde(rename = "Running", default, skip_serializing_if = "Option::is_none")]
     pub running: Option<bool>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ExecInspectResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.can_remove {
+            map.serialize_entry("CanRemove", value)?;
+        }
+        if let Some(value) = &self.container_id {
+            map.serialize_entry("ContainerID", value)?;
+        }
+        if let Some(value) = &self.detach_keys {
+            map.serialize_entry("DetachKeys", value)?;
+        }
+        if let Some(value) = &self.exit_code {
+            map.serialize_entry("ExitCode", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("ID", value)?;
+        }
+        if let Some(value) = &self.open_stderr {
+            map.serialize_entry("OpenStderr", value)?;
+        }
+        if let Some(value) = &self.open_stdin {
+            map.serialize_entry("OpenStdin", value)?;
+        }
+        if let Some(value) = &self.open_stdout {
+            map.serialize_entry("OpenStdout", value)?;
+        }
+        if let Some(value) = &self.pid {
+            map.serialize_entry("Pid", value)?;
+        }
+        if let Some(value) = &self.process_config {
+            map.serialize_entry("ProcessConfig", value)?;
+        }
+        if let Some(value) = &self.running {
+            map.serialize_entry("Running", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExecInspectResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ExecInspectResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ExecInspectResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExecInspectResponse, A::Error> {
+                let mut field_0: Option<bool> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<i64> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<bool> = None;
+                let mut field_6: Option<bool> = None;
+                let mut field_7: Option<bool> = None;
+                let mut field_8: Option<i64> = None;
+                let mut field_9: Option<ProcessConfig> = None;
+                let mut field_10: Option<bool> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "CanRemove" => field_0 = map.next_value::<Option<bool>>()?,
+                        "ContainerID" => field_1 = map.next_value::<Option<String>>()?,
+                        "DetachKeys" => field_2 = map.next_value::<Option<String>>()?,
+                        "ExitCode" => field_3 = map.next_value::<Option<i64>>()?,
+                        "ID" => field_4 = map.next_value::<Option<String>>()?,
+                        "OpenStderr" => field_5 = map.next_value::<Option<bool>>()?,
+                        "OpenStdin" => field_6 = map.next_value::<Option<bool>>()?,
+                        "OpenStdout" => field_7 = map.next_value::<Option<bool>>()?,
+                        "Pid" => field_8 = map.next_value::<Option<i64>>()?,
+                        "ProcessConfig" => {
+                            field_9 = map.next_value::<Option<ProcessConfig>>()?;
+                        }
+                        "Running" => field_10 = map.next_value::<Option<bool>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ExecInspectResponse {
+                    can_remove: field_0,
+                    container_id: field_1,
+                    detach_keys: field_2,
+                    exit_code: field_3,
+                    id: field_4,
+                    open_stderr: field_5,
+                    open_stdin: field_6,
+                    open_stdout: field_7,
+                    pid: field_8,
+                    process_config: field_9,
+                    running: field_10,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExecStartBody {
     /// Detach from the command.
-    #[serde(rename = "Detach", default, skip_serializing_if = "Option::is_none")]
     pub detach: Option<bool>,
     /// Allocate a pseudo-TTY.
-    #[serde(rename = "Tty", default, skip_serializing_if = "Option::is_none")]
     pub tty: Option<bool>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ExecStartBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.detach {
+            map.serialize_entry("Detach", value)?;
+        }
+        if let Some(value) = &self.tty {
+            map.serialize_entry("Tty", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExecStartBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ExecStartBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ExecStartBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExecStartBody, A::Error> {
+                let mut field_0: Option<bool> = None;
+                let mut field_1: Option<bool> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Detach" => field_0 = map.next_value::<Option<bool>>()?,
+                        "Tty" => field_1 = map.next_value::<Option<bool>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ExecStartBody {
+                    detach: field_0,
+                    tty: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImagePruneResponse {
     /// Images that were deleted
-    #[serde(rename = "ImagesDeleted", default, skip_serializing_if = "Option::is_none")]
     pub images_deleted: Option<Vec<ImageDeleteResponseItem>>,
     /// Disk space reclaimed in bytes
-    #[serde(rename = "SpaceReclaimed", default, skip_serializing_if = "Option::is_none")]
     pub space_reclaimed: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ImagePruneResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.images_deleted {
+            map.serialize_entry("ImagesDeleted", value)?;
+        }
+        if let Some(value) = &self.space_reclaimed {
+            map.serialize_entry("SpaceReclaimed", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ImagePruneResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ImagePruneResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ImagePruneResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ImagePruneResponse, A::Error> {
+                let mut field_0: Option<Vec<ImageDeleteResponseItem>> = None;
+                let mut field_1: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "ImagesDeleted" => {
+                            field_0 = map
+                                .next_value::<Option<Vec<ImageDeleteResponseItem>>>()?;
+                        }
+                        "SpaceReclaimed" => field_1 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ImagePruneResponse {
+                    images_deleted: field_0,
+                    space_reclaimed: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageSearchResponseItem {
-    #[serde(rename = "description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(rename = "is_automated", default, skip_serializing_if = "Option::is_none")]
     pub is_automated: Option<bool>,
-    #[serde(rename = "is_official", default, skip_serializing_if = "Option::is_none")]
     pub is_official: Option<bool>,
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "star_count", default, skip_serializing_if = "Option::is_none")]
     pub star_count: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ImageSearchResponseItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.is_automated {
+            map.serialize_entry("is_automated", value)?;
+        }
+        if let Some(value) = &self.is_official {
+            map.serialize_entry("is_official", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.star_count {
+            map.serialize_entry("star_count", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ImageSearchResponseItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ImageSearchResponseItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ImageSearchResponseItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ImageSearchResponseItem, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<bool> = None;
+                let mut field_2: Option<bool> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "description" => field_0 = map.next_value::<Option<String>>()?,
+                        "is_automated" => field_1 = map.next_value::<Option<bool>>()?,
+                        "is_official" => field_2 = map.next_value::<Option<bool>>()?,
+                        "name" => field_3 = map.next_value::<Option<String>>()?,
+                        "star_count" => field_4 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ImageSearchResponseItem {
+                    description: field_0,
+                    is_automated: field_1,
+                    is_official: field_2,
+                    name: field_3,
+                    star_count: field_4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkCreateBody {
     /// Globally scoped network is manually attachable by regular containers from workers in swarm mode.
-    #[serde(rename = "Attachable", default, skip_serializing_if = "Option::is_none")]
     pub attachable: Option<bool>,
     /// Check for networks with duplicate names. Since Network is primarily keyed based on a random ID and not on the name, and network name is strictly a user-friendly alias to the network which is uniquely identified using ID, there is no guaranteed way to check for duplicates. CheckDuplicate is there to provide a best effort checking of any networks which has the same name but it is not guaranteed to catch all name collisions.
-    #[serde(rename = "CheckDuplicate", default, skip_serializing_if = "Option::is_none")]
     pub check_duplicate: Option<bool>,
     /// Name of the network driver plugin to use.
-    #[serde(rename = "Driver", default, skip_serializing_if = "Option::is_none")]
     pub driver: Option<String>,
     /// Enable IPv6 on the network.
-    #[serde(rename = "EnableIPv6", default, skip_serializing_if = "Option::is_none")]
     pub enable_ipv6: Option<bool>,
     /// Optional custom IP scheme for the network.
-    #[serde(rename = "IPAM", default, skip_serializing_if = "Option::is_none")]
     pub ipam: Option<IPAM>,
     /// Ingress network is the network which provides the routing-mesh in swarm mode.
-    #[serde(rename = "Ingress", default, skip_serializing_if = "Option::is_none")]
     pub ingress: Option<bool>,
     /// Restrict external access to the network.
-    #[serde(rename = "Internal", default, skip_serializing_if = "Option::is_none")]
     pub internal: Option<bool>,
     /// User-defined key/value metadata.
-    #[serde(rename = "Labels", default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<std::collections::HashMap<String, String>>,
     /// The network's name.
-    #[serde(rename = "Name")]
     pub name: String,
     /// Network specific options to be used by the drivers.
-    #[serde(rename = "Options", default, skip_serializing_if = "Option::is_none")]
     pub options: Option<std::collections::HashMap<String, String>>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for NetworkCreateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.attachable {
+            map.serialize_entry("Attachable", value)?;
+        }
+        if let Some(value) = &self.check_duplicate {
+            map.serialize_entry("CheckDuplicate", value)?;
+        }
+        if let Some(value) = &self.driver {
+            map.serialize_entry("Driver", value)?;
+        }
+        if let Some(value) = &self.enable_ipv6 {
+            map.serialize_entry("EnableIPv6", value)?;
+        }
+        if let Some(value) = &self.ipam {
+            map.serialize_entry("IPAM", value)?;
+        }
+        if let Some(value) = &self.ingress {
+            map.serialize_entry("Ingress", value)?;
+        }
+        if let Some(value) = &self.internal {
+            map.serialize_entry("Internal", value)?;
+        }
+        if let Some(value) = &self.labels {
+            map.serialize_entry("Labels", value)?;
+        }
+        map.serialize_entry("Name", &self.name)?;
+        if let Some(value) = &self.options {
+            map.serialize_entry("Options", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NetworkCreateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = NetworkCreateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `NetworkCreateBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NetworkCreateBody, A::Error> {
+                let mut field_0: Option<bool> = None;
+                let mut field_1: Option<bool> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<bool> = None;
+                let mut field_4: Option<IPAM> = None;
+                let mut field_5: Option<bool> = None;
+                let mut field_6: Option<bool> = None;
+                let mut field_7: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_8: Option<String> = None;
+                let mut field_9: Option<std::collections::HashMap<String, String>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Attachable" => field_0 = map.next_value::<Option<bool>>()?,
+                        "CheckDuplicate" => field_1 = map.next_value::<Option<bool>>()?,
+                        "Driver" => field_2 = map.next_value::<Option<String>>()?,
+                        "EnableIPv6" => field_3 = map.next_value::<Option<bool>>()?,
+                        "IPAM" => field_4 = map.next_value::<Option<IPAM>>()?,
+                        "Ingress" => field_5 = map.next_value::<Option<bool>>()?,
+                        "Internal" => field_6 = map.next_value::<Option<bool>>()?,
+                        "Labels" => {
+                            field_7 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "Name" => field_8 = Some(map.next_value::<String>()?),
+                        "Options" => {
+                            field_9 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(NetworkCreateBody {
+                    attachable: field_0,
+                    check_duplicate: field_1,
+                    driver: field_2,
+                    enable_ipv6: field_3,
+                    ipam: field_4,
+                    ingress: field_5,
+                    internal: field_6,
+                    labels: field_7,
+                    name: field_8
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Name"))?,
+                    options: field_9,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkCreateResponse {
     /// The ID of the created network.
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(rename = "Warning", default, skip_serializing_if = "Option::is_none")]
     pub warning: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for NetworkCreateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("Id", value)?;
+        }
+        if let Some(value) = &self.warning {
+            map.serialize_entry("Warning", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NetworkCreateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = NetworkCreateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `NetworkCreateResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NetworkCreateResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Id" => field_0 = map.next_value::<Option<String>>()?,
+                        "Warning" => field_1 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(NetworkCreateResponse {
+                    id: field_0,
+                    warning: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkPruneResponse {
     /// Networks that were deleted
-    #[serde(
-        rename = "NetworksDeleted",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub networks_deleted: Option<Vec<String>>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for NetworkPruneResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.networks_deleted {
+            map.serialize_entry("NetworksDeleted", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NetworkPruneResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = NetworkPruneResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `NetworkPruneResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NetworkPruneResponse, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "NetworksDeleted" => {
+                            field_0 = map.next_value::<Option<Vec<String>>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(NetworkPruneResponse {
+                    networks_deleted: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkConnectBody {
     /// The ID or name of the container to connect to the network.
-    #[serde(rename = "Container", default, skip_serializing_if = "Option::is_none")]
     pub container: Option<String>,
-    #[serde(rename = "EndpointConfig", default, skip_serializing_if = "Option::is_none")]
     pub endpoint_config: Option<EndpointSettings>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for NetworkConnectBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.container {
+            map.serialize_entry("Container", value)?;
+        }
+        if let Some(value) = &self.endpoint_config {
+            map.serialize_entry("EndpointConfig", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NetworkConnectBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = NetworkConnectBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `NetworkConnectBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NetworkConnectBody, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<EndpointSettings> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Container" => field_0 = map.next_value::<Option<String>>()?,
+                        "EndpointConfig" => {
+                            field_1 = map.next_value::<Option<EndpointSettings>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(NetworkConnectBody {
+                    container: field_0,
+                    endpoint_config: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkDisconnectBody {
     /// The ID or name of the container to disconnect from the network.
-    #[serde(rename = "Container", default, skip_serializing_if = "Option::is_none")]
     pub container: Option<String>,
     /// Force the container to disconnect from the network.
-    #[serde(rename = "Force", default, skip_serializing_if = "Option::is_none")]
     pub force: Option<bool>,
 }
+impl serde::Serialize for NetworkDisconnectBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.container {
+            map.serialize_entry("Container", value)?;
+        }
+        if let Some(value) = &self.force {
+            map.serialize_entry("Force", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NetworkDisconnectBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = NetworkDisconnectBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `NetworkDisconnectBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NetworkDisconnectBody, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<bool> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Container" => field_0 = map.next_value::<Option<String>>()?,
+                        "Force" => field_1 = map.next_value::<Option<bool>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(NetworkDisconnectBody {
+                    container: field_0,
+                    force: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Describes a permission the user has to accept upon installing the plugin.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetPluginPrivilegesResponseItem {
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Vec<String>>,
 }
+impl serde::Serialize for GetPluginPrivilegesResponseItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("Description", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        if let Some(value) = &self.value {
+            map.serialize_entry("Value", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetPluginPrivilegesResponseItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetPluginPrivilegesResponseItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `GetPluginPrivilegesResponseItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetPluginPrivilegesResponseItem, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Vec<String>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Description" => field_0 = map.next_value::<Option<String>>()?,
+                        "Name" => field_1 = map.next_value::<Option<String>>()?,
+                        "Value" => field_2 = map.next_value::<Option<Vec<String>>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(GetPluginPrivilegesResponseItem {
+                    description: field_0,
+                    name: field_1,
+                    value: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Describes a permission accepted by the user upon installing the plugin.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginPullBodyItem {
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Vec<String>>,
+}
+impl serde::Serialize for PluginPullBodyItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("Description", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        if let Some(value) = &self.value {
+            map.serialize_entry("Value", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PluginPullBodyItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PluginPullBodyItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PluginPullBodyItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PluginPullBodyItem, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Vec<String>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Description" => field_0 = map.next_value::<Option<String>>()?,
+                        "Name" => field_1 = map.next_value::<Option<String>>()?,
+                        "Value" => field_2 = map.next_value::<Option<Vec<String>>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PluginPullBodyItem {
+                    description: field_0,
+                    name: field_1,
+                    value: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Describes a permission accepted by the user upon installing the plugin.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginUpgradeBodyItem {
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Vec<String>>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for PluginUpgradeBodyItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("Description", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        if let Some(value) = &self.value {
+            map.serialize_entry("Value", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PluginUpgradeBodyItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PluginUpgradeBodyItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PluginUpgradeBodyItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PluginUpgradeBodyItem, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Vec<String>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Description" => field_0 = map.next_value::<Option<String>>()?,
+                        "Name" => field_1 = map.next_value::<Option<String>>()?,
+                        "Value" => field_2 = map.next_value::<Option<Vec<String>>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PluginUpgradeBodyItem {
+                    description: field_0,
+                    name: field_1,
+                    value: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SecretCreateBody {
     /// Data is the data to store as a secret, formatted as a standard base64-encoded
     /// ([RFC 4648](https://tools.ietf.org/html/rfc4648#section-4)) string.
@@ -5550,94 +17102,470 @@ pub struct SecretCreateBody {
     ///
     /// This field is only used to _create_ a secret, and is not returned by
     /// other endpoints.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
     pub data: Option<String>,
     /// Name of the secrets driver used to fetch the secret's value from an external secret store
-    #[serde(rename = "Driver", default, skip_serializing_if = "Option::is_none")]
     pub driver: Option<Driver>,
     /// User-defined key/value metadata.
-    #[serde(rename = "Labels", default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<std::collections::HashMap<String, String>>,
     /// User-defined name of the secret.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Templating driver, if applicable
     ///
     /// Templating controls whether and how to evaluate the config payload as
     /// a template. If no driver is set, no templating is used.
-    #[serde(rename = "Templating", default, skip_serializing_if = "Option::is_none")]
     pub templating: Option<Driver>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for SecretCreateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("Data", value)?;
+        }
+        if let Some(value) = &self.driver {
+            map.serialize_entry("Driver", value)?;
+        }
+        if let Some(value) = &self.labels {
+            map.serialize_entry("Labels", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        if let Some(value) = &self.templating {
+            map.serialize_entry("Templating", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SecretCreateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SecretCreateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SecretCreateBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SecretCreateBody, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Driver> = None;
+                let mut field_2: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<Driver> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Data" => field_0 = map.next_value::<Option<String>>()?,
+                        "Driver" => field_1 = map.next_value::<Option<Driver>>()?,
+                        "Labels" => {
+                            field_2 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "Name" => field_3 = map.next_value::<Option<String>>()?,
+                        "Templating" => field_4 = map.next_value::<Option<Driver>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SecretCreateBody {
+                    data: field_0,
+                    driver: field_1,
+                    labels: field_2,
+                    name: field_3,
+                    templating: field_4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceCreateBody {
-    #[serde(rename = "EndpointSpec", default, skip_serializing_if = "Option::is_none")]
     pub endpoint_spec: Option<EndpointSpec>,
     /// User-defined key/value metadata.
-    #[serde(rename = "Labels", default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<std::collections::HashMap<String, String>>,
     /// Scheduling mode for the service.
-    #[serde(rename = "Mode", default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<ServiceCreateBodyMode>,
     /// Name of the service.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Array of network names or IDs to attach the service to.
-    #[serde(rename = "Networks", default, skip_serializing_if = "Option::is_none")]
     pub networks: Option<Vec<ServiceCreateBodyNetworksItem>>,
     /// Specification for the rollback strategy of the service.
-    #[serde(rename = "RollbackConfig", default, skip_serializing_if = "Option::is_none")]
     pub rollback_config: Option<ServiceCreateBodyRollbackConfig>,
-    #[serde(rename = "TaskTemplate", default, skip_serializing_if = "Option::is_none")]
     pub task_template: Option<TaskSpec>,
     /// Specification for the update strategy of the service.
-    #[serde(rename = "UpdateConfig", default, skip_serializing_if = "Option::is_none")]
     pub update_config: Option<ServiceCreateBodyUpdateConfig>,
 }
+impl serde::Serialize for ServiceCreateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.endpoint_spec {
+            map.serialize_entry("EndpointSpec", value)?;
+        }
+        if let Some(value) = &self.labels {
+            map.serialize_entry("Labels", value)?;
+        }
+        if let Some(value) = &self.mode {
+            map.serialize_entry("Mode", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        if let Some(value) = &self.networks {
+            map.serialize_entry("Networks", value)?;
+        }
+        if let Some(value) = &self.rollback_config {
+            map.serialize_entry("RollbackConfig", value)?;
+        }
+        if let Some(value) = &self.task_template {
+            map.serialize_entry("TaskTemplate", value)?;
+        }
+        if let Some(value) = &self.update_config {
+            map.serialize_entry("UpdateConfig", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServiceCreateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ServiceCreateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServiceCreateBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ServiceCreateBody, A::Error> {
+                let mut field_0: Option<EndpointSpec> = None;
+                let mut field_1: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_2: Option<ServiceCreateBodyMode> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<Vec<ServiceCreateBodyNetworksItem>> = None;
+                let mut field_5: Option<ServiceCreateBodyRollbackConfig> = None;
+                let mut field_6: Option<TaskSpec> = None;
+                let mut field_7: Option<ServiceCreateBodyUpdateConfig> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "EndpointSpec" => {
+                            field_0 = map.next_value::<Option<EndpointSpec>>()?;
+                        }
+                        "Labels" => {
+                            field_1 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "Mode" => {
+                            field_2 = map.next_value::<Option<ServiceCreateBodyMode>>()?;
+                        }
+                        "Name" => field_3 = map.next_value::<Option<String>>()?,
+                        "Networks" => {
+                            field_4 = map
+                                .next_value::<Option<Vec<ServiceCreateBodyNetworksItem>>>()?;
+                        }
+                        "RollbackConfig" => {
+                            field_5 = map
+                                .next_value::<Option<ServiceCreateBodyRollbackConfig>>()?;
+                        }
+                        "TaskTemplate" => field_6 = map.next_value::<Option<TaskSpec>>()?,
+                        "UpdateConfig" => {
+                            field_7 = map
+                                .next_value::<Option<ServiceCreateBodyUpdateConfig>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ServiceCreateBody {
+                    endpoint_spec: field_0,
+                    labels: field_1,
+                    mode: field_2,
+                    name: field_3,
+                    networks: field_4,
+                    rollback_config: field_5,
+                    task_template: field_6,
+                    update_config: field_7,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Scheduling mode for the service.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceCreateBodyMode {
-    #[serde(rename = "Global", default, skip_serializing_if = "Option::is_none")]
     pub global: Option<serde_json::Value>,
-    #[serde(rename = "Replicated", default, skip_serializing_if = "Option::is_none")]
     pub replicated: Option<ServiceCreateBodyModeReplicated>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ServiceCreateBodyMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.global {
+            map.serialize_entry("Global", value)?;
+        }
+        if let Some(value) = &self.replicated {
+            map.serialize_entry("Replicated", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServiceCreateBodyMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ServiceCreateBodyMode;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServiceCreateBodyMode`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ServiceCreateBodyMode, A::Error> {
+                let mut field_0: Option<serde_json::Value> = None;
+                let mut field_1: Option<ServiceCreateBodyModeReplicated> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Global" => {
+                            field_0 = map.next_value::<Option<serde_json::Value>>()?;
+                        }
+                        "Replicated" => {
+                            field_1 = map
+                                .next_value::<Option<ServiceCreateBodyModeReplicated>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ServiceCreateBodyMode {
+                    global: field_0,
+                    replicated: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceCreateBodyModeReplicated {
-    #[serde(rename = "Replicas", default, skip_serializing_if = "Option::is_none")]
     pub replicas: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ServiceCreateBodyModeReplicated {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.replicas {
+            map.serialize_entry("Replicas", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServiceCreateBodyModeReplicated {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ServiceCreateBodyModeReplicated;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServiceCreateBodyModeReplicated`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ServiceCreateBodyModeReplicated, A::Error> {
+                let mut field_0: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Replicas" => field_0 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ServiceCreateBodyModeReplicated {
+                    replicas: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceCreateBodyNetworksItem {
-    #[serde(rename = "Aliases", default, skip_serializing_if = "Option::is_none")]
     pub aliases: Option<Vec<String>>,
-    #[serde(rename = "Target", default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
 }
+impl serde::Serialize for ServiceCreateBodyNetworksItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.aliases {
+            map.serialize_entry("Aliases", value)?;
+        }
+        if let Some(value) = &self.target {
+            map.serialize_entry("Target", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServiceCreateBodyNetworksItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ServiceCreateBodyNetworksItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServiceCreateBodyNetworksItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ServiceCreateBodyNetworksItem, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Aliases" => field_0 = map.next_value::<Option<Vec<String>>>()?,
+                        "Target" => field_1 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ServiceCreateBodyNetworksItem {
+                    aliases: field_0,
+                    target: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Specification for the rollback strategy of the service.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceCreateBodyRollbackConfig {
     /// Amount of time between rollback iterations, in nanoseconds.
-    #[serde(rename = "Delay", default, skip_serializing_if = "Option::is_none")]
     pub delay: Option<i64>,
     /// Action to take if an rolled back task fails to run, or stops running during the rollback.
-    #[serde(rename = "FailureAction", default, skip_serializing_if = "Option::is_none")]
     pub failure_action: Option<ServiceCreateBodyRollbackConfigFailureAction>,
     /// The fraction of tasks that may fail during a rollback before the failure action is invoked, specified as a floating point number between 0 and 1.
-    #[serde(
-        rename = "MaxFailureRatio",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub max_failure_ratio: Option<f64>,
     /// Amount of time to monitor each rolled back task for failures, in nanoseconds.
-    #[serde(rename = "Monitor", default, skip_serializing_if = "Option::is_none")]
     pub monitor: Option<i64>,
     /// The order of operations when rolling back a task. Either the old task is shut down before the new task is started, or the new task is started before the old task is shut down.
-    #[serde(rename = "Order", default, skip_serializing_if = "Option::is_none")]
     pub order: Option<ServiceCreateBodyRollbackConfigOrder>,
     /// Maximum number of tasks to be rolled back in one iteration (0 means unlimited parallelism).
-    #[serde(rename = "Parallelism", default, skip_serializing_if = "Option::is_none")]
     pub parallelism: Option<i64>,
+}
+impl serde::Serialize for ServiceCreateBodyRollbackConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.delay {
+            map.serialize_entry("Delay", value)?;
+        }
+        if let Some(value) = &self.failure_action {
+            map.serialize_entry("FailureAction", value)?;
+        }
+        if let Some(value) = &self.max_failure_ratio {
+            map.serialize_entry("MaxFailureRatio", value)?;
+        }
+        if let Some(value) = &self.monitor {
+            map.serialize_entry("Monitor", value)?;
+        }
+        if let Some(value) = &self.order {
+            map.serialize_entry("Order", value)?;
+        }
+        if let Some(value) = &self.parallelism {
+            map.serialize_entry("Parallelism", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServiceCreateBodyRollbackConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ServiceCreateBodyRollbackConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServiceCreateBodyRollbackConfig`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ServiceCreateBodyRollbackConfig, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<ServiceCreateBodyRollbackConfigFailureAction> = None;
+                let mut field_2: Option<f64> = None;
+                let mut field_3: Option<i64> = None;
+                let mut field_4: Option<ServiceCreateBodyRollbackConfigOrder> = None;
+                let mut field_5: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Delay" => field_0 = map.next_value::<Option<i64>>()?,
+                        "FailureAction" => {
+                            field_1 = map
+                                .next_value::<
+                                    Option<ServiceCreateBodyRollbackConfigFailureAction>,
+                                >()?;
+                        }
+                        "MaxFailureRatio" => field_2 = map.next_value::<Option<f64>>()?,
+                        "Monitor" => field_3 = map.next_value::<Option<i64>>()?,
+                        "Order" => {
+                            field_4 = map
+                                .next_value::<
+                                    Option<ServiceCreateBodyRollbackConfigOrder>,
+                                >()?;
+                        }
+                        "Parallelism" => field_5 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ServiceCreateBodyRollbackConfig {
+                    delay: field_0,
+                    failure_action: field_1,
+                    max_failure_ratio: field_2,
+                    monitor: field_3,
+                    order: field_4,
+                    parallelism: field_5,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Action to take if an rolled back task fails to run, or stops running during the rollback.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -5732,30 +17660,101 @@ impl<'de> serde::Deserialize<'de> for ServiceCreateBodyRollbackConfigOrder {
     }
 }
 /// Specification for the update strategy of the service.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceCreateBodyUpdateConfig {
     /// Amount of time between updates, in nanoseconds.
-    #[serde(rename = "Delay", default, skip_serializing_if = "Option::is_none")]
     pub delay: Option<i64>,
     /// Action to take if an updated task fails to run, or stops running during the update.
-    #[serde(rename = "FailureAction", default, skip_serializing_if = "Option::is_none")]
     pub failure_action: Option<ServiceCreateBodyUpdateConfigFailureAction>,
     /// The fraction of tasks that may fail during an update before the failure action is invoked, specified as a floating point number between 0 and 1.
-    #[serde(
-        rename = "MaxFailureRatio",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub max_failure_ratio: Option<f64>,
     /// Amount of time to monitor each updated task for failures, in nanoseconds.
-    #[serde(rename = "Monitor", default, skip_serializing_if = "Option::is_none")]
     pub monitor: Option<i64>,
     /// The order of operations when rolling out an updated task. Either the old task is shut down before the new task is started, or the new task is started before the old task is shut down.
-    #[serde(rename = "Order", default, skip_serializing_if = "Option::is_none")]
     pub order: Option<ServiceCreateBodyUpdateConfigOrder>,
     /// Maximum number of tasks to be updated in one iteration (0 means unlimited parallelism).
-    #[serde(rename = "Parallelism", default, skip_serializing_if = "Option::is_none")]
     pub parallelism: Option<i64>,
+}
+impl serde::Serialize for ServiceCreateBodyUpdateConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.delay {
+            map.serialize_entry("Delay", value)?;
+        }
+        if let Some(value) = &self.failure_action {
+            map.serialize_entry("FailureAction", value)?;
+        }
+        if let Some(value) = &self.max_failure_ratio {
+            map.serialize_entry("MaxFailureRatio", value)?;
+        }
+        if let Some(value) = &self.monitor {
+            map.serialize_entry("Monitor", value)?;
+        }
+        if let Some(value) = &self.order {
+            map.serialize_entry("Order", value)?;
+        }
+        if let Some(value) = &self.parallelism {
+            map.serialize_entry("Parallelism", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServiceCreateBodyUpdateConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ServiceCreateBodyUpdateConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServiceCreateBodyUpdateConfig`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ServiceCreateBodyUpdateConfig, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<ServiceCreateBodyUpdateConfigFailureAction> = None;
+                let mut field_2: Option<f64> = None;
+                let mut field_3: Option<i64> = None;
+                let mut field_4: Option<ServiceCreateBodyUpdateConfigOrder> = None;
+                let mut field_5: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Delay" => field_0 = map.next_value::<Option<i64>>()?,
+                        "FailureAction" => {
+                            field_1 = map
+                                .next_value::<
+                                    Option<ServiceCreateBodyUpdateConfigFailureAction>,
+                                >()?;
+                        }
+                        "MaxFailureRatio" => field_2 = map.next_value::<Option<f64>>()?,
+                        "Monitor" => field_3 = map.next_value::<Option<i64>>()?,
+                        "Order" => {
+                            field_4 = map
+                                .next_value::<Option<ServiceCreateBodyUpdateConfigOrder>>()?;
+                        }
+                        "Parallelism" => field_5 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ServiceCreateBodyUpdateConfig {
+                    delay: field_0,
+                    failure_action: field_1,
+                    max_failure_ratio: field_2,
+                    monitor: field_3,
+                    order: field_4,
+                    parallelism: field_5,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Action to take if an updated task fails to run, or stops running during the update.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -5853,85 +17852,441 @@ impl<'de> serde::Deserialize<'de> for ServiceCreateBodyUpdateConfigOrder {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceCreateResponse {
     /// The ID of the created service.
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Optional warning message
-    #[serde(rename = "Warning", default, skip_serializing_if = "Option::is_none")]
     pub warning: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ServiceCreateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("ID", value)?;
+        }
+        if let Some(value) = &self.warning {
+            map.serialize_entry("Warning", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServiceCreateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ServiceCreateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServiceCreateResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ServiceCreateResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "ID" => field_0 = map.next_value::<Option<String>>()?,
+                        "Warning" => field_1 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ServiceCreateResponse {
+                    id: field_0,
+                    warning: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceUpdateBody {
-    #[serde(rename = "EndpointSpec", default, skip_serializing_if = "Option::is_none")]
     pub endpoint_spec: Option<EndpointSpec>,
     /// User-defined key/value metadata.
-    #[serde(rename = "Labels", default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<std::collections::HashMap<String, String>>,
     /// Scheduling mode for the service.
-    #[serde(rename = "Mode", default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<ServiceUpdateBodyMode>,
     /// Name of the service.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Array of network names or IDs to attach the service to.
-    #[serde(rename = "Networks", default, skip_serializing_if = "Option::is_none")]
     pub networks: Option<Vec<ServiceUpdateBodyNetworksItem>>,
     /// Specification for the rollback strategy of the service.
-    #[serde(rename = "RollbackConfig", default, skip_serializing_if = "Option::is_none")]
     pub rollback_config: Option<ServiceUpdateBodyRollbackConfig>,
-    #[serde(rename = "TaskTemplate", default, skip_serializing_if = "Option::is_none")]
     pub task_template: Option<TaskSpec>,
     /// Specification for the update strategy of the service.
-    #[serde(rename = "UpdateConfig", default, skip_serializing_if = "Option::is_none")]
     pub update_config: Option<ServiceUpdateBodyUpdateConfig>,
 }
+impl serde::Serialize for ServiceUpdateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.endpoint_spec {
+            map.serialize_entry("EndpointSpec", value)?;
+        }
+        if let Some(value) = &self.labels {
+            map.serialize_entry("Labels", value)?;
+        }
+        if let Some(value) = &self.mode {
+            map.serialize_entry("Mode", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        if let Some(value) = &self.networks {
+            map.serialize_entry("Networks", value)?;
+        }
+        if let Some(value) = &self.rollback_config {
+            map.serialize_entry("RollbackConfig", value)?;
+        }
+        if let Some(value) = &self.task_template {
+            map.serialize_entry("TaskTemplate", value)?;
+        }
+        if let Some(value) = &self.update_config {
+            map.serialize_entry("UpdateConfig", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServiceUpdateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ServiceUpdateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServiceUpdateBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ServiceUpdateBody, A::Error> {
+                let mut field_0: Option<EndpointSpec> = None;
+                let mut field_1: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_2: Option<ServiceUpdateBodyMode> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<Vec<ServiceUpdateBodyNetworksItem>> = None;
+                let mut field_5: Option<ServiceUpdateBodyRollbackConfig> = None;
+                let mut field_6: Option<TaskSpec> = None;
+                let mut field_7: Option<ServiceUpdateBodyUpdateConfig> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "EndpointSpec" => {
+                            field_0 = map.next_value::<Option<EndpointSpec>>()?;
+                        }
+                        "Labels" => {
+                            field_1 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "Mode" => {
+                            field_2 = map.next_value::<Option<ServiceUpdateBodyMode>>()?;
+                        }
+                        "Name" => field_3 = map.next_value::<Option<String>>()?,
+                        "Networks" => {
+                            field_4 = map
+                                .next_value::<Option<Vec<ServiceUpdateBodyNetworksItem>>>()?;
+                        }
+                        "RollbackConfig" => {
+                            field_5 = map
+                                .next_value::<Option<ServiceUpdateBodyRollbackConfig>>()?;
+                        }
+                        "TaskTemplate" => field_6 = map.next_value::<Option<TaskSpec>>()?,
+                        "UpdateConfig" => {
+                            field_7 = map
+                                .next_value::<Option<ServiceUpdateBodyUpdateConfig>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ServiceUpdateBody {
+                    endpoint_spec: field_0,
+                    labels: field_1,
+                    mode: field_2,
+                    name: field_3,
+                    networks: field_4,
+                    rollback_config: field_5,
+                    task_template: field_6,
+                    update_config: field_7,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Scheduling mode for the service.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceUpdateBodyMode {
-    #[serde(rename = "Global", default, skip_serializing_if = "Option::is_none")]
     pub global: Option<serde_json::Value>,
-    #[serde(rename = "Replicated", default, skip_serializing_if = "Option::is_none")]
     pub replicated: Option<ServiceUpdateBodyModeReplicated>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ServiceUpdateBodyMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.global {
+            map.serialize_entry("Global", value)?;
+        }
+        if let Some(value) = &self.replicated {
+            map.serialize_entry("Replicated", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServiceUpdateBodyMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ServiceUpdateBodyMode;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServiceUpdateBodyMode`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ServiceUpdateBodyMode, A::Error> {
+                let mut field_0: Option<serde_json::Value> = None;
+                let mut field_1: Option<ServiceUpdateBodyModeReplicated> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Global" => {
+                            field_0 = map.next_value::<Option<serde_json::Value>>()?;
+                        }
+                        "Replicated" => {
+                            field_1 = map
+                                .next_value::<Option<ServiceUpdateBodyModeReplicated>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ServiceUpdateBodyMode {
+                    global: field_0,
+                    replicated: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceUpdateBodyModeReplicated {
-    #[serde(rename = "Replicas", default, skip_serializing_if = "Option::is_none")]
     pub replicas: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ServiceUpdateBodyModeReplicated {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.replicas {
+            map.serialize_entry("Replicas", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServiceUpdateBodyModeReplicated {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ServiceUpdateBodyModeReplicated;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServiceUpdateBodyModeReplicated`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ServiceUpdateBodyModeReplicated, A::Error> {
+                let mut field_0: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Replicas" => field_0 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ServiceUpdateBodyModeReplicated {
+                    replicas: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceUpdateBodyNetworksItem {
-    #[serde(rename = "Aliases", default, skip_serializing_if = "Option::is_none")]
     pub aliases: Option<Vec<String>>,
-    #[serde(rename = "Target", default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
 }
+impl serde::Serialize for ServiceUpdateBodyNetworksItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.aliases {
+            map.serialize_entry("Aliases", value)?;
+        }
+        if let Some(value) = &self.target {
+            map.serialize_entry("Target", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServiceUpdateBodyNetworksItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ServiceUpdateBodyNetworksItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServiceUpdateBodyNetworksItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ServiceUpdateBodyNetworksItem, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Aliases" => field_0 = map.next_value::<Option<Vec<String>>>()?,
+                        "Target" => field_1 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ServiceUpdateBodyNetworksItem {
+                    aliases: field_0,
+                    target: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Specification for the rollback strategy of the service.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceUpdateBodyRollbackConfig {
     /// Amount of time between rollback iterations, in nanoseconds.
-    #[serde(rename = "Delay", default, skip_serializing_if = "Option::is_none")]
     pub delay: Option<i64>,
     /// Action to take if an rolled back task fails to run, or stops running during the rollback.
-    #[serde(rename = "FailureAction", default, skip_serializing_if = "Option::is_none")]
     pub failure_action: Option<ServiceUpdateBodyRollbackConfigFailureAction>,
     /// The fraction of tasks that may fail during a rollback before the failure action is invoked, specified as a floating point number between 0 and 1.
-    #[serde(
-        rename = "MaxFailureRatio",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub max_failure_ratio: Option<f64>,
     /// Amount of time to monitor each rolled back task for failures, in nanoseconds.
-    #[serde(rename = "Monitor", default, skip_serializing_if = "Option::is_none")]
     pub monitor: Option<i64>,
     /// The order of operations when rolling back a task. Either the old task is shut down before the new task is started, or the new task is started before the old task is shut down.
-    #[serde(rename = "Order", default, skip_serializing_if = "Option::is_none")]
     pub order: Option<ServiceUpdateBodyRollbackConfigOrder>,
     /// Maximum number of tasks to be rolled back in one iteration (0 means unlimited parallelism).
-    #[serde(rename = "Parallelism", default, skip_serializing_if = "Option::is_none")]
     pub parallelism: Option<i64>,
+}
+impl serde::Serialize for ServiceUpdateBodyRollbackConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.delay {
+            map.serialize_entry("Delay", value)?;
+        }
+        if let Some(value) = &self.failure_action {
+            map.serialize_entry("FailureAction", value)?;
+        }
+        if let Some(value) = &self.max_failure_ratio {
+            map.serialize_entry("MaxFailureRatio", value)?;
+        }
+        if let Some(value) = &self.monitor {
+            map.serialize_entry("Monitor", value)?;
+        }
+        if let Some(value) = &self.order {
+            map.serialize_entry("Order", value)?;
+        }
+        if let Some(value) = &self.parallelism {
+            map.serialize_entry("Parallelism", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServiceUpdateBodyRollbackConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ServiceUpdateBodyRollbackConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServiceUpdateBodyRollbackConfig`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ServiceUpdateBodyRollbackConfig, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<ServiceUpdateBodyRollbackConfigFailureAction> = None;
+                let mut field_2: Option<f64> = None;
+                let mut field_3: Option<i64> = None;
+                let mut field_4: Option<ServiceUpdateBodyRollbackConfigOrder> = None;
+                let mut field_5: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Delay" => field_0 = map.next_value::<Option<i64>>()?,
+                        "FailureAction" => {
+                            field_1 = map
+                                .next_value::<
+                                    Option<ServiceUpdateBodyRollbackConfigFailureAction>,
+                                >()?;
+                        }
+                        "MaxFailureRatio" => field_2 = map.next_value::<Option<f64>>()?,
+                        "Monitor" => field_3 = map.next_value::<Option<i64>>()?,
+                        "Order" => {
+                            field_4 = map
+                                .next_value::<
+                                    Option<ServiceUpdateBodyRollbackConfigOrder>,
+                                >()?;
+                        }
+                        "Parallelism" => field_5 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ServiceUpdateBodyRollbackConfig {
+                    delay: field_0,
+                    failure_action: field_1,
+                    max_failure_ratio: field_2,
+                    monitor: field_3,
+                    order: field_4,
+                    parallelism: field_5,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Action to take if an rolled back task fails to run, or stops running during the rollback.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -6026,30 +18381,101 @@ impl<'de> serde::Deserialize<'de> for ServiceUpdateBodyRollbackConfigOrder {
     }
 }
 /// Specification for the update strategy of the service.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceUpdateBodyUpdateConfig {
     /// Amount of time between updates, in nanoseconds.
-    #[serde(rename = "Delay", default, skip_serializing_if = "Option::is_none")]
     pub delay: Option<i64>,
     /// Action to take if an updated task fails to run, or stops running during the update.
-    #[serde(rename = "FailureAction", default, skip_serializing_if = "Option::is_none")]
     pub failure_action: Option<ServiceUpdateBodyUpdateConfigFailureAction>,
     /// The fraction of tasks that may fail during an update before the failure action is invoked, specified as a floating point number between 0 and 1.
-    #[serde(
-        rename = "MaxFailureRatio",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub max_failure_ratio: Option<f64>,
     /// Amount of time to monitor each updated task for failures, in nanoseconds.
-    #[serde(rename = "Monitor", default, skip_serializing_if = "Option::is_none")]
     pub monitor: Option<i64>,
     /// The order of operations when rolling out an updated task. Either the old task is shut down before the new task is started, or the new task is started before the old task is shut down.
-    #[serde(rename = "Order", default, skip_serializing_if = "Option::is_none")]
     pub order: Option<ServiceUpdateBodyUpdateConfigOrder>,
     /// Maximum number of tasks to be updated in one iteration (0 means unlimited parallelism).
-    #[serde(rename = "Parallelism", default, skip_serializing_if = "Option::is_none")]
     pub parallelism: Option<i64>,
+}
+impl serde::Serialize for ServiceUpdateBodyUpdateConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.delay {
+            map.serialize_entry("Delay", value)?;
+        }
+        if let Some(value) = &self.failure_action {
+            map.serialize_entry("FailureAction", value)?;
+        }
+        if let Some(value) = &self.max_failure_ratio {
+            map.serialize_entry("MaxFailureRatio", value)?;
+        }
+        if let Some(value) = &self.monitor {
+            map.serialize_entry("Monitor", value)?;
+        }
+        if let Some(value) = &self.order {
+            map.serialize_entry("Order", value)?;
+        }
+        if let Some(value) = &self.parallelism {
+            map.serialize_entry("Parallelism", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServiceUpdateBodyUpdateConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ServiceUpdateBodyUpdateConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServiceUpdateBodyUpdateConfig`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ServiceUpdateBodyUpdateConfig, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<ServiceUpdateBodyUpdateConfigFailureAction> = None;
+                let mut field_2: Option<f64> = None;
+                let mut field_3: Option<i64> = None;
+                let mut field_4: Option<ServiceUpdateBodyUpdateConfigOrder> = None;
+                let mut field_5: Option<i64> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Delay" => field_0 = map.next_value::<Option<i64>>()?,
+                        "FailureAction" => {
+                            field_1 = map
+                                .next_value::<
+                                    Option<ServiceUpdateBodyUpdateConfigFailureAction>,
+                                >()?;
+                        }
+                        "MaxFailureRatio" => field_2 = map.next_value::<Option<f64>>()?,
+                        "Monitor" => field_3 = map.next_value::<Option<i64>>()?,
+                        "Order" => {
+                            field_4 = map
+                                .next_value::<Option<ServiceUpdateBodyUpdateConfigOrder>>()?;
+                        }
+                        "Parallelism" => field_5 = map.next_value::<Option<i64>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ServiceUpdateBodyUpdateConfig {
+                    delay: field_0,
+                    failure_action: field_1,
+                    max_failure_ratio: field_2,
+                    monitor: field_3,
+                    order: field_4,
+                    parallelism: field_5,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Action to take if an updated task fails to run, or stops running during the update.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -6147,10 +18573,9 @@ impl<'de> serde::Deserialize<'de> for ServiceUpdateBodyUpdateConfigOrder {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmInitBody {
     /// Externally reachable address advertised to other nodes. This can either be an address/port combination in the form `192.168.1.1:4567`, or an interface followed by a port number, like `eth0:4567`. If the port number is omitted, the port number from the listen address is used. If `AdvertiseAddr` is not specified, it will be automatically detected when possible.
-    #[serde(rename = "AdvertiseAddr", default, skip_serializing_if = "Option::is_none")]
     pub advertise_addr: Option<String>,
     /// Address or interface to use for data path traffic (format: `<ip|interface>`), for example,  `192.168.1.1`,
     /// or an interface, like `eth0`. If `DataPathAddr` is unspecified, the same address as `AdvertiseAddr`
@@ -6159,22 +18584,81 @@ pub struct SwarmInitBody {
     /// The `DataPathAddr` specifies the address that global scope network drivers will publish towards other
     /// nodes in order to reach the containers running on this node. Using this parameter it is possible to
     /// separate the container data traffic from the management traffic of the cluster.
-    #[serde(rename = "DataPathAddr", default, skip_serializing_if = "Option::is_none")]
     pub data_path_addr: Option<String>,
     /// Force creation of a new swarm.
-    #[serde(
-        rename = "ForceNewCluster",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub force_new_cluster: Option<bool>,
     /// Listen address used for inter-manager communication, as well as determining the networking interface used for the VXLAN Tunnel Endpoint (VTEP). This can either be an address/port combination in the form `192.168.1.1:4567`, or an interface followed by a port number, like `eth0:4567`. If the port number is omitted, the default swarm listening port is used.
-    #[serde(rename = "ListenAddr", default, skip_serializing_if = "Option::is_none")]
     pub listen_addr: Option<String>,
-    #[serde(rename = "Spec", default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<SwarmSpec>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for SwarmInitBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.advertise_addr {
+            map.serialize_entry("AdvertiseAddr", value)?;
+        }
+        if let Some(value) = &self.data_path_addr {
+            map.serialize_entry("DataPathAddr", value)?;
+        }
+        if let Some(value) = &self.force_new_cluster {
+            map.serialize_entry("ForceNewCluster", value)?;
+        }
+        if let Some(value) = &self.listen_addr {
+            map.serialize_entry("ListenAddr", value)?;
+        }
+        if let Some(value) = &self.spec {
+            map.serialize_entry("Spec", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SwarmInitBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SwarmInitBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SwarmInitBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SwarmInitBody, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<bool> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<SwarmSpec> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "AdvertiseAddr" => field_0 = map.next_value::<Option<String>>()?,
+                        "DataPathAddr" => field_1 = map.next_value::<Option<String>>()?,
+                        "ForceNewCluster" => field_2 = map.next_value::<Option<bool>>()?,
+                        "ListenAddr" => field_3 = map.next_value::<Option<String>>()?,
+                        "Spec" => field_4 = map.next_value::<Option<SwarmSpec>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SwarmInitBody {
+                    advertise_addr: field_0,
+                    data_path_addr: field_1,
+                    force_new_cluster: field_2,
+                    listen_addr: field_3,
+                    spec: field_4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmJoinBody {
     /// Externally reachable address advertised to other nodes. This
     /// can either be an address/port combination in the form
@@ -6182,7 +18666,6 @@ pub struct SwarmJoinBody {
     /// like `eth0:4567`. If the port number is omitted, the port
     /// number from the listen address is used. If `AdvertiseAddr` is
     /// not specified, it will be automatically detected when possible.
-    #[serde(rename = "AdvertiseAddr", default, skip_serializing_if = "Option::is_none")]
     pub advertise_addr: Option<String>,
     /// Address or interface to use for data path traffic (format: `<ip|interface>`), for example,  `192.168.1.1`,
     /// or an interface, like `eth0`. If `DataPathAddr` is unspecified, the same address as `AdvertiseAddr`
@@ -6191,116 +18674,696 @@ pub struct SwarmJoinBody {
     /// The `DataPathAddr` specifies the address that global scope network drivers will publish towards other
     /// nodes in order to reach the containers running on this node. Using this parameter it is possible to
     /// separate the container data traffic from the management traffic of the cluster.
-    #[serde(rename = "DataPathAddr", default, skip_serializing_if = "Option::is_none")]
     pub data_path_addr: Option<String>,
     /// Secret token for joining this swarm.
-    #[serde(rename = "JoinToken")]
     pub join_token: String,
     /// Listen address used for inter-manager communication if the node
     /// gets promoted to manager, as well as determining the networking
     /// interface used for the VXLAN Tunnel Endpoint (VTEP). This is
     /// required for joining a swarm. If the port number is omitted,
     /// the default swarm listening port is used.
-    #[serde(rename = "ListenAddr")]
     pub listen_addr: String,
     /// Addresses of manager nodes already participating in the swarm.
-    #[serde(rename = "RemoteAddrs")]
     pub remote_addrs: Vec<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for SwarmJoinBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.advertise_addr {
+            map.serialize_entry("AdvertiseAddr", value)?;
+        }
+        if let Some(value) = &self.data_path_addr {
+            map.serialize_entry("DataPathAddr", value)?;
+        }
+        map.serialize_entry("JoinToken", &self.join_token)?;
+        map.serialize_entry("ListenAddr", &self.listen_addr)?;
+        map.serialize_entry("RemoteAddrs", &self.remote_addrs)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SwarmJoinBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SwarmJoinBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SwarmJoinBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SwarmJoinBody, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<Vec<String>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "AdvertiseAddr" => field_0 = map.next_value::<Option<String>>()?,
+                        "DataPathAddr" => field_1 = map.next_value::<Option<String>>()?,
+                        "JoinToken" => field_2 = Some(map.next_value::<String>()?),
+                        "ListenAddr" => field_3 = Some(map.next_value::<String>()?),
+                        "RemoteAddrs" => field_4 = Some(map.next_value::<Vec<String>>()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SwarmJoinBody {
+                    advertise_addr: field_0,
+                    data_path_addr: field_1,
+                    join_token: field_2
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("JoinToken"))?,
+                    listen_addr: field_3
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("ListenAddr"))?,
+                    remote_addrs: field_4
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("RemoteAddrs"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmUnlockBody {
     /// The swarm's unlock key.
-    #[serde(rename = "UnlockKey", default, skip_serializing_if = "Option::is_none")]
     pub unlock_key: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for SwarmUnlockBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.unlock_key {
+            map.serialize_entry("UnlockKey", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SwarmUnlockBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SwarmUnlockBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SwarmUnlockBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SwarmUnlockBody, A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "UnlockKey" => field_0 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SwarmUnlockBody {
+                    unlock_key: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmUnlockkeyResponse {
     /// The swarm's unlock key.
-    #[serde(rename = "UnlockKey", default, skip_serializing_if = "Option::is_none")]
     pub unlock_key: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for SwarmUnlockkeyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.unlock_key {
+            map.serialize_entry("UnlockKey", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SwarmUnlockkeyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SwarmUnlockkeyResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SwarmUnlockkeyResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SwarmUnlockkeyResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "UnlockKey" => field_0 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SwarmUnlockkeyResponse {
+                    unlock_key: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemDataUsageResponse {
-    #[serde(rename = "Containers", default, skip_serializing_if = "Option::is_none")]
     pub containers: Option<Vec<ContainerSummary>>,
-    #[serde(rename = "Images", default, skip_serializing_if = "Option::is_none")]
     pub images: Option<Vec<ImageSummary>>,
-    #[serde(rename = "LayersSize", default, skip_serializing_if = "Option::is_none")]
     pub layers_size: Option<i64>,
-    #[serde(rename = "Volumes", default, skip_serializing_if = "Option::is_none")]
     pub volumes: Option<Vec<Volume>>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for SystemDataUsageResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.containers {
+            map.serialize_entry("Containers", value)?;
+        }
+        if let Some(value) = &self.images {
+            map.serialize_entry("Images", value)?;
+        }
+        if let Some(value) = &self.layers_size {
+            map.serialize_entry("LayersSize", value)?;
+        }
+        if let Some(value) = &self.volumes {
+            map.serialize_entry("Volumes", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SystemDataUsageResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SystemDataUsageResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SystemDataUsageResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SystemDataUsageResponse, A::Error> {
+                let mut field_0: Option<Vec<ContainerSummary>> = None;
+                let mut field_1: Option<Vec<ImageSummary>> = None;
+                let mut field_2: Option<i64> = None;
+                let mut field_3: Option<Vec<Volume>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Containers" => {
+                            field_0 = map.next_value::<Option<Vec<ContainerSummary>>>()?;
+                        }
+                        "Images" => {
+                            field_1 = map.next_value::<Option<Vec<ImageSummary>>>()?;
+                        }
+                        "LayersSize" => field_2 = map.next_value::<Option<i64>>()?,
+                        "Volumes" => field_3 = map.next_value::<Option<Vec<Volume>>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SystemDataUsageResponse {
+                    containers: field_0,
+                    images: field_1,
+                    layers_size: field_2,
+                    volumes: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemVersionResponse {
-    #[serde(rename = "ApiVersion", default, skip_serializing_if = "Option::is_none")]
     pub api_version: Option<String>,
-    #[serde(rename = "Arch", default, skip_serializing_if = "Option::is_none")]
     pub arch: Option<String>,
-    #[serde(rename = "BuildTime", default, skip_serializing_if = "Option::is_none")]
     pub build_time: Option<String>,
-    #[serde(rename = "Components", default, skip_serializing_if = "Option::is_none")]
     pub components: Option<Vec<SystemVersionResponseComponentsItem>>,
-    #[serde(rename = "Experimental", default, skip_serializing_if = "Option::is_none")]
     pub experimental: Option<bool>,
-    #[serde(rename = "GitCommit", default, skip_serializing_if = "Option::is_none")]
     pub git_commit: Option<String>,
-    #[serde(rename = "GoVersion", default, skip_serializing_if = "Option::is_none")]
     pub go_version: Option<String>,
-    #[serde(rename = "KernelVersion", default, skip_serializing_if = "Option::is_none")]
     pub kernel_version: Option<String>,
-    #[serde(rename = "MinAPIVersion", default, skip_serializing_if = "Option::is_none")]
     pub min_api_version: Option<String>,
-    #[serde(rename = "Os", default, skip_serializing_if = "Option::is_none")]
     pub os: Option<String>,
-    #[serde(rename = "Platform", default, skip_serializing_if = "Option::is_none")]
     pub platform: Option<SystemVersionResponsePlatform>,
-    #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for SystemVersionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.api_version {
+            map.serialize_entry("ApiVersion", value)?;
+        }
+        if let Some(value) = &self.arch {
+            map.serialize_entry("Arch", value)?;
+        }
+        if let Some(value) = &self.build_time {
+            map.serialize_entry("BuildTime", value)?;
+        }
+        if let Some(value) = &self.components {
+            map.serialize_entry("Components", value)?;
+        }
+        if let Some(value) = &self.experimental {
+            map.serialize_entry("Experimental", value)?;
+        }
+        if let Some(value) = &self.git_commit {
+            map.serialize_entry("GitCommit", value)?;
+        }
+        if let Some(value) = &self.go_version {
+            map.serialize_entry("GoVersion", value)?;
+        }
+        if let Some(value) = &self.kernel_version {
+            map.serialize_entry("KernelVersion", value)?;
+        }
+        if let Some(value) = &self.min_api_version {
+            map.serialize_entry("MinAPIVersion", value)?;
+        }
+        if let Some(value) = &self.os {
+            map.serialize_entry("Os", value)?;
+        }
+        if let Some(value) = &self.platform {
+            map.serialize_entry("Platform", value)?;
+        }
+        if let Some(value) = &self.version {
+            map.serialize_entry("Version", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SystemVersionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SystemVersionResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SystemVersionResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SystemVersionResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<Vec<SystemVersionResponseComponentsItem>> = None;
+                let mut field_4: Option<bool> = None;
+                let mut field_5: Option<String> = None;
+                let mut field_6: Option<String> = None;
+                let mut field_7: Option<String> = None;
+                let mut field_8: Option<String> = None;
+                let mut field_9: Option<String> = None;
+                let mut field_10: Option<SystemVersionResponsePlatform> = None;
+                let mut field_11: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "ApiVersion" => field_0 = map.next_value::<Option<String>>()?,
+                        "Arch" => field_1 = map.next_value::<Option<String>>()?,
+                        "BuildTime" => field_2 = map.next_value::<Option<String>>()?,
+                        "Components" => {
+                            field_3 = map
+                                .next_value::<
+                                    Option<Vec<SystemVersionResponseComponentsItem>>,
+                                >()?;
+                        }
+                        "Experimental" => field_4 = map.next_value::<Option<bool>>()?,
+                        "GitCommit" => field_5 = map.next_value::<Option<String>>()?,
+                        "GoVersion" => field_6 = map.next_value::<Option<String>>()?,
+                        "KernelVersion" => field_7 = map.next_value::<Option<String>>()?,
+                        "MinAPIVersion" => field_8 = map.next_value::<Option<String>>()?,
+                        "Os" => field_9 = map.next_value::<Option<String>>()?,
+                        "Platform" => {
+                            field_10 = map
+                                .next_value::<Option<SystemVersionResponsePlatform>>()?;
+                        }
+                        "Version" => field_11 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SystemVersionResponse {
+                    api_version: field_0,
+                    arch: field_1,
+                    build_time: field_2,
+                    components: field_3,
+                    experimental: field_4,
+                    git_commit: field_5,
+                    go_version: field_6,
+                    kernel_version: field_7,
+                    min_api_version: field_8,
+                    os: field_9,
+                    platform: field_10,
+                    version: field_11,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemVersionResponseComponentsItem {
-    #[serde(rename = "Details", default, skip_serializing_if = "Option::is_none")]
     pub details: Option<serde_json::Value>,
-    #[serde(rename = "Name")]
     pub name: String,
-    #[serde(rename = "Version")]
     pub version: String,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for SystemVersionResponseComponentsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.details {
+            map.serialize_entry("Details", value)?;
+        }
+        map.serialize_entry("Name", &self.name)?;
+        map.serialize_entry("Version", &self.version)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SystemVersionResponseComponentsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SystemVersionResponseComponentsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SystemVersionResponseComponentsItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SystemVersionResponseComponentsItem, A::Error> {
+                let mut field_0: Option<serde_json::Value> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Details" => {
+                            field_0 = map.next_value::<Option<serde_json::Value>>()?;
+                        }
+                        "Name" => field_1 = Some(map.next_value::<String>()?),
+                        "Version" => field_2 = Some(map.next_value::<String>()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SystemVersionResponseComponentsItem {
+                    details: field_0,
+                    name: field_1
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Name"))?,
+                    version: field_2
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Version"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemVersionResponsePlatform {
-    #[serde(rename = "Name")]
     pub name: String,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for SystemVersionResponsePlatform {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("Name", &self.name)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SystemVersionResponsePlatform {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SystemVersionResponsePlatform;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SystemVersionResponsePlatform`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SystemVersionResponsePlatform, A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Name" => field_0 = Some(map.next_value::<String>()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SystemVersionResponsePlatform {
+                    name: field_0
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Name"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VolumeListResponse {
     /// List of volumes
-    #[serde(rename = "Volumes")]
     pub volumes: Vec<Volume>,
     /// Warnings that occurred when fetching the list of volumes
-    #[serde(rename = "Warnings")]
     pub warnings: Vec<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for VolumeListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("Volumes", &self.volumes)?;
+        map.serialize_entry("Warnings", &self.warnings)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for VolumeListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = VolumeListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `VolumeListResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VolumeListResponse, A::Error> {
+                let mut field_0: Option<Vec<Volume>> = None;
+                let mut field_1: Option<Vec<String>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Volumes" => field_0 = Some(map.next_value::<Vec<Volume>>()?),
+                        "Warnings" => field_1 = Some(map.next_value::<Vec<String>>()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(VolumeListResponse {
+                    volumes: field_0
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Volumes"))?,
+                    warnings: field_1
+                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
+                            A::Error,
+                        >("Warnings"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VolumeCreateBody {
     /// Name of the volume driver to use.
-    #[serde(rename = "Driver", default, skip_serializing_if = "Option::is_none")]
     pub driver: Option<String>,
     /// A mapping of driver options and values. These options are passed directly to the driver and are driver specific.
-    #[serde(rename = "DriverOpts", default, skip_serializing_if = "Option::is_none")]
     pub driver_opts: Option<std::collections::HashMap<String, String>>,
     /// User-defined key/value metadata.
-    #[serde(rename = "Labels", default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<std::collections::HashMap<String, String>>,
     /// The new volume's name. If not specified, Docker generates a name.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for VolumeCreateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.driver {
+            map.serialize_entry("Driver", value)?;
+        }
+        if let Some(value) = &self.driver_opts {
+            map.serialize_entry("DriverOpts", value)?;
+        }
+        if let Some(value) = &self.labels {
+            map.serialize_entry("Labels", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("Name", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for VolumeCreateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = VolumeCreateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `VolumeCreateBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VolumeCreateBody, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_2: Option<std::collections::HashMap<String, String>> = None;
+                let mut field_3: Option<String> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "Driver" => field_0 = map.next_value::<Option<String>>()?,
+                        "DriverOpts" => {
+                            field_1 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "Labels" => {
+                            field_2 = map
+                                .next_value::<
+                                    Option<std::collections::HashMap<String, String>>,
+                                >()?;
+                        }
+                        "Name" => field_3 = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(VolumeCreateBody {
+                    driver: field_0,
+                    driver_opts: field_1,
+                    labels: field_2,
+                    name: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VolumePruneResponse {
     /// Disk space reclaimed in bytes
-    #[serde(rename = "SpaceReclaimed", default, skip_serializing_if = "Option::is_none")]
     pub space_reclaimed: Option<i64>,
     /// Volumes that were deleted
-    #[serde(rename = "VolumesDeleted", default, skip_serializing_if = "Option::is_none")]
     pub volumes_deleted: Option<Vec<String>>,
+}
+impl serde::Serialize for VolumePruneResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.space_reclaimed {
+            map.serialize_entry("SpaceReclaimed", value)?;
+        }
+        if let Some(value) = &self.volumes_deleted {
+            map.serialize_entry("VolumesDeleted", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for VolumePruneResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = VolumePruneResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `VolumePruneResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VolumePruneResponse, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<Vec<String>> = None;
+                while let Some(key) = map
+                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
+                {
+                    match key.as_str() {
+                        "SpaceReclaimed" => field_0 = map.next_value::<Option<i64>>()?,
+                        "VolumesDeleted" => {
+                            field_1 = map.next_value::<Option<Vec<String>>>()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(VolumePruneResponse {
+                    space_reclaimed: field_0,
+                    volumes_deleted: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
