@@ -78,6 +78,54 @@ pub const FIXUPS: &[Fixup] = &[
         last: (1, 55),
         apply: swarm_healthcheck_spelling,
     },
+    Fixup {
+        name: "build_args_is_a_json_string",
+        first: (1, 25),
+        last: (1, 36),
+        apply: build_args_is_a_json_string,
+    },
+    Fixup {
+        name: "network_connect_consumes_json",
+        first: (1, 25),
+        last: (1, 34),
+        apply: network_connect_consumes_json,
+    },
+    Fixup {
+        name: "container_summary_is_one_container",
+        first: (1, 25),
+        last: (1, 39),
+        apply: container_summary_is_one_container,
+    },
+    Fixup {
+        name: "network_config_is_network_settings",
+        first: (1, 25),
+        last: (1, 31),
+        apply: network_config_is_network_settings,
+    },
+    Fixup {
+        name: "port_map_values_may_be_null",
+        first: (1, 32),
+        last: (1, 38),
+        apply: port_map_values_may_be_null,
+    },
+    Fixup {
+        name: "image_history_tags_may_be_null",
+        first: (1, 25),
+        last: (1, 55),
+        apply: image_history_tags_may_be_null,
+    },
+    Fixup {
+        name: "network_prune_deletes_networks",
+        first: (1, 25),
+        last: (1, 25),
+        apply: network_prune_deletes_networks,
+    },
+    Fixup {
+        name: "volume_list_may_be_null",
+        first: (1, 25),
+        last: (1, 38),
+        apply: volume_list_may_be_null,
+    },
 ];
 
 /// What a fix-up needs to report that its pattern is gone.
@@ -303,6 +351,244 @@ fn swarm_healthcheck_spelling(spec: &mut Spec, stale: &Stale) -> Result<()> {
         .properties
         .shift_insert(index, "Healthcheck".into(), value);
     Ok(())
+}
+
+/// `ImageBuild`'s `buildargs` is declared `type: integer` although its own description
+/// calls it a "JSON map of string pairs" (the daemon JSON-decodes the text into
+/// `map[string]*string`); the spec says `type: string` from v1.37 on.
+fn build_args_is_a_json_string(spec: &mut Spec, stale: &Stale) -> Result<()> {
+    let (pointer, op) = operation(spec, "ImageBuild", stale)?;
+    let (i, param) = op
+        .parameters
+        .iter_mut()
+        .enumerate()
+        .find(|(_, p)| p.name == "buildargs" && p.location == "query")
+        .ok_or_else(|| stale.at(&format!("{pointer}/parameters"), "a `buildargs` query parameter"))?;
+    if param.ty.as_deref() != Some("integer") {
+        return Err(stale.at(&format!("{pointer}/parameters/{i}/type"), "`integer`"));
+    }
+    param.ty = Some("string".into());
+    Ok(())
+}
+
+/// `NetworkConnect` says it consumes `application/octet-stream`, yet its body is the JSON
+/// object `{Container, EndpointConfig}` and the daemon decodes it as JSON
+/// (`httputils.ReadJSON` in moby's `postNetworkConnect`); a raw-bytes body made the
+/// generated client take untyped bytes. The spec says `application/json` from v1.35 on.
+fn network_connect_consumes_json(spec: &mut Spec, stale: &Stale) -> Result<()> {
+    let (pointer, op) = operation(spec, "NetworkConnect", stale)?;
+    if op.consumes.as_deref() != Some(&["application/octet-stream".to_owned()][..]) {
+        return Err(stale.at(&format!("{pointer}/consumes"), "`[application/octet-stream]`"));
+    }
+    op.consumes = Some(vec!["application/json".into()]);
+    Ok(())
+}
+
+/// `ContainerSummary` is defined as the whole *list* (`type: array`), which `ContainerList`
+/// answers, but `/system/df` lists `Containers` as an array *of* `ContainerSummary`, i.e.
+/// an array of arrays, and a real 20.10 engine's answer to `GET /v1.25/system/df` does not
+/// decode (tests/tests/engine_system.rs). From v1.40 on the spec defines
+/// `ContainerSummary` as one container and `ContainerList` as an array of it; so here.
+fn container_summary_is_one_container(spec: &mut Spec, stale: &Stale) -> Result<()> {
+    let pointer = "/definitions/ContainerSummary";
+    let summary = definition(spec, "ContainerSummary", stale)?;
+    if summary.single_type() != Some("array") {
+        return Err(stale.at(&format!("{pointer}/type"), "`array`"));
+    }
+    let item = summary
+        .items
+        .take()
+        .ok_or_else(|| stale.at(&format!("{pointer}/items"), "the item schema"))?;
+    let description = summary.description.take();
+    *summary = *item;
+    if summary.description.is_none() {
+        summary.description = description;
+    }
+    let (op_pointer, op) = operation(spec, "ContainerList", stale)?;
+    let schema = op
+        .responses
+        .get_mut("200")
+        .and_then(|r| r.schema.as_mut())
+        .filter(|s| s.reference.as_deref() == Some("#/definitions/ContainerSummary"))
+        .ok_or_else(|| {
+            stale.at(
+                &format!("{op_pointer}/responses/200/schema"),
+                "`$ref: #/definitions/ContainerSummary`",
+            )
+        })?;
+    *schema = Schema {
+        ty: Some(SchemaType::One("array".into())),
+        items: Some(Box::new(Schema {
+            reference: Some("#/definitions/ContainerSummary".into()),
+            ..Schema::default()
+        })),
+        ..Schema::default()
+    };
+    Ok(())
+}
+
+/// The container inspect answer's `NetworkSettings` is described by `NetworkConfig`, a
+/// definition marked "TODO: check is correct" that is not: it lists fields no daemon
+/// sends (`Address`, `PortMapping`), lacks the ones it does (`Networks`, `IPAddress`,
+/// `EndpointID`, ...), and declares `Ports` as an array of `Port` (the *list* answer's
+/// shape) where daemons send the port map `{"80/tcp": [{"HostIp": …}], "443/tcp": null}`;
+/// a real 20.10 engine's `GET /v1.25/containers/{id}/json` did not decode, and a client
+/// could not see which networks a container is on (tests/tests/engine_containers.rs,
+/// engine_networks.rs). v1.32 replaced it by `NetworkSettings`; its properties are used
+/// here (all but `SecondaryIP*Addresses`, whose `Address` type these versions lack), with
+/// its `PortMap` and `PortBinding` (values nullable, see `port_map_values_may_be_null`).
+fn network_config_is_network_settings(spec: &mut Spec, stale: &Stale) -> Result<()> {
+    const OLD: [&str; 7] = ["Address", "Bridge", "Gateway", "IPPrefixLen", "MacAddress", "PortMapping", "Ports"];
+    const NETWORK_SETTINGS: &str = r##"
+Bridge: {type: string, description: "Name of the network's bridge (for example, `docker0`)."}
+SandboxID: {type: string, description: "SandboxID uniquely represents a container's network stack."}
+HairpinMode: {type: boolean, description: "Indicates if hairpin NAT should be enabled on the virtual interface."}
+LinkLocalIPv6Address: {type: string, description: "IPv6 unicast address using the link-local prefix."}
+LinkLocalIPv6PrefixLen: {type: integer, description: "Prefix length of the IPv6 unicast address."}
+Ports: {$ref: "#/definitions/PortMap"}
+SandboxKey: {type: string, description: "SandboxKey identifies the sandbox."}
+EndpointID: {type: string, description: "EndpointID uniquely represents a service endpoint in a Sandbox."}
+Gateway: {type: string, description: "Gateway address for the default \"bridge\" network."}
+GlobalIPv6Address: {type: string, description: "Global IPv6 address for the default \"bridge\" network."}
+GlobalIPv6PrefixLen: {type: integer, description: "Mask length of the global IPv6 address."}
+IPAddress: {type: string, description: "IPv4 address for the default \"bridge\" network."}
+IPPrefixLen: {type: integer, description: "Mask length of the IPv4 address."}
+IPv6Gateway: {type: string, description: "IPv6 gateway address for this network."}
+MacAddress: {type: string, description: "MAC address for the container on the default \"bridge\" network."}
+Networks:
+  type: object
+  description: "Information about all networks that the container is connected to."
+  additionalProperties: {$ref: "#/definitions/EndpointSettings"}
+"##;
+    const PORTS: &str = r##"
+PortBinding:
+  type: object
+  description: "PortBinding represents a binding between a host IP address and a host port."
+  properties:
+    HostIp: {type: string, description: "Host IP address that the container's port is mapped to."}
+    HostPort: {type: string, description: "Host port number that the container's port is mapped to."}
+PortMap:
+  type: object
+  description: "PortMap describes the mapping of container ports to host ports, using the\ncontainer's port-number and protocol as key in the format `<port>/<protocol>`,\nfor example, `80/udp`. A port exposed but not published maps to `null`."
+  additionalProperties:
+    type: array
+    x-nullable: true
+    items: {$ref: "#/definitions/PortBinding"}
+"##;
+    for name in ["PortMap", "PortBinding"] {
+        if spec.definitions.contains_key(name) {
+            return Err(stale.at(&format!("/definitions/{name}"), "no such definition yet"));
+        }
+    }
+    if !spec.definitions.contains_key("EndpointSettings") {
+        return Err(stale.at("/definitions/EndpointSettings", "the definition"));
+    }
+    let pointer = "/definitions/NetworkConfig";
+    let config = definition(spec, "NetworkConfig", stale)?;
+    let mut names: Vec<&str> = config.properties.keys().map(String::as_str).collect();
+    names.sort_unstable();
+    if names != OLD {
+        return Err(stale.at(&format!("{pointer}/properties"), &format!("exactly {OLD:?}")));
+    }
+    config.properties = serde_yaml::from_str(NETWORK_SETTINGS).expect("valid embedded schema");
+    // The loader's JSON step sorts keys; so here, for the same field order as elsewhere.
+    config.properties.sort_keys();
+    config.description = Some("NetworkSettings exposes the network settings in the API.".into());
+    let ports: indexmap::IndexMap<String, Schema> =
+        serde_yaml::from_str(PORTS).expect("valid embedded schema");
+    spec.definitions.extend(ports);
+    Ok(())
+}
+
+/// moby/moby#39264: a port that is exposed but not published maps to `null` in `PortMap`
+/// (the definition's own example shows `2377/tcp: null`), yet its values are not
+/// nullable; v1.39 added `x-nullable: true`.
+fn port_map_values_may_be_null(spec: &mut Spec, stale: &Stale) -> Result<()> {
+    let pointer = "/definitions/PortMap/additionalProperties";
+    let map = definition(spec, "PortMap", stale)?;
+    let Some(AdditionalProperties::Schema(values)) = &mut map.additional_properties else {
+        return Err(stale.at(pointer, "a value schema"));
+    };
+    if values.x_nullable == Some(true) {
+        return Err(stale.at(&format!("{pointer}/x-nullable"), "x-nullable not already true"));
+    }
+    values.x_nullable = Some(true);
+    Ok(())
+}
+
+/// `Tags` of an image history entry is required and not nullable, yet engines 20.10, 26.1
+/// and 28.5 send `"Tags": null` for every layer without a tag (all but the newest of a
+/// build): `GET /images/{name}/history` did not decode (tests/tests/engine_images.rs).
+fn image_history_tags_may_be_null(spec: &mut Spec, stale: &Stale) -> Result<()> {
+    make_nullable(spec, "ImageHistoryResponseItem", "Tags", stale)
+}
+
+/// The network prune answer lists `VolumesDeleted` (copied from the volume prune), but
+/// daemons send `NetworksDeleted`, so a v1.25 client never saw which networks went
+/// (tests/tests/engine_networks.rs, 20.10 engine); v1.26 corrected the key.
+fn network_prune_deletes_networks(spec: &mut Spec, stale: &Stale) -> Result<()> {
+    let (pointer, op) = operation(spec, "NetworkPrune", stale)?;
+    let properties = op
+        .responses
+        .get_mut("200")
+        .and_then(|r| r.schema.as_mut())
+        .map(|s| &mut s.properties)
+        .filter(|p| p.len() == 1 && p.contains_key("VolumesDeleted"))
+        .ok_or_else(|| {
+            stale.at(
+                &format!("{pointer}/responses/200/schema/properties"),
+                "only `VolumesDeleted`",
+            )
+        })?;
+    let (_, mut schema) = properties.pop().expect("one property");
+    if let Some(items) = &mut schema.items {
+        items.description = None;
+    }
+    schema.description = Some("Network names that were deleted".into());
+    properties.insert("NetworksDeleted".into(), schema);
+    Ok(())
+}
+
+/// The volume list answer's `Volumes` and `Warnings` are required and explicitly
+/// `x-nullable: false`, yet a 20.10 engine answers `"Warnings": null` (and `"Volumes":
+/// null` when there is none: Go's nil slice), so `GET /v1.25/volumes` did not decode
+/// (tests/tests/engine_volumes.rs). From v1.39 the answer is `VolumeListResponse`, whose
+/// fields are optional.
+fn volume_list_may_be_null(spec: &mut Spec, stale: &Stale) -> Result<()> {
+    let (pointer, op) = operation(spec, "VolumeList", stale)?;
+    let pointer = format!("{pointer}/responses/200/schema");
+    let schema = op
+        .responses
+        .get_mut("200")
+        .and_then(|r| r.schema.as_mut())
+        .ok_or_else(|| stale.at(&pointer, "an inline answer schema"))?;
+    for name in ["Volumes", "Warnings"] {
+        if !schema.required.iter().any(|r| r == name) {
+            return Err(stale.at(&format!("{pointer}/required"), &format!("`{name}` listed as required")));
+        }
+        let prop = property(schema, name, &pointer, stale)?;
+        if prop.x_nullable != Some(false) {
+            return Err(stale.at(&format!("{pointer}/properties/{name}/x-nullable"), "`false`"));
+        }
+        prop.x_nullable = Some(true);
+    }
+    Ok(())
+}
+
+/// The operation with this `operationId` and its JSON pointer, or the pattern is stale.
+fn operation<'s>(
+    spec: &'s mut Spec,
+    id: &str,
+    stale: &Stale,
+) -> Result<(String, &'s mut crate::swagger::Operation)> {
+    spec.paths
+        .iter_mut()
+        .flat_map(|(path, item)| {
+            item.operations_mut()
+                .map(move |(method, op)| (format!("/paths/{}/{method}", path.replace('/', "~1")), op))
+        })
+        .find(|(_, op)| op.operation_id.as_deref() == Some(id))
+        .ok_or_else(|| stale.at("/paths", &format!("operation `{id}`")))
 }
 
 fn string_schema() -> Schema {

@@ -448,6 +448,25 @@ impl Lowering<'_> {
         }
     }
 
+    /// The value of a JSON-encoded query parameter. Swagger 2 can only declare it
+    /// `type: string`, and taking JSON *text* then sent it encoded twice (`labels="{…}"`,
+    /// which the daemon refuses); the description says what the JSON is, so the caller
+    /// passes that value and the runtime encodes it once.
+    fn json_query_type(&self, docs: &str) -> TypeRef {
+        let docs = docs.to_lowercase();
+        if docs.contains("map of string pairs") {
+            TypeRef::Map(Box::new(TypeRef::String))
+        } else if docs.contains("oci platform") {
+            self.definition_ids
+                .get("OCIPlatform")
+                .map_or(TypeRef::Json, |id| TypeRef::Named(*id))
+        } else if docs.contains("json array") && !docs.contains("array of objects") {
+            TypeRef::Array(Box::new(TypeRef::String))
+        } else {
+            TypeRef::Json
+        }
+    }
+
     fn operation(
         &mut self,
         path: &str,
@@ -480,7 +499,7 @@ impl Lowering<'_> {
                 return Err(self.err(&pp, "parameters need a schema"));
             };
             let hint = format!("{type_prefix}{}", names::camel_ident(&data.name));
-            let ty = self.type_ref_unboxed(schema, &hint, &pp)?;
+            let mut ty = self.type_ref_unboxed(schema, &hint, &pp)?;
             let (collection_format, default) = match schema {
                 oa::ReferenceOr::Item(s) => (
                     s.schema_data
@@ -506,7 +525,12 @@ impl Lowering<'_> {
                         ))
                     }
                 }
-            } else if is_filters || is_json_encoded(docs.as_deref()) {
+            } else if is_filters {
+                QueryEncoding::Json
+            } else if is_json_encoded(docs.as_deref()) {
+                if ty == TypeRef::String {
+                    ty = self.json_query_type(docs.as_deref().unwrap_or_default());
+                }
                 QueryEncoding::Json
             } else {
                 QueryEncoding::Plain
