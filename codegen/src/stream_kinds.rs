@@ -37,6 +37,20 @@ pub struct StreamEntry {
     pub kind: StreamKind,
     /// The request body is streamed in (tar, octets), never buffered whole.
     pub body_in: bool,
+    /// Logs and hijacks: where the TTY setting can be read when neither the response's
+    /// Content-Type (trusted from API 1.42) nor the caller says how output is framed.
+    pub tty_from: Option<TtyFrom>,
+    /// The `X-Docker-Container-Path-Stat` header comes with the body and is decoded too.
+    pub path_stat: bool,
+}
+
+/// An inspect request whose answer holds the TTY flag of the object an operation reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TtyFrom {
+    /// `GET` path template, with the operation's own path parameter names (`{id}`).
+    pub inspect_path: &'static str,
+    /// RFC 6901 pointer to the boolean in the answer.
+    pub pointer: &'static str,
 }
 
 const fn entry(operation: &'static str, kind: StreamKind, body_in: bool) -> StreamEntry {
@@ -44,6 +58,23 @@ const fn entry(operation: &'static str, kind: StreamKind, body_in: bool) -> Stre
         operation,
         kind,
         body_in,
+        tty_from: None,
+        path_stat: false,
+    }
+}
+
+impl StreamEntry {
+    const fn tty_from(mut self, inspect_path: &'static str, pointer: &'static str) -> Self {
+        self.tty_from = Some(TtyFrom {
+            inspect_path,
+            pointer,
+        });
+        self
+    }
+
+    const fn with_path_stat(mut self) -> Self {
+        self.path_stat = true;
+        self
     }
 }
 
@@ -53,12 +84,15 @@ use StreamKind::*;
 pub const TABLE: &[StreamEntry] = &[
     // Multiplexed unless the container has a TTY; endless with `follow`. The daemon names
     // the framing in Content-Type only from 1.42 (moby/moby#39812).
-    entry("ContainerLogs", Logs, false),
-    entry("ServiceLogs", Logs, false),
-    entry("TaskLogs", Logs, false),
-    // Hijacked with `Upgrade: tcp` / 101; ExecStart's spec never mentions the upgrade.
-    entry("ContainerAttach", Hijack, false),
-    entry("ExecStart", Hijack, false),
+    // Before 1.42 the TTY flag comes from the caller or from the inspect answer named here
+    // (the daemon itself decides from the same flags: any TTY service/task makes it raw).
+    entry("ContainerLogs", Logs, false).tty_from("/containers/{id}/json", "/Config/Tty"),
+    entry("ServiceLogs", Logs, false).tty_from("/services/{id}", "/Spec/TaskTemplate/ContainerSpec/TTY"),
+    entry("TaskLogs", Logs, false).tty_from("/tasks/{id}", "/Spec/ContainerSpec/TTY"),
+    // Hijacked with `Upgrade: tcp` / 101; ExecStart's spec never mentions the upgrade, and
+    // a detached ExecStart answers 200 without hijacking (the output is then empty).
+    entry("ContainerAttach", Hijack, false).tty_from("/containers/{id}/json", "/Config/Tty"),
+    entry("ExecStart", Hijack, false).tty_from("/exec/{id}/json", "/ProcessConfig/tty"),
     // A WebSocket endpoint; stdin/stdout/stderr query parameters from 1.42.
     entry("ContainerAttachWebsocket", WebSocket, false),
     // Endless NDJSON; also offered as json-seq (1.52) and jsonl (1.53).
@@ -70,7 +104,9 @@ pub const TABLE: &[StreamEntry] = &[
     entry("ImageCreate", Progress("CreateImageInfo"), true),
     entry("ImagePush", Progress("PushImageInfo"), false),
     entry("ImageBuild", Progress("BuildInfo"), true),
-    entry("ImageLoad", Progress("CreateImageInfo"), true),
+    // Load reports `{"stream": "Loaded image: …"}` besides layer progress: BuildInfo has
+    // both fields (CreateImageInfo has no `stream`).
+    entry("ImageLoad", Progress("BuildInfo"), true),
     // Declared 204, but stream progress with 200.
     entry("PluginPull", Progress("CreateImageInfo"), false),
     entry("PluginUpgrade", Progress("CreateImageInfo"), false),
@@ -83,8 +119,9 @@ pub const TABLE: &[StreamEntry] = &[
     entry("ContainerExport", Bytes, false),
     entry("ImageGet", Bytes, false),
     entry("ImageGetAll", Bytes, false),
-    entry("ContainerArchive", Bytes, false),
-    entry("ContainerGetArchive", Bytes, false), // name before 1.28
+    // The archive's path stat also comes in the `X-Docker-Container-Path-Stat` header.
+    entry("ContainerArchive", Bytes, false).with_path_stat(),
+    entry("ContainerGetArchive", Bytes, false).with_path_stat(), // name before 1.28
     // HEAD: the path stat is only in a header.
     entry("ContainerArchiveInfo", PathStatHeader, false),
     entry("ContainerArchiveHead", PathStatHeader, false), // name before 1.28

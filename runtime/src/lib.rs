@@ -59,8 +59,8 @@ pub mod build_context;
 mod streaming;
 #[cfg(feature = "client")]
 pub use streaming::{
-    collect_bytes, split_output, Archive, AttachInput, AttachOutput, AttachReader, Attached,
-    FramingRule, JsonStream, LogOutput, PathStat, Progress, ProgressReport,
+    collect_bytes, first_item, split_output, Archive, AttachInput, AttachOutput, AttachReader,
+    Attached, FramingRule, JsonStream, LogOutput, PathStat, Progress, ProgressReport,
     FRAMING_CONTENT_TYPE_SINCE,
 };
 #[cfg(feature = "client")]

@@ -523,6 +523,22 @@ impl PingInfo {
     }
 }
 
+/// The first item of a stream of values (e.g. `ContainerStats` with `stream=false`);
+/// an empty stream is an error.
+pub async fn first_item<S, T>(stream: S) -> Result<T, Error>
+where
+    S: Stream<Item = Result<T, StreamError>>,
+{
+    let mut stream = std::pin::pin!(stream);
+    match stream.next().await {
+        Some(item) => Ok(item?),
+        None => Err(Error::Stream(StreamError::transport(io::Error::new(
+            io::ErrorKind::UnexpectedEof,
+            "the daemon closed the stream without sending a value",
+        )))),
+    }
+}
+
 /// Reads a whole [`ByteStream`] (for small archives and tests).
 pub async fn collect_bytes(mut stream: ByteStream) -> Result<Vec<u8>, Error> {
     let mut out = Vec::new();

@@ -13,10 +13,10 @@ use super::ident;
 use super::models::{doc_attr, rust_type_in};
 use crate::ir::{Api, BodyType, Operation, Param, ParamLocation, QueryEncoding, ResponseKind, TypeRef};
 use crate::names;
-use crate::stream_kinds::{self, StreamKind};
+use crate::stream_kinds;
 
 /// How a parameter's value is held and passed.
-enum ParamShape {
+pub(super) enum ParamShape {
     /// A `String` taken as `impl Into<String>`.
     Text,
     /// Any other type, taken as it is.
@@ -27,14 +27,14 @@ enum ParamShape {
     RegistryAuth,
 }
 
-struct ParamPlan<'a> {
-    param: &'a Param,
-    field: proc_macro2::Ident,
-    shape: ParamShape,
-    positional: bool,
+pub(super) struct ParamPlan<'a> {
+    pub(super) param: &'a Param,
+    pub(super) field: proc_macro2::Ident,
+    pub(super) shape: ParamShape,
+    pub(super) positional: bool,
 }
 
-fn plan<'a>(api: &Api, op: &'a Operation) -> Vec<ParamPlan<'a>> {
+pub(super) fn plan<'a>(api: &Api, op: &'a Operation) -> Vec<ParamPlan<'a>> {
     let models = quote!(crate::models::);
     let mut used = vec!["client".to_owned(), "send".to_owned(), "body".to_owned()];
     op.params
@@ -96,28 +96,18 @@ fn response_plan(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
         quote!(dockwright_runtime::Response),
         quote!(request.send().await),
     );
-    match op.stream {
-        // Typed streams are generated from the same table; until an operation's kind has
-        // its runtime decoder the caller gets the raw response to decode.
-        Some(
-            StreamKind::Logs
-            | StreamKind::Hijack
-            | StreamKind::WebSocket
-            | StreamKind::JsonLines
-            | StreamKind::Progress(_)
-            | StreamKind::Bytes
-            | StreamKind::PathStatHeader
-            | StreamKind::PingHeaders,
-        ) => raw,
-        Some(StreamKind::LongPoll) | None => match &op.response {
-            ResponseKind::Json(t) => {
-                let t = rust_type_in(api, t, &models);
-                (t, quote!(request.send_json().await))
-            }
-            ResponseKind::Empty => (quote!(()), quote!(request.send_empty().await)),
-            ResponseKind::Text => (quote!(String), quote!(request.send_text().await)),
-            ResponseKind::Bytes => raw,
-        },
+    // Streams, hijacks, archives and header results: typed from the stream-kind table.
+    if let Some(plan) = super::streams::response_plan(api, op) {
+        return plan;
+    }
+    match &op.response {
+        ResponseKind::Json(t) => {
+            let t = rust_type_in(api, t, &models);
+            (t, quote!(request.send_json().await))
+        }
+        ResponseKind::Empty => (quote!(()), quote!(request.send_empty().await)),
+        ResponseKind::Text => (quote!(String), quote!(request.send_text().await)),
+        ResponseKind::Bytes => raw,
     }
 }
 
@@ -125,6 +115,7 @@ pub fn client(api: &Api) -> TokenStream {
     let methods = api.operations.iter().map(|op| method(api, op));
     let requests = api.operations.iter().map(|op| request_type(api, op));
     let version = api.version.to_string();
+    let progress = super::streams::progress_impls(api);
     let prefix_doc = format!(" Every request this client sends starts with `/v{version}/`.");
     quote! {
         /// The API version every request of this crate is pinned to.
@@ -177,6 +168,8 @@ pub fn client(api: &Api) -> TokenStream {
         }
 
         #(#requests)*
+
+        #progress
     }
 }
 
@@ -222,6 +215,7 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
             inits.push(quote!(body: None,));
         }
     }
+    inits.extend(super::streams::extras(api, op).inits);
     quote! {
         #docs
         pub fn #name(&self, #(#args),*) -> #request<'_> {
@@ -285,6 +279,10 @@ fn request_type(api: &Api, op: &Operation) -> TokenStream {
             });
         }
     }
+
+    let extras = super::streams::extras(api, op);
+    fields.extend(extras.fields);
+    setters.extend(extras.methods);
 
     // The path, with every parameter percent-encoded so it stays one segment.
     let mut format_string = format!("/v{}", api.version);

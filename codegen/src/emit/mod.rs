@@ -4,6 +4,7 @@ mod client;
 pub mod docs;
 mod filters;
 pub mod models;
+mod streams;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;

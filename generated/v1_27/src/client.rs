@@ -307,6 +307,7 @@ impl Client {
             stdin: None,
             stdout: None,
             stderr: None,
+            tty_hint: None,
         }
     }
     /// Attach to a container via a websocket
@@ -413,6 +414,7 @@ impl Client {
             since: None,
             timestamps: None,
             tail: None,
+            tty_hint: None,
         }
     }
     /// Pause a container
@@ -630,6 +632,7 @@ impl Client {
             client: self,
             id: id.into(),
             body: None,
+            tty_hint: None,
         }
     }
     /// Create an image
@@ -1172,6 +1175,7 @@ impl Client {
             since: None,
             timestamps: None,
             tail: None,
+            tty_hint: None,
         }
     }
     /// Update a service
@@ -1362,17 +1366,17 @@ pub struct SystemPingRequest<'a> {
 }
 impl<'a> SystemPingRequest<'a> {
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PingInfo> {
         let mut request = self
             .client
             .transport
             .request(dockwright_runtime::Method::GET, String::from("/v1.27/_ping"));
         request = request.timeout(None);
-        request.send().await
+        request.send_ping().await
     }
 }
 impl<'a> std::future::IntoFuture for SystemPingRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::PingInfo>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -1579,7 +1583,11 @@ impl<'a> ImageBuildRequest<'a> {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::BuildInfo>,
+    > {
         let mut request = self
             .client
             .transport
@@ -1654,11 +1662,13 @@ impl<'a> ImageBuildRequest<'a> {
             request = request.body(body, "application/octet-stream");
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_progress().await
     }
 }
 impl<'a> std::future::IntoFuture for ImageBuildRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::BuildInfo>,
+    >;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -1981,7 +1991,7 @@ pub struct ContainerGetArchiveRequest<'a> {
 }
 impl<'a> ContainerGetArchiveRequest<'a> {
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Archive> {
         let mut request = self
             .client
             .transport
@@ -1996,11 +2006,11 @@ impl<'a> ContainerGetArchiveRequest<'a> {
             request = request.query("path", value);
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_archive().await
     }
 }
 impl<'a> std::future::IntoFuture for ContainerGetArchiveRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::Archive>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -2017,7 +2027,7 @@ pub struct ContainerArchiveHeadRequest<'a> {
 }
 impl<'a> ContainerArchiveHeadRequest<'a> {
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PathStat> {
         let mut request = self
             .client
             .transport
@@ -2032,11 +2042,11 @@ impl<'a> ContainerArchiveHeadRequest<'a> {
             request = request.query("path", value);
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_path_stat().await
     }
 }
 impl<'a> std::future::IntoFuture for ContainerArchiveHeadRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::PathStat>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -2104,6 +2114,7 @@ pub struct ContainerAttachRequest<'a> {
     stdin: Option<bool>,
     stdout: Option<bool>,
     stderr: Option<bool>,
+    tty_hint: Option<bool>,
 }
 impl<'a> ContainerAttachRequest<'a> {
     /// Override the key sequence for detaching a container.Format is a single character `[a-Z]` or `ctrl-<value>` where `<value>` is one of: `a-z`, `@`, `^`, `[`, `,` or `_`.
@@ -2140,8 +2151,18 @@ impl<'a> ContainerAttachRequest<'a> {
         self.stderr = Some(value);
         self
     }
+    /// Whether the container (or exec'd process) has a TTY, i.e. whether its
+    /// output is one raw stream rather than multiplexed stdout/stderr frames.
+    ///
+    /// API v1.27 daemons label both framings `raw-stream` (or send no content type), so without
+    /// this statement the TTY flag is read from the object's inspect answer (one extra
+    /// request).
+    pub fn tty(mut self, value: bool) -> Self {
+        self.tty_hint = Some(value);
+        self
+    }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Attached> {
         let mut request = self
             .client
             .transport
@@ -2171,11 +2192,26 @@ impl<'a> ContainerAttachRequest<'a> {
             request = request.query("stderr", value);
         }
         request = request.timeout(None);
-        request.send().await
+        let rule = dockwright_runtime::FramingRule::new(API_VERSION)
+            .tty(self.tty_hint)
+            .inspect(
+                self
+                    .client
+                    .transport
+                    .request(
+                        dockwright_runtime::Method::GET,
+                        format!(
+                            "/v1.27/containers/{}/json",
+                            dockwright_runtime::encode_path_segment(& self.id)
+                        ),
+                    ),
+                "/Config/Tty",
+            );
+        request.send_attach(rule).await
     }
 }
 impl<'a> std::future::IntoFuture for ContainerAttachRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::Attached>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -2320,7 +2356,9 @@ pub struct ContainerExportRequest<'a> {
 }
 impl<'a> ContainerExportRequest<'a> {
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<dockwright_runtime::ByteStream> {
         let mut request = self
             .client
             .transport
@@ -2332,11 +2370,11 @@ impl<'a> ContainerExportRequest<'a> {
                 ),
             );
         request = request.timeout(None);
-        request.send().await
+        request.send_bytes().await
     }
 }
 impl<'a> std::future::IntoFuture for ContainerExportRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -2437,6 +2475,7 @@ pub struct ContainerLogsRequest<'a> {
     since: Option<i64>,
     timestamps: Option<bool>,
     tail: Option<String>,
+    tty_hint: Option<bool>,
 }
 impl<'a> ContainerLogsRequest<'a> {
     /// Return the logs as a stream.
@@ -2471,8 +2510,20 @@ impl<'a> ContainerLogsRequest<'a> {
         self.tail = Some(value.into());
         self
     }
+    /// Whether the container (or exec'd process) has a TTY, i.e. whether its
+    /// output is one raw stream rather than multiplexed stdout/stderr frames.
+    ///
+    /// API v1.27 daemons label both framings `raw-stream` (or send no content type), so without
+    /// this statement the TTY flag is read from the object's inspect answer (one extra
+    /// request).
+    pub fn tty(mut self, value: bool) -> Self {
+        self.tty_hint = Some(value);
+        self
+    }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<dockwright_runtime::LogOutput> {
         let mut request = self
             .client
             .transport
@@ -2502,11 +2553,26 @@ impl<'a> ContainerLogsRequest<'a> {
             request = request.query("tail", value);
         }
         request = request.timeout(None);
-        request.send().await
+        let rule = dockwright_runtime::FramingRule::new(API_VERSION)
+            .tty(self.tty_hint)
+            .inspect(
+                self
+                    .client
+                    .transport
+                    .request(
+                        dockwright_runtime::Method::GET,
+                        format!(
+                            "/v1.27/containers/{}/json",
+                            dockwright_runtime::encode_path_segment(& self.id)
+                        ),
+                    ),
+                "/Config/Tty",
+            );
+        request.send_logs(rule).await
     }
 }
 impl<'a> std::future::IntoFuture for ContainerLogsRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::LogOutput>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -2712,8 +2778,15 @@ impl<'a> ContainerStatsRequest<'a> {
         self.stream = Some(value);
         self
     }
+    /// Asks for one value instead of a stream (`stream=false`) and returns it.
+    pub async fn send_once(mut self) -> dockwright_runtime::Result<serde_json::Value> {
+        self.stream = Some(false);
+        dockwright_runtime::first_item(self.send().await?).await
+    }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<dockwright_runtime::JsonStream<serde_json::Value>> {
         let mut request = self
             .client
             .transport
@@ -2728,11 +2801,13 @@ impl<'a> ContainerStatsRequest<'a> {
             request = request.query("stream", value);
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_json_stream().await
     }
 }
 impl<'a> std::future::IntoFuture for ContainerStatsRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<
+        dockwright_runtime::JsonStream<serde_json::Value>,
+    >;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -2959,7 +3034,11 @@ impl<'a> SystemEventsRequest<'a> {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<
+        dockwright_runtime::JsonStream<crate::models::SystemEventsResponse>,
+    > {
         let mut request = self
             .client
             .transport
@@ -2976,11 +3055,13 @@ impl<'a> SystemEventsRequest<'a> {
             }
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_json_stream().await
     }
 }
 impl<'a> std::future::IntoFuture for SystemEventsRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<
+        dockwright_runtime::JsonStream<crate::models::SystemEventsResponse>,
+    >;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -3066,14 +3147,25 @@ pub struct ExecStartRequest<'a> {
     client: &'a Client,
     id: String,
     body: Option<crate::models::ExecStartBody>,
+    tty_hint: Option<bool>,
 }
 impl<'a> ExecStartRequest<'a> {
     pub fn body(mut self, value: crate::models::ExecStartBody) -> Self {
         self.body = Some(value);
         self
     }
+    /// Whether the container (or exec'd process) has a TTY, i.e. whether its
+    /// output is one raw stream rather than multiplexed stdout/stderr frames.
+    ///
+    /// API v1.27 daemons label both framings `raw-stream` (or send no content type), so without
+    /// this statement the TTY flag is read from the object's inspect answer (one extra
+    /// request).
+    pub fn tty(mut self, value: bool) -> Self {
+        self.tty_hint = Some(value);
+        self
+    }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Attached> {
         let mut request = self
             .client
             .transport
@@ -3088,11 +3180,26 @@ impl<'a> ExecStartRequest<'a> {
             request = request.json_body(body);
         }
         request = request.timeout(None);
-        request.send().await
+        let rule = dockwright_runtime::FramingRule::new(API_VERSION)
+            .tty(self.tty_hint)
+            .inspect(
+                self
+                    .client
+                    .transport
+                    .request(
+                        dockwright_runtime::Method::GET,
+                        format!(
+                            "/v1.27/exec/{}/json",
+                            dockwright_runtime::encode_path_segment(& self.id)
+                        ),
+                    ),
+                "/ProcessConfig/tty",
+            );
+        request.send_attach(rule).await
     }
 }
 impl<'a> std::future::IntoFuture for ExecStartRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::Attached>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -3143,7 +3250,11 @@ impl<'a> ImageCreateRequest<'a> {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::CreateImageInfo>,
+    > {
         let mut request = self
             .client
             .transport
@@ -3170,11 +3281,13 @@ impl<'a> ImageCreateRequest<'a> {
             request = request.body(body, "text/plain");
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_progress().await
     }
 }
 impl<'a> std::future::IntoFuture for ImageCreateRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::CreateImageInfo>,
+    >;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -3195,7 +3308,9 @@ impl<'a> ImageGetAllRequest<'a> {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<dockwright_runtime::ByteStream> {
         let mut request = self
             .client
             .transport
@@ -3205,11 +3320,11 @@ impl<'a> ImageGetAllRequest<'a> {
                 .query_repeated("names", value.iter().map(|v| v.to_string()));
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_bytes().await
     }
 }
 impl<'a> std::future::IntoFuture for ImageGetAllRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -3300,7 +3415,11 @@ impl<'a> ImageLoadRequest<'a> {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::BuildInfo>,
+    > {
         let mut request = self
             .client
             .transport
@@ -3315,11 +3434,13 @@ impl<'a> ImageLoadRequest<'a> {
             request = request.body(body, "application/x-tar");
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_progress().await
     }
 }
 impl<'a> std::future::IntoFuture for ImageLoadRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::BuildInfo>,
+    >;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -3489,7 +3610,9 @@ pub struct ImageGetRequest<'a> {
 }
 impl<'a> ImageGetRequest<'a> {
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<dockwright_runtime::ByteStream> {
         let mut request = self
             .client
             .transport
@@ -3501,11 +3624,11 @@ impl<'a> ImageGetRequest<'a> {
                 ),
             );
         request = request.timeout(None);
-        request.send().await
+        request.send_bytes().await
     }
 }
 impl<'a> std::future::IntoFuture for ImageGetRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -3596,7 +3719,11 @@ impl<'a> ImagePushRequest<'a> {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::PushImageInfo>,
+    > {
         let mut request = self
             .client
             .transport
@@ -3614,11 +3741,13 @@ impl<'a> ImagePushRequest<'a> {
             request = request.registry_auth(auth);
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_progress().await
     }
 }
 impl<'a> std::future::IntoFuture for ImagePushRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::PushImageInfo>,
+    >;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -4219,7 +4348,11 @@ impl<'a> PluginPullRequest<'a> {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::CreateImageInfo>,
+    > {
         let mut request = self
             .client
             .transport
@@ -4240,11 +4373,13 @@ impl<'a> PluginPullRequest<'a> {
             request = request.json_body(body);
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_progress().await
     }
 }
 impl<'a> std::future::IntoFuture for PluginPullRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::CreateImageInfo>,
+    >;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -4402,7 +4537,11 @@ pub struct PluginPushRequest<'a> {
 }
 impl<'a> PluginPushRequest<'a> {
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::PushImageInfo>,
+    > {
         let mut request = self
             .client
             .transport
@@ -4414,11 +4553,13 @@ impl<'a> PluginPushRequest<'a> {
                 ),
             );
         request = request.timeout(None);
-        request.send().await
+        request.send_progress().await
     }
 }
 impl<'a> std::future::IntoFuture for PluginPushRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::PushImageInfo>,
+    >;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -4485,7 +4626,11 @@ impl<'a> PluginUpgradeRequest<'a> {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::CreateImageInfo>,
+    > {
         let mut request = self
             .client
             .transport
@@ -4506,11 +4651,13 @@ impl<'a> PluginUpgradeRequest<'a> {
             request = request.json_body(body);
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_progress().await
     }
 }
 impl<'a> std::future::IntoFuture for PluginUpgradeRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::CreateImageInfo>,
+    >;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -4853,6 +5000,7 @@ pub struct ServiceLogsRequest<'a> {
     since: Option<i64>,
     timestamps: Option<bool>,
     tail: Option<String>,
+    tty_hint: Option<bool>,
 }
 impl<'a> ServiceLogsRequest<'a> {
     /// Show extra details provided to logs.
@@ -4892,8 +5040,20 @@ impl<'a> ServiceLogsRequest<'a> {
         self.tail = Some(value.into());
         self
     }
+    /// Whether the container (or exec'd process) has a TTY, i.e. whether its
+    /// output is one raw stream rather than multiplexed stdout/stderr frames.
+    ///
+    /// API v1.27 daemons label both framings `raw-stream` (or send no content type), so without
+    /// this statement the TTY flag is read from the object's inspect answer (one extra
+    /// request).
+    pub fn tty(mut self, value: bool) -> Self {
+        self.tty_hint = Some(value);
+        self
+    }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<dockwright_runtime::LogOutput> {
         let mut request = self
             .client
             .transport
@@ -4926,11 +5086,26 @@ impl<'a> ServiceLogsRequest<'a> {
             request = request.query("tail", value);
         }
         request = request.timeout(None);
-        request.send().await
+        let rule = dockwright_runtime::FramingRule::new(API_VERSION)
+            .tty(self.tty_hint)
+            .inspect(
+                self
+                    .client
+                    .transport
+                    .request(
+                        dockwright_runtime::Method::GET,
+                        format!(
+                            "/v1.27/services/{}",
+                            dockwright_runtime::encode_path_segment(& self.id)
+                        ),
+                    ),
+                "/Spec/TaskTemplate/ContainerSpec/TTY",
+            );
+        request.send_logs(rule).await
     }
 }
 impl<'a> std::future::IntoFuture for ServiceLogsRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::LogOutput>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -5543,5 +5718,58 @@ impl<'a> std::future::IntoFuture for VolumeDeleteRequest<'a> {
     >;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+impl dockwright_runtime::ProgressMessage for crate::models::BuildInfo {
+    fn error_message(&self) -> Option<String> {
+        dockwright_runtime::stream::daemon_error(
+            self.error.as_deref(),
+            self
+                .error_detail
+                .as_ref()
+                .and_then(|d| d.message.as_ref())
+                .map(|m| m.as_str())
+                .or_else(|| self.error_detail.as_ref().map(|_| "")),
+        )
+    }
+}
+impl dockwright_runtime::ProgressReport for crate::models::BuildInfo {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    fn status(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+    fn progress_text(&self) -> Option<&str> {
+        self.progress.as_deref()
+    }
+    fn stream_text(&self) -> Option<&str> {
+        self.stream.as_deref()
+    }
+}
+impl dockwright_runtime::ProgressMessage for crate::models::CreateImageInfo {
+    fn error_message(&self) -> Option<String> {
+        dockwright_runtime::stream::daemon_error(self.error.as_deref(), None)
+    }
+}
+impl dockwright_runtime::ProgressReport for crate::models::CreateImageInfo {
+    fn status(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+    fn progress_text(&self) -> Option<&str> {
+        self.progress.as_deref()
+    }
+}
+impl dockwright_runtime::ProgressMessage for crate::models::PushImageInfo {
+    fn error_message(&self) -> Option<String> {
+        dockwright_runtime::stream::daemon_error(self.error.as_deref(), None)
+    }
+}
+impl dockwright_runtime::ProgressReport for crate::models::PushImageInfo {
+    fn status(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+    fn progress_text(&self) -> Option<&str> {
+        self.progress.as_deref()
     }
 }

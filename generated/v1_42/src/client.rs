@@ -416,6 +416,7 @@ impl Client {
             stdin: None,
             stdout: None,
             stderr: None,
+            tty_hint: None,
         }
     }
     /// Attach to a container via a websocket
@@ -529,6 +530,7 @@ impl Client {
             until: None,
             timestamps: None,
             tail: None,
+            tty_hint: None,
         }
     }
     /// Pause a container
@@ -800,6 +802,7 @@ impl Client {
             client: self,
             id: id.into(),
             body: None,
+            tty_hint: None,
         }
     }
     /// Create an image
@@ -1374,6 +1377,7 @@ impl Client {
             since: None,
             timestamps: None,
             tail: None,
+            tty_hint: None,
         }
     }
     /// Update a service
@@ -1551,6 +1555,7 @@ impl Client {
             since: None,
             timestamps: None,
             tail: None,
+            tty_hint: None,
         }
     }
     /// Get version
@@ -1637,17 +1642,17 @@ pub struct SystemPingRequest<'a> {
 }
 impl<'a> SystemPingRequest<'a> {
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PingInfo> {
         let mut request = self
             .client
             .transport
             .request(dockwright_runtime::Method::GET, String::from("/v1.42/_ping"));
         request = request.timeout(None);
-        request.send().await
+        request.send_ping().await
     }
 }
 impl<'a> std::future::IntoFuture for SystemPingRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::PingInfo>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -1662,17 +1667,17 @@ pub struct SystemPingHeadRequest<'a> {
 }
 impl<'a> SystemPingHeadRequest<'a> {
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PingInfo> {
         let mut request = self
             .client
             .transport
             .request(dockwright_runtime::Method::HEAD, String::from("/v1.42/_ping"));
         request = request.timeout(None);
-        request.send().await
+        request.send_ping().await
     }
 }
 impl<'a> std::future::IntoFuture for SystemPingHeadRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::PingInfo>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -1929,7 +1934,11 @@ impl<'a> ImageBuildRequest<'a> {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::BuildInfo>,
+    > {
         let mut request = self
             .client
             .transport
@@ -2019,11 +2028,13 @@ impl<'a> ImageBuildRequest<'a> {
             request = request.body(body, "application/octet-stream");
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_progress().await
     }
 }
 impl<'a> std::future::IntoFuture for ImageBuildRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::BuildInfo>,
+    >;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -2649,7 +2660,7 @@ pub struct ContainerArchiveRequest<'a> {
 }
 impl<'a> ContainerArchiveRequest<'a> {
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Archive> {
         let mut request = self
             .client
             .transport
@@ -2664,11 +2675,11 @@ impl<'a> ContainerArchiveRequest<'a> {
             request = request.query("path", value);
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_archive().await
     }
 }
 impl<'a> std::future::IntoFuture for ContainerArchiveRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::Archive>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -2685,7 +2696,7 @@ pub struct ContainerArchiveInfoRequest<'a> {
 }
 impl<'a> ContainerArchiveInfoRequest<'a> {
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PathStat> {
         let mut request = self
             .client
             .transport
@@ -2700,11 +2711,11 @@ impl<'a> ContainerArchiveInfoRequest<'a> {
             request = request.query("path", value);
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_path_stat().await
     }
 }
 impl<'a> std::future::IntoFuture for ContainerArchiveInfoRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::PathStat>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -2784,6 +2795,7 @@ pub struct ContainerAttachRequest<'a> {
     stdin: Option<bool>,
     stdout: Option<bool>,
     stderr: Option<bool>,
+    tty_hint: Option<bool>,
 }
 impl<'a> ContainerAttachRequest<'a> {
     /// Override the key sequence for detaching a container.Format is a single
@@ -2825,8 +2837,18 @@ impl<'a> ContainerAttachRequest<'a> {
         self.stderr = Some(value);
         self
     }
+    /// Whether the container (or exec'd process) has a TTY, i.e. whether its
+    /// output is one raw stream rather than multiplexed stdout/stderr frames.
+    ///
+    /// Rarely needed: from API 1.42 (this crate speaks v1.42) the daemon's `Content-Type` says
+    /// `multiplexed-stream` or `raw-stream`, and that wins over this statement. Without either,
+    /// the TTY flag is read from the inspect answer.
+    pub fn tty(mut self, value: bool) -> Self {
+        self.tty_hint = Some(value);
+        self
+    }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Attached> {
         let mut request = self
             .client
             .transport
@@ -2856,11 +2878,26 @@ impl<'a> ContainerAttachRequest<'a> {
             request = request.query("stderr", value);
         }
         request = request.timeout(None);
-        request.send().await
+        let rule = dockwright_runtime::FramingRule::new(API_VERSION)
+            .tty(self.tty_hint)
+            .inspect(
+                self
+                    .client
+                    .transport
+                    .request(
+                        dockwright_runtime::Method::GET,
+                        format!(
+                            "/v1.42/containers/{}/json",
+                            dockwright_runtime::encode_path_segment(& self.id)
+                        ),
+                    ),
+                "/Config/Tty",
+            );
+        request.send_attach(rule).await
     }
 }
 impl<'a> std::future::IntoFuture for ContainerAttachRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::Attached>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -3034,7 +3071,9 @@ pub struct ContainerExportRequest<'a> {
 }
 impl<'a> ContainerExportRequest<'a> {
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<dockwright_runtime::ByteStream> {
         let mut request = self
             .client
             .transport
@@ -3046,11 +3085,11 @@ impl<'a> ContainerExportRequest<'a> {
                 ),
             );
         request = request.timeout(None);
-        request.send().await
+        request.send_bytes().await
     }
 }
 impl<'a> std::future::IntoFuture for ContainerExportRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -3152,6 +3191,7 @@ pub struct ContainerLogsRequest<'a> {
     until: Option<i64>,
     timestamps: Option<bool>,
     tail: Option<String>,
+    tty_hint: Option<bool>,
 }
 impl<'a> ContainerLogsRequest<'a> {
     /// Keep connection after returning logs.
@@ -3190,8 +3230,20 @@ impl<'a> ContainerLogsRequest<'a> {
         self.tail = Some(value.into());
         self
     }
+    /// Whether the container (or exec'd process) has a TTY, i.e. whether its
+    /// output is one raw stream rather than multiplexed stdout/stderr frames.
+    ///
+    /// Rarely needed: from API 1.42 (this crate speaks v1.42) the daemon's `Content-Type` says
+    /// `multiplexed-stream` or `raw-stream`, and that wins over this statement. Without either,
+    /// the TTY flag is read from the inspect answer.
+    pub fn tty(mut self, value: bool) -> Self {
+        self.tty_hint = Some(value);
+        self
+    }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<dockwright_runtime::LogOutput> {
         let mut request = self
             .client
             .transport
@@ -3224,11 +3276,26 @@ impl<'a> ContainerLogsRequest<'a> {
             request = request.query("tail", value);
         }
         request = request.timeout(None);
-        request.send().await
+        let rule = dockwright_runtime::FramingRule::new(API_VERSION)
+            .tty(self.tty_hint)
+            .inspect(
+                self
+                    .client
+                    .transport
+                    .request(
+                        dockwright_runtime::Method::GET,
+                        format!(
+                            "/v1.42/containers/{}/json",
+                            dockwright_runtime::encode_path_segment(& self.id)
+                        ),
+                    ),
+                "/Config/Tty",
+            );
+        request.send_logs(rule).await
     }
 }
 impl<'a> std::future::IntoFuture for ContainerLogsRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::LogOutput>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -3453,8 +3520,15 @@ impl<'a> ContainerStatsRequest<'a> {
         self.one_shot = Some(value);
         self
     }
+    /// Asks for one value instead of a stream (`stream=false`) and returns it.
+    pub async fn send_once(mut self) -> dockwright_runtime::Result<serde_json::Value> {
+        self.stream = Some(false);
+        dockwright_runtime::first_item(self.send().await?).await
+    }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<dockwright_runtime::JsonStream<serde_json::Value>> {
         let mut request = self
             .client
             .transport
@@ -3472,11 +3546,13 @@ impl<'a> ContainerStatsRequest<'a> {
             request = request.query("one-shot", value);
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_json_stream().await
     }
 }
 impl<'a> std::future::IntoFuture for ContainerStatsRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<
+        dockwright_runtime::JsonStream<serde_json::Value>,
+    >;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -3761,7 +3837,11 @@ impl<'a> SystemEventsRequest<'a> {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<
+        dockwright_runtime::JsonStream<crate::models::EventMessage>,
+    > {
         let mut request = self
             .client
             .transport
@@ -3778,11 +3858,13 @@ impl<'a> SystemEventsRequest<'a> {
             }
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_json_stream().await
     }
 }
 impl<'a> std::future::IntoFuture for SystemEventsRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<
+        dockwright_runtime::JsonStream<crate::models::EventMessage>,
+    >;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -3868,14 +3950,25 @@ pub struct ExecStartRequest<'a> {
     client: &'a Client,
     id: String,
     body: Option<crate::models::ExecStartBody>,
+    tty_hint: Option<bool>,
 }
 impl<'a> ExecStartRequest<'a> {
     pub fn body(mut self, value: crate::models::ExecStartBody) -> Self {
         self.body = Some(value);
         self
     }
+    /// Whether the container (or exec'd process) has a TTY, i.e. whether its
+    /// output is one raw stream rather than multiplexed stdout/stderr frames.
+    ///
+    /// Rarely needed: from API 1.42 (this crate speaks v1.42) the daemon's `Content-Type` says
+    /// `multiplexed-stream` or `raw-stream`, and that wins over this statement. Without either,
+    /// the TTY flag is read from the inspect answer.
+    pub fn tty(mut self, value: bool) -> Self {
+        self.tty_hint = Some(value);
+        self
+    }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Attached> {
         let mut request = self
             .client
             .transport
@@ -3890,11 +3983,26 @@ impl<'a> ExecStartRequest<'a> {
             request = request.json_body(body);
         }
         request = request.timeout(None);
-        request.send().await
+        let rule = dockwright_runtime::FramingRule::new(API_VERSION)
+            .tty(self.tty_hint)
+            .inspect(
+                self
+                    .client
+                    .transport
+                    .request(
+                        dockwright_runtime::Method::GET,
+                        format!(
+                            "/v1.42/exec/{}/json",
+                            dockwright_runtime::encode_path_segment(& self.id)
+                        ),
+                    ),
+                "/ProcessConfig/tty",
+            );
+        request.send_attach(rule).await
     }
 }
 impl<'a> std::future::IntoFuture for ExecStartRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::Attached>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -3985,7 +4093,11 @@ impl<'a> ImageCreateRequest<'a> {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::CreateImageInfo>,
+    > {
         let mut request = self
             .client
             .transport
@@ -4022,11 +4134,13 @@ impl<'a> ImageCreateRequest<'a> {
             request = request.body(body, "text/plain");
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_progress().await
     }
 }
 impl<'a> std::future::IntoFuture for ImageCreateRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::CreateImageInfo>,
+    >;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -4047,7 +4161,9 @@ impl<'a> ImageGetAllRequest<'a> {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<dockwright_runtime::ByteStream> {
         let mut request = self
             .client
             .transport
@@ -4057,11 +4173,11 @@ impl<'a> ImageGetAllRequest<'a> {
                 .query_repeated("names", value.iter().map(|v| v.to_string()));
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_bytes().await
     }
 }
 impl<'a> std::future::IntoFuture for ImageGetAllRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -4164,7 +4280,11 @@ impl<'a> ImageLoadRequest<'a> {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::BuildInfo>,
+    > {
         let mut request = self
             .client
             .transport
@@ -4179,11 +4299,13 @@ impl<'a> ImageLoadRequest<'a> {
             request = request.body(body, "application/x-tar");
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_progress().await
     }
 }
 impl<'a> std::future::IntoFuture for ImageLoadRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::BuildInfo>,
+    >;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -4357,7 +4479,9 @@ pub struct ImageGetRequest<'a> {
 }
 impl<'a> ImageGetRequest<'a> {
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<dockwright_runtime::ByteStream> {
         let mut request = self
             .client
             .transport
@@ -4369,11 +4493,11 @@ impl<'a> ImageGetRequest<'a> {
                 ),
             );
         request = request.timeout(None);
-        request.send().await
+        request.send_bytes().await
     }
 }
 impl<'a> std::future::IntoFuture for ImageGetRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -4464,7 +4588,11 @@ impl<'a> ImagePushRequest<'a> {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::PushImageInfo>,
+    > {
         let mut request = self
             .client
             .transport
@@ -4482,11 +4610,13 @@ impl<'a> ImagePushRequest<'a> {
             request = request.registry_auth(auth);
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_progress().await
     }
 }
 impl<'a> std::future::IntoFuture for ImagePushRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::PushImageInfo>,
+    >;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -5144,7 +5274,11 @@ impl<'a> PluginPullRequest<'a> {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::CreateImageInfo>,
+    > {
         let mut request = self
             .client
             .transport
@@ -5165,11 +5299,13 @@ impl<'a> PluginPullRequest<'a> {
             request = request.json_body(body);
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_progress().await
     }
 }
 impl<'a> std::future::IntoFuture for PluginPullRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::CreateImageInfo>,
+    >;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -5337,7 +5473,11 @@ pub struct PluginPushRequest<'a> {
 }
 impl<'a> PluginPushRequest<'a> {
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::PushImageInfo>,
+    > {
         let mut request = self
             .client
             .transport
@@ -5349,11 +5489,13 @@ impl<'a> PluginPushRequest<'a> {
                 ),
             );
         request = request.timeout(None);
-        request.send().await
+        request.send_progress().await
     }
 }
 impl<'a> std::future::IntoFuture for PluginPushRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::PushImageInfo>,
+    >;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -5424,7 +5566,11 @@ impl<'a> PluginUpgradeRequest<'a> {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::CreateImageInfo>,
+    > {
         let mut request = self
             .client
             .transport
@@ -5445,11 +5591,13 @@ impl<'a> PluginUpgradeRequest<'a> {
             request = request.json_body(body);
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_progress().await
     }
 }
 impl<'a> std::future::IntoFuture for PluginUpgradeRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::CreateImageInfo>,
+    >;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -5824,6 +5972,7 @@ pub struct ServiceLogsRequest<'a> {
     since: Option<i64>,
     timestamps: Option<bool>,
     tail: Option<String>,
+    tty_hint: Option<bool>,
 }
 impl<'a> ServiceLogsRequest<'a> {
     /// Show service context and extra details provided to logs.
@@ -5862,8 +6011,20 @@ impl<'a> ServiceLogsRequest<'a> {
         self.tail = Some(value.into());
         self
     }
+    /// Whether the container (or exec'd process) has a TTY, i.e. whether its
+    /// output is one raw stream rather than multiplexed stdout/stderr frames.
+    ///
+    /// Rarely needed: from API 1.42 (this crate speaks v1.42) the daemon's `Content-Type` says
+    /// `multiplexed-stream` or `raw-stream`, and that wins over this statement. Without either,
+    /// the TTY flag is read from the inspect answer.
+    pub fn tty(mut self, value: bool) -> Self {
+        self.tty_hint = Some(value);
+        self
+    }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<dockwright_runtime::LogOutput> {
         let mut request = self
             .client
             .transport
@@ -5896,11 +6057,26 @@ impl<'a> ServiceLogsRequest<'a> {
             request = request.query("tail", value);
         }
         request = request.timeout(None);
-        request.send().await
+        let rule = dockwright_runtime::FramingRule::new(API_VERSION)
+            .tty(self.tty_hint)
+            .inspect(
+                self
+                    .client
+                    .transport
+                    .request(
+                        dockwright_runtime::Method::GET,
+                        format!(
+                            "/v1.42/services/{}",
+                            dockwright_runtime::encode_path_segment(& self.id)
+                        ),
+                    ),
+                "/Spec/TaskTemplate/ContainerSpec/TTY",
+            );
+        request.send_logs(rule).await
     }
 }
 impl<'a> std::future::IntoFuture for ServiceLogsRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::LogOutput>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -6378,6 +6554,7 @@ pub struct TaskLogsRequest<'a> {
     since: Option<i64>,
     timestamps: Option<bool>,
     tail: Option<String>,
+    tty_hint: Option<bool>,
 }
 impl<'a> TaskLogsRequest<'a> {
     /// Show task context and extra details provided to logs.
@@ -6416,8 +6593,20 @@ impl<'a> TaskLogsRequest<'a> {
         self.tail = Some(value.into());
         self
     }
+    /// Whether the container (or exec'd process) has a TTY, i.e. whether its
+    /// output is one raw stream rather than multiplexed stdout/stderr frames.
+    ///
+    /// Rarely needed: from API 1.42 (this crate speaks v1.42) the daemon's `Content-Type` says
+    /// `multiplexed-stream` or `raw-stream`, and that wins over this statement. Without either,
+    /// the TTY flag is read from the inspect answer.
+    pub fn tty(mut self, value: bool) -> Self {
+        self.tty_hint = Some(value);
+        self
+    }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<dockwright_runtime::LogOutput> {
         let mut request = self
             .client
             .transport
@@ -6450,11 +6639,26 @@ impl<'a> TaskLogsRequest<'a> {
             request = request.query("tail", value);
         }
         request = request.timeout(None);
-        request.send().await
+        let rule = dockwright_runtime::FramingRule::new(API_VERSION)
+            .tty(self.tty_hint)
+            .inspect(
+                self
+                    .client
+                    .transport
+                    .request(
+                        dockwright_runtime::Method::GET,
+                        format!(
+                            "/v1.42/tasks/{}", dockwright_runtime::encode_path_segment(&
+                            self.id)
+                        ),
+                    ),
+                "/Spec/ContainerSpec/TTY",
+            );
+        request.send_logs(rule).await
     }
 }
 impl<'a> std::future::IntoFuture for TaskLogsRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::LogOutput>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -6722,5 +6926,87 @@ impl<'a> std::future::IntoFuture for VolumeDeleteRequest<'a> {
     >;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+impl dockwright_runtime::ProgressMessage for crate::models::BuildInfo {
+    fn error_message(&self) -> Option<String> {
+        dockwright_runtime::stream::daemon_error(
+            self.error.as_deref(),
+            self
+                .error_detail
+                .as_ref()
+                .and_then(|d| d.message.as_ref())
+                .map(|m| m.as_str())
+                .or_else(|| self.error_detail.as_ref().map(|_| "")),
+        )
+    }
+}
+impl dockwright_runtime::ProgressReport for crate::models::BuildInfo {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    fn status(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+    fn progress_text(&self) -> Option<&str> {
+        self.progress.as_deref()
+    }
+    fn stream_text(&self) -> Option<&str> {
+        self.stream.as_deref()
+    }
+    fn current(&self) -> Option<i64> {
+        self.progress_detail.as_ref().and_then(|d| d.current.as_ref()).copied()
+    }
+    fn total(&self) -> Option<i64> {
+        self.progress_detail.as_ref().and_then(|d| d.total.as_ref()).copied()
+    }
+}
+impl dockwright_runtime::ProgressMessage for crate::models::CreateImageInfo {
+    fn error_message(&self) -> Option<String> {
+        dockwright_runtime::stream::daemon_error(
+            self.error.as_deref(),
+            self
+                .error_detail
+                .as_ref()
+                .and_then(|d| d.message.as_ref())
+                .map(|m| m.as_str())
+                .or_else(|| self.error_detail.as_ref().map(|_| "")),
+        )
+    }
+}
+impl dockwright_runtime::ProgressReport for crate::models::CreateImageInfo {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    fn status(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+    fn progress_text(&self) -> Option<&str> {
+        self.progress.as_deref()
+    }
+    fn current(&self) -> Option<i64> {
+        self.progress_detail.as_ref().and_then(|d| d.current.as_ref()).copied()
+    }
+    fn total(&self) -> Option<i64> {
+        self.progress_detail.as_ref().and_then(|d| d.total.as_ref()).copied()
+    }
+}
+impl dockwright_runtime::ProgressMessage for crate::models::PushImageInfo {
+    fn error_message(&self) -> Option<String> {
+        dockwright_runtime::stream::daemon_error(self.error.as_deref(), None)
+    }
+}
+impl dockwright_runtime::ProgressReport for crate::models::PushImageInfo {
+    fn status(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+    fn progress_text(&self) -> Option<&str> {
+        self.progress.as_deref()
+    }
+    fn current(&self) -> Option<i64> {
+        self.progress_detail.as_ref().and_then(|d| d.current.as_ref()).copied()
+    }
+    fn total(&self) -> Option<i64> {
+        self.progress_detail.as_ref().and_then(|d| d.total.as_ref()).copied()
     }
 }

@@ -416,6 +416,7 @@ impl Client {
             stdin: None,
             stdout: None,
             stderr: None,
+            tty_hint: None,
         }
     }
     /// Attach to a container via a websocket
@@ -529,6 +530,7 @@ impl Client {
             until: None,
             timestamps: None,
             tail: None,
+            tty_hint: None,
         }
     }
     /// Pause a container
@@ -800,6 +802,7 @@ impl Client {
             client: self,
             id: id.into(),
             body: None,
+            tty_hint: None,
         }
     }
     /// Create an image
@@ -1373,6 +1376,7 @@ impl Client {
             since: None,
             timestamps: None,
             tail: None,
+            tty_hint: None,
         }
     }
     /// Update a service
@@ -1550,6 +1554,7 @@ impl Client {
             since: None,
             timestamps: None,
             tail: None,
+            tty_hint: None,
         }
     }
     /// Get version
@@ -1636,17 +1641,17 @@ pub struct SystemPingRequest<'a> {
 }
 impl<'a> SystemPingRequest<'a> {
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PingInfo> {
         let mut request = self
             .client
             .transport
             .request(dockwright_runtime::Method::GET, String::from("/v1.46/_ping"));
         request = request.timeout(None);
-        request.send().await
+        request.send_ping().await
     }
 }
 impl<'a> std::future::IntoFuture for SystemPingRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::PingInfo>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -1661,17 +1666,17 @@ pub struct SystemPingHeadRequest<'a> {
 }
 impl<'a> SystemPingHeadRequest<'a> {
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PingInfo> {
         let mut request = self
             .client
             .transport
             .request(dockwright_runtime::Method::HEAD, String::from("/v1.46/_ping"));
         request = request.timeout(None);
-        request.send().await
+        request.send_ping().await
     }
 }
 impl<'a> std::future::IntoFuture for SystemPingHeadRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::PingInfo>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -1928,7 +1933,11 @@ impl<'a> ImageBuildRequest<'a> {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::BuildInfo>,
+    > {
         let mut request = self
             .client
             .transport
@@ -2018,11 +2027,13 @@ impl<'a> ImageBuildRequest<'a> {
             request = request.body(body, "application/octet-stream");
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_progress().await
     }
 }
 impl<'a> std::future::IntoFuture for ImageBuildRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::BuildInfo>,
+    >;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -2648,7 +2659,7 @@ pub struct ContainerArchiveRequest<'a> {
 }
 impl<'a> ContainerArchiveRequest<'a> {
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Archive> {
         let mut request = self
             .client
             .transport
@@ -2663,11 +2674,11 @@ impl<'a> ContainerArchiveRequest<'a> {
             request = request.query("path", value);
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_archive().await
     }
 }
 impl<'a> std::future::IntoFuture for ContainerArchiveRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::Archive>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -2684,7 +2695,7 @@ pub struct ContainerArchiveInfoRequest<'a> {
 }
 impl<'a> ContainerArchiveInfoRequest<'a> {
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PathStat> {
         let mut request = self
             .client
             .transport
@@ -2699,11 +2710,11 @@ impl<'a> ContainerArchiveInfoRequest<'a> {
             request = request.query("path", value);
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_path_stat().await
     }
 }
 impl<'a> std::future::IntoFuture for ContainerArchiveInfoRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::PathStat>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -2783,6 +2794,7 @@ pub struct ContainerAttachRequest<'a> {
     stdin: Option<bool>,
     stdout: Option<bool>,
     stderr: Option<bool>,
+    tty_hint: Option<bool>,
 }
 impl<'a> ContainerAttachRequest<'a> {
     /// Override the key sequence for detaching a container.Format is a single
@@ -2824,8 +2836,18 @@ impl<'a> ContainerAttachRequest<'a> {
         self.stderr = Some(value);
         self
     }
+    /// Whether the container (or exec'd process) has a TTY, i.e. whether its
+    /// output is one raw stream rather than multiplexed stdout/stderr frames.
+    ///
+    /// Rarely needed: from API 1.42 (this crate speaks v1.46) the daemon's `Content-Type` says
+    /// `multiplexed-stream` or `raw-stream`, and that wins over this statement. Without either,
+    /// the TTY flag is read from the inspect answer.
+    pub fn tty(mut self, value: bool) -> Self {
+        self.tty_hint = Some(value);
+        self
+    }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Attached> {
         let mut request = self
             .client
             .transport
@@ -2855,11 +2877,26 @@ impl<'a> ContainerAttachRequest<'a> {
             request = request.query("stderr", value);
         }
         request = request.timeout(None);
-        request.send().await
+        let rule = dockwright_runtime::FramingRule::new(API_VERSION)
+            .tty(self.tty_hint)
+            .inspect(
+                self
+                    .client
+                    .transport
+                    .request(
+                        dockwright_runtime::Method::GET,
+                        format!(
+                            "/v1.46/containers/{}/json",
+                            dockwright_runtime::encode_path_segment(& self.id)
+                        ),
+                    ),
+                "/Config/Tty",
+            );
+        request.send_attach(rule).await
     }
 }
 impl<'a> std::future::IntoFuture for ContainerAttachRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::Attached>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -3031,7 +3068,9 @@ pub struct ContainerExportRequest<'a> {
 }
 impl<'a> ContainerExportRequest<'a> {
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<dockwright_runtime::ByteStream> {
         let mut request = self
             .client
             .transport
@@ -3043,11 +3082,11 @@ impl<'a> ContainerExportRequest<'a> {
                 ),
             );
         request = request.timeout(None);
-        request.send().await
+        request.send_bytes().await
     }
 }
 impl<'a> std::future::IntoFuture for ContainerExportRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -3149,6 +3188,7 @@ pub struct ContainerLogsRequest<'a> {
     until: Option<i64>,
     timestamps: Option<bool>,
     tail: Option<String>,
+    tty_hint: Option<bool>,
 }
 impl<'a> ContainerLogsRequest<'a> {
     /// Keep connection after returning logs.
@@ -3187,8 +3227,20 @@ impl<'a> ContainerLogsRequest<'a> {
         self.tail = Some(value.into());
         self
     }
+    /// Whether the container (or exec'd process) has a TTY, i.e. whether its
+    /// output is one raw stream rather than multiplexed stdout/stderr frames.
+    ///
+    /// Rarely needed: from API 1.42 (this crate speaks v1.46) the daemon's `Content-Type` says
+    /// `multiplexed-stream` or `raw-stream`, and that wins over this statement. Without either,
+    /// the TTY flag is read from the inspect answer.
+    pub fn tty(mut self, value: bool) -> Self {
+        self.tty_hint = Some(value);
+        self
+    }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<dockwright_runtime::LogOutput> {
         let mut request = self
             .client
             .transport
@@ -3221,11 +3273,26 @@ impl<'a> ContainerLogsRequest<'a> {
             request = request.query("tail", value);
         }
         request = request.timeout(None);
-        request.send().await
+        let rule = dockwright_runtime::FramingRule::new(API_VERSION)
+            .tty(self.tty_hint)
+            .inspect(
+                self
+                    .client
+                    .transport
+                    .request(
+                        dockwright_runtime::Method::GET,
+                        format!(
+                            "/v1.46/containers/{}/json",
+                            dockwright_runtime::encode_path_segment(& self.id)
+                        ),
+                    ),
+                "/Config/Tty",
+            );
+        request.send_logs(rule).await
     }
 }
 impl<'a> std::future::IntoFuture for ContainerLogsRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::LogOutput>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -3450,8 +3517,15 @@ impl<'a> ContainerStatsRequest<'a> {
         self.one_shot = Some(value);
         self
     }
+    /// Asks for one value instead of a stream (`stream=false`) and returns it.
+    pub async fn send_once(mut self) -> dockwright_runtime::Result<serde_json::Value> {
+        self.stream = Some(false);
+        dockwright_runtime::first_item(self.send().await?).await
+    }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<dockwright_runtime::JsonStream<serde_json::Value>> {
         let mut request = self
             .client
             .transport
@@ -3469,11 +3543,13 @@ impl<'a> ContainerStatsRequest<'a> {
             request = request.query("one-shot", value);
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_json_stream().await
     }
 }
 impl<'a> std::future::IntoFuture for ContainerStatsRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<
+        dockwright_runtime::JsonStream<serde_json::Value>,
+    >;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -3758,7 +3834,11 @@ impl<'a> SystemEventsRequest<'a> {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<
+        dockwright_runtime::JsonStream<crate::models::EventMessage>,
+    > {
         let mut request = self
             .client
             .transport
@@ -3775,11 +3855,13 @@ impl<'a> SystemEventsRequest<'a> {
             }
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_json_stream().await
     }
 }
 impl<'a> std::future::IntoFuture for SystemEventsRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<
+        dockwright_runtime::JsonStream<crate::models::EventMessage>,
+    >;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -3865,14 +3947,25 @@ pub struct ExecStartRequest<'a> {
     client: &'a Client,
     id: String,
     body: Option<crate::models::ExecStartBody>,
+    tty_hint: Option<bool>,
 }
 impl<'a> ExecStartRequest<'a> {
     pub fn body(mut self, value: crate::models::ExecStartBody) -> Self {
         self.body = Some(value);
         self
     }
+    /// Whether the container (or exec'd process) has a TTY, i.e. whether its
+    /// output is one raw stream rather than multiplexed stdout/stderr frames.
+    ///
+    /// Rarely needed: from API 1.42 (this crate speaks v1.46) the daemon's `Content-Type` says
+    /// `multiplexed-stream` or `raw-stream`, and that wins over this statement. Without either,
+    /// the TTY flag is read from the inspect answer.
+    pub fn tty(mut self, value: bool) -> Self {
+        self.tty_hint = Some(value);
+        self
+    }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Attached> {
         let mut request = self
             .client
             .transport
@@ -3887,11 +3980,26 @@ impl<'a> ExecStartRequest<'a> {
             request = request.json_body(body);
         }
         request = request.timeout(None);
-        request.send().await
+        let rule = dockwright_runtime::FramingRule::new(API_VERSION)
+            .tty(self.tty_hint)
+            .inspect(
+                self
+                    .client
+                    .transport
+                    .request(
+                        dockwright_runtime::Method::GET,
+                        format!(
+                            "/v1.46/exec/{}/json",
+                            dockwright_runtime::encode_path_segment(& self.id)
+                        ),
+                    ),
+                "/ProcessConfig/tty",
+            );
+        request.send_attach(rule).await
     }
 }
 impl<'a> std::future::IntoFuture for ExecStartRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::Attached>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -3982,7 +4090,11 @@ impl<'a> ImageCreateRequest<'a> {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::CreateImageInfo>,
+    > {
         let mut request = self
             .client
             .transport
@@ -4019,11 +4131,13 @@ impl<'a> ImageCreateRequest<'a> {
             request = request.body(body, "text/plain");
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_progress().await
     }
 }
 impl<'a> std::future::IntoFuture for ImageCreateRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::CreateImageInfo>,
+    >;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -4044,7 +4158,9 @@ impl<'a> ImageGetAllRequest<'a> {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<dockwright_runtime::ByteStream> {
         let mut request = self
             .client
             .transport
@@ -4054,11 +4170,11 @@ impl<'a> ImageGetAllRequest<'a> {
                 .query_repeated("names", value.iter().map(|v| v.to_string()));
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_bytes().await
     }
 }
 impl<'a> std::future::IntoFuture for ImageGetAllRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -4162,7 +4278,11 @@ impl<'a> ImageLoadRequest<'a> {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::BuildInfo>,
+    > {
         let mut request = self
             .client
             .transport
@@ -4177,11 +4297,13 @@ impl<'a> ImageLoadRequest<'a> {
             request = request.body(body, "application/x-tar");
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_progress().await
     }
 }
 impl<'a> std::future::IntoFuture for ImageLoadRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::BuildInfo>,
+    >;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -4354,7 +4476,9 @@ pub struct ImageGetRequest<'a> {
 }
 impl<'a> ImageGetRequest<'a> {
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<dockwright_runtime::ByteStream> {
         let mut request = self
             .client
             .transport
@@ -4366,11 +4490,11 @@ impl<'a> ImageGetRequest<'a> {
                 ),
             );
         request = request.timeout(None);
-        request.send().await
+        request.send_bytes().await
     }
 }
 impl<'a> std::future::IntoFuture for ImageGetRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -4475,7 +4599,11 @@ impl<'a> ImagePushRequest<'a> {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::PushImageInfo>,
+    > {
         let mut request = self
             .client
             .transport
@@ -4496,11 +4624,13 @@ impl<'a> ImagePushRequest<'a> {
             request = request.registry_auth(auth);
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_progress().await
     }
 }
 impl<'a> std::future::IntoFuture for ImagePushRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::PushImageInfo>,
+    >;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -5158,7 +5288,11 @@ impl<'a> PluginPullRequest<'a> {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::CreateImageInfo>,
+    > {
         let mut request = self
             .client
             .transport
@@ -5179,11 +5313,13 @@ impl<'a> PluginPullRequest<'a> {
             request = request.json_body(body);
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_progress().await
     }
 }
 impl<'a> std::future::IntoFuture for PluginPullRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::CreateImageInfo>,
+    >;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -5351,7 +5487,11 @@ pub struct PluginPushRequest<'a> {
 }
 impl<'a> PluginPushRequest<'a> {
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::PushImageInfo>,
+    > {
         let mut request = self
             .client
             .transport
@@ -5363,11 +5503,13 @@ impl<'a> PluginPushRequest<'a> {
                 ),
             );
         request = request.timeout(None);
-        request.send().await
+        request.send_progress().await
     }
 }
 impl<'a> std::future::IntoFuture for PluginPushRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::PushImageInfo>,
+    >;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -5438,7 +5580,11 @@ impl<'a> PluginUpgradeRequest<'a> {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::CreateImageInfo>,
+    > {
         let mut request = self
             .client
             .transport
@@ -5459,11 +5605,13 @@ impl<'a> PluginUpgradeRequest<'a> {
             request = request.json_body(body);
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_progress().await
     }
 }
 impl<'a> std::future::IntoFuture for PluginUpgradeRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::CreateImageInfo>,
+    >;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -5838,6 +5986,7 @@ pub struct ServiceLogsRequest<'a> {
     since: Option<i64>,
     timestamps: Option<bool>,
     tail: Option<String>,
+    tty_hint: Option<bool>,
 }
 impl<'a> ServiceLogsRequest<'a> {
     /// Show service context and extra details provided to logs.
@@ -5876,8 +6025,20 @@ impl<'a> ServiceLogsRequest<'a> {
         self.tail = Some(value.into());
         self
     }
+    /// Whether the container (or exec'd process) has a TTY, i.e. whether its
+    /// output is one raw stream rather than multiplexed stdout/stderr frames.
+    ///
+    /// Rarely needed: from API 1.42 (this crate speaks v1.46) the daemon's `Content-Type` says
+    /// `multiplexed-stream` or `raw-stream`, and that wins over this statement. Without either,
+    /// the TTY flag is read from the inspect answer.
+    pub fn tty(mut self, value: bool) -> Self {
+        self.tty_hint = Some(value);
+        self
+    }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<dockwright_runtime::LogOutput> {
         let mut request = self
             .client
             .transport
@@ -5910,11 +6071,26 @@ impl<'a> ServiceLogsRequest<'a> {
             request = request.query("tail", value);
         }
         request = request.timeout(None);
-        request.send().await
+        let rule = dockwright_runtime::FramingRule::new(API_VERSION)
+            .tty(self.tty_hint)
+            .inspect(
+                self
+                    .client
+                    .transport
+                    .request(
+                        dockwright_runtime::Method::GET,
+                        format!(
+                            "/v1.46/services/{}",
+                            dockwright_runtime::encode_path_segment(& self.id)
+                        ),
+                    ),
+                "/Spec/TaskTemplate/ContainerSpec/TTY",
+            );
+        request.send_logs(rule).await
     }
 }
 impl<'a> std::future::IntoFuture for ServiceLogsRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::LogOutput>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -6392,6 +6568,7 @@ pub struct TaskLogsRequest<'a> {
     since: Option<i64>,
     timestamps: Option<bool>,
     tail: Option<String>,
+    tty_hint: Option<bool>,
 }
 impl<'a> TaskLogsRequest<'a> {
     /// Show task context and extra details provided to logs.
@@ -6430,8 +6607,20 @@ impl<'a> TaskLogsRequest<'a> {
         self.tail = Some(value.into());
         self
     }
+    /// Whether the container (or exec'd process) has a TTY, i.e. whether its
+    /// output is one raw stream rather than multiplexed stdout/stderr frames.
+    ///
+    /// Rarely needed: from API 1.42 (this crate speaks v1.46) the daemon's `Content-Type` says
+    /// `multiplexed-stream` or `raw-stream`, and that wins over this statement. Without either,
+    /// the TTY flag is read from the inspect answer.
+    pub fn tty(mut self, value: bool) -> Self {
+        self.tty_hint = Some(value);
+        self
+    }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<dockwright_runtime::LogOutput> {
         let mut request = self
             .client
             .transport
@@ -6464,11 +6653,26 @@ impl<'a> TaskLogsRequest<'a> {
             request = request.query("tail", value);
         }
         request = request.timeout(None);
-        request.send().await
+        let rule = dockwright_runtime::FramingRule::new(API_VERSION)
+            .tty(self.tty_hint)
+            .inspect(
+                self
+                    .client
+                    .transport
+                    .request(
+                        dockwright_runtime::Method::GET,
+                        format!(
+                            "/v1.46/tasks/{}", dockwright_runtime::encode_path_segment(&
+                            self.id)
+                        ),
+                    ),
+                "/Spec/ContainerSpec/TTY",
+            );
+        request.send_logs(rule).await
     }
 }
 impl<'a> std::future::IntoFuture for TaskLogsRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::LogOutput>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -6736,5 +6940,87 @@ impl<'a> std::future::IntoFuture for VolumeDeleteRequest<'a> {
     >;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+impl dockwright_runtime::ProgressMessage for crate::models::BuildInfo {
+    fn error_message(&self) -> Option<String> {
+        dockwright_runtime::stream::daemon_error(
+            self.error.as_deref(),
+            self
+                .error_detail
+                .as_ref()
+                .and_then(|d| d.message.as_ref())
+                .map(|m| m.as_str())
+                .or_else(|| self.error_detail.as_ref().map(|_| "")),
+        )
+    }
+}
+impl dockwright_runtime::ProgressReport for crate::models::BuildInfo {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    fn status(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+    fn progress_text(&self) -> Option<&str> {
+        self.progress.as_deref()
+    }
+    fn stream_text(&self) -> Option<&str> {
+        self.stream.as_deref()
+    }
+    fn current(&self) -> Option<i64> {
+        self.progress_detail.as_ref().and_then(|d| d.current.as_ref()).copied()
+    }
+    fn total(&self) -> Option<i64> {
+        self.progress_detail.as_ref().and_then(|d| d.total.as_ref()).copied()
+    }
+}
+impl dockwright_runtime::ProgressMessage for crate::models::CreateImageInfo {
+    fn error_message(&self) -> Option<String> {
+        dockwright_runtime::stream::daemon_error(
+            self.error.as_deref(),
+            self
+                .error_detail
+                .as_ref()
+                .and_then(|d| d.message.as_ref())
+                .map(|m| m.as_str())
+                .or_else(|| self.error_detail.as_ref().map(|_| "")),
+        )
+    }
+}
+impl dockwright_runtime::ProgressReport for crate::models::CreateImageInfo {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    fn status(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+    fn progress_text(&self) -> Option<&str> {
+        self.progress.as_deref()
+    }
+    fn current(&self) -> Option<i64> {
+        self.progress_detail.as_ref().and_then(|d| d.current.as_ref()).copied()
+    }
+    fn total(&self) -> Option<i64> {
+        self.progress_detail.as_ref().and_then(|d| d.total.as_ref()).copied()
+    }
+}
+impl dockwright_runtime::ProgressMessage for crate::models::PushImageInfo {
+    fn error_message(&self) -> Option<String> {
+        dockwright_runtime::stream::daemon_error(self.error.as_deref(), None)
+    }
+}
+impl dockwright_runtime::ProgressReport for crate::models::PushImageInfo {
+    fn status(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+    fn progress_text(&self) -> Option<&str> {
+        self.progress.as_deref()
+    }
+    fn current(&self) -> Option<i64> {
+        self.progress_detail.as_ref().and_then(|d| d.current.as_ref()).copied()
+    }
+    fn total(&self) -> Option<i64> {
+        self.progress_detail.as_ref().and_then(|d| d.total.as_ref()).copied()
     }
 }

@@ -419,6 +419,7 @@ impl Client {
             stdin: None,
             stdout: None,
             stderr: None,
+            tty_hint: None,
         }
     }
     /// Attach to a container via a websocket
@@ -532,6 +533,7 @@ impl Client {
             until: None,
             timestamps: None,
             tail: None,
+            tty_hint: None,
         }
     }
     /// Pause a container
@@ -803,6 +805,7 @@ impl Client {
             client: self,
             id: id.into(),
             body: None,
+            tty_hint: None,
         }
     }
     /// Create an image
@@ -1384,6 +1387,7 @@ impl Client {
             since: None,
             timestamps: None,
             tail: None,
+            tty_hint: None,
         }
     }
     /// Update a service
@@ -1561,6 +1565,7 @@ impl Client {
             since: None,
             timestamps: None,
             tail: None,
+            tty_hint: None,
         }
     }
     /// Get version
@@ -1647,17 +1652,17 @@ pub struct SystemPingRequest<'a> {
 }
 impl<'a> SystemPingRequest<'a> {
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PingInfo> {
         let mut request = self
             .client
             .transport
             .request(dockwright_runtime::Method::GET, String::from("/v1.50/_ping"));
         request = request.timeout(None);
-        request.send().await
+        request.send_ping().await
     }
 }
 impl<'a> std::future::IntoFuture for SystemPingRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::PingInfo>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -1672,17 +1677,17 @@ pub struct SystemPingHeadRequest<'a> {
 }
 impl<'a> SystemPingHeadRequest<'a> {
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PingInfo> {
         let mut request = self
             .client
             .transport
             .request(dockwright_runtime::Method::HEAD, String::from("/v1.50/_ping"));
         request = request.timeout(None);
-        request.send().await
+        request.send_ping().await
     }
 }
 impl<'a> std::future::IntoFuture for SystemPingHeadRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::PingInfo>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -1939,7 +1944,11 @@ impl<'a> ImageBuildRequest<'a> {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::BuildInfo>,
+    > {
         let mut request = self
             .client
             .transport
@@ -2029,11 +2038,13 @@ impl<'a> ImageBuildRequest<'a> {
             request = request.body(body, "application/octet-stream");
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_progress().await
     }
 }
 impl<'a> std::future::IntoFuture for ImageBuildRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::BuildInfo>,
+    >;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -2689,7 +2700,7 @@ pub struct ContainerArchiveRequest<'a> {
 }
 impl<'a> ContainerArchiveRequest<'a> {
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Archive> {
         let mut request = self
             .client
             .transport
@@ -2704,11 +2715,11 @@ impl<'a> ContainerArchiveRequest<'a> {
             request = request.query("path", value);
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_archive().await
     }
 }
 impl<'a> std::future::IntoFuture for ContainerArchiveRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::Archive>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -2725,7 +2736,7 @@ pub struct ContainerArchiveInfoRequest<'a> {
 }
 impl<'a> ContainerArchiveInfoRequest<'a> {
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PathStat> {
         let mut request = self
             .client
             .transport
@@ -2740,11 +2751,11 @@ impl<'a> ContainerArchiveInfoRequest<'a> {
             request = request.query("path", value);
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_path_stat().await
     }
 }
 impl<'a> std::future::IntoFuture for ContainerArchiveInfoRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::PathStat>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -2824,6 +2835,7 @@ pub struct ContainerAttachRequest<'a> {
     stdin: Option<bool>,
     stdout: Option<bool>,
     stderr: Option<bool>,
+    tty_hint: Option<bool>,
 }
 impl<'a> ContainerAttachRequest<'a> {
     /// Override the key sequence for detaching a container.Format is a single
@@ -2865,8 +2877,18 @@ impl<'a> ContainerAttachRequest<'a> {
         self.stderr = Some(value);
         self
     }
+    /// Whether the container (or exec'd process) has a TTY, i.e. whether its
+    /// output is one raw stream rather than multiplexed stdout/stderr frames.
+    ///
+    /// Rarely needed: from API 1.42 (this crate speaks v1.50) the daemon's `Content-Type` says
+    /// `multiplexed-stream` or `raw-stream`, and that wins over this statement. Without either,
+    /// the TTY flag is read from the inspect answer.
+    pub fn tty(mut self, value: bool) -> Self {
+        self.tty_hint = Some(value);
+        self
+    }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Attached> {
         let mut request = self
             .client
             .transport
@@ -2896,11 +2918,26 @@ impl<'a> ContainerAttachRequest<'a> {
             request = request.query("stderr", value);
         }
         request = request.timeout(None);
-        request.send().await
+        let rule = dockwright_runtime::FramingRule::new(API_VERSION)
+            .tty(self.tty_hint)
+            .inspect(
+                self
+                    .client
+                    .transport
+                    .request(
+                        dockwright_runtime::Method::GET,
+                        format!(
+                            "/v1.50/containers/{}/json",
+                            dockwright_runtime::encode_path_segment(& self.id)
+                        ),
+                    ),
+                "/Config/Tty",
+            );
+        request.send_attach(rule).await
     }
 }
 impl<'a> std::future::IntoFuture for ContainerAttachRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::Attached>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -3072,7 +3109,9 @@ pub struct ContainerExportRequest<'a> {
 }
 impl<'a> ContainerExportRequest<'a> {
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<dockwright_runtime::ByteStream> {
         let mut request = self
             .client
             .transport
@@ -3084,11 +3123,11 @@ impl<'a> ContainerExportRequest<'a> {
                 ),
             );
         request = request.timeout(None);
-        request.send().await
+        request.send_bytes().await
     }
 }
 impl<'a> std::future::IntoFuture for ContainerExportRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -3190,6 +3229,7 @@ pub struct ContainerLogsRequest<'a> {
     until: Option<i64>,
     timestamps: Option<bool>,
     tail: Option<String>,
+    tty_hint: Option<bool>,
 }
 impl<'a> ContainerLogsRequest<'a> {
     /// Keep connection after returning logs.
@@ -3228,8 +3268,20 @@ impl<'a> ContainerLogsRequest<'a> {
         self.tail = Some(value.into());
         self
     }
+    /// Whether the container (or exec'd process) has a TTY, i.e. whether its
+    /// output is one raw stream rather than multiplexed stdout/stderr frames.
+    ///
+    /// Rarely needed: from API 1.42 (this crate speaks v1.50) the daemon's `Content-Type` says
+    /// `multiplexed-stream` or `raw-stream`, and that wins over this statement. Without either,
+    /// the TTY flag is read from the inspect answer.
+    pub fn tty(mut self, value: bool) -> Self {
+        self.tty_hint = Some(value);
+        self
+    }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<dockwright_runtime::LogOutput> {
         let mut request = self
             .client
             .transport
@@ -3262,11 +3314,26 @@ impl<'a> ContainerLogsRequest<'a> {
             request = request.query("tail", value);
         }
         request = request.timeout(None);
-        request.send().await
+        let rule = dockwright_runtime::FramingRule::new(API_VERSION)
+            .tty(self.tty_hint)
+            .inspect(
+                self
+                    .client
+                    .transport
+                    .request(
+                        dockwright_runtime::Method::GET,
+                        format!(
+                            "/v1.50/containers/{}/json",
+                            dockwright_runtime::encode_path_segment(& self.id)
+                        ),
+                    ),
+                "/Config/Tty",
+            );
+        request.send_logs(rule).await
     }
 }
 impl<'a> std::future::IntoFuture for ContainerLogsRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::LogOutput>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -3491,8 +3558,19 @@ impl<'a> ContainerStatsRequest<'a> {
         self.one_shot = Some(value);
         self
     }
+    /// Asks for one value instead of a stream (`stream=false`) and returns it.
+    pub async fn send_once(
+        mut self,
+    ) -> dockwright_runtime::Result<crate::models::ContainerStatsResponse> {
+        self.stream = Some(false);
+        dockwright_runtime::first_item(self.send().await?).await
+    }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<
+        dockwright_runtime::JsonStream<crate::models::ContainerStatsResponse>,
+    > {
         let mut request = self
             .client
             .transport
@@ -3510,11 +3588,13 @@ impl<'a> ContainerStatsRequest<'a> {
             request = request.query("one-shot", value);
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_json_stream().await
     }
 }
 impl<'a> std::future::IntoFuture for ContainerStatsRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<
+        dockwright_runtime::JsonStream<crate::models::ContainerStatsResponse>,
+    >;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -3799,7 +3879,11 @@ impl<'a> SystemEventsRequest<'a> {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<
+        dockwright_runtime::JsonStream<crate::models::EventMessage>,
+    > {
         let mut request = self
             .client
             .transport
@@ -3816,11 +3900,13 @@ impl<'a> SystemEventsRequest<'a> {
             }
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_json_stream().await
     }
 }
 impl<'a> std::future::IntoFuture for SystemEventsRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<
+        dockwright_runtime::JsonStream<crate::models::EventMessage>,
+    >;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -3906,14 +3992,25 @@ pub struct ExecStartRequest<'a> {
     client: &'a Client,
     id: String,
     body: Option<crate::models::ExecStartBody>,
+    tty_hint: Option<bool>,
 }
 impl<'a> ExecStartRequest<'a> {
     pub fn body(mut self, value: crate::models::ExecStartBody) -> Self {
         self.body = Some(value);
         self
     }
+    /// Whether the container (or exec'd process) has a TTY, i.e. whether its
+    /// output is one raw stream rather than multiplexed stdout/stderr frames.
+    ///
+    /// Rarely needed: from API 1.42 (this crate speaks v1.50) the daemon's `Content-Type` says
+    /// `multiplexed-stream` or `raw-stream`, and that wins over this statement. Without either,
+    /// the TTY flag is read from the inspect answer.
+    pub fn tty(mut self, value: bool) -> Self {
+        self.tty_hint = Some(value);
+        self
+    }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Attached> {
         let mut request = self
             .client
             .transport
@@ -3928,11 +4025,26 @@ impl<'a> ExecStartRequest<'a> {
             request = request.json_body(body);
         }
         request = request.timeout(None);
-        request.send().await
+        let rule = dockwright_runtime::FramingRule::new(API_VERSION)
+            .tty(self.tty_hint)
+            .inspect(
+                self
+                    .client
+                    .transport
+                    .request(
+                        dockwright_runtime::Method::GET,
+                        format!(
+                            "/v1.50/exec/{}/json",
+                            dockwright_runtime::encode_path_segment(& self.id)
+                        ),
+                    ),
+                "/ProcessConfig/tty",
+            );
+        request.send_attach(rule).await
     }
 }
 impl<'a> std::future::IntoFuture for ExecStartRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::Attached>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -4028,7 +4140,11 @@ impl<'a> ImageCreateRequest<'a> {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::CreateImageInfo>,
+    > {
         let mut request = self
             .client
             .transport
@@ -4065,11 +4181,13 @@ impl<'a> ImageCreateRequest<'a> {
             request = request.body(body, "text/plain");
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_progress().await
     }
 }
 impl<'a> std::future::IntoFuture for ImageCreateRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::CreateImageInfo>,
+    >;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -4101,7 +4219,9 @@ impl<'a> ImageGetAllRequest<'a> {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<dockwright_runtime::ByteStream> {
         let mut request = self
             .client
             .transport
@@ -4114,11 +4234,11 @@ impl<'a> ImageGetAllRequest<'a> {
             request = request.query_json("platform", value);
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_bytes().await
     }
 }
 impl<'a> std::future::IntoFuture for ImageGetAllRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -4242,7 +4362,11 @@ impl<'a> ImageLoadRequest<'a> {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::BuildInfo>,
+    > {
         let mut request = self
             .client
             .transport
@@ -4260,11 +4384,13 @@ impl<'a> ImageLoadRequest<'a> {
             request = request.body(body, "application/x-tar");
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_progress().await
     }
 }
 impl<'a> std::future::IntoFuture for ImageLoadRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::BuildInfo>,
+    >;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -4460,7 +4586,9 @@ impl<'a> ImageGetRequest<'a> {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<dockwright_runtime::ByteStream> {
         let mut request = self
             .client
             .transport
@@ -4475,11 +4603,11 @@ impl<'a> ImageGetRequest<'a> {
             request = request.query_json("platform", value);
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_bytes().await
     }
 }
 impl<'a> std::future::IntoFuture for ImageGetRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -4635,7 +4763,11 @@ impl<'a> ImagePushRequest<'a> {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::PushImageInfo>,
+    > {
         let mut request = self
             .client
             .transport
@@ -4656,11 +4788,13 @@ impl<'a> ImagePushRequest<'a> {
             request = request.registry_auth(auth);
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_progress().await
     }
 }
 impl<'a> std::future::IntoFuture for ImagePushRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::PushImageInfo>,
+    >;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -5318,7 +5452,11 @@ impl<'a> PluginPullRequest<'a> {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::CreateImageInfo>,
+    > {
         let mut request = self
             .client
             .transport
@@ -5339,11 +5477,13 @@ impl<'a> PluginPullRequest<'a> {
             request = request.json_body(body);
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_progress().await
     }
 }
 impl<'a> std::future::IntoFuture for PluginPullRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::CreateImageInfo>,
+    >;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -5511,7 +5651,11 @@ pub struct PluginPushRequest<'a> {
 }
 impl<'a> PluginPushRequest<'a> {
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::PushImageInfo>,
+    > {
         let mut request = self
             .client
             .transport
@@ -5523,11 +5667,13 @@ impl<'a> PluginPushRequest<'a> {
                 ),
             );
         request = request.timeout(None);
-        request.send().await
+        request.send_progress().await
     }
 }
 impl<'a> std::future::IntoFuture for PluginPushRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::PushImageInfo>,
+    >;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -5598,7 +5744,11 @@ impl<'a> PluginUpgradeRequest<'a> {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::CreateImageInfo>,
+    > {
         let mut request = self
             .client
             .transport
@@ -5619,11 +5769,13 @@ impl<'a> PluginUpgradeRequest<'a> {
             request = request.json_body(body);
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_progress().await
     }
 }
 impl<'a> std::future::IntoFuture for PluginUpgradeRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::CreateImageInfo>,
+    >;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -5998,6 +6150,7 @@ pub struct ServiceLogsRequest<'a> {
     since: Option<i64>,
     timestamps: Option<bool>,
     tail: Option<String>,
+    tty_hint: Option<bool>,
 }
 impl<'a> ServiceLogsRequest<'a> {
     /// Show service context and extra details provided to logs.
@@ -6036,8 +6189,20 @@ impl<'a> ServiceLogsRequest<'a> {
         self.tail = Some(value.into());
         self
     }
+    /// Whether the container (or exec'd process) has a TTY, i.e. whether its
+    /// output is one raw stream rather than multiplexed stdout/stderr frames.
+    ///
+    /// Rarely needed: from API 1.42 (this crate speaks v1.50) the daemon's `Content-Type` says
+    /// `multiplexed-stream` or `raw-stream`, and that wins over this statement. Without either,
+    /// the TTY flag is read from the inspect answer.
+    pub fn tty(mut self, value: bool) -> Self {
+        self.tty_hint = Some(value);
+        self
+    }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<dockwright_runtime::LogOutput> {
         let mut request = self
             .client
             .transport
@@ -6070,11 +6235,26 @@ impl<'a> ServiceLogsRequest<'a> {
             request = request.query("tail", value);
         }
         request = request.timeout(None);
-        request.send().await
+        let rule = dockwright_runtime::FramingRule::new(API_VERSION)
+            .tty(self.tty_hint)
+            .inspect(
+                self
+                    .client
+                    .transport
+                    .request(
+                        dockwright_runtime::Method::GET,
+                        format!(
+                            "/v1.50/services/{}",
+                            dockwright_runtime::encode_path_segment(& self.id)
+                        ),
+                    ),
+                "/Spec/TaskTemplate/ContainerSpec/TTY",
+            );
+        request.send_logs(rule).await
     }
 }
 impl<'a> std::future::IntoFuture for ServiceLogsRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::LogOutput>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -6552,6 +6732,7 @@ pub struct TaskLogsRequest<'a> {
     since: Option<i64>,
     timestamps: Option<bool>,
     tail: Option<String>,
+    tty_hint: Option<bool>,
 }
 impl<'a> TaskLogsRequest<'a> {
     /// Show task context and extra details provided to logs.
@@ -6590,8 +6771,20 @@ impl<'a> TaskLogsRequest<'a> {
         self.tail = Some(value.into());
         self
     }
+    /// Whether the container (or exec'd process) has a TTY, i.e. whether its
+    /// output is one raw stream rather than multiplexed stdout/stderr frames.
+    ///
+    /// Rarely needed: from API 1.42 (this crate speaks v1.50) the daemon's `Content-Type` says
+    /// `multiplexed-stream` or `raw-stream`, and that wins over this statement. Without either,
+    /// the TTY flag is read from the inspect answer.
+    pub fn tty(mut self, value: bool) -> Self {
+        self.tty_hint = Some(value);
+        self
+    }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<dockwright_runtime::LogOutput> {
         let mut request = self
             .client
             .transport
@@ -6624,11 +6817,26 @@ impl<'a> TaskLogsRequest<'a> {
             request = request.query("tail", value);
         }
         request = request.timeout(None);
-        request.send().await
+        let rule = dockwright_runtime::FramingRule::new(API_VERSION)
+            .tty(self.tty_hint)
+            .inspect(
+                self
+                    .client
+                    .transport
+                    .request(
+                        dockwright_runtime::Method::GET,
+                        format!(
+                            "/v1.50/tasks/{}", dockwright_runtime::encode_path_segment(&
+                            self.id)
+                        ),
+                    ),
+                "/Spec/ContainerSpec/TTY",
+            );
+        request.send_logs(rule).await
     }
 }
 impl<'a> std::future::IntoFuture for TaskLogsRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::LogOutput>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -6896,5 +7104,95 @@ impl<'a> std::future::IntoFuture for VolumeDeleteRequest<'a> {
     >;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+impl dockwright_runtime::ProgressMessage for crate::models::BuildInfo {
+    fn error_message(&self) -> Option<String> {
+        dockwright_runtime::stream::daemon_error(
+            self.error.as_deref(),
+            self
+                .error_detail
+                .as_ref()
+                .and_then(|d| d.message.as_ref())
+                .map(|m| m.as_str())
+                .or_else(|| self.error_detail.as_ref().map(|_| "")),
+        )
+    }
+}
+impl dockwright_runtime::ProgressReport for crate::models::BuildInfo {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    fn status(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+    fn progress_text(&self) -> Option<&str> {
+        self.progress.as_deref()
+    }
+    fn stream_text(&self) -> Option<&str> {
+        self.stream.as_deref()
+    }
+    fn current(&self) -> Option<i64> {
+        self.progress_detail.as_ref().and_then(|d| d.current.as_ref()).copied()
+    }
+    fn total(&self) -> Option<i64> {
+        self.progress_detail.as_ref().and_then(|d| d.total.as_ref()).copied()
+    }
+}
+impl dockwright_runtime::ProgressMessage for crate::models::CreateImageInfo {
+    fn error_message(&self) -> Option<String> {
+        dockwright_runtime::stream::daemon_error(
+            self.error.as_deref(),
+            self
+                .error_detail
+                .as_ref()
+                .and_then(|d| d.message.as_ref())
+                .map(|m| m.as_str())
+                .or_else(|| self.error_detail.as_ref().map(|_| "")),
+        )
+    }
+}
+impl dockwright_runtime::ProgressReport for crate::models::CreateImageInfo {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    fn status(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+    fn progress_text(&self) -> Option<&str> {
+        self.progress.as_deref()
+    }
+    fn current(&self) -> Option<i64> {
+        self.progress_detail.as_ref().and_then(|d| d.current.as_ref()).copied()
+    }
+    fn total(&self) -> Option<i64> {
+        self.progress_detail.as_ref().and_then(|d| d.total.as_ref()).copied()
+    }
+}
+impl dockwright_runtime::ProgressMessage for crate::models::PushImageInfo {
+    fn error_message(&self) -> Option<String> {
+        dockwright_runtime::stream::daemon_error(
+            self.error.as_deref(),
+            self
+                .error_detail
+                .as_ref()
+                .and_then(|d| d.message.as_ref())
+                .map(|m| m.as_str())
+                .or_else(|| self.error_detail.as_ref().map(|_| "")),
+        )
+    }
+}
+impl dockwright_runtime::ProgressReport for crate::models::PushImageInfo {
+    fn status(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+    fn progress_text(&self) -> Option<&str> {
+        self.progress.as_deref()
+    }
+    fn current(&self) -> Option<i64> {
+        self.progress_detail.as_ref().and_then(|d| d.current.as_ref()).copied()
+    }
+    fn total(&self) -> Option<i64> {
+        self.progress_detail.as_ref().and_then(|d| d.total.as_ref()).copied()
     }
 }

@@ -418,6 +418,7 @@ impl Client {
             stdin: None,
             stdout: None,
             stderr: None,
+            tty_hint: None,
         }
     }
     /// Attach to a container via a websocket
@@ -531,6 +532,7 @@ impl Client {
             until: None,
             timestamps: None,
             tail: None,
+            tty_hint: None,
         }
     }
     /// Pause a container
@@ -802,6 +804,7 @@ impl Client {
             client: self,
             id: id.into(),
             body: None,
+            tty_hint: None,
         }
     }
     /// Create an image
@@ -1383,6 +1386,7 @@ impl Client {
             since: None,
             timestamps: None,
             tail: None,
+            tty_hint: None,
         }
     }
     /// Update a service
@@ -1564,6 +1568,7 @@ impl Client {
             since: None,
             timestamps: None,
             tail: None,
+            tty_hint: None,
         }
     }
     /// Get version
@@ -1650,17 +1655,17 @@ pub struct SystemPingRequest<'a> {
 }
 impl<'a> SystemPingRequest<'a> {
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PingInfo> {
         let mut request = self
             .client
             .transport
             .request(dockwright_runtime::Method::GET, String::from("/v1.53/_ping"));
         request = request.timeout(None);
-        request.send().await
+        request.send_ping().await
     }
 }
 impl<'a> std::future::IntoFuture for SystemPingRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::PingInfo>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -1675,17 +1680,17 @@ pub struct SystemPingHeadRequest<'a> {
 }
 impl<'a> SystemPingHeadRequest<'a> {
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PingInfo> {
         let mut request = self
             .client
             .transport
             .request(dockwright_runtime::Method::HEAD, String::from("/v1.53/_ping"));
         request = request.timeout(None);
-        request.send().await
+        request.send_ping().await
     }
 }
 impl<'a> std::future::IntoFuture for SystemPingHeadRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::PingInfo>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -1940,7 +1945,11 @@ impl<'a> ImageBuildRequest<'a> {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::BuildInfo>,
+    > {
         let mut request = self
             .client
             .transport
@@ -2030,11 +2039,13 @@ impl<'a> ImageBuildRequest<'a> {
             request = request.body(body, "application/octet-stream");
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_progress().await
     }
 }
 impl<'a> std::future::IntoFuture for ImageBuildRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::BuildInfo>,
+    >;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -2678,7 +2689,7 @@ pub struct ContainerArchiveRequest<'a> {
 }
 impl<'a> ContainerArchiveRequest<'a> {
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Archive> {
         let mut request = self
             .client
             .transport
@@ -2693,11 +2704,11 @@ impl<'a> ContainerArchiveRequest<'a> {
             request = request.query("path", value);
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_archive().await
     }
 }
 impl<'a> std::future::IntoFuture for ContainerArchiveRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::Archive>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -2714,7 +2725,7 @@ pub struct ContainerArchiveInfoRequest<'a> {
 }
 impl<'a> ContainerArchiveInfoRequest<'a> {
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PathStat> {
         let mut request = self
             .client
             .transport
@@ -2729,11 +2740,11 @@ impl<'a> ContainerArchiveInfoRequest<'a> {
             request = request.query("path", value);
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_path_stat().await
     }
 }
 impl<'a> std::future::IntoFuture for ContainerArchiveInfoRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::PathStat>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -2813,6 +2824,7 @@ pub struct ContainerAttachRequest<'a> {
     stdin: Option<bool>,
     stdout: Option<bool>,
     stderr: Option<bool>,
+    tty_hint: Option<bool>,
 }
 impl<'a> ContainerAttachRequest<'a> {
     /// Override the key sequence for detaching a container.Format is a single
@@ -2854,8 +2866,18 @@ impl<'a> ContainerAttachRequest<'a> {
         self.stderr = Some(value);
         self
     }
+    /// Whether the container (or exec'd process) has a TTY, i.e. whether its
+    /// output is one raw stream rather than multiplexed stdout/stderr frames.
+    ///
+    /// Rarely needed: from API 1.42 (this crate speaks v1.53) the daemon's `Content-Type` says
+    /// `multiplexed-stream` or `raw-stream`, and that wins over this statement. Without either,
+    /// the TTY flag is read from the inspect answer.
+    pub fn tty(mut self, value: bool) -> Self {
+        self.tty_hint = Some(value);
+        self
+    }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Attached> {
         let mut request = self
             .client
             .transport
@@ -2885,11 +2907,26 @@ impl<'a> ContainerAttachRequest<'a> {
             request = request.query("stderr", value);
         }
         request = request.timeout(None);
-        request.send().await
+        let rule = dockwright_runtime::FramingRule::new(API_VERSION)
+            .tty(self.tty_hint)
+            .inspect(
+                self
+                    .client
+                    .transport
+                    .request(
+                        dockwright_runtime::Method::GET,
+                        format!(
+                            "/v1.53/containers/{}/json",
+                            dockwright_runtime::encode_path_segment(& self.id)
+                        ),
+                    ),
+                "/Config/Tty",
+            );
+        request.send_attach(rule).await
     }
 }
 impl<'a> std::future::IntoFuture for ContainerAttachRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::Attached>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -3061,7 +3098,9 @@ pub struct ContainerExportRequest<'a> {
 }
 impl<'a> ContainerExportRequest<'a> {
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<dockwright_runtime::ByteStream> {
         let mut request = self
             .client
             .transport
@@ -3073,11 +3112,11 @@ impl<'a> ContainerExportRequest<'a> {
                 ),
             );
         request = request.timeout(None);
-        request.send().await
+        request.send_bytes().await
     }
 }
 impl<'a> std::future::IntoFuture for ContainerExportRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -3179,6 +3218,7 @@ pub struct ContainerLogsRequest<'a> {
     until: Option<i64>,
     timestamps: Option<bool>,
     tail: Option<String>,
+    tty_hint: Option<bool>,
 }
 impl<'a> ContainerLogsRequest<'a> {
     /// Keep connection after returning logs.
@@ -3217,8 +3257,20 @@ impl<'a> ContainerLogsRequest<'a> {
         self.tail = Some(value.into());
         self
     }
+    /// Whether the container (or exec'd process) has a TTY, i.e. whether its
+    /// output is one raw stream rather than multiplexed stdout/stderr frames.
+    ///
+    /// Rarely needed: from API 1.42 (this crate speaks v1.53) the daemon's `Content-Type` says
+    /// `multiplexed-stream` or `raw-stream`, and that wins over this statement. Without either,
+    /// the TTY flag is read from the inspect answer.
+    pub fn tty(mut self, value: bool) -> Self {
+        self.tty_hint = Some(value);
+        self
+    }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<dockwright_runtime::LogOutput> {
         let mut request = self
             .client
             .transport
@@ -3251,11 +3303,26 @@ impl<'a> ContainerLogsRequest<'a> {
             request = request.query("tail", value);
         }
         request = request.timeout(None);
-        request.send().await
+        let rule = dockwright_runtime::FramingRule::new(API_VERSION)
+            .tty(self.tty_hint)
+            .inspect(
+                self
+                    .client
+                    .transport
+                    .request(
+                        dockwright_runtime::Method::GET,
+                        format!(
+                            "/v1.53/containers/{}/json",
+                            dockwright_runtime::encode_path_segment(& self.id)
+                        ),
+                    ),
+                "/Config/Tty",
+            );
+        request.send_logs(rule).await
     }
 }
 impl<'a> std::future::IntoFuture for ContainerLogsRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::LogOutput>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -3480,8 +3547,19 @@ impl<'a> ContainerStatsRequest<'a> {
         self.one_shot = Some(value);
         self
     }
+    /// Asks for one value instead of a stream (`stream=false`) and returns it.
+    pub async fn send_once(
+        mut self,
+    ) -> dockwright_runtime::Result<crate::models::ContainerStatsResponse> {
+        self.stream = Some(false);
+        dockwright_runtime::first_item(self.send().await?).await
+    }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<
+        dockwright_runtime::JsonStream<crate::models::ContainerStatsResponse>,
+    > {
         let mut request = self
             .client
             .transport
@@ -3499,11 +3577,13 @@ impl<'a> ContainerStatsRequest<'a> {
             request = request.query("one-shot", value);
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_json_stream().await
     }
 }
 impl<'a> std::future::IntoFuture for ContainerStatsRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<
+        dockwright_runtime::JsonStream<crate::models::ContainerStatsResponse>,
+    >;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -3788,7 +3868,11 @@ impl<'a> SystemEventsRequest<'a> {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<
+        dockwright_runtime::JsonStream<crate::models::EventMessage>,
+    > {
         let mut request = self
             .client
             .transport
@@ -3805,11 +3889,13 @@ impl<'a> SystemEventsRequest<'a> {
             }
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_json_stream().await
     }
 }
 impl<'a> std::future::IntoFuture for SystemEventsRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<
+        dockwright_runtime::JsonStream<crate::models::EventMessage>,
+    >;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -3895,14 +3981,25 @@ pub struct ExecStartRequest<'a> {
     client: &'a Client,
     id: String,
     body: Option<crate::models::ExecStartBody>,
+    tty_hint: Option<bool>,
 }
 impl<'a> ExecStartRequest<'a> {
     pub fn body(mut self, value: crate::models::ExecStartBody) -> Self {
         self.body = Some(value);
         self
     }
+    /// Whether the container (or exec'd process) has a TTY, i.e. whether its
+    /// output is one raw stream rather than multiplexed stdout/stderr frames.
+    ///
+    /// Rarely needed: from API 1.42 (this crate speaks v1.53) the daemon's `Content-Type` says
+    /// `multiplexed-stream` or `raw-stream`, and that wins over this statement. Without either,
+    /// the TTY flag is read from the inspect answer.
+    pub fn tty(mut self, value: bool) -> Self {
+        self.tty_hint = Some(value);
+        self
+    }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Attached> {
         let mut request = self
             .client
             .transport
@@ -3917,11 +4014,26 @@ impl<'a> ExecStartRequest<'a> {
             request = request.json_body(body);
         }
         request = request.timeout(None);
-        request.send().await
+        let rule = dockwright_runtime::FramingRule::new(API_VERSION)
+            .tty(self.tty_hint)
+            .inspect(
+                self
+                    .client
+                    .transport
+                    .request(
+                        dockwright_runtime::Method::GET,
+                        format!(
+                            "/v1.53/exec/{}/json",
+                            dockwright_runtime::encode_path_segment(& self.id)
+                        ),
+                    ),
+                "/ProcessConfig/tty",
+            );
+        request.send_attach(rule).await
     }
 }
 impl<'a> std::future::IntoFuture for ExecStartRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::Attached>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -4017,7 +4129,11 @@ impl<'a> ImageCreateRequest<'a> {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::CreateImageInfo>,
+    > {
         let mut request = self
             .client
             .transport
@@ -4054,11 +4170,13 @@ impl<'a> ImageCreateRequest<'a> {
             request = request.body(body, "text/plain");
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_progress().await
     }
 }
 impl<'a> std::future::IntoFuture for ImageCreateRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::CreateImageInfo>,
+    >;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -4090,7 +4208,9 @@ impl<'a> ImageGetAllRequest<'a> {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<dockwright_runtime::ByteStream> {
         let mut request = self
             .client
             .transport
@@ -4104,11 +4224,11 @@ impl<'a> ImageGetAllRequest<'a> {
                 .query_repeated("platform", value.iter().map(|v| v.to_string()));
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_bytes().await
     }
 }
 impl<'a> std::future::IntoFuture for ImageGetAllRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -4232,7 +4352,11 @@ impl<'a> ImageLoadRequest<'a> {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::BuildInfo>,
+    > {
         let mut request = self
             .client
             .transport
@@ -4251,11 +4375,13 @@ impl<'a> ImageLoadRequest<'a> {
             request = request.body(body, "application/x-tar");
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_progress().await
     }
 }
 impl<'a> std::future::IntoFuture for ImageLoadRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::BuildInfo>,
+    >;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -4451,7 +4577,9 @@ impl<'a> ImageGetRequest<'a> {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<dockwright_runtime::ByteStream> {
         let mut request = self
             .client
             .transport
@@ -4467,11 +4595,11 @@ impl<'a> ImageGetRequest<'a> {
                 .query_repeated("platform", value.iter().map(|v| v.to_string()));
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_bytes().await
     }
 }
 impl<'a> std::future::IntoFuture for ImageGetRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -4627,7 +4755,11 @@ impl<'a> ImagePushRequest<'a> {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::PushImageInfo>,
+    > {
         let mut request = self
             .client
             .transport
@@ -4648,11 +4780,13 @@ impl<'a> ImagePushRequest<'a> {
             request = request.registry_auth(auth);
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_progress().await
     }
 }
 impl<'a> std::future::IntoFuture for ImagePushRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::PushImageInfo>,
+    >;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -5314,7 +5448,11 @@ impl<'a> PluginPullRequest<'a> {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::CreateImageInfo>,
+    > {
         let mut request = self
             .client
             .transport
@@ -5335,11 +5473,13 @@ impl<'a> PluginPullRequest<'a> {
             request = request.json_body(body);
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_progress().await
     }
 }
 impl<'a> std::future::IntoFuture for PluginPullRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::CreateImageInfo>,
+    >;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -5507,7 +5647,11 @@ pub struct PluginPushRequest<'a> {
 }
 impl<'a> PluginPushRequest<'a> {
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::PushImageInfo>,
+    > {
         let mut request = self
             .client
             .transport
@@ -5519,11 +5663,13 @@ impl<'a> PluginPushRequest<'a> {
                 ),
             );
         request = request.timeout(None);
-        request.send().await
+        request.send_progress().await
     }
 }
 impl<'a> std::future::IntoFuture for PluginPushRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::PushImageInfo>,
+    >;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -5594,7 +5740,11 @@ impl<'a> PluginUpgradeRequest<'a> {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::CreateImageInfo>,
+    > {
         let mut request = self
             .client
             .transport
@@ -5615,11 +5765,13 @@ impl<'a> PluginUpgradeRequest<'a> {
             request = request.json_body(body);
         }
         request = request.timeout(None);
-        request.send().await
+        request.send_progress().await
     }
 }
 impl<'a> std::future::IntoFuture for PluginUpgradeRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<
+        dockwright_runtime::Progress<crate::models::CreateImageInfo>,
+    >;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -5994,6 +6146,7 @@ pub struct ServiceLogsRequest<'a> {
     since: Option<i64>,
     timestamps: Option<bool>,
     tail: Option<String>,
+    tty_hint: Option<bool>,
 }
 impl<'a> ServiceLogsRequest<'a> {
     /// Show service context and extra details provided to logs.
@@ -6032,8 +6185,20 @@ impl<'a> ServiceLogsRequest<'a> {
         self.tail = Some(value.into());
         self
     }
+    /// Whether the container (or exec'd process) has a TTY, i.e. whether its
+    /// output is one raw stream rather than multiplexed stdout/stderr frames.
+    ///
+    /// Rarely needed: from API 1.42 (this crate speaks v1.53) the daemon's `Content-Type` says
+    /// `multiplexed-stream` or `raw-stream`, and that wins over this statement. Without either,
+    /// the TTY flag is read from the inspect answer.
+    pub fn tty(mut self, value: bool) -> Self {
+        self.tty_hint = Some(value);
+        self
+    }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<dockwright_runtime::LogOutput> {
         let mut request = self
             .client
             .transport
@@ -6066,11 +6231,26 @@ impl<'a> ServiceLogsRequest<'a> {
             request = request.query("tail", value);
         }
         request = request.timeout(None);
-        request.send().await
+        let rule = dockwright_runtime::FramingRule::new(API_VERSION)
+            .tty(self.tty_hint)
+            .inspect(
+                self
+                    .client
+                    .transport
+                    .request(
+                        dockwright_runtime::Method::GET,
+                        format!(
+                            "/v1.53/services/{}",
+                            dockwright_runtime::encode_path_segment(& self.id)
+                        ),
+                    ),
+                "/Spec/TaskTemplate/ContainerSpec/TTY",
+            );
+        request.send_logs(rule).await
     }
 }
 impl<'a> std::future::IntoFuture for ServiceLogsRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::LogOutput>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -6557,6 +6737,7 @@ pub struct TaskLogsRequest<'a> {
     since: Option<i64>,
     timestamps: Option<bool>,
     tail: Option<String>,
+    tty_hint: Option<bool>,
 }
 impl<'a> TaskLogsRequest<'a> {
     /// Show task context and extra details provided to logs.
@@ -6595,8 +6776,20 @@ impl<'a> TaskLogsRequest<'a> {
         self.tail = Some(value.into());
         self
     }
+    /// Whether the container (or exec'd process) has a TTY, i.e. whether its
+    /// output is one raw stream rather than multiplexed stdout/stderr frames.
+    ///
+    /// Rarely needed: from API 1.42 (this crate speaks v1.53) the daemon's `Content-Type` says
+    /// `multiplexed-stream` or `raw-stream`, and that wins over this statement. Without either,
+    /// the TTY flag is read from the inspect answer.
+    pub fn tty(mut self, value: bool) -> Self {
+        self.tty_hint = Some(value);
+        self
+    }
     /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    pub async fn send(
+        self,
+    ) -> dockwright_runtime::Result<dockwright_runtime::LogOutput> {
         let mut request = self
             .client
             .transport
@@ -6629,11 +6822,26 @@ impl<'a> TaskLogsRequest<'a> {
             request = request.query("tail", value);
         }
         request = request.timeout(None);
-        request.send().await
+        let rule = dockwright_runtime::FramingRule::new(API_VERSION)
+            .tty(self.tty_hint)
+            .inspect(
+                self
+                    .client
+                    .transport
+                    .request(
+                        dockwright_runtime::Method::GET,
+                        format!(
+                            "/v1.53/tasks/{}", dockwright_runtime::encode_path_segment(&
+                            self.id)
+                        ),
+                    ),
+                "/Spec/ContainerSpec/TTY",
+            );
+        request.send_logs(rule).await
     }
 }
 impl<'a> std::future::IntoFuture for TaskLogsRequest<'a> {
-    type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
+    type Output = dockwright_runtime::Result<dockwright_runtime::LogOutput>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -6901,5 +7109,86 @@ impl<'a> std::future::IntoFuture for VolumeDeleteRequest<'a> {
     >;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+impl dockwright_runtime::ProgressMessage for crate::models::BuildInfo {
+    fn error_message(&self) -> Option<String> {
+        dockwright_runtime::stream::daemon_error(
+            None,
+            self
+                .error_detail
+                .as_ref()
+                .and_then(|d| d.message.as_ref())
+                .map(|m| m.as_str())
+                .or_else(|| self.error_detail.as_ref().map(|_| "")),
+        )
+    }
+}
+impl dockwright_runtime::ProgressReport for crate::models::BuildInfo {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    fn status(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+    fn stream_text(&self) -> Option<&str> {
+        self.stream.as_deref()
+    }
+    fn current(&self) -> Option<i64> {
+        self.progress_detail.as_ref().and_then(|d| d.current.as_ref()).copied()
+    }
+    fn total(&self) -> Option<i64> {
+        self.progress_detail.as_ref().and_then(|d| d.total.as_ref()).copied()
+    }
+}
+impl dockwright_runtime::ProgressMessage for crate::models::CreateImageInfo {
+    fn error_message(&self) -> Option<String> {
+        dockwright_runtime::stream::daemon_error(
+            None,
+            self
+                .error_detail
+                .as_ref()
+                .and_then(|d| d.message.as_ref())
+                .map(|m| m.as_str())
+                .or_else(|| self.error_detail.as_ref().map(|_| "")),
+        )
+    }
+}
+impl dockwright_runtime::ProgressReport for crate::models::CreateImageInfo {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    fn status(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+    fn current(&self) -> Option<i64> {
+        self.progress_detail.as_ref().and_then(|d| d.current.as_ref()).copied()
+    }
+    fn total(&self) -> Option<i64> {
+        self.progress_detail.as_ref().and_then(|d| d.total.as_ref()).copied()
+    }
+}
+impl dockwright_runtime::ProgressMessage for crate::models::PushImageInfo {
+    fn error_message(&self) -> Option<String> {
+        dockwright_runtime::stream::daemon_error(
+            None,
+            self
+                .error_detail
+                .as_ref()
+                .and_then(|d| d.message.as_ref())
+                .map(|m| m.as_str())
+                .or_else(|| self.error_detail.as_ref().map(|_| "")),
+        )
+    }
+}
+impl dockwright_runtime::ProgressReport for crate::models::PushImageInfo {
+    fn status(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+    fn current(&self) -> Option<i64> {
+        self.progress_detail.as_ref().and_then(|d| d.current.as_ref()).copied()
+    }
+    fn total(&self) -> Option<i64> {
+        self.progress_detail.as_ref().and_then(|d| d.total.as_ref()).copied()
     }
 }

@@ -156,6 +156,12 @@ impl MultiplexedDecoder {
     }
 
     fn peek_header(&self) -> [u8; HEADER_LEN] {
+        // The common case: the whole header is in the oldest chunk.
+        if let Some(front) = self.input.front() {
+            if let Some(header) = front.get(..HEADER_LEN) {
+                return header.try_into().expect("HEADER_LEN bytes");
+            }
+        }
         let mut header = [0u8; HEADER_LEN];
         let mut filled = 0;
         for chunk in self.input.iter().map(|c| &c[..]).chain([&self.small[..]]) {
@@ -168,6 +174,40 @@ impl MultiplexedDecoder {
         }
         debug_assert_eq!(filled, HEADER_LEN);
         header
+    }
+
+    /// Drops the next `n` bytes (which must be buffered) without making a `Bytes` of them:
+    /// a frame header costs no reference-count traffic on the shared chunk.
+    fn skip(&mut self, mut n: usize) {
+        debug_assert!(n <= self.buffered && self.small.is_empty());
+        self.buffered -= n;
+        while n > 0 {
+            let front = self.input.front_mut().expect("enough bytes buffered");
+            if front.len() <= n {
+                n -= front.len();
+                self.input.pop_front();
+            } else {
+                bytes::Buf::advance(front, n);
+                n = 0;
+            }
+        }
+    }
+
+    /// Called when more input is needed: a short unconsumed tail (part of the next
+    /// frame) is copied out so that the transport's large read buffer it was sliced from
+    /// is no longer referenced and can be reused for the next read instead of being
+    /// reallocated (and page-faulted in) every time.
+    fn release_tail(&mut self) {
+        const TAIL_COPY_MAX: usize = 4 * 1024;
+        if self.input.is_empty() || self.buffered > TAIL_COPY_MAX {
+            return;
+        }
+        let mut tail = BytesMut::with_capacity(self.buffered.max(SMALL_CHUNK));
+        for chunk in self.input.drain(..) {
+            tail.extend_from_slice(&chunk);
+        }
+        tail.extend_from_slice(&self.small);
+        self.small = tail;
     }
 
     fn flush_small(&mut self) {
@@ -233,6 +273,7 @@ impl Decoder for MultiplexedDecoder {
             }
             if self.buffered < HEADER_LEN {
                 if !self.ended {
+                    self.release_tail();
                     return None;
                 }
                 if self.buffered == 0 {
@@ -267,6 +308,7 @@ impl Decoder for MultiplexedDecoder {
             let available = self.buffered - HEADER_LEN;
             if available < len {
                 if !self.ended {
+                    self.release_tail();
                     return None;
                 }
                 return self.fail(StreamError::Truncated {
@@ -275,7 +317,7 @@ impl Decoder for MultiplexedDecoder {
                 });
             }
             self.flush_small();
-            self.take(HEADER_LEN);
+            self.skip(HEADER_LEN);
             let payload = self.take(len);
             match stream {
                 None => {
