@@ -1,0 +1,155 @@
+//! Runs every example binary against real engines (Docker 20.10 and 28.5, both speak the
+//! examples' API v1.41) with `DOCKER_HOST` pointing at the engine, and checks what it
+//! prints. An engine whose variable is unset skips locally and fails under CI.
+
+use std::process::{Command, Output};
+
+use dockwright_tests::streams_support::{self as support, StreamEngine};
+use dockwright_v1_41::Client;
+
+fn example(engine: &StreamEngine, name: &str, args: &[&str]) -> Output {
+    let path = match name {
+        "info" => env!("CARGO_BIN_EXE_info"),
+        "run" => env!("CARGO_BIN_EXE_run"),
+        "pull" => env!("CARGO_BIN_EXE_pull"),
+        "build-image" => env!("CARGO_BIN_EXE_build-image"),
+        "load" => env!("CARGO_BIN_EXE_load"),
+        "images" => env!("CARGO_BIN_EXE_images"),
+        "prune" => env!("CARGO_BIN_EXE_prune"),
+        "events" => env!("CARGO_BIN_EXE_events"),
+        other => panic!("no example {other}"),
+    };
+    let output = Command::new(path)
+        .args(args)
+        .env("DOCKER_HOST", &engine.host)
+        .env_remove("DOCKER_CONTEXT")
+        .env_remove("DOCKER_TLS_VERIFY")
+        .output()
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{name} on {}: {stderr}", engine.name);
+    output
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn ok(engine: &StreamEngine, name: &str, args: &[&str]) -> String {
+    let out = example(engine, name, args);
+    assert!(
+        out.status.success(),
+        "{name} {args:?} on {}: {}\n{}\n{}",
+        engine.name,
+        out.status,
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    text(&out.stdout)
+}
+
+fn exercise(engine: &StreamEngine) {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let docker = Client::new(engine.transport());
+
+    let info = ok(engine, "info", &[]);
+    assert!(info.contains("API version:") && info.contains("this client: 1.41"), "{info}");
+
+    // build-image: the progress display on a build.
+    let mark = support::unique("example");
+    let Some(dir) = support::busybox_dir(&format!("LABEL dockwright.examples={mark}\n")) else {
+        return;
+    };
+    let repo = support::unique("examples");
+    let tag = format!("{repo}:latest");
+    let built = ok(engine, "build-image", &[dir.path().to_str().unwrap(), &tag]);
+    assert!(built.contains("Successfully tagged"), "{built}");
+
+    // images with filters.
+    let listed = ok(engine, "images", &["--reference", &repo, "--dangling", "false"]);
+    assert!(listed.contains(&tag), "{listed}");
+    let dangling = ok(engine, "images", &["--reference", &repo, "--dangling", "true"]);
+    assert!(!dangling.contains(&tag), "{dangling}");
+
+    // events, bounded, while `run` makes some; `run` prints hello world.
+    let events_bin = env!("CARGO_BIN_EXE_events");
+    let mut events = Command::new(events_bin)
+        .args(["--max", "3", "--timeout", "60", "--type", "container"])
+        .env("DOCKER_HOST", &engine.host)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("events");
+    {
+        // Wait for "following events" so the run below is observed.
+        use std::io::BufRead;
+        let mut line = String::new();
+        std::io::BufReader::new(events.stderr.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        assert_eq!(line.trim(), "following events");
+    }
+    let out = example(engine, "run", &[&tag, "sh", "-c", "echo hello world; echo oops >&2; exit 3"]);
+    assert_eq!(text(&out.stdout), "hello world\n");
+    assert_eq!(text(&out.stderr), "oops\n");
+    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(ok(engine, "run", &[&tag]), "hello world\n");
+    let events = events.wait_with_output().expect("events ends");
+    assert!(events.status.success());
+    let lines = text(&events.stdout);
+    assert_eq!(lines.lines().count(), 3, "{lines}");
+    assert!(lines.lines().all(|l| l.contains(" container ")), "{lines}");
+
+    // save (through the crate) → remove → load (the example): the display on a load.
+    let saved = rt.block_on(async {
+        let body = docker.image_get(&tag).await.expect("save");
+        dockwright_v1_41::runtime::collect_bytes(body).await.expect("save body")
+    });
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), saved).unwrap();
+    rt.block_on(docker.image_delete(&tag).send()).expect("remove");
+    let loaded = ok(engine, "load", &[file.path().to_str().unwrap()]);
+    assert!(loaded.contains(&format!("Loaded image: {tag}")), "{loaded}");
+
+    // pull from nowhere: the daemon's error, cleanly, exit 1.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let reference = format!("127.0.0.1:{port}/nothing:latest");
+    let out = example(engine, "pull", &[&reference]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.starts_with(&format!("cannot pull {reference}: ")), "{err}");
+    assert!(err.contains("connection refused"), "{err}");
+
+    // prune, limited to a label only this run uses.
+    let id = rt.block_on(async {
+        let created = docker
+            .container_create(support::from_json(serde_json::json!({
+                "Image": tag,
+                "Cmd": ["true"],
+                "Labels": {"dockwright.examples": mark},
+                "HostConfig": {"NetworkMode": "none"},
+            })))
+            .await
+            .expect("create");
+        created.id
+    });
+    let pruned = ok(engine, "prune", &["--label", &format!("dockwright.examples={mark}")]);
+    assert!(pruned.contains(&format!("deleted container {id}")), "{pruned}");
+    assert!(pruned.contains("reclaimed"), "{pruned}");
+
+    let _ = rt.block_on(docker.image_delete(&tag).force(true).send());
+}
+
+#[test]
+fn examples_on_20_10() {
+    if let Some(engine) = StreamEngine::get("20.10", "DOCKWRIGHT_ENGINE_20_10") {
+        exercise(&engine);
+    }
+}
+
+#[test]
+fn examples_on_28_5() {
+    if let Some(engine) = StreamEngine::get("28.5", "DOCKWRIGHT_ENGINE_28") {
+        exercise(&engine);
+    }
+}
