@@ -48,8 +48,10 @@ cd "$W"
 # Separate target dirs per configuration: the feature sets of dockwright-v1-53 differ.
 build_deps() { CARGO_TARGET_DIR="$W/target-$1" cargo build -q -p "$1" >/dev/null 2>&1; }
 time_crate() { # $1 = wrapper package, $2 = crate to rebuild
+    # Clean the crate, then build the (empty) wrapper: the crate is rebuilt with exactly the
+    # features the wrapper asks for. (`cargo build -p CRATE` would use CRATE's defaults.)
     CARGO_TARGET_DIR="$W/target-$1" cargo clean -q -p "$2" >/dev/null 2>&1
-    /usr/bin/time -o "$W/time.txt" -f "%e %U %S" env CARGO_TARGET_DIR="$W/target-$1" cargo build -q -p "$2" >/dev/null 2>&1
+    /usr/bin/time -o "$W/time.txt" -f "%e %U %S" env CARGO_TARGET_DIR="$W/target-$1" cargo build -q -p "$1" >/dev/null 2>&1
     tail -1 "$W/time.txt"
 }
 for p in peer ours models; do build_deps "$p"; done
