@@ -27,6 +27,8 @@ fn fixture(engine: &str, name: &str) -> Value {
 }
 
 /// Decodes `json` as the output type of the request type `R`, and checks the round trip.
+// `R` is only named to pick `T`: the type the generated client really returns.
+#[allow(clippy::extra_unused_type_parameters)]
 fn typed<R, T>(label: &str, json: &Value) -> Result<(), String>
 where
     R: IntoFuture<Output = dockwright_runtime::Result<T>>,

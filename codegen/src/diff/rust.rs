@@ -61,7 +61,7 @@ impl<'a> RustNames<'a> {
 
     /// `ImageListFilters`.
     pub fn filter_type(op: &Operation) -> String {
-        format!("{}Filters", names::camel_ident(&op.id))
+        crate::emit::filters::filter_type_name(op)
     }
 
     /// Where a parameter is set: (item, `argument` or `setter`, Rust name). A positional
@@ -107,26 +107,18 @@ impl<'a> RustNames<'a> {
     }
 
     /// `dockwright_v1_47::filters::ImageListFilters::until`: the method for a filter key
-    /// (made unique against the filter type's own methods, as `emit::filters` does).
+    /// (named by `emit::filters::filter_method_names`, the emitter's own rule).
     pub fn filter_key_item(&self, op: &Operation, key: &str) -> String {
         let keys = op
             .params
             .iter()
             .find_map(|p| p.filter_keys.as_deref())
             .unwrap_or_default();
-        let mut used: Vec<String> = ["new", "custom", "is_empty", "as_filters"].map(String::from).to_vec();
-        let mut method = names::snake_ident(key);
-        for k in keys {
-            let mut m = names::snake_ident(&k.key);
-            if used.contains(&m) {
-                m = format!("{m}_key");
-            }
-            used.push(m.clone());
-            if k.key == key {
-                method = m;
-                break;
-            }
-        }
+        let method = keys
+            .iter()
+            .zip(crate::emit::filters::filter_method_names(keys))
+            .find(|(k, _)| k.key == key)
+            .map_or_else(|| names::snake_ident(key), |(_, m)| m);
         format!("{}::filters::{}::{method}", self.krate, Self::filter_type(op))
     }
 

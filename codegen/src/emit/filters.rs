@@ -14,6 +14,23 @@ pub fn filter_type_name(op: &Operation) -> String {
     format!("{}Filters", names::camel_ident(&op.id))
 }
 
+/// The method name of each key, in key order: the key in snake case, with `_key` appended
+/// where it would clash with the filter type's own methods. One rule for the emitter and
+/// the API differ, so reports name the methods that exist.
+pub fn filter_method_names(keys: &[crate::ir::FilterKey]) -> Vec<String> {
+    let mut used: Vec<String> = ["new", "custom", "is_empty", "as_filters"].map(String::from).to_vec();
+    keys.iter()
+        .map(|k| {
+            let mut m = names::snake_ident(&k.key);
+            if used.contains(&m) {
+                m = format!("{m}_key");
+            }
+            used.push(m.clone());
+            m
+        })
+        .collect()
+}
+
 /// The operation's `filters` parameter, if it has one with keys read.
 pub fn filter_param(op: &Operation) -> Option<&Param> {
     op.params.iter().find(|p| p.filter_keys.is_some())
@@ -38,13 +55,7 @@ pub fn filters(api: &Api) -> TokenStream {
                 keys.iter().map(|k| format!("`{}`", k.key)).collect::<Vec<_>>().join(", ")
             )
         };
-        let mut used = vec!["new".to_owned(), "custom".to_owned(), "is_empty".to_owned(), "as_filters".to_owned()];
-        let methods = keys.iter().map(|k| {
-            let mut m = names::snake_ident(&k.key);
-            if used.contains(&m) {
-                m = format!("{m}_key");
-            }
-            used.push(m.clone());
+        let methods = keys.iter().zip(filter_method_names(keys)).map(|(k, m)| {
             let m = ident(&m);
             let key = &k.key;
             let docs = doc_attr(Some(&k.docs));

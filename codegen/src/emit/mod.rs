@@ -2,7 +2,7 @@
 
 mod client;
 pub mod docs;
-mod filters;
+pub mod filters;
 pub mod models;
 mod streams;
 
@@ -99,8 +99,23 @@ fn lib_rs(api: &Api) -> TokenStream {
         " Depend on this crate to pin API v{v}: every request goes to `/v{v}/…`, and the\n types are exactly those of the v{v} spec (`{}`).",
         api.spec_file
     );
+    // The example uses the typed filters where the API has them, else a ping.
+    let example = if api
+        .operation("ContainerList")
+        .and_then(filters::filter_param)
+        .and_then(|p| p.filter_keys.as_ref())
+        .is_some_and(|keys| keys.iter().any(|k| k.key == "status"))
+    {
+        format!(
+            "use {crate_name}::{{client::Client, filters::ContainerListFilters}};\n\nlet docker = Client::from_env()?;\nlet running = docker\n    .container_list()\n    .filters(ContainerListFilters::new().status(\"running\"))\n    .send()\n    .await?;\nprintln!(\"{{}} running containers\", running.len());"
+        )
+    } else {
+        format!(
+            "use {crate_name}::client::Client;\n\nlet docker = Client::from_env()?;\nlet ping = docker.check_version().await?;\nprintln!(\"{{:?}}\", ping.api_version);"
+        )
+    };
     let usage = format!(
-        "```toml\n[dependencies]\n{package} = {{ path = \"…/generated/{}\" }}\n```\n\n```no_run\n# async fn demo() -> Result<(), dockwright_runtime::Error> {{\nuse {crate_name}::{{client::Client, filters::ContainerListFilters}};\n\nlet docker = Client::from_env()?;\nlet running = docker\n    .container_list()\n    .filters(ContainerListFilters::new().status(\"running\"))\n    .send()\n    .await?;\nfor c in running {{\n    println!(\"{{:?}} {{:?}}\", c.id, c.names);\n}}\n# Ok(())\n# }}\n```",
+        "```toml\n[dependencies]\n{package} = {{ path = \"…/generated/{}\" }}\n```\n\n```no_run\n# async fn demo() -> Result<(), dockwright_runtime::Error> {{\n{example}\n# Ok(())\n# }}\n```",
         v.folder_name()
     );
     let usage_lines = usage.lines().map(|l| format!(" {l}"));

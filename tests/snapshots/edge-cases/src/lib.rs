@@ -15,17 +15,11 @@
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), dockwright_runtime::Error> {
-//! use dockwright_v1_99::{client::Client, filters::ContainerListFilters};
+//! use dockwright_v1_99::client::Client;
 //!
 //! let docker = Client::from_env()?;
-//! let running = docker
-//!     .container_list()
-//!     .filters(ContainerListFilters::new().status("running"))
-//!     .send()
-//!     .await?;
-//! for c in running {
-//!     println!("{:?} {:?}", c.id, c.names);
-//! }
+//! let ping = docker.check_version().await?;
+//! println!("{:?}", ping.api_version);
 //! # Ok(())
 //! # }
 //! ```
