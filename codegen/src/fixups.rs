@@ -126,6 +126,24 @@ pub const FIXUPS: &[Fixup] = &[
         last: (1, 38),
         apply: volume_list_may_be_null,
     },
+    Fixup {
+        name: "secret_create_body_is_required",
+        first: (1, 25),
+        last: (1, 55),
+        apply: secret_create_body_is_required,
+    },
+    Fixup {
+        name: "config_create_body_is_required",
+        first: (1, 30),
+        last: (1, 55),
+        apply: config_create_body_is_required,
+    },
+    Fixup {
+        name: "swarm_create_answers_upper_case_id",
+        first: (1, 36),
+        last: (1, 55),
+        apply: swarm_create_answers_upper_case_id,
+    },
 ];
 
 /// What a fix-up needs to report that its pattern is gone.
@@ -572,6 +590,71 @@ fn volume_list_may_be_null(spec: &mut Spec, stale: &Stale) -> Result<()> {
         }
         prop.x_nullable = Some(true);
     }
+    Ok(())
+}
+
+/// `SecretCreate`'s body (the secret's spec) is not marked required, so the generated
+/// call made it an optional builder method; but without it there is no name and no data,
+/// and the daemon answers 400 (tests/tests/engine_swarm.rs sends one without a body).
+fn secret_create_body_is_required(spec: &mut Spec, stale: &Stale) -> Result<()> {
+    body_is_required(spec, "SecretCreate", stale)
+}
+
+/// As `secret_create_body_is_required`, for `ConfigCreate` (API 1.30+).
+fn config_create_body_is_required(spec: &mut Spec, stale: &Stale) -> Result<()> {
+    body_is_required(spec, "ConfigCreate", stale)
+}
+
+/// `SecretCreate` and `ConfigCreate` answer `{"ID": "…"}` (swarm's `ID` spelling, as
+/// their v1.25–v1.35 inline answer said), but from v1.36 the spec points them at
+/// `IdResponse`, whose key is `Id`; Go decodes keys case-insensitively, serde does not,
+/// so a 26.1 engine's answer did not decode (tests/tests/engine_swarm.rs). The answer is
+/// the inline `{ID}` object again (`SecretCreateResponse` / `ConfigCreateResponse`).
+fn swarm_create_answers_upper_case_id(spec: &mut Spec, stale: &Stale) -> Result<()> {
+    for (id, what) in [("SecretCreate", "secret"), ("ConfigCreate", "config")] {
+        let (pointer, op) = operation(spec, id, stale)?;
+        let schema = op
+            .responses
+            .get_mut("201")
+            .and_then(|r| r.schema.as_mut())
+            .filter(|s| {
+                matches!(
+                    s.reference.as_deref(),
+                    Some("#/definitions/IdResponse" | "#/definitions/IDResponse")
+                )
+            })
+            .ok_or_else(|| stale.at(&format!("{pointer}/responses/201/schema"), "`$ref: IdResponse`"))?;
+        *schema = Schema {
+            ty: Some(SchemaType::One("object".into())),
+            required: vec!["ID".into()],
+            properties: [(
+                "ID".to_owned(),
+                Schema {
+                    description: Some(format!("The ID of the created {what}.")),
+                    ..string_schema()
+                },
+            )]
+            .into_iter()
+            .collect(),
+            ..Schema::default()
+        };
+    }
+    Ok(())
+}
+
+/// Marks the body parameter of `operation_id` required, or reports the pattern stale.
+fn body_is_required(spec: &mut Spec, operation_id: &str, stale: &Stale) -> Result<()> {
+    let (pointer, op) = operation(spec, operation_id, stale)?;
+    let (i, body) = op
+        .parameters
+        .iter_mut()
+        .enumerate()
+        .find(|(_, p)| p.location == "body")
+        .ok_or_else(|| stale.at(&format!("{pointer}/parameters"), "a body parameter"))?;
+    if body.required {
+        return Err(stale.at(&format!("{pointer}/parameters/{i}/required"), "not already true"));
+    }
+    body.required = true;
     Ok(())
 }
 

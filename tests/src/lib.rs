@@ -66,7 +66,7 @@ pub fn check_snapshot(path: &Path, actual: &str) -> Result<(), String> {
                 .lines()
                 .zip(actual.lines())
                 .position(|(a, b)| a != b)
-                .map_or_else(|| expected.lines().count().min(actual.lines().count()), |l| l);
+                .unwrap_or_else(|| expected.lines().count().min(actual.lines().count()));
             Err(format!(
                 "{} is stale (first difference at line {}); update with `{UPDATE_SNAPSHOTS}=1 cargo test -p dockwright-tests`",
                 path.display(),

@@ -361,7 +361,11 @@ impl Lowering<'_> {
         }
         match &schema.schema_kind {
             oa::SchemaKind::AllOf { all_of } if is_ref_wrapper(all_of) => {
-                self.type_ref_unboxed(&all_of[0], hint, &format!("{pointer}/allOf/0"))
+                let i = all_of
+                    .iter()
+                    .position(|p| matches!(p, oa::ReferenceOr::Reference { .. }))
+                    .expect("a ref wrapper holds a reference");
+                self.type_ref_unboxed(&all_of[i], hint, &format!("{pointer}/allOf/{i}"))
             }
             oa::SchemaKind::AllOf { .. } => {
                 if naming {
@@ -655,8 +659,32 @@ impl Lowering<'_> {
 }
 
 /// `allOf: [$ref]` is how the upgrade keeps siblings of a `$ref`: it is the referenced type.
+/// So is a `$ref` next to parts that add no field, only an example or a description (the
+/// bodies of ServiceCreate/ServiceUpdate, SecretCreate, ConfigCreate): a struct of its own
+/// would be a copy of the referenced one that callers convert to and from (a service's
+/// inspected `Spec` could not be sent back to `ServiceUpdate` as it is).
 fn is_ref_wrapper(all_of: &[oa::ReferenceOr<oa::Schema>]) -> bool {
-    all_of.len() == 1 && matches!(all_of[0], oa::ReferenceOr::Reference { .. })
+    let refs = all_of
+        .iter()
+        .filter(|p| matches!(p, oa::ReferenceOr::Reference { .. }))
+        .count();
+    refs == 1 && all_of.iter().all(|p| match p {
+        oa::ReferenceOr::Reference { .. } => true,
+        oa::ReferenceOr::Item(s) => adds_no_field(s),
+    })
+}
+
+/// An object part with no properties, no required names, no additional properties.
+fn adds_no_field(schema: &oa::Schema) -> bool {
+    match &schema.schema_kind {
+        oa::SchemaKind::Type(oa::Type::Object(obj)) => {
+            obj.properties.is_empty() && obj.required.is_empty() && obj.additional_properties.is_none()
+        }
+        oa::SchemaKind::Any(any) => {
+            any.properties.is_empty() && any.required.is_empty() && any.additional_properties.is_none() && any.typ.is_none()
+        }
+        _ => false,
+    }
 }
 
 fn is_empty_object(schema: &oa::Schema) -> bool {
