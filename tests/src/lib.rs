@@ -3,6 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod engines;
+pub mod fake;
 pub mod streams_support;
 
 /// The workspace root.
@@ -78,4 +80,112 @@ pub fn check_snapshot(path: &Path, actual: &str) -> Result<(), String> {
             path.display()
         )),
     }
+}
+
+/// The JSON form of a model, to read a field whose Rust type differs between API versions
+/// (`Option<String>` in one, `String` in the next) with one expression.
+pub fn json<T: serde::Serialize>(value: &T) -> serde_json::Value {
+    serde_json::to_value(value).expect("models serialize")
+}
+
+/// Expands a test suite once per generated crate and runs it on every engine that speaks
+/// that crate's API version:
+///
+/// | crate | engines |
+/// |---|---|
+/// | `dockwright_v1_25` | 20.10 |
+/// | `dockwright_v1_41` | 20.10, 26.1, 28 |
+/// | `dockwright_v1_45` | 26.1, 28 |
+/// | `dockwright_v1_51` | 28 |
+///
+/// `$suite` is a `macro_rules!` macro taking the crate and an era token (`v1_25`,
+/// `v1_41`, `v1_45`, `v1_51`, for what only some versions have) and defining
+/// `pub async fn run(engine: &dockwright_tests::engines::Engine)`. Each pair becomes one
+/// `#[tokio::test]` named `v1_41_on_26_1` etc.
+#[macro_export]
+macro_rules! engine_matrix {
+    ($suite:ident) => {
+        mod v1_25 {
+            $suite!(dockwright_v1_25, v1_25);
+        }
+        mod v1_41 {
+            $suite!(dockwright_v1_41, v1_41);
+        }
+        mod v1_45 {
+            $suite!(dockwright_v1_45, v1_45);
+        }
+        mod v1_51 {
+            $suite!(dockwright_v1_51, v1_51);
+        }
+        $crate::engine_matrix!(@test v1_25_on_20_10, v1_25, ENGINE_20_10);
+        $crate::engine_matrix!(@test v1_41_on_20_10, v1_41, ENGINE_20_10);
+        $crate::engine_matrix!(@test v1_41_on_26_1, v1_41, ENGINE_26_1);
+        $crate::engine_matrix!(@test v1_41_on_28, v1_41, ENGINE_28);
+        $crate::engine_matrix!(@test v1_45_on_26_1, v1_45, ENGINE_26_1);
+        $crate::engine_matrix!(@test v1_45_on_28, v1_45, ENGINE_28);
+        $crate::engine_matrix!(@test v1_51_on_28, v1_51, ENGINE_28);
+    };
+    (@test $name:ident, $module:ident, $engine:ident) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $name() {
+            let Some(engine) = $crate::engines::Engine::get($crate::engines::$engine) else {
+                return;
+            };
+            $module::run(&engine).await;
+        }
+    };
+}
+
+/// `if_v1_25!($era, { only v1.25 } else { every later version })`, for what the v1.25
+/// crate lacks (HEAD /_ping, typed `label` filters of prune endpoints, `wait` conditions).
+#[macro_export]
+macro_rules! if_v1_25 {
+    (v1_25, { $($then:tt)* } else { $($else:tt)* }) => {{ $($then)* }};
+    ($era:ident, { $($then:tt)* } else { $($else:tt)* }) => {{ $($else)* }};
+}
+
+/// `if_before_1_42!($era, { v1.25, v1.41 } else { v1.45, v1.51 })`, for behaviour that
+/// changed with API 1.42 (volume prune leaves named volumes unless `all=true`).
+#[macro_export]
+macro_rules! if_before_1_42 {
+    (v1_25, { $($then:tt)* } else { $($else:tt)* }) => {{ $($then)* }};
+    (v1_41, { $($then:tt)* } else { $($else:tt)* }) => {{ $($then)* }};
+    ($era:ident, { $($then:tt)* } else { $($else:tt)* }) => {{ $($else)* }};
+}
+
+/// Builds (once per engine and process) the busybox test image through `$client`, a
+/// generated client of any version, and evaluates to its tag; `None` (skipped locally,
+/// a failure under CI) without a static busybox.
+#[macro_export]
+macro_rules! shared_busybox {
+    ($client:expr, $engine:expr) => {
+        match $crate::engines::busybox_context("") {
+            None => None,
+            Some(context) => {
+                let client = &$client;
+                let engine: &$crate::engines::Engine = $engine;
+                Some(
+                    $crate::engines::shared_image(engine, move |tag| async move {
+                        let response = client
+                            .image_build()
+                            .t(tag)
+                            .rm(true)
+                            .forcerm(true)
+                            .body(dockwright_runtime::Body::from(context))
+                            .await
+                            .unwrap_or_else(|e| panic!("{}: build: {e}", engine.spec.name));
+                        $crate::engines::finish_build(engine.spec.name, response).await;
+                    })
+                    .await,
+                )
+            }
+        }
+    };
+}
+
+/// `if_v1_25_type!($era, TypeInV1_25, TypeLater)`: a type whose name changed after v1.25.
+#[macro_export]
+macro_rules! if_v1_25_type {
+    (v1_25, $then:ty, $else:ty) => { $then };
+    ($era:ident, $then:ty, $else:ty) => { $else };
 }
