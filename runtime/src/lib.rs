@@ -56,6 +56,8 @@ pub mod stream;
 pub mod build_context;
 // Typed sending of the non-JSON operations (logs, attach, events, progress, archives).
 #[cfg(feature = "client")]
+mod direct;
+#[cfg(feature = "client")]
 mod streaming;
 #[cfg(feature = "client")]
 pub use streaming::{

@@ -157,6 +157,53 @@ impl RequestBuilder {
         &self.path
     }
 
+    /// The socket to send this request on directly (see `crate::direct`): a unix
+    /// transport, no body, nothing pending.
+    pub(crate) fn direct_socket(&self) -> Option<std::path::PathBuf> {
+        if !self.transport.inner.is_unix || self.body.is_some() || self.error.is_some() {
+            return None;
+        }
+        // Whatever the general path would refuse or has to validate goes that way.
+        let clean = |t: &str| !t.bytes().any(|b| b.is_ascii_control() || b == b' ');
+        if check_routable(&self.path).is_err()
+            || !clean(&self.path)
+            || !clean(&self.query)
+            || !self
+                .headers
+                .iter()
+                .all(|(n, v)| clean(n) && !v.bytes().any(|b| b == b'\r' || b == b'\n'))
+        {
+            return None;
+        }
+        let path = self.transport.inner.endpoint.strip_prefix("unix://")?;
+        Some(std::path::PathBuf::from(path))
+    }
+
+    /// The HTTP/1.1 request head for sending this request directly, on a connection of
+    /// its own (`Connection: close`).
+    pub(crate) fn direct_head(self) -> (String, RequestInfo) {
+        let mut head = format!("{} {}", self.method, self.path);
+        if !self.query.is_empty() {
+            head.push('?');
+            head.push_str(&self.query);
+        }
+        head.push_str(concat!(
+            " HTTP/1.1\r\nHost: localhost\r\nUser-Agent: dockwright/",
+            env!("CARGO_PKG_VERSION"),
+            "\r\nConnection: close\r\n"
+        ));
+        for (name, value) in &self.headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        head.push_str("\r\n");
+        let info = RequestInfo {
+            transport: self.transport,
+            method: self.method,
+            path: self.path,
+        };
+        (head, info)
+    }
+
     /// `METHOD /path` for messages.
     fn describe(&self) -> String {
         format!("{} {}", self.method, self.path)

@@ -58,6 +58,12 @@ macro_rules! suite {
             }
             remove(&docker, &id).await;
 
+            // A container that does not exist: the daemon's 404, before any stream.
+            let Err(missing) = docker.container_logs(support::unique("missing")).stdout(true).await else {
+                panic!("{}: logs of a missing container", engine.name)
+            };
+            assert!(missing.is_not_found(), "{}: {missing}", engine.name);
+
             // follow: the stream ends when the container exits.
             let id = create(&docker, image, serde_json::json!({
                 "Cmd": ["sh", "-c", "echo first; sleep 1; echo second"],

@@ -1,0 +1,409 @@
+//! A direct read loop for long bodies that trickle in, on unix sockets: container logs.
+//!
+//! The daemon writes and flushes every log line as its own frame and HTTP chunk. Through
+//! the general HTTP client every line costs a wake-up, a read system call and a hand-over
+//! from the connection task to the body: for a bulk `docker logs` that is nearly all of
+//! the client's CPU. This module sends the (body-less) request on its own connection and
+//! reads the answer itself:
+//!
+//! - reads are coalesced: after two small reads in quick succession (a trickle) the next
+//!   read waits [`TRICKLE_DELAY`] so that it takes a batch of lines; a fast producer (reads
+//!   of 16 KiB and more) is never delayed, and a trickle gains at most 1 ms of latency;
+//! - the chunked transfer encoding is decoded in place, and all chunk payloads of one
+//!   read are handed on as one piece.
+//!
+//! Anything unusual (a request body, a TCP or TLS transport) goes through the general
+//! client instead.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use bytes::{Buf, Bytes, BytesMut};
+use futures_util::stream::Stream;
+use tokio::io::AsyncWriteExt;
+use tokio::net::UnixStream;
+
+use crate::error::{Error, TransportErrorKind};
+use crate::request::{RequestBuilder, RequestInfo};
+use crate::response::{api_error, ByteStream};
+
+/// Reads shorter than this count as a trickle.
+const SMALL_READ: usize = 16 * 1024;
+/// How long the next read waits after two small reads in a row.
+const TRICKLE_DELAY: Duration = Duration::from_millis(1);
+/// Two small reads closer than this are a trickle.
+const TRICKLE_GAP: Duration = Duration::from_millis(2);
+const READ_CAPACITY: usize = 128 * 1024;
+const MAX_HEAD: usize = 64 * 1024;
+
+/// The answer's head, and the body as a byte stream.
+pub(crate) struct DirectResponse {
+    pub(crate) content_type: Option<String>,
+    pub(crate) body: ByteStream,
+}
+
+fn io_error(info: &RequestInfo, e: std::io::Error) -> Error {
+    use std::io::ErrorKind as Io;
+    let kind = match e.kind() {
+        Io::NotFound => TransportErrorKind::SocketMissing,
+        Io::ConnectionRefused => TransportErrorKind::ConnectionRefused,
+        Io::PermissionDenied => TransportErrorKind::PermissionDenied,
+        Io::ConnectionReset | Io::ConnectionAborted | Io::BrokenPipe | Io::UnexpectedEof => {
+            TransportErrorKind::ConnectionClosed
+        }
+        _ => TransportErrorKind::Other,
+    };
+    info.transport.transport_error(kind, Box::new(e))
+}
+
+fn protocol_error(info: &RequestInfo, message: &str) -> Error {
+    info.transport.transport_error(
+        TransportErrorKind::Other,
+        format!("{}: {message}", info.describe()).into(),
+    )
+}
+
+/// Sends `request` directly when it qualifies (unix socket, no body, nothing pending);
+/// gives it back otherwise.
+pub(crate) async fn send(
+    request: RequestBuilder,
+) -> Result<Result<DirectResponse, RequestBuilder>, Error> {
+    let Some(socket) = request.direct_socket() else {
+        return Ok(Err(request));
+    };
+    let (head, info) = request.direct_head();
+    let mut stream = UnixStream::connect(&socket)
+        .await
+        .map_err(|e| io_error(&info, e))?;
+    stream
+        .write_all(head.as_bytes())
+        .await
+        .map_err(|e| io_error(&info, e))?;
+
+    // The head of the answer.
+    let mut buf = BytesMut::with_capacity(READ_CAPACITY);
+    let head_len = loop {
+        if let Some(pos) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break pos + 4;
+        }
+        if buf.len() > MAX_HEAD {
+            return Err(protocol_error(&info, "response head too long"));
+        }
+        let n = read_some(&mut stream, &mut buf).await.map_err(|e| io_error(&info, e))?;
+        if n == 0 {
+            return Err(io_error(
+                &info,
+                std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "connection closed before the response head"),
+            ));
+        }
+    };
+    let head = buf.split_to(head_len);
+    let text = String::from_utf8_lossy(&head);
+    let mut lines = text.split("\r\n");
+    let status: u16 = lines
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| protocol_error(&info, "malformed status line"))?;
+    let mut content_type = None;
+    let mut chunked = false;
+    let mut length = None;
+    for line in lines {
+        let Some((name, value)) = line.split_once(':') else { continue };
+        let value = value.trim();
+        if name.eq_ignore_ascii_case("content-type") {
+            content_type = Some(value.to_owned());
+        } else if name.eq_ignore_ascii_case("transfer-encoding") {
+            chunked = value.to_ascii_lowercase().contains("chunked");
+        } else if name.eq_ignore_ascii_case("content-length") {
+            length = value.parse::<u64>().ok();
+        }
+    }
+    let framing = if chunked {
+        BodyFraming::Chunked(ChunkState::Size)
+    } else if let Some(n) = length {
+        BodyFraming::Length(n)
+    } else {
+        BodyFraming::Close
+    };
+    let mut body = DirectBody {
+        stream,
+        buf,
+        framing,
+        info,
+        out: BytesMut::new(),
+        last_small: None,
+        delay: None,
+        done: false,
+    };
+    if !(200..300).contains(&status) {
+        let mut all = Vec::new();
+        while let Some(chunk) = std::future::poll_fn(|cx| Pin::new(&mut body).poll_next(cx)).await {
+            all.extend_from_slice(&chunk?);
+            if all.len() > MAX_HEAD {
+                break;
+            }
+        }
+        return Err(api_error(status, &all, &body.info));
+    }
+    Ok(Ok(DirectResponse {
+        content_type,
+        body: Box::pin(body),
+    }))
+}
+
+async fn read_some(stream: &mut UnixStream, buf: &mut BytesMut) -> std::io::Result<usize> {
+    use tokio::io::AsyncReadExt;
+    buf.reserve(READ_CAPACITY / 2);
+    stream.read_buf(buf).await
+}
+
+enum ChunkState {
+    /// Expecting `<hex size>[;ext]\r\n`.
+    Size,
+    /// Inside a chunk's data, this many bytes left.
+    Data(u64),
+    /// Expecting the `\r\n` after a chunk's data.
+    DataEnd,
+}
+
+enum BodyFraming {
+    Chunked(ChunkState),
+    Length(u64),
+    Close,
+}
+
+struct DirectBody {
+    stream: UnixStream,
+    // Received, not yet decoded bytes.
+    buf: BytesMut,
+    framing: BodyFraming,
+    info: RequestInfo,
+    // Decoded body bytes of the current read.
+    out: BytesMut,
+    last_small: Option<tokio::time::Instant>,
+    delay: Option<Pin<Box<tokio::time::Sleep>>>,
+    done: bool,
+}
+
+impl DirectBody {
+    /// Decodes what `buf` holds into `out`; true when the body is complete.
+    fn decode(&mut self) -> Result<bool, &'static str> {
+        loop {
+            match &mut self.framing {
+                BodyFraming::Close => {
+                    self.out.extend_from_slice(&self.buf.split());
+                    return Ok(false);
+                }
+                BodyFraming::Length(left) => {
+                    let n = (*left).min(self.buf.len() as u64) as usize;
+                    self.out.extend_from_slice(&self.buf.split_to(n));
+                    *left -= n as u64;
+                    return Ok(*left == 0);
+                }
+                BodyFraming::Chunked(state) => match state {
+                    ChunkState::Size => {
+                        let Some(pos) = self.buf.windows(2).position(|w| w == b"\r\n") else {
+                            if self.buf.len() > 1024 {
+                                return Err("chunk size line too long");
+                            }
+                            return Ok(false);
+                        };
+                        let line = &self.buf[..pos];
+                        let hex = line.split(|b| *b == b';').next().unwrap_or_default();
+                        let hex = std::str::from_utf8(hex).map_err(|_| "bad chunk size")?.trim();
+                        let size = u64::from_str_radix(hex, 16).map_err(|_| "bad chunk size")?;
+                        self.buf.advance(pos + 2);
+                        if size == 0 {
+                            // Trailers, if any, are not read: the body is complete.
+                            return Ok(true);
+                        }
+                        *state = ChunkState::Data(size);
+                    }
+                    ChunkState::Data(left) => {
+                        if self.buf.is_empty() {
+                            return Ok(false);
+                        }
+                        let n = (*left).min(self.buf.len() as u64) as usize;
+                        self.out.extend_from_slice(&self.buf[..n]);
+                        self.buf.advance(n);
+                        *left -= n as u64;
+                        if *left == 0 {
+                            *state = ChunkState::DataEnd;
+                        }
+                    }
+                    ChunkState::DataEnd => {
+                        if self.buf.len() < 2 {
+                            return Ok(false);
+                        }
+                        if &self.buf[..2] != b"\r\n" {
+                            return Err("chunk not followed by CRLF");
+                        }
+                        self.buf.advance(2);
+                        *state = ChunkState::Size;
+                    }
+                },
+            }
+        }
+    }
+}
+
+impl Stream for DirectBody {
+    type Item = Result<Bytes, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        loop {
+            if this.done {
+                return Poll::Ready(None);
+            }
+            // What is already buffered first (the part of the body that came with the head).
+            match this.decode() {
+                Ok(complete) => {
+                    if complete {
+                        this.done = true;
+                    }
+                    if !this.out.is_empty() {
+                        return Poll::Ready(Some(Ok(this.out.split().freeze())));
+                    }
+                    if complete {
+                        return Poll::Ready(None);
+                    }
+                }
+                Err(message) => {
+                    this.done = true;
+                    return Poll::Ready(Some(Err(protocol_error(&this.info, message))));
+                }
+            }
+            if let Some(delay) = &mut this.delay {
+                std::task::ready!(delay.as_mut().poll(cx));
+                this.delay = None;
+            }
+            this.buf.reserve(READ_CAPACITY / 2);
+            let n = std::task::ready!(tokio_util::io::poll_read_buf(
+                Pin::new(&mut this.stream),
+                cx,
+                &mut this.buf
+            ))
+            .map_err(|e| {
+                this.done = true;
+                io_error(&this.info, e)
+            })?;
+            if n == 0 {
+                this.done = true;
+                return match this.framing {
+                    BodyFraming::Close => Poll::Ready(None),
+                    _ => Poll::Ready(Some(Err(io_error(
+                        &this.info,
+                        std::io::Error::new(
+                            std::io::ErrorKind::UnexpectedEof,
+                            "connection closed inside the body",
+                        ),
+                    )))),
+                };
+            }
+            // Read coalescing: two small reads in quick succession make a trickle.
+            let now = tokio::time::Instant::now();
+            if n < SMALL_READ {
+                if this.last_small.is_some_and(|t| now - t < TRICKLE_GAP) {
+                    this.delay = Some(Box::pin(tokio::time::sleep(TRICKLE_DELAY)));
+                }
+                this.last_small = Some(now);
+            } else {
+                this.last_small = None;
+            }
+        }
+    }
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures_util::StreamExt;
+    use tokio::io::AsyncReadExt;
+
+    /// Serves `response` once, written in pieces of `piece` bytes, after reading a head.
+    async fn serve(response: Vec<u8>, piece: usize) -> (tempfile::TempDir, crate::Transport) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.sock");
+        let listener = tokio::net::UnixListener::bind(&path).unwrap();
+        tokio::spawn(async move {
+            let (mut s, _) = listener.accept().await.unwrap();
+            let mut head = Vec::new();
+            let mut b = [0u8; 1024];
+            while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                let n = s.read(&mut b).await.unwrap();
+                head.extend_from_slice(&b[..n]);
+            }
+            assert!(head.starts_with(b"GET /v1.41/containers/x/logs?stdout=1 HTTP/1.1\r\n"));
+            for p in response.chunks(piece) {
+                s.write_all(p).await.unwrap();
+                s.flush().await.unwrap();
+            }
+        });
+        let transport = crate::Transport::unix(&path).unwrap();
+        (dir, transport)
+    }
+
+    fn request(t: &crate::Transport) -> RequestBuilder {
+        t.request(http::Method::GET, "/v1.41/containers/x/logs".into())
+            .query("stdout", "1")
+    }
+
+    async fn body_of(response: &[u8], piece: usize) -> Result<(Option<String>, Vec<u8>), Error> {
+        let (_dir, t) = serve(response.to_vec(), piece).await;
+        let direct = match send(request(&t)).await? {
+            Ok(d) => d,
+            Err(_) => panic!("a unix GET goes direct"),
+        };
+        let mut body = direct.body;
+        let mut out = Vec::new();
+        while let Some(chunk) = body.next().await {
+            out.extend_from_slice(&chunk?);
+        }
+        Ok((direct.content_type, out))
+    }
+
+    #[tokio::test]
+    async fn chunked_body_in_any_pieces() {
+        let response = b"HTTP/1.1 200 OK\r\nContent-Type: application/vnd.docker.multiplexed-stream\r\n\
+            Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n1;ext=1\r\n \r\nA\r\n0123456789\r\n0\r\n\r\n";
+        for piece in [1, 2, 3, 7, 1000] {
+            let (ct, body) = body_of(response, piece).await.unwrap();
+            assert_eq!(ct.as_deref(), Some("application/vnd.docker.multiplexed-stream"));
+            assert_eq!(body, b"hello 0123456789", "pieces of {piece}");
+        }
+    }
+
+    #[tokio::test]
+    async fn length_and_close_delimited_bodies() {
+        let (_, body) = body_of(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc", 2).await.unwrap();
+        assert_eq!(body, b"abc");
+        let (_, body) = body_of(b"HTTP/1.1 200 OK\r\n\r\nuntil close", 4).await.unwrap();
+        assert_eq!(body, b"until close");
+    }
+
+    #[tokio::test]
+    async fn errors() {
+        let err = body_of(
+            b"HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: 31\r\n\r\n{\"message\":\"No such container\"}",
+            5,
+        )
+        .await
+        .unwrap_err();
+        assert!(err.is_not_found(), "{err}");
+        assert!(err.to_string().contains("No such container"), "{err}");
+        // Cut inside a chunk: an error, not a silently short body.
+        let err = body_of(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\nshort", 3)
+            .await
+            .unwrap_err();
+        assert_eq!(err.transport_kind(), Some(TransportErrorKind::ConnectionClosed), "{err}");
+        let err = body_of(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 3)
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("bad chunk size"), "{err}");
+    }
+}
