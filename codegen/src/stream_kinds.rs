@@ -87,7 +87,8 @@ pub const TABLE: &[StreamEntry] = &[
     // Before 1.42 the TTY flag comes from the caller or from the inspect answer named here
     // (the daemon itself decides from the same flags: any TTY service/task makes it raw).
     entry("ContainerLogs", Logs, false).tty_from("/containers/{id}/json", "/Config/Tty"),
-    entry("ServiceLogs", Logs, false).tty_from("/services/{id}", "/Spec/TaskTemplate/ContainerSpec/TTY"),
+    entry("ServiceLogs", Logs, false)
+        .tty_from("/services/{id}", "/Spec/TaskTemplate/ContainerSpec/TTY"),
     entry("TaskLogs", Logs, false).tty_from("/tasks/{id}", "/Spec/ContainerSpec/TTY"),
     // Hijacked with `Upgrade: tcp` / 101; ExecStart's spec never mentions the upgrade, and
     // a detached ExecStart answers 200 without hijacking (the output is then empty).
@@ -148,5 +149,36 @@ mod tests {
         let len = names.len();
         names.dedup();
         assert_eq!(names.len(), len, "an operation is listed twice");
+    }
+
+    #[test]
+    fn extra_columns_fit_the_kind() {
+        for e in TABLE {
+            if let Some(t) = e.tty_from {
+                assert!(
+                    matches!(e.kind, Logs | Hijack),
+                    "{}: TTY source on a {:?}",
+                    e.operation,
+                    e.kind
+                );
+                assert!(
+                    t.inspect_path.starts_with('/') && t.inspect_path.contains("{id}"),
+                    "{}",
+                    e.operation
+                );
+                assert!(t.pointer.starts_with('/'), "{}", e.operation);
+            }
+            if e.path_stat {
+                assert_eq!(
+                    e.kind, Bytes,
+                    "{}: path stat with a {:?}",
+                    e.operation, e.kind
+                );
+            }
+        }
+        // Every output framed by container TTY can fall back to an inspect answer.
+        for e in TABLE.iter().filter(|e| matches!(e.kind, Logs | Hijack)) {
+            assert!(e.tty_from.is_some(), "{} has no TTY source", e.operation);
+        }
     }
 }

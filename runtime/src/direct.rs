@@ -91,11 +91,16 @@ pub(crate) async fn send(
         if buf.len() > MAX_HEAD {
             return Err(protocol_error(&info, "response head too long"));
         }
-        let n = read_some(&mut stream, &mut buf).await.map_err(|e| io_error(&info, e))?;
+        let n = read_some(&mut stream, &mut buf)
+            .await
+            .map_err(|e| io_error(&info, e))?;
         if n == 0 {
             return Err(io_error(
                 &info,
-                std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "connection closed before the response head"),
+                std::io::Error::new(
+                    std::io::ErrorKind::UnexpectedEof,
+                    "connection closed before the response head",
+                ),
             ));
         }
     };
@@ -111,7 +116,9 @@ pub(crate) async fn send(
     let mut chunked = false;
     let mut length = None;
     for line in lines {
-        let Some((name, value)) = line.split_once(':') else { continue };
+        let Some((name, value)) = line.split_once(':') else {
+            continue;
+        };
         let value = value.trim();
         if name.eq_ignore_ascii_case("content-type") {
             content_type = Some(value.to_owned());
@@ -213,7 +220,9 @@ impl DirectBody {
                         };
                         let line = &self.buf[..pos];
                         let hex = line.split(|b| *b == b';').next().unwrap_or_default();
-                        let hex = std::str::from_utf8(hex).map_err(|_| "bad chunk size")?.trim();
+                        let hex = std::str::from_utf8(hex)
+                            .map_err(|_| "bad chunk size")?
+                            .trim();
                         let size = u64::from_str_radix(hex, 16).map_err(|_| "bad chunk size")?;
                         self.buf.advance(pos + 2);
                         if size == 0 {
@@ -318,7 +327,6 @@ impl Stream for DirectBody {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -373,16 +381,23 @@ mod tests {
             Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n1;ext=1\r\n \r\nA\r\n0123456789\r\n0\r\n\r\n";
         for piece in [1, 2, 3, 7, 1000] {
             let (ct, body) = body_of(response, piece).await.unwrap();
-            assert_eq!(ct.as_deref(), Some("application/vnd.docker.multiplexed-stream"));
+            assert_eq!(
+                ct.as_deref(),
+                Some("application/vnd.docker.multiplexed-stream")
+            );
             assert_eq!(body, b"hello 0123456789", "pieces of {piece}");
         }
     }
 
     #[tokio::test]
     async fn length_and_close_delimited_bodies() {
-        let (_, body) = body_of(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc", 2).await.unwrap();
+        let (_, body) = body_of(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc", 2)
+            .await
+            .unwrap();
         assert_eq!(body, b"abc");
-        let (_, body) = body_of(b"HTTP/1.1 200 OK\r\n\r\nuntil close", 4).await.unwrap();
+        let (_, body) = body_of(b"HTTP/1.1 200 OK\r\n\r\nuntil close", 4)
+            .await
+            .unwrap();
         assert_eq!(body, b"until close");
     }
 
@@ -397,13 +412,23 @@ mod tests {
         assert!(err.is_not_found(), "{err}");
         assert!(err.to_string().contains("No such container"), "{err}");
         // Cut inside a chunk: an error, not a silently short body.
-        let err = body_of(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\nshort", 3)
-            .await
-            .unwrap_err();
-        assert_eq!(err.transport_kind(), Some(TransportErrorKind::ConnectionClosed), "{err}");
-        let err = body_of(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 3)
-            .await
-            .unwrap_err();
+        let err = body_of(
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\nshort",
+            3,
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(
+            err.transport_kind(),
+            Some(TransportErrorKind::ConnectionClosed),
+            "{err}"
+        );
+        let err = body_of(
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+            3,
+        )
+        .await
+        .unwrap_err();
         assert!(err.to_string().contains("bad chunk size"), "{err}");
     }
 }

@@ -291,7 +291,9 @@ pub struct Archive {
 
 impl std::fmt::Debug for Archive {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Archive").field("stat", &self.stat).finish_non_exhaustive()
+        f.debug_struct("Archive")
+            .field("stat", &self.stat)
+            .finish_non_exhaustive()
     }
 }
 
@@ -528,7 +530,8 @@ impl PingInfo {
             os_type: get("ostype"),
             builder_version: get("builder-version"),
             swarm: get("swarm"),
-            experimental: get("docker-experimental").is_some_and(|v| v.eq_ignore_ascii_case("true")),
+            experimental: get("docker-experimental")
+                .is_some_and(|v| v.eq_ignore_ascii_case("true")),
             server: get("server"),
         }
     }
@@ -580,7 +583,8 @@ mod tests {
     #[test]
     fn path_stat_header() {
         // What Docker 26.1 sent for a 5-byte file /tmp/x.
-        let json = r#"{"name":"x","size":5,"mode":420,"mtime":"2026-11-22T08:00:00Z","linkTarget":""}"#;
+        let json =
+            r#"{"name":"x","size":5,"mode":420,"mtime":"2026-11-22T08:00:00Z","linkTarget":""}"#;
         let header = base64::engine::general_purpose::STANDARD.encode(json);
         let stat = PathStat::from_header(&header).unwrap();
         assert_eq!(stat.name, "x");
@@ -594,7 +598,9 @@ mod tests {
         assert!(dir.is_dir());
         assert!(PathStat::from_header("%%%").unwrap_err().contains("base64"));
         let not_json = base64::engine::general_purpose::STANDARD.encode("[1]");
-        assert!(PathStat::from_header(&not_json).unwrap_err().contains("JSON"));
+        assert!(PathStat::from_header(&not_json)
+            .unwrap_err()
+            .contains("JSON"));
     }
 
     #[tokio::test]
@@ -602,11 +608,23 @@ mod tests {
         let mux = Some(Framing::MULTIPLEXED_CONTENT_TYPE);
         let raw = Some(Framing::RAW_CONTENT_TYPE);
         let r = |v: &str, tty: Option<bool>| FramingRule::new(v).tty(tty);
-        assert_eq!(r("1.41", Some(true)).resolve(mux).await.unwrap(), Framing::Multiplexed);
-        assert_eq!(r("1.41", Some(false)).resolve(raw).await.unwrap(), Framing::Multiplexed);
-        assert_eq!(r("1.41", Some(true)).resolve(None).await.unwrap(), Framing::Raw);
+        assert_eq!(
+            r("1.41", Some(true)).resolve(mux).await.unwrap(),
+            Framing::Multiplexed
+        );
+        assert_eq!(
+            r("1.41", Some(false)).resolve(raw).await.unwrap(),
+            Framing::Multiplexed
+        );
+        assert_eq!(
+            r("1.41", Some(true)).resolve(None).await.unwrap(),
+            Framing::Raw
+        );
         assert_eq!(r("1.42", None).resolve(raw).await.unwrap(), Framing::Raw);
-        assert_eq!(r("1.45", Some(false)).resolve(raw).await.unwrap(), Framing::Raw);
+        assert_eq!(
+            r("1.45", Some(false)).resolve(raw).await.unwrap(),
+            Framing::Raw
+        );
         assert!(matches!(
             r("1.41", None).resolve(raw).await,
             Err(Error::Stream(StreamError::UnknownFraming { .. }))

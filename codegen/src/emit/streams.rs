@@ -81,10 +81,7 @@ pub(super) fn response_plan(api: &Api, op: &Operation) -> Option<(TokenStream, T
 
 /// Name of the field that holds the caller's TTY statement (never a parameter's name).
 fn tty_field(api: &Api, op: &Operation) -> proc_macro2::Ident {
-    let taken: BTreeSet<String> = plan(api, op)
-        .iter()
-        .map(|p| p.field.to_string())
-        .collect();
+    let taken: BTreeSet<String> = plan(api, op).iter().map(|p| p.field.to_string()).collect();
     let mut name = "tty_hint".to_owned();
     while taken.contains(&name) {
         name.push('_');
@@ -92,12 +89,7 @@ fn tty_field(api: &Api, op: &Operation) -> proc_macro2::Ident {
     ident(&name)
 }
 
-fn framed(
-    api: &Api,
-    op: &Operation,
-    tty_from: Option<TtyFrom>,
-    send: TokenStream,
-) -> TokenStream {
+fn framed(api: &Api, op: &Operation, tty_from: Option<TtyFrom>, send: TokenStream) -> TokenStream {
     let field = tty_field(api, op);
     let inspect = tty_from.map(|t| {
         let path = path_expression(api, op, t.inspect_path);
@@ -303,7 +295,9 @@ pub(super) fn progress_impls(api: &Api) -> TokenStream {
         // `errorDetail.message` and `progressDetail.{current,total}`: fields of a nested struct.
         let nested = |outer: &str, inner: &str| -> Option<(TokenStream, TypeRef, bool)> {
             let f = field(outer)?;
-            let TypeRef::Named(id) = f.ty else { return None };
+            let TypeRef::Named(id) = f.ty else {
+                return None;
+            };
             let TypeKind::Struct(n) = &api.ty(id).kind else {
                 return None;
             };
