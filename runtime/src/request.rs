@@ -204,6 +204,42 @@ impl RequestBuilder {
         (head, info)
     }
 
+    /// The HTTP/1.1 request head for a kept-alive connection (see `crate::keepalive`),
+    /// with the time limit the request runs under.
+    pub(crate) fn keepalive_head(self) -> (String, RequestInfo, Option<Duration>) {
+        let timeout = self.timeout.unwrap_or(self.transport.inner.default_timeout);
+        let mut head = String::with_capacity(128 + self.path.len() + self.query.len());
+        head.push_str(self.method.as_str());
+        head.push(' ');
+        head.push_str(&self.path);
+        if !self.query.is_empty() {
+            head.push('?');
+            head.push_str(&self.query);
+        }
+        head.push_str(concat!(
+            " HTTP/1.1\r\nHost: localhost\r\nUser-Agent: dockwright/",
+            env!("CARGO_PKG_VERSION"),
+            "\r\n"
+        ));
+        for (name, value) in &self.headers {
+            head.push_str(name);
+            head.push_str(": ");
+            head.push_str(value);
+            head.push_str("\r\n");
+        }
+        // Body-less: say so for the methods that usually carry one.
+        if matches!(self.method, http::Method::POST | http::Method::PUT | http::Method::PATCH) {
+            head.push_str("Content-Length: 0\r\n");
+        }
+        head.push_str("\r\n");
+        let info = RequestInfo {
+            transport: self.transport,
+            method: self.method,
+            path: self.path,
+        };
+        (head, info, timeout)
+    }
+
     /// `METHOD /path` for messages.
     fn describe(&self) -> String {
         format!("{} {}", self.method, self.path)
@@ -271,12 +307,20 @@ impl RequestBuilder {
 
     /// Sends the request and decodes a JSON answer; decode errors name the JSON path.
     pub async fn send_json<T: serde::de::DeserializeOwned>(self) -> Result<T, Error> {
-        self.send().await?.json().await
+        let request = match crate::keepalive::exchange(self, false).await? {
+            Ok(answer) => return crate::response::decode_json(&answer.body, &answer.info.describe()),
+            Err(request) => request,
+        };
+        request.send().await?.json().await
     }
 
     /// Sends the request and ignores the answer; 304 (already started/stopped) is success.
     pub async fn send_empty(self) -> Result<(), Error> {
-        let (resp, info) = self.dispatch().await?;
+        let request = match crate::keepalive::exchange(self, true).await? {
+            Ok(_) => return Ok(()),
+            Err(request) => request,
+        };
+        let (resp, info) = request.dispatch().await?;
         let resp = check_status(resp, info, true).await?;
         // Read to the end so the connection returns to the pool.
         resp.bytes().await.map(drop)
@@ -284,7 +328,11 @@ impl RequestBuilder {
 
     /// Sends the request and returns the answer as text (lossy UTF-8).
     pub async fn send_text(self) -> Result<String, Error> {
-        self.send().await?.text().await
+        let request = match crate::keepalive::exchange(self, false).await? {
+            Ok(answer) => return Ok(String::from_utf8_lossy(&answer.body).into_owned()),
+            Err(request) => request,
+        };
+        request.send().await?.text().await
     }
 
     /// Hijacks the connection for attach/exec: sends `Connection: Upgrade` and

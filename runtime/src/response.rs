@@ -86,7 +86,19 @@ impl Response {
 }
 
 /// Decodes JSON, reporting the path of the failing value and the text around it.
+///
+/// Answers that decode (nearly all) take serde_json's plain path: tracking the path costs
+/// an allocation per object key and about half of the decoding time, so it is only paid
+/// again, on the same bytes, to describe a failure. The body is checked as UTF-8 once,
+/// in one pass, rather than string by string.
 pub fn decode_json<T: serde::de::DeserializeOwned>(body: &[u8], request: &str) -> Result<T, Error> {
+    let fast = match std::str::from_utf8(body) {
+        Ok(text) => serde_json::from_str(text),
+        Err(_) => serde_json::from_slice(body),
+    };
+    if let Ok(value) = fast {
+        return Ok(value);
+    }
     let mut de = serde_json::Deserializer::from_slice(body);
     let value: Result<T, _> = serde_path_to_error::deserialize(&mut de);
     let (path, source) = match value {
@@ -272,6 +284,17 @@ mod tests {
             msg.contains("[1].Ports[1].PublicPort") && msg.contains("GET /v1.41/containers/json"),
             "{msg}"
         );
+    }
+
+    #[test]
+    fn decodes_what_the_tracking_path_decodes() {
+        let body = br#"[{"Ports":[{"PublicPort":80}]},{"Ports":[]}]"#;
+        let got = decode_json::<Vec<Container>>(body, "GET /x").unwrap();
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].ports[0].public_port, Some(80));
+        // A failure found by the fast path is described by the tracking one, exactly.
+        let err = decode_json::<Vec<Container>>(br#"[{"Ports":[{"PublicPort":"80"}]}]"#, "GET /x").unwrap_err();
+        assert!(matches!(err, Error::Decode { ref path, .. } if path == "[0].Ports[0].PublicPort"), "{err:?}");
     }
 
     #[test]

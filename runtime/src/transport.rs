@@ -31,6 +31,8 @@ pub(crate) struct Inner {
     pub(crate) default_timeout: Option<Duration>,
     pub(crate) is_unix: bool,
     pub(crate) is_tls: bool,
+    /// Kept-alive unix connections for short exchanges (see `crate::keepalive`).
+    pub(crate) idle: crate::keepalive::IdleConnections,
 }
 
 impl std::fmt::Debug for Transport {
@@ -309,6 +311,7 @@ impl TransportBuilder {
                 default_timeout: self.default_timeout,
                 is_unix,
                 is_tls,
+                idle: Default::default(),
             }),
         })
     }
