@@ -95,3 +95,17 @@ fn descriptions_become_warning_free_docs() {
     assert!(m.contains("<https://example.com>"), "bare URLs are wrapped");
     assert!(!m.contains("///     an indented"), "no indented code block (a doctest)");
 }
+
+#[test]
+fn a_parameter_named_like_a_builder_field_is_renamed_but_sent_under_its_wire_name() {
+    let client = generate().into_iter().find(|f| f.path == "src/client.rs").unwrap().contents;
+    assert!(client.contains("pub fn request_timeout_(mut self, value: i64) -> Self"), "the parameter's setter");
+    assert!(
+        client.contains("pub fn request_timeout(mut self, limit: std::time::Duration) -> Self"),
+        "the builder's own time limit keeps its name"
+    );
+    assert!(
+        client.contains("if let Some(value) = self.request_timeout_.as_ref() {\n            request = request.query(\"request_timeout\", value);"),
+        "sent under its wire name"
+    );
+}

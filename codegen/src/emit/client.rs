@@ -36,7 +36,8 @@ pub(super) struct ParamPlan<'a> {
 
 pub(super) fn plan<'a>(api: &Api, op: &'a Operation) -> Vec<ParamPlan<'a>> {
     let models = quote!(crate::models::);
-    let mut used = vec!["client".to_owned(), "send".to_owned(), "body".to_owned()];
+    // Fields every request struct has, which a parameter's field must not take.
+    let mut used = ["client", "send", "body", "request_timeout"].map(str::to_owned).to_vec();
     op.params
         .iter()
         .map(|p| {
@@ -216,6 +217,7 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
         }
     }
     inits.extend(super::streams::extras(api, op).inits);
+    inits.push(quote!(request_timeout: None,));
     quote! {
         #docs
         pub fn #name(&self, #(#args),*) -> #request<'_> {
@@ -283,6 +285,18 @@ fn request_type(api: &Api, op: &Operation) -> TokenStream {
     let extras = super::streams::extras(api, op);
     fields.extend(extras.fields);
     setters.extend(extras.methods);
+    fields.push(quote!(request_timeout: Option<std::time::Duration>,));
+    setters.push(quote! {
+        /// A time limit for this request, from sending it to the end of its answer (for a
+        /// stream: to the end of the stream). It overrides the transport's default limit,
+        /// which streams and long polls ignore: they run as long as the daemon keeps them
+        /// open unless a limit is set here. Running out is
+        /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+        pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+            self.request_timeout = Some(limit);
+            self
+        }
+    });
 
     // The path, with every parameter percent-encoded so it stays one segment.
     let mut format_string = format!("/v{}", api.version);
@@ -383,13 +397,19 @@ fn request_type(api: &Api, op: &Operation) -> TokenStream {
             }
         });
     }
-    // Streams and long polls must not be cut short by a client-wide timeout.
-    if op.stream.is_some() {
-        steps.push(quote!(request = request.timeout(None);));
-    }
+    // Streams and long polls must not be cut short by the transport's default limit, only
+    // by one set for this request.
+    steps.push(if op.stream.is_some() {
+        quote!(request = request.timeout(self.request_timeout);)
+    } else {
+        quote! {
+            if let Some(limit) = self.request_timeout {
+                request = request.timeout(Some(limit));
+            }
+        }
+    });
     let (output, finish) = response_plan(api, op);
-    let needs_mut = !steps.is_empty();
-    let binding = if needs_mut { quote!(let mut request) } else { quote!(let request) };
+    let binding = quote!(let mut request);
 
     quote! {
         #[doc = #struct_doc]

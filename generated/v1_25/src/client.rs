@@ -52,7 +52,10 @@ impl Client {
     ///
     /// `GET /_ping` (operation `SystemPing`).
     pub fn system_ping(&self) -> SystemPingRequest<'_> {
-        SystemPingRequest { client: self }
+        SystemPingRequest {
+            client: self,
+            request_timeout: None,
+        }
     }
     /// Check auth configuration
     ///
@@ -63,6 +66,7 @@ impl Client {
         SystemAuthRequest {
             client: self,
             body: None,
+            request_timeout: None,
         }
     }
     /// Build an image
@@ -102,6 +106,7 @@ impl Client {
             content_type: None,
             x_registry_config: None,
             body: None,
+            request_timeout: None,
         }
     }
     /// Create a new image from a container
@@ -118,6 +123,7 @@ impl Client {
             pause: None,
             changes: None,
             body: None,
+            request_timeout: None,
         }
     }
     /// Create a container
@@ -131,6 +137,7 @@ impl Client {
             client: self,
             name: None,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// List containers
@@ -143,6 +150,7 @@ impl Client {
             limit: None,
             size: None,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Delete stopped containers
@@ -152,6 +160,7 @@ impl Client {
         ContainerPruneRequest {
             client: self,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Remove a container
@@ -163,6 +172,7 @@ impl Client {
             id: id.into(),
             v: None,
             force: None,
+            request_timeout: None,
         }
     }
     /// Get an archive of a filesystem resource in a container
@@ -179,6 +189,7 @@ impl Client {
             client: self,
             id: id.into(),
             path: path.into(),
+            request_timeout: None,
         }
     }
     /// Get information about files in a container
@@ -195,6 +206,7 @@ impl Client {
             client: self,
             id: id.into(),
             path: path.into(),
+            request_timeout: None,
         }
     }
     /// Extract an archive of files or folders to a directory in a container
@@ -216,6 +228,7 @@ impl Client {
             path: path.into(),
             no_overwrite_dir_non_dir: None,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Attach to a container
@@ -308,6 +321,7 @@ impl Client {
             stdout: None,
             stderr: None,
             tty_hint: None,
+            request_timeout: None,
         }
     }
     /// Attach to a container via a websocket
@@ -323,6 +337,7 @@ impl Client {
             detach_keys: None,
             logs: None,
             stream: None,
+            request_timeout: None,
         }
     }
     /// Get changes on a container’s filesystem
@@ -341,6 +356,7 @@ impl Client {
         ContainerChangesRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Create an exec instance
@@ -357,6 +373,7 @@ impl Client {
             client: self,
             id: id.into(),
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Export a container
@@ -368,6 +385,7 @@ impl Client {
         ContainerExportRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Inspect a container
@@ -383,6 +401,7 @@ impl Client {
             client: self,
             id: id.into(),
             size: None,
+            request_timeout: None,
         }
     }
     /// Kill a container
@@ -395,6 +414,7 @@ impl Client {
             client: self,
             id: id.into(),
             signal: None,
+            request_timeout: None,
         }
     }
     /// Get container logs
@@ -415,6 +435,7 @@ impl Client {
             timestamps: None,
             tail: None,
             tty_hint: None,
+            request_timeout: None,
         }
     }
     /// Pause a container
@@ -428,6 +449,7 @@ impl Client {
         ContainerPauseRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Rename a container
@@ -442,6 +464,7 @@ impl Client {
             client: self,
             id: id.into(),
             name: name.into(),
+            request_timeout: None,
         }
     }
     /// Resize a container TTY
@@ -460,6 +483,7 @@ impl Client {
             id: id.into(),
             h,
             w,
+            request_timeout: None,
         }
     }
     /// Restart a container
@@ -473,6 +497,7 @@ impl Client {
             client: self,
             id: id.into(),
             t: None,
+            request_timeout: None,
         }
     }
     /// Start a container
@@ -483,6 +508,7 @@ impl Client {
             client: self,
             id: id.into(),
             detach_keys: None,
+            request_timeout: None,
         }
     }
     /// Get container stats based on resource usage
@@ -497,6 +523,7 @@ impl Client {
             client: self,
             id: id.into(),
             stream: None,
+            request_timeout: None,
         }
     }
     /// Stop a container
@@ -507,6 +534,7 @@ impl Client {
             client: self,
             id: id.into(),
             t: None,
+            request_timeout: None,
         }
     }
     /// List processes running inside a container
@@ -519,6 +547,7 @@ impl Client {
             client: self,
             id: id.into(),
             ps_args: None,
+            request_timeout: None,
         }
     }
     /// Unpause a container
@@ -533,6 +562,7 @@ impl Client {
         ContainerUnpauseRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Update a container
@@ -549,6 +579,7 @@ impl Client {
             client: self,
             id: id.into(),
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Wait for a container
@@ -560,6 +591,7 @@ impl Client {
         ContainerWaitRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Monitor events
@@ -585,6 +617,7 @@ impl Client {
             since: None,
             until: None,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Inspect an exec instance
@@ -596,6 +629,7 @@ impl Client {
         ExecInspectRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Resize an exec instance
@@ -614,6 +648,7 @@ impl Client {
             id: id.into(),
             h,
             w,
+            request_timeout: None,
         }
     }
     /// Start an exec instance
@@ -627,6 +662,7 @@ impl Client {
             id: id.into(),
             body: None,
             tty_hint: None,
+            request_timeout: None,
         }
     }
     /// Create an image
@@ -643,6 +679,7 @@ impl Client {
             tag: None,
             x_registry_auth: None,
             body: None,
+            request_timeout: None,
         }
     }
     /// Export several images
@@ -658,6 +695,7 @@ impl Client {
         ImageGetAllRequest {
             client: self,
             names: None,
+            request_timeout: None,
         }
     }
     /// List Images
@@ -671,6 +709,7 @@ impl Client {
             all: None,
             filters: None,
             digests: None,
+            request_timeout: None,
         }
     }
     /// Import images
@@ -685,6 +724,7 @@ impl Client {
             client: self,
             quiet: None,
             body: None,
+            request_timeout: None,
         }
     }
     /// Delete unused images
@@ -694,6 +734,7 @@ impl Client {
         ImagePruneRequest {
             client: self,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Search images
@@ -707,6 +748,7 @@ impl Client {
             term: term.into(),
             limit: None,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Remove an image
@@ -722,6 +764,7 @@ impl Client {
             name: name.into(),
             force: None,
             noprune: None,
+            request_timeout: None,
         }
     }
     /// Export an image
@@ -755,6 +798,7 @@ impl Client {
         ImageGetRequest {
             client: self,
             name: name.into(),
+            request_timeout: None,
         }
     }
     /// Get the history of an image
@@ -766,6 +810,7 @@ impl Client {
         ImageHistoryRequest {
             client: self,
             name: name.into(),
+            request_timeout: None,
         }
     }
     /// Inspect an image
@@ -777,6 +822,7 @@ impl Client {
         ImageInspectRequest {
             client: self,
             name: name.into(),
+            request_timeout: None,
         }
     }
     /// Push an image
@@ -798,6 +844,7 @@ impl Client {
             name: name.into(),
             tag: None,
             x_registry_auth,
+            request_timeout: None,
         }
     }
     /// Tag an image
@@ -815,13 +862,17 @@ impl Client {
             name: name.into(),
             repo: None,
             tag: None,
+            request_timeout: None,
         }
     }
     /// Get system information
     ///
     /// `GET /info` (operation `SystemInfo`).
     pub fn system_info(&self) -> SystemInfoRequest<'_> {
-        SystemInfoRequest { client: self }
+        SystemInfoRequest {
+            client: self,
+            request_timeout: None,
+        }
     }
     /// List networks
     ///
@@ -830,6 +881,7 @@ impl Client {
         NetworkListRequest {
             client: self,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Create a network
@@ -842,6 +894,7 @@ impl Client {
         NetworkCreateRequest {
             client: self,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Delete unused networks
@@ -851,6 +904,7 @@ impl Client {
         NetworkPruneRequest {
             client: self,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Inspect a network
@@ -860,6 +914,7 @@ impl Client {
         NetworkInspectRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Remove a network
@@ -869,6 +924,7 @@ impl Client {
         NetworkDeleteRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Connect a container to a network
@@ -883,6 +939,7 @@ impl Client {
             client: self,
             id: id.into(),
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Disconnect a container from a network
@@ -897,6 +954,7 @@ impl Client {
             client: self,
             id: id.into(),
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// List nodes
@@ -906,6 +964,7 @@ impl Client {
         NodeListRequest {
             client: self,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Inspect a node
@@ -915,6 +974,7 @@ impl Client {
         NodeInspectRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Delete a node
@@ -925,6 +985,7 @@ impl Client {
             client: self,
             id: id.into(),
             force: None,
+            request_timeout: None,
         }
     }
     /// Update a node
@@ -940,6 +1001,7 @@ impl Client {
             id: id.into(),
             version,
             body: None,
+            request_timeout: None,
         }
     }
     /// List plugins
@@ -948,7 +1010,10 @@ impl Client {
     ///
     /// `GET /plugins` (operation `PluginList`).
     pub fn plugin_list(&self) -> PluginListRequest<'_> {
-        PluginListRequest { client: self }
+        PluginListRequest {
+            client: self,
+            request_timeout: None,
+        }
     }
     /// Create a plugin
     ///
@@ -958,6 +1023,7 @@ impl Client {
             client: self,
             name: name.into(),
             body: None,
+            request_timeout: None,
         }
     }
     /// Get plugin privileges
@@ -970,6 +1036,7 @@ impl Client {
         GetPluginPrivilegesRequest {
             client: self,
             name: name.into(),
+            request_timeout: None,
         }
     }
     /// Install a plugin
@@ -984,6 +1051,7 @@ impl Client {
             name: None,
             x_registry_auth: None,
             body: None,
+            request_timeout: None,
         }
     }
     /// Remove a plugin
@@ -994,6 +1062,7 @@ impl Client {
             client: self,
             name: name.into(),
             force: None,
+            request_timeout: None,
         }
     }
     /// Disable a plugin
@@ -1003,6 +1072,7 @@ impl Client {
         PluginDisableRequest {
             client: self,
             name: name.into(),
+            request_timeout: None,
         }
     }
     /// Enable a plugin
@@ -1013,6 +1083,7 @@ impl Client {
             client: self,
             name: name.into(),
             timeout: None,
+            request_timeout: None,
         }
     }
     /// Inspect a plugin
@@ -1022,6 +1093,7 @@ impl Client {
         PluginInspectRequest {
             client: self,
             name: name.into(),
+            request_timeout: None,
         }
     }
     /// Push a plugin
@@ -1033,6 +1105,7 @@ impl Client {
         PluginPushRequest {
             client: self,
             name: name.into(),
+            request_timeout: None,
         }
     }
     /// Configure a plugin
@@ -1043,6 +1116,7 @@ impl Client {
             client: self,
             name: name.into(),
             body: None,
+            request_timeout: None,
         }
     }
     /// List secrets
@@ -1052,6 +1126,7 @@ impl Client {
         SecretListRequest {
             client: self,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Create a secret
@@ -1064,6 +1139,7 @@ impl Client {
         SecretCreateRequest {
             client: self,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Inspect a secret
@@ -1073,6 +1149,7 @@ impl Client {
         SecretInspectRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Delete a secret
@@ -1082,6 +1159,7 @@ impl Client {
         SecretDeleteRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// List services
@@ -1091,6 +1169,7 @@ impl Client {
         ServiceListRequest {
             client: self,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Create a service
@@ -1104,6 +1183,7 @@ impl Client {
             client: self,
             x_registry_auth: None,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Inspect a service
@@ -1113,6 +1193,7 @@ impl Client {
         ServiceInspectRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Delete a service
@@ -1122,6 +1203,7 @@ impl Client {
         ServiceDeleteRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Get service logs
@@ -1143,6 +1225,7 @@ impl Client {
             timestamps: None,
             tail: None,
             tty_hint: None,
+            request_timeout: None,
         }
     }
     /// Update a service
@@ -1161,6 +1244,7 @@ impl Client {
             registry_auth_from: None,
             x_registry_auth: None,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Inspect swarm
@@ -1169,6 +1253,7 @@ impl Client {
     pub fn swarm_inspect(&self) -> SwarmInspectRequest<'_> {
         SwarmInspectRequest {
             client: self,
+            request_timeout: None,
         }
     }
     /// Initialize a new swarm
@@ -1181,6 +1266,7 @@ impl Client {
         SwarmInitRequest {
             client: self,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Join an existing swarm
@@ -1193,6 +1279,7 @@ impl Client {
         SwarmJoinRequest {
             client: self,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Leave a swarm
@@ -1202,6 +1289,7 @@ impl Client {
         SwarmLeaveRequest {
             client: self,
             force: None,
+            request_timeout: None,
         }
     }
     /// Unlock a locked manager
@@ -1214,6 +1302,7 @@ impl Client {
         SwarmUnlockRequest {
             client: self,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Get the unlock key
@@ -1222,6 +1311,7 @@ impl Client {
     pub fn swarm_unlockkey(&self) -> SwarmUnlockkeyRequest<'_> {
         SwarmUnlockkeyRequest {
             client: self,
+            request_timeout: None,
         }
     }
     /// Update a swarm
@@ -1239,6 +1329,7 @@ impl Client {
             rotate_manager_token: None,
             rotate_manager_unlock_key: None,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Get data usage information
@@ -1247,6 +1338,7 @@ impl Client {
     pub fn system_data_usage(&self) -> SystemDataUsageRequest<'_> {
         SystemDataUsageRequest {
             client: self,
+            request_timeout: None,
         }
     }
     /// List tasks
@@ -1256,6 +1348,7 @@ impl Client {
         TaskListRequest {
             client: self,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Inspect a task
@@ -1265,6 +1358,7 @@ impl Client {
         TaskInspectRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Get version
@@ -1275,6 +1369,7 @@ impl Client {
     pub fn system_version(&self) -> SystemVersionRequest<'_> {
         SystemVersionRequest {
             client: self,
+            request_timeout: None,
         }
     }
     /// List volumes
@@ -1284,6 +1379,7 @@ impl Client {
         VolumeListRequest {
             client: self,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Create a volume
@@ -1296,6 +1392,7 @@ impl Client {
         VolumeCreateRequest {
             client: self,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Delete unused volumes
@@ -1305,6 +1402,7 @@ impl Client {
         VolumePruneRequest {
             client: self,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Inspect a volume
@@ -1314,6 +1412,7 @@ impl Client {
         VolumeInspectRequest {
             client: self,
             name: name.into(),
+            request_timeout: None,
         }
     }
     /// Remove a volume
@@ -1326,6 +1425,7 @@ impl Client {
             client: self,
             name: name.into(),
             force: None,
+            request_timeout: None,
         }
     }
 }
@@ -1333,15 +1433,25 @@ impl Client {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemPingRequest<'a> {
     client: &'a Client,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SystemPingRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PingInfo> {
         let mut request = self
             .client
             .transport
             .request(dockwright_runtime::Method::GET, String::from("/v1.25/_ping"));
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_ping().await
     }
 }
@@ -1359,11 +1469,21 @@ impl<'a> std::future::IntoFuture for SystemPingRequest<'a> {
 pub struct SystemAuthRequest<'a> {
     client: &'a Client,
     body: Option<crate::models::AuthConfig>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SystemAuthRequest<'a> {
     /// Authentication to check
     pub fn body(mut self, value: crate::models::AuthConfig) -> Self {
         self.body = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -1376,6 +1496,9 @@ impl<'a> SystemAuthRequest<'a> {
             .request(dockwright_runtime::Method::POST, String::from("/v1.25/auth"));
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -1416,6 +1539,7 @@ pub struct ImageBuildRequest<'a> {
     content_type: Option<crate::models::ImageBuildContentType>,
     x_registry_config: Option<String>,
     body: Option<dockwright_runtime::Body>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageBuildRequest<'a> {
     /// Path within the build context to the `Dockerfile`. This is ignored if `remote` is specified and points to an external `Dockerfile`.
@@ -1552,6 +1676,15 @@ impl<'a> ImageBuildRequest<'a> {
         self.body = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -1631,7 +1764,7 @@ impl<'a> ImageBuildRequest<'a> {
         if let Some(body) = self.body {
             request = request.body(body, "application/octet-stream");
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_progress().await
     }
 }
@@ -1658,6 +1791,7 @@ pub struct ImageCommitRequest<'a> {
     pause: Option<bool>,
     changes: Option<String>,
     body: Option<crate::models::Config>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageCommitRequest<'a> {
     /// The ID or name of the container to commit
@@ -1700,6 +1834,15 @@ impl<'a> ImageCommitRequest<'a> {
         self.body = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::IdResponse> {
         let mut request = self
@@ -1730,6 +1873,9 @@ impl<'a> ImageCommitRequest<'a> {
         if let Some(body) = &self.body {
             request = request.json_body(body);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -1748,11 +1894,21 @@ pub struct ContainerCreateRequest<'a> {
     client: &'a Client,
     name: Option<String>,
     body: Option<crate::models::ContainerCreateBody>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerCreateRequest<'a> {
     /// Assign the specified name to the container. Must match `/?[a-zA-Z0-9_-]+`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -1771,6 +1927,9 @@ impl<'a> ContainerCreateRequest<'a> {
         }
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -1792,6 +1951,7 @@ pub struct ContainerListRequest<'a> {
     limit: Option<i64>,
     size: Option<bool>,
     filters: Option<crate::filters::ContainerListFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerListRequest<'a> {
     /// Return all containers. By default, only running containers are shown
@@ -1829,6 +1989,15 @@ impl<'a> ContainerListRequest<'a> {
         self.filters = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -1854,6 +2023,9 @@ impl<'a> ContainerListRequest<'a> {
                 request = request.query_json("filters", filters);
             }
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -1871,6 +2043,7 @@ impl<'a> std::future::IntoFuture for ContainerListRequest<'a> {
 pub struct ContainerPruneRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::ContainerPruneFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerPruneRequest<'a> {
     /// Filters to process on the prune list, encoded as JSON (a `map[string][]string`).
@@ -1878,6 +2051,15 @@ impl<'a> ContainerPruneRequest<'a> {
     /// Available filters:
     pub fn filters(mut self, value: crate::filters::ContainerPruneFilters) -> Self {
         self.filters = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -1895,6 +2077,9 @@ impl<'a> ContainerPruneRequest<'a> {
             if !filters.is_empty() {
                 request = request.query_json("filters", filters);
             }
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -1915,6 +2100,7 @@ pub struct ContainerDeleteRequest<'a> {
     id: String,
     v: Option<bool>,
     force: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerDeleteRequest<'a> {
     /// Remove anonymous volumes associated with the container.
@@ -1925,6 +2111,15 @@ impl<'a> ContainerDeleteRequest<'a> {
     /// If the container is running, kill it before removing it.
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -1945,6 +2140,9 @@ impl<'a> ContainerDeleteRequest<'a> {
         if let Some(value) = self.force.as_ref() {
             request = request.query("force", value);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -1963,8 +2161,18 @@ pub struct ContainerGetArchiveRequest<'a> {
     client: &'a Client,
     id: String,
     path: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerGetArchiveRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Archive> {
         let mut request = self
@@ -1980,7 +2188,7 @@ impl<'a> ContainerGetArchiveRequest<'a> {
         if let Some(value) = Some(&self.path) {
             request = request.query("path", value);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_archive().await
     }
 }
@@ -1999,8 +2207,18 @@ pub struct ContainerArchiveHeadRequest<'a> {
     client: &'a Client,
     id: String,
     path: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerArchiveHeadRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PathStat> {
         let mut request = self
@@ -2016,7 +2234,7 @@ impl<'a> ContainerArchiveHeadRequest<'a> {
         if let Some(value) = Some(&self.path) {
             request = request.query("path", value);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_path_stat().await
     }
 }
@@ -2037,11 +2255,21 @@ pub struct ContainerPutArchiveRequest<'a> {
     path: String,
     no_overwrite_dir_non_dir: Option<String>,
     body: Option<dockwright_runtime::Body>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerPutArchiveRequest<'a> {
     /// If “1”, “true”, or “True” then it will be an error if unpacking the given content would cause an existing directory to be replaced with a non-directory and vice versa.
     pub fn no_overwrite_dir_non_dir(mut self, value: impl Into<String>) -> Self {
         self.no_overwrite_dir_non_dir = Some(value.into());
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -2065,7 +2293,7 @@ impl<'a> ContainerPutArchiveRequest<'a> {
         if let Some(body) = self.body {
             request = request.body(body, "application/x-tar");
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_empty().await
     }
 }
@@ -2090,6 +2318,7 @@ pub struct ContainerAttachRequest<'a> {
     stdout: Option<bool>,
     stderr: Option<bool>,
     tty_hint: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerAttachRequest<'a> {
     /// Override the key sequence for detaching a container.Format is a single character `[a-Z]` or `ctrl-<value>` where `<value>` is one of: `a-z`, `@`, `^`, `[`, `,` or `_`.
@@ -2136,6 +2365,15 @@ impl<'a> ContainerAttachRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Attached> {
         let mut request = self
@@ -2166,7 +2404,7 @@ impl<'a> ContainerAttachRequest<'a> {
         if let Some(value) = self.stderr.as_ref() {
             request = request.query("stderr", value);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         let rule = dockwright_runtime::FramingRule::new(API_VERSION)
             .tty(self.tty_hint)
             .inspect(
@@ -2202,6 +2440,7 @@ pub struct ContainerAttachWebsocketRequest<'a> {
     detach_keys: Option<String>,
     logs: Option<bool>,
     stream: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerAttachWebsocketRequest<'a> {
     /// Override the key sequence for detaching a container.Format is a single character `[a-Z]` or `ctrl-<value>` where `<value>` is one of: `a-z`, `@`, `^`, `[`, `,`, or `_`.
@@ -2217,6 +2456,15 @@ impl<'a> ContainerAttachWebsocketRequest<'a> {
     /// Return stream
     pub fn stream(mut self, value: bool) -> Self {
         self.stream = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -2240,7 +2488,7 @@ impl<'a> ContainerAttachWebsocketRequest<'a> {
         if let Some(value) = self.stream.as_ref() {
             request = request.query("stream", value);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send().await
     }
 }
@@ -2258,13 +2506,23 @@ impl<'a> std::future::IntoFuture for ContainerAttachWebsocketRequest<'a> {
 pub struct ContainerChangesRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerChangesRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
     ) -> dockwright_runtime::Result<Vec<crate::models::ContainerChangesResponseItem>> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -2274,6 +2532,9 @@ impl<'a> ContainerChangesRequest<'a> {
                     dockwright_runtime::encode_path_segment(& self.id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -2294,8 +2555,18 @@ pub struct ContainerExecRequest<'a> {
     client: &'a Client,
     id: String,
     body: Option<crate::models::ContainerExecBody>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerExecRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::IdResponse> {
         let mut request = self
@@ -2310,6 +2581,9 @@ impl<'a> ContainerExecRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -2328,8 +2602,18 @@ impl<'a> std::future::IntoFuture for ContainerExecRequest<'a> {
 pub struct ContainerExportRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerExportRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -2344,7 +2628,7 @@ impl<'a> ContainerExportRequest<'a> {
                     dockwright_runtime::encode_path_segment(& self.id)
                 ),
             );
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_bytes().await
     }
 }
@@ -2363,11 +2647,21 @@ pub struct ContainerInspectRequest<'a> {
     client: &'a Client,
     id: String,
     size: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerInspectRequest<'a> {
     /// Return the size of container as fields `SizeRw` and `SizeRootFs`
     pub fn size(mut self, value: bool) -> Self {
         self.size = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -2387,6 +2681,9 @@ impl<'a> ContainerInspectRequest<'a> {
         if let Some(value) = self.size.as_ref() {
             request = request.query("size", value);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -2405,11 +2702,21 @@ pub struct ContainerKillRequest<'a> {
     client: &'a Client,
     id: String,
     signal: Option<String>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerKillRequest<'a> {
     /// Signal to send to the container as an integer or string (e.g. `SIGINT`)
     pub fn signal(mut self, value: impl Into<String>) -> Self {
         self.signal = Some(value.into());
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -2426,6 +2733,9 @@ impl<'a> ContainerKillRequest<'a> {
             );
         if let Some(value) = self.signal.as_ref() {
             request = request.query("signal", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -2451,6 +2761,7 @@ pub struct ContainerLogsRequest<'a> {
     timestamps: Option<bool>,
     tail: Option<String>,
     tty_hint: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerLogsRequest<'a> {
     /// Return the logs as a stream.
@@ -2495,6 +2806,15 @@ impl<'a> ContainerLogsRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -2527,7 +2847,7 @@ impl<'a> ContainerLogsRequest<'a> {
         if let Some(value) = self.tail.as_ref() {
             request = request.query("tail", value);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         let rule = dockwright_runtime::FramingRule::new(API_VERSION)
             .tty(self.tty_hint)
             .inspect(
@@ -2560,11 +2880,21 @@ impl<'a> std::future::IntoFuture for ContainerLogsRequest<'a> {
 pub struct ContainerPauseRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerPauseRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -2574,6 +2904,9 @@ impl<'a> ContainerPauseRequest<'a> {
                     dockwright_runtime::encode_path_segment(& self.id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -2592,8 +2925,18 @@ pub struct ContainerRenameRequest<'a> {
     client: &'a Client,
     id: String,
     name: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerRenameRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -2608,6 +2951,9 @@ impl<'a> ContainerRenameRequest<'a> {
             );
         if let Some(value) = Some(&self.name) {
             request = request.query("name", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -2628,8 +2974,18 @@ pub struct ContainerResizeRequest<'a> {
     id: String,
     h: i64,
     w: i64,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerResizeRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -2647,6 +3003,9 @@ impl<'a> ContainerResizeRequest<'a> {
         }
         if let Some(value) = Some(&self.w) {
             request = request.query("w", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -2666,11 +3025,21 @@ pub struct ContainerRestartRequest<'a> {
     client: &'a Client,
     id: String,
     t: Option<i64>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerRestartRequest<'a> {
     /// Number of seconds to wait before killing the container
     pub fn t(mut self, value: i64) -> Self {
         self.t = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -2687,6 +3056,9 @@ impl<'a> ContainerRestartRequest<'a> {
             );
         if let Some(value) = self.t.as_ref() {
             request = request.query("t", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -2706,11 +3078,21 @@ pub struct ContainerStartRequest<'a> {
     client: &'a Client,
     id: String,
     detach_keys: Option<String>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerStartRequest<'a> {
     /// Override the key sequence for detaching a container. Format is a single character `[a-Z]` or `ctrl-<value>` where `<value>` is one of: `a-z`, `@`, `^`, `[`, `,` or `_`.
     pub fn detach_keys(mut self, value: impl Into<String>) -> Self {
         self.detach_keys = Some(value.into());
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -2727,6 +3109,9 @@ impl<'a> ContainerStartRequest<'a> {
             );
         if let Some(value) = self.detach_keys.as_ref() {
             request = request.query("detachKeys", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -2746,6 +3131,7 @@ pub struct ContainerStatsRequest<'a> {
     client: &'a Client,
     id: String,
     stream: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerStatsRequest<'a> {
     /// Stream the output. If false, the stats will be output once and then it will disconnect.
@@ -2757,6 +3143,15 @@ impl<'a> ContainerStatsRequest<'a> {
     pub async fn send_once(mut self) -> dockwright_runtime::Result<serde_json::Value> {
         self.stream = Some(false);
         dockwright_runtime::first_item(self.send().await?).await
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
     }
     /// Sends the request.
     pub async fn send(
@@ -2775,7 +3170,7 @@ impl<'a> ContainerStatsRequest<'a> {
         if let Some(value) = self.stream.as_ref() {
             request = request.query("stream", value);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_json_stream().await
     }
 }
@@ -2796,11 +3191,21 @@ pub struct ContainerStopRequest<'a> {
     client: &'a Client,
     id: String,
     t: Option<i64>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerStopRequest<'a> {
     /// Number of seconds to wait before killing the container
     pub fn t(mut self, value: i64) -> Self {
         self.t = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -2817,6 +3222,9 @@ impl<'a> ContainerStopRequest<'a> {
             );
         if let Some(value) = self.t.as_ref() {
             request = request.query("t", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -2836,11 +3244,21 @@ pub struct ContainerTopRequest<'a> {
     client: &'a Client,
     id: String,
     ps_args: Option<String>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerTopRequest<'a> {
     /// The arguments to pass to `ps`. For example, `aux`
     pub fn ps_args(mut self, value: impl Into<String>) -> Self {
         self.ps_args = Some(value.into());
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -2860,6 +3278,9 @@ impl<'a> ContainerTopRequest<'a> {
         if let Some(value) = self.ps_args.as_ref() {
             request = request.query("ps_args", value);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -2877,11 +3298,21 @@ impl<'a> std::future::IntoFuture for ContainerTopRequest<'a> {
 pub struct ContainerUnpauseRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerUnpauseRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -2891,6 +3322,9 @@ impl<'a> ContainerUnpauseRequest<'a> {
                     dockwright_runtime::encode_path_segment(& self.id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -2909,8 +3343,18 @@ pub struct ContainerUpdateRequest<'a> {
     client: &'a Client,
     id: String,
     body: Option<crate::models::ContainerUpdateBody>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerUpdateRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -2927,6 +3371,9 @@ impl<'a> ContainerUpdateRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -2945,8 +3392,18 @@ impl<'a> std::future::IntoFuture for ContainerUpdateRequest<'a> {
 pub struct ContainerWaitRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerWaitRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -2961,7 +3418,7 @@ impl<'a> ContainerWaitRequest<'a> {
                     dockwright_runtime::encode_path_segment(& self.id)
                 ),
             );
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_json().await
     }
 }
@@ -2981,6 +3438,7 @@ pub struct SystemEventsRequest<'a> {
     since: Option<String>,
     until: Option<String>,
     filters: Option<crate::filters::SystemEventsFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SystemEventsRequest<'a> {
     /// Show events created since this timestamp then stream new events.
@@ -3007,6 +3465,15 @@ impl<'a> SystemEventsRequest<'a> {
         self.filters = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -3028,7 +3495,7 @@ impl<'a> SystemEventsRequest<'a> {
                 request = request.query_json("filters", filters);
             }
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_json_stream().await
     }
 }
@@ -3048,13 +3515,23 @@ impl<'a> std::future::IntoFuture for SystemEventsRequest<'a> {
 pub struct ExecInspectRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ExecInspectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
     ) -> dockwright_runtime::Result<crate::models::ExecInspectResponse> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -3064,6 +3541,9 @@ impl<'a> ExecInspectRequest<'a> {
                     .id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -3083,8 +3563,18 @@ pub struct ExecResizeRequest<'a> {
     id: String,
     h: i64,
     w: i64,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ExecResizeRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3102,6 +3592,9 @@ impl<'a> ExecResizeRequest<'a> {
         }
         if let Some(value) = Some(&self.w) {
             request = request.query("w", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -3122,6 +3615,7 @@ pub struct ExecStartRequest<'a> {
     id: String,
     body: Option<crate::models::ExecStartBody>,
     tty_hint: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ExecStartRequest<'a> {
     pub fn body(mut self, value: crate::models::ExecStartBody) -> Self {
@@ -3136,6 +3630,15 @@ impl<'a> ExecStartRequest<'a> {
     /// request).
     pub fn tty(mut self, value: bool) -> Self {
         self.tty_hint = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -3153,7 +3656,7 @@ impl<'a> ExecStartRequest<'a> {
         if let Some(body) = &self.body {
             request = request.json_body(body);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         let rule = dockwright_runtime::FramingRule::new(API_VERSION)
             .tty(self.tty_hint)
             .inspect(
@@ -3191,6 +3694,7 @@ pub struct ImageCreateRequest<'a> {
     tag: Option<String>,
     x_registry_auth: Option<dockwright_runtime::AuthConfig>,
     body: Option<dockwright_runtime::Body>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageCreateRequest<'a> {
     /// Name of the image to pull. The name may include a tag or digest. This parameter may only be used when pulling an image. The pull is cancelled if the HTTP connection is closed.
@@ -3221,6 +3725,15 @@ impl<'a> ImageCreateRequest<'a> {
     /// Image content if the value `-` has been specified in fromSrc query parameter
     pub fn body(mut self, value: dockwright_runtime::Body) -> Self {
         self.body = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -3254,7 +3767,7 @@ impl<'a> ImageCreateRequest<'a> {
         if let Some(body) = self.body {
             request = request.body(body, "text/plain");
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_progress().await
     }
 }
@@ -3274,11 +3787,21 @@ impl<'a> std::future::IntoFuture for ImageCreateRequest<'a> {
 pub struct ImageGetAllRequest<'a> {
     client: &'a Client,
     names: Option<Vec<String>>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageGetAllRequest<'a> {
     /// Image names to filter by
     pub fn names(mut self, value: Vec<String>) -> Self {
         self.names = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -3293,7 +3816,7 @@ impl<'a> ImageGetAllRequest<'a> {
             request = request
                 .query_repeated("names", value.iter().map(|v| v.to_string()));
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_bytes().await
     }
 }
@@ -3313,6 +3836,7 @@ pub struct ImageListRequest<'a> {
     all: Option<bool>,
     filters: Option<crate::filters::ImageListFilters>,
     digests: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageListRequest<'a> {
     /// Show all images. Only images from a final layer (no children) are shown by default.
@@ -3337,6 +3861,15 @@ impl<'a> ImageListRequest<'a> {
         self.digests = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -3359,6 +3892,9 @@ impl<'a> ImageListRequest<'a> {
         if let Some(value) = self.digests.as_ref() {
             request = request.query("digests", value);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -3377,6 +3913,7 @@ pub struct ImageLoadRequest<'a> {
     client: &'a Client,
     quiet: Option<bool>,
     body: Option<dockwright_runtime::Body>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageLoadRequest<'a> {
     /// Suppress progress details during load.
@@ -3387,6 +3924,15 @@ impl<'a> ImageLoadRequest<'a> {
     /// Tar archive containing images
     pub fn body(mut self, value: dockwright_runtime::Body) -> Self {
         self.body = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -3408,7 +3954,7 @@ impl<'a> ImageLoadRequest<'a> {
         if let Some(body) = self.body {
             request = request.body(body, "application/x-tar");
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_progress().await
     }
 }
@@ -3428,6 +3974,7 @@ impl<'a> std::future::IntoFuture for ImageLoadRequest<'a> {
 pub struct ImagePruneRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::ImagePruneFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImagePruneRequest<'a> {
     /// Filters to process on the prune list, encoded as JSON (a `map[string][]string`).
@@ -3438,6 +3985,15 @@ impl<'a> ImagePruneRequest<'a> {
     ///   (or `0`), all unused images are pruned.
     pub fn filters(mut self, value: crate::filters::ImagePruneFilters) -> Self {
         self.filters = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -3455,6 +4011,9 @@ impl<'a> ImagePruneRequest<'a> {
             if !filters.is_empty() {
                 request = request.query_json("filters", filters);
             }
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -3475,6 +4034,7 @@ pub struct ImageSearchRequest<'a> {
     term: String,
     limit: Option<i64>,
     filters: Option<crate::filters::ImageSearchFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageSearchRequest<'a> {
     /// Maximum number of results to return
@@ -3489,6 +4049,15 @@ impl<'a> ImageSearchRequest<'a> {
     /// - `is-official=(true|false)`
     pub fn filters(mut self, value: crate::filters::ImageSearchFilters) -> Self {
         self.filters = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -3513,6 +4082,9 @@ impl<'a> ImageSearchRequest<'a> {
                 request = request.query_json("filters", filters);
             }
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -3534,6 +4106,7 @@ pub struct ImageDeleteRequest<'a> {
     name: String,
     force: Option<bool>,
     noprune: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageDeleteRequest<'a> {
     /// Remove the image even if it is being used by stopped containers or has other tags
@@ -3544,6 +4117,15 @@ impl<'a> ImageDeleteRequest<'a> {
     /// Do not delete untagged parent images
     pub fn noprune(mut self, value: bool) -> Self {
         self.noprune = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -3566,6 +4148,9 @@ impl<'a> ImageDeleteRequest<'a> {
         if let Some(value) = self.noprune.as_ref() {
             request = request.query("noprune", value);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -3583,8 +4168,18 @@ impl<'a> std::future::IntoFuture for ImageDeleteRequest<'a> {
 pub struct ImageGetRequest<'a> {
     client: &'a Client,
     name: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageGetRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -3599,7 +4194,7 @@ impl<'a> ImageGetRequest<'a> {
                     self.name)
                 ),
             );
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_bytes().await
     }
 }
@@ -3617,13 +4212,23 @@ impl<'a> std::future::IntoFuture for ImageGetRequest<'a> {
 pub struct ImageHistoryRequest<'a> {
     client: &'a Client,
     name: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageHistoryRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
     ) -> dockwright_runtime::Result<Vec<crate::models::ImageHistoryResponseItem>> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -3633,6 +4238,9 @@ impl<'a> ImageHistoryRequest<'a> {
                     self.name)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -3652,11 +4260,21 @@ impl<'a> std::future::IntoFuture for ImageHistoryRequest<'a> {
 pub struct ImageInspectRequest<'a> {
     client: &'a Client,
     name: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageInspectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Image> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -3666,6 +4284,9 @@ impl<'a> ImageInspectRequest<'a> {
                     self.name)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -3685,6 +4306,7 @@ pub struct ImagePushRequest<'a> {
     name: String,
     tag: Option<String>,
     x_registry_auth: dockwright_runtime::AuthConfig,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImagePushRequest<'a> {
     /// Tag of the image to push. For example, `latest`. If no tag is provided,
@@ -3692,6 +4314,15 @@ impl<'a> ImagePushRequest<'a> {
     /// are pushed.
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -3716,7 +4347,7 @@ impl<'a> ImagePushRequest<'a> {
         if let Some(auth) = Some(&self.x_registry_auth) {
             request = request.registry_auth(auth);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_progress().await
     }
 }
@@ -3738,6 +4369,7 @@ pub struct ImageTagRequest<'a> {
     name: String,
     repo: Option<String>,
     tag: Option<String>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageTagRequest<'a> {
     /// The repository to tag in. For example, `someuser/someimage`.
@@ -3748,6 +4380,15 @@ impl<'a> ImageTagRequest<'a> {
     /// The name of the new tag.
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -3768,6 +4409,9 @@ impl<'a> ImageTagRequest<'a> {
         if let Some(value) = self.tag.as_ref() {
             request = request.query("tag", value);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -3784,16 +4428,29 @@ impl<'a> std::future::IntoFuture for ImageTagRequest<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemInfoRequest<'a> {
     client: &'a Client,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SystemInfoRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
     ) -> dockwright_runtime::Result<crate::models::SystemInfoResponse> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(dockwright_runtime::Method::GET, String::from("/v1.25/info"));
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -3811,6 +4468,7 @@ impl<'a> std::future::IntoFuture for SystemInfoRequest<'a> {
 pub struct NetworkListRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::NetworkListFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> NetworkListRequest<'a> {
     /// JSON encoded value of the filters (a `map[string][]string`) to process on the networks list. Available filters:
@@ -3824,6 +4482,15 @@ impl<'a> NetworkListRequest<'a> {
         self.filters = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Network>> {
         let mut request = self
@@ -3834,6 +4501,9 @@ impl<'a> NetworkListRequest<'a> {
             if !filters.is_empty() {
                 request = request.query_json("filters", filters);
             }
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -3852,8 +4522,18 @@ impl<'a> std::future::IntoFuture for NetworkListRequest<'a> {
 pub struct NetworkCreateRequest<'a> {
     client: &'a Client,
     body: Option<crate::models::NetworkCreateBody>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> NetworkCreateRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -3867,6 +4547,9 @@ impl<'a> NetworkCreateRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -3885,6 +4568,7 @@ impl<'a> std::future::IntoFuture for NetworkCreateRequest<'a> {
 pub struct NetworkPruneRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::NetworkPruneFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> NetworkPruneRequest<'a> {
     /// Filters to process on the prune list, encoded as JSON (a `map[string][]string`).
@@ -3892,6 +4576,15 @@ impl<'a> NetworkPruneRequest<'a> {
     /// Available filters:
     pub fn filters(mut self, value: crate::filters::NetworkPruneFilters) -> Self {
         self.filters = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -3910,6 +4603,9 @@ impl<'a> NetworkPruneRequest<'a> {
                 request = request.query_json("filters", filters);
             }
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -3927,11 +4623,21 @@ impl<'a> std::future::IntoFuture for NetworkPruneRequest<'a> {
 pub struct NetworkInspectRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> NetworkInspectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Network> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -3941,6 +4647,9 @@ impl<'a> NetworkInspectRequest<'a> {
                     .id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -3958,11 +4667,21 @@ impl<'a> std::future::IntoFuture for NetworkInspectRequest<'a> {
 pub struct NetworkDeleteRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> NetworkDeleteRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -3972,6 +4691,9 @@ impl<'a> NetworkDeleteRequest<'a> {
                     .id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -3990,8 +4712,18 @@ pub struct NetworkConnectRequest<'a> {
     client: &'a Client,
     id: String,
     body: Option<crate::models::NetworkConnectBody>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> NetworkConnectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -4006,6 +4738,9 @@ impl<'a> NetworkConnectRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -4025,8 +4760,18 @@ pub struct NetworkDisconnectRequest<'a> {
     client: &'a Client,
     id: String,
     body: Option<crate::models::NetworkDisconnectBody>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> NetworkDisconnectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -4041,6 +4786,9 @@ impl<'a> NetworkDisconnectRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -4059,6 +4807,7 @@ impl<'a> std::future::IntoFuture for NetworkDisconnectRequest<'a> {
 pub struct NodeListRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::NodeListFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> NodeListRequest<'a> {
     /// Filters to process on the nodes list, encoded as JSON (a `map[string][]string`).
@@ -4073,6 +4822,15 @@ impl<'a> NodeListRequest<'a> {
         self.filters = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Node>> {
         let mut request = self
@@ -4083,6 +4841,9 @@ impl<'a> NodeListRequest<'a> {
             if !filters.is_empty() {
                 request = request.query_json("filters", filters);
             }
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -4101,11 +4862,21 @@ impl<'a> std::future::IntoFuture for NodeListRequest<'a> {
 pub struct NodeInspectRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> NodeInspectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Node> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -4114,6 +4885,9 @@ impl<'a> NodeInspectRequest<'a> {
                     "/v1.25/nodes/{}", dockwright_runtime::encode_path_segment(& self.id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -4132,11 +4906,21 @@ pub struct NodeDeleteRequest<'a> {
     client: &'a Client,
     id: String,
     force: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> NodeDeleteRequest<'a> {
     /// Force remove a node from the swarm
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4152,6 +4936,9 @@ impl<'a> NodeDeleteRequest<'a> {
             );
         if let Some(value) = self.force.as_ref() {
             request = request.query("force", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -4172,10 +4959,20 @@ pub struct NodeUpdateRequest<'a> {
     id: String,
     version: i64,
     body: Option<crate::models::NodeSpec>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> NodeUpdateRequest<'a> {
     pub fn body(mut self, value: crate::models::NodeSpec) -> Self {
         self.body = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4196,6 +4993,9 @@ impl<'a> NodeUpdateRequest<'a> {
         if let Some(body) = &self.body {
             request = request.json_body(body);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -4212,14 +5012,27 @@ impl<'a> std::future::IntoFuture for NodeUpdateRequest<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginListRequest<'a> {
     client: &'a Client,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> PluginListRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Plugin>> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(dockwright_runtime::Method::GET, String::from("/v1.25/plugins"));
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -4238,11 +5051,21 @@ pub struct PluginCreateRequest<'a> {
     client: &'a Client,
     name: String,
     body: Option<dockwright_runtime::Body>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> PluginCreateRequest<'a> {
     /// Path to tar containing plugin rootfs and manifest
     pub fn body(mut self, value: dockwright_runtime::Body) -> Self {
         self.body = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4260,7 +5083,7 @@ impl<'a> PluginCreateRequest<'a> {
         if let Some(body) = self.body {
             request = request.body(body, "application/x-tar");
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_empty().await
     }
 }
@@ -4278,8 +5101,18 @@ impl<'a> std::future::IntoFuture for PluginCreateRequest<'a> {
 pub struct GetPluginPrivilegesRequest<'a> {
     client: &'a Client,
     name: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> GetPluginPrivilegesRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -4295,6 +5128,9 @@ impl<'a> GetPluginPrivilegesRequest<'a> {
             );
         if let Some(value) = Some(&self.name) {
             request = request.query("name", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -4318,6 +5154,7 @@ pub struct PluginPullRequest<'a> {
     name: Option<String>,
     x_registry_auth: Option<dockwright_runtime::AuthConfig>,
     body: Option<Vec<crate::models::PluginPullBodyItem>>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> PluginPullRequest<'a> {
     /// Local name for the pulled plugin.
@@ -4334,6 +5171,15 @@ impl<'a> PluginPullRequest<'a> {
     }
     pub fn body(mut self, value: Vec<crate::models::PluginPullBodyItem>) -> Self {
         self.body = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4361,7 +5207,7 @@ impl<'a> PluginPullRequest<'a> {
         if let Some(body) = &self.body {
             request = request.json_body(body);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_progress().await
     }
 }
@@ -4382,11 +5228,21 @@ pub struct PluginDeleteRequest<'a> {
     client: &'a Client,
     name: String,
     force: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> PluginDeleteRequest<'a> {
     /// Disable the plugin before removing. This may result in issues if the plugin is in use by a container.
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4403,6 +5259,9 @@ impl<'a> PluginDeleteRequest<'a> {
             );
         if let Some(value) = self.force.as_ref() {
             request = request.query("force", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -4421,11 +5280,21 @@ impl<'a> std::future::IntoFuture for PluginDeleteRequest<'a> {
 pub struct PluginDisableRequest<'a> {
     client: &'a Client,
     name: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> PluginDisableRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -4435,6 +5304,9 @@ impl<'a> PluginDisableRequest<'a> {
                     dockwright_runtime::encode_path_segment(& self.name)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -4453,11 +5325,21 @@ pub struct PluginEnableRequest<'a> {
     client: &'a Client,
     name: String,
     timeout: Option<i64>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> PluginEnableRequest<'a> {
     /// Set the HTTP client timeout (in seconds)
     pub fn timeout(mut self, value: i64) -> Self {
         self.timeout = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4474,6 +5356,9 @@ impl<'a> PluginEnableRequest<'a> {
             );
         if let Some(value) = self.timeout.as_ref() {
             request = request.query("timeout", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -4492,11 +5377,21 @@ impl<'a> std::future::IntoFuture for PluginEnableRequest<'a> {
 pub struct PluginInspectRequest<'a> {
     client: &'a Client,
     name: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> PluginInspectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Plugin> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -4506,6 +5401,9 @@ impl<'a> PluginInspectRequest<'a> {
                     self.name)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -4523,8 +5421,18 @@ impl<'a> std::future::IntoFuture for PluginInspectRequest<'a> {
 pub struct PluginPushRequest<'a> {
     client: &'a Client,
     name: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> PluginPushRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -4541,7 +5449,7 @@ impl<'a> PluginPushRequest<'a> {
                     self.name)
                 ),
             );
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_progress().await
     }
 }
@@ -4562,10 +5470,20 @@ pub struct PluginSetRequest<'a> {
     client: &'a Client,
     name: String,
     body: Option<Vec<String>>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> PluginSetRequest<'a> {
     pub fn body(mut self, value: Vec<String>) -> Self {
         self.body = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4582,6 +5500,9 @@ impl<'a> PluginSetRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -4600,6 +5521,7 @@ impl<'a> std::future::IntoFuture for PluginSetRequest<'a> {
 pub struct SecretListRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::SecretListFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SecretListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to process on the secrets list. Available filters:
@@ -4607,6 +5529,15 @@ impl<'a> SecretListRequest<'a> {
     /// - `names=<secret name>`
     pub fn filters(mut self, value: crate::filters::SecretListFilters) -> Self {
         self.filters = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4619,6 +5550,9 @@ impl<'a> SecretListRequest<'a> {
             if !filters.is_empty() {
                 request = request.query_json("filters", filters);
             }
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -4637,8 +5571,18 @@ impl<'a> std::future::IntoFuture for SecretListRequest<'a> {
 pub struct SecretCreateRequest<'a> {
     client: &'a Client,
     body: Option<crate::models::SecretSpec>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SecretCreateRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -4652,6 +5596,9 @@ impl<'a> SecretCreateRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -4670,11 +5617,21 @@ impl<'a> std::future::IntoFuture for SecretCreateRequest<'a> {
 pub struct SecretInspectRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SecretInspectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Secret> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -4684,6 +5641,9 @@ impl<'a> SecretInspectRequest<'a> {
                     .id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -4701,11 +5661,21 @@ impl<'a> std::future::IntoFuture for SecretInspectRequest<'a> {
 pub struct SecretDeleteRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SecretDeleteRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -4715,6 +5685,9 @@ impl<'a> SecretDeleteRequest<'a> {
                     .id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -4732,6 +5705,7 @@ impl<'a> std::future::IntoFuture for SecretDeleteRequest<'a> {
 pub struct ServiceListRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::ServiceListFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ServiceListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to process on the services list. Available filters:
@@ -4741,6 +5715,15 @@ impl<'a> ServiceListRequest<'a> {
     /// - `label=<service label>`
     pub fn filters(mut self, value: crate::filters::ServiceListFilters) -> Self {
         self.filters = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4753,6 +5736,9 @@ impl<'a> ServiceListRequest<'a> {
             if !filters.is_empty() {
                 request = request.query_json("filters", filters);
             }
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -4772,11 +5758,21 @@ pub struct ServiceCreateRequest<'a> {
     client: &'a Client,
     x_registry_auth: Option<dockwright_runtime::AuthConfig>,
     body: Option<crate::models::ServiceSpec>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ServiceCreateRequest<'a> {
     /// A base64-encoded auth configuration for pulling from private registries. \[See the authentication section for details.\](#section/Authentication)
     pub fn x_registry_auth(mut self, value: dockwright_runtime::AuthConfig) -> Self {
         self.x_registry_auth = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4796,6 +5792,9 @@ impl<'a> ServiceCreateRequest<'a> {
         if let Some(body) = &self.body {
             request = request.json_body(body);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -4813,11 +5812,21 @@ impl<'a> std::future::IntoFuture for ServiceCreateRequest<'a> {
 pub struct ServiceInspectRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ServiceInspectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Service> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -4827,6 +5836,9 @@ impl<'a> ServiceInspectRequest<'a> {
                     .id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -4844,11 +5856,21 @@ impl<'a> std::future::IntoFuture for ServiceInspectRequest<'a> {
 pub struct ServiceDeleteRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ServiceDeleteRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -4858,6 +5880,9 @@ impl<'a> ServiceDeleteRequest<'a> {
                     .id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -4883,6 +5908,7 @@ pub struct ServiceLogsRequest<'a> {
     timestamps: Option<bool>,
     tail: Option<String>,
     tty_hint: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ServiceLogsRequest<'a> {
     /// Show extra details provided to logs.
@@ -4932,6 +5958,15 @@ impl<'a> ServiceLogsRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -4967,7 +6002,7 @@ impl<'a> ServiceLogsRequest<'a> {
         if let Some(value) = self.tail.as_ref() {
             request = request.query("tail", value);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         let rule = dockwright_runtime::FramingRule::new(API_VERSION)
             .tty(self.tty_hint)
             .inspect(
@@ -5004,6 +6039,7 @@ pub struct ServiceUpdateRequest<'a> {
     registry_auth_from: Option<String>,
     x_registry_auth: Option<dockwright_runtime::AuthConfig>,
     body: Option<crate::models::ServiceSpec>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ServiceUpdateRequest<'a> {
     /// If the X-Registry-Auth header is not specified, this parameter indicates where to find registry authorization credentials. The valid values are `spec` and `previous-spec`.
@@ -5014,6 +6050,15 @@ impl<'a> ServiceUpdateRequest<'a> {
     /// A base64-encoded auth configuration for pulling from private registries. \[See the authentication section for details.\](#section/Authentication)
     pub fn x_registry_auth(mut self, value: dockwright_runtime::AuthConfig) -> Self {
         self.x_registry_auth = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -5042,6 +6087,9 @@ impl<'a> ServiceUpdateRequest<'a> {
         if let Some(body) = &self.body {
             request = request.json_body(body);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -5058,16 +6106,29 @@ impl<'a> std::future::IntoFuture for ServiceUpdateRequest<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmInspectRequest<'a> {
     client: &'a Client,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SwarmInspectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
     ) -> dockwright_runtime::Result<crate::models::SwarmInspectResponse> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(dockwright_runtime::Method::GET, String::from("/v1.25/swarm"));
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -5085,8 +6146,18 @@ impl<'a> std::future::IntoFuture for SwarmInspectRequest<'a> {
 pub struct SwarmInitRequest<'a> {
     client: &'a Client,
     body: Option<crate::models::SwarmInitBody>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SwarmInitRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<String> {
         let mut request = self
@@ -5098,6 +6169,9 @@ impl<'a> SwarmInitRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -5116,8 +6190,18 @@ impl<'a> std::future::IntoFuture for SwarmInitRequest<'a> {
 pub struct SwarmJoinRequest<'a> {
     client: &'a Client,
     body: Option<crate::models::SwarmJoinBody>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SwarmJoinRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5129,6 +6213,9 @@ impl<'a> SwarmJoinRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -5147,11 +6234,21 @@ impl<'a> std::future::IntoFuture for SwarmJoinRequest<'a> {
 pub struct SwarmLeaveRequest<'a> {
     client: &'a Client,
     force: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SwarmLeaveRequest<'a> {
     /// Force leave swarm, even if this is the last manager or that it will break the cluster.
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -5165,6 +6262,9 @@ impl<'a> SwarmLeaveRequest<'a> {
             );
         if let Some(value) = self.force.as_ref() {
             request = request.query("force", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -5183,8 +6283,18 @@ impl<'a> std::future::IntoFuture for SwarmLeaveRequest<'a> {
 pub struct SwarmUnlockRequest<'a> {
     client: &'a Client,
     body: Option<crate::models::SwarmUnlockBody>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SwarmUnlockRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5196,6 +6306,9 @@ impl<'a> SwarmUnlockRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -5213,19 +6326,32 @@ impl<'a> std::future::IntoFuture for SwarmUnlockRequest<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmUnlockkeyRequest<'a> {
     client: &'a Client,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SwarmUnlockkeyRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
     ) -> dockwright_runtime::Result<crate::models::SwarmUnlockkeyResponse> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
                 dockwright_runtime::Method::GET,
                 String::from("/v1.25/swarm/unlockkey"),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -5247,6 +6373,7 @@ pub struct SwarmUpdateRequest<'a> {
     rotate_manager_token: Option<bool>,
     rotate_manager_unlock_key: Option<bool>,
     body: Option<crate::models::SwarmSpec>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SwarmUpdateRequest<'a> {
     /// Rotate the worker join token.
@@ -5262,6 +6389,15 @@ impl<'a> SwarmUpdateRequest<'a> {
     /// Rotate the manager unlock key.
     pub fn rotate_manager_unlock_key(mut self, value: bool) -> Self {
         self.rotate_manager_unlock_key = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -5288,6 +6424,9 @@ impl<'a> SwarmUpdateRequest<'a> {
         if let Some(body) = &self.body {
             request = request.json_body(body);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -5304,16 +6443,29 @@ impl<'a> std::future::IntoFuture for SwarmUpdateRequest<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemDataUsageRequest<'a> {
     client: &'a Client,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SystemDataUsageRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
     ) -> dockwright_runtime::Result<crate::models::SystemDataUsageResponse> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(dockwright_runtime::Method::GET, String::from("/v1.25/system/df"));
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -5331,6 +6483,7 @@ impl<'a> std::future::IntoFuture for SystemDataUsageRequest<'a> {
 pub struct TaskListRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::TaskListFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> TaskListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to process on the tasks list. Available filters:
@@ -5345,6 +6498,15 @@ impl<'a> TaskListRequest<'a> {
         self.filters = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Task>> {
         let mut request = self
@@ -5355,6 +6517,9 @@ impl<'a> TaskListRequest<'a> {
             if !filters.is_empty() {
                 request = request.query_json("filters", filters);
             }
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -5373,11 +6538,21 @@ impl<'a> std::future::IntoFuture for TaskListRequest<'a> {
 pub struct TaskInspectRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> TaskInspectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Task> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -5386,6 +6561,9 @@ impl<'a> TaskInspectRequest<'a> {
                     "/v1.25/tasks/{}", dockwright_runtime::encode_path_segment(& self.id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -5402,16 +6580,29 @@ impl<'a> std::future::IntoFuture for TaskInspectRequest<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemVersionRequest<'a> {
     client: &'a Client,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SystemVersionRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
     ) -> dockwright_runtime::Result<crate::models::SystemVersionResponse> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(dockwright_runtime::Method::GET, String::from("/v1.25/version"));
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -5429,6 +6620,7 @@ impl<'a> std::future::IntoFuture for SystemVersionRequest<'a> {
 pub struct VolumeListRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::VolumeListFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> VolumeListRequest<'a> {
     /// JSON encoded value of the filters (a `map[string][]string`) to
@@ -5445,6 +6637,15 @@ impl<'a> VolumeListRequest<'a> {
         self.filters = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -5457,6 +6658,9 @@ impl<'a> VolumeListRequest<'a> {
             if !filters.is_empty() {
                 request = request.query_json("filters", filters);
             }
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -5475,8 +6679,18 @@ impl<'a> std::future::IntoFuture for VolumeListRequest<'a> {
 pub struct VolumeCreateRequest<'a> {
     client: &'a Client,
     body: Option<crate::models::VolumeCreateBody>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> VolumeCreateRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Volume> {
         let mut request = self
@@ -5488,6 +6702,9 @@ impl<'a> VolumeCreateRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -5506,6 +6723,7 @@ impl<'a> std::future::IntoFuture for VolumeCreateRequest<'a> {
 pub struct VolumePruneRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::VolumePruneFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> VolumePruneRequest<'a> {
     /// Filters to process on the prune list, encoded as JSON (a `map[string][]string`).
@@ -5513,6 +6731,15 @@ impl<'a> VolumePruneRequest<'a> {
     /// Available filters:
     pub fn filters(mut self, value: crate::filters::VolumePruneFilters) -> Self {
         self.filters = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -5531,6 +6758,9 @@ impl<'a> VolumePruneRequest<'a> {
                 request = request.query_json("filters", filters);
             }
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -5548,11 +6778,21 @@ impl<'a> std::future::IntoFuture for VolumePruneRequest<'a> {
 pub struct VolumeInspectRequest<'a> {
     client: &'a Client,
     name: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> VolumeInspectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Volume> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -5562,6 +6802,9 @@ impl<'a> VolumeInspectRequest<'a> {
                     .name)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -5580,11 +6823,21 @@ pub struct VolumeDeleteRequest<'a> {
     client: &'a Client,
     name: String,
     force: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> VolumeDeleteRequest<'a> {
     /// Force the removal of the volume
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -5601,6 +6854,9 @@ impl<'a> VolumeDeleteRequest<'a> {
             );
         if let Some(value) = self.force.as_ref() {
             request = request.query("force", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }

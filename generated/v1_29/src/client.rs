@@ -52,7 +52,10 @@ impl Client {
     ///
     /// `GET /_ping` (operation `SystemPing`).
     pub fn system_ping(&self) -> SystemPingRequest<'_> {
-        SystemPingRequest { client: self }
+        SystemPingRequest {
+            client: self,
+            request_timeout: None,
+        }
     }
     /// Check auth configuration
     ///
@@ -63,6 +66,7 @@ impl Client {
         SystemAuthRequest {
             client: self,
             body: None,
+            request_timeout: None,
         }
     }
     /// Build an image
@@ -103,6 +107,7 @@ impl Client {
             content_type: None,
             x_registry_config: None,
             body: None,
+            request_timeout: None,
         }
     }
     /// Create a new image from a container
@@ -119,6 +124,7 @@ impl Client {
             pause: None,
             changes: None,
             body: None,
+            request_timeout: None,
         }
     }
     /// Create a container
@@ -132,6 +138,7 @@ impl Client {
             client: self,
             name: None,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// List containers
@@ -144,6 +151,7 @@ impl Client {
             limit: None,
             size: None,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Delete stopped containers
@@ -153,6 +161,7 @@ impl Client {
         ContainerPruneRequest {
             client: self,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Remove a container
@@ -165,6 +174,7 @@ impl Client {
             v: None,
             force: None,
             link: None,
+            request_timeout: None,
         }
     }
     /// Get an archive of a filesystem resource in a container
@@ -181,6 +191,7 @@ impl Client {
             client: self,
             id: id.into(),
             path: path.into(),
+            request_timeout: None,
         }
     }
     /// Get information about files in a container
@@ -197,6 +208,7 @@ impl Client {
             client: self,
             id: id.into(),
             path: path.into(),
+            request_timeout: None,
         }
     }
     /// Extract an archive of files or folders to a directory in a container
@@ -218,6 +230,7 @@ impl Client {
             path: path.into(),
             no_overwrite_dir_non_dir: None,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Attach to a container
@@ -310,6 +323,7 @@ impl Client {
             stdout: None,
             stderr: None,
             tty_hint: None,
+            request_timeout: None,
         }
     }
     /// Attach to a container via a websocket
@@ -325,6 +339,7 @@ impl Client {
             detach_keys: None,
             logs: None,
             stream: None,
+            request_timeout: None,
         }
     }
     /// Get changes on a container’s filesystem
@@ -344,6 +359,7 @@ impl Client {
         ContainerChangesRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Create an exec instance
@@ -360,6 +376,7 @@ impl Client {
             client: self,
             id: id.into(),
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Export a container
@@ -371,6 +388,7 @@ impl Client {
         ContainerExportRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Inspect a container
@@ -386,6 +404,7 @@ impl Client {
             client: self,
             id: id.into(),
             size: None,
+            request_timeout: None,
         }
     }
     /// Kill a container
@@ -398,6 +417,7 @@ impl Client {
             client: self,
             id: id.into(),
             signal: None,
+            request_timeout: None,
         }
     }
     /// Get container logs
@@ -418,6 +438,7 @@ impl Client {
             timestamps: None,
             tail: None,
             tty_hint: None,
+            request_timeout: None,
         }
     }
     /// Pause a container
@@ -431,6 +452,7 @@ impl Client {
         ContainerPauseRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Rename a container
@@ -445,6 +467,7 @@ impl Client {
             client: self,
             id: id.into(),
             name: name.into(),
+            request_timeout: None,
         }
     }
     /// Resize a container TTY
@@ -463,6 +486,7 @@ impl Client {
             id: id.into(),
             h,
             w,
+            request_timeout: None,
         }
     }
     /// Restart a container
@@ -476,6 +500,7 @@ impl Client {
             client: self,
             id: id.into(),
             t: None,
+            request_timeout: None,
         }
     }
     /// Start a container
@@ -486,6 +511,7 @@ impl Client {
             client: self,
             id: id.into(),
             detach_keys: None,
+            request_timeout: None,
         }
     }
     /// Get container stats based on resource usage
@@ -507,6 +533,7 @@ impl Client {
             client: self,
             id: id.into(),
             stream: None,
+            request_timeout: None,
         }
     }
     /// Stop a container
@@ -517,6 +544,7 @@ impl Client {
             client: self,
             id: id.into(),
             t: None,
+            request_timeout: None,
         }
     }
     /// List processes running inside a container
@@ -529,6 +557,7 @@ impl Client {
             client: self,
             id: id.into(),
             ps_args: None,
+            request_timeout: None,
         }
     }
     /// Unpause a container
@@ -543,6 +572,7 @@ impl Client {
         ContainerUnpauseRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Update a container
@@ -559,6 +589,7 @@ impl Client {
             client: self,
             id: id.into(),
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Wait for a container
@@ -570,6 +601,7 @@ impl Client {
         ContainerWaitRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Monitor events
@@ -595,6 +627,7 @@ impl Client {
             since: None,
             until: None,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Inspect an exec instance
@@ -606,6 +639,7 @@ impl Client {
         ExecInspectRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Resize an exec instance
@@ -624,6 +658,7 @@ impl Client {
             id: id.into(),
             h,
             w,
+            request_timeout: None,
         }
     }
     /// Start an exec instance
@@ -637,6 +672,7 @@ impl Client {
             id: id.into(),
             body: None,
             tty_hint: None,
+            request_timeout: None,
         }
     }
     /// Create an image
@@ -653,6 +689,7 @@ impl Client {
             tag: None,
             x_registry_auth: None,
             body: None,
+            request_timeout: None,
         }
     }
     /// Export several images
@@ -668,6 +705,7 @@ impl Client {
         ImageGetAllRequest {
             client: self,
             names: None,
+            request_timeout: None,
         }
     }
     /// List Images
@@ -681,6 +719,7 @@ impl Client {
             all: None,
             filters: None,
             digests: None,
+            request_timeout: None,
         }
     }
     /// Import images
@@ -695,6 +734,7 @@ impl Client {
             client: self,
             quiet: None,
             body: None,
+            request_timeout: None,
         }
     }
     /// Delete unused images
@@ -704,6 +744,7 @@ impl Client {
         ImagePruneRequest {
             client: self,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Search images
@@ -717,6 +758,7 @@ impl Client {
             term: term.into(),
             limit: None,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Remove an image
@@ -734,6 +776,7 @@ impl Client {
             name: name.into(),
             force: None,
             noprune: None,
+            request_timeout: None,
         }
     }
     /// Export an image
@@ -767,6 +810,7 @@ impl Client {
         ImageGetRequest {
             client: self,
             name: name.into(),
+            request_timeout: None,
         }
     }
     /// Get the history of an image
@@ -778,6 +822,7 @@ impl Client {
         ImageHistoryRequest {
             client: self,
             name: name.into(),
+            request_timeout: None,
         }
     }
     /// Inspect an image
@@ -789,6 +834,7 @@ impl Client {
         ImageInspectRequest {
             client: self,
             name: name.into(),
+            request_timeout: None,
         }
     }
     /// Push an image
@@ -810,6 +856,7 @@ impl Client {
             name: name.into(),
             tag: None,
             x_registry_auth,
+            request_timeout: None,
         }
     }
     /// Tag an image
@@ -827,13 +874,17 @@ impl Client {
             name: name.into(),
             repo: None,
             tag: None,
+            request_timeout: None,
         }
     }
     /// Get system information
     ///
     /// `GET /info` (operation `SystemInfo`).
     pub fn system_info(&self) -> SystemInfoRequest<'_> {
-        SystemInfoRequest { client: self }
+        SystemInfoRequest {
+            client: self,
+            request_timeout: None,
+        }
     }
     /// List networks
     ///
@@ -842,6 +893,7 @@ impl Client {
         NetworkListRequest {
             client: self,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Create a network
@@ -854,6 +906,7 @@ impl Client {
         NetworkCreateRequest {
             client: self,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Delete unused networks
@@ -863,6 +916,7 @@ impl Client {
         NetworkPruneRequest {
             client: self,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Inspect a network
@@ -873,6 +927,7 @@ impl Client {
             client: self,
             id: id.into(),
             verbose: None,
+            request_timeout: None,
         }
     }
     /// Remove a network
@@ -882,6 +937,7 @@ impl Client {
         NetworkDeleteRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Connect a container to a network
@@ -896,6 +952,7 @@ impl Client {
             client: self,
             id: id.into(),
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Disconnect a container from a network
@@ -910,6 +967,7 @@ impl Client {
             client: self,
             id: id.into(),
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// List nodes
@@ -919,6 +977,7 @@ impl Client {
         NodeListRequest {
             client: self,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Inspect a node
@@ -928,6 +987,7 @@ impl Client {
         NodeInspectRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Delete a node
@@ -938,6 +998,7 @@ impl Client {
             client: self,
             id: id.into(),
             force: None,
+            request_timeout: None,
         }
     }
     /// Update a node
@@ -953,6 +1014,7 @@ impl Client {
             id: id.into(),
             version,
             body: None,
+            request_timeout: None,
         }
     }
     /// List plugins
@@ -964,6 +1026,7 @@ impl Client {
         PluginListRequest {
             client: self,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Create a plugin
@@ -974,6 +1037,7 @@ impl Client {
             client: self,
             name: name.into(),
             body: None,
+            request_timeout: None,
         }
     }
     /// Get plugin privileges
@@ -986,6 +1050,7 @@ impl Client {
         GetPluginPrivilegesRequest {
             client: self,
             remote: remote.into(),
+            request_timeout: None,
         }
     }
     /// Install a plugin
@@ -1000,6 +1065,7 @@ impl Client {
             name: None,
             x_registry_auth: None,
             body: None,
+            request_timeout: None,
         }
     }
     /// Remove a plugin
@@ -1010,6 +1076,7 @@ impl Client {
             client: self,
             name: name.into(),
             force: None,
+            request_timeout: None,
         }
     }
     /// Disable a plugin
@@ -1020,6 +1087,7 @@ impl Client {
             client: self,
             name: name.into(),
             force: None,
+            request_timeout: None,
         }
     }
     /// Enable a plugin
@@ -1030,6 +1098,7 @@ impl Client {
             client: self,
             name: name.into(),
             timeout: None,
+            request_timeout: None,
         }
     }
     /// Inspect a plugin
@@ -1039,6 +1108,7 @@ impl Client {
         PluginInspectRequest {
             client: self,
             name: name.into(),
+            request_timeout: None,
         }
     }
     /// Push a plugin
@@ -1050,6 +1120,7 @@ impl Client {
         PluginPushRequest {
             client: self,
             name: name.into(),
+            request_timeout: None,
         }
     }
     /// Configure a plugin
@@ -1060,6 +1131,7 @@ impl Client {
             client: self,
             name: name.into(),
             body: None,
+            request_timeout: None,
         }
     }
     /// Upgrade a plugin
@@ -1076,6 +1148,7 @@ impl Client {
             remote: remote.into(),
             x_registry_auth: None,
             body: None,
+            request_timeout: None,
         }
     }
     /// List secrets
@@ -1085,6 +1158,7 @@ impl Client {
         SecretListRequest {
             client: self,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Create a secret
@@ -1097,6 +1171,7 @@ impl Client {
         SecretCreateRequest {
             client: self,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Inspect a secret
@@ -1106,6 +1181,7 @@ impl Client {
         SecretInspectRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Delete a secret
@@ -1115,6 +1191,7 @@ impl Client {
         SecretDeleteRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Update a Secret
@@ -1130,6 +1207,7 @@ impl Client {
             id: id.into(),
             version,
             body: None,
+            request_timeout: None,
         }
     }
     /// List services
@@ -1139,6 +1217,7 @@ impl Client {
         ServiceListRequest {
             client: self,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Create a service
@@ -1152,6 +1231,7 @@ impl Client {
             client: self,
             x_registry_auth: None,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Inspect a service
@@ -1162,6 +1242,7 @@ impl Client {
             client: self,
             id: id.into(),
             insert_defaults: None,
+            request_timeout: None,
         }
     }
     /// Delete a service
@@ -1171,6 +1252,7 @@ impl Client {
         ServiceDeleteRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Get service logs
@@ -1192,6 +1274,7 @@ impl Client {
             timestamps: None,
             tail: None,
             tty_hint: None,
+            request_timeout: None,
         }
     }
     /// Update a service
@@ -1211,6 +1294,7 @@ impl Client {
             rollback: None,
             x_registry_auth: None,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Inspect swarm
@@ -1219,6 +1303,7 @@ impl Client {
     pub fn swarm_inspect(&self) -> SwarmInspectRequest<'_> {
         SwarmInspectRequest {
             client: self,
+            request_timeout: None,
         }
     }
     /// Initialize a new swarm
@@ -1231,6 +1316,7 @@ impl Client {
         SwarmInitRequest {
             client: self,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Join an existing swarm
@@ -1243,6 +1329,7 @@ impl Client {
         SwarmJoinRequest {
             client: self,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Leave a swarm
@@ -1252,6 +1339,7 @@ impl Client {
         SwarmLeaveRequest {
             client: self,
             force: None,
+            request_timeout: None,
         }
     }
     /// Unlock a locked manager
@@ -1264,6 +1352,7 @@ impl Client {
         SwarmUnlockRequest {
             client: self,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Get the unlock key
@@ -1272,6 +1361,7 @@ impl Client {
     pub fn swarm_unlockkey(&self) -> SwarmUnlockkeyRequest<'_> {
         SwarmUnlockkeyRequest {
             client: self,
+            request_timeout: None,
         }
     }
     /// Update a swarm
@@ -1289,6 +1379,7 @@ impl Client {
             rotate_manager_token: None,
             rotate_manager_unlock_key: None,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Get data usage information
@@ -1297,6 +1388,7 @@ impl Client {
     pub fn system_data_usage(&self) -> SystemDataUsageRequest<'_> {
         SystemDataUsageRequest {
             client: self,
+            request_timeout: None,
         }
     }
     /// List tasks
@@ -1306,6 +1398,7 @@ impl Client {
         TaskListRequest {
             client: self,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Inspect a task
@@ -1315,6 +1408,7 @@ impl Client {
         TaskInspectRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Get task logs
@@ -1336,6 +1430,7 @@ impl Client {
             timestamps: None,
             tail: None,
             tty_hint: None,
+            request_timeout: None,
         }
     }
     /// Get version
@@ -1346,6 +1441,7 @@ impl Client {
     pub fn system_version(&self) -> SystemVersionRequest<'_> {
         SystemVersionRequest {
             client: self,
+            request_timeout: None,
         }
     }
     /// List volumes
@@ -1355,6 +1451,7 @@ impl Client {
         VolumeListRequest {
             client: self,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Create a volume
@@ -1367,6 +1464,7 @@ impl Client {
         VolumeCreateRequest {
             client: self,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Delete unused volumes
@@ -1376,6 +1474,7 @@ impl Client {
         VolumePruneRequest {
             client: self,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Inspect a volume
@@ -1385,6 +1484,7 @@ impl Client {
         VolumeInspectRequest {
             client: self,
             name: name.into(),
+            request_timeout: None,
         }
     }
     /// Remove a volume
@@ -1397,6 +1497,7 @@ impl Client {
             client: self,
             name: name.into(),
             force: None,
+            request_timeout: None,
         }
     }
 }
@@ -1404,15 +1505,25 @@ impl Client {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemPingRequest<'a> {
     client: &'a Client,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SystemPingRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PingInfo> {
         let mut request = self
             .client
             .transport
             .request(dockwright_runtime::Method::GET, String::from("/v1.29/_ping"));
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_ping().await
     }
 }
@@ -1430,11 +1541,21 @@ impl<'a> std::future::IntoFuture for SystemPingRequest<'a> {
 pub struct SystemAuthRequest<'a> {
     client: &'a Client,
     body: Option<crate::models::AuthConfig>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SystemAuthRequest<'a> {
     /// Authentication to check
     pub fn body(mut self, value: crate::models::AuthConfig) -> Self {
         self.body = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -1447,6 +1568,9 @@ impl<'a> SystemAuthRequest<'a> {
             .request(dockwright_runtime::Method::POST, String::from("/v1.29/auth"));
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -1488,6 +1612,7 @@ pub struct ImageBuildRequest<'a> {
     content_type: Option<crate::models::ImageBuildContentType>,
     x_registry_config: Option<String>,
     body: Option<dockwright_runtime::Body>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageBuildRequest<'a> {
     /// Path within the build context to the `Dockerfile`. This is ignored if `remote` is specified and points to an external `Dockerfile`.
@@ -1629,6 +1754,15 @@ impl<'a> ImageBuildRequest<'a> {
         self.body = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -1711,7 +1845,7 @@ impl<'a> ImageBuildRequest<'a> {
         if let Some(body) = self.body {
             request = request.body(body, "application/octet-stream");
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_progress().await
     }
 }
@@ -1738,6 +1872,7 @@ pub struct ImageCommitRequest<'a> {
     pause: Option<bool>,
     changes: Option<String>,
     body: Option<crate::models::Config>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageCommitRequest<'a> {
     /// The ID or name of the container to commit
@@ -1780,6 +1915,15 @@ impl<'a> ImageCommitRequest<'a> {
         self.body = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::IdResponse> {
         let mut request = self
@@ -1810,6 +1954,9 @@ impl<'a> ImageCommitRequest<'a> {
         if let Some(body) = &self.body {
             request = request.json_body(body);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -1828,11 +1975,21 @@ pub struct ContainerCreateRequest<'a> {
     client: &'a Client,
     name: Option<String>,
     body: Option<crate::models::ContainerCreateBody>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerCreateRequest<'a> {
     /// Assign the specified name to the container. Must match `/?[a-zA-Z0-9_-]+`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -1851,6 +2008,9 @@ impl<'a> ContainerCreateRequest<'a> {
         }
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -1872,6 +2032,7 @@ pub struct ContainerListRequest<'a> {
     limit: Option<i64>,
     size: Option<bool>,
     filters: Option<crate::filters::ContainerListFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerListRequest<'a> {
     /// Return all containers. By default, only running containers are shown
@@ -1910,6 +2071,15 @@ impl<'a> ContainerListRequest<'a> {
         self.filters = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -1935,6 +2105,9 @@ impl<'a> ContainerListRequest<'a> {
                 request = request.query_json("filters", filters);
             }
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -1952,6 +2125,7 @@ impl<'a> std::future::IntoFuture for ContainerListRequest<'a> {
 pub struct ContainerPruneRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::ContainerPruneFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerPruneRequest<'a> {
     /// Filters to process on the prune list, encoded as JSON (a `map[string][]string`).
@@ -1960,6 +2134,15 @@ impl<'a> ContainerPruneRequest<'a> {
     /// - `until=<timestamp>` Prune containers created before this timestamp. The `<timestamp>` can be Unix timestamps, date formatted timestamps, or Go duration strings (e.g. `10m`, `1h30m`) computed relative to the daemon machine’s time.
     pub fn filters(mut self, value: crate::filters::ContainerPruneFilters) -> Self {
         self.filters = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -1977,6 +2160,9 @@ impl<'a> ContainerPruneRequest<'a> {
             if !filters.is_empty() {
                 request = request.query_json("filters", filters);
             }
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -1998,6 +2184,7 @@ pub struct ContainerDeleteRequest<'a> {
     v: Option<bool>,
     force: Option<bool>,
     link: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerDeleteRequest<'a> {
     /// Remove anonymous volumes associated with the container.
@@ -2013,6 +2200,15 @@ impl<'a> ContainerDeleteRequest<'a> {
     /// Remove the specified link associated with the container.
     pub fn link(mut self, value: bool) -> Self {
         self.link = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -2036,6 +2232,9 @@ impl<'a> ContainerDeleteRequest<'a> {
         if let Some(value) = self.link.as_ref() {
             request = request.query("link", value);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -2054,8 +2253,18 @@ pub struct ContainerArchiveRequest<'a> {
     client: &'a Client,
     id: String,
     path: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerArchiveRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Archive> {
         let mut request = self
@@ -2071,7 +2280,7 @@ impl<'a> ContainerArchiveRequest<'a> {
         if let Some(value) = Some(&self.path) {
             request = request.query("path", value);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_archive().await
     }
 }
@@ -2090,8 +2299,18 @@ pub struct ContainerArchiveInfoRequest<'a> {
     client: &'a Client,
     id: String,
     path: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerArchiveInfoRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PathStat> {
         let mut request = self
@@ -2107,7 +2326,7 @@ impl<'a> ContainerArchiveInfoRequest<'a> {
         if let Some(value) = Some(&self.path) {
             request = request.query("path", value);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_path_stat().await
     }
 }
@@ -2128,11 +2347,21 @@ pub struct PutContainerArchiveRequest<'a> {
     path: String,
     no_overwrite_dir_non_dir: Option<String>,
     body: Option<dockwright_runtime::Body>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> PutContainerArchiveRequest<'a> {
     /// If “1”, “true”, or “True” then it will be an error if unpacking the given content would cause an existing directory to be replaced with a non-directory and vice versa.
     pub fn no_overwrite_dir_non_dir(mut self, value: impl Into<String>) -> Self {
         self.no_overwrite_dir_non_dir = Some(value.into());
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -2156,7 +2385,7 @@ impl<'a> PutContainerArchiveRequest<'a> {
         if let Some(body) = self.body {
             request = request.body(body, "application/x-tar");
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_empty().await
     }
 }
@@ -2181,6 +2410,7 @@ pub struct ContainerAttachRequest<'a> {
     stdout: Option<bool>,
     stderr: Option<bool>,
     tty_hint: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerAttachRequest<'a> {
     /// Override the key sequence for detaching a container.Format is a single character `[a-Z]` or `ctrl-<value>` where `<value>` is one of: `a-z`, `@`, `^`, `[`, `,` or `_`.
@@ -2227,6 +2457,15 @@ impl<'a> ContainerAttachRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Attached> {
         let mut request = self
@@ -2257,7 +2496,7 @@ impl<'a> ContainerAttachRequest<'a> {
         if let Some(value) = self.stderr.as_ref() {
             request = request.query("stderr", value);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         let rule = dockwright_runtime::FramingRule::new(API_VERSION)
             .tty(self.tty_hint)
             .inspect(
@@ -2293,6 +2532,7 @@ pub struct ContainerAttachWebsocketRequest<'a> {
     detach_keys: Option<String>,
     logs: Option<bool>,
     stream: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerAttachWebsocketRequest<'a> {
     /// Override the key sequence for detaching a container.Format is a single character `[a-Z]` or `ctrl-<value>` where `<value>` is one of: `a-z`, `@`, `^`, `[`, `,`, or `_`.
@@ -2308,6 +2548,15 @@ impl<'a> ContainerAttachWebsocketRequest<'a> {
     /// Return stream
     pub fn stream(mut self, value: bool) -> Self {
         self.stream = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -2331,7 +2580,7 @@ impl<'a> ContainerAttachWebsocketRequest<'a> {
         if let Some(value) = self.stream.as_ref() {
             request = request.query("stream", value);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send().await
     }
 }
@@ -2349,13 +2598,23 @@ impl<'a> std::future::IntoFuture for ContainerAttachWebsocketRequest<'a> {
 pub struct ContainerChangesRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerChangesRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
     ) -> dockwright_runtime::Result<Vec<crate::models::ContainerChangesResponseItem>> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -2365,6 +2624,9 @@ impl<'a> ContainerChangesRequest<'a> {
                     dockwright_runtime::encode_path_segment(& self.id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -2385,8 +2647,18 @@ pub struct ContainerExecRequest<'a> {
     client: &'a Client,
     id: String,
     body: Option<crate::models::ContainerExecBody>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerExecRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::IdResponse> {
         let mut request = self
@@ -2401,6 +2673,9 @@ impl<'a> ContainerExecRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -2419,8 +2694,18 @@ impl<'a> std::future::IntoFuture for ContainerExecRequest<'a> {
 pub struct ContainerExportRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerExportRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -2435,7 +2720,7 @@ impl<'a> ContainerExportRequest<'a> {
                     dockwright_runtime::encode_path_segment(& self.id)
                 ),
             );
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_bytes().await
     }
 }
@@ -2454,11 +2739,21 @@ pub struct ContainerInspectRequest<'a> {
     client: &'a Client,
     id: String,
     size: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerInspectRequest<'a> {
     /// Return the size of container as fields `SizeRw` and `SizeRootFs`
     pub fn size(mut self, value: bool) -> Self {
         self.size = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -2478,6 +2773,9 @@ impl<'a> ContainerInspectRequest<'a> {
         if let Some(value) = self.size.as_ref() {
             request = request.query("size", value);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -2496,11 +2794,21 @@ pub struct ContainerKillRequest<'a> {
     client: &'a Client,
     id: String,
     signal: Option<String>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerKillRequest<'a> {
     /// Signal to send to the container as an integer or string (e.g. `SIGINT`)
     pub fn signal(mut self, value: impl Into<String>) -> Self {
         self.signal = Some(value.into());
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -2517,6 +2825,9 @@ impl<'a> ContainerKillRequest<'a> {
             );
         if let Some(value) = self.signal.as_ref() {
             request = request.query("signal", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -2542,6 +2853,7 @@ pub struct ContainerLogsRequest<'a> {
     timestamps: Option<bool>,
     tail: Option<String>,
     tty_hint: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerLogsRequest<'a> {
     /// Return the logs as a stream.
@@ -2586,6 +2898,15 @@ impl<'a> ContainerLogsRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -2618,7 +2939,7 @@ impl<'a> ContainerLogsRequest<'a> {
         if let Some(value) = self.tail.as_ref() {
             request = request.query("tail", value);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         let rule = dockwright_runtime::FramingRule::new(API_VERSION)
             .tty(self.tty_hint)
             .inspect(
@@ -2651,11 +2972,21 @@ impl<'a> std::future::IntoFuture for ContainerLogsRequest<'a> {
 pub struct ContainerPauseRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerPauseRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -2665,6 +2996,9 @@ impl<'a> ContainerPauseRequest<'a> {
                     dockwright_runtime::encode_path_segment(& self.id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -2683,8 +3017,18 @@ pub struct ContainerRenameRequest<'a> {
     client: &'a Client,
     id: String,
     name: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerRenameRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -2699,6 +3043,9 @@ impl<'a> ContainerRenameRequest<'a> {
             );
         if let Some(value) = Some(&self.name) {
             request = request.query("name", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -2719,8 +3066,18 @@ pub struct ContainerResizeRequest<'a> {
     id: String,
     h: i64,
     w: i64,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerResizeRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -2738,6 +3095,9 @@ impl<'a> ContainerResizeRequest<'a> {
         }
         if let Some(value) = Some(&self.w) {
             request = request.query("w", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -2757,11 +3117,21 @@ pub struct ContainerRestartRequest<'a> {
     client: &'a Client,
     id: String,
     t: Option<i64>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerRestartRequest<'a> {
     /// Number of seconds to wait before killing the container
     pub fn t(mut self, value: i64) -> Self {
         self.t = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -2778,6 +3148,9 @@ impl<'a> ContainerRestartRequest<'a> {
             );
         if let Some(value) = self.t.as_ref() {
             request = request.query("t", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -2797,11 +3170,21 @@ pub struct ContainerStartRequest<'a> {
     client: &'a Client,
     id: String,
     detach_keys: Option<String>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerStartRequest<'a> {
     /// Override the key sequence for detaching a container. Format is a single character `[a-Z]` or `ctrl-<value>` where `<value>` is one of: `a-z`, `@`, `^`, `[`, `,` or `_`.
     pub fn detach_keys(mut self, value: impl Into<String>) -> Self {
         self.detach_keys = Some(value.into());
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -2818,6 +3201,9 @@ impl<'a> ContainerStartRequest<'a> {
             );
         if let Some(value) = self.detach_keys.as_ref() {
             request = request.query("detachKeys", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -2837,6 +3223,7 @@ pub struct ContainerStatsRequest<'a> {
     client: &'a Client,
     id: String,
     stream: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerStatsRequest<'a> {
     /// Stream the output. If false, the stats will be output once and then it will disconnect.
@@ -2848,6 +3235,15 @@ impl<'a> ContainerStatsRequest<'a> {
     pub async fn send_once(mut self) -> dockwright_runtime::Result<serde_json::Value> {
         self.stream = Some(false);
         dockwright_runtime::first_item(self.send().await?).await
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
     }
     /// Sends the request.
     pub async fn send(
@@ -2866,7 +3262,7 @@ impl<'a> ContainerStatsRequest<'a> {
         if let Some(value) = self.stream.as_ref() {
             request = request.query("stream", value);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_json_stream().await
     }
 }
@@ -2887,11 +3283,21 @@ pub struct ContainerStopRequest<'a> {
     client: &'a Client,
     id: String,
     t: Option<i64>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerStopRequest<'a> {
     /// Number of seconds to wait before killing the container
     pub fn t(mut self, value: i64) -> Self {
         self.t = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -2908,6 +3314,9 @@ impl<'a> ContainerStopRequest<'a> {
             );
         if let Some(value) = self.t.as_ref() {
             request = request.query("t", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -2927,11 +3336,21 @@ pub struct ContainerTopRequest<'a> {
     client: &'a Client,
     id: String,
     ps_args: Option<String>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerTopRequest<'a> {
     /// The arguments to pass to `ps`. For example, `aux`
     pub fn ps_args(mut self, value: impl Into<String>) -> Self {
         self.ps_args = Some(value.into());
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -2951,6 +3370,9 @@ impl<'a> ContainerTopRequest<'a> {
         if let Some(value) = self.ps_args.as_ref() {
             request = request.query("ps_args", value);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -2968,11 +3390,21 @@ impl<'a> std::future::IntoFuture for ContainerTopRequest<'a> {
 pub struct ContainerUnpauseRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerUnpauseRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -2982,6 +3414,9 @@ impl<'a> ContainerUnpauseRequest<'a> {
                     dockwright_runtime::encode_path_segment(& self.id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -3000,8 +3435,18 @@ pub struct ContainerUpdateRequest<'a> {
     client: &'a Client,
     id: String,
     body: Option<crate::models::ContainerUpdateBody>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerUpdateRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -3018,6 +3463,9 @@ impl<'a> ContainerUpdateRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -3036,8 +3484,18 @@ impl<'a> std::future::IntoFuture for ContainerUpdateRequest<'a> {
 pub struct ContainerWaitRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerWaitRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -3052,7 +3510,7 @@ impl<'a> ContainerWaitRequest<'a> {
                     dockwright_runtime::encode_path_segment(& self.id)
                 ),
             );
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_json().await
     }
 }
@@ -3072,6 +3530,7 @@ pub struct SystemEventsRequest<'a> {
     since: Option<String>,
     until: Option<String>,
     filters: Option<crate::filters::SystemEventsFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SystemEventsRequest<'a> {
     /// Show events created since this timestamp then stream new events.
@@ -3099,6 +3558,15 @@ impl<'a> SystemEventsRequest<'a> {
         self.filters = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -3120,7 +3588,7 @@ impl<'a> SystemEventsRequest<'a> {
                 request = request.query_json("filters", filters);
             }
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_json_stream().await
     }
 }
@@ -3140,13 +3608,23 @@ impl<'a> std::future::IntoFuture for SystemEventsRequest<'a> {
 pub struct ExecInspectRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ExecInspectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
     ) -> dockwright_runtime::Result<crate::models::ExecInspectResponse> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -3156,6 +3634,9 @@ impl<'a> ExecInspectRequest<'a> {
                     .id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -3175,8 +3656,18 @@ pub struct ExecResizeRequest<'a> {
     id: String,
     h: i64,
     w: i64,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ExecResizeRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3194,6 +3685,9 @@ impl<'a> ExecResizeRequest<'a> {
         }
         if let Some(value) = Some(&self.w) {
             request = request.query("w", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -3214,6 +3708,7 @@ pub struct ExecStartRequest<'a> {
     id: String,
     body: Option<crate::models::ExecStartBody>,
     tty_hint: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ExecStartRequest<'a> {
     pub fn body(mut self, value: crate::models::ExecStartBody) -> Self {
@@ -3228,6 +3723,15 @@ impl<'a> ExecStartRequest<'a> {
     /// request).
     pub fn tty(mut self, value: bool) -> Self {
         self.tty_hint = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -3245,7 +3749,7 @@ impl<'a> ExecStartRequest<'a> {
         if let Some(body) = &self.body {
             request = request.json_body(body);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         let rule = dockwright_runtime::FramingRule::new(API_VERSION)
             .tty(self.tty_hint)
             .inspect(
@@ -3283,6 +3787,7 @@ pub struct ImageCreateRequest<'a> {
     tag: Option<String>,
     x_registry_auth: Option<dockwright_runtime::AuthConfig>,
     body: Option<dockwright_runtime::Body>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageCreateRequest<'a> {
     /// Name of the image to pull. The name may include a tag or digest. This parameter may only be used when pulling an image. The pull is cancelled if the HTTP connection is closed.
@@ -3313,6 +3818,15 @@ impl<'a> ImageCreateRequest<'a> {
     /// Image content if the value `-` has been specified in fromSrc query parameter
     pub fn body(mut self, value: dockwright_runtime::Body) -> Self {
         self.body = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -3346,7 +3860,7 @@ impl<'a> ImageCreateRequest<'a> {
         if let Some(body) = self.body {
             request = request.body(body, "text/plain");
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_progress().await
     }
 }
@@ -3366,11 +3880,21 @@ impl<'a> std::future::IntoFuture for ImageCreateRequest<'a> {
 pub struct ImageGetAllRequest<'a> {
     client: &'a Client,
     names: Option<Vec<String>>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageGetAllRequest<'a> {
     /// Image names to filter by
     pub fn names(mut self, value: Vec<String>) -> Self {
         self.names = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -3385,7 +3909,7 @@ impl<'a> ImageGetAllRequest<'a> {
             request = request
                 .query_repeated("names", value.iter().map(|v| v.to_string()));
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_bytes().await
     }
 }
@@ -3405,6 +3929,7 @@ pub struct ImageListRequest<'a> {
     all: Option<bool>,
     filters: Option<crate::filters::ImageListFilters>,
     digests: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageListRequest<'a> {
     /// Show all images. Only images from a final layer (no children) are shown by default.
@@ -3426,6 +3951,15 @@ impl<'a> ImageListRequest<'a> {
     /// Show digest information as a `RepoDigests` field on each image.
     pub fn digests(mut self, value: bool) -> Self {
         self.digests = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -3450,6 +3984,9 @@ impl<'a> ImageListRequest<'a> {
         if let Some(value) = self.digests.as_ref() {
             request = request.query("digests", value);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -3468,6 +4005,7 @@ pub struct ImageLoadRequest<'a> {
     client: &'a Client,
     quiet: Option<bool>,
     body: Option<dockwright_runtime::Body>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageLoadRequest<'a> {
     /// Suppress progress details during load.
@@ -3478,6 +4016,15 @@ impl<'a> ImageLoadRequest<'a> {
     /// Tar archive containing images
     pub fn body(mut self, value: dockwright_runtime::Body) -> Self {
         self.body = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -3499,7 +4046,7 @@ impl<'a> ImageLoadRequest<'a> {
         if let Some(body) = self.body {
             request = request.body(body, "application/x-tar");
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_progress().await
     }
 }
@@ -3519,6 +4066,7 @@ impl<'a> std::future::IntoFuture for ImageLoadRequest<'a> {
 pub struct ImagePruneRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::ImagePruneFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImagePruneRequest<'a> {
     /// Filters to process on the prune list, encoded as JSON (a `map[string][]string`). Available filters:
@@ -3529,6 +4077,15 @@ impl<'a> ImagePruneRequest<'a> {
     /// - `until=<string>` Prune images created before this timestamp. The `<timestamp>` can be Unix timestamps, date formatted timestamps, or Go duration strings (e.g. `10m`, `1h30m`) computed relative to the daemon machine’s time.
     pub fn filters(mut self, value: crate::filters::ImagePruneFilters) -> Self {
         self.filters = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -3546,6 +4103,9 @@ impl<'a> ImagePruneRequest<'a> {
             if !filters.is_empty() {
                 request = request.query_json("filters", filters);
             }
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -3566,6 +4126,7 @@ pub struct ImageSearchRequest<'a> {
     term: String,
     limit: Option<i64>,
     filters: Option<crate::filters::ImageSearchFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageSearchRequest<'a> {
     /// Maximum number of results to return
@@ -3580,6 +4141,15 @@ impl<'a> ImageSearchRequest<'a> {
     /// - `stars=<number>` Matches images that has at least 'number' stars.
     pub fn filters(mut self, value: crate::filters::ImageSearchFilters) -> Self {
         self.filters = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -3604,6 +4174,9 @@ impl<'a> ImageSearchRequest<'a> {
                 request = request.query_json("filters", filters);
             }
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -3625,6 +4198,7 @@ pub struct ImageDeleteRequest<'a> {
     name: String,
     force: Option<bool>,
     noprune: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageDeleteRequest<'a> {
     /// Remove the image even if it is being used by stopped containers or has other tags
@@ -3635,6 +4209,15 @@ impl<'a> ImageDeleteRequest<'a> {
     /// Do not delete untagged parent images
     pub fn noprune(mut self, value: bool) -> Self {
         self.noprune = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -3657,6 +4240,9 @@ impl<'a> ImageDeleteRequest<'a> {
         if let Some(value) = self.noprune.as_ref() {
             request = request.query("noprune", value);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -3676,8 +4262,18 @@ impl<'a> std::future::IntoFuture for ImageDeleteRequest<'a> {
 pub struct ImageGetRequest<'a> {
     client: &'a Client,
     name: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageGetRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -3692,7 +4288,7 @@ impl<'a> ImageGetRequest<'a> {
                     self.name)
                 ),
             );
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_bytes().await
     }
 }
@@ -3710,13 +4306,23 @@ impl<'a> std::future::IntoFuture for ImageGetRequest<'a> {
 pub struct ImageHistoryRequest<'a> {
     client: &'a Client,
     name: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageHistoryRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
     ) -> dockwright_runtime::Result<Vec<crate::models::ImageHistoryResponseItem>> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -3726,6 +4332,9 @@ impl<'a> ImageHistoryRequest<'a> {
                     self.name)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -3745,11 +4354,21 @@ impl<'a> std::future::IntoFuture for ImageHistoryRequest<'a> {
 pub struct ImageInspectRequest<'a> {
     client: &'a Client,
     name: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageInspectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Image> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -3759,6 +4378,9 @@ impl<'a> ImageInspectRequest<'a> {
                     self.name)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -3778,6 +4400,7 @@ pub struct ImagePushRequest<'a> {
     name: String,
     tag: Option<String>,
     x_registry_auth: dockwright_runtime::AuthConfig,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImagePushRequest<'a> {
     /// Tag of the image to push. For example, `latest`. If no tag is provided,
@@ -3785,6 +4408,15 @@ impl<'a> ImagePushRequest<'a> {
     /// are pushed.
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -3809,7 +4441,7 @@ impl<'a> ImagePushRequest<'a> {
         if let Some(auth) = Some(&self.x_registry_auth) {
             request = request.registry_auth(auth);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_progress().await
     }
 }
@@ -3831,6 +4463,7 @@ pub struct ImageTagRequest<'a> {
     name: String,
     repo: Option<String>,
     tag: Option<String>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageTagRequest<'a> {
     /// The repository to tag in. For example, `someuser/someimage`.
@@ -3841,6 +4474,15 @@ impl<'a> ImageTagRequest<'a> {
     /// The name of the new tag.
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -3861,6 +4503,9 @@ impl<'a> ImageTagRequest<'a> {
         if let Some(value) = self.tag.as_ref() {
             request = request.query("tag", value);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -3877,16 +4522,29 @@ impl<'a> std::future::IntoFuture for ImageTagRequest<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemInfoRequest<'a> {
     client: &'a Client,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SystemInfoRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
     ) -> dockwright_runtime::Result<crate::models::SystemInfoResponse> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(dockwright_runtime::Method::GET, String::from("/v1.29/info"));
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -3904,6 +4562,7 @@ impl<'a> std::future::IntoFuture for SystemInfoRequest<'a> {
 pub struct NetworkListRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::NetworkListFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> NetworkListRequest<'a> {
     /// JSON encoded value of the filters (a `map[string][]string`) to process on the networks list. Available filters:
@@ -3918,6 +4577,15 @@ impl<'a> NetworkListRequest<'a> {
         self.filters = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Network>> {
         let mut request = self
@@ -3928,6 +4596,9 @@ impl<'a> NetworkListRequest<'a> {
             if !filters.is_empty() {
                 request = request.query_json("filters", filters);
             }
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -3946,8 +4617,18 @@ impl<'a> std::future::IntoFuture for NetworkListRequest<'a> {
 pub struct NetworkCreateRequest<'a> {
     client: &'a Client,
     body: Option<crate::models::NetworkCreateBody>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> NetworkCreateRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -3961,6 +4642,9 @@ impl<'a> NetworkCreateRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -3979,6 +4663,7 @@ impl<'a> std::future::IntoFuture for NetworkCreateRequest<'a> {
 pub struct NetworkPruneRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::NetworkPruneFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> NetworkPruneRequest<'a> {
     /// Filters to process on the prune list, encoded as JSON (a `map[string][]string`).
@@ -3987,6 +4672,15 @@ impl<'a> NetworkPruneRequest<'a> {
     /// - `until=<timestamp>` Prune networks created before this timestamp. The `<timestamp>` can be Unix timestamps, date formatted timestamps, or Go duration strings (e.g. `10m`, `1h30m`) computed relative to the daemon machine’s time.
     pub fn filters(mut self, value: crate::filters::NetworkPruneFilters) -> Self {
         self.filters = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4004,6 +4698,9 @@ impl<'a> NetworkPruneRequest<'a> {
             if !filters.is_empty() {
                 request = request.query_json("filters", filters);
             }
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -4023,11 +4720,21 @@ pub struct NetworkInspectRequest<'a> {
     client: &'a Client,
     id: String,
     verbose: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> NetworkInspectRequest<'a> {
     /// Detailed inspect output for troubleshooting
     pub fn verbose(mut self, value: bool) -> Self {
         self.verbose = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4044,6 +4751,9 @@ impl<'a> NetworkInspectRequest<'a> {
             );
         if let Some(value) = self.verbose.as_ref() {
             request = request.query("verbose", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -4062,11 +4772,21 @@ impl<'a> std::future::IntoFuture for NetworkInspectRequest<'a> {
 pub struct NetworkDeleteRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> NetworkDeleteRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -4076,6 +4796,9 @@ impl<'a> NetworkDeleteRequest<'a> {
                     .id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -4094,8 +4817,18 @@ pub struct NetworkConnectRequest<'a> {
     client: &'a Client,
     id: String,
     body: Option<crate::models::NetworkConnectBody>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> NetworkConnectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -4110,6 +4843,9 @@ impl<'a> NetworkConnectRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -4129,8 +4865,18 @@ pub struct NetworkDisconnectRequest<'a> {
     client: &'a Client,
     id: String,
     body: Option<crate::models::NetworkDisconnectBody>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> NetworkDisconnectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -4145,6 +4891,9 @@ impl<'a> NetworkDisconnectRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -4163,6 +4912,7 @@ impl<'a> std::future::IntoFuture for NetworkDisconnectRequest<'a> {
 pub struct NodeListRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::NodeListFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> NodeListRequest<'a> {
     /// Filters to process on the nodes list, encoded as JSON (a `map[string][]string`).
@@ -4177,6 +4927,15 @@ impl<'a> NodeListRequest<'a> {
         self.filters = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Node>> {
         let mut request = self
@@ -4187,6 +4946,9 @@ impl<'a> NodeListRequest<'a> {
             if !filters.is_empty() {
                 request = request.query_json("filters", filters);
             }
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -4205,11 +4967,21 @@ impl<'a> std::future::IntoFuture for NodeListRequest<'a> {
 pub struct NodeInspectRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> NodeInspectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Node> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -4218,6 +4990,9 @@ impl<'a> NodeInspectRequest<'a> {
                     "/v1.29/nodes/{}", dockwright_runtime::encode_path_segment(& self.id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -4236,11 +5011,21 @@ pub struct NodeDeleteRequest<'a> {
     client: &'a Client,
     id: String,
     force: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> NodeDeleteRequest<'a> {
     /// Force remove a node from the swarm
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4256,6 +5041,9 @@ impl<'a> NodeDeleteRequest<'a> {
             );
         if let Some(value) = self.force.as_ref() {
             request = request.query("force", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -4276,10 +5064,20 @@ pub struct NodeUpdateRequest<'a> {
     id: String,
     version: i64,
     body: Option<crate::models::NodeSpec>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> NodeUpdateRequest<'a> {
     pub fn body(mut self, value: crate::models::NodeSpec) -> Self {
         self.body = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4300,6 +5098,9 @@ impl<'a> NodeUpdateRequest<'a> {
         if let Some(body) = &self.body {
             request = request.json_body(body);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -4317,6 +5118,7 @@ impl<'a> std::future::IntoFuture for NodeUpdateRequest<'a> {
 pub struct PluginListRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::PluginListFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> PluginListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to process on the plugin list. Available filters:
@@ -4325,6 +5127,15 @@ impl<'a> PluginListRequest<'a> {
     /// - `enable=<true>|<false>`
     pub fn filters(mut self, value: crate::filters::PluginListFilters) -> Self {
         self.filters = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4337,6 +5148,9 @@ impl<'a> PluginListRequest<'a> {
             if !filters.is_empty() {
                 request = request.query_json("filters", filters);
             }
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -4356,11 +5170,21 @@ pub struct PluginCreateRequest<'a> {
     client: &'a Client,
     name: String,
     body: Option<dockwright_runtime::Body>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> PluginCreateRequest<'a> {
     /// Path to tar containing plugin rootfs and manifest
     pub fn body(mut self, value: dockwright_runtime::Body) -> Self {
         self.body = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4378,7 +5202,7 @@ impl<'a> PluginCreateRequest<'a> {
         if let Some(body) = self.body {
             request = request.body(body, "application/x-tar");
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_empty().await
     }
 }
@@ -4396,8 +5220,18 @@ impl<'a> std::future::IntoFuture for PluginCreateRequest<'a> {
 pub struct GetPluginPrivilegesRequest<'a> {
     client: &'a Client,
     remote: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> GetPluginPrivilegesRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -4413,6 +5247,9 @@ impl<'a> GetPluginPrivilegesRequest<'a> {
             );
         if let Some(value) = Some(&self.remote) {
             request = request.query("remote", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -4436,6 +5273,7 @@ pub struct PluginPullRequest<'a> {
     name: Option<String>,
     x_registry_auth: Option<dockwright_runtime::AuthConfig>,
     body: Option<Vec<crate::models::PluginPullBodyItem>>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> PluginPullRequest<'a> {
     /// Local name for the pulled plugin.
@@ -4452,6 +5290,15 @@ impl<'a> PluginPullRequest<'a> {
     }
     pub fn body(mut self, value: Vec<crate::models::PluginPullBodyItem>) -> Self {
         self.body = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4479,7 +5326,7 @@ impl<'a> PluginPullRequest<'a> {
         if let Some(body) = &self.body {
             request = request.json_body(body);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_progress().await
     }
 }
@@ -4500,11 +5347,21 @@ pub struct PluginDeleteRequest<'a> {
     client: &'a Client,
     name: String,
     force: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> PluginDeleteRequest<'a> {
     /// Disable the plugin before removing. This may result in issues if the plugin is in use by a container.
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4521,6 +5378,9 @@ impl<'a> PluginDeleteRequest<'a> {
             );
         if let Some(value) = self.force.as_ref() {
             request = request.query("force", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -4540,11 +5400,21 @@ pub struct PluginDisableRequest<'a> {
     client: &'a Client,
     name: String,
     force: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> PluginDisableRequest<'a> {
     /// Force disable a plugin even if still in use.
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4561,6 +5431,9 @@ impl<'a> PluginDisableRequest<'a> {
             );
         if let Some(value) = self.force.as_ref() {
             request = request.query("force", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -4580,11 +5453,21 @@ pub struct PluginEnableRequest<'a> {
     client: &'a Client,
     name: String,
     timeout: Option<i64>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> PluginEnableRequest<'a> {
     /// Set the HTTP client timeout (in seconds)
     pub fn timeout(mut self, value: i64) -> Self {
         self.timeout = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4601,6 +5484,9 @@ impl<'a> PluginEnableRequest<'a> {
             );
         if let Some(value) = self.timeout.as_ref() {
             request = request.query("timeout", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -4619,11 +5505,21 @@ impl<'a> std::future::IntoFuture for PluginEnableRequest<'a> {
 pub struct PluginInspectRequest<'a> {
     client: &'a Client,
     name: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> PluginInspectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Plugin> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -4633,6 +5529,9 @@ impl<'a> PluginInspectRequest<'a> {
                     self.name)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -4650,8 +5549,18 @@ impl<'a> std::future::IntoFuture for PluginInspectRequest<'a> {
 pub struct PluginPushRequest<'a> {
     client: &'a Client,
     name: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> PluginPushRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -4668,7 +5577,7 @@ impl<'a> PluginPushRequest<'a> {
                     self.name)
                 ),
             );
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_progress().await
     }
 }
@@ -4689,10 +5598,20 @@ pub struct PluginSetRequest<'a> {
     client: &'a Client,
     name: String,
     body: Option<Vec<String>>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> PluginSetRequest<'a> {
     pub fn body(mut self, value: Vec<String>) -> Self {
         self.body = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4709,6 +5628,9 @@ impl<'a> PluginSetRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -4730,6 +5652,7 @@ pub struct PluginUpgradeRequest<'a> {
     remote: String,
     x_registry_auth: Option<dockwright_runtime::AuthConfig>,
     body: Option<Vec<crate::models::PluginUpgradeBodyItem>>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> PluginUpgradeRequest<'a> {
     /// A base64-encoded auth configuration to use when pulling a plugin from a registry. \[See the authentication section for details.\](#section/Authentication)
@@ -4739,6 +5662,15 @@ impl<'a> PluginUpgradeRequest<'a> {
     }
     pub fn body(mut self, value: Vec<crate::models::PluginUpgradeBodyItem>) -> Self {
         self.body = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4766,7 +5698,7 @@ impl<'a> PluginUpgradeRequest<'a> {
         if let Some(body) = &self.body {
             request = request.json_body(body);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_progress().await
     }
 }
@@ -4786,6 +5718,7 @@ impl<'a> std::future::IntoFuture for PluginUpgradeRequest<'a> {
 pub struct SecretListRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::SecretListFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SecretListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to process on the secrets list. Available filters:
@@ -4798,6 +5731,15 @@ impl<'a> SecretListRequest<'a> {
         self.filters = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Secret>> {
         let mut request = self
@@ -4808,6 +5750,9 @@ impl<'a> SecretListRequest<'a> {
             if !filters.is_empty() {
                 request = request.query_json("filters", filters);
             }
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -4826,8 +5771,18 @@ impl<'a> std::future::IntoFuture for SecretListRequest<'a> {
 pub struct SecretCreateRequest<'a> {
     client: &'a Client,
     body: Option<crate::models::SecretSpec>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SecretCreateRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -4841,6 +5796,9 @@ impl<'a> SecretCreateRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -4859,11 +5817,21 @@ impl<'a> std::future::IntoFuture for SecretCreateRequest<'a> {
 pub struct SecretInspectRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SecretInspectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Secret> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -4873,6 +5841,9 @@ impl<'a> SecretInspectRequest<'a> {
                     .id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -4890,11 +5861,21 @@ impl<'a> std::future::IntoFuture for SecretInspectRequest<'a> {
 pub struct SecretDeleteRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SecretDeleteRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -4904,6 +5885,9 @@ impl<'a> SecretDeleteRequest<'a> {
                     .id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -4923,11 +5907,21 @@ pub struct SecretUpdateRequest<'a> {
     id: String,
     version: i64,
     body: Option<crate::models::SecretSpec>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SecretUpdateRequest<'a> {
     /// The spec of the secret to update. Currently, only the Labels field can be updated. All other fields must remain unchanged from the \[SecretInspect endpoint\](#operation/SecretInspect) response values.
     pub fn body(mut self, value: crate::models::SecretSpec) -> Self {
         self.body = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4948,6 +5942,9 @@ impl<'a> SecretUpdateRequest<'a> {
         if let Some(body) = &self.body {
             request = request.json_body(body);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -4965,6 +5962,7 @@ impl<'a> std::future::IntoFuture for SecretUpdateRequest<'a> {
 pub struct ServiceListRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::ServiceListFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ServiceListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to process on the services list. Available filters:
@@ -4977,6 +5975,15 @@ impl<'a> ServiceListRequest<'a> {
         self.filters = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Service>> {
         let mut request = self
@@ -4987,6 +5994,9 @@ impl<'a> ServiceListRequest<'a> {
             if !filters.is_empty() {
                 request = request.query_json("filters", filters);
             }
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -5006,11 +6016,21 @@ pub struct ServiceCreateRequest<'a> {
     client: &'a Client,
     x_registry_auth: Option<dockwright_runtime::AuthConfig>,
     body: Option<crate::models::ServiceSpec>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ServiceCreateRequest<'a> {
     /// A base64-encoded auth configuration for pulling from private registries. \[See the authentication section for details.\](#section/Authentication)
     pub fn x_registry_auth(mut self, value: dockwright_runtime::AuthConfig) -> Self {
         self.x_registry_auth = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -5030,6 +6050,9 @@ impl<'a> ServiceCreateRequest<'a> {
         if let Some(body) = &self.body {
             request = request.json_body(body);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -5048,11 +6071,21 @@ pub struct ServiceInspectRequest<'a> {
     client: &'a Client,
     id: String,
     insert_defaults: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ServiceInspectRequest<'a> {
     /// Fill empty fields with default values.
     pub fn insert_defaults(mut self, value: bool) -> Self {
         self.insert_defaults = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -5069,6 +6102,9 @@ impl<'a> ServiceInspectRequest<'a> {
             );
         if let Some(value) = self.insert_defaults.as_ref() {
             request = request.query("insertDefaults", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -5087,11 +6123,21 @@ impl<'a> std::future::IntoFuture for ServiceInspectRequest<'a> {
 pub struct ServiceDeleteRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ServiceDeleteRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -5101,6 +6147,9 @@ impl<'a> ServiceDeleteRequest<'a> {
                     .id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -5126,6 +6175,7 @@ pub struct ServiceLogsRequest<'a> {
     timestamps: Option<bool>,
     tail: Option<String>,
     tty_hint: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ServiceLogsRequest<'a> {
     /// Show service context and extra details provided to logs.
@@ -5175,6 +6225,15 @@ impl<'a> ServiceLogsRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -5210,7 +6269,7 @@ impl<'a> ServiceLogsRequest<'a> {
         if let Some(value) = self.tail.as_ref() {
             request = request.query("tail", value);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         let rule = dockwright_runtime::FramingRule::new(API_VERSION)
             .tty(self.tty_hint)
             .inspect(
@@ -5248,6 +6307,7 @@ pub struct ServiceUpdateRequest<'a> {
     rollback: Option<String>,
     x_registry_auth: Option<dockwright_runtime::AuthConfig>,
     body: Option<crate::models::ServiceSpec>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ServiceUpdateRequest<'a> {
     /// If the X-Registry-Auth header is not specified, this parameter indicates where to find registry authorization credentials. The valid values are `spec` and `previous-spec`.
@@ -5263,6 +6323,15 @@ impl<'a> ServiceUpdateRequest<'a> {
     /// A base64-encoded auth configuration for pulling from private registries. \[See the authentication section for details.\](#section/Authentication)
     pub fn x_registry_auth(mut self, value: dockwright_runtime::AuthConfig) -> Self {
         self.x_registry_auth = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -5294,6 +6363,9 @@ impl<'a> ServiceUpdateRequest<'a> {
         if let Some(body) = &self.body {
             request = request.json_body(body);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -5310,16 +6382,29 @@ impl<'a> std::future::IntoFuture for ServiceUpdateRequest<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmInspectRequest<'a> {
     client: &'a Client,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SwarmInspectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
     ) -> dockwright_runtime::Result<crate::models::SwarmInspectResponse> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(dockwright_runtime::Method::GET, String::from("/v1.29/swarm"));
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -5337,8 +6422,18 @@ impl<'a> std::future::IntoFuture for SwarmInspectRequest<'a> {
 pub struct SwarmInitRequest<'a> {
     client: &'a Client,
     body: Option<crate::models::SwarmInitBody>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SwarmInitRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<String> {
         let mut request = self
@@ -5350,6 +6445,9 @@ impl<'a> SwarmInitRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -5368,8 +6466,18 @@ impl<'a> std::future::IntoFuture for SwarmInitRequest<'a> {
 pub struct SwarmJoinRequest<'a> {
     client: &'a Client,
     body: Option<crate::models::SwarmJoinBody>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SwarmJoinRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5381,6 +6489,9 @@ impl<'a> SwarmJoinRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -5399,11 +6510,21 @@ impl<'a> std::future::IntoFuture for SwarmJoinRequest<'a> {
 pub struct SwarmLeaveRequest<'a> {
     client: &'a Client,
     force: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SwarmLeaveRequest<'a> {
     /// Force leave swarm, even if this is the last manager or that it will break the cluster.
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -5417,6 +6538,9 @@ impl<'a> SwarmLeaveRequest<'a> {
             );
         if let Some(value) = self.force.as_ref() {
             request = request.query("force", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -5435,8 +6559,18 @@ impl<'a> std::future::IntoFuture for SwarmLeaveRequest<'a> {
 pub struct SwarmUnlockRequest<'a> {
     client: &'a Client,
     body: Option<crate::models::SwarmUnlockBody>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SwarmUnlockRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5448,6 +6582,9 @@ impl<'a> SwarmUnlockRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -5465,19 +6602,32 @@ impl<'a> std::future::IntoFuture for SwarmUnlockRequest<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmUnlockkeyRequest<'a> {
     client: &'a Client,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SwarmUnlockkeyRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
     ) -> dockwright_runtime::Result<crate::models::SwarmUnlockkeyResponse> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
                 dockwright_runtime::Method::GET,
                 String::from("/v1.29/swarm/unlockkey"),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -5499,6 +6649,7 @@ pub struct SwarmUpdateRequest<'a> {
     rotate_manager_token: Option<bool>,
     rotate_manager_unlock_key: Option<bool>,
     body: Option<crate::models::SwarmSpec>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SwarmUpdateRequest<'a> {
     /// Rotate the worker join token.
@@ -5514,6 +6665,15 @@ impl<'a> SwarmUpdateRequest<'a> {
     /// Rotate the manager unlock key.
     pub fn rotate_manager_unlock_key(mut self, value: bool) -> Self {
         self.rotate_manager_unlock_key = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -5540,6 +6700,9 @@ impl<'a> SwarmUpdateRequest<'a> {
         if let Some(body) = &self.body {
             request = request.json_body(body);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -5556,16 +6719,29 @@ impl<'a> std::future::IntoFuture for SwarmUpdateRequest<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemDataUsageRequest<'a> {
     client: &'a Client,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SystemDataUsageRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
     ) -> dockwright_runtime::Result<crate::models::SystemDataUsageResponse> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(dockwright_runtime::Method::GET, String::from("/v1.29/system/df"));
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -5583,6 +6759,7 @@ impl<'a> std::future::IntoFuture for SystemDataUsageRequest<'a> {
 pub struct TaskListRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::TaskListFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> TaskListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to process on the tasks list. Available filters:
@@ -5597,6 +6774,15 @@ impl<'a> TaskListRequest<'a> {
         self.filters = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Task>> {
         let mut request = self
@@ -5607,6 +6793,9 @@ impl<'a> TaskListRequest<'a> {
             if !filters.is_empty() {
                 request = request.query_json("filters", filters);
             }
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -5625,11 +6814,21 @@ impl<'a> std::future::IntoFuture for TaskListRequest<'a> {
 pub struct TaskInspectRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> TaskInspectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Task> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -5638,6 +6837,9 @@ impl<'a> TaskInspectRequest<'a> {
                     "/v1.29/tasks/{}", dockwright_runtime::encode_path_segment(& self.id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -5663,6 +6865,7 @@ pub struct TaskLogsRequest<'a> {
     timestamps: Option<bool>,
     tail: Option<String>,
     tty_hint: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> TaskLogsRequest<'a> {
     /// Show task context and extra details provided to logs.
@@ -5712,6 +6915,15 @@ impl<'a> TaskLogsRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -5747,7 +6959,7 @@ impl<'a> TaskLogsRequest<'a> {
         if let Some(value) = self.tail.as_ref() {
             request = request.query("tail", value);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         let rule = dockwright_runtime::FramingRule::new(API_VERSION)
             .tty(self.tty_hint)
             .inspect(
@@ -5779,16 +6991,29 @@ impl<'a> std::future::IntoFuture for TaskLogsRequest<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemVersionRequest<'a> {
     client: &'a Client,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SystemVersionRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
     ) -> dockwright_runtime::Result<crate::models::SystemVersionResponse> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(dockwright_runtime::Method::GET, String::from("/v1.29/version"));
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -5806,6 +7031,7 @@ impl<'a> std::future::IntoFuture for SystemVersionRequest<'a> {
 pub struct VolumeListRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::VolumeListFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> VolumeListRequest<'a> {
     /// JSON encoded value of the filters (a `map[string][]string`) to
@@ -5823,6 +7049,15 @@ impl<'a> VolumeListRequest<'a> {
         self.filters = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -5835,6 +7070,9 @@ impl<'a> VolumeListRequest<'a> {
             if !filters.is_empty() {
                 request = request.query_json("filters", filters);
             }
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -5853,8 +7091,18 @@ impl<'a> std::future::IntoFuture for VolumeListRequest<'a> {
 pub struct VolumeCreateRequest<'a> {
     client: &'a Client,
     body: Option<crate::models::VolumeCreateBody>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> VolumeCreateRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Volume> {
         let mut request = self
@@ -5866,6 +7114,9 @@ impl<'a> VolumeCreateRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -5884,6 +7135,7 @@ impl<'a> std::future::IntoFuture for VolumeCreateRequest<'a> {
 pub struct VolumePruneRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::VolumePruneFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> VolumePruneRequest<'a> {
     /// Filters to process on the prune list, encoded as JSON (a `map[string][]string`).
@@ -5891,6 +7143,15 @@ impl<'a> VolumePruneRequest<'a> {
     /// Available filters:
     pub fn filters(mut self, value: crate::filters::VolumePruneFilters) -> Self {
         self.filters = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -5909,6 +7170,9 @@ impl<'a> VolumePruneRequest<'a> {
                 request = request.query_json("filters", filters);
             }
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -5926,11 +7190,21 @@ impl<'a> std::future::IntoFuture for VolumePruneRequest<'a> {
 pub struct VolumeInspectRequest<'a> {
     client: &'a Client,
     name: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> VolumeInspectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Volume> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -5940,6 +7214,9 @@ impl<'a> VolumeInspectRequest<'a> {
                     .name)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -5958,11 +7235,21 @@ pub struct VolumeDeleteRequest<'a> {
     client: &'a Client,
     name: String,
     force: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> VolumeDeleteRequest<'a> {
     /// Force the removal of the volume
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -5979,6 +7266,9 @@ impl<'a> VolumeDeleteRequest<'a> {
             );
         if let Some(value) = self.force.as_ref() {
             request = request.query("force", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }

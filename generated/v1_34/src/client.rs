@@ -52,7 +52,10 @@ impl Client {
     ///
     /// `GET /_ping` (operation `SystemPing`).
     pub fn system_ping(&self) -> SystemPingRequest<'_> {
-        SystemPingRequest { client: self }
+        SystemPingRequest {
+            client: self,
+            request_timeout: None,
+        }
     }
     /// Check auth configuration
     ///
@@ -63,6 +66,7 @@ impl Client {
         SystemAuthRequest {
             client: self,
             body: None,
+            request_timeout: None,
         }
     }
     /// Build an image
@@ -104,13 +108,17 @@ impl Client {
             x_registry_config: None,
             platform: None,
             body: None,
+            request_timeout: None,
         }
     }
     /// Delete builder cache
     ///
     /// `POST /build/prune` (operation `BuildPrune`).
     pub fn build_prune(&self) -> BuildPruneRequest<'_> {
-        BuildPruneRequest { client: self }
+        BuildPruneRequest {
+            client: self,
+            request_timeout: None,
+        }
     }
     /// Create a new image from a container
     ///
@@ -126,6 +134,7 @@ impl Client {
             pause: None,
             changes: None,
             body: None,
+            request_timeout: None,
         }
     }
     /// List configs
@@ -135,6 +144,7 @@ impl Client {
         ConfigListRequest {
             client: self,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Create a config
@@ -147,6 +157,7 @@ impl Client {
         ConfigCreateRequest {
             client: self,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Inspect a config
@@ -156,6 +167,7 @@ impl Client {
         ConfigInspectRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Delete a config
@@ -165,6 +177,7 @@ impl Client {
         ConfigDeleteRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Update a Config
@@ -180,6 +193,7 @@ impl Client {
             id: id.into(),
             version,
             body: None,
+            request_timeout: None,
         }
     }
     /// Create a container
@@ -193,6 +207,7 @@ impl Client {
             client: self,
             name: None,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// List containers
@@ -210,6 +225,7 @@ impl Client {
             limit: None,
             size: None,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Delete stopped containers
@@ -219,6 +235,7 @@ impl Client {
         ContainerPruneRequest {
             client: self,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Remove a container
@@ -231,6 +248,7 @@ impl Client {
             v: None,
             force: None,
             link: None,
+            request_timeout: None,
         }
     }
     /// Get an archive of a filesystem resource in a container
@@ -247,6 +265,7 @@ impl Client {
             client: self,
             id: id.into(),
             path: path.into(),
+            request_timeout: None,
         }
     }
     /// Get information about files in a container
@@ -263,6 +282,7 @@ impl Client {
             client: self,
             id: id.into(),
             path: path.into(),
+            request_timeout: None,
         }
     }
     /// Extract an archive of files or folders to a directory in a container
@@ -284,6 +304,7 @@ impl Client {
             path: path.into(),
             no_overwrite_dir_non_dir: None,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Attach to a container
@@ -376,6 +397,7 @@ impl Client {
             stdout: None,
             stderr: None,
             tty_hint: None,
+            request_timeout: None,
         }
     }
     /// Attach to a container via a websocket
@@ -391,6 +413,7 @@ impl Client {
             detach_keys: None,
             logs: None,
             stream: None,
+            request_timeout: None,
         }
     }
     /// Get changes on a container’s filesystem
@@ -410,6 +433,7 @@ impl Client {
         ContainerChangesRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Create an exec instance
@@ -426,6 +450,7 @@ impl Client {
             client: self,
             id: id.into(),
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Export a container
@@ -437,6 +462,7 @@ impl Client {
         ContainerExportRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Inspect a container
@@ -452,6 +478,7 @@ impl Client {
             client: self,
             id: id.into(),
             size: None,
+            request_timeout: None,
         }
     }
     /// Kill a container
@@ -464,6 +491,7 @@ impl Client {
             client: self,
             id: id.into(),
             signal: None,
+            request_timeout: None,
         }
     }
     /// Get container logs
@@ -484,6 +512,7 @@ impl Client {
             timestamps: None,
             tail: None,
             tty_hint: None,
+            request_timeout: None,
         }
     }
     /// Pause a container
@@ -497,6 +526,7 @@ impl Client {
         ContainerPauseRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Rename a container
@@ -511,6 +541,7 @@ impl Client {
             client: self,
             id: id.into(),
             name: name.into(),
+            request_timeout: None,
         }
     }
     /// Resize a container TTY
@@ -529,6 +560,7 @@ impl Client {
             id: id.into(),
             h,
             w,
+            request_timeout: None,
         }
     }
     /// Restart a container
@@ -542,6 +574,7 @@ impl Client {
             client: self,
             id: id.into(),
             t: None,
+            request_timeout: None,
         }
     }
     /// Start a container
@@ -552,6 +585,7 @@ impl Client {
             client: self,
             id: id.into(),
             detach_keys: None,
+            request_timeout: None,
         }
     }
     /// Get container stats based on resource usage
@@ -573,6 +607,7 @@ impl Client {
             client: self,
             id: id.into(),
             stream: None,
+            request_timeout: None,
         }
     }
     /// Stop a container
@@ -583,6 +618,7 @@ impl Client {
             client: self,
             id: id.into(),
             t: None,
+            request_timeout: None,
         }
     }
     /// List processes running inside a container
@@ -595,6 +631,7 @@ impl Client {
             client: self,
             id: id.into(),
             ps_args: None,
+            request_timeout: None,
         }
     }
     /// Unpause a container
@@ -609,6 +646,7 @@ impl Client {
         ContainerUnpauseRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Update a container
@@ -625,6 +663,7 @@ impl Client {
             client: self,
             id: id.into(),
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Wait for a container
@@ -637,6 +676,7 @@ impl Client {
             client: self,
             id: id.into(),
             condition: None,
+            request_timeout: None,
         }
     }
     /// Get image information from the registry
@@ -651,6 +691,7 @@ impl Client {
         DistributionInspectRequest {
             client: self,
             name: name.into(),
+            request_timeout: None,
         }
     }
     /// Monitor events
@@ -684,6 +725,7 @@ impl Client {
             since: None,
             until: None,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Inspect an exec instance
@@ -695,6 +737,7 @@ impl Client {
         ExecInspectRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Resize an exec instance
@@ -713,6 +756,7 @@ impl Client {
             id: id.into(),
             h,
             w,
+            request_timeout: None,
         }
     }
     /// Start an exec instance
@@ -726,6 +770,7 @@ impl Client {
             id: id.into(),
             body: None,
             tty_hint: None,
+            request_timeout: None,
         }
     }
     /// Create an image
@@ -743,6 +788,7 @@ impl Client {
             x_registry_auth: None,
             platform: None,
             body: None,
+            request_timeout: None,
         }
     }
     /// Export several images
@@ -758,6 +804,7 @@ impl Client {
         ImageGetAllRequest {
             client: self,
             names: None,
+            request_timeout: None,
         }
     }
     /// List Images
@@ -771,6 +818,7 @@ impl Client {
             all: None,
             filters: None,
             digests: None,
+            request_timeout: None,
         }
     }
     /// Import images
@@ -785,6 +833,7 @@ impl Client {
             client: self,
             quiet: None,
             body: None,
+            request_timeout: None,
         }
     }
     /// Delete unused images
@@ -794,6 +843,7 @@ impl Client {
         ImagePruneRequest {
             client: self,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Search images
@@ -807,6 +857,7 @@ impl Client {
             term: term.into(),
             limit: None,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Remove an image
@@ -824,6 +875,7 @@ impl Client {
             name: name.into(),
             force: None,
             noprune: None,
+            request_timeout: None,
         }
     }
     /// Export an image
@@ -857,6 +909,7 @@ impl Client {
         ImageGetRequest {
             client: self,
             name: name.into(),
+            request_timeout: None,
         }
     }
     /// Get the history of an image
@@ -868,6 +921,7 @@ impl Client {
         ImageHistoryRequest {
             client: self,
             name: name.into(),
+            request_timeout: None,
         }
     }
     /// Inspect an image
@@ -879,6 +933,7 @@ impl Client {
         ImageInspectRequest {
             client: self,
             name: name.into(),
+            request_timeout: None,
         }
     }
     /// Push an image
@@ -900,6 +955,7 @@ impl Client {
             name: name.into(),
             tag: None,
             x_registry_auth,
+            request_timeout: None,
         }
     }
     /// Tag an image
@@ -917,13 +973,17 @@ impl Client {
             name: name.into(),
             repo: None,
             tag: None,
+            request_timeout: None,
         }
     }
     /// Get system information
     ///
     /// `GET /info` (operation `SystemInfo`).
     pub fn system_info(&self) -> SystemInfoRequest<'_> {
-        SystemInfoRequest { client: self }
+        SystemInfoRequest {
+            client: self,
+            request_timeout: None,
+        }
     }
     /// List networks
     ///
@@ -937,6 +997,7 @@ impl Client {
         NetworkListRequest {
             client: self,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Create a network
@@ -949,6 +1010,7 @@ impl Client {
         NetworkCreateRequest {
             client: self,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Delete unused networks
@@ -958,6 +1020,7 @@ impl Client {
         NetworkPruneRequest {
             client: self,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Inspect a network
@@ -969,6 +1032,7 @@ impl Client {
             id: id.into(),
             verbose: None,
             scope: None,
+            request_timeout: None,
         }
     }
     /// Remove a network
@@ -978,6 +1042,7 @@ impl Client {
         NetworkDeleteRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Connect a container to a network
@@ -992,6 +1057,7 @@ impl Client {
             client: self,
             id: id.into(),
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Disconnect a container from a network
@@ -1006,6 +1072,7 @@ impl Client {
             client: self,
             id: id.into(),
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// List nodes
@@ -1015,6 +1082,7 @@ impl Client {
         NodeListRequest {
             client: self,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Inspect a node
@@ -1024,6 +1092,7 @@ impl Client {
         NodeInspectRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Delete a node
@@ -1034,6 +1103,7 @@ impl Client {
             client: self,
             id: id.into(),
             force: None,
+            request_timeout: None,
         }
     }
     /// Update a node
@@ -1049,6 +1119,7 @@ impl Client {
             id: id.into(),
             version,
             body: None,
+            request_timeout: None,
         }
     }
     /// List plugins
@@ -1060,6 +1131,7 @@ impl Client {
         PluginListRequest {
             client: self,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Create a plugin
@@ -1070,6 +1142,7 @@ impl Client {
             client: self,
             name: name.into(),
             body: None,
+            request_timeout: None,
         }
     }
     /// Get plugin privileges
@@ -1082,6 +1155,7 @@ impl Client {
         GetPluginPrivilegesRequest {
             client: self,
             remote: remote.into(),
+            request_timeout: None,
         }
     }
     /// Install a plugin
@@ -1096,6 +1170,7 @@ impl Client {
             name: None,
             x_registry_auth: None,
             body: None,
+            request_timeout: None,
         }
     }
     /// Remove a plugin
@@ -1106,6 +1181,7 @@ impl Client {
             client: self,
             name: name.into(),
             force: None,
+            request_timeout: None,
         }
     }
     /// Disable a plugin
@@ -1116,6 +1192,7 @@ impl Client {
             client: self,
             name: name.into(),
             force: None,
+            request_timeout: None,
         }
     }
     /// Enable a plugin
@@ -1126,6 +1203,7 @@ impl Client {
             client: self,
             name: name.into(),
             timeout: None,
+            request_timeout: None,
         }
     }
     /// Inspect a plugin
@@ -1135,6 +1213,7 @@ impl Client {
         PluginInspectRequest {
             client: self,
             name: name.into(),
+            request_timeout: None,
         }
     }
     /// Push a plugin
@@ -1146,6 +1225,7 @@ impl Client {
         PluginPushRequest {
             client: self,
             name: name.into(),
+            request_timeout: None,
         }
     }
     /// Configure a plugin
@@ -1156,6 +1236,7 @@ impl Client {
             client: self,
             name: name.into(),
             body: None,
+            request_timeout: None,
         }
     }
     /// Upgrade a plugin
@@ -1172,6 +1253,7 @@ impl Client {
             remote: remote.into(),
             x_registry_auth: None,
             body: None,
+            request_timeout: None,
         }
     }
     /// List secrets
@@ -1181,6 +1263,7 @@ impl Client {
         SecretListRequest {
             client: self,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Create a secret
@@ -1193,6 +1276,7 @@ impl Client {
         SecretCreateRequest {
             client: self,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Inspect a secret
@@ -1202,6 +1286,7 @@ impl Client {
         SecretInspectRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Delete a secret
@@ -1211,6 +1296,7 @@ impl Client {
         SecretDeleteRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Update a Secret
@@ -1226,6 +1312,7 @@ impl Client {
             id: id.into(),
             version,
             body: None,
+            request_timeout: None,
         }
     }
     /// List services
@@ -1235,6 +1322,7 @@ impl Client {
         ServiceListRequest {
             client: self,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Create a service
@@ -1248,6 +1336,7 @@ impl Client {
             client: self,
             x_registry_auth: None,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Inspect a service
@@ -1258,6 +1347,7 @@ impl Client {
             client: self,
             id: id.into(),
             insert_defaults: None,
+            request_timeout: None,
         }
     }
     /// Delete a service
@@ -1267,6 +1357,7 @@ impl Client {
         ServiceDeleteRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Get service logs
@@ -1288,6 +1379,7 @@ impl Client {
             timestamps: None,
             tail: None,
             tty_hint: None,
+            request_timeout: None,
         }
     }
     /// Update a service
@@ -1307,6 +1399,7 @@ impl Client {
             rollback: None,
             x_registry_auth: None,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Initialize interactive session
@@ -1338,7 +1431,10 @@ impl Client {
     ///
     /// `POST /session` (operation `Session`).
     pub fn session(&self) -> SessionRequest<'_> {
-        SessionRequest { client: self }
+        SessionRequest {
+            client: self,
+            request_timeout: None,
+        }
     }
     /// Inspect swarm
     ///
@@ -1346,6 +1442,7 @@ impl Client {
     pub fn swarm_inspect(&self) -> SwarmInspectRequest<'_> {
         SwarmInspectRequest {
             client: self,
+            request_timeout: None,
         }
     }
     /// Initialize a new swarm
@@ -1358,6 +1455,7 @@ impl Client {
         SwarmInitRequest {
             client: self,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Join an existing swarm
@@ -1370,6 +1468,7 @@ impl Client {
         SwarmJoinRequest {
             client: self,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Leave a swarm
@@ -1379,6 +1478,7 @@ impl Client {
         SwarmLeaveRequest {
             client: self,
             force: None,
+            request_timeout: None,
         }
     }
     /// Unlock a locked manager
@@ -1391,6 +1491,7 @@ impl Client {
         SwarmUnlockRequest {
             client: self,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Get the unlock key
@@ -1399,6 +1500,7 @@ impl Client {
     pub fn swarm_unlockkey(&self) -> SwarmUnlockkeyRequest<'_> {
         SwarmUnlockkeyRequest {
             client: self,
+            request_timeout: None,
         }
     }
     /// Update a swarm
@@ -1416,6 +1518,7 @@ impl Client {
             rotate_manager_token: None,
             rotate_manager_unlock_key: None,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Get data usage information
@@ -1424,6 +1527,7 @@ impl Client {
     pub fn system_data_usage(&self) -> SystemDataUsageRequest<'_> {
         SystemDataUsageRequest {
             client: self,
+            request_timeout: None,
         }
     }
     /// List tasks
@@ -1433,6 +1537,7 @@ impl Client {
         TaskListRequest {
             client: self,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Inspect a task
@@ -1442,6 +1547,7 @@ impl Client {
         TaskInspectRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Get task logs
@@ -1463,6 +1569,7 @@ impl Client {
             timestamps: None,
             tail: None,
             tty_hint: None,
+            request_timeout: None,
         }
     }
     /// Get version
@@ -1473,6 +1580,7 @@ impl Client {
     pub fn system_version(&self) -> SystemVersionRequest<'_> {
         SystemVersionRequest {
             client: self,
+            request_timeout: None,
         }
     }
     /// List volumes
@@ -1482,6 +1590,7 @@ impl Client {
         VolumeListRequest {
             client: self,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Create a volume
@@ -1494,6 +1603,7 @@ impl Client {
         VolumeCreateRequest {
             client: self,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Delete unused volumes
@@ -1503,6 +1613,7 @@ impl Client {
         VolumePruneRequest {
             client: self,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Inspect a volume
@@ -1512,6 +1623,7 @@ impl Client {
         VolumeInspectRequest {
             client: self,
             name: name.into(),
+            request_timeout: None,
         }
     }
     /// Remove a volume
@@ -1524,6 +1636,7 @@ impl Client {
             client: self,
             name: name.into(),
             force: None,
+            request_timeout: None,
         }
     }
 }
@@ -1531,15 +1644,25 @@ impl Client {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemPingRequest<'a> {
     client: &'a Client,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SystemPingRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PingInfo> {
         let mut request = self
             .client
             .transport
             .request(dockwright_runtime::Method::GET, String::from("/v1.34/_ping"));
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_ping().await
     }
 }
@@ -1557,11 +1680,21 @@ impl<'a> std::future::IntoFuture for SystemPingRequest<'a> {
 pub struct SystemAuthRequest<'a> {
     client: &'a Client,
     body: Option<crate::models::AuthConfig>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SystemAuthRequest<'a> {
     /// Authentication to check
     pub fn body(mut self, value: crate::models::AuthConfig) -> Self {
         self.body = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -1574,6 +1707,9 @@ impl<'a> SystemAuthRequest<'a> {
             .request(dockwright_runtime::Method::POST, String::from("/v1.34/auth"));
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -1616,6 +1752,7 @@ pub struct ImageBuildRequest<'a> {
     x_registry_config: Option<String>,
     platform: Option<String>,
     body: Option<dockwright_runtime::Body>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageBuildRequest<'a> {
     /// Path within the build context to the `Dockerfile`. This is ignored if `remote` is specified and points to an external `Dockerfile`.
@@ -1762,6 +1899,15 @@ impl<'a> ImageBuildRequest<'a> {
         self.body = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -1847,7 +1993,7 @@ impl<'a> ImageBuildRequest<'a> {
         if let Some(body) = self.body {
             request = request.body(body, "application/octet-stream");
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_progress().await
     }
 }
@@ -1866,19 +2012,32 @@ impl<'a> std::future::IntoFuture for ImageBuildRequest<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct BuildPruneRequest<'a> {
     client: &'a Client,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> BuildPruneRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
     ) -> dockwright_runtime::Result<crate::models::BuildPruneResponse> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
                 dockwright_runtime::Method::POST,
                 String::from("/v1.34/build/prune"),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -1903,6 +2062,7 @@ pub struct ImageCommitRequest<'a> {
     pause: Option<bool>,
     changes: Option<String>,
     body: Option<crate::models::ContainerConfig>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageCommitRequest<'a> {
     /// The ID or name of the container to commit
@@ -1945,6 +2105,15 @@ impl<'a> ImageCommitRequest<'a> {
         self.body = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::IdResponse> {
         let mut request = self
@@ -1975,6 +2144,9 @@ impl<'a> ImageCommitRequest<'a> {
         if let Some(body) = &self.body {
             request = request.json_body(body);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -1992,6 +2164,7 @@ impl<'a> std::future::IntoFuture for ImageCommitRequest<'a> {
 pub struct ConfigListRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::ConfigListFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ConfigListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to process on the configs list. Available filters:
@@ -2004,6 +2177,15 @@ impl<'a> ConfigListRequest<'a> {
         self.filters = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Config>> {
         let mut request = self
@@ -2014,6 +2196,9 @@ impl<'a> ConfigListRequest<'a> {
             if !filters.is_empty() {
                 request = request.query_json("filters", filters);
             }
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -2032,8 +2217,18 @@ impl<'a> std::future::IntoFuture for ConfigListRequest<'a> {
 pub struct ConfigCreateRequest<'a> {
     client: &'a Client,
     body: Option<crate::models::ConfigSpec>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ConfigCreateRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -2047,6 +2242,9 @@ impl<'a> ConfigCreateRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -2065,11 +2263,21 @@ impl<'a> std::future::IntoFuture for ConfigCreateRequest<'a> {
 pub struct ConfigInspectRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ConfigInspectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Config> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -2079,6 +2287,9 @@ impl<'a> ConfigInspectRequest<'a> {
                     .id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -2096,11 +2307,21 @@ impl<'a> std::future::IntoFuture for ConfigInspectRequest<'a> {
 pub struct ConfigDeleteRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ConfigDeleteRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -2110,6 +2331,9 @@ impl<'a> ConfigDeleteRequest<'a> {
                     .id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -2129,11 +2353,21 @@ pub struct ConfigUpdateRequest<'a> {
     id: String,
     version: i64,
     body: Option<crate::models::ConfigSpec>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ConfigUpdateRequest<'a> {
     /// The spec of the config to update. Currently, only the Labels field can be updated. All other fields must remain unchanged from the \[ConfigInspect endpoint\](#operation/ConfigInspect) response values.
     pub fn body(mut self, value: crate::models::ConfigSpec) -> Self {
         self.body = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -2154,6 +2388,9 @@ impl<'a> ConfigUpdateRequest<'a> {
         if let Some(body) = &self.body {
             request = request.json_body(body);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -2172,11 +2409,21 @@ pub struct ContainerCreateRequest<'a> {
     client: &'a Client,
     name: Option<String>,
     body: Option<crate::models::ContainerCreateBody>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerCreateRequest<'a> {
     /// Assign the specified name to the container. Must match `/?[a-zA-Z0-9_-]+`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -2195,6 +2442,9 @@ impl<'a> ContainerCreateRequest<'a> {
         }
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -2216,6 +2466,7 @@ pub struct ContainerListRequest<'a> {
     limit: Option<i64>,
     size: Option<bool>,
     filters: Option<crate::filters::ContainerListFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerListRequest<'a> {
     /// Return all containers. By default, only running containers are shown
@@ -2254,6 +2505,15 @@ impl<'a> ContainerListRequest<'a> {
         self.filters = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -2279,6 +2539,9 @@ impl<'a> ContainerListRequest<'a> {
                 request = request.query_json("filters", filters);
             }
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -2296,6 +2559,7 @@ impl<'a> std::future::IntoFuture for ContainerListRequest<'a> {
 pub struct ContainerPruneRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::ContainerPruneFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerPruneRequest<'a> {
     /// Filters to process on the prune list, encoded as JSON (a `map[string][]string`).
@@ -2305,6 +2569,15 @@ impl<'a> ContainerPruneRequest<'a> {
     /// - `label` (`label=<key>`, `label=<key>=<value>`, `label!=<key>`, or `label!=<key>=<value>`) Prune containers with (or without, in case `label!=...` is used) the specified labels.
     pub fn filters(mut self, value: crate::filters::ContainerPruneFilters) -> Self {
         self.filters = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -2322,6 +2595,9 @@ impl<'a> ContainerPruneRequest<'a> {
             if !filters.is_empty() {
                 request = request.query_json("filters", filters);
             }
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -2343,6 +2619,7 @@ pub struct ContainerDeleteRequest<'a> {
     v: Option<bool>,
     force: Option<bool>,
     link: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerDeleteRequest<'a> {
     /// Remove anonymous volumes associated with the container.
@@ -2358,6 +2635,15 @@ impl<'a> ContainerDeleteRequest<'a> {
     /// Remove the specified link associated with the container.
     pub fn link(mut self, value: bool) -> Self {
         self.link = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -2381,6 +2667,9 @@ impl<'a> ContainerDeleteRequest<'a> {
         if let Some(value) = self.link.as_ref() {
             request = request.query("link", value);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -2399,8 +2688,18 @@ pub struct ContainerArchiveRequest<'a> {
     client: &'a Client,
     id: String,
     path: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerArchiveRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Archive> {
         let mut request = self
@@ -2416,7 +2715,7 @@ impl<'a> ContainerArchiveRequest<'a> {
         if let Some(value) = Some(&self.path) {
             request = request.query("path", value);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_archive().await
     }
 }
@@ -2435,8 +2734,18 @@ pub struct ContainerArchiveInfoRequest<'a> {
     client: &'a Client,
     id: String,
     path: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerArchiveInfoRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PathStat> {
         let mut request = self
@@ -2452,7 +2761,7 @@ impl<'a> ContainerArchiveInfoRequest<'a> {
         if let Some(value) = Some(&self.path) {
             request = request.query("path", value);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_path_stat().await
     }
 }
@@ -2473,11 +2782,21 @@ pub struct PutContainerArchiveRequest<'a> {
     path: String,
     no_overwrite_dir_non_dir: Option<String>,
     body: Option<dockwright_runtime::Body>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> PutContainerArchiveRequest<'a> {
     /// If “1”, “true”, or “True” then it will be an error if unpacking the given content would cause an existing directory to be replaced with a non-directory and vice versa.
     pub fn no_overwrite_dir_non_dir(mut self, value: impl Into<String>) -> Self {
         self.no_overwrite_dir_non_dir = Some(value.into());
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -2501,7 +2820,7 @@ impl<'a> PutContainerArchiveRequest<'a> {
         if let Some(body) = self.body {
             request = request.body(body, "application/x-tar");
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_empty().await
     }
 }
@@ -2526,6 +2845,7 @@ pub struct ContainerAttachRequest<'a> {
     stdout: Option<bool>,
     stderr: Option<bool>,
     tty_hint: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerAttachRequest<'a> {
     /// Override the key sequence for detaching a container.Format is a single character `[a-Z]` or `ctrl-<value>` where `<value>` is one of: `a-z`, `@`, `^`, `[`, `,` or `_`.
@@ -2572,6 +2892,15 @@ impl<'a> ContainerAttachRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Attached> {
         let mut request = self
@@ -2602,7 +2931,7 @@ impl<'a> ContainerAttachRequest<'a> {
         if let Some(value) = self.stderr.as_ref() {
             request = request.query("stderr", value);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         let rule = dockwright_runtime::FramingRule::new(API_VERSION)
             .tty(self.tty_hint)
             .inspect(
@@ -2638,6 +2967,7 @@ pub struct ContainerAttachWebsocketRequest<'a> {
     detach_keys: Option<String>,
     logs: Option<bool>,
     stream: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerAttachWebsocketRequest<'a> {
     /// Override the key sequence for detaching a container.Format is a single character `[a-Z]` or `ctrl-<value>` where `<value>` is one of: `a-z`, `@`, `^`, `[`, `,`, or `_`.
@@ -2653,6 +2983,15 @@ impl<'a> ContainerAttachWebsocketRequest<'a> {
     /// Return stream
     pub fn stream(mut self, value: bool) -> Self {
         self.stream = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -2676,7 +3015,7 @@ impl<'a> ContainerAttachWebsocketRequest<'a> {
         if let Some(value) = self.stream.as_ref() {
             request = request.query("stream", value);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send().await
     }
 }
@@ -2694,13 +3033,23 @@ impl<'a> std::future::IntoFuture for ContainerAttachWebsocketRequest<'a> {
 pub struct ContainerChangesRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerChangesRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
     ) -> dockwright_runtime::Result<Vec<crate::models::ContainerChangesResponseItem>> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -2710,6 +3059,9 @@ impl<'a> ContainerChangesRequest<'a> {
                     dockwright_runtime::encode_path_segment(& self.id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -2730,8 +3082,18 @@ pub struct ContainerExecRequest<'a> {
     client: &'a Client,
     id: String,
     body: Option<crate::models::ContainerExecBody>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerExecRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::IdResponse> {
         let mut request = self
@@ -2746,6 +3108,9 @@ impl<'a> ContainerExecRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -2764,8 +3129,18 @@ impl<'a> std::future::IntoFuture for ContainerExecRequest<'a> {
 pub struct ContainerExportRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerExportRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -2780,7 +3155,7 @@ impl<'a> ContainerExportRequest<'a> {
                     dockwright_runtime::encode_path_segment(& self.id)
                 ),
             );
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_bytes().await
     }
 }
@@ -2799,11 +3174,21 @@ pub struct ContainerInspectRequest<'a> {
     client: &'a Client,
     id: String,
     size: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerInspectRequest<'a> {
     /// Return the size of container as fields `SizeRw` and `SizeRootFs`
     pub fn size(mut self, value: bool) -> Self {
         self.size = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -2823,6 +3208,9 @@ impl<'a> ContainerInspectRequest<'a> {
         if let Some(value) = self.size.as_ref() {
             request = request.query("size", value);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -2841,11 +3229,21 @@ pub struct ContainerKillRequest<'a> {
     client: &'a Client,
     id: String,
     signal: Option<String>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerKillRequest<'a> {
     /// Signal to send to the container as an integer or string (e.g. `SIGINT`)
     pub fn signal(mut self, value: impl Into<String>) -> Self {
         self.signal = Some(value.into());
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -2862,6 +3260,9 @@ impl<'a> ContainerKillRequest<'a> {
             );
         if let Some(value) = self.signal.as_ref() {
             request = request.query("signal", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -2887,6 +3288,7 @@ pub struct ContainerLogsRequest<'a> {
     timestamps: Option<bool>,
     tail: Option<String>,
     tty_hint: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerLogsRequest<'a> {
     /// Return the logs as a stream.
@@ -2931,6 +3333,15 @@ impl<'a> ContainerLogsRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -2963,7 +3374,7 @@ impl<'a> ContainerLogsRequest<'a> {
         if let Some(value) = self.tail.as_ref() {
             request = request.query("tail", value);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         let rule = dockwright_runtime::FramingRule::new(API_VERSION)
             .tty(self.tty_hint)
             .inspect(
@@ -2996,11 +3407,21 @@ impl<'a> std::future::IntoFuture for ContainerLogsRequest<'a> {
 pub struct ContainerPauseRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerPauseRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -3010,6 +3431,9 @@ impl<'a> ContainerPauseRequest<'a> {
                     dockwright_runtime::encode_path_segment(& self.id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -3028,8 +3452,18 @@ pub struct ContainerRenameRequest<'a> {
     client: &'a Client,
     id: String,
     name: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerRenameRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3044,6 +3478,9 @@ impl<'a> ContainerRenameRequest<'a> {
             );
         if let Some(value) = Some(&self.name) {
             request = request.query("name", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -3064,8 +3501,18 @@ pub struct ContainerResizeRequest<'a> {
     id: String,
     h: i64,
     w: i64,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerResizeRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3083,6 +3530,9 @@ impl<'a> ContainerResizeRequest<'a> {
         }
         if let Some(value) = Some(&self.w) {
             request = request.query("w", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -3102,11 +3552,21 @@ pub struct ContainerRestartRequest<'a> {
     client: &'a Client,
     id: String,
     t: Option<i64>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerRestartRequest<'a> {
     /// Number of seconds to wait before killing the container
     pub fn t(mut self, value: i64) -> Self {
         self.t = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -3123,6 +3583,9 @@ impl<'a> ContainerRestartRequest<'a> {
             );
         if let Some(value) = self.t.as_ref() {
             request = request.query("t", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -3142,11 +3605,21 @@ pub struct ContainerStartRequest<'a> {
     client: &'a Client,
     id: String,
     detach_keys: Option<String>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerStartRequest<'a> {
     /// Override the key sequence for detaching a container. Format is a single character `[a-Z]` or `ctrl-<value>` where `<value>` is one of: `a-z`, `@`, `^`, `[`, `,` or `_`.
     pub fn detach_keys(mut self, value: impl Into<String>) -> Self {
         self.detach_keys = Some(value.into());
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -3163,6 +3636,9 @@ impl<'a> ContainerStartRequest<'a> {
             );
         if let Some(value) = self.detach_keys.as_ref() {
             request = request.query("detachKeys", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -3182,6 +3658,7 @@ pub struct ContainerStatsRequest<'a> {
     client: &'a Client,
     id: String,
     stream: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerStatsRequest<'a> {
     /// Stream the output. If false, the stats will be output once and then it will disconnect.
@@ -3193,6 +3670,15 @@ impl<'a> ContainerStatsRequest<'a> {
     pub async fn send_once(mut self) -> dockwright_runtime::Result<serde_json::Value> {
         self.stream = Some(false);
         dockwright_runtime::first_item(self.send().await?).await
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
     }
     /// Sends the request.
     pub async fn send(
@@ -3211,7 +3697,7 @@ impl<'a> ContainerStatsRequest<'a> {
         if let Some(value) = self.stream.as_ref() {
             request = request.query("stream", value);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_json_stream().await
     }
 }
@@ -3232,11 +3718,21 @@ pub struct ContainerStopRequest<'a> {
     client: &'a Client,
     id: String,
     t: Option<i64>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerStopRequest<'a> {
     /// Number of seconds to wait before killing the container
     pub fn t(mut self, value: i64) -> Self {
         self.t = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -3253,6 +3749,9 @@ impl<'a> ContainerStopRequest<'a> {
             );
         if let Some(value) = self.t.as_ref() {
             request = request.query("t", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -3272,11 +3771,21 @@ pub struct ContainerTopRequest<'a> {
     client: &'a Client,
     id: String,
     ps_args: Option<String>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerTopRequest<'a> {
     /// The arguments to pass to `ps`. For example, `aux`
     pub fn ps_args(mut self, value: impl Into<String>) -> Self {
         self.ps_args = Some(value.into());
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -3296,6 +3805,9 @@ impl<'a> ContainerTopRequest<'a> {
         if let Some(value) = self.ps_args.as_ref() {
             request = request.query("ps_args", value);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -3313,11 +3825,21 @@ impl<'a> std::future::IntoFuture for ContainerTopRequest<'a> {
 pub struct ContainerUnpauseRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerUnpauseRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -3327,6 +3849,9 @@ impl<'a> ContainerUnpauseRequest<'a> {
                     dockwright_runtime::encode_path_segment(& self.id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -3345,8 +3870,18 @@ pub struct ContainerUpdateRequest<'a> {
     client: &'a Client,
     id: String,
     body: Option<crate::models::ContainerUpdateBody>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerUpdateRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -3363,6 +3898,9 @@ impl<'a> ContainerUpdateRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -3382,6 +3920,7 @@ pub struct ContainerWaitRequest<'a> {
     client: &'a Client,
     id: String,
     condition: Option<crate::models::ContainerWaitCondition>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerWaitRequest<'a> {
     /// Wait until a container state reaches the given condition.
@@ -3389,6 +3928,15 @@ impl<'a> ContainerWaitRequest<'a> {
     /// Defaults to `not-running` if omitted or empty.
     pub fn condition(mut self, value: crate::models::ContainerWaitCondition) -> Self {
         self.condition = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -3408,7 +3956,7 @@ impl<'a> ContainerWaitRequest<'a> {
         if let Some(value) = self.condition.as_ref() {
             request = request.query("condition", value.to_string());
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_json().await
     }
 }
@@ -3426,13 +3974,23 @@ impl<'a> std::future::IntoFuture for ContainerWaitRequest<'a> {
 pub struct DistributionInspectRequest<'a> {
     client: &'a Client,
     name: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> DistributionInspectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
     ) -> dockwright_runtime::Result<crate::models::DistributionInspectResponse> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -3442,6 +4000,9 @@ impl<'a> DistributionInspectRequest<'a> {
                     dockwright_runtime::encode_path_segment(& self.name)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -3461,6 +4022,7 @@ pub struct SystemEventsRequest<'a> {
     since: Option<String>,
     until: Option<String>,
     filters: Option<crate::filters::SystemEventsFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SystemEventsRequest<'a> {
     /// Show events created since this timestamp then stream new events.
@@ -3493,6 +4055,15 @@ impl<'a> SystemEventsRequest<'a> {
         self.filters = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -3514,7 +4085,7 @@ impl<'a> SystemEventsRequest<'a> {
                 request = request.query_json("filters", filters);
             }
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_json_stream().await
     }
 }
@@ -3534,13 +4105,23 @@ impl<'a> std::future::IntoFuture for SystemEventsRequest<'a> {
 pub struct ExecInspectRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ExecInspectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
     ) -> dockwright_runtime::Result<crate::models::ExecInspectResponse> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -3550,6 +4131,9 @@ impl<'a> ExecInspectRequest<'a> {
                     .id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -3569,8 +4153,18 @@ pub struct ExecResizeRequest<'a> {
     id: String,
     h: i64,
     w: i64,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ExecResizeRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3588,6 +4182,9 @@ impl<'a> ExecResizeRequest<'a> {
         }
         if let Some(value) = Some(&self.w) {
             request = request.query("w", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -3608,6 +4205,7 @@ pub struct ExecStartRequest<'a> {
     id: String,
     body: Option<crate::models::ExecStartBody>,
     tty_hint: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ExecStartRequest<'a> {
     pub fn body(mut self, value: crate::models::ExecStartBody) -> Self {
@@ -3622,6 +4220,15 @@ impl<'a> ExecStartRequest<'a> {
     /// request).
     pub fn tty(mut self, value: bool) -> Self {
         self.tty_hint = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -3639,7 +4246,7 @@ impl<'a> ExecStartRequest<'a> {
         if let Some(body) = &self.body {
             request = request.json_body(body);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         let rule = dockwright_runtime::FramingRule::new(API_VERSION)
             .tty(self.tty_hint)
             .inspect(
@@ -3678,6 +4285,7 @@ pub struct ImageCreateRequest<'a> {
     x_registry_auth: Option<dockwright_runtime::AuthConfig>,
     platform: Option<String>,
     body: Option<dockwright_runtime::Body>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageCreateRequest<'a> {
     /// Name of the image to pull. The name may include a tag or digest. This parameter may only be used when pulling an image. The pull is cancelled if the HTTP connection is closed.
@@ -3715,6 +4323,15 @@ impl<'a> ImageCreateRequest<'a> {
         self.body = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -3749,7 +4366,7 @@ impl<'a> ImageCreateRequest<'a> {
         if let Some(body) = self.body {
             request = request.body(body, "text/plain");
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_progress().await
     }
 }
@@ -3769,11 +4386,21 @@ impl<'a> std::future::IntoFuture for ImageCreateRequest<'a> {
 pub struct ImageGetAllRequest<'a> {
     client: &'a Client,
     names: Option<Vec<String>>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageGetAllRequest<'a> {
     /// Image names to filter by
     pub fn names(mut self, value: Vec<String>) -> Self {
         self.names = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -3788,7 +4415,7 @@ impl<'a> ImageGetAllRequest<'a> {
             request = request
                 .query_repeated("names", value.iter().map(|v| v.to_string()));
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_bytes().await
     }
 }
@@ -3808,6 +4435,7 @@ pub struct ImageListRequest<'a> {
     all: Option<bool>,
     filters: Option<crate::filters::ImageListFilters>,
     digests: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageListRequest<'a> {
     /// Show all images. Only images from a final layer (no children) are shown by default.
@@ -3829,6 +4457,15 @@ impl<'a> ImageListRequest<'a> {
     /// Show digest information as a `RepoDigests` field on each image.
     pub fn digests(mut self, value: bool) -> Self {
         self.digests = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -3853,6 +4490,9 @@ impl<'a> ImageListRequest<'a> {
         if let Some(value) = self.digests.as_ref() {
             request = request.query("digests", value);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -3871,6 +4511,7 @@ pub struct ImageLoadRequest<'a> {
     client: &'a Client,
     quiet: Option<bool>,
     body: Option<dockwright_runtime::Body>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageLoadRequest<'a> {
     /// Suppress progress details during load.
@@ -3881,6 +4522,15 @@ impl<'a> ImageLoadRequest<'a> {
     /// Tar archive containing images
     pub fn body(mut self, value: dockwright_runtime::Body) -> Self {
         self.body = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -3902,7 +4552,7 @@ impl<'a> ImageLoadRequest<'a> {
         if let Some(body) = self.body {
             request = request.body(body, "application/x-tar");
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_progress().await
     }
 }
@@ -3922,6 +4572,7 @@ impl<'a> std::future::IntoFuture for ImageLoadRequest<'a> {
 pub struct ImagePruneRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::ImagePruneFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImagePruneRequest<'a> {
     /// Filters to process on the prune list, encoded as JSON (a `map[string][]string`). Available filters:
@@ -3933,6 +4584,15 @@ impl<'a> ImagePruneRequest<'a> {
     /// - `label` (`label=<key>`, `label=<key>=<value>`, `label!=<key>`, or `label!=<key>=<value>`) Prune images with (or without, in case `label!=...` is used) the specified labels.
     pub fn filters(mut self, value: crate::filters::ImagePruneFilters) -> Self {
         self.filters = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -3950,6 +4610,9 @@ impl<'a> ImagePruneRequest<'a> {
             if !filters.is_empty() {
                 request = request.query_json("filters", filters);
             }
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -3970,6 +4633,7 @@ pub struct ImageSearchRequest<'a> {
     term: String,
     limit: Option<i64>,
     filters: Option<crate::filters::ImageSearchFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageSearchRequest<'a> {
     /// Maximum number of results to return
@@ -3984,6 +4648,15 @@ impl<'a> ImageSearchRequest<'a> {
     /// - `stars=<number>` Matches images that has at least 'number' stars.
     pub fn filters(mut self, value: crate::filters::ImageSearchFilters) -> Self {
         self.filters = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4008,6 +4681,9 @@ impl<'a> ImageSearchRequest<'a> {
                 request = request.query_json("filters", filters);
             }
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -4029,6 +4705,7 @@ pub struct ImageDeleteRequest<'a> {
     name: String,
     force: Option<bool>,
     noprune: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageDeleteRequest<'a> {
     /// Remove the image even if it is being used by stopped containers or has other tags
@@ -4039,6 +4716,15 @@ impl<'a> ImageDeleteRequest<'a> {
     /// Do not delete untagged parent images
     pub fn noprune(mut self, value: bool) -> Self {
         self.noprune = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4061,6 +4747,9 @@ impl<'a> ImageDeleteRequest<'a> {
         if let Some(value) = self.noprune.as_ref() {
             request = request.query("noprune", value);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -4080,8 +4769,18 @@ impl<'a> std::future::IntoFuture for ImageDeleteRequest<'a> {
 pub struct ImageGetRequest<'a> {
     client: &'a Client,
     name: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageGetRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -4096,7 +4795,7 @@ impl<'a> ImageGetRequest<'a> {
                     self.name)
                 ),
             );
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_bytes().await
     }
 }
@@ -4114,13 +4813,23 @@ impl<'a> std::future::IntoFuture for ImageGetRequest<'a> {
 pub struct ImageHistoryRequest<'a> {
     client: &'a Client,
     name: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageHistoryRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
     ) -> dockwright_runtime::Result<Vec<crate::models::ImageHistoryResponseItem>> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -4130,6 +4839,9 @@ impl<'a> ImageHistoryRequest<'a> {
                     self.name)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -4149,11 +4861,21 @@ impl<'a> std::future::IntoFuture for ImageHistoryRequest<'a> {
 pub struct ImageInspectRequest<'a> {
     client: &'a Client,
     name: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageInspectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Image> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -4163,6 +4885,9 @@ impl<'a> ImageInspectRequest<'a> {
                     self.name)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -4182,6 +4907,7 @@ pub struct ImagePushRequest<'a> {
     name: String,
     tag: Option<String>,
     x_registry_auth: dockwright_runtime::AuthConfig,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImagePushRequest<'a> {
     /// Tag of the image to push. For example, `latest`. If no tag is provided,
@@ -4189,6 +4915,15 @@ impl<'a> ImagePushRequest<'a> {
     /// are pushed.
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4213,7 +4948,7 @@ impl<'a> ImagePushRequest<'a> {
         if let Some(auth) = Some(&self.x_registry_auth) {
             request = request.registry_auth(auth);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_progress().await
     }
 }
@@ -4235,6 +4970,7 @@ pub struct ImageTagRequest<'a> {
     name: String,
     repo: Option<String>,
     tag: Option<String>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageTagRequest<'a> {
     /// The repository to tag in. For example, `someuser/someimage`.
@@ -4245,6 +4981,15 @@ impl<'a> ImageTagRequest<'a> {
     /// The name of the new tag.
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4265,6 +5010,9 @@ impl<'a> ImageTagRequest<'a> {
         if let Some(value) = self.tag.as_ref() {
             request = request.query("tag", value);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -4281,14 +5029,27 @@ impl<'a> std::future::IntoFuture for ImageTagRequest<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemInfoRequest<'a> {
     client: &'a Client,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SystemInfoRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::SystemInfo> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(dockwright_runtime::Method::GET, String::from("/v1.34/info"));
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -4306,6 +5067,7 @@ impl<'a> std::future::IntoFuture for SystemInfoRequest<'a> {
 pub struct NetworkListRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::NetworkListFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> NetworkListRequest<'a> {
     /// JSON encoded value of the filters (a `map[string][]string`) to process on the networks list. Available filters:
@@ -4320,6 +5082,15 @@ impl<'a> NetworkListRequest<'a> {
         self.filters = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Network>> {
         let mut request = self
@@ -4330,6 +5101,9 @@ impl<'a> NetworkListRequest<'a> {
             if !filters.is_empty() {
                 request = request.query_json("filters", filters);
             }
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -4348,8 +5122,18 @@ impl<'a> std::future::IntoFuture for NetworkListRequest<'a> {
 pub struct NetworkCreateRequest<'a> {
     client: &'a Client,
     body: Option<crate::models::NetworkCreateBody>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> NetworkCreateRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -4363,6 +5147,9 @@ impl<'a> NetworkCreateRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -4381,6 +5168,7 @@ impl<'a> std::future::IntoFuture for NetworkCreateRequest<'a> {
 pub struct NetworkPruneRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::NetworkPruneFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> NetworkPruneRequest<'a> {
     /// Filters to process on the prune list, encoded as JSON (a `map[string][]string`).
@@ -4390,6 +5178,15 @@ impl<'a> NetworkPruneRequest<'a> {
     /// - `label` (`label=<key>`, `label=<key>=<value>`, `label!=<key>`, or `label!=<key>=<value>`) Prune networks with (or without, in case `label!=...` is used) the specified labels.
     pub fn filters(mut self, value: crate::filters::NetworkPruneFilters) -> Self {
         self.filters = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4407,6 +5204,9 @@ impl<'a> NetworkPruneRequest<'a> {
             if !filters.is_empty() {
                 request = request.query_json("filters", filters);
             }
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -4427,6 +5227,7 @@ pub struct NetworkInspectRequest<'a> {
     id: String,
     verbose: Option<bool>,
     scope: Option<String>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> NetworkInspectRequest<'a> {
     /// Detailed inspect output for troubleshooting
@@ -4437,6 +5238,15 @@ impl<'a> NetworkInspectRequest<'a> {
     /// Filter the network by scope (swarm, global, or local)
     pub fn scope(mut self, value: impl Into<String>) -> Self {
         self.scope = Some(value.into());
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4457,6 +5267,9 @@ impl<'a> NetworkInspectRequest<'a> {
         if let Some(value) = self.scope.as_ref() {
             request = request.query("scope", value);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -4474,11 +5287,21 @@ impl<'a> std::future::IntoFuture for NetworkInspectRequest<'a> {
 pub struct NetworkDeleteRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> NetworkDeleteRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -4488,6 +5311,9 @@ impl<'a> NetworkDeleteRequest<'a> {
                     .id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -4506,8 +5332,18 @@ pub struct NetworkConnectRequest<'a> {
     client: &'a Client,
     id: String,
     body: Option<crate::models::NetworkConnectBody>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> NetworkConnectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -4522,6 +5358,9 @@ impl<'a> NetworkConnectRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -4541,8 +5380,18 @@ pub struct NetworkDisconnectRequest<'a> {
     client: &'a Client,
     id: String,
     body: Option<crate::models::NetworkDisconnectBody>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> NetworkDisconnectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -4557,6 +5406,9 @@ impl<'a> NetworkDisconnectRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -4575,6 +5427,7 @@ impl<'a> std::future::IntoFuture for NetworkDisconnectRequest<'a> {
 pub struct NodeListRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::NodeListFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> NodeListRequest<'a> {
     /// Filters to process on the nodes list, encoded as JSON (a `map[string][]string`).
@@ -4589,6 +5442,15 @@ impl<'a> NodeListRequest<'a> {
         self.filters = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Node>> {
         let mut request = self
@@ -4599,6 +5461,9 @@ impl<'a> NodeListRequest<'a> {
             if !filters.is_empty() {
                 request = request.query_json("filters", filters);
             }
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -4617,11 +5482,21 @@ impl<'a> std::future::IntoFuture for NodeListRequest<'a> {
 pub struct NodeInspectRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> NodeInspectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Node> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -4630,6 +5505,9 @@ impl<'a> NodeInspectRequest<'a> {
                     "/v1.34/nodes/{}", dockwright_runtime::encode_path_segment(& self.id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -4648,11 +5526,21 @@ pub struct NodeDeleteRequest<'a> {
     client: &'a Client,
     id: String,
     force: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> NodeDeleteRequest<'a> {
     /// Force remove a node from the swarm
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4668,6 +5556,9 @@ impl<'a> NodeDeleteRequest<'a> {
             );
         if let Some(value) = self.force.as_ref() {
             request = request.query("force", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -4688,10 +5579,20 @@ pub struct NodeUpdateRequest<'a> {
     id: String,
     version: i64,
     body: Option<crate::models::NodeSpec>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> NodeUpdateRequest<'a> {
     pub fn body(mut self, value: crate::models::NodeSpec) -> Self {
         self.body = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4712,6 +5613,9 @@ impl<'a> NodeUpdateRequest<'a> {
         if let Some(body) = &self.body {
             request = request.json_body(body);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -4729,6 +5633,7 @@ impl<'a> std::future::IntoFuture for NodeUpdateRequest<'a> {
 pub struct PluginListRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::PluginListFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> PluginListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to process on the plugin list. Available filters:
@@ -4737,6 +5642,15 @@ impl<'a> PluginListRequest<'a> {
     /// - `enable=<true>|<false>`
     pub fn filters(mut self, value: crate::filters::PluginListFilters) -> Self {
         self.filters = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4749,6 +5663,9 @@ impl<'a> PluginListRequest<'a> {
             if !filters.is_empty() {
                 request = request.query_json("filters", filters);
             }
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -4768,11 +5685,21 @@ pub struct PluginCreateRequest<'a> {
     client: &'a Client,
     name: String,
     body: Option<dockwright_runtime::Body>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> PluginCreateRequest<'a> {
     /// Path to tar containing plugin rootfs and manifest
     pub fn body(mut self, value: dockwright_runtime::Body) -> Self {
         self.body = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4790,7 +5717,7 @@ impl<'a> PluginCreateRequest<'a> {
         if let Some(body) = self.body {
             request = request.body(body, "application/x-tar");
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_empty().await
     }
 }
@@ -4808,8 +5735,18 @@ impl<'a> std::future::IntoFuture for PluginCreateRequest<'a> {
 pub struct GetPluginPrivilegesRequest<'a> {
     client: &'a Client,
     remote: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> GetPluginPrivilegesRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -4825,6 +5762,9 @@ impl<'a> GetPluginPrivilegesRequest<'a> {
             );
         if let Some(value) = Some(&self.remote) {
             request = request.query("remote", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -4848,6 +5788,7 @@ pub struct PluginPullRequest<'a> {
     name: Option<String>,
     x_registry_auth: Option<dockwright_runtime::AuthConfig>,
     body: Option<Vec<crate::models::PluginPullBodyItem>>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> PluginPullRequest<'a> {
     /// Local name for the pulled plugin.
@@ -4864,6 +5805,15 @@ impl<'a> PluginPullRequest<'a> {
     }
     pub fn body(mut self, value: Vec<crate::models::PluginPullBodyItem>) -> Self {
         self.body = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4891,7 +5841,7 @@ impl<'a> PluginPullRequest<'a> {
         if let Some(body) = &self.body {
             request = request.json_body(body);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_progress().await
     }
 }
@@ -4912,11 +5862,21 @@ pub struct PluginDeleteRequest<'a> {
     client: &'a Client,
     name: String,
     force: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> PluginDeleteRequest<'a> {
     /// Disable the plugin before removing. This may result in issues if the plugin is in use by a container.
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4933,6 +5893,9 @@ impl<'a> PluginDeleteRequest<'a> {
             );
         if let Some(value) = self.force.as_ref() {
             request = request.query("force", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -4952,11 +5915,21 @@ pub struct PluginDisableRequest<'a> {
     client: &'a Client,
     name: String,
     force: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> PluginDisableRequest<'a> {
     /// Force disable a plugin even if still in use.
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4973,6 +5946,9 @@ impl<'a> PluginDisableRequest<'a> {
             );
         if let Some(value) = self.force.as_ref() {
             request = request.query("force", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -4992,11 +5968,21 @@ pub struct PluginEnableRequest<'a> {
     client: &'a Client,
     name: String,
     timeout: Option<i64>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> PluginEnableRequest<'a> {
     /// Set the HTTP client timeout (in seconds)
     pub fn timeout(mut self, value: i64) -> Self {
         self.timeout = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -5013,6 +5999,9 @@ impl<'a> PluginEnableRequest<'a> {
             );
         if let Some(value) = self.timeout.as_ref() {
             request = request.query("timeout", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -5031,11 +6020,21 @@ impl<'a> std::future::IntoFuture for PluginEnableRequest<'a> {
 pub struct PluginInspectRequest<'a> {
     client: &'a Client,
     name: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> PluginInspectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Plugin> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -5045,6 +6044,9 @@ impl<'a> PluginInspectRequest<'a> {
                     self.name)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -5062,8 +6064,18 @@ impl<'a> std::future::IntoFuture for PluginInspectRequest<'a> {
 pub struct PluginPushRequest<'a> {
     client: &'a Client,
     name: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> PluginPushRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -5080,7 +6092,7 @@ impl<'a> PluginPushRequest<'a> {
                     self.name)
                 ),
             );
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_progress().await
     }
 }
@@ -5101,10 +6113,20 @@ pub struct PluginSetRequest<'a> {
     client: &'a Client,
     name: String,
     body: Option<Vec<String>>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> PluginSetRequest<'a> {
     pub fn body(mut self, value: Vec<String>) -> Self {
         self.body = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -5121,6 +6143,9 @@ impl<'a> PluginSetRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -5142,6 +6167,7 @@ pub struct PluginUpgradeRequest<'a> {
     remote: String,
     x_registry_auth: Option<dockwright_runtime::AuthConfig>,
     body: Option<Vec<crate::models::PluginUpgradeBodyItem>>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> PluginUpgradeRequest<'a> {
     /// A base64-encoded auth configuration to use when pulling a plugin from a registry. \[See the authentication section for details.\](#section/Authentication)
@@ -5151,6 +6177,15 @@ impl<'a> PluginUpgradeRequest<'a> {
     }
     pub fn body(mut self, value: Vec<crate::models::PluginUpgradeBodyItem>) -> Self {
         self.body = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -5178,7 +6213,7 @@ impl<'a> PluginUpgradeRequest<'a> {
         if let Some(body) = &self.body {
             request = request.json_body(body);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_progress().await
     }
 }
@@ -5198,6 +6233,7 @@ impl<'a> std::future::IntoFuture for PluginUpgradeRequest<'a> {
 pub struct SecretListRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::SecretListFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SecretListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to process on the secrets list. Available filters:
@@ -5210,6 +6246,15 @@ impl<'a> SecretListRequest<'a> {
         self.filters = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Secret>> {
         let mut request = self
@@ -5220,6 +6265,9 @@ impl<'a> SecretListRequest<'a> {
             if !filters.is_empty() {
                 request = request.query_json("filters", filters);
             }
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -5238,8 +6286,18 @@ impl<'a> std::future::IntoFuture for SecretListRequest<'a> {
 pub struct SecretCreateRequest<'a> {
     client: &'a Client,
     body: Option<crate::models::SecretSpec>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SecretCreateRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -5253,6 +6311,9 @@ impl<'a> SecretCreateRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -5271,11 +6332,21 @@ impl<'a> std::future::IntoFuture for SecretCreateRequest<'a> {
 pub struct SecretInspectRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SecretInspectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Secret> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -5285,6 +6356,9 @@ impl<'a> SecretInspectRequest<'a> {
                     .id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -5302,11 +6376,21 @@ impl<'a> std::future::IntoFuture for SecretInspectRequest<'a> {
 pub struct SecretDeleteRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SecretDeleteRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -5316,6 +6400,9 @@ impl<'a> SecretDeleteRequest<'a> {
                     .id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -5335,11 +6422,21 @@ pub struct SecretUpdateRequest<'a> {
     id: String,
     version: i64,
     body: Option<crate::models::SecretSpec>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SecretUpdateRequest<'a> {
     /// The spec of the secret to update. Currently, only the Labels field can be updated. All other fields must remain unchanged from the \[SecretInspect endpoint\](#operation/SecretInspect) response values.
     pub fn body(mut self, value: crate::models::SecretSpec) -> Self {
         self.body = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -5360,6 +6457,9 @@ impl<'a> SecretUpdateRequest<'a> {
         if let Some(body) = &self.body {
             request = request.json_body(body);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -5377,6 +6477,7 @@ impl<'a> std::future::IntoFuture for SecretUpdateRequest<'a> {
 pub struct ServiceListRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::ServiceListFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ServiceListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to process on the services list. Available filters:
@@ -5389,6 +6490,15 @@ impl<'a> ServiceListRequest<'a> {
         self.filters = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Service>> {
         let mut request = self
@@ -5399,6 +6509,9 @@ impl<'a> ServiceListRequest<'a> {
             if !filters.is_empty() {
                 request = request.query_json("filters", filters);
             }
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -5418,11 +6531,21 @@ pub struct ServiceCreateRequest<'a> {
     client: &'a Client,
     x_registry_auth: Option<dockwright_runtime::AuthConfig>,
     body: Option<crate::models::ServiceSpec>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ServiceCreateRequest<'a> {
     /// A base64-encoded auth configuration for pulling from private registries. \[See the authentication section for details.\](#section/Authentication)
     pub fn x_registry_auth(mut self, value: dockwright_runtime::AuthConfig) -> Self {
         self.x_registry_auth = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -5442,6 +6565,9 @@ impl<'a> ServiceCreateRequest<'a> {
         if let Some(body) = &self.body {
             request = request.json_body(body);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -5460,11 +6586,21 @@ pub struct ServiceInspectRequest<'a> {
     client: &'a Client,
     id: String,
     insert_defaults: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ServiceInspectRequest<'a> {
     /// Fill empty fields with default values.
     pub fn insert_defaults(mut self, value: bool) -> Self {
         self.insert_defaults = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -5481,6 +6617,9 @@ impl<'a> ServiceInspectRequest<'a> {
             );
         if let Some(value) = self.insert_defaults.as_ref() {
             request = request.query("insertDefaults", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -5499,11 +6638,21 @@ impl<'a> std::future::IntoFuture for ServiceInspectRequest<'a> {
 pub struct ServiceDeleteRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ServiceDeleteRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -5513,6 +6662,9 @@ impl<'a> ServiceDeleteRequest<'a> {
                     .id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -5538,6 +6690,7 @@ pub struct ServiceLogsRequest<'a> {
     timestamps: Option<bool>,
     tail: Option<String>,
     tty_hint: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ServiceLogsRequest<'a> {
     /// Show service context and extra details provided to logs.
@@ -5587,6 +6740,15 @@ impl<'a> ServiceLogsRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -5622,7 +6784,7 @@ impl<'a> ServiceLogsRequest<'a> {
         if let Some(value) = self.tail.as_ref() {
             request = request.query("tail", value);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         let rule = dockwright_runtime::FramingRule::new(API_VERSION)
             .tty(self.tty_hint)
             .inspect(
@@ -5660,6 +6822,7 @@ pub struct ServiceUpdateRequest<'a> {
     rollback: Option<String>,
     x_registry_auth: Option<dockwright_runtime::AuthConfig>,
     body: Option<crate::models::ServiceSpec>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ServiceUpdateRequest<'a> {
     /// If the X-Registry-Auth header is not specified, this parameter indicates where to find registry authorization credentials. The valid values are `spec` and `previous-spec`.
@@ -5675,6 +6838,15 @@ impl<'a> ServiceUpdateRequest<'a> {
     /// A base64-encoded auth configuration for pulling from private registries. \[See the authentication section for details.\](#section/Authentication)
     pub fn x_registry_auth(mut self, value: dockwright_runtime::AuthConfig) -> Self {
         self.x_registry_auth = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -5706,6 +6878,9 @@ impl<'a> ServiceUpdateRequest<'a> {
         if let Some(body) = &self.body {
             request = request.json_body(body);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -5722,14 +6897,27 @@ impl<'a> std::future::IntoFuture for ServiceUpdateRequest<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SessionRequest<'a> {
     client: &'a Client,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SessionRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(dockwright_runtime::Method::POST, String::from("/v1.34/session"));
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -5746,14 +6934,27 @@ impl<'a> std::future::IntoFuture for SessionRequest<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmInspectRequest<'a> {
     client: &'a Client,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SwarmInspectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Swarm> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(dockwright_runtime::Method::GET, String::from("/v1.34/swarm"));
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -5771,8 +6972,18 @@ impl<'a> std::future::IntoFuture for SwarmInspectRequest<'a> {
 pub struct SwarmInitRequest<'a> {
     client: &'a Client,
     body: Option<crate::models::SwarmInitBody>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SwarmInitRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<String> {
         let mut request = self
@@ -5784,6 +6995,9 @@ impl<'a> SwarmInitRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -5802,8 +7016,18 @@ impl<'a> std::future::IntoFuture for SwarmInitRequest<'a> {
 pub struct SwarmJoinRequest<'a> {
     client: &'a Client,
     body: Option<crate::models::SwarmJoinBody>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SwarmJoinRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5815,6 +7039,9 @@ impl<'a> SwarmJoinRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -5833,11 +7060,21 @@ impl<'a> std::future::IntoFuture for SwarmJoinRequest<'a> {
 pub struct SwarmLeaveRequest<'a> {
     client: &'a Client,
     force: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SwarmLeaveRequest<'a> {
     /// Force leave swarm, even if this is the last manager or that it will break the cluster.
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -5851,6 +7088,9 @@ impl<'a> SwarmLeaveRequest<'a> {
             );
         if let Some(value) = self.force.as_ref() {
             request = request.query("force", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -5869,8 +7109,18 @@ impl<'a> std::future::IntoFuture for SwarmLeaveRequest<'a> {
 pub struct SwarmUnlockRequest<'a> {
     client: &'a Client,
     body: Option<crate::models::SwarmUnlockBody>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SwarmUnlockRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5882,6 +7132,9 @@ impl<'a> SwarmUnlockRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -5899,19 +7152,32 @@ impl<'a> std::future::IntoFuture for SwarmUnlockRequest<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmUnlockkeyRequest<'a> {
     client: &'a Client,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SwarmUnlockkeyRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
     ) -> dockwright_runtime::Result<crate::models::SwarmUnlockkeyResponse> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
                 dockwright_runtime::Method::GET,
                 String::from("/v1.34/swarm/unlockkey"),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -5933,6 +7199,7 @@ pub struct SwarmUpdateRequest<'a> {
     rotate_manager_token: Option<bool>,
     rotate_manager_unlock_key: Option<bool>,
     body: Option<crate::models::SwarmSpec>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SwarmUpdateRequest<'a> {
     /// Rotate the worker join token.
@@ -5948,6 +7215,15 @@ impl<'a> SwarmUpdateRequest<'a> {
     /// Rotate the manager unlock key.
     pub fn rotate_manager_unlock_key(mut self, value: bool) -> Self {
         self.rotate_manager_unlock_key = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -5974,6 +7250,9 @@ impl<'a> SwarmUpdateRequest<'a> {
         if let Some(body) = &self.body {
             request = request.json_body(body);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -5990,16 +7269,29 @@ impl<'a> std::future::IntoFuture for SwarmUpdateRequest<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemDataUsageRequest<'a> {
     client: &'a Client,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SystemDataUsageRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
     ) -> dockwright_runtime::Result<crate::models::SystemDataUsageResponse> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(dockwright_runtime::Method::GET, String::from("/v1.34/system/df"));
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -6017,6 +7309,7 @@ impl<'a> std::future::IntoFuture for SystemDataUsageRequest<'a> {
 pub struct TaskListRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::TaskListFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> TaskListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to process on the tasks list. Available filters:
@@ -6031,6 +7324,15 @@ impl<'a> TaskListRequest<'a> {
         self.filters = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Task>> {
         let mut request = self
@@ -6041,6 +7343,9 @@ impl<'a> TaskListRequest<'a> {
             if !filters.is_empty() {
                 request = request.query_json("filters", filters);
             }
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -6059,11 +7364,21 @@ impl<'a> std::future::IntoFuture for TaskListRequest<'a> {
 pub struct TaskInspectRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> TaskInspectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Task> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -6072,6 +7387,9 @@ impl<'a> TaskInspectRequest<'a> {
                     "/v1.34/tasks/{}", dockwright_runtime::encode_path_segment(& self.id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -6097,6 +7415,7 @@ pub struct TaskLogsRequest<'a> {
     timestamps: Option<bool>,
     tail: Option<String>,
     tty_hint: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> TaskLogsRequest<'a> {
     /// Show task context and extra details provided to logs.
@@ -6146,6 +7465,15 @@ impl<'a> TaskLogsRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -6181,7 +7509,7 @@ impl<'a> TaskLogsRequest<'a> {
         if let Some(value) = self.tail.as_ref() {
             request = request.query("tail", value);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         let rule = dockwright_runtime::FramingRule::new(API_VERSION)
             .tty(self.tty_hint)
             .inspect(
@@ -6213,16 +7541,29 @@ impl<'a> std::future::IntoFuture for TaskLogsRequest<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemVersionRequest<'a> {
     client: &'a Client,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SystemVersionRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
     ) -> dockwright_runtime::Result<crate::models::SystemVersionResponse> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(dockwright_runtime::Method::GET, String::from("/v1.34/version"));
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -6240,6 +7581,7 @@ impl<'a> std::future::IntoFuture for SystemVersionRequest<'a> {
 pub struct VolumeListRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::VolumeListFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> VolumeListRequest<'a> {
     /// JSON encoded value of the filters (a `map[string][]string`) to
@@ -6257,6 +7599,15 @@ impl<'a> VolumeListRequest<'a> {
         self.filters = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -6269,6 +7620,9 @@ impl<'a> VolumeListRequest<'a> {
             if !filters.is_empty() {
                 request = request.query_json("filters", filters);
             }
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -6287,8 +7641,18 @@ impl<'a> std::future::IntoFuture for VolumeListRequest<'a> {
 pub struct VolumeCreateRequest<'a> {
     client: &'a Client,
     body: Option<crate::models::VolumeCreateBody>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> VolumeCreateRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Volume> {
         let mut request = self
@@ -6300,6 +7664,9 @@ impl<'a> VolumeCreateRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -6318,6 +7685,7 @@ impl<'a> std::future::IntoFuture for VolumeCreateRequest<'a> {
 pub struct VolumePruneRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::VolumePruneFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> VolumePruneRequest<'a> {
     /// Filters to process on the prune list, encoded as JSON (a `map[string][]string`).
@@ -6326,6 +7694,15 @@ impl<'a> VolumePruneRequest<'a> {
     /// - `label` (`label=<key>`, `label=<key>=<value>`, `label!=<key>`, or `label!=<key>=<value>`) Prune volumes with (or without, in case `label!=...` is used) the specified labels.
     pub fn filters(mut self, value: crate::filters::VolumePruneFilters) -> Self {
         self.filters = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -6344,6 +7721,9 @@ impl<'a> VolumePruneRequest<'a> {
                 request = request.query_json("filters", filters);
             }
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -6361,11 +7741,21 @@ impl<'a> std::future::IntoFuture for VolumePruneRequest<'a> {
 pub struct VolumeInspectRequest<'a> {
     client: &'a Client,
     name: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> VolumeInspectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Volume> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -6375,6 +7765,9 @@ impl<'a> VolumeInspectRequest<'a> {
                     .name)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -6393,11 +7786,21 @@ pub struct VolumeDeleteRequest<'a> {
     client: &'a Client,
     name: String,
     force: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> VolumeDeleteRequest<'a> {
     /// Force the removal of the volume
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -6414,6 +7817,9 @@ impl<'a> VolumeDeleteRequest<'a> {
             );
         if let Some(value) = self.force.as_ref() {
             request = request.query("force", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }

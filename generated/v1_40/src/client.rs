@@ -52,7 +52,10 @@ impl Client {
     ///
     /// `GET /_ping` (operation `SystemPing`).
     pub fn system_ping(&self) -> SystemPingRequest<'_> {
-        SystemPingRequest { client: self }
+        SystemPingRequest {
+            client: self,
+            request_timeout: None,
+        }
     }
     /// Ping
     ///
@@ -62,6 +65,7 @@ impl Client {
     pub fn system_ping_head(&self) -> SystemPingHeadRequest<'_> {
         SystemPingHeadRequest {
             client: self,
+            request_timeout: None,
         }
     }
     /// Check auth configuration
@@ -74,6 +78,7 @@ impl Client {
         SystemAuthRequest {
             client: self,
             body: None,
+            request_timeout: None,
         }
     }
     /// Build an image
@@ -118,6 +123,7 @@ impl Client {
             outputs: None,
             version: None,
             body: None,
+            request_timeout: None,
         }
     }
     /// Delete builder cache
@@ -129,6 +135,7 @@ impl Client {
             keep_storage: None,
             all: None,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Create a new image from a container
@@ -145,6 +152,7 @@ impl Client {
             pause: None,
             changes: None,
             body: None,
+            request_timeout: None,
         }
     }
     /// List configs
@@ -154,6 +162,7 @@ impl Client {
         ConfigListRequest {
             client: self,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Create a config
@@ -166,6 +175,7 @@ impl Client {
         ConfigCreateRequest {
             client: self,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Inspect a config
@@ -175,6 +185,7 @@ impl Client {
         ConfigInspectRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Delete a config
@@ -184,6 +195,7 @@ impl Client {
         ConfigDeleteRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Update a Config
@@ -199,6 +211,7 @@ impl Client {
             id: id.into(),
             version,
             body: None,
+            request_timeout: None,
         }
     }
     /// Create a container
@@ -212,6 +225,7 @@ impl Client {
             client: self,
             name: None,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// List containers
@@ -231,6 +245,7 @@ impl Client {
             limit: None,
             size: None,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Delete stopped containers
@@ -240,6 +255,7 @@ impl Client {
         ContainerPruneRequest {
             client: self,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Remove a container
@@ -252,6 +268,7 @@ impl Client {
             v: None,
             force: None,
             link: None,
+            request_timeout: None,
         }
     }
     /// Get an archive of a filesystem resource in a container
@@ -268,6 +285,7 @@ impl Client {
             client: self,
             id: id.into(),
             path: path.into(),
+            request_timeout: None,
         }
     }
     /// Get information about files in a container
@@ -286,6 +304,7 @@ impl Client {
             client: self,
             id: id.into(),
             path: path.into(),
+            request_timeout: None,
         }
     }
     /// Extract an archive of files or folders to a directory in a container
@@ -308,6 +327,7 @@ impl Client {
             no_overwrite_dir_non_dir: None,
             copy_uidgid: None,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Attach to a container
@@ -418,6 +438,7 @@ impl Client {
             stdout: None,
             stderr: None,
             tty_hint: None,
+            request_timeout: None,
         }
     }
     /// Attach to a container via a websocket
@@ -433,6 +454,7 @@ impl Client {
             detach_keys: None,
             logs: None,
             stream: None,
+            request_timeout: None,
         }
     }
     /// Get changes on a container’s filesystem
@@ -452,6 +474,7 @@ impl Client {
         ContainerChangesRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Create an exec instance
@@ -468,6 +491,7 @@ impl Client {
             client: self,
             id: id.into(),
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Export a container
@@ -479,6 +503,7 @@ impl Client {
         ContainerExportRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Inspect a container
@@ -494,6 +519,7 @@ impl Client {
             client: self,
             id: id.into(),
             size: None,
+            request_timeout: None,
         }
     }
     /// Kill a container
@@ -507,6 +533,7 @@ impl Client {
             client: self,
             id: id.into(),
             signal: None,
+            request_timeout: None,
         }
     }
     /// Get container logs
@@ -529,6 +556,7 @@ impl Client {
             timestamps: None,
             tail: None,
             tty_hint: None,
+            request_timeout: None,
         }
     }
     /// Pause a container
@@ -545,6 +573,7 @@ impl Client {
         ContainerPauseRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Rename a container
@@ -559,6 +588,7 @@ impl Client {
             client: self,
             id: id.into(),
             name: name.into(),
+            request_timeout: None,
         }
     }
     /// Resize a container TTY
@@ -577,6 +607,7 @@ impl Client {
             id: id.into(),
             h,
             w,
+            request_timeout: None,
         }
     }
     /// Restart a container
@@ -590,6 +621,7 @@ impl Client {
             client: self,
             id: id.into(),
             t: None,
+            request_timeout: None,
         }
     }
     /// Start a container
@@ -600,6 +632,7 @@ impl Client {
             client: self,
             id: id.into(),
             detach_keys: None,
+            request_timeout: None,
         }
     }
     /// Get container stats based on resource usage
@@ -632,6 +665,7 @@ impl Client {
             client: self,
             id: id.into(),
             stream: None,
+            request_timeout: None,
         }
     }
     /// Stop a container
@@ -642,6 +676,7 @@ impl Client {
             client: self,
             id: id.into(),
             t: None,
+            request_timeout: None,
         }
     }
     /// List processes running inside a container
@@ -655,6 +690,7 @@ impl Client {
             client: self,
             id: id.into(),
             ps_args: None,
+            request_timeout: None,
         }
     }
     /// Unpause a container
@@ -669,6 +705,7 @@ impl Client {
         ContainerUnpauseRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Update a container
@@ -686,6 +723,7 @@ impl Client {
             client: self,
             id: id.into(),
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Wait for a container
@@ -698,6 +736,7 @@ impl Client {
             client: self,
             id: id.into(),
             condition: None,
+            request_timeout: None,
         }
     }
     /// Get image information from the registry
@@ -712,6 +751,7 @@ impl Client {
         DistributionInspectRequest {
             client: self,
             name: name.into(),
+            request_timeout: None,
         }
     }
     /// Monitor events
@@ -745,6 +785,7 @@ impl Client {
             since: None,
             until: None,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Inspect an exec instance
@@ -756,6 +797,7 @@ impl Client {
         ExecInspectRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Resize an exec instance
@@ -775,6 +817,7 @@ impl Client {
             id: id.into(),
             h,
             w,
+            request_timeout: None,
         }
     }
     /// Start an exec instance
@@ -790,6 +833,7 @@ impl Client {
             id: id.into(),
             body: None,
             tty_hint: None,
+            request_timeout: None,
         }
     }
     /// Create an image
@@ -809,6 +853,7 @@ impl Client {
             changes: None,
             platform: None,
             body: None,
+            request_timeout: None,
         }
     }
     /// Export several images
@@ -829,6 +874,7 @@ impl Client {
         ImageGetAllRequest {
             client: self,
             names: None,
+            request_timeout: None,
         }
     }
     /// List Images
@@ -842,6 +888,7 @@ impl Client {
             all: None,
             filters: None,
             digests: None,
+            request_timeout: None,
         }
     }
     /// Import images
@@ -856,6 +903,7 @@ impl Client {
             client: self,
             quiet: None,
             body: None,
+            request_timeout: None,
         }
     }
     /// Delete unused images
@@ -865,6 +913,7 @@ impl Client {
         ImagePruneRequest {
             client: self,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Search images
@@ -878,6 +927,7 @@ impl Client {
             term: term.into(),
             limit: None,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Remove an image
@@ -895,6 +945,7 @@ impl Client {
             name: name.into(),
             force: None,
             noprune: None,
+            request_timeout: None,
         }
     }
     /// Export an image
@@ -928,6 +979,7 @@ impl Client {
         ImageGetRequest {
             client: self,
             name: name.into(),
+            request_timeout: None,
         }
     }
     /// Get the history of an image
@@ -939,6 +991,7 @@ impl Client {
         ImageHistoryRequest {
             client: self,
             name: name.into(),
+            request_timeout: None,
         }
     }
     /// Inspect an image
@@ -950,6 +1003,7 @@ impl Client {
         ImageInspectRequest {
             client: self,
             name: name.into(),
+            request_timeout: None,
         }
     }
     /// Push an image
@@ -973,6 +1027,7 @@ impl Client {
             name: name.into(),
             tag: None,
             x_registry_auth,
+            request_timeout: None,
         }
     }
     /// Tag an image
@@ -990,13 +1045,17 @@ impl Client {
             name: name.into(),
             repo: None,
             tag: None,
+            request_timeout: None,
         }
     }
     /// Get system information
     ///
     /// `GET /info` (operation `SystemInfo`).
     pub fn system_info(&self) -> SystemInfoRequest<'_> {
-        SystemInfoRequest { client: self }
+        SystemInfoRequest {
+            client: self,
+            request_timeout: None,
+        }
     }
     /// List networks
     ///
@@ -1012,6 +1071,7 @@ impl Client {
         NetworkListRequest {
             client: self,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Create a network
@@ -1024,6 +1084,7 @@ impl Client {
         NetworkCreateRequest {
             client: self,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Delete unused networks
@@ -1033,6 +1094,7 @@ impl Client {
         NetworkPruneRequest {
             client: self,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Inspect a network
@@ -1044,6 +1106,7 @@ impl Client {
             id: id.into(),
             verbose: None,
             scope: None,
+            request_timeout: None,
         }
     }
     /// Remove a network
@@ -1053,6 +1116,7 @@ impl Client {
         NetworkDeleteRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Connect a container to a network
@@ -1067,6 +1131,7 @@ impl Client {
             client: self,
             id: id.into(),
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Disconnect a container from a network
@@ -1081,6 +1146,7 @@ impl Client {
             client: self,
             id: id.into(),
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// List nodes
@@ -1090,6 +1156,7 @@ impl Client {
         NodeListRequest {
             client: self,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Inspect a node
@@ -1099,6 +1166,7 @@ impl Client {
         NodeInspectRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Delete a node
@@ -1109,6 +1177,7 @@ impl Client {
             client: self,
             id: id.into(),
             force: None,
+            request_timeout: None,
         }
     }
     /// Update a node
@@ -1124,6 +1193,7 @@ impl Client {
             id: id.into(),
             version,
             body: None,
+            request_timeout: None,
         }
     }
     /// List plugins
@@ -1135,6 +1205,7 @@ impl Client {
         PluginListRequest {
             client: self,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Create a plugin
@@ -1145,6 +1216,7 @@ impl Client {
             client: self,
             name: name.into(),
             body: None,
+            request_timeout: None,
         }
     }
     /// Get plugin privileges
@@ -1157,6 +1229,7 @@ impl Client {
         GetPluginPrivilegesRequest {
             client: self,
             remote: remote.into(),
+            request_timeout: None,
         }
     }
     /// Install a plugin
@@ -1172,6 +1245,7 @@ impl Client {
             name: None,
             x_registry_auth: None,
             body: None,
+            request_timeout: None,
         }
     }
     /// Remove a plugin
@@ -1182,6 +1256,7 @@ impl Client {
             client: self,
             name: name.into(),
             force: None,
+            request_timeout: None,
         }
     }
     /// Disable a plugin
@@ -1192,6 +1267,7 @@ impl Client {
             client: self,
             name: name.into(),
             force: None,
+            request_timeout: None,
         }
     }
     /// Enable a plugin
@@ -1202,6 +1278,7 @@ impl Client {
             client: self,
             name: name.into(),
             timeout: None,
+            request_timeout: None,
         }
     }
     /// Inspect a plugin
@@ -1211,6 +1288,7 @@ impl Client {
         PluginInspectRequest {
             client: self,
             name: name.into(),
+            request_timeout: None,
         }
     }
     /// Push a plugin
@@ -1222,6 +1300,7 @@ impl Client {
         PluginPushRequest {
             client: self,
             name: name.into(),
+            request_timeout: None,
         }
     }
     /// Configure a plugin
@@ -1232,6 +1311,7 @@ impl Client {
             client: self,
             name: name.into(),
             body: None,
+            request_timeout: None,
         }
     }
     /// Upgrade a plugin
@@ -1248,6 +1328,7 @@ impl Client {
             remote: remote.into(),
             x_registry_auth: None,
             body: None,
+            request_timeout: None,
         }
     }
     /// List secrets
@@ -1257,6 +1338,7 @@ impl Client {
         SecretListRequest {
             client: self,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Create a secret
@@ -1269,6 +1351,7 @@ impl Client {
         SecretCreateRequest {
             client: self,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Inspect a secret
@@ -1278,6 +1361,7 @@ impl Client {
         SecretInspectRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Delete a secret
@@ -1287,6 +1371,7 @@ impl Client {
         SecretDeleteRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Update a Secret
@@ -1302,6 +1387,7 @@ impl Client {
             id: id.into(),
             version,
             body: None,
+            request_timeout: None,
         }
     }
     /// List services
@@ -1311,6 +1397,7 @@ impl Client {
         ServiceListRequest {
             client: self,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Create a service
@@ -1324,6 +1411,7 @@ impl Client {
             client: self,
             x_registry_auth: None,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Inspect a service
@@ -1334,6 +1422,7 @@ impl Client {
             client: self,
             id: id.into(),
             insert_defaults: None,
+            request_timeout: None,
         }
     }
     /// Delete a service
@@ -1343,6 +1432,7 @@ impl Client {
         ServiceDeleteRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Get service logs
@@ -1366,6 +1456,7 @@ impl Client {
             timestamps: None,
             tail: None,
             tty_hint: None,
+            request_timeout: None,
         }
     }
     /// Update a service
@@ -1385,6 +1476,7 @@ impl Client {
             rollback: None,
             x_registry_auth: None,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Initialize interactive session
@@ -1416,7 +1508,10 @@ impl Client {
     ///
     /// `POST /session` (operation `Session`).
     pub fn session(&self) -> SessionRequest<'_> {
-        SessionRequest { client: self }
+        SessionRequest {
+            client: self,
+            request_timeout: None,
+        }
     }
     /// Inspect swarm
     ///
@@ -1424,6 +1519,7 @@ impl Client {
     pub fn swarm_inspect(&self) -> SwarmInspectRequest<'_> {
         SwarmInspectRequest {
             client: self,
+            request_timeout: None,
         }
     }
     /// Initialize a new swarm
@@ -1436,6 +1532,7 @@ impl Client {
         SwarmInitRequest {
             client: self,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Join an existing swarm
@@ -1448,6 +1545,7 @@ impl Client {
         SwarmJoinRequest {
             client: self,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Leave a swarm
@@ -1457,6 +1555,7 @@ impl Client {
         SwarmLeaveRequest {
             client: self,
             force: None,
+            request_timeout: None,
         }
     }
     /// Unlock a locked manager
@@ -1469,6 +1568,7 @@ impl Client {
         SwarmUnlockRequest {
             client: self,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Get the unlock key
@@ -1477,6 +1577,7 @@ impl Client {
     pub fn swarm_unlockkey(&self) -> SwarmUnlockkeyRequest<'_> {
         SwarmUnlockkeyRequest {
             client: self,
+            request_timeout: None,
         }
     }
     /// Update a swarm
@@ -1494,6 +1595,7 @@ impl Client {
             rotate_manager_token: None,
             rotate_manager_unlock_key: None,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Get data usage information
@@ -1502,6 +1604,7 @@ impl Client {
     pub fn system_data_usage(&self) -> SystemDataUsageRequest<'_> {
         SystemDataUsageRequest {
             client: self,
+            request_timeout: None,
         }
     }
     /// List tasks
@@ -1511,6 +1614,7 @@ impl Client {
         TaskListRequest {
             client: self,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Inspect a task
@@ -1520,6 +1624,7 @@ impl Client {
         TaskInspectRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Get task logs
@@ -1543,6 +1648,7 @@ impl Client {
             timestamps: None,
             tail: None,
             tty_hint: None,
+            request_timeout: None,
         }
     }
     /// Get version
@@ -1553,6 +1659,7 @@ impl Client {
     pub fn system_version(&self) -> SystemVersionRequest<'_> {
         SystemVersionRequest {
             client: self,
+            request_timeout: None,
         }
     }
     /// List volumes
@@ -1562,6 +1669,7 @@ impl Client {
         VolumeListRequest {
             client: self,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Create a volume
@@ -1574,6 +1682,7 @@ impl Client {
         VolumeCreateRequest {
             client: self,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Delete unused volumes
@@ -1583,6 +1692,7 @@ impl Client {
         VolumePruneRequest {
             client: self,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Inspect a volume
@@ -1592,6 +1702,7 @@ impl Client {
         VolumeInspectRequest {
             client: self,
             name: name.into(),
+            request_timeout: None,
         }
     }
     /// Remove a volume
@@ -1604,6 +1715,7 @@ impl Client {
             client: self,
             name: name.into(),
             force: None,
+            request_timeout: None,
         }
     }
 }
@@ -1611,15 +1723,25 @@ impl Client {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemPingRequest<'a> {
     client: &'a Client,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SystemPingRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PingInfo> {
         let mut request = self
             .client
             .transport
             .request(dockwright_runtime::Method::GET, String::from("/v1.40/_ping"));
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_ping().await
     }
 }
@@ -1636,15 +1758,25 @@ impl<'a> std::future::IntoFuture for SystemPingRequest<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemPingHeadRequest<'a> {
     client: &'a Client,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SystemPingHeadRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PingInfo> {
         let mut request = self
             .client
             .transport
             .request(dockwright_runtime::Method::HEAD, String::from("/v1.40/_ping"));
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_ping().await
     }
 }
@@ -1662,11 +1794,21 @@ impl<'a> std::future::IntoFuture for SystemPingHeadRequest<'a> {
 pub struct SystemAuthRequest<'a> {
     client: &'a Client,
     body: Option<crate::models::AuthConfig>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SystemAuthRequest<'a> {
     /// Authentication to check
     pub fn body(mut self, value: crate::models::AuthConfig) -> Self {
         self.body = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -1679,6 +1821,9 @@ impl<'a> SystemAuthRequest<'a> {
             .request(dockwright_runtime::Method::POST, String::from("/v1.40/auth"));
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -1724,6 +1869,7 @@ pub struct ImageBuildRequest<'a> {
     outputs: Option<serde_json::Value>,
     version: Option<crate::models::ImageBuildVersion>,
     body: Option<dockwright_runtime::Body>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageBuildRequest<'a> {
     /// Path within the build context to the `Dockerfile`. This is ignored if `remote` is specified and points to an external `Dockerfile`.
@@ -1905,6 +2051,15 @@ impl<'a> ImageBuildRequest<'a> {
         self.body = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -1999,7 +2154,7 @@ impl<'a> ImageBuildRequest<'a> {
         if let Some(body) = self.body {
             request = request.body(body, "application/octet-stream");
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_progress().await
     }
 }
@@ -2021,6 +2176,7 @@ pub struct BuildPruneRequest<'a> {
     keep_storage: Option<i64>,
     all: Option<bool>,
     filters: Option<crate::filters::BuildPruneFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> BuildPruneRequest<'a> {
     /// Amount of disk space in bytes to keep for cache
@@ -2050,6 +2206,15 @@ impl<'a> BuildPruneRequest<'a> {
         self.filters = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -2071,6 +2236,9 @@ impl<'a> BuildPruneRequest<'a> {
             if !filters.is_empty() {
                 request = request.query_json("filters", filters);
             }
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -2096,6 +2264,7 @@ pub struct ImageCommitRequest<'a> {
     pause: Option<bool>,
     changes: Option<String>,
     body: Option<crate::models::ContainerConfig>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageCommitRequest<'a> {
     /// The ID or name of the container to commit
@@ -2138,6 +2307,15 @@ impl<'a> ImageCommitRequest<'a> {
         self.body = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::IdResponse> {
         let mut request = self
@@ -2168,6 +2346,9 @@ impl<'a> ImageCommitRequest<'a> {
         if let Some(body) = &self.body {
             request = request.json_body(body);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -2185,6 +2366,7 @@ impl<'a> std::future::IntoFuture for ImageCommitRequest<'a> {
 pub struct ConfigListRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::ConfigListFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ConfigListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to
@@ -2200,6 +2382,15 @@ impl<'a> ConfigListRequest<'a> {
         self.filters = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Config>> {
         let mut request = self
@@ -2210,6 +2401,9 @@ impl<'a> ConfigListRequest<'a> {
             if !filters.is_empty() {
                 request = request.query_json("filters", filters);
             }
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -2228,8 +2422,18 @@ impl<'a> std::future::IntoFuture for ConfigListRequest<'a> {
 pub struct ConfigCreateRequest<'a> {
     client: &'a Client,
     body: Option<crate::models::ConfigSpec>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ConfigCreateRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -2243,6 +2447,9 @@ impl<'a> ConfigCreateRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -2261,11 +2468,21 @@ impl<'a> std::future::IntoFuture for ConfigCreateRequest<'a> {
 pub struct ConfigInspectRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ConfigInspectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Config> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -2275,6 +2492,9 @@ impl<'a> ConfigInspectRequest<'a> {
                     .id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -2292,11 +2512,21 @@ impl<'a> std::future::IntoFuture for ConfigInspectRequest<'a> {
 pub struct ConfigDeleteRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ConfigDeleteRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -2306,6 +2536,9 @@ impl<'a> ConfigDeleteRequest<'a> {
                     .id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -2325,6 +2558,7 @@ pub struct ConfigUpdateRequest<'a> {
     id: String,
     version: i64,
     body: Option<crate::models::ConfigSpec>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ConfigUpdateRequest<'a> {
     /// The spec of the config to update. Currently, only the Labels field
@@ -2332,6 +2566,15 @@ impl<'a> ConfigUpdateRequest<'a> {
     /// \[ConfigInspect endpoint\](#operation/ConfigInspect) response values.
     pub fn body(mut self, value: crate::models::ConfigSpec) -> Self {
         self.body = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -2352,6 +2595,9 @@ impl<'a> ConfigUpdateRequest<'a> {
         if let Some(body) = &self.body {
             request = request.json_body(body);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -2370,12 +2616,22 @@ pub struct ContainerCreateRequest<'a> {
     client: &'a Client,
     name: Option<String>,
     body: Option<crate::models::ContainerCreateBody>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerCreateRequest<'a> {
     /// Assign the specified name to the container. Must match
     /// `/?[a-zA-Z0-9][a-zA-Z0-9_.-]+`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -2394,6 +2650,9 @@ impl<'a> ContainerCreateRequest<'a> {
         }
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -2415,6 +2674,7 @@ pub struct ContainerListRequest<'a> {
     limit: Option<i64>,
     size: Option<bool>,
     filters: Option<crate::filters::ContainerListFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerListRequest<'a> {
     /// Return all containers. By default, only running containers are shown.
@@ -2458,6 +2718,15 @@ impl<'a> ContainerListRequest<'a> {
         self.filters = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -2483,6 +2752,9 @@ impl<'a> ContainerListRequest<'a> {
                 request = request.query_json("filters", filters);
             }
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -2500,6 +2772,7 @@ impl<'a> std::future::IntoFuture for ContainerListRequest<'a> {
 pub struct ContainerPruneRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::ContainerPruneFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerPruneRequest<'a> {
     /// Filters to process on the prune list, encoded as JSON (a `map[string][]string`).
@@ -2509,6 +2782,15 @@ impl<'a> ContainerPruneRequest<'a> {
     /// - `label` (`label=<key>`, `label=<key>=<value>`, `label!=<key>`, or `label!=<key>=<value>`) Prune containers with (or without, in case `label!=...` is used) the specified labels.
     pub fn filters(mut self, value: crate::filters::ContainerPruneFilters) -> Self {
         self.filters = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -2526,6 +2808,9 @@ impl<'a> ContainerPruneRequest<'a> {
             if !filters.is_empty() {
                 request = request.query_json("filters", filters);
             }
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -2547,6 +2832,7 @@ pub struct ContainerDeleteRequest<'a> {
     v: Option<bool>,
     force: Option<bool>,
     link: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerDeleteRequest<'a> {
     /// Remove anonymous volumes associated with the container.
@@ -2562,6 +2848,15 @@ impl<'a> ContainerDeleteRequest<'a> {
     /// Remove the specified link associated with the container.
     pub fn link(mut self, value: bool) -> Self {
         self.link = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -2585,6 +2880,9 @@ impl<'a> ContainerDeleteRequest<'a> {
         if let Some(value) = self.link.as_ref() {
             request = request.query("link", value);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -2603,8 +2901,18 @@ pub struct ContainerArchiveRequest<'a> {
     client: &'a Client,
     id: String,
     path: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerArchiveRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Archive> {
         let mut request = self
@@ -2620,7 +2928,7 @@ impl<'a> ContainerArchiveRequest<'a> {
         if let Some(value) = Some(&self.path) {
             request = request.query("path", value);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_archive().await
     }
 }
@@ -2639,8 +2947,18 @@ pub struct ContainerArchiveInfoRequest<'a> {
     client: &'a Client,
     id: String,
     path: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerArchiveInfoRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PathStat> {
         let mut request = self
@@ -2656,7 +2974,7 @@ impl<'a> ContainerArchiveInfoRequest<'a> {
         if let Some(value) = Some(&self.path) {
             request = request.query("path", value);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_path_stat().await
     }
 }
@@ -2678,6 +2996,7 @@ pub struct PutContainerArchiveRequest<'a> {
     no_overwrite_dir_non_dir: Option<String>,
     copy_uidgid: Option<String>,
     body: Option<dockwright_runtime::Body>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> PutContainerArchiveRequest<'a> {
     /// If `1`, `true`, or `True` then it will be an error if unpacking the
@@ -2691,6 +3010,15 @@ impl<'a> PutContainerArchiveRequest<'a> {
     /// dir
     pub fn copy_uidgid(mut self, value: impl Into<String>) -> Self {
         self.copy_uidgid = Some(value.into());
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -2717,7 +3045,7 @@ impl<'a> PutContainerArchiveRequest<'a> {
         if let Some(body) = self.body {
             request = request.body(body, "application/x-tar");
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_empty().await
     }
 }
@@ -2742,6 +3070,7 @@ pub struct ContainerAttachRequest<'a> {
     stdout: Option<bool>,
     stderr: Option<bool>,
     tty_hint: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerAttachRequest<'a> {
     /// Override the key sequence for detaching a container.Format is a single
@@ -2793,6 +3122,15 @@ impl<'a> ContainerAttachRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Attached> {
         let mut request = self
@@ -2823,7 +3161,7 @@ impl<'a> ContainerAttachRequest<'a> {
         if let Some(value) = self.stderr.as_ref() {
             request = request.query("stderr", value);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         let rule = dockwright_runtime::FramingRule::new(API_VERSION)
             .tty(self.tty_hint)
             .inspect(
@@ -2859,6 +3197,7 @@ pub struct ContainerAttachWebsocketRequest<'a> {
     detach_keys: Option<String>,
     logs: Option<bool>,
     stream: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerAttachWebsocketRequest<'a> {
     /// Override the key sequence for detaching a container.Format is a single
@@ -2876,6 +3215,15 @@ impl<'a> ContainerAttachWebsocketRequest<'a> {
     /// Return stream
     pub fn stream(mut self, value: bool) -> Self {
         self.stream = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -2899,7 +3247,7 @@ impl<'a> ContainerAttachWebsocketRequest<'a> {
         if let Some(value) = self.stream.as_ref() {
             request = request.query("stream", value);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send().await
     }
 }
@@ -2917,13 +3265,23 @@ impl<'a> std::future::IntoFuture for ContainerAttachWebsocketRequest<'a> {
 pub struct ContainerChangesRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerChangesRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
     ) -> dockwright_runtime::Result<Vec<crate::models::ContainerChangesResponseItem>> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -2933,6 +3291,9 @@ impl<'a> ContainerChangesRequest<'a> {
                     dockwright_runtime::encode_path_segment(& self.id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -2953,8 +3314,18 @@ pub struct ContainerExecRequest<'a> {
     client: &'a Client,
     id: String,
     body: Option<crate::models::ContainerExecBody>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerExecRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::IdResponse> {
         let mut request = self
@@ -2969,6 +3340,9 @@ impl<'a> ContainerExecRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -2987,8 +3361,18 @@ impl<'a> std::future::IntoFuture for ContainerExecRequest<'a> {
 pub struct ContainerExportRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerExportRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -3003,7 +3387,7 @@ impl<'a> ContainerExportRequest<'a> {
                     dockwright_runtime::encode_path_segment(& self.id)
                 ),
             );
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_bytes().await
     }
 }
@@ -3022,11 +3406,21 @@ pub struct ContainerInspectRequest<'a> {
     client: &'a Client,
     id: String,
     size: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerInspectRequest<'a> {
     /// Return the size of container as fields `SizeRw` and `SizeRootFs`
     pub fn size(mut self, value: bool) -> Self {
         self.size = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -3046,6 +3440,9 @@ impl<'a> ContainerInspectRequest<'a> {
         if let Some(value) = self.size.as_ref() {
             request = request.query("size", value);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -3064,11 +3461,21 @@ pub struct ContainerKillRequest<'a> {
     client: &'a Client,
     id: String,
     signal: Option<String>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerKillRequest<'a> {
     /// Signal to send to the container as an integer or string (e.g. `SIGINT`).
     pub fn signal(mut self, value: impl Into<String>) -> Self {
         self.signal = Some(value.into());
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -3085,6 +3492,9 @@ impl<'a> ContainerKillRequest<'a> {
             );
         if let Some(value) = self.signal.as_ref() {
             request = request.query("signal", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -3111,6 +3521,7 @@ pub struct ContainerLogsRequest<'a> {
     timestamps: Option<bool>,
     tail: Option<String>,
     tty_hint: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerLogsRequest<'a> {
     /// Keep connection after returning logs.
@@ -3159,6 +3570,15 @@ impl<'a> ContainerLogsRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -3194,7 +3614,7 @@ impl<'a> ContainerLogsRequest<'a> {
         if let Some(value) = self.tail.as_ref() {
             request = request.query("tail", value);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         let rule = dockwright_runtime::FramingRule::new(API_VERSION)
             .tty(self.tty_hint)
             .inspect(
@@ -3227,11 +3647,21 @@ impl<'a> std::future::IntoFuture for ContainerLogsRequest<'a> {
 pub struct ContainerPauseRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerPauseRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -3241,6 +3671,9 @@ impl<'a> ContainerPauseRequest<'a> {
                     dockwright_runtime::encode_path_segment(& self.id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -3259,8 +3692,18 @@ pub struct ContainerRenameRequest<'a> {
     client: &'a Client,
     id: String,
     name: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerRenameRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3275,6 +3718,9 @@ impl<'a> ContainerRenameRequest<'a> {
             );
         if let Some(value) = Some(&self.name) {
             request = request.query("name", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -3295,8 +3741,18 @@ pub struct ContainerResizeRequest<'a> {
     id: String,
     h: i64,
     w: i64,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerResizeRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3314,6 +3770,9 @@ impl<'a> ContainerResizeRequest<'a> {
         }
         if let Some(value) = Some(&self.w) {
             request = request.query("w", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -3333,11 +3792,21 @@ pub struct ContainerRestartRequest<'a> {
     client: &'a Client,
     id: String,
     t: Option<i64>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerRestartRequest<'a> {
     /// Number of seconds to wait before killing the container
     pub fn t(mut self, value: i64) -> Self {
         self.t = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -3354,6 +3823,9 @@ impl<'a> ContainerRestartRequest<'a> {
             );
         if let Some(value) = self.t.as_ref() {
             request = request.query("t", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -3373,6 +3845,7 @@ pub struct ContainerStartRequest<'a> {
     client: &'a Client,
     id: String,
     detach_keys: Option<String>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerStartRequest<'a> {
     /// Override the key sequence for detaching a container. Format is a
@@ -3380,6 +3853,15 @@ impl<'a> ContainerStartRequest<'a> {
     /// of: `a-z`, `@`, `^`, `[`, `,` or `_`.
     pub fn detach_keys(mut self, value: impl Into<String>) -> Self {
         self.detach_keys = Some(value.into());
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -3396,6 +3878,9 @@ impl<'a> ContainerStartRequest<'a> {
             );
         if let Some(value) = self.detach_keys.as_ref() {
             request = request.query("detachKeys", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -3415,6 +3900,7 @@ pub struct ContainerStatsRequest<'a> {
     client: &'a Client,
     id: String,
     stream: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerStatsRequest<'a> {
     /// Stream the output. If false, the stats will be output once and then
@@ -3427,6 +3913,15 @@ impl<'a> ContainerStatsRequest<'a> {
     pub async fn send_once(mut self) -> dockwright_runtime::Result<serde_json::Value> {
         self.stream = Some(false);
         dockwright_runtime::first_item(self.send().await?).await
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
     }
     /// Sends the request.
     pub async fn send(
@@ -3445,7 +3940,7 @@ impl<'a> ContainerStatsRequest<'a> {
         if let Some(value) = self.stream.as_ref() {
             request = request.query("stream", value);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_json_stream().await
     }
 }
@@ -3466,11 +3961,21 @@ pub struct ContainerStopRequest<'a> {
     client: &'a Client,
     id: String,
     t: Option<i64>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerStopRequest<'a> {
     /// Number of seconds to wait before killing the container
     pub fn t(mut self, value: i64) -> Self {
         self.t = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -3487,6 +3992,9 @@ impl<'a> ContainerStopRequest<'a> {
             );
         if let Some(value) = self.t.as_ref() {
             request = request.query("t", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -3506,11 +4014,21 @@ pub struct ContainerTopRequest<'a> {
     client: &'a Client,
     id: String,
     ps_args: Option<String>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerTopRequest<'a> {
     /// The arguments to pass to `ps`. For example, `aux`
     pub fn ps_args(mut self, value: impl Into<String>) -> Self {
         self.ps_args = Some(value.into());
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -3530,6 +4048,9 @@ impl<'a> ContainerTopRequest<'a> {
         if let Some(value) = self.ps_args.as_ref() {
             request = request.query("ps_args", value);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -3547,11 +4068,21 @@ impl<'a> std::future::IntoFuture for ContainerTopRequest<'a> {
 pub struct ContainerUnpauseRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerUnpauseRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -3561,6 +4092,9 @@ impl<'a> ContainerUnpauseRequest<'a> {
                     dockwright_runtime::encode_path_segment(& self.id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -3579,8 +4113,18 @@ pub struct ContainerUpdateRequest<'a> {
     client: &'a Client,
     id: String,
     body: Option<crate::models::ContainerUpdateBody>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerUpdateRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -3597,6 +4141,9 @@ impl<'a> ContainerUpdateRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -3616,6 +4163,7 @@ pub struct ContainerWaitRequest<'a> {
     client: &'a Client,
     id: String,
     condition: Option<crate::models::ContainerWaitCondition>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerWaitRequest<'a> {
     /// Wait until a container state reaches the given condition.
@@ -3623,6 +4171,15 @@ impl<'a> ContainerWaitRequest<'a> {
     /// Defaults to `not-running` if omitted or empty.
     pub fn condition(mut self, value: crate::models::ContainerWaitCondition) -> Self {
         self.condition = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -3642,7 +4199,7 @@ impl<'a> ContainerWaitRequest<'a> {
         if let Some(value) = self.condition.as_ref() {
             request = request.query("condition", value.to_string());
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_json().await
     }
 }
@@ -3660,13 +4217,23 @@ impl<'a> std::future::IntoFuture for ContainerWaitRequest<'a> {
 pub struct DistributionInspectRequest<'a> {
     client: &'a Client,
     name: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> DistributionInspectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
     ) -> dockwright_runtime::Result<crate::models::DistributionInspect> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -3676,6 +4243,9 @@ impl<'a> DistributionInspectRequest<'a> {
                     dockwright_runtime::encode_path_segment(& self.name)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -3695,6 +4265,7 @@ pub struct SystemEventsRequest<'a> {
     since: Option<String>,
     until: Option<String>,
     filters: Option<crate::filters::SystemEventsFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SystemEventsRequest<'a> {
     /// Show events created since this timestamp then stream new events.
@@ -3727,6 +4298,15 @@ impl<'a> SystemEventsRequest<'a> {
         self.filters = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -3748,7 +4328,7 @@ impl<'a> SystemEventsRequest<'a> {
                 request = request.query_json("filters", filters);
             }
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_json_stream().await
     }
 }
@@ -3768,13 +4348,23 @@ impl<'a> std::future::IntoFuture for SystemEventsRequest<'a> {
 pub struct ExecInspectRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ExecInspectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
     ) -> dockwright_runtime::Result<crate::models::ExecInspectResponse> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -3784,6 +4374,9 @@ impl<'a> ExecInspectRequest<'a> {
                     .id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -3803,8 +4396,18 @@ pub struct ExecResizeRequest<'a> {
     id: String,
     h: i64,
     w: i64,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ExecResizeRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3822,6 +4425,9 @@ impl<'a> ExecResizeRequest<'a> {
         }
         if let Some(value) = Some(&self.w) {
             request = request.query("w", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -3842,6 +4448,7 @@ pub struct ExecStartRequest<'a> {
     id: String,
     body: Option<crate::models::ExecStartBody>,
     tty_hint: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ExecStartRequest<'a> {
     pub fn body(mut self, value: crate::models::ExecStartBody) -> Self {
@@ -3856,6 +4463,15 @@ impl<'a> ExecStartRequest<'a> {
     /// request).
     pub fn tty(mut self, value: bool) -> Self {
         self.tty_hint = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -3873,7 +4489,7 @@ impl<'a> ExecStartRequest<'a> {
         if let Some(body) = &self.body {
             request = request.json_body(body);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         let rule = dockwright_runtime::FramingRule::new(API_VERSION)
             .tty(self.tty_hint)
             .inspect(
@@ -3914,6 +4530,7 @@ pub struct ImageCreateRequest<'a> {
     changes: Option<Vec<String>>,
     platform: Option<String>,
     body: Option<dockwright_runtime::Body>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageCreateRequest<'a> {
     /// Name of the image to pull. The name may include a tag or digest. This parameter may only be used when pulling an image. The pull is cancelled if the HTTP connection is closed.
@@ -3969,6 +4586,15 @@ impl<'a> ImageCreateRequest<'a> {
         self.body = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -4010,7 +4636,7 @@ impl<'a> ImageCreateRequest<'a> {
         if let Some(body) = self.body {
             request = request.body(body, "text/plain");
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_progress().await
     }
 }
@@ -4030,11 +4656,21 @@ impl<'a> std::future::IntoFuture for ImageCreateRequest<'a> {
 pub struct ImageGetAllRequest<'a> {
     client: &'a Client,
     names: Option<Vec<String>>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageGetAllRequest<'a> {
     /// Image names to filter by
     pub fn names(mut self, value: Vec<String>) -> Self {
         self.names = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4049,7 +4685,7 @@ impl<'a> ImageGetAllRequest<'a> {
             request = request
                 .query_repeated("names", value.iter().map(|v| v.to_string()));
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_bytes().await
     }
 }
@@ -4069,6 +4705,7 @@ pub struct ImageListRequest<'a> {
     all: Option<bool>,
     filters: Option<crate::filters::ImageListFilters>,
     digests: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageListRequest<'a> {
     /// Show all images. Only images from a final layer (no children) are shown by default.
@@ -4095,6 +4732,15 @@ impl<'a> ImageListRequest<'a> {
         self.digests = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -4117,6 +4763,9 @@ impl<'a> ImageListRequest<'a> {
         if let Some(value) = self.digests.as_ref() {
             request = request.query("digests", value);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -4135,6 +4784,7 @@ pub struct ImageLoadRequest<'a> {
     client: &'a Client,
     quiet: Option<bool>,
     body: Option<dockwright_runtime::Body>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageLoadRequest<'a> {
     /// Suppress progress details during load.
@@ -4145,6 +4795,15 @@ impl<'a> ImageLoadRequest<'a> {
     /// Tar archive containing images
     pub fn body(mut self, value: dockwright_runtime::Body) -> Self {
         self.body = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4166,7 +4825,7 @@ impl<'a> ImageLoadRequest<'a> {
         if let Some(body) = self.body {
             request = request.body(body, "application/x-tar");
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_progress().await
     }
 }
@@ -4186,6 +4845,7 @@ impl<'a> std::future::IntoFuture for ImageLoadRequest<'a> {
 pub struct ImagePruneRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::ImagePruneFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImagePruneRequest<'a> {
     /// Filters to process on the prune list, encoded as JSON (a `map[string][]string`). Available filters:
@@ -4197,6 +4857,15 @@ impl<'a> ImagePruneRequest<'a> {
     /// - `label` (`label=<key>`, `label=<key>=<value>`, `label!=<key>`, or `label!=<key>=<value>`) Prune images with (or without, in case `label!=...` is used) the specified labels.
     pub fn filters(mut self, value: crate::filters::ImagePruneFilters) -> Self {
         self.filters = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4214,6 +4883,9 @@ impl<'a> ImagePruneRequest<'a> {
             if !filters.is_empty() {
                 request = request.query_json("filters", filters);
             }
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -4234,6 +4906,7 @@ pub struct ImageSearchRequest<'a> {
     term: String,
     limit: Option<i64>,
     filters: Option<crate::filters::ImageSearchFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageSearchRequest<'a> {
     /// Maximum number of results to return
@@ -4248,6 +4921,15 @@ impl<'a> ImageSearchRequest<'a> {
     /// - `stars=<number>` Matches images that has at least 'number' stars.
     pub fn filters(mut self, value: crate::filters::ImageSearchFilters) -> Self {
         self.filters = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4272,6 +4954,9 @@ impl<'a> ImageSearchRequest<'a> {
                 request = request.query_json("filters", filters);
             }
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -4293,6 +4978,7 @@ pub struct ImageDeleteRequest<'a> {
     name: String,
     force: Option<bool>,
     noprune: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageDeleteRequest<'a> {
     /// Remove the image even if it is being used by stopped containers or has other tags
@@ -4303,6 +4989,15 @@ impl<'a> ImageDeleteRequest<'a> {
     /// Do not delete untagged parent images
     pub fn noprune(mut self, value: bool) -> Self {
         self.noprune = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4325,6 +5020,9 @@ impl<'a> ImageDeleteRequest<'a> {
         if let Some(value) = self.noprune.as_ref() {
             request = request.query("noprune", value);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -4344,8 +5042,18 @@ impl<'a> std::future::IntoFuture for ImageDeleteRequest<'a> {
 pub struct ImageGetRequest<'a> {
     client: &'a Client,
     name: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageGetRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -4360,7 +5068,7 @@ impl<'a> ImageGetRequest<'a> {
                     self.name)
                 ),
             );
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_bytes().await
     }
 }
@@ -4378,13 +5086,23 @@ impl<'a> std::future::IntoFuture for ImageGetRequest<'a> {
 pub struct ImageHistoryRequest<'a> {
     client: &'a Client,
     name: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageHistoryRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
     ) -> dockwright_runtime::Result<Vec<crate::models::ImageHistoryResponseItem>> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -4394,6 +5112,9 @@ impl<'a> ImageHistoryRequest<'a> {
                     self.name)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -4413,11 +5134,21 @@ impl<'a> std::future::IntoFuture for ImageHistoryRequest<'a> {
 pub struct ImageInspectRequest<'a> {
     client: &'a Client,
     name: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageInspectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::ImageInspect> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -4427,6 +5158,9 @@ impl<'a> ImageInspectRequest<'a> {
                     self.name)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -4446,6 +5180,7 @@ pub struct ImagePushRequest<'a> {
     name: String,
     tag: Option<String>,
     x_registry_auth: dockwright_runtime::AuthConfig,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImagePushRequest<'a> {
     /// Tag of the image to push. For example, `latest`. If no tag is provided,
@@ -4453,6 +5188,15 @@ impl<'a> ImagePushRequest<'a> {
     /// are pushed.
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4477,7 +5221,7 @@ impl<'a> ImagePushRequest<'a> {
         if let Some(auth) = Some(&self.x_registry_auth) {
             request = request.registry_auth(auth);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_progress().await
     }
 }
@@ -4499,6 +5243,7 @@ pub struct ImageTagRequest<'a> {
     name: String,
     repo: Option<String>,
     tag: Option<String>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageTagRequest<'a> {
     /// The repository to tag in. For example, `someuser/someimage`.
@@ -4509,6 +5254,15 @@ impl<'a> ImageTagRequest<'a> {
     /// The name of the new tag.
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4529,6 +5283,9 @@ impl<'a> ImageTagRequest<'a> {
         if let Some(value) = self.tag.as_ref() {
             request = request.query("tag", value);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -4545,14 +5302,27 @@ impl<'a> std::future::IntoFuture for ImageTagRequest<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemInfoRequest<'a> {
     client: &'a Client,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SystemInfoRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::SystemInfo> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(dockwright_runtime::Method::GET, String::from("/v1.40/info"));
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -4570,6 +5340,7 @@ impl<'a> std::future::IntoFuture for SystemInfoRequest<'a> {
 pub struct NetworkListRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::NetworkListFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> NetworkListRequest<'a> {
     /// JSON encoded value of the filters (a `map[string][]string`) to process
@@ -4591,6 +5362,15 @@ impl<'a> NetworkListRequest<'a> {
         self.filters = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Network>> {
         let mut request = self
@@ -4601,6 +5381,9 @@ impl<'a> NetworkListRequest<'a> {
             if !filters.is_empty() {
                 request = request.query_json("filters", filters);
             }
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -4619,8 +5402,18 @@ impl<'a> std::future::IntoFuture for NetworkListRequest<'a> {
 pub struct NetworkCreateRequest<'a> {
     client: &'a Client,
     body: Option<crate::models::NetworkCreateBody>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> NetworkCreateRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -4634,6 +5427,9 @@ impl<'a> NetworkCreateRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -4652,6 +5448,7 @@ impl<'a> std::future::IntoFuture for NetworkCreateRequest<'a> {
 pub struct NetworkPruneRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::NetworkPruneFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> NetworkPruneRequest<'a> {
     /// Filters to process on the prune list, encoded as JSON (a `map[string][]string`).
@@ -4661,6 +5458,15 @@ impl<'a> NetworkPruneRequest<'a> {
     /// - `label` (`label=<key>`, `label=<key>=<value>`, `label!=<key>`, or `label!=<key>=<value>`) Prune networks with (or without, in case `label!=...` is used) the specified labels.
     pub fn filters(mut self, value: crate::filters::NetworkPruneFilters) -> Self {
         self.filters = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4678,6 +5484,9 @@ impl<'a> NetworkPruneRequest<'a> {
             if !filters.is_empty() {
                 request = request.query_json("filters", filters);
             }
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -4698,6 +5507,7 @@ pub struct NetworkInspectRequest<'a> {
     id: String,
     verbose: Option<bool>,
     scope: Option<String>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> NetworkInspectRequest<'a> {
     /// Detailed inspect output for troubleshooting
@@ -4708,6 +5518,15 @@ impl<'a> NetworkInspectRequest<'a> {
     /// Filter the network by scope (swarm, global, or local)
     pub fn scope(mut self, value: impl Into<String>) -> Self {
         self.scope = Some(value.into());
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4728,6 +5547,9 @@ impl<'a> NetworkInspectRequest<'a> {
         if let Some(value) = self.scope.as_ref() {
             request = request.query("scope", value);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -4745,11 +5567,21 @@ impl<'a> std::future::IntoFuture for NetworkInspectRequest<'a> {
 pub struct NetworkDeleteRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> NetworkDeleteRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -4759,6 +5591,9 @@ impl<'a> NetworkDeleteRequest<'a> {
                     .id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -4777,8 +5612,18 @@ pub struct NetworkConnectRequest<'a> {
     client: &'a Client,
     id: String,
     body: Option<crate::models::NetworkConnectBody>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> NetworkConnectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -4793,6 +5638,9 @@ impl<'a> NetworkConnectRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -4812,8 +5660,18 @@ pub struct NetworkDisconnectRequest<'a> {
     client: &'a Client,
     id: String,
     body: Option<crate::models::NetworkDisconnectBody>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> NetworkDisconnectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -4828,6 +5686,9 @@ impl<'a> NetworkDisconnectRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -4846,6 +5707,7 @@ impl<'a> std::future::IntoFuture for NetworkDisconnectRequest<'a> {
 pub struct NodeListRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::NodeListFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> NodeListRequest<'a> {
     /// Filters to process on the nodes list, encoded as JSON (a `map[string][]string`).
@@ -4861,6 +5723,15 @@ impl<'a> NodeListRequest<'a> {
         self.filters = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Node>> {
         let mut request = self
@@ -4871,6 +5742,9 @@ impl<'a> NodeListRequest<'a> {
             if !filters.is_empty() {
                 request = request.query_json("filters", filters);
             }
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -4889,11 +5763,21 @@ impl<'a> std::future::IntoFuture for NodeListRequest<'a> {
 pub struct NodeInspectRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> NodeInspectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Node> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -4902,6 +5786,9 @@ impl<'a> NodeInspectRequest<'a> {
                     "/v1.40/nodes/{}", dockwright_runtime::encode_path_segment(& self.id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -4920,11 +5807,21 @@ pub struct NodeDeleteRequest<'a> {
     client: &'a Client,
     id: String,
     force: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> NodeDeleteRequest<'a> {
     /// Force remove a node from the swarm
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4940,6 +5837,9 @@ impl<'a> NodeDeleteRequest<'a> {
             );
         if let Some(value) = self.force.as_ref() {
             request = request.query("force", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -4960,10 +5860,20 @@ pub struct NodeUpdateRequest<'a> {
     id: String,
     version: i64,
     body: Option<crate::models::NodeSpec>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> NodeUpdateRequest<'a> {
     pub fn body(mut self, value: crate::models::NodeSpec) -> Self {
         self.body = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4984,6 +5894,9 @@ impl<'a> NodeUpdateRequest<'a> {
         if let Some(body) = &self.body {
             request = request.json_body(body);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -5001,6 +5914,7 @@ impl<'a> std::future::IntoFuture for NodeUpdateRequest<'a> {
 pub struct PluginListRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::PluginListFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> PluginListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to
@@ -5014,6 +5928,15 @@ impl<'a> PluginListRequest<'a> {
         self.filters = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Plugin>> {
         let mut request = self
@@ -5024,6 +5947,9 @@ impl<'a> PluginListRequest<'a> {
             if !filters.is_empty() {
                 request = request.query_json("filters", filters);
             }
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -5043,11 +5969,21 @@ pub struct PluginCreateRequest<'a> {
     client: &'a Client,
     name: String,
     body: Option<dockwright_runtime::Body>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> PluginCreateRequest<'a> {
     /// Path to tar containing plugin rootfs and manifest
     pub fn body(mut self, value: dockwright_runtime::Body) -> Self {
         self.body = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -5065,7 +6001,7 @@ impl<'a> PluginCreateRequest<'a> {
         if let Some(body) = self.body {
             request = request.body(body, "application/x-tar");
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_empty().await
     }
 }
@@ -5083,8 +6019,18 @@ impl<'a> std::future::IntoFuture for PluginCreateRequest<'a> {
 pub struct GetPluginPrivilegesRequest<'a> {
     client: &'a Client,
     remote: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> GetPluginPrivilegesRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -5098,6 +6044,9 @@ impl<'a> GetPluginPrivilegesRequest<'a> {
             );
         if let Some(value) = Some(&self.remote) {
             request = request.query("remote", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -5119,6 +6068,7 @@ pub struct PluginPullRequest<'a> {
     name: Option<String>,
     x_registry_auth: Option<dockwright_runtime::AuthConfig>,
     body: Option<Vec<crate::models::PluginPrivilege>>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> PluginPullRequest<'a> {
     /// Local name for the pulled plugin.
@@ -5139,6 +6089,15 @@ impl<'a> PluginPullRequest<'a> {
     }
     pub fn body(mut self, value: Vec<crate::models::PluginPrivilege>) -> Self {
         self.body = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -5166,7 +6125,7 @@ impl<'a> PluginPullRequest<'a> {
         if let Some(body) = &self.body {
             request = request.json_body(body);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_progress().await
     }
 }
@@ -5187,12 +6146,22 @@ pub struct PluginDeleteRequest<'a> {
     client: &'a Client,
     name: String,
     force: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> PluginDeleteRequest<'a> {
     /// Disable the plugin before removing. This may result in issues if the
     /// plugin is in use by a container.
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -5209,6 +6178,9 @@ impl<'a> PluginDeleteRequest<'a> {
             );
         if let Some(value) = self.force.as_ref() {
             request = request.query("force", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -5228,11 +6200,21 @@ pub struct PluginDisableRequest<'a> {
     client: &'a Client,
     name: String,
     force: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> PluginDisableRequest<'a> {
     /// Force disable a plugin even if still in use.
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -5249,6 +6231,9 @@ impl<'a> PluginDisableRequest<'a> {
             );
         if let Some(value) = self.force.as_ref() {
             request = request.query("force", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -5268,11 +6253,21 @@ pub struct PluginEnableRequest<'a> {
     client: &'a Client,
     name: String,
     timeout: Option<i64>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> PluginEnableRequest<'a> {
     /// Set the HTTP client timeout (in seconds)
     pub fn timeout(mut self, value: i64) -> Self {
         self.timeout = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -5289,6 +6284,9 @@ impl<'a> PluginEnableRequest<'a> {
             );
         if let Some(value) = self.timeout.as_ref() {
             request = request.query("timeout", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -5307,11 +6305,21 @@ impl<'a> std::future::IntoFuture for PluginEnableRequest<'a> {
 pub struct PluginInspectRequest<'a> {
     client: &'a Client,
     name: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> PluginInspectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Plugin> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -5321,6 +6329,9 @@ impl<'a> PluginInspectRequest<'a> {
                     self.name)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -5338,8 +6349,18 @@ impl<'a> std::future::IntoFuture for PluginInspectRequest<'a> {
 pub struct PluginPushRequest<'a> {
     client: &'a Client,
     name: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> PluginPushRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -5356,7 +6377,7 @@ impl<'a> PluginPushRequest<'a> {
                     self.name)
                 ),
             );
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_progress().await
     }
 }
@@ -5377,10 +6398,20 @@ pub struct PluginSetRequest<'a> {
     client: &'a Client,
     name: String,
     body: Option<Vec<String>>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> PluginSetRequest<'a> {
     pub fn body(mut self, value: Vec<String>) -> Self {
         self.body = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -5397,6 +6428,9 @@ impl<'a> PluginSetRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -5418,6 +6452,7 @@ pub struct PluginUpgradeRequest<'a> {
     remote: String,
     x_registry_auth: Option<dockwright_runtime::AuthConfig>,
     body: Option<Vec<crate::models::PluginPrivilege>>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> PluginUpgradeRequest<'a> {
     /// A base64url-encoded auth configuration to use when pulling a plugin
@@ -5431,6 +6466,15 @@ impl<'a> PluginUpgradeRequest<'a> {
     }
     pub fn body(mut self, value: Vec<crate::models::PluginPrivilege>) -> Self {
         self.body = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -5458,7 +6502,7 @@ impl<'a> PluginUpgradeRequest<'a> {
         if let Some(body) = &self.body {
             request = request.json_body(body);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_progress().await
     }
 }
@@ -5478,6 +6522,7 @@ impl<'a> std::future::IntoFuture for PluginUpgradeRequest<'a> {
 pub struct SecretListRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::SecretListFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SecretListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to
@@ -5493,6 +6538,15 @@ impl<'a> SecretListRequest<'a> {
         self.filters = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Secret>> {
         let mut request = self
@@ -5503,6 +6557,9 @@ impl<'a> SecretListRequest<'a> {
             if !filters.is_empty() {
                 request = request.query_json("filters", filters);
             }
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -5521,8 +6578,18 @@ impl<'a> std::future::IntoFuture for SecretListRequest<'a> {
 pub struct SecretCreateRequest<'a> {
     client: &'a Client,
     body: Option<crate::models::SecretSpec>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SecretCreateRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -5536,6 +6603,9 @@ impl<'a> SecretCreateRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -5554,11 +6624,21 @@ impl<'a> std::future::IntoFuture for SecretCreateRequest<'a> {
 pub struct SecretInspectRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SecretInspectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Secret> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -5568,6 +6648,9 @@ impl<'a> SecretInspectRequest<'a> {
                     .id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -5585,11 +6668,21 @@ impl<'a> std::future::IntoFuture for SecretInspectRequest<'a> {
 pub struct SecretDeleteRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SecretDeleteRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -5599,6 +6692,9 @@ impl<'a> SecretDeleteRequest<'a> {
                     .id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -5618,6 +6714,7 @@ pub struct SecretUpdateRequest<'a> {
     id: String,
     version: i64,
     body: Option<crate::models::SecretSpec>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SecretUpdateRequest<'a> {
     /// The spec of the secret to update. Currently, only the Labels field
@@ -5625,6 +6722,15 @@ impl<'a> SecretUpdateRequest<'a> {
     /// \[SecretInspect endpoint\](#operation/SecretInspect) response values.
     pub fn body(mut self, value: crate::models::SecretSpec) -> Self {
         self.body = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -5645,6 +6751,9 @@ impl<'a> SecretUpdateRequest<'a> {
         if let Some(body) = &self.body {
             request = request.json_body(body);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -5662,6 +6771,7 @@ impl<'a> std::future::IntoFuture for SecretUpdateRequest<'a> {
 pub struct ServiceListRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::ServiceListFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ServiceListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to
@@ -5677,6 +6787,15 @@ impl<'a> ServiceListRequest<'a> {
         self.filters = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Service>> {
         let mut request = self
@@ -5687,6 +6806,9 @@ impl<'a> ServiceListRequest<'a> {
             if !filters.is_empty() {
                 request = request.query_json("filters", filters);
             }
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -5706,6 +6828,7 @@ pub struct ServiceCreateRequest<'a> {
     client: &'a Client,
     x_registry_auth: Option<dockwright_runtime::AuthConfig>,
     body: Option<crate::models::ServiceSpec>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ServiceCreateRequest<'a> {
     /// A base64url-encoded auth configuration for pulling from private
@@ -5715,6 +6838,15 @@ impl<'a> ServiceCreateRequest<'a> {
     /// details.
     pub fn x_registry_auth(mut self, value: dockwright_runtime::AuthConfig) -> Self {
         self.x_registry_auth = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -5734,6 +6866,9 @@ impl<'a> ServiceCreateRequest<'a> {
         if let Some(body) = &self.body {
             request = request.json_body(body);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -5752,11 +6887,21 @@ pub struct ServiceInspectRequest<'a> {
     client: &'a Client,
     id: String,
     insert_defaults: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ServiceInspectRequest<'a> {
     /// Fill empty fields with default values.
     pub fn insert_defaults(mut self, value: bool) -> Self {
         self.insert_defaults = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -5773,6 +6918,9 @@ impl<'a> ServiceInspectRequest<'a> {
             );
         if let Some(value) = self.insert_defaults.as_ref() {
             request = request.query("insertDefaults", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -5791,11 +6939,21 @@ impl<'a> std::future::IntoFuture for ServiceInspectRequest<'a> {
 pub struct ServiceDeleteRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ServiceDeleteRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -5805,6 +6963,9 @@ impl<'a> ServiceDeleteRequest<'a> {
                     .id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -5830,6 +6991,7 @@ pub struct ServiceLogsRequest<'a> {
     timestamps: Option<bool>,
     tail: Option<String>,
     tty_hint: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ServiceLogsRequest<'a> {
     /// Show service context and extra details provided to logs.
@@ -5878,6 +7040,15 @@ impl<'a> ServiceLogsRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -5913,7 +7084,7 @@ impl<'a> ServiceLogsRequest<'a> {
         if let Some(value) = self.tail.as_ref() {
             request = request.query("tail", value);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         let rule = dockwright_runtime::FramingRule::new(API_VERSION)
             .tty(self.tty_hint)
             .inspect(
@@ -5951,6 +7122,7 @@ pub struct ServiceUpdateRequest<'a> {
     rollback: Option<String>,
     x_registry_auth: Option<dockwright_runtime::AuthConfig>,
     body: Option<crate::models::ServiceSpec>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ServiceUpdateRequest<'a> {
     /// If the `X-Registry-Auth` header is not specified, this parameter
@@ -5976,6 +7148,15 @@ impl<'a> ServiceUpdateRequest<'a> {
     /// details.
     pub fn x_registry_auth(mut self, value: dockwright_runtime::AuthConfig) -> Self {
         self.x_registry_auth = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -6007,6 +7188,9 @@ impl<'a> ServiceUpdateRequest<'a> {
         if let Some(body) = &self.body {
             request = request.json_body(body);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -6023,14 +7207,27 @@ impl<'a> std::future::IntoFuture for ServiceUpdateRequest<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SessionRequest<'a> {
     client: &'a Client,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SessionRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(dockwright_runtime::Method::POST, String::from("/v1.40/session"));
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -6047,14 +7244,27 @@ impl<'a> std::future::IntoFuture for SessionRequest<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmInspectRequest<'a> {
     client: &'a Client,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SwarmInspectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Swarm> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(dockwright_runtime::Method::GET, String::from("/v1.40/swarm"));
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -6072,8 +7282,18 @@ impl<'a> std::future::IntoFuture for SwarmInspectRequest<'a> {
 pub struct SwarmInitRequest<'a> {
     client: &'a Client,
     body: Option<crate::models::SwarmInitBody>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SwarmInitRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<String> {
         let mut request = self
@@ -6085,6 +7305,9 @@ impl<'a> SwarmInitRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -6103,8 +7326,18 @@ impl<'a> std::future::IntoFuture for SwarmInitRequest<'a> {
 pub struct SwarmJoinRequest<'a> {
     client: &'a Client,
     body: Option<crate::models::SwarmJoinBody>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SwarmJoinRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6116,6 +7349,9 @@ impl<'a> SwarmJoinRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -6134,12 +7370,22 @@ impl<'a> std::future::IntoFuture for SwarmJoinRequest<'a> {
 pub struct SwarmLeaveRequest<'a> {
     client: &'a Client,
     force: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SwarmLeaveRequest<'a> {
     /// Force leave swarm, even if this is the last manager or that it will
     /// break the cluster.
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -6153,6 +7399,9 @@ impl<'a> SwarmLeaveRequest<'a> {
             );
         if let Some(value) = self.force.as_ref() {
             request = request.query("force", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -6171,8 +7420,18 @@ impl<'a> std::future::IntoFuture for SwarmLeaveRequest<'a> {
 pub struct SwarmUnlockRequest<'a> {
     client: &'a Client,
     body: Option<crate::models::SwarmUnlockBody>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SwarmUnlockRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6184,6 +7443,9 @@ impl<'a> SwarmUnlockRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -6201,19 +7463,32 @@ impl<'a> std::future::IntoFuture for SwarmUnlockRequest<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmUnlockkeyRequest<'a> {
     client: &'a Client,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SwarmUnlockkeyRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
     ) -> dockwright_runtime::Result<crate::models::SwarmUnlockkeyResponse> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
                 dockwright_runtime::Method::GET,
                 String::from("/v1.40/swarm/unlockkey"),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -6235,6 +7510,7 @@ pub struct SwarmUpdateRequest<'a> {
     rotate_manager_token: Option<bool>,
     rotate_manager_unlock_key: Option<bool>,
     body: Option<crate::models::SwarmSpec>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SwarmUpdateRequest<'a> {
     /// Rotate the worker join token.
@@ -6250,6 +7526,15 @@ impl<'a> SwarmUpdateRequest<'a> {
     /// Rotate the manager unlock key.
     pub fn rotate_manager_unlock_key(mut self, value: bool) -> Self {
         self.rotate_manager_unlock_key = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -6276,6 +7561,9 @@ impl<'a> SwarmUpdateRequest<'a> {
         if let Some(body) = &self.body {
             request = request.json_body(body);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -6292,16 +7580,29 @@ impl<'a> std::future::IntoFuture for SwarmUpdateRequest<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemDataUsageRequest<'a> {
     client: &'a Client,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SystemDataUsageRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
     ) -> dockwright_runtime::Result<crate::models::SystemDataUsageResponse> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(dockwright_runtime::Method::GET, String::from("/v1.40/system/df"));
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -6319,6 +7620,7 @@ impl<'a> std::future::IntoFuture for SystemDataUsageRequest<'a> {
 pub struct TaskListRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::TaskListFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> TaskListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to
@@ -6336,6 +7638,15 @@ impl<'a> TaskListRequest<'a> {
         self.filters = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Task>> {
         let mut request = self
@@ -6346,6 +7657,9 @@ impl<'a> TaskListRequest<'a> {
             if !filters.is_empty() {
                 request = request.query_json("filters", filters);
             }
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -6364,11 +7678,21 @@ impl<'a> std::future::IntoFuture for TaskListRequest<'a> {
 pub struct TaskInspectRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> TaskInspectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Task> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -6377,6 +7701,9 @@ impl<'a> TaskInspectRequest<'a> {
                     "/v1.40/tasks/{}", dockwright_runtime::encode_path_segment(& self.id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -6402,6 +7729,7 @@ pub struct TaskLogsRequest<'a> {
     timestamps: Option<bool>,
     tail: Option<String>,
     tty_hint: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> TaskLogsRequest<'a> {
     /// Show task context and extra details provided to logs.
@@ -6450,6 +7778,15 @@ impl<'a> TaskLogsRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -6485,7 +7822,7 @@ impl<'a> TaskLogsRequest<'a> {
         if let Some(value) = self.tail.as_ref() {
             request = request.query("tail", value);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         let rule = dockwright_runtime::FramingRule::new(API_VERSION)
             .tty(self.tty_hint)
             .inspect(
@@ -6517,14 +7854,27 @@ impl<'a> std::future::IntoFuture for TaskLogsRequest<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemVersionRequest<'a> {
     client: &'a Client,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SystemVersionRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::SystemVersion> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(dockwright_runtime::Method::GET, String::from("/v1.40/version"));
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -6542,6 +7892,7 @@ impl<'a> std::future::IntoFuture for SystemVersionRequest<'a> {
 pub struct VolumeListRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::VolumeListFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> VolumeListRequest<'a> {
     /// JSON encoded value of the filters (a `map[string][]string`) to
@@ -6559,6 +7910,15 @@ impl<'a> VolumeListRequest<'a> {
         self.filters = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -6571,6 +7931,9 @@ impl<'a> VolumeListRequest<'a> {
             if !filters.is_empty() {
                 request = request.query_json("filters", filters);
             }
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -6589,8 +7952,18 @@ impl<'a> std::future::IntoFuture for VolumeListRequest<'a> {
 pub struct VolumeCreateRequest<'a> {
     client: &'a Client,
     body: Option<crate::models::VolumeCreateOptions>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> VolumeCreateRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Volume> {
         let mut request = self
@@ -6602,6 +7975,9 @@ impl<'a> VolumeCreateRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -6620,6 +7996,7 @@ impl<'a> std::future::IntoFuture for VolumeCreateRequest<'a> {
 pub struct VolumePruneRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::VolumePruneFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> VolumePruneRequest<'a> {
     /// Filters to process on the prune list, encoded as JSON (a `map[string][]string`).
@@ -6628,6 +8005,15 @@ impl<'a> VolumePruneRequest<'a> {
     /// - `label` (`label=<key>`, `label=<key>=<value>`, `label!=<key>`, or `label!=<key>=<value>`) Prune volumes with (or without, in case `label!=...` is used) the specified labels.
     pub fn filters(mut self, value: crate::filters::VolumePruneFilters) -> Self {
         self.filters = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -6646,6 +8032,9 @@ impl<'a> VolumePruneRequest<'a> {
                 request = request.query_json("filters", filters);
             }
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -6663,11 +8052,21 @@ impl<'a> std::future::IntoFuture for VolumePruneRequest<'a> {
 pub struct VolumeInspectRequest<'a> {
     client: &'a Client,
     name: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> VolumeInspectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Volume> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -6677,6 +8076,9 @@ impl<'a> VolumeInspectRequest<'a> {
                     .name)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -6695,11 +8097,21 @@ pub struct VolumeDeleteRequest<'a> {
     client: &'a Client,
     name: String,
     force: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> VolumeDeleteRequest<'a> {
     /// Force the removal of the volume
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -6716,6 +8128,9 @@ impl<'a> VolumeDeleteRequest<'a> {
             );
         if let Some(value) = self.force.as_ref() {
             request = request.query("force", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }

@@ -52,7 +52,10 @@ impl Client {
     ///
     /// `GET /_ping` (operation `SystemPing`).
     pub fn system_ping(&self) -> SystemPingRequest<'_> {
-        SystemPingRequest { client: self }
+        SystemPingRequest {
+            client: self,
+            request_timeout: None,
+        }
     }
     /// Ping
     ///
@@ -62,6 +65,7 @@ impl Client {
     pub fn system_ping_head(&self) -> SystemPingHeadRequest<'_> {
         SystemPingHeadRequest {
             client: self,
+            request_timeout: None,
         }
     }
     /// Check auth configuration
@@ -74,6 +78,7 @@ impl Client {
         SystemAuthRequest {
             client: self,
             body: None,
+            request_timeout: None,
         }
     }
     /// Build an image
@@ -118,6 +123,7 @@ impl Client {
             outputs: None,
             version: None,
             body: None,
+            request_timeout: None,
         }
     }
     /// Delete builder cache
@@ -131,6 +137,7 @@ impl Client {
             min_free_space: None,
             all: None,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Create a new image from a container
@@ -147,6 +154,7 @@ impl Client {
             pause: None,
             changes: None,
             body: None,
+            request_timeout: None,
         }
     }
     /// List configs
@@ -156,6 +164,7 @@ impl Client {
         ConfigListRequest {
             client: self,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Create a config
@@ -168,6 +177,7 @@ impl Client {
         ConfigCreateRequest {
             client: self,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Inspect a config
@@ -177,6 +187,7 @@ impl Client {
         ConfigInspectRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Delete a config
@@ -186,6 +197,7 @@ impl Client {
         ConfigDeleteRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Update a Config
@@ -201,6 +213,7 @@ impl Client {
             id: id.into(),
             version,
             body: None,
+            request_timeout: None,
         }
     }
     /// Create a container
@@ -215,6 +228,7 @@ impl Client {
             name: None,
             platform: None,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// List containers
@@ -234,6 +248,7 @@ impl Client {
             limit: None,
             size: None,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Delete stopped containers
@@ -243,6 +258,7 @@ impl Client {
         ContainerPruneRequest {
             client: self,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Remove a container
@@ -255,6 +271,7 @@ impl Client {
             v: None,
             force: None,
             link: None,
+            request_timeout: None,
         }
     }
     /// Get an archive of a filesystem resource in a container
@@ -271,6 +288,7 @@ impl Client {
             client: self,
             id: id.into(),
             path: path.into(),
+            request_timeout: None,
         }
     }
     /// Get information about files in a container
@@ -289,6 +307,7 @@ impl Client {
             client: self,
             id: id.into(),
             path: path.into(),
+            request_timeout: None,
         }
     }
     /// Extract an archive of files or folders to a directory in a container
@@ -311,6 +330,7 @@ impl Client {
             no_overwrite_dir_non_dir: None,
             copy_uidgid: None,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Attach to a container
@@ -422,6 +442,7 @@ impl Client {
             stdout: None,
             stderr: None,
             tty_hint: None,
+            request_timeout: None,
         }
     }
     /// Attach to a container via a websocket
@@ -440,6 +461,7 @@ impl Client {
             stdin: None,
             stdout: None,
             stderr: None,
+            request_timeout: None,
         }
     }
     /// Get changes on a container’s filesystem
@@ -459,6 +481,7 @@ impl Client {
         ContainerChangesRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Create an exec instance
@@ -475,6 +498,7 @@ impl Client {
             client: self,
             id: id.into(),
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Export a container
@@ -486,6 +510,7 @@ impl Client {
         ContainerExportRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Inspect a container
@@ -501,6 +526,7 @@ impl Client {
             client: self,
             id: id.into(),
             size: None,
+            request_timeout: None,
         }
     }
     /// Kill a container
@@ -514,6 +540,7 @@ impl Client {
             client: self,
             id: id.into(),
             signal: None,
+            request_timeout: None,
         }
     }
     /// Get container logs
@@ -536,6 +563,7 @@ impl Client {
             timestamps: None,
             tail: None,
             tty_hint: None,
+            request_timeout: None,
         }
     }
     /// Pause a container
@@ -552,6 +580,7 @@ impl Client {
         ContainerPauseRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Rename a container
@@ -566,6 +595,7 @@ impl Client {
             client: self,
             id: id.into(),
             name: name.into(),
+            request_timeout: None,
         }
     }
     /// Resize a container TTY
@@ -584,6 +614,7 @@ impl Client {
             id: id.into(),
             h,
             w,
+            request_timeout: None,
         }
     }
     /// Restart a container
@@ -598,6 +629,7 @@ impl Client {
             id: id.into(),
             signal: None,
             t: None,
+            request_timeout: None,
         }
     }
     /// Start a container
@@ -608,6 +640,7 @@ impl Client {
             client: self,
             id: id.into(),
             detach_keys: None,
+            request_timeout: None,
         }
     }
     /// Get container stats based on resource usage
@@ -647,6 +680,7 @@ impl Client {
             id: id.into(),
             stream: None,
             one_shot: None,
+            request_timeout: None,
         }
     }
     /// Stop a container
@@ -658,6 +692,7 @@ impl Client {
             id: id.into(),
             signal: None,
             t: None,
+            request_timeout: None,
         }
     }
     /// List processes running inside a container
@@ -671,6 +706,7 @@ impl Client {
             client: self,
             id: id.into(),
             ps_args: None,
+            request_timeout: None,
         }
     }
     /// Unpause a container
@@ -685,6 +721,7 @@ impl Client {
         ContainerUnpauseRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Update a container
@@ -702,6 +739,7 @@ impl Client {
             client: self,
             id: id.into(),
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Wait for a container
@@ -714,6 +752,7 @@ impl Client {
             client: self,
             id: id.into(),
             condition: None,
+            request_timeout: None,
         }
     }
     /// Get image information from the registry
@@ -728,6 +767,7 @@ impl Client {
         DistributionInspectRequest {
             client: self,
             name: name.into(),
+            request_timeout: None,
         }
     }
     /// Monitor events
@@ -763,6 +803,7 @@ impl Client {
             since: None,
             until: None,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Inspect an exec instance
@@ -774,6 +815,7 @@ impl Client {
         ExecInspectRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Resize an exec instance
@@ -793,6 +835,7 @@ impl Client {
             id: id.into(),
             h,
             w,
+            request_timeout: None,
         }
     }
     /// Start an exec instance
@@ -808,6 +851,7 @@ impl Client {
             id: id.into(),
             body: None,
             tty_hint: None,
+            request_timeout: None,
         }
     }
     /// Create an image
@@ -827,6 +871,7 @@ impl Client {
             changes: None,
             platform: None,
             body: None,
+            request_timeout: None,
         }
     }
     /// Export several images
@@ -848,6 +893,7 @@ impl Client {
             client: self,
             names: None,
             platform: None,
+            request_timeout: None,
         }
     }
     /// List Images
@@ -864,6 +910,7 @@ impl Client {
             digests: None,
             manifests: None,
             identity: None,
+            request_timeout: None,
         }
     }
     /// Import images
@@ -879,6 +926,7 @@ impl Client {
             quiet: None,
             platform: None,
             body: None,
+            request_timeout: None,
         }
     }
     /// Delete unused images
@@ -888,6 +936,7 @@ impl Client {
         ImagePruneRequest {
             client: self,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Search images
@@ -901,6 +950,7 @@ impl Client {
             term: term.into(),
             limit: None,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Remove an image
@@ -919,6 +969,7 @@ impl Client {
             force: None,
             noprune: None,
             platforms: None,
+            request_timeout: None,
         }
     }
     /// Get attestation statements for an image
@@ -942,6 +993,7 @@ impl Client {
             platform: None,
             type_: None,
             statement: None,
+            request_timeout: None,
         }
     }
     /// Export an image
@@ -972,6 +1024,7 @@ impl Client {
             client: self,
             name: name.into(),
             platform: None,
+            request_timeout: None,
         }
     }
     /// Get the history of an image
@@ -984,6 +1037,7 @@ impl Client {
             client: self,
             name: name.into(),
             platform: None,
+            request_timeout: None,
         }
     }
     /// Inspect an image
@@ -997,6 +1051,7 @@ impl Client {
             name: name.into(),
             manifests: None,
             platform: None,
+            request_timeout: None,
         }
     }
     /// Push an image
@@ -1021,6 +1076,7 @@ impl Client {
             tag: None,
             platform: None,
             x_registry_auth,
+            request_timeout: None,
         }
     }
     /// Tag an image
@@ -1038,13 +1094,17 @@ impl Client {
             name: name.into(),
             repo: None,
             tag: None,
+            request_timeout: None,
         }
     }
     /// Get system information
     ///
     /// `GET /info` (operation `SystemInfo`).
     pub fn system_info(&self) -> SystemInfoRequest<'_> {
-        SystemInfoRequest { client: self }
+        SystemInfoRequest {
+            client: self,
+            request_timeout: None,
+        }
     }
     /// List networks
     ///
@@ -1060,6 +1120,7 @@ impl Client {
         NetworkListRequest {
             client: self,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Create a network
@@ -1072,6 +1133,7 @@ impl Client {
         NetworkCreateRequest {
             client: self,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Delete unused networks
@@ -1081,6 +1143,7 @@ impl Client {
         NetworkPruneRequest {
             client: self,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Inspect a network
@@ -1092,6 +1155,7 @@ impl Client {
             id: id.into(),
             verbose: None,
             scope: None,
+            request_timeout: None,
         }
     }
     /// Remove a network
@@ -1101,6 +1165,7 @@ impl Client {
         NetworkDeleteRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Connect a container to a network
@@ -1117,6 +1182,7 @@ impl Client {
             client: self,
             id: id.into(),
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Disconnect a container from a network
@@ -1131,6 +1197,7 @@ impl Client {
             client: self,
             id: id.into(),
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// List nodes
@@ -1140,6 +1207,7 @@ impl Client {
         NodeListRequest {
             client: self,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Inspect a node
@@ -1149,6 +1217,7 @@ impl Client {
         NodeInspectRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Delete a node
@@ -1159,6 +1228,7 @@ impl Client {
             client: self,
             id: id.into(),
             force: None,
+            request_timeout: None,
         }
     }
     /// Update a node
@@ -1174,6 +1244,7 @@ impl Client {
             id: id.into(),
             version,
             body: None,
+            request_timeout: None,
         }
     }
     /// List plugins
@@ -1185,6 +1256,7 @@ impl Client {
         PluginListRequest {
             client: self,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Create a plugin
@@ -1195,6 +1267,7 @@ impl Client {
             client: self,
             name: name.into(),
             body: None,
+            request_timeout: None,
         }
     }
     /// Get plugin privileges
@@ -1207,6 +1280,7 @@ impl Client {
         GetPluginPrivilegesRequest {
             client: self,
             remote: remote.into(),
+            request_timeout: None,
         }
     }
     /// Install a plugin
@@ -1222,6 +1296,7 @@ impl Client {
             name: None,
             x_registry_auth: None,
             body: None,
+            request_timeout: None,
         }
     }
     /// Remove a plugin
@@ -1232,6 +1307,7 @@ impl Client {
             client: self,
             name: name.into(),
             force: None,
+            request_timeout: None,
         }
     }
     /// Disable a plugin
@@ -1242,6 +1318,7 @@ impl Client {
             client: self,
             name: name.into(),
             force: None,
+            request_timeout: None,
         }
     }
     /// Enable a plugin
@@ -1252,6 +1329,7 @@ impl Client {
             client: self,
             name: name.into(),
             timeout: None,
+            request_timeout: None,
         }
     }
     /// Inspect a plugin
@@ -1261,6 +1339,7 @@ impl Client {
         PluginInspectRequest {
             client: self,
             name: name.into(),
+            request_timeout: None,
         }
     }
     /// Push a plugin
@@ -1272,6 +1351,7 @@ impl Client {
         PluginPushRequest {
             client: self,
             name: name.into(),
+            request_timeout: None,
         }
     }
     /// Configure a plugin
@@ -1282,6 +1362,7 @@ impl Client {
             client: self,
             name: name.into(),
             body: None,
+            request_timeout: None,
         }
     }
     /// Upgrade a plugin
@@ -1298,6 +1379,7 @@ impl Client {
             remote: remote.into(),
             x_registry_auth: None,
             body: None,
+            request_timeout: None,
         }
     }
     /// List secrets
@@ -1307,6 +1389,7 @@ impl Client {
         SecretListRequest {
             client: self,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Create a secret
@@ -1319,6 +1402,7 @@ impl Client {
         SecretCreateRequest {
             client: self,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Inspect a secret
@@ -1328,6 +1412,7 @@ impl Client {
         SecretInspectRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Delete a secret
@@ -1337,6 +1422,7 @@ impl Client {
         SecretDeleteRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Update a Secret
@@ -1352,6 +1438,7 @@ impl Client {
             id: id.into(),
             version,
             body: None,
+            request_timeout: None,
         }
     }
     /// List services
@@ -1362,6 +1449,7 @@ impl Client {
             client: self,
             filters: None,
             status: None,
+            request_timeout: None,
         }
     }
     /// Create a service
@@ -1375,6 +1463,7 @@ impl Client {
             client: self,
             x_registry_auth: None,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Inspect a service
@@ -1385,6 +1474,7 @@ impl Client {
             client: self,
             id: id.into(),
             insert_defaults: None,
+            request_timeout: None,
         }
     }
     /// Delete a service
@@ -1394,6 +1484,7 @@ impl Client {
         ServiceDeleteRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Get service logs
@@ -1417,6 +1508,7 @@ impl Client {
             timestamps: None,
             tail: None,
             tty_hint: None,
+            request_timeout: None,
         }
     }
     /// Update a service
@@ -1436,6 +1528,7 @@ impl Client {
             rollback: None,
             x_registry_auth: None,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Initialize interactive session
@@ -1470,7 +1563,10 @@ impl Client {
     ///
     /// `POST /session` (operation `Session`).
     pub fn session(&self) -> SessionRequest<'_> {
-        SessionRequest { client: self }
+        SessionRequest {
+            client: self,
+            request_timeout: None,
+        }
     }
     /// Inspect swarm
     ///
@@ -1478,6 +1574,7 @@ impl Client {
     pub fn swarm_inspect(&self) -> SwarmInspectRequest<'_> {
         SwarmInspectRequest {
             client: self,
+            request_timeout: None,
         }
     }
     /// Initialize a new swarm
@@ -1490,6 +1587,7 @@ impl Client {
         SwarmInitRequest {
             client: self,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Join an existing swarm
@@ -1502,6 +1600,7 @@ impl Client {
         SwarmJoinRequest {
             client: self,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Leave a swarm
@@ -1511,6 +1610,7 @@ impl Client {
         SwarmLeaveRequest {
             client: self,
             force: None,
+            request_timeout: None,
         }
     }
     /// Unlock a locked manager
@@ -1523,6 +1623,7 @@ impl Client {
         SwarmUnlockRequest {
             client: self,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Get the unlock key
@@ -1531,6 +1632,7 @@ impl Client {
     pub fn swarm_unlockkey(&self) -> SwarmUnlockkeyRequest<'_> {
         SwarmUnlockkeyRequest {
             client: self,
+            request_timeout: None,
         }
     }
     /// Update a swarm
@@ -1548,6 +1650,7 @@ impl Client {
             rotate_manager_token: None,
             rotate_manager_unlock_key: None,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Get data usage information
@@ -1558,6 +1661,7 @@ impl Client {
             client: self,
             type_: None,
             verbose: None,
+            request_timeout: None,
         }
     }
     /// List tasks
@@ -1567,6 +1671,7 @@ impl Client {
         TaskListRequest {
             client: self,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Inspect a task
@@ -1576,6 +1681,7 @@ impl Client {
         TaskInspectRequest {
             client: self,
             id: id.into(),
+            request_timeout: None,
         }
     }
     /// Get task logs
@@ -1599,6 +1705,7 @@ impl Client {
             timestamps: None,
             tail: None,
             tty_hint: None,
+            request_timeout: None,
         }
     }
     /// Get version
@@ -1609,6 +1716,7 @@ impl Client {
     pub fn system_version(&self) -> SystemVersionRequest<'_> {
         SystemVersionRequest {
             client: self,
+            request_timeout: None,
         }
     }
     /// List volumes
@@ -1618,6 +1726,7 @@ impl Client {
         VolumeListRequest {
             client: self,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Create a volume
@@ -1630,6 +1739,7 @@ impl Client {
         VolumeCreateRequest {
             client: self,
             body: Some(body),
+            request_timeout: None,
         }
     }
     /// Delete unused volumes
@@ -1639,6 +1749,7 @@ impl Client {
         VolumePruneRequest {
             client: self,
             filters: None,
+            request_timeout: None,
         }
     }
     /// Inspect a volume
@@ -1648,6 +1759,7 @@ impl Client {
         VolumeInspectRequest {
             client: self,
             name: name.into(),
+            request_timeout: None,
         }
     }
     /// "Update a volume. Valid only for Swarm cluster volumes"
@@ -1663,6 +1775,7 @@ impl Client {
             name: name.into(),
             version,
             body: None,
+            request_timeout: None,
         }
     }
     /// Remove a volume
@@ -1675,6 +1788,7 @@ impl Client {
             client: self,
             name: name.into(),
             force: None,
+            request_timeout: None,
         }
     }
 }
@@ -1682,15 +1796,25 @@ impl Client {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemPingRequest<'a> {
     client: &'a Client,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SystemPingRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PingInfo> {
         let mut request = self
             .client
             .transport
             .request(dockwright_runtime::Method::GET, String::from("/v1.55/_ping"));
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_ping().await
     }
 }
@@ -1707,15 +1831,25 @@ impl<'a> std::future::IntoFuture for SystemPingRequest<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemPingHeadRequest<'a> {
     client: &'a Client,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SystemPingHeadRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PingInfo> {
         let mut request = self
             .client
             .transport
             .request(dockwright_runtime::Method::HEAD, String::from("/v1.55/_ping"));
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_ping().await
     }
 }
@@ -1733,11 +1867,21 @@ impl<'a> std::future::IntoFuture for SystemPingHeadRequest<'a> {
 pub struct SystemAuthRequest<'a> {
     client: &'a Client,
     body: Option<crate::models::AuthConfig>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SystemAuthRequest<'a> {
     /// Authentication to check
     pub fn body(mut self, value: crate::models::AuthConfig) -> Self {
         self.body = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -1748,6 +1892,9 @@ impl<'a> SystemAuthRequest<'a> {
             .request(dockwright_runtime::Method::POST, String::from("/v1.55/auth"));
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -1793,6 +1940,7 @@ pub struct ImageBuildRequest<'a> {
     outputs: Option<serde_json::Value>,
     version: Option<crate::models::ImageBuildVersion>,
     body: Option<dockwright_runtime::Body>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageBuildRequest<'a> {
     /// Path within the build context to the `Dockerfile`. This is ignored if `remote` is specified and points to an external `Dockerfile`.
@@ -1974,6 +2122,15 @@ impl<'a> ImageBuildRequest<'a> {
         self.body = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -2068,7 +2225,7 @@ impl<'a> ImageBuildRequest<'a> {
         if let Some(body) = self.body {
             request = request.body(body, "application/octet-stream");
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_progress().await
     }
 }
@@ -2092,6 +2249,7 @@ pub struct BuildPruneRequest<'a> {
     min_free_space: Option<i64>,
     all: Option<bool>,
     filters: Option<crate::filters::BuildPruneFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> BuildPruneRequest<'a> {
     /// Amount of disk space in bytes to keep for cache
@@ -2131,6 +2289,15 @@ impl<'a> BuildPruneRequest<'a> {
         self.filters = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -2159,6 +2326,9 @@ impl<'a> BuildPruneRequest<'a> {
                 request = request.query_json("filters", filters);
             }
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -2183,6 +2353,7 @@ pub struct ImageCommitRequest<'a> {
     pause: Option<bool>,
     changes: Option<String>,
     body: Option<crate::models::ContainerConfig>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageCommitRequest<'a> {
     /// The ID or name of the container to commit
@@ -2225,6 +2396,15 @@ impl<'a> ImageCommitRequest<'a> {
         self.body = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::IDResponse> {
         let mut request = self
@@ -2255,6 +2435,9 @@ impl<'a> ImageCommitRequest<'a> {
         if let Some(body) = &self.body {
             request = request.json_body(body);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -2272,6 +2455,7 @@ impl<'a> std::future::IntoFuture for ImageCommitRequest<'a> {
 pub struct ConfigListRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::ConfigListFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ConfigListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to
@@ -2287,6 +2471,15 @@ impl<'a> ConfigListRequest<'a> {
         self.filters = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Config>> {
         let mut request = self
@@ -2297,6 +2490,9 @@ impl<'a> ConfigListRequest<'a> {
             if !filters.is_empty() {
                 request = request.query_json("filters", filters);
             }
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -2315,8 +2511,18 @@ impl<'a> std::future::IntoFuture for ConfigListRequest<'a> {
 pub struct ConfigCreateRequest<'a> {
     client: &'a Client,
     body: Option<crate::models::ConfigSpec>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ConfigCreateRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -2330,6 +2536,9 @@ impl<'a> ConfigCreateRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -2348,11 +2557,21 @@ impl<'a> std::future::IntoFuture for ConfigCreateRequest<'a> {
 pub struct ConfigInspectRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ConfigInspectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Config> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -2362,6 +2581,9 @@ impl<'a> ConfigInspectRequest<'a> {
                     .id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -2379,11 +2601,21 @@ impl<'a> std::future::IntoFuture for ConfigInspectRequest<'a> {
 pub struct ConfigDeleteRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ConfigDeleteRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -2393,6 +2625,9 @@ impl<'a> ConfigDeleteRequest<'a> {
                     .id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -2412,6 +2647,7 @@ pub struct ConfigUpdateRequest<'a> {
     id: String,
     version: i64,
     body: Option<crate::models::ConfigSpec>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ConfigUpdateRequest<'a> {
     /// The spec of the config to update. Currently, only the Labels field
@@ -2419,6 +2655,15 @@ impl<'a> ConfigUpdateRequest<'a> {
     /// \[ConfigInspect endpoint\](#operation/ConfigInspect) response values.
     pub fn body(mut self, value: crate::models::ConfigSpec) -> Self {
         self.body = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -2439,6 +2684,9 @@ impl<'a> ConfigUpdateRequest<'a> {
         if let Some(body) = &self.body {
             request = request.json_body(body);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -2458,6 +2706,7 @@ pub struct ContainerCreateRequest<'a> {
     name: Option<String>,
     platform: Option<String>,
     body: Option<crate::models::ContainerCreateBody>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerCreateRequest<'a> {
     /// Assign the specified name to the container. Must match
@@ -2486,6 +2735,15 @@ impl<'a> ContainerCreateRequest<'a> {
         self.platform = Some(value.into());
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -2505,6 +2763,9 @@ impl<'a> ContainerCreateRequest<'a> {
         }
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -2526,6 +2787,7 @@ pub struct ContainerListRequest<'a> {
     limit: Option<i64>,
     size: Option<bool>,
     filters: Option<crate::filters::ContainerListFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerListRequest<'a> {
     /// Return all containers. By default, only running containers are shown.
@@ -2569,6 +2831,15 @@ impl<'a> ContainerListRequest<'a> {
         self.filters = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -2594,6 +2865,9 @@ impl<'a> ContainerListRequest<'a> {
                 request = request.query_json("filters", filters);
             }
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -2611,6 +2885,7 @@ impl<'a> std::future::IntoFuture for ContainerListRequest<'a> {
 pub struct ContainerPruneRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::ContainerPruneFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerPruneRequest<'a> {
     /// Filters to process on the prune list, encoded as JSON (a `map[string][]string`).
@@ -2620,6 +2895,15 @@ impl<'a> ContainerPruneRequest<'a> {
     /// - `label` (`label=<key>`, `label=<key>=<value>`, `label!=<key>`, or `label!=<key>=<value>`) Prune containers with (or without, in case `label!=...` is used) the specified labels.
     pub fn filters(mut self, value: crate::filters::ContainerPruneFilters) -> Self {
         self.filters = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -2637,6 +2921,9 @@ impl<'a> ContainerPruneRequest<'a> {
             if !filters.is_empty() {
                 request = request.query_json("filters", filters);
             }
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -2658,6 +2945,7 @@ pub struct ContainerDeleteRequest<'a> {
     v: Option<bool>,
     force: Option<bool>,
     link: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerDeleteRequest<'a> {
     /// Remove anonymous volumes associated with the container.
@@ -2673,6 +2961,15 @@ impl<'a> ContainerDeleteRequest<'a> {
     /// Remove the specified link associated with the container.
     pub fn link(mut self, value: bool) -> Self {
         self.link = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -2696,6 +2993,9 @@ impl<'a> ContainerDeleteRequest<'a> {
         if let Some(value) = self.link.as_ref() {
             request = request.query("link", value);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -2714,8 +3014,18 @@ pub struct ContainerArchiveRequest<'a> {
     client: &'a Client,
     id: String,
     path: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerArchiveRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Archive> {
         let mut request = self
@@ -2731,7 +3041,7 @@ impl<'a> ContainerArchiveRequest<'a> {
         if let Some(value) = Some(&self.path) {
             request = request.query("path", value);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_archive().await
     }
 }
@@ -2750,8 +3060,18 @@ pub struct ContainerArchiveInfoRequest<'a> {
     client: &'a Client,
     id: String,
     path: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerArchiveInfoRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PathStat> {
         let mut request = self
@@ -2767,7 +3087,7 @@ impl<'a> ContainerArchiveInfoRequest<'a> {
         if let Some(value) = Some(&self.path) {
             request = request.query("path", value);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_path_stat().await
     }
 }
@@ -2789,6 +3109,7 @@ pub struct PutContainerArchiveRequest<'a> {
     no_overwrite_dir_non_dir: Option<String>,
     copy_uidgid: Option<String>,
     body: Option<dockwright_runtime::Body>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> PutContainerArchiveRequest<'a> {
     /// If `1`, `true`, or `True` then it will be an error if unpacking the
@@ -2802,6 +3123,15 @@ impl<'a> PutContainerArchiveRequest<'a> {
     /// dir
     pub fn copy_uidgid(mut self, value: impl Into<String>) -> Self {
         self.copy_uidgid = Some(value.into());
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -2828,7 +3158,7 @@ impl<'a> PutContainerArchiveRequest<'a> {
         if let Some(body) = self.body {
             request = request.body(body, "application/x-tar");
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_empty().await
     }
 }
@@ -2853,6 +3183,7 @@ pub struct ContainerAttachRequest<'a> {
     stdout: Option<bool>,
     stderr: Option<bool>,
     tty_hint: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerAttachRequest<'a> {
     /// Override the key sequence for detaching a container.Format is a single
@@ -2904,6 +3235,15 @@ impl<'a> ContainerAttachRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Attached> {
         let mut request = self
@@ -2934,7 +3274,7 @@ impl<'a> ContainerAttachRequest<'a> {
         if let Some(value) = self.stderr.as_ref() {
             request = request.query("stderr", value);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         let rule = dockwright_runtime::FramingRule::new(API_VERSION)
             .tty(self.tty_hint)
             .inspect(
@@ -2973,6 +3313,7 @@ pub struct ContainerAttachWebsocketRequest<'a> {
     stdin: Option<bool>,
     stdout: Option<bool>,
     stderr: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerAttachWebsocketRequest<'a> {
     /// Override the key sequence for detaching a container.Format is a single
@@ -3007,6 +3348,15 @@ impl<'a> ContainerAttachWebsocketRequest<'a> {
         self.stderr = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
         let mut request = self
@@ -3037,7 +3387,7 @@ impl<'a> ContainerAttachWebsocketRequest<'a> {
         if let Some(value) = self.stderr.as_ref() {
             request = request.query("stderr", value);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send().await
     }
 }
@@ -3055,13 +3405,23 @@ impl<'a> std::future::IntoFuture for ContainerAttachWebsocketRequest<'a> {
 pub struct ContainerChangesRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerChangesRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
     ) -> dockwright_runtime::Result<Vec<crate::models::FilesystemChange>> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -3071,6 +3431,9 @@ impl<'a> ContainerChangesRequest<'a> {
                     dockwright_runtime::encode_path_segment(& self.id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -3089,8 +3452,18 @@ pub struct ContainerExecRequest<'a> {
     client: &'a Client,
     id: String,
     body: Option<crate::models::ContainerExecBody>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerExecRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::IDResponse> {
         let mut request = self
@@ -3105,6 +3478,9 @@ impl<'a> ContainerExecRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -3123,8 +3499,18 @@ impl<'a> std::future::IntoFuture for ContainerExecRequest<'a> {
 pub struct ContainerExportRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerExportRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -3139,7 +3525,7 @@ impl<'a> ContainerExportRequest<'a> {
                     dockwright_runtime::encode_path_segment(& self.id)
                 ),
             );
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_bytes().await
     }
 }
@@ -3158,11 +3544,21 @@ pub struct ContainerInspectRequest<'a> {
     client: &'a Client,
     id: String,
     size: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerInspectRequest<'a> {
     /// Return the size of container as fields `SizeRw` and `SizeRootFs`
     pub fn size(mut self, value: bool) -> Self {
         self.size = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -3182,6 +3578,9 @@ impl<'a> ContainerInspectRequest<'a> {
         if let Some(value) = self.size.as_ref() {
             request = request.query("size", value);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -3200,11 +3599,21 @@ pub struct ContainerKillRequest<'a> {
     client: &'a Client,
     id: String,
     signal: Option<String>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerKillRequest<'a> {
     /// Signal to send to the container as an integer or string (e.g. `SIGINT`).
     pub fn signal(mut self, value: impl Into<String>) -> Self {
         self.signal = Some(value.into());
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -3221,6 +3630,9 @@ impl<'a> ContainerKillRequest<'a> {
             );
         if let Some(value) = self.signal.as_ref() {
             request = request.query("signal", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -3247,6 +3659,7 @@ pub struct ContainerLogsRequest<'a> {
     timestamps: Option<bool>,
     tail: Option<String>,
     tty_hint: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerLogsRequest<'a> {
     /// Keep connection after returning logs.
@@ -3295,6 +3708,15 @@ impl<'a> ContainerLogsRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -3330,7 +3752,7 @@ impl<'a> ContainerLogsRequest<'a> {
         if let Some(value) = self.tail.as_ref() {
             request = request.query("tail", value);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         let rule = dockwright_runtime::FramingRule::new(API_VERSION)
             .tty(self.tty_hint)
             .inspect(
@@ -3363,11 +3785,21 @@ impl<'a> std::future::IntoFuture for ContainerLogsRequest<'a> {
 pub struct ContainerPauseRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerPauseRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -3377,6 +3809,9 @@ impl<'a> ContainerPauseRequest<'a> {
                     dockwright_runtime::encode_path_segment(& self.id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -3395,8 +3830,18 @@ pub struct ContainerRenameRequest<'a> {
     client: &'a Client,
     id: String,
     name: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerRenameRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3411,6 +3856,9 @@ impl<'a> ContainerRenameRequest<'a> {
             );
         if let Some(value) = Some(&self.name) {
             request = request.query("name", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -3431,8 +3879,18 @@ pub struct ContainerResizeRequest<'a> {
     id: String,
     h: i64,
     w: i64,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerResizeRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3450,6 +3908,9 @@ impl<'a> ContainerResizeRequest<'a> {
         }
         if let Some(value) = Some(&self.w) {
             request = request.query("w", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -3470,6 +3931,7 @@ pub struct ContainerRestartRequest<'a> {
     id: String,
     signal: Option<String>,
     t: Option<i64>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerRestartRequest<'a> {
     /// Signal to send to the container as an integer or string (e.g. `SIGINT`).
@@ -3480,6 +3942,15 @@ impl<'a> ContainerRestartRequest<'a> {
     /// Number of seconds to wait before killing the container
     pub fn t(mut self, value: i64) -> Self {
         self.t = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -3500,6 +3971,9 @@ impl<'a> ContainerRestartRequest<'a> {
         if let Some(value) = self.t.as_ref() {
             request = request.query("t", value);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -3518,6 +3992,7 @@ pub struct ContainerStartRequest<'a> {
     client: &'a Client,
     id: String,
     detach_keys: Option<String>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerStartRequest<'a> {
     /// Override the key sequence for detaching a container. Format is a
@@ -3525,6 +4000,15 @@ impl<'a> ContainerStartRequest<'a> {
     /// of: `a-z`, `@`, `^`, `[`, `,` or `_`.
     pub fn detach_keys(mut self, value: impl Into<String>) -> Self {
         self.detach_keys = Some(value.into());
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -3541,6 +4025,9 @@ impl<'a> ContainerStartRequest<'a> {
             );
         if let Some(value) = self.detach_keys.as_ref() {
             request = request.query("detachKeys", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -3561,6 +4048,7 @@ pub struct ContainerStatsRequest<'a> {
     id: String,
     stream: Option<bool>,
     one_shot: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerStatsRequest<'a> {
     /// Stream the output. If false, the stats will be output once and then
@@ -3581,6 +4069,15 @@ impl<'a> ContainerStatsRequest<'a> {
     ) -> dockwright_runtime::Result<crate::models::ContainerStatsResponse> {
         self.stream = Some(false);
         dockwright_runtime::first_item(self.send().await?).await
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
     }
     /// Sends the request.
     pub async fn send(
@@ -3604,7 +4101,7 @@ impl<'a> ContainerStatsRequest<'a> {
         if let Some(value) = self.one_shot.as_ref() {
             request = request.query("one-shot", value);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_json_stream().await
     }
 }
@@ -3626,6 +4123,7 @@ pub struct ContainerStopRequest<'a> {
     id: String,
     signal: Option<String>,
     t: Option<i64>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerStopRequest<'a> {
     /// Signal to send to the container as an integer or string (e.g. `SIGINT`).
@@ -3636,6 +4134,15 @@ impl<'a> ContainerStopRequest<'a> {
     /// Number of seconds to wait before killing the container
     pub fn t(mut self, value: i64) -> Self {
         self.t = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -3656,6 +4163,9 @@ impl<'a> ContainerStopRequest<'a> {
         if let Some(value) = self.t.as_ref() {
             request = request.query("t", value);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -3674,11 +4184,21 @@ pub struct ContainerTopRequest<'a> {
     client: &'a Client,
     id: String,
     ps_args: Option<String>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerTopRequest<'a> {
     /// The arguments to pass to `ps`. For example, `aux`
     pub fn ps_args(mut self, value: impl Into<String>) -> Self {
         self.ps_args = Some(value.into());
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -3698,6 +4218,9 @@ impl<'a> ContainerTopRequest<'a> {
         if let Some(value) = self.ps_args.as_ref() {
             request = request.query("ps_args", value);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -3715,11 +4238,21 @@ impl<'a> std::future::IntoFuture for ContainerTopRequest<'a> {
 pub struct ContainerUnpauseRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerUnpauseRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -3729,6 +4262,9 @@ impl<'a> ContainerUnpauseRequest<'a> {
                     dockwright_runtime::encode_path_segment(& self.id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -3747,8 +4283,18 @@ pub struct ContainerUpdateRequest<'a> {
     client: &'a Client,
     id: String,
     body: Option<crate::models::ContainerUpdateBody>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerUpdateRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -3765,6 +4311,9 @@ impl<'a> ContainerUpdateRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -3784,6 +4333,7 @@ pub struct ContainerWaitRequest<'a> {
     client: &'a Client,
     id: String,
     condition: Option<crate::models::ContainerWaitCondition>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ContainerWaitRequest<'a> {
     /// Wait until a container state reaches the given condition.
@@ -3791,6 +4341,15 @@ impl<'a> ContainerWaitRequest<'a> {
     /// Defaults to `not-running` if omitted or empty.
     pub fn condition(mut self, value: crate::models::ContainerWaitCondition) -> Self {
         self.condition = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -3810,7 +4369,7 @@ impl<'a> ContainerWaitRequest<'a> {
         if let Some(value) = self.condition.as_ref() {
             request = request.query("condition", value.to_string());
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_json().await
     }
 }
@@ -3828,13 +4387,23 @@ impl<'a> std::future::IntoFuture for ContainerWaitRequest<'a> {
 pub struct DistributionInspectRequest<'a> {
     client: &'a Client,
     name: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> DistributionInspectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
     ) -> dockwright_runtime::Result<crate::models::DistributionInspect> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -3844,6 +4413,9 @@ impl<'a> DistributionInspectRequest<'a> {
                     dockwright_runtime::encode_path_segment(& self.name)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -3863,6 +4435,7 @@ pub struct SystemEventsRequest<'a> {
     since: Option<String>,
     until: Option<String>,
     filters: Option<crate::filters::SystemEventsFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SystemEventsRequest<'a> {
     /// Show events created since this timestamp then stream new events.
@@ -3895,6 +4468,15 @@ impl<'a> SystemEventsRequest<'a> {
         self.filters = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -3916,7 +4498,7 @@ impl<'a> SystemEventsRequest<'a> {
                 request = request.query_json("filters", filters);
             }
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_json_stream().await
     }
 }
@@ -3936,13 +4518,23 @@ impl<'a> std::future::IntoFuture for SystemEventsRequest<'a> {
 pub struct ExecInspectRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ExecInspectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
     ) -> dockwright_runtime::Result<crate::models::ExecInspectResponse> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -3952,6 +4544,9 @@ impl<'a> ExecInspectRequest<'a> {
                     .id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -3971,8 +4566,18 @@ pub struct ExecResizeRequest<'a> {
     id: String,
     h: i64,
     w: i64,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ExecResizeRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3990,6 +4595,9 @@ impl<'a> ExecResizeRequest<'a> {
         }
         if let Some(value) = Some(&self.w) {
             request = request.query("w", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -4010,6 +4618,7 @@ pub struct ExecStartRequest<'a> {
     id: String,
     body: Option<crate::models::ExecStartBody>,
     tty_hint: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ExecStartRequest<'a> {
     pub fn body(mut self, value: crate::models::ExecStartBody) -> Self {
@@ -4024,6 +4633,15 @@ impl<'a> ExecStartRequest<'a> {
     /// the TTY flag is read from the inspect answer.
     pub fn tty(mut self, value: bool) -> Self {
         self.tty_hint = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4041,7 +4659,7 @@ impl<'a> ExecStartRequest<'a> {
         if let Some(body) = &self.body {
             request = request.json_body(body);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         let rule = dockwright_runtime::FramingRule::new(API_VERSION)
             .tty(self.tty_hint)
             .inspect(
@@ -4082,6 +4700,7 @@ pub struct ImageCreateRequest<'a> {
     changes: Option<Vec<String>>,
     platform: Option<String>,
     body: Option<dockwright_runtime::Body>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageCreateRequest<'a> {
     /// Name of the image to pull. If the name includes a tag or digest, specific behavior applies:
@@ -4156,6 +4775,15 @@ impl<'a> ImageCreateRequest<'a> {
         self.body = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -4197,7 +4825,7 @@ impl<'a> ImageCreateRequest<'a> {
         if let Some(body) = self.body {
             request = request.body(body, "text/plain");
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_progress().await
     }
 }
@@ -4218,6 +4846,7 @@ pub struct ImageGetAllRequest<'a> {
     client: &'a Client,
     names: Option<Vec<String>>,
     platform: Option<Vec<String>>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageGetAllRequest<'a> {
     /// Image names to filter by
@@ -4233,6 +4862,15 @@ impl<'a> ImageGetAllRequest<'a> {
     /// Example: `{"os": "linux", "architecture": "arm", "variant": "v5"}`
     pub fn platform(mut self, value: Vec<String>) -> Self {
         self.platform = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4251,7 +4889,7 @@ impl<'a> ImageGetAllRequest<'a> {
             request = request
                 .query_repeated("platform", value.iter().map(|v| v.to_string()));
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_bytes().await
     }
 }
@@ -4274,6 +4912,7 @@ pub struct ImageListRequest<'a> {
     digests: Option<bool>,
     manifests: Option<bool>,
     identity: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageListRequest<'a> {
     /// Show all images. Only images from a final layer (no children) are shown by default.
@@ -4316,6 +4955,15 @@ impl<'a> ImageListRequest<'a> {
         self.identity = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -4347,6 +4995,9 @@ impl<'a> ImageListRequest<'a> {
         if let Some(value) = self.identity.as_ref() {
             request = request.query("identity", value);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -4366,6 +5017,7 @@ pub struct ImageLoadRequest<'a> {
     quiet: Option<bool>,
     platform: Option<Vec<String>>,
     body: Option<dockwright_runtime::Body>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageLoadRequest<'a> {
     /// Suppress progress details during load.
@@ -4386,6 +5038,15 @@ impl<'a> ImageLoadRequest<'a> {
     /// Tar archive containing images
     pub fn body(mut self, value: dockwright_runtime::Body) -> Self {
         self.body = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4411,7 +5072,7 @@ impl<'a> ImageLoadRequest<'a> {
         if let Some(body) = self.body {
             request = request.body(body, "application/x-tar");
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_progress().await
     }
 }
@@ -4431,6 +5092,7 @@ impl<'a> std::future::IntoFuture for ImageLoadRequest<'a> {
 pub struct ImagePruneRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::ImagePruneFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImagePruneRequest<'a> {
     /// Filters to process on the prune list, encoded as JSON (a `map[string][]string`). Available filters:
@@ -4442,6 +5104,15 @@ impl<'a> ImagePruneRequest<'a> {
     /// - `label` (`label=<key>`, `label=<key>=<value>`, `label!=<key>`, or `label!=<key>=<value>`) Prune images with (or without, in case `label!=...` is used) the specified labels.
     pub fn filters(mut self, value: crate::filters::ImagePruneFilters) -> Self {
         self.filters = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4459,6 +5130,9 @@ impl<'a> ImagePruneRequest<'a> {
             if !filters.is_empty() {
                 request = request.query_json("filters", filters);
             }
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -4479,6 +5153,7 @@ pub struct ImageSearchRequest<'a> {
     term: String,
     limit: Option<i64>,
     filters: Option<crate::filters::ImageSearchFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageSearchRequest<'a> {
     /// Maximum number of results to return
@@ -4492,6 +5167,15 @@ impl<'a> ImageSearchRequest<'a> {
     /// - `stars=<number>` Matches images that has at least 'number' stars.
     pub fn filters(mut self, value: crate::filters::ImageSearchFilters) -> Self {
         self.filters = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4516,6 +5200,9 @@ impl<'a> ImageSearchRequest<'a> {
                 request = request.query_json("filters", filters);
             }
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -4538,6 +5225,7 @@ pub struct ImageDeleteRequest<'a> {
     force: Option<bool>,
     noprune: Option<bool>,
     platforms: Option<Vec<String>>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageDeleteRequest<'a> {
     /// Remove the image even if it is being used by stopped containers or has other tags
@@ -4555,6 +5243,15 @@ impl<'a> ImageDeleteRequest<'a> {
     /// Each platform is a OCI platform encoded as a JSON string.
     pub fn platforms(mut self, value: Vec<String>) -> Self {
         self.platforms = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4581,6 +5278,9 @@ impl<'a> ImageDeleteRequest<'a> {
             request = request
                 .query_repeated("platforms", value.iter().map(|v| v.to_string()));
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -4603,6 +5303,7 @@ pub struct ImageAttestationsRequest<'a> {
     platform: Option<Vec<String>>,
     type_: Option<Vec<String>>,
     statement: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageAttestationsRequest<'a> {
     /// JSON-encoded OCI platform to select the image variant whose
@@ -4636,6 +5337,15 @@ impl<'a> ImageAttestationsRequest<'a> {
         self.statement = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -4661,6 +5371,9 @@ impl<'a> ImageAttestationsRequest<'a> {
         if let Some(value) = self.statement.as_ref() {
             request = request.query("statement", value);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -4679,6 +5392,7 @@ pub struct ImageGetRequest<'a> {
     client: &'a Client,
     name: String,
     platform: Option<Vec<String>>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageGetRequest<'a> {
     /// JSON encoded OCI platform describing a platform which will be used
@@ -4689,6 +5403,15 @@ impl<'a> ImageGetRequest<'a> {
     /// Example: `{"os": "linux", "architecture": "arm", "variant": "v5"}`
     pub fn platform(mut self, value: Vec<String>) -> Self {
         self.platform = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4709,7 +5432,7 @@ impl<'a> ImageGetRequest<'a> {
             request = request
                 .query_repeated("platform", value.iter().map(|v| v.to_string()));
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_bytes().await
     }
 }
@@ -4728,6 +5451,7 @@ pub struct ImageHistoryRequest<'a> {
     client: &'a Client,
     name: String,
     platform: Option<crate::models::OCIPlatform>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageHistoryRequest<'a> {
     /// JSON-encoded OCI platform to select the platform-variant.
@@ -4742,6 +5466,15 @@ impl<'a> ImageHistoryRequest<'a> {
     /// Example: `{"os": "linux", "architecture": "arm", "variant": "v5"}`
     pub fn platform(mut self, value: crate::models::OCIPlatform) -> Self {
         self.platform = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4760,6 +5493,9 @@ impl<'a> ImageHistoryRequest<'a> {
             );
         if let Some(value) = self.platform.as_ref() {
             request = request.query_json("platform", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -4782,6 +5518,7 @@ pub struct ImageInspectRequest<'a> {
     name: String,
     manifests: Option<bool>,
     platform: Option<crate::models::OCIPlatform>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageInspectRequest<'a> {
     /// Include Manifests in the image summary.
@@ -4809,6 +5546,15 @@ impl<'a> ImageInspectRequest<'a> {
         self.platform = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::ImageInspect> {
         let mut request = self
@@ -4826,6 +5572,9 @@ impl<'a> ImageInspectRequest<'a> {
         }
         if let Some(value) = self.platform.as_ref() {
             request = request.query_json("platform", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -4847,6 +5596,7 @@ pub struct ImagePushRequest<'a> {
     tag: Option<String>,
     platform: Option<crate::models::OCIPlatform>,
     x_registry_auth: dockwright_runtime::AuthConfig,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImagePushRequest<'a> {
     /// Tag of the image to push. For example, `latest`. If no tag is provided,
@@ -4867,6 +5617,15 @@ impl<'a> ImagePushRequest<'a> {
     /// Example: `{"os": "linux", "architecture": "arm", "variant": "v5"}`
     pub fn platform(mut self, value: crate::models::OCIPlatform) -> Self {
         self.platform = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4894,7 +5653,7 @@ impl<'a> ImagePushRequest<'a> {
         if let Some(auth) = Some(&self.x_registry_auth) {
             request = request.registry_auth(auth);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_progress().await
     }
 }
@@ -4916,6 +5675,7 @@ pub struct ImageTagRequest<'a> {
     name: String,
     repo: Option<String>,
     tag: Option<String>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ImageTagRequest<'a> {
     /// The repository to tag in. For example, `someuser/someimage`.
@@ -4926,6 +5686,15 @@ impl<'a> ImageTagRequest<'a> {
     /// The name of the new tag.
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -4946,6 +5715,9 @@ impl<'a> ImageTagRequest<'a> {
         if let Some(value) = self.tag.as_ref() {
             request = request.query("tag", value);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -4962,14 +5734,27 @@ impl<'a> std::future::IntoFuture for ImageTagRequest<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemInfoRequest<'a> {
     client: &'a Client,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SystemInfoRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::SystemInfo> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(dockwright_runtime::Method::GET, String::from("/v1.55/info"));
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -4987,6 +5772,7 @@ impl<'a> std::future::IntoFuture for SystemInfoRequest<'a> {
 pub struct NetworkListRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::NetworkListFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> NetworkListRequest<'a> {
     /// JSON encoded value of the filters (a `map[string][]string`) to process
@@ -5008,6 +5794,15 @@ impl<'a> NetworkListRequest<'a> {
         self.filters = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -5020,6 +5815,9 @@ impl<'a> NetworkListRequest<'a> {
             if !filters.is_empty() {
                 request = request.query_json("filters", filters);
             }
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -5038,8 +5836,18 @@ impl<'a> std::future::IntoFuture for NetworkListRequest<'a> {
 pub struct NetworkCreateRequest<'a> {
     client: &'a Client,
     body: Option<crate::models::NetworkCreateBody>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> NetworkCreateRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -5053,6 +5861,9 @@ impl<'a> NetworkCreateRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -5071,6 +5882,7 @@ impl<'a> std::future::IntoFuture for NetworkCreateRequest<'a> {
 pub struct NetworkPruneRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::NetworkPruneFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> NetworkPruneRequest<'a> {
     /// Filters to process on the prune list, encoded as JSON (a `map[string][]string`).
@@ -5080,6 +5892,15 @@ impl<'a> NetworkPruneRequest<'a> {
     /// - `label` (`label=<key>`, `label=<key>=<value>`, `label!=<key>`, or `label!=<key>=<value>`) Prune networks with (or without, in case `label!=...` is used) the specified labels.
     pub fn filters(mut self, value: crate::filters::NetworkPruneFilters) -> Self {
         self.filters = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -5097,6 +5918,9 @@ impl<'a> NetworkPruneRequest<'a> {
             if !filters.is_empty() {
                 request = request.query_json("filters", filters);
             }
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -5117,6 +5941,7 @@ pub struct NetworkInspectRequest<'a> {
     id: String,
     verbose: Option<bool>,
     scope: Option<String>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> NetworkInspectRequest<'a> {
     /// Detailed inspect output for troubleshooting
@@ -5127,6 +5952,15 @@ impl<'a> NetworkInspectRequest<'a> {
     /// Filter the network by scope (swarm, global, or local)
     pub fn scope(mut self, value: impl Into<String>) -> Self {
         self.scope = Some(value.into());
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -5149,6 +5983,9 @@ impl<'a> NetworkInspectRequest<'a> {
         if let Some(value) = self.scope.as_ref() {
             request = request.query("scope", value);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -5166,11 +6003,21 @@ impl<'a> std::future::IntoFuture for NetworkInspectRequest<'a> {
 pub struct NetworkDeleteRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> NetworkDeleteRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -5180,6 +6027,9 @@ impl<'a> NetworkDeleteRequest<'a> {
                     .id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -5198,8 +6048,18 @@ pub struct NetworkConnectRequest<'a> {
     client: &'a Client,
     id: String,
     body: Option<crate::models::NetworkConnectRequest>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> NetworkConnectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5214,6 +6074,9 @@ impl<'a> NetworkConnectRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -5233,8 +6096,18 @@ pub struct NetworkDisconnectRequest<'a> {
     client: &'a Client,
     id: String,
     body: Option<crate::models::NetworkDisconnectRequest>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> NetworkDisconnectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5249,6 +6122,9 @@ impl<'a> NetworkDisconnectRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -5267,6 +6143,7 @@ impl<'a> std::future::IntoFuture for NetworkDisconnectRequest<'a> {
 pub struct NodeListRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::NodeListFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> NodeListRequest<'a> {
     /// Filters to process on the nodes list, encoded as JSON (a `map[string][]string`).
@@ -5282,6 +6159,15 @@ impl<'a> NodeListRequest<'a> {
         self.filters = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Node>> {
         let mut request = self
@@ -5292,6 +6178,9 @@ impl<'a> NodeListRequest<'a> {
             if !filters.is_empty() {
                 request = request.query_json("filters", filters);
             }
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -5310,11 +6199,21 @@ impl<'a> std::future::IntoFuture for NodeListRequest<'a> {
 pub struct NodeInspectRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> NodeInspectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Node> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -5323,6 +6222,9 @@ impl<'a> NodeInspectRequest<'a> {
                     "/v1.55/nodes/{}", dockwright_runtime::encode_path_segment(& self.id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -5341,11 +6243,21 @@ pub struct NodeDeleteRequest<'a> {
     client: &'a Client,
     id: String,
     force: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> NodeDeleteRequest<'a> {
     /// Force remove a node from the swarm
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -5361,6 +6273,9 @@ impl<'a> NodeDeleteRequest<'a> {
             );
         if let Some(value) = self.force.as_ref() {
             request = request.query("force", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -5381,10 +6296,20 @@ pub struct NodeUpdateRequest<'a> {
     id: String,
     version: i64,
     body: Option<crate::models::NodeSpec>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> NodeUpdateRequest<'a> {
     pub fn body(mut self, value: crate::models::NodeSpec) -> Self {
         self.body = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -5405,6 +6330,9 @@ impl<'a> NodeUpdateRequest<'a> {
         if let Some(body) = &self.body {
             request = request.json_body(body);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -5422,6 +6350,7 @@ impl<'a> std::future::IntoFuture for NodeUpdateRequest<'a> {
 pub struct PluginListRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::PluginListFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> PluginListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to
@@ -5435,6 +6364,15 @@ impl<'a> PluginListRequest<'a> {
         self.filters = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Plugin>> {
         let mut request = self
@@ -5445,6 +6383,9 @@ impl<'a> PluginListRequest<'a> {
             if !filters.is_empty() {
                 request = request.query_json("filters", filters);
             }
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -5464,11 +6405,21 @@ pub struct PluginCreateRequest<'a> {
     client: &'a Client,
     name: String,
     body: Option<dockwright_runtime::Body>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> PluginCreateRequest<'a> {
     /// Path to tar containing plugin rootfs and manifest
     pub fn body(mut self, value: dockwright_runtime::Body) -> Self {
         self.body = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -5486,7 +6437,7 @@ impl<'a> PluginCreateRequest<'a> {
         if let Some(body) = self.body {
             request = request.body(body, "application/x-tar");
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_empty().await
     }
 }
@@ -5504,8 +6455,18 @@ impl<'a> std::future::IntoFuture for PluginCreateRequest<'a> {
 pub struct GetPluginPrivilegesRequest<'a> {
     client: &'a Client,
     remote: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> GetPluginPrivilegesRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -5519,6 +6480,9 @@ impl<'a> GetPluginPrivilegesRequest<'a> {
             );
         if let Some(value) = Some(&self.remote) {
             request = request.query("remote", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -5540,6 +6504,7 @@ pub struct PluginPullRequest<'a> {
     name: Option<String>,
     x_registry_auth: Option<dockwright_runtime::AuthConfig>,
     body: Option<Vec<crate::models::PluginPrivilege>>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> PluginPullRequest<'a> {
     /// Local name for the pulled plugin.
@@ -5560,6 +6525,15 @@ impl<'a> PluginPullRequest<'a> {
     }
     pub fn body(mut self, value: Vec<crate::models::PluginPrivilege>) -> Self {
         self.body = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -5587,7 +6561,7 @@ impl<'a> PluginPullRequest<'a> {
         if let Some(body) = &self.body {
             request = request.json_body(body);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_progress().await
     }
 }
@@ -5608,12 +6582,22 @@ pub struct PluginDeleteRequest<'a> {
     client: &'a Client,
     name: String,
     force: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> PluginDeleteRequest<'a> {
     /// Disable the plugin before removing. This may result in issues if the
     /// plugin is in use by a container.
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -5630,6 +6614,9 @@ impl<'a> PluginDeleteRequest<'a> {
             );
         if let Some(value) = self.force.as_ref() {
             request = request.query("force", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -5649,11 +6636,21 @@ pub struct PluginDisableRequest<'a> {
     client: &'a Client,
     name: String,
     force: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> PluginDisableRequest<'a> {
     /// Force disable a plugin even if still in use.
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -5670,6 +6667,9 @@ impl<'a> PluginDisableRequest<'a> {
             );
         if let Some(value) = self.force.as_ref() {
             request = request.query("force", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -5689,11 +6689,21 @@ pub struct PluginEnableRequest<'a> {
     client: &'a Client,
     name: String,
     timeout: Option<i64>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> PluginEnableRequest<'a> {
     /// Set the HTTP client timeout (in seconds)
     pub fn timeout(mut self, value: i64) -> Self {
         self.timeout = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -5710,6 +6720,9 @@ impl<'a> PluginEnableRequest<'a> {
             );
         if let Some(value) = self.timeout.as_ref() {
             request = request.query("timeout", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -5728,11 +6741,21 @@ impl<'a> std::future::IntoFuture for PluginEnableRequest<'a> {
 pub struct PluginInspectRequest<'a> {
     client: &'a Client,
     name: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> PluginInspectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Plugin> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -5742,6 +6765,9 @@ impl<'a> PluginInspectRequest<'a> {
                     self.name)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -5759,8 +6785,18 @@ impl<'a> std::future::IntoFuture for PluginInspectRequest<'a> {
 pub struct PluginPushRequest<'a> {
     client: &'a Client,
     name: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> PluginPushRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -5777,7 +6813,7 @@ impl<'a> PluginPushRequest<'a> {
                     self.name)
                 ),
             );
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_progress().await
     }
 }
@@ -5798,10 +6834,20 @@ pub struct PluginSetRequest<'a> {
     client: &'a Client,
     name: String,
     body: Option<Vec<String>>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> PluginSetRequest<'a> {
     pub fn body(mut self, value: Vec<String>) -> Self {
         self.body = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -5818,6 +6864,9 @@ impl<'a> PluginSetRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -5839,6 +6888,7 @@ pub struct PluginUpgradeRequest<'a> {
     remote: String,
     x_registry_auth: Option<dockwright_runtime::AuthConfig>,
     body: Option<Vec<crate::models::PluginPrivilege>>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> PluginUpgradeRequest<'a> {
     /// A base64url-encoded auth configuration to use when pulling a plugin
@@ -5852,6 +6902,15 @@ impl<'a> PluginUpgradeRequest<'a> {
     }
     pub fn body(mut self, value: Vec<crate::models::PluginPrivilege>) -> Self {
         self.body = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -5879,7 +6938,7 @@ impl<'a> PluginUpgradeRequest<'a> {
         if let Some(body) = &self.body {
             request = request.json_body(body);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         request.send_progress().await
     }
 }
@@ -5899,6 +6958,7 @@ impl<'a> std::future::IntoFuture for PluginUpgradeRequest<'a> {
 pub struct SecretListRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::SecretListFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SecretListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to
@@ -5914,6 +6974,15 @@ impl<'a> SecretListRequest<'a> {
         self.filters = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Secret>> {
         let mut request = self
@@ -5924,6 +6993,9 @@ impl<'a> SecretListRequest<'a> {
             if !filters.is_empty() {
                 request = request.query_json("filters", filters);
             }
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -5942,8 +7014,18 @@ impl<'a> std::future::IntoFuture for SecretListRequest<'a> {
 pub struct SecretCreateRequest<'a> {
     client: &'a Client,
     body: Option<crate::models::SecretSpec>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SecretCreateRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -5957,6 +7039,9 @@ impl<'a> SecretCreateRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -5975,11 +7060,21 @@ impl<'a> std::future::IntoFuture for SecretCreateRequest<'a> {
 pub struct SecretInspectRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SecretInspectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Secret> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -5989,6 +7084,9 @@ impl<'a> SecretInspectRequest<'a> {
                     .id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -6006,11 +7104,21 @@ impl<'a> std::future::IntoFuture for SecretInspectRequest<'a> {
 pub struct SecretDeleteRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SecretDeleteRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -6020,6 +7128,9 @@ impl<'a> SecretDeleteRequest<'a> {
                     .id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -6039,6 +7150,7 @@ pub struct SecretUpdateRequest<'a> {
     id: String,
     version: i64,
     body: Option<crate::models::SecretSpec>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SecretUpdateRequest<'a> {
     /// The spec of the secret to update. Currently, only the Labels field
@@ -6046,6 +7158,15 @@ impl<'a> SecretUpdateRequest<'a> {
     /// \[SecretInspect endpoint\](#operation/SecretInspect) response values.
     pub fn body(mut self, value: crate::models::SecretSpec) -> Self {
         self.body = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -6066,6 +7187,9 @@ impl<'a> SecretUpdateRequest<'a> {
         if let Some(body) = &self.body {
             request = request.json_body(body);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -6084,6 +7208,7 @@ pub struct ServiceListRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::ServiceListFilters>,
     status: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ServiceListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to
@@ -6104,6 +7229,15 @@ impl<'a> ServiceListRequest<'a> {
         self.status = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Service>> {
         let mut request = self
@@ -6117,6 +7251,9 @@ impl<'a> ServiceListRequest<'a> {
         }
         if let Some(value) = self.status.as_ref() {
             request = request.query("status", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -6136,6 +7273,7 @@ pub struct ServiceCreateRequest<'a> {
     client: &'a Client,
     x_registry_auth: Option<dockwright_runtime::AuthConfig>,
     body: Option<crate::models::ServiceSpec>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ServiceCreateRequest<'a> {
     /// A base64url-encoded auth configuration for pulling from private
@@ -6145,6 +7283,15 @@ impl<'a> ServiceCreateRequest<'a> {
     /// details.
     pub fn x_registry_auth(mut self, value: dockwright_runtime::AuthConfig) -> Self {
         self.x_registry_auth = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -6164,6 +7311,9 @@ impl<'a> ServiceCreateRequest<'a> {
         if let Some(body) = &self.body {
             request = request.json_body(body);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -6182,11 +7332,21 @@ pub struct ServiceInspectRequest<'a> {
     client: &'a Client,
     id: String,
     insert_defaults: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ServiceInspectRequest<'a> {
     /// Fill empty fields with default values.
     pub fn insert_defaults(mut self, value: bool) -> Self {
         self.insert_defaults = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -6203,6 +7363,9 @@ impl<'a> ServiceInspectRequest<'a> {
             );
         if let Some(value) = self.insert_defaults.as_ref() {
             request = request.query("insertDefaults", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -6221,11 +7384,21 @@ impl<'a> std::future::IntoFuture for ServiceInspectRequest<'a> {
 pub struct ServiceDeleteRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ServiceDeleteRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -6235,6 +7408,9 @@ impl<'a> ServiceDeleteRequest<'a> {
                     .id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -6260,6 +7436,7 @@ pub struct ServiceLogsRequest<'a> {
     timestamps: Option<bool>,
     tail: Option<String>,
     tty_hint: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ServiceLogsRequest<'a> {
     /// Show service context and extra details provided to logs.
@@ -6308,6 +7485,15 @@ impl<'a> ServiceLogsRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -6343,7 +7529,7 @@ impl<'a> ServiceLogsRequest<'a> {
         if let Some(value) = self.tail.as_ref() {
             request = request.query("tail", value);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         let rule = dockwright_runtime::FramingRule::new(API_VERSION)
             .tty(self.tty_hint)
             .inspect(
@@ -6381,6 +7567,7 @@ pub struct ServiceUpdateRequest<'a> {
     rollback: Option<String>,
     x_registry_auth: Option<dockwright_runtime::AuthConfig>,
     body: Option<crate::models::ServiceSpec>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> ServiceUpdateRequest<'a> {
     /// If the `X-Registry-Auth` header is not specified, this parameter
@@ -6406,6 +7593,15 @@ impl<'a> ServiceUpdateRequest<'a> {
     /// details.
     pub fn x_registry_auth(mut self, value: dockwright_runtime::AuthConfig) -> Self {
         self.x_registry_auth = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -6437,6 +7633,9 @@ impl<'a> ServiceUpdateRequest<'a> {
         if let Some(body) = &self.body {
             request = request.json_body(body);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -6453,14 +7652,27 @@ impl<'a> std::future::IntoFuture for ServiceUpdateRequest<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SessionRequest<'a> {
     client: &'a Client,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SessionRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(dockwright_runtime::Method::POST, String::from("/v1.55/session"));
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -6477,14 +7689,27 @@ impl<'a> std::future::IntoFuture for SessionRequest<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmInspectRequest<'a> {
     client: &'a Client,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SwarmInspectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Swarm> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(dockwright_runtime::Method::GET, String::from("/v1.55/swarm"));
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -6502,8 +7727,18 @@ impl<'a> std::future::IntoFuture for SwarmInspectRequest<'a> {
 pub struct SwarmInitRequest<'a> {
     client: &'a Client,
     body: Option<crate::models::SwarmInitBody>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SwarmInitRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<String> {
         let mut request = self
@@ -6515,6 +7750,9 @@ impl<'a> SwarmInitRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -6533,8 +7771,18 @@ impl<'a> std::future::IntoFuture for SwarmInitRequest<'a> {
 pub struct SwarmJoinRequest<'a> {
     client: &'a Client,
     body: Option<crate::models::SwarmJoinBody>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SwarmJoinRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6546,6 +7794,9 @@ impl<'a> SwarmJoinRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -6564,12 +7815,22 @@ impl<'a> std::future::IntoFuture for SwarmJoinRequest<'a> {
 pub struct SwarmLeaveRequest<'a> {
     client: &'a Client,
     force: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SwarmLeaveRequest<'a> {
     /// Force leave swarm, even if this is the last manager or that it will
     /// break the cluster.
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -6583,6 +7844,9 @@ impl<'a> SwarmLeaveRequest<'a> {
             );
         if let Some(value) = self.force.as_ref() {
             request = request.query("force", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -6601,8 +7865,18 @@ impl<'a> std::future::IntoFuture for SwarmLeaveRequest<'a> {
 pub struct SwarmUnlockRequest<'a> {
     client: &'a Client,
     body: Option<crate::models::SwarmUnlockBody>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SwarmUnlockRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6614,6 +7888,9 @@ impl<'a> SwarmUnlockRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
@@ -6631,19 +7908,32 @@ impl<'a> std::future::IntoFuture for SwarmUnlockRequest<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmUnlockkeyRequest<'a> {
     client: &'a Client,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SwarmUnlockkeyRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
     ) -> dockwright_runtime::Result<crate::models::SwarmUnlockkeyResponse> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
                 dockwright_runtime::Method::GET,
                 String::from("/v1.55/swarm/unlockkey"),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -6665,6 +7955,7 @@ pub struct SwarmUpdateRequest<'a> {
     rotate_manager_token: Option<bool>,
     rotate_manager_unlock_key: Option<bool>,
     body: Option<crate::models::SwarmSpec>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SwarmUpdateRequest<'a> {
     /// Rotate the worker join token.
@@ -6680,6 +7971,15 @@ impl<'a> SwarmUpdateRequest<'a> {
     /// Rotate the manager unlock key.
     pub fn rotate_manager_unlock_key(mut self, value: bool) -> Self {
         self.rotate_manager_unlock_key = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -6706,6 +8006,9 @@ impl<'a> SwarmUpdateRequest<'a> {
         if let Some(body) = &self.body {
             request = request.json_body(body);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -6724,6 +8027,7 @@ pub struct SystemDataUsageRequest<'a> {
     client: &'a Client,
     type_: Option<Vec<crate::models::SystemDataUsageTypeItem>>,
     verbose: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SystemDataUsageRequest<'a> {
     /// Object types, for which to compute and return data.
@@ -6734,6 +8038,15 @@ impl<'a> SystemDataUsageRequest<'a> {
     /// Show detailed information on space usage.
     pub fn verbose(mut self, value: bool) -> Self {
         self.verbose = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -6750,6 +8063,9 @@ impl<'a> SystemDataUsageRequest<'a> {
         }
         if let Some(value) = self.verbose.as_ref() {
             request = request.query("verbose", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -6768,6 +8084,7 @@ impl<'a> std::future::IntoFuture for SystemDataUsageRequest<'a> {
 pub struct TaskListRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::TaskListFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> TaskListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to
@@ -6785,6 +8102,15 @@ impl<'a> TaskListRequest<'a> {
         self.filters = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Task>> {
         let mut request = self
@@ -6795,6 +8121,9 @@ impl<'a> TaskListRequest<'a> {
             if !filters.is_empty() {
                 request = request.query_json("filters", filters);
             }
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -6813,11 +8142,21 @@ impl<'a> std::future::IntoFuture for TaskListRequest<'a> {
 pub struct TaskInspectRequest<'a> {
     client: &'a Client,
     id: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> TaskInspectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Task> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -6826,6 +8165,9 @@ impl<'a> TaskInspectRequest<'a> {
                     "/v1.55/tasks/{}", dockwright_runtime::encode_path_segment(& self.id)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -6851,6 +8193,7 @@ pub struct TaskLogsRequest<'a> {
     timestamps: Option<bool>,
     tail: Option<String>,
     tty_hint: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> TaskLogsRequest<'a> {
     /// Show task context and extra details provided to logs.
@@ -6899,6 +8242,15 @@ impl<'a> TaskLogsRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -6934,7 +8286,7 @@ impl<'a> TaskLogsRequest<'a> {
         if let Some(value) = self.tail.as_ref() {
             request = request.query("tail", value);
         }
-        request = request.timeout(None);
+        request = request.timeout(self.request_timeout);
         let rule = dockwright_runtime::FramingRule::new(API_VERSION)
             .tty(self.tty_hint)
             .inspect(
@@ -6966,14 +8318,27 @@ impl<'a> std::future::IntoFuture for TaskLogsRequest<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemVersionRequest<'a> {
     client: &'a Client,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> SystemVersionRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::SystemVersion> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(dockwright_runtime::Method::GET, String::from("/v1.55/version"));
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -6991,6 +8356,7 @@ impl<'a> std::future::IntoFuture for SystemVersionRequest<'a> {
 pub struct VolumeListRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::VolumeListFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> VolumeListRequest<'a> {
     /// JSON encoded value of the filters (a `map[string][]string`) to
@@ -7008,6 +8374,15 @@ impl<'a> VolumeListRequest<'a> {
         self.filters = Some(value);
         self
     }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(
         self,
@@ -7020,6 +8395,9 @@ impl<'a> VolumeListRequest<'a> {
             if !filters.is_empty() {
                 request = request.query_json("filters", filters);
             }
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -7038,8 +8416,18 @@ impl<'a> std::future::IntoFuture for VolumeListRequest<'a> {
 pub struct VolumeCreateRequest<'a> {
     client: &'a Client,
     body: Option<crate::models::VolumeCreateRequest>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> VolumeCreateRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Volume> {
         let mut request = self
@@ -7051,6 +8439,9 @@ impl<'a> VolumeCreateRequest<'a> {
             );
         if let Some(body) = &self.body {
             request = request.json_body(body);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_json().await
     }
@@ -7069,6 +8460,7 @@ impl<'a> std::future::IntoFuture for VolumeCreateRequest<'a> {
 pub struct VolumePruneRequest<'a> {
     client: &'a Client,
     filters: Option<crate::filters::VolumePruneFilters>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> VolumePruneRequest<'a> {
     /// Filters to process on the prune list, encoded as JSON (a `map[string][]string`).
@@ -7078,6 +8470,15 @@ impl<'a> VolumePruneRequest<'a> {
     /// - `all` (`all=true`) - Consider all (local) volumes for pruning and not just anonymous volumes.
     pub fn filters(mut self, value: crate::filters::VolumePruneFilters) -> Self {
         self.filters = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -7096,6 +8497,9 @@ impl<'a> VolumePruneRequest<'a> {
                 request = request.query_json("filters", filters);
             }
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -7113,11 +8517,21 @@ impl<'a> std::future::IntoFuture for VolumePruneRequest<'a> {
 pub struct VolumeInspectRequest<'a> {
     client: &'a Client,
     name: String,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> VolumeInspectRequest<'a> {
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
+        self
+    }
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Volume> {
-        let request = self
+        let mut request = self
             .client
             .transport
             .request(
@@ -7127,6 +8541,9 @@ impl<'a> VolumeInspectRequest<'a> {
                     .name)
                 ),
             );
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_json().await
     }
 }
@@ -7146,12 +8563,22 @@ pub struct VolumeUpdateRequest<'a> {
     name: String,
     version: i64,
     body: Option<crate::models::VolumeUpdateBody>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> VolumeUpdateRequest<'a> {
     /// The spec of the volume to update. Currently, only Availability may
     /// change. All other fields must remain unchanged.
     pub fn body(mut self, value: crate::models::VolumeUpdateBody) -> Self {
         self.body = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -7172,6 +8599,9 @@ impl<'a> VolumeUpdateRequest<'a> {
         if let Some(body) = &self.body {
             request = request.json_body(body);
         }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
+        }
         request.send_empty().await
     }
 }
@@ -7190,11 +8620,21 @@ pub struct VolumeDeleteRequest<'a> {
     client: &'a Client,
     name: String,
     force: Option<bool>,
+    request_timeout: Option<std::time::Duration>,
 }
 impl<'a> VolumeDeleteRequest<'a> {
     /// Force the removal of the volume
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
+        self
+    }
+    /// A time limit for this request, from sending it to the end of its answer (for a
+    /// stream: to the end of the stream). It overrides the transport's default limit,
+    /// which streams and long polls ignore: they run as long as the daemon keeps them
+    /// open unless a limit is set here. Running out is
+    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request_timeout = Some(limit);
         self
     }
     /// Sends the request.
@@ -7211,6 +8651,9 @@ impl<'a> VolumeDeleteRequest<'a> {
             );
         if let Some(value) = self.force.as_ref() {
             request = request.query("force", value);
+        }
+        if let Some(limit) = self.request_timeout {
+            request = request.timeout(Some(limit));
         }
         request.send_empty().await
     }
