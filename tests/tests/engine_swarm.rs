@@ -4,8 +4,9 @@
 //! remove), secrets and configs (create, inspect, list, remove), leave. A guard leaves the
 //! swarm and removes what was created even when an assertion fails.
 //!
-//! The service runs busybox `sleep` with no network attached (services cannot use network
-//! mode `none`); whether its task starts does not matter, only the API calls do.
+//! The service runs busybox `sh` (two lines of output, then `sleep`) with no network
+//! attached (services cannot use network mode `none`); its output is read back through
+//! the service's and the task's logs.
 
 use dockwright_runtime as rt;
 use dockwright_tests::engines::{label_filter, labels, unique, Engine, ENGINE_26_1};
@@ -167,7 +168,7 @@ async fn swarm_services_secrets_configs_on_26_1() {
             task_template: Some(TaskSpec {
                 container_spec: Some(TaskSpecContainerSpec {
                     image: Some(image.clone()),
-                    command: Some(vec!["sleep".into(), "300".into()]),
+                    command: Some(vec!["sh".into(), "-c".into(), "echo svc-hello; echo svc-oops >&2; exec sleep 300".into()]),
                     stop_grace_period: Some(1_000_000_000),
                     ..Default::default()
                 }),
@@ -192,7 +193,7 @@ async fn swarm_services_secrets_configs_on_26_1() {
     let spec = service.spec.clone().expect("Spec");
     assert_eq!(spec.name.as_deref(), Some(service_name.as_str()));
     assert_eq!(json(&spec)["Mode"]["Replicated"]["Replicas"], 1);
-    assert_eq!(json(&spec)["TaskTemplate"]["ContainerSpec"]["Command"], serde_json::json!(["sleep", "300"]));
+    assert_eq!(json(&spec)["TaskTemplate"]["ContainerSpec"]["Command"][0], "sh");
     let version = json(&service.version)["Index"].as_i64().expect("Version.Index");
     assert_eq!(client.service_inspect(&service_name).await.unwrap().id.as_deref(), Some(service_id.as_str()));
 
@@ -214,6 +215,33 @@ async fn swarm_services_secrets_configs_on_26_1() {
     let task_id = tasks[0].id.clone().expect("ID");
     let task = client.task_inspect(&task_id).await.unwrap_or_else(|e| panic!("task inspect: {e}"));
     assert_eq!(task.id.as_deref(), Some(task_id.as_str()));
+
+    // The task's container runs: its output through the service's and the task's logs,
+    // multiplexed stdout/stderr frames (the TTY flag is read from the inspected spec).
+    let mut state = serde_json::Value::Null;
+    for _ in 0..200 {
+        let task = client.task_inspect(&task_id).await.unwrap();
+        state = json(&task.status)["State"].clone();
+        if state != "new" && state != "pending" && state != "assigned" && state != "accepted" && state != "preparing" && state != "ready" && state != "starting" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(state, "running", "the service's task did not start");
+    let mut service_lines = Vec::new();
+    for _ in 0..100 {
+        service_lines = log_lines(client.service_logs(&service_id).stdout(true).stderr(true).await).await;
+        if service_lines.len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    service_lines.sort_by(|a, b| a.1.cmp(&b.1));
+    assert_eq!(service_lines, [(rt::StdStream::Stdout, "svc-hello\n".to_owned()), (rt::StdStream::Stderr, "svc-oops\n".to_owned())]);
+    let task_lines = log_lines(client.task_logs(&task_id).stderr(true).await).await;
+    assert_eq!(task_lines, [(rt::StdStream::Stderr, "svc-oops\n".to_owned())]);
+    let err = client.task_logs("no-such-task").stdout(true).await.map(|_| ()).unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
 
     // Update from the inspected spec, sent back as it is apart from the changes.
     let mut updated_spec = spec.clone();
@@ -274,6 +302,18 @@ async fn swarm_services_secrets_configs_on_26_1() {
     if !had_gwbridge {
         client.network_delete("docker_gwbridge").await.unwrap_or_else(|e| panic!("remove docker_gwbridge: {e}"));
     }
+}
+
+/// The frames of a (non-followed) logs answer, as (stream, text) pairs.
+async fn log_lines(logs: rt::Result<rt::LogOutput>) -> Vec<(rt::StdStream, String)> {
+    use futures_util::StreamExt;
+    let mut logs = logs.unwrap_or_else(|e| panic!("logs: {e}"));
+    let mut lines = Vec::new();
+    while let Some(frame) = logs.next().await {
+        let frame = frame.unwrap_or_else(|e| panic!("logs item: {e}"));
+        lines.push((frame.stream, String::from_utf8_lossy(&frame.bytes).into_owned()));
+    }
+    lines
 }
 
 /// Standard base64 (RFC 4648 with padding), as secret and config data travel.
