@@ -321,27 +321,17 @@ impl Lowering<'_> {
         Ok(Struct { fields })
     }
 
-    fn type_ref(
+    /// The type of a schema slot, whether openapiv3 holds it boxed (properties, items) or
+    /// not (parameters, allOf parts).
+    fn type_ref<S: std::borrow::Borrow<oa::Schema>>(
         &mut self,
-        schema: &oa::ReferenceOr<Box<oa::Schema>>,
+        schema: &oa::ReferenceOr<S>,
         hint: &str,
         pointer: &str,
     ) -> Result<TypeRef> {
         match schema {
             oa::ReferenceOr::Reference { reference } => self.reference(reference, pointer),
-            oa::ReferenceOr::Item(s) => self.type_ref_of_schema(s, hint, pointer, false),
-        }
-    }
-
-    fn type_ref_unboxed(
-        &mut self,
-        schema: &oa::ReferenceOr<oa::Schema>,
-        hint: &str,
-        pointer: &str,
-    ) -> Result<TypeRef> {
-        match schema {
-            oa::ReferenceOr::Reference { reference } => self.reference(reference, pointer),
-            oa::ReferenceOr::Item(s) => self.type_ref_of_schema(s, hint, pointer, false),
+            oa::ReferenceOr::Item(s) => self.type_ref_of_schema(s.borrow(), hint, pointer, false),
         }
     }
 
@@ -365,7 +355,7 @@ impl Lowering<'_> {
                     .iter()
                     .position(|p| matches!(p, oa::ReferenceOr::Reference { .. }))
                     .expect("a ref wrapper holds a reference");
-                self.type_ref_unboxed(&all_of[i], hint, &format!("{pointer}/allOf/{i}"))
+                self.type_ref(&all_of[i], hint, &format!("{pointer}/allOf/{i}"))
             }
             oa::SchemaKind::AllOf { .. } => {
                 if naming {
@@ -503,7 +493,7 @@ impl Lowering<'_> {
                 return Err(self.err(&pp, "parameters need a schema"));
             };
             let hint = format!("{type_prefix}{}", names::camel_ident(&data.name));
-            let mut ty = self.type_ref_unboxed(schema, &hint, &pp)?;
+            let mut ty = self.type_ref(schema, &hint, &pp)?;
             let (collection_format, default) = match schema {
                 oa::ReferenceOr::Item(s) => (
                     s.schema_data
@@ -572,7 +562,7 @@ impl Lowering<'_> {
                     .ok_or_else(|| self.err(pointer, "a request body needs a media type"))?;
                 let ty = match (&mt.schema, media_type.as_str()) {
                     (Some(schema), "application/json") if !is_binary(schema) => BodyType::Json(
-                        self.type_ref_unboxed(
+                        self.type_ref(
                             schema,
                             &format!("{type_prefix}Body"),
                             &format!("{pointer}/requestBody"),
@@ -621,7 +611,7 @@ impl Lowering<'_> {
             } else if media_type == "text/plain" && is_plain_string(schema) {
                 ResponseKind::Text
             } else {
-                ResponseKind::Json(self.type_ref_unboxed(
+                ResponseKind::Json(self.type_ref(
                     schema,
                     &format!("{type_prefix}Response"),
                     &format!("{pointer}/responses/{code}"),
