@@ -5,9 +5,14 @@
 //! each call also pays for building a URL, a request and header map, a pool checkout and
 //! the hand-over between the caller's future and the connection task; for a container list
 //! that was a third of the client's CPU. Here the request head is written by hand on an
-//! idle connection of this transport (or a new one), the answer's head is parsed and its
-//! body read in place (`Content-Length` or chunked), and the connection goes back to the
-//! transport's idle list when the answer allows it.
+//! idle connection of this transport (or a new one), the answer's head is parsed by
+//! httparse and its body read in place (`Content-Length` or chunked), and the connection
+//! goes back to the transport's idle list when the answer allows it.
+//!
+//! hyper's own connection API (`client::conn::http1`, the connection future polled in the
+//! caller's task instead of spawned) was tried in its place and cost about 15 % more CPU
+//! per container list (BENCHMARKS.md, "Client CPU per request"), which put the goal at
+//! risk; the framing below stays, the head parsing is httparse's.
 //!
 //! Only body-less requests on unix transports come here (see
 //! `RequestBuilder::direct_socket`); everything else uses the general client. Idle
@@ -27,6 +32,8 @@ use crate::response::api_error;
 /// Idle connections kept per transport; more concurrent callers simply open more.
 const MAX_IDLE: usize = 8;
 const MAX_HEAD: usize = 64 * 1024;
+/// More header lines than this make the head malformed (the daemon sends about 8).
+const MAX_HEADERS: usize = 64;
 const READ_CHUNK: usize = 64 * 1024;
 
 /// The idle connections of one transport, with the runtime each belongs to.
@@ -69,7 +76,10 @@ pub(crate) async fn exchange(
     let Ok(runtime) = tokio::runtime::Handle::try_current().map(|h| h.id()) else {
         return Ok(Err(request));
     };
-    if matches!(request.method(), &http::Method::HEAD | &http::Method::CONNECT) {
+    if matches!(
+        request.method(),
+        &http::Method::HEAD | &http::Method::CONNECT
+    ) {
         return Ok(Err(request));
     }
     let Some(socket) = request.direct_socket() else {
@@ -79,9 +89,11 @@ pub(crate) async fn exchange(
     let run = exchange_on(&socket, runtime, head.as_bytes(), &info, accept_304);
     let answer = match timeout {
         None => run.await?,
-        Some(limit) => tokio::time::timeout(limit, run).await.map_err(|_| Error::Timeout {
-            request: info.describe(),
-        })??,
+        Some(limit) => tokio::time::timeout(limit, run)
+            .await
+            .map_err(|_| Error::Timeout {
+                request: info.describe(),
+            })??,
     };
     Ok(Ok(Answer { body: answer, info }))
 }
@@ -101,7 +113,7 @@ async fn exchange_on(
             Ok(answer) => return finish(answer, stream, runtime, info, accept_304),
             Err(Failure::BeforeAnswer(_)) => {}
             Err(Failure::During(e)) => return Err(io_error(info, e)),
-            Err(Failure::Protocol(m)) => return Err(protocol_error(info, m)),
+            Err(Failure::Protocol(m)) => return Err(protocol_error(info, &m)),
         }
     }
     let mut stream = UnixStream::connect(socket)
@@ -110,7 +122,7 @@ async fn exchange_on(
     match round_trip(&mut stream, head).await {
         Ok(answer) => finish(answer, stream, runtime, info, accept_304),
         Err(Failure::BeforeAnswer(e) | Failure::During(e)) => Err(io_error(info, e)),
-        Err(Failure::Protocol(m)) => Err(protocol_error(info, m)),
+        Err(Failure::Protocol(m)) => Err(protocol_error(info, &m)),
     }
 }
 
@@ -138,7 +150,7 @@ enum Failure {
     /// The connection broke while the answer was being read.
     During(std::io::Error),
     /// The answer is not HTTP/1.1 as this reader knows it.
-    Protocol(&'static str),
+    Protocol(String),
 }
 
 struct RawAnswer {
@@ -149,15 +161,45 @@ struct RawAnswer {
 }
 
 async fn round_trip(stream: &mut UnixStream, head: &[u8]) -> Result<RawAnswer, Failure> {
-    stream.write_all(head).await.map_err(Failure::BeforeAnswer)?;
+    stream
+        .write_all(head)
+        .await
+        .map_err(Failure::BeforeAnswer)?;
     let mut buf = BytesMut::with_capacity(READ_CHUNK);
-    // The head.
-    let head_len = loop {
-        if let Some(pos) = find(&buf, b"\r\n\r\n") {
-            break pos + 4;
+    // The head, parsed by httparse once it is complete.
+    let (head_len, status, mut close, length, chunked) = loop {
+        let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+        let mut response = httparse::Response::new(&mut headers);
+        match response.parse(&buf) {
+            Ok(httparse::Status::Complete(len)) => {
+                let status = response.code.unwrap_or_default();
+                if (100..200).contains(&status) {
+                    return Err(Failure::Protocol("unexpected informational status".into()));
+                }
+                let mut length = None;
+                let mut chunked = false;
+                let mut close = response.version == Some(0);
+                for header in response.headers.iter() {
+                    let value = std::str::from_utf8(header.value).unwrap_or_default().trim();
+                    if header.name.eq_ignore_ascii_case("content-length") {
+                        length = Some(
+                            value
+                                .parse::<usize>()
+                                .map_err(|_| Failure::Protocol("bad Content-Length".into()))?,
+                        );
+                    } else if header.name.eq_ignore_ascii_case("transfer-encoding") {
+                        chunked = value.to_ascii_lowercase().contains("chunked");
+                    } else if header.name.eq_ignore_ascii_case("connection") {
+                        close = value.to_ascii_lowercase().contains("close");
+                    }
+                }
+                break (len, status, close, length, chunked);
+            }
+            Ok(httparse::Status::Partial) => {}
+            Err(e) => return Err(Failure::Protocol(format!("malformed response head: {e}"))),
         }
         if buf.len() > MAX_HEAD {
-            return Err(Failure::Protocol("response head too long"));
+            return Err(Failure::Protocol("response head too long".into()));
         }
         let first = buf.is_empty();
         match read_more(stream, &mut buf).await {
@@ -172,35 +214,7 @@ async fn round_trip(stream: &mut UnixStream, head: &[u8]) -> Result<RawAnswer, F
             Err(e) => return Err(Failure::During(e)),
         }
     };
-    let head = buf.split_to(head_len);
-    let head = std::str::from_utf8(&head).map_err(|_| Failure::Protocol("response head is not UTF-8"))?;
-    let mut lines = head.split("\r\n");
-    let status_line = lines.next().unwrap_or_default();
-    let mut parts = status_line.splitn(3, ' ');
-    let version = parts.next().unwrap_or_default();
-    let status: u16 = parts
-        .next()
-        .and_then(|s| s.parse().ok())
-        .ok_or(Failure::Protocol("malformed status line"))?;
-    if !version.starts_with("HTTP/1.") || (100..200).contains(&status) {
-        return Err(Failure::Protocol("unexpected status line"));
-    }
-    let mut length = None;
-    let mut chunked = false;
-    let mut close = version == "HTTP/1.0";
-    for line in lines {
-        let Some((name, value)) = line.split_once(':') else {
-            continue;
-        };
-        let value = value.trim();
-        if name.eq_ignore_ascii_case("content-length") {
-            length = Some(value.parse::<usize>().map_err(|_| Failure::Protocol("bad Content-Length"))?);
-        } else if name.eq_ignore_ascii_case("transfer-encoding") {
-            chunked = value.to_ascii_lowercase().contains("chunked");
-        } else if name.eq_ignore_ascii_case("connection") {
-            close = value.to_ascii_lowercase().contains("close");
-        }
-    }
+    buf.advance(head_len);
 
     let body = if status == 204 || status == 304 {
         Bytes::new()
@@ -235,15 +249,17 @@ async fn read_chunked(stream: &mut UnixStream, buf: &mut BytesMut) -> Result<Byt
                 break pos;
             }
             if buf.len() > MAX_HEAD {
-                return Err(Failure::Protocol("chunk size line too long"));
+                return Err(Failure::Protocol("chunk size line too long".into()));
             }
             if read_more(stream, buf).await.map_err(Failure::During)? == 0 {
                 return Err(Failure::During(eof("in a chunk size")));
             }
         };
-        let line = std::str::from_utf8(&buf[..line_end]).map_err(|_| Failure::Protocol("bad chunk size"))?;
+        let line = std::str::from_utf8(&buf[..line_end])
+            .map_err(|_| Failure::Protocol("bad chunk size".into()))?;
         let size = line.split(';').next().unwrap_or_default().trim();
-        let size = usize::from_str_radix(size, 16).map_err(|_| Failure::Protocol("bad chunk size"))?;
+        let size = usize::from_str_radix(size, 16)
+            .map_err(|_| Failure::Protocol("bad chunk size".into()))?;
         buf.advance(line_end + 2);
         if size == 0 {
             // Trailers (none expected) end with an empty line.
@@ -266,7 +282,7 @@ async fn read_chunked(stream: &mut UnixStream, buf: &mut BytesMut) -> Result<Byt
             }
         }
         if &buf[size..size + 2] != b"\r\n" {
-            return Err(Failure::Protocol("chunk not followed by CRLF"));
+            return Err(Failure::Protocol("chunk not followed by CRLF".into()));
         }
         if body.is_empty() {
             // Usually the only chunk: taken without a copy.

@@ -1,7 +1,8 @@
 //! Short exchanges on unix sockets over kept-alive connections (`send_json`, `send_empty`,
 //! `send_text` without a request body): connection reuse, answer framing in any pieces,
-//! a kept connection the daemon closed, errors, time limits, and runtimes that must not
-//! share connections. A scripted fake daemon counts connections and requests.
+//! a kept connection the daemon closed, errors, time limits, runtimes that must not share
+//! connections, and hostile answers. A scripted fake daemon counts connections and
+//! requests.
 #![cfg(feature = "client")]
 
 use dockwright_runtime as rt;
@@ -120,10 +121,16 @@ fn length(status: &str, body: &str) -> Vec<u8> {
 }
 
 fn chunked(body: &str, pieces: usize) -> Vec<u8> {
-    let mut out = String::from("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
+    let mut out = String::from(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n",
+    );
     let size = body.len().div_ceil(pieces.max(1)).max(1);
     for part in body.as_bytes().chunks(size) {
-        out.push_str(&format!("{:x}\r\n{}\r\n", part.len(), std::str::from_utf8(part).unwrap()));
+        out.push_str(&format!(
+            "{:x}\r\n{}\r\n",
+            part.len(),
+            std::str::from_utf8(part).unwrap()
+        ));
     }
     out.push_str("0\r\n\r\n");
     out.into_bytes()
@@ -136,7 +143,10 @@ fn get(t: &rt::Transport) -> rt::RequestBuilder {
 
 #[tokio::test]
 async fn one_connection_serves_many_requests() {
-    let f = fake(vec![Reply::Pieces(length("200 OK", r#"[{"Id":"a"}]"#), 4096)]);
+    let f = fake(vec![Reply::Pieces(
+        length("200 OK", r#"[{"Id":"a"}]"#),
+        4096,
+    )]);
     let t = f.transport();
     for _ in 0..5 {
         let v: serde_json::Value = get(&t).send_json().await.unwrap();
@@ -145,9 +155,17 @@ async fn one_connection_serves_many_requests() {
     assert_eq!(f.connections(), 1);
     let requests = f.requests();
     assert_eq!(requests.len(), 5);
-    assert!(requests[0].starts_with("GET /v1.41/containers/json?all=1 HTTP/1.1\r\n"), "{requests:?}");
+    assert!(
+        requests[0].starts_with("GET /v1.41/containers/json?all=1 HTTP/1.1\r\n"),
+        "{requests:?}"
+    );
     assert!(requests[0].contains("Host: localhost\r\n"), "{requests:?}");
-    assert!(!requests[0].to_ascii_lowercase().contains("connection: close"), "{requests:?}");
+    assert!(
+        !requests[0]
+            .to_ascii_lowercase()
+            .contains("connection: close"),
+        "{requests:?}"
+    );
 }
 
 #[tokio::test]
@@ -155,14 +173,23 @@ async fn answers_in_any_pieces_decode_the_same() {
     let body = r#"[{"Id":"0123456789abcdef","Names":["/x"],"Labels":{"a":"b"}},{"Id":"second"}]"#;
     let want: serde_json::Value = serde_json::from_str(body).unwrap();
     for piece in [1, 3, 64, 4096] {
-        for answer in [length("200 OK", body), chunked(body, 1), chunked(body, 5), chunked(body, body.len())] {
+        for answer in [
+            length("200 OK", body),
+            chunked(body, 1),
+            chunked(body, 5),
+            chunked(body, body.len()),
+        ] {
             let f = fake(vec![Reply::Pieces(answer, piece)]);
             let t = f.transport();
             let v: serde_json::Value = get(&t).send_json().await.unwrap();
             assert_eq!(v, want, "pieces of {piece}");
             let again: serde_json::Value = get(&t).send_json().await.unwrap();
             assert_eq!(again, want);
-            assert_eq!(f.connections(), 1, "pieces of {piece}: the connection is kept");
+            assert_eq!(
+                f.connections(),
+                1,
+                "pieces of {piece}: the connection is kept"
+            );
         }
     }
 }
@@ -173,9 +200,17 @@ async fn a_body_delimited_by_close_is_read_and_the_connection_dropped() {
         b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nhello".to_vec(),
     )]);
     let t = f.transport();
-    let text = t.request(rt::Method::GET, "/v1.41/x".into()).send_text().await.unwrap();
+    let text = t
+        .request(rt::Method::GET, "/v1.41/x".into())
+        .send_text()
+        .await
+        .unwrap();
     assert_eq!(text, "hello");
-    let text = t.request(rt::Method::GET, "/v1.41/x".into()).send_text().await.unwrap();
+    let text = t
+        .request(rt::Method::GET, "/v1.41/x".into())
+        .send_text()
+        .await
+        .unwrap();
     assert_eq!(text, "hello");
     assert_eq!(f.connections(), 2);
 }
@@ -213,11 +248,36 @@ async fn a_kept_connection_the_daemon_closed_is_replaced() {
 }
 
 #[tokio::test]
+async fn a_kept_connection_that_breaks_mid_answer_is_not_retried() {
+    // Part of the second answer arrived: the request may have taken effect, so it is an
+    // error rather than a second attempt.
+    let f = fake(vec![
+        Reply::Pieces(length("200 OK", "[1]"), 4096),
+        Reply::ThenClose(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n[1,2".to_vec()),
+        Reply::Pieces(length("200 OK", "[2]"), 4096),
+    ]);
+    let t = f.transport();
+    let v: Vec<u8> = get(&t).send_json().await.unwrap();
+    assert_eq!(v, [1]);
+    let err = get(&t).send_json::<Vec<u8>>().await.unwrap_err();
+    assert_eq!(
+        err.transport_kind(),
+        Some(rt::TransportErrorKind::ConnectionClosed),
+        "{err:?}"
+    );
+    assert_eq!(f.requests().len(), 2);
+    assert_eq!(f.connections(), 1);
+}
+
+#[tokio::test]
 async fn a_connection_that_breaks_mid_answer_is_an_error() {
     let f = fake(vec![Reply::ThenClose(
         b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n[1,2".to_vec(),
     )]);
-    let err = get(&f.transport()).send_json::<Vec<u8>>().await.unwrap_err();
+    let err = get(&f.transport())
+        .send_json::<Vec<u8>>()
+        .await
+        .unwrap_err();
     assert_eq!(
         err.transport_kind(),
         Some(rt::TransportErrorKind::ConnectionClosed),
@@ -228,7 +288,10 @@ async fn a_connection_that_breaks_mid_answer_is_an_error() {
 #[tokio::test]
 async fn statuses_are_the_general_clients() {
     let f = fake(vec![
-        Reply::Pieces(length("404 Not Found", r#"{"message":"No such container: x"}"#), 4096),
+        Reply::Pieces(
+            length("404 Not Found", r#"{"message":"No such container: x"}"#),
+            4096,
+        ),
         Reply::Pieces(b"HTTP/1.1 304 Not Modified\r\n\r\n".to_vec(), 4096),
         Reply::Pieces(b"HTTP/1.1 204 No Content\r\n\r\n".to_vec(), 4096),
         Reply::Pieces(
@@ -260,18 +323,27 @@ async fn statuses_are_the_general_clients() {
     // Every answer above was complete: one connection throughout.
     assert_eq!(f.connections(), 1);
     let requests = f.requests();
-    assert!(requests[1].contains("Content-Length: 0\r\n"), "{requests:?}");
+    assert!(
+        requests[1].contains("Content-Length: 0\r\n"),
+        "{requests:?}"
+    );
 }
 
 #[tokio::test]
 async fn decode_errors_name_the_path() {
-    let f = fake(vec![Reply::Pieces(length("200 OK", r#"[{"n":1},{"n":"x"}]"#), 4096)]);
+    let f = fake(vec![Reply::Pieces(
+        length("200 OK", r#"[{"n":1},{"n":"x"}]"#),
+        4096,
+    )]);
     #[derive(Debug, serde::Deserialize)]
     struct Item {
         #[allow(dead_code)]
         n: u8,
     }
-    let err = get(&f.transport()).send_json::<Vec<Item>>().await.unwrap_err();
+    let err = get(&f.transport())
+        .send_json::<Vec<Item>>()
+        .await
+        .unwrap_err();
     match err {
         rt::Error::Decode { path, request, .. } => {
             assert_eq!(path, "[1].n");
@@ -330,7 +402,48 @@ async fn a_missing_socket_says_so() {
     let dir = tempfile::tempdir().unwrap();
     let t = rt::Transport::unix(dir.path().join("nothing.sock")).unwrap();
     let err = get(&t).send_json::<serde_json::Value>().await.unwrap_err();
-    assert_eq!(err.transport_kind(), Some(rt::TransportErrorKind::SocketMissing), "{err:?}");
+    assert_eq!(
+        err.transport_kind(),
+        Some(rt::TransportErrorKind::SocketMissing),
+        "{err:?}"
+    );
     assert!(err.is_unreachable());
     assert!(err.to_string().contains("nothing.sock"), "{err}");
+}
+
+#[tokio::test]
+async fn an_endless_head_is_an_error_not_unbounded_growth() {
+    let mut answer = b"HTTP/1.1 200 OK\r\nX-Filler: ".to_vec();
+    answer.extend(std::iter::repeat_n(b'a', 1024 * 1024));
+    let f = fake(vec![Reply::Pieces(answer, 64 * 1024)]);
+    let err = get(&f.transport())
+        .send_json::<serde_json::Value>()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.transport_kind(),
+        Some(rt::TransportErrorKind::Other),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("head too long"), "{err}");
+}
+
+#[tokio::test]
+async fn a_malformed_answer_is_a_transport_error() {
+    let f = fake(vec![Reply::ThenClose(
+        b"SSH-2.0-OpenSSH_9.6\r\n\r\n".to_vec(),
+    )]);
+    let err = get(&f.transport())
+        .send_json::<serde_json::Value>()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.transport_kind(),
+        Some(rt::TransportErrorKind::Other),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string().contains(&f.socket.display().to_string()),
+        "{err}"
+    );
 }
