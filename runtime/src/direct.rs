@@ -81,14 +81,60 @@ pub(crate) async fn send(
     let Some(socket) = request.direct_socket() else {
         return Ok(Err(request));
     };
+    let limit = request.direct_timeout();
     let (head, info) = request.direct_head();
-    let mut stream = UnixStream::connect(&socket)
+    // The request's time limit covers the whole answer, as on the general client.
+    let deadline = limit.map(|limit| tokio::time::Instant::now() + limit);
+    let opening = open(&socket, &head, &info);
+    let (stream, buf, status, content_type, framing) = match deadline {
+        None => opening.await?,
+        Some(deadline) => tokio::time::timeout_at(deadline, opening)
+            .await
+            .map_err(|_| Error::Timeout {
+                request: info.describe(),
+            })??,
+    };
+    let mut body = DirectBody {
+        stream,
+        buf,
+        framing,
+        info,
+        out: BytesMut::new(),
+        last_small: None,
+        delay: None,
+        deadline: deadline.map(|d| Box::pin(tokio::time::sleep_until(d))),
+        done: false,
+    };
+    if !(200..300).contains(&status) {
+        let mut all = Vec::new();
+        while let Some(chunk) = std::future::poll_fn(|cx| Pin::new(&mut body).poll_next(cx)).await {
+            all.extend_from_slice(&chunk?);
+            if all.len() > MAX_HEAD {
+                break;
+            }
+        }
+        return Err(api_error(status, &all, &body.info));
+    }
+    Ok(Ok(DirectResponse {
+        content_type,
+        body: Box::pin(body),
+    }))
+}
+
+/// Connects, sends the request head and reads the answer's head: the stream, what was read
+/// after the head, the status, `Content-Type` and how the body is framed.
+async fn open(
+    socket: &std::path::Path,
+    head: &str,
+    info: &RequestInfo,
+) -> Result<(UnixStream, BytesMut, u16, Option<String>, BodyFraming), Error> {
+    let mut stream = UnixStream::connect(socket)
         .await
-        .map_err(|e| io_error(&info, e))?;
+        .map_err(|e| io_error(info, e))?;
     stream
         .write_all(head.as_bytes())
         .await
-        .map_err(|e| io_error(&info, e))?;
+        .map_err(|e| io_error(info, e))?;
 
     // The head of the answer, parsed by httparse once it is complete.
     let mut buf = BytesMut::with_capacity(READ_CAPACITY);
@@ -117,20 +163,20 @@ pub(crate) async fn send(
             Ok(httparse::Status::Partial) => {}
             Err(e) => {
                 return Err(protocol_error(
-                    &info,
+                    info,
                     &format!("malformed response head: {e}"),
                 ))
             }
         }
         if buf.len() > MAX_HEAD {
-            return Err(protocol_error(&info, "response head too long"));
+            return Err(protocol_error(info, "response head too long"));
         }
         let n = read_some(&mut stream, &mut buf)
             .await
-            .map_err(|e| io_error(&info, e))?;
+            .map_err(|e| io_error(info, e))?;
         if n == 0 {
             return Err(io_error(
-                &info,
+                info,
                 std::io::Error::new(
                     std::io::ErrorKind::UnexpectedEof,
                     "connection closed before the response head",
@@ -146,30 +192,7 @@ pub(crate) async fn send(
     } else {
         BodyFraming::Close
     };
-    let mut body = DirectBody {
-        stream,
-        buf,
-        framing,
-        info,
-        out: BytesMut::new(),
-        last_small: None,
-        delay: None,
-        done: false,
-    };
-    if !(200..300).contains(&status) {
-        let mut all = Vec::new();
-        while let Some(chunk) = std::future::poll_fn(|cx| Pin::new(&mut body).poll_next(cx)).await {
-            all.extend_from_slice(&chunk?);
-            if all.len() > MAX_HEAD {
-                break;
-            }
-        }
-        return Err(api_error(status, &all, &body.info));
-    }
-    Ok(Ok(DirectResponse {
-        content_type,
-        body: Box::pin(body),
-    }))
+    Ok((stream, buf, status, content_type, framing))
 }
 
 async fn read_some(stream: &mut UnixStream, buf: &mut BytesMut) -> std::io::Result<usize> {
@@ -203,6 +226,8 @@ struct DirectBody {
     out: BytesMut,
     last_small: Option<tokio::time::Instant>,
     delay: Option<Pin<Box<tokio::time::Sleep>>>,
+    /// The end of the request's time limit, if it has one.
+    deadline: Option<Pin<Box<tokio::time::Sleep>>>,
     done: bool,
 }
 
@@ -278,6 +303,14 @@ impl Stream for DirectBody {
         loop {
             if this.done {
                 return Poll::Ready(None);
+            }
+            if let Some(deadline) = &mut this.deadline {
+                if deadline.as_mut().poll(cx).is_ready() {
+                    this.done = true;
+                    return Poll::Ready(Some(Err(Error::Timeout {
+                        request: this.info.describe(),
+                    })));
+                }
             }
             // What is already buffered first (the part of the body that came with the head).
             match this.decode() {
@@ -457,5 +490,50 @@ mod tests {
         endless.extend(std::iter::repeat_n(b'a', 256 * 1024));
         let err = body_of(&endless, 16 * 1024).await.unwrap_err();
         assert!(err.to_string().contains("head too long"), "{err}");
+    }
+
+    /// Answers with `response`, then keeps the connection open without writing more.
+    async fn serve_then_hang(response: &'static [u8]) -> (tempfile::TempDir, crate::Transport) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.sock");
+        let listener = tokio::net::UnixListener::bind(&path).unwrap();
+        tokio::spawn(async move {
+            let (mut s, _) = listener.accept().await.unwrap();
+            let mut b = [0u8; 1024];
+            let _ = s.read(&mut b).await;
+            let _ = s.write_all(response).await;
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+        });
+        let transport = crate::Transport::unix(&path).unwrap();
+        (dir, transport)
+    }
+
+    #[tokio::test]
+    async fn the_time_limit_covers_the_head_and_the_body() {
+        // A body that stops coming: the stream ends with a time-out item.
+        let (_dir, t) =
+            serve_then_hang(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n")
+                .await;
+        let Ok(direct) = send(request(&t).timeout(Some(Duration::from_millis(300))))
+            .await
+            .unwrap()
+        else {
+            panic!("a unix GET goes direct")
+        };
+        let mut body = direct.body;
+        assert_eq!(&body.next().await.unwrap().unwrap()[..], b"hello");
+        let started = std::time::Instant::now();
+        let err = body.next().await.unwrap().unwrap_err();
+        assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+        assert!(err.to_string().contains("/logs: timed out"), "{err}");
+        assert!(started.elapsed() < Duration::from_secs(5));
+        assert!(body.next().await.is_none());
+        // No head at all.
+        let (_dir, t) = serve_then_hang(b"").await;
+        let err = send(request(&t).timeout(Some(Duration::from_millis(200))))
+            .await
+            .err()
+            .expect("a time-out");
+        assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
     }
 }

@@ -179,6 +179,11 @@ impl RequestBuilder {
         Some(std::path::PathBuf::from(path))
     }
 
+    /// The time limit a request sent directly runs under (see `crate::direct`).
+    pub(crate) fn direct_timeout(&self) -> Option<Duration> {
+        self.timeout.unwrap_or(self.transport.inner.default_timeout)
+    }
+
     /// The HTTP/1.1 request head for sending this request directly, on a connection of
     /// its own (`Connection: close`).
     pub(crate) fn direct_head(self) -> (String, RequestInfo) {
