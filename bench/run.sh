@@ -19,7 +19,7 @@ if [[ "${DOCKER_HOST:-}" != unix://* ]]; then
     status="$(bash tests/engines/engines.sh status)"
     if ! grep -q '^e261 *up' <<<"$status"; then
         bash tests/engines/engines.sh up
-        trap 'bash tests/engines/engines.sh down' EXIT
+        trap 'bash tests/engines/engines.sh down --started' EXIT
     fi
     set -a
     # shellcheck disable=SC1091

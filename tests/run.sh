@@ -21,7 +21,7 @@ step() { printf '\n==> %s (%ss)\n' "$*" "$SECONDS" >&2; }
 
 step "starting the Docker engines"
 bash tests/engines/engines.sh up
-trap 'step "stopping the Docker engines"; bash tests/engines/engines.sh down' EXIT
+trap 'step "stopping the Docker engines"; bash tests/engines/engines.sh down --started' EXIT
 set -a
 # shellcheck disable=SC1091
 . tests/engines/state/env

@@ -2,7 +2,10 @@
 # Run three real Docker engines side by side for dockwright's integration tests.
 #
 #   tests/engines/engines.sh up      install (first time), start, wait, write state/env
-#   tests/engines/engines.sh down    stop the engines this script started (by pid)
+#   tests/engines/engines.sh down    stop the engines (by pid)
+#   tests/engines/engines.sh down --started
+#                                     stop only those the last `up` started itself, not
+#                                     the ones it found running and adopted
 #   tests/engines/engines.sh status  print which engines answer
 #
 # Engines (see /work/shared/notes/real-docker-daemons.md for the recipe):
@@ -21,7 +24,10 @@ RUN_BASE=/run/dockwright                  # short paths: unix sockets are limite
 DATA_BASE=/var/lib/dockwright
 CACHE=/var/cache/dockwright               # downloaded .debs and unpacked trees (survive re-runs)
 TLS_PORT=2376
-TLS_DIR="$STATE/tls"
+# TLS material lives beside the engines, not in the checkout: an engine started from one
+# checkout is adopted by another, whose tests must then trust the same certificates.
+TLS_DIR="$DATA_BASE/tls"
+STARTED="$STATE/started"                  # names of the engines the last `up` started
 ENGINES=(e2010 e261 e28)
 PING_TIMEOUT=60
 
@@ -220,7 +226,7 @@ start_engine() { # $1 = name
     data="$DATA_BASE/$name"
 
     if ping_ok "$sock" && pid_alive "$(read_pid "$pidfile")"; then
-        log "$name already running (pid $(read_pid "$pidfile"))"
+        log "$name already running (pid $(read_pid "$pidfile")): adopted, left running by 'down --started'"
         return
     fi
     local old
@@ -259,6 +265,7 @@ start_engine() { # $1 = name
     PATH="$path" setsid "$dockerd" "${args[@]}" </dev/null >>"$dir/dockerd.log" 2>&1 &
     echo $! >"$dir/launcher.pid"
     log "$name starting: $("$dockerd" --version 2>/dev/null || echo "$dockerd") (pid $!)"
+    echo "$name" >>"$STARTED"
 }
 
 wait_engine() { # $1 = name
@@ -291,7 +298,7 @@ wait_tls() {
         --key "$TLS_DIR/client/key.pem" "https://127.0.0.1:$TLS_PORT/_ping" >/dev/null 2>&1; do
         if ((SECONDS >= deadline)); then
             tail -n 40 "$RUN_BASE/e261/dockerd.log" >&2 || true
-            die "TLS endpoint tcp://127.0.0.1:$TLS_PORT did not answer"
+            die "TLS endpoint tcp://127.0.0.1:$TLS_PORT did not accept the client certificate of $TLS_DIR/client (an e261 started with other TLS material? '$0 down', then up)"
         fi
         sleep 0.3
     done
@@ -326,6 +333,7 @@ cmd_up() {
     fetch_suite trixie
     fetch_suite sid
     ensure_tls
+    : >"$STARTED"
     local name
     for name in "${ENGINES[@]}"; do start_engine "$name"; done
     for name in "${ENGINES[@]}"; do wait_engine "$name"; done
@@ -371,12 +379,22 @@ stop_engine() { # $1 = name
     rm -f "$(sock_of "$name")" "$(pidfile_of "$name")" "$dir/launcher.pid"
 }
 
-cmd_down() {
+cmd_down() { # [--started]
     local name
+    if [[ "${1:-}" == --started ]]; then
+        local started=()
+        [[ -f "$STARTED" ]] && mapfile -t started <"$STARTED"
+        for name in "${started[@]}"; do
+            if [[ -d "$RUN_BASE/$name" ]]; then stop_engine "$name"; fi
+        done
+        rm -f "$STARTED"
+        log "down: stopped what 'up' started (${started[*]:-nothing}); adopted engines left running"
+        return
+    fi
     for name in "${ENGINES[@]}"; do
         if [[ -d "$RUN_BASE/$name" ]]; then stop_engine "$name"; fi
     done
-    rm -f "$STATE/env"
+    rm -f "$STATE/env" "$STARTED"
     log "down"
 }
 
@@ -406,7 +424,7 @@ cmd_status() {
 
 case "${1:-}" in
     up) cmd_up ;;
-    down) cmd_down ;;
+    down) cmd_down "${2:-}" ;;
     status) cmd_status ;;
     *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
 esac
