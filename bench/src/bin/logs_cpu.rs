@@ -20,7 +20,11 @@ fn cpu_ns() -> u64 {
     let mut total = 0;
     for task in std::fs::read_dir("/proc/self/task").unwrap().flatten() {
         if let Ok(s) = std::fs::read_to_string(task.path().join("schedstat")) {
-            total += s.split_whitespace().next().and_then(|n| n.parse::<u64>().ok()).unwrap_or(0);
+            total += s
+                .split_whitespace()
+                .next()
+                .and_then(|n| n.parse::<u64>().ok())
+                .unwrap_or(0);
         }
     }
     total
@@ -69,7 +73,13 @@ async fn raw(socket: &str, id: &str) -> u64 {
 }
 
 async fn dockwright(docker: &dockwright_v1_41::Client, id: &str) -> u64 {
-    let mut logs = docker.container_logs(id).stdout(true).stderr(true).tty(false).await.unwrap();
+    let mut logs = docker
+        .container_logs(id)
+        .stdout(true)
+        .stderr(true)
+        .tty(false)
+        .await
+        .unwrap();
     let mut bytes = 0u64;
     while let Some(frame) = logs.next().await {
         bytes += frame.unwrap().bytes.len() as u64;
@@ -78,7 +88,8 @@ async fn dockwright(docker: &dockwright_v1_41::Client, id: &str) -> u64 {
 }
 
 async fn bollard(socket: &str, id: &str) -> u64 {
-    let docker = bollard::Docker::connect_with_unix(socket, 600, bollard::API_DEFAULT_VERSION).unwrap();
+    let docker =
+        bollard::Docker::connect_with_unix(socket, 600, bollard::API_DEFAULT_VERSION).unwrap();
     let options = bollard::query_parameters::LogsOptionsBuilder::default()
         .stdout(true)
         .stderr(true)
@@ -100,23 +111,35 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mib: u64 = args.first().and_then(|a| a.parse().ok()).unwrap_or(50);
     let rounds: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(3);
+    // A third argument runs one client only (0 raw, 1 dockwright, 2 bollard): for profiling.
+    let only: Option<usize> = args.get(2).and_then(|a| a.parse().ok());
     let host = std::env::var("DOCKER_HOST")
         .or_else(|_| std::env::var("DOCKWRIGHT_ENGINE_28"))
         .expect("DOCKER_HOST or DOCKWRIGHT_ENGINE_28 (a unix:// engine address)");
-    let socket = host.strip_prefix("unix://").expect("a unix:// address").to_owned();
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    let transport = dockwright_runtime::Transport::builder().host(&host).build().unwrap();
+    let socket = host
+        .strip_prefix("unix://")
+        .expect("a unix:// address")
+        .to_owned();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let transport = dockwright_runtime::Transport::builder()
+        .host(&host)
+        .build()
+        .unwrap();
     let docker = dockwright_v1_41::Client::new(transport);
 
     let size = mib * 1024 * 1024;
     let id = rt.block_on(async {
         ensure_image(&docker).await;
-        let config: dockwright_v1_41::models::ContainerCreateBody = serde_json::from_value(serde_json::json!({
-            "Image": IMAGE,
-            "Cmd": ["sh", "-c", format!("yes {} | head -c {size}", "x".repeat(99))],
-            "HostConfig": {"NetworkMode": "none"},
-        }))
-        .unwrap();
+        let config: dockwright_v1_41::models::ContainerCreateBody =
+            serde_json::from_value(serde_json::json!({
+                "Image": IMAGE,
+                "Cmd": ["sh", "-c", format!("yes {} | head -c {size}", "x".repeat(99))],
+                "HostConfig": {"NetworkMode": "none"},
+            }))
+            .unwrap();
         let created = docker.container_create(config).await.unwrap();
         docker.container_start(&created.id).await.unwrap();
         docker.container_wait(&created.id).await.unwrap();
@@ -128,6 +151,9 @@ fn main() {
     let mut wall: [Vec<f64>; 3] = Default::default();
     for round in 0..=rounds {
         for i in 0..3 {
+            if only.is_some_and(|o| o != i) {
+                continue;
+            }
             let (c0, t0) = (cpu_ns(), Instant::now());
             let bytes = rt.block_on(async {
                 match i {
@@ -149,6 +175,19 @@ fn main() {
     rt.block_on(async {
         let _ = docker.container_delete(&id).force(true).await;
     });
+    if only.is_some() {
+        for i in 0..3 {
+            if !cpu[i].is_empty() {
+                println!(
+                    "{}: CPU {:.0} ms, wall {:.2} s",
+                    names[i],
+                    median(cpu[i].clone()),
+                    median(wall[i].clone())
+                );
+            }
+        }
+        return;
+    }
     let cpu: Vec<f64> = cpu.into_iter().map(median).collect();
     let wall: Vec<f64> = wall.into_iter().map(median).collect();
     println!("real engine ({host}): {mib} MiB of logs (100-byte lines), {rounds} rounds, median\n");
