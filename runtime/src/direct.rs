@@ -37,7 +37,8 @@ use futures_util::stream::Stream;
 use tokio::io::AsyncWriteExt;
 use tokio::net::UnixStream;
 
-use crate::error::{Error, TransportErrorKind};
+use crate::error::Error;
+use crate::http1::{eof, io_error, parse_head, protocol_error, BodyFraming, Head, MAX_HEAD};
 use crate::request::{RequestBuilder, RequestInfo};
 use crate::response::{api_error, ByteStream};
 
@@ -48,35 +49,11 @@ const TRICKLE_DELAY: Duration = Duration::from_millis(1);
 /// Two small reads closer than this are a trickle.
 const TRICKLE_GAP: Duration = Duration::from_millis(2);
 const READ_CAPACITY: usize = 128 * 1024;
-const MAX_HEAD: usize = 64 * 1024;
-/// More header lines than this make the head malformed (the daemon sends about 8).
-const MAX_HEADERS: usize = 64;
 
 /// The answer's head, and the body as a byte stream.
 pub(crate) struct DirectResponse {
     pub(crate) content_type: Option<String>,
     pub(crate) body: ByteStream,
-}
-
-fn io_error(info: &RequestInfo, e: std::io::Error) -> Error {
-    use std::io::ErrorKind as Io;
-    let kind = match e.kind() {
-        Io::NotFound => TransportErrorKind::SocketMissing,
-        Io::ConnectionRefused => TransportErrorKind::ConnectionRefused,
-        Io::PermissionDenied => TransportErrorKind::PermissionDenied,
-        Io::ConnectionReset | Io::ConnectionAborted | Io::BrokenPipe | Io::UnexpectedEof => {
-            TransportErrorKind::ConnectionClosed
-        }
-        _ => TransportErrorKind::Other,
-    };
-    info.transport.transport_error(kind, Box::new(e))
-}
-
-fn protocol_error(info: &RequestInfo, message: &str) -> Error {
-    info.transport.transport_error(
-        TransportErrorKind::Other,
-        format!("{}: {message}", info.describe()).into(),
-    )
 }
 
 /// Sends `request` directly when it qualifies (unix socket, no body, nothing pending);
@@ -143,62 +120,25 @@ async fn open(
         .await
         .map_err(|e| io_error(info, e))?;
 
-    // The head of the answer, parsed by httparse once it is complete.
     let mut buf = BytesMut::with_capacity(READ_CAPACITY);
-    let (head_len, status, content_type, chunked, length) = loop {
-        let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
-        let mut response = httparse::Response::new(&mut headers);
-        match response.parse(&buf) {
-            Ok(httparse::Status::Complete(len)) => {
-                let mut content_type = None;
-                let mut chunked = false;
-                let mut length = None;
-                for header in response.headers.iter() {
-                    let value = String::from_utf8_lossy(header.value);
-                    let value = value.trim();
-                    if header.name.eq_ignore_ascii_case("content-type") {
-                        content_type = Some(value.to_owned());
-                    } else if header.name.eq_ignore_ascii_case("transfer-encoding") {
-                        chunked = value.to_ascii_lowercase().contains("chunked");
-                    } else if header.name.eq_ignore_ascii_case("content-length") {
-                        length = value.parse::<u64>().ok();
-                    }
-                }
-                let status = response.code.unwrap_or_default();
-                break (len, status, content_type, chunked, length);
-            }
-            Ok(httparse::Status::Partial) => {}
-            Err(e) => {
-                return Err(protocol_error(
-                    info,
-                    &format!("malformed response head: {e}"),
-                ))
-            }
-        }
-        if buf.len() > MAX_HEAD {
-            return Err(protocol_error(info, "response head too long"));
+    let Head {
+        len,
+        status,
+        content_type,
+        framing,
+        ..
+    } = loop {
+        if let Some(head) = parse_head(&buf).map_err(|m| protocol_error(info, &m))? {
+            break head;
         }
         let n = read_some(&mut stream, &mut buf)
             .await
             .map_err(|e| io_error(info, e))?;
         if n == 0 {
-            return Err(io_error(
-                info,
-                std::io::Error::new(
-                    std::io::ErrorKind::UnexpectedEof,
-                    "connection closed before the response head",
-                ),
-            ));
+            return Err(io_error(info, eof("before the response head")));
         }
     };
-    buf.advance(head_len);
-    let framing = if chunked {
-        BodyFraming::Chunked(ChunkState::Size)
-    } else if let Some(n) = length {
-        BodyFraming::Length(n)
-    } else {
-        BodyFraming::Close
-    };
+    buf.advance(len);
     Ok((stream, buf, status, content_type, framing))
 }
 
@@ -206,21 +146,6 @@ async fn read_some(stream: &mut UnixStream, buf: &mut BytesMut) -> std::io::Resu
     use tokio::io::AsyncReadExt;
     buf.reserve(READ_CAPACITY / 2);
     stream.read_buf(buf).await
-}
-
-enum ChunkState {
-    /// Expecting `<hex size>[;ext]\r\n`.
-    Size,
-    /// Inside a chunk's data, this many bytes left.
-    Data(u64),
-    /// Expecting the `\r\n` after a chunk's data.
-    DataEnd,
-}
-
-enum BodyFraming {
-    Chunked(ChunkState),
-    Length(u64),
-    Close,
 }
 
 /// The connection, in Tokio's epoll set or parked outside it during a trickle.
@@ -246,70 +171,6 @@ struct DirectBody {
     /// The end of the request's time limit, if it has one.
     deadline: Option<Pin<Box<tokio::time::Sleep>>>,
     done: bool,
-}
-
-impl DirectBody {
-    /// Decodes what `buf` holds into `out`; true when the body is complete.
-    fn decode(&mut self) -> Result<bool, &'static str> {
-        loop {
-            match &mut self.framing {
-                BodyFraming::Close => {
-                    self.out.extend_from_slice(&self.buf.split());
-                    return Ok(false);
-                }
-                BodyFraming::Length(left) => {
-                    let n = (*left).min(self.buf.len() as u64) as usize;
-                    self.out.extend_from_slice(&self.buf.split_to(n));
-                    *left -= n as u64;
-                    return Ok(*left == 0);
-                }
-                BodyFraming::Chunked(state) => match state {
-                    ChunkState::Size => {
-                        let Some(pos) = self.buf.windows(2).position(|w| w == b"\r\n") else {
-                            if self.buf.len() > 1024 {
-                                return Err("chunk size line too long");
-                            }
-                            return Ok(false);
-                        };
-                        let line = &self.buf[..pos];
-                        let hex = line.split(|b| *b == b';').next().unwrap_or_default();
-                        let hex = std::str::from_utf8(hex)
-                            .map_err(|_| "bad chunk size")?
-                            .trim();
-                        let size = u64::from_str_radix(hex, 16).map_err(|_| "bad chunk size")?;
-                        self.buf.advance(pos + 2);
-                        if size == 0 {
-                            // Trailers, if any, are not read: the body is complete.
-                            return Ok(true);
-                        }
-                        *state = ChunkState::Data(size);
-                    }
-                    ChunkState::Data(left) => {
-                        if self.buf.is_empty() {
-                            return Ok(false);
-                        }
-                        let n = (*left).min(self.buf.len() as u64) as usize;
-                        self.out.extend_from_slice(&self.buf[..n]);
-                        self.buf.advance(n);
-                        *left -= n as u64;
-                        if *left == 0 {
-                            *state = ChunkState::DataEnd;
-                        }
-                    }
-                    ChunkState::DataEnd => {
-                        if self.buf.len() < 2 {
-                            return Ok(false);
-                        }
-                        if &self.buf[..2] != b"\r\n" {
-                            return Err("chunk not followed by CRLF");
-                        }
-                        self.buf.advance(2);
-                        *state = ChunkState::Size;
-                    }
-                },
-            }
-        }
-    }
 }
 
 impl DirectBody {
@@ -362,13 +223,7 @@ impl DirectBody {
         self.done = true;
         match self.framing {
             BodyFraming::Close => None,
-            _ => Some(Err(io_error(
-                &self.info,
-                std::io::Error::new(
-                    std::io::ErrorKind::UnexpectedEof,
-                    "connection closed inside the body",
-                ),
-            ))),
+            _ => Some(Err(io_error(&self.info, eof("inside the body")))),
         }
     }
 }
@@ -391,7 +246,7 @@ impl Stream for DirectBody {
                 }
             }
             // What is already buffered first (the part of the body that came with the head).
-            match this.decode() {
+            match this.framing.decode(&mut this.buf, &mut this.out) {
                 Ok(complete) => {
                     if complete {
                         this.done = true;
@@ -477,6 +332,7 @@ impl Stream for DirectBody {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::TransportErrorKind;
     use futures_util::StreamExt;
     use tokio::io::AsyncReadExt;
 

@@ -25,15 +25,13 @@ use bytes::{Buf, Bytes, BytesMut};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::UnixStream;
 
-use crate::error::{Error, TransportErrorKind};
+use crate::error::Error;
+use crate::http1::{eof, io_error, parse_head, protocol_error, BodyFraming, Head};
 use crate::request::{RequestBuilder, RequestInfo};
 use crate::response::api_error;
 
 /// Idle connections kept per transport; more concurrent callers simply open more.
 const MAX_IDLE: usize = 8;
-const MAX_HEAD: usize = 64 * 1024;
-/// More header lines than this make the head malformed (the daemon sends about 8).
-const MAX_HEADERS: usize = 64;
 const READ_CHUNK: usize = 64 * 1024;
 
 /// The idle connections of one transport, with the runtime each belongs to.
@@ -166,133 +164,47 @@ async fn round_trip(stream: &mut UnixStream, head: &[u8]) -> Result<RawAnswer, F
         .await
         .map_err(Failure::BeforeAnswer)?;
     let mut buf = BytesMut::with_capacity(READ_CHUNK);
-    // The head, parsed by httparse once it is complete.
-    let (head_len, status, mut close, length, chunked) = loop {
-        let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
-        let mut response = httparse::Response::new(&mut headers);
-        match response.parse(&buf) {
-            Ok(httparse::Status::Complete(len)) => {
-                let status = response.code.unwrap_or_default();
-                if (100..200).contains(&status) {
-                    return Err(Failure::Protocol("unexpected informational status".into()));
-                }
-                let mut length = None;
-                let mut chunked = false;
-                let mut close = response.version == Some(0);
-                for header in response.headers.iter() {
-                    let value = std::str::from_utf8(header.value).unwrap_or_default().trim();
-                    if header.name.eq_ignore_ascii_case("content-length") {
-                        length = Some(
-                            value
-                                .parse::<usize>()
-                                .map_err(|_| Failure::Protocol("bad Content-Length".into()))?,
-                        );
-                    } else if header.name.eq_ignore_ascii_case("transfer-encoding") {
-                        chunked = value.to_ascii_lowercase().contains("chunked");
-                    } else if header.name.eq_ignore_ascii_case("connection") {
-                        close = value.to_ascii_lowercase().contains("close");
-                    }
-                }
-                break (len, status, close, length, chunked);
-            }
-            Ok(httparse::Status::Partial) => {}
-            Err(e) => return Err(Failure::Protocol(format!("malformed response head: {e}"))),
-        }
-        if buf.len() > MAX_HEAD {
-            return Err(Failure::Protocol("response head too long".into()));
+    let Head {
+        len,
+        status,
+        mut framing,
+        close,
+        ..
+    } = loop {
+        if let Some(head) = parse_head(&buf).map_err(Failure::Protocol)? {
+            break head;
         }
         let first = buf.is_empty();
         match read_more(stream, &mut buf).await {
             Ok(0) | Err(_) if first => {
-                return Err(Failure::BeforeAnswer(std::io::Error::new(
-                    std::io::ErrorKind::UnexpectedEof,
-                    "connection closed before the response head",
-                )))
+                return Err(Failure::BeforeAnswer(eof("before the response head")))
             }
             Ok(0) => return Err(Failure::During(eof("in the response head"))),
             Ok(_) => {}
             Err(e) => return Err(Failure::During(e)),
         }
     };
-    buf.advance(head_len);
-
-    let body = if status == 204 || status == 304 {
-        Bytes::new()
-    } else if chunked {
-        read_chunked(stream, &mut buf).await?
-    } else if let Some(length) = length {
-        while buf.len() < length {
-            if read_more(stream, &mut buf).await.map_err(Failure::During)? == 0 {
-                return Err(Failure::During(eof("in the response body")));
-            }
-        }
-        buf.split_to(length).freeze()
-    } else {
-        // Delimited by the end of the connection.
-        close = true;
-        while read_more(stream, &mut buf).await.map_err(Failure::During)? != 0 {}
-        buf.split().freeze()
-    };
-    Ok(RawAnswer {
-        status,
-        body,
-        reusable: !close && buf.is_empty(),
-    })
-}
-
-/// Decodes a chunked body; `buf` holds what was read after the head.
-async fn read_chunked(stream: &mut UnixStream, buf: &mut BytesMut) -> Result<Bytes, Failure> {
+    buf.advance(len);
     let mut body = BytesMut::new();
     loop {
-        let line_end = loop {
-            if let Some(pos) = find(buf, b"\r\n") {
-                break pos;
-            }
-            if buf.len() > MAX_HEAD {
-                return Err(Failure::Protocol("chunk size line too long".into()));
-            }
-            if read_more(stream, buf).await.map_err(Failure::During)? == 0 {
-                return Err(Failure::During(eof("in a chunk size")));
-            }
-        };
-        let line = std::str::from_utf8(&buf[..line_end])
-            .map_err(|_| Failure::Protocol("bad chunk size".into()))?;
-        let size = line.split(';').next().unwrap_or_default().trim();
-        let size = usize::from_str_radix(size, 16)
-            .map_err(|_| Failure::Protocol("bad chunk size".into()))?;
-        buf.advance(line_end + 2);
-        if size == 0 {
-            // Trailers (none expected) end with an empty line.
-            loop {
-                if let Some(pos) = find(buf, b"\r\n") {
-                    buf.advance(pos + 2);
-                    if pos == 0 {
-                        return Ok(body.freeze());
-                    }
-                    continue;
-                }
-                if read_more(stream, buf).await.map_err(Failure::During)? == 0 {
-                    return Err(Failure::During(eof("after the last chunk")));
-                }
-            }
+        if framing
+            .decode(&mut buf, &mut body)
+            .map_err(|m| Failure::Protocol(m.into()))?
+        {
+            break;
         }
-        while buf.len() < size + 2 {
-            if read_more(stream, buf).await.map_err(Failure::During)? == 0 {
-                return Err(Failure::During(eof("in a chunk")));
+        if read_more(stream, &mut buf).await.map_err(Failure::During)? == 0 {
+            if matches!(framing, BodyFraming::Close) {
+                break;
             }
+            return Err(Failure::During(eof("in the response body")));
         }
-        if &buf[size..size + 2] != b"\r\n" {
-            return Err(Failure::Protocol("chunk not followed by CRLF".into()));
-        }
-        if body.is_empty() {
-            // Usually the only chunk: taken without a copy.
-            body = buf.split_to(size);
-        } else {
-            body.extend_from_slice(&buf[..size]);
-            buf.advance(size);
-        }
-        buf.advance(2);
     }
+    Ok(RawAnswer {
+        status,
+        body: body.freeze(),
+        reusable: !close && buf.is_empty(),
+    })
 }
 
 async fn read_more(stream: &mut UnixStream, buf: &mut BytesMut) -> std::io::Result<usize> {
@@ -300,36 +212,4 @@ async fn read_more(stream: &mut UnixStream, buf: &mut BytesMut) -> std::io::Resu
         buf.reserve(READ_CHUNK);
     }
     stream.read_buf(buf).await
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
-}
-
-fn eof(where_: &str) -> std::io::Error {
-    std::io::Error::new(
-        std::io::ErrorKind::UnexpectedEof,
-        format!("connection closed {where_}"),
-    )
-}
-
-fn io_error(info: &RequestInfo, e: std::io::Error) -> Error {
-    use std::io::ErrorKind as Io;
-    let kind = match e.kind() {
-        Io::NotFound => TransportErrorKind::SocketMissing,
-        Io::ConnectionRefused => TransportErrorKind::ConnectionRefused,
-        Io::PermissionDenied => TransportErrorKind::PermissionDenied,
-        Io::ConnectionReset | Io::ConnectionAborted | Io::BrokenPipe | Io::UnexpectedEof => {
-            TransportErrorKind::ConnectionClosed
-        }
-        _ => TransportErrorKind::Other,
-    };
-    info.transport.transport_error(kind, Box::new(e))
-}
-
-fn protocol_error(info: &RequestInfo, message: &str) -> Error {
-    info.transport.transport_error(
-        TransportErrorKind::Other,
-        format!("{}: {message}", info.describe()).into(),
-    )
 }

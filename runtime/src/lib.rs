@@ -58,6 +58,8 @@ pub mod build_context;
 #[cfg(feature = "client")]
 mod direct;
 #[cfg(feature = "client")]
+mod http1;
+#[cfg(feature = "client")]
 mod keepalive;
 #[cfg(feature = "client")]
 mod streaming;
