@@ -4,10 +4,11 @@
 
 use std::process::{Command, Output};
 
-use dockwright_tests::streams_support::{self as support, StreamEngine};
+use dockwright_tests::engines::{Engine, ENGINE_20_10, ENGINE_28};
+use dockwright_tests::streams_support as support;
 use dockwright_v1_41::Client;
 
-fn example(engine: &StreamEngine, name: &str, args: &[&str]) -> Output {
+fn example(engine: &Engine, name: &str, args: &[&str]) -> Output {
     let path = match name {
         "info" => env!("CARGO_BIN_EXE_info"),
         "run" => env!("CARGO_BIN_EXE_run"),
@@ -27,7 +28,7 @@ fn example(engine: &StreamEngine, name: &str, args: &[&str]) -> Output {
         .output()
         .unwrap_or_else(|e| panic!("{name}: {e}"));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(!stderr.contains("panicked"), "{name} on {}: {stderr}", engine.name);
+    assert!(!stderr.contains("panicked"), "{name} on {}: {stderr}", engine.spec.name);
     output
 }
 
@@ -35,12 +36,12 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-fn ok(engine: &StreamEngine, name: &str, args: &[&str]) -> String {
+fn ok(engine: &Engine, name: &str, args: &[&str]) -> String {
     let out = example(engine, name, args);
     assert!(
         out.status.success(),
         "{name} {args:?} on {}: {}\n{}\n{}",
-        engine.name,
+        engine.spec.name,
         out.status,
         text(&out.stdout),
         text(&out.stderr)
@@ -48,7 +49,7 @@ fn ok(engine: &StreamEngine, name: &str, args: &[&str]) -> String {
     text(&out.stdout)
 }
 
-fn exercise(engine: &StreamEngine) {
+fn exercise(engine: &Engine) {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let docker = Client::new(engine.transport());
 
@@ -56,11 +57,11 @@ fn exercise(engine: &StreamEngine) {
     assert!(info.contains("API version:") && info.contains("this client: 1.41"), "{info}");
 
     // build-image: the progress display on a build.
-    let mark = support::unique("example");
+    let mark = dockwright_tests::engines::unique("example");
     let Some(dir) = support::busybox_dir(&format!("LABEL dockwright.examples={mark}\n")) else {
         return;
     };
-    let repo = support::unique("examples");
+    let repo = dockwright_tests::engines::unique("examples");
     let tag = format!("{repo}:latest");
     let built = ok(engine, "build-image", &[dir.path().to_str().unwrap(), &tag]);
     assert!(built.contains("Successfully tagged"), "{built}");
@@ -142,14 +143,14 @@ fn exercise(engine: &StreamEngine) {
 
 #[test]
 fn examples_on_20_10() {
-    if let Some(engine) = StreamEngine::get("20.10", "DOCKWRIGHT_ENGINE_20_10") {
+    if let Some(engine) = Engine::get(ENGINE_20_10) {
         exercise(&engine);
     }
 }
 
 #[test]
 fn examples_on_28_5() {
-    if let Some(engine) = StreamEngine::get("28.5", "DOCKWRIGHT_ENGINE_28") {
+    if let Some(engine) = Engine::get(ENGINE_28) {
         exercise(&engine);
     }
 }

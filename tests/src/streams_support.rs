@@ -10,52 +10,14 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::engines::BUSYBOX_DOCKERFILE;
 use crate::missing;
 
-/// A running engine: its release (for messages) and its `unix://` address.
-#[derive(Debug, Clone)]
-pub struct StreamEngine {
-    pub name: &'static str,
-    pub host: String,
-}
-
-impl StreamEngine {
-    /// The engine whose address is in `var`, or `None` (skipped locally, a failure under
-    /// CI) when it is unset.
-    pub fn get(name: &'static str, var: &str) -> Option<StreamEngine> {
-        match std::env::var(var) {
-            Ok(host) if !host.is_empty() => Some(StreamEngine { name, host }),
-            _ => {
-                missing(&format!(
-                    "{var} is not set (run `bash tests/engines/engines.sh up` and `set -a; . tests/engines/state/env; set +a`)"
-                ))?;
-                None
-            }
-        }
-    }
-
-    /// A transport to the engine.
-    pub fn transport(&self) -> dockwright_runtime::Transport {
-        dockwright_runtime::Transport::builder()
-            .host(&self.host)
-            .build()
-            .unwrap_or_else(|e| panic!("engine {}: {e}", self.name))
-    }
-}
-
-/// The engine variables, by release.
-pub const ENGINE_VARS: [(&str, &str); 3] = [
-    ("20.10", "DOCKWRIGHT_ENGINE_20_10"),
-    ("26.1", "DOCKWRIGHT_ENGINE_26_1"),
-    ("28.5", "DOCKWRIGHT_ENGINE_28"),
-];
-
 /// Expands `$suite!(crate)` for the three crate/engine pairs of the streaming tests, each
-/// defining `pub async fn run(engine: &StreamEngine)`, and one `#[tokio::test]` per pair:
+/// defining `pub async fn run(engine: &Engine)`, and one `#[tokio::test]` per pair:
 /// `v1_41_on_20_10`, `v1_45_on_26_1`, `v1_51_on_28`.
 #[macro_export]
 macro_rules! streams_matrix {
@@ -69,14 +31,14 @@ macro_rules! streams_matrix {
         mod v1_51 {
             $suite!(dockwright_v1_51);
         }
-        $crate::streams_matrix!(@test v1_41_on_20_10, v1_41, "20.10", "DOCKWRIGHT_ENGINE_20_10");
-        $crate::streams_matrix!(@test v1_45_on_26_1, v1_45, "26.1", "DOCKWRIGHT_ENGINE_26_1");
-        $crate::streams_matrix!(@test v1_51_on_28, v1_51, "28.5", "DOCKWRIGHT_ENGINE_28");
+        $crate::streams_matrix!(@test v1_41_on_20_10, v1_41, ENGINE_20_10);
+        $crate::streams_matrix!(@test v1_45_on_26_1, v1_45, ENGINE_26_1);
+        $crate::streams_matrix!(@test v1_51_on_28, v1_51, ENGINE_28);
     };
-    (@test $name:ident, $module:ident, $release:literal, $var:literal) => {
+    (@test $name:ident, $module:ident, $engine:ident) => {
         #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
         async fn $name() {
-            let Some(engine) = $crate::streams_support::StreamEngine::get($release, $var) else {
+            let Some(engine) = $crate::engines::Engine::get($crate::engines::$engine) else {
                 return;
             };
             $module::run(&engine).await;
@@ -89,19 +51,6 @@ pub fn from_json<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> T 
     serde_json::from_value(value).unwrap_or_else(|e| panic!("test JSON does not fit: {e}"))
 }
 
-/// Any model as JSON, to read fields whose Rust shape differs between versions.
-pub fn to_json<T: serde::Serialize>(value: &T) -> serde_json::Value {
-    serde_json::to_value(value).expect("models serialize")
-}
-
-static COUNTER: AtomicUsize = AtomicUsize::new(0);
-
-/// A name no other test uses: `dws-<what>-<pid>-<n>` (lowercase: valid as an image name).
-pub fn unique(what: &str) -> String {
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    format!("dws-{what}-{}-{n}", std::process::id())
-}
-
 /// The label on every container the streaming tests create.
 pub const LABEL: &str = "dockwright.streams";
 
@@ -110,11 +59,7 @@ pub fn labels(value: &str) -> HashMap<String, String> {
     HashMap::from([(LABEL.to_owned(), value.to_owned())])
 }
 
-/// The Dockerfile of the test image: a static busybox in an empty image.
-pub const DOCKERFILE: &str =
-    "FROM scratch\nCOPY busybox /bin/busybox\nRUN [\"/bin/busybox\", \"--install\", \"-s\", \"/bin\"]\n";
-
-/// A build-context directory: [`DOCKERFILE`] plus `extra` lines, the static busybox, and
+/// A build-context directory: [`BUSYBOX_DOCKERFILE`] plus `extra` lines, the static busybox, and
 /// a `.dockerignore` that keeps a decoy file out. `None` (skipped locally, a failure under
 /// CI) without a static busybox.
 pub fn busybox_dir(extra: &str) -> Option<tempfile::TempDir> {
@@ -124,7 +69,7 @@ pub fn busybox_dir(extra: &str) -> Option<tempfile::TempDir> {
         return None;
     };
     let dir = tempfile::tempdir().expect("temporary directory");
-    write(dir.path(), "Dockerfile", format!("{DOCKERFILE}{extra}").as_bytes());
+    write(dir.path(), "Dockerfile", format!("{BUSYBOX_DOCKERFILE}{extra}").as_bytes());
     write(dir.path(), "busybox", &busybox);
     write(dir.path(), "ignored.bin", &[0u8; 4096]);
     write(dir.path(), ".dockerignore", b"ignored.bin\n");
@@ -210,7 +155,11 @@ macro_rules! streams_prelude {
         #[allow(unused_imports)]
         use $c::client::Client;
         #[allow(unused_imports)]
-        use $crate::streams_support::{self as support, from_json, to_json, within, StreamEngine};
+        use $crate::engines::Engine;
+        #[allow(unused_imports)]
+        use $crate::json;
+        #[allow(unused_imports)]
+        use $crate::streams_support::{self as support, from_json, within};
         #[allow(unused_imports)]
         use dockwright_runtime::{Body, ProgressReport, StdStream, StreamError};
         #[allow(unused_imports)]
@@ -219,14 +168,14 @@ macro_rules! streams_prelude {
         use tokio::io::AsyncWriteExt;
 
         #[allow(dead_code)]
-        pub fn client(engine: &StreamEngine) -> Client {
+        pub fn client(engine: &Engine) -> Client {
             Client::new(engine.transport())
         }
 
         /// Builds the test image through `ImageBuild` (once per engine and process);
         /// `None` without a static busybox.
         #[allow(dead_code)]
-        pub async fn ensure_image(docker: &Client, engine: &StreamEngine) -> Option<&'static str> {
+        pub async fn ensure_image(docker: &Client, engine: &Engine) -> Option<&'static str> {
             let dir = support::busybox_dir("")?;
             support::once_per_engine(&engine.host, || async move {
                 let mut progress = docker
@@ -236,9 +185,9 @@ macro_rules! streams_prelude {
                     .forcerm(true)
                     .body(Body::build_context(dir.path()))
                     .await
-                    .unwrap_or_else(|e| panic!("{}: build: {e}", engine.name));
+                    .unwrap_or_else(|e| panic!("{}: build: {e}", engine.spec.name));
                 while let Some(item) = within(300, "building the test image", progress.next()).await {
-                    item.unwrap_or_else(|e| panic!("{}: build failed: {e}", engine.name));
+                    item.unwrap_or_else(|e| panic!("{}: build failed: {e}", engine.spec.name));
                 }
             })
             .await;
@@ -254,10 +203,10 @@ macro_rules! streams_prelude {
             config["HostConfig"] = serde_json::json!({ "NetworkMode": "none" });
             let created = docker
                 .container_create(from_json(config))
-                .name(support::unique("ctr"))
+                .name($crate::engines::unique("ctr"))
                 .await
                 .expect("container create");
-            to_json(&created)["Id"].as_str().expect("an id").to_owned()
+            json(&created)["Id"].as_str().expect("an id").to_owned()
         }
 
         /// Removes a container, whatever its state.

@@ -6,7 +6,7 @@ macro_rules! suite {
     ($c:ident) => {
         dockwright_tests::streams_prelude!($c);
 
-        pub async fn run(engine: &StreamEngine) {
+        pub async fn run(engine: &Engine) {
             let docker = client(engine);
             let Some(image) = ensure_image(&docker, engine).await else { return };
 
@@ -27,7 +27,7 @@ macro_rules! suite {
                 .stdout(true)
                 .stderr(true))
                 .await
-                .unwrap_or_else(|e| panic!("{}: attach: {e}", engine.name));
+                .unwrap_or_else(|e| panic!("{}: attach: {e}", engine.spec.name));
             assert_eq!(attached.framing(), dockwright_runtime::stream::Framing::Multiplexed);
             let (mut input, output) = attached.into_parts();
             docker.container_start(id.clone()).await.expect("start");
@@ -42,11 +42,11 @@ macro_rules! suite {
             let (out, err) = dockwright_runtime::split_output(&frames);
             let mut expected = sent.clone();
             expected.extend_from_slice(b"\x00\x01\x02 binary too\n");
-            assert_eq!(out.len(), expected.len(), "{}", engine.name);
-            assert!(out == expected, "{}: attach output differs", engine.name);
+            assert_eq!(out.len(), expected.len(), "{}", engine.spec.name);
+            assert!(out == expected, "{}: attach output differs", engine.spec.name);
             assert!(err.is_empty());
             let status = within(30, "wait", docker.container_wait(id.clone())).await.expect("wait");
-            assert_eq!(to_json(&status)["StatusCode"], 0);
+            assert_eq!(json(&status)["StatusCode"], 0);
             remove(&docker, &id).await;
 
             // Exec with stdin, stdout and stderr in a running container.
@@ -61,12 +61,12 @@ macro_rules! suite {
                 })))
                 .await
                 .expect("exec create");
-            let exec_id = to_json(&exec)["Id"].as_str().unwrap().to_owned();
+            let exec_id = json(&exec)["Id"].as_str().unwrap().to_owned();
             let attached = within(30, "exec start", docker
                 .exec_start(exec_id.clone())
                 .body(from_json(serde_json::json!({"Detach": false, "Tty": false}))))
                 .await
-                .unwrap_or_else(|e| panic!("{}: exec start: {e}", engine.name));
+                .unwrap_or_else(|e| panic!("{}: exec start: {e}", engine.spec.name));
             let (mut input, output) = attached.into_parts();
             let writer = async {
                 input.write_all(b"through exec\n").await.expect("write");
@@ -74,31 +74,31 @@ macro_rules! suite {
             };
             let ((), frames) = tokio::join!(writer, collect_frames("exec output", output));
             let (out, err) = dockwright_runtime::split_output(&frames);
-            assert_eq!(out, b"through exec\n", "{}", engine.name);
-            assert_eq!(err, b"to stderr\n", "{}", engine.name);
+            assert_eq!(out, b"through exec\n", "{}", engine.spec.name);
+            assert_eq!(err, b"to stderr\n", "{}", engine.spec.name);
             let mut code = serde_json::Value::Null;
             for _ in 0..50 {
-                let inspect = to_json(&docker.exec_inspect(exec_id.clone()).await.expect("exec inspect"));
+                let inspect = json(&docker.exec_inspect(exec_id.clone()).await.expect("exec inspect"));
                 if inspect["Running"] == false {
                     code = inspect["ExitCode"].clone();
                     break;
                 }
                 tokio::time::sleep(std::time::Duration::from_millis(100)).await;
             }
-            assert_eq!(code, 3, "{}", engine.name);
+            assert_eq!(code, 3, "{}", engine.spec.name);
 
             // Detached exec: no hijack, an empty output, and input that refuses writes.
             let exec = docker
                 .container_exec(id.clone(), from_json(serde_json::json!({"Cmd": ["true"]})))
                 .await
                 .expect("exec create");
-            let exec_id = to_json(&exec)["Id"].as_str().unwrap().to_owned();
+            let exec_id = json(&exec)["Id"].as_str().unwrap().to_owned();
             let attached = docker
                 .exec_start(exec_id)
                 .body(from_json(serde_json::json!({"Detach": true})))
                 .tty(false)
                 .await
-                .unwrap_or_else(|e| panic!("{}: detached exec start: {e}", engine.name));
+                .unwrap_or_else(|e| panic!("{}: detached exec start: {e}", engine.spec.name));
             let (mut input, output) = attached.into_parts();
             assert!(collect_frames("detached exec", output).await.is_empty());
             assert!(input.write_all(b"x").await.is_err());

@@ -14,7 +14,7 @@ macro_rules! suite {
             id
         }
 
-        pub async fn run(engine: &StreamEngine) {
+        pub async fn run(engine: &Engine) {
             let docker = client(engine);
             let Some(image) = ensure_image(&docker, engine).await else { return };
 
@@ -28,8 +28,8 @@ macro_rules! suite {
             let logs = docker.container_logs(id.clone()).stdout(true).stderr(true).await.expect("logs");
             let frames = collect_frames("logs", logs).await;
             let (out, err) = dockwright_runtime::split_output(&frames);
-            assert_eq!(out, b"out one\nout two\ntail", "{}", engine.name);
-            assert_eq!(err, "err é one\n".as_bytes(), "{}", engine.name);
+            assert_eq!(out, b"out one\nout two\ntail", "{}", engine.spec.name);
+            assert_eq!(err, "err é one\n".as_bytes(), "{}", engine.spec.name);
             assert!(frames.iter().all(|f| matches!(f.stream, StdStream::Stdout | StdStream::Stderr)));
             // The caller's statement gives the same.
             let logs = docker.container_logs(id.clone()).stdout(true).stderr(true).tty(false).await.expect("logs");
@@ -52,17 +52,17 @@ macro_rules! suite {
                     request = request.tty(tty);
                 }
                 let frames = collect_frames("tty logs", request.await.expect("logs")).await;
-                assert!(frames.iter().all(|f| f.stream == StdStream::Console), "{}: {frames:?}", engine.name);
+                assert!(frames.iter().all(|f| f.stream == StdStream::Console), "{}: {frames:?}", engine.spec.name);
                 let raw: Vec<u8> = frames.iter().flat_map(|f| f.bytes.iter().copied()).collect();
-                assert_eq!(raw, b"tty out\r\n\x01\x02 tty err\r\n", "{}", engine.name);
+                assert_eq!(raw, b"tty out\r\n\x01\x02 tty err\r\n", "{}", engine.spec.name);
             }
             remove(&docker, &id).await;
 
             // A container that does not exist: the daemon's 404, before any stream.
-            let Err(missing) = docker.container_logs(support::unique("missing")).stdout(true).await else {
-                panic!("{}: logs of a missing container", engine.name)
+            let Err(missing) = docker.container_logs(dockwright_tests::engines::unique("missing")).stdout(true).await else {
+                panic!("{}: logs of a missing container", engine.spec.name)
             };
-            assert!(missing.is_not_found(), "{}: {missing}", engine.name);
+            assert!(missing.is_not_found(), "{}: {missing}", engine.spec.name);
 
             // follow: the stream ends when the container exits.
             let id = create(&docker, image, serde_json::json!({
@@ -71,7 +71,7 @@ macro_rules! suite {
             docker.container_start(id.clone()).await.expect("start");
             let logs = docker.container_logs(id.clone()).stdout(true).follow(true).await.expect("logs");
             let (out, _) = dockwright_runtime::split_output(&collect_frames("follow", logs).await);
-            assert_eq!(out, b"first\nsecond\n", "{}", engine.name);
+            assert_eq!(out, b"first\nsecond\n", "{}", engine.spec.name);
             remove(&docker, &id).await;
         }
     };

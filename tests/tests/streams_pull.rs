@@ -5,7 +5,7 @@ macro_rules! suite {
     ($c:ident) => {
         dockwright_tests::streams_prelude!($c);
 
-        pub async fn run(engine: &StreamEngine) {
+        pub async fn run(engine: &Engine) {
             let docker = client(engine);
             // A port nothing listens on: bind one, note it, close it.
             let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
@@ -19,15 +19,15 @@ macro_rules! suite {
                         let items: Vec<_> = progress.collect().await;
                         match items.into_iter().find_map(Result::err) {
                             Some(StreamError::Daemon { message }) => message,
-                            Some(other) => panic!("{}: not a daemon error: {other}", engine.name),
-                            None => panic!("{}: the pull of {reference} succeeded?", engine.name),
+                            Some(other) => panic!("{}: not a daemon error: {other}", engine.spec.name),
+                            None => panic!("{}: the pull of {reference} succeeded?", engine.spec.name),
                         }
                     }
                 }
             })
             .await;
-            assert!(outcome.contains(&format!("127.0.0.1:{port}")), "{}: {outcome}", engine.name);
-            assert!(outcome.contains("connection refused"), "{}: {outcome}", engine.name);
+            assert!(outcome.contains(&format!("127.0.0.1:{port}")), "{}: {outcome}", engine.spec.name);
+            assert!(outcome.contains("connection refused"), "{}: {outcome}", engine.spec.name);
         }
     };
 }
