@@ -100,6 +100,17 @@ pub enum Error {
         message: String,
     },
 
+    /// A buffered answer (JSON, text) is larger than the transport allows; nothing of it
+    /// was decoded. Streams (logs, events, archives) are not limited this way.
+    #[error("{request}: the answer is larger than the limit of {limit} bytes{}; raise the limit with TransportBuilder::max_body_size if such answers are expected", size.map(|s| format!(" (Content-Length: {s})")).unwrap_or_default())]
+    BodyTooLarge {
+        request: String,
+        /// The transport's limit in bytes.
+        limit: u64,
+        /// The size the daemon announced, when it did.
+        size: Option<u64>,
+    },
+
     /// Invalid configuration: an unsupported `DOCKER_HOST`, a missing context, bad header text.
     #[error("configuration: {message}")]
     Config { message: String },

@@ -42,9 +42,9 @@ pub use {
     ping::PingInfo,
     query::QueryValue,
     request::RequestBuilder,
-    response::{decode_json, ByteStream, Response, Upgraded},
+    response::{decode_json, ByteStream, Response, Upgraded, OFFLOAD_DECODE_ABOVE},
     tls::TlsConfig,
-    transport::{Transport, TransportBuilder, DEFAULT_CONNECT_TIMEOUT},
+    transport::{Transport, TransportBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_SIZE},
     version::{check_api_version, compare_api_versions},
 };
 
@@ -56,18 +56,12 @@ pub mod stream;
 pub mod build_context;
 // Typed sending of the non-JSON operations (logs, attach, events, progress, archives).
 #[cfg(feature = "client")]
-mod direct;
-#[cfg(feature = "client")]
-mod http1;
-#[cfg(feature = "client")]
-mod keepalive;
-#[cfg(feature = "client")]
 mod streaming;
+#[cfg(feature = "client")]
+pub use stream::{LogFrame, ProgressMessage, StdStream, StreamError};
 #[cfg(feature = "client")]
 pub use streaming::{
     collect_bytes, first_item, split_output, Archive, AttachInput, AttachOutput, AttachReader,
     Attached, FramingRule, JsonStream, LogOutput, PathStat, Progress, ProgressReport,
     FRAMING_CONTENT_TYPE_SINCE,
 };
-#[cfg(feature = "client")]
-pub use stream::{LogFrame, ProgressMessage, StdStream, StreamError};

@@ -26,22 +26,24 @@ pub struct PingInfo {
 }
 
 impl Transport {
-    /// Pings the daemon and reads its capability headers.
+    /// Pings the daemon and reads its capability headers; an `Api-Version` that is no
+    /// version is [`Error::Header`].
     pub async fn ping(&self) -> Result<PingInfo, Error> {
         let resp = self
             .request(http::Method::GET, "/_ping".to_owned())
             .send()
             .await?;
-        let get = |name: &str| resp.header_str(name).map(str::to_owned);
-        let info = PingInfo {
-            api_version: get("api-version"),
-            os_type: get("ostype"),
-            builder_version: get("builder-version"),
-            swarm: get("swarm"),
-            experimental: get("docker-experimental")
-                .is_some_and(|v| v.eq_ignore_ascii_case("true")),
-            server: get("server"),
-        };
+        let info = PingInfo::from_headers(resp.headers());
+        if let Some(value) = resp.headers().get("api-version") {
+            match value.to_str() {
+                Ok(v) if crate::version::is_api_version(v) => {}
+                _ => {
+                    return Err(crate::version::bad_daemon_version(
+                        &String::from_utf8_lossy(value.as_bytes()),
+                    ))
+                }
+            }
+        }
         // Drain "OK" so the connection goes back to the pool.
         resp.bytes().await?;
         Ok(info)

@@ -14,6 +14,7 @@ use crate::response::{self, Response, Upgraded};
 use crate::transport::Transport;
 use std::collections::BTreeMap;
 use std::time::Duration;
+use tracing::Instrument;
 
 /// One request under construction; consumed by a `send_*` method.
 #[must_use = "a request does nothing until one of the send_* methods is awaited"]
@@ -157,94 +158,6 @@ impl RequestBuilder {
         &self.path
     }
 
-    /// The socket to send this request on directly (see `crate::direct`): a unix
-    /// transport, no body, nothing pending.
-    pub(crate) fn direct_socket(&self) -> Option<std::path::PathBuf> {
-        if !self.transport.inner.is_unix || self.body.is_some() || self.error.is_some() {
-            return None;
-        }
-        // Whatever the general path would refuse or has to validate goes that way.
-        let clean = |t: &str| !t.bytes().any(|b| b.is_ascii_control() || b == b' ');
-        if check_routable(&self.path).is_err()
-            || !clean(&self.path)
-            || !clean(&self.query)
-            || !self
-                .headers
-                .iter()
-                .all(|(n, v)| clean(n) && !v.bytes().any(|b| b == b'\r' || b == b'\n'))
-        {
-            return None;
-        }
-        let path = self.transport.inner.endpoint.strip_prefix("unix://")?;
-        Some(std::path::PathBuf::from(path))
-    }
-
-    /// The time limit a request sent directly runs under (see `crate::direct`).
-    pub(crate) fn direct_timeout(&self) -> Option<Duration> {
-        self.timeout.unwrap_or(self.transport.inner.default_timeout)
-    }
-
-    /// The HTTP/1.1 request head for sending this request directly, on a connection of
-    /// its own (`Connection: close`).
-    pub(crate) fn direct_head(self) -> (String, RequestInfo) {
-        let mut head = format!("{} {}", self.method, self.path);
-        if !self.query.is_empty() {
-            head.push('?');
-            head.push_str(&self.query);
-        }
-        head.push_str(concat!(
-            " HTTP/1.1\r\nHost: localhost\r\nUser-Agent: dockwright/",
-            env!("CARGO_PKG_VERSION"),
-            "\r\nConnection: close\r\n"
-        ));
-        for (name, value) in &self.headers {
-            head.push_str(&format!("{name}: {value}\r\n"));
-        }
-        head.push_str("\r\n");
-        let info = RequestInfo {
-            transport: self.transport,
-            method: self.method,
-            path: self.path,
-        };
-        (head, info)
-    }
-
-    /// The HTTP/1.1 request head for a kept-alive connection (see `crate::keepalive`),
-    /// with the time limit the request runs under.
-    pub(crate) fn keepalive_head(self) -> (String, RequestInfo, Option<Duration>) {
-        let timeout = self.timeout.unwrap_or(self.transport.inner.default_timeout);
-        let mut head = String::with_capacity(128 + self.path.len() + self.query.len());
-        head.push_str(self.method.as_str());
-        head.push(' ');
-        head.push_str(&self.path);
-        if !self.query.is_empty() {
-            head.push('?');
-            head.push_str(&self.query);
-        }
-        head.push_str(concat!(
-            " HTTP/1.1\r\nHost: localhost\r\nUser-Agent: dockwright/",
-            env!("CARGO_PKG_VERSION"),
-            "\r\n"
-        ));
-        for (name, value) in &self.headers {
-            head.push_str(name);
-            head.push_str(": ");
-            head.push_str(value);
-            head.push_str("\r\n");
-        }
-        // Body-less: say so for the methods that usually carry one.
-        if matches!(self.method, http::Method::POST | http::Method::PUT | http::Method::PATCH) {
-            head.push_str("Content-Length: 0\r\n");
-        }
-        head.push_str("\r\n");
-        let info = RequestInfo {
-            transport: self.transport,
-            method: self.method,
-            path: self.path,
-        };
-        (head, info, timeout)
-    }
-
     /// `METHOD /path` for messages.
     fn describe(&self) -> String {
         format!("{} {}", self.method, self.path)
@@ -288,18 +201,37 @@ impl RequestBuilder {
                 .header(http::header::CONTENT_TYPE, content_type)
                 .body(body.0);
         }
-        if let Some(t) = self.timeout.unwrap_or(inner.default_timeout) {
+        let limit = self.timeout.unwrap_or(inner.default_timeout);
+        if let Some(t) = limit {
             req = req.timeout(t);
         }
+        let started = tokio::time::Instant::now();
+        // The query is left out: it can carry values the caller would not log.
+        let span = tracing::debug_span!(
+            "docker_request",
+            method = %self.method,
+            path = %self.path,
+            status = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
         let info = RequestInfo {
             transport: self.transport.clone(),
             method: self.method,
             path: self.path,
+            deadline: limit.map(|t| started + t),
+            started,
+            span,
         };
         let resp = req
             .send()
+            .instrument(info.span.clone())
             .await
-            .map_err(|e| info.transport.map_error(e, &info.describe()))?;
+            .map_err(|e| {
+                let err = info.transport.map_error(e, &info.describe());
+                info.finished(None, Some(&err));
+                err
+            })?;
+        info.span.record("status", resp.status().as_u16());
         Ok((resp, info))
     }
 
@@ -311,21 +243,15 @@ impl RequestBuilder {
     }
 
     /// Sends the request and decodes a JSON answer; decode errors name the JSON path.
-    pub async fn send_json<T: serde::de::DeserializeOwned>(self) -> Result<T, Error> {
-        let request = match crate::keepalive::exchange(self, false).await? {
-            Ok(answer) => return crate::response::decode_json(&answer.body, &answer.info.describe()),
-            Err(request) => request,
-        };
-        request.send().await?.json().await
+    pub async fn send_json<T: serde::de::DeserializeOwned + Send + 'static>(
+        self,
+    ) -> Result<T, Error> {
+        self.send().await?.json().await
     }
 
     /// Sends the request and ignores the answer; 304 (already started/stopped) is success.
     pub async fn send_empty(self) -> Result<(), Error> {
-        let request = match crate::keepalive::exchange(self, true).await? {
-            Ok(_) => return Ok(()),
-            Err(request) => request,
-        };
-        let (resp, info) = request.dispatch().await?;
+        let (resp, info) = self.dispatch().await?;
         let resp = check_status(resp, info, true).await?;
         // Read to the end so the connection returns to the pool.
         resp.bytes().await.map(drop)
@@ -333,11 +259,7 @@ impl RequestBuilder {
 
     /// Sends the request and returns the answer as text (lossy UTF-8).
     pub async fn send_text(self) -> Result<String, Error> {
-        let request = match crate::keepalive::exchange(self, false).await? {
-            Ok(answer) => return Ok(String::from_utf8_lossy(&answer.body).into_owned()),
-            Err(request) => request,
-        };
-        request.send().await?.text().await
+        self.send().await?.text().await
     }
 
     /// Hijacks the connection for attach/exec: sends `Connection: Upgrade` and
@@ -368,19 +290,45 @@ impl RequestBuilder {
     }
 }
 
-/// What a response needs to know about its request for error messages.
+/// What a response needs to know about its request for error messages, limits and
+/// tracing.
 #[derive(Clone)]
 pub(crate) struct RequestInfo {
     pub(crate) transport: Transport,
     pub(crate) method: http::Method,
     pub(crate) path: String,
+    /// When the request's time limit runs out (`None`: no limit).
+    pub(crate) deadline: Option<tokio::time::Instant>,
+    pub(crate) started: tokio::time::Instant,
+    /// `docker_request{method, path, status, duration_ms}`; disabled (and nearly free)
+    /// without a subscriber.
+    pub(crate) span: tracing::Span,
 }
 
 impl RequestInfo {
     pub(crate) fn describe(&self) -> String {
         format!("{} {}", self.method, self.path)
     }
+
+    /// Records the duration so far and emits one debug event in the request's span:
+    /// when a buffered answer has been read, or the request failed.
+    pub(crate) fn finished(&self, status: Option<u16>, error: Option<&Error>) {
+        if self.span.is_disabled() {
+            return;
+        }
+        let elapsed = self.started.elapsed().as_secs_f64() * 1000.0;
+        self.span.record("duration_ms", elapsed);
+        let _enter = self.span.enter();
+        match error {
+            None => tracing::debug!(status, duration_ms = elapsed, "answer read"),
+            Some(error) => tracing::debug!(duration_ms = elapsed, %error, "request failed"),
+        }
+    }
 }
+
+/// Error bodies are read up to this size; the daemon's messages are a few hundred bytes,
+/// and whatever is cut only shortens the message.
+pub(crate) const ERROR_BODY_LIMIT: usize = 64 * 1024;
 
 pub(crate) async fn check_status(
     resp: reqwest::Response,
@@ -391,6 +339,8 @@ pub(crate) async fn check_status(
     if (200..300).contains(&status) || (accept_304 && status == 304) {
         return Ok(Response::new(resp, info));
     }
-    let body = resp.bytes().await.unwrap_or_default();
-    Err(response::api_error(status, &body, &info))
+    let body = response::read_prefix(resp, ERROR_BODY_LIMIT).await;
+    let err = response::api_error(status, &body, &info);
+    info.finished(Some(status), Some(&err));
+    Err(err)
 }

@@ -3,11 +3,12 @@
 use crate::error::{Error, TransportErrorKind};
 use crate::request::RequestInfo;
 use crate::version::parse_too_new_message;
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use futures_util::stream::{BoxStream, StreamExt};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tracing::Instrument;
 
 /// A stream of body chunks, as handed to the stream decoders.
 pub type ByteStream = BoxStream<'static, Result<Bytes, Error>>;
@@ -53,36 +54,119 @@ impl Response {
     }
 
     /// The body as it arrives; a broken connection ends the stream with an error
-    /// rather than silently, so truncated logs or pulls are noticed.
+    /// rather than silently, so truncated logs or pulls are noticed. Streams are not
+    /// bounded in size: their decoders bound each item.
     pub fn bytes_stream(self) -> ByteStream {
         let info = self.info;
+        let span = info.span.clone();
         self.inner
             .bytes_stream()
             .map(move |chunk| chunk.map_err(|e| info.transport.map_error(e, &info.describe())))
+            .map(move |item| {
+                let _enter = span.enter();
+                item
+            })
             .boxed()
     }
 
-    /// The whole body.
+    /// The whole body, at most the transport's
+    /// [`max_body_size`](crate::TransportBuilder::max_body_size); a longer one is
+    /// [`Error::BodyTooLarge`] (decided from `Content-Length` before reading, when the
+    /// daemon sends one).
     pub async fn bytes(self) -> Result<Bytes, Error> {
-        let info = self.info;
-        self.inner
-            .bytes()
-            .await
-            .map_err(|e| info.transport.map_error(e, &info.describe()))
+        let Response { mut inner, info } = self;
+        let status = inner.status().as_u16();
+        let limit = info.transport.inner.max_body_size;
+        let read = async {
+            let too_large = |size: Option<u64>| Error::BodyTooLarge {
+                request: info.describe(),
+                limit,
+                size,
+            };
+            let announced = inner.content_length();
+            if announced.is_some_and(|len| len > limit) {
+                return Err(too_large(announced));
+            }
+            let map = |e| info.transport.map_error(e, &info.describe());
+            // Most answers arrive as one chunk: kept as it is, copied only when a second
+            // one follows.
+            let Some(first) = inner.chunk().await.map_err(map)? else {
+                return Ok(Bytes::new());
+            };
+            if first.len() as u64 > limit {
+                return Err(too_large(None));
+            }
+            let Some(second) = inner.chunk().await.map_err(map)? else {
+                return Ok(first);
+            };
+            let capacity = announced.unwrap_or(0).min(limit) as usize;
+            let mut body = BytesMut::with_capacity(capacity.max(first.len() + second.len()));
+            let mut next = Some(second);
+            body.extend_from_slice(&first);
+            while let Some(chunk) = next {
+                if (body.len() + chunk.len()) as u64 > limit {
+                    return Err(too_large(None));
+                }
+                body.extend_from_slice(&chunk);
+                next = inner.chunk().await.map_err(map)?;
+            }
+            Ok(body.freeze())
+        }
+        .instrument(info.span.clone())
+        .await;
+        match &read {
+            Ok(_) => info.finished(Some(status), None),
+            Err(e) => info.finished(Some(status), Some(e)),
+        }
+        read
     }
 
-    /// The whole body as text (lossy UTF-8).
+    /// The whole body as text (lossy UTF-8), bounded like [`Response::bytes`].
     pub async fn text(self) -> Result<String, Error> {
         let bytes = self.bytes().await?;
         Ok(String::from_utf8_lossy(&bytes).into_owned())
     }
 
-    /// The whole body decoded as JSON.
-    pub async fn json<T: serde::de::DeserializeOwned>(self) -> Result<T, Error> {
+    /// The whole body decoded as JSON, bounded like [`Response::bytes`].
+    ///
+    /// Answers above [`OFFLOAD_DECODE_ABOVE`] bytes are decoded on Tokio's blocking
+    /// threads: a list of tens of megabytes takes long enough to stall the other tasks of
+    /// the caller's thread, and the request's time limit still applies to it.
+    pub async fn json<T: serde::de::DeserializeOwned + Send + 'static>(self) -> Result<T, Error> {
         let request = self.info.describe();
+        let deadline = self.info.deadline;
         let bytes = self.bytes().await?;
-        decode_json(&bytes, &request)
+        if bytes.len() <= OFFLOAD_DECODE_ABOVE || tokio::runtime::Handle::try_current().is_err() {
+            return decode_json(&bytes, &request);
+        }
+        let describe = request.clone();
+        let decoding = tokio::task::spawn_blocking(move || decode_json(&bytes, &describe));
+        let joined = match deadline {
+            None => decoding.await,
+            Some(deadline) => tokio::time::timeout_at(deadline, decoding)
+                .await
+                .map_err(|_| Error::Timeout { request })?,
+        };
+        joined.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
     }
+}
+
+/// Buffered JSON answers larger than this are decoded off the async runtime's thread.
+pub const OFFLOAD_DECODE_ABOVE: usize = 1024 * 1024;
+
+/// Up to `limit` bytes of the body, for error messages; read errors end it early.
+pub(crate) async fn read_prefix(mut resp: reqwest::Response, limit: usize) -> Bytes {
+    let mut body = BytesMut::new();
+    while body.len() < limit {
+        match resp.chunk().await {
+            Ok(Some(chunk)) => {
+                let take = chunk.len().min(limit - body.len());
+                body.extend_from_slice(&chunk[..take]);
+            }
+            _ => break,
+        }
+    }
+    body.freeze()
 }
 
 /// Decodes JSON, reporting the path of the failing value and the text around it.
@@ -293,8 +377,12 @@ mod tests {
         assert_eq!(got.len(), 2);
         assert_eq!(got[0].ports[0].public_port, Some(80));
         // A failure found by the fast path is described by the tracking one, exactly.
-        let err = decode_json::<Vec<Container>>(br#"[{"Ports":[{"PublicPort":"80"}]}]"#, "GET /x").unwrap_err();
-        assert!(matches!(err, Error::Decode { ref path, .. } if path == "[0].Ports[0].PublicPort"), "{err:?}");
+        let err = decode_json::<Vec<Container>>(br#"[{"Ports":[{"PublicPort":"80"}]}]"#, "GET /x")
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::Decode { ref path, .. } if path == "[0].Ports[0].PublicPort"),
+            "{err:?}"
+        );
     }
 
     #[test]

@@ -380,19 +380,8 @@ impl From<BuildContext> for Body {
 impl RequestBuilder {
     /// Sends a logs request; the answer is decoded as multiplexed or raw frames as
     /// `rule` decides.
-    ///
-    /// On a unix socket the answer is read by a direct read loop that coalesces the
-    /// daemon's line-by-line writes into batches (see `direct.rs`): at most 1 ms more
-    /// latency while logs trickle in, a fraction of the CPU for bulk logs.
     pub async fn send_logs(self, rule: FramingRule) -> Result<LogOutput, Error> {
-        let request = match crate::direct::send(self).await? {
-            Ok(direct) => {
-                let framing = rule.resolve(direct.content_type.as_deref()).await?;
-                return Ok(LogStream::new(framing, direct.body));
-            }
-            Err(request) => request,
-        };
-        let response = request.send().await?;
+        let response = self.send().await?;
         let framing = rule.resolve(response.content_type()).await?;
         Ok(LogStream::new(framing, response.bytes_stream()))
     }

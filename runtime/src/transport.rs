@@ -4,6 +4,38 @@
 //! `Arc`), pools connections, never follows redirects (the daemon redirects
 //! non-canonical paths to *other* routes) and has no overall timeout by default, because
 //! logs, events, attach and wait calls legitimately run for hours.
+//!
+//! # One HTTP stack: reqwest over hyper, for every transport
+//!
+//! Every request, on every transport, goes through one `reqwest::Client` (reqwest 0.13,
+//! HTTP/1.1 only). reqwest is hyper-util's pooled client with connectors for TCP, rustls
+//! and, since 0.12.20, unix sockets (`ClientBuilder::unix_socket`); so the request head,
+//! the answer's framing (`Content-Length`, chunked, close-delimited), the connection pool
+//! and upgrades (attach/exec) are hyper's, identical on the three transports. The
+//! alternative was hyper-util's `legacy::Client` over connectors of our own (a unix
+//! connector as hyperlocal writes one, `hyper-rustls` for TLS), which is what bollard
+//! does. It would give the same framing and pool, but this crate would then own three
+//! connectors, the proxy rule, the user agent, time limits and body conversions that
+//! reqwest already has and already used for TCP and TLS; one builder configured once
+//! (below) is the way to make every setting hold on every transport.
+//!
+//! What follows from it, and must stay so:
+//! - **No request is ever sent twice.** reqwest's own retry layer is switched off
+//!   (`retry::never()`; its default only retries HTTP/2 refusals anyway). What remains is
+//!   hyper-util's rule: a request is resent on a new connection only when the pooled
+//!   connection it was given closed *before any of the request was written*
+//!   (`retry_canceled_requests`). A connection that fails after the request was written
+//!   is an error for the caller, even when no byte of an answer came back: the daemon may
+//!   have executed a `kill` or a `prune`.
+//! - **No answer goes to the wrong call.** hyper's connection task reads the idle
+//!   connection; bytes arriving there are a protocol error that closes it, and a closed
+//!   idle connection is dropped from the pool instead of being handed to the next call.
+//! - **The same settings everywhere**: user agent, connect and request time limits, no
+//!   proxy for unix sockets and loopback addresses.
+//!
+//! A direct socket loop that coalesced the reads of trickling logs, and a hand-written
+//! keep-alive path for short unix exchanges, used to save 10–15 % client CPU; they were
+//! removed for the guarantees above (BENCHMARKS.md has the figures after the change).
 
 use crate::config;
 use crate::error::{BoxError, Error, TransportErrorKind};
@@ -16,6 +48,12 @@ use std::time::Duration;
 /// Connect timeout used unless the builder says otherwise: generous for a loaded remote
 /// daemon, yet short enough that a dead address fails within a test's patience.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Largest answer read whole unless the builder says otherwise: 64 MiB, about 60 000
+/// containers in a list; far above what a daemon sends for anything but a list of tens
+/// of thousands of objects, and small enough that a broken or hostile daemon cannot
+/// make the client allocate without bound.
+pub const DEFAULT_MAX_BODY_SIZE: u64 = 64 * 1024 * 1024;
 
 /// The connection to one Docker daemon. Clone it freely.
 #[derive(Clone)]
@@ -31,8 +69,8 @@ pub(crate) struct Inner {
     pub(crate) default_timeout: Option<Duration>,
     pub(crate) is_unix: bool,
     pub(crate) is_tls: bool,
-    /// Kept-alive unix connections for short exchanges (see `crate::keepalive`).
-    pub(crate) idle: crate::keepalive::IdleConnections,
+    /// Largest buffered answer, in bytes.
+    pub(crate) max_body_size: u64,
 }
 
 impl std::fmt::Debug for Transport {
@@ -177,6 +215,7 @@ pub struct TransportBuilder {
     default_timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     user_agent: String,
+    max_body_size: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -193,6 +232,7 @@ impl Default for TransportBuilder {
             default_timeout: None,
             connect_timeout: Some(DEFAULT_CONNECT_TIMEOUT),
             user_agent: concat!("dockwright/", env!("CARGO_PKG_VERSION")).to_owned(),
+            max_body_size: DEFAULT_MAX_BODY_SIZE,
         }
     }
 }
@@ -238,6 +278,13 @@ impl TransportBuilder {
         self
     }
 
+    /// Largest answer read whole (JSON, text; default [`DEFAULT_MAX_BODY_SIZE`]); a larger
+    /// one is [`Error::BodyTooLarge`]. Streams (logs, events, archives) are not limited.
+    pub fn max_body_size(mut self, bytes: u64) -> Self {
+        self.max_body_size = bytes;
+        self
+    }
+
     /// Host and TLS settings from the environment, as [`Transport::from_env`] uses them.
     pub fn from_env(self) -> Result<Self, Error> {
         self.from_lookup(&|name: &str| std::env::var(name).ok())
@@ -261,6 +308,8 @@ impl TransportBuilder {
         });
         let mut client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            // hyper-util's rule (resend only what never left) is the only retry.
+            .retry(reqwest::retry::never())
             .user_agent(self.user_agent)
             .http1_only();
         if let Some(t) = self.connect_timeout {
@@ -272,7 +321,9 @@ impl TransportBuilder {
                     return Err(Error::config("unix:// address without a socket path"));
                 }
                 let endpoint = format!("unix://{}", path.display());
-                client = client.unix_socket(path);
+                // reqwest ignores proxies on a unix socket; said here as well, so that an
+                // `HTTP_PROXY` in the environment can never matter.
+                client = client.no_proxy().unix_socket(path);
                 // The host name is ignored on a unix socket but must be a valid URL.
                 (
                     "http://localhost".to_owned(),
@@ -311,7 +362,7 @@ impl TransportBuilder {
                 default_timeout: self.default_timeout,
                 is_unix,
                 is_tls,
-                idle: Default::default(),
+                max_body_size: self.max_body_size,
             }),
         })
     }

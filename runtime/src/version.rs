@@ -6,6 +6,21 @@
 use crate::error::Error;
 use std::cmp::Ordering;
 
+/// The daemon's `Api-Version` header does not hold a version: the daemon's fault, so a
+/// protocol error naming the header rather than a configuration error.
+pub(crate) fn bad_daemon_version(value: &str) -> Error {
+    Error::Header {
+        request: "GET /_ping".to_owned(),
+        name: "Api-Version",
+        message: format!("{value:?} is not an API version (expected e.g. \"1.41\")"),
+    }
+}
+
+/// True when `v` reads as an API version.
+pub(crate) fn is_api_version(v: &str) -> bool {
+    parse(v).is_ok()
+}
+
 fn parse(v: &str) -> Result<Vec<u64>, Error> {
     let v = v.trim().trim_start_matches('v');
     v.split('.')
@@ -29,8 +44,13 @@ pub fn compare_api_versions(a: &str, b: &str) -> Result<Ordering, Error> {
         .unwrap_or(Ordering::Equal))
 }
 
-/// Fails with [`Error::VersionTooNew`] when the client's API version exceeds the daemon's maximum.
+/// Fails with [`Error::VersionTooNew`] when the client's API version exceeds the daemon's
+/// maximum; a `daemon_max` that is no version is [`Error::Header`] naming `Api-Version`.
 pub fn check_api_version(client_version: &str, daemon_max: &str) -> Result<(), Error> {
+    parse(client_version)?;
+    if !is_api_version(daemon_max) {
+        return Err(bad_daemon_version(daemon_max));
+    }
     match compare_api_versions(client_version, daemon_max)? {
         Ordering::Greater => Err(Error::VersionTooNew {
             client: client_version.trim().trim_start_matches('v').to_owned(),
@@ -98,6 +118,19 @@ mod tests {
             check_api_version("1.x", "1.41"),
             Err(Error::Config { .. })
         ));
+        // The daemon's header at fault: named, and not the user's configuration.
+        let err = check_api_version("1.41", "one.41").unwrap_err();
+        assert!(
+            matches!(
+                &err,
+                Error::Header {
+                    name: "Api-Version",
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("Api-Version"), "{err}");
     }
 
     #[test]
