@@ -1,0 +1,613 @@
+//! A misbehaving daemon, and the same assertions over a unix socket, plain TCP and TLS:
+//! broken answers are errors (never a panic, a hang or unbounded memory), no request is
+//! sent twice, no call gets another call's answer, and every transport setting holds on
+//! every transport. See `support/mod.rs` for the scripted server.
+#![cfg(feature = "client")]
+
+mod support;
+
+use dockwright_runtime as rt;
+use futures_util::StreamExt;
+use rt::{Error, TransportErrorKind};
+use std::time::Duration;
+use support::{chunk, chunked_head, json, serve, within, Step, KINDS};
+
+fn get(t: &rt::Transport) -> rt::RequestBuilder {
+    t.request(rt::Method::GET, "/v1.41/containers/json".into())
+        .query("all", true)
+}
+
+/// A body-less POST, like `container_kill`: must never run twice.
+fn kill(t: &rt::Transport) -> rt::RequestBuilder {
+    t.request(rt::Method::POST, "/v1.41/containers/abc/kill".into())
+}
+
+fn is_transport(err: &Error) -> bool {
+    matches!(err, Error::Transport { .. })
+}
+
+/// Answers that are not HTTP, or not HTTP this client may read, are transport errors.
+#[tokio::test]
+async fn broken_heads_are_errors() {
+    let heads: [(&str, Vec<u8>); 4] = [
+        ("garbage head", b"SSH-2.0-OpenSSH_9.2\r\n\r\n".to_vec()),
+        (
+            "bad status",
+            b"HTTP/1.1 2x0 OK\r\nContent-Length: 0\r\n\r\n".to_vec(),
+        ),
+        (
+            "conflicting Content-Lengths",
+            b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}".to_vec(),
+        ),
+        (
+            "absurd chunk size",
+            [
+                chunked_head("application/json"),
+                b"fffffffffffffffffffff\r\n{}".to_vec(),
+            ]
+            .concat(),
+        ),
+    ];
+    for kind in KINDS {
+        for (what, bytes) in &heads {
+            let bytes = bytes.clone();
+            let server = serve(kind, move |_, _| {
+                vec![Step::Write(bytes.clone()), Step::Hang]
+            })
+            .await;
+            let err = within(
+                what,
+                get(&server.transport()).send_json::<serde_json::Value>(),
+            )
+            .await
+            .unwrap_err();
+            assert!(is_transport(&err), "{kind:?} {what}: {err:?}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_endless_head_is_an_error_not_unbounded_growth() {
+    for kind in KINDS {
+        let server = serve(kind, |_, _| {
+            vec![
+                Step::Write(b"HTTP/1.1 200 OK\r\n".to_vec()),
+                Step::Flood(
+                    b"X-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n".to_vec(),
+                ),
+            ]
+        })
+        .await;
+        let err = within("endless head", get(&server.transport()).send_empty())
+            .await
+            .unwrap_err();
+        assert!(is_transport(&err), "{kind:?}: {err:?}");
+        // hyper gives up after its header buffer (~400 KiB); the socket buffers add a few MiB.
+        assert!(
+            server.flooded() < 32 << 20,
+            "{kind:?}: {}",
+            server.flooded()
+        );
+    }
+}
+
+#[tokio::test]
+async fn short_bodies_and_cut_chunks_are_connection_errors() {
+    let answers: [(&str, Vec<u8>); 2] = [
+        (
+            "short body",
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n[1,2"
+                .to_vec(),
+        ),
+        (
+            "cut chunk",
+            [chunked_head("application/json"), b"10\r\n[1,2".to_vec()].concat(),
+        ),
+    ];
+    for kind in KINDS {
+        for (what, bytes) in &answers {
+            let bytes = bytes.clone();
+            let server = serve(kind, move |_, _| {
+                vec![Step::Write(bytes.clone()), Step::Close]
+            })
+            .await;
+            let err = within(
+                what,
+                get(&server.transport()).send_json::<serde_json::Value>(),
+            )
+            .await
+            .unwrap_err();
+            assert_eq!(
+                err.transport_kind(),
+                Some(TransportErrorKind::ConnectionClosed),
+                "{kind:?} {what}: {err:?}"
+            );
+        }
+    }
+}
+
+/// The daemon read the request and the connection died before any answer: the daemon
+/// may have executed it, so the caller gets an error and the request is not sent again,
+/// on a new connection as on a reused one.
+#[tokio::test]
+async fn a_request_that_left_is_never_sent_twice() {
+    for kind in KINDS {
+        // A new connection.
+        let server = serve(kind, |_, _| vec![Step::Close]).await;
+        let err = within("closed", kill(&server.transport()).send_empty())
+            .await
+            .unwrap_err();
+        assert!(is_transport(&err), "{kind:?}: {err:?}");
+        assert_eq!(server.requests().len(), 1, "{kind:?}");
+
+        // A kept-alive connection: the first call succeeds, the second is read and dropped.
+        let server = serve(kind, |n, _| match n {
+            0 => vec![Step::Write(json("204 No Content", ""))],
+            _ => vec![Step::Close],
+        })
+        .await;
+        let transport = server.transport();
+        within("first", kill(&transport).send_empty())
+            .await
+            .unwrap();
+        let err = within("second", kill(&transport).send_empty())
+            .await
+            .unwrap_err();
+        assert!(is_transport(&err), "{kind:?}: {err:?}");
+        assert_eq!(server.requests().len(), 2, "{kind:?}: sent once each");
+        assert_eq!(server.connections(), 1, "{kind:?}");
+    }
+}
+
+/// A pooled connection the daemon closed while it was idle is dropped; the next call
+/// goes out on a new connection and succeeds.
+#[tokio::test]
+async fn a_pooled_connection_closed_while_idle_is_replaced() {
+    for kind in KINDS {
+        let server = serve(kind, |n, _| {
+            vec![Step::Write(json("200 OK", &n.to_string())), Step::Close]
+        })
+        .await;
+        let transport = server.transport();
+        for n in 0..3 {
+            let got: u32 = within("call", get(&transport).send_json()).await.unwrap();
+            assert_eq!(got, n, "{kind:?}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert_eq!(server.requests().len(), 3, "{kind:?}");
+        assert_eq!(server.connections(), 3, "{kind:?}");
+    }
+}
+
+/// Bytes the daemon sends on an idle connection are never taken for the next answer.
+#[tokio::test]
+async fn unsolicited_bytes_never_answer_another_call() {
+    for kind in KINDS {
+        let server = serve(kind, |n, _| {
+            vec![
+                Step::Write(json("200 OK", &n.to_string())),
+                Step::Sleep(Duration::from_millis(20)),
+                Step::Write(json("200 OK", "666")),
+            ]
+        })
+        .await;
+        let transport = server.transport();
+        for n in 0..4 {
+            let got: u32 = within("call", get(&transport).send_json()).await.unwrap();
+            assert_eq!(got, n, "{kind:?}: call {n} got another call's answer");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        // Sent right behind the answer, in the same write.
+        let server = serve(kind, |n, _| {
+            vec![Step::Write(
+                [json("200 OK", &n.to_string()), json("200 OK", "666")].concat(),
+            )]
+        })
+        .await;
+        let transport = server.transport();
+        for n in 0..4 {
+            let got: u32 = within("call", get(&transport).send_json()).await.unwrap();
+            assert_eq!(got, n, "{kind:?}: call {n} got another call's answer");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert_eq!(server.requests().len(), 4, "{kind:?}");
+    }
+}
+
+#[tokio::test]
+async fn kept_alive_connections_serve_many_calls_in_any_pieces() {
+    for kind in KINDS {
+        let server = serve(kind, |n, _| {
+            let body = format!("[{n},\"{}\"]", "x".repeat(3000));
+            let answer = if n % 2 == 0 {
+                json("200 OK", &body)
+            } else {
+                [
+                    chunked_head("application/json"),
+                    chunk(&body.as_bytes()[..5]),
+                    chunk(&body.as_bytes()[5..]),
+                    b"0\r\n\r\n".to_vec(),
+                ]
+                .concat()
+            };
+            // In pieces of 7 bytes.
+            answer
+                .chunks(7)
+                .flat_map(|p| {
+                    [
+                        Step::Write(p.to_vec()),
+                        Step::Sleep(Duration::from_micros(100)),
+                    ]
+                })
+                .collect()
+        })
+        .await;
+        let transport = server.transport();
+        for n in 0..6u64 {
+            let (got, _): (u64, String) =
+                within("call", get(&transport).send_json()).await.unwrap();
+            assert_eq!(got, n, "{kind:?}");
+        }
+        assert_eq!(server.connections(), 1, "{kind:?}");
+    }
+}
+
+#[tokio::test]
+async fn http_1_0_close_delimited_answers_and_100_continue() {
+    for kind in KINDS {
+        let server = serve(kind, |n, _| match n % 2 {
+            0 => vec![
+                Step::Write(
+                    b"HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n[1,2,3]".to_vec(),
+                ),
+                // On TLS, an end without close_notify could be a truncation: an error.
+                Step::Shutdown,
+            ],
+            _ => vec![Step::Write(
+                [
+                    b"HTTP/1.1 100 Continue\r\n\r\n".to_vec(),
+                    json("200 OK", "[4]"),
+                ]
+                .concat(),
+            )],
+        })
+        .await;
+        let transport = server.transport();
+        let got: Vec<u8> = within("1.0", get(&transport).send_json()).await.unwrap();
+        assert_eq!(got, [1, 2, 3], "{kind:?}");
+        let got: Vec<u8> = within("100", get(&transport).send_json()).await.unwrap();
+        assert_eq!(got, [4], "{kind:?}");
+        assert_eq!(server.connections(), 2, "{kind:?}");
+    }
+}
+
+/// Buffered answers stop at the transport's limit with a named error; the client stops
+/// reading there, so its memory stays bounded whatever the daemon sends.
+#[tokio::test]
+async fn oversized_answers_are_a_named_error() {
+    const LIMIT: u64 = 1 << 20;
+    for kind in KINDS {
+        let server = serve(kind, |n, _| match n {
+            0 => vec![
+                Step::Write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 209715200\r\n\r\n".to_vec()),
+                Step::Flood(b"{\"Id\":\"0123456789abcdef\"},".repeat(100)),
+            ],
+            _ => vec![
+                Step::Write([chunked_head("application/json"), chunk(b"[")].concat()),
+                Step::Flood(chunk(&b"{\"Id\":\"0123456789abcdef\"},".repeat(100))),
+            ],
+        })
+        .await;
+        let transport = server.builder().max_body_size(LIMIT).build().unwrap();
+        let err = within(
+            "announced",
+            get(&transport).send_json::<serde_json::Value>(),
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::BodyTooLarge {
+                    limit: LIMIT,
+                    size: Some(209715200),
+                    ..
+                }
+            ),
+            "{kind:?}: {err:?}"
+        );
+        assert!(err.to_string().contains("max_body_size"), "{err}");
+        let err = within("chunked", get(&transport).send_text())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::BodyTooLarge {
+                    limit: LIMIT,
+                    size: None,
+                    ..
+                }
+            ),
+            "{kind:?}: {err:?}"
+        );
+        assert!(
+            server.flooded() < 64 << 20,
+            "{kind:?}: the client kept reading: {}",
+            server.flooded()
+        );
+    }
+}
+
+#[tokio::test]
+async fn error_bodies_are_read_up_to_a_small_cap() {
+    for kind in KINDS {
+        let server = serve(kind, |_, _| {
+            vec![
+                Step::Write(
+                    b"HTTP/1.1 500 Internal Server Error\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        .to_vec(),
+                ),
+                Step::Flood(chunk(&[b'x'; 4096])),
+            ]
+        })
+        .await;
+        let err = within("500", kill(&server.transport()).send_empty())
+            .await
+            .unwrap_err();
+        match &err {
+            Error::Api {
+                status: 500,
+                message,
+                ..
+            } => {
+                assert!(
+                    message.len() <= 64 * 1024 && message.starts_with("xxxx"),
+                    "{kind:?}"
+                )
+            }
+            other => panic!("{kind:?}: {other:?}"),
+        }
+        assert!(
+            server.flooded() < 32 << 20,
+            "{kind:?}: {}",
+            server.flooded()
+        );
+    }
+}
+
+fn logs(t: &rt::Transport) -> rt::RequestBuilder {
+    t.request(rt::Method::GET, "/v1.41/containers/abc/logs".into())
+        .query("stdout", true)
+}
+
+#[tokio::test]
+async fn broken_log_frames_end_the_stream_with_an_error() {
+    let mux = "application/vnd.docker.multiplexed-stream";
+    for kind in KINDS {
+        let server = serve(kind, move |n, _| {
+            let frame: &[u8] = match n {
+                0 => &[1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff],
+                _ => &[7, 0, 0, 0, 0, 0, 0, 1, b'x'],
+            };
+            vec![
+                Step::Write(
+                    [
+                        chunked_head(mux),
+                        chunk(b"\x01\0\0\0\0\0\0\x02ok"),
+                        chunk(frame),
+                    ]
+                    .concat(),
+                ),
+                Step::Hang,
+            ]
+        })
+        .await;
+        let transport = server.transport();
+        for n in 0..2 {
+            let mut stream = within(
+                "logs",
+                logs(&transport).send_logs(rt::FramingRule::new("1.45")),
+            )
+            .await
+            .unwrap();
+            let first = within("frame", stream.next()).await.unwrap().unwrap();
+            assert_eq!(&first.bytes[..], b"ok");
+            let err = within("bad frame", stream.next())
+                .await
+                .unwrap()
+                .unwrap_err();
+            match n {
+                0 => assert!(
+                    matches!(
+                        err,
+                        rt::StreamError::FrameTooLarge {
+                            len: 0xffff_ffff,
+                            ..
+                        }
+                    ),
+                    "{kind:?}: {err:?}"
+                ),
+                _ => assert!(
+                    matches!(err, rt::StreamError::InvalidStreamType(7)),
+                    "{kind:?}: {err:?}"
+                ),
+            }
+            assert!(within("end", stream.next()).await.is_none(), "{kind:?}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_endless_ndjson_line_is_an_error() {
+    for kind in KINDS {
+        let server = serve(kind, |_, _| {
+            vec![
+                Step::Write(
+                    [
+                        chunked_head("application/json"),
+                        chunk(b"{\"a\":1}\n{\"b\":\""),
+                    ]
+                    .concat(),
+                ),
+                Step::Flood(chunk(&[b'a'; 16384])),
+            ]
+        })
+        .await;
+        let events = server
+            .transport()
+            .request(rt::Method::GET, "/v1.41/events".into());
+        let mut stream = within("events", events.send_json_stream::<serde_json::Value>())
+            .await
+            .unwrap();
+        assert_eq!(
+            within("1", stream.next()).await.unwrap().unwrap(),
+            serde_json::json!({"a": 1})
+        );
+        let err = within("line", stream.next()).await.unwrap().unwrap_err();
+        assert!(
+            matches!(err, rt::StreamError::LineTooLong { .. }),
+            "{kind:?}: {err:?}"
+        );
+        assert!(within("end", stream.next()).await.is_none());
+    }
+}
+
+/// A stream that stalls is cut by the request's time limit, as an `Error::Timeout`.
+#[tokio::test]
+async fn a_stalled_stream_is_cut_by_request_timeout() {
+    for kind in KINDS {
+        let server = serve(kind, |_, _| {
+            vec![
+                Step::Write([chunked_head("application/octet-stream"), chunk(b"first")].concat()),
+                Step::Hang,
+            ]
+        })
+        .await;
+        let started = std::time::Instant::now();
+        let mut body = within(
+            "bytes",
+            logs(&server.transport())
+                .timeout(Some(Duration::from_millis(500)))
+                .send_bytes(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            &within("first", body.next()).await.unwrap().unwrap()[..],
+            b"first"
+        );
+        let err = within("stall", body.next()).await.unwrap().unwrap_err();
+        assert!(matches!(err, Error::Timeout { .. }), "{kind:?}: {err:?}");
+        assert!(started.elapsed() < Duration::from_secs(5), "{kind:?}");
+        // The transport's default limit, on a call that never gets an answer.
+        let server = serve(kind, |_, _| vec![Step::Hang]).await;
+        let transport = server
+            .builder()
+            .default_timeout(Some(Duration::from_millis(300)))
+            .build()
+            .unwrap();
+        let err = within("hang", kill(&transport).send_empty())
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Timeout { .. }), "{kind:?}: {err:?}");
+    }
+}
+
+/// Every transport setting holds on every transport: the daemon receives the same
+/// request over the unix socket, TCP and TLS (all but `Host`).
+#[tokio::test]
+async fn the_same_request_reaches_the_daemon_on_every_transport() {
+    let mut seen = Vec::new();
+    for kind in KINDS {
+        let server = serve(kind, |_, _| vec![Step::Write(json("200 OK", "{}"))]).await;
+        let transport = server
+            .builder()
+            .user_agent("fault-suite/1")
+            .build()
+            .unwrap();
+        let _: serde_json::Value =
+            within("get", get(&transport).header("X-Custom", "yes").send_json())
+                .await
+                .unwrap();
+        within("post", kill(&transport).send_empty()).await.unwrap();
+        let _: serde_json::Value = within(
+            "body",
+            transport
+                .request(rt::Method::POST, "/v1.41/containers/create".into())
+                .json_body(&serde_json::json!({"Image": "busybox"}))
+                .send_json(),
+        )
+        .await
+        .unwrap();
+        let _ = within("text", get(&transport).send_text()).await.unwrap();
+        let mut requests = server.requests();
+        for r in &mut requests {
+            assert_eq!(r.header("user-agent"), Some("fault-suite/1"), "{kind:?}");
+            r.headers.retain(|(k, _)| !k.eq_ignore_ascii_case("host"));
+        }
+        seen.push((kind, requests));
+    }
+    for (kind, requests) in &seen[1..] {
+        assert_eq!(
+            requests, &seen[0].1,
+            "{kind:?} differs from {:?}",
+            seen[0].0
+        );
+    }
+}
+
+/// A malformed `Api-Version` is the daemon's fault: a header error naming it.
+#[tokio::test]
+async fn a_malformed_api_version_is_a_protocol_error() {
+    for kind in KINDS {
+        let server = serve(kind, |_, _| {
+            vec![Step::Write(
+                b"HTTP/1.1 200 OK\r\nApi-Version: one.forty\r\nContent-Length: 2\r\n\r\nOK"
+                    .to_vec(),
+            )]
+        })
+        .await;
+        let err = within("ping", server.transport().check_version("1.41"))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::Header {
+                    name: "Api-Version",
+                    ..
+                }
+            ),
+            "{kind:?}: {err:?}"
+        );
+        assert!(err.to_string().contains("Api-Version"), "{err}");
+    }
+}
+
+/// A connection belongs to the Tokio runtime that opened it: once that runtime is gone,
+/// the next runtime opens its own instead of writing to a dead one.
+#[test]
+fn runtimes_do_not_share_connections() {
+    let server_runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    for kind in KINDS {
+        let server = server_runtime
+            .block_on(async { serve(kind, |_, _| vec![Step::Write(json("200 OK", "[]"))]).await });
+        let transport = server.transport();
+        for _ in 0..2 {
+            let client = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            client.block_on(async {
+                let _: Vec<u8> = within("1", get(&transport).send_json()).await.unwrap();
+                let _: Vec<u8> = within("2", get(&transport).send_json()).await.unwrap();
+            });
+        }
+        assert_eq!(server.connections(), 2, "{kind:?}: one per runtime");
+    }
+}
