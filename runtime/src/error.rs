@@ -25,6 +25,11 @@ pub enum Error {
         message: String,
         method: http::Method,
         path: String,
+        /// The daemon's `cause`, when its error body has one (Podman:
+        /// `{"cause": "container state improper", "message": ..., "response": 500}`).
+        cause: Option<String>,
+        /// The daemon that answered, from the answer's `Server` header.
+        daemon: crate::daemon::DaemonKind,
     },
 
     /// The request path could not address any object, so it was not sent.
@@ -193,9 +198,34 @@ impl Error {
         )
     }
 
-    /// True for a 409 (name in use, container running, ...).
+    /// True for a 409 (name in use, container running, ...), and for the 500 with which
+    /// Podman answers such conflicts (see [`crate::daemon::PODMAN_CONFLICT_CAUSES`]).
     pub fn is_conflict(&self) -> bool {
-        self.status() == Some(409)
+        match self {
+            Error::Api {
+                status,
+                cause,
+                daemon,
+                ..
+            } => crate::daemon::is_conflict(*daemon, *status, cause.as_deref()),
+            _ => false,
+        }
+    }
+
+    /// The daemon's `cause` of an [`Error::Api`], when its error body had one (Podman).
+    pub fn cause(&self) -> Option<&str> {
+        match self {
+            Error::Api { cause, .. } => cause.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The daemon that sent an [`Error::Api`], from the answer's `Server` header.
+    pub fn daemon(&self) -> Option<crate::daemon::DaemonKind> {
+        match self {
+            Error::Api { daemon, .. } => Some(*daemon),
+            _ => None,
+        }
     }
 
     /// True for a 304 (start an already started container, stop a stopped one).

@@ -14,6 +14,8 @@ mod body;
 #[cfg(feature = "client")]
 mod config;
 #[cfg(feature = "client")]
+pub mod daemon;
+#[cfg(feature = "client")]
 pub mod error;
 #[cfg(feature = "client")]
 mod path;
@@ -36,6 +38,7 @@ pub use auth::AuthConfig;
 #[cfg(feature = "client")]
 pub use {
     body::Body,
+    daemon::DaemonKind,
     error::{Error, Result, TransportErrorKind},
     http::Method,
     path::encode_path_segment,

@@ -25,6 +25,14 @@ pub struct PingInfo {
     pub server: Option<String>,
 }
 
+impl PingInfo {
+    /// The daemon that answered the ping, from its `Server` header (Podman's service
+    /// says `Libpod/…`).
+    pub fn daemon(&self) -> crate::daemon::DaemonKind {
+        crate::daemon::DaemonKind::from_server(self.server.as_deref())
+    }
+}
+
 impl Transport {
     /// Pings the daemon and reads its capability headers; an `Api-Version` that is no
     /// version is [`Error::Header`].

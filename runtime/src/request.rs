@@ -339,8 +339,9 @@ pub(crate) async fn check_status(
     if (200..300).contains(&status) || (accept_304 && status == 304) {
         return Ok(Response::new(resp, info));
     }
+    let daemon = crate::daemon::DaemonKind::from_headers(resp.headers());
     let body = response::read_prefix(resp, ERROR_BODY_LIMIT).await;
-    let err = response::api_error(status, &body, &info);
+    let err = response::api_error(status, &body, &info, daemon);
     info.finished(Some(status), Some(&err));
     Err(err)
 }

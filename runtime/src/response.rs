@@ -226,14 +226,25 @@ fn excerpt(body: &[u8], err: &serde_json::Error) -> String {
 }
 
 /// Turns a non-success answer into the most specific error.
-pub(crate) fn api_error(status: u16, body: &[u8], info: &RequestInfo) -> Error {
+pub(crate) fn api_error(
+    status: u16,
+    body: &[u8],
+    info: &RequestInfo,
+    daemon: crate::daemon::DaemonKind,
+) -> Error {
     #[derive(serde::Deserialize)]
     struct Message {
         message: String,
+        #[serde(default)]
+        cause: Option<String>,
     }
     const MAX: usize = 16 * 1024;
+    let mut cause = None;
     let message = match serde_json::from_slice::<Message>(body) {
-        Ok(m) => m.message,
+        Ok(m) => {
+            cause = m.cause;
+            m.message
+        }
         Err(_) => {
             let text = String::from_utf8_lossy(&body[..body.len().min(MAX)]);
             let text = text.trim();
@@ -265,6 +276,8 @@ pub(crate) fn api_error(status: u16, body: &[u8], info: &RequestInfo) -> Error {
         message,
         method: info.method.clone(),
         path: info.path.clone(),
+        cause,
+        daemon,
     }
 }
 

@@ -399,6 +399,20 @@ impl RequestBuilder {
             .await?;
         if resp.status().as_u16() != 101 {
             let response = check_status(resp, info, false).await?;
+            if crate::daemon::is_acknowledgement(response.content_type()) {
+                // Podman's detached exec start: "\n" as text/plain, no output to decode.
+                response.bytes().await?;
+                let empty: ByteStream = Box::pin(futures_util::stream::empty());
+                return Ok(Attached {
+                    input: AttachInput { inner: None },
+                    output: LogStream::new(
+                        Framing::Raw,
+                        AttachReader {
+                            inner: ReaderInner::Body(empty),
+                        },
+                    ),
+                });
+            }
             let framing = rule.resolve(response.content_type()).await?;
             return Ok(Attached {
                 input: AttachInput { inner: None },

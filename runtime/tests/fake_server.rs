@@ -341,6 +341,7 @@ async fn server_error_with_json_message() {
             message,
             method,
             path,
+            ..
         } => {
             assert_eq!(*status, 500);
             assert_eq!(message, "driver failed programming external connectivity");
