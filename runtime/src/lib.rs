@@ -71,3 +71,6 @@ pub use streaming::{
 };
 #[cfg(feature = "client")]
 pub use stream::{LogFrame, ProgressMessage, StdStream, StreamError};
+// Registries: image references, credentials as the Docker CLI finds them, progress bars.
+#[cfg(feature = "client")]
+pub mod registry;
