@@ -449,6 +449,15 @@ pub fn credentials_for_image(reference: &str) -> Result<Option<AuthConfig>, Cred
     DockerConfig::load()?.credentials_for_image(reference)
 }
 
+/// The `X-Registry-Config` header value of a build (`image_build().x_registry_config(…)`):
+/// credentials per registry key, e.g. from [`DockerConfig::all_credentials`], encoded as
+/// the daemon decodes them (URL-safe base64 of the JSON map). The daemon pulls a `FROM`
+/// image of a registry with the entry whose key names that registry.
+pub fn registry_config_header(credentials: &BTreeMap<String, AuthConfig>) -> String {
+    // A map of strings to structs of strings: serialising it cannot fail.
+    crate::auth::encode_header(credentials).expect("credentials serialise to JSON")
+}
+
 #[cfg(test)]
 #[path = "credentials_tests.rs"]
 mod tests;

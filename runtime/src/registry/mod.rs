@@ -11,7 +11,12 @@ mod credentials;
 mod progress;
 mod reference;
 
-pub use credentials::{credentials_for_image, CredentialsError, DockerConfig, HELPER_TIMEOUT};
+pub use credentials::{
+    credentials_for_image, registry_config_header, CredentialsError, DockerConfig, HELPER_TIMEOUT,
+};
+/// The draw targets [`ProgressDisplay::with_target`] takes.
+#[cfg(feature = "progress")]
+pub use indicatif::ProgressDrawTarget;
 #[cfg(feature = "progress")]
 pub use progress::{LayerProgress, ProgressDisplay, ProgressSummary};
 pub use reference::{credentials_key, registry_host, DOCKER_HUB_HOST, DOCKER_HUB_KEY};

@@ -92,6 +92,11 @@ impl ProgressDisplay {
         ProgressDisplay::with_target(ProgressDrawTarget::stderr())
     }
 
+    /// Bars kept but never drawn; lines still printed (or sent to [`Self::on_line`]).
+    pub fn hidden() -> ProgressDisplay {
+        ProgressDisplay::with_target(ProgressDrawTarget::hidden())
+    }
+
     /// Bars drawn to `target` (e.g. [`ProgressDrawTarget::hidden`] to keep only the
     /// figures, or a terminal of your own).
     pub fn with_target(target: ProgressDrawTarget) -> ProgressDisplay {
