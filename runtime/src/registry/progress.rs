@@ -68,6 +68,7 @@ pub struct ProgressDisplay {
     index: HashMap<String, usize>,
     digest: Option<String>,
     sink: Option<LineSink>,
+    last_line: String,
 }
 
 impl std::fmt::Debug for ProgressDisplay {
@@ -114,6 +115,7 @@ impl ProgressDisplay {
             index: HashMap::new(),
             digest: None,
             sink: None,
+            last_line: String::new(),
         }
     }
 
@@ -161,7 +163,12 @@ impl ProgressDisplay {
                 self.line(&format!("{id}: {status}"))
             }
             Some(id) => self.layer(id, status, message.current(), message.total()),
-            None if !status.is_empty() => self.line(status),
+            // A status repeated without a layer id (pushes of models without `id`) is
+            // printed once, not once per byte count.
+            None if !status.is_empty() && self.last_line != status => {
+                self.last_line = status.to_owned();
+                self.line(status);
+            }
             None => {}
         }
     }
@@ -383,6 +390,11 @@ mod tests {
         let (mut display, lines) = hidden();
         display.update(&json!({"status": "Pushing", "progressDetail": {"current": 10, "total": 20}, "id": "l1"}));
         display.update(&json!({"status": "Pushed", "id": "l1"}));
+        for current in [1, 2] {
+            let no_id =
+                json!({"status": "Pushing", "progressDetail": {"current": current, "total": 9}});
+            display.update(&no_id);
+        }
         display.update(&json!({"status": "v1: digest: sha256:0123 size: 1369"}));
         display.update(&json!({"stream": "Step 1/2 : FROM scratch\n"}));
         let summary = display.finish();
