@@ -2,8 +2,9 @@
 # The one command that runs every test of dockwright (README.md names it; .ci/run calls it).
 #
 # It installs and starts what the tests need (Debian packages, three real Docker engines
-# and a TLS endpoint, see tests/engines/engines.sh), runs the checks and tests, and stops
-# the engines it started, whatever the outcome.
+# and a TLS endpoint, see tests/engines/engines.sh; a registry on 127.0.0.1:5000, see
+# tests/registry/registry.sh), runs the checks and tests, and stops what it started,
+# whatever the outcome.
 #
 # Specs are read from $DOCKER_ENGINE_SPECS, default ../shared/engine-api beside the checkout.
 set -euo pipefail
@@ -21,10 +22,14 @@ step() { printf '\n==> %s (%ss)\n' "$*" "$SECONDS" >&2; }
 
 step "starting the Docker engines"
 bash tests/engines/engines.sh up
-trap 'step "stopping the Docker engines"; bash tests/engines/engines.sh down --started' EXIT
+trap 'step "stopping the registry and the Docker engines"; bash tests/registry/registry.sh down --started || true; bash tests/engines/engines.sh down --started' EXIT
+step "starting the registry on 127.0.0.1:5000"
+bash tests/registry/registry.sh up
 set -a
 # shellcheck disable=SC1091
 . tests/engines/state/env
+# shellcheck disable=SC1091
+. tests/registry/state/env
 set +a
 
 step "generated/ is fresh"

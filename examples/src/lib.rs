@@ -1,118 +1,98 @@
 //! Runnable examples of `dockwright-v1-41` (API v1.41: Docker 20.10 and every later
 //! engine), each a binary that talks to the daemon `DOCKER_HOST` names (or the default
-//! socket), like the Docker CLI:
+//! socket), like the Docker CLI, and uses the registry credentials `docker login` left
+//! in `$DOCKER_CONFIG/config.json` (else `~/.docker/config.json`):
 //!
 //! | binary | what it shows |
 //! |---|---|
-//! | `run IMAGE [CMD…]` | the `docker run` flow: create, start, wait, logs (stdout and stderr kept apart) |
-//! | `pull IMAGE[:TAG]` | a pull with one progress bar per layer; a failed pull prints the daemon's error |
-//! | `build-image DIR TAG` | the same progress display driving a build of a directory (honouring `.dockerignore`) |
-//! | `load FILE` | the same progress display driving `docker load` of a tar file, streamed |
+//! | `run IMAGE [CMD…]` | the `docker run` flow: pull when missing, create, start, wait, logs (stdout and stderr kept apart), remove |
+//! | `pull IMAGE[:TAG\|@DIGEST]` | a pull with one progress bar per layer (real bytes, download then extract) and the digest |
+//! | `push IMAGE[:TAG]` | the same display driving a push |
+//! | `build-image DIR TAG` | the same display driving a build of a directory (honouring `.dockerignore`) |
+//! | `load FILE` | the same display driving `docker load` of a tar file, streamed |
 //! | `images [--reference P] [--dangling true/false]` | listing images with typed filters |
 //! | `prune [--label K=V]` | pruning stopped containers and dangling images (optionally by label) |
 //! | `events [--max N] [--timeout SECS] [--type T]` | following events, bounded |
 //! | `info` | what the daemon says about itself |
 //!
-//! This library holds what several of them share: the progress display.
+//! The progress display is the runtime's own (`runtime::registry::ProgressDisplay`,
+//! feature `progress`), so any program can show the same bars; this library holds what
+//! several examples share around it.
 
-use std::collections::HashMap;
 use std::time::Duration;
 
-use dockwright_v1_41::runtime::{self, ProgressReport, StreamError};
-use futures_util::{Stream, StreamExt};
-use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
+use dockwright_v1_41::runtime::registry::{
+    credentials_for_image, DockerConfig, ProgressDisplay, ProgressSummary,
+};
+use dockwright_v1_41::runtime::{self, AuthConfig, ProgressReport, StreamError};
+use dockwright_v1_41::Client;
+use futures_util::Stream;
 
-/// The boxed error the examples' `main` returns.
+/// The boxed error the examples' bodies return.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
-/// Shows a progress stream (pull, push, build, load) with one bar per layer id, and
-/// returns the daemon's error if the operation failed.
-///
-/// Messages without an id (`Digest: …`, `Status: …`, build output) are printed as lines.
-/// When stderr is not a terminal the bars are hidden and every message is printed
-/// as a line instead, so logs and tests see the same information.
-pub async fn show_progress<S, T>(stream: S) -> Result<(), runtime::Error>
+/// Shows a progress stream (pull, push, build, load) with one bar per layer (on stderr
+/// when it is a terminal; else one line per phase on stdout) and returns what it showed,
+/// or the daemon's error if the operation failed.
+pub async fn show_progress<S, T>(stream: S) -> Result<ProgressSummary, runtime::Error>
 where
     S: Stream<Item = Result<T, StreamError>>,
     T: ProgressReport,
 {
-    let multi = MultiProgress::new();
-    let plain = multi.is_hidden();
-    let style = ProgressStyle::with_template("{prefix:>12} {msg:<20} [{bar:30}] {bytes}/{total_bytes}")
-        .expect("a valid template")
-        .progress_chars("=> ");
-    let mut bars: HashMap<String, ProgressBar> = HashMap::new();
-    let mut last: HashMap<String, String> = HashMap::new();
-    let print = |line: &str| {
-        if plain {
-            println!("{line}");
-        } else {
-            let _ = multi.println(line);
-        }
-    };
-    let mut stream = std::pin::pin!(stream);
-    while let Some(item) = stream.next().await {
-        let message = match item {
-            Ok(m) => m,
-            Err(e) => {
-                for bar in bars.values() {
-                    bar.abandon();
-                }
-                return Err(e.into());
-            }
-        };
-        if let Some(text) = message.stream_text() {
-            let text = text.trim_end();
-            if !text.is_empty() {
-                print(text);
-            }
-        }
-        let status = message.status().unwrap_or_default();
-        match message.id() {
-            Some(id) if !plain => {
-                let bar = bars.entry(id.to_owned()).or_insert_with(|| {
-                    let bar = multi.add(ProgressBar::new(0).with_style(style.clone()));
-                    bar.set_prefix(short(id).to_owned());
-                    bar
-                });
-                if let Some(total) = message.total().filter(|t| *t > 0) {
-                    bar.set_length(total as u64);
-                }
-                if let Some(current) = message.current() {
-                    bar.set_position(current.max(0) as u64);
-                }
-                bar.set_message(status.to_owned());
-                if is_final(status) {
-                    bar.finish();
-                }
-            }
-            // Without bars, one line per phase of each layer (not per percent).
-            Some(id) if last.get(id).map(String::as_str) != Some(status) => {
-                print(&format!("{}: {status}", short(id)));
-                last.insert(id.to_owned(), status.to_owned());
-            }
-            Some(_) => {}
-            None if !status.is_empty() => print(status),
-            None => {}
-        }
-    }
-    for bar in bars.values() {
-        if !bar.is_finished() {
-            bar.finish();
-        }
-    }
-    Ok(())
+    Ok(ProgressDisplay::new().show(stream).await?)
 }
 
-fn short(id: &str) -> &str {
-    let id = id.strip_prefix("sha256:").unwrap_or(id);
-    &id[..id.len().min(12)]
+/// Pulls `reference` (`name`, `name:tag`, `name@sha256:…`) with the user's credentials
+/// for its registry, shown on `display`.
+pub async fn pull(
+    docker: &Client,
+    reference: &str,
+    display: ProgressDisplay,
+) -> Result<ProgressSummary, BoxError> {
+    let (image, tag) = split_reference(reference);
+    let mut request = docker.image_create().from_image(image);
+    if let Some(tag) = tag {
+        request = request.tag(tag);
+    }
+    if let Some(auth) = credentials(reference).await? {
+        request = request.x_registry_auth(auth);
+    }
+    Ok(display.show(request.await?).await?)
 }
 
-fn is_final(status: &str) -> bool {
-    ["Pull complete", "Already exists", "Pushed", "Layer already exists", "Loading layer complete", "Download complete"]
-        .iter()
-        .any(|s| status.starts_with(s))
+/// The credentials `docker pull reference` would use (`None`: pull anonymously). A
+/// credential helper is a process: it runs off the async worker threads.
+pub async fn credentials(reference: &str) -> Result<Option<AuthConfig>, BoxError> {
+    let reference = reference.to_owned();
+    Ok(tokio::task::spawn_blocking(move || credentials_for_image(&reference)).await??)
+}
+
+/// Every credential of the user's Docker config, for a build's `X-Registry-Config`.
+pub async fn all_credentials() -> Result<std::collections::BTreeMap<String, AuthConfig>, BoxError> {
+    Ok(tokio::task::spawn_blocking(|| DockerConfig::load()?.all_credentials()).await??)
+}
+
+/// `name:tag` → (`name`, `tag`); `name` → (`name`, `latest`); `name@digest` → (whole, none).
+/// A `:` before the last `/` belongs to the registry host (`127.0.0.1:5000/app`).
+pub fn split_reference(reference: &str) -> (String, Option<String>) {
+    if reference.contains('@') {
+        return (reference.to_owned(), None);
+    }
+    match reference
+        .rsplit_once(':')
+        .filter(|(_, tag)| !tag.contains('/'))
+    {
+        Some((name, tag)) => (name.to_owned(), Some(tag.to_owned())),
+        None => (reference.to_owned(), Some("latest".to_owned())),
+    }
+}
+
+/// Ends an example: an error is printed with `Display` (`what: message`) and exits 1.
+pub fn exit_on_error<T>(what: &str, result: Result<T, BoxError>) -> T {
+    result.unwrap_or_else(|e| {
+        eprintln!("{what}: {e}");
+        std::process::exit(1)
+    })
 }
 
 /// `--name value` from the arguments, if present.
@@ -130,4 +110,34 @@ pub fn seconds(args: &[String], name: &str, default: u64) -> Duration {
             .and_then(|s| s.parse().ok())
             .unwrap_or(default),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_reference;
+
+    #[test]
+    fn references_split_like_docker_pull() {
+        let some = |s: &str| Some(s.to_owned());
+        assert_eq!(
+            split_reference("busybox"),
+            ("busybox".into(), some("latest"))
+        );
+        assert_eq!(
+            split_reference("busybox:1.36"),
+            ("busybox".into(), some("1.36"))
+        );
+        assert_eq!(
+            split_reference("127.0.0.1:5000/app"),
+            ("127.0.0.1:5000/app".into(), some("latest"))
+        );
+        assert_eq!(
+            split_reference("127.0.0.1:5000/app:v1"),
+            ("127.0.0.1:5000/app".into(), some("v1"))
+        );
+        assert_eq!(
+            split_reference("app@sha256:00"),
+            ("app@sha256:00".into(), None)
+        );
+    }
 }

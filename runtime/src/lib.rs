@@ -68,3 +68,6 @@ pub use streaming::{
     Attached, FramingRule, JsonStream, LogOutput, PathStat, Progress, ProgressReport,
     FRAMING_CONTENT_TYPE_SINCE,
 };
+// Registries: image references, credentials as the Docker CLI finds them, progress bars.
+#[cfg(feature = "client")]
+pub mod registry;

@@ -1,10 +1,13 @@
 //! `docker build DIR -t TAG`: the directory is tarred while it is sent (honouring its
-//! `.dockerignore`), and the build's output drives the same progress display as a pull.
+//! `.dockerignore`), the credentials of the Docker config go along as `X-Registry-Config`
+//! (so `FROM` images of private registries can be pulled), and the build's output drives
+//! the same progress display as a pull.
 //!
 //! ```sh
 //! cargo run -p dockwright-examples --bin build-image -- ./context my-image:latest
 //! ```
 
+use dockwright_v1_41::runtime::registry::registry_config_header;
 use dockwright_v1_41::runtime::Body;
 use dockwright_v1_41::Client;
 
@@ -17,17 +20,18 @@ async fn main() {
     };
     let result = async {
         let docker = Client::from_env()?;
-        let progress = docker
+        let mut request = docker
             .image_build()
             .t(tag.clone())
             .rm(true)
-            .body(Body::build_context(dir))
-            .await?;
-        dockwright_examples::show_progress(progress).await
+            .body(Body::build_context(dir));
+        let credentials = dockwright_examples::all_credentials().await?;
+        if !credentials.is_empty() {
+            request = request.x_registry_config(registry_config_header(&credentials));
+        }
+        dockwright_examples::show_progress(request.await?).await?;
+        Ok(())
     }
     .await;
-    if let Err(e) = result {
-        eprintln!("build failed: {e}");
-        std::process::exit(1);
-    }
+    dockwright_examples::exit_on_error("build failed", result);
 }

@@ -11,12 +11,17 @@ use dockwright_v1_41::Client;
 use futures_util::StreamExt;
 
 #[tokio::main]
-async fn main() -> Result<(), dockwright_examples::BoxError> {
+async fn main() {
+    dockwright_examples::exit_on_error("events", run().await);
+}
+
+async fn run() -> Result<(), dockwright_examples::BoxError> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let max: usize = dockwright_examples::option(&args, "--max")
         .and_then(|n| n.parse().ok())
         .unwrap_or(10);
-    let deadline = tokio::time::Instant::now() + dockwright_examples::seconds(&args, "--timeout", 30);
+    let deadline =
+        tokio::time::Instant::now() + dockwright_examples::seconds(&args, "--timeout", 30);
     let mut filters = SystemEventsFilters::new();
     if let Some(kind) = dockwright_examples::option(&args, "--type") {
         filters = filters.type_(kind);
@@ -37,7 +42,11 @@ async fn main() -> Result<(), dockwright_examples::BoxError> {
             Ok(Some(event)) => event?,
         };
         seen += 1;
-        let kind = event.type_.as_ref().map(|t| t.as_str().to_owned()).unwrap_or_default();
+        let kind = event
+            .type_
+            .as_ref()
+            .map(|t| t.as_str().to_owned())
+            .unwrap_or_default();
         let actor = event.actor.and_then(|a| a.id).unwrap_or_default();
         println!(
             "{} {kind} {} {}",

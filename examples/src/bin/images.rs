@@ -8,7 +8,11 @@ use dockwright_v1_41::filters::ImageListFilters;
 use dockwright_v1_41::Client;
 
 #[tokio::main]
-async fn main() -> Result<(), dockwright_examples::BoxError> {
+async fn main() {
+    dockwright_examples::exit_on_error("images", run().await);
+}
+
+async fn run() -> Result<(), dockwright_examples::BoxError> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut filters = ImageListFilters::new();
     if let Some(reference) = dockwright_examples::option(&args, "--reference") {
@@ -23,9 +27,17 @@ async fn main() -> Result<(), dockwright_examples::BoxError> {
     for image in images {
         let id = image.id.strip_prefix("sha256:").unwrap_or(&image.id);
         let tags = image.repo_tags.unwrap_or_default();
-        let tags = if tags.is_empty() { vec!["<none>:<none>".to_owned()] } else { tags };
+        let tags = if tags.is_empty() {
+            vec!["<none>:<none>".to_owned()]
+        } else {
+            tags
+        };
         for tag in tags {
-            println!("{tag:<40} {:<20} {:>12}", &id[..12.min(id.len())], image.size);
+            println!(
+                "{tag:<40} {:<20} {:>12}",
+                &id[..12.min(id.len())],
+                image.size
+            );
         }
     }
     Ok(())

@@ -1,5 +1,6 @@
 //! `docker load -i FILE`: the tar file is streamed to the daemon (never read whole), and
-//! the load's messages drive the same progress display as a pull.
+//! the load's progress (`quiet=false`: the daemon is quiet when the parameter is absent)
+//! drives the same display as a pull.
 //!
 //! ```sh
 //! cargo run -p dockwright-examples --bin load -- image.tar
@@ -15,15 +16,18 @@ async fn main() {
         std::process::exit(2);
     };
     let result = async {
-        let file = tokio::fs::File::open(&path).await.map_err(|e| format!("{path}: {e}"))?;
+        let file = tokio::fs::File::open(&path)
+            .await
+            .map_err(|e| format!("{path}: {e}"))?;
         let docker = Client::from_env()?;
-        let progress = docker.image_load().body(Body::from_reader(file)).await?;
+        let progress = docker
+            .image_load()
+            .quiet(false)
+            .body(Body::from_reader(file))
+            .await?;
         dockwright_examples::show_progress(progress).await?;
-        Ok::<_, dockwright_examples::BoxError>(())
+        Ok(())
     }
     .await;
-    if let Err(e) = result {
-        eprintln!("load failed: {e}");
-        std::process::exit(1);
-    }
+    dockwright_examples::exit_on_error("load failed", result);
 }

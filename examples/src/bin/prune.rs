@@ -9,7 +9,11 @@ use dockwright_v1_41::filters::{ContainerPruneFilters, ImagePruneFilters};
 use dockwright_v1_41::Client;
 
 #[tokio::main]
-async fn main() -> Result<(), dockwright_examples::BoxError> {
+async fn main() {
+    dockwright_examples::exit_on_error("prune", run().await);
+}
+
+async fn run() -> Result<(), dockwright_examples::BoxError> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let label = dockwright_examples::option(&args, "--label");
     let docker = Client::from_env()?;
