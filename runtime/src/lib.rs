@@ -71,3 +71,8 @@ pub use streaming::{
 };
 #[cfg(feature = "client")]
 pub use stream::{LogFrame, ProgressMessage, StdStream, StreamError};
+// Events that survive disconnects and daemon restarts: reconnect, resume, deduplicate.
+#[cfg(feature = "client")]
+pub mod follow;
+#[cfg(feature = "client")]
+pub use follow::{follow_events, EventCursor, Follow, FollowItem, Follower};
