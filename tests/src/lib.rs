@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 pub mod engines;
 pub mod fake;
 pub mod streams_support;
+pub mod swarm;
 
 /// The workspace root.
 pub fn workspace_root() -> PathBuf {
