@@ -189,11 +189,16 @@ impl<F> Follower<F> {
     }
 
     /// The stream of events and interruptions. It ends only after [`FollowItem::GaveUp`].
-    pub fn stream<'a, Fut, S, E, X>(self) -> Follow<'a, E, X>
+    ///
+    /// `X` is the error of opening the stream, and every item error converts into it (the
+    /// generated crates: [`Error`](crate::Error), and [`StreamError`](crate::StreamError)
+    /// for items).
+    pub fn stream<'a, Fut, S, E, X, Y>(self) -> Follow<'a, E, X>
     where
         F: FnMut(Option<EventCursor>) -> Fut + Send + 'a,
         Fut: Future<Output = Result<S, X>> + Send + 'a,
-        S: Stream<Item = Result<E, X>> + Send + 'a,
+        S: Stream<Item = Result<E, Y>> + Send + 'a,
+        Y: Into<X> + 'a,
         E: Serialize + Send + 'a,
         X: Send + 'a,
     {
@@ -315,11 +320,12 @@ struct State<'a, F, E, X> {
     done: bool,
 }
 
-impl<'a, F, Fut, S, E, X> State<'a, F, E, X>
+impl<'a, F, Fut, S, E, X, Y> State<'a, F, E, X>
 where
     F: FnMut(Option<EventCursor>) -> Fut + Send + 'a,
     Fut: Future<Output = Result<S, X>> + Send + 'a,
-    S: Stream<Item = Result<E, X>> + Send + 'a,
+    S: Stream<Item = Result<E, Y>> + Send + 'a,
+    Y: Into<X> + 'a,
     E: Serialize + Send + 'a,
     X: Send + 'a,
 {
@@ -381,7 +387,7 @@ where
         let since = self.boundary.cursor;
         match (self.open)(since).await {
             Ok(stream) => {
-                self.stream = Some(Box::pin(stream));
+                self.stream = Some(Box::pin(stream.map(|item| item.map_err(Into::into))));
                 self.delivered_on_connection = false;
                 if self.connected_once {
                     self.queue.push_back(FollowItem::Reconnected {
