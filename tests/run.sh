@@ -21,10 +21,14 @@ step() { printf '\n==> %s (%ss)\n' "$*" "$SECONDS" >&2; }
 
 step "starting the Docker engines"
 bash tests/engines/engines.sh up
-trap 'step "stopping the Docker engines"; bash tests/engines/engines.sh down --started' EXIT
+trap 'step "stopping the Docker engines"; bash tests/swarm/swarm.sh down || true; bash tests/engines/engines.sh down --started' EXIT
+# Three more 28.x engines in network namespaces for the multi-node swarm tests (~1 s).
+bash tests/swarm/swarm.sh up
 set -a
 # shellcheck disable=SC1091
 . tests/engines/state/env
+# shellcheck disable=SC1091
+. tests/swarm/state/env
 set +a
 
 step "generated/ is fresh"

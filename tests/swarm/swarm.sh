@@ -181,9 +181,13 @@ kill_leftovers() { # $1 = node number
         sleep 0.2
     done
     for p in $(leftovers "$n" | sort -u); do kill -KILL "$p" 2>/dev/null || true; done
+}
+
+# The node's (now empty) cgroups under each controller, deepest first.
+remove_cgroups() { # $1 = node number
     local d
-    for d in /sys/fs/cgroup/*/"dwsw-n$n"; do
-        [[ -d "$d" ]] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || true
+    for d in /sys/fs/cgroup/*/"dwsw-n$1" /sys/fs/cgroup/"dwsw-n$1"; do
+        if [[ -d "$d" ]]; then find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || true; fi
     done
 }
 
@@ -224,7 +228,7 @@ cmd_down() {
     done
     for n in "${NODES[@]}"; do stop_dockerd "$n" & done
     wait
-    for n in "${NODES[@]}"; do kill_leftovers "$n"; done
+    for n in "${NODES[@]}"; do kill_leftovers "$n"; remove_cgroups "$n"; done
     delete_network
     for n in "${NODES[@]}"; do
         # vfs layers and swarm state: a fresh start next time.
