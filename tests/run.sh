@@ -20,16 +20,30 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
 step() { printf '\n==> %s (%ss)\n' "$*" "$SECONDS" >&2; }
 
+# Everything started here is stopped on exit, whatever the outcome (each script stops
+# only what its own `up` started, by pid).
+stop_all() {
+    step "stopping the swarm nodes, the registry and the Docker engines"
+    bash tests/swarm/swarm.sh down || true
+    bash tests/registry/registry.sh down --started || true
+    bash tests/engines/engines.sh down --started
+}
+trap stop_all EXIT
+
 step "starting the Docker engines"
 bash tests/engines/engines.sh up
-trap 'step "stopping the registry and the Docker engines"; bash tests/registry/registry.sh down --started || true; bash tests/engines/engines.sh down --started' EXIT
 step "starting the registry on 127.0.0.1:5000"
 bash tests/registry/registry.sh up
+# Three more 28.x engines in network namespaces for the multi-node swarm tests (~1 s).
+step "starting the three swarm nodes"
+bash tests/swarm/swarm.sh up
 set -a
 # shellcheck disable=SC1091
 . tests/engines/state/env
 # shellcheck disable=SC1091
 . tests/registry/state/env
+# shellcheck disable=SC1091
+. tests/swarm/state/env
 set +a
 
 step "generated/ is fresh"

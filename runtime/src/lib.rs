@@ -71,3 +71,8 @@ pub use streaming::{
 // Registries: image references, credentials as the Docker CLI finds them, progress bars.
 #[cfg(feature = "client")]
 pub mod registry;
+// Events that survive disconnects and daemon restarts: reconnect, resume, deduplicate.
+#[cfg(feature = "client")]
+pub mod follow;
+#[cfg(feature = "client")]
+pub use follow::{follow_events, EventCursor, Follow, FollowItem, Follower};

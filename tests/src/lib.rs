@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 pub mod engines;
 pub mod fake;
 pub mod registry;
+pub mod relay;
 pub mod streams_support;
+pub mod swarm;
 
 /// The workspace root.
 pub fn workspace_root() -> PathBuf {
