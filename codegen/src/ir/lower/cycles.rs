@@ -33,9 +33,9 @@ fn alias_walk(
             let from = path.iter().position(|p| *p == id).unwrap_or(0);
             let mut names: Vec<String> = path[from..]
                 .iter()
-                .map(|p| types[p.0].name.clone())
+                .map(|p| spec_name(&types[p.0]))
                 .collect();
-            names.push(types[id.0].name.clone());
+            names.push(spec_name(&types[id.0]));
             return Some((path[from], names));
         }
         _ => {}
@@ -56,6 +56,14 @@ fn alias_walk(
     path.pop();
     state[id.0] = 2;
     None
+}
+
+/// A type as the spec names it: a definition's own name, else the generated one.
+fn spec_name(t: &TypeDef) -> String {
+    match &t.origin {
+        crate::ir::TypeOrigin::Definition(name) => name.clone(),
+        crate::ir::TypeOrigin::Inline(_) => t.name.clone(),
+    }
 }
 
 /// Every type named anywhere in `ty` (an alias names them all, even inside `Vec`).
