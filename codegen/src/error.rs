@@ -20,7 +20,7 @@ pub enum Error {
     #[error("{}: malformed YAML: {message}", file.display())]
     Yaml { file: PathBuf, message: String },
     /// The spec is valid YAML but breaks a rule of the Swagger 2.0 subset we accept.
-    #[error("{}: at {pointer}: {rule}", file.display())]
+    #[error("{}: at {}: {rule}", file.display(), shown(pointer))]
     Spec {
         file: PathBuf,
         /// JSON pointer (RFC 6901) into the spec.
@@ -29,7 +29,7 @@ pub enum Error {
         rule: String,
     },
     /// A named fix-up no longer finds what it repairs: upstream changed, review the fix-up.
-    #[error("{}: fix-up `{fixup}` found nothing to repair at {pointer}: {expected}", file.display())]
+    #[error("{}: fix-up `{fixup}` found nothing to repair at {}: {expected}", file.display(), shown(pointer))]
     FixupStale {
         file: PathBuf,
         fixup: &'static str,
@@ -51,4 +51,13 @@ pub enum Error {
     /// The emitter produced tokens that are not valid Rust (a generator bug).
     #[error("generated code for {what} does not parse: {message}")]
     Emit { what: String, message: String },
+}
+
+/// A pointer as shown in a message: the empty pointer (the whole document) gets words.
+fn shown(pointer: &str) -> &str {
+    if pointer.is_empty() {
+        "the document root (pointer \"\")"
+    } else {
+        pointer
+    }
 }

@@ -21,6 +21,7 @@ pub mod fixups;
 pub mod ir;
 pub mod manifest;
 pub mod names;
+pub mod nesting;
 pub mod pipeline;
 pub mod stream_kinds;
 pub mod swagger;

@@ -30,6 +30,50 @@ const KEYWORDS: &[&str] = &[
     "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
+/// Type names the generated models use unqualified (prelude types and traits, and the
+/// helpers of the hand-written serde impls: generic parameters `A`, `D`, `S`, the local
+/// `Visitor`). A type of the same name would shadow them, so it gets a trailing `_`, as
+/// keywords do.
+const RESERVED_TYPES: &[&str] = &[
+    "A", "Box", "D", "From", "Into", "Option", "Result", "S", "Send", "String", "Sync", "Vec",
+    "Visitor",
+];
+
+/// Methods every generated `Client` has besides one per operation. An operation whose
+/// method would take one of these names gets `_operation` appended (`Ping` →
+/// `ping_operation`); `clone` and `fmt` would shadow the derived trait methods.
+pub const CLIENT_METHODS: &[&str] = &[
+    "new",
+    "from_env",
+    "transport",
+    "ping",
+    "check_version",
+    "clone",
+    "clone_from",
+    "fmt",
+];
+
+/// The `Client` method of an operation: its id in snake case, unless that is one of the
+/// [`CLIENT_METHODS`].
+pub fn operation_method(operation_id: &str) -> String {
+    let name = snake_ident(operation_id);
+    if CLIENT_METHODS.contains(&name.as_str()) {
+        format!("{name}_operation")
+    } else {
+        name
+    }
+}
+
+/// A type name the generated code can hold: one of the [`RESERVED_TYPES`] gets a trailing
+/// `_` (`String` → `String_`), like a keyword.
+pub fn unreserved_type(name: String) -> String {
+    if RESERVED_TYPES.contains(&name.as_str()) {
+        format!("{name}_")
+    } else {
+        name
+    }
+}
+
 /// Rewrites known acronyms so that heck splits words where a reader would.
 fn normalize_acronyms(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
@@ -63,13 +107,21 @@ fn replace_non_ident(name: &str) -> String {
 /// `field_name` for struct fields, parameters and methods.
 pub fn snake_ident(name: &str) -> String {
     let snake = normalize_acronyms(&replace_non_ident(name)).to_snake_case();
-    escape(if snake.is_empty() { "value".into() } else { snake })
+    escape(if snake.is_empty() {
+        "value".into()
+    } else {
+        snake
+    })
 }
 
 /// `TypeName` for types and enum variants.
 pub fn camel_ident(name: &str) -> String {
     let camel = normalize_acronyms(&replace_non_ident(name)).to_upper_camel_case();
-    escape(if camel.is_empty() { "Empty".into() } else { camel })
+    escape(if camel.is_empty() {
+        "Empty".into()
+    } else {
+        camel
+    })
 }
 
 /// A definition's own name is kept when it already is a valid type name, so that the docs
@@ -173,6 +225,21 @@ mod tests {
         ];
         for (spec, rust) in types {
             assert_eq!(type_ident(spec), rust, "type_ident({spec:?})");
+        }
+        for (name, rust) in [
+            ("String", "String_"),
+            ("Visitor", "Visitor_"),
+            ("A", "A_"),
+            ("Thing", "Thing"),
+        ] {
+            assert_eq!(unreserved_type(name.into()), rust);
+        }
+        for (id, method) in [
+            ("Ping", "ping_operation"),
+            ("FromEnv", "from_env_operation"),
+            ("SystemPing", "system_ping"),
+        ] {
+            assert_eq!(operation_method(id), method);
         }
         let variants = [
             ("", "Empty"),

@@ -155,19 +155,66 @@ pub struct Response {
 }
 
 /// `type:` is a string, or (upstream bug, moby/moby#35146) a list of strings.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum SchemaType {
     One(String),
     Many(Vec<String>),
 }
 
 /// `additionalProperties:` is a boolean or a schema.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone)]
 pub enum AdditionalProperties {
     Bool(bool),
     Schema(Box<Schema>),
+}
+
+// Hand-written instead of `#[serde(untagged)]`: an untagged enum buffers its input (so
+// errors inside lose their path) and fails with "data did not match any variant of
+// untagged enum", which tells a spec author nothing. These say what was expected.
+impl<'de> Deserialize<'de> for SchemaType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = SchemaType;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a type name (`string`, `object`, ...) or a list of type names")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<SchemaType, E> {
+                Ok(SchemaType::One(v.to_owned()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                seq: A,
+            ) -> Result<SchemaType, A::Error> {
+                Vec::<String>::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))
+                    .map(SchemaType::Many)
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for AdditionalProperties {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = AdditionalProperties;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("`true`, `false` or a schema")
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<AdditionalProperties, E> {
+                Ok(AdditionalProperties::Bool(v))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<AdditionalProperties, A::Error> {
+                Schema::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(|s| AdditionalProperties::Schema(Box::new(s)))
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
 }
 
 /// One schema node. Every field is optional: a `$ref` node may carry siblings
@@ -268,23 +315,27 @@ pub fn load(path: &Path) -> Result<LoadedSpec> {
 pub fn parse(bytes: &[u8], path: &Path) -> Result<LoadedSpec> {
     use sha2::Digest;
     let sha256 = hex(&sha2::Sha256::digest(bytes));
+    // Bounded before the YAML parser sees it: libyaml's work grows with the square of the
+    // nesting depth, and its own recursion limit applies only after a whole document is read.
+    crate::nesting::check(bytes).map_err(|message| Error::Yaml {
+        file: path.to_owned(),
+        message,
+    })?;
     let yaml: serde_yaml::Value = serde_yaml::from_slice(bytes).map_err(|e| Error::Yaml {
         file: path.to_owned(),
         message: e.to_string(),
     })?;
     let json = yaml_to_json(yaml, path, &mut String::new())?;
+    check_root(&json).map_err(|(pointer, rule)| Error::Spec {
+        file: path.to_owned(),
+        pointer,
+        rule,
+    })?;
     let spec: Spec = serde_path_to_error::deserialize(&json).map_err(|e| Error::Spec {
         file: path.to_owned(),
-        pointer: path_to_pointer(&e.path().to_string()),
+        pointer: pointer_of(e.path()),
         rule: e.inner().to_string(),
     })?;
-    if spec.swagger != "2.0" {
-        return Err(Error::Spec {
-            file: path.to_owned(),
-            pointer: "/swagger".into(),
-            rule: format!("expected Swagger \"2.0\", found {:?}", spec.swagger),
-        });
-    }
     Ok(LoadedSpec {
         path: path.to_owned(),
         file_name: path
@@ -294,6 +345,85 @@ pub fn parse(bytes: &[u8], path: &Path) -> Result<LoadedSpec> {
         sha256,
         spec,
     })
+}
+
+/// What must be true of the document as a whole before its parts are read: a mapping that
+/// says `swagger: "2.0"` and has an `info`. Anything else (an empty file, an OpenAPI 3
+/// document) is told that only Swagger 2.0 is read.
+fn check_root(json: &Value) -> Result<(), (String, String)> {
+    const ONLY: &str = "only Swagger 2.0 specs (`swagger: \"2.0\"`) are read";
+    let Value::Object(root) = json else {
+        let found = match json {
+            Value::Null => "an empty document".to_owned(),
+            other => format!("{} at the top", json_kind(other)),
+        };
+        return Err((
+            String::new(),
+            format!("expected a Swagger 2.0 document, found {found}; {ONLY}"),
+        ));
+    };
+    if let Some(v) = root.get("openapi") {
+        return Err((
+            "/openapi".into(),
+            format!("an OpenAPI {} document: {ONLY}", v.as_str().unwrap_or("3")),
+        ));
+    }
+    match root.get("swagger") {
+        None => Err((
+            String::new(),
+            format!("no `swagger` version at the top; {ONLY}"),
+        )),
+        Some(Value::String(v)) if v == "2.0" => match root.get("info") {
+            Some(Value::Object(_)) => Ok(()),
+            Some(other) => Err((
+                "/info".into(),
+                format!(
+                    "expected a mapping with `version: \"1.NN\"`, found {}",
+                    json_kind(other)
+                ),
+            )),
+            None => Err((
+                String::new(),
+                "missing `info` (with `version: \"1.NN\"`)".into(),
+            )),
+        },
+        Some(other) => Err((
+            "/swagger".into(),
+            format!("expected \"2.0\", found {other}; {ONLY}"),
+        )),
+    }
+}
+
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a mapping",
+    }
+}
+
+/// The RFC 6901 pointer of a serde path, one reference token per segment (so a key such as
+/// `os.version` or `/containers/{id}/json` stays one token, escaped).
+fn pointer_of(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for segment in path.iter() {
+        out.push('/');
+        match segment {
+            Segment::Seq { index } => out.push_str(&index.to_string()),
+            Segment::Map { key } => out.push_str(&escape_pointer(key)),
+            Segment::Enum { variant } => out.push_str(&escape_pointer(variant)),
+            Segment::Unknown => {
+                // Nothing past here can be named: point at what can.
+                out.pop();
+                break;
+            }
+        }
+    }
+    out
 }
 
 pub(crate) fn hex(bytes: &[u8]) -> String {
@@ -357,36 +487,19 @@ fn yaml_to_json(value: serde_yaml::Value, file: &Path, pointer: &mut String) -> 
     })
 }
 
+/// The definition a local `$ref` names (`#/definitions/a~1b` → `a/b`), or `None` for any
+/// other reference.
+pub fn ref_target(reference: &str) -> Option<String> {
+    let token = reference.strip_prefix("#/definitions/")?;
+    if token.is_empty() || token.contains('/') {
+        return None;
+    }
+    Some(token.replace("~1", "/").replace("~0", "~"))
+}
+
 /// RFC 6901 escaping of one reference token.
 pub fn escape_pointer(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
-}
-
-/// serde_path_to_error prints `paths./containers/json.get`; we want a JSON pointer.
-fn path_to_pointer(path: &str) -> String {
-    if path == "." || path.is_empty() {
-        return String::new();
-    }
-    // serde_path_to_error separates segments with '.', which also occurs inside path keys.
-    // Good enough for error messages: keep `paths.<key>` intact by splitting smartly.
-    let mut out = String::new();
-    let mut rest = path;
-    if let Some(r) = rest.strip_prefix("paths.") {
-        out.push_str("/paths");
-        // The path key runs until the next `.get|.post|...` segment.
-        let methods = [".get", ".put", ".post", ".delete", ".head", ".patch", ".options"];
-        let cut = methods.iter().filter_map(|m| r.find(m)).min().unwrap_or(r.len());
-        out.push('/');
-        out.push_str(&escape_pointer(&r[..cut]));
-        rest = r[cut..].trim_start_matches('.');
-    }
-    for seg in rest.split('.').filter(|s| !s.is_empty()) {
-        // `[3]` index segments.
-        let seg = seg.trim_start_matches('[').trim_end_matches(']');
-        out.push('/');
-        out.push_str(&escape_pointer(seg));
-    }
-    out
 }
 
 #[cfg(test)]

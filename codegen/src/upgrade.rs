@@ -22,9 +22,15 @@ pub const EXT_COLLECTION_FORMAT: &str = "x-collection-format";
 pub const EXT_GO_TYPE: &str = "x-go-type";
 /// Extension keeping the spec's `x-omitempty`.
 pub const EXT_OMITEMPTY: &str = "x-omitempty";
+/// Extension keeping the Swagger pointer of a piece the upgrade moved (parameters are
+/// renumbered without the body one; the body becomes a request body), for error messages.
+pub const EXT_POINTER: &str = "x-dockwright-pointer";
 
 struct Ctx<'a> {
     file: &'a Path,
+    /// Definition names, so that every `$ref` is checked where it is written (also in the
+    /// parts the IR never reads, such as error responses).
+    definitions: &'a IndexMap<String, Schema>,
 }
 
 impl Ctx<'_> {
@@ -39,7 +45,10 @@ impl Ctx<'_> {
 
 /// Upgrades a repaired spec. `file` names the spec in errors.
 pub fn upgrade(spec: &Spec, file: &Path) -> Result<oa::OpenAPI> {
-    let ctx = Ctx { file };
+    let ctx = Ctx {
+        file,
+        definitions: &spec.definitions,
+    };
     for key in ["parameters", "responses"] {
         let present = match key {
             "parameters" => spec.parameters.is_some(),
@@ -151,6 +160,7 @@ fn operation(
                     .collect();
                 let mut extensions = IndexMap::new();
                 extensions.insert("x-body-name".to_owned(), Value::String(p.name.clone()));
+                extensions.insert(EXT_POINTER.to_owned(), Value::String(pp.clone()));
                 request_body = Some(oa::ReferenceOr::Item(oa::RequestBody {
                     description: p.description.clone(),
                     content,
@@ -169,7 +179,9 @@ fn operation(
                     example: None,
                     examples: Default::default(),
                     explode: None,
-                    extensions: Default::default(),
+                    extensions: [(EXT_POINTER.to_owned(), Value::String(pp.clone()))]
+                        .into_iter()
+                        .collect(),
                 };
                 parameters.push(oa::ReferenceOr::Item(match p.location.as_str() {
                     "query" => oa::Parameter::Query {
@@ -191,23 +203,31 @@ fn operation(
             other => {
                 return Err(ctx.err(
                     &format!("{pp}/in"),
-                    format!("parameters `in: {other}` are not supported (body, query, path, header)"),
+                    format!(
+                        "parameters `in: {other}` are not supported (body, query, path, header)"
+                    ),
                 ))
             }
         }
     }
     let mut responses = oa::Responses::default();
     for (code, r) in &op.responses {
-        let rp = format!("{pointer}/responses/{code}");
+        let rp = format!("{pointer}/responses/{}", swagger::escape_pointer(code));
         if r.reference.is_some() {
             return Err(ctx.err(&rp, "response `$ref` is not supported"));
         }
         let status = if code == "default" {
             None
         } else {
-            Some(oa::StatusCode::Code(code.parse().map_err(|_| {
-                ctx.err(&rp, "response keys must be HTTP status codes or `default`")
-            })?))
+            match code.parse::<u16>() {
+                Ok(c) if (100..=599).contains(&c) => Some(oa::StatusCode::Code(c)),
+                _ => return Err(ctx.err(
+                    &rp,
+                    format!(
+                        "`{code}` is not a response key: HTTP status codes 100-599 or `default`"
+                    ),
+                )),
+            }
         };
         let mut content = IndexMap::new();
         if let Some(schema) = &r.schema {
@@ -224,7 +244,11 @@ fn operation(
         }
         let mut headers = IndexMap::new();
         for (name, h) in &r.headers {
-            let hs = schema_or_ref(ctx, h, &format!("{rp}/headers/{name}"))?;
+            let hs = schema_or_ref(
+                ctx,
+                h,
+                &format!("{rp}/headers/{}", swagger::escape_pointer(name)),
+            )?;
             headers.insert(
                 name.clone(),
                 oa::ReferenceOr::Item(oa::Header {
@@ -247,7 +271,9 @@ fn operation(
         };
         match status {
             Some(s) => {
-                responses.responses.insert(s, oa::ReferenceOr::Item(response));
+                responses
+                    .responses
+                    .insert(s, oa::ReferenceOr::Item(response));
             }
             None => responses.default = Some(oa::ReferenceOr::Item(response)),
         }
@@ -279,10 +305,9 @@ fn parameter_schema(
     p: &swagger::Parameter,
     pointer: &str,
 ) -> Result<oa::ReferenceOr<oa::Schema>> {
-    let ty = p
-        .ty
-        .clone()
-        .ok_or_else(|| ctx.err(pointer, "a non-body parameter needs a `type`"))?;
+    let ty =
+        p.ty.clone()
+            .ok_or_else(|| ctx.err(pointer, "a non-body parameter needs a `type`"))?;
     let as_schema = Schema {
         ty: Some(SchemaType::One(ty.clone())),
         format: p.format.clone(),
@@ -323,13 +348,16 @@ fn boxed(ctx: &Ctx, s: &Schema, pointer: &str) -> Result<oa::ReferenceOr<Box<oa:
 }
 
 fn check_ref(ctx: &Ctx, r: &str, pointer: &str) -> Result<()> {
-    if r.strip_prefix("#/definitions/").is_some_and(|n| !n.is_empty() && !n.contains('/')) {
-        Ok(())
-    } else {
-        Err(ctx.err(
+    match swagger::ref_target(r) {
+        Some(name) if ctx.definitions.contains_key(&name) => Ok(()),
+        Some(_) => Err(ctx.err(
+            &format!("{pointer}/$ref"),
+            format!("`{r}` points to no definition"),
+        )),
+        None => Err(ctx.err(
             &format!("{pointer}/$ref"),
             format!("`$ref: {r}` is not supported: only `#/definitions/<Name>` references are"),
-        ))
+        )),
     }
 }
 
@@ -384,7 +412,11 @@ fn schema(ctx: &Ctx, s: &Schema, pointer: &str) -> Result<oa::Schema> {
                 required: s.required.clone(),
                 ..Schema::default()
             };
-            all_of.push(oa::ReferenceOr::Item(schema(ctx, &rest, pointer)?));
+            let mut rest = schema(ctx, &rest, pointer)?;
+            rest.schema_data
+                .extensions
+                .insert(EXT_POINTER.into(), Value::String(pointer.to_owned()));
+            all_of.push(oa::ReferenceOr::Item(rest));
         }
         return Ok(oa::Schema {
             schema_data: data,
@@ -465,8 +497,12 @@ fn schema(ctx: &Ctx, s: &Schema, pointer: &str) -> Result<oa::Schema> {
             }))
         }
         Some("object") => {
-            if enumeration.iter().any(|v| v.as_object().is_some_and(|o| o.is_empty())) {
-                data.extensions.insert(EXT_EMPTY_OBJECT.into(), Value::Bool(true));
+            if enumeration
+                .iter()
+                .any(|v| v.as_object().is_some_and(|o| o.is_empty()))
+            {
+                data.extensions
+                    .insert(EXT_EMPTY_OBJECT.into(), Value::Bool(true));
             }
             let mut properties = IndexMap::new();
             for (name, p) in &s.properties {
@@ -482,9 +518,13 @@ fn schema(ctx: &Ctx, s: &Schema, pointer: &str) -> Result<oa::Schema> {
             let additional_properties = match &s.additional_properties {
                 None => None,
                 Some(AdditionalProperties::Bool(b)) => Some(oa::AdditionalProperties::Any(*b)),
-                Some(AdditionalProperties::Schema(ap)) => Some(oa::AdditionalProperties::Schema(
-                    Box::new(schema_or_ref(ctx, ap, &format!("{pointer}/additionalProperties"))?),
-                )),
+                Some(AdditionalProperties::Schema(ap)) => {
+                    Some(oa::AdditionalProperties::Schema(Box::new(schema_or_ref(
+                        ctx,
+                        ap,
+                        &format!("{pointer}/additionalProperties"),
+                    )?)))
+                }
             };
             oa::SchemaKind::Type(oa::Type::Object(oa::ObjectType {
                 properties,

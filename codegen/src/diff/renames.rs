@@ -127,7 +127,8 @@ fn walk_pair(old: &Api, new: &Api, a: &TypeRef, b: &TypeRef, found: &mut dyn FnM
         (TypeRef::Named(x), TypeRef::Named(y)) => found(&old.ty(*x).name, &new.ty(*y).name),
         (TypeRef::Array(x), TypeRef::Array(y))
         | (TypeRef::Map(x), TypeRef::Map(y))
-        | (TypeRef::Nullable(x), TypeRef::Nullable(y)) => walk_pair(old, new, x, y, found),
+        | (TypeRef::Nullable(x), TypeRef::Nullable(y))
+        | (TypeRef::Boxed(x), TypeRef::Boxed(y)) => walk_pair(old, new, x, y, found),
         _ => {}
     }
 }

@@ -164,6 +164,7 @@ pub(super) fn render(ty: &TypeRef, named: &dyn Fn(crate::ir::TypeId) -> String) 
         TypeRef::Nullable(inner) => format!("Option<{}>", render(inner, named)),
         TypeRef::EmptyObject => "dockwright_runtime::model::EmptyObject".to_owned(),
         TypeRef::Json => "serde_json::Value".to_owned(),
+        TypeRef::Boxed(inner) => format!("Box<{}>", render(inner, named)),
     }
 }
 

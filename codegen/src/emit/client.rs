@@ -11,7 +11,10 @@ use quote::quote;
 use super::filters::filter_type_name;
 use super::ident;
 use super::models::{doc_attr, rust_type_in};
-use crate::ir::{Api, BodyType, Operation, Param, ParamLocation, QueryEncoding, ResponseKind, TypeRef};
+use crate::ir::{
+    path_parts, Api, BodyType, Operation, Param, ParamLocation, PathPart, QueryEncoding,
+    ResponseKind, TypeRef,
+};
 use crate::names;
 use crate::stream_kinds;
 
@@ -37,7 +40,9 @@ pub(super) struct ParamPlan<'a> {
 pub(super) fn plan<'a>(api: &Api, op: &'a Operation) -> Vec<ParamPlan<'a>> {
     let models = quote!(crate::models::);
     // Fields every request struct has, which a parameter's field must not take.
-    let mut used = ["client", "send", "body", "request_timeout"].map(str::to_owned).to_vec();
+    let mut used = ["client", "send", "body", "request_timeout"]
+        .map(str::to_owned)
+        .to_vec();
     op.params
         .iter()
         .map(|p| {
@@ -236,7 +241,10 @@ fn operation_docs(op: &Operation) -> TokenStream {
         text.push_str(d.trim());
         text.push_str("\n\n");
     }
-    text.push_str(&format!("`{} {}` (operation `{}`).", op.method, op.path, op.id));
+    text.push_str(&format!(
+        "`{} {}` (operation `{}`).",
+        op.method, op.path, op.id
+    ));
     doc_attr(Some(&text))
 }
 
@@ -298,32 +306,41 @@ fn request_type(api: &Api, op: &Operation) -> TokenStream {
         }
     });
 
-    // The path, with every parameter percent-encoded so it stays one segment.
+    // The path, with every parameter percent-encoded so it stays one segment. The lowering
+    // has checked the template and its parameters; a template it would refuse becomes a
+    // compile error here rather than a panic.
     let mut format_string = format!("/v{}", api.version);
     let mut format_args = Vec::new();
-    let mut rest = op.path.as_str();
-    while let Some(start) = rest.find('{') {
-        format_string.push_str(&rest[..start]);
-        let end = rest[start..].find('}').map(|e| start + e).unwrap_or(rest.len() - 1);
-        let wire = &rest[start + 1..end];
-        let plan = plans
-            .iter()
-            .find(|p| p.param.location == ParamLocation::Path && p.param.wire_name == wire);
-        match plan {
-            Some(p) => {
-                let field = &p.field;
-                let value = match &p.shape {
-                    ParamShape::Text => quote!(&self.#field),
-                    _ => quote!(&self.#field.to_string()),
-                };
-                format_string.push_str("{}");
-                format_args.push(quote!(dockwright_runtime::encode_path_segment(#value)));
+    match path_parts(&op.path) {
+        Ok(parts) => {
+            for part in parts {
+                match part {
+                    PathPart::Literal(text) => format_string.push_str(&text),
+                    PathPart::Param(wire) => {
+                        let plan = plans.iter().find(|p| {
+                            p.param.location == ParamLocation::Path && p.param.wire_name == wire
+                        });
+                        let value = match plan {
+                            Some(p) => {
+                                let field = &p.field;
+                                match &p.shape {
+                                    ParamShape::Text => quote!(&self.#field),
+                                    _ => quote!(&self.#field.to_string()),
+                                }
+                            }
+                            None => {
+                                let message = format!("{}: no path parameter `{wire}`", op.id);
+                                quote!(compile_error!(#message))
+                            }
+                        };
+                        format_string.push_str("{}");
+                        format_args.push(quote!(dockwright_runtime::encode_path_segment(#value)));
+                    }
+                }
             }
-            None => format_string.push_str(&rest[start..=end]),
         }
-        rest = &rest[end + 1..];
+        Err(message) => format_args.push(quote!(compile_error!(#message))),
     }
-    format_string.push_str(rest);
     let path_expr = if format_args.is_empty() {
         quote!(String::from(#format_string))
     } else {
@@ -345,10 +362,16 @@ fn request_type(api: &Api, op: &Operation) -> TokenStream {
                 }
             },
             (ParamLocation::Query, shape) => {
-                let value = if p.positional { quote!(Some(&self.#field)) } else { quote!(self.#field.as_ref()) };
+                let value = if p.positional {
+                    quote!(Some(&self.#field))
+                } else {
+                    quote!(self.#field.as_ref())
+                };
                 let encoded = match (&p.param.encoding, shape) {
                     (QueryEncoding::Json, _) => quote!(request.query_json(#wire, value)),
-                    (QueryEncoding::Repeated, _) => quote!(request.query_repeated(#wire, value.iter().map(|v| v.to_string()))),
+                    (QueryEncoding::Repeated, _) => {
+                        quote!(request.query_repeated(#wire, value.iter().map(|v| v.to_string())))
+                    }
                     (QueryEncoding::Plain, ParamShape::Value(_)) if is_named(&p.param.ty) => {
                         quote!(request.query(#wire, value.to_string()))
                     }
@@ -361,7 +384,11 @@ fn request_type(api: &Api, op: &Operation) -> TokenStream {
                 }
             }
             (ParamLocation::Header, ParamShape::RegistryAuth) => {
-                let value = if p.positional { quote!(Some(&self.#field)) } else { quote!(self.#field.as_ref()) };
+                let value = if p.positional {
+                    quote!(Some(&self.#field))
+                } else {
+                    quote!(self.#field.as_ref())
+                };
                 quote! {
                     if let Some(auth) = #value {
                         request = request.registry_auth(auth);
@@ -369,7 +396,11 @@ fn request_type(api: &Api, op: &Operation) -> TokenStream {
                 }
             }
             (ParamLocation::Header, _) => {
-                let value = if p.positional { quote!(Some(&self.#field)) } else { quote!(self.#field.as_ref()) };
+                let value = if p.positional {
+                    quote!(Some(&self.#field))
+                } else {
+                    quote!(self.#field.as_ref())
+                };
                 quote! {
                     if let Some(value) = #value {
                         request = request.header(#wire, value.to_string());
@@ -382,7 +413,8 @@ fn request_type(api: &Api, op: &Operation) -> TokenStream {
     if let Some((_, _)) = &body {
         let b = op.body.as_ref().expect("body planned");
         let media_type = &b.media_type;
-        let is_json = matches!(&b.ty, BodyType::Json(_)) && !stream_kinds::lookup(&op.id).is_some_and(|e| e.body_in);
+        let is_json = matches!(&b.ty, BodyType::Json(_))
+            && !stream_kinds::lookup(&op.id).is_some_and(|e| e.body_in);
         steps.push(if is_json {
             quote! {
                 if let Some(body) = &self.body {

@@ -59,6 +59,10 @@ pub fn rust_type_in(api: &Api, ty: &TypeRef, prefix: &TokenStream) -> TokenStrea
         }
         TypeRef::EmptyObject => quote!(dockwright_runtime::model::EmptyObject),
         TypeRef::Json => quote!(serde_json::Value),
+        TypeRef::Boxed(inner) => {
+            let inner = rust_type_in(api, inner, prefix);
+            quote!(Box<#inner>)
+        }
     }
 }
 
@@ -313,6 +317,7 @@ impl DefaultTable {
     fn ref_default(api: &Api, t: &TypeRef, table: &mut HashMap<TypeId, bool>, depth: usize) -> bool {
         match t {
             TypeRef::Named(id) => Self::compute(api, *id, table, depth),
+            TypeRef::Boxed(inner) => Self::ref_default(api, inner, table, depth),
             _ => true,
         }
     }

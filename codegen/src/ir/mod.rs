@@ -7,7 +7,7 @@
 
 mod lower;
 
-pub use lower::lower;
+pub use lower::{lower, path_parts, PathPart};
 
 use crate::stream_kinds::StreamKind;
 use crate::version::ApiVersion;
@@ -130,6 +130,9 @@ pub enum TypeRef {
     EmptyObject,
     /// A free-form value the spec does not describe.
     Json,
+    /// A value held on the heap because its type contains itself (`Node.Next: $ref Node`):
+    /// a struct field on a cycle of by-value fields, which would otherwise be infinitely large.
+    Boxed(Box<TypeRef>),
 }
 
 /// Integer widths by `format`; no format means i64 (daemons overflow i32 in practice).

@@ -5,6 +5,9 @@
 //! `…Value` (map values), `{OperationId}Body` / `{OperationId}Response`; a name already
 //! taken (by a definition or an earlier inline type) gets `Inline`, then a number, appended.
 
+mod cycles;
+mod validate;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -14,8 +17,16 @@ use serde_json::Value;
 use super::*;
 use crate::error::{Error, Result};
 use crate::names;
-use crate::upgrade::{EXT_COLLECTION_FORMAT, EXT_EMPTY_OBJECT, EXT_GO_TYPE};
+use crate::swagger::escape_pointer;
+use crate::upgrade::{EXT_COLLECTION_FORMAT, EXT_EMPTY_OBJECT, EXT_GO_TYPE, EXT_POINTER};
 use crate::{filter_keys, stream_kinds};
+
+pub use validate::{path_parts, PathPart};
+
+/// Most `allOf` parts one definition may expand to, counting every part reached through
+/// references; bounds the work of a spec whose parts fan out (each referring to several
+/// parts that refer to several parts...). The Engine API's largest expands to 4.
+const ALL_OF_BUDGET: usize = 4096;
 
 /// Lowers an upgraded spec.
 pub fn lower(
@@ -69,6 +80,7 @@ pub fn lower(
         cx.types[id.0].docs = docs;
     }
     let mut operations = Vec::new();
+    let mut op_pointers = Vec::new();
     for (path, item) in &doc.paths.paths {
         let oa::ReferenceOr::Item(item) = item else {
             continue;
@@ -89,19 +101,49 @@ pub fn lower(
                     method.to_lowercase()
                 );
                 operations.push(cx.operation(path, method, op, &pointer)?);
+                op_pointers.push(pointer);
             }
         }
     }
-    let mut seen = BTreeSet::new();
-    for op in &operations {
-        if !seen.insert(op.rust_name.clone()) {
-            return Err(Error::Spec {
-                file: file.to_owned(),
-                pointer: "/paths".into(),
-                rule: format!("two operations map to the method name `{}`", op.rust_name),
-            });
+    // Method names and the type names made from operation ids must be unique.
+    let mut methods = BTreeMap::new();
+    let mut type_names = BTreeMap::new();
+    for (op, pointer) in operations.iter().zip(&op_pointers) {
+        for (seen, name, what) in [
+            (&mut methods, op.rust_name.clone(), "the method name"),
+            (
+                &mut type_names,
+                names::camel_ident(&op.id),
+                "the type name prefix",
+            ),
+        ] {
+            if let Some(first) = seen.insert(name.clone(), op.id.clone()) {
+                return Err(Error::Spec {
+                    file: file.to_owned(),
+                    pointer: format!("{pointer}/operationId"),
+                    rule: format!(
+                        "operations `{first}` and `{}` map to {what} `{name}`",
+                        op.id
+                    ),
+                });
+            }
         }
     }
+    if let Some((id, cycle)) = cycles::alias_cycle(&cx.types) {
+        let pointer = match &cx.types[id.0].origin {
+            TypeOrigin::Definition(name) => format!("/definitions/{}", escape_pointer(name)),
+            TypeOrigin::Inline(pointer) => pointer.clone(),
+        };
+        return Err(Error::Spec {
+            file: file.to_owned(),
+            pointer,
+            rule: format!(
+                "the type is defined as itself ({}), which has no finite form; put an object with properties on the cycle",
+                cycle.join(" → ")
+            ),
+        });
+    }
+    cycles::box_recursive_fields(&mut cx.types);
     Ok(Api {
         version,
         spec_file: file
@@ -113,6 +155,17 @@ pub fn lower(
         types: cx.types,
         operations,
     })
+}
+
+/// Properties of a struct being built, each with the pointer of its schema in the spec.
+type Properties = indexmap::IndexMap<String, (oa::ReferenceOr<Box<oa::Schema>>, String)>;
+
+/// The state of one definition's `allOf` expansion.
+struct AllOfWalk {
+    /// Definitions being expanded, outermost first.
+    stack: Vec<String>,
+    /// Parts that may still be visited.
+    budget: usize,
 }
 
 struct Lowering<'a> {
@@ -134,6 +187,7 @@ impl Lowering<'_> {
 
     /// Reserves a type name; a taken one gets `Inline`, then `Inline2`, ... appended.
     fn unique_name(&mut self, candidate: String) -> String {
+        let candidate = names::unreserved_type(candidate);
         let mut name = candidate.clone();
         let mut n = 1;
         while self.taken.contains(&name) {
@@ -149,10 +203,9 @@ impl Lowering<'_> {
     }
 
     fn reference(&self, reference: &str, pointer: &str) -> Result<TypeRef> {
-        let name = reference.trim_start_matches("#/definitions/");
-        let name = name.trim_start_matches("#/components/schemas/");
+        let name = crate::swagger::ref_target(reference).unwrap_or_default();
         self.definition_ids
-            .get(name)
+            .get(&name)
             .map(|id| TypeRef::Named(*id))
             .ok_or_else(|| {
                 self.err(
@@ -184,11 +237,18 @@ impl Lowering<'_> {
             oa::SchemaKind::Type(oa::Type::Object(obj))
                 if !obj.properties.is_empty() && !is_empty_object(schema) =>
             {
+                let properties = obj
+                    .properties
+                    .iter()
+                    .map(|(k, v)| {
+                        let at = format!("{pointer}/properties/{}", escape_pointer(k));
+                        (k.clone(), (v.clone(), at))
+                    })
+                    .collect();
                 Ok(TypeKind::Struct(self.fields(
-                    &obj.properties,
+                    &properties,
                     &obj.required,
                     name,
-                    pointer,
                 )?))
             }
             oa::SchemaKind::Type(oa::Type::String(s)) if !s.enumeration.is_empty() => {
@@ -198,59 +258,75 @@ impl Lowering<'_> {
                 TypeKind::IntegerEnum(integer_variants(&i.enumeration, &schema.schema_data)),
             ),
             oa::SchemaKind::AllOf { all_of } if !is_ref_wrapper(all_of) => {
-                let mut properties = indexmap::IndexMap::new();
+                let mut properties = Properties::new();
                 let mut required = Vec::new();
+                let mut walk = AllOfWalk {
+                    stack: self.defining(pointer),
+                    budget: ALL_OF_BUDGET,
+                };
                 for (i, part) in all_of.iter().enumerate() {
                     self.collect_all_of(
                         part,
                         &format!("{pointer}/allOf/{i}"),
                         &mut properties,
                         &mut required,
-                        0,
+                        &mut walk,
                     )?;
                 }
                 Ok(TypeKind::Struct(self.fields(
                     &properties,
                     &required,
                     name,
-                    pointer,
                 )?))
             }
-            _ => Ok(TypeKind::Alias(self.type_ref_of_schema(schema, name, pointer, true)?)),
+            _ => Ok(TypeKind::Alias(
+                self.type_ref_of_schema(schema, name, pointer, true)?,
+            )),
         }
     }
 
-    /// Flattens one `allOf` part into `properties`, following references to definitions.
+    /// Flattens one `allOf` part into `properties` (each with the pointer of its schema),
+    /// following references to definitions. `stack` holds the definitions being expanded,
+    /// so a cycle is named instead of followed; `budget` bounds the parts visited.
     fn collect_all_of(
         &self,
         part: &oa::ReferenceOr<oa::Schema>,
         pointer: &str,
-        properties: &mut indexmap::IndexMap<String, oa::ReferenceOr<Box<oa::Schema>>>,
+        properties: &mut Properties,
         required: &mut Vec<String>,
-        depth: usize,
+        walk: &mut AllOfWalk,
     ) -> Result<()> {
-        if depth > 16 {
-            return Err(self.err(pointer, "allOf nests too deeply (a reference cycle?)"));
-        }
-        let schema = match part {
+        walk.budget = walk.budget.checked_sub(1).ok_or_else(|| {
+            self.err(
+                pointer,
+                format!("allOf expands to more than {ALL_OF_BUDGET} parts"),
+            )
+        })?;
+        let (schema, base, entered) = match part {
             oa::ReferenceOr::Reference { reference } => {
-                let name = reference.trim_start_matches("#/definitions/");
-                match self.schemas.get(name) {
-                    Some(oa::ReferenceOr::Item(s)) => s,
-                    _ => {
-                        return Err(self.err(
-                            &format!("{pointer}/$ref"),
-                            format!("`{reference}` points to no definition"),
-                        ))
-                    }
-                }
+                let (name, schema) = self.resolve(reference, pointer, &walk.stack)?;
+                walk.stack.push(name.clone());
+                (
+                    schema,
+                    format!("/definitions/{}", escape_pointer(&name)),
+                    true,
+                )
             }
-            oa::ReferenceOr::Item(s) => s,
+            oa::ReferenceOr::Item(s) => {
+                let base = s
+                    .schema_data
+                    .extensions
+                    .get(EXT_POINTER)
+                    .and_then(Value::as_str)
+                    .map_or_else(|| pointer.to_owned(), str::to_owned);
+                (s, base, false)
+            }
         };
-        match &schema.schema_kind {
+        let result = match &schema.schema_kind {
             oa::SchemaKind::Type(oa::Type::Object(obj)) => {
                 for (k, v) in &obj.properties {
-                    properties.insert(k.clone(), v.clone());
+                    let at = format!("{base}/properties/{}", escape_pointer(k));
+                    properties.insert(k.clone(), (v.clone(), at));
                 }
                 for r in &obj.required {
                     if !required.contains(r) {
@@ -259,35 +335,77 @@ impl Lowering<'_> {
                 }
                 Ok(())
             }
-            oa::SchemaKind::AllOf { all_of } => {
-                for (i, p) in all_of.iter().enumerate() {
-                    self.collect_all_of(
-                        p,
-                        &format!("{pointer}/allOf/{i}"),
-                        properties,
-                        required,
-                        depth + 1,
-                    )?;
-                }
-                Ok(())
-            }
+            oa::SchemaKind::AllOf { all_of } => all_of.iter().enumerate().try_for_each(|(i, p)| {
+                self.collect_all_of(p, &format!("{base}/allOf/{i}"), properties, required, walk)
+            }),
             // A free-form part adds nothing we can type.
             oa::SchemaKind::Any(_) => Ok(()),
-            _ => Err(self.err(pointer, "allOf parts must be objects")),
+            _ => Err(self.err(&base, "allOf parts must be objects")),
+        };
+        if entered {
+            walk.stack.pop();
         }
+        result
+    }
+
+    /// The schema a `$ref` names, through definitions that are themselves bare references;
+    /// a reference back to a definition in `stack` (or in the chain) is a cycle.
+    fn resolve(
+        &self,
+        reference: &str,
+        pointer: &str,
+        stack: &[String],
+    ) -> Result<(String, &oa::Schema)> {
+        let mut chain: Vec<String> = Vec::new();
+        let mut reference = reference.to_owned();
+        loop {
+            let name = crate::swagger::ref_target(&reference).unwrap_or_default();
+            if stack.contains(&name) || chain.contains(&name) {
+                let mut cycle: Vec<String> = stack.iter().chain(&chain).cloned().collect();
+                cycle.push(name);
+                return Err(self.err(
+                    &format!("{pointer}/$ref"),
+                    format!(
+                        "allOf includes itself ({}), which has no finite form",
+                        cycle.join(" → ")
+                    ),
+                ));
+            }
+            match self.schemas.get(&name) {
+                Some(oa::ReferenceOr::Item(s)) => return Ok((name, s)),
+                Some(oa::ReferenceOr::Reference { reference: next }) => {
+                    chain.push(name);
+                    reference = next.clone();
+                }
+                None => {
+                    return Err(self.err(
+                        &format!("{pointer}/$ref"),
+                        format!("`{reference}` points to no definition"),
+                    ))
+                }
+            }
+        }
+    }
+
+    /// The definition a schema at `pointer` defines, if it is one (`/definitions/Name`).
+    fn defining(&self, pointer: &str) -> Vec<String> {
+        pointer
+            .strip_prefix("/definitions/")
+            .filter(|rest| !rest.contains('/'))
+            .map(|name| vec![name.replace("~1", "/").replace("~0", "~")])
+            .unwrap_or_default()
     }
 
     fn fields(
         &mut self,
-        properties: &indexmap::IndexMap<String, oa::ReferenceOr<Box<oa::Schema>>>,
+        properties: &Properties,
         required: &[String],
         parent: &str,
-        pointer: &str,
     ) -> Result<Struct> {
         let mut fields = Vec::new();
         let mut used = BTreeSet::new();
-        for (json_name, prop) in properties {
-            let pp = format!("{pointer}/properties/{}", crate::swagger::escape_pointer(json_name));
+        for (json_name, (prop, pp)) in properties {
+            let pp = pp.as_str();
             let hint = format!("{parent}{}", names::camel_ident(json_name));
             let (ty, nullable, docs) = match prop {
                 oa::ReferenceOr::Reference { reference } => {
@@ -415,7 +533,8 @@ impl Lowering<'_> {
                 Some(items) => {
                     let item_pointer = format!("{pointer}/items");
                     let item_hint = format!("{hint}Item");
-                    let nullable = matches!(items, oa::ReferenceOr::Item(s) if s.schema_data.nullable);
+                    let nullable =
+                        matches!(items, oa::ReferenceOr::Item(s) if s.schema_data.nullable);
                     let ty = self.type_ref(items, &item_hint, &item_pointer)?;
                     Ok(TypeRef::Array(Box::new(if nullable {
                         TypeRef::Nullable(Box::new(ty))
@@ -426,7 +545,9 @@ impl Lowering<'_> {
                 None => Ok(TypeRef::Array(Box::new(TypeRef::Json))),
             },
             oa::SchemaKind::Any(_) => Ok(TypeRef::Json),
-            oa::SchemaKind::OneOf { .. } | oa::SchemaKind::AnyOf { .. } | oa::SchemaKind::Not { .. } => {
+            oa::SchemaKind::OneOf { .. }
+            | oa::SchemaKind::AnyOf { .. }
+            | oa::SchemaKind::Not { .. } => {
                 Err(self.err(pointer, "oneOf/anyOf/not are not supported"))
             }
         }
@@ -474,13 +595,23 @@ impl Lowering<'_> {
             .ok_or_else(|| self.err(pointer, "every operation needs an operationId"))?;
         let type_prefix = names::camel_ident(&id);
         let mut params = Vec::new();
+        let mut param_pointers = Vec::new();
         for (i, p) in op.parameters.iter().enumerate() {
-            let pp = format!("{pointer}/parameters/{i}");
             let oa::ReferenceOr::Item(p) = p else {
+                let pp = format!("{pointer}/parameters/{i}");
                 return Err(self.err(&pp, "parameter `$ref` is not supported"));
             };
+            // The upgrade numbers parameters without the body one; it left the spec's pointer.
+            let pp = p
+                .parameter_data_ref()
+                .extensions
+                .get(EXT_POINTER)
+                .and_then(Value::as_str)
+                .map_or_else(|| format!("{pointer}/parameters/{i}"), str::to_owned);
             let (data, location) = match p {
-                oa::Parameter::Query { parameter_data, .. } => (parameter_data, ParamLocation::Query),
+                oa::Parameter::Query { parameter_data, .. } => {
+                    (parameter_data, ParamLocation::Query)
+                }
                 oa::Parameter::Path { parameter_data, .. } => (parameter_data, ParamLocation::Path),
                 oa::Parameter::Header { parameter_data, .. } => {
                     (parameter_data, ParamLocation::Header)
@@ -529,7 +660,7 @@ impl Lowering<'_> {
             } else {
                 QueryEncoding::Plain
             };
-            params.push(Param {
+            let param = Param {
                 wire_name: data.name.clone(),
                 rust_name: names::snake_ident(&data.name),
                 location,
@@ -540,7 +671,39 @@ impl Lowering<'_> {
                 encoding,
                 filter_keys: is_filters
                     .then(|| filter_keys::parse(data.description.as_deref().unwrap_or_default())),
-            });
+            };
+            validate::param_has_textual_form(&self.types, &param)
+                .map_err(|rule| self.err(&pp, rule))?;
+            params.push(param);
+            param_pointers.push(pp);
+        }
+        let path_pointer = pointer.rsplit_once('/').map_or(pointer, |(p, _)| p);
+        let parts = validate::path_parts(path).map_err(|rule| self.err(path_pointer, rule))?;
+        validate::path_matches_params(path, &parts, &params).map_err(
+            |(param, rule)| match param {
+                Some(i) => self.err(&format!("{}/in", param_pointers[i]), rule),
+                None => self.err(path_pointer, rule),
+            },
+        )?;
+        // The stream-kind table's TTY inspect path uses the operation's path parameters.
+        if let Some(tty) = stream_kinds::lookup(&id).and_then(|e| e.tty_from) {
+            for part in validate::path_parts(tty.inspect_path).unwrap_or_default() {
+                let PathPart::Param(name) = part else {
+                    continue;
+                };
+                if !params
+                    .iter()
+                    .any(|p| p.location == ParamLocation::Path && p.wire_name == name)
+                {
+                    return Err(self.err(
+                        &format!("{pointer}/parameters"),
+                        format!(
+                            "`{id}` reads its TTY setting from `{}` (stream-kind table), so it needs the path parameter `{name}`",
+                            tty.inspect_path
+                        ),
+                    ));
+                }
+            }
         }
         let body = match &op.request_body {
             None => None,
@@ -560,13 +723,17 @@ impl Lowering<'_> {
                     .find(|(k, _)| k.as_str() == "application/json")
                     .or_else(|| rb.content.first())
                     .ok_or_else(|| self.err(pointer, "a request body needs a media type"))?;
+                let body_pointer = rb
+                    .extensions
+                    .get(EXT_POINTER)
+                    .and_then(Value::as_str)
+                    .map_or_else(
+                        || format!("{pointer}/parameters"),
+                        |p| format!("{p}/schema"),
+                    );
                 let ty = match (&mt.schema, media_type.as_str()) {
                     (Some(schema), "application/json") if !is_binary(schema) => BodyType::Json(
-                        self.type_ref(
-                            schema,
-                            &format!("{type_prefix}Body"),
-                            &format!("{pointer}/requestBody"),
-                        )?,
+                        self.type_ref(schema, &format!("{type_prefix}Body"), &body_pointer)?,
                     ),
                     _ => BodyType::Bytes,
                 };
@@ -614,7 +781,7 @@ impl Lowering<'_> {
                 ResponseKind::Json(self.type_ref(
                     schema,
                     &format!("{type_prefix}Response"),
-                    &format!("{pointer}/responses/{code}"),
+                    &format!("{pointer}/responses/{code}/schema"),
                 )?)
             };
         }
@@ -630,7 +797,7 @@ impl Lowering<'_> {
             })
             .unwrap_or_default();
         Ok(Operation {
-            rust_name: names::snake_ident(&id),
+            rust_name: names::operation_method(&id),
             stream: stream_kinds::lookup(&id).map(|e| e.kind),
             id,
             method: method.to_owned(),
@@ -658,20 +825,26 @@ fn is_ref_wrapper(all_of: &[oa::ReferenceOr<oa::Schema>]) -> bool {
         .iter()
         .filter(|p| matches!(p, oa::ReferenceOr::Reference { .. }))
         .count();
-    refs == 1 && all_of.iter().all(|p| match p {
-        oa::ReferenceOr::Reference { .. } => true,
-        oa::ReferenceOr::Item(s) => adds_no_field(s),
-    })
+    refs == 1
+        && all_of.iter().all(|p| match p {
+            oa::ReferenceOr::Reference { .. } => true,
+            oa::ReferenceOr::Item(s) => adds_no_field(s),
+        })
 }
 
 /// An object part with no properties, no required names, no additional properties.
 fn adds_no_field(schema: &oa::Schema) -> bool {
     match &schema.schema_kind {
         oa::SchemaKind::Type(oa::Type::Object(obj)) => {
-            obj.properties.is_empty() && obj.required.is_empty() && obj.additional_properties.is_none()
+            obj.properties.is_empty()
+                && obj.required.is_empty()
+                && obj.additional_properties.is_none()
         }
         oa::SchemaKind::Any(any) => {
-            any.properties.is_empty() && any.required.is_empty() && any.additional_properties.is_none() && any.typ.is_none()
+            any.properties.is_empty()
+                && any.required.is_empty()
+                && any.additional_properties.is_none()
+                && any.typ.is_none()
         }
         _ => false,
     }
@@ -757,15 +930,25 @@ fn integer_variants(values: &[Option<i64>], data: &oa::SchemaData) -> Vec<Intege
     let docs = data.description.clone().unwrap_or_default();
     let mut used = BTreeSet::new();
     let mut out = Vec::new();
+    let mut seen = BTreeSet::new();
     for value in values.iter().flatten() {
+        // `[1, 1]` is one value (a match with two equal arms would not compile).
+        if !seen.insert(*value) {
+            continue;
+        }
         let word = find_meaning(&docs, *value);
         let mut rust_name = word
             .as_deref()
             .map(names::variant_ident)
             .unwrap_or_else(|| format!("V{value}").replace('-', "Minus"));
         if rust_name == "Other" || !used.insert(rust_name.clone()) {
-            rust_name = format!("V{value}").replace('-', "Minus");
-            used.insert(rust_name.clone());
+            let plain = format!("V{value}").replace('-', "Minus");
+            rust_name = plain.clone();
+            let mut n = 2;
+            while !used.insert(rust_name.clone()) {
+                rust_name = format!("{plain}_{n}");
+                n += 1;
+            }
         }
         out.push(IntegerVariant {
             value: *value,
