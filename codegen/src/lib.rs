@@ -17,6 +17,7 @@ pub mod diff;
 pub mod emit;
 pub mod error;
 pub mod filter_keys;
+pub mod filter_rules;
 pub mod fixups;
 pub mod ir;
 pub mod manifest;

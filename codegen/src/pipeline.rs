@@ -6,7 +6,7 @@ use crate::emit::{self, GeneratedFile, RuntimeDependency};
 use crate::error::{Error, Result};
 use crate::ir::{self, Api};
 use crate::version::ApiVersion;
-use crate::{fixups, swagger, upgrade};
+use crate::{filter_rules, fixups, swagger, upgrade};
 
 /// Reads a spec and lowers it to the IR. The version comes from the spec's `info.version`.
 pub fn load_api(path: &Path) -> Result<Api> {
@@ -30,7 +30,9 @@ fn api_from_loaded(loaded: swagger::LoadedSpec) -> Result<Api> {
     })?;
     let applied = fixups::apply(&mut spec, version, &path)?;
     let doc = upgrade::upgrade(&spec, &path)?;
-    ir::lower(&doc, version, &path, &sha256, applied)
+    let mut api = ir::lower(&doc, version, &path, &sha256, applied)?;
+    filter_rules::apply(&mut api, &path)?;
+    Ok(api)
 }
 
 /// The files of the crate for one spec.

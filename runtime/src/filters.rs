@@ -24,6 +24,21 @@ impl Filters {
         self
     }
 
+    /// Sets `key` to this one value, replacing any before: for keys the daemon takes once
+    /// (`until`, `dangling`, ...), where a second value is a 400 or silently wrong.
+    pub fn set(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.0.insert(key.into(), vec![value.into()]);
+        self
+    }
+
+    /// Sets `key` with no values (`{"inuse":[]}`): the presence flags of build-cache
+    /// pruning, which never match a value and answer 400 to an empty string.
+    /// Replaces any values set before.
+    pub fn flag(mut self, key: impl Into<String>) -> Self {
+        self.0.insert(key.into(), Vec::new());
+        self
+    }
+
     /// True when no key was set.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
@@ -43,5 +58,34 @@ impl Filters {
 impl serde::Serialize for Filters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.0.serialize(serializer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Filters;
+
+    #[test]
+    fn custom_appends_set_replaces_flag_has_no_values() {
+        let f = Filters::new()
+            .custom("status", "exited")
+            .custom("status", "created")
+            .set("until", "1h")
+            .set("until", "2h")
+            .flag("inuse");
+        assert_eq!(
+            f.to_json(),
+            r#"{"inuse":[],"status":["exited","created"],"until":["2h"]}"#
+        );
+        assert!(!Filters::new().flag("shared").is_empty());
+        // A value after a flag makes it an ordinary key; a flag after values clears them.
+        assert_eq!(
+            Filters::new().flag("a").custom("a", "x").to_json(),
+            r#"{"a":["x"]}"#
+        );
+        assert_eq!(
+            Filters::new().custom("a", "x").flag("a").to_json(),
+            r#"{"a":[]}"#
+        );
     }
 }

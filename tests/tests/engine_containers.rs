@@ -5,7 +5,7 @@
 macro_rules! suite {
     ($api:ident, $era:ident) => {
         use $api::client::Client;
-        use $api::filters::{ContainerListFilters, ContainerPruneFilters};
+        use $api::filters::{ContainerListFilters, ContainerPruneFilters, ContainerStatus};
         use dockwright_tests::engines::{label_filter, labels, retry_busy, unique, Engine};
         use $api::models::{ContainerCreateBody, ContainerUpdateBody, HostConfig, RestartPolicy, RestartPolicyName};
         use dockwright_tests::json;
@@ -76,7 +76,7 @@ macro_rules! suite {
             let started_at = json(&running.state)["StartedAt"].clone();
             let running_list = client
                 .container_list()
-                .filters(ContainerListFilters::new().status("running").label(label_filter(&run_id)))
+                .filters(ContainerListFilters::new().status(ContainerStatus::Running).label(label_filter(&run_id)))
                 .await
                 .unwrap();
             assert_eq!(running_list.len(), 1, "{name}: {running_list:?}");
@@ -107,7 +107,7 @@ macro_rules! suite {
             assert_eq!(json(&paused.state)["Status"], "paused", "{name}: paused");
             let paused_list = client
                 .container_list()
-                .filters(ContainerListFilters::new().status("paused").label(label_filter(&run_id)))
+                .filters(ContainerListFilters::new().status(ContainerStatus::Paused).label(label_filter(&run_id)))
                 .await
                 .unwrap();
             assert_eq!(paused_list.len(), 1, "{name}");

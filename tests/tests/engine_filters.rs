@@ -9,7 +9,7 @@
 macro_rules! suite {
     ($api:ident, $era:ident) => {
         use $api::client::Client;
-        use $api::filters::ContainerListFilters;
+        use $api::filters::{ContainerListFilters, ContainerStatus};
         use $api::models::{ContainerCreateBody, HostConfig};
         use dockwright_tests::engines::{label_filter, labels, unique, Engine};
 
@@ -75,21 +75,21 @@ macro_rules! suite {
             // The list is served from a snapshot the daemon updates just after a wait
             // returns: give it a moment to show both exits.
             for _ in 0..50 {
-                if found(mine().status("exited")).await.len() == 2 {
+                if found(mine().status(ContainerStatus::Exited)).await.len() == 2 {
                     break;
                 }
                 tokio::time::sleep(std::time::Duration::from_millis(100)).await;
             }
             assert_eq!(found(mine()).await, ["db-1", "web-1", "web-2"], "{name}: label");
-            assert_eq!(found(mine().status("exited")).await, ["db-1", "web-1"], "{name}: status");
-            assert_eq!(found(mine().status("created")).await, ["web-2"], "{name}: status created");
+            assert_eq!(found(mine().status(ContainerStatus::Exited)).await, ["db-1", "web-1"], "{name}: status");
+            assert_eq!(found(mine().status(ContainerStatus::Created)).await, ["web-2"], "{name}: status created");
             // Several values of one key: any of them.
-            assert_eq!(found(mine().status("created").status("exited")).await, ["db-1", "web-1", "web-2"], "{name}");
+            assert_eq!(found(mine().status(ContainerStatus::Created).status(ContainerStatus::Exited)).await, ["db-1", "web-1", "web-2"], "{name}");
             // Several labels: all of them.
             assert_eq!(found(mine().label("app=web")).await, ["web-1", "web-2"], "{name}: two labels");
-            assert_eq!(found(mine().status("exited").label("app=web")).await, ["web-1"], "{name}: status+label");
+            assert_eq!(found(mine().status(ContainerStatus::Exited).label("app=web")).await, ["web-1"], "{name}: status+label");
             assert_eq!(found(mine().label("app=none")).await, Vec::<&str>::new(), "{name}");
-            assert_eq!(found(mine().exited("0")).await, ["db-1", "web-1"], "{name}: exited");
+            assert_eq!(found(mine().exited(0)).await, ["db-1", "web-1"], "{name}: exited");
             assert_eq!(found(mine().name(format!("{run_id}-db-1"))).await, ["db-1"], "{name}: name");
             assert_eq!(found(mine().id(&ids["web-2"])).await, ["web-2"], "{name}: id");
             // Without `all`, only running containers: none of these.
@@ -107,22 +107,22 @@ macro_rules! suite {
             let _ = client
                 .container_list()
                 .all(true)
-                .filters(ContainerListFilters::new().status("exited"))
+                .filters(ContainerListFilters::new().status(ContainerStatus::Exited))
                 .await;
             let _ = client
                 .container_list()
-                .filters(ContainerListFilters::new().status("exited").label("app=web"))
+                .filters(ContainerListFilters::new().status(ContainerStatus::Exited).label("app=web"))
                 .await;
             // Several values of one key keep their order; keys are sorted.
             let _ = client
                 .container_list()
-                .filters(ContainerListFilters::new().status("exited").status("created").name("a b"))
+                .filters(ContainerListFilters::new().status(ContainerStatus::Exited).status(ContainerStatus::Created).name("a b"))
                 .await;
             // An empty filter set sends no `filters` at all.
             let _ = client.container_list().filters(ContainerListFilters::new()).await;
             let _ = client
                 .image_list()
-                .filters(ImageListFilters::new().dangling("true").reference("busybox:*"))
+                .filters(ImageListFilters::new().dangling(true).reference("busybox:*"))
                 .await;
             let _ = client.volume_prune().filters(VolumePruneFilters::new().custom("label", "x=1")).await;
             assert_eq!(

@@ -121,13 +121,13 @@ macro_rules! suite {
             assert_ne!(second, first, "{name}");
             let dangling = client
                 .image_list()
-                .filters(ImageListFilters::new().dangling("true").label(label_filter(&run_id)))
+                .filters(ImageListFilters::new().dangling(true).label(label_filter(&run_id)))
                 .await
                 .unwrap();
             assert_eq!(dangling.iter().map(|i| &i.id).collect::<Vec<_>>(), [&first], "{name}: {dangling:?}");
             let tagged_only = client
                 .image_list()
-                .filters(ImageListFilters::new().dangling("false").label(label_filter(&run_id)))
+                .filters(ImageListFilters::new().dangling(false).label(label_filter(&run_id)))
                 .await
                 .unwrap();
             assert_eq!(tagged_only.iter().map(|i| &i.id).collect::<Vec<_>>(), [&second], "{name}");
@@ -135,9 +135,9 @@ macro_rules! suite {
             // Prune dangling images of this test only (label filter).
             let prune_filters = dockwright_tests::if_v1_25!($era, {
                 // v1.25 documents only `dangling` for prune; the daemon accepts `label`.
-                ImagePruneFilters::new().dangling("true").custom("label", label_filter(&run_id))
+                ImagePruneFilters::new().dangling(true).custom("label", label_filter(&run_id))
             } else {
-                ImagePruneFilters::new().dangling("true").label(label_filter(&run_id))
+                ImagePruneFilters::new().dangling(true).label(label_filter(&run_id))
             });
             let pruned = retry_busy(|| client.image_prune().filters(prune_filters.clone()).send())
                 .await
@@ -153,7 +153,7 @@ macro_rules! suite {
             assert!(client.image_inspect(&first).await.unwrap_err().is_not_found(), "{name}");
             let dangling = client
                 .image_list()
-                .filters(ImageListFilters::new().dangling("true").label(label_filter(&run_id)))
+                .filters(ImageListFilters::new().dangling(true).label(label_filter(&run_id)))
                 .await
                 .unwrap();
             assert!(dangling.is_empty(), "{name}: {dangling:?}");

@@ -93,8 +93,8 @@ macro_rules! suite {
             };
             assert_eq!(names(&list(label()).await), [vol_a.clone(), vol_b.clone()], "{name}");
             assert_eq!(names(&list(VolumeListFilters::new().name(&vol_b)).await), [vol_b.as_str()], "{name}");
-            assert_eq!(names(&list(label().dangling("true")).await), [vol_b.as_str()], "{name}");
-            assert_eq!(names(&list(label().dangling("false")).await), [vol_a.as_str()], "{name}");
+            assert_eq!(names(&list(label().dangling(true)).await), [vol_b.as_str()], "{name}");
+            assert_eq!(names(&list(label().dangling(false)).await), [vol_a.as_str()], "{name}");
             assert!(list(label().driver("no-such-driver")).await.is_empty(), "{name}");
             let all = client.volume_list().await.unwrap_or_else(|e| panic!("{name}: list all: {e}"));
             assert!(json(&all)["Volumes"].as_array().unwrap().iter().any(|v| v["Name"] == vol_a.as_str()));
@@ -127,7 +127,7 @@ macro_rules! suite {
                     // From API 1.42 a prune leaves named volumes alone unless `all=true`.
                     let kept = prune(VolumePruneFilters::new().label(label_filter(&run_id))).await;
                     assert!(kept.is_empty(), "{name}: {kept:?}");
-                    prune(VolumePruneFilters::new().label(label_filter(&run_id)).all("true")).await
+                    prune(VolumePruneFilters::new().label(label_filter(&run_id)).all(true)).await
                 })
             });
             assert_eq!(deleted, [vol_b.as_str()], "{name}");

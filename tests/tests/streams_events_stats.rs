@@ -15,7 +15,7 @@ macro_rules! suite {
             let events = within(30, "events", docker
                 .system_events()
                 .filters($c::filters::SystemEventsFilters::new()
-                    .type_("container")
+                    .type_($c::filters::EventType::Container)
                     .label(format!("{}={mark}", support::LABEL))))
                 .await
                 .unwrap_or_else(|e| panic!("{}: events: {e}", engine.spec.name));

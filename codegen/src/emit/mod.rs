@@ -107,7 +107,7 @@ fn lib_rs(api: &Api) -> TokenStream {
         .is_some_and(|keys| keys.iter().any(|k| k.key == "status"))
     {
         format!(
-            "use {crate_name}::{{client::Client, filters::ContainerListFilters}};\n\nlet docker = Client::from_env()?;\nlet running = docker\n    .container_list()\n    .filters(ContainerListFilters::new().status(\"running\"))\n    .send()\n    .await?;\nprintln!(\"{{}} running containers\", running.len());"
+            "use {crate_name}::{{client::Client, filters::{{ContainerListFilters, ContainerStatus}}}};\n\nlet docker = Client::from_env()?;\nlet running = docker\n    .container_list()\n    .filters(ContainerListFilters::new().status(ContainerStatus::Running))\n    .send()\n    .await?;\nprintln!(\"{{}} running containers\", running.len());"
         )
     } else {
         format!(

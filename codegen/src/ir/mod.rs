@@ -212,6 +212,8 @@ pub struct FilterKey {
     pub key: String,
     /// The description's bullet for this key.
     pub docs: String,
+    /// How its values are typed (`crate::filter_rules` sets it where the daemon is strict).
+    pub value: crate::filter_keys::FilterValue,
 }
 
 #[derive(Debug, Clone)]

@@ -6,7 +6,7 @@
 //! cargo run -p dockwright-examples --bin events -- --max 3 --type container
 //! ```
 
-use dockwright_v1_41::filters::SystemEventsFilters;
+use dockwright_v1_41::filters::{EventType, SystemEventsFilters};
 use dockwright_v1_41::Client;
 use futures_util::StreamExt;
 
@@ -24,7 +24,7 @@ async fn run() -> Result<(), dockwright_examples::BoxError> {
         tokio::time::Instant::now() + dockwright_examples::seconds(&args, "--timeout", 30);
     let mut filters = SystemEventsFilters::new();
     if let Some(kind) = dockwright_examples::option(&args, "--type") {
-        filters = filters.type_(kind);
+        filters = filters.type_(EventType::from(kind.as_str()));
     }
 
     let docker = Client::from_env()?;

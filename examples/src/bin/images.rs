@@ -19,7 +19,7 @@ async fn run() -> Result<(), dockwright_examples::BoxError> {
         filters = filters.reference(reference);
     }
     if let Some(dangling) = dockwright_examples::option(&args, "--dangling") {
-        filters = filters.dangling(dangling);
+        filters = filters.dangling(dangling.parse::<bool>()?);
     }
     let docker = Client::from_env()?;
     let images = docker.image_list().filters(filters).await?;

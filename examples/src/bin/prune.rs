@@ -19,7 +19,7 @@ async fn run() -> Result<(), dockwright_examples::BoxError> {
     let docker = Client::from_env()?;
 
     let mut containers = ContainerPruneFilters::new();
-    let mut images = ImagePruneFilters::new().dangling("true");
+    let mut images = ImagePruneFilters::new().dangling(true);
     if let Some(label) = &label {
         containers = containers.label(label.clone());
         images = images.label(label.clone());

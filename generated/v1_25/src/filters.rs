@@ -5,8 +5,9 @@
 
 /// Typed `filters` for [`container_list`](crate::client::Client::container_list) (GET `/containers/json`).
 ///
-/// Keys documented for API v1.25: `exited`, `status`, `label`, `isolation`, `id`, `name`, `is-task`, `ancestor`, `before`, `since`, `volume`, `network`, `health`.
+/// Keys the daemon accepts at API v1.25: `exited`, `status`, `label`, `isolation`, `id`, `name`, `is-task`, `ancestor`, `before`, `since`, `volume`, `network`, `health`.
 /// Several values of one key match any of them; different keys must all match.
+/// Keys the daemon takes once replace their value when set again.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ContainerListFilters(dockwright_runtime::filters::Filters);
 impl ContainerListFilters {
@@ -15,12 +16,12 @@ impl ContainerListFilters {
         Self::default()
     }
     /// `exited=<int>` containers with exit code of `<int>`
-    pub fn exited(self, value: impl Into<String>) -> Self {
-        Self(self.0.custom("exited", value))
+    pub fn exited(self, value: i64) -> Self {
+        Self(self.0.custom("exited", value.to_string()))
     }
     /// `status=`(`created`|`restarting`|`running`|`removing`|`paused`|`exited`|`dead`)
-    pub fn status(self, value: impl Into<String>) -> Self {
-        Self(self.0.custom("status", value))
+    pub fn status(self, value: ContainerStatus) -> Self {
+        Self(self.0.custom("status", value.as_str()))
     }
     /// `label=key` or `label="key=value"` of a container label
     pub fn label(self, value: impl Into<String>) -> Self {
@@ -39,8 +40,10 @@ impl ContainerListFilters {
         Self(self.0.custom("name", value))
     }
     /// `is-task=`(`true`|`false`)
-    pub fn is_task(self, value: impl Into<String>) -> Self {
-        Self(self.0.custom("is-task", value))
+    ///
+    /// Sent as `true` or `false`; the daemon takes one value: calling this again replaces it.
+    pub fn is_task(self, value: bool) -> Self {
+        Self(self.0.set("is-task", if value { "true" } else { "false" }))
     }
     /// `ancestor`=(`<image-name>[:<tag>]`, `<image id>`, or `<image@digest>`)
     pub fn ancestor(self, value: impl Into<String>) -> Self {
@@ -63,12 +66,17 @@ impl ContainerListFilters {
         Self(self.0.custom("network", value))
     }
     /// `health`=(`starting`|`healthy`|`unhealthy`|`none`)
-    pub fn health(self, value: impl Into<String>) -> Self {
-        Self(self.0.custom("health", value))
+    pub fn health(self, value: ContainerHealth) -> Self {
+        Self(self.0.custom("health", value.as_str()))
     }
-    /// Any key, for keys this API version does not document.
+    /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
+    }
+    /// Any key with no values (`{"key":[]}`), for presence flags this API version
+    /// does not document.
+    pub fn custom_flag(self, key: impl Into<String>) -> Self {
+        Self(self.0.flag(key))
     }
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
@@ -95,9 +103,14 @@ impl ContainerPruneFilters {
     pub fn new() -> Self {
         Self::default()
     }
-    /// Any key, for keys this API version does not document.
+    /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
+    }
+    /// Any key with no values (`{"key":[]}`), for presence flags this API version
+    /// does not document.
+    pub fn custom_flag(self, key: impl Into<String>) -> Self {
+        Self(self.0.flag(key))
     }
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
@@ -115,7 +128,7 @@ impl serde::Serialize for ContainerPruneFilters {
 }
 /// Typed `filters` for [`system_events`](crate::client::Client::system_events) (GET `/events`).
 ///
-/// Keys documented for API v1.25: `container`, `event`, `image`, `label`, `type`, `volume`, `network`, `daemon`.
+/// Keys the daemon accepts at API v1.25: `container`, `event`, `image`, `label`, `type`, `volume`, `network`, `daemon`.
 /// Several values of one key match any of them; different keys must all match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SystemEventsFilters(dockwright_runtime::filters::Filters);
@@ -141,8 +154,8 @@ impl SystemEventsFilters {
         Self(self.0.custom("label", value))
     }
     /// `type=<string>` object to filter by, one of `container`, `image`, `volume`, `network`, or `daemon`
-    pub fn type_(self, value: impl Into<String>) -> Self {
-        Self(self.0.custom("type", value))
+    pub fn type_(self, value: EventType) -> Self {
+        Self(self.0.custom("type", value.as_str()))
     }
     /// `volume=<string>` volume name or ID
     pub fn volume(self, value: impl Into<String>) -> Self {
@@ -156,9 +169,14 @@ impl SystemEventsFilters {
     pub fn daemon(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("daemon", value))
     }
-    /// Any key, for keys this API version does not document.
+    /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
+    }
+    /// Any key with no values (`{"key":[]}`), for presence flags this API version
+    /// does not document.
+    pub fn custom_flag(self, key: impl Into<String>) -> Self {
+        Self(self.0.flag(key))
     }
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
@@ -176,8 +194,9 @@ impl serde::Serialize for SystemEventsFilters {
 }
 /// Typed `filters` for [`image_list`](crate::client::Client::image_list) (GET `/images/json`).
 ///
-/// Keys documented for API v1.25: `dangling`, `label`, `before`, `since`, `reference`.
+/// Keys the daemon accepts at API v1.25: `dangling`, `label`, `before`, `since`, `reference`.
 /// Several values of one key match any of them; different keys must all match.
+/// Keys the daemon takes once replace their value when set again.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImageListFilters(dockwright_runtime::filters::Filters);
 impl ImageListFilters {
@@ -186,8 +205,10 @@ impl ImageListFilters {
         Self::default()
     }
     /// `dangling=true`
-    pub fn dangling(self, value: impl Into<String>) -> Self {
-        Self(self.0.custom("dangling", value))
+    ///
+    /// Sent as `true` or `false`; the daemon takes one value: calling this again replaces it.
+    pub fn dangling(self, value: bool) -> Self {
+        Self(self.0.set("dangling", if value { "true" } else { "false" }))
     }
     /// `label=key` or `label="key=value"` of an image label
     pub fn label(self, value: impl Into<String>) -> Self {
@@ -205,9 +226,14 @@ impl ImageListFilters {
     pub fn reference(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("reference", value))
     }
-    /// Any key, for keys this API version does not document.
+    /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
+    }
+    /// Any key with no values (`{"key":[]}`), for presence flags this API version
+    /// does not document.
+    pub fn custom_flag(self, key: impl Into<String>) -> Self {
+        Self(self.0.flag(key))
     }
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
@@ -225,8 +251,9 @@ impl serde::Serialize for ImageListFilters {
 }
 /// Typed `filters` for [`image_prune`](crate::client::Client::image_prune) (POST `/images/prune`).
 ///
-/// Keys documented for API v1.25: `dangling`.
+/// Keys the daemon accepts at API v1.25: `dangling`.
 /// Several values of one key match any of them; different keys must all match.
+/// Keys the daemon takes once replace their value when set again.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImagePruneFilters(dockwright_runtime::filters::Filters);
 impl ImagePruneFilters {
@@ -235,12 +262,19 @@ impl ImagePruneFilters {
         Self::default()
     }
     /// `dangling=<boolean>` When set to `true` (or `1`), prune only unused *and* untagged images. When set to `false` (or `0`), all unused images are pruned.
-    pub fn dangling(self, value: impl Into<String>) -> Self {
-        Self(self.0.custom("dangling", value))
+    ///
+    /// Sent as `true` or `false`; the daemon takes one value: calling this again replaces it.
+    pub fn dangling(self, value: bool) -> Self {
+        Self(self.0.set("dangling", if value { "true" } else { "false" }))
     }
-    /// Any key, for keys this API version does not document.
+    /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
+    }
+    /// Any key with no values (`{"key":[]}`), for presence flags this API version
+    /// does not document.
+    pub fn custom_flag(self, key: impl Into<String>) -> Self {
+        Self(self.0.flag(key))
     }
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
@@ -258,8 +292,9 @@ impl serde::Serialize for ImagePruneFilters {
 }
 /// Typed `filters` for [`image_search`](crate::client::Client::image_search) (GET `/images/search`).
 ///
-/// Keys documented for API v1.25: `stars`, `is-automated`, `is-official`.
+/// Keys the daemon accepts at API v1.25: `stars`, `is-automated`, `is-official`.
 /// Several values of one key match any of them; different keys must all match.
+/// Keys the daemon takes once replace their value when set again.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImageSearchFilters(dockwright_runtime::filters::Filters);
 impl ImageSearchFilters {
@@ -268,20 +303,31 @@ impl ImageSearchFilters {
         Self::default()
     }
     /// `stars=<number>`
-    pub fn stars(self, value: impl Into<String>) -> Self {
-        Self(self.0.custom("stars", value))
+    ///
+    /// The daemon takes one value: calling this again replaces it.
+    pub fn stars(self, value: i64) -> Self {
+        Self(self.0.set("stars", value.to_string()))
     }
     /// `is-automated=(true|false)`
-    pub fn is_automated(self, value: impl Into<String>) -> Self {
-        Self(self.0.custom("is-automated", value))
+    ///
+    /// Sent as `true` or `false`; the daemon takes one value: calling this again replaces it.
+    pub fn is_automated(self, value: bool) -> Self {
+        Self(self.0.set("is-automated", if value { "true" } else { "false" }))
     }
     /// `is-official=(true|false)`
-    pub fn is_official(self, value: impl Into<String>) -> Self {
-        Self(self.0.custom("is-official", value))
+    ///
+    /// Sent as `true` or `false`; the daemon takes one value: calling this again replaces it.
+    pub fn is_official(self, value: bool) -> Self {
+        Self(self.0.set("is-official", if value { "true" } else { "false" }))
     }
-    /// Any key, for keys this API version does not document.
+    /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
+    }
+    /// Any key with no values (`{"key":[]}`), for presence flags this API version
+    /// does not document.
+    pub fn custom_flag(self, key: impl Into<String>) -> Self {
+        Self(self.0.flag(key))
     }
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
@@ -299,7 +345,7 @@ impl serde::Serialize for ImageSearchFilters {
 }
 /// Typed `filters` for [`network_list`](crate::client::Client::network_list) (GET `/networks`).
 ///
-/// Keys documented for API v1.25: `driver`, `id`, `label`, `name`, `type`.
+/// Keys the daemon accepts at API v1.25: `driver`, `id`, `label`, `name`, `type`.
 /// Several values of one key match any of them; different keys must all match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NetworkListFilters(dockwright_runtime::filters::Filters);
@@ -325,12 +371,17 @@ impl NetworkListFilters {
         Self(self.0.custom("name", value))
     }
     /// `type=["custom"|"builtin"]` Filters networks by type. The `custom` keyword returns all user-defined networks.
-    pub fn type_(self, value: impl Into<String>) -> Self {
-        Self(self.0.custom("type", value))
+    pub fn type_(self, value: NetworkType) -> Self {
+        Self(self.0.custom("type", value.as_str()))
     }
-    /// Any key, for keys this API version does not document.
+    /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
+    }
+    /// Any key with no values (`{"key":[]}`), for presence flags this API version
+    /// does not document.
+    pub fn custom_flag(self, key: impl Into<String>) -> Self {
+        Self(self.0.flag(key))
     }
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
@@ -357,9 +408,14 @@ impl NetworkPruneFilters {
     pub fn new() -> Self {
         Self::default()
     }
-    /// Any key, for keys this API version does not document.
+    /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
+    }
+    /// Any key with no values (`{"key":[]}`), for presence flags this API version
+    /// does not document.
+    pub fn custom_flag(self, key: impl Into<String>) -> Self {
+        Self(self.0.flag(key))
     }
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
@@ -377,7 +433,7 @@ impl serde::Serialize for NetworkPruneFilters {
 }
 /// Typed `filters` for [`node_list`](crate::client::Client::node_list) (GET `/nodes`).
 ///
-/// Keys documented for API v1.25: `id`, `label`, `membership`, `name`, `role`.
+/// Keys the daemon accepts at API v1.25: `id`, `label`, `membership`, `name`, `role`.
 /// Several values of one key match any of them; different keys must all match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NodeListFilters(dockwright_runtime::filters::Filters);
@@ -406,9 +462,14 @@ impl NodeListFilters {
     pub fn role(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("role", value))
     }
-    /// Any key, for keys this API version does not document.
+    /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
+    }
+    /// Any key with no values (`{"key":[]}`), for presence flags this API version
+    /// does not document.
+    pub fn custom_flag(self, key: impl Into<String>) -> Self {
+        Self(self.0.flag(key))
     }
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
@@ -426,7 +487,7 @@ impl serde::Serialize for NodeListFilters {
 }
 /// Typed `filters` for [`secret_list`](crate::client::Client::secret_list) (GET `/secrets`).
 ///
-/// Keys documented for API v1.25: `names`.
+/// Keys the daemon accepts at API v1.25: `names`.
 /// Several values of one key match any of them; different keys must all match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SecretListFilters(dockwright_runtime::filters::Filters);
@@ -439,9 +500,14 @@ impl SecretListFilters {
     pub fn names(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("names", value))
     }
-    /// Any key, for keys this API version does not document.
+    /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
+    }
+    /// Any key with no values (`{"key":[]}`), for presence flags this API version
+    /// does not document.
+    pub fn custom_flag(self, key: impl Into<String>) -> Self {
+        Self(self.0.flag(key))
     }
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
@@ -459,7 +525,7 @@ impl serde::Serialize for SecretListFilters {
 }
 /// Typed `filters` for [`service_list`](crate::client::Client::service_list) (GET `/services`).
 ///
-/// Keys documented for API v1.25: `id`, `name`, `label`.
+/// Keys the daemon accepts at API v1.25: `id`, `name`, `label`.
 /// Several values of one key match any of them; different keys must all match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ServiceListFilters(dockwright_runtime::filters::Filters);
@@ -480,9 +546,14 @@ impl ServiceListFilters {
     pub fn label(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("label", value))
     }
-    /// Any key, for keys this API version does not document.
+    /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
+    }
+    /// Any key with no values (`{"key":[]}`), for presence flags this API version
+    /// does not document.
+    pub fn custom_flag(self, key: impl Into<String>) -> Self {
+        Self(self.0.flag(key))
     }
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
@@ -500,7 +571,7 @@ impl serde::Serialize for ServiceListFilters {
 }
 /// Typed `filters` for [`task_list`](crate::client::Client::task_list) (GET `/tasks`).
 ///
-/// Keys documented for API v1.25: `id`, `name`, `service`, `node`, `label`, `desired-state`.
+/// Keys the daemon accepts at API v1.25: `id`, `name`, `service`, `node`, `label`, `desired-state`.
 /// Several values of one key match any of them; different keys must all match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TaskListFilters(dockwright_runtime::filters::Filters);
@@ -533,9 +604,14 @@ impl TaskListFilters {
     pub fn desired_state(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("desired-state", value))
     }
-    /// Any key, for keys this API version does not document.
+    /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
+    }
+    /// Any key with no values (`{"key":[]}`), for presence flags this API version
+    /// does not document.
+    pub fn custom_flag(self, key: impl Into<String>) -> Self {
+        Self(self.0.flag(key))
     }
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
@@ -553,8 +629,9 @@ impl serde::Serialize for TaskListFilters {
 }
 /// Typed `filters` for [`volume_list`](crate::client::Client::volume_list) (GET `/volumes`).
 ///
-/// Keys documented for API v1.25: `name`, `dangling`, `driver`.
+/// Keys the daemon accepts at API v1.25: `name`, `dangling`, `driver`.
 /// Several values of one key match any of them; different keys must all match.
+/// Keys the daemon takes once replace their value when set again.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct VolumeListFilters(dockwright_runtime::filters::Filters);
 impl VolumeListFilters {
@@ -567,16 +644,23 @@ impl VolumeListFilters {
         Self(self.0.custom("name", value))
     }
     /// `dangling=<boolean>` When set to `true` (or `1`), returns all volumes that are not in use by a container. When set to `false` (or `0`), only volumes that are in use by one or more containers are returned.
-    pub fn dangling(self, value: impl Into<String>) -> Self {
-        Self(self.0.custom("dangling", value))
+    ///
+    /// Sent as `true` or `false`; the daemon takes one value: calling this again replaces it.
+    pub fn dangling(self, value: bool) -> Self {
+        Self(self.0.set("dangling", if value { "true" } else { "false" }))
     }
     /// `driver=<volume-driver-name>` Matches all or part of a volume driver name.
     pub fn driver(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("driver", value))
     }
-    /// Any key, for keys this API version does not document.
+    /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
+    }
+    /// Any key with no values (`{"key":[]}`), for presence flags this API version
+    /// does not document.
+    pub fn custom_flag(self, key: impl Into<String>) -> Self {
+        Self(self.0.flag(key))
     }
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
@@ -603,9 +687,14 @@ impl VolumePruneFilters {
     pub fn new() -> Self {
         Self::default()
     }
-    /// Any key, for keys this API version does not document.
+    /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
+    }
+    /// Any key with no values (`{"key":[]}`), for presence flags this API version
+    /// does not document.
+    pub fn custom_flag(self, key: impl Into<String>) -> Self {
+        Self(self.0.flag(key))
     }
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
@@ -619,5 +708,185 @@ impl VolumePruneFilters {
 impl serde::Serialize for VolumePruneFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.0.serialize(serializer)
+    }
+}
+/// The values of the filter keys typed as `ContainerHealth`, as this API version documents them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ContainerHealth {
+    /// `starting`
+    Starting,
+    /// `healthy`
+    Healthy,
+    /// `unhealthy`
+    Unhealthy,
+    /// `none`
+    None,
+    /// A value this API version does not document, sent as it is.
+    Other(String),
+}
+impl ContainerHealth {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Starting => "starting",
+            Self::Healthy => "healthy",
+            Self::Unhealthy => "unhealthy",
+            Self::None => "none",
+            Self::Other(value) => value,
+        }
+    }
+}
+/// A documented word becomes its variant, anything else `Other`.
+impl From<&str> for ContainerHealth {
+    fn from(value: &str) -> Self {
+        match value {
+            "starting" => Self::Starting,
+            "healthy" => Self::Healthy,
+            "unhealthy" => Self::Unhealthy,
+            "none" => Self::None,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for ContainerHealth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// The values of the filter keys typed as `ContainerStatus`, as this API version documents them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ContainerStatus {
+    /// `created`
+    Created,
+    /// `restarting`
+    Restarting,
+    /// `running`
+    Running,
+    /// `removing`
+    Removing,
+    /// `paused`
+    Paused,
+    /// `exited`
+    Exited,
+    /// `dead`
+    Dead,
+    /// A value this API version does not document, sent as it is.
+    Other(String),
+}
+impl ContainerStatus {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Created => "created",
+            Self::Restarting => "restarting",
+            Self::Running => "running",
+            Self::Removing => "removing",
+            Self::Paused => "paused",
+            Self::Exited => "exited",
+            Self::Dead => "dead",
+            Self::Other(value) => value,
+        }
+    }
+}
+/// A documented word becomes its variant, anything else `Other`.
+impl From<&str> for ContainerStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "created" => Self::Created,
+            "restarting" => Self::Restarting,
+            "running" => Self::Running,
+            "removing" => Self::Removing,
+            "paused" => Self::Paused,
+            "exited" => Self::Exited,
+            "dead" => Self::Dead,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for ContainerStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// The values of the filter keys typed as `EventType`, as this API version documents them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum EventType {
+    /// `container`
+    Container,
+    /// `image`
+    Image,
+    /// `volume`
+    Volume,
+    /// `network`
+    Network,
+    /// `daemon`
+    Daemon,
+    /// A value this API version does not document, sent as it is.
+    Other(String),
+}
+impl EventType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Container => "container",
+            Self::Image => "image",
+            Self::Volume => "volume",
+            Self::Network => "network",
+            Self::Daemon => "daemon",
+            Self::Other(value) => value,
+        }
+    }
+}
+/// A documented word becomes its variant, anything else `Other`.
+impl From<&str> for EventType {
+    fn from(value: &str) -> Self {
+        match value {
+            "container" => Self::Container,
+            "image" => Self::Image,
+            "volume" => Self::Volume,
+            "network" => Self::Network,
+            "daemon" => Self::Daemon,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for EventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// The values of the filter keys typed as `NetworkType`, as this API version documents them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum NetworkType {
+    /// `custom`
+    Custom,
+    /// `builtin`
+    Builtin,
+    /// A value this API version does not document, sent as it is.
+    Other(String),
+}
+impl NetworkType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Custom => "custom",
+            Self::Builtin => "builtin",
+            Self::Other(value) => value,
+        }
+    }
+}
+/// A documented word becomes its variant, anything else `Other`.
+impl From<&str> for NetworkType {
+    fn from(value: &str) -> Self {
+        match value {
+            "custom" => Self::Custom,
+            "builtin" => Self::Builtin,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for NetworkType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }

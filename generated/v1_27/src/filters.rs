@@ -5,8 +5,9 @@
 
 /// Typed `filters` for [`container_list`](crate::client::Client::container_list) (GET `/containers/json`).
 ///
-/// Keys documented for API v1.27: `ancestor`, `before`, `exited`, `health`, `id`, `isolation`, `is-task`, `label`, `name`, `network`, `since`, `status`, `volume`.
+/// Keys the daemon accepts at API v1.27: `ancestor`, `before`, `exited`, `health`, `id`, `isolation`, `is-task`, `label`, `name`, `network`, `since`, `status`, `volume`.
 /// Several values of one key match any of them; different keys must all match.
+/// Keys the daemon takes once replace their value when set again.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ContainerListFilters(dockwright_runtime::filters::Filters);
 impl ContainerListFilters {
@@ -23,12 +24,12 @@ impl ContainerListFilters {
         Self(self.0.custom("before", value))
     }
     /// `exited=<int>` containers with exit code of `<int>`
-    pub fn exited(self, value: impl Into<String>) -> Self {
-        Self(self.0.custom("exited", value))
+    pub fn exited(self, value: i64) -> Self {
+        Self(self.0.custom("exited", value.to_string()))
     }
     /// `health`=(`starting`|`healthy`|`unhealthy`|`none`)
-    pub fn health(self, value: impl Into<String>) -> Self {
-        Self(self.0.custom("health", value))
+    pub fn health(self, value: ContainerHealth) -> Self {
+        Self(self.0.custom("health", value.as_str()))
     }
     /// `id=<ID>` a container's ID
     pub fn id(self, value: impl Into<String>) -> Self {
@@ -39,8 +40,10 @@ impl ContainerListFilters {
         Self(self.0.custom("isolation", value))
     }
     /// `is-task=`(`true`|`false`)
-    pub fn is_task(self, value: impl Into<String>) -> Self {
-        Self(self.0.custom("is-task", value))
+    ///
+    /// Sent as `true` or `false`; the daemon takes one value: calling this again replaces it.
+    pub fn is_task(self, value: bool) -> Self {
+        Self(self.0.set("is-task", if value { "true" } else { "false" }))
     }
     /// `label=key` or `label="key=value"` of a container label
     pub fn label(self, value: impl Into<String>) -> Self {
@@ -59,16 +62,21 @@ impl ContainerListFilters {
         Self(self.0.custom("since", value))
     }
     /// `status=`(`created`|`restarting`|`running`|`removing`|`paused`|`exited`|`dead`)
-    pub fn status(self, value: impl Into<String>) -> Self {
-        Self(self.0.custom("status", value))
+    pub fn status(self, value: ContainerStatus) -> Self {
+        Self(self.0.custom("status", value.as_str()))
     }
     /// `volume`=(`<volume name>` or `<mount point destination>`)
     pub fn volume(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("volume", value))
     }
-    /// Any key, for keys this API version does not document.
+    /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
+    }
+    /// Any key with no values (`{"key":[]}`), for presence flags this API version
+    /// does not document.
+    pub fn custom_flag(self, key: impl Into<String>) -> Self {
+        Self(self.0.flag(key))
     }
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
@@ -86,7 +94,7 @@ impl serde::Serialize for ContainerListFilters {
 }
 /// Typed `filters` for [`system_events`](crate::client::Client::system_events) (GET `/events`).
 ///
-/// Keys documented for API v1.27: `container`, `daemon`, `event`, `image`, `label`, `network`, `plugin`, `type`, `volume`.
+/// Keys the daemon accepts at API v1.27: `container`, `daemon`, `event`, `image`, `label`, `network`, `plugin`, `type`, `volume`.
 /// Several values of one key match any of them; different keys must all match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SystemEventsFilters(dockwright_runtime::filters::Filters);
@@ -124,16 +132,21 @@ impl SystemEventsFilters {
         Self(self.0.custom("plugin", value))
     }
     /// `type=<string>` object to filter by, one of `container`, `image`, `volume`, `network`, or `daemon`
-    pub fn type_(self, value: impl Into<String>) -> Self {
-        Self(self.0.custom("type", value))
+    pub fn type_(self, value: EventType) -> Self {
+        Self(self.0.custom("type", value.as_str()))
     }
     /// `volume=<string>` volume name or ID
     pub fn volume(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("volume", value))
     }
-    /// Any key, for keys this API version does not document.
+    /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
+    }
+    /// Any key with no values (`{"key":[]}`), for presence flags this API version
+    /// does not document.
+    pub fn custom_flag(self, key: impl Into<String>) -> Self {
+        Self(self.0.flag(key))
     }
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
@@ -151,8 +164,9 @@ impl serde::Serialize for SystemEventsFilters {
 }
 /// Typed `filters` for [`image_list`](crate::client::Client::image_list) (GET `/images/json`).
 ///
-/// Keys documented for API v1.27: `before`, `dangling`, `label`, `reference`, `since`.
+/// Keys the daemon accepts at API v1.27: `before`, `dangling`, `label`, `reference`, `since`.
 /// Several values of one key match any of them; different keys must all match.
+/// Keys the daemon takes once replace their value when set again.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImageListFilters(dockwright_runtime::filters::Filters);
 impl ImageListFilters {
@@ -165,8 +179,10 @@ impl ImageListFilters {
         Self(self.0.custom("before", value))
     }
     /// `dangling=true`
-    pub fn dangling(self, value: impl Into<String>) -> Self {
-        Self(self.0.custom("dangling", value))
+    ///
+    /// Sent as `true` or `false`; the daemon takes one value: calling this again replaces it.
+    pub fn dangling(self, value: bool) -> Self {
+        Self(self.0.set("dangling", if value { "true" } else { "false" }))
     }
     /// `label=key` or `label="key=value"` of an image label
     pub fn label(self, value: impl Into<String>) -> Self {
@@ -180,9 +196,14 @@ impl ImageListFilters {
     pub fn since(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("since", value))
     }
-    /// Any key, for keys this API version does not document.
+    /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
+    }
+    /// Any key with no values (`{"key":[]}`), for presence flags this API version
+    /// does not document.
+    pub fn custom_flag(self, key: impl Into<String>) -> Self {
+        Self(self.0.flag(key))
     }
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
@@ -200,8 +221,9 @@ impl serde::Serialize for ImageListFilters {
 }
 /// Typed `filters` for [`image_prune`](crate::client::Client::image_prune) (POST `/images/prune`).
 ///
-/// Keys documented for API v1.27: `dangling`.
+/// Keys the daemon accepts at API v1.27: `dangling`.
 /// Several values of one key match any of them; different keys must all match.
+/// Keys the daemon takes once replace their value when set again.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImagePruneFilters(dockwright_runtime::filters::Filters);
 impl ImagePruneFilters {
@@ -210,12 +232,19 @@ impl ImagePruneFilters {
         Self::default()
     }
     /// `dangling=<boolean>` When set to `true` (or `1`), prune only unused *and* untagged images. When set to `false` (or `0`), all unused images are pruned.
-    pub fn dangling(self, value: impl Into<String>) -> Self {
-        Self(self.0.custom("dangling", value))
+    ///
+    /// Sent as `true` or `false`; the daemon takes one value: calling this again replaces it.
+    pub fn dangling(self, value: bool) -> Self {
+        Self(self.0.set("dangling", if value { "true" } else { "false" }))
     }
-    /// Any key, for keys this API version does not document.
+    /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
+    }
+    /// Any key with no values (`{"key":[]}`), for presence flags this API version
+    /// does not document.
+    pub fn custom_flag(self, key: impl Into<String>) -> Self {
+        Self(self.0.flag(key))
     }
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
@@ -233,8 +262,9 @@ impl serde::Serialize for ImagePruneFilters {
 }
 /// Typed `filters` for [`image_search`](crate::client::Client::image_search) (GET `/images/search`).
 ///
-/// Keys documented for API v1.27: `is-automated`, `is-official`, `stars`.
+/// Keys the daemon accepts at API v1.27: `is-automated`, `is-official`, `stars`.
 /// Several values of one key match any of them; different keys must all match.
+/// Keys the daemon takes once replace their value when set again.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImageSearchFilters(dockwright_runtime::filters::Filters);
 impl ImageSearchFilters {
@@ -243,20 +273,31 @@ impl ImageSearchFilters {
         Self::default()
     }
     /// `is-automated=(true|false)`
-    pub fn is_automated(self, value: impl Into<String>) -> Self {
-        Self(self.0.custom("is-automated", value))
+    ///
+    /// Sent as `true` or `false`; the daemon takes one value: calling this again replaces it.
+    pub fn is_automated(self, value: bool) -> Self {
+        Self(self.0.set("is-automated", if value { "true" } else { "false" }))
     }
     /// `is-official=(true|false)`
-    pub fn is_official(self, value: impl Into<String>) -> Self {
-        Self(self.0.custom("is-official", value))
+    ///
+    /// Sent as `true` or `false`; the daemon takes one value: calling this again replaces it.
+    pub fn is_official(self, value: bool) -> Self {
+        Self(self.0.set("is-official", if value { "true" } else { "false" }))
     }
     /// `stars=<number>` Matches images that has at least 'number' stars.
-    pub fn stars(self, value: impl Into<String>) -> Self {
-        Self(self.0.custom("stars", value))
+    ///
+    /// The daemon takes one value: calling this again replaces it.
+    pub fn stars(self, value: i64) -> Self {
+        Self(self.0.set("stars", value.to_string()))
     }
-    /// Any key, for keys this API version does not document.
+    /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
+    }
+    /// Any key with no values (`{"key":[]}`), for presence flags this API version
+    /// does not document.
+    pub fn custom_flag(self, key: impl Into<String>) -> Self {
+        Self(self.0.flag(key))
     }
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
@@ -274,7 +315,7 @@ impl serde::Serialize for ImageSearchFilters {
 }
 /// Typed `filters` for [`network_list`](crate::client::Client::network_list) (GET `/networks`).
 ///
-/// Keys documented for API v1.27: `driver`, `id`, `label`, `name`, `type`.
+/// Keys the daemon accepts at API v1.27: `driver`, `id`, `label`, `name`, `type`.
 /// Several values of one key match any of them; different keys must all match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NetworkListFilters(dockwright_runtime::filters::Filters);
@@ -300,12 +341,17 @@ impl NetworkListFilters {
         Self(self.0.custom("name", value))
     }
     /// `type=["custom"|"builtin"]` Filters networks by type. The `custom` keyword returns all user-defined networks.
-    pub fn type_(self, value: impl Into<String>) -> Self {
-        Self(self.0.custom("type", value))
+    pub fn type_(self, value: NetworkType) -> Self {
+        Self(self.0.custom("type", value.as_str()))
     }
-    /// Any key, for keys this API version does not document.
+    /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
+    }
+    /// Any key with no values (`{"key":[]}`), for presence flags this API version
+    /// does not document.
+    pub fn custom_flag(self, key: impl Into<String>) -> Self {
+        Self(self.0.flag(key))
     }
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
@@ -323,7 +369,7 @@ impl serde::Serialize for NetworkListFilters {
 }
 /// Typed `filters` for [`node_list`](crate::client::Client::node_list) (GET `/nodes`).
 ///
-/// Keys documented for API v1.27: `id`, `label`, `membership`, `name`, `role`.
+/// Keys the daemon accepts at API v1.27: `id`, `label`, `membership`, `name`, `role`.
 /// Several values of one key match any of them; different keys must all match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NodeListFilters(dockwright_runtime::filters::Filters);
@@ -352,9 +398,14 @@ impl NodeListFilters {
     pub fn role(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("role", value))
     }
-    /// Any key, for keys this API version does not document.
+    /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
+    }
+    /// Any key with no values (`{"key":[]}`), for presence flags this API version
+    /// does not document.
+    pub fn custom_flag(self, key: impl Into<String>) -> Self {
+        Self(self.0.flag(key))
     }
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
@@ -372,7 +423,7 @@ impl serde::Serialize for NodeListFilters {
 }
 /// Typed `filters` for [`secret_list`](crate::client::Client::secret_list) (GET `/secrets`).
 ///
-/// Keys documented for API v1.27: `names`.
+/// Keys the daemon accepts at API v1.27: `names`.
 /// Several values of one key match any of them; different keys must all match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SecretListFilters(dockwright_runtime::filters::Filters);
@@ -385,9 +436,14 @@ impl SecretListFilters {
     pub fn names(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("names", value))
     }
-    /// Any key, for keys this API version does not document.
+    /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
+    }
+    /// Any key with no values (`{"key":[]}`), for presence flags this API version
+    /// does not document.
+    pub fn custom_flag(self, key: impl Into<String>) -> Self {
+        Self(self.0.flag(key))
     }
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
@@ -405,7 +461,7 @@ impl serde::Serialize for SecretListFilters {
 }
 /// Typed `filters` for [`service_list`](crate::client::Client::service_list) (GET `/services`).
 ///
-/// Keys documented for API v1.27: `id`, `label`, `name`.
+/// Keys the daemon accepts at API v1.27: `id`, `label`, `name`.
 /// Several values of one key match any of them; different keys must all match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ServiceListFilters(dockwright_runtime::filters::Filters);
@@ -426,9 +482,14 @@ impl ServiceListFilters {
     pub fn name(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("name", value))
     }
-    /// Any key, for keys this API version does not document.
+    /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
+    }
+    /// Any key with no values (`{"key":[]}`), for presence flags this API version
+    /// does not document.
+    pub fn custom_flag(self, key: impl Into<String>) -> Self {
+        Self(self.0.flag(key))
     }
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
@@ -446,7 +507,7 @@ impl serde::Serialize for ServiceListFilters {
 }
 /// Typed `filters` for [`task_list`](crate::client::Client::task_list) (GET `/tasks`).
 ///
-/// Keys documented for API v1.27: `desired-state`, `id`, `label`, `name`, `node`, `service`.
+/// Keys the daemon accepts at API v1.27: `desired-state`, `id`, `label`, `name`, `node`, `service`.
 /// Several values of one key match any of them; different keys must all match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TaskListFilters(dockwright_runtime::filters::Filters);
@@ -479,9 +540,14 @@ impl TaskListFilters {
     pub fn service(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("service", value))
     }
-    /// Any key, for keys this API version does not document.
+    /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
+    }
+    /// Any key with no values (`{"key":[]}`), for presence flags this API version
+    /// does not document.
+    pub fn custom_flag(self, key: impl Into<String>) -> Self {
+        Self(self.0.flag(key))
     }
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
@@ -499,8 +565,9 @@ impl serde::Serialize for TaskListFilters {
 }
 /// Typed `filters` for [`volume_list`](crate::client::Client::volume_list) (GET `/volumes`).
 ///
-/// Keys documented for API v1.27: `dangling`, `driver`, `label`, `name`.
+/// Keys the daemon accepts at API v1.27: `dangling`, `driver`, `label`, `name`.
 /// Several values of one key match any of them; different keys must all match.
+/// Keys the daemon takes once replace their value when set again.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct VolumeListFilters(dockwright_runtime::filters::Filters);
 impl VolumeListFilters {
@@ -509,14 +576,16 @@ impl VolumeListFilters {
         Self::default()
     }
     /// `dangling=<boolean>` When set to `true` (or `1`), returns all volumes that are not in use by a container. When set to `false` (or `0`), only volumes that are in use by one or more containers are returned.
-    pub fn dangling(self, value: impl Into<String>) -> Self {
-        Self(self.0.custom("dangling", value))
+    ///
+    /// Sent as `true` or `false`; the daemon takes one value: calling this again replaces it.
+    pub fn dangling(self, value: bool) -> Self {
+        Self(self.0.set("dangling", if value { "true" } else { "false" }))
     }
     /// `driver=<volume-driver-name>` Matches volumes based on their driver.
     pub fn driver(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("driver", value))
     }
-    /// `label=<key>` or `label=<key>:<value>` Matches volumes based on the presence of a `label` alone or a `label` and a value.
+    /// `label=<key>` or `label=<key>=<value>` Matches volumes based on the presence of a `label` alone or a `label` and a value. (corrected: filter rule `volume_list_label_splits_on_equals`)
     pub fn label(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("label", value))
     }
@@ -524,9 +593,14 @@ impl VolumeListFilters {
     pub fn name(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("name", value))
     }
-    /// Any key, for keys this API version does not document.
+    /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
+    }
+    /// Any key with no values (`{"key":[]}`), for presence flags this API version
+    /// does not document.
+    pub fn custom_flag(self, key: impl Into<String>) -> Self {
+        Self(self.0.flag(key))
     }
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
@@ -540,5 +614,185 @@ impl VolumeListFilters {
 impl serde::Serialize for VolumeListFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.0.serialize(serializer)
+    }
+}
+/// The values of the filter keys typed as `ContainerHealth`, as this API version documents them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ContainerHealth {
+    /// `starting`
+    Starting,
+    /// `healthy`
+    Healthy,
+    /// `unhealthy`
+    Unhealthy,
+    /// `none`
+    None,
+    /// A value this API version does not document, sent as it is.
+    Other(String),
+}
+impl ContainerHealth {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Starting => "starting",
+            Self::Healthy => "healthy",
+            Self::Unhealthy => "unhealthy",
+            Self::None => "none",
+            Self::Other(value) => value,
+        }
+    }
+}
+/// A documented word becomes its variant, anything else `Other`.
+impl From<&str> for ContainerHealth {
+    fn from(value: &str) -> Self {
+        match value {
+            "starting" => Self::Starting,
+            "healthy" => Self::Healthy,
+            "unhealthy" => Self::Unhealthy,
+            "none" => Self::None,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for ContainerHealth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// The values of the filter keys typed as `ContainerStatus`, as this API version documents them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ContainerStatus {
+    /// `created`
+    Created,
+    /// `restarting`
+    Restarting,
+    /// `running`
+    Running,
+    /// `removing`
+    Removing,
+    /// `paused`
+    Paused,
+    /// `exited`
+    Exited,
+    /// `dead`
+    Dead,
+    /// A value this API version does not document, sent as it is.
+    Other(String),
+}
+impl ContainerStatus {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Created => "created",
+            Self::Restarting => "restarting",
+            Self::Running => "running",
+            Self::Removing => "removing",
+            Self::Paused => "paused",
+            Self::Exited => "exited",
+            Self::Dead => "dead",
+            Self::Other(value) => value,
+        }
+    }
+}
+/// A documented word becomes its variant, anything else `Other`.
+impl From<&str> for ContainerStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "created" => Self::Created,
+            "restarting" => Self::Restarting,
+            "running" => Self::Running,
+            "removing" => Self::Removing,
+            "paused" => Self::Paused,
+            "exited" => Self::Exited,
+            "dead" => Self::Dead,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for ContainerStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// The values of the filter keys typed as `EventType`, as this API version documents them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum EventType {
+    /// `container`
+    Container,
+    /// `image`
+    Image,
+    /// `volume`
+    Volume,
+    /// `network`
+    Network,
+    /// `daemon`
+    Daemon,
+    /// A value this API version does not document, sent as it is.
+    Other(String),
+}
+impl EventType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Container => "container",
+            Self::Image => "image",
+            Self::Volume => "volume",
+            Self::Network => "network",
+            Self::Daemon => "daemon",
+            Self::Other(value) => value,
+        }
+    }
+}
+/// A documented word becomes its variant, anything else `Other`.
+impl From<&str> for EventType {
+    fn from(value: &str) -> Self {
+        match value {
+            "container" => Self::Container,
+            "image" => Self::Image,
+            "volume" => Self::Volume,
+            "network" => Self::Network,
+            "daemon" => Self::Daemon,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for EventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// The values of the filter keys typed as `NetworkType`, as this API version documents them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum NetworkType {
+    /// `custom`
+    Custom,
+    /// `builtin`
+    Builtin,
+    /// A value this API version does not document, sent as it is.
+    Other(String),
+}
+impl NetworkType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Custom => "custom",
+            Self::Builtin => "builtin",
+            Self::Other(value) => value,
+        }
+    }
+}
+/// A documented word becomes its variant, anything else `Other`.
+impl From<&str> for NetworkType {
+    fn from(value: &str) -> Self {
+        match value {
+            "custom" => Self::Custom,
+            "builtin" => Self::Builtin,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for NetworkType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }

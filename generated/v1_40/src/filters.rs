@@ -5,8 +5,13 @@
 
 /// Typed `filters` for [`build_prune`](crate::client::Client::build_prune) (POST `/build/prune`).
 ///
-/// Keys documented for API v1.40: `until`, `id`, `parent`, `type`, `description`, `inuse`, `shared`, `private`.
+/// Keys the daemon accepts at API v1.40: `until`, `id`, `parent`, `type`, `description`, `inuse`, `shared`, `private`.
 /// Several values of one key match any of them; different keys must all match.
+/// Keys the daemon takes once replace their value when set again.
+///
+/// Left out on purpose: `label`, the daemon accepts `label` and `label!` but ignores them (a TODO in builder/builder-next/builder.go): a prune "narrowed" by label would remove everything else it matches.
+///
+/// Left out on purpose: `unused-for`, a deprecated synonym of `until` (builder/builder-next/builder.go); both together are a 400.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BuildPruneFilters(dockwright_runtime::filters::Filters);
 impl BuildPruneFilters {
@@ -15,40 +20,61 @@ impl BuildPruneFilters {
         Self::default()
     }
     /// `until=<duration>`: duration relative to daemon's time, during which build cache was not used, in Go's duration format (e.g., '24h')
+    ///
+    /// The daemon takes one value: calling this again replaces it.
     pub fn until(self, value: impl Into<String>) -> Self {
-        Self(self.0.custom("until", value))
+        Self(self.0.set("until", value))
     }
     /// `id=<id>`
+    ///
+    /// The daemon takes one value: calling this again replaces it.
     pub fn id(self, value: impl Into<String>) -> Self {
-        Self(self.0.custom("id", value))
+        Self(self.0.set("id", value))
     }
     /// `parent=<id>`
+    ///
+    /// The daemon takes one value: calling this again replaces it.
     pub fn parent(self, value: impl Into<String>) -> Self {
-        Self(self.0.custom("parent", value))
+        Self(self.0.set("parent", value))
     }
     /// `type=<string>`
+    ///
+    /// The daemon takes one value: calling this again replaces it.
     pub fn type_(self, value: impl Into<String>) -> Self {
-        Self(self.0.custom("type", value))
+        Self(self.0.set("type", value))
     }
     /// `description=<string>`
+    ///
+    /// The daemon takes one value: calling this again replaces it.
     pub fn description(self, value: impl Into<String>) -> Self {
-        Self(self.0.custom("description", value))
+        Self(self.0.set("description", value))
     }
     /// `inuse`
-    pub fn inuse(self, value: impl Into<String>) -> Self {
-        Self(self.0.custom("inuse", value))
+    ///
+    /// A presence flag: sent as the key alone, with no value (`{"inuse":[]}`).
+    pub fn inuse(self) -> Self {
+        Self(self.0.flag("inuse"))
     }
     /// `shared`
-    pub fn shared(self, value: impl Into<String>) -> Self {
-        Self(self.0.custom("shared", value))
+    ///
+    /// A presence flag: sent as the key alone, with no value (`{"shared":[]}`).
+    pub fn shared(self) -> Self {
+        Self(self.0.flag("shared"))
     }
     /// `private`
-    pub fn private(self, value: impl Into<String>) -> Self {
-        Self(self.0.custom("private", value))
+    ///
+    /// A presence flag: sent as the key alone, with no value (`{"private":[]}`).
+    pub fn private(self) -> Self {
+        Self(self.0.flag("private"))
     }
-    /// Any key, for keys this API version does not document.
+    /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
+    }
+    /// Any key with no values (`{"key":[]}`), for presence flags this API version
+    /// does not document.
+    pub fn custom_flag(self, key: impl Into<String>) -> Self {
+        Self(self.0.flag(key))
     }
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
@@ -66,7 +92,7 @@ impl serde::Serialize for BuildPruneFilters {
 }
 /// Typed `filters` for [`config_list`](crate::client::Client::config_list) (GET `/configs`).
 ///
-/// Keys documented for API v1.40: `id`, `label`, `name`, `names`.
+/// Keys the daemon accepts at API v1.40: `id`, `label`, `name`.
 /// Several values of one key match any of them; different keys must all match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ConfigListFilters(dockwright_runtime::filters::Filters);
@@ -87,13 +113,14 @@ impl ConfigListFilters {
     pub fn name(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("name", value))
     }
-    /// `names=<config name>`
-    pub fn names(self, value: impl Into<String>) -> Self {
-        Self(self.0.custom("names", value))
-    }
-    /// Any key, for keys this API version does not document.
+    /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
+    }
+    /// Any key with no values (`{"key":[]}`), for presence flags this API version
+    /// does not document.
+    pub fn custom_flag(self, key: impl Into<String>) -> Self {
+        Self(self.0.flag(key))
     }
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
@@ -111,8 +138,9 @@ impl serde::Serialize for ConfigListFilters {
 }
 /// Typed `filters` for [`container_list`](crate::client::Client::container_list) (GET `/containers/json`).
 ///
-/// Keys documented for API v1.40: `ancestor`, `before`, `expose`, `exited`, `health`, `id`, `isolation`, `is-task`, `label`, `name`, `network`, `publish`, `since`, `status`, `volume`.
+/// Keys the daemon accepts at API v1.40: `ancestor`, `before`, `expose`, `exited`, `health`, `id`, `isolation`, `is-task`, `label`, `name`, `network`, `publish`, `since`, `status`, `volume`.
 /// Several values of one key match any of them; different keys must all match.
+/// Keys the daemon takes once replace their value when set again.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ContainerListFilters(dockwright_runtime::filters::Filters);
 impl ContainerListFilters {
@@ -133,12 +161,12 @@ impl ContainerListFilters {
         Self(self.0.custom("expose", value))
     }
     /// `exited=<int>` containers with exit code of `<int>`
-    pub fn exited(self, value: impl Into<String>) -> Self {
-        Self(self.0.custom("exited", value))
+    pub fn exited(self, value: i64) -> Self {
+        Self(self.0.custom("exited", value.to_string()))
     }
     /// `health`=(`starting`|`healthy`|`unhealthy`|`none`)
-    pub fn health(self, value: impl Into<String>) -> Self {
-        Self(self.0.custom("health", value))
+    pub fn health(self, value: ContainerHealth) -> Self {
+        Self(self.0.custom("health", value.as_str()))
     }
     /// `id=<ID>` a container's ID
     pub fn id(self, value: impl Into<String>) -> Self {
@@ -149,8 +177,10 @@ impl ContainerListFilters {
         Self(self.0.custom("isolation", value))
     }
     /// `is-task=`(`true`|`false`)
-    pub fn is_task(self, value: impl Into<String>) -> Self {
-        Self(self.0.custom("is-task", value))
+    ///
+    /// Sent as `true` or `false`; the daemon takes one value: calling this again replaces it.
+    pub fn is_task(self, value: bool) -> Self {
+        Self(self.0.set("is-task", if value { "true" } else { "false" }))
     }
     /// `label=key` or `label="key=value"` of a container label
     pub fn label(self, value: impl Into<String>) -> Self {
@@ -173,16 +203,21 @@ impl ContainerListFilters {
         Self(self.0.custom("since", value))
     }
     /// `status=`(`created`|`restarting`|`running`|`removing`|`paused`|`exited`|`dead`)
-    pub fn status(self, value: impl Into<String>) -> Self {
-        Self(self.0.custom("status", value))
+    pub fn status(self, value: ContainerStatus) -> Self {
+        Self(self.0.custom("status", value.as_str()))
     }
     /// `volume`=(`<volume name>` or `<mount point destination>`)
     pub fn volume(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("volume", value))
     }
-    /// Any key, for keys this API version does not document.
+    /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
+    }
+    /// Any key with no values (`{"key":[]}`), for presence flags this API version
+    /// does not document.
+    pub fn custom_flag(self, key: impl Into<String>) -> Self {
+        Self(self.0.flag(key))
     }
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
@@ -200,8 +235,9 @@ impl serde::Serialize for ContainerListFilters {
 }
 /// Typed `filters` for [`container_prune`](crate::client::Client::container_prune) (POST `/containers/prune`).
 ///
-/// Keys documented for API v1.40: `until`, `label`.
+/// Keys the daemon accepts at API v1.40: `until`, `label`, `label!`.
 /// Several values of one key match any of them; different keys must all match.
+/// Keys the daemon takes once replace their value when set again.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ContainerPruneFilters(dockwright_runtime::filters::Filters);
 impl ContainerPruneFilters {
@@ -210,16 +246,27 @@ impl ContainerPruneFilters {
         Self::default()
     }
     /// `until=<timestamp>` Prune containers created before this timestamp. The `<timestamp>` can be Unix timestamps, date formatted timestamps, or Go duration strings (e.g. `10m`, `1h30m`) computed relative to the daemon machine’s time.
+    ///
+    /// The daemon takes one value: calling this again replaces it.
     pub fn until(self, value: impl Into<String>) -> Self {
-        Self(self.0.custom("until", value))
+        Self(self.0.set("until", value))
     }
     /// `label` (`label=<key>`, `label=<key>=<value>`, `label!=<key>`, or `label!=<key>=<value>`) Prune containers with (or without, in case `label!=...` is used) the specified labels.
     pub fn label(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("label", value))
     }
-    /// Any key, for keys this API version does not document.
+    /// `label!=…`: the negated form of `label`, matching what `label` would not. From: `label` (`label=<key>`, `label=<key>=<value>`, `label!=<key>`, or `label!=<key>=<value>`) Prune containers with (or without, in case `label!=...` is used) the specified labels.
+    pub fn label_not(self, value: impl Into<String>) -> Self {
+        Self(self.0.custom("label!", value))
+    }
+    /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
+    }
+    /// Any key with no values (`{"key":[]}`), for presence flags this API version
+    /// does not document.
+    pub fn custom_flag(self, key: impl Into<String>) -> Self {
+        Self(self.0.flag(key))
     }
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
@@ -237,7 +284,7 @@ impl serde::Serialize for ContainerPruneFilters {
 }
 /// Typed `filters` for [`system_events`](crate::client::Client::system_events) (GET `/events`).
 ///
-/// Keys documented for API v1.40: `config`, `container`, `daemon`, `event`, `image`, `label`, `network`, `node`, `plugin`, `scope`, `secret`, `service`, `type`, `volume`.
+/// Keys the daemon accepts at API v1.40: `config`, `container`, `daemon`, `event`, `image`, `label`, `network`, `node`, `plugin`, `scope`, `secret`, `service`, `type`, `volume`.
 /// Several values of one key match any of them; different keys must all match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SystemEventsFilters(dockwright_runtime::filters::Filters);
@@ -295,16 +342,21 @@ impl SystemEventsFilters {
         Self(self.0.custom("service", value))
     }
     /// `type=<string>` object to filter by, one of `container`, `image`, `volume`, `network`, `daemon`, `plugin`, `node`, `service`, `secret` or `config`
-    pub fn type_(self, value: impl Into<String>) -> Self {
-        Self(self.0.custom("type", value))
+    pub fn type_(self, value: EventType) -> Self {
+        Self(self.0.custom("type", value.as_str()))
     }
     /// `volume=<string>` volume name
     pub fn volume(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("volume", value))
     }
-    /// Any key, for keys this API version does not document.
+    /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
+    }
+    /// Any key with no values (`{"key":[]}`), for presence flags this API version
+    /// does not document.
+    pub fn custom_flag(self, key: impl Into<String>) -> Self {
+        Self(self.0.flag(key))
     }
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
@@ -322,8 +374,9 @@ impl serde::Serialize for SystemEventsFilters {
 }
 /// Typed `filters` for [`image_list`](crate::client::Client::image_list) (GET `/images/json`).
 ///
-/// Keys documented for API v1.40: `before`, `dangling`, `label`, `reference`, `since`.
+/// Keys the daemon accepts at API v1.40: `before`, `dangling`, `label`, `reference`, `since`.
 /// Several values of one key match any of them; different keys must all match.
+/// Keys the daemon takes once replace their value when set again.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImageListFilters(dockwright_runtime::filters::Filters);
 impl ImageListFilters {
@@ -336,8 +389,10 @@ impl ImageListFilters {
         Self(self.0.custom("before", value))
     }
     /// `dangling=true`
-    pub fn dangling(self, value: impl Into<String>) -> Self {
-        Self(self.0.custom("dangling", value))
+    ///
+    /// Sent as `true` or `false`; the daemon takes one value: calling this again replaces it.
+    pub fn dangling(self, value: bool) -> Self {
+        Self(self.0.set("dangling", if value { "true" } else { "false" }))
     }
     /// `label=key` or `label="key=value"` of an image label
     pub fn label(self, value: impl Into<String>) -> Self {
@@ -351,9 +406,14 @@ impl ImageListFilters {
     pub fn since(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("since", value))
     }
-    /// Any key, for keys this API version does not document.
+    /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
+    }
+    /// Any key with no values (`{"key":[]}`), for presence flags this API version
+    /// does not document.
+    pub fn custom_flag(self, key: impl Into<String>) -> Self {
+        Self(self.0.flag(key))
     }
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
@@ -371,8 +431,9 @@ impl serde::Serialize for ImageListFilters {
 }
 /// Typed `filters` for [`image_prune`](crate::client::Client::image_prune) (POST `/images/prune`).
 ///
-/// Keys documented for API v1.40: `dangling`, `until`, `label`.
+/// Keys the daemon accepts at API v1.40: `dangling`, `until`, `label`, `label!`.
 /// Several values of one key match any of them; different keys must all match.
+/// Keys the daemon takes once replace their value when set again.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImagePruneFilters(dockwright_runtime::filters::Filters);
 impl ImagePruneFilters {
@@ -381,20 +442,33 @@ impl ImagePruneFilters {
         Self::default()
     }
     /// `dangling=<boolean>` When set to `true` (or `1`), prune only unused *and* untagged images. When set to `false` (or `0`), all unused images are pruned.
-    pub fn dangling(self, value: impl Into<String>) -> Self {
-        Self(self.0.custom("dangling", value))
+    ///
+    /// Sent as `true` or `false`; the daemon takes one value: calling this again replaces it.
+    pub fn dangling(self, value: bool) -> Self {
+        Self(self.0.set("dangling", if value { "true" } else { "false" }))
     }
     /// `until=<string>` Prune images created before this timestamp. The `<timestamp>` can be Unix timestamps, date formatted timestamps, or Go duration strings (e.g. `10m`, `1h30m`) computed relative to the daemon machine’s time.
+    ///
+    /// The daemon takes one value: calling this again replaces it.
     pub fn until(self, value: impl Into<String>) -> Self {
-        Self(self.0.custom("until", value))
+        Self(self.0.set("until", value))
     }
     /// `label` (`label=<key>`, `label=<key>=<value>`, `label!=<key>`, or `label!=<key>=<value>`) Prune images with (or without, in case `label!=...` is used) the specified labels.
     pub fn label(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("label", value))
     }
-    /// Any key, for keys this API version does not document.
+    /// `label!=…`: the negated form of `label`, matching what `label` would not. From: `label` (`label=<key>`, `label=<key>=<value>`, `label!=<key>`, or `label!=<key>=<value>`) Prune images with (or without, in case `label!=...` is used) the specified labels.
+    pub fn label_not(self, value: impl Into<String>) -> Self {
+        Self(self.0.custom("label!", value))
+    }
+    /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
+    }
+    /// Any key with no values (`{"key":[]}`), for presence flags this API version
+    /// does not document.
+    pub fn custom_flag(self, key: impl Into<String>) -> Self {
+        Self(self.0.flag(key))
     }
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
@@ -412,8 +486,9 @@ impl serde::Serialize for ImagePruneFilters {
 }
 /// Typed `filters` for [`image_search`](crate::client::Client::image_search) (GET `/images/search`).
 ///
-/// Keys documented for API v1.40: `is-automated`, `is-official`, `stars`.
+/// Keys the daemon accepts at API v1.40: `is-automated`, `is-official`, `stars`.
 /// Several values of one key match any of them; different keys must all match.
+/// Keys the daemon takes once replace their value when set again.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImageSearchFilters(dockwright_runtime::filters::Filters);
 impl ImageSearchFilters {
@@ -422,20 +497,31 @@ impl ImageSearchFilters {
         Self::default()
     }
     /// `is-automated=(true|false)`
-    pub fn is_automated(self, value: impl Into<String>) -> Self {
-        Self(self.0.custom("is-automated", value))
+    ///
+    /// Sent as `true` or `false`; the daemon takes one value: calling this again replaces it.
+    pub fn is_automated(self, value: bool) -> Self {
+        Self(self.0.set("is-automated", if value { "true" } else { "false" }))
     }
     /// `is-official=(true|false)`
-    pub fn is_official(self, value: impl Into<String>) -> Self {
-        Self(self.0.custom("is-official", value))
+    ///
+    /// Sent as `true` or `false`; the daemon takes one value: calling this again replaces it.
+    pub fn is_official(self, value: bool) -> Self {
+        Self(self.0.set("is-official", if value { "true" } else { "false" }))
     }
     /// `stars=<number>` Matches images that has at least 'number' stars.
-    pub fn stars(self, value: impl Into<String>) -> Self {
-        Self(self.0.custom("stars", value))
+    ///
+    /// The daemon takes one value: calling this again replaces it.
+    pub fn stars(self, value: i64) -> Self {
+        Self(self.0.set("stars", value.to_string()))
     }
-    /// Any key, for keys this API version does not document.
+    /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
+    }
+    /// Any key with no values (`{"key":[]}`), for presence flags this API version
+    /// does not document.
+    pub fn custom_flag(self, key: impl Into<String>) -> Self {
+        Self(self.0.flag(key))
     }
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
@@ -453,8 +539,9 @@ impl serde::Serialize for ImageSearchFilters {
 }
 /// Typed `filters` for [`network_list`](crate::client::Client::network_list) (GET `/networks`).
 ///
-/// Keys documented for API v1.40: `dangling`, `driver`, `id`, `label`, `name`, `scope`, `type`.
+/// Keys the daemon accepts at API v1.40: `dangling`, `driver`, `id`, `label`, `name`, `scope`, `type`.
 /// Several values of one key match any of them; different keys must all match.
+/// Keys the daemon takes once replace their value when set again.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NetworkListFilters(dockwright_runtime::filters::Filters);
 impl NetworkListFilters {
@@ -463,8 +550,10 @@ impl NetworkListFilters {
         Self::default()
     }
     /// `dangling=<boolean>` When set to `true` (or `1`), returns all networks that are not in use by a container. When set to `false` (or `0`), only networks that are in use by one or more containers are returned.
-    pub fn dangling(self, value: impl Into<String>) -> Self {
-        Self(self.0.custom("dangling", value))
+    ///
+    /// Sent as `true` or `false`; the daemon takes one value: calling this again replaces it.
+    pub fn dangling(self, value: bool) -> Self {
+        Self(self.0.set("dangling", if value { "true" } else { "false" }))
     }
     /// `driver=<driver-name>` Matches a network's driver.
     pub fn driver(self, value: impl Into<String>) -> Self {
@@ -487,12 +576,17 @@ impl NetworkListFilters {
         Self(self.0.custom("scope", value))
     }
     /// `type=["custom"|"builtin"]` Filters networks by type. The `custom` keyword returns all user-defined networks.
-    pub fn type_(self, value: impl Into<String>) -> Self {
-        Self(self.0.custom("type", value))
+    pub fn type_(self, value: NetworkType) -> Self {
+        Self(self.0.custom("type", value.as_str()))
     }
-    /// Any key, for keys this API version does not document.
+    /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
+    }
+    /// Any key with no values (`{"key":[]}`), for presence flags this API version
+    /// does not document.
+    pub fn custom_flag(self, key: impl Into<String>) -> Self {
+        Self(self.0.flag(key))
     }
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
@@ -510,8 +604,9 @@ impl serde::Serialize for NetworkListFilters {
 }
 /// Typed `filters` for [`network_prune`](crate::client::Client::network_prune) (POST `/networks/prune`).
 ///
-/// Keys documented for API v1.40: `until`, `label`.
+/// Keys the daemon accepts at API v1.40: `until`, `label`, `label!`.
 /// Several values of one key match any of them; different keys must all match.
+/// Keys the daemon takes once replace their value when set again.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NetworkPruneFilters(dockwright_runtime::filters::Filters);
 impl NetworkPruneFilters {
@@ -520,16 +615,27 @@ impl NetworkPruneFilters {
         Self::default()
     }
     /// `until=<timestamp>` Prune networks created before this timestamp. The `<timestamp>` can be Unix timestamps, date formatted timestamps, or Go duration strings (e.g. `10m`, `1h30m`) computed relative to the daemon machine’s time.
+    ///
+    /// The daemon takes one value: calling this again replaces it.
     pub fn until(self, value: impl Into<String>) -> Self {
-        Self(self.0.custom("until", value))
+        Self(self.0.set("until", value))
     }
     /// `label` (`label=<key>`, `label=<key>=<value>`, `label!=<key>`, or `label!=<key>=<value>`) Prune networks with (or without, in case `label!=...` is used) the specified labels.
     pub fn label(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("label", value))
     }
-    /// Any key, for keys this API version does not document.
+    /// `label!=…`: the negated form of `label`, matching what `label` would not. From: `label` (`label=<key>`, `label=<key>=<value>`, `label!=<key>`, or `label!=<key>=<value>`) Prune networks with (or without, in case `label!=...` is used) the specified labels.
+    pub fn label_not(self, value: impl Into<String>) -> Self {
+        Self(self.0.custom("label!", value))
+    }
+    /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
+    }
+    /// Any key with no values (`{"key":[]}`), for presence flags this API version
+    /// does not document.
+    pub fn custom_flag(self, key: impl Into<String>) -> Self {
+        Self(self.0.flag(key))
     }
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
@@ -547,7 +653,7 @@ impl serde::Serialize for NetworkPruneFilters {
 }
 /// Typed `filters` for [`node_list`](crate::client::Client::node_list) (GET `/nodes`).
 ///
-/// Keys documented for API v1.40: `id`, `label`, `membership`, `name`, `node.label`, `role`.
+/// Keys the daemon accepts at API v1.40: `id`, `label`, `membership`, `name`, `node.label`, `role`.
 /// Several values of one key match any of them; different keys must all match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NodeListFilters(dockwright_runtime::filters::Filters);
@@ -580,9 +686,14 @@ impl NodeListFilters {
     pub fn role(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("role", value))
     }
-    /// Any key, for keys this API version does not document.
+    /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
+    }
+    /// Any key with no values (`{"key":[]}`), for presence flags this API version
+    /// does not document.
+    pub fn custom_flag(self, key: impl Into<String>) -> Self {
+        Self(self.0.flag(key))
     }
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
@@ -600,8 +711,9 @@ impl serde::Serialize for NodeListFilters {
 }
 /// Typed `filters` for [`plugin_list`](crate::client::Client::plugin_list) (GET `/plugins`).
 ///
-/// Keys documented for API v1.40: `capability`, `enable`.
+/// Keys the daemon accepts at API v1.40: `capability`, `enabled`.
 /// Several values of one key match any of them; different keys must all match.
+/// Keys the daemon takes once replace their value when set again.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PluginListFilters(dockwright_runtime::filters::Filters);
 impl PluginListFilters {
@@ -613,13 +725,20 @@ impl PluginListFilters {
     pub fn capability(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("capability", value))
     }
-    /// `enable=<true>|<false>`
-    pub fn enable(self, value: impl Into<String>) -> Self {
-        Self(self.0.custom("enable", value))
+    /// `enabled=<true>|<false>` (the spec says `enable`, the daemon reads `enabled`: filter rule `plugin_list_enabled`)
+    ///
+    /// Sent as `true` or `false`; the daemon takes one value: calling this again replaces it.
+    pub fn enabled(self, value: bool) -> Self {
+        Self(self.0.set("enabled", if value { "true" } else { "false" }))
     }
-    /// Any key, for keys this API version does not document.
+    /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
+    }
+    /// Any key with no values (`{"key":[]}`), for presence flags this API version
+    /// does not document.
+    pub fn custom_flag(self, key: impl Into<String>) -> Self {
+        Self(self.0.flag(key))
     }
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
@@ -637,7 +756,7 @@ impl serde::Serialize for PluginListFilters {
 }
 /// Typed `filters` for [`secret_list`](crate::client::Client::secret_list) (GET `/secrets`).
 ///
-/// Keys documented for API v1.40: `id`, `label`, `name`, `names`.
+/// Keys the daemon accepts at API v1.40: `id`, `label`, `name`, `names`.
 /// Several values of one key match any of them; different keys must all match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SecretListFilters(dockwright_runtime::filters::Filters);
@@ -662,9 +781,14 @@ impl SecretListFilters {
     pub fn names(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("names", value))
     }
-    /// Any key, for keys this API version does not document.
+    /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
+    }
+    /// Any key with no values (`{"key":[]}`), for presence flags this API version
+    /// does not document.
+    pub fn custom_flag(self, key: impl Into<String>) -> Self {
+        Self(self.0.flag(key))
     }
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
@@ -682,7 +806,7 @@ impl serde::Serialize for SecretListFilters {
 }
 /// Typed `filters` for [`service_list`](crate::client::Client::service_list) (GET `/services`).
 ///
-/// Keys documented for API v1.40: `id`, `label`, `mode`, `name`.
+/// Keys the daemon accepts at API v1.40: `id`, `label`, `mode`, `name`, `runtime`.
 /// Several values of one key match any of them; different keys must all match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ServiceListFilters(dockwright_runtime::filters::Filters);
@@ -707,9 +831,18 @@ impl ServiceListFilters {
     pub fn name(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("name", value))
     }
-    /// Any key, for keys this API version does not document.
+    /// `runtime=<runtime>` services whose tasks run in that runtime (`container`, `plugin`) (accepted by the daemon, not in the spec's description: filter rule `service_list_runtime`)
+    pub fn runtime(self, value: impl Into<String>) -> Self {
+        Self(self.0.custom("runtime", value))
+    }
+    /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
+    }
+    /// Any key with no values (`{"key":[]}`), for presence flags this API version
+    /// does not document.
+    pub fn custom_flag(self, key: impl Into<String>) -> Self {
+        Self(self.0.flag(key))
     }
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
@@ -727,7 +860,7 @@ impl serde::Serialize for ServiceListFilters {
 }
 /// Typed `filters` for [`task_list`](crate::client::Client::task_list) (GET `/tasks`).
 ///
-/// Keys documented for API v1.40: `desired-state`, `id`, `label`, `name`, `node`, `service`.
+/// Keys the daemon accepts at API v1.40: `desired-state`, `id`, `label`, `name`, `node`, `service`, `runtime`.
 /// Several values of one key match any of them; different keys must all match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TaskListFilters(dockwright_runtime::filters::Filters);
@@ -760,9 +893,18 @@ impl TaskListFilters {
     pub fn service(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("service", value))
     }
-    /// Any key, for keys this API version does not document.
+    /// `runtime=<runtime>` tasks of that runtime (`container`, `plugin`) (accepted by the daemon, not in the spec's description: filter rule `task_list_runtime`)
+    pub fn runtime(self, value: impl Into<String>) -> Self {
+        Self(self.0.custom("runtime", value))
+    }
+    /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
+    }
+    /// Any key with no values (`{"key":[]}`), for presence flags this API version
+    /// does not document.
+    pub fn custom_flag(self, key: impl Into<String>) -> Self {
+        Self(self.0.flag(key))
     }
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
@@ -780,8 +922,9 @@ impl serde::Serialize for TaskListFilters {
 }
 /// Typed `filters` for [`volume_list`](crate::client::Client::volume_list) (GET `/volumes`).
 ///
-/// Keys documented for API v1.40: `dangling`, `driver`, `label`, `name`.
+/// Keys the daemon accepts at API v1.40: `dangling`, `driver`, `label`, `name`.
 /// Several values of one key match any of them; different keys must all match.
+/// Keys the daemon takes once replace their value when set again.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct VolumeListFilters(dockwright_runtime::filters::Filters);
 impl VolumeListFilters {
@@ -790,14 +933,16 @@ impl VolumeListFilters {
         Self::default()
     }
     /// `dangling=<boolean>` When set to `true` (or `1`), returns all volumes that are not in use by a container. When set to `false` (or `0`), only volumes that are in use by one or more containers are returned.
-    pub fn dangling(self, value: impl Into<String>) -> Self {
-        Self(self.0.custom("dangling", value))
+    ///
+    /// Sent as `true` or `false`; the daemon takes one value: calling this again replaces it.
+    pub fn dangling(self, value: bool) -> Self {
+        Self(self.0.set("dangling", if value { "true" } else { "false" }))
     }
     /// `driver=<volume-driver-name>` Matches volumes based on their driver.
     pub fn driver(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("driver", value))
     }
-    /// `label=<key>` or `label=<key>:<value>` Matches volumes based on the presence of a `label` alone or a `label` and a value.
+    /// `label=<key>` or `label=<key>=<value>` Matches volumes based on the presence of a `label` alone or a `label` and a value. (corrected: filter rule `volume_list_label_splits_on_equals`)
     pub fn label(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("label", value))
     }
@@ -805,9 +950,14 @@ impl VolumeListFilters {
     pub fn name(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("name", value))
     }
-    /// Any key, for keys this API version does not document.
+    /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
+    }
+    /// Any key with no values (`{"key":[]}`), for presence flags this API version
+    /// does not document.
+    pub fn custom_flag(self, key: impl Into<String>) -> Self {
+        Self(self.0.flag(key))
     }
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
@@ -825,7 +975,7 @@ impl serde::Serialize for VolumeListFilters {
 }
 /// Typed `filters` for [`volume_prune`](crate::client::Client::volume_prune) (POST `/volumes/prune`).
 ///
-/// Keys documented for API v1.40: `label`.
+/// Keys the daemon accepts at API v1.40: `label`, `label!`.
 /// Several values of one key match any of them; different keys must all match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct VolumePruneFilters(dockwright_runtime::filters::Filters);
@@ -838,9 +988,18 @@ impl VolumePruneFilters {
     pub fn label(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("label", value))
     }
-    /// Any key, for keys this API version does not document.
+    /// `label!=…`: the negated form of `label`, matching what `label` would not. From: `label` (`label=<key>`, `label=<key>=<value>`, `label!=<key>`, or `label!=<key>=<value>`) Prune volumes with (or without, in case `label!=...` is used) the specified labels.
+    pub fn label_not(self, value: impl Into<String>) -> Self {
+        Self(self.0.custom("label!", value))
+    }
+    /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
+    }
+    /// Any key with no values (`{"key":[]}`), for presence flags this API version
+    /// does not document.
+    pub fn custom_flag(self, key: impl Into<String>) -> Self {
+        Self(self.0.flag(key))
     }
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
@@ -854,5 +1013,205 @@ impl VolumePruneFilters {
 impl serde::Serialize for VolumePruneFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.0.serialize(serializer)
+    }
+}
+/// The values of the filter keys typed as `ContainerHealth`, as this API version documents them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ContainerHealth {
+    /// `starting`
+    Starting,
+    /// `healthy`
+    Healthy,
+    /// `unhealthy`
+    Unhealthy,
+    /// `none`
+    None,
+    /// A value this API version does not document, sent as it is.
+    Other(String),
+}
+impl ContainerHealth {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Starting => "starting",
+            Self::Healthy => "healthy",
+            Self::Unhealthy => "unhealthy",
+            Self::None => "none",
+            Self::Other(value) => value,
+        }
+    }
+}
+/// A documented word becomes its variant, anything else `Other`.
+impl From<&str> for ContainerHealth {
+    fn from(value: &str) -> Self {
+        match value {
+            "starting" => Self::Starting,
+            "healthy" => Self::Healthy,
+            "unhealthy" => Self::Unhealthy,
+            "none" => Self::None,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for ContainerHealth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// The values of the filter keys typed as `ContainerStatus`, as this API version documents them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ContainerStatus {
+    /// `created`
+    Created,
+    /// `restarting`
+    Restarting,
+    /// `running`
+    Running,
+    /// `removing`
+    Removing,
+    /// `paused`
+    Paused,
+    /// `exited`
+    Exited,
+    /// `dead`
+    Dead,
+    /// A value this API version does not document, sent as it is.
+    Other(String),
+}
+impl ContainerStatus {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Created => "created",
+            Self::Restarting => "restarting",
+            Self::Running => "running",
+            Self::Removing => "removing",
+            Self::Paused => "paused",
+            Self::Exited => "exited",
+            Self::Dead => "dead",
+            Self::Other(value) => value,
+        }
+    }
+}
+/// A documented word becomes its variant, anything else `Other`.
+impl From<&str> for ContainerStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "created" => Self::Created,
+            "restarting" => Self::Restarting,
+            "running" => Self::Running,
+            "removing" => Self::Removing,
+            "paused" => Self::Paused,
+            "exited" => Self::Exited,
+            "dead" => Self::Dead,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for ContainerStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// The values of the filter keys typed as `EventType`, as this API version documents them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum EventType {
+    /// `container`
+    Container,
+    /// `image`
+    Image,
+    /// `volume`
+    Volume,
+    /// `network`
+    Network,
+    /// `daemon`
+    Daemon,
+    /// `plugin`
+    Plugin,
+    /// `node`
+    Node,
+    /// `service`
+    Service,
+    /// `secret`
+    Secret,
+    /// `config`
+    Config,
+    /// A value this API version does not document, sent as it is.
+    Other(String),
+}
+impl EventType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Container => "container",
+            Self::Image => "image",
+            Self::Volume => "volume",
+            Self::Network => "network",
+            Self::Daemon => "daemon",
+            Self::Plugin => "plugin",
+            Self::Node => "node",
+            Self::Service => "service",
+            Self::Secret => "secret",
+            Self::Config => "config",
+            Self::Other(value) => value,
+        }
+    }
+}
+/// A documented word becomes its variant, anything else `Other`.
+impl From<&str> for EventType {
+    fn from(value: &str) -> Self {
+        match value {
+            "container" => Self::Container,
+            "image" => Self::Image,
+            "volume" => Self::Volume,
+            "network" => Self::Network,
+            "daemon" => Self::Daemon,
+            "plugin" => Self::Plugin,
+            "node" => Self::Node,
+            "service" => Self::Service,
+            "secret" => Self::Secret,
+            "config" => Self::Config,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for EventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// The values of the filter keys typed as `NetworkType`, as this API version documents them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum NetworkType {
+    /// `custom`
+    Custom,
+    /// `builtin`
+    Builtin,
+    /// A value this API version does not document, sent as it is.
+    Other(String),
+}
+impl NetworkType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Custom => "custom",
+            Self::Builtin => "builtin",
+            Self::Other(value) => value,
+        }
+    }
+}
+/// A documented word becomes its variant, anything else `Other`.
+impl From<&str> for NetworkType {
+    fn from(value: &str) -> Self {
+        match value {
+            "custom" => Self::Custom,
+            "builtin" => Self::Builtin,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for NetworkType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }

@@ -15,12 +15,12 @@
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), dockwright_runtime::Error> {
-//! use dockwright_v1_46::{client::Client, filters::ContainerListFilters};
+//! use dockwright_v1_46::{client::Client, filters::{ContainerListFilters, ContainerStatus}};
 //!
 //! let docker = Client::from_env()?;
 //! let running = docker
 //!     .container_list()
-//!     .filters(ContainerListFilters::new().status("running"))
+//!     .filters(ContainerListFilters::new().status(ContainerStatus::Running))
 //!     .send()
 //!     .await?;
 //! println!("{} running containers", running.len());

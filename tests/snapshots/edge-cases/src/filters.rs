@@ -5,7 +5,7 @@
 
 /// Typed `filters` for [`thing_list`](crate::client::Client::thing_list) (GET `/things`).
 ///
-/// Keys documented for API v1.99: `label`, `is-task`, `node.label`.
+/// Keys the daemon accepts at API v1.99: `label`, `is-task`, `node.label`.
 /// Several values of one key match any of them; different keys must all match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ThingListFilters(dockwright_runtime::filters::Filters);
@@ -26,9 +26,14 @@ impl ThingListFilters {
     pub fn node_label(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("node.label", value))
     }
-    /// Any key, for keys this API version does not document.
+    /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
+    }
+    /// Any key with no values (`{"key":[]}`), for presence flags this API version
+    /// does not document.
+    pub fn custom_flag(self, key: impl Into<String>) -> Self {
+        Self(self.0.flag(key))
     }
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
