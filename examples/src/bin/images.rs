@@ -22,7 +22,7 @@ async fn main() -> Result<(), dockwright_examples::BoxError> {
     println!("{:<40} {:<20} {:>12}", "REPOSITORY:TAG", "IMAGE ID", "SIZE");
     for image in images {
         let id = image.id.strip_prefix("sha256:").unwrap_or(&image.id);
-        let tags = image.repo_tags.unwrap_or_default();
+        let tags = image.repo_tags;
         let tags = if tags.is_empty() { vec!["<none>:<none>".to_owned()] } else { tags };
         for tag in tags {
             println!("{tag:<40} {:<20} {:>12}", &id[..12.min(id.len())], image.size);
