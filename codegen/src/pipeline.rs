@@ -8,18 +8,41 @@ use crate::ir::{self, Api};
 use crate::version::ApiVersion;
 use crate::{filter_rules, fixups, swagger, upgrade};
 
+/// The manifest this generator was built with (spec/versions.toml).
+const MANIFEST: &str = include_str!("../../spec/versions.toml");
+
+/// Whether a spec file is one of the manifest's (by sha256): for those, a fix-up whose
+/// pattern is absent is an error ([`fixups::Mode::Manifest`]); any other spec (a newer
+/// version, a patched copy, a test's) is [`fixups::Mode::Foreign`].
+pub fn is_published(sha256: &str) -> bool {
+    static PUBLISHED: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    PUBLISHED
+        .get_or_init(|| {
+            crate::manifest::Manifest::parse(MANIFEST, Path::new("spec/versions.toml"))
+                .map(|m| m.versions.into_iter().map(|v| v.sha256).collect())
+                .unwrap_or_default()
+        })
+        .iter()
+        .any(|s| s == sha256)
+}
+
 /// Reads a spec and lowers it to the IR. The version comes from the spec's `info.version`.
 pub fn load_api(path: &Path) -> Result<Api> {
-    let loaded = swagger::load(path)?;
-    api_from_loaded(loaded)
+    load_api_with_notes(path).map(|(api, _)| api)
 }
 
 /// The same, for spec bytes already in memory (`path` only names them).
 pub fn api_from_bytes(bytes: &[u8], path: &Path) -> Result<Api> {
-    api_from_loaded(swagger::parse(bytes, path)?)
+    api_from_loaded(swagger::parse(bytes, path)?).map(|(api, _)| api)
 }
 
-fn api_from_loaded(loaded: swagger::LoadedSpec) -> Result<Api> {
+/// [`load_api`], also returning what a spec outside the manifest did not need: one note
+/// ("fix-up `x` not needed for FILE (…)") per fix-up whose pattern is absent.
+pub fn load_api_with_notes(path: &Path) -> Result<(Api, Vec<String>)> {
+    api_from_loaded(swagger::load(path)?)
+}
+
+fn api_from_loaded(loaded: swagger::LoadedSpec) -> Result<(Api, Vec<String>)> {
     let swagger::LoadedSpec {
         path, sha256, mut spec, ..
     } = loaded;
@@ -28,11 +51,16 @@ fn api_from_loaded(loaded: swagger::LoadedSpec) -> Result<Api> {
         pointer: "/info/version".into(),
         rule,
     })?;
-    let applied = fixups::apply(&mut spec, version, &path)?;
+    let mode = if is_published(&sha256) {
+        fixups::Mode::Manifest
+    } else {
+        fixups::Mode::Foreign
+    };
+    let report = fixups::apply_with(&mut spec, version, &path, mode)?;
     let doc = upgrade::upgrade(&spec, &path)?;
-    let mut api = ir::lower(&doc, version, &path, &sha256, applied)?;
+    let mut api = ir::lower(&doc, version, &path, &sha256, report.applied)?;
     filter_rules::apply(&mut api, &path)?;
-    Ok(api)
+    Ok((api, report.not_needed))
 }
 
 /// The files of the crate for one spec.

@@ -57,8 +57,8 @@ macro_rules! shapes {
     };
 }
 
-shapes!(dockwright_v1_41, serde_json::Value);
-shapes!(dockwright_v1_45, serde_json::Value);
+shapes!(dockwright_v1_41, dockwright_v1_41::models::ContainerStatsResponse);
+shapes!(dockwright_v1_45, dockwright_v1_45::models::ContainerStatsResponse);
 shapes!(dockwright_v1_51, dockwright_v1_51::models::ContainerStatsResponse);
 
 /// v1.25: the archive operations under their old names, events of an inline type.

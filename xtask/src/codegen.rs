@@ -181,7 +181,10 @@ pub fn stale_files(root: &Path, crates: &[CrateOutput]) -> Vec<String> {
 /// `--spec PATH --out DIR`: any spec file (an unreleased version, a patched copy) → a
 /// standalone crate in `DIR` that depends on this checkout's runtime by absolute path.
 pub fn standalone(root: &Path, spec: &Path, out: &Path) -> Result<(), String> {
-    let api = pipeline::load_api(spec).map_err(|e| e.to_string())?;
+    let (api, not_needed) = pipeline::load_api_with_notes(spec).map_err(|e| e.to_string())?;
+    for note in &not_needed {
+        eprintln!("{note}");
+    }
     let runtime = root.join("runtime");
     let files = pipeline::generate_crate(&api, &RuntimeDependency::Path(runtime.to_string_lossy().into_owned()))
         .map_err(|e| e.to_string())?;

@@ -4,10 +4,9 @@
 //! cargo xtask codegen [--version 1.47] [--check] [--specs DIR]
 //! cargo xtask codegen --spec PATH --out DIR
 //! cargo xtask fetch-specs [--version 1.47] [--from URL] [--dest DIR]
-//! cargo xtask diff 1.41 1.47 [--format markdown|json] [--specs DIR] [--out FILE]
+//! cargo xtask diff FROM TO [--format markdown|json] [--specs DIR] [--out FILE]
+//!                  (FROM, TO: a manifest version like 1.41, or a spec file path)
 //! ```
-
-mod diff;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -24,7 +23,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("codegen") => run_codegen(&args[1..]),
         Some("fetch-specs") => run_fetch(&args[1..]),
-        Some("diff") => diff::run(&args[1..]),
+        Some("diff") => xtask::diff::run(&args[1..]),
         _ => Err(USAGE.to_owned()),
     };
     match result {
@@ -40,7 +39,8 @@ const USAGE: &str = "usage:
   cargo xtask codegen [--version 1.47] [--check] [--specs DIR]
   cargo xtask codegen --spec PATH --out DIR
   cargo xtask fetch-specs [--version 1.47] [--from URL] [--dest DIR]
-  cargo xtask diff 1.41 1.47 [--format markdown|json] [--specs DIR] [--out FILE]";
+  cargo xtask diff FROM TO [--format markdown|json] [--specs DIR] [--out FILE]
+      (FROM and TO: a manifest version like 1.41, or the path of a spec file)";
 
 /// Minimal flag parsing: `--name value` pairs and bare `--flag`s, nothing else.
 struct Flags {

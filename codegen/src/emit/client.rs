@@ -107,6 +107,12 @@ fn response_plan(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
         return plan;
     }
     match &op.response {
+        // A list or map answer may be Go's nil: `null` is empty (crate::ir::nullability).
+        ResponseKind::Json(t) if crate::ir::nullability::response_null_is_empty(api, t) => {
+            let t = rust_type_in(api, t, &models);
+            let send = quote!(request.send_json::<Option<#t>>().await.map(Option::unwrap_or_default));
+            (t, send)
+        }
         ResponseKind::Json(t) => {
             let t = rust_type_in(api, t, &models);
             (t, quote!(request.send_json().await))
@@ -416,10 +422,15 @@ fn request_type(api: &Api, op: &Operation) -> TokenStream {
         let is_json = matches!(&b.ty, BodyType::Json(_))
             && !stream_kinds::lookup(&op.id).is_some_and(|e| e.body_in);
         steps.push(if is_json {
+            // A body the daemon insists on (a fix-up's schema default) goes when none is given.
+            let absent = b.default.as_ref().map(|d| {
+                let text = d.to_string();
+                quote!(else { request = request.body(dockwright_runtime::Body::from(#text), #media_type); })
+            });
             quote! {
                 if let Some(body) = &self.body {
                     request = request.json_body(body);
-                }
+                } #absent
             }
         } else {
             quote! {

@@ -124,6 +124,9 @@ fn lib_rs(api: &Api) -> TokenStream {
         api.operations.len(),
         api.types.len()
     );
+    let nulls = crate::ir::nullability::FRONT_PAGE_DOC
+        .split('\n')
+        .map(|l| format!(" {l}"));
     // What changed against the previous version, for the published specs (a spec given
     // with `--spec PATH` has no checked-in report).
     let changes: Vec<String> = match crate::diff::previous_version(v) {
@@ -152,6 +155,8 @@ fn lib_rs(api: &Api) -> TokenStream {
         #![doc = #stats]
         //! The `client` feature (on by default) adds the client; without it only the
         //! models and filter types build, with no networking dependencies.
+        //!
+        #(#![doc = #nulls])*
         #(#![doc = #changes])*
 
         pub mod models;

@@ -2,7 +2,8 @@
 //!
 //! Structs ignore unknown JSON fields (the API's objects are open), read and write every
 //! field under the spec's own key (JSON casing is mixed), and make a field `Option` unless
-//! the spec both requires it and never sends null. Enums keep values they do not know in a
+//! the spec both requires it and never sends null; a required array or map decodes `null`
+//! as empty (the rule of `crate::ir::nullability`). Enums keep values they do not know in a
 //! catch-all variant and serialize them back unchanged, so a newer daemon never breaks
 //! decoding.
 
@@ -13,7 +14,7 @@ use quote::quote;
 
 use super::docs::sanitize;
 use super::ident;
-use crate::ir::{Api, IntWidth, TypeDef, TypeId, TypeKind, TypeRef};
+use crate::ir::{nullability, Api, IntWidth, TypeDef, TypeId, TypeKind, TypeRef};
 
 /// The tokens of the whole `models` module.
 pub fn models(api: &Api) -> TokenStream {
@@ -237,7 +238,12 @@ fn struct_serde(api: &Api, t: &TypeDef) -> TokenStream {
             finishes.push(quote!(#fname: #slot,));
         } else {
             writes.push(quote!(map.serialize_entry(#json, &self.#fname)?;));
-            reads.push(quote!(#json => #slot = Some(map.next_value::<#inner>()?),));
+            // Go's nil slice or map: `null` is the empty value (crate::ir::nullability).
+            reads.push(if nullability::field_null_is_empty(api, f) {
+                quote!(#json => #slot = Some(map.next_value::<Option<#inner>>()?.unwrap_or_default()),)
+            } else {
+                quote!(#json => #slot = Some(map.next_value::<#inner>()?),)
+            });
             finishes.push(quote! {
                 #fname: #slot.ok_or_else(|| dockwright_runtime::model::missing_field::<A::Error>(#json))?,
             });

@@ -6,6 +6,7 @@
 //! Every collection is ordered, which is what makes the output byte-identical across runs.
 
 mod lower;
+pub mod nullability;
 
 pub use lower::{lower, path_parts, PathPart};
 
@@ -224,6 +225,9 @@ pub struct Body {
     pub ty: BodyType,
     pub required: bool,
     pub docs: Option<String>,
+    /// The body sent when the caller gives none (the schema's `default`), e.g. `{}` for
+    /// `ExecStart`, which a 20.10 daemon refuses to start without a body.
+    pub default: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -26,7 +26,7 @@ async fn run() -> Result<(), dockwright_examples::BoxError> {
     println!("{:<40} {:<20} {:>12}", "REPOSITORY:TAG", "IMAGE ID", "SIZE");
     for image in images {
         let id = image.id.strip_prefix("sha256:").unwrap_or(&image.id);
-        let tags = image.repo_tags.unwrap_or_default();
+        let tags = image.repo_tags;
         let tags = if tags.is_empty() {
             vec!["<none>:<none>".to_owned()]
         } else {

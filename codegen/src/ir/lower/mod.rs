@@ -743,6 +743,10 @@ impl Lowering<'_> {
                     ty,
                     required: rb.required,
                     docs: rb.description.clone(),
+                    default: match &mt.schema {
+                        Some(oa::ReferenceOr::Item(s)) => s.schema_data.default.clone(),
+                        _ => None,
+                    },
                 })
             }
         };
