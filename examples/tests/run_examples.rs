@@ -93,6 +93,8 @@ fn exercise(engine: &Engine) {
     };
     let repo = dockwright_tests::engines::unique("examples");
     let tag = format!("{repo}:latest");
+    let cleanup = engine.cleanup();
+    cleanup.image(&tag);
     let built = ok(engine, "build-image", &[dir.path().to_str().unwrap(), &tag]);
     assert!(built.contains("Successfully tagged"), "{built}");
 
@@ -241,6 +243,8 @@ fn registry_examples(engine: &Engine, rt: &tokio::runtime::Runtime, docker: &Cli
     .unwrap();
     let repo = registry.unique_repo("examples");
     let reference = format!("{repo}:v1");
+    let cleanup = engine.cleanup(); // removes the image even when an assertion fails
+    cleanup.image(&reference);
     rt.block_on(docker.image_tag(local).repo(repo.clone()).tag("v1").send())
         .expect("tag");
 

@@ -105,7 +105,9 @@ adopt() {
     local pid password
     pid="$(read_pid "$RUN_DIR/registry.pid")"
     if ! is_registry_pid "$pid" || [[ ! -f "$RUN_DIR/password" ]]; then
-        die "something already answers on http://$ADDR (not a registry started by this script: pids of $BIN: $(registry_pids | tr '\n' ' ')); stop it or free the port"
+        local holder
+        holder="$(ss -ltnpH "sport = :${ADDR##*:}" 2>/dev/null | grep -o 'users:.*' | head -n 1 || true)"
+        die "http://$ADDR is taken by something this script did not start (${holder:-unknown process}); stop it or free the port"
     fi
     password="$(cat "$RUN_DIR/password")"
     [[ "$(v2_status -u "$USER_NAME:$password")" == 200 ]] ||

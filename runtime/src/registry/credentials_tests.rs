@@ -268,3 +268,23 @@ fn debug_shows_no_secret() {
     );
     assert!(!shown.contains(&b64("alice:s3cr3t")), "{shown}");
 }
+
+#[test]
+fn the_build_header_is_the_map_by_registry_key() {
+    let setup = Setup::new(serde_json::json!({"auths": {
+        "127.0.0.1:5000": {"auth": b64("alice:pw")},
+        "https://index.docker.io/v1/": {"identitytoken": "tok"},
+    }}));
+    let header = registry_config_header(&setup.config().all_credentials().unwrap());
+    let json = base64::engine::general_purpose::URL_SAFE
+        .decode(header)
+        .unwrap();
+    let decoded: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    assert_eq!(
+        decoded,
+        serde_json::json!({
+            "127.0.0.1:5000": {"username": "alice", "password": "pw", "serveraddress": "127.0.0.1:5000"},
+            "https://index.docker.io/v1/": {"identitytoken": "tok", "serveraddress": "https://index.docker.io/v1/"},
+        })
+    );
+}

@@ -62,7 +62,10 @@ type LineSink = Box<dyn FnMut(&str) + Send>;
 /// does when piped. [`ProgressDisplay::on_line`] sends lines elsewhere.
 pub struct ProgressDisplay {
     multi: MultiProgress,
+    /// Bar and byte counts, once a layer's size is known.
     style: ProgressStyle,
+    /// Status only, for layers without a size (waiting, or `Already exists`).
+    text_style: ProgressStyle,
     plain: bool,
     layers: Vec<Layer>,
     index: HashMap<String, usize>,
@@ -107,7 +110,10 @@ impl ProgressDisplay {
         )
         .expect("a valid template")
         .progress_chars("=> ");
+        let text_style =
+            ProgressStyle::with_template("{prefix:>12} {msg}").expect("a valid template");
         ProgressDisplay {
+            text_style,
             plain: multi.is_hidden(),
             multi,
             style,
@@ -224,7 +230,7 @@ impl ProgressDisplay {
             None => {
                 let bar = self
                     .multi
-                    .add(ProgressBar::no_length().with_style(self.style.clone()));
+                    .add(ProgressBar::no_length().with_style(self.text_style.clone()));
                 bar.set_prefix(short(id).to_owned());
                 self.layers.push(Layer {
                     id: id.to_owned(),
@@ -253,6 +259,9 @@ impl ProgressDisplay {
                     layer.phase = phase;
                 }
                 if let Some(total) = total {
+                    if layer.bar.length().is_none() {
+                        layer.bar.set_style(self.style.clone());
+                    }
                     layer.bar.set_length(total);
                 }
                 if let Some(current) = current {
