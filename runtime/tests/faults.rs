@@ -611,3 +611,36 @@ fn runtimes_do_not_share_connections() {
         assert_eq!(server.connections(), 2, "{kind:?}: one per runtime");
     }
 }
+
+/// A single log line the daemon writes reaches the caller at once, not when more
+/// follow: nothing between the socket and the decoder waits to batch reads.
+#[tokio::test]
+async fn a_single_log_line_arrives_without_delay() {
+    let mux = "application/vnd.docker.multiplexed-stream";
+    for kind in KINDS {
+        let server = serve(kind, move |_, _| {
+            vec![
+                Step::Write(chunked_head(mux)),
+                Step::Sleep(Duration::from_millis(100)),
+                Step::Write(chunk(b"\x01\0\0\0\0\0\0\x05line\n")),
+                Step::Hang,
+            ]
+        })
+        .await;
+        let mut stream = within(
+            "logs",
+            logs(&server.transport()).send_logs(rt::FramingRule::new("1.45")),
+        )
+        .await
+        .unwrap();
+        let started = std::time::Instant::now();
+        let frame = within("line", stream.next()).await.unwrap().unwrap();
+        assert_eq!(&frame.bytes[..], b"line\n");
+        let waited = started.elapsed();
+        // Written 100 ms after the head; a few ms of scheduling are allowed on a busy machine.
+        assert!(
+            waited < Duration::from_millis(100 + 50),
+            "{kind:?}: the line took {waited:?}"
+        );
+    }
+}
