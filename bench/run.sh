@@ -34,5 +34,5 @@ for run in $(seq 1 "$RUNS"); do
     echo
     echo "## run $run"
     echo
-    DOCKER_HOST="$DOCKER_HOST" target/release/list_containers "$CALLS" "$ROUNDS" "$CONTAINERS"
+    DOCKER_HOST="$DOCKER_HOST" "${CARGO_TARGET_DIR:-target}"/release/list_containers "$CALLS" "$ROUNDS" "$CONTAINERS"
 done

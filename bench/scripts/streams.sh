@@ -18,7 +18,7 @@ cargo build --release --quiet -p dockwright-bench --bin logs_throughput --bin lo
 
 echo "## canned multiplexed stream over a unix socket"
 echo
-target/release/logs_throughput "$MIB" "$ROUNDS"
+"${CARGO_TARGET_DIR:-target}"/release/logs_throughput "$MIB" "$ROUNDS"
 echo
 
 if [[ -z "${DOCKER_HOST:-}" && -f tests/engines/state/env ]]; then
@@ -31,7 +31,7 @@ fi
 if [[ "${DOCKER_HOST:-}" == unix://* ]]; then
     echo "## 50 MB of logs from a real engine"
     echo
-    DOCKER_HOST="$DOCKER_HOST" target/release/logs_cpu 50 3
+    DOCKER_HOST="$DOCKER_HOST" "${CARGO_TARGET_DIR:-target}"/release/logs_cpu 50 3
 else
     echo "(no unix:// engine in DOCKER_HOST: real-engine benchmark skipped)"
 fi

@@ -231,7 +231,12 @@ impl RequestBuilder {
                 info.finished(None, Some(&err));
                 err
             })?;
-        info.span.record("status", resp.status().as_u16());
+        if !info.span.is_disabled() {
+            // Time to the answer's head; a buffered answer records it again once read.
+            info.span.record("status", resp.status().as_u16());
+            let elapsed = info.started.elapsed().as_secs_f64() * 1000.0;
+            info.span.record("duration_ms", elapsed);
+        }
         Ok((resp, info))
     }
 

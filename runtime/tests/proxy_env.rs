@@ -12,8 +12,20 @@ use support::{json, serve, within, Kind, Step, KINDS};
 async fn proxies_apply_to_remote_daemons_only() {
     // The "proxy" is a fake daemon too: whatever reaches it is recorded.
     let proxy = serve(Kind::Tcp, |_, _| vec![Step::Write(json("200 OK", "[]"))]).await;
-    let proxy_url = proxy.builder().build().unwrap().endpoint().replace("tcp://", "http://");
-    for var in ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"] {
+    let proxy_url = proxy
+        .builder()
+        .build()
+        .unwrap()
+        .endpoint()
+        .replace("tcp://", "http://");
+    for var in [
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
+    ] {
         std::env::set_var(var, &proxy_url);
     }
     std::env::remove_var("NO_PROXY");
@@ -32,7 +44,10 @@ async fn proxies_apply_to_remote_daemons_only() {
         .unwrap();
         assert_eq!(server.requests().len(), 1, "{kind:?}: not sent directly");
     }
-    assert!(proxy.requests().is_empty(), "loopback went through the proxy");
+    assert!(
+        proxy.requests().is_empty(),
+        "loopback went through the proxy"
+    );
 
     // A remote address (TEST-NET-1, never contacted) goes through the proxy.
     let remote = rt::Transport::tcp("tcp://192.0.2.1:2375").unwrap();

@@ -91,9 +91,11 @@ fn serve(listener: UnixListener, response: Bytes) {
 async fn raw(path: &Path) -> (u64, u64) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut s = tokio::net::UnixStream::connect(path).await.unwrap();
-    s.write_all(b"GET /v1.41/containers/bench/logs?stdout=1&stderr=1 HTTP/1.1\r\nHost: docker\r\n\r\n")
-        .await
-        .unwrap();
+    s.write_all(
+        b"GET /v1.41/containers/bench/logs?stdout=1&stderr=1 HTTP/1.1\r\nHost: docker\r\n\r\n",
+    )
+    .await
+    .unwrap();
     let mut buf = vec![0u8; 64 * 1024];
     let mut total = 0u64;
     loop {
@@ -178,7 +180,9 @@ fn main() {
     let mut rates: [Vec<f64>; 3] = Default::default();
     let mut cpu: [Vec<f64>; 3] = Default::default();
     // `DOCKWRIGHT_BENCH_ONLY=1` (or 0, 2) runs one client only, for profiling.
-    let only: Option<usize> = std::env::var("DOCKWRIGHT_BENCH_ONLY").ok().and_then(|v| v.parse().ok());
+    let only: Option<usize> = std::env::var("DOCKWRIGHT_BENCH_ONLY")
+        .ok()
+        .and_then(|v| v.parse().ok());
     for round in 0..=rounds {
         for (i, rate) in rates.iter_mut().enumerate() {
             if only.is_some_and(|o| o != i) {
