@@ -25,6 +25,10 @@ use serde_json::{json as j, Value};
 
 const MINUTE: Duration = Duration::from_secs(60);
 
+/// A task's command that stops at once: busybox `sh` as PID 1 ignores SIGTERM unless it
+/// traps it (the short stop grace period covers anything else).
+const SLEEP: &str = "trap 'exit 0' TERM; sleep 600 & wait";
+
 struct Swarm {
     nodes: [Node; 3],
     clients: [Client; 3],
@@ -338,7 +342,7 @@ async fn spread_scale_update_rollback(s: &Swarm) {
             s,
             &name,
             3,
-            "exec sleep 600",
+            SLEEP,
             j!({"TaskTemplate": {"ContainerSpec": {"Env": ["STAGE=1"]}}}),
         ),
     )
@@ -456,11 +460,7 @@ async fn set_node(s: &Swarm, node: usize, change: impl FnOnce(&mut NodeSpec)) {
 
 async fn drain(s: &Swarm) {
     let name = format!("{}-drain", s.run_id);
-    let id = create(
-        &s.clients[0],
-        service(s, &name, 3, "exec sleep 600", j!({})),
-    )
-    .await;
+    let id = create(&s.clients[0], service(s, &name, 3, SLEEP, j!({}))).await;
     let tasks = wait_running(s, &id, 3).await;
     assert_eq!(per_node(&tasks).len(), 3);
     set_node(s, 2, |spec| {
@@ -568,7 +568,7 @@ async fn secrets_and_configs(s: &Swarm) {
         },
         "Placement": {"Constraints": [format!("node.id=={}", s.ids[2])]},
     }});
-    let id = create(c1, service(s, &name, 1, "exec sleep 600", extra)).await;
+    let id = create(c1, service(s, &name, 1, SLEEP, extra)).await;
     let tasks = wait_running(s, &id, 1).await;
     assert_eq!(tasks[0]["NodeID"], s.ids[2].as_str());
     let container = container_of(&tasks[0]);
@@ -608,7 +608,7 @@ async fn overlay_dns(s: &Swarm) {
     let name = format!("{}-dns", s.run_id);
     let extra =
         j!({"TaskTemplate": {"Networks": [{"Target": net_id}]}, "EndpointSpec": {"Mode": "dnsrr"}});
-    let id = create(c1, service(s, &name, 3, "exec sleep 600", extra)).await;
+    let id = create(c1, service(s, &name, 3, SLEEP, extra)).await;
     let tasks = wait_running(s, &id, 3).await;
     assert_eq!(per_node(&tasks).len(), 3);
     // The tasks' only network is the overlay (dnsrr without published ports: no ingress).
@@ -676,7 +676,7 @@ async fn logs_of_every_node(s: &Swarm) {
             s,
             &name,
             3,
-            "echo \"slot $SLOT on $NODE\"; echo \"err $SLOT\" >&2; exec sleep 600",
+            "echo \"slot $SLOT on $NODE\"; echo \"err $SLOT\" >&2; trap 'exit 0' TERM; sleep 600 & wait",
             extra,
         ),
     )
@@ -763,7 +763,7 @@ async fn failover(s: &Swarm) {
     assert_ne!(new_leader, old_leader);
     // The swarm still takes a service, through the witness.
     let name = format!("{}-after-failover", s.run_id);
-    let spec = service(s, &name, 1, "exec sleep 600", j!({}));
+    let spec = service(s, &name, 1, SLEEP, j!({}));
     let id = create(witness, spec).await;
     assert!(witness.service_inspect(&id).await.is_ok());
     script(&["start-node", &number]).await;

@@ -142,6 +142,11 @@ fn lib_rs(api: &Api) -> TokenStream {
         ],
         _ => Vec::new(),
     };
+    let follow = if api.operation("SystemEvents").is_some() {
+        docs::follow_events_section(&crate_name.to_string())
+    } else {
+        Vec::new()
+    };
     quote! {
         #![doc = #title]
         //!
@@ -153,6 +158,7 @@ fn lib_rs(api: &Api) -> TokenStream {
         //! The `client` feature (on by default) adds the client; without it only the
         //! models and filter types build, with no networking dependencies.
         #(#![doc = #changes])*
+        #(#![doc = #follow])*
 
         pub mod models;
         pub mod filters;
