@@ -96,7 +96,11 @@ while let Some(item) = events.next().await {
 # }
 ```"#;
     std::iter::once(String::new())
-        .chain(TEXT.replace("CRATE", crate_name).lines().map(|l| format!(" {l}")))
+        .chain(
+            TEXT.replace("CRATE", crate_name)
+                .lines()
+                .map(|l| format!(" {l}")),
+        )
         .collect()
 }
 
