@@ -64,6 +64,46 @@ pub fn sanitize(text: &str) -> Option<String> {
     Some(out.join("\n"))
 }
 
+/// The front page's section on following events across disconnects with the runtime's
+/// follower (`dockwright_runtime::follow`), as doc lines of the crate `crate_name`.
+pub fn follow_events_section(crate_name: &str) -> Vec<String> {
+    const TEXT: &str = r#"**Events that survive a daemon going away**: `runtime::follow_events` reopens
+`system_events` when it ends or fails, with backoff, from the last delivered event
+(`since` = its `timeNano`, the replayed boundary dropped), and reports every disconnect,
+failed attempt and reconnect as an item of its own:
+
+```no_run
+# async fn demo() -> Result<(), dockwright_runtime::Error> {
+use CRATE::client::Client;
+use CRATE::runtime::{follow_events, FollowItem};
+
+let docker = Client::from_env()?;
+let mut events = follow_events(|since| {
+    let mut request = docker.system_events();
+    if let Some(since) = since {
+        request = request.since(since.query_value());
+    }
+    request.send()
+})
+.stream();
+while let Some(item) = events.next().await {
+    match item {
+        FollowItem::Event(event) => println!("{event:?}"),
+        gap => eprintln!("{gap:?}"), // Disconnected, ConnectFailed, Reconnected, GaveUp
+    }
+}
+# Ok(())
+# }
+```"#;
+    std::iter::once(String::new())
+        .chain(
+            TEXT.replace("CRATE", crate_name)
+                .lines()
+                .map(|l| format!(" {l}")),
+        )
+        .collect()
+}
+
 /// The width of a list marker (`- `, `* `, `12. `) starting `line`, if it is a list item.
 fn list_marker_len(line: &str) -> Option<usize> {
     if line.starts_with("- ") || line.starts_with("* ") || line.starts_with("+ ") {

@@ -145,6 +145,11 @@ fn lib_rs(api: &Api) -> TokenStream {
         ],
         _ => Vec::new(),
     };
+    let follow = if api.operation("SystemEvents").is_some() {
+        docs::follow_events_section(&crate_name.to_string())
+    } else {
+        Vec::new()
+    };
     quote! {
         #![doc = #title]
         //!
@@ -158,6 +163,7 @@ fn lib_rs(api: &Api) -> TokenStream {
         //!
         #(#![doc = #nulls])*
         #(#![doc = #changes])*
+        #(#![doc = #follow])*
 
         pub mod models;
         pub mod filters;

@@ -42,6 +42,35 @@
 //! fields and enum variants, each named by its Rust item) are listed in the dockwright
 //! repository at `tests/snapshots/api-diff/v1.34..v1.35.md`; `cargo xtask diff 1.34 1.35`
 //! prints them (`--format json` for a machine-readable form).
+//!
+//! **Events that survive a daemon going away**: `runtime::follow_events` reopens
+//! `system_events` when it ends or fails, with backoff, from the last delivered event
+//! (`since` = its `timeNano`, the replayed boundary dropped), and reports every disconnect,
+//! failed attempt and reconnect as an item of its own:
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), dockwright_runtime::Error> {
+//! use dockwright_v1_35::client::Client;
+//! use dockwright_v1_35::runtime::{follow_events, FollowItem};
+//!
+//! let docker = Client::from_env()?;
+//! let mut events = follow_events(|since| {
+//!     let mut request = docker.system_events();
+//!     if let Some(since) = since {
+//!         request = request.since(since.query_value());
+//!     }
+//!     request.send()
+//! })
+//! .stream();
+//! while let Some(item) = events.next().await {
+//!     match item {
+//!         FollowItem::Event(event) => println!("{event:?}"),
+//!         gap => eprintln!("{gap:?}"), // Disconnected, ConnectFailed, Reconnected, GaveUp
+//!     }
+//! }
+//! # Ok(())
+//! # }
+//! ```
 pub mod models;
 pub mod filters;
 #[cfg(feature = "client")]

@@ -155,7 +155,11 @@ impl<F> fmt::Debug for Follower<F> {
 /// ```
 ///
 /// `open` must not set `until`: a stream that ends on its own is reopened.
-pub fn follow_events<F>(open: F) -> Follower<F> {
+pub fn follow_events<F, Fut>(open: F) -> Follower<F>
+where
+    // Stated here (not only on `stream`) so a closure's argument type is inferred.
+    F: FnMut(Option<EventCursor>) -> Fut,
+{
     Follower {
         open,
         since: None,
@@ -233,6 +237,13 @@ pub struct Follow<'a, E, X> {
 impl<E, X> fmt::Debug for Follow<'_, E, X> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Follow").finish_non_exhaustive()
+    }
+}
+
+impl<E, X> Follow<'_, E, X> {
+    /// The next item (the same as `StreamExt::next`, without importing it).
+    pub async fn next(&mut self) -> Option<FollowItem<E, X>> {
+        self.inner.next().await
     }
 }
 
