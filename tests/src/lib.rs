@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 pub mod engines;
 pub mod fake;
+pub mod podman;
 pub mod streams_support;
 
 /// The workspace root.
