@@ -2,8 +2,9 @@
 # The one command that runs every test of dockwright (README.md names it; .ci/run calls it).
 #
 # It installs and starts what the tests need (Debian packages, three real Docker engines
-# and a TLS endpoint, see tests/engines/engines.sh), runs the checks and tests, and stops
-# the engines it started, whatever the outcome.
+# and a TLS endpoint, see tests/engines/engines.sh; Podman's Docker-compatible service, see
+# tests/podman/podman.sh), runs the checks and tests, and stops the engines it started,
+# whatever the outcome.
 #
 # Specs are read from $DOCKER_ENGINE_SPECS, default ../shared/engine-api beside the checkout.
 set -euo pipefail
@@ -19,12 +20,15 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
 step() { printf '\n==> %s (%ss)\n' "$*" "$SECONDS" >&2; }
 
-step "starting the Docker engines"
+step "starting the Docker engines and Podman's Docker-compatible service"
 bash tests/engines/engines.sh up
-trap 'step "stopping the Docker engines"; bash tests/engines/engines.sh down --started' EXIT
+trap 'step "stopping the Docker engines and Podman"; bash tests/engines/engines.sh down --started; bash tests/podman/podman.sh down --started' EXIT
+bash tests/podman/podman.sh up
 set -a
 # shellcheck disable=SC1091
 . tests/engines/state/env
+# shellcheck disable=SC1091
+. tests/podman/state/env
 set +a
 
 step "generated/ is fresh"
