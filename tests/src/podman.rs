@@ -43,15 +43,16 @@ pub enum PodmanLimit {
     BuildahRunError,
     /// A container started again after a `kill` and then stopped with a grace period
     /// (`sleep` ignores SIGTERM, so SIGKILL ends it) is waited with `StatusCode` 2, where
-    /// Docker answers 137 (observed with Podman 4.3.1; the inspect and a fresh container
-    /// stopped the same way say 137).
+    /// Docker answers 137 (observed with Podman 4.3.1; a fresh container stopped the same
+    /// way is waited with 137).
     RestartedStopExitCode,
     /// Image prune and image delete report deleted images as bare hex, without the
     /// `sha256:` of their `Id`, and image delete lists the `Untagged` entry last, not first.
     DeleteReport,
     /// Events: `since` together with `until` returns almost nothing; the `die` event
     /// filter must be spelled `died`; no network events; own actions (`init`, `cleanup`,
-    /// `exec_died`) and events of `"Type": "system"`.
+    /// `exec_died`) and events of `"Type": "system"` (reported in issue 15; the events
+    /// suite's create/start/die subscription by label works on Podman as on Docker).
     Events,
 }
 
@@ -75,17 +76,31 @@ impl PodmanLimit {
     /// Why the limit exists: what Podman does instead of what Docker does.
     pub fn reason(self) -> &'static str {
         match self {
-            PodmanLimit::BuildahLabel => "Buildah labels its images io.buildah.version; containers inherit it",
-            PodmanLimit::QualifiedNames => "short image names are qualified as docker.io/library/<name>",
-            PodmanLimit::BuildahProgress => "build progress says `STEP n/m:` instead of `Step n/m :`",
+            PodmanLimit::BuildahLabel => {
+                "Buildah labels its images io.buildah.version; containers inherit it"
+            }
+            PodmanLimit::QualifiedNames => {
+                "short image names are qualified as docker.io/library/<name>"
+            }
+            PodmanLimit::BuildahProgress => {
+                "build progress says `STEP n/m:` instead of `Step n/m :`"
+            }
             PodmanLimit::VolumeFiltersOred => "volume list filters of different keys are OR-ed",
             PodmanLimit::EmptyHealth => "State.Health is {\"Status\": \"\"} without a healthcheck",
             PodmanLimit::TopUnsplit => "top answers the ps lines unsplit: one title, one column",
             PodmanLimit::NoContainerUpdate => "no POST /containers/{id}/update (404)",
-            PodmanLimit::History => "history ids are bare hex and not the image's, Tags always null",
-            PodmanLimit::BuildahRunError => "a failed RUN step says `while running runtime: exit status 1`",
-            PodmanLimit::RestartedStopExitCode => "wait after kill, start, stop answers StatusCode 2, not 137",
-            PodmanLimit::DeleteReport => "deleted images are reported without `sha256:`, the untag last",
+            PodmanLimit::History => {
+                "history ids are bare hex and not the image's, Tags always null"
+            }
+            PodmanLimit::BuildahRunError => {
+                "a failed RUN step says `while running runtime: exit status 1`"
+            }
+            PodmanLimit::RestartedStopExitCode => {
+                "wait after kill, start, stop answers StatusCode 2, not 137"
+            }
+            PodmanLimit::DeleteReport => {
+                "deleted images are reported without `sha256:`, the untag last"
+            }
             PodmanLimit::Events => "since+until, `died` for `die`, no network events, own actions",
         }
     }
@@ -134,7 +149,9 @@ pub fn without_buildah_label(
     if limit(engine, PodmanLimit::BuildahLabel) {
         let version = labels.remove("io.buildah.version");
         assert!(
-            version.as_deref().is_some_and(|v| v.starts_with(|c: char| c.is_ascii_digit())),
+            version
+                .as_deref()
+                .is_some_and(|v| v.starts_with(|c: char| c.is_ascii_digit())),
             "podman: no io.buildah.version label: {version:?}"
         );
     }

@@ -50,7 +50,11 @@ async fn podman_conflicts_causes_and_detached_exec() {
     // Each conflict is a 500 from Podman, a conflict for the runtime, with its cause.
     let conflict = |what: &str, err: dockwright_runtime::Error, cause: &str| {
         assert!(err.is_conflict(), "{what}: {err:?}");
-        assert_eq!(err.status(), Some(500), "{what}: Podman answers 500: {err:?}");
+        assert_eq!(
+            err.status(),
+            Some(500),
+            "{what}: Podman answers 500: {err:?}"
+        );
         assert_eq!(err.cause(), Some(cause), "{what}: {err:?}");
         assert_eq!(err.daemon(), Some(DaemonKind::Podman), "{what}");
     };
@@ -83,7 +87,10 @@ async fn podman_conflicts_causes_and_detached_exec() {
         "container state improper",
     );
     // A miss stays a miss: a 404 with its cause, no conflict.
-    let err = client.container_kill(format!("{run_id}-none")).await.unwrap_err();
+    let err = client
+        .container_kill(format!("{run_id}-none"))
+        .await
+        .unwrap_err();
     assert!(err.is_not_found() && !err.is_conflict(), "{err:?}");
     assert_eq!(err.cause(), Some("no such container"), "{err:?}");
 
@@ -102,7 +109,8 @@ async fn podman_conflicts_causes_and_detached_exec() {
         .await
         .expect("raw detached exec start");
     assert!(
-        raw.content_type().is_some_and(|ct| ct.starts_with("text/plain")),
+        raw.content_type()
+            .is_some_and(|ct| ct.starts_with("text/plain")),
         "{:?}",
         raw.content_type()
     );
