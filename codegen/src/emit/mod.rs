@@ -142,6 +142,7 @@ fn lib_rs(api: &Api) -> TokenStream {
         ],
         _ => Vec::new(),
     };
+    let podman = docs::PODMAN_SECTION.lines().map(|l| format!(" {l}"));
     quote! {
         #![doc = #title]
         //!
@@ -153,6 +154,8 @@ fn lib_rs(api: &Api) -> TokenStream {
         //! The `client` feature (on by default) adds the client; without it only the
         //! models and filter types build, with no networking dependencies.
         #(#![doc = #changes])*
+        //!
+        #(#![doc = #podman])*
 
         pub mod models;
         pub mod filters;
