@@ -49,10 +49,10 @@ pub enum PodmanLimit {
     /// Image prune and image delete report deleted images as bare hex, without the
     /// `sha256:` of their `Id`, and image delete lists the `Untagged` entry last, not first.
     DeleteReport,
-    /// Events: `since` together with `until` returns almost nothing; the `die` event
-    /// filter must be spelled `died`; no network events; own actions (`init`, `cleanup`,
-    /// `exec_died`) and events of `"Type": "system"` (reported in issue 15; the events
-    /// suite's create/start/die subscription by label works on Podman as on Docker).
+    /// Events: Podman's own actions (`init`, `cleanup`, `exec_died`) beside Docker's, and
+    /// events of `"Type": "system"`; a `since`/`until` window that ends at the current
+    /// second returns nothing (checked in `engine_podman.rs`). Reported in issue 15 and not
+    /// exercised here: the `die` filter is spelled `died`, and there are no network events.
     Events,
 }
 

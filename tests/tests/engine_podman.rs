@@ -138,6 +138,62 @@ async fn podman_conflicts_causes_and_detached_exec() {
         .expect("delete with force");
 }
 
+/// Podman's events of one container, read back with `since` and `until` (a window that
+/// ends a second after the container did: Podman returns nothing for a window ending at
+/// the last second), decoded by the v1.41 models: its own actions `init` and `cleanup`
+/// around Docker's `create`, `start`, `die` ([`PodmanLimit::Events`]).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn podman_events_of_a_container() {
+    let Some(engine) = Engine::get(ENGINE_PODMAN) else {
+        return;
+    };
+    let client = Client::new(engine.transport());
+    let Some(image) = dockwright_tests::shared_busybox!(client, &engine) else {
+        return;
+    };
+    let cleanup = engine.cleanup();
+    let run_id = unique("podman-events");
+    let now = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+    };
+    let since = now();
+    let mut create = body(&image, &run_id);
+    create.cmd = Some(vec!["true".into()]);
+    let id = client.container_create(create).await.expect("create").id;
+    cleanup.container(&id);
+    client.container_start(&id).await.expect("start");
+    client.container_wait(&id).await.expect("wait");
+    let events: Vec<_> = client
+        .system_events()
+        .since(since.to_string())
+        .until((now() + 1).to_string())
+        .filters(
+            dockwright_v1_41::filters::SystemEventsFilters::new()
+                .label(dockwright_tests::engines::label_filter(&run_id)),
+        )
+        .request_timeout(std::time::Duration::from_secs(30))
+        .await
+        .expect("events")
+        .collect()
+        .await;
+    let actions: Vec<String> = events
+        .into_iter()
+        .map(|e| e.expect("an event the v1.41 models decode"))
+        .filter_map(|e| e.action)
+        .collect();
+    for docker_action in ["create", "start", "die"] {
+        assert!(actions.iter().any(|a| a == docker_action), "{actions:?}");
+    }
+    if limit(&engine, PodmanLimit::Events) {
+        for own in ["init", "cleanup"] {
+            assert!(actions.iter().any(|a| a == own), "{actions:?}");
+        }
+    }
+}
+
 /// For contrast: Docker's own answers are untouched (a 409 is a conflict, the kind is
 /// Docker, there is no cause), and a 500 from Docker is never read as a conflict.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
