@@ -3,7 +3,9 @@
 #
 # It installs and starts what the tests need (Debian packages, three real Docker engines
 # and a TLS endpoint, see tests/engines/engines.sh; a registry on 127.0.0.1:5000, see
-# tests/registry/registry.sh), runs the checks and tests, and stops what it started,
+# tests/registry/registry.sh; a three-node swarm in network namespaces, see
+# tests/swarm/swarm.sh; Podman's Docker-compatible service, see tests/podman/podman.sh),
+# runs the checks and tests, and stops what it started,
 # whatever the outcome.
 #
 # Specs are read from $DOCKER_ENGINE_SPECS, default ../shared/engine-api beside the checkout.
@@ -23,18 +25,22 @@ step() { printf '\n==> %s (%ss)\n' "$*" "$SECONDS" >&2; }
 # Everything started here is stopped on exit, whatever the outcome (each script stops
 # only what its own `up` started, by pid).
 stop_all() {
-    step "stopping the swarm nodes, the registry and the Docker engines"
+    step "stopping the swarm nodes, Podman, the registry and the Docker engines"
     bash tests/swarm/swarm.sh down || true
+    bash tests/podman/podman.sh down --started || true
     bash tests/registry/registry.sh down --started || true
     bash tests/engines/engines.sh down --started
 }
 trap stop_all EXIT
 
+# One after another: the first three may install Debian packages (one dpkg lock), and
+# the swarm nodes run the 28.x tree the engines' script unpacks.
 step "starting the Docker engines"
 bash tests/engines/engines.sh up
 step "starting the registry on 127.0.0.1:5000"
 bash tests/registry/registry.sh up
-# Three more 28.x engines in network namespaces for the multi-node swarm tests (~1 s).
+step "starting Podman's Docker-compatible service"
+bash tests/podman/podman.sh up
 step "starting the three swarm nodes"
 bash tests/swarm/swarm.sh up
 set -a
@@ -44,6 +50,8 @@ set -a
 . tests/registry/state/env
 # shellcheck disable=SC1091
 . tests/swarm/state/env
+# shellcheck disable=SC1091
+. tests/podman/state/env
 set +a
 
 step "generated/ is fresh"

@@ -11,7 +11,7 @@
 //! - conflicts come back as `500` with a `cause` naming the conflict instead of `409`
 //!   ([`Error::is_conflict`](crate::Error::is_conflict) recognises them, on Podman only);
 //! - a detached exec start is answered `200 text/plain` with a body of one newline instead
-//!   of an empty body ([`is_acknowledgement`]); this is tolerated for every daemon.
+//!   of an empty body; the runtime reads such an answer as no output, for every daemon.
 
 /// The daemon behind an answer, from its `Server` header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

@@ -129,7 +129,10 @@ cmd_up() {
         write_config
         rm -f "$SOCK"
         : >"$RUN/service.log"
-        podman_env setsid podman "${podman_args[@]}" system service --time=0 "unix://$SOCK" \
+        # Started directly (no function, no subshell) so that $! is podman's own pid.
+        CONTAINERS_CONF="$RUN/containers.conf" CONTAINERS_STORAGE_CONF="$RUN/storage.conf" \
+            CONTAINERS_REGISTRIES_CONF="$RUN/registries.conf" \
+            setsid podman "${podman_args[@]}" system service --time=0 "unix://$SOCK" \
             </dev/null >>"$RUN/service.log" 2>&1 &
         echo $! >"$PIDFILE"
         echo podman >>"$STARTED"
@@ -164,9 +167,11 @@ conmon_pids() {
 stop_service() {
     local pid
     pid="$(read_pid "$PIDFILE")"
-    if pid_alive "$pid" && [[ "$(readlink "/proc/$pid/exe" 2>/dev/null)" == */podman ]]; then
-        # Containers first, through the same private storage, so none outlives its conmon.
+    # Containers first, through the same private storage, so none outlives its conmon.
+    if [[ -d "$DATA/root" && -f "$RUN/containers.conf" ]]; then
         podman_env timeout 60 podman "${podman_args[@]}" rm --all --force --time 0 >/dev/null 2>&1 || true
+    fi
+    if pid_alive "$pid" && [[ "$(readlink "/proc/$pid/exe" 2>/dev/null)" == */podman ]]; then
         log "stopping the service, pid $pid"
         kill -TERM "$pid" 2>/dev/null || true
         local deadline=$((SECONDS + 20))
@@ -181,6 +186,13 @@ stop_service() {
         sleep 1
         for pid in "${left[@]}"; do pid_alive "$pid" && kill -KILL "$pid" 2>/dev/null || true; done
     fi
+    # Mounts of this storage left behind (a container's shm), then its run state, so the
+    # next start refreshes every container's state instead of trusting a stale one.
+    local mnt
+    while read -r mnt; do
+        umount "$mnt" 2>/dev/null || umount -l "$mnt" 2>/dev/null || true
+    done < <(awk -v a="$DATA/" -v b="$RUN/" 'index($2, a) == 1 || index($2, b) == 1 {print $2}' /proc/mounts | sort -r)
+    rm -rf "$RUN/runroot" "$RUN/tmp"
     if [[ -f "$CREATED" ]]; then
         local p
         while read -r p; do

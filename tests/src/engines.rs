@@ -44,6 +44,15 @@ pub const ENGINE_28: EngineSpec = EngineSpec {
     api: "1.51",
 };
 
+/// Podman's Docker-compatible service (`tests/podman/podman.sh`), Podman 4.3.1 speaking
+/// API 1.41: it runs the v1.41 crate's suites, with its deviations named in
+/// [`crate::podman::PodmanLimit`].
+pub const ENGINE_PODMAN: EngineSpec = EngineSpec {
+    name: "podman",
+    var: "DOCKWRIGHT_ENGINE_PODMAN",
+    api: "1.41",
+};
+
 /// The TLS endpoint (the 26.1 engine on `tcp://127.0.0.1:2376`) and its certificate folders.
 pub const TLS_ENDPOINT: &str = "DOCKWRIGHT_ENGINE_TLS";
 pub const TLS_CERTS: &str = "DOCKWRIGHT_TLS_CERTS";

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 pub mod engines;
 pub mod fake;
+pub mod podman;
 pub mod registry;
 pub mod relay;
 pub mod streams_support;
@@ -100,6 +101,9 @@ pub fn json<T: serde::Serialize>(value: &T) -> serde_json::Value {
 /// | `dockwright_v1_41` | 20.10, 26.1, 28 |
 /// | `dockwright_v1_45` | 26.1, 28 |
 /// | `dockwright_v1_51` | 28 |
+///
+/// Podman's Docker-compatible service joins with the v1.41 crate in the suites that add
+/// `engine_matrix!(@test v1_41_on_podman, v1_41, ENGINE_PODMAN)` (see [`crate::podman`]).
 ///
 /// `$suite` is a `macro_rules!` macro taking the crate and an era token (`v1_25`,
 /// `v1_41`, `v1_45`, `v1_51`, for what only some versions have) and defining

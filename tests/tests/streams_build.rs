@@ -31,8 +31,7 @@ macro_rules! suite {
                 let message = item.unwrap_or_else(|e| panic!("{}: build failed: {e}", engine.spec.name));
                 if let Some(s) = message.stream_text() {
                     text.push_str(s);
-                    if let Some(rest) = s.strip_prefix("Step ") {
-                        let n: u32 = rest.split('/').next().unwrap().parse().unwrap();
+                    if let Some(n) = dockwright_tests::podman::build_step(engine, s) {
                         steps.push(n);
                     }
                 }
@@ -70,7 +69,11 @@ macro_rules! suite {
             assert_eq!(errors.len(), 1, "{}: {items:?}", engine.spec.name);
             match errors[0] {
                 StreamError::Daemon { message } => assert!(
-                    message.contains("returned a non-zero code: 1"),
+                    if dockwright_tests::podman::limit(engine, dockwright_tests::podman::PodmanLimit::BuildahRunError) {
+                        message.contains("while running runtime: exit status 1")
+                    } else {
+                        message.contains("returned a non-zero code: 1")
+                    },
                     "{}: {message}",
                     engine.spec.name
                 ),
@@ -82,3 +85,5 @@ macro_rules! suite {
 }
 
 dockwright_tests::streams_matrix!(suite);
+// Podman's Docker-compatible service, with the v1.41 crate (see `dockwright_tests::podman`).
+dockwright_tests::streams_matrix!(@test v1_41_on_podman, v1_41, ENGINE_PODMAN);

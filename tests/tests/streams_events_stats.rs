@@ -66,3 +66,5 @@ macro_rules! suite {
 }
 
 dockwright_tests::streams_matrix!(suite);
+// Podman's Docker-compatible service, with the v1.41 crate (see `dockwright_tests::podman`).
+dockwright_tests::streams_matrix!(@test v1_41_on_podman, v1_41, ENGINE_PODMAN);

@@ -150,6 +150,7 @@ fn lib_rs(api: &Api) -> TokenStream {
     } else {
         Vec::new()
     };
+    let podman = docs::PODMAN_SECTION.lines().map(|l| format!(" {l}"));
     quote! {
         #![doc = #title]
         //!
@@ -164,6 +165,8 @@ fn lib_rs(api: &Api) -> TokenStream {
         #(#![doc = #nulls])*
         #(#![doc = #changes])*
         #(#![doc = #follow])*
+        //!
+        #(#![doc = #podman])*
 
         pub mod models;
         pub mod filters;
