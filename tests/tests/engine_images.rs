@@ -63,7 +63,7 @@ macro_rules! suite {
                 .unwrap_or_else(|e| panic!("{name}: list: {e}"));
             assert_eq!(by_reference.len(), 1, "{name}: {by_reference:?}");
             assert_eq!(by_reference[0].id, first);
-            assert_eq!(by_reference[0].repo_tags, [tag.clone()]);
+            assert_eq!(by_reference[0].repo_tags, std::slice::from_ref(&tag));
             let by_tag = client
                 .image_list()
                 .filters(ImageListFilters::new().reference(&tag))
@@ -89,7 +89,7 @@ macro_rules! suite {
             let history = client.image_history(&tag).await.unwrap_or_else(|e| panic!("{name}: history: {e}"));
             assert!(history.len() >= 3, "{name}: {history:?}");
             assert_eq!(history[0].id, first, "{name}");
-            assert_eq!(history[0].tags, [tag.clone()], "{name}");
+            assert_eq!(history[0].tags, std::slice::from_ref(&tag), "{name}");
             // Layers without a tag (the COPY step at least): `"Tags": null` on every engine,
             // empty by the nil rule (crate::ir::nullability).
             assert!(history[1..].iter().any(|h| h.tags.is_empty()), "{name}: {history:?}");
