@@ -87,7 +87,8 @@ ordinary_states_decode! {
 #[test]
 fn push_progress_names_its_layer() {
     let line = json!({"status": "Pushed", "progressDetail": {}, "id": "a1b2c3d4e5f6"});
-    let v41: dockwright_v1_41::models::PushImageInfo = serde_json::from_value(line.clone()).unwrap();
+    let v41: dockwright_v1_41::models::PushImageInfo =
+        serde_json::from_value(line.clone()).unwrap();
     assert_eq!(v41.id.as_deref(), Some("a1b2c3d4e5f6"));
     let v51: dockwright_v1_51::models::PushImageInfo = serde_json::from_value(line).unwrap();
     assert_eq!(v51.id.as_deref(), Some("a1b2c3d4e5f6"));

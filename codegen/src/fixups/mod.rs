@@ -263,7 +263,7 @@ pub fn apply_with(spec: &mut Spec, version: ApiVersion, file: &Path, mode: Mode)
                         pointer, expected, ..
                     }) => {
                         report.not_needed.push(format!(
-                            "fix-up `{}` not needed for {} (no {expected} at {pointer})",
+                            "fix-up `{}` not needed for {} (nothing to repair at {pointer}: {expected})",
                             fixup.name,
                             file.display()
                         ));

@@ -416,12 +416,18 @@ pub(super) fn resources_nano_cpus_spelling(spec: &mut Spec, stale: &Stale) -> Re
 /// v26.1.5): an image of size 0 (a `FROM scratch` image with only labels) is listed
 /// without it, and engines 26.1 and 28.5 answer so at every version below 1.44 (the
 /// corpus, tests/fixtures/corpus/). v1.43 no longer lists it as required.
-pub(super) fn image_summary_virtual_size_may_be_absent(spec: &mut Spec, stale: &Stale) -> Result<()> {
+pub(super) fn image_summary_virtual_size_may_be_absent(
+    spec: &mut Spec,
+    stale: &Stale,
+) -> Result<()> {
     let summary = definition(spec, "ImageSummary", stale)?;
     let before = summary.required.len();
     summary.required.retain(|r| r != "VirtualSize");
     if summary.required.len() == before {
-        return Err(stale.at("/definitions/ImageSummary/required", "`VirtualSize` listed as required"));
+        return Err(stale.at(
+            "/definitions/ImageSummary/required",
+            "`VirtualSize` listed as required",
+        ));
     }
     Ok(())
 }
