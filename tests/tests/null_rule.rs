@@ -2,7 +2,8 @@
 //! or map (also behind an alias) decodes `null` as empty; everything else stays strict.
 //! Checked on the edge-case crate (tests/specs/edge-cases.yaml, `NilCollections`) and on
 //! the answers real daemons send for ordinary host states in every crate this package
-//! builds (an unlabelled volume, an old daemon's container create, an untagged image).
+//! builds (an unlabelled volume, an old daemon's container create, an untagged image),
+//! and a fix-up a unit test can show (the push progress layer id).
 
 use dockwright_v1_99::models::NilCollections;
 use serde_json::json;
@@ -80,4 +81,15 @@ ordinary_states_decode! {
     v1_41_decodes_nil_collections => dockwright_v1_41,
     v1_45_decodes_nil_collections => dockwright_v1_45,
     v1_51_decodes_nil_collections => dockwright_v1_51,
+}
+
+/// Fix-up `push_progress_has_a_layer_id`: a push progress line names its layer.
+#[test]
+fn push_progress_names_its_layer() {
+    let line = json!({"status": "Pushed", "progressDetail": {}, "id": "a1b2c3d4e5f6"});
+    let v41: dockwright_v1_41::models::PushImageInfo =
+        serde_json::from_value(line.clone()).unwrap();
+    assert_eq!(v41.id.as_deref(), Some("a1b2c3d4e5f6"));
+    let v51: dockwright_v1_51::models::PushImageInfo = serde_json::from_value(line).unwrap();
+    assert_eq!(v51.id.as_deref(), Some("a1b2c3d4e5f6"));
 }

@@ -40,6 +40,21 @@ where
     subset(&back, json, &mut String::new()).map_err(|e| format!("{label}: {e}"))
 }
 
+/// As [`typed`], for a list answer: `null` (Go's nil slice) is the empty list, as the
+/// generated client reads it (crate::ir::nullability).
+#[allow(clippy::extra_unused_type_parameters)]
+fn typed_list<R, T>(label: &str, json: &Value) -> Result<(), String>
+where
+    R: IntoFuture<Output = dockwright_runtime::Result<T>>,
+    T: serde::de::DeserializeOwned + serde::Serialize + Default,
+{
+    let value: T = serde_path_to_error::deserialize::<_, Option<T>>(json)
+        .map_err(|e| format!("{label}: does not decode at {}: {}", e.path(), e.inner()))?
+        .unwrap_or_default();
+    let back = serde_json::to_value(&value).unwrap();
+    subset(&back, json, &mut String::new()).map_err(|e| format!("{label}: {e}"))
+}
+
 /// Every value in `written` (what the model wrote back) equals the daemon's.
 fn subset(written: &Value, original: &Value, path: &mut String) -> Result<(), String> {
     match (written, original) {
@@ -275,4 +290,132 @@ fn a_spec_for_the_next_version_gets_the_fixups_of_the_last_one() {
     let diff = xtask::diff::compare("1.55", path.to_str().unwrap(), Some(specs)).unwrap();
     let report = dockwright_codegen::diff::to_markdown(&diff);
     assert!(report.contains("Summary: no changes"), "{report}");
+}
+
+/// The corpus (tests/fixtures/corpus/, recorded by `tests/fixtures/capture.sh --corpus`):
+/// answers of engines 20.10, 26.1 and 28.5 at every API version each speaks, each walked
+/// beside the types of the crate of that very version, with the strictness above. The
+/// crates 1.52-1.55 read the 28.5 answers at 1.51 (a newer crate must read an older
+/// daemon's answers). Prints the count per crate; every crate 1.25-1.55 must have some.
+#[test]
+fn corpus_answers_decode_with_the_crate_of_their_version() {
+    use std::collections::BTreeMap;
+    let Some(specs) = dockwright_tests::specs_dir() else { return };
+    let mut apis: BTreeMap<u16, Api> = BTreeMap::new();
+    let mut counts: BTreeMap<u16, usize> = BTreeMap::new();
+    let mut failures = Vec::new();
+    let mut stats_undocumented = Vec::new();
+    for engine in CORPUS_ENGINES {
+        let corpus = corpus(engine);
+        for entry in corpus["answers"].as_array().unwrap() {
+            let op = entry["op"].as_str().unwrap();
+            let label = format!("{engine} {op} {}", entry["what"].as_str().unwrap());
+            let mut versions: Vec<u16> = entry["versions"].as_array().unwrap().iter().map(minor).collect();
+            if engine == "28.5" && versions.contains(&51) {
+                versions.extend(52..=55);
+            }
+            for v in versions {
+                let api = apis.entry(v).or_insert_with(|| {
+                    dockwright_codegen::pipeline::load_api(&specs.join(format!("v1.{v}.yaml"))).unwrap()
+                });
+                let operation = api.operation(op).unwrap_or_else(|| panic!("{op} in v1.{v}"));
+                let dockwright_codegen::ir::ResponseKind::Json(ty) = &operation.response else {
+                    panic!("{op} has a JSON response in v1.{v}")
+                };
+                let mut walk = Walk { api, violations: Vec::new(), undocumented: Vec::new() };
+                if entry["answer"].is_null() && !nullability::response_null_is_empty(api, ty) {
+                    walk.violations.push(format!("{op}: null, but the answer is not a list or map"));
+                }
+                walk.value(ty, &entry["answer"], op);
+                if op == "ContainerStats" && !walk.undocumented.is_empty() {
+                    stats_undocumented.push(format!("{label} at 1.{v}: {:?}", walk.undocumented));
+                }
+                failures.extend(walk.violations.into_iter().map(|x| format!("{label} at 1.{v}: {x}")));
+                *counts.entry(v).or_default() += 1;
+            }
+        }
+    }
+    let line: Vec<String> = counts.iter().map(|(v, n)| format!("1.{v}: {n}")).collect();
+    eprintln!("corpus answers decoded per crate: {}", line.join(", "));
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+    // Typed stats (fix-up `container_stats_are_typed`) lose nothing a daemon sends.
+    assert!(stats_undocumented.is_empty(), "\n{}", stats_undocumented.join("\n"));
+    let missing: Vec<u16> = (25..=55).filter(|v| !counts.contains_key(v)).collect();
+    assert!(missing.is_empty(), "no corpus answer for the crates {missing:?}");
+}
+
+const CORPUS_ENGINES: [&str; 3] = ["20.10", "26.1", "28.5"];
+
+fn corpus(engine: &str) -> Value {
+    let path = dockwright_tests::workspace_root().join(format!("tests/fixtures/corpus/engine-{engine}.json"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap()
+}
+
+fn minor(v: &Value) -> u16 {
+    v.as_str().and_then(|s| s.strip_prefix("1.")).and_then(|m| m.parse().ok()).expect("a version 1.NN")
+}
+
+/// The corpus answers recorded at `version`, decoded into the exact types of the crate of
+/// that version (the client's output type, or the model a stream yields).
+macro_rules! typed_corpus {
+    ($krate:ident, $version:expr, $events:ty) => {{
+        use $krate::client::*;
+        use $krate::models::ContainerStatsResponse;
+        let mut failures = Vec::new();
+        let mut count = 0;
+        for engine in CORPUS_ENGINES {
+            for entry in corpus(engine)["answers"].as_array().unwrap() {
+                if !entry["versions"].as_array().unwrap().iter().any(|v| v == $version) {
+                    continue;
+                }
+                let (op, json) = (entry["op"].as_str().unwrap(), &entry["answer"]);
+                let label = format!("{engine} {op} {} at {}", entry["what"].as_str().unwrap(), $version);
+                let result = match op {
+                    "SystemVersion" => typed::<SystemVersionRequest<'static>, _>(&label, json),
+                    "SystemInfo" => typed::<SystemInfoRequest<'static>, _>(&label, json),
+                    "SystemDataUsage" => typed::<SystemDataUsageRequest<'static>, _>(&label, json),
+                    "ContainerList" => typed_list::<ContainerListRequest<'static>, _>(&label, json),
+                    "ContainerInspect" => typed::<ContainerInspectRequest<'static>, _>(&label, json),
+                    "ContainerChanges" => typed_list::<ContainerChangesRequest<'static>, _>(&label, json),
+                    "ContainerTop" => typed::<ContainerTopRequest<'static>, _>(&label, json),
+                    "ContainerCreate" => typed::<ContainerCreateRequest<'static>, _>(&label, json),
+                    "ImageList" => typed_list::<ImageListRequest<'static>, _>(&label, json),
+                    "ImageInspect" => typed::<ImageInspectRequest<'static>, _>(&label, json),
+                    "ImageHistory" => typed_list::<ImageHistoryRequest<'static>, _>(&label, json),
+                    "VolumeList" => typed::<VolumeListRequest<'static>, _>(&label, json),
+                    "VolumeInspect" => typed::<VolumeInspectRequest<'static>, _>(&label, json),
+                    "VolumeCreate" => typed::<VolumeCreateRequest<'static>, _>(&label, json),
+                    "NetworkList" => typed_list::<NetworkListRequest<'static>, _>(&label, json),
+                    "NetworkInspect" => typed::<NetworkInspectRequest<'static>, _>(&label, json),
+                    "ExecInspect" => typed::<ExecInspectRequest<'static>, _>(&label, json),
+                    "ContainerStats" => model::<ContainerStatsResponse>(&label, json),
+                    "SystemEvents" => model::<$events>(&label, json),
+                    other => Err(format!("{label}: no typed check for {other}")),
+                };
+                failures.extend(result.err());
+                count += 1;
+            }
+        }
+        eprintln!("{}: {count} corpus answers decoded", stringify!($krate));
+        assert!(count > 0, "no corpus answer at {}", $version);
+        failures
+    }};
+}
+
+/// Decodes `json` as the model `T` and checks the round trip.
+fn model<T: serde::de::DeserializeOwned + serde::Serialize>(label: &str, json: &Value) -> Result<(), String> {
+    let value: T = serde_path_to_error::deserialize(json)
+        .map_err(|e| format!("{label}: does not decode at {}: {}", e.path(), e.inner()))?;
+    let back = serde_json::to_value(&value).unwrap();
+    subset(&back, json, &mut String::new()).map_err(|e| format!("{label}: {e}"))
+}
+
+#[test]
+fn corpus_answers_decode_typed_with_the_crates_this_package_builds() {
+    let mut failures = typed_corpus!(dockwright_v1_25, "1.25", dockwright_v1_25::models::SystemEventsResponse);
+    failures.extend(typed_corpus!(dockwright_v1_41, "1.41", dockwright_v1_41::models::EventMessage));
+    failures.extend(typed_corpus!(dockwright_v1_45, "1.45", dockwright_v1_45::models::EventMessage));
+    failures.extend(typed_corpus!(dockwright_v1_51, "1.51", dockwright_v1_51::models::EventMessage));
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }

@@ -183,6 +183,18 @@ pub const FIXUPS: &[Fixup] = &[
         daemon::image_load_quiet_defaults_to_true,
     ),
     fixup(
+        "resources_nano_cpus_spelling",
+        (1, 27),
+        Some((1, 27)),
+        shapes::resources_nano_cpus_spelling,
+    ),
+    fixup(
+        "image_summary_virtual_size_may_be_absent",
+        (1, 25),
+        Some((1, 42)),
+        shapes::image_summary_virtual_size_may_be_absent,
+    ),
+    fixup(
         "container_stats_are_typed",
         (1, 25),
         Some((1, 47)),
@@ -251,7 +263,7 @@ pub fn apply_with(spec: &mut Spec, version: ApiVersion, file: &Path, mode: Mode)
                         pointer, expected, ..
                     }) => {
                         report.not_needed.push(format!(
-                            "fix-up `{}` not needed for {} (no {expected} at {pointer})",
+                            "fix-up `{}` not needed for {} (nothing to repair at {pointer}: {expected})",
                             fixup.name,
                             file.display()
                         ));

@@ -389,3 +389,45 @@ pub(super) fn swarm_create_answers_upper_case_id(spec: &mut Spec, stale: &Stale)
     }
     Ok(())
 }
+
+/// v1.27 spells the container resources' key `NanoCPUs`, but the daemon's JSON key is
+/// `NanoCpus` (`NanoCPUs int64 json:"NanoCpus"` in moby's api/types/container/host_config.go
+/// at v20.10.24; v1.28 spells it so): serde matches keys exactly, so a v1.27 client never
+/// read (nor set) the CPU quota. Found by the corpus (tests/fixtures/corpus/, every engine
+/// at 1.27).
+pub(super) fn resources_nano_cpus_spelling(spec: &mut Spec, stale: &Stale) -> Result<()> {
+    let resources = definition(spec, "Resources", stale)?;
+    let index = resources
+        .properties
+        .get_index_of("NanoCPUs")
+        .ok_or_else(|| stale.at("/definitions/Resources/properties/NanoCPUs", "the property"))?;
+    let (_, value) = resources
+        .properties
+        .shift_remove_index(index)
+        .expect("index just found");
+    resources
+        .properties
+        .shift_insert(index, "NanoCpus".into(), value);
+    Ok(())
+}
+
+/// `ImageSummary.VirtualSize` is required up to v1.42, but the daemon's Go field is
+/// `VirtualSize int64 json:"VirtualSize,omitempty"` (moby's api/types/image/summary.go at
+/// v26.1.5): an image of size 0 (a `FROM scratch` image with only labels) is listed
+/// without it, and engines 26.1 and 28.5 answer so at every version below 1.44 (the
+/// corpus, tests/fixtures/corpus/). v1.43 no longer lists it as required.
+pub(super) fn image_summary_virtual_size_may_be_absent(
+    spec: &mut Spec,
+    stale: &Stale,
+) -> Result<()> {
+    let summary = definition(spec, "ImageSummary", stale)?;
+    let before = summary.required.len();
+    summary.required.retain(|r| r != "VirtualSize");
+    if summary.required.len() == before {
+        return Err(stale.at(
+            "/definitions/ImageSummary/required",
+            "`VirtualSize` listed as required",
+        ));
+    }
+    Ok(())
+}

@@ -14,9 +14,26 @@
 //! value is written back as `[]` / `{}`, which the daemon reads as the same nil.
 //! A required key that is *missing* is still an error: only `null` is forgiven.
 //!
-//! What the rule does not cover is a named fix-up (codegen/src/fixups.rs): a required
+//! What the rule does not cover is a named fix-up (codegen/src/fixups/): a required
 //! property whose Go type is a pointer (`*string`, `*Struct`), where `null` means
 //! something other than an empty value and must stay visible as `None`.
+//!
+//! **Audit against the daemon's Go types** (moby/moby `api/types/…` at v20.10.24, v26.1.5
+//! and v28.5.2, every required, non-nullable property of the specs 1.25–1.55):
+//! - arrays and maps: all covered by this rule (it replaced the fix-ups
+//!   `image_summary_null_lists`, `graph_driver_data_may_be_null`,
+//!   `volume_options_may_be_null`, `image_history_tags_may_be_null` and
+//!   `volume_list_may_be_null`; it also covers `Volume.Labels`, the create answers'
+//!   `Warnings`, `ContainerChanges` answering `null`, and every list answer);
+//! - pointers without `omitempty`: `PluginDevice.Path`, `PluginEnv.Value` and
+//!   `PluginMount.Source` (`*string` at all three tags, required since 1.25): fix-up
+//!   `plugin_pointer_strings_may_be_null`;
+//! - required structs (`Image.GraphDriver`, `Image.RootFS`, `Plugin.Config`,
+//!   `Plugin.Settings`, `DistributionInspect.Descriptor`, the `ImageManifestSummary`
+//!   descriptors): values, not pointers, in Go: never `null`;
+//! - `omitempty` on a required scalar makes it *absent* when zero, not null:
+//!   `ImageSummary.VirtualSize` (up to 1.42), fix-up
+//!   `image_summary_virtual_size_may_be_absent`, found by the corpus (tests/fixtures/corpus/).
 
 use super::{Api, Field, TypeKind, TypeRef};
 
