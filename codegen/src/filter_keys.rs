@@ -74,8 +74,7 @@ fn push(keys: &mut Vec<FilterKey>, key: FilterKey) {
         .then(|| FilterKey {
             key: format!("{}!", key.key),
             docs: format!(
-                "`{k}!=…`: the negated form of `{k}`, matching what `{k}` would not. From: {}",
-                key.docs,
+                "`{k}!=…`, the negated form the `{k}` bullet documents: matches only what `{k}` with the same value would not.",
                 k = key.key
             ),
             value: key.value.clone(),
@@ -183,7 +182,7 @@ mod tests {
         assert!(
             keys[2]
                 .docs
-                .starts_with("`label!=…`: the negated form of `label`"),
+                .starts_with("`label!=…`, the negated form the `label` bullet documents"),
             "{}",
             keys[2].docs
         );

@@ -226,8 +226,12 @@ pub fn omitted(operation: &str, version: (u16, u16)) -> Vec<(&'static str, &'sta
 
 /// Applies every entry covering `api`'s version to its filter keys.
 pub fn apply(api: &mut Api, file: &Path) -> Result<()> {
+    apply_rules(api, file, FILTER_RULES)
+}
+
+fn apply_rules(api: &mut Api, file: &Path, rules: &[FilterRule]) -> Result<()> {
     let version = (api.version.major, api.version.minor);
-    let covering: Vec<&FilterRule> = FILTER_RULES
+    let covering: Vec<&FilterRule> = rules
         .iter()
         .filter(|r| r.first <= version && version <= r.last)
         .collect();
@@ -317,4 +321,149 @@ fn set_value(key: &mut FilterKey, value: Value, stale: &dyn Fn(&str) -> Error) -
         }
     };
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A spec of API 1.99 (no entry of the real table covers it) with one filtered list.
+    fn api(filters_doc: &str) -> Api {
+        let doc = serde_json::to_string(filters_doc).unwrap();
+        let yaml = format!(
+            "swagger: \"2.0\"\ninfo: {{title: t, version: \"1.99\"}}\npaths:\n  /plugins:\n    get:\n      operationId: PluginList\n      parameters:\n        - {{name: filters, in: query, type: string, description: {doc}}}\n      responses:\n        200: {{description: ok}}\n"
+        );
+        crate::pipeline::api_from_bytes(yaml.as_bytes(), Path::new("v1.99.yaml")).unwrap()
+    }
+
+    fn keys(api: &Api) -> Vec<(String, FilterValue)> {
+        let param = api.operations[0]
+            .params
+            .iter()
+            .find_map(|p| p.filter_keys.as_ref())
+            .unwrap();
+        param
+            .iter()
+            .map(|k| (k.key.clone(), k.value.clone()))
+            .collect()
+    }
+
+    fn one(name: &'static str, key: &'static str, action: Action) -> [FilterRule; 1] {
+        [rule(name, "PluginList", key, 99, 99, action, "a test")]
+    }
+
+    const DOC: &str = "- `enable=<true>|<false>`\n- `kind=`(`a`|`b`)\n";
+
+    #[test]
+    fn rename_then_type() {
+        let mut a = api(DOC);
+        let rules = [
+            rule(
+                "t",
+                "PluginList",
+                "enable",
+                99,
+                99,
+                Rename { to: "enabled" },
+                "x",
+            ),
+            rule("u", "PluginList", "enabled", 99, 99, Type(Value::Bool), "x"),
+            rule(
+                "v",
+                "PluginList",
+                "kind",
+                99,
+                99,
+                Type(Value::Enum {
+                    name: "Kind",
+                    daemon: &["a", "b", "c"],
+                }),
+                "x",
+            ),
+            rule(
+                "w",
+                "PluginList",
+                "extra",
+                99,
+                99,
+                Add {
+                    docs: "`extra`",
+                    value: Value::Flag,
+                },
+                "x",
+            ),
+        ];
+        apply_rules(&mut a, Path::new("v1.99.yaml"), &rules).unwrap();
+        let kind = FilterValue::Enum {
+            name: "Kind".into(),
+            variants: vec!["a".into(), "b".into()],
+        };
+        assert_eq!(
+            keys(&a),
+            [
+                ("enabled".into(), FilterValue::Bool),
+                ("kind".into(), kind),
+                ("extra".into(), FilterValue::Flag)
+            ]
+        );
+    }
+
+    #[test]
+    fn stale_entries_fail() {
+        let stale = |rules: &[FilterRule]| {
+            let mut a = api(DOC);
+            match apply_rules(&mut a, Path::new("v1.99.yaml"), rules) {
+                Err(Error::FixupStale { fixup, .. }) => fixup,
+                other => panic!("{other:?}"),
+            }
+        };
+        // The key to rename, remove or type is gone; the key to add or omit is documented.
+        assert_eq!(stale(&one("r", "enabled", Rename { to: "x" })), "r");
+        assert_eq!(stale(&one("d", "gone", Remove)), "d");
+        assert_eq!(stale(&one("t", "gone", Type(Value::Bool))), "t");
+        assert_eq!(
+            stale(&one(
+                "a",
+                "kind",
+                Add {
+                    docs: "",
+                    value: Value::Text
+                }
+            )),
+            "a"
+        );
+        assert_eq!(stale(&one("o", "kind", Omit { why: "" })), "o");
+        // The text to correct is not there; an enum word the daemon does not know.
+        assert_eq!(
+            stale(&one(
+                "c",
+                "kind",
+                Docs {
+                    from: "`kind:`",
+                    to: "`kind=`"
+                }
+            )),
+            "c"
+        );
+        let enum_rule = Type(Value::Enum {
+            name: "Kind",
+            daemon: &["a"],
+        });
+        assert_eq!(stale(&one("e", "kind", enum_rule)), "e");
+        // Another operation's entry does not touch this one; a missing operation is stale.
+        let other = [rule("m", "ConfigList", "names", 99, 99, Remove, "x")];
+        assert_eq!(stale(&other), "m");
+    }
+
+    #[test]
+    fn the_table_is_well_formed() {
+        let mut names: Vec<&str> = FILTER_RULES.iter().map(|r| r.name).collect();
+        names.sort_unstable();
+        let len = names.len();
+        names.dedup();
+        assert_eq!(names.len(), len, "entry names are unique");
+        for r in FILTER_RULES {
+            assert!(r.first <= r.last && !r.evidence.is_empty(), "{}", r.name);
+        }
+    }
 }

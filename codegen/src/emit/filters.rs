@@ -50,17 +50,21 @@ pub fn filter_param(op: &Operation) -> Option<&Param> {
 
 pub fn filters(api: &Api) -> TokenStream {
     let version = (api.version.major, api.version.minor);
-    // The value enums, by name; an enum shared by several keys gets every word any lists.
-    let mut enums: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    // The value enums, by name: the methods taking each, and every word any key lists.
+    let mut enums: BTreeMap<&str, (Vec<String>, Vec<&str>)> = BTreeMap::new();
     let items: Vec<TokenStream> = api
         .operations
         .iter()
         .filter_map(|op| {
             let param = filter_param(op)?;
             let keys = param.filter_keys.as_deref().unwrap_or_default();
-            for k in keys {
+            for (k, method) in keys.iter().zip(filter_method_names(keys)) {
                 if let FilterValue::Enum { name, variants } = &k.value {
-                    let words = enums.entry(name.as_str()).or_default();
+                    let (users, words) = enums.entry(name.as_str()).or_default();
+                    users.push(format!(
+                        "[`{0}::{method}`]({0}::{method})",
+                        filter_type_name(op)
+                    ));
                     for v in variants {
                         if !words.contains(&v.as_str()) {
                             words.push(v);
@@ -73,7 +77,7 @@ pub fn filters(api: &Api) -> TokenStream {
         .collect();
     let enums = enums
         .into_iter()
-        .map(|(name, words)| value_enum(name, &words));
+        .map(|(name, (users, words))| value_enum(name, &users, &words, &api.version.to_string()));
     quote! {
         #(#items)*
         #(#enums)*
@@ -232,10 +236,11 @@ fn key_method(k: &FilterKey, method: &str) -> TokenStream {
 }
 
 /// A closed set of filter values, with `Other` for values this version does not document.
-fn value_enum(name: &str, words: &[&str]) -> TokenStream {
+fn value_enum(name: &str, users: &[String], words: &[&str], version: &str) -> TokenStream {
     let ty = ident(name);
     let doc = format!(
-        " The values of the filter keys typed as `{name}`, as this API version documents them."
+        " The values {} takes, as API v{version} documents them; [`Other`](Self::Other) sends any other word as it is.",
+        users.join(", ")
     );
     let variants: Vec<_> = words
         .iter()

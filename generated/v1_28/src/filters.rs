@@ -791,7 +791,7 @@ impl serde::Serialize for VolumePruneFilters {
         self.0.serialize(serializer)
     }
 }
-/// The values of the filter keys typed as `ContainerHealth`, as this API version documents them.
+/// The values [`ContainerListFilters::health`](ContainerListFilters::health) takes, as API v1.28 documents them; [`Other`](Self::Other) sends any other word as it is.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ContainerHealth {
     /// `starting`
@@ -834,7 +834,7 @@ impl std::fmt::Display for ContainerHealth {
         f.write_str(self.as_str())
     }
 }
-/// The values of the filter keys typed as `ContainerStatus`, as this API version documents them.
+/// The values [`ContainerListFilters::status`](ContainerListFilters::status) takes, as API v1.28 documents them; [`Other`](Self::Other) sends any other word as it is.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ContainerStatus {
     /// `created`
@@ -889,7 +889,7 @@ impl std::fmt::Display for ContainerStatus {
         f.write_str(self.as_str())
     }
 }
-/// The values of the filter keys typed as `EventType`, as this API version documents them.
+/// The values [`SystemEventsFilters::type_`](SystemEventsFilters::type_) takes, as API v1.28 documents them; [`Other`](Self::Other) sends any other word as it is.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EventType {
     /// `container`
@@ -936,7 +936,7 @@ impl std::fmt::Display for EventType {
         f.write_str(self.as_str())
     }
 }
-/// The values of the filter keys typed as `NetworkType`, as this API version documents them.
+/// The values [`NetworkListFilters::type_`](NetworkListFilters::type_) takes, as API v1.28 documents them; [`Other`](Self::Other) sends any other word as it is.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum NetworkType {
     /// `custom`

@@ -255,7 +255,7 @@ impl ContainerPruneFilters {
     pub fn label(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("label", value))
     }
-    /// `label!=…`: the negated form of `label`, matching what `label` would not. From: `label` (`label=<key>`, `label=<key>=<value>`, `label!=<key>`, or `label!=<key>=<value>`) Prune containers with (or without, in case `label!=...` is used) the specified labels.
+    /// `label!=…`, the negated form the `label` bullet documents: matches only what `label` with the same value would not.
     pub fn label_not(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("label!", value))
     }
@@ -465,7 +465,7 @@ impl ImagePruneFilters {
     pub fn label(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("label", value))
     }
-    /// `label!=…`: the negated form of `label`, matching what `label` would not. From: `label` (`label=<key>`, `label=<key>=<value>`, `label!=<key>`, or `label!=<key>=<value>`) Prune images with (or without, in case `label!=...` is used) the specified labels.
+    /// `label!=…`, the negated form the `label` bullet documents: matches only what `label` with the same value would not.
     pub fn label_not(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("label!", value))
     }
@@ -628,7 +628,7 @@ impl NetworkPruneFilters {
     pub fn label(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("label", value))
     }
-    /// `label!=…`: the negated form of `label`, matching what `label` would not. From: `label` (`label=<key>`, `label=<key>=<value>`, `label!=<key>`, or `label!=<key>=<value>`) Prune networks with (or without, in case `label!=...` is used) the specified labels.
+    /// `label!=…`, the negated form the `label` bullet documents: matches only what `label` with the same value would not.
     pub fn label_not(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("label!", value))
     }
@@ -993,7 +993,7 @@ impl VolumePruneFilters {
     pub fn label(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("label", value))
     }
-    /// `label!=…`: the negated form of `label`, matching what `label` would not. From: `label` (`label=<key>`, `label=<key>=<value>`, `label!=<key>`, or `label!=<key>=<value>`) Prune volumes with (or without, in case `label!=...` is used) the specified labels.
+    /// `label!=…`, the negated form the `label` bullet documents: matches only what `label` with the same value would not.
     pub fn label_not(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("label!", value))
     }
@@ -1026,7 +1026,7 @@ impl serde::Serialize for VolumePruneFilters {
         self.0.serialize(serializer)
     }
 }
-/// The values of the filter keys typed as `ContainerHealth`, as this API version documents them.
+/// The values [`ContainerListFilters::health`](ContainerListFilters::health) takes, as API v1.53 documents them; [`Other`](Self::Other) sends any other word as it is.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ContainerHealth {
     /// `starting`
@@ -1069,7 +1069,7 @@ impl std::fmt::Display for ContainerHealth {
         f.write_str(self.as_str())
     }
 }
-/// The values of the filter keys typed as `ContainerStatus`, as this API version documents them.
+/// The values [`ContainerListFilters::status`](ContainerListFilters::status) takes, as API v1.53 documents them; [`Other`](Self::Other) sends any other word as it is.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ContainerStatus {
     /// `created`
@@ -1124,7 +1124,7 @@ impl std::fmt::Display for ContainerStatus {
         f.write_str(self.as_str())
     }
 }
-/// The values of the filter keys typed as `EventType`, as this API version documents them.
+/// The values [`SystemEventsFilters::type_`](SystemEventsFilters::type_) takes, as API v1.53 documents them; [`Other`](Self::Other) sends any other word as it is.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EventType {
     /// `container`
@@ -1191,7 +1191,7 @@ impl std::fmt::Display for EventType {
         f.write_str(self.as_str())
     }
 }
-/// The values of the filter keys typed as `NetworkType`, as this API version documents them.
+/// The values [`NetworkListFilters::type_`](NetworkListFilters::type_) takes, as API v1.53 documents them; [`Other`](Self::Other) sends any other word as it is.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum NetworkType {
     /// `custom`
