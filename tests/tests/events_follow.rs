@@ -107,7 +107,7 @@ async fn recorded(client: &Client, run_id: &str, since: EventCursor) -> Vec<Valu
         .until(until.query_value())
         .filters(
             dockwright_v1_51::filters::SystemEventsFilters::new()
-                .type_("container")
+                .type_("container".into())
                 .label(label_filter(run_id)),
         )
         .await
@@ -206,7 +206,7 @@ async fn follows_three_daemons_through_a_cut_and_a_restart() {
             .expect("relay transport"),
     );
     let filters41 = dockwright_v1_41::filters::SystemEventsFilters::new()
-        .type_("container")
+        .type_("container".into())
         .label(label_filter(&run_id));
     let log1 = record(
         follow_events(move |since: Option<EventCursor>| {
@@ -226,7 +226,7 @@ async fn follows_three_daemons_through_a_cut_and_a_restart() {
     // Nodes 2 and 3: the v1.51 crate, directly.
     let follower = |client: Client| {
         let filters = dockwright_v1_51::filters::SystemEventsFilters::new()
-            .type_("container")
+            .type_("container".into())
             .label(label_filter(&run_id));
         follow_events(move |since: Option<EventCursor>| {
             let (client, filters) = (client.clone(), filters.clone());
