@@ -112,7 +112,7 @@ fn tidy() {
             continue; // binary, or deleted in the work tree
         };
         found.extend(check_file(&path, &text));
-        if path.ends_with(".rs") && hand_written(&path) {
+        if path.ends_with(".rs") && hand_written(&path, &text) {
             sizes.push((path.clone(), text.lines().count()));
         }
     }
@@ -167,8 +167,9 @@ fn tracked_files(root: &Path) -> Vec<String> {
         .collect()
 }
 
-/// Written by people, as opposed to generated code, snapshots, captured data and locks.
-fn hand_written(path: &str) -> bool {
+/// Written by people, as opposed to generated code (also any file whose first line says
+/// `@generated`), snapshots, captured data and locks.
+fn hand_written(path: &str, text: &str) -> bool {
     const NOT: [&str; 6] = [
         "generated/",
         "tests/snapshots/",
@@ -180,6 +181,7 @@ fn hand_written(path: &str) -> bool {
     !NOT.iter().any(|p| path.starts_with(p))
         && !path.ends_with("Cargo.lock")
         && !path.ends_with(".proptest-regressions")
+        && !text.lines().next().unwrap_or("").contains("@generated")
 }
 
 /// Test code as a whole file: under a `tests` folder, or a `tests.rs`/`*_tests.rs` module.
@@ -198,7 +200,7 @@ fn check_file(path: &str, text: &str) -> Vec<Offence> {
     if path.ends_with(".sh") || path == ".ci/run" {
         out.extend(kill_by_name_sh(path, text));
     }
-    if !(path.ends_with(".rs") && hand_written(path)) {
+    if !(path.ends_with(".rs") && hand_written(path, text)) {
         return out;
     }
     if text.lines().count() > MAX_RS_LINES {
