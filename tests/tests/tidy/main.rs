@@ -264,7 +264,7 @@ fn check_file(path: &str, text: &str) -> Vec<Offence> {
                 }
             }
             Kind::Str => {
-                if kill_names.iter().any(|k| s.text == *k) {
+                if kill_names.contains(&s.text) {
                     out.push(offence(
                         path,
                         s.line,
