@@ -15,8 +15,9 @@
 //!   opens no socket and writes no request head itself (hyper frames HTTP, see
 //!   ARCHITECTURE.md);
 //! - `spec-name`: the generator's stages outside its tables (`stream_kinds.rs`,
-//!   `fixups/`, `filter_rules.rs`) hold no operation or definition name of the spec as a
-//!   string: a special case there would be a spec quirk outside a named fix-up;
+//!   `fixups/`, `filter_rules.rs`, `filter_keys.rs`, `cli_words.rs`) hold no operation or
+//!   definition name of the spec as a string: a special case there would be a spec quirk
+//!   outside a named fix-up;
 //! - `kill-by-name`: no script or test ends processes by name; daemons are stopped by pid.
 //!
 //! The rules are in `rules.rs`, over the code, comments and strings `lex.rs` tells apart;
