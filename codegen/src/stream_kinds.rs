@@ -34,6 +34,7 @@ pub enum StreamKind {
 pub struct StreamEntry {
     /// operationId; renamed operations are listed under every name they had.
     pub operation: &'static str,
+    /// How its answer (and sometimes its request) really travels.
     pub kind: StreamKind,
     /// The request body is streamed in (tar, octets), never buffered whole.
     pub body_in: bool,

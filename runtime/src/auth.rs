@@ -10,12 +10,17 @@ use serde::{Deserialize, Serialize};
 /// `Debug` hides the secrets so that a logged request or error never leaks them.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuthConfig {
+    /// The user name, as given to `docker login`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// The password, or a personal access token.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
+    /// An e-mail address; old registries asked for one, the daemon still passes it on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// The registry these credentials are for (`https://index.docker.io/v1/`,
+    /// `127.0.0.1:5000`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub serveraddress: Option<String>,
     /// Token from a previous `/auth` answer, used instead of a password.

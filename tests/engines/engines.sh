@@ -8,7 +8,7 @@
 #                                     the ones it found running and adopted
 #   tests/engines/engines.sh status  print which engines answer
 #
-# Engines (see /work/shared/notes/real-docker-daemons.md for the recipe):
+# Engines (the recipe: ../shared/notes/real-docker-daemons.md beside the checkout):
 #   e2010  Debian bookworm docker.io (20.10), installed with apt
 #   e261   Debian trixie   docker.io (26.1), unpacked with dpkg -x; also TLS on tcp://127.0.0.1:2376
 #   e28    Debian sid      docker.io (28.x), unpacked with dpkg -x

@@ -11,7 +11,7 @@
 # Debian's `docker-registry` (the CNCF distribution registry, 2.8) bound to 127.0.0.1:5000
 # only, with htpasswd auth (`htpasswd` from apache2-utils) and a password made at start.
 # Engines treat 127.0.0.0/8 registries as insecure, so plain HTTP works without flags.
-# See /work/shared/notes/real-docker-daemons.md, "A real registry on loopback".
+# See ../shared/notes/real-docker-daemons.md beside the checkout, "A real registry on loopback".
 #
 # The storage, config and log live in the git-ignored state/ folder of this checkout. The
 # pid and the credentials also go to /run/dockwright/registry, beside the engines, so a

@@ -9,9 +9,13 @@ use serde::Serialize;
 /// Everything that differs between two API versions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ApiDiff {
+    /// The older version.
     pub from: Side,
+    /// The newer version.
     pub to: Side,
+    /// What happened to the operations.
     pub operations: OperationChanges,
+    /// What happened to the types.
     pub types: TypeChanges,
 }
 
@@ -40,7 +44,8 @@ impl ApiDiff {
                 o.changes.iter().all(|c| {
                     matches!(
                         c,
-                        OperationChange::FilterKeyAdded { .. } | OperationChange::FilterKeyRemoved { .. }
+                        OperationChange::FilterKeyAdded { .. }
+                            | OperationChange::FilterKeyRemoved { .. }
                     )
                 })
             })
@@ -74,7 +79,9 @@ pub struct Side {
 /// Operations, keyed by HTTP method and path template.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct OperationChanges {
+    /// Operations only the newer version has.
     pub added: Vec<OperationSummary>,
+    /// Operations only the older version has.
     pub removed: Vec<OperationSummary>,
     /// Operations in both versions with at least one change (a rename is a change).
     pub changed: Vec<OperationDiff>,
@@ -83,8 +90,11 @@ pub struct OperationChanges {
 /// An operation as a whole.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct OperationSummary {
+    /// HTTP method (`GET`).
     pub method: String,
+    /// Path template (`/images/{name}/json`).
     pub path: String,
+    /// The spec's operationId.
     pub operation_id: String,
     /// `dockwright_v1_55::client::Client::image_attestations`.
     pub item: String,
@@ -93,6 +103,7 @@ pub struct OperationSummary {
 /// The changes of one operation present in both versions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct OperationDiff {
+    /// HTTP method (`GET`).
     pub method: String,
     /// The newer version's path template.
     pub path: String,
@@ -100,10 +111,12 @@ pub struct OperationDiff {
     pub operation_id: String,
     /// The newer version's client method.
     pub item: String,
+    /// What changed, in a stable order.
     pub changes: Vec<OperationChange>,
 }
 
 impl OperationDiff {
+    /// The parameter added under this wire name, if any.
     pub fn added_parameter(&self, wire_name: &str) -> Option<&ParamInfo> {
         self.changes.iter().find_map(|c| match c {
             OperationChange::ParameterAdded { parameter } if parameter.wire_name == wire_name => {
@@ -113,6 +126,7 @@ impl OperationDiff {
         })
     }
 
+    /// The parameter removed under this wire name, if any.
     pub fn removed_parameter(&self, wire_name: &str) -> Option<&ParamInfo> {
         self.changes.iter().find_map(|c| match c {
             OperationChange::ParameterRemoved { parameter } if parameter.wire_name == wire_name => {
@@ -139,7 +153,9 @@ impl OperationDiff {
         self.changes
             .iter()
             .filter_map(|c| match c {
-                OperationChange::MediaTypeAdded { media_type } if added => Some(media_type.as_str()),
+                OperationChange::MediaTypeAdded { media_type } if added => {
+                    Some(media_type.as_str())
+                }
                 OperationChange::MediaTypeRemoved { media_type } if !added => {
                     Some(media_type.as_str())
                 }
@@ -155,31 +171,108 @@ impl OperationDiff {
 pub enum OperationChange {
     /// Same method and path, another operationId (and so another client method).
     Renamed {
+        /// The older operationId.
         from_operation_id: String,
+        /// The newer operationId.
         to_operation_id: String,
+        /// The older client method.
         from_item: String,
+        /// The newer client method.
         to_item: String,
     },
     /// Same method and path up to the names of its `{parameters}`.
-    PathChanged { from: String, to: String },
-    ParameterAdded { parameter: ParamInfo },
-    ParameterRemoved { parameter: ParamInfo },
+    PathChanged {
+        /// The older path template.
+        from: String,
+        /// The newer path template.
+        to: String,
+    },
+    /// A parameter only the newer version has.
+    ParameterAdded {
+        /// The parameter.
+        parameter: ParamInfo,
+    },
+    /// A parameter only the older version has.
+    ParameterRemoved {
+        /// The parameter.
+        parameter: ParamInfo,
+    },
     /// Same name and location; another Rust type, requiredness or query encoding.
-    ParameterChanged { from: ParamInfo, to: ParamInfo },
-    BodyAdded { body: BodyInfo },
-    BodyRemoved { body: BodyInfo },
-    BodyChanged { from: BodyInfo, to: BodyInfo },
-    ResponseChanged { from: String, to: String },
+    ParameterChanged {
+        /// As the older version has it.
+        from: ParamInfo,
+        /// As the newer version has it.
+        to: ParamInfo,
+    },
+    /// A request body only the newer version takes.
+    BodyAdded {
+        /// The body.
+        body: BodyInfo,
+    },
+    /// A request body only the older version takes.
+    BodyRemoved {
+        /// The body.
+        body: BodyInfo,
+    },
+    /// Another media type, Rust type or requiredness of the request body.
+    BodyChanged {
+        /// As the older version has it.
+        from: BodyInfo,
+        /// As the newer version has it.
+        to: BodyInfo,
+    },
+    /// Another Rust type of the answer.
+    ResponseChanged {
+        /// The older answer type.
+        from: String,
+        /// The newer answer type.
+        to: String,
+    },
     /// The stream kind of `stream_kinds::TABLE` (`None`: a plain request/response).
-    StreamKindChanged { from: Option<String>, to: Option<String> },
+    StreamKindChanged {
+        /// The older kind.
+        from: Option<String>,
+        /// The newer kind.
+        to: Option<String>,
+    },
     /// A media type the operation `produces` (e.g. `application/vnd.docker.multiplexed-stream`).
-    MediaTypeAdded { media_type: String },
-    MediaTypeRemoved { media_type: String },
+    MediaTypeAdded {
+        /// The media type.
+        media_type: String,
+    },
+    /// A media type the operation no longer `produces`.
+    MediaTypeRemoved {
+        /// The media type.
+        media_type: String,
+    },
     /// A documented key of the `filters` parameter.
-    FilterKeyAdded { key: String, item: String },
-    FilterKeyRemoved { key: String, item: String },
-    SuccessCodesChanged { from: Vec<u16>, to: Vec<u16> },
-    DeprecatedChanged { from: bool, to: bool },
+    FilterKeyAdded {
+        /// The key (`label`).
+        key: String,
+        /// The filter type's method for it, in the newer crate.
+        item: String,
+    },
+    /// A key the `filters` parameter no longer documents.
+    FilterKeyRemoved {
+        /// The key.
+        key: String,
+        /// The filter type's method for it, in the older crate.
+        item: String,
+    },
+    /// Other HTTP statuses count as success.
+    SuccessCodesChanged {
+        /// The older success statuses.
+        from: Vec<u16>,
+        /// The newer success statuses.
+        to: Vec<u16>,
+    },
+    /// The operation became deprecated, or stopped being so.
+    DeprecatedChanged {
+        /// Deprecated in the older version.
+        from: bool,
+        /// Deprecated in the newer version.
+        to: bool,
+    },
 }
 
 /// A parameter as the client takes it.
@@ -191,6 +284,7 @@ pub struct ParamInfo {
     pub location: String,
     /// The Rust type the client takes (`bool`, `Vec<String>`, `filters::ImageListFilters`).
     pub rust_type: String,
+    /// A positional argument of the client method rather than a setter.
     pub required: bool,
     /// `plain`, `json` or `repeated`.
     pub encoding: String,
@@ -207,16 +301,20 @@ pub struct ParamInfo {
 /// A request body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BodyInfo {
+    /// The media type sent (`application/json`, `application/x-tar`).
     pub media_type: String,
     /// `models::ContainerCreateBody`, or `dockwright_runtime::Body` for raw bytes.
     pub rust_type: String,
+    /// The spec requires a body.
     pub required: bool,
 }
 
 /// Types, keyed by their Rust name.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct TypeChanges {
+    /// Types only the newer version has.
     pub added: Vec<TypeSummary>,
+    /// Types only the older version has.
     pub removed: Vec<TypeSummary>,
     /// Types in both versions (or renamed) with at least one change.
     pub changed: Vec<TypeDiff>,
@@ -248,10 +346,12 @@ pub struct TypeDiff {
     /// the new ones are new: the same name now means something else
     /// (`Config`: container config up to 1.29, swarm config from 1.30).
     pub changed_meaning: bool,
+    /// What changed, in a stable order.
     pub changes: Vec<TypeChange>,
 }
 
 impl TypeDiff {
+    /// The JSON names of the fields added.
     pub fn added_fields(&self) -> Vec<&str> {
         self.changes
             .iter()
@@ -262,6 +362,7 @@ impl TypeDiff {
             .collect()
     }
 
+    /// The JSON names of the fields removed.
     pub fn removed_fields(&self) -> Vec<&str> {
         self.changes
             .iter()
@@ -279,22 +380,61 @@ impl TypeDiff {
 pub enum TypeChange {
     /// Another Rust name for what is recognizably the same type.
     Renamed {
+        /// The older Rust name.
         from_name: String,
+        /// The older item.
         from_item: String,
+        /// The newer item.
         to_item: String,
     },
     /// Where the type comes from (a definition, an inline schema).
-    OriginChanged { from: String, to: String },
+    OriginChanged {
+        /// The older origin.
+        from: String,
+        /// The newer origin.
+        to: String,
+    },
     /// Struct, enum or alias became another of these.
-    ShapeChanged { from: String, to: String },
-    FieldAdded { field: FieldInfo },
-    FieldRemoved { field: FieldInfo },
+    ShapeChanged {
+        /// The older shape.
+        from: String,
+        /// The newer shape.
+        to: String,
+    },
+    /// A field only the newer version has.
+    FieldAdded {
+        /// The field.
+        field: FieldInfo,
+    },
+    /// A field only the older version has.
+    FieldRemoved {
+        /// The field.
+        field: FieldInfo,
+    },
     /// Same JSON key; another Rust type (including `Option`), spec requiredness or name.
-    FieldChanged { from: FieldInfo, to: FieldInfo },
-    VariantAdded { variant: VariantInfo },
-    VariantRemoved { variant: VariantInfo },
+    FieldChanged {
+        /// As the older version has it.
+        from: FieldInfo,
+        /// As the newer version has it.
+        to: FieldInfo,
+    },
+    /// An enum value only the newer version has.
+    VariantAdded {
+        /// The variant.
+        variant: VariantInfo,
+    },
+    /// An enum value only the older version has.
+    VariantRemoved {
+        /// The variant.
+        variant: VariantInfo,
+    },
     /// An alias now stands for another type.
-    AliasChanged { from: String, to: String },
+    AliasChanged {
+        /// The older aliased type.
+        from: String,
+        /// The newer aliased type.
+        to: String,
+    },
 }
 
 /// A struct field.
@@ -302,6 +442,7 @@ pub enum TypeChange {
 pub struct FieldInfo {
     /// JSON key as the daemon spells it.
     pub json_name: String,
+    /// The Rust field name (`cgroupns_mode`).
     pub rust_name: String,
     /// Full Rust type, `Option<…>` included (`Option<Vec<String>>`).
     pub rust_type: String,

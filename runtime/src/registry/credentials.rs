@@ -47,19 +47,30 @@ const NOT_FOUND: &str = "credentials not found in native keychain";
 pub enum CredentialsError {
     /// `config.json` could not be read or is not a Docker config.
     #[error("Docker config {}: {message}", path.display())]
-    Config { path: PathBuf, message: String },
+    Config {
+        /// The config file.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
     /// The registry's `auths` entry cannot be decoded.
     #[error("credentials for {registry} in {}: {message}", path.display())]
     Entry {
+        /// The registry key of the entry.
         registry: String,
+        /// The config file.
         path: PathBuf,
+        /// What is wrong with the entry (never its secret).
         message: String,
     },
     /// The credential helper is missing, failed, or answered something unreadable.
     #[error("credential helper docker-credential-{helper} for {registry}: {message}")]
     Helper {
+        /// The registry asked about.
         registry: String,
+        /// The helper's suffix: `docker-credential-{helper}`.
         helper: String,
+        /// How it failed (never a secret).
         message: String,
     },
 }

@@ -63,6 +63,7 @@ pub enum StreamError {
     Json {
         /// A short piece of the line around the failure.
         excerpt: String,
+        /// What serde_json found wrong, with the column.
         #[source]
         source: serde_json::Error,
     },

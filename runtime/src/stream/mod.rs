@@ -20,6 +20,7 @@
 //! error that loses the framing the decoder yields nothing more.
 
 mod error;
+mod log_stream;
 mod multiplexed;
 mod ndjson;
 mod progress;
@@ -32,10 +33,8 @@ use futures_util::stream::{FusedStream, Stream};
 
 use error::BoxError;
 pub use error::StreamError;
-pub use multiplexed::{
-    Framing, LogDecoder, LogFrame, LogStream, MultiplexedDecoder, RawDecoder, StdStream,
-    DEFAULT_MAX_FRAME_LEN,
-};
+pub use log_stream::{Framing, LogDecoder, LogStream, RawDecoder};
+pub use multiplexed::{LogFrame, MultiplexedDecoder, StdStream, DEFAULT_MAX_FRAME_LEN};
 pub use ndjson::{NdjsonDecoder, NdjsonStream, DEFAULT_MAX_LINE_LEN};
 pub use progress::{daemon_error, ProgressDecoder, ProgressMessage, ProgressStream};
 
