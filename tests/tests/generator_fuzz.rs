@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 use dockwright_codegen::emit::RuntimeDependency;
 use dockwright_codegen::{pipeline, Error};
 use proptest::prelude::*;
+use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use serde_json::{json, Value};
 
@@ -85,19 +86,18 @@ fn mutation() -> impl Strategy<Value = Mutation> {
     let n = any::<usize>();
     let k = any::<u8>();
     prop_oneof![
-        (n.clone(), n.clone()).prop_map(|(a, b)| Mutation::DeleteKey(a, b)),
-        (n.clone(), k.clone()).prop_map(|(a, b)| Mutation::Retype(a, b)),
-        (n.clone(), k.clone()).prop_map(|(a, b)| Mutation::Ref(a, b)),
-        (n.clone(), k.clone(), any::<bool>())
-            .prop_map(|(a, b, c)| Mutation::RenameDefinition(a, b, c)),
-        (n.clone(), k.clone()).prop_map(|(a, b)| Mutation::SelfReference(a, b)),
-        (n.clone(), k.clone()).prop_map(|(a, b)| Mutation::AddDefinition(a, b)),
-        (n.clone(), k.clone()).prop_map(|(a, b)| Mutation::OddProperty(a, b)),
-        (n.clone(), k.clone()).prop_map(|(a, b)| Mutation::OddPath(a, b)),
-        (n.clone(), k.clone()).prop_map(|(a, b)| Mutation::OperationId(a, b)),
-        (n.clone(), k.clone()).prop_map(|(a, b)| Mutation::AddOperation(a, b)),
-        n.clone().prop_map(Mutation::DuplicateEnum),
-        (n.clone(), k.clone()).prop_map(|(a, b)| Mutation::ResponseCode(a, b)),
+        (n, n).prop_map(|(a, b)| Mutation::DeleteKey(a, b)),
+        (n, k).prop_map(|(a, b)| Mutation::Retype(a, b)),
+        (n, k).prop_map(|(a, b)| Mutation::Ref(a, b)),
+        (n, k, any::<bool>()).prop_map(|(a, b, c)| Mutation::RenameDefinition(a, b, c)),
+        (n, k).prop_map(|(a, b)| Mutation::SelfReference(a, b)),
+        (n, k).prop_map(|(a, b)| Mutation::AddDefinition(a, b)),
+        (n, k).prop_map(|(a, b)| Mutation::OddProperty(a, b)),
+        (n, k).prop_map(|(a, b)| Mutation::OddPath(a, b)),
+        (n, k).prop_map(|(a, b)| Mutation::OperationId(a, b)),
+        (n, k).prop_map(|(a, b)| Mutation::AddOperation(a, b)),
+        n.prop_map(Mutation::DuplicateEnum),
+        (n, k).prop_map(|(a, b)| Mutation::ResponseCode(a, b)),
         (n, k).prop_map(|(a, b)| Mutation::ParameterType(a, b)),
         any::<u16>().prop_map(Mutation::Truncate),
     ]
@@ -549,8 +549,37 @@ fn target_dir() -> PathBuf {
         .join("generator-fuzz")
 }
 
-/// A few accepted mutants of v1.25 become crates; one `cargo check` over all of them (a
-/// throwaway workspace, the checkout's Cargo.lock, a target dir kept between runs).
+/// `DOCKWRIGHT_FUZZ_COMPILE_RANDOM` (default 1) random mutants of v1.25 that the generator
+/// accepts, each a list of mutations.
+fn random_accepted(base: &Base) -> Vec<Vec<Mutation>> {
+    let wanted = env_number("DOCKWRIGHT_FUZZ_COMPILE_RANDOM", 1) as usize;
+    let mut runner = TestRunner::default();
+    let strategy = proptest::collection::vec(mutation(), 1..=4);
+    let mut out = Vec::new();
+    for _ in 0..wanted * 50 {
+        if out.len() == wanted {
+            break;
+        }
+        let mutations = strategy.new_tree(&mut runner).unwrap().current();
+        if mutations.iter().any(|m| matches!(m, Mutation::Truncate(_))) {
+            continue;
+        }
+        let mut doc = base.json.clone();
+        for m in &mutations {
+            apply(&mut doc, m);
+        }
+        let bytes = serde_json::to_vec(&doc).unwrap();
+        if pipeline::api_from_bytes(&bytes, Path::new(base.file)).is_ok() {
+            out.push(mutations);
+        }
+    }
+    out
+}
+
+/// A few accepted mutants of v1.25 become crates: four that pack the hazards of issue #11,
+/// and random ones; one `cargo check` over all of them (a throwaway workspace, the
+/// checkout's Cargo.lock, a target dir kept between runs). A failure lists each mutant's
+/// mutations, which reproduce it.
 #[test]
 #[ignore = "slow (cargo check of generated crates): tests/run.sh runs it"]
 fn accepted_mutants_compile() {
@@ -561,7 +590,11 @@ fn accepted_mutants_compile() {
     let dir = tempfile::tempdir().unwrap();
     let runtime = RuntimeDependency::Path(root.join("runtime").display().to_string());
     let mut members = Vec::new();
-    for (i, mutations) in compile_mutants().iter().enumerate() {
+    let mut mutants = compile_mutants();
+    mutants.extend(random_accepted(&base));
+    let mut listing = String::new();
+    for (i, mutations) in mutants.iter().enumerate() {
+        listing.push_str(&format!("mutant-{i}: {mutations:?}\n"));
         let mut doc = base.json.clone();
         for m in mutations {
             apply(&mut doc, m);
@@ -612,7 +645,7 @@ fn accepted_mutants_compile() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         out.status.success(),
-        "accepted mutants do not compile:\n{stderr}"
+        "accepted mutants do not compile:\n{listing}\n{stderr}"
     );
     eprintln!(
         "{} accepted mutants checked in {:?}",

@@ -409,10 +409,10 @@ impl Lowering<'_> {
             let hint = format!("{parent}{}", names::camel_ident(json_name));
             let (ty, nullable, docs) = match prop {
                 oa::ReferenceOr::Reference { reference } => {
-                    (self.reference(reference, &pp)?, false, None)
+                    (self.reference(reference, pp)?, false, None)
                 }
                 oa::ReferenceOr::Item(s) => (
-                    self.type_ref_of_schema(s, &hint, &pp, false)?,
+                    self.type_ref_of_schema(s, &hint, pp, false)?,
                     s.schema_data.nullable,
                     s.schema_data.description.clone(),
                 ),
