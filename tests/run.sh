@@ -69,6 +69,10 @@ RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet
 step "tests (unit, snapshots, real engines)"
 cargo test --workspace --exclude 'dockwright-v1-*' 2>&1 | tee target/test-output.txt
 
+step "fuzzing the generator (bounded: 60 s of mutated specs, then accepted mutants must cargo check)"
+DOCKWRIGHT_FUZZ_CASES=1000000 DOCKWRIGHT_FUZZ_SECS=60 DOCKWRIGHT_FUZZ_COMPILE_RANDOM=2 \
+    cargo test -p dockwright-tests --test generator_fuzz -- --include-ignored
+
 step "fuzzing the stream decoders (bounded: 20 s per target)"
 FUZZ_TOOLCHAIN=stable bash runtime/fuzz/run.sh 20
 

@@ -34,7 +34,7 @@ const KEYWORDS: &[&str] = &[
 /// helpers of the hand-written serde impls: generic parameters `A`, `D`, `S`, the local
 /// `Visitor`). A type of the same name would shadow them, so it gets a trailing `_`, as
 /// keywords do.
-const RESERVED_TYPES: &[&str] = &[
+pub const RESERVED_TYPES: &[&str] = &[
     "A", "Box", "D", "From", "Into", "Option", "Result", "S", "Send", "String", "Sync", "Vec",
     "Visitor",
 ];

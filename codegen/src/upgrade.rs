@@ -221,12 +221,14 @@ fn operation(
         } else {
             match code.parse::<u16>() {
                 Ok(c) if (100..=599).contains(&c) => Some(oa::StatusCode::Code(c)),
-                _ => return Err(ctx.err(
-                    &rp,
-                    format!(
+                _ => {
+                    return Err(ctx.err(
+                        &rp,
+                        format!(
                         "`{code}` is not a response key: HTTP status codes 100-599 or `default`"
                     ),
-                )),
+                    ))
+                }
             }
         };
         let mut content = IndexMap::new();

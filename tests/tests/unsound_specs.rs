@@ -85,6 +85,24 @@ fn deep_nesting_is_refused_before_parsing() {
     }
 }
 
+/// Aliases that expand exponentially ("billion laughs") are refused quickly too.
+#[test]
+fn alias_bombs_are_refused_quickly() {
+    let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..12 {
+        let p = i - 1;
+        text.push_str(&format!(
+            "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+        ));
+    }
+    let start = std::time::Instant::now();
+    let err = api_from_bytes(text.as_bytes(), Path::new("bomb.yaml"))
+        .unwrap_err()
+        .to_string();
+    assert!(err.starts_with("bomb.yaml: malformed YAML"), "{err}");
+    assert!(start.elapsed().as_secs() < 2, "took {:?}", start.elapsed());
+}
+
 fn sound_crate() -> Vec<dockwright_codegen::emit::GeneratedFile> {
     let root = dockwright_tests::workspace_root();
     let api =
