@@ -119,14 +119,14 @@ macro_rules! suite {
             let err = within(60, "login, wrong password", docker.system_auth().body(login("wrong"))).await.unwrap_err().to_string();
             assert!(err.contains("401") || err.contains("unauthorized"), "{name}: {err}");
 
-            // Distribution inspect: the spec declares no X-Registry-Auth for it (the daemon
-            // reads one), so the typed call reaches this registry without credentials...
+            // Distribution inspect (fix-up `distribution_inspect_reads_registry_auth`): the
+            // daemon reads X-Registry-Auth; without it this registry refuses...
             let err = within(60, "distribution inspect", docker.distribution_inspect(&reference)).await.unwrap_err().to_string();
             assert!(err.contains("unauthorized") || err.contains("no basic auth credentials"), "{name}: {err}");
-            // ...and with the header the answer decodes into the typed model.
-            let path = format!("/v{}/distribution/{}/json", $c::API_VERSION, dockwright_runtime::encode_path_segment(&reference));
-            let request = engine.transport().request(dockwright_runtime::Method::GET, path).registry_auth(&registry.auth());
-            let inspected: $c::models::DistributionInspect = within(60, "distribution inspect", request.send_json()).await.expect("distribution inspect");
+            let err = within(60, "distribution inspect, wrong password", docker.distribution_inspect(&reference).x_registry_auth(registry.wrong_auth())).await.unwrap_err().to_string();
+            assert!(err.contains("unauthorized") || err.contains("authentication required"), "{name}: {err}");
+            // ...and with the typed credentials the answer decodes into the typed model.
+            let inspected = within(60, "distribution inspect", docker.distribution_inspect(&reference).x_registry_auth(registry.auth())).await.expect("distribution inspect");
             assert_eq!(json(&inspected)["Descriptor"]["digest"], digest.as_str(), "{name}");
 
             // Remove it locally, pull it back through the progress display.

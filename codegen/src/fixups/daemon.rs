@@ -4,7 +4,7 @@
 use super::support::*;
 use super::Stale;
 use crate::error::Result;
-use crate::swagger::{Schema, Spec};
+use crate::swagger::{Parameter, Schema, Spec};
 
 /// Required plugin properties that the daemon's Go types hold in pointers, so `null` when
 /// unset: `PluginDevice.Path`, `PluginEnv.Value`, `PluginMount.Source` are `*string` in
@@ -103,4 +103,160 @@ pub(super) fn image_load_quiet_defaults_to_true(spec: &mut Spec, stale: &Stale) 
         text.trim_end()
     ));
     Ok(())
+}
+
+/// `DistributionInspect` (GET /distribution/{name}/json) declares no `X-Registry-Auth`, but
+/// the daemon reads one to reach a registry that wants credentials
+/// (`registry.DecodeAuthConfig(r.Header.Get(registry.AuthHeader))` in moby's
+/// api/server/router/distribution/distribution_routes.go, v20.10.24 to v28.5.2): without
+/// it the typed call cannot inspect an image in an authenticated registry (the loopback
+/// registry of tests/tests/engine_registry.rs answers "unauthorized"). Declared like
+/// `ImageCreate`'s optional header, so the client takes a typed `AuthConfig`.
+pub(super) fn distribution_inspect_reads_registry_auth(
+    spec: &mut Spec,
+    stale: &Stale,
+) -> Result<()> {
+    let (pointer, op) = operation(spec, "DistributionInspect", stale)?;
+    if op
+        .parameters
+        .iter()
+        .any(|p| p.location == "header" && p.name.eq_ignore_ascii_case("X-Registry-Auth"))
+    {
+        return Err(stale.at(
+            &format!("{pointer}/parameters"),
+            "no `X-Registry-Auth` header parameter yet",
+        ));
+    }
+    let header: Parameter = serde_yaml::from_str(
+        r#"
+name: X-Registry-Auth
+in: header
+type: string
+required: false
+description: |
+  A base64url-encoded auth configuration, for a registry that wants credentials.
+
+  Refer to the [authentication section](#section/Authentication) for details.
+"#,
+    )
+    .expect("valid embedded parameter");
+    op.parameters.push(header);
+    Ok(())
+}
+
+/// A `ServiceUpdate` whose `version` is not the service's current one is refused by
+/// swarmkit with `ErrSequenceConflict` ("update out of sequence", moby's vendored
+/// swarmkit manager/state/store/memory.go at v20.10.24 and v28.5.2), which reaches the
+/// client as 500 "rpc error: code = Unknown desc = update out of sequence", not as 409:
+/// seen on a 28.5 swarm (tests/tests/swarm_multinode.rs). The spec lists no such answer;
+/// the method's documentation says it, so a caller retrying on a stale index knows what
+/// to match (the error's status stays 500, so `is_conflict()` does not).
+pub(super) fn service_update_out_of_sequence_is_500(spec: &mut Spec, stale: &Stale) -> Result<()> {
+    let (pointer, op) = operation(spec, "ServiceUpdate", stale)?;
+    let text = op.description.take().unwrap_or_default();
+    if text.contains("out of sequence") {
+        return Err(stale.at(
+            &format!("{pointer}/description"),
+            "no word yet on a stale `version`",
+        ));
+    }
+    op.description = Some(
+        format!(
+            "{}\n\nA `version` that is not the service's current one (another update came \
+             first) is refused with **500** \"rpc error: code = Unknown desc = update out \
+             of sequence\", not 409: read the service again and retry with its new \
+             `Version.Index`.",
+            text.trim_end()
+        )
+        .trim_start()
+        .to_owned(),
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    const SPEC: &str = r#"
+swagger: "2.0"
+info: {title: t, version: "1.41"}
+paths:
+  /distribution/{name}/json:
+    get:
+      operationId: DistributionInspect
+      parameters:
+        - {name: name, in: path, required: true, type: string}
+      responses:
+        200: {description: ok}
+  /services/{id}/update:
+    post:
+      operationId: ServiceUpdate
+      description: Update a service.
+      parameters:
+        - {name: id, in: path, required: true, type: string}
+      responses:
+        200: {description: ok}
+"#;
+
+    fn spec() -> Spec {
+        crate::swagger::parse(SPEC.as_bytes(), Path::new("v1.41.yaml"))
+            .unwrap()
+            .spec
+    }
+
+    fn stale(fixup: &'static str) -> Stale<'static> {
+        Stale {
+            file: Path::new("v1.41.yaml"),
+            fixup,
+        }
+    }
+
+    #[test]
+    fn distribution_inspect_gets_an_optional_registry_auth_header_once() {
+        let mut spec = spec();
+        let stale = stale("distribution_inspect_reads_registry_auth");
+        distribution_inspect_reads_registry_auth(&mut spec, &stale).unwrap();
+        let (_, op) = operation(&mut spec, "DistributionInspect", &stale).unwrap();
+        let header = op
+            .parameters
+            .iter()
+            .find(|p| p.location == "header")
+            .unwrap();
+        assert_eq!(header.name, "X-Registry-Auth");
+        assert_eq!(header.ty.as_deref(), Some("string"));
+        assert!(!header.required);
+        // Once upstream declares it, the fix-up is stale and says where.
+        let err = distribution_inspect_reads_registry_auth(&mut spec, &stale)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("distribution_inspect_reads_registry_auth"),
+            "{err}"
+        );
+        assert!(
+            err.contains("~1distribution~1{name}~1json/get/parameters"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn service_update_documents_the_500_of_a_stale_version_once() {
+        let mut spec = spec();
+        let stale = stale("service_update_out_of_sequence_is_500");
+        service_update_out_of_sequence_is_500(&mut spec, &stale).unwrap();
+        let (_, op) = operation(&mut spec, "ServiceUpdate", &stale).unwrap();
+        let text = op.description.clone().unwrap();
+        assert!(text.starts_with("Update a service.\n\n"), "{text}");
+        assert!(
+            text.contains("**500**") && text.contains("update out of sequence"),
+            "{text}"
+        );
+        let err = service_update_out_of_sequence_is_500(&mut spec, &stale)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("/description"), "{err}");
+    }
 }

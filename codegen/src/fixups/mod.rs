@@ -26,6 +26,7 @@ mod daemon;
 mod shapes;
 mod stats;
 mod support;
+mod swarm;
 
 use std::path::Path;
 
@@ -199,6 +200,30 @@ pub const FIXUPS: &[Fixup] = &[
         (1, 25),
         Some((1, 47)),
         stats::container_stats_are_typed,
+    ),
+    fixup(
+        "distribution_inspect_reads_registry_auth",
+        (1, 30),
+        None,
+        daemon::distribution_inspect_reads_registry_auth,
+    ),
+    fixup(
+        "service_update_out_of_sequence_is_500",
+        (1, 25),
+        None,
+        daemon::service_update_out_of_sequence_is_500,
+    ),
+    fixup(
+        "network_attachment_is_a_swarm_network",
+        (1, 25),
+        None,
+        swarm::network_attachment_is_a_swarm_network,
+    ),
+    fixup(
+        "node_has_status",
+        (1, 25),
+        Some((1, 31)),
+        swarm::node_has_status,
     ),
 ];
 
