@@ -68,6 +68,9 @@ pub struct FilterRule {
     pub evidence: &'static str,
 }
 
+/// The newest API version of `spec/versions.toml` (minor number).
+const NEWEST_KNOWN: u16 = 55;
+
 const fn rule(
     name: &'static str,
     operation: &'static str,
@@ -225,8 +228,36 @@ pub fn omitted(operation: &str, version: (u16, u16)) -> Vec<(&'static str, &'sta
 }
 
 /// Applies every entry covering `api`'s version to its filter keys.
-pub fn apply(api: &mut Api, file: &Path) -> Result<()> {
-    apply_rules(api, file, FILTER_RULES)
+///
+/// `strict` is for the manifest's own specs: an entry whose pattern is gone is an error.
+/// For any other spec (a newer version, a patched copy) such an entry is reported in the
+/// returned notes ("not needed") and skipped, as the fix-ups do.
+pub fn apply(api: &mut Api, file: &Path, strict: bool) -> Result<Vec<String>> {
+    let mut notes = Vec::new();
+    // Key renames, additions and removals first, then the value types (as `apply_rules`).
+    let (key_set, types): (Vec<&FilterRule>, Vec<&FilterRule>) = FILTER_RULES
+        .iter()
+        .partition(|r| !matches!(r.action, Type(_)));
+    for rule in key_set.into_iter().chain(types) {
+        // Open at the top like the fix-ups' ranges: an entry that reaches the newest spec
+        // of the manifest also reaches specs the manifest does not know yet.
+        let rule = FilterRule {
+            last: if rule.last >= (1, NEWEST_KNOWN) {
+                (u16::MAX, u16::MAX)
+            } else {
+                rule.last
+            },
+            ..*rule
+        };
+        match apply_rules(api, file, std::slice::from_ref(&rule)) {
+            Err(Error::FixupStale { fixup, expected, .. }) if !strict => notes.push(format!(
+                "filter rule `{fixup}` not needed for {} (expected {expected})",
+                file.display()
+            )),
+            other => other?,
+        }
+    }
+    Ok(notes)
 }
 
 fn apply_rules(api: &mut Api, file: &Path, rules: &[FilterRule]) -> Result<()> {
@@ -331,7 +362,7 @@ mod tests {
     fn api(filters_doc: &str) -> Api {
         let doc = serde_json::to_string(filters_doc).unwrap();
         let yaml = format!(
-            "swagger: \"2.0\"\ninfo: {{title: t, version: \"1.99\"}}\npaths:\n  /plugins:\n    get:\n      operationId: PluginList\n      parameters:\n        - {{name: filters, in: query, type: string, description: {doc}}}\n      responses:\n        200: {{description: ok}}\n"
+            "swagger: \"2.0\"\ninfo: {{title: t, version: \"1.99\"}}\npaths:\n  /things:\n    get:\n      operationId: ThingList\n      parameters:\n        - {{name: filters, in: query, type: string, description: {doc}}}\n      responses:\n        200: {{description: ok}}\n"
         );
         crate::pipeline::api_from_bytes(yaml.as_bytes(), Path::new("v1.99.yaml")).unwrap()
     }
@@ -349,7 +380,7 @@ mod tests {
     }
 
     fn one(name: &'static str, key: &'static str, action: Action) -> [FilterRule; 1] {
-        [rule(name, "PluginList", key, 99, 99, action, "a test")]
+        [rule(name, "ThingList", key, 99, 99, action, "a test")]
     }
 
     const DOC: &str = "- `enable=<true>|<false>`\n- `kind=`(`a`|`b`)\n";
@@ -360,17 +391,17 @@ mod tests {
         let rules = [
             rule(
                 "t",
-                "PluginList",
+                "ThingList",
                 "enable",
                 99,
                 99,
                 Rename { to: "enabled" },
                 "x",
             ),
-            rule("u", "PluginList", "enabled", 99, 99, Type(Value::Bool), "x"),
+            rule("u", "ThingList", "enabled", 99, 99, Type(Value::Bool), "x"),
             rule(
                 "v",
-                "PluginList",
+                "ThingList",
                 "kind",
                 99,
                 99,
@@ -382,7 +413,7 @@ mod tests {
             ),
             rule(
                 "w",
-                "PluginList",
+                "ThingList",
                 "extra",
                 99,
                 99,

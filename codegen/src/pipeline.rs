@@ -59,8 +59,10 @@ fn api_from_loaded(loaded: swagger::LoadedSpec) -> Result<(Api, Vec<String>)> {
     let report = fixups::apply_with(&mut spec, version, &path, mode)?;
     let doc = upgrade::upgrade(&spec, &path)?;
     let mut api = ir::lower(&doc, version, &path, &sha256, report.applied)?;
-    filter_rules::apply(&mut api, &path)?;
-    Ok((api, report.not_needed))
+    let strict = matches!(mode, fixups::Mode::Manifest);
+    let mut not_needed = report.not_needed;
+    not_needed.extend(filter_rules::apply(&mut api, &path, strict)?);
+    Ok((api, not_needed))
 }
 
 /// The files of the crate for one spec.

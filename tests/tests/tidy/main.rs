@@ -43,16 +43,11 @@ const MAX_RS_LINES: usize = 600;
 /// Hand-written `.rs` files allowed over [`MAX_RS_LINES`], with their line count when
 /// listed: each is being changed on another branch, which splits it or will.
 const OVERSIZED: &[(&str, usize)] = &[
-    // Being changed on another branch (h/http moves its stream faults to faults_streams.rs).
-    ("runtime/tests/faults.rs", 613),
-    // Being changed on another branch (the streaming and HTTP work).
+    // Still over the budget after this round; their splits are left to issue #17
+    // (the streaming pair's names and the lowering's types/operations halves).
     ("runtime/src/streaming.rs", 651),
-    // Being changed on another branch (issue #17's ir/lower/{types,operations}.rs split).
-    ("codegen/src/ir/lower/mod.rs", 984),
-    // Being changed on another branch (h/swarm).
-    ("tests/tests/swarm_multinode.rs", 849),
-    // Arriving from another branch (h/sound); not on this one yet.
-    ("tests/tests/generator_fuzz.rs", 622),
+    ("codegen/src/ir/lower/mod.rs", 622),
+    ("tests/tests/swarm_multinode.rs", 628),
 ];
 
 /// `(rule, file, reason)`: a rule that does not apply to a whole file.

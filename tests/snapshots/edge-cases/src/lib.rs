@@ -33,6 +33,21 @@
 //! that is a list or a map) therefore also decodes `null`, as the empty `Vec` / `HashMap`;
 //! it is written back as `[]` / `{}`. A required key that is missing is still an error.
 //! Fields the daemon may send as `null` with another meaning (Go pointers) are `Option`s.
+//!
+//! **Podman.** Podman's Docker-compatible service (`podman system service`; verified with
+//! Podman 4.3.1, which speaks API 1.41) works with this client. The runtime absorbs two of
+//! its deviations: a conflict it answers with 500 is `Error::is_conflict()` (its `cause` is
+//! `Error::cause()`), and its `text/plain` answer to a detached exec start is no output.
+//! Differences left to the caller:
+//! - a container without a healthcheck reports `State.Health` as `{"Status": ""}`, so
+//!   `health.is_some()` does not mean a healthcheck exists;
+//! - image names come back fully qualified (`docker.io/library/name:tag`), deleted image ids
+//!   and history ids without `sha256:`, and images it builds carry `io.buildah.version`;
+//! - no `POST /containers/{id}/update`; `top` answers each `ps` line as one column;
+//! - volume list filters of different keys are OR-ed; build progress says `STEP n/m:`;
+//! - events: `since` with `until` returns almost nothing, the `die` filter is spelled `died`,
+//!   there are no network events, and there are actions of its own (`init`, `cleanup`,
+//!   `exec_died`) and events of type `system`.
 pub mod models;
 pub mod filters;
 #[cfg(feature = "client")]
