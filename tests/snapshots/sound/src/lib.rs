@@ -27,6 +27,12 @@
 //! This version has 5 operations and 16 types.
 //! The `client` feature (on by default) adds the client; without it only the
 //! models and filter types build, with no networking dependencies.
+//!
+//! **`null` collections.** The daemon is written in Go, where an empty list or map is often
+//! sent as `null`. Every array and map the spec requires (a required field, or a whole answer
+//! that is a list or a map) therefore also decodes `null`, as the empty `Vec` / `HashMap`;
+//! it is written back as `[]` / `{}`. A required key that is missing is still an error.
+//! Fields the daemon may send as `null` with another meaning (Go pointers) are `Option`s.
 pub mod models;
 pub mod filters;
 #[cfg(feature = "client")]
