@@ -229,12 +229,20 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
     }
     inits.extend(super::streams::extras(api, op).inits);
     inits.push(quote!(request_timeout: None,));
+    let aliases = cli_aliases(op);
     quote! {
         #docs
+        #aliases
         pub fn #name(&self, #(#args),*) -> #request<'_> {
             #request { client: self, #(#inits)* }
         }
     }
+}
+
+/// `#[doc(alias = "pull")]`…: the Docker CLI words of the operation (crate::cli_words).
+fn cli_aliases(op: &Operation) -> TokenStream {
+    let words = crate::cli_words::words(&op.id);
+    quote!(#(#[doc(alias = #words)])*)
 }
 
 fn operation_docs(op: &Operation) -> TokenStream {

@@ -102,7 +102,32 @@ pub fn crate_files(api: &Api, runtime: &RuntimeDependency) -> Result<Vec<Generat
     ])
 }
 
+/// `prelude`: what nearly every user of the crate names, in one `use`.
+fn prelude() -> TokenStream {
+    quote! {
+        /// What nearly every program using this crate names: `use` it whole
+        /// (`use …::prelude::*;`).
+        ///
+        /// The client and its errors, every endpoint's filter type, request bodies, and
+        /// the items of typed streams (log frames, progress messages). Models are
+        /// reached as `models::Name`.
+        pub mod prelude {
+            pub use crate::filters::*;
+            pub use crate::models;
+            #[cfg(feature = "client")]
+            pub use crate::client::{Client, API_VERSION};
+            pub use dockwright_runtime::AuthConfig;
+            #[cfg(feature = "client")]
+            pub use dockwright_runtime::{
+                Body, Error, LogFrame, ProgressMessage, ProgressReport, Result, StdStream,
+                StreamError, TlsConfig, Transport,
+            };
+        }
+    }
+}
+
 fn lib_rs(api: &Api) -> TokenStream {
+    let prelude = prelude();
     let v = api.version;
     let crate_name = v.crate_name();
     let package = v.package_name();
@@ -179,5 +204,11 @@ fn lib_rs(api: &Api) -> TokenStream {
         #[cfg(feature = "client")]
         pub use client::{Client, API_VERSION};
         pub use dockwright_runtime as runtime;
+        // rustc's "consider importing" names runtime items by the crate's own name
+        // (`dockwright_v1_41::dockwright_runtime::ProgressReport`): that path works too.
+        #[doc(hidden)]
+        pub use dockwright_runtime;
+
+        #prelude
     }
 }

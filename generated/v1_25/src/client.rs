@@ -62,6 +62,7 @@ impl Client {
     /// Validate credentials for a registry and, if available, get an identity token for accessing the registry without password.
     ///
     /// `POST /auth` (operation `SystemAuth`).
+    #[doc(alias = "login")]
     pub fn system_auth(&self) -> SystemAuthRequest<'_> {
         SystemAuthRequest {
             client: self,
@@ -80,6 +81,7 @@ impl Client {
     /// The build is canceled if the client drops the connection by quitting or being killed.
     ///
     /// `POST /build` (operation `ImageBuild`).
+    #[doc(alias = "build")]
     pub fn image_build(&self) -> ImageBuildRequest<'_> {
         ImageBuildRequest {
             client: self,
@@ -112,6 +114,7 @@ impl Client {
     /// Create a new image from a container
     ///
     /// `POST /commit` (operation `ImageCommit`).
+    #[doc(alias = "commit")]
     pub fn image_commit(&self) -> ImageCommitRequest<'_> {
         ImageCommitRequest {
             client: self,
@@ -129,6 +132,8 @@ impl Client {
     /// Create a container
     ///
     /// `POST /containers/create` (operation `ContainerCreate`).
+    #[doc(alias = "run")]
+    #[doc(alias = "create")]
     pub fn container_create(
         &self,
         body: crate::models::ContainerCreateBody,
@@ -143,6 +148,8 @@ impl Client {
     /// List containers
     ///
     /// `GET /containers/json` (operation `ContainerList`).
+    #[doc(alias = "ps")]
+    #[doc(alias = "ls")]
     pub fn container_list(&self) -> ContainerListRequest<'_> {
         ContainerListRequest {
             client: self,
@@ -156,6 +163,7 @@ impl Client {
     /// Delete stopped containers
     ///
     /// `POST /containers/prune` (operation `ContainerPrune`).
+    #[doc(alias = "prune")]
     pub fn container_prune(&self) -> ContainerPruneRequest<'_> {
         ContainerPruneRequest {
             client: self,
@@ -166,6 +174,7 @@ impl Client {
     /// Remove a container
     ///
     /// `DELETE /containers/{id}` (operation `ContainerDelete`).
+    #[doc(alias = "rm")]
     pub fn container_delete(&self, id: impl Into<String>) -> ContainerDeleteRequest<'_> {
         ContainerDeleteRequest {
             client: self,
@@ -310,6 +319,7 @@ impl Client {
     /// When the TTY setting is enabled in \[`POST /containers/create`\](#operation/ContainerCreate), the stream is not multiplexed. The data exchanged over the hijacked connection is simply the raw data from the process PTY and client's `stdin`.
     ///
     /// `POST /containers/{id}/attach` (operation `ContainerAttach`).
+    #[doc(alias = "attach")]
     pub fn container_attach(&self, id: impl Into<String>) -> ContainerAttachRequest<'_> {
         ContainerAttachRequest {
             client: self,
@@ -349,6 +359,7 @@ impl Client {
     /// - `2`: Deleted
     ///
     /// `GET /containers/{id}/changes` (operation `ContainerChanges`).
+    #[doc(alias = "diff")]
     pub fn container_changes(
         &self,
         id: impl Into<String>,
@@ -364,6 +375,7 @@ impl Client {
     /// Run a command inside a running container.
     ///
     /// `POST /containers/{id}/exec` (operation `ContainerExec`).
+    #[doc(alias = "exec")]
     pub fn container_exec(
         &self,
         id: impl Into<String>,
@@ -381,6 +393,7 @@ impl Client {
     /// Export the contents of a container as a tarball.
     ///
     /// `GET /containers/{id}/export` (operation `ContainerExport`).
+    #[doc(alias = "export")]
     pub fn container_export(&self, id: impl Into<String>) -> ContainerExportRequest<'_> {
         ContainerExportRequest {
             client: self,
@@ -393,6 +406,7 @@ impl Client {
     /// Return low-level information about a container.
     ///
     /// `GET /containers/{id}/json` (operation `ContainerInspect`).
+    #[doc(alias = "inspect")]
     pub fn container_inspect(
         &self,
         id: impl Into<String>,
@@ -409,6 +423,7 @@ impl Client {
     /// Send a POSIX signal to a container, defaulting to killing to the container.
     ///
     /// `POST /containers/{id}/kill` (operation `ContainerKill`).
+    #[doc(alias = "kill")]
     pub fn container_kill(&self, id: impl Into<String>) -> ContainerKillRequest<'_> {
         ContainerKillRequest {
             client: self,
@@ -424,6 +439,7 @@ impl Client {
     /// Note: This endpoint works only for containers with the `json-file` or `journald` logging driver.
     ///
     /// `GET /containers/{id}/logs` (operation `ContainerLogs`).
+    #[doc(alias = "logs")]
     pub fn container_logs(&self, id: impl Into<String>) -> ContainerLogsRequest<'_> {
         ContainerLogsRequest {
             client: self,
@@ -445,6 +461,7 @@ impl Client {
     /// Traditionally, when suspending a process the `SIGSTOP` signal is used, which is observable by the process being suspended. With the cgroups freezer the process is unaware, and unable to capture, that it is being suspended, and subsequently resumed.
     ///
     /// `POST /containers/{id}/pause` (operation `ContainerPause`).
+    #[doc(alias = "pause")]
     pub fn container_pause(&self, id: impl Into<String>) -> ContainerPauseRequest<'_> {
         ContainerPauseRequest {
             client: self,
@@ -455,6 +472,7 @@ impl Client {
     /// Rename a container
     ///
     /// `POST /containers/{id}/rename` (operation `ContainerRename`).
+    #[doc(alias = "rename")]
     pub fn container_rename(
         &self,
         id: impl Into<String>,
@@ -489,6 +507,7 @@ impl Client {
     /// Restart a container
     ///
     /// `POST /containers/{id}/restart` (operation `ContainerRestart`).
+    #[doc(alias = "restart")]
     pub fn container_restart(
         &self,
         id: impl Into<String>,
@@ -503,6 +522,7 @@ impl Client {
     /// Start a container
     ///
     /// `POST /containers/{id}/start` (operation `ContainerStart`).
+    #[doc(alias = "start")]
     pub fn container_start(&self, id: impl Into<String>) -> ContainerStartRequest<'_> {
         ContainerStartRequest {
             client: self,
@@ -518,6 +538,7 @@ impl Client {
     /// The `precpu_stats` is the CPU statistic of last read, which is used for calculating the CPU usage percentage. It is not the same as the `cpu_stats` field.
     ///
     /// `GET /containers/{id}/stats` (operation `ContainerStats`).
+    #[doc(alias = "stats")]
     pub fn container_stats(&self, id: impl Into<String>) -> ContainerStatsRequest<'_> {
         ContainerStatsRequest {
             client: self,
@@ -529,6 +550,7 @@ impl Client {
     /// Stop a container
     ///
     /// `POST /containers/{id}/stop` (operation `ContainerStop`).
+    #[doc(alias = "stop")]
     pub fn container_stop(&self, id: impl Into<String>) -> ContainerStopRequest<'_> {
         ContainerStopRequest {
             client: self,
@@ -542,6 +564,7 @@ impl Client {
     /// On Unix systems, this is done by running the `ps` command. This endpoint is not supported on Windows.
     ///
     /// `GET /containers/{id}/top` (operation `ContainerTop`).
+    #[doc(alias = "top")]
     pub fn container_top(&self, id: impl Into<String>) -> ContainerTopRequest<'_> {
         ContainerTopRequest {
             client: self,
@@ -555,6 +578,7 @@ impl Client {
     /// Resume a container which has been paused.
     ///
     /// `POST /containers/{id}/unpause` (operation `ContainerUnpause`).
+    #[doc(alias = "unpause")]
     pub fn container_unpause(
         &self,
         id: impl Into<String>,
@@ -570,6 +594,7 @@ impl Client {
     /// Change various configuration options of a container without having to recreate it.
     ///
     /// `POST /containers/{id}/update` (operation `ContainerUpdate`).
+    #[doc(alias = "update")]
     pub fn container_update(
         &self,
         id: impl Into<String>,
@@ -587,6 +612,7 @@ impl Client {
     /// Block until a container stops, then returns the exit code.
     ///
     /// `POST /containers/{id}/wait` (operation `ContainerWait`).
+    #[doc(alias = "wait")]
     pub fn container_wait(&self, id: impl Into<String>) -> ContainerWaitRequest<'_> {
         ContainerWaitRequest {
             client: self,
@@ -611,6 +637,7 @@ impl Client {
     /// The Docker daemon reports these events: `reload`
     ///
     /// `GET /events` (operation `SystemEvents`).
+    #[doc(alias = "events")]
     pub fn system_events(&self) -> SystemEventsRequest<'_> {
         SystemEventsRequest {
             client: self,
@@ -656,6 +683,7 @@ impl Client {
     /// Starts a previously set up exec instance. If detach is true, this endpoint returns immediately after starting the command. Otherwise, it sets up an interactive session with the command.
     ///
     /// `POST /exec/{id}/start` (operation `ExecStart`).
+    #[doc(alias = "exec")]
     pub fn exec_start(&self, id: impl Into<String>) -> ExecStartRequest<'_> {
         ExecStartRequest {
             client: self,
@@ -670,6 +698,8 @@ impl Client {
     /// Create an image by either pulling it from a registry or importing it.
     ///
     /// `POST /images/create` (operation `ImageCreate`).
+    #[doc(alias = "pull")]
+    #[doc(alias = "import")]
     pub fn image_create(&self) -> ImageCreateRequest<'_> {
         ImageCreateRequest {
             client: self,
@@ -691,6 +721,7 @@ impl Client {
     /// For details on the format, see \[the export image endpoint\](#operation/ImageGet).
     ///
     /// `GET /images/get` (operation `ImageGetAll`).
+    #[doc(alias = "save")]
     pub fn image_get_all(&self) -> ImageGetAllRequest<'_> {
         ImageGetAllRequest {
             client: self,
@@ -703,6 +734,8 @@ impl Client {
     /// Returns a list of images on the server. Note that it uses a different, smaller representation of an image than inspecting a single image.
     ///
     /// `GET /images/json` (operation `ImageList`).
+    #[doc(alias = "images")]
+    #[doc(alias = "ls")]
     pub fn image_list(&self) -> ImageListRequest<'_> {
         ImageListRequest {
             client: self,
@@ -719,6 +752,7 @@ impl Client {
     /// For details on the format, see \[the export image endpoint\](#operation/ImageGet).
     ///
     /// `POST /images/load` (operation `ImageLoad`).
+    #[doc(alias = "load")]
     pub fn image_load(&self) -> ImageLoadRequest<'_> {
         ImageLoadRequest {
             client: self,
@@ -730,6 +764,7 @@ impl Client {
     /// Delete unused images
     ///
     /// `POST /images/prune` (operation `ImagePrune`).
+    #[doc(alias = "prune")]
     pub fn image_prune(&self) -> ImagePruneRequest<'_> {
         ImagePruneRequest {
             client: self,
@@ -742,6 +777,7 @@ impl Client {
     /// Search for an image on Docker Hub.
     ///
     /// `GET /images/search` (operation `ImageSearch`).
+    #[doc(alias = "search")]
     pub fn image_search(&self, term: impl Into<String>) -> ImageSearchRequest<'_> {
         ImageSearchRequest {
             client: self,
@@ -758,6 +794,8 @@ impl Client {
     /// Images can't be removed if they have descendant images, are being used by a running container or are being used by a build.
     ///
     /// `DELETE /images/{name}` (operation `ImageDelete`).
+    #[doc(alias = "rmi")]
+    #[doc(alias = "rm")]
     pub fn image_delete(&self, name: impl Into<String>) -> ImageDeleteRequest<'_> {
         ImageDeleteRequest {
             client: self,
@@ -794,6 +832,7 @@ impl Client {
     /// ```
     ///
     /// `GET /images/{name}/get` (operation `ImageGet`).
+    #[doc(alias = "save")]
     pub fn image_get(&self, name: impl Into<String>) -> ImageGetRequest<'_> {
         ImageGetRequest {
             client: self,
@@ -806,6 +845,7 @@ impl Client {
     /// Return parent layers of an image.
     ///
     /// `GET /images/{name}/history` (operation `ImageHistory`).
+    #[doc(alias = "history")]
     pub fn image_history(&self, name: impl Into<String>) -> ImageHistoryRequest<'_> {
         ImageHistoryRequest {
             client: self,
@@ -818,6 +858,7 @@ impl Client {
     /// Return low-level information about an image.
     ///
     /// `GET /images/{name}/json` (operation `ImageInspect`).
+    #[doc(alias = "inspect")]
     pub fn image_inspect(&self, name: impl Into<String>) -> ImageInspectRequest<'_> {
         ImageInspectRequest {
             client: self,
@@ -834,6 +875,7 @@ impl Client {
     /// The push is cancelled if the HTTP connection is closed.
     ///
     /// `POST /images/{name}/push` (operation `ImagePush`).
+    #[doc(alias = "push")]
     pub fn image_push(
         &self,
         name: impl Into<String>,
@@ -856,6 +898,7 @@ impl Client {
     /// or tag already exists, it will be overwritten.
     ///
     /// `POST /images/{name}/tag` (operation `ImageTag`).
+    #[doc(alias = "tag")]
     pub fn image_tag(&self, name: impl Into<String>) -> ImageTagRequest<'_> {
         ImageTagRequest {
             client: self,
@@ -868,6 +911,7 @@ impl Client {
     /// Get system information
     ///
     /// `GET /info` (operation `SystemInfo`).
+    #[doc(alias = "info")]
     pub fn system_info(&self) -> SystemInfoRequest<'_> {
         SystemInfoRequest {
             client: self,
@@ -877,6 +921,7 @@ impl Client {
     /// List networks
     ///
     /// `GET /networks` (operation `NetworkList`).
+    #[doc(alias = "ls")]
     pub fn network_list(&self) -> NetworkListRequest<'_> {
         NetworkListRequest {
             client: self,
@@ -887,6 +932,7 @@ impl Client {
     /// Create a network
     ///
     /// `POST /networks/create` (operation `NetworkCreate`).
+    #[doc(alias = "create")]
     pub fn network_create(
         &self,
         body: crate::models::NetworkCreateBody,
@@ -900,6 +946,7 @@ impl Client {
     /// Delete unused networks
     ///
     /// `POST /networks/prune` (operation `NetworkPrune`).
+    #[doc(alias = "prune")]
     pub fn network_prune(&self) -> NetworkPruneRequest<'_> {
         NetworkPruneRequest {
             client: self,
@@ -910,6 +957,7 @@ impl Client {
     /// Inspect a network
     ///
     /// `GET /networks/{id}` (operation `NetworkInspect`).
+    #[doc(alias = "inspect")]
     pub fn network_inspect(&self, id: impl Into<String>) -> NetworkInspectRequest<'_> {
         NetworkInspectRequest {
             client: self,
@@ -920,6 +968,7 @@ impl Client {
     /// Remove a network
     ///
     /// `DELETE /networks/{id}` (operation `NetworkDelete`).
+    #[doc(alias = "rm")]
     pub fn network_delete(&self, id: impl Into<String>) -> NetworkDeleteRequest<'_> {
         NetworkDeleteRequest {
             client: self,
@@ -930,6 +979,7 @@ impl Client {
     /// Connect a container to a network
     ///
     /// `POST /networks/{id}/connect` (operation `NetworkConnect`).
+    #[doc(alias = "connect")]
     pub fn network_connect(
         &self,
         id: impl Into<String>,
@@ -945,6 +995,7 @@ impl Client {
     /// Disconnect a container from a network
     ///
     /// `POST /networks/{id}/disconnect` (operation `NetworkDisconnect`).
+    #[doc(alias = "disconnect")]
     pub fn network_disconnect(
         &self,
         id: impl Into<String>,
@@ -960,6 +1011,7 @@ impl Client {
     /// List nodes
     ///
     /// `GET /nodes` (operation `NodeList`).
+    #[doc(alias = "ls")]
     pub fn node_list(&self) -> NodeListRequest<'_> {
         NodeListRequest {
             client: self,
@@ -980,6 +1032,7 @@ impl Client {
     /// Delete a node
     ///
     /// `DELETE /nodes/{id}` (operation `NodeDelete`).
+    #[doc(alias = "rm")]
     pub fn node_delete(&self, id: impl Into<String>) -> NodeDeleteRequest<'_> {
         NodeDeleteRequest {
             client: self,
@@ -1009,6 +1062,7 @@ impl Client {
     /// Returns information about installed plugins.
     ///
     /// `GET /plugins` (operation `PluginList`).
+    #[doc(alias = "ls")]
     pub fn plugin_list(&self) -> PluginListRequest<'_> {
         PluginListRequest {
             client: self,
@@ -1044,6 +1098,7 @@ impl Client {
     /// Pulls and installs a plugin. After the plugin is installed, it can be enabled using the \[`POST /plugins/{name}/enable` endpoint\](#operation/PostPluginsEnable).
     ///
     /// `POST /plugins/pull` (operation `PluginPull`).
+    #[doc(alias = "install")]
     pub fn plugin_pull(&self, remote: impl Into<String>) -> PluginPullRequest<'_> {
         PluginPullRequest {
             client: self,
@@ -1057,6 +1112,7 @@ impl Client {
     /// Remove a plugin
     ///
     /// `DELETE /plugins/{name}` (operation `PluginDelete`).
+    #[doc(alias = "rm")]
     pub fn plugin_delete(&self, name: impl Into<String>) -> PluginDeleteRequest<'_> {
         PluginDeleteRequest {
             client: self,
@@ -1068,6 +1124,7 @@ impl Client {
     /// Disable a plugin
     ///
     /// `POST /plugins/{name}/disable` (operation `PluginDisable`).
+    #[doc(alias = "disable")]
     pub fn plugin_disable(&self, name: impl Into<String>) -> PluginDisableRequest<'_> {
         PluginDisableRequest {
             client: self,
@@ -1078,6 +1135,7 @@ impl Client {
     /// Enable a plugin
     ///
     /// `POST /plugins/{name}/enable` (operation `PluginEnable`).
+    #[doc(alias = "enable")]
     pub fn plugin_enable(&self, name: impl Into<String>) -> PluginEnableRequest<'_> {
         PluginEnableRequest {
             client: self,
@@ -1122,6 +1180,7 @@ impl Client {
     /// List secrets
     ///
     /// `GET /secrets` (operation `SecretList`).
+    #[doc(alias = "ls")]
     pub fn secret_list(&self) -> SecretListRequest<'_> {
         SecretListRequest {
             client: self,
@@ -1155,6 +1214,7 @@ impl Client {
     /// Delete a secret
     ///
     /// `DELETE /secrets/{id}` (operation `SecretDelete`).
+    #[doc(alias = "rm")]
     pub fn secret_delete(&self, id: impl Into<String>) -> SecretDeleteRequest<'_> {
         SecretDeleteRequest {
             client: self,
@@ -1165,6 +1225,7 @@ impl Client {
     /// List services
     ///
     /// `GET /services` (operation `ServiceList`).
+    #[doc(alias = "ls")]
     pub fn service_list(&self) -> ServiceListRequest<'_> {
         ServiceListRequest {
             client: self,
@@ -1175,6 +1236,7 @@ impl Client {
     /// Create a service
     ///
     /// `POST /services/create` (operation `ServiceCreate`).
+    #[doc(alias = "create")]
     pub fn service_create(
         &self,
         body: crate::models::ServiceSpec,
@@ -1199,6 +1261,7 @@ impl Client {
     /// Delete a service
     ///
     /// `DELETE /services/{id}` (operation `ServiceDelete`).
+    #[doc(alias = "rm")]
     pub fn service_delete(&self, id: impl Into<String>) -> ServiceDeleteRequest<'_> {
         ServiceDeleteRequest {
             client: self,
@@ -1213,6 +1276,7 @@ impl Client {
     /// **Note**: This endpoint works only for services with the `json-file` or `journald` logging drivers.
     ///
     /// `GET /services/{id}/logs` (operation `ServiceLogs`).
+    #[doc(alias = "logs")]
     pub fn service_logs(&self, id: impl Into<String>) -> ServiceLogsRequest<'_> {
         ServiceLogsRequest {
             client: self,
@@ -1231,6 +1295,9 @@ impl Client {
     /// Update a service
     ///
     /// `POST /services/{id}/update` (operation `ServiceUpdate`).
+    #[doc(alias = "update")]
+    #[doc(alias = "scale")]
+    #[doc(alias = "rollback")]
     pub fn service_update(
         &self,
         id: impl Into<String>,
@@ -1259,6 +1326,7 @@ impl Client {
     /// Initialize a new swarm
     ///
     /// `POST /swarm/init` (operation `SwarmInit`).
+    #[doc(alias = "init")]
     pub fn swarm_init(
         &self,
         body: crate::models::SwarmInitBody,
@@ -1272,6 +1340,7 @@ impl Client {
     /// Join an existing swarm
     ///
     /// `POST /swarm/join` (operation `SwarmJoin`).
+    #[doc(alias = "join")]
     pub fn swarm_join(
         &self,
         body: crate::models::SwarmJoinBody,
@@ -1285,6 +1354,7 @@ impl Client {
     /// Leave a swarm
     ///
     /// `POST /swarm/leave` (operation `SwarmLeave`).
+    #[doc(alias = "leave")]
     pub fn swarm_leave(&self) -> SwarmLeaveRequest<'_> {
         SwarmLeaveRequest {
             client: self,
@@ -1295,6 +1365,7 @@ impl Client {
     /// Unlock a locked manager
     ///
     /// `POST /swarm/unlock` (operation `SwarmUnlock`).
+    #[doc(alias = "unlock")]
     pub fn swarm_unlock(
         &self,
         body: crate::models::SwarmUnlockBody,
@@ -1308,6 +1379,7 @@ impl Client {
     /// Get the unlock key
     ///
     /// `GET /swarm/unlockkey` (operation `SwarmUnlockkey`).
+    #[doc(alias = "unlock-key")]
     pub fn swarm_unlockkey(&self) -> SwarmUnlockkeyRequest<'_> {
         SwarmUnlockkeyRequest {
             client: self,
@@ -1335,6 +1407,7 @@ impl Client {
     /// Get data usage information
     ///
     /// `GET /system/df` (operation `SystemDataUsage`).
+    #[doc(alias = "df")]
     pub fn system_data_usage(&self) -> SystemDataUsageRequest<'_> {
         SystemDataUsageRequest {
             client: self,
@@ -1344,6 +1417,7 @@ impl Client {
     /// List tasks
     ///
     /// `GET /tasks` (operation `TaskList`).
+    #[doc(alias = "ps")]
     pub fn task_list(&self) -> TaskListRequest<'_> {
         TaskListRequest {
             client: self,
@@ -1366,6 +1440,7 @@ impl Client {
     /// Returns the version of Docker that is running and various information about the system that Docker is running on.
     ///
     /// `GET /version` (operation `SystemVersion`).
+    #[doc(alias = "version")]
     pub fn system_version(&self) -> SystemVersionRequest<'_> {
         SystemVersionRequest {
             client: self,
@@ -1375,6 +1450,7 @@ impl Client {
     /// List volumes
     ///
     /// `GET /volumes` (operation `VolumeList`).
+    #[doc(alias = "ls")]
     pub fn volume_list(&self) -> VolumeListRequest<'_> {
         VolumeListRequest {
             client: self,
@@ -1385,6 +1461,7 @@ impl Client {
     /// Create a volume
     ///
     /// `POST /volumes/create` (operation `VolumeCreate`).
+    #[doc(alias = "create")]
     pub fn volume_create(
         &self,
         body: crate::models::VolumeCreateBody,
@@ -1398,6 +1475,7 @@ impl Client {
     /// Delete unused volumes
     ///
     /// `POST /volumes/prune` (operation `VolumePrune`).
+    #[doc(alias = "prune")]
     pub fn volume_prune(&self) -> VolumePruneRequest<'_> {
         VolumePruneRequest {
             client: self,
@@ -1408,6 +1486,7 @@ impl Client {
     /// Inspect a volume
     ///
     /// `GET /volumes/{name}` (operation `VolumeInspect`).
+    #[doc(alias = "inspect")]
     pub fn volume_inspect(&self, name: impl Into<String>) -> VolumeInspectRequest<'_> {
         VolumeInspectRequest {
             client: self,
@@ -1420,6 +1499,7 @@ impl Client {
     /// Instruct the driver to remove the volume.
     ///
     /// `DELETE /volumes/{name}` (operation `VolumeDelete`).
+    #[doc(alias = "rm")]
     pub fn volume_delete(&self, name: impl Into<String>) -> VolumeDeleteRequest<'_> {
         VolumeDeleteRequest {
             client: self,

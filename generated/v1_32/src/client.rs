@@ -62,6 +62,7 @@ impl Client {
     /// Validate credentials for a registry and, if available, get an identity token for accessing the registry without password.
     ///
     /// `POST /auth` (operation `SystemAuth`).
+    #[doc(alias = "login")]
     pub fn system_auth(&self) -> SystemAuthRequest<'_> {
         SystemAuthRequest {
             client: self,
@@ -80,6 +81,7 @@ impl Client {
     /// The build is canceled if the client drops the connection by quitting or being killed.
     ///
     /// `POST /build` (operation `ImageBuild`).
+    #[doc(alias = "build")]
     pub fn image_build(&self) -> ImageBuildRequest<'_> {
         ImageBuildRequest {
             client: self,
@@ -113,6 +115,7 @@ impl Client {
     /// Delete builder cache
     ///
     /// `POST /build/prune` (operation `BuildPrune`).
+    #[doc(alias = "prune")]
     pub fn build_prune(&self) -> BuildPruneRequest<'_> {
         BuildPruneRequest {
             client: self,
@@ -122,6 +125,7 @@ impl Client {
     /// Create a new image from a container
     ///
     /// `POST /commit` (operation `ImageCommit`).
+    #[doc(alias = "commit")]
     pub fn image_commit(&self) -> ImageCommitRequest<'_> {
         ImageCommitRequest {
             client: self,
@@ -139,6 +143,7 @@ impl Client {
     /// List configs
     ///
     /// `GET /configs` (operation `ConfigList`).
+    #[doc(alias = "ls")]
     pub fn config_list(&self) -> ConfigListRequest<'_> {
         ConfigListRequest {
             client: self,
@@ -172,6 +177,7 @@ impl Client {
     /// Delete a config
     ///
     /// `DELETE /configs/{id}` (operation `ConfigDelete`).
+    #[doc(alias = "rm")]
     pub fn config_delete(&self, id: impl Into<String>) -> ConfigDeleteRequest<'_> {
         ConfigDeleteRequest {
             client: self,
@@ -198,6 +204,8 @@ impl Client {
     /// Create a container
     ///
     /// `POST /containers/create` (operation `ContainerCreate`).
+    #[doc(alias = "run")]
+    #[doc(alias = "create")]
     pub fn container_create(
         &self,
         body: crate::models::ContainerCreateBody,
@@ -217,6 +225,8 @@ impl Client {
     /// the list of linked containers is not propagated .
     ///
     /// `GET /containers/json` (operation `ContainerList`).
+    #[doc(alias = "ps")]
+    #[doc(alias = "ls")]
     pub fn container_list(&self) -> ContainerListRequest<'_> {
         ContainerListRequest {
             client: self,
@@ -230,6 +240,7 @@ impl Client {
     /// Delete stopped containers
     ///
     /// `POST /containers/prune` (operation `ContainerPrune`).
+    #[doc(alias = "prune")]
     pub fn container_prune(&self) -> ContainerPruneRequest<'_> {
         ContainerPruneRequest {
             client: self,
@@ -240,6 +251,7 @@ impl Client {
     /// Remove a container
     ///
     /// `DELETE /containers/{id}` (operation `ContainerDelete`).
+    #[doc(alias = "rm")]
     pub fn container_delete(&self, id: impl Into<String>) -> ContainerDeleteRequest<'_> {
         ContainerDeleteRequest {
             client: self,
@@ -255,6 +267,7 @@ impl Client {
     /// Get a tar archive of a resource in the filesystem of container id.
     ///
     /// `GET /containers/{id}/archive` (operation `ContainerArchive`).
+    #[doc(alias = "cp")]
     pub fn container_archive(
         &self,
         id: impl Into<String>,
@@ -291,6 +304,7 @@ impl Client {
     /// will be returned with message "not a directory".
     ///
     /// `PUT /containers/{id}/archive` (operation `PutContainerArchive`).
+    #[doc(alias = "cp")]
     pub fn put_container_archive(
         &self,
         id: impl Into<String>,
@@ -385,6 +399,7 @@ impl Client {
     /// When the TTY setting is enabled in \[`POST /containers/create`\](#operation/ContainerCreate), the stream is not multiplexed. The data exchanged over the hijacked connection is simply the raw data from the process PTY and client's `stdin`.
     ///
     /// `POST /containers/{id}/attach` (operation `ContainerAttach`).
+    #[doc(alias = "attach")]
     pub fn container_attach(&self, id: impl Into<String>) -> ContainerAttachRequest<'_> {
         ContainerAttachRequest {
             client: self,
@@ -425,6 +440,7 @@ impl Client {
     /// - `2`: Deleted
     ///
     /// `GET /containers/{id}/changes` (operation `ContainerChanges`).
+    #[doc(alias = "diff")]
     pub fn container_changes(
         &self,
         id: impl Into<String>,
@@ -440,6 +456,7 @@ impl Client {
     /// Run a command inside a running container.
     ///
     /// `POST /containers/{id}/exec` (operation `ContainerExec`).
+    #[doc(alias = "exec")]
     pub fn container_exec(
         &self,
         id: impl Into<String>,
@@ -457,6 +474,7 @@ impl Client {
     /// Export the contents of a container as a tarball.
     ///
     /// `GET /containers/{id}/export` (operation `ContainerExport`).
+    #[doc(alias = "export")]
     pub fn container_export(&self, id: impl Into<String>) -> ContainerExportRequest<'_> {
         ContainerExportRequest {
             client: self,
@@ -469,6 +487,7 @@ impl Client {
     /// Return low-level information about a container.
     ///
     /// `GET /containers/{id}/json` (operation `ContainerInspect`).
+    #[doc(alias = "inspect")]
     pub fn container_inspect(
         &self,
         id: impl Into<String>,
@@ -485,6 +504,7 @@ impl Client {
     /// Send a POSIX signal to a container, defaulting to killing to the container.
     ///
     /// `POST /containers/{id}/kill` (operation `ContainerKill`).
+    #[doc(alias = "kill")]
     pub fn container_kill(&self, id: impl Into<String>) -> ContainerKillRequest<'_> {
         ContainerKillRequest {
             client: self,
@@ -500,6 +520,7 @@ impl Client {
     /// Note: This endpoint works only for containers with the `json-file` or `journald` logging driver.
     ///
     /// `GET /containers/{id}/logs` (operation `ContainerLogs`).
+    #[doc(alias = "logs")]
     pub fn container_logs(&self, id: impl Into<String>) -> ContainerLogsRequest<'_> {
         ContainerLogsRequest {
             client: self,
@@ -521,6 +542,7 @@ impl Client {
     /// Traditionally, when suspending a process the `SIGSTOP` signal is used, which is observable by the process being suspended. With the cgroups freezer the process is unaware, and unable to capture, that it is being suspended, and subsequently resumed.
     ///
     /// `POST /containers/{id}/pause` (operation `ContainerPause`).
+    #[doc(alias = "pause")]
     pub fn container_pause(&self, id: impl Into<String>) -> ContainerPauseRequest<'_> {
         ContainerPauseRequest {
             client: self,
@@ -531,6 +553,7 @@ impl Client {
     /// Rename a container
     ///
     /// `POST /containers/{id}/rename` (operation `ContainerRename`).
+    #[doc(alias = "rename")]
     pub fn container_rename(
         &self,
         id: impl Into<String>,
@@ -565,6 +588,7 @@ impl Client {
     /// Restart a container
     ///
     /// `POST /containers/{id}/restart` (operation `ContainerRestart`).
+    #[doc(alias = "restart")]
     pub fn container_restart(
         &self,
         id: impl Into<String>,
@@ -579,6 +603,7 @@ impl Client {
     /// Start a container
     ///
     /// `POST /containers/{id}/start` (operation `ContainerStart`).
+    #[doc(alias = "start")]
     pub fn container_start(&self, id: impl Into<String>) -> ContainerStartRequest<'_> {
         ContainerStartRequest {
             client: self,
@@ -601,6 +626,7 @@ impl Client {
     /// corresponding `cpu_usage.percpu_usage` array should be used.
     ///
     /// `GET /containers/{id}/stats` (operation `ContainerStats`).
+    #[doc(alias = "stats")]
     pub fn container_stats(&self, id: impl Into<String>) -> ContainerStatsRequest<'_> {
         ContainerStatsRequest {
             client: self,
@@ -612,6 +638,7 @@ impl Client {
     /// Stop a container
     ///
     /// `POST /containers/{id}/stop` (operation `ContainerStop`).
+    #[doc(alias = "stop")]
     pub fn container_stop(&self, id: impl Into<String>) -> ContainerStopRequest<'_> {
         ContainerStopRequest {
             client: self,
@@ -625,6 +652,7 @@ impl Client {
     /// On Unix systems, this is done by running the `ps` command. This endpoint is not supported on Windows.
     ///
     /// `GET /containers/{id}/top` (operation `ContainerTop`).
+    #[doc(alias = "top")]
     pub fn container_top(&self, id: impl Into<String>) -> ContainerTopRequest<'_> {
         ContainerTopRequest {
             client: self,
@@ -638,6 +666,7 @@ impl Client {
     /// Resume a container which has been paused.
     ///
     /// `POST /containers/{id}/unpause` (operation `ContainerUnpause`).
+    #[doc(alias = "unpause")]
     pub fn container_unpause(
         &self,
         id: impl Into<String>,
@@ -653,6 +682,7 @@ impl Client {
     /// Change various configuration options of a container without having to recreate it.
     ///
     /// `POST /containers/{id}/update` (operation `ContainerUpdate`).
+    #[doc(alias = "update")]
     pub fn container_update(
         &self,
         id: impl Into<String>,
@@ -670,6 +700,7 @@ impl Client {
     /// Block until a container stops, then returns the exit code.
     ///
     /// `POST /containers/{id}/wait` (operation `ContainerWait`).
+    #[doc(alias = "wait")]
     pub fn container_wait(&self, id: impl Into<String>) -> ContainerWaitRequest<'_> {
         ContainerWaitRequest {
             client: self,
@@ -718,6 +749,7 @@ impl Client {
     /// Configs report these events: `create`, `update`, and `remove`
     ///
     /// `GET /events` (operation `SystemEvents`).
+    #[doc(alias = "events")]
     pub fn system_events(&self) -> SystemEventsRequest<'_> {
         SystemEventsRequest {
             client: self,
@@ -763,6 +795,7 @@ impl Client {
     /// Starts a previously set up exec instance. If detach is true, this endpoint returns immediately after starting the command. Otherwise, it sets up an interactive session with the command.
     ///
     /// `POST /exec/{id}/start` (operation `ExecStart`).
+    #[doc(alias = "exec")]
     pub fn exec_start(&self, id: impl Into<String>) -> ExecStartRequest<'_> {
         ExecStartRequest {
             client: self,
@@ -777,6 +810,8 @@ impl Client {
     /// Create an image by either pulling it from a registry or importing it.
     ///
     /// `POST /images/create` (operation `ImageCreate`).
+    #[doc(alias = "pull")]
+    #[doc(alias = "import")]
     pub fn image_create(&self) -> ImageCreateRequest<'_> {
         ImageCreateRequest {
             client: self,
@@ -799,6 +834,7 @@ impl Client {
     /// For details on the format, see \[the export image endpoint\](#operation/ImageGet).
     ///
     /// `GET /images/get` (operation `ImageGetAll`).
+    #[doc(alias = "save")]
     pub fn image_get_all(&self) -> ImageGetAllRequest<'_> {
         ImageGetAllRequest {
             client: self,
@@ -811,6 +847,8 @@ impl Client {
     /// Returns a list of images on the server. Note that it uses a different, smaller representation of an image than inspecting a single image.
     ///
     /// `GET /images/json` (operation `ImageList`).
+    #[doc(alias = "images")]
+    #[doc(alias = "ls")]
     pub fn image_list(&self) -> ImageListRequest<'_> {
         ImageListRequest {
             client: self,
@@ -827,6 +865,7 @@ impl Client {
     /// For details on the format, see \[the export image endpoint\](#operation/ImageGet).
     ///
     /// `POST /images/load` (operation `ImageLoad`).
+    #[doc(alias = "load")]
     pub fn image_load(&self) -> ImageLoadRequest<'_> {
         ImageLoadRequest {
             client: self,
@@ -838,6 +877,7 @@ impl Client {
     /// Delete unused images
     ///
     /// `POST /images/prune` (operation `ImagePrune`).
+    #[doc(alias = "prune")]
     pub fn image_prune(&self) -> ImagePruneRequest<'_> {
         ImagePruneRequest {
             client: self,
@@ -850,6 +890,7 @@ impl Client {
     /// Search for an image on Docker Hub.
     ///
     /// `GET /images/search` (operation `ImageSearch`).
+    #[doc(alias = "search")]
     pub fn image_search(&self, term: impl Into<String>) -> ImageSearchRequest<'_> {
         ImageSearchRequest {
             client: self,
@@ -868,6 +909,8 @@ impl Client {
     /// used by a running container or are being used by a build.
     ///
     /// `DELETE /images/{name}` (operation `ImageDelete`).
+    #[doc(alias = "rmi")]
+    #[doc(alias = "rm")]
     pub fn image_delete(&self, name: impl Into<String>) -> ImageDeleteRequest<'_> {
         ImageDeleteRequest {
             client: self,
@@ -904,6 +947,7 @@ impl Client {
     /// ```
     ///
     /// `GET /images/{name}/get` (operation `ImageGet`).
+    #[doc(alias = "save")]
     pub fn image_get(&self, name: impl Into<String>) -> ImageGetRequest<'_> {
         ImageGetRequest {
             client: self,
@@ -916,6 +960,7 @@ impl Client {
     /// Return parent layers of an image.
     ///
     /// `GET /images/{name}/history` (operation `ImageHistory`).
+    #[doc(alias = "history")]
     pub fn image_history(&self, name: impl Into<String>) -> ImageHistoryRequest<'_> {
         ImageHistoryRequest {
             client: self,
@@ -928,6 +973,7 @@ impl Client {
     /// Return low-level information about an image.
     ///
     /// `GET /images/{name}/json` (operation `ImageInspect`).
+    #[doc(alias = "inspect")]
     pub fn image_inspect(&self, name: impl Into<String>) -> ImageInspectRequest<'_> {
         ImageInspectRequest {
             client: self,
@@ -944,6 +990,7 @@ impl Client {
     /// The push is cancelled if the HTTP connection is closed.
     ///
     /// `POST /images/{name}/push` (operation `ImagePush`).
+    #[doc(alias = "push")]
     pub fn image_push(
         &self,
         name: impl Into<String>,
@@ -966,6 +1013,7 @@ impl Client {
     /// or tag already exists, it will be overwritten.
     ///
     /// `POST /images/{name}/tag` (operation `ImageTag`).
+    #[doc(alias = "tag")]
     pub fn image_tag(&self, name: impl Into<String>) -> ImageTagRequest<'_> {
         ImageTagRequest {
             client: self,
@@ -978,6 +1026,7 @@ impl Client {
     /// Get system information
     ///
     /// `GET /info` (operation `SystemInfo`).
+    #[doc(alias = "info")]
     pub fn system_info(&self) -> SystemInfoRequest<'_> {
         SystemInfoRequest {
             client: self,
@@ -992,6 +1041,7 @@ impl Client {
     /// the list of containers attached to the network is not propagated in API versions 1.28 and up.
     ///
     /// `GET /networks` (operation `NetworkList`).
+    #[doc(alias = "ls")]
     pub fn network_list(&self) -> NetworkListRequest<'_> {
         NetworkListRequest {
             client: self,
@@ -1002,6 +1052,7 @@ impl Client {
     /// Create a network
     ///
     /// `POST /networks/create` (operation `NetworkCreate`).
+    #[doc(alias = "create")]
     pub fn network_create(
         &self,
         body: crate::models::NetworkCreateBody,
@@ -1015,6 +1066,7 @@ impl Client {
     /// Delete unused networks
     ///
     /// `POST /networks/prune` (operation `NetworkPrune`).
+    #[doc(alias = "prune")]
     pub fn network_prune(&self) -> NetworkPruneRequest<'_> {
         NetworkPruneRequest {
             client: self,
@@ -1025,6 +1077,7 @@ impl Client {
     /// Inspect a network
     ///
     /// `GET /networks/{id}` (operation `NetworkInspect`).
+    #[doc(alias = "inspect")]
     pub fn network_inspect(&self, id: impl Into<String>) -> NetworkInspectRequest<'_> {
         NetworkInspectRequest {
             client: self,
@@ -1037,6 +1090,7 @@ impl Client {
     /// Remove a network
     ///
     /// `DELETE /networks/{id}` (operation `NetworkDelete`).
+    #[doc(alias = "rm")]
     pub fn network_delete(&self, id: impl Into<String>) -> NetworkDeleteRequest<'_> {
         NetworkDeleteRequest {
             client: self,
@@ -1047,6 +1101,7 @@ impl Client {
     /// Connect a container to a network
     ///
     /// `POST /networks/{id}/connect` (operation `NetworkConnect`).
+    #[doc(alias = "connect")]
     pub fn network_connect(
         &self,
         id: impl Into<String>,
@@ -1062,6 +1117,7 @@ impl Client {
     /// Disconnect a container from a network
     ///
     /// `POST /networks/{id}/disconnect` (operation `NetworkDisconnect`).
+    #[doc(alias = "disconnect")]
     pub fn network_disconnect(
         &self,
         id: impl Into<String>,
@@ -1077,6 +1133,7 @@ impl Client {
     /// List nodes
     ///
     /// `GET /nodes` (operation `NodeList`).
+    #[doc(alias = "ls")]
     pub fn node_list(&self) -> NodeListRequest<'_> {
         NodeListRequest {
             client: self,
@@ -1097,6 +1154,7 @@ impl Client {
     /// Delete a node
     ///
     /// `DELETE /nodes/{id}` (operation `NodeDelete`).
+    #[doc(alias = "rm")]
     pub fn node_delete(&self, id: impl Into<String>) -> NodeDeleteRequest<'_> {
         NodeDeleteRequest {
             client: self,
@@ -1126,6 +1184,7 @@ impl Client {
     /// Returns information about installed plugins.
     ///
     /// `GET /plugins` (operation `PluginList`).
+    #[doc(alias = "ls")]
     pub fn plugin_list(&self) -> PluginListRequest<'_> {
         PluginListRequest {
             client: self,
@@ -1162,6 +1221,7 @@ impl Client {
     /// Pulls and installs a plugin. After the plugin is installed, it can be enabled using the \[`POST /plugins/{name}/enable` endpoint\](#operation/PostPluginsEnable).
     ///
     /// `POST /plugins/pull` (operation `PluginPull`).
+    #[doc(alias = "install")]
     pub fn plugin_pull(&self, remote: impl Into<String>) -> PluginPullRequest<'_> {
         PluginPullRequest {
             client: self,
@@ -1175,6 +1235,7 @@ impl Client {
     /// Remove a plugin
     ///
     /// `DELETE /plugins/{name}` (operation `PluginDelete`).
+    #[doc(alias = "rm")]
     pub fn plugin_delete(&self, name: impl Into<String>) -> PluginDeleteRequest<'_> {
         PluginDeleteRequest {
             client: self,
@@ -1186,6 +1247,7 @@ impl Client {
     /// Disable a plugin
     ///
     /// `POST /plugins/{name}/disable` (operation `PluginDisable`).
+    #[doc(alias = "disable")]
     pub fn plugin_disable(&self, name: impl Into<String>) -> PluginDisableRequest<'_> {
         PluginDisableRequest {
             client: self,
@@ -1197,6 +1259,7 @@ impl Client {
     /// Enable a plugin
     ///
     /// `POST /plugins/{name}/enable` (operation `PluginEnable`).
+    #[doc(alias = "enable")]
     pub fn plugin_enable(&self, name: impl Into<String>) -> PluginEnableRequest<'_> {
         PluginEnableRequest {
             client: self,
@@ -1241,6 +1304,7 @@ impl Client {
     /// Upgrade a plugin
     ///
     /// `POST /plugins/{name}/upgrade` (operation `PluginUpgrade`).
+    #[doc(alias = "upgrade")]
     pub fn plugin_upgrade(
         &self,
         name: impl Into<String>,
@@ -1258,6 +1322,7 @@ impl Client {
     /// List secrets
     ///
     /// `GET /secrets` (operation `SecretList`).
+    #[doc(alias = "ls")]
     pub fn secret_list(&self) -> SecretListRequest<'_> {
         SecretListRequest {
             client: self,
@@ -1291,6 +1356,7 @@ impl Client {
     /// Delete a secret
     ///
     /// `DELETE /secrets/{id}` (operation `SecretDelete`).
+    #[doc(alias = "rm")]
     pub fn secret_delete(&self, id: impl Into<String>) -> SecretDeleteRequest<'_> {
         SecretDeleteRequest {
             client: self,
@@ -1317,6 +1383,7 @@ impl Client {
     /// List services
     ///
     /// `GET /services` (operation `ServiceList`).
+    #[doc(alias = "ls")]
     pub fn service_list(&self) -> ServiceListRequest<'_> {
         ServiceListRequest {
             client: self,
@@ -1327,6 +1394,7 @@ impl Client {
     /// Create a service
     ///
     /// `POST /services/create` (operation `ServiceCreate`).
+    #[doc(alias = "create")]
     pub fn service_create(
         &self,
         body: crate::models::ServiceSpec,
@@ -1352,6 +1420,7 @@ impl Client {
     /// Delete a service
     ///
     /// `DELETE /services/{id}` (operation `ServiceDelete`).
+    #[doc(alias = "rm")]
     pub fn service_delete(&self, id: impl Into<String>) -> ServiceDeleteRequest<'_> {
         ServiceDeleteRequest {
             client: self,
@@ -1366,6 +1435,7 @@ impl Client {
     /// **Note**: This endpoint works only for services with the `json-file` or `journald` logging drivers.
     ///
     /// `GET /services/{id}/logs` (operation `ServiceLogs`).
+    #[doc(alias = "logs")]
     pub fn service_logs(&self, id: impl Into<String>) -> ServiceLogsRequest<'_> {
         ServiceLogsRequest {
             client: self,
@@ -1384,6 +1454,9 @@ impl Client {
     /// Update a service
     ///
     /// `POST /services/{id}/update` (operation `ServiceUpdate`).
+    #[doc(alias = "update")]
+    #[doc(alias = "scale")]
+    #[doc(alias = "rollback")]
     pub fn service_update(
         &self,
         id: impl Into<String>,
@@ -1447,6 +1520,7 @@ impl Client {
     /// Initialize a new swarm
     ///
     /// `POST /swarm/init` (operation `SwarmInit`).
+    #[doc(alias = "init")]
     pub fn swarm_init(
         &self,
         body: crate::models::SwarmInitBody,
@@ -1460,6 +1534,7 @@ impl Client {
     /// Join an existing swarm
     ///
     /// `POST /swarm/join` (operation `SwarmJoin`).
+    #[doc(alias = "join")]
     pub fn swarm_join(
         &self,
         body: crate::models::SwarmJoinBody,
@@ -1473,6 +1548,7 @@ impl Client {
     /// Leave a swarm
     ///
     /// `POST /swarm/leave` (operation `SwarmLeave`).
+    #[doc(alias = "leave")]
     pub fn swarm_leave(&self) -> SwarmLeaveRequest<'_> {
         SwarmLeaveRequest {
             client: self,
@@ -1483,6 +1559,7 @@ impl Client {
     /// Unlock a locked manager
     ///
     /// `POST /swarm/unlock` (operation `SwarmUnlock`).
+    #[doc(alias = "unlock")]
     pub fn swarm_unlock(
         &self,
         body: crate::models::SwarmUnlockBody,
@@ -1496,6 +1573,7 @@ impl Client {
     /// Get the unlock key
     ///
     /// `GET /swarm/unlockkey` (operation `SwarmUnlockkey`).
+    #[doc(alias = "unlock-key")]
     pub fn swarm_unlockkey(&self) -> SwarmUnlockkeyRequest<'_> {
         SwarmUnlockkeyRequest {
             client: self,
@@ -1523,6 +1601,7 @@ impl Client {
     /// Get data usage information
     ///
     /// `GET /system/df` (operation `SystemDataUsage`).
+    #[doc(alias = "df")]
     pub fn system_data_usage(&self) -> SystemDataUsageRequest<'_> {
         SystemDataUsageRequest {
             client: self,
@@ -1532,6 +1611,7 @@ impl Client {
     /// List tasks
     ///
     /// `GET /tasks` (operation `TaskList`).
+    #[doc(alias = "ps")]
     pub fn task_list(&self) -> TaskListRequest<'_> {
         TaskListRequest {
             client: self,
@@ -1576,6 +1656,7 @@ impl Client {
     /// Returns the version of Docker that is running and various information about the system that Docker is running on.
     ///
     /// `GET /version` (operation `SystemVersion`).
+    #[doc(alias = "version")]
     pub fn system_version(&self) -> SystemVersionRequest<'_> {
         SystemVersionRequest {
             client: self,
@@ -1585,6 +1666,7 @@ impl Client {
     /// List volumes
     ///
     /// `GET /volumes` (operation `VolumeList`).
+    #[doc(alias = "ls")]
     pub fn volume_list(&self) -> VolumeListRequest<'_> {
         VolumeListRequest {
             client: self,
@@ -1595,6 +1677,7 @@ impl Client {
     /// Create a volume
     ///
     /// `POST /volumes/create` (operation `VolumeCreate`).
+    #[doc(alias = "create")]
     pub fn volume_create(
         &self,
         body: crate::models::VolumeCreateBody,
@@ -1608,6 +1691,7 @@ impl Client {
     /// Delete unused volumes
     ///
     /// `POST /volumes/prune` (operation `VolumePrune`).
+    #[doc(alias = "prune")]
     pub fn volume_prune(&self) -> VolumePruneRequest<'_> {
         VolumePruneRequest {
             client: self,
@@ -1618,6 +1702,7 @@ impl Client {
     /// Inspect a volume
     ///
     /// `GET /volumes/{name}` (operation `VolumeInspect`).
+    #[doc(alias = "inspect")]
     pub fn volume_inspect(&self, name: impl Into<String>) -> VolumeInspectRequest<'_> {
         VolumeInspectRequest {
             client: self,
@@ -1630,6 +1715,7 @@ impl Client {
     /// Instruct the driver to remove the volume.
     ///
     /// `DELETE /volumes/{name}` (operation `VolumeDelete`).
+    #[doc(alias = "rm")]
     pub fn volume_delete(&self, name: impl Into<String>) -> VolumeDeleteRequest<'_> {
         VolumeDeleteRequest {
             client: self,

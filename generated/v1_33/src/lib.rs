@@ -49,3 +49,23 @@ pub mod client;
 #[cfg(feature = "client")]
 pub use client::{Client, API_VERSION};
 pub use dockwright_runtime as runtime;
+#[doc(hidden)]
+pub use dockwright_runtime;
+/// What nearly every program using this crate names: `use` it whole
+/// (`use …::prelude::*;`).
+///
+/// The client and its errors, every endpoint's filter type, request bodies, and
+/// the items of typed streams (log frames, progress messages). Models are
+/// reached as `models::Name`.
+pub mod prelude {
+    pub use crate::filters::*;
+    pub use crate::models;
+    #[cfg(feature = "client")]
+    pub use crate::client::{Client, API_VERSION};
+    pub use dockwright_runtime::AuthConfig;
+    #[cfg(feature = "client")]
+    pub use dockwright_runtime::{
+        Body, Error, LogFrame, ProgressMessage, ProgressReport, Result, StdStream,
+        StreamError, TlsConfig, Transport,
+    };
+}

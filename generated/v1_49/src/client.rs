@@ -74,6 +74,7 @@ impl Client {
     /// token for accessing the registry without password.
     ///
     /// `POST /auth` (operation `SystemAuth`).
+    #[doc(alias = "login")]
     pub fn system_auth(&self) -> SystemAuthRequest<'_> {
         SystemAuthRequest {
             client: self,
@@ -92,6 +93,7 @@ impl Client {
     /// The build is canceled if the client drops the connection by quitting or being killed.
     ///
     /// `POST /build` (operation `ImageBuild`).
+    #[doc(alias = "build")]
     pub fn image_build(&self) -> ImageBuildRequest<'_> {
         ImageBuildRequest {
             client: self,
@@ -129,6 +131,7 @@ impl Client {
     /// Delete builder cache
     ///
     /// `POST /build/prune` (operation `BuildPrune`).
+    #[doc(alias = "prune")]
     pub fn build_prune(&self) -> BuildPruneRequest<'_> {
         BuildPruneRequest {
             client: self,
@@ -144,6 +147,7 @@ impl Client {
     /// Create a new image from a container
     ///
     /// `POST /commit` (operation `ImageCommit`).
+    #[doc(alias = "commit")]
     pub fn image_commit(&self) -> ImageCommitRequest<'_> {
         ImageCommitRequest {
             client: self,
@@ -161,6 +165,7 @@ impl Client {
     /// List configs
     ///
     /// `GET /configs` (operation `ConfigList`).
+    #[doc(alias = "ls")]
     pub fn config_list(&self) -> ConfigListRequest<'_> {
         ConfigListRequest {
             client: self,
@@ -194,6 +199,7 @@ impl Client {
     /// Delete a config
     ///
     /// `DELETE /configs/{id}` (operation `ConfigDelete`).
+    #[doc(alias = "rm")]
     pub fn config_delete(&self, id: impl Into<String>) -> ConfigDeleteRequest<'_> {
         ConfigDeleteRequest {
             client: self,
@@ -220,6 +226,8 @@ impl Client {
     /// Create a container
     ///
     /// `POST /containers/create` (operation `ContainerCreate`).
+    #[doc(alias = "run")]
+    #[doc(alias = "create")]
     pub fn container_create(
         &self,
         body: crate::models::ContainerCreateBody,
@@ -242,6 +250,8 @@ impl Client {
     /// containers is not propagated .
     ///
     /// `GET /containers/json` (operation `ContainerList`).
+    #[doc(alias = "ps")]
+    #[doc(alias = "ls")]
     pub fn container_list(&self) -> ContainerListRequest<'_> {
         ContainerListRequest {
             client: self,
@@ -255,6 +265,7 @@ impl Client {
     /// Delete stopped containers
     ///
     /// `POST /containers/prune` (operation `ContainerPrune`).
+    #[doc(alias = "prune")]
     pub fn container_prune(&self) -> ContainerPruneRequest<'_> {
         ContainerPruneRequest {
             client: self,
@@ -265,6 +276,7 @@ impl Client {
     /// Remove a container
     ///
     /// `DELETE /containers/{id}` (operation `ContainerDelete`).
+    #[doc(alias = "rm")]
     pub fn container_delete(&self, id: impl Into<String>) -> ContainerDeleteRequest<'_> {
         ContainerDeleteRequest {
             client: self,
@@ -280,6 +292,7 @@ impl Client {
     /// Get a tar archive of a resource in the filesystem of container id.
     ///
     /// `GET /containers/{id}/archive` (operation `ContainerArchive`).
+    #[doc(alias = "cp")]
     pub fn container_archive(
         &self,
         id: impl Into<String>,
@@ -318,6 +331,7 @@ impl Client {
     /// will be returned with message "not a directory".
     ///
     /// `PUT /containers/{id}/archive` (operation `PutContainerArchive`).
+    #[doc(alias = "cp")]
     pub fn put_container_archive(
         &self,
         id: impl Into<String>,
@@ -432,6 +446,7 @@ impl Client {
     /// `stdin`.
     ///
     /// `POST /containers/{id}/attach` (operation `ContainerAttach`).
+    #[doc(alias = "attach")]
     pub fn container_attach(&self, id: impl Into<String>) -> ContainerAttachRequest<'_> {
         ContainerAttachRequest {
             client: self,
@@ -475,6 +490,7 @@ impl Client {
     /// - `2`: Deleted ("D")
     ///
     /// `GET /containers/{id}/changes` (operation `ContainerChanges`).
+    #[doc(alias = "diff")]
     pub fn container_changes(
         &self,
         id: impl Into<String>,
@@ -490,6 +506,7 @@ impl Client {
     /// Run a command inside a running container.
     ///
     /// `POST /containers/{id}/exec` (operation `ContainerExec`).
+    #[doc(alias = "exec")]
     pub fn container_exec(
         &self,
         id: impl Into<String>,
@@ -507,6 +524,7 @@ impl Client {
     /// Export the contents of a container as a tarball.
     ///
     /// `GET /containers/{id}/export` (operation `ContainerExport`).
+    #[doc(alias = "export")]
     pub fn container_export(&self, id: impl Into<String>) -> ContainerExportRequest<'_> {
         ContainerExportRequest {
             client: self,
@@ -519,6 +537,7 @@ impl Client {
     /// Return low-level information about a container.
     ///
     /// `GET /containers/{id}/json` (operation `ContainerInspect`).
+    #[doc(alias = "inspect")]
     pub fn container_inspect(
         &self,
         id: impl Into<String>,
@@ -536,6 +555,7 @@ impl Client {
     /// container.
     ///
     /// `POST /containers/{id}/kill` (operation `ContainerKill`).
+    #[doc(alias = "kill")]
     pub fn container_kill(&self, id: impl Into<String>) -> ContainerKillRequest<'_> {
         ContainerKillRequest {
             client: self,
@@ -552,6 +572,7 @@ impl Client {
     /// `journald` logging driver.
     ///
     /// `GET /containers/{id}/logs` (operation `ContainerLogs`).
+    #[doc(alias = "logs")]
     pub fn container_logs(&self, id: impl Into<String>) -> ContainerLogsRequest<'_> {
         ContainerLogsRequest {
             client: self,
@@ -577,6 +598,7 @@ impl Client {
     /// suspended, and subsequently resumed.
     ///
     /// `POST /containers/{id}/pause` (operation `ContainerPause`).
+    #[doc(alias = "pause")]
     pub fn container_pause(&self, id: impl Into<String>) -> ContainerPauseRequest<'_> {
         ContainerPauseRequest {
             client: self,
@@ -587,6 +609,7 @@ impl Client {
     /// Rename a container
     ///
     /// `POST /containers/{id}/rename` (operation `ContainerRename`).
+    #[doc(alias = "rename")]
     pub fn container_rename(
         &self,
         id: impl Into<String>,
@@ -621,6 +644,7 @@ impl Client {
     /// Restart a container
     ///
     /// `POST /containers/{id}/restart` (operation `ContainerRestart`).
+    #[doc(alias = "restart")]
     pub fn container_restart(
         &self,
         id: impl Into<String>,
@@ -636,6 +660,7 @@ impl Client {
     /// Start a container
     ///
     /// `POST /containers/{id}/start` (operation `ContainerStart`).
+    #[doc(alias = "start")]
     pub fn container_start(&self, id: impl Into<String>) -> ContainerStartRequest<'_> {
         ContainerStartRequest {
             client: self,
@@ -675,6 +700,7 @@ impl Client {
     /// * CPU usage % = `(cpu_delta / system_cpu_delta) * number_cpus * 100.0`
     ///
     /// `GET /containers/{id}/stats` (operation `ContainerStats`).
+    #[doc(alias = "stats")]
     pub fn container_stats(&self, id: impl Into<String>) -> ContainerStatsRequest<'_> {
         ContainerStatsRequest {
             client: self,
@@ -687,6 +713,7 @@ impl Client {
     /// Stop a container
     ///
     /// `POST /containers/{id}/stop` (operation `ContainerStop`).
+    #[doc(alias = "stop")]
     pub fn container_stop(&self, id: impl Into<String>) -> ContainerStopRequest<'_> {
         ContainerStopRequest {
             client: self,
@@ -702,6 +729,7 @@ impl Client {
     /// is not supported on Windows.
     ///
     /// `GET /containers/{id}/top` (operation `ContainerTop`).
+    #[doc(alias = "top")]
     pub fn container_top(&self, id: impl Into<String>) -> ContainerTopRequest<'_> {
         ContainerTopRequest {
             client: self,
@@ -715,6 +743,7 @@ impl Client {
     /// Resume a container which has been paused.
     ///
     /// `POST /containers/{id}/unpause` (operation `ContainerUnpause`).
+    #[doc(alias = "unpause")]
     pub fn container_unpause(
         &self,
         id: impl Into<String>,
@@ -731,6 +760,7 @@ impl Client {
     /// recreate it.
     ///
     /// `POST /containers/{id}/update` (operation `ContainerUpdate`).
+    #[doc(alias = "update")]
     pub fn container_update(
         &self,
         id: impl Into<String>,
@@ -748,6 +778,7 @@ impl Client {
     /// Block until a container stops, then returns the exit code.
     ///
     /// `POST /containers/{id}/wait` (operation `ContainerWait`).
+    #[doc(alias = "wait")]
     pub fn container_wait(&self, id: impl Into<String>) -> ContainerWaitRequest<'_> {
         ContainerWaitRequest {
             client: self,
@@ -798,6 +829,7 @@ impl Client {
     /// The Builder reports `prune` events
     ///
     /// `GET /events` (operation `SystemEvents`).
+    #[doc(alias = "events")]
     pub fn system_events(&self) -> SystemEventsRequest<'_> {
         SystemEventsRequest {
             client: self,
@@ -846,6 +878,7 @@ impl Client {
     /// interactive session with the command.
     ///
     /// `POST /exec/{id}/start` (operation `ExecStart`).
+    #[doc(alias = "exec")]
     pub fn exec_start(&self, id: impl Into<String>) -> ExecStartRequest<'_> {
         ExecStartRequest {
             client: self,
@@ -860,6 +893,8 @@ impl Client {
     /// Pull or import an image.
     ///
     /// `POST /images/create` (operation `ImageCreate`).
+    #[doc(alias = "pull")]
+    #[doc(alias = "import")]
     pub fn image_create(&self) -> ImageCreateRequest<'_> {
         ImageCreateRequest {
             client: self,
@@ -889,6 +924,7 @@ impl Client {
     /// For details on the format, see the \[export image endpoint\](#operation/ImageGet).
     ///
     /// `GET /images/get` (operation `ImageGetAll`).
+    #[doc(alias = "save")]
     pub fn image_get_all(&self) -> ImageGetAllRequest<'_> {
         ImageGetAllRequest {
             client: self,
@@ -902,6 +938,8 @@ impl Client {
     /// Returns a list of images on the server. Note that it uses a different, smaller representation of an image than inspecting a single image.
     ///
     /// `GET /images/json` (operation `ImageList`).
+    #[doc(alias = "images")]
+    #[doc(alias = "ls")]
     pub fn image_list(&self) -> ImageListRequest<'_> {
         ImageListRequest {
             client: self,
@@ -920,6 +958,7 @@ impl Client {
     /// For details on the format, see the \[export image endpoint\](#operation/ImageGet).
     ///
     /// `POST /images/load` (operation `ImageLoad`).
+    #[doc(alias = "load")]
     pub fn image_load(&self) -> ImageLoadRequest<'_> {
         ImageLoadRequest {
             client: self,
@@ -932,6 +971,7 @@ impl Client {
     /// Delete unused images
     ///
     /// `POST /images/prune` (operation `ImagePrune`).
+    #[doc(alias = "prune")]
     pub fn image_prune(&self) -> ImagePruneRequest<'_> {
         ImagePruneRequest {
             client: self,
@@ -944,6 +984,7 @@ impl Client {
     /// Search for an image on Docker Hub.
     ///
     /// `GET /images/search` (operation `ImageSearch`).
+    #[doc(alias = "search")]
     pub fn image_search(&self, term: impl Into<String>) -> ImageSearchRequest<'_> {
         ImageSearchRequest {
             client: self,
@@ -962,6 +1003,8 @@ impl Client {
     /// used by a running container or are being used by a build.
     ///
     /// `DELETE /images/{name}` (operation `ImageDelete`).
+    #[doc(alias = "rmi")]
+    #[doc(alias = "rm")]
     pub fn image_delete(&self, name: impl Into<String>) -> ImageDeleteRequest<'_> {
         ImageDeleteRequest {
             client: self,
@@ -994,6 +1037,7 @@ impl Client {
     /// ```
     ///
     /// `GET /images/{name}/get` (operation `ImageGet`).
+    #[doc(alias = "save")]
     pub fn image_get(&self, name: impl Into<String>) -> ImageGetRequest<'_> {
         ImageGetRequest {
             client: self,
@@ -1007,6 +1051,7 @@ impl Client {
     /// Return parent layers of an image.
     ///
     /// `GET /images/{name}/history` (operation `ImageHistory`).
+    #[doc(alias = "history")]
     pub fn image_history(&self, name: impl Into<String>) -> ImageHistoryRequest<'_> {
         ImageHistoryRequest {
             client: self,
@@ -1020,6 +1065,7 @@ impl Client {
     /// Return low-level information about an image.
     ///
     /// `GET /images/{name}/json` (operation `ImageInspect`).
+    #[doc(alias = "inspect")]
     pub fn image_inspect(&self, name: impl Into<String>) -> ImageInspectRequest<'_> {
         ImageInspectRequest {
             client: self,
@@ -1040,6 +1086,7 @@ impl Client {
     /// The push is cancelled if the HTTP connection is closed.
     ///
     /// `POST /images/{name}/push` (operation `ImagePush`).
+    #[doc(alias = "push")]
     pub fn image_push(
         &self,
         name: impl Into<String>,
@@ -1063,6 +1110,7 @@ impl Client {
     /// or tag already exists, it will be overwritten.
     ///
     /// `POST /images/{name}/tag` (operation `ImageTag`).
+    #[doc(alias = "tag")]
     pub fn image_tag(&self, name: impl Into<String>) -> ImageTagRequest<'_> {
         ImageTagRequest {
             client: self,
@@ -1075,6 +1123,7 @@ impl Client {
     /// Get system information
     ///
     /// `GET /info` (operation `SystemInfo`).
+    #[doc(alias = "info")]
     pub fn system_info(&self) -> SystemInfoRequest<'_> {
         SystemInfoRequest {
             client: self,
@@ -1091,6 +1140,7 @@ impl Client {
     /// to the network is not propagated in API versions 1.28 and up.
     ///
     /// `GET /networks` (operation `NetworkList`).
+    #[doc(alias = "ls")]
     pub fn network_list(&self) -> NetworkListRequest<'_> {
         NetworkListRequest {
             client: self,
@@ -1101,6 +1151,7 @@ impl Client {
     /// Create a network
     ///
     /// `POST /networks/create` (operation `NetworkCreate`).
+    #[doc(alias = "create")]
     pub fn network_create(
         &self,
         body: crate::models::NetworkCreateBody,
@@ -1114,6 +1165,7 @@ impl Client {
     /// Delete unused networks
     ///
     /// `POST /networks/prune` (operation `NetworkPrune`).
+    #[doc(alias = "prune")]
     pub fn network_prune(&self) -> NetworkPruneRequest<'_> {
         NetworkPruneRequest {
             client: self,
@@ -1124,6 +1176,7 @@ impl Client {
     /// Inspect a network
     ///
     /// `GET /networks/{id}` (operation `NetworkInspect`).
+    #[doc(alias = "inspect")]
     pub fn network_inspect(&self, id: impl Into<String>) -> NetworkInspectRequest<'_> {
         NetworkInspectRequest {
             client: self,
@@ -1136,6 +1189,7 @@ impl Client {
     /// Remove a network
     ///
     /// `DELETE /networks/{id}` (operation `NetworkDelete`).
+    #[doc(alias = "rm")]
     pub fn network_delete(&self, id: impl Into<String>) -> NetworkDeleteRequest<'_> {
         NetworkDeleteRequest {
             client: self,
@@ -1148,6 +1202,7 @@ impl Client {
     /// The network must be either a local-scoped network or a swarm-scoped network with the `attachable` option set. A network cannot be re-attached to a running container
     ///
     /// `POST /networks/{id}/connect` (operation `NetworkConnect`).
+    #[doc(alias = "connect")]
     pub fn network_connect(
         &self,
         id: impl Into<String>,
@@ -1163,6 +1218,7 @@ impl Client {
     /// Disconnect a container from a network
     ///
     /// `POST /networks/{id}/disconnect` (operation `NetworkDisconnect`).
+    #[doc(alias = "disconnect")]
     pub fn network_disconnect(
         &self,
         id: impl Into<String>,
@@ -1178,6 +1234,7 @@ impl Client {
     /// List nodes
     ///
     /// `GET /nodes` (operation `NodeList`).
+    #[doc(alias = "ls")]
     pub fn node_list(&self) -> NodeListRequest<'_> {
         NodeListRequest {
             client: self,
@@ -1198,6 +1255,7 @@ impl Client {
     /// Delete a node
     ///
     /// `DELETE /nodes/{id}` (operation `NodeDelete`).
+    #[doc(alias = "rm")]
     pub fn node_delete(&self, id: impl Into<String>) -> NodeDeleteRequest<'_> {
         NodeDeleteRequest {
             client: self,
@@ -1227,6 +1285,7 @@ impl Client {
     /// Returns information about installed plugins.
     ///
     /// `GET /plugins` (operation `PluginList`).
+    #[doc(alias = "ls")]
     pub fn plugin_list(&self) -> PluginListRequest<'_> {
         PluginListRequest {
             client: self,
@@ -1264,6 +1323,7 @@ impl Client {
     /// enabled using the \[`POST /plugins/{name}/enable` endpoint\](#operation/PostPluginsEnable).
     ///
     /// `POST /plugins/pull` (operation `PluginPull`).
+    #[doc(alias = "install")]
     pub fn plugin_pull(&self, remote: impl Into<String>) -> PluginPullRequest<'_> {
         PluginPullRequest {
             client: self,
@@ -1277,6 +1337,7 @@ impl Client {
     /// Remove a plugin
     ///
     /// `DELETE /plugins/{name}` (operation `PluginDelete`).
+    #[doc(alias = "rm")]
     pub fn plugin_delete(&self, name: impl Into<String>) -> PluginDeleteRequest<'_> {
         PluginDeleteRequest {
             client: self,
@@ -1288,6 +1349,7 @@ impl Client {
     /// Disable a plugin
     ///
     /// `POST /plugins/{name}/disable` (operation `PluginDisable`).
+    #[doc(alias = "disable")]
     pub fn plugin_disable(&self, name: impl Into<String>) -> PluginDisableRequest<'_> {
         PluginDisableRequest {
             client: self,
@@ -1299,6 +1361,7 @@ impl Client {
     /// Enable a plugin
     ///
     /// `POST /plugins/{name}/enable` (operation `PluginEnable`).
+    #[doc(alias = "enable")]
     pub fn plugin_enable(&self, name: impl Into<String>) -> PluginEnableRequest<'_> {
         PluginEnableRequest {
             client: self,
@@ -1343,6 +1406,7 @@ impl Client {
     /// Upgrade a plugin
     ///
     /// `POST /plugins/{name}/upgrade` (operation `PluginUpgrade`).
+    #[doc(alias = "upgrade")]
     pub fn plugin_upgrade(
         &self,
         name: impl Into<String>,
@@ -1360,6 +1424,7 @@ impl Client {
     /// List secrets
     ///
     /// `GET /secrets` (operation `SecretList`).
+    #[doc(alias = "ls")]
     pub fn secret_list(&self) -> SecretListRequest<'_> {
         SecretListRequest {
             client: self,
@@ -1393,6 +1458,7 @@ impl Client {
     /// Delete a secret
     ///
     /// `DELETE /secrets/{id}` (operation `SecretDelete`).
+    #[doc(alias = "rm")]
     pub fn secret_delete(&self, id: impl Into<String>) -> SecretDeleteRequest<'_> {
         SecretDeleteRequest {
             client: self,
@@ -1419,6 +1485,7 @@ impl Client {
     /// List services
     ///
     /// `GET /services` (operation `ServiceList`).
+    #[doc(alias = "ls")]
     pub fn service_list(&self) -> ServiceListRequest<'_> {
         ServiceListRequest {
             client: self,
@@ -1430,6 +1497,7 @@ impl Client {
     /// Create a service
     ///
     /// `POST /services/create` (operation `ServiceCreate`).
+    #[doc(alias = "create")]
     pub fn service_create(
         &self,
         body: crate::models::ServiceSpec,
@@ -1455,6 +1523,7 @@ impl Client {
     /// Delete a service
     ///
     /// `DELETE /services/{id}` (operation `ServiceDelete`).
+    #[doc(alias = "rm")]
     pub fn service_delete(&self, id: impl Into<String>) -> ServiceDeleteRequest<'_> {
         ServiceDeleteRequest {
             client: self,
@@ -1471,6 +1540,7 @@ impl Client {
     /// `json-file` or `journald` logging drivers.
     ///
     /// `GET /services/{id}/logs` (operation `ServiceLogs`).
+    #[doc(alias = "logs")]
     pub fn service_logs(&self, id: impl Into<String>) -> ServiceLogsRequest<'_> {
         ServiceLogsRequest {
             client: self,
@@ -1489,6 +1559,9 @@ impl Client {
     /// Update a service
     ///
     /// `POST /services/{id}/update` (operation `ServiceUpdate`).
+    #[doc(alias = "update")]
+    #[doc(alias = "scale")]
+    #[doc(alias = "rollback")]
     pub fn service_update(
         &self,
         id: impl Into<String>,
@@ -1552,6 +1625,7 @@ impl Client {
     /// Initialize a new swarm
     ///
     /// `POST /swarm/init` (operation `SwarmInit`).
+    #[doc(alias = "init")]
     pub fn swarm_init(
         &self,
         body: crate::models::SwarmInitBody,
@@ -1565,6 +1639,7 @@ impl Client {
     /// Join an existing swarm
     ///
     /// `POST /swarm/join` (operation `SwarmJoin`).
+    #[doc(alias = "join")]
     pub fn swarm_join(
         &self,
         body: crate::models::SwarmJoinBody,
@@ -1578,6 +1653,7 @@ impl Client {
     /// Leave a swarm
     ///
     /// `POST /swarm/leave` (operation `SwarmLeave`).
+    #[doc(alias = "leave")]
     pub fn swarm_leave(&self) -> SwarmLeaveRequest<'_> {
         SwarmLeaveRequest {
             client: self,
@@ -1588,6 +1664,7 @@ impl Client {
     /// Unlock a locked manager
     ///
     /// `POST /swarm/unlock` (operation `SwarmUnlock`).
+    #[doc(alias = "unlock")]
     pub fn swarm_unlock(
         &self,
         body: crate::models::SwarmUnlockBody,
@@ -1601,6 +1678,7 @@ impl Client {
     /// Get the unlock key
     ///
     /// `GET /swarm/unlockkey` (operation `SwarmUnlockkey`).
+    #[doc(alias = "unlock-key")]
     pub fn swarm_unlockkey(&self) -> SwarmUnlockkeyRequest<'_> {
         SwarmUnlockkeyRequest {
             client: self,
@@ -1628,6 +1706,7 @@ impl Client {
     /// Get data usage information
     ///
     /// `GET /system/df` (operation `SystemDataUsage`).
+    #[doc(alias = "df")]
     pub fn system_data_usage(&self) -> SystemDataUsageRequest<'_> {
         SystemDataUsageRequest {
             client: self,
@@ -1638,6 +1717,7 @@ impl Client {
     /// List tasks
     ///
     /// `GET /tasks` (operation `TaskList`).
+    #[doc(alias = "ps")]
     pub fn task_list(&self) -> TaskListRequest<'_> {
         TaskListRequest {
             client: self,
@@ -1684,6 +1764,7 @@ impl Client {
     /// Returns the version of Docker that is running and various information about the system that Docker is running on.
     ///
     /// `GET /version` (operation `SystemVersion`).
+    #[doc(alias = "version")]
     pub fn system_version(&self) -> SystemVersionRequest<'_> {
         SystemVersionRequest {
             client: self,
@@ -1693,6 +1774,7 @@ impl Client {
     /// List volumes
     ///
     /// `GET /volumes` (operation `VolumeList`).
+    #[doc(alias = "ls")]
     pub fn volume_list(&self) -> VolumeListRequest<'_> {
         VolumeListRequest {
             client: self,
@@ -1703,6 +1785,7 @@ impl Client {
     /// Create a volume
     ///
     /// `POST /volumes/create` (operation `VolumeCreate`).
+    #[doc(alias = "create")]
     pub fn volume_create(
         &self,
         body: crate::models::VolumeCreateOptions,
@@ -1716,6 +1799,7 @@ impl Client {
     /// Delete unused volumes
     ///
     /// `POST /volumes/prune` (operation `VolumePrune`).
+    #[doc(alias = "prune")]
     pub fn volume_prune(&self) -> VolumePruneRequest<'_> {
         VolumePruneRequest {
             client: self,
@@ -1726,6 +1810,7 @@ impl Client {
     /// Inspect a volume
     ///
     /// `GET /volumes/{name}` (operation `VolumeInspect`).
+    #[doc(alias = "inspect")]
     pub fn volume_inspect(&self, name: impl Into<String>) -> VolumeInspectRequest<'_> {
         VolumeInspectRequest {
             client: self,
@@ -1754,6 +1839,7 @@ impl Client {
     /// Instruct the driver to remove the volume.
     ///
     /// `DELETE /volumes/{name}` (operation `VolumeDelete`).
+    #[doc(alias = "rm")]
     pub fn volume_delete(&self, name: impl Into<String>) -> VolumeDeleteRequest<'_> {
         VolumeDeleteRequest {
             client: self,
