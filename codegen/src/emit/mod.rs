@@ -1,5 +1,6 @@
 //! IR → the files of one crate, through `quote!` → `syn::File` → `prettyplease`.
 
+mod areas;
 mod client;
 pub mod docs;
 pub mod filters;
