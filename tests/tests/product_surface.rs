@@ -57,3 +57,23 @@ fn docker_cli_words_are_aliases_of_their_operations() {
         assert!(attrs.contains(&format!("#[doc(alias = \"{word}\")]")), "{method} lacks alias {word}: {attrs}");
     }
 }
+
+/// The report against the previous version is a page of the crate (`changes`), its items
+/// linked, so a user of the published crate sees it.
+#[test]
+fn the_changes_against_the_previous_version_are_a_page_of_the_crate() {
+    #[allow(unused_imports)]
+    use dockwright_v1_41::changes as _;
+    let root = dockwright_tests::workspace_root();
+    let page = std::fs::read_to_string(root.join("generated/v1_41/src/changes.rs")).unwrap();
+    let report = std::fs::read_to_string(root.join("tests/snapshots/api-diff/v1.40..v1.41.md")).unwrap();
+    assert!(page.contains("//! # API changes: v1.40 → v1.41"), "{page}");
+    assert!(
+        page.contains("[`client::ContainerCreateRequest::platform`](crate::client::ContainerCreateRequest::platform)"),
+        "{page}"
+    );
+    // Every line of the report is on the page (links aside).
+    let lines = report.lines().filter(|l| !l.is_empty()).count();
+    assert_eq!(page.lines().filter(|l| l.starts_with("//! ")).count(), lines);
+    assert!(!root.join("generated/v1_25/src/changes.rs").exists(), "the oldest version has no previous one");
+}

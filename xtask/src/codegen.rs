@@ -88,7 +88,7 @@ pub fn generate(root: &Path, specs: &Path, only: Option<&str>) -> Result<Vec<Cra
                     loop {
                         let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         let Some(entry) = entries.get(i) else { break };
-                        out.push((i, generate_one(specs, entry)));
+                        out.push((i, generate_one(root, specs, entry)));
                     }
                     out
                 })
@@ -104,7 +104,7 @@ pub fn generate(root: &Path, specs: &Path, only: Option<&str>) -> Result<Vec<Cra
     results.into_iter().collect()
 }
 
-fn generate_one(specs: &Path, entry: &VersionEntry) -> Result<CrateOutput, String> {
+fn generate_one(root: &Path, specs: &Path, entry: &VersionEntry) -> Result<CrateOutput, String> {
     let path = specs.join(&entry.file);
     let bytes = std::fs::read(&path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
@@ -134,8 +134,17 @@ fn generate_one(specs: &Path, entry: &VersionEntry) -> Result<CrateOutput, Strin
             expected
         ));
     }
-    let files =
-        pipeline::generate_crate(&api, &RuntimeDependency::Workspace).map_err(|e| e.to_string())?;
+    // The report against the previous version is the checked-in snapshot (the api_diff
+    // test keeps it equal to what the two specs give), so one version generates alone.
+    let changes = match dockwright_codegen::diff::previous_version(api.version) {
+        Some(prev) => {
+            let path = root.join(dockwright_codegen::diff::snapshot_path(prev, api.version));
+            Some(std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?)
+        }
+        None => None,
+    };
+    let files = pipeline::generate_crate_with_changes(&api, &RuntimeDependency::Workspace, changes.as_deref())
+        .map_err(|e| e.to_string())?;
     Ok(CrateOutput {
         version: api.version,
         dir: PathBuf::from("generated").join(api.version.folder_name()),

@@ -71,10 +71,64 @@ fn rust_file(api: &Api, what: &str, tokens: TokenStream) -> Result<String> {
 
 /// Every file of the crate for `api`.
 pub fn crate_files(api: &Api, runtime: &RuntimeDependency) -> Result<Vec<GeneratedFile>> {
+    crate_files_with_changes(api, runtime, None)
+}
+
+/// [`crate_files`], plus the module `changes` carrying `changes` (the Markdown report of
+/// `cargo xtask diff` against the previous version), its items linked.
+pub fn crate_files_with_changes(
+    api: &Api,
+    runtime: &RuntimeDependency,
+    changes: Option<&str>,
+) -> Result<Vec<GeneratedFile>> {
+    let mut files = crate_files_inner(api, runtime, changes.is_some())?;
+    if let Some(report) = changes {
+        files.push(GeneratedFile {
+            path: "src/changes.rs".into(),
+            contents: changes_rs(api, report),
+        });
+    }
+    Ok(files)
+}
+
+/// The report as the doc of a doc-only module. Items of this crate (named
+/// `dockwright_v1_NN::…` in the report) become intra-doc links; items of the older
+/// crate stay code.
+fn changes_rs(api: &Api, report: &str) -> String {
+    let own = format!("`{}::", api.version.crate_name());
+    let mut out = provenance(api, "//");
+    out.push('\n');
+    let text = docs::sanitize(report).unwrap_or_default();
+    for line in text.lines() {
+        let mut linked = String::new();
+        let mut rest = line;
+        while let Some(at) = rest.find(&own) {
+            let path_start = at + own.len();
+            let Some(len) = rest[path_start..].find('`') else { break };
+            let path = &rest[path_start..path_start + len];
+            linked.push_str(&rest[..at]);
+            linked.push_str(&format!("[`{path}`](crate::{path})"));
+            rest = &rest[path_start + len + 1..];
+        }
+        linked.push_str(rest);
+        if linked.is_empty() {
+            out.push_str("//!\n");
+        } else {
+            out.push_str(&format!("//! {linked}\n"));
+        }
+    }
+    out
+}
+
+fn crate_files_inner(
+    api: &Api,
+    runtime: &RuntimeDependency,
+    has_changes: bool,
+) -> Result<Vec<GeneratedFile>> {
     let models = models::models(api);
     let filters = filters::filters(api);
     let client = client::client(api);
-    let lib = lib_rs(api);
+    let lib = lib_rs(api, has_changes);
     Ok(vec![
         GeneratedFile {
             path: "Cargo.toml".into(),
@@ -127,8 +181,9 @@ fn prelude() -> TokenStream {
     }
 }
 
-fn lib_rs(api: &Api) -> TokenStream {
+fn lib_rs(api: &Api, has_changes: bool) -> TokenStream {
     let prelude = prelude();
+    let changes_mod = has_changes.then(|| quote!(pub mod changes;));
     let v = api.version;
     let crate_name = v.crate_name();
     let package = v.package_name();
@@ -176,8 +231,9 @@ fn lib_rs(api: &Api) -> TokenStream {
             " fields and enum variants, each named by its Rust item) are listed in the dockwright"
                 .to_owned(),
             format!(
-                " repository at `{}`; `cargo xtask diff {prev} {v}`",
-                crate::diff::snapshot_path(prev, v)
+                " repository at `{}`{}; `cargo xtask diff {prev} {v}`",
+                crate::diff::snapshot_path(prev, v),
+                if has_changes { " and in the module [`changes`] of this crate" } else { "" },
             ),
             " prints them (`--format json` for a machine-readable form).".to_owned(),
         ],
@@ -199,6 +255,7 @@ fn lib_rs(api: &Api) -> TokenStream {
 
         pub mod models;
         pub mod filters;
+        #changes_mod
         #[cfg(feature = "client")]
         pub mod client;
 

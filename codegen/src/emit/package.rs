@@ -79,7 +79,8 @@ pub fn readme(api: &Api) -> String {
         Some(prev) if api.spec_file == format!("v{v}.yaml") => format!(
             "\n## Changes against API v{prev}\n\n\
              What differs from `{}` (operations, parameters, filter keys, types, \
-             fields, enum variants) is in the dockwright repository at `{}`; \
+             fields, enum variants) is the module `changes` of this crate's \
+             documentation, each item linked; in the dockwright repository it is `{}`, and \
              `cargo xtask diff {prev} {v}` prints it.\n",
             prev.package_name(),
             crate::diff::snapshot_path(prev, v),

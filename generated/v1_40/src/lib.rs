@@ -40,10 +40,11 @@
 //!
 //! **Changes against API v1.39** (operations, parameters, filter keys, types,
 //! fields and enum variants, each named by its Rust item) are listed in the dockwright
-//! repository at `tests/snapshots/api-diff/v1.39..v1.40.md`; `cargo xtask diff 1.39 1.40`
+//! repository at `tests/snapshots/api-diff/v1.39..v1.40.md` and in the module [`changes`] of this crate; `cargo xtask diff 1.39 1.40`
 //! prints them (`--format json` for a machine-readable form).
 pub mod models;
 pub mod filters;
+pub mod changes;
 #[cfg(feature = "client")]
 pub mod client;
 #[cfg(feature = "client")]

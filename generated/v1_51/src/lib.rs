@@ -40,10 +40,11 @@
 //!
 //! **Changes against API v1.50** (operations, parameters, filter keys, types,
 //! fields and enum variants, each named by its Rust item) are listed in the dockwright
-//! repository at `tests/snapshots/api-diff/v1.50..v1.51.md`; `cargo xtask diff 1.50 1.51`
+//! repository at `tests/snapshots/api-diff/v1.50..v1.51.md` and in the module [`changes`] of this crate; `cargo xtask diff 1.50 1.51`
 //! prints them (`--format json` for a machine-readable form).
 pub mod models;
 pub mod filters;
+pub mod changes;
 #[cfg(feature = "client")]
 pub mod client;
 #[cfg(feature = "client")]
