@@ -355,9 +355,11 @@ fn request_type(api: &Api, op: &Operation) -> TokenStream {
                         let value = match plan {
                             Some(p) => {
                                 let field = &p.field;
+                                // Method calls, not `&…`: prettyplease prints a macro's
+                                // `&self` as `& self`.
                                 match &p.shape {
-                                    ParamShape::Text => quote!(&self.#field),
-                                    _ => quote!(&self.#field.to_string()),
+                                    ParamShape::Text => quote!(self.#field.as_str()),
+                                    _ => quote!(self.#field.to_string().as_str()),
                                 }
                             }
                             None => {

@@ -6,6 +6,7 @@ pub mod docs;
 pub mod filters;
 pub mod models;
 pub mod package;
+mod scenarios;
 mod streams;
 
 use proc_macro2::{Ident, Span, TokenStream};
@@ -65,8 +66,38 @@ fn rust_file(api: &Api, what: &str, tokens: TokenStream) -> Result<String> {
     Ok(format!(
         "{}\n{}",
         provenance(api, "//"),
-        prettyplease::unparse(&file)
+        spaced(&prettyplease::unparse(&file))
     ))
+}
+
+/// prettyplease's output with a blank line between items, as hand-written code has: after
+/// a line that ends an item at module or impl level (`}` / `};` / a `;` statement at
+/// column 0), before the next item at the same level.
+fn spaced(source: &str) -> String {
+    let mut out = String::with_capacity(source.len() + source.len() / 16);
+    let mut previous: Option<&str> = None;
+    for line in source.lines() {
+        if let Some(prev) = previous {
+            let ends_item = matches!(prev, "}" | "};" | "    }" | "    };")
+                || (!prev.starts_with(' ') && prev.ends_with(';') && !prev.starts_with("//"));
+            let indent = |l: &str| l.len() - l.trim_start().len();
+            let starts_item = !line.trim().is_empty()
+                && !line.trim_start().starts_with('}')
+                && indent(line) == indent(prev)
+                && indent(line) <= 4;
+            // `use` and `mod` lines stay together.
+            let both_use = ["use ", "pub use ", "mod ", "pub mod "]
+                .iter()
+                .any(|k| prev.starts_with(k) && line.starts_with(k));
+            if ends_item && starts_item && !both_use {
+                out.push('\n');
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+        previous = Some(line);
+    }
+    out
 }
 
 /// Every file of the crate for `api`.
@@ -188,10 +219,10 @@ fn lib_rs(api: &Api, has_changes: bool) -> TokenStream {
     let crate_name = v.crate_name();
     let package = v.package_name();
     let title = format!(" Typed Docker Engine API **v{v}**: models and a client.");
-    let pin = format!(
-        " Depend on this crate to pin API v{v}: every request goes to `/v{v}/…`, and the\n types are exactly those of the v{v} spec (`{}`).",
-        api.spec_file
-    );
+    let pin = [
+        format!(" Depend on this crate to pin API v{v}: every request goes to `/v{v}/…`, and the"),
+        format!(" types are exactly those of the v{v} spec (`{}`).", api.spec_file),
+    ];
     // The example uses the typed filters where the API has them, else a ping.
     let example = if api
         .operation("ContainerList")
@@ -217,6 +248,13 @@ fn lib_rs(api: &Api, has_changes: bool) -> TokenStream {
         api.operations.len(),
         api.types.len()
     );
+    let examples = scenarios::front_page(api).into_iter().map(|l| {
+        if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        }
+    });
     let nulls = crate::ir::nullability::FRONT_PAGE_DOC
         .split('\n')
         .map(|l| format!(" {l}"));
@@ -242,7 +280,7 @@ fn lib_rs(api: &Api, has_changes: bool) -> TokenStream {
     quote! {
         #![doc = #title]
         //!
-        #![doc = #pin]
+        #(#![doc = #pin])*
         //!
         #(#![doc = #usage_lines])*
         //!
@@ -250,6 +288,7 @@ fn lib_rs(api: &Api, has_changes: bool) -> TokenStream {
         //! The `client` feature (on by default) adds the client; without it only the
         //! models and filter types build, with no networking dependencies.
         //!
+        #(#![doc = #examples])*
         #(#![doc = #nulls])*
         #(#![doc = #changes])*
 

@@ -49,7 +49,10 @@ pub fn cargo_toml(api: &Api, runtime: &RuntimeDependency) -> String {
          \n[dependencies]\n\
          dockwright-runtime = {{ version = \"{RUNTIME_VERSION}\", path = {path:?}, default-features = false }}\n\
          serde = {{ version = \"1\", features = [\"derive\"] }}\n\
-         serde_json = \"1\"\n",
+         serde_json = \"1\"\n\
+         \n# The front page's examples (doctests).\n[dev-dependencies]\n\
+         futures-util = \"0.3\"\n\
+         tokio = {{ version = \"1\", features = [\"io-util\", \"macros\", \"rt-multi-thread\"] }}\n",
     ));
     if own_workspace {
         out.push_str("\n# Not part of any surrounding workspace.\n[workspace]\n");

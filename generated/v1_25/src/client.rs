@@ -5,6 +5,7 @@
 
 /// The API version every request of this crate is pinned to.
 pub const API_VERSION: &str = "1.25";
+
 /// A Docker Engine API client pinned to one API version.
 ///
 /// Every request this client sends starts with `/v1.25/`.
@@ -23,20 +24,24 @@ pub const API_VERSION: &str = "1.25";
 pub struct Client {
     transport: dockwright_runtime::Transport,
 }
+
 impl Client {
     /// A client over an explicit transport (unix socket, TCP, TLS).
     pub fn new(transport: dockwright_runtime::Transport) -> Self {
         Self { transport }
     }
+
     /// Connects as the Docker CLI would: `DOCKER_HOST`, `DOCKER_TLS_VERIFY`,
     /// `DOCKER_CERT_PATH` and the current Docker context.
     pub fn from_env() -> dockwright_runtime::Result<Self> {
         Ok(Self::new(dockwright_runtime::Transport::from_env()?))
     }
+
     /// The transport, for requests this crate does not describe.
     pub fn transport(&self) -> &dockwright_runtime::Transport {
         &self.transport
     }
+
     /// Pings the daemon and returns what its response headers say (API version,
     /// OS type, builder version, swarm state, experimental flag).
     pub async fn ping(
@@ -44,6 +49,7 @@ impl Client {
     ) -> dockwright_runtime::Result<dockwright_runtime::PingInfo> {
         self.transport.ping().await
     }
+
     /// Pings the daemon and fails with
     /// [`Error::VersionTooNew`](dockwright_runtime::Error::VersionTooNew) when it
     /// cannot speak this crate's API version.
@@ -57,6 +63,7 @@ impl Client {
         Ok(ping)
     }
 }
+
 /// # Containers
 ///
 /// Create, start, stop and remove containers; inspect them, read their logs and stats, attach to them, copy files in and out (`docker run`, `ps`, `logs`, `rm`, `cp` …).
@@ -77,6 +84,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// List containers
     ///
     /// `GET /containers/json` (operation `ContainerList`).
@@ -92,6 +100,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Delete stopped containers
     ///
     /// `POST /containers/prune` (operation `ContainerPrune`).
@@ -103,6 +112,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Remove a container
     ///
     /// `DELETE /containers/{id}` (operation `ContainerDelete`).
@@ -116,6 +126,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get an archive of a filesystem resource in a container
     ///
     /// Get an tar archive of a resource in the filesystem of container id.
@@ -133,6 +144,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get information about files in a container
     ///
     /// A response header `X-Docker-Container-Path-Stat` is return containing a base64 - encoded JSON object with some filesystem header information about the path.
@@ -150,6 +162,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Extract an archive of files or folders to a directory in a container
     ///
     /// Upload a tar archive to be extracted to a path in the filesystem of container id.
@@ -172,6 +185,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Attach to a container
     ///
     /// Attach to a container to read its output or send it input. You can attach to the same container multiple times and you can reattach to containers that have been detached.
@@ -266,6 +280,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Attach to a container via a websocket
     ///
     /// `GET /containers/{id}/attach/ws` (operation `ContainerAttachWebsocket`).
@@ -282,6 +297,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get changes on a container’s filesystem
     ///
     /// Returns which files in a container's filesystem have been added, deleted, or modified. The `Kind` of modification can be one of:
@@ -302,6 +318,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Export a container
     ///
     /// Export the contents of a container as a tarball.
@@ -315,6 +332,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect a container
     ///
     /// Return low-level information about a container.
@@ -332,6 +350,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Kill a container
     ///
     /// Send a POSIX signal to a container, defaulting to killing to the container.
@@ -346,6 +365,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get container logs
     ///
     /// Get `stdout` and `stderr` logs from a container.
@@ -368,6 +388,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Pause a container
     ///
     /// Use the cgroups freezer to suspend all processes in a container.
@@ -383,6 +404,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Rename a container
     ///
     /// `POST /containers/{id}/rename` (operation `ContainerRename`).
@@ -399,6 +421,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Resize a container TTY
     ///
     /// Resize the TTY for a container. You must restart the container for the resize to take effect.
@@ -418,6 +441,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Restart a container
     ///
     /// `POST /containers/{id}/restart` (operation `ContainerRestart`).
@@ -433,6 +457,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Start a container
     ///
     /// `POST /containers/{id}/start` (operation `ContainerStart`).
@@ -445,6 +470,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get container stats based on resource usage
     ///
     /// This endpoint returns a live stream of a container’s resource usage statistics.
@@ -461,6 +487,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Stop a container
     ///
     /// `POST /containers/{id}/stop` (operation `ContainerStop`).
@@ -473,6 +500,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// List processes running inside a container
     ///
     /// On Unix systems, this is done by running the `ps` command. This endpoint is not supported on Windows.
@@ -487,6 +515,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Unpause a container
     ///
     /// Resume a container which has been paused.
@@ -503,6 +532,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Update a container
     ///
     /// Change various configuration options of a container without having to recreate it.
@@ -521,6 +551,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Wait for a container
     ///
     /// Block until a container stops, then returns the exit code.
@@ -535,6 +566,7 @@ impl Client {
         }
     }
 }
+
 /// # Images
 ///
 /// Pull, build, tag, push, inspect and remove images, and save or load them as tar archives (`docker pull`, `build`, `images`, `rmi` …).
@@ -580,6 +612,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Create a new image from a container
     ///
     /// `POST /commit` (operation `ImageCommit`).
@@ -598,6 +631,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Create an image
     ///
     /// Create an image by either pulling it from a registry or importing it.
@@ -617,6 +651,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Export several images
     ///
     /// Get a tarball containing all images and metadata for several image repositories.
@@ -634,6 +669,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// List Images
     ///
     /// Returns a list of images on the server. Note that it uses a different, smaller representation of an image than inspecting a single image.
@@ -650,6 +686,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Import images
     ///
     /// Load a set of images and tags into a repository.
@@ -666,6 +703,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Delete unused images
     ///
     /// `POST /images/prune` (operation `ImagePrune`).
@@ -677,6 +715,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Search images
     ///
     /// Search for an image on Docker Hub.
@@ -692,6 +731,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Remove an image
     ///
     /// Remove an image, along with any untagged parent images that were referenced by that image.
@@ -710,6 +750,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Export an image
     ///
     /// Get a tarball containing all images and metadata for a repository.
@@ -745,6 +786,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get the history of an image
     ///
     /// Return parent layers of an image.
@@ -758,6 +800,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect an image
     ///
     /// Return low-level information about an image.
@@ -771,6 +814,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Push an image
     ///
     /// Push an image to a registry.
@@ -794,6 +838,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Tag an image
     ///
     /// Create a tag that refers to a source image.
@@ -814,6 +859,7 @@ impl Client {
         }
     }
 }
+
 /// # Networks
 ///
 /// Create and remove networks and connect containers to them (`docker network …`).
@@ -829,6 +875,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Create a network
     ///
     /// `POST /networks/create` (operation `NetworkCreate`).
@@ -843,6 +890,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Delete unused networks
     ///
     /// `POST /networks/prune` (operation `NetworkPrune`).
@@ -854,6 +902,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect a network
     ///
     /// `GET /networks/{id}` (operation `NetworkInspect`).
@@ -865,6 +914,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Remove a network
     ///
     /// `DELETE /networks/{id}` (operation `NetworkDelete`).
@@ -876,6 +926,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Connect a container to a network
     ///
     /// `POST /networks/{id}/connect` (operation `NetworkConnect`).
@@ -892,6 +943,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Disconnect a container from a network
     ///
     /// `POST /networks/{id}/disconnect` (operation `NetworkDisconnect`).
@@ -909,6 +961,7 @@ impl Client {
         }
     }
 }
+
 /// # Volumes
 ///
 /// Create, inspect and remove named volumes (`docker volume …`).
@@ -924,6 +977,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Create a volume
     ///
     /// `POST /volumes/create` (operation `VolumeCreate`).
@@ -938,6 +992,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Delete unused volumes
     ///
     /// `POST /volumes/prune` (operation `VolumePrune`).
@@ -949,6 +1004,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect a volume
     ///
     /// `GET /volumes/{name}` (operation `VolumeInspect`).
@@ -960,6 +1016,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Remove a volume
     ///
     /// Instruct the driver to remove the volume.
@@ -975,6 +1032,7 @@ impl Client {
         }
     }
 }
+
 /// # Exec
 ///
 /// Run an extra process in a running container: create an exec instance (`container_exec`), start it, then inspect its exit code (`docker exec`).
@@ -997,6 +1055,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect an exec instance
     ///
     /// Return low-level information about an exec instance.
@@ -1009,6 +1068,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Resize an exec instance
     ///
     /// Resize the TTY session used by an exec instance. This endpoint only works if `tty` was specified as part of creating and starting the exec instance.
@@ -1028,6 +1088,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Start an exec instance
     ///
     /// Starts a previously set up exec instance. If detach is true, this endpoint returns immediately after starting the command. Otherwise, it sets up an interactive session with the command.
@@ -1044,6 +1105,7 @@ impl Client {
         }
     }
 }
+
 /// # Swarm
 ///
 /// Initialise, join, leave and unlock a swarm of engines (`docker swarm …`).
@@ -1057,6 +1119,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Initialize a new swarm
     ///
     /// `POST /swarm/init` (operation `SwarmInit`).
@@ -1071,6 +1134,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Join an existing swarm
     ///
     /// `POST /swarm/join` (operation `SwarmJoin`).
@@ -1085,6 +1149,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Leave a swarm
     ///
     /// `POST /swarm/leave` (operation `SwarmLeave`).
@@ -1096,6 +1161,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Unlock a locked manager
     ///
     /// `POST /swarm/unlock` (operation `SwarmUnlock`).
@@ -1110,6 +1176,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get the unlock key
     ///
     /// `GET /swarm/unlockkey` (operation `SwarmUnlockkey`).
@@ -1120,6 +1187,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Update a swarm
     ///
     /// `POST /swarm/update` (operation `SwarmUpdate`).
@@ -1139,6 +1207,7 @@ impl Client {
         }
     }
 }
+
 /// # Nodes
 ///
 /// The engines of a swarm: list, inspect, drain and remove them (`docker node …`).
@@ -1154,6 +1223,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect a node
     ///
     /// `GET /nodes/{id}` (operation `NodeInspect`).
@@ -1164,6 +1234,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Delete a node
     ///
     /// `DELETE /nodes/{id}` (operation `NodeDelete`).
@@ -1176,6 +1247,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Update a node
     ///
     /// `POST /nodes/{id}/update` (operation `NodeUpdate`).
@@ -1193,6 +1265,7 @@ impl Client {
         }
     }
 }
+
 /// # Services
 ///
 /// Replicated or global services of a swarm: create, update, scale, roll back and read their logs (`docker service …`).
@@ -1208,6 +1281,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Create a service
     ///
     /// `POST /services/create` (operation `ServiceCreate`).
@@ -1223,6 +1297,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect a service
     ///
     /// `GET /services/{id}` (operation `ServiceInspect`).
@@ -1233,6 +1308,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Delete a service
     ///
     /// `DELETE /services/{id}` (operation `ServiceDelete`).
@@ -1244,6 +1320,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get service logs
     ///
     /// Get `stdout` and `stderr` logs from a service.
@@ -1267,6 +1344,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Update a service
     ///
     /// `POST /services/{id}/update` (operation `ServiceUpdate`).
@@ -1290,6 +1368,7 @@ impl Client {
         }
     }
 }
+
 /// # Tasks
 ///
 /// The containers a swarm schedules for its services (`docker service ps`).
@@ -1305,6 +1384,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect a task
     ///
     /// `GET /tasks/{id}` (operation `TaskInspect`).
@@ -1316,6 +1396,7 @@ impl Client {
         }
     }
 }
+
 /// # Secrets
 ///
 /// Sensitive data stored in a swarm and given to services (`docker secret …`).
@@ -1331,6 +1412,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Create a secret
     ///
     /// `POST /secrets/create` (operation `SecretCreate`).
@@ -1344,6 +1426,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect a secret
     ///
     /// `GET /secrets/{id}` (operation `SecretInspect`).
@@ -1354,6 +1437,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Delete a secret
     ///
     /// `DELETE /secrets/{id}` (operation `SecretDelete`).
@@ -1366,6 +1450,7 @@ impl Client {
         }
     }
 }
+
 /// # Plugins
 ///
 /// Install, configure, enable and remove engine plugins (`docker plugin …`).
@@ -1382,6 +1467,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Create a plugin
     ///
     /// `POST /plugins/create` (operation `PluginCreate`).
@@ -1393,6 +1479,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get plugin privileges
     ///
     /// `GET /plugins/privileges` (operation `GetPluginPrivileges`).
@@ -1406,6 +1493,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Install a plugin
     ///
     /// Pulls and installs a plugin. After the plugin is installed, it can be enabled using the \[`POST /plugins/{name}/enable` endpoint\](#operation/PostPluginsEnable).
@@ -1422,6 +1510,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Remove a plugin
     ///
     /// `DELETE /plugins/{name}` (operation `PluginDelete`).
@@ -1434,6 +1523,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Disable a plugin
     ///
     /// `POST /plugins/{name}/disable` (operation `PluginDisable`).
@@ -1445,6 +1535,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Enable a plugin
     ///
     /// `POST /plugins/{name}/enable` (operation `PluginEnable`).
@@ -1457,6 +1548,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect a plugin
     ///
     /// `GET /plugins/{name}/json` (operation `PluginInspect`).
@@ -1467,6 +1559,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Push a plugin
     ///
     /// Push a plugin to the registry.
@@ -1479,6 +1572,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Configure a plugin
     ///
     /// `POST /plugins/{name}/set` (operation `PluginSet`).
@@ -1491,6 +1585,7 @@ impl Client {
         }
     }
 }
+
 /// # System
 ///
 /// The daemon itself: ping, version, info, disk usage, events and registry login (`docker info`, `version`, `events`, `login`, `system df`).
@@ -1506,6 +1601,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Check auth configuration
     ///
     /// Validate credentials for a registry and, if available, get an identity token for accessing the registry without password.
@@ -1519,6 +1615,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Monitor events
     ///
     /// Stream real-time events from the server.
@@ -1546,6 +1643,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get system information
     ///
     /// `GET /info` (operation `SystemInfo`).
@@ -1556,6 +1654,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get data usage information
     ///
     /// `GET /system/df` (operation `SystemDataUsage`).
@@ -1566,6 +1665,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get version
     ///
     /// Returns the version of Docker that is running and various information about the system that Docker is running on.
@@ -1579,12 +1679,14 @@ impl Client {
         }
     }
 }
+
 /// The request built by [`Client::system_ping`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemPingRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemPingRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -1592,6 +1694,7 @@ impl<'a> SystemPingRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PingInfo> {
         let mut request = self
@@ -1602,6 +1705,7 @@ impl<'a> SystemPingRequest<'a> {
         request.send_ping().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemPingRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::PingInfo>;
     type IntoFuture = std::pin::Pin<
@@ -1611,6 +1715,7 @@ impl<'a> std::future::IntoFuture for SystemPingRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::system_auth`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemAuthRequest<'a> {
@@ -1618,18 +1723,21 @@ pub struct SystemAuthRequest<'a> {
     body: Option<crate::models::AuthConfig>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemAuthRequest<'a> {
     /// Authentication to check
     pub fn body(mut self, value: crate::models::AuthConfig) -> Self {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -1647,6 +1755,7 @@ impl<'a> SystemAuthRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemAuthRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SystemAuthResponse>;
     type IntoFuture = std::pin::Pin<
@@ -1656,6 +1765,7 @@ impl<'a> std::future::IntoFuture for SystemAuthRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_build`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageBuildRequest<'a> {
@@ -1685,82 +1795,98 @@ pub struct ImageBuildRequest<'a> {
     body: Option<dockwright_runtime::Body>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageBuildRequest<'a> {
     /// Path within the build context to the `Dockerfile`. This is ignored if `remote` is specified and points to an external `Dockerfile`.
     pub fn dockerfile(mut self, value: impl Into<String>) -> Self {
         self.dockerfile = Some(value.into());
         self
     }
+
     /// A name and optional tag to apply to the image in the `name:tag` format. If you omit the tag the default `latest` value is assumed. You can provide several `t` parameters.
     pub fn t(mut self, value: impl Into<String>) -> Self {
         self.t = Some(value.into());
         self
     }
+
     /// A Git repository URI or HTTP/HTTPS context URI. If the URI points to a single text file, the file’s contents are placed into a file called `Dockerfile` and the image is built from that file. If the URI points to a tarball, the file is downloaded by the daemon and the contents therein used as the context for the build. If the URI points to a tarball and the `dockerfile` parameter is also specified, there must be a file with the corresponding path inside the tarball.
     pub fn remote(mut self, value: impl Into<String>) -> Self {
         self.remote = Some(value.into());
         self
     }
+
     /// Suppress verbose build output.
     pub fn q(mut self, value: bool) -> Self {
         self.q = Some(value);
         self
     }
+
     /// Do not use the cache when building the image.
     pub fn nocache(mut self, value: bool) -> Self {
         self.nocache = Some(value);
         self
     }
+
     /// JSON array of images used for build cache resolution.
     pub fn cachefrom(mut self, value: Vec<String>) -> Self {
         self.cachefrom = Some(value);
         self
     }
+
     /// Attempt to pull the image even if an older image exists locally.
     pub fn pull(mut self, value: impl Into<String>) -> Self {
         self.pull = Some(value.into());
         self
     }
+
     /// Remove intermediate containers after a successful build.
     pub fn rm(mut self, value: bool) -> Self {
         self.rm = Some(value);
         self
     }
+
     /// Always remove intermediate containers, even upon failure.
     pub fn forcerm(mut self, value: bool) -> Self {
         self.forcerm = Some(value);
         self
     }
+
     /// Set memory limit for build.
     pub fn memory(mut self, value: i64) -> Self {
         self.memory = Some(value);
         self
     }
+
     /// Total memory (memory + swap). Set as `-1` to disable swap.
     pub fn memswap(mut self, value: i64) -> Self {
         self.memswap = Some(value);
         self
     }
+
     /// CPU shares (relative weight).
     pub fn cpushares(mut self, value: i64) -> Self {
         self.cpushares = Some(value);
         self
     }
+
     /// CPUs in which to allow execution (e.g., `0-3`, `0,1`).
     pub fn cpusetcpus(mut self, value: impl Into<String>) -> Self {
         self.cpusetcpus = Some(value.into());
         self
     }
+
     /// The length of a CPU period in microseconds.
     pub fn cpuperiod(mut self, value: i64) -> Self {
         self.cpuperiod = Some(value);
         self
     }
+
     /// Microseconds of CPU time that the container can get in a CPU period.
     pub fn cpuquota(mut self, value: i64) -> Self {
         self.cpuquota = Some(value);
         self
     }
+
     /// JSON map of string pairs for build-time variables. Users pass these values at build-time. Docker uses the buildargs as the environment context for commands run via the `Dockerfile` RUN instruction, or for variable expansion in other `Dockerfile` instructions. This is not meant for passing secret values. [Read more about the buildargs instruction.](https://docs.docker.com/engine/reference/builder/#arg)
     pub fn buildargs(
         mut self,
@@ -1769,30 +1895,36 @@ impl<'a> ImageBuildRequest<'a> {
         self.buildargs = Some(value);
         self
     }
+
     /// Size of `/dev/shm` in bytes. The size must be greater than 0. If omitted the system uses 64MB.
     pub fn shmsize(mut self, value: i64) -> Self {
         self.shmsize = Some(value);
         self
     }
+
     /// Squash the resulting images layers into a single layer. *(Experimental release only.)*
     pub fn squash(mut self, value: bool) -> Self {
         self.squash = Some(value);
         self
     }
+
     /// Arbitrary key/value labels to set on the image, as a JSON map of string pairs.
     pub fn labels(mut self, value: std::collections::HashMap<String, String>) -> Self {
         self.labels = Some(value);
         self
     }
+
     /// Sets the networking mode for the run commands during build. Supported standard values are: `bridge`, `host`, `none`, and `container:<name|id>`. Any other value is taken as a custom network's name to which this container should connect to.
     pub fn networkmode(mut self, value: impl Into<String>) -> Self {
         self.networkmode = Some(value.into());
         self
     }
+
     pub fn content_type(mut self, value: crate::models::ImageBuildContentType) -> Self {
         self.content_type = Some(value);
         self
     }
+
     /// This is a base64-encoded JSON object with auth configurations for multiple registries that a build may refer to.
     ///
     /// The key is a registry URL, and the value is an auth configuration object, \[as described in the authentication section\](#section/Authentication). For example:
@@ -1815,17 +1947,20 @@ impl<'a> ImageBuildRequest<'a> {
         self.x_registry_config = Some(value.into());
         self
     }
+
     /// A tar archive compressed with one of the following algorithms: identity (no compression), gzip, bzip2, xz.
     pub fn body(mut self, value: dockwright_runtime::Body) -> Self {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -1909,6 +2044,7 @@ impl<'a> ImageBuildRequest<'a> {
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageBuildRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::BuildInfo>,
@@ -1920,6 +2056,7 @@ impl<'a> std::future::IntoFuture for ImageBuildRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_commit`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageCommitRequest<'a> {
@@ -1934,53 +2071,63 @@ pub struct ImageCommitRequest<'a> {
     body: Option<crate::models::Config>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageCommitRequest<'a> {
     /// The ID or name of the container to commit
     pub fn container(mut self, value: impl Into<String>) -> Self {
         self.container = Some(value.into());
         self
     }
+
     /// Repository name for the created image
     pub fn repo(mut self, value: impl Into<String>) -> Self {
         self.repo = Some(value.into());
         self
     }
+
     /// Tag name for the create image
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
         self
     }
+
     /// Commit message
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.comment = Some(value.into());
         self
     }
+
     /// Author of the image (e.g., `John Hannibal Smith <hannibal@a-team.com>`)
     pub fn author(mut self, value: impl Into<String>) -> Self {
         self.author = Some(value.into());
         self
     }
+
     /// Whether to pause the container before committing
     pub fn pause(mut self, value: bool) -> Self {
         self.pause = Some(value);
         self
     }
+
     /// `Dockerfile` instructions to apply while committing
     pub fn changes(mut self, value: impl Into<String>) -> Self {
         self.changes = Some(value.into());
         self
     }
+
     /// The container configuration
     pub fn body(mut self, value: crate::models::Config) -> Self {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::IdResponse> {
         let mut request = self
@@ -2017,6 +2164,7 @@ impl<'a> ImageCommitRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageCommitRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::IdResponse>;
     type IntoFuture = std::pin::Pin<
@@ -2026,6 +2174,7 @@ impl<'a> std::future::IntoFuture for ImageCommitRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerCreateRequest<'a> {
@@ -2034,18 +2183,21 @@ pub struct ContainerCreateRequest<'a> {
     body: Option<crate::models::ContainerCreateBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerCreateRequest<'a> {
     /// Assign the specified name to the container. Must match `/?[a-zA-Z0-9_-]+`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -2069,6 +2221,7 @@ impl<'a> ContainerCreateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerCreateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -2078,6 +2231,7 @@ impl<'a> std::future::IntoFuture for ContainerCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerListRequest<'a> {
@@ -2088,22 +2242,26 @@ pub struct ContainerListRequest<'a> {
     filters: Option<crate::filters::ContainerListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerListRequest<'a> {
     /// Return all containers. By default, only running containers are shown
     pub fn all(mut self, value: bool) -> Self {
         self.all = Some(value);
         self
     }
+
     /// Return this number of most recently created containers, including non-running ones.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
+
     /// Return the size of container as fields `SizeRw` and `SizeRootFs`.
     pub fn size(mut self, value: bool) -> Self {
         self.size = Some(value);
         self
     }
+
     /// Filters to process on the container list, encoded as JSON (a `map[string][]string`). For example, `{"status": ["paused"]}` will only return paused containers.
     ///
     /// Available filters:
@@ -2124,12 +2282,14 @@ impl<'a> ContainerListRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -2164,6 +2324,7 @@ impl<'a> ContainerListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::ContainerSummary>>;
     type IntoFuture = std::pin::Pin<
@@ -2173,6 +2334,7 @@ impl<'a> std::future::IntoFuture for ContainerListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_prune`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerPruneRequest<'a> {
@@ -2180,6 +2342,7 @@ pub struct ContainerPruneRequest<'a> {
     filters: Option<crate::filters::ContainerPruneFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerPruneRequest<'a> {
     /// Filters to process on the prune list, encoded as JSON (a `map[string][]string`).
     ///
@@ -2188,12 +2351,14 @@ impl<'a> ContainerPruneRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -2216,6 +2381,7 @@ impl<'a> ContainerPruneRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerPruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerPruneResponse>;
     type IntoFuture = std::pin::Pin<
@@ -2225,6 +2391,7 @@ impl<'a> std::future::IntoFuture for ContainerPruneRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerDeleteRequest<'a> {
@@ -2234,23 +2401,27 @@ pub struct ContainerDeleteRequest<'a> {
     force: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerDeleteRequest<'a> {
     /// Remove anonymous volumes associated with the container.
     pub fn v(mut self, value: bool) -> Self {
         self.v = Some(value);
         self
     }
+
     /// If the container is running, kill it before removing it.
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -2259,8 +2430,8 @@ impl<'a> ContainerDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.25/containers/{}", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.25/containers/{}", dockwright_runtime::encode_path_segment(self
+                    .id.as_str())
                 ),
             );
         if let Some(value) = self.v.as_ref() {
@@ -2275,6 +2446,7 @@ impl<'a> ContainerDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -2284,6 +2456,7 @@ impl<'a> std::future::IntoFuture for ContainerDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_get_archive`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerGetArchiveRequest<'a> {
@@ -2292,6 +2465,7 @@ pub struct ContainerGetArchiveRequest<'a> {
     path: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerGetArchiveRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -2299,6 +2473,7 @@ impl<'a> ContainerGetArchiveRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Archive> {
         let mut request = self
@@ -2308,7 +2483,7 @@ impl<'a> ContainerGetArchiveRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.25/containers/{}/archive",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.path) {
@@ -2318,6 +2493,7 @@ impl<'a> ContainerGetArchiveRequest<'a> {
         request.send_archive().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerGetArchiveRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::Archive>;
     type IntoFuture = std::pin::Pin<
@@ -2327,6 +2503,7 @@ impl<'a> std::future::IntoFuture for ContainerGetArchiveRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_archive_head`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerArchiveHeadRequest<'a> {
@@ -2335,6 +2512,7 @@ pub struct ContainerArchiveHeadRequest<'a> {
     path: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerArchiveHeadRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -2342,6 +2520,7 @@ impl<'a> ContainerArchiveHeadRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PathStat> {
         let mut request = self
@@ -2351,7 +2530,7 @@ impl<'a> ContainerArchiveHeadRequest<'a> {
                 dockwright_runtime::Method::HEAD,
                 format!(
                     "/v1.25/containers/{}/archive",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.path) {
@@ -2361,6 +2540,7 @@ impl<'a> ContainerArchiveHeadRequest<'a> {
         request.send_path_stat().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerArchiveHeadRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::PathStat>;
     type IntoFuture = std::pin::Pin<
@@ -2370,6 +2550,7 @@ impl<'a> std::future::IntoFuture for ContainerArchiveHeadRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_put_archive`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerPutArchiveRequest<'a> {
@@ -2380,18 +2561,21 @@ pub struct ContainerPutArchiveRequest<'a> {
     body: Option<dockwright_runtime::Body>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerPutArchiveRequest<'a> {
     /// If “1”, “true”, or “True” then it will be an error if unpacking the given content would cause an existing directory to be replaced with a non-directory and vice versa.
     pub fn no_overwrite_dir_non_dir(mut self, value: impl Into<String>) -> Self {
         self.no_overwrite_dir_non_dir = Some(value.into());
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -2401,7 +2585,7 @@ impl<'a> ContainerPutArchiveRequest<'a> {
                 dockwright_runtime::Method::PUT,
                 format!(
                     "/v1.25/containers/{}/archive",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.path) {
@@ -2417,6 +2601,7 @@ impl<'a> ContainerPutArchiveRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerPutArchiveRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -2426,6 +2611,7 @@ impl<'a> std::future::IntoFuture for ContainerPutArchiveRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_attach`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerAttachRequest<'a> {
@@ -2440,12 +2626,14 @@ pub struct ContainerAttachRequest<'a> {
     tty_hint: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerAttachRequest<'a> {
     /// Override the key sequence for detaching a container.Format is a single character `[a-Z]` or `ctrl-<value>` where `<value>` is one of: `a-z`, `@`, `^`, `[`, `,` or `_`.
     pub fn detach_keys(mut self, value: impl Into<String>) -> Self {
         self.detach_keys = Some(value.into());
         self
     }
+
     /// Replay previous logs from the container.
     ///
     /// This is useful for attaching to a container that has started and you want to output everything since the container started.
@@ -2455,26 +2643,31 @@ impl<'a> ContainerAttachRequest<'a> {
         self.logs = Some(value);
         self
     }
+
     /// Stream attached streams from the time the request was made onwards
     pub fn stream(mut self, value: bool) -> Self {
         self.stream = Some(value);
         self
     }
+
     /// Attach to `stdin`
     pub fn stdin(mut self, value: bool) -> Self {
         self.stdin = Some(value);
         self
     }
+
     /// Attach to `stdout`
     pub fn stdout(mut self, value: bool) -> Self {
         self.stdout = Some(value);
         self
     }
+
     /// Attach to `stderr`
     pub fn stderr(mut self, value: bool) -> Self {
         self.stderr = Some(value);
         self
     }
+
     /// Whether the container (or exec'd process) has a TTY, i.e. whether its
     /// output is one raw stream rather than multiplexed stdout/stderr frames.
     ///
@@ -2485,12 +2678,14 @@ impl<'a> ContainerAttachRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Attached> {
         let mut request = self
@@ -2500,7 +2695,7 @@ impl<'a> ContainerAttachRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.25/containers/{}/attach",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.detach_keys.as_ref() {
@@ -2540,6 +2735,7 @@ impl<'a> ContainerAttachRequest<'a> {
         request.send_attach(rule).await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerAttachRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::Attached>;
     type IntoFuture = std::pin::Pin<
@@ -2549,6 +2745,7 @@ impl<'a> std::future::IntoFuture for ContainerAttachRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_attach_websocket`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerAttachWebsocketRequest<'a> {
@@ -2559,28 +2756,33 @@ pub struct ContainerAttachWebsocketRequest<'a> {
     stream: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerAttachWebsocketRequest<'a> {
     /// Override the key sequence for detaching a container.Format is a single character `[a-Z]` or `ctrl-<value>` where `<value>` is one of: `a-z`, `@`, `^`, `[`, `,`, or `_`.
     pub fn detach_keys(mut self, value: impl Into<String>) -> Self {
         self.detach_keys = Some(value.into());
         self
     }
+
     /// Return logs
     pub fn logs(mut self, value: bool) -> Self {
         self.logs = Some(value);
         self
     }
+
     /// Return stream
     pub fn stream(mut self, value: bool) -> Self {
         self.stream = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
         let mut request = self
@@ -2590,7 +2792,7 @@ impl<'a> ContainerAttachWebsocketRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.25/containers/{}/attach/ws",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.detach_keys.as_ref() {
@@ -2606,6 +2808,7 @@ impl<'a> ContainerAttachWebsocketRequest<'a> {
         request.send().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerAttachWebsocketRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
     type IntoFuture = std::pin::Pin<
@@ -2615,6 +2818,7 @@ impl<'a> std::future::IntoFuture for ContainerAttachWebsocketRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_changes`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerChangesRequest<'a> {
@@ -2622,6 +2826,7 @@ pub struct ContainerChangesRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerChangesRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -2629,6 +2834,7 @@ impl<'a> ContainerChangesRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -2640,7 +2846,7 @@ impl<'a> ContainerChangesRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.25/containers/{}/changes",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -2652,6 +2858,7 @@ impl<'a> ContainerChangesRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerChangesRequest<'a> {
     type Output = dockwright_runtime::Result<
         Vec<crate::models::ContainerChangesResponseItem>,
@@ -2663,6 +2870,7 @@ impl<'a> std::future::IntoFuture for ContainerChangesRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_exec`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerExecRequest<'a> {
@@ -2671,6 +2879,7 @@ pub struct ContainerExecRequest<'a> {
     body: Option<crate::models::ContainerExecBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerExecRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -2678,6 +2887,7 @@ impl<'a> ContainerExecRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::IdResponse> {
         let mut request = self
@@ -2687,7 +2897,7 @@ impl<'a> ContainerExecRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.25/containers/{}/exec",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(body) = &self.body {
@@ -2699,6 +2909,7 @@ impl<'a> ContainerExecRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerExecRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::IdResponse>;
     type IntoFuture = std::pin::Pin<
@@ -2708,6 +2919,7 @@ impl<'a> std::future::IntoFuture for ContainerExecRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_export`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerExportRequest<'a> {
@@ -2715,6 +2927,7 @@ pub struct ContainerExportRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerExportRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -2722,6 +2935,7 @@ impl<'a> ContainerExportRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -2733,13 +2947,14 @@ impl<'a> ContainerExportRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.25/containers/{}/export",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         request = request.timeout(self.request_timeout);
         request.send_bytes().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerExportRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
     type IntoFuture = std::pin::Pin<
@@ -2749,6 +2964,7 @@ impl<'a> std::future::IntoFuture for ContainerExportRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerInspectRequest<'a> {
@@ -2757,18 +2973,21 @@ pub struct ContainerInspectRequest<'a> {
     size: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerInspectRequest<'a> {
     /// Return the size of container as fields `SizeRw` and `SizeRootFs`
     pub fn size(mut self, value: bool) -> Self {
         self.size = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -2780,7 +2999,7 @@ impl<'a> ContainerInspectRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.25/containers/{}/json",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.size.as_ref() {
@@ -2792,6 +3011,7 @@ impl<'a> ContainerInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerInspectResponse>;
     type IntoFuture = std::pin::Pin<
@@ -2801,6 +3021,7 @@ impl<'a> std::future::IntoFuture for ContainerInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_kill`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerKillRequest<'a> {
@@ -2809,18 +3030,21 @@ pub struct ContainerKillRequest<'a> {
     signal: Option<String>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerKillRequest<'a> {
     /// Signal to send to the container as an integer or string (e.g. `SIGINT`)
     pub fn signal(mut self, value: impl Into<String>) -> Self {
         self.signal = Some(value.into());
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -2830,7 +3054,7 @@ impl<'a> ContainerKillRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.25/containers/{}/kill",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.signal.as_ref() {
@@ -2842,6 +3066,7 @@ impl<'a> ContainerKillRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerKillRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -2851,6 +3076,7 @@ impl<'a> std::future::IntoFuture for ContainerKillRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_logs`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerLogsRequest<'a> {
@@ -2865,6 +3091,7 @@ pub struct ContainerLogsRequest<'a> {
     tty_hint: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerLogsRequest<'a> {
     /// Return the logs as a stream.
     ///
@@ -2873,31 +3100,37 @@ impl<'a> ContainerLogsRequest<'a> {
         self.follow = Some(value);
         self
     }
+
     /// Return logs from `stdout`
     pub fn stdout(mut self, value: bool) -> Self {
         self.stdout = Some(value);
         self
     }
+
     /// Return logs from `stderr`
     pub fn stderr(mut self, value: bool) -> Self {
         self.stderr = Some(value);
         self
     }
+
     /// Only return logs since this time, as a UNIX timestamp
     pub fn since(mut self, value: i64) -> Self {
         self.since = Some(value);
         self
     }
+
     /// Add timestamps to every log line
     pub fn timestamps(mut self, value: bool) -> Self {
         self.timestamps = Some(value);
         self
     }
+
     /// Only return this number of log lines from the end of the logs. Specify as an integer or `all` to output all log lines.
     pub fn tail(mut self, value: impl Into<String>) -> Self {
         self.tail = Some(value.into());
         self
     }
+
     /// Whether the container (or exec'd process) has a TTY, i.e. whether its
     /// output is one raw stream rather than multiplexed stdout/stderr frames.
     ///
@@ -2908,12 +3141,14 @@ impl<'a> ContainerLogsRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -2925,7 +3160,7 @@ impl<'a> ContainerLogsRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.25/containers/{}/logs",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.follow.as_ref() {
@@ -2965,6 +3200,7 @@ impl<'a> ContainerLogsRequest<'a> {
         request.send_logs(rule).await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerLogsRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::LogOutput>;
     type IntoFuture = std::pin::Pin<
@@ -2974,6 +3210,7 @@ impl<'a> std::future::IntoFuture for ContainerLogsRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_pause`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerPauseRequest<'a> {
@@ -2981,6 +3218,7 @@ pub struct ContainerPauseRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerPauseRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -2988,6 +3226,7 @@ impl<'a> ContainerPauseRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -2997,7 +3236,7 @@ impl<'a> ContainerPauseRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.25/containers/{}/pause",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -3006,6 +3245,7 @@ impl<'a> ContainerPauseRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerPauseRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3015,6 +3255,7 @@ impl<'a> std::future::IntoFuture for ContainerPauseRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_rename`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerRenameRequest<'a> {
@@ -3023,6 +3264,7 @@ pub struct ContainerRenameRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerRenameRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -3030,6 +3272,7 @@ impl<'a> ContainerRenameRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3039,7 +3282,7 @@ impl<'a> ContainerRenameRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.25/containers/{}/rename",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.name) {
@@ -3051,6 +3294,7 @@ impl<'a> ContainerRenameRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerRenameRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3060,6 +3304,7 @@ impl<'a> std::future::IntoFuture for ContainerRenameRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_resize`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerResizeRequest<'a> {
@@ -3069,6 +3314,7 @@ pub struct ContainerResizeRequest<'a> {
     w: i64,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerResizeRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -3076,6 +3322,7 @@ impl<'a> ContainerResizeRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3085,7 +3332,7 @@ impl<'a> ContainerResizeRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.25/containers/{}/resize",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.h) {
@@ -3100,6 +3347,7 @@ impl<'a> ContainerResizeRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerResizeRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3109,6 +3357,7 @@ impl<'a> std::future::IntoFuture for ContainerResizeRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_restart`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerRestartRequest<'a> {
@@ -3117,18 +3366,21 @@ pub struct ContainerRestartRequest<'a> {
     t: Option<i64>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerRestartRequest<'a> {
     /// Number of seconds to wait before killing the container
     pub fn t(mut self, value: i64) -> Self {
         self.t = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3138,7 +3390,7 @@ impl<'a> ContainerRestartRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.25/containers/{}/restart",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.t.as_ref() {
@@ -3150,6 +3402,7 @@ impl<'a> ContainerRestartRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerRestartRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3159,6 +3412,7 @@ impl<'a> std::future::IntoFuture for ContainerRestartRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_start`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerStartRequest<'a> {
@@ -3167,18 +3421,21 @@ pub struct ContainerStartRequest<'a> {
     detach_keys: Option<String>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerStartRequest<'a> {
     /// Override the key sequence for detaching a container. Format is a single character `[a-Z]` or `ctrl-<value>` where `<value>` is one of: `a-z`, `@`, `^`, `[`, `,` or `_`.
     pub fn detach_keys(mut self, value: impl Into<String>) -> Self {
         self.detach_keys = Some(value.into());
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3188,7 +3445,7 @@ impl<'a> ContainerStartRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.25/containers/{}/start",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.detach_keys.as_ref() {
@@ -3200,6 +3457,7 @@ impl<'a> ContainerStartRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerStartRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3209,6 +3467,7 @@ impl<'a> std::future::IntoFuture for ContainerStartRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_stats`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerStatsRequest<'a> {
@@ -3217,12 +3476,14 @@ pub struct ContainerStatsRequest<'a> {
     stream: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerStatsRequest<'a> {
     /// Stream the output. If false, the stats will be output once and then it will disconnect.
     pub fn stream(mut self, value: bool) -> Self {
         self.stream = Some(value);
         self
     }
+
     /// Asks for one value instead of a stream (`stream=false`) and returns it.
     pub async fn send_once(
         mut self,
@@ -3230,12 +3491,14 @@ impl<'a> ContainerStatsRequest<'a> {
         self.stream = Some(false);
         dockwright_runtime::first_item(self.send().await?).await
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3249,7 +3512,7 @@ impl<'a> ContainerStatsRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.25/containers/{}/stats",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.stream.as_ref() {
@@ -3259,6 +3522,7 @@ impl<'a> ContainerStatsRequest<'a> {
         request.send_json_stream().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerStatsRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::JsonStream<crate::models::ContainerStatsResponse>,
@@ -3270,6 +3534,7 @@ impl<'a> std::future::IntoFuture for ContainerStatsRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_stop`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerStopRequest<'a> {
@@ -3278,18 +3543,21 @@ pub struct ContainerStopRequest<'a> {
     t: Option<i64>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerStopRequest<'a> {
     /// Number of seconds to wait before killing the container
     pub fn t(mut self, value: i64) -> Self {
         self.t = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3299,7 +3567,7 @@ impl<'a> ContainerStopRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.25/containers/{}/stop",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.t.as_ref() {
@@ -3311,6 +3579,7 @@ impl<'a> ContainerStopRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerStopRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3320,6 +3589,7 @@ impl<'a> std::future::IntoFuture for ContainerStopRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_top`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerTopRequest<'a> {
@@ -3328,18 +3598,21 @@ pub struct ContainerTopRequest<'a> {
     ps_args: Option<String>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerTopRequest<'a> {
     /// The arguments to pass to `ps`. For example, `aux`
     pub fn ps_args(mut self, value: impl Into<String>) -> Self {
         self.ps_args = Some(value.into());
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3350,8 +3623,8 @@ impl<'a> ContainerTopRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.25/containers/{}/top", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.25/containers/{}/top",
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.ps_args.as_ref() {
@@ -3363,6 +3636,7 @@ impl<'a> ContainerTopRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerTopRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerTopResponse>;
     type IntoFuture = std::pin::Pin<
@@ -3372,6 +3646,7 @@ impl<'a> std::future::IntoFuture for ContainerTopRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_unpause`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerUnpauseRequest<'a> {
@@ -3379,6 +3654,7 @@ pub struct ContainerUnpauseRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerUnpauseRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -3386,6 +3662,7 @@ impl<'a> ContainerUnpauseRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3395,7 +3672,7 @@ impl<'a> ContainerUnpauseRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.25/containers/{}/unpause",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -3404,6 +3681,7 @@ impl<'a> ContainerUnpauseRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerUnpauseRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3413,6 +3691,7 @@ impl<'a> std::future::IntoFuture for ContainerUnpauseRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_update`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerUpdateRequest<'a> {
@@ -3421,6 +3700,7 @@ pub struct ContainerUpdateRequest<'a> {
     body: Option<crate::models::ContainerUpdateBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerUpdateRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -3428,6 +3708,7 @@ impl<'a> ContainerUpdateRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3439,7 +3720,7 @@ impl<'a> ContainerUpdateRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.25/containers/{}/update",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(body) = &self.body {
@@ -3451,6 +3732,7 @@ impl<'a> ContainerUpdateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerUpdateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -3460,6 +3742,7 @@ impl<'a> std::future::IntoFuture for ContainerUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_wait`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerWaitRequest<'a> {
@@ -3467,6 +3750,7 @@ pub struct ContainerWaitRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerWaitRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -3474,6 +3758,7 @@ impl<'a> ContainerWaitRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3485,13 +3770,14 @@ impl<'a> ContainerWaitRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.25/containers/{}/wait",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         request = request.timeout(self.request_timeout);
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerWaitRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerWaitResponse>;
     type IntoFuture = std::pin::Pin<
@@ -3501,6 +3787,7 @@ impl<'a> std::future::IntoFuture for ContainerWaitRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::system_events`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemEventsRequest<'a> {
@@ -3510,17 +3797,20 @@ pub struct SystemEventsRequest<'a> {
     filters: Option<crate::filters::SystemEventsFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemEventsRequest<'a> {
     /// Show events created since this timestamp then stream new events.
     pub fn since(mut self, value: impl Into<String>) -> Self {
         self.since = Some(value.into());
         self
     }
+
     /// Show events created until this timestamp then stop streaming.
     pub fn until(mut self, value: impl Into<String>) -> Self {
         self.until = Some(value.into());
         self
     }
+
     /// A JSON encoded value of filters (a `map[string][]string`) to process on the event list. Available filters:
     ///
     /// - `container=<string>` container name or ID
@@ -3535,12 +3825,14 @@ impl<'a> SystemEventsRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3566,6 +3858,7 @@ impl<'a> SystemEventsRequest<'a> {
         request.send_json_stream().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemEventsRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::JsonStream<crate::models::SystemEventsResponse>,
@@ -3577,6 +3870,7 @@ impl<'a> std::future::IntoFuture for SystemEventsRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::exec_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ExecInspectRequest<'a> {
@@ -3584,6 +3878,7 @@ pub struct ExecInspectRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ExecInspectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -3591,6 +3886,7 @@ impl<'a> ExecInspectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3601,8 +3897,8 @@ impl<'a> ExecInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.25/exec/{}/json", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.25/exec/{}/json", dockwright_runtime::encode_path_segment(self
+                    .id.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -3611,6 +3907,7 @@ impl<'a> ExecInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ExecInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ExecInspectResponse>;
     type IntoFuture = std::pin::Pin<
@@ -3620,6 +3917,7 @@ impl<'a> std::future::IntoFuture for ExecInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::exec_resize`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ExecResizeRequest<'a> {
@@ -3629,6 +3927,7 @@ pub struct ExecResizeRequest<'a> {
     w: i64,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ExecResizeRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -3636,6 +3935,7 @@ impl<'a> ExecResizeRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3644,8 +3944,8 @@ impl<'a> ExecResizeRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.25/exec/{}/resize", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.25/exec/{}/resize", dockwright_runtime::encode_path_segment(self
+                    .id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.h) {
@@ -3660,6 +3960,7 @@ impl<'a> ExecResizeRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ExecResizeRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3669,6 +3970,7 @@ impl<'a> std::future::IntoFuture for ExecResizeRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::exec_start`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ExecStartRequest<'a> {
@@ -3678,12 +3980,14 @@ pub struct ExecStartRequest<'a> {
     tty_hint: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ExecStartRequest<'a> {
     /// When not given, `{}` is sent: a 20.10 daemon refuses a start without a body.
     pub fn body(mut self, value: crate::models::ExecStartBody) -> Self {
         self.body = Some(value);
         self
     }
+
     /// Whether the container (or exec'd process) has a TTY, i.e. whether its
     /// output is one raw stream rather than multiplexed stdout/stderr frames.
     ///
@@ -3694,12 +3998,14 @@ impl<'a> ExecStartRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Attached> {
         let mut request = self
@@ -3708,8 +4014,8 @@ impl<'a> ExecStartRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.25/exec/{}/start", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.25/exec/{}/start", dockwright_runtime::encode_path_segment(self
+                    .id.as_str())
                 ),
             );
         if let Some(body) = &self.body {
@@ -3737,6 +4043,7 @@ impl<'a> ExecStartRequest<'a> {
         request.send_attach(rule).await
     }
 }
+
 impl<'a> std::future::IntoFuture for ExecStartRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::Attached>;
     type IntoFuture = std::pin::Pin<
@@ -3746,6 +4053,7 @@ impl<'a> std::future::IntoFuture for ExecStartRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageCreateRequest<'a> {
@@ -3758,43 +4066,51 @@ pub struct ImageCreateRequest<'a> {
     body: Option<dockwright_runtime::Body>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageCreateRequest<'a> {
     /// Name of the image to pull. The name may include a tag or digest. This parameter may only be used when pulling an image. The pull is cancelled if the HTTP connection is closed.
     pub fn from_image(mut self, value: impl Into<String>) -> Self {
         self.from_image = Some(value.into());
         self
     }
+
     /// Source to import. The value may be a URL from which the image can be retrieved or `-` to read the image from the request body. This parameter may only be used when importing an image.
     pub fn from_src(mut self, value: impl Into<String>) -> Self {
         self.from_src = Some(value.into());
         self
     }
+
     /// Repository name given to an image when it is imported. The repo may include a tag. This parameter may only be used when importing an image.
     pub fn repo(mut self, value: impl Into<String>) -> Self {
         self.repo = Some(value.into());
         self
     }
+
     /// Tag or digest. If empty when pulling an image, this causes all tags for the given image to be pulled.
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
         self
     }
+
     /// A base64-encoded auth configuration. \[See the authentication section for details.\](#section/Authentication)
     pub fn x_registry_auth(mut self, value: dockwright_runtime::AuthConfig) -> Self {
         self.x_registry_auth = Some(value);
         self
     }
+
     /// Image content if the value `-` has been specified in fromSrc query parameter
     pub fn body(mut self, value: dockwright_runtime::Body) -> Self {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3830,6 +4146,7 @@ impl<'a> ImageCreateRequest<'a> {
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageCreateRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::CreateImageInfo>,
@@ -3841,6 +4158,7 @@ impl<'a> std::future::IntoFuture for ImageCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_get_all`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageGetAllRequest<'a> {
@@ -3848,18 +4166,21 @@ pub struct ImageGetAllRequest<'a> {
     names: Option<Vec<String>>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageGetAllRequest<'a> {
     /// Image names to filter by
     pub fn names(mut self, value: Vec<String>) -> Self {
         self.names = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3876,6 +4197,7 @@ impl<'a> ImageGetAllRequest<'a> {
         request.send_bytes().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageGetAllRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
     type IntoFuture = std::pin::Pin<
@@ -3885,6 +4207,7 @@ impl<'a> std::future::IntoFuture for ImageGetAllRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageListRequest<'a> {
@@ -3894,12 +4217,14 @@ pub struct ImageListRequest<'a> {
     digests: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageListRequest<'a> {
     /// Show all images. Only images from a final layer (no children) are shown by default.
     pub fn all(mut self, value: bool) -> Self {
         self.all = Some(value);
         self
     }
+
     /// A JSON encoded value of the filters (a `map[string][]string`) to process on the images list.
     ///
     /// Available filters:
@@ -3912,17 +4237,20 @@ impl<'a> ImageListRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// Show digest information as a `RepoDigests` field on each image.
     pub fn digests(mut self, value: bool) -> Self {
         self.digests = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3954,6 +4282,7 @@ impl<'a> ImageListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::ImageSummary>>;
     type IntoFuture = std::pin::Pin<
@@ -3963,6 +4292,7 @@ impl<'a> std::future::IntoFuture for ImageListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_load`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageLoadRequest<'a> {
@@ -3971,6 +4301,7 @@ pub struct ImageLoadRequest<'a> {
     body: Option<dockwright_runtime::Body>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageLoadRequest<'a> {
     /// Suppress progress details during load.
     ///
@@ -3979,17 +4310,20 @@ impl<'a> ImageLoadRequest<'a> {
         self.quiet = Some(value);
         self
     }
+
     /// Tar archive containing images
     pub fn body(mut self, value: dockwright_runtime::Body) -> Self {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4013,6 +4347,7 @@ impl<'a> ImageLoadRequest<'a> {
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageLoadRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::BuildInfo>,
@@ -4024,6 +4359,7 @@ impl<'a> std::future::IntoFuture for ImageLoadRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_prune`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImagePruneRequest<'a> {
@@ -4031,6 +4367,7 @@ pub struct ImagePruneRequest<'a> {
     filters: Option<crate::filters::ImagePruneFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImagePruneRequest<'a> {
     /// Filters to process on the prune list, encoded as JSON (a `map[string][]string`).
     ///
@@ -4042,12 +4379,14 @@ impl<'a> ImagePruneRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4070,6 +4409,7 @@ impl<'a> ImagePruneRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImagePruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ImagePruneResponse>;
     type IntoFuture = std::pin::Pin<
@@ -4079,6 +4419,7 @@ impl<'a> std::future::IntoFuture for ImagePruneRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_search`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageSearchRequest<'a> {
@@ -4088,12 +4429,14 @@ pub struct ImageSearchRequest<'a> {
     filters: Option<crate::filters::ImageSearchFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageSearchRequest<'a> {
     /// Maximum number of results to return
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
+
     /// A JSON encoded value of the filters (a `map[string][]string`) to process on the images list. Available filters:
     ///
     /// - `stars=<number>`
@@ -4103,12 +4446,14 @@ impl<'a> ImageSearchRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4140,6 +4485,7 @@ impl<'a> ImageSearchRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageSearchRequest<'a> {
     type Output = dockwright_runtime::Result<
         Vec<crate::models::ImageSearchResponseItem>,
@@ -4151,6 +4497,7 @@ impl<'a> std::future::IntoFuture for ImageSearchRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageDeleteRequest<'a> {
@@ -4160,23 +4507,27 @@ pub struct ImageDeleteRequest<'a> {
     noprune: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageDeleteRequest<'a> {
     /// Remove the image even if it is being used by stopped containers or has other tags
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
     }
+
     /// Do not delete untagged parent images
     pub fn noprune(mut self, value: bool) -> Self {
         self.noprune = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4187,8 +4538,8 @@ impl<'a> ImageDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.25/images/{}", dockwright_runtime::encode_path_segment(& self
-                    .name)
+                    "/v1.25/images/{}", dockwright_runtime::encode_path_segment(self.name
+                    .as_str())
                 ),
             );
         if let Some(value) = self.force.as_ref() {
@@ -4206,6 +4557,7 @@ impl<'a> ImageDeleteRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::ImageDeleteResponse>>;
     type IntoFuture = std::pin::Pin<
@@ -4215,6 +4567,7 @@ impl<'a> std::future::IntoFuture for ImageDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_get`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageGetRequest<'a> {
@@ -4222,6 +4575,7 @@ pub struct ImageGetRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageGetRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -4229,6 +4583,7 @@ impl<'a> ImageGetRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4239,14 +4594,15 @@ impl<'a> ImageGetRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.25/images/{}/get", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.25/images/{}/get", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         request = request.timeout(self.request_timeout);
         request.send_bytes().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageGetRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
     type IntoFuture = std::pin::Pin<
@@ -4256,6 +4612,7 @@ impl<'a> std::future::IntoFuture for ImageGetRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_history`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageHistoryRequest<'a> {
@@ -4263,6 +4620,7 @@ pub struct ImageHistoryRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageHistoryRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -4270,6 +4628,7 @@ impl<'a> ImageHistoryRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4280,8 +4639,8 @@ impl<'a> ImageHistoryRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.25/images/{}/history", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.25/images/{}/history",
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -4293,6 +4652,7 @@ impl<'a> ImageHistoryRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageHistoryRequest<'a> {
     type Output = dockwright_runtime::Result<
         Vec<crate::models::ImageHistoryResponseItem>,
@@ -4304,6 +4664,7 @@ impl<'a> std::future::IntoFuture for ImageHistoryRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageInspectRequest<'a> {
@@ -4311,6 +4672,7 @@ pub struct ImageInspectRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageInspectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -4318,6 +4680,7 @@ impl<'a> ImageInspectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Image> {
         let mut request = self
@@ -4326,8 +4689,8 @@ impl<'a> ImageInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.25/images/{}/json", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.25/images/{}/json", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -4336,6 +4699,7 @@ impl<'a> ImageInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Image>;
     type IntoFuture = std::pin::Pin<
@@ -4345,6 +4709,7 @@ impl<'a> std::future::IntoFuture for ImageInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_push`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImagePushRequest<'a> {
@@ -4354,6 +4719,7 @@ pub struct ImagePushRequest<'a> {
     x_registry_auth: dockwright_runtime::AuthConfig,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImagePushRequest<'a> {
     /// Tag of the image to push. For example, `latest`. If no tag is provided,
     /// all tags of the given image that are present in the local image store
@@ -4362,12 +4728,14 @@ impl<'a> ImagePushRequest<'a> {
         self.tag = Some(value.into());
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4380,8 +4748,8 @@ impl<'a> ImagePushRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.25/images/{}/push", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.25/images/{}/push", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(value) = self.tag.as_ref() {
@@ -4394,6 +4762,7 @@ impl<'a> ImagePushRequest<'a> {
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImagePushRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::PushImageInfo>,
@@ -4405,6 +4774,7 @@ impl<'a> std::future::IntoFuture for ImagePushRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_tag`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageTagRequest<'a> {
@@ -4414,23 +4784,27 @@ pub struct ImageTagRequest<'a> {
     tag: Option<String>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageTagRequest<'a> {
     /// The repository to tag in. For example, `someuser/someimage`.
     pub fn repo(mut self, value: impl Into<String>) -> Self {
         self.repo = Some(value.into());
         self
     }
+
     /// The name of the new tag.
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -4439,8 +4813,8 @@ impl<'a> ImageTagRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.25/images/{}/tag", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.25/images/{}/tag", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(value) = self.repo.as_ref() {
@@ -4455,6 +4829,7 @@ impl<'a> ImageTagRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageTagRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -4464,12 +4839,14 @@ impl<'a> std::future::IntoFuture for ImageTagRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::system_info`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemInfoRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemInfoRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -4477,6 +4854,7 @@ impl<'a> SystemInfoRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4491,6 +4869,7 @@ impl<'a> SystemInfoRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemInfoRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SystemInfoResponse>;
     type IntoFuture = std::pin::Pin<
@@ -4500,6 +4879,7 @@ impl<'a> std::future::IntoFuture for SystemInfoRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkListRequest<'a> {
@@ -4507,6 +4887,7 @@ pub struct NetworkListRequest<'a> {
     filters: Option<crate::filters::NetworkListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkListRequest<'a> {
     /// JSON encoded value of the filters (a `map[string][]string`) to process on the networks list. Available filters:
     ///
@@ -4519,12 +4900,14 @@ impl<'a> NetworkListRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Network>> {
         let mut request = self
@@ -4545,6 +4928,7 @@ impl<'a> NetworkListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Network>>;
     type IntoFuture = std::pin::Pin<
@@ -4554,6 +4938,7 @@ impl<'a> std::future::IntoFuture for NetworkListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkCreateRequest<'a> {
@@ -4561,6 +4946,7 @@ pub struct NetworkCreateRequest<'a> {
     body: Option<crate::models::NetworkCreateBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkCreateRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -4568,6 +4954,7 @@ impl<'a> NetworkCreateRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4588,6 +4975,7 @@ impl<'a> NetworkCreateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::NetworkCreateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -4597,6 +4985,7 @@ impl<'a> std::future::IntoFuture for NetworkCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_prune`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkPruneRequest<'a> {
@@ -4604,6 +4993,7 @@ pub struct NetworkPruneRequest<'a> {
     filters: Option<crate::filters::NetworkPruneFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkPruneRequest<'a> {
     /// Filters to process on the prune list, encoded as JSON (a `map[string][]string`).
     ///
@@ -4612,12 +5002,14 @@ impl<'a> NetworkPruneRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4640,6 +5032,7 @@ impl<'a> NetworkPruneRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkPruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::NetworkPruneResponse>;
     type IntoFuture = std::pin::Pin<
@@ -4649,6 +5042,7 @@ impl<'a> std::future::IntoFuture for NetworkPruneRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkInspectRequest<'a> {
@@ -4656,6 +5050,7 @@ pub struct NetworkInspectRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkInspectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -4663,6 +5058,7 @@ impl<'a> NetworkInspectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Network> {
         let mut request = self
@@ -4671,8 +5067,8 @@ impl<'a> NetworkInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.25/networks/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.25/networks/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -4681,6 +5077,7 @@ impl<'a> NetworkInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Network>;
     type IntoFuture = std::pin::Pin<
@@ -4690,6 +5087,7 @@ impl<'a> std::future::IntoFuture for NetworkInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkDeleteRequest<'a> {
@@ -4697,6 +5095,7 @@ pub struct NetworkDeleteRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkDeleteRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -4704,6 +5103,7 @@ impl<'a> NetworkDeleteRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -4712,8 +5112,8 @@ impl<'a> NetworkDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.25/networks/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.25/networks/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -4722,6 +5122,7 @@ impl<'a> NetworkDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -4731,6 +5132,7 @@ impl<'a> std::future::IntoFuture for NetworkDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_connect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkConnectRequest<'a> {
@@ -4739,6 +5141,7 @@ pub struct NetworkConnectRequest<'a> {
     body: Option<crate::models::NetworkConnectBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkConnectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -4746,6 +5149,7 @@ impl<'a> NetworkConnectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -4755,7 +5159,7 @@ impl<'a> NetworkConnectRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.25/networks/{}/connect",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(body) = &self.body {
@@ -4767,6 +5171,7 @@ impl<'a> NetworkConnectRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkConnectRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -4776,6 +5181,7 @@ impl<'a> std::future::IntoFuture for NetworkConnectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_disconnect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkDisconnectRequest<'a> {
@@ -4784,6 +5190,7 @@ pub struct NetworkDisconnectRequest<'a> {
     body: Option<crate::models::NetworkDisconnectBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkDisconnectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -4791,6 +5198,7 @@ impl<'a> NetworkDisconnectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -4800,7 +5208,7 @@ impl<'a> NetworkDisconnectRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.25/networks/{}/disconnect",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(body) = &self.body {
@@ -4812,6 +5220,7 @@ impl<'a> NetworkDisconnectRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkDisconnectRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -4821,6 +5230,7 @@ impl<'a> std::future::IntoFuture for NetworkDisconnectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::node_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NodeListRequest<'a> {
@@ -4828,6 +5238,7 @@ pub struct NodeListRequest<'a> {
     filters: Option<crate::filters::NodeListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NodeListRequest<'a> {
     /// Filters to process on the nodes list, encoded as JSON (a `map[string][]string`).
     ///
@@ -4841,12 +5252,14 @@ impl<'a> NodeListRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Node>> {
         let mut request = self
@@ -4867,6 +5280,7 @@ impl<'a> NodeListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for NodeListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Node>>;
     type IntoFuture = std::pin::Pin<
@@ -4876,6 +5290,7 @@ impl<'a> std::future::IntoFuture for NodeListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::node_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NodeInspectRequest<'a> {
@@ -4883,6 +5298,7 @@ pub struct NodeInspectRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NodeInspectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -4890,6 +5306,7 @@ impl<'a> NodeInspectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Node> {
         let mut request = self
@@ -4898,7 +5315,8 @@ impl<'a> NodeInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.25/nodes/{}", dockwright_runtime::encode_path_segment(& self.id)
+                    "/v1.25/nodes/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -4907,6 +5325,7 @@ impl<'a> NodeInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NodeInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Node>;
     type IntoFuture = std::pin::Pin<
@@ -4916,6 +5335,7 @@ impl<'a> std::future::IntoFuture for NodeInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::node_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NodeDeleteRequest<'a> {
@@ -4924,18 +5344,21 @@ pub struct NodeDeleteRequest<'a> {
     force: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NodeDeleteRequest<'a> {
     /// Force remove a node from the swarm
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -4944,7 +5367,8 @@ impl<'a> NodeDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.25/nodes/{}", dockwright_runtime::encode_path_segment(& self.id)
+                    "/v1.25/nodes/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(value) = self.force.as_ref() {
@@ -4956,6 +5380,7 @@ impl<'a> NodeDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NodeDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -4965,6 +5390,7 @@ impl<'a> std::future::IntoFuture for NodeDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::node_update`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NodeUpdateRequest<'a> {
@@ -4974,17 +5400,20 @@ pub struct NodeUpdateRequest<'a> {
     body: Option<crate::models::NodeSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NodeUpdateRequest<'a> {
     pub fn body(mut self, value: crate::models::NodeSpec) -> Self {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -4993,8 +5422,8 @@ impl<'a> NodeUpdateRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.25/nodes/{}/update", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.25/nodes/{}/update",
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.version) {
@@ -5009,6 +5438,7 @@ impl<'a> NodeUpdateRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NodeUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -5018,12 +5448,14 @@ impl<'a> std::future::IntoFuture for NodeUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginListRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginListRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -5031,6 +5463,7 @@ impl<'a> PluginListRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Plugin>> {
         let mut request = self
@@ -5046,6 +5479,7 @@ impl<'a> PluginListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Plugin>>;
     type IntoFuture = std::pin::Pin<
@@ -5055,6 +5489,7 @@ impl<'a> std::future::IntoFuture for PluginListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginCreateRequest<'a> {
@@ -5063,18 +5498,21 @@ pub struct PluginCreateRequest<'a> {
     body: Option<dockwright_runtime::Body>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginCreateRequest<'a> {
     /// Path to tar containing plugin rootfs and manifest
     pub fn body(mut self, value: dockwright_runtime::Body) -> Self {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5094,6 +5532,7 @@ impl<'a> PluginCreateRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginCreateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -5103,6 +5542,7 @@ impl<'a> std::future::IntoFuture for PluginCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::get_plugin_privileges`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetPluginPrivilegesRequest<'a> {
@@ -5110,6 +5550,7 @@ pub struct GetPluginPrivilegesRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> GetPluginPrivilegesRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -5117,6 +5558,7 @@ impl<'a> GetPluginPrivilegesRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5142,6 +5584,7 @@ impl<'a> GetPluginPrivilegesRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for GetPluginPrivilegesRequest<'a> {
     type Output = dockwright_runtime::Result<
         Vec<crate::models::GetPluginPrivilegesResponseItem>,
@@ -5153,6 +5596,7 @@ impl<'a> std::future::IntoFuture for GetPluginPrivilegesRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_pull`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginPullRequest<'a> {
@@ -5163,6 +5607,7 @@ pub struct PluginPullRequest<'a> {
     body: Option<Vec<crate::models::PluginPullBodyItem>>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginPullRequest<'a> {
     /// Local name for the pulled plugin.
     ///
@@ -5171,21 +5616,25 @@ impl<'a> PluginPullRequest<'a> {
         self.name = Some(value.into());
         self
     }
+
     /// A base64-encoded auth configuration to use when pulling a plugin from a registry. \[See the authentication section for details.\](#section/Authentication)
     pub fn x_registry_auth(mut self, value: dockwright_runtime::AuthConfig) -> Self {
         self.x_registry_auth = Some(value);
         self
     }
+
     pub fn body(mut self, value: Vec<crate::models::PluginPullBodyItem>) -> Self {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5215,6 +5664,7 @@ impl<'a> PluginPullRequest<'a> {
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginPullRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::CreateImageInfo>,
@@ -5226,6 +5676,7 @@ impl<'a> std::future::IntoFuture for PluginPullRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginDeleteRequest<'a> {
@@ -5234,18 +5685,21 @@ pub struct PluginDeleteRequest<'a> {
     force: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginDeleteRequest<'a> {
     /// Disable the plugin before removing. This may result in issues if the plugin is in use by a container.
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Plugin> {
         let mut request = self
@@ -5254,8 +5708,8 @@ impl<'a> PluginDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.25/plugins/{}", dockwright_runtime::encode_path_segment(& self
-                    .name)
+                    "/v1.25/plugins/{}", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(value) = self.force.as_ref() {
@@ -5267,6 +5721,7 @@ impl<'a> PluginDeleteRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Plugin>;
     type IntoFuture = std::pin::Pin<
@@ -5276,6 +5731,7 @@ impl<'a> std::future::IntoFuture for PluginDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_disable`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginDisableRequest<'a> {
@@ -5283,6 +5739,7 @@ pub struct PluginDisableRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginDisableRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -5290,6 +5747,7 @@ impl<'a> PluginDisableRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5299,7 +5757,7 @@ impl<'a> PluginDisableRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.25/plugins/{}/disable",
-                    dockwright_runtime::encode_path_segment(& self.name)
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -5308,6 +5766,7 @@ impl<'a> PluginDisableRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginDisableRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -5317,6 +5776,7 @@ impl<'a> std::future::IntoFuture for PluginDisableRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_enable`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginEnableRequest<'a> {
@@ -5325,18 +5785,21 @@ pub struct PluginEnableRequest<'a> {
     timeout: Option<i64>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginEnableRequest<'a> {
     /// Set the HTTP client timeout (in seconds)
     pub fn timeout(mut self, value: i64) -> Self {
         self.timeout = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5345,8 +5808,8 @@ impl<'a> PluginEnableRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.25/plugins/{}/enable", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.25/plugins/{}/enable",
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         if let Some(value) = self.timeout.as_ref() {
@@ -5358,6 +5821,7 @@ impl<'a> PluginEnableRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginEnableRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -5367,6 +5831,7 @@ impl<'a> std::future::IntoFuture for PluginEnableRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginInspectRequest<'a> {
@@ -5374,6 +5839,7 @@ pub struct PluginInspectRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginInspectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -5381,6 +5847,7 @@ impl<'a> PluginInspectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Plugin> {
         let mut request = self
@@ -5389,8 +5856,8 @@ impl<'a> PluginInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.25/plugins/{}/json", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.25/plugins/{}/json",
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -5399,6 +5866,7 @@ impl<'a> PluginInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Plugin>;
     type IntoFuture = std::pin::Pin<
@@ -5408,6 +5876,7 @@ impl<'a> std::future::IntoFuture for PluginInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_push`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginPushRequest<'a> {
@@ -5415,6 +5884,7 @@ pub struct PluginPushRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginPushRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -5422,6 +5892,7 @@ impl<'a> PluginPushRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5434,14 +5905,15 @@ impl<'a> PluginPushRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.25/plugins/{}/push", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.25/plugins/{}/push",
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         request = request.timeout(self.request_timeout);
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginPushRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::PushImageInfo>,
@@ -5453,6 +5925,7 @@ impl<'a> std::future::IntoFuture for PluginPushRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_set`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginSetRequest<'a> {
@@ -5461,17 +5934,20 @@ pub struct PluginSetRequest<'a> {
     body: Option<Vec<String>>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginSetRequest<'a> {
     pub fn body(mut self, value: Vec<String>) -> Self {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5480,8 +5956,8 @@ impl<'a> PluginSetRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.25/plugins/{}/set", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.25/plugins/{}/set", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(body) = &self.body {
@@ -5493,6 +5969,7 @@ impl<'a> PluginSetRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginSetRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -5502,6 +5979,7 @@ impl<'a> std::future::IntoFuture for PluginSetRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::secret_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SecretListRequest<'a> {
@@ -5509,6 +5987,7 @@ pub struct SecretListRequest<'a> {
     filters: Option<crate::filters::SecretListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SecretListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to process on the secrets list. Available filters:
     ///
@@ -5517,12 +5996,14 @@ impl<'a> SecretListRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Secret>> {
         let mut request = self
@@ -5543,6 +6024,7 @@ impl<'a> SecretListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for SecretListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Secret>>;
     type IntoFuture = std::pin::Pin<
@@ -5552,6 +6034,7 @@ impl<'a> std::future::IntoFuture for SecretListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::secret_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SecretCreateRequest<'a> {
@@ -5559,6 +6042,7 @@ pub struct SecretCreateRequest<'a> {
     body: Option<crate::models::SecretSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SecretCreateRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -5566,6 +6050,7 @@ impl<'a> SecretCreateRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5586,6 +6071,7 @@ impl<'a> SecretCreateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SecretCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SecretCreateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -5595,6 +6081,7 @@ impl<'a> std::future::IntoFuture for SecretCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::secret_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SecretInspectRequest<'a> {
@@ -5602,6 +6089,7 @@ pub struct SecretInspectRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SecretInspectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -5609,6 +6097,7 @@ impl<'a> SecretInspectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Secret> {
         let mut request = self
@@ -5617,8 +6106,8 @@ impl<'a> SecretInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.25/secrets/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.25/secrets/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -5627,6 +6116,7 @@ impl<'a> SecretInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SecretInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Secret>;
     type IntoFuture = std::pin::Pin<
@@ -5636,6 +6126,7 @@ impl<'a> std::future::IntoFuture for SecretInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::secret_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SecretDeleteRequest<'a> {
@@ -5643,6 +6134,7 @@ pub struct SecretDeleteRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SecretDeleteRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -5650,6 +6142,7 @@ impl<'a> SecretDeleteRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5658,8 +6151,8 @@ impl<'a> SecretDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.25/secrets/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.25/secrets/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -5668,6 +6161,7 @@ impl<'a> SecretDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SecretDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -5677,6 +6171,7 @@ impl<'a> std::future::IntoFuture for SecretDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::service_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ServiceListRequest<'a> {
@@ -5684,6 +6179,7 @@ pub struct ServiceListRequest<'a> {
     filters: Option<crate::filters::ServiceListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ServiceListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to process on the services list. Available filters:
     ///
@@ -5694,12 +6190,14 @@ impl<'a> ServiceListRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Service>> {
         let mut request = self
@@ -5720,6 +6218,7 @@ impl<'a> ServiceListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ServiceListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Service>>;
     type IntoFuture = std::pin::Pin<
@@ -5729,6 +6228,7 @@ impl<'a> std::future::IntoFuture for ServiceListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::service_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ServiceCreateRequest<'a> {
@@ -5737,18 +6237,21 @@ pub struct ServiceCreateRequest<'a> {
     body: Option<crate::models::ServiceSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ServiceCreateRequest<'a> {
     /// A base64-encoded auth configuration for pulling from private registries. \[See the authentication section for details.\](#section/Authentication)
     pub fn x_registry_auth(mut self, value: dockwright_runtime::AuthConfig) -> Self {
         self.x_registry_auth = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5772,6 +6275,7 @@ impl<'a> ServiceCreateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ServiceCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ServiceCreateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -5781,6 +6285,7 @@ impl<'a> std::future::IntoFuture for ServiceCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::service_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ServiceInspectRequest<'a> {
@@ -5788,6 +6293,7 @@ pub struct ServiceInspectRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ServiceInspectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -5795,6 +6301,7 @@ impl<'a> ServiceInspectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Service> {
         let mut request = self
@@ -5803,8 +6310,8 @@ impl<'a> ServiceInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.25/services/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.25/services/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -5813,6 +6320,7 @@ impl<'a> ServiceInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ServiceInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Service>;
     type IntoFuture = std::pin::Pin<
@@ -5822,6 +6330,7 @@ impl<'a> std::future::IntoFuture for ServiceInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::service_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ServiceDeleteRequest<'a> {
@@ -5829,6 +6338,7 @@ pub struct ServiceDeleteRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ServiceDeleteRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -5836,6 +6346,7 @@ impl<'a> ServiceDeleteRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5844,8 +6355,8 @@ impl<'a> ServiceDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.25/services/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.25/services/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -5854,6 +6365,7 @@ impl<'a> ServiceDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ServiceDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -5863,6 +6375,7 @@ impl<'a> std::future::IntoFuture for ServiceDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::service_logs`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ServiceLogsRequest<'a> {
@@ -5878,12 +6391,14 @@ pub struct ServiceLogsRequest<'a> {
     tty_hint: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ServiceLogsRequest<'a> {
     /// Show extra details provided to logs.
     pub fn details(mut self, value: bool) -> Self {
         self.details = Some(value);
         self
     }
+
     /// Return the logs as a stream.
     ///
     /// This will return a `101` HTTP response with a `Connection: upgrade` header, then hijack the HTTP connection to send raw output. For more information about hijacking and the stream format, \[see the documentation for the attach endpoint\](#operation/ContainerAttach).
@@ -5891,31 +6406,37 @@ impl<'a> ServiceLogsRequest<'a> {
         self.follow = Some(value);
         self
     }
+
     /// Return logs from `stdout`
     pub fn stdout(mut self, value: bool) -> Self {
         self.stdout = Some(value);
         self
     }
+
     /// Return logs from `stderr`
     pub fn stderr(mut self, value: bool) -> Self {
         self.stderr = Some(value);
         self
     }
+
     /// Only return logs since this time, as a UNIX timestamp
     pub fn since(mut self, value: i64) -> Self {
         self.since = Some(value);
         self
     }
+
     /// Add timestamps to every log line
     pub fn timestamps(mut self, value: bool) -> Self {
         self.timestamps = Some(value);
         self
     }
+
     /// Only return this number of log lines from the end of the logs. Specify as an integer or `all` to output all log lines.
     pub fn tail(mut self, value: impl Into<String>) -> Self {
         self.tail = Some(value.into());
         self
     }
+
     /// Whether the container (or exec'd process) has a TTY, i.e. whether its
     /// output is one raw stream rather than multiplexed stdout/stderr frames.
     ///
@@ -5926,12 +6447,14 @@ impl<'a> ServiceLogsRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5942,8 +6465,8 @@ impl<'a> ServiceLogsRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.25/services/{}/logs", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.25/services/{}/logs",
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.details.as_ref() {
@@ -5986,6 +6509,7 @@ impl<'a> ServiceLogsRequest<'a> {
         request.send_logs(rule).await
     }
 }
+
 impl<'a> std::future::IntoFuture for ServiceLogsRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::LogOutput>;
     type IntoFuture = std::pin::Pin<
@@ -5995,6 +6519,7 @@ impl<'a> std::future::IntoFuture for ServiceLogsRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::service_update`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ServiceUpdateRequest<'a> {
@@ -6006,23 +6531,27 @@ pub struct ServiceUpdateRequest<'a> {
     body: Option<crate::models::ServiceSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ServiceUpdateRequest<'a> {
     /// If the X-Registry-Auth header is not specified, this parameter indicates where to find registry authorization credentials. The valid values are `spec` and `previous-spec`.
     pub fn registry_auth_from(mut self, value: impl Into<String>) -> Self {
         self.registry_auth_from = Some(value.into());
         self
     }
+
     /// A base64-encoded auth configuration for pulling from private registries. \[See the authentication section for details.\](#section/Authentication)
     pub fn x_registry_auth(mut self, value: dockwright_runtime::AuthConfig) -> Self {
         self.x_registry_auth = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -6034,7 +6563,7 @@ impl<'a> ServiceUpdateRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.25/services/{}/update",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.version) {
@@ -6055,6 +6584,7 @@ impl<'a> ServiceUpdateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ServiceUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ImageDeleteResponse>;
     type IntoFuture = std::pin::Pin<
@@ -6064,12 +6594,14 @@ impl<'a> std::future::IntoFuture for ServiceUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmInspectRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmInspectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -6077,6 +6609,7 @@ impl<'a> SwarmInspectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -6091,6 +6624,7 @@ impl<'a> SwarmInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SwarmInspectResponse>;
     type IntoFuture = std::pin::Pin<
@@ -6100,6 +6634,7 @@ impl<'a> std::future::IntoFuture for SwarmInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_init`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmInitRequest<'a> {
@@ -6107,6 +6642,7 @@ pub struct SwarmInitRequest<'a> {
     body: Option<crate::models::SwarmInitBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmInitRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -6114,6 +6650,7 @@ impl<'a> SwarmInitRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<String> {
         let mut request = self
@@ -6132,6 +6669,7 @@ impl<'a> SwarmInitRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmInitRequest<'a> {
     type Output = dockwright_runtime::Result<String>;
     type IntoFuture = std::pin::Pin<
@@ -6141,6 +6679,7 @@ impl<'a> std::future::IntoFuture for SwarmInitRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_join`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmJoinRequest<'a> {
@@ -6148,6 +6687,7 @@ pub struct SwarmJoinRequest<'a> {
     body: Option<crate::models::SwarmJoinBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmJoinRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -6155,6 +6695,7 @@ impl<'a> SwarmJoinRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6173,6 +6714,7 @@ impl<'a> SwarmJoinRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmJoinRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6182,6 +6724,7 @@ impl<'a> std::future::IntoFuture for SwarmJoinRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_leave`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmLeaveRequest<'a> {
@@ -6189,18 +6732,21 @@ pub struct SwarmLeaveRequest<'a> {
     force: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmLeaveRequest<'a> {
     /// Force leave swarm, even if this is the last manager or that it will break the cluster.
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6219,6 +6765,7 @@ impl<'a> SwarmLeaveRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmLeaveRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6228,6 +6775,7 @@ impl<'a> std::future::IntoFuture for SwarmLeaveRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_unlock`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmUnlockRequest<'a> {
@@ -6235,6 +6783,7 @@ pub struct SwarmUnlockRequest<'a> {
     body: Option<crate::models::SwarmUnlockBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmUnlockRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -6242,6 +6791,7 @@ impl<'a> SwarmUnlockRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6260,6 +6810,7 @@ impl<'a> SwarmUnlockRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmUnlockRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6269,12 +6820,14 @@ impl<'a> std::future::IntoFuture for SwarmUnlockRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_unlockkey`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmUnlockkeyRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmUnlockkeyRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -6282,6 +6835,7 @@ impl<'a> SwarmUnlockkeyRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -6299,6 +6853,7 @@ impl<'a> SwarmUnlockkeyRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmUnlockkeyRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SwarmUnlockkeyResponse>;
     type IntoFuture = std::pin::Pin<
@@ -6308,6 +6863,7 @@ impl<'a> std::future::IntoFuture for SwarmUnlockkeyRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_update`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmUpdateRequest<'a> {
@@ -6319,28 +6875,33 @@ pub struct SwarmUpdateRequest<'a> {
     body: Option<crate::models::SwarmSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmUpdateRequest<'a> {
     /// Rotate the worker join token.
     pub fn rotate_worker_token(mut self, value: bool) -> Self {
         self.rotate_worker_token = Some(value);
         self
     }
+
     /// Rotate the manager join token.
     pub fn rotate_manager_token(mut self, value: bool) -> Self {
         self.rotate_manager_token = Some(value);
         self
     }
+
     /// Rotate the manager unlock key.
     pub fn rotate_manager_unlock_key(mut self, value: bool) -> Self {
         self.rotate_manager_unlock_key = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6371,6 +6932,7 @@ impl<'a> SwarmUpdateRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6380,12 +6942,14 @@ impl<'a> std::future::IntoFuture for SwarmUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::system_data_usage`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemDataUsageRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemDataUsageRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -6393,6 +6957,7 @@ impl<'a> SystemDataUsageRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -6407,6 +6972,7 @@ impl<'a> SystemDataUsageRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemDataUsageRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SystemDataUsageResponse>;
     type IntoFuture = std::pin::Pin<
@@ -6416,6 +6982,7 @@ impl<'a> std::future::IntoFuture for SystemDataUsageRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::task_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct TaskListRequest<'a> {
@@ -6423,6 +6990,7 @@ pub struct TaskListRequest<'a> {
     filters: Option<crate::filters::TaskListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> TaskListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to process on the tasks list. Available filters:
     ///
@@ -6436,12 +7004,14 @@ impl<'a> TaskListRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Task>> {
         let mut request = self
@@ -6462,6 +7032,7 @@ impl<'a> TaskListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for TaskListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Task>>;
     type IntoFuture = std::pin::Pin<
@@ -6471,6 +7042,7 @@ impl<'a> std::future::IntoFuture for TaskListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::task_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct TaskInspectRequest<'a> {
@@ -6478,6 +7050,7 @@ pub struct TaskInspectRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> TaskInspectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -6485,6 +7058,7 @@ impl<'a> TaskInspectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Task> {
         let mut request = self
@@ -6493,7 +7067,8 @@ impl<'a> TaskInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.25/tasks/{}", dockwright_runtime::encode_path_segment(& self.id)
+                    "/v1.25/tasks/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -6502,6 +7077,7 @@ impl<'a> TaskInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for TaskInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Task>;
     type IntoFuture = std::pin::Pin<
@@ -6511,12 +7087,14 @@ impl<'a> std::future::IntoFuture for TaskInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::system_version`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemVersionRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemVersionRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -6524,6 +7102,7 @@ impl<'a> SystemVersionRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -6538,6 +7117,7 @@ impl<'a> SystemVersionRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemVersionRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SystemVersionResponse>;
     type IntoFuture = std::pin::Pin<
@@ -6547,6 +7127,7 @@ impl<'a> std::future::IntoFuture for SystemVersionRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::volume_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct VolumeListRequest<'a> {
@@ -6554,6 +7135,7 @@ pub struct VolumeListRequest<'a> {
     filters: Option<crate::filters::VolumeListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> VolumeListRequest<'a> {
     /// JSON encoded value of the filters (a `map[string][]string`) to
     /// process on the volumes list. Available filters:
@@ -6569,12 +7151,14 @@ impl<'a> VolumeListRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -6594,6 +7178,7 @@ impl<'a> VolumeListRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for VolumeListRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::VolumeListResponse>;
     type IntoFuture = std::pin::Pin<
@@ -6603,6 +7188,7 @@ impl<'a> std::future::IntoFuture for VolumeListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::volume_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct VolumeCreateRequest<'a> {
@@ -6610,6 +7196,7 @@ pub struct VolumeCreateRequest<'a> {
     body: Option<crate::models::VolumeCreateBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> VolumeCreateRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -6617,6 +7204,7 @@ impl<'a> VolumeCreateRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Volume> {
         let mut request = self
@@ -6635,6 +7223,7 @@ impl<'a> VolumeCreateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for VolumeCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Volume>;
     type IntoFuture = std::pin::Pin<
@@ -6644,6 +7233,7 @@ impl<'a> std::future::IntoFuture for VolumeCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::volume_prune`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct VolumePruneRequest<'a> {
@@ -6651,6 +7241,7 @@ pub struct VolumePruneRequest<'a> {
     filters: Option<crate::filters::VolumePruneFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> VolumePruneRequest<'a> {
     /// Filters to process on the prune list, encoded as JSON (a `map[string][]string`).
     ///
@@ -6659,12 +7250,14 @@ impl<'a> VolumePruneRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -6687,6 +7280,7 @@ impl<'a> VolumePruneRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for VolumePruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::VolumePruneResponse>;
     type IntoFuture = std::pin::Pin<
@@ -6696,6 +7290,7 @@ impl<'a> std::future::IntoFuture for VolumePruneRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::volume_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct VolumeInspectRequest<'a> {
@@ -6703,6 +7298,7 @@ pub struct VolumeInspectRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> VolumeInspectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -6710,6 +7306,7 @@ impl<'a> VolumeInspectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Volume> {
         let mut request = self
@@ -6718,8 +7315,8 @@ impl<'a> VolumeInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.25/volumes/{}", dockwright_runtime::encode_path_segment(& self
-                    .name)
+                    "/v1.25/volumes/{}", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -6728,6 +7325,7 @@ impl<'a> VolumeInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for VolumeInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Volume>;
     type IntoFuture = std::pin::Pin<
@@ -6737,6 +7335,7 @@ impl<'a> std::future::IntoFuture for VolumeInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::volume_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct VolumeDeleteRequest<'a> {
@@ -6745,18 +7344,21 @@ pub struct VolumeDeleteRequest<'a> {
     force: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> VolumeDeleteRequest<'a> {
     /// Force the removal of the volume
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6765,8 +7367,8 @@ impl<'a> VolumeDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.25/volumes/{}", dockwright_runtime::encode_path_segment(& self
-                    .name)
+                    "/v1.25/volumes/{}", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(value) = self.force.as_ref() {
@@ -6778,6 +7380,7 @@ impl<'a> VolumeDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for VolumeDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6787,6 +7390,7 @@ impl<'a> std::future::IntoFuture for VolumeDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 impl dockwright_runtime::ProgressMessage for crate::models::BuildInfo {
     fn error_message(&self) -> Option<String> {
         dockwright_runtime::stream::daemon_error(
@@ -6800,45 +7404,56 @@ impl dockwright_runtime::ProgressMessage for crate::models::BuildInfo {
         )
     }
 }
+
 impl dockwright_runtime::ProgressReport for crate::models::BuildInfo {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
+
     fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
+
     fn progress_text(&self) -> Option<&str> {
         self.progress.as_deref()
     }
+
     fn stream_text(&self) -> Option<&str> {
         self.stream.as_deref()
     }
 }
+
 impl dockwright_runtime::ProgressMessage for crate::models::CreateImageInfo {
     fn error_message(&self) -> Option<String> {
         dockwright_runtime::stream::daemon_error(self.error.as_deref(), None)
     }
 }
+
 impl dockwright_runtime::ProgressReport for crate::models::CreateImageInfo {
     fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
+
     fn progress_text(&self) -> Option<&str> {
         self.progress.as_deref()
     }
 }
+
 impl dockwright_runtime::ProgressMessage for crate::models::PushImageInfo {
     fn error_message(&self) -> Option<String> {
         dockwright_runtime::stream::daemon_error(self.error.as_deref(), None)
     }
 }
+
 impl dockwright_runtime::ProgressReport for crate::models::PushImageInfo {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
+
     fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
+
     fn progress_text(&self) -> Option<&str> {
         self.progress.as_deref()
     }

@@ -13,6 +13,7 @@ pub struct AuthConfig {
     pub serveraddress: Option<String>,
     pub username: Option<String>,
 }
+
 impl serde::Serialize for AuthConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -32,6 +33,7 @@ impl serde::Serialize for AuthConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AuthConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -74,6 +76,7 @@ impl<'de> serde::Deserialize<'de> for AuthConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BuildInfo {
     pub error: Option<String>,
@@ -84,6 +87,7 @@ pub struct BuildInfo {
     pub status: Option<String>,
     pub stream: Option<String>,
 }
+
 impl serde::Serialize for BuildInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -112,6 +116,7 @@ impl serde::Serialize for BuildInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for BuildInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -167,6 +172,7 @@ impl<'de> serde::Deserialize<'de> for BuildInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClusterInfo {
     pub created_at: Option<String>,
@@ -176,6 +182,7 @@ pub struct ClusterInfo {
     pub updated_at: Option<String>,
     pub version: Option<ObjectVersion>,
 }
+
 impl serde::Serialize for ClusterInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -198,6 +205,7 @@ impl serde::Serialize for ClusterInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ClusterInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -243,6 +251,7 @@ impl<'de> serde::Deserialize<'de> for ClusterInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Configuration for a container that is portable between hosts
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Config {
@@ -305,6 +314,7 @@ pub struct Config {
     /// The working directory for commands to run in.
     pub working_dir: Option<String>,
 }
+
 impl serde::Serialize for Config {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -387,6 +397,7 @@ impl serde::Serialize for Config {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Config {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -531,6 +542,7 @@ impl<'de> serde::Deserialize<'de> for Config {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Blkio stats entry.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerBlkioStatEntry {
@@ -539,6 +551,7 @@ pub struct ContainerBlkioStatEntry {
     pub op: Option<String>,
     pub value: Option<u64>,
 }
+
 impl serde::Serialize for ContainerBlkioStatEntry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -558,6 +571,7 @@ impl serde::Serialize for ContainerBlkioStatEntry {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerBlkioStatEntry {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -600,6 +614,7 @@ impl<'de> serde::Deserialize<'de> for ContainerBlkioStatEntry {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// BlkioStats stores all IO service stats for data read and write.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerBlkioStats {
@@ -619,6 +634,7 @@ pub struct ContainerBlkioStats {
     /// This field is only available when using Linux containers with cgroups v1.
     pub sectors_recursive: Option<Vec<ContainerBlkioStatEntry>>,
 }
+
 impl serde::Serialize for ContainerBlkioStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -650,6 +666,7 @@ impl serde::Serialize for ContainerBlkioStats {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerBlkioStats {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -728,6 +745,7 @@ impl<'de> serde::Deserialize<'de> for ContainerBlkioStats {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// CPU related info of the container
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerCPUStats {
@@ -738,6 +756,7 @@ pub struct ContainerCPUStats {
     pub system_cpu_usage: Option<u64>,
     pub throttling_data: Option<ContainerThrottlingData>,
 }
+
 impl serde::Serialize for ContainerCPUStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -757,6 +776,7 @@ impl serde::Serialize for ContainerCPUStats {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerCPUStats {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -804,6 +824,7 @@ impl<'de> serde::Deserialize<'de> for ContainerCPUStats {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// All CPU stats aggregated since container inception.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerCPUUsage {
@@ -816,6 +837,7 @@ pub struct ContainerCPUUsage {
     /// Time (in nanoseconds) spent by tasks of the cgroup in user mode (Linux), or time spent (in 100's of nanoseconds) by all container processes in kernel mode (Windows).
     pub usage_in_usermode: Option<u64>,
 }
+
 impl serde::Serialize for ContainerCPUUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -835,6 +857,7 @@ impl serde::Serialize for ContainerCPUUsage {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerCPUUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -879,6 +902,7 @@ impl<'de> serde::Deserialize<'de> for ContainerCPUUsage {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Aggregates all memory stats since container inception on Linux.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerMemoryStats {
@@ -899,6 +923,7 @@ pub struct ContainerMemoryStats {
     /// Current `res_counter` usage for memory.
     pub usage: Option<u64>,
 }
+
 impl serde::Serialize for ContainerMemoryStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -930,6 +955,7 @@ impl serde::Serialize for ContainerMemoryStats {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerMemoryStats {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -991,6 +1017,7 @@ impl<'de> serde::Deserialize<'de> for ContainerMemoryStats {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Aggregates the network stats of one container
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerNetworkStats {
@@ -1015,6 +1042,7 @@ pub struct ContainerNetworkStats {
     /// Packets sent.
     pub tx_packets: Option<u64>,
 }
+
 impl serde::Serialize for ContainerNetworkStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1052,6 +1080,7 @@ impl serde::Serialize for ContainerNetworkStats {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerNetworkStats {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1112,6 +1141,7 @@ impl<'de> serde::Deserialize<'de> for ContainerNetworkStats {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// PidsStats contains Linux-specific stats of a container's process-IDs (PIDs).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerPidsStats {
@@ -1120,6 +1150,7 @@ pub struct ContainerPidsStats {
     /// Limit is the hard limit on the number of pids in the cgroup.
     pub limit: Option<u64>,
 }
+
 impl serde::Serialize for ContainerPidsStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1133,6 +1164,7 @@ impl serde::Serialize for ContainerPidsStats {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerPidsStats {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1169,6 +1201,7 @@ impl<'de> serde::Deserialize<'de> for ContainerPidsStats {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Statistics sample for a container.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerStatsResponse {
@@ -1191,6 +1224,7 @@ pub struct ContainerStatsResponse {
     pub read: Option<String>,
     pub storage_stats: Option<ContainerStorageStats>,
 }
+
 impl serde::Serialize for ContainerStatsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1234,6 +1268,7 @@ impl serde::Serialize for ContainerStatsResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerStatsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1321,6 +1356,7 @@ impl<'de> serde::Deserialize<'de> for ContainerStatsResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// StorageStats is the disk I/O stats for read/write on Windows.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerStorageStats {
@@ -1329,6 +1365,7 @@ pub struct ContainerStorageStats {
     pub write_count_normalized: Option<u64>,
     pub write_size_bytes: Option<u64>,
 }
+
 impl serde::Serialize for ContainerStorageStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1348,6 +1385,7 @@ impl serde::Serialize for ContainerStorageStats {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerStorageStats {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1394,6 +1432,7 @@ impl<'de> serde::Deserialize<'de> for ContainerStorageStats {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerSummary {
     /// Command to run when starting the container
@@ -1425,6 +1464,7 @@ pub struct ContainerSummary {
     /// Additional human-readable status of this container (e.g. `Exit 0`)
     pub status: Option<String>,
 }
+
 impl serde::Serialize for ContainerSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1477,6 +1517,7 @@ impl serde::Serialize for ContainerSummary {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1565,6 +1606,7 @@ impl<'de> serde::Deserialize<'de> for ContainerSummary {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// CPU throttling stats of the container.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerThrottlingData {
@@ -1575,6 +1617,7 @@ pub struct ContainerThrottlingData {
     /// Aggregated time (in nanoseconds) the container was throttled for.
     pub throttled_time: Option<u64>,
 }
+
 impl serde::Serialize for ContainerThrottlingData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1591,6 +1634,7 @@ impl serde::Serialize for ContainerThrottlingData {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerThrottlingData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1630,6 +1674,7 @@ impl<'de> serde::Deserialize<'de> for ContainerThrottlingData {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateImageInfo {
     pub error: Option<String>,
@@ -1637,6 +1682,7 @@ pub struct CreateImageInfo {
     pub progress_detail: Option<ProgressDetail>,
     pub status: Option<String>,
 }
+
 impl serde::Serialize for CreateImageInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1656,6 +1702,7 @@ impl serde::Serialize for CreateImageInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CreateImageInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1700,6 +1747,7 @@ impl<'de> serde::Deserialize<'de> for CreateImageInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// A device mapping between the host and container
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceMapping {
@@ -1707,6 +1755,7 @@ pub struct DeviceMapping {
     pub path_in_container: Option<String>,
     pub path_on_host: Option<String>,
 }
+
 impl serde::Serialize for DeviceMapping {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1723,6 +1772,7 @@ impl serde::Serialize for DeviceMapping {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DeviceMapping {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1766,6 +1816,7 @@ impl<'de> serde::Deserialize<'de> for DeviceMapping {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EndpointPortConfig {
     pub name: Option<String>,
@@ -1775,6 +1826,7 @@ pub struct EndpointPortConfig {
     /// The port inside the container.
     pub target_port: Option<i64>,
 }
+
 impl serde::Serialize for EndpointPortConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1794,6 +1846,7 @@ impl serde::Serialize for EndpointPortConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EndpointPortConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1839,6 +1892,7 @@ impl<'de> serde::Deserialize<'de> for EndpointPortConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Configuration for a network endpoint.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EndpointSettings {
@@ -1856,6 +1910,7 @@ pub struct EndpointSettings {
     pub mac_address: Option<String>,
     pub network_id: Option<String>,
 }
+
 impl serde::Serialize for EndpointSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1899,6 +1954,7 @@ impl serde::Serialize for EndpointSettings {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EndpointSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1972,6 +2028,7 @@ impl<'de> serde::Deserialize<'de> for EndpointSettings {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Properties that can be configured to access and load balance a service.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EndpointSpec {
@@ -1980,6 +2037,7 @@ pub struct EndpointSpec {
     /// List of exposed ports that this service is accessible on from the outside. Ports can only be provided if `vip` resolution mode is used.
     pub ports: Option<Vec<EndpointPortConfig>>,
 }
+
 impl serde::Serialize for EndpointSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1993,6 +2051,7 @@ impl serde::Serialize for EndpointSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EndpointSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2032,11 +2091,13 @@ impl<'de> serde::Deserialize<'de> for EndpointSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ErrorDetail {
     pub code: Option<i64>,
     pub message: Option<String>,
 }
+
 impl serde::Serialize for ErrorDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2050,6 +2111,7 @@ impl serde::Serialize for ErrorDetail {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ErrorDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2086,12 +2148,14 @@ impl<'de> serde::Deserialize<'de> for ErrorDetail {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Represents an error.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ErrorResponse {
     /// The error message.
     pub message: String,
 }
+
 impl serde::Serialize for ErrorResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2100,6 +2164,7 @@ impl serde::Serialize for ErrorResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ErrorResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2136,12 +2201,14 @@ impl<'de> serde::Deserialize<'de> for ErrorResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Information about a container's graph driver.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GraphDriverData {
     pub data: std::collections::HashMap<String, String>,
     pub name: String,
 }
+
 impl serde::Serialize for GraphDriverData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2151,6 +2218,7 @@ impl serde::Serialize for GraphDriverData {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for GraphDriverData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2201,6 +2269,7 @@ impl<'de> serde::Deserialize<'de> for GraphDriverData {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// A test to perform to check that the container is healthy.
 /// Healthcheck commands should be side-effect free.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2227,6 +2296,7 @@ pub struct HealthConfig {
     /// The time to wait before considering the check to have hung. It should be 0 or not less than 1000000000(1s). 0 means inherit.
     pub timeout: Option<i64>,
 }
+
 impl serde::Serialize for HealthConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2249,6 +2319,7 @@ impl serde::Serialize for HealthConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HealthConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2294,6 +2365,7 @@ impl<'de> serde::Deserialize<'de> for HealthConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Container configuration that depends on the host we are running on
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostConfig {
@@ -2439,6 +2511,7 @@ pub struct HostConfig {
     /// A list of volumes to inherit from another container, specified in the form `<container name>[:<ro|rw>]`.
     pub volumes_from: Option<Vec<String>>,
 }
+
 impl serde::Serialize for HostConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2638,6 +2711,7 @@ impl serde::Serialize for HostConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HostConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2933,6 +3007,7 @@ impl<'de> serde::Deserialize<'de> for HostConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IPAM {
     /// List of IPAM configuration options, specified as a map: `{"Subnet": <CIDR>, "IPRange": <CIDR>, "Gateway": <IP address>, "AuxAddress": <device_name:IP address>}`
@@ -2942,6 +3017,7 @@ pub struct IPAM {
     /// Driver-specific options, specified as a map.
     pub options: Option<std::collections::HashMap<String, String>>,
 }
+
 impl serde::Serialize for IPAM {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2958,6 +3034,7 @@ impl serde::Serialize for IPAM {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for IPAM {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3009,12 +3086,14 @@ impl<'de> serde::Deserialize<'de> for IPAM {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Response to an API call that returns just an Id
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IdResponse {
     /// The id of the newly created object.
     pub id: String,
 }
+
 impl serde::Serialize for IdResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3023,6 +3102,7 @@ impl serde::Serialize for IdResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for IdResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3059,6 +3139,7 @@ impl<'de> serde::Deserialize<'de> for IdResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Image {
     pub architecture: String,
@@ -3080,6 +3161,7 @@ pub struct Image {
     pub size: i64,
     pub virtual_size: i64,
 }
+
 impl serde::Serialize for Image {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3115,6 +3197,7 @@ impl serde::Serialize for Image {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Image {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3244,6 +3327,7 @@ impl<'de> serde::Deserialize<'de> for Image {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageDeleteResponseItem {
     /// The image ID of an image that was deleted
@@ -3251,6 +3335,7 @@ pub struct ImageDeleteResponseItem {
     /// The image ID of an image that was untagged
     pub untagged: Option<String>,
 }
+
 impl serde::Serialize for ImageDeleteResponseItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3264,6 +3349,7 @@ impl serde::Serialize for ImageDeleteResponseItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageDeleteResponseItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3300,6 +3386,7 @@ impl<'de> serde::Deserialize<'de> for ImageDeleteResponseItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// individual image layer information in response to ImageHistory operation
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageHistoryResponseItem {
@@ -3310,6 +3397,7 @@ pub struct ImageHistoryResponseItem {
     pub size: i64,
     pub tags: Vec<String>,
 }
+
 impl serde::Serialize for ImageHistoryResponseItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3323,6 +3411,7 @@ impl serde::Serialize for ImageHistoryResponseItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageHistoryResponseItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3393,6 +3482,7 @@ impl<'de> serde::Deserialize<'de> for ImageHistoryResponseItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageSummary {
     pub containers: i64,
@@ -3406,6 +3496,7 @@ pub struct ImageSummary {
     pub size: i64,
     pub virtual_size: i64,
 }
+
 impl serde::Serialize for ImageSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3423,6 +3514,7 @@ impl serde::Serialize for ImageSummary {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3529,6 +3621,7 @@ impl<'de> serde::Deserialize<'de> for ImageSummary {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Mount {
     /// Optional configuration for the `bind` type.
@@ -3554,6 +3647,7 @@ pub struct Mount {
     /// Optional configuration for the `volume` type.
     pub volume_options: Option<MountVolumeOptions>,
 }
+
 impl serde::Serialize for Mount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3585,6 +3679,7 @@ impl serde::Serialize for Mount {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Mount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3645,6 +3740,7 @@ impl<'de> serde::Deserialize<'de> for Mount {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// MountPoint represents a mount point configuration inside the container.
 /// This is used for reporting the mountpoints in use by a container.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3682,6 +3778,7 @@ pub struct MountPoint {
     /// - `volume` a docker volume with the given `Name`.
     pub type_: Option<MountType>,
 }
+
 impl serde::Serialize for MountPoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3713,6 +3810,7 @@ impl serde::Serialize for MountPoint {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MountPoint {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3767,6 +3865,7 @@ impl<'de> serde::Deserialize<'de> for MountPoint {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The mount type. Available types:
 ///
 /// - `bind` a mount of a file or directory from the host into the container.
@@ -3783,6 +3882,7 @@ pub enum MountType {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl MountType {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -3794,6 +3894,7 @@ impl MountType {
         }
     }
 }
+
 impl From<&str> for MountType {
     fn from(value: &str) -> Self {
         match value {
@@ -3804,16 +3905,19 @@ impl From<&str> for MountType {
         }
     }
 }
+
 impl std::fmt::Display for MountType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for MountType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MountType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3821,6 +3925,7 @@ impl<'de> serde::Deserialize<'de> for MountType {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Network {
     pub attachable: Option<bool>,
@@ -3837,6 +3942,7 @@ pub struct Network {
     pub options: Option<std::collections::HashMap<String, String>>,
     pub scope: Option<String>,
 }
+
 impl serde::Serialize for Network {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3883,6 +3989,7 @@ impl serde::Serialize for Network {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Network {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3969,6 +4076,7 @@ impl<'de> serde::Deserialize<'de> for Network {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Specifies how a task is attached to a network, and the addresses the
 /// task was assigned on that network.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3979,6 +4087,7 @@ pub struct NetworkAttachment {
     pub addresses: Option<Vec<String>>,
     pub network: Option<Network>,
 }
+
 impl serde::Serialize for NetworkAttachment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3992,6 +4101,7 @@ impl serde::Serialize for NetworkAttachment {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkAttachment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4028,6 +4138,7 @@ impl<'de> serde::Deserialize<'de> for NetworkAttachment {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// NetworkSettings exposes the network settings in the API.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkConfig {
@@ -4063,6 +4174,7 @@ pub struct NetworkConfig {
     /// SandboxKey identifies the sandbox.
     pub sandbox_key: Option<String>,
 }
+
 impl serde::Serialize for NetworkConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4118,6 +4230,7 @@ impl serde::Serialize for NetworkConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4211,6 +4324,7 @@ impl<'de> serde::Deserialize<'de> for NetworkConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkContainer {
     pub endpoint_id: Option<String>,
@@ -4218,6 +4332,7 @@ pub struct NetworkContainer {
     pub ipv6_address: Option<String>,
     pub mac_address: Option<String>,
 }
+
 impl serde::Serialize for NetworkContainer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4237,6 +4352,7 @@ impl serde::Serialize for NetworkContainer {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkContainer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4279,6 +4395,7 @@ impl<'de> serde::Deserialize<'de> for NetworkContainer {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Node {
     pub created_at: Option<String>,
@@ -4288,6 +4405,7 @@ pub struct Node {
     pub updated_at: Option<String>,
     pub version: Option<ObjectVersion>,
 }
+
 impl serde::Serialize for Node {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4313,6 +4431,7 @@ impl serde::Serialize for Node {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Node {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4363,6 +4482,7 @@ impl<'de> serde::Deserialize<'de> for Node {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NodeSpec {
     /// Availability of the node.
@@ -4374,6 +4494,7 @@ pub struct NodeSpec {
     /// Role of the node.
     pub role: Option<NodeSpecRole>,
 }
+
 impl serde::Serialize for NodeSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4393,6 +4514,7 @@ impl serde::Serialize for NodeSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NodeSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4442,6 +4564,7 @@ impl<'de> serde::Deserialize<'de> for NodeSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The version number of the object such as node, service, etc. This is needed to avoid conflicting writes.
 /// The client must send the version number along with the modified specification when updating these objects.
 /// This approach ensures safe concurrency and determinism in that the change on the object
@@ -4453,6 +4576,7 @@ impl<'de> serde::Deserialize<'de> for NodeSpec {
 pub struct ObjectVersion {
     pub index: Option<i64>,
 }
+
 impl serde::Serialize for ObjectVersion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4463,6 +4587,7 @@ impl serde::Serialize for ObjectVersion {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ObjectVersion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4494,6 +4619,7 @@ impl<'de> serde::Deserialize<'de> for ObjectVersion {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// A plugin for the Engine API
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Plugin {
@@ -4508,6 +4634,7 @@ pub struct Plugin {
     /// Settings that can be modified by users.
     pub settings: PluginSettings,
 }
+
 impl serde::Serialize for Plugin {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4525,6 +4652,7 @@ impl serde::Serialize for Plugin {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Plugin {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4587,6 +4715,7 @@ impl<'de> serde::Deserialize<'de> for Plugin {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginDevice {
     pub description: String,
@@ -4594,6 +4723,7 @@ pub struct PluginDevice {
     pub path: Option<String>,
     pub settable: Vec<String>,
 }
+
 impl serde::Serialize for PluginDevice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4607,6 +4737,7 @@ impl serde::Serialize for PluginDevice {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginDevice {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4662,6 +4793,7 @@ impl<'de> serde::Deserialize<'de> for PluginDevice {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginEnv {
     pub description: String,
@@ -4669,6 +4801,7 @@ pub struct PluginEnv {
     pub settable: Vec<String>,
     pub value: Option<String>,
 }
+
 impl serde::Serialize for PluginEnv {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4682,6 +4815,7 @@ impl serde::Serialize for PluginEnv {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginEnv {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4737,12 +4871,14 @@ impl<'de> serde::Deserialize<'de> for PluginEnv {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginInterfaceType {
     pub capability: String,
     pub prefix: String,
     pub version: String,
 }
+
 impl serde::Serialize for PluginInterfaceType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4753,6 +4889,7 @@ impl serde::Serialize for PluginInterfaceType {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginInterfaceType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4801,6 +4938,7 @@ impl<'de> serde::Deserialize<'de> for PluginInterfaceType {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginMount {
     pub description: String,
@@ -4811,6 +4949,7 @@ pub struct PluginMount {
     pub source: Option<String>,
     pub type_: String,
 }
+
 impl serde::Serialize for PluginMount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4827,6 +4966,7 @@ impl serde::Serialize for PluginMount {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginMount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4904,6 +5044,7 @@ impl<'de> serde::Deserialize<'de> for PluginMount {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// An open port on a container
 #[derive(Debug, Clone, PartialEq)]
 pub struct Port {
@@ -4914,6 +5055,7 @@ pub struct Port {
     pub public_port: Option<u16>,
     pub type_: PortType,
 }
+
 impl serde::Serialize for Port {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4929,6 +5071,7 @@ impl serde::Serialize for Port {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Port {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4977,6 +5120,7 @@ impl<'de> serde::Deserialize<'de> for Port {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// PortBinding represents a binding between a host IP address and a host port.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortBinding {
@@ -4985,6 +5129,7 @@ pub struct PortBinding {
     /// Host port number that the container's port is mapped to.
     pub host_port: Option<String>,
 }
+
 impl serde::Serialize for PortBinding {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4998,6 +5143,7 @@ impl serde::Serialize for PortBinding {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PortBinding {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5034,10 +5180,12 @@ impl<'de> serde::Deserialize<'de> for PortBinding {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// PortMap describes the mapping of container ports to host ports, using the
 /// container's port-number and protocol as key in the format `<port>/<protocol>`,
 /// for example, `80/udp`. A port exposed but not published maps to `null`.
 pub type PortMap = std::collections::HashMap<String, Option<Vec<PortBinding>>>;
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProcessConfig {
     pub arguments: Option<Vec<String>>,
@@ -5046,6 +5194,7 @@ pub struct ProcessConfig {
     pub tty: Option<bool>,
     pub user: Option<String>,
 }
+
 impl serde::Serialize for ProcessConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -5068,6 +5217,7 @@ impl serde::Serialize for ProcessConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ProcessConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5113,11 +5263,13 @@ impl<'de> serde::Deserialize<'de> for ProcessConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProgressDetail {
     pub code: Option<i64>,
     pub message: Option<i64>,
 }
+
 impl serde::Serialize for ProgressDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -5131,6 +5283,7 @@ impl serde::Serialize for ProgressDetail {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ProgressDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5167,6 +5320,7 @@ impl<'de> serde::Deserialize<'de> for ProgressDetail {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PushImageInfo {
     /// The layer (or other item) this line reports on.
@@ -5176,6 +5330,7 @@ pub struct PushImageInfo {
     pub progress_detail: Option<ProgressDetail>,
     pub status: Option<String>,
 }
+
 impl serde::Serialize for PushImageInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -5198,6 +5353,7 @@ impl serde::Serialize for PushImageInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PushImageInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5245,6 +5401,7 @@ impl<'de> serde::Deserialize<'de> for PushImageInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// A container's resources (cgroups config, ulimits, etc)
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Resources {
@@ -5311,6 +5468,7 @@ pub struct Resources {
     /// A list of resource limits to set in the container. For example: `{"Name": "nofile", "Soft": 1024, "Hard": 2048}`"
     pub ulimits: Option<Vec<ResourcesUlimitsItem>>,
 }
+
 impl serde::Serialize for Resources {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -5405,6 +5563,7 @@ impl serde::Serialize for Resources {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Resources {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5550,6 +5709,7 @@ impl<'de> serde::Deserialize<'de> for Resources {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The behavior to apply when the container exits. The default is not to restart.
 ///
 /// An ever increasing delay (double the previous delay, starting at 100ms) is added before each restart to prevent flooding the server.
@@ -5562,6 +5722,7 @@ pub struct RestartPolicy {
     /// - `on-failure` Restart only when the container exit code is non-zero
     pub name: Option<RestartPolicyName>,
 }
+
 impl serde::Serialize for RestartPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -5575,6 +5736,7 @@ impl serde::Serialize for RestartPolicy {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for RestartPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5613,6 +5775,7 @@ impl<'de> serde::Deserialize<'de> for RestartPolicy {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Secret {
     pub created_at: Option<String>,
@@ -5621,6 +5784,7 @@ pub struct Secret {
     pub updated_at: Option<String>,
     pub version: Option<ObjectVersion>,
 }
+
 impl serde::Serialize for Secret {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -5643,6 +5807,7 @@ impl serde::Serialize for Secret {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Secret {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5688,6 +5853,7 @@ impl<'de> serde::Deserialize<'de> for Secret {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SecretSpec {
     /// Base64-url-safe-encoded secret data
@@ -5697,6 +5863,7 @@ pub struct SecretSpec {
     /// User-defined name of the secret.
     pub name: Option<String>,
 }
+
 impl serde::Serialize for SecretSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -5713,6 +5880,7 @@ impl serde::Serialize for SecretSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SecretSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5757,6 +5925,7 @@ impl<'de> serde::Deserialize<'de> for SecretSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Service {
     pub created_at: Option<String>,
@@ -5768,6 +5937,7 @@ pub struct Service {
     pub updated_at: Option<String>,
     pub version: Option<ObjectVersion>,
 }
+
 impl serde::Serialize for Service {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -5796,6 +5966,7 @@ impl serde::Serialize for Service {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Service {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5851,6 +6022,7 @@ impl<'de> serde::Deserialize<'de> for Service {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// User modifiable configuration for a service.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceSpec {
@@ -5869,6 +6041,7 @@ pub struct ServiceSpec {
     /// Specification for the update strategy of the service.
     pub update_config: Option<ServiceSpecUpdateConfig>,
 }
+
 impl serde::Serialize for ServiceSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -5900,6 +6073,7 @@ impl serde::Serialize for ServiceSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5970,11 +6144,13 @@ impl<'de> serde::Deserialize<'de> for ServiceSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceUpdateResponse {
     /// Optional warning messages
     pub warnings: Option<Vec<String>>,
 }
+
 impl serde::Serialize for ServiceUpdateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -5985,6 +6161,7 @@ impl serde::Serialize for ServiceUpdateResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceUpdateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6018,6 +6195,7 @@ impl<'de> serde::Deserialize<'de> for ServiceUpdateResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// User modifiable swarm configuration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpec {
@@ -6038,6 +6216,7 @@ pub struct SwarmSpec {
     /// Defaults for creating tasks in this cluster.
     pub task_defaults: Option<SwarmSpecTaskDefaults>,
 }
+
 impl serde::Serialize for SwarmSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6069,6 +6248,7 @@ impl serde::Serialize for SwarmSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6139,6 +6319,7 @@ impl<'de> serde::Deserialize<'de> for SwarmSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Task {
     pub created_at: Option<String>,
@@ -6162,6 +6343,7 @@ pub struct Task {
     pub updated_at: Option<String>,
     pub version: Option<ObjectVersion>,
 }
+
 impl serde::Serialize for Task {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6208,6 +6390,7 @@ impl serde::Serialize for Task {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Task {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6288,6 +6471,7 @@ impl<'de> serde::Deserialize<'de> for Task {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// User modifiable task configuration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpec {
@@ -6303,6 +6487,7 @@ pub struct TaskSpec {
     /// Specification for the restart policy which applies to containers created as part of this service.
     pub restart_policy: Option<TaskSpecRestartPolicy>,
 }
+
 impl serde::Serialize for TaskSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6331,6 +6516,7 @@ impl serde::Serialize for TaskSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6395,6 +6581,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TaskState {
     /// `"new"`
@@ -6426,6 +6613,7 @@ pub enum TaskState {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl TaskState {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -6447,6 +6635,7 @@ impl TaskState {
         }
     }
 }
+
 impl From<&str> for TaskState {
     fn from(value: &str) -> Self {
         match value {
@@ -6467,16 +6656,19 @@ impl From<&str> for TaskState {
         }
     }
 }
+
 impl std::fmt::Display for TaskState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TaskState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6484,6 +6676,7 @@ impl<'de> serde::Deserialize<'de> for TaskState {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThrottleDevice {
     /// Device path
@@ -6491,6 +6684,7 @@ pub struct ThrottleDevice {
     /// Rate
     pub rate: Option<i64>,
 }
+
 impl serde::Serialize for ThrottleDevice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6504,6 +6698,7 @@ impl serde::Serialize for ThrottleDevice {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ThrottleDevice {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6540,6 +6735,7 @@ impl<'de> serde::Deserialize<'de> for ThrottleDevice {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Volume {
     /// Name of the volume driver used by the volume.
@@ -6563,6 +6759,7 @@ pub struct Volume {
     pub status: Option<std::collections::HashMap<String, serde_json::Value>>,
     pub usage_data: Option<VolumeUsageData>,
 }
+
 impl serde::Serialize for Volume {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6582,6 +6779,7 @@ impl serde::Serialize for Volume {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Volume {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6679,10 +6877,12 @@ impl<'de> serde::Deserialize<'de> for Volume {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerSummaryHostConfig {
     pub network_mode: Option<String>,
 }
+
 impl serde::Serialize for ContainerSummaryHostConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6693,6 +6893,7 @@ impl serde::Serialize for ContainerSummaryHostConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerSummaryHostConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6726,11 +6927,13 @@ impl<'de> serde::Deserialize<'de> for ContainerSummaryHostConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// A summary of the container's network settings
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerSummaryNetworkSettings {
     pub networks: Option<std::collections::HashMap<String, EndpointSettings>>,
 }
+
 impl serde::Serialize for ContainerSummaryNetworkSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6741,6 +6944,7 @@ impl serde::Serialize for ContainerSummaryNetworkSettings {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerSummaryNetworkSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6781,6 +6985,7 @@ impl<'de> serde::Deserialize<'de> for ContainerSummaryNetworkSettings {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EndpointPortConfigProtocol {
     /// `"tcp"`
@@ -6790,6 +6995,7 @@ pub enum EndpointPortConfigProtocol {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl EndpointPortConfigProtocol {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -6800,6 +7006,7 @@ impl EndpointPortConfigProtocol {
         }
     }
 }
+
 impl From<&str> for EndpointPortConfigProtocol {
     fn from(value: &str) -> Self {
         match value {
@@ -6809,16 +7016,19 @@ impl From<&str> for EndpointPortConfigProtocol {
         }
     }
 }
+
 impl std::fmt::Display for EndpointPortConfigProtocol {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for EndpointPortConfigProtocol {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EndpointPortConfigProtocol {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6826,6 +7036,7 @@ impl<'de> serde::Deserialize<'de> for EndpointPortConfigProtocol {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// IPAM configurations for the endpoint
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EndpointSettingsIpamConfig {
@@ -6833,6 +7044,7 @@ pub struct EndpointSettingsIpamConfig {
     pub ipv6_address: Option<String>,
     pub link_local_ips: Option<Vec<String>>,
 }
+
 impl serde::Serialize for EndpointSettingsIpamConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6849,6 +7061,7 @@ impl serde::Serialize for EndpointSettingsIpamConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EndpointSettingsIpamConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6890,6 +7103,7 @@ impl<'de> serde::Deserialize<'de> for EndpointSettingsIpamConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The mode of resolution to use for internal load balancing between tasks.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EndpointSpecMode {
@@ -6900,6 +7114,7 @@ pub enum EndpointSpecMode {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl EndpointSpecMode {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -6910,6 +7125,7 @@ impl EndpointSpecMode {
         }
     }
 }
+
 impl From<&str> for EndpointSpecMode {
     fn from(value: &str) -> Self {
         match value {
@@ -6919,16 +7135,19 @@ impl From<&str> for EndpointSpecMode {
         }
     }
 }
+
 impl std::fmt::Display for EndpointSpecMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for EndpointSpecMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EndpointSpecMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6936,11 +7155,13 @@ impl<'de> serde::Deserialize<'de> for EndpointSpecMode {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostConfigBlkioWeightDeviceItem {
     pub path: Option<String>,
     pub weight: Option<i64>,
 }
+
 impl serde::Serialize for HostConfigBlkioWeightDeviceItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6954,6 +7175,7 @@ impl serde::Serialize for HostConfigBlkioWeightDeviceItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HostConfigBlkioWeightDeviceItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6990,6 +7212,7 @@ impl<'de> serde::Deserialize<'de> for HostConfigBlkioWeightDeviceItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostConfigUlimitsItem {
     /// Hard limit
@@ -6999,6 +7222,7 @@ pub struct HostConfigUlimitsItem {
     /// Soft limit
     pub soft: Option<i64>,
 }
+
 impl serde::Serialize for HostConfigUlimitsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7015,6 +7239,7 @@ impl serde::Serialize for HostConfigUlimitsItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HostConfigUlimitsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7054,6 +7279,7 @@ impl<'de> serde::Deserialize<'de> for HostConfigUlimitsItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Isolation technology of the container. (Windows only)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum HostConfigIsolation {
@@ -7068,6 +7294,7 @@ pub enum HostConfigIsolation {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl HostConfigIsolation {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -7080,6 +7307,7 @@ impl HostConfigIsolation {
         }
     }
 }
+
 impl From<&str> for HostConfigIsolation {
     fn from(value: &str) -> Self {
         match value {
@@ -7091,16 +7319,19 @@ impl From<&str> for HostConfigIsolation {
         }
     }
 }
+
 impl std::fmt::Display for HostConfigIsolation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for HostConfigIsolation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HostConfigIsolation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7108,12 +7339,14 @@ impl<'de> serde::Deserialize<'de> for HostConfigIsolation {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// The logging configuration for this container
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostConfigLogConfig {
     pub config: Option<std::collections::HashMap<String, String>>,
     pub type_: Option<HostConfigLogConfigType>,
 }
+
 impl serde::Serialize for HostConfigLogConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7127,6 +7360,7 @@ impl serde::Serialize for HostConfigLogConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HostConfigLogConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7171,6 +7405,7 @@ impl<'de> serde::Deserialize<'de> for HostConfigLogConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum HostConfigLogConfigType {
     /// `"json-file"`
@@ -7194,6 +7429,7 @@ pub enum HostConfigLogConfigType {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl HostConfigLogConfigType {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -7211,6 +7447,7 @@ impl HostConfigLogConfigType {
         }
     }
 }
+
 impl From<&str> for HostConfigLogConfigType {
     fn from(value: &str) -> Self {
         match value {
@@ -7227,16 +7464,19 @@ impl From<&str> for HostConfigLogConfigType {
         }
     }
 }
+
 impl std::fmt::Display for HostConfigLogConfigType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for HostConfigLogConfigType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HostConfigLogConfigType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7244,6 +7484,7 @@ impl<'de> serde::Deserialize<'de> for HostConfigLogConfigType {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostConfigPortBindingsValue {
     /// The host IP address
@@ -7251,6 +7492,7 @@ pub struct HostConfigPortBindingsValue {
     /// The host port number, as a string
     pub host_port: Option<String>,
 }
+
 impl serde::Serialize for HostConfigPortBindingsValue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7264,6 +7506,7 @@ impl serde::Serialize for HostConfigPortBindingsValue {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HostConfigPortBindingsValue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7300,11 +7543,13 @@ impl<'de> serde::Deserialize<'de> for HostConfigPortBindingsValue {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageRootFs {
     pub layers: Option<Vec<String>>,
     pub type_: String,
 }
+
 impl serde::Serialize for ImageRootFs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7316,6 +7561,7 @@ impl serde::Serialize for ImageRootFs {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageRootFs {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7355,12 +7601,14 @@ impl<'de> serde::Deserialize<'de> for ImageRootFs {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Optional configuration for the `bind` type.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MountBindOptions {
     /// A propagation mode with the value `[r]private`, `[r]shared`, or `[r]slave`.
     pub propagation: Option<serde_json::Value>,
 }
+
 impl serde::Serialize for MountBindOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7371,6 +7619,7 @@ impl serde::Serialize for MountBindOptions {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MountBindOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7406,6 +7655,7 @@ impl<'de> serde::Deserialize<'de> for MountBindOptions {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Optional configuration for the `tmpfs` type.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MountTmpfsOptions {
@@ -7416,6 +7666,7 @@ pub struct MountTmpfsOptions {
     /// The size for the tmpfs mount in bytes.
     pub size_bytes: Option<i64>,
 }
+
 impl serde::Serialize for MountTmpfsOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7429,6 +7680,7 @@ impl serde::Serialize for MountTmpfsOptions {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MountTmpfsOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7465,6 +7717,7 @@ impl<'de> serde::Deserialize<'de> for MountTmpfsOptions {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Optional configuration for the `volume` type.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MountVolumeOptions {
@@ -7475,6 +7728,7 @@ pub struct MountVolumeOptions {
     /// Populate volume with data from the target.
     pub no_copy: Option<bool>,
 }
+
 impl serde::Serialize for MountVolumeOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7491,6 +7745,7 @@ impl serde::Serialize for MountVolumeOptions {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MountVolumeOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7538,6 +7793,7 @@ impl<'de> serde::Deserialize<'de> for MountVolumeOptions {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Map of driver specific options
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MountVolumeOptionsDriverConfig {
@@ -7546,6 +7802,7 @@ pub struct MountVolumeOptionsDriverConfig {
     /// key/value map of driver specific options.
     pub options: Option<std::collections::HashMap<String, String>>,
 }
+
 impl serde::Serialize for MountVolumeOptionsDriverConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7559,6 +7816,7 @@ impl serde::Serialize for MountVolumeOptionsDriverConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MountVolumeOptionsDriverConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7600,6 +7858,7 @@ impl<'de> serde::Deserialize<'de> for MountVolumeOptionsDriverConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NodeDescription {
     pub engine: Option<NodeDescriptionEngine>,
@@ -7607,6 +7866,7 @@ pub struct NodeDescription {
     pub platform: Option<NodeDescriptionPlatform>,
     pub resources: Option<NodeDescriptionResources>,
 }
+
 impl serde::Serialize for NodeDescription {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7626,6 +7886,7 @@ impl serde::Serialize for NodeDescription {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NodeDescription {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7676,12 +7937,14 @@ impl<'de> serde::Deserialize<'de> for NodeDescription {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NodeDescriptionEngine {
     pub engine_version: Option<String>,
     pub labels: Option<std::collections::HashMap<String, String>>,
     pub plugins: Option<Vec<NodeDescriptionEnginePluginsItem>>,
 }
+
 impl serde::Serialize for NodeDescriptionEngine {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7698,6 +7961,7 @@ impl serde::Serialize for NodeDescriptionEngine {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NodeDescriptionEngine {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7747,11 +8011,13 @@ impl<'de> serde::Deserialize<'de> for NodeDescriptionEngine {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NodeDescriptionEnginePluginsItem {
     pub name: Option<String>,
     pub type_: Option<String>,
 }
+
 impl serde::Serialize for NodeDescriptionEnginePluginsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7765,6 +8031,7 @@ impl serde::Serialize for NodeDescriptionEnginePluginsItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NodeDescriptionEnginePluginsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7801,11 +8068,13 @@ impl<'de> serde::Deserialize<'de> for NodeDescriptionEnginePluginsItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NodeDescriptionPlatform {
     pub architecture: Option<String>,
     pub os: Option<String>,
 }
+
 impl serde::Serialize for NodeDescriptionPlatform {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7819,6 +8088,7 @@ impl serde::Serialize for NodeDescriptionPlatform {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NodeDescriptionPlatform {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7855,11 +8125,13 @@ impl<'de> serde::Deserialize<'de> for NodeDescriptionPlatform {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NodeDescriptionResources {
     pub memory_bytes: Option<i64>,
     pub nano_cpus: Option<i64>,
 }
+
 impl serde::Serialize for NodeDescriptionResources {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7873,6 +8145,7 @@ impl serde::Serialize for NodeDescriptionResources {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NodeDescriptionResources {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7909,6 +8182,7 @@ impl<'de> serde::Deserialize<'de> for NodeDescriptionResources {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Availability of the node.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum NodeSpecAvailability {
@@ -7921,6 +8195,7 @@ pub enum NodeSpecAvailability {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl NodeSpecAvailability {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -7932,6 +8207,7 @@ impl NodeSpecAvailability {
         }
     }
 }
+
 impl From<&str> for NodeSpecAvailability {
     fn from(value: &str) -> Self {
         match value {
@@ -7942,16 +8218,19 @@ impl From<&str> for NodeSpecAvailability {
         }
     }
 }
+
 impl std::fmt::Display for NodeSpecAvailability {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for NodeSpecAvailability {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NodeSpecAvailability {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7959,6 +8238,7 @@ impl<'de> serde::Deserialize<'de> for NodeSpecAvailability {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Role of the node.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum NodeSpecRole {
@@ -7969,6 +8249,7 @@ pub enum NodeSpecRole {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl NodeSpecRole {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -7979,6 +8260,7 @@ impl NodeSpecRole {
         }
     }
 }
+
 impl From<&str> for NodeSpecRole {
     fn from(value: &str) -> Self {
         match value {
@@ -7988,16 +8270,19 @@ impl From<&str> for NodeSpecRole {
         }
     }
 }
+
 impl std::fmt::Display for NodeSpecRole {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for NodeSpecRole {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NodeSpecRole {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8005,6 +8290,7 @@ impl<'de> serde::Deserialize<'de> for NodeSpecRole {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// The config of a plugin.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginConfig {
@@ -8027,6 +8313,7 @@ pub struct PluginConfig {
     pub work_dir: String,
     pub rootfs: Option<PluginConfigRootfs>,
 }
+
 impl serde::Serialize for PluginConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -8056,6 +8343,7 @@ impl serde::Serialize for PluginConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8197,6 +8485,7 @@ impl<'de> serde::Deserialize<'de> for PluginConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginConfigArgs {
     pub description: String,
@@ -8204,6 +8493,7 @@ pub struct PluginConfigArgs {
     pub settable: Vec<String>,
     pub value: Vec<String>,
 }
+
 impl serde::Serialize for PluginConfigArgs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -8215,6 +8505,7 @@ impl serde::Serialize for PluginConfigArgs {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginConfigArgs {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8277,12 +8568,14 @@ impl<'de> serde::Deserialize<'de> for PluginConfigArgs {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The interface between Docker and the plugin
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginConfigInterface {
     pub socket: String,
     pub types: Vec<PluginInterfaceType>,
 }
+
 impl serde::Serialize for PluginConfigInterface {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -8292,6 +8585,7 @@ impl serde::Serialize for PluginConfigInterface {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginConfigInterface {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8340,12 +8634,14 @@ impl<'de> serde::Deserialize<'de> for PluginConfigInterface {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginConfigLinux {
     pub allow_all_devices: bool,
     pub capabilities: Vec<String>,
     pub devices: Vec<PluginDevice>,
 }
+
 impl serde::Serialize for PluginConfigLinux {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -8356,6 +8652,7 @@ impl serde::Serialize for PluginConfigLinux {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginConfigLinux {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8414,10 +8711,12 @@ impl<'de> serde::Deserialize<'de> for PluginConfigLinux {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginConfigNetwork {
     pub type_: String,
 }
+
 impl serde::Serialize for PluginConfigNetwork {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -8426,6 +8725,7 @@ impl serde::Serialize for PluginConfigNetwork {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginConfigNetwork {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8462,11 +8762,13 @@ impl<'de> serde::Deserialize<'de> for PluginConfigNetwork {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginConfigUser {
     pub gid: Option<u32>,
     pub uid: Option<u32>,
 }
+
 impl serde::Serialize for PluginConfigUser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -8480,6 +8782,7 @@ impl serde::Serialize for PluginConfigUser {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginConfigUser {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8516,11 +8819,13 @@ impl<'de> serde::Deserialize<'de> for PluginConfigUser {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginConfigRootfs {
     pub diff_ids: Option<Vec<String>>,
     pub type_: Option<String>,
 }
+
 impl serde::Serialize for PluginConfigRootfs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -8534,6 +8839,7 @@ impl serde::Serialize for PluginConfigRootfs {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginConfigRootfs {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8570,6 +8876,7 @@ impl<'de> serde::Deserialize<'de> for PluginConfigRootfs {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Settings that can be modified by users.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginSettings {
@@ -8578,6 +8885,7 @@ pub struct PluginSettings {
     pub env: Vec<String>,
     pub mounts: Vec<PluginMount>,
 }
+
 impl serde::Serialize for PluginSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -8589,6 +8897,7 @@ impl serde::Serialize for PluginSettings {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8663,6 +8972,7 @@ impl<'de> serde::Deserialize<'de> for PluginSettings {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PortType {
     /// `"tcp"`
@@ -8672,6 +8982,7 @@ pub enum PortType {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl PortType {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -8682,6 +8993,7 @@ impl PortType {
         }
     }
 }
+
 impl From<&str> for PortType {
     fn from(value: &str) -> Self {
         match value {
@@ -8691,16 +9003,19 @@ impl From<&str> for PortType {
         }
     }
 }
+
 impl std::fmt::Display for PortType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PortType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PortType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8708,11 +9023,13 @@ impl<'de> serde::Deserialize<'de> for PortType {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourcesBlkioWeightDeviceItem {
     pub path: Option<String>,
     pub weight: Option<i64>,
 }
+
 impl serde::Serialize for ResourcesBlkioWeightDeviceItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -8726,6 +9043,7 @@ impl serde::Serialize for ResourcesBlkioWeightDeviceItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ResourcesBlkioWeightDeviceItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8762,6 +9080,7 @@ impl<'de> serde::Deserialize<'de> for ResourcesBlkioWeightDeviceItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourcesUlimitsItem {
     /// Hard limit
@@ -8771,6 +9090,7 @@ pub struct ResourcesUlimitsItem {
     /// Soft limit
     pub soft: Option<i64>,
 }
+
 impl serde::Serialize for ResourcesUlimitsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -8787,6 +9107,7 @@ impl serde::Serialize for ResourcesUlimitsItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ResourcesUlimitsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8826,6 +9147,7 @@ impl<'de> serde::Deserialize<'de> for ResourcesUlimitsItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// - `always` Always restart
 /// - `unless-stopped` Restart always except when the user has manually stopped the container
 /// - `on-failure` Restart only when the container exit code is non-zero
@@ -8844,6 +9166,7 @@ pub enum RestartPolicyName {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl RestartPolicyName {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -8857,6 +9180,7 @@ impl RestartPolicyName {
         }
     }
 }
+
 impl From<&str> for RestartPolicyName {
     fn from(value: &str) -> Self {
         match value {
@@ -8869,16 +9193,19 @@ impl From<&str> for RestartPolicyName {
         }
     }
 }
+
 impl std::fmt::Display for RestartPolicyName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for RestartPolicyName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for RestartPolicyName {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8886,12 +9213,14 @@ impl<'de> serde::Deserialize<'de> for RestartPolicyName {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceEndpoint {
     pub ports: Option<Vec<EndpointPortConfig>>,
     pub spec: Option<EndpointSpec>,
     pub virtual_ips: Option<Vec<ServiceEndpointVirtualIpsItem>>,
 }
+
 impl serde::Serialize for ServiceEndpoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -8908,6 +9237,7 @@ impl serde::Serialize for ServiceEndpoint {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceEndpoint {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8953,11 +9283,13 @@ impl<'de> serde::Deserialize<'de> for ServiceEndpoint {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceEndpointVirtualIpsItem {
     pub addr: Option<String>,
     pub network_id: Option<String>,
 }
+
 impl serde::Serialize for ServiceEndpointVirtualIpsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -8971,6 +9303,7 @@ impl serde::Serialize for ServiceEndpointVirtualIpsItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceEndpointVirtualIpsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9007,6 +9340,7 @@ impl<'de> serde::Deserialize<'de> for ServiceEndpointVirtualIpsItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The status of a service update.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceUpdateStatus {
@@ -9015,6 +9349,7 @@ pub struct ServiceUpdateStatus {
     pub started_at: Option<String>,
     pub state: Option<ServiceUpdateStatusState>,
 }
+
 impl serde::Serialize for ServiceUpdateStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9034,6 +9369,7 @@ impl serde::Serialize for ServiceUpdateStatus {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceUpdateStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9079,6 +9415,7 @@ impl<'de> serde::Deserialize<'de> for ServiceUpdateStatus {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServiceUpdateStatusState {
     /// `"updating"`
@@ -9090,6 +9427,7 @@ pub enum ServiceUpdateStatusState {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ServiceUpdateStatusState {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -9101,6 +9439,7 @@ impl ServiceUpdateStatusState {
         }
     }
 }
+
 impl From<&str> for ServiceUpdateStatusState {
     fn from(value: &str) -> Self {
         match value {
@@ -9111,16 +9450,19 @@ impl From<&str> for ServiceUpdateStatusState {
         }
     }
 }
+
 impl std::fmt::Display for ServiceUpdateStatusState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ServiceUpdateStatusState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceUpdateStatusState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9128,12 +9470,14 @@ impl<'de> serde::Deserialize<'de> for ServiceUpdateStatusState {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Scheduling mode for the service.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceSpecMode {
     pub global: Option<serde_json::Value>,
     pub replicated: Option<ServiceSpecModeReplicated>,
 }
+
 impl serde::Serialize for ServiceSpecMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9147,6 +9491,7 @@ impl serde::Serialize for ServiceSpecMode {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpecMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9188,10 +9533,12 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecMode {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceSpecModeReplicated {
     pub replicas: Option<i64>,
 }
+
 impl serde::Serialize for ServiceSpecModeReplicated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9202,6 +9549,7 @@ impl serde::Serialize for ServiceSpecModeReplicated {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpecModeReplicated {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9235,11 +9583,13 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecModeReplicated {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceSpecNetworksItem {
     pub aliases: Option<Vec<String>>,
     pub target: Option<String>,
 }
+
 impl serde::Serialize for ServiceSpecNetworksItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9253,6 +9603,7 @@ impl serde::Serialize for ServiceSpecNetworksItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpecNetworksItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9289,6 +9640,7 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecNetworksItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Specification for the rollback strategy of the service.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceSpecRollbackConfig {
@@ -9305,6 +9657,7 @@ pub struct ServiceSpecRollbackConfig {
     /// Maximum number of tasks to be rolled back in one iteration (0 means unlimited parallelism).
     pub parallelism: Option<i64>,
 }
+
 impl serde::Serialize for ServiceSpecRollbackConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9330,6 +9683,7 @@ impl serde::Serialize for ServiceSpecRollbackConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpecRollbackConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9386,6 +9740,7 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecRollbackConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Action to take if an rolled back task fails to run, or stops running during the rollback.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServiceSpecRollbackConfigFailureAction {
@@ -9396,6 +9751,7 @@ pub enum ServiceSpecRollbackConfigFailureAction {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ServiceSpecRollbackConfigFailureAction {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -9406,6 +9762,7 @@ impl ServiceSpecRollbackConfigFailureAction {
         }
     }
 }
+
 impl From<&str> for ServiceSpecRollbackConfigFailureAction {
     fn from(value: &str) -> Self {
         match value {
@@ -9415,16 +9772,19 @@ impl From<&str> for ServiceSpecRollbackConfigFailureAction {
         }
     }
 }
+
 impl std::fmt::Display for ServiceSpecRollbackConfigFailureAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ServiceSpecRollbackConfigFailureAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpecRollbackConfigFailureAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9432,6 +9792,7 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecRollbackConfigFailureAction {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// The order of operations when rolling back a task. Either the old task is shut down before the new task is started, or the new task is started before the old task is shut down.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServiceSpecRollbackConfigOrder {
@@ -9442,6 +9803,7 @@ pub enum ServiceSpecRollbackConfigOrder {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ServiceSpecRollbackConfigOrder {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -9452,6 +9814,7 @@ impl ServiceSpecRollbackConfigOrder {
         }
     }
 }
+
 impl From<&str> for ServiceSpecRollbackConfigOrder {
     fn from(value: &str) -> Self {
         match value {
@@ -9461,16 +9824,19 @@ impl From<&str> for ServiceSpecRollbackConfigOrder {
         }
     }
 }
+
 impl std::fmt::Display for ServiceSpecRollbackConfigOrder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ServiceSpecRollbackConfigOrder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpecRollbackConfigOrder {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9478,6 +9844,7 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecRollbackConfigOrder {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Specification for the update strategy of the service.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceSpecUpdateConfig {
@@ -9494,6 +9861,7 @@ pub struct ServiceSpecUpdateConfig {
     /// Maximum number of tasks to be updated in one iteration (0 means unlimited parallelism).
     pub parallelism: Option<i64>,
 }
+
 impl serde::Serialize for ServiceSpecUpdateConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9519,6 +9887,7 @@ impl serde::Serialize for ServiceSpecUpdateConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpecUpdateConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9575,6 +9944,7 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecUpdateConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Action to take if an updated task fails to run, or stops running during the update.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServiceSpecUpdateConfigFailureAction {
@@ -9587,6 +9957,7 @@ pub enum ServiceSpecUpdateConfigFailureAction {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ServiceSpecUpdateConfigFailureAction {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -9598,6 +9969,7 @@ impl ServiceSpecUpdateConfigFailureAction {
         }
     }
 }
+
 impl From<&str> for ServiceSpecUpdateConfigFailureAction {
     fn from(value: &str) -> Self {
         match value {
@@ -9608,16 +9980,19 @@ impl From<&str> for ServiceSpecUpdateConfigFailureAction {
         }
     }
 }
+
 impl std::fmt::Display for ServiceSpecUpdateConfigFailureAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ServiceSpecUpdateConfigFailureAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpecUpdateConfigFailureAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9625,6 +10000,7 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecUpdateConfigFailureAction {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// The order of operations when rolling out an updated task. Either the old task is shut down before the new task is started, or the new task is started before the old task is shut down.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServiceSpecUpdateConfigOrder {
@@ -9635,6 +10011,7 @@ pub enum ServiceSpecUpdateConfigOrder {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ServiceSpecUpdateConfigOrder {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -9645,6 +10022,7 @@ impl ServiceSpecUpdateConfigOrder {
         }
     }
 }
+
 impl From<&str> for ServiceSpecUpdateConfigOrder {
     fn from(value: &str) -> Self {
         match value {
@@ -9654,16 +10032,19 @@ impl From<&str> for ServiceSpecUpdateConfigOrder {
         }
     }
 }
+
 impl std::fmt::Display for ServiceSpecUpdateConfigOrder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ServiceSpecUpdateConfigOrder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpecUpdateConfigOrder {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9671,6 +10052,7 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecUpdateConfigOrder {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// CA configuration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecCaConfig {
@@ -9679,6 +10061,7 @@ pub struct SwarmSpecCaConfig {
     /// The duration node certificates are issued for.
     pub node_cert_expiry: Option<i64>,
 }
+
 impl serde::Serialize for SwarmSpecCaConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9692,6 +10075,7 @@ impl serde::Serialize for SwarmSpecCaConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpecCaConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9733,6 +10117,7 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecCaConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecCaConfigExternalCasItem {
     /// An object with key/value pairs that are interpreted as protocol-specific options for the external CA driver.
@@ -9742,6 +10127,7 @@ pub struct SwarmSpecCaConfigExternalCasItem {
     /// URL where certificate signing requests should be sent.
     pub url: Option<String>,
 }
+
 impl serde::Serialize for SwarmSpecCaConfigExternalCasItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9758,6 +10144,7 @@ impl serde::Serialize for SwarmSpecCaConfigExternalCasItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpecCaConfigExternalCasItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9807,6 +10194,7 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecCaConfigExternalCasItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Protocol for communication with the external CA (currently only `cfssl` is supported).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SwarmSpecCaConfigExternalCasItemProtocol {
@@ -9815,6 +10203,7 @@ pub enum SwarmSpecCaConfigExternalCasItemProtocol {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl SwarmSpecCaConfigExternalCasItemProtocol {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -9824,6 +10213,7 @@ impl SwarmSpecCaConfigExternalCasItemProtocol {
         }
     }
 }
+
 impl From<&str> for SwarmSpecCaConfigExternalCasItemProtocol {
     fn from(value: &str) -> Self {
         match value {
@@ -9832,16 +10222,19 @@ impl From<&str> for SwarmSpecCaConfigExternalCasItemProtocol {
         }
     }
 }
+
 impl std::fmt::Display for SwarmSpecCaConfigExternalCasItemProtocol {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for SwarmSpecCaConfigExternalCasItemProtocol {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpecCaConfigExternalCasItemProtocol {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9849,12 +10242,14 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecCaConfigExternalCasItemProtocol {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Dispatcher configuration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecDispatcher {
     /// The delay for an agent to send a heartbeat to the dispatcher.
     pub heartbeat_period: Option<i64>,
 }
+
 impl serde::Serialize for SwarmSpecDispatcher {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9865,6 +10260,7 @@ impl serde::Serialize for SwarmSpecDispatcher {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpecDispatcher {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9898,12 +10294,14 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecDispatcher {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Parameters related to encryption-at-rest.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecEncryptionConfig {
     /// If set, generate a key and use it to lock data stored on the managers.
     pub auto_lock_managers: Option<bool>,
 }
+
 impl serde::Serialize for SwarmSpecEncryptionConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9914,6 +10312,7 @@ impl serde::Serialize for SwarmSpecEncryptionConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpecEncryptionConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9947,12 +10346,14 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecEncryptionConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Orchestration configuration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecOrchestration {
     /// The number of historic tasks to keep per instance or node. If negative, never remove completed or failed tasks.
     pub task_history_retention_limit: Option<i64>,
 }
+
 impl serde::Serialize for SwarmSpecOrchestration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9963,6 +10364,7 @@ impl serde::Serialize for SwarmSpecOrchestration {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpecOrchestration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9998,6 +10400,7 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecOrchestration {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Raft configuration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecRaft {
@@ -10016,6 +10419,7 @@ pub struct SwarmSpecRaft {
     /// The number of log entries between snapshots.
     pub snapshot_interval: Option<i64>,
 }
+
 impl serde::Serialize for SwarmSpecRaft {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10038,6 +10442,7 @@ impl serde::Serialize for SwarmSpecRaft {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpecRaft {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10085,6 +10490,7 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecRaft {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Defaults for creating tasks in this cluster.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecTaskDefaults {
@@ -10093,6 +10499,7 @@ pub struct SwarmSpecTaskDefaults {
     /// Updating this value will only have an affect on new tasks. Old tasks will continue use their previously configured log driver until recreated.
     pub log_driver: Option<SwarmSpecTaskDefaultsLogDriver>,
 }
+
 impl serde::Serialize for SwarmSpecTaskDefaults {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10103,6 +10510,7 @@ impl serde::Serialize for SwarmSpecTaskDefaults {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpecTaskDefaults {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10139,6 +10547,7 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecTaskDefaults {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The log driver to use for tasks created in the orchestrator if unspecified by a service.
 ///
 /// Updating this value will only have an affect on new tasks. Old tasks will continue use their previously configured log driver until recreated.
@@ -10147,6 +10556,7 @@ pub struct SwarmSpecTaskDefaultsLogDriver {
     pub name: Option<String>,
     pub options: Option<std::collections::HashMap<String, String>>,
 }
+
 impl serde::Serialize for SwarmSpecTaskDefaultsLogDriver {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10160,6 +10570,7 @@ impl serde::Serialize for SwarmSpecTaskDefaultsLogDriver {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpecTaskDefaultsLogDriver {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10201,6 +10612,7 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecTaskDefaultsLogDriver {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskStatus {
     pub container_status: Option<TaskStatusContainerStatus>,
@@ -10209,6 +10621,7 @@ pub struct TaskStatus {
     pub state: Option<TaskState>,
     pub timestamp: Option<String>,
 }
+
 impl serde::Serialize for TaskStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10231,6 +10644,7 @@ impl serde::Serialize for TaskStatus {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10279,12 +10693,14 @@ impl<'de> serde::Deserialize<'de> for TaskStatus {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskStatusContainerStatus {
     pub container_id: Option<String>,
     pub exit_code: Option<i64>,
     pub pid: Option<i64>,
 }
+
 impl serde::Serialize for TaskStatusContainerStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10301,6 +10717,7 @@ impl serde::Serialize for TaskStatusContainerStatus {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskStatusContainerStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10340,6 +10757,7 @@ impl<'de> serde::Deserialize<'de> for TaskStatusContainerStatus {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpec {
     /// Arguments to the command.
@@ -10383,6 +10801,7 @@ pub struct TaskSpecContainerSpec {
     /// The user inside the container.
     pub user: Option<String>,
 }
+
 impl serde::Serialize for TaskSpecContainerSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10447,6 +10866,7 @@ impl serde::Serialize for TaskSpecContainerSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10549,6 +10969,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Specification for DNS related configurations in resolver configuration file (`resolv.conf`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpecDnsConfig {
@@ -10559,6 +10980,7 @@ pub struct TaskSpecContainerSpecDnsConfig {
     /// A search list for host-name lookup.
     pub search: Option<Vec<String>>,
 }
+
 impl serde::Serialize for TaskSpecContainerSpecDnsConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10575,6 +10997,7 @@ impl serde::Serialize for TaskSpecContainerSpecDnsConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecDnsConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10616,6 +11039,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecDnsConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpecSecretsItem {
     /// File represents a specific target that is backed by a file.
@@ -10626,6 +11050,7 @@ pub struct TaskSpecContainerSpecSecretsItem {
     /// lookup/display purposes. The secret in the reference will be identified by its ID.
     pub secret_name: Option<String>,
 }
+
 impl serde::Serialize for TaskSpecContainerSpecSecretsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10642,6 +11067,7 @@ impl serde::Serialize for TaskSpecContainerSpecSecretsItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecSecretsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10686,6 +11112,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecSecretsItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// File represents a specific target that is backed by a file.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpecSecretsItemFile {
@@ -10698,6 +11125,7 @@ pub struct TaskSpecContainerSpecSecretsItemFile {
     /// UID represents the file UID.
     pub uid: Option<String>,
 }
+
 impl serde::Serialize for TaskSpecContainerSpecSecretsItemFile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10717,6 +11145,7 @@ impl serde::Serialize for TaskSpecContainerSpecSecretsItemFile {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecSecretsItemFile {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10759,12 +11188,14 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecSecretsItemFile {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Specifies the log driver to use for tasks created from this spec. If not present, the default one for the swarm will be used, finally falling back to the engine default if not specified.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecLogDriver {
     pub name: Option<String>,
     pub options: Option<std::collections::HashMap<String, String>>,
 }
+
 impl serde::Serialize for TaskSpecLogDriver {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10778,6 +11209,7 @@ impl serde::Serialize for TaskSpecLogDriver {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecLogDriver {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10819,11 +11251,13 @@ impl<'de> serde::Deserialize<'de> for TaskSpecLogDriver {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecNetworksItem {
     pub aliases: Option<Vec<String>>,
     pub target: Option<String>,
 }
+
 impl serde::Serialize for TaskSpecNetworksItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10837,6 +11271,7 @@ impl serde::Serialize for TaskSpecNetworksItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecNetworksItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10873,6 +11308,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecNetworksItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecPlacement {
     /// An array of constraints.
@@ -10880,6 +11316,7 @@ pub struct TaskSpecPlacement {
     /// Preferences provide a way to make the scheduler aware of factors such as topology. They are provided in order from highest to lowest precedence.
     pub preferences: Option<Vec<TaskSpecPlacementPreferencesItem>>,
 }
+
 impl serde::Serialize for TaskSpecPlacement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10893,6 +11330,7 @@ impl serde::Serialize for TaskSpecPlacement {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecPlacement {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10936,10 +11374,12 @@ impl<'de> serde::Deserialize<'de> for TaskSpecPlacement {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecPlacementPreferencesItem {
     pub spread: Option<TaskSpecPlacementPreferencesItemSpread>,
 }
+
 impl serde::Serialize for TaskSpecPlacementPreferencesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10950,6 +11390,7 @@ impl serde::Serialize for TaskSpecPlacementPreferencesItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecPlacementPreferencesItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10988,11 +11429,13 @@ impl<'de> serde::Deserialize<'de> for TaskSpecPlacementPreferencesItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecPlacementPreferencesItemSpread {
     /// label descriptor, such as engine.labels.az
     pub spread_descriptor: Option<String>,
 }
+
 impl serde::Serialize for TaskSpecPlacementPreferencesItemSpread {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11003,6 +11446,7 @@ impl serde::Serialize for TaskSpecPlacementPreferencesItemSpread {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecPlacementPreferencesItemSpread {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11038,6 +11482,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecPlacementPreferencesItemSpread {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Resource requirements which apply to each individual container created as part of the service.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecResources {
@@ -11046,6 +11491,7 @@ pub struct TaskSpecResources {
     /// Define resources reservation.
     pub reservations: Option<TaskSpecResourcesReservations>,
 }
+
 impl serde::Serialize for TaskSpecResources {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11059,6 +11505,7 @@ impl serde::Serialize for TaskSpecResources {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecResources {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11101,6 +11548,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecResources {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Define resources limits.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecResourcesLimits {
@@ -11109,6 +11557,7 @@ pub struct TaskSpecResourcesLimits {
     /// CPU limit in units of 10&lt;sup&gt;-9&lt;/sup&gt; CPU shares.
     pub nano_cpus: Option<i64>,
 }
+
 impl serde::Serialize for TaskSpecResourcesLimits {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11122,6 +11571,7 @@ impl serde::Serialize for TaskSpecResourcesLimits {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecResourcesLimits {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11158,6 +11608,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecResourcesLimits {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Define resources reservation.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecResourcesReservations {
@@ -11166,6 +11617,7 @@ pub struct TaskSpecResourcesReservations {
     /// CPU reservation in units of 10&lt;sup&gt;-9&lt;/sup&gt; CPU shares.
     pub nano_cpus: Option<i64>,
 }
+
 impl serde::Serialize for TaskSpecResourcesReservations {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11179,6 +11631,7 @@ impl serde::Serialize for TaskSpecResourcesReservations {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecResourcesReservations {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11215,6 +11668,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecResourcesReservations {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Specification for the restart policy which applies to containers created as part of this service.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecRestartPolicy {
@@ -11227,6 +11681,7 @@ pub struct TaskSpecRestartPolicy {
     /// Windows is the time window used to evaluate the restart policy (default value is 0, which is unbounded).
     pub window: Option<i64>,
 }
+
 impl serde::Serialize for TaskSpecRestartPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11246,6 +11701,7 @@ impl serde::Serialize for TaskSpecRestartPolicy {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecRestartPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11291,6 +11747,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecRestartPolicy {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Condition for restart.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TaskSpecRestartPolicyCondition {
@@ -11303,6 +11760,7 @@ pub enum TaskSpecRestartPolicyCondition {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl TaskSpecRestartPolicyCondition {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -11314,6 +11772,7 @@ impl TaskSpecRestartPolicyCondition {
         }
     }
 }
+
 impl From<&str> for TaskSpecRestartPolicyCondition {
     fn from(value: &str) -> Self {
         match value {
@@ -11324,16 +11783,19 @@ impl From<&str> for TaskSpecRestartPolicyCondition {
         }
     }
 }
+
 impl std::fmt::Display for TaskSpecRestartPolicyCondition {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TaskSpecRestartPolicyCondition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecRestartPolicyCondition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11341,6 +11803,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecRestartPolicyCondition {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// The level at which the volume exists. Either `global` for cluster-wide, or `local` for machine level.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VolumeScope {
@@ -11351,6 +11814,7 @@ pub enum VolumeScope {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl VolumeScope {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -11361,6 +11825,7 @@ impl VolumeScope {
         }
     }
 }
+
 impl From<&str> for VolumeScope {
     fn from(value: &str) -> Self {
         match value {
@@ -11370,16 +11835,19 @@ impl From<&str> for VolumeScope {
         }
     }
 }
+
 impl std::fmt::Display for VolumeScope {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for VolumeScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for VolumeScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11387,6 +11855,7 @@ impl<'de> serde::Deserialize<'de> for VolumeScope {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VolumeUsageData {
     /// The number of containers referencing this volume.
@@ -11394,6 +11863,7 @@ pub struct VolumeUsageData {
     /// The disk space used by the volume (local driver only)
     pub size: i64,
 }
+
 impl serde::Serialize for VolumeUsageData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11403,6 +11873,7 @@ impl serde::Serialize for VolumeUsageData {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for VolumeUsageData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11445,6 +11916,7 @@ impl<'de> serde::Deserialize<'de> for VolumeUsageData {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemAuthResponse {
     /// An opaque token used to authenticate a user after a successful login
@@ -11452,6 +11924,7 @@ pub struct SystemAuthResponse {
     /// The status of the authentication
     pub status: String,
 }
+
 impl serde::Serialize for SystemAuthResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11463,6 +11936,7 @@ impl serde::Serialize for SystemAuthResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemAuthResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11502,6 +11976,7 @@ impl<'de> serde::Deserialize<'de> for SystemAuthResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ImageBuildContentType {
     /// `"application/x-tar"`
@@ -11509,6 +11984,7 @@ pub enum ImageBuildContentType {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ImageBuildContentType {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -11518,6 +11994,7 @@ impl ImageBuildContentType {
         }
     }
 }
+
 impl From<&str> for ImageBuildContentType {
     fn from(value: &str) -> Self {
         match value {
@@ -11526,16 +12003,19 @@ impl From<&str> for ImageBuildContentType {
         }
     }
 }
+
 impl std::fmt::Display for ImageBuildContentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ImageBuildContentType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageBuildContentType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11543,6 +12023,7 @@ impl<'de> serde::Deserialize<'de> for ImageBuildContentType {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerCreateBody {
     /// Command is already escaped (Windows only)
@@ -11607,6 +12088,7 @@ pub struct ContainerCreateBody {
     /// This container's networking configuration.
     pub networking_config: Option<ContainerCreateBodyNetworkingConfig>,
 }
+
 impl serde::Serialize for ContainerCreateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11695,6 +12177,7 @@ impl serde::Serialize for ContainerCreateBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerCreateBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11852,12 +12335,14 @@ impl<'de> serde::Deserialize<'de> for ContainerCreateBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// This container's networking configuration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerCreateBodyNetworkingConfig {
     /// A mapping of network name to endpoint configuration for that network.
     pub endpoints_config: Option<std::collections::HashMap<String, EndpointSettings>>,
 }
+
 impl serde::Serialize for ContainerCreateBodyNetworkingConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11868,6 +12353,7 @@ impl serde::Serialize for ContainerCreateBodyNetworkingConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerCreateBodyNetworkingConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11908,6 +12394,7 @@ impl<'de> serde::Deserialize<'de> for ContainerCreateBodyNetworkingConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerCreateResponse {
     /// The ID of the created container
@@ -11915,6 +12402,7 @@ pub struct ContainerCreateResponse {
     /// Warnings encountered when creating the container
     pub warnings: Vec<String>,
 }
+
 impl serde::Serialize for ContainerCreateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11924,6 +12412,7 @@ impl serde::Serialize for ContainerCreateResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerCreateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11970,6 +12459,7 @@ impl<'de> serde::Deserialize<'de> for ContainerCreateResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerPruneResponse {
     /// Container IDs that were deleted
@@ -11977,6 +12467,7 @@ pub struct ContainerPruneResponse {
     /// Disk space reclaimed in bytes
     pub space_reclaimed: Option<i64>,
 }
+
 impl serde::Serialize for ContainerPruneResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11990,6 +12481,7 @@ impl serde::Serialize for ContainerPruneResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerPruneResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12028,6 +12520,7 @@ impl<'de> serde::Deserialize<'de> for ContainerPruneResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContainerChangesResponseItem {
     /// Kind of change
@@ -12035,6 +12528,7 @@ pub struct ContainerChangesResponseItem {
     /// Path to file that has changed
     pub path: String,
 }
+
 impl serde::Serialize for ContainerChangesResponseItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -12044,6 +12538,7 @@ impl serde::Serialize for ContainerChangesResponseItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerChangesResponseItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12090,6 +12585,7 @@ impl<'de> serde::Deserialize<'de> for ContainerChangesResponseItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Kind of change
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ContainerChangesResponseItemKind {
@@ -12102,6 +12598,7 @@ pub enum ContainerChangesResponseItemKind {
     /// A value this API version does not list; kept as sent.
     Other(i64),
 }
+
 impl ContainerChangesResponseItemKind {
     /// The value as the daemon sends it.
     pub fn as_i64(self) -> i64 {
@@ -12113,6 +12610,7 @@ impl ContainerChangesResponseItemKind {
         }
     }
 }
+
 impl From<i64> for ContainerChangesResponseItemKind {
     fn from(value: i64) -> Self {
         match value {
@@ -12123,11 +12621,13 @@ impl From<i64> for ContainerChangesResponseItemKind {
         }
     }
 }
+
 impl serde::Serialize for ContainerChangesResponseItemKind {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.as_i64())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerChangesResponseItemKind {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12135,6 +12635,7 @@ impl<'de> serde::Deserialize<'de> for ContainerChangesResponseItemKind {
         <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerExecBody {
     /// Attach to `stderr` of the exec command.
@@ -12156,6 +12657,7 @@ pub struct ContainerExecBody {
     /// The user, and optionally, group to run the exec process inside the container. Format is one of: `user`, `user:group`, `uid`, or `uid:gid`.
     pub user: Option<String>,
 }
+
 impl serde::Serialize for ContainerExecBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -12190,6 +12692,7 @@ impl serde::Serialize for ContainerExecBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerExecBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12247,6 +12750,7 @@ impl<'de> serde::Deserialize<'de> for ContainerExecBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerInspectResponse {
     pub app_armor_profile: Option<String>,
@@ -12284,6 +12788,7 @@ pub struct ContainerInspectResponse {
     /// The state of the container.
     pub state: Option<ContainerInspectResponseState>,
 }
+
 impl serde::Serialize for ContainerInspectResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -12366,6 +12871,7 @@ impl serde::Serialize for ContainerInspectResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerInspectResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12486,6 +12992,7 @@ impl<'de> serde::Deserialize<'de> for ContainerInspectResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The state of the container.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerInspectResponseState {
@@ -12510,6 +13017,7 @@ pub struct ContainerInspectResponseState {
     /// The status of the container. For example, `running` or `exited`.
     pub status: Option<String>,
 }
+
 impl serde::Serialize for ContainerInspectResponseState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -12550,6 +13058,7 @@ impl serde::Serialize for ContainerInspectResponseState {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerInspectResponseState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12613,6 +13122,7 @@ impl<'de> serde::Deserialize<'de> for ContainerInspectResponseState {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerTopResponse {
     /// Each process running in the container, where each is process is an array of values corresponding to the titles
@@ -12620,6 +13130,7 @@ pub struct ContainerTopResponse {
     /// The ps column titles
     pub titles: Option<Vec<String>>,
 }
+
 impl serde::Serialize for ContainerTopResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -12633,6 +13144,7 @@ impl serde::Serialize for ContainerTopResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerTopResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12671,6 +13183,7 @@ impl<'de> serde::Deserialize<'de> for ContainerTopResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerUpdateBody {
     /// Limit read rate (bytes per second) from a device, in the form `[{"Path": "device_path", "Rate": rate}]`.
@@ -12737,6 +13250,7 @@ pub struct ContainerUpdateBody {
     pub ulimits: Option<Vec<ContainerUpdateBodyUlimitsItem>>,
     pub restart_policy: Option<RestartPolicy>,
 }
+
 impl serde::Serialize for ContainerUpdateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -12834,6 +13348,7 @@ impl serde::Serialize for ContainerUpdateBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerUpdateBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12986,11 +13501,13 @@ impl<'de> serde::Deserialize<'de> for ContainerUpdateBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerUpdateBodyBlkioWeightDeviceItem {
     pub path: Option<String>,
     pub weight: Option<i64>,
 }
+
 impl serde::Serialize for ContainerUpdateBodyBlkioWeightDeviceItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13004,6 +13521,7 @@ impl serde::Serialize for ContainerUpdateBodyBlkioWeightDeviceItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerUpdateBodyBlkioWeightDeviceItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13040,6 +13558,7 @@ impl<'de> serde::Deserialize<'de> for ContainerUpdateBodyBlkioWeightDeviceItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerUpdateBodyUlimitsItem {
     /// Hard limit
@@ -13049,6 +13568,7 @@ pub struct ContainerUpdateBodyUlimitsItem {
     /// Soft limit
     pub soft: Option<i64>,
 }
+
 impl serde::Serialize for ContainerUpdateBodyUlimitsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13065,6 +13585,7 @@ impl serde::Serialize for ContainerUpdateBodyUlimitsItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerUpdateBodyUlimitsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13104,10 +13625,12 @@ impl<'de> serde::Deserialize<'de> for ContainerUpdateBodyUlimitsItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerUpdateResponse {
     pub warnings: Option<Vec<String>>,
 }
+
 impl serde::Serialize for ContainerUpdateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13118,6 +13641,7 @@ impl serde::Serialize for ContainerUpdateResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerUpdateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13151,11 +13675,13 @@ impl<'de> serde::Deserialize<'de> for ContainerUpdateResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerWaitResponse {
     /// Exit code of the container
     pub status_code: i64,
 }
+
 impl serde::Serialize for ContainerWaitResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13164,6 +13690,7 @@ impl serde::Serialize for ContainerWaitResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerWaitResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13200,6 +13727,7 @@ impl<'de> serde::Deserialize<'de> for ContainerWaitResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemEventsResponse {
     /// The type of event
@@ -13212,6 +13740,7 @@ pub struct SystemEventsResponse {
     /// Timestamp of event, with nanosecond accuracy
     pub time_nano: Option<i64>,
 }
+
 impl serde::Serialize for SystemEventsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13234,6 +13763,7 @@ impl serde::Serialize for SystemEventsResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemEventsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13282,6 +13812,7 @@ impl<'de> serde::Deserialize<'de> for SystemEventsResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemEventsResponseActor {
     /// Various key/value attributes of the object, depending on its type
@@ -13289,6 +13820,7 @@ pub struct SystemEventsResponseActor {
     /// The ID of the object emitting the event
     pub id: Option<String>,
 }
+
 impl serde::Serialize for SystemEventsResponseActor {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13302,6 +13834,7 @@ impl serde::Serialize for SystemEventsResponseActor {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemEventsResponseActor {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13343,6 +13876,7 @@ impl<'de> serde::Deserialize<'de> for SystemEventsResponseActor {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExecInspectResponse {
     pub container_id: Option<String>,
@@ -13356,6 +13890,7 @@ pub struct ExecInspectResponse {
     pub process_config: Option<ProcessConfig>,
     pub running: Option<bool>,
 }
+
 impl serde::Serialize for ExecInspectResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13390,6 +13925,7 @@ impl serde::Serialize for ExecInspectResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ExecInspectResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13449,6 +13985,7 @@ impl<'de> serde::Deserialize<'de> for ExecInspectResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExecStartBody {
     /// Detach from the command.
@@ -13456,6 +13993,7 @@ pub struct ExecStartBody {
     /// Allocate a pseudo-TTY.
     pub tty: Option<bool>,
 }
+
 impl serde::Serialize for ExecStartBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13469,6 +14007,7 @@ impl serde::Serialize for ExecStartBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ExecStartBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13505,6 +14044,7 @@ impl<'de> serde::Deserialize<'de> for ExecStartBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImagePruneResponse {
     /// Images that were deleted
@@ -13512,6 +14052,7 @@ pub struct ImagePruneResponse {
     /// Disk space reclaimed in bytes
     pub space_reclaimed: Option<i64>,
 }
+
 impl serde::Serialize for ImagePruneResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13525,6 +14066,7 @@ impl serde::Serialize for ImagePruneResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImagePruneResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13564,6 +14106,7 @@ impl<'de> serde::Deserialize<'de> for ImagePruneResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageSearchResponseItem {
     pub description: Option<String>,
@@ -13572,6 +14115,7 @@ pub struct ImageSearchResponseItem {
     pub name: Option<String>,
     pub star_count: Option<i64>,
 }
+
 impl serde::Serialize for ImageSearchResponseItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13594,6 +14138,7 @@ impl serde::Serialize for ImageSearchResponseItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageSearchResponseItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13639,6 +14184,7 @@ impl<'de> serde::Deserialize<'de> for ImageSearchResponseItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemInfoResponse {
     pub architecture: Option<String>,
@@ -13683,6 +14229,7 @@ pub struct SystemInfoResponse {
     pub system_status: Option<Vec<Vec<String>>>,
     pub system_time: Option<String>,
 }
+
 impl serde::Serialize for SystemInfoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13813,6 +14360,7 @@ impl serde::Serialize for SystemInfoResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemInfoResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13984,11 +14532,13 @@ impl<'de> serde::Deserialize<'de> for SystemInfoResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemInfoResponsePlugins {
     pub network: Option<Vec<String>>,
     pub volume: Option<Vec<String>>,
 }
+
 impl serde::Serialize for SystemInfoResponsePlugins {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14002,6 +14552,7 @@ impl serde::Serialize for SystemInfoResponsePlugins {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemInfoResponsePlugins {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14038,6 +14589,7 @@ impl<'de> serde::Deserialize<'de> for SystemInfoResponsePlugins {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemInfoResponseRegistryConfig {
     pub index_configs: Option<
@@ -14048,6 +14600,7 @@ pub struct SystemInfoResponseRegistryConfig {
     >,
     pub insecure_registry_cid_rs: Option<Vec<String>>,
 }
+
 impl serde::Serialize for SystemInfoResponseRegistryConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14061,6 +14614,7 @@ impl serde::Serialize for SystemInfoResponseRegistryConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemInfoResponseRegistryConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14114,6 +14668,7 @@ impl<'de> serde::Deserialize<'de> for SystemInfoResponseRegistryConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemInfoResponseRegistryConfigIndexConfigsValue {
     pub mirrors: Option<Vec<String>>,
@@ -14121,6 +14676,7 @@ pub struct SystemInfoResponseRegistryConfigIndexConfigsValue {
     pub official: Option<bool>,
     pub secure: Option<bool>,
 }
+
 impl serde::Serialize for SystemInfoResponseRegistryConfigIndexConfigsValue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14140,6 +14696,7 @@ impl serde::Serialize for SystemInfoResponseRegistryConfigIndexConfigsValue {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemInfoResponseRegistryConfigIndexConfigsValue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14184,6 +14741,7 @@ impl<'de> serde::Deserialize<'de> for SystemInfoResponseRegistryConfigIndexConfi
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkCreateBody {
     /// Globally scoped network is manually attachable by regular containers from workers in swarm mode.
@@ -14207,6 +14765,7 @@ pub struct NetworkCreateBody {
     /// Network specific options to be used by the drivers.
     pub options: Option<std::collections::HashMap<String, String>>,
 }
+
 impl serde::Serialize for NetworkCreateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14242,6 +14801,7 @@ impl serde::Serialize for NetworkCreateBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkCreateBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14315,12 +14875,14 @@ impl<'de> serde::Deserialize<'de> for NetworkCreateBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkCreateResponse {
     /// The ID of the created network.
     pub id: Option<String>,
     pub warning: Option<String>,
 }
+
 impl serde::Serialize for NetworkCreateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14334,6 +14896,7 @@ impl serde::Serialize for NetworkCreateResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkCreateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14370,11 +14933,13 @@ impl<'de> serde::Deserialize<'de> for NetworkCreateResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkPruneResponse {
     /// Networks that were deleted
     pub networks_deleted: Option<Vec<String>>,
 }
+
 impl serde::Serialize for NetworkPruneResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14385,6 +14950,7 @@ impl serde::Serialize for NetworkPruneResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkPruneResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14420,12 +14986,14 @@ impl<'de> serde::Deserialize<'de> for NetworkPruneResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkConnectBody {
     /// The ID or name of the container to connect to the network.
     pub container: Option<String>,
     pub endpoint_config: Option<EndpointSettings>,
 }
+
 impl serde::Serialize for NetworkConnectBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14439,6 +15007,7 @@ impl serde::Serialize for NetworkConnectBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkConnectBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14477,6 +15046,7 @@ impl<'de> serde::Deserialize<'de> for NetworkConnectBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkDisconnectBody {
     /// The ID or name of the container to disconnect from the network.
@@ -14484,6 +15054,7 @@ pub struct NetworkDisconnectBody {
     /// Force the container to disconnect from the network.
     pub force: Option<bool>,
 }
+
 impl serde::Serialize for NetworkDisconnectBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14497,6 +15068,7 @@ impl serde::Serialize for NetworkDisconnectBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkDisconnectBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14533,6 +15105,7 @@ impl<'de> serde::Deserialize<'de> for NetworkDisconnectBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Describes a permission the user has to accept upon installing the plugin.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetPluginPrivilegesResponseItem {
@@ -14540,6 +15113,7 @@ pub struct GetPluginPrivilegesResponseItem {
     pub name: Option<String>,
     pub value: Option<Vec<String>>,
 }
+
 impl serde::Serialize for GetPluginPrivilegesResponseItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14556,6 +15130,7 @@ impl serde::Serialize for GetPluginPrivilegesResponseItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for GetPluginPrivilegesResponseItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14595,6 +15170,7 @@ impl<'de> serde::Deserialize<'de> for GetPluginPrivilegesResponseItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Describes a permission accepted by the user upon installing the plugin.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginPullBodyItem {
@@ -14602,6 +15178,7 @@ pub struct PluginPullBodyItem {
     pub name: Option<String>,
     pub value: Option<Vec<String>>,
 }
+
 impl serde::Serialize for PluginPullBodyItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14618,6 +15195,7 @@ impl serde::Serialize for PluginPullBodyItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginPullBodyItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14657,6 +15235,7 @@ impl<'de> serde::Deserialize<'de> for PluginPullBodyItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Describes a permission accepted by the user upon installing the plugin.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginUpgradeBodyItem {
@@ -14664,6 +15243,7 @@ pub struct PluginUpgradeBodyItem {
     pub name: Option<String>,
     pub value: Option<Vec<String>>,
 }
+
 impl serde::Serialize for PluginUpgradeBodyItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14680,6 +15260,7 @@ impl serde::Serialize for PluginUpgradeBodyItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginUpgradeBodyItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14719,11 +15300,13 @@ impl<'de> serde::Deserialize<'de> for PluginUpgradeBodyItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SecretCreateResponse {
     /// The ID of the created secret.
     pub id: Option<String>,
 }
+
 impl serde::Serialize for SecretCreateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14734,6 +15317,7 @@ impl serde::Serialize for SecretCreateResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SecretCreateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14767,6 +15351,7 @@ impl<'de> serde::Deserialize<'de> for SecretCreateResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceCreateResponse {
     /// The ID of the created service.
@@ -14774,6 +15359,7 @@ pub struct ServiceCreateResponse {
     /// Optional warning message
     pub warning: Option<String>,
 }
+
 impl serde::Serialize for ServiceCreateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14787,6 +15373,7 @@ impl serde::Serialize for ServiceCreateResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceCreateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14823,6 +15410,7 @@ impl<'de> serde::Deserialize<'de> for ServiceCreateResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmInspectResponse {
     pub created_at: Option<String>,
@@ -14834,6 +15422,7 @@ pub struct SwarmInspectResponse {
     /// The tokens workers and managers need to join the swarm.
     pub join_tokens: Option<SwarmInspectResponseJoinTokens>,
 }
+
 impl serde::Serialize for SwarmInspectResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14859,6 +15448,7 @@ impl serde::Serialize for SwarmInspectResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmInspectResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14910,6 +15500,7 @@ impl<'de> serde::Deserialize<'de> for SwarmInspectResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The tokens workers and managers need to join the swarm.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmInspectResponseJoinTokens {
@@ -14918,6 +15509,7 @@ pub struct SwarmInspectResponseJoinTokens {
     /// The token workers can use to join the swarm.
     pub worker: Option<String>,
 }
+
 impl serde::Serialize for SwarmInspectResponseJoinTokens {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14931,6 +15523,7 @@ impl serde::Serialize for SwarmInspectResponseJoinTokens {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmInspectResponseJoinTokens {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14967,6 +15560,7 @@ impl<'de> serde::Deserialize<'de> for SwarmInspectResponseJoinTokens {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmInitBody {
     /// Externally reachable address advertised to other nodes. This can either be an address/port combination in the form `192.168.1.1:4567`, or an interface followed by a port number, like `eth0:4567`. If the port number is omitted, the port number from the listen address is used. If `AdvertiseAddr` is not specified, it will be automatically detected when possible.
@@ -14977,6 +15571,7 @@ pub struct SwarmInitBody {
     pub listen_addr: Option<String>,
     pub spec: Option<SwarmSpec>,
 }
+
 impl serde::Serialize for SwarmInitBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14996,6 +15591,7 @@ impl serde::Serialize for SwarmInitBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmInitBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15038,6 +15634,7 @@ impl<'de> serde::Deserialize<'de> for SwarmInitBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmJoinBody {
     /// Externally reachable address advertised to other nodes. This
@@ -15058,6 +15655,7 @@ pub struct SwarmJoinBody {
     /// Addresses of manager nodes already participating in the swarm.
     pub remote_addrs: Vec<String>,
 }
+
 impl serde::Serialize for SwarmJoinBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -15071,6 +15669,7 @@ impl serde::Serialize for SwarmJoinBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmJoinBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15126,11 +15725,13 @@ impl<'de> serde::Deserialize<'de> for SwarmJoinBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmUnlockBody {
     /// The swarm's unlock key.
     pub unlock_key: Option<String>,
 }
+
 impl serde::Serialize for SwarmUnlockBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -15141,6 +15742,7 @@ impl serde::Serialize for SwarmUnlockBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmUnlockBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15174,11 +15776,13 @@ impl<'de> serde::Deserialize<'de> for SwarmUnlockBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmUnlockkeyResponse {
     /// The swarm's unlock key.
     pub unlock_key: Option<String>,
 }
+
 impl serde::Serialize for SwarmUnlockkeyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -15189,6 +15793,7 @@ impl serde::Serialize for SwarmUnlockkeyResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmUnlockkeyResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15222,6 +15827,7 @@ impl<'de> serde::Deserialize<'de> for SwarmUnlockkeyResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemDataUsageResponse {
     pub containers: Option<Vec<ContainerSummary>>,
@@ -15229,6 +15835,7 @@ pub struct SystemDataUsageResponse {
     pub layers_size: Option<i64>,
     pub volumes: Option<Vec<Volume>>,
 }
+
 impl serde::Serialize for SystemDataUsageResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -15248,6 +15855,7 @@ impl serde::Serialize for SystemDataUsageResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemDataUsageResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15294,6 +15902,7 @@ impl<'de> serde::Deserialize<'de> for SystemDataUsageResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemVersionResponse {
     pub api_version: Option<String>,
@@ -15307,6 +15916,7 @@ pub struct SystemVersionResponse {
     pub os: Option<String>,
     pub version: Option<String>,
 }
+
 impl serde::Serialize for SystemVersionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -15344,6 +15954,7 @@ impl serde::Serialize for SystemVersionResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemVersionResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15404,6 +16015,7 @@ impl<'de> serde::Deserialize<'de> for SystemVersionResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VolumeListResponse {
     /// List of volumes
@@ -15411,6 +16023,7 @@ pub struct VolumeListResponse {
     /// Warnings that occurred when fetching the list of volumes
     pub warnings: Vec<String>,
 }
+
 impl serde::Serialize for VolumeListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -15420,6 +16033,7 @@ impl serde::Serialize for VolumeListResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for VolumeListResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15470,6 +16084,7 @@ impl<'de> serde::Deserialize<'de> for VolumeListResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VolumeCreateBody {
     /// Name of the volume driver to use.
@@ -15481,6 +16096,7 @@ pub struct VolumeCreateBody {
     /// The new volume's name. If not specified, Docker generates a name.
     pub name: Option<String>,
 }
+
 impl serde::Serialize for VolumeCreateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -15500,6 +16116,7 @@ impl serde::Serialize for VolumeCreateBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for VolumeCreateBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15552,6 +16169,7 @@ impl<'de> serde::Deserialize<'de> for VolumeCreateBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VolumePruneResponse {
     /// Disk space reclaimed in bytes
@@ -15559,6 +16177,7 @@ pub struct VolumePruneResponse {
     /// Volumes that were deleted
     pub volumes_deleted: Option<Vec<String>>,
 }
+
 impl serde::Serialize for VolumePruneResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -15572,6 +16191,7 @@ impl serde::Serialize for VolumePruneResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for VolumePruneResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -5,6 +5,7 @@
 
 /// The API version every request of this crate is pinned to.
 pub const API_VERSION: &str = "1.32";
+
 /// A Docker Engine API client pinned to one API version.
 ///
 /// Every request this client sends starts with `/v1.32/`.
@@ -23,20 +24,24 @@ pub const API_VERSION: &str = "1.32";
 pub struct Client {
     transport: dockwright_runtime::Transport,
 }
+
 impl Client {
     /// A client over an explicit transport (unix socket, TCP, TLS).
     pub fn new(transport: dockwright_runtime::Transport) -> Self {
         Self { transport }
     }
+
     /// Connects as the Docker CLI would: `DOCKER_HOST`, `DOCKER_TLS_VERIFY`,
     /// `DOCKER_CERT_PATH` and the current Docker context.
     pub fn from_env() -> dockwright_runtime::Result<Self> {
         Ok(Self::new(dockwright_runtime::Transport::from_env()?))
     }
+
     /// The transport, for requests this crate does not describe.
     pub fn transport(&self) -> &dockwright_runtime::Transport {
         &self.transport
     }
+
     /// Pings the daemon and returns what its response headers say (API version,
     /// OS type, builder version, swarm state, experimental flag).
     pub async fn ping(
@@ -44,6 +49,7 @@ impl Client {
     ) -> dockwright_runtime::Result<dockwright_runtime::PingInfo> {
         self.transport.ping().await
     }
+
     /// Pings the daemon and fails with
     /// [`Error::VersionTooNew`](dockwright_runtime::Error::VersionTooNew) when it
     /// cannot speak this crate's API version.
@@ -57,6 +63,7 @@ impl Client {
         Ok(ping)
     }
 }
+
 /// # Containers
 ///
 /// Create, start, stop and remove containers; inspect them, read their logs and stats, attach to them, copy files in and out (`docker run`, `ps`, `logs`, `rm`, `cp` …).
@@ -77,6 +84,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// List containers
     ///
     /// Returns a list of containers. For details on the format, see \[the inspect endpoint\](#operation/ContainerInspect).
@@ -97,6 +105,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Delete stopped containers
     ///
     /// `POST /containers/prune` (operation `ContainerPrune`).
@@ -108,6 +117,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Remove a container
     ///
     /// `DELETE /containers/{id}` (operation `ContainerDelete`).
@@ -122,6 +132,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get an archive of a filesystem resource in a container
     ///
     /// Get a tar archive of a resource in the filesystem of container id.
@@ -140,6 +151,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get information about files in a container
     ///
     /// A response header `X-Docker-Container-Path-Stat` is return containing a base64 - encoded JSON object with some filesystem header information about the path.
@@ -157,6 +169,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Extract an archive of files or folders to a directory in a container
     ///
     /// Upload a tar archive to be extracted to a path in the filesystem of container id.
@@ -180,6 +193,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Attach to a container
     ///
     /// Attach to a container to read its output or send it input. You can attach to the same container multiple times and you can reattach to containers that have been detached.
@@ -274,6 +288,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Attach to a container via a websocket
     ///
     /// `GET /containers/{id}/attach/ws` (operation `ContainerAttachWebsocket`).
@@ -290,6 +305,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get changes on a container’s filesystem
     ///
     /// Returns which files in a container's filesystem have been added, deleted,
@@ -311,6 +327,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Export a container
     ///
     /// Export the contents of a container as a tarball.
@@ -324,6 +341,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect a container
     ///
     /// Return low-level information about a container.
@@ -341,6 +359,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Kill a container
     ///
     /// Send a POSIX signal to a container, defaulting to killing to the container.
@@ -355,6 +374,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get container logs
     ///
     /// Get `stdout` and `stderr` logs from a container.
@@ -377,6 +397,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Pause a container
     ///
     /// Use the cgroups freezer to suspend all processes in a container.
@@ -392,6 +413,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Rename a container
     ///
     /// `POST /containers/{id}/rename` (operation `ContainerRename`).
@@ -408,6 +430,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Resize a container TTY
     ///
     /// Resize the TTY for a container. You must restart the container for the resize to take effect.
@@ -427,6 +450,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Restart a container
     ///
     /// `POST /containers/{id}/restart` (operation `ContainerRestart`).
@@ -442,6 +466,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Start a container
     ///
     /// `POST /containers/{id}/start` (operation `ContainerStart`).
@@ -454,6 +479,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get container stats based on resource usage
     ///
     /// This endpoint returns a live stream of a container’s resource usage
@@ -477,6 +503,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Stop a container
     ///
     /// `POST /containers/{id}/stop` (operation `ContainerStop`).
@@ -489,6 +516,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// List processes running inside a container
     ///
     /// On Unix systems, this is done by running the `ps` command. This endpoint is not supported on Windows.
@@ -503,6 +531,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Unpause a container
     ///
     /// Resume a container which has been paused.
@@ -519,6 +548,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Update a container
     ///
     /// Change various configuration options of a container without having to recreate it.
@@ -537,6 +567,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Wait for a container
     ///
     /// Block until a container stops, then returns the exit code.
@@ -552,6 +583,7 @@ impl Client {
         }
     }
 }
+
 /// # Images
 ///
 /// Pull, build, tag, push, inspect and remove images, and save or load them as tar archives (`docker pull`, `build`, `images`, `rmi` …).
@@ -598,6 +630,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Delete builder cache
     ///
     /// `POST /build/prune` (operation `BuildPrune`).
@@ -608,6 +641,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Create a new image from a container
     ///
     /// `POST /commit` (operation `ImageCommit`).
@@ -626,6 +660,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Create an image
     ///
     /// Create an image by either pulling it from a registry or importing it.
@@ -646,6 +681,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Export several images
     ///
     /// Get a tarball containing all images and metadata for several image repositories.
@@ -663,6 +699,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// List Images
     ///
     /// Returns a list of images on the server. Note that it uses a different, smaller representation of an image than inspecting a single image.
@@ -679,6 +716,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Import images
     ///
     /// Load a set of images and tags into a repository.
@@ -695,6 +733,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Delete unused images
     ///
     /// `POST /images/prune` (operation `ImagePrune`).
@@ -706,6 +745,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Search images
     ///
     /// Search for an image on Docker Hub.
@@ -721,6 +761,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Remove an image
     ///
     /// Remove an image, along with any untagged parent images that were
@@ -741,6 +782,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Export an image
     ///
     /// Get a tarball containing all images and metadata for a repository.
@@ -776,6 +818,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get the history of an image
     ///
     /// Return parent layers of an image.
@@ -789,6 +832,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect an image
     ///
     /// Return low-level information about an image.
@@ -802,6 +846,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Push an image
     ///
     /// Push an image to a registry.
@@ -825,6 +870,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Tag an image
     ///
     /// Create a tag that refers to a source image.
@@ -845,6 +891,7 @@ impl Client {
         }
     }
 }
+
 /// # Networks
 ///
 /// Create and remove networks and connect containers to them (`docker network …`).
@@ -865,6 +912,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Create a network
     ///
     /// `POST /networks/create` (operation `NetworkCreate`).
@@ -879,6 +927,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Delete unused networks
     ///
     /// `POST /networks/prune` (operation `NetworkPrune`).
@@ -890,6 +939,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect a network
     ///
     /// `GET /networks/{id}` (operation `NetworkInspect`).
@@ -903,6 +953,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Remove a network
     ///
     /// `DELETE /networks/{id}` (operation `NetworkDelete`).
@@ -914,6 +965,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Connect a container to a network
     ///
     /// `POST /networks/{id}/connect` (operation `NetworkConnect`).
@@ -930,6 +982,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Disconnect a container from a network
     ///
     /// `POST /networks/{id}/disconnect` (operation `NetworkDisconnect`).
@@ -947,6 +1000,7 @@ impl Client {
         }
     }
 }
+
 /// # Volumes
 ///
 /// Create, inspect and remove named volumes (`docker volume …`).
@@ -962,6 +1016,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Create a volume
     ///
     /// `POST /volumes/create` (operation `VolumeCreate`).
@@ -976,6 +1031,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Delete unused volumes
     ///
     /// `POST /volumes/prune` (operation `VolumePrune`).
@@ -987,6 +1043,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect a volume
     ///
     /// `GET /volumes/{name}` (operation `VolumeInspect`).
@@ -998,6 +1055,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Remove a volume
     ///
     /// Instruct the driver to remove the volume.
@@ -1013,6 +1071,7 @@ impl Client {
         }
     }
 }
+
 /// # Exec
 ///
 /// Run an extra process in a running container: create an exec instance (`container_exec`), start it, then inspect its exit code (`docker exec`).
@@ -1035,6 +1094,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect an exec instance
     ///
     /// Return low-level information about an exec instance.
@@ -1047,6 +1107,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Resize an exec instance
     ///
     /// Resize the TTY session used by an exec instance. This endpoint only works if `tty` was specified as part of creating and starting the exec instance.
@@ -1066,6 +1127,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Start an exec instance
     ///
     /// Starts a previously set up exec instance. If detach is true, this endpoint returns immediately after starting the command. Otherwise, it sets up an interactive session with the command.
@@ -1082,6 +1144,7 @@ impl Client {
         }
     }
 }
+
 /// # Swarm
 ///
 /// Initialise, join, leave and unlock a swarm of engines (`docker swarm …`).
@@ -1095,6 +1158,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Initialize a new swarm
     ///
     /// `POST /swarm/init` (operation `SwarmInit`).
@@ -1109,6 +1173,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Join an existing swarm
     ///
     /// `POST /swarm/join` (operation `SwarmJoin`).
@@ -1123,6 +1188,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Leave a swarm
     ///
     /// `POST /swarm/leave` (operation `SwarmLeave`).
@@ -1134,6 +1200,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Unlock a locked manager
     ///
     /// `POST /swarm/unlock` (operation `SwarmUnlock`).
@@ -1148,6 +1215,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get the unlock key
     ///
     /// `GET /swarm/unlockkey` (operation `SwarmUnlockkey`).
@@ -1158,6 +1226,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Update a swarm
     ///
     /// `POST /swarm/update` (operation `SwarmUpdate`).
@@ -1177,6 +1246,7 @@ impl Client {
         }
     }
 }
+
 /// # Nodes
 ///
 /// The engines of a swarm: list, inspect, drain and remove them (`docker node …`).
@@ -1192,6 +1262,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect a node
     ///
     /// `GET /nodes/{id}` (operation `NodeInspect`).
@@ -1202,6 +1273,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Delete a node
     ///
     /// `DELETE /nodes/{id}` (operation `NodeDelete`).
@@ -1214,6 +1286,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Update a node
     ///
     /// `POST /nodes/{id}/update` (operation `NodeUpdate`).
@@ -1231,6 +1304,7 @@ impl Client {
         }
     }
 }
+
 /// # Services
 ///
 /// Replicated or global services of a swarm: create, update, scale, roll back and read their logs (`docker service …`).
@@ -1246,6 +1320,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Create a service
     ///
     /// `POST /services/create` (operation `ServiceCreate`).
@@ -1261,6 +1336,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect a service
     ///
     /// `GET /services/{id}` (operation `ServiceInspect`).
@@ -1272,6 +1348,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Delete a service
     ///
     /// `DELETE /services/{id}` (operation `ServiceDelete`).
@@ -1283,6 +1360,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get service logs
     ///
     /// Get `stdout` and `stderr` logs from a service.
@@ -1306,6 +1384,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Update a service
     ///
     /// `POST /services/{id}/update` (operation `ServiceUpdate`).
@@ -1330,6 +1409,7 @@ impl Client {
         }
     }
 }
+
 /// # Tasks
 ///
 /// The containers a swarm schedules for its services (`docker service ps`).
@@ -1345,6 +1425,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect a task
     ///
     /// `GET /tasks/{id}` (operation `TaskInspect`).
@@ -1356,6 +1437,7 @@ impl Client {
         }
     }
 }
+
 /// # Secrets
 ///
 /// Sensitive data stored in a swarm and given to services (`docker secret …`).
@@ -1371,6 +1453,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Create a secret
     ///
     /// `POST /secrets/create` (operation `SecretCreate`).
@@ -1384,6 +1467,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect a secret
     ///
     /// `GET /secrets/{id}` (operation `SecretInspect`).
@@ -1394,6 +1478,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Delete a secret
     ///
     /// `DELETE /secrets/{id}` (operation `SecretDelete`).
@@ -1405,6 +1490,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Update a Secret
     ///
     /// `POST /secrets/{id}/update` (operation `SecretUpdate`).
@@ -1422,6 +1508,7 @@ impl Client {
         }
     }
 }
+
 /// # Configs
 ///
 /// Non-sensitive configuration stored in a swarm and given to services (`docker config …`).
@@ -1437,6 +1524,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Create a config
     ///
     /// `POST /configs/create` (operation `ConfigCreate`).
@@ -1450,6 +1538,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect a config
     ///
     /// `GET /configs/{id}` (operation `ConfigInspect`).
@@ -1460,6 +1549,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Delete a config
     ///
     /// `DELETE /configs/{id}` (operation `ConfigDelete`).
@@ -1471,6 +1561,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Update a Config
     ///
     /// `POST /configs/{id}/update` (operation `ConfigUpdate`).
@@ -1488,6 +1579,7 @@ impl Client {
         }
     }
 }
+
 /// # Plugins
 ///
 /// Install, configure, enable and remove engine plugins (`docker plugin …`).
@@ -1505,6 +1597,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Create a plugin
     ///
     /// `POST /plugins/create` (operation `PluginCreate`).
@@ -1516,6 +1609,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get plugin privileges
     ///
     /// `GET /plugins/privileges` (operation `GetPluginPrivileges`).
@@ -1529,6 +1623,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Install a plugin
     ///
     /// Pulls and installs a plugin. After the plugin is installed, it can be enabled using the \[`POST /plugins/{name}/enable` endpoint\](#operation/PostPluginsEnable).
@@ -1545,6 +1640,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Remove a plugin
     ///
     /// `DELETE /plugins/{name}` (operation `PluginDelete`).
@@ -1557,6 +1653,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Disable a plugin
     ///
     /// `POST /plugins/{name}/disable` (operation `PluginDisable`).
@@ -1569,6 +1666,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Enable a plugin
     ///
     /// `POST /plugins/{name}/enable` (operation `PluginEnable`).
@@ -1581,6 +1679,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect a plugin
     ///
     /// `GET /plugins/{name}/json` (operation `PluginInspect`).
@@ -1591,6 +1690,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Push a plugin
     ///
     /// Push a plugin to the registry.
@@ -1603,6 +1703,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Configure a plugin
     ///
     /// `POST /plugins/{name}/set` (operation `PluginSet`).
@@ -1614,6 +1715,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Upgrade a plugin
     ///
     /// `POST /plugins/{name}/upgrade` (operation `PluginUpgrade`).
@@ -1633,6 +1735,7 @@ impl Client {
         }
     }
 }
+
 /// # System
 ///
 /// The daemon itself: ping, version, info, disk usage, events and registry login (`docker info`, `version`, `events`, `login`, `system df`).
@@ -1648,6 +1751,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Check auth configuration
     ///
     /// Validate credentials for a registry and, if available, get an identity token for accessing the registry without password.
@@ -1661,6 +1765,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Monitor events
     ///
     /// Stream real-time events from the server.
@@ -1696,6 +1801,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get system information
     ///
     /// `GET /info` (operation `SystemInfo`).
@@ -1706,6 +1812,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get data usage information
     ///
     /// `GET /system/df` (operation `SystemDataUsage`).
@@ -1716,6 +1823,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get version
     ///
     /// Returns the version of Docker that is running and various information about the system that Docker is running on.
@@ -1729,6 +1837,7 @@ impl Client {
         }
     }
 }
+
 /// # Distribution
 ///
 /// What a registry holds for an image reference, without pulling it.
@@ -1749,6 +1858,7 @@ impl Client {
         }
     }
 }
+
 /// # Other
 ///
 /// Operations tagged `Other` in the spec.
@@ -1776,6 +1886,7 @@ impl Client {
         }
     }
 }
+
 /// # Session (experimental)
 ///
 /// Operations tagged `Session (experimental)` in the spec.
@@ -1815,12 +1926,14 @@ impl Client {
         }
     }
 }
+
 /// The request built by [`Client::system_ping`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemPingRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemPingRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -1828,6 +1941,7 @@ impl<'a> SystemPingRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PingInfo> {
         let mut request = self
@@ -1838,6 +1952,7 @@ impl<'a> SystemPingRequest<'a> {
         request.send_ping().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemPingRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::PingInfo>;
     type IntoFuture = std::pin::Pin<
@@ -1847,6 +1962,7 @@ impl<'a> std::future::IntoFuture for SystemPingRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::system_auth`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemAuthRequest<'a> {
@@ -1854,18 +1970,21 @@ pub struct SystemAuthRequest<'a> {
     body: Option<crate::models::AuthConfig>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemAuthRequest<'a> {
     /// Authentication to check
     pub fn body(mut self, value: crate::models::AuthConfig) -> Self {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -1883,6 +2002,7 @@ impl<'a> SystemAuthRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemAuthRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SystemAuthResponse>;
     type IntoFuture = std::pin::Pin<
@@ -1892,6 +2012,7 @@ impl<'a> std::future::IntoFuture for SystemAuthRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_build`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageBuildRequest<'a> {
@@ -1922,87 +2043,104 @@ pub struct ImageBuildRequest<'a> {
     body: Option<dockwright_runtime::Body>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageBuildRequest<'a> {
     /// Path within the build context to the `Dockerfile`. This is ignored if `remote` is specified and points to an external `Dockerfile`.
     pub fn dockerfile(mut self, value: impl Into<String>) -> Self {
         self.dockerfile = Some(value.into());
         self
     }
+
     /// A name and optional tag to apply to the image in the `name:tag` format. If you omit the tag the default `latest` value is assumed. You can provide several `t` parameters.
     pub fn t(mut self, value: impl Into<String>) -> Self {
         self.t = Some(value.into());
         self
     }
+
     /// Extra hosts to add to /etc/hosts
     pub fn extrahosts(mut self, value: impl Into<String>) -> Self {
         self.extrahosts = Some(value.into());
         self
     }
+
     /// A Git repository URI or HTTP/HTTPS context URI. If the URI points to a single text file, the file’s contents are placed into a file called `Dockerfile` and the image is built from that file. If the URI points to a tarball, the file is downloaded by the daemon and the contents therein used as the context for the build. If the URI points to a tarball and the `dockerfile` parameter is also specified, there must be a file with the corresponding path inside the tarball.
     pub fn remote(mut self, value: impl Into<String>) -> Self {
         self.remote = Some(value.into());
         self
     }
+
     /// Suppress verbose build output.
     pub fn q(mut self, value: bool) -> Self {
         self.q = Some(value);
         self
     }
+
     /// Do not use the cache when building the image.
     pub fn nocache(mut self, value: bool) -> Self {
         self.nocache = Some(value);
         self
     }
+
     /// JSON array of images used for build cache resolution.
     pub fn cachefrom(mut self, value: Vec<String>) -> Self {
         self.cachefrom = Some(value);
         self
     }
+
     /// Attempt to pull the image even if an older image exists locally.
     pub fn pull(mut self, value: impl Into<String>) -> Self {
         self.pull = Some(value.into());
         self
     }
+
     /// Remove intermediate containers after a successful build.
     pub fn rm(mut self, value: bool) -> Self {
         self.rm = Some(value);
         self
     }
+
     /// Always remove intermediate containers, even upon failure.
     pub fn forcerm(mut self, value: bool) -> Self {
         self.forcerm = Some(value);
         self
     }
+
     /// Set memory limit for build.
     pub fn memory(mut self, value: i64) -> Self {
         self.memory = Some(value);
         self
     }
+
     /// Total memory (memory + swap). Set as `-1` to disable swap.
     pub fn memswap(mut self, value: i64) -> Self {
         self.memswap = Some(value);
         self
     }
+
     /// CPU shares (relative weight).
     pub fn cpushares(mut self, value: i64) -> Self {
         self.cpushares = Some(value);
         self
     }
+
     /// CPUs in which to allow execution (e.g., `0-3`, `0,1`).
     pub fn cpusetcpus(mut self, value: impl Into<String>) -> Self {
         self.cpusetcpus = Some(value.into());
         self
     }
+
     /// The length of a CPU period in microseconds.
     pub fn cpuperiod(mut self, value: i64) -> Self {
         self.cpuperiod = Some(value);
         self
     }
+
     /// Microseconds of CPU time that the container can get in a CPU period.
     pub fn cpuquota(mut self, value: i64) -> Self {
         self.cpuquota = Some(value);
         self
     }
+
     /// JSON map of string pairs for build-time variables. Users pass these values at build-time. Docker uses the buildargs as the environment context for commands run via the `Dockerfile` RUN instruction, or for variable expansion in other `Dockerfile` instructions. This is not meant for passing secret values. [Read more about the buildargs instruction.](https://docs.docker.com/engine/reference/builder/#arg)
     pub fn buildargs(
         mut self,
@@ -2011,30 +2149,36 @@ impl<'a> ImageBuildRequest<'a> {
         self.buildargs = Some(value);
         self
     }
+
     /// Size of `/dev/shm` in bytes. The size must be greater than 0. If omitted the system uses 64MB.
     pub fn shmsize(mut self, value: i64) -> Self {
         self.shmsize = Some(value);
         self
     }
+
     /// Squash the resulting images layers into a single layer. *(Experimental release only.)*
     pub fn squash(mut self, value: bool) -> Self {
         self.squash = Some(value);
         self
     }
+
     /// Arbitrary key/value labels to set on the image, as a JSON map of string pairs.
     pub fn labels(mut self, value: std::collections::HashMap<String, String>) -> Self {
         self.labels = Some(value);
         self
     }
+
     /// Sets the networking mode for the run commands during build. Supported standard values are: `bridge`, `host`, `none`, and `container:<name|id>`. Any other value is taken as a custom network's name to which this container should connect to.
     pub fn networkmode(mut self, value: impl Into<String>) -> Self {
         self.networkmode = Some(value.into());
         self
     }
+
     pub fn content_type(mut self, value: crate::models::ImageBuildContentType) -> Self {
         self.content_type = Some(value);
         self
     }
+
     /// This is a base64-encoded JSON object with auth configurations for multiple registries that a build may refer to.
     ///
     /// The key is a registry URL, and the value is an auth configuration object, \[as described in the authentication section\](#section/Authentication). For example:
@@ -2057,17 +2201,20 @@ impl<'a> ImageBuildRequest<'a> {
         self.x_registry_config = Some(value.into());
         self
     }
+
     /// A tar archive compressed with one of the following algorithms: identity (no compression), gzip, bzip2, xz.
     pub fn body(mut self, value: dockwright_runtime::Body) -> Self {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -2154,6 +2301,7 @@ impl<'a> ImageBuildRequest<'a> {
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageBuildRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::BuildInfo>,
@@ -2165,12 +2313,14 @@ impl<'a> std::future::IntoFuture for ImageBuildRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::build_prune`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct BuildPruneRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> BuildPruneRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -2178,6 +2328,7 @@ impl<'a> BuildPruneRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -2195,6 +2346,7 @@ impl<'a> BuildPruneRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for BuildPruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::BuildPruneResponse>;
     type IntoFuture = std::pin::Pin<
@@ -2204,6 +2356,7 @@ impl<'a> std::future::IntoFuture for BuildPruneRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_commit`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageCommitRequest<'a> {
@@ -2218,53 +2371,63 @@ pub struct ImageCommitRequest<'a> {
     body: Option<crate::models::ContainerConfig>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageCommitRequest<'a> {
     /// The ID or name of the container to commit
     pub fn container(mut self, value: impl Into<String>) -> Self {
         self.container = Some(value.into());
         self
     }
+
     /// Repository name for the created image
     pub fn repo(mut self, value: impl Into<String>) -> Self {
         self.repo = Some(value.into());
         self
     }
+
     /// Tag name for the create image
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
         self
     }
+
     /// Commit message
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.comment = Some(value.into());
         self
     }
+
     /// Author of the image (e.g., `John Hannibal Smith <hannibal@a-team.com>`)
     pub fn author(mut self, value: impl Into<String>) -> Self {
         self.author = Some(value.into());
         self
     }
+
     /// Whether to pause the container before committing
     pub fn pause(mut self, value: bool) -> Self {
         self.pause = Some(value);
         self
     }
+
     /// `Dockerfile` instructions to apply while committing
     pub fn changes(mut self, value: impl Into<String>) -> Self {
         self.changes = Some(value.into());
         self
     }
+
     /// The container configuration
     pub fn body(mut self, value: crate::models::ContainerConfig) -> Self {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::IdResponse> {
         let mut request = self
@@ -2301,6 +2464,7 @@ impl<'a> ImageCommitRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageCommitRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::IdResponse>;
     type IntoFuture = std::pin::Pin<
@@ -2310,6 +2474,7 @@ impl<'a> std::future::IntoFuture for ImageCommitRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::config_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ConfigListRequest<'a> {
@@ -2317,6 +2482,7 @@ pub struct ConfigListRequest<'a> {
     filters: Option<crate::filters::ConfigListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ConfigListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to process on the configs list. Available filters:
     ///
@@ -2328,12 +2494,14 @@ impl<'a> ConfigListRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Config>> {
         let mut request = self
@@ -2354,6 +2522,7 @@ impl<'a> ConfigListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ConfigListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Config>>;
     type IntoFuture = std::pin::Pin<
@@ -2363,6 +2532,7 @@ impl<'a> std::future::IntoFuture for ConfigListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::config_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ConfigCreateRequest<'a> {
@@ -2370,6 +2540,7 @@ pub struct ConfigCreateRequest<'a> {
     body: Option<crate::models::ConfigSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ConfigCreateRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -2377,6 +2548,7 @@ impl<'a> ConfigCreateRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -2397,6 +2569,7 @@ impl<'a> ConfigCreateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ConfigCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ConfigCreateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -2406,6 +2579,7 @@ impl<'a> std::future::IntoFuture for ConfigCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::config_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ConfigInspectRequest<'a> {
@@ -2413,6 +2587,7 @@ pub struct ConfigInspectRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ConfigInspectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -2420,6 +2595,7 @@ impl<'a> ConfigInspectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Config> {
         let mut request = self
@@ -2428,8 +2604,8 @@ impl<'a> ConfigInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.32/configs/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.32/configs/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -2438,6 +2614,7 @@ impl<'a> ConfigInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ConfigInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Config>;
     type IntoFuture = std::pin::Pin<
@@ -2447,6 +2624,7 @@ impl<'a> std::future::IntoFuture for ConfigInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::config_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ConfigDeleteRequest<'a> {
@@ -2454,6 +2632,7 @@ pub struct ConfigDeleteRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ConfigDeleteRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -2461,6 +2640,7 @@ impl<'a> ConfigDeleteRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -2469,8 +2649,8 @@ impl<'a> ConfigDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.32/configs/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.32/configs/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -2479,6 +2659,7 @@ impl<'a> ConfigDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ConfigDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -2488,6 +2669,7 @@ impl<'a> std::future::IntoFuture for ConfigDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::config_update`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ConfigUpdateRequest<'a> {
@@ -2497,18 +2679,21 @@ pub struct ConfigUpdateRequest<'a> {
     body: Option<crate::models::ConfigSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ConfigUpdateRequest<'a> {
     /// The spec of the config to update. Currently, only the Labels field can be updated. All other fields must remain unchanged from the \[ConfigInspect endpoint\](#operation/ConfigInspect) response values.
     pub fn body(mut self, value: crate::models::ConfigSpec) -> Self {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -2517,8 +2702,8 @@ impl<'a> ConfigUpdateRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.32/configs/{}/update", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.32/configs/{}/update",
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.version) {
@@ -2533,6 +2718,7 @@ impl<'a> ConfigUpdateRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ConfigUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -2542,6 +2728,7 @@ impl<'a> std::future::IntoFuture for ConfigUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerCreateRequest<'a> {
@@ -2550,18 +2737,21 @@ pub struct ContainerCreateRequest<'a> {
     body: Option<crate::models::ContainerCreateBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerCreateRequest<'a> {
     /// Assign the specified name to the container. Must match `/?[a-zA-Z0-9_-]+`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -2585,6 +2775,7 @@ impl<'a> ContainerCreateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerCreateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -2594,6 +2785,7 @@ impl<'a> std::future::IntoFuture for ContainerCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerListRequest<'a> {
@@ -2604,22 +2796,26 @@ pub struct ContainerListRequest<'a> {
     filters: Option<crate::filters::ContainerListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerListRequest<'a> {
     /// Return all containers. By default, only running containers are shown
     pub fn all(mut self, value: bool) -> Self {
         self.all = Some(value);
         self
     }
+
     /// Return this number of most recently created containers, including non-running ones.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
+
     /// Return the size of container as fields `SizeRw` and `SizeRootFs`.
     pub fn size(mut self, value: bool) -> Self {
         self.size = Some(value);
         self
     }
+
     /// Filters to process on the container list, encoded as JSON (a `map[string][]string`). For example, `{"status": ["paused"]}` will only return paused containers. Available filters:
     ///
     /// - `ancestor`=(`<image-name>[:<tag>]`, `<image id>`, or `<image@digest>`)
@@ -2641,12 +2837,14 @@ impl<'a> ContainerListRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -2681,6 +2879,7 @@ impl<'a> ContainerListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::ContainerSummary>>;
     type IntoFuture = std::pin::Pin<
@@ -2690,6 +2889,7 @@ impl<'a> std::future::IntoFuture for ContainerListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_prune`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerPruneRequest<'a> {
@@ -2697,6 +2897,7 @@ pub struct ContainerPruneRequest<'a> {
     filters: Option<crate::filters::ContainerPruneFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerPruneRequest<'a> {
     /// Filters to process on the prune list, encoded as JSON (a `map[string][]string`).
     ///
@@ -2707,12 +2908,14 @@ impl<'a> ContainerPruneRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -2735,6 +2938,7 @@ impl<'a> ContainerPruneRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerPruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerPruneResponse>;
     type IntoFuture = std::pin::Pin<
@@ -2744,6 +2948,7 @@ impl<'a> std::future::IntoFuture for ContainerPruneRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerDeleteRequest<'a> {
@@ -2754,28 +2959,33 @@ pub struct ContainerDeleteRequest<'a> {
     link: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerDeleteRequest<'a> {
     /// Remove anonymous volumes associated with the container.
     pub fn v(mut self, value: bool) -> Self {
         self.v = Some(value);
         self
     }
+
     /// If the container is running, kill it before removing it.
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
     }
+
     /// Remove the specified link associated with the container.
     pub fn link(mut self, value: bool) -> Self {
         self.link = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -2784,8 +2994,8 @@ impl<'a> ContainerDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.32/containers/{}", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.32/containers/{}", dockwright_runtime::encode_path_segment(self
+                    .id.as_str())
                 ),
             );
         if let Some(value) = self.v.as_ref() {
@@ -2803,6 +3013,7 @@ impl<'a> ContainerDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -2812,6 +3023,7 @@ impl<'a> std::future::IntoFuture for ContainerDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_archive`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerArchiveRequest<'a> {
@@ -2820,6 +3032,7 @@ pub struct ContainerArchiveRequest<'a> {
     path: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerArchiveRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -2827,6 +3040,7 @@ impl<'a> ContainerArchiveRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Archive> {
         let mut request = self
@@ -2836,7 +3050,7 @@ impl<'a> ContainerArchiveRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.32/containers/{}/archive",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.path) {
@@ -2846,6 +3060,7 @@ impl<'a> ContainerArchiveRequest<'a> {
         request.send_archive().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerArchiveRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::Archive>;
     type IntoFuture = std::pin::Pin<
@@ -2855,6 +3070,7 @@ impl<'a> std::future::IntoFuture for ContainerArchiveRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_archive_info`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerArchiveInfoRequest<'a> {
@@ -2863,6 +3079,7 @@ pub struct ContainerArchiveInfoRequest<'a> {
     path: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerArchiveInfoRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -2870,6 +3087,7 @@ impl<'a> ContainerArchiveInfoRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PathStat> {
         let mut request = self
@@ -2879,7 +3097,7 @@ impl<'a> ContainerArchiveInfoRequest<'a> {
                 dockwright_runtime::Method::HEAD,
                 format!(
                     "/v1.32/containers/{}/archive",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.path) {
@@ -2889,6 +3107,7 @@ impl<'a> ContainerArchiveInfoRequest<'a> {
         request.send_path_stat().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerArchiveInfoRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::PathStat>;
     type IntoFuture = std::pin::Pin<
@@ -2898,6 +3117,7 @@ impl<'a> std::future::IntoFuture for ContainerArchiveInfoRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::put_container_archive`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PutContainerArchiveRequest<'a> {
@@ -2908,18 +3128,21 @@ pub struct PutContainerArchiveRequest<'a> {
     body: Option<dockwright_runtime::Body>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PutContainerArchiveRequest<'a> {
     /// If “1”, “true”, or “True” then it will be an error if unpacking the given content would cause an existing directory to be replaced with a non-directory and vice versa.
     pub fn no_overwrite_dir_non_dir(mut self, value: impl Into<String>) -> Self {
         self.no_overwrite_dir_non_dir = Some(value.into());
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -2929,7 +3152,7 @@ impl<'a> PutContainerArchiveRequest<'a> {
                 dockwright_runtime::Method::PUT,
                 format!(
                     "/v1.32/containers/{}/archive",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.path) {
@@ -2945,6 +3168,7 @@ impl<'a> PutContainerArchiveRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PutContainerArchiveRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -2954,6 +3178,7 @@ impl<'a> std::future::IntoFuture for PutContainerArchiveRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_attach`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerAttachRequest<'a> {
@@ -2968,12 +3193,14 @@ pub struct ContainerAttachRequest<'a> {
     tty_hint: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerAttachRequest<'a> {
     /// Override the key sequence for detaching a container.Format is a single character `[a-Z]` or `ctrl-<value>` where `<value>` is one of: `a-z`, `@`, `^`, `[`, `,` or `_`.
     pub fn detach_keys(mut self, value: impl Into<String>) -> Self {
         self.detach_keys = Some(value.into());
         self
     }
+
     /// Replay previous logs from the container.
     ///
     /// This is useful for attaching to a container that has started and you want to output everything since the container started.
@@ -2983,26 +3210,31 @@ impl<'a> ContainerAttachRequest<'a> {
         self.logs = Some(value);
         self
     }
+
     /// Stream attached streams from the time the request was made onwards
     pub fn stream(mut self, value: bool) -> Self {
         self.stream = Some(value);
         self
     }
+
     /// Attach to `stdin`
     pub fn stdin(mut self, value: bool) -> Self {
         self.stdin = Some(value);
         self
     }
+
     /// Attach to `stdout`
     pub fn stdout(mut self, value: bool) -> Self {
         self.stdout = Some(value);
         self
     }
+
     /// Attach to `stderr`
     pub fn stderr(mut self, value: bool) -> Self {
         self.stderr = Some(value);
         self
     }
+
     /// Whether the container (or exec'd process) has a TTY, i.e. whether its
     /// output is one raw stream rather than multiplexed stdout/stderr frames.
     ///
@@ -3013,12 +3245,14 @@ impl<'a> ContainerAttachRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Attached> {
         let mut request = self
@@ -3028,7 +3262,7 @@ impl<'a> ContainerAttachRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.32/containers/{}/attach",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.detach_keys.as_ref() {
@@ -3068,6 +3302,7 @@ impl<'a> ContainerAttachRequest<'a> {
         request.send_attach(rule).await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerAttachRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::Attached>;
     type IntoFuture = std::pin::Pin<
@@ -3077,6 +3312,7 @@ impl<'a> std::future::IntoFuture for ContainerAttachRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_attach_websocket`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerAttachWebsocketRequest<'a> {
@@ -3087,28 +3323,33 @@ pub struct ContainerAttachWebsocketRequest<'a> {
     stream: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerAttachWebsocketRequest<'a> {
     /// Override the key sequence for detaching a container.Format is a single character `[a-Z]` or `ctrl-<value>` where `<value>` is one of: `a-z`, `@`, `^`, `[`, `,`, or `_`.
     pub fn detach_keys(mut self, value: impl Into<String>) -> Self {
         self.detach_keys = Some(value.into());
         self
     }
+
     /// Return logs
     pub fn logs(mut self, value: bool) -> Self {
         self.logs = Some(value);
         self
     }
+
     /// Return stream
     pub fn stream(mut self, value: bool) -> Self {
         self.stream = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
         let mut request = self
@@ -3118,7 +3359,7 @@ impl<'a> ContainerAttachWebsocketRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.32/containers/{}/attach/ws",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.detach_keys.as_ref() {
@@ -3134,6 +3375,7 @@ impl<'a> ContainerAttachWebsocketRequest<'a> {
         request.send().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerAttachWebsocketRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
     type IntoFuture = std::pin::Pin<
@@ -3143,6 +3385,7 @@ impl<'a> std::future::IntoFuture for ContainerAttachWebsocketRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_changes`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerChangesRequest<'a> {
@@ -3150,6 +3393,7 @@ pub struct ContainerChangesRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerChangesRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -3157,6 +3401,7 @@ impl<'a> ContainerChangesRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3168,7 +3413,7 @@ impl<'a> ContainerChangesRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.32/containers/{}/changes",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -3180,6 +3425,7 @@ impl<'a> ContainerChangesRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerChangesRequest<'a> {
     type Output = dockwright_runtime::Result<
         Vec<crate::models::ContainerChangesResponseItem>,
@@ -3191,6 +3437,7 @@ impl<'a> std::future::IntoFuture for ContainerChangesRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_exec`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerExecRequest<'a> {
@@ -3199,6 +3446,7 @@ pub struct ContainerExecRequest<'a> {
     body: Option<crate::models::ContainerExecBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerExecRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -3206,6 +3454,7 @@ impl<'a> ContainerExecRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::IdResponse> {
         let mut request = self
@@ -3215,7 +3464,7 @@ impl<'a> ContainerExecRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.32/containers/{}/exec",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(body) = &self.body {
@@ -3227,6 +3476,7 @@ impl<'a> ContainerExecRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerExecRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::IdResponse>;
     type IntoFuture = std::pin::Pin<
@@ -3236,6 +3486,7 @@ impl<'a> std::future::IntoFuture for ContainerExecRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_export`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerExportRequest<'a> {
@@ -3243,6 +3494,7 @@ pub struct ContainerExportRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerExportRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -3250,6 +3502,7 @@ impl<'a> ContainerExportRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3261,13 +3514,14 @@ impl<'a> ContainerExportRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.32/containers/{}/export",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         request = request.timeout(self.request_timeout);
         request.send_bytes().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerExportRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
     type IntoFuture = std::pin::Pin<
@@ -3277,6 +3531,7 @@ impl<'a> std::future::IntoFuture for ContainerExportRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerInspectRequest<'a> {
@@ -3285,18 +3540,21 @@ pub struct ContainerInspectRequest<'a> {
     size: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerInspectRequest<'a> {
     /// Return the size of container as fields `SizeRw` and `SizeRootFs`
     pub fn size(mut self, value: bool) -> Self {
         self.size = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3308,7 +3566,7 @@ impl<'a> ContainerInspectRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.32/containers/{}/json",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.size.as_ref() {
@@ -3320,6 +3578,7 @@ impl<'a> ContainerInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerInspectResponse>;
     type IntoFuture = std::pin::Pin<
@@ -3329,6 +3588,7 @@ impl<'a> std::future::IntoFuture for ContainerInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_kill`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerKillRequest<'a> {
@@ -3337,18 +3597,21 @@ pub struct ContainerKillRequest<'a> {
     signal: Option<String>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerKillRequest<'a> {
     /// Signal to send to the container as an integer or string (e.g. `SIGINT`)
     pub fn signal(mut self, value: impl Into<String>) -> Self {
         self.signal = Some(value.into());
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3358,7 +3621,7 @@ impl<'a> ContainerKillRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.32/containers/{}/kill",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.signal.as_ref() {
@@ -3370,6 +3633,7 @@ impl<'a> ContainerKillRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerKillRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3379,6 +3643,7 @@ impl<'a> std::future::IntoFuture for ContainerKillRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_logs`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerLogsRequest<'a> {
@@ -3393,6 +3658,7 @@ pub struct ContainerLogsRequest<'a> {
     tty_hint: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerLogsRequest<'a> {
     /// Return the logs as a stream.
     ///
@@ -3401,31 +3667,37 @@ impl<'a> ContainerLogsRequest<'a> {
         self.follow = Some(value);
         self
     }
+
     /// Return logs from `stdout`
     pub fn stdout(mut self, value: bool) -> Self {
         self.stdout = Some(value);
         self
     }
+
     /// Return logs from `stderr`
     pub fn stderr(mut self, value: bool) -> Self {
         self.stderr = Some(value);
         self
     }
+
     /// Only return logs since this time, as a UNIX timestamp
     pub fn since(mut self, value: i64) -> Self {
         self.since = Some(value);
         self
     }
+
     /// Add timestamps to every log line
     pub fn timestamps(mut self, value: bool) -> Self {
         self.timestamps = Some(value);
         self
     }
+
     /// Only return this number of log lines from the end of the logs. Specify as an integer or `all` to output all log lines.
     pub fn tail(mut self, value: impl Into<String>) -> Self {
         self.tail = Some(value.into());
         self
     }
+
     /// Whether the container (or exec'd process) has a TTY, i.e. whether its
     /// output is one raw stream rather than multiplexed stdout/stderr frames.
     ///
@@ -3436,12 +3708,14 @@ impl<'a> ContainerLogsRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3453,7 +3727,7 @@ impl<'a> ContainerLogsRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.32/containers/{}/logs",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.follow.as_ref() {
@@ -3493,6 +3767,7 @@ impl<'a> ContainerLogsRequest<'a> {
         request.send_logs(rule).await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerLogsRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::LogOutput>;
     type IntoFuture = std::pin::Pin<
@@ -3502,6 +3777,7 @@ impl<'a> std::future::IntoFuture for ContainerLogsRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_pause`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerPauseRequest<'a> {
@@ -3509,6 +3785,7 @@ pub struct ContainerPauseRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerPauseRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -3516,6 +3793,7 @@ impl<'a> ContainerPauseRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3525,7 +3803,7 @@ impl<'a> ContainerPauseRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.32/containers/{}/pause",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -3534,6 +3812,7 @@ impl<'a> ContainerPauseRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerPauseRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3543,6 +3822,7 @@ impl<'a> std::future::IntoFuture for ContainerPauseRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_rename`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerRenameRequest<'a> {
@@ -3551,6 +3831,7 @@ pub struct ContainerRenameRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerRenameRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -3558,6 +3839,7 @@ impl<'a> ContainerRenameRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3567,7 +3849,7 @@ impl<'a> ContainerRenameRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.32/containers/{}/rename",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.name) {
@@ -3579,6 +3861,7 @@ impl<'a> ContainerRenameRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerRenameRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3588,6 +3871,7 @@ impl<'a> std::future::IntoFuture for ContainerRenameRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_resize`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerResizeRequest<'a> {
@@ -3597,6 +3881,7 @@ pub struct ContainerResizeRequest<'a> {
     w: i64,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerResizeRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -3604,6 +3889,7 @@ impl<'a> ContainerResizeRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3613,7 +3899,7 @@ impl<'a> ContainerResizeRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.32/containers/{}/resize",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.h) {
@@ -3628,6 +3914,7 @@ impl<'a> ContainerResizeRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerResizeRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3637,6 +3924,7 @@ impl<'a> std::future::IntoFuture for ContainerResizeRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_restart`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerRestartRequest<'a> {
@@ -3645,18 +3933,21 @@ pub struct ContainerRestartRequest<'a> {
     t: Option<i64>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerRestartRequest<'a> {
     /// Number of seconds to wait before killing the container
     pub fn t(mut self, value: i64) -> Self {
         self.t = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3666,7 +3957,7 @@ impl<'a> ContainerRestartRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.32/containers/{}/restart",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.t.as_ref() {
@@ -3678,6 +3969,7 @@ impl<'a> ContainerRestartRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerRestartRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3687,6 +3979,7 @@ impl<'a> std::future::IntoFuture for ContainerRestartRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_start`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerStartRequest<'a> {
@@ -3695,18 +3988,21 @@ pub struct ContainerStartRequest<'a> {
     detach_keys: Option<String>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerStartRequest<'a> {
     /// Override the key sequence for detaching a container. Format is a single character `[a-Z]` or `ctrl-<value>` where `<value>` is one of: `a-z`, `@`, `^`, `[`, `,` or `_`.
     pub fn detach_keys(mut self, value: impl Into<String>) -> Self {
         self.detach_keys = Some(value.into());
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3716,7 +4012,7 @@ impl<'a> ContainerStartRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.32/containers/{}/start",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.detach_keys.as_ref() {
@@ -3728,6 +4024,7 @@ impl<'a> ContainerStartRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerStartRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3737,6 +4034,7 @@ impl<'a> std::future::IntoFuture for ContainerStartRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_stats`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerStatsRequest<'a> {
@@ -3745,12 +4043,14 @@ pub struct ContainerStatsRequest<'a> {
     stream: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerStatsRequest<'a> {
     /// Stream the output. If false, the stats will be output once and then it will disconnect.
     pub fn stream(mut self, value: bool) -> Self {
         self.stream = Some(value);
         self
     }
+
     /// Asks for one value instead of a stream (`stream=false`) and returns it.
     pub async fn send_once(
         mut self,
@@ -3758,12 +4058,14 @@ impl<'a> ContainerStatsRequest<'a> {
         self.stream = Some(false);
         dockwright_runtime::first_item(self.send().await?).await
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3777,7 +4079,7 @@ impl<'a> ContainerStatsRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.32/containers/{}/stats",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.stream.as_ref() {
@@ -3787,6 +4089,7 @@ impl<'a> ContainerStatsRequest<'a> {
         request.send_json_stream().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerStatsRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::JsonStream<crate::models::ContainerStatsResponse>,
@@ -3798,6 +4101,7 @@ impl<'a> std::future::IntoFuture for ContainerStatsRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_stop`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerStopRequest<'a> {
@@ -3806,18 +4110,21 @@ pub struct ContainerStopRequest<'a> {
     t: Option<i64>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerStopRequest<'a> {
     /// Number of seconds to wait before killing the container
     pub fn t(mut self, value: i64) -> Self {
         self.t = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3827,7 +4134,7 @@ impl<'a> ContainerStopRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.32/containers/{}/stop",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.t.as_ref() {
@@ -3839,6 +4146,7 @@ impl<'a> ContainerStopRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerStopRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3848,6 +4156,7 @@ impl<'a> std::future::IntoFuture for ContainerStopRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_top`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerTopRequest<'a> {
@@ -3856,18 +4165,21 @@ pub struct ContainerTopRequest<'a> {
     ps_args: Option<String>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerTopRequest<'a> {
     /// The arguments to pass to `ps`. For example, `aux`
     pub fn ps_args(mut self, value: impl Into<String>) -> Self {
         self.ps_args = Some(value.into());
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3878,8 +4190,8 @@ impl<'a> ContainerTopRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.32/containers/{}/top", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.32/containers/{}/top",
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.ps_args.as_ref() {
@@ -3891,6 +4203,7 @@ impl<'a> ContainerTopRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerTopRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerTopResponse>;
     type IntoFuture = std::pin::Pin<
@@ -3900,6 +4213,7 @@ impl<'a> std::future::IntoFuture for ContainerTopRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_unpause`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerUnpauseRequest<'a> {
@@ -3907,6 +4221,7 @@ pub struct ContainerUnpauseRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerUnpauseRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -3914,6 +4229,7 @@ impl<'a> ContainerUnpauseRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3923,7 +4239,7 @@ impl<'a> ContainerUnpauseRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.32/containers/{}/unpause",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -3932,6 +4248,7 @@ impl<'a> ContainerUnpauseRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerUnpauseRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3941,6 +4258,7 @@ impl<'a> std::future::IntoFuture for ContainerUnpauseRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_update`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerUpdateRequest<'a> {
@@ -3949,6 +4267,7 @@ pub struct ContainerUpdateRequest<'a> {
     body: Option<crate::models::ContainerUpdateBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerUpdateRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -3956,6 +4275,7 @@ impl<'a> ContainerUpdateRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3967,7 +4287,7 @@ impl<'a> ContainerUpdateRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.32/containers/{}/update",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(body) = &self.body {
@@ -3979,6 +4299,7 @@ impl<'a> ContainerUpdateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerUpdateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -3988,6 +4309,7 @@ impl<'a> std::future::IntoFuture for ContainerUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_wait`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerWaitRequest<'a> {
@@ -3996,6 +4318,7 @@ pub struct ContainerWaitRequest<'a> {
     condition: Option<crate::models::ContainerWaitCondition>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerWaitRequest<'a> {
     /// Wait until a container state reaches the given condition.
     ///
@@ -4004,12 +4327,14 @@ impl<'a> ContainerWaitRequest<'a> {
         self.condition = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4021,7 +4346,7 @@ impl<'a> ContainerWaitRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.32/containers/{}/wait",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.condition.as_ref() {
@@ -4031,6 +4356,7 @@ impl<'a> ContainerWaitRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerWaitRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerWaitResponse>;
     type IntoFuture = std::pin::Pin<
@@ -4040,6 +4366,7 @@ impl<'a> std::future::IntoFuture for ContainerWaitRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::distribution_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct DistributionInspectRequest<'a> {
@@ -4047,6 +4374,7 @@ pub struct DistributionInspectRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> DistributionInspectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -4054,6 +4382,7 @@ impl<'a> DistributionInspectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4065,7 +4394,7 @@ impl<'a> DistributionInspectRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.32/distribution/{}/json",
-                    dockwright_runtime::encode_path_segment(& self.name)
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -4074,6 +4403,7 @@ impl<'a> DistributionInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for DistributionInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::DistributionInspectResponse>;
     type IntoFuture = std::pin::Pin<
@@ -4083,6 +4413,7 @@ impl<'a> std::future::IntoFuture for DistributionInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::system_events`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemEventsRequest<'a> {
@@ -4092,17 +4423,20 @@ pub struct SystemEventsRequest<'a> {
     filters: Option<crate::filters::SystemEventsFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemEventsRequest<'a> {
     /// Show events created since this timestamp then stream new events.
     pub fn since(mut self, value: impl Into<String>) -> Self {
         self.since = Some(value.into());
         self
     }
+
     /// Show events created until this timestamp then stop streaming.
     pub fn until(mut self, value: impl Into<String>) -> Self {
         self.until = Some(value.into());
         self
     }
+
     /// A JSON encoded value of filters (a `map[string][]string`) to process on the event list. Available filters:
     ///
     /// - `container=<string>` container name or ID
@@ -4119,12 +4453,14 @@ impl<'a> SystemEventsRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4150,6 +4486,7 @@ impl<'a> SystemEventsRequest<'a> {
         request.send_json_stream().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemEventsRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::JsonStream<crate::models::SystemEventsResponse>,
@@ -4161,6 +4498,7 @@ impl<'a> std::future::IntoFuture for SystemEventsRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::exec_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ExecInspectRequest<'a> {
@@ -4168,6 +4506,7 @@ pub struct ExecInspectRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ExecInspectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -4175,6 +4514,7 @@ impl<'a> ExecInspectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4185,8 +4525,8 @@ impl<'a> ExecInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.32/exec/{}/json", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.32/exec/{}/json", dockwright_runtime::encode_path_segment(self
+                    .id.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -4195,6 +4535,7 @@ impl<'a> ExecInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ExecInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ExecInspectResponse>;
     type IntoFuture = std::pin::Pin<
@@ -4204,6 +4545,7 @@ impl<'a> std::future::IntoFuture for ExecInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::exec_resize`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ExecResizeRequest<'a> {
@@ -4213,6 +4555,7 @@ pub struct ExecResizeRequest<'a> {
     w: i64,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ExecResizeRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -4220,6 +4563,7 @@ impl<'a> ExecResizeRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -4228,8 +4572,8 @@ impl<'a> ExecResizeRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.32/exec/{}/resize", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.32/exec/{}/resize", dockwright_runtime::encode_path_segment(self
+                    .id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.h) {
@@ -4244,6 +4588,7 @@ impl<'a> ExecResizeRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ExecResizeRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -4253,6 +4598,7 @@ impl<'a> std::future::IntoFuture for ExecResizeRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::exec_start`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ExecStartRequest<'a> {
@@ -4262,12 +4608,14 @@ pub struct ExecStartRequest<'a> {
     tty_hint: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ExecStartRequest<'a> {
     /// When not given, `{}` is sent: a 20.10 daemon refuses a start without a body.
     pub fn body(mut self, value: crate::models::ExecStartBody) -> Self {
         self.body = Some(value);
         self
     }
+
     /// Whether the container (or exec'd process) has a TTY, i.e. whether its
     /// output is one raw stream rather than multiplexed stdout/stderr frames.
     ///
@@ -4278,12 +4626,14 @@ impl<'a> ExecStartRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Attached> {
         let mut request = self
@@ -4292,8 +4642,8 @@ impl<'a> ExecStartRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.32/exec/{}/start", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.32/exec/{}/start", dockwright_runtime::encode_path_segment(self
+                    .id.as_str())
                 ),
             );
         if let Some(body) = &self.body {
@@ -4321,6 +4671,7 @@ impl<'a> ExecStartRequest<'a> {
         request.send_attach(rule).await
     }
 }
+
 impl<'a> std::future::IntoFuture for ExecStartRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::Attached>;
     type IntoFuture = std::pin::Pin<
@@ -4330,6 +4681,7 @@ impl<'a> std::future::IntoFuture for ExecStartRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageCreateRequest<'a> {
@@ -4343,48 +4695,57 @@ pub struct ImageCreateRequest<'a> {
     body: Option<dockwright_runtime::Body>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageCreateRequest<'a> {
     /// Name of the image to pull. The name may include a tag or digest. This parameter may only be used when pulling an image. The pull is cancelled if the HTTP connection is closed.
     pub fn from_image(mut self, value: impl Into<String>) -> Self {
         self.from_image = Some(value.into());
         self
     }
+
     /// Source to import. The value may be a URL from which the image can be retrieved or `-` to read the image from the request body. This parameter may only be used when importing an image.
     pub fn from_src(mut self, value: impl Into<String>) -> Self {
         self.from_src = Some(value.into());
         self
     }
+
     /// Repository name given to an image when it is imported. The repo may include a tag. This parameter may only be used when importing an image.
     pub fn repo(mut self, value: impl Into<String>) -> Self {
         self.repo = Some(value.into());
         self
     }
+
     /// Tag or digest. If empty when pulling an image, this causes all tags for the given image to be pulled.
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
         self
     }
+
     /// A base64-encoded auth configuration. \[See the authentication section for details.\](#section/Authentication)
     pub fn x_registry_auth(mut self, value: dockwright_runtime::AuthConfig) -> Self {
         self.x_registry_auth = Some(value);
         self
     }
+
     /// Platform in the format os\[/arch\[/variant\]\]
     pub fn platform(mut self, value: impl Into<String>) -> Self {
         self.platform = Some(value.into());
         self
     }
+
     /// Image content if the value `-` has been specified in fromSrc query parameter
     pub fn body(mut self, value: dockwright_runtime::Body) -> Self {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4423,6 +4784,7 @@ impl<'a> ImageCreateRequest<'a> {
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageCreateRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::CreateImageInfo>,
@@ -4434,6 +4796,7 @@ impl<'a> std::future::IntoFuture for ImageCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_get_all`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageGetAllRequest<'a> {
@@ -4441,18 +4804,21 @@ pub struct ImageGetAllRequest<'a> {
     names: Option<Vec<String>>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageGetAllRequest<'a> {
     /// Image names to filter by
     pub fn names(mut self, value: Vec<String>) -> Self {
         self.names = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4469,6 +4835,7 @@ impl<'a> ImageGetAllRequest<'a> {
         request.send_bytes().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageGetAllRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
     type IntoFuture = std::pin::Pin<
@@ -4478,6 +4845,7 @@ impl<'a> std::future::IntoFuture for ImageGetAllRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageListRequest<'a> {
@@ -4487,12 +4855,14 @@ pub struct ImageListRequest<'a> {
     digests: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageListRequest<'a> {
     /// Show all images. Only images from a final layer (no children) are shown by default.
     pub fn all(mut self, value: bool) -> Self {
         self.all = Some(value);
         self
     }
+
     /// A JSON encoded value of the filters (a `map[string][]string`) to process on the images list. Available filters:
     ///
     /// - `before`=(`<image-name>[:<tag>]`,  `<image id>` or `<image@digest>`)
@@ -4504,17 +4874,20 @@ impl<'a> ImageListRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// Show digest information as a `RepoDigests` field on each image.
     pub fn digests(mut self, value: bool) -> Self {
         self.digests = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4546,6 +4919,7 @@ impl<'a> ImageListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::ImageSummary>>;
     type IntoFuture = std::pin::Pin<
@@ -4555,6 +4929,7 @@ impl<'a> std::future::IntoFuture for ImageListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_load`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageLoadRequest<'a> {
@@ -4563,6 +4938,7 @@ pub struct ImageLoadRequest<'a> {
     body: Option<dockwright_runtime::Body>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageLoadRequest<'a> {
     /// Suppress progress details during load.
     ///
@@ -4571,17 +4947,20 @@ impl<'a> ImageLoadRequest<'a> {
         self.quiet = Some(value);
         self
     }
+
     /// Tar archive containing images
     pub fn body(mut self, value: dockwright_runtime::Body) -> Self {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4605,6 +4984,7 @@ impl<'a> ImageLoadRequest<'a> {
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageLoadRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::BuildInfo>,
@@ -4616,6 +4996,7 @@ impl<'a> std::future::IntoFuture for ImageLoadRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_prune`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImagePruneRequest<'a> {
@@ -4623,6 +5004,7 @@ pub struct ImagePruneRequest<'a> {
     filters: Option<crate::filters::ImagePruneFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImagePruneRequest<'a> {
     /// Filters to process on the prune list, encoded as JSON (a `map[string][]string`). Available filters:
     ///
@@ -4635,12 +5017,14 @@ impl<'a> ImagePruneRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4663,6 +5047,7 @@ impl<'a> ImagePruneRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImagePruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ImagePruneResponse>;
     type IntoFuture = std::pin::Pin<
@@ -4672,6 +5057,7 @@ impl<'a> std::future::IntoFuture for ImagePruneRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_search`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageSearchRequest<'a> {
@@ -4681,12 +5067,14 @@ pub struct ImageSearchRequest<'a> {
     filters: Option<crate::filters::ImageSearchFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageSearchRequest<'a> {
     /// Maximum number of results to return
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
+
     /// A JSON encoded value of the filters (a `map[string][]string`) to process on the images list. Available filters:
     ///
     /// - `is-automated=(true|false)`
@@ -4696,12 +5084,14 @@ impl<'a> ImageSearchRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4733,6 +5123,7 @@ impl<'a> ImageSearchRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageSearchRequest<'a> {
     type Output = dockwright_runtime::Result<
         Vec<crate::models::ImageSearchResponseItem>,
@@ -4744,6 +5135,7 @@ impl<'a> std::future::IntoFuture for ImageSearchRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageDeleteRequest<'a> {
@@ -4753,23 +5145,27 @@ pub struct ImageDeleteRequest<'a> {
     noprune: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageDeleteRequest<'a> {
     /// Remove the image even if it is being used by stopped containers or has other tags
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
     }
+
     /// Do not delete untagged parent images
     pub fn noprune(mut self, value: bool) -> Self {
         self.noprune = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4780,8 +5176,8 @@ impl<'a> ImageDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.32/images/{}", dockwright_runtime::encode_path_segment(& self
-                    .name)
+                    "/v1.32/images/{}", dockwright_runtime::encode_path_segment(self.name
+                    .as_str())
                 ),
             );
         if let Some(value) = self.force.as_ref() {
@@ -4799,6 +5195,7 @@ impl<'a> ImageDeleteRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<
         Vec<crate::models::ImageDeleteResponseItem>,
@@ -4810,6 +5207,7 @@ impl<'a> std::future::IntoFuture for ImageDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_get`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageGetRequest<'a> {
@@ -4817,6 +5215,7 @@ pub struct ImageGetRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageGetRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -4824,6 +5223,7 @@ impl<'a> ImageGetRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4834,14 +5234,15 @@ impl<'a> ImageGetRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.32/images/{}/get", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.32/images/{}/get", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         request = request.timeout(self.request_timeout);
         request.send_bytes().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageGetRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
     type IntoFuture = std::pin::Pin<
@@ -4851,6 +5252,7 @@ impl<'a> std::future::IntoFuture for ImageGetRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_history`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageHistoryRequest<'a> {
@@ -4858,6 +5260,7 @@ pub struct ImageHistoryRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageHistoryRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -4865,6 +5268,7 @@ impl<'a> ImageHistoryRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4875,8 +5279,8 @@ impl<'a> ImageHistoryRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.32/images/{}/history", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.32/images/{}/history",
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -4888,6 +5292,7 @@ impl<'a> ImageHistoryRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageHistoryRequest<'a> {
     type Output = dockwright_runtime::Result<
         Vec<crate::models::ImageHistoryResponseItem>,
@@ -4899,6 +5304,7 @@ impl<'a> std::future::IntoFuture for ImageHistoryRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageInspectRequest<'a> {
@@ -4906,6 +5312,7 @@ pub struct ImageInspectRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageInspectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -4913,6 +5320,7 @@ impl<'a> ImageInspectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Image> {
         let mut request = self
@@ -4921,8 +5329,8 @@ impl<'a> ImageInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.32/images/{}/json", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.32/images/{}/json", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -4931,6 +5339,7 @@ impl<'a> ImageInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Image>;
     type IntoFuture = std::pin::Pin<
@@ -4940,6 +5349,7 @@ impl<'a> std::future::IntoFuture for ImageInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_push`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImagePushRequest<'a> {
@@ -4949,6 +5359,7 @@ pub struct ImagePushRequest<'a> {
     x_registry_auth: dockwright_runtime::AuthConfig,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImagePushRequest<'a> {
     /// Tag of the image to push. For example, `latest`. If no tag is provided,
     /// all tags of the given image that are present in the local image store
@@ -4957,12 +5368,14 @@ impl<'a> ImagePushRequest<'a> {
         self.tag = Some(value.into());
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4975,8 +5388,8 @@ impl<'a> ImagePushRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.32/images/{}/push", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.32/images/{}/push", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(value) = self.tag.as_ref() {
@@ -4989,6 +5402,7 @@ impl<'a> ImagePushRequest<'a> {
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImagePushRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::PushImageInfo>,
@@ -5000,6 +5414,7 @@ impl<'a> std::future::IntoFuture for ImagePushRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_tag`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageTagRequest<'a> {
@@ -5009,23 +5424,27 @@ pub struct ImageTagRequest<'a> {
     tag: Option<String>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageTagRequest<'a> {
     /// The repository to tag in. For example, `someuser/someimage`.
     pub fn repo(mut self, value: impl Into<String>) -> Self {
         self.repo = Some(value.into());
         self
     }
+
     /// The name of the new tag.
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5034,8 +5453,8 @@ impl<'a> ImageTagRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.32/images/{}/tag", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.32/images/{}/tag", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(value) = self.repo.as_ref() {
@@ -5050,6 +5469,7 @@ impl<'a> ImageTagRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageTagRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -5059,12 +5479,14 @@ impl<'a> std::future::IntoFuture for ImageTagRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::system_info`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemInfoRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemInfoRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -5072,6 +5494,7 @@ impl<'a> SystemInfoRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::SystemInfo> {
         let mut request = self
@@ -5084,6 +5507,7 @@ impl<'a> SystemInfoRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemInfoRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SystemInfo>;
     type IntoFuture = std::pin::Pin<
@@ -5093,6 +5517,7 @@ impl<'a> std::future::IntoFuture for SystemInfoRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkListRequest<'a> {
@@ -5100,6 +5525,7 @@ pub struct NetworkListRequest<'a> {
     filters: Option<crate::filters::NetworkListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkListRequest<'a> {
     /// JSON encoded value of the filters (a `map[string][]string`) to process on the networks list. Available filters:
     ///
@@ -5113,12 +5539,14 @@ impl<'a> NetworkListRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Network>> {
         let mut request = self
@@ -5139,6 +5567,7 @@ impl<'a> NetworkListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Network>>;
     type IntoFuture = std::pin::Pin<
@@ -5148,6 +5577,7 @@ impl<'a> std::future::IntoFuture for NetworkListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkCreateRequest<'a> {
@@ -5155,6 +5585,7 @@ pub struct NetworkCreateRequest<'a> {
     body: Option<crate::models::NetworkCreateBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkCreateRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -5162,6 +5593,7 @@ impl<'a> NetworkCreateRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5182,6 +5614,7 @@ impl<'a> NetworkCreateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::NetworkCreateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -5191,6 +5624,7 @@ impl<'a> std::future::IntoFuture for NetworkCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_prune`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkPruneRequest<'a> {
@@ -5198,6 +5632,7 @@ pub struct NetworkPruneRequest<'a> {
     filters: Option<crate::filters::NetworkPruneFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkPruneRequest<'a> {
     /// Filters to process on the prune list, encoded as JSON (a `map[string][]string`).
     ///
@@ -5208,12 +5643,14 @@ impl<'a> NetworkPruneRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5236,6 +5673,7 @@ impl<'a> NetworkPruneRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkPruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::NetworkPruneResponse>;
     type IntoFuture = std::pin::Pin<
@@ -5245,6 +5683,7 @@ impl<'a> std::future::IntoFuture for NetworkPruneRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkInspectRequest<'a> {
@@ -5254,23 +5693,27 @@ pub struct NetworkInspectRequest<'a> {
     scope: Option<String>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkInspectRequest<'a> {
     /// Detailed inspect output for troubleshooting
     pub fn verbose(mut self, value: bool) -> Self {
         self.verbose = Some(value);
         self
     }
+
     /// Filter the network by scope (swarm, global, or local)
     pub fn scope(mut self, value: impl Into<String>) -> Self {
         self.scope = Some(value.into());
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Network> {
         let mut request = self
@@ -5279,8 +5722,8 @@ impl<'a> NetworkInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.32/networks/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.32/networks/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(value) = self.verbose.as_ref() {
@@ -5295,6 +5738,7 @@ impl<'a> NetworkInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Network>;
     type IntoFuture = std::pin::Pin<
@@ -5304,6 +5748,7 @@ impl<'a> std::future::IntoFuture for NetworkInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkDeleteRequest<'a> {
@@ -5311,6 +5756,7 @@ pub struct NetworkDeleteRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkDeleteRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -5318,6 +5764,7 @@ impl<'a> NetworkDeleteRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5326,8 +5773,8 @@ impl<'a> NetworkDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.32/networks/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.32/networks/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -5336,6 +5783,7 @@ impl<'a> NetworkDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -5345,6 +5793,7 @@ impl<'a> std::future::IntoFuture for NetworkDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_connect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkConnectRequest<'a> {
@@ -5353,6 +5802,7 @@ pub struct NetworkConnectRequest<'a> {
     body: Option<crate::models::NetworkConnectBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkConnectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -5360,6 +5810,7 @@ impl<'a> NetworkConnectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5369,7 +5820,7 @@ impl<'a> NetworkConnectRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.32/networks/{}/connect",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(body) = &self.body {
@@ -5381,6 +5832,7 @@ impl<'a> NetworkConnectRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkConnectRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -5390,6 +5842,7 @@ impl<'a> std::future::IntoFuture for NetworkConnectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_disconnect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkDisconnectRequest<'a> {
@@ -5398,6 +5851,7 @@ pub struct NetworkDisconnectRequest<'a> {
     body: Option<crate::models::NetworkDisconnectBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkDisconnectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -5405,6 +5859,7 @@ impl<'a> NetworkDisconnectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5414,7 +5869,7 @@ impl<'a> NetworkDisconnectRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.32/networks/{}/disconnect",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(body) = &self.body {
@@ -5426,6 +5881,7 @@ impl<'a> NetworkDisconnectRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkDisconnectRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -5435,6 +5891,7 @@ impl<'a> std::future::IntoFuture for NetworkDisconnectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::node_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NodeListRequest<'a> {
@@ -5442,6 +5899,7 @@ pub struct NodeListRequest<'a> {
     filters: Option<crate::filters::NodeListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NodeListRequest<'a> {
     /// Filters to process on the nodes list, encoded as JSON (a `map[string][]string`).
     ///
@@ -5455,12 +5913,14 @@ impl<'a> NodeListRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Node>> {
         let mut request = self
@@ -5481,6 +5941,7 @@ impl<'a> NodeListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for NodeListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Node>>;
     type IntoFuture = std::pin::Pin<
@@ -5490,6 +5951,7 @@ impl<'a> std::future::IntoFuture for NodeListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::node_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NodeInspectRequest<'a> {
@@ -5497,6 +5959,7 @@ pub struct NodeInspectRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NodeInspectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -5504,6 +5967,7 @@ impl<'a> NodeInspectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Node> {
         let mut request = self
@@ -5512,7 +5976,8 @@ impl<'a> NodeInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.32/nodes/{}", dockwright_runtime::encode_path_segment(& self.id)
+                    "/v1.32/nodes/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -5521,6 +5986,7 @@ impl<'a> NodeInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NodeInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Node>;
     type IntoFuture = std::pin::Pin<
@@ -5530,6 +5996,7 @@ impl<'a> std::future::IntoFuture for NodeInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::node_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NodeDeleteRequest<'a> {
@@ -5538,18 +6005,21 @@ pub struct NodeDeleteRequest<'a> {
     force: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NodeDeleteRequest<'a> {
     /// Force remove a node from the swarm
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5558,7 +6028,8 @@ impl<'a> NodeDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.32/nodes/{}", dockwright_runtime::encode_path_segment(& self.id)
+                    "/v1.32/nodes/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(value) = self.force.as_ref() {
@@ -5570,6 +6041,7 @@ impl<'a> NodeDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NodeDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -5579,6 +6051,7 @@ impl<'a> std::future::IntoFuture for NodeDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::node_update`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NodeUpdateRequest<'a> {
@@ -5588,17 +6061,20 @@ pub struct NodeUpdateRequest<'a> {
     body: Option<crate::models::NodeSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NodeUpdateRequest<'a> {
     pub fn body(mut self, value: crate::models::NodeSpec) -> Self {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5607,8 +6083,8 @@ impl<'a> NodeUpdateRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.32/nodes/{}/update", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.32/nodes/{}/update",
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.version) {
@@ -5623,6 +6099,7 @@ impl<'a> NodeUpdateRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NodeUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -5632,6 +6109,7 @@ impl<'a> std::future::IntoFuture for NodeUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginListRequest<'a> {
@@ -5639,6 +6117,7 @@ pub struct PluginListRequest<'a> {
     filters: Option<crate::filters::PluginListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to process on the plugin list. Available filters:
     ///
@@ -5648,12 +6127,14 @@ impl<'a> PluginListRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Plugin>> {
         let mut request = self
@@ -5674,6 +6155,7 @@ impl<'a> PluginListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Plugin>>;
     type IntoFuture = std::pin::Pin<
@@ -5683,6 +6165,7 @@ impl<'a> std::future::IntoFuture for PluginListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginCreateRequest<'a> {
@@ -5691,18 +6174,21 @@ pub struct PluginCreateRequest<'a> {
     body: Option<dockwright_runtime::Body>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginCreateRequest<'a> {
     /// Path to tar containing plugin rootfs and manifest
     pub fn body(mut self, value: dockwright_runtime::Body) -> Self {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5722,6 +6208,7 @@ impl<'a> PluginCreateRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginCreateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -5731,6 +6218,7 @@ impl<'a> std::future::IntoFuture for PluginCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::get_plugin_privileges`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetPluginPrivilegesRequest<'a> {
@@ -5738,6 +6226,7 @@ pub struct GetPluginPrivilegesRequest<'a> {
     remote: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> GetPluginPrivilegesRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -5745,6 +6234,7 @@ impl<'a> GetPluginPrivilegesRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5770,6 +6260,7 @@ impl<'a> GetPluginPrivilegesRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for GetPluginPrivilegesRequest<'a> {
     type Output = dockwright_runtime::Result<
         Vec<crate::models::GetPluginPrivilegesResponseItem>,
@@ -5781,6 +6272,7 @@ impl<'a> std::future::IntoFuture for GetPluginPrivilegesRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_pull`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginPullRequest<'a> {
@@ -5791,6 +6283,7 @@ pub struct PluginPullRequest<'a> {
     body: Option<Vec<crate::models::PluginPullBodyItem>>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginPullRequest<'a> {
     /// Local name for the pulled plugin.
     ///
@@ -5799,21 +6292,25 @@ impl<'a> PluginPullRequest<'a> {
         self.name = Some(value.into());
         self
     }
+
     /// A base64-encoded auth configuration to use when pulling a plugin from a registry. \[See the authentication section for details.\](#section/Authentication)
     pub fn x_registry_auth(mut self, value: dockwright_runtime::AuthConfig) -> Self {
         self.x_registry_auth = Some(value);
         self
     }
+
     pub fn body(mut self, value: Vec<crate::models::PluginPullBodyItem>) -> Self {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5843,6 +6340,7 @@ impl<'a> PluginPullRequest<'a> {
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginPullRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::CreateImageInfo>,
@@ -5854,6 +6352,7 @@ impl<'a> std::future::IntoFuture for PluginPullRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginDeleteRequest<'a> {
@@ -5862,18 +6361,21 @@ pub struct PluginDeleteRequest<'a> {
     force: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginDeleteRequest<'a> {
     /// Disable the plugin before removing. This may result in issues if the plugin is in use by a container.
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Plugin> {
         let mut request = self
@@ -5882,8 +6384,8 @@ impl<'a> PluginDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.32/plugins/{}", dockwright_runtime::encode_path_segment(& self
-                    .name)
+                    "/v1.32/plugins/{}", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(value) = self.force.as_ref() {
@@ -5895,6 +6397,7 @@ impl<'a> PluginDeleteRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Plugin>;
     type IntoFuture = std::pin::Pin<
@@ -5904,6 +6407,7 @@ impl<'a> std::future::IntoFuture for PluginDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_disable`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginDisableRequest<'a> {
@@ -5912,18 +6416,21 @@ pub struct PluginDisableRequest<'a> {
     force: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginDisableRequest<'a> {
     /// Force disable a plugin even if still in use.
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5933,7 +6440,7 @@ impl<'a> PluginDisableRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.32/plugins/{}/disable",
-                    dockwright_runtime::encode_path_segment(& self.name)
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         if let Some(value) = self.force.as_ref() {
@@ -5945,6 +6452,7 @@ impl<'a> PluginDisableRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginDisableRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -5954,6 +6462,7 @@ impl<'a> std::future::IntoFuture for PluginDisableRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_enable`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginEnableRequest<'a> {
@@ -5962,18 +6471,21 @@ pub struct PluginEnableRequest<'a> {
     timeout: Option<i64>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginEnableRequest<'a> {
     /// Set the HTTP client timeout (in seconds)
     pub fn timeout(mut self, value: i64) -> Self {
         self.timeout = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5982,8 +6494,8 @@ impl<'a> PluginEnableRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.32/plugins/{}/enable", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.32/plugins/{}/enable",
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         if let Some(value) = self.timeout.as_ref() {
@@ -5995,6 +6507,7 @@ impl<'a> PluginEnableRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginEnableRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6004,6 +6517,7 @@ impl<'a> std::future::IntoFuture for PluginEnableRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginInspectRequest<'a> {
@@ -6011,6 +6525,7 @@ pub struct PluginInspectRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginInspectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -6018,6 +6533,7 @@ impl<'a> PluginInspectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Plugin> {
         let mut request = self
@@ -6026,8 +6542,8 @@ impl<'a> PluginInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.32/plugins/{}/json", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.32/plugins/{}/json",
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -6036,6 +6552,7 @@ impl<'a> PluginInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Plugin>;
     type IntoFuture = std::pin::Pin<
@@ -6045,6 +6562,7 @@ impl<'a> std::future::IntoFuture for PluginInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_push`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginPushRequest<'a> {
@@ -6052,6 +6570,7 @@ pub struct PluginPushRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginPushRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -6059,6 +6578,7 @@ impl<'a> PluginPushRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -6071,14 +6591,15 @@ impl<'a> PluginPushRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.32/plugins/{}/push", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.32/plugins/{}/push",
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         request = request.timeout(self.request_timeout);
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginPushRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::PushImageInfo>,
@@ -6090,6 +6611,7 @@ impl<'a> std::future::IntoFuture for PluginPushRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_set`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginSetRequest<'a> {
@@ -6098,17 +6620,20 @@ pub struct PluginSetRequest<'a> {
     body: Option<Vec<String>>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginSetRequest<'a> {
     pub fn body(mut self, value: Vec<String>) -> Self {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6117,8 +6642,8 @@ impl<'a> PluginSetRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.32/plugins/{}/set", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.32/plugins/{}/set", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(body) = &self.body {
@@ -6130,6 +6655,7 @@ impl<'a> PluginSetRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginSetRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6139,6 +6665,7 @@ impl<'a> std::future::IntoFuture for PluginSetRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_upgrade`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginUpgradeRequest<'a> {
@@ -6149,22 +6676,26 @@ pub struct PluginUpgradeRequest<'a> {
     body: Option<Vec<crate::models::PluginUpgradeBodyItem>>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginUpgradeRequest<'a> {
     /// A base64-encoded auth configuration to use when pulling a plugin from a registry. \[See the authentication section for details.\](#section/Authentication)
     pub fn x_registry_auth(mut self, value: dockwright_runtime::AuthConfig) -> Self {
         self.x_registry_auth = Some(value);
         self
     }
+
     pub fn body(mut self, value: Vec<crate::models::PluginUpgradeBodyItem>) -> Self {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -6178,7 +6709,7 @@ impl<'a> PluginUpgradeRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.32/plugins/{}/upgrade",
-                    dockwright_runtime::encode_path_segment(& self.name)
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         if let Some(value) = Some(&self.remote) {
@@ -6194,6 +6725,7 @@ impl<'a> PluginUpgradeRequest<'a> {
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginUpgradeRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::CreateImageInfo>,
@@ -6205,6 +6737,7 @@ impl<'a> std::future::IntoFuture for PluginUpgradeRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::secret_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SecretListRequest<'a> {
@@ -6212,6 +6745,7 @@ pub struct SecretListRequest<'a> {
     filters: Option<crate::filters::SecretListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SecretListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to process on the secrets list. Available filters:
     ///
@@ -6223,12 +6757,14 @@ impl<'a> SecretListRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Secret>> {
         let mut request = self
@@ -6249,6 +6785,7 @@ impl<'a> SecretListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for SecretListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Secret>>;
     type IntoFuture = std::pin::Pin<
@@ -6258,6 +6795,7 @@ impl<'a> std::future::IntoFuture for SecretListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::secret_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SecretCreateRequest<'a> {
@@ -6265,6 +6803,7 @@ pub struct SecretCreateRequest<'a> {
     body: Option<crate::models::SecretSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SecretCreateRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -6272,6 +6811,7 @@ impl<'a> SecretCreateRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -6292,6 +6832,7 @@ impl<'a> SecretCreateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SecretCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SecretCreateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -6301,6 +6842,7 @@ impl<'a> std::future::IntoFuture for SecretCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::secret_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SecretInspectRequest<'a> {
@@ -6308,6 +6850,7 @@ pub struct SecretInspectRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SecretInspectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -6315,6 +6858,7 @@ impl<'a> SecretInspectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Secret> {
         let mut request = self
@@ -6323,8 +6867,8 @@ impl<'a> SecretInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.32/secrets/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.32/secrets/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -6333,6 +6877,7 @@ impl<'a> SecretInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SecretInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Secret>;
     type IntoFuture = std::pin::Pin<
@@ -6342,6 +6887,7 @@ impl<'a> std::future::IntoFuture for SecretInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::secret_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SecretDeleteRequest<'a> {
@@ -6349,6 +6895,7 @@ pub struct SecretDeleteRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SecretDeleteRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -6356,6 +6903,7 @@ impl<'a> SecretDeleteRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6364,8 +6912,8 @@ impl<'a> SecretDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.32/secrets/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.32/secrets/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -6374,6 +6922,7 @@ impl<'a> SecretDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SecretDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6383,6 +6932,7 @@ impl<'a> std::future::IntoFuture for SecretDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::secret_update`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SecretUpdateRequest<'a> {
@@ -6392,18 +6942,21 @@ pub struct SecretUpdateRequest<'a> {
     body: Option<crate::models::SecretSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SecretUpdateRequest<'a> {
     /// The spec of the secret to update. Currently, only the Labels field can be updated. All other fields must remain unchanged from the \[SecretInspect endpoint\](#operation/SecretInspect) response values.
     pub fn body(mut self, value: crate::models::SecretSpec) -> Self {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6412,8 +6965,8 @@ impl<'a> SecretUpdateRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.32/secrets/{}/update", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.32/secrets/{}/update",
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.version) {
@@ -6428,6 +6981,7 @@ impl<'a> SecretUpdateRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SecretUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6437,6 +6991,7 @@ impl<'a> std::future::IntoFuture for SecretUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::service_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ServiceListRequest<'a> {
@@ -6444,6 +6999,7 @@ pub struct ServiceListRequest<'a> {
     filters: Option<crate::filters::ServiceListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ServiceListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to process on the services list. Available filters:
     ///
@@ -6455,12 +7011,14 @@ impl<'a> ServiceListRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Service>> {
         let mut request = self
@@ -6481,6 +7039,7 @@ impl<'a> ServiceListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ServiceListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Service>>;
     type IntoFuture = std::pin::Pin<
@@ -6490,6 +7049,7 @@ impl<'a> std::future::IntoFuture for ServiceListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::service_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ServiceCreateRequest<'a> {
@@ -6498,18 +7058,21 @@ pub struct ServiceCreateRequest<'a> {
     body: Option<crate::models::ServiceSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ServiceCreateRequest<'a> {
     /// A base64-encoded auth configuration for pulling from private registries. \[See the authentication section for details.\](#section/Authentication)
     pub fn x_registry_auth(mut self, value: dockwright_runtime::AuthConfig) -> Self {
         self.x_registry_auth = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -6533,6 +7096,7 @@ impl<'a> ServiceCreateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ServiceCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ServiceCreateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -6542,6 +7106,7 @@ impl<'a> std::future::IntoFuture for ServiceCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::service_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ServiceInspectRequest<'a> {
@@ -6550,18 +7115,21 @@ pub struct ServiceInspectRequest<'a> {
     insert_defaults: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ServiceInspectRequest<'a> {
     /// Fill empty fields with default values.
     pub fn insert_defaults(mut self, value: bool) -> Self {
         self.insert_defaults = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Service> {
         let mut request = self
@@ -6570,8 +7138,8 @@ impl<'a> ServiceInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.32/services/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.32/services/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(value) = self.insert_defaults.as_ref() {
@@ -6583,6 +7151,7 @@ impl<'a> ServiceInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ServiceInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Service>;
     type IntoFuture = std::pin::Pin<
@@ -6592,6 +7161,7 @@ impl<'a> std::future::IntoFuture for ServiceInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::service_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ServiceDeleteRequest<'a> {
@@ -6599,6 +7169,7 @@ pub struct ServiceDeleteRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ServiceDeleteRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -6606,6 +7177,7 @@ impl<'a> ServiceDeleteRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6614,8 +7186,8 @@ impl<'a> ServiceDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.32/services/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.32/services/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -6624,6 +7196,7 @@ impl<'a> ServiceDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ServiceDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6633,6 +7206,7 @@ impl<'a> std::future::IntoFuture for ServiceDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::service_logs`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ServiceLogsRequest<'a> {
@@ -6648,12 +7222,14 @@ pub struct ServiceLogsRequest<'a> {
     tty_hint: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ServiceLogsRequest<'a> {
     /// Show service context and extra details provided to logs.
     pub fn details(mut self, value: bool) -> Self {
         self.details = Some(value);
         self
     }
+
     /// Return the logs as a stream.
     ///
     /// This will return a `101` HTTP response with a `Connection: upgrade` header, then hijack the HTTP connection to send raw output. For more information about hijacking and the stream format, \[see the documentation for the attach endpoint\](#operation/ContainerAttach).
@@ -6661,31 +7237,37 @@ impl<'a> ServiceLogsRequest<'a> {
         self.follow = Some(value);
         self
     }
+
     /// Return logs from `stdout`
     pub fn stdout(mut self, value: bool) -> Self {
         self.stdout = Some(value);
         self
     }
+
     /// Return logs from `stderr`
     pub fn stderr(mut self, value: bool) -> Self {
         self.stderr = Some(value);
         self
     }
+
     /// Only return logs since this time, as a UNIX timestamp
     pub fn since(mut self, value: i64) -> Self {
         self.since = Some(value);
         self
     }
+
     /// Add timestamps to every log line
     pub fn timestamps(mut self, value: bool) -> Self {
         self.timestamps = Some(value);
         self
     }
+
     /// Only return this number of log lines from the end of the logs. Specify as an integer or `all` to output all log lines.
     pub fn tail(mut self, value: impl Into<String>) -> Self {
         self.tail = Some(value.into());
         self
     }
+
     /// Whether the container (or exec'd process) has a TTY, i.e. whether its
     /// output is one raw stream rather than multiplexed stdout/stderr frames.
     ///
@@ -6696,12 +7278,14 @@ impl<'a> ServiceLogsRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -6712,8 +7296,8 @@ impl<'a> ServiceLogsRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.32/services/{}/logs", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.32/services/{}/logs",
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.details.as_ref() {
@@ -6756,6 +7340,7 @@ impl<'a> ServiceLogsRequest<'a> {
         request.send_logs(rule).await
     }
 }
+
 impl<'a> std::future::IntoFuture for ServiceLogsRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::LogOutput>;
     type IntoFuture = std::pin::Pin<
@@ -6765,6 +7350,7 @@ impl<'a> std::future::IntoFuture for ServiceLogsRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::service_update`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ServiceUpdateRequest<'a> {
@@ -6777,28 +7363,33 @@ pub struct ServiceUpdateRequest<'a> {
     body: Option<crate::models::ServiceSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ServiceUpdateRequest<'a> {
     /// If the X-Registry-Auth header is not specified, this parameter indicates where to find registry authorization credentials. The valid values are `spec` and `previous-spec`.
     pub fn registry_auth_from(mut self, value: impl Into<String>) -> Self {
         self.registry_auth_from = Some(value.into());
         self
     }
+
     /// Set to this parameter to `previous` to cause a server-side rollback to the previous service spec. The supplied spec will be ignored in this case.
     pub fn rollback(mut self, value: impl Into<String>) -> Self {
         self.rollback = Some(value.into());
         self
     }
+
     /// A base64-encoded auth configuration for pulling from private registries. \[See the authentication section for details.\](#section/Authentication)
     pub fn x_registry_auth(mut self, value: dockwright_runtime::AuthConfig) -> Self {
         self.x_registry_auth = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -6810,7 +7401,7 @@ impl<'a> ServiceUpdateRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.32/services/{}/update",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.version) {
@@ -6834,6 +7425,7 @@ impl<'a> ServiceUpdateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ServiceUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ServiceUpdateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -6843,12 +7435,14 @@ impl<'a> std::future::IntoFuture for ServiceUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::session`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SessionRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SessionRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -6856,6 +7450,7 @@ impl<'a> SessionRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6868,6 +7463,7 @@ impl<'a> SessionRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SessionRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6877,12 +7473,14 @@ impl<'a> std::future::IntoFuture for SessionRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmInspectRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmInspectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -6890,6 +7488,7 @@ impl<'a> SwarmInspectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Swarm> {
         let mut request = self
@@ -6902,6 +7501,7 @@ impl<'a> SwarmInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Swarm>;
     type IntoFuture = std::pin::Pin<
@@ -6911,6 +7511,7 @@ impl<'a> std::future::IntoFuture for SwarmInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_init`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmInitRequest<'a> {
@@ -6918,6 +7519,7 @@ pub struct SwarmInitRequest<'a> {
     body: Option<crate::models::SwarmInitBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmInitRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -6925,6 +7527,7 @@ impl<'a> SwarmInitRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<String> {
         let mut request = self
@@ -6943,6 +7546,7 @@ impl<'a> SwarmInitRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmInitRequest<'a> {
     type Output = dockwright_runtime::Result<String>;
     type IntoFuture = std::pin::Pin<
@@ -6952,6 +7556,7 @@ impl<'a> std::future::IntoFuture for SwarmInitRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_join`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmJoinRequest<'a> {
@@ -6959,6 +7564,7 @@ pub struct SwarmJoinRequest<'a> {
     body: Option<crate::models::SwarmJoinBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmJoinRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -6966,6 +7572,7 @@ impl<'a> SwarmJoinRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6984,6 +7591,7 @@ impl<'a> SwarmJoinRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmJoinRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6993,6 +7601,7 @@ impl<'a> std::future::IntoFuture for SwarmJoinRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_leave`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmLeaveRequest<'a> {
@@ -7000,18 +7609,21 @@ pub struct SwarmLeaveRequest<'a> {
     force: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmLeaveRequest<'a> {
     /// Force leave swarm, even if this is the last manager or that it will break the cluster.
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -7030,6 +7642,7 @@ impl<'a> SwarmLeaveRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmLeaveRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -7039,6 +7652,7 @@ impl<'a> std::future::IntoFuture for SwarmLeaveRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_unlock`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmUnlockRequest<'a> {
@@ -7046,6 +7660,7 @@ pub struct SwarmUnlockRequest<'a> {
     body: Option<crate::models::SwarmUnlockBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmUnlockRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -7053,6 +7668,7 @@ impl<'a> SwarmUnlockRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -7071,6 +7687,7 @@ impl<'a> SwarmUnlockRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmUnlockRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -7080,12 +7697,14 @@ impl<'a> std::future::IntoFuture for SwarmUnlockRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_unlockkey`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmUnlockkeyRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmUnlockkeyRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -7093,6 +7712,7 @@ impl<'a> SwarmUnlockkeyRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -7110,6 +7730,7 @@ impl<'a> SwarmUnlockkeyRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmUnlockkeyRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SwarmUnlockkeyResponse>;
     type IntoFuture = std::pin::Pin<
@@ -7119,6 +7740,7 @@ impl<'a> std::future::IntoFuture for SwarmUnlockkeyRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_update`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmUpdateRequest<'a> {
@@ -7130,28 +7752,33 @@ pub struct SwarmUpdateRequest<'a> {
     body: Option<crate::models::SwarmSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmUpdateRequest<'a> {
     /// Rotate the worker join token.
     pub fn rotate_worker_token(mut self, value: bool) -> Self {
         self.rotate_worker_token = Some(value);
         self
     }
+
     /// Rotate the manager join token.
     pub fn rotate_manager_token(mut self, value: bool) -> Self {
         self.rotate_manager_token = Some(value);
         self
     }
+
     /// Rotate the manager unlock key.
     pub fn rotate_manager_unlock_key(mut self, value: bool) -> Self {
         self.rotate_manager_unlock_key = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -7182,6 +7809,7 @@ impl<'a> SwarmUpdateRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -7191,12 +7819,14 @@ impl<'a> std::future::IntoFuture for SwarmUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::system_data_usage`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemDataUsageRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemDataUsageRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -7204,6 +7834,7 @@ impl<'a> SystemDataUsageRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -7218,6 +7849,7 @@ impl<'a> SystemDataUsageRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemDataUsageRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SystemDataUsageResponse>;
     type IntoFuture = std::pin::Pin<
@@ -7227,6 +7859,7 @@ impl<'a> std::future::IntoFuture for SystemDataUsageRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::task_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct TaskListRequest<'a> {
@@ -7234,6 +7867,7 @@ pub struct TaskListRequest<'a> {
     filters: Option<crate::filters::TaskListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> TaskListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to process on the tasks list. Available filters:
     ///
@@ -7247,12 +7881,14 @@ impl<'a> TaskListRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Task>> {
         let mut request = self
@@ -7273,6 +7909,7 @@ impl<'a> TaskListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for TaskListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Task>>;
     type IntoFuture = std::pin::Pin<
@@ -7282,6 +7919,7 @@ impl<'a> std::future::IntoFuture for TaskListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::task_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct TaskInspectRequest<'a> {
@@ -7289,6 +7927,7 @@ pub struct TaskInspectRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> TaskInspectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -7296,6 +7935,7 @@ impl<'a> TaskInspectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Task> {
         let mut request = self
@@ -7304,7 +7944,8 @@ impl<'a> TaskInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.32/tasks/{}", dockwright_runtime::encode_path_segment(& self.id)
+                    "/v1.32/tasks/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -7313,6 +7954,7 @@ impl<'a> TaskInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for TaskInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Task>;
     type IntoFuture = std::pin::Pin<
@@ -7322,6 +7964,7 @@ impl<'a> std::future::IntoFuture for TaskInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::task_logs`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct TaskLogsRequest<'a> {
@@ -7337,12 +7980,14 @@ pub struct TaskLogsRequest<'a> {
     tty_hint: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> TaskLogsRequest<'a> {
     /// Show task context and extra details provided to logs.
     pub fn details(mut self, value: bool) -> Self {
         self.details = Some(value);
         self
     }
+
     /// Return the logs as a stream.
     ///
     /// This will return a `101` HTTP response with a `Connection: upgrade` header, then hijack the HTTP connection to send raw output. For more information about hijacking and the stream format, \[see the documentation for the attach endpoint\](#operation/ContainerAttach).
@@ -7350,31 +7995,37 @@ impl<'a> TaskLogsRequest<'a> {
         self.follow = Some(value);
         self
     }
+
     /// Return logs from `stdout`
     pub fn stdout(mut self, value: bool) -> Self {
         self.stdout = Some(value);
         self
     }
+
     /// Return logs from `stderr`
     pub fn stderr(mut self, value: bool) -> Self {
         self.stderr = Some(value);
         self
     }
+
     /// Only return logs since this time, as a UNIX timestamp
     pub fn since(mut self, value: i64) -> Self {
         self.since = Some(value);
         self
     }
+
     /// Add timestamps to every log line
     pub fn timestamps(mut self, value: bool) -> Self {
         self.timestamps = Some(value);
         self
     }
+
     /// Only return this number of log lines from the end of the logs. Specify as an integer or `all` to output all log lines.
     pub fn tail(mut self, value: impl Into<String>) -> Self {
         self.tail = Some(value.into());
         self
     }
+
     /// Whether the container (or exec'd process) has a TTY, i.e. whether its
     /// output is one raw stream rather than multiplexed stdout/stderr frames.
     ///
@@ -7385,12 +8036,14 @@ impl<'a> TaskLogsRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -7401,8 +8054,8 @@ impl<'a> TaskLogsRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.32/tasks/{}/logs", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.32/tasks/{}/logs", dockwright_runtime::encode_path_segment(self
+                    .id.as_str())
                 ),
             );
         if let Some(value) = self.details.as_ref() {
@@ -7445,6 +8098,7 @@ impl<'a> TaskLogsRequest<'a> {
         request.send_logs(rule).await
     }
 }
+
 impl<'a> std::future::IntoFuture for TaskLogsRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::LogOutput>;
     type IntoFuture = std::pin::Pin<
@@ -7454,12 +8108,14 @@ impl<'a> std::future::IntoFuture for TaskLogsRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::system_version`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemVersionRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemVersionRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -7467,6 +8123,7 @@ impl<'a> SystemVersionRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -7481,6 +8138,7 @@ impl<'a> SystemVersionRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemVersionRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SystemVersionResponse>;
     type IntoFuture = std::pin::Pin<
@@ -7490,6 +8148,7 @@ impl<'a> std::future::IntoFuture for SystemVersionRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::volume_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct VolumeListRequest<'a> {
@@ -7497,6 +8156,7 @@ pub struct VolumeListRequest<'a> {
     filters: Option<crate::filters::VolumeListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> VolumeListRequest<'a> {
     /// JSON encoded value of the filters (a `map[string][]string`) to
     /// process on the volumes list. Available filters:
@@ -7513,12 +8173,14 @@ impl<'a> VolumeListRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -7538,6 +8200,7 @@ impl<'a> VolumeListRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for VolumeListRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::VolumeListResponse>;
     type IntoFuture = std::pin::Pin<
@@ -7547,6 +8210,7 @@ impl<'a> std::future::IntoFuture for VolumeListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::volume_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct VolumeCreateRequest<'a> {
@@ -7554,6 +8218,7 @@ pub struct VolumeCreateRequest<'a> {
     body: Option<crate::models::VolumeCreateBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> VolumeCreateRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -7561,6 +8226,7 @@ impl<'a> VolumeCreateRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Volume> {
         let mut request = self
@@ -7579,6 +8245,7 @@ impl<'a> VolumeCreateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for VolumeCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Volume>;
     type IntoFuture = std::pin::Pin<
@@ -7588,6 +8255,7 @@ impl<'a> std::future::IntoFuture for VolumeCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::volume_prune`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct VolumePruneRequest<'a> {
@@ -7595,6 +8263,7 @@ pub struct VolumePruneRequest<'a> {
     filters: Option<crate::filters::VolumePruneFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> VolumePruneRequest<'a> {
     /// Filters to process on the prune list, encoded as JSON (a `map[string][]string`).
     ///
@@ -7604,12 +8273,14 @@ impl<'a> VolumePruneRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -7632,6 +8303,7 @@ impl<'a> VolumePruneRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for VolumePruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::VolumePruneResponse>;
     type IntoFuture = std::pin::Pin<
@@ -7641,6 +8313,7 @@ impl<'a> std::future::IntoFuture for VolumePruneRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::volume_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct VolumeInspectRequest<'a> {
@@ -7648,6 +8321,7 @@ pub struct VolumeInspectRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> VolumeInspectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -7655,6 +8329,7 @@ impl<'a> VolumeInspectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Volume> {
         let mut request = self
@@ -7663,8 +8338,8 @@ impl<'a> VolumeInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.32/volumes/{}", dockwright_runtime::encode_path_segment(& self
-                    .name)
+                    "/v1.32/volumes/{}", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -7673,6 +8348,7 @@ impl<'a> VolumeInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for VolumeInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Volume>;
     type IntoFuture = std::pin::Pin<
@@ -7682,6 +8358,7 @@ impl<'a> std::future::IntoFuture for VolumeInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::volume_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct VolumeDeleteRequest<'a> {
@@ -7690,18 +8367,21 @@ pub struct VolumeDeleteRequest<'a> {
     force: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> VolumeDeleteRequest<'a> {
     /// Force the removal of the volume
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -7710,8 +8390,8 @@ impl<'a> VolumeDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.32/volumes/{}", dockwright_runtime::encode_path_segment(& self
-                    .name)
+                    "/v1.32/volumes/{}", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(value) = self.force.as_ref() {
@@ -7723,6 +8403,7 @@ impl<'a> VolumeDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for VolumeDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -7732,6 +8413,7 @@ impl<'a> std::future::IntoFuture for VolumeDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 impl dockwright_runtime::ProgressMessage for crate::models::BuildInfo {
     fn error_message(&self) -> Option<String> {
         dockwright_runtime::stream::daemon_error(
@@ -7745,45 +8427,56 @@ impl dockwright_runtime::ProgressMessage for crate::models::BuildInfo {
         )
     }
 }
+
 impl dockwright_runtime::ProgressReport for crate::models::BuildInfo {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
+
     fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
+
     fn progress_text(&self) -> Option<&str> {
         self.progress.as_deref()
     }
+
     fn stream_text(&self) -> Option<&str> {
         self.stream.as_deref()
     }
 }
+
 impl dockwright_runtime::ProgressMessage for crate::models::CreateImageInfo {
     fn error_message(&self) -> Option<String> {
         dockwright_runtime::stream::daemon_error(self.error.as_deref(), None)
     }
 }
+
 impl dockwright_runtime::ProgressReport for crate::models::CreateImageInfo {
     fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
+
     fn progress_text(&self) -> Option<&str> {
         self.progress.as_deref()
     }
 }
+
 impl dockwright_runtime::ProgressMessage for crate::models::PushImageInfo {
     fn error_message(&self) -> Option<String> {
         dockwright_runtime::stream::daemon_error(self.error.as_deref(), None)
     }
 }
+
 impl dockwright_runtime::ProgressReport for crate::models::PushImageInfo {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
+
     fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
+
     fn progress_text(&self) -> Option<&str> {
         self.progress.as_deref()
     }

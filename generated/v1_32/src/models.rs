@@ -11,6 +11,7 @@ pub struct Address {
     /// Mask length of the IP address.
     pub prefix_len: Option<i64>,
 }
+
 impl serde::Serialize for Address {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -24,6 +25,7 @@ impl serde::Serialize for Address {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Address {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -60,6 +62,7 @@ impl<'de> serde::Deserialize<'de> for Address {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuthConfig {
     /// Email is an optional value associated with the username.
@@ -70,6 +73,7 @@ pub struct AuthConfig {
     pub serveraddress: Option<String>,
     pub username: Option<String>,
 }
+
 impl serde::Serialize for AuthConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -89,6 +93,7 @@ impl serde::Serialize for AuthConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AuthConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -131,6 +136,7 @@ impl<'de> serde::Deserialize<'de> for AuthConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BuildInfo {
     pub error: Option<String>,
@@ -141,6 +147,7 @@ pub struct BuildInfo {
     pub status: Option<String>,
     pub stream: Option<String>,
 }
+
 impl serde::Serialize for BuildInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -169,6 +176,7 @@ impl serde::Serialize for BuildInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for BuildInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -224,6 +232,7 @@ impl<'de> serde::Deserialize<'de> for BuildInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// ClusterInfo represents information about the swarm as is returned by the
 /// "/info" endpoint. Join-tokens are not included.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -242,6 +251,7 @@ pub struct ClusterInfo {
     pub updated_at: Option<String>,
     pub version: Option<ObjectVersion>,
 }
+
 impl serde::Serialize for ClusterInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -270,6 +280,7 @@ impl serde::Serialize for ClusterInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ClusterInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -323,6 +334,7 @@ impl<'de> serde::Deserialize<'de> for ClusterInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Commit holds the Git-commit (SHA1) that a binary was built from, as
 /// reported in the version-string of external tools, such as `containerd`,
 /// or `runC`.
@@ -333,6 +345,7 @@ pub struct Commit {
     /// Actual commit ID of external tool.
     pub id: Option<String>,
 }
+
 impl serde::Serialize for Commit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -346,6 +359,7 @@ impl serde::Serialize for Commit {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Commit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -382,6 +396,7 @@ impl<'de> serde::Deserialize<'de> for Commit {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Config {
     pub created_at: Option<String>,
@@ -390,6 +405,7 @@ pub struct Config {
     pub updated_at: Option<String>,
     pub version: Option<ObjectVersion>,
 }
+
 impl serde::Serialize for Config {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -412,6 +428,7 @@ impl serde::Serialize for Config {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Config {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -457,6 +474,7 @@ impl<'de> serde::Deserialize<'de> for Config {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfigSpec {
     /// Data is the data to store as a config, formatted as a standard base64-encoded
@@ -468,6 +486,7 @@ pub struct ConfigSpec {
     /// User-defined name of the config.
     pub name: Option<String>,
 }
+
 impl serde::Serialize for ConfigSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -484,6 +503,7 @@ impl serde::Serialize for ConfigSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ConfigSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -528,6 +548,7 @@ impl<'de> serde::Deserialize<'de> for ConfigSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Blkio stats entry.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerBlkioStatEntry {
@@ -536,6 +557,7 @@ pub struct ContainerBlkioStatEntry {
     pub op: Option<String>,
     pub value: Option<u64>,
 }
+
 impl serde::Serialize for ContainerBlkioStatEntry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -555,6 +577,7 @@ impl serde::Serialize for ContainerBlkioStatEntry {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerBlkioStatEntry {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -597,6 +620,7 @@ impl<'de> serde::Deserialize<'de> for ContainerBlkioStatEntry {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// BlkioStats stores all IO service stats for data read and write.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerBlkioStats {
@@ -616,6 +640,7 @@ pub struct ContainerBlkioStats {
     /// This field is only available when using Linux containers with cgroups v1.
     pub sectors_recursive: Option<Vec<ContainerBlkioStatEntry>>,
 }
+
 impl serde::Serialize for ContainerBlkioStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -647,6 +672,7 @@ impl serde::Serialize for ContainerBlkioStats {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerBlkioStats {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -725,6 +751,7 @@ impl<'de> serde::Deserialize<'de> for ContainerBlkioStats {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// CPU related info of the container
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerCPUStats {
@@ -735,6 +762,7 @@ pub struct ContainerCPUStats {
     pub system_cpu_usage: Option<u64>,
     pub throttling_data: Option<ContainerThrottlingData>,
 }
+
 impl serde::Serialize for ContainerCPUStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -754,6 +782,7 @@ impl serde::Serialize for ContainerCPUStats {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerCPUStats {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -801,6 +830,7 @@ impl<'de> serde::Deserialize<'de> for ContainerCPUStats {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// All CPU stats aggregated since container inception.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerCPUUsage {
@@ -813,6 +843,7 @@ pub struct ContainerCPUUsage {
     /// Time (in nanoseconds) spent by tasks of the cgroup in user mode (Linux), or time spent (in 100's of nanoseconds) by all container processes in kernel mode (Windows).
     pub usage_in_usermode: Option<u64>,
 }
+
 impl serde::Serialize for ContainerCPUUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -832,6 +863,7 @@ impl serde::Serialize for ContainerCPUUsage {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerCPUUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -876,6 +908,7 @@ impl<'de> serde::Deserialize<'de> for ContainerCPUUsage {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Configuration for a container that is portable between hosts.
 ///
 /// When used as `ContainerConfig` field in an image, `ContainerConfig` is an
@@ -945,6 +978,7 @@ pub struct ContainerConfig {
     /// The working directory for commands to run in.
     pub working_dir: Option<String>,
 }
+
 impl serde::Serialize for ContainerConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1027,6 +1061,7 @@ impl serde::Serialize for ContainerConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1171,6 +1206,7 @@ impl<'de> serde::Deserialize<'de> for ContainerConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Aggregates all memory stats since container inception on Linux.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerMemoryStats {
@@ -1191,6 +1227,7 @@ pub struct ContainerMemoryStats {
     /// Current `res_counter` usage for memory.
     pub usage: Option<u64>,
 }
+
 impl serde::Serialize for ContainerMemoryStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1222,6 +1259,7 @@ impl serde::Serialize for ContainerMemoryStats {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerMemoryStats {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1283,6 +1321,7 @@ impl<'de> serde::Deserialize<'de> for ContainerMemoryStats {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Aggregates the network stats of one container
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerNetworkStats {
@@ -1307,6 +1346,7 @@ pub struct ContainerNetworkStats {
     /// Packets sent.
     pub tx_packets: Option<u64>,
 }
+
 impl serde::Serialize for ContainerNetworkStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1344,6 +1384,7 @@ impl serde::Serialize for ContainerNetworkStats {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerNetworkStats {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1404,6 +1445,7 @@ impl<'de> serde::Deserialize<'de> for ContainerNetworkStats {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// PidsStats contains Linux-specific stats of a container's process-IDs (PIDs).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerPidsStats {
@@ -1412,6 +1454,7 @@ pub struct ContainerPidsStats {
     /// Limit is the hard limit on the number of pids in the cgroup.
     pub limit: Option<u64>,
 }
+
 impl serde::Serialize for ContainerPidsStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1425,6 +1468,7 @@ impl serde::Serialize for ContainerPidsStats {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerPidsStats {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1461,6 +1505,7 @@ impl<'de> serde::Deserialize<'de> for ContainerPidsStats {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Statistics sample for a container.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerStatsResponse {
@@ -1483,6 +1528,7 @@ pub struct ContainerStatsResponse {
     pub read: Option<String>,
     pub storage_stats: Option<ContainerStorageStats>,
 }
+
 impl serde::Serialize for ContainerStatsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1526,6 +1572,7 @@ impl serde::Serialize for ContainerStatsResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerStatsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1613,6 +1660,7 @@ impl<'de> serde::Deserialize<'de> for ContainerStatsResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// StorageStats is the disk I/O stats for read/write on Windows.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerStorageStats {
@@ -1621,6 +1669,7 @@ pub struct ContainerStorageStats {
     pub write_count_normalized: Option<u64>,
     pub write_size_bytes: Option<u64>,
 }
+
 impl serde::Serialize for ContainerStorageStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1640,6 +1689,7 @@ impl serde::Serialize for ContainerStorageStats {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerStorageStats {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1686,6 +1736,7 @@ impl<'de> serde::Deserialize<'de> for ContainerStorageStats {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerSummary {
     /// Command to run when starting the container
@@ -1717,6 +1768,7 @@ pub struct ContainerSummary {
     /// Additional human-readable status of this container (e.g. `Exit 0`)
     pub status: Option<String>,
 }
+
 impl serde::Serialize for ContainerSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1769,6 +1821,7 @@ impl serde::Serialize for ContainerSummary {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1857,6 +1910,7 @@ impl<'de> serde::Deserialize<'de> for ContainerSummary {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// CPU throttling stats of the container.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerThrottlingData {
@@ -1867,6 +1921,7 @@ pub struct ContainerThrottlingData {
     /// Aggregated time (in nanoseconds) the container was throttled for.
     pub throttled_time: Option<u64>,
 }
+
 impl serde::Serialize for ContainerThrottlingData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1883,6 +1938,7 @@ impl serde::Serialize for ContainerThrottlingData {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerThrottlingData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1922,6 +1978,7 @@ impl<'de> serde::Deserialize<'de> for ContainerThrottlingData {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateImageInfo {
     pub error: Option<String>,
@@ -1929,6 +1986,7 @@ pub struct CreateImageInfo {
     pub progress_detail: Option<ProgressDetail>,
     pub status: Option<String>,
 }
+
 impl serde::Serialize for CreateImageInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1948,6 +2006,7 @@ impl serde::Serialize for CreateImageInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CreateImageInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1992,6 +2051,7 @@ impl<'de> serde::Deserialize<'de> for CreateImageInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// A device mapping between the host and container
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceMapping {
@@ -1999,6 +2059,7 @@ pub struct DeviceMapping {
     pub path_in_container: Option<String>,
     pub path_on_host: Option<String>,
 }
+
 impl serde::Serialize for DeviceMapping {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2015,6 +2076,7 @@ impl serde::Serialize for DeviceMapping {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DeviceMapping {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2058,6 +2120,7 @@ impl<'de> serde::Deserialize<'de> for DeviceMapping {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Driver represents a driver (network, logging, secrets).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Driver {
@@ -2066,6 +2129,7 @@ pub struct Driver {
     /// Key/value map of driver-specific options.
     pub options: Option<std::collections::HashMap<String, String>>,
 }
+
 impl serde::Serialize for Driver {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2077,6 +2141,7 @@ impl serde::Serialize for Driver {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Driver {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2121,6 +2186,7 @@ impl<'de> serde::Deserialize<'de> for Driver {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// EndpointIPAMConfig represents an endpoint's IPAM configuration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EndpointIPAMConfig {
@@ -2128,6 +2194,7 @@ pub struct EndpointIPAMConfig {
     pub ipv6_address: Option<String>,
     pub link_local_ips: Option<Vec<String>>,
 }
+
 impl serde::Serialize for EndpointIPAMConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2144,6 +2211,7 @@ impl serde::Serialize for EndpointIPAMConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EndpointIPAMConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2185,6 +2253,7 @@ impl<'de> serde::Deserialize<'de> for EndpointIPAMConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EndpointPortConfig {
     pub name: Option<String>,
@@ -2194,6 +2263,7 @@ pub struct EndpointPortConfig {
     /// The port inside the container.
     pub target_port: Option<i64>,
 }
+
 impl serde::Serialize for EndpointPortConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2213,6 +2283,7 @@ impl serde::Serialize for EndpointPortConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EndpointPortConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2258,6 +2329,7 @@ impl<'de> serde::Deserialize<'de> for EndpointPortConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Configuration for a network endpoint.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EndpointSettings {
@@ -2286,6 +2358,7 @@ pub struct EndpointSettings {
     /// Unique ID of the network.
     pub network_id: Option<String>,
 }
+
 impl serde::Serialize for EndpointSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2332,6 +2405,7 @@ impl serde::Serialize for EndpointSettings {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EndpointSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2412,6 +2486,7 @@ impl<'de> serde::Deserialize<'de> for EndpointSettings {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Properties that can be configured to access and load balance a service.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EndpointSpec {
@@ -2420,6 +2495,7 @@ pub struct EndpointSpec {
     /// List of exposed ports that this service is accessible on from the outside. Ports can only be provided if `vip` resolution mode is used.
     pub ports: Option<Vec<EndpointPortConfig>>,
 }
+
 impl serde::Serialize for EndpointSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2433,6 +2509,7 @@ impl serde::Serialize for EndpointSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EndpointSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2472,6 +2549,7 @@ impl<'de> serde::Deserialize<'de> for EndpointSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// EngineDescription provides information about an engine.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EngineDescription {
@@ -2479,6 +2557,7 @@ pub struct EngineDescription {
     pub labels: Option<std::collections::HashMap<String, String>>,
     pub plugins: Option<Vec<EngineDescriptionPluginsItem>>,
 }
+
 impl serde::Serialize for EngineDescription {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2495,6 +2574,7 @@ impl serde::Serialize for EngineDescription {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EngineDescription {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2542,11 +2622,13 @@ impl<'de> serde::Deserialize<'de> for EngineDescription {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ErrorDetail {
     pub code: Option<i64>,
     pub message: Option<String>,
 }
+
 impl serde::Serialize for ErrorDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2560,6 +2642,7 @@ impl serde::Serialize for ErrorDetail {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ErrorDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2596,12 +2679,14 @@ impl<'de> serde::Deserialize<'de> for ErrorDetail {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Represents an error.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ErrorResponse {
     /// The error message.
     pub message: String,
 }
+
 impl serde::Serialize for ErrorResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2610,6 +2695,7 @@ impl serde::Serialize for ErrorResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ErrorResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2646,14 +2732,17 @@ impl<'de> serde::Deserialize<'de> for ErrorResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// User-defined resources can be either Integer resources (e.g, `SSD=3`) or String resources (e.g, `GPU=UUID1`)
 pub type GenericResources = Vec<GenericResourcesItem>;
+
 /// Information about a container's graph driver.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GraphDriverData {
     pub data: std::collections::HashMap<String, String>,
     pub name: String,
 }
+
 impl serde::Serialize for GraphDriverData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2663,6 +2752,7 @@ impl serde::Serialize for GraphDriverData {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for GraphDriverData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2713,6 +2803,7 @@ impl<'de> serde::Deserialize<'de> for GraphDriverData {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// A test to perform to check that the container is healthy.
 /// Healthcheck commands should be side-effect free.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2739,6 +2830,7 @@ pub struct HealthConfig {
     /// The time to wait before considering the check to have hung. It should be 0 or at least 1000000 (1 ms). 0 means inherit.
     pub timeout: Option<i64>,
 }
+
 impl serde::Serialize for HealthConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2761,6 +2853,7 @@ impl serde::Serialize for HealthConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HealthConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2806,6 +2899,7 @@ impl<'de> serde::Deserialize<'de> for HealthConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Container configuration that depends on the host we are running on
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostConfig {
@@ -2960,6 +3054,7 @@ pub struct HostConfig {
     /// A list of volumes to inherit from another container, specified in the form `<container name>[:<ro|rw>]`.
     pub volumes_from: Option<Vec<String>>,
 }
+
 impl serde::Serialize for HostConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3159,6 +3254,7 @@ impl serde::Serialize for HostConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HostConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3454,6 +3550,7 @@ impl<'de> serde::Deserialize<'de> for HostConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IPAM {
     /// List of IPAM configuration options, specified as a map: `{"Subnet": <CIDR>, "IPRange": <CIDR>, "Gateway": <IP address>, "AuxAddress": <device_name:IP address>}`
@@ -3463,6 +3560,7 @@ pub struct IPAM {
     /// Driver-specific options, specified as a map.
     pub options: Option<std::collections::HashMap<String, String>>,
 }
+
 impl serde::Serialize for IPAM {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3479,6 +3577,7 @@ impl serde::Serialize for IPAM {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for IPAM {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3530,12 +3629,14 @@ impl<'de> serde::Deserialize<'de> for IPAM {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Response to an API call that returns just an Id
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IdResponse {
     /// The id of the newly created object.
     pub id: String,
 }
+
 impl serde::Serialize for IdResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3544,6 +3645,7 @@ impl serde::Serialize for IdResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for IdResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3580,6 +3682,7 @@ impl<'de> serde::Deserialize<'de> for IdResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Image {
     pub architecture: String,
@@ -3602,6 +3705,7 @@ pub struct Image {
     pub size: i64,
     pub virtual_size: i64,
 }
+
 impl serde::Serialize for Image {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3640,6 +3744,7 @@ impl serde::Serialize for Image {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Image {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3776,6 +3881,7 @@ impl<'de> serde::Deserialize<'de> for Image {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageDeleteResponseItem {
     /// The image ID of an image that was deleted
@@ -3783,6 +3889,7 @@ pub struct ImageDeleteResponseItem {
     /// The image ID of an image that was untagged
     pub untagged: Option<String>,
 }
+
 impl serde::Serialize for ImageDeleteResponseItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3796,6 +3903,7 @@ impl serde::Serialize for ImageDeleteResponseItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageDeleteResponseItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3832,6 +3940,7 @@ impl<'de> serde::Deserialize<'de> for ImageDeleteResponseItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// individual image layer information in response to ImageHistory operation
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageHistoryResponseItem {
@@ -3842,6 +3951,7 @@ pub struct ImageHistoryResponseItem {
     pub size: i64,
     pub tags: Vec<String>,
 }
+
 impl serde::Serialize for ImageHistoryResponseItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3855,6 +3965,7 @@ impl serde::Serialize for ImageHistoryResponseItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageHistoryResponseItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3925,6 +4036,7 @@ impl<'de> serde::Deserialize<'de> for ImageHistoryResponseItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageSummary {
     pub containers: i64,
@@ -3938,6 +4050,7 @@ pub struct ImageSummary {
     pub size: i64,
     pub virtual_size: i64,
 }
+
 impl serde::Serialize for ImageSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3955,6 +4068,7 @@ impl serde::Serialize for ImageSummary {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4061,6 +4175,7 @@ impl<'de> serde::Deserialize<'de> for ImageSummary {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// IndexInfo contains information about a registry.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IndexInfo {
@@ -4084,6 +4199,7 @@ pub struct IndexInfo {
     /// > trusted CAs instead of enabling this option.
     pub secure: Option<bool>,
 }
+
 impl serde::Serialize for IndexInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4103,6 +4219,7 @@ impl serde::Serialize for IndexInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for IndexInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4145,6 +4262,7 @@ impl<'de> serde::Deserialize<'de> for IndexInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// JoinTokens contains the tokens workers and managers need to join the swarm.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct JoinTokens {
@@ -4153,6 +4271,7 @@ pub struct JoinTokens {
     /// The token workers can use to join the swarm.
     pub worker: Option<String>,
 }
+
 impl serde::Serialize for JoinTokens {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4166,6 +4285,7 @@ impl serde::Serialize for JoinTokens {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for JoinTokens {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4202,6 +4322,7 @@ impl<'de> serde::Deserialize<'de> for JoinTokens {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Current local status of this node.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LocalNodeState {
@@ -4220,6 +4341,7 @@ pub enum LocalNodeState {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl LocalNodeState {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -4234,6 +4356,7 @@ impl LocalNodeState {
         }
     }
 }
+
 impl From<&str> for LocalNodeState {
     fn from(value: &str) -> Self {
         match value {
@@ -4247,16 +4370,19 @@ impl From<&str> for LocalNodeState {
         }
     }
 }
+
 impl std::fmt::Display for LocalNodeState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for LocalNodeState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for LocalNodeState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4264,6 +4390,7 @@ impl<'de> serde::Deserialize<'de> for LocalNodeState {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// ManagerStatus represents the status of a manager.
 ///
 /// It provides the current status of a node's manager component, if the node
@@ -4275,6 +4402,7 @@ pub struct ManagerStatus {
     pub leader: Option<bool>,
     pub reachability: Option<Reachability>,
 }
+
 impl serde::Serialize for ManagerStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4291,6 +4419,7 @@ impl serde::Serialize for ManagerStatus {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ManagerStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4332,6 +4461,7 @@ impl<'de> serde::Deserialize<'de> for ManagerStatus {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Mount {
     /// Optional configuration for the `bind` type.
@@ -4360,6 +4490,7 @@ pub struct Mount {
     /// Optional configuration for the `volume` type.
     pub volume_options: Option<MountVolumeOptions>,
 }
+
 impl serde::Serialize for Mount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4391,6 +4522,7 @@ impl serde::Serialize for Mount {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Mount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4451,6 +4583,7 @@ impl<'de> serde::Deserialize<'de> for Mount {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// MountPoint represents a mount point configuration inside the container.
 /// This is used for reporting the mountpoints in use by a container.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4489,6 +4622,7 @@ pub struct MountPoint {
     /// - `volume` a docker volume with the given `Name`.
     pub type_: Option<MountType>,
 }
+
 impl serde::Serialize for MountPoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4520,6 +4654,7 @@ impl serde::Serialize for MountPoint {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MountPoint {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4574,6 +4709,7 @@ impl<'de> serde::Deserialize<'de> for MountPoint {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The mount type. Available types:
 ///
 /// - `bind` a mount of a file or directory from the host into the container.
@@ -4593,6 +4729,7 @@ pub enum MountType {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl MountType {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -4605,6 +4742,7 @@ impl MountType {
         }
     }
 }
+
 impl From<&str> for MountType {
     fn from(value: &str) -> Self {
         match value {
@@ -4616,16 +4754,19 @@ impl From<&str> for MountType {
         }
     }
 }
+
 impl std::fmt::Display for MountType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for MountType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MountType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4633,6 +4774,7 @@ impl<'de> serde::Deserialize<'de> for MountType {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Network {
     pub attachable: Option<bool>,
@@ -4649,6 +4791,7 @@ pub struct Network {
     pub options: Option<std::collections::HashMap<String, String>>,
     pub scope: Option<String>,
 }
+
 impl serde::Serialize for Network {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4695,6 +4838,7 @@ impl serde::Serialize for Network {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Network {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4781,6 +4925,7 @@ impl<'de> serde::Deserialize<'de> for Network {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Specifies how a task is attached to a network, and the addresses the
 /// task was assigned on that network.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4791,6 +4936,7 @@ pub struct NetworkAttachment {
     pub addresses: Option<Vec<String>>,
     pub network: Option<Network>,
 }
+
 impl serde::Serialize for NetworkAttachment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4804,6 +4950,7 @@ impl serde::Serialize for NetworkAttachment {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkAttachment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4840,6 +4987,7 @@ impl<'de> serde::Deserialize<'de> for NetworkAttachment {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkContainer {
     pub endpoint_id: Option<String>,
@@ -4848,6 +4996,7 @@ pub struct NetworkContainer {
     pub mac_address: Option<String>,
     pub name: Option<String>,
 }
+
 impl serde::Serialize for NetworkContainer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4870,6 +5019,7 @@ impl serde::Serialize for NetworkContainer {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkContainer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4915,6 +5065,7 @@ impl<'de> serde::Deserialize<'de> for NetworkContainer {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// NetworkSettings exposes the network settings in the API
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkSettings {
@@ -5016,6 +5167,7 @@ pub struct NetworkSettings {
     pub secondary_ip_addresses: Option<Vec<Address>>,
     pub secondary_ipv6_addresses: Option<Vec<Address>>,
 }
+
 impl serde::Serialize for NetworkSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -5077,6 +5229,7 @@ impl serde::Serialize for NetworkSettings {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5180,6 +5333,7 @@ impl<'de> serde::Deserialize<'de> for NetworkSettings {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Node {
     /// Date and time at which the node was added to the swarm in
@@ -5195,6 +5349,7 @@ pub struct Node {
     pub updated_at: Option<String>,
     pub version: Option<ObjectVersion>,
 }
+
 impl serde::Serialize for Node {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -5226,6 +5381,7 @@ impl serde::Serialize for Node {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Node {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5284,6 +5440,7 @@ impl<'de> serde::Deserialize<'de> for Node {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// NodeDescription encapsulates the properties of the Node as reported by the
 /// agent.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -5294,6 +5451,7 @@ pub struct NodeDescription {
     pub resources: Option<ResourceObject>,
     pub tls_info: Option<TLSInfo>,
 }
+
 impl serde::Serialize for NodeDescription {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -5316,6 +5474,7 @@ impl serde::Serialize for NodeDescription {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NodeDescription {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5365,6 +5524,7 @@ impl<'de> serde::Deserialize<'de> for NodeDescription {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NodeSpec {
     /// Availability of the node.
@@ -5376,6 +5536,7 @@ pub struct NodeSpec {
     /// Role of the node.
     pub role: Option<NodeSpecRole>,
 }
+
 impl serde::Serialize for NodeSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -5395,6 +5556,7 @@ impl serde::Serialize for NodeSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NodeSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5444,6 +5606,7 @@ impl<'de> serde::Deserialize<'de> for NodeSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// NodeState represents the state of a node.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum NodeState {
@@ -5458,6 +5621,7 @@ pub enum NodeState {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl NodeState {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -5470,6 +5634,7 @@ impl NodeState {
         }
     }
 }
+
 impl From<&str> for NodeState {
     fn from(value: &str) -> Self {
         match value {
@@ -5481,16 +5646,19 @@ impl From<&str> for NodeState {
         }
     }
 }
+
 impl std::fmt::Display for NodeState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for NodeState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NodeState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5498,6 +5666,7 @@ impl<'de> serde::Deserialize<'de> for NodeState {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// NodeStatus represents the status of a node.
 ///
 /// It provides the current status of the node, as seen by the manager.
@@ -5508,6 +5677,7 @@ pub struct NodeStatus {
     pub message: Option<String>,
     pub state: Option<NodeState>,
 }
+
 impl serde::Serialize for NodeStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -5524,6 +5694,7 @@ impl serde::Serialize for NodeStatus {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NodeStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5563,6 +5734,7 @@ impl<'de> serde::Deserialize<'de> for NodeStatus {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The version number of the object such as node, service, etc. This is needed to avoid conflicting writes.
 /// The client must send the version number along with the modified specification when updating these objects.
 /// This approach ensures safe concurrency and determinism in that the change on the object
@@ -5574,6 +5746,7 @@ impl<'de> serde::Deserialize<'de> for NodeStatus {
 pub struct ObjectVersion {
     pub index: Option<u64>,
 }
+
 impl serde::Serialize for ObjectVersion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -5584,6 +5757,7 @@ impl serde::Serialize for ObjectVersion {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ObjectVersion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5615,6 +5789,7 @@ impl<'de> serde::Deserialize<'de> for ObjectVersion {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Represents a peer-node in the swarm
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PeerNode {
@@ -5623,6 +5798,7 @@ pub struct PeerNode {
     /// Unique identifier of for this node in the swarm.
     pub node_id: Option<String>,
 }
+
 impl serde::Serialize for PeerNode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -5636,6 +5812,7 @@ impl serde::Serialize for PeerNode {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PeerNode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5672,6 +5849,7 @@ impl<'de> serde::Deserialize<'de> for PeerNode {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Platform represents the platform (Arch/OS).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Platform {
@@ -5681,6 +5859,7 @@ pub struct Platform {
     /// OS represents the Operating System (for example, `linux` or `windows`).
     pub os: Option<String>,
 }
+
 impl serde::Serialize for Platform {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -5694,6 +5873,7 @@ impl serde::Serialize for Platform {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Platform {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5730,6 +5910,7 @@ impl<'de> serde::Deserialize<'de> for Platform {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// A plugin for the Engine API
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Plugin {
@@ -5744,6 +5925,7 @@ pub struct Plugin {
     /// Settings that can be modified by users.
     pub settings: PluginSettings,
 }
+
 impl serde::Serialize for Plugin {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -5761,6 +5943,7 @@ impl serde::Serialize for Plugin {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Plugin {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5823,6 +6006,7 @@ impl<'de> serde::Deserialize<'de> for Plugin {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginDevice {
     pub description: String,
@@ -5830,6 +6014,7 @@ pub struct PluginDevice {
     pub path: Option<String>,
     pub settable: Vec<String>,
 }
+
 impl serde::Serialize for PluginDevice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -5843,6 +6028,7 @@ impl serde::Serialize for PluginDevice {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginDevice {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5898,6 +6084,7 @@ impl<'de> serde::Deserialize<'de> for PluginDevice {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginEnv {
     pub description: String,
@@ -5905,6 +6092,7 @@ pub struct PluginEnv {
     pub settable: Vec<String>,
     pub value: Option<String>,
 }
+
 impl serde::Serialize for PluginEnv {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -5918,6 +6106,7 @@ impl serde::Serialize for PluginEnv {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginEnv {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5973,12 +6162,14 @@ impl<'de> serde::Deserialize<'de> for PluginEnv {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginInterfaceType {
     pub capability: String,
     pub prefix: String,
     pub version: String,
 }
+
 impl serde::Serialize for PluginInterfaceType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -5989,6 +6180,7 @@ impl serde::Serialize for PluginInterfaceType {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginInterfaceType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6037,6 +6229,7 @@ impl<'de> serde::Deserialize<'de> for PluginInterfaceType {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginMount {
     pub description: String,
@@ -6047,6 +6240,7 @@ pub struct PluginMount {
     pub source: Option<String>,
     pub type_: String,
 }
+
 impl serde::Serialize for PluginMount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6063,6 +6257,7 @@ impl serde::Serialize for PluginMount {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginMount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6140,6 +6335,7 @@ impl<'de> serde::Deserialize<'de> for PluginMount {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Available plugins per type.
 ///
 /// &lt;p&gt;&lt;br /&gt;&lt;/p&gt;
@@ -6158,6 +6354,7 @@ pub struct PluginsInfo {
     /// Names of available volume-drivers, and network-driver plugins.
     pub volume: Option<Vec<String>>,
 }
+
 impl serde::Serialize for PluginsInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6177,6 +6374,7 @@ impl serde::Serialize for PluginsInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginsInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6221,6 +6419,7 @@ impl<'de> serde::Deserialize<'de> for PluginsInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// An open port on a container
 #[derive(Debug, Clone, PartialEq)]
 pub struct Port {
@@ -6231,6 +6430,7 @@ pub struct Port {
     pub public_port: Option<u16>,
     pub type_: PortType,
 }
+
 impl serde::Serialize for Port {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6246,6 +6446,7 @@ impl serde::Serialize for Port {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Port {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6294,6 +6495,7 @@ impl<'de> serde::Deserialize<'de> for Port {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// PortBinding represents a binding between a host IP address and a host
 /// port.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -6303,6 +6505,7 @@ pub struct PortBinding {
     /// Host port number that the container's port is mapped to.
     pub host_port: Option<String>,
 }
+
 impl serde::Serialize for PortBinding {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6316,6 +6519,7 @@ impl serde::Serialize for PortBinding {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PortBinding {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6352,6 +6556,7 @@ impl<'de> serde::Deserialize<'de> for PortBinding {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// PortMap describes the mapping of container ports to host ports, using the
 /// container's port-number and protocol as key in the format `<port>/<protocol>`,
 /// for example, `80/udp`.
@@ -6359,6 +6564,7 @@ impl<'de> serde::Deserialize<'de> for PortBinding {
 /// If a container's port is mapped for both `tcp` and `udp`, two separate
 /// entries are added to the mapping table.
 pub type PortMap = std::collections::HashMap<String, Option<Vec<PortBinding>>>;
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProcessConfig {
     pub arguments: Option<Vec<String>>,
@@ -6367,6 +6573,7 @@ pub struct ProcessConfig {
     pub tty: Option<bool>,
     pub user: Option<String>,
 }
+
 impl serde::Serialize for ProcessConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6389,6 +6596,7 @@ impl serde::Serialize for ProcessConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ProcessConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6434,11 +6642,13 @@ impl<'de> serde::Deserialize<'de> for ProcessConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProgressDetail {
     pub code: Option<i64>,
     pub message: Option<i64>,
 }
+
 impl serde::Serialize for ProgressDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6452,6 +6662,7 @@ impl serde::Serialize for ProgressDetail {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ProgressDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6488,6 +6699,7 @@ impl<'de> serde::Deserialize<'de> for ProgressDetail {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PushImageInfo {
     /// The layer (or other item) this line reports on.
@@ -6497,6 +6709,7 @@ pub struct PushImageInfo {
     pub progress_detail: Option<ProgressDetail>,
     pub status: Option<String>,
 }
+
 impl serde::Serialize for PushImageInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6519,6 +6732,7 @@ impl serde::Serialize for PushImageInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PushImageInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6566,6 +6780,7 @@ impl<'de> serde::Deserialize<'de> for PushImageInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Reachability represents the reachability of a node.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Reachability {
@@ -6578,6 +6793,7 @@ pub enum Reachability {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl Reachability {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -6589,6 +6805,7 @@ impl Reachability {
         }
     }
 }
+
 impl From<&str> for Reachability {
     fn from(value: &str) -> Self {
         match value {
@@ -6599,16 +6816,19 @@ impl From<&str> for Reachability {
         }
     }
 }
+
 impl std::fmt::Display for Reachability {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for Reachability {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Reachability {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6616,6 +6836,7 @@ impl<'de> serde::Deserialize<'de> for Reachability {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// RegistryServiceConfig stores daemon registry services configuration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RegistryServiceConfig {
@@ -6664,6 +6885,7 @@ pub struct RegistryServiceConfig {
     /// (`docker.io`) registry.
     pub mirrors: Option<Vec<String>>,
 }
+
 impl serde::Serialize for RegistryServiceConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6686,6 +6908,7 @@ impl serde::Serialize for RegistryServiceConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for RegistryServiceConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6742,6 +6965,7 @@ impl<'de> serde::Deserialize<'de> for RegistryServiceConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// An object describing the resources which can be advertised by a node and requested by a task
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourceObject {
@@ -6749,6 +6973,7 @@ pub struct ResourceObject {
     pub memory_bytes: Option<i64>,
     pub nano_cpus: Option<i64>,
 }
+
 impl serde::Serialize for ResourceObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6765,6 +6990,7 @@ impl serde::Serialize for ResourceObject {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ResourceObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6806,6 +7032,7 @@ impl<'de> serde::Deserialize<'de> for ResourceObject {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// A container's resources (cgroups config, ulimits, etc)
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Resources {
@@ -6872,6 +7099,7 @@ pub struct Resources {
     /// A list of resource limits to set in the container. For example: `{"Name": "nofile", "Soft": 1024, "Hard": 2048}`"
     pub ulimits: Option<Vec<ResourcesUlimitsItem>>,
 }
+
 impl serde::Serialize for Resources {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6966,6 +7194,7 @@ impl serde::Serialize for Resources {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Resources {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7111,6 +7340,7 @@ impl<'de> serde::Deserialize<'de> for Resources {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The behavior to apply when the container exits. The default is not to restart.
 ///
 /// An ever increasing delay (double the previous delay, starting at 100ms) is added before each restart to prevent flooding the server.
@@ -7124,6 +7354,7 @@ pub struct RestartPolicy {
     /// - `on-failure` Restart only when the container exit code is non-zero
     pub name: Option<RestartPolicyName>,
 }
+
 impl serde::Serialize for RestartPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7137,6 +7368,7 @@ impl serde::Serialize for RestartPolicy {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for RestartPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7175,6 +7407,7 @@ impl<'de> serde::Deserialize<'de> for RestartPolicy {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Runtime describes an [OCI compliant](https://github.com/opencontainers/runtime-spec)
 /// runtime.
 ///
@@ -7191,6 +7424,7 @@ pub struct Runtime {
     /// List of command-line arguments to pass to the runtime when invoked.
     pub runtime_args: Option<Vec<String>>,
 }
+
 impl serde::Serialize for Runtime {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7204,6 +7438,7 @@ impl serde::Serialize for Runtime {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Runtime {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7242,6 +7477,7 @@ impl<'de> serde::Deserialize<'de> for Runtime {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Secret {
     pub created_at: Option<String>,
@@ -7250,6 +7486,7 @@ pub struct Secret {
     pub updated_at: Option<String>,
     pub version: Option<ObjectVersion>,
 }
+
 impl serde::Serialize for Secret {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7272,6 +7509,7 @@ impl serde::Serialize for Secret {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Secret {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7317,6 +7555,7 @@ impl<'de> serde::Deserialize<'de> for Secret {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SecretSpec {
     /// Data is the data to store as a secret, formatted as a standard base64-encoded
@@ -7335,6 +7574,7 @@ pub struct SecretSpec {
     /// User-defined name of the secret.
     pub name: Option<String>,
 }
+
 impl serde::Serialize for SecretSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7354,6 +7594,7 @@ impl serde::Serialize for SecretSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SecretSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7401,6 +7642,7 @@ impl<'de> serde::Deserialize<'de> for SecretSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Service {
     pub created_at: Option<String>,
@@ -7412,6 +7654,7 @@ pub struct Service {
     pub updated_at: Option<String>,
     pub version: Option<ObjectVersion>,
 }
+
 impl serde::Serialize for Service {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7440,6 +7683,7 @@ impl serde::Serialize for Service {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Service {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7495,6 +7739,7 @@ impl<'de> serde::Deserialize<'de> for Service {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// User modifiable configuration for a service.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceSpec {
@@ -7513,6 +7758,7 @@ pub struct ServiceSpec {
     /// Specification for the update strategy of the service.
     pub update_config: Option<ServiceSpecUpdateConfig>,
 }
+
 impl serde::Serialize for ServiceSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7544,6 +7790,7 @@ impl serde::Serialize for ServiceSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7614,11 +7861,13 @@ impl<'de> serde::Deserialize<'de> for ServiceSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceUpdateResponse {
     /// Optional warning messages
     pub warnings: Option<Vec<String>>,
 }
+
 impl serde::Serialize for ServiceUpdateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7629,6 +7878,7 @@ impl serde::Serialize for ServiceUpdateResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceUpdateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7662,6 +7912,7 @@ impl<'de> serde::Deserialize<'de> for ServiceUpdateResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Swarm {
     /// Date and time at which the swarm was initialised in
@@ -7679,6 +7930,7 @@ pub struct Swarm {
     pub version: Option<ObjectVersion>,
     pub join_tokens: Option<JoinTokens>,
 }
+
 impl serde::Serialize for Swarm {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7710,6 +7962,7 @@ impl serde::Serialize for Swarm {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Swarm {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7766,6 +8019,7 @@ impl<'de> serde::Deserialize<'de> for Swarm {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Represents generic information about swarm.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmInfo {
@@ -7785,6 +8039,7 @@ pub struct SwarmInfo {
     /// List of ID's and addresses of other managers in the swarm.
     pub remote_managers: Option<Vec<PeerNode>>,
 }
+
 impl serde::Serialize for SwarmInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7819,6 +8074,7 @@ impl serde::Serialize for SwarmInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7880,6 +8136,7 @@ impl<'de> serde::Deserialize<'de> for SwarmInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// User modifiable swarm configuration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpec {
@@ -7900,6 +8157,7 @@ pub struct SwarmSpec {
     /// Defaults for creating tasks in this cluster.
     pub task_defaults: Option<SwarmSpecTaskDefaults>,
 }
+
 impl serde::Serialize for SwarmSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7931,6 +8189,7 @@ impl serde::Serialize for SwarmSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8001,6 +8260,7 @@ impl<'de> serde::Deserialize<'de> for SwarmSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemInfo {
     /// Hardware architecture of the host, as returned by the operating system.
@@ -8229,6 +8489,7 @@ pub struct SystemInfo {
     /// format with nano-seconds.
     pub system_time: Option<String>,
 }
+
 impl serde::Serialize for SystemInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -8404,6 +8665,7 @@ impl serde::Serialize for SystemInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8641,6 +8903,7 @@ impl<'de> serde::Deserialize<'de> for SystemInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Information about the issuer of leaf TLS certificates and the trusted root CA certificate
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TLSInfo {
@@ -8651,6 +8914,7 @@ pub struct TLSInfo {
     /// The root CA certificate(s) that are used to validate leaf TLS certificates
     pub trust_root: Option<String>,
 }
+
 impl serde::Serialize for TLSInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -8667,6 +8931,7 @@ impl serde::Serialize for TLSInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TLSInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8710,6 +8975,7 @@ impl<'de> serde::Deserialize<'de> for TLSInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Task {
     pub assigned_generic_resources: Option<GenericResources>,
@@ -8734,6 +9000,7 @@ pub struct Task {
     pub updated_at: Option<String>,
     pub version: Option<ObjectVersion>,
 }
+
 impl serde::Serialize for Task {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -8783,6 +9050,7 @@ impl serde::Serialize for Task {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Task {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8868,6 +9136,7 @@ impl<'de> serde::Deserialize<'de> for Task {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// User modifiable task configuration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpec {
@@ -8888,6 +9157,7 @@ pub struct TaskSpec {
     /// Runtime is the type of runtime specified for the task executor.
     pub runtime: Option<String>,
 }
+
 impl serde::Serialize for TaskSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -8922,6 +9192,7 @@ impl serde::Serialize for TaskSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8994,6 +9265,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TaskState {
     /// `"new"`
@@ -9025,6 +9297,7 @@ pub enum TaskState {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl TaskState {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -9046,6 +9319,7 @@ impl TaskState {
         }
     }
 }
+
 impl From<&str> for TaskState {
     fn from(value: &str) -> Self {
         match value {
@@ -9066,16 +9340,19 @@ impl From<&str> for TaskState {
         }
     }
 }
+
 impl std::fmt::Display for TaskState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TaskState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9083,6 +9360,7 @@ impl<'de> serde::Deserialize<'de> for TaskState {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThrottleDevice {
     /// Device path
@@ -9090,6 +9368,7 @@ pub struct ThrottleDevice {
     /// Rate
     pub rate: Option<i64>,
 }
+
 impl serde::Serialize for ThrottleDevice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9103,6 +9382,7 @@ impl serde::Serialize for ThrottleDevice {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ThrottleDevice {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9139,6 +9419,7 @@ impl<'de> serde::Deserialize<'de> for ThrottleDevice {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Volume {
     /// Date/Time the volume was created.
@@ -9166,6 +9447,7 @@ pub struct Volume {
     /// `GET /system/df` endpoint, and omitted in other endpoints.
     pub usage_data: Option<VolumeUsageData>,
 }
+
 impl serde::Serialize for Volume {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9188,6 +9470,7 @@ impl serde::Serialize for Volume {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Volume {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9288,10 +9571,12 @@ impl<'de> serde::Deserialize<'de> for Volume {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerSummaryHostConfig {
     pub network_mode: Option<String>,
 }
+
 impl serde::Serialize for ContainerSummaryHostConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9302,6 +9587,7 @@ impl serde::Serialize for ContainerSummaryHostConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerSummaryHostConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9335,11 +9621,13 @@ impl<'de> serde::Deserialize<'de> for ContainerSummaryHostConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// A summary of the container's network settings
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerSummaryNetworkSettings {
     pub networks: Option<std::collections::HashMap<String, EndpointSettings>>,
 }
+
 impl serde::Serialize for ContainerSummaryNetworkSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9350,6 +9638,7 @@ impl serde::Serialize for ContainerSummaryNetworkSettings {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerSummaryNetworkSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9390,6 +9679,7 @@ impl<'de> serde::Deserialize<'de> for ContainerSummaryNetworkSettings {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EndpointPortConfigProtocol {
     /// `"tcp"`
@@ -9399,6 +9689,7 @@ pub enum EndpointPortConfigProtocol {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl EndpointPortConfigProtocol {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -9409,6 +9700,7 @@ impl EndpointPortConfigProtocol {
         }
     }
 }
+
 impl From<&str> for EndpointPortConfigProtocol {
     fn from(value: &str) -> Self {
         match value {
@@ -9418,16 +9710,19 @@ impl From<&str> for EndpointPortConfigProtocol {
         }
     }
 }
+
 impl std::fmt::Display for EndpointPortConfigProtocol {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for EndpointPortConfigProtocol {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EndpointPortConfigProtocol {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9435,6 +9730,7 @@ impl<'de> serde::Deserialize<'de> for EndpointPortConfigProtocol {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// The mode of resolution to use for internal load balancing between tasks.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EndpointSpecMode {
@@ -9445,6 +9741,7 @@ pub enum EndpointSpecMode {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl EndpointSpecMode {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -9455,6 +9752,7 @@ impl EndpointSpecMode {
         }
     }
 }
+
 impl From<&str> for EndpointSpecMode {
     fn from(value: &str) -> Self {
         match value {
@@ -9464,16 +9762,19 @@ impl From<&str> for EndpointSpecMode {
         }
     }
 }
+
 impl std::fmt::Display for EndpointSpecMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for EndpointSpecMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EndpointSpecMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9481,11 +9782,13 @@ impl<'de> serde::Deserialize<'de> for EndpointSpecMode {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EngineDescriptionPluginsItem {
     pub name: Option<String>,
     pub type_: Option<String>,
 }
+
 impl serde::Serialize for EngineDescriptionPluginsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9499,6 +9802,7 @@ impl serde::Serialize for EngineDescriptionPluginsItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EngineDescriptionPluginsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9535,11 +9839,13 @@ impl<'de> serde::Deserialize<'de> for EngineDescriptionPluginsItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GenericResourcesItem {
     pub discrete_resource_spec: Option<GenericResourcesItemDiscreteResourceSpec>,
     pub named_resource_spec: Option<GenericResourcesItemNamedResourceSpec>,
 }
+
 impl serde::Serialize for GenericResourcesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9553,6 +9859,7 @@ impl serde::Serialize for GenericResourcesItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for GenericResourcesItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9599,11 +9906,13 @@ impl<'de> serde::Deserialize<'de> for GenericResourcesItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GenericResourcesItemDiscreteResourceSpec {
     pub kind: Option<String>,
     pub value: Option<i64>,
 }
+
 impl serde::Serialize for GenericResourcesItemDiscreteResourceSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9617,6 +9926,7 @@ impl serde::Serialize for GenericResourcesItemDiscreteResourceSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for GenericResourcesItemDiscreteResourceSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9653,11 +9963,13 @@ impl<'de> serde::Deserialize<'de> for GenericResourcesItemDiscreteResourceSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GenericResourcesItemNamedResourceSpec {
     pub kind: Option<String>,
     pub value: Option<String>,
 }
+
 impl serde::Serialize for GenericResourcesItemNamedResourceSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9671,6 +9983,7 @@ impl serde::Serialize for GenericResourcesItemNamedResourceSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for GenericResourcesItemNamedResourceSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9707,11 +10020,13 @@ impl<'de> serde::Deserialize<'de> for GenericResourcesItemNamedResourceSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostConfigBlkioWeightDeviceItem {
     pub path: Option<String>,
     pub weight: Option<i64>,
 }
+
 impl serde::Serialize for HostConfigBlkioWeightDeviceItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9725,6 +10040,7 @@ impl serde::Serialize for HostConfigBlkioWeightDeviceItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HostConfigBlkioWeightDeviceItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9761,6 +10077,7 @@ impl<'de> serde::Deserialize<'de> for HostConfigBlkioWeightDeviceItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostConfigUlimitsItem {
     /// Hard limit
@@ -9770,6 +10087,7 @@ pub struct HostConfigUlimitsItem {
     /// Soft limit
     pub soft: Option<i64>,
 }
+
 impl serde::Serialize for HostConfigUlimitsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9786,6 +10104,7 @@ impl serde::Serialize for HostConfigUlimitsItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HostConfigUlimitsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9825,6 +10144,7 @@ impl<'de> serde::Deserialize<'de> for HostConfigUlimitsItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Isolation technology of the container. (Windows only)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum HostConfigIsolation {
@@ -9839,6 +10159,7 @@ pub enum HostConfigIsolation {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl HostConfigIsolation {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -9851,6 +10172,7 @@ impl HostConfigIsolation {
         }
     }
 }
+
 impl From<&str> for HostConfigIsolation {
     fn from(value: &str) -> Self {
         match value {
@@ -9862,16 +10184,19 @@ impl From<&str> for HostConfigIsolation {
         }
     }
 }
+
 impl std::fmt::Display for HostConfigIsolation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for HostConfigIsolation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HostConfigIsolation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9879,12 +10204,14 @@ impl<'de> serde::Deserialize<'de> for HostConfigIsolation {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// The logging configuration for this container
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostConfigLogConfig {
     pub config: Option<std::collections::HashMap<String, String>>,
     pub type_: Option<HostConfigLogConfigType>,
 }
+
 impl serde::Serialize for HostConfigLogConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9898,6 +10225,7 @@ impl serde::Serialize for HostConfigLogConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HostConfigLogConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9942,6 +10270,7 @@ impl<'de> serde::Deserialize<'de> for HostConfigLogConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum HostConfigLogConfigType {
     /// `"json-file"`
@@ -9965,6 +10294,7 @@ pub enum HostConfigLogConfigType {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl HostConfigLogConfigType {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -9982,6 +10312,7 @@ impl HostConfigLogConfigType {
         }
     }
 }
+
 impl From<&str> for HostConfigLogConfigType {
     fn from(value: &str) -> Self {
         match value {
@@ -9998,16 +10329,19 @@ impl From<&str> for HostConfigLogConfigType {
         }
     }
 }
+
 impl std::fmt::Display for HostConfigLogConfigType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for HostConfigLogConfigType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HostConfigLogConfigType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10015,6 +10349,7 @@ impl<'de> serde::Deserialize<'de> for HostConfigLogConfigType {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostConfigPortBindingsValue {
     /// The host IP address
@@ -10022,6 +10357,7 @@ pub struct HostConfigPortBindingsValue {
     /// The host port number, as a string
     pub host_port: Option<String>,
 }
+
 impl serde::Serialize for HostConfigPortBindingsValue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10035,6 +10371,7 @@ impl serde::Serialize for HostConfigPortBindingsValue {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HostConfigPortBindingsValue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10071,10 +10408,12 @@ impl<'de> serde::Deserialize<'de> for HostConfigPortBindingsValue {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageMetadata {
     pub last_tag_time: Option<String>,
 }
+
 impl serde::Serialize for ImageMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10085,6 +10424,7 @@ impl serde::Serialize for ImageMetadata {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10118,11 +10458,13 @@ impl<'de> serde::Deserialize<'de> for ImageMetadata {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageRootFs {
     pub layers: Option<Vec<String>>,
     pub type_: String,
 }
+
 impl serde::Serialize for ImageRootFs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10134,6 +10476,7 @@ impl serde::Serialize for ImageRootFs {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageRootFs {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10173,12 +10516,14 @@ impl<'de> serde::Deserialize<'de> for ImageRootFs {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Optional configuration for the `bind` type.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MountBindOptions {
     /// A propagation mode with the value `[r]private`, `[r]shared`, or `[r]slave`.
     pub propagation: Option<serde_json::Value>,
 }
+
 impl serde::Serialize for MountBindOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10189,6 +10534,7 @@ impl serde::Serialize for MountBindOptions {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MountBindOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10224,6 +10570,7 @@ impl<'de> serde::Deserialize<'de> for MountBindOptions {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Optional configuration for the `tmpfs` type.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MountTmpfsOptions {
@@ -10234,6 +10581,7 @@ pub struct MountTmpfsOptions {
     /// The size for the tmpfs mount in bytes.
     pub size_bytes: Option<i64>,
 }
+
 impl serde::Serialize for MountTmpfsOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10247,6 +10595,7 @@ impl serde::Serialize for MountTmpfsOptions {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MountTmpfsOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10283,6 +10632,7 @@ impl<'de> serde::Deserialize<'de> for MountTmpfsOptions {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Optional configuration for the `volume` type.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MountVolumeOptions {
@@ -10293,6 +10643,7 @@ pub struct MountVolumeOptions {
     /// Populate volume with data from the target.
     pub no_copy: Option<bool>,
 }
+
 impl serde::Serialize for MountVolumeOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10309,6 +10660,7 @@ impl serde::Serialize for MountVolumeOptions {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MountVolumeOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10356,6 +10708,7 @@ impl<'de> serde::Deserialize<'de> for MountVolumeOptions {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Map of driver specific options
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MountVolumeOptionsDriverConfig {
@@ -10364,6 +10717,7 @@ pub struct MountVolumeOptionsDriverConfig {
     /// key/value map of driver specific options.
     pub options: Option<std::collections::HashMap<String, String>>,
 }
+
 impl serde::Serialize for MountVolumeOptionsDriverConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10377,6 +10731,7 @@ impl serde::Serialize for MountVolumeOptionsDriverConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MountVolumeOptionsDriverConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10418,6 +10773,7 @@ impl<'de> serde::Deserialize<'de> for MountVolumeOptionsDriverConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Availability of the node.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum NodeSpecAvailability {
@@ -10430,6 +10786,7 @@ pub enum NodeSpecAvailability {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl NodeSpecAvailability {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -10441,6 +10798,7 @@ impl NodeSpecAvailability {
         }
     }
 }
+
 impl From<&str> for NodeSpecAvailability {
     fn from(value: &str) -> Self {
         match value {
@@ -10451,16 +10809,19 @@ impl From<&str> for NodeSpecAvailability {
         }
     }
 }
+
 impl std::fmt::Display for NodeSpecAvailability {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for NodeSpecAvailability {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NodeSpecAvailability {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10468,6 +10829,7 @@ impl<'de> serde::Deserialize<'de> for NodeSpecAvailability {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Role of the node.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum NodeSpecRole {
@@ -10478,6 +10840,7 @@ pub enum NodeSpecRole {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl NodeSpecRole {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -10488,6 +10851,7 @@ impl NodeSpecRole {
         }
     }
 }
+
 impl From<&str> for NodeSpecRole {
     fn from(value: &str) -> Self {
         match value {
@@ -10497,16 +10861,19 @@ impl From<&str> for NodeSpecRole {
         }
     }
 }
+
 impl std::fmt::Display for NodeSpecRole {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for NodeSpecRole {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NodeSpecRole {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10514,6 +10881,7 @@ impl<'de> serde::Deserialize<'de> for NodeSpecRole {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// The config of a plugin.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginConfig {
@@ -10536,6 +10904,7 @@ pub struct PluginConfig {
     pub work_dir: String,
     pub rootfs: Option<PluginConfigRootfs>,
 }
+
 impl serde::Serialize for PluginConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10565,6 +10934,7 @@ impl serde::Serialize for PluginConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10706,6 +11076,7 @@ impl<'de> serde::Deserialize<'de> for PluginConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginConfigArgs {
     pub description: String,
@@ -10713,6 +11084,7 @@ pub struct PluginConfigArgs {
     pub settable: Vec<String>,
     pub value: Vec<String>,
 }
+
 impl serde::Serialize for PluginConfigArgs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10724,6 +11096,7 @@ impl serde::Serialize for PluginConfigArgs {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginConfigArgs {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10786,12 +11159,14 @@ impl<'de> serde::Deserialize<'de> for PluginConfigArgs {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The interface between Docker and the plugin
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginConfigInterface {
     pub socket: String,
     pub types: Vec<PluginInterfaceType>,
 }
+
 impl serde::Serialize for PluginConfigInterface {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10801,6 +11176,7 @@ impl serde::Serialize for PluginConfigInterface {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginConfigInterface {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10849,12 +11225,14 @@ impl<'de> serde::Deserialize<'de> for PluginConfigInterface {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginConfigLinux {
     pub allow_all_devices: bool,
     pub capabilities: Vec<String>,
     pub devices: Vec<PluginDevice>,
 }
+
 impl serde::Serialize for PluginConfigLinux {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10865,6 +11243,7 @@ impl serde::Serialize for PluginConfigLinux {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginConfigLinux {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10923,10 +11302,12 @@ impl<'de> serde::Deserialize<'de> for PluginConfigLinux {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginConfigNetwork {
     pub type_: String,
 }
+
 impl serde::Serialize for PluginConfigNetwork {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10935,6 +11316,7 @@ impl serde::Serialize for PluginConfigNetwork {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginConfigNetwork {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10971,11 +11353,13 @@ impl<'de> serde::Deserialize<'de> for PluginConfigNetwork {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginConfigUser {
     pub gid: Option<u32>,
     pub uid: Option<u32>,
 }
+
 impl serde::Serialize for PluginConfigUser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10989,6 +11373,7 @@ impl serde::Serialize for PluginConfigUser {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginConfigUser {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11025,11 +11410,13 @@ impl<'de> serde::Deserialize<'de> for PluginConfigUser {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginConfigRootfs {
     pub diff_ids: Option<Vec<String>>,
     pub type_: Option<String>,
 }
+
 impl serde::Serialize for PluginConfigRootfs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11043,6 +11430,7 @@ impl serde::Serialize for PluginConfigRootfs {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginConfigRootfs {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11079,6 +11467,7 @@ impl<'de> serde::Deserialize<'de> for PluginConfigRootfs {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Settings that can be modified by users.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginSettings {
@@ -11087,6 +11476,7 @@ pub struct PluginSettings {
     pub env: Vec<String>,
     pub mounts: Vec<PluginMount>,
 }
+
 impl serde::Serialize for PluginSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11098,6 +11488,7 @@ impl serde::Serialize for PluginSettings {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11172,6 +11563,7 @@ impl<'de> serde::Deserialize<'de> for PluginSettings {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PortType {
     /// `"tcp"`
@@ -11181,6 +11573,7 @@ pub enum PortType {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl PortType {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -11191,6 +11584,7 @@ impl PortType {
         }
     }
 }
+
 impl From<&str> for PortType {
     fn from(value: &str) -> Self {
         match value {
@@ -11200,16 +11594,19 @@ impl From<&str> for PortType {
         }
     }
 }
+
 impl std::fmt::Display for PortType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PortType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PortType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11217,11 +11614,13 @@ impl<'de> serde::Deserialize<'de> for PortType {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourcesBlkioWeightDeviceItem {
     pub path: Option<String>,
     pub weight: Option<i64>,
 }
+
 impl serde::Serialize for ResourcesBlkioWeightDeviceItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11235,6 +11634,7 @@ impl serde::Serialize for ResourcesBlkioWeightDeviceItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ResourcesBlkioWeightDeviceItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11271,6 +11671,7 @@ impl<'de> serde::Deserialize<'de> for ResourcesBlkioWeightDeviceItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourcesUlimitsItem {
     /// Hard limit
@@ -11280,6 +11681,7 @@ pub struct ResourcesUlimitsItem {
     /// Soft limit
     pub soft: Option<i64>,
 }
+
 impl serde::Serialize for ResourcesUlimitsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11296,6 +11698,7 @@ impl serde::Serialize for ResourcesUlimitsItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ResourcesUlimitsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11335,6 +11738,7 @@ impl<'de> serde::Deserialize<'de> for ResourcesUlimitsItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// - Empty string means not to restart
 /// - `always` Always restart
 /// - `unless-stopped` Restart always except when the user has manually stopped the container
@@ -11354,6 +11758,7 @@ pub enum RestartPolicyName {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl RestartPolicyName {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -11367,6 +11772,7 @@ impl RestartPolicyName {
         }
     }
 }
+
 impl From<&str> for RestartPolicyName {
     fn from(value: &str) -> Self {
         match value {
@@ -11379,16 +11785,19 @@ impl From<&str> for RestartPolicyName {
         }
     }
 }
+
 impl std::fmt::Display for RestartPolicyName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for RestartPolicyName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for RestartPolicyName {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11396,12 +11805,14 @@ impl<'de> serde::Deserialize<'de> for RestartPolicyName {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceEndpoint {
     pub ports: Option<Vec<EndpointPortConfig>>,
     pub spec: Option<EndpointSpec>,
     pub virtual_ips: Option<Vec<ServiceEndpointVirtualIpsItem>>,
 }
+
 impl serde::Serialize for ServiceEndpoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11418,6 +11829,7 @@ impl serde::Serialize for ServiceEndpoint {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceEndpoint {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11463,11 +11875,13 @@ impl<'de> serde::Deserialize<'de> for ServiceEndpoint {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceEndpointVirtualIpsItem {
     pub addr: Option<String>,
     pub network_id: Option<String>,
 }
+
 impl serde::Serialize for ServiceEndpointVirtualIpsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11481,6 +11895,7 @@ impl serde::Serialize for ServiceEndpointVirtualIpsItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceEndpointVirtualIpsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11517,6 +11932,7 @@ impl<'de> serde::Deserialize<'de> for ServiceEndpointVirtualIpsItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The status of a service update.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceUpdateStatus {
@@ -11525,6 +11941,7 @@ pub struct ServiceUpdateStatus {
     pub started_at: Option<String>,
     pub state: Option<ServiceUpdateStatusState>,
 }
+
 impl serde::Serialize for ServiceUpdateStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11544,6 +11961,7 @@ impl serde::Serialize for ServiceUpdateStatus {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceUpdateStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11589,6 +12007,7 @@ impl<'de> serde::Deserialize<'de> for ServiceUpdateStatus {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServiceUpdateStatusState {
     /// `"updating"`
@@ -11600,6 +12019,7 @@ pub enum ServiceUpdateStatusState {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ServiceUpdateStatusState {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -11611,6 +12031,7 @@ impl ServiceUpdateStatusState {
         }
     }
 }
+
 impl From<&str> for ServiceUpdateStatusState {
     fn from(value: &str) -> Self {
         match value {
@@ -11621,16 +12042,19 @@ impl From<&str> for ServiceUpdateStatusState {
         }
     }
 }
+
 impl std::fmt::Display for ServiceUpdateStatusState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ServiceUpdateStatusState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceUpdateStatusState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11638,12 +12062,14 @@ impl<'de> serde::Deserialize<'de> for ServiceUpdateStatusState {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Scheduling mode for the service.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceSpecMode {
     pub global: Option<serde_json::Value>,
     pub replicated: Option<ServiceSpecModeReplicated>,
 }
+
 impl serde::Serialize for ServiceSpecMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11657,6 +12083,7 @@ impl serde::Serialize for ServiceSpecMode {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpecMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11698,10 +12125,12 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecMode {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceSpecModeReplicated {
     pub replicas: Option<i64>,
 }
+
 impl serde::Serialize for ServiceSpecModeReplicated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11712,6 +12141,7 @@ impl serde::Serialize for ServiceSpecModeReplicated {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpecModeReplicated {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11745,11 +12175,13 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecModeReplicated {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceSpecNetworksItem {
     pub aliases: Option<Vec<String>>,
     pub target: Option<String>,
 }
+
 impl serde::Serialize for ServiceSpecNetworksItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11763,6 +12195,7 @@ impl serde::Serialize for ServiceSpecNetworksItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpecNetworksItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11799,6 +12232,7 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecNetworksItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Specification for the rollback strategy of the service.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceSpecRollbackConfig {
@@ -11815,6 +12249,7 @@ pub struct ServiceSpecRollbackConfig {
     /// Maximum number of tasks to be rolled back in one iteration (0 means unlimited parallelism).
     pub parallelism: Option<i64>,
 }
+
 impl serde::Serialize for ServiceSpecRollbackConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11840,6 +12275,7 @@ impl serde::Serialize for ServiceSpecRollbackConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpecRollbackConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11896,6 +12332,7 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecRollbackConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Action to take if an rolled back task fails to run, or stops running during the rollback.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServiceSpecRollbackConfigFailureAction {
@@ -11906,6 +12343,7 @@ pub enum ServiceSpecRollbackConfigFailureAction {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ServiceSpecRollbackConfigFailureAction {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -11916,6 +12354,7 @@ impl ServiceSpecRollbackConfigFailureAction {
         }
     }
 }
+
 impl From<&str> for ServiceSpecRollbackConfigFailureAction {
     fn from(value: &str) -> Self {
         match value {
@@ -11925,16 +12364,19 @@ impl From<&str> for ServiceSpecRollbackConfigFailureAction {
         }
     }
 }
+
 impl std::fmt::Display for ServiceSpecRollbackConfigFailureAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ServiceSpecRollbackConfigFailureAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpecRollbackConfigFailureAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11942,6 +12384,7 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecRollbackConfigFailureAction {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// The order of operations when rolling back a task. Either the old task is shut down before the new task is started, or the new task is started before the old task is shut down.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServiceSpecRollbackConfigOrder {
@@ -11952,6 +12395,7 @@ pub enum ServiceSpecRollbackConfigOrder {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ServiceSpecRollbackConfigOrder {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -11962,6 +12406,7 @@ impl ServiceSpecRollbackConfigOrder {
         }
     }
 }
+
 impl From<&str> for ServiceSpecRollbackConfigOrder {
     fn from(value: &str) -> Self {
         match value {
@@ -11971,16 +12416,19 @@ impl From<&str> for ServiceSpecRollbackConfigOrder {
         }
     }
 }
+
 impl std::fmt::Display for ServiceSpecRollbackConfigOrder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ServiceSpecRollbackConfigOrder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpecRollbackConfigOrder {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11988,6 +12436,7 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecRollbackConfigOrder {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Specification for the update strategy of the service.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceSpecUpdateConfig {
@@ -12004,6 +12453,7 @@ pub struct ServiceSpecUpdateConfig {
     /// Maximum number of tasks to be updated in one iteration (0 means unlimited parallelism).
     pub parallelism: Option<i64>,
 }
+
 impl serde::Serialize for ServiceSpecUpdateConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -12029,6 +12479,7 @@ impl serde::Serialize for ServiceSpecUpdateConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpecUpdateConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12085,6 +12536,7 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecUpdateConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Action to take if an updated task fails to run, or stops running during the update.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServiceSpecUpdateConfigFailureAction {
@@ -12097,6 +12549,7 @@ pub enum ServiceSpecUpdateConfigFailureAction {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ServiceSpecUpdateConfigFailureAction {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -12108,6 +12561,7 @@ impl ServiceSpecUpdateConfigFailureAction {
         }
     }
 }
+
 impl From<&str> for ServiceSpecUpdateConfigFailureAction {
     fn from(value: &str) -> Self {
         match value {
@@ -12118,16 +12572,19 @@ impl From<&str> for ServiceSpecUpdateConfigFailureAction {
         }
     }
 }
+
 impl std::fmt::Display for ServiceSpecUpdateConfigFailureAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ServiceSpecUpdateConfigFailureAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpecUpdateConfigFailureAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12135,6 +12592,7 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecUpdateConfigFailureAction {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// The order of operations when rolling out an updated task. Either the old task is shut down before the new task is started, or the new task is started before the old task is shut down.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServiceSpecUpdateConfigOrder {
@@ -12145,6 +12603,7 @@ pub enum ServiceSpecUpdateConfigOrder {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ServiceSpecUpdateConfigOrder {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -12155,6 +12614,7 @@ impl ServiceSpecUpdateConfigOrder {
         }
     }
 }
+
 impl From<&str> for ServiceSpecUpdateConfigOrder {
     fn from(value: &str) -> Self {
         match value {
@@ -12164,16 +12624,19 @@ impl From<&str> for ServiceSpecUpdateConfigOrder {
         }
     }
 }
+
 impl std::fmt::Display for ServiceSpecUpdateConfigOrder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ServiceSpecUpdateConfigOrder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpecUpdateConfigOrder {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12181,6 +12644,7 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecUpdateConfigOrder {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// CA configuration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecCaConfig {
@@ -12195,6 +12659,7 @@ pub struct SwarmSpecCaConfig {
     /// The desired signing CA key for all swarm node TLS leaf certificates, in PEM format.
     pub signing_ca_key: Option<String>,
 }
+
 impl serde::Serialize for SwarmSpecCaConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -12217,6 +12682,7 @@ impl serde::Serialize for SwarmSpecCaConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpecCaConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12267,6 +12733,7 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecCaConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecCaConfigExternalCasItem {
     /// The root CA certificate (in PEM format) this external CA uses to issue TLS certificates (assumed to be to the current swarm root CA certificate if not provided).
@@ -12278,6 +12745,7 @@ pub struct SwarmSpecCaConfigExternalCasItem {
     /// URL where certificate signing requests should be sent.
     pub url: Option<String>,
 }
+
 impl serde::Serialize for SwarmSpecCaConfigExternalCasItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -12297,6 +12765,7 @@ impl serde::Serialize for SwarmSpecCaConfigExternalCasItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpecCaConfigExternalCasItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12349,6 +12818,7 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecCaConfigExternalCasItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Protocol for communication with the external CA (currently only `cfssl` is supported).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SwarmSpecCaConfigExternalCasItemProtocol {
@@ -12357,6 +12827,7 @@ pub enum SwarmSpecCaConfigExternalCasItemProtocol {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl SwarmSpecCaConfigExternalCasItemProtocol {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -12366,6 +12837,7 @@ impl SwarmSpecCaConfigExternalCasItemProtocol {
         }
     }
 }
+
 impl From<&str> for SwarmSpecCaConfigExternalCasItemProtocol {
     fn from(value: &str) -> Self {
         match value {
@@ -12374,16 +12846,19 @@ impl From<&str> for SwarmSpecCaConfigExternalCasItemProtocol {
         }
     }
 }
+
 impl std::fmt::Display for SwarmSpecCaConfigExternalCasItemProtocol {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for SwarmSpecCaConfigExternalCasItemProtocol {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpecCaConfigExternalCasItemProtocol {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12391,12 +12866,14 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecCaConfigExternalCasItemProtocol {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Dispatcher configuration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecDispatcher {
     /// The delay for an agent to send a heartbeat to the dispatcher.
     pub heartbeat_period: Option<i64>,
 }
+
 impl serde::Serialize for SwarmSpecDispatcher {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -12407,6 +12884,7 @@ impl serde::Serialize for SwarmSpecDispatcher {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpecDispatcher {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12440,12 +12918,14 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecDispatcher {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Parameters related to encryption-at-rest.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecEncryptionConfig {
     /// If set, generate a key and use it to lock data stored on the managers.
     pub auto_lock_managers: Option<bool>,
 }
+
 impl serde::Serialize for SwarmSpecEncryptionConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -12456,6 +12936,7 @@ impl serde::Serialize for SwarmSpecEncryptionConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpecEncryptionConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12489,12 +12970,14 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecEncryptionConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Orchestration configuration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecOrchestration {
     /// The number of historic tasks to keep per instance or node. If negative, never remove completed or failed tasks.
     pub task_history_retention_limit: Option<i64>,
 }
+
 impl serde::Serialize for SwarmSpecOrchestration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -12505,6 +12988,7 @@ impl serde::Serialize for SwarmSpecOrchestration {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpecOrchestration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12540,6 +13024,7 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecOrchestration {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Raft configuration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecRaft {
@@ -12558,6 +13043,7 @@ pub struct SwarmSpecRaft {
     /// The number of log entries between snapshots.
     pub snapshot_interval: Option<u64>,
 }
+
 impl serde::Serialize for SwarmSpecRaft {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -12580,6 +13066,7 @@ impl serde::Serialize for SwarmSpecRaft {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpecRaft {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12627,6 +13114,7 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecRaft {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Defaults for creating tasks in this cluster.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecTaskDefaults {
@@ -12637,6 +13125,7 @@ pub struct SwarmSpecTaskDefaults {
     /// to use their previously configured log driver until recreated.
     pub log_driver: Option<SwarmSpecTaskDefaultsLogDriver>,
 }
+
 impl serde::Serialize for SwarmSpecTaskDefaults {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -12647,6 +13136,7 @@ impl serde::Serialize for SwarmSpecTaskDefaults {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpecTaskDefaults {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12683,6 +13173,7 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecTaskDefaults {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The log driver to use for tasks created in the orchestrator if
 /// unspecified by a service.
 ///
@@ -12696,6 +13187,7 @@ pub struct SwarmSpecTaskDefaultsLogDriver {
     /// as key/value pairs.
     pub options: Option<std::collections::HashMap<String, String>>,
 }
+
 impl serde::Serialize for SwarmSpecTaskDefaultsLogDriver {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -12709,6 +13201,7 @@ impl serde::Serialize for SwarmSpecTaskDefaultsLogDriver {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpecTaskDefaultsLogDriver {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12750,6 +13243,7 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecTaskDefaultsLogDriver {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The driver to use for managing cgroups.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SystemInfoCgroupDriver {
@@ -12760,6 +13254,7 @@ pub enum SystemInfoCgroupDriver {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl SystemInfoCgroupDriver {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -12770,6 +13265,7 @@ impl SystemInfoCgroupDriver {
         }
     }
 }
+
 impl From<&str> for SystemInfoCgroupDriver {
     fn from(value: &str) -> Self {
         match value {
@@ -12779,16 +13275,19 @@ impl From<&str> for SystemInfoCgroupDriver {
         }
     }
 }
+
 impl std::fmt::Display for SystemInfoCgroupDriver {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for SystemInfoCgroupDriver {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemInfoCgroupDriver {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12796,6 +13295,7 @@ impl<'de> serde::Deserialize<'de> for SystemInfoCgroupDriver {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Represents the isolation technology to use as a default for containers.
 /// The supported values are platform-specific.
 ///
@@ -12816,6 +13316,7 @@ pub enum SystemInfoIsolation {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl SystemInfoIsolation {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -12828,6 +13329,7 @@ impl SystemInfoIsolation {
         }
     }
 }
+
 impl From<&str> for SystemInfoIsolation {
     fn from(value: &str) -> Self {
         match value {
@@ -12839,16 +13341,19 @@ impl From<&str> for SystemInfoIsolation {
         }
     }
 }
+
 impl std::fmt::Display for SystemInfoIsolation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for SystemInfoIsolation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemInfoIsolation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12856,6 +13361,7 @@ impl<'de> serde::Deserialize<'de> for SystemInfoIsolation {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskStatus {
     pub container_status: Option<TaskStatusContainerStatus>,
@@ -12864,6 +13370,7 @@ pub struct TaskStatus {
     pub state: Option<TaskState>,
     pub timestamp: Option<String>,
 }
+
 impl serde::Serialize for TaskStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -12886,6 +13393,7 @@ impl serde::Serialize for TaskStatus {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12934,12 +13442,14 @@ impl<'de> serde::Deserialize<'de> for TaskStatus {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskStatusContainerStatus {
     pub container_id: Option<String>,
     pub exit_code: Option<i64>,
     pub pid: Option<i64>,
 }
+
 impl serde::Serialize for TaskStatusContainerStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -12956,6 +13466,7 @@ impl serde::Serialize for TaskStatusContainerStatus {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskStatusContainerStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12995,6 +13506,7 @@ impl<'de> serde::Deserialize<'de> for TaskStatusContainerStatus {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Invalid when specified with `PluginSpec`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpec {
@@ -13045,6 +13557,7 @@ pub struct TaskSpecContainerSpec {
     /// The user inside the container.
     pub user: Option<String>,
 }
+
 impl serde::Serialize for TaskSpecContainerSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13115,6 +13628,7 @@ impl serde::Serialize for TaskSpecContainerSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13231,6 +13745,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpecConfigsItem {
     /// ConfigID represents the ID of the specific config that we're referencing.
@@ -13241,6 +13756,7 @@ pub struct TaskSpecContainerSpecConfigsItem {
     /// File represents a specific target that is backed by a file.
     pub file: Option<TaskSpecContainerSpecConfigsItemFile>,
 }
+
 impl serde::Serialize for TaskSpecContainerSpecConfigsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13257,6 +13773,7 @@ impl serde::Serialize for TaskSpecContainerSpecConfigsItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecConfigsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13301,6 +13818,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecConfigsItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// File represents a specific target that is backed by a file.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpecConfigsItemFile {
@@ -13313,6 +13831,7 @@ pub struct TaskSpecContainerSpecConfigsItemFile {
     /// UID represents the file UID.
     pub uid: Option<String>,
 }
+
 impl serde::Serialize for TaskSpecContainerSpecConfigsItemFile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13332,6 +13851,7 @@ impl serde::Serialize for TaskSpecContainerSpecConfigsItemFile {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecConfigsItemFile {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13374,6 +13894,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecConfigsItemFile {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Specification for DNS related configurations in resolver configuration file (`resolv.conf`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpecDnsConfig {
@@ -13384,6 +13905,7 @@ pub struct TaskSpecContainerSpecDnsConfig {
     /// A search list for host-name lookup.
     pub search: Option<Vec<String>>,
 }
+
 impl serde::Serialize for TaskSpecContainerSpecDnsConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13400,6 +13922,7 @@ impl serde::Serialize for TaskSpecContainerSpecDnsConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecDnsConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13441,6 +13964,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecDnsConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Security options for the container
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpecPrivileges {
@@ -13449,6 +13973,7 @@ pub struct TaskSpecContainerSpecPrivileges {
     /// SELinux labels of the container
     pub se_linux_context: Option<TaskSpecContainerSpecPrivilegesSeLinuxContext>,
 }
+
 impl serde::Serialize for TaskSpecContainerSpecPrivileges {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13462,6 +13987,7 @@ impl serde::Serialize for TaskSpecContainerSpecPrivileges {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivileges {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13508,6 +14034,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivileges {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// CredentialSpec for managed service account (Windows only)
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpecPrivilegesCredentialSpec {
@@ -13532,6 +14059,7 @@ pub struct TaskSpecContainerSpecPrivilegesCredentialSpec {
     /// > **Note**: `CredentialSpec.File` and `CredentialSpec.Registry` are mutually exclusive.
     pub registry: Option<String>,
 }
+
 impl serde::Serialize for TaskSpecContainerSpecPrivilegesCredentialSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13545,6 +14073,7 @@ impl serde::Serialize for TaskSpecContainerSpecPrivilegesCredentialSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivilegesCredentialSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13581,6 +14110,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivilegesCredentialS
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// SELinux labels of the container
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpecPrivilegesSeLinuxContext {
@@ -13595,6 +14125,7 @@ pub struct TaskSpecContainerSpecPrivilegesSeLinuxContext {
     /// SELinux user label
     pub user: Option<String>,
 }
+
 impl serde::Serialize for TaskSpecContainerSpecPrivilegesSeLinuxContext {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13617,6 +14148,7 @@ impl serde::Serialize for TaskSpecContainerSpecPrivilegesSeLinuxContext {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivilegesSeLinuxContext {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13662,6 +14194,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivilegesSeLinuxCont
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpecSecretsItem {
     /// File represents a specific target that is backed by a file.
@@ -13672,6 +14205,7 @@ pub struct TaskSpecContainerSpecSecretsItem {
     /// lookup/display purposes. The secret in the reference will be identified by its ID.
     pub secret_name: Option<String>,
 }
+
 impl serde::Serialize for TaskSpecContainerSpecSecretsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13688,6 +14222,7 @@ impl serde::Serialize for TaskSpecContainerSpecSecretsItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecSecretsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13732,6 +14267,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecSecretsItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// File represents a specific target that is backed by a file.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpecSecretsItemFile {
@@ -13744,6 +14280,7 @@ pub struct TaskSpecContainerSpecSecretsItemFile {
     /// UID represents the file UID.
     pub uid: Option<String>,
 }
+
 impl serde::Serialize for TaskSpecContainerSpecSecretsItemFile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13763,6 +14300,7 @@ impl serde::Serialize for TaskSpecContainerSpecSecretsItemFile {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecSecretsItemFile {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13805,12 +14343,14 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecSecretsItemFile {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Specifies the log driver to use for tasks created from this spec. If not present, the default one for the swarm will be used, finally falling back to the engine default if not specified.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecLogDriver {
     pub name: Option<String>,
     pub options: Option<std::collections::HashMap<String, String>>,
 }
+
 impl serde::Serialize for TaskSpecLogDriver {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13824,6 +14364,7 @@ impl serde::Serialize for TaskSpecLogDriver {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecLogDriver {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13865,11 +14406,13 @@ impl<'de> serde::Deserialize<'de> for TaskSpecLogDriver {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecNetworksItem {
     pub aliases: Option<Vec<String>>,
     pub target: Option<String>,
 }
+
 impl serde::Serialize for TaskSpecNetworksItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13883,6 +14426,7 @@ impl serde::Serialize for TaskSpecNetworksItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecNetworksItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13919,6 +14463,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecNetworksItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecPlacement {
     /// An array of constraints.
@@ -13931,6 +14476,7 @@ pub struct TaskSpecPlacement {
     /// Preferences provide a way to make the scheduler aware of factors such as topology. They are provided in order from highest to lowest precedence.
     pub preferences: Option<Vec<TaskSpecPlacementPreferencesItem>>,
 }
+
 impl serde::Serialize for TaskSpecPlacement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13947,6 +14493,7 @@ impl serde::Serialize for TaskSpecPlacement {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecPlacement {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13995,10 +14542,12 @@ impl<'de> serde::Deserialize<'de> for TaskSpecPlacement {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecPlacementPreferencesItem {
     pub spread: Option<TaskSpecPlacementPreferencesItemSpread>,
 }
+
 impl serde::Serialize for TaskSpecPlacementPreferencesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14009,6 +14558,7 @@ impl serde::Serialize for TaskSpecPlacementPreferencesItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecPlacementPreferencesItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14047,11 +14597,13 @@ impl<'de> serde::Deserialize<'de> for TaskSpecPlacementPreferencesItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecPlacementPreferencesItemSpread {
     /// label descriptor, such as engine.labels.az
     pub spread_descriptor: Option<String>,
 }
+
 impl serde::Serialize for TaskSpecPlacementPreferencesItemSpread {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14062,6 +14614,7 @@ impl serde::Serialize for TaskSpecPlacementPreferencesItemSpread {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecPlacementPreferencesItemSpread {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14097,6 +14650,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecPlacementPreferencesItemSpread {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Invalid when specified with `ContainerSpec`. *(Experimental release only.)*
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecPluginSpec {
@@ -14108,6 +14662,7 @@ pub struct TaskSpecPluginSpec {
     /// The plugin image reference to use.
     pub remote: Option<String>,
 }
+
 impl serde::Serialize for TaskSpecPluginSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14127,6 +14682,7 @@ impl serde::Serialize for TaskSpecPluginSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecPluginSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14174,6 +14730,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecPluginSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Describes a permission accepted by the user upon installing the plugin.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecPluginSpecPluginPrivilegeItem {
@@ -14181,6 +14738,7 @@ pub struct TaskSpecPluginSpecPluginPrivilegeItem {
     pub name: Option<String>,
     pub value: Option<Vec<String>>,
 }
+
 impl serde::Serialize for TaskSpecPluginSpecPluginPrivilegeItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14197,6 +14755,7 @@ impl serde::Serialize for TaskSpecPluginSpecPluginPrivilegeItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecPluginSpecPluginPrivilegeItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14236,6 +14795,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecPluginSpecPluginPrivilegeItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Resource requirements which apply to each individual container created as part of the service.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecResources {
@@ -14244,6 +14804,7 @@ pub struct TaskSpecResources {
     /// Define resources reservation.
     pub reservations: Option<ResourceObject>,
 }
+
 impl serde::Serialize for TaskSpecResources {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14257,6 +14818,7 @@ impl serde::Serialize for TaskSpecResources {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecResources {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14295,6 +14857,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecResources {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Specification for the restart policy which applies to containers created as part of this service.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecRestartPolicy {
@@ -14307,6 +14870,7 @@ pub struct TaskSpecRestartPolicy {
     /// Windows is the time window used to evaluate the restart policy (default value is 0, which is unbounded).
     pub window: Option<i64>,
 }
+
 impl serde::Serialize for TaskSpecRestartPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14326,6 +14890,7 @@ impl serde::Serialize for TaskSpecRestartPolicy {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecRestartPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14371,6 +14936,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecRestartPolicy {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Condition for restart.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TaskSpecRestartPolicyCondition {
@@ -14383,6 +14949,7 @@ pub enum TaskSpecRestartPolicyCondition {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl TaskSpecRestartPolicyCondition {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -14394,6 +14961,7 @@ impl TaskSpecRestartPolicyCondition {
         }
     }
 }
+
 impl From<&str> for TaskSpecRestartPolicyCondition {
     fn from(value: &str) -> Self {
         match value {
@@ -14404,16 +14972,19 @@ impl From<&str> for TaskSpecRestartPolicyCondition {
         }
     }
 }
+
 impl std::fmt::Display for TaskSpecRestartPolicyCondition {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TaskSpecRestartPolicyCondition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecRestartPolicyCondition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14421,6 +14992,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecRestartPolicyCondition {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// The level at which the volume exists. Either `global` for cluster-wide, or `local` for machine level.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VolumeScope {
@@ -14431,6 +15003,7 @@ pub enum VolumeScope {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl VolumeScope {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -14441,6 +15014,7 @@ impl VolumeScope {
         }
     }
 }
+
 impl From<&str> for VolumeScope {
     fn from(value: &str) -> Self {
         match value {
@@ -14450,16 +15024,19 @@ impl From<&str> for VolumeScope {
         }
     }
 }
+
 impl std::fmt::Display for VolumeScope {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for VolumeScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for VolumeScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14467,6 +15044,7 @@ impl<'de> serde::Deserialize<'de> for VolumeScope {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Usage details about the volume. This information is used by the
 /// `GET /system/df` endpoint, and omitted in other endpoints.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -14480,6 +15058,7 @@ pub struct VolumeUsageData {
     /// is set to `-1` ("not available")
     pub size: i64,
 }
+
 impl serde::Serialize for VolumeUsageData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14489,6 +15068,7 @@ impl serde::Serialize for VolumeUsageData {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for VolumeUsageData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14531,6 +15111,7 @@ impl<'de> serde::Deserialize<'de> for VolumeUsageData {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemAuthResponse {
     /// An opaque token used to authenticate a user after a successful login
@@ -14538,6 +15119,7 @@ pub struct SystemAuthResponse {
     /// The status of the authentication
     pub status: String,
 }
+
 impl serde::Serialize for SystemAuthResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14549,6 +15131,7 @@ impl serde::Serialize for SystemAuthResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemAuthResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14588,6 +15171,7 @@ impl<'de> serde::Deserialize<'de> for SystemAuthResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ImageBuildContentType {
     /// `"application/x-tar"`
@@ -14595,6 +15179,7 @@ pub enum ImageBuildContentType {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ImageBuildContentType {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -14604,6 +15189,7 @@ impl ImageBuildContentType {
         }
     }
 }
+
 impl From<&str> for ImageBuildContentType {
     fn from(value: &str) -> Self {
         match value {
@@ -14612,16 +15198,19 @@ impl From<&str> for ImageBuildContentType {
         }
     }
 }
+
 impl std::fmt::Display for ImageBuildContentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ImageBuildContentType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageBuildContentType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14629,11 +15218,13 @@ impl<'de> serde::Deserialize<'de> for ImageBuildContentType {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BuildPruneResponse {
     /// Disk space reclaimed in bytes
     pub space_reclaimed: Option<i64>,
 }
+
 impl serde::Serialize for BuildPruneResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14644,6 +15235,7 @@ impl serde::Serialize for BuildPruneResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for BuildPruneResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14677,11 +15269,13 @@ impl<'de> serde::Deserialize<'de> for BuildPruneResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfigCreateResponse {
     /// The ID of the created config.
     pub id: Option<String>,
 }
+
 impl serde::Serialize for ConfigCreateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14692,6 +15286,7 @@ impl serde::Serialize for ConfigCreateResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ConfigCreateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14725,6 +15320,7 @@ impl<'de> serde::Deserialize<'de> for ConfigCreateResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerCreateBody {
     /// Command is already escaped (Windows only)
@@ -14789,6 +15385,7 @@ pub struct ContainerCreateBody {
     /// This container's networking configuration.
     pub networking_config: Option<ContainerCreateBodyNetworkingConfig>,
 }
+
 impl serde::Serialize for ContainerCreateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14877,6 +15474,7 @@ impl serde::Serialize for ContainerCreateBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerCreateBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15034,12 +15632,14 @@ impl<'de> serde::Deserialize<'de> for ContainerCreateBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// This container's networking configuration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerCreateBodyNetworkingConfig {
     /// A mapping of network name to endpoint configuration for that network.
     pub endpoints_config: Option<std::collections::HashMap<String, EndpointSettings>>,
 }
+
 impl serde::Serialize for ContainerCreateBodyNetworkingConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -15050,6 +15650,7 @@ impl serde::Serialize for ContainerCreateBodyNetworkingConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerCreateBodyNetworkingConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15090,6 +15691,7 @@ impl<'de> serde::Deserialize<'de> for ContainerCreateBodyNetworkingConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerCreateResponse {
     /// The ID of the created container
@@ -15097,6 +15699,7 @@ pub struct ContainerCreateResponse {
     /// Warnings encountered when creating the container
     pub warnings: Vec<String>,
 }
+
 impl serde::Serialize for ContainerCreateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -15106,6 +15709,7 @@ impl serde::Serialize for ContainerCreateResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerCreateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15152,6 +15756,7 @@ impl<'de> serde::Deserialize<'de> for ContainerCreateResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerPruneResponse {
     /// Container IDs that were deleted
@@ -15159,6 +15764,7 @@ pub struct ContainerPruneResponse {
     /// Disk space reclaimed in bytes
     pub space_reclaimed: Option<i64>,
 }
+
 impl serde::Serialize for ContainerPruneResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -15172,6 +15778,7 @@ impl serde::Serialize for ContainerPruneResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerPruneResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15210,6 +15817,7 @@ impl<'de> serde::Deserialize<'de> for ContainerPruneResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContainerChangesResponseItem {
     /// Kind of change
@@ -15217,6 +15825,7 @@ pub struct ContainerChangesResponseItem {
     /// Path to file that has changed
     pub path: String,
 }
+
 impl serde::Serialize for ContainerChangesResponseItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -15226,6 +15835,7 @@ impl serde::Serialize for ContainerChangesResponseItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerChangesResponseItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15272,6 +15882,7 @@ impl<'de> serde::Deserialize<'de> for ContainerChangesResponseItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Kind of change
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ContainerChangesResponseItemKind {
@@ -15284,6 +15895,7 @@ pub enum ContainerChangesResponseItemKind {
     /// A value this API version does not list; kept as sent.
     Other(i64),
 }
+
 impl ContainerChangesResponseItemKind {
     /// The value as the daemon sends it.
     pub fn as_i64(self) -> i64 {
@@ -15295,6 +15907,7 @@ impl ContainerChangesResponseItemKind {
         }
     }
 }
+
 impl From<i64> for ContainerChangesResponseItemKind {
     fn from(value: i64) -> Self {
         match value {
@@ -15305,11 +15918,13 @@ impl From<i64> for ContainerChangesResponseItemKind {
         }
     }
 }
+
 impl serde::Serialize for ContainerChangesResponseItemKind {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.as_i64())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerChangesResponseItemKind {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15317,6 +15932,7 @@ impl<'de> serde::Deserialize<'de> for ContainerChangesResponseItemKind {
         <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerExecBody {
     /// Attach to `stderr` of the exec command.
@@ -15338,6 +15954,7 @@ pub struct ContainerExecBody {
     /// The user, and optionally, group to run the exec process inside the container. Format is one of: `user`, `user:group`, `uid`, or `uid:gid`.
     pub user: Option<String>,
 }
+
 impl serde::Serialize for ContainerExecBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -15372,6 +15989,7 @@ impl serde::Serialize for ContainerExecBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerExecBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15429,6 +16047,7 @@ impl<'de> serde::Deserialize<'de> for ContainerExecBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerInspectResponse {
     pub app_armor_profile: Option<String>,
@@ -15466,6 +16085,7 @@ pub struct ContainerInspectResponse {
     /// The state of the container.
     pub state: Option<ContainerInspectResponseState>,
 }
+
 impl serde::Serialize for ContainerInspectResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -15548,6 +16168,7 @@ impl serde::Serialize for ContainerInspectResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerInspectResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15670,6 +16291,7 @@ impl<'de> serde::Deserialize<'de> for ContainerInspectResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The state of the container.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerInspectResponseState {
@@ -15703,6 +16325,7 @@ pub struct ContainerInspectResponseState {
     /// The status of the container. For example, `"running"` or `"exited"`.
     pub status: Option<ContainerInspectResponseStateStatus>,
 }
+
 impl serde::Serialize for ContainerInspectResponseState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -15743,6 +16366,7 @@ impl serde::Serialize for ContainerInspectResponseState {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerInspectResponseState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15811,6 +16435,7 @@ impl<'de> serde::Deserialize<'de> for ContainerInspectResponseState {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The status of the container. For example, `"running"` or `"exited"`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ContainerInspectResponseStateStatus {
@@ -15831,6 +16456,7 @@ pub enum ContainerInspectResponseStateStatus {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ContainerInspectResponseStateStatus {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -15846,6 +16472,7 @@ impl ContainerInspectResponseStateStatus {
         }
     }
 }
+
 impl From<&str> for ContainerInspectResponseStateStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -15860,16 +16487,19 @@ impl From<&str> for ContainerInspectResponseStateStatus {
         }
     }
 }
+
 impl std::fmt::Display for ContainerInspectResponseStateStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ContainerInspectResponseStateStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerInspectResponseStateStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15877,6 +16507,7 @@ impl<'de> serde::Deserialize<'de> for ContainerInspectResponseStateStatus {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerTopResponse {
     /// Each process running in the container, where each is process is an array of values corresponding to the titles
@@ -15884,6 +16515,7 @@ pub struct ContainerTopResponse {
     /// The ps column titles
     pub titles: Option<Vec<String>>,
 }
+
 impl serde::Serialize for ContainerTopResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -15897,6 +16529,7 @@ impl serde::Serialize for ContainerTopResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerTopResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15935,6 +16568,7 @@ impl<'de> serde::Deserialize<'de> for ContainerTopResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerUpdateBody {
     /// Limit read rate (bytes per second) from a device, in the form `[{"Path": "device_path", "Rate": rate}]`.
@@ -16001,6 +16635,7 @@ pub struct ContainerUpdateBody {
     pub ulimits: Option<Vec<ContainerUpdateBodyUlimitsItem>>,
     pub restart_policy: Option<RestartPolicy>,
 }
+
 impl serde::Serialize for ContainerUpdateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -16098,6 +16733,7 @@ impl serde::Serialize for ContainerUpdateBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerUpdateBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16250,11 +16886,13 @@ impl<'de> serde::Deserialize<'de> for ContainerUpdateBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerUpdateBodyBlkioWeightDeviceItem {
     pub path: Option<String>,
     pub weight: Option<i64>,
 }
+
 impl serde::Serialize for ContainerUpdateBodyBlkioWeightDeviceItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -16268,6 +16906,7 @@ impl serde::Serialize for ContainerUpdateBodyBlkioWeightDeviceItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerUpdateBodyBlkioWeightDeviceItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16304,6 +16943,7 @@ impl<'de> serde::Deserialize<'de> for ContainerUpdateBodyBlkioWeightDeviceItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerUpdateBodyUlimitsItem {
     /// Hard limit
@@ -16313,6 +16953,7 @@ pub struct ContainerUpdateBodyUlimitsItem {
     /// Soft limit
     pub soft: Option<i64>,
 }
+
 impl serde::Serialize for ContainerUpdateBodyUlimitsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -16329,6 +16970,7 @@ impl serde::Serialize for ContainerUpdateBodyUlimitsItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerUpdateBodyUlimitsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16368,10 +17010,12 @@ impl<'de> serde::Deserialize<'de> for ContainerUpdateBodyUlimitsItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerUpdateResponse {
     pub warnings: Option<Vec<String>>,
 }
+
 impl serde::Serialize for ContainerUpdateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -16382,6 +17026,7 @@ impl serde::Serialize for ContainerUpdateResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerUpdateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16415,6 +17060,7 @@ impl<'de> serde::Deserialize<'de> for ContainerUpdateResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ContainerWaitCondition {
     /// `"not-running"`
@@ -16426,6 +17072,7 @@ pub enum ContainerWaitCondition {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ContainerWaitCondition {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -16437,6 +17084,7 @@ impl ContainerWaitCondition {
         }
     }
 }
+
 impl From<&str> for ContainerWaitCondition {
     fn from(value: &str) -> Self {
         match value {
@@ -16447,16 +17095,19 @@ impl From<&str> for ContainerWaitCondition {
         }
     }
 }
+
 impl std::fmt::Display for ContainerWaitCondition {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ContainerWaitCondition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerWaitCondition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16464,11 +17115,13 @@ impl<'de> serde::Deserialize<'de> for ContainerWaitCondition {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerWaitResponse {
     /// Exit code of the container
     pub status_code: i64,
 }
+
 impl serde::Serialize for ContainerWaitResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -16477,6 +17130,7 @@ impl serde::Serialize for ContainerWaitResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerWaitResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16513,6 +17167,7 @@ impl<'de> serde::Deserialize<'de> for ContainerWaitResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DistributionInspectResponse {
     /// A descriptor struct containing digest, media type, and size
@@ -16520,6 +17175,7 @@ pub struct DistributionInspectResponse {
     /// An array containing all platforms supported by the image
     pub platforms: Vec<DistributionInspectResponsePlatformsItem>,
 }
+
 impl serde::Serialize for DistributionInspectResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -16529,6 +17185,7 @@ impl serde::Serialize for DistributionInspectResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DistributionInspectResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16583,6 +17240,7 @@ impl<'de> serde::Deserialize<'de> for DistributionInspectResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// A descriptor struct containing digest, media type, and size
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DistributionInspectResponseDescriptor {
@@ -16591,6 +17249,7 @@ pub struct DistributionInspectResponseDescriptor {
     pub size: Option<i64>,
     pub urls: Option<Vec<String>>,
 }
+
 impl serde::Serialize for DistributionInspectResponseDescriptor {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -16610,6 +17269,7 @@ impl serde::Serialize for DistributionInspectResponseDescriptor {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DistributionInspectResponseDescriptor {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16652,6 +17312,7 @@ impl<'de> serde::Deserialize<'de> for DistributionInspectResponseDescriptor {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DistributionInspectResponsePlatformsItem {
     pub architecture: Option<String>,
@@ -16661,6 +17322,7 @@ pub struct DistributionInspectResponsePlatformsItem {
     pub os_version: Option<String>,
     pub variant: Option<String>,
 }
+
 impl serde::Serialize for DistributionInspectResponsePlatformsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -16686,6 +17348,7 @@ impl serde::Serialize for DistributionInspectResponsePlatformsItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DistributionInspectResponsePlatformsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16736,6 +17399,7 @@ impl<'de> serde::Deserialize<'de> for DistributionInspectResponsePlatformsItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemEventsResponse {
     /// The type of event
@@ -16748,6 +17412,7 @@ pub struct SystemEventsResponse {
     /// Timestamp of event, with nanosecond accuracy
     pub time_nano: Option<i64>,
 }
+
 impl serde::Serialize for SystemEventsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -16770,6 +17435,7 @@ impl serde::Serialize for SystemEventsResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemEventsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16818,6 +17484,7 @@ impl<'de> serde::Deserialize<'de> for SystemEventsResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemEventsResponseActor {
     /// Various key/value attributes of the object, depending on its type
@@ -16825,6 +17492,7 @@ pub struct SystemEventsResponseActor {
     /// The ID of the object emitting the event
     pub id: Option<String>,
 }
+
 impl serde::Serialize for SystemEventsResponseActor {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -16838,6 +17506,7 @@ impl serde::Serialize for SystemEventsResponseActor {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemEventsResponseActor {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16879,6 +17548,7 @@ impl<'de> serde::Deserialize<'de> for SystemEventsResponseActor {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExecInspectResponse {
     pub container_id: Option<String>,
@@ -16892,6 +17562,7 @@ pub struct ExecInspectResponse {
     pub process_config: Option<ProcessConfig>,
     pub running: Option<bool>,
 }
+
 impl serde::Serialize for ExecInspectResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -16926,6 +17597,7 @@ impl serde::Serialize for ExecInspectResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ExecInspectResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16985,6 +17657,7 @@ impl<'de> serde::Deserialize<'de> for ExecInspectResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExecStartBody {
     /// Detach from the command.
@@ -16992,6 +17665,7 @@ pub struct ExecStartBody {
     /// Allocate a pseudo-TTY.
     pub tty: Option<bool>,
 }
+
 impl serde::Serialize for ExecStartBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17005,6 +17679,7 @@ impl serde::Serialize for ExecStartBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ExecStartBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17041,6 +17716,7 @@ impl<'de> serde::Deserialize<'de> for ExecStartBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImagePruneResponse {
     /// Images that were deleted
@@ -17048,6 +17724,7 @@ pub struct ImagePruneResponse {
     /// Disk space reclaimed in bytes
     pub space_reclaimed: Option<i64>,
 }
+
 impl serde::Serialize for ImagePruneResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17061,6 +17738,7 @@ impl serde::Serialize for ImagePruneResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImagePruneResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17100,6 +17778,7 @@ impl<'de> serde::Deserialize<'de> for ImagePruneResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageSearchResponseItem {
     pub description: Option<String>,
@@ -17108,6 +17787,7 @@ pub struct ImageSearchResponseItem {
     pub name: Option<String>,
     pub star_count: Option<i64>,
 }
+
 impl serde::Serialize for ImageSearchResponseItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17130,6 +17810,7 @@ impl serde::Serialize for ImageSearchResponseItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageSearchResponseItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17175,6 +17856,7 @@ impl<'de> serde::Deserialize<'de> for ImageSearchResponseItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkCreateBody {
     /// Globally scoped network is manually attachable by regular containers from workers in swarm mode.
@@ -17198,6 +17880,7 @@ pub struct NetworkCreateBody {
     /// Network specific options to be used by the drivers.
     pub options: Option<std::collections::HashMap<String, String>>,
 }
+
 impl serde::Serialize for NetworkCreateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17233,6 +17916,7 @@ impl serde::Serialize for NetworkCreateBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkCreateBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17306,12 +17990,14 @@ impl<'de> serde::Deserialize<'de> for NetworkCreateBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkCreateResponse {
     /// The ID of the created network.
     pub id: Option<String>,
     pub warning: Option<String>,
 }
+
 impl serde::Serialize for NetworkCreateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17325,6 +18011,7 @@ impl serde::Serialize for NetworkCreateResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkCreateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17361,11 +18048,13 @@ impl<'de> serde::Deserialize<'de> for NetworkCreateResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkPruneResponse {
     /// Networks that were deleted
     pub networks_deleted: Option<Vec<String>>,
 }
+
 impl serde::Serialize for NetworkPruneResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17376,6 +18065,7 @@ impl serde::Serialize for NetworkPruneResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkPruneResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17411,12 +18101,14 @@ impl<'de> serde::Deserialize<'de> for NetworkPruneResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkConnectBody {
     /// The ID or name of the container to connect to the network.
     pub container: Option<String>,
     pub endpoint_config: Option<EndpointSettings>,
 }
+
 impl serde::Serialize for NetworkConnectBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17430,6 +18122,7 @@ impl serde::Serialize for NetworkConnectBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkConnectBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17468,6 +18161,7 @@ impl<'de> serde::Deserialize<'de> for NetworkConnectBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkDisconnectBody {
     /// The ID or name of the container to disconnect from the network.
@@ -17475,6 +18169,7 @@ pub struct NetworkDisconnectBody {
     /// Force the container to disconnect from the network.
     pub force: Option<bool>,
 }
+
 impl serde::Serialize for NetworkDisconnectBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17488,6 +18183,7 @@ impl serde::Serialize for NetworkDisconnectBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkDisconnectBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17524,6 +18220,7 @@ impl<'de> serde::Deserialize<'de> for NetworkDisconnectBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Describes a permission the user has to accept upon installing the plugin.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetPluginPrivilegesResponseItem {
@@ -17531,6 +18228,7 @@ pub struct GetPluginPrivilegesResponseItem {
     pub name: Option<String>,
     pub value: Option<Vec<String>>,
 }
+
 impl serde::Serialize for GetPluginPrivilegesResponseItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17547,6 +18245,7 @@ impl serde::Serialize for GetPluginPrivilegesResponseItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for GetPluginPrivilegesResponseItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17586,6 +18285,7 @@ impl<'de> serde::Deserialize<'de> for GetPluginPrivilegesResponseItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Describes a permission accepted by the user upon installing the plugin.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginPullBodyItem {
@@ -17593,6 +18293,7 @@ pub struct PluginPullBodyItem {
     pub name: Option<String>,
     pub value: Option<Vec<String>>,
 }
+
 impl serde::Serialize for PluginPullBodyItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17609,6 +18310,7 @@ impl serde::Serialize for PluginPullBodyItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginPullBodyItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17648,6 +18350,7 @@ impl<'de> serde::Deserialize<'de> for PluginPullBodyItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Describes a permission accepted by the user upon installing the plugin.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginUpgradeBodyItem {
@@ -17655,6 +18358,7 @@ pub struct PluginUpgradeBodyItem {
     pub name: Option<String>,
     pub value: Option<Vec<String>>,
 }
+
 impl serde::Serialize for PluginUpgradeBodyItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17671,6 +18375,7 @@ impl serde::Serialize for PluginUpgradeBodyItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginUpgradeBodyItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17710,11 +18415,13 @@ impl<'de> serde::Deserialize<'de> for PluginUpgradeBodyItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SecretCreateResponse {
     /// The ID of the created secret.
     pub id: Option<String>,
 }
+
 impl serde::Serialize for SecretCreateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17725,6 +18432,7 @@ impl serde::Serialize for SecretCreateResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SecretCreateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17758,6 +18466,7 @@ impl<'de> serde::Deserialize<'de> for SecretCreateResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceCreateResponse {
     /// The ID of the created service.
@@ -17765,6 +18474,7 @@ pub struct ServiceCreateResponse {
     /// Optional warning message
     pub warning: Option<String>,
 }
+
 impl serde::Serialize for ServiceCreateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17778,6 +18488,7 @@ impl serde::Serialize for ServiceCreateResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceCreateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17814,6 +18525,7 @@ impl<'de> serde::Deserialize<'de> for ServiceCreateResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmInitBody {
     /// Externally reachable address advertised to other nodes. This can either be an address/port combination in the form `192.168.1.1:4567`, or an interface followed by a port number, like `eth0:4567`. If the port number is omitted, the port number from the listen address is used. If `AdvertiseAddr` is not specified, it will be automatically detected when possible.
@@ -17832,6 +18544,7 @@ pub struct SwarmInitBody {
     pub listen_addr: Option<String>,
     pub spec: Option<SwarmSpec>,
 }
+
 impl serde::Serialize for SwarmInitBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17854,6 +18567,7 @@ impl serde::Serialize for SwarmInitBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmInitBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17899,6 +18613,7 @@ impl<'de> serde::Deserialize<'de> for SwarmInitBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmJoinBody {
     /// Externally reachable address advertised to other nodes. This
@@ -17927,6 +18642,7 @@ pub struct SwarmJoinBody {
     /// Addresses of manager nodes already participating in the swarm.
     pub remote_addrs: Vec<String>,
 }
+
 impl serde::Serialize for SwarmJoinBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17943,6 +18659,7 @@ impl serde::Serialize for SwarmJoinBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmJoinBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18001,11 +18718,13 @@ impl<'de> serde::Deserialize<'de> for SwarmJoinBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmUnlockBody {
     /// The swarm's unlock key.
     pub unlock_key: Option<String>,
 }
+
 impl serde::Serialize for SwarmUnlockBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -18016,6 +18735,7 @@ impl serde::Serialize for SwarmUnlockBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmUnlockBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18049,11 +18769,13 @@ impl<'de> serde::Deserialize<'de> for SwarmUnlockBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmUnlockkeyResponse {
     /// The swarm's unlock key.
     pub unlock_key: Option<String>,
 }
+
 impl serde::Serialize for SwarmUnlockkeyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -18064,6 +18786,7 @@ impl serde::Serialize for SwarmUnlockkeyResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmUnlockkeyResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18097,6 +18820,7 @@ impl<'de> serde::Deserialize<'de> for SwarmUnlockkeyResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemDataUsageResponse {
     pub containers: Option<Vec<ContainerSummary>>,
@@ -18104,6 +18828,7 @@ pub struct SystemDataUsageResponse {
     pub layers_size: Option<i64>,
     pub volumes: Option<Vec<Volume>>,
 }
+
 impl serde::Serialize for SystemDataUsageResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -18123,6 +18848,7 @@ impl serde::Serialize for SystemDataUsageResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemDataUsageResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18169,6 +18895,7 @@ impl<'de> serde::Deserialize<'de> for SystemDataUsageResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemVersionResponse {
     pub api_version: Option<String>,
@@ -18182,6 +18909,7 @@ pub struct SystemVersionResponse {
     pub os: Option<String>,
     pub version: Option<String>,
 }
+
 impl serde::Serialize for SystemVersionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -18219,6 +18947,7 @@ impl serde::Serialize for SystemVersionResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemVersionResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18279,6 +19008,7 @@ impl<'de> serde::Deserialize<'de> for SystemVersionResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VolumeListResponse {
     /// List of volumes
@@ -18286,6 +19016,7 @@ pub struct VolumeListResponse {
     /// Warnings that occurred when fetching the list of volumes
     pub warnings: Vec<String>,
 }
+
 impl serde::Serialize for VolumeListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -18295,6 +19026,7 @@ impl serde::Serialize for VolumeListResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for VolumeListResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18345,6 +19077,7 @@ impl<'de> serde::Deserialize<'de> for VolumeListResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VolumeCreateBody {
     /// Name of the volume driver to use.
@@ -18356,6 +19089,7 @@ pub struct VolumeCreateBody {
     /// The new volume's name. If not specified, Docker generates a name.
     pub name: Option<String>,
 }
+
 impl serde::Serialize for VolumeCreateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -18375,6 +19109,7 @@ impl serde::Serialize for VolumeCreateBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for VolumeCreateBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18427,6 +19162,7 @@ impl<'de> serde::Deserialize<'de> for VolumeCreateBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VolumePruneResponse {
     /// Disk space reclaimed in bytes
@@ -18434,6 +19170,7 @@ pub struct VolumePruneResponse {
     /// Volumes that were deleted
     pub volumes_deleted: Option<Vec<String>>,
 }
+
 impl serde::Serialize for VolumePruneResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -18447,6 +19184,7 @@ impl serde::Serialize for VolumePruneResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for VolumePruneResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

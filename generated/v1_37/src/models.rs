@@ -11,6 +11,7 @@ pub struct Address {
     /// Mask length of the IP address.
     pub prefix_len: Option<i64>,
 }
+
 impl serde::Serialize for Address {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -24,6 +25,7 @@ impl serde::Serialize for Address {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Address {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -60,6 +62,7 @@ impl<'de> serde::Deserialize<'de> for Address {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuthConfig {
     /// Email is an optional value associated with the username.
@@ -70,6 +73,7 @@ pub struct AuthConfig {
     pub serveraddress: Option<String>,
     pub username: Option<String>,
 }
+
 impl serde::Serialize for AuthConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -89,6 +93,7 @@ impl serde::Serialize for AuthConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AuthConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -131,6 +136,7 @@ impl<'de> serde::Deserialize<'de> for AuthConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BuildInfo {
     pub aux: Option<ImageID>,
@@ -142,6 +148,7 @@ pub struct BuildInfo {
     pub status: Option<String>,
     pub stream: Option<String>,
 }
+
 impl serde::Serialize for BuildInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -173,6 +180,7 @@ impl serde::Serialize for BuildInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for BuildInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -231,6 +239,7 @@ impl<'de> serde::Deserialize<'de> for BuildInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// ClusterInfo represents information about the swarm as is returned by the
 /// "/info" endpoint. Join-tokens are not included.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -249,6 +258,7 @@ pub struct ClusterInfo {
     pub updated_at: Option<String>,
     pub version: Option<ObjectVersion>,
 }
+
 impl serde::Serialize for ClusterInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -277,6 +287,7 @@ impl serde::Serialize for ClusterInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ClusterInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -330,6 +341,7 @@ impl<'de> serde::Deserialize<'de> for ClusterInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Commit holds the Git-commit (SHA1) that a binary was built from, as
 /// reported in the version-string of external tools, such as `containerd`,
 /// or `runC`.
@@ -340,6 +352,7 @@ pub struct Commit {
     /// Actual commit ID of external tool.
     pub id: Option<String>,
 }
+
 impl serde::Serialize for Commit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -353,6 +366,7 @@ impl serde::Serialize for Commit {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Commit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -389,6 +403,7 @@ impl<'de> serde::Deserialize<'de> for Commit {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Config {
     pub created_at: Option<String>,
@@ -397,6 +412,7 @@ pub struct Config {
     pub updated_at: Option<String>,
     pub version: Option<ObjectVersion>,
 }
+
 impl serde::Serialize for Config {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -419,6 +435,7 @@ impl serde::Serialize for Config {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Config {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -464,6 +481,7 @@ impl<'de> serde::Deserialize<'de> for Config {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfigSpec {
     /// Data is the data to store as a config, formatted as a standard base64-encoded
@@ -480,6 +498,7 @@ pub struct ConfigSpec {
     /// a template. If no driver is set, no templating is used.
     pub templating: Option<Driver>,
 }
+
 impl serde::Serialize for ConfigSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -499,6 +518,7 @@ impl serde::Serialize for ConfigSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ConfigSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -546,6 +566,7 @@ impl<'de> serde::Deserialize<'de> for ConfigSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Blkio stats entry.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerBlkioStatEntry {
@@ -554,6 +575,7 @@ pub struct ContainerBlkioStatEntry {
     pub op: Option<String>,
     pub value: Option<u64>,
 }
+
 impl serde::Serialize for ContainerBlkioStatEntry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -573,6 +595,7 @@ impl serde::Serialize for ContainerBlkioStatEntry {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerBlkioStatEntry {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -615,6 +638,7 @@ impl<'de> serde::Deserialize<'de> for ContainerBlkioStatEntry {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// BlkioStats stores all IO service stats for data read and write.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerBlkioStats {
@@ -634,6 +658,7 @@ pub struct ContainerBlkioStats {
     /// This field is only available when using Linux containers with cgroups v1.
     pub sectors_recursive: Option<Vec<ContainerBlkioStatEntry>>,
 }
+
 impl serde::Serialize for ContainerBlkioStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -665,6 +690,7 @@ impl serde::Serialize for ContainerBlkioStats {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerBlkioStats {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -743,6 +769,7 @@ impl<'de> serde::Deserialize<'de> for ContainerBlkioStats {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// CPU related info of the container
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerCPUStats {
@@ -753,6 +780,7 @@ pub struct ContainerCPUStats {
     pub system_cpu_usage: Option<u64>,
     pub throttling_data: Option<ContainerThrottlingData>,
 }
+
 impl serde::Serialize for ContainerCPUStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -772,6 +800,7 @@ impl serde::Serialize for ContainerCPUStats {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerCPUStats {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -819,6 +848,7 @@ impl<'de> serde::Deserialize<'de> for ContainerCPUStats {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// All CPU stats aggregated since container inception.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerCPUUsage {
@@ -831,6 +861,7 @@ pub struct ContainerCPUUsage {
     /// Time (in nanoseconds) spent by tasks of the cgroup in user mode (Linux), or time spent (in 100's of nanoseconds) by all container processes in kernel mode (Windows).
     pub usage_in_usermode: Option<u64>,
 }
+
 impl serde::Serialize for ContainerCPUUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -850,6 +881,7 @@ impl serde::Serialize for ContainerCPUUsage {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerCPUUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -894,6 +926,7 @@ impl<'de> serde::Deserialize<'de> for ContainerCPUUsage {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Configuration for a container that is portable between hosts.
 ///
 /// When used as `ContainerConfig` field in an image, `ContainerConfig` is an
@@ -963,6 +996,7 @@ pub struct ContainerConfig {
     /// The working directory for commands to run in.
     pub working_dir: Option<String>,
 }
+
 impl serde::Serialize for ContainerConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1045,6 +1079,7 @@ impl serde::Serialize for ContainerConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1189,6 +1224,7 @@ impl<'de> serde::Deserialize<'de> for ContainerConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Aggregates all memory stats since container inception on Linux.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerMemoryStats {
@@ -1209,6 +1245,7 @@ pub struct ContainerMemoryStats {
     /// Current `res_counter` usage for memory.
     pub usage: Option<u64>,
 }
+
 impl serde::Serialize for ContainerMemoryStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1240,6 +1277,7 @@ impl serde::Serialize for ContainerMemoryStats {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerMemoryStats {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1301,6 +1339,7 @@ impl<'de> serde::Deserialize<'de> for ContainerMemoryStats {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Aggregates the network stats of one container
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerNetworkStats {
@@ -1325,6 +1364,7 @@ pub struct ContainerNetworkStats {
     /// Packets sent.
     pub tx_packets: Option<u64>,
 }
+
 impl serde::Serialize for ContainerNetworkStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1362,6 +1402,7 @@ impl serde::Serialize for ContainerNetworkStats {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerNetworkStats {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1422,6 +1463,7 @@ impl<'de> serde::Deserialize<'de> for ContainerNetworkStats {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// PidsStats contains Linux-specific stats of a container's process-IDs (PIDs).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerPidsStats {
@@ -1430,6 +1472,7 @@ pub struct ContainerPidsStats {
     /// Limit is the hard limit on the number of pids in the cgroup.
     pub limit: Option<u64>,
 }
+
 impl serde::Serialize for ContainerPidsStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1443,6 +1486,7 @@ impl serde::Serialize for ContainerPidsStats {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerPidsStats {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1479,6 +1523,7 @@ impl<'de> serde::Deserialize<'de> for ContainerPidsStats {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Statistics sample for a container.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerStatsResponse {
@@ -1501,6 +1546,7 @@ pub struct ContainerStatsResponse {
     pub read: Option<String>,
     pub storage_stats: Option<ContainerStorageStats>,
 }
+
 impl serde::Serialize for ContainerStatsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1544,6 +1590,7 @@ impl serde::Serialize for ContainerStatsResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerStatsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1631,6 +1678,7 @@ impl<'de> serde::Deserialize<'de> for ContainerStatsResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// StorageStats is the disk I/O stats for read/write on Windows.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerStorageStats {
@@ -1639,6 +1687,7 @@ pub struct ContainerStorageStats {
     pub write_count_normalized: Option<u64>,
     pub write_size_bytes: Option<u64>,
 }
+
 impl serde::Serialize for ContainerStorageStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1658,6 +1707,7 @@ impl serde::Serialize for ContainerStorageStats {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerStorageStats {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1704,6 +1754,7 @@ impl<'de> serde::Deserialize<'de> for ContainerStorageStats {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerSummary {
     /// Command to run when starting the container
@@ -1735,6 +1786,7 @@ pub struct ContainerSummary {
     /// Additional human-readable status of this container (e.g. `Exit 0`)
     pub status: Option<String>,
 }
+
 impl serde::Serialize for ContainerSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1787,6 +1839,7 @@ impl serde::Serialize for ContainerSummary {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1875,6 +1928,7 @@ impl<'de> serde::Deserialize<'de> for ContainerSummary {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// CPU throttling stats of the container.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerThrottlingData {
@@ -1885,6 +1939,7 @@ pub struct ContainerThrottlingData {
     /// Aggregated time (in nanoseconds) the container was throttled for.
     pub throttled_time: Option<u64>,
 }
+
 impl serde::Serialize for ContainerThrottlingData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1901,6 +1956,7 @@ impl serde::Serialize for ContainerThrottlingData {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerThrottlingData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1940,6 +1996,7 @@ impl<'de> serde::Deserialize<'de> for ContainerThrottlingData {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateImageInfo {
     pub error: Option<String>,
@@ -1948,6 +2005,7 @@ pub struct CreateImageInfo {
     pub progress_detail: Option<ProgressDetail>,
     pub status: Option<String>,
 }
+
 impl serde::Serialize for CreateImageInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1970,6 +2028,7 @@ impl serde::Serialize for CreateImageInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CreateImageInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2017,6 +2076,7 @@ impl<'de> serde::Deserialize<'de> for CreateImageInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// A device mapping between the host and container
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceMapping {
@@ -2024,6 +2084,7 @@ pub struct DeviceMapping {
     pub path_in_container: Option<String>,
     pub path_on_host: Option<String>,
 }
+
 impl serde::Serialize for DeviceMapping {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2040,6 +2101,7 @@ impl serde::Serialize for DeviceMapping {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DeviceMapping {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2083,6 +2145,7 @@ impl<'de> serde::Deserialize<'de> for DeviceMapping {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Driver represents a driver (network, logging, secrets).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Driver {
@@ -2091,6 +2154,7 @@ pub struct Driver {
     /// Key/value map of driver-specific options.
     pub options: Option<std::collections::HashMap<String, String>>,
 }
+
 impl serde::Serialize for Driver {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2102,6 +2166,7 @@ impl serde::Serialize for Driver {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Driver {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2146,6 +2211,7 @@ impl<'de> serde::Deserialize<'de> for Driver {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// EndpointIPAMConfig represents an endpoint's IPAM configuration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EndpointIPAMConfig {
@@ -2153,6 +2219,7 @@ pub struct EndpointIPAMConfig {
     pub ipv6_address: Option<String>,
     pub link_local_ips: Option<Vec<String>>,
 }
+
 impl serde::Serialize for EndpointIPAMConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2169,6 +2236,7 @@ impl serde::Serialize for EndpointIPAMConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EndpointIPAMConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2210,6 +2278,7 @@ impl<'de> serde::Deserialize<'de> for EndpointIPAMConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EndpointPortConfig {
     pub name: Option<String>,
@@ -2229,6 +2298,7 @@ pub struct EndpointPortConfig {
     /// The port inside the container.
     pub target_port: Option<i64>,
 }
+
 impl serde::Serialize for EndpointPortConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2251,6 +2321,7 @@ impl serde::Serialize for EndpointPortConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EndpointPortConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2302,6 +2373,7 @@ impl<'de> serde::Deserialize<'de> for EndpointPortConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Configuration for a network endpoint.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EndpointSettings {
@@ -2330,6 +2402,7 @@ pub struct EndpointSettings {
     /// Unique ID of the network.
     pub network_id: Option<String>,
 }
+
 impl serde::Serialize for EndpointSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2376,6 +2449,7 @@ impl serde::Serialize for EndpointSettings {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EndpointSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2456,6 +2530,7 @@ impl<'de> serde::Deserialize<'de> for EndpointSettings {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Properties that can be configured to access and load balance a service.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EndpointSpec {
@@ -2464,6 +2539,7 @@ pub struct EndpointSpec {
     /// List of exposed ports that this service is accessible on from the outside. Ports can only be provided if `vip` resolution mode is used.
     pub ports: Option<Vec<EndpointPortConfig>>,
 }
+
 impl serde::Serialize for EndpointSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2477,6 +2553,7 @@ impl serde::Serialize for EndpointSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EndpointSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2516,6 +2593,7 @@ impl<'de> serde::Deserialize<'de> for EndpointSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// EngineDescription provides information about an engine.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EngineDescription {
@@ -2523,6 +2601,7 @@ pub struct EngineDescription {
     pub labels: Option<std::collections::HashMap<String, String>>,
     pub plugins: Option<Vec<EngineDescriptionPluginsItem>>,
 }
+
 impl serde::Serialize for EngineDescription {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2539,6 +2618,7 @@ impl serde::Serialize for EngineDescription {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EngineDescription {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2586,11 +2666,13 @@ impl<'de> serde::Deserialize<'de> for EngineDescription {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ErrorDetail {
     pub code: Option<i64>,
     pub message: Option<String>,
 }
+
 impl serde::Serialize for ErrorDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2604,6 +2686,7 @@ impl serde::Serialize for ErrorDetail {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ErrorDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2640,12 +2723,14 @@ impl<'de> serde::Deserialize<'de> for ErrorDetail {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Represents an error.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ErrorResponse {
     /// The error message.
     pub message: String,
 }
+
 impl serde::Serialize for ErrorResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2654,6 +2739,7 @@ impl serde::Serialize for ErrorResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ErrorResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2690,14 +2776,17 @@ impl<'de> serde::Deserialize<'de> for ErrorResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// User-defined resources can be either Integer resources (e.g, `SSD=3`) or String resources (e.g, `GPU=UUID1`)
 pub type GenericResources = Vec<GenericResourcesItem>;
+
 /// Information about a container's graph driver.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GraphDriverData {
     pub data: std::collections::HashMap<String, String>,
     pub name: String,
 }
+
 impl serde::Serialize for GraphDriverData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2707,6 +2796,7 @@ impl serde::Serialize for GraphDriverData {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for GraphDriverData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2757,6 +2847,7 @@ impl<'de> serde::Deserialize<'de> for GraphDriverData {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// A test to perform to check that the container is healthy.
 /// Healthcheck commands should be side-effect free.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2783,6 +2874,7 @@ pub struct HealthConfig {
     /// The time to wait before considering the check to have hung. It should be 0 or at least 1000000 (1 ms). 0 means inherit.
     pub timeout: Option<i64>,
 }
+
 impl serde::Serialize for HealthConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2805,6 +2897,7 @@ impl serde::Serialize for HealthConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HealthConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2850,6 +2943,7 @@ impl<'de> serde::Deserialize<'de> for HealthConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Container configuration that depends on the host we are running on
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostConfig {
@@ -3012,6 +3106,7 @@ pub struct HostConfig {
     /// A list of volumes to inherit from another container, specified in the form `<container name>[:<ro|rw>]`.
     pub volumes_from: Option<Vec<String>>,
 }
+
 impl serde::Serialize for HostConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3217,6 +3312,7 @@ impl serde::Serialize for HostConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HostConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3506,6 +3602,7 @@ impl<'de> serde::Deserialize<'de> for HostConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IPAM {
     /// List of IPAM configuration options, specified as a map: `{"Subnet": <CIDR>, "IPRange": <CIDR>, "Gateway": <IP address>, "AuxAddress": <device_name:IP address>}`
@@ -3515,6 +3612,7 @@ pub struct IPAM {
     /// Driver-specific options, specified as a map.
     pub options: Option<std::collections::HashMap<String, String>>,
 }
+
 impl serde::Serialize for IPAM {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3531,6 +3629,7 @@ impl serde::Serialize for IPAM {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for IPAM {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3582,12 +3681,14 @@ impl<'de> serde::Deserialize<'de> for IPAM {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Response to an API call that returns just an Id
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IdResponse {
     /// The id of the newly created object.
     pub id: String,
 }
+
 impl serde::Serialize for IdResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3596,6 +3697,7 @@ impl serde::Serialize for IdResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for IdResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3632,6 +3734,7 @@ impl<'de> serde::Deserialize<'de> for IdResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Image {
     pub architecture: String,
@@ -3654,6 +3757,7 @@ pub struct Image {
     pub size: i64,
     pub virtual_size: i64,
 }
+
 impl serde::Serialize for Image {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3692,6 +3796,7 @@ impl serde::Serialize for Image {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Image {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3828,6 +3933,7 @@ impl<'de> serde::Deserialize<'de> for Image {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageDeleteResponseItem {
     /// The image ID of an image that was deleted
@@ -3835,6 +3941,7 @@ pub struct ImageDeleteResponseItem {
     /// The image ID of an image that was untagged
     pub untagged: Option<String>,
 }
+
 impl serde::Serialize for ImageDeleteResponseItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3848,6 +3955,7 @@ impl serde::Serialize for ImageDeleteResponseItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageDeleteResponseItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3884,6 +3992,7 @@ impl<'de> serde::Deserialize<'de> for ImageDeleteResponseItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// individual image layer information in response to ImageHistory operation
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageHistoryResponseItem {
@@ -3894,6 +4003,7 @@ pub struct ImageHistoryResponseItem {
     pub size: i64,
     pub tags: Vec<String>,
 }
+
 impl serde::Serialize for ImageHistoryResponseItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3907,6 +4017,7 @@ impl serde::Serialize for ImageHistoryResponseItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageHistoryResponseItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3977,11 +4088,13 @@ impl<'de> serde::Deserialize<'de> for ImageHistoryResponseItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Image ID or Digest
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageID {
     pub id: Option<String>,
 }
+
 impl serde::Serialize for ImageID {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3992,6 +4105,7 @@ impl serde::Serialize for ImageID {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageID {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4023,6 +4137,7 @@ impl<'de> serde::Deserialize<'de> for ImageID {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageSummary {
     pub containers: i64,
@@ -4036,6 +4151,7 @@ pub struct ImageSummary {
     pub size: i64,
     pub virtual_size: i64,
 }
+
 impl serde::Serialize for ImageSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4053,6 +4169,7 @@ impl serde::Serialize for ImageSummary {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4159,6 +4276,7 @@ impl<'de> serde::Deserialize<'de> for ImageSummary {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// IndexInfo contains information about a registry.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IndexInfo {
@@ -4182,6 +4300,7 @@ pub struct IndexInfo {
     /// > trusted CAs instead of enabling this option.
     pub secure: Option<bool>,
 }
+
 impl serde::Serialize for IndexInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4201,6 +4320,7 @@ impl serde::Serialize for IndexInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for IndexInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4243,6 +4363,7 @@ impl<'de> serde::Deserialize<'de> for IndexInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// JoinTokens contains the tokens workers and managers need to join the swarm.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct JoinTokens {
@@ -4251,6 +4372,7 @@ pub struct JoinTokens {
     /// The token workers can use to join the swarm.
     pub worker: Option<String>,
 }
+
 impl serde::Serialize for JoinTokens {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4264,6 +4386,7 @@ impl serde::Serialize for JoinTokens {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for JoinTokens {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4300,6 +4423,7 @@ impl<'de> serde::Deserialize<'de> for JoinTokens {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Current local status of this node.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LocalNodeState {
@@ -4318,6 +4442,7 @@ pub enum LocalNodeState {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl LocalNodeState {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -4332,6 +4457,7 @@ impl LocalNodeState {
         }
     }
 }
+
 impl From<&str> for LocalNodeState {
     fn from(value: &str) -> Self {
         match value {
@@ -4345,16 +4471,19 @@ impl From<&str> for LocalNodeState {
         }
     }
 }
+
 impl std::fmt::Display for LocalNodeState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for LocalNodeState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for LocalNodeState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4362,6 +4491,7 @@ impl<'de> serde::Deserialize<'de> for LocalNodeState {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// ManagerStatus represents the status of a manager.
 ///
 /// It provides the current status of a node's manager component, if the node
@@ -4373,6 +4503,7 @@ pub struct ManagerStatus {
     pub leader: Option<bool>,
     pub reachability: Option<Reachability>,
 }
+
 impl serde::Serialize for ManagerStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4389,6 +4520,7 @@ impl serde::Serialize for ManagerStatus {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ManagerStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4430,6 +4562,7 @@ impl<'de> serde::Deserialize<'de> for ManagerStatus {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Mount {
     /// Optional configuration for the `bind` type.
@@ -4458,6 +4591,7 @@ pub struct Mount {
     /// Optional configuration for the `volume` type.
     pub volume_options: Option<MountVolumeOptions>,
 }
+
 impl serde::Serialize for Mount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4489,6 +4623,7 @@ impl serde::Serialize for Mount {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Mount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4549,6 +4684,7 @@ impl<'de> serde::Deserialize<'de> for Mount {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// MountPoint represents a mount point configuration inside the container.
 /// This is used for reporting the mountpoints in use by a container.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4587,6 +4723,7 @@ pub struct MountPoint {
     /// - `volume` a docker volume with the given `Name`.
     pub type_: Option<MountType>,
 }
+
 impl serde::Serialize for MountPoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4618,6 +4755,7 @@ impl serde::Serialize for MountPoint {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MountPoint {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4672,6 +4810,7 @@ impl<'de> serde::Deserialize<'de> for MountPoint {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The mount type. Available types:
 ///
 /// - `bind` a mount of a file or directory from the host into the container.
@@ -4691,6 +4830,7 @@ pub enum MountType {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl MountType {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -4703,6 +4843,7 @@ impl MountType {
         }
     }
 }
+
 impl From<&str> for MountType {
     fn from(value: &str) -> Self {
         match value {
@@ -4714,16 +4855,19 @@ impl From<&str> for MountType {
         }
     }
 }
+
 impl std::fmt::Display for MountType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for MountType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MountType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4731,6 +4875,7 @@ impl<'de> serde::Deserialize<'de> for MountType {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Network {
     pub attachable: Option<bool>,
@@ -4747,6 +4892,7 @@ pub struct Network {
     pub options: Option<std::collections::HashMap<String, String>>,
     pub scope: Option<String>,
 }
+
 impl serde::Serialize for Network {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4793,6 +4939,7 @@ impl serde::Serialize for Network {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Network {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4879,6 +5026,7 @@ impl<'de> serde::Deserialize<'de> for Network {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Specifies how a task is attached to a network, and the addresses the
 /// task was assigned on that network.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4889,6 +5037,7 @@ pub struct NetworkAttachment {
     pub addresses: Option<Vec<String>>,
     pub network: Option<Network>,
 }
+
 impl serde::Serialize for NetworkAttachment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4902,6 +5051,7 @@ impl serde::Serialize for NetworkAttachment {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkAttachment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4938,6 +5088,7 @@ impl<'de> serde::Deserialize<'de> for NetworkAttachment {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkContainer {
     pub endpoint_id: Option<String>,
@@ -4946,6 +5097,7 @@ pub struct NetworkContainer {
     pub mac_address: Option<String>,
     pub name: Option<String>,
 }
+
 impl serde::Serialize for NetworkContainer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4968,6 +5120,7 @@ impl serde::Serialize for NetworkContainer {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkContainer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5013,6 +5166,7 @@ impl<'de> serde::Deserialize<'de> for NetworkContainer {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// NetworkSettings exposes the network settings in the API
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkSettings {
@@ -5114,6 +5268,7 @@ pub struct NetworkSettings {
     pub secondary_ip_addresses: Option<Vec<Address>>,
     pub secondary_ipv6_addresses: Option<Vec<Address>>,
 }
+
 impl serde::Serialize for NetworkSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -5175,6 +5330,7 @@ impl serde::Serialize for NetworkSettings {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5278,6 +5434,7 @@ impl<'de> serde::Deserialize<'de> for NetworkSettings {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Node {
     /// Date and time at which the node was added to the swarm in
@@ -5293,6 +5450,7 @@ pub struct Node {
     pub updated_at: Option<String>,
     pub version: Option<ObjectVersion>,
 }
+
 impl serde::Serialize for Node {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -5324,6 +5482,7 @@ impl serde::Serialize for Node {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Node {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5382,6 +5541,7 @@ impl<'de> serde::Deserialize<'de> for Node {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// NodeDescription encapsulates the properties of the Node as reported by the
 /// agent.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -5392,6 +5552,7 @@ pub struct NodeDescription {
     pub resources: Option<ResourceObject>,
     pub tls_info: Option<TLSInfo>,
 }
+
 impl serde::Serialize for NodeDescription {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -5414,6 +5575,7 @@ impl serde::Serialize for NodeDescription {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NodeDescription {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5463,6 +5625,7 @@ impl<'de> serde::Deserialize<'de> for NodeDescription {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NodeSpec {
     /// Availability of the node.
@@ -5474,6 +5637,7 @@ pub struct NodeSpec {
     /// Role of the node.
     pub role: Option<NodeSpecRole>,
 }
+
 impl serde::Serialize for NodeSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -5493,6 +5657,7 @@ impl serde::Serialize for NodeSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NodeSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5542,6 +5707,7 @@ impl<'de> serde::Deserialize<'de> for NodeSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// NodeState represents the state of a node.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum NodeState {
@@ -5556,6 +5722,7 @@ pub enum NodeState {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl NodeState {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -5568,6 +5735,7 @@ impl NodeState {
         }
     }
 }
+
 impl From<&str> for NodeState {
     fn from(value: &str) -> Self {
         match value {
@@ -5579,16 +5747,19 @@ impl From<&str> for NodeState {
         }
     }
 }
+
 impl std::fmt::Display for NodeState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for NodeState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NodeState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5596,6 +5767,7 @@ impl<'de> serde::Deserialize<'de> for NodeState {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// NodeStatus represents the status of a node.
 ///
 /// It provides the current status of the node, as seen by the manager.
@@ -5606,6 +5778,7 @@ pub struct NodeStatus {
     pub message: Option<String>,
     pub state: Option<NodeState>,
 }
+
 impl serde::Serialize for NodeStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -5622,6 +5795,7 @@ impl serde::Serialize for NodeStatus {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NodeStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5661,6 +5835,7 @@ impl<'de> serde::Deserialize<'de> for NodeStatus {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The version number of the object such as node, service, etc. This is needed to avoid conflicting writes.
 /// The client must send the version number along with the modified specification when updating these objects.
 /// This approach ensures safe concurrency and determinism in that the change on the object
@@ -5672,6 +5847,7 @@ impl<'de> serde::Deserialize<'de> for NodeStatus {
 pub struct ObjectVersion {
     pub index: Option<u64>,
 }
+
 impl serde::Serialize for ObjectVersion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -5682,6 +5858,7 @@ impl serde::Serialize for ObjectVersion {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ObjectVersion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5713,6 +5890,7 @@ impl<'de> serde::Deserialize<'de> for ObjectVersion {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Represents a peer-node in the swarm
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PeerNode {
@@ -5721,6 +5899,7 @@ pub struct PeerNode {
     /// Unique identifier of for this node in the swarm.
     pub node_id: Option<String>,
 }
+
 impl serde::Serialize for PeerNode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -5734,6 +5913,7 @@ impl serde::Serialize for PeerNode {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PeerNode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5770,6 +5950,7 @@ impl<'de> serde::Deserialize<'de> for PeerNode {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Platform represents the platform (Arch/OS).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Platform {
@@ -5779,6 +5960,7 @@ pub struct Platform {
     /// OS represents the Operating System (for example, `linux` or `windows`).
     pub os: Option<String>,
 }
+
 impl serde::Serialize for Platform {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -5792,6 +5974,7 @@ impl serde::Serialize for Platform {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Platform {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5828,6 +6011,7 @@ impl<'de> serde::Deserialize<'de> for Platform {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// A plugin for the Engine API
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Plugin {
@@ -5842,6 +6026,7 @@ pub struct Plugin {
     /// Settings that can be modified by users.
     pub settings: PluginSettings,
 }
+
 impl serde::Serialize for Plugin {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -5859,6 +6044,7 @@ impl serde::Serialize for Plugin {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Plugin {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5921,6 +6107,7 @@ impl<'de> serde::Deserialize<'de> for Plugin {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginDevice {
     pub description: String,
@@ -5928,6 +6115,7 @@ pub struct PluginDevice {
     pub path: Option<String>,
     pub settable: Vec<String>,
 }
+
 impl serde::Serialize for PluginDevice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -5941,6 +6129,7 @@ impl serde::Serialize for PluginDevice {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginDevice {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5996,6 +6185,7 @@ impl<'de> serde::Deserialize<'de> for PluginDevice {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginEnv {
     pub description: String,
@@ -6003,6 +6193,7 @@ pub struct PluginEnv {
     pub settable: Vec<String>,
     pub value: Option<String>,
 }
+
 impl serde::Serialize for PluginEnv {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6016,6 +6207,7 @@ impl serde::Serialize for PluginEnv {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginEnv {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6071,12 +6263,14 @@ impl<'de> serde::Deserialize<'de> for PluginEnv {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginInterfaceType {
     pub capability: String,
     pub prefix: String,
     pub version: String,
 }
+
 impl serde::Serialize for PluginInterfaceType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6087,6 +6281,7 @@ impl serde::Serialize for PluginInterfaceType {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginInterfaceType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6135,6 +6330,7 @@ impl<'de> serde::Deserialize<'de> for PluginInterfaceType {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginMount {
     pub description: String,
@@ -6145,6 +6341,7 @@ pub struct PluginMount {
     pub source: Option<String>,
     pub type_: String,
 }
+
 impl serde::Serialize for PluginMount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6161,6 +6358,7 @@ impl serde::Serialize for PluginMount {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginMount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6238,6 +6436,7 @@ impl<'de> serde::Deserialize<'de> for PluginMount {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Available plugins per type.
 ///
 /// &lt;p&gt;&lt;br /&gt;&lt;/p&gt;
@@ -6256,6 +6455,7 @@ pub struct PluginsInfo {
     /// Names of available volume-drivers, and network-driver plugins.
     pub volume: Option<Vec<String>>,
 }
+
 impl serde::Serialize for PluginsInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6275,6 +6475,7 @@ impl serde::Serialize for PluginsInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginsInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6319,6 +6520,7 @@ impl<'de> serde::Deserialize<'de> for PluginsInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// An open port on a container
 #[derive(Debug, Clone, PartialEq)]
 pub struct Port {
@@ -6329,6 +6531,7 @@ pub struct Port {
     pub public_port: Option<u16>,
     pub type_: PortType,
 }
+
 impl serde::Serialize for Port {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6344,6 +6547,7 @@ impl serde::Serialize for Port {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Port {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6392,6 +6596,7 @@ impl<'de> serde::Deserialize<'de> for Port {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// PortBinding represents a binding between a host IP address and a host
 /// port.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -6401,6 +6606,7 @@ pub struct PortBinding {
     /// Host port number that the container's port is mapped to.
     pub host_port: Option<String>,
 }
+
 impl serde::Serialize for PortBinding {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6414,6 +6620,7 @@ impl serde::Serialize for PortBinding {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PortBinding {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6450,6 +6657,7 @@ impl<'de> serde::Deserialize<'de> for PortBinding {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// PortMap describes the mapping of container ports to host ports, using the
 /// container's port-number and protocol as key in the format `<port>/<protocol>`,
 /// for example, `80/udp`.
@@ -6457,6 +6665,7 @@ impl<'de> serde::Deserialize<'de> for PortBinding {
 /// If a container's port is mapped for multiple protocols, separate entries
 /// are added to the mapping table.
 pub type PortMap = std::collections::HashMap<String, Option<Vec<PortBinding>>>;
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProcessConfig {
     pub arguments: Option<Vec<String>>,
@@ -6465,6 +6674,7 @@ pub struct ProcessConfig {
     pub tty: Option<bool>,
     pub user: Option<String>,
 }
+
 impl serde::Serialize for ProcessConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6487,6 +6697,7 @@ impl serde::Serialize for ProcessConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ProcessConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6532,11 +6743,13 @@ impl<'de> serde::Deserialize<'de> for ProcessConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProgressDetail {
     pub current: Option<i64>,
     pub total: Option<i64>,
 }
+
 impl serde::Serialize for ProgressDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6550,6 +6763,7 @@ impl serde::Serialize for ProgressDetail {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ProgressDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6586,6 +6800,7 @@ impl<'de> serde::Deserialize<'de> for ProgressDetail {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PushImageInfo {
     /// The layer (or other item) this line reports on.
@@ -6595,6 +6810,7 @@ pub struct PushImageInfo {
     pub progress_detail: Option<ProgressDetail>,
     pub status: Option<String>,
 }
+
 impl serde::Serialize for PushImageInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6617,6 +6833,7 @@ impl serde::Serialize for PushImageInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PushImageInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6664,6 +6881,7 @@ impl<'de> serde::Deserialize<'de> for PushImageInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Reachability represents the reachability of a node.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Reachability {
@@ -6676,6 +6894,7 @@ pub enum Reachability {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl Reachability {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -6687,6 +6906,7 @@ impl Reachability {
         }
     }
 }
+
 impl From<&str> for Reachability {
     fn from(value: &str) -> Self {
         match value {
@@ -6697,16 +6917,19 @@ impl From<&str> for Reachability {
         }
     }
 }
+
 impl std::fmt::Display for Reachability {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for Reachability {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Reachability {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6714,6 +6937,7 @@ impl<'de> serde::Deserialize<'de> for Reachability {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// RegistryServiceConfig stores daemon registry services configuration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RegistryServiceConfig {
@@ -6762,6 +6986,7 @@ pub struct RegistryServiceConfig {
     /// (`docker.io`) registry.
     pub mirrors: Option<Vec<String>>,
 }
+
 impl serde::Serialize for RegistryServiceConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6784,6 +7009,7 @@ impl serde::Serialize for RegistryServiceConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for RegistryServiceConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6840,6 +7066,7 @@ impl<'de> serde::Deserialize<'de> for RegistryServiceConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// An object describing the resources which can be advertised by a node and requested by a task
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourceObject {
@@ -6847,6 +7074,7 @@ pub struct ResourceObject {
     pub memory_bytes: Option<i64>,
     pub nano_cpus: Option<i64>,
 }
+
 impl serde::Serialize for ResourceObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6863,6 +7091,7 @@ impl serde::Serialize for ResourceObject {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ResourceObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6904,6 +7133,7 @@ impl<'de> serde::Deserialize<'de> for ResourceObject {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// A container's resources (cgroups config, ulimits, etc)
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Resources {
@@ -6974,6 +7204,7 @@ pub struct Resources {
     /// A list of resource limits to set in the container. For example: `{"Name": "nofile", "Soft": 1024, "Hard": 2048}`"
     pub ulimits: Option<Vec<ResourcesUlimitsItem>>,
 }
+
 impl serde::Serialize for Resources {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7074,6 +7305,7 @@ impl serde::Serialize for Resources {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Resources {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7225,6 +7457,7 @@ impl<'de> serde::Deserialize<'de> for Resources {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The behavior to apply when the container exits. The default is not to restart.
 ///
 /// An ever increasing delay (double the previous delay, starting at 100ms) is added before each restart to prevent flooding the server.
@@ -7238,6 +7471,7 @@ pub struct RestartPolicy {
     /// - `on-failure` Restart only when the container exit code is non-zero
     pub name: Option<RestartPolicyName>,
 }
+
 impl serde::Serialize for RestartPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7251,6 +7485,7 @@ impl serde::Serialize for RestartPolicy {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for RestartPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7289,6 +7524,7 @@ impl<'de> serde::Deserialize<'de> for RestartPolicy {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Runtime describes an [OCI compliant](https://github.com/opencontainers/runtime-spec)
 /// runtime.
 ///
@@ -7305,6 +7541,7 @@ pub struct Runtime {
     /// List of command-line arguments to pass to the runtime when invoked.
     pub runtime_args: Option<Vec<String>>,
 }
+
 impl serde::Serialize for Runtime {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7318,6 +7555,7 @@ impl serde::Serialize for Runtime {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Runtime {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7356,6 +7594,7 @@ impl<'de> serde::Deserialize<'de> for Runtime {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Secret {
     pub created_at: Option<String>,
@@ -7364,6 +7603,7 @@ pub struct Secret {
     pub updated_at: Option<String>,
     pub version: Option<ObjectVersion>,
 }
+
 impl serde::Serialize for Secret {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7386,6 +7626,7 @@ impl serde::Serialize for Secret {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Secret {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7431,6 +7672,7 @@ impl<'de> serde::Deserialize<'de> for Secret {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SecretSpec {
     /// Data is the data to store as a secret, formatted as a standard base64-encoded
@@ -7454,6 +7696,7 @@ pub struct SecretSpec {
     /// a template. If no driver is set, no templating is used.
     pub templating: Option<Driver>,
 }
+
 impl serde::Serialize for SecretSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7476,6 +7719,7 @@ impl serde::Serialize for SecretSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SecretSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7526,6 +7770,7 @@ impl<'de> serde::Deserialize<'de> for SecretSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Service {
     pub created_at: Option<String>,
@@ -7537,6 +7782,7 @@ pub struct Service {
     pub updated_at: Option<String>,
     pub version: Option<ObjectVersion>,
 }
+
 impl serde::Serialize for Service {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7565,6 +7811,7 @@ impl serde::Serialize for Service {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Service {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7620,6 +7867,7 @@ impl<'de> serde::Deserialize<'de> for Service {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// User modifiable configuration for a service.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceSpec {
@@ -7638,6 +7886,7 @@ pub struct ServiceSpec {
     /// Specification for the update strategy of the service.
     pub update_config: Option<ServiceSpecUpdateConfig>,
 }
+
 impl serde::Serialize for ServiceSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7669,6 +7918,7 @@ impl serde::Serialize for ServiceSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7739,11 +7989,13 @@ impl<'de> serde::Deserialize<'de> for ServiceSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceUpdateResponse {
     /// Optional warning messages
     pub warnings: Option<Vec<String>>,
 }
+
 impl serde::Serialize for ServiceUpdateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7754,6 +8006,7 @@ impl serde::Serialize for ServiceUpdateResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceUpdateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7787,6 +8040,7 @@ impl<'de> serde::Deserialize<'de> for ServiceUpdateResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Swarm {
     /// Date and time at which the swarm was initialised in
@@ -7804,6 +8058,7 @@ pub struct Swarm {
     pub version: Option<ObjectVersion>,
     pub join_tokens: Option<JoinTokens>,
 }
+
 impl serde::Serialize for Swarm {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7835,6 +8090,7 @@ impl serde::Serialize for Swarm {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Swarm {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7891,6 +8147,7 @@ impl<'de> serde::Deserialize<'de> for Swarm {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Represents generic information about swarm.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmInfo {
@@ -7910,6 +8167,7 @@ pub struct SwarmInfo {
     /// List of ID's and addresses of other managers in the swarm.
     pub remote_managers: Option<Vec<PeerNode>>,
 }
+
 impl serde::Serialize for SwarmInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7944,6 +8202,7 @@ impl serde::Serialize for SwarmInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8005,6 +8264,7 @@ impl<'de> serde::Deserialize<'de> for SwarmInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// User modifiable swarm configuration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpec {
@@ -8025,6 +8285,7 @@ pub struct SwarmSpec {
     /// Defaults for creating tasks in this cluster.
     pub task_defaults: Option<SwarmSpecTaskDefaults>,
 }
+
 impl serde::Serialize for SwarmSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -8056,6 +8317,7 @@ impl serde::Serialize for SwarmSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8126,6 +8388,7 @@ impl<'de> serde::Deserialize<'de> for SwarmSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemInfo {
     /// Hardware architecture of the host, as returned by the operating system.
@@ -8356,6 +8619,7 @@ pub struct SystemInfo {
     /// format with nano-seconds.
     pub system_time: Option<String>,
 }
+
 impl serde::Serialize for SystemInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -8534,6 +8798,7 @@ impl serde::Serialize for SystemInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8774,6 +9039,7 @@ impl<'de> serde::Deserialize<'de> for SystemInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Information about the issuer of leaf TLS certificates and the trusted root CA certificate
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TLSInfo {
@@ -8784,6 +9050,7 @@ pub struct TLSInfo {
     /// The root CA certificate(s) that are used to validate leaf TLS certificates
     pub trust_root: Option<String>,
 }
+
 impl serde::Serialize for TLSInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -8800,6 +9067,7 @@ impl serde::Serialize for TLSInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TLSInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8843,6 +9111,7 @@ impl<'de> serde::Deserialize<'de> for TLSInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Task {
     pub assigned_generic_resources: Option<GenericResources>,
@@ -8867,6 +9136,7 @@ pub struct Task {
     pub updated_at: Option<String>,
     pub version: Option<ObjectVersion>,
 }
+
 impl serde::Serialize for Task {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -8916,6 +9186,7 @@ impl serde::Serialize for Task {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Task {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9001,6 +9272,7 @@ impl<'de> serde::Deserialize<'de> for Task {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// User modifiable task configuration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpec {
@@ -9021,6 +9293,7 @@ pub struct TaskSpec {
     /// Runtime is the type of runtime specified for the task executor.
     pub runtime: Option<String>,
 }
+
 impl serde::Serialize for TaskSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9055,6 +9328,7 @@ impl serde::Serialize for TaskSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9127,6 +9401,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TaskState {
     /// `"new"`
@@ -9162,6 +9437,7 @@ pub enum TaskState {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl TaskState {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -9185,6 +9461,7 @@ impl TaskState {
         }
     }
 }
+
 impl From<&str> for TaskState {
     fn from(value: &str) -> Self {
         match value {
@@ -9207,16 +9484,19 @@ impl From<&str> for TaskState {
         }
     }
 }
+
 impl std::fmt::Display for TaskState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TaskState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9224,6 +9504,7 @@ impl<'de> serde::Deserialize<'de> for TaskState {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThrottleDevice {
     /// Device path
@@ -9231,6 +9512,7 @@ pub struct ThrottleDevice {
     /// Rate
     pub rate: Option<i64>,
 }
+
 impl serde::Serialize for ThrottleDevice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9244,6 +9526,7 @@ impl serde::Serialize for ThrottleDevice {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ThrottleDevice {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9280,6 +9563,7 @@ impl<'de> serde::Deserialize<'de> for ThrottleDevice {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Volume {
     /// Date/Time the volume was created.
@@ -9307,6 +9591,7 @@ pub struct Volume {
     /// `GET /system/df` endpoint, and omitted in other endpoints.
     pub usage_data: Option<VolumeUsageData>,
 }
+
 impl serde::Serialize for Volume {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9329,6 +9614,7 @@ impl serde::Serialize for Volume {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Volume {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9429,10 +9715,12 @@ impl<'de> serde::Deserialize<'de> for Volume {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerSummaryHostConfig {
     pub network_mode: Option<String>,
 }
+
 impl serde::Serialize for ContainerSummaryHostConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9443,6 +9731,7 @@ impl serde::Serialize for ContainerSummaryHostConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerSummaryHostConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9476,11 +9765,13 @@ impl<'de> serde::Deserialize<'de> for ContainerSummaryHostConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// A summary of the container's network settings
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerSummaryNetworkSettings {
     pub networks: Option<std::collections::HashMap<String, EndpointSettings>>,
 }
+
 impl serde::Serialize for ContainerSummaryNetworkSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9491,6 +9782,7 @@ impl serde::Serialize for ContainerSummaryNetworkSettings {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerSummaryNetworkSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9531,6 +9823,7 @@ impl<'de> serde::Deserialize<'de> for ContainerSummaryNetworkSettings {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EndpointPortConfigProtocol {
     /// `"tcp"`
@@ -9542,6 +9835,7 @@ pub enum EndpointPortConfigProtocol {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl EndpointPortConfigProtocol {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -9553,6 +9847,7 @@ impl EndpointPortConfigProtocol {
         }
     }
 }
+
 impl From<&str> for EndpointPortConfigProtocol {
     fn from(value: &str) -> Self {
         match value {
@@ -9563,16 +9858,19 @@ impl From<&str> for EndpointPortConfigProtocol {
         }
     }
 }
+
 impl std::fmt::Display for EndpointPortConfigProtocol {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for EndpointPortConfigProtocol {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EndpointPortConfigProtocol {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9580,6 +9878,7 @@ impl<'de> serde::Deserialize<'de> for EndpointPortConfigProtocol {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// The mode in which port is published.
 ///
 /// &lt;p&gt;&lt;br /&gt;&lt;/p&gt;
@@ -9598,6 +9897,7 @@ pub enum EndpointPortConfigPublishMode {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl EndpointPortConfigPublishMode {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -9608,6 +9908,7 @@ impl EndpointPortConfigPublishMode {
         }
     }
 }
+
 impl From<&str> for EndpointPortConfigPublishMode {
     fn from(value: &str) -> Self {
         match value {
@@ -9617,16 +9918,19 @@ impl From<&str> for EndpointPortConfigPublishMode {
         }
     }
 }
+
 impl std::fmt::Display for EndpointPortConfigPublishMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for EndpointPortConfigPublishMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EndpointPortConfigPublishMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9634,6 +9938,7 @@ impl<'de> serde::Deserialize<'de> for EndpointPortConfigPublishMode {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// The mode of resolution to use for internal load balancing between tasks.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EndpointSpecMode {
@@ -9644,6 +9949,7 @@ pub enum EndpointSpecMode {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl EndpointSpecMode {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -9654,6 +9960,7 @@ impl EndpointSpecMode {
         }
     }
 }
+
 impl From<&str> for EndpointSpecMode {
     fn from(value: &str) -> Self {
         match value {
@@ -9663,16 +9970,19 @@ impl From<&str> for EndpointSpecMode {
         }
     }
 }
+
 impl std::fmt::Display for EndpointSpecMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for EndpointSpecMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EndpointSpecMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9680,11 +9990,13 @@ impl<'de> serde::Deserialize<'de> for EndpointSpecMode {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EngineDescriptionPluginsItem {
     pub name: Option<String>,
     pub type_: Option<String>,
 }
+
 impl serde::Serialize for EngineDescriptionPluginsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9698,6 +10010,7 @@ impl serde::Serialize for EngineDescriptionPluginsItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EngineDescriptionPluginsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9734,11 +10047,13 @@ impl<'de> serde::Deserialize<'de> for EngineDescriptionPluginsItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GenericResourcesItem {
     pub discrete_resource_spec: Option<GenericResourcesItemDiscreteResourceSpec>,
     pub named_resource_spec: Option<GenericResourcesItemNamedResourceSpec>,
 }
+
 impl serde::Serialize for GenericResourcesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9752,6 +10067,7 @@ impl serde::Serialize for GenericResourcesItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for GenericResourcesItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9798,11 +10114,13 @@ impl<'de> serde::Deserialize<'de> for GenericResourcesItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GenericResourcesItemDiscreteResourceSpec {
     pub kind: Option<String>,
     pub value: Option<i64>,
 }
+
 impl serde::Serialize for GenericResourcesItemDiscreteResourceSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9816,6 +10134,7 @@ impl serde::Serialize for GenericResourcesItemDiscreteResourceSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for GenericResourcesItemDiscreteResourceSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9852,11 +10171,13 @@ impl<'de> serde::Deserialize<'de> for GenericResourcesItemDiscreteResourceSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GenericResourcesItemNamedResourceSpec {
     pub kind: Option<String>,
     pub value: Option<String>,
 }
+
 impl serde::Serialize for GenericResourcesItemNamedResourceSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9870,6 +10191,7 @@ impl serde::Serialize for GenericResourcesItemNamedResourceSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for GenericResourcesItemNamedResourceSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9906,11 +10228,13 @@ impl<'de> serde::Deserialize<'de> for GenericResourcesItemNamedResourceSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostConfigBlkioWeightDeviceItem {
     pub path: Option<String>,
     pub weight: Option<i64>,
 }
+
 impl serde::Serialize for HostConfigBlkioWeightDeviceItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9924,6 +10248,7 @@ impl serde::Serialize for HostConfigBlkioWeightDeviceItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HostConfigBlkioWeightDeviceItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9960,6 +10285,7 @@ impl<'de> serde::Deserialize<'de> for HostConfigBlkioWeightDeviceItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostConfigUlimitsItem {
     /// Hard limit
@@ -9969,6 +10295,7 @@ pub struct HostConfigUlimitsItem {
     /// Soft limit
     pub soft: Option<i64>,
 }
+
 impl serde::Serialize for HostConfigUlimitsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9985,6 +10312,7 @@ impl serde::Serialize for HostConfigUlimitsItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HostConfigUlimitsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10024,6 +10352,7 @@ impl<'de> serde::Deserialize<'de> for HostConfigUlimitsItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Isolation technology of the container. (Windows only)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum HostConfigIsolation {
@@ -10038,6 +10367,7 @@ pub enum HostConfigIsolation {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl HostConfigIsolation {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -10050,6 +10380,7 @@ impl HostConfigIsolation {
         }
     }
 }
+
 impl From<&str> for HostConfigIsolation {
     fn from(value: &str) -> Self {
         match value {
@@ -10061,16 +10392,19 @@ impl From<&str> for HostConfigIsolation {
         }
     }
 }
+
 impl std::fmt::Display for HostConfigIsolation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for HostConfigIsolation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HostConfigIsolation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10078,12 +10412,14 @@ impl<'de> serde::Deserialize<'de> for HostConfigIsolation {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// The logging configuration for this container
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostConfigLogConfig {
     pub config: Option<std::collections::HashMap<String, String>>,
     pub type_: Option<HostConfigLogConfigType>,
 }
+
 impl serde::Serialize for HostConfigLogConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10097,6 +10433,7 @@ impl serde::Serialize for HostConfigLogConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HostConfigLogConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10141,6 +10478,7 @@ impl<'de> serde::Deserialize<'de> for HostConfigLogConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum HostConfigLogConfigType {
     /// `"json-file"`
@@ -10164,6 +10502,7 @@ pub enum HostConfigLogConfigType {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl HostConfigLogConfigType {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -10181,6 +10520,7 @@ impl HostConfigLogConfigType {
         }
     }
 }
+
 impl From<&str> for HostConfigLogConfigType {
     fn from(value: &str) -> Self {
         match value {
@@ -10197,16 +10537,19 @@ impl From<&str> for HostConfigLogConfigType {
         }
     }
 }
+
 impl std::fmt::Display for HostConfigLogConfigType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for HostConfigLogConfigType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HostConfigLogConfigType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10214,10 +10557,12 @@ impl<'de> serde::Deserialize<'de> for HostConfigLogConfigType {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageMetadata {
     pub last_tag_time: Option<String>,
 }
+
 impl serde::Serialize for ImageMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10228,6 +10573,7 @@ impl serde::Serialize for ImageMetadata {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10261,11 +10607,13 @@ impl<'de> serde::Deserialize<'de> for ImageMetadata {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageRootFs {
     pub layers: Option<Vec<String>>,
     pub type_: String,
 }
+
 impl serde::Serialize for ImageRootFs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10277,6 +10625,7 @@ impl serde::Serialize for ImageRootFs {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageRootFs {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10316,12 +10665,14 @@ impl<'de> serde::Deserialize<'de> for ImageRootFs {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Optional configuration for the `bind` type.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MountBindOptions {
     /// A propagation mode with the value `[r]private`, `[r]shared`, or `[r]slave`.
     pub propagation: Option<MountBindOptionsPropagation>,
 }
+
 impl serde::Serialize for MountBindOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10332,6 +10683,7 @@ impl serde::Serialize for MountBindOptions {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MountBindOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10368,6 +10720,7 @@ impl<'de> serde::Deserialize<'de> for MountBindOptions {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// A propagation mode with the value `[r]private`, `[r]shared`, or `[r]slave`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MountBindOptionsPropagation {
@@ -10386,6 +10739,7 @@ pub enum MountBindOptionsPropagation {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl MountBindOptionsPropagation {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -10400,6 +10754,7 @@ impl MountBindOptionsPropagation {
         }
     }
 }
+
 impl From<&str> for MountBindOptionsPropagation {
     fn from(value: &str) -> Self {
         match value {
@@ -10413,16 +10768,19 @@ impl From<&str> for MountBindOptionsPropagation {
         }
     }
 }
+
 impl std::fmt::Display for MountBindOptionsPropagation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for MountBindOptionsPropagation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MountBindOptionsPropagation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10430,6 +10788,7 @@ impl<'de> serde::Deserialize<'de> for MountBindOptionsPropagation {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Optional configuration for the `tmpfs` type.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MountTmpfsOptions {
@@ -10440,6 +10799,7 @@ pub struct MountTmpfsOptions {
     /// The size for the tmpfs mount in bytes.
     pub size_bytes: Option<i64>,
 }
+
 impl serde::Serialize for MountTmpfsOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10453,6 +10813,7 @@ impl serde::Serialize for MountTmpfsOptions {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MountTmpfsOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10489,6 +10850,7 @@ impl<'de> serde::Deserialize<'de> for MountTmpfsOptions {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Optional configuration for the `volume` type.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MountVolumeOptions {
@@ -10499,6 +10861,7 @@ pub struct MountVolumeOptions {
     /// Populate volume with data from the target.
     pub no_copy: Option<bool>,
 }
+
 impl serde::Serialize for MountVolumeOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10515,6 +10878,7 @@ impl serde::Serialize for MountVolumeOptions {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MountVolumeOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10562,6 +10926,7 @@ impl<'de> serde::Deserialize<'de> for MountVolumeOptions {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Map of driver specific options
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MountVolumeOptionsDriverConfig {
@@ -10570,6 +10935,7 @@ pub struct MountVolumeOptionsDriverConfig {
     /// key/value map of driver specific options.
     pub options: Option<std::collections::HashMap<String, String>>,
 }
+
 impl serde::Serialize for MountVolumeOptionsDriverConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10583,6 +10949,7 @@ impl serde::Serialize for MountVolumeOptionsDriverConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MountVolumeOptionsDriverConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10624,6 +10991,7 @@ impl<'de> serde::Deserialize<'de> for MountVolumeOptionsDriverConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Availability of the node.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum NodeSpecAvailability {
@@ -10636,6 +11004,7 @@ pub enum NodeSpecAvailability {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl NodeSpecAvailability {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -10647,6 +11016,7 @@ impl NodeSpecAvailability {
         }
     }
 }
+
 impl From<&str> for NodeSpecAvailability {
     fn from(value: &str) -> Self {
         match value {
@@ -10657,16 +11027,19 @@ impl From<&str> for NodeSpecAvailability {
         }
     }
 }
+
 impl std::fmt::Display for NodeSpecAvailability {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for NodeSpecAvailability {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NodeSpecAvailability {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10674,6 +11047,7 @@ impl<'de> serde::Deserialize<'de> for NodeSpecAvailability {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Role of the node.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum NodeSpecRole {
@@ -10684,6 +11058,7 @@ pub enum NodeSpecRole {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl NodeSpecRole {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -10694,6 +11069,7 @@ impl NodeSpecRole {
         }
     }
 }
+
 impl From<&str> for NodeSpecRole {
     fn from(value: &str) -> Self {
         match value {
@@ -10703,16 +11079,19 @@ impl From<&str> for NodeSpecRole {
         }
     }
 }
+
 impl std::fmt::Display for NodeSpecRole {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for NodeSpecRole {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NodeSpecRole {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10720,6 +11099,7 @@ impl<'de> serde::Deserialize<'de> for NodeSpecRole {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// The config of a plugin.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginConfig {
@@ -10742,6 +11122,7 @@ pub struct PluginConfig {
     pub work_dir: String,
     pub rootfs: Option<PluginConfigRootfs>,
 }
+
 impl serde::Serialize for PluginConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10771,6 +11152,7 @@ impl serde::Serialize for PluginConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10912,6 +11294,7 @@ impl<'de> serde::Deserialize<'de> for PluginConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginConfigArgs {
     pub description: String,
@@ -10919,6 +11302,7 @@ pub struct PluginConfigArgs {
     pub settable: Vec<String>,
     pub value: Vec<String>,
 }
+
 impl serde::Serialize for PluginConfigArgs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10930,6 +11314,7 @@ impl serde::Serialize for PluginConfigArgs {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginConfigArgs {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10992,12 +11377,14 @@ impl<'de> serde::Deserialize<'de> for PluginConfigArgs {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The interface between Docker and the plugin
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginConfigInterface {
     pub socket: String,
     pub types: Vec<PluginInterfaceType>,
 }
+
 impl serde::Serialize for PluginConfigInterface {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11007,6 +11394,7 @@ impl serde::Serialize for PluginConfigInterface {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginConfigInterface {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11055,12 +11443,14 @@ impl<'de> serde::Deserialize<'de> for PluginConfigInterface {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginConfigLinux {
     pub allow_all_devices: bool,
     pub capabilities: Vec<String>,
     pub devices: Vec<PluginDevice>,
 }
+
 impl serde::Serialize for PluginConfigLinux {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11071,6 +11461,7 @@ impl serde::Serialize for PluginConfigLinux {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginConfigLinux {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11129,10 +11520,12 @@ impl<'de> serde::Deserialize<'de> for PluginConfigLinux {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginConfigNetwork {
     pub type_: String,
 }
+
 impl serde::Serialize for PluginConfigNetwork {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11141,6 +11534,7 @@ impl serde::Serialize for PluginConfigNetwork {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginConfigNetwork {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11177,11 +11571,13 @@ impl<'de> serde::Deserialize<'de> for PluginConfigNetwork {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginConfigUser {
     pub gid: Option<u32>,
     pub uid: Option<u32>,
 }
+
 impl serde::Serialize for PluginConfigUser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11195,6 +11591,7 @@ impl serde::Serialize for PluginConfigUser {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginConfigUser {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11231,11 +11628,13 @@ impl<'de> serde::Deserialize<'de> for PluginConfigUser {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginConfigRootfs {
     pub diff_ids: Option<Vec<String>>,
     pub type_: Option<String>,
 }
+
 impl serde::Serialize for PluginConfigRootfs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11249,6 +11648,7 @@ impl serde::Serialize for PluginConfigRootfs {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginConfigRootfs {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11285,6 +11685,7 @@ impl<'de> serde::Deserialize<'de> for PluginConfigRootfs {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Settings that can be modified by users.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginSettings {
@@ -11293,6 +11694,7 @@ pub struct PluginSettings {
     pub env: Vec<String>,
     pub mounts: Vec<PluginMount>,
 }
+
 impl serde::Serialize for PluginSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11304,6 +11706,7 @@ impl serde::Serialize for PluginSettings {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11378,6 +11781,7 @@ impl<'de> serde::Deserialize<'de> for PluginSettings {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PortType {
     /// `"tcp"`
@@ -11389,6 +11793,7 @@ pub enum PortType {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl PortType {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -11400,6 +11805,7 @@ impl PortType {
         }
     }
 }
+
 impl From<&str> for PortType {
     fn from(value: &str) -> Self {
         match value {
@@ -11410,16 +11816,19 @@ impl From<&str> for PortType {
         }
     }
 }
+
 impl std::fmt::Display for PortType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PortType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PortType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11427,11 +11836,13 @@ impl<'de> serde::Deserialize<'de> for PortType {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourcesBlkioWeightDeviceItem {
     pub path: Option<String>,
     pub weight: Option<i64>,
 }
+
 impl serde::Serialize for ResourcesBlkioWeightDeviceItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11445,6 +11856,7 @@ impl serde::Serialize for ResourcesBlkioWeightDeviceItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ResourcesBlkioWeightDeviceItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11481,6 +11893,7 @@ impl<'de> serde::Deserialize<'de> for ResourcesBlkioWeightDeviceItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourcesUlimitsItem {
     /// Hard limit
@@ -11490,6 +11903,7 @@ pub struct ResourcesUlimitsItem {
     /// Soft limit
     pub soft: Option<i64>,
 }
+
 impl serde::Serialize for ResourcesUlimitsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11506,6 +11920,7 @@ impl serde::Serialize for ResourcesUlimitsItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ResourcesUlimitsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11545,6 +11960,7 @@ impl<'de> serde::Deserialize<'de> for ResourcesUlimitsItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// - Empty string means not to restart
 /// - `always` Always restart
 /// - `unless-stopped` Restart always except when the user has manually stopped the container
@@ -11564,6 +11980,7 @@ pub enum RestartPolicyName {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl RestartPolicyName {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -11577,6 +11994,7 @@ impl RestartPolicyName {
         }
     }
 }
+
 impl From<&str> for RestartPolicyName {
     fn from(value: &str) -> Self {
         match value {
@@ -11589,16 +12007,19 @@ impl From<&str> for RestartPolicyName {
         }
     }
 }
+
 impl std::fmt::Display for RestartPolicyName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for RestartPolicyName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for RestartPolicyName {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11606,12 +12027,14 @@ impl<'de> serde::Deserialize<'de> for RestartPolicyName {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceEndpoint {
     pub ports: Option<Vec<EndpointPortConfig>>,
     pub spec: Option<EndpointSpec>,
     pub virtual_ips: Option<Vec<ServiceEndpointVirtualIpsItem>>,
 }
+
 impl serde::Serialize for ServiceEndpoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11628,6 +12051,7 @@ impl serde::Serialize for ServiceEndpoint {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceEndpoint {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11673,11 +12097,13 @@ impl<'de> serde::Deserialize<'de> for ServiceEndpoint {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceEndpointVirtualIpsItem {
     pub addr: Option<String>,
     pub network_id: Option<String>,
 }
+
 impl serde::Serialize for ServiceEndpointVirtualIpsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11691,6 +12117,7 @@ impl serde::Serialize for ServiceEndpointVirtualIpsItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceEndpointVirtualIpsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11727,6 +12154,7 @@ impl<'de> serde::Deserialize<'de> for ServiceEndpointVirtualIpsItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The status of a service update.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceUpdateStatus {
@@ -11735,6 +12163,7 @@ pub struct ServiceUpdateStatus {
     pub started_at: Option<String>,
     pub state: Option<ServiceUpdateStatusState>,
 }
+
 impl serde::Serialize for ServiceUpdateStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11754,6 +12183,7 @@ impl serde::Serialize for ServiceUpdateStatus {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceUpdateStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11799,6 +12229,7 @@ impl<'de> serde::Deserialize<'de> for ServiceUpdateStatus {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServiceUpdateStatusState {
     /// `"updating"`
@@ -11810,6 +12241,7 @@ pub enum ServiceUpdateStatusState {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ServiceUpdateStatusState {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -11821,6 +12253,7 @@ impl ServiceUpdateStatusState {
         }
     }
 }
+
 impl From<&str> for ServiceUpdateStatusState {
     fn from(value: &str) -> Self {
         match value {
@@ -11831,16 +12264,19 @@ impl From<&str> for ServiceUpdateStatusState {
         }
     }
 }
+
 impl std::fmt::Display for ServiceUpdateStatusState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ServiceUpdateStatusState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceUpdateStatusState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11848,12 +12284,14 @@ impl<'de> serde::Deserialize<'de> for ServiceUpdateStatusState {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Scheduling mode for the service.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceSpecMode {
     pub global: Option<serde_json::Value>,
     pub replicated: Option<ServiceSpecModeReplicated>,
 }
+
 impl serde::Serialize for ServiceSpecMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11867,6 +12305,7 @@ impl serde::Serialize for ServiceSpecMode {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpecMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11908,10 +12347,12 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecMode {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceSpecModeReplicated {
     pub replicas: Option<i64>,
 }
+
 impl serde::Serialize for ServiceSpecModeReplicated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11922,6 +12363,7 @@ impl serde::Serialize for ServiceSpecModeReplicated {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpecModeReplicated {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11955,11 +12397,13 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecModeReplicated {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceSpecNetworksItem {
     pub aliases: Option<Vec<String>>,
     pub target: Option<String>,
 }
+
 impl serde::Serialize for ServiceSpecNetworksItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11973,6 +12417,7 @@ impl serde::Serialize for ServiceSpecNetworksItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpecNetworksItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12009,6 +12454,7 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecNetworksItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Specification for the rollback strategy of the service.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceSpecRollbackConfig {
@@ -12025,6 +12471,7 @@ pub struct ServiceSpecRollbackConfig {
     /// Maximum number of tasks to be rolled back in one iteration (0 means unlimited parallelism).
     pub parallelism: Option<i64>,
 }
+
 impl serde::Serialize for ServiceSpecRollbackConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -12050,6 +12497,7 @@ impl serde::Serialize for ServiceSpecRollbackConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpecRollbackConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12106,6 +12554,7 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecRollbackConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Action to take if an rolled back task fails to run, or stops running during the rollback.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServiceSpecRollbackConfigFailureAction {
@@ -12116,6 +12565,7 @@ pub enum ServiceSpecRollbackConfigFailureAction {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ServiceSpecRollbackConfigFailureAction {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -12126,6 +12576,7 @@ impl ServiceSpecRollbackConfigFailureAction {
         }
     }
 }
+
 impl From<&str> for ServiceSpecRollbackConfigFailureAction {
     fn from(value: &str) -> Self {
         match value {
@@ -12135,16 +12586,19 @@ impl From<&str> for ServiceSpecRollbackConfigFailureAction {
         }
     }
 }
+
 impl std::fmt::Display for ServiceSpecRollbackConfigFailureAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ServiceSpecRollbackConfigFailureAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpecRollbackConfigFailureAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12152,6 +12606,7 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecRollbackConfigFailureAction {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// The order of operations when rolling back a task. Either the old task is shut down before the new task is started, or the new task is started before the old task is shut down.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServiceSpecRollbackConfigOrder {
@@ -12162,6 +12617,7 @@ pub enum ServiceSpecRollbackConfigOrder {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ServiceSpecRollbackConfigOrder {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -12172,6 +12628,7 @@ impl ServiceSpecRollbackConfigOrder {
         }
     }
 }
+
 impl From<&str> for ServiceSpecRollbackConfigOrder {
     fn from(value: &str) -> Self {
         match value {
@@ -12181,16 +12638,19 @@ impl From<&str> for ServiceSpecRollbackConfigOrder {
         }
     }
 }
+
 impl std::fmt::Display for ServiceSpecRollbackConfigOrder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ServiceSpecRollbackConfigOrder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpecRollbackConfigOrder {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12198,6 +12658,7 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecRollbackConfigOrder {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Specification for the update strategy of the service.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceSpecUpdateConfig {
@@ -12214,6 +12675,7 @@ pub struct ServiceSpecUpdateConfig {
     /// Maximum number of tasks to be updated in one iteration (0 means unlimited parallelism).
     pub parallelism: Option<i64>,
 }
+
 impl serde::Serialize for ServiceSpecUpdateConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -12239,6 +12701,7 @@ impl serde::Serialize for ServiceSpecUpdateConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpecUpdateConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12295,6 +12758,7 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecUpdateConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Action to take if an updated task fails to run, or stops running during the update.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServiceSpecUpdateConfigFailureAction {
@@ -12307,6 +12771,7 @@ pub enum ServiceSpecUpdateConfigFailureAction {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ServiceSpecUpdateConfigFailureAction {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -12318,6 +12783,7 @@ impl ServiceSpecUpdateConfigFailureAction {
         }
     }
 }
+
 impl From<&str> for ServiceSpecUpdateConfigFailureAction {
     fn from(value: &str) -> Self {
         match value {
@@ -12328,16 +12794,19 @@ impl From<&str> for ServiceSpecUpdateConfigFailureAction {
         }
     }
 }
+
 impl std::fmt::Display for ServiceSpecUpdateConfigFailureAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ServiceSpecUpdateConfigFailureAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpecUpdateConfigFailureAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12345,6 +12814,7 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecUpdateConfigFailureAction {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// The order of operations when rolling out an updated task. Either the old task is shut down before the new task is started, or the new task is started before the old task is shut down.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServiceSpecUpdateConfigOrder {
@@ -12355,6 +12825,7 @@ pub enum ServiceSpecUpdateConfigOrder {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ServiceSpecUpdateConfigOrder {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -12365,6 +12836,7 @@ impl ServiceSpecUpdateConfigOrder {
         }
     }
 }
+
 impl From<&str> for ServiceSpecUpdateConfigOrder {
     fn from(value: &str) -> Self {
         match value {
@@ -12374,16 +12846,19 @@ impl From<&str> for ServiceSpecUpdateConfigOrder {
         }
     }
 }
+
 impl std::fmt::Display for ServiceSpecUpdateConfigOrder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ServiceSpecUpdateConfigOrder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpecUpdateConfigOrder {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12391,6 +12866,7 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecUpdateConfigOrder {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// CA configuration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecCaConfig {
@@ -12405,6 +12881,7 @@ pub struct SwarmSpecCaConfig {
     /// The desired signing CA key for all swarm node TLS leaf certificates, in PEM format.
     pub signing_ca_key: Option<String>,
 }
+
 impl serde::Serialize for SwarmSpecCaConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -12427,6 +12904,7 @@ impl serde::Serialize for SwarmSpecCaConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpecCaConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12477,6 +12955,7 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecCaConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecCaConfigExternalCasItem {
     /// The root CA certificate (in PEM format) this external CA uses to issue TLS certificates (assumed to be to the current swarm root CA certificate if not provided).
@@ -12488,6 +12967,7 @@ pub struct SwarmSpecCaConfigExternalCasItem {
     /// URL where certificate signing requests should be sent.
     pub url: Option<String>,
 }
+
 impl serde::Serialize for SwarmSpecCaConfigExternalCasItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -12507,6 +12987,7 @@ impl serde::Serialize for SwarmSpecCaConfigExternalCasItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpecCaConfigExternalCasItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12559,6 +13040,7 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecCaConfigExternalCasItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Protocol for communication with the external CA (currently only `cfssl` is supported).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SwarmSpecCaConfigExternalCasItemProtocol {
@@ -12567,6 +13049,7 @@ pub enum SwarmSpecCaConfigExternalCasItemProtocol {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl SwarmSpecCaConfigExternalCasItemProtocol {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -12576,6 +13059,7 @@ impl SwarmSpecCaConfigExternalCasItemProtocol {
         }
     }
 }
+
 impl From<&str> for SwarmSpecCaConfigExternalCasItemProtocol {
     fn from(value: &str) -> Self {
         match value {
@@ -12584,16 +13068,19 @@ impl From<&str> for SwarmSpecCaConfigExternalCasItemProtocol {
         }
     }
 }
+
 impl std::fmt::Display for SwarmSpecCaConfigExternalCasItemProtocol {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for SwarmSpecCaConfigExternalCasItemProtocol {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpecCaConfigExternalCasItemProtocol {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12601,12 +13088,14 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecCaConfigExternalCasItemProtocol {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Dispatcher configuration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecDispatcher {
     /// The delay for an agent to send a heartbeat to the dispatcher.
     pub heartbeat_period: Option<i64>,
 }
+
 impl serde::Serialize for SwarmSpecDispatcher {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -12617,6 +13106,7 @@ impl serde::Serialize for SwarmSpecDispatcher {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpecDispatcher {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12650,12 +13140,14 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecDispatcher {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Parameters related to encryption-at-rest.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecEncryptionConfig {
     /// If set, generate a key and use it to lock data stored on the managers.
     pub auto_lock_managers: Option<bool>,
 }
+
 impl serde::Serialize for SwarmSpecEncryptionConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -12666,6 +13158,7 @@ impl serde::Serialize for SwarmSpecEncryptionConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpecEncryptionConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12699,12 +13192,14 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecEncryptionConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Orchestration configuration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecOrchestration {
     /// The number of historic tasks to keep per instance or node. If negative, never remove completed or failed tasks.
     pub task_history_retention_limit: Option<i64>,
 }
+
 impl serde::Serialize for SwarmSpecOrchestration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -12715,6 +13210,7 @@ impl serde::Serialize for SwarmSpecOrchestration {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpecOrchestration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12750,6 +13246,7 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecOrchestration {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Raft configuration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecRaft {
@@ -12768,6 +13265,7 @@ pub struct SwarmSpecRaft {
     /// The number of log entries between snapshots.
     pub snapshot_interval: Option<u64>,
 }
+
 impl serde::Serialize for SwarmSpecRaft {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -12790,6 +13288,7 @@ impl serde::Serialize for SwarmSpecRaft {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpecRaft {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12837,6 +13336,7 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecRaft {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Defaults for creating tasks in this cluster.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecTaskDefaults {
@@ -12847,6 +13347,7 @@ pub struct SwarmSpecTaskDefaults {
     /// to use their previously configured log driver until recreated.
     pub log_driver: Option<SwarmSpecTaskDefaultsLogDriver>,
 }
+
 impl serde::Serialize for SwarmSpecTaskDefaults {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -12857,6 +13358,7 @@ impl serde::Serialize for SwarmSpecTaskDefaults {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpecTaskDefaults {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12893,6 +13395,7 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecTaskDefaults {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The log driver to use for tasks created in the orchestrator if
 /// unspecified by a service.
 ///
@@ -12906,6 +13409,7 @@ pub struct SwarmSpecTaskDefaultsLogDriver {
     /// as key/value pairs.
     pub options: Option<std::collections::HashMap<String, String>>,
 }
+
 impl serde::Serialize for SwarmSpecTaskDefaultsLogDriver {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -12919,6 +13423,7 @@ impl serde::Serialize for SwarmSpecTaskDefaultsLogDriver {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpecTaskDefaultsLogDriver {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12960,6 +13465,7 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecTaskDefaultsLogDriver {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The driver to use for managing cgroups.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SystemInfoCgroupDriver {
@@ -12970,6 +13476,7 @@ pub enum SystemInfoCgroupDriver {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl SystemInfoCgroupDriver {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -12980,6 +13487,7 @@ impl SystemInfoCgroupDriver {
         }
     }
 }
+
 impl From<&str> for SystemInfoCgroupDriver {
     fn from(value: &str) -> Self {
         match value {
@@ -12989,16 +13497,19 @@ impl From<&str> for SystemInfoCgroupDriver {
         }
     }
 }
+
 impl std::fmt::Display for SystemInfoCgroupDriver {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for SystemInfoCgroupDriver {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemInfoCgroupDriver {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13006,6 +13517,7 @@ impl<'de> serde::Deserialize<'de> for SystemInfoCgroupDriver {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Represents the isolation technology to use as a default for containers.
 /// The supported values are platform-specific.
 ///
@@ -13026,6 +13538,7 @@ pub enum SystemInfoIsolation {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl SystemInfoIsolation {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -13038,6 +13551,7 @@ impl SystemInfoIsolation {
         }
     }
 }
+
 impl From<&str> for SystemInfoIsolation {
     fn from(value: &str) -> Self {
         match value {
@@ -13049,16 +13563,19 @@ impl From<&str> for SystemInfoIsolation {
         }
     }
 }
+
 impl std::fmt::Display for SystemInfoIsolation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for SystemInfoIsolation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemInfoIsolation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13066,6 +13583,7 @@ impl<'de> serde::Deserialize<'de> for SystemInfoIsolation {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskStatus {
     pub container_status: Option<TaskStatusContainerStatus>,
@@ -13074,6 +13592,7 @@ pub struct TaskStatus {
     pub state: Option<TaskState>,
     pub timestamp: Option<String>,
 }
+
 impl serde::Serialize for TaskStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13096,6 +13615,7 @@ impl serde::Serialize for TaskStatus {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13144,12 +13664,14 @@ impl<'de> serde::Deserialize<'de> for TaskStatus {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskStatusContainerStatus {
     pub container_id: Option<String>,
     pub exit_code: Option<i64>,
     pub pid: Option<i64>,
 }
+
 impl serde::Serialize for TaskStatusContainerStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13166,6 +13688,7 @@ impl serde::Serialize for TaskStatusContainerStatus {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskStatusContainerStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13205,6 +13728,7 @@ impl<'de> serde::Deserialize<'de> for TaskStatusContainerStatus {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Invalid when specified with `PluginSpec`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpec {
@@ -13257,6 +13781,7 @@ pub struct TaskSpecContainerSpec {
     /// The user inside the container.
     pub user: Option<String>,
 }
+
 impl serde::Serialize for TaskSpecContainerSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13330,6 +13855,7 @@ impl serde::Serialize for TaskSpecContainerSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13452,6 +13978,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpecConfigsItem {
     /// ConfigID represents the ID of the specific config that we're referencing.
@@ -13462,6 +13989,7 @@ pub struct TaskSpecContainerSpecConfigsItem {
     /// File represents a specific target that is backed by a file.
     pub file: Option<TaskSpecContainerSpecConfigsItemFile>,
 }
+
 impl serde::Serialize for TaskSpecContainerSpecConfigsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13478,6 +14006,7 @@ impl serde::Serialize for TaskSpecContainerSpecConfigsItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecConfigsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13522,6 +14051,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecConfigsItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// File represents a specific target that is backed by a file.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpecConfigsItemFile {
@@ -13534,6 +14064,7 @@ pub struct TaskSpecContainerSpecConfigsItemFile {
     /// UID represents the file UID.
     pub uid: Option<String>,
 }
+
 impl serde::Serialize for TaskSpecContainerSpecConfigsItemFile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13553,6 +14084,7 @@ impl serde::Serialize for TaskSpecContainerSpecConfigsItemFile {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecConfigsItemFile {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13595,6 +14127,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecConfigsItemFile {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Specification for DNS related configurations in resolver configuration file (`resolv.conf`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpecDnsConfig {
@@ -13605,6 +14138,7 @@ pub struct TaskSpecContainerSpecDnsConfig {
     /// A search list for host-name lookup.
     pub search: Option<Vec<String>>,
 }
+
 impl serde::Serialize for TaskSpecContainerSpecDnsConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13621,6 +14155,7 @@ impl serde::Serialize for TaskSpecContainerSpecDnsConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecDnsConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13662,6 +14197,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecDnsConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Isolation technology of the containers running the service. (Windows only)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TaskSpecContainerSpecIsolation {
@@ -13676,6 +14212,7 @@ pub enum TaskSpecContainerSpecIsolation {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl TaskSpecContainerSpecIsolation {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -13688,6 +14225,7 @@ impl TaskSpecContainerSpecIsolation {
         }
     }
 }
+
 impl From<&str> for TaskSpecContainerSpecIsolation {
     fn from(value: &str) -> Self {
         match value {
@@ -13699,16 +14237,19 @@ impl From<&str> for TaskSpecContainerSpecIsolation {
         }
     }
 }
+
 impl std::fmt::Display for TaskSpecContainerSpecIsolation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TaskSpecContainerSpecIsolation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecIsolation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13716,6 +14257,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecIsolation {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Security options for the container
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpecPrivileges {
@@ -13724,6 +14266,7 @@ pub struct TaskSpecContainerSpecPrivileges {
     /// SELinux labels of the container
     pub se_linux_context: Option<TaskSpecContainerSpecPrivilegesSeLinuxContext>,
 }
+
 impl serde::Serialize for TaskSpecContainerSpecPrivileges {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13737,6 +14280,7 @@ impl serde::Serialize for TaskSpecContainerSpecPrivileges {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivileges {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13783,6 +14327,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivileges {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// CredentialSpec for managed service account (Windows only)
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpecPrivilegesCredentialSpec {
@@ -13807,6 +14352,7 @@ pub struct TaskSpecContainerSpecPrivilegesCredentialSpec {
     /// > **Note**: `CredentialSpec.File` and `CredentialSpec.Registry` are mutually exclusive.
     pub registry: Option<String>,
 }
+
 impl serde::Serialize for TaskSpecContainerSpecPrivilegesCredentialSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13820,6 +14366,7 @@ impl serde::Serialize for TaskSpecContainerSpecPrivilegesCredentialSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivilegesCredentialSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13856,6 +14403,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivilegesCredentialS
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// SELinux labels of the container
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpecPrivilegesSeLinuxContext {
@@ -13870,6 +14418,7 @@ pub struct TaskSpecContainerSpecPrivilegesSeLinuxContext {
     /// SELinux user label
     pub user: Option<String>,
 }
+
 impl serde::Serialize for TaskSpecContainerSpecPrivilegesSeLinuxContext {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13892,6 +14441,7 @@ impl serde::Serialize for TaskSpecContainerSpecPrivilegesSeLinuxContext {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivilegesSeLinuxContext {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13937,6 +14487,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivilegesSeLinuxCont
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpecSecretsItem {
     /// File represents a specific target that is backed by a file.
@@ -13947,6 +14498,7 @@ pub struct TaskSpecContainerSpecSecretsItem {
     /// lookup/display purposes. The secret in the reference will be identified by its ID.
     pub secret_name: Option<String>,
 }
+
 impl serde::Serialize for TaskSpecContainerSpecSecretsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13963,6 +14515,7 @@ impl serde::Serialize for TaskSpecContainerSpecSecretsItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecSecretsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14007,6 +14560,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecSecretsItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// File represents a specific target that is backed by a file.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpecSecretsItemFile {
@@ -14019,6 +14573,7 @@ pub struct TaskSpecContainerSpecSecretsItemFile {
     /// UID represents the file UID.
     pub uid: Option<String>,
 }
+
 impl serde::Serialize for TaskSpecContainerSpecSecretsItemFile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14038,6 +14593,7 @@ impl serde::Serialize for TaskSpecContainerSpecSecretsItemFile {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecSecretsItemFile {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14080,12 +14636,14 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecSecretsItemFile {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Specifies the log driver to use for tasks created from this spec. If not present, the default one for the swarm will be used, finally falling back to the engine default if not specified.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecLogDriver {
     pub name: Option<String>,
     pub options: Option<std::collections::HashMap<String, String>>,
 }
+
 impl serde::Serialize for TaskSpecLogDriver {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14099,6 +14657,7 @@ impl serde::Serialize for TaskSpecLogDriver {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecLogDriver {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14140,11 +14699,13 @@ impl<'de> serde::Deserialize<'de> for TaskSpecLogDriver {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecNetworksItem {
     pub aliases: Option<Vec<String>>,
     pub target: Option<String>,
 }
+
 impl serde::Serialize for TaskSpecNetworksItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14158,6 +14719,7 @@ impl serde::Serialize for TaskSpecNetworksItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecNetworksItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14194,6 +14756,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecNetworksItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecPlacement {
     /// An array of constraints.
@@ -14206,6 +14769,7 @@ pub struct TaskSpecPlacement {
     /// Preferences provide a way to make the scheduler aware of factors such as topology. They are provided in order from highest to lowest precedence.
     pub preferences: Option<Vec<TaskSpecPlacementPreferencesItem>>,
 }
+
 impl serde::Serialize for TaskSpecPlacement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14222,6 +14786,7 @@ impl serde::Serialize for TaskSpecPlacement {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecPlacement {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14270,10 +14835,12 @@ impl<'de> serde::Deserialize<'de> for TaskSpecPlacement {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecPlacementPreferencesItem {
     pub spread: Option<TaskSpecPlacementPreferencesItemSpread>,
 }
+
 impl serde::Serialize for TaskSpecPlacementPreferencesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14284,6 +14851,7 @@ impl serde::Serialize for TaskSpecPlacementPreferencesItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecPlacementPreferencesItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14322,11 +14890,13 @@ impl<'de> serde::Deserialize<'de> for TaskSpecPlacementPreferencesItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecPlacementPreferencesItemSpread {
     /// label descriptor, such as engine.labels.az
     pub spread_descriptor: Option<String>,
 }
+
 impl serde::Serialize for TaskSpecPlacementPreferencesItemSpread {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14337,6 +14907,7 @@ impl serde::Serialize for TaskSpecPlacementPreferencesItemSpread {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecPlacementPreferencesItemSpread {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14372,6 +14943,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecPlacementPreferencesItemSpread {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Invalid when specified with `ContainerSpec`. *(Experimental release only.)*
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecPluginSpec {
@@ -14383,6 +14955,7 @@ pub struct TaskSpecPluginSpec {
     /// The plugin image reference to use.
     pub remote: Option<String>,
 }
+
 impl serde::Serialize for TaskSpecPluginSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14402,6 +14975,7 @@ impl serde::Serialize for TaskSpecPluginSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecPluginSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14449,6 +15023,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecPluginSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Describes a permission accepted by the user upon installing the plugin.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecPluginSpecPluginPrivilegeItem {
@@ -14456,6 +15031,7 @@ pub struct TaskSpecPluginSpecPluginPrivilegeItem {
     pub name: Option<String>,
     pub value: Option<Vec<String>>,
 }
+
 impl serde::Serialize for TaskSpecPluginSpecPluginPrivilegeItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14472,6 +15048,7 @@ impl serde::Serialize for TaskSpecPluginSpecPluginPrivilegeItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecPluginSpecPluginPrivilegeItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14511,6 +15088,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecPluginSpecPluginPrivilegeItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Resource requirements which apply to each individual container created as part of the service.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecResources {
@@ -14519,6 +15097,7 @@ pub struct TaskSpecResources {
     /// Define resources reservation.
     pub reservations: Option<ResourceObject>,
 }
+
 impl serde::Serialize for TaskSpecResources {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14532,6 +15111,7 @@ impl serde::Serialize for TaskSpecResources {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecResources {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14570,6 +15150,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecResources {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Specification for the restart policy which applies to containers created as part of this service.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecRestartPolicy {
@@ -14582,6 +15163,7 @@ pub struct TaskSpecRestartPolicy {
     /// Windows is the time window used to evaluate the restart policy (default value is 0, which is unbounded).
     pub window: Option<i64>,
 }
+
 impl serde::Serialize for TaskSpecRestartPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14601,6 +15183,7 @@ impl serde::Serialize for TaskSpecRestartPolicy {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecRestartPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14646,6 +15229,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecRestartPolicy {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Condition for restart.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TaskSpecRestartPolicyCondition {
@@ -14658,6 +15242,7 @@ pub enum TaskSpecRestartPolicyCondition {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl TaskSpecRestartPolicyCondition {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -14669,6 +15254,7 @@ impl TaskSpecRestartPolicyCondition {
         }
     }
 }
+
 impl From<&str> for TaskSpecRestartPolicyCondition {
     fn from(value: &str) -> Self {
         match value {
@@ -14679,16 +15265,19 @@ impl From<&str> for TaskSpecRestartPolicyCondition {
         }
     }
 }
+
 impl std::fmt::Display for TaskSpecRestartPolicyCondition {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TaskSpecRestartPolicyCondition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecRestartPolicyCondition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14696,6 +15285,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecRestartPolicyCondition {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// The level at which the volume exists. Either `global` for cluster-wide, or `local` for machine level.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VolumeScope {
@@ -14706,6 +15296,7 @@ pub enum VolumeScope {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl VolumeScope {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -14716,6 +15307,7 @@ impl VolumeScope {
         }
     }
 }
+
 impl From<&str> for VolumeScope {
     fn from(value: &str) -> Self {
         match value {
@@ -14725,16 +15317,19 @@ impl From<&str> for VolumeScope {
         }
     }
 }
+
 impl std::fmt::Display for VolumeScope {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for VolumeScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for VolumeScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14742,6 +15337,7 @@ impl<'de> serde::Deserialize<'de> for VolumeScope {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Usage details about the volume. This information is used by the
 /// `GET /system/df` endpoint, and omitted in other endpoints.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -14755,6 +15351,7 @@ pub struct VolumeUsageData {
     /// is set to `-1` ("not available")
     pub size: i64,
 }
+
 impl serde::Serialize for VolumeUsageData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14764,6 +15361,7 @@ impl serde::Serialize for VolumeUsageData {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for VolumeUsageData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14806,6 +15404,7 @@ impl<'de> serde::Deserialize<'de> for VolumeUsageData {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemAuthResponse {
     /// An opaque token used to authenticate a user after a successful login
@@ -14813,6 +15412,7 @@ pub struct SystemAuthResponse {
     /// The status of the authentication
     pub status: String,
 }
+
 impl serde::Serialize for SystemAuthResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14824,6 +15424,7 @@ impl serde::Serialize for SystemAuthResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemAuthResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14863,6 +15464,7 @@ impl<'de> serde::Deserialize<'de> for SystemAuthResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ImageBuildContentType {
     /// `"application/x-tar"`
@@ -14870,6 +15472,7 @@ pub enum ImageBuildContentType {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ImageBuildContentType {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -14879,6 +15482,7 @@ impl ImageBuildContentType {
         }
     }
 }
+
 impl From<&str> for ImageBuildContentType {
     fn from(value: &str) -> Self {
         match value {
@@ -14887,16 +15491,19 @@ impl From<&str> for ImageBuildContentType {
         }
     }
 }
+
 impl std::fmt::Display for ImageBuildContentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ImageBuildContentType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageBuildContentType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14904,11 +15511,13 @@ impl<'de> serde::Deserialize<'de> for ImageBuildContentType {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BuildPruneResponse {
     /// Disk space reclaimed in bytes
     pub space_reclaimed: Option<i64>,
 }
+
 impl serde::Serialize for BuildPruneResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14919,6 +15528,7 @@ impl serde::Serialize for BuildPruneResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for BuildPruneResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14952,11 +15562,13 @@ impl<'de> serde::Deserialize<'de> for BuildPruneResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfigCreateResponse {
     /// The ID of the created config.
     pub id: String,
 }
+
 impl serde::Serialize for ConfigCreateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14965,6 +15577,7 @@ impl serde::Serialize for ConfigCreateResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ConfigCreateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15001,6 +15614,7 @@ impl<'de> serde::Deserialize<'de> for ConfigCreateResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerCreateBody {
     /// Command is already escaped (Windows only)
@@ -15065,6 +15679,7 @@ pub struct ContainerCreateBody {
     /// This container's networking configuration.
     pub networking_config: Option<ContainerCreateBodyNetworkingConfig>,
 }
+
 impl serde::Serialize for ContainerCreateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -15153,6 +15768,7 @@ impl serde::Serialize for ContainerCreateBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerCreateBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15310,12 +15926,14 @@ impl<'de> serde::Deserialize<'de> for ContainerCreateBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// This container's networking configuration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerCreateBodyNetworkingConfig {
     /// A mapping of network name to endpoint configuration for that network.
     pub endpoints_config: Option<std::collections::HashMap<String, EndpointSettings>>,
 }
+
 impl serde::Serialize for ContainerCreateBodyNetworkingConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -15326,6 +15944,7 @@ impl serde::Serialize for ContainerCreateBodyNetworkingConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerCreateBodyNetworkingConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15366,6 +15985,7 @@ impl<'de> serde::Deserialize<'de> for ContainerCreateBodyNetworkingConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// OK response to ContainerCreate operation
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerCreateResponse {
@@ -15374,6 +15994,7 @@ pub struct ContainerCreateResponse {
     /// Warnings encountered when creating the container
     pub warnings: Vec<String>,
 }
+
 impl serde::Serialize for ContainerCreateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -15383,6 +16004,7 @@ impl serde::Serialize for ContainerCreateResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerCreateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15429,6 +16051,7 @@ impl<'de> serde::Deserialize<'de> for ContainerCreateResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerPruneResponse {
     /// Container IDs that were deleted
@@ -15436,6 +16059,7 @@ pub struct ContainerPruneResponse {
     /// Disk space reclaimed in bytes
     pub space_reclaimed: Option<i64>,
 }
+
 impl serde::Serialize for ContainerPruneResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -15449,6 +16073,7 @@ impl serde::Serialize for ContainerPruneResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerPruneResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15487,6 +16112,7 @@ impl<'de> serde::Deserialize<'de> for ContainerPruneResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// change item in response to ContainerChanges operation
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContainerChangesResponseItem {
@@ -15495,6 +16121,7 @@ pub struct ContainerChangesResponseItem {
     /// Path to file that has changed
     pub path: String,
 }
+
 impl serde::Serialize for ContainerChangesResponseItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -15504,6 +16131,7 @@ impl serde::Serialize for ContainerChangesResponseItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerChangesResponseItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15550,6 +16178,7 @@ impl<'de> serde::Deserialize<'de> for ContainerChangesResponseItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Kind of change
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ContainerChangesResponseItemKind {
@@ -15562,6 +16191,7 @@ pub enum ContainerChangesResponseItemKind {
     /// A value this API version does not list; kept as sent.
     Other(i64),
 }
+
 impl ContainerChangesResponseItemKind {
     /// The value as the daemon sends it.
     pub fn as_i64(self) -> i64 {
@@ -15573,6 +16203,7 @@ impl ContainerChangesResponseItemKind {
         }
     }
 }
+
 impl From<i64> for ContainerChangesResponseItemKind {
     fn from(value: i64) -> Self {
         match value {
@@ -15583,11 +16214,13 @@ impl From<i64> for ContainerChangesResponseItemKind {
         }
     }
 }
+
 impl serde::Serialize for ContainerChangesResponseItemKind {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.as_i64())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerChangesResponseItemKind {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15595,6 +16228,7 @@ impl<'de> serde::Deserialize<'de> for ContainerChangesResponseItemKind {
         <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerExecBody {
     /// Attach to `stderr` of the exec command.
@@ -15618,6 +16252,7 @@ pub struct ContainerExecBody {
     /// The working directory for the exec process inside the container.
     pub working_dir: Option<String>,
 }
+
 impl serde::Serialize for ContainerExecBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -15655,6 +16290,7 @@ impl serde::Serialize for ContainerExecBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerExecBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15715,6 +16351,7 @@ impl<'de> serde::Deserialize<'de> for ContainerExecBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerInspectResponse {
     pub app_armor_profile: Option<String>,
@@ -15752,6 +16389,7 @@ pub struct ContainerInspectResponse {
     /// The state of the container.
     pub state: Option<ContainerInspectResponseState>,
 }
+
 impl serde::Serialize for ContainerInspectResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -15834,6 +16472,7 @@ impl serde::Serialize for ContainerInspectResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerInspectResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15956,6 +16595,7 @@ impl<'de> serde::Deserialize<'de> for ContainerInspectResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The state of the container.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerInspectResponseState {
@@ -15989,6 +16629,7 @@ pub struct ContainerInspectResponseState {
     /// The status of the container. For example, `"running"` or `"exited"`.
     pub status: Option<ContainerInspectResponseStateStatus>,
 }
+
 impl serde::Serialize for ContainerInspectResponseState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -16029,6 +16670,7 @@ impl serde::Serialize for ContainerInspectResponseState {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerInspectResponseState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16097,6 +16739,7 @@ impl<'de> serde::Deserialize<'de> for ContainerInspectResponseState {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The status of the container. For example, `"running"` or `"exited"`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ContainerInspectResponseStateStatus {
@@ -16117,6 +16760,7 @@ pub enum ContainerInspectResponseStateStatus {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ContainerInspectResponseStateStatus {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -16132,6 +16776,7 @@ impl ContainerInspectResponseStateStatus {
         }
     }
 }
+
 impl From<&str> for ContainerInspectResponseStateStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -16146,16 +16791,19 @@ impl From<&str> for ContainerInspectResponseStateStatus {
         }
     }
 }
+
 impl std::fmt::Display for ContainerInspectResponseStateStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ContainerInspectResponseStateStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerInspectResponseStateStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16163,6 +16811,7 @@ impl<'de> serde::Deserialize<'de> for ContainerInspectResponseStateStatus {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// OK response to ContainerTop operation
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerTopResponse {
@@ -16171,6 +16820,7 @@ pub struct ContainerTopResponse {
     /// The ps column titles
     pub titles: Option<Vec<String>>,
 }
+
 impl serde::Serialize for ContainerTopResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -16184,6 +16834,7 @@ impl serde::Serialize for ContainerTopResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerTopResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16222,6 +16873,7 @@ impl<'de> serde::Deserialize<'de> for ContainerTopResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerUpdateBody {
     /// Limit read rate (bytes per second) from a device, in the form `[{"Path": "device_path", "Rate": rate}]`.
@@ -16292,6 +16944,7 @@ pub struct ContainerUpdateBody {
     pub ulimits: Option<Vec<ContainerUpdateBodyUlimitsItem>>,
     pub restart_policy: Option<RestartPolicy>,
 }
+
 impl serde::Serialize for ContainerUpdateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -16395,6 +17048,7 @@ impl serde::Serialize for ContainerUpdateBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerUpdateBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16553,11 +17207,13 @@ impl<'de> serde::Deserialize<'de> for ContainerUpdateBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerUpdateBodyBlkioWeightDeviceItem {
     pub path: Option<String>,
     pub weight: Option<i64>,
 }
+
 impl serde::Serialize for ContainerUpdateBodyBlkioWeightDeviceItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -16571,6 +17227,7 @@ impl serde::Serialize for ContainerUpdateBodyBlkioWeightDeviceItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerUpdateBodyBlkioWeightDeviceItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16607,6 +17264,7 @@ impl<'de> serde::Deserialize<'de> for ContainerUpdateBodyBlkioWeightDeviceItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerUpdateBodyUlimitsItem {
     /// Hard limit
@@ -16616,6 +17274,7 @@ pub struct ContainerUpdateBodyUlimitsItem {
     /// Soft limit
     pub soft: Option<i64>,
 }
+
 impl serde::Serialize for ContainerUpdateBodyUlimitsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -16632,6 +17291,7 @@ impl serde::Serialize for ContainerUpdateBodyUlimitsItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerUpdateBodyUlimitsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16671,11 +17331,13 @@ impl<'de> serde::Deserialize<'de> for ContainerUpdateBodyUlimitsItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// OK response to ContainerUpdate operation
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerUpdateResponse {
     pub warnings: Option<Vec<String>>,
 }
+
 impl serde::Serialize for ContainerUpdateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -16686,6 +17348,7 @@ impl serde::Serialize for ContainerUpdateResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerUpdateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16719,6 +17382,7 @@ impl<'de> serde::Deserialize<'de> for ContainerUpdateResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ContainerWaitCondition {
     /// `"not-running"`
@@ -16730,6 +17394,7 @@ pub enum ContainerWaitCondition {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ContainerWaitCondition {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -16741,6 +17406,7 @@ impl ContainerWaitCondition {
         }
     }
 }
+
 impl From<&str> for ContainerWaitCondition {
     fn from(value: &str) -> Self {
         match value {
@@ -16751,16 +17417,19 @@ impl From<&str> for ContainerWaitCondition {
         }
     }
 }
+
 impl std::fmt::Display for ContainerWaitCondition {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ContainerWaitCondition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerWaitCondition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16768,6 +17437,7 @@ impl<'de> serde::Deserialize<'de> for ContainerWaitCondition {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// OK response to ContainerWait operation
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerWaitResponse {
@@ -16776,6 +17446,7 @@ pub struct ContainerWaitResponse {
     /// Exit code of the container
     pub status_code: i64,
 }
+
 impl serde::Serialize for ContainerWaitResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -16787,6 +17458,7 @@ impl serde::Serialize for ContainerWaitResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerWaitResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16829,12 +17501,14 @@ impl<'de> serde::Deserialize<'de> for ContainerWaitResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// container waiting error, if any
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerWaitResponseError {
     /// Details of an error
     pub message: Option<String>,
 }
+
 impl serde::Serialize for ContainerWaitResponseError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -16845,6 +17519,7 @@ impl serde::Serialize for ContainerWaitResponseError {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerWaitResponseError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16878,6 +17553,7 @@ impl<'de> serde::Deserialize<'de> for ContainerWaitResponseError {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DistributionInspectResponse {
     /// A descriptor struct containing digest, media type, and size
@@ -16885,6 +17561,7 @@ pub struct DistributionInspectResponse {
     /// An array containing all platforms supported by the image
     pub platforms: Vec<DistributionInspectResponsePlatformsItem>,
 }
+
 impl serde::Serialize for DistributionInspectResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -16894,6 +17571,7 @@ impl serde::Serialize for DistributionInspectResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DistributionInspectResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16948,6 +17626,7 @@ impl<'de> serde::Deserialize<'de> for DistributionInspectResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// A descriptor struct containing digest, media type, and size
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DistributionInspectResponseDescriptor {
@@ -16956,6 +17635,7 @@ pub struct DistributionInspectResponseDescriptor {
     pub size: Option<i64>,
     pub urls: Option<Vec<String>>,
 }
+
 impl serde::Serialize for DistributionInspectResponseDescriptor {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -16975,6 +17655,7 @@ impl serde::Serialize for DistributionInspectResponseDescriptor {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DistributionInspectResponseDescriptor {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17017,6 +17698,7 @@ impl<'de> serde::Deserialize<'de> for DistributionInspectResponseDescriptor {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DistributionInspectResponsePlatformsItem {
     pub architecture: Option<String>,
@@ -17026,6 +17708,7 @@ pub struct DistributionInspectResponsePlatformsItem {
     pub os_version: Option<String>,
     pub variant: Option<String>,
 }
+
 impl serde::Serialize for DistributionInspectResponsePlatformsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17051,6 +17734,7 @@ impl serde::Serialize for DistributionInspectResponsePlatformsItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DistributionInspectResponsePlatformsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17101,6 +17785,7 @@ impl<'de> serde::Deserialize<'de> for DistributionInspectResponsePlatformsItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemEventsResponse {
     /// The type of event
@@ -17113,6 +17798,7 @@ pub struct SystemEventsResponse {
     /// Timestamp of event, with nanosecond accuracy
     pub time_nano: Option<i64>,
 }
+
 impl serde::Serialize for SystemEventsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17135,6 +17821,7 @@ impl serde::Serialize for SystemEventsResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemEventsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17183,6 +17870,7 @@ impl<'de> serde::Deserialize<'de> for SystemEventsResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemEventsResponseActor {
     /// Various key/value attributes of the object, depending on its type
@@ -17190,6 +17878,7 @@ pub struct SystemEventsResponseActor {
     /// The ID of the object emitting the event
     pub id: Option<String>,
 }
+
 impl serde::Serialize for SystemEventsResponseActor {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17203,6 +17892,7 @@ impl serde::Serialize for SystemEventsResponseActor {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemEventsResponseActor {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17244,6 +17934,7 @@ impl<'de> serde::Deserialize<'de> for SystemEventsResponseActor {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExecInspectResponse {
     pub can_remove: Option<bool>,
@@ -17259,6 +17950,7 @@ pub struct ExecInspectResponse {
     pub process_config: Option<ProcessConfig>,
     pub running: Option<bool>,
 }
+
 impl serde::Serialize for ExecInspectResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17299,6 +17991,7 @@ impl serde::Serialize for ExecInspectResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ExecInspectResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17364,6 +18057,7 @@ impl<'de> serde::Deserialize<'de> for ExecInspectResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExecStartBody {
     /// Detach from the command.
@@ -17371,6 +18065,7 @@ pub struct ExecStartBody {
     /// Allocate a pseudo-TTY.
     pub tty: Option<bool>,
 }
+
 impl serde::Serialize for ExecStartBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17384,6 +18079,7 @@ impl serde::Serialize for ExecStartBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ExecStartBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17420,6 +18116,7 @@ impl<'de> serde::Deserialize<'de> for ExecStartBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImagePruneResponse {
     /// Images that were deleted
@@ -17427,6 +18124,7 @@ pub struct ImagePruneResponse {
     /// Disk space reclaimed in bytes
     pub space_reclaimed: Option<i64>,
 }
+
 impl serde::Serialize for ImagePruneResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17440,6 +18138,7 @@ impl serde::Serialize for ImagePruneResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImagePruneResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17479,6 +18178,7 @@ impl<'de> serde::Deserialize<'de> for ImagePruneResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageSearchResponseItem {
     pub description: Option<String>,
@@ -17487,6 +18187,7 @@ pub struct ImageSearchResponseItem {
     pub name: Option<String>,
     pub star_count: Option<i64>,
 }
+
 impl serde::Serialize for ImageSearchResponseItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17509,6 +18210,7 @@ impl serde::Serialize for ImageSearchResponseItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageSearchResponseItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17554,6 +18256,7 @@ impl<'de> serde::Deserialize<'de> for ImageSearchResponseItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkCreateBody {
     /// Globally scoped network is manually attachable by regular containers from workers in swarm mode.
@@ -17577,6 +18280,7 @@ pub struct NetworkCreateBody {
     /// Network specific options to be used by the drivers.
     pub options: Option<std::collections::HashMap<String, String>>,
 }
+
 impl serde::Serialize for NetworkCreateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17612,6 +18316,7 @@ impl serde::Serialize for NetworkCreateBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkCreateBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17685,12 +18390,14 @@ impl<'de> serde::Deserialize<'de> for NetworkCreateBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkCreateResponse {
     /// The ID of the created network.
     pub id: Option<String>,
     pub warning: Option<String>,
 }
+
 impl serde::Serialize for NetworkCreateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17704,6 +18411,7 @@ impl serde::Serialize for NetworkCreateResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkCreateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17740,11 +18448,13 @@ impl<'de> serde::Deserialize<'de> for NetworkCreateResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkPruneResponse {
     /// Networks that were deleted
     pub networks_deleted: Option<Vec<String>>,
 }
+
 impl serde::Serialize for NetworkPruneResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17755,6 +18465,7 @@ impl serde::Serialize for NetworkPruneResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkPruneResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17790,12 +18501,14 @@ impl<'de> serde::Deserialize<'de> for NetworkPruneResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkConnectBody {
     /// The ID or name of the container to connect to the network.
     pub container: Option<String>,
     pub endpoint_config: Option<EndpointSettings>,
 }
+
 impl serde::Serialize for NetworkConnectBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17809,6 +18522,7 @@ impl serde::Serialize for NetworkConnectBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkConnectBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17847,6 +18561,7 @@ impl<'de> serde::Deserialize<'de> for NetworkConnectBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkDisconnectBody {
     /// The ID or name of the container to disconnect from the network.
@@ -17854,6 +18569,7 @@ pub struct NetworkDisconnectBody {
     /// Force the container to disconnect from the network.
     pub force: Option<bool>,
 }
+
 impl serde::Serialize for NetworkDisconnectBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17867,6 +18583,7 @@ impl serde::Serialize for NetworkDisconnectBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkDisconnectBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17903,6 +18620,7 @@ impl<'de> serde::Deserialize<'de> for NetworkDisconnectBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Describes a permission the user has to accept upon installing the plugin.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetPluginPrivilegesResponseItem {
@@ -17910,6 +18628,7 @@ pub struct GetPluginPrivilegesResponseItem {
     pub name: Option<String>,
     pub value: Option<Vec<String>>,
 }
+
 impl serde::Serialize for GetPluginPrivilegesResponseItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17926,6 +18645,7 @@ impl serde::Serialize for GetPluginPrivilegesResponseItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for GetPluginPrivilegesResponseItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17965,6 +18685,7 @@ impl<'de> serde::Deserialize<'de> for GetPluginPrivilegesResponseItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Describes a permission accepted by the user upon installing the plugin.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginPullBodyItem {
@@ -17972,6 +18693,7 @@ pub struct PluginPullBodyItem {
     pub name: Option<String>,
     pub value: Option<Vec<String>>,
 }
+
 impl serde::Serialize for PluginPullBodyItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17988,6 +18710,7 @@ impl serde::Serialize for PluginPullBodyItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginPullBodyItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18027,6 +18750,7 @@ impl<'de> serde::Deserialize<'de> for PluginPullBodyItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Describes a permission accepted by the user upon installing the plugin.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginUpgradeBodyItem {
@@ -18034,6 +18758,7 @@ pub struct PluginUpgradeBodyItem {
     pub name: Option<String>,
     pub value: Option<Vec<String>>,
 }
+
 impl serde::Serialize for PluginUpgradeBodyItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -18050,6 +18775,7 @@ impl serde::Serialize for PluginUpgradeBodyItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginUpgradeBodyItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18089,11 +18815,13 @@ impl<'de> serde::Deserialize<'de> for PluginUpgradeBodyItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SecretCreateResponse {
     /// The ID of the created secret.
     pub id: String,
 }
+
 impl serde::Serialize for SecretCreateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -18102,6 +18830,7 @@ impl serde::Serialize for SecretCreateResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SecretCreateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18138,6 +18867,7 @@ impl<'de> serde::Deserialize<'de> for SecretCreateResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceCreateResponse {
     /// The ID of the created service.
@@ -18145,6 +18875,7 @@ pub struct ServiceCreateResponse {
     /// Optional warning message
     pub warning: Option<String>,
 }
+
 impl serde::Serialize for ServiceCreateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -18158,6 +18889,7 @@ impl serde::Serialize for ServiceCreateResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceCreateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18194,6 +18926,7 @@ impl<'de> serde::Deserialize<'de> for ServiceCreateResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmInitBody {
     /// Externally reachable address advertised to other nodes. This can either be an address/port combination in the form `192.168.1.1:4567`, or an interface followed by a port number, like `eth0:4567`. If the port number is omitted, the port number from the listen address is used. If `AdvertiseAddr` is not specified, it will be automatically detected when possible.
@@ -18212,6 +18945,7 @@ pub struct SwarmInitBody {
     pub listen_addr: Option<String>,
     pub spec: Option<SwarmSpec>,
 }
+
 impl serde::Serialize for SwarmInitBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -18234,6 +18968,7 @@ impl serde::Serialize for SwarmInitBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmInitBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18279,6 +19014,7 @@ impl<'de> serde::Deserialize<'de> for SwarmInitBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmJoinBody {
     /// Externally reachable address advertised to other nodes. This
@@ -18307,6 +19043,7 @@ pub struct SwarmJoinBody {
     /// Addresses of manager nodes already participating in the swarm.
     pub remote_addrs: Vec<String>,
 }
+
 impl serde::Serialize for SwarmJoinBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -18323,6 +19060,7 @@ impl serde::Serialize for SwarmJoinBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmJoinBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18381,11 +19119,13 @@ impl<'de> serde::Deserialize<'de> for SwarmJoinBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmUnlockBody {
     /// The swarm's unlock key.
     pub unlock_key: Option<String>,
 }
+
 impl serde::Serialize for SwarmUnlockBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -18396,6 +19136,7 @@ impl serde::Serialize for SwarmUnlockBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmUnlockBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18429,11 +19170,13 @@ impl<'de> serde::Deserialize<'de> for SwarmUnlockBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmUnlockkeyResponse {
     /// The swarm's unlock key.
     pub unlock_key: Option<String>,
 }
+
 impl serde::Serialize for SwarmUnlockkeyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -18444,6 +19187,7 @@ impl serde::Serialize for SwarmUnlockkeyResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmUnlockkeyResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18477,6 +19221,7 @@ impl<'de> serde::Deserialize<'de> for SwarmUnlockkeyResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemDataUsageResponse {
     pub containers: Option<Vec<ContainerSummary>>,
@@ -18484,6 +19229,7 @@ pub struct SystemDataUsageResponse {
     pub layers_size: Option<i64>,
     pub volumes: Option<Vec<Volume>>,
 }
+
 impl serde::Serialize for SystemDataUsageResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -18503,6 +19249,7 @@ impl serde::Serialize for SystemDataUsageResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemDataUsageResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18549,6 +19296,7 @@ impl<'de> serde::Deserialize<'de> for SystemDataUsageResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemVersionResponse {
     pub api_version: Option<String>,
@@ -18564,6 +19312,7 @@ pub struct SystemVersionResponse {
     pub platform: Option<SystemVersionResponsePlatform>,
     pub version: Option<String>,
 }
+
 impl serde::Serialize for SystemVersionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -18607,6 +19356,7 @@ impl serde::Serialize for SystemVersionResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemVersionResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18681,12 +19431,14 @@ impl<'de> serde::Deserialize<'de> for SystemVersionResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemVersionResponseComponentsItem {
     pub details: Option<serde_json::Value>,
     pub name: String,
     pub version: String,
 }
+
 impl serde::Serialize for SystemVersionResponseComponentsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -18699,6 +19451,7 @@ impl serde::Serialize for SystemVersionResponseComponentsItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemVersionResponseComponentsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18746,10 +19499,12 @@ impl<'de> serde::Deserialize<'de> for SystemVersionResponseComponentsItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemVersionResponsePlatform {
     pub name: String,
 }
+
 impl serde::Serialize for SystemVersionResponsePlatform {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -18758,6 +19513,7 @@ impl serde::Serialize for SystemVersionResponsePlatform {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemVersionResponsePlatform {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18794,6 +19550,7 @@ impl<'de> serde::Deserialize<'de> for SystemVersionResponsePlatform {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VolumeListResponse {
     /// List of volumes
@@ -18801,6 +19558,7 @@ pub struct VolumeListResponse {
     /// Warnings that occurred when fetching the list of volumes
     pub warnings: Vec<String>,
 }
+
 impl serde::Serialize for VolumeListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -18810,6 +19568,7 @@ impl serde::Serialize for VolumeListResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for VolumeListResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18860,6 +19619,7 @@ impl<'de> serde::Deserialize<'de> for VolumeListResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VolumeCreateBody {
     /// Name of the volume driver to use.
@@ -18871,6 +19631,7 @@ pub struct VolumeCreateBody {
     /// The new volume's name. If not specified, Docker generates a name.
     pub name: Option<String>,
 }
+
 impl serde::Serialize for VolumeCreateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -18890,6 +19651,7 @@ impl serde::Serialize for VolumeCreateBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for VolumeCreateBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18942,6 +19704,7 @@ impl<'de> serde::Deserialize<'de> for VolumeCreateBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VolumePruneResponse {
     /// Disk space reclaimed in bytes
@@ -18949,6 +19712,7 @@ pub struct VolumePruneResponse {
     /// Volumes that were deleted
     pub volumes_deleted: Option<Vec<String>>,
 }
+
 impl serde::Serialize for VolumePruneResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -18962,6 +19726,7 @@ impl serde::Serialize for VolumePruneResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for VolumePruneResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -5,6 +5,7 @@
 
 /// The API version every request of this crate is pinned to.
 pub const API_VERSION: &str = "1.38";
+
 /// A Docker Engine API client pinned to one API version.
 ///
 /// Every request this client sends starts with `/v1.38/`.
@@ -23,20 +24,24 @@ pub const API_VERSION: &str = "1.38";
 pub struct Client {
     transport: dockwright_runtime::Transport,
 }
+
 impl Client {
     /// A client over an explicit transport (unix socket, TCP, TLS).
     pub fn new(transport: dockwright_runtime::Transport) -> Self {
         Self { transport }
     }
+
     /// Connects as the Docker CLI would: `DOCKER_HOST`, `DOCKER_TLS_VERIFY`,
     /// `DOCKER_CERT_PATH` and the current Docker context.
     pub fn from_env() -> dockwright_runtime::Result<Self> {
         Ok(Self::new(dockwright_runtime::Transport::from_env()?))
     }
+
     /// The transport, for requests this crate does not describe.
     pub fn transport(&self) -> &dockwright_runtime::Transport {
         &self.transport
     }
+
     /// Pings the daemon and returns what its response headers say (API version,
     /// OS type, builder version, swarm state, experimental flag).
     pub async fn ping(
@@ -44,6 +49,7 @@ impl Client {
     ) -> dockwright_runtime::Result<dockwright_runtime::PingInfo> {
         self.transport.ping().await
     }
+
     /// Pings the daemon and fails with
     /// [`Error::VersionTooNew`](dockwright_runtime::Error::VersionTooNew) when it
     /// cannot speak this crate's API version.
@@ -57,6 +63,7 @@ impl Client {
         Ok(ping)
     }
 }
+
 /// # Containers
 ///
 /// Create, start, stop and remove containers; inspect them, read their logs and stats, attach to them, copy files in and out (`docker run`, `ps`, `logs`, `rm`, `cp` …).
@@ -77,6 +84,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// List containers
     ///
     /// Returns a list of containers. For details on the format, see \[the inspect endpoint\](#operation/ContainerInspect).
@@ -97,6 +105,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Delete stopped containers
     ///
     /// `POST /containers/prune` (operation `ContainerPrune`).
@@ -108,6 +117,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Remove a container
     ///
     /// `DELETE /containers/{id}` (operation `ContainerDelete`).
@@ -122,6 +132,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get an archive of a filesystem resource in a container
     ///
     /// Get a tar archive of a resource in the filesystem of container id.
@@ -140,6 +151,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get information about files in a container
     ///
     /// A response header `X-Docker-Container-Path-Stat` is return containing a base64 - encoded JSON object with some filesystem header information about the path.
@@ -157,6 +169,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Extract an archive of files or folders to a directory in a container
     ///
     /// Upload a tar archive to be extracted to a path in the filesystem of container id.
@@ -180,6 +193,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Attach to a container
     ///
     /// Attach to a container to read its output or send it input. You can attach to the same container multiple times and you can reattach to containers that have been detached.
@@ -274,6 +288,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Attach to a container via a websocket
     ///
     /// `GET /containers/{id}/attach/ws` (operation `ContainerAttachWebsocket`).
@@ -290,6 +305,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get changes on a container’s filesystem
     ///
     /// Returns which files in a container's filesystem have been added, deleted,
@@ -311,6 +327,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Export a container
     ///
     /// Export the contents of a container as a tarball.
@@ -324,6 +341,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect a container
     ///
     /// Return low-level information about a container.
@@ -341,6 +359,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Kill a container
     ///
     /// Send a POSIX signal to a container, defaulting to killing to the container.
@@ -355,6 +374,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get container logs
     ///
     /// Get `stdout` and `stderr` logs from a container.
@@ -378,6 +398,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Pause a container
     ///
     /// Use the cgroups freezer to suspend all processes in a container.
@@ -393,6 +414,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Rename a container
     ///
     /// `POST /containers/{id}/rename` (operation `ContainerRename`).
@@ -409,6 +431,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Resize a container TTY
     ///
     /// Resize the TTY for a container. You must restart the container for the resize to take effect.
@@ -428,6 +451,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Restart a container
     ///
     /// `POST /containers/{id}/restart` (operation `ContainerRestart`).
@@ -443,6 +467,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Start a container
     ///
     /// `POST /containers/{id}/start` (operation `ContainerStart`).
@@ -455,6 +480,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get container stats based on resource usage
     ///
     /// This endpoint returns a live stream of a container’s resource usage
@@ -478,6 +504,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Stop a container
     ///
     /// `POST /containers/{id}/stop` (operation `ContainerStop`).
@@ -490,6 +517,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// List processes running inside a container
     ///
     /// On Unix systems, this is done by running the `ps` command. This endpoint is not supported on Windows.
@@ -504,6 +532,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Unpause a container
     ///
     /// Resume a container which has been paused.
@@ -520,6 +549,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Update a container
     ///
     /// Change various configuration options of a container without having to recreate it.
@@ -538,6 +568,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Wait for a container
     ///
     /// Block until a container stops, then returns the exit code.
@@ -553,6 +584,7 @@ impl Client {
         }
     }
 }
+
 /// # Images
 ///
 /// Pull, build, tag, push, inspect and remove images, and save or load them as tar archives (`docker pull`, `build`, `images`, `rmi` …).
@@ -602,6 +634,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Delete builder cache
     ///
     /// `POST /build/prune` (operation `BuildPrune`).
@@ -612,6 +645,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Create a new image from a container
     ///
     /// `POST /commit` (operation `ImageCommit`).
@@ -630,6 +664,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Create an image
     ///
     /// Create an image by either pulling it from a registry or importing it.
@@ -650,6 +685,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Export several images
     ///
     /// Get a tarball containing all images and metadata for several image repositories.
@@ -667,6 +703,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// List Images
     ///
     /// Returns a list of images on the server. Note that it uses a different, smaller representation of an image than inspecting a single image.
@@ -683,6 +720,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Import images
     ///
     /// Load a set of images and tags into a repository.
@@ -699,6 +737,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Delete unused images
     ///
     /// `POST /images/prune` (operation `ImagePrune`).
@@ -710,6 +749,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Search images
     ///
     /// Search for an image on Docker Hub.
@@ -725,6 +765,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Remove an image
     ///
     /// Remove an image, along with any untagged parent images that were
@@ -745,6 +786,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Export an image
     ///
     /// Get a tarball containing all images and metadata for a repository.
@@ -780,6 +822,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get the history of an image
     ///
     /// Return parent layers of an image.
@@ -793,6 +836,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect an image
     ///
     /// Return low-level information about an image.
@@ -806,6 +850,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Push an image
     ///
     /// Push an image to a registry.
@@ -829,6 +874,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Tag an image
     ///
     /// Create a tag that refers to a source image.
@@ -849,6 +895,7 @@ impl Client {
         }
     }
 }
+
 /// # Networks
 ///
 /// Create and remove networks and connect containers to them (`docker network …`).
@@ -869,6 +916,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Create a network
     ///
     /// `POST /networks/create` (operation `NetworkCreate`).
@@ -883,6 +931,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Delete unused networks
     ///
     /// `POST /networks/prune` (operation `NetworkPrune`).
@@ -894,6 +943,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect a network
     ///
     /// `GET /networks/{id}` (operation `NetworkInspect`).
@@ -907,6 +957,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Remove a network
     ///
     /// `DELETE /networks/{id}` (operation `NetworkDelete`).
@@ -918,6 +969,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Connect a container to a network
     ///
     /// `POST /networks/{id}/connect` (operation `NetworkConnect`).
@@ -934,6 +986,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Disconnect a container from a network
     ///
     /// `POST /networks/{id}/disconnect` (operation `NetworkDisconnect`).
@@ -951,6 +1004,7 @@ impl Client {
         }
     }
 }
+
 /// # Volumes
 ///
 /// Create, inspect and remove named volumes (`docker volume …`).
@@ -966,6 +1020,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Create a volume
     ///
     /// `POST /volumes/create` (operation `VolumeCreate`).
@@ -980,6 +1035,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Delete unused volumes
     ///
     /// `POST /volumes/prune` (operation `VolumePrune`).
@@ -991,6 +1047,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect a volume
     ///
     /// `GET /volumes/{name}` (operation `VolumeInspect`).
@@ -1002,6 +1059,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Remove a volume
     ///
     /// Instruct the driver to remove the volume.
@@ -1017,6 +1075,7 @@ impl Client {
         }
     }
 }
+
 /// # Exec
 ///
 /// Run an extra process in a running container: create an exec instance (`container_exec`), start it, then inspect its exit code (`docker exec`).
@@ -1039,6 +1098,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect an exec instance
     ///
     /// Return low-level information about an exec instance.
@@ -1051,6 +1111,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Resize an exec instance
     ///
     /// Resize the TTY session used by an exec instance. This endpoint only works if `tty` was specified as part of creating and starting the exec instance.
@@ -1070,6 +1131,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Start an exec instance
     ///
     /// Starts a previously set up exec instance. If detach is true, this endpoint returns immediately after starting the command. Otherwise, it sets up an interactive session with the command.
@@ -1086,6 +1148,7 @@ impl Client {
         }
     }
 }
+
 /// # Swarm
 ///
 /// Initialise, join, leave and unlock a swarm of engines (`docker swarm …`).
@@ -1099,6 +1162,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Initialize a new swarm
     ///
     /// `POST /swarm/init` (operation `SwarmInit`).
@@ -1113,6 +1177,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Join an existing swarm
     ///
     /// `POST /swarm/join` (operation `SwarmJoin`).
@@ -1127,6 +1192,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Leave a swarm
     ///
     /// `POST /swarm/leave` (operation `SwarmLeave`).
@@ -1138,6 +1204,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Unlock a locked manager
     ///
     /// `POST /swarm/unlock` (operation `SwarmUnlock`).
@@ -1152,6 +1219,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get the unlock key
     ///
     /// `GET /swarm/unlockkey` (operation `SwarmUnlockkey`).
@@ -1162,6 +1230,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Update a swarm
     ///
     /// `POST /swarm/update` (operation `SwarmUpdate`).
@@ -1181,6 +1250,7 @@ impl Client {
         }
     }
 }
+
 /// # Nodes
 ///
 /// The engines of a swarm: list, inspect, drain and remove them (`docker node …`).
@@ -1196,6 +1266,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect a node
     ///
     /// `GET /nodes/{id}` (operation `NodeInspect`).
@@ -1206,6 +1277,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Delete a node
     ///
     /// `DELETE /nodes/{id}` (operation `NodeDelete`).
@@ -1218,6 +1290,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Update a node
     ///
     /// `POST /nodes/{id}/update` (operation `NodeUpdate`).
@@ -1235,6 +1308,7 @@ impl Client {
         }
     }
 }
+
 /// # Services
 ///
 /// Replicated or global services of a swarm: create, update, scale, roll back and read their logs (`docker service …`).
@@ -1250,6 +1324,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Create a service
     ///
     /// `POST /services/create` (operation `ServiceCreate`).
@@ -1265,6 +1340,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect a service
     ///
     /// `GET /services/{id}` (operation `ServiceInspect`).
@@ -1276,6 +1352,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Delete a service
     ///
     /// `DELETE /services/{id}` (operation `ServiceDelete`).
@@ -1287,6 +1364,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get service logs
     ///
     /// Get `stdout` and `stderr` logs from a service.
@@ -1310,6 +1388,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Update a service
     ///
     /// `POST /services/{id}/update` (operation `ServiceUpdate`).
@@ -1334,6 +1413,7 @@ impl Client {
         }
     }
 }
+
 /// # Tasks
 ///
 /// The containers a swarm schedules for its services (`docker service ps`).
@@ -1349,6 +1429,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect a task
     ///
     /// `GET /tasks/{id}` (operation `TaskInspect`).
@@ -1360,6 +1441,7 @@ impl Client {
         }
     }
 }
+
 /// # Secrets
 ///
 /// Sensitive data stored in a swarm and given to services (`docker secret …`).
@@ -1375,6 +1457,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Create a secret
     ///
     /// `POST /secrets/create` (operation `SecretCreate`).
@@ -1388,6 +1471,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect a secret
     ///
     /// `GET /secrets/{id}` (operation `SecretInspect`).
@@ -1398,6 +1482,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Delete a secret
     ///
     /// `DELETE /secrets/{id}` (operation `SecretDelete`).
@@ -1409,6 +1494,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Update a Secret
     ///
     /// `POST /secrets/{id}/update` (operation `SecretUpdate`).
@@ -1426,6 +1512,7 @@ impl Client {
         }
     }
 }
+
 /// # Configs
 ///
 /// Non-sensitive configuration stored in a swarm and given to services (`docker config …`).
@@ -1441,6 +1528,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Create a config
     ///
     /// `POST /configs/create` (operation `ConfigCreate`).
@@ -1454,6 +1542,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect a config
     ///
     /// `GET /configs/{id}` (operation `ConfigInspect`).
@@ -1464,6 +1553,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Delete a config
     ///
     /// `DELETE /configs/{id}` (operation `ConfigDelete`).
@@ -1475,6 +1565,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Update a Config
     ///
     /// `POST /configs/{id}/update` (operation `ConfigUpdate`).
@@ -1492,6 +1583,7 @@ impl Client {
         }
     }
 }
+
 /// # Plugins
 ///
 /// Install, configure, enable and remove engine plugins (`docker plugin …`).
@@ -1509,6 +1601,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Create a plugin
     ///
     /// `POST /plugins/create` (operation `PluginCreate`).
@@ -1520,6 +1613,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get plugin privileges
     ///
     /// `GET /plugins/privileges` (operation `GetPluginPrivileges`).
@@ -1533,6 +1627,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Install a plugin
     ///
     /// Pulls and installs a plugin. After the plugin is installed, it can be enabled using the \[`POST /plugins/{name}/enable` endpoint\](#operation/PostPluginsEnable).
@@ -1549,6 +1644,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Remove a plugin
     ///
     /// `DELETE /plugins/{name}` (operation `PluginDelete`).
@@ -1561,6 +1657,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Disable a plugin
     ///
     /// `POST /plugins/{name}/disable` (operation `PluginDisable`).
@@ -1573,6 +1670,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Enable a plugin
     ///
     /// `POST /plugins/{name}/enable` (operation `PluginEnable`).
@@ -1585,6 +1683,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect a plugin
     ///
     /// `GET /plugins/{name}/json` (operation `PluginInspect`).
@@ -1595,6 +1694,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Push a plugin
     ///
     /// Push a plugin to the registry.
@@ -1607,6 +1707,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Configure a plugin
     ///
     /// `POST /plugins/{name}/set` (operation `PluginSet`).
@@ -1618,6 +1719,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Upgrade a plugin
     ///
     /// `POST /plugins/{name}/upgrade` (operation `PluginUpgrade`).
@@ -1637,6 +1739,7 @@ impl Client {
         }
     }
 }
+
 /// # System
 ///
 /// The daemon itself: ping, version, info, disk usage, events and registry login (`docker info`, `version`, `events`, `login`, `system df`).
@@ -1652,6 +1755,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Check auth configuration
     ///
     /// Validate credentials for a registry and, if available, get an identity token for accessing the registry without password.
@@ -1665,6 +1769,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Monitor events
     ///
     /// Stream real-time events from the server.
@@ -1700,6 +1805,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get system information
     ///
     /// `GET /info` (operation `SystemInfo`).
@@ -1710,6 +1816,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get data usage information
     ///
     /// `GET /system/df` (operation `SystemDataUsage`).
@@ -1720,6 +1827,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get version
     ///
     /// Returns the version of Docker that is running and various information about the system that Docker is running on.
@@ -1733,6 +1841,7 @@ impl Client {
         }
     }
 }
+
 /// # Distribution
 ///
 /// What a registry holds for an image reference, without pulling it.
@@ -1753,6 +1862,7 @@ impl Client {
         }
     }
 }
+
 /// # Other
 ///
 /// Operations tagged `Other` in the spec.
@@ -1780,6 +1890,7 @@ impl Client {
         }
     }
 }
+
 /// # Session (experimental)
 ///
 /// Operations tagged `Session (experimental)` in the spec.
@@ -1819,12 +1930,14 @@ impl Client {
         }
     }
 }
+
 /// The request built by [`Client::system_ping`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemPingRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemPingRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -1832,6 +1945,7 @@ impl<'a> SystemPingRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PingInfo> {
         let mut request = self
@@ -1842,6 +1956,7 @@ impl<'a> SystemPingRequest<'a> {
         request.send_ping().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemPingRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::PingInfo>;
     type IntoFuture = std::pin::Pin<
@@ -1851,6 +1966,7 @@ impl<'a> std::future::IntoFuture for SystemPingRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::system_auth`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemAuthRequest<'a> {
@@ -1858,18 +1974,21 @@ pub struct SystemAuthRequest<'a> {
     body: Option<crate::models::AuthConfig>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemAuthRequest<'a> {
     /// Authentication to check
     pub fn body(mut self, value: crate::models::AuthConfig) -> Self {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -1887,6 +2006,7 @@ impl<'a> SystemAuthRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemAuthRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SystemAuthResponse>;
     type IntoFuture = std::pin::Pin<
@@ -1896,6 +2016,7 @@ impl<'a> std::future::IntoFuture for SystemAuthRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_build`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageBuildRequest<'a> {
@@ -1929,87 +2050,104 @@ pub struct ImageBuildRequest<'a> {
     body: Option<dockwright_runtime::Body>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageBuildRequest<'a> {
     /// Path within the build context to the `Dockerfile`. This is ignored if `remote` is specified and points to an external `Dockerfile`.
     pub fn dockerfile(mut self, value: impl Into<String>) -> Self {
         self.dockerfile = Some(value.into());
         self
     }
+
     /// A name and optional tag to apply to the image in the `name:tag` format. If you omit the tag the default `latest` value is assumed. You can provide several `t` parameters.
     pub fn t(mut self, value: impl Into<String>) -> Self {
         self.t = Some(value.into());
         self
     }
+
     /// Extra hosts to add to /etc/hosts
     pub fn extrahosts(mut self, value: impl Into<String>) -> Self {
         self.extrahosts = Some(value.into());
         self
     }
+
     /// A Git repository URI or HTTP/HTTPS context URI. If the URI points to a single text file, the file’s contents are placed into a file called `Dockerfile` and the image is built from that file. If the URI points to a tarball, the file is downloaded by the daemon and the contents therein used as the context for the build. If the URI points to a tarball and the `dockerfile` parameter is also specified, there must be a file with the corresponding path inside the tarball.
     pub fn remote(mut self, value: impl Into<String>) -> Self {
         self.remote = Some(value.into());
         self
     }
+
     /// Suppress verbose build output.
     pub fn q(mut self, value: bool) -> Self {
         self.q = Some(value);
         self
     }
+
     /// Do not use the cache when building the image.
     pub fn nocache(mut self, value: bool) -> Self {
         self.nocache = Some(value);
         self
     }
+
     /// JSON array of images used for build cache resolution.
     pub fn cachefrom(mut self, value: Vec<String>) -> Self {
         self.cachefrom = Some(value);
         self
     }
+
     /// Attempt to pull the image even if an older image exists locally.
     pub fn pull(mut self, value: impl Into<String>) -> Self {
         self.pull = Some(value.into());
         self
     }
+
     /// Remove intermediate containers after a successful build.
     pub fn rm(mut self, value: bool) -> Self {
         self.rm = Some(value);
         self
     }
+
     /// Always remove intermediate containers, even upon failure.
     pub fn forcerm(mut self, value: bool) -> Self {
         self.forcerm = Some(value);
         self
     }
+
     /// Set memory limit for build.
     pub fn memory(mut self, value: i64) -> Self {
         self.memory = Some(value);
         self
     }
+
     /// Total memory (memory + swap). Set as `-1` to disable swap.
     pub fn memswap(mut self, value: i64) -> Self {
         self.memswap = Some(value);
         self
     }
+
     /// CPU shares (relative weight).
     pub fn cpushares(mut self, value: i64) -> Self {
         self.cpushares = Some(value);
         self
     }
+
     /// CPUs in which to allow execution (e.g., `0-3`, `0,1`).
     pub fn cpusetcpus(mut self, value: impl Into<String>) -> Self {
         self.cpusetcpus = Some(value.into());
         self
     }
+
     /// The length of a CPU period in microseconds.
     pub fn cpuperiod(mut self, value: i64) -> Self {
         self.cpuperiod = Some(value);
         self
     }
+
     /// Microseconds of CPU time that the container can get in a CPU period.
     pub fn cpuquota(mut self, value: i64) -> Self {
         self.cpuquota = Some(value);
         self
     }
+
     /// JSON map of string pairs for build-time variables. Users pass these values at build-time. Docker uses the buildargs as the environment context for commands run via the `Dockerfile` RUN instruction, or for variable expansion in other `Dockerfile` instructions. This is not meant for passing secret values.
     ///
     /// For example, the build arg `FOO=bar` would become `{"FOO":"bar"}` in JSON. This would result in the query parameter `buildargs={"FOO":"bar"}`. Note that `{"FOO":"bar"}` should be URI component encoded.
@@ -2022,30 +2160,36 @@ impl<'a> ImageBuildRequest<'a> {
         self.buildargs = Some(value);
         self
     }
+
     /// Size of `/dev/shm` in bytes. The size must be greater than 0. If omitted the system uses 64MB.
     pub fn shmsize(mut self, value: i64) -> Self {
         self.shmsize = Some(value);
         self
     }
+
     /// Squash the resulting images layers into a single layer. *(Experimental release only.)*
     pub fn squash(mut self, value: bool) -> Self {
         self.squash = Some(value);
         self
     }
+
     /// Arbitrary key/value labels to set on the image, as a JSON map of string pairs.
     pub fn labels(mut self, value: std::collections::HashMap<String, String>) -> Self {
         self.labels = Some(value);
         self
     }
+
     /// Sets the networking mode for the run commands during build. Supported standard values are: `bridge`, `host`, `none`, and `container:<name|id>`. Any other value is taken as a custom network's name to which this container should connect to.
     pub fn networkmode(mut self, value: impl Into<String>) -> Self {
         self.networkmode = Some(value.into());
         self
     }
+
     pub fn content_type(mut self, value: crate::models::ImageBuildContentType) -> Self {
         self.content_type = Some(value);
         self
     }
+
     /// This is a base64-encoded JSON object with auth configurations for multiple registries that a build may refer to.
     ///
     /// The key is a registry URL, and the value is an auth configuration object, \[as described in the authentication section\](#section/Authentication). For example:
@@ -2068,16 +2212,19 @@ impl<'a> ImageBuildRequest<'a> {
         self.x_registry_config = Some(value.into());
         self
     }
+
     /// Platform in the format os\[/arch\[/variant\]\]
     pub fn platform(mut self, value: impl Into<String>) -> Self {
         self.platform = Some(value.into());
         self
     }
+
     /// Target build stage
     pub fn target(mut self, value: impl Into<String>) -> Self {
         self.target = Some(value.into());
         self
     }
+
     /// Version of the builder backend to use.
     ///
     /// - `1` is the first generation classic (deprecated) builder in the Docker daemon (default)
@@ -2086,17 +2233,20 @@ impl<'a> ImageBuildRequest<'a> {
         self.version = Some(value);
         self
     }
+
     /// A tar archive compressed with one of the following algorithms: identity (no compression), gzip, bzip2, xz.
     pub fn body(mut self, value: dockwright_runtime::Body) -> Self {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -2192,6 +2342,7 @@ impl<'a> ImageBuildRequest<'a> {
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageBuildRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::BuildInfo>,
@@ -2203,12 +2354,14 @@ impl<'a> std::future::IntoFuture for ImageBuildRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::build_prune`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct BuildPruneRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> BuildPruneRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -2216,6 +2369,7 @@ impl<'a> BuildPruneRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -2233,6 +2387,7 @@ impl<'a> BuildPruneRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for BuildPruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::BuildPruneResponse>;
     type IntoFuture = std::pin::Pin<
@@ -2242,6 +2397,7 @@ impl<'a> std::future::IntoFuture for BuildPruneRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_commit`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageCommitRequest<'a> {
@@ -2256,53 +2412,63 @@ pub struct ImageCommitRequest<'a> {
     body: Option<crate::models::ContainerConfig>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageCommitRequest<'a> {
     /// The ID or name of the container to commit
     pub fn container(mut self, value: impl Into<String>) -> Self {
         self.container = Some(value.into());
         self
     }
+
     /// Repository name for the created image
     pub fn repo(mut self, value: impl Into<String>) -> Self {
         self.repo = Some(value.into());
         self
     }
+
     /// Tag name for the create image
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
         self
     }
+
     /// Commit message
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.comment = Some(value.into());
         self
     }
+
     /// Author of the image (e.g., `John Hannibal Smith <hannibal@a-team.com>`)
     pub fn author(mut self, value: impl Into<String>) -> Self {
         self.author = Some(value.into());
         self
     }
+
     /// Whether to pause the container before committing
     pub fn pause(mut self, value: bool) -> Self {
         self.pause = Some(value);
         self
     }
+
     /// `Dockerfile` instructions to apply while committing
     pub fn changes(mut self, value: impl Into<String>) -> Self {
         self.changes = Some(value.into());
         self
     }
+
     /// The container configuration
     pub fn body(mut self, value: crate::models::ContainerConfig) -> Self {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::IdResponse> {
         let mut request = self
@@ -2339,6 +2505,7 @@ impl<'a> ImageCommitRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageCommitRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::IdResponse>;
     type IntoFuture = std::pin::Pin<
@@ -2348,6 +2515,7 @@ impl<'a> std::future::IntoFuture for ImageCommitRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::config_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ConfigListRequest<'a> {
@@ -2355,6 +2523,7 @@ pub struct ConfigListRequest<'a> {
     filters: Option<crate::filters::ConfigListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ConfigListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to process on the configs list. Available filters:
     ///
@@ -2366,12 +2535,14 @@ impl<'a> ConfigListRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Config>> {
         let mut request = self
@@ -2392,6 +2563,7 @@ impl<'a> ConfigListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ConfigListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Config>>;
     type IntoFuture = std::pin::Pin<
@@ -2401,6 +2573,7 @@ impl<'a> std::future::IntoFuture for ConfigListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::config_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ConfigCreateRequest<'a> {
@@ -2408,6 +2581,7 @@ pub struct ConfigCreateRequest<'a> {
     body: Option<crate::models::ConfigSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ConfigCreateRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -2415,6 +2589,7 @@ impl<'a> ConfigCreateRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -2435,6 +2610,7 @@ impl<'a> ConfigCreateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ConfigCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ConfigCreateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -2444,6 +2620,7 @@ impl<'a> std::future::IntoFuture for ConfigCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::config_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ConfigInspectRequest<'a> {
@@ -2451,6 +2628,7 @@ pub struct ConfigInspectRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ConfigInspectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -2458,6 +2636,7 @@ impl<'a> ConfigInspectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Config> {
         let mut request = self
@@ -2466,8 +2645,8 @@ impl<'a> ConfigInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.38/configs/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.38/configs/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -2476,6 +2655,7 @@ impl<'a> ConfigInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ConfigInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Config>;
     type IntoFuture = std::pin::Pin<
@@ -2485,6 +2665,7 @@ impl<'a> std::future::IntoFuture for ConfigInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::config_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ConfigDeleteRequest<'a> {
@@ -2492,6 +2673,7 @@ pub struct ConfigDeleteRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ConfigDeleteRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -2499,6 +2681,7 @@ impl<'a> ConfigDeleteRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -2507,8 +2690,8 @@ impl<'a> ConfigDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.38/configs/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.38/configs/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -2517,6 +2700,7 @@ impl<'a> ConfigDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ConfigDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -2526,6 +2710,7 @@ impl<'a> std::future::IntoFuture for ConfigDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::config_update`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ConfigUpdateRequest<'a> {
@@ -2535,18 +2720,21 @@ pub struct ConfigUpdateRequest<'a> {
     body: Option<crate::models::ConfigSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ConfigUpdateRequest<'a> {
     /// The spec of the config to update. Currently, only the Labels field can be updated. All other fields must remain unchanged from the \[ConfigInspect endpoint\](#operation/ConfigInspect) response values.
     pub fn body(mut self, value: crate::models::ConfigSpec) -> Self {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -2555,8 +2743,8 @@ impl<'a> ConfigUpdateRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.38/configs/{}/update", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.38/configs/{}/update",
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.version) {
@@ -2571,6 +2759,7 @@ impl<'a> ConfigUpdateRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ConfigUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -2580,6 +2769,7 @@ impl<'a> std::future::IntoFuture for ConfigUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerCreateRequest<'a> {
@@ -2588,18 +2778,21 @@ pub struct ContainerCreateRequest<'a> {
     body: Option<crate::models::ContainerCreateBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerCreateRequest<'a> {
     /// Assign the specified name to the container. Must match `/?[a-zA-Z0-9_-]+`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -2623,6 +2816,7 @@ impl<'a> ContainerCreateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerCreateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -2632,6 +2826,7 @@ impl<'a> std::future::IntoFuture for ContainerCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerListRequest<'a> {
@@ -2642,22 +2837,26 @@ pub struct ContainerListRequest<'a> {
     filters: Option<crate::filters::ContainerListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerListRequest<'a> {
     /// Return all containers. By default, only running containers are shown
     pub fn all(mut self, value: bool) -> Self {
         self.all = Some(value);
         self
     }
+
     /// Return this number of most recently created containers, including non-running ones.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
+
     /// Return the size of container as fields `SizeRw` and `SizeRootFs`.
     pub fn size(mut self, value: bool) -> Self {
         self.size = Some(value);
         self
     }
+
     /// Filters to process on the container list, encoded as JSON (a `map[string][]string`). For example, `{"status": ["paused"]}` will only return paused containers. Available filters:
     ///
     /// - `ancestor`=(`<image-name>[:<tag>]`, `<image id>`, or `<image@digest>`)
@@ -2679,12 +2878,14 @@ impl<'a> ContainerListRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -2719,6 +2920,7 @@ impl<'a> ContainerListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::ContainerSummary>>;
     type IntoFuture = std::pin::Pin<
@@ -2728,6 +2930,7 @@ impl<'a> std::future::IntoFuture for ContainerListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_prune`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerPruneRequest<'a> {
@@ -2735,6 +2938,7 @@ pub struct ContainerPruneRequest<'a> {
     filters: Option<crate::filters::ContainerPruneFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerPruneRequest<'a> {
     /// Filters to process on the prune list, encoded as JSON (a `map[string][]string`).
     ///
@@ -2745,12 +2949,14 @@ impl<'a> ContainerPruneRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -2773,6 +2979,7 @@ impl<'a> ContainerPruneRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerPruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerPruneResponse>;
     type IntoFuture = std::pin::Pin<
@@ -2782,6 +2989,7 @@ impl<'a> std::future::IntoFuture for ContainerPruneRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerDeleteRequest<'a> {
@@ -2792,28 +3000,33 @@ pub struct ContainerDeleteRequest<'a> {
     link: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerDeleteRequest<'a> {
     /// Remove anonymous volumes associated with the container.
     pub fn v(mut self, value: bool) -> Self {
         self.v = Some(value);
         self
     }
+
     /// If the container is running, kill it before removing it.
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
     }
+
     /// Remove the specified link associated with the container.
     pub fn link(mut self, value: bool) -> Self {
         self.link = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -2822,8 +3035,8 @@ impl<'a> ContainerDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.38/containers/{}", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.38/containers/{}", dockwright_runtime::encode_path_segment(self
+                    .id.as_str())
                 ),
             );
         if let Some(value) = self.v.as_ref() {
@@ -2841,6 +3054,7 @@ impl<'a> ContainerDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -2850,6 +3064,7 @@ impl<'a> std::future::IntoFuture for ContainerDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_archive`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerArchiveRequest<'a> {
@@ -2858,6 +3073,7 @@ pub struct ContainerArchiveRequest<'a> {
     path: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerArchiveRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -2865,6 +3081,7 @@ impl<'a> ContainerArchiveRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Archive> {
         let mut request = self
@@ -2874,7 +3091,7 @@ impl<'a> ContainerArchiveRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.38/containers/{}/archive",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.path) {
@@ -2884,6 +3101,7 @@ impl<'a> ContainerArchiveRequest<'a> {
         request.send_archive().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerArchiveRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::Archive>;
     type IntoFuture = std::pin::Pin<
@@ -2893,6 +3111,7 @@ impl<'a> std::future::IntoFuture for ContainerArchiveRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_archive_info`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerArchiveInfoRequest<'a> {
@@ -2901,6 +3120,7 @@ pub struct ContainerArchiveInfoRequest<'a> {
     path: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerArchiveInfoRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -2908,6 +3128,7 @@ impl<'a> ContainerArchiveInfoRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PathStat> {
         let mut request = self
@@ -2917,7 +3138,7 @@ impl<'a> ContainerArchiveInfoRequest<'a> {
                 dockwright_runtime::Method::HEAD,
                 format!(
                     "/v1.38/containers/{}/archive",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.path) {
@@ -2927,6 +3148,7 @@ impl<'a> ContainerArchiveInfoRequest<'a> {
         request.send_path_stat().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerArchiveInfoRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::PathStat>;
     type IntoFuture = std::pin::Pin<
@@ -2936,6 +3158,7 @@ impl<'a> std::future::IntoFuture for ContainerArchiveInfoRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::put_container_archive`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PutContainerArchiveRequest<'a> {
@@ -2946,18 +3169,21 @@ pub struct PutContainerArchiveRequest<'a> {
     body: Option<dockwright_runtime::Body>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PutContainerArchiveRequest<'a> {
     /// If “1”, “true”, or “True” then it will be an error if unpacking the given content would cause an existing directory to be replaced with a non-directory and vice versa.
     pub fn no_overwrite_dir_non_dir(mut self, value: impl Into<String>) -> Self {
         self.no_overwrite_dir_non_dir = Some(value.into());
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -2967,7 +3193,7 @@ impl<'a> PutContainerArchiveRequest<'a> {
                 dockwright_runtime::Method::PUT,
                 format!(
                     "/v1.38/containers/{}/archive",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.path) {
@@ -2983,6 +3209,7 @@ impl<'a> PutContainerArchiveRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PutContainerArchiveRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -2992,6 +3219,7 @@ impl<'a> std::future::IntoFuture for PutContainerArchiveRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_attach`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerAttachRequest<'a> {
@@ -3006,12 +3234,14 @@ pub struct ContainerAttachRequest<'a> {
     tty_hint: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerAttachRequest<'a> {
     /// Override the key sequence for detaching a container.Format is a single character `[a-Z]` or `ctrl-<value>` where `<value>` is one of: `a-z`, `@`, `^`, `[`, `,` or `_`.
     pub fn detach_keys(mut self, value: impl Into<String>) -> Self {
         self.detach_keys = Some(value.into());
         self
     }
+
     /// Replay previous logs from the container.
     ///
     /// This is useful for attaching to a container that has started and you want to output everything since the container started.
@@ -3021,26 +3251,31 @@ impl<'a> ContainerAttachRequest<'a> {
         self.logs = Some(value);
         self
     }
+
     /// Stream attached streams from the time the request was made onwards
     pub fn stream(mut self, value: bool) -> Self {
         self.stream = Some(value);
         self
     }
+
     /// Attach to `stdin`
     pub fn stdin(mut self, value: bool) -> Self {
         self.stdin = Some(value);
         self
     }
+
     /// Attach to `stdout`
     pub fn stdout(mut self, value: bool) -> Self {
         self.stdout = Some(value);
         self
     }
+
     /// Attach to `stderr`
     pub fn stderr(mut self, value: bool) -> Self {
         self.stderr = Some(value);
         self
     }
+
     /// Whether the container (or exec'd process) has a TTY, i.e. whether its
     /// output is one raw stream rather than multiplexed stdout/stderr frames.
     ///
@@ -3051,12 +3286,14 @@ impl<'a> ContainerAttachRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Attached> {
         let mut request = self
@@ -3066,7 +3303,7 @@ impl<'a> ContainerAttachRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.38/containers/{}/attach",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.detach_keys.as_ref() {
@@ -3106,6 +3343,7 @@ impl<'a> ContainerAttachRequest<'a> {
         request.send_attach(rule).await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerAttachRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::Attached>;
     type IntoFuture = std::pin::Pin<
@@ -3115,6 +3353,7 @@ impl<'a> std::future::IntoFuture for ContainerAttachRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_attach_websocket`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerAttachWebsocketRequest<'a> {
@@ -3125,28 +3364,33 @@ pub struct ContainerAttachWebsocketRequest<'a> {
     stream: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerAttachWebsocketRequest<'a> {
     /// Override the key sequence for detaching a container.Format is a single character `[a-Z]` or `ctrl-<value>` where `<value>` is one of: `a-z`, `@`, `^`, `[`, `,`, or `_`.
     pub fn detach_keys(mut self, value: impl Into<String>) -> Self {
         self.detach_keys = Some(value.into());
         self
     }
+
     /// Return logs
     pub fn logs(mut self, value: bool) -> Self {
         self.logs = Some(value);
         self
     }
+
     /// Return stream
     pub fn stream(mut self, value: bool) -> Self {
         self.stream = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
         let mut request = self
@@ -3156,7 +3400,7 @@ impl<'a> ContainerAttachWebsocketRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.38/containers/{}/attach/ws",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.detach_keys.as_ref() {
@@ -3172,6 +3416,7 @@ impl<'a> ContainerAttachWebsocketRequest<'a> {
         request.send().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerAttachWebsocketRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
     type IntoFuture = std::pin::Pin<
@@ -3181,6 +3426,7 @@ impl<'a> std::future::IntoFuture for ContainerAttachWebsocketRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_changes`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerChangesRequest<'a> {
@@ -3188,6 +3434,7 @@ pub struct ContainerChangesRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerChangesRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -3195,6 +3442,7 @@ impl<'a> ContainerChangesRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3206,7 +3454,7 @@ impl<'a> ContainerChangesRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.38/containers/{}/changes",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -3218,6 +3466,7 @@ impl<'a> ContainerChangesRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerChangesRequest<'a> {
     type Output = dockwright_runtime::Result<
         Vec<crate::models::ContainerChangesResponseItem>,
@@ -3229,6 +3478,7 @@ impl<'a> std::future::IntoFuture for ContainerChangesRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_exec`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerExecRequest<'a> {
@@ -3237,6 +3487,7 @@ pub struct ContainerExecRequest<'a> {
     body: Option<crate::models::ContainerExecBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerExecRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -3244,6 +3495,7 @@ impl<'a> ContainerExecRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::IdResponse> {
         let mut request = self
@@ -3253,7 +3505,7 @@ impl<'a> ContainerExecRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.38/containers/{}/exec",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(body) = &self.body {
@@ -3265,6 +3517,7 @@ impl<'a> ContainerExecRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerExecRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::IdResponse>;
     type IntoFuture = std::pin::Pin<
@@ -3274,6 +3527,7 @@ impl<'a> std::future::IntoFuture for ContainerExecRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_export`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerExportRequest<'a> {
@@ -3281,6 +3535,7 @@ pub struct ContainerExportRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerExportRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -3288,6 +3543,7 @@ impl<'a> ContainerExportRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3299,13 +3555,14 @@ impl<'a> ContainerExportRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.38/containers/{}/export",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         request = request.timeout(self.request_timeout);
         request.send_bytes().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerExportRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
     type IntoFuture = std::pin::Pin<
@@ -3315,6 +3572,7 @@ impl<'a> std::future::IntoFuture for ContainerExportRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerInspectRequest<'a> {
@@ -3323,18 +3581,21 @@ pub struct ContainerInspectRequest<'a> {
     size: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerInspectRequest<'a> {
     /// Return the size of container as fields `SizeRw` and `SizeRootFs`
     pub fn size(mut self, value: bool) -> Self {
         self.size = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3346,7 +3607,7 @@ impl<'a> ContainerInspectRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.38/containers/{}/json",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.size.as_ref() {
@@ -3358,6 +3619,7 @@ impl<'a> ContainerInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerInspectResponse>;
     type IntoFuture = std::pin::Pin<
@@ -3367,6 +3629,7 @@ impl<'a> std::future::IntoFuture for ContainerInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_kill`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerKillRequest<'a> {
@@ -3375,18 +3638,21 @@ pub struct ContainerKillRequest<'a> {
     signal: Option<String>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerKillRequest<'a> {
     /// Signal to send to the container as an integer or string (e.g. `SIGINT`)
     pub fn signal(mut self, value: impl Into<String>) -> Self {
         self.signal = Some(value.into());
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3396,7 +3662,7 @@ impl<'a> ContainerKillRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.38/containers/{}/kill",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.signal.as_ref() {
@@ -3408,6 +3674,7 @@ impl<'a> ContainerKillRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerKillRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3417,6 +3684,7 @@ impl<'a> std::future::IntoFuture for ContainerKillRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_logs`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerLogsRequest<'a> {
@@ -3432,6 +3700,7 @@ pub struct ContainerLogsRequest<'a> {
     tty_hint: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerLogsRequest<'a> {
     /// Return the logs as a stream.
     ///
@@ -3440,36 +3709,43 @@ impl<'a> ContainerLogsRequest<'a> {
         self.follow = Some(value);
         self
     }
+
     /// Return logs from `stdout`
     pub fn stdout(mut self, value: bool) -> Self {
         self.stdout = Some(value);
         self
     }
+
     /// Return logs from `stderr`
     pub fn stderr(mut self, value: bool) -> Self {
         self.stderr = Some(value);
         self
     }
+
     /// Only return logs since this time, as a UNIX timestamp
     pub fn since(mut self, value: i64) -> Self {
         self.since = Some(value);
         self
     }
+
     /// Only return logs before this time, as a UNIX timestamp
     pub fn until(mut self, value: i64) -> Self {
         self.until = Some(value);
         self
     }
+
     /// Add timestamps to every log line
     pub fn timestamps(mut self, value: bool) -> Self {
         self.timestamps = Some(value);
         self
     }
+
     /// Only return this number of log lines from the end of the logs. Specify as an integer or `all` to output all log lines.
     pub fn tail(mut self, value: impl Into<String>) -> Self {
         self.tail = Some(value.into());
         self
     }
+
     /// Whether the container (or exec'd process) has a TTY, i.e. whether its
     /// output is one raw stream rather than multiplexed stdout/stderr frames.
     ///
@@ -3480,12 +3756,14 @@ impl<'a> ContainerLogsRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3497,7 +3775,7 @@ impl<'a> ContainerLogsRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.38/containers/{}/logs",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.follow.as_ref() {
@@ -3540,6 +3818,7 @@ impl<'a> ContainerLogsRequest<'a> {
         request.send_logs(rule).await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerLogsRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::LogOutput>;
     type IntoFuture = std::pin::Pin<
@@ -3549,6 +3828,7 @@ impl<'a> std::future::IntoFuture for ContainerLogsRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_pause`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerPauseRequest<'a> {
@@ -3556,6 +3836,7 @@ pub struct ContainerPauseRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerPauseRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -3563,6 +3844,7 @@ impl<'a> ContainerPauseRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3572,7 +3854,7 @@ impl<'a> ContainerPauseRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.38/containers/{}/pause",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -3581,6 +3863,7 @@ impl<'a> ContainerPauseRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerPauseRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3590,6 +3873,7 @@ impl<'a> std::future::IntoFuture for ContainerPauseRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_rename`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerRenameRequest<'a> {
@@ -3598,6 +3882,7 @@ pub struct ContainerRenameRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerRenameRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -3605,6 +3890,7 @@ impl<'a> ContainerRenameRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3614,7 +3900,7 @@ impl<'a> ContainerRenameRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.38/containers/{}/rename",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.name) {
@@ -3626,6 +3912,7 @@ impl<'a> ContainerRenameRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerRenameRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3635,6 +3922,7 @@ impl<'a> std::future::IntoFuture for ContainerRenameRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_resize`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerResizeRequest<'a> {
@@ -3644,6 +3932,7 @@ pub struct ContainerResizeRequest<'a> {
     w: i64,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerResizeRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -3651,6 +3940,7 @@ impl<'a> ContainerResizeRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3660,7 +3950,7 @@ impl<'a> ContainerResizeRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.38/containers/{}/resize",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.h) {
@@ -3675,6 +3965,7 @@ impl<'a> ContainerResizeRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerResizeRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3684,6 +3975,7 @@ impl<'a> std::future::IntoFuture for ContainerResizeRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_restart`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerRestartRequest<'a> {
@@ -3692,18 +3984,21 @@ pub struct ContainerRestartRequest<'a> {
     t: Option<i64>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerRestartRequest<'a> {
     /// Number of seconds to wait before killing the container
     pub fn t(mut self, value: i64) -> Self {
         self.t = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3713,7 +4008,7 @@ impl<'a> ContainerRestartRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.38/containers/{}/restart",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.t.as_ref() {
@@ -3725,6 +4020,7 @@ impl<'a> ContainerRestartRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerRestartRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3734,6 +4030,7 @@ impl<'a> std::future::IntoFuture for ContainerRestartRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_start`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerStartRequest<'a> {
@@ -3742,18 +4039,21 @@ pub struct ContainerStartRequest<'a> {
     detach_keys: Option<String>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerStartRequest<'a> {
     /// Override the key sequence for detaching a container. Format is a single character `[a-Z]` or `ctrl-<value>` where `<value>` is one of: `a-z`, `@`, `^`, `[`, `,` or `_`.
     pub fn detach_keys(mut self, value: impl Into<String>) -> Self {
         self.detach_keys = Some(value.into());
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3763,7 +4063,7 @@ impl<'a> ContainerStartRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.38/containers/{}/start",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.detach_keys.as_ref() {
@@ -3775,6 +4075,7 @@ impl<'a> ContainerStartRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerStartRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3784,6 +4085,7 @@ impl<'a> std::future::IntoFuture for ContainerStartRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_stats`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerStatsRequest<'a> {
@@ -3792,12 +4094,14 @@ pub struct ContainerStatsRequest<'a> {
     stream: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerStatsRequest<'a> {
     /// Stream the output. If false, the stats will be output once and then it will disconnect.
     pub fn stream(mut self, value: bool) -> Self {
         self.stream = Some(value);
         self
     }
+
     /// Asks for one value instead of a stream (`stream=false`) and returns it.
     pub async fn send_once(
         mut self,
@@ -3805,12 +4109,14 @@ impl<'a> ContainerStatsRequest<'a> {
         self.stream = Some(false);
         dockwright_runtime::first_item(self.send().await?).await
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3824,7 +4130,7 @@ impl<'a> ContainerStatsRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.38/containers/{}/stats",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.stream.as_ref() {
@@ -3834,6 +4140,7 @@ impl<'a> ContainerStatsRequest<'a> {
         request.send_json_stream().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerStatsRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::JsonStream<crate::models::ContainerStatsResponse>,
@@ -3845,6 +4152,7 @@ impl<'a> std::future::IntoFuture for ContainerStatsRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_stop`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerStopRequest<'a> {
@@ -3853,18 +4161,21 @@ pub struct ContainerStopRequest<'a> {
     t: Option<i64>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerStopRequest<'a> {
     /// Number of seconds to wait before killing the container
     pub fn t(mut self, value: i64) -> Self {
         self.t = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3874,7 +4185,7 @@ impl<'a> ContainerStopRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.38/containers/{}/stop",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.t.as_ref() {
@@ -3886,6 +4197,7 @@ impl<'a> ContainerStopRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerStopRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3895,6 +4207,7 @@ impl<'a> std::future::IntoFuture for ContainerStopRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_top`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerTopRequest<'a> {
@@ -3903,18 +4216,21 @@ pub struct ContainerTopRequest<'a> {
     ps_args: Option<String>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerTopRequest<'a> {
     /// The arguments to pass to `ps`. For example, `aux`
     pub fn ps_args(mut self, value: impl Into<String>) -> Self {
         self.ps_args = Some(value.into());
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3925,8 +4241,8 @@ impl<'a> ContainerTopRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.38/containers/{}/top", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.38/containers/{}/top",
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.ps_args.as_ref() {
@@ -3938,6 +4254,7 @@ impl<'a> ContainerTopRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerTopRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerTopResponse>;
     type IntoFuture = std::pin::Pin<
@@ -3947,6 +4264,7 @@ impl<'a> std::future::IntoFuture for ContainerTopRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_unpause`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerUnpauseRequest<'a> {
@@ -3954,6 +4272,7 @@ pub struct ContainerUnpauseRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerUnpauseRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -3961,6 +4280,7 @@ impl<'a> ContainerUnpauseRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3970,7 +4290,7 @@ impl<'a> ContainerUnpauseRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.38/containers/{}/unpause",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -3979,6 +4299,7 @@ impl<'a> ContainerUnpauseRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerUnpauseRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3988,6 +4309,7 @@ impl<'a> std::future::IntoFuture for ContainerUnpauseRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_update`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerUpdateRequest<'a> {
@@ -3996,6 +4318,7 @@ pub struct ContainerUpdateRequest<'a> {
     body: Option<crate::models::ContainerUpdateBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerUpdateRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -4003,6 +4326,7 @@ impl<'a> ContainerUpdateRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4014,7 +4338,7 @@ impl<'a> ContainerUpdateRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.38/containers/{}/update",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(body) = &self.body {
@@ -4026,6 +4350,7 @@ impl<'a> ContainerUpdateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerUpdateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -4035,6 +4360,7 @@ impl<'a> std::future::IntoFuture for ContainerUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_wait`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerWaitRequest<'a> {
@@ -4043,6 +4369,7 @@ pub struct ContainerWaitRequest<'a> {
     condition: Option<crate::models::ContainerWaitCondition>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerWaitRequest<'a> {
     /// Wait until a container state reaches the given condition.
     ///
@@ -4051,12 +4378,14 @@ impl<'a> ContainerWaitRequest<'a> {
         self.condition = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4068,7 +4397,7 @@ impl<'a> ContainerWaitRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.38/containers/{}/wait",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.condition.as_ref() {
@@ -4078,6 +4407,7 @@ impl<'a> ContainerWaitRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerWaitRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerWaitResponse>;
     type IntoFuture = std::pin::Pin<
@@ -4087,6 +4417,7 @@ impl<'a> std::future::IntoFuture for ContainerWaitRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::distribution_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct DistributionInspectRequest<'a> {
@@ -4094,6 +4425,7 @@ pub struct DistributionInspectRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> DistributionInspectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -4101,6 +4433,7 @@ impl<'a> DistributionInspectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4112,7 +4445,7 @@ impl<'a> DistributionInspectRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.38/distribution/{}/json",
-                    dockwright_runtime::encode_path_segment(& self.name)
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -4121,6 +4454,7 @@ impl<'a> DistributionInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for DistributionInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::DistributionInspectResponse>;
     type IntoFuture = std::pin::Pin<
@@ -4130,6 +4464,7 @@ impl<'a> std::future::IntoFuture for DistributionInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::system_events`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemEventsRequest<'a> {
@@ -4139,17 +4474,20 @@ pub struct SystemEventsRequest<'a> {
     filters: Option<crate::filters::SystemEventsFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemEventsRequest<'a> {
     /// Show events created since this timestamp then stream new events.
     pub fn since(mut self, value: impl Into<String>) -> Self {
         self.since = Some(value.into());
         self
     }
+
     /// Show events created until this timestamp then stop streaming.
     pub fn until(mut self, value: impl Into<String>) -> Self {
         self.until = Some(value.into());
         self
     }
+
     /// A JSON encoded value of filters (a `map[string][]string`) to process on the event list. Available filters:
     ///
     /// - `config=<string>` config name or ID
@@ -4170,12 +4508,14 @@ impl<'a> SystemEventsRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4201,6 +4541,7 @@ impl<'a> SystemEventsRequest<'a> {
         request.send_json_stream().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemEventsRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::JsonStream<crate::models::SystemEventsResponse>,
@@ -4212,6 +4553,7 @@ impl<'a> std::future::IntoFuture for SystemEventsRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::exec_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ExecInspectRequest<'a> {
@@ -4219,6 +4561,7 @@ pub struct ExecInspectRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ExecInspectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -4226,6 +4569,7 @@ impl<'a> ExecInspectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4236,8 +4580,8 @@ impl<'a> ExecInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.38/exec/{}/json", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.38/exec/{}/json", dockwright_runtime::encode_path_segment(self
+                    .id.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -4246,6 +4590,7 @@ impl<'a> ExecInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ExecInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ExecInspectResponse>;
     type IntoFuture = std::pin::Pin<
@@ -4255,6 +4600,7 @@ impl<'a> std::future::IntoFuture for ExecInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::exec_resize`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ExecResizeRequest<'a> {
@@ -4264,6 +4610,7 @@ pub struct ExecResizeRequest<'a> {
     w: i64,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ExecResizeRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -4271,6 +4618,7 @@ impl<'a> ExecResizeRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -4279,8 +4627,8 @@ impl<'a> ExecResizeRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.38/exec/{}/resize", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.38/exec/{}/resize", dockwright_runtime::encode_path_segment(self
+                    .id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.h) {
@@ -4295,6 +4643,7 @@ impl<'a> ExecResizeRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ExecResizeRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -4304,6 +4653,7 @@ impl<'a> std::future::IntoFuture for ExecResizeRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::exec_start`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ExecStartRequest<'a> {
@@ -4313,12 +4663,14 @@ pub struct ExecStartRequest<'a> {
     tty_hint: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ExecStartRequest<'a> {
     /// When not given, `{}` is sent: a 20.10 daemon refuses a start without a body.
     pub fn body(mut self, value: crate::models::ExecStartBody) -> Self {
         self.body = Some(value);
         self
     }
+
     /// Whether the container (or exec'd process) has a TTY, i.e. whether its
     /// output is one raw stream rather than multiplexed stdout/stderr frames.
     ///
@@ -4329,12 +4681,14 @@ impl<'a> ExecStartRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Attached> {
         let mut request = self
@@ -4343,8 +4697,8 @@ impl<'a> ExecStartRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.38/exec/{}/start", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.38/exec/{}/start", dockwright_runtime::encode_path_segment(self
+                    .id.as_str())
                 ),
             );
         if let Some(body) = &self.body {
@@ -4372,6 +4726,7 @@ impl<'a> ExecStartRequest<'a> {
         request.send_attach(rule).await
     }
 }
+
 impl<'a> std::future::IntoFuture for ExecStartRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::Attached>;
     type IntoFuture = std::pin::Pin<
@@ -4381,6 +4736,7 @@ impl<'a> std::future::IntoFuture for ExecStartRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageCreateRequest<'a> {
@@ -4394,48 +4750,57 @@ pub struct ImageCreateRequest<'a> {
     body: Option<dockwright_runtime::Body>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageCreateRequest<'a> {
     /// Name of the image to pull. The name may include a tag or digest. This parameter may only be used when pulling an image. The pull is cancelled if the HTTP connection is closed.
     pub fn from_image(mut self, value: impl Into<String>) -> Self {
         self.from_image = Some(value.into());
         self
     }
+
     /// Source to import. The value may be a URL from which the image can be retrieved or `-` to read the image from the request body. This parameter may only be used when importing an image.
     pub fn from_src(mut self, value: impl Into<String>) -> Self {
         self.from_src = Some(value.into());
         self
     }
+
     /// Repository name given to an image when it is imported. The repo may include a tag. This parameter may only be used when importing an image.
     pub fn repo(mut self, value: impl Into<String>) -> Self {
         self.repo = Some(value.into());
         self
     }
+
     /// Tag or digest. If empty when pulling an image, this causes all tags for the given image to be pulled.
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
         self
     }
+
     /// A base64-encoded auth configuration. \[See the authentication section for details.\](#section/Authentication)
     pub fn x_registry_auth(mut self, value: dockwright_runtime::AuthConfig) -> Self {
         self.x_registry_auth = Some(value);
         self
     }
+
     /// Platform in the format os\[/arch\[/variant\]\]
     pub fn platform(mut self, value: impl Into<String>) -> Self {
         self.platform = Some(value.into());
         self
     }
+
     /// Image content if the value `-` has been specified in fromSrc query parameter
     pub fn body(mut self, value: dockwright_runtime::Body) -> Self {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4474,6 +4839,7 @@ impl<'a> ImageCreateRequest<'a> {
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageCreateRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::CreateImageInfo>,
@@ -4485,6 +4851,7 @@ impl<'a> std::future::IntoFuture for ImageCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_get_all`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageGetAllRequest<'a> {
@@ -4492,18 +4859,21 @@ pub struct ImageGetAllRequest<'a> {
     names: Option<Vec<String>>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageGetAllRequest<'a> {
     /// Image names to filter by
     pub fn names(mut self, value: Vec<String>) -> Self {
         self.names = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4520,6 +4890,7 @@ impl<'a> ImageGetAllRequest<'a> {
         request.send_bytes().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageGetAllRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
     type IntoFuture = std::pin::Pin<
@@ -4529,6 +4900,7 @@ impl<'a> std::future::IntoFuture for ImageGetAllRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageListRequest<'a> {
@@ -4538,12 +4910,14 @@ pub struct ImageListRequest<'a> {
     digests: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageListRequest<'a> {
     /// Show all images. Only images from a final layer (no children) are shown by default.
     pub fn all(mut self, value: bool) -> Self {
         self.all = Some(value);
         self
     }
+
     /// A JSON encoded value of the filters (a `map[string][]string`) to process on the images list. Available filters:
     ///
     /// - `before`=(`<image-name>[:<tag>]`,  `<image id>` or `<image@digest>`)
@@ -4555,17 +4929,20 @@ impl<'a> ImageListRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// Show digest information as a `RepoDigests` field on each image.
     pub fn digests(mut self, value: bool) -> Self {
         self.digests = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4597,6 +4974,7 @@ impl<'a> ImageListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::ImageSummary>>;
     type IntoFuture = std::pin::Pin<
@@ -4606,6 +4984,7 @@ impl<'a> std::future::IntoFuture for ImageListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_load`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageLoadRequest<'a> {
@@ -4614,6 +4993,7 @@ pub struct ImageLoadRequest<'a> {
     body: Option<dockwright_runtime::Body>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageLoadRequest<'a> {
     /// Suppress progress details during load.
     ///
@@ -4622,17 +5002,20 @@ impl<'a> ImageLoadRequest<'a> {
         self.quiet = Some(value);
         self
     }
+
     /// Tar archive containing images
     pub fn body(mut self, value: dockwright_runtime::Body) -> Self {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4656,6 +5039,7 @@ impl<'a> ImageLoadRequest<'a> {
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageLoadRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::BuildInfo>,
@@ -4667,6 +5051,7 @@ impl<'a> std::future::IntoFuture for ImageLoadRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_prune`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImagePruneRequest<'a> {
@@ -4674,6 +5059,7 @@ pub struct ImagePruneRequest<'a> {
     filters: Option<crate::filters::ImagePruneFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImagePruneRequest<'a> {
     /// Filters to process on the prune list, encoded as JSON (a `map[string][]string`). Available filters:
     ///
@@ -4686,12 +5072,14 @@ impl<'a> ImagePruneRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4714,6 +5102,7 @@ impl<'a> ImagePruneRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImagePruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ImagePruneResponse>;
     type IntoFuture = std::pin::Pin<
@@ -4723,6 +5112,7 @@ impl<'a> std::future::IntoFuture for ImagePruneRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_search`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageSearchRequest<'a> {
@@ -4732,12 +5122,14 @@ pub struct ImageSearchRequest<'a> {
     filters: Option<crate::filters::ImageSearchFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageSearchRequest<'a> {
     /// Maximum number of results to return
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
+
     /// A JSON encoded value of the filters (a `map[string][]string`) to process on the images list. Available filters:
     ///
     /// - `is-automated=(true|false)`
@@ -4747,12 +5139,14 @@ impl<'a> ImageSearchRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4784,6 +5178,7 @@ impl<'a> ImageSearchRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageSearchRequest<'a> {
     type Output = dockwright_runtime::Result<
         Vec<crate::models::ImageSearchResponseItem>,
@@ -4795,6 +5190,7 @@ impl<'a> std::future::IntoFuture for ImageSearchRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageDeleteRequest<'a> {
@@ -4804,23 +5200,27 @@ pub struct ImageDeleteRequest<'a> {
     noprune: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageDeleteRequest<'a> {
     /// Remove the image even if it is being used by stopped containers or has other tags
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
     }
+
     /// Do not delete untagged parent images
     pub fn noprune(mut self, value: bool) -> Self {
         self.noprune = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4831,8 +5231,8 @@ impl<'a> ImageDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.38/images/{}", dockwright_runtime::encode_path_segment(& self
-                    .name)
+                    "/v1.38/images/{}", dockwright_runtime::encode_path_segment(self.name
+                    .as_str())
                 ),
             );
         if let Some(value) = self.force.as_ref() {
@@ -4850,6 +5250,7 @@ impl<'a> ImageDeleteRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<
         Vec<crate::models::ImageDeleteResponseItem>,
@@ -4861,6 +5262,7 @@ impl<'a> std::future::IntoFuture for ImageDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_get`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageGetRequest<'a> {
@@ -4868,6 +5270,7 @@ pub struct ImageGetRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageGetRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -4875,6 +5278,7 @@ impl<'a> ImageGetRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4885,14 +5289,15 @@ impl<'a> ImageGetRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.38/images/{}/get", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.38/images/{}/get", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         request = request.timeout(self.request_timeout);
         request.send_bytes().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageGetRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
     type IntoFuture = std::pin::Pin<
@@ -4902,6 +5307,7 @@ impl<'a> std::future::IntoFuture for ImageGetRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_history`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageHistoryRequest<'a> {
@@ -4909,6 +5315,7 @@ pub struct ImageHistoryRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageHistoryRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -4916,6 +5323,7 @@ impl<'a> ImageHistoryRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4926,8 +5334,8 @@ impl<'a> ImageHistoryRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.38/images/{}/history", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.38/images/{}/history",
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -4939,6 +5347,7 @@ impl<'a> ImageHistoryRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageHistoryRequest<'a> {
     type Output = dockwright_runtime::Result<
         Vec<crate::models::ImageHistoryResponseItem>,
@@ -4950,6 +5359,7 @@ impl<'a> std::future::IntoFuture for ImageHistoryRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageInspectRequest<'a> {
@@ -4957,6 +5367,7 @@ pub struct ImageInspectRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageInspectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -4964,6 +5375,7 @@ impl<'a> ImageInspectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Image> {
         let mut request = self
@@ -4972,8 +5384,8 @@ impl<'a> ImageInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.38/images/{}/json", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.38/images/{}/json", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -4982,6 +5394,7 @@ impl<'a> ImageInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Image>;
     type IntoFuture = std::pin::Pin<
@@ -4991,6 +5404,7 @@ impl<'a> std::future::IntoFuture for ImageInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_push`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImagePushRequest<'a> {
@@ -5000,6 +5414,7 @@ pub struct ImagePushRequest<'a> {
     x_registry_auth: dockwright_runtime::AuthConfig,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImagePushRequest<'a> {
     /// Tag of the image to push. For example, `latest`. If no tag is provided,
     /// all tags of the given image that are present in the local image store
@@ -5008,12 +5423,14 @@ impl<'a> ImagePushRequest<'a> {
         self.tag = Some(value.into());
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5026,8 +5443,8 @@ impl<'a> ImagePushRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.38/images/{}/push", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.38/images/{}/push", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(value) = self.tag.as_ref() {
@@ -5040,6 +5457,7 @@ impl<'a> ImagePushRequest<'a> {
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImagePushRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::PushImageInfo>,
@@ -5051,6 +5469,7 @@ impl<'a> std::future::IntoFuture for ImagePushRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_tag`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageTagRequest<'a> {
@@ -5060,23 +5479,27 @@ pub struct ImageTagRequest<'a> {
     tag: Option<String>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageTagRequest<'a> {
     /// The repository to tag in. For example, `someuser/someimage`.
     pub fn repo(mut self, value: impl Into<String>) -> Self {
         self.repo = Some(value.into());
         self
     }
+
     /// The name of the new tag.
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5085,8 +5508,8 @@ impl<'a> ImageTagRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.38/images/{}/tag", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.38/images/{}/tag", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(value) = self.repo.as_ref() {
@@ -5101,6 +5524,7 @@ impl<'a> ImageTagRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageTagRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -5110,12 +5534,14 @@ impl<'a> std::future::IntoFuture for ImageTagRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::system_info`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemInfoRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemInfoRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -5123,6 +5549,7 @@ impl<'a> SystemInfoRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::SystemInfo> {
         let mut request = self
@@ -5135,6 +5562,7 @@ impl<'a> SystemInfoRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemInfoRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SystemInfo>;
     type IntoFuture = std::pin::Pin<
@@ -5144,6 +5572,7 @@ impl<'a> std::future::IntoFuture for SystemInfoRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkListRequest<'a> {
@@ -5151,6 +5580,7 @@ pub struct NetworkListRequest<'a> {
     filters: Option<crate::filters::NetworkListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkListRequest<'a> {
     /// JSON encoded value of the filters (a `map[string][]string`) to process on the networks list. Available filters:
     ///
@@ -5164,12 +5594,14 @@ impl<'a> NetworkListRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Network>> {
         let mut request = self
@@ -5190,6 +5622,7 @@ impl<'a> NetworkListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Network>>;
     type IntoFuture = std::pin::Pin<
@@ -5199,6 +5632,7 @@ impl<'a> std::future::IntoFuture for NetworkListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkCreateRequest<'a> {
@@ -5206,6 +5640,7 @@ pub struct NetworkCreateRequest<'a> {
     body: Option<crate::models::NetworkCreateBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkCreateRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -5213,6 +5648,7 @@ impl<'a> NetworkCreateRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5233,6 +5669,7 @@ impl<'a> NetworkCreateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::NetworkCreateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -5242,6 +5679,7 @@ impl<'a> std::future::IntoFuture for NetworkCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_prune`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkPruneRequest<'a> {
@@ -5249,6 +5687,7 @@ pub struct NetworkPruneRequest<'a> {
     filters: Option<crate::filters::NetworkPruneFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkPruneRequest<'a> {
     /// Filters to process on the prune list, encoded as JSON (a `map[string][]string`).
     ///
@@ -5259,12 +5698,14 @@ impl<'a> NetworkPruneRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5287,6 +5728,7 @@ impl<'a> NetworkPruneRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkPruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::NetworkPruneResponse>;
     type IntoFuture = std::pin::Pin<
@@ -5296,6 +5738,7 @@ impl<'a> std::future::IntoFuture for NetworkPruneRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkInspectRequest<'a> {
@@ -5305,23 +5748,27 @@ pub struct NetworkInspectRequest<'a> {
     scope: Option<String>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkInspectRequest<'a> {
     /// Detailed inspect output for troubleshooting
     pub fn verbose(mut self, value: bool) -> Self {
         self.verbose = Some(value);
         self
     }
+
     /// Filter the network by scope (swarm, global, or local)
     pub fn scope(mut self, value: impl Into<String>) -> Self {
         self.scope = Some(value.into());
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Network> {
         let mut request = self
@@ -5330,8 +5777,8 @@ impl<'a> NetworkInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.38/networks/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.38/networks/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(value) = self.verbose.as_ref() {
@@ -5346,6 +5793,7 @@ impl<'a> NetworkInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Network>;
     type IntoFuture = std::pin::Pin<
@@ -5355,6 +5803,7 @@ impl<'a> std::future::IntoFuture for NetworkInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkDeleteRequest<'a> {
@@ -5362,6 +5811,7 @@ pub struct NetworkDeleteRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkDeleteRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -5369,6 +5819,7 @@ impl<'a> NetworkDeleteRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5377,8 +5828,8 @@ impl<'a> NetworkDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.38/networks/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.38/networks/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -5387,6 +5838,7 @@ impl<'a> NetworkDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -5396,6 +5848,7 @@ impl<'a> std::future::IntoFuture for NetworkDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_connect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkConnectRequest<'a> {
@@ -5404,6 +5857,7 @@ pub struct NetworkConnectRequest<'a> {
     body: Option<crate::models::NetworkConnectBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkConnectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -5411,6 +5865,7 @@ impl<'a> NetworkConnectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5420,7 +5875,7 @@ impl<'a> NetworkConnectRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.38/networks/{}/connect",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(body) = &self.body {
@@ -5432,6 +5887,7 @@ impl<'a> NetworkConnectRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkConnectRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -5441,6 +5897,7 @@ impl<'a> std::future::IntoFuture for NetworkConnectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_disconnect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkDisconnectRequest<'a> {
@@ -5449,6 +5906,7 @@ pub struct NetworkDisconnectRequest<'a> {
     body: Option<crate::models::NetworkDisconnectBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkDisconnectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -5456,6 +5914,7 @@ impl<'a> NetworkDisconnectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5465,7 +5924,7 @@ impl<'a> NetworkDisconnectRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.38/networks/{}/disconnect",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(body) = &self.body {
@@ -5477,6 +5936,7 @@ impl<'a> NetworkDisconnectRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkDisconnectRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -5486,6 +5946,7 @@ impl<'a> std::future::IntoFuture for NetworkDisconnectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::node_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NodeListRequest<'a> {
@@ -5493,6 +5954,7 @@ pub struct NodeListRequest<'a> {
     filters: Option<crate::filters::NodeListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NodeListRequest<'a> {
     /// Filters to process on the nodes list, encoded as JSON (a `map[string][]string`).
     ///
@@ -5506,12 +5968,14 @@ impl<'a> NodeListRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Node>> {
         let mut request = self
@@ -5532,6 +5996,7 @@ impl<'a> NodeListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for NodeListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Node>>;
     type IntoFuture = std::pin::Pin<
@@ -5541,6 +6006,7 @@ impl<'a> std::future::IntoFuture for NodeListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::node_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NodeInspectRequest<'a> {
@@ -5548,6 +6014,7 @@ pub struct NodeInspectRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NodeInspectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -5555,6 +6022,7 @@ impl<'a> NodeInspectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Node> {
         let mut request = self
@@ -5563,7 +6031,8 @@ impl<'a> NodeInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.38/nodes/{}", dockwright_runtime::encode_path_segment(& self.id)
+                    "/v1.38/nodes/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -5572,6 +6041,7 @@ impl<'a> NodeInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NodeInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Node>;
     type IntoFuture = std::pin::Pin<
@@ -5581,6 +6051,7 @@ impl<'a> std::future::IntoFuture for NodeInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::node_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NodeDeleteRequest<'a> {
@@ -5589,18 +6060,21 @@ pub struct NodeDeleteRequest<'a> {
     force: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NodeDeleteRequest<'a> {
     /// Force remove a node from the swarm
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5609,7 +6083,8 @@ impl<'a> NodeDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.38/nodes/{}", dockwright_runtime::encode_path_segment(& self.id)
+                    "/v1.38/nodes/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(value) = self.force.as_ref() {
@@ -5621,6 +6096,7 @@ impl<'a> NodeDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NodeDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -5630,6 +6106,7 @@ impl<'a> std::future::IntoFuture for NodeDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::node_update`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NodeUpdateRequest<'a> {
@@ -5639,17 +6116,20 @@ pub struct NodeUpdateRequest<'a> {
     body: Option<crate::models::NodeSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NodeUpdateRequest<'a> {
     pub fn body(mut self, value: crate::models::NodeSpec) -> Self {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5658,8 +6138,8 @@ impl<'a> NodeUpdateRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.38/nodes/{}/update", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.38/nodes/{}/update",
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.version) {
@@ -5674,6 +6154,7 @@ impl<'a> NodeUpdateRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NodeUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -5683,6 +6164,7 @@ impl<'a> std::future::IntoFuture for NodeUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginListRequest<'a> {
@@ -5690,6 +6172,7 @@ pub struct PluginListRequest<'a> {
     filters: Option<crate::filters::PluginListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to process on the plugin list. Available filters:
     ///
@@ -5699,12 +6182,14 @@ impl<'a> PluginListRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Plugin>> {
         let mut request = self
@@ -5725,6 +6210,7 @@ impl<'a> PluginListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Plugin>>;
     type IntoFuture = std::pin::Pin<
@@ -5734,6 +6220,7 @@ impl<'a> std::future::IntoFuture for PluginListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginCreateRequest<'a> {
@@ -5742,18 +6229,21 @@ pub struct PluginCreateRequest<'a> {
     body: Option<dockwright_runtime::Body>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginCreateRequest<'a> {
     /// Path to tar containing plugin rootfs and manifest
     pub fn body(mut self, value: dockwright_runtime::Body) -> Self {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5773,6 +6263,7 @@ impl<'a> PluginCreateRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginCreateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -5782,6 +6273,7 @@ impl<'a> std::future::IntoFuture for PluginCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::get_plugin_privileges`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetPluginPrivilegesRequest<'a> {
@@ -5789,6 +6281,7 @@ pub struct GetPluginPrivilegesRequest<'a> {
     remote: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> GetPluginPrivilegesRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -5796,6 +6289,7 @@ impl<'a> GetPluginPrivilegesRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5821,6 +6315,7 @@ impl<'a> GetPluginPrivilegesRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for GetPluginPrivilegesRequest<'a> {
     type Output = dockwright_runtime::Result<
         Vec<crate::models::GetPluginPrivilegesResponseItem>,
@@ -5832,6 +6327,7 @@ impl<'a> std::future::IntoFuture for GetPluginPrivilegesRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_pull`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginPullRequest<'a> {
@@ -5842,6 +6338,7 @@ pub struct PluginPullRequest<'a> {
     body: Option<Vec<crate::models::PluginPullBodyItem>>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginPullRequest<'a> {
     /// Local name for the pulled plugin.
     ///
@@ -5850,21 +6347,25 @@ impl<'a> PluginPullRequest<'a> {
         self.name = Some(value.into());
         self
     }
+
     /// A base64-encoded auth configuration to use when pulling a plugin from a registry. \[See the authentication section for details.\](#section/Authentication)
     pub fn x_registry_auth(mut self, value: dockwright_runtime::AuthConfig) -> Self {
         self.x_registry_auth = Some(value);
         self
     }
+
     pub fn body(mut self, value: Vec<crate::models::PluginPullBodyItem>) -> Self {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5894,6 +6395,7 @@ impl<'a> PluginPullRequest<'a> {
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginPullRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::CreateImageInfo>,
@@ -5905,6 +6407,7 @@ impl<'a> std::future::IntoFuture for PluginPullRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginDeleteRequest<'a> {
@@ -5913,18 +6416,21 @@ pub struct PluginDeleteRequest<'a> {
     force: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginDeleteRequest<'a> {
     /// Disable the plugin before removing. This may result in issues if the plugin is in use by a container.
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Plugin> {
         let mut request = self
@@ -5933,8 +6439,8 @@ impl<'a> PluginDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.38/plugins/{}", dockwright_runtime::encode_path_segment(& self
-                    .name)
+                    "/v1.38/plugins/{}", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(value) = self.force.as_ref() {
@@ -5946,6 +6452,7 @@ impl<'a> PluginDeleteRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Plugin>;
     type IntoFuture = std::pin::Pin<
@@ -5955,6 +6462,7 @@ impl<'a> std::future::IntoFuture for PluginDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_disable`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginDisableRequest<'a> {
@@ -5963,18 +6471,21 @@ pub struct PluginDisableRequest<'a> {
     force: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginDisableRequest<'a> {
     /// Force disable a plugin even if still in use.
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5984,7 +6495,7 @@ impl<'a> PluginDisableRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.38/plugins/{}/disable",
-                    dockwright_runtime::encode_path_segment(& self.name)
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         if let Some(value) = self.force.as_ref() {
@@ -5996,6 +6507,7 @@ impl<'a> PluginDisableRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginDisableRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6005,6 +6517,7 @@ impl<'a> std::future::IntoFuture for PluginDisableRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_enable`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginEnableRequest<'a> {
@@ -6013,18 +6526,21 @@ pub struct PluginEnableRequest<'a> {
     timeout: Option<i64>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginEnableRequest<'a> {
     /// Set the HTTP client timeout (in seconds)
     pub fn timeout(mut self, value: i64) -> Self {
         self.timeout = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6033,8 +6549,8 @@ impl<'a> PluginEnableRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.38/plugins/{}/enable", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.38/plugins/{}/enable",
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         if let Some(value) = self.timeout.as_ref() {
@@ -6046,6 +6562,7 @@ impl<'a> PluginEnableRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginEnableRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6055,6 +6572,7 @@ impl<'a> std::future::IntoFuture for PluginEnableRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginInspectRequest<'a> {
@@ -6062,6 +6580,7 @@ pub struct PluginInspectRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginInspectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -6069,6 +6588,7 @@ impl<'a> PluginInspectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Plugin> {
         let mut request = self
@@ -6077,8 +6597,8 @@ impl<'a> PluginInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.38/plugins/{}/json", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.38/plugins/{}/json",
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -6087,6 +6607,7 @@ impl<'a> PluginInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Plugin>;
     type IntoFuture = std::pin::Pin<
@@ -6096,6 +6617,7 @@ impl<'a> std::future::IntoFuture for PluginInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_push`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginPushRequest<'a> {
@@ -6103,6 +6625,7 @@ pub struct PluginPushRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginPushRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -6110,6 +6633,7 @@ impl<'a> PluginPushRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -6122,14 +6646,15 @@ impl<'a> PluginPushRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.38/plugins/{}/push", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.38/plugins/{}/push",
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         request = request.timeout(self.request_timeout);
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginPushRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::PushImageInfo>,
@@ -6141,6 +6666,7 @@ impl<'a> std::future::IntoFuture for PluginPushRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_set`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginSetRequest<'a> {
@@ -6149,17 +6675,20 @@ pub struct PluginSetRequest<'a> {
     body: Option<Vec<String>>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginSetRequest<'a> {
     pub fn body(mut self, value: Vec<String>) -> Self {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6168,8 +6697,8 @@ impl<'a> PluginSetRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.38/plugins/{}/set", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.38/plugins/{}/set", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(body) = &self.body {
@@ -6181,6 +6710,7 @@ impl<'a> PluginSetRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginSetRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6190,6 +6720,7 @@ impl<'a> std::future::IntoFuture for PluginSetRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_upgrade`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginUpgradeRequest<'a> {
@@ -6200,22 +6731,26 @@ pub struct PluginUpgradeRequest<'a> {
     body: Option<Vec<crate::models::PluginUpgradeBodyItem>>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginUpgradeRequest<'a> {
     /// A base64-encoded auth configuration to use when pulling a plugin from a registry. \[See the authentication section for details.\](#section/Authentication)
     pub fn x_registry_auth(mut self, value: dockwright_runtime::AuthConfig) -> Self {
         self.x_registry_auth = Some(value);
         self
     }
+
     pub fn body(mut self, value: Vec<crate::models::PluginUpgradeBodyItem>) -> Self {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -6229,7 +6764,7 @@ impl<'a> PluginUpgradeRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.38/plugins/{}/upgrade",
-                    dockwright_runtime::encode_path_segment(& self.name)
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         if let Some(value) = Some(&self.remote) {
@@ -6245,6 +6780,7 @@ impl<'a> PluginUpgradeRequest<'a> {
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginUpgradeRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::CreateImageInfo>,
@@ -6256,6 +6792,7 @@ impl<'a> std::future::IntoFuture for PluginUpgradeRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::secret_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SecretListRequest<'a> {
@@ -6263,6 +6800,7 @@ pub struct SecretListRequest<'a> {
     filters: Option<crate::filters::SecretListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SecretListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to process on the secrets list. Available filters:
     ///
@@ -6274,12 +6812,14 @@ impl<'a> SecretListRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Secret>> {
         let mut request = self
@@ -6300,6 +6840,7 @@ impl<'a> SecretListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for SecretListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Secret>>;
     type IntoFuture = std::pin::Pin<
@@ -6309,6 +6850,7 @@ impl<'a> std::future::IntoFuture for SecretListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::secret_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SecretCreateRequest<'a> {
@@ -6316,6 +6858,7 @@ pub struct SecretCreateRequest<'a> {
     body: Option<crate::models::SecretSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SecretCreateRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -6323,6 +6866,7 @@ impl<'a> SecretCreateRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -6343,6 +6887,7 @@ impl<'a> SecretCreateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SecretCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SecretCreateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -6352,6 +6897,7 @@ impl<'a> std::future::IntoFuture for SecretCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::secret_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SecretInspectRequest<'a> {
@@ -6359,6 +6905,7 @@ pub struct SecretInspectRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SecretInspectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -6366,6 +6913,7 @@ impl<'a> SecretInspectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Secret> {
         let mut request = self
@@ -6374,8 +6922,8 @@ impl<'a> SecretInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.38/secrets/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.38/secrets/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -6384,6 +6932,7 @@ impl<'a> SecretInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SecretInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Secret>;
     type IntoFuture = std::pin::Pin<
@@ -6393,6 +6942,7 @@ impl<'a> std::future::IntoFuture for SecretInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::secret_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SecretDeleteRequest<'a> {
@@ -6400,6 +6950,7 @@ pub struct SecretDeleteRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SecretDeleteRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -6407,6 +6958,7 @@ impl<'a> SecretDeleteRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6415,8 +6967,8 @@ impl<'a> SecretDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.38/secrets/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.38/secrets/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -6425,6 +6977,7 @@ impl<'a> SecretDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SecretDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6434,6 +6987,7 @@ impl<'a> std::future::IntoFuture for SecretDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::secret_update`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SecretUpdateRequest<'a> {
@@ -6443,18 +6997,21 @@ pub struct SecretUpdateRequest<'a> {
     body: Option<crate::models::SecretSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SecretUpdateRequest<'a> {
     /// The spec of the secret to update. Currently, only the Labels field can be updated. All other fields must remain unchanged from the \[SecretInspect endpoint\](#operation/SecretInspect) response values.
     pub fn body(mut self, value: crate::models::SecretSpec) -> Self {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6463,8 +7020,8 @@ impl<'a> SecretUpdateRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.38/secrets/{}/update", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.38/secrets/{}/update",
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.version) {
@@ -6479,6 +7036,7 @@ impl<'a> SecretUpdateRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SecretUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6488,6 +7046,7 @@ impl<'a> std::future::IntoFuture for SecretUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::service_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ServiceListRequest<'a> {
@@ -6495,6 +7054,7 @@ pub struct ServiceListRequest<'a> {
     filters: Option<crate::filters::ServiceListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ServiceListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to process on the services list. Available filters:
     ///
@@ -6506,12 +7066,14 @@ impl<'a> ServiceListRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Service>> {
         let mut request = self
@@ -6532,6 +7094,7 @@ impl<'a> ServiceListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ServiceListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Service>>;
     type IntoFuture = std::pin::Pin<
@@ -6541,6 +7104,7 @@ impl<'a> std::future::IntoFuture for ServiceListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::service_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ServiceCreateRequest<'a> {
@@ -6549,18 +7113,21 @@ pub struct ServiceCreateRequest<'a> {
     body: Option<crate::models::ServiceSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ServiceCreateRequest<'a> {
     /// A base64-encoded auth configuration for pulling from private registries. \[See the authentication section for details.\](#section/Authentication)
     pub fn x_registry_auth(mut self, value: dockwright_runtime::AuthConfig) -> Self {
         self.x_registry_auth = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -6584,6 +7151,7 @@ impl<'a> ServiceCreateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ServiceCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ServiceCreateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -6593,6 +7161,7 @@ impl<'a> std::future::IntoFuture for ServiceCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::service_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ServiceInspectRequest<'a> {
@@ -6601,18 +7170,21 @@ pub struct ServiceInspectRequest<'a> {
     insert_defaults: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ServiceInspectRequest<'a> {
     /// Fill empty fields with default values.
     pub fn insert_defaults(mut self, value: bool) -> Self {
         self.insert_defaults = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Service> {
         let mut request = self
@@ -6621,8 +7193,8 @@ impl<'a> ServiceInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.38/services/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.38/services/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(value) = self.insert_defaults.as_ref() {
@@ -6634,6 +7206,7 @@ impl<'a> ServiceInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ServiceInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Service>;
     type IntoFuture = std::pin::Pin<
@@ -6643,6 +7216,7 @@ impl<'a> std::future::IntoFuture for ServiceInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::service_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ServiceDeleteRequest<'a> {
@@ -6650,6 +7224,7 @@ pub struct ServiceDeleteRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ServiceDeleteRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -6657,6 +7232,7 @@ impl<'a> ServiceDeleteRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6665,8 +7241,8 @@ impl<'a> ServiceDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.38/services/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.38/services/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -6675,6 +7251,7 @@ impl<'a> ServiceDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ServiceDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6684,6 +7261,7 @@ impl<'a> std::future::IntoFuture for ServiceDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::service_logs`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ServiceLogsRequest<'a> {
@@ -6699,12 +7277,14 @@ pub struct ServiceLogsRequest<'a> {
     tty_hint: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ServiceLogsRequest<'a> {
     /// Show service context and extra details provided to logs.
     pub fn details(mut self, value: bool) -> Self {
         self.details = Some(value);
         self
     }
+
     /// Return the logs as a stream.
     ///
     /// This will return a `101` HTTP response with a `Connection: upgrade` header, then hijack the HTTP connection to send raw output. For more information about hijacking and the stream format, \[see the documentation for the attach endpoint\](#operation/ContainerAttach).
@@ -6712,31 +7292,37 @@ impl<'a> ServiceLogsRequest<'a> {
         self.follow = Some(value);
         self
     }
+
     /// Return logs from `stdout`
     pub fn stdout(mut self, value: bool) -> Self {
         self.stdout = Some(value);
         self
     }
+
     /// Return logs from `stderr`
     pub fn stderr(mut self, value: bool) -> Self {
         self.stderr = Some(value);
         self
     }
+
     /// Only return logs since this time, as a UNIX timestamp
     pub fn since(mut self, value: i64) -> Self {
         self.since = Some(value);
         self
     }
+
     /// Add timestamps to every log line
     pub fn timestamps(mut self, value: bool) -> Self {
         self.timestamps = Some(value);
         self
     }
+
     /// Only return this number of log lines from the end of the logs. Specify as an integer or `all` to output all log lines.
     pub fn tail(mut self, value: impl Into<String>) -> Self {
         self.tail = Some(value.into());
         self
     }
+
     /// Whether the container (or exec'd process) has a TTY, i.e. whether its
     /// output is one raw stream rather than multiplexed stdout/stderr frames.
     ///
@@ -6747,12 +7333,14 @@ impl<'a> ServiceLogsRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -6763,8 +7351,8 @@ impl<'a> ServiceLogsRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.38/services/{}/logs", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.38/services/{}/logs",
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.details.as_ref() {
@@ -6807,6 +7395,7 @@ impl<'a> ServiceLogsRequest<'a> {
         request.send_logs(rule).await
     }
 }
+
 impl<'a> std::future::IntoFuture for ServiceLogsRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::LogOutput>;
     type IntoFuture = std::pin::Pin<
@@ -6816,6 +7405,7 @@ impl<'a> std::future::IntoFuture for ServiceLogsRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::service_update`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ServiceUpdateRequest<'a> {
@@ -6828,28 +7418,33 @@ pub struct ServiceUpdateRequest<'a> {
     body: Option<crate::models::ServiceSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ServiceUpdateRequest<'a> {
     /// If the X-Registry-Auth header is not specified, this parameter indicates where to find registry authorization credentials. The valid values are `spec` and `previous-spec`.
     pub fn registry_auth_from(mut self, value: impl Into<String>) -> Self {
         self.registry_auth_from = Some(value.into());
         self
     }
+
     /// Set to this parameter to `previous` to cause a server-side rollback to the previous service spec. The supplied spec will be ignored in this case.
     pub fn rollback(mut self, value: impl Into<String>) -> Self {
         self.rollback = Some(value.into());
         self
     }
+
     /// A base64-encoded auth configuration for pulling from private registries. \[See the authentication section for details.\](#section/Authentication)
     pub fn x_registry_auth(mut self, value: dockwright_runtime::AuthConfig) -> Self {
         self.x_registry_auth = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -6861,7 +7456,7 @@ impl<'a> ServiceUpdateRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.38/services/{}/update",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.version) {
@@ -6885,6 +7480,7 @@ impl<'a> ServiceUpdateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ServiceUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ServiceUpdateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -6894,12 +7490,14 @@ impl<'a> std::future::IntoFuture for ServiceUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::session`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SessionRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SessionRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -6907,6 +7505,7 @@ impl<'a> SessionRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6919,6 +7518,7 @@ impl<'a> SessionRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SessionRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6928,12 +7528,14 @@ impl<'a> std::future::IntoFuture for SessionRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmInspectRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmInspectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -6941,6 +7543,7 @@ impl<'a> SwarmInspectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Swarm> {
         let mut request = self
@@ -6953,6 +7556,7 @@ impl<'a> SwarmInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Swarm>;
     type IntoFuture = std::pin::Pin<
@@ -6962,6 +7566,7 @@ impl<'a> std::future::IntoFuture for SwarmInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_init`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmInitRequest<'a> {
@@ -6969,6 +7574,7 @@ pub struct SwarmInitRequest<'a> {
     body: Option<crate::models::SwarmInitBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmInitRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -6976,6 +7582,7 @@ impl<'a> SwarmInitRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<String> {
         let mut request = self
@@ -6994,6 +7601,7 @@ impl<'a> SwarmInitRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmInitRequest<'a> {
     type Output = dockwright_runtime::Result<String>;
     type IntoFuture = std::pin::Pin<
@@ -7003,6 +7611,7 @@ impl<'a> std::future::IntoFuture for SwarmInitRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_join`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmJoinRequest<'a> {
@@ -7010,6 +7619,7 @@ pub struct SwarmJoinRequest<'a> {
     body: Option<crate::models::SwarmJoinBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmJoinRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -7017,6 +7627,7 @@ impl<'a> SwarmJoinRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -7035,6 +7646,7 @@ impl<'a> SwarmJoinRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmJoinRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -7044,6 +7656,7 @@ impl<'a> std::future::IntoFuture for SwarmJoinRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_leave`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmLeaveRequest<'a> {
@@ -7051,18 +7664,21 @@ pub struct SwarmLeaveRequest<'a> {
     force: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmLeaveRequest<'a> {
     /// Force leave swarm, even if this is the last manager or that it will break the cluster.
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -7081,6 +7697,7 @@ impl<'a> SwarmLeaveRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmLeaveRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -7090,6 +7707,7 @@ impl<'a> std::future::IntoFuture for SwarmLeaveRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_unlock`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmUnlockRequest<'a> {
@@ -7097,6 +7715,7 @@ pub struct SwarmUnlockRequest<'a> {
     body: Option<crate::models::SwarmUnlockBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmUnlockRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -7104,6 +7723,7 @@ impl<'a> SwarmUnlockRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -7122,6 +7742,7 @@ impl<'a> SwarmUnlockRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmUnlockRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -7131,12 +7752,14 @@ impl<'a> std::future::IntoFuture for SwarmUnlockRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_unlockkey`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmUnlockkeyRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmUnlockkeyRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -7144,6 +7767,7 @@ impl<'a> SwarmUnlockkeyRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -7161,6 +7785,7 @@ impl<'a> SwarmUnlockkeyRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmUnlockkeyRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SwarmUnlockkeyResponse>;
     type IntoFuture = std::pin::Pin<
@@ -7170,6 +7795,7 @@ impl<'a> std::future::IntoFuture for SwarmUnlockkeyRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_update`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmUpdateRequest<'a> {
@@ -7181,28 +7807,33 @@ pub struct SwarmUpdateRequest<'a> {
     body: Option<crate::models::SwarmSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmUpdateRequest<'a> {
     /// Rotate the worker join token.
     pub fn rotate_worker_token(mut self, value: bool) -> Self {
         self.rotate_worker_token = Some(value);
         self
     }
+
     /// Rotate the manager join token.
     pub fn rotate_manager_token(mut self, value: bool) -> Self {
         self.rotate_manager_token = Some(value);
         self
     }
+
     /// Rotate the manager unlock key.
     pub fn rotate_manager_unlock_key(mut self, value: bool) -> Self {
         self.rotate_manager_unlock_key = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -7233,6 +7864,7 @@ impl<'a> SwarmUpdateRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -7242,12 +7874,14 @@ impl<'a> std::future::IntoFuture for SwarmUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::system_data_usage`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemDataUsageRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemDataUsageRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -7255,6 +7889,7 @@ impl<'a> SystemDataUsageRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -7269,6 +7904,7 @@ impl<'a> SystemDataUsageRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemDataUsageRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SystemDataUsageResponse>;
     type IntoFuture = std::pin::Pin<
@@ -7278,6 +7914,7 @@ impl<'a> std::future::IntoFuture for SystemDataUsageRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::task_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct TaskListRequest<'a> {
@@ -7285,6 +7922,7 @@ pub struct TaskListRequest<'a> {
     filters: Option<crate::filters::TaskListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> TaskListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to process on the tasks list. Available filters:
     ///
@@ -7298,12 +7936,14 @@ impl<'a> TaskListRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Task>> {
         let mut request = self
@@ -7324,6 +7964,7 @@ impl<'a> TaskListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for TaskListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Task>>;
     type IntoFuture = std::pin::Pin<
@@ -7333,6 +7974,7 @@ impl<'a> std::future::IntoFuture for TaskListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::task_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct TaskInspectRequest<'a> {
@@ -7340,6 +7982,7 @@ pub struct TaskInspectRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> TaskInspectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -7347,6 +7990,7 @@ impl<'a> TaskInspectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Task> {
         let mut request = self
@@ -7355,7 +7999,8 @@ impl<'a> TaskInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.38/tasks/{}", dockwright_runtime::encode_path_segment(& self.id)
+                    "/v1.38/tasks/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -7364,6 +8009,7 @@ impl<'a> TaskInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for TaskInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Task>;
     type IntoFuture = std::pin::Pin<
@@ -7373,6 +8019,7 @@ impl<'a> std::future::IntoFuture for TaskInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::task_logs`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct TaskLogsRequest<'a> {
@@ -7388,12 +8035,14 @@ pub struct TaskLogsRequest<'a> {
     tty_hint: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> TaskLogsRequest<'a> {
     /// Show task context and extra details provided to logs.
     pub fn details(mut self, value: bool) -> Self {
         self.details = Some(value);
         self
     }
+
     /// Return the logs as a stream.
     ///
     /// This will return a `101` HTTP response with a `Connection: upgrade` header, then hijack the HTTP connection to send raw output. For more information about hijacking and the stream format, \[see the documentation for the attach endpoint\](#operation/ContainerAttach).
@@ -7401,31 +8050,37 @@ impl<'a> TaskLogsRequest<'a> {
         self.follow = Some(value);
         self
     }
+
     /// Return logs from `stdout`
     pub fn stdout(mut self, value: bool) -> Self {
         self.stdout = Some(value);
         self
     }
+
     /// Return logs from `stderr`
     pub fn stderr(mut self, value: bool) -> Self {
         self.stderr = Some(value);
         self
     }
+
     /// Only return logs since this time, as a UNIX timestamp
     pub fn since(mut self, value: i64) -> Self {
         self.since = Some(value);
         self
     }
+
     /// Add timestamps to every log line
     pub fn timestamps(mut self, value: bool) -> Self {
         self.timestamps = Some(value);
         self
     }
+
     /// Only return this number of log lines from the end of the logs. Specify as an integer or `all` to output all log lines.
     pub fn tail(mut self, value: impl Into<String>) -> Self {
         self.tail = Some(value.into());
         self
     }
+
     /// Whether the container (or exec'd process) has a TTY, i.e. whether its
     /// output is one raw stream rather than multiplexed stdout/stderr frames.
     ///
@@ -7436,12 +8091,14 @@ impl<'a> TaskLogsRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -7452,8 +8109,8 @@ impl<'a> TaskLogsRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.38/tasks/{}/logs", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.38/tasks/{}/logs", dockwright_runtime::encode_path_segment(self
+                    .id.as_str())
                 ),
             );
         if let Some(value) = self.details.as_ref() {
@@ -7496,6 +8153,7 @@ impl<'a> TaskLogsRequest<'a> {
         request.send_logs(rule).await
     }
 }
+
 impl<'a> std::future::IntoFuture for TaskLogsRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::LogOutput>;
     type IntoFuture = std::pin::Pin<
@@ -7505,12 +8163,14 @@ impl<'a> std::future::IntoFuture for TaskLogsRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::system_version`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemVersionRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemVersionRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -7518,6 +8178,7 @@ impl<'a> SystemVersionRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -7532,6 +8193,7 @@ impl<'a> SystemVersionRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemVersionRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SystemVersionResponse>;
     type IntoFuture = std::pin::Pin<
@@ -7541,6 +8203,7 @@ impl<'a> std::future::IntoFuture for SystemVersionRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::volume_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct VolumeListRequest<'a> {
@@ -7548,6 +8211,7 @@ pub struct VolumeListRequest<'a> {
     filters: Option<crate::filters::VolumeListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> VolumeListRequest<'a> {
     /// JSON encoded value of the filters (a `map[string][]string`) to
     /// process on the volumes list. Available filters:
@@ -7564,12 +8228,14 @@ impl<'a> VolumeListRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -7589,6 +8255,7 @@ impl<'a> VolumeListRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for VolumeListRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::VolumeListResponse>;
     type IntoFuture = std::pin::Pin<
@@ -7598,6 +8265,7 @@ impl<'a> std::future::IntoFuture for VolumeListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::volume_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct VolumeCreateRequest<'a> {
@@ -7605,6 +8273,7 @@ pub struct VolumeCreateRequest<'a> {
     body: Option<crate::models::VolumeCreateBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> VolumeCreateRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -7612,6 +8281,7 @@ impl<'a> VolumeCreateRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Volume> {
         let mut request = self
@@ -7630,6 +8300,7 @@ impl<'a> VolumeCreateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for VolumeCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Volume>;
     type IntoFuture = std::pin::Pin<
@@ -7639,6 +8310,7 @@ impl<'a> std::future::IntoFuture for VolumeCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::volume_prune`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct VolumePruneRequest<'a> {
@@ -7646,6 +8318,7 @@ pub struct VolumePruneRequest<'a> {
     filters: Option<crate::filters::VolumePruneFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> VolumePruneRequest<'a> {
     /// Filters to process on the prune list, encoded as JSON (a `map[string][]string`).
     ///
@@ -7655,12 +8328,14 @@ impl<'a> VolumePruneRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -7683,6 +8358,7 @@ impl<'a> VolumePruneRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for VolumePruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::VolumePruneResponse>;
     type IntoFuture = std::pin::Pin<
@@ -7692,6 +8368,7 @@ impl<'a> std::future::IntoFuture for VolumePruneRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::volume_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct VolumeInspectRequest<'a> {
@@ -7699,6 +8376,7 @@ pub struct VolumeInspectRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> VolumeInspectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -7706,6 +8384,7 @@ impl<'a> VolumeInspectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Volume> {
         let mut request = self
@@ -7714,8 +8393,8 @@ impl<'a> VolumeInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.38/volumes/{}", dockwright_runtime::encode_path_segment(& self
-                    .name)
+                    "/v1.38/volumes/{}", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -7724,6 +8403,7 @@ impl<'a> VolumeInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for VolumeInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Volume>;
     type IntoFuture = std::pin::Pin<
@@ -7733,6 +8413,7 @@ impl<'a> std::future::IntoFuture for VolumeInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::volume_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct VolumeDeleteRequest<'a> {
@@ -7741,18 +8422,21 @@ pub struct VolumeDeleteRequest<'a> {
     force: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> VolumeDeleteRequest<'a> {
     /// Force the removal of the volume
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -7761,8 +8445,8 @@ impl<'a> VolumeDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.38/volumes/{}", dockwright_runtime::encode_path_segment(& self
-                    .name)
+                    "/v1.38/volumes/{}", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(value) = self.force.as_ref() {
@@ -7774,6 +8458,7 @@ impl<'a> VolumeDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for VolumeDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -7783,6 +8468,7 @@ impl<'a> std::future::IntoFuture for VolumeDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 impl dockwright_runtime::ProgressMessage for crate::models::BuildInfo {
     fn error_message(&self) -> Option<String> {
         dockwright_runtime::stream::daemon_error(
@@ -7796,66 +8482,84 @@ impl dockwright_runtime::ProgressMessage for crate::models::BuildInfo {
         )
     }
 }
+
 impl dockwright_runtime::ProgressReport for crate::models::BuildInfo {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
+
     fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
+
     fn progress_text(&self) -> Option<&str> {
         self.progress.as_deref()
     }
+
     fn stream_text(&self) -> Option<&str> {
         self.stream.as_deref()
     }
+
     fn current(&self) -> Option<i64> {
         self.progress_detail.as_ref().and_then(|d| d.current.as_ref()).copied()
     }
+
     fn total(&self) -> Option<i64> {
         self.progress_detail.as_ref().and_then(|d| d.total.as_ref()).copied()
     }
 }
+
 impl dockwright_runtime::ProgressMessage for crate::models::CreateImageInfo {
     fn error_message(&self) -> Option<String> {
         dockwright_runtime::stream::daemon_error(self.error.as_deref(), None)
     }
 }
+
 impl dockwright_runtime::ProgressReport for crate::models::CreateImageInfo {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
+
     fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
+
     fn progress_text(&self) -> Option<&str> {
         self.progress.as_deref()
     }
+
     fn current(&self) -> Option<i64> {
         self.progress_detail.as_ref().and_then(|d| d.current.as_ref()).copied()
     }
+
     fn total(&self) -> Option<i64> {
         self.progress_detail.as_ref().and_then(|d| d.total.as_ref()).copied()
     }
 }
+
 impl dockwright_runtime::ProgressMessage for crate::models::PushImageInfo {
     fn error_message(&self) -> Option<String> {
         dockwright_runtime::stream::daemon_error(self.error.as_deref(), None)
     }
 }
+
 impl dockwright_runtime::ProgressReport for crate::models::PushImageInfo {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
+
     fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
+
     fn progress_text(&self) -> Option<&str> {
         self.progress.as_deref()
     }
+
     fn current(&self) -> Option<i64> {
         self.progress_detail.as_ref().and_then(|d| d.current.as_ref()).copied()
     }
+
     fn total(&self) -> Option<i64> {
         self.progress_detail.as_ref().and_then(|d| d.total.as_ref()).copied()
     }

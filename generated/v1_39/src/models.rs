@@ -11,6 +11,7 @@ pub struct Address {
     /// Mask length of the IP address.
     pub prefix_len: Option<i64>,
 }
+
 impl serde::Serialize for Address {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -24,6 +25,7 @@ impl serde::Serialize for Address {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Address {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -60,6 +62,7 @@ impl<'de> serde::Deserialize<'de> for Address {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuthConfig {
     /// Email is an optional value associated with the username.
@@ -70,6 +73,7 @@ pub struct AuthConfig {
     pub serveraddress: Option<String>,
     pub username: Option<String>,
 }
+
 impl serde::Serialize for AuthConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -89,6 +93,7 @@ impl serde::Serialize for AuthConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AuthConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -131,6 +136,7 @@ impl<'de> serde::Deserialize<'de> for AuthConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// BuildCache contains information about a build cache record.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BuildCache {
@@ -156,6 +162,7 @@ pub struct BuildCache {
     pub type_: Option<BuildCacheType>,
     pub usage_count: Option<i64>,
 }
+
 impl serde::Serialize for BuildCache {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -193,6 +200,7 @@ impl serde::Serialize for BuildCache {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for BuildCache {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -253,6 +261,7 @@ impl<'de> serde::Deserialize<'de> for BuildCache {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BuildInfo {
     pub aux: Option<ImageID>,
@@ -264,6 +273,7 @@ pub struct BuildInfo {
     pub status: Option<String>,
     pub stream: Option<String>,
 }
+
 impl serde::Serialize for BuildInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -295,6 +305,7 @@ impl serde::Serialize for BuildInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for BuildInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -353,6 +364,7 @@ impl<'de> serde::Deserialize<'de> for BuildInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// ClusterInfo represents information about the swarm as is returned by the
 /// "/info" endpoint. Join-tokens are not included.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -377,6 +389,7 @@ pub struct ClusterInfo {
     pub updated_at: Option<String>,
     pub version: Option<ObjectVersion>,
 }
+
 impl serde::Serialize for ClusterInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -411,6 +424,7 @@ impl serde::Serialize for ClusterInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ClusterInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -472,6 +486,7 @@ impl<'de> serde::Deserialize<'de> for ClusterInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Commit holds the Git-commit (SHA1) that a binary was built from, as
 /// reported in the version-string of external tools, such as `containerd`,
 /// or `runC`.
@@ -482,6 +497,7 @@ pub struct Commit {
     /// Actual commit ID of external tool.
     pub id: Option<String>,
 }
+
 impl serde::Serialize for Commit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -495,6 +511,7 @@ impl serde::Serialize for Commit {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Commit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -531,6 +548,7 @@ impl<'de> serde::Deserialize<'de> for Commit {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Config {
     pub created_at: Option<String>,
@@ -539,6 +557,7 @@ pub struct Config {
     pub updated_at: Option<String>,
     pub version: Option<ObjectVersion>,
 }
+
 impl serde::Serialize for Config {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -561,6 +580,7 @@ impl serde::Serialize for Config {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Config {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -606,6 +626,7 @@ impl<'de> serde::Deserialize<'de> for Config {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfigSpec {
     /// Data is the data to store as a config, formatted as a standard base64-encoded
@@ -622,6 +643,7 @@ pub struct ConfigSpec {
     /// a template. If no driver is set, no templating is used.
     pub templating: Option<Driver>,
 }
+
 impl serde::Serialize for ConfigSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -641,6 +663,7 @@ impl serde::Serialize for ConfigSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ConfigSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -688,6 +711,7 @@ impl<'de> serde::Deserialize<'de> for ConfigSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Blkio stats entry.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerBlkioStatEntry {
@@ -696,6 +720,7 @@ pub struct ContainerBlkioStatEntry {
     pub op: Option<String>,
     pub value: Option<u64>,
 }
+
 impl serde::Serialize for ContainerBlkioStatEntry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -715,6 +740,7 @@ impl serde::Serialize for ContainerBlkioStatEntry {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerBlkioStatEntry {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -757,6 +783,7 @@ impl<'de> serde::Deserialize<'de> for ContainerBlkioStatEntry {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// BlkioStats stores all IO service stats for data read and write.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerBlkioStats {
@@ -776,6 +803,7 @@ pub struct ContainerBlkioStats {
     /// This field is only available when using Linux containers with cgroups v1.
     pub sectors_recursive: Option<Vec<ContainerBlkioStatEntry>>,
 }
+
 impl serde::Serialize for ContainerBlkioStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -807,6 +835,7 @@ impl serde::Serialize for ContainerBlkioStats {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerBlkioStats {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -885,6 +914,7 @@ impl<'de> serde::Deserialize<'de> for ContainerBlkioStats {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// CPU related info of the container
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerCPUStats {
@@ -895,6 +925,7 @@ pub struct ContainerCPUStats {
     pub system_cpu_usage: Option<u64>,
     pub throttling_data: Option<ContainerThrottlingData>,
 }
+
 impl serde::Serialize for ContainerCPUStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -914,6 +945,7 @@ impl serde::Serialize for ContainerCPUStats {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerCPUStats {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -961,6 +993,7 @@ impl<'de> serde::Deserialize<'de> for ContainerCPUStats {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// All CPU stats aggregated since container inception.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerCPUUsage {
@@ -973,6 +1006,7 @@ pub struct ContainerCPUUsage {
     /// Time (in nanoseconds) spent by tasks of the cgroup in user mode (Linux), or time spent (in 100's of nanoseconds) by all container processes in kernel mode (Windows).
     pub usage_in_usermode: Option<u64>,
 }
+
 impl serde::Serialize for ContainerCPUUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -992,6 +1026,7 @@ impl serde::Serialize for ContainerCPUUsage {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerCPUUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1036,6 +1071,7 @@ impl<'de> serde::Deserialize<'de> for ContainerCPUUsage {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Configuration for a container that is portable between hosts.
 ///
 /// When used as `ContainerConfig` field in an image, `ContainerConfig` is an
@@ -1111,6 +1147,7 @@ pub struct ContainerConfig {
     /// The working directory for commands to run in.
     pub working_dir: Option<String>,
 }
+
 impl serde::Serialize for ContainerConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1193,6 +1230,7 @@ impl serde::Serialize for ContainerConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1337,6 +1375,7 @@ impl<'de> serde::Deserialize<'de> for ContainerConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Aggregates all memory stats since container inception on Linux.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerMemoryStats {
@@ -1357,6 +1396,7 @@ pub struct ContainerMemoryStats {
     /// Current `res_counter` usage for memory.
     pub usage: Option<u64>,
 }
+
 impl serde::Serialize for ContainerMemoryStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1388,6 +1428,7 @@ impl serde::Serialize for ContainerMemoryStats {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerMemoryStats {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1449,6 +1490,7 @@ impl<'de> serde::Deserialize<'de> for ContainerMemoryStats {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Aggregates the network stats of one container
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerNetworkStats {
@@ -1473,6 +1515,7 @@ pub struct ContainerNetworkStats {
     /// Packets sent.
     pub tx_packets: Option<u64>,
 }
+
 impl serde::Serialize for ContainerNetworkStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1510,6 +1553,7 @@ impl serde::Serialize for ContainerNetworkStats {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerNetworkStats {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1570,6 +1614,7 @@ impl<'de> serde::Deserialize<'de> for ContainerNetworkStats {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// PidsStats contains Linux-specific stats of a container's process-IDs (PIDs).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerPidsStats {
@@ -1578,6 +1623,7 @@ pub struct ContainerPidsStats {
     /// Limit is the hard limit on the number of pids in the cgroup.
     pub limit: Option<u64>,
 }
+
 impl serde::Serialize for ContainerPidsStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1591,6 +1637,7 @@ impl serde::Serialize for ContainerPidsStats {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerPidsStats {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1627,6 +1674,7 @@ impl<'de> serde::Deserialize<'de> for ContainerPidsStats {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// ContainerState stores container's running state. It's part of ContainerJSONBase
 /// and will be returned by the "inspect" command.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1663,6 +1711,7 @@ pub struct ContainerState {
     /// "running", "paused", "restarting", "removing", "exited", or "dead".
     pub status: Option<ContainerStateStatus>,
 }
+
 impl serde::Serialize for ContainerState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1706,6 +1755,7 @@ impl serde::Serialize for ContainerState {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1774,6 +1824,7 @@ impl<'de> serde::Deserialize<'de> for ContainerState {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Statistics sample for a container.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerStatsResponse {
@@ -1796,6 +1847,7 @@ pub struct ContainerStatsResponse {
     pub read: Option<String>,
     pub storage_stats: Option<ContainerStorageStats>,
 }
+
 impl serde::Serialize for ContainerStatsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1839,6 +1891,7 @@ impl serde::Serialize for ContainerStatsResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerStatsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1926,6 +1979,7 @@ impl<'de> serde::Deserialize<'de> for ContainerStatsResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// StorageStats is the disk I/O stats for read/write on Windows.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerStorageStats {
@@ -1934,6 +1988,7 @@ pub struct ContainerStorageStats {
     pub write_count_normalized: Option<u64>,
     pub write_size_bytes: Option<u64>,
 }
+
 impl serde::Serialize for ContainerStorageStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1953,6 +2008,7 @@ impl serde::Serialize for ContainerStorageStats {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerStorageStats {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1999,6 +2055,7 @@ impl<'de> serde::Deserialize<'de> for ContainerStorageStats {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerSummary {
     /// Command to run when starting the container
@@ -2030,6 +2087,7 @@ pub struct ContainerSummary {
     /// Additional human-readable status of this container (e.g. `Exit 0`)
     pub status: Option<String>,
 }
+
 impl serde::Serialize for ContainerSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2082,6 +2140,7 @@ impl serde::Serialize for ContainerSummary {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2170,6 +2229,7 @@ impl<'de> serde::Deserialize<'de> for ContainerSummary {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// CPU throttling stats of the container.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerThrottlingData {
@@ -2180,6 +2240,7 @@ pub struct ContainerThrottlingData {
     /// Aggregated time (in nanoseconds) the container was throttled for.
     pub throttled_time: Option<u64>,
 }
+
 impl serde::Serialize for ContainerThrottlingData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2196,6 +2257,7 @@ impl serde::Serialize for ContainerThrottlingData {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerThrottlingData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2235,12 +2297,14 @@ impl<'de> serde::Deserialize<'de> for ContainerThrottlingData {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// container waiting error, if any
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerWaitExitError {
     /// Details of an error
     pub message: Option<String>,
 }
+
 impl serde::Serialize for ContainerWaitExitError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2251,6 +2315,7 @@ impl serde::Serialize for ContainerWaitExitError {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerWaitExitError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2284,6 +2349,7 @@ impl<'de> serde::Deserialize<'de> for ContainerWaitExitError {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// OK response to ContainerWait operation
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerWaitResponse {
@@ -2291,6 +2357,7 @@ pub struct ContainerWaitResponse {
     /// Exit code of the container
     pub status_code: i64,
 }
+
 impl serde::Serialize for ContainerWaitResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2302,6 +2369,7 @@ impl serde::Serialize for ContainerWaitResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerWaitResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2343,6 +2411,7 @@ impl<'de> serde::Deserialize<'de> for ContainerWaitResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateImageInfo {
     pub error: Option<String>,
@@ -2352,6 +2421,7 @@ pub struct CreateImageInfo {
     pub progress_detail: Option<ProgressDetail>,
     pub status: Option<String>,
 }
+
 impl serde::Serialize for CreateImageInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2377,6 +2447,7 @@ impl serde::Serialize for CreateImageInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CreateImageInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2429,6 +2500,7 @@ impl<'de> serde::Deserialize<'de> for CreateImageInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// A device mapping between the host and container
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceMapping {
@@ -2436,6 +2508,7 @@ pub struct DeviceMapping {
     pub path_in_container: Option<String>,
     pub path_on_host: Option<String>,
 }
+
 impl serde::Serialize for DeviceMapping {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2452,6 +2525,7 @@ impl serde::Serialize for DeviceMapping {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DeviceMapping {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2495,6 +2569,7 @@ impl<'de> serde::Deserialize<'de> for DeviceMapping {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Driver represents a driver (network, logging, secrets).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Driver {
@@ -2503,6 +2578,7 @@ pub struct Driver {
     /// Key/value map of driver-specific options.
     pub options: Option<std::collections::HashMap<String, String>>,
 }
+
 impl serde::Serialize for Driver {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2514,6 +2590,7 @@ impl serde::Serialize for Driver {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Driver {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2558,6 +2635,7 @@ impl<'de> serde::Deserialize<'de> for Driver {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// EndpointIPAMConfig represents an endpoint's IPAM configuration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EndpointIPAMConfig {
@@ -2565,6 +2643,7 @@ pub struct EndpointIPAMConfig {
     pub ipv6_address: Option<String>,
     pub link_local_ips: Option<Vec<String>>,
 }
+
 impl serde::Serialize for EndpointIPAMConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2581,6 +2660,7 @@ impl serde::Serialize for EndpointIPAMConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EndpointIPAMConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2622,6 +2702,7 @@ impl<'de> serde::Deserialize<'de> for EndpointIPAMConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EndpointPortConfig {
     pub name: Option<String>,
@@ -2641,6 +2722,7 @@ pub struct EndpointPortConfig {
     /// The port inside the container.
     pub target_port: Option<i64>,
 }
+
 impl serde::Serialize for EndpointPortConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2663,6 +2745,7 @@ impl serde::Serialize for EndpointPortConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EndpointPortConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2714,6 +2797,7 @@ impl<'de> serde::Deserialize<'de> for EndpointPortConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Configuration for a network endpoint.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EndpointSettings {
@@ -2742,6 +2826,7 @@ pub struct EndpointSettings {
     /// Unique ID of the network.
     pub network_id: Option<String>,
 }
+
 impl serde::Serialize for EndpointSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2788,6 +2873,7 @@ impl serde::Serialize for EndpointSettings {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EndpointSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2868,6 +2954,7 @@ impl<'de> serde::Deserialize<'de> for EndpointSettings {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Properties that can be configured to access and load balance a service.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EndpointSpec {
@@ -2877,6 +2964,7 @@ pub struct EndpointSpec {
     /// outside. Ports can only be provided if `vip` resolution mode is used.
     pub ports: Option<Vec<EndpointPortConfig>>,
 }
+
 impl serde::Serialize for EndpointSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2890,6 +2978,7 @@ impl serde::Serialize for EndpointSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EndpointSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2929,6 +3018,7 @@ impl<'de> serde::Deserialize<'de> for EndpointSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// EngineDescription provides information about an engine.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EngineDescription {
@@ -2936,6 +3026,7 @@ pub struct EngineDescription {
     pub labels: Option<std::collections::HashMap<String, String>>,
     pub plugins: Option<Vec<EngineDescriptionPluginsItem>>,
 }
+
 impl serde::Serialize for EngineDescription {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2952,6 +3043,7 @@ impl serde::Serialize for EngineDescription {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EngineDescription {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2999,11 +3091,13 @@ impl<'de> serde::Deserialize<'de> for EngineDescription {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ErrorDetail {
     pub code: Option<i64>,
     pub message: Option<String>,
 }
+
 impl serde::Serialize for ErrorDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3017,6 +3111,7 @@ impl serde::Serialize for ErrorDetail {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ErrorDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3053,12 +3148,14 @@ impl<'de> serde::Deserialize<'de> for ErrorDetail {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Represents an error.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ErrorResponse {
     /// The error message.
     pub message: String,
 }
+
 impl serde::Serialize for ErrorResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3067,6 +3164,7 @@ impl serde::Serialize for ErrorResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ErrorResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3103,9 +3201,11 @@ impl<'de> serde::Deserialize<'de> for ErrorResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// User-defined resources can be either Integer resources (e.g, `SSD=3`) or
 /// String resources (e.g, `GPU=UUID1`).
 pub type GenericResources = Vec<GenericResourcesItem>;
+
 /// Information about the storage driver used to store the container's and
 /// image's filesystem.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3118,6 +3218,7 @@ pub struct GraphDriverData {
     /// Name of the storage driver.
     pub name: String,
 }
+
 impl serde::Serialize for GraphDriverData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3127,6 +3228,7 @@ impl serde::Serialize for GraphDriverData {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for GraphDriverData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3177,6 +3279,7 @@ impl<'de> serde::Deserialize<'de> for GraphDriverData {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Health stores information about the container's healthcheck results.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Health {
@@ -3192,6 +3295,7 @@ pub struct Health {
     /// - "unhealthy" Unhealthy indicates that the container has a problem
     pub status: Option<HealthStatus>,
 }
+
 impl serde::Serialize for Health {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3208,6 +3312,7 @@ impl serde::Serialize for Health {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Health {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3249,6 +3354,7 @@ impl<'de> serde::Deserialize<'de> for Health {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// A test to perform to check that the container is healthy.
 /// Healthcheck commands should be side-effect free.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3284,6 +3390,7 @@ pub struct HealthConfig {
     /// forcibly terminated without a graceful shutdown.
     pub timeout: Option<i64>,
 }
+
 impl serde::Serialize for HealthConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3306,6 +3413,7 @@ impl serde::Serialize for HealthConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HealthConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3351,6 +3459,7 @@ impl<'de> serde::Deserialize<'de> for HealthConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// HealthcheckResult stores information about a single run of a healthcheck probe
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HealthcheckResult {
@@ -3370,6 +3479,7 @@ pub struct HealthcheckResult {
     /// [RFC 3339](https://www.ietf.org/rfc/rfc3339.txt) format with nano-seconds.
     pub start: Option<String>,
 }
+
 impl serde::Serialize for HealthcheckResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3389,6 +3499,7 @@ impl serde::Serialize for HealthcheckResult {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HealthcheckResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3431,6 +3542,7 @@ impl<'de> serde::Deserialize<'de> for HealthcheckResult {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Container configuration that depends on the host we are running on
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostConfig {
@@ -3694,6 +3806,7 @@ pub struct HostConfig {
     /// the form `<container name>[:<ro|rw>]`.
     pub volumes_from: Option<Vec<String>>,
 }
+
 impl serde::Serialize for HostConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3902,6 +4015,7 @@ impl serde::Serialize for HostConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HostConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4198,6 +4312,7 @@ impl<'de> serde::Deserialize<'de> for HostConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IPAM {
     /// List of IPAM configuration options, specified as a map:
@@ -4211,6 +4326,7 @@ pub struct IPAM {
     /// Driver-specific options, specified as a map.
     pub options: Option<std::collections::HashMap<String, String>>,
 }
+
 impl serde::Serialize for IPAM {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4227,6 +4343,7 @@ impl serde::Serialize for IPAM {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for IPAM {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4278,12 +4395,14 @@ impl<'de> serde::Deserialize<'de> for IPAM {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Response to an API call that returns just an Id
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IdResponse {
     /// The id of the newly created object.
     pub id: String,
 }
+
 impl serde::Serialize for IdResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4292,6 +4411,7 @@ impl serde::Serialize for IdResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for IdResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4328,6 +4448,7 @@ impl<'de> serde::Deserialize<'de> for IdResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Configuration of the image. These fields are used as defaults
 /// when starting a container from the image.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4444,6 +4565,7 @@ pub struct ImageConfig {
     /// The working directory for commands to run in.
     pub working_dir: Option<String>,
 }
+
 impl serde::Serialize for ImageConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4526,6 +4648,7 @@ impl serde::Serialize for ImageConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4670,6 +4793,7 @@ impl<'de> serde::Deserialize<'de> for ImageConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageDeleteResponseItem {
     /// The image ID of an image that was deleted
@@ -4677,6 +4801,7 @@ pub struct ImageDeleteResponseItem {
     /// The image ID of an image that was untagged
     pub untagged: Option<String>,
 }
+
 impl serde::Serialize for ImageDeleteResponseItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4690,6 +4815,7 @@ impl serde::Serialize for ImageDeleteResponseItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageDeleteResponseItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4726,6 +4852,7 @@ impl<'de> serde::Deserialize<'de> for ImageDeleteResponseItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// individual image layer information in response to ImageHistory operation
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageHistoryResponseItem {
@@ -4736,6 +4863,7 @@ pub struct ImageHistoryResponseItem {
     pub size: i64,
     pub tags: Vec<String>,
 }
+
 impl serde::Serialize for ImageHistoryResponseItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4749,6 +4877,7 @@ impl serde::Serialize for ImageHistoryResponseItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageHistoryResponseItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4819,11 +4948,13 @@ impl<'de> serde::Deserialize<'de> for ImageHistoryResponseItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Image ID or Digest
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageID {
     pub id: Option<String>,
 }
+
 impl serde::Serialize for ImageID {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4834,6 +4965,7 @@ impl serde::Serialize for ImageID {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageID {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4865,6 +4997,7 @@ impl<'de> serde::Deserialize<'de> for ImageID {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Information about an image in the local image cache.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageInspect {
@@ -4944,6 +5077,7 @@ pub struct ImageInspect {
     /// a future version of the API.
     pub virtual_size: Option<i64>,
 }
+
 impl serde::Serialize for ImageInspect {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -5011,6 +5145,7 @@ impl serde::Serialize for ImageInspect {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageInspect {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5111,6 +5246,7 @@ impl<'de> serde::Deserialize<'de> for ImageInspect {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageSummary {
     /// Number of containers using this image. Includes both stopped and running
@@ -5173,6 +5309,7 @@ pub struct ImageSummary {
     /// a future version of the API.
     pub virtual_size: i64,
 }
+
 impl serde::Serialize for ImageSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -5190,6 +5327,7 @@ impl serde::Serialize for ImageSummary {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5296,6 +5434,7 @@ impl<'de> serde::Deserialize<'de> for ImageSummary {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// IndexInfo contains information about a registry.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IndexInfo {
@@ -5319,6 +5458,7 @@ pub struct IndexInfo {
     /// > trusted CAs instead of enabling this option.
     pub secure: Option<bool>,
 }
+
 impl serde::Serialize for IndexInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -5338,6 +5478,7 @@ impl serde::Serialize for IndexInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for IndexInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5380,6 +5521,7 @@ impl<'de> serde::Deserialize<'de> for IndexInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// JoinTokens contains the tokens workers and managers need to join the swarm.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct JoinTokens {
@@ -5388,6 +5530,7 @@ pub struct JoinTokens {
     /// The token workers can use to join the swarm.
     pub worker: Option<String>,
 }
+
 impl serde::Serialize for JoinTokens {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -5401,6 +5544,7 @@ impl serde::Serialize for JoinTokens {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for JoinTokens {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5437,6 +5581,7 @@ impl<'de> serde::Deserialize<'de> for JoinTokens {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Current local status of this node.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LocalNodeState {
@@ -5455,6 +5600,7 @@ pub enum LocalNodeState {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl LocalNodeState {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -5469,6 +5615,7 @@ impl LocalNodeState {
         }
     }
 }
+
 impl From<&str> for LocalNodeState {
     fn from(value: &str) -> Self {
         match value {
@@ -5482,16 +5629,19 @@ impl From<&str> for LocalNodeState {
         }
     }
 }
+
 impl std::fmt::Display for LocalNodeState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for LocalNodeState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for LocalNodeState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5499,6 +5649,7 @@ impl<'de> serde::Deserialize<'de> for LocalNodeState {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// ManagerStatus represents the status of a manager.
 ///
 /// It provides the current status of a node's manager component, if the node
@@ -5510,6 +5661,7 @@ pub struct ManagerStatus {
     pub leader: Option<bool>,
     pub reachability: Option<Reachability>,
 }
+
 impl serde::Serialize for ManagerStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -5526,6 +5678,7 @@ impl serde::Serialize for ManagerStatus {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ManagerStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5567,6 +5720,7 @@ impl<'de> serde::Deserialize<'de> for ManagerStatus {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Mount {
     /// Optional configuration for the `bind` type.
@@ -5595,6 +5749,7 @@ pub struct Mount {
     /// Optional configuration for the `volume` type.
     pub volume_options: Option<MountVolumeOptions>,
 }
+
 impl serde::Serialize for Mount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -5626,6 +5781,7 @@ impl serde::Serialize for Mount {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Mount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5686,6 +5842,7 @@ impl<'de> serde::Deserialize<'de> for Mount {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// MountPoint represents a mount point configuration inside the container.
 /// This is used for reporting the mountpoints in use by a container.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -5724,6 +5881,7 @@ pub struct MountPoint {
     /// - `volume` a docker volume with the given `Name`.
     pub type_: Option<MountType>,
 }
+
 impl serde::Serialize for MountPoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -5755,6 +5913,7 @@ impl serde::Serialize for MountPoint {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MountPoint {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5809,6 +5968,7 @@ impl<'de> serde::Deserialize<'de> for MountPoint {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The mount type. Available types:
 ///
 /// - `bind` a mount of a file or directory from the host into the container.
@@ -5828,6 +5988,7 @@ pub enum MountType {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl MountType {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -5840,6 +6001,7 @@ impl MountType {
         }
     }
 }
+
 impl From<&str> for MountType {
     fn from(value: &str) -> Self {
         match value {
@@ -5851,16 +6013,19 @@ impl From<&str> for MountType {
         }
     }
 }
+
 impl std::fmt::Display for MountType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for MountType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MountType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5868,6 +6033,7 @@ impl<'de> serde::Deserialize<'de> for MountType {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Network {
     pub attachable: Option<bool>,
@@ -5884,6 +6050,7 @@ pub struct Network {
     pub options: Option<std::collections::HashMap<String, String>>,
     pub scope: Option<String>,
 }
+
 impl serde::Serialize for Network {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -5930,6 +6097,7 @@ impl serde::Serialize for Network {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Network {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6016,6 +6184,7 @@ impl<'de> serde::Deserialize<'de> for Network {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Specifies how a task is attached to a network, and the addresses the
 /// task was assigned on that network.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -6026,6 +6195,7 @@ pub struct NetworkAttachment {
     pub addresses: Option<Vec<String>>,
     pub network: Option<Network>,
 }
+
 impl serde::Serialize for NetworkAttachment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6039,6 +6209,7 @@ impl serde::Serialize for NetworkAttachment {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkAttachment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6075,6 +6246,7 @@ impl<'de> serde::Deserialize<'de> for NetworkAttachment {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Specifies how a service should be attached to a particular network.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkAttachmentConfig {
@@ -6085,6 +6257,7 @@ pub struct NetworkAttachmentConfig {
     /// The target network for attachment. Must be a network name or ID.
     pub target: Option<String>,
 }
+
 impl serde::Serialize for NetworkAttachmentConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6101,6 +6274,7 @@ impl serde::Serialize for NetworkAttachmentConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkAttachmentConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6145,6 +6319,7 @@ impl<'de> serde::Deserialize<'de> for NetworkAttachmentConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkContainer {
     pub endpoint_id: Option<String>,
@@ -6153,6 +6328,7 @@ pub struct NetworkContainer {
     pub mac_address: Option<String>,
     pub name: Option<String>,
 }
+
 impl serde::Serialize for NetworkContainer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6175,6 +6351,7 @@ impl serde::Serialize for NetworkContainer {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkContainer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6220,6 +6397,7 @@ impl<'de> serde::Deserialize<'de> for NetworkContainer {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// NetworkSettings exposes the network settings in the API
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkSettings {
@@ -6321,6 +6499,7 @@ pub struct NetworkSettings {
     pub secondary_ip_addresses: Option<Vec<Address>>,
     pub secondary_ipv6_addresses: Option<Vec<Address>>,
 }
+
 impl serde::Serialize for NetworkSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6382,6 +6561,7 @@ impl serde::Serialize for NetworkSettings {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6485,6 +6665,7 @@ impl<'de> serde::Deserialize<'de> for NetworkSettings {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// NetworkingConfig represents the container's networking configuration for
 /// each of its interfaces.
 /// It is used for the networking configs specified in the `docker create`
@@ -6494,6 +6675,7 @@ pub struct NetworkingConfig {
     /// A mapping of network name to endpoint configuration for that network.
     pub endpoints_config: Option<std::collections::HashMap<String, EndpointSettings>>,
 }
+
 impl serde::Serialize for NetworkingConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6504,6 +6686,7 @@ impl serde::Serialize for NetworkingConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkingConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6544,6 +6727,7 @@ impl<'de> serde::Deserialize<'de> for NetworkingConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Node {
     /// Date and time at which the node was added to the swarm in
@@ -6559,6 +6743,7 @@ pub struct Node {
     pub updated_at: Option<String>,
     pub version: Option<ObjectVersion>,
 }
+
 impl serde::Serialize for Node {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6590,6 +6775,7 @@ impl serde::Serialize for Node {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Node {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6648,6 +6834,7 @@ impl<'de> serde::Deserialize<'de> for Node {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// NodeDescription encapsulates the properties of the Node as reported by the
 /// agent.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -6658,6 +6845,7 @@ pub struct NodeDescription {
     pub resources: Option<ResourceObject>,
     pub tls_info: Option<TLSInfo>,
 }
+
 impl serde::Serialize for NodeDescription {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6680,6 +6868,7 @@ impl serde::Serialize for NodeDescription {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NodeDescription {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6729,6 +6918,7 @@ impl<'de> serde::Deserialize<'de> for NodeDescription {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NodeSpec {
     /// Availability of the node.
@@ -6740,6 +6930,7 @@ pub struct NodeSpec {
     /// Role of the node.
     pub role: Option<NodeSpecRole>,
 }
+
 impl serde::Serialize for NodeSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6759,6 +6950,7 @@ impl serde::Serialize for NodeSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NodeSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6808,6 +7000,7 @@ impl<'de> serde::Deserialize<'de> for NodeSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// NodeState represents the state of a node.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum NodeState {
@@ -6822,6 +7015,7 @@ pub enum NodeState {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl NodeState {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -6834,6 +7028,7 @@ impl NodeState {
         }
     }
 }
+
 impl From<&str> for NodeState {
     fn from(value: &str) -> Self {
         match value {
@@ -6845,16 +7040,19 @@ impl From<&str> for NodeState {
         }
     }
 }
+
 impl std::fmt::Display for NodeState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for NodeState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NodeState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6862,6 +7060,7 @@ impl<'de> serde::Deserialize<'de> for NodeState {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// NodeStatus represents the status of a node.
 ///
 /// It provides the current status of the node, as seen by the manager.
@@ -6872,6 +7071,7 @@ pub struct NodeStatus {
     pub message: Option<String>,
     pub state: Option<NodeState>,
 }
+
 impl serde::Serialize for NodeStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6888,6 +7088,7 @@ impl serde::Serialize for NodeStatus {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NodeStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6927,6 +7128,7 @@ impl<'de> serde::Deserialize<'de> for NodeStatus {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The version number of the object such as node, service, etc. This is needed
 /// to avoid conflicting writes. The client must send the version number along
 /// with the modified specification when updating these objects.
@@ -6941,6 +7143,7 @@ impl<'de> serde::Deserialize<'de> for NodeStatus {
 pub struct ObjectVersion {
     pub index: Option<u64>,
 }
+
 impl serde::Serialize for ObjectVersion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6951,6 +7154,7 @@ impl serde::Serialize for ObjectVersion {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ObjectVersion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6982,6 +7186,7 @@ impl<'de> serde::Deserialize<'de> for ObjectVersion {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Represents a peer-node in the swarm
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PeerNode {
@@ -6990,6 +7195,7 @@ pub struct PeerNode {
     /// Unique identifier of for this node in the swarm.
     pub node_id: Option<String>,
 }
+
 impl serde::Serialize for PeerNode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7003,6 +7209,7 @@ impl serde::Serialize for PeerNode {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PeerNode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7039,6 +7246,7 @@ impl<'de> serde::Deserialize<'de> for PeerNode {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Platform represents the platform (Arch/OS).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Platform {
@@ -7048,6 +7256,7 @@ pub struct Platform {
     /// OS represents the Operating System (for example, `linux` or `windows`).
     pub os: Option<String>,
 }
+
 impl serde::Serialize for Platform {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7061,6 +7270,7 @@ impl serde::Serialize for Platform {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Platform {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7097,6 +7307,7 @@ impl<'de> serde::Deserialize<'de> for Platform {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// A plugin for the Engine API
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Plugin {
@@ -7111,6 +7322,7 @@ pub struct Plugin {
     /// Settings that can be modified by users.
     pub settings: PluginSettings,
 }
+
 impl serde::Serialize for Plugin {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7128,6 +7340,7 @@ impl serde::Serialize for Plugin {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Plugin {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7190,6 +7403,7 @@ impl<'de> serde::Deserialize<'de> for Plugin {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginDevice {
     pub description: String,
@@ -7197,6 +7411,7 @@ pub struct PluginDevice {
     pub path: Option<String>,
     pub settable: Vec<String>,
 }
+
 impl serde::Serialize for PluginDevice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7210,6 +7425,7 @@ impl serde::Serialize for PluginDevice {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginDevice {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7265,6 +7481,7 @@ impl<'de> serde::Deserialize<'de> for PluginDevice {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginEnv {
     pub description: String,
@@ -7272,6 +7489,7 @@ pub struct PluginEnv {
     pub settable: Vec<String>,
     pub value: Option<String>,
 }
+
 impl serde::Serialize for PluginEnv {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7285,6 +7503,7 @@ impl serde::Serialize for PluginEnv {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginEnv {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7340,12 +7559,14 @@ impl<'de> serde::Deserialize<'de> for PluginEnv {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginInterfaceType {
     pub capability: String,
     pub prefix: String,
     pub version: String,
 }
+
 impl serde::Serialize for PluginInterfaceType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7356,6 +7577,7 @@ impl serde::Serialize for PluginInterfaceType {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginInterfaceType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7404,6 +7626,7 @@ impl<'de> serde::Deserialize<'de> for PluginInterfaceType {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginMount {
     pub description: String,
@@ -7414,6 +7637,7 @@ pub struct PluginMount {
     pub source: Option<String>,
     pub type_: String,
 }
+
 impl serde::Serialize for PluginMount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7430,6 +7654,7 @@ impl serde::Serialize for PluginMount {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginMount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7507,6 +7732,7 @@ impl<'de> serde::Deserialize<'de> for PluginMount {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Available plugins per type.
 ///
 /// &lt;p&gt;&lt;br /&gt;&lt;/p&gt;
@@ -7525,6 +7751,7 @@ pub struct PluginsInfo {
     /// Names of available volume-drivers, and network-driver plugins.
     pub volume: Option<Vec<String>>,
 }
+
 impl serde::Serialize for PluginsInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7544,6 +7771,7 @@ impl serde::Serialize for PluginsInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginsInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7588,6 +7816,7 @@ impl<'de> serde::Deserialize<'de> for PluginsInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// An open port on a container
 #[derive(Debug, Clone, PartialEq)]
 pub struct Port {
@@ -7599,6 +7828,7 @@ pub struct Port {
     pub public_port: Option<u16>,
     pub type_: PortType,
 }
+
 impl serde::Serialize for Port {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7614,6 +7844,7 @@ impl serde::Serialize for Port {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Port {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7662,6 +7893,7 @@ impl<'de> serde::Deserialize<'de> for Port {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// PortBinding represents a binding between a host IP address and a host
 /// port.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -7671,6 +7903,7 @@ pub struct PortBinding {
     /// Host port number that the container's port is mapped to.
     pub host_port: Option<String>,
 }
+
 impl serde::Serialize for PortBinding {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7684,6 +7917,7 @@ impl serde::Serialize for PortBinding {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PortBinding {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7720,6 +7954,7 @@ impl<'de> serde::Deserialize<'de> for PortBinding {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// PortMap describes the mapping of container ports to host ports, using the
 /// container's port-number and protocol as key in the format `<port>/<protocol>`,
 /// for example, `80/udp`.
@@ -7727,6 +7962,7 @@ impl<'de> serde::Deserialize<'de> for PortBinding {
 /// If a container's port is mapped for multiple protocols, separate entries
 /// are added to the mapping table.
 pub type PortMap = std::collections::HashMap<String, Option<Vec<PortBinding>>>;
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProcessConfig {
     pub arguments: Option<Vec<String>>,
@@ -7735,6 +7971,7 @@ pub struct ProcessConfig {
     pub tty: Option<bool>,
     pub user: Option<String>,
 }
+
 impl serde::Serialize for ProcessConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7757,6 +7994,7 @@ impl serde::Serialize for ProcessConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ProcessConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7802,11 +8040,13 @@ impl<'de> serde::Deserialize<'de> for ProcessConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProgressDetail {
     pub current: Option<i64>,
     pub total: Option<i64>,
 }
+
 impl serde::Serialize for ProgressDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7820,6 +8060,7 @@ impl serde::Serialize for ProgressDetail {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ProgressDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7856,6 +8097,7 @@ impl<'de> serde::Deserialize<'de> for ProgressDetail {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PushImageInfo {
     /// The layer (or other item) this line reports on.
@@ -7865,6 +8107,7 @@ pub struct PushImageInfo {
     pub progress_detail: Option<ProgressDetail>,
     pub status: Option<String>,
 }
+
 impl serde::Serialize for PushImageInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7887,6 +8130,7 @@ impl serde::Serialize for PushImageInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PushImageInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7934,6 +8178,7 @@ impl<'de> serde::Deserialize<'de> for PushImageInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Reachability represents the reachability of a node.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Reachability {
@@ -7946,6 +8191,7 @@ pub enum Reachability {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl Reachability {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -7957,6 +8203,7 @@ impl Reachability {
         }
     }
 }
+
 impl From<&str> for Reachability {
     fn from(value: &str) -> Self {
         match value {
@@ -7967,16 +8214,19 @@ impl From<&str> for Reachability {
         }
     }
 }
+
 impl std::fmt::Display for Reachability {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for Reachability {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Reachability {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7984,6 +8234,7 @@ impl<'de> serde::Deserialize<'de> for Reachability {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// RegistryServiceConfig stores daemon registry services configuration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RegistryServiceConfig {
@@ -8032,6 +8283,7 @@ pub struct RegistryServiceConfig {
     /// (`docker.io`) registry.
     pub mirrors: Option<Vec<String>>,
 }
+
 impl serde::Serialize for RegistryServiceConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -8054,6 +8306,7 @@ impl serde::Serialize for RegistryServiceConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for RegistryServiceConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8110,6 +8363,7 @@ impl<'de> serde::Deserialize<'de> for RegistryServiceConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// An object describing the resources which can be advertised by a node and
 /// requested by a task.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -8118,6 +8372,7 @@ pub struct ResourceObject {
     pub memory_bytes: Option<i64>,
     pub nano_cpus: Option<i64>,
 }
+
 impl serde::Serialize for ResourceObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -8134,6 +8389,7 @@ impl serde::Serialize for ResourceObject {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ResourceObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8175,6 +8431,7 @@ impl<'de> serde::Deserialize<'de> for ResourceObject {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// A container's resources (cgroups config, ulimits, etc)
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Resources {
@@ -8284,6 +8541,7 @@ pub struct Resources {
     /// ```
     pub ulimits: Option<Vec<ResourcesUlimitsItem>>,
 }
+
 impl serde::Serialize for Resources {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -8381,6 +8639,7 @@ impl serde::Serialize for Resources {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Resources {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8529,6 +8788,7 @@ impl<'de> serde::Deserialize<'de> for Resources {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The behavior to apply when the container exits. The default is not to
 /// restart.
 ///
@@ -8544,6 +8804,7 @@ pub struct RestartPolicy {
     /// - `on-failure` Restart only when the container exit code is non-zero
     pub name: Option<RestartPolicyName>,
 }
+
 impl serde::Serialize for RestartPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -8557,6 +8818,7 @@ impl serde::Serialize for RestartPolicy {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for RestartPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8595,6 +8857,7 @@ impl<'de> serde::Deserialize<'de> for RestartPolicy {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Runtime describes an [OCI compliant](https://github.com/opencontainers/runtime-spec)
 /// runtime.
 ///
@@ -8611,6 +8874,7 @@ pub struct Runtime {
     /// List of command-line arguments to pass to the runtime when invoked.
     pub runtime_args: Option<Vec<String>>,
 }
+
 impl serde::Serialize for Runtime {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -8624,6 +8888,7 @@ impl serde::Serialize for Runtime {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Runtime {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8662,6 +8927,7 @@ impl<'de> serde::Deserialize<'de> for Runtime {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Secret {
     pub created_at: Option<String>,
@@ -8670,6 +8936,7 @@ pub struct Secret {
     pub updated_at: Option<String>,
     pub version: Option<ObjectVersion>,
 }
+
 impl serde::Serialize for Secret {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -8692,6 +8959,7 @@ impl serde::Serialize for Secret {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Secret {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8737,6 +9005,7 @@ impl<'de> serde::Deserialize<'de> for Secret {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SecretSpec {
     /// Data is the data to store as a secret, formatted as a standard base64-encoded
@@ -8761,6 +9030,7 @@ pub struct SecretSpec {
     /// a template. If no driver is set, no templating is used.
     pub templating: Option<Driver>,
 }
+
 impl serde::Serialize for SecretSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -8783,6 +9053,7 @@ impl serde::Serialize for SecretSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SecretSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8833,6 +9104,7 @@ impl<'de> serde::Deserialize<'de> for SecretSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Service {
     pub created_at: Option<String>,
@@ -8844,6 +9116,7 @@ pub struct Service {
     pub updated_at: Option<String>,
     pub version: Option<ObjectVersion>,
 }
+
 impl serde::Serialize for Service {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -8872,6 +9145,7 @@ impl serde::Serialize for Service {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Service {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8927,6 +9201,7 @@ impl<'de> serde::Deserialize<'de> for Service {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// User modifiable configuration for a service.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceSpec {
@@ -8945,6 +9220,7 @@ pub struct ServiceSpec {
     /// Specification for the update strategy of the service.
     pub update_config: Option<ServiceSpecUpdateConfig>,
 }
+
 impl serde::Serialize for ServiceSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -8976,6 +9252,7 @@ impl serde::Serialize for ServiceSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9046,11 +9323,13 @@ impl<'de> serde::Deserialize<'de> for ServiceSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceUpdateResponse {
     /// Optional warning messages
     pub warnings: Option<Vec<String>>,
 }
+
 impl serde::Serialize for ServiceUpdateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9061,6 +9340,7 @@ impl serde::Serialize for ServiceUpdateResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceUpdateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9094,6 +9374,7 @@ impl<'de> serde::Deserialize<'de> for ServiceUpdateResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Swarm {
     /// Date and time at which the swarm was initialised in
@@ -9117,6 +9398,7 @@ pub struct Swarm {
     pub version: Option<ObjectVersion>,
     pub join_tokens: Option<JoinTokens>,
 }
+
 impl serde::Serialize for Swarm {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9154,6 +9436,7 @@ impl serde::Serialize for Swarm {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Swarm {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9218,6 +9501,7 @@ impl<'de> serde::Deserialize<'de> for Swarm {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Represents generic information about swarm.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmInfo {
@@ -9237,6 +9521,7 @@ pub struct SwarmInfo {
     /// List of ID's and addresses of other managers in the swarm.
     pub remote_managers: Option<Vec<PeerNode>>,
 }
+
 impl serde::Serialize for SwarmInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9271,6 +9556,7 @@ impl serde::Serialize for SwarmInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9332,6 +9618,7 @@ impl<'de> serde::Deserialize<'de> for SwarmInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// User modifiable swarm configuration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpec {
@@ -9352,6 +9639,7 @@ pub struct SwarmSpec {
     /// Defaults for creating tasks in this cluster.
     pub task_defaults: Option<SwarmSpecTaskDefaults>,
 }
+
 impl serde::Serialize for SwarmSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9383,6 +9671,7 @@ impl serde::Serialize for SwarmSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9453,6 +9742,7 @@ impl<'de> serde::Deserialize<'de> for SwarmSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemInfo {
     /// Hardware architecture of the host, as returned by the operating system.
@@ -9698,6 +9988,7 @@ pub struct SystemInfo {
     /// These messages can be printed by the client as information to the user.
     pub warnings: Option<Vec<String>>,
 }
+
 impl serde::Serialize for SystemInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9879,6 +10170,7 @@ impl serde::Serialize for SystemInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10124,6 +10416,7 @@ impl<'de> serde::Deserialize<'de> for SystemInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Response of Engine API: GET "/version"
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemVersion {
@@ -10158,6 +10451,7 @@ pub struct SystemVersion {
     /// The version of the daemon
     pub version: Option<String>,
 }
+
 impl serde::Serialize for SystemVersion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10201,6 +10495,7 @@ impl serde::Serialize for SystemVersion {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemVersion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10272,6 +10567,7 @@ impl<'de> serde::Deserialize<'de> for SystemVersion {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Information about the issuer of leaf TLS certificates and the trusted root
 /// CA certificate.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -10284,6 +10580,7 @@ pub struct TLSInfo {
     /// certificates.
     pub trust_root: Option<String>,
 }
+
 impl serde::Serialize for TLSInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10300,6 +10597,7 @@ impl serde::Serialize for TLSInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TLSInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10343,6 +10641,7 @@ impl<'de> serde::Deserialize<'de> for TLSInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Task {
     pub assigned_generic_resources: Option<GenericResources>,
@@ -10367,6 +10666,7 @@ pub struct Task {
     pub updated_at: Option<String>,
     pub version: Option<ObjectVersion>,
 }
+
 impl serde::Serialize for Task {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10416,6 +10716,7 @@ impl serde::Serialize for Task {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Task {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10501,6 +10802,7 @@ impl<'de> serde::Deserialize<'de> for Task {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// User modifiable task configuration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpec {
@@ -10551,6 +10853,7 @@ pub struct TaskSpec {
     /// Runtime is the type of runtime specified for the task executor.
     pub runtime: Option<String>,
 }
+
 impl serde::Serialize for TaskSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10588,6 +10891,7 @@ impl serde::Serialize for TaskSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10666,6 +10970,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TaskState {
     /// `"new"`
@@ -10701,6 +11006,7 @@ pub enum TaskState {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl TaskState {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -10724,6 +11030,7 @@ impl TaskState {
         }
     }
 }
+
 impl From<&str> for TaskState {
     fn from(value: &str) -> Self {
         match value {
@@ -10746,16 +11053,19 @@ impl From<&str> for TaskState {
         }
     }
 }
+
 impl std::fmt::Display for TaskState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TaskState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10763,6 +11073,7 @@ impl<'de> serde::Deserialize<'de> for TaskState {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThrottleDevice {
     /// Device path
@@ -10770,6 +11081,7 @@ pub struct ThrottleDevice {
     /// Rate
     pub rate: Option<i64>,
 }
+
 impl serde::Serialize for ThrottleDevice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10783,6 +11095,7 @@ impl serde::Serialize for ThrottleDevice {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ThrottleDevice {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10819,6 +11132,7 @@ impl<'de> serde::Deserialize<'de> for ThrottleDevice {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Volume {
     /// Date/Time the volume was created.
@@ -10847,6 +11161,7 @@ pub struct Volume {
     /// `GET /system/df` endpoint, and omitted in other endpoints.
     pub usage_data: Option<VolumeUsageData>,
 }
+
 impl serde::Serialize for Volume {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10869,6 +11184,7 @@ impl serde::Serialize for Volume {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Volume {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10969,6 +11285,7 @@ impl<'de> serde::Deserialize<'de> for Volume {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Volume configuration
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VolumeCreateOptions {
@@ -10982,6 +11299,7 @@ pub struct VolumeCreateOptions {
     /// The new volume's name. If not specified, Docker generates a name.
     pub name: Option<String>,
 }
+
 impl serde::Serialize for VolumeCreateOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11001,6 +11319,7 @@ impl serde::Serialize for VolumeCreateOptions {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for VolumeCreateOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11053,6 +11372,7 @@ impl<'de> serde::Deserialize<'de> for VolumeCreateOptions {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Volume list response
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VolumeListResponse {
@@ -11061,6 +11381,7 @@ pub struct VolumeListResponse {
     /// Warnings that occurred when fetching the list of volumes.
     pub warnings: Option<Vec<String>>,
 }
+
 impl serde::Serialize for VolumeListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11074,6 +11395,7 @@ impl serde::Serialize for VolumeListResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for VolumeListResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11110,6 +11432,7 @@ impl<'de> serde::Deserialize<'de> for VolumeListResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Cache record type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BuildCacheType {
@@ -11128,6 +11451,7 @@ pub enum BuildCacheType {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl BuildCacheType {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -11142,6 +11466,7 @@ impl BuildCacheType {
         }
     }
 }
+
 impl From<&str> for BuildCacheType {
     fn from(value: &str) -> Self {
         match value {
@@ -11155,16 +11480,19 @@ impl From<&str> for BuildCacheType {
         }
     }
 }
+
 impl std::fmt::Display for BuildCacheType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for BuildCacheType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for BuildCacheType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11172,6 +11500,7 @@ impl<'de> serde::Deserialize<'de> for BuildCacheType {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// String representation of the container state. Can be one of "created",
 /// "running", "paused", "restarting", "removing", "exited", or "dead".
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -11193,6 +11522,7 @@ pub enum ContainerStateStatus {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ContainerStateStatus {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -11208,6 +11538,7 @@ impl ContainerStateStatus {
         }
     }
 }
+
 impl From<&str> for ContainerStateStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -11222,16 +11553,19 @@ impl From<&str> for ContainerStateStatus {
         }
     }
 }
+
 impl std::fmt::Display for ContainerStateStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ContainerStateStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerStateStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11239,10 +11573,12 @@ impl<'de> serde::Deserialize<'de> for ContainerStateStatus {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerSummaryHostConfig {
     pub network_mode: Option<String>,
 }
+
 impl serde::Serialize for ContainerSummaryHostConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11253,6 +11589,7 @@ impl serde::Serialize for ContainerSummaryHostConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerSummaryHostConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11286,11 +11623,13 @@ impl<'de> serde::Deserialize<'de> for ContainerSummaryHostConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// A summary of the container's network settings
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerSummaryNetworkSettings {
     pub networks: Option<std::collections::HashMap<String, EndpointSettings>>,
 }
+
 impl serde::Serialize for ContainerSummaryNetworkSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11301,6 +11640,7 @@ impl serde::Serialize for ContainerSummaryNetworkSettings {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerSummaryNetworkSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11341,6 +11681,7 @@ impl<'de> serde::Deserialize<'de> for ContainerSummaryNetworkSettings {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EndpointPortConfigProtocol {
     /// `"tcp"`
@@ -11352,6 +11693,7 @@ pub enum EndpointPortConfigProtocol {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl EndpointPortConfigProtocol {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -11363,6 +11705,7 @@ impl EndpointPortConfigProtocol {
         }
     }
 }
+
 impl From<&str> for EndpointPortConfigProtocol {
     fn from(value: &str) -> Self {
         match value {
@@ -11373,16 +11716,19 @@ impl From<&str> for EndpointPortConfigProtocol {
         }
     }
 }
+
 impl std::fmt::Display for EndpointPortConfigProtocol {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for EndpointPortConfigProtocol {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EndpointPortConfigProtocol {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11390,6 +11736,7 @@ impl<'de> serde::Deserialize<'de> for EndpointPortConfigProtocol {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// The mode in which port is published.
 ///
 /// &lt;p&gt;&lt;br /&gt;&lt;/p&gt;
@@ -11408,6 +11755,7 @@ pub enum EndpointPortConfigPublishMode {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl EndpointPortConfigPublishMode {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -11418,6 +11766,7 @@ impl EndpointPortConfigPublishMode {
         }
     }
 }
+
 impl From<&str> for EndpointPortConfigPublishMode {
     fn from(value: &str) -> Self {
         match value {
@@ -11427,16 +11776,19 @@ impl From<&str> for EndpointPortConfigPublishMode {
         }
     }
 }
+
 impl std::fmt::Display for EndpointPortConfigPublishMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for EndpointPortConfigPublishMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EndpointPortConfigPublishMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11444,6 +11796,7 @@ impl<'de> serde::Deserialize<'de> for EndpointPortConfigPublishMode {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// The mode of resolution to use for internal load balancing between tasks.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EndpointSpecMode {
@@ -11454,6 +11807,7 @@ pub enum EndpointSpecMode {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl EndpointSpecMode {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -11464,6 +11818,7 @@ impl EndpointSpecMode {
         }
     }
 }
+
 impl From<&str> for EndpointSpecMode {
     fn from(value: &str) -> Self {
         match value {
@@ -11473,16 +11828,19 @@ impl From<&str> for EndpointSpecMode {
         }
     }
 }
+
 impl std::fmt::Display for EndpointSpecMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for EndpointSpecMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EndpointSpecMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11490,11 +11848,13 @@ impl<'de> serde::Deserialize<'de> for EndpointSpecMode {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EngineDescriptionPluginsItem {
     pub name: Option<String>,
     pub type_: Option<String>,
 }
+
 impl serde::Serialize for EngineDescriptionPluginsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11508,6 +11868,7 @@ impl serde::Serialize for EngineDescriptionPluginsItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EngineDescriptionPluginsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11544,11 +11905,13 @@ impl<'de> serde::Deserialize<'de> for EngineDescriptionPluginsItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GenericResourcesItem {
     pub discrete_resource_spec: Option<GenericResourcesItemDiscreteResourceSpec>,
     pub named_resource_spec: Option<GenericResourcesItemNamedResourceSpec>,
 }
+
 impl serde::Serialize for GenericResourcesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11562,6 +11925,7 @@ impl serde::Serialize for GenericResourcesItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for GenericResourcesItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11608,11 +11972,13 @@ impl<'de> serde::Deserialize<'de> for GenericResourcesItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GenericResourcesItemDiscreteResourceSpec {
     pub kind: Option<String>,
     pub value: Option<i64>,
 }
+
 impl serde::Serialize for GenericResourcesItemDiscreteResourceSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11626,6 +11992,7 @@ impl serde::Serialize for GenericResourcesItemDiscreteResourceSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for GenericResourcesItemDiscreteResourceSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11662,11 +12029,13 @@ impl<'de> serde::Deserialize<'de> for GenericResourcesItemDiscreteResourceSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GenericResourcesItemNamedResourceSpec {
     pub kind: Option<String>,
     pub value: Option<String>,
 }
+
 impl serde::Serialize for GenericResourcesItemNamedResourceSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11680,6 +12049,7 @@ impl serde::Serialize for GenericResourcesItemNamedResourceSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for GenericResourcesItemNamedResourceSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11716,6 +12086,7 @@ impl<'de> serde::Deserialize<'de> for GenericResourcesItemNamedResourceSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Status is one of `none`, `starting`, `healthy` or `unhealthy`
 ///
 /// - "none"      Indicates there is no healthcheck
@@ -11735,6 +12106,7 @@ pub enum HealthStatus {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl HealthStatus {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -11747,6 +12119,7 @@ impl HealthStatus {
         }
     }
 }
+
 impl From<&str> for HealthStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -11758,16 +12131,19 @@ impl From<&str> for HealthStatus {
         }
     }
 }
+
 impl std::fmt::Display for HealthStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for HealthStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HealthStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11775,11 +12151,13 @@ impl<'de> serde::Deserialize<'de> for HealthStatus {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostConfigBlkioWeightDeviceItem {
     pub path: Option<String>,
     pub weight: Option<i64>,
 }
+
 impl serde::Serialize for HostConfigBlkioWeightDeviceItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11793,6 +12171,7 @@ impl serde::Serialize for HostConfigBlkioWeightDeviceItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HostConfigBlkioWeightDeviceItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11829,6 +12208,7 @@ impl<'de> serde::Deserialize<'de> for HostConfigBlkioWeightDeviceItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostConfigUlimitsItem {
     /// Hard limit
@@ -11838,6 +12218,7 @@ pub struct HostConfigUlimitsItem {
     /// Soft limit
     pub soft: Option<i64>,
 }
+
 impl serde::Serialize for HostConfigUlimitsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11854,6 +12235,7 @@ impl serde::Serialize for HostConfigUlimitsItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HostConfigUlimitsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11893,6 +12275,7 @@ impl<'de> serde::Deserialize<'de> for HostConfigUlimitsItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Isolation technology of the container. (Windows only)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum HostConfigIsolation {
@@ -11907,6 +12290,7 @@ pub enum HostConfigIsolation {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl HostConfigIsolation {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -11919,6 +12303,7 @@ impl HostConfigIsolation {
         }
     }
 }
+
 impl From<&str> for HostConfigIsolation {
     fn from(value: &str) -> Self {
         match value {
@@ -11930,16 +12315,19 @@ impl From<&str> for HostConfigIsolation {
         }
     }
 }
+
 impl std::fmt::Display for HostConfigIsolation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for HostConfigIsolation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HostConfigIsolation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11947,12 +12335,14 @@ impl<'de> serde::Deserialize<'de> for HostConfigIsolation {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// The logging configuration for this container
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostConfigLogConfig {
     pub config: Option<std::collections::HashMap<String, String>>,
     pub type_: Option<HostConfigLogConfigType>,
 }
+
 impl serde::Serialize for HostConfigLogConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11966,6 +12356,7 @@ impl serde::Serialize for HostConfigLogConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HostConfigLogConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12010,6 +12401,7 @@ impl<'de> serde::Deserialize<'de> for HostConfigLogConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum HostConfigLogConfigType {
     /// `"json-file"`
@@ -12033,6 +12425,7 @@ pub enum HostConfigLogConfigType {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl HostConfigLogConfigType {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -12050,6 +12443,7 @@ impl HostConfigLogConfigType {
         }
     }
 }
+
 impl From<&str> for HostConfigLogConfigType {
     fn from(value: &str) -> Self {
         match value {
@@ -12066,16 +12460,19 @@ impl From<&str> for HostConfigLogConfigType {
         }
     }
 }
+
 impl std::fmt::Display for HostConfigLogConfigType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for HostConfigLogConfigType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HostConfigLogConfigType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12083,6 +12480,7 @@ impl<'de> serde::Deserialize<'de> for HostConfigLogConfigType {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Additional metadata of the image in the local cache. This information
 /// is local to the daemon, and not part of the image itself.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -12094,6 +12492,7 @@ pub struct ImageInspectMetadata {
     /// and omitted otherwise.
     pub last_tag_time: Option<String>,
 }
+
 impl serde::Serialize for ImageInspectMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -12104,6 +12503,7 @@ impl serde::Serialize for ImageInspectMetadata {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageInspectMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12137,12 +12537,14 @@ impl<'de> serde::Deserialize<'de> for ImageInspectMetadata {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Information about the image's RootFS, including the layer IDs.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageInspectRootFs {
     pub layers: Option<Vec<String>>,
     pub type_: String,
 }
+
 impl serde::Serialize for ImageInspectRootFs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -12154,6 +12556,7 @@ impl serde::Serialize for ImageInspectRootFs {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageInspectRootFs {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12193,12 +12596,14 @@ impl<'de> serde::Deserialize<'de> for ImageInspectRootFs {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Optional configuration for the `bind` type.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MountBindOptions {
     /// A propagation mode with the value `[r]private`, `[r]shared`, or `[r]slave`.
     pub propagation: Option<MountBindOptionsPropagation>,
 }
+
 impl serde::Serialize for MountBindOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -12209,6 +12614,7 @@ impl serde::Serialize for MountBindOptions {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MountBindOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12245,6 +12651,7 @@ impl<'de> serde::Deserialize<'de> for MountBindOptions {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// A propagation mode with the value `[r]private`, `[r]shared`, or `[r]slave`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MountBindOptionsPropagation {
@@ -12263,6 +12670,7 @@ pub enum MountBindOptionsPropagation {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl MountBindOptionsPropagation {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -12277,6 +12685,7 @@ impl MountBindOptionsPropagation {
         }
     }
 }
+
 impl From<&str> for MountBindOptionsPropagation {
     fn from(value: &str) -> Self {
         match value {
@@ -12290,16 +12699,19 @@ impl From<&str> for MountBindOptionsPropagation {
         }
     }
 }
+
 impl std::fmt::Display for MountBindOptionsPropagation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for MountBindOptionsPropagation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MountBindOptionsPropagation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12307,6 +12719,7 @@ impl<'de> serde::Deserialize<'de> for MountBindOptionsPropagation {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Optional configuration for the `tmpfs` type.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MountTmpfsOptions {
@@ -12317,6 +12730,7 @@ pub struct MountTmpfsOptions {
     /// The size for the tmpfs mount in bytes.
     pub size_bytes: Option<i64>,
 }
+
 impl serde::Serialize for MountTmpfsOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -12330,6 +12744,7 @@ impl serde::Serialize for MountTmpfsOptions {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MountTmpfsOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12366,6 +12781,7 @@ impl<'de> serde::Deserialize<'de> for MountTmpfsOptions {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Optional configuration for the `volume` type.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MountVolumeOptions {
@@ -12376,6 +12792,7 @@ pub struct MountVolumeOptions {
     /// Populate volume with data from the target.
     pub no_copy: Option<bool>,
 }
+
 impl serde::Serialize for MountVolumeOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -12392,6 +12809,7 @@ impl serde::Serialize for MountVolumeOptions {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MountVolumeOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12439,6 +12857,7 @@ impl<'de> serde::Deserialize<'de> for MountVolumeOptions {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Map of driver specific options
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MountVolumeOptionsDriverConfig {
@@ -12447,6 +12866,7 @@ pub struct MountVolumeOptionsDriverConfig {
     /// key/value map of driver specific options.
     pub options: Option<std::collections::HashMap<String, String>>,
 }
+
 impl serde::Serialize for MountVolumeOptionsDriverConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -12460,6 +12880,7 @@ impl serde::Serialize for MountVolumeOptionsDriverConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MountVolumeOptionsDriverConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12501,6 +12922,7 @@ impl<'de> serde::Deserialize<'de> for MountVolumeOptionsDriverConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Availability of the node.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum NodeSpecAvailability {
@@ -12513,6 +12935,7 @@ pub enum NodeSpecAvailability {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl NodeSpecAvailability {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -12524,6 +12947,7 @@ impl NodeSpecAvailability {
         }
     }
 }
+
 impl From<&str> for NodeSpecAvailability {
     fn from(value: &str) -> Self {
         match value {
@@ -12534,16 +12958,19 @@ impl From<&str> for NodeSpecAvailability {
         }
     }
 }
+
 impl std::fmt::Display for NodeSpecAvailability {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for NodeSpecAvailability {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NodeSpecAvailability {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12551,6 +12978,7 @@ impl<'de> serde::Deserialize<'de> for NodeSpecAvailability {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Role of the node.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum NodeSpecRole {
@@ -12561,6 +12989,7 @@ pub enum NodeSpecRole {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl NodeSpecRole {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -12571,6 +13000,7 @@ impl NodeSpecRole {
         }
     }
 }
+
 impl From<&str> for NodeSpecRole {
     fn from(value: &str) -> Self {
         match value {
@@ -12580,16 +13010,19 @@ impl From<&str> for NodeSpecRole {
         }
     }
 }
+
 impl std::fmt::Display for NodeSpecRole {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for NodeSpecRole {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NodeSpecRole {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12597,6 +13030,7 @@ impl<'de> serde::Deserialize<'de> for NodeSpecRole {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// The config of a plugin.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginConfig {
@@ -12619,6 +13053,7 @@ pub struct PluginConfig {
     pub work_dir: String,
     pub rootfs: Option<PluginConfigRootfs>,
 }
+
 impl serde::Serialize for PluginConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -12648,6 +13083,7 @@ impl serde::Serialize for PluginConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12789,6 +13225,7 @@ impl<'de> serde::Deserialize<'de> for PluginConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginConfigArgs {
     pub description: String,
@@ -12796,6 +13233,7 @@ pub struct PluginConfigArgs {
     pub settable: Vec<String>,
     pub value: Vec<String>,
 }
+
 impl serde::Serialize for PluginConfigArgs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -12807,6 +13245,7 @@ impl serde::Serialize for PluginConfigArgs {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginConfigArgs {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12869,6 +13308,7 @@ impl<'de> serde::Deserialize<'de> for PluginConfigArgs {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The interface between Docker and the plugin
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginConfigInterface {
@@ -12877,6 +13317,7 @@ pub struct PluginConfigInterface {
     pub socket: String,
     pub types: Vec<PluginInterfaceType>,
 }
+
 impl serde::Serialize for PluginConfigInterface {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -12889,6 +13330,7 @@ impl serde::Serialize for PluginConfigInterface {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginConfigInterface {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12945,6 +13387,7 @@ impl<'de> serde::Deserialize<'de> for PluginConfigInterface {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Protocol to use for clients connecting to the plugin.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PluginConfigInterfaceProtocolScheme {
@@ -12955,6 +13398,7 @@ pub enum PluginConfigInterfaceProtocolScheme {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl PluginConfigInterfaceProtocolScheme {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -12965,6 +13409,7 @@ impl PluginConfigInterfaceProtocolScheme {
         }
     }
 }
+
 impl From<&str> for PluginConfigInterfaceProtocolScheme {
     fn from(value: &str) -> Self {
         match value {
@@ -12974,16 +13419,19 @@ impl From<&str> for PluginConfigInterfaceProtocolScheme {
         }
     }
 }
+
 impl std::fmt::Display for PluginConfigInterfaceProtocolScheme {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PluginConfigInterfaceProtocolScheme {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginConfigInterfaceProtocolScheme {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12991,12 +13439,14 @@ impl<'de> serde::Deserialize<'de> for PluginConfigInterfaceProtocolScheme {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginConfigLinux {
     pub allow_all_devices: bool,
     pub capabilities: Vec<String>,
     pub devices: Vec<PluginDevice>,
 }
+
 impl serde::Serialize for PluginConfigLinux {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13007,6 +13457,7 @@ impl serde::Serialize for PluginConfigLinux {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginConfigLinux {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13065,10 +13516,12 @@ impl<'de> serde::Deserialize<'de> for PluginConfigLinux {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginConfigNetwork {
     pub type_: String,
 }
+
 impl serde::Serialize for PluginConfigNetwork {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13077,6 +13530,7 @@ impl serde::Serialize for PluginConfigNetwork {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginConfigNetwork {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13113,11 +13567,13 @@ impl<'de> serde::Deserialize<'de> for PluginConfigNetwork {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginConfigUser {
     pub gid: Option<u32>,
     pub uid: Option<u32>,
 }
+
 impl serde::Serialize for PluginConfigUser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13131,6 +13587,7 @@ impl serde::Serialize for PluginConfigUser {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginConfigUser {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13167,11 +13624,13 @@ impl<'de> serde::Deserialize<'de> for PluginConfigUser {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginConfigRootfs {
     pub diff_ids: Option<Vec<String>>,
     pub type_: Option<String>,
 }
+
 impl serde::Serialize for PluginConfigRootfs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13185,6 +13644,7 @@ impl serde::Serialize for PluginConfigRootfs {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginConfigRootfs {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13221,6 +13681,7 @@ impl<'de> serde::Deserialize<'de> for PluginConfigRootfs {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Settings that can be modified by users.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginSettings {
@@ -13229,6 +13690,7 @@ pub struct PluginSettings {
     pub env: Vec<String>,
     pub mounts: Vec<PluginMount>,
 }
+
 impl serde::Serialize for PluginSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13240,6 +13702,7 @@ impl serde::Serialize for PluginSettings {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13314,6 +13777,7 @@ impl<'de> serde::Deserialize<'de> for PluginSettings {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PortType {
     /// `"tcp"`
@@ -13325,6 +13789,7 @@ pub enum PortType {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl PortType {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -13336,6 +13801,7 @@ impl PortType {
         }
     }
 }
+
 impl From<&str> for PortType {
     fn from(value: &str) -> Self {
         match value {
@@ -13346,16 +13812,19 @@ impl From<&str> for PortType {
         }
     }
 }
+
 impl std::fmt::Display for PortType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PortType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PortType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13363,11 +13832,13 @@ impl<'de> serde::Deserialize<'de> for PortType {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourcesBlkioWeightDeviceItem {
     pub path: Option<String>,
     pub weight: Option<i64>,
 }
+
 impl serde::Serialize for ResourcesBlkioWeightDeviceItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13381,6 +13852,7 @@ impl serde::Serialize for ResourcesBlkioWeightDeviceItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ResourcesBlkioWeightDeviceItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13417,6 +13889,7 @@ impl<'de> serde::Deserialize<'de> for ResourcesBlkioWeightDeviceItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourcesUlimitsItem {
     /// Hard limit
@@ -13426,6 +13899,7 @@ pub struct ResourcesUlimitsItem {
     /// Soft limit
     pub soft: Option<i64>,
 }
+
 impl serde::Serialize for ResourcesUlimitsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13442,6 +13916,7 @@ impl serde::Serialize for ResourcesUlimitsItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ResourcesUlimitsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13481,6 +13956,7 @@ impl<'de> serde::Deserialize<'de> for ResourcesUlimitsItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// - Empty string means not to restart
 /// - `always` Always restart
 /// - `unless-stopped` Restart always except when the user has manually stopped the container
@@ -13500,6 +13976,7 @@ pub enum RestartPolicyName {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl RestartPolicyName {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -13513,6 +13990,7 @@ impl RestartPolicyName {
         }
     }
 }
+
 impl From<&str> for RestartPolicyName {
     fn from(value: &str) -> Self {
         match value {
@@ -13525,16 +14003,19 @@ impl From<&str> for RestartPolicyName {
         }
     }
 }
+
 impl std::fmt::Display for RestartPolicyName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for RestartPolicyName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for RestartPolicyName {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13542,12 +14023,14 @@ impl<'de> serde::Deserialize<'de> for RestartPolicyName {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceEndpoint {
     pub ports: Option<Vec<EndpointPortConfig>>,
     pub spec: Option<EndpointSpec>,
     pub virtual_ips: Option<Vec<ServiceEndpointVirtualIpsItem>>,
 }
+
 impl serde::Serialize for ServiceEndpoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13564,6 +14047,7 @@ impl serde::Serialize for ServiceEndpoint {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceEndpoint {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13609,11 +14093,13 @@ impl<'de> serde::Deserialize<'de> for ServiceEndpoint {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceEndpointVirtualIpsItem {
     pub addr: Option<String>,
     pub network_id: Option<String>,
 }
+
 impl serde::Serialize for ServiceEndpointVirtualIpsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13627,6 +14113,7 @@ impl serde::Serialize for ServiceEndpointVirtualIpsItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceEndpointVirtualIpsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13663,6 +14150,7 @@ impl<'de> serde::Deserialize<'de> for ServiceEndpointVirtualIpsItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The status of a service update.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceUpdateStatus {
@@ -13671,6 +14159,7 @@ pub struct ServiceUpdateStatus {
     pub started_at: Option<String>,
     pub state: Option<ServiceUpdateStatusState>,
 }
+
 impl serde::Serialize for ServiceUpdateStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13690,6 +14179,7 @@ impl serde::Serialize for ServiceUpdateStatus {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceUpdateStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13735,6 +14225,7 @@ impl<'de> serde::Deserialize<'de> for ServiceUpdateStatus {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServiceUpdateStatusState {
     /// `"updating"`
@@ -13746,6 +14237,7 @@ pub enum ServiceUpdateStatusState {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ServiceUpdateStatusState {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -13757,6 +14249,7 @@ impl ServiceUpdateStatusState {
         }
     }
 }
+
 impl From<&str> for ServiceUpdateStatusState {
     fn from(value: &str) -> Self {
         match value {
@@ -13767,16 +14260,19 @@ impl From<&str> for ServiceUpdateStatusState {
         }
     }
 }
+
 impl std::fmt::Display for ServiceUpdateStatusState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ServiceUpdateStatusState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceUpdateStatusState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13784,12 +14280,14 @@ impl<'de> serde::Deserialize<'de> for ServiceUpdateStatusState {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Scheduling mode for the service.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceSpecMode {
     pub global: Option<serde_json::Value>,
     pub replicated: Option<ServiceSpecModeReplicated>,
 }
+
 impl serde::Serialize for ServiceSpecMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13803,6 +14301,7 @@ impl serde::Serialize for ServiceSpecMode {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpecMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13844,10 +14343,12 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecMode {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceSpecModeReplicated {
     pub replicas: Option<i64>,
 }
+
 impl serde::Serialize for ServiceSpecModeReplicated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13858,6 +14359,7 @@ impl serde::Serialize for ServiceSpecModeReplicated {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpecModeReplicated {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13891,6 +14393,7 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecModeReplicated {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Specification for the rollback strategy of the service.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceSpecRollbackConfig {
@@ -13914,6 +14417,7 @@ pub struct ServiceSpecRollbackConfig {
     /// unlimited parallelism).
     pub parallelism: Option<i64>,
 }
+
 impl serde::Serialize for ServiceSpecRollbackConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13939,6 +14443,7 @@ impl serde::Serialize for ServiceSpecRollbackConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpecRollbackConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13995,6 +14500,7 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecRollbackConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Action to take if an rolled back task fails to run, or stops
 /// running during the rollback.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -14006,6 +14512,7 @@ pub enum ServiceSpecRollbackConfigFailureAction {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ServiceSpecRollbackConfigFailureAction {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -14016,6 +14523,7 @@ impl ServiceSpecRollbackConfigFailureAction {
         }
     }
 }
+
 impl From<&str> for ServiceSpecRollbackConfigFailureAction {
     fn from(value: &str) -> Self {
         match value {
@@ -14025,16 +14533,19 @@ impl From<&str> for ServiceSpecRollbackConfigFailureAction {
         }
     }
 }
+
 impl std::fmt::Display for ServiceSpecRollbackConfigFailureAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ServiceSpecRollbackConfigFailureAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpecRollbackConfigFailureAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14042,6 +14553,7 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecRollbackConfigFailureAction {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// The order of operations when rolling back a task. Either the old
 /// task is shut down before the new task is started, or the new task
 /// is started before the old task is shut down.
@@ -14054,6 +14566,7 @@ pub enum ServiceSpecRollbackConfigOrder {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ServiceSpecRollbackConfigOrder {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -14064,6 +14577,7 @@ impl ServiceSpecRollbackConfigOrder {
         }
     }
 }
+
 impl From<&str> for ServiceSpecRollbackConfigOrder {
     fn from(value: &str) -> Self {
         match value {
@@ -14073,16 +14587,19 @@ impl From<&str> for ServiceSpecRollbackConfigOrder {
         }
     }
 }
+
 impl std::fmt::Display for ServiceSpecRollbackConfigOrder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ServiceSpecRollbackConfigOrder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpecRollbackConfigOrder {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14090,6 +14607,7 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecRollbackConfigOrder {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Specification for the update strategy of the service.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceSpecUpdateConfig {
@@ -14113,6 +14631,7 @@ pub struct ServiceSpecUpdateConfig {
     /// unlimited parallelism).
     pub parallelism: Option<i64>,
 }
+
 impl serde::Serialize for ServiceSpecUpdateConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14138,6 +14657,7 @@ impl serde::Serialize for ServiceSpecUpdateConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpecUpdateConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14194,6 +14714,7 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecUpdateConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Action to take if an updated task fails to run, or stops running
 /// during the update.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -14207,6 +14728,7 @@ pub enum ServiceSpecUpdateConfigFailureAction {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ServiceSpecUpdateConfigFailureAction {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -14218,6 +14740,7 @@ impl ServiceSpecUpdateConfigFailureAction {
         }
     }
 }
+
 impl From<&str> for ServiceSpecUpdateConfigFailureAction {
     fn from(value: &str) -> Self {
         match value {
@@ -14228,16 +14751,19 @@ impl From<&str> for ServiceSpecUpdateConfigFailureAction {
         }
     }
 }
+
 impl std::fmt::Display for ServiceSpecUpdateConfigFailureAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ServiceSpecUpdateConfigFailureAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpecUpdateConfigFailureAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14245,6 +14771,7 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecUpdateConfigFailureAction {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// The order of operations when rolling out an updated task. Either
 /// the old task is shut down before the new task is started, or the
 /// new task is started before the old task is shut down.
@@ -14257,6 +14784,7 @@ pub enum ServiceSpecUpdateConfigOrder {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ServiceSpecUpdateConfigOrder {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -14267,6 +14795,7 @@ impl ServiceSpecUpdateConfigOrder {
         }
     }
 }
+
 impl From<&str> for ServiceSpecUpdateConfigOrder {
     fn from(value: &str) -> Self {
         match value {
@@ -14276,16 +14805,19 @@ impl From<&str> for ServiceSpecUpdateConfigOrder {
         }
     }
 }
+
 impl std::fmt::Display for ServiceSpecUpdateConfigOrder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ServiceSpecUpdateConfigOrder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpecUpdateConfigOrder {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14293,6 +14825,7 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecUpdateConfigOrder {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// CA configuration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecCaConfig {
@@ -14312,6 +14845,7 @@ pub struct SwarmSpecCaConfig {
     /// in PEM format.
     pub signing_ca_key: Option<String>,
 }
+
 impl serde::Serialize for SwarmSpecCaConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14334,6 +14868,7 @@ impl serde::Serialize for SwarmSpecCaConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpecCaConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14384,6 +14919,7 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecCaConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecCaConfigExternalCasItem {
     /// The root CA certificate (in PEM format) this external CA uses
@@ -14399,6 +14935,7 @@ pub struct SwarmSpecCaConfigExternalCasItem {
     /// URL where certificate signing requests should be sent.
     pub url: Option<String>,
 }
+
 impl serde::Serialize for SwarmSpecCaConfigExternalCasItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14418,6 +14955,7 @@ impl serde::Serialize for SwarmSpecCaConfigExternalCasItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpecCaConfigExternalCasItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14470,6 +15008,7 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecCaConfigExternalCasItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Protocol for communication with the external CA (currently
 /// only `cfssl` is supported).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -14479,6 +15018,7 @@ pub enum SwarmSpecCaConfigExternalCasItemProtocol {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl SwarmSpecCaConfigExternalCasItemProtocol {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -14488,6 +15028,7 @@ impl SwarmSpecCaConfigExternalCasItemProtocol {
         }
     }
 }
+
 impl From<&str> for SwarmSpecCaConfigExternalCasItemProtocol {
     fn from(value: &str) -> Self {
         match value {
@@ -14496,16 +15037,19 @@ impl From<&str> for SwarmSpecCaConfigExternalCasItemProtocol {
         }
     }
 }
+
 impl std::fmt::Display for SwarmSpecCaConfigExternalCasItemProtocol {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for SwarmSpecCaConfigExternalCasItemProtocol {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpecCaConfigExternalCasItemProtocol {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14513,12 +15057,14 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecCaConfigExternalCasItemProtocol {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Dispatcher configuration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecDispatcher {
     /// The delay for an agent to send a heartbeat to the dispatcher.
     pub heartbeat_period: Option<i64>,
 }
+
 impl serde::Serialize for SwarmSpecDispatcher {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14529,6 +15075,7 @@ impl serde::Serialize for SwarmSpecDispatcher {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpecDispatcher {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14562,6 +15109,7 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecDispatcher {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Parameters related to encryption-at-rest.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecEncryptionConfig {
@@ -14569,6 +15117,7 @@ pub struct SwarmSpecEncryptionConfig {
     /// managers.
     pub auto_lock_managers: Option<bool>,
 }
+
 impl serde::Serialize for SwarmSpecEncryptionConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14579,6 +15128,7 @@ impl serde::Serialize for SwarmSpecEncryptionConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpecEncryptionConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14612,6 +15162,7 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecEncryptionConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Orchestration configuration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecOrchestration {
@@ -14619,6 +15170,7 @@ pub struct SwarmSpecOrchestration {
     /// negative, never remove completed or failed tasks.
     pub task_history_retention_limit: Option<i64>,
 }
+
 impl serde::Serialize for SwarmSpecOrchestration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14629,6 +15181,7 @@ impl serde::Serialize for SwarmSpecOrchestration {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpecOrchestration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14664,6 +15217,7 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecOrchestration {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Raft configuration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecRaft {
@@ -14688,6 +15242,7 @@ pub struct SwarmSpecRaft {
     /// The number of log entries between snapshots.
     pub snapshot_interval: Option<u64>,
 }
+
 impl serde::Serialize for SwarmSpecRaft {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14710,6 +15265,7 @@ impl serde::Serialize for SwarmSpecRaft {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpecRaft {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14757,6 +15313,7 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecRaft {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Defaults for creating tasks in this cluster.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecTaskDefaults {
@@ -14767,6 +15324,7 @@ pub struct SwarmSpecTaskDefaults {
     /// to use their previously configured log driver until recreated.
     pub log_driver: Option<SwarmSpecTaskDefaultsLogDriver>,
 }
+
 impl serde::Serialize for SwarmSpecTaskDefaults {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14777,6 +15335,7 @@ impl serde::Serialize for SwarmSpecTaskDefaults {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpecTaskDefaults {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14813,6 +15372,7 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecTaskDefaults {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The log driver to use for tasks created in the orchestrator if
 /// unspecified by a service.
 ///
@@ -14826,6 +15386,7 @@ pub struct SwarmSpecTaskDefaultsLogDriver {
     /// as key/value pairs.
     pub options: Option<std::collections::HashMap<String, String>>,
 }
+
 impl serde::Serialize for SwarmSpecTaskDefaultsLogDriver {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14839,6 +15400,7 @@ impl serde::Serialize for SwarmSpecTaskDefaultsLogDriver {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpecTaskDefaultsLogDriver {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14880,6 +15442,7 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecTaskDefaultsLogDriver {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The driver to use for managing cgroups.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SystemInfoCgroupDriver {
@@ -14890,6 +15453,7 @@ pub enum SystemInfoCgroupDriver {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl SystemInfoCgroupDriver {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -14900,6 +15464,7 @@ impl SystemInfoCgroupDriver {
         }
     }
 }
+
 impl From<&str> for SystemInfoCgroupDriver {
     fn from(value: &str) -> Self {
         match value {
@@ -14909,16 +15474,19 @@ impl From<&str> for SystemInfoCgroupDriver {
         }
     }
 }
+
 impl std::fmt::Display for SystemInfoCgroupDriver {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for SystemInfoCgroupDriver {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemInfoCgroupDriver {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14926,6 +15494,7 @@ impl<'de> serde::Deserialize<'de> for SystemInfoCgroupDriver {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Represents the isolation technology to use as a default for containers.
 /// The supported values are platform-specific.
 ///
@@ -14946,6 +15515,7 @@ pub enum SystemInfoIsolation {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl SystemInfoIsolation {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -14958,6 +15528,7 @@ impl SystemInfoIsolation {
         }
     }
 }
+
 impl From<&str> for SystemInfoIsolation {
     fn from(value: &str) -> Self {
         match value {
@@ -14969,16 +15540,19 @@ impl From<&str> for SystemInfoIsolation {
         }
     }
 }
+
 impl std::fmt::Display for SystemInfoIsolation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for SystemInfoIsolation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemInfoIsolation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14986,6 +15560,7 @@ impl<'de> serde::Deserialize<'de> for SystemInfoIsolation {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemVersionComponentsItem {
     /// Key/value pairs of strings with additional information about the
@@ -15000,6 +15575,7 @@ pub struct SystemVersionComponentsItem {
     /// Version of the component
     pub version: String,
 }
+
 impl serde::Serialize for SystemVersionComponentsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -15012,6 +15588,7 @@ impl serde::Serialize for SystemVersionComponentsItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemVersionComponentsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15059,10 +15636,12 @@ impl<'de> serde::Deserialize<'de> for SystemVersionComponentsItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemVersionPlatform {
     pub name: String,
 }
+
 impl serde::Serialize for SystemVersionPlatform {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -15071,6 +15650,7 @@ impl serde::Serialize for SystemVersionPlatform {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemVersionPlatform {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15107,6 +15687,7 @@ impl<'de> serde::Deserialize<'de> for SystemVersionPlatform {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskStatus {
     pub container_status: Option<TaskStatusContainerStatus>,
@@ -15115,6 +15696,7 @@ pub struct TaskStatus {
     pub state: Option<TaskState>,
     pub timestamp: Option<String>,
 }
+
 impl serde::Serialize for TaskStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -15137,6 +15719,7 @@ impl serde::Serialize for TaskStatus {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15185,12 +15768,14 @@ impl<'de> serde::Deserialize<'de> for TaskStatus {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskStatusContainerStatus {
     pub container_id: Option<String>,
     pub exit_code: Option<i64>,
     pub pid: Option<i64>,
 }
+
 impl serde::Serialize for TaskStatusContainerStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -15207,6 +15792,7 @@ impl serde::Serialize for TaskStatusContainerStatus {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskStatusContainerStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15246,6 +15832,7 @@ impl<'de> serde::Deserialize<'de> for TaskStatusContainerStatus {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Container spec for the service.
 ///
 /// &lt;p&gt;&lt;br /&gt;&lt;/p&gt;
@@ -15316,6 +15903,7 @@ pub struct TaskSpecContainerSpec {
     /// The user inside the container.
     pub user: Option<String>,
 }
+
 impl serde::Serialize for TaskSpecContainerSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -15392,6 +15980,7 @@ impl serde::Serialize for TaskSpecContainerSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15517,6 +16106,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpecConfigsItem {
     /// ConfigID represents the ID of the specific config that we're
@@ -15529,6 +16119,7 @@ pub struct TaskSpecContainerSpecConfigsItem {
     /// File represents a specific target that is backed by a file.
     pub file: Option<TaskSpecContainerSpecConfigsItemFile>,
 }
+
 impl serde::Serialize for TaskSpecContainerSpecConfigsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -15545,6 +16136,7 @@ impl serde::Serialize for TaskSpecContainerSpecConfigsItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecConfigsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15589,6 +16181,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecConfigsItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// File represents a specific target that is backed by a file.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpecConfigsItemFile {
@@ -15601,6 +16194,7 @@ pub struct TaskSpecContainerSpecConfigsItemFile {
     /// UID represents the file UID.
     pub uid: Option<String>,
 }
+
 impl serde::Serialize for TaskSpecContainerSpecConfigsItemFile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -15620,6 +16214,7 @@ impl serde::Serialize for TaskSpecContainerSpecConfigsItemFile {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecConfigsItemFile {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15662,6 +16257,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecConfigsItemFile {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Specification for DNS related configurations in resolver configuration
 /// file (`resolv.conf`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -15674,6 +16270,7 @@ pub struct TaskSpecContainerSpecDnsConfig {
     /// A search list for host-name lookup.
     pub search: Option<Vec<String>>,
 }
+
 impl serde::Serialize for TaskSpecContainerSpecDnsConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -15690,6 +16287,7 @@ impl serde::Serialize for TaskSpecContainerSpecDnsConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecDnsConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15731,6 +16329,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecDnsConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Isolation technology of the containers running the service.
 /// (Windows only)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -15746,6 +16345,7 @@ pub enum TaskSpecContainerSpecIsolation {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl TaskSpecContainerSpecIsolation {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -15758,6 +16358,7 @@ impl TaskSpecContainerSpecIsolation {
         }
     }
 }
+
 impl From<&str> for TaskSpecContainerSpecIsolation {
     fn from(value: &str) -> Self {
         match value {
@@ -15769,16 +16370,19 @@ impl From<&str> for TaskSpecContainerSpecIsolation {
         }
     }
 }
+
 impl std::fmt::Display for TaskSpecContainerSpecIsolation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TaskSpecContainerSpecIsolation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecIsolation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15786,6 +16390,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecIsolation {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Security options for the container
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpecPrivileges {
@@ -15794,6 +16399,7 @@ pub struct TaskSpecContainerSpecPrivileges {
     /// SELinux labels of the container
     pub se_linux_context: Option<TaskSpecContainerSpecPrivilegesSeLinuxContext>,
 }
+
 impl serde::Serialize for TaskSpecContainerSpecPrivileges {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -15807,6 +16413,7 @@ impl serde::Serialize for TaskSpecContainerSpecPrivileges {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivileges {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15853,6 +16460,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivileges {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// CredentialSpec for managed service account (Windows only)
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpecPrivilegesCredentialSpec {
@@ -15881,6 +16489,7 @@ pub struct TaskSpecContainerSpecPrivilegesCredentialSpec {
     /// > are mutually exclusive.
     pub registry: Option<String>,
 }
+
 impl serde::Serialize for TaskSpecContainerSpecPrivilegesCredentialSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -15894,6 +16503,7 @@ impl serde::Serialize for TaskSpecContainerSpecPrivilegesCredentialSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivilegesCredentialSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15930,6 +16540,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivilegesCredentialS
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// SELinux labels of the container
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpecPrivilegesSeLinuxContext {
@@ -15944,6 +16555,7 @@ pub struct TaskSpecContainerSpecPrivilegesSeLinuxContext {
     /// SELinux user label
     pub user: Option<String>,
 }
+
 impl serde::Serialize for TaskSpecContainerSpecPrivilegesSeLinuxContext {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -15966,6 +16578,7 @@ impl serde::Serialize for TaskSpecContainerSpecPrivilegesSeLinuxContext {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivilegesSeLinuxContext {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16011,6 +16624,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivilegesSeLinuxCont
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpecSecretsItem {
     /// File represents a specific target that is backed by a file.
@@ -16023,6 +16637,7 @@ pub struct TaskSpecContainerSpecSecretsItem {
     /// secret in the reference will be identified by its ID.
     pub secret_name: Option<String>,
 }
+
 impl serde::Serialize for TaskSpecContainerSpecSecretsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -16039,6 +16654,7 @@ impl serde::Serialize for TaskSpecContainerSpecSecretsItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecSecretsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16083,6 +16699,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecSecretsItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// File represents a specific target that is backed by a file.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpecSecretsItemFile {
@@ -16095,6 +16712,7 @@ pub struct TaskSpecContainerSpecSecretsItemFile {
     /// UID represents the file UID.
     pub uid: Option<String>,
 }
+
 impl serde::Serialize for TaskSpecContainerSpecSecretsItemFile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -16114,6 +16732,7 @@ impl serde::Serialize for TaskSpecContainerSpecSecretsItemFile {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecSecretsItemFile {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16156,6 +16775,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecSecretsItemFile {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Specifies the log driver to use for tasks created from this spec. If
 /// not present, the default one for the swarm will be used, finally
 /// falling back to the engine default if not specified.
@@ -16164,6 +16784,7 @@ pub struct TaskSpecLogDriver {
     pub name: Option<String>,
     pub options: Option<std::collections::HashMap<String, String>>,
 }
+
 impl serde::Serialize for TaskSpecLogDriver {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -16177,6 +16798,7 @@ impl serde::Serialize for TaskSpecLogDriver {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecLogDriver {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16218,6 +16840,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecLogDriver {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Read-only spec type for non-swarm containers attached to swarm overlay
 /// networks.
 ///
@@ -16232,6 +16855,7 @@ pub struct TaskSpecNetworkAttachmentSpec {
     /// ID of the container represented by this task
     pub container_id: Option<String>,
 }
+
 impl serde::Serialize for TaskSpecNetworkAttachmentSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -16242,6 +16866,7 @@ impl serde::Serialize for TaskSpecNetworkAttachmentSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecNetworkAttachmentSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16275,6 +16900,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecNetworkAttachmentSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecPlacement {
     /// An array of constraint expressions to limit the set of nodes where
@@ -16305,6 +16931,7 @@ pub struct TaskSpecPlacement {
     /// lowest precedence.
     pub preferences: Option<Vec<TaskSpecPlacementPreferencesItem>>,
 }
+
 impl serde::Serialize for TaskSpecPlacement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -16321,6 +16948,7 @@ impl serde::Serialize for TaskSpecPlacement {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecPlacement {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16369,10 +16997,12 @@ impl<'de> serde::Deserialize<'de> for TaskSpecPlacement {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecPlacementPreferencesItem {
     pub spread: Option<TaskSpecPlacementPreferencesItemSpread>,
 }
+
 impl serde::Serialize for TaskSpecPlacementPreferencesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -16383,6 +17013,7 @@ impl serde::Serialize for TaskSpecPlacementPreferencesItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecPlacementPreferencesItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16421,11 +17052,13 @@ impl<'de> serde::Deserialize<'de> for TaskSpecPlacementPreferencesItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecPlacementPreferencesItemSpread {
     /// label descriptor, such as `engine.labels.az`.
     pub spread_descriptor: Option<String>,
 }
+
 impl serde::Serialize for TaskSpecPlacementPreferencesItemSpread {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -16436,6 +17069,7 @@ impl serde::Serialize for TaskSpecPlacementPreferencesItemSpread {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecPlacementPreferencesItemSpread {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16471,6 +17105,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecPlacementPreferencesItemSpread {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Plugin spec for the service.  *(Experimental release only.)*
 ///
 /// &lt;p&gt;&lt;br /&gt;&lt;/p&gt;
@@ -16489,6 +17124,7 @@ pub struct TaskSpecPluginSpec {
     /// The plugin image reference to use.
     pub remote: Option<String>,
 }
+
 impl serde::Serialize for TaskSpecPluginSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -16508,6 +17144,7 @@ impl serde::Serialize for TaskSpecPluginSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecPluginSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16555,6 +17192,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecPluginSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Describes a permission accepted by the user upon installing the
 /// plugin.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -16563,6 +17201,7 @@ pub struct TaskSpecPluginSpecPluginPrivilegeItem {
     pub name: Option<String>,
     pub value: Option<Vec<String>>,
 }
+
 impl serde::Serialize for TaskSpecPluginSpecPluginPrivilegeItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -16579,6 +17218,7 @@ impl serde::Serialize for TaskSpecPluginSpecPluginPrivilegeItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecPluginSpecPluginPrivilegeItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16618,6 +17258,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecPluginSpecPluginPrivilegeItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Resource requirements which apply to each individual container created
 /// as part of the service.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -16627,6 +17268,7 @@ pub struct TaskSpecResources {
     /// Define resources reservation.
     pub reservations: Option<ResourceObject>,
 }
+
 impl serde::Serialize for TaskSpecResources {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -16640,6 +17282,7 @@ impl serde::Serialize for TaskSpecResources {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecResources {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16678,6 +17321,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecResources {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Specification for the restart policy which applies to containers
 /// created as part of this service.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -16693,6 +17337,7 @@ pub struct TaskSpecRestartPolicy {
     /// (default value is 0, which is unbounded).
     pub window: Option<i64>,
 }
+
 impl serde::Serialize for TaskSpecRestartPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -16712,6 +17357,7 @@ impl serde::Serialize for TaskSpecRestartPolicy {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecRestartPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16757,6 +17403,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecRestartPolicy {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Condition for restart.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TaskSpecRestartPolicyCondition {
@@ -16769,6 +17416,7 @@ pub enum TaskSpecRestartPolicyCondition {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl TaskSpecRestartPolicyCondition {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -16780,6 +17428,7 @@ impl TaskSpecRestartPolicyCondition {
         }
     }
 }
+
 impl From<&str> for TaskSpecRestartPolicyCondition {
     fn from(value: &str) -> Self {
         match value {
@@ -16790,16 +17439,19 @@ impl From<&str> for TaskSpecRestartPolicyCondition {
         }
     }
 }
+
 impl std::fmt::Display for TaskSpecRestartPolicyCondition {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TaskSpecRestartPolicyCondition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecRestartPolicyCondition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16807,6 +17459,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecRestartPolicyCondition {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// The level at which the volume exists. Either `global` for cluster-wide,
 /// or `local` for machine level.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -16818,6 +17471,7 @@ pub enum VolumeScope {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl VolumeScope {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -16828,6 +17482,7 @@ impl VolumeScope {
         }
     }
 }
+
 impl From<&str> for VolumeScope {
     fn from(value: &str) -> Self {
         match value {
@@ -16837,16 +17492,19 @@ impl From<&str> for VolumeScope {
         }
     }
 }
+
 impl std::fmt::Display for VolumeScope {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for VolumeScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for VolumeScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16854,6 +17512,7 @@ impl<'de> serde::Deserialize<'de> for VolumeScope {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Usage details about the volume. This information is used by the
 /// `GET /system/df` endpoint, and omitted in other endpoints.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -16867,6 +17526,7 @@ pub struct VolumeUsageData {
     /// is set to `-1` ("not available")
     pub size: i64,
 }
+
 impl serde::Serialize for VolumeUsageData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -16876,6 +17536,7 @@ impl serde::Serialize for VolumeUsageData {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for VolumeUsageData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16918,6 +17579,7 @@ impl<'de> serde::Deserialize<'de> for VolumeUsageData {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemAuthResponse {
     /// An opaque token used to authenticate a user after a successful login
@@ -16925,6 +17587,7 @@ pub struct SystemAuthResponse {
     /// The status of the authentication
     pub status: String,
 }
+
 impl serde::Serialize for SystemAuthResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -16936,6 +17599,7 @@ impl serde::Serialize for SystemAuthResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemAuthResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16975,6 +17639,7 @@ impl<'de> serde::Deserialize<'de> for SystemAuthResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ImageBuildContentType {
     /// `"application/x-tar"`
@@ -16982,6 +17647,7 @@ pub enum ImageBuildContentType {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ImageBuildContentType {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -16991,6 +17657,7 @@ impl ImageBuildContentType {
         }
     }
 }
+
 impl From<&str> for ImageBuildContentType {
     fn from(value: &str) -> Self {
         match value {
@@ -16999,16 +17666,19 @@ impl From<&str> for ImageBuildContentType {
         }
     }
 }
+
 impl std::fmt::Display for ImageBuildContentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ImageBuildContentType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageBuildContentType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17016,6 +17686,7 @@ impl<'de> serde::Deserialize<'de> for ImageBuildContentType {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ImageBuildVersion {
     /// `"1"`
@@ -17025,6 +17696,7 @@ pub enum ImageBuildVersion {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ImageBuildVersion {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -17035,6 +17707,7 @@ impl ImageBuildVersion {
         }
     }
 }
+
 impl From<&str> for ImageBuildVersion {
     fn from(value: &str) -> Self {
         match value {
@@ -17044,16 +17717,19 @@ impl From<&str> for ImageBuildVersion {
         }
     }
 }
+
 impl std::fmt::Display for ImageBuildVersion {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ImageBuildVersion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageBuildVersion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17061,12 +17737,14 @@ impl<'de> serde::Deserialize<'de> for ImageBuildVersion {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BuildPruneResponse {
     pub caches_deleted: Option<Vec<String>>,
     /// Disk space reclaimed in bytes
     pub space_reclaimed: Option<i64>,
 }
+
 impl serde::Serialize for BuildPruneResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17080,6 +17758,7 @@ impl serde::Serialize for BuildPruneResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for BuildPruneResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17118,11 +17797,13 @@ impl<'de> serde::Deserialize<'de> for BuildPruneResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfigCreateResponse {
     /// The ID of the created config.
     pub id: String,
 }
+
 impl serde::Serialize for ConfigCreateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17131,6 +17812,7 @@ impl serde::Serialize for ConfigCreateResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ConfigCreateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17167,6 +17849,7 @@ impl<'de> serde::Deserialize<'de> for ConfigCreateResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerCreateBody {
     /// Command is already escaped (Windows only)
@@ -17236,6 +17919,7 @@ pub struct ContainerCreateBody {
     pub host_config: Option<HostConfig>,
     pub networking_config: Option<NetworkingConfig>,
 }
+
 impl serde::Serialize for ContainerCreateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17324,6 +18008,7 @@ impl serde::Serialize for ContainerCreateBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerCreateBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17478,6 +18163,7 @@ impl<'de> serde::Deserialize<'de> for ContainerCreateBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// OK response to ContainerCreate operation
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerCreateResponse {
@@ -17486,6 +18172,7 @@ pub struct ContainerCreateResponse {
     /// Warnings encountered when creating the container
     pub warnings: Vec<String>,
 }
+
 impl serde::Serialize for ContainerCreateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17495,6 +18182,7 @@ impl serde::Serialize for ContainerCreateResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerCreateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17541,6 +18229,7 @@ impl<'de> serde::Deserialize<'de> for ContainerCreateResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerPruneResponse {
     /// Container IDs that were deleted
@@ -17548,6 +18237,7 @@ pub struct ContainerPruneResponse {
     /// Disk space reclaimed in bytes
     pub space_reclaimed: Option<i64>,
 }
+
 impl serde::Serialize for ContainerPruneResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17561,6 +18251,7 @@ impl serde::Serialize for ContainerPruneResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerPruneResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17599,6 +18290,7 @@ impl<'de> serde::Deserialize<'de> for ContainerPruneResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// change item in response to ContainerChanges operation
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContainerChangesResponseItem {
@@ -17607,6 +18299,7 @@ pub struct ContainerChangesResponseItem {
     /// Path to file that has changed
     pub path: String,
 }
+
 impl serde::Serialize for ContainerChangesResponseItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17616,6 +18309,7 @@ impl serde::Serialize for ContainerChangesResponseItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerChangesResponseItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17662,6 +18356,7 @@ impl<'de> serde::Deserialize<'de> for ContainerChangesResponseItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Kind of change
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ContainerChangesResponseItemKind {
@@ -17674,6 +18369,7 @@ pub enum ContainerChangesResponseItemKind {
     /// A value this API version does not list; kept as sent.
     Other(i64),
 }
+
 impl ContainerChangesResponseItemKind {
     /// The value as the daemon sends it.
     pub fn as_i64(self) -> i64 {
@@ -17685,6 +18381,7 @@ impl ContainerChangesResponseItemKind {
         }
     }
 }
+
 impl From<i64> for ContainerChangesResponseItemKind {
     fn from(value: i64) -> Self {
         match value {
@@ -17695,11 +18392,13 @@ impl From<i64> for ContainerChangesResponseItemKind {
         }
     }
 }
+
 impl serde::Serialize for ContainerChangesResponseItemKind {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.as_i64())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerChangesResponseItemKind {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17707,6 +18406,7 @@ impl<'de> serde::Deserialize<'de> for ContainerChangesResponseItemKind {
         <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerExecBody {
     /// Attach to `stderr` of the exec command.
@@ -17734,6 +18434,7 @@ pub struct ContainerExecBody {
     /// The working directory for the exec process inside the container.
     pub working_dir: Option<String>,
 }
+
 impl serde::Serialize for ContainerExecBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17771,6 +18472,7 @@ impl serde::Serialize for ContainerExecBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerExecBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17831,6 +18533,7 @@ impl<'de> serde::Deserialize<'de> for ContainerExecBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerInspectResponse {
     pub app_armor_profile: Option<String>,
@@ -17867,6 +18570,7 @@ pub struct ContainerInspectResponse {
     pub size_rw: Option<i64>,
     pub state: Option<ContainerState>,
 }
+
 impl serde::Serialize for ContainerInspectResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17946,6 +18650,7 @@ impl serde::Serialize for ContainerInspectResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerInspectResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18060,6 +18765,7 @@ impl<'de> serde::Deserialize<'de> for ContainerInspectResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// OK response to ContainerTop operation
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerTopResponse {
@@ -18069,6 +18775,7 @@ pub struct ContainerTopResponse {
     /// The ps column titles
     pub titles: Option<Vec<String>>,
 }
+
 impl serde::Serialize for ContainerTopResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -18082,6 +18789,7 @@ impl serde::Serialize for ContainerTopResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerTopResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18120,6 +18828,7 @@ impl<'de> serde::Deserialize<'de> for ContainerTopResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerUpdateBody {
     /// Limit read rate (bytes per second) from a device, in the form:
@@ -18229,6 +18938,7 @@ pub struct ContainerUpdateBody {
     pub ulimits: Option<Vec<ContainerUpdateBodyUlimitsItem>>,
     pub restart_policy: Option<RestartPolicy>,
 }
+
 impl serde::Serialize for ContainerUpdateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -18329,6 +19039,7 @@ impl serde::Serialize for ContainerUpdateBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerUpdateBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18484,11 +19195,13 @@ impl<'de> serde::Deserialize<'de> for ContainerUpdateBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerUpdateBodyBlkioWeightDeviceItem {
     pub path: Option<String>,
     pub weight: Option<i64>,
 }
+
 impl serde::Serialize for ContainerUpdateBodyBlkioWeightDeviceItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -18502,6 +19215,7 @@ impl serde::Serialize for ContainerUpdateBodyBlkioWeightDeviceItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerUpdateBodyBlkioWeightDeviceItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18538,6 +19252,7 @@ impl<'de> serde::Deserialize<'de> for ContainerUpdateBodyBlkioWeightDeviceItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerUpdateBodyUlimitsItem {
     /// Hard limit
@@ -18547,6 +19262,7 @@ pub struct ContainerUpdateBodyUlimitsItem {
     /// Soft limit
     pub soft: Option<i64>,
 }
+
 impl serde::Serialize for ContainerUpdateBodyUlimitsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -18563,6 +19279,7 @@ impl serde::Serialize for ContainerUpdateBodyUlimitsItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerUpdateBodyUlimitsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18602,11 +19319,13 @@ impl<'de> serde::Deserialize<'de> for ContainerUpdateBodyUlimitsItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// OK response to ContainerUpdate operation
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerUpdateResponse {
     pub warnings: Option<Vec<String>>,
 }
+
 impl serde::Serialize for ContainerUpdateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -18617,6 +19336,7 @@ impl serde::Serialize for ContainerUpdateResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerUpdateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18650,6 +19370,7 @@ impl<'de> serde::Deserialize<'de> for ContainerUpdateResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ContainerWaitCondition {
     /// `"not-running"`
@@ -18661,6 +19382,7 @@ pub enum ContainerWaitCondition {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ContainerWaitCondition {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -18672,6 +19394,7 @@ impl ContainerWaitCondition {
         }
     }
 }
+
 impl From<&str> for ContainerWaitCondition {
     fn from(value: &str) -> Self {
         match value {
@@ -18682,16 +19405,19 @@ impl From<&str> for ContainerWaitCondition {
         }
     }
 }
+
 impl std::fmt::Display for ContainerWaitCondition {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ContainerWaitCondition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerWaitCondition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18699,6 +19425,7 @@ impl<'de> serde::Deserialize<'de> for ContainerWaitCondition {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DistributionInspectResponse {
     /// A descriptor struct containing digest, media type, and size.
@@ -18706,6 +19433,7 @@ pub struct DistributionInspectResponse {
     /// An array containing all platforms supported by the image.
     pub platforms: Vec<DistributionInspectResponsePlatformsItem>,
 }
+
 impl serde::Serialize for DistributionInspectResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -18715,6 +19443,7 @@ impl serde::Serialize for DistributionInspectResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DistributionInspectResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18769,6 +19498,7 @@ impl<'de> serde::Deserialize<'de> for DistributionInspectResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// A descriptor struct containing digest, media type, and size.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DistributionInspectResponseDescriptor {
@@ -18777,6 +19507,7 @@ pub struct DistributionInspectResponseDescriptor {
     pub size: Option<i64>,
     pub urls: Option<Vec<String>>,
 }
+
 impl serde::Serialize for DistributionInspectResponseDescriptor {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -18796,6 +19527,7 @@ impl serde::Serialize for DistributionInspectResponseDescriptor {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DistributionInspectResponseDescriptor {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18838,6 +19570,7 @@ impl<'de> serde::Deserialize<'de> for DistributionInspectResponseDescriptor {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DistributionInspectResponsePlatformsItem {
     pub architecture: Option<String>,
@@ -18847,6 +19580,7 @@ pub struct DistributionInspectResponsePlatformsItem {
     pub os_version: Option<String>,
     pub variant: Option<String>,
 }
+
 impl serde::Serialize for DistributionInspectResponsePlatformsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -18872,6 +19606,7 @@ impl serde::Serialize for DistributionInspectResponsePlatformsItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DistributionInspectResponsePlatformsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18922,6 +19657,7 @@ impl<'de> serde::Deserialize<'de> for DistributionInspectResponsePlatformsItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemEventsResponse {
     /// The type of event
@@ -18934,6 +19670,7 @@ pub struct SystemEventsResponse {
     /// Timestamp of event, with nanosecond accuracy
     pub time_nano: Option<i64>,
 }
+
 impl serde::Serialize for SystemEventsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -18956,6 +19693,7 @@ impl serde::Serialize for SystemEventsResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemEventsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19004,6 +19742,7 @@ impl<'de> serde::Deserialize<'de> for SystemEventsResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemEventsResponseActor {
     /// Various key/value attributes of the object, depending on its type
@@ -19011,6 +19750,7 @@ pub struct SystemEventsResponseActor {
     /// The ID of the object emitting the event
     pub id: Option<String>,
 }
+
 impl serde::Serialize for SystemEventsResponseActor {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -19024,6 +19764,7 @@ impl serde::Serialize for SystemEventsResponseActor {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemEventsResponseActor {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19065,6 +19806,7 @@ impl<'de> serde::Deserialize<'de> for SystemEventsResponseActor {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExecInspectResponse {
     pub can_remove: Option<bool>,
@@ -19080,6 +19822,7 @@ pub struct ExecInspectResponse {
     pub process_config: Option<ProcessConfig>,
     pub running: Option<bool>,
 }
+
 impl serde::Serialize for ExecInspectResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -19120,6 +19863,7 @@ impl serde::Serialize for ExecInspectResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ExecInspectResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19185,6 +19929,7 @@ impl<'de> serde::Deserialize<'de> for ExecInspectResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExecStartBody {
     /// Detach from the command.
@@ -19192,6 +19937,7 @@ pub struct ExecStartBody {
     /// Allocate a pseudo-TTY.
     pub tty: Option<bool>,
 }
+
 impl serde::Serialize for ExecStartBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -19205,6 +19951,7 @@ impl serde::Serialize for ExecStartBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ExecStartBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19241,6 +19988,7 @@ impl<'de> serde::Deserialize<'de> for ExecStartBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImagePruneResponse {
     /// Images that were deleted
@@ -19248,6 +19996,7 @@ pub struct ImagePruneResponse {
     /// Disk space reclaimed in bytes
     pub space_reclaimed: Option<i64>,
 }
+
 impl serde::Serialize for ImagePruneResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -19261,6 +20010,7 @@ impl serde::Serialize for ImagePruneResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImagePruneResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19300,6 +20050,7 @@ impl<'de> serde::Deserialize<'de> for ImagePruneResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageSearchResponseItem {
     pub description: Option<String>,
@@ -19308,6 +20059,7 @@ pub struct ImageSearchResponseItem {
     pub name: Option<String>,
     pub star_count: Option<i64>,
 }
+
 impl serde::Serialize for ImageSearchResponseItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -19330,6 +20082,7 @@ impl serde::Serialize for ImageSearchResponseItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageSearchResponseItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19375,6 +20128,7 @@ impl<'de> serde::Deserialize<'de> for ImageSearchResponseItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkCreateBody {
     /// Globally scoped network is manually attachable by regular
@@ -19406,6 +20160,7 @@ pub struct NetworkCreateBody {
     /// Network specific options to be used by the drivers.
     pub options: Option<std::collections::HashMap<String, String>>,
 }
+
 impl serde::Serialize for NetworkCreateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -19441,6 +20196,7 @@ impl serde::Serialize for NetworkCreateBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkCreateBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19514,12 +20270,14 @@ impl<'de> serde::Deserialize<'de> for NetworkCreateBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkCreateResponse {
     /// The ID of the created network.
     pub id: Option<String>,
     pub warning: Option<String>,
 }
+
 impl serde::Serialize for NetworkCreateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -19533,6 +20291,7 @@ impl serde::Serialize for NetworkCreateResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkCreateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19569,11 +20328,13 @@ impl<'de> serde::Deserialize<'de> for NetworkCreateResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkPruneResponse {
     /// Networks that were deleted
     pub networks_deleted: Option<Vec<String>>,
 }
+
 impl serde::Serialize for NetworkPruneResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -19584,6 +20345,7 @@ impl serde::Serialize for NetworkPruneResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkPruneResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19619,12 +20381,14 @@ impl<'de> serde::Deserialize<'de> for NetworkPruneResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkConnectBody {
     /// The ID or name of the container to connect to the network.
     pub container: Option<String>,
     pub endpoint_config: Option<EndpointSettings>,
 }
+
 impl serde::Serialize for NetworkConnectBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -19638,6 +20402,7 @@ impl serde::Serialize for NetworkConnectBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkConnectBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19676,6 +20441,7 @@ impl<'de> serde::Deserialize<'de> for NetworkConnectBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkDisconnectBody {
     /// The ID or name of the container to disconnect from the network.
@@ -19683,6 +20449,7 @@ pub struct NetworkDisconnectBody {
     /// Force the container to disconnect from the network.
     pub force: Option<bool>,
 }
+
 impl serde::Serialize for NetworkDisconnectBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -19696,6 +20463,7 @@ impl serde::Serialize for NetworkDisconnectBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkDisconnectBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19732,6 +20500,7 @@ impl<'de> serde::Deserialize<'de> for NetworkDisconnectBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Describes a permission the user has to accept upon installing
 /// the plugin.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -19740,6 +20509,7 @@ pub struct GetPluginPrivilegesResponseItem {
     pub name: Option<String>,
     pub value: Option<Vec<String>>,
 }
+
 impl serde::Serialize for GetPluginPrivilegesResponseItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -19756,6 +20526,7 @@ impl serde::Serialize for GetPluginPrivilegesResponseItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for GetPluginPrivilegesResponseItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19795,6 +20566,7 @@ impl<'de> serde::Deserialize<'de> for GetPluginPrivilegesResponseItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Describes a permission accepted by the user upon installing the
 /// plugin.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -19803,6 +20575,7 @@ pub struct PluginPullBodyItem {
     pub name: Option<String>,
     pub value: Option<Vec<String>>,
 }
+
 impl serde::Serialize for PluginPullBodyItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -19819,6 +20592,7 @@ impl serde::Serialize for PluginPullBodyItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginPullBodyItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19858,6 +20632,7 @@ impl<'de> serde::Deserialize<'de> for PluginPullBodyItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Describes a permission accepted by the user upon installing the
 /// plugin.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -19866,6 +20641,7 @@ pub struct PluginUpgradeBodyItem {
     pub name: Option<String>,
     pub value: Option<Vec<String>>,
 }
+
 impl serde::Serialize for PluginUpgradeBodyItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -19882,6 +20658,7 @@ impl serde::Serialize for PluginUpgradeBodyItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginUpgradeBodyItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19921,11 +20698,13 @@ impl<'de> serde::Deserialize<'de> for PluginUpgradeBodyItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SecretCreateResponse {
     /// The ID of the created secret.
     pub id: String,
 }
+
 impl serde::Serialize for SecretCreateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -19934,6 +20713,7 @@ impl serde::Serialize for SecretCreateResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SecretCreateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19970,6 +20750,7 @@ impl<'de> serde::Deserialize<'de> for SecretCreateResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceCreateResponse {
     /// The ID of the created service.
@@ -19977,6 +20758,7 @@ pub struct ServiceCreateResponse {
     /// Optional warning message
     pub warning: Option<String>,
 }
+
 impl serde::Serialize for ServiceCreateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -19990,6 +20772,7 @@ impl serde::Serialize for ServiceCreateResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceCreateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20026,6 +20809,7 @@ impl<'de> serde::Deserialize<'de> for ServiceCreateResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServiceUpdateRegistryAuthFrom {
     /// `"spec"`
@@ -20035,6 +20819,7 @@ pub enum ServiceUpdateRegistryAuthFrom {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ServiceUpdateRegistryAuthFrom {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -20045,6 +20830,7 @@ impl ServiceUpdateRegistryAuthFrom {
         }
     }
 }
+
 impl From<&str> for ServiceUpdateRegistryAuthFrom {
     fn from(value: &str) -> Self {
         match value {
@@ -20054,16 +20840,19 @@ impl From<&str> for ServiceUpdateRegistryAuthFrom {
         }
     }
 }
+
 impl std::fmt::Display for ServiceUpdateRegistryAuthFrom {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ServiceUpdateRegistryAuthFrom {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceUpdateRegistryAuthFrom {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20071,6 +20860,7 @@ impl<'de> serde::Deserialize<'de> for ServiceUpdateRegistryAuthFrom {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmInitBody {
     /// Externally reachable address advertised to other nodes. This
@@ -20108,6 +20898,7 @@ pub struct SwarmInitBody {
     /// from the default subnet pool.
     pub subnet_size: Option<u32>,
 }
+
 impl serde::Serialize for SwarmInitBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -20136,6 +20927,7 @@ impl serde::Serialize for SwarmInitBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmInitBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20189,6 +20981,7 @@ impl<'de> serde::Deserialize<'de> for SwarmInitBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmJoinBody {
     /// Externally reachable address advertised to other nodes. This
@@ -20220,6 +21013,7 @@ pub struct SwarmJoinBody {
     /// Addresses of manager nodes already participating in the swarm.
     pub remote_addrs: Vec<String>,
 }
+
 impl serde::Serialize for SwarmJoinBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -20236,6 +21030,7 @@ impl serde::Serialize for SwarmJoinBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmJoinBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20294,11 +21089,13 @@ impl<'de> serde::Deserialize<'de> for SwarmJoinBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmUnlockBody {
     /// The swarm's unlock key.
     pub unlock_key: Option<String>,
 }
+
 impl serde::Serialize for SwarmUnlockBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -20309,6 +21106,7 @@ impl serde::Serialize for SwarmUnlockBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmUnlockBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20342,11 +21140,13 @@ impl<'de> serde::Deserialize<'de> for SwarmUnlockBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmUnlockkeyResponse {
     /// The swarm's unlock key.
     pub unlock_key: Option<String>,
 }
+
 impl serde::Serialize for SwarmUnlockkeyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -20357,6 +21157,7 @@ impl serde::Serialize for SwarmUnlockkeyResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmUnlockkeyResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20390,6 +21191,7 @@ impl<'de> serde::Deserialize<'de> for SwarmUnlockkeyResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemDataUsageResponse {
     pub build_cache: Option<Vec<BuildCache>>,
@@ -20398,6 +21200,7 @@ pub struct SystemDataUsageResponse {
     pub layers_size: Option<i64>,
     pub volumes: Option<Vec<Volume>>,
 }
+
 impl serde::Serialize for SystemDataUsageResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -20420,6 +21223,7 @@ impl serde::Serialize for SystemDataUsageResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemDataUsageResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20471,6 +21275,7 @@ impl<'de> serde::Deserialize<'de> for SystemDataUsageResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VolumePruneResponse {
     /// Disk space reclaimed in bytes
@@ -20478,6 +21283,7 @@ pub struct VolumePruneResponse {
     /// Volumes that were deleted
     pub volumes_deleted: Option<Vec<String>>,
 }
+
 impl serde::Serialize for VolumePruneResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -20491,6 +21297,7 @@ impl serde::Serialize for VolumePruneResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for VolumePruneResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

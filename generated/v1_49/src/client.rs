@@ -5,6 +5,7 @@
 
 /// The API version every request of this crate is pinned to.
 pub const API_VERSION: &str = "1.49";
+
 /// A Docker Engine API client pinned to one API version.
 ///
 /// Every request this client sends starts with `/v1.49/`.
@@ -23,20 +24,24 @@ pub const API_VERSION: &str = "1.49";
 pub struct Client {
     transport: dockwright_runtime::Transport,
 }
+
 impl Client {
     /// A client over an explicit transport (unix socket, TCP, TLS).
     pub fn new(transport: dockwright_runtime::Transport) -> Self {
         Self { transport }
     }
+
     /// Connects as the Docker CLI would: `DOCKER_HOST`, `DOCKER_TLS_VERIFY`,
     /// `DOCKER_CERT_PATH` and the current Docker context.
     pub fn from_env() -> dockwright_runtime::Result<Self> {
         Ok(Self::new(dockwright_runtime::Transport::from_env()?))
     }
+
     /// The transport, for requests this crate does not describe.
     pub fn transport(&self) -> &dockwright_runtime::Transport {
         &self.transport
     }
+
     /// Pings the daemon and returns what its response headers say (API version,
     /// OS type, builder version, swarm state, experimental flag).
     pub async fn ping(
@@ -44,6 +49,7 @@ impl Client {
     ) -> dockwright_runtime::Result<dockwright_runtime::PingInfo> {
         self.transport.ping().await
     }
+
     /// Pings the daemon and fails with
     /// [`Error::VersionTooNew`](dockwright_runtime::Error::VersionTooNew) when it
     /// cannot speak this crate's API version.
@@ -57,6 +63,7 @@ impl Client {
         Ok(ping)
     }
 }
+
 /// # Containers
 ///
 /// Create, start, stop and remove containers; inspect them, read their logs and stats, attach to them, copy files in and out (`docker run`, `ps`, `logs`, `rm`, `cp` …).
@@ -78,6 +85,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// List containers
     ///
     /// Returns a list of containers. For details on the format, see the
@@ -100,6 +108,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Delete stopped containers
     ///
     /// `POST /containers/prune` (operation `ContainerPrune`).
@@ -111,6 +120,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Remove a container
     ///
     /// `DELETE /containers/{id}` (operation `ContainerDelete`).
@@ -125,6 +135,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get an archive of a filesystem resource in a container
     ///
     /// Get a tar archive of a resource in the filesystem of container id.
@@ -143,6 +154,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get information about files in a container
     ///
     /// A response header `X-Docker-Container-Path-Stat` is returned, containing
@@ -162,6 +174,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Extract an archive of files or folders to a directory in a container
     ///
     /// Upload a tar archive to be extracted to a path in the filesystem of container id.
@@ -186,6 +199,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Attach to a container
     ///
     /// Attach to a container to read its output or send it input. You can attach
@@ -299,6 +313,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Attach to a container via a websocket
     ///
     /// `GET /containers/{id}/attach/ws` (operation `ContainerAttachWebsocket`).
@@ -318,6 +333,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get changes on a container’s filesystem
     ///
     /// Returns which files in a container's filesystem have been added, deleted,
@@ -339,6 +355,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Export a container
     ///
     /// Export the contents of a container as a tarball.
@@ -352,6 +369,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect a container
     ///
     /// Return low-level information about a container.
@@ -369,6 +387,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Kill a container
     ///
     /// Send a POSIX signal to a container, defaulting to killing to the
@@ -384,6 +403,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get container logs
     ///
     /// Get `stdout` and `stderr` logs from a container.
@@ -408,6 +428,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Pause a container
     ///
     /// Use the freezer cgroup to suspend all processes in a container.
@@ -426,6 +447,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Rename a container
     ///
     /// `POST /containers/{id}/rename` (operation `ContainerRename`).
@@ -442,6 +464,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Resize a container TTY
     ///
     /// Resize the TTY for a container.
@@ -461,6 +484,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Restart a container
     ///
     /// `POST /containers/{id}/restart` (operation `ContainerRestart`).
@@ -477,6 +501,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Start a container
     ///
     /// `POST /containers/{id}/start` (operation `ContainerStart`).
@@ -489,6 +514,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get container stats based on resource usage
     ///
     /// This endpoint returns a live stream of a container’s resource usage
@@ -530,6 +556,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Stop a container
     ///
     /// `POST /containers/{id}/stop` (operation `ContainerStop`).
@@ -543,6 +570,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// List processes running inside a container
     ///
     /// On Unix systems, this is done by running the `ps` command. This endpoint
@@ -558,6 +586,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Unpause a container
     ///
     /// Resume a container which has been paused.
@@ -574,6 +603,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Update a container
     ///
     /// Change various configuration options of a container without having to
@@ -593,6 +623,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Wait for a container
     ///
     /// Block until a container stops, then returns the exit code.
@@ -608,6 +639,7 @@ impl Client {
         }
     }
 }
+
 /// # Images
 ///
 /// Pull, build, tag, push, inspect and remove images, and save or load them as tar archives (`docker pull`, `build`, `images`, `rmi` …).
@@ -658,6 +690,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Delete builder cache
     ///
     /// `POST /build/prune` (operation `BuildPrune`).
@@ -674,6 +707,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Create a new image from a container
     ///
     /// `POST /commit` (operation `ImageCommit`).
@@ -692,6 +726,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Create an image
     ///
     /// Pull or import an image.
@@ -714,6 +749,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Export several images
     ///
     /// Get a tarball containing all images and metadata for several image
@@ -737,6 +773,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// List Images
     ///
     /// Returns a list of images on the server. Note that it uses a different, smaller representation of an image than inspecting a single image.
@@ -755,6 +792,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Import images
     ///
     /// Load a set of images and tags into a repository.
@@ -772,6 +810,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Delete unused images
     ///
     /// `POST /images/prune` (operation `ImagePrune`).
@@ -783,6 +822,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Search images
     ///
     /// Search for an image on Docker Hub.
@@ -798,6 +838,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Remove an image
     ///
     /// Remove an image, along with any untagged parent images that were
@@ -818,6 +859,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Export an image
     ///
     /// Get a tarball containing all images and metadata for a repository.
@@ -850,6 +892,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get the history of an image
     ///
     /// Return parent layers of an image.
@@ -864,6 +907,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect an image
     ///
     /// Return low-level information about an image.
@@ -879,6 +923,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Push an image
     ///
     /// Push an image to a registry.
@@ -905,6 +950,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Tag an image
     ///
     /// Create a tag that refers to a source image.
@@ -925,6 +971,7 @@ impl Client {
         }
     }
 }
+
 /// # Networks
 ///
 /// Create and remove networks and connect containers to them (`docker network …`).
@@ -947,6 +994,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Create a network
     ///
     /// `POST /networks/create` (operation `NetworkCreate`).
@@ -961,6 +1009,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Delete unused networks
     ///
     /// `POST /networks/prune` (operation `NetworkPrune`).
@@ -972,6 +1021,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect a network
     ///
     /// `GET /networks/{id}` (operation `NetworkInspect`).
@@ -985,6 +1035,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Remove a network
     ///
     /// `DELETE /networks/{id}` (operation `NetworkDelete`).
@@ -996,6 +1047,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Connect a container to a network
     ///
     /// The network must be either a local-scoped network or a swarm-scoped network with the `attachable` option set. A network cannot be re-attached to a running container
@@ -1014,6 +1066,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Disconnect a container from a network
     ///
     /// `POST /networks/{id}/disconnect` (operation `NetworkDisconnect`).
@@ -1031,6 +1084,7 @@ impl Client {
         }
     }
 }
+
 /// # Volumes
 ///
 /// Create, inspect and remove named volumes (`docker volume …`).
@@ -1046,6 +1100,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Create a volume
     ///
     /// `POST /volumes/create` (operation `VolumeCreate`).
@@ -1060,6 +1115,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Delete unused volumes
     ///
     /// `POST /volumes/prune` (operation `VolumePrune`).
@@ -1071,6 +1127,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect a volume
     ///
     /// `GET /volumes/{name}` (operation `VolumeInspect`).
@@ -1082,6 +1139,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// "Update a volume. Valid only for Swarm cluster volumes"
     ///
     /// `PUT /volumes/{name}` (operation `VolumeUpdate`).
@@ -1098,6 +1156,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Remove a volume
     ///
     /// Instruct the driver to remove the volume.
@@ -1113,6 +1172,7 @@ impl Client {
         }
     }
 }
+
 /// # Exec
 ///
 /// Run an extra process in a running container: create an exec instance (`container_exec`), start it, then inspect its exit code (`docker exec`).
@@ -1135,6 +1195,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect an exec instance
     ///
     /// Return low-level information about an exec instance.
@@ -1147,6 +1208,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Resize an exec instance
     ///
     /// Resize the TTY session used by an exec instance. This endpoint only works
@@ -1167,6 +1229,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Start an exec instance
     ///
     /// Starts a previously set up exec instance. If detach is true, this endpoint
@@ -1185,6 +1248,7 @@ impl Client {
         }
     }
 }
+
 /// # Swarm
 ///
 /// Initialise, join, leave and unlock a swarm of engines (`docker swarm …`).
@@ -1198,6 +1262,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Initialize a new swarm
     ///
     /// `POST /swarm/init` (operation `SwarmInit`).
@@ -1212,6 +1277,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Join an existing swarm
     ///
     /// `POST /swarm/join` (operation `SwarmJoin`).
@@ -1226,6 +1292,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Leave a swarm
     ///
     /// `POST /swarm/leave` (operation `SwarmLeave`).
@@ -1237,6 +1304,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Unlock a locked manager
     ///
     /// `POST /swarm/unlock` (operation `SwarmUnlock`).
@@ -1251,6 +1319,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get the unlock key
     ///
     /// `GET /swarm/unlockkey` (operation `SwarmUnlockkey`).
@@ -1261,6 +1330,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Update a swarm
     ///
     /// `POST /swarm/update` (operation `SwarmUpdate`).
@@ -1280,6 +1350,7 @@ impl Client {
         }
     }
 }
+
 /// # Nodes
 ///
 /// The engines of a swarm: list, inspect, drain and remove them (`docker node …`).
@@ -1295,6 +1366,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect a node
     ///
     /// `GET /nodes/{id}` (operation `NodeInspect`).
@@ -1305,6 +1377,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Delete a node
     ///
     /// `DELETE /nodes/{id}` (operation `NodeDelete`).
@@ -1317,6 +1390,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Update a node
     ///
     /// `POST /nodes/{id}/update` (operation `NodeUpdate`).
@@ -1334,6 +1408,7 @@ impl Client {
         }
     }
 }
+
 /// # Services
 ///
 /// Replicated or global services of a swarm: create, update, scale, roll back and read their logs (`docker service …`).
@@ -1350,6 +1425,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Create a service
     ///
     /// `POST /services/create` (operation `ServiceCreate`).
@@ -1365,6 +1441,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect a service
     ///
     /// `GET /services/{id}` (operation `ServiceInspect`).
@@ -1376,6 +1453,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Delete a service
     ///
     /// `DELETE /services/{id}` (operation `ServiceDelete`).
@@ -1387,6 +1465,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get service logs
     ///
     /// Get `stdout` and `stderr` logs from a service. See also
@@ -1412,6 +1491,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Update a service
     ///
     /// `POST /services/{id}/update` (operation `ServiceUpdate`).
@@ -1436,6 +1516,7 @@ impl Client {
         }
     }
 }
+
 /// # Tasks
 ///
 /// The containers a swarm schedules for its services (`docker service ps`).
@@ -1451,6 +1532,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect a task
     ///
     /// `GET /tasks/{id}` (operation `TaskInspect`).
@@ -1461,6 +1543,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get task logs
     ///
     /// Get `stdout` and `stderr` logs from a task.
@@ -1486,6 +1569,7 @@ impl Client {
         }
     }
 }
+
 /// # Secrets
 ///
 /// Sensitive data stored in a swarm and given to services (`docker secret …`).
@@ -1501,6 +1585,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Create a secret
     ///
     /// `POST /secrets/create` (operation `SecretCreate`).
@@ -1514,6 +1599,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect a secret
     ///
     /// `GET /secrets/{id}` (operation `SecretInspect`).
@@ -1524,6 +1610,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Delete a secret
     ///
     /// `DELETE /secrets/{id}` (operation `SecretDelete`).
@@ -1535,6 +1622,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Update a Secret
     ///
     /// `POST /secrets/{id}/update` (operation `SecretUpdate`).
@@ -1552,6 +1640,7 @@ impl Client {
         }
     }
 }
+
 /// # Configs
 ///
 /// Non-sensitive configuration stored in a swarm and given to services (`docker config …`).
@@ -1567,6 +1656,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Create a config
     ///
     /// `POST /configs/create` (operation `ConfigCreate`).
@@ -1580,6 +1670,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect a config
     ///
     /// `GET /configs/{id}` (operation `ConfigInspect`).
@@ -1590,6 +1681,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Delete a config
     ///
     /// `DELETE /configs/{id}` (operation `ConfigDelete`).
@@ -1601,6 +1693,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Update a Config
     ///
     /// `POST /configs/{id}/update` (operation `ConfigUpdate`).
@@ -1618,6 +1711,7 @@ impl Client {
         }
     }
 }
+
 /// # Plugins
 ///
 /// Install, configure, enable and remove engine plugins (`docker plugin …`).
@@ -1635,6 +1729,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Create a plugin
     ///
     /// `POST /plugins/create` (operation `PluginCreate`).
@@ -1646,6 +1741,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get plugin privileges
     ///
     /// `GET /plugins/privileges` (operation `GetPluginPrivileges`).
@@ -1659,6 +1755,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Install a plugin
     ///
     /// Pulls and installs a plugin. After the plugin is installed, it can be
@@ -1676,6 +1773,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Remove a plugin
     ///
     /// `DELETE /plugins/{name}` (operation `PluginDelete`).
@@ -1688,6 +1786,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Disable a plugin
     ///
     /// `POST /plugins/{name}/disable` (operation `PluginDisable`).
@@ -1700,6 +1799,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Enable a plugin
     ///
     /// `POST /plugins/{name}/enable` (operation `PluginEnable`).
@@ -1712,6 +1812,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect a plugin
     ///
     /// `GET /plugins/{name}/json` (operation `PluginInspect`).
@@ -1722,6 +1823,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Push a plugin
     ///
     /// Push a plugin to the registry.
@@ -1734,6 +1836,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Configure a plugin
     ///
     /// `POST /plugins/{name}/set` (operation `PluginSet`).
@@ -1745,6 +1848,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Upgrade a plugin
     ///
     /// `POST /plugins/{name}/upgrade` (operation `PluginUpgrade`).
@@ -1764,6 +1868,7 @@ impl Client {
         }
     }
 }
+
 /// # System
 ///
 /// The daemon itself: ping, version, info, disk usage, events and registry login (`docker info`, `version`, `events`, `login`, `system df`).
@@ -1779,6 +1884,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Ping
     ///
     /// This is a dummy endpoint you can use to test if the server is accessible.
@@ -1790,6 +1896,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Check auth configuration
     ///
     /// Validate credentials for a registry and, if available, get an identity
@@ -1804,6 +1911,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Monitor events
     ///
     /// Stream real-time events from the server.
@@ -1841,6 +1949,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get system information
     ///
     /// `GET /info` (operation `SystemInfo`).
@@ -1851,6 +1960,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get data usage information
     ///
     /// `GET /system/df` (operation `SystemDataUsage`).
@@ -1862,6 +1972,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get version
     ///
     /// Returns the version of Docker that is running and various information about the system that Docker is running on.
@@ -1875,6 +1986,7 @@ impl Client {
         }
     }
 }
+
 /// # Distribution
 ///
 /// What a registry holds for an image reference, without pulling it.
@@ -1895,6 +2007,7 @@ impl Client {
         }
     }
 }
+
 /// # Session
 ///
 /// The interactive session BuildKit opens to the client (hijacked connection).
@@ -1934,12 +2047,14 @@ impl Client {
         }
     }
 }
+
 /// The request built by [`Client::system_ping`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemPingRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemPingRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -1947,6 +2062,7 @@ impl<'a> SystemPingRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PingInfo> {
         let mut request = self
@@ -1957,6 +2073,7 @@ impl<'a> SystemPingRequest<'a> {
         request.send_ping().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemPingRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::PingInfo>;
     type IntoFuture = std::pin::Pin<
@@ -1966,12 +2083,14 @@ impl<'a> std::future::IntoFuture for SystemPingRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::system_ping_head`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemPingHeadRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemPingHeadRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -1979,6 +2098,7 @@ impl<'a> SystemPingHeadRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PingInfo> {
         let mut request = self
@@ -1989,6 +2109,7 @@ impl<'a> SystemPingHeadRequest<'a> {
         request.send_ping().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemPingHeadRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::PingInfo>;
     type IntoFuture = std::pin::Pin<
@@ -1998,6 +2119,7 @@ impl<'a> std::future::IntoFuture for SystemPingHeadRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::system_auth`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemAuthRequest<'a> {
@@ -2005,18 +2127,21 @@ pub struct SystemAuthRequest<'a> {
     body: Option<crate::models::AuthConfig>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemAuthRequest<'a> {
     /// Authentication to check
     pub fn body(mut self, value: crate::models::AuthConfig) -> Self {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -2034,6 +2159,7 @@ impl<'a> SystemAuthRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemAuthRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SystemAuthResponse>;
     type IntoFuture = std::pin::Pin<
@@ -2043,6 +2169,7 @@ impl<'a> std::future::IntoFuture for SystemAuthRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_build`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageBuildRequest<'a> {
@@ -2077,87 +2204,104 @@ pub struct ImageBuildRequest<'a> {
     body: Option<dockwright_runtime::Body>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageBuildRequest<'a> {
     /// Path within the build context to the `Dockerfile`. This is ignored if `remote` is specified and points to an external `Dockerfile`.
     pub fn dockerfile(mut self, value: impl Into<String>) -> Self {
         self.dockerfile = Some(value.into());
         self
     }
+
     /// A name and optional tag to apply to the image in the `name:tag` format. If you omit the tag the default `latest` value is assumed. You can provide several `t` parameters.
     pub fn t(mut self, value: impl Into<String>) -> Self {
         self.t = Some(value.into());
         self
     }
+
     /// Extra hosts to add to /etc/hosts
     pub fn extrahosts(mut self, value: impl Into<String>) -> Self {
         self.extrahosts = Some(value.into());
         self
     }
+
     /// A Git repository URI or HTTP/HTTPS context URI. If the URI points to a single text file, the file’s contents are placed into a file called `Dockerfile` and the image is built from that file. If the URI points to a tarball, the file is downloaded by the daemon and the contents therein used as the context for the build. If the URI points to a tarball and the `dockerfile` parameter is also specified, there must be a file with the corresponding path inside the tarball.
     pub fn remote(mut self, value: impl Into<String>) -> Self {
         self.remote = Some(value.into());
         self
     }
+
     /// Suppress verbose build output.
     pub fn q(mut self, value: bool) -> Self {
         self.q = Some(value);
         self
     }
+
     /// Do not use the cache when building the image.
     pub fn nocache(mut self, value: bool) -> Self {
         self.nocache = Some(value);
         self
     }
+
     /// JSON array of images used for build cache resolution.
     pub fn cachefrom(mut self, value: Vec<String>) -> Self {
         self.cachefrom = Some(value);
         self
     }
+
     /// Attempt to pull the image even if an older image exists locally.
     pub fn pull(mut self, value: impl Into<String>) -> Self {
         self.pull = Some(value.into());
         self
     }
+
     /// Remove intermediate containers after a successful build.
     pub fn rm(mut self, value: bool) -> Self {
         self.rm = Some(value);
         self
     }
+
     /// Always remove intermediate containers, even upon failure.
     pub fn forcerm(mut self, value: bool) -> Self {
         self.forcerm = Some(value);
         self
     }
+
     /// Set memory limit for build.
     pub fn memory(mut self, value: i64) -> Self {
         self.memory = Some(value);
         self
     }
+
     /// Total memory (memory + swap). Set as `-1` to disable swap.
     pub fn memswap(mut self, value: i64) -> Self {
         self.memswap = Some(value);
         self
     }
+
     /// CPU shares (relative weight).
     pub fn cpushares(mut self, value: i64) -> Self {
         self.cpushares = Some(value);
         self
     }
+
     /// CPUs in which to allow execution (e.g., `0-3`, `0,1`).
     pub fn cpusetcpus(mut self, value: impl Into<String>) -> Self {
         self.cpusetcpus = Some(value.into());
         self
     }
+
     /// The length of a CPU period in microseconds.
     pub fn cpuperiod(mut self, value: i64) -> Self {
         self.cpuperiod = Some(value);
         self
     }
+
     /// Microseconds of CPU time that the container can get in a CPU period.
     pub fn cpuquota(mut self, value: i64) -> Self {
         self.cpuquota = Some(value);
         self
     }
+
     /// JSON map of string pairs for build-time variables. Users pass these values at build-time. Docker uses the buildargs as the environment context for commands run via the `Dockerfile` RUN instruction, or for variable expansion in other `Dockerfile` instructions. This is not meant for passing secret values.
     ///
     /// For example, the build arg `FOO=bar` would become `{"FOO":"bar"}` in JSON. This would result in the query parameter `buildargs={"FOO":"bar"}`. Note that `{"FOO":"bar"}` should be URI component encoded.
@@ -2170,21 +2314,25 @@ impl<'a> ImageBuildRequest<'a> {
         self.buildargs = Some(value);
         self
     }
+
     /// Size of `/dev/shm` in bytes. The size must be greater than 0. If omitted the system uses 64MB.
     pub fn shmsize(mut self, value: i64) -> Self {
         self.shmsize = Some(value);
         self
     }
+
     /// Squash the resulting images layers into a single layer. *(Experimental release only.)*
     pub fn squash(mut self, value: bool) -> Self {
         self.squash = Some(value);
         self
     }
+
     /// Arbitrary key/value labels to set on the image, as a JSON map of string pairs.
     pub fn labels(mut self, value: std::collections::HashMap<String, String>) -> Self {
         self.labels = Some(value);
         self
     }
+
     /// Sets the networking mode for the run commands during build. Supported
     /// standard values are: `bridge`, `host`, `none`, and `container:<name|id>`.
     /// Any other value is taken as a custom network's name or ID to which this
@@ -2193,10 +2341,12 @@ impl<'a> ImageBuildRequest<'a> {
         self.networkmode = Some(value.into());
         self
     }
+
     pub fn content_type(mut self, value: crate::models::ImageBuildContentType) -> Self {
         self.content_type = Some(value);
         self
     }
+
     /// This is a base64-encoded JSON object with auth configurations for multiple registries that a build may refer to.
     ///
     /// The key is a registry URL, and the value is an auth configuration object, \[as described in the authentication section\](#section/Authentication). For example:
@@ -2219,16 +2369,19 @@ impl<'a> ImageBuildRequest<'a> {
         self.x_registry_config = Some(value.into());
         self
     }
+
     /// Platform in the format os\[/arch\[/variant\]\]
     pub fn platform(mut self, value: impl Into<String>) -> Self {
         self.platform = Some(value.into());
         self
     }
+
     /// Target build stage
     pub fn target(mut self, value: impl Into<String>) -> Self {
         self.target = Some(value.into());
         self
     }
+
     /// BuildKit output configuration in the format of a stringified JSON array of objects.
     /// Each object must have two top-level properties: `Type` and `Attrs`.
     /// The `Type` property must be set to 'moby'.
@@ -2244,6 +2397,7 @@ impl<'a> ImageBuildRequest<'a> {
         self.outputs = Some(value);
         self
     }
+
     /// Version of the builder backend to use.
     ///
     /// - `1` is the first generation classic (deprecated) builder in the Docker daemon (default)
@@ -2252,17 +2406,20 @@ impl<'a> ImageBuildRequest<'a> {
         self.version = Some(value);
         self
     }
+
     /// A tar archive compressed with one of the following algorithms: identity (no compression), gzip, bzip2, xz.
     pub fn body(mut self, value: dockwright_runtime::Body) -> Self {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -2361,6 +2518,7 @@ impl<'a> ImageBuildRequest<'a> {
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageBuildRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::BuildInfo>,
@@ -2372,6 +2530,7 @@ impl<'a> std::future::IntoFuture for ImageBuildRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::build_prune`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct BuildPruneRequest<'a> {
@@ -2384,6 +2543,7 @@ pub struct BuildPruneRequest<'a> {
     filters: Option<crate::filters::BuildPruneFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> BuildPruneRequest<'a> {
     /// Amount of disk space in bytes to keep for cache
     ///
@@ -2393,26 +2553,31 @@ impl<'a> BuildPruneRequest<'a> {
         self.keep_storage = Some(value);
         self
     }
+
     /// Amount of disk space in bytes to keep for cache
     pub fn reserved_space(mut self, value: i64) -> Self {
         self.reserved_space = Some(value);
         self
     }
+
     /// Maximum amount of disk space allowed to keep for cache
     pub fn max_used_space(mut self, value: i64) -> Self {
         self.max_used_space = Some(value);
         self
     }
+
     /// Target amount of free disk space after pruning
     pub fn min_free_space(mut self, value: i64) -> Self {
         self.min_free_space = Some(value);
         self
     }
+
     /// Remove all types of build cache
     pub fn all(mut self, value: bool) -> Self {
         self.all = Some(value);
         self
     }
+
     /// A JSON encoded value of the filters (a `map[string][]string`) to
     /// process on the list of build cache objects.
     ///
@@ -2430,12 +2595,14 @@ impl<'a> BuildPruneRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -2473,6 +2640,7 @@ impl<'a> BuildPruneRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for BuildPruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::BuildPruneResponse>;
     type IntoFuture = std::pin::Pin<
@@ -2482,6 +2650,7 @@ impl<'a> std::future::IntoFuture for BuildPruneRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_commit`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageCommitRequest<'a> {
@@ -2496,53 +2665,63 @@ pub struct ImageCommitRequest<'a> {
     body: Option<crate::models::ContainerConfig>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageCommitRequest<'a> {
     /// The ID or name of the container to commit
     pub fn container(mut self, value: impl Into<String>) -> Self {
         self.container = Some(value.into());
         self
     }
+
     /// Repository name for the created image
     pub fn repo(mut self, value: impl Into<String>) -> Self {
         self.repo = Some(value.into());
         self
     }
+
     /// Tag name for the create image
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
         self
     }
+
     /// Commit message
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.comment = Some(value.into());
         self
     }
+
     /// Author of the image (e.g., `John Hannibal Smith <hannibal@a-team.com>`)
     pub fn author(mut self, value: impl Into<String>) -> Self {
         self.author = Some(value.into());
         self
     }
+
     /// Whether to pause the container before committing
     pub fn pause(mut self, value: bool) -> Self {
         self.pause = Some(value);
         self
     }
+
     /// `Dockerfile` instructions to apply while committing
     pub fn changes(mut self, value: impl Into<String>) -> Self {
         self.changes = Some(value.into());
         self
     }
+
     /// The container configuration
     pub fn body(mut self, value: crate::models::ContainerConfig) -> Self {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::IDResponse> {
         let mut request = self
@@ -2579,6 +2758,7 @@ impl<'a> ImageCommitRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageCommitRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::IDResponse>;
     type IntoFuture = std::pin::Pin<
@@ -2588,6 +2768,7 @@ impl<'a> std::future::IntoFuture for ImageCommitRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::config_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ConfigListRequest<'a> {
@@ -2595,6 +2776,7 @@ pub struct ConfigListRequest<'a> {
     filters: Option<crate::filters::ConfigListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ConfigListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to
     /// process on the configs list.
@@ -2609,12 +2791,14 @@ impl<'a> ConfigListRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Config>> {
         let mut request = self
@@ -2635,6 +2819,7 @@ impl<'a> ConfigListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ConfigListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Config>>;
     type IntoFuture = std::pin::Pin<
@@ -2644,6 +2829,7 @@ impl<'a> std::future::IntoFuture for ConfigListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::config_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ConfigCreateRequest<'a> {
@@ -2651,6 +2837,7 @@ pub struct ConfigCreateRequest<'a> {
     body: Option<crate::models::ConfigSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ConfigCreateRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -2658,6 +2845,7 @@ impl<'a> ConfigCreateRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -2678,6 +2866,7 @@ impl<'a> ConfigCreateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ConfigCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ConfigCreateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -2687,6 +2876,7 @@ impl<'a> std::future::IntoFuture for ConfigCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::config_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ConfigInspectRequest<'a> {
@@ -2694,6 +2884,7 @@ pub struct ConfigInspectRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ConfigInspectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -2701,6 +2892,7 @@ impl<'a> ConfigInspectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Config> {
         let mut request = self
@@ -2709,8 +2901,8 @@ impl<'a> ConfigInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.49/configs/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.49/configs/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -2719,6 +2911,7 @@ impl<'a> ConfigInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ConfigInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Config>;
     type IntoFuture = std::pin::Pin<
@@ -2728,6 +2921,7 @@ impl<'a> std::future::IntoFuture for ConfigInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::config_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ConfigDeleteRequest<'a> {
@@ -2735,6 +2929,7 @@ pub struct ConfigDeleteRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ConfigDeleteRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -2742,6 +2937,7 @@ impl<'a> ConfigDeleteRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -2750,8 +2946,8 @@ impl<'a> ConfigDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.49/configs/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.49/configs/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -2760,6 +2956,7 @@ impl<'a> ConfigDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ConfigDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -2769,6 +2966,7 @@ impl<'a> std::future::IntoFuture for ConfigDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::config_update`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ConfigUpdateRequest<'a> {
@@ -2778,6 +2976,7 @@ pub struct ConfigUpdateRequest<'a> {
     body: Option<crate::models::ConfigSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ConfigUpdateRequest<'a> {
     /// The spec of the config to update. Currently, only the Labels field
     /// can be updated. All other fields must remain unchanged from the
@@ -2786,12 +2985,14 @@ impl<'a> ConfigUpdateRequest<'a> {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -2800,8 +3001,8 @@ impl<'a> ConfigUpdateRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.49/configs/{}/update", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.49/configs/{}/update",
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.version) {
@@ -2816,6 +3017,7 @@ impl<'a> ConfigUpdateRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ConfigUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -2825,6 +3027,7 @@ impl<'a> std::future::IntoFuture for ConfigUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerCreateRequest<'a> {
@@ -2834,6 +3037,7 @@ pub struct ContainerCreateRequest<'a> {
     body: Option<crate::models::ContainerCreateBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerCreateRequest<'a> {
     /// Assign the specified name to the container. Must match
     /// `/?[a-zA-Z0-9][a-zA-Z0-9_.-]+`.
@@ -2841,6 +3045,7 @@ impl<'a> ContainerCreateRequest<'a> {
         self.name = Some(value.into());
         self
     }
+
     /// Platform in the format `os[/arch[/variant]]` used for image lookup.
     ///
     /// When specified, the daemon checks if the requested image is present
@@ -2861,12 +3066,14 @@ impl<'a> ContainerCreateRequest<'a> {
         self.platform = Some(value.into());
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -2893,6 +3100,7 @@ impl<'a> ContainerCreateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerCreateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -2902,6 +3110,7 @@ impl<'a> std::future::IntoFuture for ContainerCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerListRequest<'a> {
@@ -2912,23 +3121,27 @@ pub struct ContainerListRequest<'a> {
     filters: Option<crate::filters::ContainerListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerListRequest<'a> {
     /// Return all containers. By default, only running containers are shown.
     pub fn all(mut self, value: bool) -> Self {
         self.all = Some(value);
         self
     }
+
     /// Return this number of most recently created containers, including
     /// non-running ones.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
+
     /// Return the size of container as fields `SizeRw` and `SizeRootFs`.
     pub fn size(mut self, value: bool) -> Self {
         self.size = Some(value);
         self
     }
+
     /// Filters to process on the container list, encoded as JSON (a
     /// `map[string][]string`). For example, `{"status": ["paused"]}` will
     /// only return paused containers.
@@ -2954,12 +3167,14 @@ impl<'a> ContainerListRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -2994,6 +3209,7 @@ impl<'a> ContainerListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::ContainerSummary>>;
     type IntoFuture = std::pin::Pin<
@@ -3003,6 +3219,7 @@ impl<'a> std::future::IntoFuture for ContainerListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_prune`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerPruneRequest<'a> {
@@ -3010,6 +3227,7 @@ pub struct ContainerPruneRequest<'a> {
     filters: Option<crate::filters::ContainerPruneFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerPruneRequest<'a> {
     /// Filters to process on the prune list, encoded as JSON (a `map[string][]string`).
     ///
@@ -3020,12 +3238,14 @@ impl<'a> ContainerPruneRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3048,6 +3268,7 @@ impl<'a> ContainerPruneRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerPruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerPruneResponse>;
     type IntoFuture = std::pin::Pin<
@@ -3057,6 +3278,7 @@ impl<'a> std::future::IntoFuture for ContainerPruneRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerDeleteRequest<'a> {
@@ -3067,28 +3289,33 @@ pub struct ContainerDeleteRequest<'a> {
     link: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerDeleteRequest<'a> {
     /// Remove anonymous volumes associated with the container.
     pub fn v(mut self, value: bool) -> Self {
         self.v = Some(value);
         self
     }
+
     /// If the container is running, kill it before removing it.
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
     }
+
     /// Remove the specified link associated with the container.
     pub fn link(mut self, value: bool) -> Self {
         self.link = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3097,8 +3324,8 @@ impl<'a> ContainerDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.49/containers/{}", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.49/containers/{}", dockwright_runtime::encode_path_segment(self
+                    .id.as_str())
                 ),
             );
         if let Some(value) = self.v.as_ref() {
@@ -3116,6 +3343,7 @@ impl<'a> ContainerDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3125,6 +3353,7 @@ impl<'a> std::future::IntoFuture for ContainerDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_archive`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerArchiveRequest<'a> {
@@ -3133,6 +3362,7 @@ pub struct ContainerArchiveRequest<'a> {
     path: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerArchiveRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -3140,6 +3370,7 @@ impl<'a> ContainerArchiveRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Archive> {
         let mut request = self
@@ -3149,7 +3380,7 @@ impl<'a> ContainerArchiveRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.49/containers/{}/archive",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.path) {
@@ -3159,6 +3390,7 @@ impl<'a> ContainerArchiveRequest<'a> {
         request.send_archive().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerArchiveRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::Archive>;
     type IntoFuture = std::pin::Pin<
@@ -3168,6 +3400,7 @@ impl<'a> std::future::IntoFuture for ContainerArchiveRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_archive_info`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerArchiveInfoRequest<'a> {
@@ -3176,6 +3409,7 @@ pub struct ContainerArchiveInfoRequest<'a> {
     path: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerArchiveInfoRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -3183,6 +3417,7 @@ impl<'a> ContainerArchiveInfoRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PathStat> {
         let mut request = self
@@ -3192,7 +3427,7 @@ impl<'a> ContainerArchiveInfoRequest<'a> {
                 dockwright_runtime::Method::HEAD,
                 format!(
                     "/v1.49/containers/{}/archive",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.path) {
@@ -3202,6 +3437,7 @@ impl<'a> ContainerArchiveInfoRequest<'a> {
         request.send_path_stat().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerArchiveInfoRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::PathStat>;
     type IntoFuture = std::pin::Pin<
@@ -3211,6 +3447,7 @@ impl<'a> std::future::IntoFuture for ContainerArchiveInfoRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::put_container_archive`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PutContainerArchiveRequest<'a> {
@@ -3222,6 +3459,7 @@ pub struct PutContainerArchiveRequest<'a> {
     body: Option<dockwright_runtime::Body>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PutContainerArchiveRequest<'a> {
     /// If `1`, `true`, or `True` then it will be an error if unpacking the
     /// given content would cause an existing directory to be replaced with
@@ -3230,18 +3468,21 @@ impl<'a> PutContainerArchiveRequest<'a> {
         self.no_overwrite_dir_non_dir = Some(value.into());
         self
     }
+
     /// If `1`, `true`, then it will copy UID/GID maps to the dest file or
     /// dir
     pub fn copy_uidgid(mut self, value: impl Into<String>) -> Self {
         self.copy_uidgid = Some(value.into());
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3251,7 +3492,7 @@ impl<'a> PutContainerArchiveRequest<'a> {
                 dockwright_runtime::Method::PUT,
                 format!(
                     "/v1.49/containers/{}/archive",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.path) {
@@ -3270,6 +3511,7 @@ impl<'a> PutContainerArchiveRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PutContainerArchiveRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3279,6 +3521,7 @@ impl<'a> std::future::IntoFuture for PutContainerArchiveRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_attach`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerAttachRequest<'a> {
@@ -3293,6 +3536,7 @@ pub struct ContainerAttachRequest<'a> {
     tty_hint: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerAttachRequest<'a> {
     /// Override the key sequence for detaching a container.Format is a single
     /// character `[a-Z]` or `ctrl-<value>` where `<value>` is one of: `a-z`,
@@ -3301,6 +3545,7 @@ impl<'a> ContainerAttachRequest<'a> {
         self.detach_keys = Some(value.into());
         self
     }
+
     /// Replay previous logs from the container.
     ///
     /// This is useful for attaching to a container that has started and you
@@ -3313,26 +3558,31 @@ impl<'a> ContainerAttachRequest<'a> {
         self.logs = Some(value);
         self
     }
+
     /// Stream attached streams from the time the request was made onwards.
     pub fn stream(mut self, value: bool) -> Self {
         self.stream = Some(value);
         self
     }
+
     /// Attach to `stdin`
     pub fn stdin(mut self, value: bool) -> Self {
         self.stdin = Some(value);
         self
     }
+
     /// Attach to `stdout`
     pub fn stdout(mut self, value: bool) -> Self {
         self.stdout = Some(value);
         self
     }
+
     /// Attach to `stderr`
     pub fn stderr(mut self, value: bool) -> Self {
         self.stderr = Some(value);
         self
     }
+
     /// Whether the container (or exec'd process) has a TTY, i.e. whether its
     /// output is one raw stream rather than multiplexed stdout/stderr frames.
     ///
@@ -3343,12 +3593,14 @@ impl<'a> ContainerAttachRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Attached> {
         let mut request = self
@@ -3358,7 +3610,7 @@ impl<'a> ContainerAttachRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.49/containers/{}/attach",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.detach_keys.as_ref() {
@@ -3398,6 +3650,7 @@ impl<'a> ContainerAttachRequest<'a> {
         request.send_attach(rule).await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerAttachRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::Attached>;
     type IntoFuture = std::pin::Pin<
@@ -3407,6 +3660,7 @@ impl<'a> std::future::IntoFuture for ContainerAttachRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_attach_websocket`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerAttachWebsocketRequest<'a> {
@@ -3420,6 +3674,7 @@ pub struct ContainerAttachWebsocketRequest<'a> {
     stderr: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerAttachWebsocketRequest<'a> {
     /// Override the key sequence for detaching a container.Format is a single
     /// character `[a-Z]` or `ctrl-<value>` where `<value>` is one of: `a-z`,
@@ -3428,37 +3683,44 @@ impl<'a> ContainerAttachWebsocketRequest<'a> {
         self.detach_keys = Some(value.into());
         self
     }
+
     /// Return logs
     pub fn logs(mut self, value: bool) -> Self {
         self.logs = Some(value);
         self
     }
+
     /// Return stream
     pub fn stream(mut self, value: bool) -> Self {
         self.stream = Some(value);
         self
     }
+
     /// Attach to `stdin`
     pub fn stdin(mut self, value: bool) -> Self {
         self.stdin = Some(value);
         self
     }
+
     /// Attach to `stdout`
     pub fn stdout(mut self, value: bool) -> Self {
         self.stdout = Some(value);
         self
     }
+
     /// Attach to `stderr`
     pub fn stderr(mut self, value: bool) -> Self {
         self.stderr = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
         let mut request = self
@@ -3468,7 +3730,7 @@ impl<'a> ContainerAttachWebsocketRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.49/containers/{}/attach/ws",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.detach_keys.as_ref() {
@@ -3493,6 +3755,7 @@ impl<'a> ContainerAttachWebsocketRequest<'a> {
         request.send().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerAttachWebsocketRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
     type IntoFuture = std::pin::Pin<
@@ -3502,6 +3765,7 @@ impl<'a> std::future::IntoFuture for ContainerAttachWebsocketRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_changes`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerChangesRequest<'a> {
@@ -3509,6 +3773,7 @@ pub struct ContainerChangesRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerChangesRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -3516,6 +3781,7 @@ impl<'a> ContainerChangesRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3527,7 +3793,7 @@ impl<'a> ContainerChangesRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.49/containers/{}/changes",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -3539,6 +3805,7 @@ impl<'a> ContainerChangesRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerChangesRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::FilesystemChange>>;
     type IntoFuture = std::pin::Pin<
@@ -3548,6 +3815,7 @@ impl<'a> std::future::IntoFuture for ContainerChangesRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_exec`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerExecRequest<'a> {
@@ -3556,6 +3824,7 @@ pub struct ContainerExecRequest<'a> {
     body: Option<crate::models::ContainerExecBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerExecRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -3563,6 +3832,7 @@ impl<'a> ContainerExecRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::IDResponse> {
         let mut request = self
@@ -3572,7 +3842,7 @@ impl<'a> ContainerExecRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.49/containers/{}/exec",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(body) = &self.body {
@@ -3584,6 +3854,7 @@ impl<'a> ContainerExecRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerExecRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::IDResponse>;
     type IntoFuture = std::pin::Pin<
@@ -3593,6 +3864,7 @@ impl<'a> std::future::IntoFuture for ContainerExecRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_export`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerExportRequest<'a> {
@@ -3600,6 +3872,7 @@ pub struct ContainerExportRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerExportRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -3607,6 +3880,7 @@ impl<'a> ContainerExportRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3618,13 +3892,14 @@ impl<'a> ContainerExportRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.49/containers/{}/export",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         request = request.timeout(self.request_timeout);
         request.send_bytes().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerExportRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
     type IntoFuture = std::pin::Pin<
@@ -3634,6 +3909,7 @@ impl<'a> std::future::IntoFuture for ContainerExportRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerInspectRequest<'a> {
@@ -3642,18 +3918,21 @@ pub struct ContainerInspectRequest<'a> {
     size: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerInspectRequest<'a> {
     /// Return the size of container as fields `SizeRw` and `SizeRootFs`
     pub fn size(mut self, value: bool) -> Self {
         self.size = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3665,7 +3944,7 @@ impl<'a> ContainerInspectRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.49/containers/{}/json",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.size.as_ref() {
@@ -3677,6 +3956,7 @@ impl<'a> ContainerInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerInspectResponse>;
     type IntoFuture = std::pin::Pin<
@@ -3686,6 +3966,7 @@ impl<'a> std::future::IntoFuture for ContainerInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_kill`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerKillRequest<'a> {
@@ -3694,18 +3975,21 @@ pub struct ContainerKillRequest<'a> {
     signal: Option<String>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerKillRequest<'a> {
     /// Signal to send to the container as an integer or string (e.g. `SIGINT`).
     pub fn signal(mut self, value: impl Into<String>) -> Self {
         self.signal = Some(value.into());
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3715,7 +3999,7 @@ impl<'a> ContainerKillRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.49/containers/{}/kill",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.signal.as_ref() {
@@ -3727,6 +4011,7 @@ impl<'a> ContainerKillRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerKillRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3736,6 +4021,7 @@ impl<'a> std::future::IntoFuture for ContainerKillRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_logs`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerLogsRequest<'a> {
@@ -3751,43 +4037,51 @@ pub struct ContainerLogsRequest<'a> {
     tty_hint: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerLogsRequest<'a> {
     /// Keep connection after returning logs.
     pub fn follow(mut self, value: bool) -> Self {
         self.follow = Some(value);
         self
     }
+
     /// Return logs from `stdout`
     pub fn stdout(mut self, value: bool) -> Self {
         self.stdout = Some(value);
         self
     }
+
     /// Return logs from `stderr`
     pub fn stderr(mut self, value: bool) -> Self {
         self.stderr = Some(value);
         self
     }
+
     /// Only return logs since this time, as a UNIX timestamp
     pub fn since(mut self, value: i64) -> Self {
         self.since = Some(value);
         self
     }
+
     /// Only return logs before this time, as a UNIX timestamp
     pub fn until(mut self, value: i64) -> Self {
         self.until = Some(value);
         self
     }
+
     /// Add timestamps to every log line
     pub fn timestamps(mut self, value: bool) -> Self {
         self.timestamps = Some(value);
         self
     }
+
     /// Only return this number of log lines from the end of the logs.
     /// Specify as an integer or `all` to output all log lines.
     pub fn tail(mut self, value: impl Into<String>) -> Self {
         self.tail = Some(value.into());
         self
     }
+
     /// Whether the container (or exec'd process) has a TTY, i.e. whether its
     /// output is one raw stream rather than multiplexed stdout/stderr frames.
     ///
@@ -3798,12 +4092,14 @@ impl<'a> ContainerLogsRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3815,7 +4111,7 @@ impl<'a> ContainerLogsRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.49/containers/{}/logs",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.follow.as_ref() {
@@ -3858,6 +4154,7 @@ impl<'a> ContainerLogsRequest<'a> {
         request.send_logs(rule).await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerLogsRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::LogOutput>;
     type IntoFuture = std::pin::Pin<
@@ -3867,6 +4164,7 @@ impl<'a> std::future::IntoFuture for ContainerLogsRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_pause`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerPauseRequest<'a> {
@@ -3874,6 +4172,7 @@ pub struct ContainerPauseRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerPauseRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -3881,6 +4180,7 @@ impl<'a> ContainerPauseRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3890,7 +4190,7 @@ impl<'a> ContainerPauseRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.49/containers/{}/pause",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -3899,6 +4199,7 @@ impl<'a> ContainerPauseRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerPauseRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3908,6 +4209,7 @@ impl<'a> std::future::IntoFuture for ContainerPauseRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_rename`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerRenameRequest<'a> {
@@ -3916,6 +4218,7 @@ pub struct ContainerRenameRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerRenameRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -3923,6 +4226,7 @@ impl<'a> ContainerRenameRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3932,7 +4236,7 @@ impl<'a> ContainerRenameRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.49/containers/{}/rename",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.name) {
@@ -3944,6 +4248,7 @@ impl<'a> ContainerRenameRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerRenameRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3953,6 +4258,7 @@ impl<'a> std::future::IntoFuture for ContainerRenameRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_resize`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerResizeRequest<'a> {
@@ -3962,6 +4268,7 @@ pub struct ContainerResizeRequest<'a> {
     w: i64,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerResizeRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -3969,6 +4276,7 @@ impl<'a> ContainerResizeRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3978,7 +4286,7 @@ impl<'a> ContainerResizeRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.49/containers/{}/resize",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.h) {
@@ -3993,6 +4301,7 @@ impl<'a> ContainerResizeRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerResizeRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -4002,6 +4311,7 @@ impl<'a> std::future::IntoFuture for ContainerResizeRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_restart`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerRestartRequest<'a> {
@@ -4011,23 +4321,27 @@ pub struct ContainerRestartRequest<'a> {
     t: Option<i64>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerRestartRequest<'a> {
     /// Signal to send to the container as an integer or string (e.g. `SIGINT`).
     pub fn signal(mut self, value: impl Into<String>) -> Self {
         self.signal = Some(value.into());
         self
     }
+
     /// Number of seconds to wait before killing the container
     pub fn t(mut self, value: i64) -> Self {
         self.t = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -4037,7 +4351,7 @@ impl<'a> ContainerRestartRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.49/containers/{}/restart",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.signal.as_ref() {
@@ -4052,6 +4366,7 @@ impl<'a> ContainerRestartRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerRestartRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -4061,6 +4376,7 @@ impl<'a> std::future::IntoFuture for ContainerRestartRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_start`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerStartRequest<'a> {
@@ -4069,6 +4385,7 @@ pub struct ContainerStartRequest<'a> {
     detach_keys: Option<String>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerStartRequest<'a> {
     /// Override the key sequence for detaching a container. Format is a
     /// single character `[a-Z]` or `ctrl-<value>` where `<value>` is one
@@ -4077,12 +4394,14 @@ impl<'a> ContainerStartRequest<'a> {
         self.detach_keys = Some(value.into());
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -4092,7 +4411,7 @@ impl<'a> ContainerStartRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.49/containers/{}/start",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.detach_keys.as_ref() {
@@ -4104,6 +4423,7 @@ impl<'a> ContainerStartRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerStartRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -4113,6 +4433,7 @@ impl<'a> std::future::IntoFuture for ContainerStartRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_stats`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerStatsRequest<'a> {
@@ -4122,6 +4443,7 @@ pub struct ContainerStatsRequest<'a> {
     one_shot: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerStatsRequest<'a> {
     /// Stream the output. If false, the stats will be output once and then
     /// it will disconnect.
@@ -4129,12 +4451,14 @@ impl<'a> ContainerStatsRequest<'a> {
         self.stream = Some(value);
         self
     }
+
     /// Only get a single stat instead of waiting for 2 cycles. Must be used
     /// with `stream=false`.
     pub fn one_shot(mut self, value: bool) -> Self {
         self.one_shot = Some(value);
         self
     }
+
     /// Asks for one value instead of a stream (`stream=false`) and returns it.
     pub async fn send_once(
         mut self,
@@ -4142,12 +4466,14 @@ impl<'a> ContainerStatsRequest<'a> {
         self.stream = Some(false);
         dockwright_runtime::first_item(self.send().await?).await
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4161,7 +4487,7 @@ impl<'a> ContainerStatsRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.49/containers/{}/stats",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.stream.as_ref() {
@@ -4174,6 +4500,7 @@ impl<'a> ContainerStatsRequest<'a> {
         request.send_json_stream().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerStatsRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::JsonStream<crate::models::ContainerStatsResponse>,
@@ -4185,6 +4512,7 @@ impl<'a> std::future::IntoFuture for ContainerStatsRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_stop`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerStopRequest<'a> {
@@ -4194,23 +4522,27 @@ pub struct ContainerStopRequest<'a> {
     t: Option<i64>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerStopRequest<'a> {
     /// Signal to send to the container as an integer or string (e.g. `SIGINT`).
     pub fn signal(mut self, value: impl Into<String>) -> Self {
         self.signal = Some(value.into());
         self
     }
+
     /// Number of seconds to wait before killing the container
     pub fn t(mut self, value: i64) -> Self {
         self.t = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -4220,7 +4552,7 @@ impl<'a> ContainerStopRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.49/containers/{}/stop",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.signal.as_ref() {
@@ -4235,6 +4567,7 @@ impl<'a> ContainerStopRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerStopRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -4244,6 +4577,7 @@ impl<'a> std::future::IntoFuture for ContainerStopRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_top`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerTopRequest<'a> {
@@ -4252,18 +4586,21 @@ pub struct ContainerTopRequest<'a> {
     ps_args: Option<String>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerTopRequest<'a> {
     /// The arguments to pass to `ps`. For example, `aux`
     pub fn ps_args(mut self, value: impl Into<String>) -> Self {
         self.ps_args = Some(value.into());
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4274,8 +4611,8 @@ impl<'a> ContainerTopRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.49/containers/{}/top", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.49/containers/{}/top",
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.ps_args.as_ref() {
@@ -4287,6 +4624,7 @@ impl<'a> ContainerTopRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerTopRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerTopResponse>;
     type IntoFuture = std::pin::Pin<
@@ -4296,6 +4634,7 @@ impl<'a> std::future::IntoFuture for ContainerTopRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_unpause`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerUnpauseRequest<'a> {
@@ -4303,6 +4642,7 @@ pub struct ContainerUnpauseRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerUnpauseRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -4310,6 +4650,7 @@ impl<'a> ContainerUnpauseRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -4319,7 +4660,7 @@ impl<'a> ContainerUnpauseRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.49/containers/{}/unpause",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -4328,6 +4669,7 @@ impl<'a> ContainerUnpauseRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerUnpauseRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -4337,6 +4679,7 @@ impl<'a> std::future::IntoFuture for ContainerUnpauseRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_update`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerUpdateRequest<'a> {
@@ -4345,6 +4688,7 @@ pub struct ContainerUpdateRequest<'a> {
     body: Option<crate::models::ContainerUpdateBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerUpdateRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -4352,6 +4696,7 @@ impl<'a> ContainerUpdateRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4363,7 +4708,7 @@ impl<'a> ContainerUpdateRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.49/containers/{}/update",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(body) = &self.body {
@@ -4375,6 +4720,7 @@ impl<'a> ContainerUpdateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerUpdateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -4384,6 +4730,7 @@ impl<'a> std::future::IntoFuture for ContainerUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_wait`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerWaitRequest<'a> {
@@ -4392,6 +4739,7 @@ pub struct ContainerWaitRequest<'a> {
     condition: Option<crate::models::ContainerWaitCondition>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerWaitRequest<'a> {
     /// Wait until a container state reaches the given condition.
     ///
@@ -4400,12 +4748,14 @@ impl<'a> ContainerWaitRequest<'a> {
         self.condition = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4417,7 +4767,7 @@ impl<'a> ContainerWaitRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.49/containers/{}/wait",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.condition.as_ref() {
@@ -4427,6 +4777,7 @@ impl<'a> ContainerWaitRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerWaitRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerWaitResponse>;
     type IntoFuture = std::pin::Pin<
@@ -4436,6 +4787,7 @@ impl<'a> std::future::IntoFuture for ContainerWaitRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::distribution_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct DistributionInspectRequest<'a> {
@@ -4443,6 +4795,7 @@ pub struct DistributionInspectRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> DistributionInspectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -4450,6 +4803,7 @@ impl<'a> DistributionInspectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4461,7 +4815,7 @@ impl<'a> DistributionInspectRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.49/distribution/{}/json",
-                    dockwright_runtime::encode_path_segment(& self.name)
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -4470,6 +4824,7 @@ impl<'a> DistributionInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for DistributionInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::DistributionInspect>;
     type IntoFuture = std::pin::Pin<
@@ -4479,6 +4834,7 @@ impl<'a> std::future::IntoFuture for DistributionInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::system_events`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemEventsRequest<'a> {
@@ -4488,17 +4844,20 @@ pub struct SystemEventsRequest<'a> {
     filters: Option<crate::filters::SystemEventsFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemEventsRequest<'a> {
     /// Show events created since this timestamp then stream new events.
     pub fn since(mut self, value: impl Into<String>) -> Self {
         self.since = Some(value.into());
         self
     }
+
     /// Show events created until this timestamp then stop streaming.
     pub fn until(mut self, value: impl Into<String>) -> Self {
         self.until = Some(value.into());
         self
     }
+
     /// A JSON encoded value of filters (a `map[string][]string`) to process on the event list. Available filters:
     ///
     /// - `config=<string>` config name or ID
@@ -4519,12 +4878,14 @@ impl<'a> SystemEventsRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4550,6 +4911,7 @@ impl<'a> SystemEventsRequest<'a> {
         request.send_json_stream().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemEventsRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::JsonStream<crate::models::EventMessage>,
@@ -4561,6 +4923,7 @@ impl<'a> std::future::IntoFuture for SystemEventsRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::exec_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ExecInspectRequest<'a> {
@@ -4568,6 +4931,7 @@ pub struct ExecInspectRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ExecInspectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -4575,6 +4939,7 @@ impl<'a> ExecInspectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4585,8 +4950,8 @@ impl<'a> ExecInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.49/exec/{}/json", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.49/exec/{}/json", dockwright_runtime::encode_path_segment(self
+                    .id.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -4595,6 +4960,7 @@ impl<'a> ExecInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ExecInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ExecInspectResponse>;
     type IntoFuture = std::pin::Pin<
@@ -4604,6 +4970,7 @@ impl<'a> std::future::IntoFuture for ExecInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::exec_resize`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ExecResizeRequest<'a> {
@@ -4613,6 +4980,7 @@ pub struct ExecResizeRequest<'a> {
     w: i64,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ExecResizeRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -4620,6 +4988,7 @@ impl<'a> ExecResizeRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -4628,8 +4997,8 @@ impl<'a> ExecResizeRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.49/exec/{}/resize", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.49/exec/{}/resize", dockwright_runtime::encode_path_segment(self
+                    .id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.h) {
@@ -4644,6 +5013,7 @@ impl<'a> ExecResizeRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ExecResizeRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -4653,6 +5023,7 @@ impl<'a> std::future::IntoFuture for ExecResizeRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::exec_start`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ExecStartRequest<'a> {
@@ -4662,12 +5033,14 @@ pub struct ExecStartRequest<'a> {
     tty_hint: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ExecStartRequest<'a> {
     /// When not given, `{}` is sent: a 20.10 daemon refuses a start without a body.
     pub fn body(mut self, value: crate::models::ExecStartBody) -> Self {
         self.body = Some(value);
         self
     }
+
     /// Whether the container (or exec'd process) has a TTY, i.e. whether its
     /// output is one raw stream rather than multiplexed stdout/stderr frames.
     ///
@@ -4678,12 +5051,14 @@ impl<'a> ExecStartRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Attached> {
         let mut request = self
@@ -4692,8 +5067,8 @@ impl<'a> ExecStartRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.49/exec/{}/start", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.49/exec/{}/start", dockwright_runtime::encode_path_segment(self
+                    .id.as_str())
                 ),
             );
         if let Some(body) = &self.body {
@@ -4721,6 +5096,7 @@ impl<'a> ExecStartRequest<'a> {
         request.send_attach(rule).await
     }
 }
+
 impl<'a> std::future::IntoFuture for ExecStartRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::Attached>;
     type IntoFuture = std::pin::Pin<
@@ -4730,6 +5106,7 @@ impl<'a> std::future::IntoFuture for ExecStartRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageCreateRequest<'a> {
@@ -4745,6 +5122,7 @@ pub struct ImageCreateRequest<'a> {
     body: Option<dockwright_runtime::Body>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageCreateRequest<'a> {
     /// Name of the image to pull. If the name includes a tag or digest, specific behavior applies:
     ///
@@ -4756,26 +5134,31 @@ impl<'a> ImageCreateRequest<'a> {
         self.from_image = Some(value.into());
         self
     }
+
     /// Source to import. The value may be a URL from which the image can be retrieved or `-` to read the image from the request body. This parameter may only be used when importing an image.
     pub fn from_src(mut self, value: impl Into<String>) -> Self {
         self.from_src = Some(value.into());
         self
     }
+
     /// Repository name given to an image when it is imported. The repo may include a tag. This parameter may only be used when importing an image.
     pub fn repo(mut self, value: impl Into<String>) -> Self {
         self.repo = Some(value.into());
         self
     }
+
     /// Tag or digest. If empty when pulling an image, this causes all tags for the given image to be pulled.
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
         self
     }
+
     /// Set commit message for imported image.
     pub fn message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
         self
     }
+
     /// A base64url-encoded auth configuration.
     ///
     /// Refer to the \[authentication section\](#section/Authentication) for
@@ -4784,6 +5167,7 @@ impl<'a> ImageCreateRequest<'a> {
         self.x_registry_auth = Some(value);
         self
     }
+
     /// Apply `Dockerfile` instructions to the image that is created,
     /// for example: `changes=ENV DEBUG=true`.
     /// Note that `ENV DEBUG=true` should be URI component encoded.
@@ -4794,6 +5178,7 @@ impl<'a> ImageCreateRequest<'a> {
         self.changes = Some(value);
         self
     }
+
     /// Platform in the format os\[/arch\[/variant\]\].
     ///
     /// When used in combination with the `fromImage` option, the daemon checks
@@ -4813,17 +5198,20 @@ impl<'a> ImageCreateRequest<'a> {
         self.platform = Some(value.into());
         self
     }
+
     /// Image content if the value `-` has been specified in fromSrc query parameter
     pub fn body(mut self, value: dockwright_runtime::Body) -> Self {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4869,6 +5257,7 @@ impl<'a> ImageCreateRequest<'a> {
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageCreateRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::CreateImageInfo>,
@@ -4880,6 +5269,7 @@ impl<'a> std::future::IntoFuture for ImageCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_get_all`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageGetAllRequest<'a> {
@@ -4888,12 +5278,14 @@ pub struct ImageGetAllRequest<'a> {
     platform: Option<crate::models::OCIPlatform>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageGetAllRequest<'a> {
     /// Image names to filter by
     pub fn names(mut self, value: Vec<String>) -> Self {
         self.names = Some(value);
         self
     }
+
     /// JSON encoded OCI platform describing a platform which will be used
     /// to select a platform-specific image to be saved if the image is
     /// multi-platform.
@@ -4904,12 +5296,14 @@ impl<'a> ImageGetAllRequest<'a> {
         self.platform = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4929,6 +5323,7 @@ impl<'a> ImageGetAllRequest<'a> {
         request.send_bytes().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageGetAllRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
     type IntoFuture = std::pin::Pin<
@@ -4938,6 +5333,7 @@ impl<'a> std::future::IntoFuture for ImageGetAllRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageListRequest<'a> {
@@ -4949,12 +5345,14 @@ pub struct ImageListRequest<'a> {
     manifests: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageListRequest<'a> {
     /// Show all images. Only images from a final layer (no children) are shown by default.
     pub fn all(mut self, value: bool) -> Self {
         self.all = Some(value);
         self
     }
+
     /// A JSON encoded value of the filters (a `map[string][]string`) to
     /// process on the images list.
     ///
@@ -4970,27 +5368,32 @@ impl<'a> ImageListRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// Compute and show shared size as a `SharedSize` field on each image.
     pub fn shared_size(mut self, value: bool) -> Self {
         self.shared_size = Some(value);
         self
     }
+
     /// Show digest information as a `RepoDigests` field on each image.
     pub fn digests(mut self, value: bool) -> Self {
         self.digests = Some(value);
         self
     }
+
     /// Include `Manifests` in the image summary.
     pub fn manifests(mut self, value: bool) -> Self {
         self.manifests = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5028,6 +5431,7 @@ impl<'a> ImageListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::ImageSummary>>;
     type IntoFuture = std::pin::Pin<
@@ -5037,6 +5441,7 @@ impl<'a> std::future::IntoFuture for ImageListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_load`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageLoadRequest<'a> {
@@ -5046,6 +5451,7 @@ pub struct ImageLoadRequest<'a> {
     body: Option<dockwright_runtime::Body>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageLoadRequest<'a> {
     /// Suppress progress details during load.
     ///
@@ -5054,6 +5460,7 @@ impl<'a> ImageLoadRequest<'a> {
         self.quiet = Some(value);
         self
     }
+
     /// JSON encoded OCI platform describing a platform which will be used
     /// to select a platform-specific image to be load if the image is
     /// multi-platform.
@@ -5064,17 +5471,20 @@ impl<'a> ImageLoadRequest<'a> {
         self.platform = Some(value);
         self
     }
+
     /// Tar archive containing images
     pub fn body(mut self, value: dockwright_runtime::Body) -> Self {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5101,6 +5511,7 @@ impl<'a> ImageLoadRequest<'a> {
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageLoadRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::BuildInfo>,
@@ -5112,6 +5523,7 @@ impl<'a> std::future::IntoFuture for ImageLoadRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_prune`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImagePruneRequest<'a> {
@@ -5119,6 +5531,7 @@ pub struct ImagePruneRequest<'a> {
     filters: Option<crate::filters::ImagePruneFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImagePruneRequest<'a> {
     /// Filters to process on the prune list, encoded as JSON (a `map[string][]string`). Available filters:
     ///
@@ -5131,12 +5544,14 @@ impl<'a> ImagePruneRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5159,6 +5574,7 @@ impl<'a> ImagePruneRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImagePruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ImagePruneResponse>;
     type IntoFuture = std::pin::Pin<
@@ -5168,6 +5584,7 @@ impl<'a> std::future::IntoFuture for ImagePruneRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_search`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageSearchRequest<'a> {
@@ -5177,12 +5594,14 @@ pub struct ImageSearchRequest<'a> {
     filters: Option<crate::filters::ImageSearchFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageSearchRequest<'a> {
     /// Maximum number of results to return
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
+
     /// A JSON encoded value of the filters (a `map[string][]string`) to process on the images list. Available filters:
     ///
     /// - `is-official=(true|false)`
@@ -5191,12 +5610,14 @@ impl<'a> ImageSearchRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5228,6 +5649,7 @@ impl<'a> ImageSearchRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageSearchRequest<'a> {
     type Output = dockwright_runtime::Result<
         Vec<crate::models::ImageSearchResponseItem>,
@@ -5239,6 +5661,7 @@ impl<'a> std::future::IntoFuture for ImageSearchRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageDeleteRequest<'a> {
@@ -5248,23 +5671,27 @@ pub struct ImageDeleteRequest<'a> {
     noprune: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageDeleteRequest<'a> {
     /// Remove the image even if it is being used by stopped containers or has other tags
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
     }
+
     /// Do not delete untagged parent images
     pub fn noprune(mut self, value: bool) -> Self {
         self.noprune = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5275,8 +5702,8 @@ impl<'a> ImageDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.49/images/{}", dockwright_runtime::encode_path_segment(& self
-                    .name)
+                    "/v1.49/images/{}", dockwright_runtime::encode_path_segment(self.name
+                    .as_str())
                 ),
             );
         if let Some(value) = self.force.as_ref() {
@@ -5294,6 +5721,7 @@ impl<'a> ImageDeleteRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<
         Vec<crate::models::ImageDeleteResponseItem>,
@@ -5305,6 +5733,7 @@ impl<'a> std::future::IntoFuture for ImageDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_get`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageGetRequest<'a> {
@@ -5313,6 +5742,7 @@ pub struct ImageGetRequest<'a> {
     platform: Option<crate::models::OCIPlatform>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageGetRequest<'a> {
     /// JSON encoded OCI platform describing a platform which will be used
     /// to select a platform-specific image to be saved if the image is
@@ -5324,12 +5754,14 @@ impl<'a> ImageGetRequest<'a> {
         self.platform = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5340,8 +5772,8 @@ impl<'a> ImageGetRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.49/images/{}/get", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.49/images/{}/get", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(value) = self.platform.as_ref() {
@@ -5351,6 +5783,7 @@ impl<'a> ImageGetRequest<'a> {
         request.send_bytes().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageGetRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
     type IntoFuture = std::pin::Pin<
@@ -5360,6 +5793,7 @@ impl<'a> std::future::IntoFuture for ImageGetRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_history`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageHistoryRequest<'a> {
@@ -5368,6 +5802,7 @@ pub struct ImageHistoryRequest<'a> {
     platform: Option<crate::models::OCIPlatform>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageHistoryRequest<'a> {
     /// JSON-encoded OCI platform to select the platform-variant.
     /// If omitted, it defaults to any locally available platform,
@@ -5383,12 +5818,14 @@ impl<'a> ImageHistoryRequest<'a> {
         self.platform = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5399,8 +5836,8 @@ impl<'a> ImageHistoryRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.49/images/{}/history", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.49/images/{}/history",
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         if let Some(value) = self.platform.as_ref() {
@@ -5415,6 +5852,7 @@ impl<'a> ImageHistoryRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageHistoryRequest<'a> {
     type Output = dockwright_runtime::Result<
         Vec<crate::models::ImageHistoryResponseItem>,
@@ -5426,6 +5864,7 @@ impl<'a> std::future::IntoFuture for ImageHistoryRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageInspectRequest<'a> {
@@ -5435,6 +5874,7 @@ pub struct ImageInspectRequest<'a> {
     platform: Option<crate::models::OCIPlatform>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageInspectRequest<'a> {
     /// Include Manifests in the image summary.
     ///
@@ -5444,6 +5884,7 @@ impl<'a> ImageInspectRequest<'a> {
         self.manifests = Some(value);
         self
     }
+
     /// JSON-encoded OCI platform to select the platform-variant.
     /// If omitted, it defaults to any locally available platform,
     /// prioritizing the daemon's host platform.
@@ -5461,12 +5902,14 @@ impl<'a> ImageInspectRequest<'a> {
         self.platform = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::ImageInspect> {
         let mut request = self
@@ -5475,8 +5918,8 @@ impl<'a> ImageInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.49/images/{}/json", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.49/images/{}/json", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(value) = self.manifests.as_ref() {
@@ -5491,6 +5934,7 @@ impl<'a> ImageInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ImageInspect>;
     type IntoFuture = std::pin::Pin<
@@ -5500,6 +5944,7 @@ impl<'a> std::future::IntoFuture for ImageInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_push`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImagePushRequest<'a> {
@@ -5510,6 +5955,7 @@ pub struct ImagePushRequest<'a> {
     x_registry_auth: dockwright_runtime::AuthConfig,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImagePushRequest<'a> {
     /// Tag of the image to push. For example, `latest`. If no tag is provided,
     /// all tags of the given image that are present in the local image store
@@ -5518,6 +5964,7 @@ impl<'a> ImagePushRequest<'a> {
         self.tag = Some(value.into());
         self
     }
+
     /// JSON-encoded OCI platform to select the platform-variant to push.
     /// If not provided, all available variants will attempt to be pushed.
     ///
@@ -5531,12 +5978,14 @@ impl<'a> ImagePushRequest<'a> {
         self.platform = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5549,8 +5998,8 @@ impl<'a> ImagePushRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.49/images/{}/push", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.49/images/{}/push", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(value) = self.tag.as_ref() {
@@ -5566,6 +6015,7 @@ impl<'a> ImagePushRequest<'a> {
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImagePushRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::PushImageInfo>,
@@ -5577,6 +6027,7 @@ impl<'a> std::future::IntoFuture for ImagePushRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_tag`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageTagRequest<'a> {
@@ -5586,23 +6037,27 @@ pub struct ImageTagRequest<'a> {
     tag: Option<String>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageTagRequest<'a> {
     /// The repository to tag in. For example, `someuser/someimage`.
     pub fn repo(mut self, value: impl Into<String>) -> Self {
         self.repo = Some(value.into());
         self
     }
+
     /// The name of the new tag.
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5611,8 +6066,8 @@ impl<'a> ImageTagRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.49/images/{}/tag", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.49/images/{}/tag", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(value) = self.repo.as_ref() {
@@ -5627,6 +6082,7 @@ impl<'a> ImageTagRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageTagRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -5636,12 +6092,14 @@ impl<'a> std::future::IntoFuture for ImageTagRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::system_info`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemInfoRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemInfoRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -5649,6 +6107,7 @@ impl<'a> SystemInfoRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::SystemInfo> {
         let mut request = self
@@ -5661,6 +6120,7 @@ impl<'a> SystemInfoRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemInfoRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SystemInfo>;
     type IntoFuture = std::pin::Pin<
@@ -5670,6 +6130,7 @@ impl<'a> std::future::IntoFuture for SystemInfoRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkListRequest<'a> {
@@ -5677,6 +6138,7 @@ pub struct NetworkListRequest<'a> {
     filters: Option<crate::filters::NetworkListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkListRequest<'a> {
     /// JSON encoded value of the filters (a `map[string][]string`) to process
     /// on the networks list.
@@ -5697,12 +6159,14 @@ impl<'a> NetworkListRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Network>> {
         let mut request = self
@@ -5723,6 +6187,7 @@ impl<'a> NetworkListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Network>>;
     type IntoFuture = std::pin::Pin<
@@ -5732,6 +6197,7 @@ impl<'a> std::future::IntoFuture for NetworkListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkCreateRequest<'a> {
@@ -5739,6 +6205,7 @@ pub struct NetworkCreateRequest<'a> {
     body: Option<crate::models::NetworkCreateBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkCreateRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -5746,6 +6213,7 @@ impl<'a> NetworkCreateRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5766,6 +6234,7 @@ impl<'a> NetworkCreateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::NetworkCreateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -5775,6 +6244,7 @@ impl<'a> std::future::IntoFuture for NetworkCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_prune`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkPruneRequest<'a> {
@@ -5782,6 +6252,7 @@ pub struct NetworkPruneRequest<'a> {
     filters: Option<crate::filters::NetworkPruneFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkPruneRequest<'a> {
     /// Filters to process on the prune list, encoded as JSON (a `map[string][]string`).
     ///
@@ -5792,12 +6263,14 @@ impl<'a> NetworkPruneRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5820,6 +6293,7 @@ impl<'a> NetworkPruneRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkPruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::NetworkPruneResponse>;
     type IntoFuture = std::pin::Pin<
@@ -5829,6 +6303,7 @@ impl<'a> std::future::IntoFuture for NetworkPruneRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkInspectRequest<'a> {
@@ -5838,23 +6313,27 @@ pub struct NetworkInspectRequest<'a> {
     scope: Option<String>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkInspectRequest<'a> {
     /// Detailed inspect output for troubleshooting
     pub fn verbose(mut self, value: bool) -> Self {
         self.verbose = Some(value);
         self
     }
+
     /// Filter the network by scope (swarm, global, or local)
     pub fn scope(mut self, value: impl Into<String>) -> Self {
         self.scope = Some(value.into());
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Network> {
         let mut request = self
@@ -5863,8 +6342,8 @@ impl<'a> NetworkInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.49/networks/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.49/networks/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(value) = self.verbose.as_ref() {
@@ -5879,6 +6358,7 @@ impl<'a> NetworkInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Network>;
     type IntoFuture = std::pin::Pin<
@@ -5888,6 +6368,7 @@ impl<'a> std::future::IntoFuture for NetworkInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkDeleteRequest<'a> {
@@ -5895,6 +6376,7 @@ pub struct NetworkDeleteRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkDeleteRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -5902,6 +6384,7 @@ impl<'a> NetworkDeleteRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5910,8 +6393,8 @@ impl<'a> NetworkDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.49/networks/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.49/networks/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -5920,6 +6403,7 @@ impl<'a> NetworkDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -5929,6 +6413,7 @@ impl<'a> std::future::IntoFuture for NetworkDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_connect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkConnectRequest<'a> {
@@ -5937,6 +6422,7 @@ pub struct NetworkConnectRequest<'a> {
     body: Option<crate::models::NetworkConnectBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkConnectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -5944,6 +6430,7 @@ impl<'a> NetworkConnectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5953,7 +6440,7 @@ impl<'a> NetworkConnectRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.49/networks/{}/connect",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(body) = &self.body {
@@ -5965,6 +6452,7 @@ impl<'a> NetworkConnectRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkConnectRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -5974,6 +6462,7 @@ impl<'a> std::future::IntoFuture for NetworkConnectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_disconnect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkDisconnectRequest<'a> {
@@ -5982,6 +6471,7 @@ pub struct NetworkDisconnectRequest<'a> {
     body: Option<crate::models::NetworkDisconnectBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkDisconnectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -5989,6 +6479,7 @@ impl<'a> NetworkDisconnectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5998,7 +6489,7 @@ impl<'a> NetworkDisconnectRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.49/networks/{}/disconnect",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(body) = &self.body {
@@ -6010,6 +6501,7 @@ impl<'a> NetworkDisconnectRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkDisconnectRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6019,6 +6511,7 @@ impl<'a> std::future::IntoFuture for NetworkDisconnectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::node_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NodeListRequest<'a> {
@@ -6026,6 +6519,7 @@ pub struct NodeListRequest<'a> {
     filters: Option<crate::filters::NodeListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NodeListRequest<'a> {
     /// Filters to process on the nodes list, encoded as JSON (a `map[string][]string`).
     ///
@@ -6040,12 +6534,14 @@ impl<'a> NodeListRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Node>> {
         let mut request = self
@@ -6066,6 +6562,7 @@ impl<'a> NodeListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for NodeListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Node>>;
     type IntoFuture = std::pin::Pin<
@@ -6075,6 +6572,7 @@ impl<'a> std::future::IntoFuture for NodeListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::node_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NodeInspectRequest<'a> {
@@ -6082,6 +6580,7 @@ pub struct NodeInspectRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NodeInspectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -6089,6 +6588,7 @@ impl<'a> NodeInspectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Node> {
         let mut request = self
@@ -6097,7 +6597,8 @@ impl<'a> NodeInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.49/nodes/{}", dockwright_runtime::encode_path_segment(& self.id)
+                    "/v1.49/nodes/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -6106,6 +6607,7 @@ impl<'a> NodeInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NodeInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Node>;
     type IntoFuture = std::pin::Pin<
@@ -6115,6 +6617,7 @@ impl<'a> std::future::IntoFuture for NodeInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::node_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NodeDeleteRequest<'a> {
@@ -6123,18 +6626,21 @@ pub struct NodeDeleteRequest<'a> {
     force: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NodeDeleteRequest<'a> {
     /// Force remove a node from the swarm
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6143,7 +6649,8 @@ impl<'a> NodeDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.49/nodes/{}", dockwright_runtime::encode_path_segment(& self.id)
+                    "/v1.49/nodes/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(value) = self.force.as_ref() {
@@ -6155,6 +6662,7 @@ impl<'a> NodeDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NodeDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6164,6 +6672,7 @@ impl<'a> std::future::IntoFuture for NodeDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::node_update`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NodeUpdateRequest<'a> {
@@ -6173,17 +6682,20 @@ pub struct NodeUpdateRequest<'a> {
     body: Option<crate::models::NodeSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NodeUpdateRequest<'a> {
     pub fn body(mut self, value: crate::models::NodeSpec) -> Self {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6192,8 +6704,8 @@ impl<'a> NodeUpdateRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.49/nodes/{}/update", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.49/nodes/{}/update",
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.version) {
@@ -6208,6 +6720,7 @@ impl<'a> NodeUpdateRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NodeUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6217,6 +6730,7 @@ impl<'a> std::future::IntoFuture for NodeUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginListRequest<'a> {
@@ -6224,6 +6738,7 @@ pub struct PluginListRequest<'a> {
     filters: Option<crate::filters::PluginListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to
     /// process on the plugin list.
@@ -6236,12 +6751,14 @@ impl<'a> PluginListRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Plugin>> {
         let mut request = self
@@ -6262,6 +6779,7 @@ impl<'a> PluginListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Plugin>>;
     type IntoFuture = std::pin::Pin<
@@ -6271,6 +6789,7 @@ impl<'a> std::future::IntoFuture for PluginListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginCreateRequest<'a> {
@@ -6279,18 +6798,21 @@ pub struct PluginCreateRequest<'a> {
     body: Option<dockwright_runtime::Body>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginCreateRequest<'a> {
     /// Path to tar containing plugin rootfs and manifest
     pub fn body(mut self, value: dockwright_runtime::Body) -> Self {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6310,6 +6832,7 @@ impl<'a> PluginCreateRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginCreateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6319,6 +6842,7 @@ impl<'a> std::future::IntoFuture for PluginCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::get_plugin_privileges`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetPluginPrivilegesRequest<'a> {
@@ -6326,6 +6850,7 @@ pub struct GetPluginPrivilegesRequest<'a> {
     remote: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> GetPluginPrivilegesRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -6333,6 +6858,7 @@ impl<'a> GetPluginPrivilegesRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -6356,6 +6882,7 @@ impl<'a> GetPluginPrivilegesRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for GetPluginPrivilegesRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::PluginPrivilege>>;
     type IntoFuture = std::pin::Pin<
@@ -6365,6 +6892,7 @@ impl<'a> std::future::IntoFuture for GetPluginPrivilegesRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_pull`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginPullRequest<'a> {
@@ -6375,6 +6903,7 @@ pub struct PluginPullRequest<'a> {
     body: Option<Vec<crate::models::PluginPrivilege>>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginPullRequest<'a> {
     /// Local name for the pulled plugin.
     ///
@@ -6383,6 +6912,7 @@ impl<'a> PluginPullRequest<'a> {
         self.name = Some(value.into());
         self
     }
+
     /// A base64url-encoded auth configuration to use when pulling a plugin
     /// from a registry.
     ///
@@ -6392,16 +6922,19 @@ impl<'a> PluginPullRequest<'a> {
         self.x_registry_auth = Some(value);
         self
     }
+
     pub fn body(mut self, value: Vec<crate::models::PluginPrivilege>) -> Self {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -6431,6 +6964,7 @@ impl<'a> PluginPullRequest<'a> {
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginPullRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::CreateImageInfo>,
@@ -6442,6 +6976,7 @@ impl<'a> std::future::IntoFuture for PluginPullRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginDeleteRequest<'a> {
@@ -6450,6 +6985,7 @@ pub struct PluginDeleteRequest<'a> {
     force: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginDeleteRequest<'a> {
     /// Disable the plugin before removing. This may result in issues if the
     /// plugin is in use by a container.
@@ -6457,12 +6993,14 @@ impl<'a> PluginDeleteRequest<'a> {
         self.force = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Plugin> {
         let mut request = self
@@ -6471,8 +7009,8 @@ impl<'a> PluginDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.49/plugins/{}", dockwright_runtime::encode_path_segment(& self
-                    .name)
+                    "/v1.49/plugins/{}", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(value) = self.force.as_ref() {
@@ -6484,6 +7022,7 @@ impl<'a> PluginDeleteRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Plugin>;
     type IntoFuture = std::pin::Pin<
@@ -6493,6 +7032,7 @@ impl<'a> std::future::IntoFuture for PluginDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_disable`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginDisableRequest<'a> {
@@ -6501,18 +7041,21 @@ pub struct PluginDisableRequest<'a> {
     force: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginDisableRequest<'a> {
     /// Force disable a plugin even if still in use.
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6522,7 +7065,7 @@ impl<'a> PluginDisableRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.49/plugins/{}/disable",
-                    dockwright_runtime::encode_path_segment(& self.name)
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         if let Some(value) = self.force.as_ref() {
@@ -6534,6 +7077,7 @@ impl<'a> PluginDisableRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginDisableRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6543,6 +7087,7 @@ impl<'a> std::future::IntoFuture for PluginDisableRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_enable`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginEnableRequest<'a> {
@@ -6551,18 +7096,21 @@ pub struct PluginEnableRequest<'a> {
     timeout: Option<i64>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginEnableRequest<'a> {
     /// Set the HTTP client timeout (in seconds)
     pub fn timeout(mut self, value: i64) -> Self {
         self.timeout = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6571,8 +7119,8 @@ impl<'a> PluginEnableRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.49/plugins/{}/enable", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.49/plugins/{}/enable",
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         if let Some(value) = self.timeout.as_ref() {
@@ -6584,6 +7132,7 @@ impl<'a> PluginEnableRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginEnableRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6593,6 +7142,7 @@ impl<'a> std::future::IntoFuture for PluginEnableRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginInspectRequest<'a> {
@@ -6600,6 +7150,7 @@ pub struct PluginInspectRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginInspectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -6607,6 +7158,7 @@ impl<'a> PluginInspectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Plugin> {
         let mut request = self
@@ -6615,8 +7167,8 @@ impl<'a> PluginInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.49/plugins/{}/json", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.49/plugins/{}/json",
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -6625,6 +7177,7 @@ impl<'a> PluginInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Plugin>;
     type IntoFuture = std::pin::Pin<
@@ -6634,6 +7187,7 @@ impl<'a> std::future::IntoFuture for PluginInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_push`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginPushRequest<'a> {
@@ -6641,6 +7195,7 @@ pub struct PluginPushRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginPushRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -6648,6 +7203,7 @@ impl<'a> PluginPushRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -6660,14 +7216,15 @@ impl<'a> PluginPushRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.49/plugins/{}/push", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.49/plugins/{}/push",
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         request = request.timeout(self.request_timeout);
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginPushRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::PushImageInfo>,
@@ -6679,6 +7236,7 @@ impl<'a> std::future::IntoFuture for PluginPushRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_set`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginSetRequest<'a> {
@@ -6687,17 +7245,20 @@ pub struct PluginSetRequest<'a> {
     body: Option<Vec<String>>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginSetRequest<'a> {
     pub fn body(mut self, value: Vec<String>) -> Self {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6706,8 +7267,8 @@ impl<'a> PluginSetRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.49/plugins/{}/set", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.49/plugins/{}/set", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(body) = &self.body {
@@ -6719,6 +7280,7 @@ impl<'a> PluginSetRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginSetRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6728,6 +7290,7 @@ impl<'a> std::future::IntoFuture for PluginSetRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_upgrade`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginUpgradeRequest<'a> {
@@ -6738,6 +7301,7 @@ pub struct PluginUpgradeRequest<'a> {
     body: Option<Vec<crate::models::PluginPrivilege>>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginUpgradeRequest<'a> {
     /// A base64url-encoded auth configuration to use when pulling a plugin
     /// from a registry.
@@ -6748,16 +7312,19 @@ impl<'a> PluginUpgradeRequest<'a> {
         self.x_registry_auth = Some(value);
         self
     }
+
     pub fn body(mut self, value: Vec<crate::models::PluginPrivilege>) -> Self {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -6771,7 +7338,7 @@ impl<'a> PluginUpgradeRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.49/plugins/{}/upgrade",
-                    dockwright_runtime::encode_path_segment(& self.name)
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         if let Some(value) = Some(&self.remote) {
@@ -6787,6 +7354,7 @@ impl<'a> PluginUpgradeRequest<'a> {
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginUpgradeRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::CreateImageInfo>,
@@ -6798,6 +7366,7 @@ impl<'a> std::future::IntoFuture for PluginUpgradeRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::secret_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SecretListRequest<'a> {
@@ -6805,6 +7374,7 @@ pub struct SecretListRequest<'a> {
     filters: Option<crate::filters::SecretListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SecretListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to
     /// process on the secrets list.
@@ -6819,12 +7389,14 @@ impl<'a> SecretListRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Secret>> {
         let mut request = self
@@ -6845,6 +7417,7 @@ impl<'a> SecretListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for SecretListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Secret>>;
     type IntoFuture = std::pin::Pin<
@@ -6854,6 +7427,7 @@ impl<'a> std::future::IntoFuture for SecretListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::secret_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SecretCreateRequest<'a> {
@@ -6861,6 +7435,7 @@ pub struct SecretCreateRequest<'a> {
     body: Option<crate::models::SecretSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SecretCreateRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -6868,6 +7443,7 @@ impl<'a> SecretCreateRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -6888,6 +7464,7 @@ impl<'a> SecretCreateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SecretCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SecretCreateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -6897,6 +7474,7 @@ impl<'a> std::future::IntoFuture for SecretCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::secret_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SecretInspectRequest<'a> {
@@ -6904,6 +7482,7 @@ pub struct SecretInspectRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SecretInspectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -6911,6 +7490,7 @@ impl<'a> SecretInspectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Secret> {
         let mut request = self
@@ -6919,8 +7499,8 @@ impl<'a> SecretInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.49/secrets/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.49/secrets/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -6929,6 +7509,7 @@ impl<'a> SecretInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SecretInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Secret>;
     type IntoFuture = std::pin::Pin<
@@ -6938,6 +7519,7 @@ impl<'a> std::future::IntoFuture for SecretInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::secret_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SecretDeleteRequest<'a> {
@@ -6945,6 +7527,7 @@ pub struct SecretDeleteRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SecretDeleteRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -6952,6 +7535,7 @@ impl<'a> SecretDeleteRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6960,8 +7544,8 @@ impl<'a> SecretDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.49/secrets/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.49/secrets/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -6970,6 +7554,7 @@ impl<'a> SecretDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SecretDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6979,6 +7564,7 @@ impl<'a> std::future::IntoFuture for SecretDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::secret_update`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SecretUpdateRequest<'a> {
@@ -6988,6 +7574,7 @@ pub struct SecretUpdateRequest<'a> {
     body: Option<crate::models::SecretSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SecretUpdateRequest<'a> {
     /// The spec of the secret to update. Currently, only the Labels field
     /// can be updated. All other fields must remain unchanged from the
@@ -6996,12 +7583,14 @@ impl<'a> SecretUpdateRequest<'a> {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -7010,8 +7599,8 @@ impl<'a> SecretUpdateRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.49/secrets/{}/update", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.49/secrets/{}/update",
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.version) {
@@ -7026,6 +7615,7 @@ impl<'a> SecretUpdateRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SecretUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -7035,6 +7625,7 @@ impl<'a> std::future::IntoFuture for SecretUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::service_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ServiceListRequest<'a> {
@@ -7043,6 +7634,7 @@ pub struct ServiceListRequest<'a> {
     status: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ServiceListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to
     /// process on the services list.
@@ -7057,17 +7649,20 @@ impl<'a> ServiceListRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// Include service status, with count of running and desired tasks.
     pub fn status(mut self, value: bool) -> Self {
         self.status = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Service>> {
         let mut request = self
@@ -7091,6 +7686,7 @@ impl<'a> ServiceListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ServiceListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Service>>;
     type IntoFuture = std::pin::Pin<
@@ -7100,6 +7696,7 @@ impl<'a> std::future::IntoFuture for ServiceListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::service_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ServiceCreateRequest<'a> {
@@ -7108,6 +7705,7 @@ pub struct ServiceCreateRequest<'a> {
     body: Option<crate::models::ServiceSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ServiceCreateRequest<'a> {
     /// A base64url-encoded auth configuration for pulling from private
     /// registries.
@@ -7118,12 +7716,14 @@ impl<'a> ServiceCreateRequest<'a> {
         self.x_registry_auth = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -7147,6 +7747,7 @@ impl<'a> ServiceCreateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ServiceCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ServiceCreateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -7156,6 +7757,7 @@ impl<'a> std::future::IntoFuture for ServiceCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::service_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ServiceInspectRequest<'a> {
@@ -7164,18 +7766,21 @@ pub struct ServiceInspectRequest<'a> {
     insert_defaults: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ServiceInspectRequest<'a> {
     /// Fill empty fields with default values.
     pub fn insert_defaults(mut self, value: bool) -> Self {
         self.insert_defaults = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Service> {
         let mut request = self
@@ -7184,8 +7789,8 @@ impl<'a> ServiceInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.49/services/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.49/services/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(value) = self.insert_defaults.as_ref() {
@@ -7197,6 +7802,7 @@ impl<'a> ServiceInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ServiceInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Service>;
     type IntoFuture = std::pin::Pin<
@@ -7206,6 +7812,7 @@ impl<'a> std::future::IntoFuture for ServiceInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::service_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ServiceDeleteRequest<'a> {
@@ -7213,6 +7820,7 @@ pub struct ServiceDeleteRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ServiceDeleteRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -7220,6 +7828,7 @@ impl<'a> ServiceDeleteRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -7228,8 +7837,8 @@ impl<'a> ServiceDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.49/services/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.49/services/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -7238,6 +7847,7 @@ impl<'a> ServiceDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ServiceDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -7247,6 +7857,7 @@ impl<'a> std::future::IntoFuture for ServiceDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::service_logs`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ServiceLogsRequest<'a> {
@@ -7262,43 +7873,51 @@ pub struct ServiceLogsRequest<'a> {
     tty_hint: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ServiceLogsRequest<'a> {
     /// Show service context and extra details provided to logs.
     pub fn details(mut self, value: bool) -> Self {
         self.details = Some(value);
         self
     }
+
     /// Keep connection after returning logs.
     pub fn follow(mut self, value: bool) -> Self {
         self.follow = Some(value);
         self
     }
+
     /// Return logs from `stdout`
     pub fn stdout(mut self, value: bool) -> Self {
         self.stdout = Some(value);
         self
     }
+
     /// Return logs from `stderr`
     pub fn stderr(mut self, value: bool) -> Self {
         self.stderr = Some(value);
         self
     }
+
     /// Only return logs since this time, as a UNIX timestamp
     pub fn since(mut self, value: i64) -> Self {
         self.since = Some(value);
         self
     }
+
     /// Add timestamps to every log line
     pub fn timestamps(mut self, value: bool) -> Self {
         self.timestamps = Some(value);
         self
     }
+
     /// Only return this number of log lines from the end of the logs.
     /// Specify as an integer or `all` to output all log lines.
     pub fn tail(mut self, value: impl Into<String>) -> Self {
         self.tail = Some(value.into());
         self
     }
+
     /// Whether the container (or exec'd process) has a TTY, i.e. whether its
     /// output is one raw stream rather than multiplexed stdout/stderr frames.
     ///
@@ -7309,12 +7928,14 @@ impl<'a> ServiceLogsRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -7325,8 +7946,8 @@ impl<'a> ServiceLogsRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.49/services/{}/logs", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.49/services/{}/logs",
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.details.as_ref() {
@@ -7369,6 +7990,7 @@ impl<'a> ServiceLogsRequest<'a> {
         request.send_logs(rule).await
     }
 }
+
 impl<'a> std::future::IntoFuture for ServiceLogsRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::LogOutput>;
     type IntoFuture = std::pin::Pin<
@@ -7378,6 +8000,7 @@ impl<'a> std::future::IntoFuture for ServiceLogsRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::service_update`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ServiceUpdateRequest<'a> {
@@ -7390,6 +8013,7 @@ pub struct ServiceUpdateRequest<'a> {
     body: Option<crate::models::ServiceSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ServiceUpdateRequest<'a> {
     /// If the `X-Registry-Auth` header is not specified, this parameter
     /// indicates where to find registry authorization credentials.
@@ -7400,6 +8024,7 @@ impl<'a> ServiceUpdateRequest<'a> {
         self.registry_auth_from = Some(value);
         self
     }
+
     /// Set to this parameter to `previous` to cause a server-side rollback
     /// to the previous service spec. The supplied spec will be ignored in
     /// this case.
@@ -7407,6 +8032,7 @@ impl<'a> ServiceUpdateRequest<'a> {
         self.rollback = Some(value.into());
         self
     }
+
     /// A base64url-encoded auth configuration for pulling from private
     /// registries.
     ///
@@ -7416,12 +8042,14 @@ impl<'a> ServiceUpdateRequest<'a> {
         self.x_registry_auth = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -7433,7 +8061,7 @@ impl<'a> ServiceUpdateRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.49/services/{}/update",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.version) {
@@ -7457,6 +8085,7 @@ impl<'a> ServiceUpdateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ServiceUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ServiceUpdateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -7466,12 +8095,14 @@ impl<'a> std::future::IntoFuture for ServiceUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::session`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SessionRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SessionRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -7479,6 +8110,7 @@ impl<'a> SessionRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -7491,6 +8123,7 @@ impl<'a> SessionRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SessionRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -7500,12 +8133,14 @@ impl<'a> std::future::IntoFuture for SessionRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmInspectRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmInspectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -7513,6 +8148,7 @@ impl<'a> SwarmInspectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Swarm> {
         let mut request = self
@@ -7525,6 +8161,7 @@ impl<'a> SwarmInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Swarm>;
     type IntoFuture = std::pin::Pin<
@@ -7534,6 +8171,7 @@ impl<'a> std::future::IntoFuture for SwarmInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_init`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmInitRequest<'a> {
@@ -7541,6 +8179,7 @@ pub struct SwarmInitRequest<'a> {
     body: Option<crate::models::SwarmInitBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmInitRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -7548,6 +8187,7 @@ impl<'a> SwarmInitRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<String> {
         let mut request = self
@@ -7566,6 +8206,7 @@ impl<'a> SwarmInitRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmInitRequest<'a> {
     type Output = dockwright_runtime::Result<String>;
     type IntoFuture = std::pin::Pin<
@@ -7575,6 +8216,7 @@ impl<'a> std::future::IntoFuture for SwarmInitRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_join`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmJoinRequest<'a> {
@@ -7582,6 +8224,7 @@ pub struct SwarmJoinRequest<'a> {
     body: Option<crate::models::SwarmJoinBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmJoinRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -7589,6 +8232,7 @@ impl<'a> SwarmJoinRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -7607,6 +8251,7 @@ impl<'a> SwarmJoinRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmJoinRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -7616,6 +8261,7 @@ impl<'a> std::future::IntoFuture for SwarmJoinRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_leave`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmLeaveRequest<'a> {
@@ -7623,6 +8269,7 @@ pub struct SwarmLeaveRequest<'a> {
     force: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmLeaveRequest<'a> {
     /// Force leave swarm, even if this is the last manager or that it will
     /// break the cluster.
@@ -7630,12 +8277,14 @@ impl<'a> SwarmLeaveRequest<'a> {
         self.force = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -7654,6 +8303,7 @@ impl<'a> SwarmLeaveRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmLeaveRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -7663,6 +8313,7 @@ impl<'a> std::future::IntoFuture for SwarmLeaveRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_unlock`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmUnlockRequest<'a> {
@@ -7670,6 +8321,7 @@ pub struct SwarmUnlockRequest<'a> {
     body: Option<crate::models::SwarmUnlockBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmUnlockRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -7677,6 +8329,7 @@ impl<'a> SwarmUnlockRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -7695,6 +8348,7 @@ impl<'a> SwarmUnlockRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmUnlockRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -7704,12 +8358,14 @@ impl<'a> std::future::IntoFuture for SwarmUnlockRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_unlockkey`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmUnlockkeyRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmUnlockkeyRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -7717,6 +8373,7 @@ impl<'a> SwarmUnlockkeyRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -7734,6 +8391,7 @@ impl<'a> SwarmUnlockkeyRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmUnlockkeyRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SwarmUnlockkeyResponse>;
     type IntoFuture = std::pin::Pin<
@@ -7743,6 +8401,7 @@ impl<'a> std::future::IntoFuture for SwarmUnlockkeyRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_update`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmUpdateRequest<'a> {
@@ -7754,28 +8413,33 @@ pub struct SwarmUpdateRequest<'a> {
     body: Option<crate::models::SwarmSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmUpdateRequest<'a> {
     /// Rotate the worker join token.
     pub fn rotate_worker_token(mut self, value: bool) -> Self {
         self.rotate_worker_token = Some(value);
         self
     }
+
     /// Rotate the manager join token.
     pub fn rotate_manager_token(mut self, value: bool) -> Self {
         self.rotate_manager_token = Some(value);
         self
     }
+
     /// Rotate the manager unlock key.
     pub fn rotate_manager_unlock_key(mut self, value: bool) -> Self {
         self.rotate_manager_unlock_key = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -7806,6 +8470,7 @@ impl<'a> SwarmUpdateRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -7815,6 +8480,7 @@ impl<'a> std::future::IntoFuture for SwarmUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::system_data_usage`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemDataUsageRequest<'a> {
@@ -7822,18 +8488,21 @@ pub struct SystemDataUsageRequest<'a> {
     type_: Option<Vec<crate::models::SystemDataUsageTypeItem>>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemDataUsageRequest<'a> {
     /// Object types, for which to compute and return data.
     pub fn type_(mut self, value: Vec<crate::models::SystemDataUsageTypeItem>) -> Self {
         self.type_ = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -7852,6 +8521,7 @@ impl<'a> SystemDataUsageRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemDataUsageRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SystemDataUsageResponse>;
     type IntoFuture = std::pin::Pin<
@@ -7861,6 +8531,7 @@ impl<'a> std::future::IntoFuture for SystemDataUsageRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::task_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct TaskListRequest<'a> {
@@ -7868,6 +8539,7 @@ pub struct TaskListRequest<'a> {
     filters: Option<crate::filters::TaskListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> TaskListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to
     /// process on the tasks list.
@@ -7884,12 +8556,14 @@ impl<'a> TaskListRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Task>> {
         let mut request = self
@@ -7910,6 +8584,7 @@ impl<'a> TaskListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for TaskListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Task>>;
     type IntoFuture = std::pin::Pin<
@@ -7919,6 +8594,7 @@ impl<'a> std::future::IntoFuture for TaskListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::task_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct TaskInspectRequest<'a> {
@@ -7926,6 +8602,7 @@ pub struct TaskInspectRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> TaskInspectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -7933,6 +8610,7 @@ impl<'a> TaskInspectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Task> {
         let mut request = self
@@ -7941,7 +8619,8 @@ impl<'a> TaskInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.49/tasks/{}", dockwright_runtime::encode_path_segment(& self.id)
+                    "/v1.49/tasks/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -7950,6 +8629,7 @@ impl<'a> TaskInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for TaskInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Task>;
     type IntoFuture = std::pin::Pin<
@@ -7959,6 +8639,7 @@ impl<'a> std::future::IntoFuture for TaskInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::task_logs`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct TaskLogsRequest<'a> {
@@ -7974,43 +8655,51 @@ pub struct TaskLogsRequest<'a> {
     tty_hint: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> TaskLogsRequest<'a> {
     /// Show task context and extra details provided to logs.
     pub fn details(mut self, value: bool) -> Self {
         self.details = Some(value);
         self
     }
+
     /// Keep connection after returning logs.
     pub fn follow(mut self, value: bool) -> Self {
         self.follow = Some(value);
         self
     }
+
     /// Return logs from `stdout`
     pub fn stdout(mut self, value: bool) -> Self {
         self.stdout = Some(value);
         self
     }
+
     /// Return logs from `stderr`
     pub fn stderr(mut self, value: bool) -> Self {
         self.stderr = Some(value);
         self
     }
+
     /// Only return logs since this time, as a UNIX timestamp
     pub fn since(mut self, value: i64) -> Self {
         self.since = Some(value);
         self
     }
+
     /// Add timestamps to every log line
     pub fn timestamps(mut self, value: bool) -> Self {
         self.timestamps = Some(value);
         self
     }
+
     /// Only return this number of log lines from the end of the logs.
     /// Specify as an integer or `all` to output all log lines.
     pub fn tail(mut self, value: impl Into<String>) -> Self {
         self.tail = Some(value.into());
         self
     }
+
     /// Whether the container (or exec'd process) has a TTY, i.e. whether its
     /// output is one raw stream rather than multiplexed stdout/stderr frames.
     ///
@@ -8021,12 +8710,14 @@ impl<'a> TaskLogsRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -8037,8 +8728,8 @@ impl<'a> TaskLogsRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.49/tasks/{}/logs", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.49/tasks/{}/logs", dockwright_runtime::encode_path_segment(self
+                    .id.as_str())
                 ),
             );
         if let Some(value) = self.details.as_ref() {
@@ -8081,6 +8772,7 @@ impl<'a> TaskLogsRequest<'a> {
         request.send_logs(rule).await
     }
 }
+
 impl<'a> std::future::IntoFuture for TaskLogsRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::LogOutput>;
     type IntoFuture = std::pin::Pin<
@@ -8090,12 +8782,14 @@ impl<'a> std::future::IntoFuture for TaskLogsRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::system_version`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemVersionRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemVersionRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -8103,6 +8797,7 @@ impl<'a> SystemVersionRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::SystemVersion> {
         let mut request = self
@@ -8115,6 +8810,7 @@ impl<'a> SystemVersionRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemVersionRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SystemVersion>;
     type IntoFuture = std::pin::Pin<
@@ -8124,6 +8820,7 @@ impl<'a> std::future::IntoFuture for SystemVersionRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::volume_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct VolumeListRequest<'a> {
@@ -8131,6 +8828,7 @@ pub struct VolumeListRequest<'a> {
     filters: Option<crate::filters::VolumeListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> VolumeListRequest<'a> {
     /// JSON encoded value of the filters (a `map[string][]string`) to
     /// process on the volumes list. Available filters:
@@ -8147,12 +8845,14 @@ impl<'a> VolumeListRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -8172,6 +8872,7 @@ impl<'a> VolumeListRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for VolumeListRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::VolumeListResponse>;
     type IntoFuture = std::pin::Pin<
@@ -8181,6 +8882,7 @@ impl<'a> std::future::IntoFuture for VolumeListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::volume_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct VolumeCreateRequest<'a> {
@@ -8188,6 +8890,7 @@ pub struct VolumeCreateRequest<'a> {
     body: Option<crate::models::VolumeCreateOptions>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> VolumeCreateRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -8195,6 +8898,7 @@ impl<'a> VolumeCreateRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Volume> {
         let mut request = self
@@ -8213,6 +8917,7 @@ impl<'a> VolumeCreateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for VolumeCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Volume>;
     type IntoFuture = std::pin::Pin<
@@ -8222,6 +8927,7 @@ impl<'a> std::future::IntoFuture for VolumeCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::volume_prune`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct VolumePruneRequest<'a> {
@@ -8229,6 +8935,7 @@ pub struct VolumePruneRequest<'a> {
     filters: Option<crate::filters::VolumePruneFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> VolumePruneRequest<'a> {
     /// Filters to process on the prune list, encoded as JSON (a `map[string][]string`).
     ///
@@ -8239,12 +8946,14 @@ impl<'a> VolumePruneRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -8267,6 +8976,7 @@ impl<'a> VolumePruneRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for VolumePruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::VolumePruneResponse>;
     type IntoFuture = std::pin::Pin<
@@ -8276,6 +8986,7 @@ impl<'a> std::future::IntoFuture for VolumePruneRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::volume_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct VolumeInspectRequest<'a> {
@@ -8283,6 +8994,7 @@ pub struct VolumeInspectRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> VolumeInspectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -8290,6 +9002,7 @@ impl<'a> VolumeInspectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Volume> {
         let mut request = self
@@ -8298,8 +9011,8 @@ impl<'a> VolumeInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.49/volumes/{}", dockwright_runtime::encode_path_segment(& self
-                    .name)
+                    "/v1.49/volumes/{}", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -8308,6 +9021,7 @@ impl<'a> VolumeInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for VolumeInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Volume>;
     type IntoFuture = std::pin::Pin<
@@ -8317,6 +9031,7 @@ impl<'a> std::future::IntoFuture for VolumeInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::volume_update`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct VolumeUpdateRequest<'a> {
@@ -8326,6 +9041,7 @@ pub struct VolumeUpdateRequest<'a> {
     body: Option<crate::models::VolumeUpdateBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> VolumeUpdateRequest<'a> {
     /// The spec of the volume to update. Currently, only Availability may
     /// change. All other fields must remain unchanged.
@@ -8333,12 +9049,14 @@ impl<'a> VolumeUpdateRequest<'a> {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -8347,8 +9065,8 @@ impl<'a> VolumeUpdateRequest<'a> {
             .request(
                 dockwright_runtime::Method::PUT,
                 format!(
-                    "/v1.49/volumes/{}", dockwright_runtime::encode_path_segment(& self
-                    .name)
+                    "/v1.49/volumes/{}", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(value) = Some(&self.version) {
@@ -8363,6 +9081,7 @@ impl<'a> VolumeUpdateRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for VolumeUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -8372,6 +9091,7 @@ impl<'a> std::future::IntoFuture for VolumeUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::volume_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct VolumeDeleteRequest<'a> {
@@ -8380,18 +9100,21 @@ pub struct VolumeDeleteRequest<'a> {
     force: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> VolumeDeleteRequest<'a> {
     /// Force the removal of the volume
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -8400,8 +9123,8 @@ impl<'a> VolumeDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.49/volumes/{}", dockwright_runtime::encode_path_segment(& self
-                    .name)
+                    "/v1.49/volumes/{}", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(value) = self.force.as_ref() {
@@ -8413,6 +9136,7 @@ impl<'a> VolumeDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for VolumeDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -8422,6 +9146,7 @@ impl<'a> std::future::IntoFuture for VolumeDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 impl dockwright_runtime::ProgressMessage for crate::models::BuildInfo {
     fn error_message(&self) -> Option<String> {
         dockwright_runtime::stream::daemon_error(
@@ -8435,26 +9160,33 @@ impl dockwright_runtime::ProgressMessage for crate::models::BuildInfo {
         )
     }
 }
+
 impl dockwright_runtime::ProgressReport for crate::models::BuildInfo {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
+
     fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
+
     fn progress_text(&self) -> Option<&str> {
         self.progress.as_deref()
     }
+
     fn stream_text(&self) -> Option<&str> {
         self.stream.as_deref()
     }
+
     fn current(&self) -> Option<i64> {
         self.progress_detail.as_ref().and_then(|d| d.current.as_ref()).copied()
     }
+
     fn total(&self) -> Option<i64> {
         self.progress_detail.as_ref().and_then(|d| d.total.as_ref()).copied()
     }
 }
+
 impl dockwright_runtime::ProgressMessage for crate::models::CreateImageInfo {
     fn error_message(&self) -> Option<String> {
         dockwright_runtime::stream::daemon_error(
@@ -8468,23 +9200,29 @@ impl dockwright_runtime::ProgressMessage for crate::models::CreateImageInfo {
         )
     }
 }
+
 impl dockwright_runtime::ProgressReport for crate::models::CreateImageInfo {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
+
     fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
+
     fn progress_text(&self) -> Option<&str> {
         self.progress.as_deref()
     }
+
     fn current(&self) -> Option<i64> {
         self.progress_detail.as_ref().and_then(|d| d.current.as_ref()).copied()
     }
+
     fn total(&self) -> Option<i64> {
         self.progress_detail.as_ref().and_then(|d| d.total.as_ref()).copied()
     }
 }
+
 impl dockwright_runtime::ProgressMessage for crate::models::PushImageInfo {
     fn error_message(&self) -> Option<String> {
         dockwright_runtime::stream::daemon_error(
@@ -8498,19 +9236,24 @@ impl dockwright_runtime::ProgressMessage for crate::models::PushImageInfo {
         )
     }
 }
+
 impl dockwright_runtime::ProgressReport for crate::models::PushImageInfo {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
+
     fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
+
     fn progress_text(&self) -> Option<&str> {
         self.progress.as_deref()
     }
+
     fn current(&self) -> Option<i64> {
         self.progress_detail.as_ref().and_then(|d| d.current.as_ref()).copied()
     }
+
     fn total(&self) -> Option<i64> {
         self.progress_detail.as_ref().and_then(|d| d.total.as_ref()).copied()
     }

@@ -5,6 +5,7 @@
 
 /// The API version every request of this crate is pinned to.
 pub const API_VERSION: &str = "1.52";
+
 /// A Docker Engine API client pinned to one API version.
 ///
 /// Every request this client sends starts with `/v1.52/`.
@@ -23,20 +24,24 @@ pub const API_VERSION: &str = "1.52";
 pub struct Client {
     transport: dockwright_runtime::Transport,
 }
+
 impl Client {
     /// A client over an explicit transport (unix socket, TCP, TLS).
     pub fn new(transport: dockwright_runtime::Transport) -> Self {
         Self { transport }
     }
+
     /// Connects as the Docker CLI would: `DOCKER_HOST`, `DOCKER_TLS_VERIFY`,
     /// `DOCKER_CERT_PATH` and the current Docker context.
     pub fn from_env() -> dockwright_runtime::Result<Self> {
         Ok(Self::new(dockwright_runtime::Transport::from_env()?))
     }
+
     /// The transport, for requests this crate does not describe.
     pub fn transport(&self) -> &dockwright_runtime::Transport {
         &self.transport
     }
+
     /// Pings the daemon and returns what its response headers say (API version,
     /// OS type, builder version, swarm state, experimental flag).
     pub async fn ping(
@@ -44,6 +49,7 @@ impl Client {
     ) -> dockwright_runtime::Result<dockwright_runtime::PingInfo> {
         self.transport.ping().await
     }
+
     /// Pings the daemon and fails with
     /// [`Error::VersionTooNew`](dockwright_runtime::Error::VersionTooNew) when it
     /// cannot speak this crate's API version.
@@ -57,6 +63,7 @@ impl Client {
         Ok(ping)
     }
 }
+
 /// # Containers
 ///
 /// Create, start, stop and remove containers; inspect them, read their logs and stats, attach to them, copy files in and out (`docker run`, `ps`, `logs`, `rm`, `cp` …).
@@ -78,6 +85,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// List containers
     ///
     /// Returns a list of containers. For details on the format, see the
@@ -100,6 +108,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Delete stopped containers
     ///
     /// `POST /containers/prune` (operation `ContainerPrune`).
@@ -111,6 +120,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Remove a container
     ///
     /// `DELETE /containers/{id}` (operation `ContainerDelete`).
@@ -125,6 +135,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get an archive of a filesystem resource in a container
     ///
     /// Get a tar archive of a resource in the filesystem of container id.
@@ -143,6 +154,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get information about files in a container
     ///
     /// A response header `X-Docker-Container-Path-Stat` is returned, containing
@@ -162,6 +174,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Extract an archive of files or folders to a directory in a container
     ///
     /// Upload a tar archive to be extracted to a path in the filesystem of container id.
@@ -186,6 +199,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Attach to a container
     ///
     /// Attach to a container to read its output or send it input. You can attach
@@ -299,6 +313,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Attach to a container via a websocket
     ///
     /// `GET /containers/{id}/attach/ws` (operation `ContainerAttachWebsocket`).
@@ -318,6 +333,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get changes on a container’s filesystem
     ///
     /// Returns which files in a container's filesystem have been added, deleted,
@@ -339,6 +355,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Export a container
     ///
     /// Export the contents of a container as a tarball.
@@ -352,6 +369,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect a container
     ///
     /// Return low-level information about a container.
@@ -369,6 +387,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Kill a container
     ///
     /// Send a POSIX signal to a container, defaulting to killing to the
@@ -384,6 +403,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get container logs
     ///
     /// Get `stdout` and `stderr` logs from a container.
@@ -408,6 +428,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Pause a container
     ///
     /// Use the freezer cgroup to suspend all processes in a container.
@@ -426,6 +447,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Rename a container
     ///
     /// `POST /containers/{id}/rename` (operation `ContainerRename`).
@@ -442,6 +464,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Resize a container TTY
     ///
     /// Resize the TTY for a container.
@@ -461,6 +484,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Restart a container
     ///
     /// `POST /containers/{id}/restart` (operation `ContainerRestart`).
@@ -477,6 +501,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Start a container
     ///
     /// `POST /containers/{id}/start` (operation `ContainerStart`).
@@ -489,6 +514,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get container stats based on resource usage
     ///
     /// This endpoint returns a live stream of a container’s resource usage
@@ -530,6 +556,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Stop a container
     ///
     /// `POST /containers/{id}/stop` (operation `ContainerStop`).
@@ -543,6 +570,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// List processes running inside a container
     ///
     /// On Unix systems, this is done by running the `ps` command. This endpoint
@@ -558,6 +586,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Unpause a container
     ///
     /// Resume a container which has been paused.
@@ -574,6 +603,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Update a container
     ///
     /// Change various configuration options of a container without having to
@@ -593,6 +623,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Wait for a container
     ///
     /// Block until a container stops, then returns the exit code.
@@ -608,6 +639,7 @@ impl Client {
         }
     }
 }
+
 /// # Images
 ///
 /// Pull, build, tag, push, inspect and remove images, and save or load them as tar archives (`docker pull`, `build`, `images`, `rmi` …).
@@ -658,6 +690,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Delete builder cache
     ///
     /// `POST /build/prune` (operation `BuildPrune`).
@@ -673,6 +706,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Create a new image from a container
     ///
     /// `POST /commit` (operation `ImageCommit`).
@@ -691,6 +725,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Create an image
     ///
     /// Pull or import an image.
@@ -713,6 +748,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Export several images
     ///
     /// Get a tarball containing all images and metadata for several image
@@ -736,6 +772,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// List Images
     ///
     /// Returns a list of images on the server. Note that it uses a different, smaller representation of an image than inspecting a single image.
@@ -754,6 +791,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Import images
     ///
     /// Load a set of images and tags into a repository.
@@ -771,6 +809,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Delete unused images
     ///
     /// `POST /images/prune` (operation `ImagePrune`).
@@ -782,6 +821,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Search images
     ///
     /// Search for an image on Docker Hub.
@@ -797,6 +837,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Remove an image
     ///
     /// Remove an image, along with any untagged parent images that were
@@ -818,6 +859,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Export an image
     ///
     /// Get a tarball containing all images and metadata for a repository.
@@ -850,6 +892,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get the history of an image
     ///
     /// Return parent layers of an image.
@@ -864,6 +907,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect an image
     ///
     /// Return low-level information about an image.
@@ -879,6 +923,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Push an image
     ///
     /// Push an image to a registry.
@@ -905,6 +950,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Tag an image
     ///
     /// Create a tag that refers to a source image.
@@ -925,6 +971,7 @@ impl Client {
         }
     }
 }
+
 /// # Networks
 ///
 /// Create and remove networks and connect containers to them (`docker network …`).
@@ -947,6 +994,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Create a network
     ///
     /// `POST /networks/create` (operation `NetworkCreate`).
@@ -961,6 +1009,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Delete unused networks
     ///
     /// `POST /networks/prune` (operation `NetworkPrune`).
@@ -972,6 +1021,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect a network
     ///
     /// `GET /networks/{id}` (operation `NetworkInspect`).
@@ -985,6 +1035,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Remove a network
     ///
     /// `DELETE /networks/{id}` (operation `NetworkDelete`).
@@ -996,6 +1047,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Connect a container to a network
     ///
     /// The network must be either a local-scoped network or a swarm-scoped network with the `attachable` option set. A network cannot be re-attached to a running container
@@ -1014,6 +1066,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Disconnect a container from a network
     ///
     /// `POST /networks/{id}/disconnect` (operation `NetworkDisconnect`).
@@ -1031,6 +1084,7 @@ impl Client {
         }
     }
 }
+
 /// # Volumes
 ///
 /// Create, inspect and remove named volumes (`docker volume …`).
@@ -1046,6 +1100,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Create a volume
     ///
     /// `POST /volumes/create` (operation `VolumeCreate`).
@@ -1060,6 +1115,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Delete unused volumes
     ///
     /// `POST /volumes/prune` (operation `VolumePrune`).
@@ -1071,6 +1127,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect a volume
     ///
     /// `GET /volumes/{name}` (operation `VolumeInspect`).
@@ -1082,6 +1139,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// "Update a volume. Valid only for Swarm cluster volumes"
     ///
     /// `PUT /volumes/{name}` (operation `VolumeUpdate`).
@@ -1098,6 +1156,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Remove a volume
     ///
     /// Instruct the driver to remove the volume.
@@ -1113,6 +1172,7 @@ impl Client {
         }
     }
 }
+
 /// # Exec
 ///
 /// Run an extra process in a running container: create an exec instance (`container_exec`), start it, then inspect its exit code (`docker exec`).
@@ -1135,6 +1195,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect an exec instance
     ///
     /// Return low-level information about an exec instance.
@@ -1147,6 +1208,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Resize an exec instance
     ///
     /// Resize the TTY session used by an exec instance. This endpoint only works
@@ -1167,6 +1229,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Start an exec instance
     ///
     /// Starts a previously set up exec instance. If detach is true, this endpoint
@@ -1185,6 +1248,7 @@ impl Client {
         }
     }
 }
+
 /// # Swarm
 ///
 /// Initialise, join, leave and unlock a swarm of engines (`docker swarm …`).
@@ -1198,6 +1262,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Initialize a new swarm
     ///
     /// `POST /swarm/init` (operation `SwarmInit`).
@@ -1212,6 +1277,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Join an existing swarm
     ///
     /// `POST /swarm/join` (operation `SwarmJoin`).
@@ -1226,6 +1292,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Leave a swarm
     ///
     /// `POST /swarm/leave` (operation `SwarmLeave`).
@@ -1237,6 +1304,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Unlock a locked manager
     ///
     /// `POST /swarm/unlock` (operation `SwarmUnlock`).
@@ -1251,6 +1319,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get the unlock key
     ///
     /// `GET /swarm/unlockkey` (operation `SwarmUnlockkey`).
@@ -1261,6 +1330,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Update a swarm
     ///
     /// `POST /swarm/update` (operation `SwarmUpdate`).
@@ -1280,6 +1350,7 @@ impl Client {
         }
     }
 }
+
 /// # Nodes
 ///
 /// The engines of a swarm: list, inspect, drain and remove them (`docker node …`).
@@ -1295,6 +1366,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect a node
     ///
     /// `GET /nodes/{id}` (operation `NodeInspect`).
@@ -1305,6 +1377,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Delete a node
     ///
     /// `DELETE /nodes/{id}` (operation `NodeDelete`).
@@ -1317,6 +1390,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Update a node
     ///
     /// `POST /nodes/{id}/update` (operation `NodeUpdate`).
@@ -1334,6 +1408,7 @@ impl Client {
         }
     }
 }
+
 /// # Services
 ///
 /// Replicated or global services of a swarm: create, update, scale, roll back and read their logs (`docker service …`).
@@ -1350,6 +1425,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Create a service
     ///
     /// `POST /services/create` (operation `ServiceCreate`).
@@ -1365,6 +1441,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect a service
     ///
     /// `GET /services/{id}` (operation `ServiceInspect`).
@@ -1376,6 +1453,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Delete a service
     ///
     /// `DELETE /services/{id}` (operation `ServiceDelete`).
@@ -1387,6 +1465,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get service logs
     ///
     /// Get `stdout` and `stderr` logs from a service. See also
@@ -1412,6 +1491,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Update a service
     ///
     /// `POST /services/{id}/update` (operation `ServiceUpdate`).
@@ -1436,6 +1516,7 @@ impl Client {
         }
     }
 }
+
 /// # Tasks
 ///
 /// The containers a swarm schedules for its services (`docker service ps`).
@@ -1451,6 +1532,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect a task
     ///
     /// `GET /tasks/{id}` (operation `TaskInspect`).
@@ -1461,6 +1543,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get task logs
     ///
     /// Get `stdout` and `stderr` logs from a task.
@@ -1486,6 +1569,7 @@ impl Client {
         }
     }
 }
+
 /// # Secrets
 ///
 /// Sensitive data stored in a swarm and given to services (`docker secret …`).
@@ -1501,6 +1585,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Create a secret
     ///
     /// `POST /secrets/create` (operation `SecretCreate`).
@@ -1514,6 +1599,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect a secret
     ///
     /// `GET /secrets/{id}` (operation `SecretInspect`).
@@ -1524,6 +1610,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Delete a secret
     ///
     /// `DELETE /secrets/{id}` (operation `SecretDelete`).
@@ -1535,6 +1622,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Update a Secret
     ///
     /// `POST /secrets/{id}/update` (operation `SecretUpdate`).
@@ -1552,6 +1640,7 @@ impl Client {
         }
     }
 }
+
 /// # Configs
 ///
 /// Non-sensitive configuration stored in a swarm and given to services (`docker config …`).
@@ -1567,6 +1656,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Create a config
     ///
     /// `POST /configs/create` (operation `ConfigCreate`).
@@ -1580,6 +1670,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect a config
     ///
     /// `GET /configs/{id}` (operation `ConfigInspect`).
@@ -1590,6 +1681,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Delete a config
     ///
     /// `DELETE /configs/{id}` (operation `ConfigDelete`).
@@ -1601,6 +1693,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Update a Config
     ///
     /// `POST /configs/{id}/update` (operation `ConfigUpdate`).
@@ -1618,6 +1711,7 @@ impl Client {
         }
     }
 }
+
 /// # Plugins
 ///
 /// Install, configure, enable and remove engine plugins (`docker plugin …`).
@@ -1635,6 +1729,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Create a plugin
     ///
     /// `POST /plugins/create` (operation `PluginCreate`).
@@ -1646,6 +1741,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get plugin privileges
     ///
     /// `GET /plugins/privileges` (operation `GetPluginPrivileges`).
@@ -1659,6 +1755,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Install a plugin
     ///
     /// Pulls and installs a plugin. After the plugin is installed, it can be
@@ -1676,6 +1773,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Remove a plugin
     ///
     /// `DELETE /plugins/{name}` (operation `PluginDelete`).
@@ -1688,6 +1786,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Disable a plugin
     ///
     /// `POST /plugins/{name}/disable` (operation `PluginDisable`).
@@ -1700,6 +1799,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Enable a plugin
     ///
     /// `POST /plugins/{name}/enable` (operation `PluginEnable`).
@@ -1712,6 +1812,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect a plugin
     ///
     /// `GET /plugins/{name}/json` (operation `PluginInspect`).
@@ -1722,6 +1823,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Push a plugin
     ///
     /// Push a plugin to the registry.
@@ -1734,6 +1836,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Configure a plugin
     ///
     /// `POST /plugins/{name}/set` (operation `PluginSet`).
@@ -1745,6 +1848,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Upgrade a plugin
     ///
     /// `POST /plugins/{name}/upgrade` (operation `PluginUpgrade`).
@@ -1764,6 +1868,7 @@ impl Client {
         }
     }
 }
+
 /// # System
 ///
 /// The daemon itself: ping, version, info, disk usage, events and registry login (`docker info`, `version`, `events`, `login`, `system df`).
@@ -1779,6 +1884,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Ping
     ///
     /// This is a dummy endpoint you can use to test if the server is accessible.
@@ -1790,6 +1896,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Check auth configuration
     ///
     /// Validate credentials for a registry and, if available, get an identity
@@ -1804,6 +1911,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Monitor events
     ///
     /// Stream real-time events from the server.
@@ -1841,6 +1949,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get system information
     ///
     /// `GET /info` (operation `SystemInfo`).
@@ -1851,6 +1960,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get data usage information
     ///
     /// `GET /system/df` (operation `SystemDataUsage`).
@@ -1863,6 +1973,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get version
     ///
     /// Returns the version of Docker that is running and various information about the system that Docker is running on.
@@ -1876,6 +1987,7 @@ impl Client {
         }
     }
 }
+
 /// # Distribution
 ///
 /// What a registry holds for an image reference, without pulling it.
@@ -1896,6 +2008,7 @@ impl Client {
         }
     }
 }
+
 /// # Session
 ///
 /// The interactive session BuildKit opens to the client (hijacked connection).
@@ -1935,12 +2048,14 @@ impl Client {
         }
     }
 }
+
 /// The request built by [`Client::system_ping`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemPingRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemPingRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -1948,6 +2063,7 @@ impl<'a> SystemPingRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PingInfo> {
         let mut request = self
@@ -1958,6 +2074,7 @@ impl<'a> SystemPingRequest<'a> {
         request.send_ping().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemPingRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::PingInfo>;
     type IntoFuture = std::pin::Pin<
@@ -1967,12 +2084,14 @@ impl<'a> std::future::IntoFuture for SystemPingRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::system_ping_head`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemPingHeadRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemPingHeadRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -1980,6 +2099,7 @@ impl<'a> SystemPingHeadRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PingInfo> {
         let mut request = self
@@ -1990,6 +2110,7 @@ impl<'a> SystemPingHeadRequest<'a> {
         request.send_ping().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemPingHeadRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::PingInfo>;
     type IntoFuture = std::pin::Pin<
@@ -1999,6 +2120,7 @@ impl<'a> std::future::IntoFuture for SystemPingHeadRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::system_auth`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemAuthRequest<'a> {
@@ -2006,18 +2128,21 @@ pub struct SystemAuthRequest<'a> {
     body: Option<crate::models::AuthConfig>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemAuthRequest<'a> {
     /// Authentication to check
     pub fn body(mut self, value: crate::models::AuthConfig) -> Self {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::AuthResponse> {
         let mut request = self
@@ -2033,6 +2158,7 @@ impl<'a> SystemAuthRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemAuthRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::AuthResponse>;
     type IntoFuture = std::pin::Pin<
@@ -2042,6 +2168,7 @@ impl<'a> std::future::IntoFuture for SystemAuthRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_build`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageBuildRequest<'a> {
@@ -2076,87 +2203,104 @@ pub struct ImageBuildRequest<'a> {
     body: Option<dockwright_runtime::Body>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageBuildRequest<'a> {
     /// Path within the build context to the `Dockerfile`. This is ignored if `remote` is specified and points to an external `Dockerfile`.
     pub fn dockerfile(mut self, value: impl Into<String>) -> Self {
         self.dockerfile = Some(value.into());
         self
     }
+
     /// A name and optional tag to apply to the image in the `name:tag` format. If you omit the tag the default `latest` value is assumed. You can provide several `t` parameters.
     pub fn t(mut self, value: impl Into<String>) -> Self {
         self.t = Some(value.into());
         self
     }
+
     /// Extra hosts to add to /etc/hosts
     pub fn extrahosts(mut self, value: impl Into<String>) -> Self {
         self.extrahosts = Some(value.into());
         self
     }
+
     /// A Git repository URI or HTTP/HTTPS context URI. If the URI points to a single text file, the file’s contents are placed into a file called `Dockerfile` and the image is built from that file. If the URI points to a tarball, the file is downloaded by the daemon and the contents therein used as the context for the build. If the URI points to a tarball and the `dockerfile` parameter is also specified, there must be a file with the corresponding path inside the tarball.
     pub fn remote(mut self, value: impl Into<String>) -> Self {
         self.remote = Some(value.into());
         self
     }
+
     /// Suppress verbose build output.
     pub fn q(mut self, value: bool) -> Self {
         self.q = Some(value);
         self
     }
+
     /// Do not use the cache when building the image.
     pub fn nocache(mut self, value: bool) -> Self {
         self.nocache = Some(value);
         self
     }
+
     /// JSON array of images used for build cache resolution.
     pub fn cachefrom(mut self, value: Vec<String>) -> Self {
         self.cachefrom = Some(value);
         self
     }
+
     /// Attempt to pull the image even if an older image exists locally.
     pub fn pull(mut self, value: impl Into<String>) -> Self {
         self.pull = Some(value.into());
         self
     }
+
     /// Remove intermediate containers after a successful build.
     pub fn rm(mut self, value: bool) -> Self {
         self.rm = Some(value);
         self
     }
+
     /// Always remove intermediate containers, even upon failure.
     pub fn forcerm(mut self, value: bool) -> Self {
         self.forcerm = Some(value);
         self
     }
+
     /// Set memory limit for build.
     pub fn memory(mut self, value: i64) -> Self {
         self.memory = Some(value);
         self
     }
+
     /// Total memory (memory + swap). Set as `-1` to disable swap.
     pub fn memswap(mut self, value: i64) -> Self {
         self.memswap = Some(value);
         self
     }
+
     /// CPU shares (relative weight).
     pub fn cpushares(mut self, value: i64) -> Self {
         self.cpushares = Some(value);
         self
     }
+
     /// CPUs in which to allow execution (e.g., `0-3`, `0,1`).
     pub fn cpusetcpus(mut self, value: impl Into<String>) -> Self {
         self.cpusetcpus = Some(value.into());
         self
     }
+
     /// The length of a CPU period in microseconds.
     pub fn cpuperiod(mut self, value: i64) -> Self {
         self.cpuperiod = Some(value);
         self
     }
+
     /// Microseconds of CPU time that the container can get in a CPU period.
     pub fn cpuquota(mut self, value: i64) -> Self {
         self.cpuquota = Some(value);
         self
     }
+
     /// JSON map of string pairs for build-time variables. Users pass these values at build-time. Docker uses the buildargs as the environment context for commands run via the `Dockerfile` RUN instruction, or for variable expansion in other `Dockerfile` instructions. This is not meant for passing secret values.
     ///
     /// For example, the build arg `FOO=bar` would become `{"FOO":"bar"}` in JSON. This would result in the query parameter `buildargs={"FOO":"bar"}`. Note that `{"FOO":"bar"}` should be URI component encoded.
@@ -2169,21 +2313,25 @@ impl<'a> ImageBuildRequest<'a> {
         self.buildargs = Some(value);
         self
     }
+
     /// Size of `/dev/shm` in bytes. The size must be greater than 0. If omitted the system uses 64MB.
     pub fn shmsize(mut self, value: i64) -> Self {
         self.shmsize = Some(value);
         self
     }
+
     /// Squash the resulting images layers into a single layer. *(Experimental release only.)*
     pub fn squash(mut self, value: bool) -> Self {
         self.squash = Some(value);
         self
     }
+
     /// Arbitrary key/value labels to set on the image, as a JSON map of string pairs.
     pub fn labels(mut self, value: std::collections::HashMap<String, String>) -> Self {
         self.labels = Some(value);
         self
     }
+
     /// Sets the networking mode for the run commands during build. Supported
     /// standard values are: `bridge`, `host`, `none`, and `container:<name|id>`.
     /// Any other value is taken as a custom network's name or ID to which this
@@ -2192,10 +2340,12 @@ impl<'a> ImageBuildRequest<'a> {
         self.networkmode = Some(value.into());
         self
     }
+
     pub fn content_type(mut self, value: crate::models::ImageBuildContentType) -> Self {
         self.content_type = Some(value);
         self
     }
+
     /// This is a base64-encoded JSON object with auth configurations for multiple registries that a build may refer to.
     ///
     /// The key is a registry URL, and the value is an auth configuration object, \[as described in the authentication section\](#section/Authentication). For example:
@@ -2218,16 +2368,19 @@ impl<'a> ImageBuildRequest<'a> {
         self.x_registry_config = Some(value.into());
         self
     }
+
     /// Platform in the format os\[/arch\[/variant\]\]
     pub fn platform(mut self, value: impl Into<String>) -> Self {
         self.platform = Some(value.into());
         self
     }
+
     /// Target build stage
     pub fn target(mut self, value: impl Into<String>) -> Self {
         self.target = Some(value.into());
         self
     }
+
     /// BuildKit output configuration in the format of a stringified JSON array of objects.
     /// Each object must have two top-level properties: `Type` and `Attrs`.
     /// The `Type` property must be set to 'moby'.
@@ -2243,6 +2396,7 @@ impl<'a> ImageBuildRequest<'a> {
         self.outputs = Some(value);
         self
     }
+
     /// Version of the builder backend to use.
     ///
     /// - `1` is the first generation classic (deprecated) builder in the Docker daemon (default)
@@ -2251,17 +2405,20 @@ impl<'a> ImageBuildRequest<'a> {
         self.version = Some(value);
         self
     }
+
     /// A tar archive compressed with one of the following algorithms: identity (no compression), gzip, bzip2, xz.
     pub fn body(mut self, value: dockwright_runtime::Body) -> Self {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -2360,6 +2517,7 @@ impl<'a> ImageBuildRequest<'a> {
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageBuildRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::BuildInfo>,
@@ -2371,6 +2529,7 @@ impl<'a> std::future::IntoFuture for ImageBuildRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::build_prune`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct BuildPruneRequest<'a> {
@@ -2382,27 +2541,32 @@ pub struct BuildPruneRequest<'a> {
     filters: Option<crate::filters::BuildPruneFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> BuildPruneRequest<'a> {
     /// Amount of disk space in bytes to keep for cache
     pub fn reserved_space(mut self, value: i64) -> Self {
         self.reserved_space = Some(value);
         self
     }
+
     /// Maximum amount of disk space allowed to keep for cache
     pub fn max_used_space(mut self, value: i64) -> Self {
         self.max_used_space = Some(value);
         self
     }
+
     /// Target amount of free disk space after pruning
     pub fn min_free_space(mut self, value: i64) -> Self {
         self.min_free_space = Some(value);
         self
     }
+
     /// Remove all types of build cache
     pub fn all(mut self, value: bool) -> Self {
         self.all = Some(value);
         self
     }
+
     /// A JSON encoded value of the filters (a `map[string][]string`) to
     /// process on the list of build cache objects.
     ///
@@ -2420,12 +2584,14 @@ impl<'a> BuildPruneRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -2460,6 +2626,7 @@ impl<'a> BuildPruneRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for BuildPruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::BuildPruneResponse>;
     type IntoFuture = std::pin::Pin<
@@ -2469,6 +2636,7 @@ impl<'a> std::future::IntoFuture for BuildPruneRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_commit`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageCommitRequest<'a> {
@@ -2483,53 +2651,63 @@ pub struct ImageCommitRequest<'a> {
     body: Option<crate::models::ContainerConfig>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageCommitRequest<'a> {
     /// The ID or name of the container to commit
     pub fn container(mut self, value: impl Into<String>) -> Self {
         self.container = Some(value.into());
         self
     }
+
     /// Repository name for the created image
     pub fn repo(mut self, value: impl Into<String>) -> Self {
         self.repo = Some(value.into());
         self
     }
+
     /// Tag name for the create image
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
         self
     }
+
     /// Commit message
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.comment = Some(value.into());
         self
     }
+
     /// Author of the image (e.g., `John Hannibal Smith <hannibal@a-team.com>`)
     pub fn author(mut self, value: impl Into<String>) -> Self {
         self.author = Some(value.into());
         self
     }
+
     /// Whether to pause the container before committing
     pub fn pause(mut self, value: bool) -> Self {
         self.pause = Some(value);
         self
     }
+
     /// `Dockerfile` instructions to apply while committing
     pub fn changes(mut self, value: impl Into<String>) -> Self {
         self.changes = Some(value.into());
         self
     }
+
     /// The container configuration
     pub fn body(mut self, value: crate::models::ContainerConfig) -> Self {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::IDResponse> {
         let mut request = self
@@ -2566,6 +2744,7 @@ impl<'a> ImageCommitRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageCommitRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::IDResponse>;
     type IntoFuture = std::pin::Pin<
@@ -2575,6 +2754,7 @@ impl<'a> std::future::IntoFuture for ImageCommitRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::config_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ConfigListRequest<'a> {
@@ -2582,6 +2762,7 @@ pub struct ConfigListRequest<'a> {
     filters: Option<crate::filters::ConfigListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ConfigListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to
     /// process on the configs list.
@@ -2596,12 +2777,14 @@ impl<'a> ConfigListRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Config>> {
         let mut request = self
@@ -2622,6 +2805,7 @@ impl<'a> ConfigListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ConfigListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Config>>;
     type IntoFuture = std::pin::Pin<
@@ -2631,6 +2815,7 @@ impl<'a> std::future::IntoFuture for ConfigListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::config_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ConfigCreateRequest<'a> {
@@ -2638,6 +2823,7 @@ pub struct ConfigCreateRequest<'a> {
     body: Option<crate::models::ConfigSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ConfigCreateRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -2645,6 +2831,7 @@ impl<'a> ConfigCreateRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -2665,6 +2852,7 @@ impl<'a> ConfigCreateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ConfigCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ConfigCreateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -2674,6 +2862,7 @@ impl<'a> std::future::IntoFuture for ConfigCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::config_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ConfigInspectRequest<'a> {
@@ -2681,6 +2870,7 @@ pub struct ConfigInspectRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ConfigInspectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -2688,6 +2878,7 @@ impl<'a> ConfigInspectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Config> {
         let mut request = self
@@ -2696,8 +2887,8 @@ impl<'a> ConfigInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.52/configs/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.52/configs/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -2706,6 +2897,7 @@ impl<'a> ConfigInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ConfigInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Config>;
     type IntoFuture = std::pin::Pin<
@@ -2715,6 +2907,7 @@ impl<'a> std::future::IntoFuture for ConfigInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::config_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ConfigDeleteRequest<'a> {
@@ -2722,6 +2915,7 @@ pub struct ConfigDeleteRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ConfigDeleteRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -2729,6 +2923,7 @@ impl<'a> ConfigDeleteRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -2737,8 +2932,8 @@ impl<'a> ConfigDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.52/configs/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.52/configs/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -2747,6 +2942,7 @@ impl<'a> ConfigDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ConfigDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -2756,6 +2952,7 @@ impl<'a> std::future::IntoFuture for ConfigDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::config_update`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ConfigUpdateRequest<'a> {
@@ -2765,6 +2962,7 @@ pub struct ConfigUpdateRequest<'a> {
     body: Option<crate::models::ConfigSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ConfigUpdateRequest<'a> {
     /// The spec of the config to update. Currently, only the Labels field
     /// can be updated. All other fields must remain unchanged from the
@@ -2773,12 +2971,14 @@ impl<'a> ConfigUpdateRequest<'a> {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -2787,8 +2987,8 @@ impl<'a> ConfigUpdateRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.52/configs/{}/update", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.52/configs/{}/update",
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.version) {
@@ -2803,6 +3003,7 @@ impl<'a> ConfigUpdateRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ConfigUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -2812,6 +3013,7 @@ impl<'a> std::future::IntoFuture for ConfigUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerCreateRequest<'a> {
@@ -2821,6 +3023,7 @@ pub struct ContainerCreateRequest<'a> {
     body: Option<crate::models::ContainerCreateBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerCreateRequest<'a> {
     /// Assign the specified name to the container. Must match
     /// `/?[a-zA-Z0-9][a-zA-Z0-9_.-]+`.
@@ -2828,6 +3031,7 @@ impl<'a> ContainerCreateRequest<'a> {
         self.name = Some(value.into());
         self
     }
+
     /// Platform in the format `os[/arch[/variant]]` used for image lookup.
     ///
     /// When specified, the daemon checks if the requested image is present
@@ -2848,12 +3052,14 @@ impl<'a> ContainerCreateRequest<'a> {
         self.platform = Some(value.into());
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -2880,6 +3086,7 @@ impl<'a> ContainerCreateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerCreateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -2889,6 +3096,7 @@ impl<'a> std::future::IntoFuture for ContainerCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerListRequest<'a> {
@@ -2899,23 +3107,27 @@ pub struct ContainerListRequest<'a> {
     filters: Option<crate::filters::ContainerListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerListRequest<'a> {
     /// Return all containers. By default, only running containers are shown.
     pub fn all(mut self, value: bool) -> Self {
         self.all = Some(value);
         self
     }
+
     /// Return this number of most recently created containers, including
     /// non-running ones.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
+
     /// Return the size of container as fields `SizeRw` and `SizeRootFs`.
     pub fn size(mut self, value: bool) -> Self {
         self.size = Some(value);
         self
     }
+
     /// Filters to process on the container list, encoded as JSON (a
     /// `map[string][]string`). For example, `{"status": ["paused"]}` will
     /// only return paused containers.
@@ -2941,12 +3153,14 @@ impl<'a> ContainerListRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -2981,6 +3195,7 @@ impl<'a> ContainerListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::ContainerSummary>>;
     type IntoFuture = std::pin::Pin<
@@ -2990,6 +3205,7 @@ impl<'a> std::future::IntoFuture for ContainerListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_prune`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerPruneRequest<'a> {
@@ -2997,6 +3213,7 @@ pub struct ContainerPruneRequest<'a> {
     filters: Option<crate::filters::ContainerPruneFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerPruneRequest<'a> {
     /// Filters to process on the prune list, encoded as JSON (a `map[string][]string`).
     ///
@@ -3007,12 +3224,14 @@ impl<'a> ContainerPruneRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3035,6 +3254,7 @@ impl<'a> ContainerPruneRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerPruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerPruneResponse>;
     type IntoFuture = std::pin::Pin<
@@ -3044,6 +3264,7 @@ impl<'a> std::future::IntoFuture for ContainerPruneRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerDeleteRequest<'a> {
@@ -3054,28 +3275,33 @@ pub struct ContainerDeleteRequest<'a> {
     link: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerDeleteRequest<'a> {
     /// Remove anonymous volumes associated with the container.
     pub fn v(mut self, value: bool) -> Self {
         self.v = Some(value);
         self
     }
+
     /// If the container is running, kill it before removing it.
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
     }
+
     /// Remove the specified link associated with the container.
     pub fn link(mut self, value: bool) -> Self {
         self.link = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3084,8 +3310,8 @@ impl<'a> ContainerDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.52/containers/{}", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.52/containers/{}", dockwright_runtime::encode_path_segment(self
+                    .id.as_str())
                 ),
             );
         if let Some(value) = self.v.as_ref() {
@@ -3103,6 +3329,7 @@ impl<'a> ContainerDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3112,6 +3339,7 @@ impl<'a> std::future::IntoFuture for ContainerDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_archive`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerArchiveRequest<'a> {
@@ -3120,6 +3348,7 @@ pub struct ContainerArchiveRequest<'a> {
     path: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerArchiveRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -3127,6 +3356,7 @@ impl<'a> ContainerArchiveRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Archive> {
         let mut request = self
@@ -3136,7 +3366,7 @@ impl<'a> ContainerArchiveRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.52/containers/{}/archive",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.path) {
@@ -3146,6 +3376,7 @@ impl<'a> ContainerArchiveRequest<'a> {
         request.send_archive().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerArchiveRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::Archive>;
     type IntoFuture = std::pin::Pin<
@@ -3155,6 +3386,7 @@ impl<'a> std::future::IntoFuture for ContainerArchiveRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_archive_info`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerArchiveInfoRequest<'a> {
@@ -3163,6 +3395,7 @@ pub struct ContainerArchiveInfoRequest<'a> {
     path: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerArchiveInfoRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -3170,6 +3403,7 @@ impl<'a> ContainerArchiveInfoRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PathStat> {
         let mut request = self
@@ -3179,7 +3413,7 @@ impl<'a> ContainerArchiveInfoRequest<'a> {
                 dockwright_runtime::Method::HEAD,
                 format!(
                     "/v1.52/containers/{}/archive",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.path) {
@@ -3189,6 +3423,7 @@ impl<'a> ContainerArchiveInfoRequest<'a> {
         request.send_path_stat().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerArchiveInfoRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::PathStat>;
     type IntoFuture = std::pin::Pin<
@@ -3198,6 +3433,7 @@ impl<'a> std::future::IntoFuture for ContainerArchiveInfoRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::put_container_archive`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PutContainerArchiveRequest<'a> {
@@ -3209,6 +3445,7 @@ pub struct PutContainerArchiveRequest<'a> {
     body: Option<dockwright_runtime::Body>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PutContainerArchiveRequest<'a> {
     /// If `1`, `true`, or `True` then it will be an error if unpacking the
     /// given content would cause an existing directory to be replaced with
@@ -3217,18 +3454,21 @@ impl<'a> PutContainerArchiveRequest<'a> {
         self.no_overwrite_dir_non_dir = Some(value.into());
         self
     }
+
     /// If `1`, `true`, then it will copy UID/GID maps to the dest file or
     /// dir
     pub fn copy_uidgid(mut self, value: impl Into<String>) -> Self {
         self.copy_uidgid = Some(value.into());
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3238,7 +3478,7 @@ impl<'a> PutContainerArchiveRequest<'a> {
                 dockwright_runtime::Method::PUT,
                 format!(
                     "/v1.52/containers/{}/archive",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.path) {
@@ -3257,6 +3497,7 @@ impl<'a> PutContainerArchiveRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PutContainerArchiveRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3266,6 +3507,7 @@ impl<'a> std::future::IntoFuture for PutContainerArchiveRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_attach`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerAttachRequest<'a> {
@@ -3280,6 +3522,7 @@ pub struct ContainerAttachRequest<'a> {
     tty_hint: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerAttachRequest<'a> {
     /// Override the key sequence for detaching a container.Format is a single
     /// character `[a-Z]` or `ctrl-<value>` where `<value>` is one of: `a-z`,
@@ -3288,6 +3531,7 @@ impl<'a> ContainerAttachRequest<'a> {
         self.detach_keys = Some(value.into());
         self
     }
+
     /// Replay previous logs from the container.
     ///
     /// This is useful for attaching to a container that has started and you
@@ -3300,26 +3544,31 @@ impl<'a> ContainerAttachRequest<'a> {
         self.logs = Some(value);
         self
     }
+
     /// Stream attached streams from the time the request was made onwards.
     pub fn stream(mut self, value: bool) -> Self {
         self.stream = Some(value);
         self
     }
+
     /// Attach to `stdin`
     pub fn stdin(mut self, value: bool) -> Self {
         self.stdin = Some(value);
         self
     }
+
     /// Attach to `stdout`
     pub fn stdout(mut self, value: bool) -> Self {
         self.stdout = Some(value);
         self
     }
+
     /// Attach to `stderr`
     pub fn stderr(mut self, value: bool) -> Self {
         self.stderr = Some(value);
         self
     }
+
     /// Whether the container (or exec'd process) has a TTY, i.e. whether its
     /// output is one raw stream rather than multiplexed stdout/stderr frames.
     ///
@@ -3330,12 +3579,14 @@ impl<'a> ContainerAttachRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Attached> {
         let mut request = self
@@ -3345,7 +3596,7 @@ impl<'a> ContainerAttachRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.52/containers/{}/attach",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.detach_keys.as_ref() {
@@ -3385,6 +3636,7 @@ impl<'a> ContainerAttachRequest<'a> {
         request.send_attach(rule).await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerAttachRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::Attached>;
     type IntoFuture = std::pin::Pin<
@@ -3394,6 +3646,7 @@ impl<'a> std::future::IntoFuture for ContainerAttachRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_attach_websocket`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerAttachWebsocketRequest<'a> {
@@ -3407,6 +3660,7 @@ pub struct ContainerAttachWebsocketRequest<'a> {
     stderr: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerAttachWebsocketRequest<'a> {
     /// Override the key sequence for detaching a container.Format is a single
     /// character `[a-Z]` or `ctrl-<value>` where `<value>` is one of: `a-z`,
@@ -3415,37 +3669,44 @@ impl<'a> ContainerAttachWebsocketRequest<'a> {
         self.detach_keys = Some(value.into());
         self
     }
+
     /// Return logs
     pub fn logs(mut self, value: bool) -> Self {
         self.logs = Some(value);
         self
     }
+
     /// Return stream
     pub fn stream(mut self, value: bool) -> Self {
         self.stream = Some(value);
         self
     }
+
     /// Attach to `stdin`
     pub fn stdin(mut self, value: bool) -> Self {
         self.stdin = Some(value);
         self
     }
+
     /// Attach to `stdout`
     pub fn stdout(mut self, value: bool) -> Self {
         self.stdout = Some(value);
         self
     }
+
     /// Attach to `stderr`
     pub fn stderr(mut self, value: bool) -> Self {
         self.stderr = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
         let mut request = self
@@ -3455,7 +3716,7 @@ impl<'a> ContainerAttachWebsocketRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.52/containers/{}/attach/ws",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.detach_keys.as_ref() {
@@ -3480,6 +3741,7 @@ impl<'a> ContainerAttachWebsocketRequest<'a> {
         request.send().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerAttachWebsocketRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
     type IntoFuture = std::pin::Pin<
@@ -3489,6 +3751,7 @@ impl<'a> std::future::IntoFuture for ContainerAttachWebsocketRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_changes`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerChangesRequest<'a> {
@@ -3496,6 +3759,7 @@ pub struct ContainerChangesRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerChangesRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -3503,6 +3767,7 @@ impl<'a> ContainerChangesRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3514,7 +3779,7 @@ impl<'a> ContainerChangesRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.52/containers/{}/changes",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -3526,6 +3791,7 @@ impl<'a> ContainerChangesRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerChangesRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::FilesystemChange>>;
     type IntoFuture = std::pin::Pin<
@@ -3535,6 +3801,7 @@ impl<'a> std::future::IntoFuture for ContainerChangesRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_exec`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerExecRequest<'a> {
@@ -3543,6 +3810,7 @@ pub struct ContainerExecRequest<'a> {
     body: Option<crate::models::ContainerExecBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerExecRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -3550,6 +3818,7 @@ impl<'a> ContainerExecRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::IDResponse> {
         let mut request = self
@@ -3559,7 +3828,7 @@ impl<'a> ContainerExecRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.52/containers/{}/exec",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(body) = &self.body {
@@ -3571,6 +3840,7 @@ impl<'a> ContainerExecRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerExecRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::IDResponse>;
     type IntoFuture = std::pin::Pin<
@@ -3580,6 +3850,7 @@ impl<'a> std::future::IntoFuture for ContainerExecRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_export`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerExportRequest<'a> {
@@ -3587,6 +3858,7 @@ pub struct ContainerExportRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerExportRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -3594,6 +3866,7 @@ impl<'a> ContainerExportRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3605,13 +3878,14 @@ impl<'a> ContainerExportRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.52/containers/{}/export",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         request = request.timeout(self.request_timeout);
         request.send_bytes().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerExportRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
     type IntoFuture = std::pin::Pin<
@@ -3621,6 +3895,7 @@ impl<'a> std::future::IntoFuture for ContainerExportRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerInspectRequest<'a> {
@@ -3629,18 +3904,21 @@ pub struct ContainerInspectRequest<'a> {
     size: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerInspectRequest<'a> {
     /// Return the size of container as fields `SizeRw` and `SizeRootFs`
     pub fn size(mut self, value: bool) -> Self {
         self.size = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3652,7 +3930,7 @@ impl<'a> ContainerInspectRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.52/containers/{}/json",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.size.as_ref() {
@@ -3664,6 +3942,7 @@ impl<'a> ContainerInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerInspectResponse>;
     type IntoFuture = std::pin::Pin<
@@ -3673,6 +3952,7 @@ impl<'a> std::future::IntoFuture for ContainerInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_kill`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerKillRequest<'a> {
@@ -3681,18 +3961,21 @@ pub struct ContainerKillRequest<'a> {
     signal: Option<String>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerKillRequest<'a> {
     /// Signal to send to the container as an integer or string (e.g. `SIGINT`).
     pub fn signal(mut self, value: impl Into<String>) -> Self {
         self.signal = Some(value.into());
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3702,7 +3985,7 @@ impl<'a> ContainerKillRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.52/containers/{}/kill",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.signal.as_ref() {
@@ -3714,6 +3997,7 @@ impl<'a> ContainerKillRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerKillRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3723,6 +4007,7 @@ impl<'a> std::future::IntoFuture for ContainerKillRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_logs`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerLogsRequest<'a> {
@@ -3738,43 +4023,51 @@ pub struct ContainerLogsRequest<'a> {
     tty_hint: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerLogsRequest<'a> {
     /// Keep connection after returning logs.
     pub fn follow(mut self, value: bool) -> Self {
         self.follow = Some(value);
         self
     }
+
     /// Return logs from `stdout`
     pub fn stdout(mut self, value: bool) -> Self {
         self.stdout = Some(value);
         self
     }
+
     /// Return logs from `stderr`
     pub fn stderr(mut self, value: bool) -> Self {
         self.stderr = Some(value);
         self
     }
+
     /// Only return logs since this time, as a UNIX timestamp
     pub fn since(mut self, value: i64) -> Self {
         self.since = Some(value);
         self
     }
+
     /// Only return logs before this time, as a UNIX timestamp
     pub fn until(mut self, value: i64) -> Self {
         self.until = Some(value);
         self
     }
+
     /// Add timestamps to every log line
     pub fn timestamps(mut self, value: bool) -> Self {
         self.timestamps = Some(value);
         self
     }
+
     /// Only return this number of log lines from the end of the logs.
     /// Specify as an integer or `all` to output all log lines.
     pub fn tail(mut self, value: impl Into<String>) -> Self {
         self.tail = Some(value.into());
         self
     }
+
     /// Whether the container (or exec'd process) has a TTY, i.e. whether its
     /// output is one raw stream rather than multiplexed stdout/stderr frames.
     ///
@@ -3785,12 +4078,14 @@ impl<'a> ContainerLogsRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3802,7 +4097,7 @@ impl<'a> ContainerLogsRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.52/containers/{}/logs",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.follow.as_ref() {
@@ -3845,6 +4140,7 @@ impl<'a> ContainerLogsRequest<'a> {
         request.send_logs(rule).await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerLogsRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::LogOutput>;
     type IntoFuture = std::pin::Pin<
@@ -3854,6 +4150,7 @@ impl<'a> std::future::IntoFuture for ContainerLogsRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_pause`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerPauseRequest<'a> {
@@ -3861,6 +4158,7 @@ pub struct ContainerPauseRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerPauseRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -3868,6 +4166,7 @@ impl<'a> ContainerPauseRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3877,7 +4176,7 @@ impl<'a> ContainerPauseRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.52/containers/{}/pause",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -3886,6 +4185,7 @@ impl<'a> ContainerPauseRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerPauseRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3895,6 +4195,7 @@ impl<'a> std::future::IntoFuture for ContainerPauseRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_rename`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerRenameRequest<'a> {
@@ -3903,6 +4204,7 @@ pub struct ContainerRenameRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerRenameRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -3910,6 +4212,7 @@ impl<'a> ContainerRenameRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3919,7 +4222,7 @@ impl<'a> ContainerRenameRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.52/containers/{}/rename",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.name) {
@@ -3931,6 +4234,7 @@ impl<'a> ContainerRenameRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerRenameRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3940,6 +4244,7 @@ impl<'a> std::future::IntoFuture for ContainerRenameRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_resize`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerResizeRequest<'a> {
@@ -3949,6 +4254,7 @@ pub struct ContainerResizeRequest<'a> {
     w: i64,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerResizeRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -3956,6 +4262,7 @@ impl<'a> ContainerResizeRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3965,7 +4272,7 @@ impl<'a> ContainerResizeRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.52/containers/{}/resize",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.h) {
@@ -3980,6 +4287,7 @@ impl<'a> ContainerResizeRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerResizeRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3989,6 +4297,7 @@ impl<'a> std::future::IntoFuture for ContainerResizeRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_restart`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerRestartRequest<'a> {
@@ -3998,23 +4307,27 @@ pub struct ContainerRestartRequest<'a> {
     t: Option<i64>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerRestartRequest<'a> {
     /// Signal to send to the container as an integer or string (e.g. `SIGINT`).
     pub fn signal(mut self, value: impl Into<String>) -> Self {
         self.signal = Some(value.into());
         self
     }
+
     /// Number of seconds to wait before killing the container
     pub fn t(mut self, value: i64) -> Self {
         self.t = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -4024,7 +4337,7 @@ impl<'a> ContainerRestartRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.52/containers/{}/restart",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.signal.as_ref() {
@@ -4039,6 +4352,7 @@ impl<'a> ContainerRestartRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerRestartRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -4048,6 +4362,7 @@ impl<'a> std::future::IntoFuture for ContainerRestartRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_start`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerStartRequest<'a> {
@@ -4056,6 +4371,7 @@ pub struct ContainerStartRequest<'a> {
     detach_keys: Option<String>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerStartRequest<'a> {
     /// Override the key sequence for detaching a container. Format is a
     /// single character `[a-Z]` or `ctrl-<value>` where `<value>` is one
@@ -4064,12 +4380,14 @@ impl<'a> ContainerStartRequest<'a> {
         self.detach_keys = Some(value.into());
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -4079,7 +4397,7 @@ impl<'a> ContainerStartRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.52/containers/{}/start",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.detach_keys.as_ref() {
@@ -4091,6 +4409,7 @@ impl<'a> ContainerStartRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerStartRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -4100,6 +4419,7 @@ impl<'a> std::future::IntoFuture for ContainerStartRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_stats`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerStatsRequest<'a> {
@@ -4109,6 +4429,7 @@ pub struct ContainerStatsRequest<'a> {
     one_shot: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerStatsRequest<'a> {
     /// Stream the output. If false, the stats will be output once and then
     /// it will disconnect.
@@ -4116,12 +4437,14 @@ impl<'a> ContainerStatsRequest<'a> {
         self.stream = Some(value);
         self
     }
+
     /// Only get a single stat instead of waiting for 2 cycles. Must be used
     /// with `stream=false`.
     pub fn one_shot(mut self, value: bool) -> Self {
         self.one_shot = Some(value);
         self
     }
+
     /// Asks for one value instead of a stream (`stream=false`) and returns it.
     pub async fn send_once(
         mut self,
@@ -4129,12 +4452,14 @@ impl<'a> ContainerStatsRequest<'a> {
         self.stream = Some(false);
         dockwright_runtime::first_item(self.send().await?).await
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4148,7 +4473,7 @@ impl<'a> ContainerStatsRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.52/containers/{}/stats",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.stream.as_ref() {
@@ -4161,6 +4486,7 @@ impl<'a> ContainerStatsRequest<'a> {
         request.send_json_stream().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerStatsRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::JsonStream<crate::models::ContainerStatsResponse>,
@@ -4172,6 +4498,7 @@ impl<'a> std::future::IntoFuture for ContainerStatsRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_stop`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerStopRequest<'a> {
@@ -4181,23 +4508,27 @@ pub struct ContainerStopRequest<'a> {
     t: Option<i64>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerStopRequest<'a> {
     /// Signal to send to the container as an integer or string (e.g. `SIGINT`).
     pub fn signal(mut self, value: impl Into<String>) -> Self {
         self.signal = Some(value.into());
         self
     }
+
     /// Number of seconds to wait before killing the container
     pub fn t(mut self, value: i64) -> Self {
         self.t = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -4207,7 +4538,7 @@ impl<'a> ContainerStopRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.52/containers/{}/stop",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.signal.as_ref() {
@@ -4222,6 +4553,7 @@ impl<'a> ContainerStopRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerStopRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -4231,6 +4563,7 @@ impl<'a> std::future::IntoFuture for ContainerStopRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_top`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerTopRequest<'a> {
@@ -4239,18 +4572,21 @@ pub struct ContainerTopRequest<'a> {
     ps_args: Option<String>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerTopRequest<'a> {
     /// The arguments to pass to `ps`. For example, `aux`
     pub fn ps_args(mut self, value: impl Into<String>) -> Self {
         self.ps_args = Some(value.into());
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4261,8 +4597,8 @@ impl<'a> ContainerTopRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.52/containers/{}/top", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.52/containers/{}/top",
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.ps_args.as_ref() {
@@ -4274,6 +4610,7 @@ impl<'a> ContainerTopRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerTopRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerTopResponse>;
     type IntoFuture = std::pin::Pin<
@@ -4283,6 +4620,7 @@ impl<'a> std::future::IntoFuture for ContainerTopRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_unpause`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerUnpauseRequest<'a> {
@@ -4290,6 +4628,7 @@ pub struct ContainerUnpauseRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerUnpauseRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -4297,6 +4636,7 @@ impl<'a> ContainerUnpauseRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -4306,7 +4646,7 @@ impl<'a> ContainerUnpauseRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.52/containers/{}/unpause",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -4315,6 +4655,7 @@ impl<'a> ContainerUnpauseRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerUnpauseRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -4324,6 +4665,7 @@ impl<'a> std::future::IntoFuture for ContainerUnpauseRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_update`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerUpdateRequest<'a> {
@@ -4332,6 +4674,7 @@ pub struct ContainerUpdateRequest<'a> {
     body: Option<crate::models::ContainerUpdateBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerUpdateRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -4339,6 +4682,7 @@ impl<'a> ContainerUpdateRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4350,7 +4694,7 @@ impl<'a> ContainerUpdateRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.52/containers/{}/update",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(body) = &self.body {
@@ -4362,6 +4706,7 @@ impl<'a> ContainerUpdateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerUpdateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -4371,6 +4716,7 @@ impl<'a> std::future::IntoFuture for ContainerUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_wait`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerWaitRequest<'a> {
@@ -4379,6 +4725,7 @@ pub struct ContainerWaitRequest<'a> {
     condition: Option<crate::models::ContainerWaitCondition>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerWaitRequest<'a> {
     /// Wait until a container state reaches the given condition.
     ///
@@ -4387,12 +4734,14 @@ impl<'a> ContainerWaitRequest<'a> {
         self.condition = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4404,7 +4753,7 @@ impl<'a> ContainerWaitRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.52/containers/{}/wait",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.condition.as_ref() {
@@ -4414,6 +4763,7 @@ impl<'a> ContainerWaitRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerWaitRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerWaitResponse>;
     type IntoFuture = std::pin::Pin<
@@ -4423,6 +4773,7 @@ impl<'a> std::future::IntoFuture for ContainerWaitRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::distribution_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct DistributionInspectRequest<'a> {
@@ -4430,6 +4781,7 @@ pub struct DistributionInspectRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> DistributionInspectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -4437,6 +4789,7 @@ impl<'a> DistributionInspectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4448,7 +4801,7 @@ impl<'a> DistributionInspectRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.52/distribution/{}/json",
-                    dockwright_runtime::encode_path_segment(& self.name)
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -4457,6 +4810,7 @@ impl<'a> DistributionInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for DistributionInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::DistributionInspect>;
     type IntoFuture = std::pin::Pin<
@@ -4466,6 +4820,7 @@ impl<'a> std::future::IntoFuture for DistributionInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::system_events`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemEventsRequest<'a> {
@@ -4475,17 +4830,20 @@ pub struct SystemEventsRequest<'a> {
     filters: Option<crate::filters::SystemEventsFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemEventsRequest<'a> {
     /// Show events created since this timestamp then stream new events.
     pub fn since(mut self, value: impl Into<String>) -> Self {
         self.since = Some(value.into());
         self
     }
+
     /// Show events created until this timestamp then stop streaming.
     pub fn until(mut self, value: impl Into<String>) -> Self {
         self.until = Some(value.into());
         self
     }
+
     /// A JSON encoded value of filters (a `map[string][]string`) to process on the event list. Available filters:
     ///
     /// - `config=<string>` config name or ID
@@ -4506,12 +4864,14 @@ impl<'a> SystemEventsRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4537,6 +4897,7 @@ impl<'a> SystemEventsRequest<'a> {
         request.send_json_stream().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemEventsRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::JsonStream<crate::models::EventMessage>,
@@ -4548,6 +4909,7 @@ impl<'a> std::future::IntoFuture for SystemEventsRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::exec_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ExecInspectRequest<'a> {
@@ -4555,6 +4917,7 @@ pub struct ExecInspectRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ExecInspectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -4562,6 +4925,7 @@ impl<'a> ExecInspectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4572,8 +4936,8 @@ impl<'a> ExecInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.52/exec/{}/json", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.52/exec/{}/json", dockwright_runtime::encode_path_segment(self
+                    .id.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -4582,6 +4946,7 @@ impl<'a> ExecInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ExecInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ExecInspectResponse>;
     type IntoFuture = std::pin::Pin<
@@ -4591,6 +4956,7 @@ impl<'a> std::future::IntoFuture for ExecInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::exec_resize`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ExecResizeRequest<'a> {
@@ -4600,6 +4966,7 @@ pub struct ExecResizeRequest<'a> {
     w: i64,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ExecResizeRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -4607,6 +4974,7 @@ impl<'a> ExecResizeRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -4615,8 +4983,8 @@ impl<'a> ExecResizeRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.52/exec/{}/resize", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.52/exec/{}/resize", dockwright_runtime::encode_path_segment(self
+                    .id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.h) {
@@ -4631,6 +4999,7 @@ impl<'a> ExecResizeRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ExecResizeRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -4640,6 +5009,7 @@ impl<'a> std::future::IntoFuture for ExecResizeRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::exec_start`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ExecStartRequest<'a> {
@@ -4649,12 +5019,14 @@ pub struct ExecStartRequest<'a> {
     tty_hint: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ExecStartRequest<'a> {
     /// When not given, `{}` is sent: a 20.10 daemon refuses a start without a body.
     pub fn body(mut self, value: crate::models::ExecStartBody) -> Self {
         self.body = Some(value);
         self
     }
+
     /// Whether the container (or exec'd process) has a TTY, i.e. whether its
     /// output is one raw stream rather than multiplexed stdout/stderr frames.
     ///
@@ -4665,12 +5037,14 @@ impl<'a> ExecStartRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Attached> {
         let mut request = self
@@ -4679,8 +5053,8 @@ impl<'a> ExecStartRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.52/exec/{}/start", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.52/exec/{}/start", dockwright_runtime::encode_path_segment(self
+                    .id.as_str())
                 ),
             );
         if let Some(body) = &self.body {
@@ -4708,6 +5082,7 @@ impl<'a> ExecStartRequest<'a> {
         request.send_attach(rule).await
     }
 }
+
 impl<'a> std::future::IntoFuture for ExecStartRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::Attached>;
     type IntoFuture = std::pin::Pin<
@@ -4717,6 +5092,7 @@ impl<'a> std::future::IntoFuture for ExecStartRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageCreateRequest<'a> {
@@ -4732,6 +5108,7 @@ pub struct ImageCreateRequest<'a> {
     body: Option<dockwright_runtime::Body>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageCreateRequest<'a> {
     /// Name of the image to pull. If the name includes a tag or digest, specific behavior applies:
     ///
@@ -4743,26 +5120,31 @@ impl<'a> ImageCreateRequest<'a> {
         self.from_image = Some(value.into());
         self
     }
+
     /// Source to import. The value may be a URL from which the image can be retrieved or `-` to read the image from the request body. This parameter may only be used when importing an image.
     pub fn from_src(mut self, value: impl Into<String>) -> Self {
         self.from_src = Some(value.into());
         self
     }
+
     /// Repository name given to an image when it is imported. The repo may include a tag. This parameter may only be used when importing an image.
     pub fn repo(mut self, value: impl Into<String>) -> Self {
         self.repo = Some(value.into());
         self
     }
+
     /// Tag or digest. If empty when pulling an image, this causes all tags for the given image to be pulled.
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
         self
     }
+
     /// Set commit message for imported image.
     pub fn message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
         self
     }
+
     /// A base64url-encoded auth configuration.
     ///
     /// Refer to the \[authentication section\](#section/Authentication) for
@@ -4771,6 +5153,7 @@ impl<'a> ImageCreateRequest<'a> {
         self.x_registry_auth = Some(value);
         self
     }
+
     /// Apply `Dockerfile` instructions to the image that is created,
     /// for example: `changes=ENV DEBUG=true`.
     /// Note that `ENV DEBUG=true` should be URI component encoded.
@@ -4781,6 +5164,7 @@ impl<'a> ImageCreateRequest<'a> {
         self.changes = Some(value);
         self
     }
+
     /// Platform in the format os\[/arch\[/variant\]\].
     ///
     /// When used in combination with the `fromImage` option, the daemon checks
@@ -4800,17 +5184,20 @@ impl<'a> ImageCreateRequest<'a> {
         self.platform = Some(value.into());
         self
     }
+
     /// Image content if the value `-` has been specified in fromSrc query parameter
     pub fn body(mut self, value: dockwright_runtime::Body) -> Self {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4856,6 +5243,7 @@ impl<'a> ImageCreateRequest<'a> {
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageCreateRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::CreateImageInfo>,
@@ -4867,6 +5255,7 @@ impl<'a> std::future::IntoFuture for ImageCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_get_all`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageGetAllRequest<'a> {
@@ -4875,12 +5264,14 @@ pub struct ImageGetAllRequest<'a> {
     platform: Option<Vec<String>>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageGetAllRequest<'a> {
     /// Image names to filter by
     pub fn names(mut self, value: Vec<String>) -> Self {
         self.names = Some(value);
         self
     }
+
     /// JSON encoded OCI platform(s) which will be used to select the
     /// platform-specific image(s) to be saved if the image is
     /// multi-platform. If not provided, the full multi-platform image
@@ -4891,12 +5282,14 @@ impl<'a> ImageGetAllRequest<'a> {
         self.platform = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4917,6 +5310,7 @@ impl<'a> ImageGetAllRequest<'a> {
         request.send_bytes().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageGetAllRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
     type IntoFuture = std::pin::Pin<
@@ -4926,6 +5320,7 @@ impl<'a> std::future::IntoFuture for ImageGetAllRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageListRequest<'a> {
@@ -4937,12 +5332,14 @@ pub struct ImageListRequest<'a> {
     manifests: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageListRequest<'a> {
     /// Show all images. Only images from a final layer (no children) are shown by default.
     pub fn all(mut self, value: bool) -> Self {
         self.all = Some(value);
         self
     }
+
     /// A JSON encoded value of the filters (a `map[string][]string`) to
     /// process on the images list.
     ///
@@ -4958,27 +5355,32 @@ impl<'a> ImageListRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// Compute and show shared size as a `SharedSize` field on each image.
     pub fn shared_size(mut self, value: bool) -> Self {
         self.shared_size = Some(value);
         self
     }
+
     /// Show digest information as a `RepoDigests` field on each image.
     pub fn digests(mut self, value: bool) -> Self {
         self.digests = Some(value);
         self
     }
+
     /// Include `Manifests` in the image summary.
     pub fn manifests(mut self, value: bool) -> Self {
         self.manifests = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5016,6 +5418,7 @@ impl<'a> ImageListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::ImageSummary>>;
     type IntoFuture = std::pin::Pin<
@@ -5025,6 +5428,7 @@ impl<'a> std::future::IntoFuture for ImageListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_load`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageLoadRequest<'a> {
@@ -5034,6 +5438,7 @@ pub struct ImageLoadRequest<'a> {
     body: Option<dockwright_runtime::Body>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageLoadRequest<'a> {
     /// Suppress progress details during load.
     ///
@@ -5042,6 +5447,7 @@ impl<'a> ImageLoadRequest<'a> {
         self.quiet = Some(value);
         self
     }
+
     /// JSON encoded OCI platform(s) which will be used to select the
     /// platform-specific image(s) to load if the image is
     /// multi-platform. If not provided, the full multi-platform image
@@ -5052,17 +5458,20 @@ impl<'a> ImageLoadRequest<'a> {
         self.platform = Some(value);
         self
     }
+
     /// Tar archive containing images
     pub fn body(mut self, value: dockwright_runtime::Body) -> Self {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5090,6 +5499,7 @@ impl<'a> ImageLoadRequest<'a> {
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageLoadRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::BuildInfo>,
@@ -5101,6 +5511,7 @@ impl<'a> std::future::IntoFuture for ImageLoadRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_prune`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImagePruneRequest<'a> {
@@ -5108,6 +5519,7 @@ pub struct ImagePruneRequest<'a> {
     filters: Option<crate::filters::ImagePruneFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImagePruneRequest<'a> {
     /// Filters to process on the prune list, encoded as JSON (a `map[string][]string`). Available filters:
     ///
@@ -5120,12 +5532,14 @@ impl<'a> ImagePruneRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5148,6 +5562,7 @@ impl<'a> ImagePruneRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImagePruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ImagePruneResponse>;
     type IntoFuture = std::pin::Pin<
@@ -5157,6 +5572,7 @@ impl<'a> std::future::IntoFuture for ImagePruneRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_search`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageSearchRequest<'a> {
@@ -5166,12 +5582,14 @@ pub struct ImageSearchRequest<'a> {
     filters: Option<crate::filters::ImageSearchFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageSearchRequest<'a> {
     /// Maximum number of results to return
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
+
     /// A JSON encoded value of the filters (a `map[string][]string`) to process on the images list. Available filters:
     ///
     /// - `is-official=(true|false)`
@@ -5180,12 +5598,14 @@ impl<'a> ImageSearchRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5217,6 +5637,7 @@ impl<'a> ImageSearchRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageSearchRequest<'a> {
     type Output = dockwright_runtime::Result<
         Vec<crate::models::ImageSearchResponseItem>,
@@ -5228,6 +5649,7 @@ impl<'a> std::future::IntoFuture for ImageSearchRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageDeleteRequest<'a> {
@@ -5238,17 +5660,20 @@ pub struct ImageDeleteRequest<'a> {
     platforms: Option<Vec<String>>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageDeleteRequest<'a> {
     /// Remove the image even if it is being used by stopped containers or has other tags
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
     }
+
     /// Do not delete untagged parent images
     pub fn noprune(mut self, value: bool) -> Self {
         self.noprune = Some(value);
         self
     }
+
     /// Select platform-specific content to delete.
     /// Multiple values are accepted.
     /// Each platform is a OCI platform encoded as a JSON string.
@@ -5256,12 +5681,14 @@ impl<'a> ImageDeleteRequest<'a> {
         self.platforms = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5272,8 +5699,8 @@ impl<'a> ImageDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.52/images/{}", dockwright_runtime::encode_path_segment(& self
-                    .name)
+                    "/v1.52/images/{}", dockwright_runtime::encode_path_segment(self.name
+                    .as_str())
                 ),
             );
         if let Some(value) = self.force.as_ref() {
@@ -5295,6 +5722,7 @@ impl<'a> ImageDeleteRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<
         Vec<crate::models::ImageDeleteResponseItem>,
@@ -5306,6 +5734,7 @@ impl<'a> std::future::IntoFuture for ImageDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_get`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageGetRequest<'a> {
@@ -5314,6 +5743,7 @@ pub struct ImageGetRequest<'a> {
     platform: Option<Vec<String>>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageGetRequest<'a> {
     /// JSON encoded OCI platform describing a platform which will be used
     /// to select a platform-specific image to be saved if the image is
@@ -5325,12 +5755,14 @@ impl<'a> ImageGetRequest<'a> {
         self.platform = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5341,8 +5773,8 @@ impl<'a> ImageGetRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.52/images/{}/get", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.52/images/{}/get", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(value) = self.platform.as_ref() {
@@ -5353,6 +5785,7 @@ impl<'a> ImageGetRequest<'a> {
         request.send_bytes().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageGetRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
     type IntoFuture = std::pin::Pin<
@@ -5362,6 +5795,7 @@ impl<'a> std::future::IntoFuture for ImageGetRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_history`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageHistoryRequest<'a> {
@@ -5370,6 +5804,7 @@ pub struct ImageHistoryRequest<'a> {
     platform: Option<crate::models::OCIPlatform>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageHistoryRequest<'a> {
     /// JSON-encoded OCI platform to select the platform-variant.
     /// If omitted, it defaults to any locally available platform,
@@ -5385,12 +5820,14 @@ impl<'a> ImageHistoryRequest<'a> {
         self.platform = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5401,8 +5838,8 @@ impl<'a> ImageHistoryRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.52/images/{}/history", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.52/images/{}/history",
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         if let Some(value) = self.platform.as_ref() {
@@ -5417,6 +5854,7 @@ impl<'a> ImageHistoryRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageHistoryRequest<'a> {
     type Output = dockwright_runtime::Result<
         Vec<crate::models::ImageHistoryResponseItem>,
@@ -5428,6 +5866,7 @@ impl<'a> std::future::IntoFuture for ImageHistoryRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageInspectRequest<'a> {
@@ -5437,6 +5876,7 @@ pub struct ImageInspectRequest<'a> {
     platform: Option<crate::models::OCIPlatform>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageInspectRequest<'a> {
     /// Include Manifests in the image summary.
     ///
@@ -5446,6 +5886,7 @@ impl<'a> ImageInspectRequest<'a> {
         self.manifests = Some(value);
         self
     }
+
     /// JSON-encoded OCI platform to select the platform-variant.
     /// If omitted, it defaults to any locally available platform,
     /// prioritizing the daemon's host platform.
@@ -5463,12 +5904,14 @@ impl<'a> ImageInspectRequest<'a> {
         self.platform = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::ImageInspect> {
         let mut request = self
@@ -5477,8 +5920,8 @@ impl<'a> ImageInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.52/images/{}/json", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.52/images/{}/json", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(value) = self.manifests.as_ref() {
@@ -5493,6 +5936,7 @@ impl<'a> ImageInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ImageInspect>;
     type IntoFuture = std::pin::Pin<
@@ -5502,6 +5946,7 @@ impl<'a> std::future::IntoFuture for ImageInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_push`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImagePushRequest<'a> {
@@ -5512,6 +5957,7 @@ pub struct ImagePushRequest<'a> {
     x_registry_auth: dockwright_runtime::AuthConfig,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImagePushRequest<'a> {
     /// Tag of the image to push. For example, `latest`. If no tag is provided,
     /// all tags of the given image that are present in the local image store
@@ -5520,6 +5966,7 @@ impl<'a> ImagePushRequest<'a> {
         self.tag = Some(value.into());
         self
     }
+
     /// JSON-encoded OCI platform to select the platform-variant to push.
     /// If not provided, all available variants will attempt to be pushed.
     ///
@@ -5533,12 +5980,14 @@ impl<'a> ImagePushRequest<'a> {
         self.platform = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5551,8 +6000,8 @@ impl<'a> ImagePushRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.52/images/{}/push", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.52/images/{}/push", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(value) = self.tag.as_ref() {
@@ -5568,6 +6017,7 @@ impl<'a> ImagePushRequest<'a> {
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImagePushRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::PushImageInfo>,
@@ -5579,6 +6029,7 @@ impl<'a> std::future::IntoFuture for ImagePushRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_tag`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageTagRequest<'a> {
@@ -5588,23 +6039,27 @@ pub struct ImageTagRequest<'a> {
     tag: Option<String>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageTagRequest<'a> {
     /// The repository to tag in. For example, `someuser/someimage`.
     pub fn repo(mut self, value: impl Into<String>) -> Self {
         self.repo = Some(value.into());
         self
     }
+
     /// The name of the new tag.
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5613,8 +6068,8 @@ impl<'a> ImageTagRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.52/images/{}/tag", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.52/images/{}/tag", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(value) = self.repo.as_ref() {
@@ -5629,6 +6084,7 @@ impl<'a> ImageTagRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageTagRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -5638,12 +6094,14 @@ impl<'a> std::future::IntoFuture for ImageTagRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::system_info`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemInfoRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemInfoRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -5651,6 +6109,7 @@ impl<'a> SystemInfoRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::SystemInfo> {
         let mut request = self
@@ -5663,6 +6122,7 @@ impl<'a> SystemInfoRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemInfoRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SystemInfo>;
     type IntoFuture = std::pin::Pin<
@@ -5672,6 +6132,7 @@ impl<'a> std::future::IntoFuture for SystemInfoRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkListRequest<'a> {
@@ -5679,6 +6140,7 @@ pub struct NetworkListRequest<'a> {
     filters: Option<crate::filters::NetworkListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkListRequest<'a> {
     /// JSON encoded value of the filters (a `map[string][]string`) to process
     /// on the networks list.
@@ -5699,12 +6161,14 @@ impl<'a> NetworkListRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5727,6 +6191,7 @@ impl<'a> NetworkListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::NetworkSummary>>;
     type IntoFuture = std::pin::Pin<
@@ -5736,6 +6201,7 @@ impl<'a> std::future::IntoFuture for NetworkListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkCreateRequest<'a> {
@@ -5743,6 +6209,7 @@ pub struct NetworkCreateRequest<'a> {
     body: Option<crate::models::NetworkCreateBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkCreateRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -5750,6 +6217,7 @@ impl<'a> NetworkCreateRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5770,6 +6238,7 @@ impl<'a> NetworkCreateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::NetworkCreateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -5779,6 +6248,7 @@ impl<'a> std::future::IntoFuture for NetworkCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_prune`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkPruneRequest<'a> {
@@ -5786,6 +6256,7 @@ pub struct NetworkPruneRequest<'a> {
     filters: Option<crate::filters::NetworkPruneFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkPruneRequest<'a> {
     /// Filters to process on the prune list, encoded as JSON (a `map[string][]string`).
     ///
@@ -5796,12 +6267,14 @@ impl<'a> NetworkPruneRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5824,6 +6297,7 @@ impl<'a> NetworkPruneRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkPruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::NetworkPruneResponse>;
     type IntoFuture = std::pin::Pin<
@@ -5833,6 +6307,7 @@ impl<'a> std::future::IntoFuture for NetworkPruneRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkInspectRequest<'a> {
@@ -5842,23 +6317,27 @@ pub struct NetworkInspectRequest<'a> {
     scope: Option<String>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkInspectRequest<'a> {
     /// Detailed inspect output for troubleshooting
     pub fn verbose(mut self, value: bool) -> Self {
         self.verbose = Some(value);
         self
     }
+
     /// Filter the network by scope (swarm, global, or local)
     pub fn scope(mut self, value: impl Into<String>) -> Self {
         self.scope = Some(value.into());
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5869,8 +6348,8 @@ impl<'a> NetworkInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.52/networks/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.52/networks/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(value) = self.verbose.as_ref() {
@@ -5885,6 +6364,7 @@ impl<'a> NetworkInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::NetworkInspect>;
     type IntoFuture = std::pin::Pin<
@@ -5894,6 +6374,7 @@ impl<'a> std::future::IntoFuture for NetworkInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkDeleteRequest<'a> {
@@ -5901,6 +6382,7 @@ pub struct NetworkDeleteRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkDeleteRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -5908,6 +6390,7 @@ impl<'a> NetworkDeleteRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5916,8 +6399,8 @@ impl<'a> NetworkDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.52/networks/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.52/networks/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -5926,6 +6409,7 @@ impl<'a> NetworkDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -5935,6 +6419,7 @@ impl<'a> std::future::IntoFuture for NetworkDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_connect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkConnectRequest<'a> {
@@ -5943,6 +6428,7 @@ pub struct NetworkConnectRequest<'a> {
     body: Option<crate::models::NetworkConnectRequest>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkConnectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -5950,6 +6436,7 @@ impl<'a> NetworkConnectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5959,7 +6446,7 @@ impl<'a> NetworkConnectRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.52/networks/{}/connect",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(body) = &self.body {
@@ -5971,6 +6458,7 @@ impl<'a> NetworkConnectRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkConnectRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -5980,6 +6468,7 @@ impl<'a> std::future::IntoFuture for NetworkConnectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_disconnect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkDisconnectRequest<'a> {
@@ -5988,6 +6477,7 @@ pub struct NetworkDisconnectRequest<'a> {
     body: Option<crate::models::NetworkDisconnectRequest>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkDisconnectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -5995,6 +6485,7 @@ impl<'a> NetworkDisconnectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6004,7 +6495,7 @@ impl<'a> NetworkDisconnectRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.52/networks/{}/disconnect",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(body) = &self.body {
@@ -6016,6 +6507,7 @@ impl<'a> NetworkDisconnectRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkDisconnectRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6025,6 +6517,7 @@ impl<'a> std::future::IntoFuture for NetworkDisconnectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::node_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NodeListRequest<'a> {
@@ -6032,6 +6525,7 @@ pub struct NodeListRequest<'a> {
     filters: Option<crate::filters::NodeListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NodeListRequest<'a> {
     /// Filters to process on the nodes list, encoded as JSON (a `map[string][]string`).
     ///
@@ -6046,12 +6540,14 @@ impl<'a> NodeListRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Node>> {
         let mut request = self
@@ -6072,6 +6568,7 @@ impl<'a> NodeListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for NodeListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Node>>;
     type IntoFuture = std::pin::Pin<
@@ -6081,6 +6578,7 @@ impl<'a> std::future::IntoFuture for NodeListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::node_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NodeInspectRequest<'a> {
@@ -6088,6 +6586,7 @@ pub struct NodeInspectRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NodeInspectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -6095,6 +6594,7 @@ impl<'a> NodeInspectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Node> {
         let mut request = self
@@ -6103,7 +6603,8 @@ impl<'a> NodeInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.52/nodes/{}", dockwright_runtime::encode_path_segment(& self.id)
+                    "/v1.52/nodes/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -6112,6 +6613,7 @@ impl<'a> NodeInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NodeInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Node>;
     type IntoFuture = std::pin::Pin<
@@ -6121,6 +6623,7 @@ impl<'a> std::future::IntoFuture for NodeInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::node_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NodeDeleteRequest<'a> {
@@ -6129,18 +6632,21 @@ pub struct NodeDeleteRequest<'a> {
     force: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NodeDeleteRequest<'a> {
     /// Force remove a node from the swarm
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6149,7 +6655,8 @@ impl<'a> NodeDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.52/nodes/{}", dockwright_runtime::encode_path_segment(& self.id)
+                    "/v1.52/nodes/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(value) = self.force.as_ref() {
@@ -6161,6 +6668,7 @@ impl<'a> NodeDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NodeDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6170,6 +6678,7 @@ impl<'a> std::future::IntoFuture for NodeDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::node_update`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NodeUpdateRequest<'a> {
@@ -6179,17 +6688,20 @@ pub struct NodeUpdateRequest<'a> {
     body: Option<crate::models::NodeSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NodeUpdateRequest<'a> {
     pub fn body(mut self, value: crate::models::NodeSpec) -> Self {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6198,8 +6710,8 @@ impl<'a> NodeUpdateRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.52/nodes/{}/update", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.52/nodes/{}/update",
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.version) {
@@ -6214,6 +6726,7 @@ impl<'a> NodeUpdateRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NodeUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6223,6 +6736,7 @@ impl<'a> std::future::IntoFuture for NodeUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginListRequest<'a> {
@@ -6230,6 +6744,7 @@ pub struct PluginListRequest<'a> {
     filters: Option<crate::filters::PluginListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to
     /// process on the plugin list.
@@ -6242,12 +6757,14 @@ impl<'a> PluginListRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Plugin>> {
         let mut request = self
@@ -6268,6 +6785,7 @@ impl<'a> PluginListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Plugin>>;
     type IntoFuture = std::pin::Pin<
@@ -6277,6 +6795,7 @@ impl<'a> std::future::IntoFuture for PluginListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginCreateRequest<'a> {
@@ -6285,18 +6804,21 @@ pub struct PluginCreateRequest<'a> {
     body: Option<dockwright_runtime::Body>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginCreateRequest<'a> {
     /// Path to tar containing plugin rootfs and manifest
     pub fn body(mut self, value: dockwright_runtime::Body) -> Self {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6316,6 +6838,7 @@ impl<'a> PluginCreateRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginCreateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6325,6 +6848,7 @@ impl<'a> std::future::IntoFuture for PluginCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::get_plugin_privileges`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetPluginPrivilegesRequest<'a> {
@@ -6332,6 +6856,7 @@ pub struct GetPluginPrivilegesRequest<'a> {
     remote: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> GetPluginPrivilegesRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -6339,6 +6864,7 @@ impl<'a> GetPluginPrivilegesRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -6362,6 +6888,7 @@ impl<'a> GetPluginPrivilegesRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for GetPluginPrivilegesRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::PluginPrivilege>>;
     type IntoFuture = std::pin::Pin<
@@ -6371,6 +6898,7 @@ impl<'a> std::future::IntoFuture for GetPluginPrivilegesRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_pull`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginPullRequest<'a> {
@@ -6381,6 +6909,7 @@ pub struct PluginPullRequest<'a> {
     body: Option<Vec<crate::models::PluginPrivilege>>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginPullRequest<'a> {
     /// Local name for the pulled plugin.
     ///
@@ -6389,6 +6918,7 @@ impl<'a> PluginPullRequest<'a> {
         self.name = Some(value.into());
         self
     }
+
     /// A base64url-encoded auth configuration to use when pulling a plugin
     /// from a registry.
     ///
@@ -6398,16 +6928,19 @@ impl<'a> PluginPullRequest<'a> {
         self.x_registry_auth = Some(value);
         self
     }
+
     pub fn body(mut self, value: Vec<crate::models::PluginPrivilege>) -> Self {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -6437,6 +6970,7 @@ impl<'a> PluginPullRequest<'a> {
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginPullRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::CreateImageInfo>,
@@ -6448,6 +6982,7 @@ impl<'a> std::future::IntoFuture for PluginPullRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginDeleteRequest<'a> {
@@ -6456,6 +6991,7 @@ pub struct PluginDeleteRequest<'a> {
     force: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginDeleteRequest<'a> {
     /// Disable the plugin before removing. This may result in issues if the
     /// plugin is in use by a container.
@@ -6463,12 +6999,14 @@ impl<'a> PluginDeleteRequest<'a> {
         self.force = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Plugin> {
         let mut request = self
@@ -6477,8 +7015,8 @@ impl<'a> PluginDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.52/plugins/{}", dockwright_runtime::encode_path_segment(& self
-                    .name)
+                    "/v1.52/plugins/{}", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(value) = self.force.as_ref() {
@@ -6490,6 +7028,7 @@ impl<'a> PluginDeleteRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Plugin>;
     type IntoFuture = std::pin::Pin<
@@ -6499,6 +7038,7 @@ impl<'a> std::future::IntoFuture for PluginDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_disable`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginDisableRequest<'a> {
@@ -6507,18 +7047,21 @@ pub struct PluginDisableRequest<'a> {
     force: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginDisableRequest<'a> {
     /// Force disable a plugin even if still in use.
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6528,7 +7071,7 @@ impl<'a> PluginDisableRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.52/plugins/{}/disable",
-                    dockwright_runtime::encode_path_segment(& self.name)
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         if let Some(value) = self.force.as_ref() {
@@ -6540,6 +7083,7 @@ impl<'a> PluginDisableRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginDisableRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6549,6 +7093,7 @@ impl<'a> std::future::IntoFuture for PluginDisableRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_enable`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginEnableRequest<'a> {
@@ -6557,18 +7102,21 @@ pub struct PluginEnableRequest<'a> {
     timeout: Option<i64>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginEnableRequest<'a> {
     /// Set the HTTP client timeout (in seconds)
     pub fn timeout(mut self, value: i64) -> Self {
         self.timeout = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6577,8 +7125,8 @@ impl<'a> PluginEnableRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.52/plugins/{}/enable", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.52/plugins/{}/enable",
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         if let Some(value) = self.timeout.as_ref() {
@@ -6590,6 +7138,7 @@ impl<'a> PluginEnableRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginEnableRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6599,6 +7148,7 @@ impl<'a> std::future::IntoFuture for PluginEnableRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginInspectRequest<'a> {
@@ -6606,6 +7156,7 @@ pub struct PluginInspectRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginInspectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -6613,6 +7164,7 @@ impl<'a> PluginInspectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Plugin> {
         let mut request = self
@@ -6621,8 +7173,8 @@ impl<'a> PluginInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.52/plugins/{}/json", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.52/plugins/{}/json",
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -6631,6 +7183,7 @@ impl<'a> PluginInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Plugin>;
     type IntoFuture = std::pin::Pin<
@@ -6640,6 +7193,7 @@ impl<'a> std::future::IntoFuture for PluginInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_push`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginPushRequest<'a> {
@@ -6647,6 +7201,7 @@ pub struct PluginPushRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginPushRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -6654,6 +7209,7 @@ impl<'a> PluginPushRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -6666,14 +7222,15 @@ impl<'a> PluginPushRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.52/plugins/{}/push", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.52/plugins/{}/push",
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         request = request.timeout(self.request_timeout);
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginPushRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::PushImageInfo>,
@@ -6685,6 +7242,7 @@ impl<'a> std::future::IntoFuture for PluginPushRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_set`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginSetRequest<'a> {
@@ -6693,17 +7251,20 @@ pub struct PluginSetRequest<'a> {
     body: Option<Vec<String>>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginSetRequest<'a> {
     pub fn body(mut self, value: Vec<String>) -> Self {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6712,8 +7273,8 @@ impl<'a> PluginSetRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.52/plugins/{}/set", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.52/plugins/{}/set", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(body) = &self.body {
@@ -6725,6 +7286,7 @@ impl<'a> PluginSetRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginSetRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6734,6 +7296,7 @@ impl<'a> std::future::IntoFuture for PluginSetRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_upgrade`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginUpgradeRequest<'a> {
@@ -6744,6 +7307,7 @@ pub struct PluginUpgradeRequest<'a> {
     body: Option<Vec<crate::models::PluginPrivilege>>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginUpgradeRequest<'a> {
     /// A base64url-encoded auth configuration to use when pulling a plugin
     /// from a registry.
@@ -6754,16 +7318,19 @@ impl<'a> PluginUpgradeRequest<'a> {
         self.x_registry_auth = Some(value);
         self
     }
+
     pub fn body(mut self, value: Vec<crate::models::PluginPrivilege>) -> Self {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -6777,7 +7344,7 @@ impl<'a> PluginUpgradeRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.52/plugins/{}/upgrade",
-                    dockwright_runtime::encode_path_segment(& self.name)
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         if let Some(value) = Some(&self.remote) {
@@ -6793,6 +7360,7 @@ impl<'a> PluginUpgradeRequest<'a> {
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginUpgradeRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::CreateImageInfo>,
@@ -6804,6 +7372,7 @@ impl<'a> std::future::IntoFuture for PluginUpgradeRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::secret_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SecretListRequest<'a> {
@@ -6811,6 +7380,7 @@ pub struct SecretListRequest<'a> {
     filters: Option<crate::filters::SecretListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SecretListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to
     /// process on the secrets list.
@@ -6825,12 +7395,14 @@ impl<'a> SecretListRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Secret>> {
         let mut request = self
@@ -6851,6 +7423,7 @@ impl<'a> SecretListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for SecretListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Secret>>;
     type IntoFuture = std::pin::Pin<
@@ -6860,6 +7433,7 @@ impl<'a> std::future::IntoFuture for SecretListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::secret_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SecretCreateRequest<'a> {
@@ -6867,6 +7441,7 @@ pub struct SecretCreateRequest<'a> {
     body: Option<crate::models::SecretSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SecretCreateRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -6874,6 +7449,7 @@ impl<'a> SecretCreateRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -6894,6 +7470,7 @@ impl<'a> SecretCreateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SecretCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SecretCreateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -6903,6 +7480,7 @@ impl<'a> std::future::IntoFuture for SecretCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::secret_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SecretInspectRequest<'a> {
@@ -6910,6 +7488,7 @@ pub struct SecretInspectRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SecretInspectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -6917,6 +7496,7 @@ impl<'a> SecretInspectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Secret> {
         let mut request = self
@@ -6925,8 +7505,8 @@ impl<'a> SecretInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.52/secrets/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.52/secrets/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -6935,6 +7515,7 @@ impl<'a> SecretInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SecretInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Secret>;
     type IntoFuture = std::pin::Pin<
@@ -6944,6 +7525,7 @@ impl<'a> std::future::IntoFuture for SecretInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::secret_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SecretDeleteRequest<'a> {
@@ -6951,6 +7533,7 @@ pub struct SecretDeleteRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SecretDeleteRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -6958,6 +7541,7 @@ impl<'a> SecretDeleteRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6966,8 +7550,8 @@ impl<'a> SecretDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.52/secrets/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.52/secrets/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -6976,6 +7560,7 @@ impl<'a> SecretDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SecretDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6985,6 +7570,7 @@ impl<'a> std::future::IntoFuture for SecretDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::secret_update`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SecretUpdateRequest<'a> {
@@ -6994,6 +7580,7 @@ pub struct SecretUpdateRequest<'a> {
     body: Option<crate::models::SecretSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SecretUpdateRequest<'a> {
     /// The spec of the secret to update. Currently, only the Labels field
     /// can be updated. All other fields must remain unchanged from the
@@ -7002,12 +7589,14 @@ impl<'a> SecretUpdateRequest<'a> {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -7016,8 +7605,8 @@ impl<'a> SecretUpdateRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.52/secrets/{}/update", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.52/secrets/{}/update",
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.version) {
@@ -7032,6 +7621,7 @@ impl<'a> SecretUpdateRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SecretUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -7041,6 +7631,7 @@ impl<'a> std::future::IntoFuture for SecretUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::service_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ServiceListRequest<'a> {
@@ -7049,6 +7640,7 @@ pub struct ServiceListRequest<'a> {
     status: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ServiceListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to
     /// process on the services list.
@@ -7063,17 +7655,20 @@ impl<'a> ServiceListRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// Include service status, with count of running and desired tasks.
     pub fn status(mut self, value: bool) -> Self {
         self.status = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Service>> {
         let mut request = self
@@ -7097,6 +7692,7 @@ impl<'a> ServiceListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ServiceListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Service>>;
     type IntoFuture = std::pin::Pin<
@@ -7106,6 +7702,7 @@ impl<'a> std::future::IntoFuture for ServiceListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::service_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ServiceCreateRequest<'a> {
@@ -7114,6 +7711,7 @@ pub struct ServiceCreateRequest<'a> {
     body: Option<crate::models::ServiceSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ServiceCreateRequest<'a> {
     /// A base64url-encoded auth configuration for pulling from private
     /// registries.
@@ -7124,12 +7722,14 @@ impl<'a> ServiceCreateRequest<'a> {
         self.x_registry_auth = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -7153,6 +7753,7 @@ impl<'a> ServiceCreateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ServiceCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ServiceCreateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -7162,6 +7763,7 @@ impl<'a> std::future::IntoFuture for ServiceCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::service_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ServiceInspectRequest<'a> {
@@ -7170,18 +7772,21 @@ pub struct ServiceInspectRequest<'a> {
     insert_defaults: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ServiceInspectRequest<'a> {
     /// Fill empty fields with default values.
     pub fn insert_defaults(mut self, value: bool) -> Self {
         self.insert_defaults = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Service> {
         let mut request = self
@@ -7190,8 +7795,8 @@ impl<'a> ServiceInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.52/services/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.52/services/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(value) = self.insert_defaults.as_ref() {
@@ -7203,6 +7808,7 @@ impl<'a> ServiceInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ServiceInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Service>;
     type IntoFuture = std::pin::Pin<
@@ -7212,6 +7818,7 @@ impl<'a> std::future::IntoFuture for ServiceInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::service_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ServiceDeleteRequest<'a> {
@@ -7219,6 +7826,7 @@ pub struct ServiceDeleteRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ServiceDeleteRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -7226,6 +7834,7 @@ impl<'a> ServiceDeleteRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -7234,8 +7843,8 @@ impl<'a> ServiceDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.52/services/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.52/services/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -7244,6 +7853,7 @@ impl<'a> ServiceDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ServiceDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -7253,6 +7863,7 @@ impl<'a> std::future::IntoFuture for ServiceDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::service_logs`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ServiceLogsRequest<'a> {
@@ -7268,43 +7879,51 @@ pub struct ServiceLogsRequest<'a> {
     tty_hint: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ServiceLogsRequest<'a> {
     /// Show service context and extra details provided to logs.
     pub fn details(mut self, value: bool) -> Self {
         self.details = Some(value);
         self
     }
+
     /// Keep connection after returning logs.
     pub fn follow(mut self, value: bool) -> Self {
         self.follow = Some(value);
         self
     }
+
     /// Return logs from `stdout`
     pub fn stdout(mut self, value: bool) -> Self {
         self.stdout = Some(value);
         self
     }
+
     /// Return logs from `stderr`
     pub fn stderr(mut self, value: bool) -> Self {
         self.stderr = Some(value);
         self
     }
+
     /// Only return logs since this time, as a UNIX timestamp
     pub fn since(mut self, value: i64) -> Self {
         self.since = Some(value);
         self
     }
+
     /// Add timestamps to every log line
     pub fn timestamps(mut self, value: bool) -> Self {
         self.timestamps = Some(value);
         self
     }
+
     /// Only return this number of log lines from the end of the logs.
     /// Specify as an integer or `all` to output all log lines.
     pub fn tail(mut self, value: impl Into<String>) -> Self {
         self.tail = Some(value.into());
         self
     }
+
     /// Whether the container (or exec'd process) has a TTY, i.e. whether its
     /// output is one raw stream rather than multiplexed stdout/stderr frames.
     ///
@@ -7315,12 +7934,14 @@ impl<'a> ServiceLogsRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -7331,8 +7952,8 @@ impl<'a> ServiceLogsRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.52/services/{}/logs", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.52/services/{}/logs",
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.details.as_ref() {
@@ -7375,6 +7996,7 @@ impl<'a> ServiceLogsRequest<'a> {
         request.send_logs(rule).await
     }
 }
+
 impl<'a> std::future::IntoFuture for ServiceLogsRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::LogOutput>;
     type IntoFuture = std::pin::Pin<
@@ -7384,6 +8006,7 @@ impl<'a> std::future::IntoFuture for ServiceLogsRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::service_update`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ServiceUpdateRequest<'a> {
@@ -7396,6 +8019,7 @@ pub struct ServiceUpdateRequest<'a> {
     body: Option<crate::models::ServiceSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ServiceUpdateRequest<'a> {
     /// If the `X-Registry-Auth` header is not specified, this parameter
     /// indicates where to find registry authorization credentials.
@@ -7406,6 +8030,7 @@ impl<'a> ServiceUpdateRequest<'a> {
         self.registry_auth_from = Some(value);
         self
     }
+
     /// Set to this parameter to `previous` to cause a server-side rollback
     /// to the previous service spec. The supplied spec will be ignored in
     /// this case.
@@ -7413,6 +8038,7 @@ impl<'a> ServiceUpdateRequest<'a> {
         self.rollback = Some(value.into());
         self
     }
+
     /// A base64url-encoded auth configuration for pulling from private
     /// registries.
     ///
@@ -7422,12 +8048,14 @@ impl<'a> ServiceUpdateRequest<'a> {
         self.x_registry_auth = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -7439,7 +8067,7 @@ impl<'a> ServiceUpdateRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.52/services/{}/update",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.version) {
@@ -7463,6 +8091,7 @@ impl<'a> ServiceUpdateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ServiceUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ServiceUpdateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -7472,12 +8101,14 @@ impl<'a> std::future::IntoFuture for ServiceUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::session`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SessionRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SessionRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -7485,6 +8116,7 @@ impl<'a> SessionRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -7497,6 +8129,7 @@ impl<'a> SessionRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SessionRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -7506,12 +8139,14 @@ impl<'a> std::future::IntoFuture for SessionRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmInspectRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmInspectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -7519,6 +8154,7 @@ impl<'a> SwarmInspectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Swarm> {
         let mut request = self
@@ -7531,6 +8167,7 @@ impl<'a> SwarmInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Swarm>;
     type IntoFuture = std::pin::Pin<
@@ -7540,6 +8177,7 @@ impl<'a> std::future::IntoFuture for SwarmInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_init`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmInitRequest<'a> {
@@ -7547,6 +8185,7 @@ pub struct SwarmInitRequest<'a> {
     body: Option<crate::models::SwarmInitBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmInitRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -7554,6 +8193,7 @@ impl<'a> SwarmInitRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<String> {
         let mut request = self
@@ -7572,6 +8212,7 @@ impl<'a> SwarmInitRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmInitRequest<'a> {
     type Output = dockwright_runtime::Result<String>;
     type IntoFuture = std::pin::Pin<
@@ -7581,6 +8222,7 @@ impl<'a> std::future::IntoFuture for SwarmInitRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_join`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmJoinRequest<'a> {
@@ -7588,6 +8230,7 @@ pub struct SwarmJoinRequest<'a> {
     body: Option<crate::models::SwarmJoinBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmJoinRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -7595,6 +8238,7 @@ impl<'a> SwarmJoinRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -7613,6 +8257,7 @@ impl<'a> SwarmJoinRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmJoinRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -7622,6 +8267,7 @@ impl<'a> std::future::IntoFuture for SwarmJoinRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_leave`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmLeaveRequest<'a> {
@@ -7629,6 +8275,7 @@ pub struct SwarmLeaveRequest<'a> {
     force: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmLeaveRequest<'a> {
     /// Force leave swarm, even if this is the last manager or that it will
     /// break the cluster.
@@ -7636,12 +8283,14 @@ impl<'a> SwarmLeaveRequest<'a> {
         self.force = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -7660,6 +8309,7 @@ impl<'a> SwarmLeaveRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmLeaveRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -7669,6 +8319,7 @@ impl<'a> std::future::IntoFuture for SwarmLeaveRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_unlock`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmUnlockRequest<'a> {
@@ -7676,6 +8327,7 @@ pub struct SwarmUnlockRequest<'a> {
     body: Option<crate::models::SwarmUnlockBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmUnlockRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -7683,6 +8335,7 @@ impl<'a> SwarmUnlockRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -7701,6 +8354,7 @@ impl<'a> SwarmUnlockRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmUnlockRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -7710,12 +8364,14 @@ impl<'a> std::future::IntoFuture for SwarmUnlockRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_unlockkey`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmUnlockkeyRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmUnlockkeyRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -7723,6 +8379,7 @@ impl<'a> SwarmUnlockkeyRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -7740,6 +8397,7 @@ impl<'a> SwarmUnlockkeyRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmUnlockkeyRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SwarmUnlockkeyResponse>;
     type IntoFuture = std::pin::Pin<
@@ -7749,6 +8407,7 @@ impl<'a> std::future::IntoFuture for SwarmUnlockkeyRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_update`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmUpdateRequest<'a> {
@@ -7760,28 +8419,33 @@ pub struct SwarmUpdateRequest<'a> {
     body: Option<crate::models::SwarmSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmUpdateRequest<'a> {
     /// Rotate the worker join token.
     pub fn rotate_worker_token(mut self, value: bool) -> Self {
         self.rotate_worker_token = Some(value);
         self
     }
+
     /// Rotate the manager join token.
     pub fn rotate_manager_token(mut self, value: bool) -> Self {
         self.rotate_manager_token = Some(value);
         self
     }
+
     /// Rotate the manager unlock key.
     pub fn rotate_manager_unlock_key(mut self, value: bool) -> Self {
         self.rotate_manager_unlock_key = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -7812,6 +8476,7 @@ impl<'a> SwarmUpdateRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -7821,6 +8486,7 @@ impl<'a> std::future::IntoFuture for SwarmUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::system_data_usage`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemDataUsageRequest<'a> {
@@ -7829,23 +8495,27 @@ pub struct SystemDataUsageRequest<'a> {
     verbose: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemDataUsageRequest<'a> {
     /// Object types, for which to compute and return data.
     pub fn type_(mut self, value: Vec<crate::models::SystemDataUsageTypeItem>) -> Self {
         self.type_ = Some(value);
         self
     }
+
     /// Show detailed information on space usage.
     pub fn verbose(mut self, value: bool) -> Self {
         self.verbose = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -7867,6 +8537,7 @@ impl<'a> SystemDataUsageRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemDataUsageRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SystemDataUsageResponse>;
     type IntoFuture = std::pin::Pin<
@@ -7876,6 +8547,7 @@ impl<'a> std::future::IntoFuture for SystemDataUsageRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::task_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct TaskListRequest<'a> {
@@ -7883,6 +8555,7 @@ pub struct TaskListRequest<'a> {
     filters: Option<crate::filters::TaskListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> TaskListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to
     /// process on the tasks list.
@@ -7899,12 +8572,14 @@ impl<'a> TaskListRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Task>> {
         let mut request = self
@@ -7925,6 +8600,7 @@ impl<'a> TaskListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for TaskListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Task>>;
     type IntoFuture = std::pin::Pin<
@@ -7934,6 +8610,7 @@ impl<'a> std::future::IntoFuture for TaskListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::task_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct TaskInspectRequest<'a> {
@@ -7941,6 +8618,7 @@ pub struct TaskInspectRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> TaskInspectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -7948,6 +8626,7 @@ impl<'a> TaskInspectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Task> {
         let mut request = self
@@ -7956,7 +8635,8 @@ impl<'a> TaskInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.52/tasks/{}", dockwright_runtime::encode_path_segment(& self.id)
+                    "/v1.52/tasks/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -7965,6 +8645,7 @@ impl<'a> TaskInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for TaskInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Task>;
     type IntoFuture = std::pin::Pin<
@@ -7974,6 +8655,7 @@ impl<'a> std::future::IntoFuture for TaskInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::task_logs`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct TaskLogsRequest<'a> {
@@ -7989,43 +8671,51 @@ pub struct TaskLogsRequest<'a> {
     tty_hint: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> TaskLogsRequest<'a> {
     /// Show task context and extra details provided to logs.
     pub fn details(mut self, value: bool) -> Self {
         self.details = Some(value);
         self
     }
+
     /// Keep connection after returning logs.
     pub fn follow(mut self, value: bool) -> Self {
         self.follow = Some(value);
         self
     }
+
     /// Return logs from `stdout`
     pub fn stdout(mut self, value: bool) -> Self {
         self.stdout = Some(value);
         self
     }
+
     /// Return logs from `stderr`
     pub fn stderr(mut self, value: bool) -> Self {
         self.stderr = Some(value);
         self
     }
+
     /// Only return logs since this time, as a UNIX timestamp
     pub fn since(mut self, value: i64) -> Self {
         self.since = Some(value);
         self
     }
+
     /// Add timestamps to every log line
     pub fn timestamps(mut self, value: bool) -> Self {
         self.timestamps = Some(value);
         self
     }
+
     /// Only return this number of log lines from the end of the logs.
     /// Specify as an integer or `all` to output all log lines.
     pub fn tail(mut self, value: impl Into<String>) -> Self {
         self.tail = Some(value.into());
         self
     }
+
     /// Whether the container (or exec'd process) has a TTY, i.e. whether its
     /// output is one raw stream rather than multiplexed stdout/stderr frames.
     ///
@@ -8036,12 +8726,14 @@ impl<'a> TaskLogsRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -8052,8 +8744,8 @@ impl<'a> TaskLogsRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.52/tasks/{}/logs", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.52/tasks/{}/logs", dockwright_runtime::encode_path_segment(self
+                    .id.as_str())
                 ),
             );
         if let Some(value) = self.details.as_ref() {
@@ -8096,6 +8788,7 @@ impl<'a> TaskLogsRequest<'a> {
         request.send_logs(rule).await
     }
 }
+
 impl<'a> std::future::IntoFuture for TaskLogsRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::LogOutput>;
     type IntoFuture = std::pin::Pin<
@@ -8105,12 +8798,14 @@ impl<'a> std::future::IntoFuture for TaskLogsRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::system_version`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemVersionRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemVersionRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -8118,6 +8813,7 @@ impl<'a> SystemVersionRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::SystemVersion> {
         let mut request = self
@@ -8130,6 +8826,7 @@ impl<'a> SystemVersionRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemVersionRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SystemVersion>;
     type IntoFuture = std::pin::Pin<
@@ -8139,6 +8836,7 @@ impl<'a> std::future::IntoFuture for SystemVersionRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::volume_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct VolumeListRequest<'a> {
@@ -8146,6 +8844,7 @@ pub struct VolumeListRequest<'a> {
     filters: Option<crate::filters::VolumeListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> VolumeListRequest<'a> {
     /// JSON encoded value of the filters (a `map[string][]string`) to
     /// process on the volumes list. Available filters:
@@ -8162,12 +8861,14 @@ impl<'a> VolumeListRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -8187,6 +8888,7 @@ impl<'a> VolumeListRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for VolumeListRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::VolumeListResponse>;
     type IntoFuture = std::pin::Pin<
@@ -8196,6 +8898,7 @@ impl<'a> std::future::IntoFuture for VolumeListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::volume_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct VolumeCreateRequest<'a> {
@@ -8203,6 +8906,7 @@ pub struct VolumeCreateRequest<'a> {
     body: Option<crate::models::VolumeCreateRequest>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> VolumeCreateRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -8210,6 +8914,7 @@ impl<'a> VolumeCreateRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Volume> {
         let mut request = self
@@ -8228,6 +8933,7 @@ impl<'a> VolumeCreateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for VolumeCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Volume>;
     type IntoFuture = std::pin::Pin<
@@ -8237,6 +8943,7 @@ impl<'a> std::future::IntoFuture for VolumeCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::volume_prune`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct VolumePruneRequest<'a> {
@@ -8244,6 +8951,7 @@ pub struct VolumePruneRequest<'a> {
     filters: Option<crate::filters::VolumePruneFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> VolumePruneRequest<'a> {
     /// Filters to process on the prune list, encoded as JSON (a `map[string][]string`).
     ///
@@ -8254,12 +8962,14 @@ impl<'a> VolumePruneRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -8282,6 +8992,7 @@ impl<'a> VolumePruneRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for VolumePruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::VolumePruneResponse>;
     type IntoFuture = std::pin::Pin<
@@ -8291,6 +9002,7 @@ impl<'a> std::future::IntoFuture for VolumePruneRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::volume_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct VolumeInspectRequest<'a> {
@@ -8298,6 +9010,7 @@ pub struct VolumeInspectRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> VolumeInspectRequest<'a> {
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
@@ -8305,6 +9018,7 @@ impl<'a> VolumeInspectRequest<'a> {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Volume> {
         let mut request = self
@@ -8313,8 +9027,8 @@ impl<'a> VolumeInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.52/volumes/{}", dockwright_runtime::encode_path_segment(& self
-                    .name)
+                    "/v1.52/volumes/{}", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -8323,6 +9037,7 @@ impl<'a> VolumeInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for VolumeInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Volume>;
     type IntoFuture = std::pin::Pin<
@@ -8332,6 +9047,7 @@ impl<'a> std::future::IntoFuture for VolumeInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::volume_update`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct VolumeUpdateRequest<'a> {
@@ -8341,6 +9057,7 @@ pub struct VolumeUpdateRequest<'a> {
     body: Option<crate::models::VolumeUpdateBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> VolumeUpdateRequest<'a> {
     /// The spec of the volume to update. Currently, only Availability may
     /// change. All other fields must remain unchanged.
@@ -8348,12 +9065,14 @@ impl<'a> VolumeUpdateRequest<'a> {
         self.body = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -8362,8 +9081,8 @@ impl<'a> VolumeUpdateRequest<'a> {
             .request(
                 dockwright_runtime::Method::PUT,
                 format!(
-                    "/v1.52/volumes/{}", dockwright_runtime::encode_path_segment(& self
-                    .name)
+                    "/v1.52/volumes/{}", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(value) = Some(&self.version) {
@@ -8378,6 +9097,7 @@ impl<'a> VolumeUpdateRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for VolumeUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -8387,6 +9107,7 @@ impl<'a> std::future::IntoFuture for VolumeUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::volume_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct VolumeDeleteRequest<'a> {
@@ -8395,18 +9116,21 @@ pub struct VolumeDeleteRequest<'a> {
     force: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> VolumeDeleteRequest<'a> {
     /// Force the removal of the volume
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
     }
+
     /// A time limit for this request, to the end of its answer (see
     /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -8415,8 +9139,8 @@ impl<'a> VolumeDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.52/volumes/{}", dockwright_runtime::encode_path_segment(& self
-                    .name)
+                    "/v1.52/volumes/{}", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(value) = self.force.as_ref() {
@@ -8428,6 +9152,7 @@ impl<'a> VolumeDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for VolumeDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -8437,6 +9162,7 @@ impl<'a> std::future::IntoFuture for VolumeDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 impl dockwright_runtime::ProgressMessage for crate::models::BuildInfo {
     fn error_message(&self) -> Option<String> {
         dockwright_runtime::stream::daemon_error(
@@ -8450,23 +9176,29 @@ impl dockwright_runtime::ProgressMessage for crate::models::BuildInfo {
         )
     }
 }
+
 impl dockwright_runtime::ProgressReport for crate::models::BuildInfo {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
+
     fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
+
     fn stream_text(&self) -> Option<&str> {
         self.stream.as_deref()
     }
+
     fn current(&self) -> Option<i64> {
         self.progress_detail.as_ref().and_then(|d| d.current.as_ref()).copied()
     }
+
     fn total(&self) -> Option<i64> {
         self.progress_detail.as_ref().and_then(|d| d.total.as_ref()).copied()
     }
 }
+
 impl dockwright_runtime::ProgressMessage for crate::models::CreateImageInfo {
     fn error_message(&self) -> Option<String> {
         dockwright_runtime::stream::daemon_error(
@@ -8480,20 +9212,25 @@ impl dockwright_runtime::ProgressMessage for crate::models::CreateImageInfo {
         )
     }
 }
+
 impl dockwright_runtime::ProgressReport for crate::models::CreateImageInfo {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
+
     fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
+
     fn current(&self) -> Option<i64> {
         self.progress_detail.as_ref().and_then(|d| d.current.as_ref()).copied()
     }
+
     fn total(&self) -> Option<i64> {
         self.progress_detail.as_ref().and_then(|d| d.total.as_ref()).copied()
     }
 }
+
 impl dockwright_runtime::ProgressMessage for crate::models::PushImageInfo {
     fn error_message(&self) -> Option<String> {
         dockwright_runtime::stream::daemon_error(
@@ -8507,16 +9244,20 @@ impl dockwright_runtime::ProgressMessage for crate::models::PushImageInfo {
         )
     }
 }
+
 impl dockwright_runtime::ProgressReport for crate::models::PushImageInfo {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
+
     fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
+
     fn current(&self) -> Option<i64> {
         self.progress_detail.as_ref().and_then(|d| d.current.as_ref()).copied()
     }
+
     fn total(&self) -> Option<i64> {
         self.progress_detail.as_ref().and_then(|d| d.total.as_ref()).copied()
     }

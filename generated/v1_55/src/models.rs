@@ -11,6 +11,7 @@ pub struct Address {
     /// Mask length of the IP address.
     pub prefix_len: Option<i64>,
 }
+
 impl serde::Serialize for Address {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -24,6 +25,7 @@ impl serde::Serialize for Address {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Address {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -60,6 +62,7 @@ impl<'de> serde::Deserialize<'de> for Address {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// AttestationStatement is a single in-toto statement attached to an image.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttestationStatement {
@@ -70,6 +73,7 @@ pub struct AttestationStatement {
     /// opts in via the `statement=true` query parameter; otherwise absent.
     pub statement: Option<serde_json::Value>,
 }
+
 impl serde::Serialize for AttestationStatement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -82,6 +86,7 @@ impl serde::Serialize for AttestationStatement {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AttestationStatement {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -131,12 +136,14 @@ impl<'de> serde::Deserialize<'de> for AttestationStatement {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuthConfig {
     pub password: Option<String>,
     pub serveraddress: Option<String>,
     pub username: Option<String>,
 }
+
 impl serde::Serialize for AuthConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -153,6 +160,7 @@ impl serde::Serialize for AuthConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AuthConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -192,6 +200,7 @@ impl<'de> serde::Deserialize<'de> for AuthConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// An identity token was generated successfully.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuthResponse {
@@ -200,6 +209,7 @@ pub struct AuthResponse {
     /// The status of the authentication
     pub status: String,
 }
+
 impl serde::Serialize for AuthResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -211,6 +221,7 @@ impl serde::Serialize for AuthResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AuthResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -250,6 +261,7 @@ impl<'de> serde::Deserialize<'de> for AuthResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// BuildCache contains information about a build cache record.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BuildCache {
@@ -275,6 +287,7 @@ pub struct BuildCache {
     pub type_: Option<BuildCacheType>,
     pub usage_count: Option<i64>,
 }
+
 impl serde::Serialize for BuildCache {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -312,6 +325,7 @@ impl serde::Serialize for BuildCache {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for BuildCache {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -372,6 +386,7 @@ impl<'de> serde::Deserialize<'de> for BuildCache {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// represents system data usage for build cache resources.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BuildCacheDiskUsage {
@@ -386,6 +401,7 @@ pub struct BuildCacheDiskUsage {
     /// Disk space in use by build cache records.
     pub total_size: Option<i64>,
 }
+
 impl serde::Serialize for BuildCacheDiskUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -408,6 +424,7 @@ impl serde::Serialize for BuildCacheDiskUsage {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for BuildCacheDiskUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -455,6 +472,7 @@ impl<'de> serde::Deserialize<'de> for BuildCacheDiskUsage {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// BuildIdentity contains build reference information if image was created via build.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BuildIdentity {
@@ -464,6 +482,7 @@ pub struct BuildIdentity {
     /// look up the build details in BuildKit history API.
     pub ref_: Option<String>,
 }
+
 impl serde::Serialize for BuildIdentity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -477,6 +496,7 @@ impl serde::Serialize for BuildIdentity {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for BuildIdentity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -513,6 +533,7 @@ impl<'de> serde::Deserialize<'de> for BuildIdentity {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BuildInfo {
     pub aux: Option<ImageID>,
@@ -522,6 +543,7 @@ pub struct BuildInfo {
     pub status: Option<String>,
     pub stream: Option<String>,
 }
+
 impl serde::Serialize for BuildInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -547,6 +569,7 @@ impl serde::Serialize for BuildInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for BuildInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -599,6 +622,7 @@ impl<'de> serde::Deserialize<'de> for BuildInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Kind of change
 ///
 /// Can be one of:
@@ -617,6 +641,7 @@ pub enum ChangeType {
     /// A value this API version does not list; kept as sent.
     Other(i64),
 }
+
 impl ChangeType {
     /// The value as the daemon sends it.
     pub fn as_i64(self) -> i64 {
@@ -628,6 +653,7 @@ impl ChangeType {
         }
     }
 }
+
 impl From<i64> for ChangeType {
     fn from(value: i64) -> Self {
         match value {
@@ -638,11 +664,13 @@ impl From<i64> for ChangeType {
         }
     }
 }
+
 impl serde::Serialize for ChangeType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.as_i64())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ChangeType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -650,6 +678,7 @@ impl<'de> serde::Deserialize<'de> for ChangeType {
         <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
+
 /// ClusterInfo represents information about the swarm as is returned by the
 /// "/info" endpoint. Join-tokens are not included.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -678,6 +707,7 @@ pub struct ClusterInfo {
     pub updated_at: Option<String>,
     pub version: Option<ObjectVersion>,
 }
+
 impl serde::Serialize for ClusterInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -715,6 +745,7 @@ impl serde::Serialize for ClusterInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ClusterInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -779,6 +810,7 @@ impl<'de> serde::Deserialize<'de> for ClusterInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Options and information specific to, and only present on, Swarm CSI
 /// cluster volumes.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -797,6 +829,7 @@ pub struct ClusterVolume {
     pub updated_at: Option<String>,
     pub version: Option<ObjectVersion>,
 }
+
 impl serde::Serialize for ClusterVolume {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -825,6 +858,7 @@ impl serde::Serialize for ClusterVolume {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ClusterVolume {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -885,6 +919,7 @@ impl<'de> serde::Deserialize<'de> for ClusterVolume {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Cluster-specific options used to create the volume.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClusterVolumeSpec {
@@ -898,6 +933,7 @@ pub struct ClusterVolumeSpec {
     /// the same, emptystring group.
     pub group: Option<String>,
 }
+
 impl serde::Serialize for ClusterVolumeSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -911,6 +947,7 @@ impl serde::Serialize for ClusterVolumeSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ClusterVolumeSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -950,6 +987,7 @@ impl<'de> serde::Deserialize<'de> for ClusterVolumeSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Commit holds the Git-commit (SHA1) that a binary was built from, as
 /// reported in the version-string of external tools, such as `containerd`,
 /// or `runC`.
@@ -958,6 +996,7 @@ pub struct Commit {
     /// Actual commit ID of external tool.
     pub id: Option<String>,
 }
+
 impl serde::Serialize for Commit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -968,6 +1007,7 @@ impl serde::Serialize for Commit {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Commit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -999,6 +1039,7 @@ impl<'de> serde::Deserialize<'de> for Commit {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Config {
     pub created_at: Option<String>,
@@ -1007,6 +1048,7 @@ pub struct Config {
     pub updated_at: Option<String>,
     pub version: Option<ObjectVersion>,
 }
+
 impl serde::Serialize for Config {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1029,6 +1071,7 @@ impl serde::Serialize for Config {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Config {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1074,6 +1117,7 @@ impl<'de> serde::Deserialize<'de> for Config {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The config-only network source to provide the configuration for
 /// this network.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1083,6 +1127,7 @@ pub struct ConfigReference {
     /// network. Only network names are allowed, not network IDs.
     pub network: Option<String>,
 }
+
 impl serde::Serialize for ConfigReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1093,6 +1138,7 @@ impl serde::Serialize for ConfigReference {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ConfigReference {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1126,6 +1172,7 @@ impl<'de> serde::Deserialize<'de> for ConfigReference {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfigSpec {
     /// Data is the data to store as a config, formatted as a standard base64-encoded
@@ -1142,6 +1189,7 @@ pub struct ConfigSpec {
     /// a template. If no driver is set, no templating is used.
     pub templating: Option<Driver>,
 }
+
 impl serde::Serialize for ConfigSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1161,6 +1209,7 @@ impl serde::Serialize for ConfigSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ConfigSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1208,6 +1257,7 @@ impl<'de> serde::Deserialize<'de> for ConfigSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Blkio stats entry.
 ///
 /// This type is Linux-specific and omitted for Windows containers.
@@ -1218,6 +1268,7 @@ pub struct ContainerBlkioStatEntry {
     pub op: Option<String>,
     pub value: Option<u64>,
 }
+
 impl serde::Serialize for ContainerBlkioStatEntry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1237,6 +1288,7 @@ impl serde::Serialize for ContainerBlkioStatEntry {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerBlkioStatEntry {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1279,6 +1331,7 @@ impl<'de> serde::Deserialize<'de> for ContainerBlkioStatEntry {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// BlkioStats stores all IO service stats for data read and write.
 ///
 /// This type is Linux-specific and holds many fields that are specific to cgroups v1.
@@ -1311,6 +1364,7 @@ pub struct ContainerBlkioStats {
     /// cgroups v1. It is omitted or `null` when using cgroups v2.
     pub sectors_recursive: Option<Vec<ContainerBlkioStatEntry>>,
 }
+
 impl serde::Serialize for ContainerBlkioStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1342,6 +1396,7 @@ impl serde::Serialize for ContainerBlkioStats {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerBlkioStats {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1420,6 +1475,7 @@ impl<'de> serde::Deserialize<'de> for ContainerBlkioStats {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// CPU related info of the container
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerCPUStats {
@@ -1434,6 +1490,7 @@ pub struct ContainerCPUStats {
     pub system_cpu_usage: Option<u64>,
     pub throttling_data: Option<ContainerThrottlingData>,
 }
+
 impl serde::Serialize for ContainerCPUStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1453,6 +1510,7 @@ impl serde::Serialize for ContainerCPUStats {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerCPUStats {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1500,6 +1558,7 @@ impl<'de> serde::Deserialize<'de> for ContainerCPUStats {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// All CPU stats aggregated since container inception.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerCPUUsage {
@@ -1523,6 +1582,7 @@ pub struct ContainerCPUUsage {
     /// Not populated for Windows containers using Hyper-V isolation.
     pub usage_in_usermode: Option<u64>,
 }
+
 impl serde::Serialize for ContainerCPUUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1542,6 +1602,7 @@ impl serde::Serialize for ContainerCPUUsage {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerCPUUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1586,6 +1647,7 @@ impl<'de> serde::Deserialize<'de> for ContainerCPUUsage {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Configuration for a container that is portable between hosts.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerConfig {
@@ -1656,6 +1718,7 @@ pub struct ContainerConfig {
     /// The working directory for commands to run in.
     pub working_dir: Option<String>,
 }
+
 impl serde::Serialize for ContainerConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1735,6 +1798,7 @@ impl serde::Serialize for ContainerConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1876,6 +1940,7 @@ impl<'de> serde::Deserialize<'de> for ContainerConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// OK response to ContainerCreate operation
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerCreateResponse {
@@ -1884,6 +1949,7 @@ pub struct ContainerCreateResponse {
     /// Warnings encountered when creating the container
     pub warnings: Vec<String>,
 }
+
 impl serde::Serialize for ContainerCreateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1893,6 +1959,7 @@ impl serde::Serialize for ContainerCreateResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerCreateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1939,6 +2006,7 @@ impl<'de> serde::Deserialize<'de> for ContainerCreateResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerInspectResponse {
     /// The AppArmor profile set for the container.
@@ -2026,6 +2094,7 @@ pub struct ContainerInspectResponse {
     pub state: Option<ContainerState>,
     pub storage: Option<Storage>,
 }
+
 impl serde::Serialize for ContainerInspectResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2114,6 +2183,7 @@ impl serde::Serialize for ContainerInspectResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerInspectResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2239,6 +2309,7 @@ impl<'de> serde::Deserialize<'de> for ContainerInspectResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Aggregates all memory stats since container inception on Linux.
 /// Windows returns stats for commit and private working set only.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2280,6 +2351,7 @@ pub struct ContainerMemoryStats {
     /// This field is Linux-specific and omitted for Windows containers.
     pub usage: Option<u64>,
 }
+
 impl serde::Serialize for ContainerMemoryStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2311,6 +2383,7 @@ impl serde::Serialize for ContainerMemoryStats {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerMemoryStats {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2372,6 +2445,7 @@ impl<'de> serde::Deserialize<'de> for ContainerMemoryStats {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Aggregates the network stats of one container
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerNetworkStats {
@@ -2404,6 +2478,7 @@ pub struct ContainerNetworkStats {
     /// Packets sent. Windows and Linux.
     pub tx_packets: Option<u64>,
 }
+
 impl serde::Serialize for ContainerNetworkStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2441,6 +2516,7 @@ impl serde::Serialize for ContainerNetworkStats {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerNetworkStats {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2501,6 +2577,7 @@ impl<'de> serde::Deserialize<'de> for ContainerNetworkStats {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// PidsStats contains Linux-specific stats of a container's process-IDs (PIDs).
 ///
 /// This type is Linux-specific and omitted for Windows containers.
@@ -2512,6 +2589,7 @@ pub struct ContainerPidsStats {
     /// A "Limit" of 0 means that there is no limit.
     pub limit: Option<u64>,
 }
+
 impl serde::Serialize for ContainerPidsStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2525,6 +2603,7 @@ impl serde::Serialize for ContainerPidsStats {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerPidsStats {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2561,6 +2640,7 @@ impl<'de> serde::Deserialize<'de> for ContainerPidsStats {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// ContainerState stores container's running state. It's part of ContainerJSONBase
 /// and will be returned by the "inspect" command.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2598,6 +2678,7 @@ pub struct ContainerState {
     /// "running", "paused", "restarting", "removing", "exited", or "dead".
     pub status: Option<ContainerStateStatus>,
 }
+
 impl serde::Serialize for ContainerState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2641,6 +2722,7 @@ impl serde::Serialize for ContainerState {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2709,6 +2791,7 @@ impl<'de> serde::Deserialize<'de> for ContainerState {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Statistics sample for a container.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerStatsResponse {
@@ -2746,6 +2829,7 @@ pub struct ContainerStatsResponse {
     pub read: Option<String>,
     pub storage_stats: Option<ContainerStorageStats>,
 }
+
 impl serde::Serialize for ContainerStatsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2792,6 +2876,7 @@ impl serde::Serialize for ContainerStatsResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerStatsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2882,6 +2967,7 @@ impl<'de> serde::Deserialize<'de> for ContainerStatsResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// represents the status of a container.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerStatus {
@@ -2889,6 +2975,7 @@ pub struct ContainerStatus {
     pub exit_code: Option<i64>,
     pub pid: Option<i64>,
 }
+
 impl serde::Serialize for ContainerStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2905,6 +2992,7 @@ impl serde::Serialize for ContainerStatus {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2944,6 +3032,7 @@ impl<'de> serde::Deserialize<'de> for ContainerStatus {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// StorageStats is the disk I/O stats for read/write on Windows.
 ///
 /// This type is Windows-specific and omitted for Linux containers.
@@ -2954,6 +3043,7 @@ pub struct ContainerStorageStats {
     pub write_count_normalized: Option<u64>,
     pub write_size_bytes: Option<u64>,
 }
+
 impl serde::Serialize for ContainerStorageStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2973,6 +3063,7 @@ impl serde::Serialize for ContainerStorageStats {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerStorageStats {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3019,6 +3110,7 @@ impl<'de> serde::Deserialize<'de> for ContainerStorageStats {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerSummary {
     /// Command to run when starting the container
@@ -3090,6 +3182,7 @@ pub struct ContainerSummary {
     /// Additional human-readable status of this container (e.g. `Exit 0`)
     pub status: Option<String>,
 }
+
 impl serde::Serialize for ContainerSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3148,6 +3241,7 @@ impl serde::Serialize for ContainerSummary {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3250,6 +3344,7 @@ impl<'de> serde::Deserialize<'de> for ContainerSummary {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// CPU throttling stats of the container.
 ///
 /// This type is Linux-specific and omitted for Windows containers.
@@ -3262,6 +3357,7 @@ pub struct ContainerThrottlingData {
     /// Aggregated time (in nanoseconds) the container was throttled for.
     pub throttled_time: Option<u64>,
 }
+
 impl serde::Serialize for ContainerThrottlingData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3278,6 +3374,7 @@ impl serde::Serialize for ContainerThrottlingData {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerThrottlingData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3317,6 +3414,7 @@ impl<'de> serde::Deserialize<'de> for ContainerThrottlingData {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Container "top" response.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerTopResponse {
@@ -3326,6 +3424,7 @@ pub struct ContainerTopResponse {
     /// The ps column titles
     pub titles: Option<Vec<String>>,
 }
+
 impl serde::Serialize for ContainerTopResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3339,6 +3438,7 @@ impl serde::Serialize for ContainerTopResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerTopResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3377,12 +3477,14 @@ impl<'de> serde::Deserialize<'de> for ContainerTopResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Response for a successful container-update.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerUpdateResponse {
     /// Warnings encountered when updating the container.
     pub warnings: Option<Vec<String>>,
 }
+
 impl serde::Serialize for ContainerUpdateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3393,6 +3495,7 @@ impl serde::Serialize for ContainerUpdateResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerUpdateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3426,12 +3529,14 @@ impl<'de> serde::Deserialize<'de> for ContainerUpdateResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// container waiting error, if any
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerWaitExitError {
     /// Details of an error
     pub message: Option<String>,
 }
+
 impl serde::Serialize for ContainerWaitExitError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3442,6 +3547,7 @@ impl serde::Serialize for ContainerWaitExitError {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerWaitExitError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3475,6 +3581,7 @@ impl<'de> serde::Deserialize<'de> for ContainerWaitExitError {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// OK response to ContainerWait operation
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerWaitResponse {
@@ -3482,6 +3589,7 @@ pub struct ContainerWaitResponse {
     /// Exit code of the container
     pub status_code: i64,
 }
+
 impl serde::Serialize for ContainerWaitResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3493,6 +3601,7 @@ impl serde::Serialize for ContainerWaitResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerWaitResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3534,6 +3643,7 @@ impl<'de> serde::Deserialize<'de> for ContainerWaitResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Information for connecting to the containerd instance that is used by the daemon.
 /// This is included for debugging purposes only.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3552,6 +3662,7 @@ pub struct ContainerdInfo {
     /// such as cri-containerd.
     pub namespaces: Option<ContainerdInfoNamespaces>,
 }
+
 impl serde::Serialize for ContainerdInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3565,6 +3676,7 @@ impl serde::Serialize for ContainerdInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerdInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3604,6 +3716,7 @@ impl<'de> serde::Deserialize<'de> for ContainerdInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// represents system data usage information for container resources.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainersDiskUsage {
@@ -3618,6 +3731,7 @@ pub struct ContainersDiskUsage {
     /// Disk space in use by containers.
     pub total_size: Option<i64>,
 }
+
 impl serde::Serialize for ContainersDiskUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3640,6 +3754,7 @@ impl serde::Serialize for ContainersDiskUsage {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainersDiskUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3687,6 +3802,7 @@ impl<'de> serde::Deserialize<'de> for ContainersDiskUsage {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateImageInfo {
     pub error_detail: Option<ErrorDetail>,
@@ -3694,6 +3810,7 @@ pub struct CreateImageInfo {
     pub progress_detail: Option<ProgressDetail>,
     pub status: Option<String>,
 }
+
 impl serde::Serialize for CreateImageInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3713,6 +3830,7 @@ impl serde::Serialize for CreateImageInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CreateImageInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3759,6 +3877,7 @@ impl<'de> serde::Deserialize<'de> for CreateImageInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// DeviceInfo represents a device that can be used by a container.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceInfo {
@@ -3768,6 +3887,7 @@ pub struct DeviceInfo {
     /// The origin device driver.
     pub source: Option<String>,
 }
+
 impl serde::Serialize for DeviceInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3781,6 +3901,7 @@ impl serde::Serialize for DeviceInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DeviceInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3817,6 +3938,7 @@ impl<'de> serde::Deserialize<'de> for DeviceInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// A device mapping between the host and container
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceMapping {
@@ -3824,6 +3946,7 @@ pub struct DeviceMapping {
     pub path_in_container: Option<String>,
     pub path_on_host: Option<String>,
 }
+
 impl serde::Serialize for DeviceMapping {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3840,6 +3963,7 @@ impl serde::Serialize for DeviceMapping {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DeviceMapping {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3883,6 +4007,7 @@ impl<'de> serde::Deserialize<'de> for DeviceMapping {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// A request for devices to be sent to device drivers
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceRequest {
@@ -3905,6 +4030,7 @@ pub struct DeviceRequest {
     /// are passed directly to the driver.
     pub options: Option<std::collections::HashMap<String, String>>,
 }
+
 impl serde::Serialize for DeviceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3927,6 +4053,7 @@ impl serde::Serialize for DeviceRequest {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DeviceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3979,6 +4106,7 @@ impl<'de> serde::Deserialize<'de> for DeviceRequest {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Describes the result obtained from contacting the registry to retrieve
 /// image metadata.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3987,6 +4115,7 @@ pub struct DistributionInspect {
     /// An array containing all platforms supported by the image.
     pub platforms: Vec<OCIPlatform>,
 }
+
 impl serde::Serialize for DistributionInspect {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3996,6 +4125,7 @@ impl serde::Serialize for DistributionInspect {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DistributionInspect {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4046,6 +4176,7 @@ impl<'de> serde::Deserialize<'de> for DistributionInspect {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Driver represents a driver (network, logging, secrets).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Driver {
@@ -4054,6 +4185,7 @@ pub struct Driver {
     /// Key/value map of driver-specific options.
     pub options: Option<std::collections::HashMap<String, String>>,
 }
+
 impl serde::Serialize for Driver {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4065,6 +4197,7 @@ impl serde::Serialize for Driver {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Driver {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4109,6 +4242,7 @@ impl<'de> serde::Deserialize<'de> for Driver {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Information about the storage driver used to store the container's and
 /// image's filesystem.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4121,6 +4255,7 @@ pub struct DriverData {
     /// Name of the storage driver.
     pub name: String,
 }
+
 impl serde::Serialize for DriverData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4130,6 +4265,7 @@ impl serde::Serialize for DriverData {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DriverData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4180,6 +4316,7 @@ impl<'de> serde::Deserialize<'de> for DriverData {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// EndpointIPAMConfig represents an endpoint's IPAM configuration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EndpointIPAMConfig {
@@ -4187,6 +4324,7 @@ pub struct EndpointIPAMConfig {
     pub ipv6_address: Option<String>,
     pub link_local_ips: Option<Vec<String>>,
 }
+
 impl serde::Serialize for EndpointIPAMConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4203,6 +4341,7 @@ impl serde::Serialize for EndpointIPAMConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EndpointIPAMConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4244,6 +4383,7 @@ impl<'de> serde::Deserialize<'de> for EndpointIPAMConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EndpointPortConfig {
     pub name: Option<String>,
@@ -4263,6 +4403,7 @@ pub struct EndpointPortConfig {
     /// The port inside the container.
     pub target_port: Option<i64>,
 }
+
 impl serde::Serialize for EndpointPortConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4285,6 +4426,7 @@ impl serde::Serialize for EndpointPortConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EndpointPortConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4336,6 +4478,7 @@ impl<'de> serde::Deserialize<'de> for EndpointPortConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// contains network resources allocated and used for a container in a network.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EndpointResource {
@@ -4345,6 +4488,7 @@ pub struct EndpointResource {
     pub mac_address: Option<String>,
     pub name: Option<String>,
 }
+
 impl serde::Serialize for EndpointResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4367,6 +4511,7 @@ impl serde::Serialize for EndpointResource {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EndpointResource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4412,6 +4557,7 @@ impl<'de> serde::Deserialize<'de> for EndpointResource {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Configuration for a network endpoint.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EndpointSettings {
@@ -4456,6 +4602,7 @@ pub struct EndpointSettings {
     /// Unique ID of the network.
     pub network_id: Option<String>,
 }
+
 impl serde::Serialize for EndpointSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4508,6 +4655,7 @@ impl serde::Serialize for EndpointSettings {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EndpointSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4594,6 +4742,7 @@ impl<'de> serde::Deserialize<'de> for EndpointSettings {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Properties that can be configured to access and load balance a service.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EndpointSpec {
@@ -4603,6 +4752,7 @@ pub struct EndpointSpec {
     /// outside. Ports can only be provided if `vip` resolution mode is used.
     pub ports: Option<Vec<EndpointPortConfig>>,
 }
+
 impl serde::Serialize for EndpointSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4616,6 +4766,7 @@ impl serde::Serialize for EndpointSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EndpointSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4655,6 +4806,7 @@ impl<'de> serde::Deserialize<'de> for EndpointSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// EngineDescription provides information about an engine.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EngineDescription {
@@ -4662,6 +4814,7 @@ pub struct EngineDescription {
     pub labels: Option<std::collections::HashMap<String, String>>,
     pub plugins: Option<Vec<EngineDescriptionPluginsItem>>,
 }
+
 impl serde::Serialize for EngineDescription {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4678,6 +4831,7 @@ impl serde::Serialize for EngineDescription {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EngineDescription {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4725,11 +4879,13 @@ impl<'de> serde::Deserialize<'de> for EngineDescription {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ErrorDetail {
     pub code: Option<i64>,
     pub message: Option<String>,
 }
+
 impl serde::Serialize for ErrorDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4743,6 +4899,7 @@ impl serde::Serialize for ErrorDetail {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ErrorDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4779,12 +4936,14 @@ impl<'de> serde::Deserialize<'de> for ErrorDetail {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Represents an error.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ErrorResponse {
     /// The error message.
     pub message: String,
 }
+
 impl serde::Serialize for ErrorResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4793,6 +4952,7 @@ impl serde::Serialize for ErrorResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ErrorResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4829,6 +4989,7 @@ impl<'de> serde::Deserialize<'de> for ErrorResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Actor describes something that generates events, like a container, network,
 /// or a volume.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4838,6 +4999,7 @@ pub struct EventActor {
     /// The ID of the object emitting the event
     pub id: Option<String>,
 }
+
 impl serde::Serialize for EventActor {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4851,6 +5013,7 @@ impl serde::Serialize for EventActor {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EventActor {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4892,6 +5055,7 @@ impl<'de> serde::Deserialize<'de> for EventActor {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// EventMessage represents the information an event contains.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EventMessage {
@@ -4908,6 +5072,7 @@ pub struct EventMessage {
     /// Timestamp of event, with nanosecond accuracy
     pub time_nano: Option<i64>,
 }
+
 impl serde::Serialize for EventMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4933,6 +5098,7 @@ impl serde::Serialize for EventMessage {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EventMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4983,6 +5149,7 @@ impl<'de> serde::Deserialize<'de> for EventMessage {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Change in the container's filesystem.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FilesystemChange {
@@ -4990,6 +5157,7 @@ pub struct FilesystemChange {
     /// Path to file or directory that has changed.
     pub path: String,
 }
+
 impl serde::Serialize for FilesystemChange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4999,6 +5167,7 @@ impl serde::Serialize for FilesystemChange {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for FilesystemChange {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5041,6 +5210,7 @@ impl<'de> serde::Deserialize<'de> for FilesystemChange {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Information about the daemon's firewalling configuration.
 ///
 /// This field is currently only used on Linux, and omitted on other platforms.
@@ -5058,6 +5228,7 @@ pub struct FirewallInfo {
     /// > and may change without notice.
     pub info: Option<Vec<Vec<String>>>,
 }
+
 impl serde::Serialize for FirewallInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -5071,6 +5242,7 @@ impl serde::Serialize for FirewallInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for FirewallInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5107,9 +5279,11 @@ impl<'de> serde::Deserialize<'de> for FirewallInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// User-defined resources can be either Integer resources (e.g, `SSD=3`) or
 /// String resources (e.g, `GPU=UUID1`).
 pub type GenericResources = Vec<GenericResourcesItem>;
+
 /// Health stores information about the container's healthcheck results.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Health {
@@ -5125,6 +5299,7 @@ pub struct Health {
     /// - "unhealthy" Unhealthy indicates that the container has a problem
     pub status: Option<HealthStatus>,
 }
+
 impl serde::Serialize for Health {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -5141,6 +5316,7 @@ impl serde::Serialize for Health {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Health {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5182,6 +5358,7 @@ impl<'de> serde::Deserialize<'de> for Health {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// A test to perform to check that the container is healthy.
 /// Healthcheck commands should be side-effect free.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -5220,6 +5397,7 @@ pub struct HealthConfig {
     /// forcibly terminated without a graceful shutdown.
     pub timeout: Option<i64>,
 }
+
 impl serde::Serialize for HealthConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -5245,6 +5423,7 @@ impl serde::Serialize for HealthConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HealthConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5293,6 +5472,7 @@ impl<'de> serde::Deserialize<'de> for HealthConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// HealthcheckResult stores information about a single run of a healthcheck probe
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HealthcheckResult {
@@ -5312,6 +5492,7 @@ pub struct HealthcheckResult {
     /// [RFC 3339](https://www.ietf.org/rfc/rfc3339.txt) format with nano-seconds.
     pub start: Option<String>,
 }
+
 impl serde::Serialize for HealthcheckResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -5331,6 +5512,7 @@ impl serde::Serialize for HealthcheckResult {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HealthcheckResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5373,6 +5555,7 @@ impl<'de> serde::Deserialize<'de> for HealthcheckResult {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Container configuration that depends on the host we are running on
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostConfig {
@@ -5644,6 +5827,7 @@ pub struct HostConfig {
     /// the form `<container name>[:<ro|rw>]`.
     pub volumes_from: Option<Vec<String>>,
 }
+
 impl serde::Serialize for HostConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -5858,6 +6042,7 @@ impl serde::Serialize for HostConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HostConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6170,12 +6355,14 @@ impl<'de> serde::Deserialize<'de> for HostConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Response to an API call that returns just an Id
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IDResponse {
     /// The id of the newly created object.
     pub id: String,
 }
+
 impl serde::Serialize for IDResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6184,6 +6371,7 @@ impl serde::Serialize for IDResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for IDResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6220,6 +6408,7 @@ impl<'de> serde::Deserialize<'de> for IDResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IPAM {
     /// List of IPAM configuration options, specified as a map:
@@ -6233,6 +6422,7 @@ pub struct IPAM {
     /// Driver-specific options, specified as a map.
     pub options: Option<std::collections::HashMap<String, String>>,
 }
+
 impl serde::Serialize for IPAM {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6249,6 +6439,7 @@ impl serde::Serialize for IPAM {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for IPAM {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6295,6 +6486,7 @@ impl<'de> serde::Deserialize<'de> for IPAM {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IPAMConfig {
     pub auxiliary_addresses: Option<std::collections::HashMap<String, String>>,
@@ -6302,6 +6494,7 @@ pub struct IPAMConfig {
     pub ip_range: Option<String>,
     pub subnet: Option<String>,
 }
+
 impl serde::Serialize for IPAMConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6321,6 +6514,7 @@ impl serde::Serialize for IPAMConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for IPAMConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6368,10 +6562,12 @@ impl<'de> serde::Deserialize<'de> for IPAMConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IPAMStatus {
     pub subnets: Option<std::collections::HashMap<String, SubnetStatus>>,
 }
+
 impl serde::Serialize for IPAMStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6382,6 +6578,7 @@ impl serde::Serialize for IPAMStatus {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for IPAMStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6420,6 +6617,7 @@ impl<'de> serde::Deserialize<'de> for IPAMStatus {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Identity holds information about the identity and origin of the image.
 /// This is trusted information verified by the daemon and cannot be modified
 /// by tagging an image to a different name.
@@ -6434,6 +6632,7 @@ pub struct Identity {
     /// Signature contains the properties of verified signatures for the image.
     pub signature: Option<Vec<SignatureIdentity>>,
 }
+
 impl serde::Serialize for Identity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6450,6 +6649,7 @@ impl serde::Serialize for Identity {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Identity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6495,6 +6695,7 @@ impl<'de> serde::Deserialize<'de> for Identity {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Configuration of the image. These fields are used as defaults
 /// when starting a container from the image.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -6538,6 +6739,7 @@ pub struct ImageConfig {
     /// The working directory for commands to run in.
     pub working_dir: Option<String>,
 }
+
 impl serde::Serialize for ImageConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6584,6 +6786,7 @@ impl serde::Serialize for ImageConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6692,6 +6895,7 @@ impl<'de> serde::Deserialize<'de> for ImageConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageDeleteResponseItem {
     /// The image ID of an image that was deleted
@@ -6699,6 +6903,7 @@ pub struct ImageDeleteResponseItem {
     /// The image ID of an image that was untagged
     pub untagged: Option<String>,
 }
+
 impl serde::Serialize for ImageDeleteResponseItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6712,6 +6917,7 @@ impl serde::Serialize for ImageDeleteResponseItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageDeleteResponseItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6748,6 +6954,7 @@ impl<'de> serde::Deserialize<'de> for ImageDeleteResponseItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// individual image layer information in response to ImageHistory operation
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageHistoryResponseItem {
@@ -6758,6 +6965,7 @@ pub struct ImageHistoryResponseItem {
     pub size: i64,
     pub tags: Vec<String>,
 }
+
 impl serde::Serialize for ImageHistoryResponseItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6771,6 +6979,7 @@ impl serde::Serialize for ImageHistoryResponseItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageHistoryResponseItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6841,11 +7050,13 @@ impl<'de> serde::Deserialize<'de> for ImageHistoryResponseItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Image ID or Digest
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageID {
     pub id: Option<String>,
 }
+
 impl serde::Serialize for ImageID {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6856,6 +7067,7 @@ impl serde::Serialize for ImageID {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageID {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6887,6 +7099,7 @@ impl<'de> serde::Deserialize<'de> for ImageID {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Information about an image in the local image cache.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageInspect {
@@ -6967,6 +7180,7 @@ pub struct ImageInspect {
     /// CPU architecture variant (presently ARM-only).
     pub variant: Option<String>,
 }
+
 impl serde::Serialize for ImageInspect {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7028,6 +7242,7 @@ impl serde::Serialize for ImageInspect {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageInspect {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7125,6 +7340,7 @@ impl<'de> serde::Deserialize<'de> for ImageInspect {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// ImageManifestSummary represents a summary of an image manifest.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImageManifestSummary {
@@ -7149,6 +7365,7 @@ pub struct ImageManifestSummary {
     pub kind: ImageManifestSummaryKind,
     pub size: ImageManifestSummarySize,
 }
+
 impl serde::Serialize for ImageManifestSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7167,6 +7384,7 @@ impl serde::Serialize for ImageManifestSummary {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageManifestSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7247,6 +7465,7 @@ impl<'de> serde::Deserialize<'de> for ImageManifestSummary {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageSummary {
     /// Number of containers using this image. Includes both stopped and running
@@ -7314,6 +7533,7 @@ pub struct ImageSummary {
     /// Total size of the image including all layers it is composed of.
     pub size: i64,
 }
+
 impl serde::Serialize for ImageSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7336,6 +7556,7 @@ impl serde::Serialize for ImageSummary {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7447,6 +7668,7 @@ impl<'de> serde::Deserialize<'de> for ImageSummary {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// represents system data usage for image resources.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImagesDiskUsage {
@@ -7461,6 +7683,7 @@ pub struct ImagesDiskUsage {
     /// Disk space in use by images.
     pub total_size: Option<i64>,
 }
+
 impl serde::Serialize for ImagesDiskUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7483,6 +7706,7 @@ impl serde::Serialize for ImagesDiskUsage {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImagesDiskUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7530,6 +7754,7 @@ impl<'de> serde::Deserialize<'de> for ImagesDiskUsage {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// IndexInfo contains information about a registry.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IndexInfo {
@@ -7553,6 +7778,7 @@ pub struct IndexInfo {
     /// > trusted CAs instead of enabling this option.
     pub secure: Option<bool>,
 }
+
 impl serde::Serialize for IndexInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7572,6 +7798,7 @@ impl serde::Serialize for IndexInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for IndexInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7614,6 +7841,7 @@ impl<'de> serde::Deserialize<'de> for IndexInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// JoinTokens contains the tokens workers and managers need to join the swarm.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct JoinTokens {
@@ -7622,6 +7850,7 @@ pub struct JoinTokens {
     /// The token workers can use to join the swarm.
     pub worker: Option<String>,
 }
+
 impl serde::Serialize for JoinTokens {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7635,6 +7864,7 @@ impl serde::Serialize for JoinTokens {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for JoinTokens {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7671,6 +7901,7 @@ impl<'de> serde::Deserialize<'de> for JoinTokens {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// KnownSignerIdentity is an identifier for a special signer identity that is known to the implementation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum KnownSignerIdentity {
@@ -7679,6 +7910,7 @@ pub enum KnownSignerIdentity {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl KnownSignerIdentity {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -7688,6 +7920,7 @@ impl KnownSignerIdentity {
         }
     }
 }
+
 impl From<&str> for KnownSignerIdentity {
     fn from(value: &str) -> Self {
         match value {
@@ -7696,16 +7929,19 @@ impl From<&str> for KnownSignerIdentity {
         }
     }
 }
+
 impl std::fmt::Display for KnownSignerIdentity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for KnownSignerIdentity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for KnownSignerIdentity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7713,6 +7949,7 @@ impl<'de> serde::Deserialize<'de> for KnownSignerIdentity {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// An object describing a limit on resources which can be requested by a task.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Limit {
@@ -7721,6 +7958,7 @@ pub struct Limit {
     /// Limits the maximum number of PIDs in the container. Set `0` for unlimited.
     pub pids: Option<i64>,
 }
+
 impl serde::Serialize for Limit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7737,6 +7975,7 @@ impl serde::Serialize for Limit {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Limit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7776,6 +8015,7 @@ impl<'de> serde::Deserialize<'de> for Limit {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Current local status of this node.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LocalNodeState {
@@ -7794,6 +8034,7 @@ pub enum LocalNodeState {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl LocalNodeState {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -7808,6 +8049,7 @@ impl LocalNodeState {
         }
     }
 }
+
 impl From<&str> for LocalNodeState {
     fn from(value: &str) -> Self {
         match value {
@@ -7821,16 +8063,19 @@ impl From<&str> for LocalNodeState {
         }
     }
 }
+
 impl std::fmt::Display for LocalNodeState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for LocalNodeState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for LocalNodeState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7838,6 +8083,7 @@ impl<'de> serde::Deserialize<'de> for LocalNodeState {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// ManagerStatus represents the status of a manager.
 ///
 /// It provides the current status of a node's manager component, if the node
@@ -7849,6 +8095,7 @@ pub struct ManagerStatus {
     pub leader: Option<bool>,
     pub reachability: Option<Reachability>,
 }
+
 impl serde::Serialize for ManagerStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7865,6 +8112,7 @@ impl serde::Serialize for ManagerStatus {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ManagerStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7906,6 +8154,7 @@ impl<'de> serde::Deserialize<'de> for ManagerStatus {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Mount {
     /// Optional configuration for the `bind` type.
@@ -7939,6 +8188,7 @@ pub struct Mount {
     /// Optional configuration for the `volume` type.
     pub volume_options: Option<MountVolumeOptions>,
 }
+
 impl serde::Serialize for Mount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7973,6 +8223,7 @@ impl serde::Serialize for Mount {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Mount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8038,6 +8289,7 @@ impl<'de> serde::Deserialize<'de> for Mount {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// MountPoint represents a mount point configuration inside the container.
 /// This is used for reporting the mountpoints in use by a container.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -8078,6 +8330,7 @@ pub struct MountPoint {
     /// - `volume` a docker volume with the given `Name`.
     pub type_: Option<MountType>,
 }
+
 impl serde::Serialize for MountPoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -8109,6 +8362,7 @@ impl serde::Serialize for MountPoint {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MountPoint {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8163,6 +8417,7 @@ impl<'de> serde::Deserialize<'de> for MountPoint {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The mount type. Available types:
 ///
 /// - `bind` a mount of a file or directory from the host into the container.
@@ -8188,6 +8443,7 @@ pub enum MountType {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl MountType {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -8202,6 +8458,7 @@ impl MountType {
         }
     }
 }
+
 impl From<&str> for MountType {
     fn from(value: &str) -> Self {
         match value {
@@ -8215,16 +8472,19 @@ impl From<&str> for MountType {
         }
     }
 }
+
 impl std::fmt::Display for MountType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for MountType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MountType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8232,6 +8492,7 @@ impl<'de> serde::Deserialize<'de> for MountType {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Information about the Node Resource Interface (NRI).
 ///
 /// This field is only present if NRI is enabled.
@@ -8246,6 +8507,7 @@ pub struct NRIInfo {
     /// > and may change without notice.
     pub info: Option<Vec<Vec<String>>>,
 }
+
 impl serde::Serialize for NRIInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -8256,6 +8518,7 @@ impl serde::Serialize for NRIInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NRIInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8287,6 +8550,7 @@ impl<'de> serde::Deserialize<'de> for NRIInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Network {
     /// Whether a global / swarm scope network is manually attachable by regular
@@ -8330,6 +8594,7 @@ pub struct Network {
     /// or `local` for machine level)
     pub scope: Option<String>,
 }
+
 impl serde::Serialize for Network {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -8385,6 +8650,7 @@ impl serde::Serialize for Network {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Network {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8475,6 +8741,7 @@ impl<'de> serde::Deserialize<'de> for Network {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Specifies how a task is attached to a network, and the addresses the
 /// task was assigned on that network.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -8485,6 +8752,7 @@ pub struct NetworkAttachment {
     pub addresses: Option<Vec<String>>,
     pub network: Option<Network>,
 }
+
 impl serde::Serialize for NetworkAttachment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -8498,6 +8766,7 @@ impl serde::Serialize for NetworkAttachment {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkAttachment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8534,6 +8803,7 @@ impl<'de> serde::Deserialize<'de> for NetworkAttachment {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Specifies how a service should be attached to a particular network.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkAttachmentConfig {
@@ -8544,6 +8814,7 @@ pub struct NetworkAttachmentConfig {
     /// The target network for attachment. Must be a network name or ID.
     pub target: Option<String>,
 }
+
 impl serde::Serialize for NetworkAttachmentConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -8560,6 +8831,7 @@ impl serde::Serialize for NetworkAttachmentConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkAttachmentConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8604,6 +8876,7 @@ impl<'de> serde::Deserialize<'de> for NetworkAttachmentConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// NetworkConnectRequest represents the data to be used to connect a container to a network.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkConnectRequest {
@@ -8611,6 +8884,7 @@ pub struct NetworkConnectRequest {
     pub container: String,
     pub endpoint_config: Option<EndpointSettings>,
 }
+
 impl serde::Serialize for NetworkConnectRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -8622,6 +8896,7 @@ impl serde::Serialize for NetworkConnectRequest {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkConnectRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8663,6 +8938,7 @@ impl<'de> serde::Deserialize<'de> for NetworkConnectRequest {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// OK response to NetworkCreate operation
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkCreateResponse {
@@ -8671,6 +8947,7 @@ pub struct NetworkCreateResponse {
     /// Warnings encountered when creating the container
     pub warning: String,
 }
+
 impl serde::Serialize for NetworkCreateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -8680,6 +8957,7 @@ impl serde::Serialize for NetworkCreateResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkCreateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8722,6 +9000,7 @@ impl<'de> serde::Deserialize<'de> for NetworkCreateResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// NetworkDisconnectRequest represents the data to be used to disconnect a container from a network.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkDisconnectRequest {
@@ -8730,6 +9009,7 @@ pub struct NetworkDisconnectRequest {
     /// Force the container to disconnect from the network.
     pub force: Option<bool>,
 }
+
 impl serde::Serialize for NetworkDisconnectRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -8741,6 +9021,7 @@ impl serde::Serialize for NetworkDisconnectRequest {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkDisconnectRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8780,6 +9061,7 @@ impl<'de> serde::Deserialize<'de> for NetworkDisconnectRequest {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The body of the "get network" http response message.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkInspect {
@@ -8831,6 +9113,7 @@ pub struct NetworkInspect {
     /// provides runtime information about the network such as the number of allocated IPs.
     pub status: Option<NetworkStatus>,
 }
+
 impl serde::Serialize for NetworkInspect {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -8895,6 +9178,7 @@ impl serde::Serialize for NetworkInspect {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkInspect {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9008,6 +9292,7 @@ impl<'de> serde::Deserialize<'de> for NetworkInspect {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// NetworkSettings exposes the network settings in the API
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkSettings {
@@ -9019,6 +9304,7 @@ pub struct NetworkSettings {
     /// SandboxKey is the full path of the netns handle
     pub sandbox_key: Option<String>,
 }
+
 impl serde::Serialize for NetworkSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9038,6 +9324,7 @@ impl serde::Serialize for NetworkSettings {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9087,11 +9374,13 @@ impl<'de> serde::Deserialize<'de> for NetworkSettings {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// provides runtime information about the network such as the number of allocated IPs.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkStatus {
     pub ipam: Option<IPAMStatus>,
 }
+
 impl serde::Serialize for NetworkStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9102,6 +9391,7 @@ impl serde::Serialize for NetworkStatus {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9133,8 +9423,10 @@ impl<'de> serde::Deserialize<'de> for NetworkStatus {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Network list response item
 pub type NetworkSummary = Network;
+
 /// carries the information about one backend task
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkTaskInfo {
@@ -9143,6 +9435,7 @@ pub struct NetworkTaskInfo {
     pub info: Option<std::collections::HashMap<String, String>>,
     pub name: Option<String>,
 }
+
 impl serde::Serialize for NetworkTaskInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9162,6 +9455,7 @@ impl serde::Serialize for NetworkTaskInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkTaskInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9209,6 +9503,7 @@ impl<'de> serde::Deserialize<'de> for NetworkTaskInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// NetworkingConfig represents the container's networking configuration for
 /// each of its interfaces.
 /// It is used for the networking configs specified in the `docker create`
@@ -9220,6 +9515,7 @@ pub struct NetworkingConfig {
     /// network with no particular endpoint configuration.
     pub endpoints_config: Option<std::collections::HashMap<String, EndpointSettings>>,
 }
+
 impl serde::Serialize for NetworkingConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9230,6 +9526,7 @@ impl serde::Serialize for NetworkingConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkingConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9270,6 +9567,7 @@ impl<'de> serde::Deserialize<'de> for NetworkingConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Node {
     /// Date and time at which the node was added to the swarm in
@@ -9285,6 +9583,7 @@ pub struct Node {
     pub updated_at: Option<String>,
     pub version: Option<ObjectVersion>,
 }
+
 impl serde::Serialize for Node {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9316,6 +9615,7 @@ impl serde::Serialize for Node {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Node {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9374,6 +9674,7 @@ impl<'de> serde::Deserialize<'de> for Node {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// NodeDescription encapsulates the properties of the Node as reported by the
 /// agent.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -9384,6 +9685,7 @@ pub struct NodeDescription {
     pub resources: Option<ResourceObject>,
     pub tls_info: Option<TLSInfo>,
 }
+
 impl serde::Serialize for NodeDescription {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9406,6 +9708,7 @@ impl serde::Serialize for NodeDescription {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NodeDescription {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9455,6 +9758,7 @@ impl<'de> serde::Deserialize<'de> for NodeDescription {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NodeSpec {
     /// Availability of the node.
@@ -9466,6 +9770,7 @@ pub struct NodeSpec {
     /// Role of the node.
     pub role: Option<NodeSpecRole>,
 }
+
 impl serde::Serialize for NodeSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9485,6 +9790,7 @@ impl serde::Serialize for NodeSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NodeSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9534,6 +9840,7 @@ impl<'de> serde::Deserialize<'de> for NodeSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// NodeState represents the state of a node.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum NodeState {
@@ -9548,6 +9855,7 @@ pub enum NodeState {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl NodeState {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -9560,6 +9868,7 @@ impl NodeState {
         }
     }
 }
+
 impl From<&str> for NodeState {
     fn from(value: &str) -> Self {
         match value {
@@ -9571,16 +9880,19 @@ impl From<&str> for NodeState {
         }
     }
 }
+
 impl std::fmt::Display for NodeState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for NodeState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NodeState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9588,6 +9900,7 @@ impl<'de> serde::Deserialize<'de> for NodeState {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// NodeStatus represents the status of a node.
 ///
 /// It provides the current status of the node, as seen by the manager.
@@ -9598,6 +9911,7 @@ pub struct NodeStatus {
     pub message: Option<String>,
     pub state: Option<NodeState>,
 }
+
 impl serde::Serialize for NodeStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9614,6 +9928,7 @@ impl serde::Serialize for NodeStatus {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NodeStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9653,6 +9968,7 @@ impl<'de> serde::Deserialize<'de> for NodeStatus {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// A descriptor struct containing digest, media type, and size, as defined in
 /// the [OCI Content Descriptors Specification](https://github.com/opencontainers/image-spec/blob/v1.0.1/descriptor.md).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -9675,6 +9991,7 @@ pub struct OCIDescriptor {
     /// List of URLs from which this object MAY be downloaded.
     pub urls: Option<Vec<String>>,
 }
+
 impl serde::Serialize for OCIDescriptor {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9706,6 +10023,7 @@ impl serde::Serialize for OCIDescriptor {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for OCIDescriptor {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9765,6 +10083,7 @@ impl<'de> serde::Deserialize<'de> for OCIDescriptor {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Describes the platform which the image in the manifest runs on, as defined
 /// in the [OCI Image Index Specification](https://github.com/opencontainers/image-spec/blob/v1.0.1/image-index.md).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -9783,6 +10102,7 @@ pub struct OCIPlatform {
     /// specify ARMv7 when architecture is `arm`.
     pub variant: Option<String>,
 }
+
 impl serde::Serialize for OCIPlatform {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9805,6 +10125,7 @@ impl serde::Serialize for OCIPlatform {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for OCIPlatform {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9852,6 +10173,7 @@ impl<'de> serde::Deserialize<'de> for OCIPlatform {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The version number of the object such as node, service, etc. This is needed
 /// to avoid conflicting writes. The client must send the version number along
 /// with the modified specification when updating these objects.
@@ -9866,6 +10188,7 @@ impl<'de> serde::Deserialize<'de> for OCIPlatform {
 pub struct ObjectVersion {
     pub index: Option<u64>,
 }
+
 impl serde::Serialize for ObjectVersion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9876,6 +10199,7 @@ impl serde::Serialize for ObjectVersion {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ObjectVersion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9907,6 +10231,7 @@ impl<'de> serde::Deserialize<'de> for ObjectVersion {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// represents one peer of an overlay network.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PeerInfo {
@@ -9915,6 +10240,7 @@ pub struct PeerInfo {
     /// ID of the peer-node in the Swarm cluster.
     pub name: Option<String>,
 }
+
 impl serde::Serialize for PeerInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9928,6 +10254,7 @@ impl serde::Serialize for PeerInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PeerInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9964,6 +10291,7 @@ impl<'de> serde::Deserialize<'de> for PeerInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Represents a peer-node in the swarm
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PeerNode {
@@ -9972,6 +10300,7 @@ pub struct PeerNode {
     /// Unique identifier of for this node in the swarm.
     pub node_id: Option<String>,
 }
+
 impl serde::Serialize for PeerNode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9985,6 +10314,7 @@ impl serde::Serialize for PeerNode {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PeerNode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10021,6 +10351,7 @@ impl<'de> serde::Deserialize<'de> for PeerNode {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Platform represents the platform (Arch/OS).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Platform {
@@ -10030,6 +10361,7 @@ pub struct Platform {
     /// OS represents the Operating System (for example, `linux` or `windows`).
     pub os: Option<String>,
 }
+
 impl serde::Serialize for Platform {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10043,6 +10375,7 @@ impl serde::Serialize for Platform {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Platform {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10079,6 +10412,7 @@ impl<'de> serde::Deserialize<'de> for Platform {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// A plugin for the Engine API
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Plugin {
@@ -10093,6 +10427,7 @@ pub struct Plugin {
     /// user-configurable settings for the plugin.
     pub settings: PluginSettings,
 }
+
 impl serde::Serialize for Plugin {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10110,6 +10445,7 @@ impl serde::Serialize for Plugin {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Plugin {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10172,6 +10508,7 @@ impl<'de> serde::Deserialize<'de> for Plugin {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginDevice {
     pub description: String,
@@ -10179,6 +10516,7 @@ pub struct PluginDevice {
     pub path: Option<String>,
     pub settable: Vec<String>,
 }
+
 impl serde::Serialize for PluginDevice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10192,6 +10530,7 @@ impl serde::Serialize for PluginDevice {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginDevice {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10247,6 +10586,7 @@ impl<'de> serde::Deserialize<'de> for PluginDevice {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginEnv {
     pub description: String,
@@ -10254,6 +10594,7 @@ pub struct PluginEnv {
     pub settable: Vec<String>,
     pub value: Option<String>,
 }
+
 impl serde::Serialize for PluginEnv {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10267,6 +10608,7 @@ impl serde::Serialize for PluginEnv {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginEnv {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10322,6 +10664,7 @@ impl<'de> serde::Deserialize<'de> for PluginEnv {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginMount {
     pub description: String,
@@ -10332,6 +10675,7 @@ pub struct PluginMount {
     pub source: Option<String>,
     pub type_: String,
 }
+
 impl serde::Serialize for PluginMount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10348,6 +10692,7 @@ impl serde::Serialize for PluginMount {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginMount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10425,6 +10770,7 @@ impl<'de> serde::Deserialize<'de> for PluginMount {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Describes a permission the user has to accept upon installing
 /// the plugin.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -10433,6 +10779,7 @@ pub struct PluginPrivilege {
     pub name: Option<String>,
     pub value: Option<Vec<String>>,
 }
+
 impl serde::Serialize for PluginPrivilege {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10449,6 +10796,7 @@ impl serde::Serialize for PluginPrivilege {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginPrivilege {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10488,6 +10836,7 @@ impl<'de> serde::Deserialize<'de> for PluginPrivilege {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Available plugins per type.
 ///
 /// &lt;p&gt;&lt;br /&gt;&lt;/p&gt;
@@ -10506,6 +10855,7 @@ pub struct PluginsInfo {
     /// Names of available volume-drivers, and network-driver plugins.
     pub volume: Option<Vec<String>>,
 }
+
 impl serde::Serialize for PluginsInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10525,6 +10875,7 @@ impl serde::Serialize for PluginsInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginsInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10569,6 +10920,7 @@ impl<'de> serde::Deserialize<'de> for PluginsInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// PortBinding represents a binding between a host IP address and a host
 /// port.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -10578,6 +10930,7 @@ pub struct PortBinding {
     /// Host port number that the container's port is mapped to.
     pub host_port: Option<String>,
 }
+
 impl serde::Serialize for PortBinding {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10591,6 +10944,7 @@ impl serde::Serialize for PortBinding {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PortBinding {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10627,6 +10981,7 @@ impl<'de> serde::Deserialize<'de> for PortBinding {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// PortMap describes the mapping of container ports to host ports, using the
 /// container's port-number and protocol as key in the format `<port>/<protocol>`,
 /// for example, `80/udp`.
@@ -10634,11 +10989,13 @@ impl<'de> serde::Deserialize<'de> for PortBinding {
 /// If a container's port is mapped for multiple protocols, separate entries
 /// are added to the mapping table.
 pub type PortMap = std::collections::HashMap<String, Option<Vec<PortBinding>>>;
+
 /// represents the port status of a task's host ports whose service has published host ports
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortStatus {
     pub ports: Option<Vec<EndpointPortConfig>>,
 }
+
 impl serde::Serialize for PortStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10649,6 +11006,7 @@ impl serde::Serialize for PortStatus {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PortStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10683,6 +11041,7 @@ impl<'de> serde::Deserialize<'de> for PortStatus {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Describes a port-mapping between the container and the host.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PortSummary {
@@ -10694,6 +11053,7 @@ pub struct PortSummary {
     pub public_port: Option<u16>,
     pub type_: PortSummaryType,
 }
+
 impl serde::Serialize for PortSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10709,6 +11069,7 @@ impl serde::Serialize for PortSummary {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PortSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10757,6 +11118,7 @@ impl<'de> serde::Deserialize<'de> for PortSummary {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProcessConfig {
     pub arguments: Option<Vec<String>>,
@@ -10765,6 +11127,7 @@ pub struct ProcessConfig {
     pub tty: Option<bool>,
     pub user: Option<String>,
 }
+
 impl serde::Serialize for ProcessConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10787,6 +11150,7 @@ impl serde::Serialize for ProcessConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ProcessConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10832,11 +11196,13 @@ impl<'de> serde::Deserialize<'de> for ProcessConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProgressDetail {
     pub current: Option<i64>,
     pub total: Option<i64>,
 }
+
 impl serde::Serialize for ProgressDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10850,6 +11216,7 @@ impl serde::Serialize for ProgressDetail {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ProgressDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10886,6 +11253,7 @@ impl<'de> serde::Deserialize<'de> for ProgressDetail {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// PullIdentity contains remote location information if image was created via pull.
 /// If image was pulled via mirror, this contains the original repository location.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -10893,6 +11261,7 @@ pub struct PullIdentity {
     /// Repository is the remote repository location the image was pulled from.
     pub repository: Option<String>,
 }
+
 impl serde::Serialize for PullIdentity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10903,6 +11272,7 @@ impl serde::Serialize for PullIdentity {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PullIdentity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10936,6 +11306,7 @@ impl<'de> serde::Deserialize<'de> for PullIdentity {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PushImageInfo {
     /// The layer (or other item) this line reports on.
@@ -10944,6 +11315,7 @@ pub struct PushImageInfo {
     pub progress_detail: Option<ProgressDetail>,
     pub status: Option<String>,
 }
+
 impl serde::Serialize for PushImageInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10963,6 +11335,7 @@ impl serde::Serialize for PushImageInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PushImageInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11009,6 +11382,7 @@ impl<'de> serde::Deserialize<'de> for PushImageInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Reachability represents the reachability of a node.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Reachability {
@@ -11021,6 +11395,7 @@ pub enum Reachability {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl Reachability {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -11032,6 +11407,7 @@ impl Reachability {
         }
     }
 }
+
 impl From<&str> for Reachability {
     fn from(value: &str) -> Self {
         match value {
@@ -11042,16 +11418,19 @@ impl From<&str> for Reachability {
         }
     }
 }
+
 impl std::fmt::Display for Reachability {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for Reachability {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Reachability {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11059,6 +11438,7 @@ impl<'de> serde::Deserialize<'de> for Reachability {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// RegistryServiceConfig stores daemon registry services configuration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RegistryServiceConfig {
@@ -11091,6 +11471,7 @@ pub struct RegistryServiceConfig {
     /// (`docker.io`) registry.
     pub mirrors: Option<Vec<String>>,
 }
+
 impl serde::Serialize for RegistryServiceConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11107,6 +11488,7 @@ impl serde::Serialize for RegistryServiceConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for RegistryServiceConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11153,6 +11535,7 @@ impl<'de> serde::Deserialize<'de> for RegistryServiceConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// An object describing the resources which can be advertised by a node and
 /// requested by a task.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -11161,6 +11544,7 @@ pub struct ResourceObject {
     pub memory_bytes: Option<i64>,
     pub nano_cpus: Option<i64>,
 }
+
 impl serde::Serialize for ResourceObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11177,6 +11561,7 @@ impl serde::Serialize for ResourceObject {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ResourceObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11218,6 +11603,7 @@ impl<'de> serde::Deserialize<'de> for ResourceObject {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// A container's resources (cgroups config, ulimits, etc)
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Resources {
@@ -11327,6 +11713,7 @@ pub struct Resources {
     /// ```
     pub ulimits: Option<Vec<ResourcesUlimitsItem>>,
 }
+
 impl serde::Serialize for Resources {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11424,6 +11811,7 @@ impl serde::Serialize for Resources {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Resources {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11574,6 +11962,7 @@ impl<'de> serde::Deserialize<'de> for Resources {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The behavior to apply when the container exits. The default is not to
 /// restart.
 ///
@@ -11590,6 +11979,7 @@ pub struct RestartPolicy {
     /// - `on-failure` Restart only when the container exit code is non-zero
     pub name: Option<RestartPolicyName>,
 }
+
 impl serde::Serialize for RestartPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11603,6 +11993,7 @@ impl serde::Serialize for RestartPolicy {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for RestartPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11641,12 +12032,14 @@ impl<'de> serde::Deserialize<'de> for RestartPolicy {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Information about the storage used for the container's root filesystem.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RootFSStorage {
     /// Information about the snapshot used for the container's root filesystem.
     pub snapshot: Option<RootFSStorageSnapshot>,
 }
+
 impl serde::Serialize for RootFSStorage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11657,6 +12050,7 @@ impl serde::Serialize for RootFSStorage {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for RootFSStorage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11690,12 +12084,14 @@ impl<'de> serde::Deserialize<'de> for RootFSStorage {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Information about a snapshot backend of the container's root filesystem.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RootFSStorageSnapshot {
     /// Name of the snapshotter.
     pub name: Option<String>,
 }
+
 impl serde::Serialize for RootFSStorageSnapshot {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11706,6 +12102,7 @@ impl serde::Serialize for RootFSStorageSnapshot {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for RootFSStorageSnapshot {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11739,6 +12136,7 @@ impl<'de> serde::Deserialize<'de> for RootFSStorageSnapshot {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Runtime describes an [OCI compliant](https://github.com/opencontainers/runtime-spec)
 /// runtime.
 ///
@@ -11770,6 +12168,7 @@ pub struct Runtime {
     /// > and may change without notice.
     pub status: Option<std::collections::HashMap<String, String>>,
 }
+
 impl serde::Serialize for Runtime {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11786,6 +12185,7 @@ impl serde::Serialize for Runtime {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Runtime {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11832,6 +12232,7 @@ impl<'de> serde::Deserialize<'de> for Runtime {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Secret {
     pub created_at: Option<String>,
@@ -11840,6 +12241,7 @@ pub struct Secret {
     pub updated_at: Option<String>,
     pub version: Option<ObjectVersion>,
 }
+
 impl serde::Serialize for Secret {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11862,6 +12264,7 @@ impl serde::Serialize for Secret {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Secret {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11907,6 +12310,7 @@ impl<'de> serde::Deserialize<'de> for Secret {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SecretSpec {
     /// Data is the data to store as a secret, formatted as a standard base64-encoded
@@ -11931,6 +12335,7 @@ pub struct SecretSpec {
     /// a template. If no driver is set, no templating is used.
     pub templating: Option<Driver>,
 }
+
 impl serde::Serialize for SecretSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11953,6 +12358,7 @@ impl serde::Serialize for SecretSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SecretSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12003,6 +12409,7 @@ impl<'de> serde::Deserialize<'de> for SecretSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Service {
     pub created_at: Option<String>,
@@ -12022,6 +12429,7 @@ pub struct Service {
     pub updated_at: Option<String>,
     pub version: Option<ObjectVersion>,
 }
+
 impl serde::Serialize for Service {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -12056,6 +12464,7 @@ impl serde::Serialize for Service {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Service {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12121,6 +12530,7 @@ impl<'de> serde::Deserialize<'de> for Service {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// contains the information returned to a client on the
 /// creation of a new service.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -12132,6 +12542,7 @@ pub struct ServiceCreateResponse {
     /// FIXME(thaJeztah): this should have "omitempty" in the generated type.
     pub warnings: Option<Vec<String>>,
 }
+
 impl serde::Serialize for ServiceCreateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -12145,6 +12556,7 @@ impl serde::Serialize for ServiceCreateResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceCreateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12181,6 +12593,7 @@ impl<'de> serde::Deserialize<'de> for ServiceCreateResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// represents service parameters with the list of service's tasks
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceInfo {
@@ -12189,6 +12602,7 @@ pub struct ServiceInfo {
     pub tasks: Option<Vec<NetworkTaskInfo>>,
     pub vip: Option<String>,
 }
+
 impl serde::Serialize for ServiceInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -12208,6 +12622,7 @@ impl serde::Serialize for ServiceInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12252,6 +12667,7 @@ impl<'de> serde::Deserialize<'de> for ServiceInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// User modifiable configuration for a service.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceSpec {
@@ -12272,6 +12688,7 @@ pub struct ServiceSpec {
     /// Specification for the update strategy of the service.
     pub update_config: Option<ServiceSpecUpdateConfig>,
 }
+
 impl serde::Serialize for ServiceSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -12303,6 +12720,7 @@ impl serde::Serialize for ServiceSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12373,11 +12791,13 @@ impl<'de> serde::Deserialize<'de> for ServiceSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceUpdateResponse {
     /// Optional warning messages
     pub warnings: Option<Vec<String>>,
 }
+
 impl serde::Serialize for ServiceUpdateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -12388,6 +12808,7 @@ impl serde::Serialize for ServiceUpdateResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceUpdateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12421,6 +12842,7 @@ impl<'de> serde::Deserialize<'de> for ServiceUpdateResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// SignatureIdentity contains the properties of verified signatures for the image.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SignatureIdentity {
@@ -12445,6 +12867,7 @@ pub struct SignatureIdentity {
     /// Warning does not indicate a failed verification but may point to configuration issues.
     pub warnings: Option<Vec<String>>,
 }
+
 impl serde::Serialize for SignatureIdentity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -12476,6 +12899,7 @@ impl serde::Serialize for SignatureIdentity {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SignatureIdentity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12539,6 +12963,7 @@ impl<'de> serde::Deserialize<'de> for SignatureIdentity {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// SignatureTimestamp contains information about a verified signed timestamp for an image signature.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SignatureTimestamp {
@@ -12546,6 +12971,7 @@ pub struct SignatureTimestamp {
     pub type_: Option<SignatureTimestampType>,
     pub uri: Option<String>,
 }
+
 impl serde::Serialize for SignatureTimestamp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -12562,6 +12988,7 @@ impl serde::Serialize for SignatureTimestamp {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SignatureTimestamp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12603,6 +13030,7 @@ impl<'de> serde::Deserialize<'de> for SignatureTimestamp {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// SignatureTimestampType is the type of timestamp used in the signature.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SignatureTimestampType {
@@ -12613,6 +13041,7 @@ pub enum SignatureTimestampType {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl SignatureTimestampType {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -12623,6 +13052,7 @@ impl SignatureTimestampType {
         }
     }
 }
+
 impl From<&str> for SignatureTimestampType {
     fn from(value: &str) -> Self {
         match value {
@@ -12632,16 +13062,19 @@ impl From<&str> for SignatureTimestampType {
         }
     }
 }
+
 impl std::fmt::Display for SignatureTimestampType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for SignatureTimestampType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SignatureTimestampType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12649,6 +13082,7 @@ impl<'de> serde::Deserialize<'de> for SignatureTimestampType {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// SignatureType is the type of signature format.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SignatureType {
@@ -12659,6 +13093,7 @@ pub enum SignatureType {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl SignatureType {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -12669,6 +13104,7 @@ impl SignatureType {
         }
     }
 }
+
 impl From<&str> for SignatureType {
     fn from(value: &str) -> Self {
         match value {
@@ -12678,16 +13114,19 @@ impl From<&str> for SignatureType {
         }
     }
 }
+
 impl std::fmt::Display for SignatureType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for SignatureType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SignatureType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12695,6 +13134,7 @@ impl<'de> serde::Deserialize<'de> for SignatureType {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// SignerIdentity contains information about the signer certificate used to sign the image.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SignerIdentity {
@@ -12736,6 +13176,7 @@ pub struct SignerIdentity {
     /// SubjectAlternativeName is the certificate subject alternative name.
     pub subject_alternative_name: Option<String>,
 }
+
 impl serde::Serialize for SignerIdentity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -12794,6 +13235,7 @@ impl serde::Serialize for SignerIdentity {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SignerIdentity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12901,12 +13343,14 @@ impl<'de> serde::Deserialize<'de> for SignerIdentity {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Information about the storage used by the container.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Storage {
     /// Information about the storage used for the container's root filesystem.
     pub root_fs: Option<RootFSStorage>,
 }
+
 impl serde::Serialize for Storage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -12917,6 +13361,7 @@ impl serde::Serialize for Storage {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Storage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12948,6 +13393,7 @@ impl<'de> serde::Deserialize<'de> for Storage {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SubnetStatus {
     /// Number of IP addresses within the network's IPRange for the subnet that are available for allocation, saturating at 2&lt;sup&gt;64&lt;/sup&gt; - 1.
@@ -12955,6 +13401,7 @@ pub struct SubnetStatus {
     /// Number of IP addresses in the subnet that are in use or reserved and are therefore unavailable for allocation, saturating at 2&lt;sup&gt;64&lt;/sup&gt; - 1.
     pub ips_in_use: Option<u64>,
 }
+
 impl serde::Serialize for SubnetStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -12968,6 +13415,7 @@ impl serde::Serialize for SubnetStatus {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SubnetStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13006,6 +13454,7 @@ impl<'de> serde::Deserialize<'de> for SubnetStatus {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Swarm {
     /// Date and time at which the swarm was initialised in
@@ -13033,6 +13482,7 @@ pub struct Swarm {
     pub version: Option<ObjectVersion>,
     pub join_tokens: Option<JoinTokens>,
 }
+
 impl serde::Serialize for Swarm {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13073,6 +13523,7 @@ impl serde::Serialize for Swarm {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Swarm {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13142,6 +13593,7 @@ impl<'de> serde::Deserialize<'de> for Swarm {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Represents generic information about swarm.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmInfo {
@@ -13161,6 +13613,7 @@ pub struct SwarmInfo {
     /// List of ID's and addresses of other managers in the swarm.
     pub remote_managers: Option<Vec<PeerNode>>,
 }
+
 impl serde::Serialize for SwarmInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13195,6 +13648,7 @@ impl serde::Serialize for SwarmInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13256,6 +13710,7 @@ impl<'de> serde::Deserialize<'de> for SwarmInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// User modifiable swarm configuration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpec {
@@ -13276,6 +13731,7 @@ pub struct SwarmSpec {
     /// Defaults for creating tasks in this cluster.
     pub task_defaults: Option<SwarmSpecTaskDefaults>,
 }
+
 impl serde::Serialize for SwarmSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13307,6 +13763,7 @@ impl serde::Serialize for SwarmSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13377,6 +13834,7 @@ impl<'de> serde::Deserialize<'de> for SwarmSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemInfo {
     /// Hardware architecture of the host, as returned by the operating system.
@@ -13625,6 +14083,7 @@ pub struct SystemInfo {
     /// These messages can be printed by the client as information to the user.
     pub warnings: Option<Vec<String>>,
 }
+
 impl serde::Serialize for SystemInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13818,6 +14277,7 @@ impl serde::Serialize for SystemInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14085,6 +14545,7 @@ impl<'de> serde::Deserialize<'de> for SystemInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Response of Engine API: GET "/version"
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemVersion {
@@ -14119,6 +14580,7 @@ pub struct SystemVersion {
     /// The version of the daemon
     pub version: Option<String>,
 }
+
 impl serde::Serialize for SystemVersion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14162,6 +14624,7 @@ impl serde::Serialize for SystemVersion {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemVersion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14233,6 +14696,7 @@ impl<'de> serde::Deserialize<'de> for SystemVersion {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Information about the issuer of leaf TLS certificates and the trusted root
 /// CA certificate.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -14245,6 +14709,7 @@ pub struct TLSInfo {
     /// certificates.
     pub trust_root: Option<String>,
 }
+
 impl serde::Serialize for TLSInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14261,6 +14726,7 @@ impl serde::Serialize for TLSInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TLSInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14304,6 +14770,7 @@ impl<'de> serde::Deserialize<'de> for TLSInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Task {
     pub assigned_generic_resources: Option<GenericResources>,
@@ -14332,6 +14799,7 @@ pub struct Task {
     pub updated_at: Option<String>,
     pub version: Option<ObjectVersion>,
 }
+
 impl serde::Serialize for Task {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14384,6 +14852,7 @@ impl serde::Serialize for Task {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Task {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14474,6 +14943,7 @@ impl<'de> serde::Deserialize<'de> for Task {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// User modifiable task configuration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpec {
@@ -14524,6 +14994,7 @@ pub struct TaskSpec {
     /// Runtime is the type of runtime specified for the task executor.
     pub runtime: Option<String>,
 }
+
 impl serde::Serialize for TaskSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14561,6 +15032,7 @@ impl serde::Serialize for TaskSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14639,6 +15111,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TaskState {
     /// `"new"`
@@ -14674,6 +15147,7 @@ pub enum TaskState {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl TaskState {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -14697,6 +15171,7 @@ impl TaskState {
         }
     }
 }
+
 impl From<&str> for TaskState {
     fn from(value: &str) -> Self {
         match value {
@@ -14719,16 +15194,19 @@ impl From<&str> for TaskState {
         }
     }
 }
+
 impl std::fmt::Display for TaskState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TaskState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14736,6 +15214,7 @@ impl<'de> serde::Deserialize<'de> for TaskState {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// represents the status of a task.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskStatus {
@@ -14746,6 +15225,7 @@ pub struct TaskStatus {
     pub state: Option<TaskState>,
     pub timestamp: Option<String>,
 }
+
 impl serde::Serialize for TaskStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14771,6 +15251,7 @@ impl serde::Serialize for TaskStatus {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14821,6 +15302,7 @@ impl<'de> serde::Deserialize<'de> for TaskStatus {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThrottleDevice {
     /// Device path
@@ -14828,6 +15310,7 @@ pub struct ThrottleDevice {
     /// Rate
     pub rate: Option<i64>,
 }
+
 impl serde::Serialize for ThrottleDevice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14841,6 +15324,7 @@ impl serde::Serialize for ThrottleDevice {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ThrottleDevice {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14877,6 +15361,7 @@ impl<'de> serde::Deserialize<'de> for ThrottleDevice {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// A map of topological domains to topological segments. For in depth
 /// details, see documentation for the Topology object in the CSI
 /// specification.
@@ -14884,6 +15369,7 @@ impl<'de> serde::Deserialize<'de> for ThrottleDevice {
 pub struct Topology {
     pub segments: Option<std::collections::HashMap<String, String>>,
 }
+
 impl serde::Serialize for Topology {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14894,6 +15380,7 @@ impl serde::Serialize for Topology {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Topology {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14930,6 +15417,7 @@ impl<'de> serde::Deserialize<'de> for Topology {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Volume {
     pub cluster_volume: Option<ClusterVolume>,
@@ -14959,6 +15447,7 @@ pub struct Volume {
     /// `GET /system/df` endpoint, and omitted in other endpoints.
     pub usage_data: Option<VolumeUsageData>,
 }
+
 impl serde::Serialize for Volume {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14984,6 +15473,7 @@ impl serde::Serialize for Volume {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Volume {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15089,6 +15579,7 @@ impl<'de> serde::Deserialize<'de> for Volume {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Volume configuration
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VolumeCreateRequest {
@@ -15103,6 +15594,7 @@ pub struct VolumeCreateRequest {
     /// The new volume's name. If not specified, Docker generates a name.
     pub name: Option<String>,
 }
+
 impl serde::Serialize for VolumeCreateRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -15125,6 +15617,7 @@ impl serde::Serialize for VolumeCreateRequest {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for VolumeCreateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15182,6 +15675,7 @@ impl<'de> serde::Deserialize<'de> for VolumeCreateRequest {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Volume list response
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VolumeListResponse {
@@ -15190,6 +15684,7 @@ pub struct VolumeListResponse {
     /// Warnings that occurred when fetching the list of volumes.
     pub warnings: Option<Vec<String>>,
 }
+
 impl serde::Serialize for VolumeListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -15203,6 +15698,7 @@ impl serde::Serialize for VolumeListResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for VolumeListResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15239,6 +15735,7 @@ impl<'de> serde::Deserialize<'de> for VolumeListResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// represents system data usage for volume resources.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VolumesDiskUsage {
@@ -15253,6 +15750,7 @@ pub struct VolumesDiskUsage {
     /// Disk space in use by volumes.
     pub total_size: Option<i64>,
 }
+
 impl serde::Serialize for VolumesDiskUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -15275,6 +15773,7 @@ impl serde::Serialize for VolumesDiskUsage {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for VolumesDiskUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15320,6 +15819,7 @@ impl<'de> serde::Deserialize<'de> for VolumesDiskUsage {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Cache record type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BuildCacheType {
@@ -15338,6 +15838,7 @@ pub enum BuildCacheType {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl BuildCacheType {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -15352,6 +15853,7 @@ impl BuildCacheType {
         }
     }
 }
+
 impl From<&str> for BuildCacheType {
     fn from(value: &str) -> Self {
         match value {
@@ -15365,16 +15867,19 @@ impl From<&str> for BuildCacheType {
         }
     }
 }
+
 impl std::fmt::Display for BuildCacheType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for BuildCacheType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for BuildCacheType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15382,6 +15887,7 @@ impl<'de> serde::Deserialize<'de> for BuildCacheType {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Information about the global status of the volume.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClusterVolumeInfo {
@@ -15400,6 +15906,7 @@ pub struct ClusterVolumeInfo {
     /// successfully created in the plugin yet.
     pub volume_id: Option<String>,
 }
+
 impl serde::Serialize for ClusterVolumeInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -15419,6 +15926,7 @@ impl serde::Serialize for ClusterVolumeInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ClusterVolumeInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15468,6 +15976,7 @@ impl<'de> serde::Deserialize<'de> for ClusterVolumeInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClusterVolumePublishStatusItem {
     /// The ID of the Swarm node the volume is published on.
@@ -15482,6 +15991,7 @@ pub struct ClusterVolumePublishStatusItem {
     /// * `pending-controller-unpublish` The volume is successfully unpublished from the node, but has not yet been successfully unpublished on the controller.
     pub state: Option<ClusterVolumePublishStatusItemState>,
 }
+
 impl serde::Serialize for ClusterVolumePublishStatusItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -15498,6 +16008,7 @@ impl serde::Serialize for ClusterVolumePublishStatusItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ClusterVolumePublishStatusItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15547,6 +16058,7 @@ impl<'de> serde::Deserialize<'de> for ClusterVolumePublishStatusItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The published state of the volume.
 /// * `pending-publish` The volume should be published to this node, but the call to the controller plugin to do so has not yet been successfully completed.
 /// * `published` The volume is published successfully to the node.
@@ -15565,6 +16077,7 @@ pub enum ClusterVolumePublishStatusItemState {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ClusterVolumePublishStatusItemState {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -15577,6 +16090,7 @@ impl ClusterVolumePublishStatusItemState {
         }
     }
 }
+
 impl From<&str> for ClusterVolumePublishStatusItemState {
     fn from(value: &str) -> Self {
         match value {
@@ -15588,16 +16102,19 @@ impl From<&str> for ClusterVolumePublishStatusItemState {
         }
     }
 }
+
 impl std::fmt::Display for ClusterVolumePublishStatusItemState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ClusterVolumePublishStatusItemState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ClusterVolumePublishStatusItemState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15605,6 +16122,7 @@ impl<'de> serde::Deserialize<'de> for ClusterVolumePublishStatusItemState {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Defines how the volume is used by tasks.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClusterVolumeSpecAccessMode {
@@ -15659,6 +16177,7 @@ pub struct ClusterVolumeSpecAccessMode {
     /// - `all` The volume may have any number of readers and writers.
     pub sharing: Option<ClusterVolumeSpecAccessModeSharing>,
 }
+
 impl serde::Serialize for ClusterVolumeSpecAccessMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -15687,6 +16206,7 @@ impl serde::Serialize for ClusterVolumeSpecAccessMode {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ClusterVolumeSpecAccessMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15768,6 +16288,7 @@ impl<'de> serde::Deserialize<'de> for ClusterVolumeSpecAccessMode {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Requirements for the accessible topology of the volume. These
 /// fields are optional. For an in-depth description of what these
 /// fields mean, see the CSI specification.
@@ -15780,6 +16301,7 @@ pub struct ClusterVolumeSpecAccessModeAccessibilityRequirements {
     /// volume must be accessible from.
     pub requisite: Option<Vec<Topology>>,
 }
+
 impl serde::Serialize for ClusterVolumeSpecAccessModeAccessibilityRequirements {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -15793,6 +16315,7 @@ impl serde::Serialize for ClusterVolumeSpecAccessModeAccessibilityRequirements {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for ClusterVolumeSpecAccessModeAccessibilityRequirements {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -15836,6 +16359,7 @@ for ClusterVolumeSpecAccessModeAccessibilityRequirements {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The availability of the volume for use in tasks.
 /// - `active` The volume is fully available for scheduling on the cluster
 /// - `pause` No new workloads should use the volume, but existing workloads are not stopped.
@@ -15851,6 +16375,7 @@ pub enum ClusterVolumeSpecAccessModeAvailability {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ClusterVolumeSpecAccessModeAvailability {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -15862,6 +16387,7 @@ impl ClusterVolumeSpecAccessModeAvailability {
         }
     }
 }
+
 impl From<&str> for ClusterVolumeSpecAccessModeAvailability {
     fn from(value: &str) -> Self {
         match value {
@@ -15872,16 +16398,19 @@ impl From<&str> for ClusterVolumeSpecAccessModeAvailability {
         }
     }
 }
+
 impl std::fmt::Display for ClusterVolumeSpecAccessModeAvailability {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ClusterVolumeSpecAccessModeAvailability {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ClusterVolumeSpecAccessModeAvailability {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15889,6 +16418,7 @@ impl<'de> serde::Deserialize<'de> for ClusterVolumeSpecAccessModeAvailability {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// The desired capacity that the volume should be created with. If
 /// empty, the plugin will decide the capacity.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -15900,6 +16430,7 @@ pub struct ClusterVolumeSpecAccessModeCapacityRange {
     /// indicates an unspecified minimum
     pub required_bytes: Option<i64>,
 }
+
 impl serde::Serialize for ClusterVolumeSpecAccessModeCapacityRange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -15913,6 +16444,7 @@ impl serde::Serialize for ClusterVolumeSpecAccessModeCapacityRange {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ClusterVolumeSpecAccessModeCapacityRange {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15949,6 +16481,7 @@ impl<'de> serde::Deserialize<'de> for ClusterVolumeSpecAccessModeCapacityRange {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The set of nodes this volume can be used on at one time.
 /// - `single` The volume may only be scheduled to one node at a time.
 /// - `multi` the volume may be scheduled to any supported number of nodes at a time.
@@ -15961,6 +16494,7 @@ pub enum ClusterVolumeSpecAccessModeScope {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ClusterVolumeSpecAccessModeScope {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -15971,6 +16505,7 @@ impl ClusterVolumeSpecAccessModeScope {
         }
     }
 }
+
 impl From<&str> for ClusterVolumeSpecAccessModeScope {
     fn from(value: &str) -> Self {
         match value {
@@ -15980,16 +16515,19 @@ impl From<&str> for ClusterVolumeSpecAccessModeScope {
         }
     }
 }
+
 impl std::fmt::Display for ClusterVolumeSpecAccessModeScope {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ClusterVolumeSpecAccessModeScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ClusterVolumeSpecAccessModeScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15997,6 +16535,7 @@ impl<'de> serde::Deserialize<'de> for ClusterVolumeSpecAccessModeScope {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// One cluster volume secret entry. Defines a key-value pair that
 /// is passed to the plugin.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -16010,6 +16549,7 @@ pub struct ClusterVolumeSpecAccessModeSecretsItem {
     /// pair passed to the plugin.
     pub secret: Option<String>,
 }
+
 impl serde::Serialize for ClusterVolumeSpecAccessModeSecretsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -16023,6 +16563,7 @@ impl serde::Serialize for ClusterVolumeSpecAccessModeSecretsItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ClusterVolumeSpecAccessModeSecretsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16059,6 +16600,7 @@ impl<'de> serde::Deserialize<'de> for ClusterVolumeSpecAccessModeSecretsItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The number and way that different tasks can use this volume
 /// at one time.
 /// - `none` The volume may only be used by one task at a time.
@@ -16078,6 +16620,7 @@ pub enum ClusterVolumeSpecAccessModeSharing {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ClusterVolumeSpecAccessModeSharing {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -16090,6 +16633,7 @@ impl ClusterVolumeSpecAccessModeSharing {
         }
     }
 }
+
 impl From<&str> for ClusterVolumeSpecAccessModeSharing {
     fn from(value: &str) -> Self {
         match value {
@@ -16101,16 +16645,19 @@ impl From<&str> for ClusterVolumeSpecAccessModeSharing {
         }
     }
 }
+
 impl std::fmt::Display for ClusterVolumeSpecAccessModeSharing {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ClusterVolumeSpecAccessModeSharing {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ClusterVolumeSpecAccessModeSharing {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16118,6 +16665,7 @@ impl<'de> serde::Deserialize<'de> for ClusterVolumeSpecAccessModeSharing {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// String representation of the container state. Can be one of "created",
 /// "running", "paused", "restarting", "removing", "exited", or "dead".
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -16139,6 +16687,7 @@ pub enum ContainerStateStatus {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ContainerStateStatus {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -16154,6 +16703,7 @@ impl ContainerStateStatus {
         }
     }
 }
+
 impl From<&str> for ContainerStateStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -16168,16 +16718,19 @@ impl From<&str> for ContainerStateStatus {
         }
     }
 }
+
 impl std::fmt::Display for ContainerStateStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ContainerStateStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerStateStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16185,6 +16738,7 @@ impl<'de> serde::Deserialize<'de> for ContainerStateStatus {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Summary of health status
 ///
 /// Added in v1.52, before that version all container summary not include Health.
@@ -16197,6 +16751,7 @@ pub struct ContainerSummaryHealth {
     /// the health status of the container
     pub status: Option<ContainerSummaryHealthStatus>,
 }
+
 impl serde::Serialize for ContainerSummaryHealth {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -16210,6 +16765,7 @@ impl serde::Serialize for ContainerSummaryHealth {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerSummaryHealth {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16249,6 +16805,7 @@ impl<'de> serde::Deserialize<'de> for ContainerSummaryHealth {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// the health status of the container
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ContainerSummaryHealthStatus {
@@ -16263,6 +16820,7 @@ pub enum ContainerSummaryHealthStatus {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ContainerSummaryHealthStatus {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -16275,6 +16833,7 @@ impl ContainerSummaryHealthStatus {
         }
     }
 }
+
 impl From<&str> for ContainerSummaryHealthStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -16286,16 +16845,19 @@ impl From<&str> for ContainerSummaryHealthStatus {
         }
     }
 }
+
 impl std::fmt::Display for ContainerSummaryHealthStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ContainerSummaryHealthStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerSummaryHealthStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16303,6 +16865,7 @@ impl<'de> serde::Deserialize<'de> for ContainerSummaryHealthStatus {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Summary of host-specific runtime information of the container. This
 /// is a reduced set of information in the container's "HostConfig" as
 /// available in the container "inspect" response.
@@ -16319,6 +16882,7 @@ pub struct ContainerSummaryHostConfig {
     /// settings per network.
     pub network_mode: Option<String>,
 }
+
 impl serde::Serialize for ContainerSummaryHostConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -16332,6 +16896,7 @@ impl serde::Serialize for ContainerSummaryHostConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerSummaryHostConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16373,6 +16938,7 @@ impl<'de> serde::Deserialize<'de> for ContainerSummaryHostConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Summary of the container's network settings
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerSummaryNetworkSettings {
@@ -16380,6 +16946,7 @@ pub struct ContainerSummaryNetworkSettings {
     /// attached to.
     pub networks: Option<std::collections::HashMap<String, EndpointSettings>>,
 }
+
 impl serde::Serialize for ContainerSummaryNetworkSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -16390,6 +16957,7 @@ impl serde::Serialize for ContainerSummaryNetworkSettings {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerSummaryNetworkSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16430,6 +16998,7 @@ impl<'de> serde::Deserialize<'de> for ContainerSummaryNetworkSettings {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The state of this container.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ContainerSummaryState {
@@ -16450,6 +17019,7 @@ pub enum ContainerSummaryState {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ContainerSummaryState {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -16465,6 +17035,7 @@ impl ContainerSummaryState {
         }
     }
 }
+
 impl From<&str> for ContainerSummaryState {
     fn from(value: &str) -> Self {
         match value {
@@ -16479,16 +17050,19 @@ impl From<&str> for ContainerSummaryState {
         }
     }
 }
+
 impl std::fmt::Display for ContainerSummaryState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ContainerSummaryState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerSummaryState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16496,6 +17070,7 @@ impl<'de> serde::Deserialize<'de> for ContainerSummaryState {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// The namespaces that the daemon uses for running containers and
 /// plugins in containerd. These namespaces can be configured in the
 /// daemon configuration, and are considered to be used exclusively
@@ -16525,6 +17100,7 @@ pub struct ContainerdInfoNamespaces {
     /// is used.
     pub plugins: Option<String>,
 }
+
 impl serde::Serialize for ContainerdInfoNamespaces {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -16538,6 +17114,7 @@ impl serde::Serialize for ContainerdInfoNamespaces {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerdInfoNamespaces {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16574,6 +17151,7 @@ impl<'de> serde::Deserialize<'de> for ContainerdInfoNamespaces {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EndpointPortConfigProtocol {
     /// `"tcp"`
@@ -16585,6 +17163,7 @@ pub enum EndpointPortConfigProtocol {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl EndpointPortConfigProtocol {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -16596,6 +17175,7 @@ impl EndpointPortConfigProtocol {
         }
     }
 }
+
 impl From<&str> for EndpointPortConfigProtocol {
     fn from(value: &str) -> Self {
         match value {
@@ -16606,16 +17186,19 @@ impl From<&str> for EndpointPortConfigProtocol {
         }
     }
 }
+
 impl std::fmt::Display for EndpointPortConfigProtocol {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for EndpointPortConfigProtocol {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EndpointPortConfigProtocol {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16623,6 +17206,7 @@ impl<'de> serde::Deserialize<'de> for EndpointPortConfigProtocol {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// The mode in which port is published.
 ///
 /// &lt;p&gt;&lt;br /&gt;&lt;/p&gt;
@@ -16641,6 +17225,7 @@ pub enum EndpointPortConfigPublishMode {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl EndpointPortConfigPublishMode {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -16651,6 +17236,7 @@ impl EndpointPortConfigPublishMode {
         }
     }
 }
+
 impl From<&str> for EndpointPortConfigPublishMode {
     fn from(value: &str) -> Self {
         match value {
@@ -16660,16 +17246,19 @@ impl From<&str> for EndpointPortConfigPublishMode {
         }
     }
 }
+
 impl std::fmt::Display for EndpointPortConfigPublishMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for EndpointPortConfigPublishMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EndpointPortConfigPublishMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16677,6 +17266,7 @@ impl<'de> serde::Deserialize<'de> for EndpointPortConfigPublishMode {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// The mode of resolution to use for internal load balancing between tasks.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EndpointSpecMode {
@@ -16687,6 +17277,7 @@ pub enum EndpointSpecMode {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl EndpointSpecMode {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -16697,6 +17288,7 @@ impl EndpointSpecMode {
         }
     }
 }
+
 impl From<&str> for EndpointSpecMode {
     fn from(value: &str) -> Self {
         match value {
@@ -16706,16 +17298,19 @@ impl From<&str> for EndpointSpecMode {
         }
     }
 }
+
 impl std::fmt::Display for EndpointSpecMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for EndpointSpecMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EndpointSpecMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16723,11 +17318,13 @@ impl<'de> serde::Deserialize<'de> for EndpointSpecMode {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EngineDescriptionPluginsItem {
     pub name: Option<String>,
     pub type_: Option<String>,
 }
+
 impl serde::Serialize for EngineDescriptionPluginsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -16741,6 +17338,7 @@ impl serde::Serialize for EngineDescriptionPluginsItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EngineDescriptionPluginsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16777,6 +17375,7 @@ impl<'de> serde::Deserialize<'de> for EngineDescriptionPluginsItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The type of object emitting the event
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EventMessageType {
@@ -16805,6 +17404,7 @@ pub enum EventMessageType {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl EventMessageType {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -16824,6 +17424,7 @@ impl EventMessageType {
         }
     }
 }
+
 impl From<&str> for EventMessageType {
     fn from(value: &str) -> Self {
         match value {
@@ -16842,16 +17443,19 @@ impl From<&str> for EventMessageType {
         }
     }
 }
+
 impl std::fmt::Display for EventMessageType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for EventMessageType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EventMessageType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16859,6 +17463,7 @@ impl<'de> serde::Deserialize<'de> for EventMessageType {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Scope of the event. Engine events are `local` scope. Cluster (Swarm)
 /// events are `swarm` scope.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -16870,6 +17475,7 @@ pub enum EventMessageScope {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl EventMessageScope {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -16880,6 +17486,7 @@ impl EventMessageScope {
         }
     }
 }
+
 impl From<&str> for EventMessageScope {
     fn from(value: &str) -> Self {
         match value {
@@ -16889,16 +17496,19 @@ impl From<&str> for EventMessageScope {
         }
     }
 }
+
 impl std::fmt::Display for EventMessageScope {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for EventMessageScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EventMessageScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16906,11 +17516,13 @@ impl<'de> serde::Deserialize<'de> for EventMessageScope {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GenericResourcesItem {
     pub discrete_resource_spec: Option<GenericResourcesItemDiscreteResourceSpec>,
     pub named_resource_spec: Option<GenericResourcesItemNamedResourceSpec>,
 }
+
 impl serde::Serialize for GenericResourcesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -16924,6 +17536,7 @@ impl serde::Serialize for GenericResourcesItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for GenericResourcesItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16970,11 +17583,13 @@ impl<'de> serde::Deserialize<'de> for GenericResourcesItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GenericResourcesItemDiscreteResourceSpec {
     pub kind: Option<String>,
     pub value: Option<i64>,
 }
+
 impl serde::Serialize for GenericResourcesItemDiscreteResourceSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -16988,6 +17603,7 @@ impl serde::Serialize for GenericResourcesItemDiscreteResourceSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for GenericResourcesItemDiscreteResourceSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17024,11 +17640,13 @@ impl<'de> serde::Deserialize<'de> for GenericResourcesItemDiscreteResourceSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GenericResourcesItemNamedResourceSpec {
     pub kind: Option<String>,
     pub value: Option<String>,
 }
+
 impl serde::Serialize for GenericResourcesItemNamedResourceSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17042,6 +17660,7 @@ impl serde::Serialize for GenericResourcesItemNamedResourceSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for GenericResourcesItemNamedResourceSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17078,6 +17697,7 @@ impl<'de> serde::Deserialize<'de> for GenericResourcesItemNamedResourceSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Status is one of `none`, `starting`, `healthy` or `unhealthy`
 ///
 /// - "none"      Indicates there is no healthcheck
@@ -17097,6 +17717,7 @@ pub enum HealthStatus {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl HealthStatus {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -17109,6 +17730,7 @@ impl HealthStatus {
         }
     }
 }
+
 impl From<&str> for HealthStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -17120,16 +17742,19 @@ impl From<&str> for HealthStatus {
         }
     }
 }
+
 impl std::fmt::Display for HealthStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for HealthStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HealthStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17137,11 +17762,13 @@ impl<'de> serde::Deserialize<'de> for HealthStatus {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostConfigBlkioWeightDeviceItem {
     pub path: Option<String>,
     pub weight: Option<i64>,
 }
+
 impl serde::Serialize for HostConfigBlkioWeightDeviceItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17155,6 +17782,7 @@ impl serde::Serialize for HostConfigBlkioWeightDeviceItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HostConfigBlkioWeightDeviceItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17191,6 +17819,7 @@ impl<'de> serde::Deserialize<'de> for HostConfigBlkioWeightDeviceItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostConfigUlimitsItem {
     /// Hard limit
@@ -17200,6 +17829,7 @@ pub struct HostConfigUlimitsItem {
     /// Soft limit
     pub soft: Option<i64>,
 }
+
 impl serde::Serialize for HostConfigUlimitsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17216,6 +17846,7 @@ impl serde::Serialize for HostConfigUlimitsItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HostConfigUlimitsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17255,6 +17886,7 @@ impl<'de> serde::Deserialize<'de> for HostConfigUlimitsItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// cgroup namespace mode for the container. Possible values are:
 ///
 /// - `"private"`: the container runs in its own private cgroup namespace
@@ -17271,6 +17903,7 @@ pub enum HostConfigCgroupnsMode {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl HostConfigCgroupnsMode {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -17281,6 +17914,7 @@ impl HostConfigCgroupnsMode {
         }
     }
 }
+
 impl From<&str> for HostConfigCgroupnsMode {
     fn from(value: &str) -> Self {
         match value {
@@ -17290,16 +17924,19 @@ impl From<&str> for HostConfigCgroupnsMode {
         }
     }
 }
+
 impl std::fmt::Display for HostConfigCgroupnsMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for HostConfigCgroupnsMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HostConfigCgroupnsMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17307,6 +17944,7 @@ impl<'de> serde::Deserialize<'de> for HostConfigCgroupnsMode {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Isolation technology of the container. (Windows only)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum HostConfigIsolation {
@@ -17321,6 +17959,7 @@ pub enum HostConfigIsolation {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl HostConfigIsolation {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -17333,6 +17972,7 @@ impl HostConfigIsolation {
         }
     }
 }
+
 impl From<&str> for HostConfigIsolation {
     fn from(value: &str) -> Self {
         match value {
@@ -17344,16 +17984,19 @@ impl From<&str> for HostConfigIsolation {
         }
     }
 }
+
 impl std::fmt::Display for HostConfigIsolation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for HostConfigIsolation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HostConfigIsolation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17361,6 +18004,7 @@ impl<'de> serde::Deserialize<'de> for HostConfigIsolation {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// The logging configuration for this container
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostConfigLogConfig {
@@ -17370,6 +18014,7 @@ pub struct HostConfigLogConfig {
     /// if logging is disabled.
     pub type_: Option<HostConfigLogConfigType>,
 }
+
 impl serde::Serialize for HostConfigLogConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17383,6 +18028,7 @@ impl serde::Serialize for HostConfigLogConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HostConfigLogConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17427,6 +18073,7 @@ impl<'de> serde::Deserialize<'de> for HostConfigLogConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Name of the logging driver used for the container or "none"
 /// if logging is disabled.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -17454,6 +18101,7 @@ pub enum HostConfigLogConfigType {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl HostConfigLogConfigType {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -17472,6 +18120,7 @@ impl HostConfigLogConfigType {
         }
     }
 }
+
 impl From<&str> for HostConfigLogConfigType {
     fn from(value: &str) -> Self {
         match value {
@@ -17489,16 +18138,19 @@ impl From<&str> for HostConfigLogConfigType {
         }
     }
 }
+
 impl std::fmt::Display for HostConfigLogConfigType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for HostConfigLogConfigType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HostConfigLogConfigType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17506,6 +18158,7 @@ impl<'de> serde::Deserialize<'de> for HostConfigLogConfigType {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Additional metadata of the image in the local cache. This information
 /// is local to the daemon, and not part of the image itself.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -17517,6 +18170,7 @@ pub struct ImageInspectMetadata {
     /// and omitted otherwise.
     pub last_tag_time: Option<String>,
 }
+
 impl serde::Serialize for ImageInspectMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17527,6 +18181,7 @@ impl serde::Serialize for ImageInspectMetadata {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageInspectMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17560,12 +18215,14 @@ impl<'de> serde::Deserialize<'de> for ImageInspectMetadata {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Information about the image's RootFS, including the layer IDs.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageInspectRootFs {
     pub layers: Option<Vec<String>>,
     pub type_: String,
 }
+
 impl serde::Serialize for ImageInspectRootFs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17577,6 +18234,7 @@ impl serde::Serialize for ImageInspectRootFs {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageInspectRootFs {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17616,6 +18274,7 @@ impl<'de> serde::Deserialize<'de> for ImageInspectRootFs {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The image data for the attestation manifest.
 /// This field is only populated when Kind is "attestation".
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -17623,6 +18282,7 @@ pub struct ImageManifestSummaryAttestationData {
     /// The digest of the image manifest that this attestation is for.
     pub for_: String,
 }
+
 impl serde::Serialize for ImageManifestSummaryAttestationData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17631,6 +18291,7 @@ impl serde::Serialize for ImageManifestSummaryAttestationData {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageManifestSummaryAttestationData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17667,6 +18328,7 @@ impl<'de> serde::Deserialize<'de> for ImageManifestSummaryAttestationData {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The image data for the image manifest.
 /// This field is only populated when Kind is "image".
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -17683,6 +18345,7 @@ pub struct ImageManifestSummaryImageData {
     pub platform: OCIPlatform,
     pub size: ImageManifestSummaryImageDataSize,
 }
+
 impl serde::Serialize for ImageManifestSummaryImageData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17696,6 +18359,7 @@ impl serde::Serialize for ImageManifestSummaryImageData {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageManifestSummaryImageData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17755,6 +18419,7 @@ impl<'de> serde::Deserialize<'de> for ImageManifestSummaryImageData {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageManifestSummaryImageDataSize {
     /// Unpacked is the size (in bytes) of the locally unpacked
@@ -17766,6 +18431,7 @@ pub struct ImageManifestSummaryImageDataSize {
     /// already gone.
     pub unpacked: i64,
 }
+
 impl serde::Serialize for ImageManifestSummaryImageDataSize {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17774,6 +18440,7 @@ impl serde::Serialize for ImageManifestSummaryImageDataSize {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageManifestSummaryImageDataSize {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17810,6 +18477,7 @@ impl<'de> serde::Deserialize<'de> for ImageManifestSummaryImageDataSize {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The kind of the manifest.
 ///
 /// kind         | description
@@ -17827,6 +18495,7 @@ pub enum ImageManifestSummaryKind {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ImageManifestSummaryKind {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -17838,6 +18507,7 @@ impl ImageManifestSummaryKind {
         }
     }
 }
+
 impl From<&str> for ImageManifestSummaryKind {
     fn from(value: &str) -> Self {
         match value {
@@ -17848,16 +18518,19 @@ impl From<&str> for ImageManifestSummaryKind {
         }
     }
 }
+
 impl std::fmt::Display for ImageManifestSummaryKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ImageManifestSummaryKind {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageManifestSummaryKind {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17865,6 +18538,7 @@ impl<'de> serde::Deserialize<'de> for ImageManifestSummaryKind {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageManifestSummarySize {
     /// Content is the size (in bytes) of all the locally present
@@ -17882,6 +18556,7 @@ pub struct ImageManifestSummarySize {
     /// image snapshots (\[Size.Content\] + \[ImageData.Size.Unpacked\]).
     pub total: i64,
 }
+
 impl serde::Serialize for ImageManifestSummarySize {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17891,6 +18566,7 @@ impl serde::Serialize for ImageManifestSummarySize {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageManifestSummarySize {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17933,6 +18609,7 @@ impl<'de> serde::Deserialize<'de> for ImageManifestSummarySize {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Optional configuration for the `bind` type.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MountBindOptions {
@@ -17952,6 +18629,7 @@ pub struct MountBindOptions {
     /// will default to `true` for clients on versions prior to v1.44.
     pub read_only_non_recursive: Option<bool>,
 }
+
 impl serde::Serialize for MountBindOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17974,6 +18652,7 @@ impl serde::Serialize for MountBindOptions {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MountBindOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18026,6 +18705,7 @@ impl<'de> serde::Deserialize<'de> for MountBindOptions {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// A propagation mode with the value `[r]private`, `[r]shared`, or `[r]slave`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MountBindOptionsPropagation {
@@ -18044,6 +18724,7 @@ pub enum MountBindOptionsPropagation {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl MountBindOptionsPropagation {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -18058,6 +18739,7 @@ impl MountBindOptionsPropagation {
         }
     }
 }
+
 impl From<&str> for MountBindOptionsPropagation {
     fn from(value: &str) -> Self {
         match value {
@@ -18071,16 +18753,19 @@ impl From<&str> for MountBindOptionsPropagation {
         }
     }
 }
+
 impl std::fmt::Display for MountBindOptionsPropagation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for MountBindOptionsPropagation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MountBindOptionsPropagation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18088,12 +18773,14 @@ impl<'de> serde::Deserialize<'de> for MountBindOptionsPropagation {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Optional configuration for the `image` type.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MountImageOptions {
     /// Source path inside the image. Must be relative without any back traversals.
     pub subpath: Option<String>,
 }
+
 impl serde::Serialize for MountImageOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -18104,6 +18791,7 @@ impl serde::Serialize for MountImageOptions {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MountImageOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18137,6 +18825,7 @@ impl<'de> serde::Deserialize<'de> for MountImageOptions {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Optional configuration for the `tmpfs` type.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MountTmpfsOptions {
@@ -18152,6 +18841,7 @@ pub struct MountTmpfsOptions {
     /// The size for the tmpfs mount in bytes.
     pub size_bytes: Option<i64>,
 }
+
 impl serde::Serialize for MountTmpfsOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -18168,6 +18858,7 @@ impl serde::Serialize for MountTmpfsOptions {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MountTmpfsOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18209,6 +18900,7 @@ impl<'de> serde::Deserialize<'de> for MountTmpfsOptions {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Optional configuration for the `volume` type.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MountVolumeOptions {
@@ -18221,6 +18913,7 @@ pub struct MountVolumeOptions {
     /// Source path inside the volume. Must be relative without any back traversals.
     pub subpath: Option<String>,
 }
+
 impl serde::Serialize for MountVolumeOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -18240,6 +18933,7 @@ impl serde::Serialize for MountVolumeOptions {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MountVolumeOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18290,6 +18984,7 @@ impl<'de> serde::Deserialize<'de> for MountVolumeOptions {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Map of driver specific options
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MountVolumeOptionsDriverConfig {
@@ -18298,6 +18993,7 @@ pub struct MountVolumeOptionsDriverConfig {
     /// key/value map of driver specific options.
     pub options: Option<std::collections::HashMap<String, String>>,
 }
+
 impl serde::Serialize for MountVolumeOptionsDriverConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -18311,6 +19007,7 @@ impl serde::Serialize for MountVolumeOptionsDriverConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MountVolumeOptionsDriverConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18352,6 +19049,7 @@ impl<'de> serde::Deserialize<'de> for MountVolumeOptionsDriverConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Availability of the node.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum NodeSpecAvailability {
@@ -18364,6 +19062,7 @@ pub enum NodeSpecAvailability {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl NodeSpecAvailability {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -18375,6 +19074,7 @@ impl NodeSpecAvailability {
         }
     }
 }
+
 impl From<&str> for NodeSpecAvailability {
     fn from(value: &str) -> Self {
         match value {
@@ -18385,16 +19085,19 @@ impl From<&str> for NodeSpecAvailability {
         }
     }
 }
+
 impl std::fmt::Display for NodeSpecAvailability {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for NodeSpecAvailability {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NodeSpecAvailability {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18402,6 +19105,7 @@ impl<'de> serde::Deserialize<'de> for NodeSpecAvailability {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Role of the node.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum NodeSpecRole {
@@ -18412,6 +19116,7 @@ pub enum NodeSpecRole {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl NodeSpecRole {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -18422,6 +19127,7 @@ impl NodeSpecRole {
         }
     }
 }
+
 impl From<&str> for NodeSpecRole {
     fn from(value: &str) -> Self {
         match value {
@@ -18431,16 +19137,19 @@ impl From<&str> for NodeSpecRole {
         }
     }
 }
+
 impl std::fmt::Display for NodeSpecRole {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for NodeSpecRole {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NodeSpecRole {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18448,6 +19157,7 @@ impl<'de> serde::Deserialize<'de> for NodeSpecRole {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// The config of a plugin.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginConfig {
@@ -18468,6 +19178,7 @@ pub struct PluginConfig {
     pub work_dir: String,
     pub rootfs: Option<PluginConfigRootfs>,
 }
+
 impl serde::Serialize for PluginConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -18494,6 +19205,7 @@ impl serde::Serialize for PluginConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18632,6 +19344,7 @@ impl<'de> serde::Deserialize<'de> for PluginConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginConfigArgs {
     pub description: String,
@@ -18639,6 +19352,7 @@ pub struct PluginConfigArgs {
     pub settable: Vec<String>,
     pub value: Vec<String>,
 }
+
 impl serde::Serialize for PluginConfigArgs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -18650,6 +19364,7 @@ impl serde::Serialize for PluginConfigArgs {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginConfigArgs {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18712,6 +19427,7 @@ impl<'de> serde::Deserialize<'de> for PluginConfigArgs {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The interface between Docker and the plugin
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginConfigInterface {
@@ -18720,6 +19436,7 @@ pub struct PluginConfigInterface {
     pub socket: String,
     pub types: Vec<String>,
 }
+
 impl serde::Serialize for PluginConfigInterface {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -18732,6 +19449,7 @@ impl serde::Serialize for PluginConfigInterface {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginConfigInterface {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18786,6 +19504,7 @@ impl<'de> serde::Deserialize<'de> for PluginConfigInterface {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Protocol to use for clients connecting to the plugin.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PluginConfigInterfaceProtocolScheme {
@@ -18796,6 +19515,7 @@ pub enum PluginConfigInterfaceProtocolScheme {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl PluginConfigInterfaceProtocolScheme {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -18806,6 +19526,7 @@ impl PluginConfigInterfaceProtocolScheme {
         }
     }
 }
+
 impl From<&str> for PluginConfigInterfaceProtocolScheme {
     fn from(value: &str) -> Self {
         match value {
@@ -18815,16 +19536,19 @@ impl From<&str> for PluginConfigInterfaceProtocolScheme {
         }
     }
 }
+
 impl std::fmt::Display for PluginConfigInterfaceProtocolScheme {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PluginConfigInterfaceProtocolScheme {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginConfigInterfaceProtocolScheme {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18832,12 +19556,14 @@ impl<'de> serde::Deserialize<'de> for PluginConfigInterfaceProtocolScheme {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginConfigLinux {
     pub allow_all_devices: bool,
     pub capabilities: Vec<String>,
     pub devices: Vec<PluginDevice>,
 }
+
 impl serde::Serialize for PluginConfigLinux {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -18848,6 +19574,7 @@ impl serde::Serialize for PluginConfigLinux {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginConfigLinux {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18906,10 +19633,12 @@ impl<'de> serde::Deserialize<'de> for PluginConfigLinux {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginConfigNetwork {
     pub type_: String,
 }
+
 impl serde::Serialize for PluginConfigNetwork {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -18918,6 +19647,7 @@ impl serde::Serialize for PluginConfigNetwork {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginConfigNetwork {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18954,11 +19684,13 @@ impl<'de> serde::Deserialize<'de> for PluginConfigNetwork {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginConfigUser {
     pub gid: Option<u32>,
     pub uid: Option<u32>,
 }
+
 impl serde::Serialize for PluginConfigUser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -18972,6 +19704,7 @@ impl serde::Serialize for PluginConfigUser {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginConfigUser {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19008,11 +19741,13 @@ impl<'de> serde::Deserialize<'de> for PluginConfigUser {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginConfigRootfs {
     pub diff_ids: Option<Vec<String>>,
     pub type_: Option<String>,
 }
+
 impl serde::Serialize for PluginConfigRootfs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -19026,6 +19761,7 @@ impl serde::Serialize for PluginConfigRootfs {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginConfigRootfs {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19062,6 +19798,7 @@ impl<'de> serde::Deserialize<'de> for PluginConfigRootfs {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// user-configurable settings for the plugin.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginSettings {
@@ -19070,6 +19807,7 @@ pub struct PluginSettings {
     pub env: Vec<String>,
     pub mounts: Vec<PluginMount>,
 }
+
 impl serde::Serialize for PluginSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -19081,6 +19819,7 @@ impl serde::Serialize for PluginSettings {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19155,6 +19894,7 @@ impl<'de> serde::Deserialize<'de> for PluginSettings {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PortSummaryType {
     /// `"tcp"`
@@ -19166,6 +19906,7 @@ pub enum PortSummaryType {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl PortSummaryType {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -19177,6 +19918,7 @@ impl PortSummaryType {
         }
     }
 }
+
 impl From<&str> for PortSummaryType {
     fn from(value: &str) -> Self {
         match value {
@@ -19187,16 +19929,19 @@ impl From<&str> for PortSummaryType {
         }
     }
 }
+
 impl std::fmt::Display for PortSummaryType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PortSummaryType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PortSummaryType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19204,11 +19949,13 @@ impl<'de> serde::Deserialize<'de> for PortSummaryType {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourcesBlkioWeightDeviceItem {
     pub path: Option<String>,
     pub weight: Option<i64>,
 }
+
 impl serde::Serialize for ResourcesBlkioWeightDeviceItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -19222,6 +19969,7 @@ impl serde::Serialize for ResourcesBlkioWeightDeviceItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ResourcesBlkioWeightDeviceItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19258,6 +20006,7 @@ impl<'de> serde::Deserialize<'de> for ResourcesBlkioWeightDeviceItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourcesUlimitsItem {
     /// Hard limit
@@ -19267,6 +20016,7 @@ pub struct ResourcesUlimitsItem {
     /// Soft limit
     pub soft: Option<i64>,
 }
+
 impl serde::Serialize for ResourcesUlimitsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -19283,6 +20033,7 @@ impl serde::Serialize for ResourcesUlimitsItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ResourcesUlimitsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19322,6 +20073,7 @@ impl<'de> serde::Deserialize<'de> for ResourcesUlimitsItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// - Empty string means not to restart
 /// - `no` Do not automatically restart
 /// - `always` Always restart
@@ -19342,6 +20094,7 @@ pub enum RestartPolicyName {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl RestartPolicyName {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -19355,6 +20108,7 @@ impl RestartPolicyName {
         }
     }
 }
+
 impl From<&str> for RestartPolicyName {
     fn from(value: &str) -> Self {
         match value {
@@ -19367,16 +20121,19 @@ impl From<&str> for RestartPolicyName {
         }
     }
 }
+
 impl std::fmt::Display for RestartPolicyName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for RestartPolicyName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for RestartPolicyName {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19384,12 +20141,14 @@ impl<'de> serde::Deserialize<'de> for RestartPolicyName {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceEndpoint {
     pub ports: Option<Vec<EndpointPortConfig>>,
     pub spec: Option<EndpointSpec>,
     pub virtual_ips: Option<Vec<ServiceEndpointVirtualIpsItem>>,
 }
+
 impl serde::Serialize for ServiceEndpoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -19406,6 +20165,7 @@ impl serde::Serialize for ServiceEndpoint {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceEndpoint {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19451,11 +20211,13 @@ impl<'de> serde::Deserialize<'de> for ServiceEndpoint {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceEndpointVirtualIpsItem {
     pub addr: Option<String>,
     pub network_id: Option<String>,
 }
+
 impl serde::Serialize for ServiceEndpointVirtualIpsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -19469,6 +20231,7 @@ impl serde::Serialize for ServiceEndpointVirtualIpsItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceEndpointVirtualIpsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19505,6 +20268,7 @@ impl<'de> serde::Deserialize<'de> for ServiceEndpointVirtualIpsItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The status of the service when it is in one of ReplicatedJob or
 /// GlobalJob modes. Absent on Replicated and Global mode services. The
 /// JobIteration is an ObjectVersion, but unlike the Service's version,
@@ -19524,6 +20288,7 @@ pub struct ServiceJobStatus {
     /// started.
     pub last_execution: Option<String>,
 }
+
 impl serde::Serialize for ServiceJobStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -19537,6 +20302,7 @@ impl serde::Serialize for ServiceJobStatus {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceJobStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19575,6 +20341,7 @@ impl<'de> serde::Deserialize<'de> for ServiceJobStatus {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The status of the service's tasks. Provided only when requested as
 /// part of a ServiceList operation.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -19593,6 +20360,7 @@ pub struct ServiceServiceStatus {
     /// The number of tasks for the service currently in the Running state.
     pub running_tasks: Option<u64>,
 }
+
 impl serde::Serialize for ServiceServiceStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -19609,6 +20377,7 @@ impl serde::Serialize for ServiceServiceStatus {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceServiceStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19648,6 +20417,7 @@ impl<'de> serde::Deserialize<'de> for ServiceServiceStatus {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The status of a service update.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceUpdateStatus {
@@ -19656,6 +20426,7 @@ pub struct ServiceUpdateStatus {
     pub started_at: Option<String>,
     pub state: Option<ServiceUpdateStatusState>,
 }
+
 impl serde::Serialize for ServiceUpdateStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -19675,6 +20446,7 @@ impl serde::Serialize for ServiceUpdateStatus {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceUpdateStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19720,6 +20492,7 @@ impl<'de> serde::Deserialize<'de> for ServiceUpdateStatus {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServiceUpdateStatusState {
     /// `"updating"`
@@ -19731,6 +20504,7 @@ pub enum ServiceUpdateStatusState {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ServiceUpdateStatusState {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -19742,6 +20516,7 @@ impl ServiceUpdateStatusState {
         }
     }
 }
+
 impl From<&str> for ServiceUpdateStatusState {
     fn from(value: &str) -> Self {
         match value {
@@ -19752,16 +20527,19 @@ impl From<&str> for ServiceUpdateStatusState {
         }
     }
 }
+
 impl std::fmt::Display for ServiceUpdateStatusState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ServiceUpdateStatusState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceUpdateStatusState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19769,6 +20547,7 @@ impl<'de> serde::Deserialize<'de> for ServiceUpdateStatusState {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Scheduling mode for the service.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceSpecMode {
@@ -19781,6 +20560,7 @@ pub struct ServiceSpecMode {
     /// to a completed state.
     pub replicated_job: Option<ServiceSpecModeReplicatedJob>,
 }
+
 impl serde::Serialize for ServiceSpecMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -19800,6 +20580,7 @@ impl serde::Serialize for ServiceSpecMode {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpecMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19852,10 +20633,12 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecMode {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceSpecModeReplicated {
     pub replicas: Option<i64>,
 }
+
 impl serde::Serialize for ServiceSpecModeReplicated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -19866,6 +20649,7 @@ impl serde::Serialize for ServiceSpecModeReplicated {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpecModeReplicated {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19899,6 +20683,7 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecModeReplicated {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The mode used for services with a finite number of tasks that run
 /// to a completed state.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -19909,6 +20694,7 @@ pub struct ServiceSpecModeReplicatedJob {
     /// state. If unset, will default to the value of `MaxConcurrent`
     pub total_completions: Option<i64>,
 }
+
 impl serde::Serialize for ServiceSpecModeReplicatedJob {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -19922,6 +20708,7 @@ impl serde::Serialize for ServiceSpecModeReplicatedJob {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpecModeReplicatedJob {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19958,6 +20745,7 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecModeReplicatedJob {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Specification for the rollback strategy of the service.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceSpecRollbackConfig {
@@ -19981,6 +20769,7 @@ pub struct ServiceSpecRollbackConfig {
     /// unlimited parallelism).
     pub parallelism: Option<i64>,
 }
+
 impl serde::Serialize for ServiceSpecRollbackConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -20006,6 +20795,7 @@ impl serde::Serialize for ServiceSpecRollbackConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpecRollbackConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20062,6 +20852,7 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecRollbackConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Action to take if an rolled back task fails to run, or stops
 /// running during the rollback.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -20073,6 +20864,7 @@ pub enum ServiceSpecRollbackConfigFailureAction {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ServiceSpecRollbackConfigFailureAction {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -20083,6 +20875,7 @@ impl ServiceSpecRollbackConfigFailureAction {
         }
     }
 }
+
 impl From<&str> for ServiceSpecRollbackConfigFailureAction {
     fn from(value: &str) -> Self {
         match value {
@@ -20092,16 +20885,19 @@ impl From<&str> for ServiceSpecRollbackConfigFailureAction {
         }
     }
 }
+
 impl std::fmt::Display for ServiceSpecRollbackConfigFailureAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ServiceSpecRollbackConfigFailureAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpecRollbackConfigFailureAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20109,6 +20905,7 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecRollbackConfigFailureAction {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// The order of operations when rolling back a task. Either the old
 /// task is shut down before the new task is started, or the new task
 /// is started before the old task is shut down.
@@ -20121,6 +20918,7 @@ pub enum ServiceSpecRollbackConfigOrder {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ServiceSpecRollbackConfigOrder {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -20131,6 +20929,7 @@ impl ServiceSpecRollbackConfigOrder {
         }
     }
 }
+
 impl From<&str> for ServiceSpecRollbackConfigOrder {
     fn from(value: &str) -> Self {
         match value {
@@ -20140,16 +20939,19 @@ impl From<&str> for ServiceSpecRollbackConfigOrder {
         }
     }
 }
+
 impl std::fmt::Display for ServiceSpecRollbackConfigOrder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ServiceSpecRollbackConfigOrder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpecRollbackConfigOrder {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20157,6 +20959,7 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecRollbackConfigOrder {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Specification for the update strategy of the service.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceSpecUpdateConfig {
@@ -20180,6 +20983,7 @@ pub struct ServiceSpecUpdateConfig {
     /// unlimited parallelism).
     pub parallelism: Option<i64>,
 }
+
 impl serde::Serialize for ServiceSpecUpdateConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -20205,6 +21009,7 @@ impl serde::Serialize for ServiceSpecUpdateConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpecUpdateConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20261,6 +21066,7 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecUpdateConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Action to take if an updated task fails to run, or stops running
 /// during the update.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -20274,6 +21080,7 @@ pub enum ServiceSpecUpdateConfigFailureAction {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ServiceSpecUpdateConfigFailureAction {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -20285,6 +21092,7 @@ impl ServiceSpecUpdateConfigFailureAction {
         }
     }
 }
+
 impl From<&str> for ServiceSpecUpdateConfigFailureAction {
     fn from(value: &str) -> Self {
         match value {
@@ -20295,16 +21103,19 @@ impl From<&str> for ServiceSpecUpdateConfigFailureAction {
         }
     }
 }
+
 impl std::fmt::Display for ServiceSpecUpdateConfigFailureAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ServiceSpecUpdateConfigFailureAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpecUpdateConfigFailureAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20312,6 +21123,7 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecUpdateConfigFailureAction {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// The order of operations when rolling out an updated task. Either
 /// the old task is shut down before the new task is started, or the
 /// new task is started before the old task is shut down.
@@ -20324,6 +21136,7 @@ pub enum ServiceSpecUpdateConfigOrder {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ServiceSpecUpdateConfigOrder {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -20334,6 +21147,7 @@ impl ServiceSpecUpdateConfigOrder {
         }
     }
 }
+
 impl From<&str> for ServiceSpecUpdateConfigOrder {
     fn from(value: &str) -> Self {
         match value {
@@ -20343,16 +21157,19 @@ impl From<&str> for ServiceSpecUpdateConfigOrder {
         }
     }
 }
+
 impl std::fmt::Display for ServiceSpecUpdateConfigOrder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ServiceSpecUpdateConfigOrder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpecUpdateConfigOrder {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20360,6 +21177,7 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecUpdateConfigOrder {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// CA configuration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecCaConfig {
@@ -20379,6 +21197,7 @@ pub struct SwarmSpecCaConfig {
     /// in PEM format.
     pub signing_ca_key: Option<String>,
 }
+
 impl serde::Serialize for SwarmSpecCaConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -20401,6 +21220,7 @@ impl serde::Serialize for SwarmSpecCaConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpecCaConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20451,6 +21271,7 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecCaConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecCaConfigExternalCasItem {
     /// The root CA certificate (in PEM format) this external CA uses
@@ -20466,6 +21287,7 @@ pub struct SwarmSpecCaConfigExternalCasItem {
     /// URL where certificate signing requests should be sent.
     pub url: Option<String>,
 }
+
 impl serde::Serialize for SwarmSpecCaConfigExternalCasItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -20485,6 +21307,7 @@ impl serde::Serialize for SwarmSpecCaConfigExternalCasItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpecCaConfigExternalCasItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20537,6 +21360,7 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecCaConfigExternalCasItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Protocol for communication with the external CA (currently
 /// only `cfssl` is supported).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -20546,6 +21370,7 @@ pub enum SwarmSpecCaConfigExternalCasItemProtocol {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl SwarmSpecCaConfigExternalCasItemProtocol {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -20555,6 +21380,7 @@ impl SwarmSpecCaConfigExternalCasItemProtocol {
         }
     }
 }
+
 impl From<&str> for SwarmSpecCaConfigExternalCasItemProtocol {
     fn from(value: &str) -> Self {
         match value {
@@ -20563,16 +21389,19 @@ impl From<&str> for SwarmSpecCaConfigExternalCasItemProtocol {
         }
     }
 }
+
 impl std::fmt::Display for SwarmSpecCaConfigExternalCasItemProtocol {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for SwarmSpecCaConfigExternalCasItemProtocol {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpecCaConfigExternalCasItemProtocol {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20580,12 +21409,14 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecCaConfigExternalCasItemProtocol {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Dispatcher configuration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecDispatcher {
     /// The delay for an agent to send a heartbeat to the dispatcher.
     pub heartbeat_period: Option<i64>,
 }
+
 impl serde::Serialize for SwarmSpecDispatcher {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -20596,6 +21427,7 @@ impl serde::Serialize for SwarmSpecDispatcher {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpecDispatcher {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20629,6 +21461,7 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecDispatcher {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Parameters related to encryption-at-rest.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecEncryptionConfig {
@@ -20636,6 +21469,7 @@ pub struct SwarmSpecEncryptionConfig {
     /// managers.
     pub auto_lock_managers: Option<bool>,
 }
+
 impl serde::Serialize for SwarmSpecEncryptionConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -20646,6 +21480,7 @@ impl serde::Serialize for SwarmSpecEncryptionConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpecEncryptionConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20679,6 +21514,7 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecEncryptionConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Orchestration configuration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecOrchestration {
@@ -20686,6 +21522,7 @@ pub struct SwarmSpecOrchestration {
     /// negative, never remove completed or failed tasks.
     pub task_history_retention_limit: Option<i64>,
 }
+
 impl serde::Serialize for SwarmSpecOrchestration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -20696,6 +21533,7 @@ impl serde::Serialize for SwarmSpecOrchestration {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpecOrchestration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20731,6 +21569,7 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecOrchestration {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Raft configuration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecRaft {
@@ -20755,6 +21594,7 @@ pub struct SwarmSpecRaft {
     /// The number of log entries between snapshots.
     pub snapshot_interval: Option<u64>,
 }
+
 impl serde::Serialize for SwarmSpecRaft {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -20777,6 +21617,7 @@ impl serde::Serialize for SwarmSpecRaft {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpecRaft {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20824,6 +21665,7 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecRaft {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Defaults for creating tasks in this cluster.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecTaskDefaults {
@@ -20834,6 +21676,7 @@ pub struct SwarmSpecTaskDefaults {
     /// to use their previously configured log driver until recreated.
     pub log_driver: Option<SwarmSpecTaskDefaultsLogDriver>,
 }
+
 impl serde::Serialize for SwarmSpecTaskDefaults {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -20844,6 +21687,7 @@ impl serde::Serialize for SwarmSpecTaskDefaults {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpecTaskDefaults {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20880,6 +21724,7 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecTaskDefaults {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The log driver to use for tasks created in the orchestrator if
 /// unspecified by a service.
 ///
@@ -20893,6 +21738,7 @@ pub struct SwarmSpecTaskDefaultsLogDriver {
     /// as key/value pairs.
     pub options: Option<std::collections::HashMap<String, String>>,
 }
+
 impl serde::Serialize for SwarmSpecTaskDefaultsLogDriver {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -20906,6 +21752,7 @@ impl serde::Serialize for SwarmSpecTaskDefaultsLogDriver {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpecTaskDefaultsLogDriver {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20947,6 +21794,7 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecTaskDefaultsLogDriver {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The driver to use for managing cgroups.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SystemInfoCgroupDriver {
@@ -20959,6 +21807,7 @@ pub enum SystemInfoCgroupDriver {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl SystemInfoCgroupDriver {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -20970,6 +21819,7 @@ impl SystemInfoCgroupDriver {
         }
     }
 }
+
 impl From<&str> for SystemInfoCgroupDriver {
     fn from(value: &str) -> Self {
         match value {
@@ -20980,16 +21830,19 @@ impl From<&str> for SystemInfoCgroupDriver {
         }
     }
 }
+
 impl std::fmt::Display for SystemInfoCgroupDriver {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for SystemInfoCgroupDriver {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemInfoCgroupDriver {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20997,6 +21850,7 @@ impl<'de> serde::Deserialize<'de> for SystemInfoCgroupDriver {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// The version of the cgroup.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SystemInfoCgroupVersion {
@@ -21007,6 +21861,7 @@ pub enum SystemInfoCgroupVersion {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl SystemInfoCgroupVersion {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -21017,6 +21872,7 @@ impl SystemInfoCgroupVersion {
         }
     }
 }
+
 impl From<&str> for SystemInfoCgroupVersion {
     fn from(value: &str) -> Self {
         match value {
@@ -21026,16 +21882,19 @@ impl From<&str> for SystemInfoCgroupVersion {
         }
     }
 }
+
 impl std::fmt::Display for SystemInfoCgroupVersion {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for SystemInfoCgroupVersion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemInfoCgroupVersion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -21043,6 +21902,7 @@ impl<'de> serde::Deserialize<'de> for SystemInfoCgroupVersion {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemInfoDefaultAddressPoolsItem {
     /// The network address in CIDR format
@@ -21050,6 +21910,7 @@ pub struct SystemInfoDefaultAddressPoolsItem {
     /// The network pool size
     pub size: Option<i64>,
 }
+
 impl serde::Serialize for SystemInfoDefaultAddressPoolsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -21063,6 +21924,7 @@ impl serde::Serialize for SystemInfoDefaultAddressPoolsItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemInfoDefaultAddressPoolsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -21099,6 +21961,7 @@ impl<'de> serde::Deserialize<'de> for SystemInfoDefaultAddressPoolsItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Represents the isolation technology to use as a default for containers.
 /// The supported values are platform-specific.
 ///
@@ -21119,6 +21982,7 @@ pub enum SystemInfoIsolation {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl SystemInfoIsolation {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -21131,6 +21995,7 @@ impl SystemInfoIsolation {
         }
     }
 }
+
 impl From<&str> for SystemInfoIsolation {
     fn from(value: &str) -> Self {
         match value {
@@ -21142,16 +22007,19 @@ impl From<&str> for SystemInfoIsolation {
         }
     }
 }
+
 impl std::fmt::Display for SystemInfoIsolation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for SystemInfoIsolation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemInfoIsolation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -21159,6 +22027,7 @@ impl<'de> serde::Deserialize<'de> for SystemInfoIsolation {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemVersionComponentsItem {
     /// Key/value pairs of strings with additional information about the
@@ -21173,6 +22042,7 @@ pub struct SystemVersionComponentsItem {
     /// Version of the component
     pub version: String,
 }
+
 impl serde::Serialize for SystemVersionComponentsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -21185,6 +22055,7 @@ impl serde::Serialize for SystemVersionComponentsItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemVersionComponentsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -21232,10 +22103,12 @@ impl<'de> serde::Deserialize<'de> for SystemVersionComponentsItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemVersionPlatform {
     pub name: String,
 }
+
 impl serde::Serialize for SystemVersionPlatform {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -21244,6 +22117,7 @@ impl serde::Serialize for SystemVersionPlatform {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemVersionPlatform {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -21280,6 +22154,7 @@ impl<'de> serde::Deserialize<'de> for SystemVersionPlatform {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Container spec for the service.
 ///
 /// &lt;p&gt;&lt;br /&gt;&lt;/p&gt;
@@ -21369,6 +22244,7 @@ pub struct TaskSpecContainerSpec {
     /// The user inside the container.
     pub user: Option<String>,
 }
+
 impl serde::Serialize for TaskSpecContainerSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -21460,6 +22336,7 @@ impl serde::Serialize for TaskSpecContainerSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -21614,6 +22491,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpecConfigsItem {
     /// ConfigID represents the ID of the specific config that we're
@@ -21638,6 +22516,7 @@ pub struct TaskSpecContainerSpecConfigsItem {
     /// > exclusive
     pub runtime: Option<serde_json::Value>,
 }
+
 impl serde::Serialize for TaskSpecContainerSpecConfigsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -21657,6 +22536,7 @@ impl serde::Serialize for TaskSpecContainerSpecConfigsItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecConfigsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -21706,6 +22586,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecConfigsItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// File represents a specific target that is backed by a file.
 ///
 /// &lt;p&gt;&lt;br /&gt;&lt;p&gt;
@@ -21722,6 +22603,7 @@ pub struct TaskSpecContainerSpecConfigsItemFile {
     /// UID represents the file UID.
     pub uid: Option<String>,
 }
+
 impl serde::Serialize for TaskSpecContainerSpecConfigsItemFile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -21741,6 +22623,7 @@ impl serde::Serialize for TaskSpecContainerSpecConfigsItemFile {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecConfigsItemFile {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -21783,6 +22666,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecConfigsItemFile {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Specification for DNS related configurations in resolver configuration
 /// file (`resolv.conf`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -21795,6 +22679,7 @@ pub struct TaskSpecContainerSpecDnsConfig {
     /// A search list for host-name lookup.
     pub search: Option<Vec<String>>,
 }
+
 impl serde::Serialize for TaskSpecContainerSpecDnsConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -21811,6 +22696,7 @@ impl serde::Serialize for TaskSpecContainerSpecDnsConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecDnsConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -21852,6 +22738,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecDnsConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Isolation technology of the containers running the service.
 /// (Windows only)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -21867,6 +22754,7 @@ pub enum TaskSpecContainerSpecIsolation {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl TaskSpecContainerSpecIsolation {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -21879,6 +22767,7 @@ impl TaskSpecContainerSpecIsolation {
         }
     }
 }
+
 impl From<&str> for TaskSpecContainerSpecIsolation {
     fn from(value: &str) -> Self {
         match value {
@@ -21890,16 +22779,19 @@ impl From<&str> for TaskSpecContainerSpecIsolation {
         }
     }
 }
+
 impl std::fmt::Display for TaskSpecContainerSpecIsolation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TaskSpecContainerSpecIsolation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecIsolation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -21907,6 +22799,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecIsolation {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Security options for the container
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpecPrivileges {
@@ -21921,6 +22814,7 @@ pub struct TaskSpecContainerSpecPrivileges {
     /// Options for configuring seccomp on the container
     pub seccomp: Option<TaskSpecContainerSpecPrivilegesSeccomp>,
 }
+
 impl serde::Serialize for TaskSpecContainerSpecPrivileges {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -21943,6 +22837,7 @@ impl serde::Serialize for TaskSpecContainerSpecPrivileges {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivileges {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -22008,11 +22903,13 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivileges {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Options for configuring AppArmor on the container
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpecPrivilegesAppArmor {
     pub mode: Option<TaskSpecContainerSpecPrivilegesAppArmorMode>,
 }
+
 impl serde::Serialize for TaskSpecContainerSpecPrivilegesAppArmor {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -22023,6 +22920,7 @@ impl serde::Serialize for TaskSpecContainerSpecPrivilegesAppArmor {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivilegesAppArmor {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -22061,6 +22959,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivilegesAppArmor {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TaskSpecContainerSpecPrivilegesAppArmorMode {
     /// `"default"`
@@ -22070,6 +22969,7 @@ pub enum TaskSpecContainerSpecPrivilegesAppArmorMode {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl TaskSpecContainerSpecPrivilegesAppArmorMode {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -22080,6 +22980,7 @@ impl TaskSpecContainerSpecPrivilegesAppArmorMode {
         }
     }
 }
+
 impl From<&str> for TaskSpecContainerSpecPrivilegesAppArmorMode {
     fn from(value: &str) -> Self {
         match value {
@@ -22089,16 +22990,19 @@ impl From<&str> for TaskSpecContainerSpecPrivilegesAppArmorMode {
         }
     }
 }
+
 impl std::fmt::Display for TaskSpecContainerSpecPrivilegesAppArmorMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TaskSpecContainerSpecPrivilegesAppArmorMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivilegesAppArmorMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -22106,6 +23010,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivilegesAppArmorMod
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// CredentialSpec for managed service account (Windows only)
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpecPrivilegesCredentialSpec {
@@ -22144,6 +23049,7 @@ pub struct TaskSpecContainerSpecPrivilegesCredentialSpec {
     /// > and `CredentialSpec.Config` are mutually exclusive.
     pub registry: Option<String>,
 }
+
 impl serde::Serialize for TaskSpecContainerSpecPrivilegesCredentialSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -22160,6 +23066,7 @@ impl serde::Serialize for TaskSpecContainerSpecPrivilegesCredentialSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivilegesCredentialSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -22199,6 +23106,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivilegesCredentialS
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// SELinux labels of the container
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpecPrivilegesSeLinuxContext {
@@ -22213,6 +23121,7 @@ pub struct TaskSpecContainerSpecPrivilegesSeLinuxContext {
     /// SELinux user label
     pub user: Option<String>,
 }
+
 impl serde::Serialize for TaskSpecContainerSpecPrivilegesSeLinuxContext {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -22235,6 +23144,7 @@ impl serde::Serialize for TaskSpecContainerSpecPrivilegesSeLinuxContext {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivilegesSeLinuxContext {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -22280,6 +23190,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivilegesSeLinuxCont
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Options for configuring seccomp on the container
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpecPrivilegesSeccomp {
@@ -22287,6 +23198,7 @@ pub struct TaskSpecContainerSpecPrivilegesSeccomp {
     /// The custom seccomp profile as a json object
     pub profile: Option<String>,
 }
+
 impl serde::Serialize for TaskSpecContainerSpecPrivilegesSeccomp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -22300,6 +23212,7 @@ impl serde::Serialize for TaskSpecContainerSpecPrivilegesSeccomp {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivilegesSeccomp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -22341,6 +23254,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivilegesSeccomp {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TaskSpecContainerSpecPrivilegesSeccompMode {
     /// `"default"`
@@ -22352,6 +23266,7 @@ pub enum TaskSpecContainerSpecPrivilegesSeccompMode {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl TaskSpecContainerSpecPrivilegesSeccompMode {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -22363,6 +23278,7 @@ impl TaskSpecContainerSpecPrivilegesSeccompMode {
         }
     }
 }
+
 impl From<&str> for TaskSpecContainerSpecPrivilegesSeccompMode {
     fn from(value: &str) -> Self {
         match value {
@@ -22373,16 +23289,19 @@ impl From<&str> for TaskSpecContainerSpecPrivilegesSeccompMode {
         }
     }
 }
+
 impl std::fmt::Display for TaskSpecContainerSpecPrivilegesSeccompMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TaskSpecContainerSpecPrivilegesSeccompMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivilegesSeccompMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -22390,6 +23309,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivilegesSeccompMode
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpecSecretsItem {
     /// File represents a specific target that is backed by a file.
@@ -22402,6 +23322,7 @@ pub struct TaskSpecContainerSpecSecretsItem {
     /// secret in the reference will be identified by its ID.
     pub secret_name: Option<String>,
 }
+
 impl serde::Serialize for TaskSpecContainerSpecSecretsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -22418,6 +23339,7 @@ impl serde::Serialize for TaskSpecContainerSpecSecretsItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecSecretsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -22462,6 +23384,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecSecretsItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// File represents a specific target that is backed by a file.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpecSecretsItemFile {
@@ -22474,6 +23397,7 @@ pub struct TaskSpecContainerSpecSecretsItemFile {
     /// UID represents the file UID.
     pub uid: Option<String>,
 }
+
 impl serde::Serialize for TaskSpecContainerSpecSecretsItemFile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -22493,6 +23417,7 @@ impl serde::Serialize for TaskSpecContainerSpecSecretsItemFile {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecSecretsItemFile {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -22535,6 +23460,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecSecretsItemFile {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpecUlimitsItem {
     /// Hard limit
@@ -22544,6 +23470,7 @@ pub struct TaskSpecContainerSpecUlimitsItem {
     /// Soft limit
     pub soft: Option<i64>,
 }
+
 impl serde::Serialize for TaskSpecContainerSpecUlimitsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -22560,6 +23487,7 @@ impl serde::Serialize for TaskSpecContainerSpecUlimitsItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecUlimitsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -22599,6 +23527,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecUlimitsItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Specifies the log driver to use for tasks created from this spec. If
 /// not present, the default one for the swarm will be used, finally
 /// falling back to the engine default if not specified.
@@ -22607,6 +23536,7 @@ pub struct TaskSpecLogDriver {
     pub name: Option<String>,
     pub options: Option<std::collections::HashMap<String, String>>,
 }
+
 impl serde::Serialize for TaskSpecLogDriver {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -22620,6 +23550,7 @@ impl serde::Serialize for TaskSpecLogDriver {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecLogDriver {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -22661,6 +23592,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecLogDriver {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Read-only spec type for non-swarm containers attached to swarm overlay
 /// networks.
 ///
@@ -22675,6 +23607,7 @@ pub struct TaskSpecNetworkAttachmentSpec {
     /// ID of the container represented by this task
     pub container_id: Option<String>,
 }
+
 impl serde::Serialize for TaskSpecNetworkAttachmentSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -22685,6 +23618,7 @@ impl serde::Serialize for TaskSpecNetworkAttachmentSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecNetworkAttachmentSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -22718,6 +23652,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecNetworkAttachmentSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecPlacement {
     /// An array of constraint expressions to limit the set of nodes where
@@ -22753,6 +23688,7 @@ pub struct TaskSpecPlacement {
     /// lowest precedence.
     pub preferences: Option<Vec<TaskSpecPlacementPreferencesItem>>,
 }
+
 impl serde::Serialize for TaskSpecPlacement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -22772,6 +23708,7 @@ impl serde::Serialize for TaskSpecPlacement {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecPlacement {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -22823,10 +23760,12 @@ impl<'de> serde::Deserialize<'de> for TaskSpecPlacement {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecPlacementPreferencesItem {
     pub spread: Option<TaskSpecPlacementPreferencesItemSpread>,
 }
+
 impl serde::Serialize for TaskSpecPlacementPreferencesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -22837,6 +23776,7 @@ impl serde::Serialize for TaskSpecPlacementPreferencesItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecPlacementPreferencesItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -22875,11 +23815,13 @@ impl<'de> serde::Deserialize<'de> for TaskSpecPlacementPreferencesItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecPlacementPreferencesItemSpread {
     /// label descriptor, such as `engine.labels.az`.
     pub spread_descriptor: Option<String>,
 }
+
 impl serde::Serialize for TaskSpecPlacementPreferencesItemSpread {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -22890,6 +23832,7 @@ impl serde::Serialize for TaskSpecPlacementPreferencesItemSpread {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecPlacementPreferencesItemSpread {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -22925,6 +23868,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecPlacementPreferencesItemSpread {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Plugin spec for the service.  *(Experimental release only.)*
 ///
 /// &lt;p&gt;&lt;br /&gt;&lt;/p&gt;
@@ -22943,6 +23887,7 @@ pub struct TaskSpecPluginSpec {
     /// The plugin image reference to use.
     pub remote: Option<String>,
 }
+
 impl serde::Serialize for TaskSpecPluginSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -22962,6 +23907,7 @@ impl serde::Serialize for TaskSpecPluginSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecPluginSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -23006,6 +23952,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecPluginSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Resource requirements which apply to each individual container created
 /// as part of the service.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -23025,6 +23972,7 @@ pub struct TaskSpecResources {
     /// Set to -1 to enable unlimited swap.
     pub swap_bytes: Option<i64>,
 }
+
 impl serde::Serialize for TaskSpecResources {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -23044,6 +23992,7 @@ impl serde::Serialize for TaskSpecResources {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecResources {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -23088,6 +24037,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecResources {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Specification for the restart policy which applies to containers
 /// created as part of this service.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -23103,6 +24053,7 @@ pub struct TaskSpecRestartPolicy {
     /// (default value is 0, which is unbounded).
     pub window: Option<i64>,
 }
+
 impl serde::Serialize for TaskSpecRestartPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -23122,6 +24073,7 @@ impl serde::Serialize for TaskSpecRestartPolicy {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecRestartPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -23167,6 +24119,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecRestartPolicy {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Condition for restart.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TaskSpecRestartPolicyCondition {
@@ -23179,6 +24132,7 @@ pub enum TaskSpecRestartPolicyCondition {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl TaskSpecRestartPolicyCondition {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -23190,6 +24144,7 @@ impl TaskSpecRestartPolicyCondition {
         }
     }
 }
+
 impl From<&str> for TaskSpecRestartPolicyCondition {
     fn from(value: &str) -> Self {
         match value {
@@ -23200,16 +24155,19 @@ impl From<&str> for TaskSpecRestartPolicyCondition {
         }
     }
 }
+
 impl std::fmt::Display for TaskSpecRestartPolicyCondition {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TaskSpecRestartPolicyCondition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecRestartPolicyCondition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -23217,6 +24175,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecRestartPolicyCondition {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// The level at which the volume exists. Either `global` for cluster-wide,
 /// or `local` for machine level.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -23228,6 +24187,7 @@ pub enum VolumeScope {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl VolumeScope {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -23238,6 +24198,7 @@ impl VolumeScope {
         }
     }
 }
+
 impl From<&str> for VolumeScope {
     fn from(value: &str) -> Self {
         match value {
@@ -23247,16 +24208,19 @@ impl From<&str> for VolumeScope {
         }
     }
 }
+
 impl std::fmt::Display for VolumeScope {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for VolumeScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for VolumeScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -23264,6 +24228,7 @@ impl<'de> serde::Deserialize<'de> for VolumeScope {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Usage details about the volume. This information is used by the
 /// `GET /system/df` endpoint, and omitted in other endpoints.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -23277,6 +24242,7 @@ pub struct VolumeUsageData {
     /// is set to `-1` ("not available")
     pub size: i64,
 }
+
 impl serde::Serialize for VolumeUsageData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -23286,6 +24252,7 @@ impl serde::Serialize for VolumeUsageData {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for VolumeUsageData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -23328,6 +24295,7 @@ impl<'de> serde::Deserialize<'de> for VolumeUsageData {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ImageBuildContentType {
     /// `"application/x-tar"`
@@ -23335,6 +24303,7 @@ pub enum ImageBuildContentType {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ImageBuildContentType {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -23344,6 +24313,7 @@ impl ImageBuildContentType {
         }
     }
 }
+
 impl From<&str> for ImageBuildContentType {
     fn from(value: &str) -> Self {
         match value {
@@ -23352,16 +24322,19 @@ impl From<&str> for ImageBuildContentType {
         }
     }
 }
+
 impl std::fmt::Display for ImageBuildContentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ImageBuildContentType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageBuildContentType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -23369,6 +24342,7 @@ impl<'de> serde::Deserialize<'de> for ImageBuildContentType {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ImageBuildVersion {
     /// `"1"`
@@ -23378,6 +24352,7 @@ pub enum ImageBuildVersion {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ImageBuildVersion {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -23388,6 +24363,7 @@ impl ImageBuildVersion {
         }
     }
 }
+
 impl From<&str> for ImageBuildVersion {
     fn from(value: &str) -> Self {
         match value {
@@ -23397,16 +24373,19 @@ impl From<&str> for ImageBuildVersion {
         }
     }
 }
+
 impl std::fmt::Display for ImageBuildVersion {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ImageBuildVersion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageBuildVersion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -23414,12 +24393,14 @@ impl<'de> serde::Deserialize<'de> for ImageBuildVersion {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BuildPruneResponse {
     pub caches_deleted: Option<Vec<String>>,
     /// Disk space reclaimed in bytes
     pub space_reclaimed: Option<i64>,
 }
+
 impl serde::Serialize for BuildPruneResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -23433,6 +24414,7 @@ impl serde::Serialize for BuildPruneResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for BuildPruneResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -23471,11 +24453,13 @@ impl<'de> serde::Deserialize<'de> for BuildPruneResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfigCreateResponse {
     /// The ID of the created config.
     pub id: String,
 }
+
 impl serde::Serialize for ConfigCreateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -23484,6 +24468,7 @@ impl serde::Serialize for ConfigCreateResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ConfigCreateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -23520,6 +24505,7 @@ impl<'de> serde::Deserialize<'de> for ConfigCreateResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerCreateBody {
     /// Command is already escaped (Windows only)
@@ -23591,6 +24577,7 @@ pub struct ContainerCreateBody {
     pub host_config: Option<HostConfig>,
     pub networking_config: Option<NetworkingConfig>,
 }
+
 impl serde::Serialize for ContainerCreateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -23676,6 +24663,7 @@ impl serde::Serialize for ContainerCreateBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerCreateBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -23827,6 +24815,7 @@ impl<'de> serde::Deserialize<'de> for ContainerCreateBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerPruneResponse {
     /// Container IDs that were deleted
@@ -23834,6 +24823,7 @@ pub struct ContainerPruneResponse {
     /// Disk space reclaimed in bytes
     pub space_reclaimed: Option<i64>,
 }
+
 impl serde::Serialize for ContainerPruneResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -23847,6 +24837,7 @@ impl serde::Serialize for ContainerPruneResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerPruneResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -23885,6 +24876,7 @@ impl<'de> serde::Deserialize<'de> for ContainerPruneResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerExecBody {
     /// Attach to `stderr` of the exec command.
@@ -23914,6 +24906,7 @@ pub struct ContainerExecBody {
     /// The working directory for the exec process inside the container.
     pub working_dir: Option<String>,
 }
+
 impl serde::Serialize for ContainerExecBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -23954,6 +24947,7 @@ impl serde::Serialize for ContainerExecBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerExecBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -24017,6 +25011,7 @@ impl<'de> serde::Deserialize<'de> for ContainerExecBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerUpdateBody {
     /// Limit read rate (bytes per second) from a device, in the form:
@@ -24126,6 +25121,7 @@ pub struct ContainerUpdateBody {
     pub ulimits: Option<Vec<ContainerUpdateBodyUlimitsItem>>,
     pub restart_policy: Option<RestartPolicy>,
 }
+
 impl serde::Serialize for ContainerUpdateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -24226,6 +25222,7 @@ impl serde::Serialize for ContainerUpdateBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerUpdateBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -24383,11 +25380,13 @@ impl<'de> serde::Deserialize<'de> for ContainerUpdateBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerUpdateBodyBlkioWeightDeviceItem {
     pub path: Option<String>,
     pub weight: Option<i64>,
 }
+
 impl serde::Serialize for ContainerUpdateBodyBlkioWeightDeviceItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -24401,6 +25400,7 @@ impl serde::Serialize for ContainerUpdateBodyBlkioWeightDeviceItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerUpdateBodyBlkioWeightDeviceItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -24437,6 +25437,7 @@ impl<'de> serde::Deserialize<'de> for ContainerUpdateBodyBlkioWeightDeviceItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerUpdateBodyUlimitsItem {
     /// Hard limit
@@ -24446,6 +25447,7 @@ pub struct ContainerUpdateBodyUlimitsItem {
     /// Soft limit
     pub soft: Option<i64>,
 }
+
 impl serde::Serialize for ContainerUpdateBodyUlimitsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -24462,6 +25464,7 @@ impl serde::Serialize for ContainerUpdateBodyUlimitsItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerUpdateBodyUlimitsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -24501,6 +25504,7 @@ impl<'de> serde::Deserialize<'de> for ContainerUpdateBodyUlimitsItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ContainerWaitCondition {
     /// `"not-running"`
@@ -24512,6 +25516,7 @@ pub enum ContainerWaitCondition {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ContainerWaitCondition {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -24523,6 +25528,7 @@ impl ContainerWaitCondition {
         }
     }
 }
+
 impl From<&str> for ContainerWaitCondition {
     fn from(value: &str) -> Self {
         match value {
@@ -24533,16 +25539,19 @@ impl From<&str> for ContainerWaitCondition {
         }
     }
 }
+
 impl std::fmt::Display for ContainerWaitCondition {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ContainerWaitCondition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerWaitCondition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -24550,6 +25559,7 @@ impl<'de> serde::Deserialize<'de> for ContainerWaitCondition {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExecInspectResponse {
     pub can_remove: Option<bool>,
@@ -24565,6 +25575,7 @@ pub struct ExecInspectResponse {
     pub process_config: Option<ProcessConfig>,
     pub running: Option<bool>,
 }
+
 impl serde::Serialize for ExecInspectResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -24605,6 +25616,7 @@ impl serde::Serialize for ExecInspectResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ExecInspectResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -24670,6 +25682,7 @@ impl<'de> serde::Deserialize<'de> for ExecInspectResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExecStartBody {
     /// Initial console size, as an `[height, width]` array.
@@ -24679,6 +25692,7 @@ pub struct ExecStartBody {
     /// Allocate a pseudo-TTY.
     pub tty: Option<bool>,
 }
+
 impl serde::Serialize for ExecStartBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -24695,6 +25709,7 @@ impl serde::Serialize for ExecStartBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ExecStartBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -24734,6 +25749,7 @@ impl<'de> serde::Deserialize<'de> for ExecStartBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImagePruneResponse {
     /// Images that were deleted
@@ -24741,6 +25757,7 @@ pub struct ImagePruneResponse {
     /// Disk space reclaimed in bytes
     pub space_reclaimed: Option<i64>,
 }
+
 impl serde::Serialize for ImagePruneResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -24754,6 +25771,7 @@ impl serde::Serialize for ImagePruneResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImagePruneResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -24793,6 +25811,7 @@ impl<'de> serde::Deserialize<'de> for ImagePruneResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageSearchResponseItem {
     pub description: Option<String>,
@@ -24806,6 +25825,7 @@ pub struct ImageSearchResponseItem {
     pub name: Option<String>,
     pub star_count: Option<i64>,
 }
+
 impl serde::Serialize for ImageSearchResponseItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -24828,6 +25848,7 @@ impl serde::Serialize for ImageSearchResponseItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageSearchResponseItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -24873,6 +25894,7 @@ impl<'de> serde::Deserialize<'de> for ImageSearchResponseItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkCreateBody {
     /// Globally scoped network is manually attachable by regular
@@ -24910,6 +25932,7 @@ pub struct NetworkCreateBody {
     /// or `local` for machine level).
     pub scope: Option<String>,
 }
+
 impl serde::Serialize for NetworkCreateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -24954,6 +25977,7 @@ impl serde::Serialize for NetworkCreateBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkCreateBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -25038,11 +26062,13 @@ impl<'de> serde::Deserialize<'de> for NetworkCreateBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkPruneResponse {
     /// Networks that were deleted
     pub networks_deleted: Option<Vec<String>>,
 }
+
 impl serde::Serialize for NetworkPruneResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -25053,6 +26079,7 @@ impl serde::Serialize for NetworkPruneResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkPruneResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -25088,11 +26115,13 @@ impl<'de> serde::Deserialize<'de> for NetworkPruneResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SecretCreateResponse {
     /// The ID of the created secret.
     pub id: String,
 }
+
 impl serde::Serialize for SecretCreateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -25101,6 +26130,7 @@ impl serde::Serialize for SecretCreateResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SecretCreateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -25137,6 +26167,7 @@ impl<'de> serde::Deserialize<'de> for SecretCreateResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServiceUpdateRegistryAuthFrom {
     /// `"spec"`
@@ -25146,6 +26177,7 @@ pub enum ServiceUpdateRegistryAuthFrom {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ServiceUpdateRegistryAuthFrom {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -25156,6 +26188,7 @@ impl ServiceUpdateRegistryAuthFrom {
         }
     }
 }
+
 impl From<&str> for ServiceUpdateRegistryAuthFrom {
     fn from(value: &str) -> Self {
         match value {
@@ -25165,16 +26198,19 @@ impl From<&str> for ServiceUpdateRegistryAuthFrom {
         }
     }
 }
+
 impl std::fmt::Display for ServiceUpdateRegistryAuthFrom {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ServiceUpdateRegistryAuthFrom {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceUpdateRegistryAuthFrom {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -25182,6 +26218,7 @@ impl<'de> serde::Deserialize<'de> for ServiceUpdateRegistryAuthFrom {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmInitBody {
     /// Externally reachable address advertised to other nodes. This
@@ -25223,6 +26260,7 @@ pub struct SwarmInitBody {
     /// from the default subnet pool.
     pub subnet_size: Option<u32>,
 }
+
 impl serde::Serialize for SwarmInitBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -25254,6 +26292,7 @@ impl serde::Serialize for SwarmInitBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmInitBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -25310,6 +26349,7 @@ impl<'de> serde::Deserialize<'de> for SwarmInitBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmJoinBody {
     /// Externally reachable address advertised to other nodes. This
@@ -25341,6 +26381,7 @@ pub struct SwarmJoinBody {
     /// Addresses of manager nodes already participating in the swarm.
     pub remote_addrs: Vec<String>,
 }
+
 impl serde::Serialize for SwarmJoinBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -25357,6 +26398,7 @@ impl serde::Serialize for SwarmJoinBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmJoinBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -25415,11 +26457,13 @@ impl<'de> serde::Deserialize<'de> for SwarmJoinBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmUnlockBody {
     /// The swarm's unlock key.
     pub unlock_key: Option<String>,
 }
+
 impl serde::Serialize for SwarmUnlockBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -25430,6 +26474,7 @@ impl serde::Serialize for SwarmUnlockBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmUnlockBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -25463,11 +26508,13 @@ impl<'de> serde::Deserialize<'de> for SwarmUnlockBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmUnlockkeyResponse {
     /// The swarm's unlock key.
     pub unlock_key: Option<String>,
 }
+
 impl serde::Serialize for SwarmUnlockkeyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -25478,6 +26525,7 @@ impl serde::Serialize for SwarmUnlockkeyResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmUnlockkeyResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -25511,6 +26559,7 @@ impl<'de> serde::Deserialize<'de> for SwarmUnlockkeyResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SystemDataUsageTypeItem {
     /// `"container"`
@@ -25524,6 +26573,7 @@ pub enum SystemDataUsageTypeItem {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl SystemDataUsageTypeItem {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -25536,6 +26586,7 @@ impl SystemDataUsageTypeItem {
         }
     }
 }
+
 impl From<&str> for SystemDataUsageTypeItem {
     fn from(value: &str) -> Self {
         match value {
@@ -25547,16 +26598,19 @@ impl From<&str> for SystemDataUsageTypeItem {
         }
     }
 }
+
 impl std::fmt::Display for SystemDataUsageTypeItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for SystemDataUsageTypeItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemDataUsageTypeItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -25564,6 +26618,7 @@ impl<'de> serde::Deserialize<'de> for SystemDataUsageTypeItem {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemDataUsageResponse {
     pub build_cache_usage: Option<BuildCacheDiskUsage>,
@@ -25571,6 +26626,7 @@ pub struct SystemDataUsageResponse {
     pub image_usage: Option<ImagesDiskUsage>,
     pub volume_usage: Option<VolumesDiskUsage>,
 }
+
 impl serde::Serialize for SystemDataUsageResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -25590,6 +26646,7 @@ impl serde::Serialize for SystemDataUsageResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemDataUsageResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -25640,6 +26697,7 @@ impl<'de> serde::Deserialize<'de> for SystemDataUsageResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VolumePruneResponse {
     /// Disk space reclaimed in bytes
@@ -25647,6 +26705,7 @@ pub struct VolumePruneResponse {
     /// Volumes that were deleted
     pub volumes_deleted: Option<Vec<String>>,
 }
+
 impl serde::Serialize for VolumePruneResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -25660,6 +26719,7 @@ impl serde::Serialize for VolumePruneResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for VolumePruneResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -25698,11 +26758,13 @@ impl<'de> serde::Deserialize<'de> for VolumePruneResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Volume configuration
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VolumeUpdateBody {
     pub spec: Option<ClusterVolumeSpec>,
 }
+
 impl serde::Serialize for VolumeUpdateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -25713,6 +26775,7 @@ impl serde::Serialize for VolumeUpdateBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for VolumeUpdateBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -5,8 +5,8 @@
 
 //! Typed Docker Engine API **v1.98**: models and a client.
 //!
-/*! Depend on this crate to pin API v1.98: every request goes to `/v1.98/…`, and the
- types are exactly those of the v1.98 spec (`sound.yaml`).*/
+//! Depend on this crate to pin API v1.98: every request goes to `/v1.98/…`, and the
+//! types are exactly those of the v1.98 spec (`sound.yaml`).
 //!
 //! ```toml
 //! [dependencies]
@@ -28,6 +28,24 @@
 //! The `client` feature (on by default) adds the client; without it only the
 //! models and filter types build, with no networking dependencies.
 //!
+//! # Examples
+//!
+//! **TLS from the environment, as the Docker CLI: `DOCKER_HOST=tcp://…:2376`, `DOCKER_TLS_VERIFY=1`, `DOCKER_CERT_PATH`**
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use dockwright_v1_98::prelude::*;
+//!
+//! let docker = Client::from_env()?;
+//! docker.check_version().await?; // a daemon too old for this crate is an error here
+//! // The same, explicitly:
+//! let tls = TlsConfig::from_cert_dir("/etc/docker/client-certs")?;
+//! let docker = Client::new(Transport::tls("tcp://daemon.example:2376", tls)?);
+//! println!("{:?}", docker.ping().await?.api_version);
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! **`null` collections.** The daemon is written in Go, where an empty list or map is often
 //! sent as `null`. Every array and map the spec requires (a required field, or a whole answer
 //! that is a list or a map) therefore also decodes `null`, as the empty `Vec` / `HashMap`;
@@ -35,13 +53,17 @@
 //! Fields the daemon may send as `null` with another meaning (Go pointers) are `Option`s.
 pub mod models;
 pub mod filters;
+
 #[cfg(feature = "client")]
 pub mod client;
+
 #[cfg(feature = "client")]
 pub use client::{Client, API_VERSION};
 pub use dockwright_runtime as runtime;
+
 #[doc(hidden)]
 pub use dockwright_runtime;
+
 /// What nearly every program using this crate names: `use` it whole
 /// (`use …::prelude::*;`).
 ///
