@@ -58,6 +58,9 @@ cargo check --quiet -p dockwright-v1-25 -p dockwright-v1-55 --no-default-feature
 step "rustdoc over the workspace, warning-free"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet
 
+step "the front-page scenarios compile (doctests of the oldest, a middle and the newest crate)"
+cargo test --doc --quiet -p dockwright-v1-25 -p dockwright-v1-41 -p dockwright-v1-55
+
 step "tests (unit, snapshots, real engines)"
 cargo test --workspace --exclude 'dockwright-v1-*' 2>&1 | tee target/test-output.txt
 
