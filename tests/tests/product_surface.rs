@@ -34,8 +34,10 @@ fn runtime_items_are_reachable_under_both_paths() {
 /// Each alias sits on the method of its table row (codegen/src/cli_words.rs).
 #[test]
 fn docker_cli_words_are_aliases_of_their_operations() {
-    let client = std::fs::read_to_string(dockwright_tests::workspace_root().join("generated/v1_41/src/client.rs"))
-        .expect("generated client");
+    let client = std::fs::read_to_string(
+        dockwright_tests::workspace_root().join("generated/v1_41/src/client.rs"),
+    )
+    .expect("generated client");
     for (word, method) in [
         ("pull", "image_create"),
         ("ps", "container_list"),
@@ -54,7 +56,10 @@ fn docker_cli_words_are_aliases_of_their_operations() {
             .unwrap_or_else(|| panic!("no method {method}"));
         let before = &client[..at];
         let attrs = &before[before.rfind("`)").expect("operation doc line")..];
-        assert!(attrs.contains(&format!("#[doc(alias = \"{word}\")]")), "{method} lacks alias {word}: {attrs}");
+        assert!(
+            attrs.contains(&format!("#[doc(alias = \"{word}\")]")),
+            "{method} lacks alias {word}: {attrs}"
+        );
     }
 }
 
@@ -66,7 +71,8 @@ fn the_changes_against_the_previous_version_are_a_page_of_the_crate() {
     use dockwright_v1_41::changes as _;
     let root = dockwright_tests::workspace_root();
     let page = std::fs::read_to_string(root.join("generated/v1_41/src/changes.rs")).unwrap();
-    let report = std::fs::read_to_string(root.join("tests/snapshots/api-diff/v1.40..v1.41.md")).unwrap();
+    let report =
+        std::fs::read_to_string(root.join("tests/snapshots/api-diff/v1.40..v1.41.md")).unwrap();
     assert!(page.contains("//! # API changes: v1.40 → v1.41"), "{page}");
     assert!(
         page.contains("[`client::ContainerCreateRequest::platform`](crate::client::ContainerCreateRequest::platform)"),
@@ -74,6 +80,12 @@ fn the_changes_against_the_previous_version_are_a_page_of_the_crate() {
     );
     // Every line of the report is on the page (links aside).
     let lines = report.lines().filter(|l| !l.is_empty()).count();
-    assert_eq!(page.lines().filter(|l| l.starts_with("//! ")).count(), lines);
-    assert!(!root.join("generated/v1_25/src/changes.rs").exists(), "the oldest version has no previous one");
+    assert_eq!(
+        page.lines().filter(|l| l.starts_with("//! ")).count(),
+        lines
+    );
+    assert!(
+        !root.join("generated/v1_25/src/changes.rs").exists(),
+        "the oldest version has no previous one"
+    );
 }

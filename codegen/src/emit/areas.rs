@@ -28,21 +28,30 @@ const AREAS: &[(&str, &str)] = &[
 pub fn by_area(api: &Api) -> Vec<(String, Vec<&Operation>)> {
     let mut groups: Vec<(String, Vec<&Operation>)> = Vec::new();
     for op in &api.operations {
-        let tag = op.tags.first().cloned().unwrap_or_else(|| "Other".to_owned());
+        let tag = op
+            .tags
+            .first()
+            .cloned()
+            .unwrap_or_else(|| "Other".to_owned());
         match groups.iter_mut().find(|(t, _)| *t == tag) {
             Some((_, ops)) => ops.push(op),
             None => groups.push((tag, vec![op])),
         }
     }
-    let rank = |tag: &str| AREAS.iter().position(|(t, _)| *t == tag).unwrap_or(AREAS.len());
+    let rank = |tag: &str| {
+        AREAS
+            .iter()
+            .position(|(t, _)| *t == tag)
+            .unwrap_or(AREAS.len())
+    };
     groups.sort_by(|(a, _), (b, _)| rank(a).cmp(&rank(b)).then_with(|| a.cmp(b)));
     groups
         .into_iter()
         .map(|(tag, ops)| {
-            let doc = AREAS
-                .iter()
-                .find(|(t, _)| *t == tag)
-                .map_or_else(|| format!("# {tag}\n\nOperations tagged `{tag}` in the spec."), |(_, d)| (*d).to_owned());
+            let doc = AREAS.iter().find(|(t, _)| *t == tag).map_or_else(
+                || format!("# {tag}\n\nOperations tagged `{tag}` in the spec."),
+                |(_, d)| (*d).to_owned(),
+            );
             (doc, ops)
         })
         .collect()
