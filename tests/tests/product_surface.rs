@@ -5,7 +5,7 @@
 use dockwright_v1_41::prelude::*;
 
 /// Compiles only while the prelude names these items.
-#[allow(dead_code)]
+#[allow(dead_code, clippy::too_many_arguments)]
 fn the_prelude_names_what_every_program_needs(
     _: Client,
     _: ContainerListFilters,
