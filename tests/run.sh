@@ -66,6 +66,13 @@ cargo check --quiet -p dockwright-v1-25 -p dockwright-v1-55 --no-default-feature
 step "rustdoc over the workspace, warning-free"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet
 
+step "cargo package: the runtime and all 31 crates package together; the runtime and v1.41 verify (built from their .crate files)"
+cargo package --quiet --no-verify -p dockwright-runtime $(for n in $(seq 25 55); do printf -- '-p dockwright-v1-%s ' "$n"; done)
+cargo package --quiet -p dockwright-runtime -p dockwright-v1-41
+
+step "the front-page scenarios compile (doctests of the oldest, a middle and the newest crate)"
+cargo test --doc --quiet -p dockwright-v1-25 -p dockwright-v1-41 -p dockwright-v1-55
+
 step "tests (unit, snapshots, real engines)"
 cargo test --workspace --exclude 'dockwright-v1-*' 2>&1 | tee target/test-output.txt
 

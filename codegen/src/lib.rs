@@ -13,6 +13,7 @@
 //!
 //! [`pipeline`] runs the stages for one spec file.
 
+pub mod cli_words;
 pub mod diff;
 pub mod emit;
 pub mod error;

@@ -69,3 +69,12 @@ fn api_from_loaded(loaded: swagger::LoadedSpec) -> Result<(Api, Vec<String>)> {
 pub fn generate_crate(api: &Api, runtime: &RuntimeDependency) -> Result<Vec<GeneratedFile>> {
     emit::crate_files(api, runtime)
 }
+
+/// [`generate_crate`] with the module `changes`: the report against the previous version.
+pub fn generate_crate_with_changes(
+    api: &Api,
+    runtime: &RuntimeDependency,
+    changes: Option<&str>,
+) -> Result<Vec<GeneratedFile>> {
+    emit::crate_files_with_changes(api, runtime, changes)
+}

@@ -10,7 +10,7 @@ use dockwright_codegen::pipeline;
 fn generate() -> Vec<dockwright_codegen::emit::GeneratedFile> {
     let root = dockwright_tests::workspace_root();
     let api = pipeline::load_api(&root.join("tests/specs/edge-cases.yaml")).expect("edge cases generate");
-    pipeline::generate_crate(&api, &RuntimeDependency::Workspace).expect("edge cases emit")
+    pipeline::generate_crate(&api, &RuntimeDependency::Member("../../../runtime".into())).expect("edge cases emit")
 }
 
 #[test]

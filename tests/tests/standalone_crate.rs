@@ -23,3 +23,48 @@ fn a_spec_file_becomes_a_standalone_crate_that_cargo_accepts() {
     assert!(status.success(), "cargo check of {} failed", out.display());
     std::fs::remove_dir_all(&out).unwrap();
 }
+
+/// A checked-in generated crate, copied out of the repository as a user would vendor it:
+/// its `Cargo.toml` names every package field itself (nothing inherited from this
+/// workspace) and finds the runtime by version and path, so pointing that path at the
+/// runtime is the only edit it needs. Checked with its default (client) features.
+#[test]
+fn a_generated_crate_copied_out_of_the_repository_builds() {
+    let root = dockwright_tests::workspace_root();
+    let crate_dir = root.join("generated/v1_41");
+    let out = std::env::temp_dir().join(format!("dockwright-copied-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    std::fs::create_dir_all(out.join("src")).unwrap();
+    std::fs::copy(crate_dir.join("README.md"), out.join("README.md")).unwrap();
+    for entry in std::fs::read_dir(crate_dir.join("src")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), out.join("src").join(entry.file_name())).unwrap();
+    }
+    let manifest = std::fs::read_to_string(crate_dir.join("Cargo.toml")).unwrap();
+    assert!(!manifest.contains("workspace = true") && !manifest.contains(".workspace"), "{manifest}");
+    for field in [
+        "edition", "rust-version", "license", "description", "repository", "documentation", "readme", "keywords",
+        "categories",
+    ] {
+        assert!(manifest.contains(&format!("\n{field} = ")), "`{field}` is written out:\n{manifest}");
+    }
+    let relative = "path = \"../../runtime\"";
+    assert!(manifest.contains("dockwright-runtime = { version = \"0.1.0\", path = \"../../runtime\""), "{manifest}");
+    let runtime = format!("path = {:?}", root.join("runtime").to_string_lossy());
+    // The same dependency versions as this workspace (offline), and its own workspace.
+    let manifest = format!("{}\n[workspace]\n", manifest.replace(relative, &runtime));
+    std::fs::write(out.join("Cargo.toml"), manifest).unwrap();
+    std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).unwrap();
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| root.join("target"))
+        .join("copied-crate");
+    let status = Command::new(env!("CARGO"))
+        .args(["check", "--offline", "--quiet"])
+        .current_dir(&out)
+        .env("CARGO_TARGET_DIR", target)
+        .status()
+        .expect("cargo runs");
+    assert!(status.success(), "cargo check of the copied crate in {} failed", out.display());
+    std::fs::remove_dir_all(&out).unwrap();
+}

@@ -24,8 +24,41 @@ pub fn workspace_root() -> PathBuf {
 
 /// `--specs DIR`, else `$DOCKER_ENGINE_SPECS`, else `spec/cache/`.
 pub fn specs_dir(root: &Path, cli: Option<PathBuf>) -> PathBuf {
+    given_specs_dir(cli).unwrap_or_else(|| root.join("spec/cache"))
+}
+
+/// The folder the user named (`--specs DIR`, else `$DOCKER_ENGINE_SPECS`), if any.
+pub fn given_specs_dir(cli: Option<PathBuf>) -> Option<PathBuf> {
     cli.or_else(|| std::env::var_os(SPECS_ENV).map(PathBuf::from))
-        .unwrap_or_else(|| root.join("spec/cache"))
+}
+
+/// The folder to generate from. A folder the user named is used as it is and the network
+/// is never touched (a missing or wrong file is then the generator's error). Without one,
+/// the spec files missing from `cache` (or not matching their sha256) are downloaded
+/// first, from upstream or from `from`, each checked against `spec/versions.toml`: the
+/// main job is one command on a machine that has nothing yet.
+pub fn prepare_specs(
+    manifest: &Manifest,
+    given: Option<PathBuf>,
+    cache: &Path,
+    from: Option<&str>,
+    only: Option<&str>,
+) -> Result<PathBuf, String> {
+    if let Some(dir) = given {
+        return Ok(dir);
+    }
+    let report = crate::fetch::fetch_specs_with_progress(manifest, cache, from, only, &mut |url| {
+        eprintln!("fetching {url}");
+    })
+    .map_err(|e| e.to_string())?;
+    if !report.downloaded.is_empty() {
+        eprintln!(
+            "fetched {} spec file(s) into {} (sha256 checked)",
+            report.downloaded.len(),
+            cache.display()
+        );
+    }
+    Ok(cache.to_owned())
 }
 
 /// One crate's worth of output.
@@ -37,17 +70,15 @@ pub struct CrateOutput {
 }
 
 /// Generates the crates for every manifest version (or just `only`), in parallel.
-pub fn generate(
-    root: &Path,
-    specs: &Path,
-    only: Option<&str>,
-) -> Result<Vec<CrateOutput>, String> {
+pub fn generate(root: &Path, specs: &Path, only: Option<&str>) -> Result<Vec<CrateOutput>, String> {
     let manifest = Manifest::load(&root.join("spec/versions.toml")).map_err(|e| e.to_string())?;
     let entries: Vec<&VersionEntry> = match only {
         Some(v) => vec![manifest.entry(v).map_err(|e| e.to_string())?],
         None => manifest.versions.iter().collect(),
     };
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).min(entries.len().max(1));
+    let workers = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .min(entries.len().max(1));
     let next = std::sync::atomic::AtomicUsize::new(0);
     let results: Vec<Result<CrateOutput, String>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
@@ -57,7 +88,7 @@ pub fn generate(
                     loop {
                         let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         let Some(entry) = entries.get(i) else { break };
-                        out.push((i, generate_one(specs, entry)));
+                        out.push((i, generate_one(root, specs, entry)));
                     }
                     out
                 })
@@ -73,7 +104,7 @@ pub fn generate(
     results.into_iter().collect()
 }
 
-fn generate_one(specs: &Path, entry: &VersionEntry) -> Result<CrateOutput, String> {
+fn generate_one(root: &Path, specs: &Path, entry: &VersionEntry) -> Result<CrateOutput, String> {
     let path = specs.join(&entry.file);
     let bytes = std::fs::read(&path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
@@ -103,7 +134,17 @@ fn generate_one(specs: &Path, entry: &VersionEntry) -> Result<CrateOutput, Strin
             expected
         ));
     }
-    let files = pipeline::generate_crate(&api, &RuntimeDependency::Workspace).map_err(|e| e.to_string())?;
+    // The report against the previous version is the checked-in snapshot (the api_diff
+    // test keeps it equal to what the two specs give), so one version generates alone.
+    let changes = match dockwright_codegen::diff::previous_version(api.version) {
+        Some(prev) => {
+            let path = root.join(dockwright_codegen::diff::snapshot_path(prev, api.version));
+            Some(std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?)
+        }
+        None => None,
+    };
+    let files = pipeline::generate_crate_with_changes(&api, &RuntimeDependency::Workspace, changes.as_deref())
+        .map_err(|e| e.to_string())?;
     Ok(CrateOutput {
         version: api.version,
         dir: PathBuf::from("generated").join(api.version.folder_name()),
@@ -113,13 +154,18 @@ fn generate_one(specs: &Path, entry: &VersionEntry) -> Result<CrateOutput, Strin
 
 fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
-    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Every file under `dir`, relative to it.
 fn existing_files(dir: &Path) -> BTreeSet<String> {
     fn walk(base: &Path, dir: &Path, out: &mut BTreeSet<String>) {
-        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
         for e in entries.flatten() {
             let p = e.path();
             if p.is_dir() {
@@ -141,7 +187,8 @@ pub fn write(root: &Path, crates: &[CrateOutput]) -> Result<usize, String> {
         let dir = root.join(&c.dir);
         let wanted: BTreeSet<String> = c.files.iter().map(|f| f.path.clone()).collect();
         for stale in existing_files(&dir).difference(&wanted) {
-            std::fs::remove_file(dir.join(stale)).map_err(|e| format!("{}: {e}", dir.join(stale).display()))?;
+            std::fs::remove_file(dir.join(stale))
+                .map_err(|e| format!("{}: {e}", dir.join(stale).display()))?;
         }
         for f in &c.files {
             let path = dir.join(&f.path);
@@ -149,7 +196,8 @@ pub fn write(root: &Path, crates: &[CrateOutput]) -> Result<usize, String> {
                 continue;
             }
             if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| format!("{}: {e}", parent.display()))?;
             }
             std::fs::write(&path, &f.contents).map_err(|e| format!("{}: {e}", path.display()))?;
             written += 1;
@@ -186,14 +234,22 @@ pub fn standalone(root: &Path, spec: &Path, out: &Path) -> Result<(), String> {
         eprintln!("{note}");
     }
     let runtime = root.join("runtime");
-    let files = pipeline::generate_crate(&api, &RuntimeDependency::Path(runtime.to_string_lossy().into_owned()))
-        .map_err(|e| e.to_string())?;
+    let files = pipeline::generate_crate(
+        &api,
+        &RuntimeDependency::Path(runtime.to_string_lossy().into_owned()),
+    )
+    .map_err(|e| e.to_string())?;
     let output = CrateOutput {
         version: api.version,
         dir: PathBuf::new(),
         files,
     };
     write(out, std::slice::from_ref(&output))?;
-    eprintln!("generated API v{} from {} into {}", api.version, spec.display(), out.display());
+    eprintln!(
+        "generated API v{} from {} into {}",
+        api.version,
+        spec.display(),
+        out.display()
+    );
     Ok(())
 }

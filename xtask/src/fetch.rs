@@ -80,6 +80,18 @@ pub fn fetch_specs(
     base_url_override: Option<&str>,
     only: Option<&str>,
 ) -> Result<FetchReport, FetchError> {
+    fetch_specs_with_progress(manifest, dest, base_url_override, only, &mut |_| {})
+}
+
+/// [`fetch_specs`], telling `progress` the URL of each download before it starts, so a
+/// command that fetches on the user's behalf can say what it is waiting for.
+pub fn fetch_specs_with_progress(
+    manifest: &Manifest,
+    dest: &Path,
+    base_url_override: Option<&str>,
+    only: Option<&str>,
+    progress: &mut dyn FnMut(&str),
+) -> Result<FetchReport, FetchError> {
     let entries = selected(manifest, only)?;
     fs::create_dir_all(dest).map_err(|source| io_err(dest, source))?;
     let agent = agent();
@@ -94,6 +106,7 @@ pub fn fetch_specs(
             Some(base) => format!("{}/{}", base.trim_end_matches('/'), entry.file),
             None => manifest.url(entry),
         };
+        progress(&url);
         download(&agent, &url, entry, dest, &target)?;
         report.downloaded.push(entry.version.clone());
     }

@@ -1,7 +1,8 @@
 //! `cargo xtask <command>`: the project's automation.
 //!
 //! ```text
-//! cargo xtask codegen [--version 1.47] [--check] [--specs DIR]
+//! cargo xtask codegen [--version 1.47] [--check] [--specs DIR | --from URL]
+//!     (without --specs or DOCKER_ENGINE_SPECS, missing specs are fetched into spec/cache/)
 //! cargo xtask codegen --spec PATH --out DIR
 //! cargo xtask fetch-specs [--version 1.47] [--from URL] [--dest DIR]
 //! cargo xtask diff FROM TO [--format markdown|json] [--specs DIR] [--out FILE]
@@ -36,7 +37,8 @@ fn main() -> ExitCode {
 }
 
 const USAGE: &str = "usage:
-  cargo xtask codegen [--version 1.47] [--check] [--specs DIR]
+  cargo xtask codegen [--version 1.47] [--check] [--specs DIR | --from URL]
+      (without --specs or DOCKER_ENGINE_SPECS, fetches missing specs into spec/cache/)
   cargo xtask codegen --spec PATH --out DIR
   cargo xtask fetch-specs [--version 1.47] [--from URL] [--dest DIR]
   cargo xtask diff FROM TO [--format markdown|json] [--specs DIR] [--out FILE]
@@ -53,7 +55,9 @@ impl Flags {
         let mut it = args.iter();
         while let Some(a) = it.next() {
             if with_value.contains(&a.as_str()) {
-                let v = it.next().ok_or_else(|| format!("{a} needs a value\n{USAGE}"))?;
+                let v = it
+                    .next()
+                    .ok_or_else(|| format!("{a} needs a value\n{USAGE}"))?;
                 pairs.push((a.clone(), Some(v.clone())));
             } else if bare.contains(&a.as_str()) {
                 pairs.push((a.clone(), None));
@@ -65,7 +69,10 @@ impl Flags {
     }
 
     fn value(&self, name: &str) -> Option<String> {
-        self.pairs.iter().find(|(n, _)| n == name).and_then(|(_, v)| v.clone())
+        self.pairs
+            .iter()
+            .find(|(n, _)| n == name)
+            .and_then(|(_, v)| v.clone())
     }
 
     fn has(&self, name: &str) -> bool {
@@ -74,13 +81,29 @@ impl Flags {
 }
 
 fn run_codegen(args: &[String]) -> Result<(), String> {
-    let flags = Flags::parse(args, &["--version", "--specs", "--spec", "--out"], &["--check"])?;
+    let flags = Flags::parse(
+        args,
+        &["--version", "--specs", "--spec", "--out", "--from"],
+        &["--check"],
+    )?;
     let root = codegen::workspace_root();
     if let Some(spec) = flags.value("--spec") {
         let out = flags.value("--out").ok_or("--spec needs --out DIR")?;
-        return codegen::standalone(&root, PathBuf::from(spec).as_path(), PathBuf::from(out).as_path());
+        return codegen::standalone(
+            &root,
+            PathBuf::from(spec).as_path(),
+            PathBuf::from(out).as_path(),
+        );
     }
-    let specs = codegen::specs_dir(&root, flags.value("--specs").map(PathBuf::from));
+    let manifest = dockwright_codegen::manifest::Manifest::load(&root.join("spec/versions.toml"))
+        .map_err(|e| e.to_string())?;
+    let specs = codegen::prepare_specs(
+        &manifest,
+        codegen::given_specs_dir(flags.value("--specs").map(PathBuf::from)),
+        &root.join("spec/cache"),
+        flags.value("--from").as_deref(),
+        flags.value("--version").as_deref(),
+    )?;
     let started = std::time::Instant::now();
     let crates = codegen::generate(&root, &specs, flags.value("--version").as_deref())?;
     if flags.has("--check") {

@@ -372,3 +372,79 @@ fn verify_specs_names_a_wrong_file_and_lists_missing_ones() {
     // The untouched local copy of every version passes as is.
     verify_specs(&real_manifest(), &engine_specs(), None).unwrap();
 }
+
+/// `cargo xtask codegen` without a spec folder: the missing spec is fetched into the
+/// cache (checked against its sha256), then generated, giving exactly the checked-in
+/// crate; a second run costs no request.
+#[test]
+fn codegen_without_a_folder_fetches_what_is_missing_then_generates() {
+    let server = serve_real(&["1.41"]);
+    let manifest = real_manifest();
+    let cache = tempfile::tempdir().unwrap();
+    let root = workspace_root();
+
+    let dir = xtask::codegen::prepare_specs(
+        &manifest,
+        None,
+        cache.path(),
+        Some(&server.base_url()),
+        Some("1.41"),
+    )
+    .unwrap();
+    assert_eq!(dir, cache.path());
+    assert_eq!(server.requests(), 1);
+    assert_eq!(sorted_listing(cache.path()), ["v1.41.yaml"]);
+
+    let crates = xtask::codegen::generate(&root, &dir, Some("1.41")).unwrap();
+    assert_eq!(crates.len(), 1);
+    let stale = xtask::codegen::stale_files(&root, &crates);
+    assert!(
+        stale.is_empty(),
+        "generated from the fetched spec, generated/v1_41 differs: {stale:?}"
+    );
+
+    xtask::codegen::prepare_specs(
+        &manifest,
+        None,
+        cache.path(),
+        Some(&server.base_url()),
+        Some("1.41"),
+    )
+    .unwrap();
+    assert_eq!(
+        server.requests(),
+        1,
+        "a complete cache must cost no request"
+    );
+}
+
+/// With a folder (`--specs DIR` or `DOCKER_ENGINE_SPECS`) nothing is fetched, even when the
+/// folder lacks the file: the generator names the missing file instead.
+#[test]
+fn codegen_with_a_folder_never_touches_the_network() {
+    let server = serve_real(&["1.41"]);
+    let manifest = real_manifest();
+    let folder = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let cache_dir = cache.path().join("cache");
+
+    let dir = xtask::codegen::prepare_specs(
+        &manifest,
+        Some(folder.path().to_owned()),
+        &cache_dir,
+        Some(&server.base_url()),
+        Some("1.41"),
+    )
+    .unwrap();
+    assert_eq!(dir, folder.path());
+    assert_eq!(server.requests(), 0);
+    assert!(!cache_dir.exists(), "the cache is not even created");
+    let err = xtask::codegen::generate(&workspace_root(), &dir, Some("1.41"))
+        .err()
+        .expect("no spec file");
+    assert!(
+        err.contains("v1.41.yaml") && err.contains("missing"),
+        "{err}"
+    );
+    assert_eq!(server.requests(), 0);
+}

@@ -124,7 +124,17 @@ fn response_plan(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
 }
 
 pub fn client(api: &Api) -> TokenStream {
-    let methods = api.operations.iter().map(|op| method(api, op));
+    // One `impl Client` per area (spec tag), each under its heading (emit::areas).
+    let methods = super::areas::by_area(api).into_iter().map(|(heading, ops)| {
+        let doc = doc_attr(Some(&heading));
+        let methods = ops.into_iter().map(|op| method(api, op));
+        quote! {
+            #doc
+            impl Client {
+                #(#methods)*
+            }
+        }
+    });
     let requests = api.operations.iter().map(|op| request_type(api, op));
     let version = api.version.to_string();
     let progress = super::streams::progress_impls(api);
@@ -137,6 +147,16 @@ pub fn client(api: &Api) -> TokenStream {
         ///
         #[doc = #prefix_doc]
         /// Cheap to clone: clones share one connection pool.
+        ///
+        /// # Time limits
+        ///
+        /// None by default. [`TransportBuilder::default_timeout`](dockwright_runtime::TransportBuilder::default_timeout)
+        /// sets one for ordinary calls. Every request's `request_timeout(limit)` sets a
+        /// limit for that request, from sending it to the end of its answer (for a
+        /// stream: to the end of the stream), overriding the transport's default, which
+        /// streams and long polls ignore: they run as long as the daemon keeps them open
+        /// unless a limit is set on the request. Running out is
+        /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
         #[derive(Debug, Clone)]
         pub struct Client {
             transport: dockwright_runtime::Transport,
@@ -176,8 +196,9 @@ pub fn client(api: &Api) -> TokenStream {
                 Ok(ping)
             }
 
-            #(#methods)*
         }
+
+        #(#methods)*
 
         #(#requests)*
 
@@ -229,12 +250,20 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
     }
     inits.extend(super::streams::extras(api, op).inits);
     inits.push(quote!(request_timeout: None,));
+    let aliases = cli_aliases(op);
     quote! {
         #docs
+        #aliases
         pub fn #name(&self, #(#args),*) -> #request<'_> {
             #request { client: self, #(#inits)* }
         }
     }
+}
+
+/// `#[doc(alias = "pull")]`…: the Docker CLI words of the operation (crate::cli_words).
+fn cli_aliases(op: &Operation) -> TokenStream {
+    let words = crate::cli_words::words(&op.id);
+    quote!(#(#[doc(alias = #words)])*)
 }
 
 fn operation_docs(op: &Operation) -> TokenStream {
@@ -301,11 +330,8 @@ fn request_type(api: &Api, op: &Operation) -> TokenStream {
     setters.extend(extras.methods);
     fields.push(quote!(request_timeout: Option<std::time::Duration>,));
     setters.push(quote! {
-        /// A time limit for this request, from sending it to the end of its answer (for a
-        /// stream: to the end of the stream). It overrides the transport's default limit,
-        /// which streams and long polls ignore: they run as long as the daemon keeps them
-        /// open unless a limit is set here. Running out is
-        /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+        /// A time limit for this request, to the end of its answer (see
+        /// [time limits](Client#time-limits)).
         pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
             self.request_timeout = Some(limit);
             self
@@ -329,9 +355,11 @@ fn request_type(api: &Api, op: &Operation) -> TokenStream {
                         let value = match plan {
                             Some(p) => {
                                 let field = &p.field;
+                                // Method calls, not `&…`: prettyplease prints a macro's
+                                // `&self` as `& self`.
                                 match &p.shape {
-                                    ParamShape::Text => quote!(&self.#field),
-                                    _ => quote!(&self.#field.to_string()),
+                                    ParamShape::Text => quote!(self.#field.as_str()),
+                                    _ => quote!(self.#field.to_string().as_str()),
                                 }
                             }
                             None => {

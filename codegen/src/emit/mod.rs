@@ -1,9 +1,12 @@
 //! IR → the files of one crate, through `quote!` → `syn::File` → `prettyplease`.
 
+mod areas;
 mod client;
 pub mod docs;
 pub mod filters;
 pub mod models;
+pub mod package;
+mod scenarios;
 mod streams;
 
 use proc_macro2::{Ident, Span, TokenStream};
@@ -25,9 +28,12 @@ pub struct GeneratedFile {
 /// Where the generated crate finds the runtime.
 #[derive(Debug, Clone)]
 pub enum RuntimeDependency {
-    /// Inside this workspace: `path = "../../runtime"`, workspace-managed.
+    /// A crate of this workspace at `generated/v1_NN`: the runtime is `../../runtime`.
     Workspace,
-    /// A standalone crate: a path (absolute or relative to the crate) to `runtime/`.
+    /// A crate of this workspace elsewhere: the runtime's path relative to the crate.
+    Member(String),
+    /// A standalone crate (its own `[workspace]`): a path (absolute or relative to the
+    /// crate) to `runtime/`.
     Path(String),
 }
 
@@ -57,19 +63,111 @@ fn rust_file(api: &Api, what: &str, tokens: TokenStream) -> Result<String> {
         what: format!("{} ({what})", api.spec_file),
         message: e.to_string(),
     })?;
-    Ok(format!("{}\n{}", provenance(api, "//"), prettyplease::unparse(&file)))
+    Ok(format!(
+        "{}\n{}",
+        provenance(api, "//"),
+        spaced(&prettyplease::unparse(&file))
+    ))
+}
+
+/// prettyplease's output with a blank line between items, as hand-written code has: after
+/// a line that ends an item at module or impl level (`}` / `};` / a `;` statement at
+/// column 0), before the next item at the same level.
+fn spaced(source: &str) -> String {
+    let mut out = String::with_capacity(source.len() + source.len() / 16);
+    let mut previous: Option<&str> = None;
+    for line in source.lines() {
+        if let Some(prev) = previous {
+            let ends_item = matches!(prev, "}" | "};" | "    }" | "    };")
+                || (!prev.starts_with(' ') && prev.ends_with(';') && !prev.starts_with("//"));
+            let indent = |l: &str| l.len() - l.trim_start().len();
+            let starts_item = !line.trim().is_empty()
+                && !line.trim_start().starts_with('}')
+                && indent(line) == indent(prev)
+                && indent(line) <= 4;
+            // `use` and `mod` lines stay together.
+            let both_use = ["use ", "pub use ", "mod ", "pub mod "]
+                .iter()
+                .any(|k| prev.starts_with(k) && line.starts_with(k));
+            if ends_item && starts_item && !both_use {
+                out.push('\n');
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+        previous = Some(line);
+    }
+    out
 }
 
 /// Every file of the crate for `api`.
 pub fn crate_files(api: &Api, runtime: &RuntimeDependency) -> Result<Vec<GeneratedFile>> {
+    crate_files_with_changes(api, runtime, None)
+}
+
+/// [`crate_files`], plus the module `changes` carrying `changes` (the Markdown report of
+/// `cargo xtask diff` against the previous version), its items linked.
+pub fn crate_files_with_changes(
+    api: &Api,
+    runtime: &RuntimeDependency,
+    changes: Option<&str>,
+) -> Result<Vec<GeneratedFile>> {
+    let mut files = crate_files_inner(api, runtime, changes.is_some())?;
+    if let Some(report) = changes {
+        files.push(GeneratedFile {
+            path: "src/changes.rs".into(),
+            contents: changes_rs(api, report),
+        });
+    }
+    Ok(files)
+}
+
+/// The report as the doc of a doc-only module. Items of this crate (named
+/// `dockwright_v1_NN::…` in the report) become intra-doc links; items of the older
+/// crate stay code.
+fn changes_rs(api: &Api, report: &str) -> String {
+    let own = format!("`{}::", api.version.crate_name());
+    let mut out = provenance(api, "//");
+    out.push('\n');
+    let text = docs::sanitize(report).unwrap_or_default();
+    for line in text.lines() {
+        let mut linked = String::new();
+        let mut rest = line;
+        while let Some(at) = rest.find(&own) {
+            let path_start = at + own.len();
+            let Some(len) = rest[path_start..].find('`') else { break };
+            let path = &rest[path_start..path_start + len];
+            linked.push_str(&rest[..at]);
+            linked.push_str(&format!("[`{path}`](crate::{path})"));
+            rest = &rest[path_start + len + 1..];
+        }
+        linked.push_str(rest);
+        if linked.is_empty() {
+            out.push_str("//!\n");
+        } else {
+            out.push_str(&format!("//! {linked}\n"));
+        }
+    }
+    out
+}
+
+fn crate_files_inner(
+    api: &Api,
+    runtime: &RuntimeDependency,
+    has_changes: bool,
+) -> Result<Vec<GeneratedFile>> {
     let models = models::models(api);
     let filters = filters::filters(api);
     let client = client::client(api);
-    let lib = lib_rs(api);
+    let lib = lib_rs(api, has_changes);
     Ok(vec![
         GeneratedFile {
             path: "Cargo.toml".into(),
-            contents: cargo_toml(api, runtime),
+            contents: package::cargo_toml(api, runtime),
+        },
+        GeneratedFile {
+            path: "README.md".into(),
+            contents: package::readme(api),
         },
         GeneratedFile {
             path: "src/lib.rs".into(),
@@ -90,15 +188,41 @@ pub fn crate_files(api: &Api, runtime: &RuntimeDependency) -> Result<Vec<Generat
     ])
 }
 
-fn lib_rs(api: &Api) -> TokenStream {
+/// `prelude`: what nearly every user of the crate names, in one `use`.
+fn prelude() -> TokenStream {
+    quote! {
+        /// What nearly every program using this crate names: `use` it whole
+        /// (`use …::prelude::*;`).
+        ///
+        /// The client and its errors, every endpoint's filter type, request bodies, and
+        /// the items of typed streams (log frames, progress messages). Models are
+        /// reached as `models::Name`.
+        pub mod prelude {
+            pub use crate::filters::*;
+            pub use crate::models;
+            #[cfg(feature = "client")]
+            pub use crate::client::{Client, API_VERSION};
+            pub use dockwright_runtime::AuthConfig;
+            #[cfg(feature = "client")]
+            pub use dockwright_runtime::{
+                Body, Error, LogFrame, ProgressMessage, ProgressReport, Result, StdStream,
+                StreamError, TlsConfig, Transport,
+            };
+        }
+    }
+}
+
+fn lib_rs(api: &Api, has_changes: bool) -> TokenStream {
+    let prelude = prelude();
+    let changes_mod = has_changes.then(|| quote!(pub mod changes;));
     let v = api.version;
     let crate_name = v.crate_name();
     let package = v.package_name();
     let title = format!(" Typed Docker Engine API **v{v}**: models and a client.");
-    let pin = format!(
-        " Depend on this crate to pin API v{v}: every request goes to `/v{v}/…`, and the\n types are exactly those of the v{v} spec (`{}`).",
-        api.spec_file
-    );
+    let pin = [
+        format!(" Depend on this crate to pin API v{v}: every request goes to `/v{v}/…`, and the"),
+        format!(" types are exactly those of the v{v} spec (`{}`).", api.spec_file),
+    ];
     // The example uses the typed filters where the API has them, else a ping.
     let example = if api
         .operation("ContainerList")
@@ -124,6 +248,13 @@ fn lib_rs(api: &Api) -> TokenStream {
         api.operations.len(),
         api.types.len()
     );
+    let examples = scenarios::front_page(api).into_iter().map(|l| {
+        if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        }
+    });
     let nulls = crate::ir::nullability::FRONT_PAGE_DOC
         .split('\n')
         .map(|l| format!(" {l}"));
@@ -138,8 +269,9 @@ fn lib_rs(api: &Api) -> TokenStream {
             " fields and enum variants, each named by its Rust item) are listed in the dockwright"
                 .to_owned(),
             format!(
-                " repository at `{}`; `cargo xtask diff {prev} {v}`",
-                crate::diff::snapshot_path(prev, v)
+                " repository at `{}`{}; `cargo xtask diff {prev} {v}`",
+                crate::diff::snapshot_path(prev, v),
+                if has_changes { " and in the module [`changes`] of this crate" } else { "" },
             ),
             " prints them (`--format json` for a machine-readable form).".to_owned(),
         ],
@@ -154,7 +286,7 @@ fn lib_rs(api: &Api) -> TokenStream {
     quote! {
         #![doc = #title]
         //!
-        #![doc = #pin]
+        #(#![doc = #pin])*
         //!
         #(#![doc = #usage_lines])*
         //!
@@ -162,6 +294,7 @@ fn lib_rs(api: &Api) -> TokenStream {
         //! The `client` feature (on by default) adds the client; without it only the
         //! models and filter types build, with no networking dependencies.
         //!
+        #(#![doc = #examples])*
         #(#![doc = #nulls])*
         #(#![doc = #changes])*
         #(#![doc = #follow])*
@@ -170,41 +303,18 @@ fn lib_rs(api: &Api) -> TokenStream {
 
         pub mod models;
         pub mod filters;
+        #changes_mod
         #[cfg(feature = "client")]
         pub mod client;
 
         #[cfg(feature = "client")]
         pub use client::{Client, API_VERSION};
         pub use dockwright_runtime as runtime;
-    }
-}
+        // rustc's "consider importing" names runtime items by the crate's own name
+        // (`dockwright_v1_41::dockwright_runtime::ProgressReport`): that path works too.
+        #[doc(hidden)]
+        pub use dockwright_runtime;
 
-fn cargo_toml(api: &Api, runtime: &RuntimeDependency) -> String {
-    let v = api.version;
-    let runtime_dep = match runtime {
-        RuntimeDependency::Workspace => {
-            "dockwright-runtime = { workspace = true }".to_owned()
-        }
-        RuntimeDependency::Path(p) => format!(
-            "dockwright-runtime = {{ path = {p:?}, version = \"0.1.0\", default-features = false }}"
-        ),
-    };
-    let standalone = matches!(runtime, RuntimeDependency::Path(_));
-    let (edition, license) = if standalone {
-        ("edition = \"2021\"", "license = \"Apache-2.0\"")
-    } else {
-        ("edition.workspace = true", "license.workspace = true")
-    };
-    let mut out = provenance(api, "#");
-    out.push_str(&format!(
-        "\n[package]\nname = \"{package}\"\nversion = \"0.1.0\"\n{edition}\n{license}\n\
-         description = \"Typed Docker Engine API v{v} models and client, generated by dockwright.\"\n\
-         \n[features]\ndefault = [\"client\"]\nclient = [\"dockwright-runtime/client\"]\n\
-         \n[dependencies]\n{runtime_dep}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n",
-        package = v.package_name(),
-    ));
-    if standalone {
-        out.push_str("\n# Not part of any surrounding workspace.\n[workspace]\n");
+        #prelude
     }
-    out
 }

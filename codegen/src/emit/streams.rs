@@ -143,9 +143,10 @@ fn path_field(plans: &[ParamPlan<'_>], wire: &str) -> Option<TokenStream> {
         .iter()
         .find(|p| p.param.location == ParamLocation::Path && p.param.wire_name == wire)?;
     let field = &p.field;
+    // Method calls, not `&…`: prettyplease prints a macro's `&self` as `& self`.
     Some(match p.shape {
-        ParamShape::Text => quote!(&self.#field),
-        _ => quote!(&self.#field.to_string()),
+        ParamShape::Text => quote!(self.#field.as_str()),
+        _ => quote!(self.#field.to_string().as_str()),
     })
 }
 

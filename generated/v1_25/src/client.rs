@@ -5,28 +5,43 @@
 
 /// The API version every request of this crate is pinned to.
 pub const API_VERSION: &str = "1.25";
+
 /// A Docker Engine API client pinned to one API version.
 ///
 /// Every request this client sends starts with `/v1.25/`.
 /// Cheap to clone: clones share one connection pool.
+///
+/// # Time limits
+///
+/// None by default. [`TransportBuilder::default_timeout`](dockwright_runtime::TransportBuilder::default_timeout)
+/// sets one for ordinary calls. Every request's `request_timeout(limit)` sets a
+/// limit for that request, from sending it to the end of its answer (for a
+/// stream: to the end of the stream), overriding the transport's default, which
+/// streams and long polls ignore: they run as long as the daemon keeps them open
+/// unless a limit is set on the request. Running out is
+/// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
 #[derive(Debug, Clone)]
 pub struct Client {
     transport: dockwright_runtime::Transport,
 }
+
 impl Client {
     /// A client over an explicit transport (unix socket, TCP, TLS).
     pub fn new(transport: dockwright_runtime::Transport) -> Self {
         Self { transport }
     }
+
     /// Connects as the Docker CLI would: `DOCKER_HOST`, `DOCKER_TLS_VERIFY`,
     /// `DOCKER_CERT_PATH` and the current Docker context.
     pub fn from_env() -> dockwright_runtime::Result<Self> {
         Ok(Self::new(dockwright_runtime::Transport::from_env()?))
     }
+
     /// The transport, for requests this crate does not describe.
     pub fn transport(&self) -> &dockwright_runtime::Transport {
         &self.transport
     }
+
     /// Pings the daemon and returns what its response headers say (API version,
     /// OS type, builder version, swarm state, experimental flag).
     pub async fn ping(
@@ -34,6 +49,7 @@ impl Client {
     ) -> dockwright_runtime::Result<dockwright_runtime::PingInfo> {
         self.transport.ping().await
     }
+
     /// Pings the daemon and fails with
     /// [`Error::VersionTooNew`](dockwright_runtime::Error::VersionTooNew) when it
     /// cannot speak this crate's API version.
@@ -46,89 +62,17 @@ impl Client {
         }
         Ok(ping)
     }
-    /// Ping
-    ///
-    /// This is a dummy endpoint you can use to test if the server is accessible.
-    ///
-    /// `GET /_ping` (operation `SystemPing`).
-    pub fn system_ping(&self) -> SystemPingRequest<'_> {
-        SystemPingRequest {
-            client: self,
-            request_timeout: None,
-        }
-    }
-    /// Check auth configuration
-    ///
-    /// Validate credentials for a registry and, if available, get an identity token for accessing the registry without password.
-    ///
-    /// `POST /auth` (operation `SystemAuth`).
-    pub fn system_auth(&self) -> SystemAuthRequest<'_> {
-        SystemAuthRequest {
-            client: self,
-            body: None,
-            request_timeout: None,
-        }
-    }
-    /// Build an image
-    ///
-    /// Build an image from a tar archive with a `Dockerfile` in it.
-    ///
-    /// The `Dockerfile` specifies how the image is built from the tar archive. It is typically in the archive's root, but can be at a different path or have a different name by specifying the `dockerfile` parameter. [See the `Dockerfile` reference for more information](https://docs.docker.com/engine/reference/builder/).
-    ///
-    /// The Docker daemon performs a preliminary validation of the `Dockerfile` before starting the build, and returns an error if the syntax is incorrect. After that, each instruction is run one-by-one until the ID of the new image is output.
-    ///
-    /// The build is canceled if the client drops the connection by quitting or being killed.
-    ///
-    /// `POST /build` (operation `ImageBuild`).
-    pub fn image_build(&self) -> ImageBuildRequest<'_> {
-        ImageBuildRequest {
-            client: self,
-            dockerfile: None,
-            t: None,
-            remote: None,
-            q: None,
-            nocache: None,
-            cachefrom: None,
-            pull: None,
-            rm: None,
-            forcerm: None,
-            memory: None,
-            memswap: None,
-            cpushares: None,
-            cpusetcpus: None,
-            cpuperiod: None,
-            cpuquota: None,
-            buildargs: None,
-            shmsize: None,
-            squash: None,
-            labels: None,
-            networkmode: None,
-            content_type: None,
-            x_registry_config: None,
-            body: None,
-            request_timeout: None,
-        }
-    }
-    /// Create a new image from a container
-    ///
-    /// `POST /commit` (operation `ImageCommit`).
-    pub fn image_commit(&self) -> ImageCommitRequest<'_> {
-        ImageCommitRequest {
-            client: self,
-            container: None,
-            repo: None,
-            tag: None,
-            comment: None,
-            author: None,
-            pause: None,
-            changes: None,
-            body: None,
-            request_timeout: None,
-        }
-    }
+}
+
+/// # Containers
+///
+/// Create, start, stop and remove containers; inspect them, read their logs and stats, attach to them, copy files in and out (`docker run`, `ps`, `logs`, `rm`, `cp` …).
+impl Client {
     /// Create a container
     ///
     /// `POST /containers/create` (operation `ContainerCreate`).
+    #[doc(alias = "run")]
+    #[doc(alias = "create")]
     pub fn container_create(
         &self,
         body: crate::models::ContainerCreateBody,
@@ -140,9 +84,12 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// List containers
     ///
     /// `GET /containers/json` (operation `ContainerList`).
+    #[doc(alias = "ps")]
+    #[doc(alias = "ls")]
     pub fn container_list(&self) -> ContainerListRequest<'_> {
         ContainerListRequest {
             client: self,
@@ -153,9 +100,11 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Delete stopped containers
     ///
     /// `POST /containers/prune` (operation `ContainerPrune`).
+    #[doc(alias = "prune")]
     pub fn container_prune(&self) -> ContainerPruneRequest<'_> {
         ContainerPruneRequest {
             client: self,
@@ -163,9 +112,11 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Remove a container
     ///
     /// `DELETE /containers/{id}` (operation `ContainerDelete`).
+    #[doc(alias = "rm")]
     pub fn container_delete(&self, id: impl Into<String>) -> ContainerDeleteRequest<'_> {
         ContainerDeleteRequest {
             client: self,
@@ -175,6 +126,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get an archive of a filesystem resource in a container
     ///
     /// Get an tar archive of a resource in the filesystem of container id.
@@ -192,6 +144,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get information about files in a container
     ///
     /// A response header `X-Docker-Container-Path-Stat` is return containing a base64 - encoded JSON object with some filesystem header information about the path.
@@ -209,6 +162,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Extract an archive of files or folders to a directory in a container
     ///
     /// Upload a tar archive to be extracted to a path in the filesystem of container id.
@@ -231,6 +185,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Attach to a container
     ///
     /// Attach to a container to read its output or send it input. You can attach to the same container multiple times and you can reattach to containers that have been detached.
@@ -310,6 +265,7 @@ impl Client {
     /// When the TTY setting is enabled in \[`POST /containers/create`\](#operation/ContainerCreate), the stream is not multiplexed. The data exchanged over the hijacked connection is simply the raw data from the process PTY and client's `stdin`.
     ///
     /// `POST /containers/{id}/attach` (operation `ContainerAttach`).
+    #[doc(alias = "attach")]
     pub fn container_attach(&self, id: impl Into<String>) -> ContainerAttachRequest<'_> {
         ContainerAttachRequest {
             client: self,
@@ -324,6 +280,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Attach to a container via a websocket
     ///
     /// `GET /containers/{id}/attach/ws` (operation `ContainerAttachWebsocket`).
@@ -340,6 +297,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get changes on a container’s filesystem
     ///
     /// Returns which files in a container's filesystem have been added, deleted, or modified. The `Kind` of modification can be one of:
@@ -349,6 +307,7 @@ impl Client {
     /// - `2`: Deleted
     ///
     /// `GET /containers/{id}/changes` (operation `ContainerChanges`).
+    #[doc(alias = "diff")]
     pub fn container_changes(
         &self,
         id: impl Into<String>,
@@ -359,28 +318,13 @@ impl Client {
             request_timeout: None,
         }
     }
-    /// Create an exec instance
-    ///
-    /// Run a command inside a running container.
-    ///
-    /// `POST /containers/{id}/exec` (operation `ContainerExec`).
-    pub fn container_exec(
-        &self,
-        id: impl Into<String>,
-        body: crate::models::ContainerExecBody,
-    ) -> ContainerExecRequest<'_> {
-        ContainerExecRequest {
-            client: self,
-            id: id.into(),
-            body: Some(body),
-            request_timeout: None,
-        }
-    }
+
     /// Export a container
     ///
     /// Export the contents of a container as a tarball.
     ///
     /// `GET /containers/{id}/export` (operation `ContainerExport`).
+    #[doc(alias = "export")]
     pub fn container_export(&self, id: impl Into<String>) -> ContainerExportRequest<'_> {
         ContainerExportRequest {
             client: self,
@@ -388,11 +332,13 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect a container
     ///
     /// Return low-level information about a container.
     ///
     /// `GET /containers/{id}/json` (operation `ContainerInspect`).
+    #[doc(alias = "inspect")]
     pub fn container_inspect(
         &self,
         id: impl Into<String>,
@@ -404,11 +350,13 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Kill a container
     ///
     /// Send a POSIX signal to a container, defaulting to killing to the container.
     ///
     /// `POST /containers/{id}/kill` (operation `ContainerKill`).
+    #[doc(alias = "kill")]
     pub fn container_kill(&self, id: impl Into<String>) -> ContainerKillRequest<'_> {
         ContainerKillRequest {
             client: self,
@@ -417,6 +365,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get container logs
     ///
     /// Get `stdout` and `stderr` logs from a container.
@@ -424,6 +373,7 @@ impl Client {
     /// Note: This endpoint works only for containers with the `json-file` or `journald` logging driver.
     ///
     /// `GET /containers/{id}/logs` (operation `ContainerLogs`).
+    #[doc(alias = "logs")]
     pub fn container_logs(&self, id: impl Into<String>) -> ContainerLogsRequest<'_> {
         ContainerLogsRequest {
             client: self,
@@ -438,6 +388,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Pause a container
     ///
     /// Use the cgroups freezer to suspend all processes in a container.
@@ -445,6 +396,7 @@ impl Client {
     /// Traditionally, when suspending a process the `SIGSTOP` signal is used, which is observable by the process being suspended. With the cgroups freezer the process is unaware, and unable to capture, that it is being suspended, and subsequently resumed.
     ///
     /// `POST /containers/{id}/pause` (operation `ContainerPause`).
+    #[doc(alias = "pause")]
     pub fn container_pause(&self, id: impl Into<String>) -> ContainerPauseRequest<'_> {
         ContainerPauseRequest {
             client: self,
@@ -452,9 +404,11 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Rename a container
     ///
     /// `POST /containers/{id}/rename` (operation `ContainerRename`).
+    #[doc(alias = "rename")]
     pub fn container_rename(
         &self,
         id: impl Into<String>,
@@ -467,6 +421,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Resize a container TTY
     ///
     /// Resize the TTY for a container. You must restart the container for the resize to take effect.
@@ -486,9 +441,11 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Restart a container
     ///
     /// `POST /containers/{id}/restart` (operation `ContainerRestart`).
+    #[doc(alias = "restart")]
     pub fn container_restart(
         &self,
         id: impl Into<String>,
@@ -500,9 +457,11 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Start a container
     ///
     /// `POST /containers/{id}/start` (operation `ContainerStart`).
+    #[doc(alias = "start")]
     pub fn container_start(&self, id: impl Into<String>) -> ContainerStartRequest<'_> {
         ContainerStartRequest {
             client: self,
@@ -511,6 +470,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get container stats based on resource usage
     ///
     /// This endpoint returns a live stream of a container’s resource usage statistics.
@@ -518,6 +478,7 @@ impl Client {
     /// The `precpu_stats` is the CPU statistic of last read, which is used for calculating the CPU usage percentage. It is not the same as the `cpu_stats` field.
     ///
     /// `GET /containers/{id}/stats` (operation `ContainerStats`).
+    #[doc(alias = "stats")]
     pub fn container_stats(&self, id: impl Into<String>) -> ContainerStatsRequest<'_> {
         ContainerStatsRequest {
             client: self,
@@ -526,9 +487,11 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Stop a container
     ///
     /// `POST /containers/{id}/stop` (operation `ContainerStop`).
+    #[doc(alias = "stop")]
     pub fn container_stop(&self, id: impl Into<String>) -> ContainerStopRequest<'_> {
         ContainerStopRequest {
             client: self,
@@ -537,11 +500,13 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// List processes running inside a container
     ///
     /// On Unix systems, this is done by running the `ps` command. This endpoint is not supported on Windows.
     ///
     /// `GET /containers/{id}/top` (operation `ContainerTop`).
+    #[doc(alias = "top")]
     pub fn container_top(&self, id: impl Into<String>) -> ContainerTopRequest<'_> {
         ContainerTopRequest {
             client: self,
@@ -550,11 +515,13 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Unpause a container
     ///
     /// Resume a container which has been paused.
     ///
     /// `POST /containers/{id}/unpause` (operation `ContainerUnpause`).
+    #[doc(alias = "unpause")]
     pub fn container_unpause(
         &self,
         id: impl Into<String>,
@@ -565,11 +532,13 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Update a container
     ///
     /// Change various configuration options of a container without having to recreate it.
     ///
     /// `POST /containers/{id}/update` (operation `ContainerUpdate`).
+    #[doc(alias = "update")]
     pub fn container_update(
         &self,
         id: impl Into<String>,
@@ -582,11 +551,13 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Wait for a container
     ///
     /// Block until a container stops, then returns the exit code.
     ///
     /// `POST /containers/{id}/wait` (operation `ContainerWait`).
+    #[doc(alias = "wait")]
     pub fn container_wait(&self, id: impl Into<String>) -> ContainerWaitRequest<'_> {
         ContainerWaitRequest {
             client: self,
@@ -594,82 +565,80 @@ impl Client {
             request_timeout: None,
         }
     }
-    /// Monitor events
+}
+
+/// # Images
+///
+/// Pull, build, tag, push, inspect and remove images, and save or load them as tar archives (`docker pull`, `build`, `images`, `rmi` …).
+impl Client {
+    /// Build an image
     ///
-    /// Stream real-time events from the server.
+    /// Build an image from a tar archive with a `Dockerfile` in it.
     ///
-    /// Various objects within Docker report events when something happens to them.
+    /// The `Dockerfile` specifies how the image is built from the tar archive. It is typically in the archive's root, but can be at a different path or have a different name by specifying the `dockerfile` parameter. [See the `Dockerfile` reference for more information](https://docs.docker.com/engine/reference/builder/).
     ///
-    /// Containers report these events: `attach, commit, copy, create, destroy, detach, die, exec_create, exec_detach, exec_start, export, kill, oom, pause, rename, resize, restart, start, stop, top, unpause, update`
+    /// The Docker daemon performs a preliminary validation of the `Dockerfile` before starting the build, and returns an error if the syntax is incorrect. After that, each instruction is run one-by-one until the ID of the new image is output.
     ///
-    /// Images report these events: `delete, import, load, pull, push, save, tag, untag`
+    /// The build is canceled if the client drops the connection by quitting or being killed.
     ///
-    /// Volumes report these events: `create, mount, unmount, destroy`
-    ///
-    /// Networks report these events: `create, connect, disconnect, destroy`
-    ///
-    /// The Docker daemon reports these events: `reload`
-    ///
-    /// `GET /events` (operation `SystemEvents`).
-    pub fn system_events(&self) -> SystemEventsRequest<'_> {
-        SystemEventsRequest {
+    /// `POST /build` (operation `ImageBuild`).
+    #[doc(alias = "build")]
+    pub fn image_build(&self) -> ImageBuildRequest<'_> {
+        ImageBuildRequest {
             client: self,
-            since: None,
-            until: None,
-            filters: None,
-            request_timeout: None,
-        }
-    }
-    /// Inspect an exec instance
-    ///
-    /// Return low-level information about an exec instance.
-    ///
-    /// `GET /exec/{id}/json` (operation `ExecInspect`).
-    pub fn exec_inspect(&self, id: impl Into<String>) -> ExecInspectRequest<'_> {
-        ExecInspectRequest {
-            client: self,
-            id: id.into(),
-            request_timeout: None,
-        }
-    }
-    /// Resize an exec instance
-    ///
-    /// Resize the TTY session used by an exec instance. This endpoint only works if `tty` was specified as part of creating and starting the exec instance.
-    ///
-    /// `POST /exec/{id}/resize` (operation `ExecResize`).
-    pub fn exec_resize(
-        &self,
-        id: impl Into<String>,
-        h: i64,
-        w: i64,
-    ) -> ExecResizeRequest<'_> {
-        ExecResizeRequest {
-            client: self,
-            id: id.into(),
-            h,
-            w,
-            request_timeout: None,
-        }
-    }
-    /// Start an exec instance
-    ///
-    /// Starts a previously set up exec instance. If detach is true, this endpoint returns immediately after starting the command. Otherwise, it sets up an interactive session with the command.
-    ///
-    /// `POST /exec/{id}/start` (operation `ExecStart`).
-    pub fn exec_start(&self, id: impl Into<String>) -> ExecStartRequest<'_> {
-        ExecStartRequest {
-            client: self,
-            id: id.into(),
+            dockerfile: None,
+            t: None,
+            remote: None,
+            q: None,
+            nocache: None,
+            cachefrom: None,
+            pull: None,
+            rm: None,
+            forcerm: None,
+            memory: None,
+            memswap: None,
+            cpushares: None,
+            cpusetcpus: None,
+            cpuperiod: None,
+            cpuquota: None,
+            buildargs: None,
+            shmsize: None,
+            squash: None,
+            labels: None,
+            networkmode: None,
+            content_type: None,
+            x_registry_config: None,
             body: None,
-            tty_hint: None,
             request_timeout: None,
         }
     }
+
+    /// Create a new image from a container
+    ///
+    /// `POST /commit` (operation `ImageCommit`).
+    #[doc(alias = "commit")]
+    pub fn image_commit(&self) -> ImageCommitRequest<'_> {
+        ImageCommitRequest {
+            client: self,
+            container: None,
+            repo: None,
+            tag: None,
+            comment: None,
+            author: None,
+            pause: None,
+            changes: None,
+            body: None,
+            request_timeout: None,
+        }
+    }
+
     /// Create an image
     ///
     /// Create an image by either pulling it from a registry or importing it.
     ///
     /// `POST /images/create` (operation `ImageCreate`).
+    #[doc(alias = "pull")]
+    #[doc(alias = "import")]
     pub fn image_create(&self) -> ImageCreateRequest<'_> {
         ImageCreateRequest {
             client: self,
@@ -682,6 +651,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Export several images
     ///
     /// Get a tarball containing all images and metadata for several image repositories.
@@ -691,6 +661,7 @@ impl Client {
     /// For details on the format, see \[the export image endpoint\](#operation/ImageGet).
     ///
     /// `GET /images/get` (operation `ImageGetAll`).
+    #[doc(alias = "save")]
     pub fn image_get_all(&self) -> ImageGetAllRequest<'_> {
         ImageGetAllRequest {
             client: self,
@@ -698,11 +669,14 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// List Images
     ///
     /// Returns a list of images on the server. Note that it uses a different, smaller representation of an image than inspecting a single image.
     ///
     /// `GET /images/json` (operation `ImageList`).
+    #[doc(alias = "images")]
+    #[doc(alias = "ls")]
     pub fn image_list(&self) -> ImageListRequest<'_> {
         ImageListRequest {
             client: self,
@@ -712,6 +686,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Import images
     ///
     /// Load a set of images and tags into a repository.
@@ -719,6 +694,7 @@ impl Client {
     /// For details on the format, see \[the export image endpoint\](#operation/ImageGet).
     ///
     /// `POST /images/load` (operation `ImageLoad`).
+    #[doc(alias = "load")]
     pub fn image_load(&self) -> ImageLoadRequest<'_> {
         ImageLoadRequest {
             client: self,
@@ -727,9 +703,11 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Delete unused images
     ///
     /// `POST /images/prune` (operation `ImagePrune`).
+    #[doc(alias = "prune")]
     pub fn image_prune(&self) -> ImagePruneRequest<'_> {
         ImagePruneRequest {
             client: self,
@@ -737,11 +715,13 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Search images
     ///
     /// Search for an image on Docker Hub.
     ///
     /// `GET /images/search` (operation `ImageSearch`).
+    #[doc(alias = "search")]
     pub fn image_search(&self, term: impl Into<String>) -> ImageSearchRequest<'_> {
         ImageSearchRequest {
             client: self,
@@ -751,6 +731,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Remove an image
     ///
     /// Remove an image, along with any untagged parent images that were referenced by that image.
@@ -758,6 +739,8 @@ impl Client {
     /// Images can't be removed if they have descendant images, are being used by a running container or are being used by a build.
     ///
     /// `DELETE /images/{name}` (operation `ImageDelete`).
+    #[doc(alias = "rmi")]
+    #[doc(alias = "rm")]
     pub fn image_delete(&self, name: impl Into<String>) -> ImageDeleteRequest<'_> {
         ImageDeleteRequest {
             client: self,
@@ -767,6 +750,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Export an image
     ///
     /// Get a tarball containing all images and metadata for a repository.
@@ -794,6 +778,7 @@ impl Client {
     /// ```
     ///
     /// `GET /images/{name}/get` (operation `ImageGet`).
+    #[doc(alias = "save")]
     pub fn image_get(&self, name: impl Into<String>) -> ImageGetRequest<'_> {
         ImageGetRequest {
             client: self,
@@ -801,11 +786,13 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get the history of an image
     ///
     /// Return parent layers of an image.
     ///
     /// `GET /images/{name}/history` (operation `ImageHistory`).
+    #[doc(alias = "history")]
     pub fn image_history(&self, name: impl Into<String>) -> ImageHistoryRequest<'_> {
         ImageHistoryRequest {
             client: self,
@@ -813,11 +800,13 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect an image
     ///
     /// Return low-level information about an image.
     ///
     /// `GET /images/{name}/json` (operation `ImageInspect`).
+    #[doc(alias = "inspect")]
     pub fn image_inspect(&self, name: impl Into<String>) -> ImageInspectRequest<'_> {
         ImageInspectRequest {
             client: self,
@@ -825,6 +814,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Push an image
     ///
     /// Push an image to a registry.
@@ -834,6 +824,7 @@ impl Client {
     /// The push is cancelled if the HTTP connection is closed.
     ///
     /// `POST /images/{name}/push` (operation `ImagePush`).
+    #[doc(alias = "push")]
     pub fn image_push(
         &self,
         name: impl Into<String>,
@@ -847,6 +838,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Tag an image
     ///
     /// Create a tag that refers to a source image.
@@ -856,6 +848,7 @@ impl Client {
     /// or tag already exists, it will be overwritten.
     ///
     /// `POST /images/{name}/tag` (operation `ImageTag`).
+    #[doc(alias = "tag")]
     pub fn image_tag(&self, name: impl Into<String>) -> ImageTagRequest<'_> {
         ImageTagRequest {
             client: self,
@@ -865,18 +858,16 @@ impl Client {
             request_timeout: None,
         }
     }
-    /// Get system information
-    ///
-    /// `GET /info` (operation `SystemInfo`).
-    pub fn system_info(&self) -> SystemInfoRequest<'_> {
-        SystemInfoRequest {
-            client: self,
-            request_timeout: None,
-        }
-    }
+}
+
+/// # Networks
+///
+/// Create and remove networks and connect containers to them (`docker network …`).
+impl Client {
     /// List networks
     ///
     /// `GET /networks` (operation `NetworkList`).
+    #[doc(alias = "ls")]
     pub fn network_list(&self) -> NetworkListRequest<'_> {
         NetworkListRequest {
             client: self,
@@ -884,9 +875,11 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Create a network
     ///
     /// `POST /networks/create` (operation `NetworkCreate`).
+    #[doc(alias = "create")]
     pub fn network_create(
         &self,
         body: crate::models::NetworkCreateBody,
@@ -897,9 +890,11 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Delete unused networks
     ///
     /// `POST /networks/prune` (operation `NetworkPrune`).
+    #[doc(alias = "prune")]
     pub fn network_prune(&self) -> NetworkPruneRequest<'_> {
         NetworkPruneRequest {
             client: self,
@@ -907,9 +902,11 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect a network
     ///
     /// `GET /networks/{id}` (operation `NetworkInspect`).
+    #[doc(alias = "inspect")]
     pub fn network_inspect(&self, id: impl Into<String>) -> NetworkInspectRequest<'_> {
         NetworkInspectRequest {
             client: self,
@@ -917,9 +914,11 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Remove a network
     ///
     /// `DELETE /networks/{id}` (operation `NetworkDelete`).
+    #[doc(alias = "rm")]
     pub fn network_delete(&self, id: impl Into<String>) -> NetworkDeleteRequest<'_> {
         NetworkDeleteRequest {
             client: self,
@@ -927,9 +926,11 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Connect a container to a network
     ///
     /// `POST /networks/{id}/connect` (operation `NetworkConnect`).
+    #[doc(alias = "connect")]
     pub fn network_connect(
         &self,
         id: impl Into<String>,
@@ -942,9 +943,11 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Disconnect a container from a network
     ///
     /// `POST /networks/{id}/disconnect` (operation `NetworkDisconnect`).
+    #[doc(alias = "disconnect")]
     pub fn network_disconnect(
         &self,
         id: impl Into<String>,
@@ -957,298 +960,156 @@ impl Client {
             request_timeout: None,
         }
     }
-    /// List nodes
+}
+
+/// # Volumes
+///
+/// Create, inspect and remove named volumes (`docker volume …`).
+impl Client {
+    /// List volumes
     ///
-    /// `GET /nodes` (operation `NodeList`).
-    pub fn node_list(&self) -> NodeListRequest<'_> {
-        NodeListRequest {
+    /// `GET /volumes` (operation `VolumeList`).
+    #[doc(alias = "ls")]
+    pub fn volume_list(&self) -> VolumeListRequest<'_> {
+        VolumeListRequest {
             client: self,
             filters: None,
             request_timeout: None,
         }
     }
-    /// Inspect a node
+
+    /// Create a volume
     ///
-    /// `GET /nodes/{id}` (operation `NodeInspect`).
-    pub fn node_inspect(&self, id: impl Into<String>) -> NodeInspectRequest<'_> {
-        NodeInspectRequest {
+    /// `POST /volumes/create` (operation `VolumeCreate`).
+    #[doc(alias = "create")]
+    pub fn volume_create(
+        &self,
+        body: crate::models::VolumeCreateBody,
+    ) -> VolumeCreateRequest<'_> {
+        VolumeCreateRequest {
             client: self,
-            id: id.into(),
+            body: Some(body),
             request_timeout: None,
         }
     }
-    /// Delete a node
+
+    /// Delete unused volumes
     ///
-    /// `DELETE /nodes/{id}` (operation `NodeDelete`).
-    pub fn node_delete(&self, id: impl Into<String>) -> NodeDeleteRequest<'_> {
-        NodeDeleteRequest {
+    /// `POST /volumes/prune` (operation `VolumePrune`).
+    #[doc(alias = "prune")]
+    pub fn volume_prune(&self) -> VolumePruneRequest<'_> {
+        VolumePruneRequest {
             client: self,
-            id: id.into(),
+            filters: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Inspect a volume
+    ///
+    /// `GET /volumes/{name}` (operation `VolumeInspect`).
+    #[doc(alias = "inspect")]
+    pub fn volume_inspect(&self, name: impl Into<String>) -> VolumeInspectRequest<'_> {
+        VolumeInspectRequest {
+            client: self,
+            name: name.into(),
+            request_timeout: None,
+        }
+    }
+
+    /// Remove a volume
+    ///
+    /// Instruct the driver to remove the volume.
+    ///
+    /// `DELETE /volumes/{name}` (operation `VolumeDelete`).
+    #[doc(alias = "rm")]
+    pub fn volume_delete(&self, name: impl Into<String>) -> VolumeDeleteRequest<'_> {
+        VolumeDeleteRequest {
+            client: self,
+            name: name.into(),
             force: None,
             request_timeout: None,
         }
     }
-    /// Update a node
+}
+
+/// # Exec
+///
+/// Run an extra process in a running container: create an exec instance (`container_exec`), start it, then inspect its exit code (`docker exec`).
+impl Client {
+    /// Create an exec instance
     ///
-    /// `POST /nodes/{id}/update` (operation `NodeUpdate`).
-    pub fn node_update(
+    /// Run a command inside a running container.
+    ///
+    /// `POST /containers/{id}/exec` (operation `ContainerExec`).
+    #[doc(alias = "exec")]
+    pub fn container_exec(
         &self,
         id: impl Into<String>,
-        version: i64,
-    ) -> NodeUpdateRequest<'_> {
-        NodeUpdateRequest {
+        body: crate::models::ContainerExecBody,
+    ) -> ContainerExecRequest<'_> {
+        ContainerExecRequest {
             client: self,
             id: id.into(),
-            version,
-            body: None,
-            request_timeout: None,
-        }
-    }
-    /// List plugins
-    ///
-    /// Returns information about installed plugins.
-    ///
-    /// `GET /plugins` (operation `PluginList`).
-    pub fn plugin_list(&self) -> PluginListRequest<'_> {
-        PluginListRequest {
-            client: self,
-            request_timeout: None,
-        }
-    }
-    /// Create a plugin
-    ///
-    /// `POST /plugins/create` (operation `PluginCreate`).
-    pub fn plugin_create(&self, name: impl Into<String>) -> PluginCreateRequest<'_> {
-        PluginCreateRequest {
-            client: self,
-            name: name.into(),
-            body: None,
-            request_timeout: None,
-        }
-    }
-    /// Get plugin privileges
-    ///
-    /// `GET /plugins/privileges` (operation `GetPluginPrivileges`).
-    pub fn get_plugin_privileges(
-        &self,
-        name: impl Into<String>,
-    ) -> GetPluginPrivilegesRequest<'_> {
-        GetPluginPrivilegesRequest {
-            client: self,
-            name: name.into(),
-            request_timeout: None,
-        }
-    }
-    /// Install a plugin
-    ///
-    /// Pulls and installs a plugin. After the plugin is installed, it can be enabled using the \[`POST /plugins/{name}/enable` endpoint\](#operation/PostPluginsEnable).
-    ///
-    /// `POST /plugins/pull` (operation `PluginPull`).
-    pub fn plugin_pull(&self, remote: impl Into<String>) -> PluginPullRequest<'_> {
-        PluginPullRequest {
-            client: self,
-            remote: remote.into(),
-            name: None,
-            x_registry_auth: None,
-            body: None,
-            request_timeout: None,
-        }
-    }
-    /// Remove a plugin
-    ///
-    /// `DELETE /plugins/{name}` (operation `PluginDelete`).
-    pub fn plugin_delete(&self, name: impl Into<String>) -> PluginDeleteRequest<'_> {
-        PluginDeleteRequest {
-            client: self,
-            name: name.into(),
-            force: None,
-            request_timeout: None,
-        }
-    }
-    /// Disable a plugin
-    ///
-    /// `POST /plugins/{name}/disable` (operation `PluginDisable`).
-    pub fn plugin_disable(&self, name: impl Into<String>) -> PluginDisableRequest<'_> {
-        PluginDisableRequest {
-            client: self,
-            name: name.into(),
-            request_timeout: None,
-        }
-    }
-    /// Enable a plugin
-    ///
-    /// `POST /plugins/{name}/enable` (operation `PluginEnable`).
-    pub fn plugin_enable(&self, name: impl Into<String>) -> PluginEnableRequest<'_> {
-        PluginEnableRequest {
-            client: self,
-            name: name.into(),
-            timeout: None,
-            request_timeout: None,
-        }
-    }
-    /// Inspect a plugin
-    ///
-    /// `GET /plugins/{name}/json` (operation `PluginInspect`).
-    pub fn plugin_inspect(&self, name: impl Into<String>) -> PluginInspectRequest<'_> {
-        PluginInspectRequest {
-            client: self,
-            name: name.into(),
-            request_timeout: None,
-        }
-    }
-    /// Push a plugin
-    ///
-    /// Push a plugin to the registry.
-    ///
-    /// `POST /plugins/{name}/push` (operation `PluginPush`).
-    pub fn plugin_push(&self, name: impl Into<String>) -> PluginPushRequest<'_> {
-        PluginPushRequest {
-            client: self,
-            name: name.into(),
-            request_timeout: None,
-        }
-    }
-    /// Configure a plugin
-    ///
-    /// `POST /plugins/{name}/set` (operation `PluginSet`).
-    pub fn plugin_set(&self, name: impl Into<String>) -> PluginSetRequest<'_> {
-        PluginSetRequest {
-            client: self,
-            name: name.into(),
-            body: None,
-            request_timeout: None,
-        }
-    }
-    /// List secrets
-    ///
-    /// `GET /secrets` (operation `SecretList`).
-    pub fn secret_list(&self) -> SecretListRequest<'_> {
-        SecretListRequest {
-            client: self,
-            filters: None,
-            request_timeout: None,
-        }
-    }
-    /// Create a secret
-    ///
-    /// `POST /secrets/create` (operation `SecretCreate`).
-    pub fn secret_create(
-        &self,
-        body: crate::models::SecretSpec,
-    ) -> SecretCreateRequest<'_> {
-        SecretCreateRequest {
-            client: self,
             body: Some(body),
             request_timeout: None,
         }
     }
-    /// Inspect a secret
+
+    /// Inspect an exec instance
     ///
-    /// `GET /secrets/{id}` (operation `SecretInspect`).
-    pub fn secret_inspect(&self, id: impl Into<String>) -> SecretInspectRequest<'_> {
-        SecretInspectRequest {
+    /// Return low-level information about an exec instance.
+    ///
+    /// `GET /exec/{id}/json` (operation `ExecInspect`).
+    pub fn exec_inspect(&self, id: impl Into<String>) -> ExecInspectRequest<'_> {
+        ExecInspectRequest {
             client: self,
             id: id.into(),
             request_timeout: None,
         }
     }
-    /// Delete a secret
+
+    /// Resize an exec instance
     ///
-    /// `DELETE /secrets/{id}` (operation `SecretDelete`).
-    pub fn secret_delete(&self, id: impl Into<String>) -> SecretDeleteRequest<'_> {
-        SecretDeleteRequest {
-            client: self,
-            id: id.into(),
-            request_timeout: None,
-        }
-    }
-    /// List services
+    /// Resize the TTY session used by an exec instance. This endpoint only works if `tty` was specified as part of creating and starting the exec instance.
     ///
-    /// `GET /services` (operation `ServiceList`).
-    pub fn service_list(&self) -> ServiceListRequest<'_> {
-        ServiceListRequest {
-            client: self,
-            filters: None,
-            request_timeout: None,
-        }
-    }
-    /// Create a service
-    ///
-    /// `POST /services/create` (operation `ServiceCreate`).
-    pub fn service_create(
+    /// `POST /exec/{id}/resize` (operation `ExecResize`).
+    pub fn exec_resize(
         &self,
-        body: crate::models::ServiceSpec,
-    ) -> ServiceCreateRequest<'_> {
-        ServiceCreateRequest {
+        id: impl Into<String>,
+        h: i64,
+        w: i64,
+    ) -> ExecResizeRequest<'_> {
+        ExecResizeRequest {
             client: self,
-            x_registry_auth: None,
-            body: Some(body),
+            id: id.into(),
+            h,
+            w,
             request_timeout: None,
         }
     }
-    /// Inspect a service
+
+    /// Start an exec instance
     ///
-    /// `GET /services/{id}` (operation `ServiceInspect`).
-    pub fn service_inspect(&self, id: impl Into<String>) -> ServiceInspectRequest<'_> {
-        ServiceInspectRequest {
+    /// Starts a previously set up exec instance. If detach is true, this endpoint returns immediately after starting the command. Otherwise, it sets up an interactive session with the command.
+    ///
+    /// `POST /exec/{id}/start` (operation `ExecStart`).
+    #[doc(alias = "exec")]
+    pub fn exec_start(&self, id: impl Into<String>) -> ExecStartRequest<'_> {
+        ExecStartRequest {
             client: self,
             id: id.into(),
-            request_timeout: None,
-        }
-    }
-    /// Delete a service
-    ///
-    /// `DELETE /services/{id}` (operation `ServiceDelete`).
-    pub fn service_delete(&self, id: impl Into<String>) -> ServiceDeleteRequest<'_> {
-        ServiceDeleteRequest {
-            client: self,
-            id: id.into(),
-            request_timeout: None,
-        }
-    }
-    /// Get service logs
-    ///
-    /// Get `stdout` and `stderr` logs from a service.
-    ///
-    /// **Note**: This endpoint works only for services with the `json-file` or `journald` logging drivers.
-    ///
-    /// `GET /services/{id}/logs` (operation `ServiceLogs`).
-    pub fn service_logs(&self, id: impl Into<String>) -> ServiceLogsRequest<'_> {
-        ServiceLogsRequest {
-            client: self,
-            id: id.into(),
-            details: None,
-            follow: None,
-            stdout: None,
-            stderr: None,
-            since: None,
-            timestamps: None,
-            tail: None,
+            body: None,
             tty_hint: None,
             request_timeout: None,
         }
     }
-    /// Update a service
-    ///
-    /// A `version` that is not the service's current one (another update came first) is refused with **500** "rpc error: code = Unknown desc = update out of sequence", not 409: read the service again and retry with its new `Version.Index`.
-    ///
-    /// `POST /services/{id}/update` (operation `ServiceUpdate`).
-    pub fn service_update(
-        &self,
-        id: impl Into<String>,
-        version: i64,
-        body: crate::models::ServiceSpec,
-    ) -> ServiceUpdateRequest<'_> {
-        ServiceUpdateRequest {
-            client: self,
-            id: id.into(),
-            version,
-            registry_auth_from: None,
-            x_registry_auth: None,
-            body: Some(body),
-            request_timeout: None,
-        }
-    }
+}
+
+/// # Swarm
+///
+/// Initialise, join, leave and unlock a swarm of engines (`docker swarm …`).
+impl Client {
     /// Inspect swarm
     ///
     /// `GET /swarm` (operation `SwarmInspect`).
@@ -1258,9 +1119,11 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Initialize a new swarm
     ///
     /// `POST /swarm/init` (operation `SwarmInit`).
+    #[doc(alias = "init")]
     pub fn swarm_init(
         &self,
         body: crate::models::SwarmInitBody,
@@ -1271,9 +1134,11 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Join an existing swarm
     ///
     /// `POST /swarm/join` (operation `SwarmJoin`).
+    #[doc(alias = "join")]
     pub fn swarm_join(
         &self,
         body: crate::models::SwarmJoinBody,
@@ -1284,9 +1149,11 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Leave a swarm
     ///
     /// `POST /swarm/leave` (operation `SwarmLeave`).
+    #[doc(alias = "leave")]
     pub fn swarm_leave(&self) -> SwarmLeaveRequest<'_> {
         SwarmLeaveRequest {
             client: self,
@@ -1294,9 +1161,11 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Unlock a locked manager
     ///
     /// `POST /swarm/unlock` (operation `SwarmUnlock`).
+    #[doc(alias = "unlock")]
     pub fn swarm_unlock(
         &self,
         body: crate::models::SwarmUnlockBody,
@@ -1307,15 +1176,18 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get the unlock key
     ///
     /// `GET /swarm/unlockkey` (operation `SwarmUnlockkey`).
+    #[doc(alias = "unlock-key")]
     pub fn swarm_unlockkey(&self) -> SwarmUnlockkeyRequest<'_> {
         SwarmUnlockkeyRequest {
             client: self,
             request_timeout: None,
         }
     }
+
     /// Update a swarm
     ///
     /// `POST /swarm/update` (operation `SwarmUpdate`).
@@ -1334,18 +1206,179 @@ impl Client {
             request_timeout: None,
         }
     }
-    /// Get data usage information
+}
+
+/// # Nodes
+///
+/// The engines of a swarm: list, inspect, drain and remove them (`docker node …`).
+impl Client {
+    /// List nodes
     ///
-    /// `GET /system/df` (operation `SystemDataUsage`).
-    pub fn system_data_usage(&self) -> SystemDataUsageRequest<'_> {
-        SystemDataUsageRequest {
+    /// `GET /nodes` (operation `NodeList`).
+    #[doc(alias = "ls")]
+    pub fn node_list(&self) -> NodeListRequest<'_> {
+        NodeListRequest {
             client: self,
+            filters: None,
             request_timeout: None,
         }
     }
+
+    /// Inspect a node
+    ///
+    /// `GET /nodes/{id}` (operation `NodeInspect`).
+    pub fn node_inspect(&self, id: impl Into<String>) -> NodeInspectRequest<'_> {
+        NodeInspectRequest {
+            client: self,
+            id: id.into(),
+            request_timeout: None,
+        }
+    }
+
+    /// Delete a node
+    ///
+    /// `DELETE /nodes/{id}` (operation `NodeDelete`).
+    #[doc(alias = "rm")]
+    pub fn node_delete(&self, id: impl Into<String>) -> NodeDeleteRequest<'_> {
+        NodeDeleteRequest {
+            client: self,
+            id: id.into(),
+            force: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Update a node
+    ///
+    /// `POST /nodes/{id}/update` (operation `NodeUpdate`).
+    pub fn node_update(
+        &self,
+        id: impl Into<String>,
+        version: i64,
+    ) -> NodeUpdateRequest<'_> {
+        NodeUpdateRequest {
+            client: self,
+            id: id.into(),
+            version,
+            body: None,
+            request_timeout: None,
+        }
+    }
+}
+
+/// # Services
+///
+/// Replicated or global services of a swarm: create, update, scale, roll back and read their logs (`docker service …`).
+impl Client {
+    /// List services
+    ///
+    /// `GET /services` (operation `ServiceList`).
+    #[doc(alias = "ls")]
+    pub fn service_list(&self) -> ServiceListRequest<'_> {
+        ServiceListRequest {
+            client: self,
+            filters: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Create a service
+    ///
+    /// `POST /services/create` (operation `ServiceCreate`).
+    #[doc(alias = "create")]
+    pub fn service_create(
+        &self,
+        body: crate::models::ServiceSpec,
+    ) -> ServiceCreateRequest<'_> {
+        ServiceCreateRequest {
+            client: self,
+            x_registry_auth: None,
+            body: Some(body),
+            request_timeout: None,
+        }
+    }
+
+    /// Inspect a service
+    ///
+    /// `GET /services/{id}` (operation `ServiceInspect`).
+    pub fn service_inspect(&self, id: impl Into<String>) -> ServiceInspectRequest<'_> {
+        ServiceInspectRequest {
+            client: self,
+            id: id.into(),
+            request_timeout: None,
+        }
+    }
+
+    /// Delete a service
+    ///
+    /// `DELETE /services/{id}` (operation `ServiceDelete`).
+    #[doc(alias = "rm")]
+    pub fn service_delete(&self, id: impl Into<String>) -> ServiceDeleteRequest<'_> {
+        ServiceDeleteRequest {
+            client: self,
+            id: id.into(),
+            request_timeout: None,
+        }
+    }
+
+    /// Get service logs
+    ///
+    /// Get `stdout` and `stderr` logs from a service.
+    ///
+    /// **Note**: This endpoint works only for services with the `json-file` or `journald` logging drivers.
+    ///
+    /// `GET /services/{id}/logs` (operation `ServiceLogs`).
+    #[doc(alias = "logs")]
+    pub fn service_logs(&self, id: impl Into<String>) -> ServiceLogsRequest<'_> {
+        ServiceLogsRequest {
+            client: self,
+            id: id.into(),
+            details: None,
+            follow: None,
+            stdout: None,
+            stderr: None,
+            since: None,
+            timestamps: None,
+            tail: None,
+            tty_hint: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Update a service
+    ///
+    /// A `version` that is not the service's current one (another update came first) is refused with **500** "rpc error: code = Unknown desc = update out of sequence", not 409: read the service again and retry with its new `Version.Index`.
+    ///
+    /// `POST /services/{id}/update` (operation `ServiceUpdate`).
+    #[doc(alias = "update")]
+    #[doc(alias = "scale")]
+    #[doc(alias = "rollback")]
+    pub fn service_update(
+        &self,
+        id: impl Into<String>,
+        version: i64,
+        body: crate::models::ServiceSpec,
+    ) -> ServiceUpdateRequest<'_> {
+        ServiceUpdateRequest {
+            client: self,
+            id: id.into(),
+            version,
+            registry_auth_from: None,
+            x_registry_auth: None,
+            body: Some(body),
+            request_timeout: None,
+        }
+    }
+}
+
+/// # Tasks
+///
+/// The containers a swarm schedules for its services (`docker service ps`).
+impl Client {
     /// List tasks
     ///
     /// `GET /tasks` (operation `TaskList`).
+    #[doc(alias = "ps")]
     pub fn task_list(&self) -> TaskListRequest<'_> {
         TaskListRequest {
             client: self,
@@ -1353,6 +1386,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect a task
     ///
     /// `GET /tasks/{id}` (operation `TaskInspect`).
@@ -1363,90 +1397,306 @@ impl Client {
             request_timeout: None,
         }
     }
-    /// Get version
+}
+
+/// # Secrets
+///
+/// Sensitive data stored in a swarm and given to services (`docker secret …`).
+impl Client {
+    /// List secrets
     ///
-    /// Returns the version of Docker that is running and various information about the system that Docker is running on.
-    ///
-    /// `GET /version` (operation `SystemVersion`).
-    pub fn system_version(&self) -> SystemVersionRequest<'_> {
-        SystemVersionRequest {
-            client: self,
-            request_timeout: None,
-        }
-    }
-    /// List volumes
-    ///
-    /// `GET /volumes` (operation `VolumeList`).
-    pub fn volume_list(&self) -> VolumeListRequest<'_> {
-        VolumeListRequest {
+    /// `GET /secrets` (operation `SecretList`).
+    #[doc(alias = "ls")]
+    pub fn secret_list(&self) -> SecretListRequest<'_> {
+        SecretListRequest {
             client: self,
             filters: None,
             request_timeout: None,
         }
     }
-    /// Create a volume
+
+    /// Create a secret
     ///
-    /// `POST /volumes/create` (operation `VolumeCreate`).
-    pub fn volume_create(
+    /// `POST /secrets/create` (operation `SecretCreate`).
+    pub fn secret_create(
         &self,
-        body: crate::models::VolumeCreateBody,
-    ) -> VolumeCreateRequest<'_> {
-        VolumeCreateRequest {
+        body: crate::models::SecretSpec,
+    ) -> SecretCreateRequest<'_> {
+        SecretCreateRequest {
             client: self,
             body: Some(body),
             request_timeout: None,
         }
     }
-    /// Delete unused volumes
+
+    /// Inspect a secret
     ///
-    /// `POST /volumes/prune` (operation `VolumePrune`).
-    pub fn volume_prune(&self) -> VolumePruneRequest<'_> {
-        VolumePruneRequest {
+    /// `GET /secrets/{id}` (operation `SecretInspect`).
+    pub fn secret_inspect(&self, id: impl Into<String>) -> SecretInspectRequest<'_> {
+        SecretInspectRequest {
             client: self,
-            filters: None,
+            id: id.into(),
             request_timeout: None,
         }
     }
-    /// Inspect a volume
+
+    /// Delete a secret
     ///
-    /// `GET /volumes/{name}` (operation `VolumeInspect`).
-    pub fn volume_inspect(&self, name: impl Into<String>) -> VolumeInspectRequest<'_> {
-        VolumeInspectRequest {
+    /// `DELETE /secrets/{id}` (operation `SecretDelete`).
+    #[doc(alias = "rm")]
+    pub fn secret_delete(&self, id: impl Into<String>) -> SecretDeleteRequest<'_> {
+        SecretDeleteRequest {
+            client: self,
+            id: id.into(),
+            request_timeout: None,
+        }
+    }
+}
+
+/// # Plugins
+///
+/// Install, configure, enable and remove engine plugins (`docker plugin …`).
+impl Client {
+    /// List plugins
+    ///
+    /// Returns information about installed plugins.
+    ///
+    /// `GET /plugins` (operation `PluginList`).
+    #[doc(alias = "ls")]
+    pub fn plugin_list(&self) -> PluginListRequest<'_> {
+        PluginListRequest {
+            client: self,
+            request_timeout: None,
+        }
+    }
+
+    /// Create a plugin
+    ///
+    /// `POST /plugins/create` (operation `PluginCreate`).
+    pub fn plugin_create(&self, name: impl Into<String>) -> PluginCreateRequest<'_> {
+        PluginCreateRequest {
+            client: self,
+            name: name.into(),
+            body: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Get plugin privileges
+    ///
+    /// `GET /plugins/privileges` (operation `GetPluginPrivileges`).
+    pub fn get_plugin_privileges(
+        &self,
+        name: impl Into<String>,
+    ) -> GetPluginPrivilegesRequest<'_> {
+        GetPluginPrivilegesRequest {
             client: self,
             name: name.into(),
             request_timeout: None,
         }
     }
-    /// Remove a volume
+
+    /// Install a plugin
     ///
-    /// Instruct the driver to remove the volume.
+    /// Pulls and installs a plugin. After the plugin is installed, it can be enabled using the \[`POST /plugins/{name}/enable` endpoint\](#operation/PostPluginsEnable).
     ///
-    /// `DELETE /volumes/{name}` (operation `VolumeDelete`).
-    pub fn volume_delete(&self, name: impl Into<String>) -> VolumeDeleteRequest<'_> {
-        VolumeDeleteRequest {
+    /// `POST /plugins/pull` (operation `PluginPull`).
+    #[doc(alias = "install")]
+    pub fn plugin_pull(&self, remote: impl Into<String>) -> PluginPullRequest<'_> {
+        PluginPullRequest {
+            client: self,
+            remote: remote.into(),
+            name: None,
+            x_registry_auth: None,
+            body: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Remove a plugin
+    ///
+    /// `DELETE /plugins/{name}` (operation `PluginDelete`).
+    #[doc(alias = "rm")]
+    pub fn plugin_delete(&self, name: impl Into<String>) -> PluginDeleteRequest<'_> {
+        PluginDeleteRequest {
             client: self,
             name: name.into(),
             force: None,
             request_timeout: None,
         }
     }
+
+    /// Disable a plugin
+    ///
+    /// `POST /plugins/{name}/disable` (operation `PluginDisable`).
+    #[doc(alias = "disable")]
+    pub fn plugin_disable(&self, name: impl Into<String>) -> PluginDisableRequest<'_> {
+        PluginDisableRequest {
+            client: self,
+            name: name.into(),
+            request_timeout: None,
+        }
+    }
+
+    /// Enable a plugin
+    ///
+    /// `POST /plugins/{name}/enable` (operation `PluginEnable`).
+    #[doc(alias = "enable")]
+    pub fn plugin_enable(&self, name: impl Into<String>) -> PluginEnableRequest<'_> {
+        PluginEnableRequest {
+            client: self,
+            name: name.into(),
+            timeout: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Inspect a plugin
+    ///
+    /// `GET /plugins/{name}/json` (operation `PluginInspect`).
+    pub fn plugin_inspect(&self, name: impl Into<String>) -> PluginInspectRequest<'_> {
+        PluginInspectRequest {
+            client: self,
+            name: name.into(),
+            request_timeout: None,
+        }
+    }
+
+    /// Push a plugin
+    ///
+    /// Push a plugin to the registry.
+    ///
+    /// `POST /plugins/{name}/push` (operation `PluginPush`).
+    pub fn plugin_push(&self, name: impl Into<String>) -> PluginPushRequest<'_> {
+        PluginPushRequest {
+            client: self,
+            name: name.into(),
+            request_timeout: None,
+        }
+    }
+
+    /// Configure a plugin
+    ///
+    /// `POST /plugins/{name}/set` (operation `PluginSet`).
+    pub fn plugin_set(&self, name: impl Into<String>) -> PluginSetRequest<'_> {
+        PluginSetRequest {
+            client: self,
+            name: name.into(),
+            body: None,
+            request_timeout: None,
+        }
+    }
 }
+
+/// # System
+///
+/// The daemon itself: ping, version, info, disk usage, events and registry login (`docker info`, `version`, `events`, `login`, `system df`).
+impl Client {
+    /// Ping
+    ///
+    /// This is a dummy endpoint you can use to test if the server is accessible.
+    ///
+    /// `GET /_ping` (operation `SystemPing`).
+    pub fn system_ping(&self) -> SystemPingRequest<'_> {
+        SystemPingRequest {
+            client: self,
+            request_timeout: None,
+        }
+    }
+
+    /// Check auth configuration
+    ///
+    /// Validate credentials for a registry and, if available, get an identity token for accessing the registry without password.
+    ///
+    /// `POST /auth` (operation `SystemAuth`).
+    #[doc(alias = "login")]
+    pub fn system_auth(&self) -> SystemAuthRequest<'_> {
+        SystemAuthRequest {
+            client: self,
+            body: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Monitor events
+    ///
+    /// Stream real-time events from the server.
+    ///
+    /// Various objects within Docker report events when something happens to them.
+    ///
+    /// Containers report these events: `attach, commit, copy, create, destroy, detach, die, exec_create, exec_detach, exec_start, export, kill, oom, pause, rename, resize, restart, start, stop, top, unpause, update`
+    ///
+    /// Images report these events: `delete, import, load, pull, push, save, tag, untag`
+    ///
+    /// Volumes report these events: `create, mount, unmount, destroy`
+    ///
+    /// Networks report these events: `create, connect, disconnect, destroy`
+    ///
+    /// The Docker daemon reports these events: `reload`
+    ///
+    /// `GET /events` (operation `SystemEvents`).
+    #[doc(alias = "events")]
+    pub fn system_events(&self) -> SystemEventsRequest<'_> {
+        SystemEventsRequest {
+            client: self,
+            since: None,
+            until: None,
+            filters: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Get system information
+    ///
+    /// `GET /info` (operation `SystemInfo`).
+    #[doc(alias = "info")]
+    pub fn system_info(&self) -> SystemInfoRequest<'_> {
+        SystemInfoRequest {
+            client: self,
+            request_timeout: None,
+        }
+    }
+
+    /// Get data usage information
+    ///
+    /// `GET /system/df` (operation `SystemDataUsage`).
+    #[doc(alias = "df")]
+    pub fn system_data_usage(&self) -> SystemDataUsageRequest<'_> {
+        SystemDataUsageRequest {
+            client: self,
+            request_timeout: None,
+        }
+    }
+
+    /// Get version
+    ///
+    /// Returns the version of Docker that is running and various information about the system that Docker is running on.
+    ///
+    /// `GET /version` (operation `SystemVersion`).
+    #[doc(alias = "version")]
+    pub fn system_version(&self) -> SystemVersionRequest<'_> {
+        SystemVersionRequest {
+            client: self,
+            request_timeout: None,
+        }
+    }
+}
+
 /// The request built by [`Client::system_ping`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemPingRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemPingRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PingInfo> {
         let mut request = self
@@ -1457,6 +1707,7 @@ impl<'a> SystemPingRequest<'a> {
         request.send_ping().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemPingRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::PingInfo>;
     type IntoFuture = std::pin::Pin<
@@ -1466,6 +1717,7 @@ impl<'a> std::future::IntoFuture for SystemPingRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::system_auth`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemAuthRequest<'a> {
@@ -1473,21 +1725,21 @@ pub struct SystemAuthRequest<'a> {
     body: Option<crate::models::AuthConfig>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemAuthRequest<'a> {
     /// Authentication to check
     pub fn body(mut self, value: crate::models::AuthConfig) -> Self {
         self.body = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -1505,6 +1757,7 @@ impl<'a> SystemAuthRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemAuthRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SystemAuthResponse>;
     type IntoFuture = std::pin::Pin<
@@ -1514,6 +1767,7 @@ impl<'a> std::future::IntoFuture for SystemAuthRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_build`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageBuildRequest<'a> {
@@ -1543,82 +1797,98 @@ pub struct ImageBuildRequest<'a> {
     body: Option<dockwright_runtime::Body>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageBuildRequest<'a> {
     /// Path within the build context to the `Dockerfile`. This is ignored if `remote` is specified and points to an external `Dockerfile`.
     pub fn dockerfile(mut self, value: impl Into<String>) -> Self {
         self.dockerfile = Some(value.into());
         self
     }
+
     /// A name and optional tag to apply to the image in the `name:tag` format. If you omit the tag the default `latest` value is assumed. You can provide several `t` parameters.
     pub fn t(mut self, value: impl Into<String>) -> Self {
         self.t = Some(value.into());
         self
     }
+
     /// A Git repository URI or HTTP/HTTPS context URI. If the URI points to a single text file, the file’s contents are placed into a file called `Dockerfile` and the image is built from that file. If the URI points to a tarball, the file is downloaded by the daemon and the contents therein used as the context for the build. If the URI points to a tarball and the `dockerfile` parameter is also specified, there must be a file with the corresponding path inside the tarball.
     pub fn remote(mut self, value: impl Into<String>) -> Self {
         self.remote = Some(value.into());
         self
     }
+
     /// Suppress verbose build output.
     pub fn q(mut self, value: bool) -> Self {
         self.q = Some(value);
         self
     }
+
     /// Do not use the cache when building the image.
     pub fn nocache(mut self, value: bool) -> Self {
         self.nocache = Some(value);
         self
     }
+
     /// JSON array of images used for build cache resolution.
     pub fn cachefrom(mut self, value: Vec<String>) -> Self {
         self.cachefrom = Some(value);
         self
     }
+
     /// Attempt to pull the image even if an older image exists locally.
     pub fn pull(mut self, value: impl Into<String>) -> Self {
         self.pull = Some(value.into());
         self
     }
+
     /// Remove intermediate containers after a successful build.
     pub fn rm(mut self, value: bool) -> Self {
         self.rm = Some(value);
         self
     }
+
     /// Always remove intermediate containers, even upon failure.
     pub fn forcerm(mut self, value: bool) -> Self {
         self.forcerm = Some(value);
         self
     }
+
     /// Set memory limit for build.
     pub fn memory(mut self, value: i64) -> Self {
         self.memory = Some(value);
         self
     }
+
     /// Total memory (memory + swap). Set as `-1` to disable swap.
     pub fn memswap(mut self, value: i64) -> Self {
         self.memswap = Some(value);
         self
     }
+
     /// CPU shares (relative weight).
     pub fn cpushares(mut self, value: i64) -> Self {
         self.cpushares = Some(value);
         self
     }
+
     /// CPUs in which to allow execution (e.g., `0-3`, `0,1`).
     pub fn cpusetcpus(mut self, value: impl Into<String>) -> Self {
         self.cpusetcpus = Some(value.into());
         self
     }
+
     /// The length of a CPU period in microseconds.
     pub fn cpuperiod(mut self, value: i64) -> Self {
         self.cpuperiod = Some(value);
         self
     }
+
     /// Microseconds of CPU time that the container can get in a CPU period.
     pub fn cpuquota(mut self, value: i64) -> Self {
         self.cpuquota = Some(value);
         self
     }
+
     /// JSON map of string pairs for build-time variables. Users pass these values at build-time. Docker uses the buildargs as the environment context for commands run via the `Dockerfile` RUN instruction, or for variable expansion in other `Dockerfile` instructions. This is not meant for passing secret values. [Read more about the buildargs instruction.](https://docs.docker.com/engine/reference/builder/#arg)
     pub fn buildargs(
         mut self,
@@ -1627,30 +1897,36 @@ impl<'a> ImageBuildRequest<'a> {
         self.buildargs = Some(value);
         self
     }
+
     /// Size of `/dev/shm` in bytes. The size must be greater than 0. If omitted the system uses 64MB.
     pub fn shmsize(mut self, value: i64) -> Self {
         self.shmsize = Some(value);
         self
     }
+
     /// Squash the resulting images layers into a single layer. *(Experimental release only.)*
     pub fn squash(mut self, value: bool) -> Self {
         self.squash = Some(value);
         self
     }
+
     /// Arbitrary key/value labels to set on the image, as a JSON map of string pairs.
     pub fn labels(mut self, value: std::collections::HashMap<String, String>) -> Self {
         self.labels = Some(value);
         self
     }
+
     /// Sets the networking mode for the run commands during build. Supported standard values are: `bridge`, `host`, `none`, and `container:<name|id>`. Any other value is taken as a custom network's name to which this container should connect to.
     pub fn networkmode(mut self, value: impl Into<String>) -> Self {
         self.networkmode = Some(value.into());
         self
     }
+
     pub fn content_type(mut self, value: crate::models::ImageBuildContentType) -> Self {
         self.content_type = Some(value);
         self
     }
+
     /// This is a base64-encoded JSON object with auth configurations for multiple registries that a build may refer to.
     ///
     /// The key is a registry URL, and the value is an auth configuration object, \[as described in the authentication section\](#section/Authentication). For example:
@@ -1673,20 +1949,20 @@ impl<'a> ImageBuildRequest<'a> {
         self.x_registry_config = Some(value.into());
         self
     }
+
     /// A tar archive compressed with one of the following algorithms: identity (no compression), gzip, bzip2, xz.
     pub fn body(mut self, value: dockwright_runtime::Body) -> Self {
         self.body = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -1770,6 +2046,7 @@ impl<'a> ImageBuildRequest<'a> {
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageBuildRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::BuildInfo>,
@@ -1781,6 +2058,7 @@ impl<'a> std::future::IntoFuture for ImageBuildRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_commit`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageCommitRequest<'a> {
@@ -1795,56 +2073,63 @@ pub struct ImageCommitRequest<'a> {
     body: Option<crate::models::Config>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageCommitRequest<'a> {
     /// The ID or name of the container to commit
     pub fn container(mut self, value: impl Into<String>) -> Self {
         self.container = Some(value.into());
         self
     }
+
     /// Repository name for the created image
     pub fn repo(mut self, value: impl Into<String>) -> Self {
         self.repo = Some(value.into());
         self
     }
+
     /// Tag name for the create image
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
         self
     }
+
     /// Commit message
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.comment = Some(value.into());
         self
     }
+
     /// Author of the image (e.g., `John Hannibal Smith <hannibal@a-team.com>`)
     pub fn author(mut self, value: impl Into<String>) -> Self {
         self.author = Some(value.into());
         self
     }
+
     /// Whether to pause the container before committing
     pub fn pause(mut self, value: bool) -> Self {
         self.pause = Some(value);
         self
     }
+
     /// `Dockerfile` instructions to apply while committing
     pub fn changes(mut self, value: impl Into<String>) -> Self {
         self.changes = Some(value.into());
         self
     }
+
     /// The container configuration
     pub fn body(mut self, value: crate::models::Config) -> Self {
         self.body = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::IdResponse> {
         let mut request = self
@@ -1881,6 +2166,7 @@ impl<'a> ImageCommitRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageCommitRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::IdResponse>;
     type IntoFuture = std::pin::Pin<
@@ -1890,6 +2176,7 @@ impl<'a> std::future::IntoFuture for ImageCommitRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerCreateRequest<'a> {
@@ -1898,21 +2185,21 @@ pub struct ContainerCreateRequest<'a> {
     body: Option<crate::models::ContainerCreateBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerCreateRequest<'a> {
     /// Assign the specified name to the container. Must match `/?[a-zA-Z0-9_-]+`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -1936,6 +2223,7 @@ impl<'a> ContainerCreateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerCreateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -1945,6 +2233,7 @@ impl<'a> std::future::IntoFuture for ContainerCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerListRequest<'a> {
@@ -1955,22 +2244,26 @@ pub struct ContainerListRequest<'a> {
     filters: Option<crate::filters::ContainerListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerListRequest<'a> {
     /// Return all containers. By default, only running containers are shown
     pub fn all(mut self, value: bool) -> Self {
         self.all = Some(value);
         self
     }
+
     /// Return this number of most recently created containers, including non-running ones.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
+
     /// Return the size of container as fields `SizeRw` and `SizeRootFs`.
     pub fn size(mut self, value: bool) -> Self {
         self.size = Some(value);
         self
     }
+
     /// Filters to process on the container list, encoded as JSON (a `map[string][]string`). For example, `{"status": ["paused"]}` will only return paused containers.
     ///
     /// Available filters:
@@ -1991,15 +2284,14 @@ impl<'a> ContainerListRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -2034,6 +2326,7 @@ impl<'a> ContainerListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::ContainerSummary>>;
     type IntoFuture = std::pin::Pin<
@@ -2043,6 +2336,7 @@ impl<'a> std::future::IntoFuture for ContainerListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_prune`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerPruneRequest<'a> {
@@ -2050,6 +2344,7 @@ pub struct ContainerPruneRequest<'a> {
     filters: Option<crate::filters::ContainerPruneFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerPruneRequest<'a> {
     /// Filters to process on the prune list, encoded as JSON (a `map[string][]string`).
     ///
@@ -2058,15 +2353,14 @@ impl<'a> ContainerPruneRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -2089,6 +2383,7 @@ impl<'a> ContainerPruneRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerPruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerPruneResponse>;
     type IntoFuture = std::pin::Pin<
@@ -2098,6 +2393,7 @@ impl<'a> std::future::IntoFuture for ContainerPruneRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerDeleteRequest<'a> {
@@ -2107,26 +2403,27 @@ pub struct ContainerDeleteRequest<'a> {
     force: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerDeleteRequest<'a> {
     /// Remove anonymous volumes associated with the container.
     pub fn v(mut self, value: bool) -> Self {
         self.v = Some(value);
         self
     }
+
     /// If the container is running, kill it before removing it.
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -2135,8 +2432,8 @@ impl<'a> ContainerDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.25/containers/{}", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.25/containers/{}", dockwright_runtime::encode_path_segment(self
+                    .id.as_str())
                 ),
             );
         if let Some(value) = self.v.as_ref() {
@@ -2151,6 +2448,7 @@ impl<'a> ContainerDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -2160,6 +2458,7 @@ impl<'a> std::future::IntoFuture for ContainerDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_get_archive`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerGetArchiveRequest<'a> {
@@ -2168,16 +2467,15 @@ pub struct ContainerGetArchiveRequest<'a> {
     path: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerGetArchiveRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Archive> {
         let mut request = self
@@ -2187,7 +2485,7 @@ impl<'a> ContainerGetArchiveRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.25/containers/{}/archive",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.path) {
@@ -2197,6 +2495,7 @@ impl<'a> ContainerGetArchiveRequest<'a> {
         request.send_archive().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerGetArchiveRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::Archive>;
     type IntoFuture = std::pin::Pin<
@@ -2206,6 +2505,7 @@ impl<'a> std::future::IntoFuture for ContainerGetArchiveRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_archive_head`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerArchiveHeadRequest<'a> {
@@ -2214,16 +2514,15 @@ pub struct ContainerArchiveHeadRequest<'a> {
     path: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerArchiveHeadRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PathStat> {
         let mut request = self
@@ -2233,7 +2532,7 @@ impl<'a> ContainerArchiveHeadRequest<'a> {
                 dockwright_runtime::Method::HEAD,
                 format!(
                     "/v1.25/containers/{}/archive",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.path) {
@@ -2243,6 +2542,7 @@ impl<'a> ContainerArchiveHeadRequest<'a> {
         request.send_path_stat().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerArchiveHeadRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::PathStat>;
     type IntoFuture = std::pin::Pin<
@@ -2252,6 +2552,7 @@ impl<'a> std::future::IntoFuture for ContainerArchiveHeadRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_put_archive`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerPutArchiveRequest<'a> {
@@ -2262,21 +2563,21 @@ pub struct ContainerPutArchiveRequest<'a> {
     body: Option<dockwright_runtime::Body>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerPutArchiveRequest<'a> {
     /// If “1”, “true”, or “True” then it will be an error if unpacking the given content would cause an existing directory to be replaced with a non-directory and vice versa.
     pub fn no_overwrite_dir_non_dir(mut self, value: impl Into<String>) -> Self {
         self.no_overwrite_dir_non_dir = Some(value.into());
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -2286,7 +2587,7 @@ impl<'a> ContainerPutArchiveRequest<'a> {
                 dockwright_runtime::Method::PUT,
                 format!(
                     "/v1.25/containers/{}/archive",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.path) {
@@ -2302,6 +2603,7 @@ impl<'a> ContainerPutArchiveRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerPutArchiveRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -2311,6 +2613,7 @@ impl<'a> std::future::IntoFuture for ContainerPutArchiveRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_attach`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerAttachRequest<'a> {
@@ -2325,12 +2628,14 @@ pub struct ContainerAttachRequest<'a> {
     tty_hint: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerAttachRequest<'a> {
     /// Override the key sequence for detaching a container.Format is a single character `[a-Z]` or `ctrl-<value>` where `<value>` is one of: `a-z`, `@`, `^`, `[`, `,` or `_`.
     pub fn detach_keys(mut self, value: impl Into<String>) -> Self {
         self.detach_keys = Some(value.into());
         self
     }
+
     /// Replay previous logs from the container.
     ///
     /// This is useful for attaching to a container that has started and you want to output everything since the container started.
@@ -2340,26 +2645,31 @@ impl<'a> ContainerAttachRequest<'a> {
         self.logs = Some(value);
         self
     }
+
     /// Stream attached streams from the time the request was made onwards
     pub fn stream(mut self, value: bool) -> Self {
         self.stream = Some(value);
         self
     }
+
     /// Attach to `stdin`
     pub fn stdin(mut self, value: bool) -> Self {
         self.stdin = Some(value);
         self
     }
+
     /// Attach to `stdout`
     pub fn stdout(mut self, value: bool) -> Self {
         self.stdout = Some(value);
         self
     }
+
     /// Attach to `stderr`
     pub fn stderr(mut self, value: bool) -> Self {
         self.stderr = Some(value);
         self
     }
+
     /// Whether the container (or exec'd process) has a TTY, i.e. whether its
     /// output is one raw stream rather than multiplexed stdout/stderr frames.
     ///
@@ -2370,15 +2680,14 @@ impl<'a> ContainerAttachRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Attached> {
         let mut request = self
@@ -2388,7 +2697,7 @@ impl<'a> ContainerAttachRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.25/containers/{}/attach",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.detach_keys.as_ref() {
@@ -2420,7 +2729,7 @@ impl<'a> ContainerAttachRequest<'a> {
                         dockwright_runtime::Method::GET,
                         format!(
                             "/v1.25/containers/{}/json",
-                            dockwright_runtime::encode_path_segment(& self.id)
+                            dockwright_runtime::encode_path_segment(self.id.as_str())
                         ),
                     ),
                 "/Config/Tty",
@@ -2428,6 +2737,7 @@ impl<'a> ContainerAttachRequest<'a> {
         request.send_attach(rule).await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerAttachRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::Attached>;
     type IntoFuture = std::pin::Pin<
@@ -2437,6 +2747,7 @@ impl<'a> std::future::IntoFuture for ContainerAttachRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_attach_websocket`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerAttachWebsocketRequest<'a> {
@@ -2447,31 +2758,33 @@ pub struct ContainerAttachWebsocketRequest<'a> {
     stream: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerAttachWebsocketRequest<'a> {
     /// Override the key sequence for detaching a container.Format is a single character `[a-Z]` or `ctrl-<value>` where `<value>` is one of: `a-z`, `@`, `^`, `[`, `,`, or `_`.
     pub fn detach_keys(mut self, value: impl Into<String>) -> Self {
         self.detach_keys = Some(value.into());
         self
     }
+
     /// Return logs
     pub fn logs(mut self, value: bool) -> Self {
         self.logs = Some(value);
         self
     }
+
     /// Return stream
     pub fn stream(mut self, value: bool) -> Self {
         self.stream = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
         let mut request = self
@@ -2481,7 +2794,7 @@ impl<'a> ContainerAttachWebsocketRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.25/containers/{}/attach/ws",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.detach_keys.as_ref() {
@@ -2497,6 +2810,7 @@ impl<'a> ContainerAttachWebsocketRequest<'a> {
         request.send().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerAttachWebsocketRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
     type IntoFuture = std::pin::Pin<
@@ -2506,6 +2820,7 @@ impl<'a> std::future::IntoFuture for ContainerAttachWebsocketRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_changes`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerChangesRequest<'a> {
@@ -2513,16 +2828,15 @@ pub struct ContainerChangesRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerChangesRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -2534,7 +2848,7 @@ impl<'a> ContainerChangesRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.25/containers/{}/changes",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -2546,6 +2860,7 @@ impl<'a> ContainerChangesRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerChangesRequest<'a> {
     type Output = dockwright_runtime::Result<
         Vec<crate::models::ContainerChangesResponseItem>,
@@ -2557,6 +2872,7 @@ impl<'a> std::future::IntoFuture for ContainerChangesRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_exec`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerExecRequest<'a> {
@@ -2565,16 +2881,15 @@ pub struct ContainerExecRequest<'a> {
     body: Option<crate::models::ContainerExecBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerExecRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::IdResponse> {
         let mut request = self
@@ -2584,7 +2899,7 @@ impl<'a> ContainerExecRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.25/containers/{}/exec",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(body) = &self.body {
@@ -2596,6 +2911,7 @@ impl<'a> ContainerExecRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerExecRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::IdResponse>;
     type IntoFuture = std::pin::Pin<
@@ -2605,6 +2921,7 @@ impl<'a> std::future::IntoFuture for ContainerExecRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_export`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerExportRequest<'a> {
@@ -2612,16 +2929,15 @@ pub struct ContainerExportRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerExportRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -2633,13 +2949,14 @@ impl<'a> ContainerExportRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.25/containers/{}/export",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         request = request.timeout(self.request_timeout);
         request.send_bytes().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerExportRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
     type IntoFuture = std::pin::Pin<
@@ -2649,6 +2966,7 @@ impl<'a> std::future::IntoFuture for ContainerExportRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerInspectRequest<'a> {
@@ -2657,21 +2975,21 @@ pub struct ContainerInspectRequest<'a> {
     size: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerInspectRequest<'a> {
     /// Return the size of container as fields `SizeRw` and `SizeRootFs`
     pub fn size(mut self, value: bool) -> Self {
         self.size = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -2683,7 +3001,7 @@ impl<'a> ContainerInspectRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.25/containers/{}/json",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.size.as_ref() {
@@ -2695,6 +3013,7 @@ impl<'a> ContainerInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerInspectResponse>;
     type IntoFuture = std::pin::Pin<
@@ -2704,6 +3023,7 @@ impl<'a> std::future::IntoFuture for ContainerInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_kill`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerKillRequest<'a> {
@@ -2712,21 +3032,21 @@ pub struct ContainerKillRequest<'a> {
     signal: Option<String>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerKillRequest<'a> {
     /// Signal to send to the container as an integer or string (e.g. `SIGINT`)
     pub fn signal(mut self, value: impl Into<String>) -> Self {
         self.signal = Some(value.into());
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -2736,7 +3056,7 @@ impl<'a> ContainerKillRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.25/containers/{}/kill",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.signal.as_ref() {
@@ -2748,6 +3068,7 @@ impl<'a> ContainerKillRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerKillRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -2757,6 +3078,7 @@ impl<'a> std::future::IntoFuture for ContainerKillRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_logs`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerLogsRequest<'a> {
@@ -2771,6 +3093,7 @@ pub struct ContainerLogsRequest<'a> {
     tty_hint: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerLogsRequest<'a> {
     /// Return the logs as a stream.
     ///
@@ -2779,31 +3102,37 @@ impl<'a> ContainerLogsRequest<'a> {
         self.follow = Some(value);
         self
     }
+
     /// Return logs from `stdout`
     pub fn stdout(mut self, value: bool) -> Self {
         self.stdout = Some(value);
         self
     }
+
     /// Return logs from `stderr`
     pub fn stderr(mut self, value: bool) -> Self {
         self.stderr = Some(value);
         self
     }
+
     /// Only return logs since this time, as a UNIX timestamp
     pub fn since(mut self, value: i64) -> Self {
         self.since = Some(value);
         self
     }
+
     /// Add timestamps to every log line
     pub fn timestamps(mut self, value: bool) -> Self {
         self.timestamps = Some(value);
         self
     }
+
     /// Only return this number of log lines from the end of the logs. Specify as an integer or `all` to output all log lines.
     pub fn tail(mut self, value: impl Into<String>) -> Self {
         self.tail = Some(value.into());
         self
     }
+
     /// Whether the container (or exec'd process) has a TTY, i.e. whether its
     /// output is one raw stream rather than multiplexed stdout/stderr frames.
     ///
@@ -2814,15 +3143,14 @@ impl<'a> ContainerLogsRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -2834,7 +3162,7 @@ impl<'a> ContainerLogsRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.25/containers/{}/logs",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.follow.as_ref() {
@@ -2866,7 +3194,7 @@ impl<'a> ContainerLogsRequest<'a> {
                         dockwright_runtime::Method::GET,
                         format!(
                             "/v1.25/containers/{}/json",
-                            dockwright_runtime::encode_path_segment(& self.id)
+                            dockwright_runtime::encode_path_segment(self.id.as_str())
                         ),
                     ),
                 "/Config/Tty",
@@ -2874,6 +3202,7 @@ impl<'a> ContainerLogsRequest<'a> {
         request.send_logs(rule).await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerLogsRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::LogOutput>;
     type IntoFuture = std::pin::Pin<
@@ -2883,6 +3212,7 @@ impl<'a> std::future::IntoFuture for ContainerLogsRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_pause`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerPauseRequest<'a> {
@@ -2890,16 +3220,15 @@ pub struct ContainerPauseRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerPauseRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -2909,7 +3238,7 @@ impl<'a> ContainerPauseRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.25/containers/{}/pause",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -2918,6 +3247,7 @@ impl<'a> ContainerPauseRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerPauseRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -2927,6 +3257,7 @@ impl<'a> std::future::IntoFuture for ContainerPauseRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_rename`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerRenameRequest<'a> {
@@ -2935,16 +3266,15 @@ pub struct ContainerRenameRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerRenameRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -2954,7 +3284,7 @@ impl<'a> ContainerRenameRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.25/containers/{}/rename",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.name) {
@@ -2966,6 +3296,7 @@ impl<'a> ContainerRenameRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerRenameRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -2975,6 +3306,7 @@ impl<'a> std::future::IntoFuture for ContainerRenameRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_resize`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerResizeRequest<'a> {
@@ -2984,16 +3316,15 @@ pub struct ContainerResizeRequest<'a> {
     w: i64,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerResizeRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3003,7 +3334,7 @@ impl<'a> ContainerResizeRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.25/containers/{}/resize",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.h) {
@@ -3018,6 +3349,7 @@ impl<'a> ContainerResizeRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerResizeRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3027,6 +3359,7 @@ impl<'a> std::future::IntoFuture for ContainerResizeRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_restart`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerRestartRequest<'a> {
@@ -3035,21 +3368,21 @@ pub struct ContainerRestartRequest<'a> {
     t: Option<i64>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerRestartRequest<'a> {
     /// Number of seconds to wait before killing the container
     pub fn t(mut self, value: i64) -> Self {
         self.t = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3059,7 +3392,7 @@ impl<'a> ContainerRestartRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.25/containers/{}/restart",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.t.as_ref() {
@@ -3071,6 +3404,7 @@ impl<'a> ContainerRestartRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerRestartRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3080,6 +3414,7 @@ impl<'a> std::future::IntoFuture for ContainerRestartRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_start`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerStartRequest<'a> {
@@ -3088,21 +3423,21 @@ pub struct ContainerStartRequest<'a> {
     detach_keys: Option<String>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerStartRequest<'a> {
     /// Override the key sequence for detaching a container. Format is a single character `[a-Z]` or `ctrl-<value>` where `<value>` is one of: `a-z`, `@`, `^`, `[`, `,` or `_`.
     pub fn detach_keys(mut self, value: impl Into<String>) -> Self {
         self.detach_keys = Some(value.into());
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3112,7 +3447,7 @@ impl<'a> ContainerStartRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.25/containers/{}/start",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.detach_keys.as_ref() {
@@ -3124,6 +3459,7 @@ impl<'a> ContainerStartRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerStartRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3133,6 +3469,7 @@ impl<'a> std::future::IntoFuture for ContainerStartRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_stats`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerStatsRequest<'a> {
@@ -3141,12 +3478,14 @@ pub struct ContainerStatsRequest<'a> {
     stream: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerStatsRequest<'a> {
     /// Stream the output. If false, the stats will be output once and then it will disconnect.
     pub fn stream(mut self, value: bool) -> Self {
         self.stream = Some(value);
         self
     }
+
     /// Asks for one value instead of a stream (`stream=false`) and returns it.
     pub async fn send_once(
         mut self,
@@ -3154,15 +3493,14 @@ impl<'a> ContainerStatsRequest<'a> {
         self.stream = Some(false);
         dockwright_runtime::first_item(self.send().await?).await
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3176,7 +3514,7 @@ impl<'a> ContainerStatsRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.25/containers/{}/stats",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.stream.as_ref() {
@@ -3186,6 +3524,7 @@ impl<'a> ContainerStatsRequest<'a> {
         request.send_json_stream().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerStatsRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::JsonStream<crate::models::ContainerStatsResponse>,
@@ -3197,6 +3536,7 @@ impl<'a> std::future::IntoFuture for ContainerStatsRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_stop`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerStopRequest<'a> {
@@ -3205,21 +3545,21 @@ pub struct ContainerStopRequest<'a> {
     t: Option<i64>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerStopRequest<'a> {
     /// Number of seconds to wait before killing the container
     pub fn t(mut self, value: i64) -> Self {
         self.t = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3229,7 +3569,7 @@ impl<'a> ContainerStopRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.25/containers/{}/stop",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.t.as_ref() {
@@ -3241,6 +3581,7 @@ impl<'a> ContainerStopRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerStopRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3250,6 +3591,7 @@ impl<'a> std::future::IntoFuture for ContainerStopRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_top`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerTopRequest<'a> {
@@ -3258,21 +3600,21 @@ pub struct ContainerTopRequest<'a> {
     ps_args: Option<String>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerTopRequest<'a> {
     /// The arguments to pass to `ps`. For example, `aux`
     pub fn ps_args(mut self, value: impl Into<String>) -> Self {
         self.ps_args = Some(value.into());
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3283,8 +3625,8 @@ impl<'a> ContainerTopRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.25/containers/{}/top", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.25/containers/{}/top",
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.ps_args.as_ref() {
@@ -3296,6 +3638,7 @@ impl<'a> ContainerTopRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerTopRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerTopResponse>;
     type IntoFuture = std::pin::Pin<
@@ -3305,6 +3648,7 @@ impl<'a> std::future::IntoFuture for ContainerTopRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_unpause`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerUnpauseRequest<'a> {
@@ -3312,16 +3656,15 @@ pub struct ContainerUnpauseRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerUnpauseRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3331,7 +3674,7 @@ impl<'a> ContainerUnpauseRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.25/containers/{}/unpause",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -3340,6 +3683,7 @@ impl<'a> ContainerUnpauseRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerUnpauseRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3349,6 +3693,7 @@ impl<'a> std::future::IntoFuture for ContainerUnpauseRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_update`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerUpdateRequest<'a> {
@@ -3357,16 +3702,15 @@ pub struct ContainerUpdateRequest<'a> {
     body: Option<crate::models::ContainerUpdateBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerUpdateRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3378,7 +3722,7 @@ impl<'a> ContainerUpdateRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.25/containers/{}/update",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(body) = &self.body {
@@ -3390,6 +3734,7 @@ impl<'a> ContainerUpdateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerUpdateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -3399,6 +3744,7 @@ impl<'a> std::future::IntoFuture for ContainerUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_wait`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerWaitRequest<'a> {
@@ -3406,16 +3752,15 @@ pub struct ContainerWaitRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerWaitRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3427,13 +3772,14 @@ impl<'a> ContainerWaitRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.25/containers/{}/wait",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         request = request.timeout(self.request_timeout);
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerWaitRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerWaitResponse>;
     type IntoFuture = std::pin::Pin<
@@ -3443,6 +3789,7 @@ impl<'a> std::future::IntoFuture for ContainerWaitRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::system_events`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemEventsRequest<'a> {
@@ -3452,17 +3799,20 @@ pub struct SystemEventsRequest<'a> {
     filters: Option<crate::filters::SystemEventsFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemEventsRequest<'a> {
     /// Show events created since this timestamp then stream new events.
     pub fn since(mut self, value: impl Into<String>) -> Self {
         self.since = Some(value.into());
         self
     }
+
     /// Show events created until this timestamp then stop streaming.
     pub fn until(mut self, value: impl Into<String>) -> Self {
         self.until = Some(value.into());
         self
     }
+
     /// A JSON encoded value of filters (a `map[string][]string`) to process on the event list. Available filters:
     ///
     /// - `container=<string>` container name or ID
@@ -3477,15 +3827,14 @@ impl<'a> SystemEventsRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3511,6 +3860,7 @@ impl<'a> SystemEventsRequest<'a> {
         request.send_json_stream().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemEventsRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::JsonStream<crate::models::SystemEventsResponse>,
@@ -3522,6 +3872,7 @@ impl<'a> std::future::IntoFuture for SystemEventsRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::exec_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ExecInspectRequest<'a> {
@@ -3529,16 +3880,15 @@ pub struct ExecInspectRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ExecInspectRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3549,8 +3899,8 @@ impl<'a> ExecInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.25/exec/{}/json", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.25/exec/{}/json", dockwright_runtime::encode_path_segment(self
+                    .id.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -3559,6 +3909,7 @@ impl<'a> ExecInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ExecInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ExecInspectResponse>;
     type IntoFuture = std::pin::Pin<
@@ -3568,6 +3919,7 @@ impl<'a> std::future::IntoFuture for ExecInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::exec_resize`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ExecResizeRequest<'a> {
@@ -3577,16 +3929,15 @@ pub struct ExecResizeRequest<'a> {
     w: i64,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ExecResizeRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3595,8 +3946,8 @@ impl<'a> ExecResizeRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.25/exec/{}/resize", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.25/exec/{}/resize", dockwright_runtime::encode_path_segment(self
+                    .id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.h) {
@@ -3611,6 +3962,7 @@ impl<'a> ExecResizeRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ExecResizeRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3620,6 +3972,7 @@ impl<'a> std::future::IntoFuture for ExecResizeRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::exec_start`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ExecStartRequest<'a> {
@@ -3629,12 +3982,14 @@ pub struct ExecStartRequest<'a> {
     tty_hint: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ExecStartRequest<'a> {
     /// When not given, `{}` is sent: a 20.10 daemon refuses a start without a body.
     pub fn body(mut self, value: crate::models::ExecStartBody) -> Self {
         self.body = Some(value);
         self
     }
+
     /// Whether the container (or exec'd process) has a TTY, i.e. whether its
     /// output is one raw stream rather than multiplexed stdout/stderr frames.
     ///
@@ -3645,15 +4000,14 @@ impl<'a> ExecStartRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Attached> {
         let mut request = self
@@ -3662,8 +4016,8 @@ impl<'a> ExecStartRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.25/exec/{}/start", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.25/exec/{}/start", dockwright_runtime::encode_path_segment(self
+                    .id.as_str())
                 ),
             );
         if let Some(body) = &self.body {
@@ -3683,7 +4037,7 @@ impl<'a> ExecStartRequest<'a> {
                         dockwright_runtime::Method::GET,
                         format!(
                             "/v1.25/exec/{}/json",
-                            dockwright_runtime::encode_path_segment(& self.id)
+                            dockwright_runtime::encode_path_segment(self.id.as_str())
                         ),
                     ),
                 "/ProcessConfig/tty",
@@ -3691,6 +4045,7 @@ impl<'a> ExecStartRequest<'a> {
         request.send_attach(rule).await
     }
 }
+
 impl<'a> std::future::IntoFuture for ExecStartRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::Attached>;
     type IntoFuture = std::pin::Pin<
@@ -3700,6 +4055,7 @@ impl<'a> std::future::IntoFuture for ExecStartRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageCreateRequest<'a> {
@@ -3712,46 +4068,51 @@ pub struct ImageCreateRequest<'a> {
     body: Option<dockwright_runtime::Body>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageCreateRequest<'a> {
     /// Name of the image to pull. The name may include a tag or digest. This parameter may only be used when pulling an image. The pull is cancelled if the HTTP connection is closed.
     pub fn from_image(mut self, value: impl Into<String>) -> Self {
         self.from_image = Some(value.into());
         self
     }
+
     /// Source to import. The value may be a URL from which the image can be retrieved or `-` to read the image from the request body. This parameter may only be used when importing an image.
     pub fn from_src(mut self, value: impl Into<String>) -> Self {
         self.from_src = Some(value.into());
         self
     }
+
     /// Repository name given to an image when it is imported. The repo may include a tag. This parameter may only be used when importing an image.
     pub fn repo(mut self, value: impl Into<String>) -> Self {
         self.repo = Some(value.into());
         self
     }
+
     /// Tag or digest. If empty when pulling an image, this causes all tags for the given image to be pulled.
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
         self
     }
+
     /// A base64-encoded auth configuration. \[See the authentication section for details.\](#section/Authentication)
     pub fn x_registry_auth(mut self, value: dockwright_runtime::AuthConfig) -> Self {
         self.x_registry_auth = Some(value);
         self
     }
+
     /// Image content if the value `-` has been specified in fromSrc query parameter
     pub fn body(mut self, value: dockwright_runtime::Body) -> Self {
         self.body = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3787,6 +4148,7 @@ impl<'a> ImageCreateRequest<'a> {
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageCreateRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::CreateImageInfo>,
@@ -3798,6 +4160,7 @@ impl<'a> std::future::IntoFuture for ImageCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_get_all`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageGetAllRequest<'a> {
@@ -3805,21 +4168,21 @@ pub struct ImageGetAllRequest<'a> {
     names: Option<Vec<String>>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageGetAllRequest<'a> {
     /// Image names to filter by
     pub fn names(mut self, value: Vec<String>) -> Self {
         self.names = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3836,6 +4199,7 @@ impl<'a> ImageGetAllRequest<'a> {
         request.send_bytes().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageGetAllRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
     type IntoFuture = std::pin::Pin<
@@ -3845,6 +4209,7 @@ impl<'a> std::future::IntoFuture for ImageGetAllRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageListRequest<'a> {
@@ -3854,12 +4219,14 @@ pub struct ImageListRequest<'a> {
     digests: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageListRequest<'a> {
     /// Show all images. Only images from a final layer (no children) are shown by default.
     pub fn all(mut self, value: bool) -> Self {
         self.all = Some(value);
         self
     }
+
     /// A JSON encoded value of the filters (a `map[string][]string`) to process on the images list.
     ///
     /// Available filters:
@@ -3872,20 +4239,20 @@ impl<'a> ImageListRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// Show digest information as a `RepoDigests` field on each image.
     pub fn digests(mut self, value: bool) -> Self {
         self.digests = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3917,6 +4284,7 @@ impl<'a> ImageListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::ImageSummary>>;
     type IntoFuture = std::pin::Pin<
@@ -3926,6 +4294,7 @@ impl<'a> std::future::IntoFuture for ImageListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_load`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageLoadRequest<'a> {
@@ -3934,6 +4303,7 @@ pub struct ImageLoadRequest<'a> {
     body: Option<dockwright_runtime::Body>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageLoadRequest<'a> {
     /// Suppress progress details during load.
     ///
@@ -3942,20 +4312,20 @@ impl<'a> ImageLoadRequest<'a> {
         self.quiet = Some(value);
         self
     }
+
     /// Tar archive containing images
     pub fn body(mut self, value: dockwright_runtime::Body) -> Self {
         self.body = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3979,6 +4349,7 @@ impl<'a> ImageLoadRequest<'a> {
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageLoadRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::BuildInfo>,
@@ -3990,6 +4361,7 @@ impl<'a> std::future::IntoFuture for ImageLoadRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_prune`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImagePruneRequest<'a> {
@@ -3997,6 +4369,7 @@ pub struct ImagePruneRequest<'a> {
     filters: Option<crate::filters::ImagePruneFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImagePruneRequest<'a> {
     /// Filters to process on the prune list, encoded as JSON (a `map[string][]string`).
     ///
@@ -4008,15 +4381,14 @@ impl<'a> ImagePruneRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4039,6 +4411,7 @@ impl<'a> ImagePruneRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImagePruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ImagePruneResponse>;
     type IntoFuture = std::pin::Pin<
@@ -4048,6 +4421,7 @@ impl<'a> std::future::IntoFuture for ImagePruneRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_search`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageSearchRequest<'a> {
@@ -4057,12 +4431,14 @@ pub struct ImageSearchRequest<'a> {
     filters: Option<crate::filters::ImageSearchFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageSearchRequest<'a> {
     /// Maximum number of results to return
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
+
     /// A JSON encoded value of the filters (a `map[string][]string`) to process on the images list. Available filters:
     ///
     /// - `stars=<number>`
@@ -4072,15 +4448,14 @@ impl<'a> ImageSearchRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4112,6 +4487,7 @@ impl<'a> ImageSearchRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageSearchRequest<'a> {
     type Output = dockwright_runtime::Result<
         Vec<crate::models::ImageSearchResponseItem>,
@@ -4123,6 +4499,7 @@ impl<'a> std::future::IntoFuture for ImageSearchRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageDeleteRequest<'a> {
@@ -4132,26 +4509,27 @@ pub struct ImageDeleteRequest<'a> {
     noprune: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageDeleteRequest<'a> {
     /// Remove the image even if it is being used by stopped containers or has other tags
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
     }
+
     /// Do not delete untagged parent images
     pub fn noprune(mut self, value: bool) -> Self {
         self.noprune = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4162,8 +4540,8 @@ impl<'a> ImageDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.25/images/{}", dockwright_runtime::encode_path_segment(& self
-                    .name)
+                    "/v1.25/images/{}", dockwright_runtime::encode_path_segment(self.name
+                    .as_str())
                 ),
             );
         if let Some(value) = self.force.as_ref() {
@@ -4181,6 +4559,7 @@ impl<'a> ImageDeleteRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::ImageDeleteResponse>>;
     type IntoFuture = std::pin::Pin<
@@ -4190,6 +4569,7 @@ impl<'a> std::future::IntoFuture for ImageDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_get`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageGetRequest<'a> {
@@ -4197,16 +4577,15 @@ pub struct ImageGetRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageGetRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4217,14 +4596,15 @@ impl<'a> ImageGetRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.25/images/{}/get", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.25/images/{}/get", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         request = request.timeout(self.request_timeout);
         request.send_bytes().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageGetRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
     type IntoFuture = std::pin::Pin<
@@ -4234,6 +4614,7 @@ impl<'a> std::future::IntoFuture for ImageGetRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_history`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageHistoryRequest<'a> {
@@ -4241,16 +4622,15 @@ pub struct ImageHistoryRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageHistoryRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4261,8 +4641,8 @@ impl<'a> ImageHistoryRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.25/images/{}/history", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.25/images/{}/history",
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -4274,6 +4654,7 @@ impl<'a> ImageHistoryRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageHistoryRequest<'a> {
     type Output = dockwright_runtime::Result<
         Vec<crate::models::ImageHistoryResponseItem>,
@@ -4285,6 +4666,7 @@ impl<'a> std::future::IntoFuture for ImageHistoryRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageInspectRequest<'a> {
@@ -4292,16 +4674,15 @@ pub struct ImageInspectRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageInspectRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Image> {
         let mut request = self
@@ -4310,8 +4691,8 @@ impl<'a> ImageInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.25/images/{}/json", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.25/images/{}/json", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -4320,6 +4701,7 @@ impl<'a> ImageInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Image>;
     type IntoFuture = std::pin::Pin<
@@ -4329,6 +4711,7 @@ impl<'a> std::future::IntoFuture for ImageInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_push`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImagePushRequest<'a> {
@@ -4338,6 +4721,7 @@ pub struct ImagePushRequest<'a> {
     x_registry_auth: dockwright_runtime::AuthConfig,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImagePushRequest<'a> {
     /// Tag of the image to push. For example, `latest`. If no tag is provided,
     /// all tags of the given image that are present in the local image store
@@ -4346,15 +4730,14 @@ impl<'a> ImagePushRequest<'a> {
         self.tag = Some(value.into());
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4367,8 +4750,8 @@ impl<'a> ImagePushRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.25/images/{}/push", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.25/images/{}/push", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(value) = self.tag.as_ref() {
@@ -4381,6 +4764,7 @@ impl<'a> ImagePushRequest<'a> {
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImagePushRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::PushImageInfo>,
@@ -4392,6 +4776,7 @@ impl<'a> std::future::IntoFuture for ImagePushRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_tag`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageTagRequest<'a> {
@@ -4401,26 +4786,27 @@ pub struct ImageTagRequest<'a> {
     tag: Option<String>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageTagRequest<'a> {
     /// The repository to tag in. For example, `someuser/someimage`.
     pub fn repo(mut self, value: impl Into<String>) -> Self {
         self.repo = Some(value.into());
         self
     }
+
     /// The name of the new tag.
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -4429,8 +4815,8 @@ impl<'a> ImageTagRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.25/images/{}/tag", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.25/images/{}/tag", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(value) = self.repo.as_ref() {
@@ -4445,6 +4831,7 @@ impl<'a> ImageTagRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageTagRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -4454,22 +4841,22 @@ impl<'a> std::future::IntoFuture for ImageTagRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::system_info`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemInfoRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemInfoRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4484,6 +4871,7 @@ impl<'a> SystemInfoRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemInfoRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SystemInfoResponse>;
     type IntoFuture = std::pin::Pin<
@@ -4493,6 +4881,7 @@ impl<'a> std::future::IntoFuture for SystemInfoRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkListRequest<'a> {
@@ -4500,6 +4889,7 @@ pub struct NetworkListRequest<'a> {
     filters: Option<crate::filters::NetworkListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkListRequest<'a> {
     /// JSON encoded value of the filters (a `map[string][]string`) to process on the networks list. Available filters:
     ///
@@ -4512,15 +4902,14 @@ impl<'a> NetworkListRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Network>> {
         let mut request = self
@@ -4541,6 +4930,7 @@ impl<'a> NetworkListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Network>>;
     type IntoFuture = std::pin::Pin<
@@ -4550,6 +4940,7 @@ impl<'a> std::future::IntoFuture for NetworkListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkCreateRequest<'a> {
@@ -4557,16 +4948,15 @@ pub struct NetworkCreateRequest<'a> {
     body: Option<crate::models::NetworkCreateBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkCreateRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4587,6 +4977,7 @@ impl<'a> NetworkCreateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::NetworkCreateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -4596,6 +4987,7 @@ impl<'a> std::future::IntoFuture for NetworkCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_prune`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkPruneRequest<'a> {
@@ -4603,6 +4995,7 @@ pub struct NetworkPruneRequest<'a> {
     filters: Option<crate::filters::NetworkPruneFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkPruneRequest<'a> {
     /// Filters to process on the prune list, encoded as JSON (a `map[string][]string`).
     ///
@@ -4611,15 +5004,14 @@ impl<'a> NetworkPruneRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4642,6 +5034,7 @@ impl<'a> NetworkPruneRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkPruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::NetworkPruneResponse>;
     type IntoFuture = std::pin::Pin<
@@ -4651,6 +5044,7 @@ impl<'a> std::future::IntoFuture for NetworkPruneRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkInspectRequest<'a> {
@@ -4658,16 +5052,15 @@ pub struct NetworkInspectRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkInspectRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Network> {
         let mut request = self
@@ -4676,8 +5069,8 @@ impl<'a> NetworkInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.25/networks/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.25/networks/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -4686,6 +5079,7 @@ impl<'a> NetworkInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Network>;
     type IntoFuture = std::pin::Pin<
@@ -4695,6 +5089,7 @@ impl<'a> std::future::IntoFuture for NetworkInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkDeleteRequest<'a> {
@@ -4702,16 +5097,15 @@ pub struct NetworkDeleteRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkDeleteRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -4720,8 +5114,8 @@ impl<'a> NetworkDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.25/networks/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.25/networks/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -4730,6 +5124,7 @@ impl<'a> NetworkDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -4739,6 +5134,7 @@ impl<'a> std::future::IntoFuture for NetworkDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_connect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkConnectRequest<'a> {
@@ -4747,16 +5143,15 @@ pub struct NetworkConnectRequest<'a> {
     body: Option<crate::models::NetworkConnectBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkConnectRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -4766,7 +5161,7 @@ impl<'a> NetworkConnectRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.25/networks/{}/connect",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(body) = &self.body {
@@ -4778,6 +5173,7 @@ impl<'a> NetworkConnectRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkConnectRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -4787,6 +5183,7 @@ impl<'a> std::future::IntoFuture for NetworkConnectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_disconnect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkDisconnectRequest<'a> {
@@ -4795,16 +5192,15 @@ pub struct NetworkDisconnectRequest<'a> {
     body: Option<crate::models::NetworkDisconnectBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkDisconnectRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -4814,7 +5210,7 @@ impl<'a> NetworkDisconnectRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.25/networks/{}/disconnect",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(body) = &self.body {
@@ -4826,6 +5222,7 @@ impl<'a> NetworkDisconnectRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkDisconnectRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -4835,6 +5232,7 @@ impl<'a> std::future::IntoFuture for NetworkDisconnectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::node_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NodeListRequest<'a> {
@@ -4842,6 +5240,7 @@ pub struct NodeListRequest<'a> {
     filters: Option<crate::filters::NodeListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NodeListRequest<'a> {
     /// Filters to process on the nodes list, encoded as JSON (a `map[string][]string`).
     ///
@@ -4855,15 +5254,14 @@ impl<'a> NodeListRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Node>> {
         let mut request = self
@@ -4884,6 +5282,7 @@ impl<'a> NodeListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for NodeListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Node>>;
     type IntoFuture = std::pin::Pin<
@@ -4893,6 +5292,7 @@ impl<'a> std::future::IntoFuture for NodeListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::node_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NodeInspectRequest<'a> {
@@ -4900,16 +5300,15 @@ pub struct NodeInspectRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NodeInspectRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Node> {
         let mut request = self
@@ -4918,7 +5317,8 @@ impl<'a> NodeInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.25/nodes/{}", dockwright_runtime::encode_path_segment(& self.id)
+                    "/v1.25/nodes/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -4927,6 +5327,7 @@ impl<'a> NodeInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NodeInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Node>;
     type IntoFuture = std::pin::Pin<
@@ -4936,6 +5337,7 @@ impl<'a> std::future::IntoFuture for NodeInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::node_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NodeDeleteRequest<'a> {
@@ -4944,21 +5346,21 @@ pub struct NodeDeleteRequest<'a> {
     force: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NodeDeleteRequest<'a> {
     /// Force remove a node from the swarm
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -4967,7 +5369,8 @@ impl<'a> NodeDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.25/nodes/{}", dockwright_runtime::encode_path_segment(& self.id)
+                    "/v1.25/nodes/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(value) = self.force.as_ref() {
@@ -4979,6 +5382,7 @@ impl<'a> NodeDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NodeDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -4988,6 +5392,7 @@ impl<'a> std::future::IntoFuture for NodeDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::node_update`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NodeUpdateRequest<'a> {
@@ -4997,20 +5402,20 @@ pub struct NodeUpdateRequest<'a> {
     body: Option<crate::models::NodeSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NodeUpdateRequest<'a> {
     pub fn body(mut self, value: crate::models::NodeSpec) -> Self {
         self.body = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5019,8 +5424,8 @@ impl<'a> NodeUpdateRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.25/nodes/{}/update", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.25/nodes/{}/update",
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.version) {
@@ -5035,6 +5440,7 @@ impl<'a> NodeUpdateRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NodeUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -5044,22 +5450,22 @@ impl<'a> std::future::IntoFuture for NodeUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginListRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginListRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Plugin>> {
         let mut request = self
@@ -5075,6 +5481,7 @@ impl<'a> PluginListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Plugin>>;
     type IntoFuture = std::pin::Pin<
@@ -5084,6 +5491,7 @@ impl<'a> std::future::IntoFuture for PluginListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginCreateRequest<'a> {
@@ -5092,21 +5500,21 @@ pub struct PluginCreateRequest<'a> {
     body: Option<dockwright_runtime::Body>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginCreateRequest<'a> {
     /// Path to tar containing plugin rootfs and manifest
     pub fn body(mut self, value: dockwright_runtime::Body) -> Self {
         self.body = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5126,6 +5534,7 @@ impl<'a> PluginCreateRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginCreateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -5135,6 +5544,7 @@ impl<'a> std::future::IntoFuture for PluginCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::get_plugin_privileges`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetPluginPrivilegesRequest<'a> {
@@ -5142,16 +5552,15 @@ pub struct GetPluginPrivilegesRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> GetPluginPrivilegesRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5177,6 +5586,7 @@ impl<'a> GetPluginPrivilegesRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for GetPluginPrivilegesRequest<'a> {
     type Output = dockwright_runtime::Result<
         Vec<crate::models::GetPluginPrivilegesResponseItem>,
@@ -5188,6 +5598,7 @@ impl<'a> std::future::IntoFuture for GetPluginPrivilegesRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_pull`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginPullRequest<'a> {
@@ -5198,6 +5609,7 @@ pub struct PluginPullRequest<'a> {
     body: Option<Vec<crate::models::PluginPullBodyItem>>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginPullRequest<'a> {
     /// Local name for the pulled plugin.
     ///
@@ -5206,24 +5618,25 @@ impl<'a> PluginPullRequest<'a> {
         self.name = Some(value.into());
         self
     }
+
     /// A base64-encoded auth configuration to use when pulling a plugin from a registry. \[See the authentication section for details.\](#section/Authentication)
     pub fn x_registry_auth(mut self, value: dockwright_runtime::AuthConfig) -> Self {
         self.x_registry_auth = Some(value);
         self
     }
+
     pub fn body(mut self, value: Vec<crate::models::PluginPullBodyItem>) -> Self {
         self.body = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5253,6 +5666,7 @@ impl<'a> PluginPullRequest<'a> {
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginPullRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::CreateImageInfo>,
@@ -5264,6 +5678,7 @@ impl<'a> std::future::IntoFuture for PluginPullRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginDeleteRequest<'a> {
@@ -5272,21 +5687,21 @@ pub struct PluginDeleteRequest<'a> {
     force: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginDeleteRequest<'a> {
     /// Disable the plugin before removing. This may result in issues if the plugin is in use by a container.
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Plugin> {
         let mut request = self
@@ -5295,8 +5710,8 @@ impl<'a> PluginDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.25/plugins/{}", dockwright_runtime::encode_path_segment(& self
-                    .name)
+                    "/v1.25/plugins/{}", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(value) = self.force.as_ref() {
@@ -5308,6 +5723,7 @@ impl<'a> PluginDeleteRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Plugin>;
     type IntoFuture = std::pin::Pin<
@@ -5317,6 +5733,7 @@ impl<'a> std::future::IntoFuture for PluginDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_disable`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginDisableRequest<'a> {
@@ -5324,16 +5741,15 @@ pub struct PluginDisableRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginDisableRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5343,7 +5759,7 @@ impl<'a> PluginDisableRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.25/plugins/{}/disable",
-                    dockwright_runtime::encode_path_segment(& self.name)
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -5352,6 +5768,7 @@ impl<'a> PluginDisableRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginDisableRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -5361,6 +5778,7 @@ impl<'a> std::future::IntoFuture for PluginDisableRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_enable`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginEnableRequest<'a> {
@@ -5369,21 +5787,21 @@ pub struct PluginEnableRequest<'a> {
     timeout: Option<i64>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginEnableRequest<'a> {
     /// Set the HTTP client timeout (in seconds)
     pub fn timeout(mut self, value: i64) -> Self {
         self.timeout = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5392,8 +5810,8 @@ impl<'a> PluginEnableRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.25/plugins/{}/enable", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.25/plugins/{}/enable",
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         if let Some(value) = self.timeout.as_ref() {
@@ -5405,6 +5823,7 @@ impl<'a> PluginEnableRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginEnableRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -5414,6 +5833,7 @@ impl<'a> std::future::IntoFuture for PluginEnableRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginInspectRequest<'a> {
@@ -5421,16 +5841,15 @@ pub struct PluginInspectRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginInspectRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Plugin> {
         let mut request = self
@@ -5439,8 +5858,8 @@ impl<'a> PluginInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.25/plugins/{}/json", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.25/plugins/{}/json",
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -5449,6 +5868,7 @@ impl<'a> PluginInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Plugin>;
     type IntoFuture = std::pin::Pin<
@@ -5458,6 +5878,7 @@ impl<'a> std::future::IntoFuture for PluginInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_push`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginPushRequest<'a> {
@@ -5465,16 +5886,15 @@ pub struct PluginPushRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginPushRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5487,14 +5907,15 @@ impl<'a> PluginPushRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.25/plugins/{}/push", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.25/plugins/{}/push",
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         request = request.timeout(self.request_timeout);
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginPushRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::PushImageInfo>,
@@ -5506,6 +5927,7 @@ impl<'a> std::future::IntoFuture for PluginPushRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_set`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginSetRequest<'a> {
@@ -5514,20 +5936,20 @@ pub struct PluginSetRequest<'a> {
     body: Option<Vec<String>>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginSetRequest<'a> {
     pub fn body(mut self, value: Vec<String>) -> Self {
         self.body = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5536,8 +5958,8 @@ impl<'a> PluginSetRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.25/plugins/{}/set", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.25/plugins/{}/set", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(body) = &self.body {
@@ -5549,6 +5971,7 @@ impl<'a> PluginSetRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginSetRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -5558,6 +5981,7 @@ impl<'a> std::future::IntoFuture for PluginSetRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::secret_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SecretListRequest<'a> {
@@ -5565,6 +5989,7 @@ pub struct SecretListRequest<'a> {
     filters: Option<crate::filters::SecretListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SecretListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to process on the secrets list. Available filters:
     ///
@@ -5573,15 +5998,14 @@ impl<'a> SecretListRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Secret>> {
         let mut request = self
@@ -5602,6 +6026,7 @@ impl<'a> SecretListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for SecretListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Secret>>;
     type IntoFuture = std::pin::Pin<
@@ -5611,6 +6036,7 @@ impl<'a> std::future::IntoFuture for SecretListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::secret_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SecretCreateRequest<'a> {
@@ -5618,16 +6044,15 @@ pub struct SecretCreateRequest<'a> {
     body: Option<crate::models::SecretSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SecretCreateRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5648,6 +6073,7 @@ impl<'a> SecretCreateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SecretCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SecretCreateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -5657,6 +6083,7 @@ impl<'a> std::future::IntoFuture for SecretCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::secret_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SecretInspectRequest<'a> {
@@ -5664,16 +6091,15 @@ pub struct SecretInspectRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SecretInspectRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Secret> {
         let mut request = self
@@ -5682,8 +6108,8 @@ impl<'a> SecretInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.25/secrets/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.25/secrets/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -5692,6 +6118,7 @@ impl<'a> SecretInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SecretInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Secret>;
     type IntoFuture = std::pin::Pin<
@@ -5701,6 +6128,7 @@ impl<'a> std::future::IntoFuture for SecretInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::secret_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SecretDeleteRequest<'a> {
@@ -5708,16 +6136,15 @@ pub struct SecretDeleteRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SecretDeleteRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5726,8 +6153,8 @@ impl<'a> SecretDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.25/secrets/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.25/secrets/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -5736,6 +6163,7 @@ impl<'a> SecretDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SecretDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -5745,6 +6173,7 @@ impl<'a> std::future::IntoFuture for SecretDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::service_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ServiceListRequest<'a> {
@@ -5752,6 +6181,7 @@ pub struct ServiceListRequest<'a> {
     filters: Option<crate::filters::ServiceListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ServiceListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to process on the services list. Available filters:
     ///
@@ -5762,15 +6192,14 @@ impl<'a> ServiceListRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Service>> {
         let mut request = self
@@ -5791,6 +6220,7 @@ impl<'a> ServiceListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ServiceListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Service>>;
     type IntoFuture = std::pin::Pin<
@@ -5800,6 +6230,7 @@ impl<'a> std::future::IntoFuture for ServiceListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::service_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ServiceCreateRequest<'a> {
@@ -5808,21 +6239,21 @@ pub struct ServiceCreateRequest<'a> {
     body: Option<crate::models::ServiceSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ServiceCreateRequest<'a> {
     /// A base64-encoded auth configuration for pulling from private registries. \[See the authentication section for details.\](#section/Authentication)
     pub fn x_registry_auth(mut self, value: dockwright_runtime::AuthConfig) -> Self {
         self.x_registry_auth = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5846,6 +6277,7 @@ impl<'a> ServiceCreateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ServiceCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ServiceCreateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -5855,6 +6287,7 @@ impl<'a> std::future::IntoFuture for ServiceCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::service_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ServiceInspectRequest<'a> {
@@ -5862,16 +6295,15 @@ pub struct ServiceInspectRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ServiceInspectRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Service> {
         let mut request = self
@@ -5880,8 +6312,8 @@ impl<'a> ServiceInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.25/services/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.25/services/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -5890,6 +6322,7 @@ impl<'a> ServiceInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ServiceInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Service>;
     type IntoFuture = std::pin::Pin<
@@ -5899,6 +6332,7 @@ impl<'a> std::future::IntoFuture for ServiceInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::service_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ServiceDeleteRequest<'a> {
@@ -5906,16 +6340,15 @@ pub struct ServiceDeleteRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ServiceDeleteRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5924,8 +6357,8 @@ impl<'a> ServiceDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.25/services/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.25/services/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -5934,6 +6367,7 @@ impl<'a> ServiceDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ServiceDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -5943,6 +6377,7 @@ impl<'a> std::future::IntoFuture for ServiceDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::service_logs`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ServiceLogsRequest<'a> {
@@ -5958,12 +6393,14 @@ pub struct ServiceLogsRequest<'a> {
     tty_hint: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ServiceLogsRequest<'a> {
     /// Show extra details provided to logs.
     pub fn details(mut self, value: bool) -> Self {
         self.details = Some(value);
         self
     }
+
     /// Return the logs as a stream.
     ///
     /// This will return a `101` HTTP response with a `Connection: upgrade` header, then hijack the HTTP connection to send raw output. For more information about hijacking and the stream format, \[see the documentation for the attach endpoint\](#operation/ContainerAttach).
@@ -5971,31 +6408,37 @@ impl<'a> ServiceLogsRequest<'a> {
         self.follow = Some(value);
         self
     }
+
     /// Return logs from `stdout`
     pub fn stdout(mut self, value: bool) -> Self {
         self.stdout = Some(value);
         self
     }
+
     /// Return logs from `stderr`
     pub fn stderr(mut self, value: bool) -> Self {
         self.stderr = Some(value);
         self
     }
+
     /// Only return logs since this time, as a UNIX timestamp
     pub fn since(mut self, value: i64) -> Self {
         self.since = Some(value);
         self
     }
+
     /// Add timestamps to every log line
     pub fn timestamps(mut self, value: bool) -> Self {
         self.timestamps = Some(value);
         self
     }
+
     /// Only return this number of log lines from the end of the logs. Specify as an integer or `all` to output all log lines.
     pub fn tail(mut self, value: impl Into<String>) -> Self {
         self.tail = Some(value.into());
         self
     }
+
     /// Whether the container (or exec'd process) has a TTY, i.e. whether its
     /// output is one raw stream rather than multiplexed stdout/stderr frames.
     ///
@@ -6006,15 +6449,14 @@ impl<'a> ServiceLogsRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -6025,8 +6467,8 @@ impl<'a> ServiceLogsRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.25/services/{}/logs", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.25/services/{}/logs",
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.details.as_ref() {
@@ -6061,7 +6503,7 @@ impl<'a> ServiceLogsRequest<'a> {
                         dockwright_runtime::Method::GET,
                         format!(
                             "/v1.25/services/{}",
-                            dockwright_runtime::encode_path_segment(& self.id)
+                            dockwright_runtime::encode_path_segment(self.id.as_str())
                         ),
                     ),
                 "/Spec/TaskTemplate/ContainerSpec/TTY",
@@ -6069,6 +6511,7 @@ impl<'a> ServiceLogsRequest<'a> {
         request.send_logs(rule).await
     }
 }
+
 impl<'a> std::future::IntoFuture for ServiceLogsRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::LogOutput>;
     type IntoFuture = std::pin::Pin<
@@ -6078,6 +6521,7 @@ impl<'a> std::future::IntoFuture for ServiceLogsRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::service_update`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ServiceUpdateRequest<'a> {
@@ -6089,26 +6533,27 @@ pub struct ServiceUpdateRequest<'a> {
     body: Option<crate::models::ServiceSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ServiceUpdateRequest<'a> {
     /// If the X-Registry-Auth header is not specified, this parameter indicates where to find registry authorization credentials. The valid values are `spec` and `previous-spec`.
     pub fn registry_auth_from(mut self, value: impl Into<String>) -> Self {
         self.registry_auth_from = Some(value.into());
         self
     }
+
     /// A base64-encoded auth configuration for pulling from private registries. \[See the authentication section for details.\](#section/Authentication)
     pub fn x_registry_auth(mut self, value: dockwright_runtime::AuthConfig) -> Self {
         self.x_registry_auth = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -6120,7 +6565,7 @@ impl<'a> ServiceUpdateRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.25/services/{}/update",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.version) {
@@ -6141,6 +6586,7 @@ impl<'a> ServiceUpdateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ServiceUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ImageDeleteResponse>;
     type IntoFuture = std::pin::Pin<
@@ -6150,22 +6596,22 @@ impl<'a> std::future::IntoFuture for ServiceUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmInspectRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmInspectRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -6180,6 +6626,7 @@ impl<'a> SwarmInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SwarmInspectResponse>;
     type IntoFuture = std::pin::Pin<
@@ -6189,6 +6636,7 @@ impl<'a> std::future::IntoFuture for SwarmInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_init`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmInitRequest<'a> {
@@ -6196,16 +6644,15 @@ pub struct SwarmInitRequest<'a> {
     body: Option<crate::models::SwarmInitBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmInitRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<String> {
         let mut request = self
@@ -6224,6 +6671,7 @@ impl<'a> SwarmInitRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmInitRequest<'a> {
     type Output = dockwright_runtime::Result<String>;
     type IntoFuture = std::pin::Pin<
@@ -6233,6 +6681,7 @@ impl<'a> std::future::IntoFuture for SwarmInitRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_join`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmJoinRequest<'a> {
@@ -6240,16 +6689,15 @@ pub struct SwarmJoinRequest<'a> {
     body: Option<crate::models::SwarmJoinBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmJoinRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6268,6 +6716,7 @@ impl<'a> SwarmJoinRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmJoinRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6277,6 +6726,7 @@ impl<'a> std::future::IntoFuture for SwarmJoinRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_leave`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmLeaveRequest<'a> {
@@ -6284,21 +6734,21 @@ pub struct SwarmLeaveRequest<'a> {
     force: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmLeaveRequest<'a> {
     /// Force leave swarm, even if this is the last manager or that it will break the cluster.
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6317,6 +6767,7 @@ impl<'a> SwarmLeaveRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmLeaveRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6326,6 +6777,7 @@ impl<'a> std::future::IntoFuture for SwarmLeaveRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_unlock`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmUnlockRequest<'a> {
@@ -6333,16 +6785,15 @@ pub struct SwarmUnlockRequest<'a> {
     body: Option<crate::models::SwarmUnlockBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmUnlockRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6361,6 +6812,7 @@ impl<'a> SwarmUnlockRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmUnlockRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6370,22 +6822,22 @@ impl<'a> std::future::IntoFuture for SwarmUnlockRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_unlockkey`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmUnlockkeyRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmUnlockkeyRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -6403,6 +6855,7 @@ impl<'a> SwarmUnlockkeyRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmUnlockkeyRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SwarmUnlockkeyResponse>;
     type IntoFuture = std::pin::Pin<
@@ -6412,6 +6865,7 @@ impl<'a> std::future::IntoFuture for SwarmUnlockkeyRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_update`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmUpdateRequest<'a> {
@@ -6423,31 +6877,33 @@ pub struct SwarmUpdateRequest<'a> {
     body: Option<crate::models::SwarmSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmUpdateRequest<'a> {
     /// Rotate the worker join token.
     pub fn rotate_worker_token(mut self, value: bool) -> Self {
         self.rotate_worker_token = Some(value);
         self
     }
+
     /// Rotate the manager join token.
     pub fn rotate_manager_token(mut self, value: bool) -> Self {
         self.rotate_manager_token = Some(value);
         self
     }
+
     /// Rotate the manager unlock key.
     pub fn rotate_manager_unlock_key(mut self, value: bool) -> Self {
         self.rotate_manager_unlock_key = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6478,6 +6934,7 @@ impl<'a> SwarmUpdateRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6487,22 +6944,22 @@ impl<'a> std::future::IntoFuture for SwarmUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::system_data_usage`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemDataUsageRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemDataUsageRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -6517,6 +6974,7 @@ impl<'a> SystemDataUsageRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemDataUsageRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SystemDataUsageResponse>;
     type IntoFuture = std::pin::Pin<
@@ -6526,6 +6984,7 @@ impl<'a> std::future::IntoFuture for SystemDataUsageRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::task_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct TaskListRequest<'a> {
@@ -6533,6 +6992,7 @@ pub struct TaskListRequest<'a> {
     filters: Option<crate::filters::TaskListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> TaskListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to process on the tasks list. Available filters:
     ///
@@ -6546,15 +7006,14 @@ impl<'a> TaskListRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Task>> {
         let mut request = self
@@ -6575,6 +7034,7 @@ impl<'a> TaskListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for TaskListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Task>>;
     type IntoFuture = std::pin::Pin<
@@ -6584,6 +7044,7 @@ impl<'a> std::future::IntoFuture for TaskListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::task_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct TaskInspectRequest<'a> {
@@ -6591,16 +7052,15 @@ pub struct TaskInspectRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> TaskInspectRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Task> {
         let mut request = self
@@ -6609,7 +7069,8 @@ impl<'a> TaskInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.25/tasks/{}", dockwright_runtime::encode_path_segment(& self.id)
+                    "/v1.25/tasks/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -6618,6 +7079,7 @@ impl<'a> TaskInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for TaskInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Task>;
     type IntoFuture = std::pin::Pin<
@@ -6627,22 +7089,22 @@ impl<'a> std::future::IntoFuture for TaskInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::system_version`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemVersionRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemVersionRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -6657,6 +7119,7 @@ impl<'a> SystemVersionRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemVersionRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SystemVersionResponse>;
     type IntoFuture = std::pin::Pin<
@@ -6666,6 +7129,7 @@ impl<'a> std::future::IntoFuture for SystemVersionRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::volume_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct VolumeListRequest<'a> {
@@ -6673,6 +7137,7 @@ pub struct VolumeListRequest<'a> {
     filters: Option<crate::filters::VolumeListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> VolumeListRequest<'a> {
     /// JSON encoded value of the filters (a `map[string][]string`) to
     /// process on the volumes list. Available filters:
@@ -6688,15 +7153,14 @@ impl<'a> VolumeListRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -6716,6 +7180,7 @@ impl<'a> VolumeListRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for VolumeListRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::VolumeListResponse>;
     type IntoFuture = std::pin::Pin<
@@ -6725,6 +7190,7 @@ impl<'a> std::future::IntoFuture for VolumeListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::volume_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct VolumeCreateRequest<'a> {
@@ -6732,16 +7198,15 @@ pub struct VolumeCreateRequest<'a> {
     body: Option<crate::models::VolumeCreateBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> VolumeCreateRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Volume> {
         let mut request = self
@@ -6760,6 +7225,7 @@ impl<'a> VolumeCreateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for VolumeCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Volume>;
     type IntoFuture = std::pin::Pin<
@@ -6769,6 +7235,7 @@ impl<'a> std::future::IntoFuture for VolumeCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::volume_prune`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct VolumePruneRequest<'a> {
@@ -6776,6 +7243,7 @@ pub struct VolumePruneRequest<'a> {
     filters: Option<crate::filters::VolumePruneFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> VolumePruneRequest<'a> {
     /// Filters to process on the prune list, encoded as JSON (a `map[string][]string`).
     ///
@@ -6784,15 +7252,14 @@ impl<'a> VolumePruneRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -6815,6 +7282,7 @@ impl<'a> VolumePruneRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for VolumePruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::VolumePruneResponse>;
     type IntoFuture = std::pin::Pin<
@@ -6824,6 +7292,7 @@ impl<'a> std::future::IntoFuture for VolumePruneRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::volume_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct VolumeInspectRequest<'a> {
@@ -6831,16 +7300,15 @@ pub struct VolumeInspectRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> VolumeInspectRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Volume> {
         let mut request = self
@@ -6849,8 +7317,8 @@ impl<'a> VolumeInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.25/volumes/{}", dockwright_runtime::encode_path_segment(& self
-                    .name)
+                    "/v1.25/volumes/{}", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -6859,6 +7327,7 @@ impl<'a> VolumeInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for VolumeInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Volume>;
     type IntoFuture = std::pin::Pin<
@@ -6868,6 +7337,7 @@ impl<'a> std::future::IntoFuture for VolumeInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::volume_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct VolumeDeleteRequest<'a> {
@@ -6876,21 +7346,21 @@ pub struct VolumeDeleteRequest<'a> {
     force: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> VolumeDeleteRequest<'a> {
     /// Force the removal of the volume
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6899,8 +7369,8 @@ impl<'a> VolumeDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.25/volumes/{}", dockwright_runtime::encode_path_segment(& self
-                    .name)
+                    "/v1.25/volumes/{}", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(value) = self.force.as_ref() {
@@ -6912,6 +7382,7 @@ impl<'a> VolumeDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for VolumeDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6921,6 +7392,7 @@ impl<'a> std::future::IntoFuture for VolumeDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 impl dockwright_runtime::ProgressMessage for crate::models::BuildInfo {
     fn error_message(&self) -> Option<String> {
         dockwright_runtime::stream::daemon_error(
@@ -6934,45 +7406,56 @@ impl dockwright_runtime::ProgressMessage for crate::models::BuildInfo {
         )
     }
 }
+
 impl dockwright_runtime::ProgressReport for crate::models::BuildInfo {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
+
     fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
+
     fn progress_text(&self) -> Option<&str> {
         self.progress.as_deref()
     }
+
     fn stream_text(&self) -> Option<&str> {
         self.stream.as_deref()
     }
 }
+
 impl dockwright_runtime::ProgressMessage for crate::models::CreateImageInfo {
     fn error_message(&self) -> Option<String> {
         dockwright_runtime::stream::daemon_error(self.error.as_deref(), None)
     }
 }
+
 impl dockwright_runtime::ProgressReport for crate::models::CreateImageInfo {
     fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
+
     fn progress_text(&self) -> Option<&str> {
         self.progress.as_deref()
     }
 }
+
 impl dockwright_runtime::ProgressMessage for crate::models::PushImageInfo {
     fn error_message(&self) -> Option<String> {
         dockwright_runtime::stream::daemon_error(self.error.as_deref(), None)
     }
 }
+
 impl dockwright_runtime::ProgressReport for crate::models::PushImageInfo {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
+
     fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
+
     fn progress_text(&self) -> Option<&str> {
         self.progress.as_deref()
     }

@@ -5,8 +5,8 @@
 
 //! Typed Docker Engine API **v1.25**: models and a client.
 //!
-/*! Depend on this crate to pin API v1.25: every request goes to `/v1.25/…`, and the
- types are exactly those of the v1.25 spec (`v1.25.yaml`).*/
+//! Depend on this crate to pin API v1.25: every request goes to `/v1.25/…`, and the
+//! types are exactly those of the v1.25 spec (`v1.25.yaml`).
 //!
 //! ```toml
 //! [dependencies]
@@ -31,6 +31,180 @@
 //! This version has 94 operations and 196 types.
 //! The `client` feature (on by default) adds the client; without it only the
 //! models and filter types build, with no networking dependencies.
+//!
+//! # Examples
+//!
+//! **`docker run`: pull, create, start, wait, print the output, remove**
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use dockwright_v1_25::models::{ContainerCreateBody, HostConfig};
+//! use dockwright_v1_25::prelude::*;
+//! use futures_util::StreamExt;
+//!
+//! let docker = Client::from_env()?;
+//! let mut pull = docker.image_create().from_image("busybox").tag("latest").await?;
+//! while let Some(step) = pull.next().await {
+//!     step?; // a failed pull is an `Err` item
+//! }
+//! let created = docker
+//!     .container_create(ContainerCreateBody {
+//!         image: Some("busybox:latest".into()),
+//!         cmd: Some(vec!["echo".into(), "hello".into()]),
+//!         host_config: Some(HostConfig { network_mode: Some("none".into()), ..Default::default() }),
+//!         ..Default::default()
+//!     })
+//!     .await?;
+//! docker.container_start(&created.id).await?;
+//! let exit = docker.container_wait(&created.id).await?;
+//! let mut logs = docker.container_logs(&created.id).stdout(true).stderr(true).await?;
+//! while let Some(frame) = logs.next().await {
+//!     let frame = frame?;
+//!     match frame.stream {
+//!         StdStream::Stderr => eprint!("{}", frame.text_lossy()),
+//!         _ => print!("{}", frame.text_lossy()),
+//!     }
+//! }
+//! docker.container_delete(&created.id).force(true).await?;
+//! println!("exit status {}", exit.status_code);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! **Pull with progress: one line per layer update**
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use dockwright_v1_25::prelude::*;
+//! use futures_util::StreamExt;
+//!
+//! let docker = Client::from_env()?;
+//! let mut pull = docker.image_create().from_image("alpine").tag("3").await?;
+//! while let Some(message) = pull.next().await {
+//!     let message = message?;
+//!     let (current, total) = (message.current().unwrap_or(0), message.total().unwrap_or(0));
+//!     println!("{} {} {current}/{total}", message.id().unwrap_or(""), message.status().unwrap_or(""));
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! **List with filters: the exited containers of one label**
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use dockwright_v1_25::prelude::*;
+//!
+//! let docker = Client::from_env()?;
+//! let exited = docker
+//!     .container_list()
+//!     .all(true)
+//!     .filters(ContainerListFilters::new().custom("status", "exited").label("app=web"))
+//!     .await?;
+//! for c in exited {
+//!     println!("{:?} {:?}", c.id, c.names);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! **Build from a directory (tarred while it is sent, `.dockerignore` honoured)**
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use dockwright_v1_25::prelude::*;
+//! use futures_util::StreamExt;
+//!
+//! let docker = Client::from_env()?;
+//! let mut build = docker.image_build().t("app:dev").body(Body::build_context("./app")).await?;
+//! while let Some(message) = build.next().await {
+//!     print!("{}", message?.stream_text().unwrap_or_default()); // a failing step is an `Err`
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! **Follow logs: stdout and stderr apart, until the container stops**
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use dockwright_v1_25::prelude::*;
+//! use futures_util::StreamExt;
+//!
+//! let docker = Client::from_env()?;
+//! let mut logs = docker.container_logs("web").follow(true).stdout(true).stderr(true).tail("10").await?;
+//! while let Some(frame) = logs.next().await {
+//!     let frame = frame?;
+//!     if frame.stream == StdStream::Stderr {
+//!         eprint!("{}", frame.text_lossy());
+//!     } else {
+//!         print!("{}", frame.text_lossy());
+//!     }
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! **Events: what happens to containers, as it happens**
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use dockwright_v1_25::prelude::*;
+//! use futures_util::StreamExt;
+//!
+//! let docker = Client::from_env()?;
+//! let mut events = docker.system_events().filters(SystemEventsFilters::new().type_(EventType::Container)).await?;
+//! while let Some(event) = events.next().await {
+//!     println!("{:?}", event?);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! **Exec with stdin: feed a process in a running container and read its output**
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use dockwright_v1_25::models::ContainerExecBody;
+//! use dockwright_v1_25::prelude::*;
+//! use futures_util::StreamExt;
+//! use tokio::io::AsyncWriteExt;
+//!
+//! let docker = Client::from_env()?;
+//! let exec = docker
+//!     .container_exec("web", ContainerExecBody {
+//!         cmd: Some(vec!["wc".into(), "-l".into()]),
+//!         attach_stdin: Some(true),
+//!         attach_stdout: Some(true),
+//!         attach_stderr: Some(true),
+//!         ..Default::default()
+//!     })
+//!     .await?;
+//! let (mut stdin, mut output) = docker.exec_start(&exec.id).await?.into_parts();
+//! stdin.write_all(b"one\ntwo\n").await?;
+//! stdin.shutdown().await?; // end of input: `wc` answers
+//! while let Some(frame) = output.next().await {
+//!     print!("{}", frame?.text_lossy());
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! **TLS from the environment, as the Docker CLI: `DOCKER_HOST=tcp://…:2376`, `DOCKER_TLS_VERIFY=1`, `DOCKER_CERT_PATH`**
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use dockwright_v1_25::prelude::*;
+//!
+//! let docker = Client::from_env()?;
+//! docker.check_version().await?; // a daemon too old for this crate is an error here
+//! // The same, explicitly:
+//! let tls = TlsConfig::from_cert_dir("/etc/docker/client-certs")?;
+//! let docker = Client::new(Transport::tls("tcp://daemon.example:2376", tls)?);
+//! println!("{:?}", docker.ping().await?.api_version);
+//! # Ok(())
+//! # }
+//! ```
 //!
 //! **`null` collections.** The daemon is written in Go, where an empty list or map is often
 //! sent as `null`. Every array and map the spec requires (a required field, or a whole answer
@@ -83,8 +257,32 @@
 //!   `exec_died`) and events of type `system`.
 pub mod models;
 pub mod filters;
+
 #[cfg(feature = "client")]
 pub mod client;
+
 #[cfg(feature = "client")]
 pub use client::{Client, API_VERSION};
 pub use dockwright_runtime as runtime;
+
+#[doc(hidden)]
+pub use dockwright_runtime;
+
+/// What nearly every program using this crate names: `use` it whole
+/// (`use …::prelude::*;`).
+///
+/// The client and its errors, every endpoint's filter type, request bodies, and
+/// the items of typed streams (log frames, progress messages). Models are
+/// reached as `models::Name`.
+pub mod prelude {
+    pub use crate::filters::*;
+    pub use crate::models;
+    #[cfg(feature = "client")]
+    pub use crate::client::{Client, API_VERSION};
+    pub use dockwright_runtime::AuthConfig;
+    #[cfg(feature = "client")]
+    pub use dockwright_runtime::{
+        Body, Error, LogFrame, ProgressMessage, ProgressReport, Result, StdStream,
+        StreamError, TlsConfig, Transport,
+    };
+}

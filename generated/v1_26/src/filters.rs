@@ -10,188 +10,230 @@
 /// Keys the daemon takes once replace their value when set again.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ContainerListFilters(dockwright_runtime::filters::Filters);
+
 impl ContainerListFilters {
     /// No filter: matches everything.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// `exited=<int>` containers with exit code of `<int>`
     pub fn exited(self, value: i64) -> Self {
         Self(self.0.custom("exited", value.to_string()))
     }
+
     /// `status=`(`created`|`restarting`|`running`|`removing`|`paused`|`exited`|`dead`)
     pub fn status(self, value: ContainerStatus) -> Self {
         Self(self.0.custom("status", value.as_str()))
     }
+
     /// `label=key` or `label="key=value"` of a container label
     pub fn label(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("label", value))
     }
+
     /// `isolation=`(`default`|`process`|`hyperv`) (Windows daemon only)
     pub fn isolation(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("isolation", value))
     }
+
     /// `id=<ID>` a container's ID
     pub fn id(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("id", value))
     }
+
     /// `name=<name>` a container's name
     pub fn name(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("name", value))
     }
+
     /// `is-task=`(`true`|`false`)
     ///
     /// Sent as `true` or `false`; the daemon takes one value: calling this again replaces it.
     pub fn is_task(self, value: bool) -> Self {
         Self(self.0.set("is-task", if value { "true" } else { "false" }))
     }
+
     /// `ancestor`=(`<image-name>[:<tag>]`, `<image id>`, or `<image@digest>`)
     pub fn ancestor(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("ancestor", value))
     }
+
     /// `before`=(`<container id>` or `<container name>`)
     pub fn before(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("before", value))
     }
+
     /// `since`=(`<container id>` or `<container name>`)
     pub fn since(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("since", value))
     }
+
     /// `volume`=(`<volume name>` or `<mount point destination>`)
     pub fn volume(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("volume", value))
     }
+
     /// `network`=(`<network id>` or `<network name>`)
     pub fn network(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("network", value))
     }
+
     /// `health`=(`starting`|`healthy`|`unhealthy`|`none`)
     pub fn health(self, value: ContainerHealth) -> Self {
         Self(self.0.custom("health", value.as_str()))
     }
+
     /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
     }
+
     /// Any key with no values (`{"key":[]}`), for presence flags this API version
     /// does not document.
     pub fn custom_flag(self, key: impl Into<String>) -> Self {
         Self(self.0.flag(key))
     }
+
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
     /// The untyped filter set.
     pub fn as_filters(&self) -> &dockwright_runtime::filters::Filters {
         &self.0
     }
 }
+
 impl serde::Serialize for ContainerListFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.0.serialize(serializer)
     }
 }
+
 /// Typed `filters` for [`container_prune`](crate::client::Client::container_prune) (POST `/containers/prune`).
 ///
 /// The spec documents no keys for this endpoint; use [`custom`](Self::custom).
 /// Several values of one key match any of them; different keys must all match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ContainerPruneFilters(dockwright_runtime::filters::Filters);
+
 impl ContainerPruneFilters {
     /// No filter: matches everything.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
     }
+
     /// Any key with no values (`{"key":[]}`), for presence flags this API version
     /// does not document.
     pub fn custom_flag(self, key: impl Into<String>) -> Self {
         Self(self.0.flag(key))
     }
+
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
     /// The untyped filter set.
     pub fn as_filters(&self) -> &dockwright_runtime::filters::Filters {
         &self.0
     }
 }
+
 impl serde::Serialize for ContainerPruneFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.0.serialize(serializer)
     }
 }
+
 /// Typed `filters` for [`system_events`](crate::client::Client::system_events) (GET `/events`).
 ///
 /// Keys the daemon accepts at API v1.26: `container`, `event`, `image`, `label`, `type`, `volume`, `network`, `daemon`.
 /// Several values of one key match any of them; different keys must all match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SystemEventsFilters(dockwright_runtime::filters::Filters);
+
 impl SystemEventsFilters {
     /// No filter: matches everything.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// `container=<string>` container name or ID
     pub fn container(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("container", value))
     }
+
     /// `event=<string>` event type
     pub fn event(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("event", value))
     }
+
     /// `image=<string>` image name or ID
     pub fn image(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("image", value))
     }
+
     /// `label=<string>` image or container label
     pub fn label(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("label", value))
     }
+
     /// `type=<string>` object to filter by, one of `container`, `image`, `volume`, `network`, or `daemon`
     pub fn type_(self, value: EventType) -> Self {
         Self(self.0.custom("type", value.as_str()))
     }
+
     /// `volume=<string>` volume name or ID
     pub fn volume(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("volume", value))
     }
+
     /// `network=<string>` network name or ID
     pub fn network(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("network", value))
     }
+
     /// `daemon=<string>` daemon name or ID
     pub fn daemon(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("daemon", value))
     }
+
     /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
     }
+
     /// Any key with no values (`{"key":[]}`), for presence flags this API version
     /// does not document.
     pub fn custom_flag(self, key: impl Into<String>) -> Self {
         Self(self.0.flag(key))
     }
+
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
     /// The untyped filter set.
     pub fn as_filters(&self) -> &dockwright_runtime::filters::Filters {
         &self.0
     }
 }
+
 impl serde::Serialize for SystemEventsFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.0.serialize(serializer)
     }
 }
+
 /// Typed `filters` for [`image_list`](crate::client::Client::image_list) (GET `/images/json`).
 ///
 /// Keys the daemon accepts at API v1.26: `dangling`, `label`, `before`, `since`, `reference`.
@@ -199,56 +241,68 @@ impl serde::Serialize for SystemEventsFilters {
 /// Keys the daemon takes once replace their value when set again.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImageListFilters(dockwright_runtime::filters::Filters);
+
 impl ImageListFilters {
     /// No filter: matches everything.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// `dangling=true`
     ///
     /// Sent as `true` or `false`; the daemon takes one value: calling this again replaces it.
     pub fn dangling(self, value: bool) -> Self {
         Self(self.0.set("dangling", if value { "true" } else { "false" }))
     }
+
     /// `label=key` or `label="key=value"` of an image label
     pub fn label(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("label", value))
     }
+
     /// `before`=(`<image-name>[:<tag>]`,  `<image id>` or `<image@digest>`)
     pub fn before(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("before", value))
     }
+
     /// `since`=(`<image-name>[:<tag>]`,  `<image id>` or `<image@digest>`)
     pub fn since(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("since", value))
     }
+
     /// `reference`=(`<image-name>[:<tag>]`)
     pub fn reference(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("reference", value))
     }
+
     /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
     }
+
     /// Any key with no values (`{"key":[]}`), for presence flags this API version
     /// does not document.
     pub fn custom_flag(self, key: impl Into<String>) -> Self {
         Self(self.0.flag(key))
     }
+
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
     /// The untyped filter set.
     pub fn as_filters(&self) -> &dockwright_runtime::filters::Filters {
         &self.0
     }
 }
+
 impl serde::Serialize for ImageListFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.0.serialize(serializer)
     }
 }
+
 /// Typed `filters` for [`image_prune`](crate::client::Client::image_prune) (POST `/images/prune`).
 ///
 /// Keys the daemon accepts at API v1.26: `dangling`.
@@ -256,40 +310,48 @@ impl serde::Serialize for ImageListFilters {
 /// Keys the daemon takes once replace their value when set again.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImagePruneFilters(dockwright_runtime::filters::Filters);
+
 impl ImagePruneFilters {
     /// No filter: matches everything.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// `dangling=<boolean>` When set to `true` (or `1`), prune only unused *and* untagged images. When set to `false` (or `0`), all unused images are pruned.
     ///
     /// Sent as `true` or `false`; the daemon takes one value: calling this again replaces it.
     pub fn dangling(self, value: bool) -> Self {
         Self(self.0.set("dangling", if value { "true" } else { "false" }))
     }
+
     /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
     }
+
     /// Any key with no values (`{"key":[]}`), for presence flags this API version
     /// does not document.
     pub fn custom_flag(self, key: impl Into<String>) -> Self {
         Self(self.0.flag(key))
     }
+
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
     /// The untyped filter set.
     pub fn as_filters(&self) -> &dockwright_runtime::filters::Filters {
         &self.0
     }
 }
+
 impl serde::Serialize for ImagePruneFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.0.serialize(serializer)
     }
 }
+
 /// Typed `filters` for [`image_search`](crate::client::Client::image_search) (GET `/images/search`).
 ///
 /// Keys the daemon accepts at API v1.26: `stars`, `is-automated`, `is-official`.
@@ -297,336 +359,408 @@ impl serde::Serialize for ImagePruneFilters {
 /// Keys the daemon takes once replace their value when set again.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImageSearchFilters(dockwright_runtime::filters::Filters);
+
 impl ImageSearchFilters {
     /// No filter: matches everything.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// `stars=<number>`
     ///
     /// The daemon takes one value: calling this again replaces it.
     pub fn stars(self, value: i64) -> Self {
         Self(self.0.set("stars", value.to_string()))
     }
+
     /// `is-automated=(true|false)`
     ///
     /// Sent as `true` or `false`; the daemon takes one value: calling this again replaces it.
     pub fn is_automated(self, value: bool) -> Self {
         Self(self.0.set("is-automated", if value { "true" } else { "false" }))
     }
+
     /// `is-official=(true|false)`
     ///
     /// Sent as `true` or `false`; the daemon takes one value: calling this again replaces it.
     pub fn is_official(self, value: bool) -> Self {
         Self(self.0.set("is-official", if value { "true" } else { "false" }))
     }
+
     /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
     }
+
     /// Any key with no values (`{"key":[]}`), for presence flags this API version
     /// does not document.
     pub fn custom_flag(self, key: impl Into<String>) -> Self {
         Self(self.0.flag(key))
     }
+
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
     /// The untyped filter set.
     pub fn as_filters(&self) -> &dockwright_runtime::filters::Filters {
         &self.0
     }
 }
+
 impl serde::Serialize for ImageSearchFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.0.serialize(serializer)
     }
 }
+
 /// Typed `filters` for [`network_list`](crate::client::Client::network_list) (GET `/networks`).
 ///
 /// Keys the daemon accepts at API v1.26: `driver`, `id`, `label`, `name`, `type`.
 /// Several values of one key match any of them; different keys must all match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NetworkListFilters(dockwright_runtime::filters::Filters);
+
 impl NetworkListFilters {
     /// No filter: matches everything.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// `driver=<driver-name>` Matches a network's driver.
     pub fn driver(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("driver", value))
     }
+
     /// `id=<network-id>` Matches all or part of a network ID.
     pub fn id(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("id", value))
     }
+
     /// `label=<key>` or `label=<key>=<value>` of a network label.
     pub fn label(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("label", value))
     }
+
     /// `name=<network-name>` Matches all or part of a network name.
     pub fn name(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("name", value))
     }
+
     /// `type=["custom"|"builtin"]` Filters networks by type. The `custom` keyword returns all user-defined networks.
     pub fn type_(self, value: NetworkType) -> Self {
         Self(self.0.custom("type", value.as_str()))
     }
+
     /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
     }
+
     /// Any key with no values (`{"key":[]}`), for presence flags this API version
     /// does not document.
     pub fn custom_flag(self, key: impl Into<String>) -> Self {
         Self(self.0.flag(key))
     }
+
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
     /// The untyped filter set.
     pub fn as_filters(&self) -> &dockwright_runtime::filters::Filters {
         &self.0
     }
 }
+
 impl serde::Serialize for NetworkListFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.0.serialize(serializer)
     }
 }
+
 /// Typed `filters` for [`network_prune`](crate::client::Client::network_prune) (POST `/networks/prune`).
 ///
 /// The spec documents no keys for this endpoint; use [`custom`](Self::custom).
 /// Several values of one key match any of them; different keys must all match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NetworkPruneFilters(dockwright_runtime::filters::Filters);
+
 impl NetworkPruneFilters {
     /// No filter: matches everything.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
     }
+
     /// Any key with no values (`{"key":[]}`), for presence flags this API version
     /// does not document.
     pub fn custom_flag(self, key: impl Into<String>) -> Self {
         Self(self.0.flag(key))
     }
+
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
     /// The untyped filter set.
     pub fn as_filters(&self) -> &dockwright_runtime::filters::Filters {
         &self.0
     }
 }
+
 impl serde::Serialize for NetworkPruneFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.0.serialize(serializer)
     }
 }
+
 /// Typed `filters` for [`node_list`](crate::client::Client::node_list) (GET `/nodes`).
 ///
 /// Keys the daemon accepts at API v1.26: `id`, `label`, `membership`, `name`, `role`.
 /// Several values of one key match any of them; different keys must all match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NodeListFilters(dockwright_runtime::filters::Filters);
+
 impl NodeListFilters {
     /// No filter: matches everything.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// `id=<node id>`
     pub fn id(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("id", value))
     }
+
     /// `label=<engine label>`
     pub fn label(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("label", value))
     }
+
     /// `membership=`(`accepted`|`pending`)`
     pub fn membership(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("membership", value))
     }
+
     /// `name=<node name>`
     pub fn name(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("name", value))
     }
+
     /// `role=`(`manager`|`worker`)`
     pub fn role(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("role", value))
     }
+
     /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
     }
+
     /// Any key with no values (`{"key":[]}`), for presence flags this API version
     /// does not document.
     pub fn custom_flag(self, key: impl Into<String>) -> Self {
         Self(self.0.flag(key))
     }
+
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
     /// The untyped filter set.
     pub fn as_filters(&self) -> &dockwright_runtime::filters::Filters {
         &self.0
     }
 }
+
 impl serde::Serialize for NodeListFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.0.serialize(serializer)
     }
 }
+
 /// Typed `filters` for [`secret_list`](crate::client::Client::secret_list) (GET `/secrets`).
 ///
 /// Keys the daemon accepts at API v1.26: `names`.
 /// Several values of one key match any of them; different keys must all match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SecretListFilters(dockwright_runtime::filters::Filters);
+
 impl SecretListFilters {
     /// No filter: matches everything.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// `names=<secret name>`
     pub fn names(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("names", value))
     }
+
     /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
     }
+
     /// Any key with no values (`{"key":[]}`), for presence flags this API version
     /// does not document.
     pub fn custom_flag(self, key: impl Into<String>) -> Self {
         Self(self.0.flag(key))
     }
+
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
     /// The untyped filter set.
     pub fn as_filters(&self) -> &dockwright_runtime::filters::Filters {
         &self.0
     }
 }
+
 impl serde::Serialize for SecretListFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.0.serialize(serializer)
     }
 }
+
 /// Typed `filters` for [`service_list`](crate::client::Client::service_list) (GET `/services`).
 ///
 /// Keys the daemon accepts at API v1.26: `id`, `name`, `label`.
 /// Several values of one key match any of them; different keys must all match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ServiceListFilters(dockwright_runtime::filters::Filters);
+
 impl ServiceListFilters {
     /// No filter: matches everything.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// `id=<service id>`
     pub fn id(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("id", value))
     }
+
     /// `name=<service name>`
     pub fn name(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("name", value))
     }
+
     /// `label=<service label>`
     pub fn label(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("label", value))
     }
+
     /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
     }
+
     /// Any key with no values (`{"key":[]}`), for presence flags this API version
     /// does not document.
     pub fn custom_flag(self, key: impl Into<String>) -> Self {
         Self(self.0.flag(key))
     }
+
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
     /// The untyped filter set.
     pub fn as_filters(&self) -> &dockwright_runtime::filters::Filters {
         &self.0
     }
 }
+
 impl serde::Serialize for ServiceListFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.0.serialize(serializer)
     }
 }
+
 /// Typed `filters` for [`task_list`](crate::client::Client::task_list) (GET `/tasks`).
 ///
 /// Keys the daemon accepts at API v1.26: `id`, `name`, `service`, `node`, `label`, `desired-state`.
 /// Several values of one key match any of them; different keys must all match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TaskListFilters(dockwright_runtime::filters::Filters);
+
 impl TaskListFilters {
     /// No filter: matches everything.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// `id=<task id>`
     pub fn id(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("id", value))
     }
+
     /// `name=<task name>`
     pub fn name(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("name", value))
     }
+
     /// `service=<service name>`
     pub fn service(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("service", value))
     }
+
     /// `node=<node id or name>`
     pub fn node(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("node", value))
     }
+
     /// `label=key` or `label="key=value"`
     pub fn label(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("label", value))
     }
+
     /// `desired-state=(running | shutdown | accepted)`
     pub fn desired_state(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("desired-state", value))
     }
+
     /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
     }
+
     /// Any key with no values (`{"key":[]}`), for presence flags this API version
     /// does not document.
     pub fn custom_flag(self, key: impl Into<String>) -> Self {
         Self(self.0.flag(key))
     }
+
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
     /// The untyped filter set.
     pub fn as_filters(&self) -> &dockwright_runtime::filters::Filters {
         &self.0
     }
 }
+
 impl serde::Serialize for TaskListFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.0.serialize(serializer)
     }
 }
+
 /// Typed `filters` for [`volume_list`](crate::client::Client::volume_list) (GET `/volumes`).
 ///
 /// Keys the daemon accepts at API v1.26: `name`, `dangling`, `driver`.
@@ -634,82 +768,99 @@ impl serde::Serialize for TaskListFilters {
 /// Keys the daemon takes once replace their value when set again.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct VolumeListFilters(dockwright_runtime::filters::Filters);
+
 impl VolumeListFilters {
     /// No filter: matches everything.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// `name=<volume-name>` Matches all or part of a volume name.
     pub fn name(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("name", value))
     }
+
     /// `dangling=<boolean>` When set to `true` (or `1`), returns all volumes that are not in use by a container. When set to `false` (or `0`), only volumes that are in use by one or more containers are returned.
     ///
     /// Sent as `true` or `false`; the daemon takes one value: calling this again replaces it.
     pub fn dangling(self, value: bool) -> Self {
         Self(self.0.set("dangling", if value { "true" } else { "false" }))
     }
+
     /// `driver=<volume-driver-name>` Matches all or part of a volume driver name.
     pub fn driver(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("driver", value))
     }
+
     /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
     }
+
     /// Any key with no values (`{"key":[]}`), for presence flags this API version
     /// does not document.
     pub fn custom_flag(self, key: impl Into<String>) -> Self {
         Self(self.0.flag(key))
     }
+
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
     /// The untyped filter set.
     pub fn as_filters(&self) -> &dockwright_runtime::filters::Filters {
         &self.0
     }
 }
+
 impl serde::Serialize for VolumeListFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.0.serialize(serializer)
     }
 }
+
 /// Typed `filters` for [`volume_prune`](crate::client::Client::volume_prune) (POST `/volumes/prune`).
 ///
 /// The spec documents no keys for this endpoint; use [`custom`](Self::custom).
 /// Several values of one key match any of them; different keys must all match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct VolumePruneFilters(dockwright_runtime::filters::Filters);
+
 impl VolumePruneFilters {
     /// No filter: matches everything.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
     }
+
     /// Any key with no values (`{"key":[]}`), for presence flags this API version
     /// does not document.
     pub fn custom_flag(self, key: impl Into<String>) -> Self {
         Self(self.0.flag(key))
     }
+
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
     /// The untyped filter set.
     pub fn as_filters(&self) -> &dockwright_runtime::filters::Filters {
         &self.0
     }
 }
+
 impl serde::Serialize for VolumePruneFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.0.serialize(serializer)
     }
 }
+
 /// The values [`ContainerListFilters::health`](ContainerListFilters::health) takes, as API v1.26 documents them; [`Other`](Self::Other) sends any other word as it is.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ContainerHealth {
@@ -724,6 +875,7 @@ pub enum ContainerHealth {
     /// A value this API version does not document, sent as it is.
     Other(String),
 }
+
 impl ContainerHealth {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -736,6 +888,7 @@ impl ContainerHealth {
         }
     }
 }
+
 /// A documented word becomes its variant, anything else `Other`.
 impl From<&str> for ContainerHealth {
     fn from(value: &str) -> Self {
@@ -748,11 +901,13 @@ impl From<&str> for ContainerHealth {
         }
     }
 }
+
 impl std::fmt::Display for ContainerHealth {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 /// The values [`ContainerListFilters::status`](ContainerListFilters::status) takes, as API v1.26 documents them; [`Other`](Self::Other) sends any other word as it is.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ContainerStatus {
@@ -773,6 +928,7 @@ pub enum ContainerStatus {
     /// A value this API version does not document, sent as it is.
     Other(String),
 }
+
 impl ContainerStatus {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -788,6 +944,7 @@ impl ContainerStatus {
         }
     }
 }
+
 /// A documented word becomes its variant, anything else `Other`.
 impl From<&str> for ContainerStatus {
     fn from(value: &str) -> Self {
@@ -803,11 +960,13 @@ impl From<&str> for ContainerStatus {
         }
     }
 }
+
 impl std::fmt::Display for ContainerStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 /// The values [`SystemEventsFilters::type_`](SystemEventsFilters::type_) takes, as API v1.26 documents them; [`Other`](Self::Other) sends any other word as it is.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EventType {
@@ -824,6 +983,7 @@ pub enum EventType {
     /// A value this API version does not document, sent as it is.
     Other(String),
 }
+
 impl EventType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -837,6 +997,7 @@ impl EventType {
         }
     }
 }
+
 /// A documented word becomes its variant, anything else `Other`.
 impl From<&str> for EventType {
     fn from(value: &str) -> Self {
@@ -850,11 +1011,13 @@ impl From<&str> for EventType {
         }
     }
 }
+
 impl std::fmt::Display for EventType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 /// The values [`NetworkListFilters::type_`](NetworkListFilters::type_) takes, as API v1.26 documents them; [`Other`](Self::Other) sends any other word as it is.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum NetworkType {
@@ -865,6 +1028,7 @@ pub enum NetworkType {
     /// A value this API version does not document, sent as it is.
     Other(String),
 }
+
 impl NetworkType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -875,6 +1039,7 @@ impl NetworkType {
         }
     }
 }
+
 /// A documented word becomes its variant, anything else `Other`.
 impl From<&str> for NetworkType {
     fn from(value: &str) -> Self {
@@ -885,6 +1050,7 @@ impl From<&str> for NetworkType {
         }
     }
 }
+
 impl std::fmt::Display for NetworkType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

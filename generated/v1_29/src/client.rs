@@ -5,28 +5,43 @@
 
 /// The API version every request of this crate is pinned to.
 pub const API_VERSION: &str = "1.29";
+
 /// A Docker Engine API client pinned to one API version.
 ///
 /// Every request this client sends starts with `/v1.29/`.
 /// Cheap to clone: clones share one connection pool.
+///
+/// # Time limits
+///
+/// None by default. [`TransportBuilder::default_timeout`](dockwright_runtime::TransportBuilder::default_timeout)
+/// sets one for ordinary calls. Every request's `request_timeout(limit)` sets a
+/// limit for that request, from sending it to the end of its answer (for a
+/// stream: to the end of the stream), overriding the transport's default, which
+/// streams and long polls ignore: they run as long as the daemon keeps them open
+/// unless a limit is set on the request. Running out is
+/// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
 #[derive(Debug, Clone)]
 pub struct Client {
     transport: dockwright_runtime::Transport,
 }
+
 impl Client {
     /// A client over an explicit transport (unix socket, TCP, TLS).
     pub fn new(transport: dockwright_runtime::Transport) -> Self {
         Self { transport }
     }
+
     /// Connects as the Docker CLI would: `DOCKER_HOST`, `DOCKER_TLS_VERIFY`,
     /// `DOCKER_CERT_PATH` and the current Docker context.
     pub fn from_env() -> dockwright_runtime::Result<Self> {
         Ok(Self::new(dockwright_runtime::Transport::from_env()?))
     }
+
     /// The transport, for requests this crate does not describe.
     pub fn transport(&self) -> &dockwright_runtime::Transport {
         &self.transport
     }
+
     /// Pings the daemon and returns what its response headers say (API version,
     /// OS type, builder version, swarm state, experimental flag).
     pub async fn ping(
@@ -34,6 +49,7 @@ impl Client {
     ) -> dockwright_runtime::Result<dockwright_runtime::PingInfo> {
         self.transport.ping().await
     }
+
     /// Pings the daemon and fails with
     /// [`Error::VersionTooNew`](dockwright_runtime::Error::VersionTooNew) when it
     /// cannot speak this crate's API version.
@@ -46,90 +62,17 @@ impl Client {
         }
         Ok(ping)
     }
-    /// Ping
-    ///
-    /// This is a dummy endpoint you can use to test if the server is accessible.
-    ///
-    /// `GET /_ping` (operation `SystemPing`).
-    pub fn system_ping(&self) -> SystemPingRequest<'_> {
-        SystemPingRequest {
-            client: self,
-            request_timeout: None,
-        }
-    }
-    /// Check auth configuration
-    ///
-    /// Validate credentials for a registry and, if available, get an identity token for accessing the registry without password.
-    ///
-    /// `POST /auth` (operation `SystemAuth`).
-    pub fn system_auth(&self) -> SystemAuthRequest<'_> {
-        SystemAuthRequest {
-            client: self,
-            body: None,
-            request_timeout: None,
-        }
-    }
-    /// Build an image
-    ///
-    /// Build an image from a tar archive with a `Dockerfile` in it.
-    ///
-    /// The `Dockerfile` specifies how the image is built from the tar archive. It is typically in the archive's root, but can be at a different path or have a different name by specifying the `dockerfile` parameter. [See the `Dockerfile` reference for more information](https://docs.docker.com/engine/reference/builder/).
-    ///
-    /// The Docker daemon performs a preliminary validation of the `Dockerfile` before starting the build, and returns an error if the syntax is incorrect. After that, each instruction is run one-by-one until the ID of the new image is output.
-    ///
-    /// The build is canceled if the client drops the connection by quitting or being killed.
-    ///
-    /// `POST /build` (operation `ImageBuild`).
-    pub fn image_build(&self) -> ImageBuildRequest<'_> {
-        ImageBuildRequest {
-            client: self,
-            dockerfile: None,
-            t: None,
-            extrahosts: None,
-            remote: None,
-            q: None,
-            nocache: None,
-            cachefrom: None,
-            pull: None,
-            rm: None,
-            forcerm: None,
-            memory: None,
-            memswap: None,
-            cpushares: None,
-            cpusetcpus: None,
-            cpuperiod: None,
-            cpuquota: None,
-            buildargs: None,
-            shmsize: None,
-            squash: None,
-            labels: None,
-            networkmode: None,
-            content_type: None,
-            x_registry_config: None,
-            body: None,
-            request_timeout: None,
-        }
-    }
-    /// Create a new image from a container
-    ///
-    /// `POST /commit` (operation `ImageCommit`).
-    pub fn image_commit(&self) -> ImageCommitRequest<'_> {
-        ImageCommitRequest {
-            client: self,
-            container: None,
-            repo: None,
-            tag: None,
-            comment: None,
-            author: None,
-            pause: None,
-            changes: None,
-            body: None,
-            request_timeout: None,
-        }
-    }
+}
+
+/// # Containers
+///
+/// Create, start, stop and remove containers; inspect them, read their logs and stats, attach to them, copy files in and out (`docker run`, `ps`, `logs`, `rm`, `cp` …).
+impl Client {
     /// Create a container
     ///
     /// `POST /containers/create` (operation `ContainerCreate`).
+    #[doc(alias = "run")]
+    #[doc(alias = "create")]
     pub fn container_create(
         &self,
         body: crate::models::ContainerCreateBody,
@@ -141,9 +84,12 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// List containers
     ///
     /// `GET /containers/json` (operation `ContainerList`).
+    #[doc(alias = "ps")]
+    #[doc(alias = "ls")]
     pub fn container_list(&self) -> ContainerListRequest<'_> {
         ContainerListRequest {
             client: self,
@@ -154,9 +100,11 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Delete stopped containers
     ///
     /// `POST /containers/prune` (operation `ContainerPrune`).
+    #[doc(alias = "prune")]
     pub fn container_prune(&self) -> ContainerPruneRequest<'_> {
         ContainerPruneRequest {
             client: self,
@@ -164,9 +112,11 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Remove a container
     ///
     /// `DELETE /containers/{id}` (operation `ContainerDelete`).
+    #[doc(alias = "rm")]
     pub fn container_delete(&self, id: impl Into<String>) -> ContainerDeleteRequest<'_> {
         ContainerDeleteRequest {
             client: self,
@@ -177,11 +127,13 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get an archive of a filesystem resource in a container
     ///
     /// Get a tar archive of a resource in the filesystem of container id.
     ///
     /// `GET /containers/{id}/archive` (operation `ContainerArchive`).
+    #[doc(alias = "cp")]
     pub fn container_archive(
         &self,
         id: impl Into<String>,
@@ -194,6 +146,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get information about files in a container
     ///
     /// A response header `X-Docker-Container-Path-Stat` is return containing a base64 - encoded JSON object with some filesystem header information about the path.
@@ -211,6 +164,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Extract an archive of files or folders to a directory in a container
     ///
     /// Upload a tar archive to be extracted to a path in the filesystem of container id.
@@ -218,6 +172,7 @@ impl Client {
     /// will be returned with message "not a directory".
     ///
     /// `PUT /containers/{id}/archive` (operation `PutContainerArchive`).
+    #[doc(alias = "cp")]
     pub fn put_container_archive(
         &self,
         id: impl Into<String>,
@@ -233,6 +188,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Attach to a container
     ///
     /// Attach to a container to read its output or send it input. You can attach to the same container multiple times and you can reattach to containers that have been detached.
@@ -312,6 +268,7 @@ impl Client {
     /// When the TTY setting is enabled in \[`POST /containers/create`\](#operation/ContainerCreate), the stream is not multiplexed. The data exchanged over the hijacked connection is simply the raw data from the process PTY and client's `stdin`.
     ///
     /// `POST /containers/{id}/attach` (operation `ContainerAttach`).
+    #[doc(alias = "attach")]
     pub fn container_attach(&self, id: impl Into<String>) -> ContainerAttachRequest<'_> {
         ContainerAttachRequest {
             client: self,
@@ -326,6 +283,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Attach to a container via a websocket
     ///
     /// `GET /containers/{id}/attach/ws` (operation `ContainerAttachWebsocket`).
@@ -342,6 +300,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get changes on a container’s filesystem
     ///
     /// Returns which files in a container's filesystem have been added, deleted,
@@ -352,6 +311,7 @@ impl Client {
     /// - `2`: Deleted
     ///
     /// `GET /containers/{id}/changes` (operation `ContainerChanges`).
+    #[doc(alias = "diff")]
     pub fn container_changes(
         &self,
         id: impl Into<String>,
@@ -362,28 +322,13 @@ impl Client {
             request_timeout: None,
         }
     }
-    /// Create an exec instance
-    ///
-    /// Run a command inside a running container.
-    ///
-    /// `POST /containers/{id}/exec` (operation `ContainerExec`).
-    pub fn container_exec(
-        &self,
-        id: impl Into<String>,
-        body: crate::models::ContainerExecBody,
-    ) -> ContainerExecRequest<'_> {
-        ContainerExecRequest {
-            client: self,
-            id: id.into(),
-            body: Some(body),
-            request_timeout: None,
-        }
-    }
+
     /// Export a container
     ///
     /// Export the contents of a container as a tarball.
     ///
     /// `GET /containers/{id}/export` (operation `ContainerExport`).
+    #[doc(alias = "export")]
     pub fn container_export(&self, id: impl Into<String>) -> ContainerExportRequest<'_> {
         ContainerExportRequest {
             client: self,
@@ -391,11 +336,13 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect a container
     ///
     /// Return low-level information about a container.
     ///
     /// `GET /containers/{id}/json` (operation `ContainerInspect`).
+    #[doc(alias = "inspect")]
     pub fn container_inspect(
         &self,
         id: impl Into<String>,
@@ -407,11 +354,13 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Kill a container
     ///
     /// Send a POSIX signal to a container, defaulting to killing to the container.
     ///
     /// `POST /containers/{id}/kill` (operation `ContainerKill`).
+    #[doc(alias = "kill")]
     pub fn container_kill(&self, id: impl Into<String>) -> ContainerKillRequest<'_> {
         ContainerKillRequest {
             client: self,
@@ -420,6 +369,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get container logs
     ///
     /// Get `stdout` and `stderr` logs from a container.
@@ -427,6 +377,7 @@ impl Client {
     /// Note: This endpoint works only for containers with the `json-file` or `journald` logging driver.
     ///
     /// `GET /containers/{id}/logs` (operation `ContainerLogs`).
+    #[doc(alias = "logs")]
     pub fn container_logs(&self, id: impl Into<String>) -> ContainerLogsRequest<'_> {
         ContainerLogsRequest {
             client: self,
@@ -441,6 +392,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Pause a container
     ///
     /// Use the cgroups freezer to suspend all processes in a container.
@@ -448,6 +400,7 @@ impl Client {
     /// Traditionally, when suspending a process the `SIGSTOP` signal is used, which is observable by the process being suspended. With the cgroups freezer the process is unaware, and unable to capture, that it is being suspended, and subsequently resumed.
     ///
     /// `POST /containers/{id}/pause` (operation `ContainerPause`).
+    #[doc(alias = "pause")]
     pub fn container_pause(&self, id: impl Into<String>) -> ContainerPauseRequest<'_> {
         ContainerPauseRequest {
             client: self,
@@ -455,9 +408,11 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Rename a container
     ///
     /// `POST /containers/{id}/rename` (operation `ContainerRename`).
+    #[doc(alias = "rename")]
     pub fn container_rename(
         &self,
         id: impl Into<String>,
@@ -470,6 +425,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Resize a container TTY
     ///
     /// Resize the TTY for a container. You must restart the container for the resize to take effect.
@@ -489,9 +445,11 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Restart a container
     ///
     /// `POST /containers/{id}/restart` (operation `ContainerRestart`).
+    #[doc(alias = "restart")]
     pub fn container_restart(
         &self,
         id: impl Into<String>,
@@ -503,9 +461,11 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Start a container
     ///
     /// `POST /containers/{id}/start` (operation `ContainerStart`).
+    #[doc(alias = "start")]
     pub fn container_start(&self, id: impl Into<String>) -> ContainerStartRequest<'_> {
         ContainerStartRequest {
             client: self,
@@ -514,6 +474,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get container stats based on resource usage
     ///
     /// This endpoint returns a live stream of a container’s resource usage
@@ -528,6 +489,7 @@ impl Client {
     /// corresponding `cpu_usage.percpu_usage` array should be used.
     ///
     /// `GET /containers/{id}/stats` (operation `ContainerStats`).
+    #[doc(alias = "stats")]
     pub fn container_stats(&self, id: impl Into<String>) -> ContainerStatsRequest<'_> {
         ContainerStatsRequest {
             client: self,
@@ -536,9 +498,11 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Stop a container
     ///
     /// `POST /containers/{id}/stop` (operation `ContainerStop`).
+    #[doc(alias = "stop")]
     pub fn container_stop(&self, id: impl Into<String>) -> ContainerStopRequest<'_> {
         ContainerStopRequest {
             client: self,
@@ -547,11 +511,13 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// List processes running inside a container
     ///
     /// On Unix systems, this is done by running the `ps` command. This endpoint is not supported on Windows.
     ///
     /// `GET /containers/{id}/top` (operation `ContainerTop`).
+    #[doc(alias = "top")]
     pub fn container_top(&self, id: impl Into<String>) -> ContainerTopRequest<'_> {
         ContainerTopRequest {
             client: self,
@@ -560,11 +526,13 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Unpause a container
     ///
     /// Resume a container which has been paused.
     ///
     /// `POST /containers/{id}/unpause` (operation `ContainerUnpause`).
+    #[doc(alias = "unpause")]
     pub fn container_unpause(
         &self,
         id: impl Into<String>,
@@ -575,11 +543,13 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Update a container
     ///
     /// Change various configuration options of a container without having to recreate it.
     ///
     /// `POST /containers/{id}/update` (operation `ContainerUpdate`).
+    #[doc(alias = "update")]
     pub fn container_update(
         &self,
         id: impl Into<String>,
@@ -592,11 +562,13 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Wait for a container
     ///
     /// Block until a container stops, then returns the exit code.
     ///
     /// `POST /containers/{id}/wait` (operation `ContainerWait`).
+    #[doc(alias = "wait")]
     pub fn container_wait(&self, id: impl Into<String>) -> ContainerWaitRequest<'_> {
         ContainerWaitRequest {
             client: self,
@@ -604,82 +576,81 @@ impl Client {
             request_timeout: None,
         }
     }
-    /// Monitor events
+}
+
+/// # Images
+///
+/// Pull, build, tag, push, inspect and remove images, and save or load them as tar archives (`docker pull`, `build`, `images`, `rmi` …).
+impl Client {
+    /// Build an image
     ///
-    /// Stream real-time events from the server.
+    /// Build an image from a tar archive with a `Dockerfile` in it.
     ///
-    /// Various objects within Docker report events when something happens to them.
+    /// The `Dockerfile` specifies how the image is built from the tar archive. It is typically in the archive's root, but can be at a different path or have a different name by specifying the `dockerfile` parameter. [See the `Dockerfile` reference for more information](https://docs.docker.com/engine/reference/builder/).
     ///
-    /// Containers report these events: `attach, commit, copy, create, destroy, detach, die, exec_create, exec_detach, exec_start, export, health_status, kill, oom, pause, rename, resize, restart, start, stop, top, unpause, update`
+    /// The Docker daemon performs a preliminary validation of the `Dockerfile` before starting the build, and returns an error if the syntax is incorrect. After that, each instruction is run one-by-one until the ID of the new image is output.
     ///
-    /// Images report these events: `delete, import, load, pull, push, save, tag, untag`
+    /// The build is canceled if the client drops the connection by quitting or being killed.
     ///
-    /// Volumes report these events: `create, mount, unmount, destroy`
-    ///
-    /// Networks report these events: `create, connect, disconnect, destroy`
-    ///
-    /// The Docker daemon reports these events: `reload`
-    ///
-    /// `GET /events` (operation `SystemEvents`).
-    pub fn system_events(&self) -> SystemEventsRequest<'_> {
-        SystemEventsRequest {
+    /// `POST /build` (operation `ImageBuild`).
+    #[doc(alias = "build")]
+    pub fn image_build(&self) -> ImageBuildRequest<'_> {
+        ImageBuildRequest {
             client: self,
-            since: None,
-            until: None,
-            filters: None,
-            request_timeout: None,
-        }
-    }
-    /// Inspect an exec instance
-    ///
-    /// Return low-level information about an exec instance.
-    ///
-    /// `GET /exec/{id}/json` (operation `ExecInspect`).
-    pub fn exec_inspect(&self, id: impl Into<String>) -> ExecInspectRequest<'_> {
-        ExecInspectRequest {
-            client: self,
-            id: id.into(),
-            request_timeout: None,
-        }
-    }
-    /// Resize an exec instance
-    ///
-    /// Resize the TTY session used by an exec instance. This endpoint only works if `tty` was specified as part of creating and starting the exec instance.
-    ///
-    /// `POST /exec/{id}/resize` (operation `ExecResize`).
-    pub fn exec_resize(
-        &self,
-        id: impl Into<String>,
-        h: i64,
-        w: i64,
-    ) -> ExecResizeRequest<'_> {
-        ExecResizeRequest {
-            client: self,
-            id: id.into(),
-            h,
-            w,
-            request_timeout: None,
-        }
-    }
-    /// Start an exec instance
-    ///
-    /// Starts a previously set up exec instance. If detach is true, this endpoint returns immediately after starting the command. Otherwise, it sets up an interactive session with the command.
-    ///
-    /// `POST /exec/{id}/start` (operation `ExecStart`).
-    pub fn exec_start(&self, id: impl Into<String>) -> ExecStartRequest<'_> {
-        ExecStartRequest {
-            client: self,
-            id: id.into(),
+            dockerfile: None,
+            t: None,
+            extrahosts: None,
+            remote: None,
+            q: None,
+            nocache: None,
+            cachefrom: None,
+            pull: None,
+            rm: None,
+            forcerm: None,
+            memory: None,
+            memswap: None,
+            cpushares: None,
+            cpusetcpus: None,
+            cpuperiod: None,
+            cpuquota: None,
+            buildargs: None,
+            shmsize: None,
+            squash: None,
+            labels: None,
+            networkmode: None,
+            content_type: None,
+            x_registry_config: None,
             body: None,
-            tty_hint: None,
             request_timeout: None,
         }
     }
+
+    /// Create a new image from a container
+    ///
+    /// `POST /commit` (operation `ImageCommit`).
+    #[doc(alias = "commit")]
+    pub fn image_commit(&self) -> ImageCommitRequest<'_> {
+        ImageCommitRequest {
+            client: self,
+            container: None,
+            repo: None,
+            tag: None,
+            comment: None,
+            author: None,
+            pause: None,
+            changes: None,
+            body: None,
+            request_timeout: None,
+        }
+    }
+
     /// Create an image
     ///
     /// Create an image by either pulling it from a registry or importing it.
     ///
     /// `POST /images/create` (operation `ImageCreate`).
+    #[doc(alias = "pull")]
+    #[doc(alias = "import")]
     pub fn image_create(&self) -> ImageCreateRequest<'_> {
         ImageCreateRequest {
             client: self,
@@ -692,6 +663,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Export several images
     ///
     /// Get a tarball containing all images and metadata for several image repositories.
@@ -701,6 +673,7 @@ impl Client {
     /// For details on the format, see \[the export image endpoint\](#operation/ImageGet).
     ///
     /// `GET /images/get` (operation `ImageGetAll`).
+    #[doc(alias = "save")]
     pub fn image_get_all(&self) -> ImageGetAllRequest<'_> {
         ImageGetAllRequest {
             client: self,
@@ -708,11 +681,14 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// List Images
     ///
     /// Returns a list of images on the server. Note that it uses a different, smaller representation of an image than inspecting a single image.
     ///
     /// `GET /images/json` (operation `ImageList`).
+    #[doc(alias = "images")]
+    #[doc(alias = "ls")]
     pub fn image_list(&self) -> ImageListRequest<'_> {
         ImageListRequest {
             client: self,
@@ -722,6 +698,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Import images
     ///
     /// Load a set of images and tags into a repository.
@@ -729,6 +706,7 @@ impl Client {
     /// For details on the format, see \[the export image endpoint\](#operation/ImageGet).
     ///
     /// `POST /images/load` (operation `ImageLoad`).
+    #[doc(alias = "load")]
     pub fn image_load(&self) -> ImageLoadRequest<'_> {
         ImageLoadRequest {
             client: self,
@@ -737,9 +715,11 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Delete unused images
     ///
     /// `POST /images/prune` (operation `ImagePrune`).
+    #[doc(alias = "prune")]
     pub fn image_prune(&self) -> ImagePruneRequest<'_> {
         ImagePruneRequest {
             client: self,
@@ -747,11 +727,13 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Search images
     ///
     /// Search for an image on Docker Hub.
     ///
     /// `GET /images/search` (operation `ImageSearch`).
+    #[doc(alias = "search")]
     pub fn image_search(&self, term: impl Into<String>) -> ImageSearchRequest<'_> {
         ImageSearchRequest {
             client: self,
@@ -761,6 +743,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Remove an image
     ///
     /// Remove an image, along with any untagged parent images that were
@@ -770,6 +753,8 @@ impl Client {
     /// used by a running container or are being used by a build.
     ///
     /// `DELETE /images/{name}` (operation `ImageDelete`).
+    #[doc(alias = "rmi")]
+    #[doc(alias = "rm")]
     pub fn image_delete(&self, name: impl Into<String>) -> ImageDeleteRequest<'_> {
         ImageDeleteRequest {
             client: self,
@@ -779,6 +764,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Export an image
     ///
     /// Get a tarball containing all images and metadata for a repository.
@@ -806,6 +792,7 @@ impl Client {
     /// ```
     ///
     /// `GET /images/{name}/get` (operation `ImageGet`).
+    #[doc(alias = "save")]
     pub fn image_get(&self, name: impl Into<String>) -> ImageGetRequest<'_> {
         ImageGetRequest {
             client: self,
@@ -813,11 +800,13 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get the history of an image
     ///
     /// Return parent layers of an image.
     ///
     /// `GET /images/{name}/history` (operation `ImageHistory`).
+    #[doc(alias = "history")]
     pub fn image_history(&self, name: impl Into<String>) -> ImageHistoryRequest<'_> {
         ImageHistoryRequest {
             client: self,
@@ -825,11 +814,13 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect an image
     ///
     /// Return low-level information about an image.
     ///
     /// `GET /images/{name}/json` (operation `ImageInspect`).
+    #[doc(alias = "inspect")]
     pub fn image_inspect(&self, name: impl Into<String>) -> ImageInspectRequest<'_> {
         ImageInspectRequest {
             client: self,
@@ -837,6 +828,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Push an image
     ///
     /// Push an image to a registry.
@@ -846,6 +838,7 @@ impl Client {
     /// The push is cancelled if the HTTP connection is closed.
     ///
     /// `POST /images/{name}/push` (operation `ImagePush`).
+    #[doc(alias = "push")]
     pub fn image_push(
         &self,
         name: impl Into<String>,
@@ -859,6 +852,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Tag an image
     ///
     /// Create a tag that refers to a source image.
@@ -868,6 +862,7 @@ impl Client {
     /// or tag already exists, it will be overwritten.
     ///
     /// `POST /images/{name}/tag` (operation `ImageTag`).
+    #[doc(alias = "tag")]
     pub fn image_tag(&self, name: impl Into<String>) -> ImageTagRequest<'_> {
         ImageTagRequest {
             client: self,
@@ -877,18 +872,16 @@ impl Client {
             request_timeout: None,
         }
     }
-    /// Get system information
-    ///
-    /// `GET /info` (operation `SystemInfo`).
-    pub fn system_info(&self) -> SystemInfoRequest<'_> {
-        SystemInfoRequest {
-            client: self,
-            request_timeout: None,
-        }
-    }
+}
+
+/// # Networks
+///
+/// Create and remove networks and connect containers to them (`docker network …`).
+impl Client {
     /// List networks
     ///
     /// `GET /networks` (operation `NetworkList`).
+    #[doc(alias = "ls")]
     pub fn network_list(&self) -> NetworkListRequest<'_> {
         NetworkListRequest {
             client: self,
@@ -896,9 +889,11 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Create a network
     ///
     /// `POST /networks/create` (operation `NetworkCreate`).
+    #[doc(alias = "create")]
     pub fn network_create(
         &self,
         body: crate::models::NetworkCreateBody,
@@ -909,9 +904,11 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Delete unused networks
     ///
     /// `POST /networks/prune` (operation `NetworkPrune`).
+    #[doc(alias = "prune")]
     pub fn network_prune(&self) -> NetworkPruneRequest<'_> {
         NetworkPruneRequest {
             client: self,
@@ -919,9 +916,11 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect a network
     ///
     /// `GET /networks/{id}` (operation `NetworkInspect`).
+    #[doc(alias = "inspect")]
     pub fn network_inspect(&self, id: impl Into<String>) -> NetworkInspectRequest<'_> {
         NetworkInspectRequest {
             client: self,
@@ -930,9 +929,11 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Remove a network
     ///
     /// `DELETE /networks/{id}` (operation `NetworkDelete`).
+    #[doc(alias = "rm")]
     pub fn network_delete(&self, id: impl Into<String>) -> NetworkDeleteRequest<'_> {
         NetworkDeleteRequest {
             client: self,
@@ -940,9 +941,11 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Connect a container to a network
     ///
     /// `POST /networks/{id}/connect` (operation `NetworkConnect`).
+    #[doc(alias = "connect")]
     pub fn network_connect(
         &self,
         id: impl Into<String>,
@@ -955,9 +958,11 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Disconnect a container from a network
     ///
     /// `POST /networks/{id}/disconnect` (operation `NetworkDisconnect`).
+    #[doc(alias = "disconnect")]
     pub fn network_disconnect(
         &self,
         id: impl Into<String>,
@@ -970,335 +975,156 @@ impl Client {
             request_timeout: None,
         }
     }
-    /// List nodes
+}
+
+/// # Volumes
+///
+/// Create, inspect and remove named volumes (`docker volume …`).
+impl Client {
+    /// List volumes
     ///
-    /// `GET /nodes` (operation `NodeList`).
-    pub fn node_list(&self) -> NodeListRequest<'_> {
-        NodeListRequest {
+    /// `GET /volumes` (operation `VolumeList`).
+    #[doc(alias = "ls")]
+    pub fn volume_list(&self) -> VolumeListRequest<'_> {
+        VolumeListRequest {
             client: self,
             filters: None,
             request_timeout: None,
         }
     }
-    /// Inspect a node
+
+    /// Create a volume
     ///
-    /// `GET /nodes/{id}` (operation `NodeInspect`).
-    pub fn node_inspect(&self, id: impl Into<String>) -> NodeInspectRequest<'_> {
-        NodeInspectRequest {
-            client: self,
-            id: id.into(),
-            request_timeout: None,
-        }
-    }
-    /// Delete a node
-    ///
-    /// `DELETE /nodes/{id}` (operation `NodeDelete`).
-    pub fn node_delete(&self, id: impl Into<String>) -> NodeDeleteRequest<'_> {
-        NodeDeleteRequest {
-            client: self,
-            id: id.into(),
-            force: None,
-            request_timeout: None,
-        }
-    }
-    /// Update a node
-    ///
-    /// `POST /nodes/{id}/update` (operation `NodeUpdate`).
-    pub fn node_update(
+    /// `POST /volumes/create` (operation `VolumeCreate`).
+    #[doc(alias = "create")]
+    pub fn volume_create(
         &self,
-        id: impl Into<String>,
-        version: i64,
-    ) -> NodeUpdateRequest<'_> {
-        NodeUpdateRequest {
-            client: self,
-            id: id.into(),
-            version,
-            body: None,
-            request_timeout: None,
-        }
-    }
-    /// List plugins
-    ///
-    /// Returns information about installed plugins.
-    ///
-    /// `GET /plugins` (operation `PluginList`).
-    pub fn plugin_list(&self) -> PluginListRequest<'_> {
-        PluginListRequest {
-            client: self,
-            filters: None,
-            request_timeout: None,
-        }
-    }
-    /// Create a plugin
-    ///
-    /// `POST /plugins/create` (operation `PluginCreate`).
-    pub fn plugin_create(&self, name: impl Into<String>) -> PluginCreateRequest<'_> {
-        PluginCreateRequest {
-            client: self,
-            name: name.into(),
-            body: None,
-            request_timeout: None,
-        }
-    }
-    /// Get plugin privileges
-    ///
-    /// `GET /plugins/privileges` (operation `GetPluginPrivileges`).
-    pub fn get_plugin_privileges(
-        &self,
-        remote: impl Into<String>,
-    ) -> GetPluginPrivilegesRequest<'_> {
-        GetPluginPrivilegesRequest {
-            client: self,
-            remote: remote.into(),
-            request_timeout: None,
-        }
-    }
-    /// Install a plugin
-    ///
-    /// Pulls and installs a plugin. After the plugin is installed, it can be enabled using the \[`POST /plugins/{name}/enable` endpoint\](#operation/PostPluginsEnable).
-    ///
-    /// `POST /plugins/pull` (operation `PluginPull`).
-    pub fn plugin_pull(&self, remote: impl Into<String>) -> PluginPullRequest<'_> {
-        PluginPullRequest {
-            client: self,
-            remote: remote.into(),
-            name: None,
-            x_registry_auth: None,
-            body: None,
-            request_timeout: None,
-        }
-    }
-    /// Remove a plugin
-    ///
-    /// `DELETE /plugins/{name}` (operation `PluginDelete`).
-    pub fn plugin_delete(&self, name: impl Into<String>) -> PluginDeleteRequest<'_> {
-        PluginDeleteRequest {
-            client: self,
-            name: name.into(),
-            force: None,
-            request_timeout: None,
-        }
-    }
-    /// Disable a plugin
-    ///
-    /// `POST /plugins/{name}/disable` (operation `PluginDisable`).
-    pub fn plugin_disable(&self, name: impl Into<String>) -> PluginDisableRequest<'_> {
-        PluginDisableRequest {
-            client: self,
-            name: name.into(),
-            force: None,
-            request_timeout: None,
-        }
-    }
-    /// Enable a plugin
-    ///
-    /// `POST /plugins/{name}/enable` (operation `PluginEnable`).
-    pub fn plugin_enable(&self, name: impl Into<String>) -> PluginEnableRequest<'_> {
-        PluginEnableRequest {
-            client: self,
-            name: name.into(),
-            timeout: None,
-            request_timeout: None,
-        }
-    }
-    /// Inspect a plugin
-    ///
-    /// `GET /plugins/{name}/json` (operation `PluginInspect`).
-    pub fn plugin_inspect(&self, name: impl Into<String>) -> PluginInspectRequest<'_> {
-        PluginInspectRequest {
-            client: self,
-            name: name.into(),
-            request_timeout: None,
-        }
-    }
-    /// Push a plugin
-    ///
-    /// Push a plugin to the registry.
-    ///
-    /// `POST /plugins/{name}/push` (operation `PluginPush`).
-    pub fn plugin_push(&self, name: impl Into<String>) -> PluginPushRequest<'_> {
-        PluginPushRequest {
-            client: self,
-            name: name.into(),
-            request_timeout: None,
-        }
-    }
-    /// Configure a plugin
-    ///
-    /// `POST /plugins/{name}/set` (operation `PluginSet`).
-    pub fn plugin_set(&self, name: impl Into<String>) -> PluginSetRequest<'_> {
-        PluginSetRequest {
-            client: self,
-            name: name.into(),
-            body: None,
-            request_timeout: None,
-        }
-    }
-    /// Upgrade a plugin
-    ///
-    /// `POST /plugins/{name}/upgrade` (operation `PluginUpgrade`).
-    pub fn plugin_upgrade(
-        &self,
-        name: impl Into<String>,
-        remote: impl Into<String>,
-    ) -> PluginUpgradeRequest<'_> {
-        PluginUpgradeRequest {
-            client: self,
-            name: name.into(),
-            remote: remote.into(),
-            x_registry_auth: None,
-            body: None,
-            request_timeout: None,
-        }
-    }
-    /// List secrets
-    ///
-    /// `GET /secrets` (operation `SecretList`).
-    pub fn secret_list(&self) -> SecretListRequest<'_> {
-        SecretListRequest {
-            client: self,
-            filters: None,
-            request_timeout: None,
-        }
-    }
-    /// Create a secret
-    ///
-    /// `POST /secrets/create` (operation `SecretCreate`).
-    pub fn secret_create(
-        &self,
-        body: crate::models::SecretSpec,
-    ) -> SecretCreateRequest<'_> {
-        SecretCreateRequest {
+        body: crate::models::VolumeCreateBody,
+    ) -> VolumeCreateRequest<'_> {
+        VolumeCreateRequest {
             client: self,
             body: Some(body),
             request_timeout: None,
         }
     }
-    /// Inspect a secret
+
+    /// Delete unused volumes
     ///
-    /// `GET /secrets/{id}` (operation `SecretInspect`).
-    pub fn secret_inspect(&self, id: impl Into<String>) -> SecretInspectRequest<'_> {
-        SecretInspectRequest {
-            client: self,
-            id: id.into(),
-            request_timeout: None,
-        }
-    }
-    /// Delete a secret
-    ///
-    /// `DELETE /secrets/{id}` (operation `SecretDelete`).
-    pub fn secret_delete(&self, id: impl Into<String>) -> SecretDeleteRequest<'_> {
-        SecretDeleteRequest {
-            client: self,
-            id: id.into(),
-            request_timeout: None,
-        }
-    }
-    /// Update a Secret
-    ///
-    /// `POST /secrets/{id}/update` (operation `SecretUpdate`).
-    pub fn secret_update(
-        &self,
-        id: impl Into<String>,
-        version: i64,
-    ) -> SecretUpdateRequest<'_> {
-        SecretUpdateRequest {
-            client: self,
-            id: id.into(),
-            version,
-            body: None,
-            request_timeout: None,
-        }
-    }
-    /// List services
-    ///
-    /// `GET /services` (operation `ServiceList`).
-    pub fn service_list(&self) -> ServiceListRequest<'_> {
-        ServiceListRequest {
+    /// `POST /volumes/prune` (operation `VolumePrune`).
+    #[doc(alias = "prune")]
+    pub fn volume_prune(&self) -> VolumePruneRequest<'_> {
+        VolumePruneRequest {
             client: self,
             filters: None,
             request_timeout: None,
         }
     }
-    /// Create a service
+
+    /// Inspect a volume
     ///
-    /// `POST /services/create` (operation `ServiceCreate`).
-    pub fn service_create(
-        &self,
-        body: crate::models::ServiceSpec,
-    ) -> ServiceCreateRequest<'_> {
-        ServiceCreateRequest {
+    /// `GET /volumes/{name}` (operation `VolumeInspect`).
+    #[doc(alias = "inspect")]
+    pub fn volume_inspect(&self, name: impl Into<String>) -> VolumeInspectRequest<'_> {
+        VolumeInspectRequest {
             client: self,
-            x_registry_auth: None,
+            name: name.into(),
+            request_timeout: None,
+        }
+    }
+
+    /// Remove a volume
+    ///
+    /// Instruct the driver to remove the volume.
+    ///
+    /// `DELETE /volumes/{name}` (operation `VolumeDelete`).
+    #[doc(alias = "rm")]
+    pub fn volume_delete(&self, name: impl Into<String>) -> VolumeDeleteRequest<'_> {
+        VolumeDeleteRequest {
+            client: self,
+            name: name.into(),
+            force: None,
+            request_timeout: None,
+        }
+    }
+}
+
+/// # Exec
+///
+/// Run an extra process in a running container: create an exec instance (`container_exec`), start it, then inspect its exit code (`docker exec`).
+impl Client {
+    /// Create an exec instance
+    ///
+    /// Run a command inside a running container.
+    ///
+    /// `POST /containers/{id}/exec` (operation `ContainerExec`).
+    #[doc(alias = "exec")]
+    pub fn container_exec(
+        &self,
+        id: impl Into<String>,
+        body: crate::models::ContainerExecBody,
+    ) -> ContainerExecRequest<'_> {
+        ContainerExecRequest {
+            client: self,
+            id: id.into(),
             body: Some(body),
             request_timeout: None,
         }
     }
-    /// Inspect a service
+
+    /// Inspect an exec instance
     ///
-    /// `GET /services/{id}` (operation `ServiceInspect`).
-    pub fn service_inspect(&self, id: impl Into<String>) -> ServiceInspectRequest<'_> {
-        ServiceInspectRequest {
-            client: self,
-            id: id.into(),
-            insert_defaults: None,
-            request_timeout: None,
-        }
-    }
-    /// Delete a service
+    /// Return low-level information about an exec instance.
     ///
-    /// `DELETE /services/{id}` (operation `ServiceDelete`).
-    pub fn service_delete(&self, id: impl Into<String>) -> ServiceDeleteRequest<'_> {
-        ServiceDeleteRequest {
+    /// `GET /exec/{id}/json` (operation `ExecInspect`).
+    pub fn exec_inspect(&self, id: impl Into<String>) -> ExecInspectRequest<'_> {
+        ExecInspectRequest {
             client: self,
             id: id.into(),
             request_timeout: None,
         }
     }
-    /// Get service logs
+
+    /// Resize an exec instance
     ///
-    /// Get `stdout` and `stderr` logs from a service.
+    /// Resize the TTY session used by an exec instance. This endpoint only works if `tty` was specified as part of creating and starting the exec instance.
     ///
-    /// **Note**: This endpoint works only for services with the `json-file` or `journald` logging drivers.
-    ///
-    /// `GET /services/{id}/logs` (operation `ServiceLogs`).
-    pub fn service_logs(&self, id: impl Into<String>) -> ServiceLogsRequest<'_> {
-        ServiceLogsRequest {
+    /// `POST /exec/{id}/resize` (operation `ExecResize`).
+    pub fn exec_resize(
+        &self,
+        id: impl Into<String>,
+        h: i64,
+        w: i64,
+    ) -> ExecResizeRequest<'_> {
+        ExecResizeRequest {
             client: self,
             id: id.into(),
-            details: None,
-            follow: None,
-            stdout: None,
-            stderr: None,
-            since: None,
-            timestamps: None,
-            tail: None,
+            h,
+            w,
+            request_timeout: None,
+        }
+    }
+
+    /// Start an exec instance
+    ///
+    /// Starts a previously set up exec instance. If detach is true, this endpoint returns immediately after starting the command. Otherwise, it sets up an interactive session with the command.
+    ///
+    /// `POST /exec/{id}/start` (operation `ExecStart`).
+    #[doc(alias = "exec")]
+    pub fn exec_start(&self, id: impl Into<String>) -> ExecStartRequest<'_> {
+        ExecStartRequest {
+            client: self,
+            id: id.into(),
+            body: None,
             tty_hint: None,
             request_timeout: None,
         }
     }
-    /// Update a service
-    ///
-    /// A `version` that is not the service's current one (another update came first) is refused with **500** "rpc error: code = Unknown desc = update out of sequence", not 409: read the service again and retry with its new `Version.Index`.
-    ///
-    /// `POST /services/{id}/update` (operation `ServiceUpdate`).
-    pub fn service_update(
-        &self,
-        id: impl Into<String>,
-        version: i64,
-        body: crate::models::ServiceSpec,
-    ) -> ServiceUpdateRequest<'_> {
-        ServiceUpdateRequest {
-            client: self,
-            id: id.into(),
-            version,
-            registry_auth_from: None,
-            rollback: None,
-            x_registry_auth: None,
-            body: Some(body),
-            request_timeout: None,
-        }
-    }
+}
+
+/// # Swarm
+///
+/// Initialise, join, leave and unlock a swarm of engines (`docker swarm …`).
+impl Client {
     /// Inspect swarm
     ///
     /// `GET /swarm` (operation `SwarmInspect`).
@@ -1308,9 +1134,11 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Initialize a new swarm
     ///
     /// `POST /swarm/init` (operation `SwarmInit`).
+    #[doc(alias = "init")]
     pub fn swarm_init(
         &self,
         body: crate::models::SwarmInitBody,
@@ -1321,9 +1149,11 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Join an existing swarm
     ///
     /// `POST /swarm/join` (operation `SwarmJoin`).
+    #[doc(alias = "join")]
     pub fn swarm_join(
         &self,
         body: crate::models::SwarmJoinBody,
@@ -1334,9 +1164,11 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Leave a swarm
     ///
     /// `POST /swarm/leave` (operation `SwarmLeave`).
+    #[doc(alias = "leave")]
     pub fn swarm_leave(&self) -> SwarmLeaveRequest<'_> {
         SwarmLeaveRequest {
             client: self,
@@ -1344,9 +1176,11 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Unlock a locked manager
     ///
     /// `POST /swarm/unlock` (operation `SwarmUnlock`).
+    #[doc(alias = "unlock")]
     pub fn swarm_unlock(
         &self,
         body: crate::models::SwarmUnlockBody,
@@ -1357,15 +1191,18 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get the unlock key
     ///
     /// `GET /swarm/unlockkey` (operation `SwarmUnlockkey`).
+    #[doc(alias = "unlock-key")]
     pub fn swarm_unlockkey(&self) -> SwarmUnlockkeyRequest<'_> {
         SwarmUnlockkeyRequest {
             client: self,
             request_timeout: None,
         }
     }
+
     /// Update a swarm
     ///
     /// `POST /swarm/update` (operation `SwarmUpdate`).
@@ -1384,18 +1221,181 @@ impl Client {
             request_timeout: None,
         }
     }
-    /// Get data usage information
+}
+
+/// # Nodes
+///
+/// The engines of a swarm: list, inspect, drain and remove them (`docker node …`).
+impl Client {
+    /// List nodes
     ///
-    /// `GET /system/df` (operation `SystemDataUsage`).
-    pub fn system_data_usage(&self) -> SystemDataUsageRequest<'_> {
-        SystemDataUsageRequest {
+    /// `GET /nodes` (operation `NodeList`).
+    #[doc(alias = "ls")]
+    pub fn node_list(&self) -> NodeListRequest<'_> {
+        NodeListRequest {
             client: self,
+            filters: None,
             request_timeout: None,
         }
     }
+
+    /// Inspect a node
+    ///
+    /// `GET /nodes/{id}` (operation `NodeInspect`).
+    pub fn node_inspect(&self, id: impl Into<String>) -> NodeInspectRequest<'_> {
+        NodeInspectRequest {
+            client: self,
+            id: id.into(),
+            request_timeout: None,
+        }
+    }
+
+    /// Delete a node
+    ///
+    /// `DELETE /nodes/{id}` (operation `NodeDelete`).
+    #[doc(alias = "rm")]
+    pub fn node_delete(&self, id: impl Into<String>) -> NodeDeleteRequest<'_> {
+        NodeDeleteRequest {
+            client: self,
+            id: id.into(),
+            force: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Update a node
+    ///
+    /// `POST /nodes/{id}/update` (operation `NodeUpdate`).
+    pub fn node_update(
+        &self,
+        id: impl Into<String>,
+        version: i64,
+    ) -> NodeUpdateRequest<'_> {
+        NodeUpdateRequest {
+            client: self,
+            id: id.into(),
+            version,
+            body: None,
+            request_timeout: None,
+        }
+    }
+}
+
+/// # Services
+///
+/// Replicated or global services of a swarm: create, update, scale, roll back and read their logs (`docker service …`).
+impl Client {
+    /// List services
+    ///
+    /// `GET /services` (operation `ServiceList`).
+    #[doc(alias = "ls")]
+    pub fn service_list(&self) -> ServiceListRequest<'_> {
+        ServiceListRequest {
+            client: self,
+            filters: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Create a service
+    ///
+    /// `POST /services/create` (operation `ServiceCreate`).
+    #[doc(alias = "create")]
+    pub fn service_create(
+        &self,
+        body: crate::models::ServiceSpec,
+    ) -> ServiceCreateRequest<'_> {
+        ServiceCreateRequest {
+            client: self,
+            x_registry_auth: None,
+            body: Some(body),
+            request_timeout: None,
+        }
+    }
+
+    /// Inspect a service
+    ///
+    /// `GET /services/{id}` (operation `ServiceInspect`).
+    pub fn service_inspect(&self, id: impl Into<String>) -> ServiceInspectRequest<'_> {
+        ServiceInspectRequest {
+            client: self,
+            id: id.into(),
+            insert_defaults: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Delete a service
+    ///
+    /// `DELETE /services/{id}` (operation `ServiceDelete`).
+    #[doc(alias = "rm")]
+    pub fn service_delete(&self, id: impl Into<String>) -> ServiceDeleteRequest<'_> {
+        ServiceDeleteRequest {
+            client: self,
+            id: id.into(),
+            request_timeout: None,
+        }
+    }
+
+    /// Get service logs
+    ///
+    /// Get `stdout` and `stderr` logs from a service.
+    ///
+    /// **Note**: This endpoint works only for services with the `json-file` or `journald` logging drivers.
+    ///
+    /// `GET /services/{id}/logs` (operation `ServiceLogs`).
+    #[doc(alias = "logs")]
+    pub fn service_logs(&self, id: impl Into<String>) -> ServiceLogsRequest<'_> {
+        ServiceLogsRequest {
+            client: self,
+            id: id.into(),
+            details: None,
+            follow: None,
+            stdout: None,
+            stderr: None,
+            since: None,
+            timestamps: None,
+            tail: None,
+            tty_hint: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Update a service
+    ///
+    /// A `version` that is not the service's current one (another update came first) is refused with **500** "rpc error: code = Unknown desc = update out of sequence", not 409: read the service again and retry with its new `Version.Index`.
+    ///
+    /// `POST /services/{id}/update` (operation `ServiceUpdate`).
+    #[doc(alias = "update")]
+    #[doc(alias = "scale")]
+    #[doc(alias = "rollback")]
+    pub fn service_update(
+        &self,
+        id: impl Into<String>,
+        version: i64,
+        body: crate::models::ServiceSpec,
+    ) -> ServiceUpdateRequest<'_> {
+        ServiceUpdateRequest {
+            client: self,
+            id: id.into(),
+            version,
+            registry_auth_from: None,
+            rollback: None,
+            x_registry_auth: None,
+            body: Some(body),
+            request_timeout: None,
+        }
+    }
+}
+
+/// # Tasks
+///
+/// The containers a swarm schedules for its services (`docker service ps`).
+impl Client {
     /// List tasks
     ///
     /// `GET /tasks` (operation `TaskList`).
+    #[doc(alias = "ps")]
     pub fn task_list(&self) -> TaskListRequest<'_> {
         TaskListRequest {
             client: self,
@@ -1403,6 +1403,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect a task
     ///
     /// `GET /tasks/{id}` (operation `TaskInspect`).
@@ -1413,6 +1414,333 @@ impl Client {
             request_timeout: None,
         }
     }
+}
+
+/// # Secrets
+///
+/// Sensitive data stored in a swarm and given to services (`docker secret …`).
+impl Client {
+    /// List secrets
+    ///
+    /// `GET /secrets` (operation `SecretList`).
+    #[doc(alias = "ls")]
+    pub fn secret_list(&self) -> SecretListRequest<'_> {
+        SecretListRequest {
+            client: self,
+            filters: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Create a secret
+    ///
+    /// `POST /secrets/create` (operation `SecretCreate`).
+    pub fn secret_create(
+        &self,
+        body: crate::models::SecretSpec,
+    ) -> SecretCreateRequest<'_> {
+        SecretCreateRequest {
+            client: self,
+            body: Some(body),
+            request_timeout: None,
+        }
+    }
+
+    /// Inspect a secret
+    ///
+    /// `GET /secrets/{id}` (operation `SecretInspect`).
+    pub fn secret_inspect(&self, id: impl Into<String>) -> SecretInspectRequest<'_> {
+        SecretInspectRequest {
+            client: self,
+            id: id.into(),
+            request_timeout: None,
+        }
+    }
+
+    /// Delete a secret
+    ///
+    /// `DELETE /secrets/{id}` (operation `SecretDelete`).
+    #[doc(alias = "rm")]
+    pub fn secret_delete(&self, id: impl Into<String>) -> SecretDeleteRequest<'_> {
+        SecretDeleteRequest {
+            client: self,
+            id: id.into(),
+            request_timeout: None,
+        }
+    }
+
+    /// Update a Secret
+    ///
+    /// `POST /secrets/{id}/update` (operation `SecretUpdate`).
+    pub fn secret_update(
+        &self,
+        id: impl Into<String>,
+        version: i64,
+    ) -> SecretUpdateRequest<'_> {
+        SecretUpdateRequest {
+            client: self,
+            id: id.into(),
+            version,
+            body: None,
+            request_timeout: None,
+        }
+    }
+}
+
+/// # Plugins
+///
+/// Install, configure, enable and remove engine plugins (`docker plugin …`).
+impl Client {
+    /// List plugins
+    ///
+    /// Returns information about installed plugins.
+    ///
+    /// `GET /plugins` (operation `PluginList`).
+    #[doc(alias = "ls")]
+    pub fn plugin_list(&self) -> PluginListRequest<'_> {
+        PluginListRequest {
+            client: self,
+            filters: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Create a plugin
+    ///
+    /// `POST /plugins/create` (operation `PluginCreate`).
+    pub fn plugin_create(&self, name: impl Into<String>) -> PluginCreateRequest<'_> {
+        PluginCreateRequest {
+            client: self,
+            name: name.into(),
+            body: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Get plugin privileges
+    ///
+    /// `GET /plugins/privileges` (operation `GetPluginPrivileges`).
+    pub fn get_plugin_privileges(
+        &self,
+        remote: impl Into<String>,
+    ) -> GetPluginPrivilegesRequest<'_> {
+        GetPluginPrivilegesRequest {
+            client: self,
+            remote: remote.into(),
+            request_timeout: None,
+        }
+    }
+
+    /// Install a plugin
+    ///
+    /// Pulls and installs a plugin. After the plugin is installed, it can be enabled using the \[`POST /plugins/{name}/enable` endpoint\](#operation/PostPluginsEnable).
+    ///
+    /// `POST /plugins/pull` (operation `PluginPull`).
+    #[doc(alias = "install")]
+    pub fn plugin_pull(&self, remote: impl Into<String>) -> PluginPullRequest<'_> {
+        PluginPullRequest {
+            client: self,
+            remote: remote.into(),
+            name: None,
+            x_registry_auth: None,
+            body: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Remove a plugin
+    ///
+    /// `DELETE /plugins/{name}` (operation `PluginDelete`).
+    #[doc(alias = "rm")]
+    pub fn plugin_delete(&self, name: impl Into<String>) -> PluginDeleteRequest<'_> {
+        PluginDeleteRequest {
+            client: self,
+            name: name.into(),
+            force: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Disable a plugin
+    ///
+    /// `POST /plugins/{name}/disable` (operation `PluginDisable`).
+    #[doc(alias = "disable")]
+    pub fn plugin_disable(&self, name: impl Into<String>) -> PluginDisableRequest<'_> {
+        PluginDisableRequest {
+            client: self,
+            name: name.into(),
+            force: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Enable a plugin
+    ///
+    /// `POST /plugins/{name}/enable` (operation `PluginEnable`).
+    #[doc(alias = "enable")]
+    pub fn plugin_enable(&self, name: impl Into<String>) -> PluginEnableRequest<'_> {
+        PluginEnableRequest {
+            client: self,
+            name: name.into(),
+            timeout: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Inspect a plugin
+    ///
+    /// `GET /plugins/{name}/json` (operation `PluginInspect`).
+    pub fn plugin_inspect(&self, name: impl Into<String>) -> PluginInspectRequest<'_> {
+        PluginInspectRequest {
+            client: self,
+            name: name.into(),
+            request_timeout: None,
+        }
+    }
+
+    /// Push a plugin
+    ///
+    /// Push a plugin to the registry.
+    ///
+    /// `POST /plugins/{name}/push` (operation `PluginPush`).
+    pub fn plugin_push(&self, name: impl Into<String>) -> PluginPushRequest<'_> {
+        PluginPushRequest {
+            client: self,
+            name: name.into(),
+            request_timeout: None,
+        }
+    }
+
+    /// Configure a plugin
+    ///
+    /// `POST /plugins/{name}/set` (operation `PluginSet`).
+    pub fn plugin_set(&self, name: impl Into<String>) -> PluginSetRequest<'_> {
+        PluginSetRequest {
+            client: self,
+            name: name.into(),
+            body: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Upgrade a plugin
+    ///
+    /// `POST /plugins/{name}/upgrade` (operation `PluginUpgrade`).
+    #[doc(alias = "upgrade")]
+    pub fn plugin_upgrade(
+        &self,
+        name: impl Into<String>,
+        remote: impl Into<String>,
+    ) -> PluginUpgradeRequest<'_> {
+        PluginUpgradeRequest {
+            client: self,
+            name: name.into(),
+            remote: remote.into(),
+            x_registry_auth: None,
+            body: None,
+            request_timeout: None,
+        }
+    }
+}
+
+/// # System
+///
+/// The daemon itself: ping, version, info, disk usage, events and registry login (`docker info`, `version`, `events`, `login`, `system df`).
+impl Client {
+    /// Ping
+    ///
+    /// This is a dummy endpoint you can use to test if the server is accessible.
+    ///
+    /// `GET /_ping` (operation `SystemPing`).
+    pub fn system_ping(&self) -> SystemPingRequest<'_> {
+        SystemPingRequest {
+            client: self,
+            request_timeout: None,
+        }
+    }
+
+    /// Check auth configuration
+    ///
+    /// Validate credentials for a registry and, if available, get an identity token for accessing the registry without password.
+    ///
+    /// `POST /auth` (operation `SystemAuth`).
+    #[doc(alias = "login")]
+    pub fn system_auth(&self) -> SystemAuthRequest<'_> {
+        SystemAuthRequest {
+            client: self,
+            body: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Monitor events
+    ///
+    /// Stream real-time events from the server.
+    ///
+    /// Various objects within Docker report events when something happens to them.
+    ///
+    /// Containers report these events: `attach, commit, copy, create, destroy, detach, die, exec_create, exec_detach, exec_start, export, health_status, kill, oom, pause, rename, resize, restart, start, stop, top, unpause, update`
+    ///
+    /// Images report these events: `delete, import, load, pull, push, save, tag, untag`
+    ///
+    /// Volumes report these events: `create, mount, unmount, destroy`
+    ///
+    /// Networks report these events: `create, connect, disconnect, destroy`
+    ///
+    /// The Docker daemon reports these events: `reload`
+    ///
+    /// `GET /events` (operation `SystemEvents`).
+    #[doc(alias = "events")]
+    pub fn system_events(&self) -> SystemEventsRequest<'_> {
+        SystemEventsRequest {
+            client: self,
+            since: None,
+            until: None,
+            filters: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Get system information
+    ///
+    /// `GET /info` (operation `SystemInfo`).
+    #[doc(alias = "info")]
+    pub fn system_info(&self) -> SystemInfoRequest<'_> {
+        SystemInfoRequest {
+            client: self,
+            request_timeout: None,
+        }
+    }
+
+    /// Get data usage information
+    ///
+    /// `GET /system/df` (operation `SystemDataUsage`).
+    #[doc(alias = "df")]
+    pub fn system_data_usage(&self) -> SystemDataUsageRequest<'_> {
+        SystemDataUsageRequest {
+            client: self,
+            request_timeout: None,
+        }
+    }
+
+    /// Get version
+    ///
+    /// Returns the version of Docker that is running and various information about the system that Docker is running on.
+    ///
+    /// `GET /version` (operation `SystemVersion`).
+    #[doc(alias = "version")]
+    pub fn system_version(&self) -> SystemVersionRequest<'_> {
+        SystemVersionRequest {
+            client: self,
+            request_timeout: None,
+        }
+    }
+}
+
+/// # Other
+///
+/// Operations tagged `Other` in the spec.
+impl Client {
     /// Get task logs
     ///
     /// Get `stdout` and `stderr` logs from a task.
@@ -1435,90 +1763,23 @@ impl Client {
             request_timeout: None,
         }
     }
-    /// Get version
-    ///
-    /// Returns the version of Docker that is running and various information about the system that Docker is running on.
-    ///
-    /// `GET /version` (operation `SystemVersion`).
-    pub fn system_version(&self) -> SystemVersionRequest<'_> {
-        SystemVersionRequest {
-            client: self,
-            request_timeout: None,
-        }
-    }
-    /// List volumes
-    ///
-    /// `GET /volumes` (operation `VolumeList`).
-    pub fn volume_list(&self) -> VolumeListRequest<'_> {
-        VolumeListRequest {
-            client: self,
-            filters: None,
-            request_timeout: None,
-        }
-    }
-    /// Create a volume
-    ///
-    /// `POST /volumes/create` (operation `VolumeCreate`).
-    pub fn volume_create(
-        &self,
-        body: crate::models::VolumeCreateBody,
-    ) -> VolumeCreateRequest<'_> {
-        VolumeCreateRequest {
-            client: self,
-            body: Some(body),
-            request_timeout: None,
-        }
-    }
-    /// Delete unused volumes
-    ///
-    /// `POST /volumes/prune` (operation `VolumePrune`).
-    pub fn volume_prune(&self) -> VolumePruneRequest<'_> {
-        VolumePruneRequest {
-            client: self,
-            filters: None,
-            request_timeout: None,
-        }
-    }
-    /// Inspect a volume
-    ///
-    /// `GET /volumes/{name}` (operation `VolumeInspect`).
-    pub fn volume_inspect(&self, name: impl Into<String>) -> VolumeInspectRequest<'_> {
-        VolumeInspectRequest {
-            client: self,
-            name: name.into(),
-            request_timeout: None,
-        }
-    }
-    /// Remove a volume
-    ///
-    /// Instruct the driver to remove the volume.
-    ///
-    /// `DELETE /volumes/{name}` (operation `VolumeDelete`).
-    pub fn volume_delete(&self, name: impl Into<String>) -> VolumeDeleteRequest<'_> {
-        VolumeDeleteRequest {
-            client: self,
-            name: name.into(),
-            force: None,
-            request_timeout: None,
-        }
-    }
 }
+
 /// The request built by [`Client::system_ping`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemPingRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemPingRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PingInfo> {
         let mut request = self
@@ -1529,6 +1790,7 @@ impl<'a> SystemPingRequest<'a> {
         request.send_ping().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemPingRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::PingInfo>;
     type IntoFuture = std::pin::Pin<
@@ -1538,6 +1800,7 @@ impl<'a> std::future::IntoFuture for SystemPingRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::system_auth`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemAuthRequest<'a> {
@@ -1545,21 +1808,21 @@ pub struct SystemAuthRequest<'a> {
     body: Option<crate::models::AuthConfig>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemAuthRequest<'a> {
     /// Authentication to check
     pub fn body(mut self, value: crate::models::AuthConfig) -> Self {
         self.body = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -1577,6 +1840,7 @@ impl<'a> SystemAuthRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemAuthRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SystemAuthResponse>;
     type IntoFuture = std::pin::Pin<
@@ -1586,6 +1850,7 @@ impl<'a> std::future::IntoFuture for SystemAuthRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_build`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageBuildRequest<'a> {
@@ -1616,87 +1881,104 @@ pub struct ImageBuildRequest<'a> {
     body: Option<dockwright_runtime::Body>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageBuildRequest<'a> {
     /// Path within the build context to the `Dockerfile`. This is ignored if `remote` is specified and points to an external `Dockerfile`.
     pub fn dockerfile(mut self, value: impl Into<String>) -> Self {
         self.dockerfile = Some(value.into());
         self
     }
+
     /// A name and optional tag to apply to the image in the `name:tag` format. If you omit the tag the default `latest` value is assumed. You can provide several `t` parameters.
     pub fn t(mut self, value: impl Into<String>) -> Self {
         self.t = Some(value.into());
         self
     }
+
     /// Extra hosts to add to /etc/hosts
     pub fn extrahosts(mut self, value: impl Into<String>) -> Self {
         self.extrahosts = Some(value.into());
         self
     }
+
     /// A Git repository URI or HTTP/HTTPS context URI. If the URI points to a single text file, the file’s contents are placed into a file called `Dockerfile` and the image is built from that file. If the URI points to a tarball, the file is downloaded by the daemon and the contents therein used as the context for the build. If the URI points to a tarball and the `dockerfile` parameter is also specified, there must be a file with the corresponding path inside the tarball.
     pub fn remote(mut self, value: impl Into<String>) -> Self {
         self.remote = Some(value.into());
         self
     }
+
     /// Suppress verbose build output.
     pub fn q(mut self, value: bool) -> Self {
         self.q = Some(value);
         self
     }
+
     /// Do not use the cache when building the image.
     pub fn nocache(mut self, value: bool) -> Self {
         self.nocache = Some(value);
         self
     }
+
     /// JSON array of images used for build cache resolution.
     pub fn cachefrom(mut self, value: Vec<String>) -> Self {
         self.cachefrom = Some(value);
         self
     }
+
     /// Attempt to pull the image even if an older image exists locally.
     pub fn pull(mut self, value: impl Into<String>) -> Self {
         self.pull = Some(value.into());
         self
     }
+
     /// Remove intermediate containers after a successful build.
     pub fn rm(mut self, value: bool) -> Self {
         self.rm = Some(value);
         self
     }
+
     /// Always remove intermediate containers, even upon failure.
     pub fn forcerm(mut self, value: bool) -> Self {
         self.forcerm = Some(value);
         self
     }
+
     /// Set memory limit for build.
     pub fn memory(mut self, value: i64) -> Self {
         self.memory = Some(value);
         self
     }
+
     /// Total memory (memory + swap). Set as `-1` to disable swap.
     pub fn memswap(mut self, value: i64) -> Self {
         self.memswap = Some(value);
         self
     }
+
     /// CPU shares (relative weight).
     pub fn cpushares(mut self, value: i64) -> Self {
         self.cpushares = Some(value);
         self
     }
+
     /// CPUs in which to allow execution (e.g., `0-3`, `0,1`).
     pub fn cpusetcpus(mut self, value: impl Into<String>) -> Self {
         self.cpusetcpus = Some(value.into());
         self
     }
+
     /// The length of a CPU period in microseconds.
     pub fn cpuperiod(mut self, value: i64) -> Self {
         self.cpuperiod = Some(value);
         self
     }
+
     /// Microseconds of CPU time that the container can get in a CPU period.
     pub fn cpuquota(mut self, value: i64) -> Self {
         self.cpuquota = Some(value);
         self
     }
+
     /// JSON map of string pairs for build-time variables. Users pass these values at build-time. Docker uses the buildargs as the environment context for commands run via the `Dockerfile` RUN instruction, or for variable expansion in other `Dockerfile` instructions. This is not meant for passing secret values. [Read more about the buildargs instruction.](https://docs.docker.com/engine/reference/builder/#arg)
     pub fn buildargs(
         mut self,
@@ -1705,30 +1987,36 @@ impl<'a> ImageBuildRequest<'a> {
         self.buildargs = Some(value);
         self
     }
+
     /// Size of `/dev/shm` in bytes. The size must be greater than 0. If omitted the system uses 64MB.
     pub fn shmsize(mut self, value: i64) -> Self {
         self.shmsize = Some(value);
         self
     }
+
     /// Squash the resulting images layers into a single layer. *(Experimental release only.)*
     pub fn squash(mut self, value: bool) -> Self {
         self.squash = Some(value);
         self
     }
+
     /// Arbitrary key/value labels to set on the image, as a JSON map of string pairs.
     pub fn labels(mut self, value: std::collections::HashMap<String, String>) -> Self {
         self.labels = Some(value);
         self
     }
+
     /// Sets the networking mode for the run commands during build. Supported standard values are: `bridge`, `host`, `none`, and `container:<name|id>`. Any other value is taken as a custom network's name to which this container should connect to.
     pub fn networkmode(mut self, value: impl Into<String>) -> Self {
         self.networkmode = Some(value.into());
         self
     }
+
     pub fn content_type(mut self, value: crate::models::ImageBuildContentType) -> Self {
         self.content_type = Some(value);
         self
     }
+
     /// This is a base64-encoded JSON object with auth configurations for multiple registries that a build may refer to.
     ///
     /// The key is a registry URL, and the value is an auth configuration object, \[as described in the authentication section\](#section/Authentication). For example:
@@ -1751,20 +2039,20 @@ impl<'a> ImageBuildRequest<'a> {
         self.x_registry_config = Some(value.into());
         self
     }
+
     /// A tar archive compressed with one of the following algorithms: identity (no compression), gzip, bzip2, xz.
     pub fn body(mut self, value: dockwright_runtime::Body) -> Self {
         self.body = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -1851,6 +2139,7 @@ impl<'a> ImageBuildRequest<'a> {
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageBuildRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::BuildInfo>,
@@ -1862,6 +2151,7 @@ impl<'a> std::future::IntoFuture for ImageBuildRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_commit`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageCommitRequest<'a> {
@@ -1876,56 +2166,63 @@ pub struct ImageCommitRequest<'a> {
     body: Option<crate::models::Config>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageCommitRequest<'a> {
     /// The ID or name of the container to commit
     pub fn container(mut self, value: impl Into<String>) -> Self {
         self.container = Some(value.into());
         self
     }
+
     /// Repository name for the created image
     pub fn repo(mut self, value: impl Into<String>) -> Self {
         self.repo = Some(value.into());
         self
     }
+
     /// Tag name for the create image
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
         self
     }
+
     /// Commit message
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.comment = Some(value.into());
         self
     }
+
     /// Author of the image (e.g., `John Hannibal Smith <hannibal@a-team.com>`)
     pub fn author(mut self, value: impl Into<String>) -> Self {
         self.author = Some(value.into());
         self
     }
+
     /// Whether to pause the container before committing
     pub fn pause(mut self, value: bool) -> Self {
         self.pause = Some(value);
         self
     }
+
     /// `Dockerfile` instructions to apply while committing
     pub fn changes(mut self, value: impl Into<String>) -> Self {
         self.changes = Some(value.into());
         self
     }
+
     /// The container configuration
     pub fn body(mut self, value: crate::models::Config) -> Self {
         self.body = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::IdResponse> {
         let mut request = self
@@ -1962,6 +2259,7 @@ impl<'a> ImageCommitRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageCommitRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::IdResponse>;
     type IntoFuture = std::pin::Pin<
@@ -1971,6 +2269,7 @@ impl<'a> std::future::IntoFuture for ImageCommitRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerCreateRequest<'a> {
@@ -1979,21 +2278,21 @@ pub struct ContainerCreateRequest<'a> {
     body: Option<crate::models::ContainerCreateBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerCreateRequest<'a> {
     /// Assign the specified name to the container. Must match `/?[a-zA-Z0-9_-]+`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -2017,6 +2316,7 @@ impl<'a> ContainerCreateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerCreateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -2026,6 +2326,7 @@ impl<'a> std::future::IntoFuture for ContainerCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerListRequest<'a> {
@@ -2036,22 +2337,26 @@ pub struct ContainerListRequest<'a> {
     filters: Option<crate::filters::ContainerListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerListRequest<'a> {
     /// Return all containers. By default, only running containers are shown
     pub fn all(mut self, value: bool) -> Self {
         self.all = Some(value);
         self
     }
+
     /// Return this number of most recently created containers, including non-running ones.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
+
     /// Return the size of container as fields `SizeRw` and `SizeRootFs`.
     pub fn size(mut self, value: bool) -> Self {
         self.size = Some(value);
         self
     }
+
     /// Filters to process on the container list, encoded as JSON (a `map[string][]string`). For example, `{"status": ["paused"]}` will only return paused containers. Available filters:
     ///
     /// - `ancestor`=(`<image-name>[:<tag>]`, `<image id>`, or `<image@digest>`)
@@ -2073,15 +2378,14 @@ impl<'a> ContainerListRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -2116,6 +2420,7 @@ impl<'a> ContainerListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::ContainerSummary>>;
     type IntoFuture = std::pin::Pin<
@@ -2125,6 +2430,7 @@ impl<'a> std::future::IntoFuture for ContainerListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_prune`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerPruneRequest<'a> {
@@ -2132,6 +2438,7 @@ pub struct ContainerPruneRequest<'a> {
     filters: Option<crate::filters::ContainerPruneFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerPruneRequest<'a> {
     /// Filters to process on the prune list, encoded as JSON (a `map[string][]string`).
     ///
@@ -2141,15 +2448,14 @@ impl<'a> ContainerPruneRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -2172,6 +2478,7 @@ impl<'a> ContainerPruneRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerPruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerPruneResponse>;
     type IntoFuture = std::pin::Pin<
@@ -2181,6 +2488,7 @@ impl<'a> std::future::IntoFuture for ContainerPruneRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerDeleteRequest<'a> {
@@ -2191,31 +2499,33 @@ pub struct ContainerDeleteRequest<'a> {
     link: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerDeleteRequest<'a> {
     /// Remove anonymous volumes associated with the container.
     pub fn v(mut self, value: bool) -> Self {
         self.v = Some(value);
         self
     }
+
     /// If the container is running, kill it before removing it.
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
     }
+
     /// Remove the specified link associated with the container.
     pub fn link(mut self, value: bool) -> Self {
         self.link = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -2224,8 +2534,8 @@ impl<'a> ContainerDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.29/containers/{}", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.29/containers/{}", dockwright_runtime::encode_path_segment(self
+                    .id.as_str())
                 ),
             );
         if let Some(value) = self.v.as_ref() {
@@ -2243,6 +2553,7 @@ impl<'a> ContainerDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -2252,6 +2563,7 @@ impl<'a> std::future::IntoFuture for ContainerDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_archive`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerArchiveRequest<'a> {
@@ -2260,16 +2572,15 @@ pub struct ContainerArchiveRequest<'a> {
     path: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerArchiveRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Archive> {
         let mut request = self
@@ -2279,7 +2590,7 @@ impl<'a> ContainerArchiveRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.29/containers/{}/archive",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.path) {
@@ -2289,6 +2600,7 @@ impl<'a> ContainerArchiveRequest<'a> {
         request.send_archive().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerArchiveRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::Archive>;
     type IntoFuture = std::pin::Pin<
@@ -2298,6 +2610,7 @@ impl<'a> std::future::IntoFuture for ContainerArchiveRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_archive_info`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerArchiveInfoRequest<'a> {
@@ -2306,16 +2619,15 @@ pub struct ContainerArchiveInfoRequest<'a> {
     path: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerArchiveInfoRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PathStat> {
         let mut request = self
@@ -2325,7 +2637,7 @@ impl<'a> ContainerArchiveInfoRequest<'a> {
                 dockwright_runtime::Method::HEAD,
                 format!(
                     "/v1.29/containers/{}/archive",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.path) {
@@ -2335,6 +2647,7 @@ impl<'a> ContainerArchiveInfoRequest<'a> {
         request.send_path_stat().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerArchiveInfoRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::PathStat>;
     type IntoFuture = std::pin::Pin<
@@ -2344,6 +2657,7 @@ impl<'a> std::future::IntoFuture for ContainerArchiveInfoRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::put_container_archive`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PutContainerArchiveRequest<'a> {
@@ -2354,21 +2668,21 @@ pub struct PutContainerArchiveRequest<'a> {
     body: Option<dockwright_runtime::Body>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PutContainerArchiveRequest<'a> {
     /// If “1”, “true”, or “True” then it will be an error if unpacking the given content would cause an existing directory to be replaced with a non-directory and vice versa.
     pub fn no_overwrite_dir_non_dir(mut self, value: impl Into<String>) -> Self {
         self.no_overwrite_dir_non_dir = Some(value.into());
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -2378,7 +2692,7 @@ impl<'a> PutContainerArchiveRequest<'a> {
                 dockwright_runtime::Method::PUT,
                 format!(
                     "/v1.29/containers/{}/archive",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.path) {
@@ -2394,6 +2708,7 @@ impl<'a> PutContainerArchiveRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PutContainerArchiveRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -2403,6 +2718,7 @@ impl<'a> std::future::IntoFuture for PutContainerArchiveRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_attach`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerAttachRequest<'a> {
@@ -2417,12 +2733,14 @@ pub struct ContainerAttachRequest<'a> {
     tty_hint: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerAttachRequest<'a> {
     /// Override the key sequence for detaching a container.Format is a single character `[a-Z]` or `ctrl-<value>` where `<value>` is one of: `a-z`, `@`, `^`, `[`, `,` or `_`.
     pub fn detach_keys(mut self, value: impl Into<String>) -> Self {
         self.detach_keys = Some(value.into());
         self
     }
+
     /// Replay previous logs from the container.
     ///
     /// This is useful for attaching to a container that has started and you want to output everything since the container started.
@@ -2432,26 +2750,31 @@ impl<'a> ContainerAttachRequest<'a> {
         self.logs = Some(value);
         self
     }
+
     /// Stream attached streams from the time the request was made onwards
     pub fn stream(mut self, value: bool) -> Self {
         self.stream = Some(value);
         self
     }
+
     /// Attach to `stdin`
     pub fn stdin(mut self, value: bool) -> Self {
         self.stdin = Some(value);
         self
     }
+
     /// Attach to `stdout`
     pub fn stdout(mut self, value: bool) -> Self {
         self.stdout = Some(value);
         self
     }
+
     /// Attach to `stderr`
     pub fn stderr(mut self, value: bool) -> Self {
         self.stderr = Some(value);
         self
     }
+
     /// Whether the container (or exec'd process) has a TTY, i.e. whether its
     /// output is one raw stream rather than multiplexed stdout/stderr frames.
     ///
@@ -2462,15 +2785,14 @@ impl<'a> ContainerAttachRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Attached> {
         let mut request = self
@@ -2480,7 +2802,7 @@ impl<'a> ContainerAttachRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.29/containers/{}/attach",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.detach_keys.as_ref() {
@@ -2512,7 +2834,7 @@ impl<'a> ContainerAttachRequest<'a> {
                         dockwright_runtime::Method::GET,
                         format!(
                             "/v1.29/containers/{}/json",
-                            dockwright_runtime::encode_path_segment(& self.id)
+                            dockwright_runtime::encode_path_segment(self.id.as_str())
                         ),
                     ),
                 "/Config/Tty",
@@ -2520,6 +2842,7 @@ impl<'a> ContainerAttachRequest<'a> {
         request.send_attach(rule).await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerAttachRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::Attached>;
     type IntoFuture = std::pin::Pin<
@@ -2529,6 +2852,7 @@ impl<'a> std::future::IntoFuture for ContainerAttachRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_attach_websocket`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerAttachWebsocketRequest<'a> {
@@ -2539,31 +2863,33 @@ pub struct ContainerAttachWebsocketRequest<'a> {
     stream: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerAttachWebsocketRequest<'a> {
     /// Override the key sequence for detaching a container.Format is a single character `[a-Z]` or `ctrl-<value>` where `<value>` is one of: `a-z`, `@`, `^`, `[`, `,`, or `_`.
     pub fn detach_keys(mut self, value: impl Into<String>) -> Self {
         self.detach_keys = Some(value.into());
         self
     }
+
     /// Return logs
     pub fn logs(mut self, value: bool) -> Self {
         self.logs = Some(value);
         self
     }
+
     /// Return stream
     pub fn stream(mut self, value: bool) -> Self {
         self.stream = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
         let mut request = self
@@ -2573,7 +2899,7 @@ impl<'a> ContainerAttachWebsocketRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.29/containers/{}/attach/ws",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.detach_keys.as_ref() {
@@ -2589,6 +2915,7 @@ impl<'a> ContainerAttachWebsocketRequest<'a> {
         request.send().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerAttachWebsocketRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
     type IntoFuture = std::pin::Pin<
@@ -2598,6 +2925,7 @@ impl<'a> std::future::IntoFuture for ContainerAttachWebsocketRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_changes`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerChangesRequest<'a> {
@@ -2605,16 +2933,15 @@ pub struct ContainerChangesRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerChangesRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -2626,7 +2953,7 @@ impl<'a> ContainerChangesRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.29/containers/{}/changes",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -2638,6 +2965,7 @@ impl<'a> ContainerChangesRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerChangesRequest<'a> {
     type Output = dockwright_runtime::Result<
         Vec<crate::models::ContainerChangesResponseItem>,
@@ -2649,6 +2977,7 @@ impl<'a> std::future::IntoFuture for ContainerChangesRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_exec`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerExecRequest<'a> {
@@ -2657,16 +2986,15 @@ pub struct ContainerExecRequest<'a> {
     body: Option<crate::models::ContainerExecBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerExecRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::IdResponse> {
         let mut request = self
@@ -2676,7 +3004,7 @@ impl<'a> ContainerExecRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.29/containers/{}/exec",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(body) = &self.body {
@@ -2688,6 +3016,7 @@ impl<'a> ContainerExecRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerExecRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::IdResponse>;
     type IntoFuture = std::pin::Pin<
@@ -2697,6 +3026,7 @@ impl<'a> std::future::IntoFuture for ContainerExecRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_export`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerExportRequest<'a> {
@@ -2704,16 +3034,15 @@ pub struct ContainerExportRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerExportRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -2725,13 +3054,14 @@ impl<'a> ContainerExportRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.29/containers/{}/export",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         request = request.timeout(self.request_timeout);
         request.send_bytes().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerExportRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
     type IntoFuture = std::pin::Pin<
@@ -2741,6 +3071,7 @@ impl<'a> std::future::IntoFuture for ContainerExportRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerInspectRequest<'a> {
@@ -2749,21 +3080,21 @@ pub struct ContainerInspectRequest<'a> {
     size: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerInspectRequest<'a> {
     /// Return the size of container as fields `SizeRw` and `SizeRootFs`
     pub fn size(mut self, value: bool) -> Self {
         self.size = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -2775,7 +3106,7 @@ impl<'a> ContainerInspectRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.29/containers/{}/json",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.size.as_ref() {
@@ -2787,6 +3118,7 @@ impl<'a> ContainerInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerInspectResponse>;
     type IntoFuture = std::pin::Pin<
@@ -2796,6 +3128,7 @@ impl<'a> std::future::IntoFuture for ContainerInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_kill`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerKillRequest<'a> {
@@ -2804,21 +3137,21 @@ pub struct ContainerKillRequest<'a> {
     signal: Option<String>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerKillRequest<'a> {
     /// Signal to send to the container as an integer or string (e.g. `SIGINT`)
     pub fn signal(mut self, value: impl Into<String>) -> Self {
         self.signal = Some(value.into());
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -2828,7 +3161,7 @@ impl<'a> ContainerKillRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.29/containers/{}/kill",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.signal.as_ref() {
@@ -2840,6 +3173,7 @@ impl<'a> ContainerKillRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerKillRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -2849,6 +3183,7 @@ impl<'a> std::future::IntoFuture for ContainerKillRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_logs`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerLogsRequest<'a> {
@@ -2863,6 +3198,7 @@ pub struct ContainerLogsRequest<'a> {
     tty_hint: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerLogsRequest<'a> {
     /// Return the logs as a stream.
     ///
@@ -2871,31 +3207,37 @@ impl<'a> ContainerLogsRequest<'a> {
         self.follow = Some(value);
         self
     }
+
     /// Return logs from `stdout`
     pub fn stdout(mut self, value: bool) -> Self {
         self.stdout = Some(value);
         self
     }
+
     /// Return logs from `stderr`
     pub fn stderr(mut self, value: bool) -> Self {
         self.stderr = Some(value);
         self
     }
+
     /// Only return logs since this time, as a UNIX timestamp
     pub fn since(mut self, value: i64) -> Self {
         self.since = Some(value);
         self
     }
+
     /// Add timestamps to every log line
     pub fn timestamps(mut self, value: bool) -> Self {
         self.timestamps = Some(value);
         self
     }
+
     /// Only return this number of log lines from the end of the logs. Specify as an integer or `all` to output all log lines.
     pub fn tail(mut self, value: impl Into<String>) -> Self {
         self.tail = Some(value.into());
         self
     }
+
     /// Whether the container (or exec'd process) has a TTY, i.e. whether its
     /// output is one raw stream rather than multiplexed stdout/stderr frames.
     ///
@@ -2906,15 +3248,14 @@ impl<'a> ContainerLogsRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -2926,7 +3267,7 @@ impl<'a> ContainerLogsRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.29/containers/{}/logs",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.follow.as_ref() {
@@ -2958,7 +3299,7 @@ impl<'a> ContainerLogsRequest<'a> {
                         dockwright_runtime::Method::GET,
                         format!(
                             "/v1.29/containers/{}/json",
-                            dockwright_runtime::encode_path_segment(& self.id)
+                            dockwright_runtime::encode_path_segment(self.id.as_str())
                         ),
                     ),
                 "/Config/Tty",
@@ -2966,6 +3307,7 @@ impl<'a> ContainerLogsRequest<'a> {
         request.send_logs(rule).await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerLogsRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::LogOutput>;
     type IntoFuture = std::pin::Pin<
@@ -2975,6 +3317,7 @@ impl<'a> std::future::IntoFuture for ContainerLogsRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_pause`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerPauseRequest<'a> {
@@ -2982,16 +3325,15 @@ pub struct ContainerPauseRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerPauseRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3001,7 +3343,7 @@ impl<'a> ContainerPauseRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.29/containers/{}/pause",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -3010,6 +3352,7 @@ impl<'a> ContainerPauseRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerPauseRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3019,6 +3362,7 @@ impl<'a> std::future::IntoFuture for ContainerPauseRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_rename`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerRenameRequest<'a> {
@@ -3027,16 +3371,15 @@ pub struct ContainerRenameRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerRenameRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3046,7 +3389,7 @@ impl<'a> ContainerRenameRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.29/containers/{}/rename",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.name) {
@@ -3058,6 +3401,7 @@ impl<'a> ContainerRenameRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerRenameRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3067,6 +3411,7 @@ impl<'a> std::future::IntoFuture for ContainerRenameRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_resize`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerResizeRequest<'a> {
@@ -3076,16 +3421,15 @@ pub struct ContainerResizeRequest<'a> {
     w: i64,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerResizeRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3095,7 +3439,7 @@ impl<'a> ContainerResizeRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.29/containers/{}/resize",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.h) {
@@ -3110,6 +3454,7 @@ impl<'a> ContainerResizeRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerResizeRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3119,6 +3464,7 @@ impl<'a> std::future::IntoFuture for ContainerResizeRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_restart`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerRestartRequest<'a> {
@@ -3127,21 +3473,21 @@ pub struct ContainerRestartRequest<'a> {
     t: Option<i64>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerRestartRequest<'a> {
     /// Number of seconds to wait before killing the container
     pub fn t(mut self, value: i64) -> Self {
         self.t = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3151,7 +3497,7 @@ impl<'a> ContainerRestartRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.29/containers/{}/restart",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.t.as_ref() {
@@ -3163,6 +3509,7 @@ impl<'a> ContainerRestartRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerRestartRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3172,6 +3519,7 @@ impl<'a> std::future::IntoFuture for ContainerRestartRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_start`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerStartRequest<'a> {
@@ -3180,21 +3528,21 @@ pub struct ContainerStartRequest<'a> {
     detach_keys: Option<String>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerStartRequest<'a> {
     /// Override the key sequence for detaching a container. Format is a single character `[a-Z]` or `ctrl-<value>` where `<value>` is one of: `a-z`, `@`, `^`, `[`, `,` or `_`.
     pub fn detach_keys(mut self, value: impl Into<String>) -> Self {
         self.detach_keys = Some(value.into());
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3204,7 +3552,7 @@ impl<'a> ContainerStartRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.29/containers/{}/start",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.detach_keys.as_ref() {
@@ -3216,6 +3564,7 @@ impl<'a> ContainerStartRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerStartRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3225,6 +3574,7 @@ impl<'a> std::future::IntoFuture for ContainerStartRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_stats`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerStatsRequest<'a> {
@@ -3233,12 +3583,14 @@ pub struct ContainerStatsRequest<'a> {
     stream: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerStatsRequest<'a> {
     /// Stream the output. If false, the stats will be output once and then it will disconnect.
     pub fn stream(mut self, value: bool) -> Self {
         self.stream = Some(value);
         self
     }
+
     /// Asks for one value instead of a stream (`stream=false`) and returns it.
     pub async fn send_once(
         mut self,
@@ -3246,15 +3598,14 @@ impl<'a> ContainerStatsRequest<'a> {
         self.stream = Some(false);
         dockwright_runtime::first_item(self.send().await?).await
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3268,7 +3619,7 @@ impl<'a> ContainerStatsRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.29/containers/{}/stats",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.stream.as_ref() {
@@ -3278,6 +3629,7 @@ impl<'a> ContainerStatsRequest<'a> {
         request.send_json_stream().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerStatsRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::JsonStream<crate::models::ContainerStatsResponse>,
@@ -3289,6 +3641,7 @@ impl<'a> std::future::IntoFuture for ContainerStatsRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_stop`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerStopRequest<'a> {
@@ -3297,21 +3650,21 @@ pub struct ContainerStopRequest<'a> {
     t: Option<i64>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerStopRequest<'a> {
     /// Number of seconds to wait before killing the container
     pub fn t(mut self, value: i64) -> Self {
         self.t = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3321,7 +3674,7 @@ impl<'a> ContainerStopRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.29/containers/{}/stop",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.t.as_ref() {
@@ -3333,6 +3686,7 @@ impl<'a> ContainerStopRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerStopRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3342,6 +3696,7 @@ impl<'a> std::future::IntoFuture for ContainerStopRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_top`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerTopRequest<'a> {
@@ -3350,21 +3705,21 @@ pub struct ContainerTopRequest<'a> {
     ps_args: Option<String>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerTopRequest<'a> {
     /// The arguments to pass to `ps`. For example, `aux`
     pub fn ps_args(mut self, value: impl Into<String>) -> Self {
         self.ps_args = Some(value.into());
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3375,8 +3730,8 @@ impl<'a> ContainerTopRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.29/containers/{}/top", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.29/containers/{}/top",
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.ps_args.as_ref() {
@@ -3388,6 +3743,7 @@ impl<'a> ContainerTopRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerTopRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerTopResponse>;
     type IntoFuture = std::pin::Pin<
@@ -3397,6 +3753,7 @@ impl<'a> std::future::IntoFuture for ContainerTopRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_unpause`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerUnpauseRequest<'a> {
@@ -3404,16 +3761,15 @@ pub struct ContainerUnpauseRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerUnpauseRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3423,7 +3779,7 @@ impl<'a> ContainerUnpauseRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.29/containers/{}/unpause",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -3432,6 +3788,7 @@ impl<'a> ContainerUnpauseRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerUnpauseRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3441,6 +3798,7 @@ impl<'a> std::future::IntoFuture for ContainerUnpauseRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_update`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerUpdateRequest<'a> {
@@ -3449,16 +3807,15 @@ pub struct ContainerUpdateRequest<'a> {
     body: Option<crate::models::ContainerUpdateBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerUpdateRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3470,7 +3827,7 @@ impl<'a> ContainerUpdateRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.29/containers/{}/update",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(body) = &self.body {
@@ -3482,6 +3839,7 @@ impl<'a> ContainerUpdateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerUpdateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -3491,6 +3849,7 @@ impl<'a> std::future::IntoFuture for ContainerUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_wait`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerWaitRequest<'a> {
@@ -3498,16 +3857,15 @@ pub struct ContainerWaitRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerWaitRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3519,13 +3877,14 @@ impl<'a> ContainerWaitRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.29/containers/{}/wait",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         request = request.timeout(self.request_timeout);
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerWaitRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerWaitResponse>;
     type IntoFuture = std::pin::Pin<
@@ -3535,6 +3894,7 @@ impl<'a> std::future::IntoFuture for ContainerWaitRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::system_events`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemEventsRequest<'a> {
@@ -3544,17 +3904,20 @@ pub struct SystemEventsRequest<'a> {
     filters: Option<crate::filters::SystemEventsFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemEventsRequest<'a> {
     /// Show events created since this timestamp then stream new events.
     pub fn since(mut self, value: impl Into<String>) -> Self {
         self.since = Some(value.into());
         self
     }
+
     /// Show events created until this timestamp then stop streaming.
     pub fn until(mut self, value: impl Into<String>) -> Self {
         self.until = Some(value.into());
         self
     }
+
     /// A JSON encoded value of filters (a `map[string][]string`) to process on the event list. Available filters:
     ///
     /// - `container=<string>` container name or ID
@@ -3570,15 +3933,14 @@ impl<'a> SystemEventsRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3604,6 +3966,7 @@ impl<'a> SystemEventsRequest<'a> {
         request.send_json_stream().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemEventsRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::JsonStream<crate::models::SystemEventsResponse>,
@@ -3615,6 +3978,7 @@ impl<'a> std::future::IntoFuture for SystemEventsRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::exec_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ExecInspectRequest<'a> {
@@ -3622,16 +3986,15 @@ pub struct ExecInspectRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ExecInspectRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3642,8 +4005,8 @@ impl<'a> ExecInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.29/exec/{}/json", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.29/exec/{}/json", dockwright_runtime::encode_path_segment(self
+                    .id.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -3652,6 +4015,7 @@ impl<'a> ExecInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ExecInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ExecInspectResponse>;
     type IntoFuture = std::pin::Pin<
@@ -3661,6 +4025,7 @@ impl<'a> std::future::IntoFuture for ExecInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::exec_resize`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ExecResizeRequest<'a> {
@@ -3670,16 +4035,15 @@ pub struct ExecResizeRequest<'a> {
     w: i64,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ExecResizeRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3688,8 +4052,8 @@ impl<'a> ExecResizeRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.29/exec/{}/resize", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.29/exec/{}/resize", dockwright_runtime::encode_path_segment(self
+                    .id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.h) {
@@ -3704,6 +4068,7 @@ impl<'a> ExecResizeRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ExecResizeRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3713,6 +4078,7 @@ impl<'a> std::future::IntoFuture for ExecResizeRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::exec_start`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ExecStartRequest<'a> {
@@ -3722,12 +4088,14 @@ pub struct ExecStartRequest<'a> {
     tty_hint: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ExecStartRequest<'a> {
     /// When not given, `{}` is sent: a 20.10 daemon refuses a start without a body.
     pub fn body(mut self, value: crate::models::ExecStartBody) -> Self {
         self.body = Some(value);
         self
     }
+
     /// Whether the container (or exec'd process) has a TTY, i.e. whether its
     /// output is one raw stream rather than multiplexed stdout/stderr frames.
     ///
@@ -3738,15 +4106,14 @@ impl<'a> ExecStartRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Attached> {
         let mut request = self
@@ -3755,8 +4122,8 @@ impl<'a> ExecStartRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.29/exec/{}/start", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.29/exec/{}/start", dockwright_runtime::encode_path_segment(self
+                    .id.as_str())
                 ),
             );
         if let Some(body) = &self.body {
@@ -3776,7 +4143,7 @@ impl<'a> ExecStartRequest<'a> {
                         dockwright_runtime::Method::GET,
                         format!(
                             "/v1.29/exec/{}/json",
-                            dockwright_runtime::encode_path_segment(& self.id)
+                            dockwright_runtime::encode_path_segment(self.id.as_str())
                         ),
                     ),
                 "/ProcessConfig/tty",
@@ -3784,6 +4151,7 @@ impl<'a> ExecStartRequest<'a> {
         request.send_attach(rule).await
     }
 }
+
 impl<'a> std::future::IntoFuture for ExecStartRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::Attached>;
     type IntoFuture = std::pin::Pin<
@@ -3793,6 +4161,7 @@ impl<'a> std::future::IntoFuture for ExecStartRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageCreateRequest<'a> {
@@ -3805,46 +4174,51 @@ pub struct ImageCreateRequest<'a> {
     body: Option<dockwright_runtime::Body>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageCreateRequest<'a> {
     /// Name of the image to pull. The name may include a tag or digest. This parameter may only be used when pulling an image. The pull is cancelled if the HTTP connection is closed.
     pub fn from_image(mut self, value: impl Into<String>) -> Self {
         self.from_image = Some(value.into());
         self
     }
+
     /// Source to import. The value may be a URL from which the image can be retrieved or `-` to read the image from the request body. This parameter may only be used when importing an image.
     pub fn from_src(mut self, value: impl Into<String>) -> Self {
         self.from_src = Some(value.into());
         self
     }
+
     /// Repository name given to an image when it is imported. The repo may include a tag. This parameter may only be used when importing an image.
     pub fn repo(mut self, value: impl Into<String>) -> Self {
         self.repo = Some(value.into());
         self
     }
+
     /// Tag or digest. If empty when pulling an image, this causes all tags for the given image to be pulled.
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
         self
     }
+
     /// A base64-encoded auth configuration. \[See the authentication section for details.\](#section/Authentication)
     pub fn x_registry_auth(mut self, value: dockwright_runtime::AuthConfig) -> Self {
         self.x_registry_auth = Some(value);
         self
     }
+
     /// Image content if the value `-` has been specified in fromSrc query parameter
     pub fn body(mut self, value: dockwright_runtime::Body) -> Self {
         self.body = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3880,6 +4254,7 @@ impl<'a> ImageCreateRequest<'a> {
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageCreateRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::CreateImageInfo>,
@@ -3891,6 +4266,7 @@ impl<'a> std::future::IntoFuture for ImageCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_get_all`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageGetAllRequest<'a> {
@@ -3898,21 +4274,21 @@ pub struct ImageGetAllRequest<'a> {
     names: Option<Vec<String>>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageGetAllRequest<'a> {
     /// Image names to filter by
     pub fn names(mut self, value: Vec<String>) -> Self {
         self.names = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3929,6 +4305,7 @@ impl<'a> ImageGetAllRequest<'a> {
         request.send_bytes().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageGetAllRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
     type IntoFuture = std::pin::Pin<
@@ -3938,6 +4315,7 @@ impl<'a> std::future::IntoFuture for ImageGetAllRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageListRequest<'a> {
@@ -3947,12 +4325,14 @@ pub struct ImageListRequest<'a> {
     digests: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageListRequest<'a> {
     /// Show all images. Only images from a final layer (no children) are shown by default.
     pub fn all(mut self, value: bool) -> Self {
         self.all = Some(value);
         self
     }
+
     /// A JSON encoded value of the filters (a `map[string][]string`) to process on the images list. Available filters:
     ///
     /// - `before`=(`<image-name>[:<tag>]`,  `<image id>` or `<image@digest>`)
@@ -3964,20 +4344,20 @@ impl<'a> ImageListRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// Show digest information as a `RepoDigests` field on each image.
     pub fn digests(mut self, value: bool) -> Self {
         self.digests = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4009,6 +4389,7 @@ impl<'a> ImageListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::ImageSummary>>;
     type IntoFuture = std::pin::Pin<
@@ -4018,6 +4399,7 @@ impl<'a> std::future::IntoFuture for ImageListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_load`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageLoadRequest<'a> {
@@ -4026,6 +4408,7 @@ pub struct ImageLoadRequest<'a> {
     body: Option<dockwright_runtime::Body>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageLoadRequest<'a> {
     /// Suppress progress details during load.
     ///
@@ -4034,20 +4417,20 @@ impl<'a> ImageLoadRequest<'a> {
         self.quiet = Some(value);
         self
     }
+
     /// Tar archive containing images
     pub fn body(mut self, value: dockwright_runtime::Body) -> Self {
         self.body = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4071,6 +4454,7 @@ impl<'a> ImageLoadRequest<'a> {
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageLoadRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::BuildInfo>,
@@ -4082,6 +4466,7 @@ impl<'a> std::future::IntoFuture for ImageLoadRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_prune`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImagePruneRequest<'a> {
@@ -4089,6 +4474,7 @@ pub struct ImagePruneRequest<'a> {
     filters: Option<crate::filters::ImagePruneFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImagePruneRequest<'a> {
     /// Filters to process on the prune list, encoded as JSON (a `map[string][]string`). Available filters:
     ///
@@ -4100,15 +4486,14 @@ impl<'a> ImagePruneRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4131,6 +4516,7 @@ impl<'a> ImagePruneRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImagePruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ImagePruneResponse>;
     type IntoFuture = std::pin::Pin<
@@ -4140,6 +4526,7 @@ impl<'a> std::future::IntoFuture for ImagePruneRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_search`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageSearchRequest<'a> {
@@ -4149,12 +4536,14 @@ pub struct ImageSearchRequest<'a> {
     filters: Option<crate::filters::ImageSearchFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageSearchRequest<'a> {
     /// Maximum number of results to return
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
+
     /// A JSON encoded value of the filters (a `map[string][]string`) to process on the images list. Available filters:
     ///
     /// - `is-automated=(true|false)`
@@ -4164,15 +4553,14 @@ impl<'a> ImageSearchRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4204,6 +4592,7 @@ impl<'a> ImageSearchRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageSearchRequest<'a> {
     type Output = dockwright_runtime::Result<
         Vec<crate::models::ImageSearchResponseItem>,
@@ -4215,6 +4604,7 @@ impl<'a> std::future::IntoFuture for ImageSearchRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageDeleteRequest<'a> {
@@ -4224,26 +4614,27 @@ pub struct ImageDeleteRequest<'a> {
     noprune: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageDeleteRequest<'a> {
     /// Remove the image even if it is being used by stopped containers or has other tags
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
     }
+
     /// Do not delete untagged parent images
     pub fn noprune(mut self, value: bool) -> Self {
         self.noprune = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4254,8 +4645,8 @@ impl<'a> ImageDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.29/images/{}", dockwright_runtime::encode_path_segment(& self
-                    .name)
+                    "/v1.29/images/{}", dockwright_runtime::encode_path_segment(self.name
+                    .as_str())
                 ),
             );
         if let Some(value) = self.force.as_ref() {
@@ -4273,6 +4664,7 @@ impl<'a> ImageDeleteRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<
         Vec<crate::models::ImageDeleteResponseItem>,
@@ -4284,6 +4676,7 @@ impl<'a> std::future::IntoFuture for ImageDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_get`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageGetRequest<'a> {
@@ -4291,16 +4684,15 @@ pub struct ImageGetRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageGetRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4311,14 +4703,15 @@ impl<'a> ImageGetRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.29/images/{}/get", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.29/images/{}/get", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         request = request.timeout(self.request_timeout);
         request.send_bytes().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageGetRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
     type IntoFuture = std::pin::Pin<
@@ -4328,6 +4721,7 @@ impl<'a> std::future::IntoFuture for ImageGetRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_history`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageHistoryRequest<'a> {
@@ -4335,16 +4729,15 @@ pub struct ImageHistoryRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageHistoryRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4355,8 +4748,8 @@ impl<'a> ImageHistoryRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.29/images/{}/history", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.29/images/{}/history",
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -4368,6 +4761,7 @@ impl<'a> ImageHistoryRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageHistoryRequest<'a> {
     type Output = dockwright_runtime::Result<
         Vec<crate::models::ImageHistoryResponseItem>,
@@ -4379,6 +4773,7 @@ impl<'a> std::future::IntoFuture for ImageHistoryRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageInspectRequest<'a> {
@@ -4386,16 +4781,15 @@ pub struct ImageInspectRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageInspectRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Image> {
         let mut request = self
@@ -4404,8 +4798,8 @@ impl<'a> ImageInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.29/images/{}/json", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.29/images/{}/json", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -4414,6 +4808,7 @@ impl<'a> ImageInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Image>;
     type IntoFuture = std::pin::Pin<
@@ -4423,6 +4818,7 @@ impl<'a> std::future::IntoFuture for ImageInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_push`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImagePushRequest<'a> {
@@ -4432,6 +4828,7 @@ pub struct ImagePushRequest<'a> {
     x_registry_auth: dockwright_runtime::AuthConfig,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImagePushRequest<'a> {
     /// Tag of the image to push. For example, `latest`. If no tag is provided,
     /// all tags of the given image that are present in the local image store
@@ -4440,15 +4837,14 @@ impl<'a> ImagePushRequest<'a> {
         self.tag = Some(value.into());
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4461,8 +4857,8 @@ impl<'a> ImagePushRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.29/images/{}/push", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.29/images/{}/push", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(value) = self.tag.as_ref() {
@@ -4475,6 +4871,7 @@ impl<'a> ImagePushRequest<'a> {
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImagePushRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::PushImageInfo>,
@@ -4486,6 +4883,7 @@ impl<'a> std::future::IntoFuture for ImagePushRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_tag`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageTagRequest<'a> {
@@ -4495,26 +4893,27 @@ pub struct ImageTagRequest<'a> {
     tag: Option<String>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageTagRequest<'a> {
     /// The repository to tag in. For example, `someuser/someimage`.
     pub fn repo(mut self, value: impl Into<String>) -> Self {
         self.repo = Some(value.into());
         self
     }
+
     /// The name of the new tag.
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -4523,8 +4922,8 @@ impl<'a> ImageTagRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.29/images/{}/tag", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.29/images/{}/tag", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(value) = self.repo.as_ref() {
@@ -4539,6 +4938,7 @@ impl<'a> ImageTagRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageTagRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -4548,22 +4948,22 @@ impl<'a> std::future::IntoFuture for ImageTagRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::system_info`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemInfoRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemInfoRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4578,6 +4978,7 @@ impl<'a> SystemInfoRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemInfoRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SystemInfoResponse>;
     type IntoFuture = std::pin::Pin<
@@ -4587,6 +4988,7 @@ impl<'a> std::future::IntoFuture for SystemInfoRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkListRequest<'a> {
@@ -4594,6 +4996,7 @@ pub struct NetworkListRequest<'a> {
     filters: Option<crate::filters::NetworkListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkListRequest<'a> {
     /// JSON encoded value of the filters (a `map[string][]string`) to process on the networks list. Available filters:
     ///
@@ -4607,15 +5010,14 @@ impl<'a> NetworkListRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Network>> {
         let mut request = self
@@ -4636,6 +5038,7 @@ impl<'a> NetworkListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Network>>;
     type IntoFuture = std::pin::Pin<
@@ -4645,6 +5048,7 @@ impl<'a> std::future::IntoFuture for NetworkListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkCreateRequest<'a> {
@@ -4652,16 +5056,15 @@ pub struct NetworkCreateRequest<'a> {
     body: Option<crate::models::NetworkCreateBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkCreateRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4682,6 +5085,7 @@ impl<'a> NetworkCreateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::NetworkCreateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -4691,6 +5095,7 @@ impl<'a> std::future::IntoFuture for NetworkCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_prune`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkPruneRequest<'a> {
@@ -4698,6 +5103,7 @@ pub struct NetworkPruneRequest<'a> {
     filters: Option<crate::filters::NetworkPruneFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkPruneRequest<'a> {
     /// Filters to process on the prune list, encoded as JSON (a `map[string][]string`).
     ///
@@ -4707,15 +5113,14 @@ impl<'a> NetworkPruneRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4738,6 +5143,7 @@ impl<'a> NetworkPruneRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkPruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::NetworkPruneResponse>;
     type IntoFuture = std::pin::Pin<
@@ -4747,6 +5153,7 @@ impl<'a> std::future::IntoFuture for NetworkPruneRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkInspectRequest<'a> {
@@ -4755,21 +5162,21 @@ pub struct NetworkInspectRequest<'a> {
     verbose: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkInspectRequest<'a> {
     /// Detailed inspect output for troubleshooting
     pub fn verbose(mut self, value: bool) -> Self {
         self.verbose = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Network> {
         let mut request = self
@@ -4778,8 +5185,8 @@ impl<'a> NetworkInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.29/networks/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.29/networks/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(value) = self.verbose.as_ref() {
@@ -4791,6 +5198,7 @@ impl<'a> NetworkInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Network>;
     type IntoFuture = std::pin::Pin<
@@ -4800,6 +5208,7 @@ impl<'a> std::future::IntoFuture for NetworkInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkDeleteRequest<'a> {
@@ -4807,16 +5216,15 @@ pub struct NetworkDeleteRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkDeleteRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -4825,8 +5233,8 @@ impl<'a> NetworkDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.29/networks/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.29/networks/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -4835,6 +5243,7 @@ impl<'a> NetworkDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -4844,6 +5253,7 @@ impl<'a> std::future::IntoFuture for NetworkDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_connect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkConnectRequest<'a> {
@@ -4852,16 +5262,15 @@ pub struct NetworkConnectRequest<'a> {
     body: Option<crate::models::NetworkConnectBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkConnectRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -4871,7 +5280,7 @@ impl<'a> NetworkConnectRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.29/networks/{}/connect",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(body) = &self.body {
@@ -4883,6 +5292,7 @@ impl<'a> NetworkConnectRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkConnectRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -4892,6 +5302,7 @@ impl<'a> std::future::IntoFuture for NetworkConnectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_disconnect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkDisconnectRequest<'a> {
@@ -4900,16 +5311,15 @@ pub struct NetworkDisconnectRequest<'a> {
     body: Option<crate::models::NetworkDisconnectBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkDisconnectRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -4919,7 +5329,7 @@ impl<'a> NetworkDisconnectRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.29/networks/{}/disconnect",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(body) = &self.body {
@@ -4931,6 +5341,7 @@ impl<'a> NetworkDisconnectRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkDisconnectRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -4940,6 +5351,7 @@ impl<'a> std::future::IntoFuture for NetworkDisconnectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::node_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NodeListRequest<'a> {
@@ -4947,6 +5359,7 @@ pub struct NodeListRequest<'a> {
     filters: Option<crate::filters::NodeListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NodeListRequest<'a> {
     /// Filters to process on the nodes list, encoded as JSON (a `map[string][]string`).
     ///
@@ -4960,15 +5373,14 @@ impl<'a> NodeListRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Node>> {
         let mut request = self
@@ -4989,6 +5401,7 @@ impl<'a> NodeListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for NodeListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Node>>;
     type IntoFuture = std::pin::Pin<
@@ -4998,6 +5411,7 @@ impl<'a> std::future::IntoFuture for NodeListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::node_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NodeInspectRequest<'a> {
@@ -5005,16 +5419,15 @@ pub struct NodeInspectRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NodeInspectRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Node> {
         let mut request = self
@@ -5023,7 +5436,8 @@ impl<'a> NodeInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.29/nodes/{}", dockwright_runtime::encode_path_segment(& self.id)
+                    "/v1.29/nodes/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -5032,6 +5446,7 @@ impl<'a> NodeInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NodeInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Node>;
     type IntoFuture = std::pin::Pin<
@@ -5041,6 +5456,7 @@ impl<'a> std::future::IntoFuture for NodeInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::node_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NodeDeleteRequest<'a> {
@@ -5049,21 +5465,21 @@ pub struct NodeDeleteRequest<'a> {
     force: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NodeDeleteRequest<'a> {
     /// Force remove a node from the swarm
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5072,7 +5488,8 @@ impl<'a> NodeDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.29/nodes/{}", dockwright_runtime::encode_path_segment(& self.id)
+                    "/v1.29/nodes/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(value) = self.force.as_ref() {
@@ -5084,6 +5501,7 @@ impl<'a> NodeDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NodeDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -5093,6 +5511,7 @@ impl<'a> std::future::IntoFuture for NodeDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::node_update`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NodeUpdateRequest<'a> {
@@ -5102,20 +5521,20 @@ pub struct NodeUpdateRequest<'a> {
     body: Option<crate::models::NodeSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NodeUpdateRequest<'a> {
     pub fn body(mut self, value: crate::models::NodeSpec) -> Self {
         self.body = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5124,8 +5543,8 @@ impl<'a> NodeUpdateRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.29/nodes/{}/update", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.29/nodes/{}/update",
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.version) {
@@ -5140,6 +5559,7 @@ impl<'a> NodeUpdateRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NodeUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -5149,6 +5569,7 @@ impl<'a> std::future::IntoFuture for NodeUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginListRequest<'a> {
@@ -5156,6 +5577,7 @@ pub struct PluginListRequest<'a> {
     filters: Option<crate::filters::PluginListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to process on the plugin list. Available filters:
     ///
@@ -5165,15 +5587,14 @@ impl<'a> PluginListRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Plugin>> {
         let mut request = self
@@ -5194,6 +5615,7 @@ impl<'a> PluginListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Plugin>>;
     type IntoFuture = std::pin::Pin<
@@ -5203,6 +5625,7 @@ impl<'a> std::future::IntoFuture for PluginListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginCreateRequest<'a> {
@@ -5211,21 +5634,21 @@ pub struct PluginCreateRequest<'a> {
     body: Option<dockwright_runtime::Body>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginCreateRequest<'a> {
     /// Path to tar containing plugin rootfs and manifest
     pub fn body(mut self, value: dockwright_runtime::Body) -> Self {
         self.body = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5245,6 +5668,7 @@ impl<'a> PluginCreateRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginCreateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -5254,6 +5678,7 @@ impl<'a> std::future::IntoFuture for PluginCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::get_plugin_privileges`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetPluginPrivilegesRequest<'a> {
@@ -5261,16 +5686,15 @@ pub struct GetPluginPrivilegesRequest<'a> {
     remote: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> GetPluginPrivilegesRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5296,6 +5720,7 @@ impl<'a> GetPluginPrivilegesRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for GetPluginPrivilegesRequest<'a> {
     type Output = dockwright_runtime::Result<
         Vec<crate::models::GetPluginPrivilegesResponseItem>,
@@ -5307,6 +5732,7 @@ impl<'a> std::future::IntoFuture for GetPluginPrivilegesRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_pull`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginPullRequest<'a> {
@@ -5317,6 +5743,7 @@ pub struct PluginPullRequest<'a> {
     body: Option<Vec<crate::models::PluginPullBodyItem>>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginPullRequest<'a> {
     /// Local name for the pulled plugin.
     ///
@@ -5325,24 +5752,25 @@ impl<'a> PluginPullRequest<'a> {
         self.name = Some(value.into());
         self
     }
+
     /// A base64-encoded auth configuration to use when pulling a plugin from a registry. \[See the authentication section for details.\](#section/Authentication)
     pub fn x_registry_auth(mut self, value: dockwright_runtime::AuthConfig) -> Self {
         self.x_registry_auth = Some(value);
         self
     }
+
     pub fn body(mut self, value: Vec<crate::models::PluginPullBodyItem>) -> Self {
         self.body = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5372,6 +5800,7 @@ impl<'a> PluginPullRequest<'a> {
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginPullRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::CreateImageInfo>,
@@ -5383,6 +5812,7 @@ impl<'a> std::future::IntoFuture for PluginPullRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginDeleteRequest<'a> {
@@ -5391,21 +5821,21 @@ pub struct PluginDeleteRequest<'a> {
     force: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginDeleteRequest<'a> {
     /// Disable the plugin before removing. This may result in issues if the plugin is in use by a container.
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Plugin> {
         let mut request = self
@@ -5414,8 +5844,8 @@ impl<'a> PluginDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.29/plugins/{}", dockwright_runtime::encode_path_segment(& self
-                    .name)
+                    "/v1.29/plugins/{}", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(value) = self.force.as_ref() {
@@ -5427,6 +5857,7 @@ impl<'a> PluginDeleteRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Plugin>;
     type IntoFuture = std::pin::Pin<
@@ -5436,6 +5867,7 @@ impl<'a> std::future::IntoFuture for PluginDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_disable`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginDisableRequest<'a> {
@@ -5444,21 +5876,21 @@ pub struct PluginDisableRequest<'a> {
     force: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginDisableRequest<'a> {
     /// Force disable a plugin even if still in use.
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5468,7 +5900,7 @@ impl<'a> PluginDisableRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.29/plugins/{}/disable",
-                    dockwright_runtime::encode_path_segment(& self.name)
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         if let Some(value) = self.force.as_ref() {
@@ -5480,6 +5912,7 @@ impl<'a> PluginDisableRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginDisableRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -5489,6 +5922,7 @@ impl<'a> std::future::IntoFuture for PluginDisableRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_enable`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginEnableRequest<'a> {
@@ -5497,21 +5931,21 @@ pub struct PluginEnableRequest<'a> {
     timeout: Option<i64>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginEnableRequest<'a> {
     /// Set the HTTP client timeout (in seconds)
     pub fn timeout(mut self, value: i64) -> Self {
         self.timeout = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5520,8 +5954,8 @@ impl<'a> PluginEnableRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.29/plugins/{}/enable", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.29/plugins/{}/enable",
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         if let Some(value) = self.timeout.as_ref() {
@@ -5533,6 +5967,7 @@ impl<'a> PluginEnableRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginEnableRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -5542,6 +5977,7 @@ impl<'a> std::future::IntoFuture for PluginEnableRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginInspectRequest<'a> {
@@ -5549,16 +5985,15 @@ pub struct PluginInspectRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginInspectRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Plugin> {
         let mut request = self
@@ -5567,8 +6002,8 @@ impl<'a> PluginInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.29/plugins/{}/json", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.29/plugins/{}/json",
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -5577,6 +6012,7 @@ impl<'a> PluginInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Plugin>;
     type IntoFuture = std::pin::Pin<
@@ -5586,6 +6022,7 @@ impl<'a> std::future::IntoFuture for PluginInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_push`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginPushRequest<'a> {
@@ -5593,16 +6030,15 @@ pub struct PluginPushRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginPushRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5615,14 +6051,15 @@ impl<'a> PluginPushRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.29/plugins/{}/push", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.29/plugins/{}/push",
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         request = request.timeout(self.request_timeout);
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginPushRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::PushImageInfo>,
@@ -5634,6 +6071,7 @@ impl<'a> std::future::IntoFuture for PluginPushRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_set`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginSetRequest<'a> {
@@ -5642,20 +6080,20 @@ pub struct PluginSetRequest<'a> {
     body: Option<Vec<String>>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginSetRequest<'a> {
     pub fn body(mut self, value: Vec<String>) -> Self {
         self.body = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5664,8 +6102,8 @@ impl<'a> PluginSetRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.29/plugins/{}/set", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.29/plugins/{}/set", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(body) = &self.body {
@@ -5677,6 +6115,7 @@ impl<'a> PluginSetRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginSetRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -5686,6 +6125,7 @@ impl<'a> std::future::IntoFuture for PluginSetRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_upgrade`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginUpgradeRequest<'a> {
@@ -5696,25 +6136,26 @@ pub struct PluginUpgradeRequest<'a> {
     body: Option<Vec<crate::models::PluginUpgradeBodyItem>>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginUpgradeRequest<'a> {
     /// A base64-encoded auth configuration to use when pulling a plugin from a registry. \[See the authentication section for details.\](#section/Authentication)
     pub fn x_registry_auth(mut self, value: dockwright_runtime::AuthConfig) -> Self {
         self.x_registry_auth = Some(value);
         self
     }
+
     pub fn body(mut self, value: Vec<crate::models::PluginUpgradeBodyItem>) -> Self {
         self.body = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5728,7 +6169,7 @@ impl<'a> PluginUpgradeRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.29/plugins/{}/upgrade",
-                    dockwright_runtime::encode_path_segment(& self.name)
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         if let Some(value) = Some(&self.remote) {
@@ -5744,6 +6185,7 @@ impl<'a> PluginUpgradeRequest<'a> {
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginUpgradeRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::CreateImageInfo>,
@@ -5755,6 +6197,7 @@ impl<'a> std::future::IntoFuture for PluginUpgradeRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::secret_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SecretListRequest<'a> {
@@ -5762,6 +6205,7 @@ pub struct SecretListRequest<'a> {
     filters: Option<crate::filters::SecretListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SecretListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to process on the secrets list. Available filters:
     ///
@@ -5773,15 +6217,14 @@ impl<'a> SecretListRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Secret>> {
         let mut request = self
@@ -5802,6 +6245,7 @@ impl<'a> SecretListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for SecretListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Secret>>;
     type IntoFuture = std::pin::Pin<
@@ -5811,6 +6255,7 @@ impl<'a> std::future::IntoFuture for SecretListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::secret_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SecretCreateRequest<'a> {
@@ -5818,16 +6263,15 @@ pub struct SecretCreateRequest<'a> {
     body: Option<crate::models::SecretSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SecretCreateRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5848,6 +6292,7 @@ impl<'a> SecretCreateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SecretCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SecretCreateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -5857,6 +6302,7 @@ impl<'a> std::future::IntoFuture for SecretCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::secret_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SecretInspectRequest<'a> {
@@ -5864,16 +6310,15 @@ pub struct SecretInspectRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SecretInspectRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Secret> {
         let mut request = self
@@ -5882,8 +6327,8 @@ impl<'a> SecretInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.29/secrets/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.29/secrets/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -5892,6 +6337,7 @@ impl<'a> SecretInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SecretInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Secret>;
     type IntoFuture = std::pin::Pin<
@@ -5901,6 +6347,7 @@ impl<'a> std::future::IntoFuture for SecretInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::secret_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SecretDeleteRequest<'a> {
@@ -5908,16 +6355,15 @@ pub struct SecretDeleteRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SecretDeleteRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5926,8 +6372,8 @@ impl<'a> SecretDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.29/secrets/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.29/secrets/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -5936,6 +6382,7 @@ impl<'a> SecretDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SecretDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -5945,6 +6392,7 @@ impl<'a> std::future::IntoFuture for SecretDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::secret_update`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SecretUpdateRequest<'a> {
@@ -5954,21 +6402,21 @@ pub struct SecretUpdateRequest<'a> {
     body: Option<crate::models::SecretSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SecretUpdateRequest<'a> {
     /// The spec of the secret to update. Currently, only the Labels field can be updated. All other fields must remain unchanged from the \[SecretInspect endpoint\](#operation/SecretInspect) response values.
     pub fn body(mut self, value: crate::models::SecretSpec) -> Self {
         self.body = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5977,8 +6425,8 @@ impl<'a> SecretUpdateRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.29/secrets/{}/update", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.29/secrets/{}/update",
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.version) {
@@ -5993,6 +6441,7 @@ impl<'a> SecretUpdateRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SecretUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6002,6 +6451,7 @@ impl<'a> std::future::IntoFuture for SecretUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::service_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ServiceListRequest<'a> {
@@ -6009,6 +6459,7 @@ pub struct ServiceListRequest<'a> {
     filters: Option<crate::filters::ServiceListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ServiceListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to process on the services list. Available filters:
     ///
@@ -6020,15 +6471,14 @@ impl<'a> ServiceListRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Service>> {
         let mut request = self
@@ -6049,6 +6499,7 @@ impl<'a> ServiceListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ServiceListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Service>>;
     type IntoFuture = std::pin::Pin<
@@ -6058,6 +6509,7 @@ impl<'a> std::future::IntoFuture for ServiceListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::service_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ServiceCreateRequest<'a> {
@@ -6066,21 +6518,21 @@ pub struct ServiceCreateRequest<'a> {
     body: Option<crate::models::ServiceSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ServiceCreateRequest<'a> {
     /// A base64-encoded auth configuration for pulling from private registries. \[See the authentication section for details.\](#section/Authentication)
     pub fn x_registry_auth(mut self, value: dockwright_runtime::AuthConfig) -> Self {
         self.x_registry_auth = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -6104,6 +6556,7 @@ impl<'a> ServiceCreateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ServiceCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ServiceCreateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -6113,6 +6566,7 @@ impl<'a> std::future::IntoFuture for ServiceCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::service_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ServiceInspectRequest<'a> {
@@ -6121,21 +6575,21 @@ pub struct ServiceInspectRequest<'a> {
     insert_defaults: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ServiceInspectRequest<'a> {
     /// Fill empty fields with default values.
     pub fn insert_defaults(mut self, value: bool) -> Self {
         self.insert_defaults = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Service> {
         let mut request = self
@@ -6144,8 +6598,8 @@ impl<'a> ServiceInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.29/services/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.29/services/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(value) = self.insert_defaults.as_ref() {
@@ -6157,6 +6611,7 @@ impl<'a> ServiceInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ServiceInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Service>;
     type IntoFuture = std::pin::Pin<
@@ -6166,6 +6621,7 @@ impl<'a> std::future::IntoFuture for ServiceInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::service_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ServiceDeleteRequest<'a> {
@@ -6173,16 +6629,15 @@ pub struct ServiceDeleteRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ServiceDeleteRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6191,8 +6646,8 @@ impl<'a> ServiceDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.29/services/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.29/services/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -6201,6 +6656,7 @@ impl<'a> ServiceDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ServiceDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6210,6 +6666,7 @@ impl<'a> std::future::IntoFuture for ServiceDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::service_logs`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ServiceLogsRequest<'a> {
@@ -6225,12 +6682,14 @@ pub struct ServiceLogsRequest<'a> {
     tty_hint: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ServiceLogsRequest<'a> {
     /// Show service context and extra details provided to logs.
     pub fn details(mut self, value: bool) -> Self {
         self.details = Some(value);
         self
     }
+
     /// Return the logs as a stream.
     ///
     /// This will return a `101` HTTP response with a `Connection: upgrade` header, then hijack the HTTP connection to send raw output. For more information about hijacking and the stream format, \[see the documentation for the attach endpoint\](#operation/ContainerAttach).
@@ -6238,31 +6697,37 @@ impl<'a> ServiceLogsRequest<'a> {
         self.follow = Some(value);
         self
     }
+
     /// Return logs from `stdout`
     pub fn stdout(mut self, value: bool) -> Self {
         self.stdout = Some(value);
         self
     }
+
     /// Return logs from `stderr`
     pub fn stderr(mut self, value: bool) -> Self {
         self.stderr = Some(value);
         self
     }
+
     /// Only return logs since this time, as a UNIX timestamp
     pub fn since(mut self, value: i64) -> Self {
         self.since = Some(value);
         self
     }
+
     /// Add timestamps to every log line
     pub fn timestamps(mut self, value: bool) -> Self {
         self.timestamps = Some(value);
         self
     }
+
     /// Only return this number of log lines from the end of the logs. Specify as an integer or `all` to output all log lines.
     pub fn tail(mut self, value: impl Into<String>) -> Self {
         self.tail = Some(value.into());
         self
     }
+
     /// Whether the container (or exec'd process) has a TTY, i.e. whether its
     /// output is one raw stream rather than multiplexed stdout/stderr frames.
     ///
@@ -6273,15 +6738,14 @@ impl<'a> ServiceLogsRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -6292,8 +6756,8 @@ impl<'a> ServiceLogsRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.29/services/{}/logs", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.29/services/{}/logs",
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.details.as_ref() {
@@ -6328,7 +6792,7 @@ impl<'a> ServiceLogsRequest<'a> {
                         dockwright_runtime::Method::GET,
                         format!(
                             "/v1.29/services/{}",
-                            dockwright_runtime::encode_path_segment(& self.id)
+                            dockwright_runtime::encode_path_segment(self.id.as_str())
                         ),
                     ),
                 "/Spec/TaskTemplate/ContainerSpec/TTY",
@@ -6336,6 +6800,7 @@ impl<'a> ServiceLogsRequest<'a> {
         request.send_logs(rule).await
     }
 }
+
 impl<'a> std::future::IntoFuture for ServiceLogsRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::LogOutput>;
     type IntoFuture = std::pin::Pin<
@@ -6345,6 +6810,7 @@ impl<'a> std::future::IntoFuture for ServiceLogsRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::service_update`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ServiceUpdateRequest<'a> {
@@ -6357,31 +6823,33 @@ pub struct ServiceUpdateRequest<'a> {
     body: Option<crate::models::ServiceSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ServiceUpdateRequest<'a> {
     /// If the X-Registry-Auth header is not specified, this parameter indicates where to find registry authorization credentials. The valid values are `spec` and `previous-spec`.
     pub fn registry_auth_from(mut self, value: impl Into<String>) -> Self {
         self.registry_auth_from = Some(value.into());
         self
     }
+
     /// Set to this parameter to `previous` to cause a server-side rollback to the previous service spec. The supplied spec will be ignored in this case.
     pub fn rollback(mut self, value: impl Into<String>) -> Self {
         self.rollback = Some(value.into());
         self
     }
+
     /// A base64-encoded auth configuration for pulling from private registries. \[See the authentication section for details.\](#section/Authentication)
     pub fn x_registry_auth(mut self, value: dockwright_runtime::AuthConfig) -> Self {
         self.x_registry_auth = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -6393,7 +6861,7 @@ impl<'a> ServiceUpdateRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.29/services/{}/update",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.version) {
@@ -6417,6 +6885,7 @@ impl<'a> ServiceUpdateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ServiceUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ServiceUpdateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -6426,22 +6895,22 @@ impl<'a> std::future::IntoFuture for ServiceUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmInspectRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmInspectRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -6456,6 +6925,7 @@ impl<'a> SwarmInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SwarmInspectResponse>;
     type IntoFuture = std::pin::Pin<
@@ -6465,6 +6935,7 @@ impl<'a> std::future::IntoFuture for SwarmInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_init`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmInitRequest<'a> {
@@ -6472,16 +6943,15 @@ pub struct SwarmInitRequest<'a> {
     body: Option<crate::models::SwarmInitBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmInitRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<String> {
         let mut request = self
@@ -6500,6 +6970,7 @@ impl<'a> SwarmInitRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmInitRequest<'a> {
     type Output = dockwright_runtime::Result<String>;
     type IntoFuture = std::pin::Pin<
@@ -6509,6 +6980,7 @@ impl<'a> std::future::IntoFuture for SwarmInitRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_join`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmJoinRequest<'a> {
@@ -6516,16 +6988,15 @@ pub struct SwarmJoinRequest<'a> {
     body: Option<crate::models::SwarmJoinBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmJoinRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6544,6 +7015,7 @@ impl<'a> SwarmJoinRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmJoinRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6553,6 +7025,7 @@ impl<'a> std::future::IntoFuture for SwarmJoinRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_leave`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmLeaveRequest<'a> {
@@ -6560,21 +7033,21 @@ pub struct SwarmLeaveRequest<'a> {
     force: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmLeaveRequest<'a> {
     /// Force leave swarm, even if this is the last manager or that it will break the cluster.
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6593,6 +7066,7 @@ impl<'a> SwarmLeaveRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmLeaveRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6602,6 +7076,7 @@ impl<'a> std::future::IntoFuture for SwarmLeaveRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_unlock`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmUnlockRequest<'a> {
@@ -6609,16 +7084,15 @@ pub struct SwarmUnlockRequest<'a> {
     body: Option<crate::models::SwarmUnlockBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmUnlockRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6637,6 +7111,7 @@ impl<'a> SwarmUnlockRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmUnlockRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6646,22 +7121,22 @@ impl<'a> std::future::IntoFuture for SwarmUnlockRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_unlockkey`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmUnlockkeyRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmUnlockkeyRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -6679,6 +7154,7 @@ impl<'a> SwarmUnlockkeyRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmUnlockkeyRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SwarmUnlockkeyResponse>;
     type IntoFuture = std::pin::Pin<
@@ -6688,6 +7164,7 @@ impl<'a> std::future::IntoFuture for SwarmUnlockkeyRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_update`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmUpdateRequest<'a> {
@@ -6699,31 +7176,33 @@ pub struct SwarmUpdateRequest<'a> {
     body: Option<crate::models::SwarmSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmUpdateRequest<'a> {
     /// Rotate the worker join token.
     pub fn rotate_worker_token(mut self, value: bool) -> Self {
         self.rotate_worker_token = Some(value);
         self
     }
+
     /// Rotate the manager join token.
     pub fn rotate_manager_token(mut self, value: bool) -> Self {
         self.rotate_manager_token = Some(value);
         self
     }
+
     /// Rotate the manager unlock key.
     pub fn rotate_manager_unlock_key(mut self, value: bool) -> Self {
         self.rotate_manager_unlock_key = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6754,6 +7233,7 @@ impl<'a> SwarmUpdateRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6763,22 +7243,22 @@ impl<'a> std::future::IntoFuture for SwarmUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::system_data_usage`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemDataUsageRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemDataUsageRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -6793,6 +7273,7 @@ impl<'a> SystemDataUsageRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemDataUsageRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SystemDataUsageResponse>;
     type IntoFuture = std::pin::Pin<
@@ -6802,6 +7283,7 @@ impl<'a> std::future::IntoFuture for SystemDataUsageRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::task_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct TaskListRequest<'a> {
@@ -6809,6 +7291,7 @@ pub struct TaskListRequest<'a> {
     filters: Option<crate::filters::TaskListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> TaskListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to process on the tasks list. Available filters:
     ///
@@ -6822,15 +7305,14 @@ impl<'a> TaskListRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Task>> {
         let mut request = self
@@ -6851,6 +7333,7 @@ impl<'a> TaskListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for TaskListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Task>>;
     type IntoFuture = std::pin::Pin<
@@ -6860,6 +7343,7 @@ impl<'a> std::future::IntoFuture for TaskListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::task_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct TaskInspectRequest<'a> {
@@ -6867,16 +7351,15 @@ pub struct TaskInspectRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> TaskInspectRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Task> {
         let mut request = self
@@ -6885,7 +7368,8 @@ impl<'a> TaskInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.29/tasks/{}", dockwright_runtime::encode_path_segment(& self.id)
+                    "/v1.29/tasks/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -6894,6 +7378,7 @@ impl<'a> TaskInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for TaskInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Task>;
     type IntoFuture = std::pin::Pin<
@@ -6903,6 +7388,7 @@ impl<'a> std::future::IntoFuture for TaskInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::task_logs`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct TaskLogsRequest<'a> {
@@ -6918,12 +7404,14 @@ pub struct TaskLogsRequest<'a> {
     tty_hint: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> TaskLogsRequest<'a> {
     /// Show task context and extra details provided to logs.
     pub fn details(mut self, value: bool) -> Self {
         self.details = Some(value);
         self
     }
+
     /// Return the logs as a stream.
     ///
     /// This will return a `101` HTTP response with a `Connection: upgrade` header, then hijack the HTTP connection to send raw output. For more information about hijacking and the stream format, \[see the documentation for the attach endpoint\](#operation/ContainerAttach).
@@ -6931,31 +7419,37 @@ impl<'a> TaskLogsRequest<'a> {
         self.follow = Some(value);
         self
     }
+
     /// Return logs from `stdout`
     pub fn stdout(mut self, value: bool) -> Self {
         self.stdout = Some(value);
         self
     }
+
     /// Return logs from `stderr`
     pub fn stderr(mut self, value: bool) -> Self {
         self.stderr = Some(value);
         self
     }
+
     /// Only return logs since this time, as a UNIX timestamp
     pub fn since(mut self, value: i64) -> Self {
         self.since = Some(value);
         self
     }
+
     /// Add timestamps to every log line
     pub fn timestamps(mut self, value: bool) -> Self {
         self.timestamps = Some(value);
         self
     }
+
     /// Only return this number of log lines from the end of the logs. Specify as an integer or `all` to output all log lines.
     pub fn tail(mut self, value: impl Into<String>) -> Self {
         self.tail = Some(value.into());
         self
     }
+
     /// Whether the container (or exec'd process) has a TTY, i.e. whether its
     /// output is one raw stream rather than multiplexed stdout/stderr frames.
     ///
@@ -6966,15 +7460,14 @@ impl<'a> TaskLogsRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -6985,8 +7478,8 @@ impl<'a> TaskLogsRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.29/tasks/{}/logs", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.29/tasks/{}/logs", dockwright_runtime::encode_path_segment(self
+                    .id.as_str())
                 ),
             );
         if let Some(value) = self.details.as_ref() {
@@ -7020,8 +7513,8 @@ impl<'a> TaskLogsRequest<'a> {
                     .request(
                         dockwright_runtime::Method::GET,
                         format!(
-                            "/v1.29/tasks/{}", dockwright_runtime::encode_path_segment(&
-                            self.id)
+                            "/v1.29/tasks/{}",
+                            dockwright_runtime::encode_path_segment(self.id.as_str())
                         ),
                     ),
                 "/Spec/ContainerSpec/TTY",
@@ -7029,6 +7522,7 @@ impl<'a> TaskLogsRequest<'a> {
         request.send_logs(rule).await
     }
 }
+
 impl<'a> std::future::IntoFuture for TaskLogsRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::LogOutput>;
     type IntoFuture = std::pin::Pin<
@@ -7038,22 +7532,22 @@ impl<'a> std::future::IntoFuture for TaskLogsRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::system_version`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemVersionRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemVersionRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -7068,6 +7562,7 @@ impl<'a> SystemVersionRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemVersionRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SystemVersionResponse>;
     type IntoFuture = std::pin::Pin<
@@ -7077,6 +7572,7 @@ impl<'a> std::future::IntoFuture for SystemVersionRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::volume_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct VolumeListRequest<'a> {
@@ -7084,6 +7580,7 @@ pub struct VolumeListRequest<'a> {
     filters: Option<crate::filters::VolumeListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> VolumeListRequest<'a> {
     /// JSON encoded value of the filters (a `map[string][]string`) to
     /// process on the volumes list. Available filters:
@@ -7100,15 +7597,14 @@ impl<'a> VolumeListRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -7128,6 +7624,7 @@ impl<'a> VolumeListRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for VolumeListRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::VolumeListResponse>;
     type IntoFuture = std::pin::Pin<
@@ -7137,6 +7634,7 @@ impl<'a> std::future::IntoFuture for VolumeListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::volume_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct VolumeCreateRequest<'a> {
@@ -7144,16 +7642,15 @@ pub struct VolumeCreateRequest<'a> {
     body: Option<crate::models::VolumeCreateBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> VolumeCreateRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Volume> {
         let mut request = self
@@ -7172,6 +7669,7 @@ impl<'a> VolumeCreateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for VolumeCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Volume>;
     type IntoFuture = std::pin::Pin<
@@ -7181,6 +7679,7 @@ impl<'a> std::future::IntoFuture for VolumeCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::volume_prune`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct VolumePruneRequest<'a> {
@@ -7188,6 +7687,7 @@ pub struct VolumePruneRequest<'a> {
     filters: Option<crate::filters::VolumePruneFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> VolumePruneRequest<'a> {
     /// Filters to process on the prune list, encoded as JSON (a `map[string][]string`).
     ///
@@ -7196,15 +7696,14 @@ impl<'a> VolumePruneRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -7227,6 +7726,7 @@ impl<'a> VolumePruneRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for VolumePruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::VolumePruneResponse>;
     type IntoFuture = std::pin::Pin<
@@ -7236,6 +7736,7 @@ impl<'a> std::future::IntoFuture for VolumePruneRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::volume_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct VolumeInspectRequest<'a> {
@@ -7243,16 +7744,15 @@ pub struct VolumeInspectRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> VolumeInspectRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Volume> {
         let mut request = self
@@ -7261,8 +7761,8 @@ impl<'a> VolumeInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.29/volumes/{}", dockwright_runtime::encode_path_segment(& self
-                    .name)
+                    "/v1.29/volumes/{}", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -7271,6 +7771,7 @@ impl<'a> VolumeInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for VolumeInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Volume>;
     type IntoFuture = std::pin::Pin<
@@ -7280,6 +7781,7 @@ impl<'a> std::future::IntoFuture for VolumeInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::volume_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct VolumeDeleteRequest<'a> {
@@ -7288,21 +7790,21 @@ pub struct VolumeDeleteRequest<'a> {
     force: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> VolumeDeleteRequest<'a> {
     /// Force the removal of the volume
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -7311,8 +7813,8 @@ impl<'a> VolumeDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.29/volumes/{}", dockwright_runtime::encode_path_segment(& self
-                    .name)
+                    "/v1.29/volumes/{}", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(value) = self.force.as_ref() {
@@ -7324,6 +7826,7 @@ impl<'a> VolumeDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for VolumeDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -7333,6 +7836,7 @@ impl<'a> std::future::IntoFuture for VolumeDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 impl dockwright_runtime::ProgressMessage for crate::models::BuildInfo {
     fn error_message(&self) -> Option<String> {
         dockwright_runtime::stream::daemon_error(
@@ -7346,45 +7850,56 @@ impl dockwright_runtime::ProgressMessage for crate::models::BuildInfo {
         )
     }
 }
+
 impl dockwright_runtime::ProgressReport for crate::models::BuildInfo {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
+
     fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
+
     fn progress_text(&self) -> Option<&str> {
         self.progress.as_deref()
     }
+
     fn stream_text(&self) -> Option<&str> {
         self.stream.as_deref()
     }
 }
+
 impl dockwright_runtime::ProgressMessage for crate::models::CreateImageInfo {
     fn error_message(&self) -> Option<String> {
         dockwright_runtime::stream::daemon_error(self.error.as_deref(), None)
     }
 }
+
 impl dockwright_runtime::ProgressReport for crate::models::CreateImageInfo {
     fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
+
     fn progress_text(&self) -> Option<&str> {
         self.progress.as_deref()
     }
 }
+
 impl dockwright_runtime::ProgressMessage for crate::models::PushImageInfo {
     fn error_message(&self) -> Option<String> {
         dockwright_runtime::stream::daemon_error(self.error.as_deref(), None)
     }
 }
+
 impl dockwright_runtime::ProgressReport for crate::models::PushImageInfo {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
+
     fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
+
     fn progress_text(&self) -> Option<&str> {
         self.progress.as_deref()
     }

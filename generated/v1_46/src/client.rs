@@ -5,28 +5,43 @@
 
 /// The API version every request of this crate is pinned to.
 pub const API_VERSION: &str = "1.46";
+
 /// A Docker Engine API client pinned to one API version.
 ///
 /// Every request this client sends starts with `/v1.46/`.
 /// Cheap to clone: clones share one connection pool.
+///
+/// # Time limits
+///
+/// None by default. [`TransportBuilder::default_timeout`](dockwright_runtime::TransportBuilder::default_timeout)
+/// sets one for ordinary calls. Every request's `request_timeout(limit)` sets a
+/// limit for that request, from sending it to the end of its answer (for a
+/// stream: to the end of the stream), overriding the transport's default, which
+/// streams and long polls ignore: they run as long as the daemon keeps them open
+/// unless a limit is set on the request. Running out is
+/// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
 #[derive(Debug, Clone)]
 pub struct Client {
     transport: dockwright_runtime::Transport,
 }
+
 impl Client {
     /// A client over an explicit transport (unix socket, TCP, TLS).
     pub fn new(transport: dockwright_runtime::Transport) -> Self {
         Self { transport }
     }
+
     /// Connects as the Docker CLI would: `DOCKER_HOST`, `DOCKER_TLS_VERIFY`,
     /// `DOCKER_CERT_PATH` and the current Docker context.
     pub fn from_env() -> dockwright_runtime::Result<Self> {
         Ok(Self::new(dockwright_runtime::Transport::from_env()?))
     }
+
     /// The transport, for requests this crate does not describe.
     pub fn transport(&self) -> &dockwright_runtime::Transport {
         &self.transport
     }
+
     /// Pings the daemon and returns what its response headers say (API version,
     /// OS type, builder version, swarm state, experimental flag).
     pub async fn ping(
@@ -34,6 +49,7 @@ impl Client {
     ) -> dockwright_runtime::Result<dockwright_runtime::PingInfo> {
         self.transport.ping().await
     }
+
     /// Pings the daemon and fails with
     /// [`Error::VersionTooNew`](dockwright_runtime::Error::VersionTooNew) when it
     /// cannot speak this crate's API version.
@@ -46,177 +62,17 @@ impl Client {
         }
         Ok(ping)
     }
-    /// Ping
-    ///
-    /// This is a dummy endpoint you can use to test if the server is accessible.
-    ///
-    /// `GET /_ping` (operation `SystemPing`).
-    pub fn system_ping(&self) -> SystemPingRequest<'_> {
-        SystemPingRequest {
-            client: self,
-            request_timeout: None,
-        }
-    }
-    /// Ping
-    ///
-    /// This is a dummy endpoint you can use to test if the server is accessible.
-    ///
-    /// `HEAD /_ping` (operation `SystemPingHead`).
-    pub fn system_ping_head(&self) -> SystemPingHeadRequest<'_> {
-        SystemPingHeadRequest {
-            client: self,
-            request_timeout: None,
-        }
-    }
-    /// Check auth configuration
-    ///
-    /// Validate credentials for a registry and, if available, get an identity
-    /// token for accessing the registry without password.
-    ///
-    /// `POST /auth` (operation `SystemAuth`).
-    pub fn system_auth(&self) -> SystemAuthRequest<'_> {
-        SystemAuthRequest {
-            client: self,
-            body: None,
-            request_timeout: None,
-        }
-    }
-    /// Build an image
-    ///
-    /// Build an image from a tar archive with a `Dockerfile` in it.
-    ///
-    /// The `Dockerfile` specifies how the image is built from the tar archive. It is typically in the archive's root, but can be at a different path or have a different name by specifying the `dockerfile` parameter. [See the `Dockerfile` reference for more information](https://docs.docker.com/engine/reference/builder/).
-    ///
-    /// The Docker daemon performs a preliminary validation of the `Dockerfile` before starting the build, and returns an error if the syntax is incorrect. After that, each instruction is run one-by-one until the ID of the new image is output.
-    ///
-    /// The build is canceled if the client drops the connection by quitting or being killed.
-    ///
-    /// `POST /build` (operation `ImageBuild`).
-    pub fn image_build(&self) -> ImageBuildRequest<'_> {
-        ImageBuildRequest {
-            client: self,
-            dockerfile: None,
-            t: None,
-            extrahosts: None,
-            remote: None,
-            q: None,
-            nocache: None,
-            cachefrom: None,
-            pull: None,
-            rm: None,
-            forcerm: None,
-            memory: None,
-            memswap: None,
-            cpushares: None,
-            cpusetcpus: None,
-            cpuperiod: None,
-            cpuquota: None,
-            buildargs: None,
-            shmsize: None,
-            squash: None,
-            labels: None,
-            networkmode: None,
-            content_type: None,
-            x_registry_config: None,
-            platform: None,
-            target: None,
-            outputs: None,
-            version: None,
-            body: None,
-            request_timeout: None,
-        }
-    }
-    /// Delete builder cache
-    ///
-    /// `POST /build/prune` (operation `BuildPrune`).
-    pub fn build_prune(&self) -> BuildPruneRequest<'_> {
-        BuildPruneRequest {
-            client: self,
-            keep_storage: None,
-            all: None,
-            filters: None,
-            request_timeout: None,
-        }
-    }
-    /// Create a new image from a container
-    ///
-    /// `POST /commit` (operation `ImageCommit`).
-    pub fn image_commit(&self) -> ImageCommitRequest<'_> {
-        ImageCommitRequest {
-            client: self,
-            container: None,
-            repo: None,
-            tag: None,
-            comment: None,
-            author: None,
-            pause: None,
-            changes: None,
-            body: None,
-            request_timeout: None,
-        }
-    }
-    /// List configs
-    ///
-    /// `GET /configs` (operation `ConfigList`).
-    pub fn config_list(&self) -> ConfigListRequest<'_> {
-        ConfigListRequest {
-            client: self,
-            filters: None,
-            request_timeout: None,
-        }
-    }
-    /// Create a config
-    ///
-    /// `POST /configs/create` (operation `ConfigCreate`).
-    pub fn config_create(
-        &self,
-        body: crate::models::ConfigSpec,
-    ) -> ConfigCreateRequest<'_> {
-        ConfigCreateRequest {
-            client: self,
-            body: Some(body),
-            request_timeout: None,
-        }
-    }
-    /// Inspect a config
-    ///
-    /// `GET /configs/{id}` (operation `ConfigInspect`).
-    pub fn config_inspect(&self, id: impl Into<String>) -> ConfigInspectRequest<'_> {
-        ConfigInspectRequest {
-            client: self,
-            id: id.into(),
-            request_timeout: None,
-        }
-    }
-    /// Delete a config
-    ///
-    /// `DELETE /configs/{id}` (operation `ConfigDelete`).
-    pub fn config_delete(&self, id: impl Into<String>) -> ConfigDeleteRequest<'_> {
-        ConfigDeleteRequest {
-            client: self,
-            id: id.into(),
-            request_timeout: None,
-        }
-    }
-    /// Update a Config
-    ///
-    /// `POST /configs/{id}/update` (operation `ConfigUpdate`).
-    pub fn config_update(
-        &self,
-        id: impl Into<String>,
-        version: i64,
-    ) -> ConfigUpdateRequest<'_> {
-        ConfigUpdateRequest {
-            client: self,
-            id: id.into(),
-            version,
-            body: None,
-            request_timeout: None,
-        }
-    }
+}
+
+/// # Containers
+///
+/// Create, start, stop and remove containers; inspect them, read their logs and stats, attach to them, copy files in and out (`docker run`, `ps`, `logs`, `rm`, `cp` …).
+impl Client {
     /// Create a container
     ///
     /// `POST /containers/create` (operation `ContainerCreate`).
+    #[doc(alias = "run")]
+    #[doc(alias = "create")]
     pub fn container_create(
         &self,
         body: crate::models::ContainerCreateBody,
@@ -229,6 +85,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// List containers
     ///
     /// Returns a list of containers. For details on the format, see the
@@ -239,6 +96,8 @@ impl Client {
     /// containers is not propagated .
     ///
     /// `GET /containers/json` (operation `ContainerList`).
+    #[doc(alias = "ps")]
+    #[doc(alias = "ls")]
     pub fn container_list(&self) -> ContainerListRequest<'_> {
         ContainerListRequest {
             client: self,
@@ -249,9 +108,11 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Delete stopped containers
     ///
     /// `POST /containers/prune` (operation `ContainerPrune`).
+    #[doc(alias = "prune")]
     pub fn container_prune(&self) -> ContainerPruneRequest<'_> {
         ContainerPruneRequest {
             client: self,
@@ -259,9 +120,11 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Remove a container
     ///
     /// `DELETE /containers/{id}` (operation `ContainerDelete`).
+    #[doc(alias = "rm")]
     pub fn container_delete(&self, id: impl Into<String>) -> ContainerDeleteRequest<'_> {
         ContainerDeleteRequest {
             client: self,
@@ -272,11 +135,13 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get an archive of a filesystem resource in a container
     ///
     /// Get a tar archive of a resource in the filesystem of container id.
     ///
     /// `GET /containers/{id}/archive` (operation `ContainerArchive`).
+    #[doc(alias = "cp")]
     pub fn container_archive(
         &self,
         id: impl Into<String>,
@@ -289,6 +154,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get information about files in a container
     ///
     /// A response header `X-Docker-Container-Path-Stat` is returned, containing
@@ -308,6 +174,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Extract an archive of files or folders to a directory in a container
     ///
     /// Upload a tar archive to be extracted to a path in the filesystem of container id.
@@ -315,6 +182,7 @@ impl Client {
     /// will be returned with message "not a directory".
     ///
     /// `PUT /containers/{id}/archive` (operation `PutContainerArchive`).
+    #[doc(alias = "cp")]
     pub fn put_container_archive(
         &self,
         id: impl Into<String>,
@@ -331,6 +199,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Attach to a container
     ///
     /// Attach to a container to read its output or send it input. You can attach
@@ -429,6 +298,7 @@ impl Client {
     /// `stdin`.
     ///
     /// `POST /containers/{id}/attach` (operation `ContainerAttach`).
+    #[doc(alias = "attach")]
     pub fn container_attach(&self, id: impl Into<String>) -> ContainerAttachRequest<'_> {
         ContainerAttachRequest {
             client: self,
@@ -443,6 +313,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Attach to a container via a websocket
     ///
     /// `GET /containers/{id}/attach/ws` (operation `ContainerAttachWebsocket`).
@@ -462,6 +333,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get changes on a container’s filesystem
     ///
     /// Returns which files in a container's filesystem have been added, deleted,
@@ -472,6 +344,7 @@ impl Client {
     /// - `2`: Deleted ("D")
     ///
     /// `GET /containers/{id}/changes` (operation `ContainerChanges`).
+    #[doc(alias = "diff")]
     pub fn container_changes(
         &self,
         id: impl Into<String>,
@@ -482,28 +355,13 @@ impl Client {
             request_timeout: None,
         }
     }
-    /// Create an exec instance
-    ///
-    /// Run a command inside a running container.
-    ///
-    /// `POST /containers/{id}/exec` (operation `ContainerExec`).
-    pub fn container_exec(
-        &self,
-        id: impl Into<String>,
-        body: crate::models::ContainerExecBody,
-    ) -> ContainerExecRequest<'_> {
-        ContainerExecRequest {
-            client: self,
-            id: id.into(),
-            body: Some(body),
-            request_timeout: None,
-        }
-    }
+
     /// Export a container
     ///
     /// Export the contents of a container as a tarball.
     ///
     /// `GET /containers/{id}/export` (operation `ContainerExport`).
+    #[doc(alias = "export")]
     pub fn container_export(&self, id: impl Into<String>) -> ContainerExportRequest<'_> {
         ContainerExportRequest {
             client: self,
@@ -511,11 +369,13 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect a container
     ///
     /// Return low-level information about a container.
     ///
     /// `GET /containers/{id}/json` (operation `ContainerInspect`).
+    #[doc(alias = "inspect")]
     pub fn container_inspect(
         &self,
         id: impl Into<String>,
@@ -527,12 +387,14 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Kill a container
     ///
     /// Send a POSIX signal to a container, defaulting to killing to the
     /// container.
     ///
     /// `POST /containers/{id}/kill` (operation `ContainerKill`).
+    #[doc(alias = "kill")]
     pub fn container_kill(&self, id: impl Into<String>) -> ContainerKillRequest<'_> {
         ContainerKillRequest {
             client: self,
@@ -541,6 +403,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get container logs
     ///
     /// Get `stdout` and `stderr` logs from a container.
@@ -549,6 +412,7 @@ impl Client {
     /// `journald` logging driver.
     ///
     /// `GET /containers/{id}/logs` (operation `ContainerLogs`).
+    #[doc(alias = "logs")]
     pub fn container_logs(&self, id: impl Into<String>) -> ContainerLogsRequest<'_> {
         ContainerLogsRequest {
             client: self,
@@ -564,6 +428,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Pause a container
     ///
     /// Use the freezer cgroup to suspend all processes in a container.
@@ -574,6 +439,7 @@ impl Client {
     /// suspended, and subsequently resumed.
     ///
     /// `POST /containers/{id}/pause` (operation `ContainerPause`).
+    #[doc(alias = "pause")]
     pub fn container_pause(&self, id: impl Into<String>) -> ContainerPauseRequest<'_> {
         ContainerPauseRequest {
             client: self,
@@ -581,9 +447,11 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Rename a container
     ///
     /// `POST /containers/{id}/rename` (operation `ContainerRename`).
+    #[doc(alias = "rename")]
     pub fn container_rename(
         &self,
         id: impl Into<String>,
@@ -596,6 +464,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Resize a container TTY
     ///
     /// Resize the TTY for a container.
@@ -615,9 +484,11 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Restart a container
     ///
     /// `POST /containers/{id}/restart` (operation `ContainerRestart`).
+    #[doc(alias = "restart")]
     pub fn container_restart(
         &self,
         id: impl Into<String>,
@@ -630,9 +501,11 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Start a container
     ///
     /// `POST /containers/{id}/start` (operation `ContainerStart`).
+    #[doc(alias = "start")]
     pub fn container_start(&self, id: impl Into<String>) -> ContainerStartRequest<'_> {
         ContainerStartRequest {
             client: self,
@@ -641,6 +514,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get container stats based on resource usage
     ///
     /// This endpoint returns a live stream of a container’s resource usage
@@ -672,6 +546,7 @@ impl Client {
     /// * CPU usage % = `(cpu_delta / system_cpu_delta) * number_cpus * 100.0`
     ///
     /// `GET /containers/{id}/stats` (operation `ContainerStats`).
+    #[doc(alias = "stats")]
     pub fn container_stats(&self, id: impl Into<String>) -> ContainerStatsRequest<'_> {
         ContainerStatsRequest {
             client: self,
@@ -681,9 +556,11 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Stop a container
     ///
     /// `POST /containers/{id}/stop` (operation `ContainerStop`).
+    #[doc(alias = "stop")]
     pub fn container_stop(&self, id: impl Into<String>) -> ContainerStopRequest<'_> {
         ContainerStopRequest {
             client: self,
@@ -693,12 +570,14 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// List processes running inside a container
     ///
     /// On Unix systems, this is done by running the `ps` command. This endpoint
     /// is not supported on Windows.
     ///
     /// `GET /containers/{id}/top` (operation `ContainerTop`).
+    #[doc(alias = "top")]
     pub fn container_top(&self, id: impl Into<String>) -> ContainerTopRequest<'_> {
         ContainerTopRequest {
             client: self,
@@ -707,11 +586,13 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Unpause a container
     ///
     /// Resume a container which has been paused.
     ///
     /// `POST /containers/{id}/unpause` (operation `ContainerUnpause`).
+    #[doc(alias = "unpause")]
     pub fn container_unpause(
         &self,
         id: impl Into<String>,
@@ -722,12 +603,14 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Update a container
     ///
     /// Change various configuration options of a container without having to
     /// recreate it.
     ///
     /// `POST /containers/{id}/update` (operation `ContainerUpdate`).
+    #[doc(alias = "update")]
     pub fn container_update(
         &self,
         id: impl Into<String>,
@@ -740,11 +623,13 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Wait for a container
     ///
     /// Block until a container stops, then returns the exit code.
     ///
     /// `POST /containers/{id}/wait` (operation `ContainerWait`).
+    #[doc(alias = "wait")]
     pub fn container_wait(&self, id: impl Into<String>) -> ContainerWaitRequest<'_> {
         ContainerWaitRequest {
             client: self,
@@ -753,22 +638,1272 @@ impl Client {
             request_timeout: None,
         }
     }
-    /// Get image information from the registry
+}
+
+/// # Images
+///
+/// Pull, build, tag, push, inspect and remove images, and save or load them as tar archives (`docker pull`, `build`, `images`, `rmi` …).
+impl Client {
+    /// Build an image
     ///
-    /// Return image digest and platform information by contacting the registry.
+    /// Build an image from a tar archive with a `Dockerfile` in it.
     ///
-    /// `GET /distribution/{name}/json` (operation `DistributionInspect`).
-    pub fn distribution_inspect(
-        &self,
-        name: impl Into<String>,
-    ) -> DistributionInspectRequest<'_> {
-        DistributionInspectRequest {
+    /// The `Dockerfile` specifies how the image is built from the tar archive. It is typically in the archive's root, but can be at a different path or have a different name by specifying the `dockerfile` parameter. [See the `Dockerfile` reference for more information](https://docs.docker.com/engine/reference/builder/).
+    ///
+    /// The Docker daemon performs a preliminary validation of the `Dockerfile` before starting the build, and returns an error if the syntax is incorrect. After that, each instruction is run one-by-one until the ID of the new image is output.
+    ///
+    /// The build is canceled if the client drops the connection by quitting or being killed.
+    ///
+    /// `POST /build` (operation `ImageBuild`).
+    #[doc(alias = "build")]
+    pub fn image_build(&self) -> ImageBuildRequest<'_> {
+        ImageBuildRequest {
             client: self,
-            name: name.into(),
-            x_registry_auth: None,
+            dockerfile: None,
+            t: None,
+            extrahosts: None,
+            remote: None,
+            q: None,
+            nocache: None,
+            cachefrom: None,
+            pull: None,
+            rm: None,
+            forcerm: None,
+            memory: None,
+            memswap: None,
+            cpushares: None,
+            cpusetcpus: None,
+            cpuperiod: None,
+            cpuquota: None,
+            buildargs: None,
+            shmsize: None,
+            squash: None,
+            labels: None,
+            networkmode: None,
+            content_type: None,
+            x_registry_config: None,
+            platform: None,
+            target: None,
+            outputs: None,
+            version: None,
+            body: None,
             request_timeout: None,
         }
     }
+
+    /// Delete builder cache
+    ///
+    /// `POST /build/prune` (operation `BuildPrune`).
+    #[doc(alias = "prune")]
+    pub fn build_prune(&self) -> BuildPruneRequest<'_> {
+        BuildPruneRequest {
+            client: self,
+            keep_storage: None,
+            all: None,
+            filters: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Create a new image from a container
+    ///
+    /// `POST /commit` (operation `ImageCommit`).
+    #[doc(alias = "commit")]
+    pub fn image_commit(&self) -> ImageCommitRequest<'_> {
+        ImageCommitRequest {
+            client: self,
+            container: None,
+            repo: None,
+            tag: None,
+            comment: None,
+            author: None,
+            pause: None,
+            changes: None,
+            body: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Create an image
+    ///
+    /// Pull or import an image.
+    ///
+    /// `POST /images/create` (operation `ImageCreate`).
+    #[doc(alias = "pull")]
+    #[doc(alias = "import")]
+    pub fn image_create(&self) -> ImageCreateRequest<'_> {
+        ImageCreateRequest {
+            client: self,
+            from_image: None,
+            from_src: None,
+            repo: None,
+            tag: None,
+            message: None,
+            x_registry_auth: None,
+            changes: None,
+            platform: None,
+            body: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Export several images
+    ///
+    /// Get a tarball containing all images and metadata for several image
+    /// repositories.
+    ///
+    /// For each value of the `names` parameter: if it is a specific name and
+    /// tag (e.g. `ubuntu:latest`), then only that image (and its parents) are
+    /// returned; if it is an image ID, similarly only that image (and its parents)
+    /// are returned and there would be no names referenced in the 'repositories'
+    /// file for this image ID.
+    ///
+    /// For details on the format, see the \[export image endpoint\](#operation/ImageGet).
+    ///
+    /// `GET /images/get` (operation `ImageGetAll`).
+    #[doc(alias = "save")]
+    pub fn image_get_all(&self) -> ImageGetAllRequest<'_> {
+        ImageGetAllRequest {
+            client: self,
+            names: None,
+            request_timeout: None,
+        }
+    }
+
+    /// List Images
+    ///
+    /// Returns a list of images on the server. Note that it uses a different, smaller representation of an image than inspecting a single image.
+    ///
+    /// `GET /images/json` (operation `ImageList`).
+    #[doc(alias = "images")]
+    #[doc(alias = "ls")]
+    pub fn image_list(&self) -> ImageListRequest<'_> {
+        ImageListRequest {
+            client: self,
+            all: None,
+            filters: None,
+            shared_size: None,
+            digests: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Import images
+    ///
+    /// Load a set of images and tags into a repository.
+    ///
+    /// For details on the format, see the \[export image endpoint\](#operation/ImageGet).
+    ///
+    /// `POST /images/load` (operation `ImageLoad`).
+    #[doc(alias = "load")]
+    pub fn image_load(&self) -> ImageLoadRequest<'_> {
+        ImageLoadRequest {
+            client: self,
+            quiet: None,
+            body: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Delete unused images
+    ///
+    /// `POST /images/prune` (operation `ImagePrune`).
+    #[doc(alias = "prune")]
+    pub fn image_prune(&self) -> ImagePruneRequest<'_> {
+        ImagePruneRequest {
+            client: self,
+            filters: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Search images
+    ///
+    /// Search for an image on Docker Hub.
+    ///
+    /// `GET /images/search` (operation `ImageSearch`).
+    #[doc(alias = "search")]
+    pub fn image_search(&self, term: impl Into<String>) -> ImageSearchRequest<'_> {
+        ImageSearchRequest {
+            client: self,
+            term: term.into(),
+            limit: None,
+            filters: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Remove an image
+    ///
+    /// Remove an image, along with any untagged parent images that were
+    /// referenced by that image.
+    ///
+    /// Images can't be removed if they have descendant images, are being
+    /// used by a running container or are being used by a build.
+    ///
+    /// `DELETE /images/{name}` (operation `ImageDelete`).
+    #[doc(alias = "rmi")]
+    #[doc(alias = "rm")]
+    pub fn image_delete(&self, name: impl Into<String>) -> ImageDeleteRequest<'_> {
+        ImageDeleteRequest {
+            client: self,
+            name: name.into(),
+            force: None,
+            noprune: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Export an image
+    ///
+    /// Get a tarball containing all images and metadata for a repository.
+    ///
+    /// If `name` is a specific name and tag (e.g. `ubuntu:latest`), then only that image (and its parents) are returned. If `name` is an image ID, similarly only that image (and its parents) are returned, but with the exclusion of the `repositories` file in the tarball, as there were no image names referenced.
+    ///
+    /// ### Image tarball format
+    ///
+    /// An image tarball contains [Content as defined in the OCI Image Layout Specification](https://github.com/opencontainers/image-spec/blob/v1.1.1/image-layout.md#content).
+    ///
+    /// Additionally, includes the manifest.json file associated with a backwards compatible docker save format.
+    ///
+    /// If the tarball defines a repository, the tarball should also include a `repositories` file at the root that contains a list of repository and tag names mapped to layer IDs.
+    ///
+    /// ```text
+    /// {
+    ///   "hello-world": {
+    ///     "latest": "565a9d68a73f6706862bfe8409a7f659776d4d60a8d096eb4a3cbce6999cc2a1"
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// `GET /images/{name}/get` (operation `ImageGet`).
+    #[doc(alias = "save")]
+    pub fn image_get(&self, name: impl Into<String>) -> ImageGetRequest<'_> {
+        ImageGetRequest {
+            client: self,
+            name: name.into(),
+            request_timeout: None,
+        }
+    }
+
+    /// Get the history of an image
+    ///
+    /// Return parent layers of an image.
+    ///
+    /// `GET /images/{name}/history` (operation `ImageHistory`).
+    #[doc(alias = "history")]
+    pub fn image_history(&self, name: impl Into<String>) -> ImageHistoryRequest<'_> {
+        ImageHistoryRequest {
+            client: self,
+            name: name.into(),
+            request_timeout: None,
+        }
+    }
+
+    /// Inspect an image
+    ///
+    /// Return low-level information about an image.
+    ///
+    /// `GET /images/{name}/json` (operation `ImageInspect`).
+    #[doc(alias = "inspect")]
+    pub fn image_inspect(&self, name: impl Into<String>) -> ImageInspectRequest<'_> {
+        ImageInspectRequest {
+            client: self,
+            name: name.into(),
+            request_timeout: None,
+        }
+    }
+
+    /// Push an image
+    ///
+    /// Push an image to a registry.
+    ///
+    /// If you wish to push an image on to a private registry, that image must
+    /// already have a tag which references the registry. For example,
+    /// `registry.example.com/myimage:latest`.
+    ///
+    /// The push is cancelled if the HTTP connection is closed.
+    ///
+    /// `POST /images/{name}/push` (operation `ImagePush`).
+    #[doc(alias = "push")]
+    pub fn image_push(
+        &self,
+        name: impl Into<String>,
+        x_registry_auth: dockwright_runtime::AuthConfig,
+    ) -> ImagePushRequest<'_> {
+        ImagePushRequest {
+            client: self,
+            name: name.into(),
+            tag: None,
+            platform: None,
+            x_registry_auth,
+            request_timeout: None,
+        }
+    }
+
+    /// Tag an image
+    ///
+    /// Create a tag that refers to a source image.
+    ///
+    /// This creates an additional reference (tag) to the source image. The tag
+    /// can include a different repository name and/or tag. If the repository
+    /// or tag already exists, it will be overwritten.
+    ///
+    /// `POST /images/{name}/tag` (operation `ImageTag`).
+    #[doc(alias = "tag")]
+    pub fn image_tag(&self, name: impl Into<String>) -> ImageTagRequest<'_> {
+        ImageTagRequest {
+            client: self,
+            name: name.into(),
+            repo: None,
+            tag: None,
+            request_timeout: None,
+        }
+    }
+}
+
+/// # Networks
+///
+/// Create and remove networks and connect containers to them (`docker network …`).
+impl Client {
+    /// List networks
+    ///
+    /// Returns a list of networks. For details on the format, see the
+    /// \[network inspect endpoint\](#operation/NetworkInspect).
+    ///
+    /// Note that it uses a different, smaller representation of a network than
+    /// inspecting a single network. For example, the list of containers attached
+    /// to the network is not propagated in API versions 1.28 and up.
+    ///
+    /// `GET /networks` (operation `NetworkList`).
+    #[doc(alias = "ls")]
+    pub fn network_list(&self) -> NetworkListRequest<'_> {
+        NetworkListRequest {
+            client: self,
+            filters: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Create a network
+    ///
+    /// `POST /networks/create` (operation `NetworkCreate`).
+    #[doc(alias = "create")]
+    pub fn network_create(
+        &self,
+        body: crate::models::NetworkCreateBody,
+    ) -> NetworkCreateRequest<'_> {
+        NetworkCreateRequest {
+            client: self,
+            body: Some(body),
+            request_timeout: None,
+        }
+    }
+
+    /// Delete unused networks
+    ///
+    /// `POST /networks/prune` (operation `NetworkPrune`).
+    #[doc(alias = "prune")]
+    pub fn network_prune(&self) -> NetworkPruneRequest<'_> {
+        NetworkPruneRequest {
+            client: self,
+            filters: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Inspect a network
+    ///
+    /// `GET /networks/{id}` (operation `NetworkInspect`).
+    #[doc(alias = "inspect")]
+    pub fn network_inspect(&self, id: impl Into<String>) -> NetworkInspectRequest<'_> {
+        NetworkInspectRequest {
+            client: self,
+            id: id.into(),
+            verbose: None,
+            scope: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Remove a network
+    ///
+    /// `DELETE /networks/{id}` (operation `NetworkDelete`).
+    #[doc(alias = "rm")]
+    pub fn network_delete(&self, id: impl Into<String>) -> NetworkDeleteRequest<'_> {
+        NetworkDeleteRequest {
+            client: self,
+            id: id.into(),
+            request_timeout: None,
+        }
+    }
+
+    /// Connect a container to a network
+    ///
+    /// The network must be either a local-scoped network or a swarm-scoped network with the `attachable` option set. A network cannot be re-attached to a running container
+    ///
+    /// `POST /networks/{id}/connect` (operation `NetworkConnect`).
+    #[doc(alias = "connect")]
+    pub fn network_connect(
+        &self,
+        id: impl Into<String>,
+        body: crate::models::NetworkConnectBody,
+    ) -> NetworkConnectRequest<'_> {
+        NetworkConnectRequest {
+            client: self,
+            id: id.into(),
+            body: Some(body),
+            request_timeout: None,
+        }
+    }
+
+    /// Disconnect a container from a network
+    ///
+    /// `POST /networks/{id}/disconnect` (operation `NetworkDisconnect`).
+    #[doc(alias = "disconnect")]
+    pub fn network_disconnect(
+        &self,
+        id: impl Into<String>,
+        body: crate::models::NetworkDisconnectBody,
+    ) -> NetworkDisconnectRequest<'_> {
+        NetworkDisconnectRequest {
+            client: self,
+            id: id.into(),
+            body: Some(body),
+            request_timeout: None,
+        }
+    }
+}
+
+/// # Volumes
+///
+/// Create, inspect and remove named volumes (`docker volume …`).
+impl Client {
+    /// List volumes
+    ///
+    /// `GET /volumes` (operation `VolumeList`).
+    #[doc(alias = "ls")]
+    pub fn volume_list(&self) -> VolumeListRequest<'_> {
+        VolumeListRequest {
+            client: self,
+            filters: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Create a volume
+    ///
+    /// `POST /volumes/create` (operation `VolumeCreate`).
+    #[doc(alias = "create")]
+    pub fn volume_create(
+        &self,
+        body: crate::models::VolumeCreateOptions,
+    ) -> VolumeCreateRequest<'_> {
+        VolumeCreateRequest {
+            client: self,
+            body: Some(body),
+            request_timeout: None,
+        }
+    }
+
+    /// Delete unused volumes
+    ///
+    /// `POST /volumes/prune` (operation `VolumePrune`).
+    #[doc(alias = "prune")]
+    pub fn volume_prune(&self) -> VolumePruneRequest<'_> {
+        VolumePruneRequest {
+            client: self,
+            filters: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Inspect a volume
+    ///
+    /// `GET /volumes/{name}` (operation `VolumeInspect`).
+    #[doc(alias = "inspect")]
+    pub fn volume_inspect(&self, name: impl Into<String>) -> VolumeInspectRequest<'_> {
+        VolumeInspectRequest {
+            client: self,
+            name: name.into(),
+            request_timeout: None,
+        }
+    }
+
+    /// "Update a volume. Valid only for Swarm cluster volumes"
+    ///
+    /// `PUT /volumes/{name}` (operation `VolumeUpdate`).
+    pub fn volume_update(
+        &self,
+        name: impl Into<String>,
+        version: i64,
+    ) -> VolumeUpdateRequest<'_> {
+        VolumeUpdateRequest {
+            client: self,
+            name: name.into(),
+            version,
+            body: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Remove a volume
+    ///
+    /// Instruct the driver to remove the volume.
+    ///
+    /// `DELETE /volumes/{name}` (operation `VolumeDelete`).
+    #[doc(alias = "rm")]
+    pub fn volume_delete(&self, name: impl Into<String>) -> VolumeDeleteRequest<'_> {
+        VolumeDeleteRequest {
+            client: self,
+            name: name.into(),
+            force: None,
+            request_timeout: None,
+        }
+    }
+}
+
+/// # Exec
+///
+/// Run an extra process in a running container: create an exec instance (`container_exec`), start it, then inspect its exit code (`docker exec`).
+impl Client {
+    /// Create an exec instance
+    ///
+    /// Run a command inside a running container.
+    ///
+    /// `POST /containers/{id}/exec` (operation `ContainerExec`).
+    #[doc(alias = "exec")]
+    pub fn container_exec(
+        &self,
+        id: impl Into<String>,
+        body: crate::models::ContainerExecBody,
+    ) -> ContainerExecRequest<'_> {
+        ContainerExecRequest {
+            client: self,
+            id: id.into(),
+            body: Some(body),
+            request_timeout: None,
+        }
+    }
+
+    /// Inspect an exec instance
+    ///
+    /// Return low-level information about an exec instance.
+    ///
+    /// `GET /exec/{id}/json` (operation `ExecInspect`).
+    pub fn exec_inspect(&self, id: impl Into<String>) -> ExecInspectRequest<'_> {
+        ExecInspectRequest {
+            client: self,
+            id: id.into(),
+            request_timeout: None,
+        }
+    }
+
+    /// Resize an exec instance
+    ///
+    /// Resize the TTY session used by an exec instance. This endpoint only works
+    /// if `tty` was specified as part of creating and starting the exec instance.
+    ///
+    /// `POST /exec/{id}/resize` (operation `ExecResize`).
+    pub fn exec_resize(
+        &self,
+        id: impl Into<String>,
+        h: i64,
+        w: i64,
+    ) -> ExecResizeRequest<'_> {
+        ExecResizeRequest {
+            client: self,
+            id: id.into(),
+            h,
+            w,
+            request_timeout: None,
+        }
+    }
+
+    /// Start an exec instance
+    ///
+    /// Starts a previously set up exec instance. If detach is true, this endpoint
+    /// returns immediately after starting the command. Otherwise, it sets up an
+    /// interactive session with the command.
+    ///
+    /// `POST /exec/{id}/start` (operation `ExecStart`).
+    #[doc(alias = "exec")]
+    pub fn exec_start(&self, id: impl Into<String>) -> ExecStartRequest<'_> {
+        ExecStartRequest {
+            client: self,
+            id: id.into(),
+            body: None,
+            tty_hint: None,
+            request_timeout: None,
+        }
+    }
+}
+
+/// # Swarm
+///
+/// Initialise, join, leave and unlock a swarm of engines (`docker swarm …`).
+impl Client {
+    /// Inspect swarm
+    ///
+    /// `GET /swarm` (operation `SwarmInspect`).
+    pub fn swarm_inspect(&self) -> SwarmInspectRequest<'_> {
+        SwarmInspectRequest {
+            client: self,
+            request_timeout: None,
+        }
+    }
+
+    /// Initialize a new swarm
+    ///
+    /// `POST /swarm/init` (operation `SwarmInit`).
+    #[doc(alias = "init")]
+    pub fn swarm_init(
+        &self,
+        body: crate::models::SwarmInitBody,
+    ) -> SwarmInitRequest<'_> {
+        SwarmInitRequest {
+            client: self,
+            body: Some(body),
+            request_timeout: None,
+        }
+    }
+
+    /// Join an existing swarm
+    ///
+    /// `POST /swarm/join` (operation `SwarmJoin`).
+    #[doc(alias = "join")]
+    pub fn swarm_join(
+        &self,
+        body: crate::models::SwarmJoinBody,
+    ) -> SwarmJoinRequest<'_> {
+        SwarmJoinRequest {
+            client: self,
+            body: Some(body),
+            request_timeout: None,
+        }
+    }
+
+    /// Leave a swarm
+    ///
+    /// `POST /swarm/leave` (operation `SwarmLeave`).
+    #[doc(alias = "leave")]
+    pub fn swarm_leave(&self) -> SwarmLeaveRequest<'_> {
+        SwarmLeaveRequest {
+            client: self,
+            force: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Unlock a locked manager
+    ///
+    /// `POST /swarm/unlock` (operation `SwarmUnlock`).
+    #[doc(alias = "unlock")]
+    pub fn swarm_unlock(
+        &self,
+        body: crate::models::SwarmUnlockBody,
+    ) -> SwarmUnlockRequest<'_> {
+        SwarmUnlockRequest {
+            client: self,
+            body: Some(body),
+            request_timeout: None,
+        }
+    }
+
+    /// Get the unlock key
+    ///
+    /// `GET /swarm/unlockkey` (operation `SwarmUnlockkey`).
+    #[doc(alias = "unlock-key")]
+    pub fn swarm_unlockkey(&self) -> SwarmUnlockkeyRequest<'_> {
+        SwarmUnlockkeyRequest {
+            client: self,
+            request_timeout: None,
+        }
+    }
+
+    /// Update a swarm
+    ///
+    /// `POST /swarm/update` (operation `SwarmUpdate`).
+    pub fn swarm_update(
+        &self,
+        version: i64,
+        body: crate::models::SwarmSpec,
+    ) -> SwarmUpdateRequest<'_> {
+        SwarmUpdateRequest {
+            client: self,
+            version,
+            rotate_worker_token: None,
+            rotate_manager_token: None,
+            rotate_manager_unlock_key: None,
+            body: Some(body),
+            request_timeout: None,
+        }
+    }
+}
+
+/// # Nodes
+///
+/// The engines of a swarm: list, inspect, drain and remove them (`docker node …`).
+impl Client {
+    /// List nodes
+    ///
+    /// `GET /nodes` (operation `NodeList`).
+    #[doc(alias = "ls")]
+    pub fn node_list(&self) -> NodeListRequest<'_> {
+        NodeListRequest {
+            client: self,
+            filters: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Inspect a node
+    ///
+    /// `GET /nodes/{id}` (operation `NodeInspect`).
+    pub fn node_inspect(&self, id: impl Into<String>) -> NodeInspectRequest<'_> {
+        NodeInspectRequest {
+            client: self,
+            id: id.into(),
+            request_timeout: None,
+        }
+    }
+
+    /// Delete a node
+    ///
+    /// `DELETE /nodes/{id}` (operation `NodeDelete`).
+    #[doc(alias = "rm")]
+    pub fn node_delete(&self, id: impl Into<String>) -> NodeDeleteRequest<'_> {
+        NodeDeleteRequest {
+            client: self,
+            id: id.into(),
+            force: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Update a node
+    ///
+    /// `POST /nodes/{id}/update` (operation `NodeUpdate`).
+    pub fn node_update(
+        &self,
+        id: impl Into<String>,
+        version: i64,
+    ) -> NodeUpdateRequest<'_> {
+        NodeUpdateRequest {
+            client: self,
+            id: id.into(),
+            version,
+            body: None,
+            request_timeout: None,
+        }
+    }
+}
+
+/// # Services
+///
+/// Replicated or global services of a swarm: create, update, scale, roll back and read their logs (`docker service …`).
+impl Client {
+    /// List services
+    ///
+    /// `GET /services` (operation `ServiceList`).
+    #[doc(alias = "ls")]
+    pub fn service_list(&self) -> ServiceListRequest<'_> {
+        ServiceListRequest {
+            client: self,
+            filters: None,
+            status: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Create a service
+    ///
+    /// `POST /services/create` (operation `ServiceCreate`).
+    #[doc(alias = "create")]
+    pub fn service_create(
+        &self,
+        body: crate::models::ServiceSpec,
+    ) -> ServiceCreateRequest<'_> {
+        ServiceCreateRequest {
+            client: self,
+            x_registry_auth: None,
+            body: Some(body),
+            request_timeout: None,
+        }
+    }
+
+    /// Inspect a service
+    ///
+    /// `GET /services/{id}` (operation `ServiceInspect`).
+    pub fn service_inspect(&self, id: impl Into<String>) -> ServiceInspectRequest<'_> {
+        ServiceInspectRequest {
+            client: self,
+            id: id.into(),
+            insert_defaults: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Delete a service
+    ///
+    /// `DELETE /services/{id}` (operation `ServiceDelete`).
+    #[doc(alias = "rm")]
+    pub fn service_delete(&self, id: impl Into<String>) -> ServiceDeleteRequest<'_> {
+        ServiceDeleteRequest {
+            client: self,
+            id: id.into(),
+            request_timeout: None,
+        }
+    }
+
+    /// Get service logs
+    ///
+    /// Get `stdout` and `stderr` logs from a service. See also
+    /// \[`/containers/{id}/logs`\](#operation/ContainerLogs).
+    ///
+    /// **Note**: This endpoint works only for services with the `local`,
+    /// `json-file` or `journald` logging drivers.
+    ///
+    /// `GET /services/{id}/logs` (operation `ServiceLogs`).
+    #[doc(alias = "logs")]
+    pub fn service_logs(&self, id: impl Into<String>) -> ServiceLogsRequest<'_> {
+        ServiceLogsRequest {
+            client: self,
+            id: id.into(),
+            details: None,
+            follow: None,
+            stdout: None,
+            stderr: None,
+            since: None,
+            timestamps: None,
+            tail: None,
+            tty_hint: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Update a service
+    ///
+    /// A `version` that is not the service's current one (another update came first) is refused with **500** "rpc error: code = Unknown desc = update out of sequence", not 409: read the service again and retry with its new `Version.Index`.
+    ///
+    /// `POST /services/{id}/update` (operation `ServiceUpdate`).
+    #[doc(alias = "update")]
+    #[doc(alias = "scale")]
+    #[doc(alias = "rollback")]
+    pub fn service_update(
+        &self,
+        id: impl Into<String>,
+        version: i64,
+        body: crate::models::ServiceSpec,
+    ) -> ServiceUpdateRequest<'_> {
+        ServiceUpdateRequest {
+            client: self,
+            id: id.into(),
+            version,
+            registry_auth_from: None,
+            rollback: None,
+            x_registry_auth: None,
+            body: Some(body),
+            request_timeout: None,
+        }
+    }
+}
+
+/// # Tasks
+///
+/// The containers a swarm schedules for its services (`docker service ps`).
+impl Client {
+    /// List tasks
+    ///
+    /// `GET /tasks` (operation `TaskList`).
+    #[doc(alias = "ps")]
+    pub fn task_list(&self) -> TaskListRequest<'_> {
+        TaskListRequest {
+            client: self,
+            filters: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Inspect a task
+    ///
+    /// `GET /tasks/{id}` (operation `TaskInspect`).
+    pub fn task_inspect(&self, id: impl Into<String>) -> TaskInspectRequest<'_> {
+        TaskInspectRequest {
+            client: self,
+            id: id.into(),
+            request_timeout: None,
+        }
+    }
+
+    /// Get task logs
+    ///
+    /// Get `stdout` and `stderr` logs from a task.
+    /// See also \[`/containers/{id}/logs`\](#operation/ContainerLogs).
+    ///
+    /// **Note**: This endpoint works only for services with the `local`,
+    /// `json-file` or `journald` logging drivers.
+    ///
+    /// `GET /tasks/{id}/logs` (operation `TaskLogs`).
+    pub fn task_logs(&self, id: impl Into<String>) -> TaskLogsRequest<'_> {
+        TaskLogsRequest {
+            client: self,
+            id: id.into(),
+            details: None,
+            follow: None,
+            stdout: None,
+            stderr: None,
+            since: None,
+            timestamps: None,
+            tail: None,
+            tty_hint: None,
+            request_timeout: None,
+        }
+    }
+}
+
+/// # Secrets
+///
+/// Sensitive data stored in a swarm and given to services (`docker secret …`).
+impl Client {
+    /// List secrets
+    ///
+    /// `GET /secrets` (operation `SecretList`).
+    #[doc(alias = "ls")]
+    pub fn secret_list(&self) -> SecretListRequest<'_> {
+        SecretListRequest {
+            client: self,
+            filters: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Create a secret
+    ///
+    /// `POST /secrets/create` (operation `SecretCreate`).
+    pub fn secret_create(
+        &self,
+        body: crate::models::SecretSpec,
+    ) -> SecretCreateRequest<'_> {
+        SecretCreateRequest {
+            client: self,
+            body: Some(body),
+            request_timeout: None,
+        }
+    }
+
+    /// Inspect a secret
+    ///
+    /// `GET /secrets/{id}` (operation `SecretInspect`).
+    pub fn secret_inspect(&self, id: impl Into<String>) -> SecretInspectRequest<'_> {
+        SecretInspectRequest {
+            client: self,
+            id: id.into(),
+            request_timeout: None,
+        }
+    }
+
+    /// Delete a secret
+    ///
+    /// `DELETE /secrets/{id}` (operation `SecretDelete`).
+    #[doc(alias = "rm")]
+    pub fn secret_delete(&self, id: impl Into<String>) -> SecretDeleteRequest<'_> {
+        SecretDeleteRequest {
+            client: self,
+            id: id.into(),
+            request_timeout: None,
+        }
+    }
+
+    /// Update a Secret
+    ///
+    /// `POST /secrets/{id}/update` (operation `SecretUpdate`).
+    pub fn secret_update(
+        &self,
+        id: impl Into<String>,
+        version: i64,
+    ) -> SecretUpdateRequest<'_> {
+        SecretUpdateRequest {
+            client: self,
+            id: id.into(),
+            version,
+            body: None,
+            request_timeout: None,
+        }
+    }
+}
+
+/// # Configs
+///
+/// Non-sensitive configuration stored in a swarm and given to services (`docker config …`).
+impl Client {
+    /// List configs
+    ///
+    /// `GET /configs` (operation `ConfigList`).
+    #[doc(alias = "ls")]
+    pub fn config_list(&self) -> ConfigListRequest<'_> {
+        ConfigListRequest {
+            client: self,
+            filters: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Create a config
+    ///
+    /// `POST /configs/create` (operation `ConfigCreate`).
+    pub fn config_create(
+        &self,
+        body: crate::models::ConfigSpec,
+    ) -> ConfigCreateRequest<'_> {
+        ConfigCreateRequest {
+            client: self,
+            body: Some(body),
+            request_timeout: None,
+        }
+    }
+
+    /// Inspect a config
+    ///
+    /// `GET /configs/{id}` (operation `ConfigInspect`).
+    pub fn config_inspect(&self, id: impl Into<String>) -> ConfigInspectRequest<'_> {
+        ConfigInspectRequest {
+            client: self,
+            id: id.into(),
+            request_timeout: None,
+        }
+    }
+
+    /// Delete a config
+    ///
+    /// `DELETE /configs/{id}` (operation `ConfigDelete`).
+    #[doc(alias = "rm")]
+    pub fn config_delete(&self, id: impl Into<String>) -> ConfigDeleteRequest<'_> {
+        ConfigDeleteRequest {
+            client: self,
+            id: id.into(),
+            request_timeout: None,
+        }
+    }
+
+    /// Update a Config
+    ///
+    /// `POST /configs/{id}/update` (operation `ConfigUpdate`).
+    pub fn config_update(
+        &self,
+        id: impl Into<String>,
+        version: i64,
+    ) -> ConfigUpdateRequest<'_> {
+        ConfigUpdateRequest {
+            client: self,
+            id: id.into(),
+            version,
+            body: None,
+            request_timeout: None,
+        }
+    }
+}
+
+/// # Plugins
+///
+/// Install, configure, enable and remove engine plugins (`docker plugin …`).
+impl Client {
+    /// List plugins
+    ///
+    /// Returns information about installed plugins.
+    ///
+    /// `GET /plugins` (operation `PluginList`).
+    #[doc(alias = "ls")]
+    pub fn plugin_list(&self) -> PluginListRequest<'_> {
+        PluginListRequest {
+            client: self,
+            filters: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Create a plugin
+    ///
+    /// `POST /plugins/create` (operation `PluginCreate`).
+    pub fn plugin_create(&self, name: impl Into<String>) -> PluginCreateRequest<'_> {
+        PluginCreateRequest {
+            client: self,
+            name: name.into(),
+            body: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Get plugin privileges
+    ///
+    /// `GET /plugins/privileges` (operation `GetPluginPrivileges`).
+    pub fn get_plugin_privileges(
+        &self,
+        remote: impl Into<String>,
+    ) -> GetPluginPrivilegesRequest<'_> {
+        GetPluginPrivilegesRequest {
+            client: self,
+            remote: remote.into(),
+            request_timeout: None,
+        }
+    }
+
+    /// Install a plugin
+    ///
+    /// Pulls and installs a plugin. After the plugin is installed, it can be
+    /// enabled using the \[`POST /plugins/{name}/enable` endpoint\](#operation/PostPluginsEnable).
+    ///
+    /// `POST /plugins/pull` (operation `PluginPull`).
+    #[doc(alias = "install")]
+    pub fn plugin_pull(&self, remote: impl Into<String>) -> PluginPullRequest<'_> {
+        PluginPullRequest {
+            client: self,
+            remote: remote.into(),
+            name: None,
+            x_registry_auth: None,
+            body: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Remove a plugin
+    ///
+    /// `DELETE /plugins/{name}` (operation `PluginDelete`).
+    #[doc(alias = "rm")]
+    pub fn plugin_delete(&self, name: impl Into<String>) -> PluginDeleteRequest<'_> {
+        PluginDeleteRequest {
+            client: self,
+            name: name.into(),
+            force: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Disable a plugin
+    ///
+    /// `POST /plugins/{name}/disable` (operation `PluginDisable`).
+    #[doc(alias = "disable")]
+    pub fn plugin_disable(&self, name: impl Into<String>) -> PluginDisableRequest<'_> {
+        PluginDisableRequest {
+            client: self,
+            name: name.into(),
+            force: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Enable a plugin
+    ///
+    /// `POST /plugins/{name}/enable` (operation `PluginEnable`).
+    #[doc(alias = "enable")]
+    pub fn plugin_enable(&self, name: impl Into<String>) -> PluginEnableRequest<'_> {
+        PluginEnableRequest {
+            client: self,
+            name: name.into(),
+            timeout: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Inspect a plugin
+    ///
+    /// `GET /plugins/{name}/json` (operation `PluginInspect`).
+    pub fn plugin_inspect(&self, name: impl Into<String>) -> PluginInspectRequest<'_> {
+        PluginInspectRequest {
+            client: self,
+            name: name.into(),
+            request_timeout: None,
+        }
+    }
+
+    /// Push a plugin
+    ///
+    /// Push a plugin to the registry.
+    ///
+    /// `POST /plugins/{name}/push` (operation `PluginPush`).
+    pub fn plugin_push(&self, name: impl Into<String>) -> PluginPushRequest<'_> {
+        PluginPushRequest {
+            client: self,
+            name: name.into(),
+            request_timeout: None,
+        }
+    }
+
+    /// Configure a plugin
+    ///
+    /// `POST /plugins/{name}/set` (operation `PluginSet`).
+    pub fn plugin_set(&self, name: impl Into<String>) -> PluginSetRequest<'_> {
+        PluginSetRequest {
+            client: self,
+            name: name.into(),
+            body: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Upgrade a plugin
+    ///
+    /// `POST /plugins/{name}/upgrade` (operation `PluginUpgrade`).
+    #[doc(alias = "upgrade")]
+    pub fn plugin_upgrade(
+        &self,
+        name: impl Into<String>,
+        remote: impl Into<String>,
+    ) -> PluginUpgradeRequest<'_> {
+        PluginUpgradeRequest {
+            client: self,
+            name: name.into(),
+            remote: remote.into(),
+            x_registry_auth: None,
+            body: None,
+            request_timeout: None,
+        }
+    }
+}
+
+/// # System
+///
+/// The daemon itself: ping, version, info, disk usage, events and registry login (`docker info`, `version`, `events`, `login`, `system df`).
+impl Client {
+    /// Ping
+    ///
+    /// This is a dummy endpoint you can use to test if the server is accessible.
+    ///
+    /// `GET /_ping` (operation `SystemPing`).
+    pub fn system_ping(&self) -> SystemPingRequest<'_> {
+        SystemPingRequest {
+            client: self,
+            request_timeout: None,
+        }
+    }
+
+    /// Ping
+    ///
+    /// This is a dummy endpoint you can use to test if the server is accessible.
+    ///
+    /// `HEAD /_ping` (operation `SystemPingHead`).
+    pub fn system_ping_head(&self) -> SystemPingHeadRequest<'_> {
+        SystemPingHeadRequest {
+            client: self,
+            request_timeout: None,
+        }
+    }
+
+    /// Check auth configuration
+    ///
+    /// Validate credentials for a registry and, if available, get an identity
+    /// token for accessing the registry without password.
+    ///
+    /// `POST /auth` (operation `SystemAuth`).
+    #[doc(alias = "login")]
+    pub fn system_auth(&self) -> SystemAuthRequest<'_> {
+        SystemAuthRequest {
+            client: self,
+            body: None,
+            request_timeout: None,
+        }
+    }
+
     /// Monitor events
     ///
     /// Stream real-time events from the server.
@@ -796,6 +1931,7 @@ impl Client {
     /// The Builder reports `prune` events
     ///
     /// `GET /events` (operation `SystemEvents`).
+    #[doc(alias = "events")]
     pub fn system_events(&self) -> SystemEventsRequest<'_> {
         SystemEventsRequest {
             client: self,
@@ -805,700 +1941,70 @@ impl Client {
             request_timeout: None,
         }
     }
-    /// Inspect an exec instance
-    ///
-    /// Return low-level information about an exec instance.
-    ///
-    /// `GET /exec/{id}/json` (operation `ExecInspect`).
-    pub fn exec_inspect(&self, id: impl Into<String>) -> ExecInspectRequest<'_> {
-        ExecInspectRequest {
-            client: self,
-            id: id.into(),
-            request_timeout: None,
-        }
-    }
-    /// Resize an exec instance
-    ///
-    /// Resize the TTY session used by an exec instance. This endpoint only works
-    /// if `tty` was specified as part of creating and starting the exec instance.
-    ///
-    /// `POST /exec/{id}/resize` (operation `ExecResize`).
-    pub fn exec_resize(
-        &self,
-        id: impl Into<String>,
-        h: i64,
-        w: i64,
-    ) -> ExecResizeRequest<'_> {
-        ExecResizeRequest {
-            client: self,
-            id: id.into(),
-            h,
-            w,
-            request_timeout: None,
-        }
-    }
-    /// Start an exec instance
-    ///
-    /// Starts a previously set up exec instance. If detach is true, this endpoint
-    /// returns immediately after starting the command. Otherwise, it sets up an
-    /// interactive session with the command.
-    ///
-    /// `POST /exec/{id}/start` (operation `ExecStart`).
-    pub fn exec_start(&self, id: impl Into<String>) -> ExecStartRequest<'_> {
-        ExecStartRequest {
-            client: self,
-            id: id.into(),
-            body: None,
-            tty_hint: None,
-            request_timeout: None,
-        }
-    }
-    /// Create an image
-    ///
-    /// Pull or import an image.
-    ///
-    /// `POST /images/create` (operation `ImageCreate`).
-    pub fn image_create(&self) -> ImageCreateRequest<'_> {
-        ImageCreateRequest {
-            client: self,
-            from_image: None,
-            from_src: None,
-            repo: None,
-            tag: None,
-            message: None,
-            x_registry_auth: None,
-            changes: None,
-            platform: None,
-            body: None,
-            request_timeout: None,
-        }
-    }
-    /// Export several images
-    ///
-    /// Get a tarball containing all images and metadata for several image
-    /// repositories.
-    ///
-    /// For each value of the `names` parameter: if it is a specific name and
-    /// tag (e.g. `ubuntu:latest`), then only that image (and its parents) are
-    /// returned; if it is an image ID, similarly only that image (and its parents)
-    /// are returned and there would be no names referenced in the 'repositories'
-    /// file for this image ID.
-    ///
-    /// For details on the format, see the \[export image endpoint\](#operation/ImageGet).
-    ///
-    /// `GET /images/get` (operation `ImageGetAll`).
-    pub fn image_get_all(&self) -> ImageGetAllRequest<'_> {
-        ImageGetAllRequest {
-            client: self,
-            names: None,
-            request_timeout: None,
-        }
-    }
-    /// List Images
-    ///
-    /// Returns a list of images on the server. Note that it uses a different, smaller representation of an image than inspecting a single image.
-    ///
-    /// `GET /images/json` (operation `ImageList`).
-    pub fn image_list(&self) -> ImageListRequest<'_> {
-        ImageListRequest {
-            client: self,
-            all: None,
-            filters: None,
-            shared_size: None,
-            digests: None,
-            request_timeout: None,
-        }
-    }
-    /// Import images
-    ///
-    /// Load a set of images and tags into a repository.
-    ///
-    /// For details on the format, see the \[export image endpoint\](#operation/ImageGet).
-    ///
-    /// `POST /images/load` (operation `ImageLoad`).
-    pub fn image_load(&self) -> ImageLoadRequest<'_> {
-        ImageLoadRequest {
-            client: self,
-            quiet: None,
-            body: None,
-            request_timeout: None,
-        }
-    }
-    /// Delete unused images
-    ///
-    /// `POST /images/prune` (operation `ImagePrune`).
-    pub fn image_prune(&self) -> ImagePruneRequest<'_> {
-        ImagePruneRequest {
-            client: self,
-            filters: None,
-            request_timeout: None,
-        }
-    }
-    /// Search images
-    ///
-    /// Search for an image on Docker Hub.
-    ///
-    /// `GET /images/search` (operation `ImageSearch`).
-    pub fn image_search(&self, term: impl Into<String>) -> ImageSearchRequest<'_> {
-        ImageSearchRequest {
-            client: self,
-            term: term.into(),
-            limit: None,
-            filters: None,
-            request_timeout: None,
-        }
-    }
-    /// Remove an image
-    ///
-    /// Remove an image, along with any untagged parent images that were
-    /// referenced by that image.
-    ///
-    /// Images can't be removed if they have descendant images, are being
-    /// used by a running container or are being used by a build.
-    ///
-    /// `DELETE /images/{name}` (operation `ImageDelete`).
-    pub fn image_delete(&self, name: impl Into<String>) -> ImageDeleteRequest<'_> {
-        ImageDeleteRequest {
-            client: self,
-            name: name.into(),
-            force: None,
-            noprune: None,
-            request_timeout: None,
-        }
-    }
-    /// Export an image
-    ///
-    /// Get a tarball containing all images and metadata for a repository.
-    ///
-    /// If `name` is a specific name and tag (e.g. `ubuntu:latest`), then only that image (and its parents) are returned. If `name` is an image ID, similarly only that image (and its parents) are returned, but with the exclusion of the `repositories` file in the tarball, as there were no image names referenced.
-    ///
-    /// ### Image tarball format
-    ///
-    /// An image tarball contains [Content as defined in the OCI Image Layout Specification](https://github.com/opencontainers/image-spec/blob/v1.1.1/image-layout.md#content).
-    ///
-    /// Additionally, includes the manifest.json file associated with a backwards compatible docker save format.
-    ///
-    /// If the tarball defines a repository, the tarball should also include a `repositories` file at the root that contains a list of repository and tag names mapped to layer IDs.
-    ///
-    /// ```text
-    /// {
-    ///   "hello-world": {
-    ///     "latest": "565a9d68a73f6706862bfe8409a7f659776d4d60a8d096eb4a3cbce6999cc2a1"
-    ///   }
-    /// }
-    /// ```
-    ///
-    /// `GET /images/{name}/get` (operation `ImageGet`).
-    pub fn image_get(&self, name: impl Into<String>) -> ImageGetRequest<'_> {
-        ImageGetRequest {
-            client: self,
-            name: name.into(),
-            request_timeout: None,
-        }
-    }
-    /// Get the history of an image
-    ///
-    /// Return parent layers of an image.
-    ///
-    /// `GET /images/{name}/history` (operation `ImageHistory`).
-    pub fn image_history(&self, name: impl Into<String>) -> ImageHistoryRequest<'_> {
-        ImageHistoryRequest {
-            client: self,
-            name: name.into(),
-            request_timeout: None,
-        }
-    }
-    /// Inspect an image
-    ///
-    /// Return low-level information about an image.
-    ///
-    /// `GET /images/{name}/json` (operation `ImageInspect`).
-    pub fn image_inspect(&self, name: impl Into<String>) -> ImageInspectRequest<'_> {
-        ImageInspectRequest {
-            client: self,
-            name: name.into(),
-            request_timeout: None,
-        }
-    }
-    /// Push an image
-    ///
-    /// Push an image to a registry.
-    ///
-    /// If you wish to push an image on to a private registry, that image must
-    /// already have a tag which references the registry. For example,
-    /// `registry.example.com/myimage:latest`.
-    ///
-    /// The push is cancelled if the HTTP connection is closed.
-    ///
-    /// `POST /images/{name}/push` (operation `ImagePush`).
-    pub fn image_push(
-        &self,
-        name: impl Into<String>,
-        x_registry_auth: dockwright_runtime::AuthConfig,
-    ) -> ImagePushRequest<'_> {
-        ImagePushRequest {
-            client: self,
-            name: name.into(),
-            tag: None,
-            platform: None,
-            x_registry_auth,
-            request_timeout: None,
-        }
-    }
-    /// Tag an image
-    ///
-    /// Create a tag that refers to a source image.
-    ///
-    /// This creates an additional reference (tag) to the source image. The tag
-    /// can include a different repository name and/or tag. If the repository
-    /// or tag already exists, it will be overwritten.
-    ///
-    /// `POST /images/{name}/tag` (operation `ImageTag`).
-    pub fn image_tag(&self, name: impl Into<String>) -> ImageTagRequest<'_> {
-        ImageTagRequest {
-            client: self,
-            name: name.into(),
-            repo: None,
-            tag: None,
-            request_timeout: None,
-        }
-    }
+
     /// Get system information
     ///
     /// `GET /info` (operation `SystemInfo`).
+    #[doc(alias = "info")]
     pub fn system_info(&self) -> SystemInfoRequest<'_> {
         SystemInfoRequest {
             client: self,
             request_timeout: None,
         }
     }
-    /// List networks
+
+    /// Get data usage information
     ///
-    /// Returns a list of networks. For details on the format, see the
-    /// \[network inspect endpoint\](#operation/NetworkInspect).
-    ///
-    /// Note that it uses a different, smaller representation of a network than
-    /// inspecting a single network. For example, the list of containers attached
-    /// to the network is not propagated in API versions 1.28 and up.
-    ///
-    /// `GET /networks` (operation `NetworkList`).
-    pub fn network_list(&self) -> NetworkListRequest<'_> {
-        NetworkListRequest {
+    /// `GET /system/df` (operation `SystemDataUsage`).
+    #[doc(alias = "df")]
+    pub fn system_data_usage(&self) -> SystemDataUsageRequest<'_> {
+        SystemDataUsageRequest {
             client: self,
-            filters: None,
+            type_: None,
             request_timeout: None,
         }
     }
-    /// Create a network
+
+    /// Get version
     ///
-    /// `POST /networks/create` (operation `NetworkCreate`).
-    pub fn network_create(
-        &self,
-        body: crate::models::NetworkCreateBody,
-    ) -> NetworkCreateRequest<'_> {
-        NetworkCreateRequest {
+    /// Returns the version of Docker that is running and various information about the system that Docker is running on.
+    ///
+    /// `GET /version` (operation `SystemVersion`).
+    #[doc(alias = "version")]
+    pub fn system_version(&self) -> SystemVersionRequest<'_> {
+        SystemVersionRequest {
             client: self,
-            body: Some(body),
             request_timeout: None,
         }
     }
-    /// Delete unused networks
+}
+
+/// # Distribution
+///
+/// What a registry holds for an image reference, without pulling it.
+impl Client {
+    /// Get image information from the registry
     ///
-    /// `POST /networks/prune` (operation `NetworkPrune`).
-    pub fn network_prune(&self) -> NetworkPruneRequest<'_> {
-        NetworkPruneRequest {
-            client: self,
-            filters: None,
-            request_timeout: None,
-        }
-    }
-    /// Inspect a network
+    /// Return image digest and platform information by contacting the registry.
     ///
-    /// `GET /networks/{id}` (operation `NetworkInspect`).
-    pub fn network_inspect(&self, id: impl Into<String>) -> NetworkInspectRequest<'_> {
-        NetworkInspectRequest {
-            client: self,
-            id: id.into(),
-            verbose: None,
-            scope: None,
-            request_timeout: None,
-        }
-    }
-    /// Remove a network
-    ///
-    /// `DELETE /networks/{id}` (operation `NetworkDelete`).
-    pub fn network_delete(&self, id: impl Into<String>) -> NetworkDeleteRequest<'_> {
-        NetworkDeleteRequest {
-            client: self,
-            id: id.into(),
-            request_timeout: None,
-        }
-    }
-    /// Connect a container to a network
-    ///
-    /// The network must be either a local-scoped network or a swarm-scoped network with the `attachable` option set. A network cannot be re-attached to a running container
-    ///
-    /// `POST /networks/{id}/connect` (operation `NetworkConnect`).
-    pub fn network_connect(
-        &self,
-        id: impl Into<String>,
-        body: crate::models::NetworkConnectBody,
-    ) -> NetworkConnectRequest<'_> {
-        NetworkConnectRequest {
-            client: self,
-            id: id.into(),
-            body: Some(body),
-            request_timeout: None,
-        }
-    }
-    /// Disconnect a container from a network
-    ///
-    /// `POST /networks/{id}/disconnect` (operation `NetworkDisconnect`).
-    pub fn network_disconnect(
-        &self,
-        id: impl Into<String>,
-        body: crate::models::NetworkDisconnectBody,
-    ) -> NetworkDisconnectRequest<'_> {
-        NetworkDisconnectRequest {
-            client: self,
-            id: id.into(),
-            body: Some(body),
-            request_timeout: None,
-        }
-    }
-    /// List nodes
-    ///
-    /// `GET /nodes` (operation `NodeList`).
-    pub fn node_list(&self) -> NodeListRequest<'_> {
-        NodeListRequest {
-            client: self,
-            filters: None,
-            request_timeout: None,
-        }
-    }
-    /// Inspect a node
-    ///
-    /// `GET /nodes/{id}` (operation `NodeInspect`).
-    pub fn node_inspect(&self, id: impl Into<String>) -> NodeInspectRequest<'_> {
-        NodeInspectRequest {
-            client: self,
-            id: id.into(),
-            request_timeout: None,
-        }
-    }
-    /// Delete a node
-    ///
-    /// `DELETE /nodes/{id}` (operation `NodeDelete`).
-    pub fn node_delete(&self, id: impl Into<String>) -> NodeDeleteRequest<'_> {
-        NodeDeleteRequest {
-            client: self,
-            id: id.into(),
-            force: None,
-            request_timeout: None,
-        }
-    }
-    /// Update a node
-    ///
-    /// `POST /nodes/{id}/update` (operation `NodeUpdate`).
-    pub fn node_update(
-        &self,
-        id: impl Into<String>,
-        version: i64,
-    ) -> NodeUpdateRequest<'_> {
-        NodeUpdateRequest {
-            client: self,
-            id: id.into(),
-            version,
-            body: None,
-            request_timeout: None,
-        }
-    }
-    /// List plugins
-    ///
-    /// Returns information about installed plugins.
-    ///
-    /// `GET /plugins` (operation `PluginList`).
-    pub fn plugin_list(&self) -> PluginListRequest<'_> {
-        PluginListRequest {
-            client: self,
-            filters: None,
-            request_timeout: None,
-        }
-    }
-    /// Create a plugin
-    ///
-    /// `POST /plugins/create` (operation `PluginCreate`).
-    pub fn plugin_create(&self, name: impl Into<String>) -> PluginCreateRequest<'_> {
-        PluginCreateRequest {
-            client: self,
-            name: name.into(),
-            body: None,
-            request_timeout: None,
-        }
-    }
-    /// Get plugin privileges
-    ///
-    /// `GET /plugins/privileges` (operation `GetPluginPrivileges`).
-    pub fn get_plugin_privileges(
-        &self,
-        remote: impl Into<String>,
-    ) -> GetPluginPrivilegesRequest<'_> {
-        GetPluginPrivilegesRequest {
-            client: self,
-            remote: remote.into(),
-            request_timeout: None,
-        }
-    }
-    /// Install a plugin
-    ///
-    /// Pulls and installs a plugin. After the plugin is installed, it can be
-    /// enabled using the \[`POST /plugins/{name}/enable` endpoint\](#operation/PostPluginsEnable).
-    ///
-    /// `POST /plugins/pull` (operation `PluginPull`).
-    pub fn plugin_pull(&self, remote: impl Into<String>) -> PluginPullRequest<'_> {
-        PluginPullRequest {
-            client: self,
-            remote: remote.into(),
-            name: None,
-            x_registry_auth: None,
-            body: None,
-            request_timeout: None,
-        }
-    }
-    /// Remove a plugin
-    ///
-    /// `DELETE /plugins/{name}` (operation `PluginDelete`).
-    pub fn plugin_delete(&self, name: impl Into<String>) -> PluginDeleteRequest<'_> {
-        PluginDeleteRequest {
-            client: self,
-            name: name.into(),
-            force: None,
-            request_timeout: None,
-        }
-    }
-    /// Disable a plugin
-    ///
-    /// `POST /plugins/{name}/disable` (operation `PluginDisable`).
-    pub fn plugin_disable(&self, name: impl Into<String>) -> PluginDisableRequest<'_> {
-        PluginDisableRequest {
-            client: self,
-            name: name.into(),
-            force: None,
-            request_timeout: None,
-        }
-    }
-    /// Enable a plugin
-    ///
-    /// `POST /plugins/{name}/enable` (operation `PluginEnable`).
-    pub fn plugin_enable(&self, name: impl Into<String>) -> PluginEnableRequest<'_> {
-        PluginEnableRequest {
-            client: self,
-            name: name.into(),
-            timeout: None,
-            request_timeout: None,
-        }
-    }
-    /// Inspect a plugin
-    ///
-    /// `GET /plugins/{name}/json` (operation `PluginInspect`).
-    pub fn plugin_inspect(&self, name: impl Into<String>) -> PluginInspectRequest<'_> {
-        PluginInspectRequest {
-            client: self,
-            name: name.into(),
-            request_timeout: None,
-        }
-    }
-    /// Push a plugin
-    ///
-    /// Push a plugin to the registry.
-    ///
-    /// `POST /plugins/{name}/push` (operation `PluginPush`).
-    pub fn plugin_push(&self, name: impl Into<String>) -> PluginPushRequest<'_> {
-        PluginPushRequest {
-            client: self,
-            name: name.into(),
-            request_timeout: None,
-        }
-    }
-    /// Configure a plugin
-    ///
-    /// `POST /plugins/{name}/set` (operation `PluginSet`).
-    pub fn plugin_set(&self, name: impl Into<String>) -> PluginSetRequest<'_> {
-        PluginSetRequest {
-            client: self,
-            name: name.into(),
-            body: None,
-            request_timeout: None,
-        }
-    }
-    /// Upgrade a plugin
-    ///
-    /// `POST /plugins/{name}/upgrade` (operation `PluginUpgrade`).
-    pub fn plugin_upgrade(
+    /// `GET /distribution/{name}/json` (operation `DistributionInspect`).
+    pub fn distribution_inspect(
         &self,
         name: impl Into<String>,
-        remote: impl Into<String>,
-    ) -> PluginUpgradeRequest<'_> {
-        PluginUpgradeRequest {
+    ) -> DistributionInspectRequest<'_> {
+        DistributionInspectRequest {
             client: self,
             name: name.into(),
-            remote: remote.into(),
             x_registry_auth: None,
-            body: None,
             request_timeout: None,
         }
     }
-    /// List secrets
-    ///
-    /// `GET /secrets` (operation `SecretList`).
-    pub fn secret_list(&self) -> SecretListRequest<'_> {
-        SecretListRequest {
-            client: self,
-            filters: None,
-            request_timeout: None,
-        }
-    }
-    /// Create a secret
-    ///
-    /// `POST /secrets/create` (operation `SecretCreate`).
-    pub fn secret_create(
-        &self,
-        body: crate::models::SecretSpec,
-    ) -> SecretCreateRequest<'_> {
-        SecretCreateRequest {
-            client: self,
-            body: Some(body),
-            request_timeout: None,
-        }
-    }
-    /// Inspect a secret
-    ///
-    /// `GET /secrets/{id}` (operation `SecretInspect`).
-    pub fn secret_inspect(&self, id: impl Into<String>) -> SecretInspectRequest<'_> {
-        SecretInspectRequest {
-            client: self,
-            id: id.into(),
-            request_timeout: None,
-        }
-    }
-    /// Delete a secret
-    ///
-    /// `DELETE /secrets/{id}` (operation `SecretDelete`).
-    pub fn secret_delete(&self, id: impl Into<String>) -> SecretDeleteRequest<'_> {
-        SecretDeleteRequest {
-            client: self,
-            id: id.into(),
-            request_timeout: None,
-        }
-    }
-    /// Update a Secret
-    ///
-    /// `POST /secrets/{id}/update` (operation `SecretUpdate`).
-    pub fn secret_update(
-        &self,
-        id: impl Into<String>,
-        version: i64,
-    ) -> SecretUpdateRequest<'_> {
-        SecretUpdateRequest {
-            client: self,
-            id: id.into(),
-            version,
-            body: None,
-            request_timeout: None,
-        }
-    }
-    /// List services
-    ///
-    /// `GET /services` (operation `ServiceList`).
-    pub fn service_list(&self) -> ServiceListRequest<'_> {
-        ServiceListRequest {
-            client: self,
-            filters: None,
-            status: None,
-            request_timeout: None,
-        }
-    }
-    /// Create a service
-    ///
-    /// `POST /services/create` (operation `ServiceCreate`).
-    pub fn service_create(
-        &self,
-        body: crate::models::ServiceSpec,
-    ) -> ServiceCreateRequest<'_> {
-        ServiceCreateRequest {
-            client: self,
-            x_registry_auth: None,
-            body: Some(body),
-            request_timeout: None,
-        }
-    }
-    /// Inspect a service
-    ///
-    /// `GET /services/{id}` (operation `ServiceInspect`).
-    pub fn service_inspect(&self, id: impl Into<String>) -> ServiceInspectRequest<'_> {
-        ServiceInspectRequest {
-            client: self,
-            id: id.into(),
-            insert_defaults: None,
-            request_timeout: None,
-        }
-    }
-    /// Delete a service
-    ///
-    /// `DELETE /services/{id}` (operation `ServiceDelete`).
-    pub fn service_delete(&self, id: impl Into<String>) -> ServiceDeleteRequest<'_> {
-        ServiceDeleteRequest {
-            client: self,
-            id: id.into(),
-            request_timeout: None,
-        }
-    }
-    /// Get service logs
-    ///
-    /// Get `stdout` and `stderr` logs from a service. See also
-    /// \[`/containers/{id}/logs`\](#operation/ContainerLogs).
-    ///
-    /// **Note**: This endpoint works only for services with the `local`,
-    /// `json-file` or `journald` logging drivers.
-    ///
-    /// `GET /services/{id}/logs` (operation `ServiceLogs`).
-    pub fn service_logs(&self, id: impl Into<String>) -> ServiceLogsRequest<'_> {
-        ServiceLogsRequest {
-            client: self,
-            id: id.into(),
-            details: None,
-            follow: None,
-            stdout: None,
-            stderr: None,
-            since: None,
-            timestamps: None,
-            tail: None,
-            tty_hint: None,
-            request_timeout: None,
-        }
-    }
-    /// Update a service
-    ///
-    /// A `version` that is not the service's current one (another update came first) is refused with **500** "rpc error: code = Unknown desc = update out of sequence", not 409: read the service again and retry with its new `Version.Index`.
-    ///
-    /// `POST /services/{id}/update` (operation `ServiceUpdate`).
-    pub fn service_update(
-        &self,
-        id: impl Into<String>,
-        version: i64,
-        body: crate::models::ServiceSpec,
-    ) -> ServiceUpdateRequest<'_> {
-        ServiceUpdateRequest {
-            client: self,
-            id: id.into(),
-            version,
-            registry_auth_from: None,
-            rollback: None,
-            x_registry_auth: None,
-            body: Some(body),
-            request_timeout: None,
-        }
-    }
+}
+
+/// # Session
+///
+/// The interactive session BuildKit opens to the client (hijacked connection).
+impl Client {
     /// Initialize interactive session
     ///
     /// Start a new interactive session with a server. Session allows server to
@@ -1533,245 +2039,23 @@ impl Client {
             request_timeout: None,
         }
     }
-    /// Inspect swarm
-    ///
-    /// `GET /swarm` (operation `SwarmInspect`).
-    pub fn swarm_inspect(&self) -> SwarmInspectRequest<'_> {
-        SwarmInspectRequest {
-            client: self,
-            request_timeout: None,
-        }
-    }
-    /// Initialize a new swarm
-    ///
-    /// `POST /swarm/init` (operation `SwarmInit`).
-    pub fn swarm_init(
-        &self,
-        body: crate::models::SwarmInitBody,
-    ) -> SwarmInitRequest<'_> {
-        SwarmInitRequest {
-            client: self,
-            body: Some(body),
-            request_timeout: None,
-        }
-    }
-    /// Join an existing swarm
-    ///
-    /// `POST /swarm/join` (operation `SwarmJoin`).
-    pub fn swarm_join(
-        &self,
-        body: crate::models::SwarmJoinBody,
-    ) -> SwarmJoinRequest<'_> {
-        SwarmJoinRequest {
-            client: self,
-            body: Some(body),
-            request_timeout: None,
-        }
-    }
-    /// Leave a swarm
-    ///
-    /// `POST /swarm/leave` (operation `SwarmLeave`).
-    pub fn swarm_leave(&self) -> SwarmLeaveRequest<'_> {
-        SwarmLeaveRequest {
-            client: self,
-            force: None,
-            request_timeout: None,
-        }
-    }
-    /// Unlock a locked manager
-    ///
-    /// `POST /swarm/unlock` (operation `SwarmUnlock`).
-    pub fn swarm_unlock(
-        &self,
-        body: crate::models::SwarmUnlockBody,
-    ) -> SwarmUnlockRequest<'_> {
-        SwarmUnlockRequest {
-            client: self,
-            body: Some(body),
-            request_timeout: None,
-        }
-    }
-    /// Get the unlock key
-    ///
-    /// `GET /swarm/unlockkey` (operation `SwarmUnlockkey`).
-    pub fn swarm_unlockkey(&self) -> SwarmUnlockkeyRequest<'_> {
-        SwarmUnlockkeyRequest {
-            client: self,
-            request_timeout: None,
-        }
-    }
-    /// Update a swarm
-    ///
-    /// `POST /swarm/update` (operation `SwarmUpdate`).
-    pub fn swarm_update(
-        &self,
-        version: i64,
-        body: crate::models::SwarmSpec,
-    ) -> SwarmUpdateRequest<'_> {
-        SwarmUpdateRequest {
-            client: self,
-            version,
-            rotate_worker_token: None,
-            rotate_manager_token: None,
-            rotate_manager_unlock_key: None,
-            body: Some(body),
-            request_timeout: None,
-        }
-    }
-    /// Get data usage information
-    ///
-    /// `GET /system/df` (operation `SystemDataUsage`).
-    pub fn system_data_usage(&self) -> SystemDataUsageRequest<'_> {
-        SystemDataUsageRequest {
-            client: self,
-            type_: None,
-            request_timeout: None,
-        }
-    }
-    /// List tasks
-    ///
-    /// `GET /tasks` (operation `TaskList`).
-    pub fn task_list(&self) -> TaskListRequest<'_> {
-        TaskListRequest {
-            client: self,
-            filters: None,
-            request_timeout: None,
-        }
-    }
-    /// Inspect a task
-    ///
-    /// `GET /tasks/{id}` (operation `TaskInspect`).
-    pub fn task_inspect(&self, id: impl Into<String>) -> TaskInspectRequest<'_> {
-        TaskInspectRequest {
-            client: self,
-            id: id.into(),
-            request_timeout: None,
-        }
-    }
-    /// Get task logs
-    ///
-    /// Get `stdout` and `stderr` logs from a task.
-    /// See also \[`/containers/{id}/logs`\](#operation/ContainerLogs).
-    ///
-    /// **Note**: This endpoint works only for services with the `local`,
-    /// `json-file` or `journald` logging drivers.
-    ///
-    /// `GET /tasks/{id}/logs` (operation `TaskLogs`).
-    pub fn task_logs(&self, id: impl Into<String>) -> TaskLogsRequest<'_> {
-        TaskLogsRequest {
-            client: self,
-            id: id.into(),
-            details: None,
-            follow: None,
-            stdout: None,
-            stderr: None,
-            since: None,
-            timestamps: None,
-            tail: None,
-            tty_hint: None,
-            request_timeout: None,
-        }
-    }
-    /// Get version
-    ///
-    /// Returns the version of Docker that is running and various information about the system that Docker is running on.
-    ///
-    /// `GET /version` (operation `SystemVersion`).
-    pub fn system_version(&self) -> SystemVersionRequest<'_> {
-        SystemVersionRequest {
-            client: self,
-            request_timeout: None,
-        }
-    }
-    /// List volumes
-    ///
-    /// `GET /volumes` (operation `VolumeList`).
-    pub fn volume_list(&self) -> VolumeListRequest<'_> {
-        VolumeListRequest {
-            client: self,
-            filters: None,
-            request_timeout: None,
-        }
-    }
-    /// Create a volume
-    ///
-    /// `POST /volumes/create` (operation `VolumeCreate`).
-    pub fn volume_create(
-        &self,
-        body: crate::models::VolumeCreateOptions,
-    ) -> VolumeCreateRequest<'_> {
-        VolumeCreateRequest {
-            client: self,
-            body: Some(body),
-            request_timeout: None,
-        }
-    }
-    /// Delete unused volumes
-    ///
-    /// `POST /volumes/prune` (operation `VolumePrune`).
-    pub fn volume_prune(&self) -> VolumePruneRequest<'_> {
-        VolumePruneRequest {
-            client: self,
-            filters: None,
-            request_timeout: None,
-        }
-    }
-    /// Inspect a volume
-    ///
-    /// `GET /volumes/{name}` (operation `VolumeInspect`).
-    pub fn volume_inspect(&self, name: impl Into<String>) -> VolumeInspectRequest<'_> {
-        VolumeInspectRequest {
-            client: self,
-            name: name.into(),
-            request_timeout: None,
-        }
-    }
-    /// "Update a volume. Valid only for Swarm cluster volumes"
-    ///
-    /// `PUT /volumes/{name}` (operation `VolumeUpdate`).
-    pub fn volume_update(
-        &self,
-        name: impl Into<String>,
-        version: i64,
-    ) -> VolumeUpdateRequest<'_> {
-        VolumeUpdateRequest {
-            client: self,
-            name: name.into(),
-            version,
-            body: None,
-            request_timeout: None,
-        }
-    }
-    /// Remove a volume
-    ///
-    /// Instruct the driver to remove the volume.
-    ///
-    /// `DELETE /volumes/{name}` (operation `VolumeDelete`).
-    pub fn volume_delete(&self, name: impl Into<String>) -> VolumeDeleteRequest<'_> {
-        VolumeDeleteRequest {
-            client: self,
-            name: name.into(),
-            force: None,
-            request_timeout: None,
-        }
-    }
 }
+
 /// The request built by [`Client::system_ping`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemPingRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemPingRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PingInfo> {
         let mut request = self
@@ -1782,6 +2066,7 @@ impl<'a> SystemPingRequest<'a> {
         request.send_ping().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemPingRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::PingInfo>;
     type IntoFuture = std::pin::Pin<
@@ -1791,22 +2076,22 @@ impl<'a> std::future::IntoFuture for SystemPingRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::system_ping_head`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemPingHeadRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemPingHeadRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PingInfo> {
         let mut request = self
@@ -1817,6 +2102,7 @@ impl<'a> SystemPingHeadRequest<'a> {
         request.send_ping().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemPingHeadRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::PingInfo>;
     type IntoFuture = std::pin::Pin<
@@ -1826,6 +2112,7 @@ impl<'a> std::future::IntoFuture for SystemPingHeadRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::system_auth`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemAuthRequest<'a> {
@@ -1833,21 +2120,21 @@ pub struct SystemAuthRequest<'a> {
     body: Option<crate::models::AuthConfig>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemAuthRequest<'a> {
     /// Authentication to check
     pub fn body(mut self, value: crate::models::AuthConfig) -> Self {
         self.body = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -1865,6 +2152,7 @@ impl<'a> SystemAuthRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemAuthRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SystemAuthResponse>;
     type IntoFuture = std::pin::Pin<
@@ -1874,6 +2162,7 @@ impl<'a> std::future::IntoFuture for SystemAuthRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_build`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageBuildRequest<'a> {
@@ -1908,87 +2197,104 @@ pub struct ImageBuildRequest<'a> {
     body: Option<dockwright_runtime::Body>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageBuildRequest<'a> {
     /// Path within the build context to the `Dockerfile`. This is ignored if `remote` is specified and points to an external `Dockerfile`.
     pub fn dockerfile(mut self, value: impl Into<String>) -> Self {
         self.dockerfile = Some(value.into());
         self
     }
+
     /// A name and optional tag to apply to the image in the `name:tag` format. If you omit the tag the default `latest` value is assumed. You can provide several `t` parameters.
     pub fn t(mut self, value: impl Into<String>) -> Self {
         self.t = Some(value.into());
         self
     }
+
     /// Extra hosts to add to /etc/hosts
     pub fn extrahosts(mut self, value: impl Into<String>) -> Self {
         self.extrahosts = Some(value.into());
         self
     }
+
     /// A Git repository URI or HTTP/HTTPS context URI. If the URI points to a single text file, the file’s contents are placed into a file called `Dockerfile` and the image is built from that file. If the URI points to a tarball, the file is downloaded by the daemon and the contents therein used as the context for the build. If the URI points to a tarball and the `dockerfile` parameter is also specified, there must be a file with the corresponding path inside the tarball.
     pub fn remote(mut self, value: impl Into<String>) -> Self {
         self.remote = Some(value.into());
         self
     }
+
     /// Suppress verbose build output.
     pub fn q(mut self, value: bool) -> Self {
         self.q = Some(value);
         self
     }
+
     /// Do not use the cache when building the image.
     pub fn nocache(mut self, value: bool) -> Self {
         self.nocache = Some(value);
         self
     }
+
     /// JSON array of images used for build cache resolution.
     pub fn cachefrom(mut self, value: Vec<String>) -> Self {
         self.cachefrom = Some(value);
         self
     }
+
     /// Attempt to pull the image even if an older image exists locally.
     pub fn pull(mut self, value: impl Into<String>) -> Self {
         self.pull = Some(value.into());
         self
     }
+
     /// Remove intermediate containers after a successful build.
     pub fn rm(mut self, value: bool) -> Self {
         self.rm = Some(value);
         self
     }
+
     /// Always remove intermediate containers, even upon failure.
     pub fn forcerm(mut self, value: bool) -> Self {
         self.forcerm = Some(value);
         self
     }
+
     /// Set memory limit for build.
     pub fn memory(mut self, value: i64) -> Self {
         self.memory = Some(value);
         self
     }
+
     /// Total memory (memory + swap). Set as `-1` to disable swap.
     pub fn memswap(mut self, value: i64) -> Self {
         self.memswap = Some(value);
         self
     }
+
     /// CPU shares (relative weight).
     pub fn cpushares(mut self, value: i64) -> Self {
         self.cpushares = Some(value);
         self
     }
+
     /// CPUs in which to allow execution (e.g., `0-3`, `0,1`).
     pub fn cpusetcpus(mut self, value: impl Into<String>) -> Self {
         self.cpusetcpus = Some(value.into());
         self
     }
+
     /// The length of a CPU period in microseconds.
     pub fn cpuperiod(mut self, value: i64) -> Self {
         self.cpuperiod = Some(value);
         self
     }
+
     /// Microseconds of CPU time that the container can get in a CPU period.
     pub fn cpuquota(mut self, value: i64) -> Self {
         self.cpuquota = Some(value);
         self
     }
+
     /// JSON map of string pairs for build-time variables. Users pass these values at build-time. Docker uses the buildargs as the environment context for commands run via the `Dockerfile` RUN instruction, or for variable expansion in other `Dockerfile` instructions. This is not meant for passing secret values.
     ///
     /// For example, the build arg `FOO=bar` would become `{"FOO":"bar"}` in JSON. This would result in the query parameter `buildargs={"FOO":"bar"}`. Note that `{"FOO":"bar"}` should be URI component encoded.
@@ -2001,21 +2307,25 @@ impl<'a> ImageBuildRequest<'a> {
         self.buildargs = Some(value);
         self
     }
+
     /// Size of `/dev/shm` in bytes. The size must be greater than 0. If omitted the system uses 64MB.
     pub fn shmsize(mut self, value: i64) -> Self {
         self.shmsize = Some(value);
         self
     }
+
     /// Squash the resulting images layers into a single layer. *(Experimental release only.)*
     pub fn squash(mut self, value: bool) -> Self {
         self.squash = Some(value);
         self
     }
+
     /// Arbitrary key/value labels to set on the image, as a JSON map of string pairs.
     pub fn labels(mut self, value: std::collections::HashMap<String, String>) -> Self {
         self.labels = Some(value);
         self
     }
+
     /// Sets the networking mode for the run commands during build. Supported
     /// standard values are: `bridge`, `host`, `none`, and `container:<name|id>`.
     /// Any other value is taken as a custom network's name or ID to which this
@@ -2024,10 +2334,12 @@ impl<'a> ImageBuildRequest<'a> {
         self.networkmode = Some(value.into());
         self
     }
+
     pub fn content_type(mut self, value: crate::models::ImageBuildContentType) -> Self {
         self.content_type = Some(value);
         self
     }
+
     /// This is a base64-encoded JSON object with auth configurations for multiple registries that a build may refer to.
     ///
     /// The key is a registry URL, and the value is an auth configuration object, \[as described in the authentication section\](#section/Authentication). For example:
@@ -2050,16 +2362,19 @@ impl<'a> ImageBuildRequest<'a> {
         self.x_registry_config = Some(value.into());
         self
     }
+
     /// Platform in the format os\[/arch\[/variant\]\]
     pub fn platform(mut self, value: impl Into<String>) -> Self {
         self.platform = Some(value.into());
         self
     }
+
     /// Target build stage
     pub fn target(mut self, value: impl Into<String>) -> Self {
         self.target = Some(value.into());
         self
     }
+
     /// BuildKit output configuration in the format of a stringified JSON array of objects.
     /// Each object must have two top-level properties: `Type` and `Attrs`.
     /// The `Type` property must be set to 'moby'.
@@ -2075,6 +2390,7 @@ impl<'a> ImageBuildRequest<'a> {
         self.outputs = Some(value);
         self
     }
+
     /// Version of the builder backend to use.
     ///
     /// - `1` is the first generation classic (deprecated) builder in the Docker daemon (default)
@@ -2083,20 +2399,20 @@ impl<'a> ImageBuildRequest<'a> {
         self.version = Some(value);
         self
     }
+
     /// A tar archive compressed with one of the following algorithms: identity (no compression), gzip, bzip2, xz.
     pub fn body(mut self, value: dockwright_runtime::Body) -> Self {
         self.body = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -2195,6 +2511,7 @@ impl<'a> ImageBuildRequest<'a> {
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageBuildRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::BuildInfo>,
@@ -2206,6 +2523,7 @@ impl<'a> std::future::IntoFuture for ImageBuildRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::build_prune`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct BuildPruneRequest<'a> {
@@ -2215,17 +2533,20 @@ pub struct BuildPruneRequest<'a> {
     filters: Option<crate::filters::BuildPruneFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> BuildPruneRequest<'a> {
     /// Amount of disk space in bytes to keep for cache
     pub fn keep_storage(mut self, value: i64) -> Self {
         self.keep_storage = Some(value);
         self
     }
+
     /// Remove all types of build cache
     pub fn all(mut self, value: bool) -> Self {
         self.all = Some(value);
         self
     }
+
     /// A JSON encoded value of the filters (a `map[string][]string`) to
     /// process on the list of build cache objects.
     ///
@@ -2243,15 +2564,14 @@ impl<'a> BuildPruneRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -2280,6 +2600,7 @@ impl<'a> BuildPruneRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for BuildPruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::BuildPruneResponse>;
     type IntoFuture = std::pin::Pin<
@@ -2289,6 +2610,7 @@ impl<'a> std::future::IntoFuture for BuildPruneRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_commit`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageCommitRequest<'a> {
@@ -2303,56 +2625,63 @@ pub struct ImageCommitRequest<'a> {
     body: Option<crate::models::ContainerConfig>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageCommitRequest<'a> {
     /// The ID or name of the container to commit
     pub fn container(mut self, value: impl Into<String>) -> Self {
         self.container = Some(value.into());
         self
     }
+
     /// Repository name for the created image
     pub fn repo(mut self, value: impl Into<String>) -> Self {
         self.repo = Some(value.into());
         self
     }
+
     /// Tag name for the create image
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
         self
     }
+
     /// Commit message
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.comment = Some(value.into());
         self
     }
+
     /// Author of the image (e.g., `John Hannibal Smith <hannibal@a-team.com>`)
     pub fn author(mut self, value: impl Into<String>) -> Self {
         self.author = Some(value.into());
         self
     }
+
     /// Whether to pause the container before committing
     pub fn pause(mut self, value: bool) -> Self {
         self.pause = Some(value);
         self
     }
+
     /// `Dockerfile` instructions to apply while committing
     pub fn changes(mut self, value: impl Into<String>) -> Self {
         self.changes = Some(value.into());
         self
     }
+
     /// The container configuration
     pub fn body(mut self, value: crate::models::ContainerConfig) -> Self {
         self.body = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::IdResponse> {
         let mut request = self
@@ -2389,6 +2718,7 @@ impl<'a> ImageCommitRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageCommitRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::IdResponse>;
     type IntoFuture = std::pin::Pin<
@@ -2398,6 +2728,7 @@ impl<'a> std::future::IntoFuture for ImageCommitRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::config_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ConfigListRequest<'a> {
@@ -2405,6 +2736,7 @@ pub struct ConfigListRequest<'a> {
     filters: Option<crate::filters::ConfigListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ConfigListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to
     /// process on the configs list.
@@ -2419,15 +2751,14 @@ impl<'a> ConfigListRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Config>> {
         let mut request = self
@@ -2448,6 +2779,7 @@ impl<'a> ConfigListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ConfigListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Config>>;
     type IntoFuture = std::pin::Pin<
@@ -2457,6 +2789,7 @@ impl<'a> std::future::IntoFuture for ConfigListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::config_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ConfigCreateRequest<'a> {
@@ -2464,16 +2797,15 @@ pub struct ConfigCreateRequest<'a> {
     body: Option<crate::models::ConfigSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ConfigCreateRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -2494,6 +2826,7 @@ impl<'a> ConfigCreateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ConfigCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ConfigCreateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -2503,6 +2836,7 @@ impl<'a> std::future::IntoFuture for ConfigCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::config_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ConfigInspectRequest<'a> {
@@ -2510,16 +2844,15 @@ pub struct ConfigInspectRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ConfigInspectRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Config> {
         let mut request = self
@@ -2528,8 +2861,8 @@ impl<'a> ConfigInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.46/configs/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.46/configs/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -2538,6 +2871,7 @@ impl<'a> ConfigInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ConfigInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Config>;
     type IntoFuture = std::pin::Pin<
@@ -2547,6 +2881,7 @@ impl<'a> std::future::IntoFuture for ConfigInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::config_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ConfigDeleteRequest<'a> {
@@ -2554,16 +2889,15 @@ pub struct ConfigDeleteRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ConfigDeleteRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -2572,8 +2906,8 @@ impl<'a> ConfigDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.46/configs/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.46/configs/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -2582,6 +2916,7 @@ impl<'a> ConfigDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ConfigDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -2591,6 +2926,7 @@ impl<'a> std::future::IntoFuture for ConfigDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::config_update`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ConfigUpdateRequest<'a> {
@@ -2600,6 +2936,7 @@ pub struct ConfigUpdateRequest<'a> {
     body: Option<crate::models::ConfigSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ConfigUpdateRequest<'a> {
     /// The spec of the config to update. Currently, only the Labels field
     /// can be updated. All other fields must remain unchanged from the
@@ -2608,15 +2945,14 @@ impl<'a> ConfigUpdateRequest<'a> {
         self.body = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -2625,8 +2961,8 @@ impl<'a> ConfigUpdateRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.46/configs/{}/update", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.46/configs/{}/update",
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.version) {
@@ -2641,6 +2977,7 @@ impl<'a> ConfigUpdateRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ConfigUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -2650,6 +2987,7 @@ impl<'a> std::future::IntoFuture for ConfigUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerCreateRequest<'a> {
@@ -2659,6 +2997,7 @@ pub struct ContainerCreateRequest<'a> {
     body: Option<crate::models::ContainerCreateBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerCreateRequest<'a> {
     /// Assign the specified name to the container. Must match
     /// `/?[a-zA-Z0-9][a-zA-Z0-9_.-]+`.
@@ -2666,6 +3005,7 @@ impl<'a> ContainerCreateRequest<'a> {
         self.name = Some(value.into());
         self
     }
+
     /// Platform in the format `os[/arch[/variant]]` used for image lookup.
     ///
     /// When specified, the daemon checks if the requested image is present
@@ -2686,15 +3026,14 @@ impl<'a> ContainerCreateRequest<'a> {
         self.platform = Some(value.into());
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -2721,6 +3060,7 @@ impl<'a> ContainerCreateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerCreateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -2730,6 +3070,7 @@ impl<'a> std::future::IntoFuture for ContainerCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerListRequest<'a> {
@@ -2740,23 +3081,27 @@ pub struct ContainerListRequest<'a> {
     filters: Option<crate::filters::ContainerListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerListRequest<'a> {
     /// Return all containers. By default, only running containers are shown.
     pub fn all(mut self, value: bool) -> Self {
         self.all = Some(value);
         self
     }
+
     /// Return this number of most recently created containers, including
     /// non-running ones.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
+
     /// Return the size of container as fields `SizeRw` and `SizeRootFs`.
     pub fn size(mut self, value: bool) -> Self {
         self.size = Some(value);
         self
     }
+
     /// Filters to process on the container list, encoded as JSON (a
     /// `map[string][]string`). For example, `{"status": ["paused"]}` will
     /// only return paused containers.
@@ -2782,15 +3127,14 @@ impl<'a> ContainerListRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -2825,6 +3169,7 @@ impl<'a> ContainerListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::ContainerSummary>>;
     type IntoFuture = std::pin::Pin<
@@ -2834,6 +3179,7 @@ impl<'a> std::future::IntoFuture for ContainerListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_prune`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerPruneRequest<'a> {
@@ -2841,6 +3187,7 @@ pub struct ContainerPruneRequest<'a> {
     filters: Option<crate::filters::ContainerPruneFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerPruneRequest<'a> {
     /// Filters to process on the prune list, encoded as JSON (a `map[string][]string`).
     ///
@@ -2851,15 +3198,14 @@ impl<'a> ContainerPruneRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -2882,6 +3228,7 @@ impl<'a> ContainerPruneRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerPruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerPruneResponse>;
     type IntoFuture = std::pin::Pin<
@@ -2891,6 +3238,7 @@ impl<'a> std::future::IntoFuture for ContainerPruneRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerDeleteRequest<'a> {
@@ -2901,31 +3249,33 @@ pub struct ContainerDeleteRequest<'a> {
     link: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerDeleteRequest<'a> {
     /// Remove anonymous volumes associated with the container.
     pub fn v(mut self, value: bool) -> Self {
         self.v = Some(value);
         self
     }
+
     /// If the container is running, kill it before removing it.
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
     }
+
     /// Remove the specified link associated with the container.
     pub fn link(mut self, value: bool) -> Self {
         self.link = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -2934,8 +3284,8 @@ impl<'a> ContainerDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.46/containers/{}", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.46/containers/{}", dockwright_runtime::encode_path_segment(self
+                    .id.as_str())
                 ),
             );
         if let Some(value) = self.v.as_ref() {
@@ -2953,6 +3303,7 @@ impl<'a> ContainerDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -2962,6 +3313,7 @@ impl<'a> std::future::IntoFuture for ContainerDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_archive`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerArchiveRequest<'a> {
@@ -2970,16 +3322,15 @@ pub struct ContainerArchiveRequest<'a> {
     path: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerArchiveRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Archive> {
         let mut request = self
@@ -2989,7 +3340,7 @@ impl<'a> ContainerArchiveRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.46/containers/{}/archive",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.path) {
@@ -2999,6 +3350,7 @@ impl<'a> ContainerArchiveRequest<'a> {
         request.send_archive().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerArchiveRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::Archive>;
     type IntoFuture = std::pin::Pin<
@@ -3008,6 +3360,7 @@ impl<'a> std::future::IntoFuture for ContainerArchiveRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_archive_info`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerArchiveInfoRequest<'a> {
@@ -3016,16 +3369,15 @@ pub struct ContainerArchiveInfoRequest<'a> {
     path: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerArchiveInfoRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PathStat> {
         let mut request = self
@@ -3035,7 +3387,7 @@ impl<'a> ContainerArchiveInfoRequest<'a> {
                 dockwright_runtime::Method::HEAD,
                 format!(
                     "/v1.46/containers/{}/archive",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.path) {
@@ -3045,6 +3397,7 @@ impl<'a> ContainerArchiveInfoRequest<'a> {
         request.send_path_stat().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerArchiveInfoRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::PathStat>;
     type IntoFuture = std::pin::Pin<
@@ -3054,6 +3407,7 @@ impl<'a> std::future::IntoFuture for ContainerArchiveInfoRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::put_container_archive`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PutContainerArchiveRequest<'a> {
@@ -3065,6 +3419,7 @@ pub struct PutContainerArchiveRequest<'a> {
     body: Option<dockwright_runtime::Body>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PutContainerArchiveRequest<'a> {
     /// If `1`, `true`, or `True` then it will be an error if unpacking the
     /// given content would cause an existing directory to be replaced with
@@ -3073,21 +3428,21 @@ impl<'a> PutContainerArchiveRequest<'a> {
         self.no_overwrite_dir_non_dir = Some(value.into());
         self
     }
+
     /// If `1`, `true`, then it will copy UID/GID maps to the dest file or
     /// dir
     pub fn copy_uidgid(mut self, value: impl Into<String>) -> Self {
         self.copy_uidgid = Some(value.into());
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3097,7 +3452,7 @@ impl<'a> PutContainerArchiveRequest<'a> {
                 dockwright_runtime::Method::PUT,
                 format!(
                     "/v1.46/containers/{}/archive",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.path) {
@@ -3116,6 +3471,7 @@ impl<'a> PutContainerArchiveRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PutContainerArchiveRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3125,6 +3481,7 @@ impl<'a> std::future::IntoFuture for PutContainerArchiveRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_attach`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerAttachRequest<'a> {
@@ -3139,6 +3496,7 @@ pub struct ContainerAttachRequest<'a> {
     tty_hint: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerAttachRequest<'a> {
     /// Override the key sequence for detaching a container.Format is a single
     /// character `[a-Z]` or `ctrl-<value>` where `<value>` is one of: `a-z`,
@@ -3147,6 +3505,7 @@ impl<'a> ContainerAttachRequest<'a> {
         self.detach_keys = Some(value.into());
         self
     }
+
     /// Replay previous logs from the container.
     ///
     /// This is useful for attaching to a container that has started and you
@@ -3159,26 +3518,31 @@ impl<'a> ContainerAttachRequest<'a> {
         self.logs = Some(value);
         self
     }
+
     /// Stream attached streams from the time the request was made onwards.
     pub fn stream(mut self, value: bool) -> Self {
         self.stream = Some(value);
         self
     }
+
     /// Attach to `stdin`
     pub fn stdin(mut self, value: bool) -> Self {
         self.stdin = Some(value);
         self
     }
+
     /// Attach to `stdout`
     pub fn stdout(mut self, value: bool) -> Self {
         self.stdout = Some(value);
         self
     }
+
     /// Attach to `stderr`
     pub fn stderr(mut self, value: bool) -> Self {
         self.stderr = Some(value);
         self
     }
+
     /// Whether the container (or exec'd process) has a TTY, i.e. whether its
     /// output is one raw stream rather than multiplexed stdout/stderr frames.
     ///
@@ -3189,15 +3553,14 @@ impl<'a> ContainerAttachRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Attached> {
         let mut request = self
@@ -3207,7 +3570,7 @@ impl<'a> ContainerAttachRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.46/containers/{}/attach",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.detach_keys.as_ref() {
@@ -3239,7 +3602,7 @@ impl<'a> ContainerAttachRequest<'a> {
                         dockwright_runtime::Method::GET,
                         format!(
                             "/v1.46/containers/{}/json",
-                            dockwright_runtime::encode_path_segment(& self.id)
+                            dockwright_runtime::encode_path_segment(self.id.as_str())
                         ),
                     ),
                 "/Config/Tty",
@@ -3247,6 +3610,7 @@ impl<'a> ContainerAttachRequest<'a> {
         request.send_attach(rule).await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerAttachRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::Attached>;
     type IntoFuture = std::pin::Pin<
@@ -3256,6 +3620,7 @@ impl<'a> std::future::IntoFuture for ContainerAttachRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_attach_websocket`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerAttachWebsocketRequest<'a> {
@@ -3269,6 +3634,7 @@ pub struct ContainerAttachWebsocketRequest<'a> {
     stderr: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerAttachWebsocketRequest<'a> {
     /// Override the key sequence for detaching a container.Format is a single
     /// character `[a-Z]` or `ctrl-<value>` where `<value>` is one of: `a-z`,
@@ -3277,40 +3643,44 @@ impl<'a> ContainerAttachWebsocketRequest<'a> {
         self.detach_keys = Some(value.into());
         self
     }
+
     /// Return logs
     pub fn logs(mut self, value: bool) -> Self {
         self.logs = Some(value);
         self
     }
+
     /// Return stream
     pub fn stream(mut self, value: bool) -> Self {
         self.stream = Some(value);
         self
     }
+
     /// Attach to `stdin`
     pub fn stdin(mut self, value: bool) -> Self {
         self.stdin = Some(value);
         self
     }
+
     /// Attach to `stdout`
     pub fn stdout(mut self, value: bool) -> Self {
         self.stdout = Some(value);
         self
     }
+
     /// Attach to `stderr`
     pub fn stderr(mut self, value: bool) -> Self {
         self.stderr = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
         let mut request = self
@@ -3320,7 +3690,7 @@ impl<'a> ContainerAttachWebsocketRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.46/containers/{}/attach/ws",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.detach_keys.as_ref() {
@@ -3345,6 +3715,7 @@ impl<'a> ContainerAttachWebsocketRequest<'a> {
         request.send().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerAttachWebsocketRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
     type IntoFuture = std::pin::Pin<
@@ -3354,6 +3725,7 @@ impl<'a> std::future::IntoFuture for ContainerAttachWebsocketRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_changes`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerChangesRequest<'a> {
@@ -3361,16 +3733,15 @@ pub struct ContainerChangesRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerChangesRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3382,7 +3753,7 @@ impl<'a> ContainerChangesRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.46/containers/{}/changes",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -3394,6 +3765,7 @@ impl<'a> ContainerChangesRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerChangesRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::FilesystemChange>>;
     type IntoFuture = std::pin::Pin<
@@ -3403,6 +3775,7 @@ impl<'a> std::future::IntoFuture for ContainerChangesRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_exec`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerExecRequest<'a> {
@@ -3411,16 +3784,15 @@ pub struct ContainerExecRequest<'a> {
     body: Option<crate::models::ContainerExecBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerExecRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::IdResponse> {
         let mut request = self
@@ -3430,7 +3802,7 @@ impl<'a> ContainerExecRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.46/containers/{}/exec",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(body) = &self.body {
@@ -3442,6 +3814,7 @@ impl<'a> ContainerExecRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerExecRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::IdResponse>;
     type IntoFuture = std::pin::Pin<
@@ -3451,6 +3824,7 @@ impl<'a> std::future::IntoFuture for ContainerExecRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_export`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerExportRequest<'a> {
@@ -3458,16 +3832,15 @@ pub struct ContainerExportRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerExportRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3479,13 +3852,14 @@ impl<'a> ContainerExportRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.46/containers/{}/export",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         request = request.timeout(self.request_timeout);
         request.send_bytes().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerExportRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
     type IntoFuture = std::pin::Pin<
@@ -3495,6 +3869,7 @@ impl<'a> std::future::IntoFuture for ContainerExportRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerInspectRequest<'a> {
@@ -3503,21 +3878,21 @@ pub struct ContainerInspectRequest<'a> {
     size: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerInspectRequest<'a> {
     /// Return the size of container as fields `SizeRw` and `SizeRootFs`
     pub fn size(mut self, value: bool) -> Self {
         self.size = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3529,7 +3904,7 @@ impl<'a> ContainerInspectRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.46/containers/{}/json",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.size.as_ref() {
@@ -3541,6 +3916,7 @@ impl<'a> ContainerInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerInspectResponse>;
     type IntoFuture = std::pin::Pin<
@@ -3550,6 +3926,7 @@ impl<'a> std::future::IntoFuture for ContainerInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_kill`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerKillRequest<'a> {
@@ -3558,21 +3935,21 @@ pub struct ContainerKillRequest<'a> {
     signal: Option<String>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerKillRequest<'a> {
     /// Signal to send to the container as an integer or string (e.g. `SIGINT`).
     pub fn signal(mut self, value: impl Into<String>) -> Self {
         self.signal = Some(value.into());
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3582,7 +3959,7 @@ impl<'a> ContainerKillRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.46/containers/{}/kill",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.signal.as_ref() {
@@ -3594,6 +3971,7 @@ impl<'a> ContainerKillRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerKillRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3603,6 +3981,7 @@ impl<'a> std::future::IntoFuture for ContainerKillRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_logs`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerLogsRequest<'a> {
@@ -3618,43 +3997,51 @@ pub struct ContainerLogsRequest<'a> {
     tty_hint: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerLogsRequest<'a> {
     /// Keep connection after returning logs.
     pub fn follow(mut self, value: bool) -> Self {
         self.follow = Some(value);
         self
     }
+
     /// Return logs from `stdout`
     pub fn stdout(mut self, value: bool) -> Self {
         self.stdout = Some(value);
         self
     }
+
     /// Return logs from `stderr`
     pub fn stderr(mut self, value: bool) -> Self {
         self.stderr = Some(value);
         self
     }
+
     /// Only return logs since this time, as a UNIX timestamp
     pub fn since(mut self, value: i64) -> Self {
         self.since = Some(value);
         self
     }
+
     /// Only return logs before this time, as a UNIX timestamp
     pub fn until(mut self, value: i64) -> Self {
         self.until = Some(value);
         self
     }
+
     /// Add timestamps to every log line
     pub fn timestamps(mut self, value: bool) -> Self {
         self.timestamps = Some(value);
         self
     }
+
     /// Only return this number of log lines from the end of the logs.
     /// Specify as an integer or `all` to output all log lines.
     pub fn tail(mut self, value: impl Into<String>) -> Self {
         self.tail = Some(value.into());
         self
     }
+
     /// Whether the container (or exec'd process) has a TTY, i.e. whether its
     /// output is one raw stream rather than multiplexed stdout/stderr frames.
     ///
@@ -3665,15 +4052,14 @@ impl<'a> ContainerLogsRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3685,7 +4071,7 @@ impl<'a> ContainerLogsRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.46/containers/{}/logs",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.follow.as_ref() {
@@ -3720,7 +4106,7 @@ impl<'a> ContainerLogsRequest<'a> {
                         dockwright_runtime::Method::GET,
                         format!(
                             "/v1.46/containers/{}/json",
-                            dockwright_runtime::encode_path_segment(& self.id)
+                            dockwright_runtime::encode_path_segment(self.id.as_str())
                         ),
                     ),
                 "/Config/Tty",
@@ -3728,6 +4114,7 @@ impl<'a> ContainerLogsRequest<'a> {
         request.send_logs(rule).await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerLogsRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::LogOutput>;
     type IntoFuture = std::pin::Pin<
@@ -3737,6 +4124,7 @@ impl<'a> std::future::IntoFuture for ContainerLogsRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_pause`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerPauseRequest<'a> {
@@ -3744,16 +4132,15 @@ pub struct ContainerPauseRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerPauseRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3763,7 +4150,7 @@ impl<'a> ContainerPauseRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.46/containers/{}/pause",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -3772,6 +4159,7 @@ impl<'a> ContainerPauseRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerPauseRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3781,6 +4169,7 @@ impl<'a> std::future::IntoFuture for ContainerPauseRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_rename`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerRenameRequest<'a> {
@@ -3789,16 +4178,15 @@ pub struct ContainerRenameRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerRenameRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3808,7 +4196,7 @@ impl<'a> ContainerRenameRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.46/containers/{}/rename",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.name) {
@@ -3820,6 +4208,7 @@ impl<'a> ContainerRenameRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerRenameRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3829,6 +4218,7 @@ impl<'a> std::future::IntoFuture for ContainerRenameRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_resize`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerResizeRequest<'a> {
@@ -3838,16 +4228,15 @@ pub struct ContainerResizeRequest<'a> {
     w: i64,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerResizeRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3857,7 +4246,7 @@ impl<'a> ContainerResizeRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.46/containers/{}/resize",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.h) {
@@ -3872,6 +4261,7 @@ impl<'a> ContainerResizeRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerResizeRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3881,6 +4271,7 @@ impl<'a> std::future::IntoFuture for ContainerResizeRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_restart`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerRestartRequest<'a> {
@@ -3890,26 +4281,27 @@ pub struct ContainerRestartRequest<'a> {
     t: Option<i64>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerRestartRequest<'a> {
     /// Signal to send to the container as an integer or string (e.g. `SIGINT`).
     pub fn signal(mut self, value: impl Into<String>) -> Self {
         self.signal = Some(value.into());
         self
     }
+
     /// Number of seconds to wait before killing the container
     pub fn t(mut self, value: i64) -> Self {
         self.t = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3919,7 +4311,7 @@ impl<'a> ContainerRestartRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.46/containers/{}/restart",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.signal.as_ref() {
@@ -3934,6 +4326,7 @@ impl<'a> ContainerRestartRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerRestartRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3943,6 +4336,7 @@ impl<'a> std::future::IntoFuture for ContainerRestartRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_start`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerStartRequest<'a> {
@@ -3951,6 +4345,7 @@ pub struct ContainerStartRequest<'a> {
     detach_keys: Option<String>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerStartRequest<'a> {
     /// Override the key sequence for detaching a container. Format is a
     /// single character `[a-Z]` or `ctrl-<value>` where `<value>` is one
@@ -3959,15 +4354,14 @@ impl<'a> ContainerStartRequest<'a> {
         self.detach_keys = Some(value.into());
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3977,7 +4371,7 @@ impl<'a> ContainerStartRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.46/containers/{}/start",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.detach_keys.as_ref() {
@@ -3989,6 +4383,7 @@ impl<'a> ContainerStartRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerStartRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3998,6 +4393,7 @@ impl<'a> std::future::IntoFuture for ContainerStartRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_stats`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerStatsRequest<'a> {
@@ -4007,6 +4403,7 @@ pub struct ContainerStatsRequest<'a> {
     one_shot: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerStatsRequest<'a> {
     /// Stream the output. If false, the stats will be output once and then
     /// it will disconnect.
@@ -4014,12 +4411,14 @@ impl<'a> ContainerStatsRequest<'a> {
         self.stream = Some(value);
         self
     }
+
     /// Only get a single stat instead of waiting for 2 cycles. Must be used
     /// with `stream=false`.
     pub fn one_shot(mut self, value: bool) -> Self {
         self.one_shot = Some(value);
         self
     }
+
     /// Asks for one value instead of a stream (`stream=false`) and returns it.
     pub async fn send_once(
         mut self,
@@ -4027,15 +4426,14 @@ impl<'a> ContainerStatsRequest<'a> {
         self.stream = Some(false);
         dockwright_runtime::first_item(self.send().await?).await
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4049,7 +4447,7 @@ impl<'a> ContainerStatsRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.46/containers/{}/stats",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.stream.as_ref() {
@@ -4062,6 +4460,7 @@ impl<'a> ContainerStatsRequest<'a> {
         request.send_json_stream().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerStatsRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::JsonStream<crate::models::ContainerStatsResponse>,
@@ -4073,6 +4472,7 @@ impl<'a> std::future::IntoFuture for ContainerStatsRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_stop`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerStopRequest<'a> {
@@ -4082,26 +4482,27 @@ pub struct ContainerStopRequest<'a> {
     t: Option<i64>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerStopRequest<'a> {
     /// Signal to send to the container as an integer or string (e.g. `SIGINT`).
     pub fn signal(mut self, value: impl Into<String>) -> Self {
         self.signal = Some(value.into());
         self
     }
+
     /// Number of seconds to wait before killing the container
     pub fn t(mut self, value: i64) -> Self {
         self.t = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -4111,7 +4512,7 @@ impl<'a> ContainerStopRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.46/containers/{}/stop",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.signal.as_ref() {
@@ -4126,6 +4527,7 @@ impl<'a> ContainerStopRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerStopRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -4135,6 +4537,7 @@ impl<'a> std::future::IntoFuture for ContainerStopRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_top`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerTopRequest<'a> {
@@ -4143,21 +4546,21 @@ pub struct ContainerTopRequest<'a> {
     ps_args: Option<String>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerTopRequest<'a> {
     /// The arguments to pass to `ps`. For example, `aux`
     pub fn ps_args(mut self, value: impl Into<String>) -> Self {
         self.ps_args = Some(value.into());
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4168,8 +4571,8 @@ impl<'a> ContainerTopRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.46/containers/{}/top", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.46/containers/{}/top",
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.ps_args.as_ref() {
@@ -4181,6 +4584,7 @@ impl<'a> ContainerTopRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerTopRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerTopResponse>;
     type IntoFuture = std::pin::Pin<
@@ -4190,6 +4594,7 @@ impl<'a> std::future::IntoFuture for ContainerTopRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_unpause`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerUnpauseRequest<'a> {
@@ -4197,16 +4602,15 @@ pub struct ContainerUnpauseRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerUnpauseRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -4216,7 +4620,7 @@ impl<'a> ContainerUnpauseRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.46/containers/{}/unpause",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -4225,6 +4629,7 @@ impl<'a> ContainerUnpauseRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerUnpauseRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -4234,6 +4639,7 @@ impl<'a> std::future::IntoFuture for ContainerUnpauseRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_update`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerUpdateRequest<'a> {
@@ -4242,16 +4648,15 @@ pub struct ContainerUpdateRequest<'a> {
     body: Option<crate::models::ContainerUpdateBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerUpdateRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4263,7 +4668,7 @@ impl<'a> ContainerUpdateRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.46/containers/{}/update",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(body) = &self.body {
@@ -4275,6 +4680,7 @@ impl<'a> ContainerUpdateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerUpdateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -4284,6 +4690,7 @@ impl<'a> std::future::IntoFuture for ContainerUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_wait`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerWaitRequest<'a> {
@@ -4292,6 +4699,7 @@ pub struct ContainerWaitRequest<'a> {
     condition: Option<crate::models::ContainerWaitCondition>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerWaitRequest<'a> {
     /// Wait until a container state reaches the given condition.
     ///
@@ -4300,15 +4708,14 @@ impl<'a> ContainerWaitRequest<'a> {
         self.condition = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4320,7 +4727,7 @@ impl<'a> ContainerWaitRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.46/containers/{}/wait",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.condition.as_ref() {
@@ -4330,6 +4737,7 @@ impl<'a> ContainerWaitRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerWaitRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerWaitResponse>;
     type IntoFuture = std::pin::Pin<
@@ -4339,6 +4747,7 @@ impl<'a> std::future::IntoFuture for ContainerWaitRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::distribution_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct DistributionInspectRequest<'a> {
@@ -4347,6 +4756,7 @@ pub struct DistributionInspectRequest<'a> {
     x_registry_auth: Option<dockwright_runtime::AuthConfig>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> DistributionInspectRequest<'a> {
     /// A base64url-encoded auth configuration, for a registry that wants credentials.
     ///
@@ -4355,15 +4765,14 @@ impl<'a> DistributionInspectRequest<'a> {
         self.x_registry_auth = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4375,7 +4784,7 @@ impl<'a> DistributionInspectRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.46/distribution/{}/json",
-                    dockwright_runtime::encode_path_segment(& self.name)
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         if let Some(auth) = self.x_registry_auth.as_ref() {
@@ -4387,6 +4796,7 @@ impl<'a> DistributionInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for DistributionInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::DistributionInspect>;
     type IntoFuture = std::pin::Pin<
@@ -4396,6 +4806,7 @@ impl<'a> std::future::IntoFuture for DistributionInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::system_events`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemEventsRequest<'a> {
@@ -4405,17 +4816,20 @@ pub struct SystemEventsRequest<'a> {
     filters: Option<crate::filters::SystemEventsFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemEventsRequest<'a> {
     /// Show events created since this timestamp then stream new events.
     pub fn since(mut self, value: impl Into<String>) -> Self {
         self.since = Some(value.into());
         self
     }
+
     /// Show events created until this timestamp then stop streaming.
     pub fn until(mut self, value: impl Into<String>) -> Self {
         self.until = Some(value.into());
         self
     }
+
     /// A JSON encoded value of filters (a `map[string][]string`) to process on the event list. Available filters:
     ///
     /// - `config=<string>` config name or ID
@@ -4436,15 +4850,14 @@ impl<'a> SystemEventsRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4470,6 +4883,7 @@ impl<'a> SystemEventsRequest<'a> {
         request.send_json_stream().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemEventsRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::JsonStream<crate::models::EventMessage>,
@@ -4481,6 +4895,7 @@ impl<'a> std::future::IntoFuture for SystemEventsRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::exec_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ExecInspectRequest<'a> {
@@ -4488,16 +4903,15 @@ pub struct ExecInspectRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ExecInspectRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4508,8 +4922,8 @@ impl<'a> ExecInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.46/exec/{}/json", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.46/exec/{}/json", dockwright_runtime::encode_path_segment(self
+                    .id.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -4518,6 +4932,7 @@ impl<'a> ExecInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ExecInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ExecInspectResponse>;
     type IntoFuture = std::pin::Pin<
@@ -4527,6 +4942,7 @@ impl<'a> std::future::IntoFuture for ExecInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::exec_resize`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ExecResizeRequest<'a> {
@@ -4536,16 +4952,15 @@ pub struct ExecResizeRequest<'a> {
     w: i64,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ExecResizeRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -4554,8 +4969,8 @@ impl<'a> ExecResizeRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.46/exec/{}/resize", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.46/exec/{}/resize", dockwright_runtime::encode_path_segment(self
+                    .id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.h) {
@@ -4570,6 +4985,7 @@ impl<'a> ExecResizeRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ExecResizeRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -4579,6 +4995,7 @@ impl<'a> std::future::IntoFuture for ExecResizeRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::exec_start`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ExecStartRequest<'a> {
@@ -4588,12 +5005,14 @@ pub struct ExecStartRequest<'a> {
     tty_hint: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ExecStartRequest<'a> {
     /// When not given, `{}` is sent: a 20.10 daemon refuses a start without a body.
     pub fn body(mut self, value: crate::models::ExecStartBody) -> Self {
         self.body = Some(value);
         self
     }
+
     /// Whether the container (or exec'd process) has a TTY, i.e. whether its
     /// output is one raw stream rather than multiplexed stdout/stderr frames.
     ///
@@ -4604,15 +5023,14 @@ impl<'a> ExecStartRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Attached> {
         let mut request = self
@@ -4621,8 +5039,8 @@ impl<'a> ExecStartRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.46/exec/{}/start", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.46/exec/{}/start", dockwright_runtime::encode_path_segment(self
+                    .id.as_str())
                 ),
             );
         if let Some(body) = &self.body {
@@ -4642,7 +5060,7 @@ impl<'a> ExecStartRequest<'a> {
                         dockwright_runtime::Method::GET,
                         format!(
                             "/v1.46/exec/{}/json",
-                            dockwright_runtime::encode_path_segment(& self.id)
+                            dockwright_runtime::encode_path_segment(self.id.as_str())
                         ),
                     ),
                 "/ProcessConfig/tty",
@@ -4650,6 +5068,7 @@ impl<'a> ExecStartRequest<'a> {
         request.send_attach(rule).await
     }
 }
+
 impl<'a> std::future::IntoFuture for ExecStartRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::Attached>;
     type IntoFuture = std::pin::Pin<
@@ -4659,6 +5078,7 @@ impl<'a> std::future::IntoFuture for ExecStartRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageCreateRequest<'a> {
@@ -4674,32 +5094,38 @@ pub struct ImageCreateRequest<'a> {
     body: Option<dockwright_runtime::Body>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageCreateRequest<'a> {
     /// Name of the image to pull. The name may include a tag or digest. This parameter may only be used when pulling an image. The pull is cancelled if the HTTP connection is closed.
     pub fn from_image(mut self, value: impl Into<String>) -> Self {
         self.from_image = Some(value.into());
         self
     }
+
     /// Source to import. The value may be a URL from which the image can be retrieved or `-` to read the image from the request body. This parameter may only be used when importing an image.
     pub fn from_src(mut self, value: impl Into<String>) -> Self {
         self.from_src = Some(value.into());
         self
     }
+
     /// Repository name given to an image when it is imported. The repo may include a tag. This parameter may only be used when importing an image.
     pub fn repo(mut self, value: impl Into<String>) -> Self {
         self.repo = Some(value.into());
         self
     }
+
     /// Tag or digest. If empty when pulling an image, this causes all tags for the given image to be pulled.
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
         self
     }
+
     /// Set commit message for imported image.
     pub fn message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
         self
     }
+
     /// A base64url-encoded auth configuration.
     ///
     /// Refer to the \[authentication section\](#section/Authentication) for
@@ -4708,6 +5134,7 @@ impl<'a> ImageCreateRequest<'a> {
         self.x_registry_auth = Some(value);
         self
     }
+
     /// Apply `Dockerfile` instructions to the image that is created,
     /// for example: `changes=ENV DEBUG=true`.
     /// Note that `ENV DEBUG=true` should be URI component encoded.
@@ -4718,6 +5145,7 @@ impl<'a> ImageCreateRequest<'a> {
         self.changes = Some(value);
         self
     }
+
     /// Platform in the format os\[/arch\[/variant\]\].
     ///
     /// When used in combination with the `fromImage` option, the daemon checks
@@ -4737,20 +5165,20 @@ impl<'a> ImageCreateRequest<'a> {
         self.platform = Some(value.into());
         self
     }
+
     /// Image content if the value `-` has been specified in fromSrc query parameter
     pub fn body(mut self, value: dockwright_runtime::Body) -> Self {
         self.body = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4796,6 +5224,7 @@ impl<'a> ImageCreateRequest<'a> {
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageCreateRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::CreateImageInfo>,
@@ -4807,6 +5236,7 @@ impl<'a> std::future::IntoFuture for ImageCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_get_all`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageGetAllRequest<'a> {
@@ -4814,21 +5244,21 @@ pub struct ImageGetAllRequest<'a> {
     names: Option<Vec<String>>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageGetAllRequest<'a> {
     /// Image names to filter by
     pub fn names(mut self, value: Vec<String>) -> Self {
         self.names = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4845,6 +5275,7 @@ impl<'a> ImageGetAllRequest<'a> {
         request.send_bytes().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageGetAllRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
     type IntoFuture = std::pin::Pin<
@@ -4854,6 +5285,7 @@ impl<'a> std::future::IntoFuture for ImageGetAllRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageListRequest<'a> {
@@ -4864,12 +5296,14 @@ pub struct ImageListRequest<'a> {
     digests: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageListRequest<'a> {
     /// Show all images. Only images from a final layer (no children) are shown by default.
     pub fn all(mut self, value: bool) -> Self {
         self.all = Some(value);
         self
     }
+
     /// A JSON encoded value of the filters (a `map[string][]string`) to
     /// process on the images list.
     ///
@@ -4885,25 +5319,26 @@ impl<'a> ImageListRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// Compute and show shared size as a `SharedSize` field on each image.
     pub fn shared_size(mut self, value: bool) -> Self {
         self.shared_size = Some(value);
         self
     }
+
     /// Show digest information as a `RepoDigests` field on each image.
     pub fn digests(mut self, value: bool) -> Self {
         self.digests = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4938,6 +5373,7 @@ impl<'a> ImageListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::ImageSummary>>;
     type IntoFuture = std::pin::Pin<
@@ -4947,6 +5383,7 @@ impl<'a> std::future::IntoFuture for ImageListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_load`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageLoadRequest<'a> {
@@ -4955,6 +5392,7 @@ pub struct ImageLoadRequest<'a> {
     body: Option<dockwright_runtime::Body>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageLoadRequest<'a> {
     /// Suppress progress details during load.
     ///
@@ -4963,20 +5401,20 @@ impl<'a> ImageLoadRequest<'a> {
         self.quiet = Some(value);
         self
     }
+
     /// Tar archive containing images
     pub fn body(mut self, value: dockwright_runtime::Body) -> Self {
         self.body = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5000,6 +5438,7 @@ impl<'a> ImageLoadRequest<'a> {
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageLoadRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::BuildInfo>,
@@ -5011,6 +5450,7 @@ impl<'a> std::future::IntoFuture for ImageLoadRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_prune`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImagePruneRequest<'a> {
@@ -5018,6 +5458,7 @@ pub struct ImagePruneRequest<'a> {
     filters: Option<crate::filters::ImagePruneFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImagePruneRequest<'a> {
     /// Filters to process on the prune list, encoded as JSON (a `map[string][]string`). Available filters:
     ///
@@ -5030,15 +5471,14 @@ impl<'a> ImagePruneRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5061,6 +5501,7 @@ impl<'a> ImagePruneRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImagePruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ImagePruneResponse>;
     type IntoFuture = std::pin::Pin<
@@ -5070,6 +5511,7 @@ impl<'a> std::future::IntoFuture for ImagePruneRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_search`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageSearchRequest<'a> {
@@ -5079,12 +5521,14 @@ pub struct ImageSearchRequest<'a> {
     filters: Option<crate::filters::ImageSearchFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageSearchRequest<'a> {
     /// Maximum number of results to return
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
+
     /// A JSON encoded value of the filters (a `map[string][]string`) to process on the images list. Available filters:
     ///
     /// - `is-official=(true|false)`
@@ -5093,15 +5537,14 @@ impl<'a> ImageSearchRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5133,6 +5576,7 @@ impl<'a> ImageSearchRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageSearchRequest<'a> {
     type Output = dockwright_runtime::Result<
         Vec<crate::models::ImageSearchResponseItem>,
@@ -5144,6 +5588,7 @@ impl<'a> std::future::IntoFuture for ImageSearchRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageDeleteRequest<'a> {
@@ -5153,26 +5598,27 @@ pub struct ImageDeleteRequest<'a> {
     noprune: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageDeleteRequest<'a> {
     /// Remove the image even if it is being used by stopped containers or has other tags
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
     }
+
     /// Do not delete untagged parent images
     pub fn noprune(mut self, value: bool) -> Self {
         self.noprune = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5183,8 +5629,8 @@ impl<'a> ImageDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.46/images/{}", dockwright_runtime::encode_path_segment(& self
-                    .name)
+                    "/v1.46/images/{}", dockwright_runtime::encode_path_segment(self.name
+                    .as_str())
                 ),
             );
         if let Some(value) = self.force.as_ref() {
@@ -5202,6 +5648,7 @@ impl<'a> ImageDeleteRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<
         Vec<crate::models::ImageDeleteResponseItem>,
@@ -5213,6 +5660,7 @@ impl<'a> std::future::IntoFuture for ImageDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_get`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageGetRequest<'a> {
@@ -5220,16 +5668,15 @@ pub struct ImageGetRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageGetRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5240,14 +5687,15 @@ impl<'a> ImageGetRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.46/images/{}/get", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.46/images/{}/get", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         request = request.timeout(self.request_timeout);
         request.send_bytes().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageGetRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
     type IntoFuture = std::pin::Pin<
@@ -5257,6 +5705,7 @@ impl<'a> std::future::IntoFuture for ImageGetRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_history`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageHistoryRequest<'a> {
@@ -5264,16 +5713,15 @@ pub struct ImageHistoryRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageHistoryRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5284,8 +5732,8 @@ impl<'a> ImageHistoryRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.46/images/{}/history", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.46/images/{}/history",
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -5297,6 +5745,7 @@ impl<'a> ImageHistoryRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageHistoryRequest<'a> {
     type Output = dockwright_runtime::Result<
         Vec<crate::models::ImageHistoryResponseItem>,
@@ -5308,6 +5757,7 @@ impl<'a> std::future::IntoFuture for ImageHistoryRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageInspectRequest<'a> {
@@ -5315,16 +5765,15 @@ pub struct ImageInspectRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageInspectRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::ImageInspect> {
         let mut request = self
@@ -5333,8 +5782,8 @@ impl<'a> ImageInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.46/images/{}/json", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.46/images/{}/json", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -5343,6 +5792,7 @@ impl<'a> ImageInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ImageInspect>;
     type IntoFuture = std::pin::Pin<
@@ -5352,6 +5802,7 @@ impl<'a> std::future::IntoFuture for ImageInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_push`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImagePushRequest<'a> {
@@ -5362,6 +5813,7 @@ pub struct ImagePushRequest<'a> {
     x_registry_auth: dockwright_runtime::AuthConfig,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImagePushRequest<'a> {
     /// Tag of the image to push. For example, `latest`. If no tag is provided,
     /// all tags of the given image that are present in the local image store
@@ -5370,6 +5822,7 @@ impl<'a> ImagePushRequest<'a> {
         self.tag = Some(value.into());
         self
     }
+
     /// JSON-encoded OCI platform to select the platform-variant to push.
     /// If not provided, all available variants will attempt to be pushed.
     ///
@@ -5383,15 +5836,14 @@ impl<'a> ImagePushRequest<'a> {
         self.platform = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5404,8 +5856,8 @@ impl<'a> ImagePushRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.46/images/{}/push", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.46/images/{}/push", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(value) = self.tag.as_ref() {
@@ -5421,6 +5873,7 @@ impl<'a> ImagePushRequest<'a> {
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImagePushRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::PushImageInfo>,
@@ -5432,6 +5885,7 @@ impl<'a> std::future::IntoFuture for ImagePushRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_tag`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageTagRequest<'a> {
@@ -5441,26 +5895,27 @@ pub struct ImageTagRequest<'a> {
     tag: Option<String>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageTagRequest<'a> {
     /// The repository to tag in. For example, `someuser/someimage`.
     pub fn repo(mut self, value: impl Into<String>) -> Self {
         self.repo = Some(value.into());
         self
     }
+
     /// The name of the new tag.
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5469,8 +5924,8 @@ impl<'a> ImageTagRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.46/images/{}/tag", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.46/images/{}/tag", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(value) = self.repo.as_ref() {
@@ -5485,6 +5940,7 @@ impl<'a> ImageTagRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageTagRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -5494,22 +5950,22 @@ impl<'a> std::future::IntoFuture for ImageTagRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::system_info`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemInfoRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemInfoRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::SystemInfo> {
         let mut request = self
@@ -5522,6 +5978,7 @@ impl<'a> SystemInfoRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemInfoRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SystemInfo>;
     type IntoFuture = std::pin::Pin<
@@ -5531,6 +5988,7 @@ impl<'a> std::future::IntoFuture for SystemInfoRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkListRequest<'a> {
@@ -5538,6 +5996,7 @@ pub struct NetworkListRequest<'a> {
     filters: Option<crate::filters::NetworkListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkListRequest<'a> {
     /// JSON encoded value of the filters (a `map[string][]string`) to process
     /// on the networks list.
@@ -5558,15 +6017,14 @@ impl<'a> NetworkListRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Network>> {
         let mut request = self
@@ -5587,6 +6045,7 @@ impl<'a> NetworkListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Network>>;
     type IntoFuture = std::pin::Pin<
@@ -5596,6 +6055,7 @@ impl<'a> std::future::IntoFuture for NetworkListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkCreateRequest<'a> {
@@ -5603,16 +6063,15 @@ pub struct NetworkCreateRequest<'a> {
     body: Option<crate::models::NetworkCreateBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkCreateRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5633,6 +6092,7 @@ impl<'a> NetworkCreateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::NetworkCreateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -5642,6 +6102,7 @@ impl<'a> std::future::IntoFuture for NetworkCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_prune`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkPruneRequest<'a> {
@@ -5649,6 +6110,7 @@ pub struct NetworkPruneRequest<'a> {
     filters: Option<crate::filters::NetworkPruneFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkPruneRequest<'a> {
     /// Filters to process on the prune list, encoded as JSON (a `map[string][]string`).
     ///
@@ -5659,15 +6121,14 @@ impl<'a> NetworkPruneRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5690,6 +6151,7 @@ impl<'a> NetworkPruneRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkPruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::NetworkPruneResponse>;
     type IntoFuture = std::pin::Pin<
@@ -5699,6 +6161,7 @@ impl<'a> std::future::IntoFuture for NetworkPruneRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkInspectRequest<'a> {
@@ -5708,26 +6171,27 @@ pub struct NetworkInspectRequest<'a> {
     scope: Option<String>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkInspectRequest<'a> {
     /// Detailed inspect output for troubleshooting
     pub fn verbose(mut self, value: bool) -> Self {
         self.verbose = Some(value);
         self
     }
+
     /// Filter the network by scope (swarm, global, or local)
     pub fn scope(mut self, value: impl Into<String>) -> Self {
         self.scope = Some(value.into());
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Network> {
         let mut request = self
@@ -5736,8 +6200,8 @@ impl<'a> NetworkInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.46/networks/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.46/networks/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(value) = self.verbose.as_ref() {
@@ -5752,6 +6216,7 @@ impl<'a> NetworkInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Network>;
     type IntoFuture = std::pin::Pin<
@@ -5761,6 +6226,7 @@ impl<'a> std::future::IntoFuture for NetworkInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkDeleteRequest<'a> {
@@ -5768,16 +6234,15 @@ pub struct NetworkDeleteRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkDeleteRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5786,8 +6251,8 @@ impl<'a> NetworkDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.46/networks/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.46/networks/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -5796,6 +6261,7 @@ impl<'a> NetworkDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -5805,6 +6271,7 @@ impl<'a> std::future::IntoFuture for NetworkDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_connect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkConnectRequest<'a> {
@@ -5813,16 +6280,15 @@ pub struct NetworkConnectRequest<'a> {
     body: Option<crate::models::NetworkConnectBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkConnectRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5832,7 +6298,7 @@ impl<'a> NetworkConnectRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.46/networks/{}/connect",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(body) = &self.body {
@@ -5844,6 +6310,7 @@ impl<'a> NetworkConnectRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkConnectRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -5853,6 +6320,7 @@ impl<'a> std::future::IntoFuture for NetworkConnectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_disconnect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkDisconnectRequest<'a> {
@@ -5861,16 +6329,15 @@ pub struct NetworkDisconnectRequest<'a> {
     body: Option<crate::models::NetworkDisconnectBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkDisconnectRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5880,7 +6347,7 @@ impl<'a> NetworkDisconnectRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.46/networks/{}/disconnect",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(body) = &self.body {
@@ -5892,6 +6359,7 @@ impl<'a> NetworkDisconnectRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkDisconnectRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -5901,6 +6369,7 @@ impl<'a> std::future::IntoFuture for NetworkDisconnectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::node_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NodeListRequest<'a> {
@@ -5908,6 +6377,7 @@ pub struct NodeListRequest<'a> {
     filters: Option<crate::filters::NodeListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NodeListRequest<'a> {
     /// Filters to process on the nodes list, encoded as JSON (a `map[string][]string`).
     ///
@@ -5922,15 +6392,14 @@ impl<'a> NodeListRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Node>> {
         let mut request = self
@@ -5951,6 +6420,7 @@ impl<'a> NodeListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for NodeListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Node>>;
     type IntoFuture = std::pin::Pin<
@@ -5960,6 +6430,7 @@ impl<'a> std::future::IntoFuture for NodeListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::node_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NodeInspectRequest<'a> {
@@ -5967,16 +6438,15 @@ pub struct NodeInspectRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NodeInspectRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Node> {
         let mut request = self
@@ -5985,7 +6455,8 @@ impl<'a> NodeInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.46/nodes/{}", dockwright_runtime::encode_path_segment(& self.id)
+                    "/v1.46/nodes/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -5994,6 +6465,7 @@ impl<'a> NodeInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NodeInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Node>;
     type IntoFuture = std::pin::Pin<
@@ -6003,6 +6475,7 @@ impl<'a> std::future::IntoFuture for NodeInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::node_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NodeDeleteRequest<'a> {
@@ -6011,21 +6484,21 @@ pub struct NodeDeleteRequest<'a> {
     force: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NodeDeleteRequest<'a> {
     /// Force remove a node from the swarm
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6034,7 +6507,8 @@ impl<'a> NodeDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.46/nodes/{}", dockwright_runtime::encode_path_segment(& self.id)
+                    "/v1.46/nodes/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(value) = self.force.as_ref() {
@@ -6046,6 +6520,7 @@ impl<'a> NodeDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NodeDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6055,6 +6530,7 @@ impl<'a> std::future::IntoFuture for NodeDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::node_update`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NodeUpdateRequest<'a> {
@@ -6064,20 +6540,20 @@ pub struct NodeUpdateRequest<'a> {
     body: Option<crate::models::NodeSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NodeUpdateRequest<'a> {
     pub fn body(mut self, value: crate::models::NodeSpec) -> Self {
         self.body = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6086,8 +6562,8 @@ impl<'a> NodeUpdateRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.46/nodes/{}/update", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.46/nodes/{}/update",
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.version) {
@@ -6102,6 +6578,7 @@ impl<'a> NodeUpdateRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NodeUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6111,6 +6588,7 @@ impl<'a> std::future::IntoFuture for NodeUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginListRequest<'a> {
@@ -6118,6 +6596,7 @@ pub struct PluginListRequest<'a> {
     filters: Option<crate::filters::PluginListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to
     /// process on the plugin list.
@@ -6130,15 +6609,14 @@ impl<'a> PluginListRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Plugin>> {
         let mut request = self
@@ -6159,6 +6637,7 @@ impl<'a> PluginListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Plugin>>;
     type IntoFuture = std::pin::Pin<
@@ -6168,6 +6647,7 @@ impl<'a> std::future::IntoFuture for PluginListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginCreateRequest<'a> {
@@ -6176,21 +6656,21 @@ pub struct PluginCreateRequest<'a> {
     body: Option<dockwright_runtime::Body>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginCreateRequest<'a> {
     /// Path to tar containing plugin rootfs and manifest
     pub fn body(mut self, value: dockwright_runtime::Body) -> Self {
         self.body = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6210,6 +6690,7 @@ impl<'a> PluginCreateRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginCreateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6219,6 +6700,7 @@ impl<'a> std::future::IntoFuture for PluginCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::get_plugin_privileges`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetPluginPrivilegesRequest<'a> {
@@ -6226,16 +6708,15 @@ pub struct GetPluginPrivilegesRequest<'a> {
     remote: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> GetPluginPrivilegesRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -6259,6 +6740,7 @@ impl<'a> GetPluginPrivilegesRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for GetPluginPrivilegesRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::PluginPrivilege>>;
     type IntoFuture = std::pin::Pin<
@@ -6268,6 +6750,7 @@ impl<'a> std::future::IntoFuture for GetPluginPrivilegesRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_pull`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginPullRequest<'a> {
@@ -6278,6 +6761,7 @@ pub struct PluginPullRequest<'a> {
     body: Option<Vec<crate::models::PluginPrivilege>>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginPullRequest<'a> {
     /// Local name for the pulled plugin.
     ///
@@ -6286,6 +6770,7 @@ impl<'a> PluginPullRequest<'a> {
         self.name = Some(value.into());
         self
     }
+
     /// A base64url-encoded auth configuration to use when pulling a plugin
     /// from a registry.
     ///
@@ -6295,19 +6780,19 @@ impl<'a> PluginPullRequest<'a> {
         self.x_registry_auth = Some(value);
         self
     }
+
     pub fn body(mut self, value: Vec<crate::models::PluginPrivilege>) -> Self {
         self.body = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -6337,6 +6822,7 @@ impl<'a> PluginPullRequest<'a> {
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginPullRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::CreateImageInfo>,
@@ -6348,6 +6834,7 @@ impl<'a> std::future::IntoFuture for PluginPullRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginDeleteRequest<'a> {
@@ -6356,6 +6843,7 @@ pub struct PluginDeleteRequest<'a> {
     force: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginDeleteRequest<'a> {
     /// Disable the plugin before removing. This may result in issues if the
     /// plugin is in use by a container.
@@ -6363,15 +6851,14 @@ impl<'a> PluginDeleteRequest<'a> {
         self.force = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Plugin> {
         let mut request = self
@@ -6380,8 +6867,8 @@ impl<'a> PluginDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.46/plugins/{}", dockwright_runtime::encode_path_segment(& self
-                    .name)
+                    "/v1.46/plugins/{}", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(value) = self.force.as_ref() {
@@ -6393,6 +6880,7 @@ impl<'a> PluginDeleteRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Plugin>;
     type IntoFuture = std::pin::Pin<
@@ -6402,6 +6890,7 @@ impl<'a> std::future::IntoFuture for PluginDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_disable`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginDisableRequest<'a> {
@@ -6410,21 +6899,21 @@ pub struct PluginDisableRequest<'a> {
     force: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginDisableRequest<'a> {
     /// Force disable a plugin even if still in use.
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6434,7 +6923,7 @@ impl<'a> PluginDisableRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.46/plugins/{}/disable",
-                    dockwright_runtime::encode_path_segment(& self.name)
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         if let Some(value) = self.force.as_ref() {
@@ -6446,6 +6935,7 @@ impl<'a> PluginDisableRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginDisableRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6455,6 +6945,7 @@ impl<'a> std::future::IntoFuture for PluginDisableRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_enable`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginEnableRequest<'a> {
@@ -6463,21 +6954,21 @@ pub struct PluginEnableRequest<'a> {
     timeout: Option<i64>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginEnableRequest<'a> {
     /// Set the HTTP client timeout (in seconds)
     pub fn timeout(mut self, value: i64) -> Self {
         self.timeout = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6486,8 +6977,8 @@ impl<'a> PluginEnableRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.46/plugins/{}/enable", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.46/plugins/{}/enable",
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         if let Some(value) = self.timeout.as_ref() {
@@ -6499,6 +6990,7 @@ impl<'a> PluginEnableRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginEnableRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6508,6 +7000,7 @@ impl<'a> std::future::IntoFuture for PluginEnableRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginInspectRequest<'a> {
@@ -6515,16 +7008,15 @@ pub struct PluginInspectRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginInspectRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Plugin> {
         let mut request = self
@@ -6533,8 +7025,8 @@ impl<'a> PluginInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.46/plugins/{}/json", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.46/plugins/{}/json",
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -6543,6 +7035,7 @@ impl<'a> PluginInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Plugin>;
     type IntoFuture = std::pin::Pin<
@@ -6552,6 +7045,7 @@ impl<'a> std::future::IntoFuture for PluginInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_push`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginPushRequest<'a> {
@@ -6559,16 +7053,15 @@ pub struct PluginPushRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginPushRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -6581,14 +7074,15 @@ impl<'a> PluginPushRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.46/plugins/{}/push", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.46/plugins/{}/push",
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         request = request.timeout(self.request_timeout);
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginPushRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::PushImageInfo>,
@@ -6600,6 +7094,7 @@ impl<'a> std::future::IntoFuture for PluginPushRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_set`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginSetRequest<'a> {
@@ -6608,20 +7103,20 @@ pub struct PluginSetRequest<'a> {
     body: Option<Vec<String>>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginSetRequest<'a> {
     pub fn body(mut self, value: Vec<String>) -> Self {
         self.body = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6630,8 +7125,8 @@ impl<'a> PluginSetRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.46/plugins/{}/set", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.46/plugins/{}/set", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(body) = &self.body {
@@ -6643,6 +7138,7 @@ impl<'a> PluginSetRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginSetRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6652,6 +7148,7 @@ impl<'a> std::future::IntoFuture for PluginSetRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_upgrade`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginUpgradeRequest<'a> {
@@ -6662,6 +7159,7 @@ pub struct PluginUpgradeRequest<'a> {
     body: Option<Vec<crate::models::PluginPrivilege>>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginUpgradeRequest<'a> {
     /// A base64url-encoded auth configuration to use when pulling a plugin
     /// from a registry.
@@ -6672,19 +7170,19 @@ impl<'a> PluginUpgradeRequest<'a> {
         self.x_registry_auth = Some(value);
         self
     }
+
     pub fn body(mut self, value: Vec<crate::models::PluginPrivilege>) -> Self {
         self.body = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -6698,7 +7196,7 @@ impl<'a> PluginUpgradeRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.46/plugins/{}/upgrade",
-                    dockwright_runtime::encode_path_segment(& self.name)
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         if let Some(value) = Some(&self.remote) {
@@ -6714,6 +7212,7 @@ impl<'a> PluginUpgradeRequest<'a> {
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginUpgradeRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::CreateImageInfo>,
@@ -6725,6 +7224,7 @@ impl<'a> std::future::IntoFuture for PluginUpgradeRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::secret_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SecretListRequest<'a> {
@@ -6732,6 +7232,7 @@ pub struct SecretListRequest<'a> {
     filters: Option<crate::filters::SecretListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SecretListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to
     /// process on the secrets list.
@@ -6746,15 +7247,14 @@ impl<'a> SecretListRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Secret>> {
         let mut request = self
@@ -6775,6 +7275,7 @@ impl<'a> SecretListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for SecretListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Secret>>;
     type IntoFuture = std::pin::Pin<
@@ -6784,6 +7285,7 @@ impl<'a> std::future::IntoFuture for SecretListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::secret_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SecretCreateRequest<'a> {
@@ -6791,16 +7293,15 @@ pub struct SecretCreateRequest<'a> {
     body: Option<crate::models::SecretSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SecretCreateRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -6821,6 +7322,7 @@ impl<'a> SecretCreateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SecretCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SecretCreateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -6830,6 +7332,7 @@ impl<'a> std::future::IntoFuture for SecretCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::secret_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SecretInspectRequest<'a> {
@@ -6837,16 +7340,15 @@ pub struct SecretInspectRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SecretInspectRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Secret> {
         let mut request = self
@@ -6855,8 +7357,8 @@ impl<'a> SecretInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.46/secrets/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.46/secrets/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -6865,6 +7367,7 @@ impl<'a> SecretInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SecretInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Secret>;
     type IntoFuture = std::pin::Pin<
@@ -6874,6 +7377,7 @@ impl<'a> std::future::IntoFuture for SecretInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::secret_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SecretDeleteRequest<'a> {
@@ -6881,16 +7385,15 @@ pub struct SecretDeleteRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SecretDeleteRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6899,8 +7402,8 @@ impl<'a> SecretDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.46/secrets/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.46/secrets/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -6909,6 +7412,7 @@ impl<'a> SecretDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SecretDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6918,6 +7422,7 @@ impl<'a> std::future::IntoFuture for SecretDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::secret_update`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SecretUpdateRequest<'a> {
@@ -6927,6 +7432,7 @@ pub struct SecretUpdateRequest<'a> {
     body: Option<crate::models::SecretSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SecretUpdateRequest<'a> {
     /// The spec of the secret to update. Currently, only the Labels field
     /// can be updated. All other fields must remain unchanged from the
@@ -6935,15 +7441,14 @@ impl<'a> SecretUpdateRequest<'a> {
         self.body = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6952,8 +7457,8 @@ impl<'a> SecretUpdateRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.46/secrets/{}/update", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.46/secrets/{}/update",
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.version) {
@@ -6968,6 +7473,7 @@ impl<'a> SecretUpdateRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SecretUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6977,6 +7483,7 @@ impl<'a> std::future::IntoFuture for SecretUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::service_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ServiceListRequest<'a> {
@@ -6985,6 +7492,7 @@ pub struct ServiceListRequest<'a> {
     status: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ServiceListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to
     /// process on the services list.
@@ -6999,20 +7507,20 @@ impl<'a> ServiceListRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// Include service status, with count of running and desired tasks.
     pub fn status(mut self, value: bool) -> Self {
         self.status = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Service>> {
         let mut request = self
@@ -7036,6 +7544,7 @@ impl<'a> ServiceListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ServiceListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Service>>;
     type IntoFuture = std::pin::Pin<
@@ -7045,6 +7554,7 @@ impl<'a> std::future::IntoFuture for ServiceListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::service_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ServiceCreateRequest<'a> {
@@ -7053,6 +7563,7 @@ pub struct ServiceCreateRequest<'a> {
     body: Option<crate::models::ServiceSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ServiceCreateRequest<'a> {
     /// A base64url-encoded auth configuration for pulling from private
     /// registries.
@@ -7063,15 +7574,14 @@ impl<'a> ServiceCreateRequest<'a> {
         self.x_registry_auth = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -7095,6 +7605,7 @@ impl<'a> ServiceCreateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ServiceCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ServiceCreateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -7104,6 +7615,7 @@ impl<'a> std::future::IntoFuture for ServiceCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::service_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ServiceInspectRequest<'a> {
@@ -7112,21 +7624,21 @@ pub struct ServiceInspectRequest<'a> {
     insert_defaults: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ServiceInspectRequest<'a> {
     /// Fill empty fields with default values.
     pub fn insert_defaults(mut self, value: bool) -> Self {
         self.insert_defaults = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Service> {
         let mut request = self
@@ -7135,8 +7647,8 @@ impl<'a> ServiceInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.46/services/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.46/services/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(value) = self.insert_defaults.as_ref() {
@@ -7148,6 +7660,7 @@ impl<'a> ServiceInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ServiceInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Service>;
     type IntoFuture = std::pin::Pin<
@@ -7157,6 +7670,7 @@ impl<'a> std::future::IntoFuture for ServiceInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::service_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ServiceDeleteRequest<'a> {
@@ -7164,16 +7678,15 @@ pub struct ServiceDeleteRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ServiceDeleteRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -7182,8 +7695,8 @@ impl<'a> ServiceDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.46/services/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.46/services/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -7192,6 +7705,7 @@ impl<'a> ServiceDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ServiceDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -7201,6 +7715,7 @@ impl<'a> std::future::IntoFuture for ServiceDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::service_logs`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ServiceLogsRequest<'a> {
@@ -7216,43 +7731,51 @@ pub struct ServiceLogsRequest<'a> {
     tty_hint: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ServiceLogsRequest<'a> {
     /// Show service context and extra details provided to logs.
     pub fn details(mut self, value: bool) -> Self {
         self.details = Some(value);
         self
     }
+
     /// Keep connection after returning logs.
     pub fn follow(mut self, value: bool) -> Self {
         self.follow = Some(value);
         self
     }
+
     /// Return logs from `stdout`
     pub fn stdout(mut self, value: bool) -> Self {
         self.stdout = Some(value);
         self
     }
+
     /// Return logs from `stderr`
     pub fn stderr(mut self, value: bool) -> Self {
         self.stderr = Some(value);
         self
     }
+
     /// Only return logs since this time, as a UNIX timestamp
     pub fn since(mut self, value: i64) -> Self {
         self.since = Some(value);
         self
     }
+
     /// Add timestamps to every log line
     pub fn timestamps(mut self, value: bool) -> Self {
         self.timestamps = Some(value);
         self
     }
+
     /// Only return this number of log lines from the end of the logs.
     /// Specify as an integer or `all` to output all log lines.
     pub fn tail(mut self, value: impl Into<String>) -> Self {
         self.tail = Some(value.into());
         self
     }
+
     /// Whether the container (or exec'd process) has a TTY, i.e. whether its
     /// output is one raw stream rather than multiplexed stdout/stderr frames.
     ///
@@ -7263,15 +7786,14 @@ impl<'a> ServiceLogsRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -7282,8 +7804,8 @@ impl<'a> ServiceLogsRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.46/services/{}/logs", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.46/services/{}/logs",
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.details.as_ref() {
@@ -7318,7 +7840,7 @@ impl<'a> ServiceLogsRequest<'a> {
                         dockwright_runtime::Method::GET,
                         format!(
                             "/v1.46/services/{}",
-                            dockwright_runtime::encode_path_segment(& self.id)
+                            dockwright_runtime::encode_path_segment(self.id.as_str())
                         ),
                     ),
                 "/Spec/TaskTemplate/ContainerSpec/TTY",
@@ -7326,6 +7848,7 @@ impl<'a> ServiceLogsRequest<'a> {
         request.send_logs(rule).await
     }
 }
+
 impl<'a> std::future::IntoFuture for ServiceLogsRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::LogOutput>;
     type IntoFuture = std::pin::Pin<
@@ -7335,6 +7858,7 @@ impl<'a> std::future::IntoFuture for ServiceLogsRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::service_update`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ServiceUpdateRequest<'a> {
@@ -7347,6 +7871,7 @@ pub struct ServiceUpdateRequest<'a> {
     body: Option<crate::models::ServiceSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ServiceUpdateRequest<'a> {
     /// If the `X-Registry-Auth` header is not specified, this parameter
     /// indicates where to find registry authorization credentials.
@@ -7357,6 +7882,7 @@ impl<'a> ServiceUpdateRequest<'a> {
         self.registry_auth_from = Some(value);
         self
     }
+
     /// Set to this parameter to `previous` to cause a server-side rollback
     /// to the previous service spec. The supplied spec will be ignored in
     /// this case.
@@ -7364,6 +7890,7 @@ impl<'a> ServiceUpdateRequest<'a> {
         self.rollback = Some(value.into());
         self
     }
+
     /// A base64url-encoded auth configuration for pulling from private
     /// registries.
     ///
@@ -7373,15 +7900,14 @@ impl<'a> ServiceUpdateRequest<'a> {
         self.x_registry_auth = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -7393,7 +7919,7 @@ impl<'a> ServiceUpdateRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.46/services/{}/update",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.version) {
@@ -7417,6 +7943,7 @@ impl<'a> ServiceUpdateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ServiceUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ServiceUpdateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -7426,22 +7953,22 @@ impl<'a> std::future::IntoFuture for ServiceUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::session`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SessionRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SessionRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -7454,6 +7981,7 @@ impl<'a> SessionRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SessionRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -7463,22 +7991,22 @@ impl<'a> std::future::IntoFuture for SessionRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmInspectRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmInspectRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Swarm> {
         let mut request = self
@@ -7491,6 +8019,7 @@ impl<'a> SwarmInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Swarm>;
     type IntoFuture = std::pin::Pin<
@@ -7500,6 +8029,7 @@ impl<'a> std::future::IntoFuture for SwarmInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_init`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmInitRequest<'a> {
@@ -7507,16 +8037,15 @@ pub struct SwarmInitRequest<'a> {
     body: Option<crate::models::SwarmInitBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmInitRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<String> {
         let mut request = self
@@ -7535,6 +8064,7 @@ impl<'a> SwarmInitRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmInitRequest<'a> {
     type Output = dockwright_runtime::Result<String>;
     type IntoFuture = std::pin::Pin<
@@ -7544,6 +8074,7 @@ impl<'a> std::future::IntoFuture for SwarmInitRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_join`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmJoinRequest<'a> {
@@ -7551,16 +8082,15 @@ pub struct SwarmJoinRequest<'a> {
     body: Option<crate::models::SwarmJoinBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmJoinRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -7579,6 +8109,7 @@ impl<'a> SwarmJoinRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmJoinRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -7588,6 +8119,7 @@ impl<'a> std::future::IntoFuture for SwarmJoinRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_leave`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmLeaveRequest<'a> {
@@ -7595,6 +8127,7 @@ pub struct SwarmLeaveRequest<'a> {
     force: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmLeaveRequest<'a> {
     /// Force leave swarm, even if this is the last manager or that it will
     /// break the cluster.
@@ -7602,15 +8135,14 @@ impl<'a> SwarmLeaveRequest<'a> {
         self.force = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -7629,6 +8161,7 @@ impl<'a> SwarmLeaveRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmLeaveRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -7638,6 +8171,7 @@ impl<'a> std::future::IntoFuture for SwarmLeaveRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_unlock`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmUnlockRequest<'a> {
@@ -7645,16 +8179,15 @@ pub struct SwarmUnlockRequest<'a> {
     body: Option<crate::models::SwarmUnlockBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmUnlockRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -7673,6 +8206,7 @@ impl<'a> SwarmUnlockRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmUnlockRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -7682,22 +8216,22 @@ impl<'a> std::future::IntoFuture for SwarmUnlockRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_unlockkey`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmUnlockkeyRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmUnlockkeyRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -7715,6 +8249,7 @@ impl<'a> SwarmUnlockkeyRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmUnlockkeyRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SwarmUnlockkeyResponse>;
     type IntoFuture = std::pin::Pin<
@@ -7724,6 +8259,7 @@ impl<'a> std::future::IntoFuture for SwarmUnlockkeyRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_update`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmUpdateRequest<'a> {
@@ -7735,31 +8271,33 @@ pub struct SwarmUpdateRequest<'a> {
     body: Option<crate::models::SwarmSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmUpdateRequest<'a> {
     /// Rotate the worker join token.
     pub fn rotate_worker_token(mut self, value: bool) -> Self {
         self.rotate_worker_token = Some(value);
         self
     }
+
     /// Rotate the manager join token.
     pub fn rotate_manager_token(mut self, value: bool) -> Self {
         self.rotate_manager_token = Some(value);
         self
     }
+
     /// Rotate the manager unlock key.
     pub fn rotate_manager_unlock_key(mut self, value: bool) -> Self {
         self.rotate_manager_unlock_key = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -7790,6 +8328,7 @@ impl<'a> SwarmUpdateRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -7799,6 +8338,7 @@ impl<'a> std::future::IntoFuture for SwarmUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::system_data_usage`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemDataUsageRequest<'a> {
@@ -7806,21 +8346,21 @@ pub struct SystemDataUsageRequest<'a> {
     type_: Option<Vec<crate::models::SystemDataUsageTypeItem>>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemDataUsageRequest<'a> {
     /// Object types, for which to compute and return data.
     pub fn type_(mut self, value: Vec<crate::models::SystemDataUsageTypeItem>) -> Self {
         self.type_ = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -7839,6 +8379,7 @@ impl<'a> SystemDataUsageRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemDataUsageRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SystemDataUsageResponse>;
     type IntoFuture = std::pin::Pin<
@@ -7848,6 +8389,7 @@ impl<'a> std::future::IntoFuture for SystemDataUsageRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::task_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct TaskListRequest<'a> {
@@ -7855,6 +8397,7 @@ pub struct TaskListRequest<'a> {
     filters: Option<crate::filters::TaskListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> TaskListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to
     /// process on the tasks list.
@@ -7871,15 +8414,14 @@ impl<'a> TaskListRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Task>> {
         let mut request = self
@@ -7900,6 +8442,7 @@ impl<'a> TaskListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for TaskListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Task>>;
     type IntoFuture = std::pin::Pin<
@@ -7909,6 +8452,7 @@ impl<'a> std::future::IntoFuture for TaskListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::task_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct TaskInspectRequest<'a> {
@@ -7916,16 +8460,15 @@ pub struct TaskInspectRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> TaskInspectRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Task> {
         let mut request = self
@@ -7934,7 +8477,8 @@ impl<'a> TaskInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.46/tasks/{}", dockwright_runtime::encode_path_segment(& self.id)
+                    "/v1.46/tasks/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -7943,6 +8487,7 @@ impl<'a> TaskInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for TaskInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Task>;
     type IntoFuture = std::pin::Pin<
@@ -7952,6 +8497,7 @@ impl<'a> std::future::IntoFuture for TaskInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::task_logs`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct TaskLogsRequest<'a> {
@@ -7967,43 +8513,51 @@ pub struct TaskLogsRequest<'a> {
     tty_hint: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> TaskLogsRequest<'a> {
     /// Show task context and extra details provided to logs.
     pub fn details(mut self, value: bool) -> Self {
         self.details = Some(value);
         self
     }
+
     /// Keep connection after returning logs.
     pub fn follow(mut self, value: bool) -> Self {
         self.follow = Some(value);
         self
     }
+
     /// Return logs from `stdout`
     pub fn stdout(mut self, value: bool) -> Self {
         self.stdout = Some(value);
         self
     }
+
     /// Return logs from `stderr`
     pub fn stderr(mut self, value: bool) -> Self {
         self.stderr = Some(value);
         self
     }
+
     /// Only return logs since this time, as a UNIX timestamp
     pub fn since(mut self, value: i64) -> Self {
         self.since = Some(value);
         self
     }
+
     /// Add timestamps to every log line
     pub fn timestamps(mut self, value: bool) -> Self {
         self.timestamps = Some(value);
         self
     }
+
     /// Only return this number of log lines from the end of the logs.
     /// Specify as an integer or `all` to output all log lines.
     pub fn tail(mut self, value: impl Into<String>) -> Self {
         self.tail = Some(value.into());
         self
     }
+
     /// Whether the container (or exec'd process) has a TTY, i.e. whether its
     /// output is one raw stream rather than multiplexed stdout/stderr frames.
     ///
@@ -8014,15 +8568,14 @@ impl<'a> TaskLogsRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -8033,8 +8586,8 @@ impl<'a> TaskLogsRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.46/tasks/{}/logs", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.46/tasks/{}/logs", dockwright_runtime::encode_path_segment(self
+                    .id.as_str())
                 ),
             );
         if let Some(value) = self.details.as_ref() {
@@ -8068,8 +8621,8 @@ impl<'a> TaskLogsRequest<'a> {
                     .request(
                         dockwright_runtime::Method::GET,
                         format!(
-                            "/v1.46/tasks/{}", dockwright_runtime::encode_path_segment(&
-                            self.id)
+                            "/v1.46/tasks/{}",
+                            dockwright_runtime::encode_path_segment(self.id.as_str())
                         ),
                     ),
                 "/Spec/ContainerSpec/TTY",
@@ -8077,6 +8630,7 @@ impl<'a> TaskLogsRequest<'a> {
         request.send_logs(rule).await
     }
 }
+
 impl<'a> std::future::IntoFuture for TaskLogsRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::LogOutput>;
     type IntoFuture = std::pin::Pin<
@@ -8086,22 +8640,22 @@ impl<'a> std::future::IntoFuture for TaskLogsRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::system_version`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemVersionRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemVersionRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::SystemVersion> {
         let mut request = self
@@ -8114,6 +8668,7 @@ impl<'a> SystemVersionRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemVersionRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SystemVersion>;
     type IntoFuture = std::pin::Pin<
@@ -8123,6 +8678,7 @@ impl<'a> std::future::IntoFuture for SystemVersionRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::volume_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct VolumeListRequest<'a> {
@@ -8130,6 +8686,7 @@ pub struct VolumeListRequest<'a> {
     filters: Option<crate::filters::VolumeListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> VolumeListRequest<'a> {
     /// JSON encoded value of the filters (a `map[string][]string`) to
     /// process on the volumes list. Available filters:
@@ -8146,15 +8703,14 @@ impl<'a> VolumeListRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -8174,6 +8730,7 @@ impl<'a> VolumeListRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for VolumeListRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::VolumeListResponse>;
     type IntoFuture = std::pin::Pin<
@@ -8183,6 +8740,7 @@ impl<'a> std::future::IntoFuture for VolumeListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::volume_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct VolumeCreateRequest<'a> {
@@ -8190,16 +8748,15 @@ pub struct VolumeCreateRequest<'a> {
     body: Option<crate::models::VolumeCreateOptions>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> VolumeCreateRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Volume> {
         let mut request = self
@@ -8218,6 +8775,7 @@ impl<'a> VolumeCreateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for VolumeCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Volume>;
     type IntoFuture = std::pin::Pin<
@@ -8227,6 +8785,7 @@ impl<'a> std::future::IntoFuture for VolumeCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::volume_prune`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct VolumePruneRequest<'a> {
@@ -8234,6 +8793,7 @@ pub struct VolumePruneRequest<'a> {
     filters: Option<crate::filters::VolumePruneFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> VolumePruneRequest<'a> {
     /// Filters to process on the prune list, encoded as JSON (a `map[string][]string`).
     ///
@@ -8244,15 +8804,14 @@ impl<'a> VolumePruneRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -8275,6 +8834,7 @@ impl<'a> VolumePruneRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for VolumePruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::VolumePruneResponse>;
     type IntoFuture = std::pin::Pin<
@@ -8284,6 +8844,7 @@ impl<'a> std::future::IntoFuture for VolumePruneRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::volume_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct VolumeInspectRequest<'a> {
@@ -8291,16 +8852,15 @@ pub struct VolumeInspectRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> VolumeInspectRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Volume> {
         let mut request = self
@@ -8309,8 +8869,8 @@ impl<'a> VolumeInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.46/volumes/{}", dockwright_runtime::encode_path_segment(& self
-                    .name)
+                    "/v1.46/volumes/{}", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -8319,6 +8879,7 @@ impl<'a> VolumeInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for VolumeInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Volume>;
     type IntoFuture = std::pin::Pin<
@@ -8328,6 +8889,7 @@ impl<'a> std::future::IntoFuture for VolumeInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::volume_update`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct VolumeUpdateRequest<'a> {
@@ -8337,6 +8899,7 @@ pub struct VolumeUpdateRequest<'a> {
     body: Option<crate::models::VolumeUpdateBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> VolumeUpdateRequest<'a> {
     /// The spec of the volume to update. Currently, only Availability may
     /// change. All other fields must remain unchanged.
@@ -8344,15 +8907,14 @@ impl<'a> VolumeUpdateRequest<'a> {
         self.body = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -8361,8 +8923,8 @@ impl<'a> VolumeUpdateRequest<'a> {
             .request(
                 dockwright_runtime::Method::PUT,
                 format!(
-                    "/v1.46/volumes/{}", dockwright_runtime::encode_path_segment(& self
-                    .name)
+                    "/v1.46/volumes/{}", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(value) = Some(&self.version) {
@@ -8377,6 +8939,7 @@ impl<'a> VolumeUpdateRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for VolumeUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -8386,6 +8949,7 @@ impl<'a> std::future::IntoFuture for VolumeUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::volume_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct VolumeDeleteRequest<'a> {
@@ -8394,21 +8958,21 @@ pub struct VolumeDeleteRequest<'a> {
     force: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> VolumeDeleteRequest<'a> {
     /// Force the removal of the volume
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -8417,8 +8981,8 @@ impl<'a> VolumeDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.46/volumes/{}", dockwright_runtime::encode_path_segment(& self
-                    .name)
+                    "/v1.46/volumes/{}", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(value) = self.force.as_ref() {
@@ -8430,6 +8994,7 @@ impl<'a> VolumeDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for VolumeDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -8439,6 +9004,7 @@ impl<'a> std::future::IntoFuture for VolumeDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 impl dockwright_runtime::ProgressMessage for crate::models::BuildInfo {
     fn error_message(&self) -> Option<String> {
         dockwright_runtime::stream::daemon_error(
@@ -8452,26 +9018,33 @@ impl dockwright_runtime::ProgressMessage for crate::models::BuildInfo {
         )
     }
 }
+
 impl dockwright_runtime::ProgressReport for crate::models::BuildInfo {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
+
     fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
+
     fn progress_text(&self) -> Option<&str> {
         self.progress.as_deref()
     }
+
     fn stream_text(&self) -> Option<&str> {
         self.stream.as_deref()
     }
+
     fn current(&self) -> Option<i64> {
         self.progress_detail.as_ref().and_then(|d| d.current.as_ref()).copied()
     }
+
     fn total(&self) -> Option<i64> {
         self.progress_detail.as_ref().and_then(|d| d.total.as_ref()).copied()
     }
 }
+
 impl dockwright_runtime::ProgressMessage for crate::models::CreateImageInfo {
     fn error_message(&self) -> Option<String> {
         dockwright_runtime::stream::daemon_error(
@@ -8485,41 +9058,52 @@ impl dockwright_runtime::ProgressMessage for crate::models::CreateImageInfo {
         )
     }
 }
+
 impl dockwright_runtime::ProgressReport for crate::models::CreateImageInfo {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
+
     fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
+
     fn progress_text(&self) -> Option<&str> {
         self.progress.as_deref()
     }
+
     fn current(&self) -> Option<i64> {
         self.progress_detail.as_ref().and_then(|d| d.current.as_ref()).copied()
     }
+
     fn total(&self) -> Option<i64> {
         self.progress_detail.as_ref().and_then(|d| d.total.as_ref()).copied()
     }
 }
+
 impl dockwright_runtime::ProgressMessage for crate::models::PushImageInfo {
     fn error_message(&self) -> Option<String> {
         dockwright_runtime::stream::daemon_error(self.error.as_deref(), None)
     }
 }
+
 impl dockwright_runtime::ProgressReport for crate::models::PushImageInfo {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
+
     fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
+
     fn progress_text(&self) -> Option<&str> {
         self.progress.as_deref()
     }
+
     fn current(&self) -> Option<i64> {
         self.progress_detail.as_ref().and_then(|d| d.current.as_ref()).copied()
     }
+
     fn total(&self) -> Option<i64> {
         self.progress_detail.as_ref().and_then(|d| d.total.as_ref()).copied()
     }

@@ -14,128 +14,153 @@
 /// Left out on purpose: `unused-for`, a deprecated synonym of `until` (builder/builder-next/builder.go); both together are a 400.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BuildPruneFilters(dockwright_runtime::filters::Filters);
+
 impl BuildPruneFilters {
     /// No filter: matches everything.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// `until=<timestamp>` remove cache older than `<timestamp>`. The `<timestamp>` can be Unix timestamps, date formatted timestamps, or Go duration strings (e.g. `10m`, `1h30m`) computed relative to the daemon's local time.
     ///
     /// The daemon takes one value: calling this again replaces it.
     pub fn until(self, value: impl Into<String>) -> Self {
         Self(self.0.set("until", value))
     }
+
     /// `id=<id>`
     ///
     /// The daemon takes one value: calling this again replaces it.
     pub fn id(self, value: impl Into<String>) -> Self {
         Self(self.0.set("id", value))
     }
+
     /// `parent=<id>`
     ///
     /// The daemon takes one value: calling this again replaces it.
     pub fn parent(self, value: impl Into<String>) -> Self {
         Self(self.0.set("parent", value))
     }
+
     /// `type=<string>`
     ///
     /// The daemon takes one value: calling this again replaces it.
     pub fn type_(self, value: impl Into<String>) -> Self {
         Self(self.0.set("type", value))
     }
+
     /// `description=<string>`
     ///
     /// The daemon takes one value: calling this again replaces it.
     pub fn description(self, value: impl Into<String>) -> Self {
         Self(self.0.set("description", value))
     }
+
     /// `inuse`
     ///
     /// A presence flag: sent as the key alone, with no value (`{"inuse":[]}`).
     pub fn inuse(self) -> Self {
         Self(self.0.flag("inuse"))
     }
+
     /// `shared`
     ///
     /// A presence flag: sent as the key alone, with no value (`{"shared":[]}`).
     pub fn shared(self) -> Self {
         Self(self.0.flag("shared"))
     }
+
     /// `private`
     ///
     /// A presence flag: sent as the key alone, with no value (`{"private":[]}`).
     pub fn private(self) -> Self {
         Self(self.0.flag("private"))
     }
+
     /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
     }
+
     /// Any key with no values (`{"key":[]}`), for presence flags this API version
     /// does not document.
     pub fn custom_flag(self, key: impl Into<String>) -> Self {
         Self(self.0.flag(key))
     }
+
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
     /// The untyped filter set.
     pub fn as_filters(&self) -> &dockwright_runtime::filters::Filters {
         &self.0
     }
 }
+
 impl serde::Serialize for BuildPruneFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.0.serialize(serializer)
     }
 }
+
 /// Typed `filters` for [`config_list`](crate::client::Client::config_list) (GET `/configs`).
 ///
 /// Keys the daemon accepts at API v1.48: `id`, `label`, `name`.
 /// Several values of one key match any of them; different keys must all match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ConfigListFilters(dockwright_runtime::filters::Filters);
+
 impl ConfigListFilters {
     /// No filter: matches everything.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// `id=<config id>`
     pub fn id(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("id", value))
     }
+
     /// `label=<key> or label=<key>=value`
     pub fn label(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("label", value))
     }
+
     /// `name=<config name>`
     pub fn name(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("name", value))
     }
+
     /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
     }
+
     /// Any key with no values (`{"key":[]}`), for presence flags this API version
     /// does not document.
     pub fn custom_flag(self, key: impl Into<String>) -> Self {
         Self(self.0.flag(key))
     }
+
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
     /// The untyped filter set.
     pub fn as_filters(&self) -> &dockwright_runtime::filters::Filters {
         &self.0
     }
 }
+
 impl serde::Serialize for ConfigListFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.0.serialize(serializer)
     }
 }
+
 /// Typed `filters` for [`container_list`](crate::client::Client::container_list) (GET `/containers/json`).
 ///
 /// Keys the daemon accepts at API v1.48: `ancestor`, `before`, `expose`, `exited`, `health`, `id`, `isolation`, `is-task`, `label`, `name`, `network`, `publish`, `since`, `status`, `volume`.
@@ -143,96 +168,118 @@ impl serde::Serialize for ConfigListFilters {
 /// Keys the daemon takes once replace their value when set again.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ContainerListFilters(dockwright_runtime::filters::Filters);
+
 impl ContainerListFilters {
     /// No filter: matches everything.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// `ancestor`=(`<image-name>[:<tag>]`, `<image id>`, or `<image@digest>`)
     pub fn ancestor(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("ancestor", value))
     }
+
     /// `before`=(`<container id>` or `<container name>`)
     pub fn before(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("before", value))
     }
+
     /// `expose`=(`<port>[/<proto>]`|`<startport-endport>/[<proto>]`)
     pub fn expose(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("expose", value))
     }
+
     /// `exited=<int>` containers with exit code of `<int>`
     pub fn exited(self, value: i64) -> Self {
         Self(self.0.custom("exited", value.to_string()))
     }
+
     /// `health`=(`starting`|`healthy`|`unhealthy`|`none`)
     pub fn health(self, value: ContainerHealth) -> Self {
         Self(self.0.custom("health", value.as_str()))
     }
+
     /// `id=<ID>` a container's ID
     pub fn id(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("id", value))
     }
+
     /// `isolation=`(`default`|`process`|`hyperv`) (Windows daemon only)
     pub fn isolation(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("isolation", value))
     }
+
     /// `is-task=`(`true`|`false`)
     ///
     /// Sent as `true` or `false`; the daemon takes one value: calling this again replaces it.
     pub fn is_task(self, value: bool) -> Self {
         Self(self.0.set("is-task", if value { "true" } else { "false" }))
     }
+
     /// `label=key` or `label="key=value"` of a container label
     pub fn label(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("label", value))
     }
+
     /// `name=<name>` a container's name
     pub fn name(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("name", value))
     }
+
     /// `network`=(`<network id>` or `<network name>`)
     pub fn network(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("network", value))
     }
+
     /// `publish`=(`<port>[/<proto>]`|`<startport-endport>/[<proto>]`)
     pub fn publish(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("publish", value))
     }
+
     /// `since`=(`<container id>` or `<container name>`)
     pub fn since(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("since", value))
     }
+
     /// `status=`(`created`|`restarting`|`running`|`removing`|`paused`|`exited`|`dead`)
     pub fn status(self, value: ContainerStatus) -> Self {
         Self(self.0.custom("status", value.as_str()))
     }
+
     /// `volume`=(`<volume name>` or `<mount point destination>`)
     pub fn volume(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("volume", value))
     }
+
     /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
     }
+
     /// Any key with no values (`{"key":[]}`), for presence flags this API version
     /// does not document.
     pub fn custom_flag(self, key: impl Into<String>) -> Self {
         Self(self.0.flag(key))
     }
+
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
     /// The untyped filter set.
     pub fn as_filters(&self) -> &dockwright_runtime::filters::Filters {
         &self.0
     }
 }
+
 impl serde::Serialize for ContainerListFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.0.serialize(serializer)
     }
 }
+
 /// Typed `filters` for [`container_prune`](crate::client::Client::container_prune) (POST `/containers/prune`).
 ///
 /// Keys the daemon accepts at API v1.48: `until`, `label`, `label!`.
@@ -240,138 +287,169 @@ impl serde::Serialize for ContainerListFilters {
 /// Keys the daemon takes once replace their value when set again.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ContainerPruneFilters(dockwright_runtime::filters::Filters);
+
 impl ContainerPruneFilters {
     /// No filter: matches everything.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// `until=<timestamp>` Prune containers created before this timestamp. The `<timestamp>` can be Unix timestamps, date formatted timestamps, or Go duration strings (e.g. `10m`, `1h30m`) computed relative to the daemon machine’s time.
     ///
     /// The daemon takes one value: calling this again replaces it.
     pub fn until(self, value: impl Into<String>) -> Self {
         Self(self.0.set("until", value))
     }
+
     /// `label` (`label=<key>`, `label=<key>=<value>`, `label!=<key>`, or `label!=<key>=<value>`) Prune containers with (or without, in case `label!=...` is used) the specified labels.
     pub fn label(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("label", value))
     }
+
     /// `label!=…`, the negated form the `label` bullet documents: matches only what `label` with the same value would not.
     pub fn label_not(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("label!", value))
     }
+
     /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
     }
+
     /// Any key with no values (`{"key":[]}`), for presence flags this API version
     /// does not document.
     pub fn custom_flag(self, key: impl Into<String>) -> Self {
         Self(self.0.flag(key))
     }
+
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
     /// The untyped filter set.
     pub fn as_filters(&self) -> &dockwright_runtime::filters::Filters {
         &self.0
     }
 }
+
 impl serde::Serialize for ContainerPruneFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.0.serialize(serializer)
     }
 }
+
 /// Typed `filters` for [`system_events`](crate::client::Client::system_events) (GET `/events`).
 ///
 /// Keys the daemon accepts at API v1.48: `config`, `container`, `daemon`, `event`, `image`, `label`, `network`, `node`, `plugin`, `scope`, `secret`, `service`, `type`, `volume`.
 /// Several values of one key match any of them; different keys must all match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SystemEventsFilters(dockwright_runtime::filters::Filters);
+
 impl SystemEventsFilters {
     /// No filter: matches everything.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// `config=<string>` config name or ID
     pub fn config(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("config", value))
     }
+
     /// `container=<string>` container name or ID
     pub fn container(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("container", value))
     }
+
     /// `daemon=<string>` daemon name or ID
     pub fn daemon(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("daemon", value))
     }
+
     /// `event=<string>` event type
     pub fn event(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("event", value))
     }
+
     /// `image=<string>` image name or ID
     pub fn image(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("image", value))
     }
+
     /// `label=<string>` image or container label
     pub fn label(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("label", value))
     }
+
     /// `network=<string>` network name or ID
     pub fn network(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("network", value))
     }
+
     /// `node=<string>` node ID
     pub fn node(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("node", value))
     }
+
     /// `plugin`=&lt;string&gt; plugin name or ID
     pub fn plugin(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("plugin", value))
     }
+
     /// `scope`=&lt;string&gt; local or swarm
     pub fn scope(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("scope", value))
     }
+
     /// `secret=<string>` secret name or ID
     pub fn secret(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("secret", value))
     }
+
     /// `service=<string>` service name or ID
     pub fn service(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("service", value))
     }
+
     /// `type=<string>` object to filter by, one of `container`, `image`, `volume`, `network`, `daemon`, `plugin`, `node`, `service`, `secret` or `config`
     pub fn type_(self, value: EventType) -> Self {
         Self(self.0.custom("type", value.as_str()))
     }
+
     /// `volume=<string>` volume name
     pub fn volume(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("volume", value))
     }
+
     /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
     }
+
     /// Any key with no values (`{"key":[]}`), for presence flags this API version
     /// does not document.
     pub fn custom_flag(self, key: impl Into<String>) -> Self {
         Self(self.0.flag(key))
     }
+
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
     /// The untyped filter set.
     pub fn as_filters(&self) -> &dockwright_runtime::filters::Filters {
         &self.0
     }
 }
+
 impl serde::Serialize for SystemEventsFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.0.serialize(serializer)
     }
 }
+
 /// Typed `filters` for [`image_list`](crate::client::Client::image_list) (GET `/images/json`).
 ///
 /// Keys the daemon accepts at API v1.48: `before`, `dangling`, `label`, `reference`, `since`, `until`.
@@ -381,62 +459,75 @@ impl serde::Serialize for SystemEventsFilters {
 /// Left out on purpose: `label!`, only the containerd image store accepts it (daemon/containerd/image_list.go); the graph-driver store answers 400 (daemon/images/image_list.go).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImageListFilters(dockwright_runtime::filters::Filters);
+
 impl ImageListFilters {
     /// No filter: matches everything.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// `before`=(`<image-name>[:<tag>]`,  `<image id>` or `<image@digest>`)
     pub fn before(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("before", value))
     }
+
     /// `dangling=true`
     ///
     /// Sent as `true` or `false`; the daemon takes one value: calling this again replaces it.
     pub fn dangling(self, value: bool) -> Self {
         Self(self.0.set("dangling", if value { "true" } else { "false" }))
     }
+
     /// `label=key` or `label="key=value"` of an image label
     pub fn label(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("label", value))
     }
+
     /// `reference`=(`<image-name>[:<tag>]`)
     pub fn reference(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("reference", value))
     }
+
     /// `since`=(`<image-name>[:<tag>]`,  `<image id>` or `<image@digest>`)
     pub fn since(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("since", value))
     }
+
     /// `until=<timestamp>`
     ///
     /// The daemon takes one value: calling this again replaces it.
     pub fn until(self, value: impl Into<String>) -> Self {
         Self(self.0.set("until", value))
     }
+
     /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
     }
+
     /// Any key with no values (`{"key":[]}`), for presence flags this API version
     /// does not document.
     pub fn custom_flag(self, key: impl Into<String>) -> Self {
         Self(self.0.flag(key))
     }
+
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
     /// The untyped filter set.
     pub fn as_filters(&self) -> &dockwright_runtime::filters::Filters {
         &self.0
     }
 }
+
 impl serde::Serialize for ImageListFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.0.serialize(serializer)
     }
 }
+
 /// Typed `filters` for [`image_prune`](crate::client::Client::image_prune) (POST `/images/prune`).
 ///
 /// Keys the daemon accepts at API v1.48: `dangling`, `until`, `label`, `label!`.
@@ -444,54 +535,65 @@ impl serde::Serialize for ImageListFilters {
 /// Keys the daemon takes once replace their value when set again.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImagePruneFilters(dockwright_runtime::filters::Filters);
+
 impl ImagePruneFilters {
     /// No filter: matches everything.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// `dangling=<boolean>` When set to `true` (or `1`), prune only unused *and* untagged images. When set to `false` (or `0`), all unused images are pruned.
     ///
     /// Sent as `true` or `false`; the daemon takes one value: calling this again replaces it.
     pub fn dangling(self, value: bool) -> Self {
         Self(self.0.set("dangling", if value { "true" } else { "false" }))
     }
+
     /// `until=<string>` Prune images created before this timestamp. The `<timestamp>` can be Unix timestamps, date formatted timestamps, or Go duration strings (e.g. `10m`, `1h30m`) computed relative to the daemon machine’s time.
     ///
     /// The daemon takes one value: calling this again replaces it.
     pub fn until(self, value: impl Into<String>) -> Self {
         Self(self.0.set("until", value))
     }
+
     /// `label` (`label=<key>`, `label=<key>=<value>`, `label!=<key>`, or `label!=<key>=<value>`) Prune images with (or without, in case `label!=...` is used) the specified labels.
     pub fn label(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("label", value))
     }
+
     /// `label!=…`, the negated form the `label` bullet documents: matches only what `label` with the same value would not.
     pub fn label_not(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("label!", value))
     }
+
     /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
     }
+
     /// Any key with no values (`{"key":[]}`), for presence flags this API version
     /// does not document.
     pub fn custom_flag(self, key: impl Into<String>) -> Self {
         Self(self.0.flag(key))
     }
+
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
     /// The untyped filter set.
     pub fn as_filters(&self) -> &dockwright_runtime::filters::Filters {
         &self.0
     }
 }
+
 impl serde::Serialize for ImagePruneFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.0.serialize(serializer)
     }
 }
+
 /// Typed `filters` for [`image_search`](crate::client::Client::image_search) (GET `/images/search`).
 ///
 /// Keys the daemon accepts at API v1.48: `is-official`, `stars`.
@@ -501,46 +603,55 @@ impl serde::Serialize for ImagePruneFilters {
 /// Left out on purpose: `is-automated`, deprecated: the daemon still accepts it, but Docker Hub no longer sets the field it tests (moby registry/search.go).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImageSearchFilters(dockwright_runtime::filters::Filters);
+
 impl ImageSearchFilters {
     /// No filter: matches everything.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// `is-official=(true|false)`
     ///
     /// Sent as `true` or `false`; the daemon takes one value: calling this again replaces it.
     pub fn is_official(self, value: bool) -> Self {
         Self(self.0.set("is-official", if value { "true" } else { "false" }))
     }
+
     /// `stars=<number>` Matches images that has at least 'number' stars.
     ///
     /// The daemon takes one value: calling this again replaces it.
     pub fn stars(self, value: i64) -> Self {
         Self(self.0.set("stars", value.to_string()))
     }
+
     /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
     }
+
     /// Any key with no values (`{"key":[]}`), for presence flags this API version
     /// does not document.
     pub fn custom_flag(self, key: impl Into<String>) -> Self {
         Self(self.0.flag(key))
     }
+
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
     /// The untyped filter set.
     pub fn as_filters(&self) -> &dockwright_runtime::filters::Filters {
         &self.0
     }
 }
+
 impl serde::Serialize for ImageSearchFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.0.serialize(serializer)
     }
 }
+
 /// Typed `filters` for [`network_list`](crate::client::Client::network_list) (GET `/networks`).
 ///
 /// Keys the daemon accepts at API v1.48: `dangling`, `driver`, `id`, `label`, `name`, `scope`, `type`.
@@ -548,64 +659,78 @@ impl serde::Serialize for ImageSearchFilters {
 /// Keys the daemon takes once replace their value when set again.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NetworkListFilters(dockwright_runtime::filters::Filters);
+
 impl NetworkListFilters {
     /// No filter: matches everything.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// `dangling=<boolean>` When set to `true` (or `1`), returns all networks that are not in use by a container. When set to `false` (or `0`), only networks that are in use by one or more containers are returned.
     ///
     /// Sent as `true` or `false`; the daemon takes one value: calling this again replaces it.
     pub fn dangling(self, value: bool) -> Self {
         Self(self.0.set("dangling", if value { "true" } else { "false" }))
     }
+
     /// `driver=<driver-name>` Matches a network's driver.
     pub fn driver(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("driver", value))
     }
+
     /// `id=<network-id>` Matches all or part of a network ID.
     pub fn id(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("id", value))
     }
+
     /// `label=<key>` or `label=<key>=<value>` of a network label.
     pub fn label(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("label", value))
     }
+
     /// `name=<network-name>` Matches all or part of a network name.
     pub fn name(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("name", value))
     }
+
     /// `scope=["swarm"|"global"|"local"]` Filters networks by scope (`swarm`, `global`, or `local`).
     pub fn scope(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("scope", value))
     }
+
     /// `type=["custom"|"builtin"]` Filters networks by type. The `custom` keyword returns all user-defined networks.
     pub fn type_(self, value: NetworkType) -> Self {
         Self(self.0.custom("type", value.as_str()))
     }
+
     /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
     }
+
     /// Any key with no values (`{"key":[]}`), for presence flags this API version
     /// does not document.
     pub fn custom_flag(self, key: impl Into<String>) -> Self {
         Self(self.0.flag(key))
     }
+
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
     /// The untyped filter set.
     pub fn as_filters(&self) -> &dockwright_runtime::filters::Filters {
         &self.0
     }
 }
+
 impl serde::Serialize for NetworkListFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.0.serialize(serializer)
     }
 }
+
 /// Typed `filters` for [`network_prune`](crate::client::Client::network_prune) (POST `/networks/prune`).
 ///
 /// Keys the daemon accepts at API v1.48: `until`, `label`, `label!`.
@@ -613,106 +738,129 @@ impl serde::Serialize for NetworkListFilters {
 /// Keys the daemon takes once replace their value when set again.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NetworkPruneFilters(dockwright_runtime::filters::Filters);
+
 impl NetworkPruneFilters {
     /// No filter: matches everything.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// `until=<timestamp>` Prune networks created before this timestamp. The `<timestamp>` can be Unix timestamps, date formatted timestamps, or Go duration strings (e.g. `10m`, `1h30m`) computed relative to the daemon machine’s time.
     ///
     /// The daemon takes one value: calling this again replaces it.
     pub fn until(self, value: impl Into<String>) -> Self {
         Self(self.0.set("until", value))
     }
+
     /// `label` (`label=<key>`, `label=<key>=<value>`, `label!=<key>`, or `label!=<key>=<value>`) Prune networks with (or without, in case `label!=...` is used) the specified labels.
     pub fn label(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("label", value))
     }
+
     /// `label!=…`, the negated form the `label` bullet documents: matches only what `label` with the same value would not.
     pub fn label_not(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("label!", value))
     }
+
     /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
     }
+
     /// Any key with no values (`{"key":[]}`), for presence flags this API version
     /// does not document.
     pub fn custom_flag(self, key: impl Into<String>) -> Self {
         Self(self.0.flag(key))
     }
+
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
     /// The untyped filter set.
     pub fn as_filters(&self) -> &dockwright_runtime::filters::Filters {
         &self.0
     }
 }
+
 impl serde::Serialize for NetworkPruneFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.0.serialize(serializer)
     }
 }
+
 /// Typed `filters` for [`node_list`](crate::client::Client::node_list) (GET `/nodes`).
 ///
 /// Keys the daemon accepts at API v1.48: `id`, `label`, `membership`, `name`, `node.label`, `role`.
 /// Several values of one key match any of them; different keys must all match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NodeListFilters(dockwright_runtime::filters::Filters);
+
 impl NodeListFilters {
     /// No filter: matches everything.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// `id=<node id>`
     pub fn id(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("id", value))
     }
+
     /// `label=<engine label>`
     pub fn label(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("label", value))
     }
+
     /// `membership=`(`accepted`|`pending`)`
     pub fn membership(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("membership", value))
     }
+
     /// `name=<node name>`
     pub fn name(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("name", value))
     }
+
     /// `node.label=<node label>`
     pub fn node_label(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("node.label", value))
     }
+
     /// `role=`(`manager`|`worker`)`
     pub fn role(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("role", value))
     }
+
     /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
     }
+
     /// Any key with no values (`{"key":[]}`), for presence flags this API version
     /// does not document.
     pub fn custom_flag(self, key: impl Into<String>) -> Self {
         Self(self.0.flag(key))
     }
+
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
     /// The untyped filter set.
     pub fn as_filters(&self) -> &dockwright_runtime::filters::Filters {
         &self.0
     }
 }
+
 impl serde::Serialize for NodeListFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.0.serialize(serializer)
     }
 }
+
 /// Typed `filters` for [`plugin_list`](crate::client::Client::plugin_list) (GET `/plugins`).
 ///
 /// Keys the daemon accepts at API v1.48: `capability`, `enabled`.
@@ -720,210 +868,256 @@ impl serde::Serialize for NodeListFilters {
 /// Keys the daemon takes once replace their value when set again.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PluginListFilters(dockwright_runtime::filters::Filters);
+
 impl PluginListFilters {
     /// No filter: matches everything.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// `capability=<capability name>`
     pub fn capability(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("capability", value))
     }
+
     /// `enabled=<true>|<false>` (the spec says `enable`, the daemon reads `enabled`: filter rule `plugin_list_enabled`)
     ///
     /// Sent as `true` or `false`; the daemon takes one value: calling this again replaces it.
     pub fn enabled(self, value: bool) -> Self {
         Self(self.0.set("enabled", if value { "true" } else { "false" }))
     }
+
     /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
     }
+
     /// Any key with no values (`{"key":[]}`), for presence flags this API version
     /// does not document.
     pub fn custom_flag(self, key: impl Into<String>) -> Self {
         Self(self.0.flag(key))
     }
+
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
     /// The untyped filter set.
     pub fn as_filters(&self) -> &dockwright_runtime::filters::Filters {
         &self.0
     }
 }
+
 impl serde::Serialize for PluginListFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.0.serialize(serializer)
     }
 }
+
 /// Typed `filters` for [`secret_list`](crate::client::Client::secret_list) (GET `/secrets`).
 ///
 /// Keys the daemon accepts at API v1.48: `id`, `label`, `name`, `names`.
 /// Several values of one key match any of them; different keys must all match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SecretListFilters(dockwright_runtime::filters::Filters);
+
 impl SecretListFilters {
     /// No filter: matches everything.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// `id=<secret id>`
     pub fn id(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("id", value))
     }
+
     /// `label=<key> or label=<key>=value`
     pub fn label(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("label", value))
     }
+
     /// `name=<secret name>`
     pub fn name(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("name", value))
     }
+
     /// `names=<secret name>`
     pub fn names(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("names", value))
     }
+
     /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
     }
+
     /// Any key with no values (`{"key":[]}`), for presence flags this API version
     /// does not document.
     pub fn custom_flag(self, key: impl Into<String>) -> Self {
         Self(self.0.flag(key))
     }
+
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
     /// The untyped filter set.
     pub fn as_filters(&self) -> &dockwright_runtime::filters::Filters {
         &self.0
     }
 }
+
 impl serde::Serialize for SecretListFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.0.serialize(serializer)
     }
 }
+
 /// Typed `filters` for [`service_list`](crate::client::Client::service_list) (GET `/services`).
 ///
 /// Keys the daemon accepts at API v1.48: `id`, `label`, `mode`, `name`, `runtime`.
 /// Several values of one key match any of them; different keys must all match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ServiceListFilters(dockwright_runtime::filters::Filters);
+
 impl ServiceListFilters {
     /// No filter: matches everything.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// `id=<service id>`
     pub fn id(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("id", value))
     }
+
     /// `label=<service label>`
     pub fn label(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("label", value))
     }
+
     /// `mode=["replicated"|"global"]`
     pub fn mode(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("mode", value))
     }
+
     /// `name=<service name>`
     pub fn name(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("name", value))
     }
+
     /// `runtime=<runtime>` services whose tasks run in that runtime (`container`, `plugin`) (accepted by the daemon, not in the spec's description: filter rule `service_list_runtime`)
     pub fn runtime(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("runtime", value))
     }
+
     /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
     }
+
     /// Any key with no values (`{"key":[]}`), for presence flags this API version
     /// does not document.
     pub fn custom_flag(self, key: impl Into<String>) -> Self {
         Self(self.0.flag(key))
     }
+
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
     /// The untyped filter set.
     pub fn as_filters(&self) -> &dockwright_runtime::filters::Filters {
         &self.0
     }
 }
+
 impl serde::Serialize for ServiceListFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.0.serialize(serializer)
     }
 }
+
 /// Typed `filters` for [`task_list`](crate::client::Client::task_list) (GET `/tasks`).
 ///
 /// Keys the daemon accepts at API v1.48: `desired-state`, `id`, `label`, `name`, `node`, `service`, `runtime`.
 /// Several values of one key match any of them; different keys must all match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TaskListFilters(dockwright_runtime::filters::Filters);
+
 impl TaskListFilters {
     /// No filter: matches everything.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// `desired-state=(running | shutdown | accepted)`
     pub fn desired_state(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("desired-state", value))
     }
+
     /// `id=<task id>`
     pub fn id(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("id", value))
     }
+
     /// `label=key` or `label="key=value"`
     pub fn label(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("label", value))
     }
+
     /// `name=<task name>`
     pub fn name(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("name", value))
     }
+
     /// `node=<node id or name>`
     pub fn node(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("node", value))
     }
+
     /// `service=<service name>`
     pub fn service(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("service", value))
     }
+
     /// `runtime=<runtime>` tasks of that runtime (`container`, `plugin`) (accepted by the daemon, not in the spec's description: filter rule `task_list_runtime`)
     pub fn runtime(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("runtime", value))
     }
+
     /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
     }
+
     /// Any key with no values (`{"key":[]}`), for presence flags this API version
     /// does not document.
     pub fn custom_flag(self, key: impl Into<String>) -> Self {
         Self(self.0.flag(key))
     }
+
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
     /// The untyped filter set.
     pub fn as_filters(&self) -> &dockwright_runtime::filters::Filters {
         &self.0
     }
 }
+
 impl serde::Serialize for TaskListFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.0.serialize(serializer)
     }
 }
+
 /// Typed `filters` for [`volume_list`](crate::client::Client::volume_list) (GET `/volumes`).
 ///
 /// Keys the daemon accepts at API v1.48: `dangling`, `driver`, `label`, `name`.
@@ -931,52 +1125,63 @@ impl serde::Serialize for TaskListFilters {
 /// Keys the daemon takes once replace their value when set again.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct VolumeListFilters(dockwright_runtime::filters::Filters);
+
 impl VolumeListFilters {
     /// No filter: matches everything.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// `dangling=<boolean>` When set to `true` (or `1`), returns all volumes that are not in use by a container. When set to `false` (or `0`), only volumes that are in use by one or more containers are returned.
     ///
     /// Sent as `true` or `false`; the daemon takes one value: calling this again replaces it.
     pub fn dangling(self, value: bool) -> Self {
         Self(self.0.set("dangling", if value { "true" } else { "false" }))
     }
+
     /// `driver=<volume-driver-name>` Matches volumes based on their driver.
     pub fn driver(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("driver", value))
     }
+
     /// `label=<key>` or `label=<key>=<value>` Matches volumes based on the presence of a `label` alone or a `label` and a value. (corrected: filter rule `volume_list_label_splits_on_equals`)
     pub fn label(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("label", value))
     }
+
     /// `name=<volume-name>` Matches all or part of a volume name.
     pub fn name(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("name", value))
     }
+
     /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
     }
+
     /// Any key with no values (`{"key":[]}`), for presence flags this API version
     /// does not document.
     pub fn custom_flag(self, key: impl Into<String>) -> Self {
         Self(self.0.flag(key))
     }
+
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
     /// The untyped filter set.
     pub fn as_filters(&self) -> &dockwright_runtime::filters::Filters {
         &self.0
     }
 }
+
 impl serde::Serialize for VolumeListFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.0.serialize(serializer)
     }
 }
+
 /// Typed `filters` for [`volume_prune`](crate::client::Client::volume_prune) (POST `/volumes/prune`).
 ///
 /// Keys the daemon accepts at API v1.48: `label`, `label!`, `all`.
@@ -984,48 +1189,58 @@ impl serde::Serialize for VolumeListFilters {
 /// Keys the daemon takes once replace their value when set again.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct VolumePruneFilters(dockwright_runtime::filters::Filters);
+
 impl VolumePruneFilters {
     /// No filter: matches everything.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// `label` (`label=<key>`, `label=<key>=<value>`, `label!=<key>`, or `label!=<key>=<value>`) Prune volumes with (or without, in case `label!=...` is used) the specified labels.
     pub fn label(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("label", value))
     }
+
     /// `label!=…`, the negated form the `label` bullet documents: matches only what `label` with the same value would not.
     pub fn label_not(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("label!", value))
     }
+
     /// `all` (`all=true`) - Consider all (local) volumes for pruning and not just anonymous volumes.
     ///
     /// Sent as `true` or `false`; the daemon takes one value: calling this again replaces it.
     pub fn all(self, value: bool) -> Self {
         Self(self.0.set("all", if value { "true" } else { "false" }))
     }
+
     /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
     }
+
     /// Any key with no values (`{"key":[]}`), for presence flags this API version
     /// does not document.
     pub fn custom_flag(self, key: impl Into<String>) -> Self {
         Self(self.0.flag(key))
     }
+
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
     /// The untyped filter set.
     pub fn as_filters(&self) -> &dockwright_runtime::filters::Filters {
         &self.0
     }
 }
+
 impl serde::Serialize for VolumePruneFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.0.serialize(serializer)
     }
 }
+
 /// The values [`ContainerListFilters::health`](ContainerListFilters::health) takes, as API v1.48 documents them; [`Other`](Self::Other) sends any other word as it is.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ContainerHealth {
@@ -1040,6 +1255,7 @@ pub enum ContainerHealth {
     /// A value this API version does not document, sent as it is.
     Other(String),
 }
+
 impl ContainerHealth {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -1052,6 +1268,7 @@ impl ContainerHealth {
         }
     }
 }
+
 /// A documented word becomes its variant, anything else `Other`.
 impl From<&str> for ContainerHealth {
     fn from(value: &str) -> Self {
@@ -1064,11 +1281,13 @@ impl From<&str> for ContainerHealth {
         }
     }
 }
+
 impl std::fmt::Display for ContainerHealth {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 /// The values [`ContainerListFilters::status`](ContainerListFilters::status) takes, as API v1.48 documents them; [`Other`](Self::Other) sends any other word as it is.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ContainerStatus {
@@ -1089,6 +1308,7 @@ pub enum ContainerStatus {
     /// A value this API version does not document, sent as it is.
     Other(String),
 }
+
 impl ContainerStatus {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -1104,6 +1324,7 @@ impl ContainerStatus {
         }
     }
 }
+
 /// A documented word becomes its variant, anything else `Other`.
 impl From<&str> for ContainerStatus {
     fn from(value: &str) -> Self {
@@ -1119,11 +1340,13 @@ impl From<&str> for ContainerStatus {
         }
     }
 }
+
 impl std::fmt::Display for ContainerStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 /// The values [`SystemEventsFilters::type_`](SystemEventsFilters::type_) takes, as API v1.48 documents them; [`Other`](Self::Other) sends any other word as it is.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EventType {
@@ -1150,6 +1373,7 @@ pub enum EventType {
     /// A value this API version does not document, sent as it is.
     Other(String),
 }
+
 impl EventType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -1168,6 +1392,7 @@ impl EventType {
         }
     }
 }
+
 /// A documented word becomes its variant, anything else `Other`.
 impl From<&str> for EventType {
     fn from(value: &str) -> Self {
@@ -1186,11 +1411,13 @@ impl From<&str> for EventType {
         }
     }
 }
+
 impl std::fmt::Display for EventType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 /// The values [`NetworkListFilters::type_`](NetworkListFilters::type_) takes, as API v1.48 documents them; [`Other`](Self::Other) sends any other word as it is.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum NetworkType {
@@ -1201,6 +1428,7 @@ pub enum NetworkType {
     /// A value this API version does not document, sent as it is.
     Other(String),
 }
+
 impl NetworkType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -1211,6 +1439,7 @@ impl NetworkType {
         }
     }
 }
+
 /// A documented word becomes its variant, anything else `Other`.
 impl From<&str> for NetworkType {
     fn from(value: &str) -> Self {
@@ -1221,6 +1450,7 @@ impl From<&str> for NetworkType {
         }
     }
 }
+
 impl std::fmt::Display for NetworkType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -5,28 +5,43 @@
 
 /// The API version every request of this crate is pinned to.
 pub const API_VERSION: &str = "1.53";
+
 /// A Docker Engine API client pinned to one API version.
 ///
 /// Every request this client sends starts with `/v1.53/`.
 /// Cheap to clone: clones share one connection pool.
+///
+/// # Time limits
+///
+/// None by default. [`TransportBuilder::default_timeout`](dockwright_runtime::TransportBuilder::default_timeout)
+/// sets one for ordinary calls. Every request's `request_timeout(limit)` sets a
+/// limit for that request, from sending it to the end of its answer (for a
+/// stream: to the end of the stream), overriding the transport's default, which
+/// streams and long polls ignore: they run as long as the daemon keeps them open
+/// unless a limit is set on the request. Running out is
+/// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
 #[derive(Debug, Clone)]
 pub struct Client {
     transport: dockwright_runtime::Transport,
 }
+
 impl Client {
     /// A client over an explicit transport (unix socket, TCP, TLS).
     pub fn new(transport: dockwright_runtime::Transport) -> Self {
         Self { transport }
     }
+
     /// Connects as the Docker CLI would: `DOCKER_HOST`, `DOCKER_TLS_VERIFY`,
     /// `DOCKER_CERT_PATH` and the current Docker context.
     pub fn from_env() -> dockwright_runtime::Result<Self> {
         Ok(Self::new(dockwright_runtime::Transport::from_env()?))
     }
+
     /// The transport, for requests this crate does not describe.
     pub fn transport(&self) -> &dockwright_runtime::Transport {
         &self.transport
     }
+
     /// Pings the daemon and returns what its response headers say (API version,
     /// OS type, builder version, swarm state, experimental flag).
     pub async fn ping(
@@ -34,6 +49,7 @@ impl Client {
     ) -> dockwright_runtime::Result<dockwright_runtime::PingInfo> {
         self.transport.ping().await
     }
+
     /// Pings the daemon and fails with
     /// [`Error::VersionTooNew`](dockwright_runtime::Error::VersionTooNew) when it
     /// cannot speak this crate's API version.
@@ -46,179 +62,17 @@ impl Client {
         }
         Ok(ping)
     }
-    /// Ping
-    ///
-    /// This is a dummy endpoint you can use to test if the server is accessible.
-    ///
-    /// `GET /_ping` (operation `SystemPing`).
-    pub fn system_ping(&self) -> SystemPingRequest<'_> {
-        SystemPingRequest {
-            client: self,
-            request_timeout: None,
-        }
-    }
-    /// Ping
-    ///
-    /// This is a dummy endpoint you can use to test if the server is accessible.
-    ///
-    /// `HEAD /_ping` (operation `SystemPingHead`).
-    pub fn system_ping_head(&self) -> SystemPingHeadRequest<'_> {
-        SystemPingHeadRequest {
-            client: self,
-            request_timeout: None,
-        }
-    }
-    /// Check auth configuration
-    ///
-    /// Validate credentials for a registry and, if available, get an identity
-    /// token for accessing the registry without password.
-    ///
-    /// `POST /auth` (operation `SystemAuth`).
-    pub fn system_auth(&self) -> SystemAuthRequest<'_> {
-        SystemAuthRequest {
-            client: self,
-            body: None,
-            request_timeout: None,
-        }
-    }
-    /// Build an image
-    ///
-    /// Build an image from a tar archive with a `Dockerfile` in it.
-    ///
-    /// The `Dockerfile` specifies how the image is built from the tar archive. It is typically in the archive's root, but can be at a different path or have a different name by specifying the `dockerfile` parameter. [See the `Dockerfile` reference for more information](https://docs.docker.com/engine/reference/builder/).
-    ///
-    /// The Docker daemon performs a preliminary validation of the `Dockerfile` before starting the build, and returns an error if the syntax is incorrect. After that, each instruction is run one-by-one until the ID of the new image is output.
-    ///
-    /// The build is canceled if the client drops the connection by quitting or being killed.
-    ///
-    /// `POST /build` (operation `ImageBuild`).
-    pub fn image_build(&self) -> ImageBuildRequest<'_> {
-        ImageBuildRequest {
-            client: self,
-            dockerfile: None,
-            t: None,
-            extrahosts: None,
-            remote: None,
-            q: None,
-            nocache: None,
-            cachefrom: None,
-            pull: None,
-            rm: None,
-            forcerm: None,
-            memory: None,
-            memswap: None,
-            cpushares: None,
-            cpusetcpus: None,
-            cpuperiod: None,
-            cpuquota: None,
-            buildargs: None,
-            shmsize: None,
-            squash: None,
-            labels: None,
-            networkmode: None,
-            content_type: None,
-            x_registry_config: None,
-            platform: None,
-            target: None,
-            outputs: None,
-            version: None,
-            body: None,
-            request_timeout: None,
-        }
-    }
-    /// Delete builder cache
-    ///
-    /// `POST /build/prune` (operation `BuildPrune`).
-    pub fn build_prune(&self) -> BuildPruneRequest<'_> {
-        BuildPruneRequest {
-            client: self,
-            reserved_space: None,
-            max_used_space: None,
-            min_free_space: None,
-            all: None,
-            filters: None,
-            request_timeout: None,
-        }
-    }
-    /// Create a new image from a container
-    ///
-    /// `POST /commit` (operation `ImageCommit`).
-    pub fn image_commit(&self) -> ImageCommitRequest<'_> {
-        ImageCommitRequest {
-            client: self,
-            container: None,
-            repo: None,
-            tag: None,
-            comment: None,
-            author: None,
-            pause: None,
-            changes: None,
-            body: None,
-            request_timeout: None,
-        }
-    }
-    /// List configs
-    ///
-    /// `GET /configs` (operation `ConfigList`).
-    pub fn config_list(&self) -> ConfigListRequest<'_> {
-        ConfigListRequest {
-            client: self,
-            filters: None,
-            request_timeout: None,
-        }
-    }
-    /// Create a config
-    ///
-    /// `POST /configs/create` (operation `ConfigCreate`).
-    pub fn config_create(
-        &self,
-        body: crate::models::ConfigSpec,
-    ) -> ConfigCreateRequest<'_> {
-        ConfigCreateRequest {
-            client: self,
-            body: Some(body),
-            request_timeout: None,
-        }
-    }
-    /// Inspect a config
-    ///
-    /// `GET /configs/{id}` (operation `ConfigInspect`).
-    pub fn config_inspect(&self, id: impl Into<String>) -> ConfigInspectRequest<'_> {
-        ConfigInspectRequest {
-            client: self,
-            id: id.into(),
-            request_timeout: None,
-        }
-    }
-    /// Delete a config
-    ///
-    /// `DELETE /configs/{id}` (operation `ConfigDelete`).
-    pub fn config_delete(&self, id: impl Into<String>) -> ConfigDeleteRequest<'_> {
-        ConfigDeleteRequest {
-            client: self,
-            id: id.into(),
-            request_timeout: None,
-        }
-    }
-    /// Update a Config
-    ///
-    /// `POST /configs/{id}/update` (operation `ConfigUpdate`).
-    pub fn config_update(
-        &self,
-        id: impl Into<String>,
-        version: i64,
-    ) -> ConfigUpdateRequest<'_> {
-        ConfigUpdateRequest {
-            client: self,
-            id: id.into(),
-            version,
-            body: None,
-            request_timeout: None,
-        }
-    }
+}
+
+/// # Containers
+///
+/// Create, start, stop and remove containers; inspect them, read their logs and stats, attach to them, copy files in and out (`docker run`, `ps`, `logs`, `rm`, `cp` …).
+impl Client {
     /// Create a container
     ///
     /// `POST /containers/create` (operation `ContainerCreate`).
+    #[doc(alias = "run")]
+    #[doc(alias = "create")]
     pub fn container_create(
         &self,
         body: crate::models::ContainerCreateBody,
@@ -231,6 +85,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// List containers
     ///
     /// Returns a list of containers. For details on the format, see the
@@ -241,6 +96,8 @@ impl Client {
     /// containers is not propagated .
     ///
     /// `GET /containers/json` (operation `ContainerList`).
+    #[doc(alias = "ps")]
+    #[doc(alias = "ls")]
     pub fn container_list(&self) -> ContainerListRequest<'_> {
         ContainerListRequest {
             client: self,
@@ -251,9 +108,11 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Delete stopped containers
     ///
     /// `POST /containers/prune` (operation `ContainerPrune`).
+    #[doc(alias = "prune")]
     pub fn container_prune(&self) -> ContainerPruneRequest<'_> {
         ContainerPruneRequest {
             client: self,
@@ -261,9 +120,11 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Remove a container
     ///
     /// `DELETE /containers/{id}` (operation `ContainerDelete`).
+    #[doc(alias = "rm")]
     pub fn container_delete(&self, id: impl Into<String>) -> ContainerDeleteRequest<'_> {
         ContainerDeleteRequest {
             client: self,
@@ -274,11 +135,13 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get an archive of a filesystem resource in a container
     ///
     /// Get a tar archive of a resource in the filesystem of container id.
     ///
     /// `GET /containers/{id}/archive` (operation `ContainerArchive`).
+    #[doc(alias = "cp")]
     pub fn container_archive(
         &self,
         id: impl Into<String>,
@@ -291,6 +154,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get information about files in a container
     ///
     /// A response header `X-Docker-Container-Path-Stat` is returned, containing
@@ -310,6 +174,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Extract an archive of files or folders to a directory in a container
     ///
     /// Upload a tar archive to be extracted to a path in the filesystem of container id.
@@ -317,6 +182,7 @@ impl Client {
     /// will be returned with message "not a directory".
     ///
     /// `PUT /containers/{id}/archive` (operation `PutContainerArchive`).
+    #[doc(alias = "cp")]
     pub fn put_container_archive(
         &self,
         id: impl Into<String>,
@@ -333,6 +199,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Attach to a container
     ///
     /// Attach to a container to read its output or send it input. You can attach
@@ -431,6 +298,7 @@ impl Client {
     /// `stdin`.
     ///
     /// `POST /containers/{id}/attach` (operation `ContainerAttach`).
+    #[doc(alias = "attach")]
     pub fn container_attach(&self, id: impl Into<String>) -> ContainerAttachRequest<'_> {
         ContainerAttachRequest {
             client: self,
@@ -445,6 +313,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Attach to a container via a websocket
     ///
     /// `GET /containers/{id}/attach/ws` (operation `ContainerAttachWebsocket`).
@@ -464,6 +333,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get changes on a container’s filesystem
     ///
     /// Returns which files in a container's filesystem have been added, deleted,
@@ -474,6 +344,7 @@ impl Client {
     /// - `2`: Deleted ("D")
     ///
     /// `GET /containers/{id}/changes` (operation `ContainerChanges`).
+    #[doc(alias = "diff")]
     pub fn container_changes(
         &self,
         id: impl Into<String>,
@@ -484,28 +355,13 @@ impl Client {
             request_timeout: None,
         }
     }
-    /// Create an exec instance
-    ///
-    /// Run a command inside a running container.
-    ///
-    /// `POST /containers/{id}/exec` (operation `ContainerExec`).
-    pub fn container_exec(
-        &self,
-        id: impl Into<String>,
-        body: crate::models::ContainerExecBody,
-    ) -> ContainerExecRequest<'_> {
-        ContainerExecRequest {
-            client: self,
-            id: id.into(),
-            body: Some(body),
-            request_timeout: None,
-        }
-    }
+
     /// Export a container
     ///
     /// Export the contents of a container as a tarball.
     ///
     /// `GET /containers/{id}/export` (operation `ContainerExport`).
+    #[doc(alias = "export")]
     pub fn container_export(&self, id: impl Into<String>) -> ContainerExportRequest<'_> {
         ContainerExportRequest {
             client: self,
@@ -513,11 +369,13 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Inspect a container
     ///
     /// Return low-level information about a container.
     ///
     /// `GET /containers/{id}/json` (operation `ContainerInspect`).
+    #[doc(alias = "inspect")]
     pub fn container_inspect(
         &self,
         id: impl Into<String>,
@@ -529,12 +387,14 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Kill a container
     ///
     /// Send a POSIX signal to a container, defaulting to killing to the
     /// container.
     ///
     /// `POST /containers/{id}/kill` (operation `ContainerKill`).
+    #[doc(alias = "kill")]
     pub fn container_kill(&self, id: impl Into<String>) -> ContainerKillRequest<'_> {
         ContainerKillRequest {
             client: self,
@@ -543,6 +403,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get container logs
     ///
     /// Get `stdout` and `stderr` logs from a container.
@@ -551,6 +412,7 @@ impl Client {
     /// `journald` logging driver.
     ///
     /// `GET /containers/{id}/logs` (operation `ContainerLogs`).
+    #[doc(alias = "logs")]
     pub fn container_logs(&self, id: impl Into<String>) -> ContainerLogsRequest<'_> {
         ContainerLogsRequest {
             client: self,
@@ -566,6 +428,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Pause a container
     ///
     /// Use the freezer cgroup to suspend all processes in a container.
@@ -576,6 +439,7 @@ impl Client {
     /// suspended, and subsequently resumed.
     ///
     /// `POST /containers/{id}/pause` (operation `ContainerPause`).
+    #[doc(alias = "pause")]
     pub fn container_pause(&self, id: impl Into<String>) -> ContainerPauseRequest<'_> {
         ContainerPauseRequest {
             client: self,
@@ -583,9 +447,11 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Rename a container
     ///
     /// `POST /containers/{id}/rename` (operation `ContainerRename`).
+    #[doc(alias = "rename")]
     pub fn container_rename(
         &self,
         id: impl Into<String>,
@@ -598,6 +464,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Resize a container TTY
     ///
     /// Resize the TTY for a container.
@@ -617,9 +484,11 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Restart a container
     ///
     /// `POST /containers/{id}/restart` (operation `ContainerRestart`).
+    #[doc(alias = "restart")]
     pub fn container_restart(
         &self,
         id: impl Into<String>,
@@ -632,9 +501,11 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Start a container
     ///
     /// `POST /containers/{id}/start` (operation `ContainerStart`).
+    #[doc(alias = "start")]
     pub fn container_start(&self, id: impl Into<String>) -> ContainerStartRequest<'_> {
         ContainerStartRequest {
             client: self,
@@ -643,6 +514,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Get container stats based on resource usage
     ///
     /// This endpoint returns a live stream of a container’s resource usage
@@ -674,6 +546,7 @@ impl Client {
     /// * CPU usage % = `(cpu_delta / system_cpu_delta) * number_cpus * 100.0`
     ///
     /// `GET /containers/{id}/stats` (operation `ContainerStats`).
+    #[doc(alias = "stats")]
     pub fn container_stats(&self, id: impl Into<String>) -> ContainerStatsRequest<'_> {
         ContainerStatsRequest {
             client: self,
@@ -683,9 +556,11 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Stop a container
     ///
     /// `POST /containers/{id}/stop` (operation `ContainerStop`).
+    #[doc(alias = "stop")]
     pub fn container_stop(&self, id: impl Into<String>) -> ContainerStopRequest<'_> {
         ContainerStopRequest {
             client: self,
@@ -695,12 +570,14 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// List processes running inside a container
     ///
     /// On Unix systems, this is done by running the `ps` command. This endpoint
     /// is not supported on Windows.
     ///
     /// `GET /containers/{id}/top` (operation `ContainerTop`).
+    #[doc(alias = "top")]
     pub fn container_top(&self, id: impl Into<String>) -> ContainerTopRequest<'_> {
         ContainerTopRequest {
             client: self,
@@ -709,11 +586,13 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Unpause a container
     ///
     /// Resume a container which has been paused.
     ///
     /// `POST /containers/{id}/unpause` (operation `ContainerUnpause`).
+    #[doc(alias = "unpause")]
     pub fn container_unpause(
         &self,
         id: impl Into<String>,
@@ -724,12 +603,14 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Update a container
     ///
     /// Change various configuration options of a container without having to
     /// recreate it.
     ///
     /// `POST /containers/{id}/update` (operation `ContainerUpdate`).
+    #[doc(alias = "update")]
     pub fn container_update(
         &self,
         id: impl Into<String>,
@@ -742,11 +623,13 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// Wait for a container
     ///
     /// Block until a container stops, then returns the exit code.
     ///
     /// `POST /containers/{id}/wait` (operation `ContainerWait`).
+    #[doc(alias = "wait")]
     pub fn container_wait(&self, id: impl Into<String>) -> ContainerWaitRequest<'_> {
         ContainerWaitRequest {
             client: self,
@@ -755,22 +638,1282 @@ impl Client {
             request_timeout: None,
         }
     }
-    /// Get image information from the registry
+}
+
+/// # Images
+///
+/// Pull, build, tag, push, inspect and remove images, and save or load them as tar archives (`docker pull`, `build`, `images`, `rmi` …).
+impl Client {
+    /// Build an image
     ///
-    /// Return image digest and platform information by contacting the registry.
+    /// Build an image from a tar archive with a `Dockerfile` in it.
     ///
-    /// `GET /distribution/{name}/json` (operation `DistributionInspect`).
-    pub fn distribution_inspect(
-        &self,
-        name: impl Into<String>,
-    ) -> DistributionInspectRequest<'_> {
-        DistributionInspectRequest {
+    /// The `Dockerfile` specifies how the image is built from the tar archive. It is typically in the archive's root, but can be at a different path or have a different name by specifying the `dockerfile` parameter. [See the `Dockerfile` reference for more information](https://docs.docker.com/engine/reference/builder/).
+    ///
+    /// The Docker daemon performs a preliminary validation of the `Dockerfile` before starting the build, and returns an error if the syntax is incorrect. After that, each instruction is run one-by-one until the ID of the new image is output.
+    ///
+    /// The build is canceled if the client drops the connection by quitting or being killed.
+    ///
+    /// `POST /build` (operation `ImageBuild`).
+    #[doc(alias = "build")]
+    pub fn image_build(&self) -> ImageBuildRequest<'_> {
+        ImageBuildRequest {
             client: self,
-            name: name.into(),
-            x_registry_auth: None,
+            dockerfile: None,
+            t: None,
+            extrahosts: None,
+            remote: None,
+            q: None,
+            nocache: None,
+            cachefrom: None,
+            pull: None,
+            rm: None,
+            forcerm: None,
+            memory: None,
+            memswap: None,
+            cpushares: None,
+            cpusetcpus: None,
+            cpuperiod: None,
+            cpuquota: None,
+            buildargs: None,
+            shmsize: None,
+            squash: None,
+            labels: None,
+            networkmode: None,
+            content_type: None,
+            x_registry_config: None,
+            platform: None,
+            target: None,
+            outputs: None,
+            version: None,
+            body: None,
             request_timeout: None,
         }
     }
+
+    /// Delete builder cache
+    ///
+    /// `POST /build/prune` (operation `BuildPrune`).
+    #[doc(alias = "prune")]
+    pub fn build_prune(&self) -> BuildPruneRequest<'_> {
+        BuildPruneRequest {
+            client: self,
+            reserved_space: None,
+            max_used_space: None,
+            min_free_space: None,
+            all: None,
+            filters: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Create a new image from a container
+    ///
+    /// `POST /commit` (operation `ImageCommit`).
+    #[doc(alias = "commit")]
+    pub fn image_commit(&self) -> ImageCommitRequest<'_> {
+        ImageCommitRequest {
+            client: self,
+            container: None,
+            repo: None,
+            tag: None,
+            comment: None,
+            author: None,
+            pause: None,
+            changes: None,
+            body: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Create an image
+    ///
+    /// Pull or import an image.
+    ///
+    /// `POST /images/create` (operation `ImageCreate`).
+    #[doc(alias = "pull")]
+    #[doc(alias = "import")]
+    pub fn image_create(&self) -> ImageCreateRequest<'_> {
+        ImageCreateRequest {
+            client: self,
+            from_image: None,
+            from_src: None,
+            repo: None,
+            tag: None,
+            message: None,
+            x_registry_auth: None,
+            changes: None,
+            platform: None,
+            body: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Export several images
+    ///
+    /// Get a tarball containing all images and metadata for several image
+    /// repositories.
+    ///
+    /// For each value of the `names` parameter: if it is a specific name and
+    /// tag (e.g. `ubuntu:latest`), then only that image (and its parents) are
+    /// returned; if it is an image ID, similarly only that image (and its parents)
+    /// are returned and there would be no names referenced in the 'repositories'
+    /// file for this image ID.
+    ///
+    /// For details on the format, see the \[export image endpoint\](#operation/ImageGet).
+    ///
+    /// `GET /images/get` (operation `ImageGetAll`).
+    #[doc(alias = "save")]
+    pub fn image_get_all(&self) -> ImageGetAllRequest<'_> {
+        ImageGetAllRequest {
+            client: self,
+            names: None,
+            platform: None,
+            request_timeout: None,
+        }
+    }
+
+    /// List Images
+    ///
+    /// Returns a list of images on the server. Note that it uses a different, smaller representation of an image than inspecting a single image.
+    ///
+    /// `GET /images/json` (operation `ImageList`).
+    #[doc(alias = "images")]
+    #[doc(alias = "ls")]
+    pub fn image_list(&self) -> ImageListRequest<'_> {
+        ImageListRequest {
+            client: self,
+            all: None,
+            filters: None,
+            shared_size: None,
+            digests: None,
+            manifests: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Import images
+    ///
+    /// Load a set of images and tags into a repository.
+    ///
+    /// For details on the format, see the \[export image endpoint\](#operation/ImageGet).
+    ///
+    /// `POST /images/load` (operation `ImageLoad`).
+    #[doc(alias = "load")]
+    pub fn image_load(&self) -> ImageLoadRequest<'_> {
+        ImageLoadRequest {
+            client: self,
+            quiet: None,
+            platform: None,
+            body: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Delete unused images
+    ///
+    /// `POST /images/prune` (operation `ImagePrune`).
+    #[doc(alias = "prune")]
+    pub fn image_prune(&self) -> ImagePruneRequest<'_> {
+        ImagePruneRequest {
+            client: self,
+            filters: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Search images
+    ///
+    /// Search for an image on Docker Hub.
+    ///
+    /// `GET /images/search` (operation `ImageSearch`).
+    #[doc(alias = "search")]
+    pub fn image_search(&self, term: impl Into<String>) -> ImageSearchRequest<'_> {
+        ImageSearchRequest {
+            client: self,
+            term: term.into(),
+            limit: None,
+            filters: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Remove an image
+    ///
+    /// Remove an image, along with any untagged parent images that were
+    /// referenced by that image.
+    ///
+    /// Images can't be removed if they have descendant images, are being
+    /// used by a running container or are being used by a build.
+    ///
+    /// `DELETE /images/{name}` (operation `ImageDelete`).
+    #[doc(alias = "rmi")]
+    #[doc(alias = "rm")]
+    pub fn image_delete(&self, name: impl Into<String>) -> ImageDeleteRequest<'_> {
+        ImageDeleteRequest {
+            client: self,
+            name: name.into(),
+            force: None,
+            noprune: None,
+            platforms: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Export an image
+    ///
+    /// Get a tarball containing all images and metadata for a repository.
+    ///
+    /// If `name` is a specific name and tag (e.g. `ubuntu:latest`), then only that image (and its parents) are returned. If `name` is an image ID, similarly only that image (and its parents) are returned, but with the exclusion of the `repositories` file in the tarball, as there were no image names referenced.
+    ///
+    /// ### Image tarball format
+    ///
+    /// An image tarball contains [Content as defined in the OCI Image Layout Specification](https://github.com/opencontainers/image-spec/blob/v1.1.1/image-layout.md#content).
+    ///
+    /// Additionally, includes the manifest.json file associated with a backwards compatible docker save format.
+    ///
+    /// If the tarball defines a repository, the tarball should also include a `repositories` file at the root that contains a list of repository and tag names mapped to layer IDs.
+    ///
+    /// ```text
+    /// {
+    ///   "hello-world": {
+    ///     "latest": "565a9d68a73f6706862bfe8409a7f659776d4d60a8d096eb4a3cbce6999cc2a1"
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// `GET /images/{name}/get` (operation `ImageGet`).
+    #[doc(alias = "save")]
+    pub fn image_get(&self, name: impl Into<String>) -> ImageGetRequest<'_> {
+        ImageGetRequest {
+            client: self,
+            name: name.into(),
+            platform: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Get the history of an image
+    ///
+    /// Return parent layers of an image.
+    ///
+    /// `GET /images/{name}/history` (operation `ImageHistory`).
+    #[doc(alias = "history")]
+    pub fn image_history(&self, name: impl Into<String>) -> ImageHistoryRequest<'_> {
+        ImageHistoryRequest {
+            client: self,
+            name: name.into(),
+            platform: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Inspect an image
+    ///
+    /// Return low-level information about an image.
+    ///
+    /// `GET /images/{name}/json` (operation `ImageInspect`).
+    #[doc(alias = "inspect")]
+    pub fn image_inspect(&self, name: impl Into<String>) -> ImageInspectRequest<'_> {
+        ImageInspectRequest {
+            client: self,
+            name: name.into(),
+            manifests: None,
+            platform: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Push an image
+    ///
+    /// Push an image to a registry.
+    ///
+    /// If you wish to push an image on to a private registry, that image must
+    /// already have a tag which references the registry. For example,
+    /// `registry.example.com/myimage:latest`.
+    ///
+    /// The push is cancelled if the HTTP connection is closed.
+    ///
+    /// `POST /images/{name}/push` (operation `ImagePush`).
+    #[doc(alias = "push")]
+    pub fn image_push(
+        &self,
+        name: impl Into<String>,
+        x_registry_auth: dockwright_runtime::AuthConfig,
+    ) -> ImagePushRequest<'_> {
+        ImagePushRequest {
+            client: self,
+            name: name.into(),
+            tag: None,
+            platform: None,
+            x_registry_auth,
+            request_timeout: None,
+        }
+    }
+
+    /// Tag an image
+    ///
+    /// Create a tag that refers to a source image.
+    ///
+    /// This creates an additional reference (tag) to the source image. The tag
+    /// can include a different repository name and/or tag. If the repository
+    /// or tag already exists, it will be overwritten.
+    ///
+    /// `POST /images/{name}/tag` (operation `ImageTag`).
+    #[doc(alias = "tag")]
+    pub fn image_tag(&self, name: impl Into<String>) -> ImageTagRequest<'_> {
+        ImageTagRequest {
+            client: self,
+            name: name.into(),
+            repo: None,
+            tag: None,
+            request_timeout: None,
+        }
+    }
+}
+
+/// # Networks
+///
+/// Create and remove networks and connect containers to them (`docker network …`).
+impl Client {
+    /// List networks
+    ///
+    /// Returns a list of networks. For details on the format, see the
+    /// \[network inspect endpoint\](#operation/NetworkInspect).
+    ///
+    /// Note that it uses a different, smaller representation of a network than
+    /// inspecting a single network. For example, the list of containers attached
+    /// to the network is not propagated in API versions 1.28 and up.
+    ///
+    /// `GET /networks` (operation `NetworkList`).
+    #[doc(alias = "ls")]
+    pub fn network_list(&self) -> NetworkListRequest<'_> {
+        NetworkListRequest {
+            client: self,
+            filters: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Create a network
+    ///
+    /// `POST /networks/create` (operation `NetworkCreate`).
+    #[doc(alias = "create")]
+    pub fn network_create(
+        &self,
+        body: crate::models::NetworkCreateBody,
+    ) -> NetworkCreateRequest<'_> {
+        NetworkCreateRequest {
+            client: self,
+            body: Some(body),
+            request_timeout: None,
+        }
+    }
+
+    /// Delete unused networks
+    ///
+    /// `POST /networks/prune` (operation `NetworkPrune`).
+    #[doc(alias = "prune")]
+    pub fn network_prune(&self) -> NetworkPruneRequest<'_> {
+        NetworkPruneRequest {
+            client: self,
+            filters: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Inspect a network
+    ///
+    /// `GET /networks/{id}` (operation `NetworkInspect`).
+    #[doc(alias = "inspect")]
+    pub fn network_inspect(&self, id: impl Into<String>) -> NetworkInspectRequest<'_> {
+        NetworkInspectRequest {
+            client: self,
+            id: id.into(),
+            verbose: None,
+            scope: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Remove a network
+    ///
+    /// `DELETE /networks/{id}` (operation `NetworkDelete`).
+    #[doc(alias = "rm")]
+    pub fn network_delete(&self, id: impl Into<String>) -> NetworkDeleteRequest<'_> {
+        NetworkDeleteRequest {
+            client: self,
+            id: id.into(),
+            request_timeout: None,
+        }
+    }
+
+    /// Connect a container to a network
+    ///
+    /// The network must be either a local-scoped network or a swarm-scoped network with the `attachable` option set. A network cannot be re-attached to a running container
+    ///
+    /// `POST /networks/{id}/connect` (operation `NetworkConnect`).
+    #[doc(alias = "connect")]
+    pub fn network_connect(
+        &self,
+        id: impl Into<String>,
+        body: crate::models::NetworkConnectRequest,
+    ) -> NetworkConnectRequest<'_> {
+        NetworkConnectRequest {
+            client: self,
+            id: id.into(),
+            body: Some(body),
+            request_timeout: None,
+        }
+    }
+
+    /// Disconnect a container from a network
+    ///
+    /// `POST /networks/{id}/disconnect` (operation `NetworkDisconnect`).
+    #[doc(alias = "disconnect")]
+    pub fn network_disconnect(
+        &self,
+        id: impl Into<String>,
+        body: crate::models::NetworkDisconnectRequest,
+    ) -> NetworkDisconnectRequest<'_> {
+        NetworkDisconnectRequest {
+            client: self,
+            id: id.into(),
+            body: Some(body),
+            request_timeout: None,
+        }
+    }
+}
+
+/// # Volumes
+///
+/// Create, inspect and remove named volumes (`docker volume …`).
+impl Client {
+    /// List volumes
+    ///
+    /// `GET /volumes` (operation `VolumeList`).
+    #[doc(alias = "ls")]
+    pub fn volume_list(&self) -> VolumeListRequest<'_> {
+        VolumeListRequest {
+            client: self,
+            filters: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Create a volume
+    ///
+    /// `POST /volumes/create` (operation `VolumeCreate`).
+    #[doc(alias = "create")]
+    pub fn volume_create(
+        &self,
+        body: crate::models::VolumeCreateRequest,
+    ) -> VolumeCreateRequest<'_> {
+        VolumeCreateRequest {
+            client: self,
+            body: Some(body),
+            request_timeout: None,
+        }
+    }
+
+    /// Delete unused volumes
+    ///
+    /// `POST /volumes/prune` (operation `VolumePrune`).
+    #[doc(alias = "prune")]
+    pub fn volume_prune(&self) -> VolumePruneRequest<'_> {
+        VolumePruneRequest {
+            client: self,
+            filters: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Inspect a volume
+    ///
+    /// `GET /volumes/{name}` (operation `VolumeInspect`).
+    #[doc(alias = "inspect")]
+    pub fn volume_inspect(&self, name: impl Into<String>) -> VolumeInspectRequest<'_> {
+        VolumeInspectRequest {
+            client: self,
+            name: name.into(),
+            request_timeout: None,
+        }
+    }
+
+    /// "Update a volume. Valid only for Swarm cluster volumes"
+    ///
+    /// `PUT /volumes/{name}` (operation `VolumeUpdate`).
+    pub fn volume_update(
+        &self,
+        name: impl Into<String>,
+        version: i64,
+    ) -> VolumeUpdateRequest<'_> {
+        VolumeUpdateRequest {
+            client: self,
+            name: name.into(),
+            version,
+            body: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Remove a volume
+    ///
+    /// Instruct the driver to remove the volume.
+    ///
+    /// `DELETE /volumes/{name}` (operation `VolumeDelete`).
+    #[doc(alias = "rm")]
+    pub fn volume_delete(&self, name: impl Into<String>) -> VolumeDeleteRequest<'_> {
+        VolumeDeleteRequest {
+            client: self,
+            name: name.into(),
+            force: None,
+            request_timeout: None,
+        }
+    }
+}
+
+/// # Exec
+///
+/// Run an extra process in a running container: create an exec instance (`container_exec`), start it, then inspect its exit code (`docker exec`).
+impl Client {
+    /// Create an exec instance
+    ///
+    /// Run a command inside a running container.
+    ///
+    /// `POST /containers/{id}/exec` (operation `ContainerExec`).
+    #[doc(alias = "exec")]
+    pub fn container_exec(
+        &self,
+        id: impl Into<String>,
+        body: crate::models::ContainerExecBody,
+    ) -> ContainerExecRequest<'_> {
+        ContainerExecRequest {
+            client: self,
+            id: id.into(),
+            body: Some(body),
+            request_timeout: None,
+        }
+    }
+
+    /// Inspect an exec instance
+    ///
+    /// Return low-level information about an exec instance.
+    ///
+    /// `GET /exec/{id}/json` (operation `ExecInspect`).
+    pub fn exec_inspect(&self, id: impl Into<String>) -> ExecInspectRequest<'_> {
+        ExecInspectRequest {
+            client: self,
+            id: id.into(),
+            request_timeout: None,
+        }
+    }
+
+    /// Resize an exec instance
+    ///
+    /// Resize the TTY session used by an exec instance. This endpoint only works
+    /// if `tty` was specified as part of creating and starting the exec instance.
+    ///
+    /// `POST /exec/{id}/resize` (operation `ExecResize`).
+    pub fn exec_resize(
+        &self,
+        id: impl Into<String>,
+        h: i64,
+        w: i64,
+    ) -> ExecResizeRequest<'_> {
+        ExecResizeRequest {
+            client: self,
+            id: id.into(),
+            h,
+            w,
+            request_timeout: None,
+        }
+    }
+
+    /// Start an exec instance
+    ///
+    /// Starts a previously set up exec instance. If detach is true, this endpoint
+    /// returns immediately after starting the command. Otherwise, it sets up an
+    /// interactive session with the command.
+    ///
+    /// `POST /exec/{id}/start` (operation `ExecStart`).
+    #[doc(alias = "exec")]
+    pub fn exec_start(&self, id: impl Into<String>) -> ExecStartRequest<'_> {
+        ExecStartRequest {
+            client: self,
+            id: id.into(),
+            body: None,
+            tty_hint: None,
+            request_timeout: None,
+        }
+    }
+}
+
+/// # Swarm
+///
+/// Initialise, join, leave and unlock a swarm of engines (`docker swarm …`).
+impl Client {
+    /// Inspect swarm
+    ///
+    /// `GET /swarm` (operation `SwarmInspect`).
+    pub fn swarm_inspect(&self) -> SwarmInspectRequest<'_> {
+        SwarmInspectRequest {
+            client: self,
+            request_timeout: None,
+        }
+    }
+
+    /// Initialize a new swarm
+    ///
+    /// `POST /swarm/init` (operation `SwarmInit`).
+    #[doc(alias = "init")]
+    pub fn swarm_init(
+        &self,
+        body: crate::models::SwarmInitBody,
+    ) -> SwarmInitRequest<'_> {
+        SwarmInitRequest {
+            client: self,
+            body: Some(body),
+            request_timeout: None,
+        }
+    }
+
+    /// Join an existing swarm
+    ///
+    /// `POST /swarm/join` (operation `SwarmJoin`).
+    #[doc(alias = "join")]
+    pub fn swarm_join(
+        &self,
+        body: crate::models::SwarmJoinBody,
+    ) -> SwarmJoinRequest<'_> {
+        SwarmJoinRequest {
+            client: self,
+            body: Some(body),
+            request_timeout: None,
+        }
+    }
+
+    /// Leave a swarm
+    ///
+    /// `POST /swarm/leave` (operation `SwarmLeave`).
+    #[doc(alias = "leave")]
+    pub fn swarm_leave(&self) -> SwarmLeaveRequest<'_> {
+        SwarmLeaveRequest {
+            client: self,
+            force: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Unlock a locked manager
+    ///
+    /// `POST /swarm/unlock` (operation `SwarmUnlock`).
+    #[doc(alias = "unlock")]
+    pub fn swarm_unlock(
+        &self,
+        body: crate::models::SwarmUnlockBody,
+    ) -> SwarmUnlockRequest<'_> {
+        SwarmUnlockRequest {
+            client: self,
+            body: Some(body),
+            request_timeout: None,
+        }
+    }
+
+    /// Get the unlock key
+    ///
+    /// `GET /swarm/unlockkey` (operation `SwarmUnlockkey`).
+    #[doc(alias = "unlock-key")]
+    pub fn swarm_unlockkey(&self) -> SwarmUnlockkeyRequest<'_> {
+        SwarmUnlockkeyRequest {
+            client: self,
+            request_timeout: None,
+        }
+    }
+
+    /// Update a swarm
+    ///
+    /// `POST /swarm/update` (operation `SwarmUpdate`).
+    pub fn swarm_update(
+        &self,
+        version: i64,
+        body: crate::models::SwarmSpec,
+    ) -> SwarmUpdateRequest<'_> {
+        SwarmUpdateRequest {
+            client: self,
+            version,
+            rotate_worker_token: None,
+            rotate_manager_token: None,
+            rotate_manager_unlock_key: None,
+            body: Some(body),
+            request_timeout: None,
+        }
+    }
+}
+
+/// # Nodes
+///
+/// The engines of a swarm: list, inspect, drain and remove them (`docker node …`).
+impl Client {
+    /// List nodes
+    ///
+    /// `GET /nodes` (operation `NodeList`).
+    #[doc(alias = "ls")]
+    pub fn node_list(&self) -> NodeListRequest<'_> {
+        NodeListRequest {
+            client: self,
+            filters: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Inspect a node
+    ///
+    /// `GET /nodes/{id}` (operation `NodeInspect`).
+    pub fn node_inspect(&self, id: impl Into<String>) -> NodeInspectRequest<'_> {
+        NodeInspectRequest {
+            client: self,
+            id: id.into(),
+            request_timeout: None,
+        }
+    }
+
+    /// Delete a node
+    ///
+    /// `DELETE /nodes/{id}` (operation `NodeDelete`).
+    #[doc(alias = "rm")]
+    pub fn node_delete(&self, id: impl Into<String>) -> NodeDeleteRequest<'_> {
+        NodeDeleteRequest {
+            client: self,
+            id: id.into(),
+            force: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Update a node
+    ///
+    /// `POST /nodes/{id}/update` (operation `NodeUpdate`).
+    pub fn node_update(
+        &self,
+        id: impl Into<String>,
+        version: i64,
+    ) -> NodeUpdateRequest<'_> {
+        NodeUpdateRequest {
+            client: self,
+            id: id.into(),
+            version,
+            body: None,
+            request_timeout: None,
+        }
+    }
+}
+
+/// # Services
+///
+/// Replicated or global services of a swarm: create, update, scale, roll back and read their logs (`docker service …`).
+impl Client {
+    /// List services
+    ///
+    /// `GET /services` (operation `ServiceList`).
+    #[doc(alias = "ls")]
+    pub fn service_list(&self) -> ServiceListRequest<'_> {
+        ServiceListRequest {
+            client: self,
+            filters: None,
+            status: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Create a service
+    ///
+    /// `POST /services/create` (operation `ServiceCreate`).
+    #[doc(alias = "create")]
+    pub fn service_create(
+        &self,
+        body: crate::models::ServiceSpec,
+    ) -> ServiceCreateRequest<'_> {
+        ServiceCreateRequest {
+            client: self,
+            x_registry_auth: None,
+            body: Some(body),
+            request_timeout: None,
+        }
+    }
+
+    /// Inspect a service
+    ///
+    /// `GET /services/{id}` (operation `ServiceInspect`).
+    pub fn service_inspect(&self, id: impl Into<String>) -> ServiceInspectRequest<'_> {
+        ServiceInspectRequest {
+            client: self,
+            id: id.into(),
+            insert_defaults: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Delete a service
+    ///
+    /// `DELETE /services/{id}` (operation `ServiceDelete`).
+    #[doc(alias = "rm")]
+    pub fn service_delete(&self, id: impl Into<String>) -> ServiceDeleteRequest<'_> {
+        ServiceDeleteRequest {
+            client: self,
+            id: id.into(),
+            request_timeout: None,
+        }
+    }
+
+    /// Get service logs
+    ///
+    /// Get `stdout` and `stderr` logs from a service. See also
+    /// \[`/containers/{id}/logs`\](#operation/ContainerLogs).
+    ///
+    /// **Note**: This endpoint works only for services with the `local`,
+    /// `json-file` or `journald` logging drivers.
+    ///
+    /// `GET /services/{id}/logs` (operation `ServiceLogs`).
+    #[doc(alias = "logs")]
+    pub fn service_logs(&self, id: impl Into<String>) -> ServiceLogsRequest<'_> {
+        ServiceLogsRequest {
+            client: self,
+            id: id.into(),
+            details: None,
+            follow: None,
+            stdout: None,
+            stderr: None,
+            since: None,
+            timestamps: None,
+            tail: None,
+            tty_hint: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Update a service
+    ///
+    /// A `version` that is not the service's current one (another update came first) is refused with **500** "rpc error: code = Unknown desc = update out of sequence", not 409: read the service again and retry with its new `Version.Index`.
+    ///
+    /// `POST /services/{id}/update` (operation `ServiceUpdate`).
+    #[doc(alias = "update")]
+    #[doc(alias = "scale")]
+    #[doc(alias = "rollback")]
+    pub fn service_update(
+        &self,
+        id: impl Into<String>,
+        version: i64,
+        body: crate::models::ServiceSpec,
+    ) -> ServiceUpdateRequest<'_> {
+        ServiceUpdateRequest {
+            client: self,
+            id: id.into(),
+            version,
+            registry_auth_from: None,
+            rollback: None,
+            x_registry_auth: None,
+            body: Some(body),
+            request_timeout: None,
+        }
+    }
+}
+
+/// # Tasks
+///
+/// The containers a swarm schedules for its services (`docker service ps`).
+impl Client {
+    /// List tasks
+    ///
+    /// `GET /tasks` (operation `TaskList`).
+    #[doc(alias = "ps")]
+    pub fn task_list(&self) -> TaskListRequest<'_> {
+        TaskListRequest {
+            client: self,
+            filters: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Inspect a task
+    ///
+    /// `GET /tasks/{id}` (operation `TaskInspect`).
+    pub fn task_inspect(&self, id: impl Into<String>) -> TaskInspectRequest<'_> {
+        TaskInspectRequest {
+            client: self,
+            id: id.into(),
+            request_timeout: None,
+        }
+    }
+
+    /// Get task logs
+    ///
+    /// Get `stdout` and `stderr` logs from a task.
+    /// See also \[`/containers/{id}/logs`\](#operation/ContainerLogs).
+    ///
+    /// **Note**: This endpoint works only for services with the `local`,
+    /// `json-file` or `journald` logging drivers.
+    ///
+    /// `GET /tasks/{id}/logs` (operation `TaskLogs`).
+    pub fn task_logs(&self, id: impl Into<String>) -> TaskLogsRequest<'_> {
+        TaskLogsRequest {
+            client: self,
+            id: id.into(),
+            details: None,
+            follow: None,
+            stdout: None,
+            stderr: None,
+            since: None,
+            timestamps: None,
+            tail: None,
+            tty_hint: None,
+            request_timeout: None,
+        }
+    }
+}
+
+/// # Secrets
+///
+/// Sensitive data stored in a swarm and given to services (`docker secret …`).
+impl Client {
+    /// List secrets
+    ///
+    /// `GET /secrets` (operation `SecretList`).
+    #[doc(alias = "ls")]
+    pub fn secret_list(&self) -> SecretListRequest<'_> {
+        SecretListRequest {
+            client: self,
+            filters: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Create a secret
+    ///
+    /// `POST /secrets/create` (operation `SecretCreate`).
+    pub fn secret_create(
+        &self,
+        body: crate::models::SecretSpec,
+    ) -> SecretCreateRequest<'_> {
+        SecretCreateRequest {
+            client: self,
+            body: Some(body),
+            request_timeout: None,
+        }
+    }
+
+    /// Inspect a secret
+    ///
+    /// `GET /secrets/{id}` (operation `SecretInspect`).
+    pub fn secret_inspect(&self, id: impl Into<String>) -> SecretInspectRequest<'_> {
+        SecretInspectRequest {
+            client: self,
+            id: id.into(),
+            request_timeout: None,
+        }
+    }
+
+    /// Delete a secret
+    ///
+    /// `DELETE /secrets/{id}` (operation `SecretDelete`).
+    #[doc(alias = "rm")]
+    pub fn secret_delete(&self, id: impl Into<String>) -> SecretDeleteRequest<'_> {
+        SecretDeleteRequest {
+            client: self,
+            id: id.into(),
+            request_timeout: None,
+        }
+    }
+
+    /// Update a Secret
+    ///
+    /// `POST /secrets/{id}/update` (operation `SecretUpdate`).
+    pub fn secret_update(
+        &self,
+        id: impl Into<String>,
+        version: i64,
+    ) -> SecretUpdateRequest<'_> {
+        SecretUpdateRequest {
+            client: self,
+            id: id.into(),
+            version,
+            body: None,
+            request_timeout: None,
+        }
+    }
+}
+
+/// # Configs
+///
+/// Non-sensitive configuration stored in a swarm and given to services (`docker config …`).
+impl Client {
+    /// List configs
+    ///
+    /// `GET /configs` (operation `ConfigList`).
+    #[doc(alias = "ls")]
+    pub fn config_list(&self) -> ConfigListRequest<'_> {
+        ConfigListRequest {
+            client: self,
+            filters: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Create a config
+    ///
+    /// `POST /configs/create` (operation `ConfigCreate`).
+    pub fn config_create(
+        &self,
+        body: crate::models::ConfigSpec,
+    ) -> ConfigCreateRequest<'_> {
+        ConfigCreateRequest {
+            client: self,
+            body: Some(body),
+            request_timeout: None,
+        }
+    }
+
+    /// Inspect a config
+    ///
+    /// `GET /configs/{id}` (operation `ConfigInspect`).
+    pub fn config_inspect(&self, id: impl Into<String>) -> ConfigInspectRequest<'_> {
+        ConfigInspectRequest {
+            client: self,
+            id: id.into(),
+            request_timeout: None,
+        }
+    }
+
+    /// Delete a config
+    ///
+    /// `DELETE /configs/{id}` (operation `ConfigDelete`).
+    #[doc(alias = "rm")]
+    pub fn config_delete(&self, id: impl Into<String>) -> ConfigDeleteRequest<'_> {
+        ConfigDeleteRequest {
+            client: self,
+            id: id.into(),
+            request_timeout: None,
+        }
+    }
+
+    /// Update a Config
+    ///
+    /// `POST /configs/{id}/update` (operation `ConfigUpdate`).
+    pub fn config_update(
+        &self,
+        id: impl Into<String>,
+        version: i64,
+    ) -> ConfigUpdateRequest<'_> {
+        ConfigUpdateRequest {
+            client: self,
+            id: id.into(),
+            version,
+            body: None,
+            request_timeout: None,
+        }
+    }
+}
+
+/// # Plugins
+///
+/// Install, configure, enable and remove engine plugins (`docker plugin …`).
+impl Client {
+    /// List plugins
+    ///
+    /// Returns information about installed plugins.
+    ///
+    /// `GET /plugins` (operation `PluginList`).
+    #[doc(alias = "ls")]
+    pub fn plugin_list(&self) -> PluginListRequest<'_> {
+        PluginListRequest {
+            client: self,
+            filters: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Create a plugin
+    ///
+    /// `POST /plugins/create` (operation `PluginCreate`).
+    pub fn plugin_create(&self, name: impl Into<String>) -> PluginCreateRequest<'_> {
+        PluginCreateRequest {
+            client: self,
+            name: name.into(),
+            body: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Get plugin privileges
+    ///
+    /// `GET /plugins/privileges` (operation `GetPluginPrivileges`).
+    pub fn get_plugin_privileges(
+        &self,
+        remote: impl Into<String>,
+    ) -> GetPluginPrivilegesRequest<'_> {
+        GetPluginPrivilegesRequest {
+            client: self,
+            remote: remote.into(),
+            request_timeout: None,
+        }
+    }
+
+    /// Install a plugin
+    ///
+    /// Pulls and installs a plugin. After the plugin is installed, it can be
+    /// enabled using the \[`POST /plugins/{name}/enable` endpoint\](#operation/PostPluginsEnable).
+    ///
+    /// `POST /plugins/pull` (operation `PluginPull`).
+    #[doc(alias = "install")]
+    pub fn plugin_pull(&self, remote: impl Into<String>) -> PluginPullRequest<'_> {
+        PluginPullRequest {
+            client: self,
+            remote: remote.into(),
+            name: None,
+            x_registry_auth: None,
+            body: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Remove a plugin
+    ///
+    /// `DELETE /plugins/{name}` (operation `PluginDelete`).
+    #[doc(alias = "rm")]
+    pub fn plugin_delete(&self, name: impl Into<String>) -> PluginDeleteRequest<'_> {
+        PluginDeleteRequest {
+            client: self,
+            name: name.into(),
+            force: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Disable a plugin
+    ///
+    /// `POST /plugins/{name}/disable` (operation `PluginDisable`).
+    #[doc(alias = "disable")]
+    pub fn plugin_disable(&self, name: impl Into<String>) -> PluginDisableRequest<'_> {
+        PluginDisableRequest {
+            client: self,
+            name: name.into(),
+            force: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Enable a plugin
+    ///
+    /// `POST /plugins/{name}/enable` (operation `PluginEnable`).
+    #[doc(alias = "enable")]
+    pub fn plugin_enable(&self, name: impl Into<String>) -> PluginEnableRequest<'_> {
+        PluginEnableRequest {
+            client: self,
+            name: name.into(),
+            timeout: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Inspect a plugin
+    ///
+    /// `GET /plugins/{name}/json` (operation `PluginInspect`).
+    pub fn plugin_inspect(&self, name: impl Into<String>) -> PluginInspectRequest<'_> {
+        PluginInspectRequest {
+            client: self,
+            name: name.into(),
+            request_timeout: None,
+        }
+    }
+
+    /// Push a plugin
+    ///
+    /// Push a plugin to the registry.
+    ///
+    /// `POST /plugins/{name}/push` (operation `PluginPush`).
+    pub fn plugin_push(&self, name: impl Into<String>) -> PluginPushRequest<'_> {
+        PluginPushRequest {
+            client: self,
+            name: name.into(),
+            request_timeout: None,
+        }
+    }
+
+    /// Configure a plugin
+    ///
+    /// `POST /plugins/{name}/set` (operation `PluginSet`).
+    pub fn plugin_set(&self, name: impl Into<String>) -> PluginSetRequest<'_> {
+        PluginSetRequest {
+            client: self,
+            name: name.into(),
+            body: None,
+            request_timeout: None,
+        }
+    }
+
+    /// Upgrade a plugin
+    ///
+    /// `POST /plugins/{name}/upgrade` (operation `PluginUpgrade`).
+    #[doc(alias = "upgrade")]
+    pub fn plugin_upgrade(
+        &self,
+        name: impl Into<String>,
+        remote: impl Into<String>,
+    ) -> PluginUpgradeRequest<'_> {
+        PluginUpgradeRequest {
+            client: self,
+            name: name.into(),
+            remote: remote.into(),
+            x_registry_auth: None,
+            body: None,
+            request_timeout: None,
+        }
+    }
+}
+
+/// # System
+///
+/// The daemon itself: ping, version, info, disk usage, events and registry login (`docker info`, `version`, `events`, `login`, `system df`).
+impl Client {
+    /// Ping
+    ///
+    /// This is a dummy endpoint you can use to test if the server is accessible.
+    ///
+    /// `GET /_ping` (operation `SystemPing`).
+    pub fn system_ping(&self) -> SystemPingRequest<'_> {
+        SystemPingRequest {
+            client: self,
+            request_timeout: None,
+        }
+    }
+
+    /// Ping
+    ///
+    /// This is a dummy endpoint you can use to test if the server is accessible.
+    ///
+    /// `HEAD /_ping` (operation `SystemPingHead`).
+    pub fn system_ping_head(&self) -> SystemPingHeadRequest<'_> {
+        SystemPingHeadRequest {
+            client: self,
+            request_timeout: None,
+        }
+    }
+
+    /// Check auth configuration
+    ///
+    /// Validate credentials for a registry and, if available, get an identity
+    /// token for accessing the registry without password.
+    ///
+    /// `POST /auth` (operation `SystemAuth`).
+    #[doc(alias = "login")]
+    pub fn system_auth(&self) -> SystemAuthRequest<'_> {
+        SystemAuthRequest {
+            client: self,
+            body: None,
+            request_timeout: None,
+        }
+    }
+
     /// Monitor events
     ///
     /// Stream real-time events from the server.
@@ -798,6 +1941,7 @@ impl Client {
     /// The Builder reports `prune` events
     ///
     /// `GET /events` (operation `SystemEvents`).
+    #[doc(alias = "events")]
     pub fn system_events(&self) -> SystemEventsRequest<'_> {
         SystemEventsRequest {
             client: self,
@@ -807,708 +1951,71 @@ impl Client {
             request_timeout: None,
         }
     }
-    /// Inspect an exec instance
-    ///
-    /// Return low-level information about an exec instance.
-    ///
-    /// `GET /exec/{id}/json` (operation `ExecInspect`).
-    pub fn exec_inspect(&self, id: impl Into<String>) -> ExecInspectRequest<'_> {
-        ExecInspectRequest {
-            client: self,
-            id: id.into(),
-            request_timeout: None,
-        }
-    }
-    /// Resize an exec instance
-    ///
-    /// Resize the TTY session used by an exec instance. This endpoint only works
-    /// if `tty` was specified as part of creating and starting the exec instance.
-    ///
-    /// `POST /exec/{id}/resize` (operation `ExecResize`).
-    pub fn exec_resize(
-        &self,
-        id: impl Into<String>,
-        h: i64,
-        w: i64,
-    ) -> ExecResizeRequest<'_> {
-        ExecResizeRequest {
-            client: self,
-            id: id.into(),
-            h,
-            w,
-            request_timeout: None,
-        }
-    }
-    /// Start an exec instance
-    ///
-    /// Starts a previously set up exec instance. If detach is true, this endpoint
-    /// returns immediately after starting the command. Otherwise, it sets up an
-    /// interactive session with the command.
-    ///
-    /// `POST /exec/{id}/start` (operation `ExecStart`).
-    pub fn exec_start(&self, id: impl Into<String>) -> ExecStartRequest<'_> {
-        ExecStartRequest {
-            client: self,
-            id: id.into(),
-            body: None,
-            tty_hint: None,
-            request_timeout: None,
-        }
-    }
-    /// Create an image
-    ///
-    /// Pull or import an image.
-    ///
-    /// `POST /images/create` (operation `ImageCreate`).
-    pub fn image_create(&self) -> ImageCreateRequest<'_> {
-        ImageCreateRequest {
-            client: self,
-            from_image: None,
-            from_src: None,
-            repo: None,
-            tag: None,
-            message: None,
-            x_registry_auth: None,
-            changes: None,
-            platform: None,
-            body: None,
-            request_timeout: None,
-        }
-    }
-    /// Export several images
-    ///
-    /// Get a tarball containing all images and metadata for several image
-    /// repositories.
-    ///
-    /// For each value of the `names` parameter: if it is a specific name and
-    /// tag (e.g. `ubuntu:latest`), then only that image (and its parents) are
-    /// returned; if it is an image ID, similarly only that image (and its parents)
-    /// are returned and there would be no names referenced in the 'repositories'
-    /// file for this image ID.
-    ///
-    /// For details on the format, see the \[export image endpoint\](#operation/ImageGet).
-    ///
-    /// `GET /images/get` (operation `ImageGetAll`).
-    pub fn image_get_all(&self) -> ImageGetAllRequest<'_> {
-        ImageGetAllRequest {
-            client: self,
-            names: None,
-            platform: None,
-            request_timeout: None,
-        }
-    }
-    /// List Images
-    ///
-    /// Returns a list of images on the server. Note that it uses a different, smaller representation of an image than inspecting a single image.
-    ///
-    /// `GET /images/json` (operation `ImageList`).
-    pub fn image_list(&self) -> ImageListRequest<'_> {
-        ImageListRequest {
-            client: self,
-            all: None,
-            filters: None,
-            shared_size: None,
-            digests: None,
-            manifests: None,
-            request_timeout: None,
-        }
-    }
-    /// Import images
-    ///
-    /// Load a set of images and tags into a repository.
-    ///
-    /// For details on the format, see the \[export image endpoint\](#operation/ImageGet).
-    ///
-    /// `POST /images/load` (operation `ImageLoad`).
-    pub fn image_load(&self) -> ImageLoadRequest<'_> {
-        ImageLoadRequest {
-            client: self,
-            quiet: None,
-            platform: None,
-            body: None,
-            request_timeout: None,
-        }
-    }
-    /// Delete unused images
-    ///
-    /// `POST /images/prune` (operation `ImagePrune`).
-    pub fn image_prune(&self) -> ImagePruneRequest<'_> {
-        ImagePruneRequest {
-            client: self,
-            filters: None,
-            request_timeout: None,
-        }
-    }
-    /// Search images
-    ///
-    /// Search for an image on Docker Hub.
-    ///
-    /// `GET /images/search` (operation `ImageSearch`).
-    pub fn image_search(&self, term: impl Into<String>) -> ImageSearchRequest<'_> {
-        ImageSearchRequest {
-            client: self,
-            term: term.into(),
-            limit: None,
-            filters: None,
-            request_timeout: None,
-        }
-    }
-    /// Remove an image
-    ///
-    /// Remove an image, along with any untagged parent images that were
-    /// referenced by that image.
-    ///
-    /// Images can't be removed if they have descendant images, are being
-    /// used by a running container or are being used by a build.
-    ///
-    /// `DELETE /images/{name}` (operation `ImageDelete`).
-    pub fn image_delete(&self, name: impl Into<String>) -> ImageDeleteRequest<'_> {
-        ImageDeleteRequest {
-            client: self,
-            name: name.into(),
-            force: None,
-            noprune: None,
-            platforms: None,
-            request_timeout: None,
-        }
-    }
-    /// Export an image
-    ///
-    /// Get a tarball containing all images and metadata for a repository.
-    ///
-    /// If `name` is a specific name and tag (e.g. `ubuntu:latest`), then only that image (and its parents) are returned. If `name` is an image ID, similarly only that image (and its parents) are returned, but with the exclusion of the `repositories` file in the tarball, as there were no image names referenced.
-    ///
-    /// ### Image tarball format
-    ///
-    /// An image tarball contains [Content as defined in the OCI Image Layout Specification](https://github.com/opencontainers/image-spec/blob/v1.1.1/image-layout.md#content).
-    ///
-    /// Additionally, includes the manifest.json file associated with a backwards compatible docker save format.
-    ///
-    /// If the tarball defines a repository, the tarball should also include a `repositories` file at the root that contains a list of repository and tag names mapped to layer IDs.
-    ///
-    /// ```text
-    /// {
-    ///   "hello-world": {
-    ///     "latest": "565a9d68a73f6706862bfe8409a7f659776d4d60a8d096eb4a3cbce6999cc2a1"
-    ///   }
-    /// }
-    /// ```
-    ///
-    /// `GET /images/{name}/get` (operation `ImageGet`).
-    pub fn image_get(&self, name: impl Into<String>) -> ImageGetRequest<'_> {
-        ImageGetRequest {
-            client: self,
-            name: name.into(),
-            platform: None,
-            request_timeout: None,
-        }
-    }
-    /// Get the history of an image
-    ///
-    /// Return parent layers of an image.
-    ///
-    /// `GET /images/{name}/history` (operation `ImageHistory`).
-    pub fn image_history(&self, name: impl Into<String>) -> ImageHistoryRequest<'_> {
-        ImageHistoryRequest {
-            client: self,
-            name: name.into(),
-            platform: None,
-            request_timeout: None,
-        }
-    }
-    /// Inspect an image
-    ///
-    /// Return low-level information about an image.
-    ///
-    /// `GET /images/{name}/json` (operation `ImageInspect`).
-    pub fn image_inspect(&self, name: impl Into<String>) -> ImageInspectRequest<'_> {
-        ImageInspectRequest {
-            client: self,
-            name: name.into(),
-            manifests: None,
-            platform: None,
-            request_timeout: None,
-        }
-    }
-    /// Push an image
-    ///
-    /// Push an image to a registry.
-    ///
-    /// If you wish to push an image on to a private registry, that image must
-    /// already have a tag which references the registry. For example,
-    /// `registry.example.com/myimage:latest`.
-    ///
-    /// The push is cancelled if the HTTP connection is closed.
-    ///
-    /// `POST /images/{name}/push` (operation `ImagePush`).
-    pub fn image_push(
-        &self,
-        name: impl Into<String>,
-        x_registry_auth: dockwright_runtime::AuthConfig,
-    ) -> ImagePushRequest<'_> {
-        ImagePushRequest {
-            client: self,
-            name: name.into(),
-            tag: None,
-            platform: None,
-            x_registry_auth,
-            request_timeout: None,
-        }
-    }
-    /// Tag an image
-    ///
-    /// Create a tag that refers to a source image.
-    ///
-    /// This creates an additional reference (tag) to the source image. The tag
-    /// can include a different repository name and/or tag. If the repository
-    /// or tag already exists, it will be overwritten.
-    ///
-    /// `POST /images/{name}/tag` (operation `ImageTag`).
-    pub fn image_tag(&self, name: impl Into<String>) -> ImageTagRequest<'_> {
-        ImageTagRequest {
-            client: self,
-            name: name.into(),
-            repo: None,
-            tag: None,
-            request_timeout: None,
-        }
-    }
+
     /// Get system information
     ///
     /// `GET /info` (operation `SystemInfo`).
+    #[doc(alias = "info")]
     pub fn system_info(&self) -> SystemInfoRequest<'_> {
         SystemInfoRequest {
             client: self,
             request_timeout: None,
         }
     }
-    /// List networks
+
+    /// Get data usage information
     ///
-    /// Returns a list of networks. For details on the format, see the
-    /// \[network inspect endpoint\](#operation/NetworkInspect).
-    ///
-    /// Note that it uses a different, smaller representation of a network than
-    /// inspecting a single network. For example, the list of containers attached
-    /// to the network is not propagated in API versions 1.28 and up.
-    ///
-    /// `GET /networks` (operation `NetworkList`).
-    pub fn network_list(&self) -> NetworkListRequest<'_> {
-        NetworkListRequest {
+    /// `GET /system/df` (operation `SystemDataUsage`).
+    #[doc(alias = "df")]
+    pub fn system_data_usage(&self) -> SystemDataUsageRequest<'_> {
+        SystemDataUsageRequest {
             client: self,
-            filters: None,
-            request_timeout: None,
-        }
-    }
-    /// Create a network
-    ///
-    /// `POST /networks/create` (operation `NetworkCreate`).
-    pub fn network_create(
-        &self,
-        body: crate::models::NetworkCreateBody,
-    ) -> NetworkCreateRequest<'_> {
-        NetworkCreateRequest {
-            client: self,
-            body: Some(body),
-            request_timeout: None,
-        }
-    }
-    /// Delete unused networks
-    ///
-    /// `POST /networks/prune` (operation `NetworkPrune`).
-    pub fn network_prune(&self) -> NetworkPruneRequest<'_> {
-        NetworkPruneRequest {
-            client: self,
-            filters: None,
-            request_timeout: None,
-        }
-    }
-    /// Inspect a network
-    ///
-    /// `GET /networks/{id}` (operation `NetworkInspect`).
-    pub fn network_inspect(&self, id: impl Into<String>) -> NetworkInspectRequest<'_> {
-        NetworkInspectRequest {
-            client: self,
-            id: id.into(),
+            type_: None,
             verbose: None,
-            scope: None,
             request_timeout: None,
         }
     }
-    /// Remove a network
+
+    /// Get version
     ///
-    /// `DELETE /networks/{id}` (operation `NetworkDelete`).
-    pub fn network_delete(&self, id: impl Into<String>) -> NetworkDeleteRequest<'_> {
-        NetworkDeleteRequest {
+    /// Returns the version of Docker that is running and various information about the system that Docker is running on.
+    ///
+    /// `GET /version` (operation `SystemVersion`).
+    #[doc(alias = "version")]
+    pub fn system_version(&self) -> SystemVersionRequest<'_> {
+        SystemVersionRequest {
             client: self,
-            id: id.into(),
             request_timeout: None,
         }
     }
-    /// Connect a container to a network
+}
+
+/// # Distribution
+///
+/// What a registry holds for an image reference, without pulling it.
+impl Client {
+    /// Get image information from the registry
     ///
-    /// The network must be either a local-scoped network or a swarm-scoped network with the `attachable` option set. A network cannot be re-attached to a running container
+    /// Return image digest and platform information by contacting the registry.
     ///
-    /// `POST /networks/{id}/connect` (operation `NetworkConnect`).
-    pub fn network_connect(
-        &self,
-        id: impl Into<String>,
-        body: crate::models::NetworkConnectRequest,
-    ) -> NetworkConnectRequest<'_> {
-        NetworkConnectRequest {
-            client: self,
-            id: id.into(),
-            body: Some(body),
-            request_timeout: None,
-        }
-    }
-    /// Disconnect a container from a network
-    ///
-    /// `POST /networks/{id}/disconnect` (operation `NetworkDisconnect`).
-    pub fn network_disconnect(
-        &self,
-        id: impl Into<String>,
-        body: crate::models::NetworkDisconnectRequest,
-    ) -> NetworkDisconnectRequest<'_> {
-        NetworkDisconnectRequest {
-            client: self,
-            id: id.into(),
-            body: Some(body),
-            request_timeout: None,
-        }
-    }
-    /// List nodes
-    ///
-    /// `GET /nodes` (operation `NodeList`).
-    pub fn node_list(&self) -> NodeListRequest<'_> {
-        NodeListRequest {
-            client: self,
-            filters: None,
-            request_timeout: None,
-        }
-    }
-    /// Inspect a node
-    ///
-    /// `GET /nodes/{id}` (operation `NodeInspect`).
-    pub fn node_inspect(&self, id: impl Into<String>) -> NodeInspectRequest<'_> {
-        NodeInspectRequest {
-            client: self,
-            id: id.into(),
-            request_timeout: None,
-        }
-    }
-    /// Delete a node
-    ///
-    /// `DELETE /nodes/{id}` (operation `NodeDelete`).
-    pub fn node_delete(&self, id: impl Into<String>) -> NodeDeleteRequest<'_> {
-        NodeDeleteRequest {
-            client: self,
-            id: id.into(),
-            force: None,
-            request_timeout: None,
-        }
-    }
-    /// Update a node
-    ///
-    /// `POST /nodes/{id}/update` (operation `NodeUpdate`).
-    pub fn node_update(
-        &self,
-        id: impl Into<String>,
-        version: i64,
-    ) -> NodeUpdateRequest<'_> {
-        NodeUpdateRequest {
-            client: self,
-            id: id.into(),
-            version,
-            body: None,
-            request_timeout: None,
-        }
-    }
-    /// List plugins
-    ///
-    /// Returns information about installed plugins.
-    ///
-    /// `GET /plugins` (operation `PluginList`).
-    pub fn plugin_list(&self) -> PluginListRequest<'_> {
-        PluginListRequest {
-            client: self,
-            filters: None,
-            request_timeout: None,
-        }
-    }
-    /// Create a plugin
-    ///
-    /// `POST /plugins/create` (operation `PluginCreate`).
-    pub fn plugin_create(&self, name: impl Into<String>) -> PluginCreateRequest<'_> {
-        PluginCreateRequest {
-            client: self,
-            name: name.into(),
-            body: None,
-            request_timeout: None,
-        }
-    }
-    /// Get plugin privileges
-    ///
-    /// `GET /plugins/privileges` (operation `GetPluginPrivileges`).
-    pub fn get_plugin_privileges(
-        &self,
-        remote: impl Into<String>,
-    ) -> GetPluginPrivilegesRequest<'_> {
-        GetPluginPrivilegesRequest {
-            client: self,
-            remote: remote.into(),
-            request_timeout: None,
-        }
-    }
-    /// Install a plugin
-    ///
-    /// Pulls and installs a plugin. After the plugin is installed, it can be
-    /// enabled using the \[`POST /plugins/{name}/enable` endpoint\](#operation/PostPluginsEnable).
-    ///
-    /// `POST /plugins/pull` (operation `PluginPull`).
-    pub fn plugin_pull(&self, remote: impl Into<String>) -> PluginPullRequest<'_> {
-        PluginPullRequest {
-            client: self,
-            remote: remote.into(),
-            name: None,
-            x_registry_auth: None,
-            body: None,
-            request_timeout: None,
-        }
-    }
-    /// Remove a plugin
-    ///
-    /// `DELETE /plugins/{name}` (operation `PluginDelete`).
-    pub fn plugin_delete(&self, name: impl Into<String>) -> PluginDeleteRequest<'_> {
-        PluginDeleteRequest {
-            client: self,
-            name: name.into(),
-            force: None,
-            request_timeout: None,
-        }
-    }
-    /// Disable a plugin
-    ///
-    /// `POST /plugins/{name}/disable` (operation `PluginDisable`).
-    pub fn plugin_disable(&self, name: impl Into<String>) -> PluginDisableRequest<'_> {
-        PluginDisableRequest {
-            client: self,
-            name: name.into(),
-            force: None,
-            request_timeout: None,
-        }
-    }
-    /// Enable a plugin
-    ///
-    /// `POST /plugins/{name}/enable` (operation `PluginEnable`).
-    pub fn plugin_enable(&self, name: impl Into<String>) -> PluginEnableRequest<'_> {
-        PluginEnableRequest {
-            client: self,
-            name: name.into(),
-            timeout: None,
-            request_timeout: None,
-        }
-    }
-    /// Inspect a plugin
-    ///
-    /// `GET /plugins/{name}/json` (operation `PluginInspect`).
-    pub fn plugin_inspect(&self, name: impl Into<String>) -> PluginInspectRequest<'_> {
-        PluginInspectRequest {
-            client: self,
-            name: name.into(),
-            request_timeout: None,
-        }
-    }
-    /// Push a plugin
-    ///
-    /// Push a plugin to the registry.
-    ///
-    /// `POST /plugins/{name}/push` (operation `PluginPush`).
-    pub fn plugin_push(&self, name: impl Into<String>) -> PluginPushRequest<'_> {
-        PluginPushRequest {
-            client: self,
-            name: name.into(),
-            request_timeout: None,
-        }
-    }
-    /// Configure a plugin
-    ///
-    /// `POST /plugins/{name}/set` (operation `PluginSet`).
-    pub fn plugin_set(&self, name: impl Into<String>) -> PluginSetRequest<'_> {
-        PluginSetRequest {
-            client: self,
-            name: name.into(),
-            body: None,
-            request_timeout: None,
-        }
-    }
-    /// Upgrade a plugin
-    ///
-    /// `POST /plugins/{name}/upgrade` (operation `PluginUpgrade`).
-    pub fn plugin_upgrade(
+    /// `GET /distribution/{name}/json` (operation `DistributionInspect`).
+    pub fn distribution_inspect(
         &self,
         name: impl Into<String>,
-        remote: impl Into<String>,
-    ) -> PluginUpgradeRequest<'_> {
-        PluginUpgradeRequest {
+    ) -> DistributionInspectRequest<'_> {
+        DistributionInspectRequest {
             client: self,
             name: name.into(),
-            remote: remote.into(),
             x_registry_auth: None,
-            body: None,
             request_timeout: None,
         }
     }
-    /// List secrets
-    ///
-    /// `GET /secrets` (operation `SecretList`).
-    pub fn secret_list(&self) -> SecretListRequest<'_> {
-        SecretListRequest {
-            client: self,
-            filters: None,
-            request_timeout: None,
-        }
-    }
-    /// Create a secret
-    ///
-    /// `POST /secrets/create` (operation `SecretCreate`).
-    pub fn secret_create(
-        &self,
-        body: crate::models::SecretSpec,
-    ) -> SecretCreateRequest<'_> {
-        SecretCreateRequest {
-            client: self,
-            body: Some(body),
-            request_timeout: None,
-        }
-    }
-    /// Inspect a secret
-    ///
-    /// `GET /secrets/{id}` (operation `SecretInspect`).
-    pub fn secret_inspect(&self, id: impl Into<String>) -> SecretInspectRequest<'_> {
-        SecretInspectRequest {
-            client: self,
-            id: id.into(),
-            request_timeout: None,
-        }
-    }
-    /// Delete a secret
-    ///
-    /// `DELETE /secrets/{id}` (operation `SecretDelete`).
-    pub fn secret_delete(&self, id: impl Into<String>) -> SecretDeleteRequest<'_> {
-        SecretDeleteRequest {
-            client: self,
-            id: id.into(),
-            request_timeout: None,
-        }
-    }
-    /// Update a Secret
-    ///
-    /// `POST /secrets/{id}/update` (operation `SecretUpdate`).
-    pub fn secret_update(
-        &self,
-        id: impl Into<String>,
-        version: i64,
-    ) -> SecretUpdateRequest<'_> {
-        SecretUpdateRequest {
-            client: self,
-            id: id.into(),
-            version,
-            body: None,
-            request_timeout: None,
-        }
-    }
-    /// List services
-    ///
-    /// `GET /services` (operation `ServiceList`).
-    pub fn service_list(&self) -> ServiceListRequest<'_> {
-        ServiceListRequest {
-            client: self,
-            filters: None,
-            status: None,
-            request_timeout: None,
-        }
-    }
-    /// Create a service
-    ///
-    /// `POST /services/create` (operation `ServiceCreate`).
-    pub fn service_create(
-        &self,
-        body: crate::models::ServiceSpec,
-    ) -> ServiceCreateRequest<'_> {
-        ServiceCreateRequest {
-            client: self,
-            x_registry_auth: None,
-            body: Some(body),
-            request_timeout: None,
-        }
-    }
-    /// Inspect a service
-    ///
-    /// `GET /services/{id}` (operation `ServiceInspect`).
-    pub fn service_inspect(&self, id: impl Into<String>) -> ServiceInspectRequest<'_> {
-        ServiceInspectRequest {
-            client: self,
-            id: id.into(),
-            insert_defaults: None,
-            request_timeout: None,
-        }
-    }
-    /// Delete a service
-    ///
-    /// `DELETE /services/{id}` (operation `ServiceDelete`).
-    pub fn service_delete(&self, id: impl Into<String>) -> ServiceDeleteRequest<'_> {
-        ServiceDeleteRequest {
-            client: self,
-            id: id.into(),
-            request_timeout: None,
-        }
-    }
-    /// Get service logs
-    ///
-    /// Get `stdout` and `stderr` logs from a service. See also
-    /// \[`/containers/{id}/logs`\](#operation/ContainerLogs).
-    ///
-    /// **Note**: This endpoint works only for services with the `local`,
-    /// `json-file` or `journald` logging drivers.
-    ///
-    /// `GET /services/{id}/logs` (operation `ServiceLogs`).
-    pub fn service_logs(&self, id: impl Into<String>) -> ServiceLogsRequest<'_> {
-        ServiceLogsRequest {
-            client: self,
-            id: id.into(),
-            details: None,
-            follow: None,
-            stdout: None,
-            stderr: None,
-            since: None,
-            timestamps: None,
-            tail: None,
-            tty_hint: None,
-            request_timeout: None,
-        }
-    }
-    /// Update a service
-    ///
-    /// A `version` that is not the service's current one (another update came first) is refused with **500** "rpc error: code = Unknown desc = update out of sequence", not 409: read the service again and retry with its new `Version.Index`.
-    ///
-    /// `POST /services/{id}/update` (operation `ServiceUpdate`).
-    pub fn service_update(
-        &self,
-        id: impl Into<String>,
-        version: i64,
-        body: crate::models::ServiceSpec,
-    ) -> ServiceUpdateRequest<'_> {
-        ServiceUpdateRequest {
-            client: self,
-            id: id.into(),
-            version,
-            registry_auth_from: None,
-            rollback: None,
-            x_registry_auth: None,
-            body: Some(body),
-            request_timeout: None,
-        }
-    }
+}
+
+/// # Session
+///
+/// The interactive session BuildKit opens to the client (hijacked connection).
+impl Client {
     /// Initialize interactive session
     ///
     /// Start a new interactive session with a server. Session allows server to
@@ -1546,246 +2053,23 @@ impl Client {
             request_timeout: None,
         }
     }
-    /// Inspect swarm
-    ///
-    /// `GET /swarm` (operation `SwarmInspect`).
-    pub fn swarm_inspect(&self) -> SwarmInspectRequest<'_> {
-        SwarmInspectRequest {
-            client: self,
-            request_timeout: None,
-        }
-    }
-    /// Initialize a new swarm
-    ///
-    /// `POST /swarm/init` (operation `SwarmInit`).
-    pub fn swarm_init(
-        &self,
-        body: crate::models::SwarmInitBody,
-    ) -> SwarmInitRequest<'_> {
-        SwarmInitRequest {
-            client: self,
-            body: Some(body),
-            request_timeout: None,
-        }
-    }
-    /// Join an existing swarm
-    ///
-    /// `POST /swarm/join` (operation `SwarmJoin`).
-    pub fn swarm_join(
-        &self,
-        body: crate::models::SwarmJoinBody,
-    ) -> SwarmJoinRequest<'_> {
-        SwarmJoinRequest {
-            client: self,
-            body: Some(body),
-            request_timeout: None,
-        }
-    }
-    /// Leave a swarm
-    ///
-    /// `POST /swarm/leave` (operation `SwarmLeave`).
-    pub fn swarm_leave(&self) -> SwarmLeaveRequest<'_> {
-        SwarmLeaveRequest {
-            client: self,
-            force: None,
-            request_timeout: None,
-        }
-    }
-    /// Unlock a locked manager
-    ///
-    /// `POST /swarm/unlock` (operation `SwarmUnlock`).
-    pub fn swarm_unlock(
-        &self,
-        body: crate::models::SwarmUnlockBody,
-    ) -> SwarmUnlockRequest<'_> {
-        SwarmUnlockRequest {
-            client: self,
-            body: Some(body),
-            request_timeout: None,
-        }
-    }
-    /// Get the unlock key
-    ///
-    /// `GET /swarm/unlockkey` (operation `SwarmUnlockkey`).
-    pub fn swarm_unlockkey(&self) -> SwarmUnlockkeyRequest<'_> {
-        SwarmUnlockkeyRequest {
-            client: self,
-            request_timeout: None,
-        }
-    }
-    /// Update a swarm
-    ///
-    /// `POST /swarm/update` (operation `SwarmUpdate`).
-    pub fn swarm_update(
-        &self,
-        version: i64,
-        body: crate::models::SwarmSpec,
-    ) -> SwarmUpdateRequest<'_> {
-        SwarmUpdateRequest {
-            client: self,
-            version,
-            rotate_worker_token: None,
-            rotate_manager_token: None,
-            rotate_manager_unlock_key: None,
-            body: Some(body),
-            request_timeout: None,
-        }
-    }
-    /// Get data usage information
-    ///
-    /// `GET /system/df` (operation `SystemDataUsage`).
-    pub fn system_data_usage(&self) -> SystemDataUsageRequest<'_> {
-        SystemDataUsageRequest {
-            client: self,
-            type_: None,
-            verbose: None,
-            request_timeout: None,
-        }
-    }
-    /// List tasks
-    ///
-    /// `GET /tasks` (operation `TaskList`).
-    pub fn task_list(&self) -> TaskListRequest<'_> {
-        TaskListRequest {
-            client: self,
-            filters: None,
-            request_timeout: None,
-        }
-    }
-    /// Inspect a task
-    ///
-    /// `GET /tasks/{id}` (operation `TaskInspect`).
-    pub fn task_inspect(&self, id: impl Into<String>) -> TaskInspectRequest<'_> {
-        TaskInspectRequest {
-            client: self,
-            id: id.into(),
-            request_timeout: None,
-        }
-    }
-    /// Get task logs
-    ///
-    /// Get `stdout` and `stderr` logs from a task.
-    /// See also \[`/containers/{id}/logs`\](#operation/ContainerLogs).
-    ///
-    /// **Note**: This endpoint works only for services with the `local`,
-    /// `json-file` or `journald` logging drivers.
-    ///
-    /// `GET /tasks/{id}/logs` (operation `TaskLogs`).
-    pub fn task_logs(&self, id: impl Into<String>) -> TaskLogsRequest<'_> {
-        TaskLogsRequest {
-            client: self,
-            id: id.into(),
-            details: None,
-            follow: None,
-            stdout: None,
-            stderr: None,
-            since: None,
-            timestamps: None,
-            tail: None,
-            tty_hint: None,
-            request_timeout: None,
-        }
-    }
-    /// Get version
-    ///
-    /// Returns the version of Docker that is running and various information about the system that Docker is running on.
-    ///
-    /// `GET /version` (operation `SystemVersion`).
-    pub fn system_version(&self) -> SystemVersionRequest<'_> {
-        SystemVersionRequest {
-            client: self,
-            request_timeout: None,
-        }
-    }
-    /// List volumes
-    ///
-    /// `GET /volumes` (operation `VolumeList`).
-    pub fn volume_list(&self) -> VolumeListRequest<'_> {
-        VolumeListRequest {
-            client: self,
-            filters: None,
-            request_timeout: None,
-        }
-    }
-    /// Create a volume
-    ///
-    /// `POST /volumes/create` (operation `VolumeCreate`).
-    pub fn volume_create(
-        &self,
-        body: crate::models::VolumeCreateRequest,
-    ) -> VolumeCreateRequest<'_> {
-        VolumeCreateRequest {
-            client: self,
-            body: Some(body),
-            request_timeout: None,
-        }
-    }
-    /// Delete unused volumes
-    ///
-    /// `POST /volumes/prune` (operation `VolumePrune`).
-    pub fn volume_prune(&self) -> VolumePruneRequest<'_> {
-        VolumePruneRequest {
-            client: self,
-            filters: None,
-            request_timeout: None,
-        }
-    }
-    /// Inspect a volume
-    ///
-    /// `GET /volumes/{name}` (operation `VolumeInspect`).
-    pub fn volume_inspect(&self, name: impl Into<String>) -> VolumeInspectRequest<'_> {
-        VolumeInspectRequest {
-            client: self,
-            name: name.into(),
-            request_timeout: None,
-        }
-    }
-    /// "Update a volume. Valid only for Swarm cluster volumes"
-    ///
-    /// `PUT /volumes/{name}` (operation `VolumeUpdate`).
-    pub fn volume_update(
-        &self,
-        name: impl Into<String>,
-        version: i64,
-    ) -> VolumeUpdateRequest<'_> {
-        VolumeUpdateRequest {
-            client: self,
-            name: name.into(),
-            version,
-            body: None,
-            request_timeout: None,
-        }
-    }
-    /// Remove a volume
-    ///
-    /// Instruct the driver to remove the volume.
-    ///
-    /// `DELETE /volumes/{name}` (operation `VolumeDelete`).
-    pub fn volume_delete(&self, name: impl Into<String>) -> VolumeDeleteRequest<'_> {
-        VolumeDeleteRequest {
-            client: self,
-            name: name.into(),
-            force: None,
-            request_timeout: None,
-        }
-    }
 }
+
 /// The request built by [`Client::system_ping`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemPingRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemPingRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PingInfo> {
         let mut request = self
@@ -1796,6 +2080,7 @@ impl<'a> SystemPingRequest<'a> {
         request.send_ping().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemPingRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::PingInfo>;
     type IntoFuture = std::pin::Pin<
@@ -1805,22 +2090,22 @@ impl<'a> std::future::IntoFuture for SystemPingRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::system_ping_head`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemPingHeadRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemPingHeadRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PingInfo> {
         let mut request = self
@@ -1831,6 +2116,7 @@ impl<'a> SystemPingHeadRequest<'a> {
         request.send_ping().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemPingHeadRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::PingInfo>;
     type IntoFuture = std::pin::Pin<
@@ -1840,6 +2126,7 @@ impl<'a> std::future::IntoFuture for SystemPingHeadRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::system_auth`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemAuthRequest<'a> {
@@ -1847,21 +2134,21 @@ pub struct SystemAuthRequest<'a> {
     body: Option<crate::models::AuthConfig>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemAuthRequest<'a> {
     /// Authentication to check
     pub fn body(mut self, value: crate::models::AuthConfig) -> Self {
         self.body = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::AuthResponse> {
         let mut request = self
@@ -1877,6 +2164,7 @@ impl<'a> SystemAuthRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemAuthRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::AuthResponse>;
     type IntoFuture = std::pin::Pin<
@@ -1886,6 +2174,7 @@ impl<'a> std::future::IntoFuture for SystemAuthRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_build`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageBuildRequest<'a> {
@@ -1920,87 +2209,104 @@ pub struct ImageBuildRequest<'a> {
     body: Option<dockwright_runtime::Body>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageBuildRequest<'a> {
     /// Path within the build context to the `Dockerfile`. This is ignored if `remote` is specified and points to an external `Dockerfile`.
     pub fn dockerfile(mut self, value: impl Into<String>) -> Self {
         self.dockerfile = Some(value.into());
         self
     }
+
     /// A name and optional tag to apply to the image in the `name:tag` format. If you omit the tag the default `latest` value is assumed. You can provide several `t` parameters.
     pub fn t(mut self, value: impl Into<String>) -> Self {
         self.t = Some(value.into());
         self
     }
+
     /// Extra hosts to add to /etc/hosts
     pub fn extrahosts(mut self, value: impl Into<String>) -> Self {
         self.extrahosts = Some(value.into());
         self
     }
+
     /// A Git repository URI or HTTP/HTTPS context URI. If the URI points to a single text file, the file’s contents are placed into a file called `Dockerfile` and the image is built from that file. If the URI points to a tarball, the file is downloaded by the daemon and the contents therein used as the context for the build. If the URI points to a tarball and the `dockerfile` parameter is also specified, there must be a file with the corresponding path inside the tarball.
     pub fn remote(mut self, value: impl Into<String>) -> Self {
         self.remote = Some(value.into());
         self
     }
+
     /// Suppress verbose build output.
     pub fn q(mut self, value: bool) -> Self {
         self.q = Some(value);
         self
     }
+
     /// Do not use the cache when building the image.
     pub fn nocache(mut self, value: bool) -> Self {
         self.nocache = Some(value);
         self
     }
+
     /// JSON array of images used for build cache resolution.
     pub fn cachefrom(mut self, value: Vec<String>) -> Self {
         self.cachefrom = Some(value);
         self
     }
+
     /// Attempt to pull the image even if an older image exists locally.
     pub fn pull(mut self, value: impl Into<String>) -> Self {
         self.pull = Some(value.into());
         self
     }
+
     /// Remove intermediate containers after a successful build.
     pub fn rm(mut self, value: bool) -> Self {
         self.rm = Some(value);
         self
     }
+
     /// Always remove intermediate containers, even upon failure.
     pub fn forcerm(mut self, value: bool) -> Self {
         self.forcerm = Some(value);
         self
     }
+
     /// Set memory limit for build.
     pub fn memory(mut self, value: i64) -> Self {
         self.memory = Some(value);
         self
     }
+
     /// Total memory (memory + swap). Set as `-1` to disable swap.
     pub fn memswap(mut self, value: i64) -> Self {
         self.memswap = Some(value);
         self
     }
+
     /// CPU shares (relative weight).
     pub fn cpushares(mut self, value: i64) -> Self {
         self.cpushares = Some(value);
         self
     }
+
     /// CPUs in which to allow execution (e.g., `0-3`, `0,1`).
     pub fn cpusetcpus(mut self, value: impl Into<String>) -> Self {
         self.cpusetcpus = Some(value.into());
         self
     }
+
     /// The length of a CPU period in microseconds.
     pub fn cpuperiod(mut self, value: i64) -> Self {
         self.cpuperiod = Some(value);
         self
     }
+
     /// Microseconds of CPU time that the container can get in a CPU period.
     pub fn cpuquota(mut self, value: i64) -> Self {
         self.cpuquota = Some(value);
         self
     }
+
     /// JSON map of string pairs for build-time variables. Users pass these values at build-time. Docker uses the buildargs as the environment context for commands run via the `Dockerfile` RUN instruction, or for variable expansion in other `Dockerfile` instructions. This is not meant for passing secret values.
     ///
     /// For example, the build arg `FOO=bar` would become `{"FOO":"bar"}` in JSON. This would result in the query parameter `buildargs={"FOO":"bar"}`. Note that `{"FOO":"bar"}` should be URI component encoded.
@@ -2013,21 +2319,25 @@ impl<'a> ImageBuildRequest<'a> {
         self.buildargs = Some(value);
         self
     }
+
     /// Size of `/dev/shm` in bytes. The size must be greater than 0. If omitted the system uses 64MB.
     pub fn shmsize(mut self, value: i64) -> Self {
         self.shmsize = Some(value);
         self
     }
+
     /// Squash the resulting images layers into a single layer. *(Experimental release only.)*
     pub fn squash(mut self, value: bool) -> Self {
         self.squash = Some(value);
         self
     }
+
     /// Arbitrary key/value labels to set on the image, as a JSON map of string pairs.
     pub fn labels(mut self, value: std::collections::HashMap<String, String>) -> Self {
         self.labels = Some(value);
         self
     }
+
     /// Sets the networking mode for the run commands during build. Supported
     /// standard values are: `bridge`, `host`, `none`, and `container:<name|id>`.
     /// Any other value is taken as a custom network's name or ID to which this
@@ -2036,10 +2346,12 @@ impl<'a> ImageBuildRequest<'a> {
         self.networkmode = Some(value.into());
         self
     }
+
     pub fn content_type(mut self, value: crate::models::ImageBuildContentType) -> Self {
         self.content_type = Some(value);
         self
     }
+
     /// This is a base64-encoded JSON object with auth configurations for multiple registries that a build may refer to.
     ///
     /// The key is a registry URL, and the value is an auth configuration object, \[as described in the authentication section\](#section/Authentication). For example:
@@ -2062,16 +2374,19 @@ impl<'a> ImageBuildRequest<'a> {
         self.x_registry_config = Some(value.into());
         self
     }
+
     /// Platform in the format os\[/arch\[/variant\]\]
     pub fn platform(mut self, value: impl Into<String>) -> Self {
         self.platform = Some(value.into());
         self
     }
+
     /// Target build stage
     pub fn target(mut self, value: impl Into<String>) -> Self {
         self.target = Some(value.into());
         self
     }
+
     /// BuildKit output configuration in the format of a stringified JSON array of objects.
     /// Each object must have two top-level properties: `Type` and `Attrs`.
     /// The `Type` property must be set to 'moby'.
@@ -2087,6 +2402,7 @@ impl<'a> ImageBuildRequest<'a> {
         self.outputs = Some(value);
         self
     }
+
     /// Version of the builder backend to use.
     ///
     /// - `1` is the first generation classic (deprecated) builder in the Docker daemon (default)
@@ -2095,20 +2411,20 @@ impl<'a> ImageBuildRequest<'a> {
         self.version = Some(value);
         self
     }
+
     /// A tar archive compressed with one of the following algorithms: identity (no compression), gzip, bzip2, xz.
     pub fn body(mut self, value: dockwright_runtime::Body) -> Self {
         self.body = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -2207,6 +2523,7 @@ impl<'a> ImageBuildRequest<'a> {
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageBuildRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::BuildInfo>,
@@ -2218,6 +2535,7 @@ impl<'a> std::future::IntoFuture for ImageBuildRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::build_prune`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct BuildPruneRequest<'a> {
@@ -2229,27 +2547,32 @@ pub struct BuildPruneRequest<'a> {
     filters: Option<crate::filters::BuildPruneFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> BuildPruneRequest<'a> {
     /// Amount of disk space in bytes to keep for cache
     pub fn reserved_space(mut self, value: i64) -> Self {
         self.reserved_space = Some(value);
         self
     }
+
     /// Maximum amount of disk space allowed to keep for cache
     pub fn max_used_space(mut self, value: i64) -> Self {
         self.max_used_space = Some(value);
         self
     }
+
     /// Target amount of free disk space after pruning
     pub fn min_free_space(mut self, value: i64) -> Self {
         self.min_free_space = Some(value);
         self
     }
+
     /// Remove all types of build cache
     pub fn all(mut self, value: bool) -> Self {
         self.all = Some(value);
         self
     }
+
     /// A JSON encoded value of the filters (a `map[string][]string`) to
     /// process on the list of build cache objects.
     ///
@@ -2267,15 +2590,14 @@ impl<'a> BuildPruneRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -2310,6 +2632,7 @@ impl<'a> BuildPruneRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for BuildPruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::BuildPruneResponse>;
     type IntoFuture = std::pin::Pin<
@@ -2319,6 +2642,7 @@ impl<'a> std::future::IntoFuture for BuildPruneRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_commit`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageCommitRequest<'a> {
@@ -2333,56 +2657,63 @@ pub struct ImageCommitRequest<'a> {
     body: Option<crate::models::ContainerConfig>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageCommitRequest<'a> {
     /// The ID or name of the container to commit
     pub fn container(mut self, value: impl Into<String>) -> Self {
         self.container = Some(value.into());
         self
     }
+
     /// Repository name for the created image
     pub fn repo(mut self, value: impl Into<String>) -> Self {
         self.repo = Some(value.into());
         self
     }
+
     /// Tag name for the create image
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
         self
     }
+
     /// Commit message
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.comment = Some(value.into());
         self
     }
+
     /// Author of the image (e.g., `John Hannibal Smith <hannibal@a-team.com>`)
     pub fn author(mut self, value: impl Into<String>) -> Self {
         self.author = Some(value.into());
         self
     }
+
     /// Whether to pause the container before committing
     pub fn pause(mut self, value: bool) -> Self {
         self.pause = Some(value);
         self
     }
+
     /// `Dockerfile` instructions to apply while committing
     pub fn changes(mut self, value: impl Into<String>) -> Self {
         self.changes = Some(value.into());
         self
     }
+
     /// The container configuration
     pub fn body(mut self, value: crate::models::ContainerConfig) -> Self {
         self.body = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::IDResponse> {
         let mut request = self
@@ -2419,6 +2750,7 @@ impl<'a> ImageCommitRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageCommitRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::IDResponse>;
     type IntoFuture = std::pin::Pin<
@@ -2428,6 +2760,7 @@ impl<'a> std::future::IntoFuture for ImageCommitRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::config_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ConfigListRequest<'a> {
@@ -2435,6 +2768,7 @@ pub struct ConfigListRequest<'a> {
     filters: Option<crate::filters::ConfigListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ConfigListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to
     /// process on the configs list.
@@ -2449,15 +2783,14 @@ impl<'a> ConfigListRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Config>> {
         let mut request = self
@@ -2478,6 +2811,7 @@ impl<'a> ConfigListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ConfigListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Config>>;
     type IntoFuture = std::pin::Pin<
@@ -2487,6 +2821,7 @@ impl<'a> std::future::IntoFuture for ConfigListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::config_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ConfigCreateRequest<'a> {
@@ -2494,16 +2829,15 @@ pub struct ConfigCreateRequest<'a> {
     body: Option<crate::models::ConfigSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ConfigCreateRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -2524,6 +2858,7 @@ impl<'a> ConfigCreateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ConfigCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ConfigCreateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -2533,6 +2868,7 @@ impl<'a> std::future::IntoFuture for ConfigCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::config_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ConfigInspectRequest<'a> {
@@ -2540,16 +2876,15 @@ pub struct ConfigInspectRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ConfigInspectRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Config> {
         let mut request = self
@@ -2558,8 +2893,8 @@ impl<'a> ConfigInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.53/configs/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.53/configs/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -2568,6 +2903,7 @@ impl<'a> ConfigInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ConfigInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Config>;
     type IntoFuture = std::pin::Pin<
@@ -2577,6 +2913,7 @@ impl<'a> std::future::IntoFuture for ConfigInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::config_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ConfigDeleteRequest<'a> {
@@ -2584,16 +2921,15 @@ pub struct ConfigDeleteRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ConfigDeleteRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -2602,8 +2938,8 @@ impl<'a> ConfigDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.53/configs/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.53/configs/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -2612,6 +2948,7 @@ impl<'a> ConfigDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ConfigDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -2621,6 +2958,7 @@ impl<'a> std::future::IntoFuture for ConfigDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::config_update`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ConfigUpdateRequest<'a> {
@@ -2630,6 +2968,7 @@ pub struct ConfigUpdateRequest<'a> {
     body: Option<crate::models::ConfigSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ConfigUpdateRequest<'a> {
     /// The spec of the config to update. Currently, only the Labels field
     /// can be updated. All other fields must remain unchanged from the
@@ -2638,15 +2977,14 @@ impl<'a> ConfigUpdateRequest<'a> {
         self.body = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -2655,8 +2993,8 @@ impl<'a> ConfigUpdateRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.53/configs/{}/update", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.53/configs/{}/update",
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.version) {
@@ -2671,6 +3009,7 @@ impl<'a> ConfigUpdateRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ConfigUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -2680,6 +3019,7 @@ impl<'a> std::future::IntoFuture for ConfigUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerCreateRequest<'a> {
@@ -2689,6 +3029,7 @@ pub struct ContainerCreateRequest<'a> {
     body: Option<crate::models::ContainerCreateBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerCreateRequest<'a> {
     /// Assign the specified name to the container. Must match
     /// `/?[a-zA-Z0-9][a-zA-Z0-9_.-]+`.
@@ -2696,6 +3037,7 @@ impl<'a> ContainerCreateRequest<'a> {
         self.name = Some(value.into());
         self
     }
+
     /// Platform in the format `os[/arch[/variant]]` used for image lookup.
     ///
     /// When specified, the daemon checks if the requested image is present
@@ -2716,15 +3058,14 @@ impl<'a> ContainerCreateRequest<'a> {
         self.platform = Some(value.into());
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -2751,6 +3092,7 @@ impl<'a> ContainerCreateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerCreateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -2760,6 +3102,7 @@ impl<'a> std::future::IntoFuture for ContainerCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerListRequest<'a> {
@@ -2770,23 +3113,27 @@ pub struct ContainerListRequest<'a> {
     filters: Option<crate::filters::ContainerListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerListRequest<'a> {
     /// Return all containers. By default, only running containers are shown.
     pub fn all(mut self, value: bool) -> Self {
         self.all = Some(value);
         self
     }
+
     /// Return this number of most recently created containers, including
     /// non-running ones.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
+
     /// Return the size of container as fields `SizeRw` and `SizeRootFs`.
     pub fn size(mut self, value: bool) -> Self {
         self.size = Some(value);
         self
     }
+
     /// Filters to process on the container list, encoded as JSON (a
     /// `map[string][]string`). For example, `{"status": ["paused"]}` will
     /// only return paused containers.
@@ -2812,15 +3159,14 @@ impl<'a> ContainerListRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -2855,6 +3201,7 @@ impl<'a> ContainerListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::ContainerSummary>>;
     type IntoFuture = std::pin::Pin<
@@ -2864,6 +3211,7 @@ impl<'a> std::future::IntoFuture for ContainerListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_prune`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerPruneRequest<'a> {
@@ -2871,6 +3219,7 @@ pub struct ContainerPruneRequest<'a> {
     filters: Option<crate::filters::ContainerPruneFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerPruneRequest<'a> {
     /// Filters to process on the prune list, encoded as JSON (a `map[string][]string`).
     ///
@@ -2881,15 +3230,14 @@ impl<'a> ContainerPruneRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -2912,6 +3260,7 @@ impl<'a> ContainerPruneRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerPruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerPruneResponse>;
     type IntoFuture = std::pin::Pin<
@@ -2921,6 +3270,7 @@ impl<'a> std::future::IntoFuture for ContainerPruneRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerDeleteRequest<'a> {
@@ -2931,31 +3281,33 @@ pub struct ContainerDeleteRequest<'a> {
     link: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerDeleteRequest<'a> {
     /// Remove anonymous volumes associated with the container.
     pub fn v(mut self, value: bool) -> Self {
         self.v = Some(value);
         self
     }
+
     /// If the container is running, kill it before removing it.
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
     }
+
     /// Remove the specified link associated with the container.
     pub fn link(mut self, value: bool) -> Self {
         self.link = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -2964,8 +3316,8 @@ impl<'a> ContainerDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.53/containers/{}", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.53/containers/{}", dockwright_runtime::encode_path_segment(self
+                    .id.as_str())
                 ),
             );
         if let Some(value) = self.v.as_ref() {
@@ -2983,6 +3335,7 @@ impl<'a> ContainerDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -2992,6 +3345,7 @@ impl<'a> std::future::IntoFuture for ContainerDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_archive`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerArchiveRequest<'a> {
@@ -3000,16 +3354,15 @@ pub struct ContainerArchiveRequest<'a> {
     path: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerArchiveRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Archive> {
         let mut request = self
@@ -3019,7 +3372,7 @@ impl<'a> ContainerArchiveRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.53/containers/{}/archive",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.path) {
@@ -3029,6 +3382,7 @@ impl<'a> ContainerArchiveRequest<'a> {
         request.send_archive().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerArchiveRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::Archive>;
     type IntoFuture = std::pin::Pin<
@@ -3038,6 +3392,7 @@ impl<'a> std::future::IntoFuture for ContainerArchiveRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_archive_info`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerArchiveInfoRequest<'a> {
@@ -3046,16 +3401,15 @@ pub struct ContainerArchiveInfoRequest<'a> {
     path: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerArchiveInfoRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PathStat> {
         let mut request = self
@@ -3065,7 +3419,7 @@ impl<'a> ContainerArchiveInfoRequest<'a> {
                 dockwright_runtime::Method::HEAD,
                 format!(
                     "/v1.53/containers/{}/archive",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.path) {
@@ -3075,6 +3429,7 @@ impl<'a> ContainerArchiveInfoRequest<'a> {
         request.send_path_stat().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerArchiveInfoRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::PathStat>;
     type IntoFuture = std::pin::Pin<
@@ -3084,6 +3439,7 @@ impl<'a> std::future::IntoFuture for ContainerArchiveInfoRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::put_container_archive`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PutContainerArchiveRequest<'a> {
@@ -3095,6 +3451,7 @@ pub struct PutContainerArchiveRequest<'a> {
     body: Option<dockwright_runtime::Body>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PutContainerArchiveRequest<'a> {
     /// If `1`, `true`, or `True` then it will be an error if unpacking the
     /// given content would cause an existing directory to be replaced with
@@ -3103,21 +3460,21 @@ impl<'a> PutContainerArchiveRequest<'a> {
         self.no_overwrite_dir_non_dir = Some(value.into());
         self
     }
+
     /// If `1`, `true`, then it will copy UID/GID maps to the dest file or
     /// dir
     pub fn copy_uidgid(mut self, value: impl Into<String>) -> Self {
         self.copy_uidgid = Some(value.into());
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3127,7 +3484,7 @@ impl<'a> PutContainerArchiveRequest<'a> {
                 dockwright_runtime::Method::PUT,
                 format!(
                     "/v1.53/containers/{}/archive",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.path) {
@@ -3146,6 +3503,7 @@ impl<'a> PutContainerArchiveRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PutContainerArchiveRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3155,6 +3513,7 @@ impl<'a> std::future::IntoFuture for PutContainerArchiveRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_attach`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerAttachRequest<'a> {
@@ -3169,6 +3528,7 @@ pub struct ContainerAttachRequest<'a> {
     tty_hint: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerAttachRequest<'a> {
     /// Override the key sequence for detaching a container.Format is a single
     /// character `[a-Z]` or `ctrl-<value>` where `<value>` is one of: `a-z`,
@@ -3177,6 +3537,7 @@ impl<'a> ContainerAttachRequest<'a> {
         self.detach_keys = Some(value.into());
         self
     }
+
     /// Replay previous logs from the container.
     ///
     /// This is useful for attaching to a container that has started and you
@@ -3189,26 +3550,31 @@ impl<'a> ContainerAttachRequest<'a> {
         self.logs = Some(value);
         self
     }
+
     /// Stream attached streams from the time the request was made onwards.
     pub fn stream(mut self, value: bool) -> Self {
         self.stream = Some(value);
         self
     }
+
     /// Attach to `stdin`
     pub fn stdin(mut self, value: bool) -> Self {
         self.stdin = Some(value);
         self
     }
+
     /// Attach to `stdout`
     pub fn stdout(mut self, value: bool) -> Self {
         self.stdout = Some(value);
         self
     }
+
     /// Attach to `stderr`
     pub fn stderr(mut self, value: bool) -> Self {
         self.stderr = Some(value);
         self
     }
+
     /// Whether the container (or exec'd process) has a TTY, i.e. whether its
     /// output is one raw stream rather than multiplexed stdout/stderr frames.
     ///
@@ -3219,15 +3585,14 @@ impl<'a> ContainerAttachRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Attached> {
         let mut request = self
@@ -3237,7 +3602,7 @@ impl<'a> ContainerAttachRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.53/containers/{}/attach",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.detach_keys.as_ref() {
@@ -3269,7 +3634,7 @@ impl<'a> ContainerAttachRequest<'a> {
                         dockwright_runtime::Method::GET,
                         format!(
                             "/v1.53/containers/{}/json",
-                            dockwright_runtime::encode_path_segment(& self.id)
+                            dockwright_runtime::encode_path_segment(self.id.as_str())
                         ),
                     ),
                 "/Config/Tty",
@@ -3277,6 +3642,7 @@ impl<'a> ContainerAttachRequest<'a> {
         request.send_attach(rule).await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerAttachRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::Attached>;
     type IntoFuture = std::pin::Pin<
@@ -3286,6 +3652,7 @@ impl<'a> std::future::IntoFuture for ContainerAttachRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_attach_websocket`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerAttachWebsocketRequest<'a> {
@@ -3299,6 +3666,7 @@ pub struct ContainerAttachWebsocketRequest<'a> {
     stderr: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerAttachWebsocketRequest<'a> {
     /// Override the key sequence for detaching a container.Format is a single
     /// character `[a-Z]` or `ctrl-<value>` where `<value>` is one of: `a-z`,
@@ -3307,40 +3675,44 @@ impl<'a> ContainerAttachWebsocketRequest<'a> {
         self.detach_keys = Some(value.into());
         self
     }
+
     /// Return logs
     pub fn logs(mut self, value: bool) -> Self {
         self.logs = Some(value);
         self
     }
+
     /// Return stream
     pub fn stream(mut self, value: bool) -> Self {
         self.stream = Some(value);
         self
     }
+
     /// Attach to `stdin`
     pub fn stdin(mut self, value: bool) -> Self {
         self.stdin = Some(value);
         self
     }
+
     /// Attach to `stdout`
     pub fn stdout(mut self, value: bool) -> Self {
         self.stdout = Some(value);
         self
     }
+
     /// Attach to `stderr`
     pub fn stderr(mut self, value: bool) -> Self {
         self.stderr = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
         let mut request = self
@@ -3350,7 +3722,7 @@ impl<'a> ContainerAttachWebsocketRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.53/containers/{}/attach/ws",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.detach_keys.as_ref() {
@@ -3375,6 +3747,7 @@ impl<'a> ContainerAttachWebsocketRequest<'a> {
         request.send().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerAttachWebsocketRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
     type IntoFuture = std::pin::Pin<
@@ -3384,6 +3757,7 @@ impl<'a> std::future::IntoFuture for ContainerAttachWebsocketRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_changes`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerChangesRequest<'a> {
@@ -3391,16 +3765,15 @@ pub struct ContainerChangesRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerChangesRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3412,7 +3785,7 @@ impl<'a> ContainerChangesRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.53/containers/{}/changes",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -3424,6 +3797,7 @@ impl<'a> ContainerChangesRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerChangesRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::FilesystemChange>>;
     type IntoFuture = std::pin::Pin<
@@ -3433,6 +3807,7 @@ impl<'a> std::future::IntoFuture for ContainerChangesRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_exec`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerExecRequest<'a> {
@@ -3441,16 +3816,15 @@ pub struct ContainerExecRequest<'a> {
     body: Option<crate::models::ContainerExecBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerExecRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::IDResponse> {
         let mut request = self
@@ -3460,7 +3834,7 @@ impl<'a> ContainerExecRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.53/containers/{}/exec",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(body) = &self.body {
@@ -3472,6 +3846,7 @@ impl<'a> ContainerExecRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerExecRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::IDResponse>;
     type IntoFuture = std::pin::Pin<
@@ -3481,6 +3856,7 @@ impl<'a> std::future::IntoFuture for ContainerExecRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_export`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerExportRequest<'a> {
@@ -3488,16 +3864,15 @@ pub struct ContainerExportRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerExportRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3509,13 +3884,14 @@ impl<'a> ContainerExportRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.53/containers/{}/export",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         request = request.timeout(self.request_timeout);
         request.send_bytes().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerExportRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
     type IntoFuture = std::pin::Pin<
@@ -3525,6 +3901,7 @@ impl<'a> std::future::IntoFuture for ContainerExportRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerInspectRequest<'a> {
@@ -3533,21 +3910,21 @@ pub struct ContainerInspectRequest<'a> {
     size: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerInspectRequest<'a> {
     /// Return the size of container as fields `SizeRw` and `SizeRootFs`
     pub fn size(mut self, value: bool) -> Self {
         self.size = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3559,7 +3936,7 @@ impl<'a> ContainerInspectRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.53/containers/{}/json",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.size.as_ref() {
@@ -3571,6 +3948,7 @@ impl<'a> ContainerInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerInspectResponse>;
     type IntoFuture = std::pin::Pin<
@@ -3580,6 +3958,7 @@ impl<'a> std::future::IntoFuture for ContainerInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_kill`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerKillRequest<'a> {
@@ -3588,21 +3967,21 @@ pub struct ContainerKillRequest<'a> {
     signal: Option<String>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerKillRequest<'a> {
     /// Signal to send to the container as an integer or string (e.g. `SIGINT`).
     pub fn signal(mut self, value: impl Into<String>) -> Self {
         self.signal = Some(value.into());
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3612,7 +3991,7 @@ impl<'a> ContainerKillRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.53/containers/{}/kill",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.signal.as_ref() {
@@ -3624,6 +4003,7 @@ impl<'a> ContainerKillRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerKillRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3633,6 +4013,7 @@ impl<'a> std::future::IntoFuture for ContainerKillRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_logs`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerLogsRequest<'a> {
@@ -3648,43 +4029,51 @@ pub struct ContainerLogsRequest<'a> {
     tty_hint: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerLogsRequest<'a> {
     /// Keep connection after returning logs.
     pub fn follow(mut self, value: bool) -> Self {
         self.follow = Some(value);
         self
     }
+
     /// Return logs from `stdout`
     pub fn stdout(mut self, value: bool) -> Self {
         self.stdout = Some(value);
         self
     }
+
     /// Return logs from `stderr`
     pub fn stderr(mut self, value: bool) -> Self {
         self.stderr = Some(value);
         self
     }
+
     /// Only return logs since this time, as a UNIX timestamp
     pub fn since(mut self, value: i64) -> Self {
         self.since = Some(value);
         self
     }
+
     /// Only return logs before this time, as a UNIX timestamp
     pub fn until(mut self, value: i64) -> Self {
         self.until = Some(value);
         self
     }
+
     /// Add timestamps to every log line
     pub fn timestamps(mut self, value: bool) -> Self {
         self.timestamps = Some(value);
         self
     }
+
     /// Only return this number of log lines from the end of the logs.
     /// Specify as an integer or `all` to output all log lines.
     pub fn tail(mut self, value: impl Into<String>) -> Self {
         self.tail = Some(value.into());
         self
     }
+
     /// Whether the container (or exec'd process) has a TTY, i.e. whether its
     /// output is one raw stream rather than multiplexed stdout/stderr frames.
     ///
@@ -3695,15 +4084,14 @@ impl<'a> ContainerLogsRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -3715,7 +4103,7 @@ impl<'a> ContainerLogsRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.53/containers/{}/logs",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.follow.as_ref() {
@@ -3750,7 +4138,7 @@ impl<'a> ContainerLogsRequest<'a> {
                         dockwright_runtime::Method::GET,
                         format!(
                             "/v1.53/containers/{}/json",
-                            dockwright_runtime::encode_path_segment(& self.id)
+                            dockwright_runtime::encode_path_segment(self.id.as_str())
                         ),
                     ),
                 "/Config/Tty",
@@ -3758,6 +4146,7 @@ impl<'a> ContainerLogsRequest<'a> {
         request.send_logs(rule).await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerLogsRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::LogOutput>;
     type IntoFuture = std::pin::Pin<
@@ -3767,6 +4156,7 @@ impl<'a> std::future::IntoFuture for ContainerLogsRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_pause`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerPauseRequest<'a> {
@@ -3774,16 +4164,15 @@ pub struct ContainerPauseRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerPauseRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3793,7 +4182,7 @@ impl<'a> ContainerPauseRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.53/containers/{}/pause",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -3802,6 +4191,7 @@ impl<'a> ContainerPauseRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerPauseRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3811,6 +4201,7 @@ impl<'a> std::future::IntoFuture for ContainerPauseRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_rename`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerRenameRequest<'a> {
@@ -3819,16 +4210,15 @@ pub struct ContainerRenameRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerRenameRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3838,7 +4228,7 @@ impl<'a> ContainerRenameRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.53/containers/{}/rename",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.name) {
@@ -3850,6 +4240,7 @@ impl<'a> ContainerRenameRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerRenameRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3859,6 +4250,7 @@ impl<'a> std::future::IntoFuture for ContainerRenameRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_resize`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerResizeRequest<'a> {
@@ -3868,16 +4260,15 @@ pub struct ContainerResizeRequest<'a> {
     w: i64,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerResizeRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3887,7 +4278,7 @@ impl<'a> ContainerResizeRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.53/containers/{}/resize",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.h) {
@@ -3902,6 +4293,7 @@ impl<'a> ContainerResizeRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerResizeRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3911,6 +4303,7 @@ impl<'a> std::future::IntoFuture for ContainerResizeRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_restart`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerRestartRequest<'a> {
@@ -3920,26 +4313,27 @@ pub struct ContainerRestartRequest<'a> {
     t: Option<i64>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerRestartRequest<'a> {
     /// Signal to send to the container as an integer or string (e.g. `SIGINT`).
     pub fn signal(mut self, value: impl Into<String>) -> Self {
         self.signal = Some(value.into());
         self
     }
+
     /// Number of seconds to wait before killing the container
     pub fn t(mut self, value: i64) -> Self {
         self.t = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -3949,7 +4343,7 @@ impl<'a> ContainerRestartRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.53/containers/{}/restart",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.signal.as_ref() {
@@ -3964,6 +4358,7 @@ impl<'a> ContainerRestartRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerRestartRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -3973,6 +4368,7 @@ impl<'a> std::future::IntoFuture for ContainerRestartRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_start`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerStartRequest<'a> {
@@ -3981,6 +4377,7 @@ pub struct ContainerStartRequest<'a> {
     detach_keys: Option<String>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerStartRequest<'a> {
     /// Override the key sequence for detaching a container. Format is a
     /// single character `[a-Z]` or `ctrl-<value>` where `<value>` is one
@@ -3989,15 +4386,14 @@ impl<'a> ContainerStartRequest<'a> {
         self.detach_keys = Some(value.into());
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -4007,7 +4403,7 @@ impl<'a> ContainerStartRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.53/containers/{}/start",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.detach_keys.as_ref() {
@@ -4019,6 +4415,7 @@ impl<'a> ContainerStartRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerStartRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -4028,6 +4425,7 @@ impl<'a> std::future::IntoFuture for ContainerStartRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_stats`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerStatsRequest<'a> {
@@ -4037,6 +4435,7 @@ pub struct ContainerStatsRequest<'a> {
     one_shot: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerStatsRequest<'a> {
     /// Stream the output. If false, the stats will be output once and then
     /// it will disconnect.
@@ -4044,12 +4443,14 @@ impl<'a> ContainerStatsRequest<'a> {
         self.stream = Some(value);
         self
     }
+
     /// Only get a single stat instead of waiting for 2 cycles. Must be used
     /// with `stream=false`.
     pub fn one_shot(mut self, value: bool) -> Self {
         self.one_shot = Some(value);
         self
     }
+
     /// Asks for one value instead of a stream (`stream=false`) and returns it.
     pub async fn send_once(
         mut self,
@@ -4057,15 +4458,14 @@ impl<'a> ContainerStatsRequest<'a> {
         self.stream = Some(false);
         dockwright_runtime::first_item(self.send().await?).await
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4079,7 +4479,7 @@ impl<'a> ContainerStatsRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.53/containers/{}/stats",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.stream.as_ref() {
@@ -4092,6 +4492,7 @@ impl<'a> ContainerStatsRequest<'a> {
         request.send_json_stream().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerStatsRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::JsonStream<crate::models::ContainerStatsResponse>,
@@ -4103,6 +4504,7 @@ impl<'a> std::future::IntoFuture for ContainerStatsRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_stop`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerStopRequest<'a> {
@@ -4112,26 +4514,27 @@ pub struct ContainerStopRequest<'a> {
     t: Option<i64>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerStopRequest<'a> {
     /// Signal to send to the container as an integer or string (e.g. `SIGINT`).
     pub fn signal(mut self, value: impl Into<String>) -> Self {
         self.signal = Some(value.into());
         self
     }
+
     /// Number of seconds to wait before killing the container
     pub fn t(mut self, value: i64) -> Self {
         self.t = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -4141,7 +4544,7 @@ impl<'a> ContainerStopRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.53/containers/{}/stop",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.signal.as_ref() {
@@ -4156,6 +4559,7 @@ impl<'a> ContainerStopRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerStopRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -4165,6 +4569,7 @@ impl<'a> std::future::IntoFuture for ContainerStopRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_top`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerTopRequest<'a> {
@@ -4173,21 +4578,21 @@ pub struct ContainerTopRequest<'a> {
     ps_args: Option<String>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerTopRequest<'a> {
     /// The arguments to pass to `ps`. For example, `aux`
     pub fn ps_args(mut self, value: impl Into<String>) -> Self {
         self.ps_args = Some(value.into());
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4198,8 +4603,8 @@ impl<'a> ContainerTopRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.53/containers/{}/top", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.53/containers/{}/top",
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.ps_args.as_ref() {
@@ -4211,6 +4616,7 @@ impl<'a> ContainerTopRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerTopRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerTopResponse>;
     type IntoFuture = std::pin::Pin<
@@ -4220,6 +4626,7 @@ impl<'a> std::future::IntoFuture for ContainerTopRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_unpause`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerUnpauseRequest<'a> {
@@ -4227,16 +4634,15 @@ pub struct ContainerUnpauseRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerUnpauseRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -4246,7 +4652,7 @@ impl<'a> ContainerUnpauseRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.53/containers/{}/unpause",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -4255,6 +4661,7 @@ impl<'a> ContainerUnpauseRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerUnpauseRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -4264,6 +4671,7 @@ impl<'a> std::future::IntoFuture for ContainerUnpauseRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_update`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerUpdateRequest<'a> {
@@ -4272,16 +4680,15 @@ pub struct ContainerUpdateRequest<'a> {
     body: Option<crate::models::ContainerUpdateBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerUpdateRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4293,7 +4700,7 @@ impl<'a> ContainerUpdateRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.53/containers/{}/update",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(body) = &self.body {
@@ -4305,6 +4712,7 @@ impl<'a> ContainerUpdateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerUpdateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -4314,6 +4722,7 @@ impl<'a> std::future::IntoFuture for ContainerUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::container_wait`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ContainerWaitRequest<'a> {
@@ -4322,6 +4731,7 @@ pub struct ContainerWaitRequest<'a> {
     condition: Option<crate::models::ContainerWaitCondition>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ContainerWaitRequest<'a> {
     /// Wait until a container state reaches the given condition.
     ///
@@ -4330,15 +4740,14 @@ impl<'a> ContainerWaitRequest<'a> {
         self.condition = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4350,7 +4759,7 @@ impl<'a> ContainerWaitRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.53/containers/{}/wait",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.condition.as_ref() {
@@ -4360,6 +4769,7 @@ impl<'a> ContainerWaitRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ContainerWaitRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerWaitResponse>;
     type IntoFuture = std::pin::Pin<
@@ -4369,6 +4779,7 @@ impl<'a> std::future::IntoFuture for ContainerWaitRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::distribution_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct DistributionInspectRequest<'a> {
@@ -4377,6 +4788,7 @@ pub struct DistributionInspectRequest<'a> {
     x_registry_auth: Option<dockwright_runtime::AuthConfig>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> DistributionInspectRequest<'a> {
     /// A base64url-encoded auth configuration, for a registry that wants credentials.
     ///
@@ -4385,15 +4797,14 @@ impl<'a> DistributionInspectRequest<'a> {
         self.x_registry_auth = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4405,7 +4816,7 @@ impl<'a> DistributionInspectRequest<'a> {
                 dockwright_runtime::Method::GET,
                 format!(
                     "/v1.53/distribution/{}/json",
-                    dockwright_runtime::encode_path_segment(& self.name)
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         if let Some(auth) = self.x_registry_auth.as_ref() {
@@ -4417,6 +4828,7 @@ impl<'a> DistributionInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for DistributionInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::DistributionInspect>;
     type IntoFuture = std::pin::Pin<
@@ -4426,6 +4838,7 @@ impl<'a> std::future::IntoFuture for DistributionInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::system_events`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemEventsRequest<'a> {
@@ -4435,17 +4848,20 @@ pub struct SystemEventsRequest<'a> {
     filters: Option<crate::filters::SystemEventsFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemEventsRequest<'a> {
     /// Show events created since this timestamp then stream new events.
     pub fn since(mut self, value: impl Into<String>) -> Self {
         self.since = Some(value.into());
         self
     }
+
     /// Show events created until this timestamp then stop streaming.
     pub fn until(mut self, value: impl Into<String>) -> Self {
         self.until = Some(value.into());
         self
     }
+
     /// A JSON encoded value of filters (a `map[string][]string`) to process on the event list. Available filters:
     ///
     /// - `config=<string>` config name or ID
@@ -4466,15 +4882,14 @@ impl<'a> SystemEventsRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4500,6 +4915,7 @@ impl<'a> SystemEventsRequest<'a> {
         request.send_json_stream().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemEventsRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::JsonStream<crate::models::EventMessage>,
@@ -4511,6 +4927,7 @@ impl<'a> std::future::IntoFuture for SystemEventsRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::exec_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ExecInspectRequest<'a> {
@@ -4518,16 +4935,15 @@ pub struct ExecInspectRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ExecInspectRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4538,8 +4954,8 @@ impl<'a> ExecInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.53/exec/{}/json", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.53/exec/{}/json", dockwright_runtime::encode_path_segment(self
+                    .id.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -4548,6 +4964,7 @@ impl<'a> ExecInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ExecInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ExecInspectResponse>;
     type IntoFuture = std::pin::Pin<
@@ -4557,6 +4974,7 @@ impl<'a> std::future::IntoFuture for ExecInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::exec_resize`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ExecResizeRequest<'a> {
@@ -4566,16 +4984,15 @@ pub struct ExecResizeRequest<'a> {
     w: i64,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ExecResizeRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -4584,8 +5001,8 @@ impl<'a> ExecResizeRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.53/exec/{}/resize", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.53/exec/{}/resize", dockwright_runtime::encode_path_segment(self
+                    .id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.h) {
@@ -4600,6 +5017,7 @@ impl<'a> ExecResizeRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ExecResizeRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -4609,6 +5027,7 @@ impl<'a> std::future::IntoFuture for ExecResizeRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::exec_start`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ExecStartRequest<'a> {
@@ -4618,12 +5037,14 @@ pub struct ExecStartRequest<'a> {
     tty_hint: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ExecStartRequest<'a> {
     /// When not given, `{}` is sent: a 20.10 daemon refuses a start without a body.
     pub fn body(mut self, value: crate::models::ExecStartBody) -> Self {
         self.body = Some(value);
         self
     }
+
     /// Whether the container (or exec'd process) has a TTY, i.e. whether its
     /// output is one raw stream rather than multiplexed stdout/stderr frames.
     ///
@@ -4634,15 +5055,14 @@ impl<'a> ExecStartRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Attached> {
         let mut request = self
@@ -4651,8 +5071,8 @@ impl<'a> ExecStartRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.53/exec/{}/start", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.53/exec/{}/start", dockwright_runtime::encode_path_segment(self
+                    .id.as_str())
                 ),
             );
         if let Some(body) = &self.body {
@@ -4672,7 +5092,7 @@ impl<'a> ExecStartRequest<'a> {
                         dockwright_runtime::Method::GET,
                         format!(
                             "/v1.53/exec/{}/json",
-                            dockwright_runtime::encode_path_segment(& self.id)
+                            dockwright_runtime::encode_path_segment(self.id.as_str())
                         ),
                     ),
                 "/ProcessConfig/tty",
@@ -4680,6 +5100,7 @@ impl<'a> ExecStartRequest<'a> {
         request.send_attach(rule).await
     }
 }
+
 impl<'a> std::future::IntoFuture for ExecStartRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::Attached>;
     type IntoFuture = std::pin::Pin<
@@ -4689,6 +5110,7 @@ impl<'a> std::future::IntoFuture for ExecStartRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageCreateRequest<'a> {
@@ -4704,6 +5126,7 @@ pub struct ImageCreateRequest<'a> {
     body: Option<dockwright_runtime::Body>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageCreateRequest<'a> {
     /// Name of the image to pull. If the name includes a tag or digest, specific behavior applies:
     ///
@@ -4715,26 +5138,31 @@ impl<'a> ImageCreateRequest<'a> {
         self.from_image = Some(value.into());
         self
     }
+
     /// Source to import. The value may be a URL from which the image can be retrieved or `-` to read the image from the request body. This parameter may only be used when importing an image.
     pub fn from_src(mut self, value: impl Into<String>) -> Self {
         self.from_src = Some(value.into());
         self
     }
+
     /// Repository name given to an image when it is imported. The repo may include a tag. This parameter may only be used when importing an image.
     pub fn repo(mut self, value: impl Into<String>) -> Self {
         self.repo = Some(value.into());
         self
     }
+
     /// Tag or digest. If empty when pulling an image, this causes all tags for the given image to be pulled.
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
         self
     }
+
     /// Set commit message for imported image.
     pub fn message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
         self
     }
+
     /// A base64url-encoded auth configuration.
     ///
     /// Refer to the \[authentication section\](#section/Authentication) for
@@ -4743,6 +5171,7 @@ impl<'a> ImageCreateRequest<'a> {
         self.x_registry_auth = Some(value);
         self
     }
+
     /// Apply `Dockerfile` instructions to the image that is created,
     /// for example: `changes=ENV DEBUG=true`.
     /// Note that `ENV DEBUG=true` should be URI component encoded.
@@ -4753,6 +5182,7 @@ impl<'a> ImageCreateRequest<'a> {
         self.changes = Some(value);
         self
     }
+
     /// Platform in the format os\[/arch\[/variant\]\].
     ///
     /// When used in combination with the `fromImage` option, the daemon checks
@@ -4772,20 +5202,20 @@ impl<'a> ImageCreateRequest<'a> {
         self.platform = Some(value.into());
         self
     }
+
     /// Image content if the value `-` has been specified in fromSrc query parameter
     pub fn body(mut self, value: dockwright_runtime::Body) -> Self {
         self.body = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4831,6 +5261,7 @@ impl<'a> ImageCreateRequest<'a> {
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageCreateRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::CreateImageInfo>,
@@ -4842,6 +5273,7 @@ impl<'a> std::future::IntoFuture for ImageCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_get_all`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageGetAllRequest<'a> {
@@ -4850,12 +5282,14 @@ pub struct ImageGetAllRequest<'a> {
     platform: Option<Vec<String>>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageGetAllRequest<'a> {
     /// Image names to filter by
     pub fn names(mut self, value: Vec<String>) -> Self {
         self.names = Some(value);
         self
     }
+
     /// JSON encoded OCI platform(s) which will be used to select the
     /// platform-specific image(s) to be saved if the image is
     /// multi-platform. If not provided, the full multi-platform image
@@ -4866,15 +5300,14 @@ impl<'a> ImageGetAllRequest<'a> {
         self.platform = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4895,6 +5328,7 @@ impl<'a> ImageGetAllRequest<'a> {
         request.send_bytes().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageGetAllRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
     type IntoFuture = std::pin::Pin<
@@ -4904,6 +5338,7 @@ impl<'a> std::future::IntoFuture for ImageGetAllRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageListRequest<'a> {
@@ -4915,12 +5350,14 @@ pub struct ImageListRequest<'a> {
     manifests: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageListRequest<'a> {
     /// Show all images. Only images from a final layer (no children) are shown by default.
     pub fn all(mut self, value: bool) -> Self {
         self.all = Some(value);
         self
     }
+
     /// A JSON encoded value of the filters (a `map[string][]string`) to
     /// process on the images list.
     ///
@@ -4936,30 +5373,32 @@ impl<'a> ImageListRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// Compute and show shared size as a `SharedSize` field on each image.
     pub fn shared_size(mut self, value: bool) -> Self {
         self.shared_size = Some(value);
         self
     }
+
     /// Show digest information as a `RepoDigests` field on each image.
     pub fn digests(mut self, value: bool) -> Self {
         self.digests = Some(value);
         self
     }
+
     /// Include `Manifests` in the image summary.
     pub fn manifests(mut self, value: bool) -> Self {
         self.manifests = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4997,6 +5436,7 @@ impl<'a> ImageListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::ImageSummary>>;
     type IntoFuture = std::pin::Pin<
@@ -5006,6 +5446,7 @@ impl<'a> std::future::IntoFuture for ImageListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_load`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageLoadRequest<'a> {
@@ -5015,6 +5456,7 @@ pub struct ImageLoadRequest<'a> {
     body: Option<dockwright_runtime::Body>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageLoadRequest<'a> {
     /// Suppress progress details during load.
     ///
@@ -5023,6 +5465,7 @@ impl<'a> ImageLoadRequest<'a> {
         self.quiet = Some(value);
         self
     }
+
     /// JSON encoded OCI platform(s) which will be used to select the
     /// platform-specific image(s) to load if the image is
     /// multi-platform. If not provided, the full multi-platform image
@@ -5033,20 +5476,20 @@ impl<'a> ImageLoadRequest<'a> {
         self.platform = Some(value);
         self
     }
+
     /// Tar archive containing images
     pub fn body(mut self, value: dockwright_runtime::Body) -> Self {
         self.body = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5074,6 +5517,7 @@ impl<'a> ImageLoadRequest<'a> {
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageLoadRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::BuildInfo>,
@@ -5085,6 +5529,7 @@ impl<'a> std::future::IntoFuture for ImageLoadRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_prune`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImagePruneRequest<'a> {
@@ -5092,6 +5537,7 @@ pub struct ImagePruneRequest<'a> {
     filters: Option<crate::filters::ImagePruneFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImagePruneRequest<'a> {
     /// Filters to process on the prune list, encoded as JSON (a `map[string][]string`). Available filters:
     ///
@@ -5104,15 +5550,14 @@ impl<'a> ImagePruneRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5135,6 +5580,7 @@ impl<'a> ImagePruneRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImagePruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ImagePruneResponse>;
     type IntoFuture = std::pin::Pin<
@@ -5144,6 +5590,7 @@ impl<'a> std::future::IntoFuture for ImagePruneRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_search`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageSearchRequest<'a> {
@@ -5153,12 +5600,14 @@ pub struct ImageSearchRequest<'a> {
     filters: Option<crate::filters::ImageSearchFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageSearchRequest<'a> {
     /// Maximum number of results to return
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
+
     /// A JSON encoded value of the filters (a `map[string][]string`) to process on the images list. Available filters:
     ///
     /// - `is-official=(true|false)`
@@ -5167,15 +5616,14 @@ impl<'a> ImageSearchRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5207,6 +5655,7 @@ impl<'a> ImageSearchRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageSearchRequest<'a> {
     type Output = dockwright_runtime::Result<
         Vec<crate::models::ImageSearchResponseItem>,
@@ -5218,6 +5667,7 @@ impl<'a> std::future::IntoFuture for ImageSearchRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageDeleteRequest<'a> {
@@ -5228,17 +5678,20 @@ pub struct ImageDeleteRequest<'a> {
     platforms: Option<Vec<String>>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageDeleteRequest<'a> {
     /// Remove the image even if it is being used by stopped containers or has other tags
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
     }
+
     /// Do not delete untagged parent images
     pub fn noprune(mut self, value: bool) -> Self {
         self.noprune = Some(value);
         self
     }
+
     /// Select platform-specific content to delete.
     /// Multiple values are accepted.
     /// Each platform is a OCI platform encoded as a JSON string.
@@ -5246,15 +5699,14 @@ impl<'a> ImageDeleteRequest<'a> {
         self.platforms = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5265,8 +5717,8 @@ impl<'a> ImageDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.53/images/{}", dockwright_runtime::encode_path_segment(& self
-                    .name)
+                    "/v1.53/images/{}", dockwright_runtime::encode_path_segment(self.name
+                    .as_str())
                 ),
             );
         if let Some(value) = self.force.as_ref() {
@@ -5288,6 +5740,7 @@ impl<'a> ImageDeleteRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<
         Vec<crate::models::ImageDeleteResponseItem>,
@@ -5299,6 +5752,7 @@ impl<'a> std::future::IntoFuture for ImageDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_get`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageGetRequest<'a> {
@@ -5307,6 +5761,7 @@ pub struct ImageGetRequest<'a> {
     platform: Option<Vec<String>>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageGetRequest<'a> {
     /// JSON encoded OCI platform describing a platform which will be used
     /// to select a platform-specific image to be saved if the image is
@@ -5318,15 +5773,14 @@ impl<'a> ImageGetRequest<'a> {
         self.platform = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5337,8 +5791,8 @@ impl<'a> ImageGetRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.53/images/{}/get", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.53/images/{}/get", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(value) = self.platform.as_ref() {
@@ -5349,6 +5803,7 @@ impl<'a> ImageGetRequest<'a> {
         request.send_bytes().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageGetRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
     type IntoFuture = std::pin::Pin<
@@ -5358,6 +5813,7 @@ impl<'a> std::future::IntoFuture for ImageGetRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_history`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageHistoryRequest<'a> {
@@ -5366,6 +5822,7 @@ pub struct ImageHistoryRequest<'a> {
     platform: Option<crate::models::OCIPlatform>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageHistoryRequest<'a> {
     /// JSON-encoded OCI platform to select the platform-variant.
     /// If omitted, it defaults to any locally available platform,
@@ -5381,15 +5838,14 @@ impl<'a> ImageHistoryRequest<'a> {
         self.platform = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5400,8 +5856,8 @@ impl<'a> ImageHistoryRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.53/images/{}/history", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.53/images/{}/history",
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         if let Some(value) = self.platform.as_ref() {
@@ -5416,6 +5872,7 @@ impl<'a> ImageHistoryRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageHistoryRequest<'a> {
     type Output = dockwright_runtime::Result<
         Vec<crate::models::ImageHistoryResponseItem>,
@@ -5427,6 +5884,7 @@ impl<'a> std::future::IntoFuture for ImageHistoryRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageInspectRequest<'a> {
@@ -5436,6 +5894,7 @@ pub struct ImageInspectRequest<'a> {
     platform: Option<crate::models::OCIPlatform>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageInspectRequest<'a> {
     /// Include Manifests in the image summary.
     ///
@@ -5445,6 +5904,7 @@ impl<'a> ImageInspectRequest<'a> {
         self.manifests = Some(value);
         self
     }
+
     /// JSON-encoded OCI platform to select the platform-variant.
     /// If omitted, it defaults to any locally available platform,
     /// prioritizing the daemon's host platform.
@@ -5462,15 +5922,14 @@ impl<'a> ImageInspectRequest<'a> {
         self.platform = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::ImageInspect> {
         let mut request = self
@@ -5479,8 +5938,8 @@ impl<'a> ImageInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.53/images/{}/json", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.53/images/{}/json", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(value) = self.manifests.as_ref() {
@@ -5495,6 +5954,7 @@ impl<'a> ImageInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ImageInspect>;
     type IntoFuture = std::pin::Pin<
@@ -5504,6 +5964,7 @@ impl<'a> std::future::IntoFuture for ImageInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_push`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImagePushRequest<'a> {
@@ -5514,6 +5975,7 @@ pub struct ImagePushRequest<'a> {
     x_registry_auth: dockwright_runtime::AuthConfig,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImagePushRequest<'a> {
     /// Tag of the image to push. For example, `latest`. If no tag is provided,
     /// all tags of the given image that are present in the local image store
@@ -5522,6 +5984,7 @@ impl<'a> ImagePushRequest<'a> {
         self.tag = Some(value.into());
         self
     }
+
     /// JSON-encoded OCI platform to select the platform-variant to push.
     /// If not provided, all available variants will attempt to be pushed.
     ///
@@ -5535,15 +5998,14 @@ impl<'a> ImagePushRequest<'a> {
         self.platform = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5556,8 +6018,8 @@ impl<'a> ImagePushRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.53/images/{}/push", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.53/images/{}/push", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(value) = self.tag.as_ref() {
@@ -5573,6 +6035,7 @@ impl<'a> ImagePushRequest<'a> {
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImagePushRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::PushImageInfo>,
@@ -5584,6 +6047,7 @@ impl<'a> std::future::IntoFuture for ImagePushRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::image_tag`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ImageTagRequest<'a> {
@@ -5593,26 +6057,27 @@ pub struct ImageTagRequest<'a> {
     tag: Option<String>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ImageTagRequest<'a> {
     /// The repository to tag in. For example, `someuser/someimage`.
     pub fn repo(mut self, value: impl Into<String>) -> Self {
         self.repo = Some(value.into());
         self
     }
+
     /// The name of the new tag.
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5621,8 +6086,8 @@ impl<'a> ImageTagRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.53/images/{}/tag", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.53/images/{}/tag", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(value) = self.repo.as_ref() {
@@ -5637,6 +6102,7 @@ impl<'a> ImageTagRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ImageTagRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -5646,22 +6112,22 @@ impl<'a> std::future::IntoFuture for ImageTagRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::system_info`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemInfoRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemInfoRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::SystemInfo> {
         let mut request = self
@@ -5674,6 +6140,7 @@ impl<'a> SystemInfoRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemInfoRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SystemInfo>;
     type IntoFuture = std::pin::Pin<
@@ -5683,6 +6150,7 @@ impl<'a> std::future::IntoFuture for SystemInfoRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkListRequest<'a> {
@@ -5690,6 +6158,7 @@ pub struct NetworkListRequest<'a> {
     filters: Option<crate::filters::NetworkListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkListRequest<'a> {
     /// JSON encoded value of the filters (a `map[string][]string`) to process
     /// on the networks list.
@@ -5710,15 +6179,14 @@ impl<'a> NetworkListRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5741,6 +6209,7 @@ impl<'a> NetworkListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::NetworkSummary>>;
     type IntoFuture = std::pin::Pin<
@@ -5750,6 +6219,7 @@ impl<'a> std::future::IntoFuture for NetworkListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkCreateRequest<'a> {
@@ -5757,16 +6227,15 @@ pub struct NetworkCreateRequest<'a> {
     body: Option<crate::models::NetworkCreateBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkCreateRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5787,6 +6256,7 @@ impl<'a> NetworkCreateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::NetworkCreateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -5796,6 +6266,7 @@ impl<'a> std::future::IntoFuture for NetworkCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_prune`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkPruneRequest<'a> {
@@ -5803,6 +6274,7 @@ pub struct NetworkPruneRequest<'a> {
     filters: Option<crate::filters::NetworkPruneFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkPruneRequest<'a> {
     /// Filters to process on the prune list, encoded as JSON (a `map[string][]string`).
     ///
@@ -5813,15 +6285,14 @@ impl<'a> NetworkPruneRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5844,6 +6315,7 @@ impl<'a> NetworkPruneRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkPruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::NetworkPruneResponse>;
     type IntoFuture = std::pin::Pin<
@@ -5853,6 +6325,7 @@ impl<'a> std::future::IntoFuture for NetworkPruneRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkInspectRequest<'a> {
@@ -5862,26 +6335,27 @@ pub struct NetworkInspectRequest<'a> {
     scope: Option<String>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkInspectRequest<'a> {
     /// Detailed inspect output for troubleshooting
     pub fn verbose(mut self, value: bool) -> Self {
         self.verbose = Some(value);
         self
     }
+
     /// Filter the network by scope (swarm, global, or local)
     pub fn scope(mut self, value: impl Into<String>) -> Self {
         self.scope = Some(value.into());
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -5892,8 +6366,8 @@ impl<'a> NetworkInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.53/networks/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.53/networks/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(value) = self.verbose.as_ref() {
@@ -5908,6 +6382,7 @@ impl<'a> NetworkInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::NetworkInspect>;
     type IntoFuture = std::pin::Pin<
@@ -5917,6 +6392,7 @@ impl<'a> std::future::IntoFuture for NetworkInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkDeleteRequest<'a> {
@@ -5924,16 +6400,15 @@ pub struct NetworkDeleteRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkDeleteRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5942,8 +6417,8 @@ impl<'a> NetworkDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.53/networks/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.53/networks/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -5952,6 +6427,7 @@ impl<'a> NetworkDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -5961,6 +6437,7 @@ impl<'a> std::future::IntoFuture for NetworkDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_connect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkConnectRequest<'a> {
@@ -5969,16 +6446,15 @@ pub struct NetworkConnectRequest<'a> {
     body: Option<crate::models::NetworkConnectRequest>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkConnectRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -5988,7 +6464,7 @@ impl<'a> NetworkConnectRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.53/networks/{}/connect",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(body) = &self.body {
@@ -6000,6 +6476,7 @@ impl<'a> NetworkConnectRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkConnectRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6009,6 +6486,7 @@ impl<'a> std::future::IntoFuture for NetworkConnectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::network_disconnect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NetworkDisconnectRequest<'a> {
@@ -6017,16 +6495,15 @@ pub struct NetworkDisconnectRequest<'a> {
     body: Option<crate::models::NetworkDisconnectRequest>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NetworkDisconnectRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6036,7 +6513,7 @@ impl<'a> NetworkDisconnectRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.53/networks/{}/disconnect",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(body) = &self.body {
@@ -6048,6 +6525,7 @@ impl<'a> NetworkDisconnectRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NetworkDisconnectRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6057,6 +6535,7 @@ impl<'a> std::future::IntoFuture for NetworkDisconnectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::node_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NodeListRequest<'a> {
@@ -6064,6 +6543,7 @@ pub struct NodeListRequest<'a> {
     filters: Option<crate::filters::NodeListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NodeListRequest<'a> {
     /// Filters to process on the nodes list, encoded as JSON (a `map[string][]string`).
     ///
@@ -6078,15 +6558,14 @@ impl<'a> NodeListRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Node>> {
         let mut request = self
@@ -6107,6 +6586,7 @@ impl<'a> NodeListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for NodeListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Node>>;
     type IntoFuture = std::pin::Pin<
@@ -6116,6 +6596,7 @@ impl<'a> std::future::IntoFuture for NodeListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::node_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NodeInspectRequest<'a> {
@@ -6123,16 +6604,15 @@ pub struct NodeInspectRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NodeInspectRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Node> {
         let mut request = self
@@ -6141,7 +6621,8 @@ impl<'a> NodeInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.53/nodes/{}", dockwright_runtime::encode_path_segment(& self.id)
+                    "/v1.53/nodes/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -6150,6 +6631,7 @@ impl<'a> NodeInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NodeInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Node>;
     type IntoFuture = std::pin::Pin<
@@ -6159,6 +6641,7 @@ impl<'a> std::future::IntoFuture for NodeInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::node_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NodeDeleteRequest<'a> {
@@ -6167,21 +6650,21 @@ pub struct NodeDeleteRequest<'a> {
     force: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NodeDeleteRequest<'a> {
     /// Force remove a node from the swarm
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6190,7 +6673,8 @@ impl<'a> NodeDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.53/nodes/{}", dockwright_runtime::encode_path_segment(& self.id)
+                    "/v1.53/nodes/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(value) = self.force.as_ref() {
@@ -6202,6 +6686,7 @@ impl<'a> NodeDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NodeDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6211,6 +6696,7 @@ impl<'a> std::future::IntoFuture for NodeDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::node_update`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NodeUpdateRequest<'a> {
@@ -6220,20 +6706,20 @@ pub struct NodeUpdateRequest<'a> {
     body: Option<crate::models::NodeSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NodeUpdateRequest<'a> {
     pub fn body(mut self, value: crate::models::NodeSpec) -> Self {
         self.body = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6242,8 +6728,8 @@ impl<'a> NodeUpdateRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.53/nodes/{}/update", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.53/nodes/{}/update",
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.version) {
@@ -6258,6 +6744,7 @@ impl<'a> NodeUpdateRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NodeUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6267,6 +6754,7 @@ impl<'a> std::future::IntoFuture for NodeUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginListRequest<'a> {
@@ -6274,6 +6762,7 @@ pub struct PluginListRequest<'a> {
     filters: Option<crate::filters::PluginListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to
     /// process on the plugin list.
@@ -6286,15 +6775,14 @@ impl<'a> PluginListRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Plugin>> {
         let mut request = self
@@ -6315,6 +6803,7 @@ impl<'a> PluginListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Plugin>>;
     type IntoFuture = std::pin::Pin<
@@ -6324,6 +6813,7 @@ impl<'a> std::future::IntoFuture for PluginListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginCreateRequest<'a> {
@@ -6332,21 +6822,21 @@ pub struct PluginCreateRequest<'a> {
     body: Option<dockwright_runtime::Body>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginCreateRequest<'a> {
     /// Path to tar containing plugin rootfs and manifest
     pub fn body(mut self, value: dockwright_runtime::Body) -> Self {
         self.body = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6366,6 +6856,7 @@ impl<'a> PluginCreateRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginCreateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6375,6 +6866,7 @@ impl<'a> std::future::IntoFuture for PluginCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::get_plugin_privileges`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetPluginPrivilegesRequest<'a> {
@@ -6382,16 +6874,15 @@ pub struct GetPluginPrivilegesRequest<'a> {
     remote: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> GetPluginPrivilegesRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -6415,6 +6906,7 @@ impl<'a> GetPluginPrivilegesRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for GetPluginPrivilegesRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::PluginPrivilege>>;
     type IntoFuture = std::pin::Pin<
@@ -6424,6 +6916,7 @@ impl<'a> std::future::IntoFuture for GetPluginPrivilegesRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_pull`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginPullRequest<'a> {
@@ -6434,6 +6927,7 @@ pub struct PluginPullRequest<'a> {
     body: Option<Vec<crate::models::PluginPrivilege>>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginPullRequest<'a> {
     /// Local name for the pulled plugin.
     ///
@@ -6442,6 +6936,7 @@ impl<'a> PluginPullRequest<'a> {
         self.name = Some(value.into());
         self
     }
+
     /// A base64url-encoded auth configuration to use when pulling a plugin
     /// from a registry.
     ///
@@ -6451,19 +6946,19 @@ impl<'a> PluginPullRequest<'a> {
         self.x_registry_auth = Some(value);
         self
     }
+
     pub fn body(mut self, value: Vec<crate::models::PluginPrivilege>) -> Self {
         self.body = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -6493,6 +6988,7 @@ impl<'a> PluginPullRequest<'a> {
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginPullRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::CreateImageInfo>,
@@ -6504,6 +7000,7 @@ impl<'a> std::future::IntoFuture for PluginPullRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginDeleteRequest<'a> {
@@ -6512,6 +7009,7 @@ pub struct PluginDeleteRequest<'a> {
     force: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginDeleteRequest<'a> {
     /// Disable the plugin before removing. This may result in issues if the
     /// plugin is in use by a container.
@@ -6519,15 +7017,14 @@ impl<'a> PluginDeleteRequest<'a> {
         self.force = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Plugin> {
         let mut request = self
@@ -6536,8 +7033,8 @@ impl<'a> PluginDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.53/plugins/{}", dockwright_runtime::encode_path_segment(& self
-                    .name)
+                    "/v1.53/plugins/{}", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(value) = self.force.as_ref() {
@@ -6549,6 +7046,7 @@ impl<'a> PluginDeleteRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Plugin>;
     type IntoFuture = std::pin::Pin<
@@ -6558,6 +7056,7 @@ impl<'a> std::future::IntoFuture for PluginDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_disable`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginDisableRequest<'a> {
@@ -6566,21 +7065,21 @@ pub struct PluginDisableRequest<'a> {
     force: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginDisableRequest<'a> {
     /// Force disable a plugin even if still in use.
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6590,7 +7089,7 @@ impl<'a> PluginDisableRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.53/plugins/{}/disable",
-                    dockwright_runtime::encode_path_segment(& self.name)
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         if let Some(value) = self.force.as_ref() {
@@ -6602,6 +7101,7 @@ impl<'a> PluginDisableRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginDisableRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6611,6 +7111,7 @@ impl<'a> std::future::IntoFuture for PluginDisableRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_enable`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginEnableRequest<'a> {
@@ -6619,21 +7120,21 @@ pub struct PluginEnableRequest<'a> {
     timeout: Option<i64>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginEnableRequest<'a> {
     /// Set the HTTP client timeout (in seconds)
     pub fn timeout(mut self, value: i64) -> Self {
         self.timeout = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6642,8 +7143,8 @@ impl<'a> PluginEnableRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.53/plugins/{}/enable", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.53/plugins/{}/enable",
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         if let Some(value) = self.timeout.as_ref() {
@@ -6655,6 +7156,7 @@ impl<'a> PluginEnableRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginEnableRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6664,6 +7166,7 @@ impl<'a> std::future::IntoFuture for PluginEnableRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginInspectRequest<'a> {
@@ -6671,16 +7174,15 @@ pub struct PluginInspectRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginInspectRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Plugin> {
         let mut request = self
@@ -6689,8 +7191,8 @@ impl<'a> PluginInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.53/plugins/{}/json", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.53/plugins/{}/json",
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -6699,6 +7201,7 @@ impl<'a> PluginInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Plugin>;
     type IntoFuture = std::pin::Pin<
@@ -6708,6 +7211,7 @@ impl<'a> std::future::IntoFuture for PluginInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_push`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginPushRequest<'a> {
@@ -6715,16 +7219,15 @@ pub struct PluginPushRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginPushRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -6737,14 +7240,15 @@ impl<'a> PluginPushRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.53/plugins/{}/push", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.53/plugins/{}/push",
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         request = request.timeout(self.request_timeout);
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginPushRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::PushImageInfo>,
@@ -6756,6 +7260,7 @@ impl<'a> std::future::IntoFuture for PluginPushRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_set`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginSetRequest<'a> {
@@ -6764,20 +7269,20 @@ pub struct PluginSetRequest<'a> {
     body: Option<Vec<String>>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginSetRequest<'a> {
     pub fn body(mut self, value: Vec<String>) -> Self {
         self.body = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -6786,8 +7291,8 @@ impl<'a> PluginSetRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.53/plugins/{}/set", dockwright_runtime::encode_path_segment(&
-                    self.name)
+                    "/v1.53/plugins/{}/set", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(body) = &self.body {
@@ -6799,6 +7304,7 @@ impl<'a> PluginSetRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginSetRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -6808,6 +7314,7 @@ impl<'a> std::future::IntoFuture for PluginSetRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::plugin_upgrade`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PluginUpgradeRequest<'a> {
@@ -6818,6 +7325,7 @@ pub struct PluginUpgradeRequest<'a> {
     body: Option<Vec<crate::models::PluginPrivilege>>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PluginUpgradeRequest<'a> {
     /// A base64url-encoded auth configuration to use when pulling a plugin
     /// from a registry.
@@ -6828,19 +7336,19 @@ impl<'a> PluginUpgradeRequest<'a> {
         self.x_registry_auth = Some(value);
         self
     }
+
     pub fn body(mut self, value: Vec<crate::models::PluginPrivilege>) -> Self {
         self.body = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -6854,7 +7362,7 @@ impl<'a> PluginUpgradeRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.53/plugins/{}/upgrade",
-                    dockwright_runtime::encode_path_segment(& self.name)
+                    dockwright_runtime::encode_path_segment(self.name.as_str())
                 ),
             );
         if let Some(value) = Some(&self.remote) {
@@ -6870,6 +7378,7 @@ impl<'a> PluginUpgradeRequest<'a> {
         request.send_progress().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PluginUpgradeRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::CreateImageInfo>,
@@ -6881,6 +7390,7 @@ impl<'a> std::future::IntoFuture for PluginUpgradeRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::secret_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SecretListRequest<'a> {
@@ -6888,6 +7398,7 @@ pub struct SecretListRequest<'a> {
     filters: Option<crate::filters::SecretListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SecretListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to
     /// process on the secrets list.
@@ -6902,15 +7413,14 @@ impl<'a> SecretListRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Secret>> {
         let mut request = self
@@ -6931,6 +7441,7 @@ impl<'a> SecretListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for SecretListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Secret>>;
     type IntoFuture = std::pin::Pin<
@@ -6940,6 +7451,7 @@ impl<'a> std::future::IntoFuture for SecretListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::secret_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SecretCreateRequest<'a> {
@@ -6947,16 +7459,15 @@ pub struct SecretCreateRequest<'a> {
     body: Option<crate::models::SecretSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SecretCreateRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -6977,6 +7488,7 @@ impl<'a> SecretCreateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SecretCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SecretCreateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -6986,6 +7498,7 @@ impl<'a> std::future::IntoFuture for SecretCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::secret_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SecretInspectRequest<'a> {
@@ -6993,16 +7506,15 @@ pub struct SecretInspectRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SecretInspectRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Secret> {
         let mut request = self
@@ -7011,8 +7523,8 @@ impl<'a> SecretInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.53/secrets/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.53/secrets/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -7021,6 +7533,7 @@ impl<'a> SecretInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SecretInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Secret>;
     type IntoFuture = std::pin::Pin<
@@ -7030,6 +7543,7 @@ impl<'a> std::future::IntoFuture for SecretInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::secret_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SecretDeleteRequest<'a> {
@@ -7037,16 +7551,15 @@ pub struct SecretDeleteRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SecretDeleteRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -7055,8 +7568,8 @@ impl<'a> SecretDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.53/secrets/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.53/secrets/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -7065,6 +7578,7 @@ impl<'a> SecretDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SecretDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -7074,6 +7588,7 @@ impl<'a> std::future::IntoFuture for SecretDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::secret_update`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SecretUpdateRequest<'a> {
@@ -7083,6 +7598,7 @@ pub struct SecretUpdateRequest<'a> {
     body: Option<crate::models::SecretSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SecretUpdateRequest<'a> {
     /// The spec of the secret to update. Currently, only the Labels field
     /// can be updated. All other fields must remain unchanged from the
@@ -7091,15 +7607,14 @@ impl<'a> SecretUpdateRequest<'a> {
         self.body = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -7108,8 +7623,8 @@ impl<'a> SecretUpdateRequest<'a> {
             .request(
                 dockwright_runtime::Method::POST,
                 format!(
-                    "/v1.53/secrets/{}/update", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.53/secrets/{}/update",
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.version) {
@@ -7124,6 +7639,7 @@ impl<'a> SecretUpdateRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SecretUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -7133,6 +7649,7 @@ impl<'a> std::future::IntoFuture for SecretUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::service_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ServiceListRequest<'a> {
@@ -7141,6 +7658,7 @@ pub struct ServiceListRequest<'a> {
     status: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ServiceListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to
     /// process on the services list.
@@ -7155,20 +7673,20 @@ impl<'a> ServiceListRequest<'a> {
         self.filters = Some(value);
         self
     }
+
     /// Include service status, with count of running and desired tasks.
     pub fn status(mut self, value: bool) -> Self {
         self.status = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Service>> {
         let mut request = self
@@ -7192,6 +7710,7 @@ impl<'a> ServiceListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ServiceListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Service>>;
     type IntoFuture = std::pin::Pin<
@@ -7201,6 +7720,7 @@ impl<'a> std::future::IntoFuture for ServiceListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::service_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ServiceCreateRequest<'a> {
@@ -7209,6 +7729,7 @@ pub struct ServiceCreateRequest<'a> {
     body: Option<crate::models::ServiceSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ServiceCreateRequest<'a> {
     /// A base64url-encoded auth configuration for pulling from private
     /// registries.
@@ -7219,15 +7740,14 @@ impl<'a> ServiceCreateRequest<'a> {
         self.x_registry_auth = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -7251,6 +7771,7 @@ impl<'a> ServiceCreateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ServiceCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ServiceCreateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -7260,6 +7781,7 @@ impl<'a> std::future::IntoFuture for ServiceCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::service_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ServiceInspectRequest<'a> {
@@ -7268,21 +7790,21 @@ pub struct ServiceInspectRequest<'a> {
     insert_defaults: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ServiceInspectRequest<'a> {
     /// Fill empty fields with default values.
     pub fn insert_defaults(mut self, value: bool) -> Self {
         self.insert_defaults = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Service> {
         let mut request = self
@@ -7291,8 +7813,8 @@ impl<'a> ServiceInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.53/services/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.53/services/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(value) = self.insert_defaults.as_ref() {
@@ -7304,6 +7826,7 @@ impl<'a> ServiceInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ServiceInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Service>;
     type IntoFuture = std::pin::Pin<
@@ -7313,6 +7836,7 @@ impl<'a> std::future::IntoFuture for ServiceInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::service_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ServiceDeleteRequest<'a> {
@@ -7320,16 +7844,15 @@ pub struct ServiceDeleteRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ServiceDeleteRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -7338,8 +7861,8 @@ impl<'a> ServiceDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.53/services/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.53/services/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -7348,6 +7871,7 @@ impl<'a> ServiceDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ServiceDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -7357,6 +7881,7 @@ impl<'a> std::future::IntoFuture for ServiceDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::service_logs`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ServiceLogsRequest<'a> {
@@ -7372,43 +7897,51 @@ pub struct ServiceLogsRequest<'a> {
     tty_hint: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ServiceLogsRequest<'a> {
     /// Show service context and extra details provided to logs.
     pub fn details(mut self, value: bool) -> Self {
         self.details = Some(value);
         self
     }
+
     /// Keep connection after returning logs.
     pub fn follow(mut self, value: bool) -> Self {
         self.follow = Some(value);
         self
     }
+
     /// Return logs from `stdout`
     pub fn stdout(mut self, value: bool) -> Self {
         self.stdout = Some(value);
         self
     }
+
     /// Return logs from `stderr`
     pub fn stderr(mut self, value: bool) -> Self {
         self.stderr = Some(value);
         self
     }
+
     /// Only return logs since this time, as a UNIX timestamp
     pub fn since(mut self, value: i64) -> Self {
         self.since = Some(value);
         self
     }
+
     /// Add timestamps to every log line
     pub fn timestamps(mut self, value: bool) -> Self {
         self.timestamps = Some(value);
         self
     }
+
     /// Only return this number of log lines from the end of the logs.
     /// Specify as an integer or `all` to output all log lines.
     pub fn tail(mut self, value: impl Into<String>) -> Self {
         self.tail = Some(value.into());
         self
     }
+
     /// Whether the container (or exec'd process) has a TTY, i.e. whether its
     /// output is one raw stream rather than multiplexed stdout/stderr frames.
     ///
@@ -7419,15 +7952,14 @@ impl<'a> ServiceLogsRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -7438,8 +7970,8 @@ impl<'a> ServiceLogsRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.53/services/{}/logs", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.53/services/{}/logs",
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = self.details.as_ref() {
@@ -7474,7 +8006,7 @@ impl<'a> ServiceLogsRequest<'a> {
                         dockwright_runtime::Method::GET,
                         format!(
                             "/v1.53/services/{}",
-                            dockwright_runtime::encode_path_segment(& self.id)
+                            dockwright_runtime::encode_path_segment(self.id.as_str())
                         ),
                     ),
                 "/Spec/TaskTemplate/ContainerSpec/TTY",
@@ -7482,6 +8014,7 @@ impl<'a> ServiceLogsRequest<'a> {
         request.send_logs(rule).await
     }
 }
+
 impl<'a> std::future::IntoFuture for ServiceLogsRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::LogOutput>;
     type IntoFuture = std::pin::Pin<
@@ -7491,6 +8024,7 @@ impl<'a> std::future::IntoFuture for ServiceLogsRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::service_update`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ServiceUpdateRequest<'a> {
@@ -7503,6 +8037,7 @@ pub struct ServiceUpdateRequest<'a> {
     body: Option<crate::models::ServiceSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ServiceUpdateRequest<'a> {
     /// If the `X-Registry-Auth` header is not specified, this parameter
     /// indicates where to find registry authorization credentials.
@@ -7513,6 +8048,7 @@ impl<'a> ServiceUpdateRequest<'a> {
         self.registry_auth_from = Some(value);
         self
     }
+
     /// Set to this parameter to `previous` to cause a server-side rollback
     /// to the previous service spec. The supplied spec will be ignored in
     /// this case.
@@ -7520,6 +8056,7 @@ impl<'a> ServiceUpdateRequest<'a> {
         self.rollback = Some(value.into());
         self
     }
+
     /// A base64url-encoded auth configuration for pulling from private
     /// registries.
     ///
@@ -7529,15 +8066,14 @@ impl<'a> ServiceUpdateRequest<'a> {
         self.x_registry_auth = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -7549,7 +8085,7 @@ impl<'a> ServiceUpdateRequest<'a> {
                 dockwright_runtime::Method::POST,
                 format!(
                     "/v1.53/services/{}/update",
-                    dockwright_runtime::encode_path_segment(& self.id)
+                    dockwright_runtime::encode_path_segment(self.id.as_str())
                 ),
             );
         if let Some(value) = Some(&self.version) {
@@ -7573,6 +8109,7 @@ impl<'a> ServiceUpdateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ServiceUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ServiceUpdateResponse>;
     type IntoFuture = std::pin::Pin<
@@ -7582,22 +8119,22 @@ impl<'a> std::future::IntoFuture for ServiceUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::session`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SessionRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SessionRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -7610,6 +8147,7 @@ impl<'a> SessionRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SessionRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -7619,22 +8157,22 @@ impl<'a> std::future::IntoFuture for SessionRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmInspectRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmInspectRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Swarm> {
         let mut request = self
@@ -7647,6 +8185,7 @@ impl<'a> SwarmInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Swarm>;
     type IntoFuture = std::pin::Pin<
@@ -7656,6 +8195,7 @@ impl<'a> std::future::IntoFuture for SwarmInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_init`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmInitRequest<'a> {
@@ -7663,16 +8203,15 @@ pub struct SwarmInitRequest<'a> {
     body: Option<crate::models::SwarmInitBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmInitRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<String> {
         let mut request = self
@@ -7691,6 +8230,7 @@ impl<'a> SwarmInitRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmInitRequest<'a> {
     type Output = dockwright_runtime::Result<String>;
     type IntoFuture = std::pin::Pin<
@@ -7700,6 +8240,7 @@ impl<'a> std::future::IntoFuture for SwarmInitRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_join`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmJoinRequest<'a> {
@@ -7707,16 +8248,15 @@ pub struct SwarmJoinRequest<'a> {
     body: Option<crate::models::SwarmJoinBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmJoinRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -7735,6 +8275,7 @@ impl<'a> SwarmJoinRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmJoinRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -7744,6 +8285,7 @@ impl<'a> std::future::IntoFuture for SwarmJoinRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_leave`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmLeaveRequest<'a> {
@@ -7751,6 +8293,7 @@ pub struct SwarmLeaveRequest<'a> {
     force: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmLeaveRequest<'a> {
     /// Force leave swarm, even if this is the last manager or that it will
     /// break the cluster.
@@ -7758,15 +8301,14 @@ impl<'a> SwarmLeaveRequest<'a> {
         self.force = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -7785,6 +8327,7 @@ impl<'a> SwarmLeaveRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmLeaveRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -7794,6 +8337,7 @@ impl<'a> std::future::IntoFuture for SwarmLeaveRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_unlock`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmUnlockRequest<'a> {
@@ -7801,16 +8345,15 @@ pub struct SwarmUnlockRequest<'a> {
     body: Option<crate::models::SwarmUnlockBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmUnlockRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -7829,6 +8372,7 @@ impl<'a> SwarmUnlockRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmUnlockRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -7838,22 +8382,22 @@ impl<'a> std::future::IntoFuture for SwarmUnlockRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_unlockkey`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmUnlockkeyRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmUnlockkeyRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -7871,6 +8415,7 @@ impl<'a> SwarmUnlockkeyRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmUnlockkeyRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SwarmUnlockkeyResponse>;
     type IntoFuture = std::pin::Pin<
@@ -7880,6 +8425,7 @@ impl<'a> std::future::IntoFuture for SwarmUnlockkeyRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::swarm_update`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SwarmUpdateRequest<'a> {
@@ -7891,31 +8437,33 @@ pub struct SwarmUpdateRequest<'a> {
     body: Option<crate::models::SwarmSpec>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SwarmUpdateRequest<'a> {
     /// Rotate the worker join token.
     pub fn rotate_worker_token(mut self, value: bool) -> Self {
         self.rotate_worker_token = Some(value);
         self
     }
+
     /// Rotate the manager join token.
     pub fn rotate_manager_token(mut self, value: bool) -> Self {
         self.rotate_manager_token = Some(value);
         self
     }
+
     /// Rotate the manager unlock key.
     pub fn rotate_manager_unlock_key(mut self, value: bool) -> Self {
         self.rotate_manager_unlock_key = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -7946,6 +8494,7 @@ impl<'a> SwarmUpdateRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwarmUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -7955,6 +8504,7 @@ impl<'a> std::future::IntoFuture for SwarmUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::system_data_usage`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemDataUsageRequest<'a> {
@@ -7963,26 +8513,27 @@ pub struct SystemDataUsageRequest<'a> {
     verbose: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemDataUsageRequest<'a> {
     /// Object types, for which to compute and return data.
     pub fn type_(mut self, value: Vec<crate::models::SystemDataUsageTypeItem>) -> Self {
         self.type_ = Some(value);
         self
     }
+
     /// Show detailed information on space usage.
     pub fn verbose(mut self, value: bool) -> Self {
         self.verbose = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -8004,6 +8555,7 @@ impl<'a> SystemDataUsageRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemDataUsageRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SystemDataUsageResponse>;
     type IntoFuture = std::pin::Pin<
@@ -8013,6 +8565,7 @@ impl<'a> std::future::IntoFuture for SystemDataUsageRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::task_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct TaskListRequest<'a> {
@@ -8020,6 +8573,7 @@ pub struct TaskListRequest<'a> {
     filters: Option<crate::filters::TaskListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> TaskListRequest<'a> {
     /// A JSON encoded value of the filters (a `map[string][]string`) to
     /// process on the tasks list.
@@ -8036,15 +8590,14 @@ impl<'a> TaskListRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Task>> {
         let mut request = self
@@ -8065,6 +8618,7 @@ impl<'a> TaskListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for TaskListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Task>>;
     type IntoFuture = std::pin::Pin<
@@ -8074,6 +8628,7 @@ impl<'a> std::future::IntoFuture for TaskListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::task_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct TaskInspectRequest<'a> {
@@ -8081,16 +8636,15 @@ pub struct TaskInspectRequest<'a> {
     id: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> TaskInspectRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Task> {
         let mut request = self
@@ -8099,7 +8653,8 @@ impl<'a> TaskInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.53/tasks/{}", dockwright_runtime::encode_path_segment(& self.id)
+                    "/v1.53/tasks/{}", dockwright_runtime::encode_path_segment(self.id
+                    .as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -8108,6 +8663,7 @@ impl<'a> TaskInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for TaskInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Task>;
     type IntoFuture = std::pin::Pin<
@@ -8117,6 +8673,7 @@ impl<'a> std::future::IntoFuture for TaskInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::task_logs`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct TaskLogsRequest<'a> {
@@ -8132,43 +8689,51 @@ pub struct TaskLogsRequest<'a> {
     tty_hint: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> TaskLogsRequest<'a> {
     /// Show task context and extra details provided to logs.
     pub fn details(mut self, value: bool) -> Self {
         self.details = Some(value);
         self
     }
+
     /// Keep connection after returning logs.
     pub fn follow(mut self, value: bool) -> Self {
         self.follow = Some(value);
         self
     }
+
     /// Return logs from `stdout`
     pub fn stdout(mut self, value: bool) -> Self {
         self.stdout = Some(value);
         self
     }
+
     /// Return logs from `stderr`
     pub fn stderr(mut self, value: bool) -> Self {
         self.stderr = Some(value);
         self
     }
+
     /// Only return logs since this time, as a UNIX timestamp
     pub fn since(mut self, value: i64) -> Self {
         self.since = Some(value);
         self
     }
+
     /// Add timestamps to every log line
     pub fn timestamps(mut self, value: bool) -> Self {
         self.timestamps = Some(value);
         self
     }
+
     /// Only return this number of log lines from the end of the logs.
     /// Specify as an integer or `all` to output all log lines.
     pub fn tail(mut self, value: impl Into<String>) -> Self {
         self.tail = Some(value.into());
         self
     }
+
     /// Whether the container (or exec'd process) has a TTY, i.e. whether its
     /// output is one raw stream rather than multiplexed stdout/stderr frames.
     ///
@@ -8179,15 +8744,14 @@ impl<'a> TaskLogsRequest<'a> {
         self.tty_hint = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -8198,8 +8762,8 @@ impl<'a> TaskLogsRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.53/tasks/{}/logs", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.53/tasks/{}/logs", dockwright_runtime::encode_path_segment(self
+                    .id.as_str())
                 ),
             );
         if let Some(value) = self.details.as_ref() {
@@ -8233,8 +8797,8 @@ impl<'a> TaskLogsRequest<'a> {
                     .request(
                         dockwright_runtime::Method::GET,
                         format!(
-                            "/v1.53/tasks/{}", dockwright_runtime::encode_path_segment(&
-                            self.id)
+                            "/v1.53/tasks/{}",
+                            dockwright_runtime::encode_path_segment(self.id.as_str())
                         ),
                     ),
                 "/Spec/ContainerSpec/TTY",
@@ -8242,6 +8806,7 @@ impl<'a> TaskLogsRequest<'a> {
         request.send_logs(rule).await
     }
 }
+
 impl<'a> std::future::IntoFuture for TaskLogsRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::LogOutput>;
     type IntoFuture = std::pin::Pin<
@@ -8251,22 +8816,22 @@ impl<'a> std::future::IntoFuture for TaskLogsRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::system_version`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct SystemVersionRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SystemVersionRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::SystemVersion> {
         let mut request = self
@@ -8279,6 +8844,7 @@ impl<'a> SystemVersionRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for SystemVersionRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SystemVersion>;
     type IntoFuture = std::pin::Pin<
@@ -8288,6 +8854,7 @@ impl<'a> std::future::IntoFuture for SystemVersionRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::volume_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct VolumeListRequest<'a> {
@@ -8295,6 +8862,7 @@ pub struct VolumeListRequest<'a> {
     filters: Option<crate::filters::VolumeListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> VolumeListRequest<'a> {
     /// JSON encoded value of the filters (a `map[string][]string`) to
     /// process on the volumes list. Available filters:
@@ -8311,15 +8879,14 @@ impl<'a> VolumeListRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -8339,6 +8906,7 @@ impl<'a> VolumeListRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for VolumeListRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::VolumeListResponse>;
     type IntoFuture = std::pin::Pin<
@@ -8348,6 +8916,7 @@ impl<'a> std::future::IntoFuture for VolumeListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::volume_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct VolumeCreateRequest<'a> {
@@ -8355,16 +8924,15 @@ pub struct VolumeCreateRequest<'a> {
     body: Option<crate::models::VolumeCreateRequest>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> VolumeCreateRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Volume> {
         let mut request = self
@@ -8383,6 +8951,7 @@ impl<'a> VolumeCreateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for VolumeCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Volume>;
     type IntoFuture = std::pin::Pin<
@@ -8392,6 +8961,7 @@ impl<'a> std::future::IntoFuture for VolumeCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::volume_prune`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct VolumePruneRequest<'a> {
@@ -8399,6 +8969,7 @@ pub struct VolumePruneRequest<'a> {
     filters: Option<crate::filters::VolumePruneFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> VolumePruneRequest<'a> {
     /// Filters to process on the prune list, encoded as JSON (a `map[string][]string`).
     ///
@@ -8409,15 +8980,14 @@ impl<'a> VolumePruneRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -8440,6 +9010,7 @@ impl<'a> VolumePruneRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for VolumePruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::VolumePruneResponse>;
     type IntoFuture = std::pin::Pin<
@@ -8449,6 +9020,7 @@ impl<'a> std::future::IntoFuture for VolumePruneRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::volume_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct VolumeInspectRequest<'a> {
@@ -8456,16 +9028,15 @@ pub struct VolumeInspectRequest<'a> {
     name: String,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> VolumeInspectRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Volume> {
         let mut request = self
@@ -8474,8 +9045,8 @@ impl<'a> VolumeInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.53/volumes/{}", dockwright_runtime::encode_path_segment(& self
-                    .name)
+                    "/v1.53/volumes/{}", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -8484,6 +9055,7 @@ impl<'a> VolumeInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for VolumeInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Volume>;
     type IntoFuture = std::pin::Pin<
@@ -8493,6 +9065,7 @@ impl<'a> std::future::IntoFuture for VolumeInspectRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::volume_update`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct VolumeUpdateRequest<'a> {
@@ -8502,6 +9075,7 @@ pub struct VolumeUpdateRequest<'a> {
     body: Option<crate::models::VolumeUpdateBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> VolumeUpdateRequest<'a> {
     /// The spec of the volume to update. Currently, only Availability may
     /// change. All other fields must remain unchanged.
@@ -8509,15 +9083,14 @@ impl<'a> VolumeUpdateRequest<'a> {
         self.body = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -8526,8 +9099,8 @@ impl<'a> VolumeUpdateRequest<'a> {
             .request(
                 dockwright_runtime::Method::PUT,
                 format!(
-                    "/v1.53/volumes/{}", dockwright_runtime::encode_path_segment(& self
-                    .name)
+                    "/v1.53/volumes/{}", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(value) = Some(&self.version) {
@@ -8542,6 +9115,7 @@ impl<'a> VolumeUpdateRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for VolumeUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -8551,6 +9125,7 @@ impl<'a> std::future::IntoFuture for VolumeUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::volume_delete`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct VolumeDeleteRequest<'a> {
@@ -8559,21 +9134,21 @@ pub struct VolumeDeleteRequest<'a> {
     force: Option<bool>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> VolumeDeleteRequest<'a> {
     /// Force the removal of the volume
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -8582,8 +9157,8 @@ impl<'a> VolumeDeleteRequest<'a> {
             .request(
                 dockwright_runtime::Method::DELETE,
                 format!(
-                    "/v1.53/volumes/{}", dockwright_runtime::encode_path_segment(& self
-                    .name)
+                    "/v1.53/volumes/{}", dockwright_runtime::encode_path_segment(self
+                    .name.as_str())
                 ),
             );
         if let Some(value) = self.force.as_ref() {
@@ -8595,6 +9170,7 @@ impl<'a> VolumeDeleteRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for VolumeDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -8604,6 +9180,7 @@ impl<'a> std::future::IntoFuture for VolumeDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 impl dockwright_runtime::ProgressMessage for crate::models::BuildInfo {
     fn error_message(&self) -> Option<String> {
         dockwright_runtime::stream::daemon_error(
@@ -8617,23 +9194,29 @@ impl dockwright_runtime::ProgressMessage for crate::models::BuildInfo {
         )
     }
 }
+
 impl dockwright_runtime::ProgressReport for crate::models::BuildInfo {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
+
     fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
+
     fn stream_text(&self) -> Option<&str> {
         self.stream.as_deref()
     }
+
     fn current(&self) -> Option<i64> {
         self.progress_detail.as_ref().and_then(|d| d.current.as_ref()).copied()
     }
+
     fn total(&self) -> Option<i64> {
         self.progress_detail.as_ref().and_then(|d| d.total.as_ref()).copied()
     }
 }
+
 impl dockwright_runtime::ProgressMessage for crate::models::CreateImageInfo {
     fn error_message(&self) -> Option<String> {
         dockwright_runtime::stream::daemon_error(
@@ -8647,20 +9230,25 @@ impl dockwright_runtime::ProgressMessage for crate::models::CreateImageInfo {
         )
     }
 }
+
 impl dockwright_runtime::ProgressReport for crate::models::CreateImageInfo {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
+
     fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
+
     fn current(&self) -> Option<i64> {
         self.progress_detail.as_ref().and_then(|d| d.current.as_ref()).copied()
     }
+
     fn total(&self) -> Option<i64> {
         self.progress_detail.as_ref().and_then(|d| d.total.as_ref()).copied()
     }
 }
+
 impl dockwright_runtime::ProgressMessage for crate::models::PushImageInfo {
     fn error_message(&self) -> Option<String> {
         dockwright_runtime::stream::daemon_error(
@@ -8674,16 +9262,20 @@ impl dockwright_runtime::ProgressMessage for crate::models::PushImageInfo {
         )
     }
 }
+
 impl dockwright_runtime::ProgressReport for crate::models::PushImageInfo {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
+
     fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
+
     fn current(&self) -> Option<i64> {
         self.progress_detail.as_ref().and_then(|d| d.current.as_ref()).copied()
     }
+
     fn total(&self) -> Option<i64> {
         self.progress_detail.as_ref().and_then(|d| d.total.as_ref()).copied()
     }

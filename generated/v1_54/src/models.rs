@@ -11,6 +11,7 @@ pub struct Address {
     /// Mask length of the IP address.
     pub prefix_len: Option<i64>,
 }
+
 impl serde::Serialize for Address {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -24,6 +25,7 @@ impl serde::Serialize for Address {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Address {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -60,12 +62,14 @@ impl<'de> serde::Deserialize<'de> for Address {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuthConfig {
     pub password: Option<String>,
     pub serveraddress: Option<String>,
     pub username: Option<String>,
 }
+
 impl serde::Serialize for AuthConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -82,6 +86,7 @@ impl serde::Serialize for AuthConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AuthConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -121,6 +126,7 @@ impl<'de> serde::Deserialize<'de> for AuthConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// An identity token was generated successfully.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuthResponse {
@@ -129,6 +135,7 @@ pub struct AuthResponse {
     /// The status of the authentication
     pub status: String,
 }
+
 impl serde::Serialize for AuthResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -140,6 +147,7 @@ impl serde::Serialize for AuthResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AuthResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -179,6 +187,7 @@ impl<'de> serde::Deserialize<'de> for AuthResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// BuildCache contains information about a build cache record.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BuildCache {
@@ -204,6 +213,7 @@ pub struct BuildCache {
     pub type_: Option<BuildCacheType>,
     pub usage_count: Option<i64>,
 }
+
 impl serde::Serialize for BuildCache {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -241,6 +251,7 @@ impl serde::Serialize for BuildCache {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for BuildCache {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -301,6 +312,7 @@ impl<'de> serde::Deserialize<'de> for BuildCache {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// represents system data usage for build cache resources.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BuildCacheDiskUsage {
@@ -315,6 +327,7 @@ pub struct BuildCacheDiskUsage {
     /// Disk space in use by build cache records.
     pub total_size: Option<i64>,
 }
+
 impl serde::Serialize for BuildCacheDiskUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -337,6 +350,7 @@ impl serde::Serialize for BuildCacheDiskUsage {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for BuildCacheDiskUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -384,6 +398,7 @@ impl<'de> serde::Deserialize<'de> for BuildCacheDiskUsage {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// BuildIdentity contains build reference information if image was created via build.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BuildIdentity {
@@ -393,6 +408,7 @@ pub struct BuildIdentity {
     /// look up the build details in BuildKit history API.
     pub ref_: Option<String>,
 }
+
 impl serde::Serialize for BuildIdentity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -406,6 +422,7 @@ impl serde::Serialize for BuildIdentity {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for BuildIdentity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -442,6 +459,7 @@ impl<'de> serde::Deserialize<'de> for BuildIdentity {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BuildInfo {
     pub aux: Option<ImageID>,
@@ -451,6 +469,7 @@ pub struct BuildInfo {
     pub status: Option<String>,
     pub stream: Option<String>,
 }
+
 impl serde::Serialize for BuildInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -476,6 +495,7 @@ impl serde::Serialize for BuildInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for BuildInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -528,6 +548,7 @@ impl<'de> serde::Deserialize<'de> for BuildInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Kind of change
 ///
 /// Can be one of:
@@ -546,6 +567,7 @@ pub enum ChangeType {
     /// A value this API version does not list; kept as sent.
     Other(i64),
 }
+
 impl ChangeType {
     /// The value as the daemon sends it.
     pub fn as_i64(self) -> i64 {
@@ -557,6 +579,7 @@ impl ChangeType {
         }
     }
 }
+
 impl From<i64> for ChangeType {
     fn from(value: i64) -> Self {
         match value {
@@ -567,11 +590,13 @@ impl From<i64> for ChangeType {
         }
     }
 }
+
 impl serde::Serialize for ChangeType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.as_i64())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ChangeType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -579,6 +604,7 @@ impl<'de> serde::Deserialize<'de> for ChangeType {
         <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
+
 /// ClusterInfo represents information about the swarm as is returned by the
 /// "/info" endpoint. Join-tokens are not included.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -607,6 +633,7 @@ pub struct ClusterInfo {
     pub updated_at: Option<String>,
     pub version: Option<ObjectVersion>,
 }
+
 impl serde::Serialize for ClusterInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -644,6 +671,7 @@ impl serde::Serialize for ClusterInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ClusterInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -708,6 +736,7 @@ impl<'de> serde::Deserialize<'de> for ClusterInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Options and information specific to, and only present on, Swarm CSI
 /// cluster volumes.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -726,6 +755,7 @@ pub struct ClusterVolume {
     pub updated_at: Option<String>,
     pub version: Option<ObjectVersion>,
 }
+
 impl serde::Serialize for ClusterVolume {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -754,6 +784,7 @@ impl serde::Serialize for ClusterVolume {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ClusterVolume {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -814,6 +845,7 @@ impl<'de> serde::Deserialize<'de> for ClusterVolume {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Cluster-specific options used to create the volume.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClusterVolumeSpec {
@@ -827,6 +859,7 @@ pub struct ClusterVolumeSpec {
     /// the same, emptystring group.
     pub group: Option<String>,
 }
+
 impl serde::Serialize for ClusterVolumeSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -840,6 +873,7 @@ impl serde::Serialize for ClusterVolumeSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ClusterVolumeSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -879,6 +913,7 @@ impl<'de> serde::Deserialize<'de> for ClusterVolumeSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Commit holds the Git-commit (SHA1) that a binary was built from, as
 /// reported in the version-string of external tools, such as `containerd`,
 /// or `runC`.
@@ -887,6 +922,7 @@ pub struct Commit {
     /// Actual commit ID of external tool.
     pub id: Option<String>,
 }
+
 impl serde::Serialize for Commit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -897,6 +933,7 @@ impl serde::Serialize for Commit {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Commit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -928,6 +965,7 @@ impl<'de> serde::Deserialize<'de> for Commit {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Config {
     pub created_at: Option<String>,
@@ -936,6 +974,7 @@ pub struct Config {
     pub updated_at: Option<String>,
     pub version: Option<ObjectVersion>,
 }
+
 impl serde::Serialize for Config {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -958,6 +997,7 @@ impl serde::Serialize for Config {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Config {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1003,6 +1043,7 @@ impl<'de> serde::Deserialize<'de> for Config {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The config-only network source to provide the configuration for
 /// this network.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1012,6 +1053,7 @@ pub struct ConfigReference {
     /// network. Only network names are allowed, not network IDs.
     pub network: Option<String>,
 }
+
 impl serde::Serialize for ConfigReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1022,6 +1064,7 @@ impl serde::Serialize for ConfigReference {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ConfigReference {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1055,6 +1098,7 @@ impl<'de> serde::Deserialize<'de> for ConfigReference {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfigSpec {
     /// Data is the data to store as a config, formatted as a standard base64-encoded
@@ -1071,6 +1115,7 @@ pub struct ConfigSpec {
     /// a template. If no driver is set, no templating is used.
     pub templating: Option<Driver>,
 }
+
 impl serde::Serialize for ConfigSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1090,6 +1135,7 @@ impl serde::Serialize for ConfigSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ConfigSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1137,6 +1183,7 @@ impl<'de> serde::Deserialize<'de> for ConfigSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Blkio stats entry.
 ///
 /// This type is Linux-specific and omitted for Windows containers.
@@ -1147,6 +1194,7 @@ pub struct ContainerBlkioStatEntry {
     pub op: Option<String>,
     pub value: Option<u64>,
 }
+
 impl serde::Serialize for ContainerBlkioStatEntry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1166,6 +1214,7 @@ impl serde::Serialize for ContainerBlkioStatEntry {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerBlkioStatEntry {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1208,6 +1257,7 @@ impl<'de> serde::Deserialize<'de> for ContainerBlkioStatEntry {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// BlkioStats stores all IO service stats for data read and write.
 ///
 /// This type is Linux-specific and holds many fields that are specific to cgroups v1.
@@ -1240,6 +1290,7 @@ pub struct ContainerBlkioStats {
     /// cgroups v1. It is omitted or `null` when using cgroups v2.
     pub sectors_recursive: Option<Vec<ContainerBlkioStatEntry>>,
 }
+
 impl serde::Serialize for ContainerBlkioStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1271,6 +1322,7 @@ impl serde::Serialize for ContainerBlkioStats {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerBlkioStats {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1349,6 +1401,7 @@ impl<'de> serde::Deserialize<'de> for ContainerBlkioStats {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// CPU related info of the container
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerCPUStats {
@@ -1363,6 +1416,7 @@ pub struct ContainerCPUStats {
     pub system_cpu_usage: Option<u64>,
     pub throttling_data: Option<ContainerThrottlingData>,
 }
+
 impl serde::Serialize for ContainerCPUStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1382,6 +1436,7 @@ impl serde::Serialize for ContainerCPUStats {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerCPUStats {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1429,6 +1484,7 @@ impl<'de> serde::Deserialize<'de> for ContainerCPUStats {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// All CPU stats aggregated since container inception.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerCPUUsage {
@@ -1452,6 +1508,7 @@ pub struct ContainerCPUUsage {
     /// Not populated for Windows containers using Hyper-V isolation.
     pub usage_in_usermode: Option<u64>,
 }
+
 impl serde::Serialize for ContainerCPUUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1471,6 +1528,7 @@ impl serde::Serialize for ContainerCPUUsage {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerCPUUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1515,6 +1573,7 @@ impl<'de> serde::Deserialize<'de> for ContainerCPUUsage {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Configuration for a container that is portable between hosts.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerConfig {
@@ -1585,6 +1644,7 @@ pub struct ContainerConfig {
     /// The working directory for commands to run in.
     pub working_dir: Option<String>,
 }
+
 impl serde::Serialize for ContainerConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1664,6 +1724,7 @@ impl serde::Serialize for ContainerConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1805,6 +1866,7 @@ impl<'de> serde::Deserialize<'de> for ContainerConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// OK response to ContainerCreate operation
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerCreateResponse {
@@ -1813,6 +1875,7 @@ pub struct ContainerCreateResponse {
     /// Warnings encountered when creating the container
     pub warnings: Vec<String>,
 }
+
 impl serde::Serialize for ContainerCreateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1822,6 +1885,7 @@ impl serde::Serialize for ContainerCreateResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerCreateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1868,6 +1932,7 @@ impl<'de> serde::Deserialize<'de> for ContainerCreateResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerInspectResponse {
     /// The AppArmor profile set for the container.
@@ -1955,6 +2020,7 @@ pub struct ContainerInspectResponse {
     pub state: Option<ContainerState>,
     pub storage: Option<Storage>,
 }
+
 impl serde::Serialize for ContainerInspectResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2043,6 +2109,7 @@ impl serde::Serialize for ContainerInspectResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerInspectResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2168,6 +2235,7 @@ impl<'de> serde::Deserialize<'de> for ContainerInspectResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Aggregates all memory stats since container inception on Linux.
 /// Windows returns stats for commit and private working set only.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2209,6 +2277,7 @@ pub struct ContainerMemoryStats {
     /// This field is Linux-specific and omitted for Windows containers.
     pub usage: Option<u64>,
 }
+
 impl serde::Serialize for ContainerMemoryStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2240,6 +2309,7 @@ impl serde::Serialize for ContainerMemoryStats {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerMemoryStats {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2301,6 +2371,7 @@ impl<'de> serde::Deserialize<'de> for ContainerMemoryStats {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Aggregates the network stats of one container
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerNetworkStats {
@@ -2333,6 +2404,7 @@ pub struct ContainerNetworkStats {
     /// Packets sent. Windows and Linux.
     pub tx_packets: Option<u64>,
 }
+
 impl serde::Serialize for ContainerNetworkStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2370,6 +2442,7 @@ impl serde::Serialize for ContainerNetworkStats {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerNetworkStats {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2430,6 +2503,7 @@ impl<'de> serde::Deserialize<'de> for ContainerNetworkStats {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// PidsStats contains Linux-specific stats of a container's process-IDs (PIDs).
 ///
 /// This type is Linux-specific and omitted for Windows containers.
@@ -2441,6 +2515,7 @@ pub struct ContainerPidsStats {
     /// A "Limit" of 0 means that there is no limit.
     pub limit: Option<u64>,
 }
+
 impl serde::Serialize for ContainerPidsStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2454,6 +2529,7 @@ impl serde::Serialize for ContainerPidsStats {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerPidsStats {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2490,6 +2566,7 @@ impl<'de> serde::Deserialize<'de> for ContainerPidsStats {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// ContainerState stores container's running state. It's part of ContainerJSONBase
 /// and will be returned by the "inspect" command.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2527,6 +2604,7 @@ pub struct ContainerState {
     /// "running", "paused", "restarting", "removing", "exited", or "dead".
     pub status: Option<ContainerStateStatus>,
 }
+
 impl serde::Serialize for ContainerState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2570,6 +2648,7 @@ impl serde::Serialize for ContainerState {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2638,6 +2717,7 @@ impl<'de> serde::Deserialize<'de> for ContainerState {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Statistics sample for a container.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerStatsResponse {
@@ -2675,6 +2755,7 @@ pub struct ContainerStatsResponse {
     pub read: Option<String>,
     pub storage_stats: Option<ContainerStorageStats>,
 }
+
 impl serde::Serialize for ContainerStatsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2721,6 +2802,7 @@ impl serde::Serialize for ContainerStatsResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerStatsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2811,6 +2893,7 @@ impl<'de> serde::Deserialize<'de> for ContainerStatsResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// represents the status of a container.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerStatus {
@@ -2818,6 +2901,7 @@ pub struct ContainerStatus {
     pub exit_code: Option<i64>,
     pub pid: Option<i64>,
 }
+
 impl serde::Serialize for ContainerStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2834,6 +2918,7 @@ impl serde::Serialize for ContainerStatus {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2873,6 +2958,7 @@ impl<'de> serde::Deserialize<'de> for ContainerStatus {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// StorageStats is the disk I/O stats for read/write on Windows.
 ///
 /// This type is Windows-specific and omitted for Linux containers.
@@ -2883,6 +2969,7 @@ pub struct ContainerStorageStats {
     pub write_count_normalized: Option<u64>,
     pub write_size_bytes: Option<u64>,
 }
+
 impl serde::Serialize for ContainerStorageStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2902,6 +2989,7 @@ impl serde::Serialize for ContainerStorageStats {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerStorageStats {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2948,6 +3036,7 @@ impl<'de> serde::Deserialize<'de> for ContainerStorageStats {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerSummary {
     /// Command to run when starting the container
@@ -3019,6 +3108,7 @@ pub struct ContainerSummary {
     /// Additional human-readable status of this container (e.g. `Exit 0`)
     pub status: Option<String>,
 }
+
 impl serde::Serialize for ContainerSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3077,6 +3167,7 @@ impl serde::Serialize for ContainerSummary {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3179,6 +3270,7 @@ impl<'de> serde::Deserialize<'de> for ContainerSummary {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// CPU throttling stats of the container.
 ///
 /// This type is Linux-specific and omitted for Windows containers.
@@ -3191,6 +3283,7 @@ pub struct ContainerThrottlingData {
     /// Aggregated time (in nanoseconds) the container was throttled for.
     pub throttled_time: Option<u64>,
 }
+
 impl serde::Serialize for ContainerThrottlingData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3207,6 +3300,7 @@ impl serde::Serialize for ContainerThrottlingData {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerThrottlingData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3246,6 +3340,7 @@ impl<'de> serde::Deserialize<'de> for ContainerThrottlingData {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Container "top" response.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerTopResponse {
@@ -3255,6 +3350,7 @@ pub struct ContainerTopResponse {
     /// The ps column titles
     pub titles: Option<Vec<String>>,
 }
+
 impl serde::Serialize for ContainerTopResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3268,6 +3364,7 @@ impl serde::Serialize for ContainerTopResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerTopResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3306,12 +3403,14 @@ impl<'de> serde::Deserialize<'de> for ContainerTopResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Response for a successful container-update.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerUpdateResponse {
     /// Warnings encountered when updating the container.
     pub warnings: Option<Vec<String>>,
 }
+
 impl serde::Serialize for ContainerUpdateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3322,6 +3421,7 @@ impl serde::Serialize for ContainerUpdateResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerUpdateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3355,12 +3455,14 @@ impl<'de> serde::Deserialize<'de> for ContainerUpdateResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// container waiting error, if any
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerWaitExitError {
     /// Details of an error
     pub message: Option<String>,
 }
+
 impl serde::Serialize for ContainerWaitExitError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3371,6 +3473,7 @@ impl serde::Serialize for ContainerWaitExitError {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerWaitExitError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3404,6 +3507,7 @@ impl<'de> serde::Deserialize<'de> for ContainerWaitExitError {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// OK response to ContainerWait operation
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerWaitResponse {
@@ -3411,6 +3515,7 @@ pub struct ContainerWaitResponse {
     /// Exit code of the container
     pub status_code: i64,
 }
+
 impl serde::Serialize for ContainerWaitResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3422,6 +3527,7 @@ impl serde::Serialize for ContainerWaitResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerWaitResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3463,6 +3569,7 @@ impl<'de> serde::Deserialize<'de> for ContainerWaitResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Information for connecting to the containerd instance that is used by the daemon.
 /// This is included for debugging purposes only.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3481,6 +3588,7 @@ pub struct ContainerdInfo {
     /// such as cri-containerd.
     pub namespaces: Option<ContainerdInfoNamespaces>,
 }
+
 impl serde::Serialize for ContainerdInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3494,6 +3602,7 @@ impl serde::Serialize for ContainerdInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerdInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3533,6 +3642,7 @@ impl<'de> serde::Deserialize<'de> for ContainerdInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// represents system data usage information for container resources.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainersDiskUsage {
@@ -3547,6 +3657,7 @@ pub struct ContainersDiskUsage {
     /// Disk space in use by containers.
     pub total_size: Option<i64>,
 }
+
 impl serde::Serialize for ContainersDiskUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3569,6 +3680,7 @@ impl serde::Serialize for ContainersDiskUsage {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainersDiskUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3616,6 +3728,7 @@ impl<'de> serde::Deserialize<'de> for ContainersDiskUsage {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateImageInfo {
     pub error_detail: Option<ErrorDetail>,
@@ -3623,6 +3736,7 @@ pub struct CreateImageInfo {
     pub progress_detail: Option<ProgressDetail>,
     pub status: Option<String>,
 }
+
 impl serde::Serialize for CreateImageInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3642,6 +3756,7 @@ impl serde::Serialize for CreateImageInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CreateImageInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3688,6 +3803,7 @@ impl<'de> serde::Deserialize<'de> for CreateImageInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// DeviceInfo represents a device that can be used by a container.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceInfo {
@@ -3697,6 +3813,7 @@ pub struct DeviceInfo {
     /// The origin device driver.
     pub source: Option<String>,
 }
+
 impl serde::Serialize for DeviceInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3710,6 +3827,7 @@ impl serde::Serialize for DeviceInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DeviceInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3746,6 +3864,7 @@ impl<'de> serde::Deserialize<'de> for DeviceInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// A device mapping between the host and container
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceMapping {
@@ -3753,6 +3872,7 @@ pub struct DeviceMapping {
     pub path_in_container: Option<String>,
     pub path_on_host: Option<String>,
 }
+
 impl serde::Serialize for DeviceMapping {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3769,6 +3889,7 @@ impl serde::Serialize for DeviceMapping {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DeviceMapping {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3812,6 +3933,7 @@ impl<'de> serde::Deserialize<'de> for DeviceMapping {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// A request for devices to be sent to device drivers
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceRequest {
@@ -3834,6 +3956,7 @@ pub struct DeviceRequest {
     /// are passed directly to the driver.
     pub options: Option<std::collections::HashMap<String, String>>,
 }
+
 impl serde::Serialize for DeviceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3856,6 +3979,7 @@ impl serde::Serialize for DeviceRequest {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DeviceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3908,6 +4032,7 @@ impl<'de> serde::Deserialize<'de> for DeviceRequest {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Describes the result obtained from contacting the registry to retrieve
 /// image metadata.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3916,6 +4041,7 @@ pub struct DistributionInspect {
     /// An array containing all platforms supported by the image.
     pub platforms: Vec<OCIPlatform>,
 }
+
 impl serde::Serialize for DistributionInspect {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3925,6 +4051,7 @@ impl serde::Serialize for DistributionInspect {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DistributionInspect {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3975,6 +4102,7 @@ impl<'de> serde::Deserialize<'de> for DistributionInspect {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Driver represents a driver (network, logging, secrets).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Driver {
@@ -3983,6 +4111,7 @@ pub struct Driver {
     /// Key/value map of driver-specific options.
     pub options: Option<std::collections::HashMap<String, String>>,
 }
+
 impl serde::Serialize for Driver {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3994,6 +4123,7 @@ impl serde::Serialize for Driver {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Driver {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4038,6 +4168,7 @@ impl<'de> serde::Deserialize<'de> for Driver {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Information about the storage driver used to store the container's and
 /// image's filesystem.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4050,6 +4181,7 @@ pub struct DriverData {
     /// Name of the storage driver.
     pub name: String,
 }
+
 impl serde::Serialize for DriverData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4059,6 +4191,7 @@ impl serde::Serialize for DriverData {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DriverData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4109,6 +4242,7 @@ impl<'de> serde::Deserialize<'de> for DriverData {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// EndpointIPAMConfig represents an endpoint's IPAM configuration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EndpointIPAMConfig {
@@ -4116,6 +4250,7 @@ pub struct EndpointIPAMConfig {
     pub ipv6_address: Option<String>,
     pub link_local_ips: Option<Vec<String>>,
 }
+
 impl serde::Serialize for EndpointIPAMConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4132,6 +4267,7 @@ impl serde::Serialize for EndpointIPAMConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EndpointIPAMConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4173,6 +4309,7 @@ impl<'de> serde::Deserialize<'de> for EndpointIPAMConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EndpointPortConfig {
     pub name: Option<String>,
@@ -4192,6 +4329,7 @@ pub struct EndpointPortConfig {
     /// The port inside the container.
     pub target_port: Option<i64>,
 }
+
 impl serde::Serialize for EndpointPortConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4214,6 +4352,7 @@ impl serde::Serialize for EndpointPortConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EndpointPortConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4265,6 +4404,7 @@ impl<'de> serde::Deserialize<'de> for EndpointPortConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// contains network resources allocated and used for a container in a network.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EndpointResource {
@@ -4274,6 +4414,7 @@ pub struct EndpointResource {
     pub mac_address: Option<String>,
     pub name: Option<String>,
 }
+
 impl serde::Serialize for EndpointResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4296,6 +4437,7 @@ impl serde::Serialize for EndpointResource {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EndpointResource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4341,6 +4483,7 @@ impl<'de> serde::Deserialize<'de> for EndpointResource {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Configuration for a network endpoint.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EndpointSettings {
@@ -4385,6 +4528,7 @@ pub struct EndpointSettings {
     /// Unique ID of the network.
     pub network_id: Option<String>,
 }
+
 impl serde::Serialize for EndpointSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4437,6 +4581,7 @@ impl serde::Serialize for EndpointSettings {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EndpointSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4523,6 +4668,7 @@ impl<'de> serde::Deserialize<'de> for EndpointSettings {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Properties that can be configured to access and load balance a service.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EndpointSpec {
@@ -4532,6 +4678,7 @@ pub struct EndpointSpec {
     /// outside. Ports can only be provided if `vip` resolution mode is used.
     pub ports: Option<Vec<EndpointPortConfig>>,
 }
+
 impl serde::Serialize for EndpointSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4545,6 +4692,7 @@ impl serde::Serialize for EndpointSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EndpointSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4584,6 +4732,7 @@ impl<'de> serde::Deserialize<'de> for EndpointSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// EngineDescription provides information about an engine.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EngineDescription {
@@ -4591,6 +4740,7 @@ pub struct EngineDescription {
     pub labels: Option<std::collections::HashMap<String, String>>,
     pub plugins: Option<Vec<EngineDescriptionPluginsItem>>,
 }
+
 impl serde::Serialize for EngineDescription {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4607,6 +4757,7 @@ impl serde::Serialize for EngineDescription {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EngineDescription {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4654,11 +4805,13 @@ impl<'de> serde::Deserialize<'de> for EngineDescription {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ErrorDetail {
     pub code: Option<i64>,
     pub message: Option<String>,
 }
+
 impl serde::Serialize for ErrorDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4672,6 +4825,7 @@ impl serde::Serialize for ErrorDetail {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ErrorDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4708,12 +4862,14 @@ impl<'de> serde::Deserialize<'de> for ErrorDetail {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Represents an error.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ErrorResponse {
     /// The error message.
     pub message: String,
 }
+
 impl serde::Serialize for ErrorResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4722,6 +4878,7 @@ impl serde::Serialize for ErrorResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ErrorResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4758,6 +4915,7 @@ impl<'de> serde::Deserialize<'de> for ErrorResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Actor describes something that generates events, like a container, network,
 /// or a volume.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4767,6 +4925,7 @@ pub struct EventActor {
     /// The ID of the object emitting the event
     pub id: Option<String>,
 }
+
 impl serde::Serialize for EventActor {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4780,6 +4939,7 @@ impl serde::Serialize for EventActor {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EventActor {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4821,6 +4981,7 @@ impl<'de> serde::Deserialize<'de> for EventActor {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// EventMessage represents the information an event contains.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EventMessage {
@@ -4837,6 +4998,7 @@ pub struct EventMessage {
     /// Timestamp of event, with nanosecond accuracy
     pub time_nano: Option<i64>,
 }
+
 impl serde::Serialize for EventMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4862,6 +5024,7 @@ impl serde::Serialize for EventMessage {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EventMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4912,6 +5075,7 @@ impl<'de> serde::Deserialize<'de> for EventMessage {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Change in the container's filesystem.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FilesystemChange {
@@ -4919,6 +5083,7 @@ pub struct FilesystemChange {
     /// Path to file or directory that has changed.
     pub path: String,
 }
+
 impl serde::Serialize for FilesystemChange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4928,6 +5093,7 @@ impl serde::Serialize for FilesystemChange {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for FilesystemChange {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4970,6 +5136,7 @@ impl<'de> serde::Deserialize<'de> for FilesystemChange {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Information about the daemon's firewalling configuration.
 ///
 /// This field is currently only used on Linux, and omitted on other platforms.
@@ -4987,6 +5154,7 @@ pub struct FirewallInfo {
     /// > and may change without notice.
     pub info: Option<Vec<Vec<String>>>,
 }
+
 impl serde::Serialize for FirewallInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -5000,6 +5168,7 @@ impl serde::Serialize for FirewallInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for FirewallInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5036,9 +5205,11 @@ impl<'de> serde::Deserialize<'de> for FirewallInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// User-defined resources can be either Integer resources (e.g, `SSD=3`) or
 /// String resources (e.g, `GPU=UUID1`).
 pub type GenericResources = Vec<GenericResourcesItem>;
+
 /// Health stores information about the container's healthcheck results.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Health {
@@ -5054,6 +5225,7 @@ pub struct Health {
     /// - "unhealthy" Unhealthy indicates that the container has a problem
     pub status: Option<HealthStatus>,
 }
+
 impl serde::Serialize for Health {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -5070,6 +5242,7 @@ impl serde::Serialize for Health {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Health {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5111,6 +5284,7 @@ impl<'de> serde::Deserialize<'de> for Health {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// A test to perform to check that the container is healthy.
 /// Healthcheck commands should be side-effect free.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -5149,6 +5323,7 @@ pub struct HealthConfig {
     /// forcibly terminated without a graceful shutdown.
     pub timeout: Option<i64>,
 }
+
 impl serde::Serialize for HealthConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -5174,6 +5349,7 @@ impl serde::Serialize for HealthConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HealthConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5222,6 +5398,7 @@ impl<'de> serde::Deserialize<'de> for HealthConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// HealthcheckResult stores information about a single run of a healthcheck probe
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HealthcheckResult {
@@ -5241,6 +5418,7 @@ pub struct HealthcheckResult {
     /// [RFC 3339](https://www.ietf.org/rfc/rfc3339.txt) format with nano-seconds.
     pub start: Option<String>,
 }
+
 impl serde::Serialize for HealthcheckResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -5260,6 +5438,7 @@ impl serde::Serialize for HealthcheckResult {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HealthcheckResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5302,6 +5481,7 @@ impl<'de> serde::Deserialize<'de> for HealthcheckResult {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Container configuration that depends on the host we are running on
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostConfig {
@@ -5573,6 +5753,7 @@ pub struct HostConfig {
     /// the form `<container name>[:<ro|rw>]`.
     pub volumes_from: Option<Vec<String>>,
 }
+
 impl serde::Serialize for HostConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -5787,6 +5968,7 @@ impl serde::Serialize for HostConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HostConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6099,12 +6281,14 @@ impl<'de> serde::Deserialize<'de> for HostConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Response to an API call that returns just an Id
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IDResponse {
     /// The id of the newly created object.
     pub id: String,
 }
+
 impl serde::Serialize for IDResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6113,6 +6297,7 @@ impl serde::Serialize for IDResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for IDResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6149,6 +6334,7 @@ impl<'de> serde::Deserialize<'de> for IDResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IPAM {
     /// List of IPAM configuration options, specified as a map:
@@ -6162,6 +6348,7 @@ pub struct IPAM {
     /// Driver-specific options, specified as a map.
     pub options: Option<std::collections::HashMap<String, String>>,
 }
+
 impl serde::Serialize for IPAM {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6178,6 +6365,7 @@ impl serde::Serialize for IPAM {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for IPAM {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6224,6 +6412,7 @@ impl<'de> serde::Deserialize<'de> for IPAM {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IPAMConfig {
     pub auxiliary_addresses: Option<std::collections::HashMap<String, String>>,
@@ -6231,6 +6420,7 @@ pub struct IPAMConfig {
     pub ip_range: Option<String>,
     pub subnet: Option<String>,
 }
+
 impl serde::Serialize for IPAMConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6250,6 +6440,7 @@ impl serde::Serialize for IPAMConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for IPAMConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6297,10 +6488,12 @@ impl<'de> serde::Deserialize<'de> for IPAMConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IPAMStatus {
     pub subnets: Option<std::collections::HashMap<String, SubnetStatus>>,
 }
+
 impl serde::Serialize for IPAMStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6311,6 +6504,7 @@ impl serde::Serialize for IPAMStatus {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for IPAMStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6349,6 +6543,7 @@ impl<'de> serde::Deserialize<'de> for IPAMStatus {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Identity holds information about the identity and origin of the image.
 /// This is trusted information verified by the daemon and cannot be modified
 /// by tagging an image to a different name.
@@ -6363,6 +6558,7 @@ pub struct Identity {
     /// Signature contains the properties of verified signatures for the image.
     pub signature: Option<Vec<SignatureIdentity>>,
 }
+
 impl serde::Serialize for Identity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6379,6 +6575,7 @@ impl serde::Serialize for Identity {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Identity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6424,6 +6621,7 @@ impl<'de> serde::Deserialize<'de> for Identity {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Configuration of the image. These fields are used as defaults
 /// when starting a container from the image.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -6467,6 +6665,7 @@ pub struct ImageConfig {
     /// The working directory for commands to run in.
     pub working_dir: Option<String>,
 }
+
 impl serde::Serialize for ImageConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6513,6 +6712,7 @@ impl serde::Serialize for ImageConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6621,6 +6821,7 @@ impl<'de> serde::Deserialize<'de> for ImageConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageDeleteResponseItem {
     /// The image ID of an image that was deleted
@@ -6628,6 +6829,7 @@ pub struct ImageDeleteResponseItem {
     /// The image ID of an image that was untagged
     pub untagged: Option<String>,
 }
+
 impl serde::Serialize for ImageDeleteResponseItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6641,6 +6843,7 @@ impl serde::Serialize for ImageDeleteResponseItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageDeleteResponseItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6677,6 +6880,7 @@ impl<'de> serde::Deserialize<'de> for ImageDeleteResponseItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// individual image layer information in response to ImageHistory operation
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageHistoryResponseItem {
@@ -6687,6 +6891,7 @@ pub struct ImageHistoryResponseItem {
     pub size: i64,
     pub tags: Vec<String>,
 }
+
 impl serde::Serialize for ImageHistoryResponseItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6700,6 +6905,7 @@ impl serde::Serialize for ImageHistoryResponseItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageHistoryResponseItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6770,11 +6976,13 @@ impl<'de> serde::Deserialize<'de> for ImageHistoryResponseItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Image ID or Digest
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageID {
     pub id: Option<String>,
 }
+
 impl serde::Serialize for ImageID {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6785,6 +6993,7 @@ impl serde::Serialize for ImageID {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageID {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6816,6 +7025,7 @@ impl<'de> serde::Deserialize<'de> for ImageID {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Information about an image in the local image cache.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageInspect {
@@ -6896,6 +7106,7 @@ pub struct ImageInspect {
     /// CPU architecture variant (presently ARM-only).
     pub variant: Option<String>,
 }
+
 impl serde::Serialize for ImageInspect {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6957,6 +7168,7 @@ impl serde::Serialize for ImageInspect {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageInspect {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7054,6 +7266,7 @@ impl<'de> serde::Deserialize<'de> for ImageInspect {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// ImageManifestSummary represents a summary of an image manifest.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImageManifestSummary {
@@ -7078,6 +7291,7 @@ pub struct ImageManifestSummary {
     pub kind: ImageManifestSummaryKind,
     pub size: ImageManifestSummarySize,
 }
+
 impl serde::Serialize for ImageManifestSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7096,6 +7310,7 @@ impl serde::Serialize for ImageManifestSummary {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageManifestSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7176,6 +7391,7 @@ impl<'de> serde::Deserialize<'de> for ImageManifestSummary {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageSummary {
     /// Number of containers using this image. Includes both stopped and running
@@ -7243,6 +7459,7 @@ pub struct ImageSummary {
     /// Total size of the image including all layers it is composed of.
     pub size: i64,
 }
+
 impl serde::Serialize for ImageSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7265,6 +7482,7 @@ impl serde::Serialize for ImageSummary {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7376,6 +7594,7 @@ impl<'de> serde::Deserialize<'de> for ImageSummary {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// represents system data usage for image resources.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImagesDiskUsage {
@@ -7390,6 +7609,7 @@ pub struct ImagesDiskUsage {
     /// Disk space in use by images.
     pub total_size: Option<i64>,
 }
+
 impl serde::Serialize for ImagesDiskUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7412,6 +7632,7 @@ impl serde::Serialize for ImagesDiskUsage {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImagesDiskUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7459,6 +7680,7 @@ impl<'de> serde::Deserialize<'de> for ImagesDiskUsage {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// IndexInfo contains information about a registry.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IndexInfo {
@@ -7482,6 +7704,7 @@ pub struct IndexInfo {
     /// > trusted CAs instead of enabling this option.
     pub secure: Option<bool>,
 }
+
 impl serde::Serialize for IndexInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7501,6 +7724,7 @@ impl serde::Serialize for IndexInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for IndexInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7543,6 +7767,7 @@ impl<'de> serde::Deserialize<'de> for IndexInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// JoinTokens contains the tokens workers and managers need to join the swarm.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct JoinTokens {
@@ -7551,6 +7776,7 @@ pub struct JoinTokens {
     /// The token workers can use to join the swarm.
     pub worker: Option<String>,
 }
+
 impl serde::Serialize for JoinTokens {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7564,6 +7790,7 @@ impl serde::Serialize for JoinTokens {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for JoinTokens {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7600,6 +7827,7 @@ impl<'de> serde::Deserialize<'de> for JoinTokens {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// KnownSignerIdentity is an identifier for a special signer identity that is known to the implementation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum KnownSignerIdentity {
@@ -7608,6 +7836,7 @@ pub enum KnownSignerIdentity {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl KnownSignerIdentity {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -7617,6 +7846,7 @@ impl KnownSignerIdentity {
         }
     }
 }
+
 impl From<&str> for KnownSignerIdentity {
     fn from(value: &str) -> Self {
         match value {
@@ -7625,16 +7855,19 @@ impl From<&str> for KnownSignerIdentity {
         }
     }
 }
+
 impl std::fmt::Display for KnownSignerIdentity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for KnownSignerIdentity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for KnownSignerIdentity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7642,6 +7875,7 @@ impl<'de> serde::Deserialize<'de> for KnownSignerIdentity {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// An object describing a limit on resources which can be requested by a task.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Limit {
@@ -7650,6 +7884,7 @@ pub struct Limit {
     /// Limits the maximum number of PIDs in the container. Set `0` for unlimited.
     pub pids: Option<i64>,
 }
+
 impl serde::Serialize for Limit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7666,6 +7901,7 @@ impl serde::Serialize for Limit {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Limit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7705,6 +7941,7 @@ impl<'de> serde::Deserialize<'de> for Limit {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Current local status of this node.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LocalNodeState {
@@ -7723,6 +7960,7 @@ pub enum LocalNodeState {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl LocalNodeState {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -7737,6 +7975,7 @@ impl LocalNodeState {
         }
     }
 }
+
 impl From<&str> for LocalNodeState {
     fn from(value: &str) -> Self {
         match value {
@@ -7750,16 +7989,19 @@ impl From<&str> for LocalNodeState {
         }
     }
 }
+
 impl std::fmt::Display for LocalNodeState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for LocalNodeState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for LocalNodeState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7767,6 +8009,7 @@ impl<'de> serde::Deserialize<'de> for LocalNodeState {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// ManagerStatus represents the status of a manager.
 ///
 /// It provides the current status of a node's manager component, if the node
@@ -7778,6 +8021,7 @@ pub struct ManagerStatus {
     pub leader: Option<bool>,
     pub reachability: Option<Reachability>,
 }
+
 impl serde::Serialize for ManagerStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7794,6 +8038,7 @@ impl serde::Serialize for ManagerStatus {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ManagerStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7835,6 +8080,7 @@ impl<'de> serde::Deserialize<'de> for ManagerStatus {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Mount {
     /// Optional configuration for the `bind` type.
@@ -7868,6 +8114,7 @@ pub struct Mount {
     /// Optional configuration for the `volume` type.
     pub volume_options: Option<MountVolumeOptions>,
 }
+
 impl serde::Serialize for Mount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7902,6 +8149,7 @@ impl serde::Serialize for Mount {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Mount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7967,6 +8215,7 @@ impl<'de> serde::Deserialize<'de> for Mount {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// MountPoint represents a mount point configuration inside the container.
 /// This is used for reporting the mountpoints in use by a container.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -8007,6 +8256,7 @@ pub struct MountPoint {
     /// - `volume` a docker volume with the given `Name`.
     pub type_: Option<MountType>,
 }
+
 impl serde::Serialize for MountPoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -8038,6 +8288,7 @@ impl serde::Serialize for MountPoint {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MountPoint {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8092,6 +8343,7 @@ impl<'de> serde::Deserialize<'de> for MountPoint {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The mount type. Available types:
 ///
 /// - `bind` a mount of a file or directory from the host into the container.
@@ -8117,6 +8369,7 @@ pub enum MountType {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl MountType {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -8131,6 +8384,7 @@ impl MountType {
         }
     }
 }
+
 impl From<&str> for MountType {
     fn from(value: &str) -> Self {
         match value {
@@ -8144,16 +8398,19 @@ impl From<&str> for MountType {
         }
     }
 }
+
 impl std::fmt::Display for MountType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for MountType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MountType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8161,6 +8418,7 @@ impl<'de> serde::Deserialize<'de> for MountType {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Information about the Node Resource Interface (NRI).
 ///
 /// This field is only present if NRI is enabled.
@@ -8175,6 +8433,7 @@ pub struct NRIInfo {
     /// > and may change without notice.
     pub info: Option<Vec<Vec<String>>>,
 }
+
 impl serde::Serialize for NRIInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -8185,6 +8444,7 @@ impl serde::Serialize for NRIInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NRIInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8216,6 +8476,7 @@ impl<'de> serde::Deserialize<'de> for NRIInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Network {
     /// Whether a global / swarm scope network is manually attachable by regular
@@ -8259,6 +8520,7 @@ pub struct Network {
     /// or `local` for machine level)
     pub scope: Option<String>,
 }
+
 impl serde::Serialize for Network {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -8314,6 +8576,7 @@ impl serde::Serialize for Network {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Network {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8404,6 +8667,7 @@ impl<'de> serde::Deserialize<'de> for Network {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Specifies how a task is attached to a network, and the addresses the
 /// task was assigned on that network.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -8414,6 +8678,7 @@ pub struct NetworkAttachment {
     pub addresses: Option<Vec<String>>,
     pub network: Option<SwarmNetwork>,
 }
+
 impl serde::Serialize for NetworkAttachment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -8427,6 +8692,7 @@ impl serde::Serialize for NetworkAttachment {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkAttachment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8463,6 +8729,7 @@ impl<'de> serde::Deserialize<'de> for NetworkAttachment {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Specifies how a service should be attached to a particular network.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkAttachmentConfig {
@@ -8473,6 +8740,7 @@ pub struct NetworkAttachmentConfig {
     /// The target network for attachment. Must be a network name or ID.
     pub target: Option<String>,
 }
+
 impl serde::Serialize for NetworkAttachmentConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -8489,6 +8757,7 @@ impl serde::Serialize for NetworkAttachmentConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkAttachmentConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8533,6 +8802,7 @@ impl<'de> serde::Deserialize<'de> for NetworkAttachmentConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// NetworkConnectRequest represents the data to be used to connect a container to a network.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkConnectRequest {
@@ -8540,6 +8810,7 @@ pub struct NetworkConnectRequest {
     pub container: String,
     pub endpoint_config: Option<EndpointSettings>,
 }
+
 impl serde::Serialize for NetworkConnectRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -8551,6 +8822,7 @@ impl serde::Serialize for NetworkConnectRequest {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkConnectRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8592,6 +8864,7 @@ impl<'de> serde::Deserialize<'de> for NetworkConnectRequest {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// OK response to NetworkCreate operation
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkCreateResponse {
@@ -8600,6 +8873,7 @@ pub struct NetworkCreateResponse {
     /// Warnings encountered when creating the container
     pub warning: String,
 }
+
 impl serde::Serialize for NetworkCreateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -8609,6 +8883,7 @@ impl serde::Serialize for NetworkCreateResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkCreateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8651,6 +8926,7 @@ impl<'de> serde::Deserialize<'de> for NetworkCreateResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// NetworkDisconnectRequest represents the data to be used to disconnect a container from a network.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkDisconnectRequest {
@@ -8659,6 +8935,7 @@ pub struct NetworkDisconnectRequest {
     /// Force the container to disconnect from the network.
     pub force: Option<bool>,
 }
+
 impl serde::Serialize for NetworkDisconnectRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -8670,6 +8947,7 @@ impl serde::Serialize for NetworkDisconnectRequest {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkDisconnectRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8709,6 +8987,7 @@ impl<'de> serde::Deserialize<'de> for NetworkDisconnectRequest {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The body of the "get network" http response message.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkInspect {
@@ -8760,6 +9039,7 @@ pub struct NetworkInspect {
     /// provides runtime information about the network such as the number of allocated IPs.
     pub status: Option<NetworkStatus>,
 }
+
 impl serde::Serialize for NetworkInspect {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -8824,6 +9104,7 @@ impl serde::Serialize for NetworkInspect {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkInspect {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8937,6 +9218,7 @@ impl<'de> serde::Deserialize<'de> for NetworkInspect {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// NetworkSettings exposes the network settings in the API
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkSettings {
@@ -8948,6 +9230,7 @@ pub struct NetworkSettings {
     /// SandboxKey is the full path of the netns handle
     pub sandbox_key: Option<String>,
 }
+
 impl serde::Serialize for NetworkSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -8967,6 +9250,7 @@ impl serde::Serialize for NetworkSettings {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9016,11 +9300,13 @@ impl<'de> serde::Deserialize<'de> for NetworkSettings {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// provides runtime information about the network such as the number of allocated IPs.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkStatus {
     pub ipam: Option<IPAMStatus>,
 }
+
 impl serde::Serialize for NetworkStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9031,6 +9317,7 @@ impl serde::Serialize for NetworkStatus {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9062,8 +9349,10 @@ impl<'de> serde::Deserialize<'de> for NetworkStatus {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Network list response item
 pub type NetworkSummary = Network;
+
 /// carries the information about one backend task
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkTaskInfo {
@@ -9072,6 +9361,7 @@ pub struct NetworkTaskInfo {
     pub info: Option<std::collections::HashMap<String, String>>,
     pub name: Option<String>,
 }
+
 impl serde::Serialize for NetworkTaskInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9091,6 +9381,7 @@ impl serde::Serialize for NetworkTaskInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkTaskInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9138,6 +9429,7 @@ impl<'de> serde::Deserialize<'de> for NetworkTaskInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// NetworkingConfig represents the container's networking configuration for
 /// each of its interfaces.
 /// It is used for the networking configs specified in the `docker create`
@@ -9149,6 +9441,7 @@ pub struct NetworkingConfig {
     /// network with no particular endpoint configuration.
     pub endpoints_config: Option<std::collections::HashMap<String, EndpointSettings>>,
 }
+
 impl serde::Serialize for NetworkingConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9159,6 +9452,7 @@ impl serde::Serialize for NetworkingConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkingConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9199,6 +9493,7 @@ impl<'de> serde::Deserialize<'de> for NetworkingConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Node {
     /// Date and time at which the node was added to the swarm in
@@ -9214,6 +9509,7 @@ pub struct Node {
     pub updated_at: Option<String>,
     pub version: Option<ObjectVersion>,
 }
+
 impl serde::Serialize for Node {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9245,6 +9541,7 @@ impl serde::Serialize for Node {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Node {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9303,6 +9600,7 @@ impl<'de> serde::Deserialize<'de> for Node {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// NodeDescription encapsulates the properties of the Node as reported by the
 /// agent.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -9313,6 +9611,7 @@ pub struct NodeDescription {
     pub resources: Option<ResourceObject>,
     pub tls_info: Option<TLSInfo>,
 }
+
 impl serde::Serialize for NodeDescription {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9335,6 +9634,7 @@ impl serde::Serialize for NodeDescription {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NodeDescription {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9384,6 +9684,7 @@ impl<'de> serde::Deserialize<'de> for NodeDescription {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NodeSpec {
     /// Availability of the node.
@@ -9395,6 +9696,7 @@ pub struct NodeSpec {
     /// Role of the node.
     pub role: Option<NodeSpecRole>,
 }
+
 impl serde::Serialize for NodeSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9414,6 +9716,7 @@ impl serde::Serialize for NodeSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NodeSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9463,6 +9766,7 @@ impl<'de> serde::Deserialize<'de> for NodeSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// NodeState represents the state of a node.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum NodeState {
@@ -9477,6 +9781,7 @@ pub enum NodeState {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl NodeState {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -9489,6 +9794,7 @@ impl NodeState {
         }
     }
 }
+
 impl From<&str> for NodeState {
     fn from(value: &str) -> Self {
         match value {
@@ -9500,16 +9806,19 @@ impl From<&str> for NodeState {
         }
     }
 }
+
 impl std::fmt::Display for NodeState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for NodeState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NodeState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9517,6 +9826,7 @@ impl<'de> serde::Deserialize<'de> for NodeState {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// NodeStatus represents the status of a node.
 ///
 /// It provides the current status of the node, as seen by the manager.
@@ -9527,6 +9837,7 @@ pub struct NodeStatus {
     pub message: Option<String>,
     pub state: Option<NodeState>,
 }
+
 impl serde::Serialize for NodeStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9543,6 +9854,7 @@ impl serde::Serialize for NodeStatus {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NodeStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9582,6 +9894,7 @@ impl<'de> serde::Deserialize<'de> for NodeStatus {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// A descriptor struct containing digest, media type, and size, as defined in
 /// the [OCI Content Descriptors Specification](https://github.com/opencontainers/image-spec/blob/v1.0.1/descriptor.md).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -9604,6 +9917,7 @@ pub struct OCIDescriptor {
     /// List of URLs from which this object MAY be downloaded.
     pub urls: Option<Vec<String>>,
 }
+
 impl serde::Serialize for OCIDescriptor {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9635,6 +9949,7 @@ impl serde::Serialize for OCIDescriptor {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for OCIDescriptor {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9694,6 +10009,7 @@ impl<'de> serde::Deserialize<'de> for OCIDescriptor {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Describes the platform which the image in the manifest runs on, as defined
 /// in the [OCI Image Index Specification](https://github.com/opencontainers/image-spec/blob/v1.0.1/image-index.md).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -9712,6 +10028,7 @@ pub struct OCIPlatform {
     /// specify ARMv7 when architecture is `arm`.
     pub variant: Option<String>,
 }
+
 impl serde::Serialize for OCIPlatform {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9734,6 +10051,7 @@ impl serde::Serialize for OCIPlatform {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for OCIPlatform {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9781,6 +10099,7 @@ impl<'de> serde::Deserialize<'de> for OCIPlatform {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The version number of the object such as node, service, etc. This is needed
 /// to avoid conflicting writes. The client must send the version number along
 /// with the modified specification when updating these objects.
@@ -9795,6 +10114,7 @@ impl<'de> serde::Deserialize<'de> for OCIPlatform {
 pub struct ObjectVersion {
     pub index: Option<u64>,
 }
+
 impl serde::Serialize for ObjectVersion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9805,6 +10125,7 @@ impl serde::Serialize for ObjectVersion {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ObjectVersion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9836,6 +10157,7 @@ impl<'de> serde::Deserialize<'de> for ObjectVersion {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// represents one peer of an overlay network.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PeerInfo {
@@ -9844,6 +10166,7 @@ pub struct PeerInfo {
     /// ID of the peer-node in the Swarm cluster.
     pub name: Option<String>,
 }
+
 impl serde::Serialize for PeerInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9857,6 +10180,7 @@ impl serde::Serialize for PeerInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PeerInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9893,6 +10217,7 @@ impl<'de> serde::Deserialize<'de> for PeerInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Represents a peer-node in the swarm
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PeerNode {
@@ -9901,6 +10226,7 @@ pub struct PeerNode {
     /// Unique identifier of for this node in the swarm.
     pub node_id: Option<String>,
 }
+
 impl serde::Serialize for PeerNode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9914,6 +10240,7 @@ impl serde::Serialize for PeerNode {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PeerNode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9950,6 +10277,7 @@ impl<'de> serde::Deserialize<'de> for PeerNode {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Platform represents the platform (Arch/OS).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Platform {
@@ -9959,6 +10287,7 @@ pub struct Platform {
     /// OS represents the Operating System (for example, `linux` or `windows`).
     pub os: Option<String>,
 }
+
 impl serde::Serialize for Platform {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -9972,6 +10301,7 @@ impl serde::Serialize for Platform {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Platform {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10008,6 +10338,7 @@ impl<'de> serde::Deserialize<'de> for Platform {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// A plugin for the Engine API
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Plugin {
@@ -10022,6 +10353,7 @@ pub struct Plugin {
     /// user-configurable settings for the plugin.
     pub settings: PluginSettings,
 }
+
 impl serde::Serialize for Plugin {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10039,6 +10371,7 @@ impl serde::Serialize for Plugin {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Plugin {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10101,6 +10434,7 @@ impl<'de> serde::Deserialize<'de> for Plugin {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginDevice {
     pub description: String,
@@ -10108,6 +10442,7 @@ pub struct PluginDevice {
     pub path: Option<String>,
     pub settable: Vec<String>,
 }
+
 impl serde::Serialize for PluginDevice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10121,6 +10456,7 @@ impl serde::Serialize for PluginDevice {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginDevice {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10176,6 +10512,7 @@ impl<'de> serde::Deserialize<'de> for PluginDevice {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginEnv {
     pub description: String,
@@ -10183,6 +10520,7 @@ pub struct PluginEnv {
     pub settable: Vec<String>,
     pub value: Option<String>,
 }
+
 impl serde::Serialize for PluginEnv {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10196,6 +10534,7 @@ impl serde::Serialize for PluginEnv {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginEnv {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10251,6 +10590,7 @@ impl<'de> serde::Deserialize<'de> for PluginEnv {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginMount {
     pub description: String,
@@ -10261,6 +10601,7 @@ pub struct PluginMount {
     pub source: Option<String>,
     pub type_: String,
 }
+
 impl serde::Serialize for PluginMount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10277,6 +10618,7 @@ impl serde::Serialize for PluginMount {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginMount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10354,6 +10696,7 @@ impl<'de> serde::Deserialize<'de> for PluginMount {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Describes a permission the user has to accept upon installing
 /// the plugin.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -10362,6 +10705,7 @@ pub struct PluginPrivilege {
     pub name: Option<String>,
     pub value: Option<Vec<String>>,
 }
+
 impl serde::Serialize for PluginPrivilege {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10378,6 +10722,7 @@ impl serde::Serialize for PluginPrivilege {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginPrivilege {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10417,6 +10762,7 @@ impl<'de> serde::Deserialize<'de> for PluginPrivilege {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Available plugins per type.
 ///
 /// &lt;p&gt;&lt;br /&gt;&lt;/p&gt;
@@ -10435,6 +10781,7 @@ pub struct PluginsInfo {
     /// Names of available volume-drivers, and network-driver plugins.
     pub volume: Option<Vec<String>>,
 }
+
 impl serde::Serialize for PluginsInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10454,6 +10801,7 @@ impl serde::Serialize for PluginsInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginsInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10498,6 +10846,7 @@ impl<'de> serde::Deserialize<'de> for PluginsInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// PortBinding represents a binding between a host IP address and a host
 /// port.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -10507,6 +10856,7 @@ pub struct PortBinding {
     /// Host port number that the container's port is mapped to.
     pub host_port: Option<String>,
 }
+
 impl serde::Serialize for PortBinding {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10520,6 +10870,7 @@ impl serde::Serialize for PortBinding {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PortBinding {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10556,6 +10907,7 @@ impl<'de> serde::Deserialize<'de> for PortBinding {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// PortMap describes the mapping of container ports to host ports, using the
 /// container's port-number and protocol as key in the format `<port>/<protocol>`,
 /// for example, `80/udp`.
@@ -10563,11 +10915,13 @@ impl<'de> serde::Deserialize<'de> for PortBinding {
 /// If a container's port is mapped for multiple protocols, separate entries
 /// are added to the mapping table.
 pub type PortMap = std::collections::HashMap<String, Option<Vec<PortBinding>>>;
+
 /// represents the port status of a task's host ports whose service has published host ports
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortStatus {
     pub ports: Option<Vec<EndpointPortConfig>>,
 }
+
 impl serde::Serialize for PortStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10578,6 +10932,7 @@ impl serde::Serialize for PortStatus {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PortStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10612,6 +10967,7 @@ impl<'de> serde::Deserialize<'de> for PortStatus {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Describes a port-mapping between the container and the host.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PortSummary {
@@ -10623,6 +10979,7 @@ pub struct PortSummary {
     pub public_port: Option<u16>,
     pub type_: PortSummaryType,
 }
+
 impl serde::Serialize for PortSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10638,6 +10995,7 @@ impl serde::Serialize for PortSummary {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PortSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10686,6 +11044,7 @@ impl<'de> serde::Deserialize<'de> for PortSummary {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProcessConfig {
     pub arguments: Option<Vec<String>>,
@@ -10694,6 +11053,7 @@ pub struct ProcessConfig {
     pub tty: Option<bool>,
     pub user: Option<String>,
 }
+
 impl serde::Serialize for ProcessConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10716,6 +11076,7 @@ impl serde::Serialize for ProcessConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ProcessConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10761,11 +11122,13 @@ impl<'de> serde::Deserialize<'de> for ProcessConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProgressDetail {
     pub current: Option<i64>,
     pub total: Option<i64>,
 }
+
 impl serde::Serialize for ProgressDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10779,6 +11142,7 @@ impl serde::Serialize for ProgressDetail {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ProgressDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10815,6 +11179,7 @@ impl<'de> serde::Deserialize<'de> for ProgressDetail {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// PullIdentity contains remote location information if image was created via pull.
 /// If image was pulled via mirror, this contains the original repository location.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -10822,6 +11187,7 @@ pub struct PullIdentity {
     /// Repository is the remote repository location the image was pulled from.
     pub repository: Option<String>,
 }
+
 impl serde::Serialize for PullIdentity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10832,6 +11198,7 @@ impl serde::Serialize for PullIdentity {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PullIdentity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10865,6 +11232,7 @@ impl<'de> serde::Deserialize<'de> for PullIdentity {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PushImageInfo {
     /// The layer (or other item) this line reports on.
@@ -10873,6 +11241,7 @@ pub struct PushImageInfo {
     pub progress_detail: Option<ProgressDetail>,
     pub status: Option<String>,
 }
+
 impl serde::Serialize for PushImageInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -10892,6 +11261,7 @@ impl serde::Serialize for PushImageInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PushImageInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10938,6 +11308,7 @@ impl<'de> serde::Deserialize<'de> for PushImageInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Reachability represents the reachability of a node.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Reachability {
@@ -10950,6 +11321,7 @@ pub enum Reachability {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl Reachability {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -10961,6 +11333,7 @@ impl Reachability {
         }
     }
 }
+
 impl From<&str> for Reachability {
     fn from(value: &str) -> Self {
         match value {
@@ -10971,16 +11344,19 @@ impl From<&str> for Reachability {
         }
     }
 }
+
 impl std::fmt::Display for Reachability {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for Reachability {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Reachability {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10988,6 +11364,7 @@ impl<'de> serde::Deserialize<'de> for Reachability {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// RegistryServiceConfig stores daemon registry services configuration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RegistryServiceConfig {
@@ -11020,6 +11397,7 @@ pub struct RegistryServiceConfig {
     /// (`docker.io`) registry.
     pub mirrors: Option<Vec<String>>,
 }
+
 impl serde::Serialize for RegistryServiceConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11036,6 +11414,7 @@ impl serde::Serialize for RegistryServiceConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for RegistryServiceConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11082,6 +11461,7 @@ impl<'de> serde::Deserialize<'de> for RegistryServiceConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// An object describing the resources which can be advertised by a node and
 /// requested by a task.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -11090,6 +11470,7 @@ pub struct ResourceObject {
     pub memory_bytes: Option<i64>,
     pub nano_cpus: Option<i64>,
 }
+
 impl serde::Serialize for ResourceObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11106,6 +11487,7 @@ impl serde::Serialize for ResourceObject {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ResourceObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11147,6 +11529,7 @@ impl<'de> serde::Deserialize<'de> for ResourceObject {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// A container's resources (cgroups config, ulimits, etc)
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Resources {
@@ -11256,6 +11639,7 @@ pub struct Resources {
     /// ```
     pub ulimits: Option<Vec<ResourcesUlimitsItem>>,
 }
+
 impl serde::Serialize for Resources {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11353,6 +11737,7 @@ impl serde::Serialize for Resources {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Resources {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11503,6 +11888,7 @@ impl<'de> serde::Deserialize<'de> for Resources {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The behavior to apply when the container exits. The default is not to
 /// restart.
 ///
@@ -11519,6 +11905,7 @@ pub struct RestartPolicy {
     /// - `on-failure` Restart only when the container exit code is non-zero
     pub name: Option<RestartPolicyName>,
 }
+
 impl serde::Serialize for RestartPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11532,6 +11919,7 @@ impl serde::Serialize for RestartPolicy {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for RestartPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11570,12 +11958,14 @@ impl<'de> serde::Deserialize<'de> for RestartPolicy {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Information about the storage used for the container's root filesystem.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RootFSStorage {
     /// Information about the snapshot used for the container's root filesystem.
     pub snapshot: Option<RootFSStorageSnapshot>,
 }
+
 impl serde::Serialize for RootFSStorage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11586,6 +11976,7 @@ impl serde::Serialize for RootFSStorage {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for RootFSStorage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11619,12 +12010,14 @@ impl<'de> serde::Deserialize<'de> for RootFSStorage {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Information about a snapshot backend of the container's root filesystem.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RootFSStorageSnapshot {
     /// Name of the snapshotter.
     pub name: Option<String>,
 }
+
 impl serde::Serialize for RootFSStorageSnapshot {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11635,6 +12028,7 @@ impl serde::Serialize for RootFSStorageSnapshot {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for RootFSStorageSnapshot {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11668,6 +12062,7 @@ impl<'de> serde::Deserialize<'de> for RootFSStorageSnapshot {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Runtime describes an [OCI compliant](https://github.com/opencontainers/runtime-spec)
 /// runtime.
 ///
@@ -11699,6 +12094,7 @@ pub struct Runtime {
     /// > and may change without notice.
     pub status: Option<std::collections::HashMap<String, String>>,
 }
+
 impl serde::Serialize for Runtime {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11715,6 +12111,7 @@ impl serde::Serialize for Runtime {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Runtime {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11761,6 +12158,7 @@ impl<'de> serde::Deserialize<'de> for Runtime {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Secret {
     pub created_at: Option<String>,
@@ -11769,6 +12167,7 @@ pub struct Secret {
     pub updated_at: Option<String>,
     pub version: Option<ObjectVersion>,
 }
+
 impl serde::Serialize for Secret {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11791,6 +12190,7 @@ impl serde::Serialize for Secret {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Secret {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11836,6 +12236,7 @@ impl<'de> serde::Deserialize<'de> for Secret {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SecretSpec {
     /// Data is the data to store as a secret, formatted as a standard base64-encoded
@@ -11860,6 +12261,7 @@ pub struct SecretSpec {
     /// a template. If no driver is set, no templating is used.
     pub templating: Option<Driver>,
 }
+
 impl serde::Serialize for SecretSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11882,6 +12284,7 @@ impl serde::Serialize for SecretSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SecretSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11932,6 +12335,7 @@ impl<'de> serde::Deserialize<'de> for SecretSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Service {
     pub created_at: Option<String>,
@@ -11951,6 +12355,7 @@ pub struct Service {
     pub updated_at: Option<String>,
     pub version: Option<ObjectVersion>,
 }
+
 impl serde::Serialize for Service {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11985,6 +12390,7 @@ impl serde::Serialize for Service {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Service {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12050,6 +12456,7 @@ impl<'de> serde::Deserialize<'de> for Service {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// contains the information returned to a client on the
 /// creation of a new service.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -12061,6 +12468,7 @@ pub struct ServiceCreateResponse {
     /// FIXME(thaJeztah): this should have "omitempty" in the generated type.
     pub warnings: Option<Vec<String>>,
 }
+
 impl serde::Serialize for ServiceCreateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -12074,6 +12482,7 @@ impl serde::Serialize for ServiceCreateResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceCreateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12110,6 +12519,7 @@ impl<'de> serde::Deserialize<'de> for ServiceCreateResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// represents service parameters with the list of service's tasks
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceInfo {
@@ -12118,6 +12528,7 @@ pub struct ServiceInfo {
     pub tasks: Option<Vec<NetworkTaskInfo>>,
     pub vip: Option<String>,
 }
+
 impl serde::Serialize for ServiceInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -12137,6 +12548,7 @@ impl serde::Serialize for ServiceInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12181,6 +12593,7 @@ impl<'de> serde::Deserialize<'de> for ServiceInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// User modifiable configuration for a service.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceSpec {
@@ -12201,6 +12614,7 @@ pub struct ServiceSpec {
     /// Specification for the update strategy of the service.
     pub update_config: Option<ServiceSpecUpdateConfig>,
 }
+
 impl serde::Serialize for ServiceSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -12232,6 +12646,7 @@ impl serde::Serialize for ServiceSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12302,11 +12717,13 @@ impl<'de> serde::Deserialize<'de> for ServiceSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceUpdateResponse {
     /// Optional warning messages
     pub warnings: Option<Vec<String>>,
 }
+
 impl serde::Serialize for ServiceUpdateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -12317,6 +12734,7 @@ impl serde::Serialize for ServiceUpdateResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceUpdateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12350,6 +12768,7 @@ impl<'de> serde::Deserialize<'de> for ServiceUpdateResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// SignatureIdentity contains the properties of verified signatures for the image.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SignatureIdentity {
@@ -12374,6 +12793,7 @@ pub struct SignatureIdentity {
     /// Warning does not indicate a failed verification but may point to configuration issues.
     pub warnings: Option<Vec<String>>,
 }
+
 impl serde::Serialize for SignatureIdentity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -12405,6 +12825,7 @@ impl serde::Serialize for SignatureIdentity {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SignatureIdentity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12468,6 +12889,7 @@ impl<'de> serde::Deserialize<'de> for SignatureIdentity {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// SignatureTimestamp contains information about a verified signed timestamp for an image signature.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SignatureTimestamp {
@@ -12475,6 +12897,7 @@ pub struct SignatureTimestamp {
     pub type_: Option<SignatureTimestampType>,
     pub uri: Option<String>,
 }
+
 impl serde::Serialize for SignatureTimestamp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -12491,6 +12914,7 @@ impl serde::Serialize for SignatureTimestamp {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SignatureTimestamp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12532,6 +12956,7 @@ impl<'de> serde::Deserialize<'de> for SignatureTimestamp {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// SignatureTimestampType is the type of timestamp used in the signature.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SignatureTimestampType {
@@ -12542,6 +12967,7 @@ pub enum SignatureTimestampType {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl SignatureTimestampType {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -12552,6 +12978,7 @@ impl SignatureTimestampType {
         }
     }
 }
+
 impl From<&str> for SignatureTimestampType {
     fn from(value: &str) -> Self {
         match value {
@@ -12561,16 +12988,19 @@ impl From<&str> for SignatureTimestampType {
         }
     }
 }
+
 impl std::fmt::Display for SignatureTimestampType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for SignatureTimestampType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SignatureTimestampType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12578,6 +13008,7 @@ impl<'de> serde::Deserialize<'de> for SignatureTimestampType {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// SignatureType is the type of signature format.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SignatureType {
@@ -12588,6 +13019,7 @@ pub enum SignatureType {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl SignatureType {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -12598,6 +13030,7 @@ impl SignatureType {
         }
     }
 }
+
 impl From<&str> for SignatureType {
     fn from(value: &str) -> Self {
         match value {
@@ -12607,16 +13040,19 @@ impl From<&str> for SignatureType {
         }
     }
 }
+
 impl std::fmt::Display for SignatureType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for SignatureType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SignatureType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12624,6 +13060,7 @@ impl<'de> serde::Deserialize<'de> for SignatureType {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// SignerIdentity contains information about the signer certificate used to sign the image.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SignerIdentity {
@@ -12665,6 +13102,7 @@ pub struct SignerIdentity {
     /// SubjectAlternativeName is the certificate subject alternative name.
     pub subject_alternative_name: Option<String>,
 }
+
 impl serde::Serialize for SignerIdentity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -12723,6 +13161,7 @@ impl serde::Serialize for SignerIdentity {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SignerIdentity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12830,12 +13269,14 @@ impl<'de> serde::Deserialize<'de> for SignerIdentity {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Information about the storage used by the container.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Storage {
     /// Information about the storage used for the container's root filesystem.
     pub root_fs: Option<RootFSStorage>,
 }
+
 impl serde::Serialize for Storage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -12846,6 +13287,7 @@ impl serde::Serialize for Storage {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Storage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12877,6 +13319,7 @@ impl<'de> serde::Deserialize<'de> for Storage {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SubnetStatus {
     /// Number of IP addresses within the network's IPRange for the subnet that are available for allocation, saturating at 2&lt;sup&gt;64&lt;/sup&gt; - 1.
@@ -12884,6 +13327,7 @@ pub struct SubnetStatus {
     /// Number of IP addresses in the subnet that are in use or reserved and are therefore unavailable for allocation, saturating at 2&lt;sup&gt;64&lt;/sup&gt; - 1.
     pub ips_in_use: Option<u64>,
 }
+
 impl serde::Serialize for SubnetStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -12897,6 +13341,7 @@ impl serde::Serialize for SubnetStatus {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SubnetStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12935,6 +13380,7 @@ impl<'de> serde::Deserialize<'de> for SubnetStatus {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Swarm {
     /// Date and time at which the swarm was initialised in
@@ -12962,6 +13408,7 @@ pub struct Swarm {
     pub version: Option<ObjectVersion>,
     pub join_tokens: Option<JoinTokens>,
 }
+
 impl serde::Serialize for Swarm {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13002,6 +13449,7 @@ impl serde::Serialize for Swarm {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Swarm {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13071,12 +13519,14 @@ impl<'de> serde::Deserialize<'de> for Swarm {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// A driver and its options (moby's `swarm.Driver`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmDriver {
     pub name: Option<String>,
     pub options: Option<std::collections::HashMap<String, String>>,
 }
+
 impl serde::Serialize for SwarmDriver {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13090,6 +13540,7 @@ impl serde::Serialize for SwarmDriver {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmDriver {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13131,6 +13582,7 @@ impl<'de> serde::Deserialize<'de> for SwarmDriver {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// One IP address range of a swarm network (moby's `swarm.IPAMConfig`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmIPAMConfig {
@@ -13138,6 +13590,7 @@ pub struct SwarmIPAMConfig {
     pub range: Option<String>,
     pub subnet: Option<String>,
 }
+
 impl serde::Serialize for SwarmIPAMConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13154,6 +13607,7 @@ impl serde::Serialize for SwarmIPAMConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmIPAMConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13193,12 +13647,14 @@ impl<'de> serde::Deserialize<'de> for SwarmIPAMConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The IP address management of a swarm network (moby's `swarm.IPAMOptions`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmIPAMOptions {
     pub configs: Option<Vec<SwarmIPAMConfig>>,
     pub driver: Option<SwarmDriver>,
 }
+
 impl serde::Serialize for SwarmIPAMOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13212,6 +13668,7 @@ impl serde::Serialize for SwarmIPAMOptions {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmIPAMOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13250,6 +13707,7 @@ impl<'de> serde::Deserialize<'de> for SwarmIPAMOptions {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Represents generic information about swarm.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmInfo {
@@ -13269,6 +13727,7 @@ pub struct SwarmInfo {
     /// List of ID's and addresses of other managers in the swarm.
     pub remote_managers: Option<Vec<PeerNode>>,
 }
+
 impl serde::Serialize for SwarmInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13303,6 +13762,7 @@ impl serde::Serialize for SwarmInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13364,6 +13824,7 @@ impl<'de> serde::Deserialize<'de> for SwarmInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// A network as the swarm manager holds it (moby's `swarm.Network`): not the engine's
 /// `Network`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -13376,6 +13837,7 @@ pub struct SwarmNetwork {
     pub updated_at: Option<String>,
     pub version: Option<SwarmNetworkVersion>,
 }
+
 impl serde::Serialize for SwarmNetwork {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13404,6 +13866,7 @@ impl serde::Serialize for SwarmNetwork {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmNetwork {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13461,6 +13924,7 @@ impl<'de> serde::Deserialize<'de> for SwarmNetwork {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The network's specification in the swarm (moby's `swarm.NetworkSpec`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmNetworkSpec {
@@ -13476,6 +13940,7 @@ pub struct SwarmNetworkSpec {
     pub name: Option<String>,
     pub scope: Option<String>,
 }
+
 impl serde::Serialize for SwarmNetworkSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13513,6 +13978,7 @@ impl serde::Serialize for SwarmNetworkSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmNetworkSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13585,6 +14051,7 @@ impl<'de> serde::Deserialize<'de> for SwarmNetworkSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// User modifiable swarm configuration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpec {
@@ -13605,6 +14072,7 @@ pub struct SwarmSpec {
     /// Defaults for creating tasks in this cluster.
     pub task_defaults: Option<SwarmSpecTaskDefaults>,
 }
+
 impl serde::Serialize for SwarmSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -13636,6 +14104,7 @@ impl serde::Serialize for SwarmSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13706,6 +14175,7 @@ impl<'de> serde::Deserialize<'de> for SwarmSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemInfo {
     /// Hardware architecture of the host, as returned by the operating system.
@@ -13954,6 +14424,7 @@ pub struct SystemInfo {
     /// These messages can be printed by the client as information to the user.
     pub warnings: Option<Vec<String>>,
 }
+
 impl serde::Serialize for SystemInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14147,6 +14618,7 @@ impl serde::Serialize for SystemInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14414,6 +14886,7 @@ impl<'de> serde::Deserialize<'de> for SystemInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Response of Engine API: GET "/version"
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemVersion {
@@ -14448,6 +14921,7 @@ pub struct SystemVersion {
     /// The version of the daemon
     pub version: Option<String>,
 }
+
 impl serde::Serialize for SystemVersion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14491,6 +14965,7 @@ impl serde::Serialize for SystemVersion {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemVersion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14562,6 +15037,7 @@ impl<'de> serde::Deserialize<'de> for SystemVersion {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Information about the issuer of leaf TLS certificates and the trusted root
 /// CA certificate.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -14574,6 +15050,7 @@ pub struct TLSInfo {
     /// certificates.
     pub trust_root: Option<String>,
 }
+
 impl serde::Serialize for TLSInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14590,6 +15067,7 @@ impl serde::Serialize for TLSInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TLSInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14633,6 +15111,7 @@ impl<'de> serde::Deserialize<'de> for TLSInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Task {
     pub assigned_generic_resources: Option<GenericResources>,
@@ -14661,6 +15140,7 @@ pub struct Task {
     pub updated_at: Option<String>,
     pub version: Option<ObjectVersion>,
 }
+
 impl serde::Serialize for Task {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14713,6 +15193,7 @@ impl serde::Serialize for Task {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Task {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14803,6 +15284,7 @@ impl<'de> serde::Deserialize<'de> for Task {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// User modifiable task configuration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpec {
@@ -14853,6 +15335,7 @@ pub struct TaskSpec {
     /// Runtime is the type of runtime specified for the task executor.
     pub runtime: Option<String>,
 }
+
 impl serde::Serialize for TaskSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -14890,6 +15373,7 @@ impl serde::Serialize for TaskSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14968,6 +15452,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TaskState {
     /// `"new"`
@@ -15003,6 +15488,7 @@ pub enum TaskState {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl TaskState {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -15026,6 +15512,7 @@ impl TaskState {
         }
     }
 }
+
 impl From<&str> for TaskState {
     fn from(value: &str) -> Self {
         match value {
@@ -15048,16 +15535,19 @@ impl From<&str> for TaskState {
         }
     }
 }
+
 impl std::fmt::Display for TaskState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TaskState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15065,6 +15555,7 @@ impl<'de> serde::Deserialize<'de> for TaskState {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// represents the status of a task.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskStatus {
@@ -15075,6 +15566,7 @@ pub struct TaskStatus {
     pub state: Option<TaskState>,
     pub timestamp: Option<String>,
 }
+
 impl serde::Serialize for TaskStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -15100,6 +15592,7 @@ impl serde::Serialize for TaskStatus {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15150,6 +15643,7 @@ impl<'de> serde::Deserialize<'de> for TaskStatus {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThrottleDevice {
     /// Device path
@@ -15157,6 +15651,7 @@ pub struct ThrottleDevice {
     /// Rate
     pub rate: Option<i64>,
 }
+
 impl serde::Serialize for ThrottleDevice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -15170,6 +15665,7 @@ impl serde::Serialize for ThrottleDevice {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ThrottleDevice {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15206,6 +15702,7 @@ impl<'de> serde::Deserialize<'de> for ThrottleDevice {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// A map of topological domains to topological segments. For in depth
 /// details, see documentation for the Topology object in the CSI
 /// specification.
@@ -15213,6 +15710,7 @@ impl<'de> serde::Deserialize<'de> for ThrottleDevice {
 pub struct Topology {
     pub segments: Option<std::collections::HashMap<String, String>>,
 }
+
 impl serde::Serialize for Topology {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -15223,6 +15721,7 @@ impl serde::Serialize for Topology {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Topology {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15259,6 +15758,7 @@ impl<'de> serde::Deserialize<'de> for Topology {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Volume {
     pub cluster_volume: Option<ClusterVolume>,
@@ -15288,6 +15788,7 @@ pub struct Volume {
     /// `GET /system/df` endpoint, and omitted in other endpoints.
     pub usage_data: Option<VolumeUsageData>,
 }
+
 impl serde::Serialize for Volume {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -15313,6 +15814,7 @@ impl serde::Serialize for Volume {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Volume {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15418,6 +15920,7 @@ impl<'de> serde::Deserialize<'de> for Volume {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Volume configuration
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VolumeCreateRequest {
@@ -15432,6 +15935,7 @@ pub struct VolumeCreateRequest {
     /// The new volume's name. If not specified, Docker generates a name.
     pub name: Option<String>,
 }
+
 impl serde::Serialize for VolumeCreateRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -15454,6 +15958,7 @@ impl serde::Serialize for VolumeCreateRequest {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for VolumeCreateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15511,6 +16016,7 @@ impl<'de> serde::Deserialize<'de> for VolumeCreateRequest {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Volume list response
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VolumeListResponse {
@@ -15519,6 +16025,7 @@ pub struct VolumeListResponse {
     /// Warnings that occurred when fetching the list of volumes.
     pub warnings: Option<Vec<String>>,
 }
+
 impl serde::Serialize for VolumeListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -15532,6 +16039,7 @@ impl serde::Serialize for VolumeListResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for VolumeListResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15568,6 +16076,7 @@ impl<'de> serde::Deserialize<'de> for VolumeListResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// represents system data usage for volume resources.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VolumesDiskUsage {
@@ -15582,6 +16091,7 @@ pub struct VolumesDiskUsage {
     /// Disk space in use by volumes.
     pub total_size: Option<i64>,
 }
+
 impl serde::Serialize for VolumesDiskUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -15604,6 +16114,7 @@ impl serde::Serialize for VolumesDiskUsage {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for VolumesDiskUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15649,6 +16160,7 @@ impl<'de> serde::Deserialize<'de> for VolumesDiskUsage {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Cache record type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BuildCacheType {
@@ -15667,6 +16179,7 @@ pub enum BuildCacheType {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl BuildCacheType {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -15681,6 +16194,7 @@ impl BuildCacheType {
         }
     }
 }
+
 impl From<&str> for BuildCacheType {
     fn from(value: &str) -> Self {
         match value {
@@ -15694,16 +16208,19 @@ impl From<&str> for BuildCacheType {
         }
     }
 }
+
 impl std::fmt::Display for BuildCacheType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for BuildCacheType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for BuildCacheType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15711,6 +16228,7 @@ impl<'de> serde::Deserialize<'de> for BuildCacheType {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Information about the global status of the volume.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClusterVolumeInfo {
@@ -15729,6 +16247,7 @@ pub struct ClusterVolumeInfo {
     /// successfully created in the plugin yet.
     pub volume_id: Option<String>,
 }
+
 impl serde::Serialize for ClusterVolumeInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -15748,6 +16267,7 @@ impl serde::Serialize for ClusterVolumeInfo {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ClusterVolumeInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15797,6 +16317,7 @@ impl<'de> serde::Deserialize<'de> for ClusterVolumeInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClusterVolumePublishStatusItem {
     /// The ID of the Swarm node the volume is published on.
@@ -15811,6 +16332,7 @@ pub struct ClusterVolumePublishStatusItem {
     /// * `pending-controller-unpublish` The volume is successfully unpublished from the node, but has not yet been successfully unpublished on the controller.
     pub state: Option<ClusterVolumePublishStatusItemState>,
 }
+
 impl serde::Serialize for ClusterVolumePublishStatusItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -15827,6 +16349,7 @@ impl serde::Serialize for ClusterVolumePublishStatusItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ClusterVolumePublishStatusItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15876,6 +16399,7 @@ impl<'de> serde::Deserialize<'de> for ClusterVolumePublishStatusItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The published state of the volume.
 /// * `pending-publish` The volume should be published to this node, but the call to the controller plugin to do so has not yet been successfully completed.
 /// * `published` The volume is published successfully to the node.
@@ -15894,6 +16418,7 @@ pub enum ClusterVolumePublishStatusItemState {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ClusterVolumePublishStatusItemState {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -15906,6 +16431,7 @@ impl ClusterVolumePublishStatusItemState {
         }
     }
 }
+
 impl From<&str> for ClusterVolumePublishStatusItemState {
     fn from(value: &str) -> Self {
         match value {
@@ -15917,16 +16443,19 @@ impl From<&str> for ClusterVolumePublishStatusItemState {
         }
     }
 }
+
 impl std::fmt::Display for ClusterVolumePublishStatusItemState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ClusterVolumePublishStatusItemState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ClusterVolumePublishStatusItemState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15934,6 +16463,7 @@ impl<'de> serde::Deserialize<'de> for ClusterVolumePublishStatusItemState {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Defines how the volume is used by tasks.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClusterVolumeSpecAccessMode {
@@ -15988,6 +16518,7 @@ pub struct ClusterVolumeSpecAccessMode {
     /// - `all` The volume may have any number of readers and writers.
     pub sharing: Option<ClusterVolumeSpecAccessModeSharing>,
 }
+
 impl serde::Serialize for ClusterVolumeSpecAccessMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -16016,6 +16547,7 @@ impl serde::Serialize for ClusterVolumeSpecAccessMode {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ClusterVolumeSpecAccessMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16097,6 +16629,7 @@ impl<'de> serde::Deserialize<'de> for ClusterVolumeSpecAccessMode {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Requirements for the accessible topology of the volume. These
 /// fields are optional. For an in-depth description of what these
 /// fields mean, see the CSI specification.
@@ -16109,6 +16642,7 @@ pub struct ClusterVolumeSpecAccessModeAccessibilityRequirements {
     /// volume must be accessible from.
     pub requisite: Option<Vec<Topology>>,
 }
+
 impl serde::Serialize for ClusterVolumeSpecAccessModeAccessibilityRequirements {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -16122,6 +16656,7 @@ impl serde::Serialize for ClusterVolumeSpecAccessModeAccessibilityRequirements {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for ClusterVolumeSpecAccessModeAccessibilityRequirements {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -16165,6 +16700,7 @@ for ClusterVolumeSpecAccessModeAccessibilityRequirements {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The availability of the volume for use in tasks.
 /// - `active` The volume is fully available for scheduling on the cluster
 /// - `pause` No new workloads should use the volume, but existing workloads are not stopped.
@@ -16180,6 +16716,7 @@ pub enum ClusterVolumeSpecAccessModeAvailability {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ClusterVolumeSpecAccessModeAvailability {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -16191,6 +16728,7 @@ impl ClusterVolumeSpecAccessModeAvailability {
         }
     }
 }
+
 impl From<&str> for ClusterVolumeSpecAccessModeAvailability {
     fn from(value: &str) -> Self {
         match value {
@@ -16201,16 +16739,19 @@ impl From<&str> for ClusterVolumeSpecAccessModeAvailability {
         }
     }
 }
+
 impl std::fmt::Display for ClusterVolumeSpecAccessModeAvailability {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ClusterVolumeSpecAccessModeAvailability {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ClusterVolumeSpecAccessModeAvailability {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16218,6 +16759,7 @@ impl<'de> serde::Deserialize<'de> for ClusterVolumeSpecAccessModeAvailability {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// The desired capacity that the volume should be created with. If
 /// empty, the plugin will decide the capacity.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -16229,6 +16771,7 @@ pub struct ClusterVolumeSpecAccessModeCapacityRange {
     /// indicates an unspecified minimum
     pub required_bytes: Option<i64>,
 }
+
 impl serde::Serialize for ClusterVolumeSpecAccessModeCapacityRange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -16242,6 +16785,7 @@ impl serde::Serialize for ClusterVolumeSpecAccessModeCapacityRange {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ClusterVolumeSpecAccessModeCapacityRange {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16278,6 +16822,7 @@ impl<'de> serde::Deserialize<'de> for ClusterVolumeSpecAccessModeCapacityRange {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The set of nodes this volume can be used on at one time.
 /// - `single` The volume may only be scheduled to one node at a time.
 /// - `multi` the volume may be scheduled to any supported number of nodes at a time.
@@ -16290,6 +16835,7 @@ pub enum ClusterVolumeSpecAccessModeScope {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ClusterVolumeSpecAccessModeScope {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -16300,6 +16846,7 @@ impl ClusterVolumeSpecAccessModeScope {
         }
     }
 }
+
 impl From<&str> for ClusterVolumeSpecAccessModeScope {
     fn from(value: &str) -> Self {
         match value {
@@ -16309,16 +16856,19 @@ impl From<&str> for ClusterVolumeSpecAccessModeScope {
         }
     }
 }
+
 impl std::fmt::Display for ClusterVolumeSpecAccessModeScope {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ClusterVolumeSpecAccessModeScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ClusterVolumeSpecAccessModeScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16326,6 +16876,7 @@ impl<'de> serde::Deserialize<'de> for ClusterVolumeSpecAccessModeScope {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// One cluster volume secret entry. Defines a key-value pair that
 /// is passed to the plugin.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -16339,6 +16890,7 @@ pub struct ClusterVolumeSpecAccessModeSecretsItem {
     /// pair passed to the plugin.
     pub secret: Option<String>,
 }
+
 impl serde::Serialize for ClusterVolumeSpecAccessModeSecretsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -16352,6 +16904,7 @@ impl serde::Serialize for ClusterVolumeSpecAccessModeSecretsItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ClusterVolumeSpecAccessModeSecretsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16388,6 +16941,7 @@ impl<'de> serde::Deserialize<'de> for ClusterVolumeSpecAccessModeSecretsItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The number and way that different tasks can use this volume
 /// at one time.
 /// - `none` The volume may only be used by one task at a time.
@@ -16407,6 +16961,7 @@ pub enum ClusterVolumeSpecAccessModeSharing {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ClusterVolumeSpecAccessModeSharing {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -16419,6 +16974,7 @@ impl ClusterVolumeSpecAccessModeSharing {
         }
     }
 }
+
 impl From<&str> for ClusterVolumeSpecAccessModeSharing {
     fn from(value: &str) -> Self {
         match value {
@@ -16430,16 +16986,19 @@ impl From<&str> for ClusterVolumeSpecAccessModeSharing {
         }
     }
 }
+
 impl std::fmt::Display for ClusterVolumeSpecAccessModeSharing {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ClusterVolumeSpecAccessModeSharing {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ClusterVolumeSpecAccessModeSharing {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16447,6 +17006,7 @@ impl<'de> serde::Deserialize<'de> for ClusterVolumeSpecAccessModeSharing {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// String representation of the container state. Can be one of "created",
 /// "running", "paused", "restarting", "removing", "exited", or "dead".
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -16468,6 +17028,7 @@ pub enum ContainerStateStatus {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ContainerStateStatus {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -16483,6 +17044,7 @@ impl ContainerStateStatus {
         }
     }
 }
+
 impl From<&str> for ContainerStateStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -16497,16 +17059,19 @@ impl From<&str> for ContainerStateStatus {
         }
     }
 }
+
 impl std::fmt::Display for ContainerStateStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ContainerStateStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerStateStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16514,6 +17079,7 @@ impl<'de> serde::Deserialize<'de> for ContainerStateStatus {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Summary of health status
 ///
 /// Added in v1.52, before that version all container summary not include Health.
@@ -16526,6 +17092,7 @@ pub struct ContainerSummaryHealth {
     /// the health status of the container
     pub status: Option<ContainerSummaryHealthStatus>,
 }
+
 impl serde::Serialize for ContainerSummaryHealth {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -16539,6 +17106,7 @@ impl serde::Serialize for ContainerSummaryHealth {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerSummaryHealth {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16578,6 +17146,7 @@ impl<'de> serde::Deserialize<'de> for ContainerSummaryHealth {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// the health status of the container
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ContainerSummaryHealthStatus {
@@ -16592,6 +17161,7 @@ pub enum ContainerSummaryHealthStatus {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ContainerSummaryHealthStatus {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -16604,6 +17174,7 @@ impl ContainerSummaryHealthStatus {
         }
     }
 }
+
 impl From<&str> for ContainerSummaryHealthStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -16615,16 +17186,19 @@ impl From<&str> for ContainerSummaryHealthStatus {
         }
     }
 }
+
 impl std::fmt::Display for ContainerSummaryHealthStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ContainerSummaryHealthStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerSummaryHealthStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16632,6 +17206,7 @@ impl<'de> serde::Deserialize<'de> for ContainerSummaryHealthStatus {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Summary of host-specific runtime information of the container. This
 /// is a reduced set of information in the container's "HostConfig" as
 /// available in the container "inspect" response.
@@ -16648,6 +17223,7 @@ pub struct ContainerSummaryHostConfig {
     /// settings per network.
     pub network_mode: Option<String>,
 }
+
 impl serde::Serialize for ContainerSummaryHostConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -16661,6 +17237,7 @@ impl serde::Serialize for ContainerSummaryHostConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerSummaryHostConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16702,6 +17279,7 @@ impl<'de> serde::Deserialize<'de> for ContainerSummaryHostConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Summary of the container's network settings
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerSummaryNetworkSettings {
@@ -16709,6 +17287,7 @@ pub struct ContainerSummaryNetworkSettings {
     /// attached to.
     pub networks: Option<std::collections::HashMap<String, EndpointSettings>>,
 }
+
 impl serde::Serialize for ContainerSummaryNetworkSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -16719,6 +17298,7 @@ impl serde::Serialize for ContainerSummaryNetworkSettings {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerSummaryNetworkSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16759,6 +17339,7 @@ impl<'de> serde::Deserialize<'de> for ContainerSummaryNetworkSettings {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The state of this container.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ContainerSummaryState {
@@ -16779,6 +17360,7 @@ pub enum ContainerSummaryState {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ContainerSummaryState {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -16794,6 +17376,7 @@ impl ContainerSummaryState {
         }
     }
 }
+
 impl From<&str> for ContainerSummaryState {
     fn from(value: &str) -> Self {
         match value {
@@ -16808,16 +17391,19 @@ impl From<&str> for ContainerSummaryState {
         }
     }
 }
+
 impl std::fmt::Display for ContainerSummaryState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ContainerSummaryState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerSummaryState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16825,6 +17411,7 @@ impl<'de> serde::Deserialize<'de> for ContainerSummaryState {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// The namespaces that the daemon uses for running containers and
 /// plugins in containerd. These namespaces can be configured in the
 /// daemon configuration, and are considered to be used exclusively
@@ -16854,6 +17441,7 @@ pub struct ContainerdInfoNamespaces {
     /// is used.
     pub plugins: Option<String>,
 }
+
 impl serde::Serialize for ContainerdInfoNamespaces {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -16867,6 +17455,7 @@ impl serde::Serialize for ContainerdInfoNamespaces {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerdInfoNamespaces {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16903,6 +17492,7 @@ impl<'de> serde::Deserialize<'de> for ContainerdInfoNamespaces {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EndpointPortConfigProtocol {
     /// `"tcp"`
@@ -16914,6 +17504,7 @@ pub enum EndpointPortConfigProtocol {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl EndpointPortConfigProtocol {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -16925,6 +17516,7 @@ impl EndpointPortConfigProtocol {
         }
     }
 }
+
 impl From<&str> for EndpointPortConfigProtocol {
     fn from(value: &str) -> Self {
         match value {
@@ -16935,16 +17527,19 @@ impl From<&str> for EndpointPortConfigProtocol {
         }
     }
 }
+
 impl std::fmt::Display for EndpointPortConfigProtocol {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for EndpointPortConfigProtocol {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EndpointPortConfigProtocol {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16952,6 +17547,7 @@ impl<'de> serde::Deserialize<'de> for EndpointPortConfigProtocol {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// The mode in which port is published.
 ///
 /// &lt;p&gt;&lt;br /&gt;&lt;/p&gt;
@@ -16970,6 +17566,7 @@ pub enum EndpointPortConfigPublishMode {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl EndpointPortConfigPublishMode {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -16980,6 +17577,7 @@ impl EndpointPortConfigPublishMode {
         }
     }
 }
+
 impl From<&str> for EndpointPortConfigPublishMode {
     fn from(value: &str) -> Self {
         match value {
@@ -16989,16 +17587,19 @@ impl From<&str> for EndpointPortConfigPublishMode {
         }
     }
 }
+
 impl std::fmt::Display for EndpointPortConfigPublishMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for EndpointPortConfigPublishMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EndpointPortConfigPublishMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17006,6 +17607,7 @@ impl<'de> serde::Deserialize<'de> for EndpointPortConfigPublishMode {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// The mode of resolution to use for internal load balancing between tasks.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EndpointSpecMode {
@@ -17016,6 +17618,7 @@ pub enum EndpointSpecMode {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl EndpointSpecMode {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -17026,6 +17629,7 @@ impl EndpointSpecMode {
         }
     }
 }
+
 impl From<&str> for EndpointSpecMode {
     fn from(value: &str) -> Self {
         match value {
@@ -17035,16 +17639,19 @@ impl From<&str> for EndpointSpecMode {
         }
     }
 }
+
 impl std::fmt::Display for EndpointSpecMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for EndpointSpecMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EndpointSpecMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17052,11 +17659,13 @@ impl<'de> serde::Deserialize<'de> for EndpointSpecMode {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EngineDescriptionPluginsItem {
     pub name: Option<String>,
     pub type_: Option<String>,
 }
+
 impl serde::Serialize for EngineDescriptionPluginsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17070,6 +17679,7 @@ impl serde::Serialize for EngineDescriptionPluginsItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EngineDescriptionPluginsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17106,6 +17716,7 @@ impl<'de> serde::Deserialize<'de> for EngineDescriptionPluginsItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The type of object emitting the event
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EventMessageType {
@@ -17134,6 +17745,7 @@ pub enum EventMessageType {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl EventMessageType {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -17153,6 +17765,7 @@ impl EventMessageType {
         }
     }
 }
+
 impl From<&str> for EventMessageType {
     fn from(value: &str) -> Self {
         match value {
@@ -17171,16 +17784,19 @@ impl From<&str> for EventMessageType {
         }
     }
 }
+
 impl std::fmt::Display for EventMessageType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for EventMessageType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EventMessageType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17188,6 +17804,7 @@ impl<'de> serde::Deserialize<'de> for EventMessageType {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Scope of the event. Engine events are `local` scope. Cluster (Swarm)
 /// events are `swarm` scope.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -17199,6 +17816,7 @@ pub enum EventMessageScope {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl EventMessageScope {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -17209,6 +17827,7 @@ impl EventMessageScope {
         }
     }
 }
+
 impl From<&str> for EventMessageScope {
     fn from(value: &str) -> Self {
         match value {
@@ -17218,16 +17837,19 @@ impl From<&str> for EventMessageScope {
         }
     }
 }
+
 impl std::fmt::Display for EventMessageScope {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for EventMessageScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EventMessageScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17235,11 +17857,13 @@ impl<'de> serde::Deserialize<'de> for EventMessageScope {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GenericResourcesItem {
     pub discrete_resource_spec: Option<GenericResourcesItemDiscreteResourceSpec>,
     pub named_resource_spec: Option<GenericResourcesItemNamedResourceSpec>,
 }
+
 impl serde::Serialize for GenericResourcesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17253,6 +17877,7 @@ impl serde::Serialize for GenericResourcesItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for GenericResourcesItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17299,11 +17924,13 @@ impl<'de> serde::Deserialize<'de> for GenericResourcesItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GenericResourcesItemDiscreteResourceSpec {
     pub kind: Option<String>,
     pub value: Option<i64>,
 }
+
 impl serde::Serialize for GenericResourcesItemDiscreteResourceSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17317,6 +17944,7 @@ impl serde::Serialize for GenericResourcesItemDiscreteResourceSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for GenericResourcesItemDiscreteResourceSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17353,11 +17981,13 @@ impl<'de> serde::Deserialize<'de> for GenericResourcesItemDiscreteResourceSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GenericResourcesItemNamedResourceSpec {
     pub kind: Option<String>,
     pub value: Option<String>,
 }
+
 impl serde::Serialize for GenericResourcesItemNamedResourceSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17371,6 +18001,7 @@ impl serde::Serialize for GenericResourcesItemNamedResourceSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for GenericResourcesItemNamedResourceSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17407,6 +18038,7 @@ impl<'de> serde::Deserialize<'de> for GenericResourcesItemNamedResourceSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Status is one of `none`, `starting`, `healthy` or `unhealthy`
 ///
 /// - "none"      Indicates there is no healthcheck
@@ -17426,6 +18058,7 @@ pub enum HealthStatus {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl HealthStatus {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -17438,6 +18071,7 @@ impl HealthStatus {
         }
     }
 }
+
 impl From<&str> for HealthStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -17449,16 +18083,19 @@ impl From<&str> for HealthStatus {
         }
     }
 }
+
 impl std::fmt::Display for HealthStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for HealthStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HealthStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17466,11 +18103,13 @@ impl<'de> serde::Deserialize<'de> for HealthStatus {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostConfigBlkioWeightDeviceItem {
     pub path: Option<String>,
     pub weight: Option<i64>,
 }
+
 impl serde::Serialize for HostConfigBlkioWeightDeviceItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17484,6 +18123,7 @@ impl serde::Serialize for HostConfigBlkioWeightDeviceItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HostConfigBlkioWeightDeviceItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17520,6 +18160,7 @@ impl<'de> serde::Deserialize<'de> for HostConfigBlkioWeightDeviceItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostConfigUlimitsItem {
     /// Hard limit
@@ -17529,6 +18170,7 @@ pub struct HostConfigUlimitsItem {
     /// Soft limit
     pub soft: Option<i64>,
 }
+
 impl serde::Serialize for HostConfigUlimitsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17545,6 +18187,7 @@ impl serde::Serialize for HostConfigUlimitsItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HostConfigUlimitsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17584,6 +18227,7 @@ impl<'de> serde::Deserialize<'de> for HostConfigUlimitsItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// cgroup namespace mode for the container. Possible values are:
 ///
 /// - `"private"`: the container runs in its own private cgroup namespace
@@ -17600,6 +18244,7 @@ pub enum HostConfigCgroupnsMode {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl HostConfigCgroupnsMode {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -17610,6 +18255,7 @@ impl HostConfigCgroupnsMode {
         }
     }
 }
+
 impl From<&str> for HostConfigCgroupnsMode {
     fn from(value: &str) -> Self {
         match value {
@@ -17619,16 +18265,19 @@ impl From<&str> for HostConfigCgroupnsMode {
         }
     }
 }
+
 impl std::fmt::Display for HostConfigCgroupnsMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for HostConfigCgroupnsMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HostConfigCgroupnsMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17636,6 +18285,7 @@ impl<'de> serde::Deserialize<'de> for HostConfigCgroupnsMode {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Isolation technology of the container. (Windows only)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum HostConfigIsolation {
@@ -17650,6 +18300,7 @@ pub enum HostConfigIsolation {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl HostConfigIsolation {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -17662,6 +18313,7 @@ impl HostConfigIsolation {
         }
     }
 }
+
 impl From<&str> for HostConfigIsolation {
     fn from(value: &str) -> Self {
         match value {
@@ -17673,16 +18325,19 @@ impl From<&str> for HostConfigIsolation {
         }
     }
 }
+
 impl std::fmt::Display for HostConfigIsolation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for HostConfigIsolation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HostConfigIsolation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17690,6 +18345,7 @@ impl<'de> serde::Deserialize<'de> for HostConfigIsolation {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// The logging configuration for this container
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostConfigLogConfig {
@@ -17699,6 +18355,7 @@ pub struct HostConfigLogConfig {
     /// if logging is disabled.
     pub type_: Option<HostConfigLogConfigType>,
 }
+
 impl serde::Serialize for HostConfigLogConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17712,6 +18369,7 @@ impl serde::Serialize for HostConfigLogConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HostConfigLogConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17756,6 +18414,7 @@ impl<'de> serde::Deserialize<'de> for HostConfigLogConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Name of the logging driver used for the container or "none"
 /// if logging is disabled.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -17783,6 +18442,7 @@ pub enum HostConfigLogConfigType {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl HostConfigLogConfigType {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -17801,6 +18461,7 @@ impl HostConfigLogConfigType {
         }
     }
 }
+
 impl From<&str> for HostConfigLogConfigType {
     fn from(value: &str) -> Self {
         match value {
@@ -17818,16 +18479,19 @@ impl From<&str> for HostConfigLogConfigType {
         }
     }
 }
+
 impl std::fmt::Display for HostConfigLogConfigType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for HostConfigLogConfigType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HostConfigLogConfigType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17835,6 +18499,7 @@ impl<'de> serde::Deserialize<'de> for HostConfigLogConfigType {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Additional metadata of the image in the local cache. This information
 /// is local to the daemon, and not part of the image itself.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -17846,6 +18511,7 @@ pub struct ImageInspectMetadata {
     /// and omitted otherwise.
     pub last_tag_time: Option<String>,
 }
+
 impl serde::Serialize for ImageInspectMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17856,6 +18522,7 @@ impl serde::Serialize for ImageInspectMetadata {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageInspectMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17889,12 +18556,14 @@ impl<'de> serde::Deserialize<'de> for ImageInspectMetadata {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Information about the image's RootFS, including the layer IDs.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageInspectRootFs {
     pub layers: Option<Vec<String>>,
     pub type_: String,
 }
+
 impl serde::Serialize for ImageInspectRootFs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17906,6 +18575,7 @@ impl serde::Serialize for ImageInspectRootFs {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageInspectRootFs {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17945,6 +18615,7 @@ impl<'de> serde::Deserialize<'de> for ImageInspectRootFs {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The image data for the attestation manifest.
 /// This field is only populated when Kind is "attestation".
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -17952,6 +18623,7 @@ pub struct ImageManifestSummaryAttestationData {
     /// The digest of the image manifest that this attestation is for.
     pub for_: String,
 }
+
 impl serde::Serialize for ImageManifestSummaryAttestationData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17960,6 +18632,7 @@ impl serde::Serialize for ImageManifestSummaryAttestationData {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageManifestSummaryAttestationData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17996,6 +18669,7 @@ impl<'de> serde::Deserialize<'de> for ImageManifestSummaryAttestationData {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The image data for the image manifest.
 /// This field is only populated when Kind is "image".
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -18012,6 +18686,7 @@ pub struct ImageManifestSummaryImageData {
     pub platform: OCIPlatform,
     pub size: ImageManifestSummaryImageDataSize,
 }
+
 impl serde::Serialize for ImageManifestSummaryImageData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -18025,6 +18700,7 @@ impl serde::Serialize for ImageManifestSummaryImageData {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageManifestSummaryImageData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18084,6 +18760,7 @@ impl<'de> serde::Deserialize<'de> for ImageManifestSummaryImageData {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageManifestSummaryImageDataSize {
     /// Unpacked is the size (in bytes) of the locally unpacked
@@ -18095,6 +18772,7 @@ pub struct ImageManifestSummaryImageDataSize {
     /// already gone.
     pub unpacked: i64,
 }
+
 impl serde::Serialize for ImageManifestSummaryImageDataSize {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -18103,6 +18781,7 @@ impl serde::Serialize for ImageManifestSummaryImageDataSize {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageManifestSummaryImageDataSize {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18139,6 +18818,7 @@ impl<'de> serde::Deserialize<'de> for ImageManifestSummaryImageDataSize {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The kind of the manifest.
 ///
 /// kind         | description
@@ -18156,6 +18836,7 @@ pub enum ImageManifestSummaryKind {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ImageManifestSummaryKind {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -18167,6 +18848,7 @@ impl ImageManifestSummaryKind {
         }
     }
 }
+
 impl From<&str> for ImageManifestSummaryKind {
     fn from(value: &str) -> Self {
         match value {
@@ -18177,16 +18859,19 @@ impl From<&str> for ImageManifestSummaryKind {
         }
     }
 }
+
 impl std::fmt::Display for ImageManifestSummaryKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ImageManifestSummaryKind {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageManifestSummaryKind {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18194,6 +18879,7 @@ impl<'de> serde::Deserialize<'de> for ImageManifestSummaryKind {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageManifestSummarySize {
     /// Content is the size (in bytes) of all the locally present
@@ -18211,6 +18897,7 @@ pub struct ImageManifestSummarySize {
     /// image snapshots (\[Size.Content\] + \[ImageData.Size.Unpacked\]).
     pub total: i64,
 }
+
 impl serde::Serialize for ImageManifestSummarySize {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -18220,6 +18907,7 @@ impl serde::Serialize for ImageManifestSummarySize {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageManifestSummarySize {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18262,6 +18950,7 @@ impl<'de> serde::Deserialize<'de> for ImageManifestSummarySize {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Optional configuration for the `bind` type.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MountBindOptions {
@@ -18281,6 +18970,7 @@ pub struct MountBindOptions {
     /// will default to `true` for clients on versions prior to v1.44.
     pub read_only_non_recursive: Option<bool>,
 }
+
 impl serde::Serialize for MountBindOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -18303,6 +18993,7 @@ impl serde::Serialize for MountBindOptions {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MountBindOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18355,6 +19046,7 @@ impl<'de> serde::Deserialize<'de> for MountBindOptions {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// A propagation mode with the value `[r]private`, `[r]shared`, or `[r]slave`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MountBindOptionsPropagation {
@@ -18373,6 +19065,7 @@ pub enum MountBindOptionsPropagation {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl MountBindOptionsPropagation {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -18387,6 +19080,7 @@ impl MountBindOptionsPropagation {
         }
     }
 }
+
 impl From<&str> for MountBindOptionsPropagation {
     fn from(value: &str) -> Self {
         match value {
@@ -18400,16 +19094,19 @@ impl From<&str> for MountBindOptionsPropagation {
         }
     }
 }
+
 impl std::fmt::Display for MountBindOptionsPropagation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for MountBindOptionsPropagation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MountBindOptionsPropagation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18417,12 +19114,14 @@ impl<'de> serde::Deserialize<'de> for MountBindOptionsPropagation {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Optional configuration for the `image` type.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MountImageOptions {
     /// Source path inside the image. Must be relative without any back traversals.
     pub subpath: Option<String>,
 }
+
 impl serde::Serialize for MountImageOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -18433,6 +19132,7 @@ impl serde::Serialize for MountImageOptions {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MountImageOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18466,6 +19166,7 @@ impl<'de> serde::Deserialize<'de> for MountImageOptions {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Optional configuration for the `tmpfs` type.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MountTmpfsOptions {
@@ -18481,6 +19182,7 @@ pub struct MountTmpfsOptions {
     /// The size for the tmpfs mount in bytes.
     pub size_bytes: Option<i64>,
 }
+
 impl serde::Serialize for MountTmpfsOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -18497,6 +19199,7 @@ impl serde::Serialize for MountTmpfsOptions {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MountTmpfsOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18538,6 +19241,7 @@ impl<'de> serde::Deserialize<'de> for MountTmpfsOptions {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Optional configuration for the `volume` type.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MountVolumeOptions {
@@ -18550,6 +19254,7 @@ pub struct MountVolumeOptions {
     /// Source path inside the volume. Must be relative without any back traversals.
     pub subpath: Option<String>,
 }
+
 impl serde::Serialize for MountVolumeOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -18569,6 +19274,7 @@ impl serde::Serialize for MountVolumeOptions {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MountVolumeOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18619,6 +19325,7 @@ impl<'de> serde::Deserialize<'de> for MountVolumeOptions {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Map of driver specific options
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MountVolumeOptionsDriverConfig {
@@ -18627,6 +19334,7 @@ pub struct MountVolumeOptionsDriverConfig {
     /// key/value map of driver specific options.
     pub options: Option<std::collections::HashMap<String, String>>,
 }
+
 impl serde::Serialize for MountVolumeOptionsDriverConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -18640,6 +19348,7 @@ impl serde::Serialize for MountVolumeOptionsDriverConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MountVolumeOptionsDriverConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18681,6 +19390,7 @@ impl<'de> serde::Deserialize<'de> for MountVolumeOptionsDriverConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Availability of the node.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum NodeSpecAvailability {
@@ -18693,6 +19403,7 @@ pub enum NodeSpecAvailability {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl NodeSpecAvailability {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -18704,6 +19415,7 @@ impl NodeSpecAvailability {
         }
     }
 }
+
 impl From<&str> for NodeSpecAvailability {
     fn from(value: &str) -> Self {
         match value {
@@ -18714,16 +19426,19 @@ impl From<&str> for NodeSpecAvailability {
         }
     }
 }
+
 impl std::fmt::Display for NodeSpecAvailability {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for NodeSpecAvailability {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NodeSpecAvailability {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18731,6 +19446,7 @@ impl<'de> serde::Deserialize<'de> for NodeSpecAvailability {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Role of the node.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum NodeSpecRole {
@@ -18741,6 +19457,7 @@ pub enum NodeSpecRole {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl NodeSpecRole {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -18751,6 +19468,7 @@ impl NodeSpecRole {
         }
     }
 }
+
 impl From<&str> for NodeSpecRole {
     fn from(value: &str) -> Self {
         match value {
@@ -18760,16 +19478,19 @@ impl From<&str> for NodeSpecRole {
         }
     }
 }
+
 impl std::fmt::Display for NodeSpecRole {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for NodeSpecRole {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NodeSpecRole {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18777,6 +19498,7 @@ impl<'de> serde::Deserialize<'de> for NodeSpecRole {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// The config of a plugin.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginConfig {
@@ -18797,6 +19519,7 @@ pub struct PluginConfig {
     pub work_dir: String,
     pub rootfs: Option<PluginConfigRootfs>,
 }
+
 impl serde::Serialize for PluginConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -18823,6 +19546,7 @@ impl serde::Serialize for PluginConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18961,6 +19685,7 @@ impl<'de> serde::Deserialize<'de> for PluginConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginConfigArgs {
     pub description: String,
@@ -18968,6 +19693,7 @@ pub struct PluginConfigArgs {
     pub settable: Vec<String>,
     pub value: Vec<String>,
 }
+
 impl serde::Serialize for PluginConfigArgs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -18979,6 +19705,7 @@ impl serde::Serialize for PluginConfigArgs {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginConfigArgs {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19041,6 +19768,7 @@ impl<'de> serde::Deserialize<'de> for PluginConfigArgs {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The interface between Docker and the plugin
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginConfigInterface {
@@ -19049,6 +19777,7 @@ pub struct PluginConfigInterface {
     pub socket: String,
     pub types: Vec<String>,
 }
+
 impl serde::Serialize for PluginConfigInterface {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -19061,6 +19790,7 @@ impl serde::Serialize for PluginConfigInterface {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginConfigInterface {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19115,6 +19845,7 @@ impl<'de> serde::Deserialize<'de> for PluginConfigInterface {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Protocol to use for clients connecting to the plugin.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PluginConfigInterfaceProtocolScheme {
@@ -19125,6 +19856,7 @@ pub enum PluginConfigInterfaceProtocolScheme {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl PluginConfigInterfaceProtocolScheme {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -19135,6 +19867,7 @@ impl PluginConfigInterfaceProtocolScheme {
         }
     }
 }
+
 impl From<&str> for PluginConfigInterfaceProtocolScheme {
     fn from(value: &str) -> Self {
         match value {
@@ -19144,16 +19877,19 @@ impl From<&str> for PluginConfigInterfaceProtocolScheme {
         }
     }
 }
+
 impl std::fmt::Display for PluginConfigInterfaceProtocolScheme {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PluginConfigInterfaceProtocolScheme {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginConfigInterfaceProtocolScheme {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19161,12 +19897,14 @@ impl<'de> serde::Deserialize<'de> for PluginConfigInterfaceProtocolScheme {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginConfigLinux {
     pub allow_all_devices: bool,
     pub capabilities: Vec<String>,
     pub devices: Vec<PluginDevice>,
 }
+
 impl serde::Serialize for PluginConfigLinux {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -19177,6 +19915,7 @@ impl serde::Serialize for PluginConfigLinux {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginConfigLinux {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19235,10 +19974,12 @@ impl<'de> serde::Deserialize<'de> for PluginConfigLinux {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginConfigNetwork {
     pub type_: String,
 }
+
 impl serde::Serialize for PluginConfigNetwork {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -19247,6 +19988,7 @@ impl serde::Serialize for PluginConfigNetwork {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginConfigNetwork {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19283,11 +20025,13 @@ impl<'de> serde::Deserialize<'de> for PluginConfigNetwork {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginConfigUser {
     pub gid: Option<u32>,
     pub uid: Option<u32>,
 }
+
 impl serde::Serialize for PluginConfigUser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -19301,6 +20045,7 @@ impl serde::Serialize for PluginConfigUser {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginConfigUser {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19337,11 +20082,13 @@ impl<'de> serde::Deserialize<'de> for PluginConfigUser {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginConfigRootfs {
     pub diff_ids: Option<Vec<String>>,
     pub type_: Option<String>,
 }
+
 impl serde::Serialize for PluginConfigRootfs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -19355,6 +20102,7 @@ impl serde::Serialize for PluginConfigRootfs {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginConfigRootfs {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19391,6 +20139,7 @@ impl<'de> serde::Deserialize<'de> for PluginConfigRootfs {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// user-configurable settings for the plugin.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PluginSettings {
@@ -19399,6 +20148,7 @@ pub struct PluginSettings {
     pub env: Vec<String>,
     pub mounts: Vec<PluginMount>,
 }
+
 impl serde::Serialize for PluginSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -19410,6 +20160,7 @@ impl serde::Serialize for PluginSettings {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PluginSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19484,6 +20235,7 @@ impl<'de> serde::Deserialize<'de> for PluginSettings {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PortSummaryType {
     /// `"tcp"`
@@ -19495,6 +20247,7 @@ pub enum PortSummaryType {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl PortSummaryType {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -19506,6 +20259,7 @@ impl PortSummaryType {
         }
     }
 }
+
 impl From<&str> for PortSummaryType {
     fn from(value: &str) -> Self {
         match value {
@@ -19516,16 +20270,19 @@ impl From<&str> for PortSummaryType {
         }
     }
 }
+
 impl std::fmt::Display for PortSummaryType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PortSummaryType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PortSummaryType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19533,11 +20290,13 @@ impl<'de> serde::Deserialize<'de> for PortSummaryType {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourcesBlkioWeightDeviceItem {
     pub path: Option<String>,
     pub weight: Option<i64>,
 }
+
 impl serde::Serialize for ResourcesBlkioWeightDeviceItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -19551,6 +20310,7 @@ impl serde::Serialize for ResourcesBlkioWeightDeviceItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ResourcesBlkioWeightDeviceItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19587,6 +20347,7 @@ impl<'de> serde::Deserialize<'de> for ResourcesBlkioWeightDeviceItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourcesUlimitsItem {
     /// Hard limit
@@ -19596,6 +20357,7 @@ pub struct ResourcesUlimitsItem {
     /// Soft limit
     pub soft: Option<i64>,
 }
+
 impl serde::Serialize for ResourcesUlimitsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -19612,6 +20374,7 @@ impl serde::Serialize for ResourcesUlimitsItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ResourcesUlimitsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19651,6 +20414,7 @@ impl<'de> serde::Deserialize<'de> for ResourcesUlimitsItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// - Empty string means not to restart
 /// - `no` Do not automatically restart
 /// - `always` Always restart
@@ -19671,6 +20435,7 @@ pub enum RestartPolicyName {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl RestartPolicyName {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -19684,6 +20449,7 @@ impl RestartPolicyName {
         }
     }
 }
+
 impl From<&str> for RestartPolicyName {
     fn from(value: &str) -> Self {
         match value {
@@ -19696,16 +20462,19 @@ impl From<&str> for RestartPolicyName {
         }
     }
 }
+
 impl std::fmt::Display for RestartPolicyName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for RestartPolicyName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for RestartPolicyName {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19713,12 +20482,14 @@ impl<'de> serde::Deserialize<'de> for RestartPolicyName {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceEndpoint {
     pub ports: Option<Vec<EndpointPortConfig>>,
     pub spec: Option<EndpointSpec>,
     pub virtual_ips: Option<Vec<ServiceEndpointVirtualIpsItem>>,
 }
+
 impl serde::Serialize for ServiceEndpoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -19735,6 +20506,7 @@ impl serde::Serialize for ServiceEndpoint {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceEndpoint {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19780,11 +20552,13 @@ impl<'de> serde::Deserialize<'de> for ServiceEndpoint {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceEndpointVirtualIpsItem {
     pub addr: Option<String>,
     pub network_id: Option<String>,
 }
+
 impl serde::Serialize for ServiceEndpointVirtualIpsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -19798,6 +20572,7 @@ impl serde::Serialize for ServiceEndpointVirtualIpsItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceEndpointVirtualIpsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19834,6 +20609,7 @@ impl<'de> serde::Deserialize<'de> for ServiceEndpointVirtualIpsItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The status of the service when it is in one of ReplicatedJob or
 /// GlobalJob modes. Absent on Replicated and Global mode services. The
 /// JobIteration is an ObjectVersion, but unlike the Service's version,
@@ -19853,6 +20629,7 @@ pub struct ServiceJobStatus {
     /// started.
     pub last_execution: Option<String>,
 }
+
 impl serde::Serialize for ServiceJobStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -19866,6 +20643,7 @@ impl serde::Serialize for ServiceJobStatus {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceJobStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19904,6 +20682,7 @@ impl<'de> serde::Deserialize<'de> for ServiceJobStatus {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The status of the service's tasks. Provided only when requested as
 /// part of a ServiceList operation.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -19922,6 +20701,7 @@ pub struct ServiceServiceStatus {
     /// The number of tasks for the service currently in the Running state.
     pub running_tasks: Option<u64>,
 }
+
 impl serde::Serialize for ServiceServiceStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -19938,6 +20718,7 @@ impl serde::Serialize for ServiceServiceStatus {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceServiceStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19977,6 +20758,7 @@ impl<'de> serde::Deserialize<'de> for ServiceServiceStatus {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The status of a service update.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceUpdateStatus {
@@ -19985,6 +20767,7 @@ pub struct ServiceUpdateStatus {
     pub started_at: Option<String>,
     pub state: Option<ServiceUpdateStatusState>,
 }
+
 impl serde::Serialize for ServiceUpdateStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -20004,6 +20787,7 @@ impl serde::Serialize for ServiceUpdateStatus {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceUpdateStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20049,6 +20833,7 @@ impl<'de> serde::Deserialize<'de> for ServiceUpdateStatus {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServiceUpdateStatusState {
     /// `"updating"`
@@ -20060,6 +20845,7 @@ pub enum ServiceUpdateStatusState {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ServiceUpdateStatusState {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -20071,6 +20857,7 @@ impl ServiceUpdateStatusState {
         }
     }
 }
+
 impl From<&str> for ServiceUpdateStatusState {
     fn from(value: &str) -> Self {
         match value {
@@ -20081,16 +20868,19 @@ impl From<&str> for ServiceUpdateStatusState {
         }
     }
 }
+
 impl std::fmt::Display for ServiceUpdateStatusState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ServiceUpdateStatusState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceUpdateStatusState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20098,6 +20888,7 @@ impl<'de> serde::Deserialize<'de> for ServiceUpdateStatusState {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Scheduling mode for the service.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceSpecMode {
@@ -20110,6 +20901,7 @@ pub struct ServiceSpecMode {
     /// to a completed state.
     pub replicated_job: Option<ServiceSpecModeReplicatedJob>,
 }
+
 impl serde::Serialize for ServiceSpecMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -20129,6 +20921,7 @@ impl serde::Serialize for ServiceSpecMode {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpecMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20181,10 +20974,12 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecMode {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceSpecModeReplicated {
     pub replicas: Option<i64>,
 }
+
 impl serde::Serialize for ServiceSpecModeReplicated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -20195,6 +20990,7 @@ impl serde::Serialize for ServiceSpecModeReplicated {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpecModeReplicated {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20228,6 +21024,7 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecModeReplicated {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The mode used for services with a finite number of tasks that run
 /// to a completed state.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -20238,6 +21035,7 @@ pub struct ServiceSpecModeReplicatedJob {
     /// state. If unset, will default to the value of `MaxConcurrent`
     pub total_completions: Option<i64>,
 }
+
 impl serde::Serialize for ServiceSpecModeReplicatedJob {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -20251,6 +21049,7 @@ impl serde::Serialize for ServiceSpecModeReplicatedJob {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpecModeReplicatedJob {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20287,6 +21086,7 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecModeReplicatedJob {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Specification for the rollback strategy of the service.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceSpecRollbackConfig {
@@ -20310,6 +21110,7 @@ pub struct ServiceSpecRollbackConfig {
     /// unlimited parallelism).
     pub parallelism: Option<i64>,
 }
+
 impl serde::Serialize for ServiceSpecRollbackConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -20335,6 +21136,7 @@ impl serde::Serialize for ServiceSpecRollbackConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpecRollbackConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20391,6 +21193,7 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecRollbackConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Action to take if an rolled back task fails to run, or stops
 /// running during the rollback.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -20402,6 +21205,7 @@ pub enum ServiceSpecRollbackConfigFailureAction {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ServiceSpecRollbackConfigFailureAction {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -20412,6 +21216,7 @@ impl ServiceSpecRollbackConfigFailureAction {
         }
     }
 }
+
 impl From<&str> for ServiceSpecRollbackConfigFailureAction {
     fn from(value: &str) -> Self {
         match value {
@@ -20421,16 +21226,19 @@ impl From<&str> for ServiceSpecRollbackConfigFailureAction {
         }
     }
 }
+
 impl std::fmt::Display for ServiceSpecRollbackConfigFailureAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ServiceSpecRollbackConfigFailureAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpecRollbackConfigFailureAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20438,6 +21246,7 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecRollbackConfigFailureAction {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// The order of operations when rolling back a task. Either the old
 /// task is shut down before the new task is started, or the new task
 /// is started before the old task is shut down.
@@ -20450,6 +21259,7 @@ pub enum ServiceSpecRollbackConfigOrder {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ServiceSpecRollbackConfigOrder {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -20460,6 +21270,7 @@ impl ServiceSpecRollbackConfigOrder {
         }
     }
 }
+
 impl From<&str> for ServiceSpecRollbackConfigOrder {
     fn from(value: &str) -> Self {
         match value {
@@ -20469,16 +21280,19 @@ impl From<&str> for ServiceSpecRollbackConfigOrder {
         }
     }
 }
+
 impl std::fmt::Display for ServiceSpecRollbackConfigOrder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ServiceSpecRollbackConfigOrder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpecRollbackConfigOrder {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20486,6 +21300,7 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecRollbackConfigOrder {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Specification for the update strategy of the service.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceSpecUpdateConfig {
@@ -20509,6 +21324,7 @@ pub struct ServiceSpecUpdateConfig {
     /// unlimited parallelism).
     pub parallelism: Option<i64>,
 }
+
 impl serde::Serialize for ServiceSpecUpdateConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -20534,6 +21350,7 @@ impl serde::Serialize for ServiceSpecUpdateConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpecUpdateConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20590,6 +21407,7 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecUpdateConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Action to take if an updated task fails to run, or stops running
 /// during the update.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -20603,6 +21421,7 @@ pub enum ServiceSpecUpdateConfigFailureAction {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ServiceSpecUpdateConfigFailureAction {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -20614,6 +21433,7 @@ impl ServiceSpecUpdateConfigFailureAction {
         }
     }
 }
+
 impl From<&str> for ServiceSpecUpdateConfigFailureAction {
     fn from(value: &str) -> Self {
         match value {
@@ -20624,16 +21444,19 @@ impl From<&str> for ServiceSpecUpdateConfigFailureAction {
         }
     }
 }
+
 impl std::fmt::Display for ServiceSpecUpdateConfigFailureAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ServiceSpecUpdateConfigFailureAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpecUpdateConfigFailureAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20641,6 +21464,7 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecUpdateConfigFailureAction {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// The order of operations when rolling out an updated task. Either
 /// the old task is shut down before the new task is started, or the
 /// new task is started before the old task is shut down.
@@ -20653,6 +21477,7 @@ pub enum ServiceSpecUpdateConfigOrder {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ServiceSpecUpdateConfigOrder {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -20663,6 +21488,7 @@ impl ServiceSpecUpdateConfigOrder {
         }
     }
 }
+
 impl From<&str> for ServiceSpecUpdateConfigOrder {
     fn from(value: &str) -> Self {
         match value {
@@ -20672,16 +21498,19 @@ impl From<&str> for ServiceSpecUpdateConfigOrder {
         }
     }
 }
+
 impl std::fmt::Display for ServiceSpecUpdateConfigOrder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ServiceSpecUpdateConfigOrder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceSpecUpdateConfigOrder {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20689,10 +21518,12 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecUpdateConfigOrder {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmNetworkVersion {
     pub index: Option<u64>,
 }
+
 impl serde::Serialize for SwarmNetworkVersion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -20703,6 +21534,7 @@ impl serde::Serialize for SwarmNetworkVersion {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmNetworkVersion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20736,11 +21568,13 @@ impl<'de> serde::Deserialize<'de> for SwarmNetworkVersion {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The network this one takes its configuration from.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmNetworkSpecConfigFrom {
     pub network: Option<String>,
 }
+
 impl serde::Serialize for SwarmNetworkSpecConfigFrom {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -20751,6 +21585,7 @@ impl serde::Serialize for SwarmNetworkSpecConfigFrom {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmNetworkSpecConfigFrom {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20784,6 +21619,7 @@ impl<'de> serde::Deserialize<'de> for SwarmNetworkSpecConfigFrom {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// CA configuration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecCaConfig {
@@ -20803,6 +21639,7 @@ pub struct SwarmSpecCaConfig {
     /// in PEM format.
     pub signing_ca_key: Option<String>,
 }
+
 impl serde::Serialize for SwarmSpecCaConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -20825,6 +21662,7 @@ impl serde::Serialize for SwarmSpecCaConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpecCaConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20875,6 +21713,7 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecCaConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecCaConfigExternalCasItem {
     /// The root CA certificate (in PEM format) this external CA uses
@@ -20890,6 +21729,7 @@ pub struct SwarmSpecCaConfigExternalCasItem {
     /// URL where certificate signing requests should be sent.
     pub url: Option<String>,
 }
+
 impl serde::Serialize for SwarmSpecCaConfigExternalCasItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -20909,6 +21749,7 @@ impl serde::Serialize for SwarmSpecCaConfigExternalCasItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpecCaConfigExternalCasItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20961,6 +21802,7 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecCaConfigExternalCasItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Protocol for communication with the external CA (currently
 /// only `cfssl` is supported).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -20970,6 +21812,7 @@ pub enum SwarmSpecCaConfigExternalCasItemProtocol {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl SwarmSpecCaConfigExternalCasItemProtocol {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -20979,6 +21822,7 @@ impl SwarmSpecCaConfigExternalCasItemProtocol {
         }
     }
 }
+
 impl From<&str> for SwarmSpecCaConfigExternalCasItemProtocol {
     fn from(value: &str) -> Self {
         match value {
@@ -20987,16 +21831,19 @@ impl From<&str> for SwarmSpecCaConfigExternalCasItemProtocol {
         }
     }
 }
+
 impl std::fmt::Display for SwarmSpecCaConfigExternalCasItemProtocol {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for SwarmSpecCaConfigExternalCasItemProtocol {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpecCaConfigExternalCasItemProtocol {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -21004,12 +21851,14 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecCaConfigExternalCasItemProtocol {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Dispatcher configuration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecDispatcher {
     /// The delay for an agent to send a heartbeat to the dispatcher.
     pub heartbeat_period: Option<i64>,
 }
+
 impl serde::Serialize for SwarmSpecDispatcher {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -21020,6 +21869,7 @@ impl serde::Serialize for SwarmSpecDispatcher {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpecDispatcher {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -21053,6 +21903,7 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecDispatcher {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Parameters related to encryption-at-rest.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecEncryptionConfig {
@@ -21060,6 +21911,7 @@ pub struct SwarmSpecEncryptionConfig {
     /// managers.
     pub auto_lock_managers: Option<bool>,
 }
+
 impl serde::Serialize for SwarmSpecEncryptionConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -21070,6 +21922,7 @@ impl serde::Serialize for SwarmSpecEncryptionConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpecEncryptionConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -21103,6 +21956,7 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecEncryptionConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Orchestration configuration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecOrchestration {
@@ -21110,6 +21964,7 @@ pub struct SwarmSpecOrchestration {
     /// negative, never remove completed or failed tasks.
     pub task_history_retention_limit: Option<i64>,
 }
+
 impl serde::Serialize for SwarmSpecOrchestration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -21120,6 +21975,7 @@ impl serde::Serialize for SwarmSpecOrchestration {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpecOrchestration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -21155,6 +22011,7 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecOrchestration {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Raft configuration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecRaft {
@@ -21179,6 +22036,7 @@ pub struct SwarmSpecRaft {
     /// The number of log entries between snapshots.
     pub snapshot_interval: Option<u64>,
 }
+
 impl serde::Serialize for SwarmSpecRaft {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -21201,6 +22059,7 @@ impl serde::Serialize for SwarmSpecRaft {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpecRaft {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -21248,6 +22107,7 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecRaft {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Defaults for creating tasks in this cluster.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmSpecTaskDefaults {
@@ -21258,6 +22118,7 @@ pub struct SwarmSpecTaskDefaults {
     /// to use their previously configured log driver until recreated.
     pub log_driver: Option<SwarmSpecTaskDefaultsLogDriver>,
 }
+
 impl serde::Serialize for SwarmSpecTaskDefaults {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -21268,6 +22129,7 @@ impl serde::Serialize for SwarmSpecTaskDefaults {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpecTaskDefaults {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -21304,6 +22166,7 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecTaskDefaults {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The log driver to use for tasks created in the orchestrator if
 /// unspecified by a service.
 ///
@@ -21317,6 +22180,7 @@ pub struct SwarmSpecTaskDefaultsLogDriver {
     /// as key/value pairs.
     pub options: Option<std::collections::HashMap<String, String>>,
 }
+
 impl serde::Serialize for SwarmSpecTaskDefaultsLogDriver {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -21330,6 +22194,7 @@ impl serde::Serialize for SwarmSpecTaskDefaultsLogDriver {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmSpecTaskDefaultsLogDriver {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -21371,6 +22236,7 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecTaskDefaultsLogDriver {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// The driver to use for managing cgroups.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SystemInfoCgroupDriver {
@@ -21383,6 +22249,7 @@ pub enum SystemInfoCgroupDriver {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl SystemInfoCgroupDriver {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -21394,6 +22261,7 @@ impl SystemInfoCgroupDriver {
         }
     }
 }
+
 impl From<&str> for SystemInfoCgroupDriver {
     fn from(value: &str) -> Self {
         match value {
@@ -21404,16 +22272,19 @@ impl From<&str> for SystemInfoCgroupDriver {
         }
     }
 }
+
 impl std::fmt::Display for SystemInfoCgroupDriver {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for SystemInfoCgroupDriver {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemInfoCgroupDriver {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -21421,6 +22292,7 @@ impl<'de> serde::Deserialize<'de> for SystemInfoCgroupDriver {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// The version of the cgroup.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SystemInfoCgroupVersion {
@@ -21431,6 +22303,7 @@ pub enum SystemInfoCgroupVersion {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl SystemInfoCgroupVersion {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -21441,6 +22314,7 @@ impl SystemInfoCgroupVersion {
         }
     }
 }
+
 impl From<&str> for SystemInfoCgroupVersion {
     fn from(value: &str) -> Self {
         match value {
@@ -21450,16 +22324,19 @@ impl From<&str> for SystemInfoCgroupVersion {
         }
     }
 }
+
 impl std::fmt::Display for SystemInfoCgroupVersion {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for SystemInfoCgroupVersion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemInfoCgroupVersion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -21467,6 +22344,7 @@ impl<'de> serde::Deserialize<'de> for SystemInfoCgroupVersion {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemInfoDefaultAddressPoolsItem {
     /// The network address in CIDR format
@@ -21474,6 +22352,7 @@ pub struct SystemInfoDefaultAddressPoolsItem {
     /// The network pool size
     pub size: Option<i64>,
 }
+
 impl serde::Serialize for SystemInfoDefaultAddressPoolsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -21487,6 +22366,7 @@ impl serde::Serialize for SystemInfoDefaultAddressPoolsItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemInfoDefaultAddressPoolsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -21523,6 +22403,7 @@ impl<'de> serde::Deserialize<'de> for SystemInfoDefaultAddressPoolsItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Represents the isolation technology to use as a default for containers.
 /// The supported values are platform-specific.
 ///
@@ -21543,6 +22424,7 @@ pub enum SystemInfoIsolation {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl SystemInfoIsolation {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -21555,6 +22437,7 @@ impl SystemInfoIsolation {
         }
     }
 }
+
 impl From<&str> for SystemInfoIsolation {
     fn from(value: &str) -> Self {
         match value {
@@ -21566,16 +22449,19 @@ impl From<&str> for SystemInfoIsolation {
         }
     }
 }
+
 impl std::fmt::Display for SystemInfoIsolation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for SystemInfoIsolation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemInfoIsolation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -21583,6 +22469,7 @@ impl<'de> serde::Deserialize<'de> for SystemInfoIsolation {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemVersionComponentsItem {
     /// Key/value pairs of strings with additional information about the
@@ -21597,6 +22484,7 @@ pub struct SystemVersionComponentsItem {
     /// Version of the component
     pub version: String,
 }
+
 impl serde::Serialize for SystemVersionComponentsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -21609,6 +22497,7 @@ impl serde::Serialize for SystemVersionComponentsItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemVersionComponentsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -21656,10 +22545,12 @@ impl<'de> serde::Deserialize<'de> for SystemVersionComponentsItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemVersionPlatform {
     pub name: String,
 }
+
 impl serde::Serialize for SystemVersionPlatform {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -21668,6 +22559,7 @@ impl serde::Serialize for SystemVersionPlatform {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemVersionPlatform {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -21704,6 +22596,7 @@ impl<'de> serde::Deserialize<'de> for SystemVersionPlatform {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Container spec for the service.
 ///
 /// &lt;p&gt;&lt;br /&gt;&lt;/p&gt;
@@ -21793,6 +22686,7 @@ pub struct TaskSpecContainerSpec {
     /// The user inside the container.
     pub user: Option<String>,
 }
+
 impl serde::Serialize for TaskSpecContainerSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -21884,6 +22778,7 @@ impl serde::Serialize for TaskSpecContainerSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -22038,6 +22933,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpecConfigsItem {
     /// ConfigID represents the ID of the specific config that we're
@@ -22062,6 +22958,7 @@ pub struct TaskSpecContainerSpecConfigsItem {
     /// > exclusive
     pub runtime: Option<serde_json::Value>,
 }
+
 impl serde::Serialize for TaskSpecContainerSpecConfigsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -22081,6 +22978,7 @@ impl serde::Serialize for TaskSpecContainerSpecConfigsItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecConfigsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -22130,6 +23028,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecConfigsItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// File represents a specific target that is backed by a file.
 ///
 /// &lt;p&gt;&lt;br /&gt;&lt;p&gt;
@@ -22146,6 +23045,7 @@ pub struct TaskSpecContainerSpecConfigsItemFile {
     /// UID represents the file UID.
     pub uid: Option<String>,
 }
+
 impl serde::Serialize for TaskSpecContainerSpecConfigsItemFile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -22165,6 +23065,7 @@ impl serde::Serialize for TaskSpecContainerSpecConfigsItemFile {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecConfigsItemFile {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -22207,6 +23108,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecConfigsItemFile {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Specification for DNS related configurations in resolver configuration
 /// file (`resolv.conf`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -22219,6 +23121,7 @@ pub struct TaskSpecContainerSpecDnsConfig {
     /// A search list for host-name lookup.
     pub search: Option<Vec<String>>,
 }
+
 impl serde::Serialize for TaskSpecContainerSpecDnsConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -22235,6 +23138,7 @@ impl serde::Serialize for TaskSpecContainerSpecDnsConfig {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecDnsConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -22276,6 +23180,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecDnsConfig {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Isolation technology of the containers running the service.
 /// (Windows only)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -22291,6 +23196,7 @@ pub enum TaskSpecContainerSpecIsolation {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl TaskSpecContainerSpecIsolation {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -22303,6 +23209,7 @@ impl TaskSpecContainerSpecIsolation {
         }
     }
 }
+
 impl From<&str> for TaskSpecContainerSpecIsolation {
     fn from(value: &str) -> Self {
         match value {
@@ -22314,16 +23221,19 @@ impl From<&str> for TaskSpecContainerSpecIsolation {
         }
     }
 }
+
 impl std::fmt::Display for TaskSpecContainerSpecIsolation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TaskSpecContainerSpecIsolation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecIsolation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -22331,6 +23241,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecIsolation {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Security options for the container
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpecPrivileges {
@@ -22345,6 +23256,7 @@ pub struct TaskSpecContainerSpecPrivileges {
     /// Options for configuring seccomp on the container
     pub seccomp: Option<TaskSpecContainerSpecPrivilegesSeccomp>,
 }
+
 impl serde::Serialize for TaskSpecContainerSpecPrivileges {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -22367,6 +23279,7 @@ impl serde::Serialize for TaskSpecContainerSpecPrivileges {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivileges {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -22432,11 +23345,13 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivileges {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Options for configuring AppArmor on the container
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpecPrivilegesAppArmor {
     pub mode: Option<TaskSpecContainerSpecPrivilegesAppArmorMode>,
 }
+
 impl serde::Serialize for TaskSpecContainerSpecPrivilegesAppArmor {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -22447,6 +23362,7 @@ impl serde::Serialize for TaskSpecContainerSpecPrivilegesAppArmor {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivilegesAppArmor {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -22485,6 +23401,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivilegesAppArmor {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TaskSpecContainerSpecPrivilegesAppArmorMode {
     /// `"default"`
@@ -22494,6 +23411,7 @@ pub enum TaskSpecContainerSpecPrivilegesAppArmorMode {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl TaskSpecContainerSpecPrivilegesAppArmorMode {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -22504,6 +23422,7 @@ impl TaskSpecContainerSpecPrivilegesAppArmorMode {
         }
     }
 }
+
 impl From<&str> for TaskSpecContainerSpecPrivilegesAppArmorMode {
     fn from(value: &str) -> Self {
         match value {
@@ -22513,16 +23432,19 @@ impl From<&str> for TaskSpecContainerSpecPrivilegesAppArmorMode {
         }
     }
 }
+
 impl std::fmt::Display for TaskSpecContainerSpecPrivilegesAppArmorMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TaskSpecContainerSpecPrivilegesAppArmorMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivilegesAppArmorMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -22530,6 +23452,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivilegesAppArmorMod
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// CredentialSpec for managed service account (Windows only)
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpecPrivilegesCredentialSpec {
@@ -22568,6 +23491,7 @@ pub struct TaskSpecContainerSpecPrivilegesCredentialSpec {
     /// > and `CredentialSpec.Config` are mutually exclusive.
     pub registry: Option<String>,
 }
+
 impl serde::Serialize for TaskSpecContainerSpecPrivilegesCredentialSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -22584,6 +23508,7 @@ impl serde::Serialize for TaskSpecContainerSpecPrivilegesCredentialSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivilegesCredentialSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -22623,6 +23548,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivilegesCredentialS
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// SELinux labels of the container
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpecPrivilegesSeLinuxContext {
@@ -22637,6 +23563,7 @@ pub struct TaskSpecContainerSpecPrivilegesSeLinuxContext {
     /// SELinux user label
     pub user: Option<String>,
 }
+
 impl serde::Serialize for TaskSpecContainerSpecPrivilegesSeLinuxContext {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -22659,6 +23586,7 @@ impl serde::Serialize for TaskSpecContainerSpecPrivilegesSeLinuxContext {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivilegesSeLinuxContext {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -22704,6 +23632,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivilegesSeLinuxCont
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Options for configuring seccomp on the container
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpecPrivilegesSeccomp {
@@ -22711,6 +23640,7 @@ pub struct TaskSpecContainerSpecPrivilegesSeccomp {
     /// The custom seccomp profile as a json object
     pub profile: Option<String>,
 }
+
 impl serde::Serialize for TaskSpecContainerSpecPrivilegesSeccomp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -22724,6 +23654,7 @@ impl serde::Serialize for TaskSpecContainerSpecPrivilegesSeccomp {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivilegesSeccomp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -22765,6 +23696,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivilegesSeccomp {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TaskSpecContainerSpecPrivilegesSeccompMode {
     /// `"default"`
@@ -22776,6 +23708,7 @@ pub enum TaskSpecContainerSpecPrivilegesSeccompMode {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl TaskSpecContainerSpecPrivilegesSeccompMode {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -22787,6 +23720,7 @@ impl TaskSpecContainerSpecPrivilegesSeccompMode {
         }
     }
 }
+
 impl From<&str> for TaskSpecContainerSpecPrivilegesSeccompMode {
     fn from(value: &str) -> Self {
         match value {
@@ -22797,16 +23731,19 @@ impl From<&str> for TaskSpecContainerSpecPrivilegesSeccompMode {
         }
     }
 }
+
 impl std::fmt::Display for TaskSpecContainerSpecPrivilegesSeccompMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TaskSpecContainerSpecPrivilegesSeccompMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivilegesSeccompMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -22814,6 +23751,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivilegesSeccompMode
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpecSecretsItem {
     /// File represents a specific target that is backed by a file.
@@ -22826,6 +23764,7 @@ pub struct TaskSpecContainerSpecSecretsItem {
     /// secret in the reference will be identified by its ID.
     pub secret_name: Option<String>,
 }
+
 impl serde::Serialize for TaskSpecContainerSpecSecretsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -22842,6 +23781,7 @@ impl serde::Serialize for TaskSpecContainerSpecSecretsItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecSecretsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -22886,6 +23826,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecSecretsItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// File represents a specific target that is backed by a file.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpecSecretsItemFile {
@@ -22898,6 +23839,7 @@ pub struct TaskSpecContainerSpecSecretsItemFile {
     /// UID represents the file UID.
     pub uid: Option<String>,
 }
+
 impl serde::Serialize for TaskSpecContainerSpecSecretsItemFile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -22917,6 +23859,7 @@ impl serde::Serialize for TaskSpecContainerSpecSecretsItemFile {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecSecretsItemFile {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -22959,6 +23902,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecSecretsItemFile {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecContainerSpecUlimitsItem {
     /// Hard limit
@@ -22968,6 +23912,7 @@ pub struct TaskSpecContainerSpecUlimitsItem {
     /// Soft limit
     pub soft: Option<i64>,
 }
+
 impl serde::Serialize for TaskSpecContainerSpecUlimitsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -22984,6 +23929,7 @@ impl serde::Serialize for TaskSpecContainerSpecUlimitsItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecUlimitsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -23023,6 +23969,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecUlimitsItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Specifies the log driver to use for tasks created from this spec. If
 /// not present, the default one for the swarm will be used, finally
 /// falling back to the engine default if not specified.
@@ -23031,6 +23978,7 @@ pub struct TaskSpecLogDriver {
     pub name: Option<String>,
     pub options: Option<std::collections::HashMap<String, String>>,
 }
+
 impl serde::Serialize for TaskSpecLogDriver {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -23044,6 +23992,7 @@ impl serde::Serialize for TaskSpecLogDriver {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecLogDriver {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -23085,6 +24034,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecLogDriver {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Read-only spec type for non-swarm containers attached to swarm overlay
 /// networks.
 ///
@@ -23099,6 +24049,7 @@ pub struct TaskSpecNetworkAttachmentSpec {
     /// ID of the container represented by this task
     pub container_id: Option<String>,
 }
+
 impl serde::Serialize for TaskSpecNetworkAttachmentSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -23109,6 +24060,7 @@ impl serde::Serialize for TaskSpecNetworkAttachmentSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecNetworkAttachmentSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -23142,6 +24094,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecNetworkAttachmentSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecPlacement {
     /// An array of constraint expressions to limit the set of nodes where
@@ -23177,6 +24130,7 @@ pub struct TaskSpecPlacement {
     /// lowest precedence.
     pub preferences: Option<Vec<TaskSpecPlacementPreferencesItem>>,
 }
+
 impl serde::Serialize for TaskSpecPlacement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -23196,6 +24150,7 @@ impl serde::Serialize for TaskSpecPlacement {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecPlacement {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -23247,10 +24202,12 @@ impl<'de> serde::Deserialize<'de> for TaskSpecPlacement {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecPlacementPreferencesItem {
     pub spread: Option<TaskSpecPlacementPreferencesItemSpread>,
 }
+
 impl serde::Serialize for TaskSpecPlacementPreferencesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -23261,6 +24218,7 @@ impl serde::Serialize for TaskSpecPlacementPreferencesItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecPlacementPreferencesItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -23299,11 +24257,13 @@ impl<'de> serde::Deserialize<'de> for TaskSpecPlacementPreferencesItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSpecPlacementPreferencesItemSpread {
     /// label descriptor, such as `engine.labels.az`.
     pub spread_descriptor: Option<String>,
 }
+
 impl serde::Serialize for TaskSpecPlacementPreferencesItemSpread {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -23314,6 +24274,7 @@ impl serde::Serialize for TaskSpecPlacementPreferencesItemSpread {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecPlacementPreferencesItemSpread {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -23349,6 +24310,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecPlacementPreferencesItemSpread {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Plugin spec for the service.  *(Experimental release only.)*
 ///
 /// &lt;p&gt;&lt;br /&gt;&lt;/p&gt;
@@ -23367,6 +24329,7 @@ pub struct TaskSpecPluginSpec {
     /// The plugin image reference to use.
     pub remote: Option<String>,
 }
+
 impl serde::Serialize for TaskSpecPluginSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -23386,6 +24349,7 @@ impl serde::Serialize for TaskSpecPluginSpec {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecPluginSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -23430,6 +24394,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecPluginSpec {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Resource requirements which apply to each individual container created
 /// as part of the service.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -23449,6 +24414,7 @@ pub struct TaskSpecResources {
     /// Set to -1 to enable unlimited swap.
     pub swap_bytes: Option<i64>,
 }
+
 impl serde::Serialize for TaskSpecResources {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -23468,6 +24434,7 @@ impl serde::Serialize for TaskSpecResources {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecResources {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -23512,6 +24479,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecResources {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Specification for the restart policy which applies to containers
 /// created as part of this service.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -23527,6 +24495,7 @@ pub struct TaskSpecRestartPolicy {
     /// (default value is 0, which is unbounded).
     pub window: Option<i64>,
 }
+
 impl serde::Serialize for TaskSpecRestartPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -23546,6 +24515,7 @@ impl serde::Serialize for TaskSpecRestartPolicy {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecRestartPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -23591,6 +24561,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecRestartPolicy {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Condition for restart.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TaskSpecRestartPolicyCondition {
@@ -23603,6 +24574,7 @@ pub enum TaskSpecRestartPolicyCondition {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl TaskSpecRestartPolicyCondition {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -23614,6 +24586,7 @@ impl TaskSpecRestartPolicyCondition {
         }
     }
 }
+
 impl From<&str> for TaskSpecRestartPolicyCondition {
     fn from(value: &str) -> Self {
         match value {
@@ -23624,16 +24597,19 @@ impl From<&str> for TaskSpecRestartPolicyCondition {
         }
     }
 }
+
 impl std::fmt::Display for TaskSpecRestartPolicyCondition {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TaskSpecRestartPolicyCondition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaskSpecRestartPolicyCondition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -23641,6 +24617,7 @@ impl<'de> serde::Deserialize<'de> for TaskSpecRestartPolicyCondition {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// The level at which the volume exists. Either `global` for cluster-wide,
 /// or `local` for machine level.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -23652,6 +24629,7 @@ pub enum VolumeScope {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl VolumeScope {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -23662,6 +24640,7 @@ impl VolumeScope {
         }
     }
 }
+
 impl From<&str> for VolumeScope {
     fn from(value: &str) -> Self {
         match value {
@@ -23671,16 +24650,19 @@ impl From<&str> for VolumeScope {
         }
     }
 }
+
 impl std::fmt::Display for VolumeScope {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for VolumeScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for VolumeScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -23688,6 +24670,7 @@ impl<'de> serde::Deserialize<'de> for VolumeScope {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 /// Usage details about the volume. This information is used by the
 /// `GET /system/df` endpoint, and omitted in other endpoints.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -23701,6 +24684,7 @@ pub struct VolumeUsageData {
     /// is set to `-1` ("not available")
     pub size: i64,
 }
+
 impl serde::Serialize for VolumeUsageData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -23710,6 +24694,7 @@ impl serde::Serialize for VolumeUsageData {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for VolumeUsageData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -23752,6 +24737,7 @@ impl<'de> serde::Deserialize<'de> for VolumeUsageData {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ImageBuildContentType {
     /// `"application/x-tar"`
@@ -23759,6 +24745,7 @@ pub enum ImageBuildContentType {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ImageBuildContentType {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -23768,6 +24755,7 @@ impl ImageBuildContentType {
         }
     }
 }
+
 impl From<&str> for ImageBuildContentType {
     fn from(value: &str) -> Self {
         match value {
@@ -23776,16 +24764,19 @@ impl From<&str> for ImageBuildContentType {
         }
     }
 }
+
 impl std::fmt::Display for ImageBuildContentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ImageBuildContentType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageBuildContentType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -23793,6 +24784,7 @@ impl<'de> serde::Deserialize<'de> for ImageBuildContentType {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ImageBuildVersion {
     /// `"1"`
@@ -23802,6 +24794,7 @@ pub enum ImageBuildVersion {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ImageBuildVersion {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -23812,6 +24805,7 @@ impl ImageBuildVersion {
         }
     }
 }
+
 impl From<&str> for ImageBuildVersion {
     fn from(value: &str) -> Self {
         match value {
@@ -23821,16 +24815,19 @@ impl From<&str> for ImageBuildVersion {
         }
     }
 }
+
 impl std::fmt::Display for ImageBuildVersion {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ImageBuildVersion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageBuildVersion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -23838,12 +24835,14 @@ impl<'de> serde::Deserialize<'de> for ImageBuildVersion {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BuildPruneResponse {
     pub caches_deleted: Option<Vec<String>>,
     /// Disk space reclaimed in bytes
     pub space_reclaimed: Option<i64>,
 }
+
 impl serde::Serialize for BuildPruneResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -23857,6 +24856,7 @@ impl serde::Serialize for BuildPruneResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for BuildPruneResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -23895,11 +24895,13 @@ impl<'de> serde::Deserialize<'de> for BuildPruneResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfigCreateResponse {
     /// The ID of the created config.
     pub id: String,
 }
+
 impl serde::Serialize for ConfigCreateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -23908,6 +24910,7 @@ impl serde::Serialize for ConfigCreateResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ConfigCreateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -23944,6 +24947,7 @@ impl<'de> serde::Deserialize<'de> for ConfigCreateResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerCreateBody {
     /// Command is already escaped (Windows only)
@@ -24015,6 +25019,7 @@ pub struct ContainerCreateBody {
     pub host_config: Option<HostConfig>,
     pub networking_config: Option<NetworkingConfig>,
 }
+
 impl serde::Serialize for ContainerCreateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -24100,6 +25105,7 @@ impl serde::Serialize for ContainerCreateBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerCreateBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -24251,6 +25257,7 @@ impl<'de> serde::Deserialize<'de> for ContainerCreateBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerPruneResponse {
     /// Container IDs that were deleted
@@ -24258,6 +25265,7 @@ pub struct ContainerPruneResponse {
     /// Disk space reclaimed in bytes
     pub space_reclaimed: Option<i64>,
 }
+
 impl serde::Serialize for ContainerPruneResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -24271,6 +25279,7 @@ impl serde::Serialize for ContainerPruneResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerPruneResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -24309,6 +25318,7 @@ impl<'de> serde::Deserialize<'de> for ContainerPruneResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerExecBody {
     /// Attach to `stderr` of the exec command.
@@ -24338,6 +25348,7 @@ pub struct ContainerExecBody {
     /// The working directory for the exec process inside the container.
     pub working_dir: Option<String>,
 }
+
 impl serde::Serialize for ContainerExecBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -24378,6 +25389,7 @@ impl serde::Serialize for ContainerExecBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerExecBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -24441,6 +25453,7 @@ impl<'de> serde::Deserialize<'de> for ContainerExecBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerUpdateBody {
     /// Limit read rate (bytes per second) from a device, in the form:
@@ -24550,6 +25563,7 @@ pub struct ContainerUpdateBody {
     pub ulimits: Option<Vec<ContainerUpdateBodyUlimitsItem>>,
     pub restart_policy: Option<RestartPolicy>,
 }
+
 impl serde::Serialize for ContainerUpdateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -24650,6 +25664,7 @@ impl serde::Serialize for ContainerUpdateBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerUpdateBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -24807,11 +25822,13 @@ impl<'de> serde::Deserialize<'de> for ContainerUpdateBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerUpdateBodyBlkioWeightDeviceItem {
     pub path: Option<String>,
     pub weight: Option<i64>,
 }
+
 impl serde::Serialize for ContainerUpdateBodyBlkioWeightDeviceItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -24825,6 +25842,7 @@ impl serde::Serialize for ContainerUpdateBodyBlkioWeightDeviceItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerUpdateBodyBlkioWeightDeviceItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -24861,6 +25879,7 @@ impl<'de> serde::Deserialize<'de> for ContainerUpdateBodyBlkioWeightDeviceItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerUpdateBodyUlimitsItem {
     /// Hard limit
@@ -24870,6 +25889,7 @@ pub struct ContainerUpdateBodyUlimitsItem {
     /// Soft limit
     pub soft: Option<i64>,
 }
+
 impl serde::Serialize for ContainerUpdateBodyUlimitsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -24886,6 +25906,7 @@ impl serde::Serialize for ContainerUpdateBodyUlimitsItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerUpdateBodyUlimitsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -24925,6 +25946,7 @@ impl<'de> serde::Deserialize<'de> for ContainerUpdateBodyUlimitsItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ContainerWaitCondition {
     /// `"not-running"`
@@ -24936,6 +25958,7 @@ pub enum ContainerWaitCondition {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ContainerWaitCondition {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -24947,6 +25970,7 @@ impl ContainerWaitCondition {
         }
     }
 }
+
 impl From<&str> for ContainerWaitCondition {
     fn from(value: &str) -> Self {
         match value {
@@ -24957,16 +25981,19 @@ impl From<&str> for ContainerWaitCondition {
         }
     }
 }
+
 impl std::fmt::Display for ContainerWaitCondition {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ContainerWaitCondition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContainerWaitCondition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -24974,6 +26001,7 @@ impl<'de> serde::Deserialize<'de> for ContainerWaitCondition {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExecInspectResponse {
     pub can_remove: Option<bool>,
@@ -24989,6 +26017,7 @@ pub struct ExecInspectResponse {
     pub process_config: Option<ProcessConfig>,
     pub running: Option<bool>,
 }
+
 impl serde::Serialize for ExecInspectResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -25029,6 +26058,7 @@ impl serde::Serialize for ExecInspectResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ExecInspectResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -25094,6 +26124,7 @@ impl<'de> serde::Deserialize<'de> for ExecInspectResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExecStartBody {
     /// Initial console size, as an `[height, width]` array.
@@ -25103,6 +26134,7 @@ pub struct ExecStartBody {
     /// Allocate a pseudo-TTY.
     pub tty: Option<bool>,
 }
+
 impl serde::Serialize for ExecStartBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -25119,6 +26151,7 @@ impl serde::Serialize for ExecStartBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ExecStartBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -25158,6 +26191,7 @@ impl<'de> serde::Deserialize<'de> for ExecStartBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImagePruneResponse {
     /// Images that were deleted
@@ -25165,6 +26199,7 @@ pub struct ImagePruneResponse {
     /// Disk space reclaimed in bytes
     pub space_reclaimed: Option<i64>,
 }
+
 impl serde::Serialize for ImagePruneResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -25178,6 +26213,7 @@ impl serde::Serialize for ImagePruneResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImagePruneResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -25217,6 +26253,7 @@ impl<'de> serde::Deserialize<'de> for ImagePruneResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageSearchResponseItem {
     pub description: Option<String>,
@@ -25230,6 +26267,7 @@ pub struct ImageSearchResponseItem {
     pub name: Option<String>,
     pub star_count: Option<i64>,
 }
+
 impl serde::Serialize for ImageSearchResponseItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -25252,6 +26290,7 @@ impl serde::Serialize for ImageSearchResponseItem {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ImageSearchResponseItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -25297,6 +26336,7 @@ impl<'de> serde::Deserialize<'de> for ImageSearchResponseItem {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkCreateBody {
     /// Globally scoped network is manually attachable by regular
@@ -25334,6 +26374,7 @@ pub struct NetworkCreateBody {
     /// or `local` for machine level).
     pub scope: Option<String>,
 }
+
 impl serde::Serialize for NetworkCreateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -25378,6 +26419,7 @@ impl serde::Serialize for NetworkCreateBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkCreateBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -25462,11 +26504,13 @@ impl<'de> serde::Deserialize<'de> for NetworkCreateBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkPruneResponse {
     /// Networks that were deleted
     pub networks_deleted: Option<Vec<String>>,
 }
+
 impl serde::Serialize for NetworkPruneResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -25477,6 +26521,7 @@ impl serde::Serialize for NetworkPruneResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NetworkPruneResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -25512,11 +26557,13 @@ impl<'de> serde::Deserialize<'de> for NetworkPruneResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SecretCreateResponse {
     /// The ID of the created secret.
     pub id: String,
 }
+
 impl serde::Serialize for SecretCreateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -25525,6 +26572,7 @@ impl serde::Serialize for SecretCreateResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SecretCreateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -25561,6 +26609,7 @@ impl<'de> serde::Deserialize<'de> for SecretCreateResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServiceUpdateRegistryAuthFrom {
     /// `"spec"`
@@ -25570,6 +26619,7 @@ pub enum ServiceUpdateRegistryAuthFrom {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ServiceUpdateRegistryAuthFrom {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -25580,6 +26630,7 @@ impl ServiceUpdateRegistryAuthFrom {
         }
     }
 }
+
 impl From<&str> for ServiceUpdateRegistryAuthFrom {
     fn from(value: &str) -> Self {
         match value {
@@ -25589,16 +26640,19 @@ impl From<&str> for ServiceUpdateRegistryAuthFrom {
         }
     }
 }
+
 impl std::fmt::Display for ServiceUpdateRegistryAuthFrom {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ServiceUpdateRegistryAuthFrom {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ServiceUpdateRegistryAuthFrom {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -25606,6 +26660,7 @@ impl<'de> serde::Deserialize<'de> for ServiceUpdateRegistryAuthFrom {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmInitBody {
     /// Externally reachable address advertised to other nodes. This
@@ -25647,6 +26702,7 @@ pub struct SwarmInitBody {
     /// from the default subnet pool.
     pub subnet_size: Option<u32>,
 }
+
 impl serde::Serialize for SwarmInitBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -25678,6 +26734,7 @@ impl serde::Serialize for SwarmInitBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmInitBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -25734,6 +26791,7 @@ impl<'de> serde::Deserialize<'de> for SwarmInitBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmJoinBody {
     /// Externally reachable address advertised to other nodes. This
@@ -25765,6 +26823,7 @@ pub struct SwarmJoinBody {
     /// Addresses of manager nodes already participating in the swarm.
     pub remote_addrs: Vec<String>,
 }
+
 impl serde::Serialize for SwarmJoinBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -25781,6 +26840,7 @@ impl serde::Serialize for SwarmJoinBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmJoinBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -25839,11 +26899,13 @@ impl<'de> serde::Deserialize<'de> for SwarmJoinBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmUnlockBody {
     /// The swarm's unlock key.
     pub unlock_key: Option<String>,
 }
+
 impl serde::Serialize for SwarmUnlockBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -25854,6 +26916,7 @@ impl serde::Serialize for SwarmUnlockBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmUnlockBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -25887,11 +26950,13 @@ impl<'de> serde::Deserialize<'de> for SwarmUnlockBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwarmUnlockkeyResponse {
     /// The swarm's unlock key.
     pub unlock_key: Option<String>,
 }
+
 impl serde::Serialize for SwarmUnlockkeyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -25902,6 +26967,7 @@ impl serde::Serialize for SwarmUnlockkeyResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SwarmUnlockkeyResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -25935,6 +27001,7 @@ impl<'de> serde::Deserialize<'de> for SwarmUnlockkeyResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SystemDataUsageTypeItem {
     /// `"container"`
@@ -25948,6 +27015,7 @@ pub enum SystemDataUsageTypeItem {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl SystemDataUsageTypeItem {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -25960,6 +27028,7 @@ impl SystemDataUsageTypeItem {
         }
     }
 }
+
 impl From<&str> for SystemDataUsageTypeItem {
     fn from(value: &str) -> Self {
         match value {
@@ -25971,16 +27040,19 @@ impl From<&str> for SystemDataUsageTypeItem {
         }
     }
 }
+
 impl std::fmt::Display for SystemDataUsageTypeItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for SystemDataUsageTypeItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemDataUsageTypeItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -25988,6 +27060,7 @@ impl<'de> serde::Deserialize<'de> for SystemDataUsageTypeItem {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemDataUsageResponse {
     pub build_cache_usage: Option<BuildCacheDiskUsage>,
@@ -25995,6 +27068,7 @@ pub struct SystemDataUsageResponse {
     pub image_usage: Option<ImagesDiskUsage>,
     pub volume_usage: Option<VolumesDiskUsage>,
 }
+
 impl serde::Serialize for SystemDataUsageResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -26014,6 +27088,7 @@ impl serde::Serialize for SystemDataUsageResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SystemDataUsageResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -26064,6 +27139,7 @@ impl<'de> serde::Deserialize<'de> for SystemDataUsageResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VolumePruneResponse {
     /// Disk space reclaimed in bytes
@@ -26071,6 +27147,7 @@ pub struct VolumePruneResponse {
     /// Volumes that were deleted
     pub volumes_deleted: Option<Vec<String>>,
 }
+
 impl serde::Serialize for VolumePruneResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -26084,6 +27161,7 @@ impl serde::Serialize for VolumePruneResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for VolumePruneResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -26122,11 +27200,13 @@ impl<'de> serde::Deserialize<'de> for VolumePruneResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Volume configuration
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VolumeUpdateBody {
     pub spec: Option<ClusterVolumeSpec>,
 }
+
 impl serde::Serialize for VolumeUpdateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -26137,6 +27217,7 @@ impl serde::Serialize for VolumeUpdateBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for VolumeUpdateBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -15,7 +15,8 @@
 //!   opens no socket and writes no request head itself (hyper frames HTTP, see
 //!   ARCHITECTURE.md);
 //! - `spec-name`: the generator's stages outside its tables (`stream_kinds.rs`,
-//!   `fixups/`, `filter_rules.rs`, `filter_keys.rs`, `cli_words.rs`) hold no operation or
+//!   `fixups/`, `filter_rules.rs`, `filter_keys.rs`, `cli_words.rs`,
+//!   `emit/scenarios.rs`) hold no operation or
 //!   definition name of the spec as a string: a special case there would be a spec quirk
 //!   outside a named fix-up;
 //! - `kill-by-name`: no script or test ends processes by name; daemons are stopped by pid.

@@ -5,28 +5,43 @@
 
 /// The API version every request of this crate is pinned to.
 pub const API_VERSION: &str = "1.99";
+
 /// A Docker Engine API client pinned to one API version.
 ///
 /// Every request this client sends starts with `/v1.99/`.
 /// Cheap to clone: clones share one connection pool.
+///
+/// # Time limits
+///
+/// None by default. [`TransportBuilder::default_timeout`](dockwright_runtime::TransportBuilder::default_timeout)
+/// sets one for ordinary calls. Every request's `request_timeout(limit)` sets a
+/// limit for that request, from sending it to the end of its answer (for a
+/// stream: to the end of the stream), overriding the transport's default, which
+/// streams and long polls ignore: they run as long as the daemon keeps them open
+/// unless a limit is set on the request. Running out is
+/// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
 #[derive(Debug, Clone)]
 pub struct Client {
     transport: dockwright_runtime::Transport,
 }
+
 impl Client {
     /// A client over an explicit transport (unix socket, TCP, TLS).
     pub fn new(transport: dockwright_runtime::Transport) -> Self {
         Self { transport }
     }
+
     /// Connects as the Docker CLI would: `DOCKER_HOST`, `DOCKER_TLS_VERIFY`,
     /// `DOCKER_CERT_PATH` and the current Docker context.
     pub fn from_env() -> dockwright_runtime::Result<Self> {
         Ok(Self::new(dockwright_runtime::Transport::from_env()?))
     }
+
     /// The transport, for requests this crate does not describe.
     pub fn transport(&self) -> &dockwright_runtime::Transport {
         &self.transport
     }
+
     /// Pings the daemon and returns what its response headers say (API version,
     /// OS type, builder version, swarm state, experimental flag).
     pub async fn ping(
@@ -34,6 +49,7 @@ impl Client {
     ) -> dockwright_runtime::Result<dockwright_runtime::PingInfo> {
         self.transport.ping().await
     }
+
     /// Pings the daemon and fails with
     /// [`Error::VersionTooNew`](dockwright_runtime::Error::VersionTooNew) when it
     /// cannot speak this crate's API version.
@@ -46,6 +62,12 @@ impl Client {
         }
         Ok(ping)
     }
+}
+
+/// # Other
+///
+/// Operations tagged `Other` in the spec.
+impl Client {
     /// `GET /things` (operation `ThingList`).
     pub fn thing_list(&self) -> ThingListRequest<'_> {
         ThingListRequest {
@@ -54,6 +76,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// `POST /things` (operation `ThingCreate`).
     pub fn thing_create(
         &self,
@@ -66,6 +89,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// `GET /things/{id}/json` (operation `ThingInspect`).
     pub fn thing_inspect(&self, id: impl Into<String>) -> ThingInspectRequest<'_> {
         ThingInspectRequest {
@@ -78,6 +102,7 @@ impl Client {
         }
     }
 }
+
 /// The request built by [`Client::thing_list`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ThingListRequest<'a> {
@@ -85,6 +110,7 @@ pub struct ThingListRequest<'a> {
     filters: Option<crate::filters::ThingListFilters>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ThingListRequest<'a> {
     /// Filters, JSON-encoded `map[string][]string`. Available filters:
     ///
@@ -95,15 +121,14 @@ impl<'a> ThingListRequest<'a> {
         self.filters = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Thing>> {
         let mut request = self
@@ -124,6 +149,7 @@ impl<'a> ThingListRequest<'a> {
             .map(Option::unwrap_or_default)
     }
 }
+
 impl<'a> std::future::IntoFuture for ThingListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Thing>>;
     type IntoFuture = std::pin::Pin<
@@ -133,6 +159,7 @@ impl<'a> std::future::IntoFuture for ThingListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::thing_create`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ThingCreateRequest<'a> {
@@ -141,20 +168,20 @@ pub struct ThingCreateRequest<'a> {
     body: Option<crate::models::ThingCreateBody>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ThingCreateRequest<'a> {
     pub fn x_registry_auth(mut self, value: dockwright_runtime::AuthConfig) -> Self {
         self.x_registry_auth = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -175,6 +202,7 @@ impl<'a> ThingCreateRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ThingCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ThingCreateResponseInline>;
     type IntoFuture = std::pin::Pin<
@@ -184,6 +212,7 @@ impl<'a> std::future::IntoFuture for ThingCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::thing_inspect`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ThingInspectRequest<'a> {
@@ -194,30 +223,32 @@ pub struct ThingInspectRequest<'a> {
     request_timeout_: Option<i64>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ThingInspectRequest<'a> {
     pub fn size(mut self, value: bool) -> Self {
         self.size = Some(value);
         self
     }
+
     /// A keyword as a parameter name.
     pub fn type_(mut self, value: crate::models::ThingInspectType) -> Self {
         self.type_ = Some(value);
         self
     }
+
     /// Takes the name of the builder's own time limit: the parameter gets `request_timeout_`.
     pub fn request_timeout_(mut self, value: i64) -> Self {
         self.request_timeout_ = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -228,8 +259,8 @@ impl<'a> ThingInspectRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.99/things/{}/json", dockwright_runtime::encode_path_segment(&
-                    self.id)
+                    "/v1.99/things/{}/json", dockwright_runtime::encode_path_segment(self
+                    .id.as_str())
                 ),
             );
         if let Some(value) = self.size.as_ref() {
@@ -247,6 +278,7 @@ impl<'a> ThingInspectRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for ThingInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ThingInspectResponse>;
     type IntoFuture = std::pin::Pin<

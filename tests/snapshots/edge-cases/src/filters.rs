@@ -9,41 +9,50 @@
 /// Several values of one key match any of them; different keys must all match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ThingListFilters(dockwright_runtime::filters::Filters);
+
 impl ThingListFilters {
     /// No filter: matches everything.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// `label=key` or `label="key=value"`
     pub fn label(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("label", value))
     }
+
     /// `is-task=`(`true`|`false`)
     pub fn is_task(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("is-task", value))
     }
+
     /// `node.label=<key>` a node label
     pub fn node_label(self, value: impl Into<String>) -> Self {
         Self(self.0.custom("node.label", value))
     }
+
     /// Any key, for keys this API version does not document: adds one value.
     pub fn custom(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         Self(self.0.custom(key, value))
     }
+
     /// Any key with no values (`{"key":[]}`), for presence flags this API version
     /// does not document.
     pub fn custom_flag(self, key: impl Into<String>) -> Self {
         Self(self.0.flag(key))
     }
+
     /// True when no key is set (the parameter is then left out).
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
     /// The untyped filter set.
     pub fn as_filters(&self) -> &dockwright_runtime::filters::Filters {
         &self.0
     }
 }
+
 impl serde::Serialize for ThingListFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.0.serialize(serializer)

@@ -7,6 +7,7 @@
 pub struct Base {
     pub kind: String,
 }
+
 impl serde::Serialize for Base {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -15,6 +16,7 @@ impl serde::Serialize for Base {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Base {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -51,6 +53,7 @@ impl<'de> serde::Deserialize<'de> for Base {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Kind of change: `0`: Modified, `1`: Added, `2`: Deleted
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ChangeType {
@@ -63,6 +66,7 @@ pub enum ChangeType {
     /// A value this API version does not list; kept as sent.
     Other(i64),
 }
+
 impl ChangeType {
     /// The value as the daemon sends it.
     pub fn as_i64(self) -> i64 {
@@ -74,6 +78,7 @@ impl ChangeType {
         }
     }
 }
+
 impl From<i64> for ChangeType {
     fn from(value: i64) -> Self {
         match value {
@@ -84,11 +89,13 @@ impl From<i64> for ChangeType {
         }
     }
 }
+
 impl serde::Serialize for ChangeType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.as_i64())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ChangeType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -96,10 +103,12 @@ impl<'de> serde::Deserialize<'de> for ChangeType {
         <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ErrorResponse {
     pub message: String,
 }
+
 impl serde::Serialize for ErrorResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -108,6 +117,7 @@ impl serde::Serialize for ErrorResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ErrorResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -144,6 +154,7 @@ impl<'de> serde::Deserialize<'de> for ErrorResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NilCollections {
     pub aliased: NilList,
@@ -153,6 +164,7 @@ pub struct NilCollections {
     pub optional: Option<Vec<String>>,
     pub pointer: Option<String>,
 }
+
 impl serde::Serialize for NilCollections {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -170,6 +182,7 @@ impl serde::Serialize for NilCollections {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NilCollections {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -246,7 +259,9 @@ impl<'de> serde::Deserialize<'de> for NilCollections {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 pub type NilList = Vec<i64>;
+
 /// A thing with every hazard: &lt;placeholders&gt;, \[brackets\], <https://example.com> and
 ///
 /// an indented example that must not become a doctest
@@ -272,6 +287,7 @@ pub struct Thing {
     >,
     pub os_version: Option<String>,
 }
+
 impl serde::Serialize for Thing {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -325,6 +341,7 @@ impl serde::Serialize for Thing {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Thing {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -435,10 +452,12 @@ impl<'de> serde::Deserialize<'de> for Thing {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThingCreateResponse {
     pub warnings: Option<Vec<String>>,
 }
+
 impl serde::Serialize for ThingCreateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -449,6 +468,7 @@ impl serde::Serialize for ThingCreateResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ThingCreateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -482,6 +502,7 @@ impl<'de> serde::Deserialize<'de> for ThingCreateResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ThingMode {
     /// `""`
@@ -497,6 +518,7 @@ pub enum ThingMode {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ThingMode {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -510,6 +532,7 @@ impl ThingMode {
         }
     }
 }
+
 impl From<&str> for ThingMode {
     fn from(value: &str) -> Self {
         match value {
@@ -522,16 +545,19 @@ impl From<&str> for ThingMode {
         }
     }
 }
+
 impl std::fmt::Display for ThingMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ThingMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ThingMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -539,10 +565,12 @@ impl<'de> serde::Deserialize<'de> for ThingMode {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThingNested {
     pub deep: Option<ThingNestedDeep>,
 }
+
 impl serde::Serialize for ThingNested {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -553,6 +581,7 @@ impl serde::Serialize for ThingNested {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ThingNested {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -584,10 +613,12 @@ impl<'de> serde::Deserialize<'de> for ThingNested {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThingNestedDeep {
     pub value: Option<f64>,
 }
+
 impl serde::Serialize for ThingNestedDeep {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -598,6 +629,7 @@ impl serde::Serialize for ThingNestedDeep {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ThingNestedDeep {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -629,10 +661,12 @@ impl<'de> serde::Deserialize<'de> for ThingNestedDeep {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThingCreateBody {
     pub name: Option<String>,
 }
+
 impl serde::Serialize for ThingCreateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -643,6 +677,7 @@ impl serde::Serialize for ThingCreateBody {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ThingCreateBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -674,11 +709,13 @@ impl<'de> serde::Deserialize<'de> for ThingCreateBody {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 /// Collides with the definition of the same name.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThingCreateResponseInline {
     pub id: Option<String>,
 }
+
 impl serde::Serialize for ThingCreateResponseInline {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -689,6 +726,7 @@ impl serde::Serialize for ThingCreateResponseInline {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ThingCreateResponseInline {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -722,6 +760,7 @@ impl<'de> serde::Deserialize<'de> for ThingCreateResponseInline {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ThingInspectType {
     /// `"a"`
@@ -731,6 +770,7 @@ pub enum ThingInspectType {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl ThingInspectType {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -741,6 +781,7 @@ impl ThingInspectType {
         }
     }
 }
+
 impl From<&str> for ThingInspectType {
     fn from(value: &str) -> Self {
         match value {
@@ -750,16 +791,19 @@ impl From<&str> for ThingInspectType {
         }
     }
 }
+
 impl std::fmt::Display for ThingInspectType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ThingInspectType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ThingInspectType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -767,11 +811,13 @@ impl<'de> serde::Deserialize<'de> for ThingInspectType {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThingInspectResponse {
     pub id: Option<String>,
     pub thing: Option<Thing>,
 }
+
 impl serde::Serialize for ThingInspectResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -785,6 +831,7 @@ impl serde::Serialize for ThingInspectResponse {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ThingInspectResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

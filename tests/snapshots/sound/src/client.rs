@@ -5,28 +5,43 @@
 
 /// The API version every request of this crate is pinned to.
 pub const API_VERSION: &str = "1.98";
+
 /// A Docker Engine API client pinned to one API version.
 ///
 /// Every request this client sends starts with `/v1.98/`.
 /// Cheap to clone: clones share one connection pool.
+///
+/// # Time limits
+///
+/// None by default. [`TransportBuilder::default_timeout`](dockwright_runtime::TransportBuilder::default_timeout)
+/// sets one for ordinary calls. Every request's `request_timeout(limit)` sets a
+/// limit for that request, from sending it to the end of its answer (for a
+/// stream: to the end of the stream), overriding the transport's default, which
+/// streams and long polls ignore: they run as long as the daemon keeps them open
+/// unless a limit is set on the request. Running out is
+/// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
 #[derive(Debug, Clone)]
 pub struct Client {
     transport: dockwright_runtime::Transport,
 }
+
 impl Client {
     /// A client over an explicit transport (unix socket, TCP, TLS).
     pub fn new(transport: dockwright_runtime::Transport) -> Self {
         Self { transport }
     }
+
     /// Connects as the Docker CLI would: `DOCKER_HOST`, `DOCKER_TLS_VERIFY`,
     /// `DOCKER_CERT_PATH` and the current Docker context.
     pub fn from_env() -> dockwright_runtime::Result<Self> {
         Ok(Self::new(dockwright_runtime::Transport::from_env()?))
     }
+
     /// The transport, for requests this crate does not describe.
     pub fn transport(&self) -> &dockwright_runtime::Transport {
         &self.transport
     }
+
     /// Pings the daemon and returns what its response headers say (API version,
     /// OS type, builder version, swarm state, experimental flag).
     pub async fn ping(
@@ -34,6 +49,7 @@ impl Client {
     ) -> dockwright_runtime::Result<dockwright_runtime::PingInfo> {
         self.transport.ping().await
     }
+
     /// Pings the daemon and fails with
     /// [`Error::VersionTooNew`](dockwright_runtime::Error::VersionTooNew) when it
     /// cannot speak this crate's API version.
@@ -46,6 +62,12 @@ impl Client {
         }
         Ok(ping)
     }
+}
+
+/// # Other
+///
+/// Operations tagged `Other` in the spec.
+impl Client {
     /// `GET /from-env` (operation `FromEnv`).
     pub fn from_env_operation(&self) -> FromEnvRequest<'_> {
         FromEnvRequest {
@@ -53,6 +75,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// `POST /new` (operation `New`).
     pub fn new_operation(&self) -> NewRequest<'_> {
         NewRequest {
@@ -61,6 +84,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// `GET /ping` (operation `Ping`).
     pub fn ping_operation(&self) -> PingRequest<'_> {
         PingRequest {
@@ -68,6 +92,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// `GET /transport/{id}` (operation `Transport`).
     pub fn transport_operation(&self, id: impl Into<String>) -> TransportRequest<'_> {
         TransportRequest {
@@ -79,6 +104,7 @@ impl Client {
             request_timeout: None,
         }
     }
+
     /// `GET /transport/{id}/{n}` (operation `CheckVersion`).
     pub fn check_version_operation(
         &self,
@@ -93,22 +119,22 @@ impl Client {
         }
     }
 }
+
 /// The request built by [`Client::from_env_operation`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct FromEnvRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> FromEnvRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Holder> {
         let mut request = self
@@ -121,6 +147,7 @@ impl<'a> FromEnvRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for FromEnvRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Holder>;
     type IntoFuture = std::pin::Pin<
@@ -130,6 +157,7 @@ impl<'a> std::future::IntoFuture for FromEnvRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::new_operation`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NewRequest<'a> {
@@ -137,20 +165,20 @@ pub struct NewRequest<'a> {
     body: Option<crate::models::Tree>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> NewRequest<'a> {
     pub fn body(mut self, value: crate::models::Tree) -> Self {
         self.body = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<()> {
         let mut request = self
@@ -166,6 +194,7 @@ impl<'a> NewRequest<'a> {
         request.send_empty().await
     }
 }
+
 impl<'a> std::future::IntoFuture for NewRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -175,22 +204,22 @@ impl<'a> std::future::IntoFuture for NewRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::ping_operation`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct PingRequest<'a> {
     client: &'a Client,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PingRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::Node> {
         let mut request = self
@@ -203,6 +232,7 @@ impl<'a> PingRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for PingRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Node>;
     type IntoFuture = std::pin::Pin<
@@ -212,6 +242,7 @@ impl<'a> std::future::IntoFuture for PingRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::transport_operation`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct TransportRequest<'a> {
@@ -222,28 +253,30 @@ pub struct TransportRequest<'a> {
     tags: Option<Vec<i64>>,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> TransportRequest<'a> {
     pub fn level(mut self, value: crate::models::TransportLevel) -> Self {
         self.level = Some(value);
         self
     }
+
     pub fn x_many(mut self, value: bool) -> Self {
         self.x_many = Some(value);
         self
     }
+
     pub fn tags(mut self, value: Vec<i64>) -> Self {
         self.tags = Some(value);
         self
     }
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::String_> {
         let mut request = self
@@ -252,8 +285,8 @@ impl<'a> TransportRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.98/transport/{}", dockwright_runtime::encode_path_segment(& self
-                    .id)
+                    "/v1.98/transport/{}", dockwright_runtime::encode_path_segment(self
+                    .id.as_str())
                 ),
             );
         if let Some(value) = self.level.as_ref() {
@@ -272,6 +305,7 @@ impl<'a> TransportRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for TransportRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::String_>;
     type IntoFuture = std::pin::Pin<
@@ -281,6 +315,7 @@ impl<'a> std::future::IntoFuture for TransportRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// The request built by [`Client::check_version_operation`].
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct CheckVersionRequest<'a> {
@@ -289,16 +324,15 @@ pub struct CheckVersionRequest<'a> {
     n: i64,
     request_timeout: Option<std::time::Duration>,
 }
+
 impl<'a> CheckVersionRequest<'a> {
-    /// A time limit for this request, from sending it to the end of its answer (for a
-    /// stream: to the end of the stream). It overrides the transport's default limit,
-    /// which streams and long polls ignore: they run as long as the daemon keeps them
-    /// open unless a limit is set here. Running out is
-    /// [`Error::Timeout`](dockwright_runtime::Error::Timeout).
+    /// A time limit for this request, to the end of its answer (see
+    /// [time limits](Client#time-limits)).
     pub fn request_timeout(mut self, limit: std::time::Duration) -> Self {
         self.request_timeout = Some(limit);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> dockwright_runtime::Result<crate::models::MutualA> {
         let mut request = self
@@ -307,9 +341,9 @@ impl<'a> CheckVersionRequest<'a> {
             .request(
                 dockwright_runtime::Method::GET,
                 format!(
-                    "/v1.98/transport/{}/{}", dockwright_runtime::encode_path_segment(&
-                    self.id), dockwright_runtime::encode_path_segment(& self.n
-                    .to_string())
+                    "/v1.98/transport/{}/{}",
+                    dockwright_runtime::encode_path_segment(self.id.as_str()),
+                    dockwright_runtime::encode_path_segment(self.n.to_string().as_str())
                 ),
             );
         if let Some(limit) = self.request_timeout {
@@ -318,6 +352,7 @@ impl<'a> CheckVersionRequest<'a> {
         request.send_json().await
     }
 }
+
 impl<'a> std::future::IntoFuture for CheckVersionRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::MutualA>;
     type IntoFuture = std::pin::Pin<

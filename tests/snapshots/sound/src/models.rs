@@ -7,6 +7,7 @@
 pub struct A_ {
     pub x: Option<i64>,
 }
+
 impl serde::Serialize for A_ {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -17,6 +18,7 @@ impl serde::Serialize for A_ {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for A_ {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -48,10 +50,12 @@ impl<'de> serde::Deserialize<'de> for A_ {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct D_ {
     pub y: Option<i64>,
 }
+
 impl serde::Serialize for D_ {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -62,6 +66,7 @@ impl serde::Serialize for D_ {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for D_ {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -93,6 +98,7 @@ impl<'de> serde::Deserialize<'de> for D_ {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum From_ {
     /// `"here"`
@@ -102,6 +108,7 @@ pub enum From_ {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl From_ {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -112,6 +119,7 @@ impl From_ {
         }
     }
 }
+
 impl From<&str> for From_ {
     fn from(value: &str) -> Self {
         match value {
@@ -121,16 +129,19 @@ impl From<&str> for From_ {
         }
     }
 }
+
 impl std::fmt::Display for From_ {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for From_ {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for From_ {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -138,6 +149,7 @@ impl<'de> serde::Deserialize<'de> for From_ {
         dockwright_runtime::model::deserialize_str_enum(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Holder {
     pub a: A_,
@@ -150,6 +162,7 @@ pub struct Holder {
     pub vec: Option<Vec_>,
     pub visitor: Option<Visitor_>,
 }
+
 impl serde::Serialize for Holder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -180,6 +193,7 @@ impl serde::Serialize for Holder {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Holder {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -243,6 +257,7 @@ impl<'de> serde::Deserialize<'de> for Holder {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Level {
     /// `1`
@@ -252,6 +267,7 @@ pub enum Level {
     /// A value this API version does not list; kept as sent.
     Other(i64),
 }
+
 impl Level {
     /// The value as the daemon sends it.
     pub fn as_i64(self) -> i64 {
@@ -262,6 +278,7 @@ impl Level {
         }
     }
 }
+
 impl From<i64> for Level {
     fn from(value: i64) -> Self {
         match value {
@@ -271,11 +288,13 @@ impl From<i64> for Level {
         }
     }
 }
+
 impl serde::Serialize for Level {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.as_i64())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Level {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -283,10 +302,12 @@ impl<'de> serde::Deserialize<'de> for Level {
         <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MutualA {
     pub b: Option<Box<MutualB>>,
 }
+
 impl serde::Serialize for MutualA {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -297,6 +318,7 @@ impl serde::Serialize for MutualA {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MutualA {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -328,10 +350,12 @@ impl<'de> serde::Deserialize<'de> for MutualA {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MutualB {
     pub a: Option<Box<MutualA>>,
 }
+
 impl serde::Serialize for MutualB {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -342,6 +366,7 @@ impl serde::Serialize for MutualB {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MutualB {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -373,12 +398,14 @@ impl<'de> serde::Deserialize<'de> for MutualB {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Node {
     pub children: Option<Vec<Node>>,
     pub name: Option<String>,
     pub next: Option<Box<Node>>,
 }
+
 impl serde::Serialize for Node {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -395,6 +422,7 @@ impl serde::Serialize for Node {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Node {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -434,11 +462,14 @@ impl<'de> serde::Deserialize<'de> for Node {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 pub type Option_ = String;
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Result_ {
     pub ok: Option<bool>,
 }
+
 impl serde::Serialize for Result_ {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -449,6 +480,7 @@ impl serde::Serialize for Result_ {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Result_ {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -480,10 +512,12 @@ impl<'de> serde::Deserialize<'de> for Result_ {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct String_ {
     pub text: Option<String>,
 }
+
 impl serde::Serialize for String_ {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -494,6 +528,7 @@ impl serde::Serialize for String_ {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for String_ {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -525,12 +560,14 @@ impl<'de> serde::Deserialize<'de> for String_ {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Tree {
     pub left: Option<Box<Tree>>,
     pub right: Option<Box<TreeAlias>>,
     pub value: i64,
 }
+
 impl serde::Serialize for Tree {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -545,6 +582,7 @@ impl serde::Serialize for Tree {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Tree {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -587,12 +625,16 @@ impl<'de> serde::Deserialize<'de> for Tree {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 pub type TreeAlias = Tree;
+
 pub type Vec_ = Vec<String>;
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Visitor_ {
     pub z: Option<i64>,
 }
+
 impl serde::Serialize for Visitor_ {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -603,6 +645,7 @@ impl serde::Serialize for Visitor_ {
         map.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Visitor_ {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -634,6 +677,7 @@ impl<'de> serde::Deserialize<'de> for Visitor_ {
         deserializer.deserialize_map(Visitor)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TransportLevel {
     /// `"a"`
@@ -643,6 +687,7 @@ pub enum TransportLevel {
     /// A value this API version does not list; kept as sent, and sent back unchanged.
     Other(String),
 }
+
 impl TransportLevel {
     /// The value as the daemon spells it.
     pub fn as_str(&self) -> &str {
@@ -653,6 +698,7 @@ impl TransportLevel {
         }
     }
 }
+
 impl From<&str> for TransportLevel {
     fn from(value: &str) -> Self {
         match value {
@@ -662,16 +708,19 @@ impl From<&str> for TransportLevel {
         }
     }
 }
+
 impl std::fmt::Display for TransportLevel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TransportLevel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TransportLevel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
