@@ -212,7 +212,15 @@ cmd_up() {
     mkdir -p "$RUN_BASE" "$DATA_BASE"
     make_network
     local n
-    for n in "${NODES[@]}"; do start_node "$n"; done
+    for n in "${NODES[@]}"; do
+        # A node that is not running starts from an empty data root: a run that was cut
+        # short (its processes ended without `down`) leaves swarm state the tests must not
+        # inherit. `start-node` (a restart inside a test) keeps the data root.
+        if ! pid_alive "$(read_pid "$(pidfile_of "$n")")"; then
+            rm -rf "${DATA_BASE:?}/n$n"
+        fi
+        start_node "$n"
+    done
     for n in "${NODES[@]}"; do wait_node "$n"; done
     write_env
     log "up: 3 nodes on $NET.11-13 in $(elapsed "$t0")s; wrote $STATE/env"
