@@ -5,8 +5,8 @@
 
 //! Typed Docker Engine API **v1.98**: models and a client.
 //!
-/*! Depend on this crate to pin API v1.98: every request goes to `/v1.98/…`, and the
- types are exactly those of the v1.98 spec (`sound.yaml`).*/
+//! Depend on this crate to pin API v1.98: every request goes to `/v1.98/…`, and the
+//! types are exactly those of the v1.98 spec (`sound.yaml`).
 //!
 //! ```toml
 //! [dependencies]
@@ -27,6 +27,24 @@
 //! This version has 5 operations and 16 types.
 //! The `client` feature (on by default) adds the client; without it only the
 //! models and filter types build, with no networking dependencies.
+//!
+//! # Examples
+//!
+//! **TLS from the environment, as the Docker CLI: `DOCKER_HOST=tcp://…:2376`, `DOCKER_TLS_VERIFY=1`, `DOCKER_CERT_PATH`**
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use dockwright_v1_98::prelude::*;
+//!
+//! let docker = Client::from_env()?;
+//! docker.check_version().await?; // a daemon too old for this crate is an error here
+//! // The same, explicitly:
+//! let tls = TlsConfig::from_cert_dir("/etc/docker/client-certs")?;
+//! let docker = Client::new(Transport::tls("tcp://daemon.example:2376", tls)?);
+//! println!("{:?}", docker.ping().await?.api_version);
+//! # Ok(())
+//! # }
+//! ```
 //!
 //! **`null` collections.** The daemon is written in Go, where an empty list or map is often
 //! sent as `null`. Every array and map the spec requires (a required field, or a whole answer
@@ -50,8 +68,32 @@
 //!   `exec_died`) and events of type `system`.
 pub mod models;
 pub mod filters;
+
 #[cfg(feature = "client")]
 pub mod client;
+
 #[cfg(feature = "client")]
 pub use client::{Client, API_VERSION};
 pub use dockwright_runtime as runtime;
+
+#[doc(hidden)]
+pub use dockwright_runtime;
+
+/// What nearly every program using this crate names: `use` it whole
+/// (`use …::prelude::*;`).
+///
+/// The client and its errors, every endpoint's filter type, request bodies, and
+/// the items of typed streams (log frames, progress messages). Models are
+/// reached as `models::Name`.
+pub mod prelude {
+    pub use crate::filters::*;
+    pub use crate::models;
+    #[cfg(feature = "client")]
+    pub use crate::client::{Client, API_VERSION};
+    pub use dockwright_runtime::AuthConfig;
+    #[cfg(feature = "client")]
+    pub use dockwright_runtime::{
+        Body, Error, LogFrame, ProgressMessage, ProgressReport, Result, StdStream,
+        StreamError, TlsConfig, Transport,
+    };
+}
