@@ -222,6 +222,8 @@ pub enum Created {
     Config(String),
     /// A swarm this test initialised: left with `force`.
     Swarm,
+    /// A plugin (by name), removed with `force`.
+    Plugin(String),
 }
 
 /// Removes what was registered with it when dropped, in reverse order, even after a
@@ -264,6 +266,9 @@ impl Cleanup {
     }
     pub fn swarm(&self) {
         self.add(Created::Swarm);
+    }
+    pub fn plugin(&self, name: &str) {
+        self.add(Created::Plugin(name.to_owned()));
     }
 }
 
@@ -318,6 +323,7 @@ async fn remove_all(host: &str, engine: &str, items: Vec<Created>) -> Vec<String
             Created::Secret(id) => (rt::Method::DELETE, format!("/secrets/{}", e(id))),
             Created::Config(id) => (rt::Method::DELETE, format!("/configs/{}", e(id))),
             Created::Swarm => (rt::Method::POST, "/swarm/leave?force=1".to_owned()),
+            Created::Plugin(name) => (rt::Method::DELETE, format!("/plugins/{}?force=1", e(name))),
         };
         let (path, query) = match path.split_once('?') {
             Some((p, q)) => (p.to_owned(), Some(q.to_owned())),

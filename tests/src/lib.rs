@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 pub mod engines;
 pub mod fake;
+pub mod filter_methods;
 pub mod podman;
 pub mod registry;
 pub mod relay;

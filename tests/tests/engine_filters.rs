@@ -1,7 +1,8 @@
 //! Typed filters really filter on real engines: container `status` (an enum, with `Other`
 //! for words the crate does not know), `health` (an enum), `is-task` (a `bool`), `exited`
 //! (an integer), `label`, `name`, several values of one key, the negated `label!` of a
-//! prune, and plugin `enabled` (a `bool`); plus the exact query string each crate sends,
+//! prune, and plugin `enabled` (a `bool`, shown on a disabled plugin created without a
+//! registry on 20.10); plus the exact query string each crate sends,
 //! pinned against a fake daemon that records the request line (presence flags as `[]`,
 //! keys taken once replaced).
 //!
@@ -183,8 +184,12 @@ macro_rules! suite {
             })
         }
 
-        /// `enabled` as a bool splits the installed plugins; the engines here usually have
-        /// none (installing one needs a registry), which is said, not hidden.
+        /// `enabled` as a bool splits the installed plugins. Through the v1.41 crate on
+        /// 20.10 a disabled plugin is then created without a registry (`plugin_create`
+        /// with a tar of `config.json` and a busybox `rootfs/`), so the filter is seen to
+        /// filter: it is listed by `enabled(false)` and not by `enabled(true)`. Only there:
+        /// that is the one test of this binary listing 20.10's plugins, so no other test
+        /// counts them while the plugin exists (on 26.1 two crates' tests run at once).
         async fn plugins(client: &Client, engine: &Engine) {
             dockwright_tests::if_v1_25!($era, {
                 // The v1.25 crate has no plugin filters.
@@ -198,9 +203,68 @@ macro_rules! suite {
             assert!(enabled.iter().all(|p| p.enabled), "{name}: {enabled:?}");
             assert!(disabled.iter().all(|p| !p.enabled), "{name}: {disabled:?}");
             assert_eq!(enabled.len() + disabled.len(), all.len(), "{name}");
-            if all.is_empty() {
-                eprintln!("{name}: no plugin installed: `enabled` is accepted, its filtering is not shown");
+            if stringify!($era) != "v1_41" || name != "20.10" {
+                if all.is_empty() {
+                    eprintln!("{name}: no plugin installed: `enabled` is accepted here; its filtering is shown on 20.10");
+                }
+                return;
             }
+
+            let Some(archive) = crate::plugin_archive() else { return };
+            let cleanup = engine.cleanup();
+            let plugin = format!("{}:latest", unique("plugin"));
+            cleanup.plugin(&plugin);
+            client
+                .plugin_create(&plugin)
+                .body(dockwright_runtime::Body::from(archive))
+                .await
+                .unwrap_or_else(|e| panic!("{name}: creating a plugin without a registry: {e}"));
+            // (name, Enabled) of the plugins listed under a typed filter, sent as the
+            // generated request sends it but read as plain JSON: the crate's `Plugin`
+            // model cannot decode a plugin yet (the daemon writes `Interface.Types` as
+            // strings, `"docker.volumedriver/1.0"`, where the spec has objects).
+            let listed = |filters: Option<PluginListFilters>| async move {
+                let mut request = client.transport().request(dockwright_runtime::Method::GET, "/v1.41/plugins".into());
+                if let Some(filters) = &filters {
+                    request = request.query_json("filters", filters);
+                }
+                let list: serde_json::Value = request.send_json().await.unwrap_or_else(|e| panic!("{name}: plugins: {e}"));
+                list.as_array()
+                    .expect("a list")
+                    .iter()
+                    .map(|p| (p["Name"].as_str().unwrap_or_default().to_owned(), p["Enabled"].as_bool()))
+                    .collect::<Vec<_>>()
+            };
+            let has = |list: &[(String, Option<bool>)]| list.iter().any(|(n, _)| *n == plugin);
+            let all = listed(None).await;
+            assert!(all.contains(&(plugin.clone(), Some(false))), "{name}: {plugin} not listed as disabled: {all:?}");
+            let disabled = listed(Some(PluginListFilters::new().enabled(false))).await;
+            assert!(has(&disabled), "{name}: enabled(false) misses {plugin}: {disabled:?}");
+            assert!(disabled.iter().all(|(_, e)| *e == Some(false)), "{name}: {disabled:?}");
+            let enabled = listed(Some(PluginListFilters::new().enabled(true))).await;
+            assert!(!has(&enabled), "{name}: enabled(true) lists {plugin}: {enabled:?}");
+            assert!(enabled.iter().all(|(_, e)| *e == Some(true)), "{name}: {enabled:?}");
+            // The typed answer: decoded, it must hold the plugin; the one failure let
+            // through is the known decoding defect above, said on every run.
+            match client.plugin_list().filters(PluginListFilters::new().enabled(false)).await {
+                Ok(list) => assert!(list.iter().any(|p| p.name == plugin && !p.enabled), "{name}: {list:?}"),
+                Err(e) if e.to_string().contains("Interface.Types") => eprintln!(
+                    "{name}: KNOWN DEFECT, needs a fix-up: the typed plugin list cannot decode a plugin: {e}"
+                ),
+                Err(e) => panic!("{name}: typed plugin list: {e}"),
+            }
+            // Removed through the typed call; 20.10 answers it with an empty body where
+            // the spec promises the `Plugin`, the other known defect let through (said).
+            match client.plugin_delete(&plugin).await {
+                Ok(_) => {}
+                Err(e) if e.status().is_none() && e.to_string().contains("EOF while parsing") => eprintln!(
+                    "{name}: KNOWN DEFECT, needs a fix-up: plugin_delete expects a Plugin, the daemon answers 200 with no body: {e}"
+                ),
+                Err(e) => panic!("{name}: remove {plugin}: {e}"),
+            }
+            let left = listed(None).await;
+            assert!(!has(&left), "{name}: {plugin} still listed after removal: {left:?}");
+            eprintln!("{name}: a created disabled plugin is listed by enabled(false), not by enabled(true)");
             })
         }
 
@@ -287,6 +351,53 @@ macro_rules! suite {
 }
 
 dockwright_tests::engine_matrix!(suite);
+
+/// A plugin as `POST /plugins/create` takes it, needing no registry: `config.json` (a
+/// volume driver that is never enabled, so its entrypoint never runs) and a `rootfs/`
+/// holding the static busybox. `None` (skipped locally, a failure under CI) without one.
+fn plugin_archive() -> Option<Vec<u8>> {
+    let path =
+        std::env::var(dockwright_tests::engines::BUSYBOX).unwrap_or_else(|_| "/bin/busybox".into());
+    let Ok(busybox) = std::fs::read(&path) else {
+        dockwright_tests::missing(&format!(
+            "{path} (a static busybox: install busybox-static)"
+        ))?;
+        return None;
+    };
+    let config = serde_json::json!({
+        "Description": "dockwright test plugin (never enabled)",
+        "Documentation": "https://docs.docker.com/engine/extend/",
+        "Entrypoint": ["/bin/busybox", "sleep", "3600"],
+        "Interface": {"Types": ["docker.volumedriver/1.0"], "Socket": "dwt.sock"},
+        "Network": {"Type": "none"},
+        "Linux": {"Capabilities": null, "AllowAllDevices": false, "Devices": null},
+    });
+    let mut archive = tar::Builder::new(Vec::new());
+    let mut add = |path: &str, mode: u32, kind: tar::EntryType, data: &[u8]| {
+        let mut header = tar::Header::new_gnu();
+        header.set_entry_type(kind);
+        header.set_mode(mode);
+        header.set_size(data.len() as u64);
+        archive
+            .append_data(&mut header, path, data)
+            .expect("tar entry");
+    };
+    add(
+        "config.json",
+        0o644,
+        tar::EntryType::Regular,
+        config.to_string().as_bytes(),
+    );
+    add("rootfs/", 0o755, tar::EntryType::Directory, b"");
+    add("rootfs/bin/", 0o755, tar::EntryType::Directory, b"");
+    add(
+        "rootfs/bin/busybox",
+        0o755,
+        tar::EntryType::Regular,
+        &busybox,
+    );
+    Some(archive.into_inner().expect("tar archive"))
+}
 
 #[tokio::test]
 async fn wire_v1_25() {

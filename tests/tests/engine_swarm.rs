@@ -1,7 +1,8 @@
 //! Swarm mode through the v1.45 crate on the 26.1 engine, in one test function (one swarm
 //! per host can hold its ports, so it must not race itself): init on 127.0.0.1, swarm and
 //! node inspect, services (create, inspect, update from the inspected spec, list, tasks,
-//! remove), secrets and configs (create, inspect, list, remove), leave. A guard leaves the
+//! remove), secrets and configs (create, inspect, list, remove), every typed filter
+//! method of the swarm lists sent alone (none rejected), leave. A guard leaves the
 //! swarm and removes what was created even when an assertion fails.
 //!
 //! The service runs busybox `sh` (two lines of output, then `sleep`) with no network
@@ -285,6 +286,11 @@ async fn swarm_services_secrets_configs_on_26_1() {
         .unwrap();
     assert!(replicated.is_empty(), "{replicated:?}");
 
+    // Every typed filter of the swarm lists, sent alone while the swarm and the service
+    // exist (outside a swarm the daemon answers 503 before reading the filters;
+    // `engine_filter_keys` leaves them to this test).
+    every_swarm_list_filter(&client, &run_id, &node_id, &service_name).await;
+
     // Remove.
     client.service_delete(&service_id).await.unwrap_or_else(|e| panic!("service remove: {e}"));
     assert!(client.service_inspect(&service_id).await.unwrap_err().is_not_found());
@@ -302,6 +308,52 @@ async fn swarm_services_secrets_configs_on_26_1() {
     if !had_gwbridge {
         client.network_delete("docker_gwbridge").await.unwrap_or_else(|e| panic!("remove docker_gwbridge: {e}"));
     }
+}
+
+/// Sends each typed filter method of the v1.45 swarm lists alone (one request each) and
+/// asserts every one is answered with success; the methods are those the generated
+/// `filters.rs` offers, so a new key without a request here fails. A key the daemon does
+/// not read is rejected as an invalid filter on the same lists (the negative control:
+/// the check can see a rejection), and so is `names` on configs (secrets only).
+async fn every_swarm_list_filter(client: &Client, run_id: &str, node_id: &str, service: &str) {
+    use dockwright_tests::filter_methods::{generated_methods, rejected_filter, SWARM_LISTS};
+    let mut sent = std::collections::BTreeSet::new();
+    let label = label_filter(run_id);
+    macro_rules! each {
+        ($ty:ident, $list:ident, $($m:ident($($arg:expr),*)),* $(,)?) => {$(
+            let item = concat!(stringify!($ty), "::", stringify!($m));
+            let answer = client.$list().filters($ty::new().$m($($arg),*)).await;
+            if let Err(e) = answer {
+                assert!(!rejected_filter(&e), "26.1 in a swarm: {item} rejected: {e:?}");
+                panic!("26.1 in a swarm: {item}: {e:?}");
+            }
+            sent.insert((stringify!($ty).to_owned(), stringify!($m).to_owned()));
+        )*};
+    }
+    each!(ConfigListFilters, config_list, id("x"), label(label.clone()), name("x"));
+    each!(SecretListFilters, secret_list, id("x"), label(label.clone()), name("x"), names("x"));
+    each!(NodeListFilters, node_list,
+        id(node_id), label("a=b"), membership("accepted"), name("x"), node_label("a=b"), role("manager"));
+    each!(ServiceListFilters, service_list,
+        id("x"), label(label.clone()), mode("replicated"), name(service), runtime("container"));
+    each!(TaskListFilters, task_list,
+        desired_state("running"), id("x"), label(label.clone()), name("x"), node(node_id), service(service), runtime("container"));
+
+    let offered: std::collections::BTreeSet<_> = generated_methods("v1_45")
+        .into_iter()
+        .filter(|(ty, _)| SWARM_LISTS.contains(&ty.as_str()))
+        .collect();
+    let missing: Vec<_> = offered.difference(&sent).collect();
+    let extra: Vec<_> = sent.difference(&offered).collect();
+    assert!(missing.is_empty() && extra.is_empty(), "swarm list filters not sent: {missing:?}; not offered: {extra:?}");
+
+    let bad = client.config_list().filters(ConfigListFilters::new().custom("no-such-key", "x")).await;
+    assert!(bad.as_ref().is_err_and(rejected_filter), "unknown config filter accepted: {bad:?}");
+    let bad = client.task_list().filters(TaskListFilters::new().custom("no-such-key", "x")).await;
+    assert!(bad.as_ref().is_err_and(rejected_filter), "unknown task filter accepted: {bad:?}");
+    let bad = client.config_list().filters(ConfigListFilters::new().custom("names", "x")).await;
+    assert!(bad.as_ref().is_err_and(rejected_filter), "`names` accepted on configs: {bad:?}");
+    eprintln!("26.1 in a swarm: {} filter methods of the v1.45 swarm lists sent, none rejected", sent.len());
 }
 
 /// The frames of a (non-followed) logs answer, as (stream, text) pairs.
