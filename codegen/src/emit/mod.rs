@@ -189,7 +189,14 @@ fn crate_files_inner(
 }
 
 /// `prelude`: what nearly every user of the crate names, in one `use`.
-fn prelude() -> TokenStream {
+fn prelude(api: &Api) -> TokenStream {
+    // A spec without any `filters` parameter has an empty `filters` module, whose glob
+    // import would be unused (a warning under `-D warnings`).
+    let has_filters = api
+        .operations
+        .iter()
+        .any(|op| op.params.iter().any(|p| p.filter_keys.is_some()));
+    let filters = has_filters.then(|| quote!(pub use crate::filters::*;));
     quote! {
         /// What nearly every program using this crate names: `use` it whole
         /// (`use …::prelude::*;`).
@@ -198,7 +205,7 @@ fn prelude() -> TokenStream {
         /// the items of typed streams (log frames, progress messages). Models are
         /// reached as `models::Name`.
         pub mod prelude {
-            pub use crate::filters::*;
+            #filters
             pub use crate::models;
             #[cfg(feature = "client")]
             pub use crate::client::{Client, API_VERSION};
@@ -213,7 +220,7 @@ fn prelude() -> TokenStream {
 }
 
 fn lib_rs(api: &Api, has_changes: bool) -> TokenStream {
-    let prelude = prelude();
+    let prelude = prelude(api);
     let changes_mod = has_changes.then(|| quote!(pub mod changes;));
     let v = api.version;
     let crate_name = v.crate_name();

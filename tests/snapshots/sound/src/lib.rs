@@ -86,7 +86,6 @@ pub use dockwright_runtime;
 /// the items of typed streams (log frames, progress messages). Models are
 /// reached as `models::Name`.
 pub mod prelude {
-    pub use crate::filters::*;
     pub use crate::models;
     #[cfg(feature = "client")]
     pub use crate::client::{Client, API_VERSION};
