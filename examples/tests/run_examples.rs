@@ -297,14 +297,15 @@ fn registry_examples(engine: &Engine, rt: &tokio::runtime::Runtime, docker: &Cli
         "{name}: {pulled}{}",
         text(&out.stderr)
     );
-    for phase in [
-        ": Pulling fs layer",
-        ": Downloading",
-        ": Extracting",
-        ": Pull complete",
-    ] {
+    for phase in [": Pulling fs layer", ": Extracting", ": Pull complete"] {
         assert!(pulled.contains(phase), "{name}: {phase}: {pulled}");
     }
+    // A small layer can finish before the daemon reports any progress: then it goes from
+    // "Pulling fs layer" straight to "Download complete", with no "Downloading" line.
+    assert!(
+        pulled.contains(": Downloading") || pulled.contains(": Download complete"),
+        "{name}: no download phase: {pulled}"
+    );
     assert!(
         pulled.ends_with(&format!("pulled {reference} (digest {digest})\n")),
         "{name}: {pulled}"
