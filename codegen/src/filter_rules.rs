@@ -250,7 +250,9 @@ pub fn apply(api: &mut Api, file: &Path, strict: bool) -> Result<Vec<String>> {
             ..*rule
         };
         match apply_rules(api, file, std::slice::from_ref(&rule)) {
-            Err(Error::FixupStale { fixup, expected, .. }) if !strict => notes.push(format!(
+            Err(Error::FixupStale {
+                fixup, expected, ..
+            }) if !strict => notes.push(format!(
                 "filter rule `{fixup}` not needed for {} (expected {expected})",
                 file.display()
             )),

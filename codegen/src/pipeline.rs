@@ -44,7 +44,10 @@ pub fn load_api_with_notes(path: &Path) -> Result<(Api, Vec<String>)> {
 
 fn api_from_loaded(loaded: swagger::LoadedSpec) -> Result<(Api, Vec<String>)> {
     let swagger::LoadedSpec {
-        path, sha256, mut spec, ..
+        path,
+        sha256,
+        mut spec,
+        ..
     } = loaded;
     let version = ApiVersion::parse(&spec.info.version).map_err(|rule| Error::Spec {
         file: path.clone(),

@@ -141,7 +141,9 @@ pub const BUSYBOX_DOCKERFILE: &str =
 pub fn busybox_context(extra: &str) -> Option<Vec<u8>> {
     let path = std::env::var(BUSYBOX).unwrap_or_else(|_| "/bin/busybox".into());
     let Ok(busybox) = std::fs::read(&path) else {
-        missing(&format!("{path} (a static busybox: install busybox-static)"))?;
+        missing(&format!(
+            "{path} (a static busybox: install busybox-static)"
+        ))?;
         return None;
     };
     let dir = tempfile::tempdir().expect("temporary directory");
@@ -287,7 +289,9 @@ impl Drop for Cleanup {
                 .expect("cleanup runtime");
             runtime.block_on(remove_all(&host, engine, items))
         });
-        let failures = worker.join().unwrap_or_else(|_| vec!["cleanup panicked".into()]);
+        let failures = worker
+            .join()
+            .unwrap_or_else(|_| vec!["cleanup panicked".into()]);
         if !failures.is_empty() {
             let message = format!("engine {engine}: cleanup failed: {}", failures.join("; "));
             if std::thread::panicking() {
@@ -342,7 +346,10 @@ async fn remove_all(host: &str, engine: &str, items: Vec<Created>) -> Vec<String
                 if err.status() == Some(503)
                     && matches!(
                         item,
-                        Created::Swarm | Created::Service(_) | Created::Secret(_) | Created::Config(_)
+                        Created::Swarm
+                            | Created::Service(_)
+                            | Created::Secret(_)
+                            | Created::Config(_)
                     ) => {}
             Err(err) => failures.push(format!("{item:?}: {err}")),
         }

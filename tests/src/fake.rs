@@ -76,7 +76,9 @@ impl FakeDaemon {
 }
 
 /// Reads one request (head and body) and returns its request line.
-async fn read_request<R: tokio::io::AsyncRead + Unpin>(reader: &mut BufReader<R>) -> Option<String> {
+async fn read_request<R: tokio::io::AsyncRead + Unpin>(
+    reader: &mut BufReader<R>,
+) -> Option<String> {
     let mut request_line = String::new();
     if reader.read_line(&mut request_line).await.ok()? == 0 {
         return None;
@@ -93,7 +95,9 @@ async fn read_request<R: tokio::io::AsyncRead + Unpin>(reader: &mut BufReader<R>
         let (k, v) = line.split_once(':')?;
         if k.eq_ignore_ascii_case("content-length") {
             length = v.trim().parse().ok()?;
-        } else if k.eq_ignore_ascii_case("transfer-encoding") && v.trim().eq_ignore_ascii_case("chunked") {
+        } else if k.eq_ignore_ascii_case("transfer-encoding")
+            && v.trim().eq_ignore_ascii_case("chunked")
+        {
             chunked = true;
         }
     }

@@ -194,6 +194,10 @@ macro_rules! shared_busybox {
 /// `if_v1_25_type!($era, TypeInV1_25, TypeLater)`: a type whose name changed after v1.25.
 #[macro_export]
 macro_rules! if_v1_25_type {
-    (v1_25, $then:ty, $else:ty) => { $then };
-    ($era:ident, $then:ty, $else:ty) => { $else };
+    (v1_25, $then:ty, $else:ty) => {
+        $then
+    };
+    ($era:ident, $then:ty, $else:ty) => {
+        $else
+    };
 }

@@ -65,11 +65,17 @@ pub fn labels(value: &str) -> HashMap<String, String> {
 pub fn busybox_dir(extra: &str) -> Option<tempfile::TempDir> {
     let path = std::env::var("DOCKWRIGHT_BUSYBOX").unwrap_or_else(|_| "/bin/busybox".into());
     let Ok(busybox) = std::fs::read(&path) else {
-        missing(&format!("{path} (a static busybox: install busybox-static)"))?;
+        missing(&format!(
+            "{path} (a static busybox: install busybox-static)"
+        ))?;
         return None;
     };
     let dir = tempfile::tempdir().expect("temporary directory");
-    write(dir.path(), "Dockerfile", format!("{BUSYBOX_DOCKERFILE}{extra}").as_bytes());
+    write(
+        dir.path(),
+        "Dockerfile",
+        format!("{BUSYBOX_DOCKERFILE}{extra}").as_bytes(),
+    );
     write(dir.path(), "busybox", &busybox);
     write(dir.path(), "ignored.bin", &[0u8; 4096]);
     write(dir.path(), ".dockerignore", b"ignored.bin\n");

@@ -37,8 +37,14 @@ fn non_local_ref() {
         "{HEADER}paths: {{}}\ndefinitions:\n  A:\n    $ref: \"other.yaml#/definitions/B\"\n    description: x\n"
     );
     let err = error_of(&yaml, "remote.yaml");
-    assert!(err.starts_with("remote.yaml: at /definitions/A/$ref: "), "{err}");
-    assert!(err.contains("only `#/definitions/<Name>` references are"), "{err}");
+    assert!(
+        err.starts_with("remote.yaml: at /definitions/A/$ref: "),
+        "{err}"
+    );
+    assert!(
+        err.contains("only `#/definitions/<Name>` references are"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -62,19 +68,29 @@ fn unsupported_construct() {
 fn wrong_shape_names_the_pointer() {
     let yaml = format!("{HEADER}paths: {{}}\ndefinitions:\n  A:\n    required: yes-please\n");
     let err = error_of(&yaml, "shape.yaml");
-    assert!(err.starts_with("shape.yaml: at /definitions/A/required: "), "{err}");
+    assert!(
+        err.starts_with("shape.yaml: at /definitions/A/required: "),
+        "{err}"
+    );
 }
 
 #[test]
 fn unknown_version_string() {
     let yaml = "swagger: \"2.0\"\ninfo: {title: t, version: \"banana\"}\npaths: {}\n";
     let err = error_of(yaml, "banana.yaml");
-    assert_eq!(err, "banana.yaml: at /info/version: `banana` is not a version of the form 1.NN");
+    assert_eq!(
+        err,
+        "banana.yaml: at /info/version: `banana` is not a version of the form 1.NN"
+    );
 
     let root = dockwright_tests::workspace_root();
-    let manifest = dockwright_codegen::manifest::Manifest::load(&root.join("spec/versions.toml")).unwrap();
+    let manifest =
+        dockwright_codegen::manifest::Manifest::load(&root.join("spec/versions.toml")).unwrap();
     let err = manifest.entry("1.99").unwrap_err().to_string();
-    assert!(err.starts_with("unknown API version `1.99`; the manifest knows 1.25, 1.26"), "{err}");
+    assert!(
+        err.starts_with("unknown API version `1.99`; the manifest knows 1.25, 1.26"),
+        "{err}"
+    );
     let err = match xtask::codegen::generate(&root, &root, Some("0.1")) {
         Err(e) => e,
         Ok(_) => panic!("version 0.1 accepted"),
@@ -92,14 +108,21 @@ fn missing_spec() {
         Ok(_) => panic!("generated from an empty folder"),
     };
     assert!(err.contains("v1.41.yaml: spec file missing"), "{err}");
-    assert!(err.contains("DOCKER_ENGINE_SPECS"), "the error says how to fix it: {err}");
-    let err = dockwright_codegen::pipeline::load_api(&empty.join("v1.41.yaml")).unwrap_err().to_string();
+    assert!(
+        err.contains("DOCKER_ENGINE_SPECS"),
+        "the error says how to fix it: {err}"
+    );
+    let err = dockwright_codegen::pipeline::load_api(&empty.join("v1.41.yaml"))
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("v1.41.yaml: spec file missing"), "{err}");
 }
 
 #[test]
 fn checksum_mismatch_names_both_hashes() {
-    let Some(specs) = dockwright_tests::specs_dir() else { return };
+    let Some(specs) = dockwright_tests::specs_dir() else {
+        return;
+    };
     let dir = std::env::temp_dir().join(format!("dockwright-tampered-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let mut bytes = std::fs::read(specs.join("v1.41.yaml")).unwrap();
@@ -110,19 +133,26 @@ fn checksum_mismatch_names_both_hashes() {
         Err(e) => e,
         Ok(_) => panic!("tampered spec accepted"),
     };
-    assert!(err.contains("v1.41.yaml: sha256 mismatch: expected 36b363bf"), "{err}");
+    assert!(
+        err.contains("v1.41.yaml: sha256 mismatch: expected 36b363bf"),
+        "{err}"
+    );
     assert!(err.contains(", got "), "{err}");
 }
 
 /// Truncating a real spec anywhere gives an error or a smaller API, never a panic.
 #[test]
 fn truncated_specs_never_panic() {
-    let Some(specs) = dockwright_tests::specs_dir() else { return };
+    let Some(specs) = dockwright_tests::specs_dir() else {
+        return;
+    };
     let bytes = std::fs::read(specs.join("v1.41.yaml")).unwrap();
     let mut errors = 0;
     for i in 1..40 {
         let cut = bytes.len() * i / 40;
-        let result = std::panic::catch_unwind(|| api_from_bytes(&bytes[..cut], Path::new("cut.yaml")).map(|_| ()));
+        let result = std::panic::catch_unwind(|| {
+            api_from_bytes(&bytes[..cut], Path::new("cut.yaml")).map(|_| ())
+        });
         match result {
             Ok(Ok(())) => {}
             Ok(Err(e)) => {

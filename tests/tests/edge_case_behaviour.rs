@@ -11,10 +11,16 @@ fn unknown_enum_values_round_trip_unchanged() {
     let empty: ThingMode = serde_json::from_str(r#""""#).unwrap();
     assert_eq!(empty, ThingMode::Empty);
     assert_eq!(serde_json::to_string(&ThingMode::V1).unwrap(), r#""1""#);
-    assert_eq!(serde_json::from_str::<ThingMode>(r#""other""#).unwrap(), ThingMode::OtherValue);
+    assert_eq!(
+        serde_json::from_str::<ThingMode>(r#""other""#).unwrap(),
+        ThingMode::OtherValue
+    );
     let change: ChangeType = serde_json::from_str("7").unwrap();
     assert_eq!(change, ChangeType::Other(7));
-    assert_eq!(serde_json::from_str::<ChangeType>("1").unwrap(), ChangeType::Added);
+    assert_eq!(
+        serde_json::from_str::<ChangeType>("1").unwrap(),
+        ChangeType::Added
+    );
     assert_eq!(serde_json::to_string(&ChangeType::Deleted).unwrap(), "2");
 }
 
@@ -40,7 +46,10 @@ fn keys_nulls_and_unknown_fields() {
     assert_eq!(ports["80/tcp"], None);
     assert_eq!(ports["53/udp"].as_ref().unwrap()[0].kind, "x");
     assert!(thing.volumes.as_ref().unwrap().contains_key("/data"));
-    assert_eq!(thing.nested.as_ref().unwrap().deep.as_ref().unwrap().value, Some(1.5));
+    assert_eq!(
+        thing.nested.as_ref().unwrap().deep.as_ref().unwrap().value,
+        Some(1.5)
+    );
     // Serializing writes the spec's spelling of every key, and leaves out what is unset.
     let back = serde_json::to_value(&thing).unwrap();
     assert_eq!(back["os.version"], "10.0");
@@ -52,14 +61,20 @@ fn keys_nulls_and_unknown_fields() {
 
 #[test]
 fn a_missing_required_field_is_an_error_naming_it() {
-    let err = serde_json::from_str::<Thing>(r#"{"Type": "t"}"#).unwrap_err().to_string();
+    let err = serde_json::from_str::<Thing>(r#"{"Type": "t"}"#)
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("Kind"), "{err}");
 }
 
 #[test]
 fn typed_filters_encode_the_daemon_format() {
     use dockwright_v1_99::filters::ThingListFilters;
-    let f = ThingListFilters::new().label("app=web").is_task("true").node_label("zone").custom("x", "1");
+    let f = ThingListFilters::new()
+        .label("app=web")
+        .is_task("true")
+        .node_label("zone")
+        .custom("x", "1");
     assert_eq!(
         serde_json::to_string(&f).unwrap(),
         r#"{"is-task":["true"],"label":["app=web"],"node.label":["zone"],"x":["1"]}"#
@@ -69,13 +84,24 @@ fn typed_filters_encode_the_daemon_format() {
 #[test]
 fn keys_decode_whether_borrowed_escaped_or_streamed() {
     // An escaped key cannot be borrowed from the input; a reader cannot lend at all.
-    let escaped: Thing = serde_json::from_str(r#"{"K\u0069nd": "k", "os\u002eversion": "1"}"#).unwrap();
+    let escaped: Thing =
+        serde_json::from_str(r#"{"K\u0069nd": "k", "os\u002eversion": "1"}"#).unwrap();
     assert_eq!(escaped.kind, "k");
     assert_eq!(escaped.os_version.as_deref(), Some("1"));
     let streamed: Thing = serde_json::from_reader(&br#"{"Kind": "r", "Small": 7}"#[..]).unwrap();
     assert_eq!((streamed.kind.as_str(), streamed.small), ("r", Some(7)));
-    let null_required = serde_json::from_str::<Thing>(r#"{"Kind": null}"#).unwrap_err().to_string();
-    assert!(null_required.contains("invalid type: null"), "{null_required}");
-    let not_an_object = serde_json::from_str::<Thing>("[1]").unwrap_err().to_string();
-    assert!(not_an_object.contains("an object `Thing`"), "{not_an_object}");
+    let null_required = serde_json::from_str::<Thing>(r#"{"Kind": null}"#)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        null_required.contains("invalid type: null"),
+        "{null_required}"
+    );
+    let not_an_object = serde_json::from_str::<Thing>("[1]")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        not_an_object.contains("an object `Thing`"),
+        "{not_an_object}"
+    );
 }

@@ -9,8 +9,10 @@ use dockwright_codegen::pipeline;
 
 fn generate() -> Vec<dockwright_codegen::emit::GeneratedFile> {
     let root = dockwright_tests::workspace_root();
-    let api = pipeline::load_api(&root.join("tests/specs/edge-cases.yaml")).expect("edge cases generate");
-    pipeline::generate_crate(&api, &RuntimeDependency::Member("../../../runtime".into())).expect("edge cases emit")
+    let api =
+        pipeline::load_api(&root.join("tests/specs/edge-cases.yaml")).expect("edge cases generate");
+    pipeline::generate_crate(&api, &RuntimeDependency::Member("../../../runtime".into()))
+        .expect("edge cases emit")
 }
 
 #[test]
@@ -26,15 +28,29 @@ fn snapshot_is_fresh() {
 }
 
 fn models() -> String {
-    generate().into_iter().find(|f| f.path == "src/models.rs").unwrap().contents
+    generate()
+        .into_iter()
+        .find(|f| f.path == "src/models.rs")
+        .unwrap()
+        .contents
 }
 
 #[test]
 fn inline_name_colliding_with_a_definition_is_renamed_deterministically() {
     let m = models();
-    assert!(m.contains("pub struct ThingCreateResponse {"), "the definition keeps its name");
-    assert!(m.contains("pub struct ThingCreateResponseInline {"), "the inline schema gets `Inline`");
-    let client = generate().into_iter().find(|f| f.path == "src/client.rs").unwrap().contents;
+    assert!(
+        m.contains("pub struct ThingCreateResponse {"),
+        "the definition keeps its name"
+    );
+    assert!(
+        m.contains("pub struct ThingCreateResponseInline {"),
+        "the inline schema gets `Inline`"
+    );
+    let client = generate()
+        .into_iter()
+        .find(|f| f.path == "src/client.rs")
+        .unwrap()
+        .contents;
     assert!(
         client.contains("dockwright_runtime::Result<crate::models::ThingCreateResponseInline>"),
         "the operation returns the inline type"
@@ -53,8 +69,14 @@ fn identifiers_follow_the_naming_table() {
         ("NanoCPUs", "pub nano_cpus: Option<i64>"),
         ("Small", "pub small: Option<u16>"),
     ] {
-        assert!(m.contains(&format!("map.serialize_entry(\"{json}\"")), "{json} is written under its JSON name");
-        assert!(m.contains(&format!("\"{json}\" => field_")), "{json} is read under its JSON name");
+        assert!(
+            m.contains(&format!("map.serialize_entry(\"{json}\"")),
+            "{json} is written under its JSON name"
+        );
+        assert!(
+            m.contains(&format!("\"{json}\" => field_")),
+            "{json} is read under its JSON name"
+        );
         assert!(m.contains(field), "{json} becomes `{field}`");
     }
 }
@@ -64,12 +86,24 @@ fn all_of_is_merged_and_nullable_refs_are_options() {
     let m = models();
     let thing = &m[m.find("pub struct Thing {").unwrap()..];
     let thing = &thing[..thing.find("\n}\n").unwrap()];
-    assert!(thing.contains("pub kind: String,"), "required field from the allOf base: {thing}");
+    assert!(
+        thing.contains("pub kind: String,"),
+        "required field from the allOf base: {thing}"
+    );
     assert!(thing.contains("pub parent: Option<Base>,"), "{thing}");
     assert!(thing.contains("pub ports: Option<\n        std::collections::HashMap<String, Option<Vec<Base>>>,\n    >,") || thing.contains("pub ports: Option<std::collections::HashMap<String, Option<Vec<Base>>>>,"), "{thing}");
-    assert!(thing.contains("dockwright_runtime::model::EmptyObject"), "{thing}");
-    assert!(thing.contains("pub free: Option<serde_json::Value>,"), "{thing}");
-    assert!(thing.contains("pub nested: Option<ThingNested>,"), "{thing}");
+    assert!(
+        thing.contains("dockwright_runtime::model::EmptyObject"),
+        "{thing}"
+    );
+    assert!(
+        thing.contains("pub free: Option<serde_json::Value>,"),
+        "{thing}"
+    );
+    assert!(
+        thing.contains("pub nested: Option<ThingNested>,"),
+        "{thing}"
+    );
     assert!(m.contains("pub struct ThingNestedDeep {"));
 }
 
@@ -78,7 +112,14 @@ fn enums_name_odd_values() {
     let m = models();
     let mode = &m[m.find("pub enum ThingMode {").unwrap()..];
     let mode = &mode[..mode.find('}').unwrap()];
-    for variant in ["Empty,", "V1,", "V2,", "OnFailure,", "OtherValue,", "Other(String),"] {
+    for variant in [
+        "Empty,",
+        "V1,",
+        "V2,",
+        "OnFailure,",
+        "OtherValue,",
+        "Other(String),",
+    ] {
         assert!(mode.contains(variant), "{variant} in {mode}");
     }
     let change = &m[m.find("pub enum ChangeType {").unwrap()..];
@@ -90,16 +131,32 @@ fn enums_name_odd_values() {
 #[test]
 fn descriptions_become_warning_free_docs() {
     let m = models();
-    assert!(m.contains("&lt;placeholders&gt;"), "HTML-like text is escaped");
-    assert!(m.contains("\\[brackets\\]"), "brackets are not intra-doc links");
+    assert!(
+        m.contains("&lt;placeholders&gt;"),
+        "HTML-like text is escaped"
+    );
+    assert!(
+        m.contains("\\[brackets\\]"),
+        "brackets are not intra-doc links"
+    );
     assert!(m.contains("<https://example.com>"), "bare URLs are wrapped");
-    assert!(!m.contains("///     an indented"), "no indented code block (a doctest)");
+    assert!(
+        !m.contains("///     an indented"),
+        "no indented code block (a doctest)"
+    );
 }
 
 #[test]
 fn a_parameter_named_like_a_builder_field_is_renamed_but_sent_under_its_wire_name() {
-    let client = generate().into_iter().find(|f| f.path == "src/client.rs").unwrap().contents;
-    assert!(client.contains("pub fn request_timeout_(mut self, value: i64) -> Self"), "the parameter's setter");
+    let client = generate()
+        .into_iter()
+        .find(|f| f.path == "src/client.rs")
+        .unwrap()
+        .contents;
+    assert!(
+        client.contains("pub fn request_timeout_(mut self, value: i64) -> Self"),
+        "the parameter's setter"
+    );
     assert!(
         client.contains("pub fn request_timeout(mut self, limit: std::time::Duration) -> Self"),
         "the builder's own time limit keeps its name"

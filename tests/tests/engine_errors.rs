@@ -18,15 +18,24 @@ async fn v1_51_against_20_10_is_version_too_new() {
             matches!(&err, Error::VersionTooNew { client, daemon_max } if client == "1.51" && daemon_max == "1.41"),
             "{what}: {err:?}"
         );
-        assert!(message.contains("daemon supports at most 1.41"), "{what}: {message}");
+        assert!(
+            message.contains("daemon supports at most 1.41"),
+            "{what}: {message}"
+        );
         assert!(message.contains("1.51"), "{what}: {message}");
-        assert_eq!(message, "this crate speaks API v1.51 but the daemon supports at most 1.41");
+        assert_eq!(
+            message,
+            "this crate speaks API v1.51 but the daemon supports at most 1.41"
+        );
     };
     // Up front, from the /_ping headers.
     check(client.check_version().await.unwrap_err(), "check_version");
     // From an ordinary call: the daemon refuses the /v1.51/ prefix with a 400.
     check(client.system_version().await.unwrap_err(), "system_version");
-    check(client.container_list().all(true).await.unwrap_err(), "container_list");
+    check(
+        client.container_list().all(true).await.unwrap_err(),
+        "container_list",
+    );
     check(
         client.container_inspect("anything").await.unwrap_err(),
         "container_inspect",
@@ -56,9 +65,9 @@ async fn v1_51_against_20_10_is_version_too_new() {
 
 macro_rules! suite {
     ($api:ident, $era:ident) => {
-        use $api::client::Client;
         use dockwright_runtime::Error;
         use dockwright_tests::engines::Engine;
+        use $api::client::Client;
 
         pub async fn run(engine: &Engine) {
             let name = engine.spec.name;
@@ -66,10 +75,20 @@ macro_rules! suite {
             // Decoded by the daemon into `.`/`..` segments, which it would answer with a
             // redirect to another route (`/containers/../version` → `/version`): refused
             // before sending, and reported as not found.
-            for id in ["..", ".", "../version", "a/../../info", "../../_ping", "../json"] {
+            for id in [
+                "..",
+                ".",
+                "../version",
+                "a/../../info",
+                "../../_ping",
+                "../json",
+            ] {
                 let err = client.container_inspect(id).await.unwrap_err();
                 assert!(err.is_not_found(), "{name} {id:?}: {err:?}");
-                assert!(matches!(err, Error::UnroutablePath { .. }), "{name} {id:?}: {err:?}");
+                assert!(
+                    matches!(err, Error::UnroutablePath { .. }),
+                    "{name} {id:?}: {err:?}"
+                );
                 let err = client.image_inspect(id).await.unwrap_err();
                 assert!(err.is_not_found(), "{name} {id:?}: {err:?}");
                 let err = client.volume_inspect(id).await.unwrap_err();
@@ -79,13 +98,33 @@ macro_rules! suite {
             }
             // Sent as one encoded segment: the daemon looks up the literal name (its
             // message repeats it) and finds nothing; no other route answers.
-            for id in ["a/b", "?", "a?b=c", "#x", "x#", "%2F", "with space", "名前", "a/..b"] {
+            for id in [
+                "a/b",
+                "?",
+                "a?b=c",
+                "#x",
+                "x#",
+                "%2F",
+                "with space",
+                "名前",
+                "a/..b",
+            ] {
                 let err = client.container_inspect(id).await.unwrap_err();
                 assert!(err.is_not_found(), "{name} {id:?}: {err:?}");
                 match &err {
-                    Error::Api { status: 404, message, .. } => {
-                        assert!(message.contains("No such container"), "{name} {id:?}: {message}");
-                        assert!(message.contains(id), "{name} {id:?}: the daemon saw another name: {message}");
+                    Error::Api {
+                        status: 404,
+                        message,
+                        ..
+                    } => {
+                        assert!(
+                            message.contains("No such container"),
+                            "{name} {id:?}: {message}"
+                        );
+                        assert!(
+                            message.contains(id),
+                            "{name} {id:?}: the daemon saw another name: {message}"
+                        );
                     }
                     other => panic!("{name} {id:?}: {other:?}"),
                 }
@@ -105,9 +144,20 @@ macro_rules! suite {
             // "invalid reference format" (the literal name reached it, nothing else did).
             for reference in ["no-such-image?x=1", "x#frag"] {
                 match client.image_inspect(reference).await.unwrap_err() {
-                    Error::Api { status: 400, message, path, .. } => {
-                        assert!(message.contains("invalid reference format"), "{name} {reference:?}: {message}");
-                        assert!(path.ends_with("/json") && path.contains("/images/"), "{name}: {path}");
+                    Error::Api {
+                        status: 400,
+                        message,
+                        path,
+                        ..
+                    } => {
+                        assert!(
+                            message.contains("invalid reference format"),
+                            "{name} {reference:?}: {message}"
+                        );
+                        assert!(
+                            path.ends_with("/json") && path.contains("/images/"),
+                            "{name}: {path}"
+                        );
                     }
                     other => panic!("{name} {reference:?}: {other:?}"),
                 }

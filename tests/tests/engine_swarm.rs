@@ -11,13 +11,15 @@
 
 use dockwright_runtime as rt;
 use dockwright_tests::engines::{label_filter, labels, unique, Engine, ENGINE_26_1};
-use dockwright_v1_45::client::Client;
-use dockwright_v1_45::filters::{ConfigListFilters, NodeListFilters, SecretListFilters, ServiceListFilters, TaskListFilters};
-use dockwright_v1_45::models::{
-    ConfigSpec, SecretSpec, ServiceSpec, ServiceSpecMode, ServiceSpecModeReplicated, SwarmInitBody, TaskSpec,
-    TaskSpecContainerSpec, TaskSpecRestartPolicy, TaskSpecRestartPolicyCondition,
-};
 use dockwright_tests::json;
+use dockwright_v1_45::client::Client;
+use dockwright_v1_45::filters::{
+    ConfigListFilters, NodeListFilters, SecretListFilters, ServiceListFilters, TaskListFilters,
+};
+use dockwright_v1_45::models::{
+    ConfigSpec, SecretSpec, ServiceSpec, ServiceSpecMode, ServiceSpecModeReplicated, SwarmInitBody,
+    TaskSpec, TaskSpecContainerSpec, TaskSpecRestartPolicy, TaskSpecRestartPolicyCondition,
+};
 use std::time::Duration;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -48,7 +50,11 @@ async fn swarm_services_secrets_configs_on_26_1() {
     cleanup.swarm();
 
     // Init on loopback only.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let node_id = client
         .swarm_init(SwarmInitBody {
             listen_addr: Some(format!("127.0.0.1:{port}")),
@@ -62,15 +68,26 @@ async fn swarm_services_secrets_configs_on_26_1() {
     assert_eq!(ping.swarm.as_deref(), Some("active/manager"), "{ping:?}");
 
     // Swarm and node.
-    let swarm = client.swarm_inspect().await.unwrap_or_else(|e| panic!("swarm inspect: {e}"));
-    assert!(swarm.id.as_deref().is_some_and(|id| !id.is_empty()), "{swarm:?}");
-    assert!(json(&swarm)["JoinTokens"]["Worker"].as_str().is_some_and(|t| t.starts_with("SWMTKN-")));
+    let swarm = client
+        .swarm_inspect()
+        .await
+        .unwrap_or_else(|e| panic!("swarm inspect: {e}"));
+    assert!(
+        swarm.id.as_deref().is_some_and(|id| !id.is_empty()),
+        "{swarm:?}"
+    );
+    assert!(json(&swarm)["JoinTokens"]["Worker"]
+        .as_str()
+        .is_some_and(|t| t.starts_with("SWMTKN-")));
     let info = client.system_info().await.unwrap();
     let swarm_info = json(&info.swarm);
     assert_eq!(swarm_info["LocalNodeState"], "active", "{swarm_info}");
     assert_eq!(swarm_info["NodeID"], node_id.as_str());
     assert_eq!(swarm_info["NodeAddr"], "127.0.0.1");
-    let nodes = client.node_list().await.unwrap_or_else(|e| panic!("node list: {e}"));
+    let nodes = client
+        .node_list()
+        .await
+        .unwrap_or_else(|e| panic!("node list: {e}"));
     assert_eq!(nodes.len(), 1, "{nodes:?}");
     assert_eq!(nodes[0].id.as_deref(), Some(node_id.as_str()));
     let managers = client
@@ -79,15 +96,26 @@ async fn swarm_services_secrets_configs_on_26_1() {
         .await
         .unwrap();
     assert_eq!(managers.len(), 1);
-    let workers = client.node_list().filters(NodeListFilters::new().role("worker")).await.unwrap();
+    let workers = client
+        .node_list()
+        .filters(NodeListFilters::new().role("worker"))
+        .await
+        .unwrap();
     assert!(workers.is_empty(), "{workers:?}");
-    let node = client.node_inspect(&node_id).await.unwrap_or_else(|e| panic!("node inspect: {e}"));
+    let node = client
+        .node_inspect(&node_id)
+        .await
+        .unwrap_or_else(|e| panic!("node inspect: {e}"));
     let node_json = json(&node);
     assert_eq!(node_json["Status"]["State"], "ready", "{node_json}");
     assert_eq!(node_json["Status"]["Addr"], "127.0.0.1", "{node_json}");
     assert_eq!(node_json["ManagerStatus"]["Leader"], true, "{node_json}");
     assert_eq!(node_json["Spec"]["Role"], "manager", "{node_json}");
-    assert!(client.node_inspect("no-such-node").await.unwrap_err().is_not_found());
+    assert!(client
+        .node_inspect("no-such-node")
+        .await
+        .unwrap_err()
+        .is_not_found());
 
     // Secrets.
     let secret_name = format!("{run_id}-secret");
@@ -102,17 +130,26 @@ async fn swarm_services_secrets_configs_on_26_1() {
         .unwrap_or_else(|e| panic!("secret create: {e}"));
     let secret_id = secret.id.clone();
     cleanup.secret(&secret_id);
-    let inspected = client.secret_inspect(&secret_id).await.unwrap_or_else(|e| panic!("secret inspect: {e}"));
+    let inspected = client
+        .secret_inspect(&secret_id)
+        .await
+        .unwrap_or_else(|e| panic!("secret inspect: {e}"));
     let spec = inspected.spec.clone().expect("Spec");
     assert_eq!(spec.name.as_deref(), Some(secret_name.as_str()));
     assert_eq!(spec.labels.as_ref(), Some(&labels(&run_id)));
-    assert_eq!(spec.data, None, "the daemon never gives a secret's data back");
+    assert_eq!(
+        spec.data, None,
+        "the daemon never gives a secret's data back"
+    );
     let listed = client
         .secret_list()
         .filters(SecretListFilters::new().name(&secret_name))
         .await
         .unwrap_or_else(|e| panic!("secret list: {e}"));
-    assert_eq!(listed.iter().map(|s| s.id.clone()).collect::<Vec<_>>(), [Some(secret_id.clone())]);
+    assert_eq!(
+        listed.iter().map(|s| s.id.clone()).collect::<Vec<_>>(),
+        [Some(secret_id.clone())]
+    );
     let by_label = client
         .secret_list()
         .filters(SecretListFilters::new().label(label_filter(&run_id)))
@@ -141,7 +178,10 @@ async fn swarm_services_secrets_configs_on_26_1() {
         .unwrap_or_else(|e| panic!("config create: {e}"));
     let config_id = config.id.clone();
     cleanup.config(&config_id);
-    let inspected = client.config_inspect(&config_id).await.unwrap_or_else(|e| panic!("config inspect: {e}"));
+    let inspected = client
+        .config_inspect(&config_id)
+        .await
+        .unwrap_or_else(|e| panic!("config inspect: {e}"));
     let spec = inspected.spec.clone().expect("Spec");
     assert_eq!(spec.name.as_deref(), Some(config_name.as_str()));
     // Unlike a secret, a config's data comes back.
@@ -151,7 +191,10 @@ async fn swarm_services_secrets_configs_on_26_1() {
         .filters(ConfigListFilters::new().name(&config_name))
         .await
         .unwrap_or_else(|e| panic!("config list: {e}"));
-    assert_eq!(listed.iter().map(|c| c.id.clone()).collect::<Vec<_>>(), [Some(config_id.clone())]);
+    assert_eq!(
+        listed.iter().map(|c| c.id.clone()).collect::<Vec<_>>(),
+        [Some(config_id.clone())]
+    );
     let err = client
         .transport()
         .request(rt::Method::POST, "/v1.45/configs/create".into())
@@ -169,7 +212,11 @@ async fn swarm_services_secrets_configs_on_26_1() {
             task_template: Some(TaskSpec {
                 container_spec: Some(TaskSpecContainerSpec {
                     image: Some(image.clone()),
-                    command: Some(vec!["sh".into(), "-c".into(), "echo svc-hello; echo svc-oops >&2; exec sleep 300".into()]),
+                    command: Some(vec![
+                        "sh".into(),
+                        "-c".into(),
+                        "echo svc-hello; echo svc-oops >&2; exec sleep 300".into(),
+                    ]),
                     stop_grace_period: Some(1_000_000_000),
                     ..Default::default()
                 }),
@@ -190,13 +237,29 @@ async fn swarm_services_secrets_configs_on_26_1() {
     let service_id = created.id.clone().expect("ID");
     cleanup.service(&service_id);
 
-    let service = client.service_inspect(&service_id).await.unwrap_or_else(|e| panic!("service inspect: {e}"));
+    let service = client
+        .service_inspect(&service_id)
+        .await
+        .unwrap_or_else(|e| panic!("service inspect: {e}"));
     let spec = service.spec.clone().expect("Spec");
     assert_eq!(spec.name.as_deref(), Some(service_name.as_str()));
     assert_eq!(json(&spec)["Mode"]["Replicated"]["Replicas"], 1);
-    assert_eq!(json(&spec)["TaskTemplate"]["ContainerSpec"]["Command"][0], "sh");
-    let version = json(&service.version)["Index"].as_i64().expect("Version.Index");
-    assert_eq!(client.service_inspect(&service_name).await.unwrap().id.as_deref(), Some(service_id.as_str()));
+    assert_eq!(
+        json(&spec)["TaskTemplate"]["ContainerSpec"]["Command"][0],
+        "sh"
+    );
+    let version = json(&service.version)["Index"]
+        .as_i64()
+        .expect("Version.Index");
+    assert_eq!(
+        client
+            .service_inspect(&service_name)
+            .await
+            .unwrap()
+            .id
+            .as_deref(),
+        Some(service_id.as_str())
+    );
 
     // Tasks: the scheduler makes one for the replica (it may fail to start; fine).
     let mut tasks = Vec::new();
@@ -212,9 +275,17 @@ async fn swarm_services_secrets_configs_on_26_1() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert!(!tasks.is_empty(), "no task for the service");
-    assert!(tasks.iter().all(|t| t.service_id.as_deref() == Some(service_id.as_str())), "{tasks:?}");
+    assert!(
+        tasks
+            .iter()
+            .all(|t| t.service_id.as_deref() == Some(service_id.as_str())),
+        "{tasks:?}"
+    );
     let task_id = tasks[0].id.clone().expect("ID");
-    let task = client.task_inspect(&task_id).await.unwrap_or_else(|e| panic!("task inspect: {e}"));
+    let task = client
+        .task_inspect(&task_id)
+        .await
+        .unwrap_or_else(|e| panic!("task inspect: {e}"));
     assert_eq!(task.id.as_deref(), Some(task_id.as_str()));
 
     // The task's container runs: its output through the service's and the task's logs,
@@ -223,7 +294,14 @@ async fn swarm_services_secrets_configs_on_26_1() {
     for _ in 0..200 {
         let task = client.task_inspect(&task_id).await.unwrap();
         state = json(&task.status)["State"].clone();
-        if state != "new" && state != "pending" && state != "assigned" && state != "accepted" && state != "preparing" && state != "ready" && state != "starting" {
+        if state != "new"
+            && state != "pending"
+            && state != "assigned"
+            && state != "accepted"
+            && state != "preparing"
+            && state != "ready"
+            && state != "starting"
+        {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -231,17 +309,38 @@ async fn swarm_services_secrets_configs_on_26_1() {
     assert_eq!(state, "running", "the service's task did not start");
     let mut service_lines = Vec::new();
     for _ in 0..100 {
-        service_lines = log_lines(client.service_logs(&service_id).stdout(true).stderr(true).await).await;
+        service_lines = log_lines(
+            client
+                .service_logs(&service_id)
+                .stdout(true)
+                .stderr(true)
+                .await,
+        )
+        .await;
         if service_lines.len() >= 2 {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     service_lines.sort_by(|a, b| a.1.cmp(&b.1));
-    assert_eq!(service_lines, [(rt::StdStream::Stdout, "svc-hello\n".to_owned()), (rt::StdStream::Stderr, "svc-oops\n".to_owned())]);
+    assert_eq!(
+        service_lines,
+        [
+            (rt::StdStream::Stdout, "svc-hello\n".to_owned()),
+            (rt::StdStream::Stderr, "svc-oops\n".to_owned())
+        ]
+    );
     let task_lines = log_lines(client.task_logs(&task_id).stderr(true).await).await;
-    assert_eq!(task_lines, [(rt::StdStream::Stderr, "svc-oops\n".to_owned())]);
-    let err = client.task_logs("no-such-task").stdout(true).await.map(|_| ()).unwrap_err();
+    assert_eq!(
+        task_lines,
+        [(rt::StdStream::Stderr, "svc-oops\n".to_owned())]
+    );
+    let err = client
+        .task_logs("no-such-task")
+        .stdout(true)
+        .await
+        .map(|_| ())
+        .unwrap_err();
     assert!(err.is_not_found(), "{err:?}");
 
     // Update from the inspected spec, sent back as it is apart from the changes.
@@ -259,11 +358,17 @@ async fn swarm_services_secrets_configs_on_26_1() {
         .unwrap_or_else(|e| panic!("service update: {e}"));
     assert!(json(&answer).is_object(), "{answer:?}");
     let service = client.service_inspect(&service_id).await.unwrap();
-    assert_eq!(service.spec.as_ref().and_then(|s| s.labels.as_ref()), Some(&updated_labels));
+    assert_eq!(
+        service.spec.as_ref().and_then(|s| s.labels.as_ref()),
+        Some(&updated_labels)
+    );
     assert_eq!(json(&service.spec)["Mode"]["Replicated"]["Replicas"], 0);
     assert!(json(&service.version)["Index"].as_i64().unwrap() > version);
     // The old version is now out of date: the update is refused.
-    let err = client.service_update(&service_id, version, spec).await.unwrap_err();
+    let err = client
+        .service_update(&service_id, version, spec)
+        .await
+        .unwrap_err();
     assert!(err.status().is_some_and(|s| s >= 400), "{err:?}");
 
     // List.
@@ -272,16 +377,27 @@ async fn swarm_services_secrets_configs_on_26_1() {
         .filters(ServiceListFilters::new().name(&service_name))
         .await
         .unwrap_or_else(|e| panic!("service list: {e}"));
-    assert_eq!(listed.iter().map(|s| s.id.clone()).collect::<Vec<_>>(), [Some(service_id.clone())]);
+    assert_eq!(
+        listed.iter().map(|s| s.id.clone()).collect::<Vec<_>>(),
+        [Some(service_id.clone())]
+    );
     let by_label = client
         .service_list()
-        .filters(ServiceListFilters::new().label("stage=updated").label(label_filter(&run_id)))
+        .filters(
+            ServiceListFilters::new()
+                .label("stage=updated")
+                .label(label_filter(&run_id)),
+        )
         .await
         .unwrap();
     assert_eq!(by_label.len(), 1);
     let replicated = client
         .service_list()
-        .filters(ServiceListFilters::new().mode("global").label(label_filter(&run_id)))
+        .filters(
+            ServiceListFilters::new()
+                .mode("global")
+                .label(label_filter(&run_id)),
+        )
         .await
         .unwrap();
     assert!(replicated.is_empty(), "{replicated:?}");
@@ -292,21 +408,49 @@ async fn swarm_services_secrets_configs_on_26_1() {
     every_swarm_list_filter(&client, &run_id, &node_id, &service_name).await;
 
     // Remove.
-    client.service_delete(&service_id).await.unwrap_or_else(|e| panic!("service remove: {e}"));
-    assert!(client.service_inspect(&service_id).await.unwrap_err().is_not_found());
-    client.secret_delete(&secret_id).await.unwrap_or_else(|e| panic!("secret remove: {e}"));
-    assert!(client.secret_inspect(&secret_id).await.unwrap_err().is_not_found());
-    client.config_delete(&config_id).await.unwrap_or_else(|e| panic!("config remove: {e}"));
-    assert!(client.config_inspect(&config_id).await.unwrap_err().is_not_found());
+    client
+        .service_delete(&service_id)
+        .await
+        .unwrap_or_else(|e| panic!("service remove: {e}"));
+    assert!(client
+        .service_inspect(&service_id)
+        .await
+        .unwrap_err()
+        .is_not_found());
+    client
+        .secret_delete(&secret_id)
+        .await
+        .unwrap_or_else(|e| panic!("secret remove: {e}"));
+    assert!(client
+        .secret_inspect(&secret_id)
+        .await
+        .unwrap_err()
+        .is_not_found());
+    client
+        .config_delete(&config_id)
+        .await
+        .unwrap_or_else(|e| panic!("config remove: {e}"));
+    assert!(client
+        .config_inspect(&config_id)
+        .await
+        .unwrap_err()
+        .is_not_found());
 
     // Leave (a manager must force it).
-    client.swarm_leave().force(true).await.unwrap_or_else(|e| panic!("swarm leave: {e}"));
+    client
+        .swarm_leave()
+        .force(true)
+        .await
+        .unwrap_or_else(|e| panic!("swarm leave: {e}"));
     let ping = client.ping().await.unwrap();
     assert_eq!(ping.swarm.as_deref(), Some("inactive"));
     let err = client.swarm_inspect().await.unwrap_err();
     assert_eq!(err.status(), Some(503), "{err:?}");
     if !had_gwbridge {
-        client.network_delete("docker_gwbridge").await.unwrap_or_else(|e| panic!("remove docker_gwbridge: {e}"));
+        client
+            .network_delete("docker_gwbridge")
+            .await
+            .unwrap_or_else(|e| panic!("remove docker_gwbridge: {e}"));
     }
 }
 
@@ -330,14 +474,51 @@ async fn every_swarm_list_filter(client: &Client, run_id: &str, node_id: &str, s
             sent.insert((stringify!($ty).to_owned(), stringify!($m).to_owned()));
         )*};
     }
-    each!(ConfigListFilters, config_list, id("x"), label(label.clone()), name("x"));
-    each!(SecretListFilters, secret_list, id("x"), label(label.clone()), name("x"), names("x"));
-    each!(NodeListFilters, node_list,
-        id(node_id), label("a=b"), membership("accepted"), name("x"), node_label("a=b"), role("manager"));
-    each!(ServiceListFilters, service_list,
-        id("x"), label(label.clone()), mode("replicated"), name(service), runtime("container"));
-    each!(TaskListFilters, task_list,
-        desired_state("running"), id("x"), label(label.clone()), name("x"), node(node_id), service(service), runtime("container"));
+    each!(
+        ConfigListFilters,
+        config_list,
+        id("x"),
+        label(label.clone()),
+        name("x")
+    );
+    each!(
+        SecretListFilters,
+        secret_list,
+        id("x"),
+        label(label.clone()),
+        name("x"),
+        names("x")
+    );
+    each!(
+        NodeListFilters,
+        node_list,
+        id(node_id),
+        label("a=b"),
+        membership("accepted"),
+        name("x"),
+        node_label("a=b"),
+        role("manager")
+    );
+    each!(
+        ServiceListFilters,
+        service_list,
+        id("x"),
+        label(label.clone()),
+        mode("replicated"),
+        name(service),
+        runtime("container")
+    );
+    each!(
+        TaskListFilters,
+        task_list,
+        desired_state("running"),
+        id("x"),
+        label(label.clone()),
+        name("x"),
+        node(node_id),
+        service(service),
+        runtime("container")
+    );
 
     let offered: std::collections::BTreeSet<_> = generated_methods("v1_45")
         .into_iter()
@@ -345,15 +526,39 @@ async fn every_swarm_list_filter(client: &Client, run_id: &str, node_id: &str, s
         .collect();
     let missing: Vec<_> = offered.difference(&sent).collect();
     let extra: Vec<_> = sent.difference(&offered).collect();
-    assert!(missing.is_empty() && extra.is_empty(), "swarm list filters not sent: {missing:?}; not offered: {extra:?}");
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "swarm list filters not sent: {missing:?}; not offered: {extra:?}"
+    );
 
-    let bad = client.config_list().filters(ConfigListFilters::new().custom("no-such-key", "x")).await;
-    assert!(bad.as_ref().is_err_and(rejected_filter), "unknown config filter accepted: {bad:?}");
-    let bad = client.task_list().filters(TaskListFilters::new().custom("no-such-key", "x")).await;
-    assert!(bad.as_ref().is_err_and(rejected_filter), "unknown task filter accepted: {bad:?}");
-    let bad = client.config_list().filters(ConfigListFilters::new().custom("names", "x")).await;
-    assert!(bad.as_ref().is_err_and(rejected_filter), "`names` accepted on configs: {bad:?}");
-    eprintln!("26.1 in a swarm: {} filter methods of the v1.45 swarm lists sent, none rejected", sent.len());
+    let bad = client
+        .config_list()
+        .filters(ConfigListFilters::new().custom("no-such-key", "x"))
+        .await;
+    assert!(
+        bad.as_ref().is_err_and(rejected_filter),
+        "unknown config filter accepted: {bad:?}"
+    );
+    let bad = client
+        .task_list()
+        .filters(TaskListFilters::new().custom("no-such-key", "x"))
+        .await;
+    assert!(
+        bad.as_ref().is_err_and(rejected_filter),
+        "unknown task filter accepted: {bad:?}"
+    );
+    let bad = client
+        .config_list()
+        .filters(ConfigListFilters::new().custom("names", "x"))
+        .await;
+    assert!(
+        bad.as_ref().is_err_and(rejected_filter),
+        "`names` accepted on configs: {bad:?}"
+    );
+    eprintln!(
+        "26.1 in a swarm: {} filter methods of the v1.45 swarm lists sent, none rejected",
+        sent.len()
+    );
 }
 
 /// The frames of a (non-followed) logs answer, as (stream, text) pairs.
@@ -363,7 +568,10 @@ async fn log_lines(logs: rt::Result<rt::LogOutput>) -> Vec<(rt::StdStream, Strin
     let mut lines = Vec::new();
     while let Some(frame) = logs.next().await {
         let frame = frame.unwrap_or_else(|e| panic!("logs item: {e}"));
-        lines.push((frame.stream, String::from_utf8_lossy(&frame.bytes).into_owned()));
+        lines.push((
+            frame.stream,
+            String::from_utf8_lossy(&frame.bytes).into_owned(),
+        ));
     }
     lines
 }
@@ -373,7 +581,11 @@ fn base64(text: &str) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for chunk in text.as_bytes().chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {

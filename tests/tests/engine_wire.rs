@@ -19,7 +19,10 @@ macro_rules! wire {
             let _ = client.system_data_usage().await;
             let _ = client.system_ping().await;
             let _ = client.container_list().all(true).await;
-            let _ = client.container_create(ContainerCreateBody::default()).name("n").await;
+            let _ = client
+                .container_create(ContainerCreateBody::default())
+                .name("n")
+                .await;
             let _ = client.container_inspect("abc").await;
             let _ = client.container_start("abc").await;
             let _ = client.container_stop("abc").t(1).await;
@@ -41,7 +44,12 @@ macro_rules! wire {
             let _ = client.image_delete("other:v1").await;
             let _ = client.image_prune().await;
             let _ = client.network_list().await;
-            let _ = client.network_create(NetworkCreateBody { name: "n".into(), ..Default::default() }).await;
+            let _ = client
+                .network_create(NetworkCreateBody {
+                    name: "n".into(),
+                    ..Default::default()
+                })
+                .await;
             let _ = client.network_inspect("n").await;
             let _ = client.network_delete("n").await;
             let _ = client.network_prune().await;
@@ -68,12 +76,29 @@ macro_rules! wire {
             for target in &targets {
                 assert!(target.starts_with(&prefix), "{target} lacks {prefix}");
             }
-            assert!(!targets.iter().any(|t| t.contains("_ping?") || t.contains("..")), "{targets:?}");
+            assert!(
+                !targets
+                    .iter()
+                    .any(|t| t.contains("_ping?") || t.contains("..")),
+                "{targets:?}"
+            );
             // Path parameters stay one segment.
-            assert!(targets.contains(&format!("{prefix}containers/name%20with%2Fslash/json")), "{targets:?}");
-            assert!(targets.contains(&format!("{prefix}images/busybox%3Alatest/json")), "{targets:?}");
-            assert!(targets.contains(&format!("{prefix}containers/abc/stop?t=1")), "{targets:?}");
-            assert!(targets.contains(&format!("{prefix}containers/abc/rename?name=new")), "{targets:?}");
+            assert!(
+                targets.contains(&format!("{prefix}containers/name%20with%2Fslash/json")),
+                "{targets:?}"
+            );
+            assert!(
+                targets.contains(&format!("{prefix}images/busybox%3Alatest/json")),
+                "{targets:?}"
+            );
+            assert!(
+                targets.contains(&format!("{prefix}containers/abc/stop?t=1")),
+                "{targets:?}"
+            );
+            assert!(
+                targets.contains(&format!("{prefix}containers/abc/rename?name=new")),
+                "{targets:?}"
+            );
             assert!(targets.contains(&format!("{prefix}_ping")), "{targets:?}");
 
             // `ping()` and `check_version()` use the unversioned /_ping, as the daemon's
@@ -129,12 +154,20 @@ fn every_generated_request_path_is_versioned() {
     let mut crates = 0;
     for entry in std::fs::read_dir(&root).unwrap() {
         let dir = entry.unwrap().path();
-        let Some(version) = dir.file_name().and_then(|n| n.to_str()).and_then(|n| n.strip_prefix("v")) else {
+        let Some(version) = dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.strip_prefix("v"))
+        else {
             continue;
         };
         let version = version.replacen('_', ".", 1);
         let requests = check_client(&dir.join("src/client.rs"), &version);
-        assert!(requests >= 90, "{}: only {requests} requests", dir.display());
+        assert!(
+            requests >= 90,
+            "{}: only {requests} requests",
+            dir.display()
+        );
         crates += 1;
     }
     assert_eq!(crates, 31);

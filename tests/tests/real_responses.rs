@@ -65,7 +65,11 @@ fn subset(written: &Value, original: &Value, path: &mut String) -> Result<(), St
                 path.push_str(k);
                 match o.get(k) {
                     Some(ov) => subset(wv, ov, path)?,
-                    None => return Err(format!("{path}: written back but the daemon did not send it")),
+                    None => {
+                        return Err(format!(
+                            "{path}: written back but the daemon did not send it"
+                        ))
+                    }
                 }
                 path.truncate(len);
             }
@@ -85,7 +89,9 @@ fn subset(written: &Value, original: &Value, path: &mut String) -> Result<(), St
         (Value::Array(w), Value::Null) if w.is_empty() => Ok(()),
         (Value::Object(w), Value::Null) if w.is_empty() => Ok(()),
         (a, b) if a == b => Ok(()),
-        (a, b) => Err(format!("{path}: the model wrote back {a} but the daemon sent {b}")),
+        (a, b) => Err(format!(
+            "{path}: the model wrote back {a} but the daemon sent {b}"
+        )),
     }
 }
 
@@ -108,7 +114,9 @@ impl Walk<'_> {
             (TypeRef::Map(inner), Value::Object(map)) => {
                 for (k, v) in map {
                     if v.is_null() && !matches!(**inner, TypeRef::Nullable(_) | TypeRef::Json) {
-                        self.violations.push(format!("{path}.{k}: null, but the map's values are not nullable"));
+                        self.violations.push(format!(
+                            "{path}.{k}: null, but the map's values are not nullable"
+                        ));
                     }
                     self.value(inner, v, &format!("{path}.{k}"));
                 }
@@ -118,7 +126,9 @@ impl Walk<'_> {
             (TypeRef::String, Value::String(_)) | (TypeRef::Bool, Value::Bool(_)) => {}
             (TypeRef::Integer(_), Value::Number(n)) if n.is_i64() || n.is_u64() => {}
             (TypeRef::Float, Value::Number(_)) => {}
-            (ty, v) => self.violations.push(format!("{path}: the spec says {ty:?}, the daemon sent {v}")),
+            (ty, v) => self
+                .violations
+                .push(format!("{path}: the spec says {ty:?}, the daemon sent {v}")),
         }
     }
 
@@ -146,17 +156,24 @@ impl Walk<'_> {
                 }
                 for f in s.fields.iter().filter(|f| !f.optional) {
                     if !map.contains_key(&f.json_name) {
-                        self.violations.push(format!("{path}: required `{}` missing", f.json_name));
+                        self.violations
+                            .push(format!("{path}: required `{}` missing", f.json_name));
                     }
                 }
             }
-            (TypeKind::Struct(_), other) => self.violations.push(format!("{path}: `{}` is an object, the daemon sent {other}", def.name)),
-            (TypeKind::StringEnum(_), Value::String(_)) | (TypeKind::IntegerEnum(_), Value::Number(_)) => {}
+            (TypeKind::Struct(_), other) => self.violations.push(format!(
+                "{path}: `{}` is an object, the daemon sent {other}",
+                def.name
+            )),
+            (TypeKind::StringEnum(_), Value::String(_))
+            | (TypeKind::IntegerEnum(_), Value::Number(_)) => {}
             (TypeKind::Alias(t), _) => {
                 let t = t.clone();
                 self.value(&t, json, path)
             }
-            (_, other) => self.violations.push(format!("{path}: `{}` cannot hold {other}", def.name)),
+            (_, other) => self
+                .violations
+                .push(format!("{path}: `{}` cannot hold {other}", def.name)),
         }
     }
 }
@@ -177,7 +194,9 @@ const FIXTURES: &[(&str, &str)] = &[
 ];
 
 fn check_by_ir(engine: &str, version: &str) -> Vec<String> {
-    let Some(specs) = dockwright_tests::specs_dir() else { return Vec::new() };
+    let Some(specs) = dockwright_tests::specs_dir() else {
+        return Vec::new();
+    };
     let spec: PathBuf = specs.join(format!("v{version}.yaml"));
     let api = dockwright_codegen::pipeline::load_api(&spec).unwrap();
     walk_fixtures(&api, engine)
@@ -188,16 +207,29 @@ fn walk_fixtures(api: &Api, engine: &str) -> Vec<String> {
     let version = api.version;
     let mut failures = Vec::new();
     for (name, op) in FIXTURES {
-        let operation = api.operation(op).unwrap_or_else(|| panic!("{op} in v{version}"));
+        let operation = api
+            .operation(op)
+            .unwrap_or_else(|| panic!("{op} in v{version}"));
         let dockwright_codegen::ir::ResponseKind::Json(ty) = &operation.response else {
             panic!("{op} has a JSON response")
         };
-        let mut walk = Walk { api, violations: Vec::new(), undocumented: Vec::new() };
+        let mut walk = Walk {
+            api,
+            violations: Vec::new(),
+            undocumented: Vec::new(),
+        };
         walk.value(ty, &fixture(engine, name), name);
         if !walk.undocumented.is_empty() {
-            eprintln!("{engine}/{name}: keys the v{version} spec does not document: {}", walk.undocumented.join(", "));
+            eprintln!(
+                "{engine}/{name}: keys the v{version} spec does not document: {}",
+                walk.undocumented.join(", ")
+            );
         }
-        failures.extend(walk.violations.into_iter().map(|v| format!("{engine} (v{version}): {v}")));
+        failures.extend(
+            walk.violations
+                .into_iter()
+                .map(|v| format!("{engine} (v{version}): {v}")),
+        );
     }
     failures
 }
@@ -207,19 +239,52 @@ macro_rules! typed_checks {
         use $krate::client::*;
         let e = $engine;
         let checks: Vec<Result<(), String>> = vec![
-            typed::<SystemVersionRequest<'static>, _>(&format!("{e}/version"), &fixture(e, "version")),
+            typed::<SystemVersionRequest<'static>, _>(
+                &format!("{e}/version"),
+                &fixture(e, "version"),
+            ),
             typed::<SystemInfoRequest<'static>, _>(&format!("{e}/info"), &fixture(e, "info")),
-            typed::<ContainerListRequest<'static>, _>(&format!("{e}/container-list"), &fixture(e, "container-list")),
-            typed::<ContainerInspectRequest<'static>, _>(&format!("{e}/container-inspect"), &fixture(e, "container-inspect")),
-            typed::<ImageListRequest<'static>, _>(&format!("{e}/image-list"), &fixture(e, "image-list")),
-            typed::<ImageInspectRequest<'static>, _>(&format!("{e}/image-inspect"), &fixture(e, "image-inspect")),
-            typed::<NetworkListRequest<'static>, _>(&format!("{e}/network-list"), &fixture(e, "network-list")),
-            typed::<NetworkInspectRequest<'static>, _>(&format!("{e}/network-inspect"), &fixture(e, "network-inspect")),
-            typed::<VolumeListRequest<'static>, _>(&format!("{e}/volume-list"), &fixture(e, "volume-list")),
-            typed::<VolumeInspectRequest<'static>, _>(&format!("{e}/volume-inspect"), &fixture(e, "volume-inspect")),
-            typed::<SystemDataUsageRequest<'static>, _>(&format!("{e}/system-df"), &fixture(e, "system-df")),
+            typed::<ContainerListRequest<'static>, _>(
+                &format!("{e}/container-list"),
+                &fixture(e, "container-list"),
+            ),
+            typed::<ContainerInspectRequest<'static>, _>(
+                &format!("{e}/container-inspect"),
+                &fixture(e, "container-inspect"),
+            ),
+            typed::<ImageListRequest<'static>, _>(
+                &format!("{e}/image-list"),
+                &fixture(e, "image-list"),
+            ),
+            typed::<ImageInspectRequest<'static>, _>(
+                &format!("{e}/image-inspect"),
+                &fixture(e, "image-inspect"),
+            ),
+            typed::<NetworkListRequest<'static>, _>(
+                &format!("{e}/network-list"),
+                &fixture(e, "network-list"),
+            ),
+            typed::<NetworkInspectRequest<'static>, _>(
+                &format!("{e}/network-inspect"),
+                &fixture(e, "network-inspect"),
+            ),
+            typed::<VolumeListRequest<'static>, _>(
+                &format!("{e}/volume-list"),
+                &fixture(e, "volume-list"),
+            ),
+            typed::<VolumeInspectRequest<'static>, _>(
+                &format!("{e}/volume-inspect"),
+                &fixture(e, "volume-inspect"),
+            ),
+            typed::<SystemDataUsageRequest<'static>, _>(
+                &format!("{e}/system-df"),
+                &fixture(e, "system-df"),
+            ),
         ];
-        checks.into_iter().filter_map(Result::err).collect::<Vec<String>>()
+        checks
+            .into_iter()
+            .filter_map(Result::err)
+            .collect::<Vec<String>>()
     }};
 }
 
@@ -247,17 +312,37 @@ fn engine_28_5_responses_decode_with_v1_51() {
 #[test]
 fn the_walk_catches_a_miscased_key() {
     // The checker itself must be able to fail: a key in the wrong casing is reported.
-    let Some(specs) = dockwright_tests::specs_dir() else { return };
+    let Some(specs) = dockwright_tests::specs_dir() else {
+        return;
+    };
     let api = dockwright_codegen::pipeline::load_api(&specs.join("v1.41.yaml")).unwrap();
     let op = api.operation("VolumeInspect").unwrap();
-    let dockwright_codegen::ir::ResponseKind::Json(ty) = &op.response else { panic!() };
+    let dockwright_codegen::ir::ResponseKind::Json(ty) = &op.response else {
+        panic!()
+    };
     let mut json = fixture("engine-20.10", "volume-inspect");
     let name = json.as_object_mut().unwrap().remove("Name").unwrap();
     json.as_object_mut().unwrap().insert("name".into(), name);
-    let mut walk = Walk { api: &api, violations: Vec::new(), undocumented: Vec::new() };
+    let mut walk = Walk {
+        api: &api,
+        violations: Vec::new(),
+        undocumented: Vec::new(),
+    };
     walk.value(ty, &json, "volume");
-    assert!(walk.violations.iter().any(|v| v.contains("volume.name: the model declares `Name`")), "{:?}", walk.violations);
-    assert!(walk.violations.iter().any(|v| v.contains("required `Name` missing")), "{:?}", walk.violations);
+    assert!(
+        walk.violations
+            .iter()
+            .any(|v| v.contains("volume.name: the model declares `Name`")),
+        "{:?}",
+        walk.violations
+    );
+    assert!(
+        walk.violations
+            .iter()
+            .any(|v| v.contains("required `Name` missing")),
+        "{:?}",
+        walk.violations
+    );
 }
 
 /// A spec the manifest does not know (here v1.55 with only its version number changed, as
@@ -265,7 +350,9 @@ fn the_walk_catches_a_miscased_key() {
 /// the same real answers, and diffs against v1.55 as no change.
 #[test]
 fn a_spec_for_the_next_version_gets_the_fixups_of_the_last_one() {
-    let Some(specs) = dockwright_tests::specs_dir() else { return };
+    let Some(specs) = dockwright_tests::specs_dir() else {
+        return;
+    };
     let original = std::fs::read_to_string(specs.join("v1.55.yaml")).unwrap();
     let next = original.replacen("  version: \"1.55\"", "  version: \"1.56\"", 1);
     assert_ne!(next, original, "the info.version line of v1.55.yaml moved");
@@ -280,11 +367,17 @@ fn a_spec_for_the_next_version_gets_the_fixups_of_the_last_one() {
     assert!(not_needed.is_empty(), "{not_needed:?}");
 
     for engine in ["engine-20.10", "engine-26.1", "engine-28.5"] {
-        let theirs: Vec<String> = walk_fixtures(&published, engine).iter().map(|v| v.replace("(v1.55)", "(v1.56)")).collect();
+        let theirs: Vec<String> = walk_fixtures(&published, engine)
+            .iter()
+            .map(|v| v.replace("(v1.55)", "(v1.56)"))
+            .collect();
         let ours = walk_fixtures(&api, engine);
         assert_eq!(ours, theirs, "{engine}");
         assert!(ours.is_empty(), "{engine}: {ours:?}");
-        eprintln!("{engine}: v1.55 and the copy both find {} violations", ours.len());
+        eprintln!(
+            "{engine}: v1.55 and the copy both find {} violations",
+            ours.len()
+        );
     }
 
     let diff = xtask::diff::compare("1.55", path.to_str().unwrap(), Some(specs)).unwrap();
@@ -300,7 +393,9 @@ fn a_spec_for_the_next_version_gets_the_fixups_of_the_last_one() {
 #[test]
 fn corpus_answers_decode_with_the_crate_of_their_version() {
     use std::collections::BTreeMap;
-    let Some(specs) = dockwright_tests::specs_dir() else { return };
+    let Some(specs) = dockwright_tests::specs_dir() else {
+        return;
+    };
     let mut apis: BTreeMap<u16, Api> = BTreeMap::new();
     let mut counts: BTreeMap<u16, usize> = BTreeMap::new();
     let mut failures = Vec::new();
@@ -310,27 +405,44 @@ fn corpus_answers_decode_with_the_crate_of_their_version() {
         for entry in corpus["answers"].as_array().unwrap() {
             let op = entry["op"].as_str().unwrap();
             let label = format!("{engine} {op} {}", entry["what"].as_str().unwrap());
-            let mut versions: Vec<u16> = entry["versions"].as_array().unwrap().iter().map(minor).collect();
+            let mut versions: Vec<u16> = entry["versions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(minor)
+                .collect();
             if engine == "28.5" && versions.contains(&51) {
                 versions.extend(52..=55);
             }
             for v in versions {
                 let api = apis.entry(v).or_insert_with(|| {
-                    dockwright_codegen::pipeline::load_api(&specs.join(format!("v1.{v}.yaml"))).unwrap()
+                    dockwright_codegen::pipeline::load_api(&specs.join(format!("v1.{v}.yaml")))
+                        .unwrap()
                 });
-                let operation = api.operation(op).unwrap_or_else(|| panic!("{op} in v1.{v}"));
+                let operation = api
+                    .operation(op)
+                    .unwrap_or_else(|| panic!("{op} in v1.{v}"));
                 let dockwright_codegen::ir::ResponseKind::Json(ty) = &operation.response else {
                     panic!("{op} has a JSON response in v1.{v}")
                 };
-                let mut walk = Walk { api, violations: Vec::new(), undocumented: Vec::new() };
+                let mut walk = Walk {
+                    api,
+                    violations: Vec::new(),
+                    undocumented: Vec::new(),
+                };
                 if entry["answer"].is_null() && !nullability::response_null_is_empty(api, ty) {
-                    walk.violations.push(format!("{op}: null, but the answer is not a list or map"));
+                    walk.violations
+                        .push(format!("{op}: null, but the answer is not a list or map"));
                 }
                 walk.value(ty, &entry["answer"], op);
                 if op == "ContainerStats" && !walk.undocumented.is_empty() {
                     stats_undocumented.push(format!("{label} at 1.{v}: {:?}", walk.undocumented));
                 }
-                failures.extend(walk.violations.into_iter().map(|x| format!("{label} at 1.{v}: {x}")));
+                failures.extend(
+                    walk.violations
+                        .into_iter()
+                        .map(|x| format!("{label} at 1.{v}: {x}")),
+                );
                 *counts.entry(v).or_default() += 1;
             }
         }
@@ -339,21 +451,32 @@ fn corpus_answers_decode_with_the_crate_of_their_version() {
     eprintln!("corpus answers decoded per crate: {}", line.join(", "));
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
     // Typed stats (fix-up `container_stats_are_typed`) lose nothing a daemon sends.
-    assert!(stats_undocumented.is_empty(), "\n{}", stats_undocumented.join("\n"));
+    assert!(
+        stats_undocumented.is_empty(),
+        "\n{}",
+        stats_undocumented.join("\n")
+    );
     let missing: Vec<u16> = (25..=55).filter(|v| !counts.contains_key(v)).collect();
-    assert!(missing.is_empty(), "no corpus answer for the crates {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "no corpus answer for the crates {missing:?}"
+    );
 }
 
 const CORPUS_ENGINES: [&str; 3] = ["20.10", "26.1", "28.5"];
 
 fn corpus(engine: &str) -> Value {
-    let path = dockwright_tests::workspace_root().join(format!("tests/fixtures/corpus/engine-{engine}.json"));
+    let path = dockwright_tests::workspace_root()
+        .join(format!("tests/fixtures/corpus/engine-{engine}.json"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_str(&text).unwrap()
 }
 
 fn minor(v: &Value) -> u16 {
-    v.as_str().and_then(|s| s.strip_prefix("1.")).and_then(|m| m.parse().ok()).expect("a version 1.NN")
+    v.as_str()
+        .and_then(|s| s.strip_prefix("1."))
+        .and_then(|m| m.parse().ok())
+        .expect("a version 1.NN")
 }
 
 /// The corpus answers recorded at `version`, decoded into the exact types of the crate of
@@ -366,18 +489,31 @@ macro_rules! typed_corpus {
         let mut count = 0;
         for engine in CORPUS_ENGINES {
             for entry in corpus(engine)["answers"].as_array().unwrap() {
-                if !entry["versions"].as_array().unwrap().iter().any(|v| v == $version) {
+                if !entry["versions"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|v| v == $version)
+                {
                     continue;
                 }
                 let (op, json) = (entry["op"].as_str().unwrap(), &entry["answer"]);
-                let label = format!("{engine} {op} {} at {}", entry["what"].as_str().unwrap(), $version);
+                let label = format!(
+                    "{engine} {op} {} at {}",
+                    entry["what"].as_str().unwrap(),
+                    $version
+                );
                 let result = match op {
                     "SystemVersion" => typed::<SystemVersionRequest<'static>, _>(&label, json),
                     "SystemInfo" => typed::<SystemInfoRequest<'static>, _>(&label, json),
                     "SystemDataUsage" => typed::<SystemDataUsageRequest<'static>, _>(&label, json),
                     "ContainerList" => typed_list::<ContainerListRequest<'static>, _>(&label, json),
-                    "ContainerInspect" => typed::<ContainerInspectRequest<'static>, _>(&label, json),
-                    "ContainerChanges" => typed_list::<ContainerChangesRequest<'static>, _>(&label, json),
+                    "ContainerInspect" => {
+                        typed::<ContainerInspectRequest<'static>, _>(&label, json)
+                    }
+                    "ContainerChanges" => {
+                        typed_list::<ContainerChangesRequest<'static>, _>(&label, json)
+                    }
                     "ContainerTop" => typed::<ContainerTopRequest<'static>, _>(&label, json),
                     "ContainerCreate" => typed::<ContainerCreateRequest<'static>, _>(&label, json),
                     "ImageList" => typed_list::<ImageListRequest<'static>, _>(&label, json),
@@ -404,7 +540,10 @@ macro_rules! typed_corpus {
 }
 
 /// Decodes `json` as the model `T` and checks the round trip.
-fn model<T: serde::de::DeserializeOwned + serde::Serialize>(label: &str, json: &Value) -> Result<(), String> {
+fn model<T: serde::de::DeserializeOwned + serde::Serialize>(
+    label: &str,
+    json: &Value,
+) -> Result<(), String> {
     let value: T = serde_path_to_error::deserialize(json)
         .map_err(|e| format!("{label}: does not decode at {}: {}", e.path(), e.inner()))?;
     let back = serde_json::to_value(&value).unwrap();
@@ -413,9 +552,25 @@ fn model<T: serde::de::DeserializeOwned + serde::Serialize>(label: &str, json: &
 
 #[test]
 fn corpus_answers_decode_typed_with_the_crates_this_package_builds() {
-    let mut failures = typed_corpus!(dockwright_v1_25, "1.25", dockwright_v1_25::models::SystemEventsResponse);
-    failures.extend(typed_corpus!(dockwright_v1_41, "1.41", dockwright_v1_41::models::EventMessage));
-    failures.extend(typed_corpus!(dockwright_v1_45, "1.45", dockwright_v1_45::models::EventMessage));
-    failures.extend(typed_corpus!(dockwright_v1_51, "1.51", dockwright_v1_51::models::EventMessage));
+    let mut failures = typed_corpus!(
+        dockwright_v1_25,
+        "1.25",
+        dockwright_v1_25::models::SystemEventsResponse
+    );
+    failures.extend(typed_corpus!(
+        dockwright_v1_41,
+        "1.41",
+        dockwright_v1_41::models::EventMessage
+    ));
+    failures.extend(typed_corpus!(
+        dockwright_v1_45,
+        "1.45",
+        dockwright_v1_45::models::EventMessage
+    ));
+    failures.extend(typed_corpus!(
+        dockwright_v1_51,
+        "1.51",
+        dockwright_v1_51::models::EventMessage
+    ));
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }

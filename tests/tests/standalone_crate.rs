@@ -8,10 +8,17 @@ fn a_spec_file_becomes_a_standalone_crate_that_cargo_accepts() {
     let root = dockwright_tests::workspace_root();
     let out = std::env::temp_dir().join(format!("dockwright-standalone-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&out);
-    xtask::codegen::standalone(&root, &root.join("tests/specs/edge-cases.yaml"), &out).expect("generates");
+    xtask::codegen::standalone(&root, &root.join("tests/specs/edge-cases.yaml"), &out)
+        .expect("generates");
     let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
-    assert!(manifest.contains("name = \"dockwright-v1-99\""), "{manifest}");
-    assert!(manifest.contains("[workspace]"), "a standalone crate is its own workspace");
+    assert!(
+        manifest.contains("name = \"dockwright-v1-99\""),
+        "{manifest}"
+    );
+    assert!(
+        manifest.contains("[workspace]"),
+        "a standalone crate is its own workspace"
+    );
     // Models only: no networking dependencies to build. The crates the generated code
     // needs are the workspace's own, so this works offline.
     let status = Command::new(env!("CARGO"))
@@ -41,15 +48,31 @@ fn a_generated_crate_copied_out_of_the_repository_builds() {
         std::fs::copy(entry.path(), out.join("src").join(entry.file_name())).unwrap();
     }
     let manifest = std::fs::read_to_string(crate_dir.join("Cargo.toml")).unwrap();
-    assert!(!manifest.contains("workspace = true") && !manifest.contains(".workspace"), "{manifest}");
+    assert!(
+        !manifest.contains("workspace = true") && !manifest.contains(".workspace"),
+        "{manifest}"
+    );
     for field in [
-        "edition", "rust-version", "license", "description", "repository", "documentation", "readme", "keywords",
+        "edition",
+        "rust-version",
+        "license",
+        "description",
+        "repository",
+        "documentation",
+        "readme",
+        "keywords",
         "categories",
     ] {
-        assert!(manifest.contains(&format!("\n{field} = ")), "`{field}` is written out:\n{manifest}");
+        assert!(
+            manifest.contains(&format!("\n{field} = ")),
+            "`{field}` is written out:\n{manifest}"
+        );
     }
     let relative = "path = \"../../runtime\"";
-    assert!(manifest.contains("dockwright-runtime = { version = \"0.1.0\", path = \"../../runtime\""), "{manifest}");
+    assert!(
+        manifest.contains("dockwright-runtime = { version = \"0.1.0\", path = \"../../runtime\""),
+        "{manifest}"
+    );
     let runtime = format!("path = {:?}", root.join("runtime").to_string_lossy());
     // The same dependency versions as this workspace (offline), and its own workspace.
     let manifest = format!("{}\n[workspace]\n", manifest.replace(relative, &runtime));
@@ -65,6 +88,10 @@ fn a_generated_crate_copied_out_of_the_repository_builds() {
         .env("CARGO_TARGET_DIR", target)
         .status()
         .expect("cargo runs");
-    assert!(status.success(), "cargo check of the copied crate in {} failed", out.display());
+    assert!(
+        status.success(),
+        "cargo check of the copied crate in {} failed",
+        out.display()
+    );
     std::fs::remove_dir_all(&out).unwrap();
 }

@@ -47,7 +47,10 @@ macro_rules! shapes {
             }
 
             /// The progress models report failures and progress.
-            fn progress_traits<T: dockwright_runtime::ProgressMessage + dockwright_runtime::ProgressReport>() {}
+            fn progress_traits<
+                T: dockwright_runtime::ProgressMessage + dockwright_runtime::ProgressReport,
+            >() {
+            }
             fn all() {
                 progress_traits::<models::CreateImageInfo>();
                 progress_traits::<models::PushImageInfo>();
@@ -57,9 +60,18 @@ macro_rules! shapes {
     };
 }
 
-shapes!(dockwright_v1_41, dockwright_v1_41::models::ContainerStatsResponse);
-shapes!(dockwright_v1_45, dockwright_v1_45::models::ContainerStatsResponse);
-shapes!(dockwright_v1_51, dockwright_v1_51::models::ContainerStatsResponse);
+shapes!(
+    dockwright_v1_41,
+    dockwright_v1_41::models::ContainerStatsResponse
+);
+shapes!(
+    dockwright_v1_45,
+    dockwright_v1_45::models::ContainerStatsResponse
+);
+shapes!(
+    dockwright_v1_51,
+    dockwright_v1_51::models::ContainerStatsResponse
+);
 
 /// v1.25: the archive operations under their old names, events of an inline type.
 mod v1_25 {

@@ -28,7 +28,8 @@ macro_rules! suite {
             let mut text = String::new();
             let mut image_id = None;
             while let Some(item) = within(300, "build progress", progress.next()).await {
-                let message = item.unwrap_or_else(|e| panic!("{}: build failed: {e}", engine.spec.name));
+                let message =
+                    item.unwrap_or_else(|e| panic!("{}: build failed: {e}", engine.spec.name));
                 if let Some(s) = message.stream_text() {
                     text.push_str(s);
                     if let Some(n) = dockwright_tests::podman::build_step(engine, s) {
@@ -41,9 +42,20 @@ macro_rules! suite {
             }
             // FROM, COPY, RUN, LABEL: four steps, announced in order.
             assert_eq!(steps, vec![1, 2, 3, 4], "{}: {text}", engine.spec.name);
-            assert!(text.contains("Successfully built"), "{}: {text}", engine.spec.name);
-            assert!(text.contains(&format!("Successfully tagged {tag}")), "{}: {text}", engine.spec.name);
-            let image = docker.image_inspect(tag.clone()).await.expect("the built image exists");
+            assert!(
+                text.contains("Successfully built"),
+                "{}: {text}",
+                engine.spec.name
+            );
+            assert!(
+                text.contains(&format!("Successfully tagged {tag}")),
+                "{}: {text}",
+                engine.spec.name
+            );
+            let image = docker
+                .image_inspect(tag.clone())
+                .await
+                .expect("the built image exists");
             let image = json(&image);
             assert_eq!(image["Config"]["Labels"]["dockwright.streams"], "build");
             if let Some(id) = image_id {
@@ -69,7 +81,10 @@ macro_rules! suite {
             assert_eq!(errors.len(), 1, "{}: {items:?}", engine.spec.name);
             match errors[0] {
                 StreamError::Daemon { message } => assert!(
-                    if dockwright_tests::podman::limit(engine, dockwright_tests::podman::PodmanLimit::BuildahRunError) {
+                    if dockwright_tests::podman::limit(
+                        engine,
+                        dockwright_tests::podman::PodmanLimit::BuildahRunError
+                    ) {
                         message.contains("while running runtime: exit status 1")
                     } else {
                         message.contains("returned a non-zero code: 1")

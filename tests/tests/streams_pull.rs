@@ -8,10 +8,19 @@ macro_rules! suite {
         pub async fn run(engine: &Engine) {
             let docker = client(engine);
             // A port nothing listens on: bind one, note it, close it.
-            let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+            let port = std::net::TcpListener::bind("127.0.0.1:0")
+                .unwrap()
+                .local_addr()
+                .unwrap()
+                .port();
             let reference = format!("127.0.0.1:{port}/dockwright/nothing");
             let outcome = within(120, "pull", async {
-                match docker.image_create().from_image(reference.clone()).tag("latest").await {
+                match docker
+                    .image_create()
+                    .from_image(reference.clone())
+                    .tag("latest")
+                    .await
+                {
                     // Failed before any progress was written: the daemon's HTTP error.
                     Err(e) => e.to_string(),
                     // Failed after: an error item.
@@ -19,15 +28,27 @@ macro_rules! suite {
                         let items: Vec<_> = progress.collect().await;
                         match items.into_iter().find_map(Result::err) {
                             Some(StreamError::Daemon { message }) => message,
-                            Some(other) => panic!("{}: not a daemon error: {other}", engine.spec.name),
-                            None => panic!("{}: the pull of {reference} succeeded?", engine.spec.name),
+                            Some(other) => {
+                                panic!("{}: not a daemon error: {other}", engine.spec.name)
+                            }
+                            None => {
+                                panic!("{}: the pull of {reference} succeeded?", engine.spec.name)
+                            }
                         }
                     }
                 }
             })
             .await;
-            assert!(outcome.contains(&format!("127.0.0.1:{port}")), "{}: {outcome}", engine.spec.name);
-            assert!(outcome.contains("connection refused"), "{}: {outcome}", engine.spec.name);
+            assert!(
+                outcome.contains(&format!("127.0.0.1:{port}")),
+                "{}: {outcome}",
+                engine.spec.name
+            );
+            assert!(
+                outcome.contains("connection refused"),
+                "{}: {outcome}",
+                engine.spec.name
+            );
         }
     };
 }

@@ -107,7 +107,8 @@ fn sound_crate() -> Vec<dockwright_codegen::emit::GeneratedFile> {
     let root = dockwright_tests::workspace_root();
     let api =
         pipeline::load_api(&root.join("tests/specs/sound.yaml")).expect("sound.yaml is accepted");
-    pipeline::generate_crate(&api, &RuntimeDependency::Member("../../../runtime".into())).expect("sound.yaml emits")
+    pipeline::generate_crate(&api, &RuntimeDependency::Member("../../../runtime".into()))
+        .expect("sound.yaml emits")
 }
 
 /// The crate of tests/specs/sound.yaml is checked in under tests/snapshots/sound/ (a

@@ -143,8 +143,12 @@ fn generate_one(root: &Path, specs: &Path, entry: &VersionEntry) -> Result<Crate
         }
         None => None,
     };
-    let files = pipeline::generate_crate_with_changes(&api, &RuntimeDependency::Workspace, changes.as_deref())
-        .map_err(|e| e.to_string())?;
+    let files = pipeline::generate_crate_with_changes(
+        &api,
+        &RuntimeDependency::Workspace,
+        changes.as_deref(),
+    )
+    .map_err(|e| e.to_string())?;
     Ok(CrateOutput {
         version: api.version,
         dir: PathBuf::from("generated").join(api.version.folder_name()),

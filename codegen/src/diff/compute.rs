@@ -48,8 +48,18 @@ pub(super) fn operation_key(op: &Operation) -> (String, String) {
 }
 
 fn operations(o: &RustNames<'_>, n: &RustNames<'_>) -> OperationChanges {
-    let old: BTreeMap<_, _> = o.api.operations.iter().map(|op| (operation_key(op), op)).collect();
-    let new: BTreeMap<_, _> = n.api.operations.iter().map(|op| (operation_key(op), op)).collect();
+    let old: BTreeMap<_, _> = o
+        .api
+        .operations
+        .iter()
+        .map(|op| (operation_key(op), op))
+        .collect();
+    let new: BTreeMap<_, _> = n
+        .api
+        .operations
+        .iter()
+        .map(|op| (operation_key(op), op))
+        .collect();
     let mut changes = OperationChanges::default();
     for (key, op) in &old {
         match new.get(key) {
@@ -134,7 +144,11 @@ fn operation_changes(
     let key = |p: &Param| -> (ParamLocation, String) { (p.location, p.wire_name.clone()) };
     let old_params: BTreeMap<_, _> = old.params.iter().map(|p| (key(p), p)).collect();
     let new_params: BTreeMap<_, _> = new.params.iter().map(|p| (key(p), p)).collect();
-    let all: BTreeSet<_> = old_params.keys().chain(new_params.keys()).cloned().collect();
+    let all: BTreeSet<_> = old_params
+        .keys()
+        .chain(new_params.keys())
+        .cloned()
+        .collect();
     for k in &all {
         match (old_params.get(k), new_params.get(k)) {
             (Some(a), None) => out.push(OperationChange::ParameterRemoved {
@@ -145,7 +159,9 @@ fn operation_changes(
             }),
             (Some(a), Some(b)) => {
                 let (a, b) = (param_info(o, old, a), param_info(n, new, b));
-                if (&a.rust_type, a.required, &a.encoding) != (&b.rust_type, b.required, &b.encoding) {
+                if (&a.rust_type, a.required, &a.encoding)
+                    != (&b.rust_type, b.required, &b.encoding)
+                {
                     out.push(OperationChange::ParameterChanged { from: a, to: b });
                 }
             }
@@ -223,11 +239,7 @@ fn operation_changes(
     out
 }
 
-fn types(
-    o: &RustNames<'_>,
-    n: &RustNames<'_>,
-    renamed: &BTreeMap<String, String>,
-) -> TypeChanges {
+fn types(o: &RustNames<'_>, n: &RustNames<'_>, renamed: &BTreeMap<String, String>) -> TypeChanges {
     let old: BTreeMap<&str, &TypeDef> = o.api.types.iter().map(|t| (t.name.as_str(), t)).collect();
     let new: BTreeMap<&str, &TypeDef> = n.api.types.iter().map(|t| (t.name.as_str(), t)).collect();
     let rename_targets: BTreeSet<&str> = renamed.values().map(String::as_str).collect();
@@ -301,7 +313,8 @@ fn type_diff(o: &RustNames<'_>, n: &RustNames<'_>, a: &TypeDef, b: &TypeDef) -> 
     let mut changed_meaning = false;
     // Only a move between definition and inline schema is worth a line: inline pointers
     // move with the spec's layout, and a definition's name is the type's name.
-    let origin_changed = matches!(a.origin, TypeOrigin::Definition(_)) != matches!(b.origin, TypeOrigin::Definition(_));
+    let origin_changed = matches!(a.origin, TypeOrigin::Definition(_))
+        != matches!(b.origin, TypeOrigin::Definition(_));
     if origin_changed {
         out.push(TypeChange::OriginChanged {
             from: rust::origin(&a.origin),
@@ -315,8 +328,10 @@ fn type_diff(o: &RustNames<'_>, n: &RustNames<'_>, a: &TypeDef, b: &TypeDef) -> 
         }
         (TypeKind::StringEnum(va), TypeKind::StringEnum(vb)) => {
             let list = |v: &[crate::ir::EnumVariant]| {
-                let mut l: Vec<(String, String)> =
-                    v.iter().map(|v| (format!("{:?}", v.value), v.rust_name.clone())).collect();
+                let mut l: Vec<(String, String)> = v
+                    .iter()
+                    .map(|v| (format!("{:?}", v.value), v.rust_name.clone()))
+                    .collect();
                 l.sort();
                 l
             };
@@ -325,9 +340,12 @@ fn type_diff(o: &RustNames<'_>, n: &RustNames<'_>, a: &TypeDef, b: &TypeDef) -> 
         (TypeKind::IntegerEnum(va), TypeKind::IntegerEnum(vb)) => {
             // Numeric order, not text order.
             let list = |v: &[crate::ir::IntegerVariant]| {
-                let mut l: Vec<(i64, String)> = v.iter().map(|v| (v.value, v.rust_name.clone())).collect();
+                let mut l: Vec<(i64, String)> =
+                    v.iter().map(|v| (v.value, v.rust_name.clone())).collect();
                 l.sort();
-                l.into_iter().map(|(v, r)| (v.to_string(), r)).collect::<Vec<_>>()
+                l.into_iter()
+                    .map(|(v, r)| (v.to_string(), r))
+                    .collect::<Vec<_>>()
             };
             variants(o, n, a, b, &list(va), &list(vb), &mut out);
         }
@@ -366,7 +384,11 @@ fn fields(
     let ma: BTreeMap<&str, &Field> = fa.iter().map(|f| (f.json_name.as_str(), f)).collect();
     let mb: BTreeMap<&str, &Field> = fb.iter().map(|f| (f.json_name.as_str(), f)).collect();
     // Old key → new key, exact first, then equal but for case (one-to-one).
-    let mut pairs: BTreeMap<&str, &str> = ma.keys().filter(|k| mb.contains_key(*k)).map(|k| (*k, *k)).collect();
+    let mut pairs: BTreeMap<&str, &str> = ma
+        .keys()
+        .filter(|k| mb.contains_key(*k))
+        .map(|k| (*k, *k))
+        .collect();
     let mut taken: BTreeSet<&str> = pairs.values().copied().collect();
     for k in ma.keys() {
         if pairs.contains_key(k) {
@@ -389,7 +411,9 @@ fn fields(
                 gone += 1;
                 lines.insert(
                     (k.to_string(), 0),
-                    TypeChange::FieldRemoved { field: field_info(o, &a.name, x) },
+                    TypeChange::FieldRemoved {
+                        field: field_info(o, &a.name, x),
+                    },
                 );
             }
             Some(m) => {
@@ -397,7 +421,10 @@ fn fields(
                 if (&x.json_name, &x.rust_name, &x.rust_type, x.required)
                     != (&y.json_name, &y.rust_name, &y.rust_type, y.required)
                 {
-                    lines.insert((m.to_string(), 1), TypeChange::FieldChanged { from: x, to: y });
+                    lines.insert(
+                        (m.to_string(), 1),
+                        TypeChange::FieldChanged { from: x, to: y },
+                    );
                 }
             }
         }
@@ -407,7 +434,9 @@ fn fields(
             fresh += 1;
             lines.insert(
                 (m.to_string(), 2),
-                TypeChange::FieldAdded { field: field_info(n, &b.name, y) },
+                TypeChange::FieldAdded {
+                    field: field_info(n, &b.name, y),
+                },
             );
         }
     }

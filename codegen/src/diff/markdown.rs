@@ -41,7 +41,11 @@ pub fn to_markdown(diff: &ApiDiff) -> String {
     if !ops.changed.is_empty() {
         let _ = writeln!(out, "\n## Operations changed");
         for op in &ops.changed {
-            let _ = writeln!(out, "\n### `{} {}` ({})\n", op.method, op.path, op.operation_id);
+            let _ = writeln!(
+                out,
+                "\n### `{} {}` ({})\n",
+                op.method, op.path, op.operation_id
+            );
             let _ = writeln!(out, "`{}`\n", op.item);
             for c in &op.changes {
                 let _ = writeln!(out, "- {}", operation_change(c));
@@ -65,7 +69,11 @@ pub fn to_markdown(diff: &ApiDiff) -> String {
     if !types.changed.is_empty() {
         let _ = writeln!(out, "\n## Types changed");
         for t in &types.changed {
-            let meaning = if t.changed_meaning { " (changed meaning)" } else { "" };
+            let meaning = if t.changed_meaning {
+                " (changed meaning)"
+            } else {
+                ""
+            };
             let _ = writeln!(out, "\n### `{}`{meaning}\n", t.item);
             if t.changed_meaning {
                 let _ = writeln!(
@@ -92,7 +100,11 @@ fn count(n: usize, one: &str, what: &str) -> Option<String> {
 
 fn summary(diff: &ApiDiff) -> String {
     let (o, t) = (&diff.operations, &diff.types);
-    let renamed_types = t.changed.iter().filter(|d| d.renamed_from.is_some()).count();
+    let renamed_types = t
+        .changed
+        .iter()
+        .filter(|d| d.renamed_from.is_some())
+        .count();
     let meaning = t.changed.iter().filter(|d| d.changed_meaning).count();
     let parts: Vec<String> = [
         count(o.added.len(), "operation", "added"),
@@ -115,11 +127,19 @@ fn summary(diff: &ApiDiff) -> String {
 }
 
 fn operation_line(op: &OperationSummary) -> String {
-    format!("`{}`: `{} {}` ({})", op.item, op.method, op.path, op.operation_id)
+    format!(
+        "`{}`: `{} {}` ({})",
+        op.item, op.method, op.path, op.operation_id
+    )
 }
 
 fn type_line(t: &TypeSummary) -> String {
-    format!("`{}`: {}; {}", t.item, code_in(&t.shape), code_origin(&t.origin))
+    format!(
+        "`{}`: {}; {}",
+        t.item,
+        code_in(&t.shape),
+        code_origin(&t.origin)
+    )
 }
 
 /// `alias of X` → ``alias of `X` ``; other shapes as they are.
@@ -167,7 +187,12 @@ fn param(p: &ParamInfo) -> String {
 }
 
 fn body(b: &BodyInfo) -> String {
-    format!("`{}` ({}, {})", b.rust_type, b.media_type, required(b.required))
+    format!(
+        "`{}` ({}, {})",
+        b.rust_type,
+        b.media_type,
+        required(b.required)
+    )
 }
 
 fn codes(c: &[u16]) -> String {
@@ -186,7 +211,9 @@ fn operation_change(c: &OperationChange) -> String {
             ..
         } => format!("renamed from {from_operation_id}: `{from_item}` → `{to_item}`"),
         OperationChange::PathChanged { from, to } => format!("path template: `{from}` → `{to}`"),
-        OperationChange::ParameterAdded { parameter } => format!("parameter added: {}", param(parameter)),
+        OperationChange::ParameterAdded { parameter } => {
+            format!("parameter added: {}", param(parameter))
+        }
         OperationChange::ParameterRemoved { parameter } => {
             format!("parameter removed: {}", param(parameter))
         }
@@ -200,7 +227,11 @@ fn operation_change(c: &OperationChange) -> String {
                     "{} → {} (now a {})",
                     required(from.required),
                     required(to.required),
-                    if to.passed_as == "argument" { "positional argument" } else { "builder setter" }
+                    if to.passed_as == "argument" {
+                        "positional argument"
+                    } else {
+                        "builder setter"
+                    }
                 ));
             }
             if from.encoding != to.encoding {
@@ -233,7 +264,9 @@ fn operation_change(c: &OperationChange) -> String {
         OperationChange::MediaTypeRemoved { media_type } => {
             format!("media type removed from `produces`: `{media_type}`")
         }
-        OperationChange::FilterKeyAdded { key, item } => format!("filter key added: `{item}` (key `{key}`)"),
+        OperationChange::FilterKeyAdded { key, item } => {
+            format!("filter key added: `{item}` (key `{key}`)")
+        }
         OperationChange::FilterKeyRemoved { key, item } => {
             format!("filter key removed: `{item}` (key `{key}`)")
         }
@@ -264,13 +297,18 @@ fn type_change(c: &TypeChange) -> String {
         TypeChange::OriginChanged { from, to } => {
             format!("origin: {} → {}", code_origin(from), code_origin(to))
         }
-        TypeChange::ShapeChanged { from, to } => format!("shape: {} → {}", code_in(from), code_in(to)),
+        TypeChange::ShapeChanged { from, to } => {
+            format!("shape: {} → {}", code_in(from), code_in(to))
+        }
         TypeChange::FieldAdded { field: f } => format!("field added: {}", field(f)),
         TypeChange::FieldRemoved { field: f } => format!("field removed: {}", field(f)),
         TypeChange::FieldChanged { from, to } => {
             let mut what = Vec::new();
             if from.json_name != to.json_name {
-                what.push(format!("JSON key `{}` → `{}`", from.json_name, to.json_name));
+                what.push(format!(
+                    "JSON key `{}` → `{}`",
+                    from.json_name, to.json_name
+                ));
             }
             if from.rust_type != to.rust_type {
                 what.push(format!("`{}` → `{}`", from.rust_type, to.rust_type));
@@ -283,7 +321,10 @@ fn type_change(c: &TypeChange) -> String {
                 });
             }
             if from.rust_name != to.rust_name {
-                what.push(format!("Rust name `{}` → `{}`", from.rust_name, to.rust_name));
+                what.push(format!(
+                    "Rust name `{}` → `{}`",
+                    from.rust_name, to.rust_name
+                ));
             }
             let key = if from.json_name == to.json_name {
                 format!(" (JSON `{}`)", to.json_name)

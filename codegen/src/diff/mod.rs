@@ -44,7 +44,10 @@ pub fn snapshot_path(from: ApiVersion, to: ApiVersion) -> String {
 
 /// The oldest API version dockwright generates: the first entry of `spec/versions.toml`
 /// (the api-diff snapshot test checks that they agree).
-pub const OLDEST_VERSION: ApiVersion = ApiVersion { major: 1, minor: 25 };
+pub const OLDEST_VERSION: ApiVersion = ApiVersion {
+    major: 1,
+    minor: 25,
+};
 
 /// The version a crate's changes are reported against: the one before it, unless `v` is
 /// the oldest dockwright generates.

@@ -20,8 +20,10 @@ use crate::ir::{Api, BodyType, ResponseKind, TypeDef, TypeKind, TypeRef};
 
 /// Old Rust name → new Rust name.
 pub(super) fn match_types(old: &Api, new: &Api) -> BTreeMap<String, String> {
-    let old_by_name: BTreeMap<&str, &TypeDef> = old.types.iter().map(|t| (t.name.as_str(), t)).collect();
-    let new_by_name: BTreeMap<&str, &TypeDef> = new.types.iter().map(|t| (t.name.as_str(), t)).collect();
+    let old_by_name: BTreeMap<&str, &TypeDef> =
+        old.types.iter().map(|t| (t.name.as_str(), t)).collect();
+    let new_by_name: BTreeMap<&str, &TypeDef> =
+        new.types.iter().map(|t| (t.name.as_str(), t)).collect();
     let removed: BTreeSet<&str> = old_by_name
         .keys()
         .filter(|n| !new_by_name.contains_key(*n))
@@ -41,7 +43,11 @@ pub(super) fn match_types(old: &Api, new: &Api) -> BTreeMap<String, String> {
         let mut evidence: BTreeSet<(String, String)> = BTreeSet::new();
         let mut walk = |a: &TypeRef, b: &TypeRef| {
             walk_pair(old, new, a, b, &mut |x, y| {
-                if removed.contains(x) && added.contains(y) && !pairs.contains_key(x) && !taken.contains(y) {
+                if removed.contains(x)
+                    && added.contains(y)
+                    && !pairs.contains_key(x)
+                    && !taken.contains(y)
+                {
                     evidence.insert((x.to_owned(), y.to_owned()));
                 }
             })
@@ -68,9 +74,15 @@ pub(super) fn match_types(old: &Api, new: &Api) -> BTreeMap<String, String> {
             }
         }
         // Operations present in both versions.
-        let new_ops: BTreeMap<_, _> = new.operations.iter().map(|op| (operation_key(op), op)).collect();
+        let new_ops: BTreeMap<_, _> = new
+            .operations
+            .iter()
+            .map(|op| (operation_key(op), op))
+            .collect();
         for op in &old.operations {
-            let Some(nop) = new_ops.get(&operation_key(op)) else { continue };
+            let Some(nop) = new_ops.get(&operation_key(op)) else {
+                continue;
+            };
             for p in &op.params {
                 if let Some(q) = nop
                     .params
@@ -104,7 +116,10 @@ pub(super) fn match_types(old: &Api, new: &Api) -> BTreeMap<String, String> {
                 Some((s, r, a))
             })
             .collect();
-        candidates.sort_by(|x, y| y.0.total_cmp(&x.0).then_with(|| (&x.1, &x.2).cmp(&(&y.1, &y.2))));
+        candidates.sort_by(|x, y| {
+            y.0.total_cmp(&x.0)
+                .then_with(|| (&x.1, &x.2).cmp(&(&y.1, &y.2)))
+        });
         let mut progress = false;
         let mut used_new: BTreeSet<String> = pairs.values().cloned().collect();
         for (_, r, a) in candidates {
@@ -144,8 +159,14 @@ fn similarity(old: &Api, new: &Api, a: &TypeDef, b: &TypeDef) -> Option<f64> {
     }
     let score = match (&a.kind, &b.kind) {
         (TypeKind::Struct(s), TypeKind::Struct(t)) => jaccard(
-            s.fields.iter().map(|f| f.json_name.to_lowercase()).collect(),
-            t.fields.iter().map(|f| f.json_name.to_lowercase()).collect(),
+            s.fields
+                .iter()
+                .map(|f| f.json_name.to_lowercase())
+                .collect(),
+            t.fields
+                .iter()
+                .map(|f| f.json_name.to_lowercase())
+                .collect(),
         ),
         (TypeKind::StringEnum(s), TypeKind::StringEnum(t)) => jaccard(
             s.iter().map(|v| v.value.clone()).collect(),

@@ -4,7 +4,10 @@
 //! a client method per operation, a `{Operation}Request` builder with a setter per
 //! optional parameter, a `{Operation}Filters` type with a method per filter key.
 
-use crate::ir::{Api, BodyType, Field, IntWidth, Operation, Param, ParamLocation, QueryEncoding, ResponseKind, TypeKind, TypeOrigin, TypeRef};
+use crate::ir::{
+    Api, BodyType, Field, IntWidth, Operation, Param, ParamLocation, QueryEncoding, ResponseKind,
+    TypeKind, TypeOrigin, TypeRef,
+};
 use crate::names;
 use crate::stream_kinds::{self, StreamKind};
 
@@ -86,7 +89,11 @@ impl<'a> RustNames<'a> {
             (self.method(op), "argument", field)
         } else {
             (
-                format!("{}::client::{}::{field}", self.krate, Self::request_type(op)),
+                format!(
+                    "{}::client::{}::{field}",
+                    self.krate,
+                    Self::request_type(op)
+                ),
                 "setter",
                 field,
             )
@@ -119,7 +126,11 @@ impl<'a> RustNames<'a> {
             .zip(crate::emit::filters::filter_method_names(keys))
             .find(|(k, _)| k.key == key)
             .map_or_else(|| names::snake_ident(key), |(_, m)| m);
-        format!("{}::filters::{}::{method}", self.krate, Self::filter_type(op))
+        format!(
+            "{}::filters::{}::{method}",
+            self.krate,
+            Self::filter_type(op)
+        )
     }
 
     /// The request body's Rust type, as the client takes it.

@@ -157,15 +157,33 @@ fn a_version_against_itself_has_no_changes() {
 #[test]
 fn operations_are_keyed_by_method_and_path() {
     let d = sample();
-    let added: Vec<_> = d.operations.added.iter().map(|o| o.operation_id.as_str()).collect();
-    let removed: Vec<_> = d.operations.removed.iter().map(|o| o.operation_id.as_str()).collect();
+    let added: Vec<_> = d
+        .operations
+        .added
+        .iter()
+        .map(|o| o.operation_id.as_str())
+        .collect();
+    let removed: Vec<_> = d
+        .operations
+        .removed
+        .iter()
+        .map(|o| o.operation_id.as_str())
+        .collect();
     assert_eq!(added, ["VolumeUpdate"]);
     assert_eq!(removed, ["GoneDelete"]);
-    assert_eq!(d.operations.added[0].item, "dockwright_v1_99::client::Client::volume_update");
-    assert_eq!(d.operations.removed[0].item, "dockwright_v1_98::client::Client::gone_delete");
+    assert_eq!(
+        d.operations.added[0].item,
+        "dockwright_v1_99::client::Client::volume_update"
+    );
+    assert_eq!(
+        d.operations.removed[0].item,
+        "dockwright_v1_98::client::Client::gone_delete"
+    );
 
     // Renamed operation, renamed path parameter: one operation, not a removal and an addition.
-    let archive = d.operation("GET", "/things/{name}/archive").expect("archive changed");
+    let archive = d
+        .operation("GET", "/things/{name}/archive")
+        .expect("archive changed");
     assert!(archive.changes.contains(&OperationChange::Renamed {
         from_operation_id: "ThingGetArchive".into(),
         to_operation_id: "ThingArchive".into(),
@@ -181,15 +199,23 @@ fn operations_are_keyed_by_method_and_path() {
         archive.added_parameter("name").unwrap().item,
         "dockwright_v1_99::client::Client::thing_archive"
     );
-    assert_eq!(archive.media_types(true), ["application/vnd.docker.multiplexed-stream"]);
+    assert_eq!(
+        archive.media_types(true),
+        ["application/vnd.docker.multiplexed-stream"]
+    );
 }
 
 #[test]
 fn parameters_and_filter_keys() {
     let d = sample();
     let list = d.operation("GET", "/things").expect("list changed");
-    let shared = list.added_parameter("shared-size").expect("shared-size added");
-    assert_eq!(shared.item, "dockwright_v1_99::client::ThingListRequest::shared_size");
+    let shared = list
+        .added_parameter("shared-size")
+        .expect("shared-size added");
+    assert_eq!(
+        shared.item,
+        "dockwright_v1_99::client::ThingListRequest::shared_size"
+    );
     assert_eq!(shared.rust_type, "bool");
     assert_eq!(shared.passed_as, "setter");
     assert!(list.changes.iter().any(|c| matches!(c,
@@ -220,9 +246,15 @@ fn fields_and_variants() {
         })
     };
     let (from, to) = changed("Size").expect("Size retyped");
-    assert_eq!((from.rust_type.as_str(), to.rust_type.as_str()), ("Option<i32>", "Option<i64>"));
+    assert_eq!(
+        (from.rust_type.as_str(), to.rust_type.as_str()),
+        ("Option<i32>", "Option<i64>")
+    );
     let (from, to) = changed("Id").expect("Id now required");
-    assert_eq!((from.rust_type.as_str(), to.rust_type.as_str()), ("Option<String>", "String"));
+    assert_eq!(
+        (from.rust_type.as_str(), to.rust_type.as_str()),
+        ("Option<String>", "String")
+    );
     assert_eq!(to.item, "dockwright_v1_99::models::Thing::id");
     let (from, to) = changed("Driver").expect("Driver's type renamed");
     assert_eq!(from.rust_type, "Option<models::GraphDriver>");
@@ -254,7 +286,9 @@ fn fields_and_variants() {
 fn renamed_and_repurposed_types() {
     let d = sample();
     // Referred to from the same place and the same fields: a rename.
-    let gd = d.changed_type("GraphDriverData").expect("GraphDriver renamed");
+    let gd = d
+        .changed_type("GraphDriverData")
+        .expect("GraphDriver renamed");
     assert_eq!(gd.renamed_from.as_deref(), Some("GraphDriver"));
     assert!(!d.types.added.iter().any(|t| t.name == "GraphDriverData"));
     // Same fields but nothing points from one to the other: removed and added.
@@ -275,11 +309,19 @@ fn output_is_deterministic_and_names_items() {
     assert_eq!(md, to_markdown(&diff(&a, &b)));
     assert!(md.starts_with("# API changes: v1.98 → v1.99\n"));
     assert!(md.contains("- filter key added: `dockwright_v1_99::filters::ThingListFilters::until` (key `until`)"), "{md}");
-    assert!(md.contains("### `dockwright_v1_99::models::Config` (changed meaning)"), "{md}");
-    assert!(md.contains("media type added to `produces`: `application/vnd.docker.multiplexed-stream`"));
+    assert!(
+        md.contains("### `dockwright_v1_99::models::Config` (changed meaning)"),
+        "{md}"
+    );
+    assert!(
+        md.contains("media type added to `produces`: `application/vnd.docker.multiplexed-stream`")
+    );
     let json: serde_json::Value = serde_json::from_str(&to_json(&diff(&a, &b))).unwrap();
     assert_eq!(json["to"]["crate_name"], "dockwright_v1_99");
-    assert_eq!(json["operations"]["added"][0]["operation_id"], "VolumeUpdate");
+    assert_eq!(
+        json["operations"]["added"][0]["operation_id"],
+        "VolumeUpdate"
+    );
     assert!(json["types"]["changed"]
         .as_array()
         .unwrap()
@@ -296,12 +338,18 @@ fn snapshot_names() {
 #[test]
 fn filter_keys_alone_are_not_a_schema_change() {
     let old = api(OLD);
-    let text = OLD.replace("- `is-automated=(true|false)`", "- `is-automated=(true|false)`\n            - `stars=<n>`");
+    let text = OLD.replace(
+        "- `is-automated=(true|false)`",
+        "- `is-automated=(true|false)`\n            - `stars=<n>`",
+    );
     let new = api(&text);
     let d = diff(&old, &new);
     assert!(!d.is_empty());
     assert!(d.schema_unchanged(), "{d:#?}");
-    assert_eq!(d.operation("GET", "/things").unwrap().filter_keys(true), ["stars"]);
+    assert_eq!(
+        d.operation("GET", "/things").unwrap().filter_keys(true),
+        ["stars"]
+    );
     assert!(to_markdown(&d).contains("The schemas are unchanged"));
     assert!(!sample().schema_unchanged());
 }

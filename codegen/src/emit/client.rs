@@ -110,7 +110,8 @@ fn response_plan(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
         // A list or map answer may be Go's nil: `null` is empty (crate::ir::nullability).
         ResponseKind::Json(t) if crate::ir::nullability::response_null_is_empty(api, t) => {
             let t = rust_type_in(api, t, &models);
-            let send = quote!(request.send_json::<Option<#t>>().await.map(Option::unwrap_or_default));
+            let send =
+                quote!(request.send_json::<Option<#t>>().await.map(Option::unwrap_or_default));
             (t, send)
         }
         ResponseKind::Json(t) => {
@@ -125,16 +126,18 @@ fn response_plan(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
 
 pub fn client(api: &Api) -> TokenStream {
     // One `impl Client` per area (spec tag), each under its heading (emit::areas).
-    let methods = super::areas::by_area(api).into_iter().map(|(heading, ops)| {
-        let doc = doc_attr(Some(&heading));
-        let methods = ops.into_iter().map(|op| method(api, op));
-        quote! {
-            #doc
-            impl Client {
-                #(#methods)*
+    let methods = super::areas::by_area(api)
+        .into_iter()
+        .map(|(heading, ops)| {
+            let doc = doc_attr(Some(&heading));
+            let methods = ops.into_iter().map(|op| method(api, op));
+            quote! {
+                #doc
+                impl Client {
+                    #(#methods)*
+                }
             }
-        }
-    });
+        });
     let requests = api.operations.iter().map(|op| request_type(api, op));
     let version = api.version.to_string();
     let progress = super::streams::progress_impls(api);

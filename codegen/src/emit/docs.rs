@@ -68,7 +68,11 @@ pub fn sanitize(text: &str) -> Option<String> {
             items.push((raw, raw + marker, column + marker));
             column
         } else {
-            if after_blank && items.last().is_some_and(|(_, raw_content, _)| raw < *raw_content) {
+            if after_blank
+                && items
+                    .last()
+                    .is_some_and(|(_, raw_content, _)| raw < *raw_content)
+            {
                 items.clear();
             }
             // Outside lists, no indentation: four spaces would start a (Rust) code block.
@@ -190,7 +194,10 @@ fn escape_inline(line: &str) -> String {
 }
 
 fn starts_with(chars: &[char], prefix: &str) -> bool {
-    prefix.chars().enumerate().all(|(i, p)| chars.get(i) == Some(&p))
+    prefix
+        .chars()
+        .enumerate()
+        .all(|(i, p)| chars.get(i) == Some(&p))
 }
 
 /// Length of a `[text](http...)` link at the start of `chars`.
@@ -213,7 +220,8 @@ mod tests {
 
     #[test]
     fn html_like_placeholders_and_brackets_are_escaped_outside_code() {
-        let s = sanitize("Use <image-name>[:<tag>] or `<id>` and [docs](https://docs.docker.com).").unwrap();
+        let s = sanitize("Use <image-name>[:<tag>] or `<id>` and [docs](https://docs.docker.com).")
+            .unwrap();
         assert_eq!(s, "Use &lt;image-name&gt;\\[:&lt;tag&gt;\\] or `<id>` and [docs](https://docs.docker.com).");
     }
 
@@ -225,8 +233,12 @@ mod tests {
 
     #[test]
     fn list_continuations_sit_at_their_item_column() {
-        let s = sanitize("- `z` a shared\n    label indicates\n  - nested\n        more\n\nAfter.").unwrap();
-        assert_eq!(s, "- `z` a shared\n  label indicates\n  - nested\n    more\n\nAfter.");
+        let s = sanitize("- `z` a shared\n    label indicates\n  - nested\n        more\n\nAfter.")
+            .unwrap();
+        assert_eq!(
+            s,
+            "- `z` a shared\n  label indicates\n  - nested\n    more\n\nAfter."
+        );
     }
 
     #[test]
@@ -239,6 +251,9 @@ mod tests {
 
     #[test]
     fn blockquotes_survive() {
-        assert_eq!(sanitize("> **Note**: a > b").unwrap(), "> **Note**: a &gt; b");
+        assert_eq!(
+            sanitize("> **Note**: a > b").unwrap(),
+            "> **Note**: a &gt; b"
+        );
     }
 }

@@ -135,7 +135,9 @@ fn changes_rs(api: &Api, report: &str) -> String {
         let mut rest = line;
         while let Some(at) = rest.find(&own) {
             let path_start = at + own.len();
-            let Some(len) = rest[path_start..].find('`') else { break };
+            let Some(len) = rest[path_start..].find('`') else {
+                break;
+            };
             let path = &rest[path_start..path_start + len];
             linked.push_str(&rest[..at]);
             linked.push_str(&format!("[`{path}`](crate::{path})"));
@@ -196,7 +198,11 @@ fn prelude(api: &Api) -> TokenStream {
         .operations
         .iter()
         .any(|op| op.params.iter().any(|p| p.filter_keys.is_some()));
-    let filters = has_filters.then(|| quote!(pub use crate::filters::*;));
+    let filters = has_filters.then(|| {
+        quote!(
+            pub use crate::filters::*;
+        )
+    });
     quote! {
         /// What nearly every program using this crate names: `use` it whole
         /// (`use …::prelude::*;`).
@@ -221,14 +227,21 @@ fn prelude(api: &Api) -> TokenStream {
 
 fn lib_rs(api: &Api, has_changes: bool) -> TokenStream {
     let prelude = prelude(api);
-    let changes_mod = has_changes.then(|| quote!(pub mod changes;));
+    let changes_mod = has_changes.then(|| {
+        quote!(
+            pub mod changes;
+        )
+    });
     let v = api.version;
     let crate_name = v.crate_name();
     let package = v.package_name();
     let title = format!(" Typed Docker Engine API **v{v}**: models and a client.");
     let pin = [
         format!(" Depend on this crate to pin API v{v}: every request goes to `/v{v}/…`, and the"),
-        format!(" types are exactly those of the v{v} spec (`{}`).", api.spec_file),
+        format!(
+            " types are exactly those of the v{v} spec (`{}`).",
+            api.spec_file
+        ),
     ];
     // The example uses the typed filters where the API has them, else a ping.
     let example = if api
@@ -267,8 +280,9 @@ fn lib_rs(api: &Api, has_changes: bool) -> TokenStream {
         .map(|l| format!(" {l}"));
     // What changed against the previous version, for the published specs (a spec given
     // with `--spec PATH` has no checked-in report).
-    let changes: Vec<String> = match crate::diff::previous_version(v) {
-        Some(prev) if api.spec_file == format!("v{v}.yaml") => vec![
+    let changes: Vec<String> =
+        match crate::diff::previous_version(v) {
+            Some(prev) if api.spec_file == format!("v{v}.yaml") => vec![
             String::new(),
             format!(
                 " **Changes against API v{prev}** (operations, parameters, filter keys, types,"
@@ -282,8 +296,8 @@ fn lib_rs(api: &Api, has_changes: bool) -> TokenStream {
             ),
             " prints them (`--format json` for a machine-readable form).".to_owned(),
         ],
-        _ => Vec::new(),
-    };
+            _ => Vec::new(),
+        };
     let follow = if api.operation("SystemEvents").is_some() {
         docs::follow_events_section(&crate_name.to_string())
     } else {

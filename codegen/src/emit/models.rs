@@ -88,7 +88,11 @@ fn type_def(api: &Api, t: &TypeDef, defaults: &DefaultTable) -> TokenStream {
                 let fname = ident(&f.rust_name);
                 let docs = doc_attr(f.docs.as_deref());
                 let inner = rust_type(api, &f.ty);
-                let ty = if f.optional { quote!(Option<#inner>) } else { inner };
+                let ty = if f.optional {
+                    quote!(Option<#inner>)
+                } else {
+                    inner
+                };
                 quote! {
                     #docs
                     pub #fname: #ty,
@@ -320,7 +324,12 @@ impl DefaultTable {
         value
     }
 
-    fn ref_default(api: &Api, t: &TypeRef, table: &mut HashMap<TypeId, bool>, depth: usize) -> bool {
+    fn ref_default(
+        api: &Api,
+        t: &TypeRef,
+        table: &mut HashMap<TypeId, bool>,
+        depth: usize,
+    ) -> bool {
         match t {
             TypeRef::Named(id) => Self::compute(api, *id, table, depth),
             TypeRef::Boxed(inner) => Self::ref_default(api, inner, table, depth),

@@ -49,6 +49,8 @@ const OVERSIZED: &[(&str, usize)] = &[
     ("runtime/src/streaming.rs", 651),
     ("codegen/src/ir/lower/mod.rs", 622),
     ("tests/tests/swarm_multinode.rs", 628),
+    // Grew past the budget when the tree was first formatted with rustfmt.
+    ("tests/tests/engine_swarm.rs", 608),
 ];
 
 /// `(rule, file, reason)`: a rule that does not apply to a whole file.
