@@ -526,3 +526,43 @@ macro_rules! on_engine {
 on_engine!(every_filter_key_of_v1_41_on_20_10, v1_41, ENGINE_20_10);
 on_engine!(every_filter_key_of_v1_45_on_26_1, v1_45, ENGINE_26_1);
 on_engine!(every_filter_key_of_v1_51_on_28, v1_51, ENGINE_28);
+
+/// A key the daemon still accepts but the crate leaves out because it is deprecated is
+/// named, with the reason, in the filter type's docs: image search `is-automated` from
+/// v1.45 (offered, typed, by v1.41), build prune `unused-for` (a synonym of `until`).
+#[test]
+fn deprecated_keys_left_out_are_documented() {
+    let docs_of = |krate: &str, ty: &str| {
+        let path =
+            dockwright_tests::workspace_root().join(format!("generated/{krate}/src/filters.rs"));
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let end = text
+            .find(&format!("pub struct {ty}("))
+            .unwrap_or_else(|| panic!("{krate}: no {ty}"));
+        let start = text[..end].rfind("\n\n").unwrap_or(0);
+        text[start..end].to_owned()
+    };
+    for krate in ["v1_45", "v1_51", "v1_55"] {
+        let search = docs_of(krate, "ImageSearchFilters");
+        assert!(
+            search.contains("Left out on purpose: `is-automated`, deprecated"),
+            "{krate}: {search}"
+        );
+        let build = docs_of(krate, "BuildPruneFilters");
+        assert!(
+            build.contains("Left out on purpose: `unused-for`, a deprecated synonym of `until`"),
+            "{krate}: {build}"
+        );
+        let offered = generated_methods(krate);
+        assert!(
+            !offered.contains(&("ImageSearchFilters".into(), "is_automated".into())),
+            "{krate}"
+        );
+    }
+    let search = docs_of("v1_41", "ImageSearchFilters");
+    assert!(!search.contains("is-automated`, deprecated"), "{search}");
+    assert!(
+        generated_methods("v1_41").contains(&("ImageSearchFilters".into(), "is_automated".into()))
+    );
+}
