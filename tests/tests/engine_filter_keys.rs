@@ -335,25 +335,25 @@ macro_rules! every_key {
                 let list = client.node_list().filters(f).await.unwrap_or_else(|e| panic!("{name}: node list: {e}"));
                 list.into_iter().filter_map(|n| n.id).collect::<Vec<_>>()
             };
-            assert_eq!(nodes(NodeListFilters::new().role("manager")).await, [node_id.clone()], "{name}: role=manager");
+            assert_eq!(nodes(NodeListFilters::new().role("manager")).await, std::slice::from_ref(&node_id), "{name}: role=manager");
             assert_eq!(nodes(NodeListFilters::new().role("worker")).await, Vec::<String>::new(), "{name}: role=worker");
-            assert_eq!(nodes(NodeListFilters::new().membership("accepted")).await, [node_id.clone()], "{name}: membership");
+            assert_eq!(nodes(NodeListFilters::new().membership("accepted")).await, std::slice::from_ref(&node_id), "{name}: membership");
             assert_eq!(nodes(NodeListFilters::new().membership("pending")).await, Vec::<String>::new(), "{name}: membership");
-            assert_eq!(nodes(NodeListFilters::new().name(hostname)).await, [node_id.clone()], "{name}: node name");
+            assert_eq!(nodes(NodeListFilters::new().name(hostname)).await, std::slice::from_ref(&node_id), "{name}: node name");
             let services = |f: ServiceListFilters| async move {
                 let list = client.service_list().filters(f.label(label_filter(run_id))).await.unwrap_or_else(|e| panic!("{name}: service list: {e}"));
                 list.into_iter().filter_map(|s| s.id).collect::<Vec<_>>()
             };
-            assert_eq!(services(ServiceListFilters::new().mode("replicated")).await, [service_id.clone()], "{name}: mode=replicated");
+            assert_eq!(services(ServiceListFilters::new().mode("replicated")).await, std::slice::from_ref(&service_id), "{name}: mode=replicated");
             assert_eq!(services(ServiceListFilters::new().mode("global")).await, Vec::<String>::new(), "{name}: mode=global");
-            assert_eq!(services(ServiceListFilters::new().runtime("container")).await, [service_id.clone()], "{name}: runtime=container");
+            assert_eq!(services(ServiceListFilters::new().runtime("container")).await, std::slice::from_ref(&service_id), "{name}: runtime=container");
             assert_eq!(services(ServiceListFilters::new().runtime("plugin")).await, Vec::<String>::new(), "{name}: runtime=plugin");
             assert_eq!(services(ServiceListFilters::new().name(&service)).await, [service_id], "{name}: service name");
             let secrets = |f: SecretListFilters| async move {
                 let list = client.secret_list().filters(f).await.unwrap_or_else(|e| panic!("{name}: secret list: {e}"));
                 list.into_iter().filter_map(|s| s.spec.and_then(|s| s.name)).collect::<Vec<_>>()
             };
-            assert_eq!(secrets(SecretListFilters::new().names(&secret)).await, [secret.clone()], "{name}: secret names");
+            assert_eq!(secrets(SecretListFilters::new().names(&secret)).await, std::slice::from_ref(&secret), "{name}: secret names");
             assert_eq!(secrets(SecretListFilters::new().names(format!("{secret}-no"))).await, Vec::<String>::new(), "{name}: secret names");
             let tasks = client
                 .task_list()
