@@ -1,8 +1,8 @@
 //! Typed filters really filter on real engines: container `status` (an enum, with `Other`
 //! for words the crate does not know), `health` (an enum), `is-task` (a `bool`), `exited`
 //! (an integer), `label`, `name`, several values of one key, the negated `label!` of a
-//! prune, and plugin `enabled` (a `bool`, shown on a disabled plugin created without a
-//! registry on 20.10); plus the exact query string each crate sends,
+//! prune, and plugin `enabled` (a `bool`) and `capability`, shown on a disabled plugin
+//! created without a registry on each engine; plus the exact query string each crate sends,
 //! pinned against a fake daemon that records the request line (presence flags as `[]`,
 //! keys taken once replaced).
 //!
@@ -184,12 +184,16 @@ macro_rules! suite {
             })
         }
 
-        /// `enabled` as a bool splits the installed plugins. Through the v1.41 crate on
-        /// 20.10 a disabled plugin is then created without a registry (`plugin_create`
-        /// with a tar of `config.json` and a busybox `rootfs/`), so the filter is seen to
-        /// filter: it is listed by `enabled(false)` and not by `enabled(true)`. Only there:
-        /// that is the one test of this binary listing 20.10's plugins, so no other test
-        /// counts them while the plugin exists (on 26.1 two crates' tests run at once).
+        /// `enabled` as a bool splits the installed plugins, decoded by the typed list.
+        /// Through the crate of the engine's own version (v1.41 on 20.10, v1.45 on 26.1,
+        /// v1.51 on 28.5) a disabled plugin is then created without a registry
+        /// (`plugin_create` with a tar of `config.json` and a busybox `rootfs/`), so the
+        /// filter is seen to filter: it is listed by `enabled(false)` and not by
+        /// `enabled(true)`; inspected, its `Interface.Types` are the daemon's strings
+        /// (fix-up `plugin_interface_types_are_strings`), and the typed `plugin_delete`
+        /// takes the daemon's empty answer (fix-up `plugin_delete_answers_no_body`).
+        /// Plugins named by a test (`dwt-plugin-…`) may come and go while another test
+        /// of the same engine lists them, so the counts leave them out.
         async fn plugins(client: &Client, engine: &Engine) {
             dockwright_tests::if_v1_25!($era, {
                 // The v1.25 crate has no plugin filters.
@@ -197,16 +201,16 @@ macro_rules! suite {
             } else {
             use $api::filters::PluginListFilters;
             let name = engine.spec.name;
-            let all = client.plugin_list().await.unwrap_or_else(|e| panic!("{name}: plugins: {e}"));
+            let settled = |list: Vec<$api::models::Plugin>| {
+                list.into_iter().filter(|p| !p.name.starts_with("dwt-plugin-")).collect::<Vec<_>>()
+            };
+            let all = settled(client.plugin_list().await.unwrap_or_else(|e| panic!("{name}: plugins: {e}")));
             let enabled = client.plugin_list().filters(PluginListFilters::new().enabled(true)).await.unwrap_or_else(|e| panic!("{name}: {e}"));
             let disabled = client.plugin_list().filters(PluginListFilters::new().enabled(false)).await.unwrap_or_else(|e| panic!("{name}: {e}"));
             assert!(enabled.iter().all(|p| p.enabled), "{name}: {enabled:?}");
             assert!(disabled.iter().all(|p| !p.enabled), "{name}: {disabled:?}");
-            assert_eq!(enabled.len() + disabled.len(), all.len(), "{name}");
-            if stringify!($era) != "v1_41" || name != "20.10" {
-                if all.is_empty() {
-                    eprintln!("{name}: no plugin installed: `enabled` is accepted here; its filtering is shown on 20.10");
-                }
+            assert_eq!(settled(enabled).len() + settled(disabled).len(), all.len(), "{name}");
+            if engine.spec.api != $api::client::API_VERSION {
                 return;
             }
 
@@ -219,52 +223,40 @@ macro_rules! suite {
                 .body(dockwright_runtime::Body::from(archive))
                 .await
                 .unwrap_or_else(|e| panic!("{name}: creating a plugin without a registry: {e}"));
-            // (name, Enabled) of the plugins listed under a typed filter, sent as the
-            // generated request sends it but read as plain JSON: the crate's `Plugin`
-            // model cannot decode a plugin yet (the daemon writes `Interface.Types` as
-            // strings, `"docker.volumedriver/1.0"`, where the spec has objects).
+            // (name, enabled) of the plugins listed under a typed filter, typed answers.
             let listed = |filters: Option<PluginListFilters>| async move {
-                let mut request = client.transport().request(dockwright_runtime::Method::GET, "/v1.41/plugins".into());
-                if let Some(filters) = &filters {
-                    request = request.query_json("filters", filters);
-                }
-                let list: serde_json::Value = request.send_json().await.unwrap_or_else(|e| panic!("{name}: plugins: {e}"));
-                list.as_array()
-                    .expect("a list")
-                    .iter()
-                    .map(|p| (p["Name"].as_str().unwrap_or_default().to_owned(), p["Enabled"].as_bool()))
-                    .collect::<Vec<_>>()
+                let request = client.plugin_list();
+                let request = match filters {
+                    Some(filters) => request.filters(filters),
+                    None => request,
+                };
+                let list = request.await.unwrap_or_else(|e| panic!("{name}: typed plugin list: {e}"));
+                list.into_iter().map(|p| (p.name, p.enabled)).collect::<Vec<_>>()
             };
-            let has = |list: &[(String, Option<bool>)]| list.iter().any(|(n, _)| *n == plugin);
+            let has = |list: &[(String, bool)]| list.iter().any(|(n, _)| *n == plugin);
             let all = listed(None).await;
-            assert!(all.contains(&(plugin.clone(), Some(false))), "{name}: {plugin} not listed as disabled: {all:?}");
+            assert!(all.contains(&(plugin.clone(), false)), "{name}: {plugin} not listed as disabled: {all:?}");
             let disabled = listed(Some(PluginListFilters::new().enabled(false))).await;
             assert!(has(&disabled), "{name}: enabled(false) misses {plugin}: {disabled:?}");
-            assert!(disabled.iter().all(|(_, e)| *e == Some(false)), "{name}: {disabled:?}");
+            assert!(disabled.iter().all(|(_, e)| !e), "{name}: {disabled:?}");
             let enabled = listed(Some(PluginListFilters::new().enabled(true))).await;
             assert!(!has(&enabled), "{name}: enabled(true) lists {plugin}: {enabled:?}");
-            assert!(enabled.iter().all(|(_, e)| *e == Some(true)), "{name}: {enabled:?}");
-            // The typed answer: decoded, it must hold the plugin; the one failure let
-            // through is the known decoding defect above, said on every run.
-            match client.plugin_list().filters(PluginListFilters::new().enabled(false)).await {
-                Ok(list) => assert!(list.iter().any(|p| p.name == plugin && !p.enabled), "{name}: {list:?}"),
-                Err(e) if e.to_string().contains("Interface.Types") => eprintln!(
-                    "{name}: KNOWN DEFECT, needs a fix-up: the typed plugin list cannot decode a plugin: {e}"
-                ),
-                Err(e) => panic!("{name}: typed plugin list: {e}"),
-            }
-            // Removed through the typed call; 20.10 answers it with an empty body where
-            // the spec promises the `Plugin`, the other known defect let through (said).
-            match client.plugin_delete(&plugin).await {
-                Ok(_) => {}
-                Err(e) if e.status().is_none() && e.to_string().contains("EOF while parsing") => eprintln!(
-                    "{name}: KNOWN DEFECT, needs a fix-up: plugin_delete expects a Plugin, the daemon answers 200 with no body: {e}"
-                ),
-                Err(e) => panic!("{name}: remove {plugin}: {e}"),
-            }
+            assert!(enabled.iter().all(|(_, e)| *e), "{name}: {enabled:?}");
+            // `capability` filters on what `Interface.Types` names.
+            let volume_drivers = listed(Some(PluginListFilters::new().capability("volumedriver"))).await;
+            assert!(has(&volume_drivers), "{name}: capability=volumedriver misses {plugin}: {volume_drivers:?}");
+            let log_drivers = listed(Some(PluginListFilters::new().capability("logdriver"))).await;
+            assert!(!has(&log_drivers), "{name}: capability=logdriver lists {plugin}: {log_drivers:?}");
+            let inspected = client.plugin_inspect(&plugin).await.unwrap_or_else(|e| panic!("{name}: typed plugin inspect: {e}"));
+            assert_eq!(inspected.config.interface.types, ["docker.volumedriver/1.0"], "{name}");
+            assert_eq!(inspected.config.interface.socket, "dwt.sock", "{name}");
+            // The typed removal: the daemon answers 200 with no body.
+            client.plugin_delete(&plugin).await.unwrap_or_else(|e| panic!("{name}: remove {plugin}: {e}"));
             let left = listed(None).await;
             assert!(!has(&left), "{name}: {plugin} still listed after removal: {left:?}");
-            eprintln!("{name}: a created disabled plugin is listed by enabled(false), not by enabled(true)");
+            let gone = client.plugin_inspect(&plugin).await.expect_err("a removed plugin");
+            assert!(gone.is_not_found(), "{name}: {gone:?}");
+            eprintln!("{name}: a created disabled plugin is decoded, listed by enabled(false) and capability, not by enabled(true), and removed");
             })
         }
 

@@ -22,6 +22,67 @@ pub(super) fn plugin_pointer_strings_may_be_null(spec: &mut Spec, stale: &Stale)
     Ok(())
 }
 
+/// A plugin's `Config.Interface.Types` items are strings on the wire,
+/// `"docker.volumedriver/1.0"`, where the spec (to 1.51) has `PluginInterfaceType`
+/// objects `{Prefix, Capability, Version}`: moby's api/types/plugin_responses.go gives
+/// that Go type a `MarshalJSON` writing `prefix.capability/version` as one string (and an
+/// `UnmarshalJSON` reading only that), at v20.10.24, v26.1.5 and v28.5.2. Seen on 20.10,
+/// 26.1 and 28.5: the typed `plugin_list`/`plugin_inspect` could not decode any plugin
+/// (tests/tests/engine_filters.rs). The 1.52 spec corrects it (items `type: string`). The
+/// items become strings, as the daemon writes and reads them, and the definition, which
+/// describes nothing the daemon sends, goes.
+pub(super) fn plugin_interface_types_are_strings(spec: &mut Spec, stale: &Stale) -> Result<()> {
+    const REF: &str = "#/definitions/PluginInterfaceType";
+    let mut pointer = "/definitions/Plugin".to_owned();
+    let mut schema = definition(spec, "Plugin", stale)?;
+    for name in ["Config", "Interface", "Types"] {
+        schema = property(schema, name, &pointer, stale)?;
+        pointer = format!("{pointer}/properties/{name}");
+    }
+    let items = schema
+        .items
+        .as_deref_mut()
+        .filter(|items| items.reference.as_deref() == Some(REF))
+        .ok_or_else(|| stale.at(&format!("{pointer}/items"), &format!("`$ref: {REF}`")))?;
+    *items = string_schema();
+    let text = schema.description.take().unwrap_or_default();
+    schema.description = Some(
+        format!(
+            "{}\n\nEach as the daemon writes it, `prefix.capability/version` \
+             (`docker.volumedriver/1.0`).",
+            text.trim_end()
+        )
+        .trim_start()
+        .to_owned(),
+    );
+    spec.definitions
+        .shift_remove("PluginInterfaceType")
+        .ok_or_else(|| stale.at("/definitions/PluginInterfaceType", "the definition"))?;
+    Ok(())
+}
+
+/// `PluginDelete` (DELETE /plugins/{name}) answers 200 with no body at all, where the spec
+/// promises the removed `Plugin`: moby's removePlugin (api/server/router/plugin/
+/// plugin_routes.go at v20.10.24, v26.1.5 and v28.5.2, and on master) returns only
+/// `pr.backend.Remove(name, config)`'s error and writes nothing. Seen on 20.10
+/// (tests/tests/engine_filters.rs): the typed call failed decoding an empty body after the
+/// plugin was gone. The answer's schema goes, so the call returns `()` (and reads and
+/// drops any body a daemon might send).
+pub(super) fn plugin_delete_answers_no_body(spec: &mut Spec, stale: &Stale) -> Result<()> {
+    let (pointer, op) = operation(spec, "PluginDelete", stale)?;
+    let pointer = format!("{pointer}/responses/200");
+    let ok = op
+        .responses
+        .get_mut("200")
+        .ok_or_else(|| stale.at(&pointer, "a 200 answer"))?;
+    if ok.schema.as_ref().and_then(|s| s.reference.as_deref()) != Some("#/definitions/Plugin") {
+        return Err(stale.at(&format!("{pointer}/schema"), "`$ref: #/definitions/Plugin`"));
+    }
+    ok.schema = None;
+    ok.description = Some("no error (the daemon sends no body)".into());
+    Ok(())
+}
+
 /// `ExecStart`'s body is optional in the spec, but a 20.10 daemon answers a start without
 /// one with 400 "got EOF while reading request body" (moby's postContainerExecStart at
 /// v20.10.24 reads it with json.Decoder and rejects io.EOF; v26.1's httputils.ReadJSON
@@ -191,6 +252,13 @@ paths:
         - {name: name, in: path, required: true, type: string}
       responses:
         200: {description: ok}
+  /plugins/{name}:
+    delete:
+      operationId: PluginDelete
+      parameters:
+        - {name: name, in: path, required: true, type: string}
+      responses:
+        200: {description: no error, schema: {$ref: '#/definitions/Plugin'}}
   /services/{id}/update:
     post:
       operationId: ServiceUpdate
@@ -199,6 +267,19 @@ paths:
         - {name: id, in: path, required: true, type: string}
       responses:
         200: {description: ok}
+definitions:
+  Plugin:
+    properties:
+      Config:
+        properties:
+          Interface:
+            properties:
+              Types:
+                type: array
+                items: {$ref: '#/definitions/PluginInterfaceType'}
+  PluginInterfaceType:
+    properties:
+      Prefix: {type: string}
 "#;
 
     fn spec() -> Spec {
@@ -258,5 +339,47 @@ paths:
             .unwrap_err()
             .to_string();
         assert!(err.contains("/description"), "{err}");
+    }
+
+    #[test]
+    fn plugin_interface_types_become_strings_once() {
+        let mut spec = spec();
+        let stale = stale("plugin_interface_types_are_strings");
+        plugin_interface_types_are_strings(&mut spec, &stale).unwrap();
+        assert!(!spec.definitions.contains_key("PluginInterfaceType"));
+        let types = &spec.definitions["Plugin"].properties["Config"].properties["Interface"]
+            .properties["Types"];
+        let items = types.items.as_deref().unwrap();
+        assert_eq!(items.reference, None);
+        assert!(matches!(&items.ty, Some(crate::swagger::SchemaType::One(t)) if t == "string"));
+        assert!(types
+            .description
+            .as_deref()
+            .is_some_and(|d| d.contains("docker.volumedriver/1.0")));
+        let err = plugin_interface_types_are_strings(&mut spec, &stale)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains(
+                "/definitions/Plugin/properties/Config/properties/Interface/properties/Types/items"
+            ),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn plugin_delete_loses_its_answer_schema_once() {
+        let mut spec = spec();
+        let stale = stale("plugin_delete_answers_no_body");
+        plugin_delete_answers_no_body(&mut spec, &stale).unwrap();
+        let (_, op) = operation(&mut spec, "PluginDelete", &stale).unwrap();
+        assert!(op.responses["200"].schema.is_none());
+        let err = plugin_delete_answers_no_body(&mut spec, &stale)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("~1plugins~1{name}/delete/responses/200/schema"),
+            "{err}"
+        );
     }
 }

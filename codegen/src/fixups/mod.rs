@@ -166,6 +166,18 @@ pub const FIXUPS: &[Fixup] = &[
         daemon::plugin_pointer_strings_may_be_null,
     ),
     fixup(
+        "plugin_interface_types_are_strings",
+        (1, 25),
+        Some((1, 51)),
+        daemon::plugin_interface_types_are_strings,
+    ),
+    fixup(
+        "plugin_delete_answers_no_body",
+        (1, 25),
+        None,
+        daemon::plugin_delete_answers_no_body,
+    ),
+    fixup(
         "exec_start_sends_an_empty_body",
         (1, 25),
         None,
