@@ -58,13 +58,19 @@ pub fn provenance(api: &Api, comment: &str) -> String {
     )
 }
 
+/// The first inner attribute of every generated `.rs` file. The files are prettyplease's
+/// output, which is not rustfmt's layout: without it `cargo fmt --all --check` (a CI step)
+/// would reformat every generated crate, and a reformatted file is no longer fresh. The
+/// reason lives here: the generated files carry only the provenance comment.
+const RUSTFMT_SKIP: &str = "#![cfg_attr(rustfmt, rustfmt::skip)]\n";
+
 fn rust_file(api: &Api, what: &str, tokens: TokenStream) -> Result<String> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Emit {
         what: format!("{} ({what})", api.spec_file),
         message: e.to_string(),
     })?;
     Ok(format!(
-        "{}\n{}",
+        "{}\n{RUSTFMT_SKIP}{}",
         provenance(api, "//"),
         spaced(&prettyplease::unparse(&file))
     ))
@@ -129,6 +135,7 @@ fn changes_rs(api: &Api, report: &str) -> String {
     let own = format!("`{}::", api.version.crate_name());
     let mut out = provenance(api, "//");
     out.push('\n');
+    out.push_str(RUSTFMT_SKIP);
     let text = docs::sanitize(report).unwrap_or_default();
     for line in text.lines() {
         let mut linked = String::new();
