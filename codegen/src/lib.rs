@@ -17,6 +17,7 @@ pub mod cli_words;
 pub mod diff;
 pub mod emit;
 pub mod error;
+pub(crate) mod extensions;
 pub mod filter_keys;
 pub mod filter_rules;
 pub mod fixups;

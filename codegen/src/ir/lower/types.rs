@@ -9,8 +9,8 @@ use serde_json::Value;
 
 use super::variants::{integer_variants, string_variants};
 use super::*;
+use crate::extensions::{EXT_EMPTY_OBJECT, EXT_GO_TYPE, EXT_POINTER};
 use crate::swagger::escape_pointer;
-use crate::upgrade::{EXT_EMPTY_OBJECT, EXT_GO_TYPE, EXT_POINTER};
 
 /// Most `allOf` parts one definition may expand to, counting every part reached through
 /// references; bounds the work of a spec whose parts fan out (each referring to several
