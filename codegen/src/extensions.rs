@@ -6,7 +6,7 @@
 //! piece that moved). The upgrade writes them as extensions and [`crate::ir`]'s lowering
 //! reads them back; these consts are the only spelling of their names, so writer and
 //! reader cannot drift apart. A unit test below fails on an `"x-` string literal anywhere
-//! else in `codegen/src`, except the Swagger model's own field names ([`SWAGGER`]).
+//! else in `codegen/src`, except the Swagger model's own field names ([`X_NULLABLE`]).
 
 /// `true` on a schema whose only values are the empty object (`enum: [{}]`). Written by
 /// the upgrade for object schemas; read by `ir::lower::types`, which types the slot as
@@ -18,12 +18,12 @@ pub(crate) const EXT_EMPTY_OBJECT: &str = "x-dockwright-empty-object";
 /// choose how the query string repeats or joins the values.
 pub(crate) const EXT_COLLECTION_FORMAT: &str = "x-collection-format";
 
-/// The spec's `x-go-type` object, copied unchanged (`{type: Name, …}`). Written by the
+/// The spec's `x-go-type` object (the same name as Swagger's), copied unchanged (`{type: Name, …}`). Written by the
 /// upgrade; read by `ir::lower::types` where the schema has no JSON type, to use the named
 /// definition when the spec has it.
 pub(crate) const EXT_GO_TYPE: &str = "x-go-type";
 
-/// The spec's `x-omitempty`, a bool, copied so the OpenAPI document says what the spec
+/// The spec's `x-omitempty` (the same name as Swagger's), a bool, copied so the OpenAPI document says what the spec
 /// said. Written by the upgrade; read by nothing yet (the nil rule of `ir::nullability`
 /// works from Go's behaviour, not from this flag).
 pub(crate) const EXT_OMITEMPTY: &str = "x-omitempty";
@@ -44,18 +44,11 @@ pub(crate) const EXT_BODY_NAME: &str = "x-body-name";
 /// upgrade; read by `ir::lower::operation`.
 pub(crate) const EXT_PRODUCES: &str = "x-produces";
 
-/// The Swagger vendor extensions the Swagger model reads (`swagger::Schema`'s serde
-/// renames, which must be literals: the test below checks they are these names).
-pub(crate) const SWAGGER: [&str; 4] = [X_NULLABLE, X_OMITEMPTY, X_GO_TYPE, X_GO_NAME];
-
-/// Swagger's `x-nullable`: the value may be `null` (the upgrade makes it `nullable`).
+/// Swagger's `x-nullable`: the value may be `null` (the upgrade makes it `nullable`); named
+/// by the fix-ups that set it. The Swagger model also reads `x-omitempty`, `x-go-type` and
+/// `x-go-name` (serde renames of `swagger::Schema`, which must be literals: the test below
+/// checks they are read under these names).
 pub(crate) const X_NULLABLE: &str = "x-nullable";
-/// Swagger's `x-omitempty`: Go omits the zero value (copied as [`EXT_OMITEMPTY`]).
-pub(crate) const X_OMITEMPTY: &str = "x-omitempty";
-/// Swagger's `x-go-type`: the Go type of a schema (copied as [`EXT_GO_TYPE`]).
-pub(crate) const X_GO_TYPE: &str = "x-go-type";
-/// Swagger's `x-go-name`: the Go field name, read only by the Swagger model.
-pub(crate) const X_GO_NAME: &str = "x-go-name";
 
 #[cfg(test)]
 mod tests {
@@ -67,15 +60,14 @@ mod tests {
     fn swagger_model_reads_these_names() {
         let mut schema = serde_json::Map::new();
         schema.insert(X_NULLABLE.into(), true.into());
-        schema.insert(X_OMITEMPTY.into(), true.into());
-        schema.insert(X_GO_TYPE.into(), serde_json::json!({"type": "T"}));
-        schema.insert(X_GO_NAME.into(), "N".into());
+        schema.insert(EXT_OMITEMPTY.into(), true.into());
+        schema.insert(EXT_GO_TYPE.into(), serde_json::json!({"type": "T"}));
+        schema.insert("x-go-name".into(), "N".into());
         let s: crate::swagger::Schema = serde_json::from_value(schema.into()).unwrap();
         assert_eq!(s.x_nullable, Some(true));
         assert_eq!(s.x_omitempty, Some(true));
         assert_eq!(s.x_go_type, Some(serde_json::json!({"type": "T"})));
         assert_eq!(s.x_go_name.as_deref(), Some("N"));
-        assert_eq!(SWAGGER.len(), 4);
     }
 
     /// No `"x-` string literal outside this file, but for the Swagger model's serde
