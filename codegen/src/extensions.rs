@@ -45,8 +45,8 @@ pub(crate) const EXT_BODY_NAME: &str = "x-body-name";
 pub(crate) const EXT_PRODUCES: &str = "x-produces";
 
 /// Swagger's `x-nullable`: the value may be `null` (the upgrade makes it `nullable`); named
-/// by the fix-ups that set it. The Swagger model also reads `x-omitempty`, `x-go-type` and
-/// `x-go-name` (serde renames of `swagger::Schema`, which must be literals: the test below
+/// by the fix-ups that set it. The Swagger model also reads `x-omitempty` and `x-go-type`
+/// (serde renames of `swagger::Schema`, which must be literals: the test below
 /// checks they are read under these names).
 pub(crate) const X_NULLABLE: &str = "x-nullable";
 
@@ -62,12 +62,10 @@ mod tests {
         schema.insert(X_NULLABLE.into(), true.into());
         schema.insert(EXT_OMITEMPTY.into(), true.into());
         schema.insert(EXT_GO_TYPE.into(), serde_json::json!({"type": "T"}));
-        schema.insert("x-go-name".into(), "N".into());
         let s: crate::swagger::Schema = serde_json::from_value(schema.into()).unwrap();
         assert_eq!(s.x_nullable, Some(true));
         assert_eq!(s.x_omitempty, Some(true));
         assert_eq!(s.x_go_type, Some(serde_json::json!({"type": "T"})));
-        assert_eq!(s.x_go_name.as_deref(), Some("N"));
     }
 
     /// No `"x-` string literal outside this file, but for the Swagger model's serde

@@ -2,10 +2,10 @@
 
 mod areas;
 mod client;
-pub mod docs;
-pub mod filters;
+pub(crate) mod docs;
+pub(crate) mod filters;
 pub mod models;
-pub mod package;
+pub(crate) mod package;
 mod scenarios;
 mod streams;
 
@@ -21,7 +21,9 @@ pub const GENERATOR_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// One file of a generated crate, relative to the crate's folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedFile {
+    /// Relative, with `/` separators (`src/models.rs`), the same on every machine.
     pub path: String,
+    /// The whole file, provenance header included.
     pub contents: String,
 }
 
