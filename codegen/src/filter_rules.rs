@@ -107,7 +107,7 @@ const BOOL: &str = "moby api/types/filters/parse.go `GetBoolOrDefault` (v26.1.5,
 
 /// Container states (`container.IsValidStateString` on 20.10,
 /// `containertypes.ValidateContainerState` later).
-const CONTAINER_STATES: &[&str] = &[
+pub(crate) const CONTAINER_STATES: &[&str] = &[
     "created",
     "restarting",
     "running",
@@ -117,7 +117,7 @@ const CONTAINER_STATES: &[&str] = &[
     "dead",
 ];
 /// Health states (`container.IsValidHealthString`, `containertypes.ValidateHealthStatus`).
-const HEALTH_STATES: &[&str] = &["starting", "healthy", "unhealthy", "none"];
+pub(crate) const HEALTH_STATES: &[&str] = &["starting", "healthy", "unhealthy", "none"];
 /// `api/types/events` `Type` constants (v28.5.2).
 const EVENT_TYPES: &[&str] = &[
     "builder",
