@@ -1,6 +1,6 @@
 //! Following a daemon's events across disconnects and restarts.
 //!
-//! `GET /events` is one long answer: when the daemon restarts, a proxy drops the
+//! `GET /events` is one long response: when the daemon restarts, a proxy drops the
 //! connection or a line fails to decode, the stream just ends. A monitoring agent that
 //! simply reconnects loses what happened in between, or sees events twice if it replays
 //! too much. [`follow_events`] wraps any crate's `system_events` call: when the stream ends
