@@ -22,6 +22,11 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
 step() { printf '\n==> %s (%ss)\n' "$*" "$SECONDS" >&2; }
 
+# Formatting first: it needs no build and no daemon. Generated files opt out with
+# `#![cfg_attr(rustfmt, rustfmt::skip)]` (prettyplease lays them out; see codegen/src/emit).
+step "cargo fmt --all --check"
+cargo fmt --all --check
+
 # Everything started here is stopped on exit, whatever the outcome (each script stops
 # only what its own `up` started, by pid).
 stop_all() {

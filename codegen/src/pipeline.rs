@@ -12,8 +12,8 @@ use crate::{filter_rules, fixups, swagger, upgrade};
 const MANIFEST: &str = include_str!("../../spec/versions.toml");
 
 /// Whether a spec file is one of the manifest's (by sha256): for those, a fix-up whose
-/// pattern is absent is an error ([`fixups::Mode::Manifest`]); any other spec (a newer
-/// version, a patched copy, a test's) is [`fixups::Mode::Foreign`].
+/// pattern is absent is an error (`fixups::Mode::Manifest`); any other spec (a newer
+/// version, a patched copy, a test's) is `fixups::Mode::Foreign`.
 pub fn is_published(sha256: &str) -> bool {
     static PUBLISHED: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
     PUBLISHED

@@ -17,7 +17,9 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Spec {
-    /// Must be `"2.0"`.
+    /// Must be `"2.0"`. Never read: serde requiring it is the check that the file is a
+    /// Swagger document at all.
+    #[expect(dead_code, reason = "required by serde, not read")]
     pub swagger: String,
     pub info: Info,
     #[serde(default)]
@@ -254,8 +256,6 @@ pub struct Schema {
     pub x_omitempty: Option<bool>,
     #[serde(default, rename = "x-go-type")]
     pub x_go_type: Option<Value>,
-    #[serde(default, rename = "x-go-name")]
-    pub x_go_name: Option<String>,
     #[serde(default)]
     pub read_only: Option<bool>,
     // Constructs the Engine API never uses. Kept so that their appearance is an error
@@ -284,9 +284,6 @@ impl Schema {
 #[derive(Debug, Clone)]
 pub struct LoadedSpec {
     pub path: PathBuf,
-    /// File name only (`v1.41.yaml`), for provenance headers that must not depend on where
-    /// the specs live on this machine.
-    pub file_name: String,
     /// Lower-case hex sha256 of the file's bytes.
     pub sha256: String,
     pub spec: Spec,
@@ -338,10 +335,6 @@ pub fn parse(bytes: &[u8], path: &Path) -> Result<LoadedSpec> {
     })?;
     Ok(LoadedSpec {
         path: path.to_owned(),
-        file_name: path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default(),
         sha256,
         spec,
     })

@@ -12,19 +12,11 @@ use openapiv3 as oa;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
+use crate::extensions::{
+    EXT_BODY_NAME, EXT_COLLECTION_FORMAT, EXT_EMPTY_OBJECT, EXT_GO_TYPE, EXT_OMITEMPTY,
+    EXT_POINTER, EXT_PRODUCES,
+};
 use crate::swagger::{self, AdditionalProperties, Schema, SchemaType, Spec};
-
-/// Extension marking the `enum: [{}]` schemas: values that are always an empty object.
-pub const EXT_EMPTY_OBJECT: &str = "x-dockwright-empty-object";
-/// Extension keeping Swagger's `collectionFormat` on array query parameters.
-pub const EXT_COLLECTION_FORMAT: &str = "x-collection-format";
-/// Extension keeping Go's type name where the spec gives no JSON type.
-pub const EXT_GO_TYPE: &str = "x-go-type";
-/// Extension keeping the spec's `x-omitempty`.
-pub const EXT_OMITEMPTY: &str = "x-omitempty";
-/// Extension keeping the Swagger pointer of a piece the upgrade moved (parameters are
-/// renumbered without the body one; the body becomes a request body), for error messages.
-pub const EXT_POINTER: &str = "x-dockwright-pointer";
 
 struct Ctx<'a> {
     file: &'a Path,
@@ -159,7 +151,7 @@ fn operation(
                     })
                     .collect();
                 let mut extensions = IndexMap::new();
-                extensions.insert("x-body-name".to_owned(), Value::String(p.name.clone()));
+                extensions.insert(EXT_BODY_NAME.to_owned(), Value::String(p.name.clone()));
                 extensions.insert(EXT_POINTER.to_owned(), Value::String(pp.clone()));
                 request_body = Some(oa::ReferenceOr::Item(oa::RequestBody {
                     description: p.description.clone(),
@@ -284,7 +276,7 @@ fn operation(
     // OpenAPI 3 keeps media types per response; the IR also wants the operation's list
     // even for responses without a schema (streams), so keep it.
     extensions.insert(
-        "x-produces".to_owned(),
+        EXT_PRODUCES.to_owned(),
         Value::Array(produces.iter().cloned().map(Value::String).collect()),
     );
     Ok(oa::Operation {

@@ -23,7 +23,7 @@ pub struct AuthConfig {
     /// `127.0.0.1:5000`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub serveraddress: Option<String>,
-    /// Token from a previous `/auth` answer, used instead of a password.
+    /// Token from a previous `/auth` response, used instead of a password.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identitytoken: Option<String>,
     /// Bearer token handed directly to the registry.

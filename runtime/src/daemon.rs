@@ -1,8 +1,8 @@
 //! Which daemon answered: Docker, or Podman's Docker-compatible service
 //! (`podman system service`), and the few places where the runtime must know.
 //!
-//! Every answer carries the daemon's `Server` header (`Docker/26.1.5 (linux)`,
-//! `Libpod/4.3.1 (linux)`), error answers included. The runtime reads it from the answer
+//! Every response carries the daemon's `Server` header (`Docker/26.1.5 (linux)`,
+//! `Libpod/4.3.1 (linux)`), error responses included. The runtime reads it from the response
 //! at hand rather than remembering it from a ping: that needs no state in the transport,
 //! holds for the very first request, and stays right when a socket is served by another
 //! daemon after a restart.
@@ -11,9 +11,9 @@
 //! - conflicts come back as `500` with a `cause` naming the conflict instead of `409`
 //!   ([`Error::is_conflict`](crate::Error::is_conflict) recognises them, on Podman only);
 //! - a detached exec start is answered `200 text/plain` with a body of one newline instead
-//!   of an empty body; the runtime reads such an answer as no output, for every daemon.
+//!   of an empty body; the runtime reads such a response as no output, for every daemon.
 
-/// The daemon behind an answer, from its `Server` header.
+/// The daemon behind a response, from its `Server` header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub enum DaemonKind {
@@ -42,7 +42,7 @@ impl DaemonKind {
         }
     }
 
-    /// The kind named by the `Server` header of an answer.
+    /// The kind named by the `Server` header of a response.
     pub fn from_headers(headers: &http::HeaderMap) -> Self {
         Self::from_server(
             headers
@@ -67,7 +67,7 @@ pub const PODMAN_CONFLICT_CAUSES: &[&str] = &[
     "image is in use by a container",
 ];
 
-/// True when an error answer is a conflict: a `409` from any daemon, or a `500` from
+/// True when an error response is a conflict: a `409` from any daemon, or a `500` from
 /// Podman whose `cause` is one of [`PODMAN_CONFLICT_CAUSES`]. Other daemons' `500`s are
 /// never reinterpreted.
 pub(crate) fn is_conflict(daemon: DaemonKind, status: u16, cause: Option<&str>) -> bool {
@@ -77,7 +77,7 @@ pub(crate) fn is_conflict(daemon: DaemonKind, status: u16, cause: Option<&str>) 
             && cause.is_some_and(|c| PODMAN_CONFLICT_CAUSES.contains(&c.trim())))
 }
 
-/// True when a `2xx` answer to an attach or exec start that did not switch protocols
+/// True when a `2xx` response to an attach or exec start that did not switch protocols
 /// carries a plain-text acknowledgement rather than output: Podman answers a detached
 /// exec start `200 text/plain` with a body of `"\n"`, which is no multiplexed frame
 /// (Docker sends an empty body). Output is only ever sent as a Docker stream type

@@ -20,10 +20,13 @@ pub enum Error {
     /// The daemon answered with a status the call does not treat as success.
     #[error("{method} {path}: the daemon answered {status}: {message}")]
     Api {
+        /// The HTTP status, for matching (`404`, `409`…) without parsing the message.
         status: u16,
         /// The daemon's `{"message": ...}`, or the raw body text when it sent no JSON.
         message: String,
+        /// The request's method, so the message says which call failed.
         method: http::Method,
+        /// The request's path as sent (with the `/v1.NN` prefix and the query).
         path: String,
         /// The daemon's `cause`, when its error body has one (Podman:
         /// `{"cause": "container state improper", "message": ..., "response": 500}`).
@@ -42,8 +45,11 @@ pub enum Error {
         "{method} {path}: no object can be addressed by this path ({reason}); request not sent"
     )]
     UnroutablePath {
+        /// The request's method.
         method: http::Method,
+        /// The path that was refused, as it would have been sent.
         path: String,
+        /// Which part of the path the daemon would have rewritten.
         reason: String,
     },
 
@@ -52,7 +58,9 @@ pub enum Error {
     Transport {
         /// Socket path or URL, as the user would write it in `DOCKER_HOST`.
         endpoint: String,
+        /// The class of failure, so a caller can tell "no daemon" from a broken connection.
         kind: TransportErrorKind,
+        /// The underlying I/O, hyper or TLS error.
         #[source]
         source: BoxError,
     },
@@ -62,7 +70,9 @@ pub enum Error {
     Tls {
         /// The PEM file at fault, when it came from disk.
         file: Option<PathBuf>,
+        /// What was wrong with the material.
         message: String,
+        /// The rustls or PEM parser's error, when one caused it.
         #[source]
         source: Option<BoxError>,
     },
@@ -76,21 +86,36 @@ pub enum Error {
         path: String,
         /// A short piece of the body around the failure.
         excerpt: String,
+        /// serde_json's error, with its line and column in the body.
         #[source]
         source: serde_json::Error,
     },
 
     /// The generated crate speaks a newer API version than the daemon supports.
     #[error("this crate speaks API v{client} but the daemon supports at most {daemon_max}")]
-    VersionTooNew { client: String, daemon_max: String },
+    VersionTooNew {
+        /// The API version of the crate that made the call (`1.45`).
+        client: String,
+        /// The newest API version the daemon says it speaks (`Api-Version` or its version
+        /// answer).
+        daemon_max: String,
+    },
 
     /// The request (or, for streamed answers, reading its body) took longer than allowed.
     #[error("{request}: timed out")]
-    Timeout { request: String },
+    Timeout {
+        /// Method and path of the request.
+        request: String,
+    },
 
     /// The daemon did not switch protocols for an attach/exec hijack.
     #[error("{request}: the daemon did not upgrade the connection: {message}")]
-    Upgrade { request: String, message: String },
+    Upgrade {
+        /// Method and path of the request.
+        request: String,
+        /// Why the upgraded connection cannot be read (its framing could not be decided).
+        message: String,
+    },
 
     /// Decoding a streamed answer failed, or the daemon reported a failure inside it
     /// (a progress message's `errorDetail`: [`StreamError::Daemon`](crate::stream::StreamError::Daemon)).
@@ -100,8 +125,11 @@ pub enum Error {
     /// A response header that carries the result could not be read.
     #[error("{request}: cannot read the {name} header: {message}")]
     Header {
+        /// Method and path of the request.
         request: String,
+        /// The header's name (`Api-Version`, `X-Docker-Container-Path-Stat`).
         name: &'static str,
+        /// Why its value could not be read.
         message: String,
     },
 
@@ -109,6 +137,7 @@ pub enum Error {
     /// was decoded. Streams (logs, events, archives) are not limited this way.
     #[error("{request}: the answer is larger than the limit of {limit} bytes{}; raise the limit with TransportBuilder::max_body_size if such answers are expected", size.map(|s| format!(" (Content-Length: {s})")).unwrap_or_default())]
     BodyTooLarge {
+        /// Method and path of the request.
         request: String,
         /// The transport's limit in bytes.
         limit: u64,
@@ -118,7 +147,10 @@ pub enum Error {
 
     /// Invalid configuration: an unsupported `DOCKER_HOST`, a missing context, bad header text.
     #[error("configuration: {message}")]
-    Config { message: String },
+    Config {
+        /// What is wrong and, where known, where it came from (variable, context file).
+        message: String,
+    },
 }
 
 /// Why a connection failed, so callers (and the message) can tell "no daemon" from the rest.

@@ -4,6 +4,8 @@
 //! types and request descriptions over this crate. Keeping transports, errors, query
 //! encoding and stream decoding here means one fix reaches all 31 API versions.
 
+#![deny(missing_docs)]
+
 pub mod filters;
 pub mod model;
 

@@ -10,7 +10,7 @@
 //! Every request, on every transport, goes through one `reqwest::Client` (reqwest 0.13,
 //! HTTP/1.1 only). reqwest is hyper-util's pooled client with connectors for TCP, rustls
 //! and, since 0.12.20, unix sockets (`ClientBuilder::unix_socket`); so the request head,
-//! the answer's framing (`Content-Length`, chunked, close-delimited), the connection pool
+//! the response's framing (`Content-Length`, chunked, close-delimited), the connection pool
 //! and upgrades (attach/exec) are hyper's, identical on the three transports. The
 //! alternative was hyper-util's `legacy::Client` over connectors of our own (a unix
 //! connector as hyperlocal writes one, `hyper-rustls` for TLS), which is what bollard
@@ -25,9 +25,9 @@
 //!   hyper-util's rule: a request is resent on a new connection only when the pooled
 //!   connection it was given closed *before any of the request was written*
 //!   (`retry_canceled_requests`). A connection that fails after the request was written
-//!   is an error for the caller, even when no byte of an answer came back: the daemon may
+//!   is an error for the caller, even when no byte of a response came back: the daemon may
 //!   have executed a `kill` or a `prune`.
-//! - **No answer goes to the wrong call.** hyper's connection task reads the idle
+//! - **No response goes to the wrong call.** hyper's connection task reads the idle
 //!   connection; bytes arriving there are a protocol error that closes it, and a closed
 //!   idle connection is dropped from the pool instead of being handed to the next call.
 //! - **The same settings everywhere**: user agent, connect and request time limits, no
@@ -49,7 +49,7 @@ use std::time::Duration;
 /// daemon, yet short enough that a dead address fails within a test's patience.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// Largest answer read whole unless the builder says otherwise: 64 MiB, about 60 000
+/// Largest response read whole unless the builder says otherwise: 64 MiB, about 60 000
 /// containers in a list; far above what a daemon sends for anything but a list of tens
 /// of thousands of objects, and small enough that a broken or hostile daemon cannot
 /// make the client allocate without bound.
@@ -69,7 +69,7 @@ pub(crate) struct Inner {
     pub(crate) default_timeout: Option<Duration>,
     pub(crate) is_unix: bool,
     pub(crate) is_tls: bool,
-    /// Largest buffered answer, in bytes.
+    /// Largest buffered response, in bytes.
     pub(crate) max_body_size: u64,
 }
 
@@ -278,7 +278,7 @@ impl TransportBuilder {
         self
     }
 
-    /// Largest answer read whole (JSON, text; default [`DEFAULT_MAX_BODY_SIZE`]); a larger
+    /// Largest response read whole (JSON, text; default [`DEFAULT_MAX_BODY_SIZE`]); a larger
     /// one is [`Error::BodyTooLarge`]. Streams (logs, events, archives) are not limited.
     pub fn max_body_size(mut self, bytes: u64) -> Self {
         self.max_body_size = bytes;

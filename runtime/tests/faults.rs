@@ -10,7 +10,33 @@ mod support;
 use dockwright_runtime as rt;
 use rt::{Error, TransportErrorKind};
 use std::time::Duration;
-use support::{chunk, chunked_head, json, serve, within, Step, KINDS};
+use support::{chunk, chunked_head, json, serve, within, Recorded, Server, Step, KINDS};
+
+/// Runs `test` against a fake daemon of each transport in turn, each scripted by `script`:
+/// the loop every test here shares, so what holds on one transport is checked on all.
+async fn on_every_transport(
+    script: impl Fn(usize, &Recorded) -> Vec<Step> + Clone + Send + Sync + 'static,
+    mut test: impl AsyncFnMut(Server),
+) {
+    for kind in KINDS {
+        test(serve(kind, script.clone()).await).await;
+    }
+}
+
+/// A script answering every request with the same steps.
+fn always(steps: Vec<Step>) -> impl Fn(usize, &Recorded) -> Vec<Step> + Clone + Send + Sync {
+    move |_, _| steps.clone()
+}
+
+/// The error a GET for JSON must end in.
+async fn get_json_error(server: &Server, what: &str) -> Error {
+    within(
+        what,
+        get(&server.transport()).send_json::<serde_json::Value>(),
+    )
+    .await
+    .unwrap_err()
+}
 
 fn get(t: &rt::Transport) -> rt::RequestBuilder {
     t.request(rt::Method::GET, "/v1.41/containers/json".into())
@@ -48,36 +74,24 @@ async fn broken_heads_are_errors() {
             .concat(),
         ),
     ];
-    for kind in KINDS {
-        for (what, bytes) in &heads {
-            let bytes = bytes.clone();
-            let server = serve(kind, move |_, _| {
-                vec![Step::Write(bytes.clone()), Step::Hang]
-            })
-            .await;
-            let err = within(
-                what,
-                get(&server.transport()).send_json::<serde_json::Value>(),
-            )
-            .await
-            .unwrap_err();
-            assert!(is_transport(&err), "{kind:?} {what}: {err:?}");
-        }
+    for (what, bytes) in heads {
+        let script = always(vec![Step::Write(bytes), Step::Hang]);
+        on_every_transport(script, async |server| {
+            let err = get_json_error(&server, what).await;
+            assert!(is_transport(&err), "{:?} {what}: {err:?}", server.kind);
+        })
+        .await;
     }
 }
 
 #[tokio::test]
 async fn an_endless_head_is_an_error_not_unbounded_growth() {
-    for kind in KINDS {
-        let server = serve(kind, |_, _| {
-            vec![
-                Step::Write(b"HTTP/1.1 200 OK\r\n".to_vec()),
-                Step::Flood(
-                    b"X-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n".to_vec(),
-                ),
-            ]
-        })
-        .await;
+    let script = always(vec![
+        Step::Write(b"HTTP/1.1 200 OK\r\n".to_vec()),
+        Step::Flood(b"X-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n".to_vec()),
+    ]);
+    on_every_transport(script, async |server| {
+        let kind = server.kind;
         let err = within("endless head", get(&server.transport()).send_empty())
             .await
             .unwrap_err();
@@ -88,7 +102,8 @@ async fn an_endless_head_is_an_error_not_unbounded_growth() {
             "{kind:?}: {}",
             server.flooded()
         );
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
@@ -104,25 +119,18 @@ async fn short_bodies_and_cut_chunks_are_connection_errors() {
             [chunked_head("application/json"), b"10\r\n[1,2".to_vec()].concat(),
         ),
     ];
-    for kind in KINDS {
-        for (what, bytes) in &answers {
-            let bytes = bytes.clone();
-            let server = serve(kind, move |_, _| {
-                vec![Step::Write(bytes.clone()), Step::Close]
-            })
-            .await;
-            let err = within(
-                what,
-                get(&server.transport()).send_json::<serde_json::Value>(),
-            )
-            .await
-            .unwrap_err();
+    for (what, bytes) in answers {
+        let script = always(vec![Step::Write(bytes), Step::Close]);
+        on_every_transport(script, async |server| {
+            let err = get_json_error(&server, what).await;
             assert_eq!(
                 err.transport_kind(),
                 Some(TransportErrorKind::ConnectionClosed),
-                "{kind:?} {what}: {err:?}"
+                "{:?} {what}: {err:?}",
+                server.kind
             );
-        }
+        })
+        .await;
     }
 }
 
@@ -131,21 +139,23 @@ async fn short_bodies_and_cut_chunks_are_connection_errors() {
 /// on a new connection as on a reused one.
 #[tokio::test]
 async fn a_request_that_left_is_never_sent_twice() {
-    for kind in KINDS {
-        // A new connection.
-        let server = serve(kind, |_, _| vec![Step::Close]).await;
+    // A new connection.
+    on_every_transport(always(vec![Step::Close]), async |server| {
+        let kind = server.kind;
         let err = within("closed", kill(&server.transport()).send_empty())
             .await
             .unwrap_err();
         assert!(is_transport(&err), "{kind:?}: {err:?}");
         assert_eq!(server.requests().len(), 1, "{kind:?}");
-
-        // A kept-alive connection: the first call succeeds, the second is read and dropped.
-        let server = serve(kind, |n, _| match n {
-            0 => vec![Step::Write(json("204 No Content", ""))],
-            _ => vec![Step::Close],
-        })
-        .await;
+    })
+    .await;
+    // A kept-alive connection: the first call succeeds, the second is read and dropped.
+    let script = |n, _: &Recorded| match n {
+        0 => vec![Step::Write(json("204 No Content", ""))],
+        _ => vec![Step::Close],
+    };
+    on_every_transport(script, async |server| {
+        let kind = server.kind;
         let transport = server.transport();
         within("first", kill(&transport).send_empty())
             .await
@@ -156,68 +166,71 @@ async fn a_request_that_left_is_never_sent_twice() {
         assert!(is_transport(&err), "{kind:?}: {err:?}");
         assert_eq!(server.requests().len(), 2, "{kind:?}: sent once each");
         assert_eq!(server.connections(), 1, "{kind:?}");
-    }
+    })
+    .await;
 }
 
 /// A pooled connection the daemon closed while it was idle is dropped; the next call
 /// goes out on a new connection and succeeds.
 #[tokio::test]
 async fn a_pooled_connection_closed_while_idle_is_replaced() {
-    for kind in KINDS {
-        let server = serve(kind, |n, _| {
-            vec![Step::Write(json("200 OK", &n.to_string())), Step::Close]
-        })
-        .await;
-        let transport = server.transport();
-        for n in 0..3 {
-            let got: u32 = within("call", get(&transport).send_json()).await.unwrap();
-            assert_eq!(got, n, "{kind:?}");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        assert_eq!(server.requests().len(), 3, "{kind:?}");
-        assert_eq!(server.connections(), 3, "{kind:?}");
-    }
+    on_every_transport(
+        |n, _| vec![Step::Write(json("200 OK", &n.to_string())), Step::Close],
+        async |server| {
+            let kind = server.kind;
+            let transport = server.transport();
+            for n in 0..3 {
+                let got: u32 = within("call", get(&transport).send_json()).await.unwrap();
+                assert_eq!(got, n, "{kind:?}");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            assert_eq!(server.requests().len(), 3, "{kind:?}");
+            assert_eq!(server.connections(), 3, "{kind:?}");
+        },
+    )
+    .await;
 }
 
 /// Bytes the daemon sends on an idle connection are never taken for the next answer.
 #[tokio::test]
 async fn unsolicited_bytes_never_answer_another_call() {
-    for kind in KINDS {
-        let server = serve(kind, |n, _| {
-            vec![
-                Step::Write(json("200 OK", &n.to_string())),
-                Step::Sleep(Duration::from_millis(20)),
-                Step::Write(json("200 OK", "666")),
-            ]
-        })
-        .await;
-        let transport = server.transport();
+    /// Four calls on one kept-alive connection, each answered with its own number.
+    async fn four_calls(server: Server, pause: Duration) {
+        let (kind, transport) = (server.kind, server.transport());
         for n in 0..4 {
             let got: u32 = within("call", get(&transport).send_json()).await.unwrap();
             assert_eq!(got, n, "{kind:?}: call {n} got another call's answer");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        // Sent right behind the answer, in the same write.
-        let server = serve(kind, |n, _| {
-            vec![Step::Write(
-                [json("200 OK", &n.to_string()), json("200 OK", "666")].concat(),
-            )]
-        })
-        .await;
-        let transport = server.transport();
-        for n in 0..4 {
-            let got: u32 = within("call", get(&transport).send_json()).await.unwrap();
-            assert_eq!(got, n, "{kind:?}: call {n} got another call's answer");
-            tokio::time::sleep(Duration::from_millis(50)).await;
+            tokio::time::sleep(pause).await;
         }
         assert_eq!(server.requests().len(), 4, "{kind:?}");
     }
+    let later = |n: usize, _: &Recorded| {
+        vec![
+            Step::Write(json("200 OK", &n.to_string())),
+            Step::Sleep(Duration::from_millis(20)),
+            Step::Write(json("200 OK", "666")),
+        ]
+    };
+    on_every_transport(later, async |server| {
+        four_calls(server, Duration::from_millis(100)).await
+    })
+    .await;
+    // Sent right behind the answer, in the same write.
+    let behind = |n: usize, _: &Recorded| {
+        vec![Step::Write(
+            [json("200 OK", &n.to_string()), json("200 OK", "666")].concat(),
+        )]
+    };
+    on_every_transport(behind, async |server| {
+        four_calls(server, Duration::from_millis(50)).await
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn kept_alive_connections_serve_many_calls_in_any_pieces() {
-    for kind in KINDS {
-        let server = serve(kind, |n, _| {
+    on_every_transport(
+        |n, _| {
             let body = format!("[{n},\"{}\"]", "x".repeat(3000));
             let answer = if n % 2 == 0 {
                 json("200 OK", &body)
@@ -240,22 +253,25 @@ async fn kept_alive_connections_serve_many_calls_in_any_pieces() {
                     ]
                 })
                 .collect()
-        })
-        .await;
-        let transport = server.transport();
-        for n in 0..6u64 {
-            let (got, _): (u64, String) =
-                within("call", get(&transport).send_json()).await.unwrap();
-            assert_eq!(got, n, "{kind:?}");
-        }
-        assert_eq!(server.connections(), 1, "{kind:?}");
-    }
+        },
+        async |server| {
+            let kind = server.kind;
+            let transport = server.transport();
+            for n in 0..6u64 {
+                let (got, _): (u64, String) =
+                    within("call", get(&transport).send_json()).await.unwrap();
+                assert_eq!(got, n, "{kind:?}");
+            }
+            assert_eq!(server.connections(), 1, "{kind:?}");
+        },
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn http_1_0_close_delimited_answers_and_100_continue() {
-    for kind in KINDS {
-        let server = serve(kind, |n, _| match n % 2 {
+    on_every_transport(
+        |n, _| match n % 2 {
             0 => vec![
                 Step::Write(
                     b"HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n[1,2,3]".to_vec(),
@@ -270,15 +286,18 @@ async fn http_1_0_close_delimited_answers_and_100_continue() {
                 ]
                 .concat(),
             )],
-        })
-        .await;
-        let transport = server.transport();
-        let got: Vec<u8> = within("1.0", get(&transport).send_json()).await.unwrap();
-        assert_eq!(got, [1, 2, 3], "{kind:?}");
-        let got: Vec<u8> = within("100", get(&transport).send_json()).await.unwrap();
-        assert_eq!(got, [4], "{kind:?}");
-        assert_eq!(server.connections(), 2, "{kind:?}");
-    }
+        },
+        async |server| {
+            let kind = server.kind;
+            let transport = server.transport();
+            let got: Vec<u8> = within("1.0", get(&transport).send_json()).await.unwrap();
+            assert_eq!(got, [1, 2, 3], "{kind:?}");
+            let got: Vec<u8> = within("100", get(&transport).send_json()).await.unwrap();
+            assert_eq!(got, [4], "{kind:?}");
+            assert_eq!(server.connections(), 2, "{kind:?}");
+        },
+    )
+    .await;
 }
 
 /// Buffered answers stop at the transport's limit with a named error; the client stops
@@ -286,8 +305,8 @@ async fn http_1_0_close_delimited_answers_and_100_continue() {
 #[tokio::test]
 async fn oversized_answers_are_a_named_error() {
     const LIMIT: u64 = 1 << 20;
-    for kind in KINDS {
-        let server = serve(kind, |n, _| match n {
+    on_every_transport(
+        |n, _| match n {
             0 => vec![
                 Step::Write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 209715200\r\n\r\n".to_vec()),
                 Step::Flood(b"{\"Id\":\"0123456789abcdef\"},".repeat(100)),
@@ -296,8 +315,9 @@ async fn oversized_answers_are_a_named_error() {
                 Step::Write([chunked_head("application/json"), chunk(b"[")].concat()),
                 Step::Flood(chunk(&b"{\"Id\":\"0123456789abcdef\"},".repeat(100))),
             ],
-        })
-        .await;
+        },
+        async |server| {
+        let kind = server.kind;
         let transport = server.builder().max_body_size(LIMIT).build().unwrap();
         let err = within(
             "announced",
@@ -336,13 +356,14 @@ async fn oversized_answers_are_a_named_error() {
             "{kind:?}: the client kept reading: {}",
             server.flooded()
         );
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn error_bodies_are_read_up_to_a_small_cap() {
-    for kind in KINDS {
-        let server = serve(kind, |_, _| {
+    on_every_transport(
+        |_, _| {
             vec![
                 Step::Write(
                     b"HTTP/1.1 500 Internal Server Error\r\nTransfer-Encoding: chunked\r\n\r\n"
@@ -350,30 +371,33 @@ async fn error_bodies_are_read_up_to_a_small_cap() {
                 ),
                 Step::Flood(chunk(&[b'x'; 4096])),
             ]
-        })
-        .await;
-        let err = within("500", kill(&server.transport()).send_empty())
-            .await
-            .unwrap_err();
-        match &err {
-            Error::Api {
-                status: 500,
-                message,
-                ..
-            } => {
-                assert!(
-                    message.len() <= 64 * 1024 && message.starts_with("xxxx"),
-                    "{kind:?}"
-                )
+        },
+        async |server| {
+            let kind = server.kind;
+            let err = within("500", kill(&server.transport()).send_empty())
+                .await
+                .unwrap_err();
+            match &err {
+                Error::Api {
+                    status: 500,
+                    message,
+                    ..
+                } => {
+                    assert!(
+                        message.len() <= 64 * 1024 && message.starts_with("xxxx"),
+                        "{kind:?}"
+                    )
+                }
+                other => panic!("{kind:?}: {other:?}"),
             }
-            other => panic!("{kind:?}: {other:?}"),
-        }
-        assert!(
-            server.flooded() < 32 << 20,
-            "{kind:?}: {}",
-            server.flooded()
-        );
-    }
+            assert!(
+                server.flooded() < 32 << 20,
+                "{kind:?}: {}",
+                server.flooded()
+            );
+        },
+    )
+    .await;
 }
 
 /// Every transport setting holds on every transport: the daemon receives the same
@@ -381,35 +405,39 @@ async fn error_bodies_are_read_up_to_a_small_cap() {
 #[tokio::test]
 async fn the_same_request_reaches_the_daemon_on_every_transport() {
     let mut seen = Vec::new();
-    for kind in KINDS {
-        let server = serve(kind, |_, _| vec![Step::Write(json("200 OK", "{}"))]).await;
-        let transport = server
-            .builder()
-            .user_agent("fault-suite/1")
-            .build()
-            .unwrap();
-        let _: serde_json::Value =
-            within("get", get(&transport).header("X-Custom", "yes").send_json())
-                .await
+    on_every_transport(
+        |_, _| vec![Step::Write(json("200 OK", "{}"))],
+        async |server| {
+            let kind = server.kind;
+            let transport = server
+                .builder()
+                .user_agent("fault-suite/1")
+                .build()
                 .unwrap();
-        within("post", kill(&transport).send_empty()).await.unwrap();
-        let _: serde_json::Value = within(
-            "body",
-            transport
-                .request(rt::Method::POST, "/v1.41/containers/create".into())
-                .json_body(&serde_json::json!({"Image": "busybox"}))
-                .send_json(),
-        )
-        .await
-        .unwrap();
-        let _ = within("text", get(&transport).send_text()).await.unwrap();
-        let mut requests = server.requests();
-        for r in &mut requests {
-            assert_eq!(r.header("user-agent"), Some("fault-suite/1"), "{kind:?}");
-            r.headers.retain(|(k, _)| !k.eq_ignore_ascii_case("host"));
-        }
-        seen.push((kind, requests));
-    }
+            let _: serde_json::Value =
+                within("get", get(&transport).header("X-Custom", "yes").send_json())
+                    .await
+                    .unwrap();
+            within("post", kill(&transport).send_empty()).await.unwrap();
+            let _: serde_json::Value = within(
+                "body",
+                transport
+                    .request(rt::Method::POST, "/v1.41/containers/create".into())
+                    .json_body(&serde_json::json!({"Image": "busybox"}))
+                    .send_json(),
+            )
+            .await
+            .unwrap();
+            let _ = within("text", get(&transport).send_text()).await.unwrap();
+            let mut requests = server.requests();
+            for r in &mut requests {
+                assert_eq!(r.header("user-agent"), Some("fault-suite/1"), "{kind:?}");
+                r.headers.retain(|(k, _)| !k.eq_ignore_ascii_case("host"));
+            }
+            seen.push((kind, requests));
+        },
+    )
+    .await;
     for (kind, requests) in &seen[1..] {
         assert_eq!(
             requests, &seen[0].1,
@@ -422,29 +450,32 @@ async fn the_same_request_reaches_the_daemon_on_every_transport() {
 /// A malformed `Api-Version` is the daemon's fault: a header error naming it.
 #[tokio::test]
 async fn a_malformed_api_version_is_a_protocol_error() {
-    for kind in KINDS {
-        let server = serve(kind, |_, _| {
+    on_every_transport(
+        |_, _| {
             vec![Step::Write(
                 b"HTTP/1.1 200 OK\r\nApi-Version: one.forty\r\nContent-Length: 2\r\n\r\nOK"
                     .to_vec(),
             )]
-        })
-        .await;
-        let err = within("ping", server.transport().check_version("1.41"))
-            .await
-            .unwrap_err();
-        assert!(
-            matches!(
-                err,
-                Error::Header {
-                    name: "Api-Version",
-                    ..
-                }
-            ),
-            "{kind:?}: {err:?}"
-        );
-        assert!(err.to_string().contains("Api-Version"), "{err}");
-    }
+        },
+        async |server| {
+            let kind = server.kind;
+            let err = within("ping", server.transport().check_version("1.41"))
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(
+                    err,
+                    Error::Header {
+                        name: "Api-Version",
+                        ..
+                    }
+                ),
+                "{kind:?}: {err:?}"
+            );
+            assert!(err.to_string().contains("Api-Version"), "{err}");
+        },
+    )
+    .await;
 }
 
 /// A connection belongs to the Tokio runtime that opened it: once that runtime is gone,

@@ -12,6 +12,7 @@
 use dockwright_runtime as rt;
 use dockwright_tests::engines::{label_filter, labels, unique, Engine, ENGINE_26_1};
 use dockwright_tests::json;
+use dockwright_tests::swarm::base64;
 use dockwright_v1_45::client::Client;
 use dockwright_v1_45::filters::{
     ConfigListFilters, NodeListFilters, SecretListFilters, ServiceListFilters, TaskListFilters,
@@ -574,35 +575,4 @@ async fn log_lines(logs: rt::Result<rt::LogOutput>) -> Vec<(rt::StdStream, Strin
         ));
     }
     lines
-}
-
-/// Standard base64 (RFC 4648 with padding), as secret and config data travel.
-fn base64(text: &str) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in text.as_bytes().chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(ALPHABET[(n >> (18 - 6 * i)) as usize & 63]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
-#[test]
-fn base64_matches_rfc_4648() {
-    assert_eq!(base64(""), "");
-    assert_eq!(base64("f"), "Zg==");
-    assert_eq!(base64("fo"), "Zm8=");
-    assert_eq!(base64("foo"), "Zm9v");
-    assert_eq!(base64("foobar"), "Zm9vYmFy");
 }

@@ -2,10 +2,10 @@
 
 mod areas;
 mod client;
-pub mod docs;
-pub mod filters;
+pub(crate) mod docs;
+pub(crate) mod filters;
 pub mod models;
-pub mod package;
+pub(crate) mod package;
 mod scenarios;
 mod streams;
 
@@ -21,7 +21,9 @@ pub const GENERATOR_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// One file of a generated crate, relative to the crate's folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedFile {
+    /// Relative, with `/` separators (`src/models.rs`), the same on every machine.
     pub path: String,
+    /// The whole file, provenance header included.
     pub contents: String,
 }
 
@@ -58,13 +60,19 @@ pub fn provenance(api: &Api, comment: &str) -> String {
     )
 }
 
+/// The first inner attribute of every generated `.rs` file. The files are prettyplease's
+/// output, which is not rustfmt's layout: without it `cargo fmt --all --check` (a CI step)
+/// would reformat every generated crate, and a reformatted file is no longer fresh. The
+/// reason lives here: the generated files carry only the provenance comment.
+const RUSTFMT_SKIP: &str = "#![cfg_attr(rustfmt, rustfmt::skip)]\n";
+
 fn rust_file(api: &Api, what: &str, tokens: TokenStream) -> Result<String> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Emit {
         what: format!("{} ({what})", api.spec_file),
         message: e.to_string(),
     })?;
     Ok(format!(
-        "{}\n{}",
+        "{}\n{RUSTFMT_SKIP}{}",
         provenance(api, "//"),
         spaced(&prettyplease::unparse(&file))
     ))
@@ -129,6 +137,7 @@ fn changes_rs(api: &Api, report: &str) -> String {
     let own = format!("`{}::", api.version.crate_name());
     let mut out = provenance(api, "//");
     out.push('\n');
+    out.push_str(RUSTFMT_SKIP);
     let text = docs::sanitize(report).unwrap_or_default();
     for line in text.lines() {
         let mut linked = String::new();

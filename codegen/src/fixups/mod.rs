@@ -276,6 +276,7 @@ impl Stale<'_> {
 }
 
 /// Applies every fix-up that covers `version` to a manifest spec; returns their names.
+#[cfg(test)]
 pub fn apply(spec: &mut Spec, version: ApiVersion, file: &Path) -> Result<Vec<&'static str>> {
     apply_with(spec, version, file, Mode::Manifest).map(|r| r.applied)
 }

@@ -5,6 +5,7 @@ use serde_json::Value;
 use super::support::*;
 use super::Stale;
 use crate::error::Result;
+use crate::extensions::X_NULLABLE;
 use crate::swagger::{AdditionalProperties, Schema, SchemaType, Spec};
 
 /// moby/moby#36933: `ExecIDs` in the container inspect response is a list of ids, not a
@@ -303,7 +304,7 @@ pub(super) fn port_map_values_may_be_null(spec: &mut Spec, stale: &Stale) -> Res
     if values.x_nullable == Some(true) {
         return Err(stale.at(
             &format!("{pointer}/x-nullable"),
-            "x-nullable not already true",
+            &format!("{X_NULLABLE} not already true"),
         ));
     }
     values.x_nullable = Some(true);

@@ -2,6 +2,7 @@
 //! pattern stale with its JSON pointer.
 
 use crate::error::Result;
+use crate::extensions::X_NULLABLE;
 use crate::swagger::{AdditionalProperties, Schema, SchemaType, Spec};
 
 use super::Stale;
@@ -47,7 +48,7 @@ pub(super) fn make_nullable(
     if prop.x_nullable == Some(true) {
         return Err(stale.at(
             &format!("{pointer}/properties/{property_name}/x-nullable"),
-            "x-nullable not already true",
+            &format!("{X_NULLABLE} not already true"),
         ));
     }
     prop.x_nullable = Some(true);

@@ -3,6 +3,7 @@
 // Fix-ups applied: exec_ids_is_an_array, ipam_options_is_a_map, restart_policy_accepts_no, cmd_multi_type_is_an_array, volumes_misplaced_additional_properties, swarm_healthcheck_spelling, build_args_is_a_json_string, network_connect_consumes_json, container_summary_is_one_container, port_map_values_may_be_null, secret_create_body_is_required, config_create_body_is_required, plugin_pointer_strings_may_be_null, plugin_interface_types_are_strings, plugin_delete_answers_no_body, exec_start_sends_an_empty_body, push_progress_has_a_layer_id, image_load_quiet_defaults_to_true, image_summary_virtual_size_may_be_absent, container_stats_are_typed, distribution_inspect_reads_registry_auth, service_update_out_of_sequence_is_500, network_attachment_is_a_swarm_network.
 // Do not edit: run `cargo xtask codegen` to regenerate.
 
+#![cfg_attr(rustfmt, rustfmt::skip)]
 /// Address represents an IPv4 or IPv6 IP address.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Address {

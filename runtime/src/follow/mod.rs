@@ -1,6 +1,6 @@
 //! Following a daemon's events across disconnects and restarts.
 //!
-//! `GET /events` is one long answer: when the daemon restarts, a proxy drops the
+//! `GET /events` is one long response: when the daemon restarts, a proxy drops the
 //! connection or a line fails to decode, the stream just ends. A monitoring agent that
 //! simply reconnects loses what happened in between, or sees events twice if it replays
 //! too much. [`follow_events`] wraps any crate's `system_events` call: when the stream ends
@@ -86,27 +86,38 @@ pub enum FollowItem<E, X> {
     /// The events stream ended (`error: None`: the daemon closed it, e.g. on shutdown) or
     /// failed. `last` is the cursor the follower resumes from.
     Disconnected {
+        /// Why it failed; `None` when the daemon closed the stream cleanly.
         error: Option<X>,
+        /// The last event delivered, where the next connection resumes.
         last: Option<EventCursor>,
     },
     /// Opening the stream failed; the next attempt is in `retry_in`.
     ConnectFailed {
         /// Consecutive failed attempts so far (1 for the first).
         attempt: u32,
+        /// Why this attempt failed.
         error: X,
+        /// The back-off before the next attempt.
         retry_in: Duration,
     },
     /// The stream is open again, asking for the events since `since`: the gap is
     /// `since` .. now, `down_for` long on this side. Replayed events follow (the boundary
     /// events already delivered are left out).
     Reconnected {
+        /// The cursor the replay starts from (`None`: nothing was delivered before).
         since: Option<EventCursor>,
+        /// How long the stream was down, measured here.
         down_for: Duration,
         /// Attempts it took (1: the first reconnect attempt succeeded).
         attempts: u32,
     },
     /// [`Follower::max_attempts`] consecutive attempts failed: the stream ends after this.
-    GaveUp { attempts: u32, error: Option<X> },
+    GaveUp {
+        /// The attempts made, [`Follower::max_attempts`] of them.
+        attempts: u32,
+        /// The last attempt's failure.
+        error: Option<X>,
+    },
 }
 
 impl<E, X> FollowItem<E, X> {

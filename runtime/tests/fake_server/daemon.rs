@@ -5,25 +5,12 @@ use dockwright_runtime as rt;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::UnixListener;
 
-/// One request as the fake daemon received it.
-#[derive(Debug, Clone)]
-pub struct Recorded {
-    pub request_line: String,
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-}
-
-impl Recorded {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
+use crate::support::read_request;
+/// Requests are read, and recorded, as `support/mod.rs` reads them for the fault tests.
+pub use crate::support::Recorded;
 
 /// What the fake daemon does with one request.
 pub enum Reply {
@@ -72,52 +59,6 @@ impl Fake {
     pub fn transport(&self) -> rt::Transport {
         rt::Transport::unix(&self.socket).unwrap()
     }
-}
-
-async fn read_request<R: AsyncRead + Unpin>(reader: &mut BufReader<R>) -> Option<Recorded> {
-    let mut request_line = String::new();
-    if reader.read_line(&mut request_line).await.ok()? == 0 {
-        return None;
-    }
-    let mut headers = Vec::new();
-    loop {
-        let mut line = String::new();
-        reader.read_line(&mut line).await.ok()?;
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        let (k, v) = line.split_once(':')?;
-        headers.push((k.trim().to_owned(), v.trim().to_owned()));
-    }
-    let find = |name: &str| {
-        headers
-            .iter()
-            .find(|(k, _): &&(String, String)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.clone())
-    };
-    let mut body = Vec::new();
-    if let Some(len) = find("content-length") {
-        body.resize(len.parse().ok()?, 0);
-        reader.read_exact(&mut body).await.ok()?;
-    } else if find("transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked")) {
-        loop {
-            let mut size = String::new();
-            reader.read_line(&mut size).await.ok()?;
-            let size = usize::from_str_radix(size.trim(), 16).ok()?;
-            let mut chunk = vec![0; size + 2];
-            reader.read_exact(&mut chunk).await.ok()?;
-            if size == 0 {
-                break;
-            }
-            body.extend_from_slice(&chunk[..size]);
-        }
-    }
-    Some(Recorded {
-        request_line: request_line.trim_end().to_owned(),
-        headers,
-        body,
-    })
 }
 
 pub async fn serve_conn<S: AsyncRead + AsyncWrite + Unpin>(

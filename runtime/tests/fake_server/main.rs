@@ -8,6 +8,8 @@
 
 mod daemon;
 mod errors;
+#[path = "../support/mod.rs"]
+mod support;
 
 use daemon::{fake, json_response, response, serve_conn, Handler, Reply};
 use dockwright_runtime as rt;

@@ -210,7 +210,7 @@ async fn serve_connection(stream: Box<dyn Io>, script: Script, state: State) {
 }
 
 /// Reads one request: head, then a `Content-Length` or chunked body.
-async fn read_request<R: AsyncRead + Unpin>(reader: &mut BufReader<R>) -> Option<Recorded> {
+pub async fn read_request<R: AsyncRead + Unpin>(reader: &mut BufReader<R>) -> Option<Recorded> {
     let mut request_line = String::new();
     if reader.read_line(&mut request_line).await.ok()? == 0 {
         return None;

@@ -8,9 +8,9 @@ use serde_json::Value;
 use super::validate::{self, PathPart};
 use super::Lowering;
 use crate::error::Result;
+use crate::extensions::{EXT_BODY_NAME, EXT_COLLECTION_FORMAT, EXT_POINTER, EXT_PRODUCES};
 use crate::ir::*;
 use crate::names;
-use crate::upgrade::{EXT_COLLECTION_FORMAT, EXT_POINTER};
 use crate::{filter_keys, stream_kinds};
 
 impl Lowering<'_> {
@@ -164,7 +164,7 @@ impl Lowering<'_> {
             Some(oa::ReferenceOr::Item(rb)) => {
                 let name = rb
                     .extensions
-                    .get("x-body-name")
+                    .get(EXT_BODY_NAME)
                     .and_then(Value::as_str)
                     .unwrap_or("body")
                     .to_owned();
@@ -242,7 +242,7 @@ impl Lowering<'_> {
         }
         let produces = op
             .extensions
-            .get("x-produces")
+            .get(EXT_PRODUCES)
             .and_then(Value::as_array)
             .map(|a| {
                 a.iter()

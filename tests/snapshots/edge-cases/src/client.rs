@@ -3,6 +3,7 @@
 // Fix-ups applied: none.
 // Do not edit: run `cargo xtask codegen` to regenerate.
 
+#![cfg_attr(rustfmt, rustfmt::skip)]
 /// The API version every request of this crate is pinned to.
 pub const API_VERSION: &str = "1.99";
 

@@ -3,6 +3,7 @@
 // Fix-ups applied: none.
 // Do not edit: run `cargo xtask codegen` to regenerate.
 
+#![cfg_attr(rustfmt, rustfmt::skip)]
 /// Typed `filters` for [`thing_list`](crate::client::Client::thing_list) (GET `/things`).
 ///
 /// Keys the daemon accepts at API v1.99: `label`, `is-task`, `node.label`.

@@ -3,3 +3,4 @@
 // Fix-ups applied: none.
 // Do not edit: run `cargo xtask codegen` to regenerate.
 
+#![cfg_attr(rustfmt, rustfmt::skip)]

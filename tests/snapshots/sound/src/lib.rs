@@ -3,6 +3,7 @@
 // Fix-ups applied: none.
 // Do not edit: run `cargo xtask codegen` to regenerate.
 
+#![cfg_attr(rustfmt, rustfmt::skip)]
 //! Typed Docker Engine API **v1.98**: models and a client.
 //!
 //! Depend on this crate to pin API v1.98: every request goes to `/v1.98/…`, and the

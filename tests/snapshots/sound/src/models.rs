@@ -3,6 +3,7 @@
 // Fix-ups applied: none.
 // Do not edit: run `cargo xtask codegen` to regenerate.
 
+#![cfg_attr(rustfmt, rustfmt::skip)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct A_ {
     pub x: Option<i64>,
