@@ -8,7 +8,7 @@
 //!
 //! From `dockwright_v1_51` (v1.51.yaml) to `dockwright_v1_52` (v1.52.yaml), computed from the two specs' IR by `cargo xtask diff 1.51 1.52` (documentation changes are not listed). Added and changed items are named in the newer crate, removed ones in the older.
 //!
-//! Summary: 12 operations changed, 17 types added, 2 types removed, 20 types changed, 6 types renamed, 1 type with a changed meaning.
+//! Summary: 12 operations changed, 17 types added, 1 type removed, 19 types changed, 6 types renamed, 1 type with a changed meaning.
 //!
 //! ## Operations changed
 //!
@@ -109,7 +109,6 @@
 //! ## Types removed
 //!
 //! - `dockwright_v1_51::models::NetworkContainer`: struct (5 fields); definition `NetworkContainer`
-//! - `dockwright_v1_51::models::PluginInterfaceType`: struct (3 fields); definition `PluginInterfaceType`
 //!
 //! ## Types changed
 //!
@@ -202,10 +201,6 @@
 //! ### [`models::PluginConfig`](crate::models::PluginConfig)
 //!
 //! - field removed: `dockwright_v1_51::models::PluginConfig::docker_version`: `Option<String>` (JSON `DockerVersion`)
-//!
-//! ### [`models::PluginConfigInterface`](crate::models::PluginConfigInterface)
-//!
-//! - field changed: [`models::PluginConfigInterface::types`](crate::models::PluginConfigInterface::types): `Vec<models::PluginInterfaceType>` → `Vec<String>` (JSON `Types`)
 //!
 //! ### [`models::PortSummary`](crate::models::PortSummary)
 //!
