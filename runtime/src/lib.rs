@@ -61,7 +61,10 @@ pub mod build_context;
 #[cfg(feature = "client")]
 mod streaming;
 #[cfg(feature = "client")]
-pub use stream::{LogFrame, ProgressMessage, StdStream, StreamError};
+#[allow(deprecated)]
+pub use stream::StreamError;
+#[cfg(feature = "client")]
+pub use stream::{LogFrame, ProgressMessage, StdStream};
 #[cfg(feature = "client")]
 pub use streaming::{
     collect_bytes, first_item, split_output, Archive, AttachInput, AttachOutput, AttachReader,

@@ -35,18 +35,18 @@ use crate::error::{Error, TransportErrorKind};
 use crate::ping::PingInfo;
 use crate::request::{check_status, RequestBuilder};
 use crate::response::{ByteStream, Upgraded};
-use crate::stream::{Framing, LogFrame, LogStream, NdjsonStream, ProgressStream, StreamError};
+use crate::stream::{Framing, LogFrame, LogStream, NdjsonStream, ProgressStream};
 use crate::version::compare_api_versions;
 
 /// Container output (logs) as a `Stream` of [`LogFrame`]s; items are
-/// `Result<LogFrame, StreamError>`.
+/// `Result<LogFrame, Error>`.
 pub type LogOutput = LogStream<ByteStream>;
 
 /// A body of newline-delimited JSON values of `T` (events, stats).
 pub type JsonStream<T> = NdjsonStream<ByteStream, T>;
 
 /// Progress messages of type `T`; a message carrying `error`/`errorDetail` is an
-/// `Err(StreamError::Daemon { message })` item with the daemon's text.
+/// `Err(Error::Daemon { message })` item with the daemon's text.
 pub type Progress<T> = ProgressStream<ByteStream, T>;
 
 /// The output half of a hijacked attach or exec, as [`LogFrame`]s. It ends when the
@@ -66,7 +66,7 @@ pub const FRAMING_CONTENT_TYPE_SINCE: &str = "1.42";
 /// 3. the caller's statement ([`FramingRule::tty`]);
 /// 4. the object's inspect answer (`Config.Tty` of the container, ...), fetched only
 ///    when nothing above decided;
-/// 5. otherwise [`StreamError::UnknownFraming`]: the first bytes are never guessed at.
+/// 5. otherwise [`Error::UnknownFraming`]: the first bytes are never guessed at.
 #[derive(Debug)]
 #[must_use]
 pub struct FramingRule {
@@ -124,9 +124,9 @@ impl FramingRule {
                 .unwrap_or(false);
             return Ok(Framing::from_tty(tty));
         }
-        Err(Error::Stream(StreamError::UnknownFraming {
+        Err(Error::UnknownFraming {
             content_type: content_type.map(str::to_owned),
-        }))
+        })
     }
 }
 
@@ -435,7 +435,7 @@ impl RequestBuilder {
         })?;
         let framing = match rule.resolve(content_type.as_deref()).await {
             Ok(f) => f,
-            Err(Error::Stream(e)) => {
+            Err(e @ Error::UnknownFraming { .. }) => {
                 return Err(Error::Upgrade {
                     request: describe,
                     message: e.to_string(),
@@ -544,15 +544,15 @@ impl PingInfo {
 /// an empty stream is an error.
 pub async fn first_item<S, T>(stream: S) -> Result<T, Error>
 where
-    S: Stream<Item = Result<T, StreamError>>,
+    S: Stream<Item = Result<T, Error>>,
 {
     let mut stream = std::pin::pin!(stream);
     match stream.next().await {
         Some(item) => Ok(item?),
-        None => Err(Error::Stream(StreamError::transport(io::Error::new(
+        None => Err(Error::stream_read(io::Error::new(
             io::ErrorKind::UnexpectedEof,
             "the daemon closed the stream without sending a value",
-        )))),
+        ))),
     }
 }
 
@@ -630,11 +630,11 @@ mod tests {
         );
         assert!(matches!(
             r("1.41", None).resolve(raw).await,
-            Err(Error::Stream(StreamError::UnknownFraming { .. }))
+            Err(Error::UnknownFraming { .. })
         ));
         assert!(matches!(
             r("1.45", None).resolve(None).await,
-            Err(Error::Stream(StreamError::UnknownFraming { .. }))
+            Err(Error::UnknownFraming { .. })
         ));
     }
 
