@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use futures_util::{Stream, StreamExt};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::streaming::ProgressReport;
+use crate::stream::ProgressReport;
 
 /// One layer as its bar ended.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -39,7 +39,9 @@ use crate::error::{BoxError, Error};
 pub use log_stream::{Framing, LogDecoder, LogStream, RawDecoder};
 pub use multiplexed::{LogFrame, MultiplexedDecoder, StdStream, DEFAULT_MAX_FRAME_LEN};
 pub use ndjson::{NdjsonDecoder, NdjsonStream, DEFAULT_MAX_LINE_LEN};
-pub use progress::{daemon_error, ProgressDecoder, ProgressMessage, ProgressStream};
+pub use progress::{
+    daemon_error, ProgressDecoder, ProgressMessage, ProgressReport, ProgressStream,
+};
 
 /// The error of stream items before stream items and sends shared one type.
 #[deprecated(note = "stream items and sends share one error type: use `Error`")]

@@ -184,9 +184,72 @@ where
     }
 }
 
+/// A typed view of a progress message, for progress displays (one bar per layer id).
+///
+/// Generated crates implement it for their `CreateImageInfo`, `PushImageInfo` and
+/// `BuildInfo` models (fields a version lacks answer `None`).
+pub trait ProgressReport {
+    /// The layer or object the message is about.
+    fn id(&self) -> Option<&str> {
+        None
+    }
+    /// `Downloading`, `Pull complete`, ...
+    fn status(&self) -> Option<&str> {
+        None
+    }
+    /// The daemon's own rendering of the progress bar.
+    fn progress_text(&self) -> Option<&str> {
+        None
+    }
+    /// Bytes done so far, when the message counts bytes.
+    fn current(&self) -> Option<i64> {
+        None
+    }
+    /// Bytes in total, when known.
+    fn total(&self) -> Option<i64> {
+        None
+    }
+    /// Free text output (build steps, `Loaded image: …`).
+    fn stream_text(&self) -> Option<&str> {
+        None
+    }
+}
+
+impl ProgressReport for serde_json::Value {
+    fn id(&self) -> Option<&str> {
+        self.get("id")?.as_str()
+    }
+    fn status(&self) -> Option<&str> {
+        self.get("status")?.as_str()
+    }
+    fn progress_text(&self) -> Option<&str> {
+        self.get("progress")?.as_str()
+    }
+    fn current(&self) -> Option<i64> {
+        self.get("progressDetail")?.get("current")?.as_i64()
+    }
+    fn total(&self) -> Option<i64> {
+        self.get("progressDetail")?.get("total")?.as_i64()
+    }
+    fn stream_text(&self) -> Option<&str> {
+        self.get("stream")?.as_str()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn value_progress_report() {
+        let v = serde_json::json!({"id": "abc", "status": "Downloading",
+            "progressDetail": {"current": 5, "total": 10}, "progress": "[=>  ]"});
+        assert_eq!(v.id(), Some("abc"));
+        assert_eq!(v.status(), Some("Downloading"));
+        assert_eq!((v.current(), v.total()), (Some(5), Some(10)));
+        assert_eq!(v.progress_text(), Some("[=>  ]"));
+        assert_eq!(v.stream_text(), None);
+    }
     use serde_json::json;
 
     #[test]
