@@ -17,8 +17,8 @@ use tokio_util::io::ReaderStream;
 use crate::response::{ByteStream, Upgraded};
 use crate::stream::{Framing, LogStream};
 
-/// The output half of a hijacked attach or exec, as [`LogFrame`]s. It ends when the
-/// container (or exec'd process) exits and the daemon closes the connection.
+/// The output half of a hijacked attach or exec, as [`LogFrame`](crate::LogFrame)s. It
+/// ends when the container (or exec'd process) exits and the daemon closes the connection.
 pub type AttachOutput = LogStream<AttachReader>;
 
 /// A hijacked attach or exec: write the container's stdin to `input`, read its output
