@@ -71,6 +71,9 @@ cargo check --quiet -p dockwright-v1-25 -p dockwright-v1-55 --no-default-feature
 step "rustdoc over the workspace, warning-free"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet
 
+step "rustdoc of v1.41 with its dependencies: the links into the runtime (Body, Error::VersionTooNew, LogFrame ...) resolve"
+RUSTDOCFLAGS="-D rustdoc::broken-intra-doc-links" cargo doc -p dockwright-v1-41 --quiet
+
 step "cargo package: the runtime and all 31 crates package together; the runtime and v1.41 verify (built from their .crate files)"
 cargo package --quiet --no-verify -p dockwright-runtime $(for n in $(seq 25 55); do printf -- '-p dockwright-v1-%s ' "$n"; done)
 cargo package --quiet -p dockwright-runtime -p dockwright-v1-41

@@ -24,7 +24,7 @@ use std::time::Duration;
 use dockwright_v1_41::runtime::registry::{
     credentials_for_image, DockerConfig, ProgressDisplay, ProgressSummary,
 };
-use dockwright_v1_41::runtime::{self, AuthConfig, ProgressReport, StreamError};
+use dockwright_v1_41::runtime::{self, AuthConfig, ProgressReport};
 use dockwright_v1_41::Client;
 use futures_util::Stream;
 
@@ -36,10 +36,10 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 /// or the daemon's error if the operation failed.
 pub async fn show_progress<S, T>(stream: S) -> Result<ProgressSummary, runtime::Error>
 where
-    S: Stream<Item = Result<T, StreamError>>,
+    S: Stream<Item = Result<T, runtime::Error>>,
     T: ProgressReport,
 {
-    Ok(ProgressDisplay::new().show(stream).await?)
+    ProgressDisplay::new().show(stream).await
 }
 
 /// Pulls `reference` (`name`, `name:tag`, `name@sha256:…`) with the user's credentials

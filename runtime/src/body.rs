@@ -3,6 +3,10 @@
 
 use bytes::Bytes;
 use futures_util::{Stream, TryStreamExt};
+use tokio::io::AsyncRead;
+use tokio_util::io::ReaderStream;
+
+use crate::build_context::{BuildContext, TarStream};
 
 /// A request body; built from bytes, or from a stream that is sent as it is produced.
 #[derive(Debug)]
@@ -53,5 +57,33 @@ impl From<&'static str> for Body {
 impl From<&'static [u8]> for Body {
     fn from(v: &'static [u8]) -> Body {
         Body(v.into())
+    }
+}
+
+impl Body {
+    /// Streams anything readable (a file, a pipe) as the body, 64 KiB at a time.
+    pub fn from_reader<R>(reader: R) -> Body
+    where
+        R: AsyncRead + Send + 'static,
+    {
+        Body::wrap_stream(ReaderStream::with_capacity(reader, 64 * 1024))
+    }
+
+    /// The build context of `dir` (its `Dockerfile`, honouring its `.dockerignore`),
+    /// tarred while it is sent.
+    pub fn build_context(dir: impl Into<std::path::PathBuf>) -> Body {
+        Body::from(BuildContext::new(dir).into_stream())
+    }
+}
+
+impl From<TarStream> for Body {
+    fn from(stream: TarStream) -> Body {
+        Body::wrap_stream(stream)
+    }
+}
+
+impl From<BuildContext> for Body {
+    fn from(context: BuildContext) -> Body {
+        Body::from(context.into_stream())
     }
 }

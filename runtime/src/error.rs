@@ -1,9 +1,13 @@
-//! The one error type every generated call returns.
+//! The one error type every generated call returns, and every streamed item too.
 //!
-//! Callers mostly need to tell three situations apart: the daemon said no (`Api`), the
-//! daemon could not be reached (`Transport`), or it answered something this crate could
-//! not read (`Decode`). Each variant carries enough context (endpoint, request, JSON
-//! path, file) that the message alone is actionable.
+//! Callers mostly need to tell three situations apart: the daemon said no (`Api`, or
+//! `Daemon` when it said so inside a streamed answer after a 200), the daemon could not
+//! be reached (`Transport`), or it answered something this crate could not read
+//! (`Decode`, and the stream kinds `StreamDecode`, `FrameTooLarge`, `Truncated` …).
+//! Sends and stream items share the type so that a failed pull is one `match` whether
+//! the daemon refused the request or failed halfway, and `?` works in both places.
+//! Each variant carries enough context (endpoint, request, JSON path, file) that the
+//! message alone is actionable.
 
 use std::path::PathBuf;
 
@@ -117,10 +121,89 @@ pub enum Error {
         message: String,
     },
 
-    /// Decoding a streamed answer failed, or the daemon reported a failure inside it
-    /// (a progress message's `errorDetail`: [`StreamError::Daemon`](crate::stream::StreamError::Daemon)).
-    #[error(transparent)]
-    Stream(#[from] crate::stream::StreamError),
+    /// The daemon reported a failure inside a streamed answer although the HTTP status
+    /// was 200: a progress message's `error`/`errorDetail` (a pull of a missing tag, a
+    /// build step that failed), or a multiplexed frame on the daemon's system-error
+    /// stream (type 3).
+    ///
+    /// The same failure reported before the stream began is [`Error::Api`];
+    /// [`Error::daemon_message`] reads the daemon's text from either.
+    #[error("the daemon reported an error: {message}")]
+    Daemon {
+        /// The daemon's text, unchanged.
+        message: String,
+    },
+
+    /// Reading the body of a streamed answer failed (connection reset, TLS error …) and
+    /// the failure did not come from this crate's transport, which reports its own as
+    /// [`Error::Transport`] or [`Error::Timeout`] naming the request.
+    #[error("reading the stream failed: {0}")]
+    StreamRead(#[source] BoxError),
+
+    /// A multiplexed frame header announced more bytes than the configured maximum.
+    ///
+    /// Real daemons send frames of at most a few tens of KiB; a huge length usually
+    /// means the output of a TTY container is being read as multiplexed.
+    #[error(
+        "multiplexed frame of {len} bytes exceeds the limit of {max} bytes \
+         (if the container has a TTY, its output is a raw stream, not a multiplexed one)"
+    )]
+    FrameTooLarge {
+        /// Payload length from the frame header.
+        len: u64,
+        /// The decoder's configured maximum.
+        max: usize,
+    },
+
+    /// A streamed answer ended inside a multiplexed frame.
+    #[error("stream ended inside a frame: expected {expected} more bytes, got {received}")]
+    Truncated {
+        /// Bytes the current frame part (8-byte header, or payload) needed.
+        expected: u64,
+        /// Bytes of it that arrived.
+        received: u64,
+    },
+
+    /// A multiplexed frame header named a stream other than stdin, stdout, stderr or
+    /// the daemon's system-error stream.
+    #[error(
+        "invalid stream type {0:#04x} in a multiplexed frame header \
+         (if the container has a TTY, its output is a raw stream, not a multiplexed one)"
+    )]
+    InvalidStreamType(u8),
+
+    /// A line of a JSON stream grew beyond the configured maximum without a newline.
+    #[error("JSON stream line longer than {max} bytes")]
+    LineTooLong {
+        /// The decoder's configured maximum.
+        max: usize,
+    },
+
+    /// One line of a JSON stream (events, stats, progress) was not valid JSON, or not of
+    /// the expected shape; the stream goes on with the next line.
+    #[error("cannot decode JSON stream item: {source} (near {excerpt:?})")]
+    StreamDecode {
+        /// A short piece of the line around the failure.
+        excerpt: String,
+        /// What serde_json found wrong, with the column.
+        #[source]
+        source: serde_json::Error,
+    },
+
+    /// Neither the response's content type nor the caller said whether a log/attach
+    /// stream is multiplexed or raw.
+    ///
+    /// Guessing from the first byte would misread TTY output that happens to start with
+    /// a byte 0–2, so the caller must pass the container's `Config.Tty`.
+    #[error(
+        "cannot tell whether the stream is multiplexed or raw: content type {content_type:?} \
+         does not say so (daemons before API 1.42 send raw-stream for both); pass the \
+         container's TTY setting as the hint"
+    )]
+    UnknownFraming {
+        /// The content type the daemon sent, if any.
+        content_type: Option<String>,
+    },
 
     /// A response header that carries the result could not be read.
     #[error("{request}: cannot read the {name} header: {message}")]
@@ -260,6 +343,55 @@ impl Error {
         }
     }
 
+    /// The daemon's own text of a failure it reported: the `message` of an
+    /// [`Error::Api`] (refused before any answer) or of an [`Error::Daemon`] (failed
+    /// inside a streamed answer, e.g. a pull's `errorDetail`).
+    pub fn daemon_message(&self) -> Option<&str> {
+        match self {
+            Error::Api { message, .. } | Error::Daemon { message } => Some(message),
+            _ => None,
+        }
+    }
+
+    /// True when the daemon reported the failure inside a streamed answer
+    /// ([`Error::Daemon`]): the bytes were readable, the operation failed.
+    pub fn is_daemon_error(&self) -> bool {
+        matches!(self, Error::Daemon { .. })
+    }
+
+    /// True for the errors after which a stream yields nothing more: they destroy the
+    /// framing ([`Error::FrameTooLarge`], [`Error::Truncated`],
+    /// [`Error::InvalidStreamType`], [`Error::LineTooLong`]) or the connection. After
+    /// [`Error::StreamDecode`] (one bad line, its neighbours still delimited) and
+    /// [`Error::Daemon`] (a well-formed message) decoding continues.
+    pub fn ends_stream(&self) -> bool {
+        !matches!(self, Error::StreamDecode { .. } | Error::Daemon { .. })
+    }
+
+    /// Wraps an error of the byte stream under a decoder as [`Error::StreamRead`]; one
+    /// that already is an [`Error`] (also inside an `io::Error`) is returned unchanged.
+    pub fn stream_read(err: impl Into<BoxError>) -> Self {
+        let err: BoxError = err.into();
+        let err = match err.downcast::<Error>() {
+            Ok(own) => return *own,
+            Err(other) => other,
+        };
+        match err.downcast::<std::io::Error>() {
+            Ok(io) if io.get_ref().is_some_and(|inner| inner.is::<Error>()) => {
+                let kind = io.kind();
+                match io.into_inner().map(|inner| inner.downcast::<Error>()) {
+                    Some(Ok(own)) => *own,
+                    Some(Err(inner)) => {
+                        Error::StreamRead(Box::new(std::io::Error::new(kind, inner)))
+                    }
+                    None => Error::StreamRead(Box::new(std::io::Error::from(kind))),
+                }
+            }
+            Ok(io) => Error::StreamRead(io),
+            Err(other) => Error::StreamRead(other),
+        }
+    }
+
     /// True for a 304 (start an already started container, stop a stopped one).
     pub fn is_not_modified(&self) -> bool {
         self.status() == Some(304)
@@ -303,5 +435,27 @@ impl Error {
             message: message.into(),
             source,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stream_read_keeps_own_errors_and_wraps_the_rest() {
+        let own = || Error::Timeout {
+            request: "GET /v1.41/containers/x/logs".into(),
+        };
+        assert!(matches!(Error::stream_read(own()), Error::Timeout { .. }));
+        // The attach reader hands body errors on inside an io::Error.
+        let inside = std::io::Error::other(own());
+        assert!(matches!(Error::stream_read(inside), Error::Timeout { .. }));
+        let reset = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset by peer");
+        let err = Error::stream_read(reset);
+        assert!(matches!(err, Error::StreamRead(_)), "{err:?}");
+        assert_eq!(err.to_string(), "reading the stream failed: reset by peer");
+        let bare = Error::stream_read(std::io::Error::from(std::io::ErrorKind::BrokenPipe));
+        assert!(matches!(bare, Error::StreamRead(_)), "{bare:?}");
     }
 }

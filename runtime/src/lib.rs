@@ -53,22 +53,35 @@ pub use {
     version::{check_api_version, compare_api_versions},
 };
 
-// Stream decoders (multiplexed frames, NDJSON, progress messages): owned by the streaming work.
+// Stream decoders (multiplexed frames, NDJSON, progress messages): sans-IO, no sending.
 #[cfg(feature = "client")]
 pub mod stream;
 // Tar build contexts honouring .dockerignore: owned by the streaming work.
 #[cfg(feature = "client")]
 pub mod build_context;
-// Typed sending of the non-JSON operations (logs, attach, events, progress, archives).
+// Sending the operations whose answer is not one JSON document (logs, attach, events,
+// progress, archives): the `send_*` methods of `RequestBuilder`.
 #[cfg(feature = "client")]
-mod streaming;
+mod send_streamed;
+// What those sends return besides decoded streams: attach halves, archive and path stat,
+// and the rule that picks multiplexed or raw framing.
 #[cfg(feature = "client")]
-pub use stream::{LogFrame, ProgressMessage, StdStream, StreamError};
+mod attach;
 #[cfg(feature = "client")]
-pub use streaming::{
-    collect_bytes, first_item, split_output, Archive, AttachInput, AttachOutput, AttachReader,
-    Attached, FramingRule, JsonStream, LogOutput, PathStat, Progress, ProgressReport,
-    FRAMING_CONTENT_TYPE_SINCE,
+mod container_archive;
+#[cfg(feature = "client")]
+mod framing_rule;
+#[cfg(feature = "client")]
+#[allow(deprecated)]
+pub use stream::StreamError;
+#[cfg(feature = "client")]
+pub use stream::{LogFrame, ProgressMessage, ProgressReport, StdStream};
+#[cfg(feature = "client")]
+pub use {
+    attach::{AttachInput, AttachOutput, AttachReader, Attached},
+    container_archive::{Archive, PathStat},
+    framing_rule::{FramingRule, FRAMING_CONTENT_TYPE_SINCE},
+    send_streamed::{collect_bytes, first_item, split_output, JsonStream, LogOutput, Progress},
 };
 // Registries: image references, credentials as the Docker CLI finds them, progress bars.
 #[cfg(feature = "client")]

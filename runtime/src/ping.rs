@@ -67,3 +67,24 @@ impl Transport {
         Ok(info)
     }
 }
+
+impl PingInfo {
+    /// Reads the `/_ping` answer headers.
+    pub fn from_headers(headers: &http::HeaderMap) -> PingInfo {
+        let get = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        PingInfo {
+            api_version: get("api-version"),
+            os_type: get("ostype"),
+            builder_version: get("builder-version"),
+            swarm: get("swarm"),
+            experimental: get("docker-experimental")
+                .is_some_and(|v| v.eq_ignore_ascii_case("true")),
+            server: get("server"),
+        }
+    }
+}

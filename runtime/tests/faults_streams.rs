@@ -61,7 +61,7 @@ async fn broken_log_frames_end_the_stream_with_an_error() {
                 0 => assert!(
                     matches!(
                         err,
-                        rt::StreamError::FrameTooLarge {
+                        Error::FrameTooLarge {
                             len: 0xffff_ffff,
                             ..
                         }
@@ -69,7 +69,7 @@ async fn broken_log_frames_end_the_stream_with_an_error() {
                     "{kind:?}: {err:?}"
                 ),
                 _ => assert!(
-                    matches!(err, rt::StreamError::InvalidStreamType(7)),
+                    matches!(err, Error::InvalidStreamType(7)),
                     "{kind:?}: {err:?}"
                 ),
             }
@@ -106,7 +106,7 @@ async fn an_endless_ndjson_line_is_an_error() {
         );
         let err = within("line", stream.next()).await.unwrap().unwrap_err();
         assert!(
-            matches!(err, rt::StreamError::LineTooLong { .. }),
+            matches!(err, Error::LineTooLong { .. }),
             "{kind:?}: {err:?}"
         );
         assert!(within("end", stream.next()).await.is_none());

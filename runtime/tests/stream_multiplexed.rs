@@ -4,9 +4,10 @@
 
 use bytes::Bytes;
 use dockwright_runtime::stream::{
-    Decoder, Framing, LogFrame, LogStream, MultiplexedDecoder, RawDecoder, StdStream, StreamError,
+    Decoder, Framing, LogFrame, LogStream, MultiplexedDecoder, RawDecoder, StdStream,
     DEFAULT_MAX_FRAME_LEN,
 };
+use dockwright_runtime::Error;
 use futures_util::stream::{self, FusedStream, StreamExt};
 
 fn frame(kind: u8, payload: &[u8]) -> Vec<u8> {
@@ -110,7 +111,7 @@ fn four_gib_header_is_rejected_without_allocating() {
     let mut d = MultiplexedDecoder::new();
     d.push(Bytes::copy_from_slice(&header));
     match d.next_item() {
-        Some(Err(StreamError::FrameTooLarge { len, max })) => {
+        Some(Err(Error::FrameTooLarge { len, max })) => {
             assert_eq!(len, 0xffff_ffff);
             assert_eq!(max, DEFAULT_MAX_FRAME_LEN);
         }
@@ -135,7 +136,7 @@ fn memory_follows_received_bytes_not_the_announced_length() {
     assert_eq!(d.retained_bytes(), 8 + 100_000);
     d.end();
     match d.next_item() {
-        Some(Err(StreamError::Truncated { expected, received })) => {
+        Some(Err(Error::Truncated { expected, received })) => {
             assert_eq!((expected, received), (0xffff_ffff, 100_000));
         }
         other => panic!("{other:?}"),
@@ -219,7 +220,7 @@ fn system_error_frame_becomes_a_daemon_error_and_decoding_continues() {
         LogFrame::new(StdStream::Stdout, "before")
     );
     match d.next_item() {
-        Some(Err(StreamError::Daemon { message })) => {
+        Some(Err(Error::Daemon { message })) => {
             assert_eq!(message, "error from daemon in stream: container gone");
         }
         other => panic!("{other:?}"),
@@ -301,10 +302,7 @@ async fn log_stream_raw_and_content_type_selection() {
     let Err(err) = LogStream::from_content_type(None, None, body(vec![])) else {
         panic!("framing decided without content type or hint");
     };
-    assert!(matches!(
-        err,
-        StreamError::UnknownFraming { content_type: None }
-    ));
+    assert!(matches!(err, Error::UnknownFraming { content_type: None }));
     assert!(err.to_string().contains("TTY setting"), "{err}");
 }
 
@@ -327,7 +325,7 @@ async fn transport_error_is_reported_once_then_the_stream_ends() {
         &LogFrame::new(StdStream::Stdout, "whole")
     );
     match &got[1] {
-        Err(StreamError::Transport(source)) => {
+        Err(Error::StreamRead(source)) => {
             assert!(source.to_string().contains("reset by peer"))
         }
         other => panic!("{other:?}"),
@@ -341,7 +339,7 @@ async fn framing_error_stops_reading_an_endless_body() {
     let endless = stream::repeat_with(|| Ok::<_, std::io::Error>(Bytes::from_static(b"garbage")));
     let got: Vec<_> = LogStream::multiplexed(endless).collect().await;
     assert_eq!(got.len(), 1);
-    assert!(matches!(got[0], Err(StreamError::InvalidStreamType(b'g'))));
+    assert!(matches!(got[0], Err(Error::InvalidStreamType(b'g'))));
 }
 
 #[tokio::test]
@@ -351,10 +349,7 @@ async fn max_frame_len_builder_applies() {
         .collect()
         .await;
     assert!(
-        matches!(
-            got[..],
-            [Err(StreamError::FrameTooLarge { len: 100, max: 10 })]
-        ),
+        matches!(got[..], [Err(Error::FrameTooLarge { len: 100, max: 10 })]),
         "{got:?}"
     );
 }

@@ -5,8 +5,9 @@
 use bytes::Bytes;
 use dockwright_runtime::stream::{
     daemon_error, Decoder, NdjsonDecoder, NdjsonStream, ProgressDecoder, ProgressMessage,
-    ProgressStream, StreamError,
+    ProgressStream,
 };
+use dockwright_runtime::Error;
 use futures_util::stream::{self, StreamExt};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -148,7 +149,7 @@ fn garbage_line_is_an_error_with_a_short_excerpt_and_decoding_continues() {
     let mut d = NdjsonDecoder::<Value>::new();
     d.push(Bytes::from(big));
     match d.next_item() {
-        Some(Err(StreamError::Json { excerpt, .. })) => {
+        Some(Err(Error::StreamDecode { excerpt, .. })) => {
             assert!(
                 excerpt.chars().count() <= 82,
                 "{} chars",
@@ -238,7 +239,7 @@ fn overlong_line_never_grows_the_buffer_past_the_limit() {
             d.retained_bytes()
         );
         if let Some(item) = d.next_item() {
-            assert!(matches!(item, Err(StreamError::LineTooLong { max: 1024 })));
+            assert!(matches!(item, Err(Error::LineTooLong { max: 1024 })));
             break;
         }
     }
@@ -250,7 +251,7 @@ fn overlong_line_never_grows_the_buffer_past_the_limit() {
     assert_eq!(d.retained_bytes(), 0, "the excess must not be copied");
     assert!(matches!(
         d.next_item(),
-        Some(Err(StreamError::LineTooLong { .. }))
+        Some(Err(Error::LineTooLong { .. }))
     ));
     assert!(d.next_item().is_none());
 }
@@ -281,7 +282,7 @@ async fn ndjson_stream_over_a_byte_stream() {
         .collect()
         .await;
     assert!(
-        matches!(got[..], [Err(StreamError::LineTooLong { max: 4 })]),
+        matches!(got[..], [Err(Error::LineTooLong { max: 4 })]),
         "{got:?}"
     );
 }
@@ -346,7 +347,7 @@ async fn progress_stream_reports_failure_although_the_status_was_200() {
     assert_eq!(got.len(), 3);
     assert!(got[0].is_ok() && got[1].is_ok());
     match &got[2] {
-        Err(e @ StreamError::Daemon { message }) => {
+        Err(e @ Error::Daemon { message }) => {
             assert_eq!(message, "manifest for nope:latest not found");
             assert!(e.is_daemon_error());
         }

@@ -122,7 +122,7 @@ pub fn dockerfile_context(dockerfile: &str) -> Vec<u8> {
 pub async fn outcome<T, Fut>(what: &str, secs: u64, request: Fut) -> Result<Vec<T>, String>
 where
     Fut: std::future::IntoFuture<Output = rt::Result<rt::Progress<T>>>,
-    rt::Progress<T>: futures_util::Stream<Item = Result<T, rt::StreamError>>,
+    rt::Progress<T>: futures_util::Stream<Item = Result<T, rt::Error>>,
 {
     use futures_util::StreamExt;
     crate::streams_support::within(secs, what, async {

@@ -167,7 +167,7 @@ macro_rules! streams_prelude {
         #[allow(unused_imports)]
         use $crate::streams_support::{self as support, from_json, within};
         #[allow(unused_imports)]
-        use dockwright_runtime::{Body, ProgressReport, StdStream, StreamError};
+        use dockwright_runtime::{Body, ProgressReport, StdStream};
         #[allow(unused_imports)]
         use futures_util::StreamExt;
         #[allow(unused_imports)]
@@ -225,7 +225,7 @@ macro_rules! streams_prelude {
         #[allow(dead_code)]
         pub async fn collect_frames<S>(what: &str, stream: S) -> Vec<dockwright_runtime::LogFrame>
         where
-            S: futures_util::Stream<Item = Result<dockwright_runtime::LogFrame, StreamError>>,
+            S: futures_util::Stream<Item = Result<dockwright_runtime::LogFrame, dockwright_runtime::Error>>,
         {
             let mut stream = std::pin::pin!(stream);
             let mut out = Vec::new();

@@ -14,7 +14,6 @@ fn the_prelude_names_what_every_program_needs(
     _: StdStream,
     _: &dyn ProgressMessage,
     _: &dyn ProgressReport,
-    _: StreamError,
     _: Option<models::ContainerSummary>,
 ) -> Result<(), Error> {
     Ok(())

@@ -80,7 +80,7 @@ macro_rules! suite {
             let errors: Vec<_> = items.iter().filter_map(|i| i.as_ref().err()).collect();
             assert_eq!(errors.len(), 1, "{}: {items:?}", engine.spec.name);
             match errors[0] {
-                StreamError::Daemon { message } => assert!(
+                dockwright_runtime::Error::Daemon { message } => assert!(
                     if dockwright_tests::podman::limit(
                         engine,
                         dockwright_tests::podman::PodmanLimit::BuildahRunError

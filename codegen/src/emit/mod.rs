@@ -228,7 +228,7 @@ fn prelude(api: &Api) -> TokenStream {
             #[cfg(feature = "client")]
             pub use dockwright_runtime::{
                 Body, Error, LogFrame, ProgressMessage, ProgressReport, Result, StdStream,
-                StreamError, TlsConfig, Transport,
+                TlsConfig, Transport,
             };
         }
     }

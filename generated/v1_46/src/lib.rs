@@ -72,7 +72,7 @@
 //! # }
 //! ```
 //!
-//! **Pull with progress: one line per layer update**
+//! **Pull with progress: one line per layer update, and one `match` for a failed pull**
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -80,11 +80,22 @@
 //! use futures_util::StreamExt;
 //!
 //! let docker = Client::from_env()?;
-//! let mut pull = docker.image_create().from_image("alpine").tag("3").await?;
-//! while let Some(message) = pull.next().await {
-//!     let message = message?;
-//!     let (current, total) = (message.current().unwrap_or(0), message.total().unwrap_or(0));
-//!     println!("{} {} {current}/{total}", message.id().unwrap_or(""), message.status().unwrap_or(""));
+//! // The send and the stream's items fail with the same `Error`: `?` works on both.
+//! let pulled = async {
+//!     let mut pull = docker.image_create().from_image("alpine").tag("3").await?;
+//!     while let Some(message) = pull.next().await {
+//!         let message = message?;
+//!         let (current, total) = (message.current().unwrap_or(0), message.total().unwrap_or(0));
+//!         println!("{} {} {current}/{total}", message.id().unwrap_or(""), message.status().unwrap_or(""));
+//!     }
+//!     Ok::<_, Error>(())
+//! }
+//! .await;
+//! // The daemon refuses a pull before any progress (`Api`) or fails it halfway (`Daemon`).
+//! match pulled {
+//!     Ok(()) => println!("pulled"),
+//!     Err(Error::Api { message, .. } | Error::Daemon { message }) => eprintln!("pull failed: {message}"),
+//!     Err(other) => return Err(other.into()),
 //! }
 //! # Ok(())
 //! # }
@@ -290,6 +301,6 @@ pub mod prelude {
     #[cfg(feature = "client")]
     pub use dockwright_runtime::{
         Body, Error, LogFrame, ProgressMessage, ProgressReport, Result, StdStream,
-        StreamError, TlsConfig, Transport,
+        TlsConfig, Transport,
     };
 }

@@ -206,8 +206,7 @@ impl<F> Follower<F> {
     /// The stream of events and interruptions. It ends only after [`FollowItem::GaveUp`].
     ///
     /// `X` is the error of opening the stream, and every item error converts into it (the
-    /// generated crates: [`Error`](crate::Error), and [`StreamError`](crate::StreamError)
-    /// for items).
+    /// generated crates: [`Error`](crate::Error) for both).
     pub fn stream<'a, Fut, S, E, X, Y>(self) -> Follow<'a, E, X>
     where
         F: FnMut(Option<EventCursor>) -> Fut + Send + 'a,

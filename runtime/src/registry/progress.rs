@@ -12,8 +12,7 @@ use std::collections::HashMap;
 use futures_util::{Stream, StreamExt};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::stream::StreamError;
-use crate::streaming::ProgressReport;
+use crate::stream::ProgressReport;
 
 /// One layer as its bar ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,9 +133,9 @@ impl ProgressDisplay {
 
     /// Shows a whole progress stream; returns what it showed, or the first error (the
     /// daemon's, for a failed pull or build) after leaving the bars where they stopped.
-    pub async fn show<S, T>(mut self, stream: S) -> Result<ProgressSummary, StreamError>
+    pub async fn show<S, T>(mut self, stream: S) -> Result<ProgressSummary, crate::Error>
     where
-        S: Stream<Item = Result<T, StreamError>>,
+        S: Stream<Item = Result<T, crate::Error>>,
         T: ProgressReport,
     {
         let mut stream = std::pin::pin!(stream);
@@ -418,11 +417,11 @@ mod tests {
     #[tokio::test]
     async fn an_error_item_ends_the_display_with_the_daemons_message() {
         let (display, _) = hidden();
-        let items: Vec<Result<serde_json::Value, StreamError>> = vec![
+        let items: Vec<Result<serde_json::Value, crate::Error>> = vec![
             Ok(
                 json!({"status": "Downloading", "progressDetail": {"current": 1, "total": 9}, "id": "x"}),
             ),
-            Err(StreamError::Daemon {
+            Err(crate::Error::Daemon {
                 message: "unauthorized: authentication required".into(),
             }),
         ];

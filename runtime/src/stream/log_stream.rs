@@ -14,7 +14,7 @@ use std::task::{Context, Poll};
 use bytes::Bytes;
 use futures_util::stream::{FusedStream, Stream};
 
-use super::{BoxError, Decoded, Decoder, LogFrame, MultiplexedDecoder, StdStream, StreamError};
+use super::{BoxError, Decoded, Decoder, Error, LogFrame, MultiplexedDecoder, StdStream};
 
 /// Sans-IO "decoder" for TTY output: every non-empty chunk becomes one
 /// [`StdStream::Console`] frame, unchanged and uncopied.
@@ -47,7 +47,7 @@ impl Decoder for RawDecoder {
         self.ended = true;
     }
 
-    fn next_item(&mut self) -> Option<Result<LogFrame, StreamError>> {
+    fn next_item(&mut self) -> Option<Result<LogFrame, Error>> {
         self.queue.pop_front().map(|bytes| {
             Ok(LogFrame {
                 stream: StdStream::Console,
@@ -91,19 +91,16 @@ impl Framing {
     /// Only `application/vnd.docker.multiplexed-stream` is trusted: daemons before API
     /// 1.42 label multiplexed attach streams `raw-stream` too, and some versions send no
     /// content type for logs at all. Anything else defers to `tty_hint`; without one
-    /// this fails with [`StreamError::UnknownFraming`] rather than sniffing the first
+    /// this fails with [`Error::UnknownFraming`] rather than sniffing the first
     /// byte, which would misread TTY output that starts with a byte 0–3.
-    pub fn detect(
-        content_type: Option<&str>,
-        tty_hint: Option<bool>,
-    ) -> Result<Framing, StreamError> {
+    pub fn detect(content_type: Option<&str>, tty_hint: Option<bool>) -> Result<Framing, Error> {
         let essence = content_type.map(|ct| ct.split(';').next().unwrap_or("").trim());
         if essence.is_some_and(|e| e.eq_ignore_ascii_case(Self::MULTIPLEXED_CONTENT_TYPE)) {
             return Ok(Framing::Multiplexed);
         }
         match tty_hint {
             Some(tty) => Ok(Framing::from_tty(tty)),
-            None => Err(StreamError::UnknownFraming {
+            None => Err(Error::UnknownFraming {
                 content_type: content_type.map(str::to_owned),
             }),
         }
@@ -154,7 +151,7 @@ impl Decoder for LogDecoder {
         }
     }
 
-    fn next_item(&mut self) -> Option<Result<LogFrame, StreamError>> {
+    fn next_item(&mut self) -> Option<Result<LogFrame, Error>> {
         match self {
             LogDecoder::Multiplexed(d) => d.next_item(),
             LogDecoder::Raw(d) => d.next_item(),
@@ -206,7 +203,7 @@ impl<S> LogStream<S> {
         content_type: Option<&str>,
         tty_hint: Option<bool>,
         stream: S,
-    ) -> Result<Self, StreamError> {
+    ) -> Result<Self, Error> {
         Ok(Self::new(Framing::detect(content_type, tty_hint)?, stream))
     }
 
@@ -230,7 +227,7 @@ where
     S: Stream<Item = Result<Bytes, E>>,
     E: Into<BoxError>,
 {
-    type Item = Result<LogFrame, StreamError>;
+    type Item = Result<LogFrame, Error>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         self.project().inner.poll_next(cx)
@@ -278,12 +275,12 @@ mod tests {
         assert_eq!(Framing::detect(None, Some(true)).unwrap(), Framing::Raw);
         let err = Framing::detect(Some(Framing::RAW_CONTENT_TYPE), None).unwrap_err();
         assert!(
-            matches!(&err, StreamError::UnknownFraming { content_type: Some(ct) } if ct == Framing::RAW_CONTENT_TYPE),
+            matches!(&err, Error::UnknownFraming { content_type: Some(ct) } if ct == Framing::RAW_CONTENT_TYPE),
             "{err:?}"
         );
         assert!(matches!(
             Framing::detect(None, None),
-            Err(StreamError::UnknownFraming { content_type: None })
+            Err(Error::UnknownFraming { content_type: None })
         ));
     }
 }

@@ -18,8 +18,12 @@
 //! input order, how the input was split into chunks never changes the items, memory is
 //! bounded by configurable limits rather than by lengths the peer *claims*, and after an
 //! error that loses the framing the decoder yields nothing more.
+//!
+//! Items fail with the crate's one [`Error`], the type sends fail with too: the stream
+//! kinds are its variants [`Error::Daemon`], [`Error::StreamDecode`],
+//! [`Error::FrameTooLarge`], [`Error::Truncated`], [`Error::InvalidStreamType`],
+//! [`Error::LineTooLong`], [`Error::UnknownFraming`] and [`Error::StreamRead`].
 
-mod error;
 mod log_stream;
 mod multiplexed;
 mod ndjson;
@@ -31,12 +35,17 @@ use std::task::{ready, Context, Poll};
 use bytes::Bytes;
 use futures_util::stream::{FusedStream, Stream};
 
-use error::BoxError;
-pub use error::StreamError;
+use crate::error::{BoxError, Error};
 pub use log_stream::{Framing, LogDecoder, LogStream, RawDecoder};
 pub use multiplexed::{LogFrame, MultiplexedDecoder, StdStream, DEFAULT_MAX_FRAME_LEN};
 pub use ndjson::{NdjsonDecoder, NdjsonStream, DEFAULT_MAX_LINE_LEN};
-pub use progress::{daemon_error, ProgressDecoder, ProgressMessage, ProgressStream};
+pub use progress::{
+    daemon_error, ProgressDecoder, ProgressMessage, ProgressReport, ProgressStream,
+};
+
+/// The error of stream items before stream items and sends shared one type.
+#[deprecated(note = "stream items and sends share one error type: use `Error`")]
+pub type StreamError = Error;
 
 /// A push-bytes, pull-items decoder: the sans-IO core of every stream in this module.
 ///
@@ -46,7 +55,7 @@ pub use progress::{daemon_error, ProgressDecoder, ProgressMessage, ProgressStrea
 /// 2. after each push, call [`next_item`](Decoder::next_item) until it returns `None`;
 /// 3. at end of input call [`end`](Decoder::end), then drain `next_item` again: that is
 ///    where a final unterminated JSON line is decoded and a half-received frame is
-///    reported as [`StreamError::Truncated`].
+///    reported as [`Error::Truncated`].
 ///
 /// Guarantees every implementation keeps (and the property tests check):
 /// - the sequence of items does not depend on how the input was split into chunks;
@@ -66,7 +75,7 @@ pub trait Decoder {
 
     /// The next complete item, an error, or `None` when more input (or [`end`](Decoder::end))
     /// is needed.
-    fn next_item(&mut self) -> Option<Result<Self::Item, StreamError>>;
+    fn next_item(&mut self) -> Option<Result<Self::Item, Error>>;
 
     /// True when `next_item` will never again produce anything: the input ended and was
     /// drained, or an error destroyed the framing.
@@ -107,7 +116,7 @@ where
     E: Into<BoxError>,
     D: Decoder,
 {
-    type Item = Result<D::Item, StreamError>;
+    type Item = Result<D::Item, Error>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let mut this = self.project();
@@ -131,7 +140,7 @@ where
                     // Whatever is buffered is an incomplete item: complete ones were
                     // drained before polling. The transport error explains the loss.
                     *this.inner_done = true;
-                    return Poll::Ready(Some(Err(StreamError::Transport(err.into()))));
+                    return Poll::Ready(Some(Err(Error::stream_read(err))));
                 }
                 None => {
                     *this.inner_done = true;

@@ -18,7 +18,7 @@ use std::collections::VecDeque;
 
 use bytes::{Bytes, BytesMut};
 
-use super::{Decoder, StreamError};
+use super::{Decoder, Error};
 
 /// Default for [`MultiplexedDecoder::with_max_frame_len`]: 16 MiB.
 ///
@@ -80,12 +80,12 @@ impl LogFrame {
 /// - Zero-length frames are skipped: they carry nothing, and yielding empty frames
 ///   would force every consumer to filter them.
 /// - A frame on stream type 3 (the daemon's system-error stream) becomes
-///   [`StreamError::Daemon`] with its text; decoding continues because the framing
+///   [`Error::Daemon`] with its text; decoding continues because the framing
 ///   is intact.
 /// - The three padding bytes of the header are not checked, like the daemon's own
 ///   reader does, so that a daemon that one day uses them does not break this client.
 /// - Frames are delivered whole. A frame whose header announces more than the maximum
-///   is an error ([`StreamError::FrameTooLarge`]) raised as soon as the header arrives,
+///   is an error ([`Error::FrameTooLarge`]) raised as soon as the header arrives,
 ///   and the decoder never reserves memory for announced bytes: it only holds bytes
 ///   actually received. Payloads that arrive within one chunk of at least 1 KiB are
 ///   sliced out of it without copying; smaller chunks are coalesced, so input trickled
@@ -150,7 +150,7 @@ impl MultiplexedDecoder {
         self.buffered
     }
 
-    fn fail(&mut self, err: StreamError) -> Option<Result<LogFrame, StreamError>> {
+    fn fail(&mut self, err: Error) -> Option<Result<LogFrame, Error>> {
         self.finished = true;
         self.input = VecDeque::new();
         self.small = BytesMut::new();
@@ -269,7 +269,7 @@ impl Decoder for MultiplexedDecoder {
         self.ended = true;
     }
 
-    fn next_item(&mut self) -> Option<Result<LogFrame, StreamError>> {
+    fn next_item(&mut self) -> Option<Result<LogFrame, Error>> {
         loop {
             if self.finished {
                 return None;
@@ -284,7 +284,7 @@ impl Decoder for MultiplexedDecoder {
                     return None;
                 }
                 let received = self.buffered as u64;
-                return self.fail(StreamError::Truncated {
+                return self.fail(Error::Truncated {
                     expected: HEADER_LEN as u64,
                     received,
                 });
@@ -295,13 +295,13 @@ impl Decoder for MultiplexedDecoder {
                 1 => Some(StdStream::Stdout),
                 2 => Some(StdStream::Stderr),
                 3 => None,
-                other => return self.fail(StreamError::InvalidStreamType(other)),
+                other => return self.fail(Error::InvalidStreamType(other)),
             };
             let len = u64::from(u32::from_be_bytes([
                 header[4], header[5], header[6], header[7],
             ]));
             if len > self.max_frame_len as u64 {
-                return self.fail(StreamError::FrameTooLarge {
+                return self.fail(Error::FrameTooLarge {
                     len,
                     max: self.max_frame_len,
                 });
@@ -314,7 +314,7 @@ impl Decoder for MultiplexedDecoder {
                     self.release_tail();
                     return None;
                 }
-                return self.fail(StreamError::Truncated {
+                return self.fail(Error::Truncated {
                     expected: len as u64,
                     received: available as u64,
                 });
@@ -331,7 +331,7 @@ impl Decoder for MultiplexedDecoder {
                     } else {
                         text.to_owned()
                     };
-                    return Some(Err(StreamError::Daemon { message }));
+                    return Some(Err(Error::Daemon { message }));
                 }
                 Some(_) if payload.is_empty() => continue,
                 Some(stream) => {
@@ -424,7 +424,7 @@ mod tests {
         d.push(Bytes::from_static(b"\x09\0\0\0\0\0\0\x01x"));
         assert!(matches!(
             d.next_item(),
-            Some(Err(StreamError::InvalidStreamType(9)))
+            Some(Err(Error::InvalidStreamType(9)))
         ));
         d.push(Bytes::from(frame(1, b"later")));
         assert!(d.next_item().is_none());

@@ -16,7 +16,7 @@ use bytes::{Bytes, BytesMut};
 use futures_util::stream::{FusedStream, Stream};
 use serde::de::DeserializeOwned;
 
-use super::{excerpt, BoxError, Decoded, Decoder, StreamError};
+use super::{excerpt, BoxError, Decoded, Decoder, Error};
 
 /// Default for [`NdjsonDecoder::with_max_line_len`]: 8 MiB.
 ///
@@ -40,11 +40,11 @@ fn is_separator(b: u8) -> bool {
 /// - blank lines, skipped;
 /// - a final value without newline, decoded at [`end`](Decoder::end).
 ///
-/// A line that is not valid JSON, or not a `T`, yields [`StreamError::Json`] and
+/// A line that is not valid JSON, or not a `T`, yields [`Error::StreamDecode`] and
 /// decoding continues with the next line: the newline still delimits the following
 /// values, and for endless streams (events) one odd message should not end the
 /// subscription. A line longer than the maximum (measured without its `\n`) yields
-/// [`StreamError::LineTooLong`] and ends the stream: its end cannot be trusted to come.
+/// [`Error::LineTooLong`] and ends the stream: its end cannot be trusted to come.
 /// The check happens as soon as the unterminated part exceeds the limit, so at most
 /// `max_line_len` bytes plus one pushed chunk are ever buffered.
 pub struct NdjsonDecoder<T> {
@@ -52,7 +52,7 @@ pub struct NdjsonDecoder<T> {
     // Length of the unterminated tail of `buf` (bytes after the last separator).
     partial_len: usize,
     max_line_len: usize,
-    pending: VecDeque<Result<T, StreamError>>,
+    pending: VecDeque<Result<T, Error>>,
     // The unterminated tail exceeded the limit; it was dropped and the error is due once
     // the complete lines before it have been yielded.
     overflowed: bool,
@@ -124,7 +124,7 @@ impl<T: DeserializeOwned> NdjsonDecoder<T> {
     /// Decodes every value on one line (without its separator) into `pending`.
     fn decode_line(&mut self, line: &[u8]) {
         if line.len() > self.max_line_len {
-            self.pending.push_back(Err(StreamError::LineTooLong {
+            self.pending.push_back(Err(Error::LineTooLong {
                 max: self.max_line_len,
             }));
             self.finished = true;
@@ -142,7 +142,7 @@ impl<T: DeserializeOwned> NdjsonDecoder<T> {
                 Some(Err(source)) => {
                     // The line holds no `\n`, so serde's column is a byte offset into it.
                     let at = source.column().saturating_sub(1);
-                    self.pending.push_back(Err(StreamError::Json {
+                    self.pending.push_back(Err(Error::StreamDecode {
                         excerpt: excerpt(line, at),
                         source,
                     }));
@@ -190,7 +190,7 @@ impl<T: DeserializeOwned> Decoder for NdjsonDecoder<T> {
         self.ended = true;
     }
 
-    fn next_item(&mut self) -> Option<Result<T, StreamError>> {
+    fn next_item(&mut self) -> Option<Result<T, Error>> {
         loop {
             if let Some(item) = self.pending.pop_front() {
                 return Some(item);
@@ -210,7 +210,7 @@ impl<T: DeserializeOwned> Decoder for NdjsonDecoder<T> {
                 continue;
             }
             if self.overflowed {
-                self.pending.push_back(Err(StreamError::LineTooLong {
+                self.pending.push_back(Err(Error::LineTooLong {
                     max: self.max_line_len,
                 }));
                 self.finished = true;
@@ -277,7 +277,7 @@ where
     E: Into<BoxError>,
     T: DeserializeOwned,
 {
-    type Item = Result<T, StreamError>;
+    type Item = Result<T, Error>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         self.project().inner.poll_next(cx)
@@ -324,7 +324,7 @@ mod tests {
         d.push(Bytes::from(line));
         assert!(d.next_item().unwrap().is_ok());
         match d.next_item() {
-            Some(Err(StreamError::Json { excerpt, .. })) => {
+            Some(Err(Error::StreamDecode { excerpt, .. })) => {
                 assert!(excerpt.contains("tru}"), "{excerpt}");
             }
             other => panic!("{other:?}"),

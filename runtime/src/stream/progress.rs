@@ -14,7 +14,7 @@ use bytes::Bytes;
 use futures_util::stream::{FusedStream, Stream};
 use serde::de::DeserializeOwned;
 
-use super::{BoxError, Decoded, Decoder, NdjsonDecoder, StreamError};
+use super::{BoxError, Decoded, Decoder, Error, NdjsonDecoder};
 
 /// A progress message that may announce the failure of the whole operation.
 ///
@@ -60,7 +60,7 @@ impl ProgressMessage for serde_json::Value {
 }
 
 /// Sans-IO decoder of progress messages: an [`NdjsonDecoder`] that turns messages
-/// reporting a failure into [`StreamError::Daemon`].
+/// reporting a failure into [`Error::Daemon`].
 ///
 /// Decoding continues after such an error (the daemon normally closes the stream right
 /// after it, but any message it still sends is delivered).
@@ -96,10 +96,10 @@ impl<T> ProgressDecoder<T> {
     }
 }
 
-fn check<T: ProgressMessage>(item: Result<T, StreamError>) -> Result<T, StreamError> {
+fn check<T: ProgressMessage>(item: Result<T, Error>) -> Result<T, Error> {
     let message = item?;
     match message.error_message() {
-        Some(message) => Err(StreamError::Daemon { message }),
+        Some(message) => Err(Error::Daemon { message }),
         None => Ok(message),
     }
 }
@@ -115,7 +115,7 @@ impl<T: DeserializeOwned + ProgressMessage> Decoder for ProgressDecoder<T> {
         self.inner.end();
     }
 
-    fn next_item(&mut self) -> Option<Result<T, StreamError>> {
+    fn next_item(&mut self) -> Option<Result<T, Error>> {
         self.inner.next_item().map(check)
     }
 
@@ -125,7 +125,7 @@ impl<T: DeserializeOwned + ProgressMessage> Decoder for ProgressDecoder<T> {
 }
 
 pin_project_lite::pin_project! {
-    /// A progress body as a stream of messages, failing with [`StreamError::Daemon`]
+    /// A progress body as a stream of messages, failing with [`Error::Daemon`]
     /// where the daemon reports that the operation failed.
     ///
     /// Consume it to the end (or to the first error): the operation's outcome is only
@@ -166,7 +166,7 @@ where
     E: Into<BoxError>,
     T: DeserializeOwned + ProgressMessage,
 {
-    type Item = Result<T, StreamError>;
+    type Item = Result<T, Error>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         self.project().inner.poll_next(cx)
@@ -184,9 +184,72 @@ where
     }
 }
 
+/// A typed view of a progress message, for progress displays (one bar per layer id).
+///
+/// Generated crates implement it for their `CreateImageInfo`, `PushImageInfo` and
+/// `BuildInfo` models (fields a version lacks answer `None`).
+pub trait ProgressReport {
+    /// The layer or object the message is about.
+    fn id(&self) -> Option<&str> {
+        None
+    }
+    /// `Downloading`, `Pull complete`, ...
+    fn status(&self) -> Option<&str> {
+        None
+    }
+    /// The daemon's own rendering of the progress bar.
+    fn progress_text(&self) -> Option<&str> {
+        None
+    }
+    /// Bytes done so far, when the message counts bytes.
+    fn current(&self) -> Option<i64> {
+        None
+    }
+    /// Bytes in total, when known.
+    fn total(&self) -> Option<i64> {
+        None
+    }
+    /// Free text output (build steps, `Loaded image: …`).
+    fn stream_text(&self) -> Option<&str> {
+        None
+    }
+}
+
+impl ProgressReport for serde_json::Value {
+    fn id(&self) -> Option<&str> {
+        self.get("id")?.as_str()
+    }
+    fn status(&self) -> Option<&str> {
+        self.get("status")?.as_str()
+    }
+    fn progress_text(&self) -> Option<&str> {
+        self.get("progress")?.as_str()
+    }
+    fn current(&self) -> Option<i64> {
+        self.get("progressDetail")?.get("current")?.as_i64()
+    }
+    fn total(&self) -> Option<i64> {
+        self.get("progressDetail")?.get("total")?.as_i64()
+    }
+    fn stream_text(&self) -> Option<&str> {
+        self.get("stream")?.as_str()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn value_progress_report() {
+        let v = serde_json::json!({"id": "abc", "status": "Downloading",
+            "progressDetail": {"current": 5, "total": 10}, "progress": "[=>  ]"});
+        assert_eq!(v.id(), Some("abc"));
+        assert_eq!(v.status(), Some("Downloading"));
+        assert_eq!((v.current(), v.total()), (Some(5), Some(10)));
+        assert_eq!(v.progress_text(), Some("[=>  ]"));
+        assert_eq!(v.stream_text(), None);
+    }
     use serde_json::json;
 
     #[test]

@@ -94,6 +94,6 @@ pub mod prelude {
     #[cfg(feature = "client")]
     pub use dockwright_runtime::{
         Body, Error, LogFrame, ProgressMessage, ProgressReport, Result, StdStream,
-        StreamError, TlsConfig, Transport,
+        TlsConfig, Transport,
     };
 }
