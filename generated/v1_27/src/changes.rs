@@ -7,7 +7,7 @@
 //!
 //! From `dockwright_v1_26` (v1.26.yaml) to `dockwright_v1_27` (v1.27.yaml), computed from the two specs' IR by `cargo xtask diff 1.26 1.27` (documentation changes are not listed). Added and changed items are named in the newer crate, removed ones in the older.
 //!
-//! Summary: 7 operations changed, 2 types added, 6 types removed, 12 types changed, 2 types renamed.
+//! Summary: 7 operations changed, 2 types added, 6 types removed, 11 types changed, 2 types renamed.
 //!
 //! ## Operations changed
 //!
@@ -98,10 +98,6 @@
 //! ### [`models::Node`](crate::models::Node)
 //!
 //! - field changed: [`models::Node::version`](crate::models::Node::version): `Option<models::NodeVersion>` → `Option<models::ObjectVersion>` (JSON `Version`)
-//!
-//! ### [`models::NodeDescriptionResources`](crate::models::NodeDescriptionResources)
-//!
-//! - field changed: [`models::NodeDescriptionResources::nano_cpus`](crate::models::NodeDescriptionResources::nano_cpus): JSON key `NanoCPUs` → `NanoCpus`
 //!
 //! ### [`models::ObjectVersion`](crate::models::ObjectVersion)
 //!
