@@ -8,7 +8,7 @@ use std::path::Path;
 
 use dockwright_codegen::ir::{nullability, ResponseKind};
 
-/// The operations the corpus records (tests/fixtures/corpus.py).
+/// The operations the corpus records (tests/capture, `corpus-capture`).
 const OPERATIONS: &[&str] = &[
     "ContainerChanges",
     "ContainerCreate",
@@ -29,6 +29,16 @@ const OPERATIONS: &[&str] = &[
     "VolumeCreate",
     "VolumeInspect",
     "VolumeList",
+    "ServiceList",
+    "ServiceInspect",
+    "TaskList",
+    "TaskInspect",
+    "NodeList",
+    "NodeInspect",
+    "SecretList",
+    "SecretInspect",
+    "ConfigList",
+    "ConfigInspect",
 ];
 
 fn table(specs: &Path) -> String {

@@ -480,9 +480,10 @@ fn minor(v: &Value) -> u16 {
 }
 
 /// The corpus answers recorded at `version`, decoded into the exact types of the crate of
-/// that version (the client's output type, or the model a stream yields).
+/// that version (the client's output type, or the model a stream yields). `configs`: the
+/// crate has the config calls (1.30 and later).
 macro_rules! typed_corpus {
-    ($krate:ident, $version:expr, $events:ty) => {{
+    ($krate:ident, $version:expr, $events:ty $(, $configs:ident)?) => {{
         use $krate::client::*;
         use $krate::models::ContainerStatsResponse;
         let mut failures = Vec::new();
@@ -525,6 +526,19 @@ macro_rules! typed_corpus {
                     "NetworkList" => typed_list::<NetworkListRequest<'static>, _>(&label, json),
                     "NetworkInspect" => typed::<NetworkInspectRequest<'static>, _>(&label, json),
                     "ExecInspect" => typed::<ExecInspectRequest<'static>, _>(&label, json),
+                    "ServiceList" => typed_list::<ServiceListRequest<'static>, _>(&label, json),
+                    "ServiceInspect" => typed::<ServiceInspectRequest<'static>, _>(&label, json),
+                    "TaskList" => typed_list::<TaskListRequest<'static>, _>(&label, json),
+                    "TaskInspect" => typed::<TaskInspectRequest<'static>, _>(&label, json),
+                    "NodeList" => typed_list::<NodeListRequest<'static>, _>(&label, json),
+                    "NodeInspect" => typed::<NodeInspectRequest<'static>, _>(&label, json),
+                    "SecretList" => typed_list::<SecretListRequest<'static>, _>(&label, json),
+                    "SecretInspect" => typed::<SecretInspectRequest<'static>, _>(&label, json),
+                    $("ConfigList" => {
+                        let _ = stringify!($configs);
+                        typed_list::<ConfigListRequest<'static>, _>(&label, json)
+                    }
+                    "ConfigInspect" => typed::<ConfigInspectRequest<'static>, _>(&label, json),)?
                     "ContainerStats" => model::<ContainerStatsResponse>(&label, json),
                     "SystemEvents" => model::<$events>(&label, json),
                     other => Err(format!("{label}: no typed check for {other}")),
@@ -560,17 +574,20 @@ fn corpus_answers_decode_typed_with_the_crates_this_package_builds() {
     failures.extend(typed_corpus!(
         dockwright_v1_41,
         "1.41",
-        dockwright_v1_41::models::EventMessage
+        dockwright_v1_41::models::EventMessage,
+        configs
     ));
     failures.extend(typed_corpus!(
         dockwright_v1_45,
         "1.45",
-        dockwright_v1_45::models::EventMessage
+        dockwright_v1_45::models::EventMessage,
+        configs
     ));
     failures.extend(typed_corpus!(
         dockwright_v1_51,
         "1.51",
-        dockwright_v1_51::models::EventMessage
+        dockwright_v1_51::models::EventMessage,
+        configs
     ));
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }

@@ -237,6 +237,18 @@ pub const FIXUPS: &[Fixup] = &[
         Some((1, 31)),
         swarm::node_has_status,
     ),
+    fixup(
+        "config_spec_data_is_a_string",
+        (1, 30),
+        Some((1, 30)),
+        swarm::config_spec_data_is_a_string,
+    ),
+    fixup(
+        "node_resources_nano_cpus_spelling",
+        (1, 27),
+        Some((1, 27)),
+        swarm::node_resources_nano_cpus_spelling,
+    ),
 ];
 
 /// How a fix-up whose pattern is absent is treated.

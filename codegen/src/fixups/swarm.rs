@@ -6,7 +6,7 @@ use indexmap::IndexMap;
 use super::support::*;
 use super::Stale;
 use crate::error::Result;
-use crate::swagger::{Schema, Spec};
+use crate::swagger::{Schema, SchemaType, Spec};
 
 /// Parses embedded definitions the way the loader does (through a JSON value, so keys
 /// come in the same sorted order) and refuses any name the spec already has.
@@ -209,6 +209,50 @@ pub(super) fn node_has_status(spec: &mut Spec, stale: &Stale) -> Result<()> {
         .insert("ManagerStatus".into(), reference("ManagerStatus"));
     spec.definitions.extend(definitions);
     spec.definitions.sort_keys();
+    Ok(())
+}
+
+/// `ConfigSpec.Data` is a base64 string, not an array of strings (v1.30 only; the v1.31
+/// spec says `type: string`): moby's `swarm.ConfigSpec` holds it as `[]byte`, which Go's
+/// encoding/json writes as one base64 string. Evidence: the 28.5 engine's config list and
+/// inspect answers at API 1.30 in tests/fixtures/corpus/engine-28.5.json (`"Data":
+/// "c2VjcmV0IGRhdGE="`), which the v1.30 crate could not decode; and a v1.30 config create
+/// would send an array the daemon refuses.
+pub(super) fn config_spec_data_is_a_string(spec: &mut Spec, stale: &Stale) -> Result<()> {
+    let config = definition(spec, "ConfigSpec", stale)?;
+    let data = property(config, "Data", "/definitions/ConfigSpec", stale)?;
+    if data.single_type() != Some("array") {
+        return Err(stale.at("/definitions/ConfigSpec/properties/Data", "`type: array`"));
+    }
+    data.ty = Some(SchemaType::One("string".into()));
+    data.items = None;
+    Ok(())
+}
+
+/// v1.27 spells a node's `Description.Resources` key `NanoCpus` (the counterpart of
+/// `resources_nano_cpus_spelling`: that version swapped the two spellings), but a swarm
+/// manager sends `NanoCPUs` (`NanoCPUs int64 json:",omitempty"` in moby's
+/// api/types/swarm/task.go `Resources`, as v1.26 and v1.28 spell it). Evidence: the node
+/// list and inspect answers of the 28.5 swarm at API 1.27 in
+/// tests/fixtures/corpus/engine-28.5.json, whose key the v1.27 crate left unread.
+pub(super) fn node_resources_nano_cpus_spelling(spec: &mut Spec, stale: &Stale) -> Result<()> {
+    let pointer = "/definitions/Node/properties/Description/properties/Resources";
+    let resources = definition(spec, "Node", stale)?
+        .properties
+        .get_mut("Description")
+        .and_then(|d| d.properties.get_mut("Resources"))
+        .ok_or_else(|| stale.at(pointer, "the inline Resources object"))?;
+    let index = resources
+        .properties
+        .get_index_of("NanoCpus")
+        .ok_or_else(|| stale.at(&format!("{pointer}/properties/NanoCpus"), "the property"))?;
+    let (_, value) = resources
+        .properties
+        .shift_remove_index(index)
+        .expect("index just found");
+    resources
+        .properties
+        .shift_insert(index, "NanoCPUs".into(), value);
     Ok(())
 }
 

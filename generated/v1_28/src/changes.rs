@@ -8,7 +8,7 @@
 //!
 //! From `dockwright_v1_27` (v1.27.yaml) to `dockwright_v1_28` (v1.28.yaml), computed from the two specs' IR by `cargo xtask diff 1.27 1.28` (documentation changes are not listed). Added and changed items are named in the newer crate, removed ones in the older.
 //!
-//! Summary: 14 operations changed, 4 types added, 14 types changed, 2 types renamed.
+//! Summary: 14 operations changed, 4 types added, 13 types changed, 2 types renamed.
 //!
 //! ## Operations changed
 //!
@@ -167,10 +167,6 @@
 //! ### [`models::ImageRootFs`](crate::models::ImageRootFs)
 //!
 //! - field changed: [`models::ImageRootFs::type_`](crate::models::ImageRootFs::type_): `Option<String>` → `String`; now listed as required (JSON `Type`)
-//!
-//! ### [`models::NodeDescriptionResources`](crate::models::NodeDescriptionResources)
-//!
-//! - field changed: [`models::NodeDescriptionResources::nano_cpus`](crate::models::NodeDescriptionResources::nano_cpus): JSON key `NanoCpus` → `NanoCPUs`
 //!
 //! ### [`models::Resources`](crate::models::Resources)
 //!

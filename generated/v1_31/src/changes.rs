@@ -8,7 +8,7 @@
 //!
 //! From `dockwright_v1_30` (v1.30.yaml) to `dockwright_v1_31` (v1.31.yaml), computed from the two specs' IR by `cargo xtask diff 1.30 1.31` (documentation changes are not listed). Added and changed items are named in the newer crate, removed ones in the older.
 //!
-//! Summary: 2 operations added, 2 operations changed, 5 types added, 5 types changed.
+//! Summary: 2 operations added, 2 operations changed, 5 types added, 4 types changed.
 //!
 //! ## Operations added
 //!
@@ -38,10 +38,6 @@
 //! - [`models::TaskSpecPluginSpecPluginPrivilegeItem`](crate::models::TaskSpecPluginSpecPluginPrivilegeItem): struct (3 fields); inline `/definitions/TaskSpec/properties/PluginSpec/properties/PluginPrivilege/items`
 //!
 //! ## Types changed
-//!
-//! ### [`models::ConfigSpec`](crate::models::ConfigSpec)
-//!
-//! - field changed: [`models::ConfigSpec::data`](crate::models::ConfigSpec::data): `Option<Vec<String>>` → `Option<String>` (JSON `Data`)
 //!
 //! ### [`models::Image`](crate::models::Image)
 //!
