@@ -1885,24 +1885,22 @@ impl<'a> SystemPingRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PingInfo> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::PingInfo> {
         let mut request = self
             .client
             .transport
             .request(dockwright_runtime::Method::GET, String::from("/v1.30/_ping"));
         request = request.timeout(self.request_timeout);
-        request.send_ping().await
+        dockwright_runtime::SendFuture::ping(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SystemPingRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::PingInfo>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::PingInfo>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1928,10 +1926,10 @@ impl<'a> SystemAuthRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::SystemAuthResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::SystemAuthResponse> {
         let mut request = self
             .client
             .transport
@@ -1942,17 +1940,15 @@ impl<'a> SystemAuthRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SystemAuthRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SystemAuthResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::SystemAuthResponse>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2158,10 +2154,10 @@ impl<'a> ImageBuildRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<
+    ) -> dockwright_runtime::SendFuture<
         dockwright_runtime::Progress<crate::models::BuildInfo>,
     > {
         let mut request = self
@@ -2241,7 +2237,7 @@ impl<'a> ImageBuildRequest<'a> {
             request = request.body(body, "application/octet-stream");
         }
         request = request.timeout(self.request_timeout);
-        request.send_progress().await
+        dockwright_runtime::SendFuture::progress(request)
     }
 }
 
@@ -2249,11 +2245,11 @@ impl<'a> std::future::IntoFuture for ImageBuildRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::BuildInfo>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        dockwright_runtime::Progress<crate::models::BuildInfo>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2328,8 +2324,8 @@ impl<'a> ImageCommitRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::IdResponse> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::IdResponse> {
         let mut request = self
             .client
             .transport
@@ -2361,17 +2357,15 @@ impl<'a> ImageCommitRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ImageCommitRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::IdResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::IdResponse>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2402,8 +2396,8 @@ impl<'a> ConfigListRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Config>> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Config>> {
         let mut request = self
             .client
             .transport
@@ -2416,20 +2410,15 @@ impl<'a> ConfigListRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::Config>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConfigListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Config>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<Vec<crate::models::Config>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2449,10 +2438,10 @@ impl<'a> ConfigCreateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::ConfigCreateResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::ConfigCreateResponse> {
         let mut request = self
             .client
             .transport
@@ -2466,17 +2455,17 @@ impl<'a> ConfigCreateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConfigCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ConfigCreateResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::ConfigCreateResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2496,8 +2485,8 @@ impl<'a> ConfigInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::Config> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Config> {
         let mut request = self
             .client
             .transport
@@ -2511,17 +2500,15 @@ impl<'a> ConfigInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConfigInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Config>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::Config>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2541,8 +2528,8 @@ impl<'a> ConfigDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -2556,17 +2543,15 @@ impl<'a> ConfigDeleteRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConfigDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2594,8 +2579,8 @@ impl<'a> ConfigUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -2615,17 +2600,15 @@ impl<'a> ConfigUpdateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConfigUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2652,10 +2635,10 @@ impl<'a> ContainerCreateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::ContainerCreateResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::ContainerCreateResponse> {
         let mut request = self
             .client
             .transport
@@ -2672,17 +2655,17 @@ impl<'a> ContainerCreateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerCreateResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::ContainerCreateResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2745,10 +2728,10 @@ impl<'a> ContainerListRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<Vec<crate::models::ContainerSummary>> {
+    ) -> dockwright_runtime::SendFuture<Vec<crate::models::ContainerSummary>> {
         let mut request = self
             .client
             .transport
@@ -2773,20 +2756,17 @@ impl<'a> ContainerListRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::ContainerSummary>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::ContainerSummary>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        Vec<crate::models::ContainerSummary>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2816,10 +2796,10 @@ impl<'a> ContainerPruneRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::ContainerPruneResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::ContainerPruneResponse> {
         let mut request = self
             .client
             .transport
@@ -2835,17 +2815,17 @@ impl<'a> ContainerPruneRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerPruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerPruneResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::ContainerPruneResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2886,8 +2866,8 @@ impl<'a> ContainerDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -2910,17 +2890,15 @@ impl<'a> ContainerDeleteRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2941,8 +2919,8 @@ impl<'a> ContainerArchiveRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Archive> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::Archive> {
         let mut request = self
             .client
             .transport
@@ -2957,17 +2935,15 @@ impl<'a> ContainerArchiveRequest<'a> {
             request = request.query("path", value);
         }
         request = request.timeout(self.request_timeout);
-        request.send_archive().await
+        dockwright_runtime::SendFuture::archive(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerArchiveRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::Archive>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::Archive>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2988,8 +2964,8 @@ impl<'a> ContainerArchiveInfoRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PathStat> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::PathStat> {
         let mut request = self
             .client
             .transport
@@ -3004,17 +2980,15 @@ impl<'a> ContainerArchiveInfoRequest<'a> {
             request = request.query("path", value);
         }
         request = request.timeout(self.request_timeout);
-        request.send_path_stat().await
+        dockwright_runtime::SendFuture::path_stat(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerArchiveInfoRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::PathStat>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::PathStat>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3043,8 +3017,8 @@ impl<'a> PutContainerArchiveRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -3065,17 +3039,15 @@ impl<'a> PutContainerArchiveRequest<'a> {
             request = request.body(body, "application/x-tar");
         }
         request = request.timeout(self.request_timeout);
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for PutContainerArchiveRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3153,8 +3125,8 @@ impl<'a> ContainerAttachRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Attached> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::Attached> {
         let mut request = self
             .client
             .transport
@@ -3199,17 +3171,15 @@ impl<'a> ContainerAttachRequest<'a> {
                     ),
                 "/Config/Tty",
             );
-        request.send_attach(rule).await
+        dockwright_runtime::SendFuture::attach(request, rule)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerAttachRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::Attached>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::Attached>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3250,8 +3220,8 @@ impl<'a> ContainerAttachWebsocketRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::Response> {
         let mut request = self
             .client
             .transport
@@ -3272,17 +3242,15 @@ impl<'a> ContainerAttachWebsocketRequest<'a> {
             request = request.query("stream", value);
         }
         request = request.timeout(self.request_timeout);
-        request.send().await
+        dockwright_runtime::SendFuture::response(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerAttachWebsocketRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::Response>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3302,10 +3270,12 @@ impl<'a> ContainerChangesRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<Vec<crate::models::ContainerChangesResponseItem>> {
+    ) -> dockwright_runtime::SendFuture<
+        Vec<crate::models::ContainerChangesResponseItem>,
+    > {
         let mut request = self
             .client
             .transport
@@ -3319,10 +3289,7 @@ impl<'a> ContainerChangesRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::ContainerChangesResponseItem>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
@@ -3330,11 +3297,11 @@ impl<'a> std::future::IntoFuture for ContainerChangesRequest<'a> {
     type Output = dockwright_runtime::Result<
         Vec<crate::models::ContainerChangesResponseItem>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        Vec<crate::models::ContainerChangesResponseItem>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3355,8 +3322,8 @@ impl<'a> ContainerExecRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::IdResponse> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::IdResponse> {
         let mut request = self
             .client
             .transport
@@ -3373,17 +3340,15 @@ impl<'a> ContainerExecRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerExecRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::IdResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::IdResponse>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3403,10 +3368,8 @@ impl<'a> ContainerExportRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> dockwright_runtime::Result<dockwright_runtime::ByteStream> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::ByteStream> {
         let mut request = self
             .client
             .transport
@@ -3418,17 +3381,15 @@ impl<'a> ContainerExportRequest<'a> {
                 ),
             );
         request = request.timeout(self.request_timeout);
-        request.send_bytes().await
+        dockwright_runtime::SendFuture::bytes(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerExportRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::ByteStream>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3455,10 +3416,10 @@ impl<'a> ContainerInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::ContainerInspectResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::ContainerInspectResponse> {
         let mut request = self
             .client
             .transport
@@ -3475,17 +3436,17 @@ impl<'a> ContainerInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerInspectResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::ContainerInspectResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3512,8 +3473,8 @@ impl<'a> ContainerKillRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -3530,17 +3491,15 @@ impl<'a> ContainerKillRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerKillRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3616,10 +3575,8 @@ impl<'a> ContainerLogsRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> dockwright_runtime::Result<dockwright_runtime::LogOutput> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::LogOutput> {
         let mut request = self
             .client
             .transport
@@ -3664,17 +3621,15 @@ impl<'a> ContainerLogsRequest<'a> {
                     ),
                 "/Config/Tty",
             );
-        request.send_logs(rule).await
+        dockwright_runtime::SendFuture::logs(request, rule)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerLogsRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::LogOutput>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::LogOutput>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3694,8 +3649,8 @@ impl<'a> ContainerPauseRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -3709,17 +3664,15 @@ impl<'a> ContainerPauseRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerPauseRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3740,8 +3693,8 @@ impl<'a> ContainerRenameRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -3758,17 +3711,15 @@ impl<'a> ContainerRenameRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerRenameRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3790,8 +3741,8 @@ impl<'a> ContainerResizeRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -3811,17 +3762,15 @@ impl<'a> ContainerResizeRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerResizeRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3848,8 +3797,8 @@ impl<'a> ContainerRestartRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -3866,17 +3815,15 @@ impl<'a> ContainerRestartRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerRestartRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3903,8 +3850,8 @@ impl<'a> ContainerStartRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -3921,17 +3868,15 @@ impl<'a> ContainerStartRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerStartRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3966,10 +3911,10 @@ impl<'a> ContainerStatsRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<
+    ) -> dockwright_runtime::SendFuture<
         dockwright_runtime::JsonStream<crate::models::ContainerStatsResponse>,
     > {
         let mut request = self
@@ -3986,7 +3931,7 @@ impl<'a> ContainerStatsRequest<'a> {
             request = request.query("stream", value);
         }
         request = request.timeout(self.request_timeout);
-        request.send_json_stream().await
+        dockwright_runtime::SendFuture::json_lines(request)
     }
 }
 
@@ -3994,11 +3939,11 @@ impl<'a> std::future::IntoFuture for ContainerStatsRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::JsonStream<crate::models::ContainerStatsResponse>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        dockwright_runtime::JsonStream<crate::models::ContainerStatsResponse>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4025,8 +3970,8 @@ impl<'a> ContainerStopRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -4043,17 +3988,15 @@ impl<'a> ContainerStopRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerStopRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4080,10 +4023,10 @@ impl<'a> ContainerTopRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::ContainerTopResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::ContainerTopResponse> {
         let mut request = self
             .client
             .transport
@@ -4100,17 +4043,17 @@ impl<'a> ContainerTopRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerTopRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerTopResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::ContainerTopResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4130,8 +4073,8 @@ impl<'a> ContainerUnpauseRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -4145,17 +4088,15 @@ impl<'a> ContainerUnpauseRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerUnpauseRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4176,10 +4117,10 @@ impl<'a> ContainerUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::ContainerUpdateResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::ContainerUpdateResponse> {
         let mut request = self
             .client
             .transport
@@ -4196,17 +4137,17 @@ impl<'a> ContainerUpdateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerUpdateResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::ContainerUpdateResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4235,10 +4176,10 @@ impl<'a> ContainerWaitRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::ContainerWaitResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::ContainerWaitResponse> {
         let mut request = self
             .client
             .transport
@@ -4253,17 +4194,17 @@ impl<'a> ContainerWaitRequest<'a> {
             request = request.query("condition", value.to_string());
         }
         request = request.timeout(self.request_timeout);
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerWaitRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerWaitResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::ContainerWaitResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4292,10 +4233,10 @@ impl<'a> DistributionInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::DistributionInspectResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::DistributionInspectResponse> {
         let mut request = self
             .client
             .transport
@@ -4312,17 +4253,17 @@ impl<'a> DistributionInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for DistributionInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::DistributionInspectResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::DistributionInspectResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4373,10 +4314,10 @@ impl<'a> SystemEventsRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<
+    ) -> dockwright_runtime::SendFuture<
         dockwright_runtime::JsonStream<crate::models::SystemEventsResponse>,
     > {
         let mut request = self
@@ -4395,7 +4336,7 @@ impl<'a> SystemEventsRequest<'a> {
             }
         }
         request = request.timeout(self.request_timeout);
-        request.send_json_stream().await
+        dockwright_runtime::SendFuture::json_lines(request)
     }
 }
 
@@ -4403,11 +4344,11 @@ impl<'a> std::future::IntoFuture for SystemEventsRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::JsonStream<crate::models::SystemEventsResponse>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        dockwright_runtime::JsonStream<crate::models::SystemEventsResponse>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4427,10 +4368,10 @@ impl<'a> ExecInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::ExecInspectResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::ExecInspectResponse> {
         let mut request = self
             .client
             .transport
@@ -4444,17 +4385,15 @@ impl<'a> ExecInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ExecInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ExecInspectResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::ExecInspectResponse>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4476,8 +4415,8 @@ impl<'a> ExecResizeRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -4497,17 +4436,15 @@ impl<'a> ExecResizeRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ExecResizeRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4546,8 +4483,8 @@ impl<'a> ExecStartRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Attached> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::Attached> {
         let mut request = self
             .client
             .transport
@@ -4580,17 +4517,15 @@ impl<'a> ExecStartRequest<'a> {
                     ),
                 "/ProcessConfig/tty",
             );
-        request.send_attach(rule).await
+        dockwright_runtime::SendFuture::attach(request, rule)
     }
 }
 
 impl<'a> std::future::IntoFuture for ExecStartRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::Attached>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::Attached>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4651,10 +4586,10 @@ impl<'a> ImageCreateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<
+    ) -> dockwright_runtime::SendFuture<
         dockwright_runtime::Progress<crate::models::CreateImageInfo>,
     > {
         let mut request = self
@@ -4683,7 +4618,7 @@ impl<'a> ImageCreateRequest<'a> {
             request = request.body(body, "text/plain");
         }
         request = request.timeout(self.request_timeout);
-        request.send_progress().await
+        dockwright_runtime::SendFuture::progress(request)
     }
 }
 
@@ -4691,11 +4626,11 @@ impl<'a> std::future::IntoFuture for ImageCreateRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::CreateImageInfo>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        dockwright_runtime::Progress<crate::models::CreateImageInfo>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4721,10 +4656,8 @@ impl<'a> ImageGetAllRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> dockwright_runtime::Result<dockwright_runtime::ByteStream> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::ByteStream> {
         let mut request = self
             .client
             .transport
@@ -4734,17 +4667,15 @@ impl<'a> ImageGetAllRequest<'a> {
                 .query_repeated("names", value.iter().map(|v| v.to_string()));
         }
         request = request.timeout(self.request_timeout);
-        request.send_bytes().await
+        dockwright_runtime::SendFuture::bytes(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ImageGetAllRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::ByteStream>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4790,10 +4721,10 @@ impl<'a> ImageListRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<Vec<crate::models::ImageSummary>> {
+    ) -> dockwright_runtime::SendFuture<Vec<crate::models::ImageSummary>> {
         let mut request = self
             .client
             .transport
@@ -4815,20 +4746,15 @@ impl<'a> ImageListRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::ImageSummary>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ImageListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::ImageSummary>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<Vec<crate::models::ImageSummary>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4863,10 +4789,10 @@ impl<'a> ImageLoadRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<
+    ) -> dockwright_runtime::SendFuture<
         dockwright_runtime::Progress<crate::models::BuildInfo>,
     > {
         let mut request = self
@@ -4883,7 +4809,7 @@ impl<'a> ImageLoadRequest<'a> {
             request = request.body(body, "application/x-tar");
         }
         request = request.timeout(self.request_timeout);
-        request.send_progress().await
+        dockwright_runtime::SendFuture::progress(request)
     }
 }
 
@@ -4891,11 +4817,11 @@ impl<'a> std::future::IntoFuture for ImageLoadRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::BuildInfo>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        dockwright_runtime::Progress<crate::models::BuildInfo>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4927,10 +4853,10 @@ impl<'a> ImagePruneRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::ImagePruneResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::ImagePruneResponse> {
         let mut request = self
             .client
             .transport
@@ -4946,17 +4872,15 @@ impl<'a> ImagePruneRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ImagePruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ImagePruneResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::ImagePruneResponse>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4994,10 +4918,10 @@ impl<'a> ImageSearchRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<Vec<crate::models::ImageSearchResponseItem>> {
+    ) -> dockwright_runtime::SendFuture<Vec<crate::models::ImageSearchResponseItem>> {
         let mut request = self
             .client
             .transport
@@ -5019,10 +4943,7 @@ impl<'a> ImageSearchRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::ImageSearchResponseItem>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
@@ -5030,11 +4951,11 @@ impl<'a> std::future::IntoFuture for ImageSearchRequest<'a> {
     type Output = dockwright_runtime::Result<
         Vec<crate::models::ImageSearchResponseItem>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        Vec<crate::models::ImageSearchResponseItem>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5068,10 +4989,10 @@ impl<'a> ImageDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<Vec<crate::models::ImageDeleteResponseItem>> {
+    ) -> dockwright_runtime::SendFuture<Vec<crate::models::ImageDeleteResponseItem>> {
         let mut request = self
             .client
             .transport
@@ -5091,10 +5012,7 @@ impl<'a> ImageDeleteRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::ImageDeleteResponseItem>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
@@ -5102,11 +5020,11 @@ impl<'a> std::future::IntoFuture for ImageDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<
         Vec<crate::models::ImageDeleteResponseItem>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        Vec<crate::models::ImageDeleteResponseItem>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5126,10 +5044,8 @@ impl<'a> ImageGetRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> dockwright_runtime::Result<dockwright_runtime::ByteStream> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::ByteStream> {
         let mut request = self
             .client
             .transport
@@ -5141,17 +5057,15 @@ impl<'a> ImageGetRequest<'a> {
                 ),
             );
         request = request.timeout(self.request_timeout);
-        request.send_bytes().await
+        dockwright_runtime::SendFuture::bytes(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ImageGetRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::ByteStream>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5171,10 +5085,10 @@ impl<'a> ImageHistoryRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<Vec<crate::models::ImageHistoryResponseItem>> {
+    ) -> dockwright_runtime::SendFuture<Vec<crate::models::ImageHistoryResponseItem>> {
         let mut request = self
             .client
             .transport
@@ -5188,10 +5102,7 @@ impl<'a> ImageHistoryRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::ImageHistoryResponseItem>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
@@ -5199,11 +5110,11 @@ impl<'a> std::future::IntoFuture for ImageHistoryRequest<'a> {
     type Output = dockwright_runtime::Result<
         Vec<crate::models::ImageHistoryResponseItem>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        Vec<crate::models::ImageHistoryResponseItem>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5223,8 +5134,8 @@ impl<'a> ImageInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::Image> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Image> {
         let mut request = self
             .client
             .transport
@@ -5238,17 +5149,15 @@ impl<'a> ImageInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ImageInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Image>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::Image>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5278,10 +5187,10 @@ impl<'a> ImagePushRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<
+    ) -> dockwright_runtime::SendFuture<
         dockwright_runtime::Progress<crate::models::PushImageInfo>,
     > {
         let mut request = self
@@ -5301,7 +5210,7 @@ impl<'a> ImagePushRequest<'a> {
             request = request.registry_auth(auth);
         }
         request = request.timeout(self.request_timeout);
-        request.send_progress().await
+        dockwright_runtime::SendFuture::progress(request)
     }
 }
 
@@ -5309,11 +5218,11 @@ impl<'a> std::future::IntoFuture for ImagePushRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::PushImageInfo>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        dockwright_runtime::Progress<crate::models::PushImageInfo>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5347,8 +5256,8 @@ impl<'a> ImageTagRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -5368,17 +5277,15 @@ impl<'a> ImageTagRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ImageTagRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5397,10 +5304,10 @@ impl<'a> SystemInfoRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::SystemInfoResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::SystemInfoResponse> {
         let mut request = self
             .client
             .transport
@@ -5408,17 +5315,15 @@ impl<'a> SystemInfoRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SystemInfoRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SystemInfoResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::SystemInfoResponse>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5451,8 +5356,8 @@ impl<'a> NetworkListRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Network>> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Network>> {
         let mut request = self
             .client
             .transport
@@ -5465,20 +5370,15 @@ impl<'a> NetworkListRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::Network>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for NetworkListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Network>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<Vec<crate::models::Network>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5498,10 +5398,10 @@ impl<'a> NetworkCreateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::NetworkCreateResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::NetworkCreateResponse> {
         let mut request = self
             .client
             .transport
@@ -5515,17 +5415,17 @@ impl<'a> NetworkCreateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for NetworkCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::NetworkCreateResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::NetworkCreateResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5555,10 +5455,10 @@ impl<'a> NetworkPruneRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::NetworkPruneResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::NetworkPruneResponse> {
         let mut request = self
             .client
             .transport
@@ -5574,17 +5474,17 @@ impl<'a> NetworkPruneRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for NetworkPruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::NetworkPruneResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::NetworkPruneResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5611,8 +5511,8 @@ impl<'a> NetworkInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::Network> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Network> {
         let mut request = self
             .client
             .transport
@@ -5629,17 +5529,15 @@ impl<'a> NetworkInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for NetworkInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Network>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::Network>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5659,8 +5557,8 @@ impl<'a> NetworkDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -5674,17 +5572,15 @@ impl<'a> NetworkDeleteRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for NetworkDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5705,8 +5601,8 @@ impl<'a> NetworkConnectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -5723,17 +5619,15 @@ impl<'a> NetworkConnectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for NetworkConnectRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5754,8 +5648,8 @@ impl<'a> NetworkDisconnectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -5772,17 +5666,15 @@ impl<'a> NetworkDisconnectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for NetworkDisconnectRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5815,8 +5707,8 @@ impl<'a> NodeListRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Node>> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Node>> {
         let mut request = self
             .client
             .transport
@@ -5829,20 +5721,15 @@ impl<'a> NodeListRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::Node>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for NodeListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Node>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<Vec<crate::models::Node>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5862,8 +5749,8 @@ impl<'a> NodeInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::Node> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Node> {
         let mut request = self
             .client
             .transport
@@ -5877,17 +5764,15 @@ impl<'a> NodeInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for NodeInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Node>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::Node>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5914,8 +5799,8 @@ impl<'a> NodeDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -5932,17 +5817,15 @@ impl<'a> NodeDeleteRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for NodeDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5969,8 +5852,8 @@ impl<'a> NodeUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -5990,17 +5873,15 @@ impl<'a> NodeUpdateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for NodeUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6029,8 +5910,8 @@ impl<'a> PluginListRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Plugin>> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Plugin>> {
         let mut request = self
             .client
             .transport
@@ -6043,20 +5924,15 @@ impl<'a> PluginListRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::Plugin>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for PluginListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Plugin>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<Vec<crate::models::Plugin>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6083,8 +5959,8 @@ impl<'a> PluginCreateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -6099,17 +5975,15 @@ impl<'a> PluginCreateRequest<'a> {
             request = request.body(body, "application/x-tar");
         }
         request = request.timeout(self.request_timeout);
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for PluginCreateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6129,10 +6003,10 @@ impl<'a> GetPluginPrivilegesRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<
+    ) -> dockwright_runtime::SendFuture<
         Vec<crate::models::GetPluginPrivilegesResponseItem>,
     > {
         let mut request = self
@@ -6148,10 +6022,7 @@ impl<'a> GetPluginPrivilegesRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::GetPluginPrivilegesResponseItem>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
@@ -6159,11 +6030,11 @@ impl<'a> std::future::IntoFuture for GetPluginPrivilegesRequest<'a> {
     type Output = dockwright_runtime::Result<
         Vec<crate::models::GetPluginPrivilegesResponseItem>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        Vec<crate::models::GetPluginPrivilegesResponseItem>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6205,10 +6076,10 @@ impl<'a> PluginPullRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<
+    ) -> dockwright_runtime::SendFuture<
         dockwright_runtime::Progress<crate::models::CreateImageInfo>,
     > {
         let mut request = self
@@ -6231,7 +6102,7 @@ impl<'a> PluginPullRequest<'a> {
             request = request.json_body(body);
         }
         request = request.timeout(self.request_timeout);
-        request.send_progress().await
+        dockwright_runtime::SendFuture::progress(request)
     }
 }
 
@@ -6239,11 +6110,11 @@ impl<'a> std::future::IntoFuture for PluginPullRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::CreateImageInfo>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        dockwright_runtime::Progress<crate::models::CreateImageInfo>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6270,8 +6141,8 @@ impl<'a> PluginDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::Plugin> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Plugin> {
         let mut request = self
             .client
             .transport
@@ -6288,17 +6159,15 @@ impl<'a> PluginDeleteRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for PluginDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Plugin>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::Plugin>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6325,8 +6194,8 @@ impl<'a> PluginDisableRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -6343,17 +6212,15 @@ impl<'a> PluginDisableRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for PluginDisableRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6380,8 +6247,8 @@ impl<'a> PluginEnableRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -6398,17 +6265,15 @@ impl<'a> PluginEnableRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for PluginEnableRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6428,8 +6293,8 @@ impl<'a> PluginInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::Plugin> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Plugin> {
         let mut request = self
             .client
             .transport
@@ -6443,17 +6308,15 @@ impl<'a> PluginInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for PluginInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Plugin>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::Plugin>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6473,10 +6336,10 @@ impl<'a> PluginPushRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<
+    ) -> dockwright_runtime::SendFuture<
         dockwright_runtime::Progress<crate::models::PushImageInfo>,
     > {
         let mut request = self
@@ -6490,7 +6353,7 @@ impl<'a> PluginPushRequest<'a> {
                 ),
             );
         request = request.timeout(self.request_timeout);
-        request.send_progress().await
+        dockwright_runtime::SendFuture::progress(request)
     }
 }
 
@@ -6498,11 +6361,11 @@ impl<'a> std::future::IntoFuture for PluginPushRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::PushImageInfo>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        dockwright_runtime::Progress<crate::models::PushImageInfo>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6528,8 +6391,8 @@ impl<'a> PluginSetRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -6546,17 +6409,15 @@ impl<'a> PluginSetRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for PluginSetRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6590,10 +6451,10 @@ impl<'a> PluginUpgradeRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<
+    ) -> dockwright_runtime::SendFuture<
         dockwright_runtime::Progress<crate::models::CreateImageInfo>,
     > {
         let mut request = self
@@ -6616,7 +6477,7 @@ impl<'a> PluginUpgradeRequest<'a> {
             request = request.json_body(body);
         }
         request = request.timeout(self.request_timeout);
-        request.send_progress().await
+        dockwright_runtime::SendFuture::progress(request)
     }
 }
 
@@ -6624,11 +6485,11 @@ impl<'a> std::future::IntoFuture for PluginUpgradeRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::CreateImageInfo>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        dockwright_runtime::Progress<crate::models::CreateImageInfo>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6659,8 +6520,8 @@ impl<'a> SecretListRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Secret>> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Secret>> {
         let mut request = self
             .client
             .transport
@@ -6673,20 +6534,15 @@ impl<'a> SecretListRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::Secret>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SecretListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Secret>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<Vec<crate::models::Secret>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6706,10 +6562,10 @@ impl<'a> SecretCreateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::SecretCreateResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::SecretCreateResponse> {
         let mut request = self
             .client
             .transport
@@ -6723,17 +6579,17 @@ impl<'a> SecretCreateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SecretCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SecretCreateResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::SecretCreateResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6753,8 +6609,8 @@ impl<'a> SecretInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::Secret> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Secret> {
         let mut request = self
             .client
             .transport
@@ -6768,17 +6624,15 @@ impl<'a> SecretInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SecretInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Secret>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::Secret>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6798,8 +6652,8 @@ impl<'a> SecretDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -6813,17 +6667,15 @@ impl<'a> SecretDeleteRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SecretDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6851,8 +6703,8 @@ impl<'a> SecretUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -6872,17 +6724,15 @@ impl<'a> SecretUpdateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SecretUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6913,8 +6763,8 @@ impl<'a> ServiceListRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Service>> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Service>> {
         let mut request = self
             .client
             .transport
@@ -6927,20 +6777,15 @@ impl<'a> ServiceListRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::Service>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ServiceListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Service>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<Vec<crate::models::Service>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6967,10 +6812,10 @@ impl<'a> ServiceCreateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::ServiceCreateResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::ServiceCreateResponse> {
         let mut request = self
             .client
             .transport
@@ -6987,17 +6832,17 @@ impl<'a> ServiceCreateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ServiceCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ServiceCreateResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::ServiceCreateResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7024,8 +6869,8 @@ impl<'a> ServiceInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::Service> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Service> {
         let mut request = self
             .client
             .transport
@@ -7042,17 +6887,15 @@ impl<'a> ServiceInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ServiceInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Service>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::Service>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7072,8 +6915,8 @@ impl<'a> ServiceDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -7087,17 +6930,15 @@ impl<'a> ServiceDeleteRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ServiceDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7180,10 +7021,8 @@ impl<'a> ServiceLogsRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> dockwright_runtime::Result<dockwright_runtime::LogOutput> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::LogOutput> {
         let mut request = self
             .client
             .transport
@@ -7231,17 +7070,15 @@ impl<'a> ServiceLogsRequest<'a> {
                     ),
                 "/Spec/TaskTemplate/ContainerSpec/TTY",
             );
-        request.send_logs(rule).await
+        dockwright_runtime::SendFuture::logs(request, rule)
     }
 }
 
 impl<'a> std::future::IntoFuture for ServiceLogsRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::LogOutput>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::LogOutput>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7284,10 +7121,10 @@ impl<'a> ServiceUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::ServiceUpdateResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::ServiceUpdateResponse> {
         let mut request = self
             .client
             .transport
@@ -7316,17 +7153,17 @@ impl<'a> ServiceUpdateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ServiceUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ServiceUpdateResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::ServiceUpdateResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7345,10 +7182,10 @@ impl<'a> SwarmInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::SwarmInspectResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::SwarmInspectResponse> {
         let mut request = self
             .client
             .transport
@@ -7356,17 +7193,17 @@ impl<'a> SwarmInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SwarmInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SwarmInspectResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::SwarmInspectResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7386,8 +7223,8 @@ impl<'a> SwarmInitRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<String> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<String> {
         let mut request = self
             .client
             .transport
@@ -7401,17 +7238,15 @@ impl<'a> SwarmInitRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SwarmInitRequest<'a> {
     type Output = dockwright_runtime::Result<String>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<String>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7431,8 +7266,8 @@ impl<'a> SwarmJoinRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -7446,17 +7281,15 @@ impl<'a> SwarmJoinRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SwarmJoinRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7482,8 +7315,8 @@ impl<'a> SwarmLeaveRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -7497,17 +7330,15 @@ impl<'a> SwarmLeaveRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SwarmLeaveRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7527,8 +7358,8 @@ impl<'a> SwarmUnlockRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -7542,17 +7373,15 @@ impl<'a> SwarmUnlockRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SwarmUnlockRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7571,10 +7400,10 @@ impl<'a> SwarmUnlockkeyRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::SwarmUnlockkeyResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::SwarmUnlockkeyResponse> {
         let mut request = self
             .client
             .transport
@@ -7585,17 +7414,17 @@ impl<'a> SwarmUnlockkeyRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SwarmUnlockkeyRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SwarmUnlockkeyResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::SwarmUnlockkeyResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7637,8 +7466,8 @@ impl<'a> SwarmUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -7664,17 +7493,15 @@ impl<'a> SwarmUpdateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SwarmUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7693,10 +7520,10 @@ impl<'a> SystemDataUsageRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::SystemDataUsageResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::SystemDataUsageResponse> {
         let mut request = self
             .client
             .transport
@@ -7704,17 +7531,17 @@ impl<'a> SystemDataUsageRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SystemDataUsageRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SystemDataUsageResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::SystemDataUsageResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7747,8 +7574,8 @@ impl<'a> TaskListRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Task>> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Task>> {
         let mut request = self
             .client
             .transport
@@ -7761,20 +7588,15 @@ impl<'a> TaskListRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::Task>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for TaskListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Task>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<Vec<crate::models::Task>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7794,8 +7616,8 @@ impl<'a> TaskInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::Task> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Task> {
         let mut request = self
             .client
             .transport
@@ -7809,17 +7631,15 @@ impl<'a> TaskInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for TaskInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Task>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::Task>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7902,10 +7722,8 @@ impl<'a> TaskLogsRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> dockwright_runtime::Result<dockwright_runtime::LogOutput> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::LogOutput> {
         let mut request = self
             .client
             .transport
@@ -7953,17 +7771,15 @@ impl<'a> TaskLogsRequest<'a> {
                     ),
                 "/Spec/ContainerSpec/TTY",
             );
-        request.send_logs(rule).await
+        dockwright_runtime::SendFuture::logs(request, rule)
     }
 }
 
 impl<'a> std::future::IntoFuture for TaskLogsRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::LogOutput>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::LogOutput>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7982,10 +7798,10 @@ impl<'a> SystemVersionRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::SystemVersionResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::SystemVersionResponse> {
         let mut request = self
             .client
             .transport
@@ -7993,17 +7809,17 @@ impl<'a> SystemVersionRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SystemVersionRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SystemVersionResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::SystemVersionResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8039,10 +7855,10 @@ impl<'a> VolumeListRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::VolumeListResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::VolumeListResponse> {
         let mut request = self
             .client
             .transport
@@ -8055,17 +7871,15 @@ impl<'a> VolumeListRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for VolumeListRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::VolumeListResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::VolumeListResponse>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8085,8 +7899,8 @@ impl<'a> VolumeCreateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::Volume> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Volume> {
         let mut request = self
             .client
             .transport
@@ -8100,17 +7914,15 @@ impl<'a> VolumeCreateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for VolumeCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Volume>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::Volume>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8139,10 +7951,10 @@ impl<'a> VolumePruneRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::VolumePruneResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::VolumePruneResponse> {
         let mut request = self
             .client
             .transport
@@ -8158,17 +7970,15 @@ impl<'a> VolumePruneRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for VolumePruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::VolumePruneResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::VolumePruneResponse>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8188,8 +7998,8 @@ impl<'a> VolumeInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::Volume> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Volume> {
         let mut request = self
             .client
             .transport
@@ -8203,17 +8013,15 @@ impl<'a> VolumeInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for VolumeInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Volume>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::Volume>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8240,8 +8048,8 @@ impl<'a> VolumeDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -8258,17 +8066,15 @@ impl<'a> VolumeDeleteRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for VolumeDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 

@@ -2021,24 +2021,22 @@ impl<'a> SystemPingRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PingInfo> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::PingInfo> {
         let mut request = self
             .client
             .transport
             .request(dockwright_runtime::Method::GET, String::from("/v1.40/_ping"));
         request = request.timeout(self.request_timeout);
-        request.send_ping().await
+        dockwright_runtime::SendFuture::ping(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SystemPingRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::PingInfo>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::PingInfo>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2057,24 +2055,22 @@ impl<'a> SystemPingHeadRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PingInfo> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::PingInfo> {
         let mut request = self
             .client
             .transport
             .request(dockwright_runtime::Method::HEAD, String::from("/v1.40/_ping"));
         request = request.timeout(self.request_timeout);
-        request.send_ping().await
+        dockwright_runtime::SendFuture::ping(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SystemPingHeadRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::PingInfo>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::PingInfo>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2100,10 +2096,10 @@ impl<'a> SystemAuthRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::SystemAuthResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::SystemAuthResponse> {
         let mut request = self
             .client
             .transport
@@ -2114,17 +2110,15 @@ impl<'a> SystemAuthRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SystemAuthRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SystemAuthResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::SystemAuthResponse>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2378,10 +2372,10 @@ impl<'a> ImageBuildRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<
+    ) -> dockwright_runtime::SendFuture<
         dockwright_runtime::Progress<crate::models::BuildInfo>,
     > {
         let mut request = self
@@ -2473,7 +2467,7 @@ impl<'a> ImageBuildRequest<'a> {
             request = request.body(body, "application/octet-stream");
         }
         request = request.timeout(self.request_timeout);
-        request.send_progress().await
+        dockwright_runtime::SendFuture::progress(request)
     }
 }
 
@@ -2481,11 +2475,11 @@ impl<'a> std::future::IntoFuture for ImageBuildRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::BuildInfo>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        dockwright_runtime::Progress<crate::models::BuildInfo>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2537,10 +2531,10 @@ impl<'a> BuildPruneRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::BuildPruneResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::BuildPruneResponse> {
         let mut request = self
             .client
             .transport
@@ -2562,17 +2556,15 @@ impl<'a> BuildPruneRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for BuildPruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::BuildPruneResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::BuildPruneResponse>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2647,8 +2639,8 @@ impl<'a> ImageCommitRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::IdResponse> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::IdResponse> {
         let mut request = self
             .client
             .transport
@@ -2680,17 +2672,15 @@ impl<'a> ImageCommitRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ImageCommitRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::IdResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::IdResponse>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2724,8 +2714,8 @@ impl<'a> ConfigListRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Config>> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Config>> {
         let mut request = self
             .client
             .transport
@@ -2738,20 +2728,15 @@ impl<'a> ConfigListRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::Config>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConfigListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Config>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<Vec<crate::models::Config>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2771,10 +2756,10 @@ impl<'a> ConfigCreateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::ConfigCreateResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::ConfigCreateResponse> {
         let mut request = self
             .client
             .transport
@@ -2788,17 +2773,17 @@ impl<'a> ConfigCreateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConfigCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ConfigCreateResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::ConfigCreateResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2818,8 +2803,8 @@ impl<'a> ConfigInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::Config> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Config> {
         let mut request = self
             .client
             .transport
@@ -2833,17 +2818,15 @@ impl<'a> ConfigInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConfigInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Config>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::Config>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2863,8 +2846,8 @@ impl<'a> ConfigDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -2878,17 +2861,15 @@ impl<'a> ConfigDeleteRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConfigDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2918,8 +2899,8 @@ impl<'a> ConfigUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -2939,17 +2920,15 @@ impl<'a> ConfigUpdateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConfigUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2977,10 +2956,10 @@ impl<'a> ContainerCreateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::ContainerCreateResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::ContainerCreateResponse> {
         let mut request = self
             .client
             .transport
@@ -2997,17 +2976,17 @@ impl<'a> ContainerCreateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerCreateResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::ContainerCreateResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3075,10 +3054,10 @@ impl<'a> ContainerListRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<Vec<crate::models::ContainerSummary>> {
+    ) -> dockwright_runtime::SendFuture<Vec<crate::models::ContainerSummary>> {
         let mut request = self
             .client
             .transport
@@ -3103,20 +3082,17 @@ impl<'a> ContainerListRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::ContainerSummary>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::ContainerSummary>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        Vec<crate::models::ContainerSummary>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3146,10 +3122,10 @@ impl<'a> ContainerPruneRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::ContainerPruneResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::ContainerPruneResponse> {
         let mut request = self
             .client
             .transport
@@ -3165,17 +3141,17 @@ impl<'a> ContainerPruneRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerPruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerPruneResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::ContainerPruneResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3216,8 +3192,8 @@ impl<'a> ContainerDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -3240,17 +3216,15 @@ impl<'a> ContainerDeleteRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3271,8 +3245,8 @@ impl<'a> ContainerArchiveRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Archive> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::Archive> {
         let mut request = self
             .client
             .transport
@@ -3287,17 +3261,15 @@ impl<'a> ContainerArchiveRequest<'a> {
             request = request.query("path", value);
         }
         request = request.timeout(self.request_timeout);
-        request.send_archive().await
+        dockwright_runtime::SendFuture::archive(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerArchiveRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::Archive>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::Archive>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3318,8 +3290,8 @@ impl<'a> ContainerArchiveInfoRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PathStat> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::PathStat> {
         let mut request = self
             .client
             .transport
@@ -3334,17 +3306,15 @@ impl<'a> ContainerArchiveInfoRequest<'a> {
             request = request.query("path", value);
         }
         request = request.timeout(self.request_timeout);
-        request.send_path_stat().await
+        dockwright_runtime::SendFuture::path_stat(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerArchiveInfoRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::PathStat>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::PathStat>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3383,8 +3353,8 @@ impl<'a> PutContainerArchiveRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -3408,17 +3378,15 @@ impl<'a> PutContainerArchiveRequest<'a> {
             request = request.body(body, "application/x-tar");
         }
         request = request.timeout(self.request_timeout);
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for PutContainerArchiveRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3501,8 +3469,8 @@ impl<'a> ContainerAttachRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Attached> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::Attached> {
         let mut request = self
             .client
             .transport
@@ -3547,17 +3515,15 @@ impl<'a> ContainerAttachRequest<'a> {
                     ),
                 "/Config/Tty",
             );
-        request.send_attach(rule).await
+        dockwright_runtime::SendFuture::attach(request, rule)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerAttachRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::Attached>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::Attached>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3600,8 +3566,8 @@ impl<'a> ContainerAttachWebsocketRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::Response> {
         let mut request = self
             .client
             .transport
@@ -3622,17 +3588,15 @@ impl<'a> ContainerAttachWebsocketRequest<'a> {
             request = request.query("stream", value);
         }
         request = request.timeout(self.request_timeout);
-        request.send().await
+        dockwright_runtime::SendFuture::response(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerAttachWebsocketRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::Response>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3652,10 +3616,12 @@ impl<'a> ContainerChangesRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<Vec<crate::models::ContainerChangesResponseItem>> {
+    ) -> dockwright_runtime::SendFuture<
+        Vec<crate::models::ContainerChangesResponseItem>,
+    > {
         let mut request = self
             .client
             .transport
@@ -3669,10 +3635,7 @@ impl<'a> ContainerChangesRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::ContainerChangesResponseItem>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
@@ -3680,11 +3643,11 @@ impl<'a> std::future::IntoFuture for ContainerChangesRequest<'a> {
     type Output = dockwright_runtime::Result<
         Vec<crate::models::ContainerChangesResponseItem>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        Vec<crate::models::ContainerChangesResponseItem>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3705,8 +3668,8 @@ impl<'a> ContainerExecRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::IdResponse> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::IdResponse> {
         let mut request = self
             .client
             .transport
@@ -3723,17 +3686,15 @@ impl<'a> ContainerExecRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerExecRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::IdResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::IdResponse>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3753,10 +3714,8 @@ impl<'a> ContainerExportRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> dockwright_runtime::Result<dockwright_runtime::ByteStream> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::ByteStream> {
         let mut request = self
             .client
             .transport
@@ -3768,17 +3727,15 @@ impl<'a> ContainerExportRequest<'a> {
                 ),
             );
         request = request.timeout(self.request_timeout);
-        request.send_bytes().await
+        dockwright_runtime::SendFuture::bytes(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerExportRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::ByteStream>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3805,10 +3762,10 @@ impl<'a> ContainerInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::ContainerInspectResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::ContainerInspectResponse> {
         let mut request = self
             .client
             .transport
@@ -3825,17 +3782,17 @@ impl<'a> ContainerInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerInspectResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::ContainerInspectResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3862,8 +3819,8 @@ impl<'a> ContainerKillRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -3880,17 +3837,15 @@ impl<'a> ContainerKillRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerKillRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3972,10 +3927,8 @@ impl<'a> ContainerLogsRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> dockwright_runtime::Result<dockwright_runtime::LogOutput> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::LogOutput> {
         let mut request = self
             .client
             .transport
@@ -4023,17 +3976,15 @@ impl<'a> ContainerLogsRequest<'a> {
                     ),
                 "/Config/Tty",
             );
-        request.send_logs(rule).await
+        dockwright_runtime::SendFuture::logs(request, rule)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerLogsRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::LogOutput>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::LogOutput>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4053,8 +4004,8 @@ impl<'a> ContainerPauseRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -4068,17 +4019,15 @@ impl<'a> ContainerPauseRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerPauseRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4099,8 +4048,8 @@ impl<'a> ContainerRenameRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -4117,17 +4066,15 @@ impl<'a> ContainerRenameRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerRenameRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4149,8 +4096,8 @@ impl<'a> ContainerResizeRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -4170,17 +4117,15 @@ impl<'a> ContainerResizeRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerResizeRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4207,8 +4152,8 @@ impl<'a> ContainerRestartRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -4225,17 +4170,15 @@ impl<'a> ContainerRestartRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerRestartRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4264,8 +4207,8 @@ impl<'a> ContainerStartRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -4282,17 +4225,15 @@ impl<'a> ContainerStartRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerStartRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4328,10 +4269,10 @@ impl<'a> ContainerStatsRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<
+    ) -> dockwright_runtime::SendFuture<
         dockwright_runtime::JsonStream<crate::models::ContainerStatsResponse>,
     > {
         let mut request = self
@@ -4348,7 +4289,7 @@ impl<'a> ContainerStatsRequest<'a> {
             request = request.query("stream", value);
         }
         request = request.timeout(self.request_timeout);
-        request.send_json_stream().await
+        dockwright_runtime::SendFuture::json_lines(request)
     }
 }
 
@@ -4356,11 +4297,11 @@ impl<'a> std::future::IntoFuture for ContainerStatsRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::JsonStream<crate::models::ContainerStatsResponse>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        dockwright_runtime::JsonStream<crate::models::ContainerStatsResponse>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4387,8 +4328,8 @@ impl<'a> ContainerStopRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -4405,17 +4346,15 @@ impl<'a> ContainerStopRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerStopRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4442,10 +4381,10 @@ impl<'a> ContainerTopRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::ContainerTopResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::ContainerTopResponse> {
         let mut request = self
             .client
             .transport
@@ -4462,17 +4401,17 @@ impl<'a> ContainerTopRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerTopRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerTopResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::ContainerTopResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4492,8 +4431,8 @@ impl<'a> ContainerUnpauseRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -4507,17 +4446,15 @@ impl<'a> ContainerUnpauseRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerUnpauseRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4538,10 +4475,10 @@ impl<'a> ContainerUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::ContainerUpdateResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::ContainerUpdateResponse> {
         let mut request = self
             .client
             .transport
@@ -4558,17 +4495,17 @@ impl<'a> ContainerUpdateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerUpdateResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::ContainerUpdateResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4597,10 +4534,10 @@ impl<'a> ContainerWaitRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::ContainerWaitResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::ContainerWaitResponse> {
         let mut request = self
             .client
             .transport
@@ -4615,17 +4552,17 @@ impl<'a> ContainerWaitRequest<'a> {
             request = request.query("condition", value.to_string());
         }
         request = request.timeout(self.request_timeout);
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerWaitRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerWaitResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::ContainerWaitResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4654,10 +4591,10 @@ impl<'a> DistributionInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::DistributionInspect> {
+    ) -> dockwright_runtime::SendFuture<crate::models::DistributionInspect> {
         let mut request = self
             .client
             .transport
@@ -4674,17 +4611,15 @@ impl<'a> DistributionInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for DistributionInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::DistributionInspect>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::DistributionInspect>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4739,10 +4674,10 @@ impl<'a> SystemEventsRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<
+    ) -> dockwright_runtime::SendFuture<
         dockwright_runtime::JsonStream<crate::models::EventMessage>,
     > {
         let mut request = self
@@ -4761,7 +4696,7 @@ impl<'a> SystemEventsRequest<'a> {
             }
         }
         request = request.timeout(self.request_timeout);
-        request.send_json_stream().await
+        dockwright_runtime::SendFuture::json_lines(request)
     }
 }
 
@@ -4769,11 +4704,11 @@ impl<'a> std::future::IntoFuture for SystemEventsRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::JsonStream<crate::models::EventMessage>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        dockwright_runtime::JsonStream<crate::models::EventMessage>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4793,10 +4728,10 @@ impl<'a> ExecInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::ExecInspectResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::ExecInspectResponse> {
         let mut request = self
             .client
             .transport
@@ -4810,17 +4745,15 @@ impl<'a> ExecInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ExecInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ExecInspectResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::ExecInspectResponse>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4842,8 +4775,8 @@ impl<'a> ExecResizeRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -4863,17 +4796,15 @@ impl<'a> ExecResizeRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ExecResizeRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4912,8 +4843,8 @@ impl<'a> ExecStartRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Attached> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::Attached> {
         let mut request = self
             .client
             .transport
@@ -4946,17 +4877,15 @@ impl<'a> ExecStartRequest<'a> {
                     ),
                 "/ProcessConfig/tty",
             );
-        request.send_attach(rule).await
+        dockwright_runtime::SendFuture::attach(request, rule)
     }
 }
 
 impl<'a> std::future::IntoFuture for ExecStartRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::Attached>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::Attached>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5046,10 +4975,10 @@ impl<'a> ImageCreateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<
+    ) -> dockwright_runtime::SendFuture<
         dockwright_runtime::Progress<crate::models::CreateImageInfo>,
     > {
         let mut request = self
@@ -5088,7 +5017,7 @@ impl<'a> ImageCreateRequest<'a> {
             request = request.body(body, "text/plain");
         }
         request = request.timeout(self.request_timeout);
-        request.send_progress().await
+        dockwright_runtime::SendFuture::progress(request)
     }
 }
 
@@ -5096,11 +5025,11 @@ impl<'a> std::future::IntoFuture for ImageCreateRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::CreateImageInfo>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        dockwright_runtime::Progress<crate::models::CreateImageInfo>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5126,10 +5055,8 @@ impl<'a> ImageGetAllRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> dockwright_runtime::Result<dockwright_runtime::ByteStream> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::ByteStream> {
         let mut request = self
             .client
             .transport
@@ -5139,17 +5066,15 @@ impl<'a> ImageGetAllRequest<'a> {
                 .query_repeated("names", value.iter().map(|v| v.to_string()));
         }
         request = request.timeout(self.request_timeout);
-        request.send_bytes().await
+        dockwright_runtime::SendFuture::bytes(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ImageGetAllRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::ByteStream>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5198,10 +5123,10 @@ impl<'a> ImageListRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<Vec<crate::models::ImageSummary>> {
+    ) -> dockwright_runtime::SendFuture<Vec<crate::models::ImageSummary>> {
         let mut request = self
             .client
             .transport
@@ -5223,20 +5148,15 @@ impl<'a> ImageListRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::ImageSummary>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ImageListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::ImageSummary>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<Vec<crate::models::ImageSummary>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5271,10 +5191,10 @@ impl<'a> ImageLoadRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<
+    ) -> dockwright_runtime::SendFuture<
         dockwright_runtime::Progress<crate::models::BuildInfo>,
     > {
         let mut request = self
@@ -5291,7 +5211,7 @@ impl<'a> ImageLoadRequest<'a> {
             request = request.body(body, "application/x-tar");
         }
         request = request.timeout(self.request_timeout);
-        request.send_progress().await
+        dockwright_runtime::SendFuture::progress(request)
     }
 }
 
@@ -5299,11 +5219,11 @@ impl<'a> std::future::IntoFuture for ImageLoadRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::BuildInfo>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        dockwright_runtime::Progress<crate::models::BuildInfo>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5335,10 +5255,10 @@ impl<'a> ImagePruneRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::ImagePruneResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::ImagePruneResponse> {
         let mut request = self
             .client
             .transport
@@ -5354,17 +5274,15 @@ impl<'a> ImagePruneRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ImagePruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ImagePruneResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::ImagePruneResponse>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5402,10 +5320,10 @@ impl<'a> ImageSearchRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<Vec<crate::models::ImageSearchResponseItem>> {
+    ) -> dockwright_runtime::SendFuture<Vec<crate::models::ImageSearchResponseItem>> {
         let mut request = self
             .client
             .transport
@@ -5427,10 +5345,7 @@ impl<'a> ImageSearchRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::ImageSearchResponseItem>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
@@ -5438,11 +5353,11 @@ impl<'a> std::future::IntoFuture for ImageSearchRequest<'a> {
     type Output = dockwright_runtime::Result<
         Vec<crate::models::ImageSearchResponseItem>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        Vec<crate::models::ImageSearchResponseItem>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5476,10 +5391,10 @@ impl<'a> ImageDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<Vec<crate::models::ImageDeleteResponseItem>> {
+    ) -> dockwright_runtime::SendFuture<Vec<crate::models::ImageDeleteResponseItem>> {
         let mut request = self
             .client
             .transport
@@ -5499,10 +5414,7 @@ impl<'a> ImageDeleteRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::ImageDeleteResponseItem>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
@@ -5510,11 +5422,11 @@ impl<'a> std::future::IntoFuture for ImageDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<
         Vec<crate::models::ImageDeleteResponseItem>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        Vec<crate::models::ImageDeleteResponseItem>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5534,10 +5446,8 @@ impl<'a> ImageGetRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> dockwright_runtime::Result<dockwright_runtime::ByteStream> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::ByteStream> {
         let mut request = self
             .client
             .transport
@@ -5549,17 +5459,15 @@ impl<'a> ImageGetRequest<'a> {
                 ),
             );
         request = request.timeout(self.request_timeout);
-        request.send_bytes().await
+        dockwright_runtime::SendFuture::bytes(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ImageGetRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::ByteStream>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5579,10 +5487,10 @@ impl<'a> ImageHistoryRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<Vec<crate::models::ImageHistoryResponseItem>> {
+    ) -> dockwright_runtime::SendFuture<Vec<crate::models::ImageHistoryResponseItem>> {
         let mut request = self
             .client
             .transport
@@ -5596,10 +5504,7 @@ impl<'a> ImageHistoryRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::ImageHistoryResponseItem>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
@@ -5607,11 +5512,11 @@ impl<'a> std::future::IntoFuture for ImageHistoryRequest<'a> {
     type Output = dockwright_runtime::Result<
         Vec<crate::models::ImageHistoryResponseItem>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        Vec<crate::models::ImageHistoryResponseItem>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5631,8 +5536,8 @@ impl<'a> ImageInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::ImageInspect> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::ImageInspect> {
         let mut request = self
             .client
             .transport
@@ -5646,17 +5551,15 @@ impl<'a> ImageInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ImageInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ImageInspect>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::ImageInspect>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5686,10 +5589,10 @@ impl<'a> ImagePushRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<
+    ) -> dockwright_runtime::SendFuture<
         dockwright_runtime::Progress<crate::models::PushImageInfo>,
     > {
         let mut request = self
@@ -5709,7 +5612,7 @@ impl<'a> ImagePushRequest<'a> {
             request = request.registry_auth(auth);
         }
         request = request.timeout(self.request_timeout);
-        request.send_progress().await
+        dockwright_runtime::SendFuture::progress(request)
     }
 }
 
@@ -5717,11 +5620,11 @@ impl<'a> std::future::IntoFuture for ImagePushRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::PushImageInfo>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        dockwright_runtime::Progress<crate::models::PushImageInfo>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5755,8 +5658,8 @@ impl<'a> ImageTagRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -5776,17 +5679,15 @@ impl<'a> ImageTagRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ImageTagRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5805,8 +5706,8 @@ impl<'a> SystemInfoRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::SystemInfo> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::SystemInfo> {
         let mut request = self
             .client
             .transport
@@ -5814,17 +5715,15 @@ impl<'a> SystemInfoRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SystemInfoRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SystemInfo>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::SystemInfo>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5864,8 +5763,8 @@ impl<'a> NetworkListRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Network>> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Network>> {
         let mut request = self
             .client
             .transport
@@ -5878,20 +5777,15 @@ impl<'a> NetworkListRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::Network>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for NetworkListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Network>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<Vec<crate::models::Network>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5911,10 +5805,10 @@ impl<'a> NetworkCreateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::NetworkCreateResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::NetworkCreateResponse> {
         let mut request = self
             .client
             .transport
@@ -5928,17 +5822,17 @@ impl<'a> NetworkCreateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for NetworkCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::NetworkCreateResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::NetworkCreateResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5968,10 +5862,10 @@ impl<'a> NetworkPruneRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::NetworkPruneResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::NetworkPruneResponse> {
         let mut request = self
             .client
             .transport
@@ -5987,17 +5881,17 @@ impl<'a> NetworkPruneRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for NetworkPruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::NetworkPruneResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::NetworkPruneResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6031,8 +5925,8 @@ impl<'a> NetworkInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::Network> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Network> {
         let mut request = self
             .client
             .transport
@@ -6052,17 +5946,15 @@ impl<'a> NetworkInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for NetworkInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Network>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::Network>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6082,8 +5974,8 @@ impl<'a> NetworkDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -6097,17 +5989,15 @@ impl<'a> NetworkDeleteRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for NetworkDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6128,8 +6018,8 @@ impl<'a> NetworkConnectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -6146,17 +6036,15 @@ impl<'a> NetworkConnectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for NetworkConnectRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6177,8 +6065,8 @@ impl<'a> NetworkDisconnectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -6195,17 +6083,15 @@ impl<'a> NetworkDisconnectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for NetworkDisconnectRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6239,8 +6125,8 @@ impl<'a> NodeListRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Node>> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Node>> {
         let mut request = self
             .client
             .transport
@@ -6253,20 +6139,15 @@ impl<'a> NodeListRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::Node>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for NodeListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Node>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<Vec<crate::models::Node>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6286,8 +6167,8 @@ impl<'a> NodeInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::Node> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Node> {
         let mut request = self
             .client
             .transport
@@ -6301,17 +6182,15 @@ impl<'a> NodeInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for NodeInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Node>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::Node>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6338,8 +6217,8 @@ impl<'a> NodeDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -6356,17 +6235,15 @@ impl<'a> NodeDeleteRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for NodeDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6393,8 +6270,8 @@ impl<'a> NodeUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -6414,17 +6291,15 @@ impl<'a> NodeUpdateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for NodeUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6456,8 +6331,8 @@ impl<'a> PluginListRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Plugin>> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Plugin>> {
         let mut request = self
             .client
             .transport
@@ -6470,20 +6345,15 @@ impl<'a> PluginListRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::Plugin>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for PluginListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Plugin>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<Vec<crate::models::Plugin>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6510,8 +6380,8 @@ impl<'a> PluginCreateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -6526,17 +6396,15 @@ impl<'a> PluginCreateRequest<'a> {
             request = request.body(body, "application/x-tar");
         }
         request = request.timeout(self.request_timeout);
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for PluginCreateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6556,10 +6424,10 @@ impl<'a> GetPluginPrivilegesRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<Vec<crate::models::PluginPrivilege>> {
+    ) -> dockwright_runtime::SendFuture<Vec<crate::models::PluginPrivilege>> {
         let mut request = self
             .client
             .transport
@@ -6573,20 +6441,17 @@ impl<'a> GetPluginPrivilegesRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::PluginPrivilege>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for GetPluginPrivilegesRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::PluginPrivilege>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        Vec<crate::models::PluginPrivilege>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6632,10 +6497,10 @@ impl<'a> PluginPullRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<
+    ) -> dockwright_runtime::SendFuture<
         dockwright_runtime::Progress<crate::models::CreateImageInfo>,
     > {
         let mut request = self
@@ -6658,7 +6523,7 @@ impl<'a> PluginPullRequest<'a> {
             request = request.json_body(body);
         }
         request = request.timeout(self.request_timeout);
-        request.send_progress().await
+        dockwright_runtime::SendFuture::progress(request)
     }
 }
 
@@ -6666,11 +6531,11 @@ impl<'a> std::future::IntoFuture for PluginPullRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::CreateImageInfo>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        dockwright_runtime::Progress<crate::models::CreateImageInfo>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6698,8 +6563,8 @@ impl<'a> PluginDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::Plugin> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Plugin> {
         let mut request = self
             .client
             .transport
@@ -6716,17 +6581,15 @@ impl<'a> PluginDeleteRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for PluginDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Plugin>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::Plugin>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6753,8 +6616,8 @@ impl<'a> PluginDisableRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -6771,17 +6634,15 @@ impl<'a> PluginDisableRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for PluginDisableRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6808,8 +6669,8 @@ impl<'a> PluginEnableRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -6826,17 +6687,15 @@ impl<'a> PluginEnableRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for PluginEnableRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6856,8 +6715,8 @@ impl<'a> PluginInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::Plugin> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Plugin> {
         let mut request = self
             .client
             .transport
@@ -6871,17 +6730,15 @@ impl<'a> PluginInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for PluginInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Plugin>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::Plugin>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6901,10 +6758,10 @@ impl<'a> PluginPushRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<
+    ) -> dockwright_runtime::SendFuture<
         dockwright_runtime::Progress<crate::models::PushImageInfo>,
     > {
         let mut request = self
@@ -6918,7 +6775,7 @@ impl<'a> PluginPushRequest<'a> {
                 ),
             );
         request = request.timeout(self.request_timeout);
-        request.send_progress().await
+        dockwright_runtime::SendFuture::progress(request)
     }
 }
 
@@ -6926,11 +6783,11 @@ impl<'a> std::future::IntoFuture for PluginPushRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::PushImageInfo>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        dockwright_runtime::Progress<crate::models::PushImageInfo>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6956,8 +6813,8 @@ impl<'a> PluginSetRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -6974,17 +6831,15 @@ impl<'a> PluginSetRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for PluginSetRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7022,10 +6877,10 @@ impl<'a> PluginUpgradeRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<
+    ) -> dockwright_runtime::SendFuture<
         dockwright_runtime::Progress<crate::models::CreateImageInfo>,
     > {
         let mut request = self
@@ -7048,7 +6903,7 @@ impl<'a> PluginUpgradeRequest<'a> {
             request = request.json_body(body);
         }
         request = request.timeout(self.request_timeout);
-        request.send_progress().await
+        dockwright_runtime::SendFuture::progress(request)
     }
 }
 
@@ -7056,11 +6911,11 @@ impl<'a> std::future::IntoFuture for PluginUpgradeRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::CreateImageInfo>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        dockwright_runtime::Progress<crate::models::CreateImageInfo>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7094,8 +6949,8 @@ impl<'a> SecretListRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Secret>> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Secret>> {
         let mut request = self
             .client
             .transport
@@ -7108,20 +6963,15 @@ impl<'a> SecretListRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::Secret>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SecretListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Secret>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<Vec<crate::models::Secret>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7141,10 +6991,10 @@ impl<'a> SecretCreateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::SecretCreateResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::SecretCreateResponse> {
         let mut request = self
             .client
             .transport
@@ -7158,17 +7008,17 @@ impl<'a> SecretCreateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SecretCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SecretCreateResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::SecretCreateResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7188,8 +7038,8 @@ impl<'a> SecretInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::Secret> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Secret> {
         let mut request = self
             .client
             .transport
@@ -7203,17 +7053,15 @@ impl<'a> SecretInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SecretInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Secret>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::Secret>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7233,8 +7081,8 @@ impl<'a> SecretDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -7248,17 +7096,15 @@ impl<'a> SecretDeleteRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SecretDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7288,8 +7134,8 @@ impl<'a> SecretUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -7309,17 +7155,15 @@ impl<'a> SecretUpdateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SecretUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7353,8 +7197,8 @@ impl<'a> ServiceListRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Service>> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Service>> {
         let mut request = self
             .client
             .transport
@@ -7367,20 +7211,15 @@ impl<'a> ServiceListRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::Service>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ServiceListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Service>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<Vec<crate::models::Service>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7411,10 +7250,10 @@ impl<'a> ServiceCreateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::ServiceCreateResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::ServiceCreateResponse> {
         let mut request = self
             .client
             .transport
@@ -7431,17 +7270,17 @@ impl<'a> ServiceCreateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ServiceCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ServiceCreateResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::ServiceCreateResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7468,8 +7307,8 @@ impl<'a> ServiceInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::Service> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Service> {
         let mut request = self
             .client
             .transport
@@ -7486,17 +7325,15 @@ impl<'a> ServiceInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ServiceInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Service>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::Service>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7516,8 +7353,8 @@ impl<'a> ServiceDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -7531,17 +7368,15 @@ impl<'a> ServiceDeleteRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ServiceDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7623,10 +7458,8 @@ impl<'a> ServiceLogsRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> dockwright_runtime::Result<dockwright_runtime::LogOutput> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::LogOutput> {
         let mut request = self
             .client
             .transport
@@ -7674,17 +7507,15 @@ impl<'a> ServiceLogsRequest<'a> {
                     ),
                 "/Spec/TaskTemplate/ContainerSpec/TTY",
             );
-        request.send_logs(rule).await
+        dockwright_runtime::SendFuture::logs(request, rule)
     }
 }
 
 impl<'a> std::future::IntoFuture for ServiceLogsRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::LogOutput>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::LogOutput>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7737,10 +7568,10 @@ impl<'a> ServiceUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::ServiceUpdateResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::ServiceUpdateResponse> {
         let mut request = self
             .client
             .transport
@@ -7769,17 +7600,17 @@ impl<'a> ServiceUpdateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ServiceUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ServiceUpdateResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::ServiceUpdateResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7798,8 +7629,8 @@ impl<'a> SessionRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -7807,17 +7638,15 @@ impl<'a> SessionRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SessionRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7836,8 +7665,8 @@ impl<'a> SwarmInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::Swarm> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Swarm> {
         let mut request = self
             .client
             .transport
@@ -7845,17 +7674,15 @@ impl<'a> SwarmInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SwarmInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Swarm>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::Swarm>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7875,8 +7702,8 @@ impl<'a> SwarmInitRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<String> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<String> {
         let mut request = self
             .client
             .transport
@@ -7890,17 +7717,15 @@ impl<'a> SwarmInitRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SwarmInitRequest<'a> {
     type Output = dockwright_runtime::Result<String>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<String>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7920,8 +7745,8 @@ impl<'a> SwarmJoinRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -7935,17 +7760,15 @@ impl<'a> SwarmJoinRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SwarmJoinRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7972,8 +7795,8 @@ impl<'a> SwarmLeaveRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -7987,17 +7810,15 @@ impl<'a> SwarmLeaveRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SwarmLeaveRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8017,8 +7838,8 @@ impl<'a> SwarmUnlockRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -8032,17 +7853,15 @@ impl<'a> SwarmUnlockRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SwarmUnlockRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8061,10 +7880,10 @@ impl<'a> SwarmUnlockkeyRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::SwarmUnlockkeyResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::SwarmUnlockkeyResponse> {
         let mut request = self
             .client
             .transport
@@ -8075,17 +7894,17 @@ impl<'a> SwarmUnlockkeyRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SwarmUnlockkeyRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SwarmUnlockkeyResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::SwarmUnlockkeyResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8127,8 +7946,8 @@ impl<'a> SwarmUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -8154,17 +7973,15 @@ impl<'a> SwarmUpdateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SwarmUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8183,10 +8000,10 @@ impl<'a> SystemDataUsageRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::SystemDataUsageResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::SystemDataUsageResponse> {
         let mut request = self
             .client
             .transport
@@ -8194,17 +8011,17 @@ impl<'a> SystemDataUsageRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SystemDataUsageRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SystemDataUsageResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::SystemDataUsageResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8240,8 +8057,8 @@ impl<'a> TaskListRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Task>> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Task>> {
         let mut request = self
             .client
             .transport
@@ -8254,20 +8071,15 @@ impl<'a> TaskListRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::Task>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for TaskListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Task>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<Vec<crate::models::Task>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8287,8 +8099,8 @@ impl<'a> TaskInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::Task> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Task> {
         let mut request = self
             .client
             .transport
@@ -8302,17 +8114,15 @@ impl<'a> TaskInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for TaskInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Task>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::Task>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8394,10 +8204,8 @@ impl<'a> TaskLogsRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> dockwright_runtime::Result<dockwright_runtime::LogOutput> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::LogOutput> {
         let mut request = self
             .client
             .transport
@@ -8445,17 +8253,15 @@ impl<'a> TaskLogsRequest<'a> {
                     ),
                 "/Spec/ContainerSpec/TTY",
             );
-        request.send_logs(rule).await
+        dockwright_runtime::SendFuture::logs(request, rule)
     }
 }
 
 impl<'a> std::future::IntoFuture for TaskLogsRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::LogOutput>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::LogOutput>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8474,8 +8280,8 @@ impl<'a> SystemVersionRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::SystemVersion> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::SystemVersion> {
         let mut request = self
             .client
             .transport
@@ -8483,17 +8289,15 @@ impl<'a> SystemVersionRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SystemVersionRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SystemVersion>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::SystemVersion>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8529,10 +8333,10 @@ impl<'a> VolumeListRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::VolumeListResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::VolumeListResponse> {
         let mut request = self
             .client
             .transport
@@ -8545,17 +8349,15 @@ impl<'a> VolumeListRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for VolumeListRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::VolumeListResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::VolumeListResponse>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8575,8 +8377,8 @@ impl<'a> VolumeCreateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::Volume> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Volume> {
         let mut request = self
             .client
             .transport
@@ -8590,17 +8392,15 @@ impl<'a> VolumeCreateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for VolumeCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Volume>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::Volume>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8629,10 +8429,10 @@ impl<'a> VolumePruneRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::VolumePruneResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::VolumePruneResponse> {
         let mut request = self
             .client
             .transport
@@ -8648,17 +8448,15 @@ impl<'a> VolumePruneRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for VolumePruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::VolumePruneResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::VolumePruneResponse>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8678,8 +8476,8 @@ impl<'a> VolumeInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::Volume> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Volume> {
         let mut request = self
             .client
             .transport
@@ -8693,17 +8491,15 @@ impl<'a> VolumeInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for VolumeInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Volume>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::Volume>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8730,8 +8526,8 @@ impl<'a> VolumeDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -8748,17 +8544,15 @@ impl<'a> VolumeDeleteRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for VolumeDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 

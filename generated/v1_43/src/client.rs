@@ -2057,24 +2057,22 @@ impl<'a> SystemPingRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PingInfo> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::PingInfo> {
         let mut request = self
             .client
             .transport
             .request(dockwright_runtime::Method::GET, String::from("/v1.43/_ping"));
         request = request.timeout(self.request_timeout);
-        request.send_ping().await
+        dockwright_runtime::SendFuture::ping(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SystemPingRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::PingInfo>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::PingInfo>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2093,24 +2091,22 @@ impl<'a> SystemPingHeadRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PingInfo> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::PingInfo> {
         let mut request = self
             .client
             .transport
             .request(dockwright_runtime::Method::HEAD, String::from("/v1.43/_ping"));
         request = request.timeout(self.request_timeout);
-        request.send_ping().await
+        dockwright_runtime::SendFuture::ping(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SystemPingHeadRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::PingInfo>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::PingInfo>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2136,10 +2132,10 @@ impl<'a> SystemAuthRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::SystemAuthResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::SystemAuthResponse> {
         let mut request = self
             .client
             .transport
@@ -2150,17 +2146,15 @@ impl<'a> SystemAuthRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SystemAuthRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SystemAuthResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::SystemAuthResponse>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2414,10 +2408,10 @@ impl<'a> ImageBuildRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<
+    ) -> dockwright_runtime::SendFuture<
         dockwright_runtime::Progress<crate::models::BuildInfo>,
     > {
         let mut request = self
@@ -2509,7 +2503,7 @@ impl<'a> ImageBuildRequest<'a> {
             request = request.body(body, "application/octet-stream");
         }
         request = request.timeout(self.request_timeout);
-        request.send_progress().await
+        dockwright_runtime::SendFuture::progress(request)
     }
 }
 
@@ -2517,11 +2511,11 @@ impl<'a> std::future::IntoFuture for ImageBuildRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::BuildInfo>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        dockwright_runtime::Progress<crate::models::BuildInfo>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2573,10 +2567,10 @@ impl<'a> BuildPruneRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::BuildPruneResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::BuildPruneResponse> {
         let mut request = self
             .client
             .transport
@@ -2598,17 +2592,15 @@ impl<'a> BuildPruneRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for BuildPruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::BuildPruneResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::BuildPruneResponse>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2683,8 +2675,8 @@ impl<'a> ImageCommitRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::IdResponse> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::IdResponse> {
         let mut request = self
             .client
             .transport
@@ -2716,17 +2708,15 @@ impl<'a> ImageCommitRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ImageCommitRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::IdResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::IdResponse>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2760,8 +2750,8 @@ impl<'a> ConfigListRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Config>> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Config>> {
         let mut request = self
             .client
             .transport
@@ -2774,20 +2764,15 @@ impl<'a> ConfigListRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::Config>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConfigListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Config>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<Vec<crate::models::Config>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2807,10 +2792,10 @@ impl<'a> ConfigCreateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::ConfigCreateResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::ConfigCreateResponse> {
         let mut request = self
             .client
             .transport
@@ -2824,17 +2809,17 @@ impl<'a> ConfigCreateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConfigCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ConfigCreateResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::ConfigCreateResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2854,8 +2839,8 @@ impl<'a> ConfigInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::Config> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Config> {
         let mut request = self
             .client
             .transport
@@ -2869,17 +2854,15 @@ impl<'a> ConfigInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConfigInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Config>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::Config>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2899,8 +2882,8 @@ impl<'a> ConfigDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -2914,17 +2897,15 @@ impl<'a> ConfigDeleteRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConfigDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2954,8 +2935,8 @@ impl<'a> ConfigUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -2975,17 +2956,15 @@ impl<'a> ConfigUpdateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConfigUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3035,10 +3014,10 @@ impl<'a> ContainerCreateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::ContainerCreateResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::ContainerCreateResponse> {
         let mut request = self
             .client
             .transport
@@ -3058,17 +3037,17 @@ impl<'a> ContainerCreateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerCreateResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::ContainerCreateResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3136,10 +3115,10 @@ impl<'a> ContainerListRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<Vec<crate::models::ContainerSummary>> {
+    ) -> dockwright_runtime::SendFuture<Vec<crate::models::ContainerSummary>> {
         let mut request = self
             .client
             .transport
@@ -3164,20 +3143,17 @@ impl<'a> ContainerListRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::ContainerSummary>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::ContainerSummary>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        Vec<crate::models::ContainerSummary>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3207,10 +3183,10 @@ impl<'a> ContainerPruneRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::ContainerPruneResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::ContainerPruneResponse> {
         let mut request = self
             .client
             .transport
@@ -3226,17 +3202,17 @@ impl<'a> ContainerPruneRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerPruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerPruneResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::ContainerPruneResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3277,8 +3253,8 @@ impl<'a> ContainerDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -3301,17 +3277,15 @@ impl<'a> ContainerDeleteRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3332,8 +3306,8 @@ impl<'a> ContainerArchiveRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Archive> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::Archive> {
         let mut request = self
             .client
             .transport
@@ -3348,17 +3322,15 @@ impl<'a> ContainerArchiveRequest<'a> {
             request = request.query("path", value);
         }
         request = request.timeout(self.request_timeout);
-        request.send_archive().await
+        dockwright_runtime::SendFuture::archive(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerArchiveRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::Archive>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::Archive>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3379,8 +3351,8 @@ impl<'a> ContainerArchiveInfoRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PathStat> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::PathStat> {
         let mut request = self
             .client
             .transport
@@ -3395,17 +3367,15 @@ impl<'a> ContainerArchiveInfoRequest<'a> {
             request = request.query("path", value);
         }
         request = request.timeout(self.request_timeout);
-        request.send_path_stat().await
+        dockwright_runtime::SendFuture::path_stat(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerArchiveInfoRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::PathStat>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::PathStat>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3444,8 +3414,8 @@ impl<'a> PutContainerArchiveRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -3469,17 +3439,15 @@ impl<'a> PutContainerArchiveRequest<'a> {
             request = request.body(body, "application/x-tar");
         }
         request = request.timeout(self.request_timeout);
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for PutContainerArchiveRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3562,8 +3530,8 @@ impl<'a> ContainerAttachRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Attached> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::Attached> {
         let mut request = self
             .client
             .transport
@@ -3608,17 +3576,15 @@ impl<'a> ContainerAttachRequest<'a> {
                     ),
                 "/Config/Tty",
             );
-        request.send_attach(rule).await
+        dockwright_runtime::SendFuture::attach(request, rule)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerAttachRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::Attached>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::Attached>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3682,8 +3648,8 @@ impl<'a> ContainerAttachWebsocketRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::Response> {
         let mut request = self
             .client
             .transport
@@ -3713,17 +3679,15 @@ impl<'a> ContainerAttachWebsocketRequest<'a> {
             request = request.query("stderr", value);
         }
         request = request.timeout(self.request_timeout);
-        request.send().await
+        dockwright_runtime::SendFuture::response(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerAttachWebsocketRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::Response>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3743,10 +3707,10 @@ impl<'a> ContainerChangesRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<Vec<crate::models::FilesystemChange>> {
+    ) -> dockwright_runtime::SendFuture<Vec<crate::models::FilesystemChange>> {
         let mut request = self
             .client
             .transport
@@ -3760,20 +3724,17 @@ impl<'a> ContainerChangesRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::FilesystemChange>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerChangesRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::FilesystemChange>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        Vec<crate::models::FilesystemChange>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3794,8 +3755,8 @@ impl<'a> ContainerExecRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::IdResponse> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::IdResponse> {
         let mut request = self
             .client
             .transport
@@ -3812,17 +3773,15 @@ impl<'a> ContainerExecRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerExecRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::IdResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::IdResponse>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3842,10 +3801,8 @@ impl<'a> ContainerExportRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> dockwright_runtime::Result<dockwright_runtime::ByteStream> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::ByteStream> {
         let mut request = self
             .client
             .transport
@@ -3857,17 +3814,15 @@ impl<'a> ContainerExportRequest<'a> {
                 ),
             );
         request = request.timeout(self.request_timeout);
-        request.send_bytes().await
+        dockwright_runtime::SendFuture::bytes(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerExportRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::ByteStream>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3894,10 +3849,10 @@ impl<'a> ContainerInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::ContainerInspectResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::ContainerInspectResponse> {
         let mut request = self
             .client
             .transport
@@ -3914,17 +3869,17 @@ impl<'a> ContainerInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerInspectResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::ContainerInspectResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3951,8 +3906,8 @@ impl<'a> ContainerKillRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -3969,17 +3924,15 @@ impl<'a> ContainerKillRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerKillRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4061,10 +4014,8 @@ impl<'a> ContainerLogsRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> dockwright_runtime::Result<dockwright_runtime::LogOutput> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::LogOutput> {
         let mut request = self
             .client
             .transport
@@ -4112,17 +4063,15 @@ impl<'a> ContainerLogsRequest<'a> {
                     ),
                 "/Config/Tty",
             );
-        request.send_logs(rule).await
+        dockwright_runtime::SendFuture::logs(request, rule)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerLogsRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::LogOutput>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::LogOutput>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4142,8 +4091,8 @@ impl<'a> ContainerPauseRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -4157,17 +4106,15 @@ impl<'a> ContainerPauseRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerPauseRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4188,8 +4135,8 @@ impl<'a> ContainerRenameRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -4206,17 +4153,15 @@ impl<'a> ContainerRenameRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerRenameRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4238,8 +4183,8 @@ impl<'a> ContainerResizeRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -4259,17 +4204,15 @@ impl<'a> ContainerResizeRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerResizeRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4303,8 +4246,8 @@ impl<'a> ContainerRestartRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -4324,17 +4267,15 @@ impl<'a> ContainerRestartRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerRestartRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4363,8 +4304,8 @@ impl<'a> ContainerStartRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -4381,17 +4322,15 @@ impl<'a> ContainerStartRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerStartRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4435,10 +4374,10 @@ impl<'a> ContainerStatsRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<
+    ) -> dockwright_runtime::SendFuture<
         dockwright_runtime::JsonStream<crate::models::ContainerStatsResponse>,
     > {
         let mut request = self
@@ -4458,7 +4397,7 @@ impl<'a> ContainerStatsRequest<'a> {
             request = request.query("one-shot", value);
         }
         request = request.timeout(self.request_timeout);
-        request.send_json_stream().await
+        dockwright_runtime::SendFuture::json_lines(request)
     }
 }
 
@@ -4466,11 +4405,11 @@ impl<'a> std::future::IntoFuture for ContainerStatsRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::JsonStream<crate::models::ContainerStatsResponse>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        dockwright_runtime::JsonStream<crate::models::ContainerStatsResponse>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4504,8 +4443,8 @@ impl<'a> ContainerStopRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -4525,17 +4464,15 @@ impl<'a> ContainerStopRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerStopRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4562,10 +4499,10 @@ impl<'a> ContainerTopRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::ContainerTopResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::ContainerTopResponse> {
         let mut request = self
             .client
             .transport
@@ -4582,17 +4519,17 @@ impl<'a> ContainerTopRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerTopRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerTopResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::ContainerTopResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4612,8 +4549,8 @@ impl<'a> ContainerUnpauseRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -4627,17 +4564,15 @@ impl<'a> ContainerUnpauseRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerUnpauseRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4658,10 +4593,10 @@ impl<'a> ContainerUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::ContainerUpdateResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::ContainerUpdateResponse> {
         let mut request = self
             .client
             .transport
@@ -4678,17 +4613,17 @@ impl<'a> ContainerUpdateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerUpdateResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::ContainerUpdateResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4717,10 +4652,10 @@ impl<'a> ContainerWaitRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::ContainerWaitResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::ContainerWaitResponse> {
         let mut request = self
             .client
             .transport
@@ -4735,17 +4670,17 @@ impl<'a> ContainerWaitRequest<'a> {
             request = request.query("condition", value.to_string());
         }
         request = request.timeout(self.request_timeout);
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerWaitRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerWaitResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::ContainerWaitResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4774,10 +4709,10 @@ impl<'a> DistributionInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::DistributionInspect> {
+    ) -> dockwright_runtime::SendFuture<crate::models::DistributionInspect> {
         let mut request = self
             .client
             .transport
@@ -4794,17 +4729,15 @@ impl<'a> DistributionInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for DistributionInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::DistributionInspect>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::DistributionInspect>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4859,10 +4792,10 @@ impl<'a> SystemEventsRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<
+    ) -> dockwright_runtime::SendFuture<
         dockwright_runtime::JsonStream<crate::models::EventMessage>,
     > {
         let mut request = self
@@ -4881,7 +4814,7 @@ impl<'a> SystemEventsRequest<'a> {
             }
         }
         request = request.timeout(self.request_timeout);
-        request.send_json_stream().await
+        dockwright_runtime::SendFuture::json_lines(request)
     }
 }
 
@@ -4889,11 +4822,11 @@ impl<'a> std::future::IntoFuture for SystemEventsRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::JsonStream<crate::models::EventMessage>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        dockwright_runtime::JsonStream<crate::models::EventMessage>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4913,10 +4846,10 @@ impl<'a> ExecInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::ExecInspectResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::ExecInspectResponse> {
         let mut request = self
             .client
             .transport
@@ -4930,17 +4863,15 @@ impl<'a> ExecInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ExecInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ExecInspectResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::ExecInspectResponse>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4962,8 +4893,8 @@ impl<'a> ExecResizeRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -4983,17 +4914,15 @@ impl<'a> ExecResizeRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ExecResizeRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5032,8 +4961,8 @@ impl<'a> ExecStartRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Attached> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::Attached> {
         let mut request = self
             .client
             .transport
@@ -5066,17 +4995,15 @@ impl<'a> ExecStartRequest<'a> {
                     ),
                 "/ProcessConfig/tty",
             );
-        request.send_attach(rule).await
+        dockwright_runtime::SendFuture::attach(request, rule)
     }
 }
 
 impl<'a> std::future::IntoFuture for ExecStartRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::Attached>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::Attached>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5180,10 +5107,10 @@ impl<'a> ImageCreateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<
+    ) -> dockwright_runtime::SendFuture<
         dockwright_runtime::Progress<crate::models::CreateImageInfo>,
     > {
         let mut request = self
@@ -5222,7 +5149,7 @@ impl<'a> ImageCreateRequest<'a> {
             request = request.body(body, "text/plain");
         }
         request = request.timeout(self.request_timeout);
-        request.send_progress().await
+        dockwright_runtime::SendFuture::progress(request)
     }
 }
 
@@ -5230,11 +5157,11 @@ impl<'a> std::future::IntoFuture for ImageCreateRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::CreateImageInfo>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        dockwright_runtime::Progress<crate::models::CreateImageInfo>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5260,10 +5187,8 @@ impl<'a> ImageGetAllRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> dockwright_runtime::Result<dockwright_runtime::ByteStream> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::ByteStream> {
         let mut request = self
             .client
             .transport
@@ -5273,17 +5198,15 @@ impl<'a> ImageGetAllRequest<'a> {
                 .query_repeated("names", value.iter().map(|v| v.to_string()));
         }
         request = request.timeout(self.request_timeout);
-        request.send_bytes().await
+        dockwright_runtime::SendFuture::bytes(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ImageGetAllRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::ByteStream>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5339,10 +5262,10 @@ impl<'a> ImageListRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<Vec<crate::models::ImageSummary>> {
+    ) -> dockwright_runtime::SendFuture<Vec<crate::models::ImageSummary>> {
         let mut request = self
             .client
             .transport
@@ -5367,20 +5290,15 @@ impl<'a> ImageListRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::ImageSummary>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ImageListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::ImageSummary>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<Vec<crate::models::ImageSummary>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5415,10 +5333,10 @@ impl<'a> ImageLoadRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<
+    ) -> dockwright_runtime::SendFuture<
         dockwright_runtime::Progress<crate::models::BuildInfo>,
     > {
         let mut request = self
@@ -5435,7 +5353,7 @@ impl<'a> ImageLoadRequest<'a> {
             request = request.body(body, "application/x-tar");
         }
         request = request.timeout(self.request_timeout);
-        request.send_progress().await
+        dockwright_runtime::SendFuture::progress(request)
     }
 }
 
@@ -5443,11 +5361,11 @@ impl<'a> std::future::IntoFuture for ImageLoadRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::BuildInfo>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        dockwright_runtime::Progress<crate::models::BuildInfo>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5479,10 +5397,10 @@ impl<'a> ImagePruneRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::ImagePruneResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::ImagePruneResponse> {
         let mut request = self
             .client
             .transport
@@ -5498,17 +5416,15 @@ impl<'a> ImagePruneRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ImagePruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ImagePruneResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::ImagePruneResponse>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5546,10 +5462,10 @@ impl<'a> ImageSearchRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<Vec<crate::models::ImageSearchResponseItem>> {
+    ) -> dockwright_runtime::SendFuture<Vec<crate::models::ImageSearchResponseItem>> {
         let mut request = self
             .client
             .transport
@@ -5571,10 +5487,7 @@ impl<'a> ImageSearchRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::ImageSearchResponseItem>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
@@ -5582,11 +5495,11 @@ impl<'a> std::future::IntoFuture for ImageSearchRequest<'a> {
     type Output = dockwright_runtime::Result<
         Vec<crate::models::ImageSearchResponseItem>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        Vec<crate::models::ImageSearchResponseItem>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5620,10 +5533,10 @@ impl<'a> ImageDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<Vec<crate::models::ImageDeleteResponseItem>> {
+    ) -> dockwright_runtime::SendFuture<Vec<crate::models::ImageDeleteResponseItem>> {
         let mut request = self
             .client
             .transport
@@ -5643,10 +5556,7 @@ impl<'a> ImageDeleteRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::ImageDeleteResponseItem>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
@@ -5654,11 +5564,11 @@ impl<'a> std::future::IntoFuture for ImageDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<
         Vec<crate::models::ImageDeleteResponseItem>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        Vec<crate::models::ImageDeleteResponseItem>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5678,10 +5588,8 @@ impl<'a> ImageGetRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> dockwright_runtime::Result<dockwright_runtime::ByteStream> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::ByteStream> {
         let mut request = self
             .client
             .transport
@@ -5693,17 +5601,15 @@ impl<'a> ImageGetRequest<'a> {
                 ),
             );
         request = request.timeout(self.request_timeout);
-        request.send_bytes().await
+        dockwright_runtime::SendFuture::bytes(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ImageGetRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::ByteStream>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5723,10 +5629,10 @@ impl<'a> ImageHistoryRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<Vec<crate::models::ImageHistoryResponseItem>> {
+    ) -> dockwright_runtime::SendFuture<Vec<crate::models::ImageHistoryResponseItem>> {
         let mut request = self
             .client
             .transport
@@ -5740,10 +5646,7 @@ impl<'a> ImageHistoryRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::ImageHistoryResponseItem>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
@@ -5751,11 +5654,11 @@ impl<'a> std::future::IntoFuture for ImageHistoryRequest<'a> {
     type Output = dockwright_runtime::Result<
         Vec<crate::models::ImageHistoryResponseItem>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        Vec<crate::models::ImageHistoryResponseItem>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5775,8 +5678,8 @@ impl<'a> ImageInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::ImageInspect> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::ImageInspect> {
         let mut request = self
             .client
             .transport
@@ -5790,17 +5693,15 @@ impl<'a> ImageInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ImageInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ImageInspect>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::ImageInspect>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5830,10 +5731,10 @@ impl<'a> ImagePushRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<
+    ) -> dockwright_runtime::SendFuture<
         dockwright_runtime::Progress<crate::models::PushImageInfo>,
     > {
         let mut request = self
@@ -5853,7 +5754,7 @@ impl<'a> ImagePushRequest<'a> {
             request = request.registry_auth(auth);
         }
         request = request.timeout(self.request_timeout);
-        request.send_progress().await
+        dockwright_runtime::SendFuture::progress(request)
     }
 }
 
@@ -5861,11 +5762,11 @@ impl<'a> std::future::IntoFuture for ImagePushRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::PushImageInfo>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        dockwright_runtime::Progress<crate::models::PushImageInfo>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5899,8 +5800,8 @@ impl<'a> ImageTagRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -5920,17 +5821,15 @@ impl<'a> ImageTagRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ImageTagRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5949,8 +5848,8 @@ impl<'a> SystemInfoRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::SystemInfo> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::SystemInfo> {
         let mut request = self
             .client
             .transport
@@ -5958,17 +5857,15 @@ impl<'a> SystemInfoRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SystemInfoRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SystemInfo>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::SystemInfo>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6008,8 +5905,8 @@ impl<'a> NetworkListRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Network>> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Network>> {
         let mut request = self
             .client
             .transport
@@ -6022,20 +5919,15 @@ impl<'a> NetworkListRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::Network>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for NetworkListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Network>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<Vec<crate::models::Network>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6055,10 +5947,10 @@ impl<'a> NetworkCreateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::NetworkCreateResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::NetworkCreateResponse> {
         let mut request = self
             .client
             .transport
@@ -6072,17 +5964,17 @@ impl<'a> NetworkCreateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for NetworkCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::NetworkCreateResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::NetworkCreateResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6112,10 +6004,10 @@ impl<'a> NetworkPruneRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::NetworkPruneResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::NetworkPruneResponse> {
         let mut request = self
             .client
             .transport
@@ -6131,17 +6023,17 @@ impl<'a> NetworkPruneRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for NetworkPruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::NetworkPruneResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::NetworkPruneResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6175,8 +6067,8 @@ impl<'a> NetworkInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::Network> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Network> {
         let mut request = self
             .client
             .transport
@@ -6196,17 +6088,15 @@ impl<'a> NetworkInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for NetworkInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Network>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::Network>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6226,8 +6116,8 @@ impl<'a> NetworkDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -6241,17 +6131,15 @@ impl<'a> NetworkDeleteRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for NetworkDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6272,8 +6160,8 @@ impl<'a> NetworkConnectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -6290,17 +6178,15 @@ impl<'a> NetworkConnectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for NetworkConnectRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6321,8 +6207,8 @@ impl<'a> NetworkDisconnectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -6339,17 +6225,15 @@ impl<'a> NetworkDisconnectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for NetworkDisconnectRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6383,8 +6267,8 @@ impl<'a> NodeListRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Node>> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Node>> {
         let mut request = self
             .client
             .transport
@@ -6397,20 +6281,15 @@ impl<'a> NodeListRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::Node>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for NodeListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Node>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<Vec<crate::models::Node>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6430,8 +6309,8 @@ impl<'a> NodeInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::Node> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Node> {
         let mut request = self
             .client
             .transport
@@ -6445,17 +6324,15 @@ impl<'a> NodeInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for NodeInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Node>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::Node>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6482,8 +6359,8 @@ impl<'a> NodeDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -6500,17 +6377,15 @@ impl<'a> NodeDeleteRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for NodeDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6537,8 +6412,8 @@ impl<'a> NodeUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -6558,17 +6433,15 @@ impl<'a> NodeUpdateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for NodeUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6600,8 +6473,8 @@ impl<'a> PluginListRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Plugin>> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Plugin>> {
         let mut request = self
             .client
             .transport
@@ -6614,20 +6487,15 @@ impl<'a> PluginListRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::Plugin>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for PluginListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Plugin>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<Vec<crate::models::Plugin>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6654,8 +6522,8 @@ impl<'a> PluginCreateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -6670,17 +6538,15 @@ impl<'a> PluginCreateRequest<'a> {
             request = request.body(body, "application/x-tar");
         }
         request = request.timeout(self.request_timeout);
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for PluginCreateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6700,10 +6566,10 @@ impl<'a> GetPluginPrivilegesRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<Vec<crate::models::PluginPrivilege>> {
+    ) -> dockwright_runtime::SendFuture<Vec<crate::models::PluginPrivilege>> {
         let mut request = self
             .client
             .transport
@@ -6717,20 +6583,17 @@ impl<'a> GetPluginPrivilegesRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::PluginPrivilege>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for GetPluginPrivilegesRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::PluginPrivilege>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        Vec<crate::models::PluginPrivilege>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6776,10 +6639,10 @@ impl<'a> PluginPullRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<
+    ) -> dockwright_runtime::SendFuture<
         dockwright_runtime::Progress<crate::models::CreateImageInfo>,
     > {
         let mut request = self
@@ -6802,7 +6665,7 @@ impl<'a> PluginPullRequest<'a> {
             request = request.json_body(body);
         }
         request = request.timeout(self.request_timeout);
-        request.send_progress().await
+        dockwright_runtime::SendFuture::progress(request)
     }
 }
 
@@ -6810,11 +6673,11 @@ impl<'a> std::future::IntoFuture for PluginPullRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::CreateImageInfo>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        dockwright_runtime::Progress<crate::models::CreateImageInfo>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6842,8 +6705,8 @@ impl<'a> PluginDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::Plugin> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Plugin> {
         let mut request = self
             .client
             .transport
@@ -6860,17 +6723,15 @@ impl<'a> PluginDeleteRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for PluginDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Plugin>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::Plugin>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6897,8 +6758,8 @@ impl<'a> PluginDisableRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -6915,17 +6776,15 @@ impl<'a> PluginDisableRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for PluginDisableRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6952,8 +6811,8 @@ impl<'a> PluginEnableRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -6970,17 +6829,15 @@ impl<'a> PluginEnableRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for PluginEnableRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7000,8 +6857,8 @@ impl<'a> PluginInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::Plugin> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Plugin> {
         let mut request = self
             .client
             .transport
@@ -7015,17 +6872,15 @@ impl<'a> PluginInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for PluginInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Plugin>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::Plugin>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7045,10 +6900,10 @@ impl<'a> PluginPushRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<
+    ) -> dockwright_runtime::SendFuture<
         dockwright_runtime::Progress<crate::models::PushImageInfo>,
     > {
         let mut request = self
@@ -7062,7 +6917,7 @@ impl<'a> PluginPushRequest<'a> {
                 ),
             );
         request = request.timeout(self.request_timeout);
-        request.send_progress().await
+        dockwright_runtime::SendFuture::progress(request)
     }
 }
 
@@ -7070,11 +6925,11 @@ impl<'a> std::future::IntoFuture for PluginPushRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::PushImageInfo>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        dockwright_runtime::Progress<crate::models::PushImageInfo>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7100,8 +6955,8 @@ impl<'a> PluginSetRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -7118,17 +6973,15 @@ impl<'a> PluginSetRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for PluginSetRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7166,10 +7019,10 @@ impl<'a> PluginUpgradeRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<
+    ) -> dockwright_runtime::SendFuture<
         dockwright_runtime::Progress<crate::models::CreateImageInfo>,
     > {
         let mut request = self
@@ -7192,7 +7045,7 @@ impl<'a> PluginUpgradeRequest<'a> {
             request = request.json_body(body);
         }
         request = request.timeout(self.request_timeout);
-        request.send_progress().await
+        dockwright_runtime::SendFuture::progress(request)
     }
 }
 
@@ -7200,11 +7053,11 @@ impl<'a> std::future::IntoFuture for PluginUpgradeRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::CreateImageInfo>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        dockwright_runtime::Progress<crate::models::CreateImageInfo>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7238,8 +7091,8 @@ impl<'a> SecretListRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Secret>> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Secret>> {
         let mut request = self
             .client
             .transport
@@ -7252,20 +7105,15 @@ impl<'a> SecretListRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::Secret>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SecretListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Secret>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<Vec<crate::models::Secret>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7285,10 +7133,10 @@ impl<'a> SecretCreateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::SecretCreateResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::SecretCreateResponse> {
         let mut request = self
             .client
             .transport
@@ -7302,17 +7150,17 @@ impl<'a> SecretCreateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SecretCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SecretCreateResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::SecretCreateResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7332,8 +7180,8 @@ impl<'a> SecretInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::Secret> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Secret> {
         let mut request = self
             .client
             .transport
@@ -7347,17 +7195,15 @@ impl<'a> SecretInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SecretInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Secret>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::Secret>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7377,8 +7223,8 @@ impl<'a> SecretDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -7392,17 +7238,15 @@ impl<'a> SecretDeleteRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SecretDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7432,8 +7276,8 @@ impl<'a> SecretUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -7453,17 +7297,15 @@ impl<'a> SecretUpdateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SecretUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7504,8 +7346,8 @@ impl<'a> ServiceListRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Service>> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Service>> {
         let mut request = self
             .client
             .transport
@@ -7521,20 +7363,15 @@ impl<'a> ServiceListRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::Service>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ServiceListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Service>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<Vec<crate::models::Service>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7565,10 +7402,10 @@ impl<'a> ServiceCreateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::ServiceCreateResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::ServiceCreateResponse> {
         let mut request = self
             .client
             .transport
@@ -7585,17 +7422,17 @@ impl<'a> ServiceCreateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ServiceCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ServiceCreateResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::ServiceCreateResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7622,8 +7459,8 @@ impl<'a> ServiceInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::Service> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Service> {
         let mut request = self
             .client
             .transport
@@ -7640,17 +7477,15 @@ impl<'a> ServiceInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ServiceInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Service>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::Service>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7670,8 +7505,8 @@ impl<'a> ServiceDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -7685,17 +7520,15 @@ impl<'a> ServiceDeleteRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ServiceDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7777,10 +7610,8 @@ impl<'a> ServiceLogsRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> dockwright_runtime::Result<dockwright_runtime::LogOutput> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::LogOutput> {
         let mut request = self
             .client
             .transport
@@ -7828,17 +7659,15 @@ impl<'a> ServiceLogsRequest<'a> {
                     ),
                 "/Spec/TaskTemplate/ContainerSpec/TTY",
             );
-        request.send_logs(rule).await
+        dockwright_runtime::SendFuture::logs(request, rule)
     }
 }
 
 impl<'a> std::future::IntoFuture for ServiceLogsRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::LogOutput>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::LogOutput>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7891,10 +7720,10 @@ impl<'a> ServiceUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::ServiceUpdateResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::ServiceUpdateResponse> {
         let mut request = self
             .client
             .transport
@@ -7923,17 +7752,17 @@ impl<'a> ServiceUpdateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ServiceUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ServiceUpdateResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::ServiceUpdateResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7952,8 +7781,8 @@ impl<'a> SessionRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -7961,17 +7790,15 @@ impl<'a> SessionRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SessionRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7990,8 +7817,8 @@ impl<'a> SwarmInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::Swarm> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Swarm> {
         let mut request = self
             .client
             .transport
@@ -7999,17 +7826,15 @@ impl<'a> SwarmInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SwarmInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Swarm>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::Swarm>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8029,8 +7854,8 @@ impl<'a> SwarmInitRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<String> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<String> {
         let mut request = self
             .client
             .transport
@@ -8044,17 +7869,15 @@ impl<'a> SwarmInitRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SwarmInitRequest<'a> {
     type Output = dockwright_runtime::Result<String>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<String>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8074,8 +7897,8 @@ impl<'a> SwarmJoinRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -8089,17 +7912,15 @@ impl<'a> SwarmJoinRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SwarmJoinRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8126,8 +7947,8 @@ impl<'a> SwarmLeaveRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -8141,17 +7962,15 @@ impl<'a> SwarmLeaveRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SwarmLeaveRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8171,8 +7990,8 @@ impl<'a> SwarmUnlockRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -8186,17 +8005,15 @@ impl<'a> SwarmUnlockRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SwarmUnlockRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8215,10 +8032,10 @@ impl<'a> SwarmUnlockkeyRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::SwarmUnlockkeyResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::SwarmUnlockkeyResponse> {
         let mut request = self
             .client
             .transport
@@ -8229,17 +8046,17 @@ impl<'a> SwarmUnlockkeyRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SwarmUnlockkeyRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SwarmUnlockkeyResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::SwarmUnlockkeyResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8281,8 +8098,8 @@ impl<'a> SwarmUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -8308,17 +8125,15 @@ impl<'a> SwarmUpdateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SwarmUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8344,10 +8159,10 @@ impl<'a> SystemDataUsageRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::SystemDataUsageResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::SystemDataUsageResponse> {
         let mut request = self
             .client
             .transport
@@ -8359,17 +8174,17 @@ impl<'a> SystemDataUsageRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SystemDataUsageRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SystemDataUsageResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::SystemDataUsageResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8405,8 +8220,8 @@ impl<'a> TaskListRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Task>> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Task>> {
         let mut request = self
             .client
             .transport
@@ -8419,20 +8234,15 @@ impl<'a> TaskListRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::Task>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for TaskListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Task>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<Vec<crate::models::Task>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8452,8 +8262,8 @@ impl<'a> TaskInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::Task> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Task> {
         let mut request = self
             .client
             .transport
@@ -8467,17 +8277,15 @@ impl<'a> TaskInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for TaskInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Task>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::Task>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8559,10 +8367,8 @@ impl<'a> TaskLogsRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> dockwright_runtime::Result<dockwright_runtime::LogOutput> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::LogOutput> {
         let mut request = self
             .client
             .transport
@@ -8610,17 +8416,15 @@ impl<'a> TaskLogsRequest<'a> {
                     ),
                 "/Spec/ContainerSpec/TTY",
             );
-        request.send_logs(rule).await
+        dockwright_runtime::SendFuture::logs(request, rule)
     }
 }
 
 impl<'a> std::future::IntoFuture for TaskLogsRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::LogOutput>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::LogOutput>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8639,8 +8443,8 @@ impl<'a> SystemVersionRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::SystemVersion> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::SystemVersion> {
         let mut request = self
             .client
             .transport
@@ -8648,17 +8452,15 @@ impl<'a> SystemVersionRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SystemVersionRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SystemVersion>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::SystemVersion>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8694,10 +8496,10 @@ impl<'a> VolumeListRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::VolumeListResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::VolumeListResponse> {
         let mut request = self
             .client
             .transport
@@ -8710,17 +8512,15 @@ impl<'a> VolumeListRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for VolumeListRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::VolumeListResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::VolumeListResponse>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8740,8 +8540,8 @@ impl<'a> VolumeCreateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::Volume> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Volume> {
         let mut request = self
             .client
             .transport
@@ -8755,17 +8555,15 @@ impl<'a> VolumeCreateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for VolumeCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Volume>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::Volume>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8795,10 +8593,10 @@ impl<'a> VolumePruneRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::VolumePruneResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::VolumePruneResponse> {
         let mut request = self
             .client
             .transport
@@ -8814,17 +8612,15 @@ impl<'a> VolumePruneRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for VolumePruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::VolumePruneResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::VolumePruneResponse>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8844,8 +8640,8 @@ impl<'a> VolumeInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::Volume> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Volume> {
         let mut request = self
             .client
             .transport
@@ -8859,17 +8655,15 @@ impl<'a> VolumeInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for VolumeInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Volume>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::Volume>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8898,8 +8692,8 @@ impl<'a> VolumeUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -8919,17 +8713,15 @@ impl<'a> VolumeUpdateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for VolumeUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8956,8 +8748,8 @@ impl<'a> VolumeDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -8974,17 +8766,15 @@ impl<'a> VolumeDeleteRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for VolumeDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 

@@ -2065,24 +2065,22 @@ impl<'a> SystemPingRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PingInfo> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::PingInfo> {
         let mut request = self
             .client
             .transport
             .request(dockwright_runtime::Method::GET, String::from("/v1.48/_ping"));
         request = request.timeout(self.request_timeout);
-        request.send_ping().await
+        dockwright_runtime::SendFuture::ping(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SystemPingRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::PingInfo>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::PingInfo>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2101,24 +2099,22 @@ impl<'a> SystemPingHeadRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PingInfo> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::PingInfo> {
         let mut request = self
             .client
             .transport
             .request(dockwright_runtime::Method::HEAD, String::from("/v1.48/_ping"));
         request = request.timeout(self.request_timeout);
-        request.send_ping().await
+        dockwright_runtime::SendFuture::ping(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SystemPingHeadRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::PingInfo>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::PingInfo>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2144,10 +2140,10 @@ impl<'a> SystemAuthRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::SystemAuthResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::SystemAuthResponse> {
         let mut request = self
             .client
             .transport
@@ -2158,17 +2154,15 @@ impl<'a> SystemAuthRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SystemAuthRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SystemAuthResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::SystemAuthResponse>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2422,10 +2416,10 @@ impl<'a> ImageBuildRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<
+    ) -> dockwright_runtime::SendFuture<
         dockwright_runtime::Progress<crate::models::BuildInfo>,
     > {
         let mut request = self
@@ -2517,7 +2511,7 @@ impl<'a> ImageBuildRequest<'a> {
             request = request.body(body, "application/octet-stream");
         }
         request = request.timeout(self.request_timeout);
-        request.send_progress().await
+        dockwright_runtime::SendFuture::progress(request)
     }
 }
 
@@ -2525,11 +2519,11 @@ impl<'a> std::future::IntoFuture for ImageBuildRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::BuildInfo>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        dockwright_runtime::Progress<crate::models::BuildInfo>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2605,10 +2599,10 @@ impl<'a> BuildPruneRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::BuildPruneResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::BuildPruneResponse> {
         let mut request = self
             .client
             .transport
@@ -2639,17 +2633,15 @@ impl<'a> BuildPruneRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for BuildPruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::BuildPruneResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::BuildPruneResponse>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2724,8 +2716,8 @@ impl<'a> ImageCommitRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::IDResponse> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::IDResponse> {
         let mut request = self
             .client
             .transport
@@ -2757,17 +2749,15 @@ impl<'a> ImageCommitRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ImageCommitRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::IDResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::IDResponse>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2801,8 +2791,8 @@ impl<'a> ConfigListRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Config>> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Config>> {
         let mut request = self
             .client
             .transport
@@ -2815,20 +2805,15 @@ impl<'a> ConfigListRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::Config>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConfigListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Config>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<Vec<crate::models::Config>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2848,10 +2833,10 @@ impl<'a> ConfigCreateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::ConfigCreateResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::ConfigCreateResponse> {
         let mut request = self
             .client
             .transport
@@ -2865,17 +2850,17 @@ impl<'a> ConfigCreateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConfigCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ConfigCreateResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::ConfigCreateResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2895,8 +2880,8 @@ impl<'a> ConfigInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::Config> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Config> {
         let mut request = self
             .client
             .transport
@@ -2910,17 +2895,15 @@ impl<'a> ConfigInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConfigInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Config>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::Config>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2940,8 +2923,8 @@ impl<'a> ConfigDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -2955,17 +2938,15 @@ impl<'a> ConfigDeleteRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConfigDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2995,8 +2976,8 @@ impl<'a> ConfigUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -3016,17 +2997,15 @@ impl<'a> ConfigUpdateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConfigUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3076,10 +3055,10 @@ impl<'a> ContainerCreateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::ContainerCreateResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::ContainerCreateResponse> {
         let mut request = self
             .client
             .transport
@@ -3099,17 +3078,17 @@ impl<'a> ContainerCreateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerCreateResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::ContainerCreateResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3177,10 +3156,10 @@ impl<'a> ContainerListRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<Vec<crate::models::ContainerSummary>> {
+    ) -> dockwright_runtime::SendFuture<Vec<crate::models::ContainerSummary>> {
         let mut request = self
             .client
             .transport
@@ -3205,20 +3184,17 @@ impl<'a> ContainerListRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::ContainerSummary>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::ContainerSummary>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        Vec<crate::models::ContainerSummary>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3248,10 +3224,10 @@ impl<'a> ContainerPruneRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::ContainerPruneResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::ContainerPruneResponse> {
         let mut request = self
             .client
             .transport
@@ -3267,17 +3243,17 @@ impl<'a> ContainerPruneRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerPruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerPruneResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::ContainerPruneResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3318,8 +3294,8 @@ impl<'a> ContainerDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -3342,17 +3318,15 @@ impl<'a> ContainerDeleteRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3373,8 +3347,8 @@ impl<'a> ContainerArchiveRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Archive> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::Archive> {
         let mut request = self
             .client
             .transport
@@ -3389,17 +3363,15 @@ impl<'a> ContainerArchiveRequest<'a> {
             request = request.query("path", value);
         }
         request = request.timeout(self.request_timeout);
-        request.send_archive().await
+        dockwright_runtime::SendFuture::archive(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerArchiveRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::Archive>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::Archive>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3420,8 +3392,8 @@ impl<'a> ContainerArchiveInfoRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PathStat> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::PathStat> {
         let mut request = self
             .client
             .transport
@@ -3436,17 +3408,15 @@ impl<'a> ContainerArchiveInfoRequest<'a> {
             request = request.query("path", value);
         }
         request = request.timeout(self.request_timeout);
-        request.send_path_stat().await
+        dockwright_runtime::SendFuture::path_stat(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerArchiveInfoRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::PathStat>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::PathStat>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3485,8 +3455,8 @@ impl<'a> PutContainerArchiveRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -3510,17 +3480,15 @@ impl<'a> PutContainerArchiveRequest<'a> {
             request = request.body(body, "application/x-tar");
         }
         request = request.timeout(self.request_timeout);
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for PutContainerArchiveRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3603,8 +3571,8 @@ impl<'a> ContainerAttachRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Attached> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::Attached> {
         let mut request = self
             .client
             .transport
@@ -3649,17 +3617,15 @@ impl<'a> ContainerAttachRequest<'a> {
                     ),
                 "/Config/Tty",
             );
-        request.send_attach(rule).await
+        dockwright_runtime::SendFuture::attach(request, rule)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerAttachRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::Attached>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::Attached>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3723,8 +3689,8 @@ impl<'a> ContainerAttachWebsocketRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::Response> {
         let mut request = self
             .client
             .transport
@@ -3754,17 +3720,15 @@ impl<'a> ContainerAttachWebsocketRequest<'a> {
             request = request.query("stderr", value);
         }
         request = request.timeout(self.request_timeout);
-        request.send().await
+        dockwright_runtime::SendFuture::response(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerAttachWebsocketRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::Response>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3784,10 +3748,10 @@ impl<'a> ContainerChangesRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<Vec<crate::models::FilesystemChange>> {
+    ) -> dockwright_runtime::SendFuture<Vec<crate::models::FilesystemChange>> {
         let mut request = self
             .client
             .transport
@@ -3801,20 +3765,17 @@ impl<'a> ContainerChangesRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::FilesystemChange>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerChangesRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::FilesystemChange>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        Vec<crate::models::FilesystemChange>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3835,8 +3796,8 @@ impl<'a> ContainerExecRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::IDResponse> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::IDResponse> {
         let mut request = self
             .client
             .transport
@@ -3853,17 +3814,15 @@ impl<'a> ContainerExecRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerExecRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::IDResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::IDResponse>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3883,10 +3842,8 @@ impl<'a> ContainerExportRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> dockwright_runtime::Result<dockwright_runtime::ByteStream> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::ByteStream> {
         let mut request = self
             .client
             .transport
@@ -3898,17 +3855,15 @@ impl<'a> ContainerExportRequest<'a> {
                 ),
             );
         request = request.timeout(self.request_timeout);
-        request.send_bytes().await
+        dockwright_runtime::SendFuture::bytes(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerExportRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::ByteStream>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3935,10 +3890,10 @@ impl<'a> ContainerInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::ContainerInspectResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::ContainerInspectResponse> {
         let mut request = self
             .client
             .transport
@@ -3955,17 +3910,17 @@ impl<'a> ContainerInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerInspectResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::ContainerInspectResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3992,8 +3947,8 @@ impl<'a> ContainerKillRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -4010,17 +3965,15 @@ impl<'a> ContainerKillRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerKillRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4102,10 +4055,8 @@ impl<'a> ContainerLogsRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> dockwright_runtime::Result<dockwright_runtime::LogOutput> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::LogOutput> {
         let mut request = self
             .client
             .transport
@@ -4153,17 +4104,15 @@ impl<'a> ContainerLogsRequest<'a> {
                     ),
                 "/Config/Tty",
             );
-        request.send_logs(rule).await
+        dockwright_runtime::SendFuture::logs(request, rule)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerLogsRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::LogOutput>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::LogOutput>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4183,8 +4132,8 @@ impl<'a> ContainerPauseRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -4198,17 +4147,15 @@ impl<'a> ContainerPauseRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerPauseRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4229,8 +4176,8 @@ impl<'a> ContainerRenameRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -4247,17 +4194,15 @@ impl<'a> ContainerRenameRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerRenameRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4279,8 +4224,8 @@ impl<'a> ContainerResizeRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -4300,17 +4245,15 @@ impl<'a> ContainerResizeRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerResizeRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4344,8 +4287,8 @@ impl<'a> ContainerRestartRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -4365,17 +4308,15 @@ impl<'a> ContainerRestartRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerRestartRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4404,8 +4345,8 @@ impl<'a> ContainerStartRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -4422,17 +4363,15 @@ impl<'a> ContainerStartRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerStartRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4476,10 +4415,10 @@ impl<'a> ContainerStatsRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<
+    ) -> dockwright_runtime::SendFuture<
         dockwright_runtime::JsonStream<crate::models::ContainerStatsResponse>,
     > {
         let mut request = self
@@ -4499,7 +4438,7 @@ impl<'a> ContainerStatsRequest<'a> {
             request = request.query("one-shot", value);
         }
         request = request.timeout(self.request_timeout);
-        request.send_json_stream().await
+        dockwright_runtime::SendFuture::json_lines(request)
     }
 }
 
@@ -4507,11 +4446,11 @@ impl<'a> std::future::IntoFuture for ContainerStatsRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::JsonStream<crate::models::ContainerStatsResponse>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        dockwright_runtime::JsonStream<crate::models::ContainerStatsResponse>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4545,8 +4484,8 @@ impl<'a> ContainerStopRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -4566,17 +4505,15 @@ impl<'a> ContainerStopRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerStopRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4603,10 +4540,10 @@ impl<'a> ContainerTopRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::ContainerTopResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::ContainerTopResponse> {
         let mut request = self
             .client
             .transport
@@ -4623,17 +4560,17 @@ impl<'a> ContainerTopRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerTopRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerTopResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::ContainerTopResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4653,8 +4590,8 @@ impl<'a> ContainerUnpauseRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -4668,17 +4605,15 @@ impl<'a> ContainerUnpauseRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerUnpauseRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4699,10 +4634,10 @@ impl<'a> ContainerUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::ContainerUpdateResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::ContainerUpdateResponse> {
         let mut request = self
             .client
             .transport
@@ -4719,17 +4654,17 @@ impl<'a> ContainerUpdateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerUpdateResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::ContainerUpdateResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4758,10 +4693,10 @@ impl<'a> ContainerWaitRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::ContainerWaitResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::ContainerWaitResponse> {
         let mut request = self
             .client
             .transport
@@ -4776,17 +4711,17 @@ impl<'a> ContainerWaitRequest<'a> {
             request = request.query("condition", value.to_string());
         }
         request = request.timeout(self.request_timeout);
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerWaitRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerWaitResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::ContainerWaitResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4815,10 +4750,10 @@ impl<'a> DistributionInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::DistributionInspect> {
+    ) -> dockwright_runtime::SendFuture<crate::models::DistributionInspect> {
         let mut request = self
             .client
             .transport
@@ -4835,17 +4770,15 @@ impl<'a> DistributionInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for DistributionInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::DistributionInspect>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::DistributionInspect>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4900,10 +4833,10 @@ impl<'a> SystemEventsRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<
+    ) -> dockwright_runtime::SendFuture<
         dockwright_runtime::JsonStream<crate::models::EventMessage>,
     > {
         let mut request = self
@@ -4922,7 +4855,7 @@ impl<'a> SystemEventsRequest<'a> {
             }
         }
         request = request.timeout(self.request_timeout);
-        request.send_json_stream().await
+        dockwright_runtime::SendFuture::json_lines(request)
     }
 }
 
@@ -4930,11 +4863,11 @@ impl<'a> std::future::IntoFuture for SystemEventsRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::JsonStream<crate::models::EventMessage>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        dockwright_runtime::JsonStream<crate::models::EventMessage>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4954,10 +4887,10 @@ impl<'a> ExecInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::ExecInspectResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::ExecInspectResponse> {
         let mut request = self
             .client
             .transport
@@ -4971,17 +4904,15 @@ impl<'a> ExecInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ExecInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ExecInspectResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::ExecInspectResponse>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5003,8 +4934,8 @@ impl<'a> ExecResizeRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -5024,17 +4955,15 @@ impl<'a> ExecResizeRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ExecResizeRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5073,8 +5002,8 @@ impl<'a> ExecStartRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Attached> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::Attached> {
         let mut request = self
             .client
             .transport
@@ -5107,17 +5036,15 @@ impl<'a> ExecStartRequest<'a> {
                     ),
                 "/ProcessConfig/tty",
             );
-        request.send_attach(rule).await
+        dockwright_runtime::SendFuture::attach(request, rule)
     }
 }
 
 impl<'a> std::future::IntoFuture for ExecStartRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::Attached>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::Attached>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5226,10 +5153,10 @@ impl<'a> ImageCreateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<
+    ) -> dockwright_runtime::SendFuture<
         dockwright_runtime::Progress<crate::models::CreateImageInfo>,
     > {
         let mut request = self
@@ -5268,7 +5195,7 @@ impl<'a> ImageCreateRequest<'a> {
             request = request.body(body, "text/plain");
         }
         request = request.timeout(self.request_timeout);
-        request.send_progress().await
+        dockwright_runtime::SendFuture::progress(request)
     }
 }
 
@@ -5276,11 +5203,11 @@ impl<'a> std::future::IntoFuture for ImageCreateRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::CreateImageInfo>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        dockwright_runtime::Progress<crate::models::CreateImageInfo>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5318,10 +5245,8 @@ impl<'a> ImageGetAllRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> dockwright_runtime::Result<dockwright_runtime::ByteStream> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::ByteStream> {
         let mut request = self
             .client
             .transport
@@ -5334,17 +5259,15 @@ impl<'a> ImageGetAllRequest<'a> {
             request = request.query_json("platform", value);
         }
         request = request.timeout(self.request_timeout);
-        request.send_bytes().await
+        dockwright_runtime::SendFuture::bytes(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ImageGetAllRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::ByteStream>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5408,10 +5331,10 @@ impl<'a> ImageListRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<Vec<crate::models::ImageSummary>> {
+    ) -> dockwright_runtime::SendFuture<Vec<crate::models::ImageSummary>> {
         let mut request = self
             .client
             .transport
@@ -5439,20 +5362,15 @@ impl<'a> ImageListRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::ImageSummary>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ImageListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::ImageSummary>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<Vec<crate::models::ImageSummary>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5499,10 +5417,10 @@ impl<'a> ImageLoadRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<
+    ) -> dockwright_runtime::SendFuture<
         dockwright_runtime::Progress<crate::models::BuildInfo>,
     > {
         let mut request = self
@@ -5522,7 +5440,7 @@ impl<'a> ImageLoadRequest<'a> {
             request = request.body(body, "application/x-tar");
         }
         request = request.timeout(self.request_timeout);
-        request.send_progress().await
+        dockwright_runtime::SendFuture::progress(request)
     }
 }
 
@@ -5530,11 +5448,11 @@ impl<'a> std::future::IntoFuture for ImageLoadRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::BuildInfo>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        dockwright_runtime::Progress<crate::models::BuildInfo>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5566,10 +5484,10 @@ impl<'a> ImagePruneRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::ImagePruneResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::ImagePruneResponse> {
         let mut request = self
             .client
             .transport
@@ -5585,17 +5503,15 @@ impl<'a> ImagePruneRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ImagePruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ImagePruneResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::ImagePruneResponse>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5632,10 +5548,10 @@ impl<'a> ImageSearchRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<Vec<crate::models::ImageSearchResponseItem>> {
+    ) -> dockwright_runtime::SendFuture<Vec<crate::models::ImageSearchResponseItem>> {
         let mut request = self
             .client
             .transport
@@ -5657,10 +5573,7 @@ impl<'a> ImageSearchRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::ImageSearchResponseItem>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
@@ -5668,11 +5581,11 @@ impl<'a> std::future::IntoFuture for ImageSearchRequest<'a> {
     type Output = dockwright_runtime::Result<
         Vec<crate::models::ImageSearchResponseItem>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        Vec<crate::models::ImageSearchResponseItem>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5706,10 +5619,10 @@ impl<'a> ImageDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<Vec<crate::models::ImageDeleteResponseItem>> {
+    ) -> dockwright_runtime::SendFuture<Vec<crate::models::ImageDeleteResponseItem>> {
         let mut request = self
             .client
             .transport
@@ -5729,10 +5642,7 @@ impl<'a> ImageDeleteRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::ImageDeleteResponseItem>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
@@ -5740,11 +5650,11 @@ impl<'a> std::future::IntoFuture for ImageDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<
         Vec<crate::models::ImageDeleteResponseItem>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        Vec<crate::models::ImageDeleteResponseItem>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5776,10 +5686,8 @@ impl<'a> ImageGetRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> dockwright_runtime::Result<dockwright_runtime::ByteStream> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::ByteStream> {
         let mut request = self
             .client
             .transport
@@ -5794,17 +5702,15 @@ impl<'a> ImageGetRequest<'a> {
             request = request.query_json("platform", value);
         }
         request = request.timeout(self.request_timeout);
-        request.send_bytes().await
+        dockwright_runtime::SendFuture::bytes(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ImageGetRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::ByteStream>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5840,10 +5746,10 @@ impl<'a> ImageHistoryRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<Vec<crate::models::ImageHistoryResponseItem>> {
+    ) -> dockwright_runtime::SendFuture<Vec<crate::models::ImageHistoryResponseItem>> {
         let mut request = self
             .client
             .transport
@@ -5860,10 +5766,7 @@ impl<'a> ImageHistoryRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::ImageHistoryResponseItem>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
@@ -5871,11 +5774,11 @@ impl<'a> std::future::IntoFuture for ImageHistoryRequest<'a> {
     type Output = dockwright_runtime::Result<
         Vec<crate::models::ImageHistoryResponseItem>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        Vec<crate::models::ImageHistoryResponseItem>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5902,8 +5805,8 @@ impl<'a> ImageInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::ImageInspect> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::ImageInspect> {
         let mut request = self
             .client
             .transport
@@ -5920,17 +5823,15 @@ impl<'a> ImageInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ImageInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ImageInspect>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::ImageInspect>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5975,10 +5876,10 @@ impl<'a> ImagePushRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<
+    ) -> dockwright_runtime::SendFuture<
         dockwright_runtime::Progress<crate::models::PushImageInfo>,
     > {
         let mut request = self
@@ -6001,7 +5902,7 @@ impl<'a> ImagePushRequest<'a> {
             request = request.registry_auth(auth);
         }
         request = request.timeout(self.request_timeout);
-        request.send_progress().await
+        dockwright_runtime::SendFuture::progress(request)
     }
 }
 
@@ -6009,11 +5910,11 @@ impl<'a> std::future::IntoFuture for ImagePushRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::PushImageInfo>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        dockwright_runtime::Progress<crate::models::PushImageInfo>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6047,8 +5948,8 @@ impl<'a> ImageTagRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -6068,17 +5969,15 @@ impl<'a> ImageTagRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ImageTagRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6097,8 +5996,8 @@ impl<'a> SystemInfoRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::SystemInfo> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::SystemInfo> {
         let mut request = self
             .client
             .transport
@@ -6106,17 +6005,15 @@ impl<'a> SystemInfoRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SystemInfoRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SystemInfo>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::SystemInfo>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6156,8 +6053,8 @@ impl<'a> NetworkListRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Network>> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Network>> {
         let mut request = self
             .client
             .transport
@@ -6170,20 +6067,15 @@ impl<'a> NetworkListRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::Network>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for NetworkListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Network>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<Vec<crate::models::Network>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6203,10 +6095,10 @@ impl<'a> NetworkCreateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::NetworkCreateResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::NetworkCreateResponse> {
         let mut request = self
             .client
             .transport
@@ -6220,17 +6112,17 @@ impl<'a> NetworkCreateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for NetworkCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::NetworkCreateResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::NetworkCreateResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6260,10 +6152,10 @@ impl<'a> NetworkPruneRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::NetworkPruneResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::NetworkPruneResponse> {
         let mut request = self
             .client
             .transport
@@ -6279,17 +6171,17 @@ impl<'a> NetworkPruneRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for NetworkPruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::NetworkPruneResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::NetworkPruneResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6323,8 +6215,8 @@ impl<'a> NetworkInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::Network> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Network> {
         let mut request = self
             .client
             .transport
@@ -6344,17 +6236,15 @@ impl<'a> NetworkInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for NetworkInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Network>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::Network>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6374,8 +6264,8 @@ impl<'a> NetworkDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -6389,17 +6279,15 @@ impl<'a> NetworkDeleteRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for NetworkDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6420,8 +6308,8 @@ impl<'a> NetworkConnectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -6438,17 +6326,15 @@ impl<'a> NetworkConnectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for NetworkConnectRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6469,8 +6355,8 @@ impl<'a> NetworkDisconnectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -6487,17 +6373,15 @@ impl<'a> NetworkDisconnectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for NetworkDisconnectRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6531,8 +6415,8 @@ impl<'a> NodeListRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Node>> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Node>> {
         let mut request = self
             .client
             .transport
@@ -6545,20 +6429,15 @@ impl<'a> NodeListRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::Node>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for NodeListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Node>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<Vec<crate::models::Node>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6578,8 +6457,8 @@ impl<'a> NodeInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::Node> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Node> {
         let mut request = self
             .client
             .transport
@@ -6593,17 +6472,15 @@ impl<'a> NodeInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for NodeInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Node>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::Node>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6630,8 +6507,8 @@ impl<'a> NodeDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -6648,17 +6525,15 @@ impl<'a> NodeDeleteRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for NodeDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6685,8 +6560,8 @@ impl<'a> NodeUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -6706,17 +6581,15 @@ impl<'a> NodeUpdateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for NodeUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6748,8 +6621,8 @@ impl<'a> PluginListRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Plugin>> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Plugin>> {
         let mut request = self
             .client
             .transport
@@ -6762,20 +6635,15 @@ impl<'a> PluginListRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::Plugin>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for PluginListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Plugin>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<Vec<crate::models::Plugin>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6802,8 +6670,8 @@ impl<'a> PluginCreateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -6818,17 +6686,15 @@ impl<'a> PluginCreateRequest<'a> {
             request = request.body(body, "application/x-tar");
         }
         request = request.timeout(self.request_timeout);
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for PluginCreateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6848,10 +6714,10 @@ impl<'a> GetPluginPrivilegesRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<Vec<crate::models::PluginPrivilege>> {
+    ) -> dockwright_runtime::SendFuture<Vec<crate::models::PluginPrivilege>> {
         let mut request = self
             .client
             .transport
@@ -6865,20 +6731,17 @@ impl<'a> GetPluginPrivilegesRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::PluginPrivilege>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for GetPluginPrivilegesRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::PluginPrivilege>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        Vec<crate::models::PluginPrivilege>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6924,10 +6787,10 @@ impl<'a> PluginPullRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<
+    ) -> dockwright_runtime::SendFuture<
         dockwright_runtime::Progress<crate::models::CreateImageInfo>,
     > {
         let mut request = self
@@ -6950,7 +6813,7 @@ impl<'a> PluginPullRequest<'a> {
             request = request.json_body(body);
         }
         request = request.timeout(self.request_timeout);
-        request.send_progress().await
+        dockwright_runtime::SendFuture::progress(request)
     }
 }
 
@@ -6958,11 +6821,11 @@ impl<'a> std::future::IntoFuture for PluginPullRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::CreateImageInfo>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        dockwright_runtime::Progress<crate::models::CreateImageInfo>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6990,8 +6853,8 @@ impl<'a> PluginDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::Plugin> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Plugin> {
         let mut request = self
             .client
             .transport
@@ -7008,17 +6871,15 @@ impl<'a> PluginDeleteRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for PluginDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Plugin>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::Plugin>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7045,8 +6906,8 @@ impl<'a> PluginDisableRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -7063,17 +6924,15 @@ impl<'a> PluginDisableRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for PluginDisableRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7100,8 +6959,8 @@ impl<'a> PluginEnableRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -7118,17 +6977,15 @@ impl<'a> PluginEnableRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for PluginEnableRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7148,8 +7005,8 @@ impl<'a> PluginInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::Plugin> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Plugin> {
         let mut request = self
             .client
             .transport
@@ -7163,17 +7020,15 @@ impl<'a> PluginInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for PluginInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Plugin>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::Plugin>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7193,10 +7048,10 @@ impl<'a> PluginPushRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<
+    ) -> dockwright_runtime::SendFuture<
         dockwright_runtime::Progress<crate::models::PushImageInfo>,
     > {
         let mut request = self
@@ -7210,7 +7065,7 @@ impl<'a> PluginPushRequest<'a> {
                 ),
             );
         request = request.timeout(self.request_timeout);
-        request.send_progress().await
+        dockwright_runtime::SendFuture::progress(request)
     }
 }
 
@@ -7218,11 +7073,11 @@ impl<'a> std::future::IntoFuture for PluginPushRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::PushImageInfo>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        dockwright_runtime::Progress<crate::models::PushImageInfo>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7248,8 +7103,8 @@ impl<'a> PluginSetRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -7266,17 +7121,15 @@ impl<'a> PluginSetRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for PluginSetRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7314,10 +7167,10 @@ impl<'a> PluginUpgradeRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<
+    ) -> dockwright_runtime::SendFuture<
         dockwright_runtime::Progress<crate::models::CreateImageInfo>,
     > {
         let mut request = self
@@ -7340,7 +7193,7 @@ impl<'a> PluginUpgradeRequest<'a> {
             request = request.json_body(body);
         }
         request = request.timeout(self.request_timeout);
-        request.send_progress().await
+        dockwright_runtime::SendFuture::progress(request)
     }
 }
 
@@ -7348,11 +7201,11 @@ impl<'a> std::future::IntoFuture for PluginUpgradeRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::CreateImageInfo>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        dockwright_runtime::Progress<crate::models::CreateImageInfo>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7386,8 +7239,8 @@ impl<'a> SecretListRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Secret>> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Secret>> {
         let mut request = self
             .client
             .transport
@@ -7400,20 +7253,15 @@ impl<'a> SecretListRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::Secret>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SecretListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Secret>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<Vec<crate::models::Secret>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7433,10 +7281,10 @@ impl<'a> SecretCreateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::SecretCreateResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::SecretCreateResponse> {
         let mut request = self
             .client
             .transport
@@ -7450,17 +7298,17 @@ impl<'a> SecretCreateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SecretCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SecretCreateResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::SecretCreateResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7480,8 +7328,8 @@ impl<'a> SecretInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::Secret> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Secret> {
         let mut request = self
             .client
             .transport
@@ -7495,17 +7343,15 @@ impl<'a> SecretInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SecretInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Secret>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::Secret>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7525,8 +7371,8 @@ impl<'a> SecretDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -7540,17 +7386,15 @@ impl<'a> SecretDeleteRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SecretDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7580,8 +7424,8 @@ impl<'a> SecretUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -7601,17 +7445,15 @@ impl<'a> SecretUpdateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SecretUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7652,8 +7494,8 @@ impl<'a> ServiceListRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Service>> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Service>> {
         let mut request = self
             .client
             .transport
@@ -7669,20 +7511,15 @@ impl<'a> ServiceListRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::Service>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ServiceListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Service>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<Vec<crate::models::Service>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7713,10 +7550,10 @@ impl<'a> ServiceCreateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::ServiceCreateResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::ServiceCreateResponse> {
         let mut request = self
             .client
             .transport
@@ -7733,17 +7570,17 @@ impl<'a> ServiceCreateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ServiceCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ServiceCreateResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::ServiceCreateResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7770,8 +7607,8 @@ impl<'a> ServiceInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::Service> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Service> {
         let mut request = self
             .client
             .transport
@@ -7788,17 +7625,15 @@ impl<'a> ServiceInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ServiceInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Service>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::Service>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7818,8 +7653,8 @@ impl<'a> ServiceDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -7833,17 +7668,15 @@ impl<'a> ServiceDeleteRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ServiceDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7925,10 +7758,8 @@ impl<'a> ServiceLogsRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> dockwright_runtime::Result<dockwright_runtime::LogOutput> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::LogOutput> {
         let mut request = self
             .client
             .transport
@@ -7976,17 +7807,15 @@ impl<'a> ServiceLogsRequest<'a> {
                     ),
                 "/Spec/TaskTemplate/ContainerSpec/TTY",
             );
-        request.send_logs(rule).await
+        dockwright_runtime::SendFuture::logs(request, rule)
     }
 }
 
 impl<'a> std::future::IntoFuture for ServiceLogsRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::LogOutput>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::LogOutput>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8039,10 +7868,10 @@ impl<'a> ServiceUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::ServiceUpdateResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::ServiceUpdateResponse> {
         let mut request = self
             .client
             .transport
@@ -8071,17 +7900,17 @@ impl<'a> ServiceUpdateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ServiceUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ServiceUpdateResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::ServiceUpdateResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8100,8 +7929,8 @@ impl<'a> SessionRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -8109,17 +7938,15 @@ impl<'a> SessionRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SessionRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8138,8 +7965,8 @@ impl<'a> SwarmInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::Swarm> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Swarm> {
         let mut request = self
             .client
             .transport
@@ -8147,17 +7974,15 @@ impl<'a> SwarmInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SwarmInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Swarm>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::Swarm>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8177,8 +8002,8 @@ impl<'a> SwarmInitRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<String> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<String> {
         let mut request = self
             .client
             .transport
@@ -8192,17 +8017,15 @@ impl<'a> SwarmInitRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SwarmInitRequest<'a> {
     type Output = dockwright_runtime::Result<String>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<String>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8222,8 +8045,8 @@ impl<'a> SwarmJoinRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -8237,17 +8060,15 @@ impl<'a> SwarmJoinRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SwarmJoinRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8274,8 +8095,8 @@ impl<'a> SwarmLeaveRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -8289,17 +8110,15 @@ impl<'a> SwarmLeaveRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SwarmLeaveRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8319,8 +8138,8 @@ impl<'a> SwarmUnlockRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -8334,17 +8153,15 @@ impl<'a> SwarmUnlockRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SwarmUnlockRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8363,10 +8180,10 @@ impl<'a> SwarmUnlockkeyRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::SwarmUnlockkeyResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::SwarmUnlockkeyResponse> {
         let mut request = self
             .client
             .transport
@@ -8377,17 +8194,17 @@ impl<'a> SwarmUnlockkeyRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SwarmUnlockkeyRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SwarmUnlockkeyResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::SwarmUnlockkeyResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8429,8 +8246,8 @@ impl<'a> SwarmUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -8456,17 +8273,15 @@ impl<'a> SwarmUpdateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SwarmUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8492,10 +8307,10 @@ impl<'a> SystemDataUsageRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::SystemDataUsageResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::SystemDataUsageResponse> {
         let mut request = self
             .client
             .transport
@@ -8507,17 +8322,17 @@ impl<'a> SystemDataUsageRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SystemDataUsageRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SystemDataUsageResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::SystemDataUsageResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8553,8 +8368,8 @@ impl<'a> TaskListRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Task>> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Task>> {
         let mut request = self
             .client
             .transport
@@ -8567,20 +8382,15 @@ impl<'a> TaskListRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::Task>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for TaskListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Task>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<Vec<crate::models::Task>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8600,8 +8410,8 @@ impl<'a> TaskInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::Task> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Task> {
         let mut request = self
             .client
             .transport
@@ -8615,17 +8425,15 @@ impl<'a> TaskInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for TaskInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Task>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::Task>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8707,10 +8515,8 @@ impl<'a> TaskLogsRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> dockwright_runtime::Result<dockwright_runtime::LogOutput> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::LogOutput> {
         let mut request = self
             .client
             .transport
@@ -8758,17 +8564,15 @@ impl<'a> TaskLogsRequest<'a> {
                     ),
                 "/Spec/ContainerSpec/TTY",
             );
-        request.send_logs(rule).await
+        dockwright_runtime::SendFuture::logs(request, rule)
     }
 }
 
 impl<'a> std::future::IntoFuture for TaskLogsRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::LogOutput>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::LogOutput>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8787,8 +8591,8 @@ impl<'a> SystemVersionRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::SystemVersion> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::SystemVersion> {
         let mut request = self
             .client
             .transport
@@ -8796,17 +8600,15 @@ impl<'a> SystemVersionRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SystemVersionRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SystemVersion>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::SystemVersion>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8842,10 +8644,10 @@ impl<'a> VolumeListRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::VolumeListResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::VolumeListResponse> {
         let mut request = self
             .client
             .transport
@@ -8858,17 +8660,15 @@ impl<'a> VolumeListRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for VolumeListRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::VolumeListResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::VolumeListResponse>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8888,8 +8688,8 @@ impl<'a> VolumeCreateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::Volume> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Volume> {
         let mut request = self
             .client
             .transport
@@ -8903,17 +8703,15 @@ impl<'a> VolumeCreateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for VolumeCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Volume>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::Volume>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8943,10 +8741,10 @@ impl<'a> VolumePruneRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::VolumePruneResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::VolumePruneResponse> {
         let mut request = self
             .client
             .transport
@@ -8962,17 +8760,15 @@ impl<'a> VolumePruneRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for VolumePruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::VolumePruneResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::VolumePruneResponse>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8992,8 +8788,8 @@ impl<'a> VolumeInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::Volume> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Volume> {
         let mut request = self
             .client
             .transport
@@ -9007,17 +8803,15 @@ impl<'a> VolumeInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for VolumeInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Volume>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::Volume>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -9046,8 +8840,8 @@ impl<'a> VolumeUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -9067,17 +8861,15 @@ impl<'a> VolumeUpdateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for VolumeUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -9104,8 +8896,8 @@ impl<'a> VolumeDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -9122,17 +8914,15 @@ impl<'a> VolumeDeleteRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for VolumeDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 

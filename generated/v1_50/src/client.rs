@@ -2067,24 +2067,22 @@ impl<'a> SystemPingRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PingInfo> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::PingInfo> {
         let mut request = self
             .client
             .transport
             .request(dockwright_runtime::Method::GET, String::from("/v1.50/_ping"));
         request = request.timeout(self.request_timeout);
-        request.send_ping().await
+        dockwright_runtime::SendFuture::ping(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SystemPingRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::PingInfo>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::PingInfo>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2103,24 +2101,22 @@ impl<'a> SystemPingHeadRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PingInfo> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::PingInfo> {
         let mut request = self
             .client
             .transport
             .request(dockwright_runtime::Method::HEAD, String::from("/v1.50/_ping"));
         request = request.timeout(self.request_timeout);
-        request.send_ping().await
+        dockwright_runtime::SendFuture::ping(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SystemPingHeadRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::PingInfo>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::PingInfo>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2146,10 +2142,10 @@ impl<'a> SystemAuthRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::SystemAuthResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::SystemAuthResponse> {
         let mut request = self
             .client
             .transport
@@ -2160,17 +2156,15 @@ impl<'a> SystemAuthRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SystemAuthRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SystemAuthResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::SystemAuthResponse>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2424,10 +2418,10 @@ impl<'a> ImageBuildRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<
+    ) -> dockwright_runtime::SendFuture<
         dockwright_runtime::Progress<crate::models::BuildInfo>,
     > {
         let mut request = self
@@ -2519,7 +2513,7 @@ impl<'a> ImageBuildRequest<'a> {
             request = request.body(body, "application/octet-stream");
         }
         request = request.timeout(self.request_timeout);
-        request.send_progress().await
+        dockwright_runtime::SendFuture::progress(request)
     }
 }
 
@@ -2527,11 +2521,11 @@ impl<'a> std::future::IntoFuture for ImageBuildRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::BuildInfo>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        dockwright_runtime::Progress<crate::models::BuildInfo>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2607,10 +2601,10 @@ impl<'a> BuildPruneRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::BuildPruneResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::BuildPruneResponse> {
         let mut request = self
             .client
             .transport
@@ -2641,17 +2635,15 @@ impl<'a> BuildPruneRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for BuildPruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::BuildPruneResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::BuildPruneResponse>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2726,8 +2718,8 @@ impl<'a> ImageCommitRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::IDResponse> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::IDResponse> {
         let mut request = self
             .client
             .transport
@@ -2759,17 +2751,15 @@ impl<'a> ImageCommitRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ImageCommitRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::IDResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::IDResponse>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2803,8 +2793,8 @@ impl<'a> ConfigListRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Config>> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Config>> {
         let mut request = self
             .client
             .transport
@@ -2817,20 +2807,15 @@ impl<'a> ConfigListRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::Config>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConfigListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Config>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<Vec<crate::models::Config>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2850,10 +2835,10 @@ impl<'a> ConfigCreateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::ConfigCreateResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::ConfigCreateResponse> {
         let mut request = self
             .client
             .transport
@@ -2867,17 +2852,17 @@ impl<'a> ConfigCreateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConfigCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ConfigCreateResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::ConfigCreateResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2897,8 +2882,8 @@ impl<'a> ConfigInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::Config> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Config> {
         let mut request = self
             .client
             .transport
@@ -2912,17 +2897,15 @@ impl<'a> ConfigInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConfigInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Config>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::Config>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2942,8 +2925,8 @@ impl<'a> ConfigDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -2957,17 +2940,15 @@ impl<'a> ConfigDeleteRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConfigDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2997,8 +2978,8 @@ impl<'a> ConfigUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -3018,17 +2999,15 @@ impl<'a> ConfigUpdateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConfigUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3078,10 +3057,10 @@ impl<'a> ContainerCreateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::ContainerCreateResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::ContainerCreateResponse> {
         let mut request = self
             .client
             .transport
@@ -3101,17 +3080,17 @@ impl<'a> ContainerCreateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerCreateResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::ContainerCreateResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3179,10 +3158,10 @@ impl<'a> ContainerListRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<Vec<crate::models::ContainerSummary>> {
+    ) -> dockwright_runtime::SendFuture<Vec<crate::models::ContainerSummary>> {
         let mut request = self
             .client
             .transport
@@ -3207,20 +3186,17 @@ impl<'a> ContainerListRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::ContainerSummary>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::ContainerSummary>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        Vec<crate::models::ContainerSummary>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3250,10 +3226,10 @@ impl<'a> ContainerPruneRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::ContainerPruneResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::ContainerPruneResponse> {
         let mut request = self
             .client
             .transport
@@ -3269,17 +3245,17 @@ impl<'a> ContainerPruneRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerPruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerPruneResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::ContainerPruneResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3320,8 +3296,8 @@ impl<'a> ContainerDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -3344,17 +3320,15 @@ impl<'a> ContainerDeleteRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3375,8 +3349,8 @@ impl<'a> ContainerArchiveRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Archive> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::Archive> {
         let mut request = self
             .client
             .transport
@@ -3391,17 +3365,15 @@ impl<'a> ContainerArchiveRequest<'a> {
             request = request.query("path", value);
         }
         request = request.timeout(self.request_timeout);
-        request.send_archive().await
+        dockwright_runtime::SendFuture::archive(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerArchiveRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::Archive>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::Archive>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3422,8 +3394,8 @@ impl<'a> ContainerArchiveInfoRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::PathStat> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::PathStat> {
         let mut request = self
             .client
             .transport
@@ -3438,17 +3410,15 @@ impl<'a> ContainerArchiveInfoRequest<'a> {
             request = request.query("path", value);
         }
         request = request.timeout(self.request_timeout);
-        request.send_path_stat().await
+        dockwright_runtime::SendFuture::path_stat(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerArchiveInfoRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::PathStat>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::PathStat>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3487,8 +3457,8 @@ impl<'a> PutContainerArchiveRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -3512,17 +3482,15 @@ impl<'a> PutContainerArchiveRequest<'a> {
             request = request.body(body, "application/x-tar");
         }
         request = request.timeout(self.request_timeout);
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for PutContainerArchiveRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3605,8 +3573,8 @@ impl<'a> ContainerAttachRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Attached> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::Attached> {
         let mut request = self
             .client
             .transport
@@ -3651,17 +3619,15 @@ impl<'a> ContainerAttachRequest<'a> {
                     ),
                 "/Config/Tty",
             );
-        request.send_attach(rule).await
+        dockwright_runtime::SendFuture::attach(request, rule)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerAttachRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::Attached>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::Attached>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3725,8 +3691,8 @@ impl<'a> ContainerAttachWebsocketRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Response> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::Response> {
         let mut request = self
             .client
             .transport
@@ -3756,17 +3722,15 @@ impl<'a> ContainerAttachWebsocketRequest<'a> {
             request = request.query("stderr", value);
         }
         request = request.timeout(self.request_timeout);
-        request.send().await
+        dockwright_runtime::SendFuture::response(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerAttachWebsocketRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::Response>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::Response>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3786,10 +3750,10 @@ impl<'a> ContainerChangesRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<Vec<crate::models::FilesystemChange>> {
+    ) -> dockwright_runtime::SendFuture<Vec<crate::models::FilesystemChange>> {
         let mut request = self
             .client
             .transport
@@ -3803,20 +3767,17 @@ impl<'a> ContainerChangesRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::FilesystemChange>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerChangesRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::FilesystemChange>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        Vec<crate::models::FilesystemChange>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3837,8 +3798,8 @@ impl<'a> ContainerExecRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::IDResponse> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::IDResponse> {
         let mut request = self
             .client
             .transport
@@ -3855,17 +3816,15 @@ impl<'a> ContainerExecRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerExecRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::IDResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::IDResponse>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3885,10 +3844,8 @@ impl<'a> ContainerExportRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> dockwright_runtime::Result<dockwright_runtime::ByteStream> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::ByteStream> {
         let mut request = self
             .client
             .transport
@@ -3900,17 +3857,15 @@ impl<'a> ContainerExportRequest<'a> {
                 ),
             );
         request = request.timeout(self.request_timeout);
-        request.send_bytes().await
+        dockwright_runtime::SendFuture::bytes(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerExportRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::ByteStream>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3937,10 +3892,10 @@ impl<'a> ContainerInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::ContainerInspectResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::ContainerInspectResponse> {
         let mut request = self
             .client
             .transport
@@ -3957,17 +3912,17 @@ impl<'a> ContainerInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerInspectResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::ContainerInspectResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3994,8 +3949,8 @@ impl<'a> ContainerKillRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -4012,17 +3967,15 @@ impl<'a> ContainerKillRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerKillRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4104,10 +4057,8 @@ impl<'a> ContainerLogsRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> dockwright_runtime::Result<dockwright_runtime::LogOutput> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::LogOutput> {
         let mut request = self
             .client
             .transport
@@ -4155,17 +4106,15 @@ impl<'a> ContainerLogsRequest<'a> {
                     ),
                 "/Config/Tty",
             );
-        request.send_logs(rule).await
+        dockwright_runtime::SendFuture::logs(request, rule)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerLogsRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::LogOutput>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::LogOutput>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4185,8 +4134,8 @@ impl<'a> ContainerPauseRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -4200,17 +4149,15 @@ impl<'a> ContainerPauseRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerPauseRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4231,8 +4178,8 @@ impl<'a> ContainerRenameRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -4249,17 +4196,15 @@ impl<'a> ContainerRenameRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerRenameRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4281,8 +4226,8 @@ impl<'a> ContainerResizeRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -4302,17 +4247,15 @@ impl<'a> ContainerResizeRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerResizeRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4346,8 +4289,8 @@ impl<'a> ContainerRestartRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -4367,17 +4310,15 @@ impl<'a> ContainerRestartRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerRestartRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4406,8 +4347,8 @@ impl<'a> ContainerStartRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -4424,17 +4365,15 @@ impl<'a> ContainerStartRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerStartRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4478,10 +4417,10 @@ impl<'a> ContainerStatsRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<
+    ) -> dockwright_runtime::SendFuture<
         dockwright_runtime::JsonStream<crate::models::ContainerStatsResponse>,
     > {
         let mut request = self
@@ -4501,7 +4440,7 @@ impl<'a> ContainerStatsRequest<'a> {
             request = request.query("one-shot", value);
         }
         request = request.timeout(self.request_timeout);
-        request.send_json_stream().await
+        dockwright_runtime::SendFuture::json_lines(request)
     }
 }
 
@@ -4509,11 +4448,11 @@ impl<'a> std::future::IntoFuture for ContainerStatsRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::JsonStream<crate::models::ContainerStatsResponse>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        dockwright_runtime::JsonStream<crate::models::ContainerStatsResponse>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4547,8 +4486,8 @@ impl<'a> ContainerStopRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -4568,17 +4507,15 @@ impl<'a> ContainerStopRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerStopRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4605,10 +4542,10 @@ impl<'a> ContainerTopRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::ContainerTopResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::ContainerTopResponse> {
         let mut request = self
             .client
             .transport
@@ -4625,17 +4562,17 @@ impl<'a> ContainerTopRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerTopRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerTopResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::ContainerTopResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4655,8 +4592,8 @@ impl<'a> ContainerUnpauseRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -4670,17 +4607,15 @@ impl<'a> ContainerUnpauseRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerUnpauseRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4701,10 +4636,10 @@ impl<'a> ContainerUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::ContainerUpdateResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::ContainerUpdateResponse> {
         let mut request = self
             .client
             .transport
@@ -4721,17 +4656,17 @@ impl<'a> ContainerUpdateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerUpdateResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::ContainerUpdateResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4760,10 +4695,10 @@ impl<'a> ContainerWaitRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::ContainerWaitResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::ContainerWaitResponse> {
         let mut request = self
             .client
             .transport
@@ -4778,17 +4713,17 @@ impl<'a> ContainerWaitRequest<'a> {
             request = request.query("condition", value.to_string());
         }
         request = request.timeout(self.request_timeout);
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ContainerWaitRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ContainerWaitResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::ContainerWaitResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4817,10 +4752,10 @@ impl<'a> DistributionInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::DistributionInspect> {
+    ) -> dockwright_runtime::SendFuture<crate::models::DistributionInspect> {
         let mut request = self
             .client
             .transport
@@ -4837,17 +4772,15 @@ impl<'a> DistributionInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for DistributionInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::DistributionInspect>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::DistributionInspect>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4902,10 +4835,10 @@ impl<'a> SystemEventsRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<
+    ) -> dockwright_runtime::SendFuture<
         dockwright_runtime::JsonStream<crate::models::EventMessage>,
     > {
         let mut request = self
@@ -4924,7 +4857,7 @@ impl<'a> SystemEventsRequest<'a> {
             }
         }
         request = request.timeout(self.request_timeout);
-        request.send_json_stream().await
+        dockwright_runtime::SendFuture::json_lines(request)
     }
 }
 
@@ -4932,11 +4865,11 @@ impl<'a> std::future::IntoFuture for SystemEventsRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::JsonStream<crate::models::EventMessage>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        dockwright_runtime::JsonStream<crate::models::EventMessage>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4956,10 +4889,10 @@ impl<'a> ExecInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::ExecInspectResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::ExecInspectResponse> {
         let mut request = self
             .client
             .transport
@@ -4973,17 +4906,15 @@ impl<'a> ExecInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ExecInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ExecInspectResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::ExecInspectResponse>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5005,8 +4936,8 @@ impl<'a> ExecResizeRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -5026,17 +4957,15 @@ impl<'a> ExecResizeRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ExecResizeRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5075,8 +5004,8 @@ impl<'a> ExecStartRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<dockwright_runtime::Attached> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::Attached> {
         let mut request = self
             .client
             .transport
@@ -5109,17 +5038,15 @@ impl<'a> ExecStartRequest<'a> {
                     ),
                 "/ProcessConfig/tty",
             );
-        request.send_attach(rule).await
+        dockwright_runtime::SendFuture::attach(request, rule)
     }
 }
 
 impl<'a> std::future::IntoFuture for ExecStartRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::Attached>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::Attached>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5228,10 +5155,10 @@ impl<'a> ImageCreateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<
+    ) -> dockwright_runtime::SendFuture<
         dockwright_runtime::Progress<crate::models::CreateImageInfo>,
     > {
         let mut request = self
@@ -5270,7 +5197,7 @@ impl<'a> ImageCreateRequest<'a> {
             request = request.body(body, "text/plain");
         }
         request = request.timeout(self.request_timeout);
-        request.send_progress().await
+        dockwright_runtime::SendFuture::progress(request)
     }
 }
 
@@ -5278,11 +5205,11 @@ impl<'a> std::future::IntoFuture for ImageCreateRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::CreateImageInfo>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        dockwright_runtime::Progress<crate::models::CreateImageInfo>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5320,10 +5247,8 @@ impl<'a> ImageGetAllRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> dockwright_runtime::Result<dockwright_runtime::ByteStream> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::ByteStream> {
         let mut request = self
             .client
             .transport
@@ -5336,17 +5261,15 @@ impl<'a> ImageGetAllRequest<'a> {
             request = request.query_json("platform", value);
         }
         request = request.timeout(self.request_timeout);
-        request.send_bytes().await
+        dockwright_runtime::SendFuture::bytes(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ImageGetAllRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::ByteStream>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5410,10 +5333,10 @@ impl<'a> ImageListRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<Vec<crate::models::ImageSummary>> {
+    ) -> dockwright_runtime::SendFuture<Vec<crate::models::ImageSummary>> {
         let mut request = self
             .client
             .transport
@@ -5441,20 +5364,15 @@ impl<'a> ImageListRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::ImageSummary>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ImageListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::ImageSummary>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<Vec<crate::models::ImageSummary>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5501,10 +5419,10 @@ impl<'a> ImageLoadRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<
+    ) -> dockwright_runtime::SendFuture<
         dockwright_runtime::Progress<crate::models::BuildInfo>,
     > {
         let mut request = self
@@ -5524,7 +5442,7 @@ impl<'a> ImageLoadRequest<'a> {
             request = request.body(body, "application/x-tar");
         }
         request = request.timeout(self.request_timeout);
-        request.send_progress().await
+        dockwright_runtime::SendFuture::progress(request)
     }
 }
 
@@ -5532,11 +5450,11 @@ impl<'a> std::future::IntoFuture for ImageLoadRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::BuildInfo>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        dockwright_runtime::Progress<crate::models::BuildInfo>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5568,10 +5486,10 @@ impl<'a> ImagePruneRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::ImagePruneResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::ImagePruneResponse> {
         let mut request = self
             .client
             .transport
@@ -5587,17 +5505,15 @@ impl<'a> ImagePruneRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ImagePruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ImagePruneResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::ImagePruneResponse>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5634,10 +5550,10 @@ impl<'a> ImageSearchRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<Vec<crate::models::ImageSearchResponseItem>> {
+    ) -> dockwright_runtime::SendFuture<Vec<crate::models::ImageSearchResponseItem>> {
         let mut request = self
             .client
             .transport
@@ -5659,10 +5575,7 @@ impl<'a> ImageSearchRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::ImageSearchResponseItem>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
@@ -5670,11 +5583,11 @@ impl<'a> std::future::IntoFuture for ImageSearchRequest<'a> {
     type Output = dockwright_runtime::Result<
         Vec<crate::models::ImageSearchResponseItem>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        Vec<crate::models::ImageSearchResponseItem>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5717,10 +5630,10 @@ impl<'a> ImageDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<Vec<crate::models::ImageDeleteResponseItem>> {
+    ) -> dockwright_runtime::SendFuture<Vec<crate::models::ImageDeleteResponseItem>> {
         let mut request = self
             .client
             .transport
@@ -5744,10 +5657,7 @@ impl<'a> ImageDeleteRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::ImageDeleteResponseItem>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
@@ -5755,11 +5665,11 @@ impl<'a> std::future::IntoFuture for ImageDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<
         Vec<crate::models::ImageDeleteResponseItem>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        Vec<crate::models::ImageDeleteResponseItem>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5791,10 +5701,8 @@ impl<'a> ImageGetRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> dockwright_runtime::Result<dockwright_runtime::ByteStream> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::ByteStream> {
         let mut request = self
             .client
             .transport
@@ -5809,17 +5717,15 @@ impl<'a> ImageGetRequest<'a> {
             request = request.query_json("platform", value);
         }
         request = request.timeout(self.request_timeout);
-        request.send_bytes().await
+        dockwright_runtime::SendFuture::bytes(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ImageGetRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::ByteStream>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::ByteStream>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5855,10 +5761,10 @@ impl<'a> ImageHistoryRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<Vec<crate::models::ImageHistoryResponseItem>> {
+    ) -> dockwright_runtime::SendFuture<Vec<crate::models::ImageHistoryResponseItem>> {
         let mut request = self
             .client
             .transport
@@ -5875,10 +5781,7 @@ impl<'a> ImageHistoryRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::ImageHistoryResponseItem>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
@@ -5886,11 +5789,11 @@ impl<'a> std::future::IntoFuture for ImageHistoryRequest<'a> {
     type Output = dockwright_runtime::Result<
         Vec<crate::models::ImageHistoryResponseItem>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        Vec<crate::models::ImageHistoryResponseItem>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5939,8 +5842,8 @@ impl<'a> ImageInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::ImageInspect> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::ImageInspect> {
         let mut request = self
             .client
             .transport
@@ -5960,17 +5863,15 @@ impl<'a> ImageInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ImageInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ImageInspect>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::ImageInspect>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6015,10 +5916,10 @@ impl<'a> ImagePushRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<
+    ) -> dockwright_runtime::SendFuture<
         dockwright_runtime::Progress<crate::models::PushImageInfo>,
     > {
         let mut request = self
@@ -6041,7 +5942,7 @@ impl<'a> ImagePushRequest<'a> {
             request = request.registry_auth(auth);
         }
         request = request.timeout(self.request_timeout);
-        request.send_progress().await
+        dockwright_runtime::SendFuture::progress(request)
     }
 }
 
@@ -6049,11 +5950,11 @@ impl<'a> std::future::IntoFuture for ImagePushRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::PushImageInfo>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        dockwright_runtime::Progress<crate::models::PushImageInfo>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6087,8 +5988,8 @@ impl<'a> ImageTagRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -6108,17 +6009,15 @@ impl<'a> ImageTagRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ImageTagRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6137,8 +6036,8 @@ impl<'a> SystemInfoRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::SystemInfo> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::SystemInfo> {
         let mut request = self
             .client
             .transport
@@ -6146,17 +6045,15 @@ impl<'a> SystemInfoRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SystemInfoRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SystemInfo>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::SystemInfo>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6196,8 +6093,8 @@ impl<'a> NetworkListRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Network>> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Network>> {
         let mut request = self
             .client
             .transport
@@ -6210,20 +6107,15 @@ impl<'a> NetworkListRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::Network>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for NetworkListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Network>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<Vec<crate::models::Network>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6243,10 +6135,10 @@ impl<'a> NetworkCreateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::NetworkCreateResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::NetworkCreateResponse> {
         let mut request = self
             .client
             .transport
@@ -6260,17 +6152,17 @@ impl<'a> NetworkCreateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for NetworkCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::NetworkCreateResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::NetworkCreateResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6300,10 +6192,10 @@ impl<'a> NetworkPruneRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::NetworkPruneResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::NetworkPruneResponse> {
         let mut request = self
             .client
             .transport
@@ -6319,17 +6211,17 @@ impl<'a> NetworkPruneRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for NetworkPruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::NetworkPruneResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::NetworkPruneResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6363,8 +6255,8 @@ impl<'a> NetworkInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::Network> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Network> {
         let mut request = self
             .client
             .transport
@@ -6384,17 +6276,15 @@ impl<'a> NetworkInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for NetworkInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Network>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::Network>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6414,8 +6304,8 @@ impl<'a> NetworkDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -6429,17 +6319,15 @@ impl<'a> NetworkDeleteRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for NetworkDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6460,8 +6348,8 @@ impl<'a> NetworkConnectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -6478,17 +6366,15 @@ impl<'a> NetworkConnectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for NetworkConnectRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6509,8 +6395,8 @@ impl<'a> NetworkDisconnectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -6527,17 +6413,15 @@ impl<'a> NetworkDisconnectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for NetworkDisconnectRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6571,8 +6455,8 @@ impl<'a> NodeListRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Node>> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Node>> {
         let mut request = self
             .client
             .transport
@@ -6585,20 +6469,15 @@ impl<'a> NodeListRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::Node>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for NodeListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Node>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<Vec<crate::models::Node>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6618,8 +6497,8 @@ impl<'a> NodeInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::Node> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Node> {
         let mut request = self
             .client
             .transport
@@ -6633,17 +6512,15 @@ impl<'a> NodeInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for NodeInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Node>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::Node>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6670,8 +6547,8 @@ impl<'a> NodeDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -6688,17 +6565,15 @@ impl<'a> NodeDeleteRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for NodeDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6725,8 +6600,8 @@ impl<'a> NodeUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -6746,17 +6621,15 @@ impl<'a> NodeUpdateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for NodeUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6788,8 +6661,8 @@ impl<'a> PluginListRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Plugin>> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Plugin>> {
         let mut request = self
             .client
             .transport
@@ -6802,20 +6675,15 @@ impl<'a> PluginListRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::Plugin>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for PluginListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Plugin>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<Vec<crate::models::Plugin>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6842,8 +6710,8 @@ impl<'a> PluginCreateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -6858,17 +6726,15 @@ impl<'a> PluginCreateRequest<'a> {
             request = request.body(body, "application/x-tar");
         }
         request = request.timeout(self.request_timeout);
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for PluginCreateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6888,10 +6754,10 @@ impl<'a> GetPluginPrivilegesRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<Vec<crate::models::PluginPrivilege>> {
+    ) -> dockwright_runtime::SendFuture<Vec<crate::models::PluginPrivilege>> {
         let mut request = self
             .client
             .transport
@@ -6905,20 +6771,17 @@ impl<'a> GetPluginPrivilegesRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::PluginPrivilege>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for GetPluginPrivilegesRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::PluginPrivilege>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        Vec<crate::models::PluginPrivilege>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6964,10 +6827,10 @@ impl<'a> PluginPullRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<
+    ) -> dockwright_runtime::SendFuture<
         dockwright_runtime::Progress<crate::models::CreateImageInfo>,
     > {
         let mut request = self
@@ -6990,7 +6853,7 @@ impl<'a> PluginPullRequest<'a> {
             request = request.json_body(body);
         }
         request = request.timeout(self.request_timeout);
-        request.send_progress().await
+        dockwright_runtime::SendFuture::progress(request)
     }
 }
 
@@ -6998,11 +6861,11 @@ impl<'a> std::future::IntoFuture for PluginPullRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::CreateImageInfo>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        dockwright_runtime::Progress<crate::models::CreateImageInfo>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7030,8 +6893,8 @@ impl<'a> PluginDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::Plugin> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Plugin> {
         let mut request = self
             .client
             .transport
@@ -7048,17 +6911,15 @@ impl<'a> PluginDeleteRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for PluginDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Plugin>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::Plugin>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7085,8 +6946,8 @@ impl<'a> PluginDisableRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -7103,17 +6964,15 @@ impl<'a> PluginDisableRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for PluginDisableRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7140,8 +6999,8 @@ impl<'a> PluginEnableRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -7158,17 +7017,15 @@ impl<'a> PluginEnableRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for PluginEnableRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7188,8 +7045,8 @@ impl<'a> PluginInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::Plugin> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Plugin> {
         let mut request = self
             .client
             .transport
@@ -7203,17 +7060,15 @@ impl<'a> PluginInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for PluginInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Plugin>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::Plugin>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7233,10 +7088,10 @@ impl<'a> PluginPushRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<
+    ) -> dockwright_runtime::SendFuture<
         dockwright_runtime::Progress<crate::models::PushImageInfo>,
     > {
         let mut request = self
@@ -7250,7 +7105,7 @@ impl<'a> PluginPushRequest<'a> {
                 ),
             );
         request = request.timeout(self.request_timeout);
-        request.send_progress().await
+        dockwright_runtime::SendFuture::progress(request)
     }
 }
 
@@ -7258,11 +7113,11 @@ impl<'a> std::future::IntoFuture for PluginPushRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::PushImageInfo>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        dockwright_runtime::Progress<crate::models::PushImageInfo>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7288,8 +7143,8 @@ impl<'a> PluginSetRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -7306,17 +7161,15 @@ impl<'a> PluginSetRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for PluginSetRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7354,10 +7207,10 @@ impl<'a> PluginUpgradeRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<
+    ) -> dockwright_runtime::SendFuture<
         dockwright_runtime::Progress<crate::models::CreateImageInfo>,
     > {
         let mut request = self
@@ -7380,7 +7233,7 @@ impl<'a> PluginUpgradeRequest<'a> {
             request = request.json_body(body);
         }
         request = request.timeout(self.request_timeout);
-        request.send_progress().await
+        dockwright_runtime::SendFuture::progress(request)
     }
 }
 
@@ -7388,11 +7241,11 @@ impl<'a> std::future::IntoFuture for PluginUpgradeRequest<'a> {
     type Output = dockwright_runtime::Result<
         dockwright_runtime::Progress<crate::models::CreateImageInfo>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        dockwright_runtime::Progress<crate::models::CreateImageInfo>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7426,8 +7279,8 @@ impl<'a> SecretListRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Secret>> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Secret>> {
         let mut request = self
             .client
             .transport
@@ -7440,20 +7293,15 @@ impl<'a> SecretListRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::Secret>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SecretListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Secret>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<Vec<crate::models::Secret>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7473,10 +7321,10 @@ impl<'a> SecretCreateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::SecretCreateResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::SecretCreateResponse> {
         let mut request = self
             .client
             .transport
@@ -7490,17 +7338,17 @@ impl<'a> SecretCreateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SecretCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SecretCreateResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::SecretCreateResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7520,8 +7368,8 @@ impl<'a> SecretInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::Secret> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Secret> {
         let mut request = self
             .client
             .transport
@@ -7535,17 +7383,15 @@ impl<'a> SecretInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SecretInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Secret>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::Secret>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7565,8 +7411,8 @@ impl<'a> SecretDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -7580,17 +7426,15 @@ impl<'a> SecretDeleteRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SecretDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7620,8 +7464,8 @@ impl<'a> SecretUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -7641,17 +7485,15 @@ impl<'a> SecretUpdateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SecretUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7692,8 +7534,8 @@ impl<'a> ServiceListRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Service>> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Service>> {
         let mut request = self
             .client
             .transport
@@ -7709,20 +7551,15 @@ impl<'a> ServiceListRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::Service>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ServiceListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Service>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<Vec<crate::models::Service>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7753,10 +7590,10 @@ impl<'a> ServiceCreateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::ServiceCreateResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::ServiceCreateResponse> {
         let mut request = self
             .client
             .transport
@@ -7773,17 +7610,17 @@ impl<'a> ServiceCreateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ServiceCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ServiceCreateResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::ServiceCreateResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7810,8 +7647,8 @@ impl<'a> ServiceInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::Service> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Service> {
         let mut request = self
             .client
             .transport
@@ -7828,17 +7665,15 @@ impl<'a> ServiceInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ServiceInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Service>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::Service>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7858,8 +7693,8 @@ impl<'a> ServiceDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -7873,17 +7708,15 @@ impl<'a> ServiceDeleteRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ServiceDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7965,10 +7798,8 @@ impl<'a> ServiceLogsRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> dockwright_runtime::Result<dockwright_runtime::LogOutput> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::LogOutput> {
         let mut request = self
             .client
             .transport
@@ -8016,17 +7847,15 @@ impl<'a> ServiceLogsRequest<'a> {
                     ),
                 "/Spec/TaskTemplate/ContainerSpec/TTY",
             );
-        request.send_logs(rule).await
+        dockwright_runtime::SendFuture::logs(request, rule)
     }
 }
 
 impl<'a> std::future::IntoFuture for ServiceLogsRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::LogOutput>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::LogOutput>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8079,10 +7908,10 @@ impl<'a> ServiceUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::ServiceUpdateResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::ServiceUpdateResponse> {
         let mut request = self
             .client
             .transport
@@ -8111,17 +7940,17 @@ impl<'a> ServiceUpdateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ServiceUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::ServiceUpdateResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::ServiceUpdateResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8140,8 +7969,8 @@ impl<'a> SessionRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -8149,17 +7978,15 @@ impl<'a> SessionRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SessionRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8178,8 +8005,8 @@ impl<'a> SwarmInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::Swarm> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Swarm> {
         let mut request = self
             .client
             .transport
@@ -8187,17 +8014,15 @@ impl<'a> SwarmInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SwarmInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Swarm>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::Swarm>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8217,8 +8042,8 @@ impl<'a> SwarmInitRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<String> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<String> {
         let mut request = self
             .client
             .transport
@@ -8232,17 +8057,15 @@ impl<'a> SwarmInitRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SwarmInitRequest<'a> {
     type Output = dockwright_runtime::Result<String>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<String>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8262,8 +8085,8 @@ impl<'a> SwarmJoinRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -8277,17 +8100,15 @@ impl<'a> SwarmJoinRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SwarmJoinRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8314,8 +8135,8 @@ impl<'a> SwarmLeaveRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -8329,17 +8150,15 @@ impl<'a> SwarmLeaveRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SwarmLeaveRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8359,8 +8178,8 @@ impl<'a> SwarmUnlockRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -8374,17 +8193,15 @@ impl<'a> SwarmUnlockRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SwarmUnlockRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8403,10 +8220,10 @@ impl<'a> SwarmUnlockkeyRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::SwarmUnlockkeyResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::SwarmUnlockkeyResponse> {
         let mut request = self
             .client
             .transport
@@ -8417,17 +8234,17 @@ impl<'a> SwarmUnlockkeyRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SwarmUnlockkeyRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SwarmUnlockkeyResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::SwarmUnlockkeyResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8469,8 +8286,8 @@ impl<'a> SwarmUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -8496,17 +8313,15 @@ impl<'a> SwarmUpdateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SwarmUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8532,10 +8347,10 @@ impl<'a> SystemDataUsageRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::SystemDataUsageResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::SystemDataUsageResponse> {
         let mut request = self
             .client
             .transport
@@ -8547,17 +8362,17 @@ impl<'a> SystemDataUsageRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SystemDataUsageRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SystemDataUsageResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = dockwright_runtime::SendFuture<
+        crate::models::SystemDataUsageResponse,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8593,8 +8408,8 @@ impl<'a> TaskListRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<Vec<crate::models::Task>> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Task>> {
         let mut request = self
             .client
             .transport
@@ -8607,20 +8422,15 @@ impl<'a> TaskListRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request
-            .send_json::<Option<Vec<crate::models::Task>>>()
-            .await
-            .map(Option::unwrap_or_default)
+        dockwright_runtime::SendFuture::json_or_default(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for TaskListRequest<'a> {
     type Output = dockwright_runtime::Result<Vec<crate::models::Task>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<Vec<crate::models::Task>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8640,8 +8450,8 @@ impl<'a> TaskInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::Task> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Task> {
         let mut request = self
             .client
             .transport
@@ -8655,17 +8465,15 @@ impl<'a> TaskInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for TaskInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Task>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::Task>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8747,10 +8555,8 @@ impl<'a> TaskLogsRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> dockwright_runtime::Result<dockwright_runtime::LogOutput> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::LogOutput> {
         let mut request = self
             .client
             .transport
@@ -8798,17 +8604,15 @@ impl<'a> TaskLogsRequest<'a> {
                     ),
                 "/Spec/ContainerSpec/TTY",
             );
-        request.send_logs(rule).await
+        dockwright_runtime::SendFuture::logs(request, rule)
     }
 }
 
 impl<'a> std::future::IntoFuture for TaskLogsRequest<'a> {
     type Output = dockwright_runtime::Result<dockwright_runtime::LogOutput>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<dockwright_runtime::LogOutput>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8827,8 +8631,8 @@ impl<'a> SystemVersionRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::SystemVersion> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::SystemVersion> {
         let mut request = self
             .client
             .transport
@@ -8836,17 +8640,15 @@ impl<'a> SystemVersionRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SystemVersionRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::SystemVersion>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::SystemVersion>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8882,10 +8684,10 @@ impl<'a> VolumeListRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::VolumeListResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::VolumeListResponse> {
         let mut request = self
             .client
             .transport
@@ -8898,17 +8700,15 @@ impl<'a> VolumeListRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for VolumeListRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::VolumeListResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::VolumeListResponse>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8928,8 +8728,8 @@ impl<'a> VolumeCreateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::Volume> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Volume> {
         let mut request = self
             .client
             .transport
@@ -8943,17 +8743,15 @@ impl<'a> VolumeCreateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for VolumeCreateRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Volume>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::Volume>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8983,10 +8781,10 @@ impl<'a> VolumePruneRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(
         self,
-    ) -> dockwright_runtime::Result<crate::models::VolumePruneResponse> {
+    ) -> dockwright_runtime::SendFuture<crate::models::VolumePruneResponse> {
         let mut request = self
             .client
             .transport
@@ -9002,17 +8800,15 @@ impl<'a> VolumePruneRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for VolumePruneRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::VolumePruneResponse>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::VolumePruneResponse>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -9032,8 +8828,8 @@ impl<'a> VolumeInspectRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<crate::models::Volume> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Volume> {
         let mut request = self
             .client
             .transport
@@ -9047,17 +8843,15 @@ impl<'a> VolumeInspectRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_json().await
+        dockwright_runtime::SendFuture::json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for VolumeInspectRequest<'a> {
     type Output = dockwright_runtime::Result<crate::models::Volume>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<crate::models::Volume>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -9086,8 +8880,8 @@ impl<'a> VolumeUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -9107,17 +8901,15 @@ impl<'a> VolumeUpdateRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for VolumeUpdateRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -9144,8 +8936,8 @@ impl<'a> VolumeDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> dockwright_runtime::Result<()> {
+    /// Sends the request: the returned future does, when first polled.
+    pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
             .transport
@@ -9162,17 +8954,15 @@ impl<'a> VolumeDeleteRequest<'a> {
         if let Some(limit) = self.request_timeout {
             request = request.timeout(Some(limit));
         }
-        request.send_empty().await
+        dockwright_runtime::SendFuture::empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for VolumeDeleteRequest<'a> {
     type Output = dockwright_runtime::Result<()>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = dockwright_runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
