@@ -502,7 +502,8 @@ fn request_type(api: &Api, op: &Operation) -> TokenStream {
         impl<'a> #name<'a> {
             #(#setters)*
 
-            /// Sends the request: the returned future does, when first polled.
+            /// Sends the request when the returned future is first polled; awaiting the
+            /// request itself does the same.
             pub fn send(self) -> dockwright_runtime::SendFuture<#output> {
                 #binding = self.client.transport.request(dockwright_runtime::Method::#method_token, #path_expr);
                 #(#steps)*
