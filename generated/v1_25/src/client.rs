@@ -1697,7 +1697,8 @@ impl<'a> SystemPingRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::PingInfo> {
         let mut request = self
             .client
@@ -1738,7 +1739,8 @@ impl<'a> SystemAuthRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::SystemAuthResponse> {
@@ -1959,7 +1961,8 @@ impl<'a> ImageBuildRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<
@@ -2126,7 +2129,8 @@ impl<'a> ImageCommitRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::IdResponse> {
         let mut request = self
             .client
@@ -2194,7 +2198,8 @@ impl<'a> ContainerCreateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::ContainerCreateResponse> {
@@ -2286,7 +2291,8 @@ impl<'a> ContainerListRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<Vec<crate::models::ContainerSummary>> {
@@ -2352,7 +2358,8 @@ impl<'a> ContainerPruneRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::ContainerPruneResponse> {
@@ -2415,7 +2422,8 @@ impl<'a> ContainerDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -2465,7 +2473,8 @@ impl<'a> ContainerGetArchiveRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::Archive> {
         let mut request = self
             .client
@@ -2510,7 +2519,8 @@ impl<'a> ContainerArchiveHeadRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::PathStat> {
         let mut request = self
             .client
@@ -2563,7 +2573,8 @@ impl<'a> ContainerPutArchiveRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -2671,7 +2682,8 @@ impl<'a> ContainerAttachRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::Attached> {
         let mut request = self
             .client
@@ -2766,7 +2778,8 @@ impl<'a> ContainerAttachWebsocketRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::Response> {
         let mut request = self
             .client
@@ -2816,7 +2829,8 @@ impl<'a> ContainerChangesRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<
@@ -2868,7 +2882,8 @@ impl<'a> ContainerExecRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::IdResponse> {
         let mut request = self
             .client
@@ -2914,7 +2929,8 @@ impl<'a> ContainerExportRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::ByteStream> {
         let mut request = self
             .client
@@ -2962,7 +2978,8 @@ impl<'a> ContainerInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::ContainerInspectResponse> {
@@ -3019,7 +3036,8 @@ impl<'a> ContainerKillRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -3121,7 +3139,8 @@ impl<'a> ContainerLogsRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::LogOutput> {
         let mut request = self
             .client
@@ -3195,7 +3214,8 @@ impl<'a> ContainerPauseRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -3239,7 +3259,8 @@ impl<'a> ContainerRenameRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -3287,7 +3308,8 @@ impl<'a> ContainerResizeRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -3343,7 +3365,8 @@ impl<'a> ContainerRestartRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -3396,7 +3419,8 @@ impl<'a> ContainerStartRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -3457,7 +3481,8 @@ impl<'a> ContainerStatsRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<
@@ -3516,7 +3541,8 @@ impl<'a> ContainerStopRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -3569,7 +3595,8 @@ impl<'a> ContainerTopRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::ContainerTopResponse> {
@@ -3619,7 +3646,8 @@ impl<'a> ContainerUnpauseRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -3663,7 +3691,8 @@ impl<'a> ContainerUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::ContainerUpdateResponse> {
@@ -3713,7 +3742,8 @@ impl<'a> ContainerWaitRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::ContainerWaitResponse> {
@@ -3787,7 +3817,8 @@ impl<'a> SystemEventsRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<
@@ -3841,7 +3872,8 @@ impl<'a> ExecInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::ExecInspectResponse> {
@@ -3888,7 +3920,8 @@ impl<'a> ExecResizeRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -3956,7 +3989,8 @@ impl<'a> ExecStartRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::Attached> {
         let mut request = self
             .client
@@ -4059,7 +4093,8 @@ impl<'a> ImageCreateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<
@@ -4129,7 +4164,8 @@ impl<'a> ImageGetAllRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::ByteStream> {
         let mut request = self
             .client
@@ -4195,7 +4231,8 @@ impl<'a> ImageListRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<Vec<crate::models::ImageSummary>> {
@@ -4263,7 +4300,8 @@ impl<'a> ImageLoadRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<
@@ -4326,7 +4364,8 @@ impl<'a> ImagePruneRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::ImagePruneResponse> {
@@ -4391,7 +4430,8 @@ impl<'a> ImageSearchRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<Vec<crate::models::ImageSearchResponseItem>> {
@@ -4462,7 +4502,8 @@ impl<'a> ImageDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<Vec<crate::models::ImageDeleteResponse>> {
@@ -4515,7 +4556,8 @@ impl<'a> ImageGetRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::ByteStream> {
         let mut request = self
             .client
@@ -4556,7 +4598,8 @@ impl<'a> ImageHistoryRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<Vec<crate::models::ImageHistoryResponseItem>> {
@@ -4605,7 +4648,8 @@ impl<'a> ImageInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Image> {
         let mut request = self
             .client
@@ -4658,7 +4702,8 @@ impl<'a> ImagePushRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<
@@ -4727,7 +4772,8 @@ impl<'a> ImageTagRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -4775,7 +4821,8 @@ impl<'a> SystemInfoRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::SystemInfoResponse> {
@@ -4826,7 +4873,8 @@ impl<'a> NetworkListRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Network>> {
         let mut request = self
             .client
@@ -4868,7 +4916,8 @@ impl<'a> NetworkCreateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::NetworkCreateResponse> {
@@ -4923,7 +4972,8 @@ impl<'a> NetworkPruneRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::NetworkPruneResponse> {
@@ -4972,7 +5022,8 @@ impl<'a> NetworkInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Network> {
         let mut request = self
             .client
@@ -5015,7 +5066,8 @@ impl<'a> NetworkDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -5059,7 +5111,8 @@ impl<'a> NetworkConnectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -5106,7 +5159,8 @@ impl<'a> NetworkDisconnectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -5165,7 +5219,8 @@ impl<'a> NodeListRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Node>> {
         let mut request = self
             .client
@@ -5207,7 +5262,8 @@ impl<'a> NodeInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Node> {
         let mut request = self
             .client
@@ -5257,7 +5313,8 @@ impl<'a> NodeDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -5310,7 +5367,8 @@ impl<'a> NodeUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -5358,7 +5416,8 @@ impl<'a> PluginListRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Plugin>> {
         let mut request = self
             .client
@@ -5402,7 +5461,8 @@ impl<'a> PluginCreateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -5446,7 +5506,8 @@ impl<'a> GetPluginPrivilegesRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<
@@ -5519,7 +5580,8 @@ impl<'a> PluginPullRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<
@@ -5584,7 +5646,8 @@ impl<'a> PluginDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Plugin> {
         let mut request = self
             .client
@@ -5630,7 +5693,8 @@ impl<'a> PluginDisableRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -5680,7 +5744,8 @@ impl<'a> PluginEnableRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -5726,7 +5791,8 @@ impl<'a> PluginInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Plugin> {
         let mut request = self
             .client
@@ -5769,7 +5835,8 @@ impl<'a> PluginPushRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<
@@ -5824,7 +5891,8 @@ impl<'a> PluginSetRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -5878,7 +5946,8 @@ impl<'a> SecretListRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Secret>> {
         let mut request = self
             .client
@@ -5920,7 +5989,8 @@ impl<'a> SecretCreateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::SecretCreateResponse> {
@@ -5967,7 +6037,8 @@ impl<'a> SecretInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Secret> {
         let mut request = self
             .client
@@ -6010,7 +6081,8 @@ impl<'a> SecretDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -6063,7 +6135,8 @@ impl<'a> ServiceListRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Service>> {
         let mut request = self
             .client
@@ -6112,7 +6185,8 @@ impl<'a> ServiceCreateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::ServiceCreateResponse> {
@@ -6162,7 +6236,8 @@ impl<'a> ServiceInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Service> {
         let mut request = self
             .client
@@ -6205,7 +6280,8 @@ impl<'a> ServiceDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -6311,7 +6387,8 @@ impl<'a> ServiceLogsRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::LogOutput> {
         let mut request = self
             .client
@@ -6404,7 +6481,8 @@ impl<'a> ServiceUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::ImageDeleteResponse> {
@@ -6460,7 +6538,8 @@ impl<'a> SwarmInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::SwarmInspectResponse> {
@@ -6501,7 +6580,8 @@ impl<'a> SwarmInitRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<String> {
         let mut request = self
             .client
@@ -6544,7 +6624,8 @@ impl<'a> SwarmJoinRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -6593,7 +6674,8 @@ impl<'a> SwarmLeaveRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -6636,7 +6718,8 @@ impl<'a> SwarmUnlockRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -6678,7 +6761,8 @@ impl<'a> SwarmUnlockkeyRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::SwarmUnlockkeyResponse> {
@@ -6744,7 +6828,8 @@ impl<'a> SwarmUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -6798,7 +6883,8 @@ impl<'a> SystemDataUsageRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::SystemDataUsageResponse> {
@@ -6852,7 +6938,8 @@ impl<'a> TaskListRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Task>> {
         let mut request = self
             .client
@@ -6894,7 +6981,8 @@ impl<'a> TaskInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Task> {
         let mut request = self
             .client
@@ -6936,7 +7024,8 @@ impl<'a> SystemVersionRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::SystemVersionResponse> {
@@ -6992,7 +7081,8 @@ impl<'a> VolumeListRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::VolumeListResponse> {
@@ -7036,7 +7126,8 @@ impl<'a> VolumeCreateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Volume> {
         let mut request = self
             .client
@@ -7087,7 +7178,8 @@ impl<'a> VolumePruneRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::VolumePruneResponse> {
@@ -7134,7 +7226,8 @@ impl<'a> VolumeInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Volume> {
         let mut request = self
             .client
@@ -7184,7 +7277,8 @@ impl<'a> VolumeDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client

@@ -1737,7 +1737,8 @@ impl<'a> SystemPingRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::PingInfo> {
         let mut request = self
             .client
@@ -1778,7 +1779,8 @@ impl<'a> SystemAuthRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::SystemAuthResponse> {
@@ -1999,7 +2001,8 @@ impl<'a> ImageBuildRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<
@@ -2166,7 +2169,8 @@ impl<'a> ImageCommitRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::IdResponse> {
         let mut request = self
             .client
@@ -2234,7 +2238,8 @@ impl<'a> ContainerCreateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::ContainerCreateResponse> {
@@ -2325,7 +2330,8 @@ impl<'a> ContainerListRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<Vec<crate::models::ContainerSummary>> {
@@ -2382,7 +2388,8 @@ impl<'a> ContainerPruneRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::ContainerPruneResponse> {
@@ -2447,7 +2454,8 @@ impl<'a> ContainerDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -2500,7 +2508,8 @@ impl<'a> ContainerGetArchiveRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::Archive> {
         let mut request = self
             .client
@@ -2545,7 +2554,8 @@ impl<'a> ContainerArchiveHeadRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::PathStat> {
         let mut request = self
             .client
@@ -2598,7 +2608,8 @@ impl<'a> ContainerPutArchiveRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -2706,7 +2717,8 @@ impl<'a> ContainerAttachRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::Attached> {
         let mut request = self
             .client
@@ -2801,7 +2813,8 @@ impl<'a> ContainerAttachWebsocketRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::Response> {
         let mut request = self
             .client
@@ -2851,7 +2864,8 @@ impl<'a> ContainerChangesRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<
@@ -2903,7 +2917,8 @@ impl<'a> ContainerExecRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::IdResponse> {
         let mut request = self
             .client
@@ -2949,7 +2964,8 @@ impl<'a> ContainerExportRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::ByteStream> {
         let mut request = self
             .client
@@ -2997,7 +3013,8 @@ impl<'a> ContainerInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::ContainerInspectResponse> {
@@ -3054,7 +3071,8 @@ impl<'a> ContainerKillRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -3156,7 +3174,8 @@ impl<'a> ContainerLogsRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::LogOutput> {
         let mut request = self
             .client
@@ -3230,7 +3249,8 @@ impl<'a> ContainerPauseRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -3274,7 +3294,8 @@ impl<'a> ContainerRenameRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -3322,7 +3343,8 @@ impl<'a> ContainerResizeRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -3378,7 +3400,8 @@ impl<'a> ContainerRestartRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -3431,7 +3454,8 @@ impl<'a> ContainerStartRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -3492,7 +3516,8 @@ impl<'a> ContainerStatsRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<
@@ -3551,7 +3576,8 @@ impl<'a> ContainerStopRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -3604,7 +3630,8 @@ impl<'a> ContainerTopRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::ContainerTopResponse> {
@@ -3654,7 +3681,8 @@ impl<'a> ContainerUnpauseRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -3698,7 +3726,8 @@ impl<'a> ContainerUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::ContainerUpdateResponse> {
@@ -3748,7 +3777,8 @@ impl<'a> ContainerWaitRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::ContainerWaitResponse> {
@@ -3823,7 +3853,8 @@ impl<'a> SystemEventsRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<
@@ -3877,7 +3908,8 @@ impl<'a> ExecInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::ExecInspectResponse> {
@@ -3924,7 +3956,8 @@ impl<'a> ExecResizeRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -3992,7 +4025,8 @@ impl<'a> ExecStartRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::Attached> {
         let mut request = self
             .client
@@ -4095,7 +4129,8 @@ impl<'a> ImageCreateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<
@@ -4165,7 +4200,8 @@ impl<'a> ImageGetAllRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::ByteStream> {
         let mut request = self
             .client
@@ -4230,7 +4266,8 @@ impl<'a> ImageListRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<Vec<crate::models::ImageSummary>> {
@@ -4298,7 +4335,8 @@ impl<'a> ImageLoadRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<
@@ -4360,7 +4398,8 @@ impl<'a> ImagePruneRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::ImagePruneResponse> {
@@ -4425,7 +4464,8 @@ impl<'a> ImageSearchRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<Vec<crate::models::ImageSearchResponseItem>> {
@@ -4496,7 +4536,8 @@ impl<'a> ImageDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<Vec<crate::models::ImageDeleteResponse>> {
@@ -4549,7 +4590,8 @@ impl<'a> ImageGetRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::ByteStream> {
         let mut request = self
             .client
@@ -4590,7 +4632,8 @@ impl<'a> ImageHistoryRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<Vec<crate::models::ImageHistoryResponseItem>> {
@@ -4639,7 +4682,8 @@ impl<'a> ImageInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Image> {
         let mut request = self
             .client
@@ -4692,7 +4736,8 @@ impl<'a> ImagePushRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<
@@ -4761,7 +4806,8 @@ impl<'a> ImageTagRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -4809,7 +4855,8 @@ impl<'a> SystemInfoRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::SystemInfoResponse> {
@@ -4860,7 +4907,8 @@ impl<'a> NetworkListRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Network>> {
         let mut request = self
             .client
@@ -4902,7 +4950,8 @@ impl<'a> NetworkCreateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::NetworkCreateResponse> {
@@ -4948,7 +4997,8 @@ impl<'a> NetworkPruneRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::NetworkPruneResponse> {
@@ -4992,7 +5042,8 @@ impl<'a> NetworkInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Network> {
         let mut request = self
             .client
@@ -5035,7 +5086,8 @@ impl<'a> NetworkDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -5079,7 +5131,8 @@ impl<'a> NetworkConnectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -5126,7 +5179,8 @@ impl<'a> NetworkDisconnectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -5185,7 +5239,8 @@ impl<'a> NodeListRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Node>> {
         let mut request = self
             .client
@@ -5227,7 +5282,8 @@ impl<'a> NodeInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Node> {
         let mut request = self
             .client
@@ -5277,7 +5333,8 @@ impl<'a> NodeDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -5330,7 +5387,8 @@ impl<'a> NodeUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -5378,7 +5436,8 @@ impl<'a> PluginListRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Plugin>> {
         let mut request = self
             .client
@@ -5422,7 +5481,8 @@ impl<'a> PluginCreateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -5466,7 +5526,8 @@ impl<'a> GetPluginPrivilegesRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<
@@ -5539,7 +5600,8 @@ impl<'a> PluginPullRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<
@@ -5604,7 +5666,8 @@ impl<'a> PluginDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Plugin> {
         let mut request = self
             .client
@@ -5650,7 +5713,8 @@ impl<'a> PluginDisableRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -5700,7 +5764,8 @@ impl<'a> PluginEnableRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -5746,7 +5811,8 @@ impl<'a> PluginInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Plugin> {
         let mut request = self
             .client
@@ -5789,7 +5855,8 @@ impl<'a> PluginPushRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<
@@ -5844,7 +5911,8 @@ impl<'a> PluginSetRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -5904,7 +5972,8 @@ impl<'a> PluginUpgradeRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<
@@ -5970,7 +6039,8 @@ impl<'a> SecretListRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Secret>> {
         let mut request = self
             .client
@@ -6012,7 +6082,8 @@ impl<'a> SecretCreateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::SecretCreateResponse> {
@@ -6059,7 +6130,8 @@ impl<'a> SecretInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Secret> {
         let mut request = self
             .client
@@ -6102,7 +6174,8 @@ impl<'a> SecretDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -6153,7 +6226,8 @@ impl<'a> SecretUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -6212,7 +6286,8 @@ impl<'a> ServiceListRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Service>> {
         let mut request = self
             .client
@@ -6261,7 +6336,8 @@ impl<'a> ServiceCreateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::ServiceCreateResponse> {
@@ -6311,7 +6387,8 @@ impl<'a> ServiceInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Service> {
         let mut request = self
             .client
@@ -6354,7 +6431,8 @@ impl<'a> ServiceDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -6460,7 +6538,8 @@ impl<'a> ServiceLogsRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::LogOutput> {
         let mut request = self
             .client
@@ -6553,7 +6632,8 @@ impl<'a> ServiceUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::ImageDeleteResponse> {
@@ -6609,7 +6689,8 @@ impl<'a> SwarmInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::SwarmInspectResponse> {
@@ -6650,7 +6731,8 @@ impl<'a> SwarmInitRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<String> {
         let mut request = self
             .client
@@ -6693,7 +6775,8 @@ impl<'a> SwarmJoinRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -6742,7 +6825,8 @@ impl<'a> SwarmLeaveRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -6785,7 +6869,8 @@ impl<'a> SwarmUnlockRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -6827,7 +6912,8 @@ impl<'a> SwarmUnlockkeyRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::SwarmUnlockkeyResponse> {
@@ -6893,7 +6979,8 @@ impl<'a> SwarmUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -6947,7 +7034,8 @@ impl<'a> SystemDataUsageRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::SystemDataUsageResponse> {
@@ -7001,7 +7089,8 @@ impl<'a> TaskListRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Task>> {
         let mut request = self
             .client
@@ -7043,7 +7132,8 @@ impl<'a> TaskInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Task> {
         let mut request = self
             .client
@@ -7085,7 +7175,8 @@ impl<'a> SystemVersionRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::SystemVersionResponse> {
@@ -7142,7 +7233,8 @@ impl<'a> VolumeListRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::VolumeListResponse> {
@@ -7186,7 +7278,8 @@ impl<'a> VolumeCreateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Volume> {
         let mut request = self
             .client
@@ -7228,7 +7321,8 @@ impl<'a> VolumePruneRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::VolumePruneResponse> {
@@ -7270,7 +7364,8 @@ impl<'a> VolumeInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Volume> {
         let mut request = self
             .client
@@ -7320,7 +7415,8 @@ impl<'a> VolumeDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client

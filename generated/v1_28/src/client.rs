@@ -1751,7 +1751,8 @@ impl<'a> SystemPingRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::PingInfo> {
         let mut request = self
             .client
@@ -1792,7 +1793,8 @@ impl<'a> SystemAuthRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::SystemAuthResponse> {
@@ -2020,7 +2022,8 @@ impl<'a> ImageBuildRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<
@@ -2190,7 +2193,8 @@ impl<'a> ImageCommitRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::IdResponse> {
         let mut request = self
             .client
@@ -2258,7 +2262,8 @@ impl<'a> ContainerCreateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::ContainerCreateResponse> {
@@ -2351,7 +2356,8 @@ impl<'a> ContainerListRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<Vec<crate::models::ContainerSummary>> {
@@ -2418,7 +2424,8 @@ impl<'a> ContainerPruneRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::ContainerPruneResponse> {
@@ -2488,7 +2495,8 @@ impl<'a> ContainerDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -2541,7 +2549,8 @@ impl<'a> ContainerArchiveRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::Archive> {
         let mut request = self
             .client
@@ -2586,7 +2595,8 @@ impl<'a> ContainerArchiveInfoRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::PathStat> {
         let mut request = self
             .client
@@ -2639,7 +2649,8 @@ impl<'a> PutContainerArchiveRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -2747,7 +2758,8 @@ impl<'a> ContainerAttachRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::Attached> {
         let mut request = self
             .client
@@ -2842,7 +2854,8 @@ impl<'a> ContainerAttachWebsocketRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::Response> {
         let mut request = self
             .client
@@ -2892,7 +2905,8 @@ impl<'a> ContainerChangesRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<
@@ -2944,7 +2958,8 @@ impl<'a> ContainerExecRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::IdResponse> {
         let mut request = self
             .client
@@ -2990,7 +3005,8 @@ impl<'a> ContainerExportRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::ByteStream> {
         let mut request = self
             .client
@@ -3038,7 +3054,8 @@ impl<'a> ContainerInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::ContainerInspectResponse> {
@@ -3095,7 +3112,8 @@ impl<'a> ContainerKillRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -3197,7 +3215,8 @@ impl<'a> ContainerLogsRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::LogOutput> {
         let mut request = self
             .client
@@ -3271,7 +3290,8 @@ impl<'a> ContainerPauseRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -3315,7 +3335,8 @@ impl<'a> ContainerRenameRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -3363,7 +3384,8 @@ impl<'a> ContainerResizeRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -3419,7 +3441,8 @@ impl<'a> ContainerRestartRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -3472,7 +3495,8 @@ impl<'a> ContainerStartRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -3533,7 +3557,8 @@ impl<'a> ContainerStatsRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<
@@ -3592,7 +3617,8 @@ impl<'a> ContainerStopRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -3645,7 +3671,8 @@ impl<'a> ContainerTopRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::ContainerTopResponse> {
@@ -3695,7 +3722,8 @@ impl<'a> ContainerUnpauseRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -3739,7 +3767,8 @@ impl<'a> ContainerUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::ContainerUpdateResponse> {
@@ -3789,7 +3818,8 @@ impl<'a> ContainerWaitRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::ContainerWaitResponse> {
@@ -3864,7 +3894,8 @@ impl<'a> SystemEventsRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<
@@ -3918,7 +3949,8 @@ impl<'a> ExecInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::ExecInspectResponse> {
@@ -3965,7 +3997,8 @@ impl<'a> ExecResizeRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -4033,7 +4066,8 @@ impl<'a> ExecStartRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::Attached> {
         let mut request = self
             .client
@@ -4136,7 +4170,8 @@ impl<'a> ImageCreateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<
@@ -4206,7 +4241,8 @@ impl<'a> ImageGetAllRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::ByteStream> {
         let mut request = self
             .client
@@ -4271,7 +4307,8 @@ impl<'a> ImageListRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<Vec<crate::models::ImageSummary>> {
@@ -4339,7 +4376,8 @@ impl<'a> ImageLoadRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<
@@ -4402,7 +4440,8 @@ impl<'a> ImagePruneRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::ImagePruneResponse> {
@@ -4467,7 +4506,8 @@ impl<'a> ImageSearchRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<Vec<crate::models::ImageSearchResponseItem>> {
@@ -4538,7 +4578,8 @@ impl<'a> ImageDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<Vec<crate::models::ImageDeleteResponseItem>> {
@@ -4593,7 +4634,8 @@ impl<'a> ImageGetRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::ByteStream> {
         let mut request = self
             .client
@@ -4634,7 +4676,8 @@ impl<'a> ImageHistoryRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<Vec<crate::models::ImageHistoryResponseItem>> {
@@ -4683,7 +4726,8 @@ impl<'a> ImageInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Image> {
         let mut request = self
             .client
@@ -4736,7 +4780,8 @@ impl<'a> ImagePushRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<
@@ -4805,7 +4850,8 @@ impl<'a> ImageTagRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -4853,7 +4899,8 @@ impl<'a> SystemInfoRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::SystemInfoResponse> {
@@ -4904,7 +4951,8 @@ impl<'a> NetworkListRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Network>> {
         let mut request = self
             .client
@@ -4946,7 +4994,8 @@ impl<'a> NetworkCreateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::NetworkCreateResponse> {
@@ -5002,7 +5051,8 @@ impl<'a> NetworkPruneRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::NetworkPruneResponse> {
@@ -5058,7 +5108,8 @@ impl<'a> NetworkInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Network> {
         let mut request = self
             .client
@@ -5104,7 +5155,8 @@ impl<'a> NetworkDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -5148,7 +5200,8 @@ impl<'a> NetworkConnectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -5195,7 +5248,8 @@ impl<'a> NetworkDisconnectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -5254,7 +5308,8 @@ impl<'a> NodeListRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Node>> {
         let mut request = self
             .client
@@ -5296,7 +5351,8 @@ impl<'a> NodeInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Node> {
         let mut request = self
             .client
@@ -5346,7 +5402,8 @@ impl<'a> NodeDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -5399,7 +5456,8 @@ impl<'a> NodeUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -5457,7 +5515,8 @@ impl<'a> PluginListRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Plugin>> {
         let mut request = self
             .client
@@ -5506,7 +5565,8 @@ impl<'a> PluginCreateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -5550,7 +5610,8 @@ impl<'a> GetPluginPrivilegesRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<
@@ -5623,7 +5684,8 @@ impl<'a> PluginPullRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<
@@ -5688,7 +5750,8 @@ impl<'a> PluginDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Plugin> {
         let mut request = self
             .client
@@ -5741,7 +5804,8 @@ impl<'a> PluginDisableRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -5794,7 +5858,8 @@ impl<'a> PluginEnableRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -5840,7 +5905,8 @@ impl<'a> PluginInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Plugin> {
         let mut request = self
             .client
@@ -5883,7 +5949,8 @@ impl<'a> PluginPushRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<
@@ -5938,7 +6005,8 @@ impl<'a> PluginSetRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -5998,7 +6066,8 @@ impl<'a> PluginUpgradeRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<
@@ -6064,7 +6133,8 @@ impl<'a> SecretListRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Secret>> {
         let mut request = self
             .client
@@ -6106,7 +6176,8 @@ impl<'a> SecretCreateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::SecretCreateResponse> {
@@ -6153,7 +6224,8 @@ impl<'a> SecretInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Secret> {
         let mut request = self
             .client
@@ -6196,7 +6268,8 @@ impl<'a> SecretDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -6247,7 +6320,8 @@ impl<'a> SecretUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -6306,7 +6380,8 @@ impl<'a> ServiceListRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Service>> {
         let mut request = self
             .client
@@ -6355,7 +6430,8 @@ impl<'a> ServiceCreateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::ServiceCreateResponse> {
@@ -6405,7 +6481,8 @@ impl<'a> ServiceInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Service> {
         let mut request = self
             .client
@@ -6448,7 +6525,8 @@ impl<'a> ServiceDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -6554,7 +6632,8 @@ impl<'a> ServiceLogsRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::LogOutput> {
         let mut request = self
             .client
@@ -6654,7 +6733,8 @@ impl<'a> ServiceUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::ServiceUpdateResponse> {
@@ -6715,7 +6795,8 @@ impl<'a> SwarmInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::SwarmInspectResponse> {
@@ -6756,7 +6837,8 @@ impl<'a> SwarmInitRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<String> {
         let mut request = self
             .client
@@ -6799,7 +6881,8 @@ impl<'a> SwarmJoinRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -6848,7 +6931,8 @@ impl<'a> SwarmLeaveRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -6891,7 +6975,8 @@ impl<'a> SwarmUnlockRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -6933,7 +7018,8 @@ impl<'a> SwarmUnlockkeyRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::SwarmUnlockkeyResponse> {
@@ -6999,7 +7085,8 @@ impl<'a> SwarmUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -7053,7 +7140,8 @@ impl<'a> SystemDataUsageRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::SystemDataUsageResponse> {
@@ -7107,7 +7195,8 @@ impl<'a> TaskListRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Task>> {
         let mut request = self
             .client
@@ -7149,7 +7238,8 @@ impl<'a> TaskInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Task> {
         let mut request = self
             .client
@@ -7191,7 +7281,8 @@ impl<'a> SystemVersionRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::SystemVersionResponse> {
@@ -7248,7 +7339,8 @@ impl<'a> VolumeListRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::VolumeListResponse> {
@@ -7292,7 +7384,8 @@ impl<'a> VolumeCreateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Volume> {
         let mut request = self
             .client
@@ -7343,7 +7436,8 @@ impl<'a> VolumePruneRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::VolumePruneResponse> {
@@ -7390,7 +7484,8 @@ impl<'a> VolumeInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Volume> {
         let mut request = self
             .client
@@ -7440,7 +7535,8 @@ impl<'a> VolumeDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client

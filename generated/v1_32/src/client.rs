@@ -1945,7 +1945,8 @@ impl<'a> SystemPingRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::PingInfo> {
         let mut request = self
             .client
@@ -1986,7 +1987,8 @@ impl<'a> SystemAuthRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::SystemAuthResponse> {
@@ -2214,7 +2216,8 @@ impl<'a> ImageBuildRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<
@@ -2328,7 +2331,8 @@ impl<'a> BuildPruneRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::BuildPruneResponse> {
@@ -2425,7 +2429,8 @@ impl<'a> ImageCommitRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::IdResponse> {
         let mut request = self
             .client
@@ -2497,7 +2502,8 @@ impl<'a> ConfigListRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Config>> {
         let mut request = self
             .client
@@ -2539,7 +2545,8 @@ impl<'a> ConfigCreateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::ConfigCreateResponse> {
@@ -2586,7 +2593,8 @@ impl<'a> ConfigInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Config> {
         let mut request = self
             .client
@@ -2629,7 +2637,8 @@ impl<'a> ConfigDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -2680,7 +2689,8 @@ impl<'a> ConfigUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -2736,7 +2746,8 @@ impl<'a> ContainerCreateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::ContainerCreateResponse> {
@@ -2829,7 +2840,8 @@ impl<'a> ContainerListRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<Vec<crate::models::ContainerSummary>> {
@@ -2897,7 +2909,8 @@ impl<'a> ContainerPruneRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::ContainerPruneResponse> {
@@ -2967,7 +2980,8 @@ impl<'a> ContainerDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -3020,7 +3034,8 @@ impl<'a> ContainerArchiveRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::Archive> {
         let mut request = self
             .client
@@ -3065,7 +3080,8 @@ impl<'a> ContainerArchiveInfoRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::PathStat> {
         let mut request = self
             .client
@@ -3118,7 +3134,8 @@ impl<'a> PutContainerArchiveRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -3226,7 +3243,8 @@ impl<'a> ContainerAttachRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::Attached> {
         let mut request = self
             .client
@@ -3321,7 +3339,8 @@ impl<'a> ContainerAttachWebsocketRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::Response> {
         let mut request = self
             .client
@@ -3371,7 +3390,8 @@ impl<'a> ContainerChangesRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<
@@ -3423,7 +3443,8 @@ impl<'a> ContainerExecRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::IdResponse> {
         let mut request = self
             .client
@@ -3469,7 +3490,8 @@ impl<'a> ContainerExportRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::ByteStream> {
         let mut request = self
             .client
@@ -3517,7 +3539,8 @@ impl<'a> ContainerInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::ContainerInspectResponse> {
@@ -3574,7 +3597,8 @@ impl<'a> ContainerKillRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -3676,7 +3700,8 @@ impl<'a> ContainerLogsRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::LogOutput> {
         let mut request = self
             .client
@@ -3750,7 +3775,8 @@ impl<'a> ContainerPauseRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -3794,7 +3820,8 @@ impl<'a> ContainerRenameRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -3842,7 +3869,8 @@ impl<'a> ContainerResizeRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -3898,7 +3926,8 @@ impl<'a> ContainerRestartRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -3951,7 +3980,8 @@ impl<'a> ContainerStartRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -4012,7 +4042,8 @@ impl<'a> ContainerStatsRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<
@@ -4071,7 +4102,8 @@ impl<'a> ContainerStopRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -4124,7 +4156,8 @@ impl<'a> ContainerTopRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::ContainerTopResponse> {
@@ -4174,7 +4207,8 @@ impl<'a> ContainerUnpauseRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -4218,7 +4252,8 @@ impl<'a> ContainerUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::ContainerUpdateResponse> {
@@ -4277,7 +4312,8 @@ impl<'a> ContainerWaitRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::ContainerWaitResponse> {
@@ -4334,7 +4370,8 @@ impl<'a> DistributionInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::DistributionInspectResponse> {
@@ -4415,7 +4452,8 @@ impl<'a> SystemEventsRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<
@@ -4469,7 +4507,8 @@ impl<'a> ExecInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::ExecInspectResponse> {
@@ -4516,7 +4555,8 @@ impl<'a> ExecResizeRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -4584,7 +4624,8 @@ impl<'a> ExecStartRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::Attached> {
         let mut request = self
             .client
@@ -4694,7 +4735,8 @@ impl<'a> ImageCreateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<
@@ -4767,7 +4809,8 @@ impl<'a> ImageGetAllRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::ByteStream> {
         let mut request = self
             .client
@@ -4832,7 +4875,8 @@ impl<'a> ImageListRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<Vec<crate::models::ImageSummary>> {
@@ -4900,7 +4944,8 @@ impl<'a> ImageLoadRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<
@@ -4964,7 +5009,8 @@ impl<'a> ImagePruneRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::ImagePruneResponse> {
@@ -5029,7 +5075,8 @@ impl<'a> ImageSearchRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<Vec<crate::models::ImageSearchResponseItem>> {
@@ -5100,7 +5147,8 @@ impl<'a> ImageDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<Vec<crate::models::ImageDeleteResponseItem>> {
@@ -5155,7 +5203,8 @@ impl<'a> ImageGetRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::ByteStream> {
         let mut request = self
             .client
@@ -5196,7 +5245,8 @@ impl<'a> ImageHistoryRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<Vec<crate::models::ImageHistoryResponseItem>> {
@@ -5245,7 +5295,8 @@ impl<'a> ImageInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Image> {
         let mut request = self
             .client
@@ -5298,7 +5349,8 @@ impl<'a> ImagePushRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<
@@ -5367,7 +5419,8 @@ impl<'a> ImageTagRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -5415,7 +5468,8 @@ impl<'a> SystemInfoRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::SystemInfo> {
         let mut request = self
             .client
@@ -5465,7 +5519,8 @@ impl<'a> NetworkListRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Network>> {
         let mut request = self
             .client
@@ -5507,7 +5562,8 @@ impl<'a> NetworkCreateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::NetworkCreateResponse> {
@@ -5564,7 +5620,8 @@ impl<'a> NetworkPruneRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::NetworkPruneResponse> {
@@ -5627,7 +5684,8 @@ impl<'a> NetworkInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Network> {
         let mut request = self
             .client
@@ -5676,7 +5734,8 @@ impl<'a> NetworkDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -5720,7 +5779,8 @@ impl<'a> NetworkConnectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -5767,7 +5827,8 @@ impl<'a> NetworkDisconnectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -5826,7 +5887,8 @@ impl<'a> NodeListRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Node>> {
         let mut request = self
             .client
@@ -5868,7 +5930,8 @@ impl<'a> NodeInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Node> {
         let mut request = self
             .client
@@ -5918,7 +5981,8 @@ impl<'a> NodeDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -5971,7 +6035,8 @@ impl<'a> NodeUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -6029,7 +6094,8 @@ impl<'a> PluginListRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Plugin>> {
         let mut request = self
             .client
@@ -6078,7 +6144,8 @@ impl<'a> PluginCreateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -6122,7 +6189,8 @@ impl<'a> GetPluginPrivilegesRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<
@@ -6195,7 +6263,8 @@ impl<'a> PluginPullRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<
@@ -6260,7 +6329,8 @@ impl<'a> PluginDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Plugin> {
         let mut request = self
             .client
@@ -6313,7 +6383,8 @@ impl<'a> PluginDisableRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -6366,7 +6437,8 @@ impl<'a> PluginEnableRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -6412,7 +6484,8 @@ impl<'a> PluginInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Plugin> {
         let mut request = self
             .client
@@ -6455,7 +6528,8 @@ impl<'a> PluginPushRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<
@@ -6510,7 +6584,8 @@ impl<'a> PluginSetRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -6570,7 +6645,8 @@ impl<'a> PluginUpgradeRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<
@@ -6639,7 +6715,8 @@ impl<'a> SecretListRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Secret>> {
         let mut request = self
             .client
@@ -6681,7 +6758,8 @@ impl<'a> SecretCreateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::SecretCreateResponse> {
@@ -6728,7 +6806,8 @@ impl<'a> SecretInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Secret> {
         let mut request = self
             .client
@@ -6771,7 +6850,8 @@ impl<'a> SecretDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -6822,7 +6902,8 @@ impl<'a> SecretUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -6882,7 +6963,8 @@ impl<'a> ServiceListRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Service>> {
         let mut request = self
             .client
@@ -6931,7 +7013,8 @@ impl<'a> ServiceCreateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::ServiceCreateResponse> {
@@ -6988,7 +7071,8 @@ impl<'a> ServiceInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Service> {
         let mut request = self
             .client
@@ -7034,7 +7118,8 @@ impl<'a> ServiceDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -7140,7 +7225,8 @@ impl<'a> ServiceLogsRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::LogOutput> {
         let mut request = self
             .client
@@ -7240,7 +7326,8 @@ impl<'a> ServiceUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::ServiceUpdateResponse> {
@@ -7301,7 +7388,8 @@ impl<'a> SessionRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -7337,7 +7425,8 @@ impl<'a> SwarmInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Swarm> {
         let mut request = self
             .client
@@ -7374,7 +7463,8 @@ impl<'a> SwarmInitRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<String> {
         let mut request = self
             .client
@@ -7417,7 +7507,8 @@ impl<'a> SwarmJoinRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -7466,7 +7557,8 @@ impl<'a> SwarmLeaveRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -7509,7 +7601,8 @@ impl<'a> SwarmUnlockRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -7551,7 +7644,8 @@ impl<'a> SwarmUnlockkeyRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::SwarmUnlockkeyResponse> {
@@ -7617,7 +7711,8 @@ impl<'a> SwarmUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -7671,7 +7766,8 @@ impl<'a> SystemDataUsageRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::SystemDataUsageResponse> {
@@ -7725,7 +7821,8 @@ impl<'a> TaskListRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Task>> {
         let mut request = self
             .client
@@ -7767,7 +7864,8 @@ impl<'a> TaskInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Task> {
         let mut request = self
             .client
@@ -7873,7 +7971,8 @@ impl<'a> TaskLogsRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::LogOutput> {
         let mut request = self
             .client
@@ -7949,7 +8048,8 @@ impl<'a> SystemVersionRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::SystemVersionResponse> {
@@ -8006,7 +8106,8 @@ impl<'a> VolumeListRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::VolumeListResponse> {
@@ -8050,7 +8151,8 @@ impl<'a> VolumeCreateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Volume> {
         let mut request = self
             .client
@@ -8102,7 +8204,8 @@ impl<'a> VolumePruneRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::VolumePruneResponse> {
@@ -8149,7 +8252,8 @@ impl<'a> VolumeInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Volume> {
         let mut request = self
             .client
@@ -8199,7 +8303,8 @@ impl<'a> VolumeDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client

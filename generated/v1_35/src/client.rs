@@ -1947,7 +1947,8 @@ impl<'a> SystemPingRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::PingInfo> {
         let mut request = self
             .client
@@ -1988,7 +1989,8 @@ impl<'a> SystemAuthRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::SystemAuthResponse> {
@@ -2223,7 +2225,8 @@ impl<'a> ImageBuildRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<
@@ -2340,7 +2343,8 @@ impl<'a> BuildPruneRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::BuildPruneResponse> {
@@ -2437,7 +2441,8 @@ impl<'a> ImageCommitRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::IdResponse> {
         let mut request = self
             .client
@@ -2509,7 +2514,8 @@ impl<'a> ConfigListRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Config>> {
         let mut request = self
             .client
@@ -2551,7 +2557,8 @@ impl<'a> ConfigCreateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::ConfigCreateResponse> {
@@ -2598,7 +2605,8 @@ impl<'a> ConfigInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Config> {
         let mut request = self
             .client
@@ -2641,7 +2649,8 @@ impl<'a> ConfigDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -2692,7 +2701,8 @@ impl<'a> ConfigUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -2748,7 +2758,8 @@ impl<'a> ContainerCreateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::ContainerCreateResponse> {
@@ -2841,7 +2852,8 @@ impl<'a> ContainerListRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<Vec<crate::models::ContainerSummary>> {
@@ -2909,7 +2921,8 @@ impl<'a> ContainerPruneRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::ContainerPruneResponse> {
@@ -2979,7 +2992,8 @@ impl<'a> ContainerDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -3032,7 +3046,8 @@ impl<'a> ContainerArchiveRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::Archive> {
         let mut request = self
             .client
@@ -3077,7 +3092,8 @@ impl<'a> ContainerArchiveInfoRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::PathStat> {
         let mut request = self
             .client
@@ -3130,7 +3146,8 @@ impl<'a> PutContainerArchiveRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -3238,7 +3255,8 @@ impl<'a> ContainerAttachRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::Attached> {
         let mut request = self
             .client
@@ -3333,7 +3351,8 @@ impl<'a> ContainerAttachWebsocketRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::Response> {
         let mut request = self
             .client
@@ -3383,7 +3402,8 @@ impl<'a> ContainerChangesRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<
@@ -3435,7 +3455,8 @@ impl<'a> ContainerExecRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::IdResponse> {
         let mut request = self
             .client
@@ -3481,7 +3502,8 @@ impl<'a> ContainerExportRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::ByteStream> {
         let mut request = self
             .client
@@ -3529,7 +3551,8 @@ impl<'a> ContainerInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::ContainerInspectResponse> {
@@ -3586,7 +3609,8 @@ impl<'a> ContainerKillRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -3695,7 +3719,8 @@ impl<'a> ContainerLogsRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::LogOutput> {
         let mut request = self
             .client
@@ -3772,7 +3797,8 @@ impl<'a> ContainerPauseRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -3816,7 +3842,8 @@ impl<'a> ContainerRenameRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -3864,7 +3891,8 @@ impl<'a> ContainerResizeRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -3920,7 +3948,8 @@ impl<'a> ContainerRestartRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -3973,7 +4002,8 @@ impl<'a> ContainerStartRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -4034,7 +4064,8 @@ impl<'a> ContainerStatsRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<
@@ -4093,7 +4124,8 @@ impl<'a> ContainerStopRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -4146,7 +4178,8 @@ impl<'a> ContainerTopRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::ContainerTopResponse> {
@@ -4196,7 +4229,8 @@ impl<'a> ContainerUnpauseRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -4240,7 +4274,8 @@ impl<'a> ContainerUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::ContainerUpdateResponse> {
@@ -4299,7 +4334,8 @@ impl<'a> ContainerWaitRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::ContainerWaitResponse> {
@@ -4356,7 +4392,8 @@ impl<'a> DistributionInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::DistributionInspectResponse> {
@@ -4441,7 +4478,8 @@ impl<'a> SystemEventsRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<
@@ -4495,7 +4533,8 @@ impl<'a> ExecInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::ExecInspectResponse> {
@@ -4542,7 +4581,8 @@ impl<'a> ExecResizeRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -4610,7 +4650,8 @@ impl<'a> ExecStartRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::Attached> {
         let mut request = self
             .client
@@ -4720,7 +4761,8 @@ impl<'a> ImageCreateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<
@@ -4793,7 +4835,8 @@ impl<'a> ImageGetAllRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::ByteStream> {
         let mut request = self
             .client
@@ -4858,7 +4901,8 @@ impl<'a> ImageListRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<Vec<crate::models::ImageSummary>> {
@@ -4926,7 +4970,8 @@ impl<'a> ImageLoadRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<
@@ -4990,7 +5035,8 @@ impl<'a> ImagePruneRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::ImagePruneResponse> {
@@ -5055,7 +5101,8 @@ impl<'a> ImageSearchRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<Vec<crate::models::ImageSearchResponseItem>> {
@@ -5126,7 +5173,8 @@ impl<'a> ImageDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<Vec<crate::models::ImageDeleteResponseItem>> {
@@ -5181,7 +5229,8 @@ impl<'a> ImageGetRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::ByteStream> {
         let mut request = self
             .client
@@ -5222,7 +5271,8 @@ impl<'a> ImageHistoryRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<Vec<crate::models::ImageHistoryResponseItem>> {
@@ -5271,7 +5321,8 @@ impl<'a> ImageInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Image> {
         let mut request = self
             .client
@@ -5324,7 +5375,8 @@ impl<'a> ImagePushRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<
@@ -5393,7 +5445,8 @@ impl<'a> ImageTagRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -5441,7 +5494,8 @@ impl<'a> SystemInfoRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::SystemInfo> {
         let mut request = self
             .client
@@ -5491,7 +5545,8 @@ impl<'a> NetworkListRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Network>> {
         let mut request = self
             .client
@@ -5533,7 +5588,8 @@ impl<'a> NetworkCreateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::NetworkCreateResponse> {
@@ -5590,7 +5646,8 @@ impl<'a> NetworkPruneRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::NetworkPruneResponse> {
@@ -5653,7 +5710,8 @@ impl<'a> NetworkInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Network> {
         let mut request = self
             .client
@@ -5702,7 +5760,8 @@ impl<'a> NetworkDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -5746,7 +5805,8 @@ impl<'a> NetworkConnectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -5793,7 +5853,8 @@ impl<'a> NetworkDisconnectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -5852,7 +5913,8 @@ impl<'a> NodeListRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Node>> {
         let mut request = self
             .client
@@ -5894,7 +5956,8 @@ impl<'a> NodeInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Node> {
         let mut request = self
             .client
@@ -5944,7 +6007,8 @@ impl<'a> NodeDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -5997,7 +6061,8 @@ impl<'a> NodeUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -6055,7 +6120,8 @@ impl<'a> PluginListRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Plugin>> {
         let mut request = self
             .client
@@ -6104,7 +6170,8 @@ impl<'a> PluginCreateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -6148,7 +6215,8 @@ impl<'a> GetPluginPrivilegesRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<
@@ -6221,7 +6289,8 @@ impl<'a> PluginPullRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<
@@ -6286,7 +6355,8 @@ impl<'a> PluginDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Plugin> {
         let mut request = self
             .client
@@ -6339,7 +6409,8 @@ impl<'a> PluginDisableRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -6392,7 +6463,8 @@ impl<'a> PluginEnableRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -6438,7 +6510,8 @@ impl<'a> PluginInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Plugin> {
         let mut request = self
             .client
@@ -6481,7 +6554,8 @@ impl<'a> PluginPushRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<
@@ -6536,7 +6610,8 @@ impl<'a> PluginSetRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -6596,7 +6671,8 @@ impl<'a> PluginUpgradeRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<
@@ -6665,7 +6741,8 @@ impl<'a> SecretListRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Secret>> {
         let mut request = self
             .client
@@ -6707,7 +6784,8 @@ impl<'a> SecretCreateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::SecretCreateResponse> {
@@ -6754,7 +6832,8 @@ impl<'a> SecretInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Secret> {
         let mut request = self
             .client
@@ -6797,7 +6876,8 @@ impl<'a> SecretDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -6848,7 +6928,8 @@ impl<'a> SecretUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -6908,7 +6989,8 @@ impl<'a> ServiceListRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Service>> {
         let mut request = self
             .client
@@ -6957,7 +7039,8 @@ impl<'a> ServiceCreateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::ServiceCreateResponse> {
@@ -7014,7 +7097,8 @@ impl<'a> ServiceInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Service> {
         let mut request = self
             .client
@@ -7060,7 +7144,8 @@ impl<'a> ServiceDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -7166,7 +7251,8 @@ impl<'a> ServiceLogsRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::LogOutput> {
         let mut request = self
             .client
@@ -7266,7 +7352,8 @@ impl<'a> ServiceUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::ServiceUpdateResponse> {
@@ -7327,7 +7414,8 @@ impl<'a> SessionRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -7363,7 +7451,8 @@ impl<'a> SwarmInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Swarm> {
         let mut request = self
             .client
@@ -7400,7 +7489,8 @@ impl<'a> SwarmInitRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<String> {
         let mut request = self
             .client
@@ -7443,7 +7533,8 @@ impl<'a> SwarmJoinRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -7492,7 +7583,8 @@ impl<'a> SwarmLeaveRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -7535,7 +7627,8 @@ impl<'a> SwarmUnlockRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -7577,7 +7670,8 @@ impl<'a> SwarmUnlockkeyRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::SwarmUnlockkeyResponse> {
@@ -7643,7 +7737,8 @@ impl<'a> SwarmUpdateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
@@ -7697,7 +7792,8 @@ impl<'a> SystemDataUsageRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::SystemDataUsageResponse> {
@@ -7751,7 +7847,8 @@ impl<'a> TaskListRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<Vec<crate::models::Task>> {
         let mut request = self
             .client
@@ -7793,7 +7890,8 @@ impl<'a> TaskInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Task> {
         let mut request = self
             .client
@@ -7899,7 +7997,8 @@ impl<'a> TaskLogsRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<dockwright_runtime::LogOutput> {
         let mut request = self
             .client
@@ -7975,7 +8074,8 @@ impl<'a> SystemVersionRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::SystemVersionResponse> {
@@ -8032,7 +8132,8 @@ impl<'a> VolumeListRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::VolumeListResponse> {
@@ -8076,7 +8177,8 @@ impl<'a> VolumeCreateRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Volume> {
         let mut request = self
             .client
@@ -8128,7 +8230,8 @@ impl<'a> VolumePruneRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(
         self,
     ) -> dockwright_runtime::SendFuture<crate::models::VolumePruneResponse> {
@@ -8175,7 +8278,8 @@ impl<'a> VolumeInspectRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<crate::models::Volume> {
         let mut request = self
             .client
@@ -8225,7 +8329,8 @@ impl<'a> VolumeDeleteRequest<'a> {
         self
     }
 
-    /// Sends the request: the returned future does, when first polled.
+    /// Sends the request when the returned future is first polled; awaiting the
+    /// request itself does the same.
     pub fn send(self) -> dockwright_runtime::SendFuture<()> {
         let mut request = self
             .client
