@@ -133,9 +133,8 @@ impl Response {
     /// threads: a list of tens of megabytes takes long enough to stall the other tasks of
     /// the caller's thread, and the request's time limit still applies to it.
     pub async fn json<T: serde::de::DeserializeOwned + Send + 'static>(self) -> Result<T, Error> {
-        let request = self.info.describe();
         let value = self.json_erased(crate::send::decode_erased::<T>).await?;
-        crate::send::unbox(value, &request)
+        crate::send::unbox(value)
     }
 
     /// [`Response::json`] with the decoding passed as a plain function: this async code

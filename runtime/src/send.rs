@@ -36,11 +36,11 @@ pub(crate) fn decode_erased<T: serde::de::DeserializeOwned + Send + 'static>(
 }
 
 /// The value [`decode_erased::<T>`] boxed.
-pub(crate) fn unbox<T: 'static>(value: Erased, request: &str) -> Result<T, Error> {
+pub(crate) fn unbox<T: 'static>(value: Erased) -> Result<T, Error> {
     value
         .downcast::<T>()
         .map(|value| *value)
-        .map_err(|_| mismatch(request))
+        .map_err(|_| mismatch())
 }
 
 /// What the request's answer is, i.e. which `send_*` of [`RequestBuilder`] performs it.
@@ -91,17 +91,10 @@ async fn perform(request: RequestBuilder, expect: Expect) -> Result<Answer, Erro
     })
 }
 
-/// The request of [`perform`], described for the (impossible) mismatch error.
-fn describe(request: &RequestBuilder) -> String {
-    format!("{} {}", request.method(), request.path())
-}
-
 /// An answer of another kind than the one asked for: impossible, as every constructor
 /// of [`SendFuture`] pairs what it asks for with how it reads the answer.
-fn mismatch(request: &str) -> Error {
-    Error::config(format!(
-        "{request}: dockwright internal error: the answer is not of the expected kind"
-    ))
+fn mismatch() -> Error {
+    Error::config("dockwright internal error: the answer is not of the expected kind")
 }
 
 /// The future of a generated request: `send()` returns it and `.await` on a request
@@ -112,15 +105,12 @@ fn mismatch(request: &str) -> Error {
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct SendFuture<T> {
     sending: Pin<Box<dyn Future<Output = Result<Answer, Error>> + Send>>,
-    request: String,
-    finish: fn(Answer, &str) -> Result<T, Error>,
+    finish: fn(Answer) -> Result<T, Error>,
 }
 
 impl<T> std::fmt::Debug for SendFuture<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SendFuture")
-            .field("request", &self.request)
-            .finish_non_exhaustive()
+        f.debug_struct("SendFuture").finish_non_exhaustive()
     }
 }
 
@@ -131,9 +121,7 @@ impl<T> Future for SendFuture<T> {
         let this = &mut *self;
         match this.sending.as_mut().poll(cx) {
             Poll::Pending => Poll::Pending,
-            Poll::Ready(answer) => {
-                Poll::Ready(answer.and_then(|a| (this.finish)(a, &this.request)))
-            }
+            Poll::Ready(answer) => Poll::Ready(answer.and_then(this.finish)),
         }
     }
 }
@@ -142,10 +130,9 @@ impl<T> SendFuture<T> {
     fn start(
         request: RequestBuilder,
         expect: Expect,
-        finish: fn(Answer, &str) -> Result<T, Error>,
+        finish: fn(Answer) -> Result<T, Error>,
     ) -> Self {
         SendFuture {
-            request: describe(&request),
             sending: Box::pin(perform(request, expect)),
             finish,
         }
@@ -155,9 +142,9 @@ impl<T> SendFuture<T> {
 /// Reads the variant `$variant` of an [`Answer`], or fails with [`mismatch`].
 macro_rules! take {
     ($variant:ident) => {
-        |answer, request| match answer {
+        |answer| match answer {
             Answer::$variant(value) => Ok(value),
-            _ => Err(mismatch(request)),
+            _ => Err(mismatch()),
         }
     };
 }
@@ -168,9 +155,9 @@ impl<T: serde::de::DeserializeOwned + Send + 'static> SendFuture<T> {
         Self::start(
             request,
             Expect::Json(decode_erased::<T>),
-            |answer, request| match answer {
-                Answer::Value(value) => unbox(value, request),
-                _ => Err(mismatch(request)),
+            |answer| match answer {
+                Answer::Value(value) => unbox(value),
+                _ => Err(mismatch()),
             },
         )
     }
@@ -183,11 +170,9 @@ impl<T: serde::de::DeserializeOwned + Default + Send + 'static> SendFuture<T> {
         Self::start(
             request,
             Expect::Json(decode_erased::<Option<T>>),
-            |answer, request| match answer {
-                Answer::Value(value) => {
-                    unbox::<Option<T>>(value, request).map(Option::unwrap_or_default)
-                }
-                _ => Err(mismatch(request)),
+            |answer| match answer {
+                Answer::Value(value) => unbox::<Option<T>>(value).map(Option::unwrap_or_default),
+                _ => Err(mismatch()),
             },
         )
     }
@@ -259,9 +244,9 @@ impl SendFuture<PingInfo> {
 impl<T> SendFuture<JsonStream<T>> {
     /// Newline-delimited JSON values of `T` ([`RequestBuilder::send_json_stream`]).
     pub fn json_lines(request: RequestBuilder) -> Self {
-        Self::start(request, Expect::Bytes, |answer, request| match answer {
+        Self::start(request, Expect::Bytes, |answer| match answer {
             Answer::Bytes(body) => Ok(NdjsonStream::new(body)),
-            _ => Err(mismatch(request)),
+            _ => Err(mismatch()),
         })
     }
 }
@@ -269,9 +254,9 @@ impl<T> SendFuture<JsonStream<T>> {
 impl<T> SendFuture<Progress<T>> {
     /// Progress messages of `T` ([`RequestBuilder::send_progress`]).
     pub fn progress(request: RequestBuilder) -> Self {
-        Self::start(request, Expect::Bytes, |answer, request| match answer {
+        Self::start(request, Expect::Bytes, |answer| match answer {
             Answer::Bytes(body) => Ok(ProgressStream::new(body)),
-            _ => Err(mismatch(request)),
+            _ => Err(mismatch()),
         })
     }
 }
