@@ -30,6 +30,8 @@ mod request;
 #[cfg(feature = "client")]
 mod response;
 #[cfg(feature = "client")]
+mod send;
+#[cfg(feature = "client")]
 mod tls;
 #[cfg(feature = "client")]
 mod transport;
@@ -48,6 +50,7 @@ pub use {
     query::QueryValue,
     request::RequestBuilder,
     response::{decode_json, ByteStream, Response, Upgraded, OFFLOAD_DECODE_ABOVE},
+    send::SendFuture,
     tls::TlsConfig,
     transport::{Transport, TransportBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_SIZE},
     version::{check_api_version, compare_api_versions},

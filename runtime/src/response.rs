@@ -133,14 +133,25 @@ impl Response {
     /// threads: a list of tens of megabytes takes long enough to stall the other tasks of
     /// the caller's thread, and the request's time limit still applies to it.
     pub async fn json<T: serde::de::DeserializeOwned + Send + 'static>(self) -> Result<T, Error> {
+        let value = self.json_erased(crate::send::decode_erased::<T>).await?;
+        crate::send::unbox(value)
+    }
+
+    /// [`Response::json`] with the decoding passed as a plain function: this async code
+    /// then exists once in the runtime rather than once per answer type in every
+    /// generated crate (see [`crate::SendFuture`]).
+    pub(crate) async fn json_erased(
+        self,
+        decode: crate::send::ErasedDecoder,
+    ) -> Result<Erased, Error> {
         let request = self.info.describe();
         let deadline = self.info.deadline;
         let bytes = self.bytes().await?;
         if bytes.len() <= OFFLOAD_DECODE_ABOVE || tokio::runtime::Handle::try_current().is_err() {
-            return decode_json(&bytes, &request);
+            return decode(&bytes, &request);
         }
         let describe = request.clone();
-        let decoding = tokio::task::spawn_blocking(move || decode_json(&bytes, &describe));
+        let decoding = tokio::task::spawn_blocking(move || decode(&bytes, &describe));
         let joined = match deadline {
             None => decoding.await,
             Some(deadline) => tokio::time::timeout_at(deadline, decoding)
@@ -150,6 +161,9 @@ impl Response {
         joined.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
     }
 }
+
+/// A decoded value whose type only the caller knows.
+pub(crate) type Erased = Box<dyn std::any::Any + Send>;
 
 /// Buffered JSON answers larger than this are decoded off the async runtime's thread.
 pub const OFFLOAD_DECODE_ABOVE: usize = 1024 * 1024;
@@ -173,17 +187,20 @@ pub(crate) async fn read_prefix(mut resp: reqwest::Response, limit: usize) -> By
 ///
 /// Answers that decode (nearly all) take serde_json's plain path: tracking the path costs
 /// an allocation per object key and about half of the decoding time, so it is only paid
-/// again, on the same bytes, to describe a failure. The body is checked as UTF-8 once,
-/// in one pass, rather than string by string.
+/// again, on the same text, to describe a failure. The body is checked as UTF-8 once, in
+/// one pass, rather than string by string; both passes read that text, so each answer
+/// type's deserializer is compiled twice, not three times (a third copy, for bytes that
+/// are not UTF-8, cost more compile time than any other part of a generated client).
+/// A body that is not UTF-8 (Go's encoder never writes one) is a decode error naming the
+/// path of the string that holds the bad bytes.
 pub fn decode_json<T: serde::de::DeserializeOwned>(body: &[u8], request: &str) -> Result<T, Error> {
-    let fast = match std::str::from_utf8(body) {
-        Ok(text) => serde_json::from_str(text),
-        Err(_) => serde_json::from_slice(body),
+    let Ok(text) = std::str::from_utf8(body) else {
+        return Err(not_utf8(body, request));
     };
-    if let Ok(value) = fast {
+    if let Ok(value) = serde_json::from_str(text) {
         return Ok(value);
     }
-    let mut de = serde_json::Deserializer::from_slice(body);
+    let mut de = serde_json::Deserializer::from_str(text);
     let value: Result<T, _> = serde_path_to_error::deserialize(&mut de);
     let (path, source) = match value {
         Ok(v) => match de.end() {
@@ -198,6 +215,26 @@ pub fn decode_json<T: serde::de::DeserializeOwned>(body: &[u8], request: &str) -
         excerpt: excerpt(body, &source),
         source,
     })
+}
+
+/// The decode error of a body that is not UTF-8: where serde_json's own reading (as
+/// untyped JSON, which checks every string) stops, and the path of that value.
+fn not_utf8(body: &[u8], request: &str) -> Error {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let read: Result<serde_json::Value, _> = serde_path_to_error::deserialize(&mut de);
+    let (path, source) = match read {
+        Err(e) => (e.path().to_string(), e.into_inner()),
+        Ok(_) => (
+            ".".to_owned(),
+            <serde_json::Error as serde::de::Error>::custom("the answer is not UTF-8 text"),
+        ),
+    };
+    Error::Decode {
+        request: request.to_owned(),
+        path,
+        excerpt: excerpt(body, &source),
+        source,
+    }
 }
 
 /// About 60 bytes either side of where serde_json stopped.
@@ -394,6 +431,16 @@ mod tests {
             .unwrap_err();
         assert!(
             matches!(err, Error::Decode { ref path, .. } if path == "[0].Ports[0].PublicPort"),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_a_decode_error_with_a_path() {
+        let body = b"[{\"Ports\":[]},{\"Names\":[\"a\xffb\"]}]";
+        let err = decode_json::<serde_json::Value>(body, "GET /x").unwrap_err();
+        assert!(
+            matches!(err, Error::Decode { ref path, .. } if path == "[1].Names[0]"),
             "{err:?}"
         );
     }

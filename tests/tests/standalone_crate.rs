@@ -41,12 +41,9 @@ fn a_generated_crate_copied_out_of_the_repository_builds() {
     let crate_dir = root.join("generated/v1_41");
     let out = std::env::temp_dir().join(format!("dockwright-copied-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&out);
-    std::fs::create_dir_all(out.join("src")).unwrap();
+    std::fs::create_dir_all(&out).unwrap();
     std::fs::copy(crate_dir.join("README.md"), out.join("README.md")).unwrap();
-    for entry in std::fs::read_dir(crate_dir.join("src")).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), out.join("src").join(entry.file_name())).unwrap();
-    }
+    copy_tree(&crate_dir.join("src"), &out.join("src"));
     let manifest = std::fs::read_to_string(crate_dir.join("Cargo.toml")).unwrap();
     assert!(
         !manifest.contains("workspace = true") && !manifest.contains(".workspace"),
@@ -94,4 +91,18 @@ fn a_generated_crate_copied_out_of_the_repository_builds() {
         out.display()
     );
     std::fs::remove_dir_all(&out).unwrap();
+}
+
+/// Copies a folder with its subfolders (`src/models/` holds the models' serde impls).
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
 }

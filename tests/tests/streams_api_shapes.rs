@@ -1,6 +1,6 @@
 //! The typed shapes the generator gives the non-JSON operations, checked at compile time
 //! for the oldest crate (v1.25, whose operations still had their pre-1.28 names) and for
-//! the three crates the engine tests run. Nothing here is executed.
+//! the three crates the engine tests run. Only `send_future` runs something (no daemon).
 
 #![allow(dead_code, clippy::let_underscore_future)]
 
@@ -94,3 +94,38 @@ mod v1_25 {
 
 #[test]
 fn shapes_compile() {}
+
+/// Every request resolves through the runtime's named `SendFuture` (also its `IntoFuture`
+/// type, so the docs show a name), which owns all it needs: it can be spawned, and it
+/// outlives the client that built it.
+mod send_future {
+    use dockwright_runtime::{LogOutput, SendFuture};
+    use dockwright_v1_41::{client, models};
+    use std::future::{Future, IntoFuture};
+
+    fn named<R: IntoFuture<IntoFuture = SendFuture<T>>, T>() {}
+    fn spawnable<F: Future + Send + 'static>() {}
+
+    fn all() {
+        named::<client::ContainerListRequest<'static>, Vec<models::ContainerSummary>>();
+        named::<client::ContainerStartRequest<'static>, ()>();
+        named::<client::ContainerLogsRequest<'static>, LogOutput>();
+        spawnable::<SendFuture<Vec<models::ContainerSummary>>>();
+        spawnable::<SendFuture<LogOutput>>();
+    }
+
+    #[tokio::test]
+    async fn the_future_outlives_the_client() {
+        let dir = std::env::temp_dir().join(format!("dockwright-no-daemon-{}", std::process::id()));
+        let transport = dockwright_runtime::Transport::unix(dir.join("docker.sock")).unwrap();
+        let future = {
+            let docker = dockwright_v1_41::Client::new(transport);
+            docker.container_list().all(true).send()
+        };
+        let err = tokio::spawn(future).await.unwrap().unwrap_err();
+        assert!(
+            err.to_string().contains("/v1.41/containers/json"),
+            "the error names the request: {err}"
+        );
+    }
+}

@@ -95,12 +95,13 @@ fn convert(shape: &ParamShape, value: TokenStream) -> TokenStream {
     }
 }
 
-/// What the method's future resolves to and how the runtime gets it.
+/// What the method's future resolves to, and the runtime's `SendFuture` constructor that
+/// reads it from `request` (the async work is the runtime's, compiled once).
 fn response_plan(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
     let models = quote!(crate::models::);
     let raw = (
         quote!(dockwright_runtime::Response),
-        quote!(request.send().await),
+        quote!(dockwright_runtime::SendFuture::response(request)),
     );
     // Streams, hijacks, archives and header results: typed from the stream-kind table.
     if let Some(plan) = super::streams::response_plan(api, op) {
@@ -110,16 +111,21 @@ fn response_plan(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
         // A list or map answer may be Go's nil: `null` is empty (crate::ir::nullability).
         ResponseKind::Json(t) if crate::ir::nullability::response_null_is_empty(api, t) => {
             let t = rust_type_in(api, t, &models);
-            let send =
-                quote!(request.send_json::<Option<#t>>().await.map(Option::unwrap_or_default));
+            let send = quote!(dockwright_runtime::SendFuture::json_or_default(request));
             (t, send)
         }
         ResponseKind::Json(t) => {
             let t = rust_type_in(api, t, &models);
-            (t, quote!(request.send_json().await))
+            (t, quote!(dockwright_runtime::SendFuture::json(request)))
         }
-        ResponseKind::Empty => (quote!(()), quote!(request.send_empty().await)),
-        ResponseKind::Text => (quote!(String), quote!(request.send_text().await)),
+        ResponseKind::Empty => (
+            quote!(()),
+            quote!(dockwright_runtime::SendFuture::empty(request)),
+        ),
+        ResponseKind::Text => (
+            quote!(String),
+            quote!(dockwright_runtime::SendFuture::text(request)),
+        ),
         ResponseKind::Bytes => raw,
     }
 }
@@ -496,8 +502,9 @@ fn request_type(api: &Api, op: &Operation) -> TokenStream {
         impl<'a> #name<'a> {
             #(#setters)*
 
-            /// Sends the request.
-            pub async fn send(self) -> dockwright_runtime::Result<#output> {
+            /// Sends the request when the returned future is first polled; awaiting the
+            /// request itself does the same.
+            pub fn send(self) -> dockwright_runtime::SendFuture<#output> {
                 #binding = self.client.transport.request(dockwright_runtime::Method::#method_token, #path_expr);
                 #(#steps)*
                 #finish
@@ -506,9 +513,9 @@ fn request_type(api: &Api, op: &Operation) -> TokenStream {
 
         impl<'a> std::future::IntoFuture for #name<'a> {
             type Output = dockwright_runtime::Result<#output>;
-            type IntoFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>>;
+            type IntoFuture = dockwright_runtime::SendFuture<#output>;
             fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
+                self.send()
             }
         }
     }

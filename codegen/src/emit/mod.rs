@@ -167,11 +167,18 @@ fn crate_files_inner(
     runtime: &RuntimeDependency,
     has_changes: bool,
 ) -> Result<Vec<GeneratedFile>> {
-    let models = models::models(api);
+    let (models, serde_impls) = models::models(api);
     let filters = filters::filters(api);
     let client = client::client(api);
     let lib = lib_rs(api, has_changes);
-    Ok(vec![
+    let serde_impls = match serde_impls {
+        Some(tokens) => vec![GeneratedFile {
+            path: "src/models/serde_impls.rs".into(),
+            contents: rust_file(api, "models/serde_impls", tokens)?,
+        }],
+        None => Vec::new(),
+    };
+    let mut files = vec![
         GeneratedFile {
             path: "Cargo.toml".into(),
             contents: package::cargo_toml(api, runtime),
@@ -196,7 +203,9 @@ fn crate_files_inner(
             path: "src/client.rs".into(),
             contents: rust_file(api, "client", client)?,
         },
-    ])
+    ];
+    files.extend(serde_impls);
+    Ok(files)
 }
 
 /// `prelude`: what nearly every user of the crate names, in one `use`.

@@ -1,4 +1,6 @@
-//! IR types → `models.rs`: one Rust item per [`TypeDef`].
+//! IR types → `models.rs`: one Rust item per [`TypeDef`], and their `Serialize` /
+//! `Deserialize` impls apart in `models/serde_impls.rs`, so that the file users read in
+//! their editor is the types and their docs alone.
 //!
 //! Structs ignore unknown JSON fields (the API's objects are open), read and write every
 //! field under the spec's own key (JSON casing is mixed), and make a field `Option` unless
@@ -16,11 +18,38 @@ use super::docs::sanitize;
 use super::ident;
 use crate::ir::{nullability, Api, IntWidth, TypeDef, TypeId, TypeKind, TypeRef};
 
-/// The tokens of the whole `models` module.
-pub fn models(api: &Api) -> TokenStream {
+/// The tokens of the `models` module (the types) and of its private `serde_impls`
+/// module (their serde impls; `None` when there is none, as an empty module's glob
+/// import would be unused).
+pub fn models(api: &Api) -> (TokenStream, Option<TokenStream>) {
     let defaults = DefaultTable::new(api);
-    let items = api.types.iter().map(|t| type_def(api, t, &defaults));
-    quote! { #(#items)* }
+    let (items, impls): (Vec<_>, Vec<_>) = api
+        .types
+        .iter()
+        .map(|t| type_def(api, t, &defaults))
+        .unzip();
+    let any_impls = impls.iter().any(|i| !i.is_empty());
+    let module = any_impls.then(|| {
+        quote! {
+            /// The `Serialize` / `Deserialize` impls of these types, kept apart so that
+            /// this file reads as the types alone.
+            mod serde_impls;
+        }
+    });
+    let serde = any_impls.then(|| {
+        quote! {
+            //! `Serialize` / `Deserialize` for the types of [`crate::models`], written out
+            //! rather than derived (what the derive expands to was most of the crate's
+            //! compile time): objects as maps under the spec's keys, unknown keys skipped,
+            //! `null` read as the empty list or map where Go sends nil; enums as their
+            //! wire value, unknown values kept.
+
+            use super::*;
+
+            #(#impls)*
+        }
+    });
+    (quote! { #(#items)* #module }, serde)
 }
 
 /// The Rust type of a value shape, as used inside the `models` module.
@@ -79,7 +108,8 @@ pub(super) fn doc_attr(text: Option<&str>) -> TokenStream {
     }
 }
 
-fn type_def(api: &Api, t: &TypeDef, defaults: &DefaultTable) -> TokenStream {
+/// A type's definition, and its serde impls (empty for aliases).
+fn type_def(api: &Api, t: &TypeDef, defaults: &DefaultTable) -> (TokenStream, TokenStream) {
     let name = ident(&t.name);
     let docs = doc_attr(t.docs.as_deref());
     match &t.kind {
@@ -99,21 +129,20 @@ fn type_def(api: &Api, t: &TypeDef, defaults: &DefaultTable) -> TokenStream {
                 }
             });
             let default = defaults.has_default(t.id).then(|| quote!(Default,));
-            let serde_impls = struct_serde(api, t);
-            quote! {
+            let def = quote! {
                 #docs
                 #[derive(Debug, Clone, PartialEq, #default)]
                 pub struct #name {
                     #(#fields)*
                 }
-                #serde_impls
-            }
+            };
+            (def, struct_serde(api, t))
         }
         TypeKind::StringEnum(variants) => {
             let idents: Vec<_> = variants.iter().map(|v| ident(&v.rust_name)).collect();
             let values: Vec<_> = variants.iter().map(|v| v.value.as_str()).collect();
             let variant_docs = values.iter().map(|v| format!(" `{v:?}`"));
-            quote! {
+            let def = quote! {
                 #docs
                 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
                 pub enum #name {
@@ -143,6 +172,8 @@ fn type_def(api: &Api, t: &TypeDef, defaults: &DefaultTable) -> TokenStream {
                         f.write_str(self.as_str())
                     }
                 }
+            };
+            let serde = quote! {
                 impl serde::Serialize for #name {
                     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                         serializer.serialize_str(self.as_str())
@@ -153,7 +184,8 @@ fn type_def(api: &Api, t: &TypeDef, defaults: &DefaultTable) -> TokenStream {
                         dockwright_runtime::model::deserialize_str_enum(deserializer)
                     }
                 }
-            }
+            };
+            (def, serde)
         }
         TypeKind::IntegerEnum(variants) => {
             let idents: Vec<_> = variants.iter().map(|v| ident(&v.rust_name)).collect();
@@ -162,7 +194,7 @@ fn type_def(api: &Api, t: &TypeDef, defaults: &DefaultTable) -> TokenStream {
                 Some(d) => format!(" `{}`: {d}", v.value),
                 None => format!(" `{}`", v.value),
             });
-            quote! {
+            let def = quote! {
                 #docs
                 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
                 pub enum #name {
@@ -187,6 +219,8 @@ fn type_def(api: &Api, t: &TypeDef, defaults: &DefaultTable) -> TokenStream {
                         }
                     }
                 }
+            };
+            let serde = quote! {
                 impl serde::Serialize for #name {
                     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                         serializer.serialize_i64(self.as_i64())
@@ -197,14 +231,16 @@ fn type_def(api: &Api, t: &TypeDef, defaults: &DefaultTable) -> TokenStream {
                         <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
                     }
                 }
-            }
+            };
+            (def, serde)
         }
         TypeKind::Alias(target) => {
             let target = rust_type(api, target);
-            quote! {
+            let def = quote! {
                 #docs
                 pub type #name = #target;
-            }
+            };
+            (def, quote!())
         }
     }
 }

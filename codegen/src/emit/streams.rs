@@ -35,45 +35,45 @@ pub(super) fn response_plan(api: &Api, op: &Operation) -> Option<(TokenStream, T
     Some(match kind {
         StreamKind::Logs => (
             quote!(dockwright_runtime::LogOutput),
-            framed(api, op, entry.and_then(|e| e.tty_from), quote!(send_logs)),
+            framed(api, op, entry.and_then(|e| e.tty_from), quote!(logs)),
         ),
         StreamKind::Hijack => (
             quote!(dockwright_runtime::Attached),
-            framed(api, op, entry.and_then(|e| e.tty_from), quote!(send_attach)),
+            framed(api, op, entry.and_then(|e| e.tty_from), quote!(attach)),
         ),
         StreamKind::JsonLines => {
             let t = json_item(api, op);
             (
                 quote!(dockwright_runtime::JsonStream<#t>),
-                quote!(request.send_json_stream().await),
+                quote!(dockwright_runtime::SendFuture::json_lines(request)),
             )
         }
         StreamKind::Progress(message) => {
             let t = progress_type(api, message);
             (
                 quote!(dockwright_runtime::Progress<#t>),
-                quote!(request.send_progress().await),
+                quote!(dockwright_runtime::SendFuture::progress(request)),
             )
         }
         StreamKind::Bytes if entry.is_some_and(|e| e.path_stat) => (
             quote!(dockwright_runtime::Archive),
-            quote!(request.send_archive().await),
+            quote!(dockwright_runtime::SendFuture::archive(request)),
         ),
         StreamKind::Bytes => (
             quote!(dockwright_runtime::ByteStream),
-            quote!(request.send_bytes().await),
+            quote!(dockwright_runtime::SendFuture::bytes(request)),
         ),
         StreamKind::PathStatHeader => (
             quote!(dockwright_runtime::PathStat),
-            quote!(request.send_path_stat().await),
+            quote!(dockwright_runtime::SendFuture::path_stat(request)),
         ),
         StreamKind::PingHeaders => (
             quote!(dockwright_runtime::PingInfo),
-            quote!(request.send_ping().await),
+            quote!(dockwright_runtime::SendFuture::ping(request)),
         ),
         StreamKind::WebSocket => (
             quote!(dockwright_runtime::Response),
-            quote!(request.send().await),
+            quote!(dockwright_runtime::SendFuture::response(request)),
         ),
         StreamKind::LongPoll => return None,
     })
@@ -105,7 +105,7 @@ fn framed(api: &Api, op: &Operation, tty_from: Option<TtyFrom>, send: TokenStrea
         let rule = dockwright_runtime::FramingRule::new(API_VERSION)
             .tty(self.#field)
             #inspect;
-        request.#send(rule).await
+        dockwright_runtime::SendFuture::#send(request, rule)
     }
 }
 

@@ -9,95 +9,9 @@ pub struct A_ {
     pub x: Option<i64>,
 }
 
-impl serde::Serialize for A_ {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.x {
-            map.serialize_entry("X", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for A_ {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = A_;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `A_`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<A_, A::Error> {
-                let mut field_0: Option<i64> = None;
-                while let Some(key) = map
-                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
-                {
-                    match key.as_str() {
-                        "X" => field_0 = map.next_value::<Option<i64>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(A_ { x: field_0 })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct D_ {
     pub y: Option<i64>,
-}
-
-impl serde::Serialize for D_ {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.y {
-            map.serialize_entry("Y", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for D_ {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = D_;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `D_`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<D_, A::Error> {
-                let mut field_0: Option<i64> = None;
-                while let Some(key) = map
-                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
-                {
-                    match key.as_str() {
-                        "Y" => field_0 = map.next_value::<Option<i64>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(D_ { y: field_0 })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -137,20 +51,6 @@ impl std::fmt::Display for From_ {
     }
 }
 
-impl serde::Serialize for From_ {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for From_ {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        dockwright_runtime::model::deserialize_str_enum(deserializer)
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Holder {
     pub a: A_,
@@ -162,101 +62,6 @@ pub struct Holder {
     pub text: String_,
     pub vec: Option<Vec_>,
     pub visitor: Option<Visitor_>,
-}
-
-impl serde::Serialize for Holder {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("A", &self.a)?;
-        if let Some(value) = &self.d {
-            map.serialize_entry("D", value)?;
-        }
-        if let Some(value) = &self.from {
-            map.serialize_entry("From", value)?;
-        }
-        if let Some(value) = &self.level {
-            map.serialize_entry("Level", value)?;
-        }
-        if let Some(value) = &self.option {
-            map.serialize_entry("Option", value)?;
-        }
-        if let Some(value) = &self.result {
-            map.serialize_entry("Result", value)?;
-        }
-        map.serialize_entry("Text", &self.text)?;
-        if let Some(value) = &self.vec {
-            map.serialize_entry("Vec", value)?;
-        }
-        if let Some(value) = &self.visitor {
-            map.serialize_entry("Visitor", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Holder {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Holder;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Holder`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Holder, A::Error> {
-                let mut field_0: Option<A_> = None;
-                let mut field_1: Option<D_> = None;
-                let mut field_2: Option<From_> = None;
-                let mut field_3: Option<Level> = None;
-                let mut field_4: Option<Option_> = None;
-                let mut field_5: Option<Result_> = None;
-                let mut field_6: Option<String_> = None;
-                let mut field_7: Option<Vec_> = None;
-                let mut field_8: Option<Visitor_> = None;
-                while let Some(key) = map
-                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
-                {
-                    match key.as_str() {
-                        "A" => field_0 = Some(map.next_value::<A_>()?),
-                        "D" => field_1 = map.next_value::<Option<D_>>()?,
-                        "From" => field_2 = map.next_value::<Option<From_>>()?,
-                        "Level" => field_3 = map.next_value::<Option<Level>>()?,
-                        "Option" => field_4 = map.next_value::<Option<Option_>>()?,
-                        "Result" => field_5 = map.next_value::<Option<Result_>>()?,
-                        "Text" => field_6 = Some(map.next_value::<String_>()?),
-                        "Vec" => field_7 = map.next_value::<Option<Vec_>>()?,
-                        "Visitor" => field_8 = map.next_value::<Option<Visitor_>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Holder {
-                    a: field_0
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("A"))?,
-                    d: field_1,
-                    from: field_2,
-                    level: field_3,
-                    option: field_4,
-                    result: field_5,
-                    text: field_6
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Text"))?,
-                    vec: field_7,
-                    visitor: field_8,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -290,114 +95,14 @@ impl From<i64> for Level {
     }
 }
 
-impl serde::Serialize for Level {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.as_i64())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Level {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MutualA {
     pub b: Option<Box<MutualB>>,
 }
 
-impl serde::Serialize for MutualA {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.b {
-            map.serialize_entry("B", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MutualA {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MutualA;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `MutualA`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MutualA, A::Error> {
-                let mut field_0: Option<Box<MutualB>> = None;
-                while let Some(key) = map
-                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
-                {
-                    match key.as_str() {
-                        "B" => field_0 = map.next_value::<Option<Box<MutualB>>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(MutualA { b: field_0 })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MutualB {
     pub a: Option<Box<MutualA>>,
-}
-
-impl serde::Serialize for MutualB {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.a {
-            map.serialize_entry("A", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MutualB {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MutualB;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `MutualB`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MutualB, A::Error> {
-                let mut field_0: Option<Box<MutualA>> = None;
-                while let Some(key) = map
-                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
-                {
-                    match key.as_str() {
-                        "A" => field_0 = map.next_value::<Option<Box<MutualA>>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(MutualB { a: field_0 })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -407,63 +112,6 @@ pub struct Node {
     pub next: Option<Box<Node>>,
 }
 
-impl serde::Serialize for Node {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.children {
-            map.serialize_entry("Children", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("Name", value)?;
-        }
-        if let Some(value) = &self.next {
-            map.serialize_entry("Next", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Node {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Node;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Node`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Node, A::Error> {
-                let mut field_0: Option<Vec<Node>> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<Box<Node>> = None;
-                while let Some(key) = map
-                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
-                {
-                    match key.as_str() {
-                        "Children" => field_0 = map.next_value::<Option<Vec<Node>>>()?,
-                        "Name" => field_1 = map.next_value::<Option<String>>()?,
-                        "Next" => field_2 = map.next_value::<Option<Box<Node>>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Node {
-                    children: field_0,
-                    name: field_1,
-                    next: field_2,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-
 pub type Option_ = String;
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -471,95 +119,9 @@ pub struct Result_ {
     pub ok: Option<bool>,
 }
 
-impl serde::Serialize for Result_ {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ok {
-            map.serialize_entry("Ok", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Result_ {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Result_;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Result_`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Result_, A::Error> {
-                let mut field_0: Option<bool> = None;
-                while let Some(key) = map
-                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
-                {
-                    match key.as_str() {
-                        "Ok" => field_0 = map.next_value::<Option<bool>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Result_ { ok: field_0 })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct String_ {
     pub text: Option<String>,
-}
-
-impl serde::Serialize for String_ {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.text {
-            map.serialize_entry("Text", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for String_ {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = String_;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `String_`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<String_, A::Error> {
-                let mut field_0: Option<String> = None;
-                while let Some(key) = map
-                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
-                {
-                    match key.as_str() {
-                        "Text" => field_0 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(String_ { text: field_0 })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -569,64 +131,6 @@ pub struct Tree {
     pub value: i64,
 }
 
-impl serde::Serialize for Tree {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.left {
-            map.serialize_entry("Left", value)?;
-        }
-        if let Some(value) = &self.right {
-            map.serialize_entry("Right", value)?;
-        }
-        map.serialize_entry("Value", &self.value)?;
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Tree {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Tree;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Tree`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Tree, A::Error> {
-                let mut field_0: Option<Box<Tree>> = None;
-                let mut field_1: Option<Box<TreeAlias>> = None;
-                let mut field_2: Option<i64> = None;
-                while let Some(key) = map
-                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
-                {
-                    match key.as_str() {
-                        "Left" => field_0 = map.next_value::<Option<Box<Tree>>>()?,
-                        "Right" => field_1 = map.next_value::<Option<Box<TreeAlias>>>()?,
-                        "Value" => field_2 = Some(map.next_value::<i64>()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Tree {
-                    left: field_0,
-                    right: field_1,
-                    value: field_2
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Value"))?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-
 pub type TreeAlias = Tree;
 
 pub type Vec_ = Vec<String>;
@@ -634,49 +138,6 @@ pub type Vec_ = Vec<String>;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Visitor_ {
     pub z: Option<i64>,
-}
-
-impl serde::Serialize for Visitor_ {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.z {
-            map.serialize_entry("Z", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Visitor_ {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Visitor_;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Visitor_`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Visitor_, A::Error> {
-                let mut field_0: Option<i64> = None;
-                while let Some(key) = map
-                    .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
-                {
-                    match key.as_str() {
-                        "Z" => field_0 = map.next_value::<Option<i64>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Visitor_ { z: field_0 })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -716,16 +177,6 @@ impl std::fmt::Display for TransportLevel {
     }
 }
 
-impl serde::Serialize for TransportLevel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for TransportLevel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        dockwright_runtime::model::deserialize_str_enum(deserializer)
-    }
-}
+/// The `Serialize` / `Deserialize` impls of these types, kept apart so that
+/// this file reads as the types alone.
+mod serde_impls;
