@@ -16,12 +16,15 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+use crate::attach::Attached;
+use crate::container_archive::{Archive, PathStat};
 use crate::error::Error;
+use crate::framing_rule::FramingRule;
 use crate::ping::PingInfo;
 use crate::request::RequestBuilder;
 use crate::response::{decode_json, ByteStream, Erased, Response};
+use crate::send_streamed::{JsonStream, LogOutput, Progress};
 use crate::stream::{NdjsonStream, ProgressStream};
-use crate::streaming::{Archive, Attached, FramingRule, JsonStream, LogOutput, PathStat, Progress};
 
 /// Decodes a JSON body into a value whose type only the caller knows: `request` is
 /// `METHOD /path` for error messages.
