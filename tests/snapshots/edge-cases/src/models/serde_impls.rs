@@ -3,6 +3,7 @@
 // Fix-ups applied: none.
 // Do not edit: run `cargo xtask codegen` to regenerate.
 
+#![cfg_attr(rustfmt, rustfmt::skip)]
 //! `Serialize` / `Deserialize` for the types of [`crate::models`], written out
 //! rather than derived (what the derive expands to was most of the crate's
 //! compile time): objects as maps under the spec's keys, unknown keys skipped,
