@@ -1,7 +1,7 @@
 //! The one error type every generated call returns, and every streamed item too.
 //!
 //! Callers mostly need to tell three situations apart: the daemon said no (`Api`, or
-//! `Daemon` when it said so inside a streamed answer after a 200), the daemon could not
+//! `Daemon` when it said so inside a streamed response after a 200), the daemon could not
 //! be reached (`Transport`), or it answered something this crate could not read
 //! (`Decode`, and the stream kinds `StreamDecode`, `FrameTooLarge`, `Truncated` …).
 //! Sends and stream items share the type so that a failed pull is one `match` whether
@@ -35,7 +35,7 @@ pub enum Error {
         /// The daemon's `cause`, when its error body has one (Podman:
         /// `{"cause": "container state improper", "message": ..., "response": 500}`).
         cause: Option<String>,
-        /// The daemon that answered, from the answer's `Server` header.
+        /// The daemon that answered, from the response's `Server` header.
         daemon: crate::daemon::DaemonKind,
     },
 
@@ -81,7 +81,7 @@ pub enum Error {
         source: Option<BoxError>,
     },
 
-    /// The daemon's answer did not match the expected type.
+    /// The daemon's response did not match the expected type.
     #[error("{request}: cannot decode the response at `{path}`: {source} (body near the error: {excerpt:?})")]
     Decode {
         /// Method and path of the request, e.g. `GET /v1.41/containers/json`.
@@ -101,11 +101,11 @@ pub enum Error {
         /// The API version of the crate that made the call (`1.45`).
         client: String,
         /// The newest API version the daemon says it speaks (`Api-Version` or its version
-        /// answer).
+        /// response).
         daemon_max: String,
     },
 
-    /// The request (or, for streamed answers, reading its body) took longer than allowed.
+    /// The request (or, for streamed responses, reading its body) took longer than allowed.
     #[error("{request}: timed out")]
     Timeout {
         /// Method and path of the request.
@@ -121,7 +121,7 @@ pub enum Error {
         message: String,
     },
 
-    /// The daemon reported a failure inside a streamed answer although the HTTP status
+    /// The daemon reported a failure inside a streamed response although the HTTP status
     /// was 200: a progress message's `error`/`errorDetail` (a pull of a missing tag, a
     /// build step that failed), or a multiplexed frame on the daemon's system-error
     /// stream (type 3).
@@ -134,7 +134,7 @@ pub enum Error {
         message: String,
     },
 
-    /// Reading the body of a streamed answer failed (connection reset, TLS error …) and
+    /// Reading the body of a streamed response failed (connection reset, TLS error …) and
     /// the failure did not come from this crate's transport, which reports its own as
     /// [`Error::Transport`] or [`Error::Timeout`] naming the request.
     #[error("reading the stream failed: {0}")]
@@ -155,7 +155,7 @@ pub enum Error {
         max: usize,
     },
 
-    /// A streamed answer ended inside a multiplexed frame.
+    /// A streamed response ended inside a multiplexed frame.
     #[error("stream ended inside a frame: expected {expected} more bytes, got {received}")]
     Truncated {
         /// Bytes the current frame part (8-byte header, or payload) needed.
@@ -216,7 +216,7 @@ pub enum Error {
         message: String,
     },
 
-    /// A buffered answer (JSON, text) is larger than the transport allows; nothing of it
+    /// A buffered response (JSON, text) is larger than the transport allows; nothing of it
     /// was decoded. Streams (logs, events, archives) are not limited this way.
     #[error("{request}: the answer is larger than the limit of {limit} bytes{}; raise the limit with TransportBuilder::max_body_size if such answers are expected", size.map(|s| format!(" (Content-Length: {s})")).unwrap_or_default())]
     BodyTooLarge {
@@ -335,7 +335,7 @@ impl Error {
         }
     }
 
-    /// The daemon that sent an [`Error::Api`], from the answer's `Server` header.
+    /// The daemon that sent an [`Error::Api`], from the response's `Server` header.
     pub fn daemon(&self) -> Option<crate::daemon::DaemonKind> {
         match self {
             Error::Api { daemon, .. } => Some(*daemon),
@@ -344,8 +344,8 @@ impl Error {
     }
 
     /// The daemon's own text of a failure it reported: the `message` of an
-    /// [`Error::Api`] (refused before any answer) or of an [`Error::Daemon`] (failed
-    /// inside a streamed answer, e.g. a pull's `errorDetail`).
+    /// [`Error::Api`] (refused before any response) or of an [`Error::Daemon`] (failed
+    /// inside a streamed response, e.g. a pull's `errorDetail`).
     pub fn daemon_message(&self) -> Option<&str> {
         match self {
             Error::Api { message, .. } | Error::Daemon { message } => Some(message),
@@ -353,7 +353,7 @@ impl Error {
         }
     }
 
-    /// True when the daemon reported the failure inside a streamed answer
+    /// True when the daemon reported the failure inside a streamed response
     /// ([`Error::Daemon`]): the bytes were readable, the operation failed.
     pub fn is_daemon_error(&self) -> bool {
         matches!(self, Error::Daemon { .. })

@@ -1,6 +1,6 @@
-//! Whether a log or attach answer is multiplexed or raw (TTY): [`FramingRule`], decided
+//! Whether a log or attach response is multiplexed or raw (TTY): [`FramingRule`], decided
 //! from the response's content type, the caller's TTY setting or the object's inspect
-//! answer, never from the first bytes. The decoders it chooses between are in
+//! response, never from the first bytes. The decoders it chooses between are in
 //! [`crate::stream`].
 
 use std::cmp::Ordering;
@@ -21,7 +21,7 @@ pub const FRAMING_CONTENT_TYPE_SINCE: &str = "1.42";
 /// 2. from API 1.42 on (see [`FramingRule::new`]), `application/vnd.docker.raw-stream`
 ///    means raw; before 1.42 daemons send `raw-stream` for both, or no content type;
 /// 3. the caller's statement ([`FramingRule::tty`]);
-/// 4. the object's inspect answer (`Config.Tty` of the container, ...), fetched only
+/// 4. the object's inspect response (`Config.Tty` of the container, ...), fetched only
 ///    when nothing above decided;
 /// 5. otherwise [`Error::UnknownFraming`]: the first bytes are never guessed at.
 #[derive(Debug)]
@@ -52,7 +52,7 @@ impl FramingRule {
         self
     }
 
-    /// An inspect request whose JSON answer holds the TTY flag at `pointer` (an RFC 6901
+    /// An inspect request whose JSON response holds the TTY flag at `pointer` (an RFC 6901
     /// JSON pointer, e.g. `/Config/Tty`); sent only when needed. A missing flag is `false`,
     /// as the daemon reads it.
     pub fn inspect(mut self, request: RequestBuilder, pointer: &'static str) -> Self {

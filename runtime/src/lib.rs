@@ -62,7 +62,7 @@ pub mod stream;
 // Tar build contexts honouring .dockerignore: owned by the streaming work.
 #[cfg(feature = "client")]
 pub mod build_context;
-// Sending the operations whose answer is not one JSON document (logs, attach, events,
+// Sending the operations whose response is not one JSON document (logs, attach, events,
 // progress, archives): the `send_*` methods of `RequestBuilder`.
 #[cfg(feature = "client")]
 mod send_streamed;

@@ -69,7 +69,7 @@ impl Transport {
 }
 
 impl PingInfo {
-    /// Reads the `/_ping` answer headers.
+    /// Reads the `/_ping` response headers.
     pub fn from_headers(headers: &http::HeaderMap) -> PingInfo {
         let get = |name: &str| {
             headers

@@ -1,7 +1,7 @@
 //! Building and sending one request.
 //!
 //! Generated code describes a call as a chain (`query`, `header`, `json_body`, ...) and
-//! ends it with the `send_*` that matches the endpoint's answer. Builder methods never
+//! ends it with the `send_*` that matches the endpoint's response. Builder methods never
 //! fail; the first problem (a value that will not serialize, a bad header) is kept and
 //! returned by the `send_*` call, so generated code has a single `?`.
 
@@ -163,7 +163,7 @@ impl RequestBuilder {
         format!("{} {}", self.method, self.path)
     }
 
-    /// Sends the request and returns the raw reqwest answer, whatever its status.
+    /// Sends the request and returns the raw reqwest response, whatever its status.
     pub(crate) async fn dispatch(self) -> Result<(reqwest::Response, RequestInfo), Error> {
         if let Some(err) = self.error {
             return Err(err);
@@ -232,7 +232,7 @@ impl RequestBuilder {
                 err
             })?;
         if !info.span.is_disabled() {
-            // Time to the answer's head; a buffered answer records it again once read.
+            // Time to the response's head; a buffered response records it again once read.
             info.span.record("status", resp.status().as_u16());
             let elapsed = info.started.elapsed().as_secs_f64() * 1000.0;
             info.span.record("duration_ms", elapsed);
@@ -247,14 +247,14 @@ impl RequestBuilder {
         check_status(resp, info, false).await
     }
 
-    /// Sends the request and decodes a JSON answer; decode errors name the JSON path.
+    /// Sends the request and decodes a JSON response; decode errors name the JSON path.
     pub async fn send_json<T: serde::de::DeserializeOwned + Send + 'static>(
         self,
     ) -> Result<T, Error> {
         self.send().await?.json().await
     }
 
-    /// Sends the request and ignores the answer; 304 (already started/stopped) is success.
+    /// Sends the request and ignores the response; 304 (already started/stopped) is success.
     pub async fn send_empty(self) -> Result<(), Error> {
         let (resp, info) = self.dispatch().await?;
         let resp = check_status(resp, info, true).await?;
@@ -262,7 +262,7 @@ impl RequestBuilder {
         resp.bytes().await.map(drop)
     }
 
-    /// Sends the request and returns the answer as text (lossy UTF-8).
+    /// Sends the request and returns the response as text (lossy UTF-8).
     pub async fn send_text(self) -> Result<String, Error> {
         self.send().await?.text().await
     }
@@ -316,7 +316,7 @@ impl RequestInfo {
     }
 
     /// Records the duration so far and emits one debug event in the request's span:
-    /// when a buffered answer has been read, or the request failed.
+    /// when a buffered response has been read, or the request failed.
     pub(crate) fn finished(&self, status: Option<u16>, error: Option<&Error>) {
         if self.span.is_disabled() {
             return;

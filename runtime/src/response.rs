@@ -1,4 +1,4 @@
-//! Answers: status checks, JSON decoding with paths, byte streams, hijacked connections.
+//! Responses: status checks, JSON decoding with paths, byte streams, hijacked connections.
 
 use crate::error::{Error, TransportErrorKind};
 use crate::request::RequestInfo;
@@ -13,7 +13,7 @@ use tracing::Instrument;
 /// A stream of body chunks, as handed to the stream decoders.
 pub type ByteStream = BoxStream<'static, Result<Bytes, Error>>;
 
-/// A successful answer whose body has not been read yet.
+/// A successful response whose body has not been read yet.
 pub struct Response {
     inner: reqwest::Response,
     info: RequestInfo,
@@ -88,7 +88,7 @@ impl Response {
                 return Err(too_large(announced));
             }
             let map = |e| info.transport.map_error(e, &info.describe());
-            // Most answers arrive as one chunk: kept as it is, copied only when a second
+            // Most responses arrive as one chunk: kept as it is, copied only when a second
             // one follows.
             let Some(first) = inner.chunk().await.map_err(map)? else {
                 return Ok(Bytes::new());
@@ -129,7 +129,7 @@ impl Response {
 
     /// The whole body decoded as JSON, bounded like [`Response::bytes`].
     ///
-    /// Answers above [`OFFLOAD_DECODE_ABOVE`] bytes are decoded on Tokio's blocking
+    /// Responses above [`OFFLOAD_DECODE_ABOVE`] bytes are decoded on Tokio's blocking
     /// threads: a list of tens of megabytes takes long enough to stall the other tasks of
     /// the caller's thread, and the request's time limit still applies to it.
     pub async fn json<T: serde::de::DeserializeOwned + Send + 'static>(self) -> Result<T, Error> {
@@ -138,7 +138,7 @@ impl Response {
     }
 
     /// [`Response::json`] with the decoding passed as a plain function: this async code
-    /// then exists once in the runtime rather than once per answer type in every
+    /// then exists once in the runtime rather than once per response type in every
     /// generated crate (see [`crate::SendFuture`]).
     pub(crate) async fn json_erased(
         self,
@@ -165,7 +165,7 @@ impl Response {
 /// A decoded value whose type only the caller knows.
 pub(crate) type Erased = Box<dyn std::any::Any + Send>;
 
-/// Buffered JSON answers larger than this are decoded off the async runtime's thread.
+/// Buffered JSON responses larger than this are decoded off the async runtime's thread.
 pub const OFFLOAD_DECODE_ABOVE: usize = 1024 * 1024;
 
 /// Up to `limit` bytes of the body, for error messages; read errors end it early.
@@ -185,10 +185,10 @@ pub(crate) async fn read_prefix(mut resp: reqwest::Response, limit: usize) -> By
 
 /// Decodes JSON, reporting the path of the failing value and the text around it.
 ///
-/// Answers that decode (nearly all) take serde_json's plain path: tracking the path costs
+/// Responses that decode (nearly all) take serde_json's plain path: tracking the path costs
 /// an allocation per object key and about half of the decoding time, so it is only paid
 /// again, on the same text, to describe a failure. The body is checked as UTF-8 once, in
-/// one pass, rather than string by string; both passes read that text, so each answer
+/// one pass, rather than string by string; both passes read that text, so each response
 /// type's deserializer is compiled twice, not three times (a third copy, for bytes that
 /// are not UTF-8, cost more compile time than any other part of a generated client).
 /// A body that is not UTF-8 (Go's encoder never writes one) is a decode error naming the
@@ -262,7 +262,7 @@ fn excerpt(body: &[u8], err: &serde_json::Error) -> String {
     text
 }
 
-/// Turns a non-success answer into the most specific error.
+/// Turns a non-success response into the most specific error.
 pub(crate) fn api_error(
     status: u16,
     body: &[u8],
@@ -340,7 +340,7 @@ impl Upgraded {
         Upgraded { io, headers }
     }
 
-    /// Headers of the `101 Switching Protocols` answer.
+    /// Headers of the `101 Switching Protocols` response.
     pub fn headers(&self) -> &http::HeaderMap {
         &self.headers
     }

@@ -1,15 +1,15 @@
 //! The future every generated request resolves through: [`SendFuture`].
 //!
 //! A generated request's `send()` builds a [`RequestBuilder`] synchronously and hands it
-//! here with what the answer is (JSON of some type, nothing, logs, progress, ...). One
+//! here with what the response is (JSON of some type, nothing, logs, progress, ...). One
 //! non-generic async function of this crate performs it; [`SendFuture`] only turns its
-//! answer into the operation's type at the end.
+//! response into the operation's type at the end.
 //!
 //! Why this shape: when every operation of a generated crate had its own `async fn send`,
 //! each carried its own state machine plus its own copy of the runtime's async decoding
-//! (blocking-thread offload, time limit) for its answer type, and those copies were a
+//! (blocking-thread offload, time limit) for its response type, and those copies were a
 //! large part of a generated client's compile time. Now the async code is compiled once,
-//! in this crate; per answer type only a plain decode function and a downcast remain.
+//! in this crate; per response type only a plain decode function and a downcast remain.
 //! It also gives every request's `IntoFuture` a named type in the docs.
 
 use std::future::Future;
@@ -46,7 +46,7 @@ pub(crate) fn unbox<T: 'static>(value: Erased) -> Result<T, Error> {
         .map_err(|_| mismatch())
 }
 
-/// What the request's answer is, i.e. which `send_*` of [`RequestBuilder`] performs it.
+/// What the request's response is, i.e. which `send_*` of [`RequestBuilder`] performs it.
 enum Expect {
     Json(ErasedDecoder),
     Empty,
@@ -60,8 +60,8 @@ enum Expect {
     Ping,
 }
 
-/// The answer of [`perform`], before [`SendFuture`] gives it its type.
-enum Answer {
+/// What [`perform`] got back, before [`SendFuture`] gives it its type.
+enum Performed {
     Value(Erased),
     Empty(()),
     Text(String),
@@ -76,39 +76,39 @@ enum Answer {
 
 /// The one async function behind every generated request: the wire work, status checks,
 /// time limits, body limits and tracing are those of the `send_*` methods it calls.
-async fn perform(request: RequestBuilder, expect: Expect) -> Result<Answer, Error> {
+async fn perform(request: RequestBuilder, expect: Expect) -> Result<Performed, Error> {
     Ok(match expect {
-        Expect::Json(decode) => Answer::Value(request.send().await?.json_erased(decode).await?),
+        Expect::Json(decode) => Performed::Value(request.send().await?.json_erased(decode).await?),
         Expect::Empty => {
             request.send_empty().await?;
-            Answer::Empty(())
+            Performed::Empty(())
         }
-        Expect::Text => Answer::Text(request.send_text().await?),
-        Expect::Response => Answer::Response(request.send().await?),
-        Expect::Bytes => Answer::Bytes(request.send_bytes().await?),
-        Expect::Logs(rule) => Answer::Logs(request.send_logs(rule).await?),
-        Expect::Attach(rule) => Answer::Attached(request.send_attach(rule).await?),
-        Expect::Archive => Answer::Archive(request.send_archive().await?),
-        Expect::PathStat => Answer::PathStat(request.send_path_stat().await?),
-        Expect::Ping => Answer::Ping(request.send_ping().await?),
+        Expect::Text => Performed::Text(request.send_text().await?),
+        Expect::Response => Performed::Response(request.send().await?),
+        Expect::Bytes => Performed::Bytes(request.send_bytes().await?),
+        Expect::Logs(rule) => Performed::Logs(request.send_logs(rule).await?),
+        Expect::Attach(rule) => Performed::Attached(request.send_attach(rule).await?),
+        Expect::Archive => Performed::Archive(request.send_archive().await?),
+        Expect::PathStat => Performed::PathStat(request.send_path_stat().await?),
+        Expect::Ping => Performed::Ping(request.send_ping().await?),
     })
 }
 
-/// An answer of another kind than the one asked for: impossible, as every constructor
-/// of [`SendFuture`] pairs what it asks for with how it reads the answer.
+/// A response of another kind than the one asked for: impossible, as every constructor
+/// of [`SendFuture`] pairs what it asks for with how it reads the response.
 fn mismatch() -> Error {
-    Error::config("dockwright internal error: the answer is not of the expected kind")
+    Error::config("dockwright internal error: the response is not of the expected kind")
 }
 
 /// The future of a generated request: `send()` returns it and `.await` on a request
-/// (through `IntoFuture`) is it; it resolves to the operation's answer `T`.
+/// (through `IntoFuture`) is it; it resolves to the operation's response `T`.
 ///
 /// Nothing is sent until it is first polled. It owns everything it needs (no borrow of
 /// the client), so it can be moved into a spawned task.
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct SendFuture<T> {
-    sending: Pin<Box<dyn Future<Output = Result<Answer, Error>> + Send>>,
-    finish: fn(Answer) -> Result<T, Error>,
+    sending: Pin<Box<dyn Future<Output = Result<Performed, Error>> + Send>>,
+    finish: fn(Performed) -> Result<T, Error>,
 }
 
 impl<T> std::fmt::Debug for SendFuture<T> {
@@ -124,7 +124,7 @@ impl<T> Future for SendFuture<T> {
         let this = &mut *self;
         match this.sending.as_mut().poll(cx) {
             Poll::Pending => Poll::Pending,
-            Poll::Ready(answer) => Poll::Ready(answer.and_then(this.finish)),
+            Poll::Ready(performed) => Poll::Ready(performed.and_then(this.finish)),
         }
     }
 }
@@ -133,7 +133,7 @@ impl<T> SendFuture<T> {
     fn start(
         request: RequestBuilder,
         expect: Expect,
-        finish: fn(Answer) -> Result<T, Error>,
+        finish: fn(Performed) -> Result<T, Error>,
     ) -> Self {
         SendFuture {
             sending: Box::pin(perform(request, expect)),
@@ -142,24 +142,24 @@ impl<T> SendFuture<T> {
     }
 }
 
-/// Reads the variant `$variant` of an [`Answer`], or fails with [`mismatch`].
+/// Reads the variant `$variant` of a [`Performed`], or fails with [`mismatch`].
 macro_rules! take {
     ($variant:ident) => {
-        |answer| match answer {
-            Answer::$variant(value) => Ok(value),
+        |performed| match performed {
+            Performed::$variant(value) => Ok(value),
             _ => Err(mismatch()),
         }
     };
 }
 
 impl<T: serde::de::DeserializeOwned + Send + 'static> SendFuture<T> {
-    /// A JSON answer decoded as `T` ([`RequestBuilder::send_json`]).
+    /// A JSON response decoded as `T` ([`RequestBuilder::send_json`]).
     pub fn json(request: RequestBuilder) -> Self {
         Self::start(
             request,
             Expect::Json(decode_erased::<T>),
-            |answer| match answer {
-                Answer::Value(value) => unbox(value),
+            |performed| match performed {
+                Performed::Value(value) => unbox(value),
                 _ => Err(mismatch()),
             },
         )
@@ -167,14 +167,14 @@ impl<T: serde::de::DeserializeOwned + Send + 'static> SendFuture<T> {
 }
 
 impl<T: serde::de::DeserializeOwned + Default + Send + 'static> SendFuture<T> {
-    /// A JSON answer decoded as `T`, where `null` (Go's nil list or map) means
+    /// A JSON response decoded as `T`, where `null` (Go's nil list or map) means
     /// `T::default()`.
     pub fn json_or_default(request: RequestBuilder) -> Self {
         Self::start(
             request,
             Expect::Json(decode_erased::<Option<T>>),
-            |answer| match answer {
-                Answer::Value(value) => unbox::<Option<T>>(value).map(Option::unwrap_or_default),
+            |performed| match performed {
+                Performed::Value(value) => unbox::<Option<T>>(value).map(Option::unwrap_or_default),
                 _ => Err(mismatch()),
             },
         )
@@ -182,21 +182,21 @@ impl<T: serde::de::DeserializeOwned + Default + Send + 'static> SendFuture<T> {
 }
 
 impl SendFuture<()> {
-    /// An answer that is read and dropped; 304 is success ([`RequestBuilder::send_empty`]).
+    /// A response that is read and dropped; 304 is success ([`RequestBuilder::send_empty`]).
     pub fn empty(request: RequestBuilder) -> Self {
         Self::start(request, Expect::Empty, take!(Empty))
     }
 }
 
 impl SendFuture<String> {
-    /// A text answer, lossy UTF-8 ([`RequestBuilder::send_text`]).
+    /// A text response, lossy UTF-8 ([`RequestBuilder::send_text`]).
     pub fn text(request: RequestBuilder) -> Self {
         Self::start(request, Expect::Text, take!(Text))
     }
 }
 
 impl SendFuture<Response> {
-    /// The answer with its body unread, after the status check ([`RequestBuilder::send`]).
+    /// The response with its body unread, after the status check ([`RequestBuilder::send`]).
     pub fn response(request: RequestBuilder) -> Self {
         Self::start(request, Expect::Response, take!(Response))
     }
@@ -247,8 +247,8 @@ impl SendFuture<PingInfo> {
 impl<T> SendFuture<JsonStream<T>> {
     /// Newline-delimited JSON values of `T` ([`RequestBuilder::send_json_stream`]).
     pub fn json_lines(request: RequestBuilder) -> Self {
-        Self::start(request, Expect::Bytes, |answer| match answer {
-            Answer::Bytes(body) => Ok(NdjsonStream::new(body)),
+        Self::start(request, Expect::Bytes, |performed| match performed {
+            Performed::Bytes(body) => Ok(NdjsonStream::new(body)),
             _ => Err(mismatch()),
         })
     }
@@ -257,8 +257,8 @@ impl<T> SendFuture<JsonStream<T>> {
 impl<T> SendFuture<Progress<T>> {
     /// Progress messages of `T` ([`RequestBuilder::send_progress`]).
     pub fn progress(request: RequestBuilder) -> Self {
-        Self::start(request, Expect::Bytes, |answer| match answer {
-            Answer::Bytes(body) => Ok(ProgressStream::new(body)),
+        Self::start(request, Expect::Bytes, |performed| match performed {
+            Performed::Bytes(body) => Ok(ProgressStream::new(body)),
             _ => Err(mismatch()),
         })
     }

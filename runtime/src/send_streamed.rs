@@ -1,4 +1,4 @@
-//! Sending the operations whose answer is not one JSON document: the `send_*` methods of
+//! Sending the operations whose response is not one JSON document: the `send_*` methods of
 //! [`RequestBuilder`] that the generated builders call, and the stream types they return.
 //!
 //! The generated crates call these `send_*` methods for the operations the generator's
@@ -46,7 +46,7 @@ pub type JsonStream<T> = NdjsonStream<ByteStream, T>;
 pub type Progress<T> = ProgressStream<ByteStream, T>;
 
 impl RequestBuilder {
-    /// Sends a logs request; the answer is decoded as multiplexed or raw frames as
+    /// Sends a logs request; the response is decoded as multiplexed or raw frames as
     /// `rule` decides.
     pub async fn send_logs(self, rule: FramingRule) -> Result<LogOutput, Error> {
         let response = self.send().await?;
@@ -56,7 +56,7 @@ impl RequestBuilder {
 
     /// Hijacks the connection (`Upgrade: tcp`) for attach or exec start.
     ///
-    /// A 2xx answer without the upgrade (a detached exec start) is not an error: the
+    /// A 2xx response without the upgrade (a detached exec start) is not an error: the
     /// result's output is the (usually empty) body and writing input fails.
     pub async fn send_attach(self, rule: FramingRule) -> Result<Attached, Error> {
         let describe = format!("{} {}", self.method(), self.path());

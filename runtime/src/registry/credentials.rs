@@ -33,7 +33,7 @@ use crate::auth::AuthConfig;
 /// How long a credential helper may take before it is killed and reported.
 pub const HELPER_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// A helper's output is read up to this many bytes (an answer is a few hundred).
+/// A helper's output is read up to this many bytes (a response is a few hundred).
 const OUTPUT_LIMIT: u64 = 1 << 20;
 
 /// What helpers print when they hold nothing for the address (docker-credential-helpers'
@@ -108,7 +108,7 @@ struct AuthEntry {
     registrytoken: Option<String>,
 }
 
-/// A credential helper's answer to `get`.
+/// A credential helper's response to `get`.
 #[derive(Deserialize)]
 struct HelperAnswer {
     #[serde(rename = "Username", default)]

@@ -1,4 +1,4 @@
-//! Decoders for the daemon's streamed answers.
+//! Decoders for the daemon's streamed responses.
 //!
 //! About thirty Docker Engine operations answer with something other than one JSON
 //! document: container logs and attach output in the 8-byte-header "stdcopy" framing
