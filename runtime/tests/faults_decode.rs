@@ -38,6 +38,15 @@ fn large_answer() -> String {
     String::from_utf8(json("200 OK", &body)).unwrap()
 }
 
+/// A fake daemon of `kind` that answers every request with `answer`.
+async fn serve_always(kind: support::Kind, answer: &str) -> support::Server {
+    let answer = answer.to_owned();
+    serve(kind, move |_, _| {
+        vec![Step::Write(answer.clone().into_bytes())]
+    })
+    .await
+}
+
 fn get(t: &rt::Transport) -> rt::RequestBuilder {
     t.request(rt::Method::GET, "/v1.41/containers/json".into())
 }
@@ -76,11 +85,7 @@ impl Drop for Ticker {
 async fn a_long_decode_is_cut_by_the_time_limit_and_blocks_no_other_task() {
     let answer = large_answer();
     for kind in KINDS {
-        let body = answer.clone();
-        let server = serve(kind, move |_, _| {
-            vec![Step::Write(body.clone().into_bytes())]
-        })
-        .await;
+        let server = serve_always(kind, &answer).await;
         let transport = server.transport();
         let ticker = Ticker::start();
         let started = Instant::now();
@@ -114,11 +119,7 @@ async fn a_long_decode_is_cut_by_the_time_limit_and_blocks_no_other_task() {
 async fn a_long_decode_without_a_time_limit_completes() {
     let answer = large_answer();
     for kind in KINDS {
-        let body = answer.clone();
-        let server = serve(kind, move |_, _| {
-            vec![Step::Write(body.clone().into_bytes())]
-        })
-        .await;
+        let server = serve_always(kind, &answer).await;
         let transport = server.transport();
         let ticker = Ticker::start();
         let decoded = within("a slow decode", get(&transport).send_json::<SlowToDecode>())

@@ -112,18 +112,7 @@ pub(super) fn swarm_healthcheck_spelling(spec: &mut Spec, stale: &Stale) -> Resu
     let pointer = "/definitions/TaskSpec/properties/ContainerSpec";
     let task = definition(spec, "TaskSpec", stale)?;
     let container = property(task, "ContainerSpec", "/definitions/TaskSpec", stale)?;
-    let index = container
-        .properties
-        .get_index_of("HealthCheck")
-        .ok_or_else(|| stale.at(&format!("{pointer}/properties/HealthCheck"), "the property"))?;
-    let (_, value) = container
-        .properties
-        .shift_remove_index(index)
-        .expect("index just found");
-    container
-        .properties
-        .shift_insert(index, "Healthcheck".into(), value);
-    Ok(())
+    rename_property(container, "HealthCheck", "Healthcheck", pointer, stale)
 }
 
 /// `ImageBuild`'s `buildargs` is declared `type: integer` although its own description
@@ -398,18 +387,13 @@ pub(super) fn swarm_create_answers_upper_case_id(spec: &mut Spec, stale: &Stale)
 /// at 1.27).
 pub(super) fn resources_nano_cpus_spelling(spec: &mut Spec, stale: &Stale) -> Result<()> {
     let resources = definition(spec, "Resources", stale)?;
-    let index = resources
-        .properties
-        .get_index_of("NanoCPUs")
-        .ok_or_else(|| stale.at("/definitions/Resources/properties/NanoCPUs", "the property"))?;
-    let (_, value) = resources
-        .properties
-        .shift_remove_index(index)
-        .expect("index just found");
-    resources
-        .properties
-        .shift_insert(index, "NanoCpus".into(), value);
-    Ok(())
+    rename_property(
+        resources,
+        "NanoCPUs",
+        "NanoCpus",
+        "/definitions/Resources",
+        stale,
+    )
 }
 
 /// `ImageSummary.VirtualSize` is required up to v1.42, but the daemon's Go field is

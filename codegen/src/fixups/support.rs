@@ -29,6 +29,27 @@ pub(super) fn property<'s>(
         .ok_or_else(|| stale.at(&format!("{pointer}/properties/{name}"), "the property"))
 }
 
+/// Renames the property `from` of `schema` (at `pointer`) to `to`, keeping its place and
+/// schema: the repair of a key the spec spells otherwise than the daemon's Go tag.
+pub(super) fn rename_property(
+    schema: &mut Schema,
+    from: &str,
+    to: &str,
+    pointer: &str,
+    stale: &Stale,
+) -> Result<()> {
+    let index = schema
+        .properties
+        .get_index_of(from)
+        .ok_or_else(|| stale.at(&format!("{pointer}/properties/{from}"), "the property"))?;
+    let (_, value) = schema
+        .properties
+        .shift_remove_index(index)
+        .expect("index just found");
+    schema.properties.shift_insert(index, to.into(), value);
+    Ok(())
+}
+
 /// Marks a required, non-nullable property as nullable, or reports the pattern stale.
 pub(super) fn make_nullable(
     spec: &mut Spec,

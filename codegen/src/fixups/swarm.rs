@@ -242,18 +242,7 @@ pub(super) fn node_resources_nano_cpus_spelling(spec: &mut Spec, stale: &Stale) 
         .get_mut("Description")
         .and_then(|d| d.properties.get_mut("Resources"))
         .ok_or_else(|| stale.at(pointer, "the inline Resources object"))?;
-    let index = resources
-        .properties
-        .get_index_of("NanoCpus")
-        .ok_or_else(|| stale.at(&format!("{pointer}/properties/NanoCpus"), "the property"))?;
-    let (_, value) = resources
-        .properties
-        .shift_remove_index(index)
-        .expect("index just found");
-    resources
-        .properties
-        .shift_insert(index, "NanoCPUs".into(), value);
-    Ok(())
+    rename_property(resources, "NanoCpus", "NanoCPUs", pointer, stale)
 }
 
 #[cfg(test)]

@@ -205,36 +205,35 @@ version!(v1_49, dockwright_v1_49, "1.49", configs);
 version!(v1_50, dockwright_v1_50, "1.50", configs);
 version!(v1_51, dockwright_v1_51, "1.51", configs);
 
+/// Calls `$module::$what(args)` for the crate of API 1.`$minor`.
+macro_rules! by_version {
+    ($minor:expr, $c:expr, $what:ident($($arg:expr),*)) => {
+        match $minor {
+            25 => v1_25::$what($($arg),*).await, 26 => v1_26::$what($($arg),*).await,
+            27 => v1_27::$what($($arg),*).await, 28 => v1_28::$what($($arg),*).await,
+            29 => v1_29::$what($($arg),*).await, 30 => v1_30::$what($($arg),*).await,
+            31 => v1_31::$what($($arg),*).await, 32 => v1_32::$what($($arg),*).await,
+            33 => v1_33::$what($($arg),*).await, 34 => v1_34::$what($($arg),*).await,
+            35 => v1_35::$what($($arg),*).await, 36 => v1_36::$what($($arg),*).await,
+            37 => v1_37::$what($($arg),*).await, 38 => v1_38::$what($($arg),*).await,
+            39 => v1_39::$what($($arg),*).await, 40 => v1_40::$what($($arg),*).await,
+            41 => v1_41::$what($($arg),*).await, 42 => v1_42::$what($($arg),*).await,
+            43 => v1_43::$what($($arg),*).await, 44 => v1_44::$what($($arg),*).await,
+            45 => v1_45::$what($($arg),*).await, 46 => v1_46::$what($($arg),*).await,
+            47 => v1_47::$what($($arg),*).await, 48 => v1_48::$what($($arg),*).await,
+            49 => v1_49::$what($($arg),*).await, 50 => v1_50::$what($($arg),*).await,
+            51 => v1_51::$what($($arg),*).await,
+            other => $c.problems.push(format!("no crate for API 1.{other}")),
+        }
+    };
+}
+
 /// Captures the host at `minor` through that version's crate.
 pub async fn host(minor: u32, proxy: &Proxy, o: &Objects, c: &mut Corpus) {
-    macro_rules! each {
-        ($($m:literal => $module:ident),*) => {
-            match minor {
-                $($m => $module::host(proxy, o, c).await,)*
-                _ => c.problems.push(format!("no crate for API 1.{minor}")),
-            }
-        };
-    }
-    each!(25 => v1_25, 26 => v1_26, 27 => v1_27, 28 => v1_28, 29 => v1_29, 30 => v1_30,
-          31 => v1_31, 32 => v1_32, 33 => v1_33, 34 => v1_34, 35 => v1_35, 36 => v1_36,
-          37 => v1_37, 38 => v1_38, 39 => v1_39, 40 => v1_40, 41 => v1_41, 42 => v1_42,
-          43 => v1_43, 44 => v1_44, 45 => v1_45, 46 => v1_46, 47 => v1_47, 48 => v1_48,
-          49 => v1_49, 50 => v1_50, 51 => v1_51)
+    by_version!(minor, c, host(proxy, o, c))
 }
 
 /// Captures the swarm at `minor` through that version's crate.
 pub async fn swarm(minor: u32, proxy: &Proxy, o: &SwarmObjects, c: &mut Corpus) {
-    macro_rules! each {
-        ($($m:literal => $module:ident),*) => {
-            match minor {
-                $($m => $module::swarm(proxy, o, c).await,)*
-                _ => c.problems.push(format!("no crate for API 1.{minor}")),
-            }
-        };
-    }
-    each!(25 => v1_25, 26 => v1_26, 27 => v1_27, 28 => v1_28, 29 => v1_29, 30 => v1_30,
-          31 => v1_31, 32 => v1_32, 33 => v1_33, 34 => v1_34, 35 => v1_35, 36 => v1_36,
-          37 => v1_37, 38 => v1_38, 39 => v1_39, 40 => v1_40, 41 => v1_41, 42 => v1_42,
-          43 => v1_43, 44 => v1_44, 45 => v1_45, 46 => v1_46, 47 => v1_47, 48 => v1_48,
-          49 => v1_49, 50 => v1_50, 51 => v1_51)
+    by_version!(minor, c, swarm(proxy, o, c))
 }
