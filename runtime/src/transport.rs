@@ -34,8 +34,8 @@
 //!   proxy for unix sockets and loopback addresses.
 //!
 //! A direct socket loop that coalesced the reads of trickling logs, and a hand-written
-//! keep-alive path for short unix exchanges, used to save 10–15 % client CPU; they were
-//! removed for the guarantees above (BENCHMARKS.md has the figures after the change).
+//! keep-alive path for short unix exchanges, used to save some client CPU; they were
+//! removed for the guarantees above (BENCHMARKS.md has the figures before and after).
 
 use crate::config;
 use crate::error::{BoxError, Error, TransportErrorKind};

@@ -1,7 +1,8 @@
 //! Client CPU per request: `GET /containers/json?all=1` with about 20 containers, 1000
 //! sequential calls, by `dockwright-v1-45` and by bollard 0.21 (pinned to API 1.45 too), on
-//! the same engine in the same run. Goals (issue #9): dockwright ≤ 0.8× bollard's user+sys
-//! time (bollard opens a new connection per call) and ≤ 1.3× the raw floor's.
+//! the same engine in the same run, against the goals of issue #9 (a ratio to bollard's
+//! user+sys time, bollard opening a new connection per call, and one to the raw floor's;
+//! the goals and the figures are in BENCHMARKS.md).
 //!
 //! CPU is this process's user+sys time from `getrusage(RUSAGE_SELF)` (all threads; the
 //! daemon is another process and is not counted), around each batch of calls. Both clients

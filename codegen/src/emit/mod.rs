@@ -261,21 +261,7 @@ fn lib_rs(api: &Api, has_changes: bool) -> TokenStream {
             api.spec_file
         ),
     ];
-    // The example uses the typed filters where the API has them, else a ping.
-    let example = if api
-        .operation("ContainerList")
-        .and_then(filters::filter_param)
-        .and_then(|p| p.filter_keys.as_ref())
-        .is_some_and(|keys| keys.iter().any(|k| k.key == "status"))
-    {
-        format!(
-            "use {crate_name}::{{client::Client, filters::{{ContainerListFilters, ContainerStatus}}}};\n\nlet docker = Client::from_env()?;\nlet running = docker\n    .container_list()\n    .filters(ContainerListFilters::new().status(ContainerStatus::Running))\n    .send()\n    .await?;\nprintln!(\"{{}} running containers\", running.len());"
-        )
-    } else {
-        format!(
-            "use {crate_name}::client::Client;\n\nlet docker = Client::from_env()?;\nlet ping = docker.check_version().await?;\nprintln!(\"{{:?}}\", ping.api_version);"
-        )
-    };
+    let example = scenarios::usage_example(api, &crate_name.to_string());
     let usage = format!(
         "```toml\n[dependencies]\n{package} = {{ path = \"…/generated/{}\" }}\n```\n\n```no_run\n# async fn demo() -> Result<(), dockwright_runtime::Error> {{\n{example}\n# Ok(())\n# }}\n```",
         v.folder_name()
@@ -316,7 +302,7 @@ fn lib_rs(api: &Api, has_changes: bool) -> TokenStream {
         ],
             _ => Vec::new(),
         };
-    let follow = if api.operation("SystemEvents").is_some() {
+    let follow = if scenarios::has_events(api) {
         docs::follow_events_section(&crate_name.to_string())
     } else {
         Vec::new()

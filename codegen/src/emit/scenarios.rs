@@ -181,3 +181,28 @@ pub fn front_page(api: &Api) -> Vec<String> {
     }
     out
 }
+
+/// The front page's usage example: the typed `status` filter of the container list where
+/// the version has it, else a version check.
+pub(crate) fn usage_example(api: &Api, crate_name: &str) -> String {
+    if api
+        .operation("ContainerList")
+        .and_then(super::filters::filter_param)
+        .and_then(|p| p.filter_keys.as_ref())
+        .is_some_and(|keys| keys.iter().any(|k| k.key == "status"))
+    {
+        format!(
+            "use {crate_name}::{{client::Client, filters::{{ContainerListFilters, ContainerStatus}}}};\n\nlet docker = Client::from_env()?;\nlet running = docker\n    .container_list()\n    .filters(ContainerListFilters::new().status(ContainerStatus::Running))\n    .send()\n    .await?;\nprintln!(\"{{}} running containers\", running.len());"
+        )
+    } else {
+        format!(
+            "use {crate_name}::client::Client;\n\nlet docker = Client::from_env()?;\nlet ping = docker.check_version().await?;\nprintln!(\"{{:?}}\", ping.api_version);"
+        )
+    }
+}
+
+/// Whether the version has the events operation that `follow_events` follows (the front
+/// page's section on following events is left out otherwise).
+pub(crate) fn has_events(api: &Api) -> bool {
+    api.operation("SystemEvents").is_some()
+}

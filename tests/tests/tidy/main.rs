@@ -54,21 +54,6 @@ const EXCEPTIONS: &[(&str, &str, &str)] = &[
         "pulled into each fuzz target with include!, where an inner doc comment cannot stand",
     ),
     (
-        "benchmark-figure",
-        "runtime/src/transport.rs",
-        "being changed on another branch (h/http); the figure belongs in BENCHMARKS.md",
-    ),
-    (
-        "benchmark-figure",
-        "bench/src/bin/list_containers.rs",
-        "being changed on another branch (h/http): the goal ratio belongs in BENCHMARKS.md",
-    ),
-    (
-        "spec-name",
-        "codegen/src/emit/mod.rs",
-        "being changed on another branch (h/swarm): the crate page's examples pick operations",
-    ),
-    (
         "http-client",
         "xtask/Cargo.toml",
         "ureq downloads the spec files (cargo xtask fetch-specs); it never talks to a daemon",
