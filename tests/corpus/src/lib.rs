@@ -2,7 +2,7 @@
 //! `tests/fixtures/capture.sh --corpus`) decoded by the models of the crate of each answer's
 //! own API version, for every generated crate from 1.25 to 1.55.
 //!
-//! [`decode`] (in `table.rs`, generated from the specs by the test
+//! [`decode`] (in `table/`, generated from the specs by the test
 //! `tests/tests/corpus_table.rs` of `dockwright-tests`, which also keeps it fresh) maps a
 //! version and an operation to the exact Rust type that version's client returns, and
 //! checks the answer with [`check`]: it decodes, and everything written back equals what
