@@ -213,8 +213,17 @@ macro_rules! suite {
             cleanup.container(&second.id);
 
             // system df counts this test's containers, decoded with this version's models.
-            let df = system_df(&client, name).await;
-            let df_ids: Vec<_> = df.into_iter().filter_map(|c| c["Id"].as_str().map(str::to_owned)).collect();
+            // The daemon answers concurrent df calls (other tests of this binary) with one
+            // shared computation, which may predate the second container: ask again.
+            let mut df_ids = Vec::new();
+            for _ in 0..10 {
+                let df = system_df(&client, name).await;
+                df_ids = df.into_iter().filter_map(|c| c["Id"].as_str().map(str::to_owned)).collect();
+                if df_ids.contains(&id) && df_ids.contains(&second.id) {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+            }
             assert!(df_ids.contains(&id) && df_ids.contains(&second.id), "{name}: {df_ids:?}");
 
             // Remove the first; prune removes exactly the second (label filter: never
