@@ -75,6 +75,12 @@ step "rustdoc of v1.41 with its dependencies: the links into the runtime (Body, 
 RUSTDOCFLAGS="-D rustdoc::broken-intra-doc-links" cargo doc -p dockwright-v1-41 --quiet
 
 step "cargo package: the runtime and all 31 crates package together; the runtime and v1.41 verify (built from their .crate files)"
+# cargo verifies the crates against a local registry of the .crate files it just wrote, and
+# unpacks them under $CARGO_HOME/registry/src/-<hash of that registry's path>/. An unpacked
+# copy left by an earlier run at the same path is reused as it is (cargo does not compare it
+# with the new .crate), so a reused cargo home verified v1.41 against an old runtime and failed.
+# Only our own unpacked crates go; the downloaded dependencies stay.
+rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/dockwright-*
 cargo package --quiet --no-verify -p dockwright-runtime $(for n in $(seq 25 55); do printf -- '-p dockwright-v1-%s ' "$n"; done)
 cargo package --quiet -p dockwright-runtime -p dockwright-v1-41
 
