@@ -20,6 +20,8 @@ pub mod daemon;
 #[cfg(feature = "client")]
 pub mod error;
 #[cfg(feature = "client")]
+mod json_path;
+#[cfg(feature = "client")]
 mod path;
 #[cfg(feature = "client")]
 mod ping;

@@ -185,33 +185,19 @@ pub(crate) async fn read_prefix(mut resp: reqwest::Response, limit: usize) -> By
 
 /// Decodes JSON, reporting the path of the failing value and the text around it.
 ///
-/// Responses that decode (nearly all) take serde_json's plain path: tracking the path costs
-/// an allocation per object key and about half of the decoding time, so it is only paid
-/// again, on the same text, to describe a failure. The body is checked as UTF-8 once, in
-/// one pass, rather than string by string; both passes read that text, so each response
-/// type's deserializer is compiled twice, not three times (a third copy, for bytes that
-/// are not UTF-8, cost more compile time than any other part of a generated client).
-/// A body that is not UTF-8 (Go's encoder never writes one) is a decode error naming the
-/// path of the string that holds the bad bytes.
+/// One typed pass, on serde_json's plain deserializer: each response type's deserializer
+/// is compiled once. A failure's path is found afterwards from the text
+/// ([`crate::json_path`]), so tracking it costs neither decoding time nor a second compiled
+/// copy of every deserializer. The body is checked as UTF-8 once, in one pass, rather than
+/// string by string; a body that is not UTF-8 (Go's encoder never writes one) is a decode
+/// error naming the path of the string that holds the bad bytes.
 pub fn decode_json<T: serde::de::DeserializeOwned>(body: &[u8], request: &str) -> Result<T, Error> {
     let Ok(text) = std::str::from_utf8(body) else {
         return Err(not_utf8(body, request));
     };
-    if let Ok(value) = serde_json::from_str(text) {
-        return Ok(value);
-    }
-    let mut de = serde_json::Deserializer::from_str(text);
-    let value: Result<T, _> = serde_path_to_error::deserialize(&mut de);
-    let (path, source) = match value {
-        Ok(v) => match de.end() {
-            Ok(()) => return Ok(v),
-            Err(e) => (".".to_owned(), e),
-        },
-        Err(e) => (e.path().to_string(), e.into_inner()),
-    };
-    Err(Error::Decode {
+    serde_json::from_str(text).map_err(|source| Error::Decode {
         request: request.to_owned(),
-        path,
+        path: crate::json_path::locate(text, &source),
         excerpt: excerpt(body, &source),
         source,
     })
@@ -220,15 +206,12 @@ pub fn decode_json<T: serde::de::DeserializeOwned>(body: &[u8], request: &str) -
 /// The decode error of a body that is not UTF-8: where serde_json's own reading (as
 /// untyped JSON, which checks every string) stops, and the path of that value.
 fn not_utf8(body: &[u8], request: &str) -> Error {
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let read: Result<serde_json::Value, _> = serde_path_to_error::deserialize(&mut de);
-    let (path, source) = match read {
-        Err(e) => (e.path().to_string(), e.into_inner()),
-        Ok(_) => (
+    let (path, source) = crate::json_path::untyped_failure(body).unwrap_or_else(|| {
+        (
             ".".to_owned(),
             <serde_json::Error as serde::de::Error>::custom("the answer is not UTF-8 text"),
-        ),
-    };
+        )
+    });
     Error::Decode {
         request: request.to_owned(),
         path,
@@ -426,7 +409,7 @@ mod tests {
         let got = decode_json::<Vec<Container>>(body, "GET /x").unwrap();
         assert_eq!(got.len(), 2);
         assert_eq!(got[0].ports[0].public_port, Some(80));
-        // A failure found by the fast path is described by the tracking one, exactly.
+        // A failure's path is found in the text afterwards.
         let err = decode_json::<Vec<Container>>(br#"[{"Ports":[{"PublicPort":"80"}]}]"#, "GET /x")
             .unwrap_err();
         assert!(

@@ -45,6 +45,7 @@ pub fn models(api: &Api) -> (TokenStream, Option<TokenStream>) {
             //! wire value, unknown values kept.
 
             use super::*;
+            use dockwright_runtime::model::field;
 
             #(#impls)*
         }
@@ -251,7 +252,11 @@ fn type_def(api: &Api, t: &TypeDef, defaults: &DefaultTable) -> (TokenStream, To
 /// struct; JSON objects need none of that, and expanding and type-checking it was most of
 /// a generated crate's compile time. What is left: one map visitor that matches keys as
 /// borrowed strings, skips keys it does not know, and names a missing required key; and a
-/// serializer that writes the spec's key for every field that is set.
+/// serializer that writes the spec's key for every field that is set. Each key's arm is
+/// one call into `dockwright_runtime::model::field`, with a single `?` after the `match`,
+/// and the serializer writes through a `field::Writer` that keeps the first error, with no
+/// `?` at all: a `?` (an early return, a branch and its drops) per field made these impls
+/// the largest part of what the compiler type-checks and borrow-checks in a crate.
 fn struct_serde(api: &Api, t: &TypeDef) -> TokenStream {
     let TypeKind::Struct(s) = &t.kind else {
         return quote!();
@@ -269,31 +274,24 @@ fn struct_serde(api: &Api, t: &TypeDef) -> TokenStream {
         let inner = rust_type(api, &f.ty);
         slots.push(quote!(let mut #slot: Option<#inner> = None;));
         if f.optional {
-            writes.push(quote! {
-                if let Some(value) = &self.#fname {
-                    map.serialize_entry(#json, value)?;
-                }
-            });
-            reads.push(quote!(#json => #slot = map.next_value::<Option<#inner>>()?,));
+            writes.push(quote!(map.optional(#json, &self.#fname);));
+            reads.push(quote!(#json => field::nullable(&mut map, &mut #slot),));
             finishes.push(quote!(#fname: #slot,));
         } else {
-            writes.push(quote!(map.serialize_entry(#json, &self.#fname)?;));
+            writes.push(quote!(map.required(#json, &self.#fname);));
             // Go's nil slice or map: `null` is the empty value (crate::ir::nullability).
             reads.push(if nullability::field_null_is_empty(api, f) {
-                quote!(#json => #slot = Some(map.next_value::<Option<#inner>>()?.unwrap_or_default()),)
+                quote!(#json => field::or_empty(&mut map, &mut #slot),)
             } else {
-                quote!(#json => #slot = Some(map.next_value::<#inner>()?),)
+                quote!(#json => field::value(&mut map, &mut #slot),)
             });
-            finishes.push(quote! {
-                #fname: #slot.ok_or_else(|| dockwright_runtime::model::missing_field::<A::Error>(#json))?,
-            });
+            finishes.push(quote!(#fname: field::required(#slot, #json)?,));
         }
     }
     quote! {
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                use serde::ser::SerializeMap as _;
-                let mut map = serializer.serialize_map(None)?;
+                let mut map = field::Writer::new(serializer);
                 #(#writes)*
                 map.end()
             }
@@ -311,10 +309,8 @@ fn struct_serde(api: &Api, t: &TypeDef) -> TokenStream {
                         while let Some(key) = map.next_key::<dockwright_runtime::model::FieldKey<'de>>()? {
                             match key.as_str() {
                                 #(#reads)*
-                                _ => {
-                                    map.next_value::<serde::de::IgnoredAny>()?;
-                                }
-                            }
+                                _ => field::skip(&mut map),
+                            }?;
                         }
                         Ok(#name { #(#finishes)* })
                     }

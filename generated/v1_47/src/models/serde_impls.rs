@@ -10,17 +10,13 @@
 //! `null` read as the empty list or map where Go sends nil; enums as their
 //! wire value, unknown values kept.
 use super::*;
+use dockwright_runtime::model::field;
 
 impl serde::Serialize for Address {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.addr {
-            map.serialize_entry("Addr", value)?;
-        }
-        if let Some(value) = &self.prefix_len {
-            map.serialize_entry("PrefixLen", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Addr", &self.addr);
+        map.optional("PrefixLen", &self.prefix_len);
         map.end()
     }
 }
@@ -45,12 +41,10 @@ impl<'de> serde::Deserialize<'de> for Address {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Addr" => field_0 = map.next_value::<Option<String>>()?,
-                        "PrefixLen" => field_1 = map.next_value::<Option<i64>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Addr" => field::nullable(&mut map, &mut field_0),
+                        "PrefixLen" => field::nullable(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(Address {
                     addr: field_0,
@@ -64,20 +58,11 @@ impl<'de> serde::Deserialize<'de> for Address {
 
 impl serde::Serialize for AuthConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.email {
-            map.serialize_entry("email", value)?;
-        }
-        if let Some(value) = &self.password {
-            map.serialize_entry("password", value)?;
-        }
-        if let Some(value) = &self.serveraddress {
-            map.serialize_entry("serveraddress", value)?;
-        }
-        if let Some(value) = &self.username {
-            map.serialize_entry("username", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("email", &self.email);
+        map.optional("password", &self.password);
+        map.optional("serveraddress", &self.serveraddress);
+        map.optional("username", &self.username);
         map.end()
     }
 }
@@ -104,14 +89,12 @@ impl<'de> serde::Deserialize<'de> for AuthConfig {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "email" => field_0 = map.next_value::<Option<String>>()?,
-                        "password" => field_1 = map.next_value::<Option<String>>()?,
-                        "serveraddress" => field_2 = map.next_value::<Option<String>>()?,
-                        "username" => field_3 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "email" => field::nullable(&mut map, &mut field_0),
+                        "password" => field::nullable(&mut map, &mut field_1),
+                        "serveraddress" => field::nullable(&mut map, &mut field_2),
+                        "username" => field::nullable(&mut map, &mut field_3),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(AuthConfig {
                     email: field_0,
@@ -127,38 +110,17 @@ impl<'de> serde::Deserialize<'de> for AuthConfig {
 
 impl serde::Serialize for BuildCache {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.created_at {
-            map.serialize_entry("CreatedAt", value)?;
-        }
-        if let Some(value) = &self.description {
-            map.serialize_entry("Description", value)?;
-        }
-        if let Some(value) = &self.id {
-            map.serialize_entry("ID", value)?;
-        }
-        if let Some(value) = &self.in_use {
-            map.serialize_entry("InUse", value)?;
-        }
-        if let Some(value) = &self.last_used_at {
-            map.serialize_entry("LastUsedAt", value)?;
-        }
-        if let Some(value) = &self.parents {
-            map.serialize_entry("Parents", value)?;
-        }
-        if let Some(value) = &self.shared {
-            map.serialize_entry("Shared", value)?;
-        }
-        if let Some(value) = &self.size {
-            map.serialize_entry("Size", value)?;
-        }
-        if let Some(value) = &self.type_ {
-            map.serialize_entry("Type", value)?;
-        }
-        if let Some(value) = &self.usage_count {
-            map.serialize_entry("UsageCount", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("CreatedAt", &self.created_at);
+        map.optional("Description", &self.description);
+        map.optional("ID", &self.id);
+        map.optional("InUse", &self.in_use);
+        map.optional("LastUsedAt", &self.last_used_at);
+        map.optional("Parents", &self.parents);
+        map.optional("Shared", &self.shared);
+        map.optional("Size", &self.size);
+        map.optional("Type", &self.type_);
+        map.optional("UsageCount", &self.usage_count);
         map.end()
     }
 }
@@ -191,20 +153,18 @@ impl<'de> serde::Deserialize<'de> for BuildCache {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "CreatedAt" => field_0 = map.next_value::<Option<String>>()?,
-                        "Description" => field_1 = map.next_value::<Option<String>>()?,
-                        "ID" => field_2 = map.next_value::<Option<String>>()?,
-                        "InUse" => field_3 = map.next_value::<Option<bool>>()?,
-                        "LastUsedAt" => field_4 = map.next_value::<Option<String>>()?,
-                        "Parents" => field_5 = map.next_value::<Option<Vec<String>>>()?,
-                        "Shared" => field_6 = map.next_value::<Option<bool>>()?,
-                        "Size" => field_7 = map.next_value::<Option<i64>>()?,
-                        "Type" => field_8 = map.next_value::<Option<BuildCacheType>>()?,
-                        "UsageCount" => field_9 = map.next_value::<Option<i64>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "CreatedAt" => field::nullable(&mut map, &mut field_0),
+                        "Description" => field::nullable(&mut map, &mut field_1),
+                        "ID" => field::nullable(&mut map, &mut field_2),
+                        "InUse" => field::nullable(&mut map, &mut field_3),
+                        "LastUsedAt" => field::nullable(&mut map, &mut field_4),
+                        "Parents" => field::nullable(&mut map, &mut field_5),
+                        "Shared" => field::nullable(&mut map, &mut field_6),
+                        "Size" => field::nullable(&mut map, &mut field_7),
+                        "Type" => field::nullable(&mut map, &mut field_8),
+                        "UsageCount" => field::nullable(&mut map, &mut field_9),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(BuildCache {
                     created_at: field_0,
@@ -226,32 +186,15 @@ impl<'de> serde::Deserialize<'de> for BuildCache {
 
 impl serde::Serialize for BuildInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.aux {
-            map.serialize_entry("aux", value)?;
-        }
-        if let Some(value) = &self.error {
-            map.serialize_entry("error", value)?;
-        }
-        if let Some(value) = &self.error_detail {
-            map.serialize_entry("errorDetail", value)?;
-        }
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.progress {
-            map.serialize_entry("progress", value)?;
-        }
-        if let Some(value) = &self.progress_detail {
-            map.serialize_entry("progressDetail", value)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        if let Some(value) = &self.stream {
-            map.serialize_entry("stream", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("aux", &self.aux);
+        map.optional("error", &self.error);
+        map.optional("errorDetail", &self.error_detail);
+        map.optional("id", &self.id);
+        map.optional("progress", &self.progress);
+        map.optional("progressDetail", &self.progress_detail);
+        map.optional("status", &self.status);
+        map.optional("stream", &self.stream);
         map.end()
     }
 }
@@ -282,22 +225,16 @@ impl<'de> serde::Deserialize<'de> for BuildInfo {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "aux" => field_0 = map.next_value::<Option<ImageID>>()?,
-                        "error" => field_1 = map.next_value::<Option<String>>()?,
-                        "errorDetail" => {
-                            field_2 = map.next_value::<Option<ErrorDetail>>()?;
-                        }
-                        "id" => field_3 = map.next_value::<Option<String>>()?,
-                        "progress" => field_4 = map.next_value::<Option<String>>()?,
-                        "progressDetail" => {
-                            field_5 = map.next_value::<Option<ProgressDetail>>()?;
-                        }
-                        "status" => field_6 = map.next_value::<Option<String>>()?,
-                        "stream" => field_7 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "aux" => field::nullable(&mut map, &mut field_0),
+                        "error" => field::nullable(&mut map, &mut field_1),
+                        "errorDetail" => field::nullable(&mut map, &mut field_2),
+                        "id" => field::nullable(&mut map, &mut field_3),
+                        "progress" => field::nullable(&mut map, &mut field_4),
+                        "progressDetail" => field::nullable(&mut map, &mut field_5),
+                        "status" => field::nullable(&mut map, &mut field_6),
+                        "stream" => field::nullable(&mut map, &mut field_7),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(BuildInfo {
                     aux: field_0,
@@ -331,38 +268,17 @@ impl<'de> serde::Deserialize<'de> for ChangeType {
 
 impl serde::Serialize for ClusterInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.created_at {
-            map.serialize_entry("CreatedAt", value)?;
-        }
-        if let Some(value) = &self.data_path_port {
-            map.serialize_entry("DataPathPort", value)?;
-        }
-        if let Some(value) = &self.default_addr_pool {
-            map.serialize_entry("DefaultAddrPool", value)?;
-        }
-        if let Some(value) = &self.id {
-            map.serialize_entry("ID", value)?;
-        }
-        if let Some(value) = &self.root_rotation_in_progress {
-            map.serialize_entry("RootRotationInProgress", value)?;
-        }
-        if let Some(value) = &self.spec {
-            map.serialize_entry("Spec", value)?;
-        }
-        if let Some(value) = &self.subnet_size {
-            map.serialize_entry("SubnetSize", value)?;
-        }
-        if let Some(value) = &self.tls_info {
-            map.serialize_entry("TLSInfo", value)?;
-        }
-        if let Some(value) = &self.updated_at {
-            map.serialize_entry("UpdatedAt", value)?;
-        }
-        if let Some(value) = &self.version {
-            map.serialize_entry("Version", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("CreatedAt", &self.created_at);
+        map.optional("DataPathPort", &self.data_path_port);
+        map.optional("DefaultAddrPool", &self.default_addr_pool);
+        map.optional("ID", &self.id);
+        map.optional("RootRotationInProgress", &self.root_rotation_in_progress);
+        map.optional("Spec", &self.spec);
+        map.optional("SubnetSize", &self.subnet_size);
+        map.optional("TLSInfo", &self.tls_info);
+        map.optional("UpdatedAt", &self.updated_at);
+        map.optional("Version", &self.version);
         map.end()
     }
 }
@@ -395,24 +311,20 @@ impl<'de> serde::Deserialize<'de> for ClusterInfo {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "CreatedAt" => field_0 = map.next_value::<Option<String>>()?,
-                        "DataPathPort" => field_1 = map.next_value::<Option<u32>>()?,
-                        "DefaultAddrPool" => {
-                            field_2 = map.next_value::<Option<Vec<String>>>()?;
-                        }
-                        "ID" => field_3 = map.next_value::<Option<String>>()?,
+                        "CreatedAt" => field::nullable(&mut map, &mut field_0),
+                        "DataPathPort" => field::nullable(&mut map, &mut field_1),
+                        "DefaultAddrPool" => field::nullable(&mut map, &mut field_2),
+                        "ID" => field::nullable(&mut map, &mut field_3),
                         "RootRotationInProgress" => {
-                            field_4 = map.next_value::<Option<bool>>()?;
+                            field::nullable(&mut map, &mut field_4)
                         }
-                        "Spec" => field_5 = map.next_value::<Option<SwarmSpec>>()?,
-                        "SubnetSize" => field_6 = map.next_value::<Option<u32>>()?,
-                        "TLSInfo" => field_7 = map.next_value::<Option<TLSInfo>>()?,
-                        "UpdatedAt" => field_8 = map.next_value::<Option<String>>()?,
-                        "Version" => field_9 = map.next_value::<Option<ObjectVersion>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Spec" => field::nullable(&mut map, &mut field_5),
+                        "SubnetSize" => field::nullable(&mut map, &mut field_6),
+                        "TLSInfo" => field::nullable(&mut map, &mut field_7),
+                        "UpdatedAt" => field::nullable(&mut map, &mut field_8),
+                        "Version" => field::nullable(&mut map, &mut field_9),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ClusterInfo {
                     created_at: field_0,
@@ -434,29 +346,14 @@ impl<'de> serde::Deserialize<'de> for ClusterInfo {
 
 impl serde::Serialize for ClusterVolume {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.created_at {
-            map.serialize_entry("CreatedAt", value)?;
-        }
-        if let Some(value) = &self.id {
-            map.serialize_entry("ID", value)?;
-        }
-        if let Some(value) = &self.info {
-            map.serialize_entry("Info", value)?;
-        }
-        if let Some(value) = &self.publish_status {
-            map.serialize_entry("PublishStatus", value)?;
-        }
-        if let Some(value) = &self.spec {
-            map.serialize_entry("Spec", value)?;
-        }
-        if let Some(value) = &self.updated_at {
-            map.serialize_entry("UpdatedAt", value)?;
-        }
-        if let Some(value) = &self.version {
-            map.serialize_entry("Version", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("CreatedAt", &self.created_at);
+        map.optional("ID", &self.id);
+        map.optional("Info", &self.info);
+        map.optional("PublishStatus", &self.publish_status);
+        map.optional("Spec", &self.spec);
+        map.optional("UpdatedAt", &self.updated_at);
+        map.optional("Version", &self.version);
         map.end()
     }
 }
@@ -486,26 +383,15 @@ impl<'de> serde::Deserialize<'de> for ClusterVolume {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "CreatedAt" => field_0 = map.next_value::<Option<String>>()?,
-                        "ID" => field_1 = map.next_value::<Option<String>>()?,
-                        "Info" => {
-                            field_2 = map.next_value::<Option<ClusterVolumeInfo>>()?;
-                        }
-                        "PublishStatus" => {
-                            field_3 = map
-                                .next_value::<
-                                    Option<Vec<ClusterVolumePublishStatusItem>>,
-                                >()?;
-                        }
-                        "Spec" => {
-                            field_4 = map.next_value::<Option<ClusterVolumeSpec>>()?;
-                        }
-                        "UpdatedAt" => field_5 = map.next_value::<Option<String>>()?,
-                        "Version" => field_6 = map.next_value::<Option<ObjectVersion>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "CreatedAt" => field::nullable(&mut map, &mut field_0),
+                        "ID" => field::nullable(&mut map, &mut field_1),
+                        "Info" => field::nullable(&mut map, &mut field_2),
+                        "PublishStatus" => field::nullable(&mut map, &mut field_3),
+                        "Spec" => field::nullable(&mut map, &mut field_4),
+                        "UpdatedAt" => field::nullable(&mut map, &mut field_5),
+                        "Version" => field::nullable(&mut map, &mut field_6),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ClusterVolume {
                     created_at: field_0,
@@ -524,14 +410,9 @@ impl<'de> serde::Deserialize<'de> for ClusterVolume {
 
 impl serde::Serialize for ClusterVolumeSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.access_mode {
-            map.serialize_entry("AccessMode", value)?;
-        }
-        if let Some(value) = &self.group {
-            map.serialize_entry("Group", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("AccessMode", &self.access_mode);
+        map.optional("Group", &self.group);
         map.end()
     }
 }
@@ -556,15 +437,10 @@ impl<'de> serde::Deserialize<'de> for ClusterVolumeSpec {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "AccessMode" => {
-                            field_0 = map
-                                .next_value::<Option<ClusterVolumeSpecAccessMode>>()?;
-                        }
-                        "Group" => field_1 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "AccessMode" => field::nullable(&mut map, &mut field_0),
+                        "Group" => field::nullable(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ClusterVolumeSpec {
                     access_mode: field_0,
@@ -578,14 +454,9 @@ impl<'de> serde::Deserialize<'de> for ClusterVolumeSpec {
 
 impl serde::Serialize for Commit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.expected {
-            map.serialize_entry("Expected", value)?;
-        }
-        if let Some(value) = &self.id {
-            map.serialize_entry("ID", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Expected", &self.expected);
+        map.optional("ID", &self.id);
         map.end()
     }
 }
@@ -610,12 +481,10 @@ impl<'de> serde::Deserialize<'de> for Commit {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Expected" => field_0 = map.next_value::<Option<String>>()?,
-                        "ID" => field_1 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Expected" => field::nullable(&mut map, &mut field_0),
+                        "ID" => field::nullable(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(Commit {
                     expected: field_0,
@@ -629,23 +498,12 @@ impl<'de> serde::Deserialize<'de> for Commit {
 
 impl serde::Serialize for Config {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.created_at {
-            map.serialize_entry("CreatedAt", value)?;
-        }
-        if let Some(value) = &self.id {
-            map.serialize_entry("ID", value)?;
-        }
-        if let Some(value) = &self.spec {
-            map.serialize_entry("Spec", value)?;
-        }
-        if let Some(value) = &self.updated_at {
-            map.serialize_entry("UpdatedAt", value)?;
-        }
-        if let Some(value) = &self.version {
-            map.serialize_entry("Version", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("CreatedAt", &self.created_at);
+        map.optional("ID", &self.id);
+        map.optional("Spec", &self.spec);
+        map.optional("UpdatedAt", &self.updated_at);
+        map.optional("Version", &self.version);
         map.end()
     }
 }
@@ -673,15 +531,13 @@ impl<'de> serde::Deserialize<'de> for Config {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "CreatedAt" => field_0 = map.next_value::<Option<String>>()?,
-                        "ID" => field_1 = map.next_value::<Option<String>>()?,
-                        "Spec" => field_2 = map.next_value::<Option<ConfigSpec>>()?,
-                        "UpdatedAt" => field_3 = map.next_value::<Option<String>>()?,
-                        "Version" => field_4 = map.next_value::<Option<ObjectVersion>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "CreatedAt" => field::nullable(&mut map, &mut field_0),
+                        "ID" => field::nullable(&mut map, &mut field_1),
+                        "Spec" => field::nullable(&mut map, &mut field_2),
+                        "UpdatedAt" => field::nullable(&mut map, &mut field_3),
+                        "Version" => field::nullable(&mut map, &mut field_4),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(Config {
                     created_at: field_0,
@@ -698,11 +554,8 @@ impl<'de> serde::Deserialize<'de> for Config {
 
 impl serde::Serialize for ConfigReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.network {
-            map.serialize_entry("Network", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Network", &self.network);
         map.end()
     }
 }
@@ -726,11 +579,9 @@ impl<'de> serde::Deserialize<'de> for ConfigReference {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Network" => field_0 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Network" => field::nullable(&mut map, &mut field_0),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ConfigReference {
                     network: field_0,
@@ -743,20 +594,11 @@ impl<'de> serde::Deserialize<'de> for ConfigReference {
 
 impl serde::Serialize for ConfigSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.data {
-            map.serialize_entry("Data", value)?;
-        }
-        if let Some(value) = &self.labels {
-            map.serialize_entry("Labels", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("Name", value)?;
-        }
-        if let Some(value) = &self.templating {
-            map.serialize_entry("Templating", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Data", &self.data);
+        map.optional("Labels", &self.labels);
+        map.optional("Name", &self.name);
+        map.optional("Templating", &self.templating);
         map.end()
     }
 }
@@ -783,19 +625,12 @@ impl<'de> serde::Deserialize<'de> for ConfigSpec {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Data" => field_0 = map.next_value::<Option<String>>()?,
-                        "Labels" => {
-                            field_1 = map
-                                .next_value::<
-                                    Option<std::collections::HashMap<String, String>>,
-                                >()?;
-                        }
-                        "Name" => field_2 = map.next_value::<Option<String>>()?,
-                        "Templating" => field_3 = map.next_value::<Option<Driver>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Data" => field::nullable(&mut map, &mut field_0),
+                        "Labels" => field::nullable(&mut map, &mut field_1),
+                        "Name" => field::nullable(&mut map, &mut field_2),
+                        "Templating" => field::nullable(&mut map, &mut field_3),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ConfigSpec {
                     data: field_0,
@@ -811,20 +646,11 @@ impl<'de> serde::Deserialize<'de> for ConfigSpec {
 
 impl serde::Serialize for ContainerBlkioStatEntry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.major {
-            map.serialize_entry("major", value)?;
-        }
-        if let Some(value) = &self.minor {
-            map.serialize_entry("minor", value)?;
-        }
-        if let Some(value) = &self.op {
-            map.serialize_entry("op", value)?;
-        }
-        if let Some(value) = &self.value {
-            map.serialize_entry("value", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("major", &self.major);
+        map.optional("minor", &self.minor);
+        map.optional("op", &self.op);
+        map.optional("value", &self.value);
         map.end()
     }
 }
@@ -851,14 +677,12 @@ impl<'de> serde::Deserialize<'de> for ContainerBlkioStatEntry {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "major" => field_0 = map.next_value::<Option<u64>>()?,
-                        "minor" => field_1 = map.next_value::<Option<u64>>()?,
-                        "op" => field_2 = map.next_value::<Option<String>>()?,
-                        "value" => field_3 = map.next_value::<Option<u64>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "major" => field::nullable(&mut map, &mut field_0),
+                        "minor" => field::nullable(&mut map, &mut field_1),
+                        "op" => field::nullable(&mut map, &mut field_2),
+                        "value" => field::nullable(&mut map, &mut field_3),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ContainerBlkioStatEntry {
                     major: field_0,
@@ -874,32 +698,15 @@ impl<'de> serde::Deserialize<'de> for ContainerBlkioStatEntry {
 
 impl serde::Serialize for ContainerBlkioStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.io_merged_recursive {
-            map.serialize_entry("io_merged_recursive", value)?;
-        }
-        if let Some(value) = &self.io_queue_recursive {
-            map.serialize_entry("io_queue_recursive", value)?;
-        }
-        if let Some(value) = &self.io_service_bytes_recursive {
-            map.serialize_entry("io_service_bytes_recursive", value)?;
-        }
-        if let Some(value) = &self.io_service_time_recursive {
-            map.serialize_entry("io_service_time_recursive", value)?;
-        }
-        if let Some(value) = &self.io_serviced_recursive {
-            map.serialize_entry("io_serviced_recursive", value)?;
-        }
-        if let Some(value) = &self.io_time_recursive {
-            map.serialize_entry("io_time_recursive", value)?;
-        }
-        if let Some(value) = &self.io_wait_time_recursive {
-            map.serialize_entry("io_wait_time_recursive", value)?;
-        }
-        if let Some(value) = &self.sectors_recursive {
-            map.serialize_entry("sectors_recursive", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("io_merged_recursive", &self.io_merged_recursive);
+        map.optional("io_queue_recursive", &self.io_queue_recursive);
+        map.optional("io_service_bytes_recursive", &self.io_service_bytes_recursive);
+        map.optional("io_service_time_recursive", &self.io_service_time_recursive);
+        map.optional("io_serviced_recursive", &self.io_serviced_recursive);
+        map.optional("io_time_recursive", &self.io_time_recursive);
+        map.optional("io_wait_time_recursive", &self.io_wait_time_recursive);
+        map.optional("sectors_recursive", &self.sectors_recursive);
         map.end()
     }
 }
@@ -930,42 +737,24 @@ impl<'de> serde::Deserialize<'de> for ContainerBlkioStats {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "io_merged_recursive" => {
-                            field_0 = map
-                                .next_value::<Option<Vec<ContainerBlkioStatEntry>>>()?;
-                        }
-                        "io_queue_recursive" => {
-                            field_1 = map
-                                .next_value::<Option<Vec<ContainerBlkioStatEntry>>>()?;
-                        }
+                        "io_merged_recursive" => field::nullable(&mut map, &mut field_0),
+                        "io_queue_recursive" => field::nullable(&mut map, &mut field_1),
                         "io_service_bytes_recursive" => {
-                            field_2 = map
-                                .next_value::<Option<Vec<ContainerBlkioStatEntry>>>()?;
+                            field::nullable(&mut map, &mut field_2)
                         }
                         "io_service_time_recursive" => {
-                            field_3 = map
-                                .next_value::<Option<Vec<ContainerBlkioStatEntry>>>()?;
+                            field::nullable(&mut map, &mut field_3)
                         }
                         "io_serviced_recursive" => {
-                            field_4 = map
-                                .next_value::<Option<Vec<ContainerBlkioStatEntry>>>()?;
+                            field::nullable(&mut map, &mut field_4)
                         }
-                        "io_time_recursive" => {
-                            field_5 = map
-                                .next_value::<Option<Vec<ContainerBlkioStatEntry>>>()?;
-                        }
+                        "io_time_recursive" => field::nullable(&mut map, &mut field_5),
                         "io_wait_time_recursive" => {
-                            field_6 = map
-                                .next_value::<Option<Vec<ContainerBlkioStatEntry>>>()?;
+                            field::nullable(&mut map, &mut field_6)
                         }
-                        "sectors_recursive" => {
-                            field_7 = map
-                                .next_value::<Option<Vec<ContainerBlkioStatEntry>>>()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "sectors_recursive" => field::nullable(&mut map, &mut field_7),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ContainerBlkioStats {
                     io_merged_recursive: field_0,
@@ -985,20 +774,11 @@ impl<'de> serde::Deserialize<'de> for ContainerBlkioStats {
 
 impl serde::Serialize for ContainerCPUStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.cpu_usage {
-            map.serialize_entry("cpu_usage", value)?;
-        }
-        if let Some(value) = &self.online_cpus {
-            map.serialize_entry("online_cpus", value)?;
-        }
-        if let Some(value) = &self.system_cpu_usage {
-            map.serialize_entry("system_cpu_usage", value)?;
-        }
-        if let Some(value) = &self.throttling_data {
-            map.serialize_entry("throttling_data", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("cpu_usage", &self.cpu_usage);
+        map.optional("online_cpus", &self.online_cpus);
+        map.optional("system_cpu_usage", &self.system_cpu_usage);
+        map.optional("throttling_data", &self.throttling_data);
         map.end()
     }
 }
@@ -1025,19 +805,12 @@ impl<'de> serde::Deserialize<'de> for ContainerCPUStats {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "cpu_usage" => {
-                            field_0 = map.next_value::<Option<ContainerCPUUsage>>()?;
-                        }
-                        "online_cpus" => field_1 = map.next_value::<Option<u32>>()?,
-                        "system_cpu_usage" => field_2 = map.next_value::<Option<u64>>()?,
-                        "throttling_data" => {
-                            field_3 = map
-                                .next_value::<Option<ContainerThrottlingData>>()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "cpu_usage" => field::nullable(&mut map, &mut field_0),
+                        "online_cpus" => field::nullable(&mut map, &mut field_1),
+                        "system_cpu_usage" => field::nullable(&mut map, &mut field_2),
+                        "throttling_data" => field::nullable(&mut map, &mut field_3),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ContainerCPUStats {
                     cpu_usage: field_0,
@@ -1053,20 +826,11 @@ impl<'de> serde::Deserialize<'de> for ContainerCPUStats {
 
 impl serde::Serialize for ContainerCPUUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.percpu_usage {
-            map.serialize_entry("percpu_usage", value)?;
-        }
-        if let Some(value) = &self.total_usage {
-            map.serialize_entry("total_usage", value)?;
-        }
-        if let Some(value) = &self.usage_in_kernelmode {
-            map.serialize_entry("usage_in_kernelmode", value)?;
-        }
-        if let Some(value) = &self.usage_in_usermode {
-            map.serialize_entry("usage_in_usermode", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("percpu_usage", &self.percpu_usage);
+        map.optional("total_usage", &self.total_usage);
+        map.optional("usage_in_kernelmode", &self.usage_in_kernelmode);
+        map.optional("usage_in_usermode", &self.usage_in_usermode);
         map.end()
     }
 }
@@ -1093,16 +857,12 @@ impl<'de> serde::Deserialize<'de> for ContainerCPUUsage {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "percpu_usage" => field_0 = map.next_value::<Option<Vec<u64>>>()?,
-                        "total_usage" => field_1 = map.next_value::<Option<u64>>()?,
-                        "usage_in_kernelmode" => {
-                            field_2 = map.next_value::<Option<u64>>()?;
-                        }
-                        "usage_in_usermode" => field_3 = map.next_value::<Option<u64>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "percpu_usage" => field::nullable(&mut map, &mut field_0),
+                        "total_usage" => field::nullable(&mut map, &mut field_1),
+                        "usage_in_kernelmode" => field::nullable(&mut map, &mut field_2),
+                        "usage_in_usermode" => field::nullable(&mut map, &mut field_3),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ContainerCPUUsage {
                     percpu_usage: field_0,
@@ -1118,83 +878,32 @@ impl<'de> serde::Deserialize<'de> for ContainerCPUUsage {
 
 impl serde::Serialize for ContainerConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.args_escaped {
-            map.serialize_entry("ArgsEscaped", value)?;
-        }
-        if let Some(value) = &self.attach_stderr {
-            map.serialize_entry("AttachStderr", value)?;
-        }
-        if let Some(value) = &self.attach_stdin {
-            map.serialize_entry("AttachStdin", value)?;
-        }
-        if let Some(value) = &self.attach_stdout {
-            map.serialize_entry("AttachStdout", value)?;
-        }
-        if let Some(value) = &self.cmd {
-            map.serialize_entry("Cmd", value)?;
-        }
-        if let Some(value) = &self.domainname {
-            map.serialize_entry("Domainname", value)?;
-        }
-        if let Some(value) = &self.entrypoint {
-            map.serialize_entry("Entrypoint", value)?;
-        }
-        if let Some(value) = &self.env {
-            map.serialize_entry("Env", value)?;
-        }
-        if let Some(value) = &self.exposed_ports {
-            map.serialize_entry("ExposedPorts", value)?;
-        }
-        if let Some(value) = &self.healthcheck {
-            map.serialize_entry("Healthcheck", value)?;
-        }
-        if let Some(value) = &self.hostname {
-            map.serialize_entry("Hostname", value)?;
-        }
-        if let Some(value) = &self.image {
-            map.serialize_entry("Image", value)?;
-        }
-        if let Some(value) = &self.labels {
-            map.serialize_entry("Labels", value)?;
-        }
-        if let Some(value) = &self.mac_address {
-            map.serialize_entry("MacAddress", value)?;
-        }
-        if let Some(value) = &self.network_disabled {
-            map.serialize_entry("NetworkDisabled", value)?;
-        }
-        if let Some(value) = &self.on_build {
-            map.serialize_entry("OnBuild", value)?;
-        }
-        if let Some(value) = &self.open_stdin {
-            map.serialize_entry("OpenStdin", value)?;
-        }
-        if let Some(value) = &self.shell {
-            map.serialize_entry("Shell", value)?;
-        }
-        if let Some(value) = &self.stdin_once {
-            map.serialize_entry("StdinOnce", value)?;
-        }
-        if let Some(value) = &self.stop_signal {
-            map.serialize_entry("StopSignal", value)?;
-        }
-        if let Some(value) = &self.stop_timeout {
-            map.serialize_entry("StopTimeout", value)?;
-        }
-        if let Some(value) = &self.tty {
-            map.serialize_entry("Tty", value)?;
-        }
-        if let Some(value) = &self.user {
-            map.serialize_entry("User", value)?;
-        }
-        if let Some(value) = &self.volumes {
-            map.serialize_entry("Volumes", value)?;
-        }
-        if let Some(value) = &self.working_dir {
-            map.serialize_entry("WorkingDir", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("ArgsEscaped", &self.args_escaped);
+        map.optional("AttachStderr", &self.attach_stderr);
+        map.optional("AttachStdin", &self.attach_stdin);
+        map.optional("AttachStdout", &self.attach_stdout);
+        map.optional("Cmd", &self.cmd);
+        map.optional("Domainname", &self.domainname);
+        map.optional("Entrypoint", &self.entrypoint);
+        map.optional("Env", &self.env);
+        map.optional("ExposedPorts", &self.exposed_ports);
+        map.optional("Healthcheck", &self.healthcheck);
+        map.optional("Hostname", &self.hostname);
+        map.optional("Image", &self.image);
+        map.optional("Labels", &self.labels);
+        map.optional("MacAddress", &self.mac_address);
+        map.optional("NetworkDisabled", &self.network_disabled);
+        map.optional("OnBuild", &self.on_build);
+        map.optional("OpenStdin", &self.open_stdin);
+        map.optional("Shell", &self.shell);
+        map.optional("StdinOnce", &self.stdin_once);
+        map.optional("StopSignal", &self.stop_signal);
+        map.optional("StopTimeout", &self.stop_timeout);
+        map.optional("Tty", &self.tty);
+        map.optional("User", &self.user);
+        map.optional("Volumes", &self.volumes);
+        map.optional("WorkingDir", &self.working_dir);
         map.end()
     }
 }
@@ -1252,64 +961,33 @@ impl<'de> serde::Deserialize<'de> for ContainerConfig {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "ArgsEscaped" => field_0 = map.next_value::<Option<bool>>()?,
-                        "AttachStderr" => field_1 = map.next_value::<Option<bool>>()?,
-                        "AttachStdin" => field_2 = map.next_value::<Option<bool>>()?,
-                        "AttachStdout" => field_3 = map.next_value::<Option<bool>>()?,
-                        "Cmd" => field_4 = map.next_value::<Option<Vec<String>>>()?,
-                        "Domainname" => field_5 = map.next_value::<Option<String>>()?,
-                        "Entrypoint" => {
-                            field_6 = map.next_value::<Option<Vec<String>>>()?;
-                        }
-                        "Env" => field_7 = map.next_value::<Option<Vec<String>>>()?,
-                        "ExposedPorts" => {
-                            field_8 = map
-                                .next_value::<
-                                    Option<
-                                        std::collections::HashMap<
-                                            String,
-                                            dockwright_runtime::model::EmptyObject,
-                                        >,
-                                    >,
-                                >()?;
-                        }
-                        "Healthcheck" => {
-                            field_9 = map.next_value::<Option<HealthConfig>>()?;
-                        }
-                        "Hostname" => field_10 = map.next_value::<Option<String>>()?,
-                        "Image" => field_11 = map.next_value::<Option<String>>()?,
-                        "Labels" => {
-                            field_12 = map
-                                .next_value::<
-                                    Option<std::collections::HashMap<String, String>>,
-                                >()?;
-                        }
-                        "MacAddress" => field_13 = map.next_value::<Option<String>>()?,
-                        "NetworkDisabled" => field_14 = map.next_value::<Option<bool>>()?,
-                        "OnBuild" => field_15 = map.next_value::<Option<Vec<String>>>()?,
-                        "OpenStdin" => field_16 = map.next_value::<Option<bool>>()?,
-                        "Shell" => field_17 = map.next_value::<Option<Vec<String>>>()?,
-                        "StdinOnce" => field_18 = map.next_value::<Option<bool>>()?,
-                        "StopSignal" => field_19 = map.next_value::<Option<String>>()?,
-                        "StopTimeout" => field_20 = map.next_value::<Option<i64>>()?,
-                        "Tty" => field_21 = map.next_value::<Option<bool>>()?,
-                        "User" => field_22 = map.next_value::<Option<String>>()?,
-                        "Volumes" => {
-                            field_23 = map
-                                .next_value::<
-                                    Option<
-                                        std::collections::HashMap<
-                                            String,
-                                            dockwright_runtime::model::EmptyObject,
-                                        >,
-                                    >,
-                                >()?;
-                        }
-                        "WorkingDir" => field_24 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "ArgsEscaped" => field::nullable(&mut map, &mut field_0),
+                        "AttachStderr" => field::nullable(&mut map, &mut field_1),
+                        "AttachStdin" => field::nullable(&mut map, &mut field_2),
+                        "AttachStdout" => field::nullable(&mut map, &mut field_3),
+                        "Cmd" => field::nullable(&mut map, &mut field_4),
+                        "Domainname" => field::nullable(&mut map, &mut field_5),
+                        "Entrypoint" => field::nullable(&mut map, &mut field_6),
+                        "Env" => field::nullable(&mut map, &mut field_7),
+                        "ExposedPorts" => field::nullable(&mut map, &mut field_8),
+                        "Healthcheck" => field::nullable(&mut map, &mut field_9),
+                        "Hostname" => field::nullable(&mut map, &mut field_10),
+                        "Image" => field::nullable(&mut map, &mut field_11),
+                        "Labels" => field::nullable(&mut map, &mut field_12),
+                        "MacAddress" => field::nullable(&mut map, &mut field_13),
+                        "NetworkDisabled" => field::nullable(&mut map, &mut field_14),
+                        "OnBuild" => field::nullable(&mut map, &mut field_15),
+                        "OpenStdin" => field::nullable(&mut map, &mut field_16),
+                        "Shell" => field::nullable(&mut map, &mut field_17),
+                        "StdinOnce" => field::nullable(&mut map, &mut field_18),
+                        "StopSignal" => field::nullable(&mut map, &mut field_19),
+                        "StopTimeout" => field::nullable(&mut map, &mut field_20),
+                        "Tty" => field::nullable(&mut map, &mut field_21),
+                        "User" => field::nullable(&mut map, &mut field_22),
+                        "Volumes" => field::nullable(&mut map, &mut field_23),
+                        "WorkingDir" => field::nullable(&mut map, &mut field_24),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ContainerConfig {
                     args_escaped: field_0,
@@ -1346,10 +1024,9 @@ impl<'de> serde::Deserialize<'de> for ContainerConfig {
 
 impl serde::Serialize for ContainerCreateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("Id", &self.id)?;
-        map.serialize_entry("Warnings", &self.warnings)?;
+        let mut map = field::Writer::new(serializer);
+        map.required("Id", &self.id);
+        map.required("Warnings", &self.warnings);
         map.end()
     }
 }
@@ -1374,26 +1051,14 @@ impl<'de> serde::Deserialize<'de> for ContainerCreateResponse {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Id" => field_0 = Some(map.next_value::<String>()?),
-                        "Warnings" => {
-                            field_1 = Some(
-                                map.next_value::<Option<Vec<String>>>()?.unwrap_or_default(),
-                            );
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Id" => field::value(&mut map, &mut field_0),
+                        "Warnings" => field::or_empty(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ContainerCreateResponse {
-                    id: field_0
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Id"))?,
-                    warnings: field_1
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Warnings"))?,
+                    id: field::required(field_0, "Id")?,
+                    warnings: field::required(field_1, "Warnings")?,
                 })
             }
         }
@@ -1403,32 +1068,15 @@ impl<'de> serde::Deserialize<'de> for ContainerCreateResponse {
 
 impl serde::Serialize for ContainerMemoryStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.commitbytes {
-            map.serialize_entry("commitbytes", value)?;
-        }
-        if let Some(value) = &self.commitpeakbytes {
-            map.serialize_entry("commitpeakbytes", value)?;
-        }
-        if let Some(value) = &self.failcnt {
-            map.serialize_entry("failcnt", value)?;
-        }
-        if let Some(value) = &self.limit {
-            map.serialize_entry("limit", value)?;
-        }
-        if let Some(value) = &self.max_usage {
-            map.serialize_entry("max_usage", value)?;
-        }
-        if let Some(value) = &self.privateworkingset {
-            map.serialize_entry("privateworkingset", value)?;
-        }
-        if let Some(value) = &self.stats {
-            map.serialize_entry("stats", value)?;
-        }
-        if let Some(value) = &self.usage {
-            map.serialize_entry("usage", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("commitbytes", &self.commitbytes);
+        map.optional("commitpeakbytes", &self.commitpeakbytes);
+        map.optional("failcnt", &self.failcnt);
+        map.optional("limit", &self.limit);
+        map.optional("max_usage", &self.max_usage);
+        map.optional("privateworkingset", &self.privateworkingset);
+        map.optional("stats", &self.stats);
+        map.optional("usage", &self.usage);
         map.end()
     }
 }
@@ -1461,23 +1109,16 @@ impl<'de> serde::Deserialize<'de> for ContainerMemoryStats {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "commitbytes" => field_0 = map.next_value::<Option<u64>>()?,
-                        "commitpeakbytes" => field_1 = map.next_value::<Option<u64>>()?,
-                        "failcnt" => field_2 = map.next_value::<Option<u64>>()?,
-                        "limit" => field_3 = map.next_value::<Option<u64>>()?,
-                        "max_usage" => field_4 = map.next_value::<Option<u64>>()?,
-                        "privateworkingset" => field_5 = map.next_value::<Option<u64>>()?,
-                        "stats" => {
-                            field_6 = map
-                                .next_value::<
-                                    Option<std::collections::HashMap<String, Option<u64>>>,
-                                >()?;
-                        }
-                        "usage" => field_7 = map.next_value::<Option<u64>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "commitbytes" => field::nullable(&mut map, &mut field_0),
+                        "commitpeakbytes" => field::nullable(&mut map, &mut field_1),
+                        "failcnt" => field::nullable(&mut map, &mut field_2),
+                        "limit" => field::nullable(&mut map, &mut field_3),
+                        "max_usage" => field::nullable(&mut map, &mut field_4),
+                        "privateworkingset" => field::nullable(&mut map, &mut field_5),
+                        "stats" => field::nullable(&mut map, &mut field_6),
+                        "usage" => field::nullable(&mut map, &mut field_7),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ContainerMemoryStats {
                     commitbytes: field_0,
@@ -1497,38 +1138,17 @@ impl<'de> serde::Deserialize<'de> for ContainerMemoryStats {
 
 impl serde::Serialize for ContainerNetworkStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.endpoint_id {
-            map.serialize_entry("endpoint_id", value)?;
-        }
-        if let Some(value) = &self.instance_id {
-            map.serialize_entry("instance_id", value)?;
-        }
-        if let Some(value) = &self.rx_bytes {
-            map.serialize_entry("rx_bytes", value)?;
-        }
-        if let Some(value) = &self.rx_dropped {
-            map.serialize_entry("rx_dropped", value)?;
-        }
-        if let Some(value) = &self.rx_errors {
-            map.serialize_entry("rx_errors", value)?;
-        }
-        if let Some(value) = &self.rx_packets {
-            map.serialize_entry("rx_packets", value)?;
-        }
-        if let Some(value) = &self.tx_bytes {
-            map.serialize_entry("tx_bytes", value)?;
-        }
-        if let Some(value) = &self.tx_dropped {
-            map.serialize_entry("tx_dropped", value)?;
-        }
-        if let Some(value) = &self.tx_errors {
-            map.serialize_entry("tx_errors", value)?;
-        }
-        if let Some(value) = &self.tx_packets {
-            map.serialize_entry("tx_packets", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("endpoint_id", &self.endpoint_id);
+        map.optional("instance_id", &self.instance_id);
+        map.optional("rx_bytes", &self.rx_bytes);
+        map.optional("rx_dropped", &self.rx_dropped);
+        map.optional("rx_errors", &self.rx_errors);
+        map.optional("rx_packets", &self.rx_packets);
+        map.optional("tx_bytes", &self.tx_bytes);
+        map.optional("tx_dropped", &self.tx_dropped);
+        map.optional("tx_errors", &self.tx_errors);
+        map.optional("tx_packets", &self.tx_packets);
         map.end()
     }
 }
@@ -1561,20 +1181,18 @@ impl<'de> serde::Deserialize<'de> for ContainerNetworkStats {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "endpoint_id" => field_0 = map.next_value::<Option<String>>()?,
-                        "instance_id" => field_1 = map.next_value::<Option<String>>()?,
-                        "rx_bytes" => field_2 = map.next_value::<Option<u64>>()?,
-                        "rx_dropped" => field_3 = map.next_value::<Option<u64>>()?,
-                        "rx_errors" => field_4 = map.next_value::<Option<u64>>()?,
-                        "rx_packets" => field_5 = map.next_value::<Option<u64>>()?,
-                        "tx_bytes" => field_6 = map.next_value::<Option<u64>>()?,
-                        "tx_dropped" => field_7 = map.next_value::<Option<u64>>()?,
-                        "tx_errors" => field_8 = map.next_value::<Option<u64>>()?,
-                        "tx_packets" => field_9 = map.next_value::<Option<u64>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "endpoint_id" => field::nullable(&mut map, &mut field_0),
+                        "instance_id" => field::nullable(&mut map, &mut field_1),
+                        "rx_bytes" => field::nullable(&mut map, &mut field_2),
+                        "rx_dropped" => field::nullable(&mut map, &mut field_3),
+                        "rx_errors" => field::nullable(&mut map, &mut field_4),
+                        "rx_packets" => field::nullable(&mut map, &mut field_5),
+                        "tx_bytes" => field::nullable(&mut map, &mut field_6),
+                        "tx_dropped" => field::nullable(&mut map, &mut field_7),
+                        "tx_errors" => field::nullable(&mut map, &mut field_8),
+                        "tx_packets" => field::nullable(&mut map, &mut field_9),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ContainerNetworkStats {
                     endpoint_id: field_0,
@@ -1596,14 +1214,9 @@ impl<'de> serde::Deserialize<'de> for ContainerNetworkStats {
 
 impl serde::Serialize for ContainerPidsStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.current {
-            map.serialize_entry("current", value)?;
-        }
-        if let Some(value) = &self.limit {
-            map.serialize_entry("limit", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("current", &self.current);
+        map.optional("limit", &self.limit);
         map.end()
     }
 }
@@ -1628,12 +1241,10 @@ impl<'de> serde::Deserialize<'de> for ContainerPidsStats {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "current" => field_0 = map.next_value::<Option<u64>>()?,
-                        "limit" => field_1 = map.next_value::<Option<u64>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "current" => field::nullable(&mut map, &mut field_0),
+                        "limit" => field::nullable(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ContainerPidsStats {
                     current: field_0,
@@ -1647,44 +1258,19 @@ impl<'de> serde::Deserialize<'de> for ContainerPidsStats {
 
 impl serde::Serialize for ContainerState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.dead {
-            map.serialize_entry("Dead", value)?;
-        }
-        if let Some(value) = &self.error {
-            map.serialize_entry("Error", value)?;
-        }
-        if let Some(value) = &self.exit_code {
-            map.serialize_entry("ExitCode", value)?;
-        }
-        if let Some(value) = &self.finished_at {
-            map.serialize_entry("FinishedAt", value)?;
-        }
-        if let Some(value) = &self.health {
-            map.serialize_entry("Health", value)?;
-        }
-        if let Some(value) = &self.oom_killed {
-            map.serialize_entry("OOMKilled", value)?;
-        }
-        if let Some(value) = &self.paused {
-            map.serialize_entry("Paused", value)?;
-        }
-        if let Some(value) = &self.pid {
-            map.serialize_entry("Pid", value)?;
-        }
-        if let Some(value) = &self.restarting {
-            map.serialize_entry("Restarting", value)?;
-        }
-        if let Some(value) = &self.running {
-            map.serialize_entry("Running", value)?;
-        }
-        if let Some(value) = &self.started_at {
-            map.serialize_entry("StartedAt", value)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("Status", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Dead", &self.dead);
+        map.optional("Error", &self.error);
+        map.optional("ExitCode", &self.exit_code);
+        map.optional("FinishedAt", &self.finished_at);
+        map.optional("Health", &self.health);
+        map.optional("OOMKilled", &self.oom_killed);
+        map.optional("Paused", &self.paused);
+        map.optional("Pid", &self.pid);
+        map.optional("Restarting", &self.restarting);
+        map.optional("Running", &self.running);
+        map.optional("StartedAt", &self.started_at);
+        map.optional("Status", &self.status);
         map.end()
     }
 }
@@ -1719,24 +1305,20 @@ impl<'de> serde::Deserialize<'de> for ContainerState {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Dead" => field_0 = map.next_value::<Option<bool>>()?,
-                        "Error" => field_1 = map.next_value::<Option<String>>()?,
-                        "ExitCode" => field_2 = map.next_value::<Option<i64>>()?,
-                        "FinishedAt" => field_3 = map.next_value::<Option<String>>()?,
-                        "Health" => field_4 = map.next_value::<Option<Health>>()?,
-                        "OOMKilled" => field_5 = map.next_value::<Option<bool>>()?,
-                        "Paused" => field_6 = map.next_value::<Option<bool>>()?,
-                        "Pid" => field_7 = map.next_value::<Option<i64>>()?,
-                        "Restarting" => field_8 = map.next_value::<Option<bool>>()?,
-                        "Running" => field_9 = map.next_value::<Option<bool>>()?,
-                        "StartedAt" => field_10 = map.next_value::<Option<String>>()?,
-                        "Status" => {
-                            field_11 = map.next_value::<Option<ContainerStateStatus>>()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Dead" => field::nullable(&mut map, &mut field_0),
+                        "Error" => field::nullable(&mut map, &mut field_1),
+                        "ExitCode" => field::nullable(&mut map, &mut field_2),
+                        "FinishedAt" => field::nullable(&mut map, &mut field_3),
+                        "Health" => field::nullable(&mut map, &mut field_4),
+                        "OOMKilled" => field::nullable(&mut map, &mut field_5),
+                        "Paused" => field::nullable(&mut map, &mut field_6),
+                        "Pid" => field::nullable(&mut map, &mut field_7),
+                        "Restarting" => field::nullable(&mut map, &mut field_8),
+                        "Running" => field::nullable(&mut map, &mut field_9),
+                        "StartedAt" => field::nullable(&mut map, &mut field_10),
+                        "Status" => field::nullable(&mut map, &mut field_11),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ContainerState {
                     dead: field_0,
@@ -1760,44 +1342,19 @@ impl<'de> serde::Deserialize<'de> for ContainerState {
 
 impl serde::Serialize for ContainerStatsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.blkio_stats {
-            map.serialize_entry("blkio_stats", value)?;
-        }
-        if let Some(value) = &self.cpu_stats {
-            map.serialize_entry("cpu_stats", value)?;
-        }
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.memory_stats {
-            map.serialize_entry("memory_stats", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.networks {
-            map.serialize_entry("networks", value)?;
-        }
-        if let Some(value) = &self.num_procs {
-            map.serialize_entry("num_procs", value)?;
-        }
-        if let Some(value) = &self.pids_stats {
-            map.serialize_entry("pids_stats", value)?;
-        }
-        if let Some(value) = &self.precpu_stats {
-            map.serialize_entry("precpu_stats", value)?;
-        }
-        if let Some(value) = &self.preread {
-            map.serialize_entry("preread", value)?;
-        }
-        if let Some(value) = &self.read {
-            map.serialize_entry("read", value)?;
-        }
-        if let Some(value) = &self.storage_stats {
-            map.serialize_entry("storage_stats", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("blkio_stats", &self.blkio_stats);
+        map.optional("cpu_stats", &self.cpu_stats);
+        map.optional("id", &self.id);
+        map.optional("memory_stats", &self.memory_stats);
+        map.optional("name", &self.name);
+        map.optional("networks", &self.networks);
+        map.optional("num_procs", &self.num_procs);
+        map.optional("pids_stats", &self.pids_stats);
+        map.optional("precpu_stats", &self.precpu_stats);
+        map.optional("preread", &self.preread);
+        map.optional("read", &self.read);
+        map.optional("storage_stats", &self.storage_stats);
         map.end()
     }
 }
@@ -1834,41 +1391,20 @@ impl<'de> serde::Deserialize<'de> for ContainerStatsResponse {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "blkio_stats" => {
-                            field_0 = map.next_value::<Option<ContainerBlkioStats>>()?;
-                        }
-                        "cpu_stats" => {
-                            field_1 = map.next_value::<Option<ContainerCPUStats>>()?;
-                        }
-                        "id" => field_2 = map.next_value::<Option<String>>()?,
-                        "memory_stats" => {
-                            field_3 = map.next_value::<Option<ContainerMemoryStats>>()?;
-                        }
-                        "name" => field_4 = map.next_value::<Option<String>>()?,
-                        "networks" => {
-                            field_5 = map
-                                .next_value::<
-                                    Option<
-                                        std::collections::HashMap<String, ContainerNetworkStats>,
-                                    >,
-                                >()?;
-                        }
-                        "num_procs" => field_6 = map.next_value::<Option<u32>>()?,
-                        "pids_stats" => {
-                            field_7 = map.next_value::<Option<ContainerPidsStats>>()?;
-                        }
-                        "precpu_stats" => {
-                            field_8 = map.next_value::<Option<ContainerCPUStats>>()?;
-                        }
-                        "preread" => field_9 = map.next_value::<Option<String>>()?,
-                        "read" => field_10 = map.next_value::<Option<String>>()?,
-                        "storage_stats" => {
-                            field_11 = map.next_value::<Option<ContainerStorageStats>>()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "blkio_stats" => field::nullable(&mut map, &mut field_0),
+                        "cpu_stats" => field::nullable(&mut map, &mut field_1),
+                        "id" => field::nullable(&mut map, &mut field_2),
+                        "memory_stats" => field::nullable(&mut map, &mut field_3),
+                        "name" => field::nullable(&mut map, &mut field_4),
+                        "networks" => field::nullable(&mut map, &mut field_5),
+                        "num_procs" => field::nullable(&mut map, &mut field_6),
+                        "pids_stats" => field::nullable(&mut map, &mut field_7),
+                        "precpu_stats" => field::nullable(&mut map, &mut field_8),
+                        "preread" => field::nullable(&mut map, &mut field_9),
+                        "read" => field::nullable(&mut map, &mut field_10),
+                        "storage_stats" => field::nullable(&mut map, &mut field_11),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ContainerStatsResponse {
                     blkio_stats: field_0,
@@ -1892,17 +1428,10 @@ impl<'de> serde::Deserialize<'de> for ContainerStatsResponse {
 
 impl serde::Serialize for ContainerStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.container_id {
-            map.serialize_entry("ContainerID", value)?;
-        }
-        if let Some(value) = &self.exit_code {
-            map.serialize_entry("ExitCode", value)?;
-        }
-        if let Some(value) = &self.pid {
-            map.serialize_entry("PID", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("ContainerID", &self.container_id);
+        map.optional("ExitCode", &self.exit_code);
+        map.optional("PID", &self.pid);
         map.end()
     }
 }
@@ -1928,13 +1457,11 @@ impl<'de> serde::Deserialize<'de> for ContainerStatus {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "ContainerID" => field_0 = map.next_value::<Option<String>>()?,
-                        "ExitCode" => field_1 = map.next_value::<Option<i64>>()?,
-                        "PID" => field_2 = map.next_value::<Option<i64>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "ContainerID" => field::nullable(&mut map, &mut field_0),
+                        "ExitCode" => field::nullable(&mut map, &mut field_1),
+                        "PID" => field::nullable(&mut map, &mut field_2),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ContainerStatus {
                     container_id: field_0,
@@ -1949,20 +1476,11 @@ impl<'de> serde::Deserialize<'de> for ContainerStatus {
 
 impl serde::Serialize for ContainerStorageStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.read_count_normalized {
-            map.serialize_entry("read_count_normalized", value)?;
-        }
-        if let Some(value) = &self.read_size_bytes {
-            map.serialize_entry("read_size_bytes", value)?;
-        }
-        if let Some(value) = &self.write_count_normalized {
-            map.serialize_entry("write_count_normalized", value)?;
-        }
-        if let Some(value) = &self.write_size_bytes {
-            map.serialize_entry("write_size_bytes", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("read_count_normalized", &self.read_count_normalized);
+        map.optional("read_size_bytes", &self.read_size_bytes);
+        map.optional("write_count_normalized", &self.write_count_normalized);
+        map.optional("write_size_bytes", &self.write_size_bytes);
         map.end()
     }
 }
@@ -1990,17 +1508,15 @@ impl<'de> serde::Deserialize<'de> for ContainerStorageStats {
                 {
                     match key.as_str() {
                         "read_count_normalized" => {
-                            field_0 = map.next_value::<Option<u64>>()?;
+                            field::nullable(&mut map, &mut field_0)
                         }
-                        "read_size_bytes" => field_1 = map.next_value::<Option<u64>>()?,
+                        "read_size_bytes" => field::nullable(&mut map, &mut field_1),
                         "write_count_normalized" => {
-                            field_2 = map.next_value::<Option<u64>>()?;
+                            field::nullable(&mut map, &mut field_2)
                         }
-                        "write_size_bytes" => field_3 = map.next_value::<Option<u64>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "write_size_bytes" => field::nullable(&mut map, &mut field_3),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ContainerStorageStats {
                     read_count_normalized: field_0,
@@ -2016,53 +1532,22 @@ impl<'de> serde::Deserialize<'de> for ContainerStorageStats {
 
 impl serde::Serialize for ContainerSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.command {
-            map.serialize_entry("Command", value)?;
-        }
-        if let Some(value) = &self.created {
-            map.serialize_entry("Created", value)?;
-        }
-        if let Some(value) = &self.host_config {
-            map.serialize_entry("HostConfig", value)?;
-        }
-        if let Some(value) = &self.id {
-            map.serialize_entry("Id", value)?;
-        }
-        if let Some(value) = &self.image {
-            map.serialize_entry("Image", value)?;
-        }
-        if let Some(value) = &self.image_id {
-            map.serialize_entry("ImageID", value)?;
-        }
-        if let Some(value) = &self.labels {
-            map.serialize_entry("Labels", value)?;
-        }
-        if let Some(value) = &self.mounts {
-            map.serialize_entry("Mounts", value)?;
-        }
-        if let Some(value) = &self.names {
-            map.serialize_entry("Names", value)?;
-        }
-        if let Some(value) = &self.network_settings {
-            map.serialize_entry("NetworkSettings", value)?;
-        }
-        if let Some(value) = &self.ports {
-            map.serialize_entry("Ports", value)?;
-        }
-        if let Some(value) = &self.size_root_fs {
-            map.serialize_entry("SizeRootFs", value)?;
-        }
-        if let Some(value) = &self.size_rw {
-            map.serialize_entry("SizeRw", value)?;
-        }
-        if let Some(value) = &self.state {
-            map.serialize_entry("State", value)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("Status", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Command", &self.command);
+        map.optional("Created", &self.created);
+        map.optional("HostConfig", &self.host_config);
+        map.optional("Id", &self.id);
+        map.optional("Image", &self.image);
+        map.optional("ImageID", &self.image_id);
+        map.optional("Labels", &self.labels);
+        map.optional("Mounts", &self.mounts);
+        map.optional("Names", &self.names);
+        map.optional("NetworkSettings", &self.network_settings);
+        map.optional("Ports", &self.ports);
+        map.optional("SizeRootFs", &self.size_root_fs);
+        map.optional("SizeRw", &self.size_rw);
+        map.optional("State", &self.state);
+        map.optional("Status", &self.status);
         map.end()
     }
 }
@@ -2100,38 +1585,23 @@ impl<'de> serde::Deserialize<'de> for ContainerSummary {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Command" => field_0 = map.next_value::<Option<String>>()?,
-                        "Created" => field_1 = map.next_value::<Option<i64>>()?,
-                        "HostConfig" => {
-                            field_2 = map
-                                .next_value::<Option<ContainerSummaryHostConfig>>()?;
-                        }
-                        "Id" => field_3 = map.next_value::<Option<String>>()?,
-                        "Image" => field_4 = map.next_value::<Option<String>>()?,
-                        "ImageID" => field_5 = map.next_value::<Option<String>>()?,
-                        "Labels" => {
-                            field_6 = map
-                                .next_value::<
-                                    Option<std::collections::HashMap<String, String>>,
-                                >()?;
-                        }
-                        "Mounts" => {
-                            field_7 = map.next_value::<Option<Vec<MountPoint>>>()?;
-                        }
-                        "Names" => field_8 = map.next_value::<Option<Vec<String>>>()?,
-                        "NetworkSettings" => {
-                            field_9 = map
-                                .next_value::<Option<ContainerSummaryNetworkSettings>>()?;
-                        }
-                        "Ports" => field_10 = map.next_value::<Option<Vec<Port>>>()?,
-                        "SizeRootFs" => field_11 = map.next_value::<Option<i64>>()?,
-                        "SizeRw" => field_12 = map.next_value::<Option<i64>>()?,
-                        "State" => field_13 = map.next_value::<Option<String>>()?,
-                        "Status" => field_14 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Command" => field::nullable(&mut map, &mut field_0),
+                        "Created" => field::nullable(&mut map, &mut field_1),
+                        "HostConfig" => field::nullable(&mut map, &mut field_2),
+                        "Id" => field::nullable(&mut map, &mut field_3),
+                        "Image" => field::nullable(&mut map, &mut field_4),
+                        "ImageID" => field::nullable(&mut map, &mut field_5),
+                        "Labels" => field::nullable(&mut map, &mut field_6),
+                        "Mounts" => field::nullable(&mut map, &mut field_7),
+                        "Names" => field::nullable(&mut map, &mut field_8),
+                        "NetworkSettings" => field::nullable(&mut map, &mut field_9),
+                        "Ports" => field::nullable(&mut map, &mut field_10),
+                        "SizeRootFs" => field::nullable(&mut map, &mut field_11),
+                        "SizeRw" => field::nullable(&mut map, &mut field_12),
+                        "State" => field::nullable(&mut map, &mut field_13),
+                        "Status" => field::nullable(&mut map, &mut field_14),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ContainerSummary {
                     command: field_0,
@@ -2158,17 +1628,10 @@ impl<'de> serde::Deserialize<'de> for ContainerSummary {
 
 impl serde::Serialize for ContainerThrottlingData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.periods {
-            map.serialize_entry("periods", value)?;
-        }
-        if let Some(value) = &self.throttled_periods {
-            map.serialize_entry("throttled_periods", value)?;
-        }
-        if let Some(value) = &self.throttled_time {
-            map.serialize_entry("throttled_time", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("periods", &self.periods);
+        map.optional("throttled_periods", &self.throttled_periods);
+        map.optional("throttled_time", &self.throttled_time);
         map.end()
     }
 }
@@ -2194,13 +1657,11 @@ impl<'de> serde::Deserialize<'de> for ContainerThrottlingData {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "periods" => field_0 = map.next_value::<Option<u64>>()?,
-                        "throttled_periods" => field_1 = map.next_value::<Option<u64>>()?,
-                        "throttled_time" => field_2 = map.next_value::<Option<u64>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "periods" => field::nullable(&mut map, &mut field_0),
+                        "throttled_periods" => field::nullable(&mut map, &mut field_1),
+                        "throttled_time" => field::nullable(&mut map, &mut field_2),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ContainerThrottlingData {
                     periods: field_0,
@@ -2215,11 +1676,8 @@ impl<'de> serde::Deserialize<'de> for ContainerThrottlingData {
 
 impl serde::Serialize for ContainerWaitExitError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.message {
-            map.serialize_entry("Message", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Message", &self.message);
         map.end()
     }
 }
@@ -2243,11 +1701,9 @@ impl<'de> serde::Deserialize<'de> for ContainerWaitExitError {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Message" => field_0 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Message" => field::nullable(&mut map, &mut field_0),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ContainerWaitExitError {
                     message: field_0,
@@ -2260,12 +1716,9 @@ impl<'de> serde::Deserialize<'de> for ContainerWaitExitError {
 
 impl serde::Serialize for ContainerWaitResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.error {
-            map.serialize_entry("Error", value)?;
-        }
-        map.serialize_entry("StatusCode", &self.status_code)?;
+        let mut map = field::Writer::new(serializer);
+        map.optional("Error", &self.error);
+        map.required("StatusCode", &self.status_code);
         map.end()
     }
 }
@@ -2290,21 +1743,14 @@ impl<'de> serde::Deserialize<'de> for ContainerWaitResponse {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Error" => {
-                            field_0 = map.next_value::<Option<ContainerWaitExitError>>()?;
-                        }
-                        "StatusCode" => field_1 = Some(map.next_value::<i64>()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Error" => field::nullable(&mut map, &mut field_0),
+                        "StatusCode" => field::value(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ContainerWaitResponse {
                     error: field_0,
-                    status_code: field_1
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("StatusCode"))?,
+                    status_code: field::required(field_1, "StatusCode")?,
                 })
             }
         }
@@ -2314,14 +1760,9 @@ impl<'de> serde::Deserialize<'de> for ContainerWaitResponse {
 
 impl serde::Serialize for ContainerdInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.address {
-            map.serialize_entry("Address", value)?;
-        }
-        if let Some(value) = &self.namespaces {
-            map.serialize_entry("Namespaces", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Address", &self.address);
+        map.optional("Namespaces", &self.namespaces);
         map.end()
     }
 }
@@ -2346,15 +1787,10 @@ impl<'de> serde::Deserialize<'de> for ContainerdInfo {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Address" => field_0 = map.next_value::<Option<String>>()?,
-                        "Namespaces" => {
-                            field_1 = map
-                                .next_value::<Option<ContainerdInfoNamespaces>>()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Address" => field::nullable(&mut map, &mut field_0),
+                        "Namespaces" => field::nullable(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ContainerdInfo {
                     address: field_0,
@@ -2368,26 +1804,13 @@ impl<'de> serde::Deserialize<'de> for ContainerdInfo {
 
 impl serde::Serialize for CreateImageInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.error {
-            map.serialize_entry("error", value)?;
-        }
-        if let Some(value) = &self.error_detail {
-            map.serialize_entry("errorDetail", value)?;
-        }
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.progress {
-            map.serialize_entry("progress", value)?;
-        }
-        if let Some(value) = &self.progress_detail {
-            map.serialize_entry("progressDetail", value)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("error", &self.error);
+        map.optional("errorDetail", &self.error_detail);
+        map.optional("id", &self.id);
+        map.optional("progress", &self.progress);
+        map.optional("progressDetail", &self.progress_detail);
+        map.optional("status", &self.status);
         map.end()
     }
 }
@@ -2416,20 +1839,14 @@ impl<'de> serde::Deserialize<'de> for CreateImageInfo {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "error" => field_0 = map.next_value::<Option<String>>()?,
-                        "errorDetail" => {
-                            field_1 = map.next_value::<Option<ErrorDetail>>()?;
-                        }
-                        "id" => field_2 = map.next_value::<Option<String>>()?,
-                        "progress" => field_3 = map.next_value::<Option<String>>()?,
-                        "progressDetail" => {
-                            field_4 = map.next_value::<Option<ProgressDetail>>()?;
-                        }
-                        "status" => field_5 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "error" => field::nullable(&mut map, &mut field_0),
+                        "errorDetail" => field::nullable(&mut map, &mut field_1),
+                        "id" => field::nullable(&mut map, &mut field_2),
+                        "progress" => field::nullable(&mut map, &mut field_3),
+                        "progressDetail" => field::nullable(&mut map, &mut field_4),
+                        "status" => field::nullable(&mut map, &mut field_5),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(CreateImageInfo {
                     error: field_0,
@@ -2447,17 +1864,10 @@ impl<'de> serde::Deserialize<'de> for CreateImageInfo {
 
 impl serde::Serialize for DeviceMapping {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.cgroup_permissions {
-            map.serialize_entry("CgroupPermissions", value)?;
-        }
-        if let Some(value) = &self.path_in_container {
-            map.serialize_entry("PathInContainer", value)?;
-        }
-        if let Some(value) = &self.path_on_host {
-            map.serialize_entry("PathOnHost", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("CgroupPermissions", &self.cgroup_permissions);
+        map.optional("PathInContainer", &self.path_in_container);
+        map.optional("PathOnHost", &self.path_on_host);
         map.end()
     }
 }
@@ -2483,17 +1893,11 @@ impl<'de> serde::Deserialize<'de> for DeviceMapping {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "CgroupPermissions" => {
-                            field_0 = map.next_value::<Option<String>>()?;
-                        }
-                        "PathInContainer" => {
-                            field_1 = map.next_value::<Option<String>>()?;
-                        }
-                        "PathOnHost" => field_2 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "CgroupPermissions" => field::nullable(&mut map, &mut field_0),
+                        "PathInContainer" => field::nullable(&mut map, &mut field_1),
+                        "PathOnHost" => field::nullable(&mut map, &mut field_2),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(DeviceMapping {
                     cgroup_permissions: field_0,
@@ -2508,23 +1912,12 @@ impl<'de> serde::Deserialize<'de> for DeviceMapping {
 
 impl serde::Serialize for DeviceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.capabilities {
-            map.serialize_entry("Capabilities", value)?;
-        }
-        if let Some(value) = &self.count {
-            map.serialize_entry("Count", value)?;
-        }
-        if let Some(value) = &self.device_ids {
-            map.serialize_entry("DeviceIDs", value)?;
-        }
-        if let Some(value) = &self.driver {
-            map.serialize_entry("Driver", value)?;
-        }
-        if let Some(value) = &self.options {
-            map.serialize_entry("Options", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Capabilities", &self.capabilities);
+        map.optional("Count", &self.count);
+        map.optional("DeviceIDs", &self.device_ids);
+        map.optional("Driver", &self.driver);
+        map.optional("Options", &self.options);
         map.end()
     }
 }
@@ -2552,22 +1945,13 @@ impl<'de> serde::Deserialize<'de> for DeviceRequest {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Capabilities" => {
-                            field_0 = map.next_value::<Option<Vec<Vec<String>>>>()?;
-                        }
-                        "Count" => field_1 = map.next_value::<Option<i64>>()?,
-                        "DeviceIDs" => field_2 = map.next_value::<Option<Vec<String>>>()?,
-                        "Driver" => field_3 = map.next_value::<Option<String>>()?,
-                        "Options" => {
-                            field_4 = map
-                                .next_value::<
-                                    Option<std::collections::HashMap<String, String>>,
-                                >()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Capabilities" => field::nullable(&mut map, &mut field_0),
+                        "Count" => field::nullable(&mut map, &mut field_1),
+                        "DeviceIDs" => field::nullable(&mut map, &mut field_2),
+                        "Driver" => field::nullable(&mut map, &mut field_3),
+                        "Options" => field::nullable(&mut map, &mut field_4),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(DeviceRequest {
                     capabilities: field_0,
@@ -2584,10 +1968,9 @@ impl<'de> serde::Deserialize<'de> for DeviceRequest {
 
 impl serde::Serialize for DistributionInspect {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("Descriptor", &self.descriptor)?;
-        map.serialize_entry("Platforms", &self.platforms)?;
+        let mut map = field::Writer::new(serializer);
+        map.required("Descriptor", &self.descriptor);
+        map.required("Platforms", &self.platforms);
         map.end()
     }
 }
@@ -2612,30 +1995,14 @@ impl<'de> serde::Deserialize<'de> for DistributionInspect {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Descriptor" => {
-                            field_0 = Some(map.next_value::<OCIDescriptor>()?);
-                        }
-                        "Platforms" => {
-                            field_1 = Some(
-                                map
-                                    .next_value::<Option<Vec<OCIPlatform>>>()?
-                                    .unwrap_or_default(),
-                            );
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Descriptor" => field::value(&mut map, &mut field_0),
+                        "Platforms" => field::or_empty(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(DistributionInspect {
-                    descriptor: field_0
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Descriptor"))?,
-                    platforms: field_1
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Platforms"))?,
+                    descriptor: field::required(field_0, "Descriptor")?,
+                    platforms: field::required(field_1, "Platforms")?,
                 })
             }
         }
@@ -2645,12 +2012,9 @@ impl<'de> serde::Deserialize<'de> for DistributionInspect {
 
 impl serde::Serialize for Driver {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("Name", &self.name)?;
-        if let Some(value) = &self.options {
-            map.serialize_entry("Options", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.required("Name", &self.name);
+        map.optional("Options", &self.options);
         map.end()
     }
 }
@@ -2675,23 +2039,13 @@ impl<'de> serde::Deserialize<'de> for Driver {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Name" => field_0 = Some(map.next_value::<String>()?),
-                        "Options" => {
-                            field_1 = map
-                                .next_value::<
-                                    Option<std::collections::HashMap<String, String>>,
-                                >()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Name" => field::value(&mut map, &mut field_0),
+                        "Options" => field::nullable(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(Driver {
-                    name: field_0
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Name"))?,
+                    name: field::required(field_0, "Name")?,
                     options: field_1,
                 })
             }
@@ -2702,10 +2056,9 @@ impl<'de> serde::Deserialize<'de> for Driver {
 
 impl serde::Serialize for DriverData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("Data", &self.data)?;
-        map.serialize_entry("Name", &self.name)?;
+        let mut map = field::Writer::new(serializer);
+        map.required("Data", &self.data);
+        map.required("Name", &self.name);
         map.end()
     }
 }
@@ -2730,30 +2083,14 @@ impl<'de> serde::Deserialize<'de> for DriverData {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Data" => {
-                            field_0 = Some(
-                                map
-                                    .next_value::<
-                                        Option<std::collections::HashMap<String, String>>,
-                                    >()?
-                                    .unwrap_or_default(),
-                            );
-                        }
-                        "Name" => field_1 = Some(map.next_value::<String>()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Data" => field::or_empty(&mut map, &mut field_0),
+                        "Name" => field::value(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(DriverData {
-                    data: field_0
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Data"))?,
-                    name: field_1
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Name"))?,
+                    data: field::required(field_0, "Data")?,
+                    name: field::required(field_1, "Name")?,
                 })
             }
         }
@@ -2763,17 +2100,10 @@ impl<'de> serde::Deserialize<'de> for DriverData {
 
 impl serde::Serialize for EndpointIPAMConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ipv4_address {
-            map.serialize_entry("IPv4Address", value)?;
-        }
-        if let Some(value) = &self.ipv6_address {
-            map.serialize_entry("IPv6Address", value)?;
-        }
-        if let Some(value) = &self.link_local_ips {
-            map.serialize_entry("LinkLocalIPs", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("IPv4Address", &self.ipv4_address);
+        map.optional("IPv6Address", &self.ipv6_address);
+        map.optional("LinkLocalIPs", &self.link_local_ips);
         map.end()
     }
 }
@@ -2799,15 +2129,11 @@ impl<'de> serde::Deserialize<'de> for EndpointIPAMConfig {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "IPv4Address" => field_0 = map.next_value::<Option<String>>()?,
-                        "IPv6Address" => field_1 = map.next_value::<Option<String>>()?,
-                        "LinkLocalIPs" => {
-                            field_2 = map.next_value::<Option<Vec<String>>>()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "IPv4Address" => field::nullable(&mut map, &mut field_0),
+                        "IPv6Address" => field::nullable(&mut map, &mut field_1),
+                        "LinkLocalIPs" => field::nullable(&mut map, &mut field_2),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(EndpointIPAMConfig {
                     ipv4_address: field_0,
@@ -2822,23 +2148,12 @@ impl<'de> serde::Deserialize<'de> for EndpointIPAMConfig {
 
 impl serde::Serialize for EndpointPortConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("Name", value)?;
-        }
-        if let Some(value) = &self.protocol {
-            map.serialize_entry("Protocol", value)?;
-        }
-        if let Some(value) = &self.publish_mode {
-            map.serialize_entry("PublishMode", value)?;
-        }
-        if let Some(value) = &self.published_port {
-            map.serialize_entry("PublishedPort", value)?;
-        }
-        if let Some(value) = &self.target_port {
-            map.serialize_entry("TargetPort", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Name", &self.name);
+        map.optional("Protocol", &self.protocol);
+        map.optional("PublishMode", &self.publish_mode);
+        map.optional("PublishedPort", &self.published_port);
+        map.optional("TargetPort", &self.target_port);
         map.end()
     }
 }
@@ -2866,21 +2181,13 @@ impl<'de> serde::Deserialize<'de> for EndpointPortConfig {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Name" => field_0 = map.next_value::<Option<String>>()?,
-                        "Protocol" => {
-                            field_1 = map
-                                .next_value::<Option<EndpointPortConfigProtocol>>()?;
-                        }
-                        "PublishMode" => {
-                            field_2 = map
-                                .next_value::<Option<EndpointPortConfigPublishMode>>()?;
-                        }
-                        "PublishedPort" => field_3 = map.next_value::<Option<i64>>()?,
-                        "TargetPort" => field_4 = map.next_value::<Option<i64>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Name" => field::nullable(&mut map, &mut field_0),
+                        "Protocol" => field::nullable(&mut map, &mut field_1),
+                        "PublishMode" => field::nullable(&mut map, &mut field_2),
+                        "PublishedPort" => field::nullable(&mut map, &mut field_3),
+                        "TargetPort" => field::nullable(&mut map, &mut field_4),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(EndpointPortConfig {
                     name: field_0,
@@ -2897,50 +2204,21 @@ impl<'de> serde::Deserialize<'de> for EndpointPortConfig {
 
 impl serde::Serialize for EndpointSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.aliases {
-            map.serialize_entry("Aliases", value)?;
-        }
-        if let Some(value) = &self.dns_names {
-            map.serialize_entry("DNSNames", value)?;
-        }
-        if let Some(value) = &self.driver_opts {
-            map.serialize_entry("DriverOpts", value)?;
-        }
-        if let Some(value) = &self.endpoint_id {
-            map.serialize_entry("EndpointID", value)?;
-        }
-        if let Some(value) = &self.gateway {
-            map.serialize_entry("Gateway", value)?;
-        }
-        if let Some(value) = &self.global_ipv6_address {
-            map.serialize_entry("GlobalIPv6Address", value)?;
-        }
-        if let Some(value) = &self.global_ipv6_prefix_len {
-            map.serialize_entry("GlobalIPv6PrefixLen", value)?;
-        }
-        if let Some(value) = &self.ipam_config {
-            map.serialize_entry("IPAMConfig", value)?;
-        }
-        if let Some(value) = &self.ip_address {
-            map.serialize_entry("IPAddress", value)?;
-        }
-        if let Some(value) = &self.ip_prefix_len {
-            map.serialize_entry("IPPrefixLen", value)?;
-        }
-        if let Some(value) = &self.ipv6_gateway {
-            map.serialize_entry("IPv6Gateway", value)?;
-        }
-        if let Some(value) = &self.links {
-            map.serialize_entry("Links", value)?;
-        }
-        if let Some(value) = &self.mac_address {
-            map.serialize_entry("MacAddress", value)?;
-        }
-        if let Some(value) = &self.network_id {
-            map.serialize_entry("NetworkID", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Aliases", &self.aliases);
+        map.optional("DNSNames", &self.dns_names);
+        map.optional("DriverOpts", &self.driver_opts);
+        map.optional("EndpointID", &self.endpoint_id);
+        map.optional("Gateway", &self.gateway);
+        map.optional("GlobalIPv6Address", &self.global_ipv6_address);
+        map.optional("GlobalIPv6PrefixLen", &self.global_ipv6_prefix_len);
+        map.optional("IPAMConfig", &self.ipam_config);
+        map.optional("IPAddress", &self.ip_address);
+        map.optional("IPPrefixLen", &self.ip_prefix_len);
+        map.optional("IPv6Gateway", &self.ipv6_gateway);
+        map.optional("Links", &self.links);
+        map.optional("MacAddress", &self.mac_address);
+        map.optional("NetworkID", &self.network_id);
         map.end()
     }
 }
@@ -2977,35 +2255,22 @@ impl<'de> serde::Deserialize<'de> for EndpointSettings {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Aliases" => field_0 = map.next_value::<Option<Vec<String>>>()?,
-                        "DNSNames" => field_1 = map.next_value::<Option<Vec<String>>>()?,
-                        "DriverOpts" => {
-                            field_2 = map
-                                .next_value::<
-                                    Option<std::collections::HashMap<String, String>>,
-                                >()?;
-                        }
-                        "EndpointID" => field_3 = map.next_value::<Option<String>>()?,
-                        "Gateway" => field_4 = map.next_value::<Option<String>>()?,
-                        "GlobalIPv6Address" => {
-                            field_5 = map.next_value::<Option<String>>()?;
-                        }
-                        "GlobalIPv6PrefixLen" => {
-                            field_6 = map.next_value::<Option<i64>>()?;
-                        }
-                        "IPAMConfig" => {
-                            field_7 = map.next_value::<Option<EndpointIPAMConfig>>()?;
-                        }
-                        "IPAddress" => field_8 = map.next_value::<Option<String>>()?,
-                        "IPPrefixLen" => field_9 = map.next_value::<Option<i64>>()?,
-                        "IPv6Gateway" => field_10 = map.next_value::<Option<String>>()?,
-                        "Links" => field_11 = map.next_value::<Option<Vec<String>>>()?,
-                        "MacAddress" => field_12 = map.next_value::<Option<String>>()?,
-                        "NetworkID" => field_13 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Aliases" => field::nullable(&mut map, &mut field_0),
+                        "DNSNames" => field::nullable(&mut map, &mut field_1),
+                        "DriverOpts" => field::nullable(&mut map, &mut field_2),
+                        "EndpointID" => field::nullable(&mut map, &mut field_3),
+                        "Gateway" => field::nullable(&mut map, &mut field_4),
+                        "GlobalIPv6Address" => field::nullable(&mut map, &mut field_5),
+                        "GlobalIPv6PrefixLen" => field::nullable(&mut map, &mut field_6),
+                        "IPAMConfig" => field::nullable(&mut map, &mut field_7),
+                        "IPAddress" => field::nullable(&mut map, &mut field_8),
+                        "IPPrefixLen" => field::nullable(&mut map, &mut field_9),
+                        "IPv6Gateway" => field::nullable(&mut map, &mut field_10),
+                        "Links" => field::nullable(&mut map, &mut field_11),
+                        "MacAddress" => field::nullable(&mut map, &mut field_12),
+                        "NetworkID" => field::nullable(&mut map, &mut field_13),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(EndpointSettings {
                     aliases: field_0,
@@ -3031,14 +2296,9 @@ impl<'de> serde::Deserialize<'de> for EndpointSettings {
 
 impl serde::Serialize for EndpointSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.mode {
-            map.serialize_entry("Mode", value)?;
-        }
-        if let Some(value) = &self.ports {
-            map.serialize_entry("Ports", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Mode", &self.mode);
+        map.optional("Ports", &self.ports);
         map.end()
     }
 }
@@ -3063,15 +2323,10 @@ impl<'de> serde::Deserialize<'de> for EndpointSpec {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Mode" => field_0 = map.next_value::<Option<EndpointSpecMode>>()?,
-                        "Ports" => {
-                            field_1 = map
-                                .next_value::<Option<Vec<EndpointPortConfig>>>()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Mode" => field::nullable(&mut map, &mut field_0),
+                        "Ports" => field::nullable(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(EndpointSpec {
                     mode: field_0,
@@ -3085,17 +2340,10 @@ impl<'de> serde::Deserialize<'de> for EndpointSpec {
 
 impl serde::Serialize for EngineDescription {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.engine_version {
-            map.serialize_entry("EngineVersion", value)?;
-        }
-        if let Some(value) = &self.labels {
-            map.serialize_entry("Labels", value)?;
-        }
-        if let Some(value) = &self.plugins {
-            map.serialize_entry("Plugins", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("EngineVersion", &self.engine_version);
+        map.optional("Labels", &self.labels);
+        map.optional("Plugins", &self.plugins);
         map.end()
     }
 }
@@ -3121,21 +2369,11 @@ impl<'de> serde::Deserialize<'de> for EngineDescription {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "EngineVersion" => field_0 = map.next_value::<Option<String>>()?,
-                        "Labels" => {
-                            field_1 = map
-                                .next_value::<
-                                    Option<std::collections::HashMap<String, String>>,
-                                >()?;
-                        }
-                        "Plugins" => {
-                            field_2 = map
-                                .next_value::<Option<Vec<EngineDescriptionPluginsItem>>>()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "EngineVersion" => field::nullable(&mut map, &mut field_0),
+                        "Labels" => field::nullable(&mut map, &mut field_1),
+                        "Plugins" => field::nullable(&mut map, &mut field_2),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(EngineDescription {
                     engine_version: field_0,
@@ -3150,14 +2388,9 @@ impl<'de> serde::Deserialize<'de> for EngineDescription {
 
 impl serde::Serialize for ErrorDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.code {
-            map.serialize_entry("code", value)?;
-        }
-        if let Some(value) = &self.message {
-            map.serialize_entry("message", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("code", &self.code);
+        map.optional("message", &self.message);
         map.end()
     }
 }
@@ -3182,12 +2415,10 @@ impl<'de> serde::Deserialize<'de> for ErrorDetail {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "code" => field_0 = map.next_value::<Option<i64>>()?,
-                        "message" => field_1 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "code" => field::nullable(&mut map, &mut field_0),
+                        "message" => field::nullable(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ErrorDetail {
                     code: field_0,
@@ -3201,9 +2432,8 @@ impl<'de> serde::Deserialize<'de> for ErrorDetail {
 
 impl serde::Serialize for ErrorResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("message", &self.message)?;
+        let mut map = field::Writer::new(serializer);
+        map.required("message", &self.message);
         map.end()
     }
 }
@@ -3227,17 +2457,12 @@ impl<'de> serde::Deserialize<'de> for ErrorResponse {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "message" => field_0 = Some(map.next_value::<String>()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "message" => field::value(&mut map, &mut field_0),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ErrorResponse {
-                    message: field_0
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("message"))?,
+                    message: field::required(field_0, "message")?,
                 })
             }
         }
@@ -3247,14 +2472,9 @@ impl<'de> serde::Deserialize<'de> for ErrorResponse {
 
 impl serde::Serialize for EventActor {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.attributes {
-            map.serialize_entry("Attributes", value)?;
-        }
-        if let Some(value) = &self.id {
-            map.serialize_entry("ID", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Attributes", &self.attributes);
+        map.optional("ID", &self.id);
         map.end()
     }
 }
@@ -3279,17 +2499,10 @@ impl<'de> serde::Deserialize<'de> for EventActor {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Attributes" => {
-                            field_0 = map
-                                .next_value::<
-                                    Option<std::collections::HashMap<String, String>>,
-                                >()?;
-                        }
-                        "ID" => field_1 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Attributes" => field::nullable(&mut map, &mut field_0),
+                        "ID" => field::nullable(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(EventActor {
                     attributes: field_0,
@@ -3303,26 +2516,13 @@ impl<'de> serde::Deserialize<'de> for EventActor {
 
 impl serde::Serialize for EventMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.action {
-            map.serialize_entry("Action", value)?;
-        }
-        if let Some(value) = &self.actor {
-            map.serialize_entry("Actor", value)?;
-        }
-        if let Some(value) = &self.type_ {
-            map.serialize_entry("Type", value)?;
-        }
-        if let Some(value) = &self.scope {
-            map.serialize_entry("scope", value)?;
-        }
-        if let Some(value) = &self.time {
-            map.serialize_entry("time", value)?;
-        }
-        if let Some(value) = &self.time_nano {
-            map.serialize_entry("timeNano", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Action", &self.action);
+        map.optional("Actor", &self.actor);
+        map.optional("Type", &self.type_);
+        map.optional("scope", &self.scope);
+        map.optional("time", &self.time);
+        map.optional("timeNano", &self.time_nano);
         map.end()
     }
 }
@@ -3351,18 +2551,14 @@ impl<'de> serde::Deserialize<'de> for EventMessage {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Action" => field_0 = map.next_value::<Option<String>>()?,
-                        "Actor" => field_1 = map.next_value::<Option<EventActor>>()?,
-                        "Type" => field_2 = map.next_value::<Option<EventMessageType>>()?,
-                        "scope" => {
-                            field_3 = map.next_value::<Option<EventMessageScope>>()?;
-                        }
-                        "time" => field_4 = map.next_value::<Option<i64>>()?,
-                        "timeNano" => field_5 = map.next_value::<Option<i64>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Action" => field::nullable(&mut map, &mut field_0),
+                        "Actor" => field::nullable(&mut map, &mut field_1),
+                        "Type" => field::nullable(&mut map, &mut field_2),
+                        "scope" => field::nullable(&mut map, &mut field_3),
+                        "time" => field::nullable(&mut map, &mut field_4),
+                        "timeNano" => field::nullable(&mut map, &mut field_5),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(EventMessage {
                     action: field_0,
@@ -3380,10 +2576,9 @@ impl<'de> serde::Deserialize<'de> for EventMessage {
 
 impl serde::Serialize for FilesystemChange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("Kind", &self.kind)?;
-        map.serialize_entry("Path", &self.path)?;
+        let mut map = field::Writer::new(serializer);
+        map.required("Kind", &self.kind);
+        map.required("Path", &self.path);
         map.end()
     }
 }
@@ -3408,22 +2603,14 @@ impl<'de> serde::Deserialize<'de> for FilesystemChange {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Kind" => field_0 = Some(map.next_value::<ChangeType>()?),
-                        "Path" => field_1 = Some(map.next_value::<String>()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Kind" => field::value(&mut map, &mut field_0),
+                        "Path" => field::value(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(FilesystemChange {
-                    kind: field_0
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Kind"))?,
-                    path: field_1
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Path"))?,
+                    kind: field::required(field_0, "Kind")?,
+                    path: field::required(field_1, "Path")?,
                 })
             }
         }
@@ -3433,17 +2620,10 @@ impl<'de> serde::Deserialize<'de> for FilesystemChange {
 
 impl serde::Serialize for Health {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.failing_streak {
-            map.serialize_entry("FailingStreak", value)?;
-        }
-        if let Some(value) = &self.log {
-            map.serialize_entry("Log", value)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("Status", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("FailingStreak", &self.failing_streak);
+        map.optional("Log", &self.log);
+        map.optional("Status", &self.status);
         map.end()
     }
 }
@@ -3469,15 +2649,11 @@ impl<'de> serde::Deserialize<'de> for Health {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "FailingStreak" => field_0 = map.next_value::<Option<i64>>()?,
-                        "Log" => {
-                            field_1 = map.next_value::<Option<Vec<HealthcheckResult>>>()?;
-                        }
-                        "Status" => field_2 = map.next_value::<Option<HealthStatus>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "FailingStreak" => field::nullable(&mut map, &mut field_0),
+                        "Log" => field::nullable(&mut map, &mut field_1),
+                        "Status" => field::nullable(&mut map, &mut field_2),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(Health {
                     failing_streak: field_0,
@@ -3492,26 +2668,13 @@ impl<'de> serde::Deserialize<'de> for Health {
 
 impl serde::Serialize for HealthConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.interval {
-            map.serialize_entry("Interval", value)?;
-        }
-        if let Some(value) = &self.retries {
-            map.serialize_entry("Retries", value)?;
-        }
-        if let Some(value) = &self.start_interval {
-            map.serialize_entry("StartInterval", value)?;
-        }
-        if let Some(value) = &self.start_period {
-            map.serialize_entry("StartPeriod", value)?;
-        }
-        if let Some(value) = &self.test {
-            map.serialize_entry("Test", value)?;
-        }
-        if let Some(value) = &self.timeout {
-            map.serialize_entry("Timeout", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Interval", &self.interval);
+        map.optional("Retries", &self.retries);
+        map.optional("StartInterval", &self.start_interval);
+        map.optional("StartPeriod", &self.start_period);
+        map.optional("Test", &self.test);
+        map.optional("Timeout", &self.timeout);
         map.end()
     }
 }
@@ -3540,16 +2703,14 @@ impl<'de> serde::Deserialize<'de> for HealthConfig {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Interval" => field_0 = map.next_value::<Option<i64>>()?,
-                        "Retries" => field_1 = map.next_value::<Option<i64>>()?,
-                        "StartInterval" => field_2 = map.next_value::<Option<i64>>()?,
-                        "StartPeriod" => field_3 = map.next_value::<Option<i64>>()?,
-                        "Test" => field_4 = map.next_value::<Option<Vec<String>>>()?,
-                        "Timeout" => field_5 = map.next_value::<Option<i64>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Interval" => field::nullable(&mut map, &mut field_0),
+                        "Retries" => field::nullable(&mut map, &mut field_1),
+                        "StartInterval" => field::nullable(&mut map, &mut field_2),
+                        "StartPeriod" => field::nullable(&mut map, &mut field_3),
+                        "Test" => field::nullable(&mut map, &mut field_4),
+                        "Timeout" => field::nullable(&mut map, &mut field_5),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(HealthConfig {
                     interval: field_0,
@@ -3567,20 +2728,11 @@ impl<'de> serde::Deserialize<'de> for HealthConfig {
 
 impl serde::Serialize for HealthcheckResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.end {
-            map.serialize_entry("End", value)?;
-        }
-        if let Some(value) = &self.exit_code {
-            map.serialize_entry("ExitCode", value)?;
-        }
-        if let Some(value) = &self.output {
-            map.serialize_entry("Output", value)?;
-        }
-        if let Some(value) = &self.start {
-            map.serialize_entry("Start", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("End", &self.end);
+        map.optional("ExitCode", &self.exit_code);
+        map.optional("Output", &self.output);
+        map.optional("Start", &self.start);
         map.end()
     }
 }
@@ -3607,14 +2759,12 @@ impl<'de> serde::Deserialize<'de> for HealthcheckResult {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "End" => field_0 = map.next_value::<Option<String>>()?,
-                        "ExitCode" => field_1 = map.next_value::<Option<i64>>()?,
-                        "Output" => field_2 = map.next_value::<Option<String>>()?,
-                        "Start" => field_3 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "End" => field::nullable(&mut map, &mut field_0),
+                        "ExitCode" => field::nullable(&mut map, &mut field_1),
+                        "Output" => field::nullable(&mut map, &mut field_2),
+                        "Start" => field::nullable(&mut map, &mut field_3),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(HealthcheckResult {
                     end: field_0,
@@ -3630,218 +2780,77 @@ impl<'de> serde::Deserialize<'de> for HealthcheckResult {
 
 impl serde::Serialize for HostConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.blkio_device_read_bps {
-            map.serialize_entry("BlkioDeviceReadBps", value)?;
-        }
-        if let Some(value) = &self.blkio_device_read_i_ops {
-            map.serialize_entry("BlkioDeviceReadIOps", value)?;
-        }
-        if let Some(value) = &self.blkio_device_write_bps {
-            map.serialize_entry("BlkioDeviceWriteBps", value)?;
-        }
-        if let Some(value) = &self.blkio_device_write_i_ops {
-            map.serialize_entry("BlkioDeviceWriteIOps", value)?;
-        }
-        if let Some(value) = &self.blkio_weight {
-            map.serialize_entry("BlkioWeight", value)?;
-        }
-        if let Some(value) = &self.blkio_weight_device {
-            map.serialize_entry("BlkioWeightDevice", value)?;
-        }
-        if let Some(value) = &self.cgroup_parent {
-            map.serialize_entry("CgroupParent", value)?;
-        }
-        if let Some(value) = &self.cpu_count {
-            map.serialize_entry("CpuCount", value)?;
-        }
-        if let Some(value) = &self.cpu_percent {
-            map.serialize_entry("CpuPercent", value)?;
-        }
-        if let Some(value) = &self.cpu_period {
-            map.serialize_entry("CpuPeriod", value)?;
-        }
-        if let Some(value) = &self.cpu_quota {
-            map.serialize_entry("CpuQuota", value)?;
-        }
-        if let Some(value) = &self.cpu_realtime_period {
-            map.serialize_entry("CpuRealtimePeriod", value)?;
-        }
-        if let Some(value) = &self.cpu_realtime_runtime {
-            map.serialize_entry("CpuRealtimeRuntime", value)?;
-        }
-        if let Some(value) = &self.cpu_shares {
-            map.serialize_entry("CpuShares", value)?;
-        }
-        if let Some(value) = &self.cpuset_cpus {
-            map.serialize_entry("CpusetCpus", value)?;
-        }
-        if let Some(value) = &self.cpuset_mems {
-            map.serialize_entry("CpusetMems", value)?;
-        }
-        if let Some(value) = &self.device_cgroup_rules {
-            map.serialize_entry("DeviceCgroupRules", value)?;
-        }
-        if let Some(value) = &self.device_requests {
-            map.serialize_entry("DeviceRequests", value)?;
-        }
-        if let Some(value) = &self.devices {
-            map.serialize_entry("Devices", value)?;
-        }
-        if let Some(value) = &self.io_maximum_bandwidth {
-            map.serialize_entry("IOMaximumBandwidth", value)?;
-        }
-        if let Some(value) = &self.io_maximum_i_ops {
-            map.serialize_entry("IOMaximumIOps", value)?;
-        }
-        if let Some(value) = &self.init {
-            map.serialize_entry("Init", value)?;
-        }
-        if let Some(value) = &self.kernel_memory_tcp {
-            map.serialize_entry("KernelMemoryTCP", value)?;
-        }
-        if let Some(value) = &self.memory {
-            map.serialize_entry("Memory", value)?;
-        }
-        if let Some(value) = &self.memory_reservation {
-            map.serialize_entry("MemoryReservation", value)?;
-        }
-        if let Some(value) = &self.memory_swap {
-            map.serialize_entry("MemorySwap", value)?;
-        }
-        if let Some(value) = &self.memory_swappiness {
-            map.serialize_entry("MemorySwappiness", value)?;
-        }
-        if let Some(value) = &self.nano_cpus {
-            map.serialize_entry("NanoCpus", value)?;
-        }
-        if let Some(value) = &self.oom_kill_disable {
-            map.serialize_entry("OomKillDisable", value)?;
-        }
-        if let Some(value) = &self.pids_limit {
-            map.serialize_entry("PidsLimit", value)?;
-        }
-        if let Some(value) = &self.ulimits {
-            map.serialize_entry("Ulimits", value)?;
-        }
-        if let Some(value) = &self.annotations {
-            map.serialize_entry("Annotations", value)?;
-        }
-        if let Some(value) = &self.auto_remove {
-            map.serialize_entry("AutoRemove", value)?;
-        }
-        if let Some(value) = &self.binds {
-            map.serialize_entry("Binds", value)?;
-        }
-        if let Some(value) = &self.cap_add {
-            map.serialize_entry("CapAdd", value)?;
-        }
-        if let Some(value) = &self.cap_drop {
-            map.serialize_entry("CapDrop", value)?;
-        }
-        if let Some(value) = &self.cgroup {
-            map.serialize_entry("Cgroup", value)?;
-        }
-        if let Some(value) = &self.cgroupns_mode {
-            map.serialize_entry("CgroupnsMode", value)?;
-        }
-        if let Some(value) = &self.console_size {
-            map.serialize_entry("ConsoleSize", value)?;
-        }
-        if let Some(value) = &self.container_id_file {
-            map.serialize_entry("ContainerIDFile", value)?;
-        }
-        if let Some(value) = &self.dns {
-            map.serialize_entry("Dns", value)?;
-        }
-        if let Some(value) = &self.dns_options {
-            map.serialize_entry("DnsOptions", value)?;
-        }
-        if let Some(value) = &self.dns_search {
-            map.serialize_entry("DnsSearch", value)?;
-        }
-        if let Some(value) = &self.extra_hosts {
-            map.serialize_entry("ExtraHosts", value)?;
-        }
-        if let Some(value) = &self.group_add {
-            map.serialize_entry("GroupAdd", value)?;
-        }
-        if let Some(value) = &self.ipc_mode {
-            map.serialize_entry("IpcMode", value)?;
-        }
-        if let Some(value) = &self.isolation {
-            map.serialize_entry("Isolation", value)?;
-        }
-        if let Some(value) = &self.links {
-            map.serialize_entry("Links", value)?;
-        }
-        if let Some(value) = &self.log_config {
-            map.serialize_entry("LogConfig", value)?;
-        }
-        if let Some(value) = &self.masked_paths {
-            map.serialize_entry("MaskedPaths", value)?;
-        }
-        if let Some(value) = &self.mounts {
-            map.serialize_entry("Mounts", value)?;
-        }
-        if let Some(value) = &self.network_mode {
-            map.serialize_entry("NetworkMode", value)?;
-        }
-        if let Some(value) = &self.oom_score_adj {
-            map.serialize_entry("OomScoreAdj", value)?;
-        }
-        if let Some(value) = &self.pid_mode {
-            map.serialize_entry("PidMode", value)?;
-        }
-        if let Some(value) = &self.port_bindings {
-            map.serialize_entry("PortBindings", value)?;
-        }
-        if let Some(value) = &self.privileged {
-            map.serialize_entry("Privileged", value)?;
-        }
-        if let Some(value) = &self.publish_all_ports {
-            map.serialize_entry("PublishAllPorts", value)?;
-        }
-        if let Some(value) = &self.readonly_paths {
-            map.serialize_entry("ReadonlyPaths", value)?;
-        }
-        if let Some(value) = &self.readonly_rootfs {
-            map.serialize_entry("ReadonlyRootfs", value)?;
-        }
-        if let Some(value) = &self.restart_policy {
-            map.serialize_entry("RestartPolicy", value)?;
-        }
-        if let Some(value) = &self.runtime {
-            map.serialize_entry("Runtime", value)?;
-        }
-        if let Some(value) = &self.security_opt {
-            map.serialize_entry("SecurityOpt", value)?;
-        }
-        if let Some(value) = &self.shm_size {
-            map.serialize_entry("ShmSize", value)?;
-        }
-        if let Some(value) = &self.storage_opt {
-            map.serialize_entry("StorageOpt", value)?;
-        }
-        if let Some(value) = &self.sysctls {
-            map.serialize_entry("Sysctls", value)?;
-        }
-        if let Some(value) = &self.tmpfs {
-            map.serialize_entry("Tmpfs", value)?;
-        }
-        if let Some(value) = &self.uts_mode {
-            map.serialize_entry("UTSMode", value)?;
-        }
-        if let Some(value) = &self.userns_mode {
-            map.serialize_entry("UsernsMode", value)?;
-        }
-        if let Some(value) = &self.volume_driver {
-            map.serialize_entry("VolumeDriver", value)?;
-        }
-        if let Some(value) = &self.volumes_from {
-            map.serialize_entry("VolumesFrom", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("BlkioDeviceReadBps", &self.blkio_device_read_bps);
+        map.optional("BlkioDeviceReadIOps", &self.blkio_device_read_i_ops);
+        map.optional("BlkioDeviceWriteBps", &self.blkio_device_write_bps);
+        map.optional("BlkioDeviceWriteIOps", &self.blkio_device_write_i_ops);
+        map.optional("BlkioWeight", &self.blkio_weight);
+        map.optional("BlkioWeightDevice", &self.blkio_weight_device);
+        map.optional("CgroupParent", &self.cgroup_parent);
+        map.optional("CpuCount", &self.cpu_count);
+        map.optional("CpuPercent", &self.cpu_percent);
+        map.optional("CpuPeriod", &self.cpu_period);
+        map.optional("CpuQuota", &self.cpu_quota);
+        map.optional("CpuRealtimePeriod", &self.cpu_realtime_period);
+        map.optional("CpuRealtimeRuntime", &self.cpu_realtime_runtime);
+        map.optional("CpuShares", &self.cpu_shares);
+        map.optional("CpusetCpus", &self.cpuset_cpus);
+        map.optional("CpusetMems", &self.cpuset_mems);
+        map.optional("DeviceCgroupRules", &self.device_cgroup_rules);
+        map.optional("DeviceRequests", &self.device_requests);
+        map.optional("Devices", &self.devices);
+        map.optional("IOMaximumBandwidth", &self.io_maximum_bandwidth);
+        map.optional("IOMaximumIOps", &self.io_maximum_i_ops);
+        map.optional("Init", &self.init);
+        map.optional("KernelMemoryTCP", &self.kernel_memory_tcp);
+        map.optional("Memory", &self.memory);
+        map.optional("MemoryReservation", &self.memory_reservation);
+        map.optional("MemorySwap", &self.memory_swap);
+        map.optional("MemorySwappiness", &self.memory_swappiness);
+        map.optional("NanoCpus", &self.nano_cpus);
+        map.optional("OomKillDisable", &self.oom_kill_disable);
+        map.optional("PidsLimit", &self.pids_limit);
+        map.optional("Ulimits", &self.ulimits);
+        map.optional("Annotations", &self.annotations);
+        map.optional("AutoRemove", &self.auto_remove);
+        map.optional("Binds", &self.binds);
+        map.optional("CapAdd", &self.cap_add);
+        map.optional("CapDrop", &self.cap_drop);
+        map.optional("Cgroup", &self.cgroup);
+        map.optional("CgroupnsMode", &self.cgroupns_mode);
+        map.optional("ConsoleSize", &self.console_size);
+        map.optional("ContainerIDFile", &self.container_id_file);
+        map.optional("Dns", &self.dns);
+        map.optional("DnsOptions", &self.dns_options);
+        map.optional("DnsSearch", &self.dns_search);
+        map.optional("ExtraHosts", &self.extra_hosts);
+        map.optional("GroupAdd", &self.group_add);
+        map.optional("IpcMode", &self.ipc_mode);
+        map.optional("Isolation", &self.isolation);
+        map.optional("Links", &self.links);
+        map.optional("LogConfig", &self.log_config);
+        map.optional("MaskedPaths", &self.masked_paths);
+        map.optional("Mounts", &self.mounts);
+        map.optional("NetworkMode", &self.network_mode);
+        map.optional("OomScoreAdj", &self.oom_score_adj);
+        map.optional("PidMode", &self.pid_mode);
+        map.optional("PortBindings", &self.port_bindings);
+        map.optional("Privileged", &self.privileged);
+        map.optional("PublishAllPorts", &self.publish_all_ports);
+        map.optional("ReadonlyPaths", &self.readonly_paths);
+        map.optional("ReadonlyRootfs", &self.readonly_rootfs);
+        map.optional("RestartPolicy", &self.restart_policy);
+        map.optional("Runtime", &self.runtime);
+        map.optional("SecurityOpt", &self.security_opt);
+        map.optional("ShmSize", &self.shm_size);
+        map.optional("StorageOpt", &self.storage_opt);
+        map.optional("Sysctls", &self.sysctls);
+        map.optional("Tmpfs", &self.tmpfs);
+        map.optional("UTSMode", &self.uts_mode);
+        map.optional("UsernsMode", &self.userns_mode);
+        map.optional("VolumeDriver", &self.volume_driver);
+        map.optional("VolumesFrom", &self.volumes_from);
         map.end()
     }
 }
@@ -3934,155 +2943,78 @@ impl<'de> serde::Deserialize<'de> for HostConfig {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "BlkioDeviceReadBps" => {
-                            field_0 = map.next_value::<Option<Vec<ThrottleDevice>>>()?;
-                        }
-                        "BlkioDeviceReadIOps" => {
-                            field_1 = map.next_value::<Option<Vec<ThrottleDevice>>>()?;
-                        }
-                        "BlkioDeviceWriteBps" => {
-                            field_2 = map.next_value::<Option<Vec<ThrottleDevice>>>()?;
-                        }
-                        "BlkioDeviceWriteIOps" => {
-                            field_3 = map.next_value::<Option<Vec<ThrottleDevice>>>()?;
-                        }
-                        "BlkioWeight" => field_4 = map.next_value::<Option<i64>>()?,
-                        "BlkioWeightDevice" => {
-                            field_5 = map
-                                .next_value::<
-                                    Option<Vec<HostConfigBlkioWeightDeviceItem>>,
-                                >()?;
-                        }
-                        "CgroupParent" => field_6 = map.next_value::<Option<String>>()?,
-                        "CpuCount" => field_7 = map.next_value::<Option<i64>>()?,
-                        "CpuPercent" => field_8 = map.next_value::<Option<i64>>()?,
-                        "CpuPeriod" => field_9 = map.next_value::<Option<i64>>()?,
-                        "CpuQuota" => field_10 = map.next_value::<Option<i64>>()?,
-                        "CpuRealtimePeriod" => {
-                            field_11 = map.next_value::<Option<i64>>()?;
-                        }
-                        "CpuRealtimeRuntime" => {
-                            field_12 = map.next_value::<Option<i64>>()?;
-                        }
-                        "CpuShares" => field_13 = map.next_value::<Option<i64>>()?,
-                        "CpusetCpus" => field_14 = map.next_value::<Option<String>>()?,
-                        "CpusetMems" => field_15 = map.next_value::<Option<String>>()?,
-                        "DeviceCgroupRules" => {
-                            field_16 = map.next_value::<Option<Vec<String>>>()?;
-                        }
-                        "DeviceRequests" => {
-                            field_17 = map.next_value::<Option<Vec<DeviceRequest>>>()?;
-                        }
-                        "Devices" => {
-                            field_18 = map.next_value::<Option<Vec<DeviceMapping>>>()?;
-                        }
-                        "IOMaximumBandwidth" => {
-                            field_19 = map.next_value::<Option<i64>>()?;
-                        }
-                        "IOMaximumIOps" => field_20 = map.next_value::<Option<i64>>()?,
-                        "Init" => field_21 = map.next_value::<Option<bool>>()?,
-                        "KernelMemoryTCP" => field_22 = map.next_value::<Option<i64>>()?,
-                        "Memory" => field_23 = map.next_value::<Option<i64>>()?,
-                        "MemoryReservation" => {
-                            field_24 = map.next_value::<Option<i64>>()?;
-                        }
-                        "MemorySwap" => field_25 = map.next_value::<Option<i64>>()?,
-                        "MemorySwappiness" => field_26 = map.next_value::<Option<i64>>()?,
-                        "NanoCpus" => field_27 = map.next_value::<Option<i64>>()?,
-                        "OomKillDisable" => field_28 = map.next_value::<Option<bool>>()?,
-                        "PidsLimit" => field_29 = map.next_value::<Option<i64>>()?,
-                        "Ulimits" => {
-                            field_30 = map
-                                .next_value::<Option<Vec<HostConfigUlimitsItem>>>()?;
-                        }
-                        "Annotations" => {
-                            field_31 = map
-                                .next_value::<
-                                    Option<std::collections::HashMap<String, String>>,
-                                >()?;
-                        }
-                        "AutoRemove" => field_32 = map.next_value::<Option<bool>>()?,
-                        "Binds" => field_33 = map.next_value::<Option<Vec<String>>>()?,
-                        "CapAdd" => field_34 = map.next_value::<Option<Vec<String>>>()?,
-                        "CapDrop" => field_35 = map.next_value::<Option<Vec<String>>>()?,
-                        "Cgroup" => field_36 = map.next_value::<Option<String>>()?,
-                        "CgroupnsMode" => {
-                            field_37 = map
-                                .next_value::<Option<HostConfigCgroupnsMode>>()?;
-                        }
-                        "ConsoleSize" => field_38 = map.next_value::<Option<Vec<i64>>>()?,
-                        "ContainerIDFile" => {
-                            field_39 = map.next_value::<Option<String>>()?;
-                        }
-                        "Dns" => field_40 = map.next_value::<Option<Vec<String>>>()?,
-                        "DnsOptions" => {
-                            field_41 = map.next_value::<Option<Vec<String>>>()?;
-                        }
-                        "DnsSearch" => {
-                            field_42 = map.next_value::<Option<Vec<String>>>()?;
-                        }
-                        "ExtraHosts" => {
-                            field_43 = map.next_value::<Option<Vec<String>>>()?;
-                        }
-                        "GroupAdd" => field_44 = map.next_value::<Option<Vec<String>>>()?,
-                        "IpcMode" => field_45 = map.next_value::<Option<String>>()?,
-                        "Isolation" => {
-                            field_46 = map.next_value::<Option<HostConfigIsolation>>()?;
-                        }
-                        "Links" => field_47 = map.next_value::<Option<Vec<String>>>()?,
-                        "LogConfig" => {
-                            field_48 = map.next_value::<Option<HostConfigLogConfig>>()?;
-                        }
-                        "MaskedPaths" => {
-                            field_49 = map.next_value::<Option<Vec<String>>>()?;
-                        }
-                        "Mounts" => field_50 = map.next_value::<Option<Vec<Mount>>>()?,
-                        "NetworkMode" => field_51 = map.next_value::<Option<String>>()?,
-                        "OomScoreAdj" => field_52 = map.next_value::<Option<i64>>()?,
-                        "PidMode" => field_53 = map.next_value::<Option<String>>()?,
-                        "PortBindings" => field_54 = map.next_value::<Option<PortMap>>()?,
-                        "Privileged" => field_55 = map.next_value::<Option<bool>>()?,
-                        "PublishAllPorts" => field_56 = map.next_value::<Option<bool>>()?,
-                        "ReadonlyPaths" => {
-                            field_57 = map.next_value::<Option<Vec<String>>>()?;
-                        }
-                        "ReadonlyRootfs" => field_58 = map.next_value::<Option<bool>>()?,
-                        "RestartPolicy" => {
-                            field_59 = map.next_value::<Option<RestartPolicy>>()?;
-                        }
-                        "Runtime" => field_60 = map.next_value::<Option<String>>()?,
-                        "SecurityOpt" => {
-                            field_61 = map.next_value::<Option<Vec<String>>>()?;
-                        }
-                        "ShmSize" => field_62 = map.next_value::<Option<i64>>()?,
-                        "StorageOpt" => {
-                            field_63 = map
-                                .next_value::<
-                                    Option<std::collections::HashMap<String, String>>,
-                                >()?;
-                        }
-                        "Sysctls" => {
-                            field_64 = map
-                                .next_value::<
-                                    Option<std::collections::HashMap<String, String>>,
-                                >()?;
-                        }
-                        "Tmpfs" => {
-                            field_65 = map
-                                .next_value::<
-                                    Option<std::collections::HashMap<String, String>>,
-                                >()?;
-                        }
-                        "UTSMode" => field_66 = map.next_value::<Option<String>>()?,
-                        "UsernsMode" => field_67 = map.next_value::<Option<String>>()?,
-                        "VolumeDriver" => field_68 = map.next_value::<Option<String>>()?,
-                        "VolumesFrom" => {
-                            field_69 = map.next_value::<Option<Vec<String>>>()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "BlkioDeviceReadBps" => field::nullable(&mut map, &mut field_0),
+                        "BlkioDeviceReadIOps" => field::nullable(&mut map, &mut field_1),
+                        "BlkioDeviceWriteBps" => field::nullable(&mut map, &mut field_2),
+                        "BlkioDeviceWriteIOps" => field::nullable(&mut map, &mut field_3),
+                        "BlkioWeight" => field::nullable(&mut map, &mut field_4),
+                        "BlkioWeightDevice" => field::nullable(&mut map, &mut field_5),
+                        "CgroupParent" => field::nullable(&mut map, &mut field_6),
+                        "CpuCount" => field::nullable(&mut map, &mut field_7),
+                        "CpuPercent" => field::nullable(&mut map, &mut field_8),
+                        "CpuPeriod" => field::nullable(&mut map, &mut field_9),
+                        "CpuQuota" => field::nullable(&mut map, &mut field_10),
+                        "CpuRealtimePeriod" => field::nullable(&mut map, &mut field_11),
+                        "CpuRealtimeRuntime" => field::nullable(&mut map, &mut field_12),
+                        "CpuShares" => field::nullable(&mut map, &mut field_13),
+                        "CpusetCpus" => field::nullable(&mut map, &mut field_14),
+                        "CpusetMems" => field::nullable(&mut map, &mut field_15),
+                        "DeviceCgroupRules" => field::nullable(&mut map, &mut field_16),
+                        "DeviceRequests" => field::nullable(&mut map, &mut field_17),
+                        "Devices" => field::nullable(&mut map, &mut field_18),
+                        "IOMaximumBandwidth" => field::nullable(&mut map, &mut field_19),
+                        "IOMaximumIOps" => field::nullable(&mut map, &mut field_20),
+                        "Init" => field::nullable(&mut map, &mut field_21),
+                        "KernelMemoryTCP" => field::nullable(&mut map, &mut field_22),
+                        "Memory" => field::nullable(&mut map, &mut field_23),
+                        "MemoryReservation" => field::nullable(&mut map, &mut field_24),
+                        "MemorySwap" => field::nullable(&mut map, &mut field_25),
+                        "MemorySwappiness" => field::nullable(&mut map, &mut field_26),
+                        "NanoCpus" => field::nullable(&mut map, &mut field_27),
+                        "OomKillDisable" => field::nullable(&mut map, &mut field_28),
+                        "PidsLimit" => field::nullable(&mut map, &mut field_29),
+                        "Ulimits" => field::nullable(&mut map, &mut field_30),
+                        "Annotations" => field::nullable(&mut map, &mut field_31),
+                        "AutoRemove" => field::nullable(&mut map, &mut field_32),
+                        "Binds" => field::nullable(&mut map, &mut field_33),
+                        "CapAdd" => field::nullable(&mut map, &mut field_34),
+                        "CapDrop" => field::nullable(&mut map, &mut field_35),
+                        "Cgroup" => field::nullable(&mut map, &mut field_36),
+                        "CgroupnsMode" => field::nullable(&mut map, &mut field_37),
+                        "ConsoleSize" => field::nullable(&mut map, &mut field_38),
+                        "ContainerIDFile" => field::nullable(&mut map, &mut field_39),
+                        "Dns" => field::nullable(&mut map, &mut field_40),
+                        "DnsOptions" => field::nullable(&mut map, &mut field_41),
+                        "DnsSearch" => field::nullable(&mut map, &mut field_42),
+                        "ExtraHosts" => field::nullable(&mut map, &mut field_43),
+                        "GroupAdd" => field::nullable(&mut map, &mut field_44),
+                        "IpcMode" => field::nullable(&mut map, &mut field_45),
+                        "Isolation" => field::nullable(&mut map, &mut field_46),
+                        "Links" => field::nullable(&mut map, &mut field_47),
+                        "LogConfig" => field::nullable(&mut map, &mut field_48),
+                        "MaskedPaths" => field::nullable(&mut map, &mut field_49),
+                        "Mounts" => field::nullable(&mut map, &mut field_50),
+                        "NetworkMode" => field::nullable(&mut map, &mut field_51),
+                        "OomScoreAdj" => field::nullable(&mut map, &mut field_52),
+                        "PidMode" => field::nullable(&mut map, &mut field_53),
+                        "PortBindings" => field::nullable(&mut map, &mut field_54),
+                        "Privileged" => field::nullable(&mut map, &mut field_55),
+                        "PublishAllPorts" => field::nullable(&mut map, &mut field_56),
+                        "ReadonlyPaths" => field::nullable(&mut map, &mut field_57),
+                        "ReadonlyRootfs" => field::nullable(&mut map, &mut field_58),
+                        "RestartPolicy" => field::nullable(&mut map, &mut field_59),
+                        "Runtime" => field::nullable(&mut map, &mut field_60),
+                        "SecurityOpt" => field::nullable(&mut map, &mut field_61),
+                        "ShmSize" => field::nullable(&mut map, &mut field_62),
+                        "StorageOpt" => field::nullable(&mut map, &mut field_63),
+                        "Sysctls" => field::nullable(&mut map, &mut field_64),
+                        "Tmpfs" => field::nullable(&mut map, &mut field_65),
+                        "UTSMode" => field::nullable(&mut map, &mut field_66),
+                        "UsernsMode" => field::nullable(&mut map, &mut field_67),
+                        "VolumeDriver" => field::nullable(&mut map, &mut field_68),
+                        "VolumesFrom" => field::nullable(&mut map, &mut field_69),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(HostConfig {
                     blkio_device_read_bps: field_0,
@@ -4164,17 +3096,10 @@ impl<'de> serde::Deserialize<'de> for HostConfig {
 
 impl serde::Serialize for IPAM {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.config {
-            map.serialize_entry("Config", value)?;
-        }
-        if let Some(value) = &self.driver {
-            map.serialize_entry("Driver", value)?;
-        }
-        if let Some(value) = &self.options {
-            map.serialize_entry("Options", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Config", &self.config);
+        map.optional("Driver", &self.driver);
+        map.optional("Options", &self.options);
         map.end()
     }
 }
@@ -4200,20 +3125,11 @@ impl<'de> serde::Deserialize<'de> for IPAM {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Config" => {
-                            field_0 = map.next_value::<Option<Vec<IPAMConfig>>>()?;
-                        }
-                        "Driver" => field_1 = map.next_value::<Option<String>>()?,
-                        "Options" => {
-                            field_2 = map
-                                .next_value::<
-                                    Option<std::collections::HashMap<String, String>>,
-                                >()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Config" => field::nullable(&mut map, &mut field_0),
+                        "Driver" => field::nullable(&mut map, &mut field_1),
+                        "Options" => field::nullable(&mut map, &mut field_2),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(IPAM {
                     config: field_0,
@@ -4228,20 +3144,11 @@ impl<'de> serde::Deserialize<'de> for IPAM {
 
 impl serde::Serialize for IPAMConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.auxiliary_addresses {
-            map.serialize_entry("AuxiliaryAddresses", value)?;
-        }
-        if let Some(value) = &self.gateway {
-            map.serialize_entry("Gateway", value)?;
-        }
-        if let Some(value) = &self.ip_range {
-            map.serialize_entry("IPRange", value)?;
-        }
-        if let Some(value) = &self.subnet {
-            map.serialize_entry("Subnet", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("AuxiliaryAddresses", &self.auxiliary_addresses);
+        map.optional("Gateway", &self.gateway);
+        map.optional("IPRange", &self.ip_range);
+        map.optional("Subnet", &self.subnet);
         map.end()
     }
 }
@@ -4268,19 +3175,12 @@ impl<'de> serde::Deserialize<'de> for IPAMConfig {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "AuxiliaryAddresses" => {
-                            field_0 = map
-                                .next_value::<
-                                    Option<std::collections::HashMap<String, String>>,
-                                >()?;
-                        }
-                        "Gateway" => field_1 = map.next_value::<Option<String>>()?,
-                        "IPRange" => field_2 = map.next_value::<Option<String>>()?,
-                        "Subnet" => field_3 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "AuxiliaryAddresses" => field::nullable(&mut map, &mut field_0),
+                        "Gateway" => field::nullable(&mut map, &mut field_1),
+                        "IPRange" => field::nullable(&mut map, &mut field_2),
+                        "Subnet" => field::nullable(&mut map, &mut field_3),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(IPAMConfig {
                     auxiliary_addresses: field_0,
@@ -4296,9 +3196,8 @@ impl<'de> serde::Deserialize<'de> for IPAMConfig {
 
 impl serde::Serialize for IdResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("Id", &self.id)?;
+        let mut map = field::Writer::new(serializer);
+        map.required("Id", &self.id);
         map.end()
     }
 }
@@ -4322,17 +3221,12 @@ impl<'de> serde::Deserialize<'de> for IdResponse {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Id" => field_0 = Some(map.next_value::<String>()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Id" => field::value(&mut map, &mut field_0),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(IdResponse {
-                    id: field_0
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Id"))?,
+                    id: field::required(field_0, "Id")?,
                 })
             }
         }
@@ -4342,83 +3236,32 @@ impl<'de> serde::Deserialize<'de> for IdResponse {
 
 impl serde::Serialize for ImageConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.args_escaped {
-            map.serialize_entry("ArgsEscaped", value)?;
-        }
-        if let Some(value) = &self.attach_stderr {
-            map.serialize_entry("AttachStderr", value)?;
-        }
-        if let Some(value) = &self.attach_stdin {
-            map.serialize_entry("AttachStdin", value)?;
-        }
-        if let Some(value) = &self.attach_stdout {
-            map.serialize_entry("AttachStdout", value)?;
-        }
-        if let Some(value) = &self.cmd {
-            map.serialize_entry("Cmd", value)?;
-        }
-        if let Some(value) = &self.domainname {
-            map.serialize_entry("Domainname", value)?;
-        }
-        if let Some(value) = &self.entrypoint {
-            map.serialize_entry("Entrypoint", value)?;
-        }
-        if let Some(value) = &self.env {
-            map.serialize_entry("Env", value)?;
-        }
-        if let Some(value) = &self.exposed_ports {
-            map.serialize_entry("ExposedPorts", value)?;
-        }
-        if let Some(value) = &self.healthcheck {
-            map.serialize_entry("Healthcheck", value)?;
-        }
-        if let Some(value) = &self.hostname {
-            map.serialize_entry("Hostname", value)?;
-        }
-        if let Some(value) = &self.image {
-            map.serialize_entry("Image", value)?;
-        }
-        if let Some(value) = &self.labels {
-            map.serialize_entry("Labels", value)?;
-        }
-        if let Some(value) = &self.mac_address {
-            map.serialize_entry("MacAddress", value)?;
-        }
-        if let Some(value) = &self.network_disabled {
-            map.serialize_entry("NetworkDisabled", value)?;
-        }
-        if let Some(value) = &self.on_build {
-            map.serialize_entry("OnBuild", value)?;
-        }
-        if let Some(value) = &self.open_stdin {
-            map.serialize_entry("OpenStdin", value)?;
-        }
-        if let Some(value) = &self.shell {
-            map.serialize_entry("Shell", value)?;
-        }
-        if let Some(value) = &self.stdin_once {
-            map.serialize_entry("StdinOnce", value)?;
-        }
-        if let Some(value) = &self.stop_signal {
-            map.serialize_entry("StopSignal", value)?;
-        }
-        if let Some(value) = &self.stop_timeout {
-            map.serialize_entry("StopTimeout", value)?;
-        }
-        if let Some(value) = &self.tty {
-            map.serialize_entry("Tty", value)?;
-        }
-        if let Some(value) = &self.user {
-            map.serialize_entry("User", value)?;
-        }
-        if let Some(value) = &self.volumes {
-            map.serialize_entry("Volumes", value)?;
-        }
-        if let Some(value) = &self.working_dir {
-            map.serialize_entry("WorkingDir", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("ArgsEscaped", &self.args_escaped);
+        map.optional("AttachStderr", &self.attach_stderr);
+        map.optional("AttachStdin", &self.attach_stdin);
+        map.optional("AttachStdout", &self.attach_stdout);
+        map.optional("Cmd", &self.cmd);
+        map.optional("Domainname", &self.domainname);
+        map.optional("Entrypoint", &self.entrypoint);
+        map.optional("Env", &self.env);
+        map.optional("ExposedPorts", &self.exposed_ports);
+        map.optional("Healthcheck", &self.healthcheck);
+        map.optional("Hostname", &self.hostname);
+        map.optional("Image", &self.image);
+        map.optional("Labels", &self.labels);
+        map.optional("MacAddress", &self.mac_address);
+        map.optional("NetworkDisabled", &self.network_disabled);
+        map.optional("OnBuild", &self.on_build);
+        map.optional("OpenStdin", &self.open_stdin);
+        map.optional("Shell", &self.shell);
+        map.optional("StdinOnce", &self.stdin_once);
+        map.optional("StopSignal", &self.stop_signal);
+        map.optional("StopTimeout", &self.stop_timeout);
+        map.optional("Tty", &self.tty);
+        map.optional("User", &self.user);
+        map.optional("Volumes", &self.volumes);
+        map.optional("WorkingDir", &self.working_dir);
         map.end()
     }
 }
@@ -4476,64 +3319,33 @@ impl<'de> serde::Deserialize<'de> for ImageConfig {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "ArgsEscaped" => field_0 = map.next_value::<Option<bool>>()?,
-                        "AttachStderr" => field_1 = map.next_value::<Option<bool>>()?,
-                        "AttachStdin" => field_2 = map.next_value::<Option<bool>>()?,
-                        "AttachStdout" => field_3 = map.next_value::<Option<bool>>()?,
-                        "Cmd" => field_4 = map.next_value::<Option<Vec<String>>>()?,
-                        "Domainname" => field_5 = map.next_value::<Option<String>>()?,
-                        "Entrypoint" => {
-                            field_6 = map.next_value::<Option<Vec<String>>>()?;
-                        }
-                        "Env" => field_7 = map.next_value::<Option<Vec<String>>>()?,
-                        "ExposedPorts" => {
-                            field_8 = map
-                                .next_value::<
-                                    Option<
-                                        std::collections::HashMap<
-                                            String,
-                                            dockwright_runtime::model::EmptyObject,
-                                        >,
-                                    >,
-                                >()?;
-                        }
-                        "Healthcheck" => {
-                            field_9 = map.next_value::<Option<HealthConfig>>()?;
-                        }
-                        "Hostname" => field_10 = map.next_value::<Option<String>>()?,
-                        "Image" => field_11 = map.next_value::<Option<String>>()?,
-                        "Labels" => {
-                            field_12 = map
-                                .next_value::<
-                                    Option<std::collections::HashMap<String, String>>,
-                                >()?;
-                        }
-                        "MacAddress" => field_13 = map.next_value::<Option<String>>()?,
-                        "NetworkDisabled" => field_14 = map.next_value::<Option<bool>>()?,
-                        "OnBuild" => field_15 = map.next_value::<Option<Vec<String>>>()?,
-                        "OpenStdin" => field_16 = map.next_value::<Option<bool>>()?,
-                        "Shell" => field_17 = map.next_value::<Option<Vec<String>>>()?,
-                        "StdinOnce" => field_18 = map.next_value::<Option<bool>>()?,
-                        "StopSignal" => field_19 = map.next_value::<Option<String>>()?,
-                        "StopTimeout" => field_20 = map.next_value::<Option<i64>>()?,
-                        "Tty" => field_21 = map.next_value::<Option<bool>>()?,
-                        "User" => field_22 = map.next_value::<Option<String>>()?,
-                        "Volumes" => {
-                            field_23 = map
-                                .next_value::<
-                                    Option<
-                                        std::collections::HashMap<
-                                            String,
-                                            dockwright_runtime::model::EmptyObject,
-                                        >,
-                                    >,
-                                >()?;
-                        }
-                        "WorkingDir" => field_24 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "ArgsEscaped" => field::nullable(&mut map, &mut field_0),
+                        "AttachStderr" => field::nullable(&mut map, &mut field_1),
+                        "AttachStdin" => field::nullable(&mut map, &mut field_2),
+                        "AttachStdout" => field::nullable(&mut map, &mut field_3),
+                        "Cmd" => field::nullable(&mut map, &mut field_4),
+                        "Domainname" => field::nullable(&mut map, &mut field_5),
+                        "Entrypoint" => field::nullable(&mut map, &mut field_6),
+                        "Env" => field::nullable(&mut map, &mut field_7),
+                        "ExposedPorts" => field::nullable(&mut map, &mut field_8),
+                        "Healthcheck" => field::nullable(&mut map, &mut field_9),
+                        "Hostname" => field::nullable(&mut map, &mut field_10),
+                        "Image" => field::nullable(&mut map, &mut field_11),
+                        "Labels" => field::nullable(&mut map, &mut field_12),
+                        "MacAddress" => field::nullable(&mut map, &mut field_13),
+                        "NetworkDisabled" => field::nullable(&mut map, &mut field_14),
+                        "OnBuild" => field::nullable(&mut map, &mut field_15),
+                        "OpenStdin" => field::nullable(&mut map, &mut field_16),
+                        "Shell" => field::nullable(&mut map, &mut field_17),
+                        "StdinOnce" => field::nullable(&mut map, &mut field_18),
+                        "StopSignal" => field::nullable(&mut map, &mut field_19),
+                        "StopTimeout" => field::nullable(&mut map, &mut field_20),
+                        "Tty" => field::nullable(&mut map, &mut field_21),
+                        "User" => field::nullable(&mut map, &mut field_22),
+                        "Volumes" => field::nullable(&mut map, &mut field_23),
+                        "WorkingDir" => field::nullable(&mut map, &mut field_24),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ImageConfig {
                     args_escaped: field_0,
@@ -4570,14 +3382,9 @@ impl<'de> serde::Deserialize<'de> for ImageConfig {
 
 impl serde::Serialize for ImageDeleteResponseItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.deleted {
-            map.serialize_entry("Deleted", value)?;
-        }
-        if let Some(value) = &self.untagged {
-            map.serialize_entry("Untagged", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Deleted", &self.deleted);
+        map.optional("Untagged", &self.untagged);
         map.end()
     }
 }
@@ -4602,12 +3409,10 @@ impl<'de> serde::Deserialize<'de> for ImageDeleteResponseItem {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Deleted" => field_0 = map.next_value::<Option<String>>()?,
-                        "Untagged" => field_1 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Deleted" => field::nullable(&mut map, &mut field_0),
+                        "Untagged" => field::nullable(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ImageDeleteResponseItem {
                     deleted: field_0,
@@ -4621,14 +3426,13 @@ impl<'de> serde::Deserialize<'de> for ImageDeleteResponseItem {
 
 impl serde::Serialize for ImageHistoryResponseItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("Comment", &self.comment)?;
-        map.serialize_entry("Created", &self.created)?;
-        map.serialize_entry("CreatedBy", &self.created_by)?;
-        map.serialize_entry("Id", &self.id)?;
-        map.serialize_entry("Size", &self.size)?;
-        map.serialize_entry("Tags", &self.tags)?;
+        let mut map = field::Writer::new(serializer);
+        map.required("Comment", &self.comment);
+        map.required("Created", &self.created);
+        map.required("CreatedBy", &self.created_by);
+        map.required("Id", &self.id);
+        map.required("Size", &self.size);
+        map.required("Tags", &self.tags);
         map.end()
     }
 }
@@ -4657,46 +3461,22 @@ impl<'de> serde::Deserialize<'de> for ImageHistoryResponseItem {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Comment" => field_0 = Some(map.next_value::<String>()?),
-                        "Created" => field_1 = Some(map.next_value::<i64>()?),
-                        "CreatedBy" => field_2 = Some(map.next_value::<String>()?),
-                        "Id" => field_3 = Some(map.next_value::<String>()?),
-                        "Size" => field_4 = Some(map.next_value::<i64>()?),
-                        "Tags" => {
-                            field_5 = Some(
-                                map.next_value::<Option<Vec<String>>>()?.unwrap_or_default(),
-                            );
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Comment" => field::value(&mut map, &mut field_0),
+                        "Created" => field::value(&mut map, &mut field_1),
+                        "CreatedBy" => field::value(&mut map, &mut field_2),
+                        "Id" => field::value(&mut map, &mut field_3),
+                        "Size" => field::value(&mut map, &mut field_4),
+                        "Tags" => field::or_empty(&mut map, &mut field_5),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ImageHistoryResponseItem {
-                    comment: field_0
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Comment"))?,
-                    created: field_1
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Created"))?,
-                    created_by: field_2
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("CreatedBy"))?,
-                    id: field_3
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Id"))?,
-                    size: field_4
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Size"))?,
-                    tags: field_5
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Tags"))?,
+                    comment: field::required(field_0, "Comment")?,
+                    created: field::required(field_1, "Created")?,
+                    created_by: field::required(field_2, "CreatedBy")?,
+                    id: field::required(field_3, "Id")?,
+                    size: field::required(field_4, "Size")?,
+                    tags: field::required(field_5, "Tags")?,
                 })
             }
         }
@@ -4706,11 +3486,8 @@ impl<'de> serde::Deserialize<'de> for ImageHistoryResponseItem {
 
 impl serde::Serialize for ImageID {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("ID", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("ID", &self.id);
         map.end()
     }
 }
@@ -4734,11 +3511,9 @@ impl<'de> serde::Deserialize<'de> for ImageID {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "ID" => field_0 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "ID" => field::nullable(&mut map, &mut field_0),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ImageID { id: field_0 })
             }
@@ -4749,59 +3524,24 @@ impl<'de> serde::Deserialize<'de> for ImageID {
 
 impl serde::Serialize for ImageInspect {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.architecture {
-            map.serialize_entry("Architecture", value)?;
-        }
-        if let Some(value) = &self.author {
-            map.serialize_entry("Author", value)?;
-        }
-        if let Some(value) = &self.comment {
-            map.serialize_entry("Comment", value)?;
-        }
-        if let Some(value) = &self.config {
-            map.serialize_entry("Config", value)?;
-        }
-        if let Some(value) = &self.created {
-            map.serialize_entry("Created", value)?;
-        }
-        if let Some(value) = &self.docker_version {
-            map.serialize_entry("DockerVersion", value)?;
-        }
-        if let Some(value) = &self.graph_driver {
-            map.serialize_entry("GraphDriver", value)?;
-        }
-        if let Some(value) = &self.id {
-            map.serialize_entry("Id", value)?;
-        }
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("Metadata", value)?;
-        }
-        if let Some(value) = &self.os {
-            map.serialize_entry("Os", value)?;
-        }
-        if let Some(value) = &self.os_version {
-            map.serialize_entry("OsVersion", value)?;
-        }
-        if let Some(value) = &self.parent {
-            map.serialize_entry("Parent", value)?;
-        }
-        if let Some(value) = &self.repo_digests {
-            map.serialize_entry("RepoDigests", value)?;
-        }
-        if let Some(value) = &self.repo_tags {
-            map.serialize_entry("RepoTags", value)?;
-        }
-        if let Some(value) = &self.root_fs {
-            map.serialize_entry("RootFS", value)?;
-        }
-        if let Some(value) = &self.size {
-            map.serialize_entry("Size", value)?;
-        }
-        if let Some(value) = &self.variant {
-            map.serialize_entry("Variant", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Architecture", &self.architecture);
+        map.optional("Author", &self.author);
+        map.optional("Comment", &self.comment);
+        map.optional("Config", &self.config);
+        map.optional("Created", &self.created);
+        map.optional("DockerVersion", &self.docker_version);
+        map.optional("GraphDriver", &self.graph_driver);
+        map.optional("Id", &self.id);
+        map.optional("Metadata", &self.metadata);
+        map.optional("Os", &self.os);
+        map.optional("OsVersion", &self.os_version);
+        map.optional("Parent", &self.parent);
+        map.optional("RepoDigests", &self.repo_digests);
+        map.optional("RepoTags", &self.repo_tags);
+        map.optional("RootFS", &self.root_fs);
+        map.optional("Size", &self.size);
+        map.optional("Variant", &self.variant);
         map.end()
     }
 }
@@ -4841,35 +3581,25 @@ impl<'de> serde::Deserialize<'de> for ImageInspect {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Architecture" => field_0 = map.next_value::<Option<String>>()?,
-                        "Author" => field_1 = map.next_value::<Option<String>>()?,
-                        "Comment" => field_2 = map.next_value::<Option<String>>()?,
-                        "Config" => field_3 = map.next_value::<Option<ImageConfig>>()?,
-                        "Created" => field_4 = map.next_value::<Option<String>>()?,
-                        "DockerVersion" => field_5 = map.next_value::<Option<String>>()?,
-                        "GraphDriver" => {
-                            field_6 = map.next_value::<Option<DriverData>>()?;
-                        }
-                        "Id" => field_7 = map.next_value::<Option<String>>()?,
-                        "Metadata" => {
-                            field_8 = map.next_value::<Option<ImageInspectMetadata>>()?;
-                        }
-                        "Os" => field_9 = map.next_value::<Option<String>>()?,
-                        "OsVersion" => field_10 = map.next_value::<Option<String>>()?,
-                        "Parent" => field_11 = map.next_value::<Option<String>>()?,
-                        "RepoDigests" => {
-                            field_12 = map.next_value::<Option<Vec<String>>>()?;
-                        }
-                        "RepoTags" => field_13 = map.next_value::<Option<Vec<String>>>()?,
-                        "RootFS" => {
-                            field_14 = map.next_value::<Option<ImageInspectRootFs>>()?;
-                        }
-                        "Size" => field_15 = map.next_value::<Option<i64>>()?,
-                        "Variant" => field_16 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Architecture" => field::nullable(&mut map, &mut field_0),
+                        "Author" => field::nullable(&mut map, &mut field_1),
+                        "Comment" => field::nullable(&mut map, &mut field_2),
+                        "Config" => field::nullable(&mut map, &mut field_3),
+                        "Created" => field::nullable(&mut map, &mut field_4),
+                        "DockerVersion" => field::nullable(&mut map, &mut field_5),
+                        "GraphDriver" => field::nullable(&mut map, &mut field_6),
+                        "Id" => field::nullable(&mut map, &mut field_7),
+                        "Metadata" => field::nullable(&mut map, &mut field_8),
+                        "Os" => field::nullable(&mut map, &mut field_9),
+                        "OsVersion" => field::nullable(&mut map, &mut field_10),
+                        "Parent" => field::nullable(&mut map, &mut field_11),
+                        "RepoDigests" => field::nullable(&mut map, &mut field_12),
+                        "RepoTags" => field::nullable(&mut map, &mut field_13),
+                        "RootFS" => field::nullable(&mut map, &mut field_14),
+                        "Size" => field::nullable(&mut map, &mut field_15),
+                        "Variant" => field::nullable(&mut map, &mut field_16),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ImageInspect {
                     architecture: field_0,
@@ -4898,19 +3628,14 @@ impl<'de> serde::Deserialize<'de> for ImageInspect {
 
 impl serde::Serialize for ImageManifestSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.attestation_data {
-            map.serialize_entry("AttestationData", value)?;
-        }
-        map.serialize_entry("Available", &self.available)?;
-        map.serialize_entry("Descriptor", &self.descriptor)?;
-        map.serialize_entry("ID", &self.id)?;
-        if let Some(value) = &self.image_data {
-            map.serialize_entry("ImageData", value)?;
-        }
-        map.serialize_entry("Kind", &self.kind)?;
-        map.serialize_entry("Size", &self.size)?;
+        let mut map = field::Writer::new(serializer);
+        map.optional("AttestationData", &self.attestation_data);
+        map.required("Available", &self.available);
+        map.required("Descriptor", &self.descriptor);
+        map.required("ID", &self.id);
+        map.optional("ImageData", &self.image_data);
+        map.required("Kind", &self.kind);
+        map.required("Size", &self.size);
         map.end()
     }
 }
@@ -4940,55 +3665,24 @@ impl<'de> serde::Deserialize<'de> for ImageManifestSummary {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "AttestationData" => {
-                            field_0 = map
-                                .next_value::<
-                                    Option<ImageManifestSummaryAttestationData>,
-                                >()?;
-                        }
-                        "Available" => field_1 = Some(map.next_value::<bool>()?),
-                        "Descriptor" => {
-                            field_2 = Some(map.next_value::<OCIDescriptor>()?);
-                        }
-                        "ID" => field_3 = Some(map.next_value::<String>()?),
-                        "ImageData" => {
-                            field_4 = map
-                                .next_value::<Option<ImageManifestSummaryImageData>>()?;
-                        }
-                        "Kind" => {
-                            field_5 = Some(map.next_value::<ImageManifestSummaryKind>()?);
-                        }
-                        "Size" => {
-                            field_6 = Some(map.next_value::<ImageManifestSummarySize>()?);
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "AttestationData" => field::nullable(&mut map, &mut field_0),
+                        "Available" => field::value(&mut map, &mut field_1),
+                        "Descriptor" => field::value(&mut map, &mut field_2),
+                        "ID" => field::value(&mut map, &mut field_3),
+                        "ImageData" => field::nullable(&mut map, &mut field_4),
+                        "Kind" => field::value(&mut map, &mut field_5),
+                        "Size" => field::value(&mut map, &mut field_6),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ImageManifestSummary {
                     attestation_data: field_0,
-                    available: field_1
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Available"))?,
-                    descriptor: field_2
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Descriptor"))?,
-                    id: field_3
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("ID"))?,
+                    available: field::required(field_1, "Available")?,
+                    descriptor: field::required(field_2, "Descriptor")?,
+                    id: field::required(field_3, "ID")?,
                     image_data: field_4,
-                    kind: field_5
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Kind"))?,
-                    size: field_6
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Size"))?,
+                    kind: field::required(field_5, "Kind")?,
+                    size: field::required(field_6, "Size")?,
                 })
             }
         }
@@ -4998,20 +3692,17 @@ impl<'de> serde::Deserialize<'de> for ImageManifestSummary {
 
 impl serde::Serialize for ImageSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("Containers", &self.containers)?;
-        map.serialize_entry("Created", &self.created)?;
-        map.serialize_entry("Id", &self.id)?;
-        map.serialize_entry("Labels", &self.labels)?;
-        if let Some(value) = &self.manifests {
-            map.serialize_entry("Manifests", value)?;
-        }
-        map.serialize_entry("ParentId", &self.parent_id)?;
-        map.serialize_entry("RepoDigests", &self.repo_digests)?;
-        map.serialize_entry("RepoTags", &self.repo_tags)?;
-        map.serialize_entry("SharedSize", &self.shared_size)?;
-        map.serialize_entry("Size", &self.size)?;
+        let mut map = field::Writer::new(serializer);
+        map.required("Containers", &self.containers);
+        map.required("Created", &self.created);
+        map.required("Id", &self.id);
+        map.required("Labels", &self.labels);
+        map.optional("Manifests", &self.manifests);
+        map.required("ParentId", &self.parent_id);
+        map.required("RepoDigests", &self.repo_digests);
+        map.required("RepoTags", &self.repo_tags);
+        map.required("SharedSize", &self.shared_size);
+        map.required("Size", &self.size);
         map.end()
     }
 }
@@ -5044,78 +3735,30 @@ impl<'de> serde::Deserialize<'de> for ImageSummary {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Containers" => field_0 = Some(map.next_value::<i64>()?),
-                        "Created" => field_1 = Some(map.next_value::<i64>()?),
-                        "Id" => field_2 = Some(map.next_value::<String>()?),
-                        "Labels" => {
-                            field_3 = Some(
-                                map
-                                    .next_value::<
-                                        Option<std::collections::HashMap<String, String>>,
-                                    >()?
-                                    .unwrap_or_default(),
-                            );
-                        }
-                        "Manifests" => {
-                            field_4 = map
-                                .next_value::<Option<Vec<ImageManifestSummary>>>()?;
-                        }
-                        "ParentId" => field_5 = Some(map.next_value::<String>()?),
-                        "RepoDigests" => {
-                            field_6 = Some(
-                                map.next_value::<Option<Vec<String>>>()?.unwrap_or_default(),
-                            );
-                        }
-                        "RepoTags" => {
-                            field_7 = Some(
-                                map.next_value::<Option<Vec<String>>>()?.unwrap_or_default(),
-                            );
-                        }
-                        "SharedSize" => field_8 = Some(map.next_value::<i64>()?),
-                        "Size" => field_9 = Some(map.next_value::<i64>()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Containers" => field::value(&mut map, &mut field_0),
+                        "Created" => field::value(&mut map, &mut field_1),
+                        "Id" => field::value(&mut map, &mut field_2),
+                        "Labels" => field::or_empty(&mut map, &mut field_3),
+                        "Manifests" => field::nullable(&mut map, &mut field_4),
+                        "ParentId" => field::value(&mut map, &mut field_5),
+                        "RepoDigests" => field::or_empty(&mut map, &mut field_6),
+                        "RepoTags" => field::or_empty(&mut map, &mut field_7),
+                        "SharedSize" => field::value(&mut map, &mut field_8),
+                        "Size" => field::value(&mut map, &mut field_9),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ImageSummary {
-                    containers: field_0
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Containers"))?,
-                    created: field_1
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Created"))?,
-                    id: field_2
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Id"))?,
-                    labels: field_3
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Labels"))?,
+                    containers: field::required(field_0, "Containers")?,
+                    created: field::required(field_1, "Created")?,
+                    id: field::required(field_2, "Id")?,
+                    labels: field::required(field_3, "Labels")?,
                     manifests: field_4,
-                    parent_id: field_5
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("ParentId"))?,
-                    repo_digests: field_6
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("RepoDigests"))?,
-                    repo_tags: field_7
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("RepoTags"))?,
-                    shared_size: field_8
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("SharedSize"))?,
-                    size: field_9
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Size"))?,
+                    parent_id: field::required(field_5, "ParentId")?,
+                    repo_digests: field::required(field_6, "RepoDigests")?,
+                    repo_tags: field::required(field_7, "RepoTags")?,
+                    shared_size: field::required(field_8, "SharedSize")?,
+                    size: field::required(field_9, "Size")?,
                 })
             }
         }
@@ -5125,20 +3768,11 @@ impl<'de> serde::Deserialize<'de> for ImageSummary {
 
 impl serde::Serialize for IndexInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.mirrors {
-            map.serialize_entry("Mirrors", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("Name", value)?;
-        }
-        if let Some(value) = &self.official {
-            map.serialize_entry("Official", value)?;
-        }
-        if let Some(value) = &self.secure {
-            map.serialize_entry("Secure", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Mirrors", &self.mirrors);
+        map.optional("Name", &self.name);
+        map.optional("Official", &self.official);
+        map.optional("Secure", &self.secure);
         map.end()
     }
 }
@@ -5165,14 +3799,12 @@ impl<'de> serde::Deserialize<'de> for IndexInfo {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Mirrors" => field_0 = map.next_value::<Option<Vec<String>>>()?,
-                        "Name" => field_1 = map.next_value::<Option<String>>()?,
-                        "Official" => field_2 = map.next_value::<Option<bool>>()?,
-                        "Secure" => field_3 = map.next_value::<Option<bool>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Mirrors" => field::nullable(&mut map, &mut field_0),
+                        "Name" => field::nullable(&mut map, &mut field_1),
+                        "Official" => field::nullable(&mut map, &mut field_2),
+                        "Secure" => field::nullable(&mut map, &mut field_3),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(IndexInfo {
                     mirrors: field_0,
@@ -5188,14 +3820,9 @@ impl<'de> serde::Deserialize<'de> for IndexInfo {
 
 impl serde::Serialize for JoinTokens {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.manager {
-            map.serialize_entry("Manager", value)?;
-        }
-        if let Some(value) = &self.worker {
-            map.serialize_entry("Worker", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Manager", &self.manager);
+        map.optional("Worker", &self.worker);
         map.end()
     }
 }
@@ -5220,12 +3847,10 @@ impl<'de> serde::Deserialize<'de> for JoinTokens {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Manager" => field_0 = map.next_value::<Option<String>>()?,
-                        "Worker" => field_1 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Manager" => field::nullable(&mut map, &mut field_0),
+                        "Worker" => field::nullable(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(JoinTokens {
                     manager: field_0,
@@ -5239,17 +3864,10 @@ impl<'de> serde::Deserialize<'de> for JoinTokens {
 
 impl serde::Serialize for Limit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.memory_bytes {
-            map.serialize_entry("MemoryBytes", value)?;
-        }
-        if let Some(value) = &self.nano_cpus {
-            map.serialize_entry("NanoCPUs", value)?;
-        }
-        if let Some(value) = &self.pids {
-            map.serialize_entry("Pids", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("MemoryBytes", &self.memory_bytes);
+        map.optional("NanoCPUs", &self.nano_cpus);
+        map.optional("Pids", &self.pids);
         map.end()
     }
 }
@@ -5275,13 +3893,11 @@ impl<'de> serde::Deserialize<'de> for Limit {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "MemoryBytes" => field_0 = map.next_value::<Option<i64>>()?,
-                        "NanoCPUs" => field_1 = map.next_value::<Option<i64>>()?,
-                        "Pids" => field_2 = map.next_value::<Option<i64>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "MemoryBytes" => field::nullable(&mut map, &mut field_0),
+                        "NanoCPUs" => field::nullable(&mut map, &mut field_1),
+                        "Pids" => field::nullable(&mut map, &mut field_2),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(Limit {
                     memory_bytes: field_0,
@@ -5310,17 +3926,10 @@ impl<'de> serde::Deserialize<'de> for LocalNodeState {
 
 impl serde::Serialize for ManagerStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.addr {
-            map.serialize_entry("Addr", value)?;
-        }
-        if let Some(value) = &self.leader {
-            map.serialize_entry("Leader", value)?;
-        }
-        if let Some(value) = &self.reachability {
-            map.serialize_entry("Reachability", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Addr", &self.addr);
+        map.optional("Leader", &self.leader);
+        map.optional("Reachability", &self.reachability);
         map.end()
     }
 }
@@ -5346,15 +3955,11 @@ impl<'de> serde::Deserialize<'de> for ManagerStatus {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Addr" => field_0 = map.next_value::<Option<String>>()?,
-                        "Leader" => field_1 = map.next_value::<Option<bool>>()?,
-                        "Reachability" => {
-                            field_2 = map.next_value::<Option<Reachability>>()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Addr" => field::nullable(&mut map, &mut field_0),
+                        "Leader" => field::nullable(&mut map, &mut field_1),
+                        "Reachability" => field::nullable(&mut map, &mut field_2),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ManagerStatus {
                     addr: field_0,
@@ -5369,32 +3974,15 @@ impl<'de> serde::Deserialize<'de> for ManagerStatus {
 
 impl serde::Serialize for Mount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.bind_options {
-            map.serialize_entry("BindOptions", value)?;
-        }
-        if let Some(value) = &self.consistency {
-            map.serialize_entry("Consistency", value)?;
-        }
-        if let Some(value) = &self.read_only {
-            map.serialize_entry("ReadOnly", value)?;
-        }
-        if let Some(value) = &self.source {
-            map.serialize_entry("Source", value)?;
-        }
-        if let Some(value) = &self.target {
-            map.serialize_entry("Target", value)?;
-        }
-        if let Some(value) = &self.tmpfs_options {
-            map.serialize_entry("TmpfsOptions", value)?;
-        }
-        if let Some(value) = &self.type_ {
-            map.serialize_entry("Type", value)?;
-        }
-        if let Some(value) = &self.volume_options {
-            map.serialize_entry("VolumeOptions", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("BindOptions", &self.bind_options);
+        map.optional("Consistency", &self.consistency);
+        map.optional("ReadOnly", &self.read_only);
+        map.optional("Source", &self.source);
+        map.optional("Target", &self.target);
+        map.optional("TmpfsOptions", &self.tmpfs_options);
+        map.optional("Type", &self.type_);
+        map.optional("VolumeOptions", &self.volume_options);
         map.end()
     }
 }
@@ -5425,24 +4013,16 @@ impl<'de> serde::Deserialize<'de> for Mount {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "BindOptions" => {
-                            field_0 = map.next_value::<Option<MountBindOptions>>()?;
-                        }
-                        "Consistency" => field_1 = map.next_value::<Option<String>>()?,
-                        "ReadOnly" => field_2 = map.next_value::<Option<bool>>()?,
-                        "Source" => field_3 = map.next_value::<Option<String>>()?,
-                        "Target" => field_4 = map.next_value::<Option<String>>()?,
-                        "TmpfsOptions" => {
-                            field_5 = map.next_value::<Option<MountTmpfsOptions>>()?;
-                        }
-                        "Type" => field_6 = map.next_value::<Option<MountType>>()?,
-                        "VolumeOptions" => {
-                            field_7 = map.next_value::<Option<MountVolumeOptions>>()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "BindOptions" => field::nullable(&mut map, &mut field_0),
+                        "Consistency" => field::nullable(&mut map, &mut field_1),
+                        "ReadOnly" => field::nullable(&mut map, &mut field_2),
+                        "Source" => field::nullable(&mut map, &mut field_3),
+                        "Target" => field::nullable(&mut map, &mut field_4),
+                        "TmpfsOptions" => field::nullable(&mut map, &mut field_5),
+                        "Type" => field::nullable(&mut map, &mut field_6),
+                        "VolumeOptions" => field::nullable(&mut map, &mut field_7),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(Mount {
                     bind_options: field_0,
@@ -5462,32 +4042,15 @@ impl<'de> serde::Deserialize<'de> for Mount {
 
 impl serde::Serialize for MountPoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.destination {
-            map.serialize_entry("Destination", value)?;
-        }
-        if let Some(value) = &self.driver {
-            map.serialize_entry("Driver", value)?;
-        }
-        if let Some(value) = &self.mode {
-            map.serialize_entry("Mode", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("Name", value)?;
-        }
-        if let Some(value) = &self.propagation {
-            map.serialize_entry("Propagation", value)?;
-        }
-        if let Some(value) = &self.rw {
-            map.serialize_entry("RW", value)?;
-        }
-        if let Some(value) = &self.source {
-            map.serialize_entry("Source", value)?;
-        }
-        if let Some(value) = &self.type_ {
-            map.serialize_entry("Type", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Destination", &self.destination);
+        map.optional("Driver", &self.driver);
+        map.optional("Mode", &self.mode);
+        map.optional("Name", &self.name);
+        map.optional("Propagation", &self.propagation);
+        map.optional("RW", &self.rw);
+        map.optional("Source", &self.source);
+        map.optional("Type", &self.type_);
         map.end()
     }
 }
@@ -5518,18 +4081,16 @@ impl<'de> serde::Deserialize<'de> for MountPoint {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Destination" => field_0 = map.next_value::<Option<String>>()?,
-                        "Driver" => field_1 = map.next_value::<Option<String>>()?,
-                        "Mode" => field_2 = map.next_value::<Option<String>>()?,
-                        "Name" => field_3 = map.next_value::<Option<String>>()?,
-                        "Propagation" => field_4 = map.next_value::<Option<String>>()?,
-                        "RW" => field_5 = map.next_value::<Option<bool>>()?,
-                        "Source" => field_6 = map.next_value::<Option<String>>()?,
-                        "Type" => field_7 = map.next_value::<Option<MountType>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Destination" => field::nullable(&mut map, &mut field_0),
+                        "Driver" => field::nullable(&mut map, &mut field_1),
+                        "Mode" => field::nullable(&mut map, &mut field_2),
+                        "Name" => field::nullable(&mut map, &mut field_3),
+                        "Propagation" => field::nullable(&mut map, &mut field_4),
+                        "RW" => field::nullable(&mut map, &mut field_5),
+                        "Source" => field::nullable(&mut map, &mut field_6),
+                        "Type" => field::nullable(&mut map, &mut field_7),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(MountPoint {
                     destination: field_0,
@@ -5563,59 +4124,24 @@ impl<'de> serde::Deserialize<'de> for MountType {
 
 impl serde::Serialize for Network {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.attachable {
-            map.serialize_entry("Attachable", value)?;
-        }
-        if let Some(value) = &self.config_from {
-            map.serialize_entry("ConfigFrom", value)?;
-        }
-        if let Some(value) = &self.config_only {
-            map.serialize_entry("ConfigOnly", value)?;
-        }
-        if let Some(value) = &self.containers {
-            map.serialize_entry("Containers", value)?;
-        }
-        if let Some(value) = &self.created {
-            map.serialize_entry("Created", value)?;
-        }
-        if let Some(value) = &self.driver {
-            map.serialize_entry("Driver", value)?;
-        }
-        if let Some(value) = &self.enable_ipv4 {
-            map.serialize_entry("EnableIPv4", value)?;
-        }
-        if let Some(value) = &self.enable_ipv6 {
-            map.serialize_entry("EnableIPv6", value)?;
-        }
-        if let Some(value) = &self.ipam {
-            map.serialize_entry("IPAM", value)?;
-        }
-        if let Some(value) = &self.id {
-            map.serialize_entry("Id", value)?;
-        }
-        if let Some(value) = &self.ingress {
-            map.serialize_entry("Ingress", value)?;
-        }
-        if let Some(value) = &self.internal {
-            map.serialize_entry("Internal", value)?;
-        }
-        if let Some(value) = &self.labels {
-            map.serialize_entry("Labels", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("Name", value)?;
-        }
-        if let Some(value) = &self.options {
-            map.serialize_entry("Options", value)?;
-        }
-        if let Some(value) = &self.peers {
-            map.serialize_entry("Peers", value)?;
-        }
-        if let Some(value) = &self.scope {
-            map.serialize_entry("Scope", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Attachable", &self.attachable);
+        map.optional("ConfigFrom", &self.config_from);
+        map.optional("ConfigOnly", &self.config_only);
+        map.optional("Containers", &self.containers);
+        map.optional("Created", &self.created);
+        map.optional("Driver", &self.driver);
+        map.optional("EnableIPv4", &self.enable_ipv4);
+        map.optional("EnableIPv6", &self.enable_ipv6);
+        map.optional("IPAM", &self.ipam);
+        map.optional("Id", &self.id);
+        map.optional("Ingress", &self.ingress);
+        map.optional("Internal", &self.internal);
+        map.optional("Labels", &self.labels);
+        map.optional("Name", &self.name);
+        map.optional("Options", &self.options);
+        map.optional("Peers", &self.peers);
+        map.optional("Scope", &self.scope);
         map.end()
     }
 }
@@ -5657,44 +4183,25 @@ impl<'de> serde::Deserialize<'de> for Network {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Attachable" => field_0 = map.next_value::<Option<bool>>()?,
-                        "ConfigFrom" => {
-                            field_1 = map.next_value::<Option<ConfigReference>>()?;
-                        }
-                        "ConfigOnly" => field_2 = map.next_value::<Option<bool>>()?,
-                        "Containers" => {
-                            field_3 = map
-                                .next_value::<
-                                    Option<std::collections::HashMap<String, NetworkContainer>>,
-                                >()?;
-                        }
-                        "Created" => field_4 = map.next_value::<Option<String>>()?,
-                        "Driver" => field_5 = map.next_value::<Option<String>>()?,
-                        "EnableIPv4" => field_6 = map.next_value::<Option<bool>>()?,
-                        "EnableIPv6" => field_7 = map.next_value::<Option<bool>>()?,
-                        "IPAM" => field_8 = map.next_value::<Option<IPAM>>()?,
-                        "Id" => field_9 = map.next_value::<Option<String>>()?,
-                        "Ingress" => field_10 = map.next_value::<Option<bool>>()?,
-                        "Internal" => field_11 = map.next_value::<Option<bool>>()?,
-                        "Labels" => {
-                            field_12 = map
-                                .next_value::<
-                                    Option<std::collections::HashMap<String, String>>,
-                                >()?;
-                        }
-                        "Name" => field_13 = map.next_value::<Option<String>>()?,
-                        "Options" => {
-                            field_14 = map
-                                .next_value::<
-                                    Option<std::collections::HashMap<String, String>>,
-                                >()?;
-                        }
-                        "Peers" => field_15 = map.next_value::<Option<Vec<PeerInfo>>>()?,
-                        "Scope" => field_16 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Attachable" => field::nullable(&mut map, &mut field_0),
+                        "ConfigFrom" => field::nullable(&mut map, &mut field_1),
+                        "ConfigOnly" => field::nullable(&mut map, &mut field_2),
+                        "Containers" => field::nullable(&mut map, &mut field_3),
+                        "Created" => field::nullable(&mut map, &mut field_4),
+                        "Driver" => field::nullable(&mut map, &mut field_5),
+                        "EnableIPv4" => field::nullable(&mut map, &mut field_6),
+                        "EnableIPv6" => field::nullable(&mut map, &mut field_7),
+                        "IPAM" => field::nullable(&mut map, &mut field_8),
+                        "Id" => field::nullable(&mut map, &mut field_9),
+                        "Ingress" => field::nullable(&mut map, &mut field_10),
+                        "Internal" => field::nullable(&mut map, &mut field_11),
+                        "Labels" => field::nullable(&mut map, &mut field_12),
+                        "Name" => field::nullable(&mut map, &mut field_13),
+                        "Options" => field::nullable(&mut map, &mut field_14),
+                        "Peers" => field::nullable(&mut map, &mut field_15),
+                        "Scope" => field::nullable(&mut map, &mut field_16),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(Network {
                     attachable: field_0,
@@ -5723,14 +4230,9 @@ impl<'de> serde::Deserialize<'de> for Network {
 
 impl serde::Serialize for NetworkAttachment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.addresses {
-            map.serialize_entry("Addresses", value)?;
-        }
-        if let Some(value) = &self.network {
-            map.serialize_entry("Network", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Addresses", &self.addresses);
+        map.optional("Network", &self.network);
         map.end()
     }
 }
@@ -5755,12 +4257,10 @@ impl<'de> serde::Deserialize<'de> for NetworkAttachment {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Addresses" => field_0 = map.next_value::<Option<Vec<String>>>()?,
-                        "Network" => field_1 = map.next_value::<Option<SwarmNetwork>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Addresses" => field::nullable(&mut map, &mut field_0),
+                        "Network" => field::nullable(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(NetworkAttachment {
                     addresses: field_0,
@@ -5774,17 +4274,10 @@ impl<'de> serde::Deserialize<'de> for NetworkAttachment {
 
 impl serde::Serialize for NetworkAttachmentConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.aliases {
-            map.serialize_entry("Aliases", value)?;
-        }
-        if let Some(value) = &self.driver_opts {
-            map.serialize_entry("DriverOpts", value)?;
-        }
-        if let Some(value) = &self.target {
-            map.serialize_entry("Target", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Aliases", &self.aliases);
+        map.optional("DriverOpts", &self.driver_opts);
+        map.optional("Target", &self.target);
         map.end()
     }
 }
@@ -5810,18 +4303,11 @@ impl<'de> serde::Deserialize<'de> for NetworkAttachmentConfig {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Aliases" => field_0 = map.next_value::<Option<Vec<String>>>()?,
-                        "DriverOpts" => {
-                            field_1 = map
-                                .next_value::<
-                                    Option<std::collections::HashMap<String, String>>,
-                                >()?;
-                        }
-                        "Target" => field_2 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Aliases" => field::nullable(&mut map, &mut field_0),
+                        "DriverOpts" => field::nullable(&mut map, &mut field_1),
+                        "Target" => field::nullable(&mut map, &mut field_2),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(NetworkAttachmentConfig {
                     aliases: field_0,
@@ -5836,23 +4322,12 @@ impl<'de> serde::Deserialize<'de> for NetworkAttachmentConfig {
 
 impl serde::Serialize for NetworkContainer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.endpoint_id {
-            map.serialize_entry("EndpointID", value)?;
-        }
-        if let Some(value) = &self.ipv4_address {
-            map.serialize_entry("IPv4Address", value)?;
-        }
-        if let Some(value) = &self.ipv6_address {
-            map.serialize_entry("IPv6Address", value)?;
-        }
-        if let Some(value) = &self.mac_address {
-            map.serialize_entry("MacAddress", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("Name", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("EndpointID", &self.endpoint_id);
+        map.optional("IPv4Address", &self.ipv4_address);
+        map.optional("IPv6Address", &self.ipv6_address);
+        map.optional("MacAddress", &self.mac_address);
+        map.optional("Name", &self.name);
         map.end()
     }
 }
@@ -5880,15 +4355,13 @@ impl<'de> serde::Deserialize<'de> for NetworkContainer {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "EndpointID" => field_0 = map.next_value::<Option<String>>()?,
-                        "IPv4Address" => field_1 = map.next_value::<Option<String>>()?,
-                        "IPv6Address" => field_2 = map.next_value::<Option<String>>()?,
-                        "MacAddress" => field_3 = map.next_value::<Option<String>>()?,
-                        "Name" => field_4 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "EndpointID" => field::nullable(&mut map, &mut field_0),
+                        "IPv4Address" => field::nullable(&mut map, &mut field_1),
+                        "IPv6Address" => field::nullable(&mut map, &mut field_2),
+                        "MacAddress" => field::nullable(&mut map, &mut field_3),
+                        "Name" => field::nullable(&mut map, &mut field_4),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(NetworkContainer {
                     endpoint_id: field_0,
@@ -5905,10 +4378,9 @@ impl<'de> serde::Deserialize<'de> for NetworkContainer {
 
 impl serde::Serialize for NetworkCreateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("Id", &self.id)?;
-        map.serialize_entry("Warning", &self.warning)?;
+        let mut map = field::Writer::new(serializer);
+        map.required("Id", &self.id);
+        map.required("Warning", &self.warning);
         map.end()
     }
 }
@@ -5933,22 +4405,14 @@ impl<'de> serde::Deserialize<'de> for NetworkCreateResponse {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Id" => field_0 = Some(map.next_value::<String>()?),
-                        "Warning" => field_1 = Some(map.next_value::<String>()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Id" => field::value(&mut map, &mut field_0),
+                        "Warning" => field::value(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(NetworkCreateResponse {
-                    id: field_0
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Id"))?,
-                    warning: field_1
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Warning"))?,
+                    id: field::required(field_0, "Id")?,
+                    warning: field::required(field_1, "Warning")?,
                 })
             }
         }
@@ -5958,62 +4422,25 @@ impl<'de> serde::Deserialize<'de> for NetworkCreateResponse {
 
 impl serde::Serialize for NetworkSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.bridge {
-            map.serialize_entry("Bridge", value)?;
-        }
-        if let Some(value) = &self.endpoint_id {
-            map.serialize_entry("EndpointID", value)?;
-        }
-        if let Some(value) = &self.gateway {
-            map.serialize_entry("Gateway", value)?;
-        }
-        if let Some(value) = &self.global_ipv6_address {
-            map.serialize_entry("GlobalIPv6Address", value)?;
-        }
-        if let Some(value) = &self.global_ipv6_prefix_len {
-            map.serialize_entry("GlobalIPv6PrefixLen", value)?;
-        }
-        if let Some(value) = &self.hairpin_mode {
-            map.serialize_entry("HairpinMode", value)?;
-        }
-        if let Some(value) = &self.ip_address {
-            map.serialize_entry("IPAddress", value)?;
-        }
-        if let Some(value) = &self.ip_prefix_len {
-            map.serialize_entry("IPPrefixLen", value)?;
-        }
-        if let Some(value) = &self.ipv6_gateway {
-            map.serialize_entry("IPv6Gateway", value)?;
-        }
-        if let Some(value) = &self.link_local_ipv6_address {
-            map.serialize_entry("LinkLocalIPv6Address", value)?;
-        }
-        if let Some(value) = &self.link_local_ipv6_prefix_len {
-            map.serialize_entry("LinkLocalIPv6PrefixLen", value)?;
-        }
-        if let Some(value) = &self.mac_address {
-            map.serialize_entry("MacAddress", value)?;
-        }
-        if let Some(value) = &self.networks {
-            map.serialize_entry("Networks", value)?;
-        }
-        if let Some(value) = &self.ports {
-            map.serialize_entry("Ports", value)?;
-        }
-        if let Some(value) = &self.sandbox_id {
-            map.serialize_entry("SandboxID", value)?;
-        }
-        if let Some(value) = &self.sandbox_key {
-            map.serialize_entry("SandboxKey", value)?;
-        }
-        if let Some(value) = &self.secondary_ip_addresses {
-            map.serialize_entry("SecondaryIPAddresses", value)?;
-        }
-        if let Some(value) = &self.secondary_ipv6_addresses {
-            map.serialize_entry("SecondaryIPv6Addresses", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Bridge", &self.bridge);
+        map.optional("EndpointID", &self.endpoint_id);
+        map.optional("Gateway", &self.gateway);
+        map.optional("GlobalIPv6Address", &self.global_ipv6_address);
+        map.optional("GlobalIPv6PrefixLen", &self.global_ipv6_prefix_len);
+        map.optional("HairpinMode", &self.hairpin_mode);
+        map.optional("IPAddress", &self.ip_address);
+        map.optional("IPPrefixLen", &self.ip_prefix_len);
+        map.optional("IPv6Gateway", &self.ipv6_gateway);
+        map.optional("LinkLocalIPv6Address", &self.link_local_ipv6_address);
+        map.optional("LinkLocalIPv6PrefixLen", &self.link_local_ipv6_prefix_len);
+        map.optional("MacAddress", &self.mac_address);
+        map.optional("Networks", &self.networks);
+        map.optional("Ports", &self.ports);
+        map.optional("SandboxID", &self.sandbox_id);
+        map.optional("SandboxKey", &self.sandbox_key);
+        map.optional("SecondaryIPAddresses", &self.secondary_ip_addresses);
+        map.optional("SecondaryIPv6Addresses", &self.secondary_ipv6_addresses);
         map.end()
     }
 }
@@ -6056,45 +4483,32 @@ impl<'de> serde::Deserialize<'de> for NetworkSettings {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Bridge" => field_0 = map.next_value::<Option<String>>()?,
-                        "EndpointID" => field_1 = map.next_value::<Option<String>>()?,
-                        "Gateway" => field_2 = map.next_value::<Option<String>>()?,
-                        "GlobalIPv6Address" => {
-                            field_3 = map.next_value::<Option<String>>()?;
-                        }
-                        "GlobalIPv6PrefixLen" => {
-                            field_4 = map.next_value::<Option<i64>>()?;
-                        }
-                        "HairpinMode" => field_5 = map.next_value::<Option<bool>>()?,
-                        "IPAddress" => field_6 = map.next_value::<Option<String>>()?,
-                        "IPPrefixLen" => field_7 = map.next_value::<Option<i64>>()?,
-                        "IPv6Gateway" => field_8 = map.next_value::<Option<String>>()?,
-                        "LinkLocalIPv6Address" => {
-                            field_9 = map.next_value::<Option<String>>()?;
-                        }
+                        "Bridge" => field::nullable(&mut map, &mut field_0),
+                        "EndpointID" => field::nullable(&mut map, &mut field_1),
+                        "Gateway" => field::nullable(&mut map, &mut field_2),
+                        "GlobalIPv6Address" => field::nullable(&mut map, &mut field_3),
+                        "GlobalIPv6PrefixLen" => field::nullable(&mut map, &mut field_4),
+                        "HairpinMode" => field::nullable(&mut map, &mut field_5),
+                        "IPAddress" => field::nullable(&mut map, &mut field_6),
+                        "IPPrefixLen" => field::nullable(&mut map, &mut field_7),
+                        "IPv6Gateway" => field::nullable(&mut map, &mut field_8),
+                        "LinkLocalIPv6Address" => field::nullable(&mut map, &mut field_9),
                         "LinkLocalIPv6PrefixLen" => {
-                            field_10 = map.next_value::<Option<i64>>()?;
+                            field::nullable(&mut map, &mut field_10)
                         }
-                        "MacAddress" => field_11 = map.next_value::<Option<String>>()?,
-                        "Networks" => {
-                            field_12 = map
-                                .next_value::<
-                                    Option<std::collections::HashMap<String, EndpointSettings>>,
-                                >()?;
-                        }
-                        "Ports" => field_13 = map.next_value::<Option<PortMap>>()?,
-                        "SandboxID" => field_14 = map.next_value::<Option<String>>()?,
-                        "SandboxKey" => field_15 = map.next_value::<Option<String>>()?,
+                        "MacAddress" => field::nullable(&mut map, &mut field_11),
+                        "Networks" => field::nullable(&mut map, &mut field_12),
+                        "Ports" => field::nullable(&mut map, &mut field_13),
+                        "SandboxID" => field::nullable(&mut map, &mut field_14),
+                        "SandboxKey" => field::nullable(&mut map, &mut field_15),
                         "SecondaryIPAddresses" => {
-                            field_16 = map.next_value::<Option<Vec<Address>>>()?;
+                            field::nullable(&mut map, &mut field_16)
                         }
                         "SecondaryIPv6Addresses" => {
-                            field_17 = map.next_value::<Option<Vec<Address>>>()?;
+                            field::nullable(&mut map, &mut field_17)
                         }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(NetworkSettings {
                     bridge: field_0,
@@ -6124,11 +4538,8 @@ impl<'de> serde::Deserialize<'de> for NetworkSettings {
 
 impl serde::Serialize for NetworkingConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.endpoints_config {
-            map.serialize_entry("EndpointsConfig", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("EndpointsConfig", &self.endpoints_config);
         map.end()
     }
 }
@@ -6154,16 +4565,9 @@ impl<'de> serde::Deserialize<'de> for NetworkingConfig {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "EndpointsConfig" => {
-                            field_0 = map
-                                .next_value::<
-                                    Option<std::collections::HashMap<String, EndpointSettings>>,
-                                >()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "EndpointsConfig" => field::nullable(&mut map, &mut field_0),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(NetworkingConfig {
                     endpoints_config: field_0,
@@ -6176,32 +4580,15 @@ impl<'de> serde::Deserialize<'de> for NetworkingConfig {
 
 impl serde::Serialize for Node {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.created_at {
-            map.serialize_entry("CreatedAt", value)?;
-        }
-        if let Some(value) = &self.description {
-            map.serialize_entry("Description", value)?;
-        }
-        if let Some(value) = &self.id {
-            map.serialize_entry("ID", value)?;
-        }
-        if let Some(value) = &self.manager_status {
-            map.serialize_entry("ManagerStatus", value)?;
-        }
-        if let Some(value) = &self.spec {
-            map.serialize_entry("Spec", value)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("Status", value)?;
-        }
-        if let Some(value) = &self.updated_at {
-            map.serialize_entry("UpdatedAt", value)?;
-        }
-        if let Some(value) = &self.version {
-            map.serialize_entry("Version", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("CreatedAt", &self.created_at);
+        map.optional("Description", &self.description);
+        map.optional("ID", &self.id);
+        map.optional("ManagerStatus", &self.manager_status);
+        map.optional("Spec", &self.spec);
+        map.optional("Status", &self.status);
+        map.optional("UpdatedAt", &self.updated_at);
+        map.optional("Version", &self.version);
         map.end()
     }
 }
@@ -6232,22 +4619,16 @@ impl<'de> serde::Deserialize<'de> for Node {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "CreatedAt" => field_0 = map.next_value::<Option<String>>()?,
-                        "Description" => {
-                            field_1 = map.next_value::<Option<NodeDescription>>()?;
-                        }
-                        "ID" => field_2 = map.next_value::<Option<String>>()?,
-                        "ManagerStatus" => {
-                            field_3 = map.next_value::<Option<ManagerStatus>>()?;
-                        }
-                        "Spec" => field_4 = map.next_value::<Option<NodeSpec>>()?,
-                        "Status" => field_5 = map.next_value::<Option<NodeStatus>>()?,
-                        "UpdatedAt" => field_6 = map.next_value::<Option<String>>()?,
-                        "Version" => field_7 = map.next_value::<Option<ObjectVersion>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "CreatedAt" => field::nullable(&mut map, &mut field_0),
+                        "Description" => field::nullable(&mut map, &mut field_1),
+                        "ID" => field::nullable(&mut map, &mut field_2),
+                        "ManagerStatus" => field::nullable(&mut map, &mut field_3),
+                        "Spec" => field::nullable(&mut map, &mut field_4),
+                        "Status" => field::nullable(&mut map, &mut field_5),
+                        "UpdatedAt" => field::nullable(&mut map, &mut field_6),
+                        "Version" => field::nullable(&mut map, &mut field_7),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(Node {
                     created_at: field_0,
@@ -6267,23 +4648,12 @@ impl<'de> serde::Deserialize<'de> for Node {
 
 impl serde::Serialize for NodeDescription {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.engine {
-            map.serialize_entry("Engine", value)?;
-        }
-        if let Some(value) = &self.hostname {
-            map.serialize_entry("Hostname", value)?;
-        }
-        if let Some(value) = &self.platform {
-            map.serialize_entry("Platform", value)?;
-        }
-        if let Some(value) = &self.resources {
-            map.serialize_entry("Resources", value)?;
-        }
-        if let Some(value) = &self.tls_info {
-            map.serialize_entry("TLSInfo", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Engine", &self.engine);
+        map.optional("Hostname", &self.hostname);
+        map.optional("Platform", &self.platform);
+        map.optional("Resources", &self.resources);
+        map.optional("TLSInfo", &self.tls_info);
         map.end()
     }
 }
@@ -6311,19 +4681,13 @@ impl<'de> serde::Deserialize<'de> for NodeDescription {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Engine" => {
-                            field_0 = map.next_value::<Option<EngineDescription>>()?;
-                        }
-                        "Hostname" => field_1 = map.next_value::<Option<String>>()?,
-                        "Platform" => field_2 = map.next_value::<Option<Platform>>()?,
-                        "Resources" => {
-                            field_3 = map.next_value::<Option<ResourceObject>>()?;
-                        }
-                        "TLSInfo" => field_4 = map.next_value::<Option<TLSInfo>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Engine" => field::nullable(&mut map, &mut field_0),
+                        "Hostname" => field::nullable(&mut map, &mut field_1),
+                        "Platform" => field::nullable(&mut map, &mut field_2),
+                        "Resources" => field::nullable(&mut map, &mut field_3),
+                        "TLSInfo" => field::nullable(&mut map, &mut field_4),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(NodeDescription {
                     engine: field_0,
@@ -6340,20 +4704,11 @@ impl<'de> serde::Deserialize<'de> for NodeDescription {
 
 impl serde::Serialize for NodeSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.availability {
-            map.serialize_entry("Availability", value)?;
-        }
-        if let Some(value) = &self.labels {
-            map.serialize_entry("Labels", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("Name", value)?;
-        }
-        if let Some(value) = &self.role {
-            map.serialize_entry("Role", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Availability", &self.availability);
+        map.optional("Labels", &self.labels);
+        map.optional("Name", &self.name);
+        map.optional("Role", &self.role);
         map.end()
     }
 }
@@ -6380,21 +4735,12 @@ impl<'de> serde::Deserialize<'de> for NodeSpec {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Availability" => {
-                            field_0 = map.next_value::<Option<NodeSpecAvailability>>()?;
-                        }
-                        "Labels" => {
-                            field_1 = map
-                                .next_value::<
-                                    Option<std::collections::HashMap<String, String>>,
-                                >()?;
-                        }
-                        "Name" => field_2 = map.next_value::<Option<String>>()?,
-                        "Role" => field_3 = map.next_value::<Option<NodeSpecRole>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Availability" => field::nullable(&mut map, &mut field_0),
+                        "Labels" => field::nullable(&mut map, &mut field_1),
+                        "Name" => field::nullable(&mut map, &mut field_2),
+                        "Role" => field::nullable(&mut map, &mut field_3),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(NodeSpec {
                     availability: field_0,
@@ -6424,17 +4770,10 @@ impl<'de> serde::Deserialize<'de> for NodeState {
 
 impl serde::Serialize for NodeStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.addr {
-            map.serialize_entry("Addr", value)?;
-        }
-        if let Some(value) = &self.message {
-            map.serialize_entry("Message", value)?;
-        }
-        if let Some(value) = &self.state {
-            map.serialize_entry("State", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Addr", &self.addr);
+        map.optional("Message", &self.message);
+        map.optional("State", &self.state);
         map.end()
     }
 }
@@ -6460,13 +4799,11 @@ impl<'de> serde::Deserialize<'de> for NodeStatus {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Addr" => field_0 = map.next_value::<Option<String>>()?,
-                        "Message" => field_1 = map.next_value::<Option<String>>()?,
-                        "State" => field_2 = map.next_value::<Option<NodeState>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Addr" => field::nullable(&mut map, &mut field_0),
+                        "Message" => field::nullable(&mut map, &mut field_1),
+                        "State" => field::nullable(&mut map, &mut field_2),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(NodeStatus {
                     addr: field_0,
@@ -6481,17 +4818,10 @@ impl<'de> serde::Deserialize<'de> for NodeStatus {
 
 impl serde::Serialize for OCIDescriptor {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.digest {
-            map.serialize_entry("digest", value)?;
-        }
-        if let Some(value) = &self.media_type {
-            map.serialize_entry("mediaType", value)?;
-        }
-        if let Some(value) = &self.size {
-            map.serialize_entry("size", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("digest", &self.digest);
+        map.optional("mediaType", &self.media_type);
+        map.optional("size", &self.size);
         map.end()
     }
 }
@@ -6517,13 +4847,11 @@ impl<'de> serde::Deserialize<'de> for OCIDescriptor {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "digest" => field_0 = map.next_value::<Option<String>>()?,
-                        "mediaType" => field_1 = map.next_value::<Option<String>>()?,
-                        "size" => field_2 = map.next_value::<Option<i64>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "digest" => field::nullable(&mut map, &mut field_0),
+                        "mediaType" => field::nullable(&mut map, &mut field_1),
+                        "size" => field::nullable(&mut map, &mut field_2),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(OCIDescriptor {
                     digest: field_0,
@@ -6538,23 +4866,12 @@ impl<'de> serde::Deserialize<'de> for OCIDescriptor {
 
 impl serde::Serialize for OCIPlatform {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.architecture {
-            map.serialize_entry("architecture", value)?;
-        }
-        if let Some(value) = &self.os {
-            map.serialize_entry("os", value)?;
-        }
-        if let Some(value) = &self.os_features {
-            map.serialize_entry("os.features", value)?;
-        }
-        if let Some(value) = &self.os_version {
-            map.serialize_entry("os.version", value)?;
-        }
-        if let Some(value) = &self.variant {
-            map.serialize_entry("variant", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("architecture", &self.architecture);
+        map.optional("os", &self.os);
+        map.optional("os.features", &self.os_features);
+        map.optional("os.version", &self.os_version);
+        map.optional("variant", &self.variant);
         map.end()
     }
 }
@@ -6582,17 +4899,13 @@ impl<'de> serde::Deserialize<'de> for OCIPlatform {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "architecture" => field_0 = map.next_value::<Option<String>>()?,
-                        "os" => field_1 = map.next_value::<Option<String>>()?,
-                        "os.features" => {
-                            field_2 = map.next_value::<Option<Vec<String>>>()?;
-                        }
-                        "os.version" => field_3 = map.next_value::<Option<String>>()?,
-                        "variant" => field_4 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "architecture" => field::nullable(&mut map, &mut field_0),
+                        "os" => field::nullable(&mut map, &mut field_1),
+                        "os.features" => field::nullable(&mut map, &mut field_2),
+                        "os.version" => field::nullable(&mut map, &mut field_3),
+                        "variant" => field::nullable(&mut map, &mut field_4),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(OCIPlatform {
                     architecture: field_0,
@@ -6609,11 +4922,8 @@ impl<'de> serde::Deserialize<'de> for OCIPlatform {
 
 impl serde::Serialize for ObjectVersion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.index {
-            map.serialize_entry("Index", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Index", &self.index);
         map.end()
     }
 }
@@ -6637,11 +4947,9 @@ impl<'de> serde::Deserialize<'de> for ObjectVersion {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Index" => field_0 = map.next_value::<Option<u64>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Index" => field::nullable(&mut map, &mut field_0),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ObjectVersion { index: field_0 })
             }
@@ -6652,14 +4960,9 @@ impl<'de> serde::Deserialize<'de> for ObjectVersion {
 
 impl serde::Serialize for PeerInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ip {
-            map.serialize_entry("IP", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("Name", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("IP", &self.ip);
+        map.optional("Name", &self.name);
         map.end()
     }
 }
@@ -6684,12 +4987,10 @@ impl<'de> serde::Deserialize<'de> for PeerInfo {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "IP" => field_0 = map.next_value::<Option<String>>()?,
-                        "Name" => field_1 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "IP" => field::nullable(&mut map, &mut field_0),
+                        "Name" => field::nullable(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(PeerInfo {
                     ip: field_0,
@@ -6703,14 +5004,9 @@ impl<'de> serde::Deserialize<'de> for PeerInfo {
 
 impl serde::Serialize for PeerNode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.addr {
-            map.serialize_entry("Addr", value)?;
-        }
-        if let Some(value) = &self.node_id {
-            map.serialize_entry("NodeID", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Addr", &self.addr);
+        map.optional("NodeID", &self.node_id);
         map.end()
     }
 }
@@ -6735,12 +5031,10 @@ impl<'de> serde::Deserialize<'de> for PeerNode {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Addr" => field_0 = map.next_value::<Option<String>>()?,
-                        "NodeID" => field_1 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Addr" => field::nullable(&mut map, &mut field_0),
+                        "NodeID" => field::nullable(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(PeerNode {
                     addr: field_0,
@@ -6754,14 +5048,9 @@ impl<'de> serde::Deserialize<'de> for PeerNode {
 
 impl serde::Serialize for Platform {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.architecture {
-            map.serialize_entry("Architecture", value)?;
-        }
-        if let Some(value) = &self.os {
-            map.serialize_entry("OS", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Architecture", &self.architecture);
+        map.optional("OS", &self.os);
         map.end()
     }
 }
@@ -6786,12 +5075,10 @@ impl<'de> serde::Deserialize<'de> for Platform {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Architecture" => field_0 = map.next_value::<Option<String>>()?,
-                        "OS" => field_1 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Architecture" => field::nullable(&mut map, &mut field_0),
+                        "OS" => field::nullable(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(Platform {
                     architecture: field_0,
@@ -6805,18 +5092,13 @@ impl<'de> serde::Deserialize<'de> for Platform {
 
 impl serde::Serialize for Plugin {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("Config", &self.config)?;
-        map.serialize_entry("Enabled", &self.enabled)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("Id", value)?;
-        }
-        map.serialize_entry("Name", &self.name)?;
-        if let Some(value) = &self.plugin_reference {
-            map.serialize_entry("PluginReference", value)?;
-        }
-        map.serialize_entry("Settings", &self.settings)?;
+        let mut map = field::Writer::new(serializer);
+        map.required("Config", &self.config);
+        map.required("Enabled", &self.enabled);
+        map.optional("Id", &self.id);
+        map.required("Name", &self.name);
+        map.optional("PluginReference", &self.plugin_reference);
+        map.required("Settings", &self.settings);
         map.end()
     }
 }
@@ -6845,38 +5127,22 @@ impl<'de> serde::Deserialize<'de> for Plugin {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Config" => field_0 = Some(map.next_value::<PluginConfig>()?),
-                        "Enabled" => field_1 = Some(map.next_value::<bool>()?),
-                        "Id" => field_2 = map.next_value::<Option<String>>()?,
-                        "Name" => field_3 = Some(map.next_value::<String>()?),
-                        "PluginReference" => {
-                            field_4 = map.next_value::<Option<String>>()?;
-                        }
-                        "Settings" => field_5 = Some(map.next_value::<PluginSettings>()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Config" => field::value(&mut map, &mut field_0),
+                        "Enabled" => field::value(&mut map, &mut field_1),
+                        "Id" => field::nullable(&mut map, &mut field_2),
+                        "Name" => field::value(&mut map, &mut field_3),
+                        "PluginReference" => field::nullable(&mut map, &mut field_4),
+                        "Settings" => field::value(&mut map, &mut field_5),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(Plugin {
-                    config: field_0
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Config"))?,
-                    enabled: field_1
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Enabled"))?,
+                    config: field::required(field_0, "Config")?,
+                    enabled: field::required(field_1, "Enabled")?,
                     id: field_2,
-                    name: field_3
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Name"))?,
+                    name: field::required(field_3, "Name")?,
                     plugin_reference: field_4,
-                    settings: field_5
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Settings"))?,
+                    settings: field::required(field_5, "Settings")?,
                 })
             }
         }
@@ -6886,14 +5152,11 @@ impl<'de> serde::Deserialize<'de> for Plugin {
 
 impl serde::Serialize for PluginDevice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("Description", &self.description)?;
-        map.serialize_entry("Name", &self.name)?;
-        if let Some(value) = &self.path {
-            map.serialize_entry("Path", value)?;
-        }
-        map.serialize_entry("Settable", &self.settable)?;
+        let mut map = field::Writer::new(serializer);
+        map.required("Description", &self.description);
+        map.required("Name", &self.name);
+        map.optional("Path", &self.path);
+        map.required("Settable", &self.settable);
         map.end()
     }
 }
@@ -6920,33 +5183,18 @@ impl<'de> serde::Deserialize<'de> for PluginDevice {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Description" => field_0 = Some(map.next_value::<String>()?),
-                        "Name" => field_1 = Some(map.next_value::<String>()?),
-                        "Path" => field_2 = map.next_value::<Option<String>>()?,
-                        "Settable" => {
-                            field_3 = Some(
-                                map.next_value::<Option<Vec<String>>>()?.unwrap_or_default(),
-                            );
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Description" => field::value(&mut map, &mut field_0),
+                        "Name" => field::value(&mut map, &mut field_1),
+                        "Path" => field::nullable(&mut map, &mut field_2),
+                        "Settable" => field::or_empty(&mut map, &mut field_3),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(PluginDevice {
-                    description: field_0
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Description"))?,
-                    name: field_1
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Name"))?,
+                    description: field::required(field_0, "Description")?,
+                    name: field::required(field_1, "Name")?,
                     path: field_2,
-                    settable: field_3
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Settable"))?,
+                    settable: field::required(field_3, "Settable")?,
                 })
             }
         }
@@ -6956,14 +5204,11 @@ impl<'de> serde::Deserialize<'de> for PluginDevice {
 
 impl serde::Serialize for PluginEnv {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("Description", &self.description)?;
-        map.serialize_entry("Name", &self.name)?;
-        map.serialize_entry("Settable", &self.settable)?;
-        if let Some(value) = &self.value {
-            map.serialize_entry("Value", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.required("Description", &self.description);
+        map.required("Name", &self.name);
+        map.required("Settable", &self.settable);
+        map.optional("Value", &self.value);
         map.end()
     }
 }
@@ -6990,32 +5235,17 @@ impl<'de> serde::Deserialize<'de> for PluginEnv {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Description" => field_0 = Some(map.next_value::<String>()?),
-                        "Name" => field_1 = Some(map.next_value::<String>()?),
-                        "Settable" => {
-                            field_2 = Some(
-                                map.next_value::<Option<Vec<String>>>()?.unwrap_or_default(),
-                            );
-                        }
-                        "Value" => field_3 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Description" => field::value(&mut map, &mut field_0),
+                        "Name" => field::value(&mut map, &mut field_1),
+                        "Settable" => field::or_empty(&mut map, &mut field_2),
+                        "Value" => field::nullable(&mut map, &mut field_3),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(PluginEnv {
-                    description: field_0
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Description"))?,
-                    name: field_1
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Name"))?,
-                    settable: field_2
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Settable"))?,
+                    description: field::required(field_0, "Description")?,
+                    name: field::required(field_1, "Name")?,
+                    settable: field::required(field_2, "Settable")?,
                     value: field_3,
                 })
             }
@@ -7026,17 +5256,14 @@ impl<'de> serde::Deserialize<'de> for PluginEnv {
 
 impl serde::Serialize for PluginMount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("Description", &self.description)?;
-        map.serialize_entry("Destination", &self.destination)?;
-        map.serialize_entry("Name", &self.name)?;
-        map.serialize_entry("Options", &self.options)?;
-        map.serialize_entry("Settable", &self.settable)?;
-        if let Some(value) = &self.source {
-            map.serialize_entry("Source", value)?;
-        }
-        map.serialize_entry("Type", &self.type_)?;
+        let mut map = field::Writer::new(serializer);
+        map.required("Description", &self.description);
+        map.required("Destination", &self.destination);
+        map.required("Name", &self.name);
+        map.required("Options", &self.options);
+        map.required("Settable", &self.settable);
+        map.optional("Source", &self.source);
+        map.required("Type", &self.type_);
         map.end()
     }
 }
@@ -7066,52 +5293,24 @@ impl<'de> serde::Deserialize<'de> for PluginMount {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Description" => field_0 = Some(map.next_value::<String>()?),
-                        "Destination" => field_1 = Some(map.next_value::<String>()?),
-                        "Name" => field_2 = Some(map.next_value::<String>()?),
-                        "Options" => {
-                            field_3 = Some(
-                                map.next_value::<Option<Vec<String>>>()?.unwrap_or_default(),
-                            );
-                        }
-                        "Settable" => {
-                            field_4 = Some(
-                                map.next_value::<Option<Vec<String>>>()?.unwrap_or_default(),
-                            );
-                        }
-                        "Source" => field_5 = map.next_value::<Option<String>>()?,
-                        "Type" => field_6 = Some(map.next_value::<String>()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Description" => field::value(&mut map, &mut field_0),
+                        "Destination" => field::value(&mut map, &mut field_1),
+                        "Name" => field::value(&mut map, &mut field_2),
+                        "Options" => field::or_empty(&mut map, &mut field_3),
+                        "Settable" => field::or_empty(&mut map, &mut field_4),
+                        "Source" => field::nullable(&mut map, &mut field_5),
+                        "Type" => field::value(&mut map, &mut field_6),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(PluginMount {
-                    description: field_0
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Description"))?,
-                    destination: field_1
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Destination"))?,
-                    name: field_2
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Name"))?,
-                    options: field_3
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Options"))?,
-                    settable: field_4
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Settable"))?,
+                    description: field::required(field_0, "Description")?,
+                    destination: field::required(field_1, "Destination")?,
+                    name: field::required(field_2, "Name")?,
+                    options: field::required(field_3, "Options")?,
+                    settable: field::required(field_4, "Settable")?,
                     source: field_5,
-                    type_: field_6
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Type"))?,
+                    type_: field::required(field_6, "Type")?,
                 })
             }
         }
@@ -7121,17 +5320,10 @@ impl<'de> serde::Deserialize<'de> for PluginMount {
 
 impl serde::Serialize for PluginPrivilege {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.description {
-            map.serialize_entry("Description", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("Name", value)?;
-        }
-        if let Some(value) = &self.value {
-            map.serialize_entry("Value", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Description", &self.description);
+        map.optional("Name", &self.name);
+        map.optional("Value", &self.value);
         map.end()
     }
 }
@@ -7157,13 +5349,11 @@ impl<'de> serde::Deserialize<'de> for PluginPrivilege {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Description" => field_0 = map.next_value::<Option<String>>()?,
-                        "Name" => field_1 = map.next_value::<Option<String>>()?,
-                        "Value" => field_2 = map.next_value::<Option<Vec<String>>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Description" => field::nullable(&mut map, &mut field_0),
+                        "Name" => field::nullable(&mut map, &mut field_1),
+                        "Value" => field::nullable(&mut map, &mut field_2),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(PluginPrivilege {
                     description: field_0,
@@ -7178,20 +5368,11 @@ impl<'de> serde::Deserialize<'de> for PluginPrivilege {
 
 impl serde::Serialize for PluginsInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.authorization {
-            map.serialize_entry("Authorization", value)?;
-        }
-        if let Some(value) = &self.log {
-            map.serialize_entry("Log", value)?;
-        }
-        if let Some(value) = &self.network {
-            map.serialize_entry("Network", value)?;
-        }
-        if let Some(value) = &self.volume {
-            map.serialize_entry("Volume", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Authorization", &self.authorization);
+        map.optional("Log", &self.log);
+        map.optional("Network", &self.network);
+        map.optional("Volume", &self.volume);
         map.end()
     }
 }
@@ -7218,16 +5399,12 @@ impl<'de> serde::Deserialize<'de> for PluginsInfo {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Authorization" => {
-                            field_0 = map.next_value::<Option<Vec<String>>>()?;
-                        }
-                        "Log" => field_1 = map.next_value::<Option<Vec<String>>>()?,
-                        "Network" => field_2 = map.next_value::<Option<Vec<String>>>()?,
-                        "Volume" => field_3 = map.next_value::<Option<Vec<String>>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Authorization" => field::nullable(&mut map, &mut field_0),
+                        "Log" => field::nullable(&mut map, &mut field_1),
+                        "Network" => field::nullable(&mut map, &mut field_2),
+                        "Volume" => field::nullable(&mut map, &mut field_3),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(PluginsInfo {
                     authorization: field_0,
@@ -7243,16 +5420,11 @@ impl<'de> serde::Deserialize<'de> for PluginsInfo {
 
 impl serde::Serialize for Port {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ip {
-            map.serialize_entry("IP", value)?;
-        }
-        map.serialize_entry("PrivatePort", &self.private_port)?;
-        if let Some(value) = &self.public_port {
-            map.serialize_entry("PublicPort", value)?;
-        }
-        map.serialize_entry("Type", &self.type_)?;
+        let mut map = field::Writer::new(serializer);
+        map.optional("IP", &self.ip);
+        map.required("PrivatePort", &self.private_port);
+        map.optional("PublicPort", &self.public_port);
+        map.required("Type", &self.type_);
         map.end()
     }
 }
@@ -7279,26 +5451,18 @@ impl<'de> serde::Deserialize<'de> for Port {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "IP" => field_0 = map.next_value::<Option<String>>()?,
-                        "PrivatePort" => field_1 = Some(map.next_value::<u16>()?),
-                        "PublicPort" => field_2 = map.next_value::<Option<u16>>()?,
-                        "Type" => field_3 = Some(map.next_value::<PortType>()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "IP" => field::nullable(&mut map, &mut field_0),
+                        "PrivatePort" => field::value(&mut map, &mut field_1),
+                        "PublicPort" => field::nullable(&mut map, &mut field_2),
+                        "Type" => field::value(&mut map, &mut field_3),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(Port {
                     ip: field_0,
-                    private_port: field_1
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("PrivatePort"))?,
+                    private_port: field::required(field_1, "PrivatePort")?,
                     public_port: field_2,
-                    type_: field_3
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Type"))?,
+                    type_: field::required(field_3, "Type")?,
                 })
             }
         }
@@ -7308,14 +5472,9 @@ impl<'de> serde::Deserialize<'de> for Port {
 
 impl serde::Serialize for PortBinding {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.host_ip {
-            map.serialize_entry("HostIp", value)?;
-        }
-        if let Some(value) = &self.host_port {
-            map.serialize_entry("HostPort", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("HostIp", &self.host_ip);
+        map.optional("HostPort", &self.host_port);
         map.end()
     }
 }
@@ -7340,12 +5499,10 @@ impl<'de> serde::Deserialize<'de> for PortBinding {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "HostIp" => field_0 = map.next_value::<Option<String>>()?,
-                        "HostPort" => field_1 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "HostIp" => field::nullable(&mut map, &mut field_0),
+                        "HostPort" => field::nullable(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(PortBinding {
                     host_ip: field_0,
@@ -7359,11 +5516,8 @@ impl<'de> serde::Deserialize<'de> for PortBinding {
 
 impl serde::Serialize for PortStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ports {
-            map.serialize_entry("Ports", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Ports", &self.ports);
         map.end()
     }
 }
@@ -7387,14 +5541,9 @@ impl<'de> serde::Deserialize<'de> for PortStatus {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Ports" => {
-                            field_0 = map
-                                .next_value::<Option<Vec<EndpointPortConfig>>>()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Ports" => field::nullable(&mut map, &mut field_0),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(PortStatus { ports: field_0 })
             }
@@ -7405,23 +5554,12 @@ impl<'de> serde::Deserialize<'de> for PortStatus {
 
 impl serde::Serialize for ProcessConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.arguments {
-            map.serialize_entry("arguments", value)?;
-        }
-        if let Some(value) = &self.entrypoint {
-            map.serialize_entry("entrypoint", value)?;
-        }
-        if let Some(value) = &self.privileged {
-            map.serialize_entry("privileged", value)?;
-        }
-        if let Some(value) = &self.tty {
-            map.serialize_entry("tty", value)?;
-        }
-        if let Some(value) = &self.user {
-            map.serialize_entry("user", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("arguments", &self.arguments);
+        map.optional("entrypoint", &self.entrypoint);
+        map.optional("privileged", &self.privileged);
+        map.optional("tty", &self.tty);
+        map.optional("user", &self.user);
         map.end()
     }
 }
@@ -7449,15 +5587,13 @@ impl<'de> serde::Deserialize<'de> for ProcessConfig {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "arguments" => field_0 = map.next_value::<Option<Vec<String>>>()?,
-                        "entrypoint" => field_1 = map.next_value::<Option<String>>()?,
-                        "privileged" => field_2 = map.next_value::<Option<bool>>()?,
-                        "tty" => field_3 = map.next_value::<Option<bool>>()?,
-                        "user" => field_4 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "arguments" => field::nullable(&mut map, &mut field_0),
+                        "entrypoint" => field::nullable(&mut map, &mut field_1),
+                        "privileged" => field::nullable(&mut map, &mut field_2),
+                        "tty" => field::nullable(&mut map, &mut field_3),
+                        "user" => field::nullable(&mut map, &mut field_4),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ProcessConfig {
                     arguments: field_0,
@@ -7474,14 +5610,9 @@ impl<'de> serde::Deserialize<'de> for ProcessConfig {
 
 impl serde::Serialize for ProgressDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.current {
-            map.serialize_entry("current", value)?;
-        }
-        if let Some(value) = &self.total {
-            map.serialize_entry("total", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("current", &self.current);
+        map.optional("total", &self.total);
         map.end()
     }
 }
@@ -7506,12 +5637,10 @@ impl<'de> serde::Deserialize<'de> for ProgressDetail {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "current" => field_0 = map.next_value::<Option<i64>>()?,
-                        "total" => field_1 = map.next_value::<Option<i64>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "current" => field::nullable(&mut map, &mut field_0),
+                        "total" => field::nullable(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ProgressDetail {
                     current: field_0,
@@ -7525,23 +5654,12 @@ impl<'de> serde::Deserialize<'de> for ProgressDetail {
 
 impl serde::Serialize for PushImageInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.error {
-            map.serialize_entry("error", value)?;
-        }
-        if let Some(value) = &self.progress {
-            map.serialize_entry("progress", value)?;
-        }
-        if let Some(value) = &self.progress_detail {
-            map.serialize_entry("progressDetail", value)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("id", &self.id);
+        map.optional("error", &self.error);
+        map.optional("progress", &self.progress);
+        map.optional("progressDetail", &self.progress_detail);
+        map.optional("status", &self.status);
         map.end()
     }
 }
@@ -7569,17 +5687,13 @@ impl<'de> serde::Deserialize<'de> for PushImageInfo {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "id" => field_0 = map.next_value::<Option<String>>()?,
-                        "error" => field_1 = map.next_value::<Option<String>>()?,
-                        "progress" => field_2 = map.next_value::<Option<String>>()?,
-                        "progressDetail" => {
-                            field_3 = map.next_value::<Option<ProgressDetail>>()?;
-                        }
-                        "status" => field_4 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "id" => field::nullable(&mut map, &mut field_0),
+                        "error" => field::nullable(&mut map, &mut field_1),
+                        "progress" => field::nullable(&mut map, &mut field_2),
+                        "progressDetail" => field::nullable(&mut map, &mut field_3),
+                        "status" => field::nullable(&mut map, &mut field_4),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(PushImageInfo {
                     id: field_0,
@@ -7610,23 +5724,18 @@ impl<'de> serde::Deserialize<'de> for Reachability {
 
 impl serde::Serialize for RegistryServiceConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.allow_nondistributable_artifacts_cid_rs {
-            map.serialize_entry("AllowNondistributableArtifactsCIDRs", value)?;
-        }
-        if let Some(value) = &self.allow_nondistributable_artifacts_hostnames {
-            map.serialize_entry("AllowNondistributableArtifactsHostnames", value)?;
-        }
-        if let Some(value) = &self.index_configs {
-            map.serialize_entry("IndexConfigs", value)?;
-        }
-        if let Some(value) = &self.insecure_registry_cid_rs {
-            map.serialize_entry("InsecureRegistryCIDRs", value)?;
-        }
-        if let Some(value) = &self.mirrors {
-            map.serialize_entry("Mirrors", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional(
+            "AllowNondistributableArtifactsCIDRs",
+            &self.allow_nondistributable_artifacts_cid_rs,
+        );
+        map.optional(
+            "AllowNondistributableArtifactsHostnames",
+            &self.allow_nondistributable_artifacts_hostnames,
+        );
+        map.optional("IndexConfigs", &self.index_configs);
+        map.optional("InsecureRegistryCIDRs", &self.insecure_registry_cid_rs);
+        map.optional("Mirrors", &self.mirrors);
         map.end()
     }
 }
@@ -7655,25 +5764,18 @@ impl<'de> serde::Deserialize<'de> for RegistryServiceConfig {
                 {
                     match key.as_str() {
                         "AllowNondistributableArtifactsCIDRs" => {
-                            field_0 = map.next_value::<Option<Vec<String>>>()?;
+                            field::nullable(&mut map, &mut field_0)
                         }
                         "AllowNondistributableArtifactsHostnames" => {
-                            field_1 = map.next_value::<Option<Vec<String>>>()?;
+                            field::nullable(&mut map, &mut field_1)
                         }
-                        "IndexConfigs" => {
-                            field_2 = map
-                                .next_value::<
-                                    Option<std::collections::HashMap<String, IndexInfo>>,
-                                >()?;
-                        }
+                        "IndexConfigs" => field::nullable(&mut map, &mut field_2),
                         "InsecureRegistryCIDRs" => {
-                            field_3 = map.next_value::<Option<Vec<String>>>()?;
+                            field::nullable(&mut map, &mut field_3)
                         }
-                        "Mirrors" => field_4 = map.next_value::<Option<Vec<String>>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Mirrors" => field::nullable(&mut map, &mut field_4),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(RegistryServiceConfig {
                     allow_nondistributable_artifacts_cid_rs: field_0,
@@ -7690,17 +5792,10 @@ impl<'de> serde::Deserialize<'de> for RegistryServiceConfig {
 
 impl serde::Serialize for ResourceObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.generic_resources {
-            map.serialize_entry("GenericResources", value)?;
-        }
-        if let Some(value) = &self.memory_bytes {
-            map.serialize_entry("MemoryBytes", value)?;
-        }
-        if let Some(value) = &self.nano_cpus {
-            map.serialize_entry("NanoCPUs", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("GenericResources", &self.generic_resources);
+        map.optional("MemoryBytes", &self.memory_bytes);
+        map.optional("NanoCPUs", &self.nano_cpus);
         map.end()
     }
 }
@@ -7726,15 +5821,11 @@ impl<'de> serde::Deserialize<'de> for ResourceObject {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "GenericResources" => {
-                            field_0 = map.next_value::<Option<GenericResources>>()?;
-                        }
-                        "MemoryBytes" => field_1 = map.next_value::<Option<i64>>()?,
-                        "NanoCPUs" => field_2 = map.next_value::<Option<i64>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "GenericResources" => field::nullable(&mut map, &mut field_0),
+                        "MemoryBytes" => field::nullable(&mut map, &mut field_1),
+                        "NanoCPUs" => field::nullable(&mut map, &mut field_2),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ResourceObject {
                     generic_resources: field_0,
@@ -7749,101 +5840,38 @@ impl<'de> serde::Deserialize<'de> for ResourceObject {
 
 impl serde::Serialize for Resources {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.blkio_device_read_bps {
-            map.serialize_entry("BlkioDeviceReadBps", value)?;
-        }
-        if let Some(value) = &self.blkio_device_read_i_ops {
-            map.serialize_entry("BlkioDeviceReadIOps", value)?;
-        }
-        if let Some(value) = &self.blkio_device_write_bps {
-            map.serialize_entry("BlkioDeviceWriteBps", value)?;
-        }
-        if let Some(value) = &self.blkio_device_write_i_ops {
-            map.serialize_entry("BlkioDeviceWriteIOps", value)?;
-        }
-        if let Some(value) = &self.blkio_weight {
-            map.serialize_entry("BlkioWeight", value)?;
-        }
-        if let Some(value) = &self.blkio_weight_device {
-            map.serialize_entry("BlkioWeightDevice", value)?;
-        }
-        if let Some(value) = &self.cgroup_parent {
-            map.serialize_entry("CgroupParent", value)?;
-        }
-        if let Some(value) = &self.cpu_count {
-            map.serialize_entry("CpuCount", value)?;
-        }
-        if let Some(value) = &self.cpu_percent {
-            map.serialize_entry("CpuPercent", value)?;
-        }
-        if let Some(value) = &self.cpu_period {
-            map.serialize_entry("CpuPeriod", value)?;
-        }
-        if let Some(value) = &self.cpu_quota {
-            map.serialize_entry("CpuQuota", value)?;
-        }
-        if let Some(value) = &self.cpu_realtime_period {
-            map.serialize_entry("CpuRealtimePeriod", value)?;
-        }
-        if let Some(value) = &self.cpu_realtime_runtime {
-            map.serialize_entry("CpuRealtimeRuntime", value)?;
-        }
-        if let Some(value) = &self.cpu_shares {
-            map.serialize_entry("CpuShares", value)?;
-        }
-        if let Some(value) = &self.cpuset_cpus {
-            map.serialize_entry("CpusetCpus", value)?;
-        }
-        if let Some(value) = &self.cpuset_mems {
-            map.serialize_entry("CpusetMems", value)?;
-        }
-        if let Some(value) = &self.device_cgroup_rules {
-            map.serialize_entry("DeviceCgroupRules", value)?;
-        }
-        if let Some(value) = &self.device_requests {
-            map.serialize_entry("DeviceRequests", value)?;
-        }
-        if let Some(value) = &self.devices {
-            map.serialize_entry("Devices", value)?;
-        }
-        if let Some(value) = &self.io_maximum_bandwidth {
-            map.serialize_entry("IOMaximumBandwidth", value)?;
-        }
-        if let Some(value) = &self.io_maximum_i_ops {
-            map.serialize_entry("IOMaximumIOps", value)?;
-        }
-        if let Some(value) = &self.init {
-            map.serialize_entry("Init", value)?;
-        }
-        if let Some(value) = &self.kernel_memory_tcp {
-            map.serialize_entry("KernelMemoryTCP", value)?;
-        }
-        if let Some(value) = &self.memory {
-            map.serialize_entry("Memory", value)?;
-        }
-        if let Some(value) = &self.memory_reservation {
-            map.serialize_entry("MemoryReservation", value)?;
-        }
-        if let Some(value) = &self.memory_swap {
-            map.serialize_entry("MemorySwap", value)?;
-        }
-        if let Some(value) = &self.memory_swappiness {
-            map.serialize_entry("MemorySwappiness", value)?;
-        }
-        if let Some(value) = &self.nano_cpus {
-            map.serialize_entry("NanoCpus", value)?;
-        }
-        if let Some(value) = &self.oom_kill_disable {
-            map.serialize_entry("OomKillDisable", value)?;
-        }
-        if let Some(value) = &self.pids_limit {
-            map.serialize_entry("PidsLimit", value)?;
-        }
-        if let Some(value) = &self.ulimits {
-            map.serialize_entry("Ulimits", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("BlkioDeviceReadBps", &self.blkio_device_read_bps);
+        map.optional("BlkioDeviceReadIOps", &self.blkio_device_read_i_ops);
+        map.optional("BlkioDeviceWriteBps", &self.blkio_device_write_bps);
+        map.optional("BlkioDeviceWriteIOps", &self.blkio_device_write_i_ops);
+        map.optional("BlkioWeight", &self.blkio_weight);
+        map.optional("BlkioWeightDevice", &self.blkio_weight_device);
+        map.optional("CgroupParent", &self.cgroup_parent);
+        map.optional("CpuCount", &self.cpu_count);
+        map.optional("CpuPercent", &self.cpu_percent);
+        map.optional("CpuPeriod", &self.cpu_period);
+        map.optional("CpuQuota", &self.cpu_quota);
+        map.optional("CpuRealtimePeriod", &self.cpu_realtime_period);
+        map.optional("CpuRealtimeRuntime", &self.cpu_realtime_runtime);
+        map.optional("CpuShares", &self.cpu_shares);
+        map.optional("CpusetCpus", &self.cpuset_cpus);
+        map.optional("CpusetMems", &self.cpuset_mems);
+        map.optional("DeviceCgroupRules", &self.device_cgroup_rules);
+        map.optional("DeviceRequests", &self.device_requests);
+        map.optional("Devices", &self.devices);
+        map.optional("IOMaximumBandwidth", &self.io_maximum_bandwidth);
+        map.optional("IOMaximumIOps", &self.io_maximum_i_ops);
+        map.optional("Init", &self.init);
+        map.optional("KernelMemoryTCP", &self.kernel_memory_tcp);
+        map.optional("Memory", &self.memory);
+        map.optional("MemoryReservation", &self.memory_reservation);
+        map.optional("MemorySwap", &self.memory_swap);
+        map.optional("MemorySwappiness", &self.memory_swappiness);
+        map.optional("NanoCpus", &self.nano_cpus);
+        map.optional("OomKillDisable", &self.oom_kill_disable);
+        map.optional("PidsLimit", &self.pids_limit);
+        map.optional("Ulimits", &self.ulimits);
         map.end()
     }
 }
@@ -7897,71 +5925,39 @@ impl<'de> serde::Deserialize<'de> for Resources {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "BlkioDeviceReadBps" => {
-                            field_0 = map.next_value::<Option<Vec<ThrottleDevice>>>()?;
-                        }
-                        "BlkioDeviceReadIOps" => {
-                            field_1 = map.next_value::<Option<Vec<ThrottleDevice>>>()?;
-                        }
-                        "BlkioDeviceWriteBps" => {
-                            field_2 = map.next_value::<Option<Vec<ThrottleDevice>>>()?;
-                        }
-                        "BlkioDeviceWriteIOps" => {
-                            field_3 = map.next_value::<Option<Vec<ThrottleDevice>>>()?;
-                        }
-                        "BlkioWeight" => field_4 = map.next_value::<Option<i64>>()?,
-                        "BlkioWeightDevice" => {
-                            field_5 = map
-                                .next_value::<
-                                    Option<Vec<ResourcesBlkioWeightDeviceItem>>,
-                                >()?;
-                        }
-                        "CgroupParent" => field_6 = map.next_value::<Option<String>>()?,
-                        "CpuCount" => field_7 = map.next_value::<Option<i64>>()?,
-                        "CpuPercent" => field_8 = map.next_value::<Option<i64>>()?,
-                        "CpuPeriod" => field_9 = map.next_value::<Option<i64>>()?,
-                        "CpuQuota" => field_10 = map.next_value::<Option<i64>>()?,
-                        "CpuRealtimePeriod" => {
-                            field_11 = map.next_value::<Option<i64>>()?;
-                        }
-                        "CpuRealtimeRuntime" => {
-                            field_12 = map.next_value::<Option<i64>>()?;
-                        }
-                        "CpuShares" => field_13 = map.next_value::<Option<i64>>()?,
-                        "CpusetCpus" => field_14 = map.next_value::<Option<String>>()?,
-                        "CpusetMems" => field_15 = map.next_value::<Option<String>>()?,
-                        "DeviceCgroupRules" => {
-                            field_16 = map.next_value::<Option<Vec<String>>>()?;
-                        }
-                        "DeviceRequests" => {
-                            field_17 = map.next_value::<Option<Vec<DeviceRequest>>>()?;
-                        }
-                        "Devices" => {
-                            field_18 = map.next_value::<Option<Vec<DeviceMapping>>>()?;
-                        }
-                        "IOMaximumBandwidth" => {
-                            field_19 = map.next_value::<Option<i64>>()?;
-                        }
-                        "IOMaximumIOps" => field_20 = map.next_value::<Option<i64>>()?,
-                        "Init" => field_21 = map.next_value::<Option<bool>>()?,
-                        "KernelMemoryTCP" => field_22 = map.next_value::<Option<i64>>()?,
-                        "Memory" => field_23 = map.next_value::<Option<i64>>()?,
-                        "MemoryReservation" => {
-                            field_24 = map.next_value::<Option<i64>>()?;
-                        }
-                        "MemorySwap" => field_25 = map.next_value::<Option<i64>>()?,
-                        "MemorySwappiness" => field_26 = map.next_value::<Option<i64>>()?,
-                        "NanoCpus" => field_27 = map.next_value::<Option<i64>>()?,
-                        "OomKillDisable" => field_28 = map.next_value::<Option<bool>>()?,
-                        "PidsLimit" => field_29 = map.next_value::<Option<i64>>()?,
-                        "Ulimits" => {
-                            field_30 = map
-                                .next_value::<Option<Vec<ResourcesUlimitsItem>>>()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "BlkioDeviceReadBps" => field::nullable(&mut map, &mut field_0),
+                        "BlkioDeviceReadIOps" => field::nullable(&mut map, &mut field_1),
+                        "BlkioDeviceWriteBps" => field::nullable(&mut map, &mut field_2),
+                        "BlkioDeviceWriteIOps" => field::nullable(&mut map, &mut field_3),
+                        "BlkioWeight" => field::nullable(&mut map, &mut field_4),
+                        "BlkioWeightDevice" => field::nullable(&mut map, &mut field_5),
+                        "CgroupParent" => field::nullable(&mut map, &mut field_6),
+                        "CpuCount" => field::nullable(&mut map, &mut field_7),
+                        "CpuPercent" => field::nullable(&mut map, &mut field_8),
+                        "CpuPeriod" => field::nullable(&mut map, &mut field_9),
+                        "CpuQuota" => field::nullable(&mut map, &mut field_10),
+                        "CpuRealtimePeriod" => field::nullable(&mut map, &mut field_11),
+                        "CpuRealtimeRuntime" => field::nullable(&mut map, &mut field_12),
+                        "CpuShares" => field::nullable(&mut map, &mut field_13),
+                        "CpusetCpus" => field::nullable(&mut map, &mut field_14),
+                        "CpusetMems" => field::nullable(&mut map, &mut field_15),
+                        "DeviceCgroupRules" => field::nullable(&mut map, &mut field_16),
+                        "DeviceRequests" => field::nullable(&mut map, &mut field_17),
+                        "Devices" => field::nullable(&mut map, &mut field_18),
+                        "IOMaximumBandwidth" => field::nullable(&mut map, &mut field_19),
+                        "IOMaximumIOps" => field::nullable(&mut map, &mut field_20),
+                        "Init" => field::nullable(&mut map, &mut field_21),
+                        "KernelMemoryTCP" => field::nullable(&mut map, &mut field_22),
+                        "Memory" => field::nullable(&mut map, &mut field_23),
+                        "MemoryReservation" => field::nullable(&mut map, &mut field_24),
+                        "MemorySwap" => field::nullable(&mut map, &mut field_25),
+                        "MemorySwappiness" => field::nullable(&mut map, &mut field_26),
+                        "NanoCpus" => field::nullable(&mut map, &mut field_27),
+                        "OomKillDisable" => field::nullable(&mut map, &mut field_28),
+                        "PidsLimit" => field::nullable(&mut map, &mut field_29),
+                        "Ulimits" => field::nullable(&mut map, &mut field_30),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(Resources {
                     blkio_device_read_bps: field_0,
@@ -8004,14 +6000,9 @@ impl<'de> serde::Deserialize<'de> for Resources {
 
 impl serde::Serialize for RestartPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.maximum_retry_count {
-            map.serialize_entry("MaximumRetryCount", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("Name", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("MaximumRetryCount", &self.maximum_retry_count);
+        map.optional("Name", &self.name);
         map.end()
     }
 }
@@ -8036,14 +6027,10 @@ impl<'de> serde::Deserialize<'de> for RestartPolicy {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "MaximumRetryCount" => field_0 = map.next_value::<Option<i64>>()?,
-                        "Name" => {
-                            field_1 = map.next_value::<Option<RestartPolicyName>>()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "MaximumRetryCount" => field::nullable(&mut map, &mut field_0),
+                        "Name" => field::nullable(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(RestartPolicy {
                     maximum_retry_count: field_0,
@@ -8057,17 +6044,10 @@ impl<'de> serde::Deserialize<'de> for RestartPolicy {
 
 impl serde::Serialize for Runtime {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.path {
-            map.serialize_entry("path", value)?;
-        }
-        if let Some(value) = &self.runtime_args {
-            map.serialize_entry("runtimeArgs", value)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("path", &self.path);
+        map.optional("runtimeArgs", &self.runtime_args);
+        map.optional("status", &self.status);
         map.end()
     }
 }
@@ -8093,20 +6073,11 @@ impl<'de> serde::Deserialize<'de> for Runtime {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "path" => field_0 = map.next_value::<Option<String>>()?,
-                        "runtimeArgs" => {
-                            field_1 = map.next_value::<Option<Vec<String>>>()?;
-                        }
-                        "status" => {
-                            field_2 = map
-                                .next_value::<
-                                    Option<std::collections::HashMap<String, String>>,
-                                >()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "path" => field::nullable(&mut map, &mut field_0),
+                        "runtimeArgs" => field::nullable(&mut map, &mut field_1),
+                        "status" => field::nullable(&mut map, &mut field_2),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(Runtime {
                     path: field_0,
@@ -8121,23 +6092,12 @@ impl<'de> serde::Deserialize<'de> for Runtime {
 
 impl serde::Serialize for Secret {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.created_at {
-            map.serialize_entry("CreatedAt", value)?;
-        }
-        if let Some(value) = &self.id {
-            map.serialize_entry("ID", value)?;
-        }
-        if let Some(value) = &self.spec {
-            map.serialize_entry("Spec", value)?;
-        }
-        if let Some(value) = &self.updated_at {
-            map.serialize_entry("UpdatedAt", value)?;
-        }
-        if let Some(value) = &self.version {
-            map.serialize_entry("Version", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("CreatedAt", &self.created_at);
+        map.optional("ID", &self.id);
+        map.optional("Spec", &self.spec);
+        map.optional("UpdatedAt", &self.updated_at);
+        map.optional("Version", &self.version);
         map.end()
     }
 }
@@ -8165,15 +6125,13 @@ impl<'de> serde::Deserialize<'de> for Secret {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "CreatedAt" => field_0 = map.next_value::<Option<String>>()?,
-                        "ID" => field_1 = map.next_value::<Option<String>>()?,
-                        "Spec" => field_2 = map.next_value::<Option<SecretSpec>>()?,
-                        "UpdatedAt" => field_3 = map.next_value::<Option<String>>()?,
-                        "Version" => field_4 = map.next_value::<Option<ObjectVersion>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "CreatedAt" => field::nullable(&mut map, &mut field_0),
+                        "ID" => field::nullable(&mut map, &mut field_1),
+                        "Spec" => field::nullable(&mut map, &mut field_2),
+                        "UpdatedAt" => field::nullable(&mut map, &mut field_3),
+                        "Version" => field::nullable(&mut map, &mut field_4),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(Secret {
                     created_at: field_0,
@@ -8190,23 +6148,12 @@ impl<'de> serde::Deserialize<'de> for Secret {
 
 impl serde::Serialize for SecretSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.data {
-            map.serialize_entry("Data", value)?;
-        }
-        if let Some(value) = &self.driver {
-            map.serialize_entry("Driver", value)?;
-        }
-        if let Some(value) = &self.labels {
-            map.serialize_entry("Labels", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("Name", value)?;
-        }
-        if let Some(value) = &self.templating {
-            map.serialize_entry("Templating", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Data", &self.data);
+        map.optional("Driver", &self.driver);
+        map.optional("Labels", &self.labels);
+        map.optional("Name", &self.name);
+        map.optional("Templating", &self.templating);
         map.end()
     }
 }
@@ -8234,20 +6181,13 @@ impl<'de> serde::Deserialize<'de> for SecretSpec {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Data" => field_0 = map.next_value::<Option<String>>()?,
-                        "Driver" => field_1 = map.next_value::<Option<Driver>>()?,
-                        "Labels" => {
-                            field_2 = map
-                                .next_value::<
-                                    Option<std::collections::HashMap<String, String>>,
-                                >()?;
-                        }
-                        "Name" => field_3 = map.next_value::<Option<String>>()?,
-                        "Templating" => field_4 = map.next_value::<Option<Driver>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Data" => field::nullable(&mut map, &mut field_0),
+                        "Driver" => field::nullable(&mut map, &mut field_1),
+                        "Labels" => field::nullable(&mut map, &mut field_2),
+                        "Name" => field::nullable(&mut map, &mut field_3),
+                        "Templating" => field::nullable(&mut map, &mut field_4),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(SecretSpec {
                     data: field_0,
@@ -8264,35 +6204,16 @@ impl<'de> serde::Deserialize<'de> for SecretSpec {
 
 impl serde::Serialize for Service {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.created_at {
-            map.serialize_entry("CreatedAt", value)?;
-        }
-        if let Some(value) = &self.endpoint {
-            map.serialize_entry("Endpoint", value)?;
-        }
-        if let Some(value) = &self.id {
-            map.serialize_entry("ID", value)?;
-        }
-        if let Some(value) = &self.job_status {
-            map.serialize_entry("JobStatus", value)?;
-        }
-        if let Some(value) = &self.service_status {
-            map.serialize_entry("ServiceStatus", value)?;
-        }
-        if let Some(value) = &self.spec {
-            map.serialize_entry("Spec", value)?;
-        }
-        if let Some(value) = &self.update_status {
-            map.serialize_entry("UpdateStatus", value)?;
-        }
-        if let Some(value) = &self.updated_at {
-            map.serialize_entry("UpdatedAt", value)?;
-        }
-        if let Some(value) = &self.version {
-            map.serialize_entry("Version", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("CreatedAt", &self.created_at);
+        map.optional("Endpoint", &self.endpoint);
+        map.optional("ID", &self.id);
+        map.optional("JobStatus", &self.job_status);
+        map.optional("ServiceStatus", &self.service_status);
+        map.optional("Spec", &self.spec);
+        map.optional("UpdateStatus", &self.update_status);
+        map.optional("UpdatedAt", &self.updated_at);
+        map.optional("Version", &self.version);
         map.end()
     }
 }
@@ -8324,27 +6245,17 @@ impl<'de> serde::Deserialize<'de> for Service {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "CreatedAt" => field_0 = map.next_value::<Option<String>>()?,
-                        "Endpoint" => {
-                            field_1 = map.next_value::<Option<ServiceEndpoint>>()?;
-                        }
-                        "ID" => field_2 = map.next_value::<Option<String>>()?,
-                        "JobStatus" => {
-                            field_3 = map.next_value::<Option<ServiceJobStatus>>()?;
-                        }
-                        "ServiceStatus" => {
-                            field_4 = map.next_value::<Option<ServiceServiceStatus>>()?;
-                        }
-                        "Spec" => field_5 = map.next_value::<Option<ServiceSpec>>()?,
-                        "UpdateStatus" => {
-                            field_6 = map.next_value::<Option<ServiceUpdateStatus>>()?;
-                        }
-                        "UpdatedAt" => field_7 = map.next_value::<Option<String>>()?,
-                        "Version" => field_8 = map.next_value::<Option<ObjectVersion>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "CreatedAt" => field::nullable(&mut map, &mut field_0),
+                        "Endpoint" => field::nullable(&mut map, &mut field_1),
+                        "ID" => field::nullable(&mut map, &mut field_2),
+                        "JobStatus" => field::nullable(&mut map, &mut field_3),
+                        "ServiceStatus" => field::nullable(&mut map, &mut field_4),
+                        "Spec" => field::nullable(&mut map, &mut field_5),
+                        "UpdateStatus" => field::nullable(&mut map, &mut field_6),
+                        "UpdatedAt" => field::nullable(&mut map, &mut field_7),
+                        "Version" => field::nullable(&mut map, &mut field_8),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(Service {
                     created_at: field_0,
@@ -8365,14 +6276,9 @@ impl<'de> serde::Deserialize<'de> for Service {
 
 impl serde::Serialize for ServiceCreateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("ID", value)?;
-        }
-        if let Some(value) = &self.warnings {
-            map.serialize_entry("Warnings", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("ID", &self.id);
+        map.optional("Warnings", &self.warnings);
         map.end()
     }
 }
@@ -8397,12 +6303,10 @@ impl<'de> serde::Deserialize<'de> for ServiceCreateResponse {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "ID" => field_0 = map.next_value::<Option<String>>()?,
-                        "Warnings" => field_1 = map.next_value::<Option<Vec<String>>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "ID" => field::nullable(&mut map, &mut field_0),
+                        "Warnings" => field::nullable(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ServiceCreateResponse {
                     id: field_0,
@@ -8416,32 +6320,15 @@ impl<'de> serde::Deserialize<'de> for ServiceCreateResponse {
 
 impl serde::Serialize for ServiceSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.endpoint_spec {
-            map.serialize_entry("EndpointSpec", value)?;
-        }
-        if let Some(value) = &self.labels {
-            map.serialize_entry("Labels", value)?;
-        }
-        if let Some(value) = &self.mode {
-            map.serialize_entry("Mode", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("Name", value)?;
-        }
-        if let Some(value) = &self.networks {
-            map.serialize_entry("Networks", value)?;
-        }
-        if let Some(value) = &self.rollback_config {
-            map.serialize_entry("RollbackConfig", value)?;
-        }
-        if let Some(value) = &self.task_template {
-            map.serialize_entry("TaskTemplate", value)?;
-        }
-        if let Some(value) = &self.update_config {
-            map.serialize_entry("UpdateConfig", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("EndpointSpec", &self.endpoint_spec);
+        map.optional("Labels", &self.labels);
+        map.optional("Mode", &self.mode);
+        map.optional("Name", &self.name);
+        map.optional("Networks", &self.networks);
+        map.optional("RollbackConfig", &self.rollback_config);
+        map.optional("TaskTemplate", &self.task_template);
+        map.optional("UpdateConfig", &self.update_config);
         map.end()
     }
 }
@@ -8472,34 +6359,16 @@ impl<'de> serde::Deserialize<'de> for ServiceSpec {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "EndpointSpec" => {
-                            field_0 = map.next_value::<Option<EndpointSpec>>()?;
-                        }
-                        "Labels" => {
-                            field_1 = map
-                                .next_value::<
-                                    Option<std::collections::HashMap<String, String>>,
-                                >()?;
-                        }
-                        "Mode" => field_2 = map.next_value::<Option<ServiceSpecMode>>()?,
-                        "Name" => field_3 = map.next_value::<Option<String>>()?,
-                        "Networks" => {
-                            field_4 = map
-                                .next_value::<Option<Vec<NetworkAttachmentConfig>>>()?;
-                        }
-                        "RollbackConfig" => {
-                            field_5 = map
-                                .next_value::<Option<ServiceSpecRollbackConfig>>()?;
-                        }
-                        "TaskTemplate" => field_6 = map.next_value::<Option<TaskSpec>>()?,
-                        "UpdateConfig" => {
-                            field_7 = map
-                                .next_value::<Option<ServiceSpecUpdateConfig>>()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "EndpointSpec" => field::nullable(&mut map, &mut field_0),
+                        "Labels" => field::nullable(&mut map, &mut field_1),
+                        "Mode" => field::nullable(&mut map, &mut field_2),
+                        "Name" => field::nullable(&mut map, &mut field_3),
+                        "Networks" => field::nullable(&mut map, &mut field_4),
+                        "RollbackConfig" => field::nullable(&mut map, &mut field_5),
+                        "TaskTemplate" => field::nullable(&mut map, &mut field_6),
+                        "UpdateConfig" => field::nullable(&mut map, &mut field_7),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ServiceSpec {
                     endpoint_spec: field_0,
@@ -8519,11 +6388,8 @@ impl<'de> serde::Deserialize<'de> for ServiceSpec {
 
 impl serde::Serialize for ServiceUpdateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.warnings {
-            map.serialize_entry("Warnings", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Warnings", &self.warnings);
         map.end()
     }
 }
@@ -8547,11 +6413,9 @@ impl<'de> serde::Deserialize<'de> for ServiceUpdateResponse {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Warnings" => field_0 = map.next_value::<Option<Vec<String>>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Warnings" => field::nullable(&mut map, &mut field_0),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ServiceUpdateResponse {
                     warnings: field_0,
@@ -8564,41 +6428,18 @@ impl<'de> serde::Deserialize<'de> for ServiceUpdateResponse {
 
 impl serde::Serialize for Swarm {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.created_at {
-            map.serialize_entry("CreatedAt", value)?;
-        }
-        if let Some(value) = &self.data_path_port {
-            map.serialize_entry("DataPathPort", value)?;
-        }
-        if let Some(value) = &self.default_addr_pool {
-            map.serialize_entry("DefaultAddrPool", value)?;
-        }
-        if let Some(value) = &self.id {
-            map.serialize_entry("ID", value)?;
-        }
-        if let Some(value) = &self.root_rotation_in_progress {
-            map.serialize_entry("RootRotationInProgress", value)?;
-        }
-        if let Some(value) = &self.spec {
-            map.serialize_entry("Spec", value)?;
-        }
-        if let Some(value) = &self.subnet_size {
-            map.serialize_entry("SubnetSize", value)?;
-        }
-        if let Some(value) = &self.tls_info {
-            map.serialize_entry("TLSInfo", value)?;
-        }
-        if let Some(value) = &self.updated_at {
-            map.serialize_entry("UpdatedAt", value)?;
-        }
-        if let Some(value) = &self.version {
-            map.serialize_entry("Version", value)?;
-        }
-        if let Some(value) = &self.join_tokens {
-            map.serialize_entry("JoinTokens", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("CreatedAt", &self.created_at);
+        map.optional("DataPathPort", &self.data_path_port);
+        map.optional("DefaultAddrPool", &self.default_addr_pool);
+        map.optional("ID", &self.id);
+        map.optional("RootRotationInProgress", &self.root_rotation_in_progress);
+        map.optional("Spec", &self.spec);
+        map.optional("SubnetSize", &self.subnet_size);
+        map.optional("TLSInfo", &self.tls_info);
+        map.optional("UpdatedAt", &self.updated_at);
+        map.optional("Version", &self.version);
+        map.optional("JoinTokens", &self.join_tokens);
         map.end()
     }
 }
@@ -8632,27 +6473,21 @@ impl<'de> serde::Deserialize<'de> for Swarm {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "CreatedAt" => field_0 = map.next_value::<Option<String>>()?,
-                        "DataPathPort" => field_1 = map.next_value::<Option<u32>>()?,
-                        "DefaultAddrPool" => {
-                            field_2 = map.next_value::<Option<Vec<String>>>()?;
-                        }
-                        "ID" => field_3 = map.next_value::<Option<String>>()?,
+                        "CreatedAt" => field::nullable(&mut map, &mut field_0),
+                        "DataPathPort" => field::nullable(&mut map, &mut field_1),
+                        "DefaultAddrPool" => field::nullable(&mut map, &mut field_2),
+                        "ID" => field::nullable(&mut map, &mut field_3),
                         "RootRotationInProgress" => {
-                            field_4 = map.next_value::<Option<bool>>()?;
+                            field::nullable(&mut map, &mut field_4)
                         }
-                        "Spec" => field_5 = map.next_value::<Option<SwarmSpec>>()?,
-                        "SubnetSize" => field_6 = map.next_value::<Option<u32>>()?,
-                        "TLSInfo" => field_7 = map.next_value::<Option<TLSInfo>>()?,
-                        "UpdatedAt" => field_8 = map.next_value::<Option<String>>()?,
-                        "Version" => field_9 = map.next_value::<Option<ObjectVersion>>()?,
-                        "JoinTokens" => {
-                            field_10 = map.next_value::<Option<JoinTokens>>()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Spec" => field::nullable(&mut map, &mut field_5),
+                        "SubnetSize" => field::nullable(&mut map, &mut field_6),
+                        "TLSInfo" => field::nullable(&mut map, &mut field_7),
+                        "UpdatedAt" => field::nullable(&mut map, &mut field_8),
+                        "Version" => field::nullable(&mut map, &mut field_9),
+                        "JoinTokens" => field::nullable(&mut map, &mut field_10),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(Swarm {
                     created_at: field_0,
@@ -8675,14 +6510,9 @@ impl<'de> serde::Deserialize<'de> for Swarm {
 
 impl serde::Serialize for SwarmDriver {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("Name", value)?;
-        }
-        if let Some(value) = &self.options {
-            map.serialize_entry("Options", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Name", &self.name);
+        map.optional("Options", &self.options);
         map.end()
     }
 }
@@ -8707,17 +6537,10 @@ impl<'de> serde::Deserialize<'de> for SwarmDriver {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Name" => field_0 = map.next_value::<Option<String>>()?,
-                        "Options" => {
-                            field_1 = map
-                                .next_value::<
-                                    Option<std::collections::HashMap<String, String>>,
-                                >()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Name" => field::nullable(&mut map, &mut field_0),
+                        "Options" => field::nullable(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(SwarmDriver {
                     name: field_0,
@@ -8731,17 +6554,10 @@ impl<'de> serde::Deserialize<'de> for SwarmDriver {
 
 impl serde::Serialize for SwarmIPAMConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.gateway {
-            map.serialize_entry("Gateway", value)?;
-        }
-        if let Some(value) = &self.range {
-            map.serialize_entry("Range", value)?;
-        }
-        if let Some(value) = &self.subnet {
-            map.serialize_entry("Subnet", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Gateway", &self.gateway);
+        map.optional("Range", &self.range);
+        map.optional("Subnet", &self.subnet);
         map.end()
     }
 }
@@ -8767,13 +6583,11 @@ impl<'de> serde::Deserialize<'de> for SwarmIPAMConfig {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Gateway" => field_0 = map.next_value::<Option<String>>()?,
-                        "Range" => field_1 = map.next_value::<Option<String>>()?,
-                        "Subnet" => field_2 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Gateway" => field::nullable(&mut map, &mut field_0),
+                        "Range" => field::nullable(&mut map, &mut field_1),
+                        "Subnet" => field::nullable(&mut map, &mut field_2),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(SwarmIPAMConfig {
                     gateway: field_0,
@@ -8788,14 +6602,9 @@ impl<'de> serde::Deserialize<'de> for SwarmIPAMConfig {
 
 impl serde::Serialize for SwarmIPAMOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.configs {
-            map.serialize_entry("Configs", value)?;
-        }
-        if let Some(value) = &self.driver {
-            map.serialize_entry("Driver", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Configs", &self.configs);
+        map.optional("Driver", &self.driver);
         map.end()
     }
 }
@@ -8820,14 +6629,10 @@ impl<'de> serde::Deserialize<'de> for SwarmIPAMOptions {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Configs" => {
-                            field_0 = map.next_value::<Option<Vec<SwarmIPAMConfig>>>()?;
-                        }
-                        "Driver" => field_1 = map.next_value::<Option<SwarmDriver>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Configs" => field::nullable(&mut map, &mut field_0),
+                        "Driver" => field::nullable(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(SwarmIPAMOptions {
                     configs: field_0,
@@ -8841,35 +6646,16 @@ impl<'de> serde::Deserialize<'de> for SwarmIPAMOptions {
 
 impl serde::Serialize for SwarmInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.cluster {
-            map.serialize_entry("Cluster", value)?;
-        }
-        if let Some(value) = &self.control_available {
-            map.serialize_entry("ControlAvailable", value)?;
-        }
-        if let Some(value) = &self.error {
-            map.serialize_entry("Error", value)?;
-        }
-        if let Some(value) = &self.local_node_state {
-            map.serialize_entry("LocalNodeState", value)?;
-        }
-        if let Some(value) = &self.managers {
-            map.serialize_entry("Managers", value)?;
-        }
-        if let Some(value) = &self.node_addr {
-            map.serialize_entry("NodeAddr", value)?;
-        }
-        if let Some(value) = &self.node_id {
-            map.serialize_entry("NodeID", value)?;
-        }
-        if let Some(value) = &self.nodes {
-            map.serialize_entry("Nodes", value)?;
-        }
-        if let Some(value) = &self.remote_managers {
-            map.serialize_entry("RemoteManagers", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Cluster", &self.cluster);
+        map.optional("ControlAvailable", &self.control_available);
+        map.optional("Error", &self.error);
+        map.optional("LocalNodeState", &self.local_node_state);
+        map.optional("Managers", &self.managers);
+        map.optional("NodeAddr", &self.node_addr);
+        map.optional("NodeID", &self.node_id);
+        map.optional("Nodes", &self.nodes);
+        map.optional("RemoteManagers", &self.remote_managers);
         map.end()
     }
 }
@@ -8901,23 +6687,17 @@ impl<'de> serde::Deserialize<'de> for SwarmInfo {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Cluster" => field_0 = map.next_value::<Option<ClusterInfo>>()?,
-                        "ControlAvailable" => field_1 = map.next_value::<Option<bool>>()?,
-                        "Error" => field_2 = map.next_value::<Option<String>>()?,
-                        "LocalNodeState" => {
-                            field_3 = map.next_value::<Option<LocalNodeState>>()?;
-                        }
-                        "Managers" => field_4 = map.next_value::<Option<i64>>()?,
-                        "NodeAddr" => field_5 = map.next_value::<Option<String>>()?,
-                        "NodeID" => field_6 = map.next_value::<Option<String>>()?,
-                        "Nodes" => field_7 = map.next_value::<Option<i64>>()?,
-                        "RemoteManagers" => {
-                            field_8 = map.next_value::<Option<Vec<PeerNode>>>()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Cluster" => field::nullable(&mut map, &mut field_0),
+                        "ControlAvailable" => field::nullable(&mut map, &mut field_1),
+                        "Error" => field::nullable(&mut map, &mut field_2),
+                        "LocalNodeState" => field::nullable(&mut map, &mut field_3),
+                        "Managers" => field::nullable(&mut map, &mut field_4),
+                        "NodeAddr" => field::nullable(&mut map, &mut field_5),
+                        "NodeID" => field::nullable(&mut map, &mut field_6),
+                        "Nodes" => field::nullable(&mut map, &mut field_7),
+                        "RemoteManagers" => field::nullable(&mut map, &mut field_8),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(SwarmInfo {
                     cluster: field_0,
@@ -8938,29 +6718,14 @@ impl<'de> serde::Deserialize<'de> for SwarmInfo {
 
 impl serde::Serialize for SwarmNetwork {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.created_at {
-            map.serialize_entry("CreatedAt", value)?;
-        }
-        if let Some(value) = &self.driver_state {
-            map.serialize_entry("DriverState", value)?;
-        }
-        if let Some(value) = &self.id {
-            map.serialize_entry("ID", value)?;
-        }
-        if let Some(value) = &self.ipam_options {
-            map.serialize_entry("IPAMOptions", value)?;
-        }
-        if let Some(value) = &self.spec {
-            map.serialize_entry("Spec", value)?;
-        }
-        if let Some(value) = &self.updated_at {
-            map.serialize_entry("UpdatedAt", value)?;
-        }
-        if let Some(value) = &self.version {
-            map.serialize_entry("Version", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("CreatedAt", &self.created_at);
+        map.optional("DriverState", &self.driver_state);
+        map.optional("ID", &self.id);
+        map.optional("IPAMOptions", &self.ipam_options);
+        map.optional("Spec", &self.spec);
+        map.optional("UpdatedAt", &self.updated_at);
+        map.optional("Version", &self.version);
         map.end()
     }
 }
@@ -8990,23 +6755,15 @@ impl<'de> serde::Deserialize<'de> for SwarmNetwork {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "CreatedAt" => field_0 = map.next_value::<Option<String>>()?,
-                        "DriverState" => {
-                            field_1 = map.next_value::<Option<SwarmDriver>>()?;
-                        }
-                        "ID" => field_2 = map.next_value::<Option<String>>()?,
-                        "IPAMOptions" => {
-                            field_3 = map.next_value::<Option<SwarmIPAMOptions>>()?;
-                        }
-                        "Spec" => field_4 = map.next_value::<Option<SwarmNetworkSpec>>()?,
-                        "UpdatedAt" => field_5 = map.next_value::<Option<String>>()?,
-                        "Version" => {
-                            field_6 = map.next_value::<Option<SwarmNetworkVersion>>()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "CreatedAt" => field::nullable(&mut map, &mut field_0),
+                        "DriverState" => field::nullable(&mut map, &mut field_1),
+                        "ID" => field::nullable(&mut map, &mut field_2),
+                        "IPAMOptions" => field::nullable(&mut map, &mut field_3),
+                        "Spec" => field::nullable(&mut map, &mut field_4),
+                        "UpdatedAt" => field::nullable(&mut map, &mut field_5),
+                        "Version" => field::nullable(&mut map, &mut field_6),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(SwarmNetwork {
                     created_at: field_0,
@@ -9025,38 +6782,17 @@ impl<'de> serde::Deserialize<'de> for SwarmNetwork {
 
 impl serde::Serialize for SwarmNetworkSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.attachable {
-            map.serialize_entry("Attachable", value)?;
-        }
-        if let Some(value) = &self.config_from {
-            map.serialize_entry("ConfigFrom", value)?;
-        }
-        if let Some(value) = &self.driver_configuration {
-            map.serialize_entry("DriverConfiguration", value)?;
-        }
-        if let Some(value) = &self.ipam_options {
-            map.serialize_entry("IPAMOptions", value)?;
-        }
-        if let Some(value) = &self.ipv6_enabled {
-            map.serialize_entry("IPv6Enabled", value)?;
-        }
-        if let Some(value) = &self.ingress {
-            map.serialize_entry("Ingress", value)?;
-        }
-        if let Some(value) = &self.internal {
-            map.serialize_entry("Internal", value)?;
-        }
-        if let Some(value) = &self.labels {
-            map.serialize_entry("Labels", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("Name", value)?;
-        }
-        if let Some(value) = &self.scope {
-            map.serialize_entry("Scope", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Attachable", &self.attachable);
+        map.optional("ConfigFrom", &self.config_from);
+        map.optional("DriverConfiguration", &self.driver_configuration);
+        map.optional("IPAMOptions", &self.ipam_options);
+        map.optional("IPv6Enabled", &self.ipv6_enabled);
+        map.optional("Ingress", &self.ingress);
+        map.optional("Internal", &self.internal);
+        map.optional("Labels", &self.labels);
+        map.optional("Name", &self.name);
+        map.optional("Scope", &self.scope);
         map.end()
     }
 }
@@ -9089,32 +6825,18 @@ impl<'de> serde::Deserialize<'de> for SwarmNetworkSpec {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Attachable" => field_0 = map.next_value::<Option<bool>>()?,
-                        "ConfigFrom" => {
-                            field_1 = map
-                                .next_value::<Option<SwarmNetworkSpecConfigFrom>>()?;
-                        }
-                        "DriverConfiguration" => {
-                            field_2 = map.next_value::<Option<SwarmDriver>>()?;
-                        }
-                        "IPAMOptions" => {
-                            field_3 = map.next_value::<Option<SwarmIPAMOptions>>()?;
-                        }
-                        "IPv6Enabled" => field_4 = map.next_value::<Option<bool>>()?,
-                        "Ingress" => field_5 = map.next_value::<Option<bool>>()?,
-                        "Internal" => field_6 = map.next_value::<Option<bool>>()?,
-                        "Labels" => {
-                            field_7 = map
-                                .next_value::<
-                                    Option<std::collections::HashMap<String, String>>,
-                                >()?;
-                        }
-                        "Name" => field_8 = map.next_value::<Option<String>>()?,
-                        "Scope" => field_9 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Attachable" => field::nullable(&mut map, &mut field_0),
+                        "ConfigFrom" => field::nullable(&mut map, &mut field_1),
+                        "DriverConfiguration" => field::nullable(&mut map, &mut field_2),
+                        "IPAMOptions" => field::nullable(&mut map, &mut field_3),
+                        "IPv6Enabled" => field::nullable(&mut map, &mut field_4),
+                        "Ingress" => field::nullable(&mut map, &mut field_5),
+                        "Internal" => field::nullable(&mut map, &mut field_6),
+                        "Labels" => field::nullable(&mut map, &mut field_7),
+                        "Name" => field::nullable(&mut map, &mut field_8),
+                        "Scope" => field::nullable(&mut map, &mut field_9),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(SwarmNetworkSpec {
                     attachable: field_0,
@@ -9136,32 +6858,15 @@ impl<'de> serde::Deserialize<'de> for SwarmNetworkSpec {
 
 impl serde::Serialize for SwarmSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ca_config {
-            map.serialize_entry("CAConfig", value)?;
-        }
-        if let Some(value) = &self.dispatcher {
-            map.serialize_entry("Dispatcher", value)?;
-        }
-        if let Some(value) = &self.encryption_config {
-            map.serialize_entry("EncryptionConfig", value)?;
-        }
-        if let Some(value) = &self.labels {
-            map.serialize_entry("Labels", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("Name", value)?;
-        }
-        if let Some(value) = &self.orchestration {
-            map.serialize_entry("Orchestration", value)?;
-        }
-        if let Some(value) = &self.raft {
-            map.serialize_entry("Raft", value)?;
-        }
-        if let Some(value) = &self.task_defaults {
-            map.serialize_entry("TaskDefaults", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("CAConfig", &self.ca_config);
+        map.optional("Dispatcher", &self.dispatcher);
+        map.optional("EncryptionConfig", &self.encryption_config);
+        map.optional("Labels", &self.labels);
+        map.optional("Name", &self.name);
+        map.optional("Orchestration", &self.orchestration);
+        map.optional("Raft", &self.raft);
+        map.optional("TaskDefaults", &self.task_defaults);
         map.end()
     }
 }
@@ -9192,34 +6897,16 @@ impl<'de> serde::Deserialize<'de> for SwarmSpec {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "CAConfig" => {
-                            field_0 = map.next_value::<Option<SwarmSpecCaConfig>>()?;
-                        }
-                        "Dispatcher" => {
-                            field_1 = map.next_value::<Option<SwarmSpecDispatcher>>()?;
-                        }
-                        "EncryptionConfig" => {
-                            field_2 = map
-                                .next_value::<Option<SwarmSpecEncryptionConfig>>()?;
-                        }
-                        "Labels" => {
-                            field_3 = map
-                                .next_value::<
-                                    Option<std::collections::HashMap<String, String>>,
-                                >()?;
-                        }
-                        "Name" => field_4 = map.next_value::<Option<String>>()?,
-                        "Orchestration" => {
-                            field_5 = map.next_value::<Option<SwarmSpecOrchestration>>()?;
-                        }
-                        "Raft" => field_6 = map.next_value::<Option<SwarmSpecRaft>>()?,
-                        "TaskDefaults" => {
-                            field_7 = map.next_value::<Option<SwarmSpecTaskDefaults>>()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "CAConfig" => field::nullable(&mut map, &mut field_0),
+                        "Dispatcher" => field::nullable(&mut map, &mut field_1),
+                        "EncryptionConfig" => field::nullable(&mut map, &mut field_2),
+                        "Labels" => field::nullable(&mut map, &mut field_3),
+                        "Name" => field::nullable(&mut map, &mut field_4),
+                        "Orchestration" => field::nullable(&mut map, &mut field_5),
+                        "Raft" => field::nullable(&mut map, &mut field_6),
+                        "TaskDefaults" => field::nullable(&mut map, &mut field_7),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(SwarmSpec {
                     ca_config: field_0,
@@ -9239,194 +6926,69 @@ impl<'de> serde::Deserialize<'de> for SwarmSpec {
 
 impl serde::Serialize for SystemInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.architecture {
-            map.serialize_entry("Architecture", value)?;
-        }
-        if let Some(value) = &self.bridge_nf_ip6tables {
-            map.serialize_entry("BridgeNfIp6tables", value)?;
-        }
-        if let Some(value) = &self.bridge_nf_iptables {
-            map.serialize_entry("BridgeNfIptables", value)?;
-        }
-        if let Some(value) = &self.cdi_spec_dirs {
-            map.serialize_entry("CDISpecDirs", value)?;
-        }
-        if let Some(value) = &self.cpu_set {
-            map.serialize_entry("CPUSet", value)?;
-        }
-        if let Some(value) = &self.cpu_shares {
-            map.serialize_entry("CPUShares", value)?;
-        }
-        if let Some(value) = &self.cgroup_driver {
-            map.serialize_entry("CgroupDriver", value)?;
-        }
-        if let Some(value) = &self.cgroup_version {
-            map.serialize_entry("CgroupVersion", value)?;
-        }
-        if let Some(value) = &self.containerd {
-            map.serialize_entry("Containerd", value)?;
-        }
-        if let Some(value) = &self.containerd_commit {
-            map.serialize_entry("ContainerdCommit", value)?;
-        }
-        if let Some(value) = &self.containers {
-            map.serialize_entry("Containers", value)?;
-        }
-        if let Some(value) = &self.containers_paused {
-            map.serialize_entry("ContainersPaused", value)?;
-        }
-        if let Some(value) = &self.containers_running {
-            map.serialize_entry("ContainersRunning", value)?;
-        }
-        if let Some(value) = &self.containers_stopped {
-            map.serialize_entry("ContainersStopped", value)?;
-        }
-        if let Some(value) = &self.cpu_cfs_period {
-            map.serialize_entry("CpuCfsPeriod", value)?;
-        }
-        if let Some(value) = &self.cpu_cfs_quota {
-            map.serialize_entry("CpuCfsQuota", value)?;
-        }
-        if let Some(value) = &self.debug {
-            map.serialize_entry("Debug", value)?;
-        }
-        if let Some(value) = &self.default_address_pools {
-            map.serialize_entry("DefaultAddressPools", value)?;
-        }
-        if let Some(value) = &self.default_runtime {
-            map.serialize_entry("DefaultRuntime", value)?;
-        }
-        if let Some(value) = &self.docker_root_dir {
-            map.serialize_entry("DockerRootDir", value)?;
-        }
-        if let Some(value) = &self.driver {
-            map.serialize_entry("Driver", value)?;
-        }
-        if let Some(value) = &self.driver_status {
-            map.serialize_entry("DriverStatus", value)?;
-        }
-        if let Some(value) = &self.experimental_build {
-            map.serialize_entry("ExperimentalBuild", value)?;
-        }
-        if let Some(value) = &self.generic_resources {
-            map.serialize_entry("GenericResources", value)?;
-        }
-        if let Some(value) = &self.http_proxy {
-            map.serialize_entry("HttpProxy", value)?;
-        }
-        if let Some(value) = &self.https_proxy {
-            map.serialize_entry("HttpsProxy", value)?;
-        }
-        if let Some(value) = &self.id {
-            map.serialize_entry("ID", value)?;
-        }
-        if let Some(value) = &self.ipv4_forwarding {
-            map.serialize_entry("IPv4Forwarding", value)?;
-        }
-        if let Some(value) = &self.images {
-            map.serialize_entry("Images", value)?;
-        }
-        if let Some(value) = &self.index_server_address {
-            map.serialize_entry("IndexServerAddress", value)?;
-        }
-        if let Some(value) = &self.init_binary {
-            map.serialize_entry("InitBinary", value)?;
-        }
-        if let Some(value) = &self.init_commit {
-            map.serialize_entry("InitCommit", value)?;
-        }
-        if let Some(value) = &self.isolation {
-            map.serialize_entry("Isolation", value)?;
-        }
-        if let Some(value) = &self.kernel_memory_tcp {
-            map.serialize_entry("KernelMemoryTCP", value)?;
-        }
-        if let Some(value) = &self.kernel_version {
-            map.serialize_entry("KernelVersion", value)?;
-        }
-        if let Some(value) = &self.labels {
-            map.serialize_entry("Labels", value)?;
-        }
-        if let Some(value) = &self.live_restore_enabled {
-            map.serialize_entry("LiveRestoreEnabled", value)?;
-        }
-        if let Some(value) = &self.logging_driver {
-            map.serialize_entry("LoggingDriver", value)?;
-        }
-        if let Some(value) = &self.mem_total {
-            map.serialize_entry("MemTotal", value)?;
-        }
-        if let Some(value) = &self.memory_limit {
-            map.serialize_entry("MemoryLimit", value)?;
-        }
-        if let Some(value) = &self.ncpu {
-            map.serialize_entry("NCPU", value)?;
-        }
-        if let Some(value) = &self.n_events_listener {
-            map.serialize_entry("NEventsListener", value)?;
-        }
-        if let Some(value) = &self.n_fd {
-            map.serialize_entry("NFd", value)?;
-        }
-        if let Some(value) = &self.n_goroutines {
-            map.serialize_entry("NGoroutines", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("Name", value)?;
-        }
-        if let Some(value) = &self.no_proxy {
-            map.serialize_entry("NoProxy", value)?;
-        }
-        if let Some(value) = &self.os_type {
-            map.serialize_entry("OSType", value)?;
-        }
-        if let Some(value) = &self.os_version {
-            map.serialize_entry("OSVersion", value)?;
-        }
-        if let Some(value) = &self.oom_kill_disable {
-            map.serialize_entry("OomKillDisable", value)?;
-        }
-        if let Some(value) = &self.operating_system {
-            map.serialize_entry("OperatingSystem", value)?;
-        }
-        if let Some(value) = &self.pids_limit {
-            map.serialize_entry("PidsLimit", value)?;
-        }
-        if let Some(value) = &self.plugins {
-            map.serialize_entry("Plugins", value)?;
-        }
-        if let Some(value) = &self.product_license {
-            map.serialize_entry("ProductLicense", value)?;
-        }
-        if let Some(value) = &self.registry_config {
-            map.serialize_entry("RegistryConfig", value)?;
-        }
-        if let Some(value) = &self.runc_commit {
-            map.serialize_entry("RuncCommit", value)?;
-        }
-        if let Some(value) = &self.runtimes {
-            map.serialize_entry("Runtimes", value)?;
-        }
-        if let Some(value) = &self.security_options {
-            map.serialize_entry("SecurityOptions", value)?;
-        }
-        if let Some(value) = &self.server_version {
-            map.serialize_entry("ServerVersion", value)?;
-        }
-        if let Some(value) = &self.swap_limit {
-            map.serialize_entry("SwapLimit", value)?;
-        }
-        if let Some(value) = &self.swarm {
-            map.serialize_entry("Swarm", value)?;
-        }
-        if let Some(value) = &self.system_time {
-            map.serialize_entry("SystemTime", value)?;
-        }
-        if let Some(value) = &self.warnings {
-            map.serialize_entry("Warnings", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Architecture", &self.architecture);
+        map.optional("BridgeNfIp6tables", &self.bridge_nf_ip6tables);
+        map.optional("BridgeNfIptables", &self.bridge_nf_iptables);
+        map.optional("CDISpecDirs", &self.cdi_spec_dirs);
+        map.optional("CPUSet", &self.cpu_set);
+        map.optional("CPUShares", &self.cpu_shares);
+        map.optional("CgroupDriver", &self.cgroup_driver);
+        map.optional("CgroupVersion", &self.cgroup_version);
+        map.optional("Containerd", &self.containerd);
+        map.optional("ContainerdCommit", &self.containerd_commit);
+        map.optional("Containers", &self.containers);
+        map.optional("ContainersPaused", &self.containers_paused);
+        map.optional("ContainersRunning", &self.containers_running);
+        map.optional("ContainersStopped", &self.containers_stopped);
+        map.optional("CpuCfsPeriod", &self.cpu_cfs_period);
+        map.optional("CpuCfsQuota", &self.cpu_cfs_quota);
+        map.optional("Debug", &self.debug);
+        map.optional("DefaultAddressPools", &self.default_address_pools);
+        map.optional("DefaultRuntime", &self.default_runtime);
+        map.optional("DockerRootDir", &self.docker_root_dir);
+        map.optional("Driver", &self.driver);
+        map.optional("DriverStatus", &self.driver_status);
+        map.optional("ExperimentalBuild", &self.experimental_build);
+        map.optional("GenericResources", &self.generic_resources);
+        map.optional("HttpProxy", &self.http_proxy);
+        map.optional("HttpsProxy", &self.https_proxy);
+        map.optional("ID", &self.id);
+        map.optional("IPv4Forwarding", &self.ipv4_forwarding);
+        map.optional("Images", &self.images);
+        map.optional("IndexServerAddress", &self.index_server_address);
+        map.optional("InitBinary", &self.init_binary);
+        map.optional("InitCommit", &self.init_commit);
+        map.optional("Isolation", &self.isolation);
+        map.optional("KernelMemoryTCP", &self.kernel_memory_tcp);
+        map.optional("KernelVersion", &self.kernel_version);
+        map.optional("Labels", &self.labels);
+        map.optional("LiveRestoreEnabled", &self.live_restore_enabled);
+        map.optional("LoggingDriver", &self.logging_driver);
+        map.optional("MemTotal", &self.mem_total);
+        map.optional("MemoryLimit", &self.memory_limit);
+        map.optional("NCPU", &self.ncpu);
+        map.optional("NEventsListener", &self.n_events_listener);
+        map.optional("NFd", &self.n_fd);
+        map.optional("NGoroutines", &self.n_goroutines);
+        map.optional("Name", &self.name);
+        map.optional("NoProxy", &self.no_proxy);
+        map.optional("OSType", &self.os_type);
+        map.optional("OSVersion", &self.os_version);
+        map.optional("OomKillDisable", &self.oom_kill_disable);
+        map.optional("OperatingSystem", &self.operating_system);
+        map.optional("PidsLimit", &self.pids_limit);
+        map.optional("Plugins", &self.plugins);
+        map.optional("ProductLicense", &self.product_license);
+        map.optional("RegistryConfig", &self.registry_config);
+        map.optional("RuncCommit", &self.runc_commit);
+        map.optional("Runtimes", &self.runtimes);
+        map.optional("SecurityOptions", &self.security_options);
+        map.optional("ServerVersion", &self.server_version);
+        map.optional("SwapLimit", &self.swap_limit);
+        map.optional("Swarm", &self.swarm);
+        map.optional("SystemTime", &self.system_time);
+        map.optional("Warnings", &self.warnings);
         map.end()
     }
 }
@@ -9511,121 +7073,70 @@ impl<'de> serde::Deserialize<'de> for SystemInfo {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Architecture" => field_0 = map.next_value::<Option<String>>()?,
-                        "BridgeNfIp6tables" => {
-                            field_1 = map.next_value::<Option<bool>>()?;
-                        }
-                        "BridgeNfIptables" => field_2 = map.next_value::<Option<bool>>()?,
-                        "CDISpecDirs" => {
-                            field_3 = map.next_value::<Option<Vec<String>>>()?;
-                        }
-                        "CPUSet" => field_4 = map.next_value::<Option<bool>>()?,
-                        "CPUShares" => field_5 = map.next_value::<Option<bool>>()?,
-                        "CgroupDriver" => {
-                            field_6 = map.next_value::<Option<SystemInfoCgroupDriver>>()?;
-                        }
-                        "CgroupVersion" => {
-                            field_7 = map
-                                .next_value::<Option<SystemInfoCgroupVersion>>()?;
-                        }
-                        "Containerd" => {
-                            field_8 = map.next_value::<Option<ContainerdInfo>>()?;
-                        }
-                        "ContainerdCommit" => {
-                            field_9 = map.next_value::<Option<Commit>>()?;
-                        }
-                        "Containers" => field_10 = map.next_value::<Option<i64>>()?,
-                        "ContainersPaused" => field_11 = map.next_value::<Option<i64>>()?,
-                        "ContainersRunning" => {
-                            field_12 = map.next_value::<Option<i64>>()?;
-                        }
-                        "ContainersStopped" => {
-                            field_13 = map.next_value::<Option<i64>>()?;
-                        }
-                        "CpuCfsPeriod" => field_14 = map.next_value::<Option<bool>>()?,
-                        "CpuCfsQuota" => field_15 = map.next_value::<Option<bool>>()?,
-                        "Debug" => field_16 = map.next_value::<Option<bool>>()?,
-                        "DefaultAddressPools" => {
-                            field_17 = map
-                                .next_value::<
-                                    Option<Vec<SystemInfoDefaultAddressPoolsItem>>,
-                                >()?;
-                        }
-                        "DefaultRuntime" => {
-                            field_18 = map.next_value::<Option<String>>()?;
-                        }
-                        "DockerRootDir" => field_19 = map.next_value::<Option<String>>()?,
-                        "Driver" => field_20 = map.next_value::<Option<String>>()?,
-                        "DriverStatus" => {
-                            field_21 = map.next_value::<Option<Vec<Vec<String>>>>()?;
-                        }
-                        "ExperimentalBuild" => {
-                            field_22 = map.next_value::<Option<bool>>()?;
-                        }
-                        "GenericResources" => {
-                            field_23 = map.next_value::<Option<GenericResources>>()?;
-                        }
-                        "HttpProxy" => field_24 = map.next_value::<Option<String>>()?,
-                        "HttpsProxy" => field_25 = map.next_value::<Option<String>>()?,
-                        "ID" => field_26 = map.next_value::<Option<String>>()?,
-                        "IPv4Forwarding" => field_27 = map.next_value::<Option<bool>>()?,
-                        "Images" => field_28 = map.next_value::<Option<i64>>()?,
-                        "IndexServerAddress" => {
-                            field_29 = map.next_value::<Option<String>>()?;
-                        }
-                        "InitBinary" => field_30 = map.next_value::<Option<String>>()?,
-                        "InitCommit" => field_31 = map.next_value::<Option<Commit>>()?,
-                        "Isolation" => {
-                            field_32 = map.next_value::<Option<SystemInfoIsolation>>()?;
-                        }
-                        "KernelMemoryTCP" => field_33 = map.next_value::<Option<bool>>()?,
-                        "KernelVersion" => field_34 = map.next_value::<Option<String>>()?,
-                        "Labels" => field_35 = map.next_value::<Option<Vec<String>>>()?,
-                        "LiveRestoreEnabled" => {
-                            field_36 = map.next_value::<Option<bool>>()?;
-                        }
-                        "LoggingDriver" => field_37 = map.next_value::<Option<String>>()?,
-                        "MemTotal" => field_38 = map.next_value::<Option<i64>>()?,
-                        "MemoryLimit" => field_39 = map.next_value::<Option<bool>>()?,
-                        "NCPU" => field_40 = map.next_value::<Option<i64>>()?,
-                        "NEventsListener" => field_41 = map.next_value::<Option<i64>>()?,
-                        "NFd" => field_42 = map.next_value::<Option<i64>>()?,
-                        "NGoroutines" => field_43 = map.next_value::<Option<i64>>()?,
-                        "Name" => field_44 = map.next_value::<Option<String>>()?,
-                        "NoProxy" => field_45 = map.next_value::<Option<String>>()?,
-                        "OSType" => field_46 = map.next_value::<Option<String>>()?,
-                        "OSVersion" => field_47 = map.next_value::<Option<String>>()?,
-                        "OomKillDisable" => field_48 = map.next_value::<Option<bool>>()?,
-                        "OperatingSystem" => {
-                            field_49 = map.next_value::<Option<String>>()?;
-                        }
-                        "PidsLimit" => field_50 = map.next_value::<Option<bool>>()?,
-                        "Plugins" => field_51 = map.next_value::<Option<PluginsInfo>>()?,
-                        "ProductLicense" => {
-                            field_52 = map.next_value::<Option<String>>()?;
-                        }
-                        "RegistryConfig" => {
-                            field_53 = map.next_value::<Option<RegistryServiceConfig>>()?;
-                        }
-                        "RuncCommit" => field_54 = map.next_value::<Option<Commit>>()?,
-                        "Runtimes" => {
-                            field_55 = map
-                                .next_value::<
-                                    Option<std::collections::HashMap<String, Runtime>>,
-                                >()?;
-                        }
-                        "SecurityOptions" => {
-                            field_56 = map.next_value::<Option<Vec<String>>>()?;
-                        }
-                        "ServerVersion" => field_57 = map.next_value::<Option<String>>()?,
-                        "SwapLimit" => field_58 = map.next_value::<Option<bool>>()?,
-                        "Swarm" => field_59 = map.next_value::<Option<SwarmInfo>>()?,
-                        "SystemTime" => field_60 = map.next_value::<Option<String>>()?,
-                        "Warnings" => field_61 = map.next_value::<Option<Vec<String>>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Architecture" => field::nullable(&mut map, &mut field_0),
+                        "BridgeNfIp6tables" => field::nullable(&mut map, &mut field_1),
+                        "BridgeNfIptables" => field::nullable(&mut map, &mut field_2),
+                        "CDISpecDirs" => field::nullable(&mut map, &mut field_3),
+                        "CPUSet" => field::nullable(&mut map, &mut field_4),
+                        "CPUShares" => field::nullable(&mut map, &mut field_5),
+                        "CgroupDriver" => field::nullable(&mut map, &mut field_6),
+                        "CgroupVersion" => field::nullable(&mut map, &mut field_7),
+                        "Containerd" => field::nullable(&mut map, &mut field_8),
+                        "ContainerdCommit" => field::nullable(&mut map, &mut field_9),
+                        "Containers" => field::nullable(&mut map, &mut field_10),
+                        "ContainersPaused" => field::nullable(&mut map, &mut field_11),
+                        "ContainersRunning" => field::nullable(&mut map, &mut field_12),
+                        "ContainersStopped" => field::nullable(&mut map, &mut field_13),
+                        "CpuCfsPeriod" => field::nullable(&mut map, &mut field_14),
+                        "CpuCfsQuota" => field::nullable(&mut map, &mut field_15),
+                        "Debug" => field::nullable(&mut map, &mut field_16),
+                        "DefaultAddressPools" => field::nullable(&mut map, &mut field_17),
+                        "DefaultRuntime" => field::nullable(&mut map, &mut field_18),
+                        "DockerRootDir" => field::nullable(&mut map, &mut field_19),
+                        "Driver" => field::nullable(&mut map, &mut field_20),
+                        "DriverStatus" => field::nullable(&mut map, &mut field_21),
+                        "ExperimentalBuild" => field::nullable(&mut map, &mut field_22),
+                        "GenericResources" => field::nullable(&mut map, &mut field_23),
+                        "HttpProxy" => field::nullable(&mut map, &mut field_24),
+                        "HttpsProxy" => field::nullable(&mut map, &mut field_25),
+                        "ID" => field::nullable(&mut map, &mut field_26),
+                        "IPv4Forwarding" => field::nullable(&mut map, &mut field_27),
+                        "Images" => field::nullable(&mut map, &mut field_28),
+                        "IndexServerAddress" => field::nullable(&mut map, &mut field_29),
+                        "InitBinary" => field::nullable(&mut map, &mut field_30),
+                        "InitCommit" => field::nullable(&mut map, &mut field_31),
+                        "Isolation" => field::nullable(&mut map, &mut field_32),
+                        "KernelMemoryTCP" => field::nullable(&mut map, &mut field_33),
+                        "KernelVersion" => field::nullable(&mut map, &mut field_34),
+                        "Labels" => field::nullable(&mut map, &mut field_35),
+                        "LiveRestoreEnabled" => field::nullable(&mut map, &mut field_36),
+                        "LoggingDriver" => field::nullable(&mut map, &mut field_37),
+                        "MemTotal" => field::nullable(&mut map, &mut field_38),
+                        "MemoryLimit" => field::nullable(&mut map, &mut field_39),
+                        "NCPU" => field::nullable(&mut map, &mut field_40),
+                        "NEventsListener" => field::nullable(&mut map, &mut field_41),
+                        "NFd" => field::nullable(&mut map, &mut field_42),
+                        "NGoroutines" => field::nullable(&mut map, &mut field_43),
+                        "Name" => field::nullable(&mut map, &mut field_44),
+                        "NoProxy" => field::nullable(&mut map, &mut field_45),
+                        "OSType" => field::nullable(&mut map, &mut field_46),
+                        "OSVersion" => field::nullable(&mut map, &mut field_47),
+                        "OomKillDisable" => field::nullable(&mut map, &mut field_48),
+                        "OperatingSystem" => field::nullable(&mut map, &mut field_49),
+                        "PidsLimit" => field::nullable(&mut map, &mut field_50),
+                        "Plugins" => field::nullable(&mut map, &mut field_51),
+                        "ProductLicense" => field::nullable(&mut map, &mut field_52),
+                        "RegistryConfig" => field::nullable(&mut map, &mut field_53),
+                        "RuncCommit" => field::nullable(&mut map, &mut field_54),
+                        "Runtimes" => field::nullable(&mut map, &mut field_55),
+                        "SecurityOptions" => field::nullable(&mut map, &mut field_56),
+                        "ServerVersion" => field::nullable(&mut map, &mut field_57),
+                        "SwapLimit" => field::nullable(&mut map, &mut field_58),
+                        "Swarm" => field::nullable(&mut map, &mut field_59),
+                        "SystemTime" => field::nullable(&mut map, &mut field_60),
+                        "Warnings" => field::nullable(&mut map, &mut field_61),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(SystemInfo {
                     architecture: field_0,
@@ -9699,44 +7210,19 @@ impl<'de> serde::Deserialize<'de> for SystemInfo {
 
 impl serde::Serialize for SystemVersion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.api_version {
-            map.serialize_entry("ApiVersion", value)?;
-        }
-        if let Some(value) = &self.arch {
-            map.serialize_entry("Arch", value)?;
-        }
-        if let Some(value) = &self.build_time {
-            map.serialize_entry("BuildTime", value)?;
-        }
-        if let Some(value) = &self.components {
-            map.serialize_entry("Components", value)?;
-        }
-        if let Some(value) = &self.experimental {
-            map.serialize_entry("Experimental", value)?;
-        }
-        if let Some(value) = &self.git_commit {
-            map.serialize_entry("GitCommit", value)?;
-        }
-        if let Some(value) = &self.go_version {
-            map.serialize_entry("GoVersion", value)?;
-        }
-        if let Some(value) = &self.kernel_version {
-            map.serialize_entry("KernelVersion", value)?;
-        }
-        if let Some(value) = &self.min_api_version {
-            map.serialize_entry("MinAPIVersion", value)?;
-        }
-        if let Some(value) = &self.os {
-            map.serialize_entry("Os", value)?;
-        }
-        if let Some(value) = &self.platform {
-            map.serialize_entry("Platform", value)?;
-        }
-        if let Some(value) = &self.version {
-            map.serialize_entry("Version", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("ApiVersion", &self.api_version);
+        map.optional("Arch", &self.arch);
+        map.optional("BuildTime", &self.build_time);
+        map.optional("Components", &self.components);
+        map.optional("Experimental", &self.experimental);
+        map.optional("GitCommit", &self.git_commit);
+        map.optional("GoVersion", &self.go_version);
+        map.optional("KernelVersion", &self.kernel_version);
+        map.optional("MinAPIVersion", &self.min_api_version);
+        map.optional("Os", &self.os);
+        map.optional("Platform", &self.platform);
+        map.optional("Version", &self.version);
         map.end()
     }
 }
@@ -9771,27 +7257,20 @@ impl<'de> serde::Deserialize<'de> for SystemVersion {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "ApiVersion" => field_0 = map.next_value::<Option<String>>()?,
-                        "Arch" => field_1 = map.next_value::<Option<String>>()?,
-                        "BuildTime" => field_2 = map.next_value::<Option<String>>()?,
-                        "Components" => {
-                            field_3 = map
-                                .next_value::<Option<Vec<SystemVersionComponentsItem>>>()?;
-                        }
-                        "Experimental" => field_4 = map.next_value::<Option<bool>>()?,
-                        "GitCommit" => field_5 = map.next_value::<Option<String>>()?,
-                        "GoVersion" => field_6 = map.next_value::<Option<String>>()?,
-                        "KernelVersion" => field_7 = map.next_value::<Option<String>>()?,
-                        "MinAPIVersion" => field_8 = map.next_value::<Option<String>>()?,
-                        "Os" => field_9 = map.next_value::<Option<String>>()?,
-                        "Platform" => {
-                            field_10 = map.next_value::<Option<SystemVersionPlatform>>()?;
-                        }
-                        "Version" => field_11 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "ApiVersion" => field::nullable(&mut map, &mut field_0),
+                        "Arch" => field::nullable(&mut map, &mut field_1),
+                        "BuildTime" => field::nullable(&mut map, &mut field_2),
+                        "Components" => field::nullable(&mut map, &mut field_3),
+                        "Experimental" => field::nullable(&mut map, &mut field_4),
+                        "GitCommit" => field::nullable(&mut map, &mut field_5),
+                        "GoVersion" => field::nullable(&mut map, &mut field_6),
+                        "KernelVersion" => field::nullable(&mut map, &mut field_7),
+                        "MinAPIVersion" => field::nullable(&mut map, &mut field_8),
+                        "Os" => field::nullable(&mut map, &mut field_9),
+                        "Platform" => field::nullable(&mut map, &mut field_10),
+                        "Version" => field::nullable(&mut map, &mut field_11),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(SystemVersion {
                     api_version: field_0,
@@ -9815,17 +7294,10 @@ impl<'de> serde::Deserialize<'de> for SystemVersion {
 
 impl serde::Serialize for TLSInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.cert_issuer_public_key {
-            map.serialize_entry("CertIssuerPublicKey", value)?;
-        }
-        if let Some(value) = &self.cert_issuer_subject {
-            map.serialize_entry("CertIssuerSubject", value)?;
-        }
-        if let Some(value) = &self.trust_root {
-            map.serialize_entry("TrustRoot", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("CertIssuerPublicKey", &self.cert_issuer_public_key);
+        map.optional("CertIssuerSubject", &self.cert_issuer_subject);
+        map.optional("TrustRoot", &self.trust_root);
         map.end()
     }
 }
@@ -9851,17 +7323,11 @@ impl<'de> serde::Deserialize<'de> for TLSInfo {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "CertIssuerPublicKey" => {
-                            field_0 = map.next_value::<Option<String>>()?;
-                        }
-                        "CertIssuerSubject" => {
-                            field_1 = map.next_value::<Option<String>>()?;
-                        }
-                        "TrustRoot" => field_2 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "CertIssuerPublicKey" => field::nullable(&mut map, &mut field_0),
+                        "CertIssuerSubject" => field::nullable(&mut map, &mut field_1),
+                        "TrustRoot" => field::nullable(&mut map, &mut field_2),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(TLSInfo {
                     cert_issuer_public_key: field_0,
@@ -9876,53 +7342,22 @@ impl<'de> serde::Deserialize<'de> for TLSInfo {
 
 impl serde::Serialize for Task {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.assigned_generic_resources {
-            map.serialize_entry("AssignedGenericResources", value)?;
-        }
-        if let Some(value) = &self.created_at {
-            map.serialize_entry("CreatedAt", value)?;
-        }
-        if let Some(value) = &self.desired_state {
-            map.serialize_entry("DesiredState", value)?;
-        }
-        if let Some(value) = &self.id {
-            map.serialize_entry("ID", value)?;
-        }
-        if let Some(value) = &self.job_iteration {
-            map.serialize_entry("JobIteration", value)?;
-        }
-        if let Some(value) = &self.labels {
-            map.serialize_entry("Labels", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("Name", value)?;
-        }
-        if let Some(value) = &self.networks_attachments {
-            map.serialize_entry("NetworksAttachments", value)?;
-        }
-        if let Some(value) = &self.node_id {
-            map.serialize_entry("NodeID", value)?;
-        }
-        if let Some(value) = &self.service_id {
-            map.serialize_entry("ServiceID", value)?;
-        }
-        if let Some(value) = &self.slot {
-            map.serialize_entry("Slot", value)?;
-        }
-        if let Some(value) = &self.spec {
-            map.serialize_entry("Spec", value)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("Status", value)?;
-        }
-        if let Some(value) = &self.updated_at {
-            map.serialize_entry("UpdatedAt", value)?;
-        }
-        if let Some(value) = &self.version {
-            map.serialize_entry("Version", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("AssignedGenericResources", &self.assigned_generic_resources);
+        map.optional("CreatedAt", &self.created_at);
+        map.optional("DesiredState", &self.desired_state);
+        map.optional("ID", &self.id);
+        map.optional("JobIteration", &self.job_iteration);
+        map.optional("Labels", &self.labels);
+        map.optional("Name", &self.name);
+        map.optional("NetworksAttachments", &self.networks_attachments);
+        map.optional("NodeID", &self.node_id);
+        map.optional("ServiceID", &self.service_id);
+        map.optional("Slot", &self.slot);
+        map.optional("Spec", &self.spec);
+        map.optional("Status", &self.status);
+        map.optional("UpdatedAt", &self.updated_at);
+        map.optional("Version", &self.version);
         map.end()
     }
 }
@@ -9961,39 +7396,24 @@ impl<'de> serde::Deserialize<'de> for Task {
                 {
                     match key.as_str() {
                         "AssignedGenericResources" => {
-                            field_0 = map.next_value::<Option<GenericResources>>()?;
+                            field::nullable(&mut map, &mut field_0)
                         }
-                        "CreatedAt" => field_1 = map.next_value::<Option<String>>()?,
-                        "DesiredState" => {
-                            field_2 = map.next_value::<Option<TaskState>>()?;
-                        }
-                        "ID" => field_3 = map.next_value::<Option<String>>()?,
-                        "JobIteration" => {
-                            field_4 = map.next_value::<Option<ObjectVersion>>()?;
-                        }
-                        "Labels" => {
-                            field_5 = map
-                                .next_value::<
-                                    Option<std::collections::HashMap<String, String>>,
-                                >()?;
-                        }
-                        "Name" => field_6 = map.next_value::<Option<String>>()?,
-                        "NetworksAttachments" => {
-                            field_7 = map.next_value::<Option<Vec<NetworkAttachment>>>()?;
-                        }
-                        "NodeID" => field_8 = map.next_value::<Option<String>>()?,
-                        "ServiceID" => field_9 = map.next_value::<Option<String>>()?,
-                        "Slot" => field_10 = map.next_value::<Option<i64>>()?,
-                        "Spec" => field_11 = map.next_value::<Option<TaskSpec>>()?,
-                        "Status" => field_12 = map.next_value::<Option<TaskStatus>>()?,
-                        "UpdatedAt" => field_13 = map.next_value::<Option<String>>()?,
-                        "Version" => {
-                            field_14 = map.next_value::<Option<ObjectVersion>>()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "CreatedAt" => field::nullable(&mut map, &mut field_1),
+                        "DesiredState" => field::nullable(&mut map, &mut field_2),
+                        "ID" => field::nullable(&mut map, &mut field_3),
+                        "JobIteration" => field::nullable(&mut map, &mut field_4),
+                        "Labels" => field::nullable(&mut map, &mut field_5),
+                        "Name" => field::nullable(&mut map, &mut field_6),
+                        "NetworksAttachments" => field::nullable(&mut map, &mut field_7),
+                        "NodeID" => field::nullable(&mut map, &mut field_8),
+                        "ServiceID" => field::nullable(&mut map, &mut field_9),
+                        "Slot" => field::nullable(&mut map, &mut field_10),
+                        "Spec" => field::nullable(&mut map, &mut field_11),
+                        "Status" => field::nullable(&mut map, &mut field_12),
+                        "UpdatedAt" => field::nullable(&mut map, &mut field_13),
+                        "Version" => field::nullable(&mut map, &mut field_14),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(Task {
                     assigned_generic_resources: field_0,
@@ -10020,38 +7440,17 @@ impl<'de> serde::Deserialize<'de> for Task {
 
 impl serde::Serialize for TaskSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.container_spec {
-            map.serialize_entry("ContainerSpec", value)?;
-        }
-        if let Some(value) = &self.force_update {
-            map.serialize_entry("ForceUpdate", value)?;
-        }
-        if let Some(value) = &self.log_driver {
-            map.serialize_entry("LogDriver", value)?;
-        }
-        if let Some(value) = &self.network_attachment_spec {
-            map.serialize_entry("NetworkAttachmentSpec", value)?;
-        }
-        if let Some(value) = &self.networks {
-            map.serialize_entry("Networks", value)?;
-        }
-        if let Some(value) = &self.placement {
-            map.serialize_entry("Placement", value)?;
-        }
-        if let Some(value) = &self.plugin_spec {
-            map.serialize_entry("PluginSpec", value)?;
-        }
-        if let Some(value) = &self.resources {
-            map.serialize_entry("Resources", value)?;
-        }
-        if let Some(value) = &self.restart_policy {
-            map.serialize_entry("RestartPolicy", value)?;
-        }
-        if let Some(value) = &self.runtime {
-            map.serialize_entry("Runtime", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("ContainerSpec", &self.container_spec);
+        map.optional("ForceUpdate", &self.force_update);
+        map.optional("LogDriver", &self.log_driver);
+        map.optional("NetworkAttachmentSpec", &self.network_attachment_spec);
+        map.optional("Networks", &self.networks);
+        map.optional("Placement", &self.placement);
+        map.optional("PluginSpec", &self.plugin_spec);
+        map.optional("Resources", &self.resources);
+        map.optional("RestartPolicy", &self.restart_policy);
+        map.optional("Runtime", &self.runtime);
         map.end()
     }
 }
@@ -10084,38 +7483,20 @@ impl<'de> serde::Deserialize<'de> for TaskSpec {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "ContainerSpec" => {
-                            field_0 = map.next_value::<Option<TaskSpecContainerSpec>>()?;
-                        }
-                        "ForceUpdate" => field_1 = map.next_value::<Option<u64>>()?,
-                        "LogDriver" => {
-                            field_2 = map.next_value::<Option<TaskSpecLogDriver>>()?;
-                        }
+                        "ContainerSpec" => field::nullable(&mut map, &mut field_0),
+                        "ForceUpdate" => field::nullable(&mut map, &mut field_1),
+                        "LogDriver" => field::nullable(&mut map, &mut field_2),
                         "NetworkAttachmentSpec" => {
-                            field_3 = map
-                                .next_value::<Option<TaskSpecNetworkAttachmentSpec>>()?;
+                            field::nullable(&mut map, &mut field_3)
                         }
-                        "Networks" => {
-                            field_4 = map
-                                .next_value::<Option<Vec<NetworkAttachmentConfig>>>()?;
-                        }
-                        "Placement" => {
-                            field_5 = map.next_value::<Option<TaskSpecPlacement>>()?;
-                        }
-                        "PluginSpec" => {
-                            field_6 = map.next_value::<Option<TaskSpecPluginSpec>>()?;
-                        }
-                        "Resources" => {
-                            field_7 = map.next_value::<Option<TaskSpecResources>>()?;
-                        }
-                        "RestartPolicy" => {
-                            field_8 = map.next_value::<Option<TaskSpecRestartPolicy>>()?;
-                        }
-                        "Runtime" => field_9 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Networks" => field::nullable(&mut map, &mut field_4),
+                        "Placement" => field::nullable(&mut map, &mut field_5),
+                        "PluginSpec" => field::nullable(&mut map, &mut field_6),
+                        "Resources" => field::nullable(&mut map, &mut field_7),
+                        "RestartPolicy" => field::nullable(&mut map, &mut field_8),
+                        "Runtime" => field::nullable(&mut map, &mut field_9),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(TaskSpec {
                     container_spec: field_0,
@@ -10151,26 +7532,13 @@ impl<'de> serde::Deserialize<'de> for TaskState {
 
 impl serde::Serialize for TaskStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.container_status {
-            map.serialize_entry("ContainerStatus", value)?;
-        }
-        if let Some(value) = &self.err {
-            map.serialize_entry("Err", value)?;
-        }
-        if let Some(value) = &self.message {
-            map.serialize_entry("Message", value)?;
-        }
-        if let Some(value) = &self.port_status {
-            map.serialize_entry("PortStatus", value)?;
-        }
-        if let Some(value) = &self.state {
-            map.serialize_entry("State", value)?;
-        }
-        if let Some(value) = &self.timestamp {
-            map.serialize_entry("Timestamp", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("ContainerStatus", &self.container_status);
+        map.optional("Err", &self.err);
+        map.optional("Message", &self.message);
+        map.optional("PortStatus", &self.port_status);
+        map.optional("State", &self.state);
+        map.optional("Timestamp", &self.timestamp);
         map.end()
     }
 }
@@ -10199,18 +7567,14 @@ impl<'de> serde::Deserialize<'de> for TaskStatus {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "ContainerStatus" => {
-                            field_0 = map.next_value::<Option<ContainerStatus>>()?;
-                        }
-                        "Err" => field_1 = map.next_value::<Option<String>>()?,
-                        "Message" => field_2 = map.next_value::<Option<String>>()?,
-                        "PortStatus" => field_3 = map.next_value::<Option<PortStatus>>()?,
-                        "State" => field_4 = map.next_value::<Option<TaskState>>()?,
-                        "Timestamp" => field_5 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "ContainerStatus" => field::nullable(&mut map, &mut field_0),
+                        "Err" => field::nullable(&mut map, &mut field_1),
+                        "Message" => field::nullable(&mut map, &mut field_2),
+                        "PortStatus" => field::nullable(&mut map, &mut field_3),
+                        "State" => field::nullable(&mut map, &mut field_4),
+                        "Timestamp" => field::nullable(&mut map, &mut field_5),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(TaskStatus {
                     container_status: field_0,
@@ -10228,14 +7592,9 @@ impl<'de> serde::Deserialize<'de> for TaskStatus {
 
 impl serde::Serialize for ThrottleDevice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.path {
-            map.serialize_entry("Path", value)?;
-        }
-        if let Some(value) = &self.rate {
-            map.serialize_entry("Rate", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Path", &self.path);
+        map.optional("Rate", &self.rate);
         map.end()
     }
 }
@@ -10260,12 +7619,10 @@ impl<'de> serde::Deserialize<'de> for ThrottleDevice {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Path" => field_0 = map.next_value::<Option<String>>()?,
-                        "Rate" => field_1 = map.next_value::<Option<i64>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Path" => field::nullable(&mut map, &mut field_0),
+                        "Rate" => field::nullable(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ThrottleDevice {
                     path: field_0,
@@ -10279,11 +7636,8 @@ impl<'de> serde::Deserialize<'de> for ThrottleDevice {
 
 impl serde::Serialize for Topology {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.segments {
-            map.serialize_entry("Segments", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Segments", &self.segments);
         map.end()
     }
 }
@@ -10307,16 +7661,9 @@ impl<'de> serde::Deserialize<'de> for Topology {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Segments" => {
-                            field_0 = map
-                                .next_value::<
-                                    Option<std::collections::HashMap<String, String>>,
-                                >()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Segments" => field::nullable(&mut map, &mut field_0),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(Topology { segments: field_0 })
             }
@@ -10327,26 +7674,17 @@ impl<'de> serde::Deserialize<'de> for Topology {
 
 impl serde::Serialize for Volume {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.cluster_volume {
-            map.serialize_entry("ClusterVolume", value)?;
-        }
-        if let Some(value) = &self.created_at {
-            map.serialize_entry("CreatedAt", value)?;
-        }
-        map.serialize_entry("Driver", &self.driver)?;
-        map.serialize_entry("Labels", &self.labels)?;
-        map.serialize_entry("Mountpoint", &self.mountpoint)?;
-        map.serialize_entry("Name", &self.name)?;
-        map.serialize_entry("Options", &self.options)?;
-        map.serialize_entry("Scope", &self.scope)?;
-        if let Some(value) = &self.status {
-            map.serialize_entry("Status", value)?;
-        }
-        if let Some(value) = &self.usage_data {
-            map.serialize_entry("UsageData", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("ClusterVolume", &self.cluster_volume);
+        map.optional("CreatedAt", &self.created_at);
+        map.required("Driver", &self.driver);
+        map.required("Labels", &self.labels);
+        map.required("Mountpoint", &self.mountpoint);
+        map.required("Name", &self.name);
+        map.required("Options", &self.options);
+        map.required("Scope", &self.scope);
+        map.optional("Status", &self.status);
+        map.optional("UsageData", &self.usage_data);
         map.end()
     }
 }
@@ -10381,73 +7719,28 @@ impl<'de> serde::Deserialize<'de> for Volume {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "ClusterVolume" => {
-                            field_0 = map.next_value::<Option<ClusterVolume>>()?;
-                        }
-                        "CreatedAt" => field_1 = map.next_value::<Option<String>>()?,
-                        "Driver" => field_2 = Some(map.next_value::<String>()?),
-                        "Labels" => {
-                            field_3 = Some(
-                                map
-                                    .next_value::<
-                                        Option<std::collections::HashMap<String, String>>,
-                                    >()?
-                                    .unwrap_or_default(),
-                            );
-                        }
-                        "Mountpoint" => field_4 = Some(map.next_value::<String>()?),
-                        "Name" => field_5 = Some(map.next_value::<String>()?),
-                        "Options" => {
-                            field_6 = Some(
-                                map
-                                    .next_value::<
-                                        Option<std::collections::HashMap<String, String>>,
-                                    >()?
-                                    .unwrap_or_default(),
-                            );
-                        }
-                        "Scope" => field_7 = Some(map.next_value::<VolumeScope>()?),
-                        "Status" => {
-                            field_8 = map
-                                .next_value::<
-                                    Option<std::collections::HashMap<String, serde_json::Value>>,
-                                >()?;
-                        }
-                        "UsageData" => {
-                            field_9 = map.next_value::<Option<VolumeUsageData>>()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "ClusterVolume" => field::nullable(&mut map, &mut field_0),
+                        "CreatedAt" => field::nullable(&mut map, &mut field_1),
+                        "Driver" => field::value(&mut map, &mut field_2),
+                        "Labels" => field::or_empty(&mut map, &mut field_3),
+                        "Mountpoint" => field::value(&mut map, &mut field_4),
+                        "Name" => field::value(&mut map, &mut field_5),
+                        "Options" => field::or_empty(&mut map, &mut field_6),
+                        "Scope" => field::value(&mut map, &mut field_7),
+                        "Status" => field::nullable(&mut map, &mut field_8),
+                        "UsageData" => field::nullable(&mut map, &mut field_9),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(Volume {
                     cluster_volume: field_0,
                     created_at: field_1,
-                    driver: field_2
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Driver"))?,
-                    labels: field_3
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Labels"))?,
-                    mountpoint: field_4
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Mountpoint"))?,
-                    name: field_5
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Name"))?,
-                    options: field_6
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Options"))?,
-                    scope: field_7
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Scope"))?,
+                    driver: field::required(field_2, "Driver")?,
+                    labels: field::required(field_3, "Labels")?,
+                    mountpoint: field::required(field_4, "Mountpoint")?,
+                    name: field::required(field_5, "Name")?,
+                    options: field::required(field_6, "Options")?,
+                    scope: field::required(field_7, "Scope")?,
                     status: field_8,
                     usage_data: field_9,
                 })
@@ -10459,23 +7752,12 @@ impl<'de> serde::Deserialize<'de> for Volume {
 
 impl serde::Serialize for VolumeCreateOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.cluster_volume_spec {
-            map.serialize_entry("ClusterVolumeSpec", value)?;
-        }
-        if let Some(value) = &self.driver {
-            map.serialize_entry("Driver", value)?;
-        }
-        if let Some(value) = &self.driver_opts {
-            map.serialize_entry("DriverOpts", value)?;
-        }
-        if let Some(value) = &self.labels {
-            map.serialize_entry("Labels", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("Name", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("ClusterVolumeSpec", &self.cluster_volume_spec);
+        map.optional("Driver", &self.driver);
+        map.optional("DriverOpts", &self.driver_opts);
+        map.optional("Labels", &self.labels);
+        map.optional("Name", &self.name);
         map.end()
     }
 }
@@ -10503,27 +7785,13 @@ impl<'de> serde::Deserialize<'de> for VolumeCreateOptions {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "ClusterVolumeSpec" => {
-                            field_0 = map.next_value::<Option<ClusterVolumeSpec>>()?;
-                        }
-                        "Driver" => field_1 = map.next_value::<Option<String>>()?,
-                        "DriverOpts" => {
-                            field_2 = map
-                                .next_value::<
-                                    Option<std::collections::HashMap<String, String>>,
-                                >()?;
-                        }
-                        "Labels" => {
-                            field_3 = map
-                                .next_value::<
-                                    Option<std::collections::HashMap<String, String>>,
-                                >()?;
-                        }
-                        "Name" => field_4 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "ClusterVolumeSpec" => field::nullable(&mut map, &mut field_0),
+                        "Driver" => field::nullable(&mut map, &mut field_1),
+                        "DriverOpts" => field::nullable(&mut map, &mut field_2),
+                        "Labels" => field::nullable(&mut map, &mut field_3),
+                        "Name" => field::nullable(&mut map, &mut field_4),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(VolumeCreateOptions {
                     cluster_volume_spec: field_0,
@@ -10540,14 +7808,9 @@ impl<'de> serde::Deserialize<'de> for VolumeCreateOptions {
 
 impl serde::Serialize for VolumeListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.volumes {
-            map.serialize_entry("Volumes", value)?;
-        }
-        if let Some(value) = &self.warnings {
-            map.serialize_entry("Warnings", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Volumes", &self.volumes);
+        map.optional("Warnings", &self.warnings);
         map.end()
     }
 }
@@ -10572,12 +7835,10 @@ impl<'de> serde::Deserialize<'de> for VolumeListResponse {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Volumes" => field_0 = map.next_value::<Option<Vec<Volume>>>()?,
-                        "Warnings" => field_1 = map.next_value::<Option<Vec<String>>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Volumes" => field::nullable(&mut map, &mut field_0),
+                        "Warnings" => field::nullable(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(VolumeListResponse {
                     volumes: field_0,
@@ -10605,20 +7866,11 @@ impl<'de> serde::Deserialize<'de> for BuildCacheType {
 
 impl serde::Serialize for ClusterVolumeInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.accessible_topology {
-            map.serialize_entry("AccessibleTopology", value)?;
-        }
-        if let Some(value) = &self.capacity_bytes {
-            map.serialize_entry("CapacityBytes", value)?;
-        }
-        if let Some(value) = &self.volume_context {
-            map.serialize_entry("VolumeContext", value)?;
-        }
-        if let Some(value) = &self.volume_id {
-            map.serialize_entry("VolumeID", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("AccessibleTopology", &self.accessible_topology);
+        map.optional("CapacityBytes", &self.capacity_bytes);
+        map.optional("VolumeContext", &self.volume_context);
+        map.optional("VolumeID", &self.volume_id);
         map.end()
     }
 }
@@ -10645,21 +7897,12 @@ impl<'de> serde::Deserialize<'de> for ClusterVolumeInfo {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "AccessibleTopology" => {
-                            field_0 = map.next_value::<Option<Vec<Topology>>>()?;
-                        }
-                        "CapacityBytes" => field_1 = map.next_value::<Option<i64>>()?,
-                        "VolumeContext" => {
-                            field_2 = map
-                                .next_value::<
-                                    Option<std::collections::HashMap<String, String>>,
-                                >()?;
-                        }
-                        "VolumeID" => field_3 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "AccessibleTopology" => field::nullable(&mut map, &mut field_0),
+                        "CapacityBytes" => field::nullable(&mut map, &mut field_1),
+                        "VolumeContext" => field::nullable(&mut map, &mut field_2),
+                        "VolumeID" => field::nullable(&mut map, &mut field_3),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ClusterVolumeInfo {
                     accessible_topology: field_0,
@@ -10675,17 +7918,10 @@ impl<'de> serde::Deserialize<'de> for ClusterVolumeInfo {
 
 impl serde::Serialize for ClusterVolumePublishStatusItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.node_id {
-            map.serialize_entry("NodeID", value)?;
-        }
-        if let Some(value) = &self.publish_context {
-            map.serialize_entry("PublishContext", value)?;
-        }
-        if let Some(value) = &self.state {
-            map.serialize_entry("State", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("NodeID", &self.node_id);
+        map.optional("PublishContext", &self.publish_context);
+        map.optional("State", &self.state);
         map.end()
     }
 }
@@ -10711,23 +7947,11 @@ impl<'de> serde::Deserialize<'de> for ClusterVolumePublishStatusItem {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "NodeID" => field_0 = map.next_value::<Option<String>>()?,
-                        "PublishContext" => {
-                            field_1 = map
-                                .next_value::<
-                                    Option<std::collections::HashMap<String, String>>,
-                                >()?;
-                        }
-                        "State" => {
-                            field_2 = map
-                                .next_value::<
-                                    Option<ClusterVolumePublishStatusItemState>,
-                                >()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "NodeID" => field::nullable(&mut map, &mut field_0),
+                        "PublishContext" => field::nullable(&mut map, &mut field_1),
+                        "State" => field::nullable(&mut map, &mut field_2),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ClusterVolumePublishStatusItem {
                     node_id: field_0,
@@ -10756,29 +7980,14 @@ impl<'de> serde::Deserialize<'de> for ClusterVolumePublishStatusItemState {
 
 impl serde::Serialize for ClusterVolumeSpecAccessMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.accessibility_requirements {
-            map.serialize_entry("AccessibilityRequirements", value)?;
-        }
-        if let Some(value) = &self.availability {
-            map.serialize_entry("Availability", value)?;
-        }
-        if let Some(value) = &self.capacity_range {
-            map.serialize_entry("CapacityRange", value)?;
-        }
-        if let Some(value) = &self.mount_volume {
-            map.serialize_entry("MountVolume", value)?;
-        }
-        if let Some(value) = &self.scope {
-            map.serialize_entry("Scope", value)?;
-        }
-        if let Some(value) = &self.secrets {
-            map.serialize_entry("Secrets", value)?;
-        }
-        if let Some(value) = &self.sharing {
-            map.serialize_entry("Sharing", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("AccessibilityRequirements", &self.accessibility_requirements);
+        map.optional("Availability", &self.availability);
+        map.optional("CapacityRange", &self.capacity_range);
+        map.optional("MountVolume", &self.mount_volume);
+        map.optional("Scope", &self.scope);
+        map.optional("Secrets", &self.secrets);
+        map.optional("Sharing", &self.sharing);
         map.end()
     }
 }
@@ -10811,44 +8020,16 @@ impl<'de> serde::Deserialize<'de> for ClusterVolumeSpecAccessMode {
                 {
                     match key.as_str() {
                         "AccessibilityRequirements" => {
-                            field_0 = map
-                                .next_value::<
-                                    Option<ClusterVolumeSpecAccessModeAccessibilityRequirements>,
-                                >()?;
+                            field::nullable(&mut map, &mut field_0)
                         }
-                        "Availability" => {
-                            field_1 = map
-                                .next_value::<
-                                    Option<ClusterVolumeSpecAccessModeAvailability>,
-                                >()?;
-                        }
-                        "CapacityRange" => {
-                            field_2 = map
-                                .next_value::<
-                                    Option<ClusterVolumeSpecAccessModeCapacityRange>,
-                                >()?;
-                        }
-                        "MountVolume" => {
-                            field_3 = map.next_value::<Option<serde_json::Value>>()?;
-                        }
-                        "Scope" => {
-                            field_4 = map
-                                .next_value::<Option<ClusterVolumeSpecAccessModeScope>>()?;
-                        }
-                        "Secrets" => {
-                            field_5 = map
-                                .next_value::<
-                                    Option<Vec<ClusterVolumeSpecAccessModeSecretsItem>>,
-                                >()?;
-                        }
-                        "Sharing" => {
-                            field_6 = map
-                                .next_value::<Option<ClusterVolumeSpecAccessModeSharing>>()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Availability" => field::nullable(&mut map, &mut field_1),
+                        "CapacityRange" => field::nullable(&mut map, &mut field_2),
+                        "MountVolume" => field::nullable(&mut map, &mut field_3),
+                        "Scope" => field::nullable(&mut map, &mut field_4),
+                        "Secrets" => field::nullable(&mut map, &mut field_5),
+                        "Sharing" => field::nullable(&mut map, &mut field_6),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ClusterVolumeSpecAccessMode {
                     accessibility_requirements: field_0,
@@ -10867,14 +8048,9 @@ impl<'de> serde::Deserialize<'de> for ClusterVolumeSpecAccessMode {
 
 impl serde::Serialize for ClusterVolumeSpecAccessModeAccessibilityRequirements {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.preferred {
-            map.serialize_entry("Preferred", value)?;
-        }
-        if let Some(value) = &self.requisite {
-            map.serialize_entry("Requisite", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Preferred", &self.preferred);
+        map.optional("Requisite", &self.requisite);
         map.end()
     }
 }
@@ -10902,16 +8078,10 @@ for ClusterVolumeSpecAccessModeAccessibilityRequirements {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Preferred" => {
-                            field_0 = map.next_value::<Option<Vec<Topology>>>()?;
-                        }
-                        "Requisite" => {
-                            field_1 = map.next_value::<Option<Vec<Topology>>>()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Preferred" => field::nullable(&mut map, &mut field_0),
+                        "Requisite" => field::nullable(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ClusterVolumeSpecAccessModeAccessibilityRequirements {
                     preferred: field_0,
@@ -10939,14 +8109,9 @@ impl<'de> serde::Deserialize<'de> for ClusterVolumeSpecAccessModeAvailability {
 
 impl serde::Serialize for ClusterVolumeSpecAccessModeCapacityRange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.limit_bytes {
-            map.serialize_entry("LimitBytes", value)?;
-        }
-        if let Some(value) = &self.required_bytes {
-            map.serialize_entry("RequiredBytes", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("LimitBytes", &self.limit_bytes);
+        map.optional("RequiredBytes", &self.required_bytes);
         map.end()
     }
 }
@@ -10971,12 +8136,10 @@ impl<'de> serde::Deserialize<'de> for ClusterVolumeSpecAccessModeCapacityRange {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "LimitBytes" => field_0 = map.next_value::<Option<i64>>()?,
-                        "RequiredBytes" => field_1 = map.next_value::<Option<i64>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "LimitBytes" => field::nullable(&mut map, &mut field_0),
+                        "RequiredBytes" => field::nullable(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ClusterVolumeSpecAccessModeCapacityRange {
                     limit_bytes: field_0,
@@ -11004,14 +8167,9 @@ impl<'de> serde::Deserialize<'de> for ClusterVolumeSpecAccessModeScope {
 
 impl serde::Serialize for ClusterVolumeSpecAccessModeSecretsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.key {
-            map.serialize_entry("Key", value)?;
-        }
-        if let Some(value) = &self.secret {
-            map.serialize_entry("Secret", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Key", &self.key);
+        map.optional("Secret", &self.secret);
         map.end()
     }
 }
@@ -11036,12 +8194,10 @@ impl<'de> serde::Deserialize<'de> for ClusterVolumeSpecAccessModeSecretsItem {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Key" => field_0 = map.next_value::<Option<String>>()?,
-                        "Secret" => field_1 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Key" => field::nullable(&mut map, &mut field_0),
+                        "Secret" => field::nullable(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ClusterVolumeSpecAccessModeSecretsItem {
                     key: field_0,
@@ -11083,14 +8239,9 @@ impl<'de> serde::Deserialize<'de> for ContainerStateStatus {
 
 impl serde::Serialize for ContainerSummaryHostConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.annotations {
-            map.serialize_entry("Annotations", value)?;
-        }
-        if let Some(value) = &self.network_mode {
-            map.serialize_entry("NetworkMode", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Annotations", &self.annotations);
+        map.optional("NetworkMode", &self.network_mode);
         map.end()
     }
 }
@@ -11115,17 +8266,10 @@ impl<'de> serde::Deserialize<'de> for ContainerSummaryHostConfig {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Annotations" => {
-                            field_0 = map
-                                .next_value::<
-                                    Option<std::collections::HashMap<String, String>>,
-                                >()?;
-                        }
-                        "NetworkMode" => field_1 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Annotations" => field::nullable(&mut map, &mut field_0),
+                        "NetworkMode" => field::nullable(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ContainerSummaryHostConfig {
                     annotations: field_0,
@@ -11139,11 +8283,8 @@ impl<'de> serde::Deserialize<'de> for ContainerSummaryHostConfig {
 
 impl serde::Serialize for ContainerSummaryNetworkSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.networks {
-            map.serialize_entry("Networks", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Networks", &self.networks);
         map.end()
     }
 }
@@ -11169,16 +8310,9 @@ impl<'de> serde::Deserialize<'de> for ContainerSummaryNetworkSettings {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Networks" => {
-                            field_0 = map
-                                .next_value::<
-                                    Option<std::collections::HashMap<String, EndpointSettings>>,
-                                >()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Networks" => field::nullable(&mut map, &mut field_0),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ContainerSummaryNetworkSettings {
                     networks: field_0,
@@ -11191,14 +8325,9 @@ impl<'de> serde::Deserialize<'de> for ContainerSummaryNetworkSettings {
 
 impl serde::Serialize for ContainerdInfoNamespaces {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.containers {
-            map.serialize_entry("Containers", value)?;
-        }
-        if let Some(value) = &self.plugins {
-            map.serialize_entry("Plugins", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Containers", &self.containers);
+        map.optional("Plugins", &self.plugins);
         map.end()
     }
 }
@@ -11223,12 +8352,10 @@ impl<'de> serde::Deserialize<'de> for ContainerdInfoNamespaces {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Containers" => field_0 = map.next_value::<Option<String>>()?,
-                        "Plugins" => field_1 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Containers" => field::nullable(&mut map, &mut field_0),
+                        "Plugins" => field::nullable(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ContainerdInfoNamespaces {
                     containers: field_0,
@@ -11284,14 +8411,9 @@ impl<'de> serde::Deserialize<'de> for EndpointSpecMode {
 
 impl serde::Serialize for EngineDescriptionPluginsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("Name", value)?;
-        }
-        if let Some(value) = &self.type_ {
-            map.serialize_entry("Type", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Name", &self.name);
+        map.optional("Type", &self.type_);
         map.end()
     }
 }
@@ -11316,12 +8438,10 @@ impl<'de> serde::Deserialize<'de> for EngineDescriptionPluginsItem {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Name" => field_0 = map.next_value::<Option<String>>()?,
-                        "Type" => field_1 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Name" => field::nullable(&mut map, &mut field_0),
+                        "Type" => field::nullable(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(EngineDescriptionPluginsItem {
                     name: field_0,
@@ -11363,14 +8483,9 @@ impl<'de> serde::Deserialize<'de> for EventMessageScope {
 
 impl serde::Serialize for GenericResourcesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.discrete_resource_spec {
-            map.serialize_entry("DiscreteResourceSpec", value)?;
-        }
-        if let Some(value) = &self.named_resource_spec {
-            map.serialize_entry("NamedResourceSpec", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("DiscreteResourceSpec", &self.discrete_resource_spec);
+        map.optional("NamedResourceSpec", &self.named_resource_spec);
         map.end()
     }
 }
@@ -11395,22 +8510,10 @@ impl<'de> serde::Deserialize<'de> for GenericResourcesItem {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "DiscreteResourceSpec" => {
-                            field_0 = map
-                                .next_value::<
-                                    Option<GenericResourcesItemDiscreteResourceSpec>,
-                                >()?;
-                        }
-                        "NamedResourceSpec" => {
-                            field_1 = map
-                                .next_value::<
-                                    Option<GenericResourcesItemNamedResourceSpec>,
-                                >()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "DiscreteResourceSpec" => field::nullable(&mut map, &mut field_0),
+                        "NamedResourceSpec" => field::nullable(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(GenericResourcesItem {
                     discrete_resource_spec: field_0,
@@ -11424,14 +8527,9 @@ impl<'de> serde::Deserialize<'de> for GenericResourcesItem {
 
 impl serde::Serialize for GenericResourcesItemDiscreteResourceSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.kind {
-            map.serialize_entry("Kind", value)?;
-        }
-        if let Some(value) = &self.value {
-            map.serialize_entry("Value", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Kind", &self.kind);
+        map.optional("Value", &self.value);
         map.end()
     }
 }
@@ -11456,12 +8554,10 @@ impl<'de> serde::Deserialize<'de> for GenericResourcesItemDiscreteResourceSpec {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Kind" => field_0 = map.next_value::<Option<String>>()?,
-                        "Value" => field_1 = map.next_value::<Option<i64>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Kind" => field::nullable(&mut map, &mut field_0),
+                        "Value" => field::nullable(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(GenericResourcesItemDiscreteResourceSpec {
                     kind: field_0,
@@ -11475,14 +8571,9 @@ impl<'de> serde::Deserialize<'de> for GenericResourcesItemDiscreteResourceSpec {
 
 impl serde::Serialize for GenericResourcesItemNamedResourceSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.kind {
-            map.serialize_entry("Kind", value)?;
-        }
-        if let Some(value) = &self.value {
-            map.serialize_entry("Value", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Kind", &self.kind);
+        map.optional("Value", &self.value);
         map.end()
     }
 }
@@ -11507,12 +8598,10 @@ impl<'de> serde::Deserialize<'de> for GenericResourcesItemNamedResourceSpec {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Kind" => field_0 = map.next_value::<Option<String>>()?,
-                        "Value" => field_1 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Kind" => field::nullable(&mut map, &mut field_0),
+                        "Value" => field::nullable(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(GenericResourcesItemNamedResourceSpec {
                     kind: field_0,
@@ -11540,14 +8629,9 @@ impl<'de> serde::Deserialize<'de> for HealthStatus {
 
 impl serde::Serialize for HostConfigBlkioWeightDeviceItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.path {
-            map.serialize_entry("Path", value)?;
-        }
-        if let Some(value) = &self.weight {
-            map.serialize_entry("Weight", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Path", &self.path);
+        map.optional("Weight", &self.weight);
         map.end()
     }
 }
@@ -11572,12 +8656,10 @@ impl<'de> serde::Deserialize<'de> for HostConfigBlkioWeightDeviceItem {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Path" => field_0 = map.next_value::<Option<String>>()?,
-                        "Weight" => field_1 = map.next_value::<Option<i64>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Path" => field::nullable(&mut map, &mut field_0),
+                        "Weight" => field::nullable(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(HostConfigBlkioWeightDeviceItem {
                     path: field_0,
@@ -11591,17 +8673,10 @@ impl<'de> serde::Deserialize<'de> for HostConfigBlkioWeightDeviceItem {
 
 impl serde::Serialize for HostConfigUlimitsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.hard {
-            map.serialize_entry("Hard", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("Name", value)?;
-        }
-        if let Some(value) = &self.soft {
-            map.serialize_entry("Soft", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Hard", &self.hard);
+        map.optional("Name", &self.name);
+        map.optional("Soft", &self.soft);
         map.end()
     }
 }
@@ -11627,13 +8702,11 @@ impl<'de> serde::Deserialize<'de> for HostConfigUlimitsItem {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Hard" => field_0 = map.next_value::<Option<i64>>()?,
-                        "Name" => field_1 = map.next_value::<Option<String>>()?,
-                        "Soft" => field_2 = map.next_value::<Option<i64>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Hard" => field::nullable(&mut map, &mut field_0),
+                        "Name" => field::nullable(&mut map, &mut field_1),
+                        "Soft" => field::nullable(&mut map, &mut field_2),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(HostConfigUlimitsItem {
                     hard: field_0,
@@ -11676,14 +8749,9 @@ impl<'de> serde::Deserialize<'de> for HostConfigIsolation {
 
 impl serde::Serialize for HostConfigLogConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.config {
-            map.serialize_entry("Config", value)?;
-        }
-        if let Some(value) = &self.type_ {
-            map.serialize_entry("Type", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Config", &self.config);
+        map.optional("Type", &self.type_);
         map.end()
     }
 }
@@ -11708,20 +8776,10 @@ impl<'de> serde::Deserialize<'de> for HostConfigLogConfig {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Config" => {
-                            field_0 = map
-                                .next_value::<
-                                    Option<std::collections::HashMap<String, String>>,
-                                >()?;
-                        }
-                        "Type" => {
-                            field_1 = map
-                                .next_value::<Option<HostConfigLogConfigType>>()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Config" => field::nullable(&mut map, &mut field_0),
+                        "Type" => field::nullable(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(HostConfigLogConfig {
                     config: field_0,
@@ -11749,11 +8807,8 @@ impl<'de> serde::Deserialize<'de> for HostConfigLogConfigType {
 
 impl serde::Serialize for ImageInspectMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.last_tag_time {
-            map.serialize_entry("LastTagTime", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("LastTagTime", &self.last_tag_time);
         map.end()
     }
 }
@@ -11777,11 +8832,9 @@ impl<'de> serde::Deserialize<'de> for ImageInspectMetadata {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "LastTagTime" => field_0 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "LastTagTime" => field::nullable(&mut map, &mut field_0),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ImageInspectMetadata {
                     last_tag_time: field_0,
@@ -11794,12 +8847,9 @@ impl<'de> serde::Deserialize<'de> for ImageInspectMetadata {
 
 impl serde::Serialize for ImageInspectRootFs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.layers {
-            map.serialize_entry("Layers", value)?;
-        }
-        map.serialize_entry("Type", &self.type_)?;
+        let mut map = field::Writer::new(serializer);
+        map.optional("Layers", &self.layers);
+        map.required("Type", &self.type_);
         map.end()
     }
 }
@@ -11824,19 +8874,14 @@ impl<'de> serde::Deserialize<'de> for ImageInspectRootFs {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Layers" => field_0 = map.next_value::<Option<Vec<String>>>()?,
-                        "Type" => field_1 = Some(map.next_value::<String>()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Layers" => field::nullable(&mut map, &mut field_0),
+                        "Type" => field::value(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ImageInspectRootFs {
                     layers: field_0,
-                    type_: field_1
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Type"))?,
+                    type_: field::required(field_1, "Type")?,
                 })
             }
         }
@@ -11846,9 +8891,8 @@ impl<'de> serde::Deserialize<'de> for ImageInspectRootFs {
 
 impl serde::Serialize for ImageManifestSummaryAttestationData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("For", &self.for_)?;
+        let mut map = field::Writer::new(serializer);
+        map.required("For", &self.for_);
         map.end()
     }
 }
@@ -11872,17 +8916,12 @@ impl<'de> serde::Deserialize<'de> for ImageManifestSummaryAttestationData {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "For" => field_0 = Some(map.next_value::<String>()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "For" => field::value(&mut map, &mut field_0),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ImageManifestSummaryAttestationData {
-                    for_: field_0
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("For"))?,
+                    for_: field::required(field_0, "For")?,
                 })
             }
         }
@@ -11892,11 +8931,10 @@ impl<'de> serde::Deserialize<'de> for ImageManifestSummaryAttestationData {
 
 impl serde::Serialize for ImageManifestSummaryImageData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("Containers", &self.containers)?;
-        map.serialize_entry("Platform", &self.platform)?;
-        map.serialize_entry("Size", &self.size)?;
+        let mut map = field::Writer::new(serializer);
+        map.required("Containers", &self.containers);
+        map.required("Platform", &self.platform);
+        map.required("Size", &self.size);
         map.end()
     }
 }
@@ -11922,35 +8960,16 @@ impl<'de> serde::Deserialize<'de> for ImageManifestSummaryImageData {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Containers" => {
-                            field_0 = Some(
-                                map.next_value::<Option<Vec<String>>>()?.unwrap_or_default(),
-                            );
-                        }
-                        "Platform" => field_1 = Some(map.next_value::<OCIPlatform>()?),
-                        "Size" => {
-                            field_2 = Some(
-                                map.next_value::<ImageManifestSummaryImageDataSize>()?,
-                            );
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Containers" => field::or_empty(&mut map, &mut field_0),
+                        "Platform" => field::value(&mut map, &mut field_1),
+                        "Size" => field::value(&mut map, &mut field_2),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ImageManifestSummaryImageData {
-                    containers: field_0
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Containers"))?,
-                    platform: field_1
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Platform"))?,
-                    size: field_2
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Size"))?,
+                    containers: field::required(field_0, "Containers")?,
+                    platform: field::required(field_1, "Platform")?,
+                    size: field::required(field_2, "Size")?,
                 })
             }
         }
@@ -11960,9 +8979,8 @@ impl<'de> serde::Deserialize<'de> for ImageManifestSummaryImageData {
 
 impl serde::Serialize for ImageManifestSummaryImageDataSize {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("Unpacked", &self.unpacked)?;
+        let mut map = field::Writer::new(serializer);
+        map.required("Unpacked", &self.unpacked);
         map.end()
     }
 }
@@ -11986,17 +9004,12 @@ impl<'de> serde::Deserialize<'de> for ImageManifestSummaryImageDataSize {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Unpacked" => field_0 = Some(map.next_value::<i64>()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Unpacked" => field::value(&mut map, &mut field_0),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ImageManifestSummaryImageDataSize {
-                    unpacked: field_0
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Unpacked"))?,
+                    unpacked: field::required(field_0, "Unpacked")?,
                 })
             }
         }
@@ -12020,10 +9033,9 @@ impl<'de> serde::Deserialize<'de> for ImageManifestSummaryKind {
 
 impl serde::Serialize for ImageManifestSummarySize {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("Content", &self.content)?;
-        map.serialize_entry("Total", &self.total)?;
+        let mut map = field::Writer::new(serializer);
+        map.required("Content", &self.content);
+        map.required("Total", &self.total);
         map.end()
     }
 }
@@ -12048,22 +9060,14 @@ impl<'de> serde::Deserialize<'de> for ImageManifestSummarySize {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Content" => field_0 = Some(map.next_value::<i64>()?),
-                        "Total" => field_1 = Some(map.next_value::<i64>()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Content" => field::value(&mut map, &mut field_0),
+                        "Total" => field::value(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ImageManifestSummarySize {
-                    content: field_0
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Content"))?,
-                    total: field_1
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Total"))?,
+                    content: field::required(field_0, "Content")?,
+                    total: field::required(field_1, "Total")?,
                 })
             }
         }
@@ -12073,23 +9077,12 @@ impl<'de> serde::Deserialize<'de> for ImageManifestSummarySize {
 
 impl serde::Serialize for MountBindOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.create_mountpoint {
-            map.serialize_entry("CreateMountpoint", value)?;
-        }
-        if let Some(value) = &self.non_recursive {
-            map.serialize_entry("NonRecursive", value)?;
-        }
-        if let Some(value) = &self.propagation {
-            map.serialize_entry("Propagation", value)?;
-        }
-        if let Some(value) = &self.read_only_force_recursive {
-            map.serialize_entry("ReadOnlyForceRecursive", value)?;
-        }
-        if let Some(value) = &self.read_only_non_recursive {
-            map.serialize_entry("ReadOnlyNonRecursive", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("CreateMountpoint", &self.create_mountpoint);
+        map.optional("NonRecursive", &self.non_recursive);
+        map.optional("Propagation", &self.propagation);
+        map.optional("ReadOnlyForceRecursive", &self.read_only_force_recursive);
+        map.optional("ReadOnlyNonRecursive", &self.read_only_non_recursive);
         map.end()
     }
 }
@@ -12117,22 +9110,15 @@ impl<'de> serde::Deserialize<'de> for MountBindOptions {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "CreateMountpoint" => field_0 = map.next_value::<Option<bool>>()?,
-                        "NonRecursive" => field_1 = map.next_value::<Option<bool>>()?,
-                        "Propagation" => {
-                            field_2 = map
-                                .next_value::<Option<MountBindOptionsPropagation>>()?;
-                        }
+                        "CreateMountpoint" => field::nullable(&mut map, &mut field_0),
+                        "NonRecursive" => field::nullable(&mut map, &mut field_1),
+                        "Propagation" => field::nullable(&mut map, &mut field_2),
                         "ReadOnlyForceRecursive" => {
-                            field_3 = map.next_value::<Option<bool>>()?;
+                            field::nullable(&mut map, &mut field_3)
                         }
-                        "ReadOnlyNonRecursive" => {
-                            field_4 = map.next_value::<Option<bool>>()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "ReadOnlyNonRecursive" => field::nullable(&mut map, &mut field_4),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(MountBindOptions {
                     create_mountpoint: field_0,
@@ -12163,17 +9149,10 @@ impl<'de> serde::Deserialize<'de> for MountBindOptionsPropagation {
 
 impl serde::Serialize for MountTmpfsOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.mode {
-            map.serialize_entry("Mode", value)?;
-        }
-        if let Some(value) = &self.options {
-            map.serialize_entry("Options", value)?;
-        }
-        if let Some(value) = &self.size_bytes {
-            map.serialize_entry("SizeBytes", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Mode", &self.mode);
+        map.optional("Options", &self.options);
+        map.optional("SizeBytes", &self.size_bytes);
         map.end()
     }
 }
@@ -12199,15 +9178,11 @@ impl<'de> serde::Deserialize<'de> for MountTmpfsOptions {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Mode" => field_0 = map.next_value::<Option<i64>>()?,
-                        "Options" => {
-                            field_1 = map.next_value::<Option<Vec<Vec<String>>>>()?;
-                        }
-                        "SizeBytes" => field_2 = map.next_value::<Option<i64>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Mode" => field::nullable(&mut map, &mut field_0),
+                        "Options" => field::nullable(&mut map, &mut field_1),
+                        "SizeBytes" => field::nullable(&mut map, &mut field_2),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(MountTmpfsOptions {
                     mode: field_0,
@@ -12222,20 +9197,11 @@ impl<'de> serde::Deserialize<'de> for MountTmpfsOptions {
 
 impl serde::Serialize for MountVolumeOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.driver_config {
-            map.serialize_entry("DriverConfig", value)?;
-        }
-        if let Some(value) = &self.labels {
-            map.serialize_entry("Labels", value)?;
-        }
-        if let Some(value) = &self.no_copy {
-            map.serialize_entry("NoCopy", value)?;
-        }
-        if let Some(value) = &self.subpath {
-            map.serialize_entry("Subpath", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("DriverConfig", &self.driver_config);
+        map.optional("Labels", &self.labels);
+        map.optional("NoCopy", &self.no_copy);
+        map.optional("Subpath", &self.subpath);
         map.end()
     }
 }
@@ -12262,22 +9228,12 @@ impl<'de> serde::Deserialize<'de> for MountVolumeOptions {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "DriverConfig" => {
-                            field_0 = map
-                                .next_value::<Option<MountVolumeOptionsDriverConfig>>()?;
-                        }
-                        "Labels" => {
-                            field_1 = map
-                                .next_value::<
-                                    Option<std::collections::HashMap<String, String>>,
-                                >()?;
-                        }
-                        "NoCopy" => field_2 = map.next_value::<Option<bool>>()?,
-                        "Subpath" => field_3 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "DriverConfig" => field::nullable(&mut map, &mut field_0),
+                        "Labels" => field::nullable(&mut map, &mut field_1),
+                        "NoCopy" => field::nullable(&mut map, &mut field_2),
+                        "Subpath" => field::nullable(&mut map, &mut field_3),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(MountVolumeOptions {
                     driver_config: field_0,
@@ -12293,14 +9249,9 @@ impl<'de> serde::Deserialize<'de> for MountVolumeOptions {
 
 impl serde::Serialize for MountVolumeOptionsDriverConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("Name", value)?;
-        }
-        if let Some(value) = &self.options {
-            map.serialize_entry("Options", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Name", &self.name);
+        map.optional("Options", &self.options);
         map.end()
     }
 }
@@ -12325,17 +9276,10 @@ impl<'de> serde::Deserialize<'de> for MountVolumeOptionsDriverConfig {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Name" => field_0 = map.next_value::<Option<String>>()?,
-                        "Options" => {
-                            field_1 = map
-                                .next_value::<
-                                    Option<std::collections::HashMap<String, String>>,
-                                >()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Name" => field::nullable(&mut map, &mut field_0),
+                        "Options" => field::nullable(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(MountVolumeOptionsDriverConfig {
                     name: field_0,
@@ -12377,30 +9321,23 @@ impl<'de> serde::Deserialize<'de> for NodeSpecRole {
 
 impl serde::Serialize for PluginConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("Args", &self.args)?;
-        map.serialize_entry("Description", &self.description)?;
-        if let Some(value) = &self.docker_version {
-            map.serialize_entry("DockerVersion", value)?;
-        }
-        map.serialize_entry("Documentation", &self.documentation)?;
-        map.serialize_entry("Entrypoint", &self.entrypoint)?;
-        map.serialize_entry("Env", &self.env)?;
-        map.serialize_entry("Interface", &self.interface)?;
-        map.serialize_entry("IpcHost", &self.ipc_host)?;
-        map.serialize_entry("Linux", &self.linux)?;
-        map.serialize_entry("Mounts", &self.mounts)?;
-        map.serialize_entry("Network", &self.network)?;
-        map.serialize_entry("PidHost", &self.pid_host)?;
-        map.serialize_entry("PropagatedMount", &self.propagated_mount)?;
-        if let Some(value) = &self.user {
-            map.serialize_entry("User", value)?;
-        }
-        map.serialize_entry("WorkDir", &self.work_dir)?;
-        if let Some(value) = &self.rootfs {
-            map.serialize_entry("rootfs", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.required("Args", &self.args);
+        map.required("Description", &self.description);
+        map.optional("DockerVersion", &self.docker_version);
+        map.required("Documentation", &self.documentation);
+        map.required("Entrypoint", &self.entrypoint);
+        map.required("Env", &self.env);
+        map.required("Interface", &self.interface);
+        map.required("IpcHost", &self.ipc_host);
+        map.required("Linux", &self.linux);
+        map.required("Mounts", &self.mounts);
+        map.required("Network", &self.network);
+        map.required("PidHost", &self.pid_host);
+        map.required("PropagatedMount", &self.propagated_mount);
+        map.optional("User", &self.user);
+        map.required("WorkDir", &self.work_dir);
+        map.optional("rootfs", &self.rootfs);
         map.end()
     }
 }
@@ -12439,106 +9376,41 @@ impl<'de> serde::Deserialize<'de> for PluginConfig {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Args" => field_0 = Some(map.next_value::<PluginConfigArgs>()?),
-                        "Description" => field_1 = Some(map.next_value::<String>()?),
-                        "DockerVersion" => field_2 = map.next_value::<Option<String>>()?,
-                        "Documentation" => field_3 = Some(map.next_value::<String>()?),
-                        "Entrypoint" => {
-                            field_4 = Some(
-                                map.next_value::<Option<Vec<String>>>()?.unwrap_or_default(),
-                            );
-                        }
-                        "Env" => {
-                            field_5 = Some(
-                                map
-                                    .next_value::<Option<Vec<PluginEnv>>>()?
-                                    .unwrap_or_default(),
-                            );
-                        }
-                        "Interface" => {
-                            field_6 = Some(map.next_value::<PluginConfigInterface>()?);
-                        }
-                        "IpcHost" => field_7 = Some(map.next_value::<bool>()?),
-                        "Linux" => field_8 = Some(map.next_value::<PluginConfigLinux>()?),
-                        "Mounts" => {
-                            field_9 = Some(
-                                map
-                                    .next_value::<Option<Vec<PluginMount>>>()?
-                                    .unwrap_or_default(),
-                            );
-                        }
-                        "Network" => {
-                            field_10 = Some(map.next_value::<PluginConfigNetwork>()?);
-                        }
-                        "PidHost" => field_11 = Some(map.next_value::<bool>()?),
-                        "PropagatedMount" => field_12 = Some(map.next_value::<String>()?),
-                        "User" => {
-                            field_13 = map.next_value::<Option<PluginConfigUser>>()?;
-                        }
-                        "WorkDir" => field_14 = Some(map.next_value::<String>()?),
-                        "rootfs" => {
-                            field_15 = map.next_value::<Option<PluginConfigRootfs>>()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Args" => field::value(&mut map, &mut field_0),
+                        "Description" => field::value(&mut map, &mut field_1),
+                        "DockerVersion" => field::nullable(&mut map, &mut field_2),
+                        "Documentation" => field::value(&mut map, &mut field_3),
+                        "Entrypoint" => field::or_empty(&mut map, &mut field_4),
+                        "Env" => field::or_empty(&mut map, &mut field_5),
+                        "Interface" => field::value(&mut map, &mut field_6),
+                        "IpcHost" => field::value(&mut map, &mut field_7),
+                        "Linux" => field::value(&mut map, &mut field_8),
+                        "Mounts" => field::or_empty(&mut map, &mut field_9),
+                        "Network" => field::value(&mut map, &mut field_10),
+                        "PidHost" => field::value(&mut map, &mut field_11),
+                        "PropagatedMount" => field::value(&mut map, &mut field_12),
+                        "User" => field::nullable(&mut map, &mut field_13),
+                        "WorkDir" => field::value(&mut map, &mut field_14),
+                        "rootfs" => field::nullable(&mut map, &mut field_15),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(PluginConfig {
-                    args: field_0
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Args"))?,
-                    description: field_1
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Description"))?,
+                    args: field::required(field_0, "Args")?,
+                    description: field::required(field_1, "Description")?,
                     docker_version: field_2,
-                    documentation: field_3
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Documentation"))?,
-                    entrypoint: field_4
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Entrypoint"))?,
-                    env: field_5
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Env"))?,
-                    interface: field_6
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Interface"))?,
-                    ipc_host: field_7
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("IpcHost"))?,
-                    linux: field_8
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Linux"))?,
-                    mounts: field_9
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Mounts"))?,
-                    network: field_10
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Network"))?,
-                    pid_host: field_11
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("PidHost"))?,
-                    propagated_mount: field_12
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("PropagatedMount"))?,
+                    documentation: field::required(field_3, "Documentation")?,
+                    entrypoint: field::required(field_4, "Entrypoint")?,
+                    env: field::required(field_5, "Env")?,
+                    interface: field::required(field_6, "Interface")?,
+                    ipc_host: field::required(field_7, "IpcHost")?,
+                    linux: field::required(field_8, "Linux")?,
+                    mounts: field::required(field_9, "Mounts")?,
+                    network: field::required(field_10, "Network")?,
+                    pid_host: field::required(field_11, "PidHost")?,
+                    propagated_mount: field::required(field_12, "PropagatedMount")?,
                     user: field_13,
-                    work_dir: field_14
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("WorkDir"))?,
+                    work_dir: field::required(field_14, "WorkDir")?,
                     rootfs: field_15,
                 })
             }
@@ -12549,12 +9421,11 @@ impl<'de> serde::Deserialize<'de> for PluginConfig {
 
 impl serde::Serialize for PluginConfigArgs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("Description", &self.description)?;
-        map.serialize_entry("Name", &self.name)?;
-        map.serialize_entry("Settable", &self.settable)?;
-        map.serialize_entry("Value", &self.value)?;
+        let mut map = field::Writer::new(serializer);
+        map.required("Description", &self.description);
+        map.required("Name", &self.name);
+        map.required("Settable", &self.settable);
+        map.required("Value", &self.value);
         map.end()
     }
 }
@@ -12581,40 +9452,18 @@ impl<'de> serde::Deserialize<'de> for PluginConfigArgs {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Description" => field_0 = Some(map.next_value::<String>()?),
-                        "Name" => field_1 = Some(map.next_value::<String>()?),
-                        "Settable" => {
-                            field_2 = Some(
-                                map.next_value::<Option<Vec<String>>>()?.unwrap_or_default(),
-                            );
-                        }
-                        "Value" => {
-                            field_3 = Some(
-                                map.next_value::<Option<Vec<String>>>()?.unwrap_or_default(),
-                            );
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Description" => field::value(&mut map, &mut field_0),
+                        "Name" => field::value(&mut map, &mut field_1),
+                        "Settable" => field::or_empty(&mut map, &mut field_2),
+                        "Value" => field::or_empty(&mut map, &mut field_3),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(PluginConfigArgs {
-                    description: field_0
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Description"))?,
-                    name: field_1
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Name"))?,
-                    settable: field_2
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Settable"))?,
-                    value: field_3
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Value"))?,
+                    description: field::required(field_0, "Description")?,
+                    name: field::required(field_1, "Name")?,
+                    settable: field::required(field_2, "Settable")?,
+                    value: field::required(field_3, "Value")?,
                 })
             }
         }
@@ -12624,13 +9473,10 @@ impl<'de> serde::Deserialize<'de> for PluginConfigArgs {
 
 impl serde::Serialize for PluginConfigInterface {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.protocol_scheme {
-            map.serialize_entry("ProtocolScheme", value)?;
-        }
-        map.serialize_entry("Socket", &self.socket)?;
-        map.serialize_entry("Types", &self.types)?;
+        let mut map = field::Writer::new(serializer);
+        map.optional("ProtocolScheme", &self.protocol_scheme);
+        map.required("Socket", &self.socket);
+        map.required("Types", &self.types);
         map.end()
     }
 }
@@ -12656,33 +9502,16 @@ impl<'de> serde::Deserialize<'de> for PluginConfigInterface {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "ProtocolScheme" => {
-                            field_0 = map
-                                .next_value::<
-                                    Option<PluginConfigInterfaceProtocolScheme>,
-                                >()?;
-                        }
-                        "Socket" => field_1 = Some(map.next_value::<String>()?),
-                        "Types" => {
-                            field_2 = Some(
-                                map.next_value::<Option<Vec<String>>>()?.unwrap_or_default(),
-                            );
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "ProtocolScheme" => field::nullable(&mut map, &mut field_0),
+                        "Socket" => field::value(&mut map, &mut field_1),
+                        "Types" => field::or_empty(&mut map, &mut field_2),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(PluginConfigInterface {
                     protocol_scheme: field_0,
-                    socket: field_1
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Socket"))?,
-                    types: field_2
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Types"))?,
+                    socket: field::required(field_1, "Socket")?,
+                    types: field::required(field_2, "Types")?,
                 })
             }
         }
@@ -12706,11 +9535,10 @@ impl<'de> serde::Deserialize<'de> for PluginConfigInterfaceProtocolScheme {
 
 impl serde::Serialize for PluginConfigLinux {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("AllowAllDevices", &self.allow_all_devices)?;
-        map.serialize_entry("Capabilities", &self.capabilities)?;
-        map.serialize_entry("Devices", &self.devices)?;
+        let mut map = field::Writer::new(serializer);
+        map.required("AllowAllDevices", &self.allow_all_devices);
+        map.required("Capabilities", &self.capabilities);
+        map.required("Devices", &self.devices);
         map.end()
     }
 }
@@ -12736,37 +9564,16 @@ impl<'de> serde::Deserialize<'de> for PluginConfigLinux {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "AllowAllDevices" => field_0 = Some(map.next_value::<bool>()?),
-                        "Capabilities" => {
-                            field_1 = Some(
-                                map.next_value::<Option<Vec<String>>>()?.unwrap_or_default(),
-                            );
-                        }
-                        "Devices" => {
-                            field_2 = Some(
-                                map
-                                    .next_value::<Option<Vec<PluginDevice>>>()?
-                                    .unwrap_or_default(),
-                            );
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "AllowAllDevices" => field::value(&mut map, &mut field_0),
+                        "Capabilities" => field::or_empty(&mut map, &mut field_1),
+                        "Devices" => field::or_empty(&mut map, &mut field_2),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(PluginConfigLinux {
-                    allow_all_devices: field_0
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("AllowAllDevices"))?,
-                    capabilities: field_1
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Capabilities"))?,
-                    devices: field_2
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Devices"))?,
+                    allow_all_devices: field::required(field_0, "AllowAllDevices")?,
+                    capabilities: field::required(field_1, "Capabilities")?,
+                    devices: field::required(field_2, "Devices")?,
                 })
             }
         }
@@ -12776,9 +9583,8 @@ impl<'de> serde::Deserialize<'de> for PluginConfigLinux {
 
 impl serde::Serialize for PluginConfigNetwork {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("Type", &self.type_)?;
+        let mut map = field::Writer::new(serializer);
+        map.required("Type", &self.type_);
         map.end()
     }
 }
@@ -12802,17 +9608,12 @@ impl<'de> serde::Deserialize<'de> for PluginConfigNetwork {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Type" => field_0 = Some(map.next_value::<String>()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Type" => field::value(&mut map, &mut field_0),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(PluginConfigNetwork {
-                    type_: field_0
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Type"))?,
+                    type_: field::required(field_0, "Type")?,
                 })
             }
         }
@@ -12822,14 +9623,9 @@ impl<'de> serde::Deserialize<'de> for PluginConfigNetwork {
 
 impl serde::Serialize for PluginConfigUser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.gid {
-            map.serialize_entry("GID", value)?;
-        }
-        if let Some(value) = &self.uid {
-            map.serialize_entry("UID", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("GID", &self.gid);
+        map.optional("UID", &self.uid);
         map.end()
     }
 }
@@ -12854,12 +9650,10 @@ impl<'de> serde::Deserialize<'de> for PluginConfigUser {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "GID" => field_0 = map.next_value::<Option<u32>>()?,
-                        "UID" => field_1 = map.next_value::<Option<u32>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "GID" => field::nullable(&mut map, &mut field_0),
+                        "UID" => field::nullable(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(PluginConfigUser {
                     gid: field_0,
@@ -12873,14 +9667,9 @@ impl<'de> serde::Deserialize<'de> for PluginConfigUser {
 
 impl serde::Serialize for PluginConfigRootfs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.diff_ids {
-            map.serialize_entry("diff_ids", value)?;
-        }
-        if let Some(value) = &self.type_ {
-            map.serialize_entry("type", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("diff_ids", &self.diff_ids);
+        map.optional("type", &self.type_);
         map.end()
     }
 }
@@ -12905,12 +9694,10 @@ impl<'de> serde::Deserialize<'de> for PluginConfigRootfs {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "diff_ids" => field_0 = map.next_value::<Option<Vec<String>>>()?,
-                        "type" => field_1 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "diff_ids" => field::nullable(&mut map, &mut field_0),
+                        "type" => field::nullable(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(PluginConfigRootfs {
                     diff_ids: field_0,
@@ -12924,12 +9711,11 @@ impl<'de> serde::Deserialize<'de> for PluginConfigRootfs {
 
 impl serde::Serialize for PluginSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("Args", &self.args)?;
-        map.serialize_entry("Devices", &self.devices)?;
-        map.serialize_entry("Env", &self.env)?;
-        map.serialize_entry("Mounts", &self.mounts)?;
+        let mut map = field::Writer::new(serializer);
+        map.required("Args", &self.args);
+        map.required("Devices", &self.devices);
+        map.required("Env", &self.env);
+        map.required("Mounts", &self.mounts);
         map.end()
     }
 }
@@ -12956,52 +9742,18 @@ impl<'de> serde::Deserialize<'de> for PluginSettings {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Args" => {
-                            field_0 = Some(
-                                map.next_value::<Option<Vec<String>>>()?.unwrap_or_default(),
-                            );
-                        }
-                        "Devices" => {
-                            field_1 = Some(
-                                map
-                                    .next_value::<Option<Vec<PluginDevice>>>()?
-                                    .unwrap_or_default(),
-                            );
-                        }
-                        "Env" => {
-                            field_2 = Some(
-                                map.next_value::<Option<Vec<String>>>()?.unwrap_or_default(),
-                            );
-                        }
-                        "Mounts" => {
-                            field_3 = Some(
-                                map
-                                    .next_value::<Option<Vec<PluginMount>>>()?
-                                    .unwrap_or_default(),
-                            );
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Args" => field::or_empty(&mut map, &mut field_0),
+                        "Devices" => field::or_empty(&mut map, &mut field_1),
+                        "Env" => field::or_empty(&mut map, &mut field_2),
+                        "Mounts" => field::or_empty(&mut map, &mut field_3),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(PluginSettings {
-                    args: field_0
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Args"))?,
-                    devices: field_1
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Devices"))?,
-                    env: field_2
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Env"))?,
-                    mounts: field_3
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Mounts"))?,
+                    args: field::required(field_0, "Args")?,
+                    devices: field::required(field_1, "Devices")?,
+                    env: field::required(field_2, "Env")?,
+                    mounts: field::required(field_3, "Mounts")?,
                 })
             }
         }
@@ -13025,14 +9777,9 @@ impl<'de> serde::Deserialize<'de> for PortType {
 
 impl serde::Serialize for ResourcesBlkioWeightDeviceItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.path {
-            map.serialize_entry("Path", value)?;
-        }
-        if let Some(value) = &self.weight {
-            map.serialize_entry("Weight", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Path", &self.path);
+        map.optional("Weight", &self.weight);
         map.end()
     }
 }
@@ -13057,12 +9804,10 @@ impl<'de> serde::Deserialize<'de> for ResourcesBlkioWeightDeviceItem {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Path" => field_0 = map.next_value::<Option<String>>()?,
-                        "Weight" => field_1 = map.next_value::<Option<i64>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Path" => field::nullable(&mut map, &mut field_0),
+                        "Weight" => field::nullable(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ResourcesBlkioWeightDeviceItem {
                     path: field_0,
@@ -13076,17 +9821,10 @@ impl<'de> serde::Deserialize<'de> for ResourcesBlkioWeightDeviceItem {
 
 impl serde::Serialize for ResourcesUlimitsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.hard {
-            map.serialize_entry("Hard", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("Name", value)?;
-        }
-        if let Some(value) = &self.soft {
-            map.serialize_entry("Soft", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Hard", &self.hard);
+        map.optional("Name", &self.name);
+        map.optional("Soft", &self.soft);
         map.end()
     }
 }
@@ -13112,13 +9850,11 @@ impl<'de> serde::Deserialize<'de> for ResourcesUlimitsItem {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Hard" => field_0 = map.next_value::<Option<i64>>()?,
-                        "Name" => field_1 = map.next_value::<Option<String>>()?,
-                        "Soft" => field_2 = map.next_value::<Option<i64>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Hard" => field::nullable(&mut map, &mut field_0),
+                        "Name" => field::nullable(&mut map, &mut field_1),
+                        "Soft" => field::nullable(&mut map, &mut field_2),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ResourcesUlimitsItem {
                     hard: field_0,
@@ -13147,17 +9883,10 @@ impl<'de> serde::Deserialize<'de> for RestartPolicyName {
 
 impl serde::Serialize for ServiceEndpoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ports {
-            map.serialize_entry("Ports", value)?;
-        }
-        if let Some(value) = &self.spec {
-            map.serialize_entry("Spec", value)?;
-        }
-        if let Some(value) = &self.virtual_ips {
-            map.serialize_entry("VirtualIPs", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Ports", &self.ports);
+        map.optional("Spec", &self.spec);
+        map.optional("VirtualIPs", &self.virtual_ips);
         map.end()
     }
 }
@@ -13183,19 +9912,11 @@ impl<'de> serde::Deserialize<'de> for ServiceEndpoint {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Ports" => {
-                            field_0 = map
-                                .next_value::<Option<Vec<EndpointPortConfig>>>()?;
-                        }
-                        "Spec" => field_1 = map.next_value::<Option<EndpointSpec>>()?,
-                        "VirtualIPs" => {
-                            field_2 = map
-                                .next_value::<Option<Vec<ServiceEndpointVirtualIpsItem>>>()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Ports" => field::nullable(&mut map, &mut field_0),
+                        "Spec" => field::nullable(&mut map, &mut field_1),
+                        "VirtualIPs" => field::nullable(&mut map, &mut field_2),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ServiceEndpoint {
                     ports: field_0,
@@ -13210,14 +9931,9 @@ impl<'de> serde::Deserialize<'de> for ServiceEndpoint {
 
 impl serde::Serialize for ServiceEndpointVirtualIpsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.addr {
-            map.serialize_entry("Addr", value)?;
-        }
-        if let Some(value) = &self.network_id {
-            map.serialize_entry("NetworkID", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Addr", &self.addr);
+        map.optional("NetworkID", &self.network_id);
         map.end()
     }
 }
@@ -13242,12 +9958,10 @@ impl<'de> serde::Deserialize<'de> for ServiceEndpointVirtualIpsItem {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Addr" => field_0 = map.next_value::<Option<String>>()?,
-                        "NetworkID" => field_1 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Addr" => field::nullable(&mut map, &mut field_0),
+                        "NetworkID" => field::nullable(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ServiceEndpointVirtualIpsItem {
                     addr: field_0,
@@ -13261,14 +9975,9 @@ impl<'de> serde::Deserialize<'de> for ServiceEndpointVirtualIpsItem {
 
 impl serde::Serialize for ServiceJobStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.job_iteration {
-            map.serialize_entry("JobIteration", value)?;
-        }
-        if let Some(value) = &self.last_execution {
-            map.serialize_entry("LastExecution", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("JobIteration", &self.job_iteration);
+        map.optional("LastExecution", &self.last_execution);
         map.end()
     }
 }
@@ -13293,14 +10002,10 @@ impl<'de> serde::Deserialize<'de> for ServiceJobStatus {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "JobIteration" => {
-                            field_0 = map.next_value::<Option<ObjectVersion>>()?;
-                        }
-                        "LastExecution" => field_1 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "JobIteration" => field::nullable(&mut map, &mut field_0),
+                        "LastExecution" => field::nullable(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ServiceJobStatus {
                     job_iteration: field_0,
@@ -13314,17 +10019,10 @@ impl<'de> serde::Deserialize<'de> for ServiceJobStatus {
 
 impl serde::Serialize for ServiceServiceStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.completed_tasks {
-            map.serialize_entry("CompletedTasks", value)?;
-        }
-        if let Some(value) = &self.desired_tasks {
-            map.serialize_entry("DesiredTasks", value)?;
-        }
-        if let Some(value) = &self.running_tasks {
-            map.serialize_entry("RunningTasks", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("CompletedTasks", &self.completed_tasks);
+        map.optional("DesiredTasks", &self.desired_tasks);
+        map.optional("RunningTasks", &self.running_tasks);
         map.end()
     }
 }
@@ -13350,13 +10048,11 @@ impl<'de> serde::Deserialize<'de> for ServiceServiceStatus {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "CompletedTasks" => field_0 = map.next_value::<Option<u64>>()?,
-                        "DesiredTasks" => field_1 = map.next_value::<Option<u64>>()?,
-                        "RunningTasks" => field_2 = map.next_value::<Option<u64>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "CompletedTasks" => field::nullable(&mut map, &mut field_0),
+                        "DesiredTasks" => field::nullable(&mut map, &mut field_1),
+                        "RunningTasks" => field::nullable(&mut map, &mut field_2),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ServiceServiceStatus {
                     completed_tasks: field_0,
@@ -13371,20 +10067,11 @@ impl<'de> serde::Deserialize<'de> for ServiceServiceStatus {
 
 impl serde::Serialize for ServiceUpdateStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.completed_at {
-            map.serialize_entry("CompletedAt", value)?;
-        }
-        if let Some(value) = &self.message {
-            map.serialize_entry("Message", value)?;
-        }
-        if let Some(value) = &self.started_at {
-            map.serialize_entry("StartedAt", value)?;
-        }
-        if let Some(value) = &self.state {
-            map.serialize_entry("State", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("CompletedAt", &self.completed_at);
+        map.optional("Message", &self.message);
+        map.optional("StartedAt", &self.started_at);
+        map.optional("State", &self.state);
         map.end()
     }
 }
@@ -13411,17 +10098,12 @@ impl<'de> serde::Deserialize<'de> for ServiceUpdateStatus {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "CompletedAt" => field_0 = map.next_value::<Option<String>>()?,
-                        "Message" => field_1 = map.next_value::<Option<String>>()?,
-                        "StartedAt" => field_2 = map.next_value::<Option<String>>()?,
-                        "State" => {
-                            field_3 = map
-                                .next_value::<Option<ServiceUpdateStatusState>>()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "CompletedAt" => field::nullable(&mut map, &mut field_0),
+                        "Message" => field::nullable(&mut map, &mut field_1),
+                        "StartedAt" => field::nullable(&mut map, &mut field_2),
+                        "State" => field::nullable(&mut map, &mut field_3),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ServiceUpdateStatus {
                     completed_at: field_0,
@@ -13451,20 +10133,11 @@ impl<'de> serde::Deserialize<'de> for ServiceUpdateStatusState {
 
 impl serde::Serialize for ServiceSpecMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.global {
-            map.serialize_entry("Global", value)?;
-        }
-        if let Some(value) = &self.global_job {
-            map.serialize_entry("GlobalJob", value)?;
-        }
-        if let Some(value) = &self.replicated {
-            map.serialize_entry("Replicated", value)?;
-        }
-        if let Some(value) = &self.replicated_job {
-            map.serialize_entry("ReplicatedJob", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Global", &self.global);
+        map.optional("GlobalJob", &self.global_job);
+        map.optional("Replicated", &self.replicated);
+        map.optional("ReplicatedJob", &self.replicated_job);
         map.end()
     }
 }
@@ -13491,24 +10164,12 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecMode {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Global" => {
-                            field_0 = map.next_value::<Option<serde_json::Value>>()?;
-                        }
-                        "GlobalJob" => {
-                            field_1 = map.next_value::<Option<serde_json::Value>>()?;
-                        }
-                        "Replicated" => {
-                            field_2 = map
-                                .next_value::<Option<ServiceSpecModeReplicated>>()?;
-                        }
-                        "ReplicatedJob" => {
-                            field_3 = map
-                                .next_value::<Option<ServiceSpecModeReplicatedJob>>()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Global" => field::nullable(&mut map, &mut field_0),
+                        "GlobalJob" => field::nullable(&mut map, &mut field_1),
+                        "Replicated" => field::nullable(&mut map, &mut field_2),
+                        "ReplicatedJob" => field::nullable(&mut map, &mut field_3),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ServiceSpecMode {
                     global: field_0,
@@ -13524,11 +10185,8 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecMode {
 
 impl serde::Serialize for ServiceSpecModeReplicated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.replicas {
-            map.serialize_entry("Replicas", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Replicas", &self.replicas);
         map.end()
     }
 }
@@ -13552,11 +10210,9 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecModeReplicated {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Replicas" => field_0 = map.next_value::<Option<i64>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Replicas" => field::nullable(&mut map, &mut field_0),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ServiceSpecModeReplicated {
                     replicas: field_0,
@@ -13569,14 +10225,9 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecModeReplicated {
 
 impl serde::Serialize for ServiceSpecModeReplicatedJob {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.max_concurrent {
-            map.serialize_entry("MaxConcurrent", value)?;
-        }
-        if let Some(value) = &self.total_completions {
-            map.serialize_entry("TotalCompletions", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("MaxConcurrent", &self.max_concurrent);
+        map.optional("TotalCompletions", &self.total_completions);
         map.end()
     }
 }
@@ -13601,12 +10252,10 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecModeReplicatedJob {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "MaxConcurrent" => field_0 = map.next_value::<Option<i64>>()?,
-                        "TotalCompletions" => field_1 = map.next_value::<Option<i64>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "MaxConcurrent" => field::nullable(&mut map, &mut field_0),
+                        "TotalCompletions" => field::nullable(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ServiceSpecModeReplicatedJob {
                     max_concurrent: field_0,
@@ -13620,26 +10269,13 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecModeReplicatedJob {
 
 impl serde::Serialize for ServiceSpecRollbackConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.delay {
-            map.serialize_entry("Delay", value)?;
-        }
-        if let Some(value) = &self.failure_action {
-            map.serialize_entry("FailureAction", value)?;
-        }
-        if let Some(value) = &self.max_failure_ratio {
-            map.serialize_entry("MaxFailureRatio", value)?;
-        }
-        if let Some(value) = &self.monitor {
-            map.serialize_entry("Monitor", value)?;
-        }
-        if let Some(value) = &self.order {
-            map.serialize_entry("Order", value)?;
-        }
-        if let Some(value) = &self.parallelism {
-            map.serialize_entry("Parallelism", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Delay", &self.delay);
+        map.optional("FailureAction", &self.failure_action);
+        map.optional("MaxFailureRatio", &self.max_failure_ratio);
+        map.optional("Monitor", &self.monitor);
+        map.optional("Order", &self.order);
+        map.optional("Parallelism", &self.parallelism);
         map.end()
     }
 }
@@ -13668,24 +10304,14 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecRollbackConfig {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Delay" => field_0 = map.next_value::<Option<i64>>()?,
-                        "FailureAction" => {
-                            field_1 = map
-                                .next_value::<
-                                    Option<ServiceSpecRollbackConfigFailureAction>,
-                                >()?;
-                        }
-                        "MaxFailureRatio" => field_2 = map.next_value::<Option<f64>>()?,
-                        "Monitor" => field_3 = map.next_value::<Option<i64>>()?,
-                        "Order" => {
-                            field_4 = map
-                                .next_value::<Option<ServiceSpecRollbackConfigOrder>>()?;
-                        }
-                        "Parallelism" => field_5 = map.next_value::<Option<i64>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Delay" => field::nullable(&mut map, &mut field_0),
+                        "FailureAction" => field::nullable(&mut map, &mut field_1),
+                        "MaxFailureRatio" => field::nullable(&mut map, &mut field_2),
+                        "Monitor" => field::nullable(&mut map, &mut field_3),
+                        "Order" => field::nullable(&mut map, &mut field_4),
+                        "Parallelism" => field::nullable(&mut map, &mut field_5),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ServiceSpecRollbackConfig {
                     delay: field_0,
@@ -13731,26 +10357,13 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecRollbackConfigOrder {
 
 impl serde::Serialize for ServiceSpecUpdateConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.delay {
-            map.serialize_entry("Delay", value)?;
-        }
-        if let Some(value) = &self.failure_action {
-            map.serialize_entry("FailureAction", value)?;
-        }
-        if let Some(value) = &self.max_failure_ratio {
-            map.serialize_entry("MaxFailureRatio", value)?;
-        }
-        if let Some(value) = &self.monitor {
-            map.serialize_entry("Monitor", value)?;
-        }
-        if let Some(value) = &self.order {
-            map.serialize_entry("Order", value)?;
-        }
-        if let Some(value) = &self.parallelism {
-            map.serialize_entry("Parallelism", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Delay", &self.delay);
+        map.optional("FailureAction", &self.failure_action);
+        map.optional("MaxFailureRatio", &self.max_failure_ratio);
+        map.optional("Monitor", &self.monitor);
+        map.optional("Order", &self.order);
+        map.optional("Parallelism", &self.parallelism);
         map.end()
     }
 }
@@ -13779,24 +10392,14 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecUpdateConfig {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Delay" => field_0 = map.next_value::<Option<i64>>()?,
-                        "FailureAction" => {
-                            field_1 = map
-                                .next_value::<
-                                    Option<ServiceSpecUpdateConfigFailureAction>,
-                                >()?;
-                        }
-                        "MaxFailureRatio" => field_2 = map.next_value::<Option<f64>>()?,
-                        "Monitor" => field_3 = map.next_value::<Option<i64>>()?,
-                        "Order" => {
-                            field_4 = map
-                                .next_value::<Option<ServiceSpecUpdateConfigOrder>>()?;
-                        }
-                        "Parallelism" => field_5 = map.next_value::<Option<i64>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Delay" => field::nullable(&mut map, &mut field_0),
+                        "FailureAction" => field::nullable(&mut map, &mut field_1),
+                        "MaxFailureRatio" => field::nullable(&mut map, &mut field_2),
+                        "Monitor" => field::nullable(&mut map, &mut field_3),
+                        "Order" => field::nullable(&mut map, &mut field_4),
+                        "Parallelism" => field::nullable(&mut map, &mut field_5),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ServiceSpecUpdateConfig {
                     delay: field_0,
@@ -13842,11 +10445,8 @@ impl<'de> serde::Deserialize<'de> for ServiceSpecUpdateConfigOrder {
 
 impl serde::Serialize for SwarmNetworkVersion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.index {
-            map.serialize_entry("Index", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Index", &self.index);
         map.end()
     }
 }
@@ -13870,11 +10470,9 @@ impl<'de> serde::Deserialize<'de> for SwarmNetworkVersion {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Index" => field_0 = map.next_value::<Option<u64>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Index" => field::nullable(&mut map, &mut field_0),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(SwarmNetworkVersion {
                     index: field_0,
@@ -13887,11 +10485,8 @@ impl<'de> serde::Deserialize<'de> for SwarmNetworkVersion {
 
 impl serde::Serialize for SwarmNetworkSpecConfigFrom {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.network {
-            map.serialize_entry("Network", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Network", &self.network);
         map.end()
     }
 }
@@ -13915,11 +10510,9 @@ impl<'de> serde::Deserialize<'de> for SwarmNetworkSpecConfigFrom {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Network" => field_0 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Network" => field::nullable(&mut map, &mut field_0),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(SwarmNetworkSpecConfigFrom {
                     network: field_0,
@@ -13932,23 +10525,12 @@ impl<'de> serde::Deserialize<'de> for SwarmNetworkSpecConfigFrom {
 
 impl serde::Serialize for SwarmSpecCaConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.external_cas {
-            map.serialize_entry("ExternalCAs", value)?;
-        }
-        if let Some(value) = &self.force_rotate {
-            map.serialize_entry("ForceRotate", value)?;
-        }
-        if let Some(value) = &self.node_cert_expiry {
-            map.serialize_entry("NodeCertExpiry", value)?;
-        }
-        if let Some(value) = &self.signing_ca_cert {
-            map.serialize_entry("SigningCACert", value)?;
-        }
-        if let Some(value) = &self.signing_ca_key {
-            map.serialize_entry("SigningCAKey", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("ExternalCAs", &self.external_cas);
+        map.optional("ForceRotate", &self.force_rotate);
+        map.optional("NodeCertExpiry", &self.node_cert_expiry);
+        map.optional("SigningCACert", &self.signing_ca_cert);
+        map.optional("SigningCAKey", &self.signing_ca_key);
         map.end()
     }
 }
@@ -13976,20 +10558,13 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecCaConfig {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "ExternalCAs" => {
-                            field_0 = map
-                                .next_value::<
-                                    Option<Vec<SwarmSpecCaConfigExternalCasItem>>,
-                                >()?;
-                        }
-                        "ForceRotate" => field_1 = map.next_value::<Option<u64>>()?,
-                        "NodeCertExpiry" => field_2 = map.next_value::<Option<i64>>()?,
-                        "SigningCACert" => field_3 = map.next_value::<Option<String>>()?,
-                        "SigningCAKey" => field_4 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "ExternalCAs" => field::nullable(&mut map, &mut field_0),
+                        "ForceRotate" => field::nullable(&mut map, &mut field_1),
+                        "NodeCertExpiry" => field::nullable(&mut map, &mut field_2),
+                        "SigningCACert" => field::nullable(&mut map, &mut field_3),
+                        "SigningCAKey" => field::nullable(&mut map, &mut field_4),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(SwarmSpecCaConfig {
                     external_cas: field_0,
@@ -14006,20 +10581,11 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecCaConfig {
 
 impl serde::Serialize for SwarmSpecCaConfigExternalCasItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ca_cert {
-            map.serialize_entry("CACert", value)?;
-        }
-        if let Some(value) = &self.options {
-            map.serialize_entry("Options", value)?;
-        }
-        if let Some(value) = &self.protocol {
-            map.serialize_entry("Protocol", value)?;
-        }
-        if let Some(value) = &self.url {
-            map.serialize_entry("URL", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("CACert", &self.ca_cert);
+        map.optional("Options", &self.options);
+        map.optional("Protocol", &self.protocol);
+        map.optional("URL", &self.url);
         map.end()
     }
 }
@@ -14046,24 +10612,12 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecCaConfigExternalCasItem {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "CACert" => field_0 = map.next_value::<Option<String>>()?,
-                        "Options" => {
-                            field_1 = map
-                                .next_value::<
-                                    Option<std::collections::HashMap<String, String>>,
-                                >()?;
-                        }
-                        "Protocol" => {
-                            field_2 = map
-                                .next_value::<
-                                    Option<SwarmSpecCaConfigExternalCasItemProtocol>,
-                                >()?;
-                        }
-                        "URL" => field_3 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "CACert" => field::nullable(&mut map, &mut field_0),
+                        "Options" => field::nullable(&mut map, &mut field_1),
+                        "Protocol" => field::nullable(&mut map, &mut field_2),
+                        "URL" => field::nullable(&mut map, &mut field_3),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(SwarmSpecCaConfigExternalCasItem {
                     ca_cert: field_0,
@@ -14093,11 +10647,8 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecCaConfigExternalCasItemProtocol {
 
 impl serde::Serialize for SwarmSpecDispatcher {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.heartbeat_period {
-            map.serialize_entry("HeartbeatPeriod", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("HeartbeatPeriod", &self.heartbeat_period);
         map.end()
     }
 }
@@ -14121,11 +10672,9 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecDispatcher {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "HeartbeatPeriod" => field_0 = map.next_value::<Option<i64>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "HeartbeatPeriod" => field::nullable(&mut map, &mut field_0),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(SwarmSpecDispatcher {
                     heartbeat_period: field_0,
@@ -14138,11 +10687,8 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecDispatcher {
 
 impl serde::Serialize for SwarmSpecEncryptionConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.auto_lock_managers {
-            map.serialize_entry("AutoLockManagers", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("AutoLockManagers", &self.auto_lock_managers);
         map.end()
     }
 }
@@ -14166,11 +10712,9 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecEncryptionConfig {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "AutoLockManagers" => field_0 = map.next_value::<Option<bool>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "AutoLockManagers" => field::nullable(&mut map, &mut field_0),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(SwarmSpecEncryptionConfig {
                     auto_lock_managers: field_0,
@@ -14183,11 +10727,8 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecEncryptionConfig {
 
 impl serde::Serialize for SwarmSpecOrchestration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.task_history_retention_limit {
-            map.serialize_entry("TaskHistoryRetentionLimit", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("TaskHistoryRetentionLimit", &self.task_history_retention_limit);
         map.end()
     }
 }
@@ -14212,12 +10753,10 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecOrchestration {
                 {
                     match key.as_str() {
                         "TaskHistoryRetentionLimit" => {
-                            field_0 = map.next_value::<Option<i64>>()?;
+                            field::nullable(&mut map, &mut field_0)
                         }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(SwarmSpecOrchestration {
                     task_history_retention_limit: field_0,
@@ -14230,23 +10769,12 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecOrchestration {
 
 impl serde::Serialize for SwarmSpecRaft {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.election_tick {
-            map.serialize_entry("ElectionTick", value)?;
-        }
-        if let Some(value) = &self.heartbeat_tick {
-            map.serialize_entry("HeartbeatTick", value)?;
-        }
-        if let Some(value) = &self.keep_old_snapshots {
-            map.serialize_entry("KeepOldSnapshots", value)?;
-        }
-        if let Some(value) = &self.log_entries_for_slow_followers {
-            map.serialize_entry("LogEntriesForSlowFollowers", value)?;
-        }
-        if let Some(value) = &self.snapshot_interval {
-            map.serialize_entry("SnapshotInterval", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("ElectionTick", &self.election_tick);
+        map.optional("HeartbeatTick", &self.heartbeat_tick);
+        map.optional("KeepOldSnapshots", &self.keep_old_snapshots);
+        map.optional("LogEntriesForSlowFollowers", &self.log_entries_for_slow_followers);
+        map.optional("SnapshotInterval", &self.snapshot_interval);
         map.end()
     }
 }
@@ -14274,17 +10802,15 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecRaft {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "ElectionTick" => field_0 = map.next_value::<Option<i64>>()?,
-                        "HeartbeatTick" => field_1 = map.next_value::<Option<i64>>()?,
-                        "KeepOldSnapshots" => field_2 = map.next_value::<Option<u64>>()?,
+                        "ElectionTick" => field::nullable(&mut map, &mut field_0),
+                        "HeartbeatTick" => field::nullable(&mut map, &mut field_1),
+                        "KeepOldSnapshots" => field::nullable(&mut map, &mut field_2),
                         "LogEntriesForSlowFollowers" => {
-                            field_3 = map.next_value::<Option<u64>>()?;
+                            field::nullable(&mut map, &mut field_3)
                         }
-                        "SnapshotInterval" => field_4 = map.next_value::<Option<u64>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "SnapshotInterval" => field::nullable(&mut map, &mut field_4),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(SwarmSpecRaft {
                     election_tick: field_0,
@@ -14301,11 +10827,8 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecRaft {
 
 impl serde::Serialize for SwarmSpecTaskDefaults {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.log_driver {
-            map.serialize_entry("LogDriver", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("LogDriver", &self.log_driver);
         map.end()
     }
 }
@@ -14329,14 +10852,9 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecTaskDefaults {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "LogDriver" => {
-                            field_0 = map
-                                .next_value::<Option<SwarmSpecTaskDefaultsLogDriver>>()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "LogDriver" => field::nullable(&mut map, &mut field_0),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(SwarmSpecTaskDefaults {
                     log_driver: field_0,
@@ -14349,14 +10867,9 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecTaskDefaults {
 
 impl serde::Serialize for SwarmSpecTaskDefaultsLogDriver {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("Name", value)?;
-        }
-        if let Some(value) = &self.options {
-            map.serialize_entry("Options", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Name", &self.name);
+        map.optional("Options", &self.options);
         map.end()
     }
 }
@@ -14381,17 +10894,10 @@ impl<'de> serde::Deserialize<'de> for SwarmSpecTaskDefaultsLogDriver {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Name" => field_0 = map.next_value::<Option<String>>()?,
-                        "Options" => {
-                            field_1 = map
-                                .next_value::<
-                                    Option<std::collections::HashMap<String, String>>,
-                                >()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Name" => field::nullable(&mut map, &mut field_0),
+                        "Options" => field::nullable(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(SwarmSpecTaskDefaultsLogDriver {
                     name: field_0,
@@ -14433,14 +10939,9 @@ impl<'de> serde::Deserialize<'de> for SystemInfoCgroupVersion {
 
 impl serde::Serialize for SystemInfoDefaultAddressPoolsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.base {
-            map.serialize_entry("Base", value)?;
-        }
-        if let Some(value) = &self.size {
-            map.serialize_entry("Size", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Base", &self.base);
+        map.optional("Size", &self.size);
         map.end()
     }
 }
@@ -14465,12 +10966,10 @@ impl<'de> serde::Deserialize<'de> for SystemInfoDefaultAddressPoolsItem {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Base" => field_0 = map.next_value::<Option<String>>()?,
-                        "Size" => field_1 = map.next_value::<Option<i64>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Base" => field::nullable(&mut map, &mut field_0),
+                        "Size" => field::nullable(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(SystemInfoDefaultAddressPoolsItem {
                     base: field_0,
@@ -14498,13 +10997,10 @@ impl<'de> serde::Deserialize<'de> for SystemInfoIsolation {
 
 impl serde::Serialize for SystemVersionComponentsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.details {
-            map.serialize_entry("Details", value)?;
-        }
-        map.serialize_entry("Name", &self.name)?;
-        map.serialize_entry("Version", &self.version)?;
+        let mut map = field::Writer::new(serializer);
+        map.optional("Details", &self.details);
+        map.required("Name", &self.name);
+        map.required("Version", &self.version);
         map.end()
     }
 }
@@ -14530,26 +11026,16 @@ impl<'de> serde::Deserialize<'de> for SystemVersionComponentsItem {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Details" => {
-                            field_0 = map.next_value::<Option<serde_json::Value>>()?;
-                        }
-                        "Name" => field_1 = Some(map.next_value::<String>()?),
-                        "Version" => field_2 = Some(map.next_value::<String>()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Details" => field::nullable(&mut map, &mut field_0),
+                        "Name" => field::value(&mut map, &mut field_1),
+                        "Version" => field::value(&mut map, &mut field_2),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(SystemVersionComponentsItem {
                     details: field_0,
-                    name: field_1
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Name"))?,
-                    version: field_2
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Version"))?,
+                    name: field::required(field_1, "Name")?,
+                    version: field::required(field_2, "Version")?,
                 })
             }
         }
@@ -14559,9 +11045,8 @@ impl<'de> serde::Deserialize<'de> for SystemVersionComponentsItem {
 
 impl serde::Serialize for SystemVersionPlatform {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("Name", &self.name)?;
+        let mut map = field::Writer::new(serializer);
+        map.required("Name", &self.name);
         map.end()
     }
 }
@@ -14585,17 +11070,12 @@ impl<'de> serde::Deserialize<'de> for SystemVersionPlatform {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Name" => field_0 = Some(map.next_value::<String>()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Name" => field::value(&mut map, &mut field_0),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(SystemVersionPlatform {
-                    name: field_0
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Name"))?,
+                    name: field::required(field_0, "Name")?,
                 })
             }
         }
@@ -14605,92 +11085,35 @@ impl<'de> serde::Deserialize<'de> for SystemVersionPlatform {
 
 impl serde::Serialize for TaskSpecContainerSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.args {
-            map.serialize_entry("Args", value)?;
-        }
-        if let Some(value) = &self.capability_add {
-            map.serialize_entry("CapabilityAdd", value)?;
-        }
-        if let Some(value) = &self.capability_drop {
-            map.serialize_entry("CapabilityDrop", value)?;
-        }
-        if let Some(value) = &self.command {
-            map.serialize_entry("Command", value)?;
-        }
-        if let Some(value) = &self.configs {
-            map.serialize_entry("Configs", value)?;
-        }
-        if let Some(value) = &self.dns_config {
-            map.serialize_entry("DNSConfig", value)?;
-        }
-        if let Some(value) = &self.dir {
-            map.serialize_entry("Dir", value)?;
-        }
-        if let Some(value) = &self.env {
-            map.serialize_entry("Env", value)?;
-        }
-        if let Some(value) = &self.groups {
-            map.serialize_entry("Groups", value)?;
-        }
-        if let Some(value) = &self.healthcheck {
-            map.serialize_entry("Healthcheck", value)?;
-        }
-        if let Some(value) = &self.hostname {
-            map.serialize_entry("Hostname", value)?;
-        }
-        if let Some(value) = &self.hosts {
-            map.serialize_entry("Hosts", value)?;
-        }
-        if let Some(value) = &self.image {
-            map.serialize_entry("Image", value)?;
-        }
-        if let Some(value) = &self.init {
-            map.serialize_entry("Init", value)?;
-        }
-        if let Some(value) = &self.isolation {
-            map.serialize_entry("Isolation", value)?;
-        }
-        if let Some(value) = &self.labels {
-            map.serialize_entry("Labels", value)?;
-        }
-        if let Some(value) = &self.mounts {
-            map.serialize_entry("Mounts", value)?;
-        }
-        if let Some(value) = &self.oom_score_adj {
-            map.serialize_entry("OomScoreAdj", value)?;
-        }
-        if let Some(value) = &self.open_stdin {
-            map.serialize_entry("OpenStdin", value)?;
-        }
-        if let Some(value) = &self.privileges {
-            map.serialize_entry("Privileges", value)?;
-        }
-        if let Some(value) = &self.read_only {
-            map.serialize_entry("ReadOnly", value)?;
-        }
-        if let Some(value) = &self.secrets {
-            map.serialize_entry("Secrets", value)?;
-        }
-        if let Some(value) = &self.stop_grace_period {
-            map.serialize_entry("StopGracePeriod", value)?;
-        }
-        if let Some(value) = &self.stop_signal {
-            map.serialize_entry("StopSignal", value)?;
-        }
-        if let Some(value) = &self.sysctls {
-            map.serialize_entry("Sysctls", value)?;
-        }
-        if let Some(value) = &self.tty {
-            map.serialize_entry("TTY", value)?;
-        }
-        if let Some(value) = &self.ulimits {
-            map.serialize_entry("Ulimits", value)?;
-        }
-        if let Some(value) = &self.user {
-            map.serialize_entry("User", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Args", &self.args);
+        map.optional("CapabilityAdd", &self.capability_add);
+        map.optional("CapabilityDrop", &self.capability_drop);
+        map.optional("Command", &self.command);
+        map.optional("Configs", &self.configs);
+        map.optional("DNSConfig", &self.dns_config);
+        map.optional("Dir", &self.dir);
+        map.optional("Env", &self.env);
+        map.optional("Groups", &self.groups);
+        map.optional("Healthcheck", &self.healthcheck);
+        map.optional("Hostname", &self.hostname);
+        map.optional("Hosts", &self.hosts);
+        map.optional("Image", &self.image);
+        map.optional("Init", &self.init);
+        map.optional("Isolation", &self.isolation);
+        map.optional("Labels", &self.labels);
+        map.optional("Mounts", &self.mounts);
+        map.optional("OomScoreAdj", &self.oom_score_adj);
+        map.optional("OpenStdin", &self.open_stdin);
+        map.optional("Privileges", &self.privileges);
+        map.optional("ReadOnly", &self.read_only);
+        map.optional("Secrets", &self.secrets);
+        map.optional("StopGracePeriod", &self.stop_grace_period);
+        map.optional("StopSignal", &self.stop_signal);
+        map.optional("Sysctls", &self.sysctls);
+        map.optional("TTY", &self.tty);
+        map.optional("Ulimits", &self.ulimits);
+        map.optional("User", &self.user);
         map.end()
     }
 }
@@ -14741,78 +11164,36 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpec {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Args" => field_0 = map.next_value::<Option<Vec<String>>>()?,
-                        "CapabilityAdd" => {
-                            field_1 = map.next_value::<Option<Vec<String>>>()?;
-                        }
-                        "CapabilityDrop" => {
-                            field_2 = map.next_value::<Option<Vec<String>>>()?;
-                        }
-                        "Command" => field_3 = map.next_value::<Option<Vec<String>>>()?,
-                        "Configs" => {
-                            field_4 = map
-                                .next_value::<
-                                    Option<Vec<TaskSpecContainerSpecConfigsItem>>,
-                                >()?;
-                        }
-                        "DNSConfig" => {
-                            field_5 = map
-                                .next_value::<Option<TaskSpecContainerSpecDnsConfig>>()?;
-                        }
-                        "Dir" => field_6 = map.next_value::<Option<String>>()?,
-                        "Env" => field_7 = map.next_value::<Option<Vec<String>>>()?,
-                        "Groups" => field_8 = map.next_value::<Option<Vec<String>>>()?,
-                        "Healthcheck" => {
-                            field_9 = map.next_value::<Option<HealthConfig>>()?;
-                        }
-                        "Hostname" => field_10 = map.next_value::<Option<String>>()?,
-                        "Hosts" => field_11 = map.next_value::<Option<Vec<String>>>()?,
-                        "Image" => field_12 = map.next_value::<Option<String>>()?,
-                        "Init" => field_13 = map.next_value::<Option<bool>>()?,
-                        "Isolation" => {
-                            field_14 = map
-                                .next_value::<Option<TaskSpecContainerSpecIsolation>>()?;
-                        }
-                        "Labels" => {
-                            field_15 = map
-                                .next_value::<
-                                    Option<std::collections::HashMap<String, String>>,
-                                >()?;
-                        }
-                        "Mounts" => field_16 = map.next_value::<Option<Vec<Mount>>>()?,
-                        "OomScoreAdj" => field_17 = map.next_value::<Option<i64>>()?,
-                        "OpenStdin" => field_18 = map.next_value::<Option<bool>>()?,
-                        "Privileges" => {
-                            field_19 = map
-                                .next_value::<Option<TaskSpecContainerSpecPrivileges>>()?;
-                        }
-                        "ReadOnly" => field_20 = map.next_value::<Option<bool>>()?,
-                        "Secrets" => {
-                            field_21 = map
-                                .next_value::<
-                                    Option<Vec<TaskSpecContainerSpecSecretsItem>>,
-                                >()?;
-                        }
-                        "StopGracePeriod" => field_22 = map.next_value::<Option<i64>>()?,
-                        "StopSignal" => field_23 = map.next_value::<Option<String>>()?,
-                        "Sysctls" => {
-                            field_24 = map
-                                .next_value::<
-                                    Option<std::collections::HashMap<String, String>>,
-                                >()?;
-                        }
-                        "TTY" => field_25 = map.next_value::<Option<bool>>()?,
-                        "Ulimits" => {
-                            field_26 = map
-                                .next_value::<
-                                    Option<Vec<TaskSpecContainerSpecUlimitsItem>>,
-                                >()?;
-                        }
-                        "User" => field_27 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Args" => field::nullable(&mut map, &mut field_0),
+                        "CapabilityAdd" => field::nullable(&mut map, &mut field_1),
+                        "CapabilityDrop" => field::nullable(&mut map, &mut field_2),
+                        "Command" => field::nullable(&mut map, &mut field_3),
+                        "Configs" => field::nullable(&mut map, &mut field_4),
+                        "DNSConfig" => field::nullable(&mut map, &mut field_5),
+                        "Dir" => field::nullable(&mut map, &mut field_6),
+                        "Env" => field::nullable(&mut map, &mut field_7),
+                        "Groups" => field::nullable(&mut map, &mut field_8),
+                        "Healthcheck" => field::nullable(&mut map, &mut field_9),
+                        "Hostname" => field::nullable(&mut map, &mut field_10),
+                        "Hosts" => field::nullable(&mut map, &mut field_11),
+                        "Image" => field::nullable(&mut map, &mut field_12),
+                        "Init" => field::nullable(&mut map, &mut field_13),
+                        "Isolation" => field::nullable(&mut map, &mut field_14),
+                        "Labels" => field::nullable(&mut map, &mut field_15),
+                        "Mounts" => field::nullable(&mut map, &mut field_16),
+                        "OomScoreAdj" => field::nullable(&mut map, &mut field_17),
+                        "OpenStdin" => field::nullable(&mut map, &mut field_18),
+                        "Privileges" => field::nullable(&mut map, &mut field_19),
+                        "ReadOnly" => field::nullable(&mut map, &mut field_20),
+                        "Secrets" => field::nullable(&mut map, &mut field_21),
+                        "StopGracePeriod" => field::nullable(&mut map, &mut field_22),
+                        "StopSignal" => field::nullable(&mut map, &mut field_23),
+                        "Sysctls" => field::nullable(&mut map, &mut field_24),
+                        "TTY" => field::nullable(&mut map, &mut field_25),
+                        "Ulimits" => field::nullable(&mut map, &mut field_26),
+                        "User" => field::nullable(&mut map, &mut field_27),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(TaskSpecContainerSpec {
                     args: field_0,
@@ -14852,20 +11233,11 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpec {
 
 impl serde::Serialize for TaskSpecContainerSpecConfigsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.config_id {
-            map.serialize_entry("ConfigID", value)?;
-        }
-        if let Some(value) = &self.config_name {
-            map.serialize_entry("ConfigName", value)?;
-        }
-        if let Some(value) = &self.file {
-            map.serialize_entry("File", value)?;
-        }
-        if let Some(value) = &self.runtime {
-            map.serialize_entry("Runtime", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("ConfigID", &self.config_id);
+        map.optional("ConfigName", &self.config_name);
+        map.optional("File", &self.file);
+        map.optional("Runtime", &self.runtime);
         map.end()
     }
 }
@@ -14892,21 +11264,12 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecConfigsItem {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "ConfigID" => field_0 = map.next_value::<Option<String>>()?,
-                        "ConfigName" => field_1 = map.next_value::<Option<String>>()?,
-                        "File" => {
-                            field_2 = map
-                                .next_value::<
-                                    Option<TaskSpecContainerSpecConfigsItemFile>,
-                                >()?;
-                        }
-                        "Runtime" => {
-                            field_3 = map.next_value::<Option<serde_json::Value>>()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "ConfigID" => field::nullable(&mut map, &mut field_0),
+                        "ConfigName" => field::nullable(&mut map, &mut field_1),
+                        "File" => field::nullable(&mut map, &mut field_2),
+                        "Runtime" => field::nullable(&mut map, &mut field_3),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(TaskSpecContainerSpecConfigsItem {
                     config_id: field_0,
@@ -14922,20 +11285,11 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecConfigsItem {
 
 impl serde::Serialize for TaskSpecContainerSpecConfigsItemFile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.gid {
-            map.serialize_entry("GID", value)?;
-        }
-        if let Some(value) = &self.mode {
-            map.serialize_entry("Mode", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("Name", value)?;
-        }
-        if let Some(value) = &self.uid {
-            map.serialize_entry("UID", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("GID", &self.gid);
+        map.optional("Mode", &self.mode);
+        map.optional("Name", &self.name);
+        map.optional("UID", &self.uid);
         map.end()
     }
 }
@@ -14962,14 +11316,12 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecConfigsItemFile {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "GID" => field_0 = map.next_value::<Option<String>>()?,
-                        "Mode" => field_1 = map.next_value::<Option<u32>>()?,
-                        "Name" => field_2 = map.next_value::<Option<String>>()?,
-                        "UID" => field_3 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "GID" => field::nullable(&mut map, &mut field_0),
+                        "Mode" => field::nullable(&mut map, &mut field_1),
+                        "Name" => field::nullable(&mut map, &mut field_2),
+                        "UID" => field::nullable(&mut map, &mut field_3),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(TaskSpecContainerSpecConfigsItemFile {
                     gid: field_0,
@@ -14985,17 +11337,10 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecConfigsItemFile {
 
 impl serde::Serialize for TaskSpecContainerSpecDnsConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.nameservers {
-            map.serialize_entry("Nameservers", value)?;
-        }
-        if let Some(value) = &self.options {
-            map.serialize_entry("Options", value)?;
-        }
-        if let Some(value) = &self.search {
-            map.serialize_entry("Search", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Nameservers", &self.nameservers);
+        map.optional("Options", &self.options);
+        map.optional("Search", &self.search);
         map.end()
     }
 }
@@ -15021,15 +11366,11 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecDnsConfig {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Nameservers" => {
-                            field_0 = map.next_value::<Option<Vec<String>>>()?;
-                        }
-                        "Options" => field_1 = map.next_value::<Option<Vec<String>>>()?,
-                        "Search" => field_2 = map.next_value::<Option<Vec<String>>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Nameservers" => field::nullable(&mut map, &mut field_0),
+                        "Options" => field::nullable(&mut map, &mut field_1),
+                        "Search" => field::nullable(&mut map, &mut field_2),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(TaskSpecContainerSpecDnsConfig {
                     nameservers: field_0,
@@ -15058,23 +11399,12 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecIsolation {
 
 impl serde::Serialize for TaskSpecContainerSpecPrivileges {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.app_armor {
-            map.serialize_entry("AppArmor", value)?;
-        }
-        if let Some(value) = &self.credential_spec {
-            map.serialize_entry("CredentialSpec", value)?;
-        }
-        if let Some(value) = &self.no_new_privileges {
-            map.serialize_entry("NoNewPrivileges", value)?;
-        }
-        if let Some(value) = &self.se_linux_context {
-            map.serialize_entry("SELinuxContext", value)?;
-        }
-        if let Some(value) = &self.seccomp {
-            map.serialize_entry("Seccomp", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("AppArmor", &self.app_armor);
+        map.optional("CredentialSpec", &self.credential_spec);
+        map.optional("NoNewPrivileges", &self.no_new_privileges);
+        map.optional("SELinuxContext", &self.se_linux_context);
+        map.optional("Seccomp", &self.seccomp);
         map.end()
     }
 }
@@ -15102,35 +11432,13 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivileges {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "AppArmor" => {
-                            field_0 = map
-                                .next_value::<
-                                    Option<TaskSpecContainerSpecPrivilegesAppArmor>,
-                                >()?;
-                        }
-                        "CredentialSpec" => {
-                            field_1 = map
-                                .next_value::<
-                                    Option<TaskSpecContainerSpecPrivilegesCredentialSpec>,
-                                >()?;
-                        }
-                        "NoNewPrivileges" => field_2 = map.next_value::<Option<bool>>()?,
-                        "SELinuxContext" => {
-                            field_3 = map
-                                .next_value::<
-                                    Option<TaskSpecContainerSpecPrivilegesSeLinuxContext>,
-                                >()?;
-                        }
-                        "Seccomp" => {
-                            field_4 = map
-                                .next_value::<
-                                    Option<TaskSpecContainerSpecPrivilegesSeccomp>,
-                                >()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "AppArmor" => field::nullable(&mut map, &mut field_0),
+                        "CredentialSpec" => field::nullable(&mut map, &mut field_1),
+                        "NoNewPrivileges" => field::nullable(&mut map, &mut field_2),
+                        "SELinuxContext" => field::nullable(&mut map, &mut field_3),
+                        "Seccomp" => field::nullable(&mut map, &mut field_4),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(TaskSpecContainerSpecPrivileges {
                     app_armor: field_0,
@@ -15147,11 +11455,8 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivileges {
 
 impl serde::Serialize for TaskSpecContainerSpecPrivilegesAppArmor {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.mode {
-            map.serialize_entry("Mode", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Mode", &self.mode);
         map.end()
     }
 }
@@ -15175,16 +11480,9 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivilegesAppArmor {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Mode" => {
-                            field_0 = map
-                                .next_value::<
-                                    Option<TaskSpecContainerSpecPrivilegesAppArmorMode>,
-                                >()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Mode" => field::nullable(&mut map, &mut field_0),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(TaskSpecContainerSpecPrivilegesAppArmor {
                     mode: field_0,
@@ -15211,17 +11509,10 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivilegesAppArmorMod
 
 impl serde::Serialize for TaskSpecContainerSpecPrivilegesCredentialSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.config {
-            map.serialize_entry("Config", value)?;
-        }
-        if let Some(value) = &self.file {
-            map.serialize_entry("File", value)?;
-        }
-        if let Some(value) = &self.registry {
-            map.serialize_entry("Registry", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Config", &self.config);
+        map.optional("File", &self.file);
+        map.optional("Registry", &self.registry);
         map.end()
     }
 }
@@ -15247,13 +11538,11 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivilegesCredentialS
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Config" => field_0 = map.next_value::<Option<String>>()?,
-                        "File" => field_1 = map.next_value::<Option<String>>()?,
-                        "Registry" => field_2 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Config" => field::nullable(&mut map, &mut field_0),
+                        "File" => field::nullable(&mut map, &mut field_1),
+                        "Registry" => field::nullable(&mut map, &mut field_2),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(TaskSpecContainerSpecPrivilegesCredentialSpec {
                     config: field_0,
@@ -15268,23 +11557,12 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivilegesCredentialS
 
 impl serde::Serialize for TaskSpecContainerSpecPrivilegesSeLinuxContext {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.disable {
-            map.serialize_entry("Disable", value)?;
-        }
-        if let Some(value) = &self.level {
-            map.serialize_entry("Level", value)?;
-        }
-        if let Some(value) = &self.role {
-            map.serialize_entry("Role", value)?;
-        }
-        if let Some(value) = &self.type_ {
-            map.serialize_entry("Type", value)?;
-        }
-        if let Some(value) = &self.user {
-            map.serialize_entry("User", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Disable", &self.disable);
+        map.optional("Level", &self.level);
+        map.optional("Role", &self.role);
+        map.optional("Type", &self.type_);
+        map.optional("User", &self.user);
         map.end()
     }
 }
@@ -15312,15 +11590,13 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivilegesSeLinuxCont
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Disable" => field_0 = map.next_value::<Option<bool>>()?,
-                        "Level" => field_1 = map.next_value::<Option<String>>()?,
-                        "Role" => field_2 = map.next_value::<Option<String>>()?,
-                        "Type" => field_3 = map.next_value::<Option<String>>()?,
-                        "User" => field_4 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Disable" => field::nullable(&mut map, &mut field_0),
+                        "Level" => field::nullable(&mut map, &mut field_1),
+                        "Role" => field::nullable(&mut map, &mut field_2),
+                        "Type" => field::nullable(&mut map, &mut field_3),
+                        "User" => field::nullable(&mut map, &mut field_4),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(TaskSpecContainerSpecPrivilegesSeLinuxContext {
                     disable: field_0,
@@ -15337,14 +11613,9 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivilegesSeLinuxCont
 
 impl serde::Serialize for TaskSpecContainerSpecPrivilegesSeccomp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.mode {
-            map.serialize_entry("Mode", value)?;
-        }
-        if let Some(value) = &self.profile {
-            map.serialize_entry("Profile", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Mode", &self.mode);
+        map.optional("Profile", &self.profile);
         map.end()
     }
 }
@@ -15369,17 +11640,10 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivilegesSeccomp {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Mode" => {
-                            field_0 = map
-                                .next_value::<
-                                    Option<TaskSpecContainerSpecPrivilegesSeccompMode>,
-                                >()?;
-                        }
-                        "Profile" => field_1 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Mode" => field::nullable(&mut map, &mut field_0),
+                        "Profile" => field::nullable(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(TaskSpecContainerSpecPrivilegesSeccomp {
                     mode: field_0,
@@ -15407,17 +11671,10 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecPrivilegesSeccompMode
 
 impl serde::Serialize for TaskSpecContainerSpecSecretsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.file {
-            map.serialize_entry("File", value)?;
-        }
-        if let Some(value) = &self.secret_id {
-            map.serialize_entry("SecretID", value)?;
-        }
-        if let Some(value) = &self.secret_name {
-            map.serialize_entry("SecretName", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("File", &self.file);
+        map.optional("SecretID", &self.secret_id);
+        map.optional("SecretName", &self.secret_name);
         map.end()
     }
 }
@@ -15443,18 +11700,11 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecSecretsItem {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "File" => {
-                            field_0 = map
-                                .next_value::<
-                                    Option<TaskSpecContainerSpecSecretsItemFile>,
-                                >()?;
-                        }
-                        "SecretID" => field_1 = map.next_value::<Option<String>>()?,
-                        "SecretName" => field_2 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "File" => field::nullable(&mut map, &mut field_0),
+                        "SecretID" => field::nullable(&mut map, &mut field_1),
+                        "SecretName" => field::nullable(&mut map, &mut field_2),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(TaskSpecContainerSpecSecretsItem {
                     file: field_0,
@@ -15469,20 +11719,11 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecSecretsItem {
 
 impl serde::Serialize for TaskSpecContainerSpecSecretsItemFile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.gid {
-            map.serialize_entry("GID", value)?;
-        }
-        if let Some(value) = &self.mode {
-            map.serialize_entry("Mode", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("Name", value)?;
-        }
-        if let Some(value) = &self.uid {
-            map.serialize_entry("UID", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("GID", &self.gid);
+        map.optional("Mode", &self.mode);
+        map.optional("Name", &self.name);
+        map.optional("UID", &self.uid);
         map.end()
     }
 }
@@ -15509,14 +11750,12 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecSecretsItemFile {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "GID" => field_0 = map.next_value::<Option<String>>()?,
-                        "Mode" => field_1 = map.next_value::<Option<u32>>()?,
-                        "Name" => field_2 = map.next_value::<Option<String>>()?,
-                        "UID" => field_3 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "GID" => field::nullable(&mut map, &mut field_0),
+                        "Mode" => field::nullable(&mut map, &mut field_1),
+                        "Name" => field::nullable(&mut map, &mut field_2),
+                        "UID" => field::nullable(&mut map, &mut field_3),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(TaskSpecContainerSpecSecretsItemFile {
                     gid: field_0,
@@ -15532,17 +11771,10 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecSecretsItemFile {
 
 impl serde::Serialize for TaskSpecContainerSpecUlimitsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.hard {
-            map.serialize_entry("Hard", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("Name", value)?;
-        }
-        if let Some(value) = &self.soft {
-            map.serialize_entry("Soft", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Hard", &self.hard);
+        map.optional("Name", &self.name);
+        map.optional("Soft", &self.soft);
         map.end()
     }
 }
@@ -15568,13 +11800,11 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecUlimitsItem {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Hard" => field_0 = map.next_value::<Option<i64>>()?,
-                        "Name" => field_1 = map.next_value::<Option<String>>()?,
-                        "Soft" => field_2 = map.next_value::<Option<i64>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Hard" => field::nullable(&mut map, &mut field_0),
+                        "Name" => field::nullable(&mut map, &mut field_1),
+                        "Soft" => field::nullable(&mut map, &mut field_2),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(TaskSpecContainerSpecUlimitsItem {
                     hard: field_0,
@@ -15589,14 +11819,9 @@ impl<'de> serde::Deserialize<'de> for TaskSpecContainerSpecUlimitsItem {
 
 impl serde::Serialize for TaskSpecLogDriver {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("Name", value)?;
-        }
-        if let Some(value) = &self.options {
-            map.serialize_entry("Options", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Name", &self.name);
+        map.optional("Options", &self.options);
         map.end()
     }
 }
@@ -15621,17 +11846,10 @@ impl<'de> serde::Deserialize<'de> for TaskSpecLogDriver {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Name" => field_0 = map.next_value::<Option<String>>()?,
-                        "Options" => {
-                            field_1 = map
-                                .next_value::<
-                                    Option<std::collections::HashMap<String, String>>,
-                                >()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Name" => field::nullable(&mut map, &mut field_0),
+                        "Options" => field::nullable(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(TaskSpecLogDriver {
                     name: field_0,
@@ -15645,11 +11863,8 @@ impl<'de> serde::Deserialize<'de> for TaskSpecLogDriver {
 
 impl serde::Serialize for TaskSpecNetworkAttachmentSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.container_id {
-            map.serialize_entry("ContainerID", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("ContainerID", &self.container_id);
         map.end()
     }
 }
@@ -15673,11 +11888,9 @@ impl<'de> serde::Deserialize<'de> for TaskSpecNetworkAttachmentSpec {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "ContainerID" => field_0 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "ContainerID" => field::nullable(&mut map, &mut field_0),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(TaskSpecNetworkAttachmentSpec {
                     container_id: field_0,
@@ -15690,20 +11903,11 @@ impl<'de> serde::Deserialize<'de> for TaskSpecNetworkAttachmentSpec {
 
 impl serde::Serialize for TaskSpecPlacement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.constraints {
-            map.serialize_entry("Constraints", value)?;
-        }
-        if let Some(value) = &self.max_replicas {
-            map.serialize_entry("MaxReplicas", value)?;
-        }
-        if let Some(value) = &self.platforms {
-            map.serialize_entry("Platforms", value)?;
-        }
-        if let Some(value) = &self.preferences {
-            map.serialize_entry("Preferences", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Constraints", &self.constraints);
+        map.optional("MaxReplicas", &self.max_replicas);
+        map.optional("Platforms", &self.platforms);
+        map.optional("Preferences", &self.preferences);
         map.end()
     }
 }
@@ -15730,23 +11934,12 @@ impl<'de> serde::Deserialize<'de> for TaskSpecPlacement {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Constraints" => {
-                            field_0 = map.next_value::<Option<Vec<String>>>()?;
-                        }
-                        "MaxReplicas" => field_1 = map.next_value::<Option<i64>>()?,
-                        "Platforms" => {
-                            field_2 = map.next_value::<Option<Vec<Platform>>>()?;
-                        }
-                        "Preferences" => {
-                            field_3 = map
-                                .next_value::<
-                                    Option<Vec<TaskSpecPlacementPreferencesItem>>,
-                                >()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Constraints" => field::nullable(&mut map, &mut field_0),
+                        "MaxReplicas" => field::nullable(&mut map, &mut field_1),
+                        "Platforms" => field::nullable(&mut map, &mut field_2),
+                        "Preferences" => field::nullable(&mut map, &mut field_3),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(TaskSpecPlacement {
                     constraints: field_0,
@@ -15762,11 +11955,8 @@ impl<'de> serde::Deserialize<'de> for TaskSpecPlacement {
 
 impl serde::Serialize for TaskSpecPlacementPreferencesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.spread {
-            map.serialize_entry("Spread", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Spread", &self.spread);
         map.end()
     }
 }
@@ -15790,16 +11980,9 @@ impl<'de> serde::Deserialize<'de> for TaskSpecPlacementPreferencesItem {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Spread" => {
-                            field_0 = map
-                                .next_value::<
-                                    Option<TaskSpecPlacementPreferencesItemSpread>,
-                                >()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Spread" => field::nullable(&mut map, &mut field_0),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(TaskSpecPlacementPreferencesItem {
                     spread: field_0,
@@ -15812,11 +11995,8 @@ impl<'de> serde::Deserialize<'de> for TaskSpecPlacementPreferencesItem {
 
 impl serde::Serialize for TaskSpecPlacementPreferencesItemSpread {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.spread_descriptor {
-            map.serialize_entry("SpreadDescriptor", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("SpreadDescriptor", &self.spread_descriptor);
         map.end()
     }
 }
@@ -15840,13 +12020,9 @@ impl<'de> serde::Deserialize<'de> for TaskSpecPlacementPreferencesItemSpread {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "SpreadDescriptor" => {
-                            field_0 = map.next_value::<Option<String>>()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "SpreadDescriptor" => field::nullable(&mut map, &mut field_0),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(TaskSpecPlacementPreferencesItemSpread {
                     spread_descriptor: field_0,
@@ -15859,20 +12035,11 @@ impl<'de> serde::Deserialize<'de> for TaskSpecPlacementPreferencesItemSpread {
 
 impl serde::Serialize for TaskSpecPluginSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.disabled {
-            map.serialize_entry("Disabled", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("Name", value)?;
-        }
-        if let Some(value) = &self.plugin_privilege {
-            map.serialize_entry("PluginPrivilege", value)?;
-        }
-        if let Some(value) = &self.remote {
-            map.serialize_entry("Remote", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Disabled", &self.disabled);
+        map.optional("Name", &self.name);
+        map.optional("PluginPrivilege", &self.plugin_privilege);
+        map.optional("Remote", &self.remote);
         map.end()
     }
 }
@@ -15899,16 +12066,12 @@ impl<'de> serde::Deserialize<'de> for TaskSpecPluginSpec {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Disabled" => field_0 = map.next_value::<Option<bool>>()?,
-                        "Name" => field_1 = map.next_value::<Option<String>>()?,
-                        "PluginPrivilege" => {
-                            field_2 = map.next_value::<Option<Vec<PluginPrivilege>>>()?;
-                        }
-                        "Remote" => field_3 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Disabled" => field::nullable(&mut map, &mut field_0),
+                        "Name" => field::nullable(&mut map, &mut field_1),
+                        "PluginPrivilege" => field::nullable(&mut map, &mut field_2),
+                        "Remote" => field::nullable(&mut map, &mut field_3),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(TaskSpecPluginSpec {
                     disabled: field_0,
@@ -15924,14 +12087,9 @@ impl<'de> serde::Deserialize<'de> for TaskSpecPluginSpec {
 
 impl serde::Serialize for TaskSpecResources {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.limits {
-            map.serialize_entry("Limits", value)?;
-        }
-        if let Some(value) = &self.reservations {
-            map.serialize_entry("Reservations", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Limits", &self.limits);
+        map.optional("Reservations", &self.reservations);
         map.end()
     }
 }
@@ -15956,14 +12114,10 @@ impl<'de> serde::Deserialize<'de> for TaskSpecResources {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Limits" => field_0 = map.next_value::<Option<Limit>>()?,
-                        "Reservations" => {
-                            field_1 = map.next_value::<Option<ResourceObject>>()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Limits" => field::nullable(&mut map, &mut field_0),
+                        "Reservations" => field::nullable(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(TaskSpecResources {
                     limits: field_0,
@@ -15977,20 +12131,11 @@ impl<'de> serde::Deserialize<'de> for TaskSpecResources {
 
 impl serde::Serialize for TaskSpecRestartPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.condition {
-            map.serialize_entry("Condition", value)?;
-        }
-        if let Some(value) = &self.delay {
-            map.serialize_entry("Delay", value)?;
-        }
-        if let Some(value) = &self.max_attempts {
-            map.serialize_entry("MaxAttempts", value)?;
-        }
-        if let Some(value) = &self.window {
-            map.serialize_entry("Window", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Condition", &self.condition);
+        map.optional("Delay", &self.delay);
+        map.optional("MaxAttempts", &self.max_attempts);
+        map.optional("Window", &self.window);
         map.end()
     }
 }
@@ -16017,17 +12162,12 @@ impl<'de> serde::Deserialize<'de> for TaskSpecRestartPolicy {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Condition" => {
-                            field_0 = map
-                                .next_value::<Option<TaskSpecRestartPolicyCondition>>()?;
-                        }
-                        "Delay" => field_1 = map.next_value::<Option<i64>>()?,
-                        "MaxAttempts" => field_2 = map.next_value::<Option<i64>>()?,
-                        "Window" => field_3 = map.next_value::<Option<i64>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Condition" => field::nullable(&mut map, &mut field_0),
+                        "Delay" => field::nullable(&mut map, &mut field_1),
+                        "MaxAttempts" => field::nullable(&mut map, &mut field_2),
+                        "Window" => field::nullable(&mut map, &mut field_3),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(TaskSpecRestartPolicy {
                     condition: field_0,
@@ -16071,10 +12211,9 @@ impl<'de> serde::Deserialize<'de> for VolumeScope {
 
 impl serde::Serialize for VolumeUsageData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("RefCount", &self.ref_count)?;
-        map.serialize_entry("Size", &self.size)?;
+        let mut map = field::Writer::new(serializer);
+        map.required("RefCount", &self.ref_count);
+        map.required("Size", &self.size);
         map.end()
     }
 }
@@ -16099,22 +12238,14 @@ impl<'de> serde::Deserialize<'de> for VolumeUsageData {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "RefCount" => field_0 = Some(map.next_value::<i64>()?),
-                        "Size" => field_1 = Some(map.next_value::<i64>()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "RefCount" => field::value(&mut map, &mut field_0),
+                        "Size" => field::value(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(VolumeUsageData {
-                    ref_count: field_0
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("RefCount"))?,
-                    size: field_1
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Size"))?,
+                    ref_count: field::required(field_0, "RefCount")?,
+                    size: field::required(field_1, "Size")?,
                 })
             }
         }
@@ -16124,12 +12255,9 @@ impl<'de> serde::Deserialize<'de> for VolumeUsageData {
 
 impl serde::Serialize for SystemAuthResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.identity_token {
-            map.serialize_entry("IdentityToken", value)?;
-        }
-        map.serialize_entry("Status", &self.status)?;
+        let mut map = field::Writer::new(serializer);
+        map.optional("IdentityToken", &self.identity_token);
+        map.required("Status", &self.status);
         map.end()
     }
 }
@@ -16154,19 +12282,14 @@ impl<'de> serde::Deserialize<'de> for SystemAuthResponse {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "IdentityToken" => field_0 = map.next_value::<Option<String>>()?,
-                        "Status" => field_1 = Some(map.next_value::<String>()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "IdentityToken" => field::nullable(&mut map, &mut field_0),
+                        "Status" => field::value(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(SystemAuthResponse {
                     identity_token: field_0,
-                    status: field_1
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Status"))?,
+                    status: field::required(field_1, "Status")?,
                 })
             }
         }
@@ -16204,14 +12327,9 @@ impl<'de> serde::Deserialize<'de> for ImageBuildVersion {
 
 impl serde::Serialize for BuildPruneResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.caches_deleted {
-            map.serialize_entry("CachesDeleted", value)?;
-        }
-        if let Some(value) = &self.space_reclaimed {
-            map.serialize_entry("SpaceReclaimed", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("CachesDeleted", &self.caches_deleted);
+        map.optional("SpaceReclaimed", &self.space_reclaimed);
         map.end()
     }
 }
@@ -16236,14 +12354,10 @@ impl<'de> serde::Deserialize<'de> for BuildPruneResponse {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "CachesDeleted" => {
-                            field_0 = map.next_value::<Option<Vec<String>>>()?;
-                        }
-                        "SpaceReclaimed" => field_1 = map.next_value::<Option<i64>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "CachesDeleted" => field::nullable(&mut map, &mut field_0),
+                        "SpaceReclaimed" => field::nullable(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(BuildPruneResponse {
                     caches_deleted: field_0,
@@ -16257,9 +12371,8 @@ impl<'de> serde::Deserialize<'de> for BuildPruneResponse {
 
 impl serde::Serialize for ConfigCreateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("ID", &self.id)?;
+        let mut map = field::Writer::new(serializer);
+        map.required("ID", &self.id);
         map.end()
     }
 }
@@ -16283,17 +12396,12 @@ impl<'de> serde::Deserialize<'de> for ConfigCreateResponse {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "ID" => field_0 = Some(map.next_value::<String>()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "ID" => field::value(&mut map, &mut field_0),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ConfigCreateResponse {
-                    id: field_0
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("ID"))?,
+                    id: field::required(field_0, "ID")?,
                 })
             }
         }
@@ -16303,89 +12411,34 @@ impl<'de> serde::Deserialize<'de> for ConfigCreateResponse {
 
 impl serde::Serialize for ContainerCreateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.args_escaped {
-            map.serialize_entry("ArgsEscaped", value)?;
-        }
-        if let Some(value) = &self.attach_stderr {
-            map.serialize_entry("AttachStderr", value)?;
-        }
-        if let Some(value) = &self.attach_stdin {
-            map.serialize_entry("AttachStdin", value)?;
-        }
-        if let Some(value) = &self.attach_stdout {
-            map.serialize_entry("AttachStdout", value)?;
-        }
-        if let Some(value) = &self.cmd {
-            map.serialize_entry("Cmd", value)?;
-        }
-        if let Some(value) = &self.domainname {
-            map.serialize_entry("Domainname", value)?;
-        }
-        if let Some(value) = &self.entrypoint {
-            map.serialize_entry("Entrypoint", value)?;
-        }
-        if let Some(value) = &self.env {
-            map.serialize_entry("Env", value)?;
-        }
-        if let Some(value) = &self.exposed_ports {
-            map.serialize_entry("ExposedPorts", value)?;
-        }
-        if let Some(value) = &self.healthcheck {
-            map.serialize_entry("Healthcheck", value)?;
-        }
-        if let Some(value) = &self.hostname {
-            map.serialize_entry("Hostname", value)?;
-        }
-        if let Some(value) = &self.image {
-            map.serialize_entry("Image", value)?;
-        }
-        if let Some(value) = &self.labels {
-            map.serialize_entry("Labels", value)?;
-        }
-        if let Some(value) = &self.mac_address {
-            map.serialize_entry("MacAddress", value)?;
-        }
-        if let Some(value) = &self.network_disabled {
-            map.serialize_entry("NetworkDisabled", value)?;
-        }
-        if let Some(value) = &self.on_build {
-            map.serialize_entry("OnBuild", value)?;
-        }
-        if let Some(value) = &self.open_stdin {
-            map.serialize_entry("OpenStdin", value)?;
-        }
-        if let Some(value) = &self.shell {
-            map.serialize_entry("Shell", value)?;
-        }
-        if let Some(value) = &self.stdin_once {
-            map.serialize_entry("StdinOnce", value)?;
-        }
-        if let Some(value) = &self.stop_signal {
-            map.serialize_entry("StopSignal", value)?;
-        }
-        if let Some(value) = &self.stop_timeout {
-            map.serialize_entry("StopTimeout", value)?;
-        }
-        if let Some(value) = &self.tty {
-            map.serialize_entry("Tty", value)?;
-        }
-        if let Some(value) = &self.user {
-            map.serialize_entry("User", value)?;
-        }
-        if let Some(value) = &self.volumes {
-            map.serialize_entry("Volumes", value)?;
-        }
-        if let Some(value) = &self.working_dir {
-            map.serialize_entry("WorkingDir", value)?;
-        }
-        if let Some(value) = &self.host_config {
-            map.serialize_entry("HostConfig", value)?;
-        }
-        if let Some(value) = &self.networking_config {
-            map.serialize_entry("NetworkingConfig", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("ArgsEscaped", &self.args_escaped);
+        map.optional("AttachStderr", &self.attach_stderr);
+        map.optional("AttachStdin", &self.attach_stdin);
+        map.optional("AttachStdout", &self.attach_stdout);
+        map.optional("Cmd", &self.cmd);
+        map.optional("Domainname", &self.domainname);
+        map.optional("Entrypoint", &self.entrypoint);
+        map.optional("Env", &self.env);
+        map.optional("ExposedPorts", &self.exposed_ports);
+        map.optional("Healthcheck", &self.healthcheck);
+        map.optional("Hostname", &self.hostname);
+        map.optional("Image", &self.image);
+        map.optional("Labels", &self.labels);
+        map.optional("MacAddress", &self.mac_address);
+        map.optional("NetworkDisabled", &self.network_disabled);
+        map.optional("OnBuild", &self.on_build);
+        map.optional("OpenStdin", &self.open_stdin);
+        map.optional("Shell", &self.shell);
+        map.optional("StdinOnce", &self.stdin_once);
+        map.optional("StopSignal", &self.stop_signal);
+        map.optional("StopTimeout", &self.stop_timeout);
+        map.optional("Tty", &self.tty);
+        map.optional("User", &self.user);
+        map.optional("Volumes", &self.volumes);
+        map.optional("WorkingDir", &self.working_dir);
+        map.optional("HostConfig", &self.host_config);
+        map.optional("NetworkingConfig", &self.networking_config);
         map.end()
     }
 }
@@ -16445,70 +12498,35 @@ impl<'de> serde::Deserialize<'de> for ContainerCreateBody {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "ArgsEscaped" => field_0 = map.next_value::<Option<bool>>()?,
-                        "AttachStderr" => field_1 = map.next_value::<Option<bool>>()?,
-                        "AttachStdin" => field_2 = map.next_value::<Option<bool>>()?,
-                        "AttachStdout" => field_3 = map.next_value::<Option<bool>>()?,
-                        "Cmd" => field_4 = map.next_value::<Option<Vec<String>>>()?,
-                        "Domainname" => field_5 = map.next_value::<Option<String>>()?,
-                        "Entrypoint" => {
-                            field_6 = map.next_value::<Option<Vec<String>>>()?;
-                        }
-                        "Env" => field_7 = map.next_value::<Option<Vec<String>>>()?,
-                        "ExposedPorts" => {
-                            field_8 = map
-                                .next_value::<
-                                    Option<
-                                        std::collections::HashMap<
-                                            String,
-                                            dockwright_runtime::model::EmptyObject,
-                                        >,
-                                    >,
-                                >()?;
-                        }
-                        "Healthcheck" => {
-                            field_9 = map.next_value::<Option<HealthConfig>>()?;
-                        }
-                        "Hostname" => field_10 = map.next_value::<Option<String>>()?,
-                        "Image" => field_11 = map.next_value::<Option<String>>()?,
-                        "Labels" => {
-                            field_12 = map
-                                .next_value::<
-                                    Option<std::collections::HashMap<String, String>>,
-                                >()?;
-                        }
-                        "MacAddress" => field_13 = map.next_value::<Option<String>>()?,
-                        "NetworkDisabled" => field_14 = map.next_value::<Option<bool>>()?,
-                        "OnBuild" => field_15 = map.next_value::<Option<Vec<String>>>()?,
-                        "OpenStdin" => field_16 = map.next_value::<Option<bool>>()?,
-                        "Shell" => field_17 = map.next_value::<Option<Vec<String>>>()?,
-                        "StdinOnce" => field_18 = map.next_value::<Option<bool>>()?,
-                        "StopSignal" => field_19 = map.next_value::<Option<String>>()?,
-                        "StopTimeout" => field_20 = map.next_value::<Option<i64>>()?,
-                        "Tty" => field_21 = map.next_value::<Option<bool>>()?,
-                        "User" => field_22 = map.next_value::<Option<String>>()?,
-                        "Volumes" => {
-                            field_23 = map
-                                .next_value::<
-                                    Option<
-                                        std::collections::HashMap<
-                                            String,
-                                            dockwright_runtime::model::EmptyObject,
-                                        >,
-                                    >,
-                                >()?;
-                        }
-                        "WorkingDir" => field_24 = map.next_value::<Option<String>>()?,
-                        "HostConfig" => {
-                            field_25 = map.next_value::<Option<HostConfig>>()?;
-                        }
-                        "NetworkingConfig" => {
-                            field_26 = map.next_value::<Option<NetworkingConfig>>()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "ArgsEscaped" => field::nullable(&mut map, &mut field_0),
+                        "AttachStderr" => field::nullable(&mut map, &mut field_1),
+                        "AttachStdin" => field::nullable(&mut map, &mut field_2),
+                        "AttachStdout" => field::nullable(&mut map, &mut field_3),
+                        "Cmd" => field::nullable(&mut map, &mut field_4),
+                        "Domainname" => field::nullable(&mut map, &mut field_5),
+                        "Entrypoint" => field::nullable(&mut map, &mut field_6),
+                        "Env" => field::nullable(&mut map, &mut field_7),
+                        "ExposedPorts" => field::nullable(&mut map, &mut field_8),
+                        "Healthcheck" => field::nullable(&mut map, &mut field_9),
+                        "Hostname" => field::nullable(&mut map, &mut field_10),
+                        "Image" => field::nullable(&mut map, &mut field_11),
+                        "Labels" => field::nullable(&mut map, &mut field_12),
+                        "MacAddress" => field::nullable(&mut map, &mut field_13),
+                        "NetworkDisabled" => field::nullable(&mut map, &mut field_14),
+                        "OnBuild" => field::nullable(&mut map, &mut field_15),
+                        "OpenStdin" => field::nullable(&mut map, &mut field_16),
+                        "Shell" => field::nullable(&mut map, &mut field_17),
+                        "StdinOnce" => field::nullable(&mut map, &mut field_18),
+                        "StopSignal" => field::nullable(&mut map, &mut field_19),
+                        "StopTimeout" => field::nullable(&mut map, &mut field_20),
+                        "Tty" => field::nullable(&mut map, &mut field_21),
+                        "User" => field::nullable(&mut map, &mut field_22),
+                        "Volumes" => field::nullable(&mut map, &mut field_23),
+                        "WorkingDir" => field::nullable(&mut map, &mut field_24),
+                        "HostConfig" => field::nullable(&mut map, &mut field_25),
+                        "NetworkingConfig" => field::nullable(&mut map, &mut field_26),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ContainerCreateBody {
                     args_escaped: field_0,
@@ -16547,14 +12565,9 @@ impl<'de> serde::Deserialize<'de> for ContainerCreateBody {
 
 impl serde::Serialize for ContainerPruneResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.containers_deleted {
-            map.serialize_entry("ContainersDeleted", value)?;
-        }
-        if let Some(value) = &self.space_reclaimed {
-            map.serialize_entry("SpaceReclaimed", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("ContainersDeleted", &self.containers_deleted);
+        map.optional("SpaceReclaimed", &self.space_reclaimed);
         map.end()
     }
 }
@@ -16579,14 +12592,10 @@ impl<'de> serde::Deserialize<'de> for ContainerPruneResponse {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "ContainersDeleted" => {
-                            field_0 = map.next_value::<Option<Vec<String>>>()?;
-                        }
-                        "SpaceReclaimed" => field_1 = map.next_value::<Option<i64>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "ContainersDeleted" => field::nullable(&mut map, &mut field_0),
+                        "SpaceReclaimed" => field::nullable(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ContainerPruneResponse {
                     containers_deleted: field_0,
@@ -16600,41 +12609,18 @@ impl<'de> serde::Deserialize<'de> for ContainerPruneResponse {
 
 impl serde::Serialize for ContainerExecBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.attach_stderr {
-            map.serialize_entry("AttachStderr", value)?;
-        }
-        if let Some(value) = &self.attach_stdin {
-            map.serialize_entry("AttachStdin", value)?;
-        }
-        if let Some(value) = &self.attach_stdout {
-            map.serialize_entry("AttachStdout", value)?;
-        }
-        if let Some(value) = &self.cmd {
-            map.serialize_entry("Cmd", value)?;
-        }
-        if let Some(value) = &self.console_size {
-            map.serialize_entry("ConsoleSize", value)?;
-        }
-        if let Some(value) = &self.detach_keys {
-            map.serialize_entry("DetachKeys", value)?;
-        }
-        if let Some(value) = &self.env {
-            map.serialize_entry("Env", value)?;
-        }
-        if let Some(value) = &self.privileged {
-            map.serialize_entry("Privileged", value)?;
-        }
-        if let Some(value) = &self.tty {
-            map.serialize_entry("Tty", value)?;
-        }
-        if let Some(value) = &self.user {
-            map.serialize_entry("User", value)?;
-        }
-        if let Some(value) = &self.working_dir {
-            map.serialize_entry("WorkingDir", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("AttachStderr", &self.attach_stderr);
+        map.optional("AttachStdin", &self.attach_stdin);
+        map.optional("AttachStdout", &self.attach_stdout);
+        map.optional("Cmd", &self.cmd);
+        map.optional("ConsoleSize", &self.console_size);
+        map.optional("DetachKeys", &self.detach_keys);
+        map.optional("Env", &self.env);
+        map.optional("Privileged", &self.privileged);
+        map.optional("Tty", &self.tty);
+        map.optional("User", &self.user);
+        map.optional("WorkingDir", &self.working_dir);
         map.end()
     }
 }
@@ -16668,21 +12654,19 @@ impl<'de> serde::Deserialize<'de> for ContainerExecBody {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "AttachStderr" => field_0 = map.next_value::<Option<bool>>()?,
-                        "AttachStdin" => field_1 = map.next_value::<Option<bool>>()?,
-                        "AttachStdout" => field_2 = map.next_value::<Option<bool>>()?,
-                        "Cmd" => field_3 = map.next_value::<Option<Vec<String>>>()?,
-                        "ConsoleSize" => field_4 = map.next_value::<Option<Vec<i64>>>()?,
-                        "DetachKeys" => field_5 = map.next_value::<Option<String>>()?,
-                        "Env" => field_6 = map.next_value::<Option<Vec<String>>>()?,
-                        "Privileged" => field_7 = map.next_value::<Option<bool>>()?,
-                        "Tty" => field_8 = map.next_value::<Option<bool>>()?,
-                        "User" => field_9 = map.next_value::<Option<String>>()?,
-                        "WorkingDir" => field_10 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "AttachStderr" => field::nullable(&mut map, &mut field_0),
+                        "AttachStdin" => field::nullable(&mut map, &mut field_1),
+                        "AttachStdout" => field::nullable(&mut map, &mut field_2),
+                        "Cmd" => field::nullable(&mut map, &mut field_3),
+                        "ConsoleSize" => field::nullable(&mut map, &mut field_4),
+                        "DetachKeys" => field::nullable(&mut map, &mut field_5),
+                        "Env" => field::nullable(&mut map, &mut field_6),
+                        "Privileged" => field::nullable(&mut map, &mut field_7),
+                        "Tty" => field::nullable(&mut map, &mut field_8),
+                        "User" => field::nullable(&mut map, &mut field_9),
+                        "WorkingDir" => field::nullable(&mut map, &mut field_10),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ContainerExecBody {
                     attach_stderr: field_0,
@@ -16705,83 +12689,32 @@ impl<'de> serde::Deserialize<'de> for ContainerExecBody {
 
 impl serde::Serialize for ContainerInspectResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.app_armor_profile {
-            map.serialize_entry("AppArmorProfile", value)?;
-        }
-        if let Some(value) = &self.args {
-            map.serialize_entry("Args", value)?;
-        }
-        if let Some(value) = &self.config {
-            map.serialize_entry("Config", value)?;
-        }
-        if let Some(value) = &self.created {
-            map.serialize_entry("Created", value)?;
-        }
-        if let Some(value) = &self.driver {
-            map.serialize_entry("Driver", value)?;
-        }
-        if let Some(value) = &self.exec_ids {
-            map.serialize_entry("ExecIDs", value)?;
-        }
-        if let Some(value) = &self.graph_driver {
-            map.serialize_entry("GraphDriver", value)?;
-        }
-        if let Some(value) = &self.host_config {
-            map.serialize_entry("HostConfig", value)?;
-        }
-        if let Some(value) = &self.hostname_path {
-            map.serialize_entry("HostnamePath", value)?;
-        }
-        if let Some(value) = &self.hosts_path {
-            map.serialize_entry("HostsPath", value)?;
-        }
-        if let Some(value) = &self.id {
-            map.serialize_entry("Id", value)?;
-        }
-        if let Some(value) = &self.image {
-            map.serialize_entry("Image", value)?;
-        }
-        if let Some(value) = &self.log_path {
-            map.serialize_entry("LogPath", value)?;
-        }
-        if let Some(value) = &self.mount_label {
-            map.serialize_entry("MountLabel", value)?;
-        }
-        if let Some(value) = &self.mounts {
-            map.serialize_entry("Mounts", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("Name", value)?;
-        }
-        if let Some(value) = &self.network_settings {
-            map.serialize_entry("NetworkSettings", value)?;
-        }
-        if let Some(value) = &self.path {
-            map.serialize_entry("Path", value)?;
-        }
-        if let Some(value) = &self.platform {
-            map.serialize_entry("Platform", value)?;
-        }
-        if let Some(value) = &self.process_label {
-            map.serialize_entry("ProcessLabel", value)?;
-        }
-        if let Some(value) = &self.resolv_conf_path {
-            map.serialize_entry("ResolvConfPath", value)?;
-        }
-        if let Some(value) = &self.restart_count {
-            map.serialize_entry("RestartCount", value)?;
-        }
-        if let Some(value) = &self.size_root_fs {
-            map.serialize_entry("SizeRootFs", value)?;
-        }
-        if let Some(value) = &self.size_rw {
-            map.serialize_entry("SizeRw", value)?;
-        }
-        if let Some(value) = &self.state {
-            map.serialize_entry("State", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("AppArmorProfile", &self.app_armor_profile);
+        map.optional("Args", &self.args);
+        map.optional("Config", &self.config);
+        map.optional("Created", &self.created);
+        map.optional("Driver", &self.driver);
+        map.optional("ExecIDs", &self.exec_ids);
+        map.optional("GraphDriver", &self.graph_driver);
+        map.optional("HostConfig", &self.host_config);
+        map.optional("HostnamePath", &self.hostname_path);
+        map.optional("HostsPath", &self.hosts_path);
+        map.optional("Id", &self.id);
+        map.optional("Image", &self.image);
+        map.optional("LogPath", &self.log_path);
+        map.optional("MountLabel", &self.mount_label);
+        map.optional("Mounts", &self.mounts);
+        map.optional("Name", &self.name);
+        map.optional("NetworkSettings", &self.network_settings);
+        map.optional("Path", &self.path);
+        map.optional("Platform", &self.platform);
+        map.optional("ProcessLabel", &self.process_label);
+        map.optional("ResolvConfPath", &self.resolv_conf_path);
+        map.optional("RestartCount", &self.restart_count);
+        map.optional("SizeRootFs", &self.size_root_fs);
+        map.optional("SizeRw", &self.size_rw);
+        map.optional("State", &self.state);
         map.end()
     }
 }
@@ -16829,47 +12762,33 @@ impl<'de> serde::Deserialize<'de> for ContainerInspectResponse {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "AppArmorProfile" => {
-                            field_0 = map.next_value::<Option<String>>()?;
-                        }
-                        "Args" => field_1 = map.next_value::<Option<Vec<String>>>()?,
-                        "Config" => {
-                            field_2 = map.next_value::<Option<ContainerConfig>>()?;
-                        }
-                        "Created" => field_3 = map.next_value::<Option<String>>()?,
-                        "Driver" => field_4 = map.next_value::<Option<String>>()?,
-                        "ExecIDs" => field_5 = map.next_value::<Option<Vec<String>>>()?,
-                        "GraphDriver" => {
-                            field_6 = map.next_value::<Option<DriverData>>()?;
-                        }
-                        "HostConfig" => field_7 = map.next_value::<Option<HostConfig>>()?,
-                        "HostnamePath" => field_8 = map.next_value::<Option<String>>()?,
-                        "HostsPath" => field_9 = map.next_value::<Option<String>>()?,
-                        "Id" => field_10 = map.next_value::<Option<String>>()?,
-                        "Image" => field_11 = map.next_value::<Option<String>>()?,
-                        "LogPath" => field_12 = map.next_value::<Option<String>>()?,
-                        "MountLabel" => field_13 = map.next_value::<Option<String>>()?,
-                        "Mounts" => {
-                            field_14 = map.next_value::<Option<Vec<MountPoint>>>()?;
-                        }
-                        "Name" => field_15 = map.next_value::<Option<String>>()?,
-                        "NetworkSettings" => {
-                            field_16 = map.next_value::<Option<NetworkSettings>>()?;
-                        }
-                        "Path" => field_17 = map.next_value::<Option<String>>()?,
-                        "Platform" => field_18 = map.next_value::<Option<String>>()?,
-                        "ProcessLabel" => field_19 = map.next_value::<Option<String>>()?,
-                        "ResolvConfPath" => {
-                            field_20 = map.next_value::<Option<String>>()?;
-                        }
-                        "RestartCount" => field_21 = map.next_value::<Option<i64>>()?,
-                        "SizeRootFs" => field_22 = map.next_value::<Option<i64>>()?,
-                        "SizeRw" => field_23 = map.next_value::<Option<i64>>()?,
-                        "State" => field_24 = map.next_value::<Option<ContainerState>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "AppArmorProfile" => field::nullable(&mut map, &mut field_0),
+                        "Args" => field::nullable(&mut map, &mut field_1),
+                        "Config" => field::nullable(&mut map, &mut field_2),
+                        "Created" => field::nullable(&mut map, &mut field_3),
+                        "Driver" => field::nullable(&mut map, &mut field_4),
+                        "ExecIDs" => field::nullable(&mut map, &mut field_5),
+                        "GraphDriver" => field::nullable(&mut map, &mut field_6),
+                        "HostConfig" => field::nullable(&mut map, &mut field_7),
+                        "HostnamePath" => field::nullable(&mut map, &mut field_8),
+                        "HostsPath" => field::nullable(&mut map, &mut field_9),
+                        "Id" => field::nullable(&mut map, &mut field_10),
+                        "Image" => field::nullable(&mut map, &mut field_11),
+                        "LogPath" => field::nullable(&mut map, &mut field_12),
+                        "MountLabel" => field::nullable(&mut map, &mut field_13),
+                        "Mounts" => field::nullable(&mut map, &mut field_14),
+                        "Name" => field::nullable(&mut map, &mut field_15),
+                        "NetworkSettings" => field::nullable(&mut map, &mut field_16),
+                        "Path" => field::nullable(&mut map, &mut field_17),
+                        "Platform" => field::nullable(&mut map, &mut field_18),
+                        "ProcessLabel" => field::nullable(&mut map, &mut field_19),
+                        "ResolvConfPath" => field::nullable(&mut map, &mut field_20),
+                        "RestartCount" => field::nullable(&mut map, &mut field_21),
+                        "SizeRootFs" => field::nullable(&mut map, &mut field_22),
+                        "SizeRw" => field::nullable(&mut map, &mut field_23),
+                        "State" => field::nullable(&mut map, &mut field_24),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ContainerInspectResponse {
                     app_armor_profile: field_0,
@@ -16906,14 +12825,9 @@ impl<'de> serde::Deserialize<'de> for ContainerInspectResponse {
 
 impl serde::Serialize for ContainerTopResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.processes {
-            map.serialize_entry("Processes", value)?;
-        }
-        if let Some(value) = &self.titles {
-            map.serialize_entry("Titles", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Processes", &self.processes);
+        map.optional("Titles", &self.titles);
         map.end()
     }
 }
@@ -16938,14 +12852,10 @@ impl<'de> serde::Deserialize<'de> for ContainerTopResponse {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Processes" => {
-                            field_0 = map.next_value::<Option<Vec<Vec<String>>>>()?;
-                        }
-                        "Titles" => field_1 = map.next_value::<Option<Vec<String>>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Processes" => field::nullable(&mut map, &mut field_0),
+                        "Titles" => field::nullable(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ContainerTopResponse {
                     processes: field_0,
@@ -16959,104 +12869,39 @@ impl<'de> serde::Deserialize<'de> for ContainerTopResponse {
 
 impl serde::Serialize for ContainerUpdateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.blkio_device_read_bps {
-            map.serialize_entry("BlkioDeviceReadBps", value)?;
-        }
-        if let Some(value) = &self.blkio_device_read_i_ops {
-            map.serialize_entry("BlkioDeviceReadIOps", value)?;
-        }
-        if let Some(value) = &self.blkio_device_write_bps {
-            map.serialize_entry("BlkioDeviceWriteBps", value)?;
-        }
-        if let Some(value) = &self.blkio_device_write_i_ops {
-            map.serialize_entry("BlkioDeviceWriteIOps", value)?;
-        }
-        if let Some(value) = &self.blkio_weight {
-            map.serialize_entry("BlkioWeight", value)?;
-        }
-        if let Some(value) = &self.blkio_weight_device {
-            map.serialize_entry("BlkioWeightDevice", value)?;
-        }
-        if let Some(value) = &self.cgroup_parent {
-            map.serialize_entry("CgroupParent", value)?;
-        }
-        if let Some(value) = &self.cpu_count {
-            map.serialize_entry("CpuCount", value)?;
-        }
-        if let Some(value) = &self.cpu_percent {
-            map.serialize_entry("CpuPercent", value)?;
-        }
-        if let Some(value) = &self.cpu_period {
-            map.serialize_entry("CpuPeriod", value)?;
-        }
-        if let Some(value) = &self.cpu_quota {
-            map.serialize_entry("CpuQuota", value)?;
-        }
-        if let Some(value) = &self.cpu_realtime_period {
-            map.serialize_entry("CpuRealtimePeriod", value)?;
-        }
-        if let Some(value) = &self.cpu_realtime_runtime {
-            map.serialize_entry("CpuRealtimeRuntime", value)?;
-        }
-        if let Some(value) = &self.cpu_shares {
-            map.serialize_entry("CpuShares", value)?;
-        }
-        if let Some(value) = &self.cpuset_cpus {
-            map.serialize_entry("CpusetCpus", value)?;
-        }
-        if let Some(value) = &self.cpuset_mems {
-            map.serialize_entry("CpusetMems", value)?;
-        }
-        if let Some(value) = &self.device_cgroup_rules {
-            map.serialize_entry("DeviceCgroupRules", value)?;
-        }
-        if let Some(value) = &self.device_requests {
-            map.serialize_entry("DeviceRequests", value)?;
-        }
-        if let Some(value) = &self.devices {
-            map.serialize_entry("Devices", value)?;
-        }
-        if let Some(value) = &self.io_maximum_bandwidth {
-            map.serialize_entry("IOMaximumBandwidth", value)?;
-        }
-        if let Some(value) = &self.io_maximum_i_ops {
-            map.serialize_entry("IOMaximumIOps", value)?;
-        }
-        if let Some(value) = &self.init {
-            map.serialize_entry("Init", value)?;
-        }
-        if let Some(value) = &self.kernel_memory_tcp {
-            map.serialize_entry("KernelMemoryTCP", value)?;
-        }
-        if let Some(value) = &self.memory {
-            map.serialize_entry("Memory", value)?;
-        }
-        if let Some(value) = &self.memory_reservation {
-            map.serialize_entry("MemoryReservation", value)?;
-        }
-        if let Some(value) = &self.memory_swap {
-            map.serialize_entry("MemorySwap", value)?;
-        }
-        if let Some(value) = &self.memory_swappiness {
-            map.serialize_entry("MemorySwappiness", value)?;
-        }
-        if let Some(value) = &self.nano_cpus {
-            map.serialize_entry("NanoCpus", value)?;
-        }
-        if let Some(value) = &self.oom_kill_disable {
-            map.serialize_entry("OomKillDisable", value)?;
-        }
-        if let Some(value) = &self.pids_limit {
-            map.serialize_entry("PidsLimit", value)?;
-        }
-        if let Some(value) = &self.ulimits {
-            map.serialize_entry("Ulimits", value)?;
-        }
-        if let Some(value) = &self.restart_policy {
-            map.serialize_entry("RestartPolicy", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("BlkioDeviceReadBps", &self.blkio_device_read_bps);
+        map.optional("BlkioDeviceReadIOps", &self.blkio_device_read_i_ops);
+        map.optional("BlkioDeviceWriteBps", &self.blkio_device_write_bps);
+        map.optional("BlkioDeviceWriteIOps", &self.blkio_device_write_i_ops);
+        map.optional("BlkioWeight", &self.blkio_weight);
+        map.optional("BlkioWeightDevice", &self.blkio_weight_device);
+        map.optional("CgroupParent", &self.cgroup_parent);
+        map.optional("CpuCount", &self.cpu_count);
+        map.optional("CpuPercent", &self.cpu_percent);
+        map.optional("CpuPeriod", &self.cpu_period);
+        map.optional("CpuQuota", &self.cpu_quota);
+        map.optional("CpuRealtimePeriod", &self.cpu_realtime_period);
+        map.optional("CpuRealtimeRuntime", &self.cpu_realtime_runtime);
+        map.optional("CpuShares", &self.cpu_shares);
+        map.optional("CpusetCpus", &self.cpuset_cpus);
+        map.optional("CpusetMems", &self.cpuset_mems);
+        map.optional("DeviceCgroupRules", &self.device_cgroup_rules);
+        map.optional("DeviceRequests", &self.device_requests);
+        map.optional("Devices", &self.devices);
+        map.optional("IOMaximumBandwidth", &self.io_maximum_bandwidth);
+        map.optional("IOMaximumIOps", &self.io_maximum_i_ops);
+        map.optional("Init", &self.init);
+        map.optional("KernelMemoryTCP", &self.kernel_memory_tcp);
+        map.optional("Memory", &self.memory);
+        map.optional("MemoryReservation", &self.memory_reservation);
+        map.optional("MemorySwap", &self.memory_swap);
+        map.optional("MemorySwappiness", &self.memory_swappiness);
+        map.optional("NanoCpus", &self.nano_cpus);
+        map.optional("OomKillDisable", &self.oom_kill_disable);
+        map.optional("PidsLimit", &self.pids_limit);
+        map.optional("Ulimits", &self.ulimits);
+        map.optional("RestartPolicy", &self.restart_policy);
         map.end()
     }
 }
@@ -17111,76 +12956,40 @@ impl<'de> serde::Deserialize<'de> for ContainerUpdateBody {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "BlkioDeviceReadBps" => {
-                            field_0 = map.next_value::<Option<Vec<ThrottleDevice>>>()?;
-                        }
-                        "BlkioDeviceReadIOps" => {
-                            field_1 = map.next_value::<Option<Vec<ThrottleDevice>>>()?;
-                        }
-                        "BlkioDeviceWriteBps" => {
-                            field_2 = map.next_value::<Option<Vec<ThrottleDevice>>>()?;
-                        }
-                        "BlkioDeviceWriteIOps" => {
-                            field_3 = map.next_value::<Option<Vec<ThrottleDevice>>>()?;
-                        }
-                        "BlkioWeight" => field_4 = map.next_value::<Option<i64>>()?,
-                        "BlkioWeightDevice" => {
-                            field_5 = map
-                                .next_value::<
-                                    Option<Vec<ContainerUpdateBodyBlkioWeightDeviceItem>>,
-                                >()?;
-                        }
-                        "CgroupParent" => field_6 = map.next_value::<Option<String>>()?,
-                        "CpuCount" => field_7 = map.next_value::<Option<i64>>()?,
-                        "CpuPercent" => field_8 = map.next_value::<Option<i64>>()?,
-                        "CpuPeriod" => field_9 = map.next_value::<Option<i64>>()?,
-                        "CpuQuota" => field_10 = map.next_value::<Option<i64>>()?,
-                        "CpuRealtimePeriod" => {
-                            field_11 = map.next_value::<Option<i64>>()?;
-                        }
-                        "CpuRealtimeRuntime" => {
-                            field_12 = map.next_value::<Option<i64>>()?;
-                        }
-                        "CpuShares" => field_13 = map.next_value::<Option<i64>>()?,
-                        "CpusetCpus" => field_14 = map.next_value::<Option<String>>()?,
-                        "CpusetMems" => field_15 = map.next_value::<Option<String>>()?,
-                        "DeviceCgroupRules" => {
-                            field_16 = map.next_value::<Option<Vec<String>>>()?;
-                        }
-                        "DeviceRequests" => {
-                            field_17 = map.next_value::<Option<Vec<DeviceRequest>>>()?;
-                        }
-                        "Devices" => {
-                            field_18 = map.next_value::<Option<Vec<DeviceMapping>>>()?;
-                        }
-                        "IOMaximumBandwidth" => {
-                            field_19 = map.next_value::<Option<i64>>()?;
-                        }
-                        "IOMaximumIOps" => field_20 = map.next_value::<Option<i64>>()?,
-                        "Init" => field_21 = map.next_value::<Option<bool>>()?,
-                        "KernelMemoryTCP" => field_22 = map.next_value::<Option<i64>>()?,
-                        "Memory" => field_23 = map.next_value::<Option<i64>>()?,
-                        "MemoryReservation" => {
-                            field_24 = map.next_value::<Option<i64>>()?;
-                        }
-                        "MemorySwap" => field_25 = map.next_value::<Option<i64>>()?,
-                        "MemorySwappiness" => field_26 = map.next_value::<Option<i64>>()?,
-                        "NanoCpus" => field_27 = map.next_value::<Option<i64>>()?,
-                        "OomKillDisable" => field_28 = map.next_value::<Option<bool>>()?,
-                        "PidsLimit" => field_29 = map.next_value::<Option<i64>>()?,
-                        "Ulimits" => {
-                            field_30 = map
-                                .next_value::<
-                                    Option<Vec<ContainerUpdateBodyUlimitsItem>>,
-                                >()?;
-                        }
-                        "RestartPolicy" => {
-                            field_31 = map.next_value::<Option<RestartPolicy>>()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "BlkioDeviceReadBps" => field::nullable(&mut map, &mut field_0),
+                        "BlkioDeviceReadIOps" => field::nullable(&mut map, &mut field_1),
+                        "BlkioDeviceWriteBps" => field::nullable(&mut map, &mut field_2),
+                        "BlkioDeviceWriteIOps" => field::nullable(&mut map, &mut field_3),
+                        "BlkioWeight" => field::nullable(&mut map, &mut field_4),
+                        "BlkioWeightDevice" => field::nullable(&mut map, &mut field_5),
+                        "CgroupParent" => field::nullable(&mut map, &mut field_6),
+                        "CpuCount" => field::nullable(&mut map, &mut field_7),
+                        "CpuPercent" => field::nullable(&mut map, &mut field_8),
+                        "CpuPeriod" => field::nullable(&mut map, &mut field_9),
+                        "CpuQuota" => field::nullable(&mut map, &mut field_10),
+                        "CpuRealtimePeriod" => field::nullable(&mut map, &mut field_11),
+                        "CpuRealtimeRuntime" => field::nullable(&mut map, &mut field_12),
+                        "CpuShares" => field::nullable(&mut map, &mut field_13),
+                        "CpusetCpus" => field::nullable(&mut map, &mut field_14),
+                        "CpusetMems" => field::nullable(&mut map, &mut field_15),
+                        "DeviceCgroupRules" => field::nullable(&mut map, &mut field_16),
+                        "DeviceRequests" => field::nullable(&mut map, &mut field_17),
+                        "Devices" => field::nullable(&mut map, &mut field_18),
+                        "IOMaximumBandwidth" => field::nullable(&mut map, &mut field_19),
+                        "IOMaximumIOps" => field::nullable(&mut map, &mut field_20),
+                        "Init" => field::nullable(&mut map, &mut field_21),
+                        "KernelMemoryTCP" => field::nullable(&mut map, &mut field_22),
+                        "Memory" => field::nullable(&mut map, &mut field_23),
+                        "MemoryReservation" => field::nullable(&mut map, &mut field_24),
+                        "MemorySwap" => field::nullable(&mut map, &mut field_25),
+                        "MemorySwappiness" => field::nullable(&mut map, &mut field_26),
+                        "NanoCpus" => field::nullable(&mut map, &mut field_27),
+                        "OomKillDisable" => field::nullable(&mut map, &mut field_28),
+                        "PidsLimit" => field::nullable(&mut map, &mut field_29),
+                        "Ulimits" => field::nullable(&mut map, &mut field_30),
+                        "RestartPolicy" => field::nullable(&mut map, &mut field_31),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ContainerUpdateBody {
                     blkio_device_read_bps: field_0,
@@ -17224,14 +13033,9 @@ impl<'de> serde::Deserialize<'de> for ContainerUpdateBody {
 
 impl serde::Serialize for ContainerUpdateBodyBlkioWeightDeviceItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.path {
-            map.serialize_entry("Path", value)?;
-        }
-        if let Some(value) = &self.weight {
-            map.serialize_entry("Weight", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Path", &self.path);
+        map.optional("Weight", &self.weight);
         map.end()
     }
 }
@@ -17256,12 +13060,10 @@ impl<'de> serde::Deserialize<'de> for ContainerUpdateBodyBlkioWeightDeviceItem {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Path" => field_0 = map.next_value::<Option<String>>()?,
-                        "Weight" => field_1 = map.next_value::<Option<i64>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Path" => field::nullable(&mut map, &mut field_0),
+                        "Weight" => field::nullable(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ContainerUpdateBodyBlkioWeightDeviceItem {
                     path: field_0,
@@ -17275,17 +13077,10 @@ impl<'de> serde::Deserialize<'de> for ContainerUpdateBodyBlkioWeightDeviceItem {
 
 impl serde::Serialize for ContainerUpdateBodyUlimitsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.hard {
-            map.serialize_entry("Hard", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("Name", value)?;
-        }
-        if let Some(value) = &self.soft {
-            map.serialize_entry("Soft", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Hard", &self.hard);
+        map.optional("Name", &self.name);
+        map.optional("Soft", &self.soft);
         map.end()
     }
 }
@@ -17311,13 +13106,11 @@ impl<'de> serde::Deserialize<'de> for ContainerUpdateBodyUlimitsItem {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Hard" => field_0 = map.next_value::<Option<i64>>()?,
-                        "Name" => field_1 = map.next_value::<Option<String>>()?,
-                        "Soft" => field_2 = map.next_value::<Option<i64>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Hard" => field::nullable(&mut map, &mut field_0),
+                        "Name" => field::nullable(&mut map, &mut field_1),
+                        "Soft" => field::nullable(&mut map, &mut field_2),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ContainerUpdateBodyUlimitsItem {
                     hard: field_0,
@@ -17332,11 +13125,8 @@ impl<'de> serde::Deserialize<'de> for ContainerUpdateBodyUlimitsItem {
 
 impl serde::Serialize for ContainerUpdateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.warnings {
-            map.serialize_entry("Warnings", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Warnings", &self.warnings);
         map.end()
     }
 }
@@ -17360,11 +13150,9 @@ impl<'de> serde::Deserialize<'de> for ContainerUpdateResponse {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Warnings" => field_0 = map.next_value::<Option<Vec<String>>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Warnings" => field::nullable(&mut map, &mut field_0),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ContainerUpdateResponse {
                     warnings: field_0,
@@ -17391,41 +13179,18 @@ impl<'de> serde::Deserialize<'de> for ContainerWaitCondition {
 
 impl serde::Serialize for ExecInspectResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.can_remove {
-            map.serialize_entry("CanRemove", value)?;
-        }
-        if let Some(value) = &self.container_id {
-            map.serialize_entry("ContainerID", value)?;
-        }
-        if let Some(value) = &self.detach_keys {
-            map.serialize_entry("DetachKeys", value)?;
-        }
-        if let Some(value) = &self.exit_code {
-            map.serialize_entry("ExitCode", value)?;
-        }
-        if let Some(value) = &self.id {
-            map.serialize_entry("ID", value)?;
-        }
-        if let Some(value) = &self.open_stderr {
-            map.serialize_entry("OpenStderr", value)?;
-        }
-        if let Some(value) = &self.open_stdin {
-            map.serialize_entry("OpenStdin", value)?;
-        }
-        if let Some(value) = &self.open_stdout {
-            map.serialize_entry("OpenStdout", value)?;
-        }
-        if let Some(value) = &self.pid {
-            map.serialize_entry("Pid", value)?;
-        }
-        if let Some(value) = &self.process_config {
-            map.serialize_entry("ProcessConfig", value)?;
-        }
-        if let Some(value) = &self.running {
-            map.serialize_entry("Running", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("CanRemove", &self.can_remove);
+        map.optional("ContainerID", &self.container_id);
+        map.optional("DetachKeys", &self.detach_keys);
+        map.optional("ExitCode", &self.exit_code);
+        map.optional("ID", &self.id);
+        map.optional("OpenStderr", &self.open_stderr);
+        map.optional("OpenStdin", &self.open_stdin);
+        map.optional("OpenStdout", &self.open_stdout);
+        map.optional("Pid", &self.pid);
+        map.optional("ProcessConfig", &self.process_config);
+        map.optional("Running", &self.running);
         map.end()
     }
 }
@@ -17459,23 +13224,19 @@ impl<'de> serde::Deserialize<'de> for ExecInspectResponse {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "CanRemove" => field_0 = map.next_value::<Option<bool>>()?,
-                        "ContainerID" => field_1 = map.next_value::<Option<String>>()?,
-                        "DetachKeys" => field_2 = map.next_value::<Option<String>>()?,
-                        "ExitCode" => field_3 = map.next_value::<Option<i64>>()?,
-                        "ID" => field_4 = map.next_value::<Option<String>>()?,
-                        "OpenStderr" => field_5 = map.next_value::<Option<bool>>()?,
-                        "OpenStdin" => field_6 = map.next_value::<Option<bool>>()?,
-                        "OpenStdout" => field_7 = map.next_value::<Option<bool>>()?,
-                        "Pid" => field_8 = map.next_value::<Option<i64>>()?,
-                        "ProcessConfig" => {
-                            field_9 = map.next_value::<Option<ProcessConfig>>()?;
-                        }
-                        "Running" => field_10 = map.next_value::<Option<bool>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "CanRemove" => field::nullable(&mut map, &mut field_0),
+                        "ContainerID" => field::nullable(&mut map, &mut field_1),
+                        "DetachKeys" => field::nullable(&mut map, &mut field_2),
+                        "ExitCode" => field::nullable(&mut map, &mut field_3),
+                        "ID" => field::nullable(&mut map, &mut field_4),
+                        "OpenStderr" => field::nullable(&mut map, &mut field_5),
+                        "OpenStdin" => field::nullable(&mut map, &mut field_6),
+                        "OpenStdout" => field::nullable(&mut map, &mut field_7),
+                        "Pid" => field::nullable(&mut map, &mut field_8),
+                        "ProcessConfig" => field::nullable(&mut map, &mut field_9),
+                        "Running" => field::nullable(&mut map, &mut field_10),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ExecInspectResponse {
                     can_remove: field_0,
@@ -17498,17 +13259,10 @@ impl<'de> serde::Deserialize<'de> for ExecInspectResponse {
 
 impl serde::Serialize for ExecStartBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.console_size {
-            map.serialize_entry("ConsoleSize", value)?;
-        }
-        if let Some(value) = &self.detach {
-            map.serialize_entry("Detach", value)?;
-        }
-        if let Some(value) = &self.tty {
-            map.serialize_entry("Tty", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("ConsoleSize", &self.console_size);
+        map.optional("Detach", &self.detach);
+        map.optional("Tty", &self.tty);
         map.end()
     }
 }
@@ -17534,13 +13288,11 @@ impl<'de> serde::Deserialize<'de> for ExecStartBody {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "ConsoleSize" => field_0 = map.next_value::<Option<Vec<i64>>>()?,
-                        "Detach" => field_1 = map.next_value::<Option<bool>>()?,
-                        "Tty" => field_2 = map.next_value::<Option<bool>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "ConsoleSize" => field::nullable(&mut map, &mut field_0),
+                        "Detach" => field::nullable(&mut map, &mut field_1),
+                        "Tty" => field::nullable(&mut map, &mut field_2),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ExecStartBody {
                     console_size: field_0,
@@ -17555,14 +13307,9 @@ impl<'de> serde::Deserialize<'de> for ExecStartBody {
 
 impl serde::Serialize for ImagePruneResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.images_deleted {
-            map.serialize_entry("ImagesDeleted", value)?;
-        }
-        if let Some(value) = &self.space_reclaimed {
-            map.serialize_entry("SpaceReclaimed", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("ImagesDeleted", &self.images_deleted);
+        map.optional("SpaceReclaimed", &self.space_reclaimed);
         map.end()
     }
 }
@@ -17587,15 +13334,10 @@ impl<'de> serde::Deserialize<'de> for ImagePruneResponse {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "ImagesDeleted" => {
-                            field_0 = map
-                                .next_value::<Option<Vec<ImageDeleteResponseItem>>>()?;
-                        }
-                        "SpaceReclaimed" => field_1 = map.next_value::<Option<i64>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "ImagesDeleted" => field::nullable(&mut map, &mut field_0),
+                        "SpaceReclaimed" => field::nullable(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ImagePruneResponse {
                     images_deleted: field_0,
@@ -17609,23 +13351,12 @@ impl<'de> serde::Deserialize<'de> for ImagePruneResponse {
 
 impl serde::Serialize for ImageSearchResponseItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.is_automated {
-            map.serialize_entry("is_automated", value)?;
-        }
-        if let Some(value) = &self.is_official {
-            map.serialize_entry("is_official", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.star_count {
-            map.serialize_entry("star_count", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("description", &self.description);
+        map.optional("is_automated", &self.is_automated);
+        map.optional("is_official", &self.is_official);
+        map.optional("name", &self.name);
+        map.optional("star_count", &self.star_count);
         map.end()
     }
 }
@@ -17653,15 +13384,13 @@ impl<'de> serde::Deserialize<'de> for ImageSearchResponseItem {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "description" => field_0 = map.next_value::<Option<String>>()?,
-                        "is_automated" => field_1 = map.next_value::<Option<bool>>()?,
-                        "is_official" => field_2 = map.next_value::<Option<bool>>()?,
-                        "name" => field_3 = map.next_value::<Option<String>>()?,
-                        "star_count" => field_4 = map.next_value::<Option<i64>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "description" => field::nullable(&mut map, &mut field_0),
+                        "is_automated" => field::nullable(&mut map, &mut field_1),
+                        "is_official" => field::nullable(&mut map, &mut field_2),
+                        "name" => field::nullable(&mut map, &mut field_3),
+                        "star_count" => field::nullable(&mut map, &mut field_4),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ImageSearchResponseItem {
                     description: field_0,
@@ -17678,45 +13407,20 @@ impl<'de> serde::Deserialize<'de> for ImageSearchResponseItem {
 
 impl serde::Serialize for NetworkCreateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.attachable {
-            map.serialize_entry("Attachable", value)?;
-        }
-        if let Some(value) = &self.config_from {
-            map.serialize_entry("ConfigFrom", value)?;
-        }
-        if let Some(value) = &self.config_only {
-            map.serialize_entry("ConfigOnly", value)?;
-        }
-        if let Some(value) = &self.driver {
-            map.serialize_entry("Driver", value)?;
-        }
-        if let Some(value) = &self.enable_ipv4 {
-            map.serialize_entry("EnableIPv4", value)?;
-        }
-        if let Some(value) = &self.enable_ipv6 {
-            map.serialize_entry("EnableIPv6", value)?;
-        }
-        if let Some(value) = &self.ipam {
-            map.serialize_entry("IPAM", value)?;
-        }
-        if let Some(value) = &self.ingress {
-            map.serialize_entry("Ingress", value)?;
-        }
-        if let Some(value) = &self.internal {
-            map.serialize_entry("Internal", value)?;
-        }
-        if let Some(value) = &self.labels {
-            map.serialize_entry("Labels", value)?;
-        }
-        map.serialize_entry("Name", &self.name)?;
-        if let Some(value) = &self.options {
-            map.serialize_entry("Options", value)?;
-        }
-        if let Some(value) = &self.scope {
-            map.serialize_entry("Scope", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Attachable", &self.attachable);
+        map.optional("ConfigFrom", &self.config_from);
+        map.optional("ConfigOnly", &self.config_only);
+        map.optional("Driver", &self.driver);
+        map.optional("EnableIPv4", &self.enable_ipv4);
+        map.optional("EnableIPv6", &self.enable_ipv6);
+        map.optional("IPAM", &self.ipam);
+        map.optional("Ingress", &self.ingress);
+        map.optional("Internal", &self.internal);
+        map.optional("Labels", &self.labels);
+        map.required("Name", &self.name);
+        map.optional("Options", &self.options);
+        map.optional("Scope", &self.scope);
         map.end()
     }
 }
@@ -17752,35 +13456,21 @@ impl<'de> serde::Deserialize<'de> for NetworkCreateBody {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Attachable" => field_0 = map.next_value::<Option<bool>>()?,
-                        "ConfigFrom" => {
-                            field_1 = map.next_value::<Option<ConfigReference>>()?;
-                        }
-                        "ConfigOnly" => field_2 = map.next_value::<Option<bool>>()?,
-                        "Driver" => field_3 = map.next_value::<Option<String>>()?,
-                        "EnableIPv4" => field_4 = map.next_value::<Option<bool>>()?,
-                        "EnableIPv6" => field_5 = map.next_value::<Option<bool>>()?,
-                        "IPAM" => field_6 = map.next_value::<Option<IPAM>>()?,
-                        "Ingress" => field_7 = map.next_value::<Option<bool>>()?,
-                        "Internal" => field_8 = map.next_value::<Option<bool>>()?,
-                        "Labels" => {
-                            field_9 = map
-                                .next_value::<
-                                    Option<std::collections::HashMap<String, String>>,
-                                >()?;
-                        }
-                        "Name" => field_10 = Some(map.next_value::<String>()?),
-                        "Options" => {
-                            field_11 = map
-                                .next_value::<
-                                    Option<std::collections::HashMap<String, String>>,
-                                >()?;
-                        }
-                        "Scope" => field_12 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Attachable" => field::nullable(&mut map, &mut field_0),
+                        "ConfigFrom" => field::nullable(&mut map, &mut field_1),
+                        "ConfigOnly" => field::nullable(&mut map, &mut field_2),
+                        "Driver" => field::nullable(&mut map, &mut field_3),
+                        "EnableIPv4" => field::nullable(&mut map, &mut field_4),
+                        "EnableIPv6" => field::nullable(&mut map, &mut field_5),
+                        "IPAM" => field::nullable(&mut map, &mut field_6),
+                        "Ingress" => field::nullable(&mut map, &mut field_7),
+                        "Internal" => field::nullable(&mut map, &mut field_8),
+                        "Labels" => field::nullable(&mut map, &mut field_9),
+                        "Name" => field::value(&mut map, &mut field_10),
+                        "Options" => field::nullable(&mut map, &mut field_11),
+                        "Scope" => field::nullable(&mut map, &mut field_12),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(NetworkCreateBody {
                     attachable: field_0,
@@ -17793,10 +13483,7 @@ impl<'de> serde::Deserialize<'de> for NetworkCreateBody {
                     ingress: field_7,
                     internal: field_8,
                     labels: field_9,
-                    name: field_10
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Name"))?,
+                    name: field::required(field_10, "Name")?,
                     options: field_11,
                     scope: field_12,
                 })
@@ -17808,11 +13495,8 @@ impl<'de> serde::Deserialize<'de> for NetworkCreateBody {
 
 impl serde::Serialize for NetworkPruneResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.networks_deleted {
-            map.serialize_entry("NetworksDeleted", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("NetworksDeleted", &self.networks_deleted);
         map.end()
     }
 }
@@ -17836,13 +13520,9 @@ impl<'de> serde::Deserialize<'de> for NetworkPruneResponse {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "NetworksDeleted" => {
-                            field_0 = map.next_value::<Option<Vec<String>>>()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "NetworksDeleted" => field::nullable(&mut map, &mut field_0),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(NetworkPruneResponse {
                     networks_deleted: field_0,
@@ -17855,14 +13535,9 @@ impl<'de> serde::Deserialize<'de> for NetworkPruneResponse {
 
 impl serde::Serialize for NetworkConnectBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.container {
-            map.serialize_entry("Container", value)?;
-        }
-        if let Some(value) = &self.endpoint_config {
-            map.serialize_entry("EndpointConfig", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Container", &self.container);
+        map.optional("EndpointConfig", &self.endpoint_config);
         map.end()
     }
 }
@@ -17887,14 +13562,10 @@ impl<'de> serde::Deserialize<'de> for NetworkConnectBody {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Container" => field_0 = map.next_value::<Option<String>>()?,
-                        "EndpointConfig" => {
-                            field_1 = map.next_value::<Option<EndpointSettings>>()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Container" => field::nullable(&mut map, &mut field_0),
+                        "EndpointConfig" => field::nullable(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(NetworkConnectBody {
                     container: field_0,
@@ -17908,14 +13579,9 @@ impl<'de> serde::Deserialize<'de> for NetworkConnectBody {
 
 impl serde::Serialize for NetworkDisconnectBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.container {
-            map.serialize_entry("Container", value)?;
-        }
-        if let Some(value) = &self.force {
-            map.serialize_entry("Force", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Container", &self.container);
+        map.optional("Force", &self.force);
         map.end()
     }
 }
@@ -17940,12 +13606,10 @@ impl<'de> serde::Deserialize<'de> for NetworkDisconnectBody {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Container" => field_0 = map.next_value::<Option<String>>()?,
-                        "Force" => field_1 = map.next_value::<Option<bool>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Container" => field::nullable(&mut map, &mut field_0),
+                        "Force" => field::nullable(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(NetworkDisconnectBody {
                     container: field_0,
@@ -17959,9 +13623,8 @@ impl<'de> serde::Deserialize<'de> for NetworkDisconnectBody {
 
 impl serde::Serialize for SecretCreateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("ID", &self.id)?;
+        let mut map = field::Writer::new(serializer);
+        map.required("ID", &self.id);
         map.end()
     }
 }
@@ -17985,17 +13648,12 @@ impl<'de> serde::Deserialize<'de> for SecretCreateResponse {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "ID" => field_0 = Some(map.next_value::<String>()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "ID" => field::value(&mut map, &mut field_0),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(SecretCreateResponse {
-                    id: field_0
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("ID"))?,
+                    id: field::required(field_0, "ID")?,
                 })
             }
         }
@@ -18019,32 +13677,15 @@ impl<'de> serde::Deserialize<'de> for ServiceUpdateRegistryAuthFrom {
 
 impl serde::Serialize for SwarmInitBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.advertise_addr {
-            map.serialize_entry("AdvertiseAddr", value)?;
-        }
-        if let Some(value) = &self.data_path_addr {
-            map.serialize_entry("DataPathAddr", value)?;
-        }
-        if let Some(value) = &self.data_path_port {
-            map.serialize_entry("DataPathPort", value)?;
-        }
-        if let Some(value) = &self.default_addr_pool {
-            map.serialize_entry("DefaultAddrPool", value)?;
-        }
-        if let Some(value) = &self.force_new_cluster {
-            map.serialize_entry("ForceNewCluster", value)?;
-        }
-        if let Some(value) = &self.listen_addr {
-            map.serialize_entry("ListenAddr", value)?;
-        }
-        if let Some(value) = &self.spec {
-            map.serialize_entry("Spec", value)?;
-        }
-        if let Some(value) = &self.subnet_size {
-            map.serialize_entry("SubnetSize", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("AdvertiseAddr", &self.advertise_addr);
+        map.optional("DataPathAddr", &self.data_path_addr);
+        map.optional("DataPathPort", &self.data_path_port);
+        map.optional("DefaultAddrPool", &self.default_addr_pool);
+        map.optional("ForceNewCluster", &self.force_new_cluster);
+        map.optional("ListenAddr", &self.listen_addr);
+        map.optional("Spec", &self.spec);
+        map.optional("SubnetSize", &self.subnet_size);
         map.end()
     }
 }
@@ -18075,20 +13716,16 @@ impl<'de> serde::Deserialize<'de> for SwarmInitBody {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "AdvertiseAddr" => field_0 = map.next_value::<Option<String>>()?,
-                        "DataPathAddr" => field_1 = map.next_value::<Option<String>>()?,
-                        "DataPathPort" => field_2 = map.next_value::<Option<u32>>()?,
-                        "DefaultAddrPool" => {
-                            field_3 = map.next_value::<Option<Vec<String>>>()?;
-                        }
-                        "ForceNewCluster" => field_4 = map.next_value::<Option<bool>>()?,
-                        "ListenAddr" => field_5 = map.next_value::<Option<String>>()?,
-                        "Spec" => field_6 = map.next_value::<Option<SwarmSpec>>()?,
-                        "SubnetSize" => field_7 = map.next_value::<Option<u32>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "AdvertiseAddr" => field::nullable(&mut map, &mut field_0),
+                        "DataPathAddr" => field::nullable(&mut map, &mut field_1),
+                        "DataPathPort" => field::nullable(&mut map, &mut field_2),
+                        "DefaultAddrPool" => field::nullable(&mut map, &mut field_3),
+                        "ForceNewCluster" => field::nullable(&mut map, &mut field_4),
+                        "ListenAddr" => field::nullable(&mut map, &mut field_5),
+                        "Spec" => field::nullable(&mut map, &mut field_6),
+                        "SubnetSize" => field::nullable(&mut map, &mut field_7),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(SwarmInitBody {
                     advertise_addr: field_0,
@@ -18108,17 +13745,12 @@ impl<'de> serde::Deserialize<'de> for SwarmInitBody {
 
 impl serde::Serialize for SwarmJoinBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.advertise_addr {
-            map.serialize_entry("AdvertiseAddr", value)?;
-        }
-        if let Some(value) = &self.data_path_addr {
-            map.serialize_entry("DataPathAddr", value)?;
-        }
-        map.serialize_entry("JoinToken", &self.join_token)?;
-        map.serialize_entry("ListenAddr", &self.listen_addr)?;
-        map.serialize_entry("RemoteAddrs", &self.remote_addrs)?;
+        let mut map = field::Writer::new(serializer);
+        map.optional("AdvertiseAddr", &self.advertise_addr);
+        map.optional("DataPathAddr", &self.data_path_addr);
+        map.required("JoinToken", &self.join_token);
+        map.required("ListenAddr", &self.listen_addr);
+        map.required("RemoteAddrs", &self.remote_addrs);
         map.end()
     }
 }
@@ -18146,35 +13778,20 @@ impl<'de> serde::Deserialize<'de> for SwarmJoinBody {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "AdvertiseAddr" => field_0 = map.next_value::<Option<String>>()?,
-                        "DataPathAddr" => field_1 = map.next_value::<Option<String>>()?,
-                        "JoinToken" => field_2 = Some(map.next_value::<String>()?),
-                        "ListenAddr" => field_3 = Some(map.next_value::<String>()?),
-                        "RemoteAddrs" => {
-                            field_4 = Some(
-                                map.next_value::<Option<Vec<String>>>()?.unwrap_or_default(),
-                            );
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "AdvertiseAddr" => field::nullable(&mut map, &mut field_0),
+                        "DataPathAddr" => field::nullable(&mut map, &mut field_1),
+                        "JoinToken" => field::value(&mut map, &mut field_2),
+                        "ListenAddr" => field::value(&mut map, &mut field_3),
+                        "RemoteAddrs" => field::or_empty(&mut map, &mut field_4),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(SwarmJoinBody {
                     advertise_addr: field_0,
                     data_path_addr: field_1,
-                    join_token: field_2
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("JoinToken"))?,
-                    listen_addr: field_3
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("ListenAddr"))?,
-                    remote_addrs: field_4
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("RemoteAddrs"))?,
+                    join_token: field::required(field_2, "JoinToken")?,
+                    listen_addr: field::required(field_3, "ListenAddr")?,
+                    remote_addrs: field::required(field_4, "RemoteAddrs")?,
                 })
             }
         }
@@ -18184,11 +13801,8 @@ impl<'de> serde::Deserialize<'de> for SwarmJoinBody {
 
 impl serde::Serialize for SwarmUnlockBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.unlock_key {
-            map.serialize_entry("UnlockKey", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("UnlockKey", &self.unlock_key);
         map.end()
     }
 }
@@ -18212,11 +13826,9 @@ impl<'de> serde::Deserialize<'de> for SwarmUnlockBody {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "UnlockKey" => field_0 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "UnlockKey" => field::nullable(&mut map, &mut field_0),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(SwarmUnlockBody {
                     unlock_key: field_0,
@@ -18229,11 +13841,8 @@ impl<'de> serde::Deserialize<'de> for SwarmUnlockBody {
 
 impl serde::Serialize for SwarmUnlockkeyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.unlock_key {
-            map.serialize_entry("UnlockKey", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("UnlockKey", &self.unlock_key);
         map.end()
     }
 }
@@ -18257,11 +13866,9 @@ impl<'de> serde::Deserialize<'de> for SwarmUnlockkeyResponse {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "UnlockKey" => field_0 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "UnlockKey" => field::nullable(&mut map, &mut field_0),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(SwarmUnlockkeyResponse {
                     unlock_key: field_0,
@@ -18288,23 +13895,12 @@ impl<'de> serde::Deserialize<'de> for SystemDataUsageTypeItem {
 
 impl serde::Serialize for SystemDataUsageResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.build_cache {
-            map.serialize_entry("BuildCache", value)?;
-        }
-        if let Some(value) = &self.containers {
-            map.serialize_entry("Containers", value)?;
-        }
-        if let Some(value) = &self.images {
-            map.serialize_entry("Images", value)?;
-        }
-        if let Some(value) = &self.layers_size {
-            map.serialize_entry("LayersSize", value)?;
-        }
-        if let Some(value) = &self.volumes {
-            map.serialize_entry("Volumes", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("BuildCache", &self.build_cache);
+        map.optional("Containers", &self.containers);
+        map.optional("Images", &self.images);
+        map.optional("LayersSize", &self.layers_size);
+        map.optional("Volumes", &self.volumes);
         map.end()
     }
 }
@@ -18332,21 +13928,13 @@ impl<'de> serde::Deserialize<'de> for SystemDataUsageResponse {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "BuildCache" => {
-                            field_0 = map.next_value::<Option<Vec<BuildCache>>>()?;
-                        }
-                        "Containers" => {
-                            field_1 = map.next_value::<Option<Vec<ContainerSummary>>>()?;
-                        }
-                        "Images" => {
-                            field_2 = map.next_value::<Option<Vec<ImageSummary>>>()?;
-                        }
-                        "LayersSize" => field_3 = map.next_value::<Option<i64>>()?,
-                        "Volumes" => field_4 = map.next_value::<Option<Vec<Volume>>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "BuildCache" => field::nullable(&mut map, &mut field_0),
+                        "Containers" => field::nullable(&mut map, &mut field_1),
+                        "Images" => field::nullable(&mut map, &mut field_2),
+                        "LayersSize" => field::nullable(&mut map, &mut field_3),
+                        "Volumes" => field::nullable(&mut map, &mut field_4),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(SystemDataUsageResponse {
                     build_cache: field_0,
@@ -18363,14 +13951,9 @@ impl<'de> serde::Deserialize<'de> for SystemDataUsageResponse {
 
 impl serde::Serialize for VolumePruneResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.space_reclaimed {
-            map.serialize_entry("SpaceReclaimed", value)?;
-        }
-        if let Some(value) = &self.volumes_deleted {
-            map.serialize_entry("VolumesDeleted", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("SpaceReclaimed", &self.space_reclaimed);
+        map.optional("VolumesDeleted", &self.volumes_deleted);
         map.end()
     }
 }
@@ -18395,14 +13978,10 @@ impl<'de> serde::Deserialize<'de> for VolumePruneResponse {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "SpaceReclaimed" => field_0 = map.next_value::<Option<i64>>()?,
-                        "VolumesDeleted" => {
-                            field_1 = map.next_value::<Option<Vec<String>>>()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "SpaceReclaimed" => field::nullable(&mut map, &mut field_0),
+                        "VolumesDeleted" => field::nullable(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(VolumePruneResponse {
                     space_reclaimed: field_0,
@@ -18416,11 +13995,8 @@ impl<'de> serde::Deserialize<'de> for VolumePruneResponse {
 
 impl serde::Serialize for VolumeUpdateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.spec {
-            map.serialize_entry("Spec", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Spec", &self.spec);
         map.end()
     }
 }
@@ -18444,13 +14020,9 @@ impl<'de> serde::Deserialize<'de> for VolumeUpdateBody {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Spec" => {
-                            field_0 = map.next_value::<Option<ClusterVolumeSpec>>()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Spec" => field::nullable(&mut map, &mut field_0),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(VolumeUpdateBody { spec: field_0 })
             }

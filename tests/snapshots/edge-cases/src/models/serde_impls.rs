@@ -10,12 +10,12 @@
 //! `null` read as the empty list or map where Go sends nil; enums as their
 //! wire value, unknown values kept.
 use super::*;
+use dockwright_runtime::model::field;
 
 impl serde::Serialize for Base {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("Kind", &self.kind)?;
+        let mut map = field::Writer::new(serializer);
+        map.required("Kind", &self.kind);
         map.end()
     }
 }
@@ -39,17 +39,12 @@ impl<'de> serde::Deserialize<'de> for Base {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Kind" => field_0 = Some(map.next_value::<String>()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Kind" => field::value(&mut map, &mut field_0),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(Base {
-                    kind: field_0
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Kind"))?,
+                    kind: field::required(field_0, "Kind")?,
                 })
             }
         }
@@ -73,9 +68,8 @@ impl<'de> serde::Deserialize<'de> for ChangeType {
 
 impl serde::Serialize for ErrorResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("message", &self.message)?;
+        let mut map = field::Writer::new(serializer);
+        map.required("message", &self.message);
         map.end()
     }
 }
@@ -99,17 +93,12 @@ impl<'de> serde::Deserialize<'de> for ErrorResponse {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "message" => field_0 = Some(map.next_value::<String>()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "message" => field::value(&mut map, &mut field_0),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ErrorResponse {
-                    message: field_0
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("message"))?,
+                    message: field::required(field_0, "message")?,
                 })
             }
         }
@@ -119,18 +108,13 @@ impl<'de> serde::Deserialize<'de> for ErrorResponse {
 
 impl serde::Serialize for NilCollections {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("Aliased", &self.aliased)?;
-        map.serialize_entry("List", &self.list)?;
-        map.serialize_entry("Map", &self.map)?;
-        map.serialize_entry("Name", &self.name)?;
-        if let Some(value) = &self.optional {
-            map.serialize_entry("Optional", value)?;
-        }
-        if let Some(value) = &self.pointer {
-            map.serialize_entry("Pointer", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.required("Aliased", &self.aliased);
+        map.required("List", &self.list);
+        map.required("Map", &self.map);
+        map.required("Name", &self.name);
+        map.optional("Optional", &self.optional);
+        map.optional("Pointer", &self.pointer);
         map.end()
     }
 }
@@ -159,50 +143,20 @@ impl<'de> serde::Deserialize<'de> for NilCollections {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Aliased" => {
-                            field_0 = Some(
-                                map.next_value::<Option<NilList>>()?.unwrap_or_default(),
-                            );
-                        }
-                        "List" => {
-                            field_1 = Some(
-                                map.next_value::<Option<Vec<String>>>()?.unwrap_or_default(),
-                            );
-                        }
-                        "Map" => {
-                            field_2 = Some(
-                                map
-                                    .next_value::<
-                                        Option<std::collections::HashMap<String, String>>,
-                                    >()?
-                                    .unwrap_or_default(),
-                            );
-                        }
-                        "Name" => field_3 = Some(map.next_value::<String>()?),
-                        "Optional" => field_4 = map.next_value::<Option<Vec<String>>>()?,
-                        "Pointer" => field_5 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Aliased" => field::or_empty(&mut map, &mut field_0),
+                        "List" => field::or_empty(&mut map, &mut field_1),
+                        "Map" => field::or_empty(&mut map, &mut field_2),
+                        "Name" => field::value(&mut map, &mut field_3),
+                        "Optional" => field::nullable(&mut map, &mut field_4),
+                        "Pointer" => field::nullable(&mut map, &mut field_5),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(NilCollections {
-                    aliased: field_0
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Aliased"))?,
-                    list: field_1
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("List"))?,
-                    map: field_2
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Map"))?,
-                    name: field_3
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Name"))?,
+                    aliased: field::required(field_0, "Aliased")?,
+                    list: field::required(field_1, "List")?,
+                    map: field::required(field_2, "Map")?,
+                    name: field::required(field_3, "Name")?,
                     optional: field_4,
                     pointer: field_5,
                 })
@@ -214,54 +168,23 @@ impl<'de> serde::Deserialize<'de> for NilCollections {
 
 impl serde::Serialize for Thing {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("Kind", &self.kind)?;
-        if let Some(value) = &self.change {
-            map.serialize_entry("Change", value)?;
-        }
-        if let Some(value) = &self.device_ids {
-            map.serialize_entry("DeviceIDs", value)?;
-        }
-        if let Some(value) = &self.for_ {
-            map.serialize_entry("For", value)?;
-        }
-        if let Some(value) = &self.free {
-            map.serialize_entry("Free", value)?;
-        }
-        if let Some(value) = &self.ipv6_address {
-            map.serialize_entry("IPv6Address", value)?;
-        }
-        if let Some(value) = &self.labels {
-            map.serialize_entry("Labels", value)?;
-        }
-        if let Some(value) = &self.mode {
-            map.serialize_entry("Mode", value)?;
-        }
-        if let Some(value) = &self.nano_cpus {
-            map.serialize_entry("NanoCPUs", value)?;
-        }
-        if let Some(value) = &self.nested {
-            map.serialize_entry("Nested", value)?;
-        }
-        if let Some(value) = &self.parent {
-            map.serialize_entry("Parent", value)?;
-        }
-        if let Some(value) = &self.ports {
-            map.serialize_entry("Ports", value)?;
-        }
-        if let Some(value) = &self.small {
-            map.serialize_entry("Small", value)?;
-        }
-        if let Some(value) = &self.type_ {
-            map.serialize_entry("Type", value)?;
-        }
-        if let Some(value) = &self.volumes {
-            map.serialize_entry("Volumes", value)?;
-        }
-        if let Some(value) = &self.os_version {
-            map.serialize_entry("os.version", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.required("Kind", &self.kind);
+        map.optional("Change", &self.change);
+        map.optional("DeviceIDs", &self.device_ids);
+        map.optional("For", &self.for_);
+        map.optional("Free", &self.free);
+        map.optional("IPv6Address", &self.ipv6_address);
+        map.optional("Labels", &self.labels);
+        map.optional("Mode", &self.mode);
+        map.optional("NanoCPUs", &self.nano_cpus);
+        map.optional("Nested", &self.nested);
+        map.optional("Parent", &self.parent);
+        map.optional("Ports", &self.ports);
+        map.optional("Small", &self.small);
+        map.optional("Type", &self.type_);
+        map.optional("Volumes", &self.volumes);
+        map.optional("os.version", &self.os_version);
         map.end()
     }
 }
@@ -307,54 +230,27 @@ impl<'de> serde::Deserialize<'de> for Thing {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Kind" => field_0 = Some(map.next_value::<String>()?),
-                        "Change" => field_1 = map.next_value::<Option<ChangeType>>()?,
-                        "DeviceIDs" => field_2 = map.next_value::<Option<Vec<String>>>()?,
-                        "For" => field_3 = map.next_value::<Option<String>>()?,
-                        "Free" => {
-                            field_4 = map.next_value::<Option<serde_json::Value>>()?;
-                        }
-                        "IPv6Address" => field_5 = map.next_value::<Option<String>>()?,
-                        "Labels" => {
-                            field_6 = map
-                                .next_value::<
-                                    Option<std::collections::HashMap<String, String>>,
-                                >()?;
-                        }
-                        "Mode" => field_7 = map.next_value::<Option<ThingMode>>()?,
-                        "NanoCPUs" => field_8 = map.next_value::<Option<i64>>()?,
-                        "Nested" => field_9 = map.next_value::<Option<ThingNested>>()?,
-                        "Parent" => field_10 = map.next_value::<Option<Base>>()?,
-                        "Ports" => {
-                            field_11 = map
-                                .next_value::<
-                                    Option<std::collections::HashMap<String, Option<Vec<Base>>>>,
-                                >()?;
-                        }
-                        "Small" => field_12 = map.next_value::<Option<u16>>()?,
-                        "Type" => field_13 = map.next_value::<Option<String>>()?,
-                        "Volumes" => {
-                            field_14 = map
-                                .next_value::<
-                                    Option<
-                                        std::collections::HashMap<
-                                            String,
-                                            dockwright_runtime::model::EmptyObject,
-                                        >,
-                                    >,
-                                >()?;
-                        }
-                        "os.version" => field_15 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Kind" => field::value(&mut map, &mut field_0),
+                        "Change" => field::nullable(&mut map, &mut field_1),
+                        "DeviceIDs" => field::nullable(&mut map, &mut field_2),
+                        "For" => field::nullable(&mut map, &mut field_3),
+                        "Free" => field::nullable(&mut map, &mut field_4),
+                        "IPv6Address" => field::nullable(&mut map, &mut field_5),
+                        "Labels" => field::nullable(&mut map, &mut field_6),
+                        "Mode" => field::nullable(&mut map, &mut field_7),
+                        "NanoCPUs" => field::nullable(&mut map, &mut field_8),
+                        "Nested" => field::nullable(&mut map, &mut field_9),
+                        "Parent" => field::nullable(&mut map, &mut field_10),
+                        "Ports" => field::nullable(&mut map, &mut field_11),
+                        "Small" => field::nullable(&mut map, &mut field_12),
+                        "Type" => field::nullable(&mut map, &mut field_13),
+                        "Volumes" => field::nullable(&mut map, &mut field_14),
+                        "os.version" => field::nullable(&mut map, &mut field_15),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(Thing {
-                    kind: field_0
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Kind"))?,
+                    kind: field::required(field_0, "Kind")?,
                     change: field_1,
                     device_ids: field_2,
                     for_: field_3,
@@ -379,11 +275,8 @@ impl<'de> serde::Deserialize<'de> for Thing {
 
 impl serde::Serialize for ThingCreateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.warnings {
-            map.serialize_entry("Warnings", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Warnings", &self.warnings);
         map.end()
     }
 }
@@ -407,11 +300,9 @@ impl<'de> serde::Deserialize<'de> for ThingCreateResponse {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Warnings" => field_0 = map.next_value::<Option<Vec<String>>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Warnings" => field::nullable(&mut map, &mut field_0),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ThingCreateResponse {
                     warnings: field_0,
@@ -438,11 +329,8 @@ impl<'de> serde::Deserialize<'de> for ThingMode {
 
 impl serde::Serialize for ThingNested {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.deep {
-            map.serialize_entry("Deep", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Deep", &self.deep);
         map.end()
     }
 }
@@ -466,11 +354,9 @@ impl<'de> serde::Deserialize<'de> for ThingNested {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Deep" => field_0 = map.next_value::<Option<ThingNestedDeep>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Deep" => field::nullable(&mut map, &mut field_0),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ThingNested { deep: field_0 })
             }
@@ -481,11 +367,8 @@ impl<'de> serde::Deserialize<'de> for ThingNested {
 
 impl serde::Serialize for ThingNestedDeep {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.value {
-            map.serialize_entry("Value", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Value", &self.value);
         map.end()
     }
 }
@@ -509,11 +392,9 @@ impl<'de> serde::Deserialize<'de> for ThingNestedDeep {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Value" => field_0 = map.next_value::<Option<f64>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Value" => field::nullable(&mut map, &mut field_0),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ThingNestedDeep { value: field_0 })
             }
@@ -524,11 +405,8 @@ impl<'de> serde::Deserialize<'de> for ThingNestedDeep {
 
 impl serde::Serialize for ThingCreateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("Name", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Name", &self.name);
         map.end()
     }
 }
@@ -552,11 +430,9 @@ impl<'de> serde::Deserialize<'de> for ThingCreateBody {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Name" => field_0 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Name" => field::nullable(&mut map, &mut field_0),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ThingCreateBody { name: field_0 })
             }
@@ -567,11 +443,8 @@ impl<'de> serde::Deserialize<'de> for ThingCreateBody {
 
 impl serde::Serialize for ThingCreateResponseInline {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("Id", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Id", &self.id);
         map.end()
     }
 }
@@ -595,11 +468,9 @@ impl<'de> serde::Deserialize<'de> for ThingCreateResponseInline {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Id" => field_0 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Id" => field::nullable(&mut map, &mut field_0),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ThingCreateResponseInline {
                     id: field_0,
@@ -626,14 +497,9 @@ impl<'de> serde::Deserialize<'de> for ThingInspectType {
 
 impl serde::Serialize for ThingInspectResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("Id", value)?;
-        }
-        if let Some(value) = &self.thing {
-            map.serialize_entry("Thing", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Id", &self.id);
+        map.optional("Thing", &self.thing);
         map.end()
     }
 }
@@ -658,12 +524,10 @@ impl<'de> serde::Deserialize<'de> for ThingInspectResponse {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Id" => field_0 = map.next_value::<Option<String>>()?,
-                        "Thing" => field_1 = map.next_value::<Option<Thing>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Id" => field::nullable(&mut map, &mut field_0),
+                        "Thing" => field::nullable(&mut map, &mut field_1),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(ThingInspectResponse {
                     id: field_0,

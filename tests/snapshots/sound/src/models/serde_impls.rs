@@ -10,14 +10,12 @@
 //! `null` read as the empty list or map where Go sends nil; enums as their
 //! wire value, unknown values kept.
 use super::*;
+use dockwright_runtime::model::field;
 
 impl serde::Serialize for A_ {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.x {
-            map.serialize_entry("X", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("X", &self.x);
         map.end()
     }
 }
@@ -41,11 +39,9 @@ impl<'de> serde::Deserialize<'de> for A_ {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "X" => field_0 = map.next_value::<Option<i64>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "X" => field::nullable(&mut map, &mut field_0),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(A_ { x: field_0 })
             }
@@ -56,11 +52,8 @@ impl<'de> serde::Deserialize<'de> for A_ {
 
 impl serde::Serialize for D_ {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.y {
-            map.serialize_entry("Y", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Y", &self.y);
         map.end()
     }
 }
@@ -84,11 +77,9 @@ impl<'de> serde::Deserialize<'de> for D_ {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Y" => field_0 = map.next_value::<Option<i64>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Y" => field::nullable(&mut map, &mut field_0),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(D_ { y: field_0 })
             }
@@ -113,31 +104,16 @@ impl<'de> serde::Deserialize<'de> for From_ {
 
 impl serde::Serialize for Holder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("A", &self.a)?;
-        if let Some(value) = &self.d {
-            map.serialize_entry("D", value)?;
-        }
-        if let Some(value) = &self.from {
-            map.serialize_entry("From", value)?;
-        }
-        if let Some(value) = &self.level {
-            map.serialize_entry("Level", value)?;
-        }
-        if let Some(value) = &self.option {
-            map.serialize_entry("Option", value)?;
-        }
-        if let Some(value) = &self.result {
-            map.serialize_entry("Result", value)?;
-        }
-        map.serialize_entry("Text", &self.text)?;
-        if let Some(value) = &self.vec {
-            map.serialize_entry("Vec", value)?;
-        }
-        if let Some(value) = &self.visitor {
-            map.serialize_entry("Visitor", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.required("A", &self.a);
+        map.optional("D", &self.d);
+        map.optional("From", &self.from);
+        map.optional("Level", &self.level);
+        map.optional("Option", &self.option);
+        map.optional("Result", &self.result);
+        map.required("Text", &self.text);
+        map.optional("Vec", &self.vec);
+        map.optional("Visitor", &self.visitor);
         map.end()
     }
 }
@@ -169,34 +145,26 @@ impl<'de> serde::Deserialize<'de> for Holder {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "A" => field_0 = Some(map.next_value::<A_>()?),
-                        "D" => field_1 = map.next_value::<Option<D_>>()?,
-                        "From" => field_2 = map.next_value::<Option<From_>>()?,
-                        "Level" => field_3 = map.next_value::<Option<Level>>()?,
-                        "Option" => field_4 = map.next_value::<Option<Option_>>()?,
-                        "Result" => field_5 = map.next_value::<Option<Result_>>()?,
-                        "Text" => field_6 = Some(map.next_value::<String_>()?),
-                        "Vec" => field_7 = map.next_value::<Option<Vec_>>()?,
-                        "Visitor" => field_8 = map.next_value::<Option<Visitor_>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "A" => field::value(&mut map, &mut field_0),
+                        "D" => field::nullable(&mut map, &mut field_1),
+                        "From" => field::nullable(&mut map, &mut field_2),
+                        "Level" => field::nullable(&mut map, &mut field_3),
+                        "Option" => field::nullable(&mut map, &mut field_4),
+                        "Result" => field::nullable(&mut map, &mut field_5),
+                        "Text" => field::value(&mut map, &mut field_6),
+                        "Vec" => field::nullable(&mut map, &mut field_7),
+                        "Visitor" => field::nullable(&mut map, &mut field_8),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(Holder {
-                    a: field_0
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("A"))?,
+                    a: field::required(field_0, "A")?,
                     d: field_1,
                     from: field_2,
                     level: field_3,
                     option: field_4,
                     result: field_5,
-                    text: field_6
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Text"))?,
+                    text: field::required(field_6, "Text")?,
                     vec: field_7,
                     visitor: field_8,
                 })
@@ -222,11 +190,8 @@ impl<'de> serde::Deserialize<'de> for Level {
 
 impl serde::Serialize for MutualA {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.b {
-            map.serialize_entry("B", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("B", &self.b);
         map.end()
     }
 }
@@ -250,11 +215,9 @@ impl<'de> serde::Deserialize<'de> for MutualA {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "B" => field_0 = map.next_value::<Option<Box<MutualB>>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "B" => field::nullable(&mut map, &mut field_0),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(MutualA { b: field_0 })
             }
@@ -265,11 +228,8 @@ impl<'de> serde::Deserialize<'de> for MutualA {
 
 impl serde::Serialize for MutualB {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.a {
-            map.serialize_entry("A", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("A", &self.a);
         map.end()
     }
 }
@@ -293,11 +253,9 @@ impl<'de> serde::Deserialize<'de> for MutualB {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "A" => field_0 = map.next_value::<Option<Box<MutualA>>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "A" => field::nullable(&mut map, &mut field_0),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(MutualB { a: field_0 })
             }
@@ -308,17 +266,10 @@ impl<'de> serde::Deserialize<'de> for MutualB {
 
 impl serde::Serialize for Node {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.children {
-            map.serialize_entry("Children", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("Name", value)?;
-        }
-        if let Some(value) = &self.next {
-            map.serialize_entry("Next", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Children", &self.children);
+        map.optional("Name", &self.name);
+        map.optional("Next", &self.next);
         map.end()
     }
 }
@@ -344,13 +295,11 @@ impl<'de> serde::Deserialize<'de> for Node {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Children" => field_0 = map.next_value::<Option<Vec<Node>>>()?,
-                        "Name" => field_1 = map.next_value::<Option<String>>()?,
-                        "Next" => field_2 = map.next_value::<Option<Box<Node>>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Children" => field::nullable(&mut map, &mut field_0),
+                        "Name" => field::nullable(&mut map, &mut field_1),
+                        "Next" => field::nullable(&mut map, &mut field_2),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(Node {
                     children: field_0,
@@ -365,11 +314,8 @@ impl<'de> serde::Deserialize<'de> for Node {
 
 impl serde::Serialize for Result_ {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ok {
-            map.serialize_entry("Ok", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Ok", &self.ok);
         map.end()
     }
 }
@@ -393,11 +339,9 @@ impl<'de> serde::Deserialize<'de> for Result_ {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Ok" => field_0 = map.next_value::<Option<bool>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Ok" => field::nullable(&mut map, &mut field_0),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(Result_ { ok: field_0 })
             }
@@ -408,11 +352,8 @@ impl<'de> serde::Deserialize<'de> for Result_ {
 
 impl serde::Serialize for String_ {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.text {
-            map.serialize_entry("Text", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Text", &self.text);
         map.end()
     }
 }
@@ -436,11 +377,9 @@ impl<'de> serde::Deserialize<'de> for String_ {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Text" => field_0 = map.next_value::<Option<String>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Text" => field::nullable(&mut map, &mut field_0),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(String_ { text: field_0 })
             }
@@ -451,15 +390,10 @@ impl<'de> serde::Deserialize<'de> for String_ {
 
 impl serde::Serialize for Tree {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.left {
-            map.serialize_entry("Left", value)?;
-        }
-        if let Some(value) = &self.right {
-            map.serialize_entry("Right", value)?;
-        }
-        map.serialize_entry("Value", &self.value)?;
+        let mut map = field::Writer::new(serializer);
+        map.optional("Left", &self.left);
+        map.optional("Right", &self.right);
+        map.required("Value", &self.value);
         map.end()
     }
 }
@@ -485,21 +419,16 @@ impl<'de> serde::Deserialize<'de> for Tree {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Left" => field_0 = map.next_value::<Option<Box<Tree>>>()?,
-                        "Right" => field_1 = map.next_value::<Option<Box<TreeAlias>>>()?,
-                        "Value" => field_2 = Some(map.next_value::<i64>()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Left" => field::nullable(&mut map, &mut field_0),
+                        "Right" => field::nullable(&mut map, &mut field_1),
+                        "Value" => field::value(&mut map, &mut field_2),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(Tree {
                     left: field_0,
                     right: field_1,
-                    value: field_2
-                        .ok_or_else(|| dockwright_runtime::model::missing_field::<
-                            A::Error,
-                        >("Value"))?,
+                    value: field::required(field_2, "Value")?,
                 })
             }
         }
@@ -509,11 +438,8 @@ impl<'de> serde::Deserialize<'de> for Tree {
 
 impl serde::Serialize for Visitor_ {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.z {
-            map.serialize_entry("Z", value)?;
-        }
+        let mut map = field::Writer::new(serializer);
+        map.optional("Z", &self.z);
         map.end()
     }
 }
@@ -537,11 +463,9 @@ impl<'de> serde::Deserialize<'de> for Visitor_ {
                     .next_key::<dockwright_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
-                        "Z" => field_0 = map.next_value::<Option<i64>>()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "Z" => field::nullable(&mut map, &mut field_0),
+                        _ => field::skip(&mut map),
+                    }?;
                 }
                 Ok(Visitor_ { z: field_0 })
             }
