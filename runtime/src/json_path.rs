@@ -162,7 +162,11 @@ mod tests {
                 &mut serde_json::Deserializer::from_str(text),
             )
             .unwrap_err();
-            assert_eq!(path_of::<Vec<Port>>(text), tracked.path().to_string(), "{text}");
+            assert_eq!(
+                path_of::<Vec<Port>>(text),
+                tracked.path().to_string(),
+                "{text}"
+            );
         }
     }
 
@@ -189,7 +193,11 @@ mod tests {
                 &mut serde_json::Deserializer::from_str(text),
             )
             .unwrap_err();
-            assert_eq!(path_of::<Container>(text), tracked.path().to_string(), "{text}");
+            assert_eq!(
+                path_of::<Container>(text),
+                tracked.path().to_string(),
+                "{text}"
+            );
         }
     }
 
@@ -205,7 +213,10 @@ mod tests {
 
     #[test]
     fn text_that_is_not_json_is_located_by_the_untyped_reading() {
-        assert_eq!(path_of::<Vec<Port>>(r#"[{"Type": "tcp"}, {"Type": tru}]"#), "[1].Type");
+        assert_eq!(
+            path_of::<Vec<Port>>(r#"[{"Type": "tcp"}, {"Type": tru}]"#),
+            "[1].Type"
+        );
         assert_eq!(path_of::<Vec<Port>>("[] x"), ".");
         assert_eq!(path_of::<Vec<Port>>(r#"[{"Type": "tc"#), "[0].Type");
     }

@@ -84,7 +84,9 @@ fn identifiers_follow_the_naming_table() {
             "{json} is written under its JSON name"
         );
         assert!(
-            serde.contains(&format!("\"{json}\" => field::nullable(&mut map, &mut field_")),
+            serde.contains(&format!(
+                "\"{json}\" => field::nullable(&mut map, &mut field_"
+            )),
             "{json} is read under its JSON name"
         );
         assert!(m.contains(field), "{json} becomes `{field}`");
