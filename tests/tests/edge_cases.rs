@@ -178,3 +178,34 @@ fn a_parameter_named_like_a_builder_field_is_renamed_but_sent_under_its_wire_nam
         "sent under its wire name"
     );
 }
+
+/// The shape that keeps a generated crate's compile time down (BENCHMARKS.md, "Compile
+/// time"): no `?` per field in the serde impls. A serializer has none at all; a visitor
+/// has one after reading a key, one after the `match` on it, and one per required field.
+#[test]
+fn serde_impls_have_no_question_mark_per_field() {
+    let serde = serde_impls();
+    let (mut serializers, mut visitors) = (0, 0);
+    for body in serde.split("\n    fn ").skip(1) {
+        let body = &body[..body.find("\n    }\n").unwrap_or(body.len())];
+        let marks = body.matches("?").count() - body.matches("?Sized").count();
+        if body.starts_with("serialize<") {
+            assert_eq!(marks, 0, "a serializer with `?`:\n{body}");
+            serializers += 1;
+        }
+    }
+    for body in serde.split("fn visit_map<").skip(1) {
+        let body = &body[..body.find("\n            }\n").unwrap()];
+        let required = body.matches("field::required(").count();
+        assert_eq!(
+            body.matches('?').count(),
+            2 + required,
+            "a visitor with a `?` per field:\n{body}"
+        );
+        visitors += 1;
+    }
+    assert!(
+        serializers > 3 && visitors > 3,
+        "{serializers} serializers, {visitors} visitors"
+    );
+}
