@@ -7,8 +7,8 @@
 //! message. Here the typed decode runs once, on serde_json's plain deserializer, and only a
 //! failure pays: the text is walked untyped (non-generic code, compiled once, in the
 //! runtime) down to the innermost object or array element whose text holds the failing
-//! position. Bodies that are not JSON at all (truncated, trailing bytes, not UTF-8) take
-//! serde_path_to_error over `serde_json::Value`, which is also compiled once.
+//! position. Bodies that are not JSON at all (truncated, trailing bytes, not UTF-8) are
+//! read untyped, keeping only the path, until the text breaks.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -40,12 +40,74 @@ pub(crate) fn locate(text: &str, err: &serde_json::Error) -> String {
 }
 
 /// Where reading `body` as untyped JSON fails, and why: `None` when it is well-formed.
+///
+/// The reading keeps nothing but the path to the value being read (memory in the depth
+/// of the text, not its size), so the text is not held as a `serde_json::Value`.
 pub(crate) fn untyped_failure(body: &[u8]) -> Option<(String, serde_json::Error)> {
+    use serde::de::DeserializeSeed as _;
     let mut de = serde_json::Deserializer::from_slice(body);
-    let read: Result<serde_json::Value, _> = serde_path_to_error::deserialize(&mut de);
-    match read {
-        Err(e) => Some((e.path().to_string(), e.into_inner())),
-        Ok(_) => de.end().err().map(|e| (".".to_owned(), e)),
+    let mut path = Vec::new();
+    let read = Walk { path: &mut path }.deserialize(&mut de);
+    match read.and_then(|()| de.end()) {
+        Ok(()) => None,
+        Err(e) => Some((render(&path), e)),
+    }
+}
+
+/// Reads one JSON value, keeping in `path` the steps to the value being read: on an error
+/// they stay, and name where the text broke.
+struct Walk<'p> {
+    path: &'p mut Vec<Segment>,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Walk<'_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Walk<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        for index in 0.. {
+            self.path.push(Segment::Index(index));
+            let more = seq.next_element_seed(Walk { path: self.path })?;
+            self.path.pop();
+            if more.is_none() {
+                break;
+            }
+        }
+        Ok(())
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<String>()? {
+            self.path.push(Segment::Key(key));
+            map.next_value_seed(Walk { path: self.path })?;
+            self.path.pop();
+        }
+        Ok(())
     }
 }
 
