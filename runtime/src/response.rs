@@ -186,8 +186,8 @@ pub(crate) async fn read_prefix(mut resp: reqwest::Response, limit: usize) -> By
 /// Decodes JSON, reporting the path of the failing value and the text around it.
 ///
 /// One typed pass, on serde_json's plain deserializer: each response type's deserializer
-/// is compiled once. A failure's path is found afterwards from the text
-/// ([`crate::json_path`]), so tracking it costs neither decoding time nor a second compiled
+/// is compiled once. A failure's path is found afterwards from the text (the runtime's
+/// `json_path` module), so tracking it costs neither decoding time nor a second compiled
 /// copy of every deserializer. The body is checked as UTF-8 once, in one pass, rather than
 /// string by string; a body that is not UTF-8 (Go's encoder never writes one) is a decode
 /// error naming the path of the string that holds the bad bytes.
