@@ -107,7 +107,9 @@ pub fn missing_field<E: serde::de::Error>(name: &'static str) -> E {
 /// serializer writes through a [`Writer`](field::Writer) and has no `?` at all. A `?` per
 /// field (an early return, with its branch and drops) made these impls the largest part
 /// of what the compiler type-checks and borrow-checks in a generated crate; this shape
-/// takes about a fifth off a models-only build (v1.53: 2.8 s to 2.25 s).
+/// takes about a fifth off a models-only build (v1.53: 2.8 s to 2.25 s). The helpers are
+/// `#[inline]` so that an optimised build copies them into each caller's codegen unit and
+/// inlines them (a debug build does not copy `#[inline]` items, so it costs no compile time).
 pub mod field {
     use serde::de::{Deserialize, Error, IgnoredAny, MapAccess};
     use serde::ser::{SerializeMap, Serializer};
@@ -121,6 +123,7 @@ pub mod field {
 
     impl<S: Serializer> Writer<S> {
         /// Starts the map.
+        #[inline]
         pub fn new(serializer: S) -> Self {
             Self {
                 map: serializer.serialize_map(None),
@@ -128,6 +131,7 @@ pub mod field {
         }
 
         /// Writes `key` and `value`.
+        #[inline]
         pub fn required<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
             if let Ok(map) = &mut self.map {
                 if let Err(e) = map.serialize_entry(key, value) {
@@ -137,6 +141,7 @@ pub mod field {
         }
 
         /// Writes `key` and the value when there is one; an unset field is left out.
+        #[inline]
         pub fn optional<T: Serialize>(&mut self, key: &'static str, value: &Option<T>) {
             if let Some(value) = value {
                 self.required(key, value);
@@ -144,12 +149,14 @@ pub mod field {
         }
 
         /// Ends the map, or returns the first error.
+        #[inline]
         pub fn end(self) -> Result<S::Ok, S::Error> {
             self.map?.end()
         }
     }
 
     /// Reads the entry's value into `slot`; `null` leaves it `None`.
+    #[inline]
     pub fn nullable<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
         map: &mut A,
         slot: &mut Option<T>,
@@ -159,6 +166,7 @@ pub mod field {
     }
 
     /// Reads the entry's value, which may not be `null`, into `slot`.
+    #[inline]
     pub fn value<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
         map: &mut A,
         slot: &mut Option<T>,
@@ -169,6 +177,7 @@ pub mod field {
 
     /// Reads the entry's value into `slot`, `null` as the empty value (Go's nil slice or
     /// map).
+    #[inline]
     pub fn or_empty<'de, A: MapAccess<'de>, T: Deserialize<'de> + Default>(
         map: &mut A,
         slot: &mut Option<T>,
@@ -178,11 +187,13 @@ pub mod field {
     }
 
     /// Skips the value of a key the struct does not know (the API's objects are open).
+    #[inline]
     pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
         map.next_value::<IgnoredAny>().map(|_| ())
     }
 
     /// The value of a required key, or the error naming it (what serde's derive says).
+    #[inline]
     pub fn required<T, E: Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
         match slot {
             Some(value) => Ok(value),
