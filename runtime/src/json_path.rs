@@ -27,7 +27,7 @@ pub(crate) fn locate(text: &str, err: &serde_json::Error) -> String {
     match serde_json::from_str::<&RawValue>(text) {
         Ok(root) => {
             let mut path = Vec::new();
-            if let Some(offset) = offset(text, err) {
+            if let Some(offset) = offset(text.as_bytes(), err) {
                 descend(text, root, offset, &mut path);
             }
             render(&path)
@@ -111,18 +111,19 @@ impl<'de> serde::de::Visitor<'de> for Walk<'_> {
     }
 }
 
-/// The byte offset serde_json's position stands for in `text`: its column counts the
-/// bytes read on the line, so the offset is just past the last byte read.
-fn offset(text: &str, err: &serde_json::Error) -> Option<usize> {
+/// The byte offset serde_json's position stands for in `body`: its column counts the
+/// bytes read on the line, so the offset is just past the last byte read. `None` when the
+/// error has no position.
+pub(crate) fn offset(body: &[u8], err: &serde_json::Error) -> Option<usize> {
     if err.line() == 0 {
         return None;
     }
-    let line_start: usize = text
-        .split('\n')
+    let line_start: usize = body
+        .split(|b| *b == b'\n')
         .take(err.line() - 1)
         .map(|l| l.len() + 1)
         .sum();
-    Some((line_start + err.column()).min(text.len()))
+    Some((line_start + err.column()).min(body.len()))
 }
 
 /// Appends the steps from `value` down to the innermost child whose text holds `offset`,

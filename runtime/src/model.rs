@@ -96,11 +96,6 @@ impl<'de> serde::Deserialize<'de> for FieldKey<'de> {
     }
 }
 
-/// The error for a required key the input lacks (what serde's derive would say).
-pub fn missing_field<E: serde::de::Error>(name: &'static str) -> E {
-    E::missing_field(name)
-}
-
 /// What generated `Serialize` / `Deserialize` impls call for each field.
 ///
 /// A visitor makes one call per key and has a single `?` after its `match` on the key; a

@@ -209,7 +209,7 @@ fn not_utf8(body: &[u8], request: &str) -> Error {
     let (path, source) = crate::json_path::untyped_failure(body).unwrap_or_else(|| {
         (
             ".".to_owned(),
-            <serde_json::Error as serde::de::Error>::custom("the answer is not UTF-8 text"),
+            <serde_json::Error as serde::de::Error>::custom("the response is not UTF-8 text"),
         )
     });
     Error::Decode {
@@ -223,16 +223,8 @@ fn not_utf8(body: &[u8], request: &str) -> Error {
 /// About 60 bytes either side of where serde_json stopped.
 fn excerpt(body: &[u8], err: &serde_json::Error) -> String {
     const SPAN: usize = 60;
-    let offset = if err.line() == 0 {
-        0
-    } else {
-        let line_start: usize = body
-            .split(|b| *b == b'\n')
-            .take(err.line() - 1)
-            .map(|l| l.len() + 1)
-            .sum();
-        (line_start + err.column().saturating_sub(1)).min(body.len())
-    };
+    // Centred on the last byte serde_json read.
+    let offset = crate::json_path::offset(body, err).map_or(0, |o| o.saturating_sub(1));
     let start = offset.saturating_sub(SPAN);
     let end = (offset + SPAN).min(body.len());
     let mut text = String::from_utf8_lossy(&body[start..end]).into_owned();
